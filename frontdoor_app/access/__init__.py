@@ -1,0 +1,1 @@
+"""Users, roles, agency scoping, credentials and the audit trail."""

@@ -1,0 +1,58 @@
+"""The audit trail: who did what to which record, when, before and after.
+
+Every write goes through a domain function that calls ``record`` (and the change log)
+in the same transaction; views, exports and prints are recorded too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from frontdoor_app.models import AuditEvent, Base
+from frontdoor_app.sync import changes
+
+from .actor import Actor
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe copy of a column value."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(row: Base) -> dict[str, Any]:
+    """The row's column values as plain JSON-safe data."""
+    mapper = inspect(row).mapper
+    return {c.key: plain(getattr(row, c.key)) for c in mapper.column_attrs}
+
+
+def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None,
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+           detail: str | None = None) -> None:  # fmt: skip
+    session.add(AuditEvent(user_id=actor.user_id, user_login=actor.login, action=action,
+                           entity=entity, entity_id=entity_id, before=before, after=after,
+                           detail=detail))  # fmt: skip
+
+
+def written(session: Session, actor: Actor, row: Base, operation: str,
+            before: dict[str, Any] | None = None, meeting_id: int | None = None,
+            detail: str | None = None) -> None:  # fmt: skip
+    """Audit and announce a create/update of ``row`` (flushes to get its id)."""
+    session.flush()
+    table = row.__table__.name  # type: ignore[attr-defined]
+    row_id = getattr(row, "id", None)
+    after = snapshot(row) if operation != "delete" else None
+    if before is not None and after is not None:
+        changed = {k for k in after if before.get(k) != after.get(k)}
+        before = {k: before[k] for k in changed if k in before}
+        after = {k: after[k] for k in changed}
+    record(session, actor, operation, table, row_id, before, after, detail)
+    changes.note(session, table, row_id, operation, meeting_id)

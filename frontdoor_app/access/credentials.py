@@ -1,0 +1,30 @@
+"""Database passwords live in the OS keyring, never in settings files or URLs on disk."""
+
+from __future__ import annotations
+
+import keyring
+from keyring.errors import KeyringError
+from sqlalchemy.engine import make_url
+
+SERVICE = "frontdoor-database"
+
+
+def _key(url: str) -> str:
+    u = make_url(url)
+    return f"{u.username}@{u.host}:{u.port or 5432}/{u.database}"
+
+
+def store_password(url: str, password: str) -> None:
+    keyring.set_password(SERVICE, _key(url), password)
+
+
+def with_password(url: str) -> str:
+    """``url`` with the keyring's password filled in, when it has none of its own."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" or u.password or not u.username:
+        return url
+    try:
+        password = keyring.get_password(SERVICE, _key(url))
+    except KeyringError:
+        password = None
+    return u.set(password=password).render_as_string(hide_password=False) if password else url

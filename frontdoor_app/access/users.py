@@ -1,0 +1,44 @@
+"""Users and roles."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontdoor_app.models import Agency, User
+from frontdoor_app.models.reference import ROLES
+
+from . import audit
+from .actor import SYSTEM, Actor
+
+
+class UserError(ValueError):
+    pass
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(user_id=user.id, login=user.login, display_name=user.display_name, role=user.role,
+                 agency_id=user.agency_id, agency_code=user.agency.code if user.agency else None)  # fmt: skip
+
+
+def ensure_user(session: Session, login: str, display_name: str, role: str,
+                agency_code: str | None = None, by: Actor = SYSTEM) -> Actor:  # fmt: skip
+    """The user with this login, created when missing (audited)."""
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        agency_id = None
+        if agency_code:
+            agency_id = session.scalar(select(Agency.id).where(Agency.code == agency_code))
+            if agency_id is None:
+                raise UserError(f"no agency with code {agency_code!r}")
+        user = User(login=login, display_name=display_name, role=role, agency_id=agency_id)
+        session.add(user)
+        audit.written(session, by, user, "create")
+    return actor_for(user)
+
+
+def find_actor(session: Session, login: str) -> Actor | None:
+    user = session.scalar(select(User).where(User.login == login, User.active.is_(True)))
+    return actor_for(user) if user else None

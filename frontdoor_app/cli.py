@@ -1,0 +1,56 @@
+"""The ``frontdoor`` command: the desktop application by default, admin sub-commands besides."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from frontdoor_app import __version__
+from frontdoor_app.commands import COMMAND_MODULES
+from frontdoor_app.profile import ProfileError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="frontdoor",
+        description="The front door daily domestic abuse meeting. Without a sub-command, "
+        "opens the desktop application.",
+    )
+    parser.add_argument("--version", action="version", version=f"frontdoor {__version__}")
+    parser.add_argument(
+        "--database", metavar="URL",
+        help="database URL (default: FRONTDOOR_DATABASE_URL, else the embedded SQLite file)",
+    )  # fmt: skip
+    parser.add_argument("--profile", metavar="FILE", help="authority profile (TOML)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")  # fmt: skip
+    try:
+        if args.command is None:
+            return run_desktop(args)
+        return int(args.handler(args))
+    except ProfileError as exc:
+        print(f"frontdoor: the authority profile has a mistake: {exc}", file=sys.stderr)
+        return 2
+
+
+def run_desktop(args: argparse.Namespace) -> int:
+    # Imported here so the admin commands run on machines without Qt's system libraries.
+    from frontdoor_app.ui.app import run
+
+    return run(database_url=args.database, profile=args.profile)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

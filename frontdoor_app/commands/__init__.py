@@ -1,0 +1,13 @@
+"""Admin sub-commands of ``frontdoor`` that work without a screen.
+
+Each module has ``register(subparsers)``, which adds its parser and sets ``handler``
+to a function ``(args) -> int`` (the exit status).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import db
+
+COMMAND_MODULES: tuple[ModuleType, ...] = (db,)

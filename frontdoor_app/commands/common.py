@@ -1,0 +1,24 @@
+"""What every sub-command shares: settings from the options, the context, errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.profile import ProfileError
+from frontdoor_app.settings import load_settings
+
+
+def context_from(args: argparse.Namespace) -> AppContext:
+    settings = load_settings(database_url=args.database, profile=args.profile)
+    return build_context(settings)
+
+
+def fail(message: str, status: int = 1) -> int:
+    print(f"frontdoor: {message}", file=sys.stderr)
+    return status
+
+
+def profile_error(exc: ProfileError) -> int:
+    return fail(f"the authority profile has a mistake: {exc}")

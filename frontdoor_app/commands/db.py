@@ -1,0 +1,31 @@
+"""``frontdoor db upgrade``: bring the database to the newest schema."""
+
+from __future__ import annotations
+
+import argparse
+
+from frontdoor_app.models.database import current_revision, head_revision, make_engine, upgrade
+from frontdoor_app.access.credentials import with_password
+from frontdoor_app.settings import load_settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("db", help="database maintenance")
+    sub = parser.add_subparsers(dest="db_command", required=True)
+    up = sub.add_parser("upgrade", help="apply every pending schema migration")
+    up.set_defaults(handler=run_upgrade)
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    settings = load_settings(database_url=args.database)
+    engine = make_engine(with_password(settings.database_url))
+    try:
+        applied = upgrade(engine)
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
+    if applied:
+        print(f"database upgraded to revision {revision}")
+    else:
+        print(f"database already at the newest revision ({head_revision()})")
+    return 0

@@ -1,0 +1,57 @@
+"""The application context: built once, handed to whoever needs it. No globals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.credentials import with_password
+from frontdoor_app.access.reference import sync_reference
+from frontdoor_app.access.users import ensure_user, find_actor
+from frontdoor_app.models import Notification
+from frontdoor_app.models.database import (
+    make_engine,
+    make_session_factory,
+    session_scope,
+    upgrade,
+)
+from frontdoor_app.profile import Profile, load_profile
+from frontdoor_app.settings import Settings
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    profile: Profile
+    engine: Engine
+    sessions: sessionmaker[Session]
+    actor: Actor
+
+    def session(self):  # type: ignore[no-untyped-def]
+        """``with ctx.session() as s:`` — one unit of work."""
+        return session_scope(self.sessions)
+
+    def is_empty(self) -> bool:
+        with self.session() as s:
+            return (s.scalar(select(func.count()).select_from(Notification)) or 0) == 0
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_context(settings: Settings, profile: Profile | None = None,
+                  role_for_new_user: str = "chair") -> AppContext:  # fmt: skip
+    """Open the database (migrating it to the newest schema), load the profile and the user."""
+    profile = profile or load_profile(settings.profile_path)
+    engine = make_engine(with_password(settings.database_url))
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as s:
+        sync_reference(s, profile)
+        actor = find_actor(s, settings.user_login) or ensure_user(
+            s, settings.user_login, settings.user_login, role_for_new_user
+        )
+    return AppContext(settings, profile, engine, sessions, actor)

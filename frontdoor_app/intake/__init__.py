@@ -1,0 +1,1 @@
+"""Morning intake: read the police feed, validate, quarantine, match people to history."""

@@ -1,0 +1,59 @@
+"""The typed ORM. Import models from here; ``Base.metadata`` holds every table."""
+
+from .base import Base, utcnow
+from .feed import ImportBatch, Notification, NotificationPerson, QuarantinedRecord
+from .fgc import FGC_STAGES, FgcConsent, FgcInvitee, FgcReferral, FgcSafeguard, FgcStageEvent
+from .journal import AuditEvent, ChangeLog
+from .meeting import (
+    Action,
+    ActionUpdate,
+    AgendaItem,
+    Amendment,
+    Attendance,
+    Decision,
+    DecisionOutcome,
+    Draft,
+    IntelligenceEntry,
+    Meeting,
+    SharingDecision,
+)
+from .people import Household, HouseholdMember, Person, PersonLink
+from .reference import Agency, FgcTeam, Locality, OutcomeCode, PostcodeDistrict, User
+
+__all__ = [
+    "FGC_STAGES",
+    "Action",
+    "ActionUpdate",
+    "AgendaItem",
+    "Agency",
+    "Amendment",
+    "Attendance",
+    "AuditEvent",
+    "Base",
+    "ChangeLog",
+    "Decision",
+    "DecisionOutcome",
+    "Draft",
+    "FgcConsent",
+    "FgcInvitee",
+    "FgcReferral",
+    "FgcSafeguard",
+    "FgcStageEvent",
+    "FgcTeam",
+    "Household",
+    "HouseholdMember",
+    "ImportBatch",
+    "IntelligenceEntry",
+    "Locality",
+    "Meeting",
+    "Notification",
+    "NotificationPerson",
+    "OutcomeCode",
+    "Person",
+    "PersonLink",
+    "PostcodeDistrict",
+    "QuarantinedRecord",
+    "SharingDecision",
+    "User",
+    "utcnow",
+]

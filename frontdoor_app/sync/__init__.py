@@ -1,0 +1,1 @@
+"""The change feed that keeps every open client current."""

@@ -1,0 +1,1 @@
+"""Every widget, window and item model; the only package that imports Qt."""
