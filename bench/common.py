@@ -1,0 +1,59 @@
+"""What every benchmark shares: timing, the cached demo databases, fresh copies of them.
+
+A benchmark module in bench/benchmarks/ defines ``BENCHMARKS = {"name": fn}``, where
+``fn(env: BenchEnv) -> dict`` returns its metrics (use ``timed`` for median_ms and p95_ms).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+CACHE_DIR = BENCH_DIR / "cache"
+RESULTS_DIR = BENCH_DIR / "results"
+
+
+def timed(fn: Callable[[], Any], repeat: int = 20, warmup: int = 1) -> dict[str, float]:
+    """Run ``fn`` ``repeat`` times; median and p95 in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return {"median_ms": round(statistics.median(samples), 3), "p95_ms": round(p95, 3),
+            "runs": repeat}  # fmt: skip
+
+
+@dataclass
+class BenchEnv:
+    scale: str
+    build_database: Callable[[str, Path], None]  # (scale, sqlite path) -> builds the demo there
+    work_dir: Path
+
+    def cached_database(self) -> Path:
+        """The demo database of this scale, built once and cached (git-ignored)."""
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        path = CACHE_DIR / f"demo-{self.scale}.sqlite"
+        if not path.exists():
+            tmp = path.with_suffix(".building")
+            tmp.unlink(missing_ok=True)
+            self.build_database(self.scale, tmp)
+            tmp.rename(path)
+        return path
+
+    def fresh_copy(self, name: str) -> str:
+        """A SQLite URL of a private copy of the cached database, for benchmarks that write."""
+        source = self.cached_database()
+        target = self.work_dir / f"{name}.sqlite"
+        shutil.copyfile(source, target)
+        return f"sqlite:///{target}"
