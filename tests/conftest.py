@@ -17,6 +17,7 @@ from frontdoor_app.context import AppContext, build_context  # noqa: E402
 from frontdoor_app.profile import Profile, load_profile  # noqa: E402
 from frontdoor_app.settings import ENV_DATABASE, ENV_DATA_DIR, ENV_PROFILE, ENV_USER  # noqa: E402
 from frontdoor_app.settings import Settings, load_settings  # noqa: E402
+from tests import pgserver  # noqa: E402
 
 ARTEFACTS = Path(__file__).resolve().parent.parent / "artefacts"
 
@@ -76,3 +77,37 @@ def artefacts() -> Path:
     """Folder for screenshots and rendered pages (git-ignored), for people to look at."""
     ARTEFACTS.mkdir(exist_ok=True)
     return ARTEFACTS
+
+
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.PgServer]:
+    """A throwaway PostgreSQL server for the whole run (tests/pgserver.py), stopped by PID."""
+    try:
+        server = pgserver.start()
+    except pgserver.PostgresUnavailable as exc:
+        if _under_ci():
+            pytest.fail(f"the PostgreSQL tests must run under CI: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL tests need a server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: pgserver.PgServer) -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL database for this test, dropped afterwards."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the PostgreSQL server carry the ``postgres`` marker (``-m 'not postgres'``)."""
+    for item in items:
+        if "pg_url" in getattr(item, "fixturenames", ()) or "pg_server" in getattr(
+            item, "fixturenames", ()
+        ):
+            item.add_marker(pytest.mark.postgres)
