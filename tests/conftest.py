@@ -15,8 +15,14 @@ from keyring.backend import KeyringBackend  # noqa: E402
 
 from frontdoor_app.context import AppContext, build_context  # noqa: E402
 from frontdoor_app.profile import Profile, load_profile  # noqa: E402
-from frontdoor_app.settings import ENV_DATABASE, ENV_DATA_DIR, ENV_PROFILE, ENV_USER  # noqa: E402
-from frontdoor_app.settings import Settings, load_settings  # noqa: E402
+from frontdoor_app.settings import (  # noqa: E402
+    ENV_DATA_DIR,
+    ENV_DATABASE,
+    ENV_PROFILE,
+    ENV_USER,
+    Settings,
+    load_settings,
+)
 from tests import pgserver  # noqa: E402
 
 ARTEFACTS = Path(__file__).resolve().parent.parent / "artefacts"

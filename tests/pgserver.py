@@ -95,12 +95,10 @@ class PgServer:
 
     def stop(self) -> None:
         """Stop the postmaster we started (fast shutdown, then by PID), remove the folder."""
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             subprocess.run([*self.run_as, str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
                             "-m", "fast", "-w", "-t", "20", "stop"],
                            capture_output=True, timeout=30, check=False)  # fmt: skip
-        except subprocess.TimeoutExpired:
-            pass
         if _alive(self.pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGQUIT)
@@ -160,7 +158,9 @@ def start(attempts: int = 3) -> PgServer:
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
         if init.returncode != 0:
-            raise PostgresUnavailable(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
+            raise PostgresUnavailable(
+                f"initdb failed: {init.stderr.strip() or init.stdout.strip()}"
+            )
         last_error = ""
         for _ in range(attempts):
             port = free_port()
