@@ -1,0 +1,1 @@
+"""PDF exports (minutes, FGC referral): pure functions from plain data to PDF bytes."""

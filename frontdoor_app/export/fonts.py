@@ -1,0 +1,64 @@
+"""Registers the fonts every export uses: DejaVu Sans (Latin, Greek, Cyrillic, Vietnamese)
+and Noto Naskh Arabic (Arabic and Urdu), both shipped in ``resources/fonts`` with their
+licences. reportlab has no font fallback, so ``export.text`` sets Arabic-script runs in
+the Arabic font explicitly.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONTS_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
+
+BODY = "DejaVuSans"
+BODY_BOLD = "DejaVuSans-Bold"
+BODY_ITALIC = "DejaVuSans-Oblique"
+BODY_BOLD_ITALIC = "DejaVuSans-BoldOblique"
+ARABIC = "NotoNaskhArabic"
+ARABIC_BOLD = "NotoNaskhArabic-Bold"
+
+_FILES = {
+    BODY: "DejaVuSans.ttf",
+    BODY_BOLD: "DejaVuSans-Bold.ttf",
+    BODY_ITALIC: "DejaVuSans-Oblique.ttf",
+    BODY_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+    ARABIC: "NotoNaskhArabic-Regular.ttf",
+    ARABIC_BOLD: "NotoNaskhArabic-Bold.ttf",
+}
+
+_lock = threading.Lock()
+_registered = False
+
+
+class FontMissingError(RuntimeError):
+    """A font file the exports need is not where it should be."""
+
+
+def register_fonts() -> None:
+    """Register the export fonts with reportlab once per process (thread-safe, idempotent)."""
+    global _registered
+    with _lock:
+        if _registered:
+            return
+        for name, filename in _FILES.items():
+            path = FONTS_DIR / filename
+            if not path.is_file():
+                raise FontMissingError(
+                    f"the font file {path} is missing; reinstall the application"
+                )
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        # <b> and <i> in paragraph markup pick the right face of each family.
+        for family, bold, italic, bold_italic in (
+            (BODY, BODY_BOLD, BODY_ITALIC, BODY_BOLD_ITALIC),
+            (ARABIC, ARABIC_BOLD, ARABIC, ARABIC_BOLD),
+        ):
+            addMapping(family, 0, 0, family)
+            addMapping(family, 1, 0, bold)
+            addMapping(family, 0, 1, italic)
+            addMapping(family, 1, 1, bold_italic)
+        _registered = True

@@ -1,0 +1,98 @@
+"""User text made safe for reportlab's paragraph markup, with Arabic script set right.
+
+Every string that came from a person or the police goes through ``markup`` before it
+reaches a ``Paragraph``: markup characters are escaped (``<b>Ann & "Bob"</b>`` prints
+literally), control characters are dropped, and runs of Arabic-script characters are
+wrapped in the Arabic font, because reportlab has no font fallback. Paragraphs holding
+Arabic script get HarfBuzz shaping (``styles.shaped``), which joins the letters and lays
+each run out right to left.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from .fonts import ARABIC
+from .styles import shaped
+
+# Arabic, Arabic Supplement, Arabic Extended-A, presentation forms A and B.
+_ARABIC_CHARS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+# A run: Arabic-script characters, with spaces or joiners between them (not around them).
+_ARABIC_RUN = re.compile(f"[{_ARABIC_CHARS}]+(?:[ \u00a0\u200c\u200d]+[{_ARABIC_CHARS}]+)*")
+_HAS_ARABIC = re.compile(f"[{_ARABIC_CHARS}]")
+# C0/C1 controls except tab and newline, and the bidi overrides that could reorder a page.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Runs up to this length are kept on one line and shaped as one unit (names, places).
+_UNBREAKABLE_RUN = 48
+
+
+def has_arabic(text: str) -> bool:
+    return _HAS_ARABIC.search(text) is not None
+
+
+def escape(text: str) -> str:
+    """Escape the characters reportlab's paragraph parser gives meaning to."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )  # fmt: skip
+
+
+def clean(text: str | None) -> str:
+    """The text without control characters; ``None`` becomes empty."""
+    if not text:
+        return ""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _arabic_run(run: str) -> str:
+    """Markup for one Arabic-script run, in visual order within a left-to-right line."""
+    words = run.split()
+    # A short run is one unbreakable unit that HarfBuzz shapes whole, right to left. A long
+    # run must be able to wrap; its words are laid right to left, exact while it fits on one
+    # line (long Arabic narratives are rare here).
+    short = len(run) <= _UNBREAKABLE_RUN
+    body = "\u00a0".join(words) if short else " ".join(reversed(words))
+    return f'<font name="{ARABIC}">{escape(body)}</font>'
+
+
+def markup(text: str | None, *, newlines: bool = True) -> str:
+    """Paragraph markup for a user string: escaped, Arabic runs in the Arabic font."""
+    value = clean(text)
+    parts: list[str] = []
+    last = 0
+    for match in _ARABIC_RUN.finditer(value):
+        parts.append(escape(value[last : match.start()]))
+        parts.append(_arabic_run(match.group(0)))
+        last = match.end()
+    parts.append(escape(value[last:]))
+    out = "".join(parts)
+    if newlines:
+        out = out.replace("\n", "<br/>")
+    return out
+
+
+def para(
+    text: str | None, style: ParagraphStyle, *, prefix: str = "", suffix: str = ""
+) -> Paragraph:
+    """A paragraph of user text; ``prefix``/``suffix`` are trusted markup around it."""
+    return markup_para(prefix + markup(text) + suffix, style, raw_text=text or "")
+
+
+def markup_para(
+    markup_text: str, style: ParagraphStyle, *, raw_text: str | None = None
+) -> Paragraph:
+    """A paragraph from already-safe markup; shaped when it holds Arabic script."""
+    probe = raw_text if raw_text is not None else markup_text
+    if has_arabic(probe) or has_arabic(markup_text):
+        style = shaped(style)
+    return Paragraph(markup_text, style)
+
+
+def join(parts: Iterable[str | None], sep: str = ", ") -> str:
+    """Join the non-empty, cleaned parts (plain text, not markup)."""
+    return sep.join(p for p in (clean(x).strip() for x in parts) if p)
