@@ -1,0 +1,27 @@
+"""The refusals of the FGC package; every message names what is missing or wrong."""
+
+from __future__ import annotations
+
+
+class FgcError(ValueError):
+    """Something about an FGC referral cannot be done; the message says why."""
+
+
+class SafeguardError(FgcError):
+    """A domestic abuse safeguard is missing. No role can go past it."""
+
+
+class TransitionError(FgcError):
+    """A referral cannot move from its stage to the one asked for."""
+
+
+class RoutingError(FgcError):
+    """A referral cannot be routed as asked."""
+
+
+class ConflictError(FgcError):
+    """Someone else changed the referral since it was read."""
+
+
+class FgcRulesError(FgcError):
+    """The profile's [fgc] table is wrong; the message names the key."""

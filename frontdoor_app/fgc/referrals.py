@@ -1,0 +1,242 @@
+"""The referral lifecycle: offered by the meeting, then step by step to review and close.
+
+offered → consent → referred → coordinator allocated → preparation → conference held →
+review → closed; or declined / withdrawn / stopped with a reason at any point, and
+suspended (then resumed) by the coordinator. Every step has its date on the referral and
+an FgcStageEvent row, for the measures.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontdoor_app.access import audit
+from frontdoor_app.access.actor import Actor
+from frontdoor_app.models import (
+    AgendaItem,
+    Decision,
+    DecisionOutcome,
+    FgcConsent,
+    FgcReferral,
+    FgcStageEvent,
+    Meeting,
+    OutcomeCode,
+    utcnow,
+)
+from frontdoor_app.profile import Profile
+
+from .common import STAGE_WORDS, load_referral, move_stage, require_open, require_writer
+from .eligibility import evaluate
+from .errors import FgcError, SafeguardError, TransitionError
+from .facts import case_facts
+from .gate import (
+    CONSENT_KINDS,
+    consents_in_force,
+    missing_consents,
+    missing_for_conference,
+    require_victim_consent,
+)
+from .routing import route_referral
+from .rules import rules_from_profile
+
+NEXT_STAGE = {
+    "offered": "consent",
+    "consent": "referred",
+    "referred": "coordinator_allocated",
+    "coordinator_allocated": "preparation",
+    "preparation": "conference_held",
+    "conference_held": "review",
+    "review": "closed",
+}
+END_STAGES = ("declined", "withdrawn", "stopped", "suspended")
+
+
+def offer_for_decision(session: Session, actor: Actor, profile: Profile,
+                       agenda_item_id: int) -> int | None:  # fmt: skip
+    """Start the FGC offer a decision calls for, in the caller's transaction.
+
+    Returns the id of the household's open referral (the new one, or the one already
+    open: at most one per household), or None when the decision calls for no offer, the
+    case has no household, or the family is not eligible (``eligibility.for_agenda_item``
+    says why in words).
+    """
+    rules = rules_from_profile(profile)
+    case = case_facts(session, agenda_item_id)
+    if case.household_id is None or not any(case.facts.get(f) for f in rules.offer_when):
+        return None
+    if case.open_elsewhere_id is not None:
+        return case.open_elsewhere_id
+    existing = session.scalar(select(FgcReferral.id).where(
+        FgcReferral.origin_agenda_item_id == agenda_item_id, FgcReferral.is_open.is_(True)))  # fmt: skip
+    if existing is not None:
+        return existing
+    if evaluate(rules, case.facts)[0] == "not_eligible":
+        return None
+    require_writer(actor)
+    now = utcnow()
+    referral = FgcReferral(
+        household_id=case.household_id, origin_agenda_item_id=agenda_item_id, stage="offered",
+        is_open=True, offered_at=now, routed_how="unrouted",
+        reason_for_referral=_reason_from_decision(session, agenda_item_id),
+        referrer_name=actor.display_name,
+    )  # fmt: skip
+    session.add(referral)
+    item = session.get(AgendaItem, agenda_item_id)
+    audit.written(session, actor, referral, "create", meeting_id=item.meeting_id if item else None,
+                  detail="FGC offered by the meeting's decision")  # fmt: skip
+    session.add(FgcStageEvent(referral_id=referral.id, from_stage=None, to_stage="offered", at=now,
+                              by_name=actor.display_name, reason="the meeting's decision"))  # fmt: skip
+    route_referral(session, actor, referral)
+    return referral.id
+
+
+def _reason_from_decision(session: Session, agenda_item_id: int) -> str:
+    labels = session.scalars(
+        select(OutcomeCode.label)
+        .join(DecisionOutcome, DecisionOutcome.outcome_code_id == OutcomeCode.id)
+        .join(Decision, Decision.id == DecisionOutcome.decision_id)
+        .where(Decision.agenda_item_id == agenda_item_id)
+        .order_by(OutcomeCode.sort_order)
+    ).all()
+    decision = session.scalar(select(Decision).where(Decision.agenda_item_id == agenda_item_id))
+    item = session.get(AgendaItem, agenda_item_id)
+    meeting = session.get(Meeting, item.meeting_id) if item else None
+    when = (
+        f"The front door meeting of {meeting.meeting_date:%d %b %Y}" if meeting else "The meeting"
+    )
+    text = f"{when} decided: {', '.join(labels)}."
+    if decision is not None and decision.rationale:
+        text += f" Rationale: {decision.rationale}"
+    return text
+
+
+def advance(session: Session, actor: Actor, profile: Profile, referral_id: int, to_stage: str, *,
+            version: int | None = None, coordinator: str | None = None,
+            match_request: str | None = None, plan_agreed: bool | None = None,
+            today: dt.date | None = None) -> None:  # fmt: skip
+    """Move a referral one step on; refused, in words, when the step is wrong or unsafe."""
+    require_writer(actor)
+    referral = load_referral(session, referral_id, version)
+    doing = f"move the referral to {STAGE_WORDS.get(to_stage, to_stage)}"
+    require_open(referral, doing)
+    expected = NEXT_STAGE.get(referral.stage)
+    if to_stage != expected:
+        raise TransitionError(
+            f"cannot {doing}: it is at {STAGE_WORDS[referral.stage]}, and the next step is "
+            f"{STAGE_WORDS[expected] if expected else 'none'}"
+        )
+    if to_stage == "consent":
+        missing = missing_consents(referral)
+        if missing:
+            raise SafeguardError(f"cannot {doing}: {'; '.join(missing)}")
+    else:
+        require_victim_consent(referral, doing)
+    if to_stage == "referred" and referral.team_id is None:
+        raise FgcError(f"cannot {doing}: no FGC team yet ({referral.routing_reason or 'not routed'}); "
+                       "choose the team by hand")  # fmt: skip
+    if to_stage == "coordinator_allocated":
+        coordinator = (coordinator or "").strip()
+        if not coordinator:
+            raise FgcError(f"cannot {doing}: name the coordinator")
+        before = audit.snapshot(referral)
+        referral.coordinator = coordinator
+        referral.coordinator_match_request = (match_request or "").strip() or None
+        audit.written(session, actor, referral, "update", before, detail="coordinator allocated")
+    if to_stage == "conference_held":
+        _hold_conference(session, actor, profile, referral, plan_agreed, today or dt.date.today())
+    move_stage(session, actor, referral, to_stage)
+
+
+def _hold_conference(session: Session, actor: Actor, profile: Profile, referral: FgcReferral,
+                     plan_agreed: bool | None, today: dt.date) -> None:  # fmt: skip
+    missing = missing_for_conference(referral)
+    if missing:
+        raise SafeguardError(
+            f"the conference cannot be recorded as held; missing: {'; '.join(missing)}"
+        )
+    if referral.conference_date is None:
+        raise FgcError("the conference cannot be recorded as held: no conference date is set")
+    if referral.conference_date > today:
+        raise FgcError(f"the conference is set for {referral.conference_date.isoformat()}, "
+                       "which has not come yet")  # fmt: skip
+    if plan_agreed is None:
+        raise FgcError("say whether the family's plan was agreed (yes or no)")
+    before = audit.snapshot(referral)
+    referral.plan_agreed = plan_agreed
+    referral.review_due = add_months(referral.conference_date,
+                                     rules_from_profile(profile).review_months)  # fmt: skip
+    audit.written(session, actor, referral, "update", before, detail="conference held")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_referral(session: Session, actor: Actor, referral_id: int, stage: str, reason: str,
+                 version: int | None = None) -> None:  # fmt: skip
+    """Decline, withdraw, stop or suspend a referral, always with a reason."""
+    require_writer(actor)
+    if stage not in END_STAGES:
+        raise TransitionError(f"a referral can be ended as {', '.join(END_STAGES)}, not {stage!r}")
+    reason = (reason or "").strip()
+    if not reason:
+        raise FgcError(f"a referral can be {STAGE_WORDS[stage]} only with a reason")
+    referral = load_referral(session, referral_id, version)
+    if not referral.is_open:
+        raise TransitionError(f"the referral is already {STAGE_WORDS[referral.stage]}")
+    if stage == "suspended" and referral.stage == "suspended":
+        raise TransitionError("the referral is already suspended")
+    move_stage(session, actor, referral, stage, reason)
+
+
+def resume(session: Session, actor: Actor, referral_id: int, reason: str,
+           version: int | None = None) -> str:  # fmt: skip
+    """Resume a suspended referral at the stage it was suspended from; returns that stage."""
+    require_writer(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise FgcError("resuming a suspended referral needs a reason")
+    referral = load_referral(session, referral_id, version)
+    if referral.stage != "suspended":
+        raise TransitionError(f"only a suspended referral can be resumed; it is "
+                              f"{STAGE_WORDS[referral.stage]}")  # fmt: skip
+    previous = session.scalar(
+        select(FgcStageEvent.from_stage)
+        .where(FgcStageEvent.referral_id == referral.id, FgcStageEvent.to_stage == "suspended")
+        .order_by(FgcStageEvent.id.desc()).limit(1)
+    ) or "offered"  # fmt: skip
+    move_stage(session, actor, referral, previous, reason)
+    return previous
+
+
+def withdraw_consent(session: Session, actor: Actor, consent_id: int, reason: str) -> None:
+    """Consent withdrawn: an FGC is voluntary, so the referral is withdrawn with it."""
+    require_writer(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise FgcError("withdrawing consent needs a reason (the family's words where possible)")
+    consent = session.get(FgcConsent, consent_id)
+    if consent is None or consent.withdrawn_at is not None:
+        raise FgcError(f"there is no consent {consent_id} in force")
+    before = audit.snapshot(consent)
+    consent.withdrawn_at = utcnow()
+    audit.written(session, actor, consent, "update", before, detail=reason)
+    referral = load_referral(session, consent.referral_id)
+    session.refresh(referral, ["consents"])
+    if referral.is_open and (
+        consent.kind == "victim" or not consents_in_force(referral, consent.kind)
+    ):
+        end_referral(
+            session,
+            actor,
+            referral.id,
+            "withdrawn",
+            f"{CONSENT_KINDS[consent.kind]} withdrawn by {consent.person_name}: {reason}",
+        )
