@@ -110,6 +110,12 @@ def pg_url(pg_server: pgserver.PgServer) -> Iterator[str]:
     pg_server.drop_database(name)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_url(request: pytest.FixtureRequest, db_url: str) -> str:
+    """Runs the test twice: on a fresh SQLite file and on a fresh PostgreSQL database."""
+    return db_url if request.param == "sqlite" else str(request.getfixturevalue("pg_url"))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests on the PostgreSQL server carry the ``postgres`` marker (``-m 'not postgres'``)."""
     for item in items:
