@@ -1,0 +1,268 @@
+"""Actions agreed at the meeting: owner, due date, status updates, the tracker.
+
+An action is never deleted. It is closed as done, not possible (circumstances changed) or
+not done by the agency, with a note for the last two; every status change is an
+``ActionUpdate`` row, kept for ever. The tracker pages and sorts in SQL: a city holds tens
+of thousands of actions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from frontdoor_app.access import audit
+from frontdoor_app.access.actor import Actor
+from frontdoor_app.models import (
+    Action,
+    ActionUpdate,
+    Agency,
+    AgendaItem,
+    Meeting,
+    Notification,
+    NotificationPerson,
+)
+from frontdoor_app.profile import Profile
+
+from .common import (
+    Writer,
+    add_working_days,
+    check_version,
+    get,
+    item_and_meeting,
+    meeting_of,
+    now,
+    require_text,
+    unit,
+)
+from .errors import MeetingError, PermissionDenied
+from .views import ACTION_STATUSES, ActionPage, ActionUpdateView, ActionView, AgencyActions
+
+STATUS_WORDS = {"open": "open", "done": "done",
+                "not_possible": "not possible (circumstances changed)",
+                "not_done": "not done by the agency"}  # fmt: skip
+NOTE_REQUIRED = ("not_possible", "not_done")
+MAX_PAGE = 500
+
+
+def default_due_date(profile: Profile, meeting_date: dt.date) -> dt.date:
+    """The profile's number of working days after the meeting."""
+    return add_working_days(meeting_date, profile.meeting.action_due_days)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def add_action(sessions: sessionmaker[Session], actor: Actor, profile: Profile, item_id: int,
+               agency_id: int, description: str, *, owner_name: str | None = None,
+               due_date: dt.date | None = None, reason: str | None = None) -> ActionView:  # fmt: skip
+    """Agree an action for a case; the due date defaults from the profile."""
+    text = require_text(description, "The action's description")
+    _may_act_for(actor, agency_id, "add an action")
+    with unit(sessions) as s:
+        item, meeting = item_and_meeting(s, item_id)
+        get(s, Agency, agency_id, "Agency")
+        due = due_date or default_due_date(profile, meeting.meeting_date)
+        if due < meeting.meeting_date:
+            raise MeetingError(f"The due date {due:%d %B %Y} is before the meeting "
+                               f"({meeting.meeting_date:%d %B %Y}).")  # fmt: skip
+        writer = Writer(s, actor, meeting, reason, "add an action")
+        action = Action(agenda_item_id=item.id, owner_agency_id=agency_id,
+                        owner_name=(owner_name or "").strip() or None, description=text,
+                        due_date=due, status="open", created_by_id=actor.user_id)  # fmt: skip
+        s.add(action)
+        writer.written(action, "create")
+        return _views(s, _base().where(Action.id == action.id), meeting.meeting_date)[0]
+
+
+def edit_action(sessions: sessionmaker[Session], actor: Actor, action_id: int, version: int, *,
+                description: str | None = None, owner_name: str | None = None,
+                owner_agency_id: int | None = None, due_date: dt.date | None = None,
+                reason: str | None = None) -> ActionView:  # fmt: skip
+    """Correct an action's wording, owner or due date (an amendment after its meeting closed)."""
+    with unit(sessions) as s:
+        action = get(s, Action, action_id, "Action")
+        _may_act_for(actor, action.owner_agency_id, "change this action")
+        check_version(action, version, "This action")
+        _, meeting = item_and_meeting(s, action.agenda_item_id)
+        writer = Writer(s, actor, meeting, reason, "change an action")
+        before = audit.snapshot(action)
+        if description is not None:
+            action.description = require_text(description, "The action's description")
+        if owner_name is not None:
+            action.owner_name = owner_name.strip() or None
+        if owner_agency_id is not None:
+            _may_act_for(actor, owner_agency_id, "give this action to that agency")
+            action.owner_agency_id = get(s, Agency, owner_agency_id, "Agency").id
+        if due_date is not None:
+            action.due_date = due_date
+        writer.written(action, "update", before)
+        return _views(s, _base().where(Action.id == action.id), dt.date.today())[0]
+
+
+def update_action_status(sessions: sessionmaker[Session], actor: Actor, action_id: int,
+                         version: int, status: str, note: str | None = None,
+                         meeting_id: int | None = None) -> ActionView:  # fmt: skip
+    """Mark an action done / not possible / not done (a note is required for the last two),
+    or add a note without changing the status (pass the current status).
+
+    ``meeting_id`` is the meeting at which it was reviewed, if any. Reviewing an earlier
+    meeting's action is ordinary follow-up, not an amendment of that meeting.
+    """
+    if status not in ACTION_STATUSES:
+        raise MeetingError(f"An action's status is one of {', '.join(STATUS_WORDS.values())}; "
+                           f"{status!r} is not.")  # fmt: skip
+    text = (note or "").strip() or None
+    with unit(sessions) as s:
+        action = get(s, Action, action_id, "Action")
+        _may_act_for(actor, action.owner_agency_id, "update this action")
+        check_version(action, version, "This action")
+        if status in NOTE_REQUIRED and text is None:
+            raise MeetingError(f"Write a note saying why the action is {STATUS_WORDS[status]}.")
+        if status == action.status and text is None:
+            raise MeetingError(f"The action is already {STATUS_WORDS[status]}; add a note to "
+                               "record an update.")  # fmt: skip
+        if meeting_id is not None:
+            meeting_of(s, meeting_id)
+        origin_meeting = s.scalar(select(AgendaItem.meeting_id).where(
+            AgendaItem.id == action.agenda_item_id))  # fmt: skip
+        before = audit.snapshot(action)
+        changed = status != action.status
+        if changed:
+            action.status = status
+            action.closed_at = None if status == "open" else now()
+            action.status_note = text
+        elif text is not None:
+            action.status_note = text
+        update = ActionUpdate(action_id=action.id, by_id=actor.user_id, by_name=actor.display_name,
+                              note=text, status_from=before["status"] if changed else None,
+                              status_to=status if changed else None, meeting_id=meeting_id)  # fmt: skip
+        s.add(update)
+        audit.written(s, actor, action, "update", before, meeting_id or origin_meeting)
+        audit.written(s, actor, update, "create", None, meeting_id or origin_meeting)
+        return _views(s, _base().where(Action.id == action.id), dt.date.today(), True)[0]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def actions_for_item(session: Session, item_id: int, today: dt.date | None = None,
+                     with_updates: bool = False) -> tuple[ActionView, ...]:  # fmt: skip
+    """A case's actions in the order they were agreed."""
+    query = _base().where(Action.agenda_item_id == item_id).order_by(Action.id)
+    return tuple(_views(session, query, today or dt.date.today(), with_updates))
+
+
+def load_action(session: Session, action_id: int, today: dt.date | None = None) -> ActionView:
+    """One action with its updates."""
+    get(session, Action, action_id, "Action")
+    return _views(session, _base().where(Action.id == action_id), today or dt.date.today(), True)[0]
+
+
+def open_actions_review(session: Session, meeting_id: int) -> tuple[AgencyActions, ...]:
+    """Open actions from earlier meetings, by agency, overdue first: reviewed at the opening.
+
+    Overdue means due before this meeting's date.
+    """
+    meeting = meeting_of(session, meeting_id)
+    query = (_base().where(Action.status == "open", Meeting.meeting_date < meeting.meeting_date)
+             .order_by(Agency.name, Action.due_date, Action.id))  # fmt: skip
+    grouped: dict[int, list[ActionView]] = defaultdict(list)
+    for view in _views(session, query, meeting.meeting_date):
+        grouped[view.owner_agency_id].append(view)
+    return tuple(
+        AgencyActions(rows[0].owner_agency_id, rows[0].agency_code, rows[0].agency_name,
+                      tuple(rows), sum(r.overdue for r in rows))
+        for rows in grouped.values()
+    )  # fmt: skip
+
+
+def action_tracker(session: Session, *, agency_id: int | None = None, owner: str | None = None,
+                   today: dt.date | None = None, statuses: Sequence[str] = ("open",),
+                   limit: int = 50, offset: int = 0) -> ActionPage:  # fmt: skip
+    """Actions across every meeting, overdue first then by due date, one page at a time.
+
+    Filtering, ordering and paging happen in SQL. ``owner`` matches part of the owner's name.
+    """
+    today = today or dt.date.today()
+    limit = max(1, min(limit, MAX_PAGE))
+    conditions: list[Any] = [Action.status.in_(list(statuses))]
+    if agency_id is not None:
+        conditions.append(Action.owner_agency_id == agency_id)
+    if owner and owner.strip():
+        pattern = "%" + owner.strip().replace("%", r"\%").replace("_", r"\_") + "%"
+        conditions.append(Action.owner_name.ilike(pattern, escape="\\"))
+    total = session.scalar(select(func.count(Action.id)).where(*conditions)) or 0
+    overdue = session.scalar(select(func.count(Action.id)).where(
+        *conditions, Action.status == "open", Action.due_date < today)) or 0  # fmt: skip
+    # Open actions overdue are exactly those due earliest, so due date order puts them first;
+    # closed ones (when asked for) follow.
+    query = (_base().where(*conditions)
+             .order_by((Action.status != "open"), Action.due_date, Action.id)
+             .limit(limit).offset(max(0, offset)))  # fmt: skip
+    return ActionPage(tuple(_views(session, query, today)), total, overdue, max(0, offset), limit)
+
+
+def _base() -> Select[Any]:
+    return (
+        select(Action, AgendaItem.meeting_id, Meeting.meeting_date, Notification.id,
+               Notification.police_ref, Agency.code, Agency.name)
+        .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(Notification, Notification.id == AgendaItem.notification_id)
+        .join(Agency, Agency.id == Action.owner_agency_id)
+    )  # fmt: skip
+
+
+def _views(s: Session, query: Select[Any], today: dt.date,
+           with_updates: bool = False) -> list[ActionView]:  # fmt: skip
+    rows = s.execute(query).all()
+    names = _household_names(s, {r[3] for r in rows})
+    updates: dict[int, list[ActionUpdateView]] = defaultdict(list)
+    if with_updates and rows:
+        for u in s.scalars(select(ActionUpdate).where(
+                ActionUpdate.action_id.in_([r[0].id for r in rows])).order_by(ActionUpdate.at)):  # fmt: skip
+            updates[u.action_id].append(ActionUpdateView(u.id, u.at, u.by_name, u.note,
+                                                         u.status_from, u.status_to, u.meeting_id))  # fmt: skip
+    return [
+        ActionView(
+            id=a.id, agenda_item_id=a.agenda_item_id, meeting_id=meeting_id,
+            meeting_date=meeting_date, police_ref=ref, household_name=names.get(nid, ""),
+            owner_agency_id=a.owner_agency_id, agency_code=code, agency_name=name,
+            owner_name=a.owner_name, description=a.description, due_date=a.due_date,
+            status=a.status, status_note=a.status_note, closed_at=a.closed_at,
+            overdue=a.status == "open" and a.due_date < today, version=a.version,
+            updates=tuple(updates.get(a.id, ())),
+        )
+        for a, meeting_id, meeting_date, nid, ref, code, name in rows
+    ]  # fmt: skip
+
+
+def _household_names(s: Session, notification_ids: set[int]) -> dict[int, str]:
+    """The victim's surname per notification (the first adult's when no victim is named)."""
+    if not notification_ids:
+        return {}
+    rank = {"victim": 0, "other_adult": 1, "perpetrator": 2, "child": 3}
+    best: dict[int, tuple[int, str]] = {}
+    for nid, role, surname in s.execute(
+        select(NotificationPerson.notification_id, NotificationPerson.role,
+               NotificationPerson.surname)
+        .where(NotificationPerson.notification_id.in_(notification_ids))
+    ):  # fmt: skip
+        if nid not in best or rank[role] < best[nid][0]:
+            best[nid] = (rank[role], surname)
+    return {nid: surname for nid, (_, surname) in best.items()}
+
+
+def _may_act_for(actor: Actor, agency_id: int, doing: str) -> None:
+    if actor.role in ("chair", "admin"):
+        return
+    if actor.role == "representative" and actor.agency_id == agency_id:
+        return
+    raise PermissionDenied(f"Only the chair, an admin or a representative of the owning agency "
+                           f"can {doing}.")  # fmt: skip

@@ -1,0 +1,287 @@
+"""Reading a case for the case screen: incident, household, history, entries, decision.
+
+``load_case`` runs a fixed handful of indexed queries whatever the household's history
+(no query per row), filters restricted entries for the viewer, and records the view in
+the audit trail. The projector's view is in ``projector``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from frontdoor_app.access import audit
+from frontdoor_app.access.actor import Actor
+from frontdoor_app.models import (
+    Action,
+    Agency,
+    AgendaItem,
+    Decision,
+    DecisionOutcome,
+    FgcReferral,
+    FgcTeam,
+    Household,
+    HouseholdMember,
+    IntelligenceEntry,
+    Locality,
+    Meeting,
+    Notification,
+    NotificationPerson,
+    OutcomeCode,
+    Person,
+    SharingDecision,
+)
+
+from . import actions as action_queries
+from .agenda import build_row
+from .common import age_on, age_text, initials
+from .decisions import decision_view
+from .entries import can_see
+from .errors import NotFoundError
+from .views import (
+    CaseView,
+    FgcSummary,
+    HistoryEvent,
+    HouseholdView,
+    IncidentView,
+    IntelligenceView,
+    PersonView,
+    SharingView,
+)
+
+ROLE_ORDER = {"victim": 0, "perpetrator": 1, "other_adult": 2, "child": 3}
+LONDON = ZoneInfo("Europe/London")
+
+
+def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = True) -> CaseView:
+    """Everything about one case as ``viewer`` may see it; the view is audited.
+
+    Pass ``audit_view=False`` when merely refreshing a case already open on the screen.
+    """
+    found = session.execute(
+        select(AgendaItem, Meeting).join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(AgendaItem.id == item_id)
+    ).first()  # fmt: skip
+    if found is None:
+        raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
+    item, meeting = found
+    on = meeting.meeting_date
+    notification = session.get(Notification, item.notification_id)
+    assert notification is not None  # foreign key
+    sent = list(session.scalars(select(NotificationPerson).where(
+        NotificationPerson.notification_id == notification.id)))  # fmt: skip
+    decision = session.scalar(select(Decision).where(Decision.agenda_item_id == item.id))
+    row = build_row(item, notification.police_ref, notification.postcode, notification.dash_risk,
+                    notification.dash_yes, on, decision.agreed_risk if decision else None, sent)  # fmt: skip
+    total = session.scalar(select(func.count(AgendaItem.id)).where(
+        AgendaItem.meeting_id == meeting.id)) or 0  # fmt: skip
+    agencies = {a.id: a for a in session.scalars(select(Agency))}
+    entries, hidden = _entries(session, item.id, viewer, agencies)
+    today = dt.date.today()
+    own_actions = action_queries.actions_for_item(session, item.id, max(today, on), True)
+    if audit_view:
+        audit.record(session, viewer, "view", "agenda_item", item.id, detail="case opened")
+    return CaseView(
+        item=row, meeting_id=meeting.id, meeting_date=on, meeting_status=meeting.status,
+        case_number=item.position, case_total=int(total),
+        incident=incident_view(notification),
+        household=household_view(session, item.household_id, sent, on),
+        history=history(session, item, notification, today),
+        intelligence=tuple(e for e in entries if e.kind == "agency"),
+        victim_views=tuple(e for e in entries if e.kind == "victim_view"),
+        child_voices=tuple(e for e in entries if e.kind == "child_voice"),
+        hidden_restricted=hidden,
+        decision=decision_view(session, decision) if decision is not None else None,
+        actions=own_actions, sharing=_sharing(session, item.id, agencies),
+        fgc=_fgc(session, item.household_id),
+    )  # fmt: skip
+
+
+def incident_view(n: Notification) -> IncidentView:
+    risk_flags = tuple(name for name in ("weapon", "alcohol", "drugs", "pregnancy")
+                       if getattr(n, name))  # fmt: skip
+    parts = [p for p in ((n.incident_type or "").capitalize(), n.offence or "") if p]
+    summary = " · ".join(parts) or "Domestic incident"
+    if n.children_present:
+        summary += " · children present"
+    if risk_flags:
+        summary += " · " + ", ".join(risk_flags)
+    return IncidentView(
+        notification_id=n.id, police_ref=n.police_ref, force=n.force, received_at=n.received_at,
+        incident_at=n.incident_at, incident_type=n.incident_type, offence=n.offence,
+        summary=summary, dash_risk=n.dash_risk, dash_yes=n.dash_yes, address=n.address,
+        postcode=n.postcode, children_present=n.children_present, weapon=n.weapon,
+        alcohol=n.alcohol, drugs=n.drugs, pregnancy=n.pregnancy, risk_flags=risk_flags,
+        narrative=n.narrative, officer=n.officer,
+    )  # fmt: skip
+
+
+def household_view(s: Session, household_id: int | None, sent: list[NotificationPerson],
+                   on: dt.date) -> HouseholdView:  # fmt: skip
+    """The household's current members (or the people as sent, when not yet matched)."""
+    by_person = {p.person_id: p for p in sent if p.person_id is not None}
+    if household_id is None:
+        members = [_person_from_sent(p, on) for p in sent]
+        return HouseholdView(None, None, None, None, None, None, _ordered(members))
+    found = s.execute(
+        select(Household, Locality.code, Locality.name)
+        .outerjoin(Locality, Locality.id == Household.locality_id)
+        .where(Household.id == household_id)
+    ).first()  # fmt: skip
+    if found is None:
+        raise NotFoundError(f"Household {household_id} does not exist.")
+    household, locality_code, locality_name = found
+    rows = s.execute(
+        select(HouseholdMember.role, Person)
+        .join(Person, Person.id == HouseholdMember.person_id)
+        .where(HouseholdMember.household_id == household_id,
+               or_(HouseholdMember.to_date.is_(None), HouseholdMember.to_date >= on))
+    ).all()  # fmt: skip
+    members, seen = [], set()
+    for role, person in rows:
+        if person.id in seen:
+            continue
+        seen.add(person.id)
+        members.append(_person(person, role, by_person.get(person.id), on))
+    members.extend(_person_from_sent(p, on) for p in sent
+                   if p.person_id is None or p.person_id not in seen)  # fmt: skip
+    return HouseholdView(household.id, household.reference, household.address, household.postcode,
+                         locality_code, locality_name, _ordered(members))  # fmt: skip
+
+
+def _person(p: Person, role: str, sent: NotificationPerson | None, on: dt.date) -> PersonView:
+    years = age_on(p.dob, on) if p.dob and p.dob <= on else (
+        on.year - p.birth_year if p.birth_year else None)  # fmt: skip
+    return PersonView(
+        person_id=p.id, role=role, surname=p.surname, forenames=p.forenames or "",
+        initials=initials(p.forenames, p.surname), dob=p.dob, age=years,
+        age_text=age_text(p.dob, on, years), gender=p.gender,
+        school=p.school or (sent.school if sent else None),
+        relationship_to_victim=sent.relationship_to_victim if sent else None,
+    )  # fmt: skip
+
+
+def _person_from_sent(p: NotificationPerson, on: dt.date) -> PersonView:
+    years = age_on(p.dob, on) if p.dob and p.dob <= on else p.age
+    return PersonView(p.person_id, p.role, p.surname, p.forenames or "",
+                      initials(p.forenames, p.surname), p.dob, years, age_text(p.dob, on, years),
+                      p.gender, p.school, p.relationship_to_victim)  # fmt: skip
+
+
+def _ordered(members: list[PersonView]) -> tuple[PersonView, ...]:
+    return tuple(sorted(members, key=lambda m: (ROLE_ORDER.get(m.role, 9), -(m.age or 0))))
+
+
+def history(s: Session, item: AgendaItem, notification: Notification,
+            today: dt.date) -> tuple[HistoryEvent, ...]:  # fmt: skip
+    """The household's timeline, newest first: notifications, meetings, actions, FGCs."""
+    events: list[HistoryEvent] = []
+    household_id = item.household_id
+    if household_id is None:
+        return ()
+    for n in s.execute(
+        select(Notification.id, Notification.police_ref, Notification.received_at,
+               Notification.dash_risk, Notification.offence, Notification.incident_type)
+        .where(Notification.household_id == household_id, Notification.id != notification.id)
+    ):  # fmt: skip
+        what = n.offence or (n.incident_type or "domestic incident")
+        events.append(HistoryEvent(n.received_at, "notification",
+                                   f"Notification {n.police_ref} · DASH {n.dash_risk}", what,
+                                   None, notification_id=n.id))  # fmt: skip
+    earlier = s.execute(
+        select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.status, Meeting.meeting_date,
+               Decision.id.label("decision_id"), Decision.agreed_risk, Decision.rationale)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .where(AgendaItem.household_id == household_id, AgendaItem.id != item.id)
+    ).all()  # fmt: skip
+    outcomes: dict[int, list[str]] = defaultdict(list)
+    decision_ids = [r.decision_id for r in earlier if r.decision_id is not None]
+    if decision_ids:
+        for decision_id, label in s.execute(
+            select(DecisionOutcome.decision_id, OutcomeCode.label)
+            .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
+            .where(DecisionOutcome.decision_id.in_(decision_ids))
+            .order_by(OutcomeCode.sort_order)
+        ):  # fmt: skip
+            outcomes[decision_id].append(label)
+    for r in earlier:
+        decided = outcomes.get(r.decision_id, []) if r.decision_id else []
+        detail = "; ".join(decided) if decided else ("deferred" if r.status == "deferred"
+                                                     else "no decision recorded")  # fmt: skip
+        if r.agreed_risk:
+            detail += f" · agreed risk {r.agreed_risk}"
+        events.append(HistoryEvent(_meeting_instant(r.meeting_date), "meeting",
+                                   f"Meeting {r.meeting_date:%d %b %Y}", detail, r.status,
+                                   meeting_id=r.meeting_id, agenda_item_id=r.id))  # fmt: skip
+    if earlier:
+        ids = [r.id for r in earlier]
+        query = action_queries._base().where(Action.agenda_item_id.in_(ids))
+        for a in action_queries._views(s, query, today):
+            who = a.agency_name + (f" ({a.owner_name})" if a.owner_name else "")
+            status = a.status + (" · overdue" if a.overdue else "")
+            events.append(HistoryEvent(_meeting_instant(a.meeting_date), "action",
+                                       f"Action · {who}", f"{a.description} · due {a.due_date:%d %b %Y}",
+                                       status, meeting_id=a.meeting_id,
+                                       agenda_item_id=a.agenda_item_id, action_id=a.id))  # fmt: skip
+    for f in _fgc(s, household_id):
+        events.append(HistoryEvent(f.offered_at or _meeting_instant(today), "fgc",
+                                   f"FGC referral · {f.team_name or 'team not yet chosen'}",
+                                   f"stage: {f.stage.replace('_', ' ')}", f.stage,
+                                   agenda_item_id=f.origin_agenda_item_id,
+                                   fgc_referral_id=f.id))  # fmt: skip
+    order = {"fgc": 0, "action": 1, "meeting": 2, "notification": 3}
+    events.sort(key=lambda e: (e.at, -order[e.kind]), reverse=True)
+    return tuple(events)
+
+
+def _meeting_instant(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9, 30), LONDON).astimezone(dt.UTC)
+
+
+def _entries(s: Session, item_id: int, viewer: Actor,
+             agencies: dict[int, Agency]) -> tuple[list[IntelligenceView], int]:  # fmt: skip
+    shown, hidden = [], 0
+    for e in s.scalars(select(IntelligenceEntry).where(IntelligenceEntry.agenda_item_id == item_id)
+                       .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)):  # fmt: skip
+        if not can_see(viewer, e.restricted_to_agency_id):
+            hidden += 1
+            continue
+        agency = agencies[e.agency_id]
+        restricted = agencies.get(e.restricted_to_agency_id) if e.restricted_to_agency_id else None
+        shown.append(IntelligenceView(
+            id=e.id, agenda_item_id=e.agenda_item_id, kind=e.kind, agency_id=e.agency_id,
+            agency_code=agency.code, agency_name=agency.name, author_id=e.author_id,
+            author_name=e.author_name, text=e.text,
+            may_share_beyond_meeting=e.may_share_beyond_meeting,
+            restricted_to_agency_id=e.restricted_to_agency_id,
+            restricted_to_agency_code=restricted.code if restricted else None,
+            created_at=e.created_at, updated_at=e.updated_at, version=e.version,
+        ))  # fmt: skip
+    return shown, hidden
+
+
+def _sharing(s: Session, item_id: int, agencies: dict[int, Agency]) -> tuple[SharingView, ...]:
+    rows = s.scalars(select(SharingDecision).where(SharingDecision.agenda_item_id == item_id)
+                     .order_by(SharingDecision.created_at, SharingDecision.id))  # fmt: skip
+    return tuple(
+        SharingView(r.id, r.agenda_item_id, r.agency_id, agencies[r.agency_id].code,
+                    agencies[r.agency_id].name, r.shared, r.with_whom, r.reason,
+                    r.recorded_by_id, r.created_at, r.version)
+        for r in rows
+    )  # fmt: skip
+
+
+def _fgc(s: Session, household_id: int | None) -> tuple[FgcSummary, ...]:
+    if household_id is None:
+        return ()
+    rows = s.execute(
+        select(FgcReferral, FgcTeam.name).outerjoin(FgcTeam, FgcTeam.id == FgcReferral.team_id)
+        .where(FgcReferral.household_id == household_id).order_by(FgcReferral.id.desc())
+    ).all()  # fmt: skip
+    return tuple(FgcSummary(r.id, r.stage, r.is_open, team, r.offered_at or r.created_at,
+                            r.origin_agenda_item_id) for r, team in rows)  # fmt: skip

@@ -1,0 +1,186 @@
+"""What agencies add to a case: intelligence, the victim's view, the child's voice, and
+the record of each decision to share or not to share information.
+
+Information stays the property of the agency that gave it: each entry says whether it may
+be shared beyond the meeting, and an entry restricted to an agency is seen only by that
+agency and the chair (never on the projector; see ``case``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from frontdoor_app.access import audit
+from frontdoor_app.access.actor import Actor
+from frontdoor_app.models import Agency, IntelligenceEntry, SharingDecision
+
+from .common import Writer, check_version, get, item_and_meeting, require_text, unit
+from .errors import MeetingError, PermissionDenied
+from .views import ENTRY_KINDS, IntelligenceView, SharingView
+
+KIND_WORDS = {"agency": "intelligence", "victim_view": "the victim's view",
+              "child_voice": "the child's voice"}  # fmt: skip
+MAX_TEXT = 20_000
+
+
+def add_entry(sessions: sessionmaker[Session], actor: Actor, item_id: int, agency_id: int,
+              text: str, *, kind: str = "agency", may_share_beyond_meeting: bool = False,
+              restricted_to_agency_id: int | None = None, author_name: str | None = None,
+              reason: str | None = None) -> IntelligenceView:  # fmt: skip
+    """Add what an agency knows (or the victim's view / child's voice) to a case.
+
+    ``author_name`` defaults to the signed-in user's name; a representative may add only
+    for their own agency. ``reason`` is needed only after the meeting is closed.
+    """
+    _check_kind(kind)
+    body = _check_text(text, kind)
+    _may_write_for(actor, agency_id, f"add {KIND_WORDS[kind]}")
+    with unit(sessions) as s:
+        item, meeting = item_and_meeting(s, item_id)
+        agency = get(s, Agency, agency_id, "Agency")
+        if restricted_to_agency_id is not None:
+            get(s, Agency, restricted_to_agency_id, "Agency")
+        writer = Writer(s, actor, meeting, reason, f"add {KIND_WORDS[kind]}")
+        entry = IntelligenceEntry(
+            agenda_item_id=item.id, agency_id=agency.id, author_id=actor.user_id,
+            author_name=(author_name or "").strip() or actor.display_name, text=body, kind=kind,
+            may_share_beyond_meeting=may_share_beyond_meeting,
+            restricted_to_agency_id=restricted_to_agency_id,
+        )  # fmt: skip
+        s.add(entry)
+        writer.written(entry, "create")
+        return entry_view(s, entry)
+
+
+def edit_entry(sessions: sessionmaker[Session], actor: Actor, entry_id: int, version: int, *,
+               text: str | None = None, may_share_beyond_meeting: bool | None = None,
+               restricted_to_agency_id: int | None | Literal["keep"] = "keep",
+               reason: str | None = None) -> IntelligenceView:  # fmt: skip
+    """Change an entry's text or flags; ``version`` is the one the user saw.
+
+    Pass ``restricted_to_agency_id=None`` to lift a restriction; leave it out to keep it.
+    """
+    with unit(sessions) as s:
+        entry = get(s, IntelligenceEntry, entry_id, "Entry")
+        _may_edit(actor, entry)
+        check_version(entry, version, "This entry")
+        _, meeting = item_and_meeting(s, entry.agenda_item_id)
+        writer = Writer(s, actor, meeting, reason, f"change {KIND_WORDS[entry.kind]}")
+        before = audit.snapshot(entry)
+        if text is not None:
+            entry.text = _check_text(text, entry.kind)
+        if may_share_beyond_meeting is not None:
+            entry.may_share_beyond_meeting = may_share_beyond_meeting
+        if restricted_to_agency_id != "keep":
+            if restricted_to_agency_id is not None:
+                get(s, Agency, restricted_to_agency_id, "Agency")
+            entry.restricted_to_agency_id = restricted_to_agency_id
+        writer.written(entry, "update", before)
+        return entry_view(s, entry)
+
+
+def record_sharing(sessions: sessionmaker[Session], actor: Actor, item_id: int,
+                   agency_id: int, shared: bool, reason: str, with_whom: str | None = None,
+                   amendment_reason: str | None = None) -> SharingView:  # fmt: skip
+    """Record a decision to share (with whom) or not to share an agency's information.
+
+    The reason is always required (golden rule 7: the decision either way is recorded).
+    """
+    why = require_text(reason, "The reason for the sharing decision")
+    whom = (with_whom or "").strip() or None
+    if shared and whom is None:
+        raise MeetingError("Say with whom the information is shared.")
+    _may_write_for(actor, agency_id, "record a sharing decision")
+    with unit(sessions) as s:
+        item, meeting = item_and_meeting(s, item_id)
+        agency = get(s, Agency, agency_id, "Agency")
+        writer = Writer(s, actor, meeting, amendment_reason, "record a sharing decision")
+        row = SharingDecision(agenda_item_id=item.id, agency_id=agency.id, shared=shared,
+                              with_whom=whom, reason=why, recorded_by_id=actor.user_id)  # fmt: skip
+        s.add(row)
+        writer.written(row, "create")
+        return sharing_view(row, agency)
+
+
+def edit_sharing(sessions: sessionmaker[Session], actor: Actor, sharing_id: int, version: int,
+                 *, shared: bool, reason: str, with_whom: str | None = None,
+                 amendment_reason: str | None = None) -> SharingView:  # fmt: skip
+    """Change a recorded sharing decision (the reason is required again)."""
+    why = require_text(reason, "The reason for the sharing decision")
+    whom = (with_whom or "").strip() or None
+    if shared and whom is None:
+        raise MeetingError("Say with whom the information is shared.")
+    with unit(sessions) as s:
+        row = get(s, SharingDecision, sharing_id, "Sharing decision")
+        _may_write_for(actor, row.agency_id, "change a sharing decision")
+        check_version(row, version, "This sharing decision")
+        _, meeting = item_and_meeting(s, row.agenda_item_id)
+        writer = Writer(s, actor, meeting, amendment_reason, "change a sharing decision")
+        before = audit.snapshot(row)
+        row.shared, row.with_whom, row.reason = shared, whom, why
+        writer.written(row, "update", before)
+        return sharing_view(row, get(s, Agency, row.agency_id, "Agency"))
+
+
+def entry_view(s: Session, entry: IntelligenceEntry) -> IntelligenceView:
+    codes = dict(s.execute(select(Agency.id, Agency.code).where(
+        Agency.id.in_({entry.agency_id, entry.restricted_to_agency_id or entry.agency_id}))).all())  # fmt: skip
+    name = s.scalar(select(Agency.name).where(Agency.id == entry.agency_id)) or ""
+    return IntelligenceView(
+        id=entry.id, agenda_item_id=entry.agenda_item_id, kind=entry.kind,
+        agency_id=entry.agency_id, agency_code=codes.get(entry.agency_id, ""), agency_name=name,
+        author_id=entry.author_id, author_name=entry.author_name, text=entry.text,
+        may_share_beyond_meeting=entry.may_share_beyond_meeting,
+        restricted_to_agency_id=entry.restricted_to_agency_id,
+        restricted_to_agency_code=codes.get(entry.restricted_to_agency_id)
+        if entry.restricted_to_agency_id else None,
+        created_at=entry.created_at, updated_at=entry.updated_at, version=entry.version,
+    )  # fmt: skip
+
+
+def sharing_view(row: SharingDecision, agency: Agency) -> SharingView:
+    return SharingView(row.id, row.agenda_item_id, row.agency_id, agency.code, agency.name,
+                       row.shared, row.with_whom, row.reason, row.recorded_by_id, row.created_at,
+                       row.version)  # fmt: skip
+
+
+def can_see(viewer: Actor, restricted_to_agency_id: int | None) -> bool:
+    """A restricted entry is seen by its agency and the chair only."""
+    return (restricted_to_agency_id is None or viewer.is_chair
+            or viewer.agency_id == restricted_to_agency_id)  # fmt: skip
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in ENTRY_KINDS:
+        raise MeetingError(f"An entry is intelligence, the victim's view or the child's voice; "
+                           f"{kind!r} is none of these.")  # fmt: skip
+
+
+def _check_text(text: str | None, kind: str) -> str:
+    body = require_text(text, f"The text of {KIND_WORDS.get(kind, 'the entry')}")
+    if len(body) > MAX_TEXT:
+        raise MeetingError(f"The text is {len(body):,} characters long; the most an entry may "
+                           f"hold is {MAX_TEXT:,}. Split it into two entries.")  # fmt: skip
+    return body
+
+
+def _may_write_for(actor: Actor, agency_id: int, doing: str) -> None:
+    if actor.role in ("chair", "admin"):
+        return
+    if actor.role == "representative":
+        if actor.agency_id == agency_id:
+            return
+        raise PermissionDenied(f"A representative can {doing} only for their own agency.")
+    raise PermissionDenied(f"A viewer cannot {doing}.")
+
+
+def _may_edit(actor: Actor, entry: IntelligenceEntry) -> None:
+    if actor.is_chair or (entry.author_id is not None and entry.author_id == actor.user_id):
+        return
+    if actor.role == "representative" and actor.agency_id == entry.agency_id:
+        return
+    raise PermissionDenied("Only the chair, the author or a colleague from the same agency can "
+                           "change this entry.")  # fmt: skip
