@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import db
+from . import db, import_feed
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (db,)
+COMMAND_MODULES: tuple[ModuleType, ...] = (db, import_feed)

@@ -1,0 +1,118 @@
+"""Finding the known people a person as sent may be: identifiers, then blocked fuzzy names.
+
+Blocking: candidates come only from indexed look-ups (NHS number, PNC id, folded surname
+with date or year of birth, sound-alike surname with year of birth, first forename with
+date of birth, surname with postcode); they are then scored (``similarity``). Never a
+full scan of ``person``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select, union
+from sqlalchemy.orm import Session
+
+from frontdoor_app.models import Person
+from frontdoor_app.profile import IntakeRules
+
+from .keys import fold, name_keys, phonetic
+from .similarity import PersonFacts, Score, score
+
+AMBIGUITY_MARGIN = 0.03
+
+
+@dataclass(frozen=True)
+class Match:
+    """The decision for one person as sent: ``auto`` link, ``possible`` (ask), or ``new``."""
+
+    decision: str
+    person_id: int | None
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def reasons_text(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def facts_of(person: Person) -> PersonFacts:
+    return PersonFacts(person.surname, person.forenames, person.dob, person.birth_year,
+                       person.gender, person.nhs_number, person.pnc_id, person.address,
+                       person.postcode)  # fmt: skip
+
+
+def candidate_ids(session: Session, facts: PersonFacts) -> list[int]:
+    """Ids of the known people in the same blocks as ``facts`` (never everyone)."""
+    keys = name_keys(facts.surname, facts.forenames)
+    year = facts.dob.year if facts.dob else facts.birth_year
+    parts = [p for p in fold(facts.surname).split() if p]
+    sounds = sorted({phonetic(p) for p in parts} | {keys.surname_phonetic} - {""})
+    live = Person.merged_into_id.is_(None)
+    blocks = []
+    if facts.nhs_number:
+        blocks.append(select(Person.id).where(Person.nhs_number == facts.nhs_number))
+    if facts.pnc_id:
+        blocks.append(select(Person.id).where(Person.pnc_id == facts.pnc_id))
+    if facts.dob:
+        blocks.append(select(Person.id).where(Person.surname_key == keys.surname_key,
+                                              Person.dob == facts.dob, live))  # fmt: skip
+        if keys.forename_key:
+            blocks.append(select(Person.id).where(Person.forename_key == keys.forename_key,
+                                                  Person.dob == facts.dob, live))  # fmt: skip
+    if year:
+        years = (year - 1, year, year + 1) if facts.dob else tuple(range(year - 2, year + 3))
+        blocks.append(select(Person.id).where(Person.surname_key == keys.surname_key,
+                                              Person.birth_year.in_(years), live))  # fmt: skip
+        if sounds:
+            blocks.append(select(Person.id).where(Person.surname_phonetic.in_(sounds),
+                                                  Person.birth_year.in_(years), live))  # fmt: skip
+    if facts.postcode:
+        blocks.append(select(Person.id).where(Person.postcode == facts.postcode, or_(
+            Person.surname_key == keys.surname_key,
+            and_(Person.surname_phonetic.in_(sounds), Person.forename_key == keys.forename_key),
+        ), live))  # fmt: skip
+    if not blocks:
+        return []
+    query = blocks[0] if len(blocks) == 1 else union(*blocks)
+    return list(session.scalars(query))
+
+
+def match_person(session: Session, facts: PersonFacts, rules: IntakeRules,
+                 exclude: set[int] | frozenset[int] = frozenset()) -> Match:  # fmt: skip
+    """Score every candidate in the blocks and decide by the profile's thresholds."""
+    ids = [i for i in candidate_ids(session, facts) if i not in exclude]
+    if not ids:
+        return Match("new", None, 0.0, ("no known person with a similar name and date of birth",))
+    people = session.scalars(select(Person).where(Person.id.in_(ids))).all()
+    scored: list[tuple[Score, Person]] = []
+    for person in people:
+        target = _resolve(session, person)
+        if target.id in exclude:
+            continue
+        scored.append((score(facts, facts_of(target)), target))
+    if not scored:
+        return Match("new", None, 0.0, ("no known person with a similar name and date of birth",))
+    scored.sort(key=lambda pair: (-pair[0].value, pair[1].id))
+    best, person = scored[0]
+    runner_up = next((s for s, p in scored[1:] if p.id != person.id), None)
+    if best.value >= rules.auto_link_threshold:
+        if runner_up is not None and best.value - runner_up.value < AMBIGUITY_MARGIN:
+            reasons = (*best.reasons, "another known person scores almost as high")
+            return Match("possible", person.id, best.value, reasons)
+        return Match("auto", person.id, best.value, best.reasons)
+    if best.value >= rules.review_threshold:
+        return Match("possible", person.id, best.value, best.reasons)
+    return Match("new", None, best.value, best.reasons)
+
+
+def _resolve(session: Session, person: Person) -> Person:
+    """Follow merges to the person that stands for the others."""
+    seen = {person.id}
+    while person.merged_into_id is not None and person.merged_into_id not in seen:
+        target = session.get(Person, person.merged_into_id)
+        if target is None:
+            break
+        seen.add(target.id)
+        person = target
+    return person
