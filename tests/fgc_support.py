@@ -69,7 +69,9 @@ def build_case(session: Session, *, postcode: str | None = "LS9 7AB", children: 
     perpetrator = person(session, "Darren", surname, dt.date(1990, 7, 1))
     kids = [person(session, name, surname, dt.date(2018 + i, 5, 1))
             for i, name in enumerate(("Maja", "Tomasz", "Ola")[:children])]  # fmt: skip
-    for p, role in [(victim, "victim"), (perpetrator, "perpetrator")] + [(k, "child") for k in kids]:
+    for p, role in [(victim, "victim"), (perpetrator, "perpetrator")] + [
+        (k, "child") for k in kids
+    ]:
         session.add(HouseholdMember(household_id=household.id, person_id=p.id, role=role))
     received = dt.datetime.combine(day, dt.time(6), UTC) - dt.timedelta(hours=3)
     notification = Notification(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
@@ -38,39 +39,49 @@ THREE_ANSWERS = (
 )
 
 
-def consents_in_force(referral: FgcReferral, kind: str) -> list[FgcConsent]:
-    """The referral's consents of ``kind`` not withdrawn."""
-    return [c for c in referral.consents if c.kind == kind and c.withdrawn_at is None]
+def consents_in_force(session: Session, referral_id: int, kind: str) -> list[FgcConsent]:
+    """The referral's consents of ``kind`` not withdrawn (queried: never a stale collection)."""
+    return list(session.scalars(select(FgcConsent).where(
+        FgcConsent.referral_id == referral_id, FgcConsent.kind == kind,
+        FgcConsent.withdrawn_at.is_(None)).order_by(FgcConsent.id)))  # fmt: skip
 
 
-def _invited(referral: FgcReferral) -> list[FgcInvitee]:
-    return [i for i in referral.invitees if i.removed_at is None]
+def invited(session: Session, referral_id: int) -> list[FgcInvitee]:
+    """Everyone on the invite list now."""
+    return list(session.scalars(select(FgcInvitee).where(
+        FgcInvitee.referral_id == referral_id, FgcInvitee.removed_at.is_(None)
+    ).order_by(FgcInvitee.id)))  # fmt: skip
 
 
-def require_victim_consent(referral: FgcReferral, doing: str) -> None:
+def safeguard_kinds(session: Session, referral_id: int) -> set[str]:
+    return set(session.scalars(select(FgcSafeguard.kind).where(
+        FgcSafeguard.referral_id == referral_id)))  # fmt: skip
+
+
+def require_victim_consent(session: Session, referral: FgcReferral, doing: str) -> None:
     """Nothing is arranged without the victim's consent."""
-    if not consents_in_force(referral, "victim"):
+    if not consents_in_force(session, referral.id, "victim"):
         raise SafeguardError(f"cannot {doing}: the victim's consent is not recorded")
 
 
-def missing_consents(referral: FgcReferral) -> list[str]:
+def missing_consents(session: Session, referral: FgcReferral) -> list[str]:
     return [f"{words} is not recorded" for kind, words in CONSENT_KINDS.items()
-            if not consents_in_force(referral, kind)]  # fmt: skip
+            if not consents_in_force(session, referral.id, kind)]  # fmt: skip
 
 
-def missing_for_conference(referral: FgcReferral) -> list[str]:
+def missing_for_conference(session: Session, referral: FgcReferral) -> list[str]:
     """Everything the gate still needs before a conference date can be set, in words."""
-    missing = missing_consents(referral)
-    invited = _invited(referral)
-    if not invited:
+    missing = missing_consents(session, referral)
+    on_list = invited(session, referral.id)
+    if not on_list:
         missing.append("no one is on the invite list")
-    waiting = [i.name for i in invited if i.approved_by_victim_at is None]
+    waiting = [i.name for i in on_list if i.approved_by_victim_at is None]
     if waiting:
         missing.append(f"not yet approved by the victim: {', '.join(waiting)}")
-    kinds = {s.kind for s in referral.safeguards}
+    kinds = safeguard_kinds(session, referral.id)
     if "separate_preparation_victim" not in kinds:
         missing.append("separate preparation with the victim is not recorded")
-    if any(i.is_person_who_harmed for i in invited) and (
+    if any(i.is_person_who_harmed for i in on_list) and (
         "separate_preparation_perpetrator" not in kinds
     ):
         missing.append("separate preparation with the person who harmed is not recorded")
@@ -128,7 +139,7 @@ def add_invitee(session: Session, actor: Actor, referral_id: int, name: str, *,
         raise FgcError("an invitee needs a name")
     referral = load_referral(session, referral_id)
     require_open(referral, f"invite {name}")
-    require_victim_consent(referral, f"invite {name}")
+    require_victim_consent(session, referral, f"invite {name}")
     harmed = is_person_who_harmed or _is_household_perpetrator(session, referral, name, person_id)
     answers = {"victim_requested": victim_requested, "acknowledges_abuse": acknowledges_abuse,
                "willing_to_address": willing_to_address}  # fmt: skip
@@ -182,7 +193,7 @@ def approve_invitee(session: Session, actor: Actor, invitee_id: int) -> None:
     require_writer(actor)
     invitee, referral = _invitee(session, invitee_id)
     require_open(referral, f"approve {invitee.name}")
-    require_victim_consent(referral, f"approve {invitee.name}")
+    require_victim_consent(session, referral, f"approve {invitee.name}")
     before = audit.snapshot(invitee)
     invitee.approved_by_victim_at = utcnow()
     audit.written(session, actor, invitee, "update", before, detail="approved by the victim")
@@ -240,9 +251,9 @@ def record_safeguard(session: Session, actor: Actor, referral_id: int, kind: str
         raise SafeguardError("the safety plan needs a note of what it is and where it is kept")
     referral = load_referral(session, referral_id)
     require_open(referral, f"record {SAFEGUARD_WORDS[kind]}")
-    require_victim_consent(referral, f"record {SAFEGUARD_WORDS[kind]}")
+    require_victim_consent(session, referral, f"record {SAFEGUARD_WORDS[kind]}")
     if kind == "separate_preparation_perpetrator" and not any(
-        i.is_person_who_harmed for i in _invited(referral)
+        i.is_person_who_harmed for i in invited(session, referral.id)
     ):
         raise SafeguardError(
             "separate preparation with the person who harmed is recorded only once they are "
@@ -266,7 +277,7 @@ def set_conference_date(session: Session, actor: Actor, referral_id: int, date: 
             "a conference date is set once a coordinator is allocated; the referral is at "
             f"stage {referral.stage.replace('_', ' ')}"
         )
-    missing = missing_for_conference(referral)
+    missing = missing_for_conference(session, referral)
     if missing:
         raise SafeguardError(f"a conference date cannot be set; missing: {'; '.join(missing)}")
     if date < (today or dt.date.today()):

@@ -130,11 +130,11 @@ def advance(session: Session, actor: Actor, profile: Profile, referral_id: int, 
             f"{STAGE_WORDS[expected] if expected else 'none'}"
         )
     if to_stage == "consent":
-        missing = missing_consents(referral)
+        missing = missing_consents(session, referral)
         if missing:
             raise SafeguardError(f"cannot {doing}: {'; '.join(missing)}")
     else:
-        require_victim_consent(referral, doing)
+        require_victim_consent(session, referral, doing)
     if to_stage == "referred" and referral.team_id is None:
         raise FgcError(f"cannot {doing}: no FGC team yet ({referral.routing_reason or 'not routed'}); "
                        "choose the team by hand")  # fmt: skip
@@ -153,7 +153,7 @@ def advance(session: Session, actor: Actor, profile: Profile, referral_id: int, 
 
 def _hold_conference(session: Session, actor: Actor, profile: Profile, referral: FgcReferral,
                      plan_agreed: bool | None, today: dt.date) -> None:  # fmt: skip
-    missing = missing_for_conference(referral)
+    missing = missing_for_conference(session, referral)
     if missing:
         raise SafeguardError(
             f"the conference cannot be recorded as held; missing: {'; '.join(missing)}"
@@ -229,9 +229,8 @@ def withdraw_consent(session: Session, actor: Actor, consent_id: int, reason: st
     consent.withdrawn_at = utcnow()
     audit.written(session, actor, consent, "update", before, detail=reason)
     referral = load_referral(session, consent.referral_id)
-    session.refresh(referral, ["consents"])
     if referral.is_open and (
-        consent.kind == "victim" or not consents_in_force(referral, consent.kind)
+        consent.kind == "victim" or not consents_in_force(session, referral.id, consent.kind)
     ):
         end_referral(
             session,
