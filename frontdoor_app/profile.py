@@ -160,7 +160,9 @@ class _Validator:
         self.lines = text.splitlines()
         self.path = path
 
-    def fail(self, message: str, table: str | None = None, index: int = 0, key: str | None = None) -> ProfileError:
+    def fail(
+        self, message: str, table: str | None = None, index: int = 0, key: str | None = None
+    ) -> ProfileError:
         return ProfileError(self.path, self.line_of(table, index, key), message)
 
     def line_of(self, table: str | None, index: int = 0, key: str | None = None) -> int | None:
@@ -207,7 +209,9 @@ class _Validator:
         if display not in HOUSEHOLD_DISPLAY:
             raise self.fail(
                 f"'household_display' must be one of {', '.join(HOUSEHOLD_DISPLAY)}, not {display!r}",
-                "authority", 0, "household_display",
+                "authority",
+                0,
+                "household_display",
             )
         agencies = self.agencies(data.get("agencies", []))
         teams = self.teams(data.get("fgc_teams", []))
@@ -262,7 +266,9 @@ class _Validator:
                                   self.text(row, "name", "fgc_teams", i),
                                   self.text(row, "contact", "fgc_teams", i, False)))  # fmt: skip
         if len({t.code for t in out}) != len(out):
-            raise ProfileError(self.path, self.line_of("fgc_teams"), "an FGC team code is used twice")
+            raise ProfileError(
+                self.path, self.line_of("fgc_teams"), "an FGC team code is used twice"
+            )
         return tuple(out)
 
     def localities(self, rows: Any, team_codes: set[str]) -> tuple[LocalityDef, ...]:
@@ -289,7 +295,9 @@ class _Validator:
                                     "localities", i, "districts")  # fmt: skip
                 owner[d] = code
                 norm.append(d)
-            out.append(LocalityDef(code, self.text(row, "name", "localities", i), team, tuple(norm)))
+            out.append(
+                LocalityDef(code, self.text(row, "name", "localities", i), team, tuple(norm))
+            )
         return tuple(out)
 
     def outcomes(self, rows: Any) -> tuple[OutcomeDef, ...]:
@@ -322,12 +330,22 @@ class _Validator:
                                ("case_target_minutes", 1, 60), ("action_due_days", 0, 365)):  # fmt: skip
             if key in data:
                 value = data[key]
-                if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-                    raise self.fail(f"'{key}' must be a whole number from {low} to {high}", "meeting", 0, key)
+                if (
+                    not isinstance(value, int)
+                    or isinstance(value, bool)
+                    or not low <= value <= high
+                ):
+                    raise self.fail(
+                        f"'{key}' must be a whole number from {low} to {high}", "meeting", 0, key
+                    )
                 values[key] = value
         if "agenda_order" in data:
             order = data["agenda_order"]
-            bad = [k for k in order if k not in AGENDA_ORDER_KEYS] if isinstance(order, list) else [order]
+            bad = (
+                [k for k in order if k not in AGENDA_ORDER_KEYS]
+                if isinstance(order, list)
+                else [order]
+            )
             if bad:
                 raise self.fail(f"'agenda_order' may use {', '.join(AGENDA_ORDER_KEYS)}; not {bad[0]!r}",
                                 "meeting", 0, "agenda_order")  # fmt: skip

@@ -41,7 +41,9 @@ def default_data_dir() -> Path:
 
 def load_settings(database_url: str | None = None, profile: str | None = None) -> Settings:
     data_dir = default_data_dir()
-    url = database_url or os.environ.get(ENV_DATABASE) or f"sqlite:///{data_dir / 'frontdoor.sqlite'}"
+    url = (
+        database_url or os.environ.get(ENV_DATABASE) or f"sqlite:///{data_dir / 'frontdoor.sqlite'}"
+    )
     profile_path = profile or os.environ.get(ENV_PROFILE)
     return Settings(
         data_dir=data_dir,

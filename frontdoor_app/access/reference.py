@@ -45,12 +45,12 @@ def sync_reference(session: Session, profile: Profile, actor: Actor = SYSTEM) ->
     districts = {d.district: d for d in session.scalars(select(PostcodeDistrict))}
     for loc in profile.localities:
         for district in loc.districts:
-            row = districts.get(district)
-            if row is None:
+            known = districts.get(district)
+            if known is None:
                 session.add(PostcodeDistrict(district=district, locality_id=locality_ids[loc.code]))
                 changed += 1
-            elif row.locality_id != locality_ids[loc.code]:
-                row.locality_id = locality_ids[loc.code]
+            elif known.locality_id != locality_ids[loc.code]:
+                known.locality_id = locality_ids[loc.code]
                 changed += 1
     outcomes = {o.code: o for o in session.scalars(select(OutcomeCode))}
     for order, o in enumerate(profile.outcomes):
@@ -63,7 +63,9 @@ def sync_reference(session: Session, profile: Profile, actor: Actor = SYSTEM) ->
     return changed
 
 
-def _upsert(session: Session, actor: Actor, row: object | None, model: type, **values: object) -> int:
+def _upsert(
+    session: Session, actor: Actor, row: object | None, model: type, **values: object
+) -> int:
     if row is None:
         row = model(**values)
         session.add(row)

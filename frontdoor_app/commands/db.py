@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from frontdoor_app.models.database import current_revision, head_revision, make_engine, upgrade
 from frontdoor_app.access.credentials import with_password
+from frontdoor_app.models.database import current_revision, head_revision, make_engine, upgrade
 from frontdoor_app.settings import load_settings
 
 

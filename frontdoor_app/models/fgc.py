@@ -33,7 +33,9 @@ class FgcReferral(Versioned, Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
-    origin_agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"), index=True)
+    origin_agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id"), index=True
+    )
     team_id: Mapped[int | None] = mapped_column(ForeignKey("fgc_team.id"), index=True)
     routed_how: Mapped[str] = mapped_column(String(12), default="unrouted")
     routing_reason: Mapped[str | None] = mapped_column(Text)
@@ -63,9 +65,7 @@ class FgcReferral(Versioned, Timestamps, Base):
 
 class FgcConsent(Base):
     __tablename__ = "fgc_consent"
-    __table_args__ = (
-        CheckConstraint("kind IN ('victim','parental_responsibility')", name="kind"),
-    )
+    __table_args__ = (CheckConstraint("kind IN ('victim','parental_responsibility')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("fgc_referral.id"), index=True)

@@ -42,7 +42,9 @@ class Meeting(Versioned, Timestamps, Base):
 
     attendance: Mapped[list[Attendance]] = relationship(back_populates="meeting")
     items: Mapped[list[AgendaItem]] = relationship(
-        back_populates="meeting", foreign_keys="AgendaItem.meeting_id", order_by="AgendaItem.position"
+        back_populates="meeting",
+        foreign_keys="AgendaItem.meeting_id",
+        order_by="AgendaItem.position",
     )
 
 
@@ -164,7 +166,9 @@ class Action(Versioned, Timestamps, Base):
     closed_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
-    updates: Mapped[list[ActionUpdate]] = relationship(back_populates="action", order_by="ActionUpdate.at")
+    updates: Mapped[list[ActionUpdate]] = relationship(
+        back_populates="action", order_by="ActionUpdate.at"
+    )
 
 
 class ActionUpdate(Base):

@@ -26,7 +26,9 @@ class Agency(Versioned, Base):
 
 class User(Versioned, Timestamps, Base):
     __tablename__ = "app_user"
-    __table_args__ = (CheckConstraint("role IN ('chair','representative','admin','viewer')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('chair','representative','admin','viewer')", name="role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
