@@ -11,7 +11,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
@@ -261,14 +260,15 @@ def add_attendance(sessions: sessionmaker[Session], actor: Actor, meeting_id: in
         meeting = meeting_of(s, meeting_id)
         agency = get(s, Agency, agency_id, "Agency")
         writer = Writer(s, actor, meeting, reason, "change the attendance")
-        row = Attendance(
-            meeting_id=meeting.id, agency_id=agency.id, person_name=name, status=status
-        )
+        duplicate = s.scalar(select(Attendance.id).where(
+            Attendance.meeting_id == meeting.id, Attendance.agency_id == agency.id,
+            Attendance.person_name == name))  # fmt: skip
+        if duplicate is not None:
+            raise MeetingError(f"{name} is already in the attendance for {agency.name}.")
+        row = Attendance(meeting_id=meeting.id, agency_id=agency.id, person_name=name,
+                         status=status)  # fmt: skip
         s.add(row)
-        try:
-            writer.written(row, "create")
-        except IntegrityError as exc:
-            raise MeetingError(f"{name} is already in the attendance for {agency.name}.") from exc
+        writer.written(row, "create")
         return _attendance_row(row, agency.code, agency.name)
 
 

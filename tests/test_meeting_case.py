@@ -1,0 +1,129 @@
+"""The case view: incident, household, history, restricted entries, and its query count."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from meeting_support import DAY, agency_id, build, case, meeting, people
+from sqlalchemy import event, select
+
+from frontdoor_app.meeting import actions, agenda, case as case_view, decisions, entries, lifecycle
+from frontdoor_app.models import AgendaItem, AuditEvent, FgcReferral, Household
+
+
+def _history(ctx, who, meetings: int, day: dt.date = DAY) -> tuple[int, int]:
+    """A household discussed at ``meetings`` earlier meetings, each with a decision and an
+    action; returns (today's item id, household id)."""
+    with ctx.session() as s:
+        first = meeting(s, day - dt.timedelta(days=7 * meetings), status="in_progress")
+        item = case(s, first, 1)
+        household = s.get(Household, item.household_id)
+        earlier = [item.id]
+        for k in range(1, meetings):
+            m = meeting(s, day - dt.timedelta(days=7 * (meetings - k)), status="in_progress")
+            earlier.append(case(s, m, 1, household=household,
+                                received=dt.datetime.combine(m.meeting_date, dt.time(5),
+                                                             dt.UTC)).id)  # fmt: skip
+        today = meeting(s, day)
+        now_item = case(s, today, 1, household=household)
+        hsg = agency_id(s, "HSG")
+        household_id = household.id
+    for item_id in earlier:
+        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item_id, ["IDVA"], "high",
+                                None)  # fmt: skip
+        actions.add_action(ctx.sessions, who.chair, ctx.profile, item_id, hsg, "Check tenancy",
+                           owner_name="R. Rao")  # fmt: skip
+    return now_item.id, household_id
+
+
+def test_case_view_brings_incident_household_and_history(ctx):
+    who = people(ctx)
+    item_id, household_id = _history(ctx, who, 3)
+    with ctx.session() as s:
+        view = case_view.load_case(s, item_id, who.police)
+    assert view.incident.dash_risk == "high" and view.incident.risk_flags == ("weapon",)
+    assert "Assault occasioning" in view.incident.summary and view.incident.narrative
+    roles = [(m.role, m.forenames, m.age_text) for m in view.household.members]
+    assert roles == [("victim", "Anna", "34 y"), ("perpetrator", "Darren", "36 y"),
+                     ("child", "Maja", "7 y"), ("child", "Ola", "8 mo")]  # fmt: skip
+    assert view.household.members[2].school == "Harehills Primary"
+    assert view.household.id == household_id and view.case_number == 1 and view.case_total == 1
+    kinds = [e.kind for e in view.history]
+    assert kinds.count("meeting") == 3 and kinds.count("action") == 3
+    assert kinds.count("notification") == 3
+    assert [e.at for e in view.history] == sorted((e.at for e in view.history), reverse=True)
+    meeting_lines = [e for e in view.history if e.kind == "meeting"]
+    assert "Referral to the DV service / IDVA" in meeting_lines[0].detail
+    assert all(e.status == "open" or e.status.startswith("open") for e in view.history
+               if e.kind == "action")  # fmt: skip
+    with ctx.session() as s:
+        viewed = s.scalars(select(AuditEvent).where(AuditEvent.action == "view")).all()
+    assert [(v.entity, v.entity_id, v.user_login) for v in viewed] == [
+        ("agenda_item", item_id, "pc.4711")]  # fmt: skip
+
+
+def test_restricted_entries_are_seen_by_their_agency_and_the_chair_only(ctx):
+    who = people(ctx)
+    built = build(ctx, 1)
+    item = built.item_ids[0]
+    with ctx.session() as s:
+        pol, hsg = agency_id(s, "POL"), agency_id(s, "HSG")
+    entries.add_entry(ctx.sessions, who.police, item, pol, "Bail: no contact.",
+                      may_share_beyond_meeting=True)  # fmt: skip
+    entries.add_entry(ctx.sessions, who.housing, item, hsg, "Rent arrears; tenancy at risk.",
+                      restricted_to_agency_id=hsg)  # fmt: skip
+    entries.add_entry(ctx.sessions, who.housing, item, hsg, "She wants to stay.",
+                      kind="victim_view")  # fmt: skip
+    seen = {}
+    for name, actor in (("police", who.police), ("housing", who.housing), ("chair", who.chair),
+                        ("viewer", who.viewer), ("admin", who.admin)):  # fmt: skip
+        with ctx.session() as s:
+            view = case_view.load_case(s, item, actor, audit_view=False)
+        seen[name] = ([e.text for e in view.intelligence], view.hidden_restricted)
+        assert [v.text for v in view.victim_views] == ["She wants to stay."]
+    everything = ["Bail: no contact.", "Rent arrears; tenancy at risk."]
+    assert seen["housing"] == (everything, 0) and seen["chair"] == (everything, 0)
+    for name in ("police", "viewer", "admin"):
+        assert seen[name] == (["Bail: no contact."], 1)
+
+
+def test_load_case_uses_the_same_few_queries_however_long_the_history(ctx):
+    """No query per history row: the count is the same for 1 and for 6 earlier meetings."""
+    who = people(ctx)
+    counts = []
+    for n, day in ((1, DAY), (6, DAY + dt.timedelta(days=400))):
+        item_id, _ = _history(ctx, who, n, day)
+        statements: list[str] = []
+
+        def count(*args, statements=statements):
+            statements.append(args[2])
+
+        event.listen(ctx.engine, "before_cursor_execute", count)
+        try:
+            with ctx.session() as s:
+                case_view.load_case(s, item_id, who.chair)
+        finally:
+            event.remove(ctx.engine, "before_cursor_execute", count)
+        counts.append(len(statements))
+    assert counts[0] == counts[1] and counts[0] <= 20, counts
+    print("load_case statements:", counts)
+
+
+def test_fgc_offer_outcome_starts_the_offer_in_the_same_transaction(ctx):
+    who = people(ctx)
+    built = build(ctx, 1)
+    item = built.item_ids[0]
+    with ctx.session() as s:
+        m = lifecycle.load_meeting(s, built.meeting_id)
+    lifecycle.open_meeting(ctx.sessions, who.chair, m.id, m.version)
+    agenda.set_current(ctx.sessions, who.chair, m.id, item)
+    decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["FGC", "IDVA"], "high",
+                            "Wider family willing to help.")  # fmt: skip
+    with ctx.session() as s:
+        referrals = s.scalars(select(FgcReferral).where(FgcReferral.origin_agenda_item_id == item))
+        stages = [r.stage for r in referrals]
+        view = case_view.load_case(s, item, who.chair, audit_view=False)
+        assert s.get(AgendaItem, item).status == "current"
+    assert stages == ["offered"]
+    assert [f.stage for f in view.fgc] == ["offered"]
+    assert [o.code for o in view.decision.outcomes] == ["IDVA", "FGC"]
