@@ -1,0 +1,50 @@
+"""The tooling runs with the tests: ruff (lint and format), mypy, the import-linter contracts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SOURCES = ["frontdoor_app", "tests", "bench"]
+
+
+def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
+    tool = BIN / command[0]
+    if not tool.exists():
+        pytest.fail(f"{command[0]} is not installed in {BIN}: bash scripts/setup.sh --test")
+    return subprocess.run([str(tool), *command[1:]], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600, check=False)  # fmt: skip
+
+
+def assert_clean(done: subprocess.CompletedProcess[str], what: str) -> None:
+    assert done.returncode == 0, f"{what} failed:\n{done.stdout[-12000:]}\n{done.stderr[-4000:]}"
+
+
+def test_ruff_lint() -> None:
+    assert_clean(run_tool("ruff", "check", "--no-cache", *SOURCES), "ruff check")
+
+
+def test_ruff_format() -> None:
+    assert_clean(run_tool("ruff", "format", "--check", "--no-cache", *SOURCES),
+                 "ruff format --check (run: .venv/bin/ruff format <your files>)")  # fmt: skip
+
+
+def test_mypy() -> None:
+    assert_clean(run_tool("mypy"), "mypy (configured in pyproject.toml)")
+
+
+def test_import_contracts() -> None:
+    done = run_tool("lint-imports", "--no-cache")
+    assert_clean(done, "lint-imports (contracts in pyproject.toml)")
+    assert "0 broken" in done.stdout
+
+
+def test_build_spec_is_valid_python() -> None:
+    source = (ROOT / "build.spec").read_text(encoding="utf-8")
+    compile(source, "build.spec", "exec")
+    assert "keyrings.alt" in source and "__main__.py" in source
