@@ -1,0 +1,89 @@
+"""Helpers the case tabs share: local times, table views, labelled fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+LONDON = "Europe/London"
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local(moment: dt.datetime | None, zone: str = LONDON) -> dt.datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite hands back naive values: they are UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(_zone(zone))
+
+
+def hhmm(moment: dt.datetime | None) -> str:
+    value = local(moment)
+    return value.strftime("%H:%M") if value else ""
+
+
+def day_time(moment: dt.datetime | None) -> str:
+    value = local(moment)
+    return value.strftime("%d %b %Y %H:%M") if value else ""
+
+
+def day(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        local_value = local(value)
+        assert local_value is not None
+        value = local_value.date()
+    return value.strftime("%a %d %b %Y")
+
+
+def minutes_seconds(seconds: int) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return QCoreApplication.translate("Case", "not stated")
+    return QCoreApplication.translate("Case", "yes") if value else QCoreApplication.translate(
+        "Case", "no")  # fmt: skip
+
+
+def make_table(model: QAbstractItemModel, name: str, parent: QWidget | None = None,
+               stretch_column: int = -1) -> QTableView:  # fmt: skip
+    """A read-only, row-selecting, word-wrapping table with an accessible name."""
+    view = QTableView(parent)
+    view.setObjectName(name.replace(" ", "") + "Table")
+    view.setAccessibleName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(True)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.setTabKeyNavigation(False)  # Tab leaves the table, as keyboard users expect
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    column = stretch_column if stretch_column >= 0 else model.columnCount() - 1
+    if column >= 0:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return view
+
+
+def label(text: str, parent: QWidget | None = None, name: str | None = None,
+          wrap: bool = True) -> QLabel:  # fmt: skip
+    widget = QLabel(text, parent)
+    widget.setWordWrap(wrap)
+    widget.setAccessibleName(name or text)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return widget

@@ -1,0 +1,507 @@
+"""The main window: title bar facts, toolbar, agenda on the left, the case on the right.
+
+It holds plain data only (``RoomData``, ``CaseView``); every read and write runs on the
+worker through the meeting domain. The change feed refreshes only what changed, and the
+window (and its projector) follow the chair's current case when "Follow chair" is on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.meeting.actions import default_due_date
+from frontdoor_app.sync.changes import Change
+
+from . import agenda_ops as ops
+from .agenda_panel import AgendaPanel
+from .case_common import hhmm
+from .case_view import CaseViewWidget
+from .help_overlay import HelpOverlay, shortcut_bar_text
+from .live import LiveFeed
+from .main_writes import RoomWrites
+from .messages import Messages
+from .projector import ProjectorWindow
+from .theme import repolish
+from .worker import Worker
+
+STATUS_WORDS = {"planned": "meeting not opened yet", "in_progress": "meeting in progress",
+                "closed": "meeting closed"}  # fmt: skip
+
+
+class MainWindow(QMainWindow, RoomWrites):
+    """The chair's and representatives' window onto today's meeting."""
+
+    agenda_painted = Signal()
+    room_loaded = Signal()
+    case_shown = Signal(int)  # the item id, once every tab shows it
+    projector_updated = Signal()
+
+    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages, *,
+                 meeting_date: dt.date | None = None, live_interval_ms: int = 200) -> None:  # fmt: skip
+        super().__init__()
+        self.ctx, self.worker, self.messages = ctx, worker, messages
+        self.meeting_date = meeting_date
+        self.room: ops.RoomData | None = None
+        self.agencies: tuple[Any, ...] = ()
+        self.viewing: int | None = None
+        self.follow_chair = True
+        self.local_curtain = False
+        self.projector: ProjectorWindow | None = None
+        self.dialogs: dict[str, QWidget] = {}
+        self._loading_case: int | None = None
+        self.setObjectName("mainWindow")
+        self.setAccessibleName(self.tr("Front door meeting"))
+        self.resize(1280, 800)
+        self._build_header()
+        self._build_toolbar()
+        self._build_body()
+        self._build_shortcuts()
+        self.live = LiveFeed(ctx, worker, live_interval_ms, self)
+        self.live.changed.connect(self._changes)
+        self.live.online_changed.connect(lambda _on: self._update_header())
+        self.clock = QTimer(self)
+        self.clock.setInterval(15_000)
+        self.clock.timeout.connect(self._update_header)
+        self.clock.start()
+        self.projector_tick = QTimer(self)
+        self.projector_tick.setInterval(1000)
+        self.projector_tick.timeout.connect(self._tick_projector)
+        self.help = HelpOverlay(self)
+        self._update_header()
+
+    # ------------------------------------------------------------------ building
+    def _build_header(self) -> None:
+        header = QWidget(self)
+        row = QHBoxLayout(header)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.title_info = QLabel("", header)
+        self.title_info.setObjectName("titleInfo")
+        self.title_info.setAccessibleName(self.tr("Meeting date, status, time and chair"))
+        self.curtain_banner = QLabel(self.tr("Curtain down: the projector shows “Paused” (B)"),
+                                     header)  # fmt: skip
+        self.curtain_banner.setObjectName("curtainBanner")
+        self.curtain_banner.setAccessibleName(self.tr("Curtain down"))
+        self.curtain_banner.hide()
+        self.live_label = QLabel("", header)
+        self.live_label.setObjectName("liveIndicator")
+        self.live_label.setAccessibleName(self.tr("Live updates"))
+        row.addWidget(self.title_info, 1)
+        row.addWidget(self.curtain_banner)
+        row.addWidget(self.live_label)
+        self.demo_banner = QLabel("", self)
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setAccessibleName(self.tr("Notice"))
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.hide()
+        # Above the toolbar, like a title bar: date, status, clock, chair, live.
+        top = QWidget(self)
+        column = QVBoxLayout(top)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(header)
+        column.addWidget(self.demo_banner)
+        self.setMenuWidget(top)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Meeting"), self)
+        bar.setObjectName("meetingToolbar")
+        bar.setAccessibleName(self.tr("Meeting toolbar"))
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+
+        def action(text: str, slot: Any, name: str) -> QAction:
+            act = QAction(text, self)
+            act.triggered.connect(slot)
+            bar.addAction(act)
+            bar.widgetForAction(act).setAccessibleName(name)
+            return act
+
+        self.open_meeting_action = action(self.tr("Open meeting"), self.open_meeting,
+                                          self.tr("Open the meeting"))  # fmt: skip
+        self.open_actions_action = action(self.tr("Open actions"), self.show_open_actions,
+                                          self.tr("Open actions from earlier meetings"))  # fmt: skip
+        self.attendance_action = action(self.tr("Attendance"), self.show_attendance,
+                                        self.tr("Attendance"))  # fmt: skip
+        self.confidentiality_action = action(self.tr("Confidentiality"),
+                                             self.show_confidentiality,
+                                             self.tr("Confidentiality statement"))  # fmt: skip
+        self.tracker_action = action(self.tr("Action tracker"), self.show_tracker,
+                                     self.tr("Action tracker"))  # fmt: skip
+        self.extra_actions: dict[str, QAction] = {}
+        self.projector_button = QToolButton(bar)
+        self.projector_button.setText(self.tr("Projector ▸"))
+        self.projector_button.setAccessibleName(self.tr("Projector screen"))
+        self.projector_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.projector_menu = QMenu(self.projector_button)
+        self.projector_menu.aboutToShow.connect(self._fill_projector_menu)
+        self.projector_button.setMenu(self.projector_menu)
+        bar.addWidget(self.projector_button)
+        self.follow_action = QAction(self.tr("Follow chair"), self)
+        self.follow_action.setCheckable(True)
+        self.follow_action.setChecked(True)
+        self.follow_action.toggled.connect(self.set_follow_chair)
+        bar.addAction(self.follow_action)
+        bar.widgetForAction(self.follow_action).setAccessibleName(self.tr("Follow the chair"))
+        self.close_action = action(self.tr("Close meeting"), self.close_meeting_dialog,
+                                   self.tr("Close the meeting"))  # fmt: skip
+
+    def add_screen_action(self, key: str, text: str, slot: Any) -> QAction:
+        """Hook for other screens (import, minutes, FGC queue) to add a toolbar button."""
+        act = QAction(text, self)
+        act.triggered.connect(slot)
+        self.toolbar.insertAction(self.tracker_action, act)
+        self.toolbar.widgetForAction(act).setAccessibleName(text)
+        self.extra_actions[key] = act
+        return act
+
+    def _build_body(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.agenda = AgendaPanel(self.splitter)
+        self.case_view = CaseViewWidget(self.ctx.profile.meeting.case_target_minutes,
+                                        self.splitter)  # fmt: skip
+        self.splitter.addWidget(self.agenda)
+        self.splitter.addWidget(self.case_view)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([420, 860])
+        layout.addWidget(self.splitter, 1)
+        self.shortcut_bar = QLabel(shortcut_bar_text(), central)
+        self.shortcut_bar.setObjectName("shortcutBar")
+        self.shortcut_bar.setAccessibleName(self.tr("Keyboard shortcuts"))
+        layout.addWidget(self.shortcut_bar)
+        self.setCentralWidget(central)
+        self.statusBar().setAccessibleName(self.tr("Status"))
+        self.agenda.table.painted_with_rows.connect(self.agenda_painted)
+        self.agenda.selected.connect(self.browse_to)
+        self.agenda.activated.connect(self.make_current)
+        self.agenda.defer_requested.connect(self.defer_case)
+        self.agenda.move_requested.connect(self.move_case)
+        cv = self.case_view
+        cv.intelligence.save_requested.connect(self.add_intelligence)
+        cv.intelligence.draft_changed.connect(self.save_draft)
+        cv.decision.save_requested.connect(self.save_decision)
+        cv.decision.draft_changed.connect(self.save_draft)
+        cv.actions.add_requested.connect(self.add_action)
+        cv.actions.status_requested.connect(self.update_action)
+
+    def _build_shortcuts(self) -> None:
+        def key(seq: str | QKeySequence, slot: Any) -> QShortcut:
+            shortcut = QShortcut(QKeySequence(seq), self)
+            shortcut.activated.connect(slot)
+            return shortcut
+
+        key(QKeySequence(Qt.Key.Key_PageDown), lambda: self.step_case(+1))
+        key(QKeySequence(Qt.Key.Key_PageUp), lambda: self.step_case(-1))
+        key("Alt+Right", lambda: self.step_case(+1))
+        key("Alt+Left", lambda: self.step_case(-1))
+        key("Ctrl+Return", lambda: self.make_current(self.agenda.current_item_id()))
+        key("Ctrl+I", self.focus_intelligence)
+        key("Ctrl+Shift+A", self.focus_action)
+        key("Ctrl+D", self.focus_decision)
+        key("Ctrl+Shift+D", lambda: self.defer_case(self.viewing))
+        # B only reaches us when no text field wants the letter (Qt's ShortcutOverride).
+        key("B", self.toggle_curtain)
+        key("Ctrl+B", self.toggle_curtain)
+        key("Ctrl+P", self.toggle_projector)
+        key("Ctrl+Shift+F", lambda: self.follow_action.toggle())
+        key("Ctrl+Shift+O", self.show_open_actions)
+        key("Ctrl+Shift+T", self.show_attendance)
+        key("Ctrl+T", self.show_tracker)
+        key("Ctrl+L", lambda: self.agenda.table.setFocus())
+        key("F1", lambda: self.help.toggle())
+        for number, name in enumerate(CaseViewWidget.TAB_NAMES, start=1):
+            key(f"Ctrl+{number}", lambda n=name: self.case_view.show_tab(n))
+
+    # ------------------------------------------------------------------ loading
+    def load(self) -> None:
+        """Load today's meeting on the worker; the window fills in when it arrives."""
+        self.statusBar().showMessage(self.tr("Loading today's agenda…"))
+        self.worker.run(lambda: ops.load_start(self.ctx, self.meeting_date), self._started,
+                        lambda exc: self.show_error(exc, self.tr("Loading the agenda")))  # fmt: skip
+
+    def _started(self, data: ops.StartData) -> None:
+        self.agencies = data.agencies
+        mine = self.ctx.actor.agency_id
+        chooses = self.ctx.actor.role in ("chair", "admin")
+        self.case_view.intelligence.set_agencies(data.agencies, mine, chooses)
+        self.case_view.actions.set_agencies(data.agencies, mine)
+        self.case_view.decision.set_outcomes(data.outcomes)
+        if data.room.note:
+            self.show_demo_note(data.room.note)
+        self.statusBar().clearMessage()
+        self._room_loaded(data.room)
+        self.live.start()
+
+    def reload_room(self) -> None:
+        meeting = self.meeting
+        if meeting is None:
+            return
+        self.worker.run(lambda: ops.load_room(self.ctx, meeting.id), self._room_loaded,
+                        lambda exc: self.show_error(exc, self.tr("Refreshing the agenda")))  # fmt: skip
+
+    def _room_loaded(self, room: ops.RoomData) -> None:
+        first = self.room is None
+        self.room = room
+        meeting = room.meeting
+        if room.agenda is None or meeting is None:
+            self.case_view.clear(room.note)
+            self._update_header()
+            self.room_loaded.emit()
+            return
+        self.case_view.actions.set_default_due(default_due_date(self.ctx.profile,
+                                                                meeting.meeting_date))  # fmt: skip
+        target = self.viewing
+        if self.following and meeting.current_item_id is not None:
+            target = meeting.current_item_id
+        if target is None or room.agenda.row(target) is None:
+            target = meeting.current_item_id or (room.agenda.rows[0].item_id
+                                                 if room.agenda.rows else None)  # fmt: skip
+        self.agenda.show_agenda(room.agenda, target)
+        self.agenda.set_chair_tools(self.is_chair and not meeting.is_closed)
+        self._update_header()
+        self._refresh_projector()
+        if target is not None and (target != self.viewing or first):
+            self.show_item(target)
+        elif target is not None and self.case_view.case is not None:
+            self.show_item(target, refresh=True)
+        self.room_loaded.emit()
+
+    def show_item(self, item_id: int, refresh: bool = False) -> None:
+        """Load one case into the case view (a refresh keeps what the user is typing)."""
+        if not refresh:
+            self.flush_drafts()
+        self.viewing = item_id
+        self._loading_case = item_id
+        self.agenda.select(item_id)
+        self.worker.run(lambda: ops.load_case_bundle(self.ctx, item_id, not refresh),
+                        lambda bundle: self._case_loaded(bundle, refresh),
+                        lambda exc: self.show_error(exc, self.tr("Opening the case")))  # fmt: skip
+
+    def _case_loaded(self, bundle: ops.CaseBundle, refresh: bool) -> None:
+        if bundle.case.item.item_id != self.viewing:
+            return  # the user has moved on; a newer load is coming
+        self.case_view.show_case(bundle.case, keep_edits=refresh)
+        if not refresh:
+            self.case_view.intelligence.clear_form()
+            if "intelligence" in bundle.drafts:
+                self.case_view.intelligence.restore_draft(bundle.drafts["intelligence"])
+            if "decision" in bundle.drafts and bundle.case.decision is None:
+                self.case_view.decision.restore_draft(bundle.drafts["decision"])
+        self.case_shown.emit(bundle.case.item.item_id)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def meeting(self) -> Any:
+        return self.room.meeting if self.room else None
+
+    @property
+    def is_chair(self) -> bool:
+        return self.ctx.actor.is_chair
+
+    @property
+    def following(self) -> bool:
+        """Representatives follow the chair's current case; the chair leads it."""
+        return self.follow_chair and not self.is_chair
+
+    def set_follow_chair(self, on: bool) -> None:
+        self.follow_chair = on
+        if self.follow_action.isChecked() != on:
+            self.follow_action.setChecked(on)
+        meeting = self.meeting
+        if on and meeting is not None and meeting.current_item_id and not self.is_chair:
+            self.show_item(meeting.current_item_id)
+
+    def show_demo_note(self, text: str) -> None:
+        self.demo_banner.setText(text)
+        self.demo_banner.show()
+        self.statusBar().showMessage(text, 15_000)
+
+    def _update_header(self) -> None:
+        meeting = self.meeting
+        now = dt.datetime.now(dt.UTC)
+        parts = [self.tr("Front door")]
+        if meeting is not None:
+            parts.append(meeting.meeting_date.strftime("%A %d %b %Y"))
+            parts.append(self.tr(STATUS_WORDS.get(meeting.status, meeting.status)))
+        parts.append(hhmm(now))
+        chair = meeting.chair_name if meeting and meeting.chair_name else None
+        text = " · ".join(parts)
+        if chair:
+            text += "   " + self.tr("Chair: %1").replace("%1", chair)
+        self.title_info.setText(text)
+        self.setWindowTitle(text)
+        online = self.live.online if hasattr(self, "live") else True
+        self.live_label.setText(self.tr("● live") if online else self.tr("○ offline — retrying"))
+        self.live_label.setProperty("state", "live" if online else "offline")
+        repolish(self.live_label)
+        down = bool(meeting and meeting.curtain_down) or self.local_curtain
+        self.curtain_banner.setVisible(down)
+        room = self.room
+        if room is not None and room.attendance is not None:
+            a = room.attendance
+            core_present = a.core_agencies - len(a.core_missing)
+            self.attendance_action.setText(self.tr("Attendance %1/%2 core")
+                                           .replace("%1", str(core_present))
+                                           .replace("%2", str(a.core_agencies)))  # fmt: skip
+        if room is not None:
+            self.open_actions_action.setText(self.tr("Open actions %1")
+                                             .replace("%1", str(room.open_actions)))  # fmt: skip
+        planned = meeting is not None and meeting.status == "planned"
+        self.open_meeting_action.setVisible(planned and self.is_chair)
+        self.close_action.setVisible(bool(meeting and meeting.is_open and self.is_chair))
+        screens = QGuiApplication.screens()
+        if self.projector is not None and self.projector.isVisible():
+            self.projector_button.setText(self.tr("Projector ▸ on"))
+        else:
+            self.projector_button.setText(self.tr("Projector ▸ %1 screen(s)")
+                                          .replace("%1", str(len(screens))))  # fmt: skip
+
+    # ------------------------------------------------------------------ navigation
+    def browse_to(self, item_id: int) -> None:
+        """The user picked a case in the agenda: show it here only."""
+        if item_id == self.viewing:
+            return
+        if self.following:
+            self.set_follow_chair(False)
+            self.statusBar().showMessage(self.tr("Follow chair is off while you look at "
+                                                 "another case (Ctrl+Shift+F)."), 8000)  # fmt: skip
+        self.show_item(item_id)
+
+    def step_case(self, step: int) -> None:
+        """PgDn/PgUp: the chair moves the meeting on; others look ahead on their own screen."""
+        room = self.room
+        if room is None or room.agenda is None:
+            return
+        meeting = room.meeting
+        if self.is_chair and meeting is not None and meeting.is_open:
+            target = ops.neighbour(room.agenda, meeting.current_item_id or self.viewing, step)
+            if target is not None:
+                self.make_current(target)
+            return
+        target = ops.neighbour(room.agenda, self.viewing, step)
+        if target is not None:
+            self.browse_to(target)
+
+    def focus_intelligence(self) -> None:
+        self.case_view.show_tab("intelligence")
+        self.case_view.intelligence.focus_entry()
+
+    def focus_action(self) -> None:
+        self.case_view.show_tab("actions")
+        self.case_view.actions.focus_entry()
+
+    def focus_decision(self) -> None:
+        self.case_view.show_tab("decision")
+        self.case_view.decision.focus_first()
+
+    # ------------------------------------------------------------------ change feed
+    def _changes(self, rows: Sequence[Change]) -> None:
+        touched = {r.table_name for r in rows} - ops.IGNORED_TABLES
+        if not touched:
+            return
+        if touched & (ops.AGENDA_TABLES | {"attendance", "action", "action_update"}):
+            self.reload_room()  # also refreshes the open case and the projector
+            return
+        if touched & ops.CONTENT_TABLES:
+            if self.viewing is not None:
+                self.show_item(self.viewing, refresh=True)
+            self._refresh_projector()
+
+    # ------------------------------------------------------------------ projector
+    def _fill_projector_menu(self) -> None:
+        self.projector_menu.clear()
+        for n, screen in enumerate(QGuiApplication.screens(), start=1):
+            size = screen.geometry()
+            act = self.projector_menu.addAction(self.tr("Screen %1: %2 (%3×%4)")
+                                                .replace("%1", str(n)).replace("%2", screen.name())
+                                                .replace("%3", str(size.width()))
+                                                .replace("%4", str(size.height())))  # fmt: skip
+            act.triggered.connect(lambda _=False, s=screen: self.open_projector(s))
+        self.projector_menu.addSeparator()
+        off = self.projector_menu.addAction(self.tr("Close the projector window"))
+        off.triggered.connect(self.close_projector)
+
+    def open_projector(self, screen: Any = None) -> ProjectorWindow:
+        if self.projector is None:
+            self.projector = ProjectorWindow(self.ctx.profile.meeting.case_target_minutes)
+        screens = QGuiApplication.screens()
+        if screen is None:
+            screen = screens[1] if len(screens) > 1 else screens[0]
+        self.projector.place_on(screen)
+        self.projector_tick.start()
+        self._refresh_projector()
+        self._update_header()
+        return self.projector
+
+    def close_projector(self) -> None:
+        if self.projector is not None:
+            self.projector.close()
+        self.projector_tick.stop()
+        self._update_header()
+
+    def toggle_projector(self) -> None:
+        if self.projector is not None and self.projector.isVisible():
+            self.close_projector()
+        else:
+            self.open_projector()
+
+    def _refresh_projector(self) -> None:
+        meeting = self.meeting
+        if self.projector is None or not self.projector.isVisible() or meeting is None:
+            return
+        self.worker.run(lambda: ops.load_projector(self.ctx, meeting.id, True),
+                        self._projector_loaded,
+                        lambda exc: self.show_error(exc, self.tr("Updating the projector")))  # fmt: skip
+
+    def _projector_loaded(self, view: Any) -> None:
+        if self.projector is None:
+            return
+        self.projector.show_view(view)
+        self.projector.set_curtain(view.curtain_down or self.local_curtain)
+        self.projector_updated.emit()
+
+    def _tick_projector(self) -> None:
+        if self.projector is not None:
+            self.projector.update_timer()
+
+    # ------------------------------------------------------------------ closing
+    def shutdown(self) -> None:
+        """Save pending drafts and stop timers (the app calls this before the worker stops)."""
+        self.flush_drafts()
+        self.live.stop()
+        self.clock.stop()
+        self.projector_tick.stop()
+        if self.projector is not None:
+            self.projector.close()
+            self.projector.deleteLater()
+            self.projector = None
+        for dialog in list(self.dialogs.values()):
+            dialog.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,292 @@
+"""What the main window writes: each user action is one domain call on the worker.
+
+After the meeting is closed a change is an amendment: the domain refuses it without a
+reason (``AmendmentReasonRequired``), so the window asks for one and tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication
+
+from frontdoor_app.meeting import actions, agenda, decisions, drafts, entries, lifecycle
+from frontdoor_app.meeting.errors import AmendmentReasonRequired, MeetingError
+from frontdoor_app.meeting.views import ActionView
+
+from .action_tracker import ActionTrackerWindow
+from .agenda_dialogs import CloseMeetingDialog, ConfidentialityDialog
+from .attendance_dialog import AttendanceDialog
+from .open_actions_dialog import OpenActionsDialog
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class RoomWrites:
+    """Mixed into ``MainWindow``: writes, dialogs and error reporting."""
+
+    # ------------------------------------------------------------------ plumbing
+    def show_error(self: MainWindow, exc: BaseException, doing: str) -> None:
+        if isinstance(exc, MeetingError):
+            self.messages.warning(self, doing, str(exc))
+        else:
+            log.error("%s failed", doing, exc_info=exc)
+            self.messages.error(self, doing, _t("Something went wrong: %1. Nothing was lost; "
+                                                "try again.").replace("%1", str(exc)))  # fmt: skip
+        self.statusBar().showMessage(f"{doing}: {exc}", 10_000)
+
+    def write(self: MainWindow, job: Callable[[str | None], Any], on_done: Callable[[Any], None],
+              doing: str, reason: str | None = None) -> None:  # fmt: skip
+        """Run ``job(reason)``; after close, ask why and try again as an amendment."""
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, AmendmentReasonRequired) and reason is None:
+                answer = self.messages.text(
+                    self,
+                    _t("Amendment after the meeting closed"),
+                    str(exc) + "\n\n" + _t("Reason for the amendment:"),
+                )
+                if answer and answer.strip():
+                    self.write(job, on_done, doing, answer.strip())
+                else:
+                    self.messages.warning(
+                        self,
+                        doing,
+                        _t("Not saved: an amendment after the meeting has closed needs a reason."),
+                    )
+                return
+            self.show_error(exc, doing)
+
+        self.worker.run(lambda: job(reason), on_done, failed)
+
+    def _saved(self: MainWindow, text: str) -> Callable[[Any], None]:
+        def done(_result: Any) -> None:
+            self.statusBar().showMessage(text, 5000)
+            self.reload_room()
+
+        return done
+
+    # ------------------------------------------------------------------ agenda
+    def open_meeting(self: MainWindow) -> None:
+        meeting = self.meeting
+        if meeting is None:
+            return
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        self.write(lambda _r: lifecycle.open_meeting(sessions, actor, meeting.id, meeting.version),
+                   lambda _m: (self.reload_room(), self.show_confidentiality()),
+                   _t("Opening the meeting"))  # fmt: skip
+
+    def make_current(self: MainWindow, item_id: int | None) -> None:
+        """The chair makes a case the one being discussed; everyone following moves too."""
+        meeting = self.meeting
+        if item_id is None or meeting is None:
+            return
+        if not (self.is_chair and meeting.is_open):
+            self.browse_to(item_id)
+            return
+        self.viewing = item_id  # show it at once; the write and reload follow
+        self.show_item(item_id)
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        self.write(lambda _r: agenda.set_current(sessions, actor, meeting.id, item_id),
+                   self._agenda_written, _t("Moving to the case"))  # fmt: skip
+
+    def _agenda_written(self: MainWindow, view: Any) -> None:
+        if self.room is not None:
+            self.reload_room()
+
+    def defer_case(self: MainWindow, item_id: int | None) -> None:
+        room = self.room
+        if item_id is None or room is None or room.agenda is None:
+            return
+        row = room.agenda.row(item_id)
+        if row is None:
+            return
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        self.write(lambda _r: agenda.defer_item(sessions, actor, item_id, row.version),
+                   self._saved(_t("Case %1 deferred to the next meeting")
+                               .replace("%1", str(row.position))),
+                   _t("Deferring the case"))  # fmt: skip
+
+    def move_case(self: MainWindow, item_id: int, position: int) -> None:
+        room = self.room
+        row = room.agenda.row(item_id) if room and room.agenda else None
+        if row is None:
+            return
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        self.write(lambda _r: agenda.move_item(sessions, actor, item_id, row.version, position),
+                   self._saved(_t("Agenda order changed")), _t("Reordering the agenda"))  # fmt: skip
+
+    def toggle_curtain(self: MainWindow) -> None:
+        """B: blank the projector. The chair's curtain is shared; others' is their own."""
+        meeting = self.meeting
+        if self.is_chair and meeting is not None and not meeting.is_closed:
+            down = not meeting.curtain_down
+            sessions, actor = self.ctx.sessions, self.ctx.actor
+            self.write(lambda _r: lifecycle.set_curtain(sessions, actor, meeting.id, down),
+                       self._saved(_t("Curtain down") if down else _t("Curtain up")),
+                       _t("Projector curtain"))  # fmt: skip
+            self.local_curtain = False
+            if self.projector is not None:
+                self.projector.set_curtain(down)
+            self.curtain_banner.setVisible(down)
+            return
+        self.local_curtain = not self.local_curtain
+        if self.projector is not None:
+            self.projector.set_curtain(self.local_curtain)
+        self._update_header()
+
+    # ------------------------------------------------------------------ case content
+    def add_intelligence(self: MainWindow, content: dict[str, Any]) -> None:
+        item_id = self.viewing
+        if item_id is None:
+            return
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        agency_id = content.get("agency_id") or actor.agency_id
+        if agency_id is None:
+            self.messages.warning(self, _t("Adding intelligence"),
+                                  _t("Choose the agency the entry is for."))  # fmt: skip
+            return
+        restricted = agency_id if content.get("restricted") else None
+
+        def job(reason: str | None) -> Any:
+            view = entries.add_entry(
+                sessions, actor, item_id, agency_id, content.get("text", ""),
+                kind=content.get("kind") or "agency",
+                may_share_beyond_meeting=bool(content.get("may_share")) and restricted is None,
+                restricted_to_agency_id=restricted, reason=reason)  # fmt: skip
+            drafts.clear_draft(sessions, actor, item_id, "intelligence")
+            return view
+
+        def done(_view: Any) -> None:
+            self.case_view.intelligence.clear_form()
+            self.statusBar().showMessage(_t("Intelligence saved"), 5000)
+            self.show_item(item_id, refresh=True)
+            self._refresh_projector()
+
+        self.write(job, done, _t("Adding intelligence"))
+
+    def save_decision(self: MainWindow, content: dict[str, Any]) -> None:
+        case = self.case_view.case
+        if case is None:
+            return
+        item_id, version = case.item.item_id, case.decision.version if case.decision else None
+        sessions, actor, profile = self.ctx.sessions, self.ctx.actor, self.ctx.profile
+
+        def job(reason: str | None) -> Any:
+            view = decisions.save_decision(
+                sessions, actor, profile, item_id, content["outcomes"], content["risk"],
+                content["rationale"], professional_judgement_marac=content["pj_marac"],
+                version=version, reason=reason)  # fmt: skip
+            drafts.clear_draft(sessions, actor, item_id, "decision")
+            return view
+
+        self.write(job, self._saved(_t("Decision saved")), _t("Saving the decision"))
+
+    def add_action(self: MainWindow, content: dict[str, Any]) -> None:
+        item_id = self.viewing
+        if item_id is None:
+            return
+        sessions, actor, profile = self.ctx.sessions, self.ctx.actor, self.ctx.profile
+        if content.get("agency_id") is None:
+            self.messages.warning(self, _t("Adding an action"), _t("Choose the owning agency."))
+            return
+
+        def done(_view: Any) -> None:
+            self.case_view.actions.clear_form()
+            self._saved(_t("Action added"))(_view)
+
+        self.write(lambda reason: actions.add_action(
+            sessions, actor, profile, item_id, content["agency_id"], content["description"],
+            owner_name=content.get("owner_name"), due_date=content.get("due_date"),
+            reason=reason), done, _t("Adding an action"))  # fmt: skip
+
+    def update_action(self: MainWindow, action: ActionView, status: str, note: str) -> None:
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        meeting_id = self.meeting.id if self.meeting else None
+        self.write(lambda _r: actions.update_action_status(
+            sessions, actor, action.id, action.version, status, note or None, meeting_id),
+            self._saved(_t("Action updated")), _t("Updating the action"))  # fmt: skip
+
+    def save_draft(self: MainWindow, kind: str, content: Any) -> None:
+        item_id = self.viewing
+        if item_id is None:
+            return
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        if content is None:
+            job = lambda: drafts.clear_draft(sessions, actor, item_id, kind)  # noqa: E731
+        else:
+            job = lambda: drafts.save_draft(sessions, actor, item_id, kind, content)  # noqa: E731
+        # A failed draft save is logged, never shown: the typed text is still on screen.
+        self.worker.run(job, None, lambda exc: log.warning("draft not saved: %s", exc))
+
+    def flush_drafts(self: MainWindow) -> None:
+        self.case_view.intelligence.flush_draft()
+        self.case_view.decision.flush_draft()
+
+    # ------------------------------------------------------------------ dialogs
+    def _dialog(self: MainWindow, key: str, make: Callable[[], Any]) -> Any:
+        dialog = self.dialogs.get(key)
+        if dialog is None:
+            dialog = make()
+            self.dialogs[key] = dialog
+            dialog.finished.connect(lambda _r: self.dialogs.pop(key, None))
+            dialog.finished.connect(lambda _r: self.reload_room())
+        dialog.open()
+        dialog.raise_()
+        return dialog
+
+    def show_attendance(self: MainWindow) -> Any:
+        meeting = self.meeting
+        if meeting is None:
+            return None
+        return self._dialog(
+            "attendance",
+            lambda: AttendanceDialog(
+                self.ctx, self.worker, self.messages, meeting.id, self.agencies, self
+            ),
+        )
+
+    def show_open_actions(self: MainWindow) -> Any:
+        meeting = self.meeting
+        if meeting is None:
+            return None
+        return self._dialog(
+            "open_actions",
+            lambda: OpenActionsDialog(self.ctx, self.worker, self.messages, meeting.id, self),
+        )
+
+    def show_confidentiality(self: MainWindow) -> Any:
+        meeting = self.meeting
+        if meeting is None:
+            return None
+        return self._dialog(
+            "confidentiality",
+            lambda: ConfidentialityDialog(self.ctx, self.worker, self.messages, meeting, self),
+        )
+
+    def close_meeting_dialog(self: MainWindow) -> Any:
+        meeting = self.meeting
+        if meeting is None:
+            return None
+        return self._dialog(
+            "close", lambda: CloseMeetingDialog(self.ctx, self.worker, self.messages, meeting, self)
+        )
+
+    def show_tracker(self: MainWindow) -> Any:
+        window = self.dialogs.get("tracker")
+        if window is None:
+            window = ActionTrackerWindow(self.ctx, self.worker, self.messages, self.agencies)
+            self.dialogs["tracker"] = window
+        window.show()
+        window.raise_()
+        window.refresh()
+        return window

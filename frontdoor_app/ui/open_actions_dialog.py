@@ -1,0 +1,89 @@
+"""Open actions from earlier meetings, by agency, reviewed at the opening of the meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.meeting import actions
+from frontdoor_app.meeting.errors import MeetingError
+from frontdoor_app.meeting.views import ActionView, AgencyActions
+
+from .case_actions import ActionStatusForm, action_model
+from .case_common import label, make_table
+from .messages import Messages
+from .worker import Worker
+
+
+class OpenActionsDialog(QDialog):
+    """Each action can be marked done, not possible or not done, with a note; never deleted."""
+
+    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages, meeting_id: int,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.ctx, self.worker, self.messages, self.meeting_id = ctx, worker, messages, meeting_id
+        self.setWindowTitle(self.tr("Open actions from earlier meetings"))
+        self.setAccessibleName(self.tr("Open actions from earlier meetings"))
+        self.resize(1100, 640)
+        layout = QVBoxLayout(self)
+        self.summary = label(self.tr("Loading…"), self, self.tr("Open actions summary"))
+        layout.addWidget(self.summary)
+        self.model = action_model(with_case=True)
+        self.table = make_table(self.model, self.tr("Open actions"), self, stretch_column=4)
+        layout.addWidget(self.table, 1)
+        self.form = ActionStatusForm(self)
+        layout.addWidget(self.form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.form.update_requested.connect(self._update)
+        self.groups: tuple[AgencyActions, ...] = ()
+        self.refresh()
+
+    def refresh(self) -> None:
+        meeting_id = self.meeting_id
+
+        def job() -> tuple[AgencyActions, ...]:
+            with self.ctx.session() as s:
+                return actions.open_actions_review(s, meeting_id)
+
+        self.worker.run(job, self._loaded, self._failed)
+
+    def _loaded(self, groups: Sequence[AgencyActions]) -> None:
+        self.groups = tuple(groups)
+        rows: list[ActionView] = []
+        for group in self.groups:
+            rows.extend(sorted(group.actions, key=lambda a: (not a.overdue, a.due_date)))
+        self.model.set_rows(rows)
+        overdue = sum(g.overdue for g in self.groups)
+        self.summary.setText(self.tr("%1 open actions from earlier meetings, %2 overdue, from "
+                                     "%3 agencies. Select one, choose its status, add a note.")
+                             .replace("%1", str(len(rows))).replace("%2", str(overdue))
+                             .replace("%3", str(len(self.groups))))  # fmt: skip
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    def _update(self, status: str, note: str) -> None:
+        index = self.table.currentIndex()
+        action = self.model.row_at(index.row()) if index.isValid() else None
+        if action is None:
+            self.messages.info(self, self.windowTitle(), self.tr("Select an action first."))
+            return
+        sessions, actor, meeting_id = self.ctx.sessions, self.ctx.actor, self.meeting_id
+        self.worker.run(lambda: actions.update_action_status(
+            sessions, actor, action.id, action.version, status, note or None, meeting_id),
+            self._updated, self._failed)  # fmt: skip
+
+    def _updated(self, _view: Any) -> None:
+        self.form.note.clear()
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, MeetingError):
+            self.messages.warning(self, self.windowTitle(), str(exc))
+        else:
+            self.messages.error(self, self.windowTitle(), str(exc))

@@ -1,0 +1,51 @@
+"""Themes from resources/styles/*.qss and font sizes that follow the system font."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QWidget
+
+STYLES = Path(__file__).resolve().parent.parent.parent / "resources" / "styles"
+ICONS = STYLES.parent / "icons"
+
+
+@cache
+def style_sheet(name: str) -> str:
+    """The text of resources/styles/<name>.qss ('' when missing, so a window still opens)."""
+    try:
+        return (STYLES / f"{name}.qss").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def apply_desk_theme(app: QApplication) -> None:
+    app.setStyleSheet(style_sheet("desk"))
+
+
+def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
+    """The widget's font scaled from the system font size, so user settings carry through."""
+    font = QFont(widget.font())
+    base = QApplication.font().pointSizeF()
+    if base <= 0:
+        base = 10.0
+    font.setPointSizeF(base * factor)
+    font.setBold(bold)
+    return font
+
+
+def set_scaled_font(widget: QWidget, factor: float, bold: bool = False) -> None:
+    widget.setFont(scaled_font(widget, factor, bold))
+
+
+def icon_path(name: str) -> str:
+    return str(ICONS / f"{name}.svg")
+
+
+def repolish(widget: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
