@@ -1,0 +1,165 @@
+"""``build_demo``: a synthetic authority, deterministic from a seed, into an empty database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from frontdoor_app.access import audit
+from frontdoor_app.access.users import ensure_user
+from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.models import (
+    Agency,
+    Household,
+    Locality,
+    Meeting,
+    Notification,
+    OutcomeCode,
+    Person,
+)
+from frontdoor_app.profile import Profile
+from frontdoor_app.settings import load_settings
+
+from . import bulk, feed, meetings
+from .history import generate_history
+from .incidents import LONDON
+from .places import Places
+from .population import IdSource, PopulationMaker
+from .records import RefIds, people_rows
+from .scales import scale_named
+
+log = logging.getLogger(__name__)
+DEFAULT_SEED = 20261123
+_CHAIRS = (("demo.chair1", "Jasmine Ahmed"), ("demo.chair2", "Mark Sutcliffe"),
+           ("demo.chair3", "Bernadette O'Neill"))  # fmt: skip
+_REP_NAMES = ("Sam Holt", "Priya Mistry", "Gemma Walsh", "Tomasz Nowak", "Hannah Reid",
+              "Imran Shah", "Claire Booth", "Delroy Campbell", "Ruth Green", "Aisha Begum",
+              "Owen Price", "Niamh Kelly", "Lewis Firth", "Zoë Clarke", "Farah Abdi",
+              "Kate Brennan", "Joe Lister", "Mei Chen")  # fmt: skip
+
+
+class DemoError(RuntimeError):
+    """The demo cannot be built here (for instance: the database already holds data)."""
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    scale: str
+    seed: int
+    today: dt.date
+    households: int
+    people: int
+    notifications: int
+    meetings: int
+    actions: int
+    open_actions: int
+    fgc_referrals: int
+    feed_path: Path
+    feed_notifications: int
+    feed_imported: int | None
+    agenda_meeting_id: int | None
+    duration_s: float
+
+
+def local_today() -> dt.date:
+    return dt.datetime.now(LONDON).date()
+
+
+def refuse_unless_empty(session: Session) -> None:
+    for model, what in ((Notification, "notifications"), (Person, "people"),
+                        (Household, "households"), (Meeting, "meetings")):  # fmt: skip
+        count = session.scalar(select(func.count()).select_from(model)) or 0
+        if count:
+            raise DemoError(
+                f"the database already holds {count} {what}; demo data is only ever built into "
+                "an empty database, because mixing invented families into real records would "
+                "be dangerous. Use a new database (--database URL) for the demo."
+            )
+
+
+def demo_users(session: Session, profile: Profile) -> RefIds:
+    """Chairs and one representative per agency (audited like any new user)."""
+    chairs = []
+    for login, name in _CHAIRS:
+        actor = ensure_user(session, login, name, "chair")
+        chairs.append((actor.user_id or 0, name))
+    reps = {}
+    for n, agency in enumerate(profile.agencies):
+        name = _REP_NAMES[n % len(_REP_NAMES)]
+        actor = ensure_user(session, f"demo.{agency.code.lower()}", name, "representative",
+                            agency.code)  # fmt: skip
+        reps[agency.code] = (actor.user_id or 0, name)
+    ensure_user(session, "demo.admin", "Business Support", "admin")
+    agencies = {a.code: a.id for a in session.scalars(select(Agency).where(Agency.active))}
+    agencies = {code: agencies[code] for code in reps if code in agencies}
+    outcomes = {o.code: o.id for o in session.scalars(select(OutcomeCode))}
+    localities = {loc.code: loc.id for loc in session.scalars(select(Locality))}
+    by_locality = {loc.code: loc.fgc_team_id for loc in session.scalars(select(Locality))}
+    return RefIds(agencies, outcomes, localities, tuple(chairs), reps, by_locality)
+
+
+def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
+               today: dt.date | None = None, feed_dir: Path | None = None) -> DemoSummary:  # fmt: skip
+    """Build the synthetic city into ``ctx``'s (empty) database and bring in today's feed."""
+    started = time.perf_counter()
+    spec = scale_named(scale)
+    today = today or local_today()
+    profile = ctx.profile
+    with ctx.session() as s:
+        refuse_unless_empty(s)
+        refs = demo_users(s, profile)
+    start = today - dt.timedelta(days=round(spec.years * 365))
+    dates = meetings.weekdays(start, today)
+    limit = meetings.cutoff(profile, meetings.previous_weekday(today))
+    maker = PopulationMaker(random.Random(f"{seed}/people"), Places(profile), IdSource())
+    history = generate_history(random.Random(f"{seed}/history"), maker, IdSource(), IdSource(),
+                               start, today - dt.timedelta(days=1), limit,
+                               spec.notifications)  # fmt: skip
+    rows = meetings.MeetingHistory(profile, refs, random.Random(f"{seed}/meetings"), today,
+                                   spec.intelligence_days).build(history, dates)  # fmt: skip
+    rows.update(people_rows(history, refs.localities))
+    generated = time.perf_counter()
+    with ctx.engine.connect() as conn, bulk.fast_sqlite(conn):
+        counts = bulk.insert_all(conn, rows)
+    log.info("demo: generated in %.1fs, inserted in %.1fs", generated - started,
+             time.perf_counter() - generated)  # fmt: skip
+    open_actions = sum(1 for a in rows["action"] if a["status"] == "open")
+    with ctx.session() as s:
+        audit.record(s, ctx.actor, "create", "demo", None, after={
+            "scale": scale, "seed": seed, "today": today.isoformat(), **counts},
+            detail="demo data generated")  # fmt: skip
+    feed_path = Path(feed_dir or ctx.settings.data_dir / "feeds") / f"feed-{today.isoformat()}.csv"
+    with ctx.session() as s:
+        notifications = feed.make_feed(s, seed, spec.feed, today, profile)
+    feed.write_csv(notifications, feed_path)
+    imported, meeting_id = feed.bring_in(ctx, feed_path, today)
+    return DemoSummary(
+        scale=scale, seed=seed, today=today, households=counts["household"],
+        people=counts["person"], notifications=counts["notification"],
+        meetings=counts["meeting"], actions=counts["action"], open_actions=open_actions,
+        fgc_referrals=counts["fgc_referral"], feed_path=feed_path,
+        feed_notifications=len(notifications), feed_imported=imported,
+        agenda_meeting_id=meeting_id, duration_s=round(time.perf_counter() - started, 2),
+    )  # fmt: skip
+
+
+def build_demo_url(url: str, scale: str = "small", seed: int = DEFAULT_SEED,
+                   today: dt.date | None = None, feed_dir: Path | None = None) -> DemoSummary:  # fmt: skip
+    """Open (and migrate) the database at ``url``, build the demo into it, close it again."""
+    settings = load_settings(database_url=url)
+    parsed = make_url(url)
+    if feed_dir is None and parsed.get_backend_name() == "sqlite" and parsed.database:
+        feed_dir = Path(parsed.database).parent / "feeds"
+    ctx = build_context(settings)
+    try:
+        return build_demo(ctx, scale, seed, today, feed_dir)
+    finally:
+        ctx.close()

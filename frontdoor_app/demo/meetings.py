@@ -1,0 +1,259 @@
+"""Earlier meetings: attendance, agenda, intelligence, decisions, actions, FGC referrals."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import random
+from collections import defaultdict
+from typing import Any
+
+from frontdoor_app.profile import Profile
+
+from . import fgc_history, texts
+from .history import GenNotification, History
+from .incidents import LONDON
+from .records import RefIds, Rows
+
+_RISK_ORDER = {"high": 0, "medium": 1, "standard": 2}
+_LEVELS = ("standard", "medium", "high")
+_YEAR = dt.timedelta(days=365)
+
+
+def weekdays(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Weekdays from ``start`` up to but not including ``end``."""
+    out, day = [], start
+    while day < end:
+        if day.weekday() < 5:
+            out.append(day)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def cutoff(profile: Profile, day: dt.date) -> dt.datetime:
+    local = dt.datetime.combine(day, profile.meeting.cutoff_time, tzinfo=LONDON)
+    return local.astimezone(dt.UTC)
+
+
+def previous_weekday(day: dt.date) -> dt.date:
+    day -= dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def at_local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON).astimezone(dt.UTC)
+
+
+class MeetingHistory:
+    """Turns the notification history into closed meetings with everything they decided."""
+
+    def __init__(self, profile: Profile, refs: RefIds, rng: random.Random, today: dt.date,
+                 intelligence_days: int | None) -> None:  # fmt: skip
+        self.profile = profile
+        self.refs = refs
+        self.rng = rng
+        self.today = today
+        self.intel_from = today - dt.timedelta(days=intelligence_days) if intelligence_days else None
+        self.rows: Rows = defaultdict(list)
+        self.outcome_codes = fgc_history.OutcomePicker(profile)
+        self.fgc = fgc_history.FgcHistory(profile, refs, rng, today, self.rows)
+
+    def build(self, history: History, dates: list[dt.date]) -> Rows:
+        cutoffs = [cutoff(self.profile, d) for d in dates]
+        by_meeting: dict[int, list[GenNotification]] = defaultdict(list)
+        for note in history.notifications:
+            index = min(bisect.bisect_left(cutoffs, note.received_at), len(dates) - 1)
+            note.meeting_index = index
+            by_meeting[index].append(note)
+        seen: dict[int, list[dt.date]] = defaultdict(list)  # household → incident dates
+        discussed: dict[int, list[dt.date]] = defaultdict(list)  # household → meeting dates
+        for index, day in enumerate(dates):
+            meeting_id = index + 1
+            notes = by_meeting.get(index, [])
+            for note in notes:
+                note.flags = self.flags_for(note, day, seen, discussed)
+            notes.sort(key=_agenda_key)
+            self.meeting(meeting_id, day, cutoffs[index - 1] if index else None, cutoffs[index],
+                         notes)  # fmt: skip
+            for note in notes:
+                discussed[note.household.id].append(day)
+        return self.rows
+
+    def flags_for(self, note: GenNotification, day: dt.date, seen: dict[int, list[dt.date]],
+                  discussed: dict[int, list[dt.date]]) -> dict[str, Any]:  # fmt: skip
+        household = note.household
+        incident_day = note.incident_at.date()
+        dates = seen[household.id]
+        dates.append(incident_day)
+        in_year = sum(1 for d in dates if incident_day - d < _YEAR)
+        marac = []
+        if (note.dash_yes or 0) >= 14:
+            marac.append("visible_high_risk")
+        if in_year >= 3:
+            marac.append("potential_escalation")
+        if household.last_marac and incident_day - household.last_marac < _YEAR:
+            marac.append("repeat_after_marac")
+        earlier = [d for d in discussed[household.id] if day - d < _YEAR]
+        children = [p for p, role, _r, _o in note.persons if role == "child"]
+        ages = [p.age_on(incident_day) for p in children]
+        known = [a for a in ages if a is not None]
+        return {
+            "marac": marac,
+            "repeat": bool(earlier),
+            "repeat_count": len(dates) - 1,
+            "notifications_12m": in_year,
+            "no_child": not children,
+            "unborn": note.pregnancy,
+            "under5": any(a < 5 for a in known),
+            "youngest_child_age": min(known) if known else None,
+        }
+
+    def meeting(self, meeting_id: int, day: dt.date, window_start: dt.datetime | None,
+                window_end: dt.datetime, notes: list[GenNotification]) -> None:  # fmt: skip
+        rng, refs = self.rng, self.refs
+        hours = self.profile.meeting.window_hours_monday if day.weekday() == 0 \
+            else self.profile.meeting.window_hours_weekday  # fmt: skip
+        start = window_start or window_end - dt.timedelta(hours=hours)
+        opened = at_local(day, self.profile.meeting.start_time.hour,
+                          self.profile.meeting.start_time.minute)  # fmt: skip
+        chair_id, _chair_name = refs.chairs[meeting_id % len(refs.chairs)]
+        moment = opened + dt.timedelta(minutes=3)
+        for position, note in enumerate(notes, start=1):
+            minutes = rng.randrange(4, 16)
+            self.item(meeting_id, day, position, note, moment, minutes)
+            moment += dt.timedelta(minutes=minutes)
+        self.rows["meeting"].append({
+            "id": meeting_id, "meeting_date": day, "chair_id": chair_id, "status": "closed",
+            "opened_at": opened, "closed_at": moment + dt.timedelta(minutes=2),
+            "confidentiality_read_at": opened + dt.timedelta(minutes=1),
+            "current_item_id": None, "window_start": start, "window_end": window_end,
+            "curtain_down": False, "version": 1, "created_at": start, "updated_at": moment,
+        })  # fmt: skip
+        for code, agency_id in refs.agencies.items():
+            r = rng.random()
+            status = "present" if r < 0.82 else ("apologies" if r < 0.92 else "information_sent")
+            self.rows["attendance"].append({
+                "id": len(self.rows["attendance"]) + 1, "meeting_id": meeting_id,
+                "agency_id": agency_id, "person_name": refs.reps[code][1], "status": status,
+                "version": 1,
+            })  # fmt: skip
+
+    def item(self, meeting_id: int, day: dt.date, position: int, note: GenNotification,
+             started: dt.datetime, minutes: int) -> None:  # fmt: skip
+        rng, rows = self.rng, self.rows
+        item_id = len(rows["agenda_item"]) + 1
+        ended = started + dt.timedelta(minutes=minutes)
+        rows["agenda_item"].append({
+            "id": item_id, "meeting_id": meeting_id, "notification_id": note.id,
+            "household_id": note.household.id, "position": position, "status": "discussed",
+            "deferred_to_meeting_id": None, "flags": note.flags, "started_at": started,
+            "ended_at": ended, "seconds_spent": minutes * 60 + rng.randrange(60), "version": 1,
+        })  # fmt: skip
+        if self.intel_from is None or day >= self.intel_from:
+            self.intelligence(item_id, note, started)
+        codes = self.outcome_codes.pick(rng, note)
+        agreed = note.grade
+        rationale = texts.rationale(rng, note, codes)
+        level = _LEVELS.index(note.grade)
+        r = rng.random()
+        if r < 0.07 and level < 2:
+            agreed = _LEVELS[level + 1]
+            rationale = f"Risk raised: {texts.raise_reason(rng)} {rationale}"
+        elif r < 0.09 and level > 0 and not note.flags["marac"]:
+            agreed = _LEVELS[level - 1]
+            rationale = f"Risk lowered: {texts.lower_reason(rng)} {rationale}"
+        decision_id = len(rows["decision"]) + 1
+        chair_id = self.refs.chairs[meeting_id % len(self.refs.chairs)][0]
+        rows["decision"].append({
+            "id": decision_id, "agenda_item_id": item_id, "agreed_risk": agreed,
+            "rationale": rationale, "professional_judgement_marac": False,
+            "decided_by_id": chair_id, "decided_at": ended, "version": 1,
+            "created_at": ended, "updated_at": ended,
+        })  # fmt: skip
+        for code in codes:
+            rows["decision_outcome"].append({
+                "id": len(rows["decision_outcome"]) + 1, "decision_id": decision_id,
+                "outcome_code_id": self.refs.outcomes[code], "detail": None,
+            })  # fmt: skip
+            if code == self.outcome_codes.marac:
+                note.household.last_marac = day
+            if code == self.outcome_codes.fgc:
+                self.fgc.offer(note, item_id, day, ended)
+            self.actions(item_id, day, code, note, ended)
+
+    def intelligence(self, item_id: int, note: GenNotification, at: dt.datetime) -> None:
+        rng, refs = self.rng, self.refs
+        agencies = texts.agencies_with_something(rng, note, refs.agencies)
+        for n, code in enumerate(agencies):
+            kind = "agency"
+            if code == "DVS" and rng.random() < 0.35:
+                kind = "victim_view"
+            elif code in ("CSWS", "EDU") and rng.random() < 0.2:
+                kind = "child_voice"
+            restricted = code != "POL" and rng.random() < 0.1
+            author_id, author = refs.reps[code]
+            created = at + dt.timedelta(minutes=n + 1)
+            self.rows["intelligence_entry"].append({
+                "id": len(self.rows["intelligence_entry"]) + 1, "agenda_item_id": item_id,
+                "agency_id": refs.agencies[code], "author_id": author_id, "author_name": author,
+                "text": texts.intelligence(rng, code, kind, note), "kind": kind,
+                "may_share_beyond_meeting": (not restricted) and rng.random() < 0.6,
+                "restricted_to_agency_id": refs.agencies[code] if restricted else None,
+                "version": 1, "created_at": created, "updated_at": created,
+            })  # fmt: skip
+            if restricted:
+                self.rows["sharing_decision"].append({
+                    "id": len(self.rows["sharing_decision"]) + 1, "agenda_item_id": item_id,
+                    "agency_id": refs.agencies[code], "shared": False, "with_whom": None,
+                    "reason": texts.not_shared_reason(rng), "recorded_by_id": author_id,
+                    "version": 1, "created_at": created, "updated_at": created,
+                })  # fmt: skip
+
+    def actions(self, item_id: int, day: dt.date, code: str, note: GenNotification,
+                at: dt.datetime) -> None:  # fmt: skip
+        found = texts.action_for(self.rng, code, note, self.refs.agencies)
+        if found is None:
+            return
+        agency_code, description = found
+        rng, rows = self.rng, self.rows
+        due = day + dt.timedelta(days=7)
+        age = (self.today - due).days
+        r = rng.random()
+        if age > 14:
+            status = "done" if r < 0.9 else "not_possible" if r < 0.94 else "not_done" if r < 0.97 else "open"
+        elif age > 0:
+            status = "done" if r < 0.5 else "open" if r < 0.95 else "not_possible"
+        else:
+            status = "open" if r < 0.8 else "done"
+        owner_id, owner = self.refs.reps[agency_code]
+        closed_at = None
+        note_text = None
+        if status != "open":
+            closed_day = min(self.today - dt.timedelta(days=1),
+                             due - dt.timedelta(days=rng.randrange(-5, 6)))  # fmt: skip
+            closed_at = max(at + dt.timedelta(hours=2), at_local(closed_day, 14, rng.randrange(60)))
+            note_text = texts.status_note(rng, status)
+        action_id = len(rows["action"]) + 1
+        rows["action"].append({
+            "id": action_id, "agenda_item_id": item_id,
+            "owner_agency_id": self.refs.agencies[agency_code], "owner_name": owner,
+            "description": description, "due_date": due, "status": status,
+            "status_note": note_text, "closed_at": closed_at, "created_by_id": owner_id,
+            "version": 1 if status == "open" else 2, "created_at": at,
+            "updated_at": closed_at or at,
+        })  # fmt: skip
+        if closed_at is not None:
+            rows["action_update"].append({
+                "id": len(rows["action_update"]) + 1, "action_id": action_id, "by_id": owner_id,
+                "by_name": owner, "at": closed_at, "note": note_text, "status_from": "open",
+                "status_to": status, "meeting_id": None,
+            })  # fmt: skip
+
+
+def _agenda_key(note: GenNotification) -> tuple[Any, ...]:
+    flags = note.flags
+    youngest = flags["youngest_child_age"]
+    return (_RISK_ORDER[note.grade], 0 if flags["marac"] else 1, -flags["repeat_count"],
+            99 if youngest is None else youngest, note.id)  # fmt: skip
