@@ -7,7 +7,8 @@ import datetime as dt
 from meeting_support import DAY, agency_id, build, case, meeting, people
 from sqlalchemy import event, select
 
-from frontdoor_app.meeting import actions, agenda, case as case_view, decisions, entries, lifecycle
+from frontdoor_app.meeting import actions, agenda, decisions, entries, lifecycle
+from frontdoor_app.meeting import case as case_view
 from frontdoor_app.models import AgendaItem, AuditEvent, FgcReferral, Household
 
 

@@ -48,6 +48,9 @@ STATUS_WORDS = {"open": "open", "done": "done",
                 "not_done": "not done by the agency"}  # fmt: skip
 NOTE_REQUIRED = ("not_possible", "not_done")
 MAX_PAGE = 500
+# Rows of the base query: action, meeting id, meeting date, notification id, police ref,
+# agency code, agency name.
+ActionSelect = Select[Action, int, dt.date, int, str, str, str]
 
 
 def default_due_date(profile: Profile, meeting_date: dt.date) -> dt.date:
@@ -91,14 +94,16 @@ def edit_action(sessions: sessionmaker[Session], actor: Actor, action_id: int, v
         check_version(action, version, "This action")
         _, meeting = item_and_meeting(s, action.agenda_item_id)
         writer = Writer(s, actor, meeting, reason, "change an action")
+        if owner_agency_id is not None:
+            _may_act_for(actor, owner_agency_id, "give this action to that agency")
+            get(s, Agency, owner_agency_id, "Agency")  # look up before changing the row
         before = audit.snapshot(action)
         if description is not None:
             action.description = require_text(description, "The action's description")
         if owner_name is not None:
             action.owner_name = owner_name.strip() or None
         if owner_agency_id is not None:
-            _may_act_for(actor, owner_agency_id, "give this action to that agency")
-            action.owner_agency_id = get(s, Agency, owner_agency_id, "Agency").id
+            action.owner_agency_id = owner_agency_id
         if due_date is not None:
             action.due_date = due_date
         writer.written(action, "update", before)
@@ -208,7 +213,7 @@ def action_tracker(session: Session, *, agency_id: int | None = None, owner: str
     return ActionPage(tuple(_views(session, query, today)), total, overdue, max(0, offset), limit)
 
 
-def _base() -> Select[Any]:
+def _base() -> ActionSelect:
     return (
         select(Action, AgendaItem.meeting_id, Meeting.meeting_date, Notification.id,
                Notification.police_ref, Agency.code, Agency.name)
@@ -219,7 +224,7 @@ def _base() -> Select[Any]:
     )  # fmt: skip
 
 
-def _views(s: Session, query: Select[Any], today: dt.date,
+def _views(s: Session, query: ActionSelect, today: dt.date,
            with_updates: bool = False) -> list[ActionView]:  # fmt: skip
     rows = s.execute(query).all()
     names = _household_names(s, {r[3] for r in rows})

@@ -165,7 +165,7 @@ def previous_item_id(session: Session, meeting_id: int, from_item_id: int | None
 def _neighbour(session: Session, meeting_id: int, from_item_id: int | None, step: int,
                skip_deferred: bool) -> int | None:  # fmt: skip
     query = select(AgendaItem.id, AgendaItem.status).where(AgendaItem.meeting_id == meeting_id)
-    order = [(r.id, r.status) for r in session.execute(
+    order: list[tuple[int, str]] = [(r.id, r.status) for r in session.execute(
         query.order_by(AgendaItem.position, AgendaItem.id))]  # fmt: skip
     ids = [i for i, status in order if not (skip_deferred and status == "deferred")
            or i == from_item_id]  # fmt: skip

@@ -133,6 +133,7 @@ class Writer:
         after = audit.snapshot(row)
         entity = row.__table__.name  # type: ignore[attr-defined]
         row_id = int(getattr(row, "id", 0) or 0)
+        fields: list[tuple[str, str | None, str | None]]
         if operation == "create" or before is None:
             fields = [("(new)", None, _summary(after))]
         else:

@@ -69,14 +69,14 @@ def edit_entry(sessions: sessionmaker[Session], actor: Actor, entry_id: int, ver
         check_version(entry, version, "This entry")
         _, meeting = item_and_meeting(s, entry.agenda_item_id)
         writer = Writer(s, actor, meeting, reason, f"change {KIND_WORDS[entry.kind]}")
+        if isinstance(restricted_to_agency_id, int):
+            get(s, Agency, restricted_to_agency_id, "Agency")  # look up before changing the row
         before = audit.snapshot(entry)
         if text is not None:
             entry.text = _check_text(text, entry.kind)
         if may_share_beyond_meeting is not None:
             entry.may_share_beyond_meeting = may_share_beyond_meeting
         if restricted_to_agency_id != "keep":
-            if restricted_to_agency_id is not None:
-                get(s, Agency, restricted_to_agency_id, "Agency")
             entry.restricted_to_agency_id = restricted_to_agency_id
         writer.written(entry, "update", before)
         return entry_view(s, entry)

@@ -1,0 +1,149 @@
+"""Entries, sharing decisions, the decision rules and drafts."""
+
+from __future__ import annotations
+
+import pytest
+from meeting_support import agency_id, build, people
+from sqlalchemy import select
+
+from frontdoor_app.meeting import decisions, drafts, entries
+from frontdoor_app.meeting.errors import (
+    ConflictError,
+    DecisionRefused,
+    MeetingError,
+    PermissionDenied,
+)
+from frontdoor_app.models import AuditEvent, ChangeLog, Decision, Draft
+
+
+def test_intelligence_by_agency_with_author_flags_and_versions(ctx):
+    who = people(ctx)
+    built = build(ctx, 1)
+    item = built.item_ids[0]
+    with ctx.session() as s:
+        pol, hv = agency_id(s, "POL"), agency_id(s, "HV")
+    with pytest.raises(PermissionDenied, match="only for their own agency"):
+        entries.add_entry(ctx.sessions, who.police, item, hv, "Not mine to say.")
+    with pytest.raises(PermissionDenied, match="viewer"):
+        entries.add_entry(ctx.sessions, who.viewer, item, hv, "Looking only.")
+    with pytest.raises(MeetingError, match="text of intelligence is required"):
+        entries.add_entry(ctx.sessions, who.police, item, pol, "   ")
+    with pytest.raises(MeetingError, match="'rumour' is none of these"):
+        entries.add_entry(ctx.sessions, who.police, item, pol, "x", kind="rumour")
+    entry = entries.add_entry(ctx.sessions, who.police, item, pol, "Bail: no contact.",
+                              may_share_beyond_meeting=True)  # fmt: skip
+    assert (entry.agency_code, entry.author_name, entry.may_share_beyond_meeting) == (
+        "POL", "PC 4711 Smith", True)  # fmt: skip
+    assert not entry.restricted and entry.version == 1
+    edited = entries.edit_entry(ctx.sessions, who.police, entry.id, entry.version,
+                                text="Bail: no contact, curfew 7pm.", restricted_to_agency_id=pol)  # fmt: skip
+    assert edited.version == 2 and edited.restricted_to_agency_code == "POL"
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        entries.edit_entry(ctx.sessions, who.chair, entry.id, entry.version, text="Stale edit")
+    with pytest.raises(PermissionDenied):
+        entries.edit_entry(ctx.sessions, who.health, entry.id, edited.version, text="Not mine")
+    lifted = entries.edit_entry(ctx.sessions, who.chair, entry.id, edited.version,
+                                restricted_to_agency_id=None)  # fmt: skip
+    assert lifted.restricted_to_agency_id is None and lifted.text.endswith("curfew 7pm.")
+    with ctx.session() as s:
+        logged = s.scalars(select(ChangeLog).where(ChangeLog.table_name == "intelligence_entry"))
+        assert {c.meeting_id for c in logged} == {built.meeting_id}
+        audited = s.scalars(select(AuditEvent).where(AuditEvent.entity == "intelligence_entry")
+                            .order_by(AuditEvent.id)).all()  # fmt: skip
+    assert [a.action for a in audited] == ["create", "update", "update"]
+    assert audited[1].before == {"text": "Bail: no contact.", "restricted_to_agency_id": None,
+                                 "version": 1, "updated_at": audited[1].before["updated_at"]}  # fmt: skip
+
+
+def test_sharing_decisions_need_a_reason_and_a_recipient(ctx):
+    who = people(ctx)
+    built = build(ctx, 1)
+    item = built.item_ids[0]
+    with ctx.session() as s:
+        hsg = agency_id(s, "HSG")
+    with pytest.raises(MeetingError, match="reason for the sharing decision is required"):
+        entries.record_sharing(ctx.sessions, who.housing, item, hsg, False, " ")
+    with pytest.raises(MeetingError, match="with whom"):
+        entries.record_sharing(ctx.sessions, who.housing, item, hsg, True, "Safety")
+    kept = entries.record_sharing(ctx.sessions, who.housing, item, hsg, False,
+                                  "Tenancy details are not relevant to the children's safety.")  # fmt: skip
+    shared = entries.edit_sharing(ctx.sessions, who.chair, kept.id, kept.version, shared=True,
+                                  reason="Risk of eviction affects the children.",
+                                  with_whom="School safeguarding lead")  # fmt: skip
+    assert shared.shared and shared.with_whom == "School safeguarding lead"
+    assert shared.version == kept.version + 1
+
+
+def test_rationale_is_required_to_lower_the_police_grade_or_nfa_on_a_marac_case(ctx):
+    who = people(ctx)
+    built = build(ctx, 2)
+    marac_item, plain_item = built.item_ids  # police grades: high (MARAC), medium
+    with ctx.session() as s:
+        problems = decisions.decision_problems(s, marac_item, ["NFA"], "medium", None)
+        assert problems == [
+            "A rationale is required: the agreed risk (medium) is lower than the police DASH "
+            "grading (high); write down why it is being lowered.",
+            "A rationale is required: 'No further action' was chosen for a case that meets a "
+            "MARAC criterion (visible high risk); write down why no further action is right.",
+        ]
+        assert decisions.decision_problems(s, plain_item, [], "low", None) == [
+            "Choose at least one outcome.",
+            "Choose the agreed risk level (standard, medium or high).",
+        ]
+        assert decisions.decision_problems(s, plain_item, ["NFA", "IDVA"], "high", None) == [
+            "'No further action' cannot be combined with other outcomes."]  # fmt: skip
+        assert decisions.decision_problems(s, plain_item, ["NFA"], "medium", None) == []
+        assert decisions.decision_problems(s, plain_item, ["MARAC"], "high", None, True) == [
+            "A rationale is required: a MARAC referral on professional judgement needs the "
+            "meeting's reason in writing."]  # fmt: skip
+        assert decisions.decision_problems(s, plain_item, ["XYZ"], "high", "") == [
+            "Unknown outcome code XYZ: it is not in the profile."]  # fmt: skip
+    with pytest.raises(DecisionRefused, match="lower than the police DASH grading") as refused:
+        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, marac_item, ["NFA"],
+                                "medium", "  ")  # fmt: skip
+    assert len(refused.value.problems) == 2
+    with ctx.session() as s:
+        assert s.scalar(select(Decision.id)) is None  # nothing saved
+    with pytest.raises(PermissionDenied):
+        decisions.save_decision(ctx.sessions, who.police, ctx.profile, marac_item, ["IDVA"],
+                                "high", None)  # fmt: skip
+    saved = decisions.save_decision(ctx.sessions, who.chair, ctx.profile, marac_item, ["NFA"],
+                                    "medium", "Perpetrator in custody; victim moved to refuge.")  # fmt: skip
+    assert [o.code for o in saved.outcomes] == ["NFA"] and saved.agreed_risk == "medium"
+    raised = decisions.save_decision(ctx.sessions, who.chair, ctx.profile, plain_item,
+                                     ["IDVA", "INFO"], "high", None,
+                                     details={"INFO": "School"})  # fmt: skip
+    assert [(o.code, o.detail) for o in raised.outcomes] == [("INFO", "School"), ("IDVA", None)]
+    with pytest.raises(ConflictError):
+        decisions.save_decision(
+            ctx.sessions, who.chair, ctx.profile, plain_item, ["EH"], "high", None
+        )  # fmt: skip (no version: someone else's decision exists)
+    changed = decisions.save_decision(ctx.sessions, who.chair, ctx.profile, plain_item, ["EH"],
+                                      "high", None, version=raised.version)  # fmt: skip
+    assert [o.code for o in changed.outcomes] == ["EH"] and changed.version > raised.version
+    with pytest.raises(ConflictError):
+        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, plain_item, ["IDVA"],
+                                "high", None, version=raised.version)  # fmt: skip
+
+
+def test_drafts_are_kept_per_user_case_and_kind(ctx):
+    who = people(ctx)
+    built = build(ctx, 1)
+    item = built.item_ids[0]
+    first = drafts.save_draft(ctx.sessions, who.police, item, "intelligence", {"text": "Bail: no"})
+    again = drafts.save_draft(ctx.sessions, who.police, item, "intelligence",
+                              {"text": "Bail: no contact"})  # fmt: skip
+    drafts.save_draft(ctx.sessions, who.health, item, "intelligence", {"text": "Baby missed"})
+    drafts.save_draft(ctx.sessions, who.police, item, "action", {"description": "Arrest"})
+    assert again.id == first.id and again.version == 2
+    with ctx.session() as s:
+        mine = drafts.load_draft(s, "pc.4711", item, "intelligence")
+        listed = drafts.list_drafts(s, "pc.4711")
+        assert drafts.load_draft(s, "pc.4711", item, "decision") is None
+    assert mine is not None and mine.content == {"text": "Bail: no contact"}
+    assert {d.kind for d in listed} == {"intelligence", "action"}
+    assert drafts.clear_draft(ctx.sessions, who.police, item, "intelligence") is True
+    assert drafts.clear_draft(ctx.sessions, who.police, item, "intelligence") is False
+    with ctx.session() as s:
+        assert [d.user_login for d in s.scalars(select(Draft).where(
+            Draft.kind == "intelligence"))] == ["hv.lee"]  # fmt: skip
