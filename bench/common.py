@@ -6,6 +6,7 @@ A benchmark module in bench/benchmarks/ defines ``BENCHMARKS = {"name": fn}``, w
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import statistics
 import time
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE_DIR = BENCH_DIR / "cache"
@@ -28,10 +30,15 @@ def timed(fn: Callable[[], Any], repeat: int = 20, warmup: int = 1) -> dict[str,
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
+    return summarise(samples)
+
+
+def summarise(samples_ms: list[float]) -> dict[str, float]:
+    """Median and p95 (nearest rank) of timings in milliseconds, and how many there were."""
+    samples = sorted(samples_ms)
     p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
     return {"median_ms": round(statistics.median(samples), 3), "p95_ms": round(p95, 3),
-            "runs": repeat}  # fmt: skip
+            "runs": len(samples)}  # fmt: skip
 
 
 @dataclass
@@ -40,10 +47,16 @@ class BenchEnv:
     build_database: Callable[[str, Path], None]  # (scale, sqlite path) -> builds the demo there
     work_dir: Path
 
+    def cache_path(self) -> Path:
+        """Where the cached demo of this scale lives; per local day, as the demo is built
+        around today's meeting (a stale one would show an empty agenda)."""
+        today = dt.datetime.now(ZoneInfo("Europe/London")).date().isoformat()
+        return CACHE_DIR / f"demo-{self.scale}-{today}.sqlite"
+
     def cached_database(self) -> Path:
         """The demo database of this scale, built once and cached (git-ignored)."""
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        path = CACHE_DIR / f"demo-{self.scale}.sqlite"
+        path = self.cache_path()
         if not path.exists():
             tmp = path.with_suffix(".building")
             tmp.unlink(missing_ok=True)
