@@ -1,0 +1,257 @@
+"""Plain, frozen views of FGC referrals for the screens: the case's panel and the queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontdoor_app.models import (
+    FgcConsent,
+    FgcInvitee,
+    FgcReferral,
+    FgcSafeguard,
+    FgcTeam,
+    Household,
+)
+from frontdoor_app.profile import Profile
+
+from .common import STAGE_WORDS, household_perpetrators
+from .eligibility import Eligibility, for_agenda_item
+from .gate import CONSENT_KINDS, SAFEGUARD_WORDS
+from .referrals import NEXT_STAGE
+from .rules import rules_from_profile
+
+ROUTE_BY_HAND = "Route by hand"
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    id: int
+    kind: str
+    kind_words: str
+    person_name: str
+    how: str
+    at: dt.datetime
+    recorded_by: str
+    withdrawn_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class InviteeView:
+    id: int
+    name: str
+    relationship: str | None
+    approved_by_victim: bool
+    is_person_who_harmed: bool
+    victim_requested: bool
+    acknowledges_abuse: bool
+    willing_to_address: bool
+
+
+@dataclass(frozen=True)
+class SafeguardView:
+    kind: str
+    words: str
+    recorded_by: str
+    at: dt.datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    id: int
+    version: int
+    household_reference: str
+    postcode: str | None
+    stage: str
+    stage_words: str
+    is_open: bool
+    next_stage: str | None
+    team_code: str | None
+    team_name: str | None
+    routed_how: str
+    routing_reason: str | None
+    coordinator: str | None
+    conference_date: dt.date | None
+    plan_agreed: bool | None
+    review_due: dt.date | None
+    end_reason: str | None
+    offered_at: dt.datetime | None
+    referred_at: dt.datetime | None
+    setup_due: dt.date  # the profile's target: conference within N days of the referral
+    consents: tuple[ConsentView, ...]
+    invitees: tuple[InviteeView, ...]
+    safeguards: tuple[SafeguardView, ...]
+    gate_missing: tuple[str, ...]  # what the gate still needs, in words
+    overdue: str | None  # what is late, in words, or None
+    overdue_days: int
+
+
+@dataclass(frozen=True)
+class CaseFgc:
+    """Everything the case's FGC tab shows."""
+
+    agenda_item_id: int
+    eligibility: Eligibility
+    referral: ReferralView | None
+    teams: tuple[tuple[str, str], ...]  # (code, name) for routing by hand
+    people_who_harmed: tuple[str, ...]  # names the gate recognises as the person who harmed
+
+
+def gate_status(stage: str, team_id: int | None, consent_kinds: set[str],
+                invitees: Iterable[FgcInvitee], safeguard_kinds: set[str],
+                conference_date: dt.date | None) -> tuple[str, ...]:  # fmt: skip
+    """What the gate still needs at this stage, in words (empty: nothing missing)."""
+    if stage in ("closed", "declined", "withdrawn", "stopped"):
+        return ()
+    missing = [f"{words} is not recorded" for kind, words in CONSENT_KINDS.items()
+               if kind not in consent_kinds]  # fmt: skip
+    if team_id is None:
+        missing.append("no FGC team: route by hand")
+    if stage in ("offered", "consent", "referred"):
+        return tuple(missing)
+    on_list = [i for i in invitees if i.removed_at is None]
+    if not on_list:
+        missing.append("no one is on the invite list")
+    waiting = [i.name for i in on_list if i.approved_by_victim_at is None]
+    if waiting:
+        missing.append(f"not yet approved by the victim: {', '.join(waiting)}")
+    for kind in ("separate_preparation_victim", "separate_preparation_perpetrator", "safety_plan"):
+        needed = kind != "separate_preparation_perpetrator" or any(
+            i.is_person_who_harmed for i in on_list)  # fmt: skip
+        if needed and kind not in safeguard_kinds:
+            missing.append(f"{SAFEGUARD_WORDS[kind]} is not recorded")
+    if conference_date is None and stage in ("coordinator_allocated", "preparation"):
+        missing.append("no conference date yet")
+    return tuple(missing)
+
+
+def referral_views(session: Session, profile: Profile, referrals: list[FgcReferral],
+                   today: dt.date) -> list[ReferralView]:  # fmt: skip
+    """Views of many referrals with a fixed number of queries (the queue loads them all)."""
+    ids = [r.id for r in referrals]
+    consents: dict[int, list[FgcConsent]] = defaultdict(list)
+    invitees: dict[int, list[FgcInvitee]] = defaultdict(list)
+    safeguards: dict[int, list[FgcSafeguard]] = defaultdict(list)
+    if ids:
+        for c in session.scalars(select(FgcConsent).where(FgcConsent.referral_id.in_(ids))
+                                 .order_by(FgcConsent.id)):  # fmt: skip
+            consents[c.referral_id].append(c)
+        for i in session.scalars(select(FgcInvitee).where(FgcInvitee.referral_id.in_(ids))
+                                 .order_by(FgcInvitee.id)):  # fmt: skip
+            invitees[i.referral_id].append(i)
+        for g in session.scalars(select(FgcSafeguard).where(FgcSafeguard.referral_id.in_(ids))
+                                 .order_by(FgcSafeguard.id)):  # fmt: skip
+            safeguards[g.referral_id].append(g)
+    teams = {t.id: t for t in session.scalars(select(FgcTeam))}
+    households = {h.id: h for h in session.scalars(
+        select(Household).where(Household.id.in_({r.household_id for r in referrals})))}  # fmt: skip
+    target = rules_from_profile(profile).setup_target_days
+    out = []
+    for r in referrals:
+        team = teams.get(r.team_id) if r.team_id else None
+        household = households[r.household_id]
+        in_force = {c.kind for c in consents[r.id] if c.withdrawn_at is None}
+        kinds = {g.kind for g in safeguards[r.id]}
+        started = (r.referred_at or r.offered_at or r.created_at).date()
+        setup_due = started + dt.timedelta(days=target)
+        late = _overdue(r, setup_due, today)
+        out.append(ReferralView(
+            id=r.id, version=r.version, household_reference=household.reference,
+            postcode=household.postcode, stage=r.stage, stage_words=STAGE_WORDS[r.stage],
+            is_open=r.is_open, next_stage=NEXT_STAGE.get(r.stage) if r.is_open else None,
+            team_code=team.code if team else None, team_name=team.name if team else None,
+            routed_how=r.routed_how, routing_reason=r.routing_reason, coordinator=r.coordinator,
+            conference_date=r.conference_date, plan_agreed=r.plan_agreed,
+            review_due=r.review_due, end_reason=r.end_reason, offered_at=r.offered_at,
+            referred_at=r.referred_at, setup_due=setup_due,
+            consents=tuple(ConsentView(c.id, c.kind, CONSENT_KINDS[c.kind], c.person_name, c.how,
+                                       c.at, c.recorded_by, c.withdrawn_at)
+                           for c in consents[r.id]),
+            invitees=tuple(InviteeView(i.id, i.name, i.relationship_to_family,
+                                       i.approved_by_victim_at is not None,
+                                       i.is_person_who_harmed, i.victim_requested_at is not None,
+                                       i.acknowledges_abuse_at is not None,
+                                       i.willing_to_address_at is not None)
+                           for i in invitees[r.id] if i.removed_at is None),
+            safeguards=tuple(SafeguardView(g.kind, SAFEGUARD_WORDS[g.kind], g.recorded_by, g.at,
+                                           g.note) for g in safeguards[r.id]),
+            gate_missing=gate_status(r.stage, r.team_id, in_force, invitees[r.id], kinds,
+                                     r.conference_date),
+            overdue=late[0], overdue_days=late[1],
+        ))  # fmt: skip
+    return out
+
+
+def _overdue(r: FgcReferral, setup_due: dt.date, today: dt.date) -> tuple[str | None, int]:
+    """(what is late in words, days late), or (None, 0)."""
+    if not r.is_open:
+        return None, 0
+    if r.stage == "conference_held" and r.review_due and r.review_due < today:
+        days = (today - r.review_due).days
+        return f"review {days} days overdue (due {r.review_due:%d %b %Y})", days
+    if r.conference_held_at is None and setup_due < today:
+        days = (today - setup_due).days
+        return f"conference {days} days past the set-up target (due {setup_due:%d %b %Y})", days
+    return None, 0
+
+
+def referral_view(session: Session, profile: Profile, referral_id: int,
+                  today: dt.date | None = None) -> ReferralView:  # fmt: skip
+    referral = session.get(FgcReferral, referral_id)
+    if referral is None:
+        raise LookupError(f"there is no FGC referral {referral_id}")
+    return referral_views(session, profile, [referral], today or dt.date.today())[0]
+
+
+def case_fgc(session: Session, profile: Profile, agenda_item_id: int,
+             today: dt.date | None = None) -> CaseFgc:  # fmt: skip
+    """The FGC tab of a case: eligibility in words, the referral, teams to route to."""
+    today = today or dt.date.today()
+    eligibility = for_agenda_item(session, profile, agenda_item_id, today)
+    referral = None
+    harmed: tuple[str, ...] = ()
+    if eligibility.referral_id is not None:
+        referral = referral_view(session, profile, eligibility.referral_id, today)
+        row = session.get(FgcReferral, eligibility.referral_id)
+        if row is not None:
+            harmed = tuple(
+                sorted({n for _, n in household_perpetrators(session, row.household_id)})
+            )
+    teams = tuple((t.code, t.name) for t in session.scalars(select(FgcTeam).order_by(FgcTeam.name)))
+    return CaseFgc(agenda_item_id, eligibility, referral, teams, harmed)
+
+
+STAGE_ORDER = {stage: n for n, stage in enumerate(STAGE_WORDS)}
+UNROUTED = ""  # the team filter for the route-by-hand list
+
+
+def queue(session: Session, profile: Profile, today: dt.date | None = None,
+          team_code: str | None = None, stage: str | None = None) -> tuple[ReferralView, ...]:  # fmt: skip
+    """Open referrals, overdue first, then by team and stage.
+
+    ``team_code`` None: every team; ``UNROUTED`` (""): the route-by-hand list.
+    """
+    today = today or dt.date.today()
+    query = select(FgcReferral).where(FgcReferral.is_open.is_(True))
+    if team_code == UNROUTED:
+        query = query.where(FgcReferral.team_id.is_(None))
+    elif team_code is not None:
+        query = query.join(FgcTeam, FgcTeam.id == FgcReferral.team_id).where(
+            FgcTeam.code == team_code)  # fmt: skip
+    if stage is not None:
+        query = query.where(FgcReferral.stage == stage)
+    views = referral_views(session, profile, list(session.scalars(query)), today)
+    return tuple(sorted(views, key=lambda v: (
+        v.overdue is None, -v.overdue_days,
+        v.team_name or "", STAGE_ORDER[v.stage], v.id)))  # fmt: skip
+
+
+def queue_teams(session: Session) -> tuple[tuple[str, str], ...]:
+    """(code, name) of every FGC team, for the queue's team filter."""
+    return tuple((t.code, t.name) for t in session.scalars(select(FgcTeam).order_by(FgcTeam.name)))

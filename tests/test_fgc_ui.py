@@ -1,0 +1,159 @@
+"""The FGC panel and queue: an FGC offer at the meeting, consent and invite list through the
+panel, routed to the right team, and seen in that team's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fgc_support import build_case
+from PySide6.QtWidgets import QApplication
+
+from frontdoor_app.fgc import referrals
+from frontdoor_app.fgc.views import UNROUTED
+from frontdoor_app.meeting.decisions import save_decision
+from frontdoor_app.models import FgcReferral, FgcTeam
+from frontdoor_app.ui.fgc_panel import FgcPanel
+from frontdoor_app.ui.fgc_queue import FgcQueueScreen
+from frontdoor_app.ui.messages import Messages
+from frontdoor_app.ui.theme import style_sheet
+from frontdoor_app.ui.worker import Worker
+
+
+@pytest.fixture
+def worker(qtbot):
+    w = Worker()
+    yield w
+    w.stop()
+
+
+@pytest.fixture
+def messages():
+    m = Messages()
+    m.scripted = True
+    return m
+
+
+def click_and_wait(qtbot, panel, button, signal="changed"):
+    with qtbot.waitSignal(getattr(panel, signal), timeout=10_000):
+        button.click()
+
+
+def test_fgc_offer_at_the_meeting_to_the_teams_queue(
+    qtbot, qtmodeltester, ctx, worker, messages, artefacts
+):
+    # The meeting records its decision with an FGC offer (helper D1's decision function).
+    with ctx.session() as s:
+        case = build_case(s, outcomes=())
+    save_decision(ctx.sessions, ctx.actor, ctx.profile, case.agenda_item_id, ["FGC", "IDVA"], "high",
+                  "Mother wants her sister and parents involved.")  # fmt: skip
+
+    panel = FgcPanel(ctx, worker, messages)
+    panel.setStyleSheet(style_sheet("desk"))  # as the application's theme would
+    qtbot.addWidget(panel)
+    panel.resize(1000, 1500)
+    panel.show()
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        panel.show_item(case.agenda_item_id)
+    assert panel.eligibility.text() == (
+        "Eligibility — not yet: consent of a person with parental responsibility is not recorded; "
+        "the victim's consent is not recorded"
+    )
+    assert "FGC East North East (by locality)" in panel.routing.summary.text()
+
+    # Consent: the victim's, and a person with parental responsibility's.
+    c = panel.consent
+    for kind, name, how in (("victim", "Anna Kowalski", "in person, seen alone"),
+                            ("parental_responsibility", "Anna Kowalski", "in person")):  # fmt: skip
+        c.kind.setCurrentIndex(c.kind.findData(kind))
+        c.name.setText(name)
+        c.how.setText(how)
+        click_and_wait(qtbot, panel, c.record)
+    assert panel.state.eligibility.status == "eligible"
+    assert panel.eligibility.text().startswith("Eligibility — eligible: children in the household; "
+                                               "outcome includes FGC offer")  # fmt: skip
+    assert [v.kind for v in panel.consent.model.rows] == ["victim", "parental_responsibility"]
+
+    # The invite list: the person who harmed is refused without all three, by name.
+    inv = panel.invites
+    inv.name.setText("darren kowalski")
+    inv.approved.setChecked(True)
+    inv.victim_requested.setChecked(True)
+    click_and_wait(qtbot, panel, inv.add, "failed")
+    assert messages.last().kind == "warning"
+    assert (
+        "missing: they acknowledge the abuse; they are willing to address it"
+        in messages.last().text
+    )
+    assert "⚠" in panel.problem.text()
+    assert panel.invites.model.rows == ()
+
+    inv.clear_form()
+    inv.name.setText("Halina Nowak")
+    inv.relationship.setText("grandmother")
+    inv.approved.setChecked(True)
+    click_and_wait(qtbot, panel, inv.add)
+    inv.name.setText("Darren Kowalski")
+    for box in (inv.is_harmed, inv.victim_requested, inv.acknowledges, inv.willing):
+        box.setChecked(True)
+    click_and_wait(qtbot, panel, inv.add)
+    rows = panel.invites.model.rows
+    assert [(r.name, r.approved_by_victim, r.is_person_who_harmed) for r in rows] == [
+        ("Halina Nowak", True, False), ("Darren Kowalski", True, True)]  # fmt: skip
+    assert panel.invites.model.data(panel.invites.model.index(1, 3)) == "⚠ yes"
+
+    # Next steps: consent given, then referred to the team.
+    for words in ("Next step: consent given", "Next step: referred"):
+        assert panel.stage.next.text() == words
+        click_and_wait(qtbot, panel, panel.stage.next)
+    assert panel.state.referral.stage == "referred"
+    QApplication.processEvents()  # let the layout settle before the picture
+    panel.grab().save(str(artefacts / "fgc_panel.png"))
+
+    # A conference date is refused without the safety plan, in words.
+    panel.stage.coordinator.setText("Sam Coordinator")
+    click_and_wait(qtbot, panel, panel.stage.next)
+    click_and_wait(qtbot, panel, panel.stage.set_date, "failed")
+    assert "the safety plan is not recorded" in messages.last().text
+    assert panel.state.referral.conference_date is None
+
+    # The queue of the household's team shows it; another team's does not.
+    referral_id = panel.state.referral.id
+    with ctx.session() as s:
+        team = s.get(FgcTeam, s.get(FgcReferral, referral_id).team_id)
+        assert team.code == "FGC-EN"
+        other = build_case(s, postcode="M1 1AE")
+        late = build_case(s, postcode="LS8 2BB", surname="Walker")
+        late_id = referrals.offer_for_decision(s, ctx.actor, ctx.profile, late.agenda_item_id)
+        referrals.offer_for_decision(s, ctx.actor, ctx.profile, other.agenda_item_id)
+    screen = FgcQueueScreen(ctx, worker, messages)
+    screen.setStyleSheet(style_sheet("desk"))
+    qtbot.addWidget(screen)
+    screen.resize(1400, 500)
+    screen.today = dt.date.today() + dt.timedelta(days=60)  # the offers made today are now late
+    screen.show()
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.select_team("FGC-EN")
+    qtbot.waitUntil(lambda: screen.team.currentData() == "FGC-EN" and len(screen.model.rows) == 2)
+    ids = [v.id for v in screen.model.rows]
+    assert set(ids) == {referral_id, late_id}
+    assert all(v.overdue for v in screen.model.rows)
+    ours = next(v for v in screen.model.rows if v.id == referral_id)
+    assert "no one is on the invite list" not in ours.gate_missing
+    assert "the safety plan is not recorded" in "; ".join(ours.gate_missing)
+    row = ids.index(referral_id)
+    assert screen.model.data(screen.model.index(row, 1)) == "FGC East North East"
+    assert screen.model.data(screen.model.index(row, 2)) == "coordinator allocated"
+    assert screen.model.data(screen.model.index(row, 0)) == f"⚠ {ours.overdue_days} days late"
+    assert ours.overdue_days == 4
+    qtmodeltester.check(screen.model)
+    QApplication.processEvents()
+    screen.grab().save(str(artefacts / "fgc_queue.png"))
+
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.select_team(UNROUTED)
+    assert [v.routing_reason for v in screen.model.rows] == [
+        "route by hand: M1 1AE is outside the authority"]  # fmt: skip
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.select_team("FGC-W")
+    assert screen.model.rows == ()
