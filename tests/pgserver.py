@@ -28,6 +28,7 @@ from psycopg import sql
 SERVER_USER = "postgres"  # the OS account a root test run starts the server as
 SUPERUSER = "postgres"  # the database superuser initdb creates
 START_TIMEOUT_S = 30
+ENV_BINDIR = "FRONTDOOR_PG_BINDIR"  # a PostgreSQL bin folder to use instead of searching
 
 
 class PostgresUnavailable(RuntimeError):
@@ -40,16 +41,21 @@ def find_bindir() -> Path:
     def version(path: Path) -> tuple[int, ...]:
         return tuple(int(n) for n in re.findall(r"\d+", path.parent.name)) or (0,)
 
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=version, reverse=True)
-    on_path = shutil.which("pg_ctl")
-    if on_path:
-        candidates.append(Path(on_path).resolve().parent)
+    chosen = os.environ.get(ENV_BINDIR)
+    if chosen:
+        candidates = [Path(chosen)]
+    else:
+        candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=version, reverse=True)
+        on_path = shutil.which("pg_ctl")
+        if on_path:
+            candidates.append(Path(on_path).resolve().parent)
     for bindir in candidates:
         if (bindir / "initdb").is_file() and (bindir / "pg_ctl").is_file():
             return bindir
+    where = chosen or "/usr/lib/postgresql/*/bin or on PATH"
     raise PostgresUnavailable(
-        "no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin or on "
-        "PATH; install the Debian 'postgresql' package (bash scripts/setup.sh --test does)"
+        f"no PostgreSQL server binaries (initdb, pg_ctl) in {where}; install the Debian "
+        "'postgresql' package (bash scripts/setup.sh --test does)"
     )
 
 
