@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 FONTS_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
@@ -61,4 +61,19 @@ def register_fonts() -> None:
             addMapping(family, 1, 0, bold)
             addMapping(family, 0, 1, italic)
             addMapping(family, 1, 1, bold_italic)
+        _plain_latin_when_shaping()
         _registered = True
+
+
+def _plain_latin_when_shaping() -> None:
+    """Keep shaped paragraphs' Latin text free of optional ligatures.
+
+    reportlab shapes every word of a shaped paragraph with ``liga`` and ``dlig`` on, which
+    turns DejaVu's "st" into a discretionary ligature that prints badly and makes "fi"
+    extract as one character. Arabic needs neither: its joining and required ligatures
+    (``rlig``) are always applied by HarfBuzz. The default is a dict reportlab reads at
+    every call, so it is set once here.
+    """
+    defaults = getattr(ttfonts.shapeFragWord, "__defaults__", None)
+    if defaults and isinstance(defaults[0], dict):
+        defaults[0].update(liga=False, dlig=False)

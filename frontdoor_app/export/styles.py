@@ -66,6 +66,7 @@ def styles() -> Styles:
         h1=ParagraphStyle(
             "h1",
             parent=body,
+            keepWithNext=1,
             fontName=BODY_BOLD,
             fontSize=14,
             leading=18,
@@ -75,6 +76,7 @@ def styles() -> Styles:
         h2=ParagraphStyle(
             "h2",
             parent=body,
+            keepWithNext=1,
             fontName=BODY_BOLD,
             fontSize=11.5,
             leading=15,
@@ -84,6 +86,7 @@ def styles() -> Styles:
         h3=ParagraphStyle(
             "h3",
             parent=body,
+            keepWithNext=1,
             fontName=BODY_BOLD,
             fontSize=9.5,
             leading=12.5,
@@ -144,20 +147,32 @@ def grid_table_style(header_rows: int = 1, zebra: bool = True) -> TableStyle:
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        # For cells given as plain strings (cheaper than paragraphs for short fixed words).
+        ("FONTNAME", (0, 0), (-1, -1), BODY),
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("LEADING", (0, 0), (-1, -1), 11),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
     ]
     if header_rows:
         commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))
+        commands.append(("FONTNAME", (0, 0), (-1, header_rows - 1), BODY_BOLD))
     if zebra:
         commands.append(("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [colors.white, ZEBRA_FILL]))
     return TableStyle(commands)
 
 
-def key_value_table_style() -> TableStyle:
-    """Label/value pairs: no grid, labels in bold by their paragraph style."""
-    return TableStyle([
+def key_value_table_style(bold_labels: bool = False) -> TableStyle:
+    """Label/value pairs: no grid; plain-string labels in bold when asked."""
+    style = TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 1),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("FONTNAME", (0, 0), (-1, -1), BODY),
+        ("FONTNAME", (0, 0), (0, -1), BODY_BOLD if bold_labels else BODY),
+        ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+        ("LEADING", (0, 0), (-1, -1), 12.5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
     ])  # fmt: skip
+    return style

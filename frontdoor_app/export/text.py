@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from .fonts import ARABIC
+from .fonts import ARABIC, ARABIC_BOLD, BODY_BOLD, BODY_BOLD_ITALIC
 from .styles import shaped
 
 # Arabic, Arabic Supplement, Arabic Extended-A, presentation forms A and B.
@@ -89,6 +89,11 @@ def markup_para(
     """A paragraph from already-safe markup; shaped when it holds Arabic script."""
     probe = raw_text if raw_text is not None else markup_text
     if has_arabic(probe) or has_arabic(markup_text):
+        if style.fontName in (BODY_BOLD, BODY_BOLD_ITALIC):
+            # <font name=…> resets the face, so a bold style names the bold Arabic face.
+            markup_text = markup_text.replace(
+                f'<font name="{ARABIC}">', f'<font name="{ARABIC_BOLD}">'
+            )
         style = shaped(style)
     return Paragraph(markup_text, style)
 

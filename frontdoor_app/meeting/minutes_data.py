@@ -265,7 +265,7 @@ class _Loader:
         if not targets:
             return {}
         dates = dict(self.s.execute(select(Meeting.id, Meeting.meeting_date)
-                                    .where(Meeting.id.in_(targets))).tuples())  # fmt: skip
+                                    .where(Meeting.id.in_(targets))).all())  # fmt: skip
         return {i.id: dates[i.deferred_to_meeting_id] for i in items
                 if i.deferred_to_meeting_id in dates}  # fmt: skip
 
@@ -280,7 +280,7 @@ class _Loader:
             select(Notification.household_id, Notification.id, Notification.police_ref,
                    Notification.received_at, Notification.dash_risk)
             .where(Notification.household_id.in_(hh_ids), Notification.received_at >= earliest)
-        ).tuples(), key=lambda r: r[0])  # fmt: skip
+        ), key=lambda r: r[0])  # fmt: skip
         outcomes: dict[int, list[str]] = defaultdict(list)
         rows = self.s.execute(
             select(AgendaItem.notification_id, Meeting.meeting_date, DecisionOutcome.outcome_code_id)
@@ -288,7 +288,7 @@ class _Loader:
             .join(Decision, Decision.agenda_item_id == AgendaItem.id)
             .join(DecisionOutcome, DecisionOutcome.decision_id == Decision.id)
             .where(AgendaItem.household_id.in_(hh_ids), Meeting.id != self.meeting.id)
-        ).tuples()  # fmt: skip
+        )  # fmt: skip
         met: dict[int, dt.date] = {}
         for notification_id, day, code_id in rows:
             met[notification_id] = day

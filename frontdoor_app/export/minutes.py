@@ -1,0 +1,251 @@
+"""The daily meeting's minutes: a pure function from ``MinutesData`` to PDF bytes.
+
+Cover (authority, date and times, chair, attendance, confidentiality statement), a
+summary table of every case, a section per case, the actions by agency (each agency on
+its own page, so it can be handed over alone) and the deferred cases. A per-agency copy
+leaves out entries restricted to other agencies and says so where it does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Spacer, Table
+
+from . import formatting as fmt
+from .document import Bookmark, BuiltPdf, DocumentInfo, build
+from .minutes_case import CaseView, action_table, case_section
+from .minutes_model import ATTENDANCE_STATUSES, ActionRow, MinutesData
+from .styles import FRAME_WIDTH, key_value_table_style, styles
+from .text import markup, markup_para, para
+
+TITLE = "Front door daily meeting \u2014 minutes"
+
+
+def minutes_reference(data: MinutesData, agency: str | None = None, draft: bool = False) -> str:
+    """The document reference printed on every page, e.g. ``LEEDS-FDM-20261123-POL``."""
+    words = re.findall(r"[A-Z0-9]+", (data.short_name or data.authority).upper())
+    short = words[0][:10] if words else "FD"
+    parts = [short, "FDM", f"{data.meeting_date:%Y%m%d}"]
+    if agency:
+        parts.append(agency.upper())
+    if draft:
+        parts.append("DRAFT")
+    return "-".join(parts)
+
+
+def render_minutes(data: MinutesData, *, agency: str | None = None, draft: bool = False,
+                   generated_at: dt.datetime, invariant: bool = False) -> bytes:  # fmt: skip
+    """The minutes as PDF bytes; ``agency`` makes that agency's copy."""
+    return render_minutes_built(data, agency=agency, draft=draft, generated_at=generated_at,
+                                invariant=invariant).data  # fmt: skip
+
+
+def render_minutes_built(data: MinutesData, *, agency: str | None = None, draft: bool = False,
+                         generated_at: dt.datetime, invariant: bool = False) -> BuiltPdf:  # fmt: skip
+    """As ``render_minutes``, with the page count."""
+    views = [CaseView(case, agency) for case in data.cases]
+    tz = data.timezone
+    story: list[Flowable] = []
+    story += _cover(data, agency, draft, generated_at, views)
+    story += _summary(data)
+    story.append(PageBreak())
+    story.append(Bookmark("cases", "Cases discussed"))
+    story.append(para("Cases discussed", styles().title))
+    if not views:
+        story.append(para("No cases were discussed.", styles().muted))
+    for view in views:
+        story += case_section(view, tz)
+    story += _actions_by_agency(data)
+    story += _deferred(data)
+    story += _meeting_amendments(data, agency)
+    note = f"Copy for {data.agency_name(agency)}" if agency else ""
+    info = DocumentInfo(
+        title=TITLE,
+        author=data.authority,
+        subject=f"Minutes of the front door meeting of {fmt.long_date(data.meeting_date)}"
+        + (f" ({note.lower()})" if note else ""),
+        reference=minutes_reference(data, agency, draft),
+        date_text=fmt.long_date(data.meeting_date),
+        marking=data.protective_marking,
+        keywords=(
+            "minutes",
+            "front door",
+            "domestic abuse",
+            data.protective_marking,
+            f"{data.meeting_date:%Y-%m-%d}",
+        ),  # fmt: skip
+        draft=draft,
+        invariant=invariant,
+        header_note=note,
+    )
+    return build(story, info)
+
+
+def _cover(data: MinutesData, agency: str | None, draft: bool, generated_at: dt.datetime,
+           views: list[CaseView]) -> list[Flowable]:  # fmt: skip
+    s = styles()
+    tz = data.timezone
+    out: list[Flowable] = [
+        Bookmark("cover", "Meeting"),
+        para(data.authority, s.title),
+        para(
+            f"Front door daily domestic abuse meeting \u2014 minutes of "
+            f"{fmt.long_date(data.meeting_date)}",
+            s.subtitle,
+        ),  # fmt: skip
+    ]
+    if draft or data.status != "closed":
+        out.append(
+            para("DRAFT \u2014 the meeting is not closed; these minutes may change.", s.note)
+        )
+    if agency:
+        out.append(para(f"Copy for {data.agency_name(agency)}. Entries restricted to other agencies "
+                        "have been left out of this copy.", s.note))  # fmt: skip
+    elif any(e.restricted_to for case in data.cases for e in case.entries):
+        out.append(para("Full record: it includes entries restricted to named agencies. Send each "
+                        "agency its own copy, not this one.", s.note))  # fmt: skip
+    withheld = sum(v.withheld for v in views)
+    times = f"{fmt.clock(data.opened_at, tz)} to {fmt.clock(data.closed_at, tz)}"
+    window = (f"{fmt.date_time(data.window_start, tz)} to {fmt.date_time(data.window_end, tz)}"
+              if data.window_start and data.window_end else "\u2014")  # fmt: skip
+    actions = sum(len(c.actions) for c in data.cases)
+    facts = [
+        ("Meeting", fmt.long_date(data.meeting_date)),
+        ("Times", times),
+        ("Chair", data.chair or "\u2014"),
+        ("Notifications covered", window),
+        (
+            "Status",
+            {"closed": "Closed", "in_progress": "In progress", "planned": "Planned"}.get(
+                data.status, data.status
+            ),
+        ),  # fmt: skip
+        ("Cases", f"{len(data.cases)} discussed, {len(data.deferred)} deferred; {actions} actions"),
+        ("Generated", fmt.date_time(generated_at, tz)),
+    ]
+    if agency and withheld:
+        facts.append(("Withheld", f"{withheld} restricted to other agencies"))
+    table = Table([[para(k, s.label), para(v, s.body)] for k, v in facts],
+                  colWidths=[42 * mm, FRAME_WIDTH - 42 * mm], hAlign="LEFT")  # fmt: skip
+    table.setStyle(key_value_table_style())
+    out += [Spacer(1, 3 * mm), table, para("Attendance", s.h2), _attendance(data)]
+    out.append(para("Confidentiality statement", s.h2))
+    out.append(para(data.confidentiality_statement or "\u2014", s.statement))
+    if data.confidentiality_read_at:
+        out.append(para(f"Read by the chair at {fmt.clock(data.confidentiality_read_at, tz)}.",
+                        s.small))  # fmt: skip
+    return out
+
+
+def _attendance(data: MinutesData) -> Flowable:
+    s = styles()
+    by_agency: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[str, str] = {}
+    for row in data.attendance:
+        by_agency[row.agency_code][row.status].append(row.person_name)
+        names[row.agency_code] = row.agency_name
+    if not by_agency:
+        return para("No attendance recorded.", s.muted)
+    headers = ["Agency", *(fmt.ATTENDANCE_WORDS[k] for k in ATTENDANCE_STATUSES)]
+    rows = []
+    for code in sorted(by_agency, key=lambda c: names[c].casefold()):
+        statuses = by_agency[code]
+        rows.append([names[code], *("; ".join(sorted(statuses[k])) for k in ATTENDANCE_STATUSES)])
+    third = (FRAME_WIDTH - 52 * mm) / 3
+    return action_table(rows, headers, [52 * mm, third, third, third])
+
+
+def _summary(data: MinutesData) -> list[Flowable]:
+    s = styles()
+    out: list[Flowable] = [PageBreak(), Bookmark("summary", "Summary of cases"),
+                           para("Summary of cases", s.title)]  # fmt: skip
+    if not data.cases:
+        return [*out, para("No cases were discussed.", s.muted)]
+    rows = []
+    for case in data.cases:
+        fgc = case.fgc.stage.replace("_", " ").capitalize() if case.fgc else "\u2014"
+        risk = fmt.risk(case.agreed_risk or case.police_risk)
+        rows.append((str(case.position), case.reference, case.household, risk,
+                     ", ".join(case.flags) or "\u2014", "; ".join(case.outcomes) or "\u2014", fgc))  # fmt: skip
+    widths = [8 * mm, 24 * mm, 30 * mm, 24 * mm, 32 * mm, FRAME_WIDTH - 136 * mm, 18 * mm]
+    headers = ("#", "Reference", "Household", "Risk", "Flags", "Outcomes", "FGC")
+    out.append(action_table(rows, headers, widths, bold_column=2, plain_columns=(0, 1, 3)))
+    out.append(para("Risk is the risk agreed by the meeting, or the police grade where none was "
+                    "agreed.", s.small))  # fmt: skip
+    return out
+
+
+def _actions_by_agency(data: MinutesData) -> list[Flowable]:
+    s = styles()
+    by_agency: dict[str, list[ActionRow]] = defaultdict(list)
+    for action in data.actions:
+        by_agency[action.owner_agency_code].append(action)
+    out: list[Flowable] = []
+    if not by_agency:
+        return [
+            PageBreak(),
+            para("Actions by agency", s.title),
+            para("No actions agreed.", s.muted),
+        ]
+    first = True
+    for code in sorted(by_agency, key=lambda c: by_agency[c][0].owner_agency_name.casefold()):
+        actions = sorted(by_agency[code], key=lambda a: (a.due_date, a.case_position))
+        name = actions[0].owner_agency_name
+        out.append(PageBreak())
+        if first:
+            out.append(Bookmark("actions", "Actions by agency"))
+            first = False
+        out.append(Bookmark(f"actions-{code}", name, level=1))
+        out.append(para("Actions by agency", s.subtitle))
+        out.append(markup_para(f"Actions for {markup(name)}", s.title, raw_text=name))
+        noun = "action" if len(actions) == 1 else "actions"
+        out.append(para(f"{len(actions)} {noun} agreed at the meeting of "
+                        f"{fmt.long_date(data.meeting_date)}.", s.body))  # fmt: skip
+        rows = [
+            (f"{a.case_position}. {a.case_reference}", a.household, a.description,
+             a.owner_name or "\u2014", fmt.short_date(a.due_date),
+             fmt.ACTION_STATUS_WORDS.get(a.status, a.status))
+            for a in actions
+        ]  # fmt: skip
+        widths = [28 * mm, 26 * mm, FRAME_WIDTH - 124 * mm, 26 * mm, 22 * mm, 22 * mm]
+        headers = ("Case", "Household", "Action", "Owner", "Due", "Status")
+        out.append(action_table(rows, headers, widths, bold_column=1, plain_columns=(0, 4)))
+    return out
+
+
+def _deferred(data: MinutesData) -> list[Flowable]:
+    s = styles()
+    out: list[Flowable] = [PageBreak(), Bookmark("deferred", "Deferred cases"),
+                           para("Deferred cases", s.title)]  # fmt: skip
+    if not data.deferred:
+        return [*out, para("No cases were deferred.", s.muted)]
+    rows = [
+        (case.reference, case.household, fmt.risk(case.police_risk),
+         ", ".join(case.flags) or "\u2014",
+         fmt.long_date(case.deferred_to) if case.deferred_to else "Not yet set",
+         case.deferred_reason or "\u2014")
+        for case in data.deferred
+    ]  # fmt: skip
+    widths = [26 * mm, 30 * mm, 24 * mm, 32 * mm, 34 * mm, FRAME_WIDTH - 146 * mm]
+    headers = ("Reference", "Household", "Police risk", "Flags", "Deferred to", "Reason")
+    out.append(action_table(rows, headers, widths, bold_column=1))
+    return out
+
+
+def _meeting_amendments(data: MinutesData, agency: str | None) -> list[Flowable]:
+    rows = [a for a in data.amendments if a.visible_to(agency)]
+    if not rows:
+        return []
+    s = styles()
+    tz = data.timezone
+    dash = "\u2014"
+    table_rows = [(fmt.date_time(a.at, tz), a.by, a.what, f"{a.before or dash} \u2192 "
+                   f"{a.after or dash}", a.reason) for a in rows]  # fmt: skip
+    widths = [24 * mm, 28 * mm, 30 * mm, FRAME_WIDTH - 122 * mm, 40 * mm]
+    headers = ("When", "By", "What", "Before \u2192 after", "Reason")
+    return [para("Amendments to the meeting record", s.h1),
+            action_table(table_rows, headers, widths, plain_columns=(0,))]  # fmt: skip

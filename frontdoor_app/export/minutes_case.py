@@ -1,0 +1,266 @@
+"""One case's section of the minutes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Table
+
+from . import formatting as fmt
+from .document import Bookmark
+from .minutes_model import CaseMinutes, EntryRow
+from .styles import FRAME_WIDTH, RULE, grid_table_style, key_value_table_style, styles
+from .text import markup, markup_para, para
+
+
+class CaseView:
+    """A case as one copy of the minutes shows it: restricted entries filtered by agency."""
+
+    def __init__(self, case: CaseMinutes, agency: str | None) -> None:
+        self.case = case
+        self.agency = agency
+        self.entries = tuple(e for e in case.entries if e.visible_to(agency))
+        self.amendments = tuple(a for a in case.amendments if a.visible_to(agency))
+        self.withheld = (len(case.entries) - len(self.entries)) + (
+            len(case.amendments) - len(self.amendments)
+        )
+
+
+def case_heading(case: CaseMinutes) -> str:
+    return f"Case {case.position} \u2014 {case.reference} \u00b7 {case.household}"
+
+
+def case_section(view: CaseView, tz: str) -> list[Flowable]:
+    """The flowables for one case: summary facts, what was shared, decision, actions, FGC.
+
+    Small sections are single paragraphs with a bold lead-in rather than heading plus
+    body: the layout stays dense for printing and a 180-case Monday lays out in seconds.
+    """
+    s = styles()
+    case = view.case
+    out: list[Flowable] = [
+        CondPageBreak(60 * mm),
+        Bookmark(f"case-{case.position}", f"Case {case.position}: {case.reference}", level=1),
+        para(case_heading(case), s.h1),
+        _facts(case, tz),
+    ]
+    if case.incident_summary or case.narrative:
+        out.append(_heading("Notification summary"))
+        summary = markup(case.incident_summary)
+        if case.narrative:
+            summary = (
+                f"<b>{summary}</b><br/>{markup(case.narrative)}"
+                if summary
+                else markup(case.narrative)
+            )
+        out.append(markup_para(summary, s.body, raw_text=case.incident_summary + case.narrative))
+    if case.people:
+        out.append(_heading("Household"))
+        out.append(_people_table(case))
+    out.append(_heading("Flags and history"))
+    flags = ", ".join(case.flags) if case.flags else "None"
+    history = case.history or ("No earlier notifications or meetings in the last 12 months.",)
+    lines = [f"<b>Flags:</b> {markup(flags)}", *(f"\u2022 {markup(h)}" for h in history)]
+    out.append(markup_para("<br/>".join(lines), s.body, raw_text=flags + "".join(history)))
+    out.extend(_shared(view, tz))
+    out.extend(_voices(view, tz))
+    out.extend(_sharing(case))
+    out.extend(_decision(case))
+    out.extend(_actions(case))
+    out.append(_fgc(case))
+    out.extend(_amendments(view, tz))
+    out.append(HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=6, spaceAfter=6))
+    return out
+
+
+def _heading(text: str) -> Flowable:
+    return para(text, styles().h2)
+
+
+def _facts(case: CaseMinutes, tz: str) -> Flowable:
+    s = styles()
+    dash = f" (DASH {case.dash_yes} of 27 \u201cyes\u201d)" if case.dash_yes is not None else ""
+    rows = [
+        (
+            "Household",
+            fmt_join(
+                case.household, case.household_reference and f"ref. {case.household_reference}"
+            ),
+        ),  # fmt: skip
+        ("Area", fmt_join(case.postcode, case.locality)),
+        ("Police risk", fmt.risk(case.police_risk) + dash),
+        ("Agreed risk", fmt.risk(case.agreed_risk) if case.agreed_risk else "Not recorded"),
+        (
+            "Incident",
+            fmt_join(
+                fmt.date_time(case.incident_at, tz) if case.incident_at else "",
+                case.officer and f"officer {case.officer}",
+            ),
+        ),  # fmt: skip
+    ]
+    if case.minutes_spent is not None:
+        rows.append(("Time spent", f"{case.minutes_spent} min"))
+    # Labels and short fixed values are plain strings: far cheaper to lay out than
+    # paragraphs, and drawn literally (no markup). User text that may wrap stays a paragraph.
+    wrapping = {"Household", "Incident"}
+    data = [[label, para(value or "\u2014", s.body) if label in wrapping else value or "\u2014"]
+            for label, value in rows]  # fmt: skip
+    table = Table(data, colWidths=[32 * mm, FRAME_WIDTH - 32 * mm], hAlign="LEFT")
+    table.setStyle(key_value_table_style(bold_labels=True))
+    return table
+
+
+def fmt_join(*parts: str | None) -> str:
+    return " \u00b7 ".join(p for p in parts if p)
+
+
+def _people_table(case: CaseMinutes) -> Table:
+    s = styles()
+    header: list[object] = ["Role", "Name", "Age", "Detail"]
+    rows = [
+        [fmt.ROLE_WORDS.get(p.role, p.role), para(p.name, s.cell_bold),
+         p.age_text or "\u2014", para(p.detail, s.cell)]
+        for p in case.people
+    ]  # fmt: skip
+    widths = [32 * mm, 62 * mm, 18 * mm, FRAME_WIDTH - 112 * mm]
+    table = Table([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(grid_table_style())
+    return table
+
+
+def _entry(entry: EntryRow, tz: str, lead: str = "") -> Flowable:
+    s = styles()
+    who = fmt_join(entry.agency_name, entry.author, fmt.clock(entry.at, tz) if entry.at else "")
+    head = (f"<b>{lead}:</b> " if lead else "") + f"<b>{markup(who)}</b>"
+    if entry.restricted_to:
+        head += f" \u2014 <i>restricted to {markup(entry.restricted_to_name or entry.restricted_to)}</i>"
+    if not entry.may_minute:
+        return markup_para(head + " \u2014 <i>given to the meeting only; not minuted</i>",
+                           s.body, raw_text=who)  # fmt: skip
+    # One paragraph: its heading line cannot be left alone at the foot of a page.
+    return markup_para(f"{head}<br/>{markup(entry.text)}", s.body, raw_text=who + entry.text)
+
+
+def _shared(view: CaseView, tz: str) -> list[Flowable]:
+    s = styles()
+    entries = [e for e in view.entries if e.kind == "agency"]
+    out: list[Flowable] = [_heading("What agencies shared")]
+    if not entries:
+        out.append(para("No agency information recorded.", s.muted))
+    out.extend(_entry(entry, tz) for entry in entries)
+    if view.withheld:
+        noun = "entry" if view.withheld == 1 else "entries"
+        out.append(para(f"{view.withheld} {noun} restricted to another agency withheld from "
+                        "this copy.", s.note))  # fmt: skip
+    return out
+
+
+def _voices(view: CaseView, tz: str) -> list[Flowable]:
+    s = styles()
+    out: list[Flowable] = []
+    for kind, title in (
+        ("victim_view", "Victim\u2019s view"),
+        ("child_voice", "Child\u2019s voice"),
+    ):
+        entries = [e for e in view.entries if e.kind == kind]
+        if not entries:
+            out.append(markup_para(f"<b>{title}:</b> <i>not recorded.</i>", s.body))
+            continue
+        for entry in entries:
+            out.append(_entry(entry, tz, lead=title))
+    return out
+
+
+def _sharing(case: CaseMinutes) -> list[Flowable]:
+    if not case.sharing:
+        return []
+    lines = ["<b>Information sharing decisions</b>"]
+    raw = ""
+    for row in case.sharing:
+        verb = "shared" if row.shared else "not shared"
+        line = fmt_join(f"{row.agency_name}: {verb}", row.with_whom and f"with {row.with_whom}")
+        lines.append(markup(f"{line}. Reason: {row.reason}"))
+        raw += line + row.reason
+    return [markup_para("<br/>".join(lines), styles().body, raw_text=raw)]
+
+
+def _decision(case: CaseMinutes) -> list[Flowable]:
+    s = styles()
+    out: list[Flowable] = [_heading("Decision")]
+    outcomes = "; ".join(case.outcomes) if case.outcomes else "No decision recorded"
+    risk = fmt.risk(case.agreed_risk) if case.agreed_risk else "not recorded"
+    if case.marac_by_judgement:
+        risk += " \u2014 MARAC referral on professional judgement"
+    rationale = case.rationale or "\u2014"
+    text = (f"<b>Outcomes:</b> {markup(outcomes)}<br/><b>Agreed risk:</b> {markup(risk)}"
+            f"<br/><b>Rationale:</b> {markup(rationale)}")  # fmt: skip
+    if case.decided_by:
+        text += f"<br/><i>Recorded by {markup(case.decided_by)}</i>"
+    out.append(markup_para(text, s.body, raw_text=outcomes + rationale + case.decided_by))
+    return out
+
+
+def action_table(rows: Sequence[Sequence[str]], headers: Sequence[str],
+                 widths: Sequence[float], bold_column: int = -1,
+                 plain_columns: Sequence[int] = ()) -> Table:  # fmt: skip
+    """A ruled table of user text whose header row repeats on every page it spans.
+
+    ``plain_columns`` hold short fixed words (dates, numbers) that never wrap: plain
+    strings there save the cost of a paragraph per cell.
+    """
+    s = styles()
+    data: list[list[object]] = [list(headers)]  # fixed words: plain, bold by the table style
+    for row in rows:
+        data.append([v if i in plain_columns else
+                     para(v, s.cell_bold if i == bold_column else s.cell)
+                     for i, v in enumerate(row)])  # fmt: skip
+    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1)
+    table.setStyle(grid_table_style())
+    return table
+
+
+def _actions(case: CaseMinutes) -> list[Flowable]:
+    s = styles()
+    out: list[Flowable] = [_heading("Actions")]
+    if not case.actions:
+        out.append(para("No actions agreed.", s.muted))
+        return out
+    rows = [
+        (a.owner_agency_name, a.owner_name or "\u2014", a.description, fmt.short_date(a.due_date),
+         fmt.ACTION_STATUS_WORDS.get(a.status, a.status))
+        for a in case.actions
+    ]  # fmt: skip
+    widths = [34 * mm, 28 * mm, FRAME_WIDTH - 108 * mm, 22 * mm, 24 * mm]
+    headers = ("Agency", "Owner", "Action", "Due", "Status")
+    out.append(action_table(rows, headers, widths, plain_columns=(3,)))
+    return out
+
+
+def _fgc(case: CaseMinutes) -> Flowable:
+    s = styles()
+    lead = "<b>Family Group Conference:</b> "
+    fgc = case.fgc
+    if fgc is None:
+        return markup_para(lead + "<i>no FGC referral from this meeting.</i>", s.body)
+    routed = {"locality": "by locality", "by_hand": "by hand", "unrouted": "not yet routed"}
+    line = fmt_join(f"stage: {fgc.stage.replace('_', ' ')}", fgc.team and f"team {fgc.team}",
+                    fgc.routed_how and f"routed {routed.get(fgc.routed_how, fgc.routed_how)}",
+                    fgc.coordinator and f"coordinator {fgc.coordinator}")  # fmt: skip
+    extra = [markup(x) for x in (fgc.routing_reason, fgc.note) if x]
+    text = lead + "<br/>".join([markup(line), *extra])
+    return markup_para(text, s.body, raw_text=line + fgc.routing_reason + fgc.note)
+
+
+def _amendments(view: CaseView, tz: str) -> list[Flowable]:
+    if not view.amendments:
+        return []
+    dash = "\u2014"
+    rows = [
+        (fmt.date_time(a.at, tz), a.by, a.what, f"{a.before or dash} \u2192 {a.after or dash}",
+         a.reason)
+        for a in view.amendments
+    ]  # fmt: skip
+    widths = [24 * mm, 28 * mm, 30 * mm, FRAME_WIDTH - 122 * mm, 40 * mm]
+    return [_heading("Amendments after close"),
+            action_table(rows, ("When", "By", "What", "Before \u2192 after", "Reason"), widths)]  # fmt: skip
