@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.meeting import lifecycle
+from frontdoor_app.meeting import agenda, lifecycle
 from frontdoor_app.meeting.errors import MeetingError
 from frontdoor_app.meeting.views import MeetingView
 
@@ -103,6 +103,12 @@ class CloseMeetingDialog(QDialog):
         self.problems.setObjectName("saveReason")
         layout.addWidget(self.problems, 1)
         buttons = QDialogButtonBox(self)
+        self.defer_rest = QPushButton(self.tr("Defer the remaining cases"), self)
+        self.defer_rest.setAccessibleName(
+            self.tr("Defer every case still waiting to the next meeting")
+        )
+        self.defer_rest.setEnabled(False)
+        buttons.addButton(self.defer_rest, QDialogButtonBox.ButtonRole.ActionRole)
         self.close_button = QPushButton(self.tr("Close the meeting"), self)
         self.close_button.setAccessibleName(self.tr("Close the meeting now"))
         self.close_button.setEnabled(False)
@@ -111,6 +117,7 @@ class CloseMeetingDialog(QDialog):
         cancel.setAccessibleName(self.tr("Cancel"))
         buttons.rejected.connect(self.reject)
         self.close_button.clicked.connect(self._close)
+        self.defer_rest.clicked.connect(self._defer_rest)
         layout.addWidget(buttons)
         self.check()
 
@@ -125,10 +132,20 @@ class CloseMeetingDialog(QDialog):
 
     def _checked(self, problems: list[str]) -> None:
         self.close_button.setEnabled(not problems)
+        self.defer_rest.setEnabled(any("neither discussed nor deferred" in p for p in problems))
         if problems:
             self.problems.setText(self.tr("Not yet:") + "\n• " + "\n• ".join(problems))
         else:
             self.problems.setText(self.tr("Everything is recorded; the meeting can be closed."))
+
+    def _defer_rest(self) -> None:
+        """The meeting ran out of time: every waiting case goes to the next meeting."""
+        sessions, actor, meeting_id = self.ctx.sessions, self.ctx.actor, self.meeting.id
+        self.worker.run(
+            lambda: agenda.defer_remaining(sessions, actor, meeting_id),
+            lambda _view: self.check(),
+            self._failed,
+        )
 
     def _close(self) -> None:
         ctx, meeting_id = self.ctx, self.meeting.id

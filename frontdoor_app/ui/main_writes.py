@@ -82,7 +82,7 @@ class RoomWrites:
             return
         sessions, actor = self.ctx.sessions, self.ctx.actor
         self.write(lambda _r: lifecycle.open_meeting(sessions, actor, meeting.id, meeting.version),
-                   lambda _m: (self.reload_room(), self.show_confidentiality()),
+                   lambda opened: (self.reload_room(), self.show_confidentiality(opened)),
                    _t("Opening the meeting"))  # fmt: skip
 
     def make_current(self: MainWindow, item_id: int | None) -> None:
@@ -264,8 +264,8 @@ class RoomWrites:
             lambda: OpenActionsDialog(self.ctx, self.worker, self.messages, meeting.id, self),
         )
 
-    def show_confidentiality(self: MainWindow) -> Any:
-        meeting = self.meeting
+    def show_confidentiality(self: MainWindow, opened: Any = None) -> Any:
+        meeting = opened or self.meeting
         if meeting is None:
             return None
         return self._dialog(

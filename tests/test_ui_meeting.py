@@ -1,0 +1,267 @@
+"""A whole meeting run through the real widgets on the small demo city, then the database checked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import func, select
+from ui_support import TODAY, build_template, context_for, copy_of
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.models import (
+    Action,
+    ActionUpdate,
+    Agency,
+    AgendaItem,
+    Amendment,
+    Attendance,
+    Decision,
+    DecisionOutcome,
+    IntelligenceEntry,
+    Meeting,
+    OutcomeCode,
+)
+from frontdoor_app.profile import Profile
+from frontdoor_app.settings import Settings
+from frontdoor_app.ui.main_window import MainWindow
+from frontdoor_app.ui.messages import Messages
+from frontdoor_app.ui.worker import Worker
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from frontdoor_app.profile import load_profile
+    from frontdoor_app.settings import load_settings
+
+    folder = tmp_path_factory.mktemp("ui-demo")
+    return build_template(folder, load_settings(), load_profile())
+
+
+@pytest.fixture
+def chair_ctx(template: Path, tmp_path: Path, fresh_settings: Settings,
+              profile: Profile) -> Iterator[AppContext]:  # fmt: skip
+    ctx = context_for(fresh_settings, copy_of(template, tmp_path), profile, "test.chair")
+    yield ctx
+    ctx.close()
+
+
+def open_window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
+    worker = Worker()
+    messages = Messages()
+    messages.scripted = True
+    window = MainWindow(ctx, worker, messages, meeting_date=TODAY)
+    qtbot.addWidget(window)
+    window.resize(1600, 900)
+    window.show()
+    window.load()
+    qtbot.waitUntil(lambda: window.case_view.case is not None, timeout=10_000)
+    return window
+
+
+def close_window(window: MainWindow) -> None:
+    window.shutdown()
+    window.worker.stop()
+
+
+def idle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10_000)
+
+
+def test_whole_meeting_through_the_widgets(qtbot, chair_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    win = open_window(qtbot, chair_ctx)
+    try:
+        _run_meeting(qtbot, win)
+    finally:
+        close_window(win)
+
+
+def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    ctx, messages = win.ctx, win.messages
+    agency = {a.code: a.id for a in win.agencies}
+    assert win.meeting.meeting_date == TODAY and win.meeting.status == "planned"
+    assert len(win.room.agenda.rows) >= 6
+
+    # -- opening: open, confidentiality statement read
+    win.open_meeting_action.trigger()
+    qtbot.waitUntil(lambda: win.meeting.is_open and "confidentiality" in win.dialogs)
+    qtbot.mouseClick(win.dialogs["confidentiality"].mark, LEFT)
+    qtbot.waitUntil(lambda: win.meeting.confidentiality_read_at is not None)
+    assert "Chair:" in win.title_info.text() and "in progress" in win.title_info.text()
+
+    # -- attendance through the dialog's form
+    attendance = [("POL", "PC Ann Smith", "present"), ("HV", "Hannah Lee", "present"),
+                  ("DVS", "Dee Vance", "present"), ("HSG", "Ravi Rao", "apologies"),
+                  ("EDU", "Ed Jones", "information_sent")]  # fmt: skip
+    dialog = win.show_attendance()
+    for n, (code, name, status) in enumerate(attendance, start=1):
+        dialog.agency.setCurrentIndex(dialog.agency.findData(agency[code]))
+        dialog.name.setText(name)
+        dialog.status.setCurrentIndex(dialog.status.findData(status))
+        qtbot.mouseClick(dialog.add, LEFT)
+        qtbot.waitUntil(lambda n=n: dialog.model.rowCount() == n)
+    dialog.reject()
+    qtbot.waitUntil(lambda: "3/" in win.attendance_action.text())
+
+    # -- open actions from earlier meetings reviewed first
+    review = win.show_open_actions()
+    qtbot.waitUntil(lambda: review.model.rowCount() > 3)
+    before_open = review.model.rowCount()
+    reviewed: list[tuple[int, str, str]] = []
+    for status, note in (("done", "Home visit made on Friday"),
+                         ("not_possible", "Family moved out of the area"),
+                         ("not_done", "No capacity this week; raised with the manager")):  # fmt: skip
+        review.table.selectRow(0)
+        reviewed.append((review.model.row_at(0).id, status, note))
+        review.form.choose(status, note)
+        qtbot.mouseClick(review.form.apply, LEFT)
+        qtbot.waitUntil(lambda: review.model.rowCount() == before_open - len(reviewed))
+    review.reject()
+
+    # -- three cases discussed: PgDn moves the meeting on, as the chair would
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)  # window shortcuts need the active window
+    discussed: list[int] = []
+    rationale_item = None
+    for _ in range(3):
+        qtbot.keyClick(win.agenda.table, Qt.Key.Key_PageDown)  # the shortcut, not a method
+        qtbot.waitUntil(lambda: win.meeting.current_item_id is not None
+                        and win.meeting.current_item_id not in discussed
+                        and win.case_view.case is not None
+                        and win.case_view.case.item.item_id == win.meeting.current_item_id)  # fmt: skip
+        idle(qtbot, win)
+        item_id = win.meeting.current_item_id
+        discussed.append(item_id)
+        case = win.case_view.case
+        tab = win.case_view.intelligence
+        win.focus_intelligence()
+        for k, code in enumerate(("POL", "HV", "DVS"), start=1):
+            tab.agency.setCurrentIndex(tab.agency.findData(agency[code]))
+            tab.text.setPlainText(f"Case {case.case_number}: what {code} knows ({k})")
+            tab.may_share.setChecked(code != "DVS")
+            qtbot.mouseClick(tab.save, LEFT)
+            qtbot.waitUntil(lambda k=k: win.case_view.case is not None
+                            and len(win.case_view.case.intelligence) == k)  # fmt: skip
+
+        decision = win.case_view.decision
+        win.focus_decision()
+        police = case.incident.dash_risk
+        if rationale_item is None and police in ("high", "medium"):
+            # Lowering the police grade: refused until a rationale is written.
+            rationale_item = item_id
+            decision.boxes["IDVA"].setChecked(True)
+            lower = "medium" if police == "high" else "standard"
+            decision.risk.setCurrentIndex(decision.risk.findData(lower))
+            assert not decision.save.isEnabled()
+            assert "rationale" in decision.reason.text().lower()
+            qtbot.mouseClick(decision.save, LEFT)  # disabled: nothing happens
+            idle(qtbot, win)
+            with ctx.session() as s:
+                assert s.scalar(select(Decision).where(Decision.agenda_item_id == item_id)) is None
+            decision.rationale.setPlainText("Perpetrator in custody and bail conditions in place.")
+            assert decision.save.isEnabled() and decision.reason.text() == ""
+        else:
+            decision.boxes["LETTER"].setChecked(True)
+            decision.risk.setCurrentIndex(decision.risk.findData(police))
+        qtbot.mouseClick(decision.save, LEFT)
+        qtbot.waitUntil(lambda: win.case_view.case.decision is not None)
+
+        actions = win.case_view.actions
+        win.focus_action()
+        actions.agency.setCurrentIndex(actions.agency.findData(agency["HV"]))
+        actions.owner.setText("Hannah Lee")
+        actions.description.setText(f"Home visit for case {case.case_number}")
+        qtbot.mouseClick(actions.add, LEFT)
+        qtbot.waitUntil(lambda: len(win.case_view.case.actions) == 1)
+        assert actions.model.rowCount() == 1
+    assert rationale_item is not None, "the demo agenda should start with a high or medium case"
+
+    # -- one case deferred from the agenda panel
+    waiting = [r for r in win.room.agenda.rows if r.status == "waiting"]
+    deferred_id = waiting[0].item_id
+    win.agenda.select(deferred_id)
+    qtbot.mouseClick(win.agenda.defer, LEFT)
+    qtbot.waitUntil(lambda: win.room.agenda.row(deferred_id).status == "deferred")
+
+    # -- closing: the rest wait for tomorrow, then close
+    closing = win.close_meeting_dialog()
+    qtbot.waitUntil(lambda: closing.defer_rest.isEnabled())
+    assert not closing.close_button.isEnabled()
+    qtbot.mouseClick(closing.defer_rest, LEFT)
+    qtbot.waitUntil(lambda: closing.close_button.isEnabled())
+    qtbot.mouseClick(closing.close_button, LEFT)
+    qtbot.waitUntil(lambda: win.meeting.is_closed)
+    assert "closed" in win.title_info.text()
+
+    # -- an amendment after close: refused without a reason, saved with one
+    win.browse_to(rationale_item)
+    qtbot.waitUntil(lambda: win.case_view.case.item.item_id == rationale_item)
+    idle(qtbot, win)
+    win.case_view.decision.rationale.setPlainText("Perpetrator remanded; bail refused by court.")
+    messages.answer_next(None)
+    qtbot.mouseClick(win.case_view.decision.save, LEFT)
+    qtbot.waitUntil(lambda: any("needs a reason" in m.text for m in messages.log))
+    reason = "Court outcome received after the meeting"
+    messages.answer_next(reason)
+    qtbot.mouseClick(win.case_view.decision.save, LEFT)
+    qtbot.waitUntil(
+        lambda: win.case_view.case.decision.rationale.startswith("Perpetrator remanded")
+    )
+    idle(qtbot, win)
+
+    _check_database(ctx, win.meeting.id, attendance, reviewed, discussed, rationale_item,
+                    deferred_id, reason)  # fmt: skip
+
+
+def _check_database(ctx: AppContext, meeting_id: int, attendance: list[tuple[str, str, str]],
+                    reviewed: list[tuple[int, str, str]], discussed: list[int],
+                    rationale_item: int, deferred_id: int, reason: str) -> None:  # fmt: skip
+    with ctx.session() as s:
+        meeting = s.get(Meeting, meeting_id)
+        assert meeting.status == "closed" and meeting.closed_at and meeting.confidentiality_read_at
+        assert meeting.chair_id == ctx.actor.user_id
+        rows = s.execute(select(Agency.code, Attendance.person_name, Attendance.status)
+                         .join(Agency, Agency.id == Attendance.agency_id)
+                         .where(Attendance.meeting_id == meeting_id)).all()  # fmt: skip
+        assert sorted(map(tuple, rows)) == sorted(attendance)
+        for action_id, status, note in reviewed:
+            action = s.get(Action, action_id)
+            assert (action.status, action.status_note) == (status, note)
+            update = s.scalars(select(ActionUpdate).where(ActionUpdate.action_id == action_id)
+                               .order_by(ActionUpdate.id.desc())).first()  # fmt: skip
+            assert (update.status_to, update.note, update.meeting_id) == (status, note, meeting_id)
+        items = {i.id: i for i in s.scalars(select(AgendaItem)
+                                            .where(AgendaItem.meeting_id == meeting_id))}  # fmt: skip
+        assert sorted(i for i, item in items.items() if item.status == "discussed") == \
+            sorted(discussed)  # fmt: skip
+        assert items[deferred_id].status == "deferred"
+        assert all(item.status == "deferred" for i, item in items.items() if i not in discussed)
+        for item_id in discussed:
+            agencies = s.scalars(select(Agency.code).join(
+                IntelligenceEntry, IntelligenceEntry.agency_id == Agency.id)
+                .where(IntelligenceEntry.agenda_item_id == item_id)).all()  # fmt: skip
+            assert sorted(agencies) == ["DVS", "HV", "POL"]
+        decisions = s.scalars(select(Decision).where(Decision.agenda_item_id.in_(list(items))))
+        by_item = {d.agenda_item_id: d for d in decisions}
+        assert sorted(by_item) == sorted(discussed)
+        amended = by_item[rationale_item]
+        assert amended.rationale == "Perpetrator remanded; bail refused by court."
+        codes = s.scalars(select(OutcomeCode.code).join(
+            DecisionOutcome, DecisionOutcome.outcome_code_id == OutcomeCode.id)
+            .where(DecisionOutcome.decision_id == amended.id)).all()  # fmt: skip
+        assert codes == ["IDVA"]
+        new_actions = s.scalars(select(Action).where(Action.agenda_item_id.in_(list(items)))).all()
+        assert sorted(a.agenda_item_id for a in new_actions) == sorted(discussed)
+        assert all(a.owner_name == "Hannah Lee" and a.status == "open" for a in new_actions)
+        amendments = s.scalars(select(Amendment).where(Amendment.meeting_id == meeting_id)).all()
+        assert amendments and all(a.reason == reason for a in amendments)
+        assert {a.entity for a in amendments} == {"decision"}
+        assert any(a.field == "rationale" and a.after and "remanded" in a.after
+                   for a in amendments)  # fmt: skip
+        entries = s.scalar(select(func.count(IntelligenceEntry.id)).where(
+            IntelligenceEntry.agenda_item_id.in_(list(items))))  # fmt: skip
+        assert entries == 9
