@@ -102,7 +102,9 @@ def dob_similarity(a: PersonFacts, b: PersonFacts) -> tuple[float, str]:
         if x.year == y.year and x.day == y.month and x.month == y.day:
             return 0.85, "date of birth with day and month swapped"
         digits_x, digits_y = x.strftime("%Y%m%d"), y.strftime("%Y%m%d")
-        if sum(p != q for p, q in zip(digits_x, digits_y, strict=True)) == 1:
+        one_digit = sum(p != q for p, q in zip(digits_x, digits_y, strict=True)) == 1
+        # A slip in the day or month, or a year out by one; a decade apart is someone else.
+        if one_digit and (x.year == y.year or abs(x.year - y.year) == 1):
             return 0.75, f"dates of birth differ by one digit ({x:%d/%m/%Y} / {y:%d/%m/%Y})"
         return 0.0, f"different dates of birth ({x:%d/%m/%Y} / {y:%d/%m/%Y})"
     year_a = a.dob.year if a.dob else a.birth_year
