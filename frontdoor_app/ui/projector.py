@@ -140,6 +140,13 @@ class ProjectorWindow(QWidget):
         self.household.setText(line)
         self.flags.setText(" · ".join(view.flag_texts))
         self.update_timer()
+        if view.people:
+            self._line(
+                " · ".join(
+                    " ".join(p for p in (person.role, person.label, person.age_text) if p)
+                    for person in view.people
+                )
+            )
         entries = [e for e in view.entries]
         if entries:
             self._section(_t("Shared so far"))

@@ -1,0 +1,141 @@
+"""Two clients on one SQLite file, and the projector: live, following the chair, nothing private."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from test_ui_meeting import LEFT, close_window, idle, open_window
+from ui_support import build_template, context_for, copy_of
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.profile import Profile
+from frontdoor_app.settings import Settings
+from frontdoor_app.ui.main_window import MainWindow
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from frontdoor_app.profile import load_profile
+    from frontdoor_app.settings import load_settings
+
+    return build_template(tmp_path_factory.mktemp("ui-live"), load_settings(), load_profile())
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> str:
+    return copy_of(template, tmp_path)
+
+
+@pytest.fixture
+def chair_ctx(db: str, fresh_settings: Settings, profile: Profile) -> Iterator[AppContext]:
+    ctx = context_for(fresh_settings, db, profile, "test.chair")
+    yield ctx
+    ctx.close()
+
+
+def start_meeting(qtbot, win: MainWindow) -> int:  # type: ignore[no-untyped-def]
+    """Open the meeting and make its first case current; returns that case's id."""
+    win.open_meeting_action.trigger()
+    qtbot.waitUntil(lambda: win.meeting.is_open and "confidentiality" in win.dialogs)
+    win.dialogs["confidentiality"].reject()
+    first = win.room.agenda.rows[0].item_id
+    win.make_current(first)
+    qtbot.waitUntil(lambda: win.meeting.current_item_id == first)
+    qtbot.waitUntil(lambda: win.case_view.case.item.status == "current")
+    idle(qtbot, win)
+    return first
+
+
+def add_entry(qtbot, win: MainWindow, agency: int, text: str, restricted: bool) -> None:  # type: ignore[no-untyped-def]
+    tab = win.case_view.intelligence
+    count = len(win.case_view.case.intelligence)
+    tab.agency.setCurrentIndex(tab.agency.findData(agency))
+    tab.text.setPlainText(text)
+    tab.restricted.setChecked(restricted)
+    qtbot.mouseClick(tab.save, LEFT)
+    qtbot.waitUntil(lambda: len(win.case_view.case.intelligence) == count + 1)
+
+
+def test_second_client_sees_an_action_within_a_second(
+    qtbot, chair_ctx: AppContext, db: str, fresh_settings: Settings, profile: Profile
+) -> None:  # type: ignore[no-untyped-def]
+    rep_ctx = context_for(fresh_settings, db, profile, "hv.lee")
+    assert rep_ctx.engine is not chair_ctx.engine and rep_ctx.actor.role == "representative"
+    chair = open_window(qtbot, chair_ctx)
+    rep = open_window(qtbot, rep_ctx)
+    try:
+        first = start_meeting(qtbot, chair)
+        # The representative follows the chair to the current case without doing anything.
+        qtbot.waitUntil(lambda: rep.case_view.case.item.item_id == first, timeout=2000)
+        assert rep.follow_action.isChecked()
+        assert len(rep.case_view.case.actions) == 0
+        idle(qtbot, rep)
+        tab = chair.case_view.actions
+        tab.agency.setCurrentIndex(tab.agency.findData(rep_ctx.actor.agency_id))
+        tab.description.setText("Health visitor to see mother and baby by Friday")
+        qtbot.mouseClick(tab.add, LEFT)
+        qtbot.waitUntil(lambda: len(chair.case_view.case.actions) == 1)
+        qtbot.waitUntil(lambda: len(rep.case_view.case.actions) == 1, timeout=1000)
+        assert rep.case_view.actions.model.rows[0].description.startswith("Health visitor")
+        # ...and the chair moving on moves the representative too.
+        second = chair.room.agenda.rows[1].item_id
+        qtbot.keyClick(chair.agenda.table, Qt.Key.Key_PageDown) if chair.isActiveWindow() \
+            else chair.step_case(+1)  # fmt: skip
+        qtbot.waitUntil(lambda: rep.case_view.case.item.item_id == second, timeout=2000)
+    finally:
+        close_window(rep)
+        close_window(chair)
+        rep_ctx.close()
+
+
+def test_projector_shows_no_restricted_entry_and_no_full_name(qtbot, chair_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    win = open_window(qtbot, chair_ctx)
+    try:
+        start_meeting(qtbot, win)
+        case = win.case_view.case
+        agency = {a.code: a.id for a in win.agencies}
+        members = case.household.members
+        assert members, "the first case should have people"
+        victim = members[0]
+        full = f"{victim.forenames} {victim.surname}"
+        add_entry(qtbot, win, agency["HSG"], "RESTRICTED-HOUSING-NOTE tenancy enforcement", True)
+        add_entry(qtbot, win, agency["POL"], f"{full} was seen at {case.incident.address} "
+                  "by officers; bail conditions set", False)  # fmt: skip
+        projector = win.open_projector()
+        qtbot.waitUntil(lambda: projector.view is not None and len(projector.view.entries) == 1)
+        texts = projector.visible_texts()
+        joined = "\n".join(texts)
+        assert "bail conditions set" in joined  # the shared entry is there (redacted) ...
+        assert "RESTRICTED-HOUSING-NOTE" not in joined  # ... the restricted one never
+        for person in members:
+            for word in re.split(r"[\s\-]+", f"{person.forenames} {person.surname}"):
+                if len(word.strip(".,")) >= 3:
+                    assert word not in joined, f"name {word!r} on the projector"
+            if person.dob:
+                for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d %b %Y", "%d %B %Y"):
+                    assert person.dob.strftime(fmt) not in joined
+        street = case.incident.address.split(",")[0]
+        assert street not in joined and case.incident.postcode not in joined
+        assert projector.view.initials_mode and victim.initials in joined
+        # The chair's curtain: one key blanks the projector and the chair's window says so.
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        win.agenda.table.setFocus()
+        qtbot.keyClick(win.agenda.table, Qt.Key.Key_B)
+        qtbot.waitUntil(lambda: projector.curtain_down)
+        assert projector.visible_texts() == ["Paused"]
+        assert win.curtain_banner.isVisible() and "Curtain down" in win.curtain_banner.text()
+        qtbot.waitUntil(lambda: win.meeting.curtain_down)
+        # Typing a "b" in a text field is a letter, not the curtain.
+        win.focus_intelligence()
+        qtbot.keyClick(win.case_view.intelligence.text, Qt.Key.Key_B)
+        assert win.case_view.intelligence.text.toPlainText().endswith("b")
+        assert projector.curtain_down
+        qtbot.keyClick(win.agenda.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not projector.curtain_down and not win.meeting.curtain_down)
+    finally:
+        close_window(win)
