@@ -28,7 +28,12 @@ def test_agenda_rows_carry_risk_flags_children_and_status(ctx):
                                                                               "LS9")  # fmt: skip
     assert first.dash_risk == "high" and first.marac == ("visible_high_risk",)
     assert first.flag_codes == ("M", "R", "U5") and first.repeat_count == 2
-    assert "MARAC: visible high risk" in first.flag_texts
+    assert first.flag_texts == (
+        "MARAC: visible high risk",
+        "Repeat: discussed in the last 12 months",
+        "2 earlier notifications in 12 months",
+        "Child under five",
+    )
     assert first.children == 2 and first.child_ages == (0, 7) and first.status == "waiting"
     assert second.household_name == "Walker" and second.dash_risk == "medium"
     assert second.child_ages == (0, 7) and second.under5 and "U5" in second.flag_codes

@@ -60,13 +60,22 @@ def test_attendance_is_kept_per_agency_with_names_and_statuses(ctx):
     assert changed.status == "present" and changed.version == b.version + 1
     with pytest.raises(ConflictError):
         lifecycle.update_attendance(ctx.sessions, who.chair, b.id, b.version, status="apologies")
+    c = add(ctx.sessions, who.police, built.meeting_id, pol, "DS Jones", "present")
+    with pytest.raises(MeetingError, match="PC 4711 Smith is already in the attendance"):
+        lifecycle.update_attendance(ctx.sessions, who.police, c.id, c.version,
+                                    person_name="PC 4711 Smith")  # fmt: skip
+    with pytest.raises(MeetingError, match="PC 4711 Smith is already"):
+        lifecycle.add_attendance(ctx.sessions, who.chair, built.meeting_id, pol, "PC 4711 Smith",
+                                 "apologies")  # fmt: skip
     lifecycle.remove_attendance(ctx.sessions, who.chair, a.id, a.version)
     with ctx.session() as s:
         rows = lifecycle.list_attendance(s, built.meeting_id)
         summary = lifecycle.attendance_summary(s, built.meeting_id)
     assert [(r.agency_code, r.person_name, r.status) for r in rows] == [
-        ("HV", "Hannah Lee", "apologies"), ("HSG", "Ravi Rao", "present")]  # fmt: skip
-    assert summary.present_agencies == 1 and "West Yorkshire Police" in summary.core_missing
+        ("HV", "Hannah Lee", "apologies"), ("HSG", "Ravi Rao", "present"),
+        ("POL", "DS Jones", "present")]  # fmt: skip
+    assert summary.present_agencies == 2 and "West Yorkshire Police" not in summary.core_missing
+    assert "Health Visiting (0-19 Public Health Nursing)" in summary.core_missing
 
 
 def test_close_says_what_is_missing_then_closes(ctx):

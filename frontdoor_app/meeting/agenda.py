@@ -95,11 +95,13 @@ def build_row(item: AgendaItem, police_ref: str, postcode: str | None, dash_risk
     n_children = int(flags.get("children", len(children)) or 0)
     marac = tuple(str(m) for m in (flags.get("marac") or ()))
     repeat_count = int(flags.get("repeat_count", 0) or 0)
-    repeat = bool(flags.get("repeat", repeat_count > 0))
+    repeat = bool(flags.get("repeat", False))
     no_child = bool(flags.get("no_child", n_children == 0))
     unborn = bool(flags.get("unborn", False))
     under5 = bool(flags.get("under5", any(a < 5 for a in ages)))
-    codes, texts = _flag_words(marac, repeat, repeat_count, under5, unborn, no_child)
+    carried = flags.get("carried_from")
+    codes, texts = _flag_words(marac, repeat, repeat_count, under5, unborn, no_child,
+                               _day_words(carried) if isinstance(carried, str) else None)  # fmt: skip
     return AgendaRow(
         item_id=item.id, meeting_id=item.meeting_id, position=item.position, police_ref=police_ref,
         household_id=item.household_id, household_name=surname,
@@ -128,7 +130,8 @@ def _child_ages(flags: Mapping[str, Any], children: list[NotificationPerson],
 
 
 def _flag_words(marac: tuple[str, ...], repeat: bool, repeat_count: int, under5: bool,
-                unborn: bool, no_child: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:  # fmt: skip
+                unborn: bool, no_child: bool,
+                carried_from: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:  # fmt: skip
     codes: list[str] = []
     texts: list[str] = []
     if marac:
@@ -136,8 +139,10 @@ def _flag_words(marac: tuple[str, ...], repeat: bool, repeat_count: int, under5:
         texts.extend(MARAC_WORDS.get(m, f"MARAC: {m.replace('_', ' ')}") for m in marac)
     if repeat:
         codes.append("R")
-        texts.append(f"Repeat: {repeat_count} earlier in 12 months" if repeat_count
-                     else "Repeat: discussed in the last 12 months")  # fmt: skip
+        texts.append("Repeat: discussed in the last 12 months")
+    if repeat_count:
+        texts.append(f"{repeat_count} earlier notification{'s' if repeat_count != 1 else ''} "
+                     "in 12 months")  # fmt: skip
     if under5:
         codes.append("U5")
         texts.append("Child under five")
@@ -147,7 +152,16 @@ def _flag_words(marac: tuple[str, ...], repeat: bool, repeat_count: int, under5:
     if no_child:
         codes.append("NC")
         texts.append("No child listed")
+    if carried_from:
+        texts.append(f"Deferred from the meeting of {carried_from}")
     return tuple(codes), tuple(texts)
+
+
+def _day_words(iso: str) -> str:
+    try:
+        return f"{dt.date.fromisoformat(iso):%d %B %Y}"
+    except ValueError:
+        return iso
 
 
 def next_item_id(session: Session, meeting_id: int, from_item_id: int | None,

@@ -281,14 +281,20 @@ def update_attendance(sessions: sessionmaker[Session], actor: Actor, attendance_
         _may_keep_attendance(actor, row.agency_id)
         check_version(row, version, "This attendance entry")
         writer = Writer(s, actor, row.meeting, reason, "change the attendance")
+        agency = get(s, Agency, row.agency_id, "Agency")
         before = audit.snapshot(row)
         if person_name is not None:
-            row.person_name = require_text(person_name, "The person's name")
+            name = require_text(person_name, "The person's name")
+            taken = s.scalar(select(Attendance.id).where(
+                Attendance.meeting_id == row.meeting_id, Attendance.agency_id == row.agency_id,
+                Attendance.person_name == name, Attendance.id != row.id))  # fmt: skip
+            if taken is not None:
+                raise MeetingError(f"{name} is already in the attendance for that agency.")
+            row.person_name = name
         if status is not None:
             _check_status(status)
             row.status = status
         writer.written(row, "update", before)
-        agency = get(s, Agency, row.agency_id, "Agency")
         return _attendance_row(row, agency.code, agency.name)
 
 

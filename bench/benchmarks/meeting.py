@@ -1,0 +1,75 @@
+"""Meeting domain benchmarks: opening a case with its whole history (goal: p95 under 50 ms)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from common import BenchEnv, summarise
+from sqlalchemy import event, func, select
+
+from frontdoor_app.access.actor import Actor
+from frontdoor_app.meeting.case import load_case
+from frontdoor_app.models import AgendaItem, Meeting
+from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
+
+CASE_OPEN_GOAL_MS = 50.0
+ROUNDS = 5
+BUSIEST = 15  # the cases whose households have the longest history
+LATEST = 25  # plus the cases of the latest meeting with an agenda
+
+CHAIR = Actor(user_id=None, login="bench.chair", display_name="Bench Chair", role="chair")
+
+
+def case_open(env: BenchEnv) -> dict[str, Any]:
+    """``load_case`` (one unit of work, view audited) on the busiest and the latest cases."""
+    engine = make_engine(env.fresh_copy("case_open"))
+    sessions = make_session_factory(engine)
+    try:
+        with session_scope(sessions) as s:
+            busiest = list(s.scalars(
+                select(func.max(AgendaItem.id)).where(AgendaItem.household_id.is_not(None))
+                .group_by(AgendaItem.household_id)
+                .order_by(func.count(AgendaItem.id).desc()).limit(BUSIEST)))  # fmt: skip
+            latest_meeting = s.scalar(
+                select(AgendaItem.meeting_id).join(Meeting, Meeting.id == AgendaItem.meeting_id)
+                .order_by(Meeting.meeting_date.desc()).limit(1))  # fmt: skip
+            latest = list(s.scalars(select(AgendaItem.id).where(
+                AgendaItem.meeting_id == latest_meeting).limit(LATEST)))  # fmt: skip
+            history_rows = {i: len(load_case(s, i, CHAIR, audit_view=False).history)
+                            for i in busiest}  # fmt: skip
+        items = list(dict.fromkeys(busiest + latest))
+        statements: list[int] = []
+
+        def count(*_args: Any) -> None:
+            statements[-1] += 1
+
+        event.listen(engine, "before_cursor_execute", count)
+        samples = []
+        for _ in range(ROUNDS):
+            for item_id in items:
+                statements.append(0)
+                with session_scope(sessions) as s:
+                    start = time_ms()
+                    load_case(s, item_id, CHAIR)
+                    s.commit()  # the audited view is written, as in the application
+                    samples.append(time_ms() - start)
+        event.remove(engine, "before_cursor_execute", count)
+        result = summarise(samples)
+        result.update({
+            "goal_p95_ms": CASE_OPEN_GOAL_MS,
+            "met": result["p95_ms"] < CASE_OPEN_GOAL_MS,
+            "cases": len(items),
+            "max_history_events": max(history_rows.values(), default=0),
+            "statements_per_open": max(statements, default=0),
+        })  # fmt: skip
+        return result
+    finally:
+        engine.dispose()
+
+
+def time_ms() -> float:
+    return time.perf_counter() * 1000
+
+
+BENCHMARKS = {"case_open": case_open}
