@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Table
 from . import formatting as fmt
 from .document import Bookmark, DocumentInfo, build
 from .styles import FRAME_WIDTH, grid_table_style, key_value_table_style, styles
-from .text import para
+from .text import join, para
 
 TITLE = "Family Group Conference \u2014 referral"
 
@@ -108,26 +108,33 @@ def render_referral(data: ReferralData, *, generated_at: dt.datetime,
     story: list[Flowable] = [
         Bookmark("referral", "Referral"),
         para(data.authority, s.title),
-        para(f"Family Group Conference referral \u2014 household {data.household_reference}",
-             s.subtitle),  # fmt: skip
-        _facts([
-            ("To", fmt.join([data.team_name or "Route by hand: no FGC team yet",
-                             data.team_contact])),
-            ("Routing", data.routing),
-            ("Stage", data.stage_words),
-            ("Offered", fmt.date_time(data.offered_at, tz)),
-            ("Front door meeting", fmt.long_date(data.meeting_date) if data.meeting_date
-             else "\u2014"),
-            ("Referrer", data.referrer or "\u2014"),
-            ("Coordinator", fmt.join([data.coordinator, data.coordinator_match_request], " \u2014 "
-                                     "match wished for: ") or "not yet allocated"),
-            ("Conference", fmt.short_date(data.conference_date)),
-            ("Produced", fmt.date_time(generated_at, tz)),
-        ]),  # fmt: skip
+        para(
+            f"Family Group Conference referral \u2014 household {data.household_reference}",
+            s.subtitle,
+        ),  # fmt: skip
+        _facts(
+            [
+                (
+                    "To",
+                    join([data.team_name or "Route by hand: no FGC team yet", data.team_contact]),
+                ),
+                ("Routing", data.routing),
+                ("Stage", data.stage_words),
+                ("Offered", fmt.date_time(data.offered_at, tz)),
+                (
+                    "Front door meeting",
+                    fmt.long_date(data.meeting_date) if data.meeting_date else "\u2014",
+                ),
+                ("Referrer", data.referrer or "\u2014"),
+                ("Coordinator", _coordinator(data)),
+                ("Conference", fmt.short_date(data.conference_date)),
+                ("Produced", fmt.date_time(generated_at, tz)),
+            ]
+        ),  # fmt: skip
     ]
     if data.gate_missing:
-        story.append(para("The domestic abuse safeguards are not all in place yet. Missing: "
-                          + "; ".join(data.gate_missing) + ".", s.note))  # fmt: skip
+        story.append(para("The domestic abuse safeguards are not all in place yet; see "
+                          "“Still missing” under Safeguards.", s.note))  # fmt: skip
     story += _household(data)
     story.append(para("Reason for referral", s.h2))
     story.append(para(data.reason_for_referral or "\u2014", s.body))
@@ -151,6 +158,14 @@ def render_referral(data: ReferralData, *, generated_at: dt.datetime,
     return build(story, info).data
 
 
+def _coordinator(data: ReferralData) -> str:
+    if not data.coordinator:
+        return "not yet allocated"
+    if data.coordinator_match_request:
+        return f"{data.coordinator} (match wished for: {data.coordinator_match_request})"
+    return data.coordinator
+
+
 def _facts(rows: list[tuple[str, str]]) -> Table:
     s = styles()
     table = Table([[para(k, s.label), para(v, s.body)] for k, v in rows],
@@ -172,14 +187,14 @@ def _grid(header: list[str], rows: list[list[str]], widths: list[float]) -> Tabl
 def _household(data: ReferralData) -> list[Flowable]:
     s = styles()
     out: list[Flowable] = [para("Household", s.h2),
-                           para(fmt.join([data.address, data.postcode]) or "\u2014", s.body)]  # fmt: skip
+                           para(join([data.address, data.postcode]) or "\u2014", s.body)]  # fmt: skip
     if data.people:
         rows = [[p.name, fmt.ROLE_WORDS.get(p.role, p.role), fmt.short_date(p.dob) if p.dob else "",
                  p.age_text] for p in data.people]  # fmt: skip
         out.append(_grid(["Name", "Role", "Date of birth", "Age"], rows, [5, 3, 2.5, 1.5]))
     children = [p for p in data.people if p.role == "child"]
-    out.append(para(f"Children: {len(children)}" if children else
-                    "No child is named; the referral rests on an unborn child.", s.small))  # fmt: skip
+    unborn = " (including an unborn child)" if any(p.age_text == "unborn" for p in children) else ""
+    out.append(para(f"Children: {len(children)}{unborn}", s.small))
     return out
 
 
@@ -242,5 +257,7 @@ def _safeguards(data: ReferralData, tz: str) -> list[Flowable]:
     else:
         out.append(para("No safeguard is recorded yet.", s.muted))
     if data.gate_missing:
-        out.append(para("Still missing: " + "; ".join(data.gate_missing) + ".", s.body))
+        # One line each: a name in Arabic script never sits beside list punctuation.
+        out.append(para("Still missing", s.h3))
+        out += [para(item, s.body, prefix="• ") for item in data.gate_missing]
     return out
