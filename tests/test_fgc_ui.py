@@ -157,3 +157,54 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
     with qtbot.waitSignal(screen.loaded, timeout=10_000):
         screen.select_team("FGC-W")
     assert screen.model.rows == ()
+
+
+def test_panel_start_route_by_hand_pdf_and_decline(qtbot, ctx, worker, messages, tmp_path):
+    with ctx.session() as s:
+        case = build_case(s, outcomes=(), postcode="M1 1AE")
+    save_decision(ctx.sessions, ctx.actor, ctx.profile, case.agenda_item_id, ["STRAT"], "high",
+                  "Strategy discussion today.")  # fmt: skip
+    panel = FgcPanel(ctx, worker, messages)
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        panel.show_item(case.agenda_item_id)
+    if panel.state.referral is None:  # the decision did not start it: the panel can
+        assert panel.start.isVisible()
+        click_and_wait(qtbot, panel, panel.start)
+    assert panel.state.referral.stage == "offered"
+    assert panel.notices.isVisible()
+    assert "always offered a Family Group Conference" in panel.notices.text()
+    assert "on the route-by-hand list" in panel.routing.summary.text()
+    assert "M1 1AE is outside the authority" in panel.routing.summary.text()
+
+    # Choosing the team by hand needs a reason; with one it is routed (and audited).
+    ro = panel.routing
+    ro.team.setCurrentIndex(ro.team.findData("FGC-S"))
+    click_and_wait(qtbot, panel, ro.choose, "failed")
+    assert "needs a reason" in messages.last().text
+    ro.reason.setText("family moving to Morley")
+    click_and_wait(qtbot, panel, ro.choose)
+    assert panel.state.referral.team_code == "FGC-S"
+    assert "chosen by hand" in ro.summary.text()
+
+    # The referral PDF, saved where the user chose.
+    target = tmp_path / "referral.pdf"
+    panel.ask_pdf_path = lambda suggested: str(target)
+    with qtbot.waitSignal(panel.pdf_saved, timeout=10_000):
+        panel.pdf.click()
+    assert target.read_bytes().startswith(b"%PDF")
+    assert messages.last().kind == "info" and "OFFICIAL-SENSITIVE" in messages.last().text
+
+    # Declined: a reason is asked for; without one nothing changes.
+    messages.answer_next(None)
+    panel.stage.decline.click()
+    assert panel.state.referral.stage == "offered"
+    assert "a reason is needed" in panel.problem.text()
+    messages.answer_next("mother does not want one now")
+    click_and_wait(qtbot, panel, panel.stage.decline)
+    assert panel.state.referral is not None
+    assert (panel.state.referral.stage, panel.state.referral.end_reason) == (
+        "declined", "mother does not want one now")  # fmt: skip
+    assert panel.eligibility.text().endswith("(declined: mother does not want one now)")
+    assert not panel.stage.next.isEnabled()

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QPushButton,
@@ -24,8 +26,10 @@ from sqlalchemy.orm import Session
 from frontdoor_app.context import AppContext
 from frontdoor_app.fgc import gate, referrals, routing
 from frontdoor_app.fgc.common import STAGE_WORDS
+from frontdoor_app.fgc.document import export_referral
 from frontdoor_app.fgc.errors import FgcError
 from frontdoor_app.fgc.views import CaseFgc, case_fgc
+from frontdoor_app.models import utcnow
 
 from .fgc_forms import ConsentBox, InviteBox, RoutingBox, SafeguardBox, StageBox, wrapped
 from .messages import Messages
@@ -41,6 +45,7 @@ class FgcPanel(QWidget):
     loaded = Signal(object)  # the CaseFgc shown
     failed = Signal(str)  # a refusal or error, in words
     changed = Signal()  # a write succeeded
+    pdf_saved = Signal(str)  # the path of a referral PDF just written
 
     def __init__(self, ctx: AppContext, worker: Worker, messages: Messages | None = None,
                  parent: QWidget | None = None) -> None:  # fmt: skip
@@ -71,6 +76,10 @@ class FgcPanel(QWidget):
         self.start.setToolTip(self.tr("Starts the offer the decision calls for (FGC offer, "
                                       "strategy discussion or ICPC)"))  # fmt: skip
         start_row.addWidget(self.start)
+        self.pdf = QPushButton(self.tr("Save referral &PDF…"), body)
+        self.pdf.setToolTip(self.tr("The referral for the FGC team, marked %1")
+                            .replace("%1", ctx.profile.protective_marking))  # fmt: skip
+        start_row.addWidget(self.pdf)
         start_row.addStretch(1)
         layout.addLayout(start_row)
         self.routing = RoutingBox(body)
@@ -111,6 +120,7 @@ class FgcPanel(QWidget):
         for part in self.parts:
             part.setVisible(False)
         self.start.setVisible(False)
+        self.pdf.setVisible(False)
 
     def _show(self, state: CaseFgc) -> None:
         if state.agenda_item_id != self.item_id:
@@ -121,6 +131,7 @@ class FgcPanel(QWidget):
         self.notices.setVisible(bool(state.eligibility.notices))
         referral = state.referral
         self.start.setVisible(referral is None)
+        self.pdf.setVisible(referral is not None)
         for part in self.parts:
             part.setVisible(referral is not None)
         if referral is None:
@@ -196,6 +207,35 @@ class FgcPanel(QWidget):
 
         self.worker.run(run, done, lambda exc: self._failed(exc, self.tr("Start the FGC offer")))
 
+    def ask_pdf_path(self, suggested: str) -> str | None:
+        """Where to save the PDF (tests replace this; the real one asks with a file dialog)."""
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save referral PDF"), suggested,
+                                              self.tr("PDF files (*.pdf)"))  # fmt: skip
+        return path or None
+
+    def _save_pdf(self) -> None:
+        if self.state is None or self.state.referral is None:
+            return
+        view, ctx = self.state.referral, self.ctx
+        path = self.ask_pdf_path(f"FGC-referral-{view.household_reference}.pdf")
+        if not path:
+            return
+
+        def run() -> str:
+            with ctx.session() as s:
+                pdf = export_referral(s, ctx.actor, ctx.profile, view.id, generated_at=utcnow())
+            Path(path).write_bytes(pdf)
+            return path
+
+        def done(saved: str) -> None:
+            self.messages.info(self, self.tr("Referral PDF"),
+                               self.tr("Saved to %1. It is marked %2: send it securely.")
+                               .replace("%1", saved)
+                               .replace("%2", ctx.profile.protective_marking))  # fmt: skip
+            self.pdf_saved.emit(saved)
+
+        self.worker.run(run, done, lambda exc: self._failed(exc, self.tr("Referral PDF")))
+
     def _ask_reason(self, title: str, label: str) -> str | None:
         answer = self.messages.text(self, title, label)
         return answer.strip() if answer and answer.strip() else None
@@ -204,6 +244,7 @@ class FgcPanel(QWidget):
         """Connect the buttons; each handler reads its fields here, on the UI thread."""
         c, inv, sg, st, ro = self.consent, self.invites, self.safeguards, self.stage, self.routing
         self.start.clicked.connect(self._start)
+        self.pdf.clicked.connect(self._save_pdf)
         c.record.clicked.connect(self._record_consent)
         c.withdraw.clicked.connect(self._withdraw_consent)
         inv.add.clicked.connect(self._add_invitee)
