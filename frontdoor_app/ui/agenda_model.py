@@ -38,7 +38,7 @@ def risk_label(risk: str | None, short: bool = True) -> str:
 
 
 def status_mark(status: str) -> str:
-    return {"current": "▶", "discussed": "✓", "deferred": "⏸", "waiting": " "}.get(status, " ")
+    return {"current": "▶", "discussed": "✓", "deferred": "→", "waiting": " "}.get(status, " ")
 
 
 def status_word(status: str) -> str:

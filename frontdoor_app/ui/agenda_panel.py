@@ -86,7 +86,11 @@ class AgendaPanel(QWidget):
         self.summary = label("", self, self.tr("Agenda summary"))
         self.summary.setObjectName("agendaSummary")
         layout.addWidget(self.summary)
-        self.legend = label(self.tr("Flags: ") + flag_legend_text(), self, self.tr("Flag legend"))
+        self.legend = label(
+            self.tr("Status: ▶ current · ✓ discussed · → deferred. Flags: ") + flag_legend_text(),
+            self,
+            self.tr("Status and flag legend"),
+        )
         self.legend.setObjectName("flagLegend")
         layout.addWidget(self.legend)
         buttons = QHBoxLayout()
@@ -123,7 +127,7 @@ class AgendaPanel(QWidget):
         deferred = sum(1 for r in rows if r.status == "deferred")
         self.heading.setText(self.tr("AGENDA  %1 cases · %2 done").replace("%1", str(len(rows)))
                              .replace("%2", str(done)))  # fmt: skip
-        self.summary.setText(self.tr("Waiting: %1 · Deferred: %2")
+        self.summary.setText(self.tr("To discuss: %1 · Deferred: %2")
                              .replace("%1", str(agenda.meeting.waiting))
                              .replace("%2", str(deferred)))  # fmt: skip
 

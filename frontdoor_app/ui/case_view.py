@@ -96,6 +96,7 @@ class CaseViewWidget(QWidget):
         layout.addWidget(self.risk)
         self.tabs = QTabWidget(page)
         self.tabs.setAccessibleName(self.tr("Case tabs"))
+        self.tabs.tabBar().setAccessibleName(self.tr("Case tabs (Ctrl+1 to Ctrl+7)"))
         self.incident = IncidentTab(self.tabs)
         self.household = HouseholdTab(self.tabs)
         self.history = HistoryTab(self.tabs)

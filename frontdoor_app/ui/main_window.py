@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -38,7 +39,7 @@ from .live import LiveFeed
 from .main_writes import RoomWrites
 from .messages import Messages
 from .projector import ProjectorWindow
-from .theme import repolish
+from .theme import apply_desk_theme, repolish
 from .worker import Worker
 
 STATUS_WORDS = {"planned": "meeting not opened yet", "in_progress": "meeting in progress",
@@ -66,6 +67,9 @@ class MainWindow(QMainWindow, RoomWrites):
         self.projector: ProjectorWindow | None = None
         self.dialogs: dict[str, QWidget] = {}
         self._loading_case: int | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not app.styleSheet():
+            apply_desk_theme(app)  # the desk theme also when a test or tool opens the window
         self.setObjectName("mainWindow")
         self.setAccessibleName(self.tr("Front door meeting"))
         self.resize(1280, 800)
@@ -370,6 +374,9 @@ class MainWindow(QMainWindow, RoomWrites):
         if room is not None:
             self.open_actions_action.setText(self.tr("Open actions %1")
                                              .replace("%1", str(room.open_actions)))  # fmt: skip
+        self.follow_action.setEnabled(not self.is_chair)
+        if self.is_chair:
+            self.follow_action.setToolTip(self.tr("You are the chair: the others follow you."))
         planned = meeting is not None and meeting.status == "planned"
         self.open_meeting_action.setVisible(planned and self.is_chair)
         self.close_action.setVisible(bool(meeting and meeting.is_open and self.is_chair))

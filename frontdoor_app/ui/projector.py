@@ -56,6 +56,7 @@ class ProjectorWindow(QWidget):
         self.heading = self._label("projectorHeading", self.tr("Case number"))
         self.risk = self._label("projectorRisk", self.tr("Risk"))
         self.timer = self._label("projectorTimer", self.tr("Case timer"))
+        top.setSpacing(48)
         top.addWidget(self.heading, 1)
         top.addWidget(self.risk, 0, Qt.AlignmentFlag.AlignCenter)
         top.addWidget(self.timer, 0, Qt.AlignmentFlag.AlignRight)

@@ -1,0 +1,190 @@
+"""Screenshots of the meeting room at projector and laptop sizes (artefacts to look at), the
+projector's type size, item models through the model tester, help overlay and drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from test_ui_live import add_entry, start_meeting
+from test_ui_meeting import LEFT, close_window, idle, open_window
+from ui_support import build_template, context_for, copy_of
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.profile import Profile
+from frontdoor_app.settings import Settings
+from frontdoor_app.ui.agenda_model import AgendaModel
+from frontdoor_app.ui.attendance_dialog import attendance_model
+from frontdoor_app.ui.case_actions import action_model
+from frontdoor_app.ui.case_history import history_model
+from frontdoor_app.ui.case_household import member_model
+from frontdoor_app.ui.case_intelligence import entry_model
+from frontdoor_app.ui.help_overlay import shortcut_table
+from frontdoor_app.ui.main_window import MainWindow
+
+SIZES = ((1920, 1080), (1280, 720))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from frontdoor_app.profile import load_profile
+    from frontdoor_app.settings import load_settings
+
+    return build_template(tmp_path_factory.mktemp("ui-screens"), load_settings(), load_profile())
+
+
+@pytest.fixture
+def chair_ctx(template: Path, tmp_path: Path, fresh_settings: Settings,
+              profile: Profile) -> Iterator[AppContext]:  # fmt: skip
+    ctx = context_for(fresh_settings, copy_of(template, tmp_path), profile, "test.chair")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def meeting_window(qtbot, chair_ctx: AppContext) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    win = open_window(qtbot, chair_ctx)
+    try:
+        start_meeting(qtbot, win)
+        agency = {a.code: a.id for a in win.agencies}
+        add_entry(qtbot, win, agency["POL"], "Bail conditions: no contact with the victim or "
+                  "the children; next court date 4 December.", False)  # fmt: skip
+        add_entry(qtbot, win, agency["HV"], "Baby missed the last two health visitor checks; "
+                  "mother says she was too frightened to leave the house.", False)  # fmt: skip
+        add_entry(qtbot, win, agency["HSG"], "Tenancy at risk: rent arrears of six weeks.", True)
+        actions = win.case_view.actions
+        actions.agency.setCurrentIndex(actions.agency.findData(agency["HV"]))
+        actions.owner.setText("Hannah Lee")
+        actions.description.setText("Home visit to mother and baby")
+        qtbot.mouseClick(actions.add, LEFT)
+        qtbot.waitUntil(lambda: len(win.case_view.case.actions) == 1)
+        idle(qtbot, win)
+        yield win
+    finally:
+        close_window(win)
+
+
+def settle(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
+    QApplication.processEvents()
+    qtbot.waitExposed(widget)
+    QApplication.processEvents()
+
+
+def test_screenshots_of_the_meeting_room(
+    qtbot, meeting_window: MainWindow, artefacts: Path
+) -> None:  # type: ignore[no-untyped-def]
+    win = meeting_window
+    folder = artefacts / "screens"
+    folder.mkdir(exist_ok=True)
+    tracker = win.show_tracker()
+    qtbot.waitUntil(lambda: tracker.page is not None and tracker.model.rowCount() > 0)
+    projector = win.open_projector()
+    qtbot.waitUntil(lambda: projector.view is not None and len(projector.view.entries) == 2)
+    saved = []
+    for width, height in SIZES:
+        tag = f"{width}x{height}"
+        win.resize(width, height)
+        win.case_view.show_tab("intelligence")
+        settle(qtbot, win)
+        for name, widget in (("main", win), ("agenda", win.agenda), ("case", win.case_view)):
+            path = folder / f"{name}-{tag}.png"
+            assert widget.grab().save(str(path))
+            saved.append(path)
+        win.case_view.show_tab("decision")
+        settle(qtbot, win)
+        path = folder / f"case-decision-{tag}.png"
+        assert win.case_view.grab().save(str(path))
+        saved.append(path)
+        tracker.resize(width, height)
+        settle(qtbot, tracker)
+        path = folder / f"tracker-{tag}.png"
+        assert tracker.grab().save(str(path))
+        saved.append(path)
+        projector.showNormal()
+        projector.resize(width, height)
+        projector.scale_to_height(height)
+        settle(qtbot, projector)
+        path = folder / f"projector-{tag}.png"
+        assert projector.grab().save(str(path))
+        saved.append(path)
+        # Legible at the back of the room: the case heading is at least 36 px high at 720p.
+        assert projector.heading_pixel_height() >= 36
+        for label in projector.findChildren(QLabel):
+            if label.isVisible() and label.text():
+                assert label.fontMetrics().height() >= 24, label.text()
+    win.help.toggle()
+    settle(qtbot, win)
+    path = folder / "help-1280x720.png"
+    assert win.grab().save(str(path))
+    saved.append(path)
+    assert all(p.stat().st_size > 10_000 for p in saved)
+
+
+def test_every_widget_has_an_accessible_name(qtbot, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    win = meeting_window
+    unnamed = []
+    for widget in win.findChildren(QWidget):
+        interactive = widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+        if interactive and widget.isVisibleTo(win) and not widget.accessibleName():
+            if type(widget).__name__ in ("QWidget", "QScrollBar", "QSplitterHandle"):
+                continue
+            if widget.parent() is not None and type(widget.parent()).__name__ in (
+                    "QComboBox", "QAbstractSpinBox", "QDateEdit", "QTabBar"):  # fmt: skip
+                continue
+            unnamed.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    assert unnamed == []
+
+
+def test_item_models_pass_the_model_tester(qtmodeltester, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    win = meeting_window
+    case = win.case_view.case
+    agenda = AgendaModel()
+    agenda.set_rows(win.room.agenda.rows)
+    qtmodeltester.check(agenda)
+    for model, rows in ((history_model(), case.history),
+                        (member_model(), case.household.members),
+                        (entry_model(), case.intelligence),
+                        (action_model(with_case=True), case.actions)):  # fmt: skip
+        assert rows, "each model should be checked with rows in it"
+        model.set_rows(rows)
+        qtmodeltester.check(model)
+    qtmodeltester.check(attendance_model())
+    # Risk is a word and a shape, never a colour alone.
+    risk = agenda.data(agenda.index(0, 2))
+    assert risk.split()[0] in "▲◆●" and risk.split()[1] in ("HIGH", "MED", "STD")
+
+
+def test_help_overlay_lists_every_shortcut(qtbot, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    win = meeting_window
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    win.agenda.table.setFocus()
+    qtbot.keyClick(win.agenda.table, Qt.Key.Key_F1)
+    assert win.help.isVisible()
+    shown = {keys.text() for keys, _what in win.help.rows}
+    assert {"PgDn / Alt+Right", "Ctrl+I", "Ctrl+Shift+A", "Ctrl+D", "B / Ctrl+B", "F1"} <= shown
+    assert len(shown) == len(shortcut_table())
+    qtbot.keyClick(win.help, Qt.Key.Key_Escape)
+    assert not win.help.isVisible()
+    qtbot.keyClick(win.agenda.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert win.case_view.tabs.currentWidget() is win.case_view.intelligence
+    assert win.case_view.intelligence.text.hasFocus()
+    qtbot.keyClick(win.agenda.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert win.case_view.tabs.currentWidget() is win.case_view.decision
+
+
+def test_a_draft_survives_closing_the_window(qtbot, chair_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    win = open_window(qtbot, chair_ctx)
+    item = win.case_view.case.item.item_id
+    win.case_view.intelligence.text.setPlainText("Half-typed note about the school")
+    close_window(win)  # flushes the draft before the worker stops
+    again = open_window(qtbot, chair_ctx)
+    try:
+        assert again.case_view.case.item.item_id == item
+        qtbot.waitUntil(lambda: again.case_view.intelligence.text.toPlainText()
+                        == "Half-typed note about the school")  # fmt: skip
+    finally:
+        close_window(again)
