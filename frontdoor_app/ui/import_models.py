@@ -1,0 +1,138 @@
+"""Item models of the import screen: the quarantine and the possible matches (plain rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from frontdoor_app.intake.links import MatchRow, PersonSummary
+from frontdoor_app.intake.quarantine import QuarantineRow
+
+Row = TypeVar("Row")
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ImportModels", text)
+
+
+class RowsModel(QAbstractTableModel, Generic[Row]):
+    """A read-only table over a list of frozen rows; the columns are (header, text of row)."""
+
+    def __init__(self, columns: Sequence[tuple[str, Callable[[Row], str]]],
+                 tooltip: Callable[[Row], str] | None = None) -> None:  # fmt: skip
+        super().__init__()
+        self._columns = list(columns)
+        self._rows: list[Row] = []
+        self._tooltip = tooltip
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Row | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    @property
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._columns[index.column()][1](row)
+        if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
+            return self._tooltip(row)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            return self._columns[section][0]
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+
+def _problems_text(row: QuarantineRow) -> str:
+    if not row.problems:
+        return ""
+    first = row.problems[0]
+    more = len(row.problems) - 1
+    text = f"{first.field}: {first.message}"
+    return text + (_tr(" (+{0} more)").format(more) if more else "")
+
+
+def _status(row: QuarantineRow) -> str:
+    words = {"waiting": _tr("Waiting"), "corrected": _tr("Corrected and imported"),
+             "discarded": _tr("Discarded")}  # fmt: skip
+    text = words.get(row.status, row.status)
+    if row.status == "discarded" and row.resolution_reason:
+        text += f": {row.resolution_reason}"
+    return text
+
+
+def quarantine_model() -> RowsModel[QuarantineRow]:
+    columns: list[tuple[str, Callable[[QuarantineRow], str]]] = [
+        (_tr("Police ref"), lambda r: r.police_ref or _tr("(none)")),
+        (_tr("File"), lambda r: r.file_name),
+        (_tr("Lines"), lambda r: ", ".join(str(n) for n in r.lines)),
+        (_tr("Problems"), lambda r: str(len(r.problems))),
+        (_tr("Status"), _status),
+        (_tr("First problem"), _problems_text),
+    ]
+
+    def tooltip(r: QuarantineRow) -> str:
+        return "\n".join(f"{p.field} {p.value!r}: {p.message}" for p in r.problems)
+
+    return RowsModel(columns, tooltip)
+
+
+def person_text(p: PersonSummary) -> str:
+    parts = [p.name or _tr("(no name)"), _tr("born {0}").format(p.born)]
+    if p.postcode:
+        parts.append(p.postcode)
+    return " · ".join(parts)
+
+
+def _decision(row: MatchRow) -> str:
+    words = {"possible": _tr("Waiting for a person"), "linked": _tr("Linked"),
+             "rejected": _tr("Not the same person"), "undone": _tr("Link undone")}  # fmt: skip
+    return words.get(row.status, row.status)
+
+
+def match_model() -> RowsModel[MatchRow]:
+    columns: list[tuple[str, Callable[[MatchRow], str]]] = [
+        (_tr("Police ref"), lambda r: r.police_ref),
+        (_tr("Role"), lambda r: r.role.replace("_", " ")),
+        (_tr("As sent by the police"), lambda r: person_text(r.incoming)),
+        (_tr("⇄"), lambda r: "⇄"),
+        (_tr("Known person"), lambda r: person_text(r.known)),
+        (_tr("Score"), lambda r: f"{round(r.score * 100)} %"),
+        (_tr("Decision"), _decision),
+        (_tr("Why"), lambda r: "; ".join(r.reasons)),
+    ]
+
+    def tooltip(r: MatchRow) -> str:
+        return "\n".join(r.reasons)
+
+    return RowsModel(columns, tooltip)

@@ -1,0 +1,334 @@
+"""The import screen (admin): choose the feed file, import it off the UI thread with a
+progress bar, read the summary, work through the quarantine and the possible matches.
+
+Open it with ``ImportScreen(ctx, worker, parent=None, messages=None)``; it is a window of
+its own. ``imported`` is emitted with the summary after each import, so the main window can
+rebuild today's agenda.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.intake import links
+from frontdoor_app.intake import quarantine as q
+from frontdoor_app.intake.importer import FeedUnreadable, ImportSummary, import_file
+
+from .import_correction import CorrectionDialog
+from .import_models import match_model, quarantine_model
+from .messages import Messages
+from .theme import set_scaled_font
+from .worker import Worker
+
+
+class ProgressRelay(QObject):
+    """Carries the importer's progress from the worker thread to the UI thread."""
+
+    progressed = Signal(int, int)
+
+    def report(self, done: int, total: int) -> None:
+        self.progressed.emit(done, total)  # queued: the relay lives on the UI thread
+
+
+def _table(model: Any, name: str, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # The last column (the problem, the reasons) takes the rest of the width and wraps.
+    header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+    view.verticalHeader().setVisible(False)
+    return view
+
+
+class ImportScreen(QWidget):
+    """Import the morning's police feed and deal with what it could not take in."""
+
+    imported = Signal(object)  # ImportSummary
+    lists_loaded = Signal()
+
+    def __init__(self, ctx: AppContext, worker: Worker, parent: QWidget | None = None,
+                 messages: Messages | None = None) -> None:  # fmt: skip
+        super().__init__(parent, Qt.WindowType.Window)
+        self.ctx, self.worker = ctx, worker
+        self.messages = messages or Messages()
+        self.path: Path | None = None
+        self.summary: ImportSummary | None = None
+        self.running = False
+        self.correction: CorrectionDialog | None = None
+        self.setObjectName("importScreen")
+        self.setWindowTitle(self.tr("Import the police feed"))
+        self.setAccessibleName(self.tr("Import the police feed"))
+        self.resize(1200, 760)
+        self.relay = ProgressRelay(self)
+        self.relay.progressed.connect(self._progress)
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Import the police feed"), self)
+        title.setObjectName("importTitle")
+        set_scaled_font(title, 1.3, bold=True)
+        layout.addWidget(title)
+        chooser = QHBoxLayout()
+        self.choose_button = QPushButton(self.tr("&Choose file…"), self)
+        self.choose_button.setToolTip(self.tr("Ctrl+O"))
+        self.file_label = QLabel(self.tr("No file chosen"), self)
+        self.file_label.setObjectName("importFile")
+        self.import_button = QPushButton(self.tr("&Import"), self)
+        self.import_button.setEnabled(False)
+        chooser.addWidget(self.choose_button)
+        chooser.addWidget(self.file_label, 1)
+        chooser.addWidget(self.import_button)
+        layout.addLayout(chooser)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("importProgress")
+        self.progress.setAccessibleName(self.tr("Import progress"))
+        self.progress.setFormat(self.tr("%v of %m notifications"))
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        layout.addWidget(self.progress)
+        self.summary_label = QLabel(
+            self.tr("Choose the feed file the police sent, then Import."), self
+        )
+        self.summary_label.setObjectName("importSummary")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary_label)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs, 1)
+        self._build_quarantine_tab()
+        self._build_matches_tab()
+        self.choose_button.clicked.connect(self.choose_file)
+        self.import_button.clicked.connect(self.start_import)
+        QShortcut(QKeySequence("Ctrl+O"), self, self.choose_file)
+        self.refresh_lists()
+
+    # --- building
+
+    def _build_quarantine_tab(self) -> None:
+        page = QWidget(self.tabs)
+        layout = QVBoxLayout(page)
+        bar = QHBoxLayout()
+        self.quarantine_filter = QComboBox(page)
+        self.quarantine_filter.setAccessibleName(self.tr("Which quarantined records"))
+        self.quarantine_filter.addItem(self.tr("Waiting to be dealt with"), "waiting")
+        self.quarantine_filter.addItem(self.tr("All, including corrected and discarded"), None)
+        self.open_button = QPushButton(self.tr("&Open and correct…"), page)
+        self.discard_button = QPushButton(self.tr("&Discard…"), page)
+        bar.addWidget(self.quarantine_filter)
+        bar.addStretch(1)
+        bar.addWidget(self.open_button)
+        bar.addWidget(self.discard_button)
+        layout.addLayout(bar)
+        self.quarantine = quarantine_model()
+        self.quarantine_view = _table(self.quarantine, "quarantineTable", page)
+        self.quarantine_view.setAccessibleName(self.tr("Quarantined notifications"))
+        layout.addWidget(self.quarantine_view, 1)
+        self.tabs.addTab(page, self.tr("Quarantine"))
+        self.quarantine_filter.currentIndexChanged.connect(lambda _i: self.refresh_lists())
+        self.open_button.clicked.connect(self.open_selected)
+        self.discard_button.clicked.connect(self.discard_selected)
+        self.quarantine_view.activated.connect(lambda _i: self.open_selected())
+
+    def _build_matches_tab(self) -> None:
+        page = QWidget(self.tabs)
+        layout = QVBoxLayout(page)
+        hint = QLabel(self.tr("Each person the police named who may be someone already known. "
+                              "Confirm to join the known person's history, or say it is not the "
+                              "same person."), page)  # fmt: skip
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        bar = QHBoxLayout()
+        self.same_button = QPushButton(self.tr("&Same person"), page)
+        self.different_button = QPushButton(self.tr("&Not the same person"), page)
+        bar.addStretch(1)
+        bar.addWidget(self.same_button)
+        bar.addWidget(self.different_button)
+        layout.addLayout(bar)
+        self.matches = match_model()
+        self.matches_view = _table(self.matches, "matchesTable", page)
+        self.matches_view.setAccessibleName(self.tr("Possible matches"))
+        layout.addWidget(self.matches_view, 1)
+        self.tabs.addTab(page, self.tr("Possible matches"))
+        self.same_button.clicked.connect(lambda: self.decide_selected(True))
+        self.different_button.clicked.connect(lambda: self.decide_selected(False))
+
+    # --- importing
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the police feed"), "",
+                                              self.tr("Police feed (*.csv *.json *.jsonl);;All files (*)"))  # fmt: skip
+        if name:
+            self.set_file(Path(name))
+
+    def set_file(self, path: Path) -> None:
+        self.path = path
+        self.file_label.setText(str(path))
+        self.import_button.setEnabled(not self.running)
+        self.import_button.setFocus()
+
+    def start_import(self) -> None:
+        if self.path is None or self.running:
+            return
+        self.running = True
+        self.import_button.setEnabled(False)
+        self.choose_button.setEnabled(False)
+        self.progress.setRange(0, 0)  # busy until the first count arrives
+        self.summary_label.setText(self.tr("Reading {0}…").format(self.path.name))
+        ctx, path, report = self.ctx, self.path, self.relay.report
+
+        def job() -> ImportSummary:
+            return import_file(ctx.sessions, ctx.profile, ctx.actor, path, report)
+
+        self.worker.run(job, self._import_done, self._import_failed)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _finish(self) -> None:
+        self.running = False
+        self.choose_button.setEnabled(True)
+        self.import_button.setEnabled(self.path is not None)
+
+    def _import_done(self, summary: Any) -> None:
+        assert isinstance(summary, ImportSummary)
+        self._finish()
+        self.summary = summary
+        self.progress.setRange(0, max(summary.total, 1))
+        self.progress.setValue(summary.total)
+        self.summary_label.setText(self.summary_text(summary))
+        if summary.quarantined:
+            self.tabs.setCurrentIndex(0)
+        elif summary.possible_matches:
+            self.tabs.setCurrentIndex(1)
+        self.imported.emit(summary)
+        self.refresh_lists()
+
+    def summary_text(self, s: ImportSummary) -> str:
+        text = self.tr("{0}: imported {1}, updated {2}, unchanged {3}, quarantined {4}.").format(
+            s.file, s.imported, s.updated, s.unchanged, s.quarantined)  # fmt: skip
+        extra = []
+        if s.already_imported:
+            extra.append(self.tr("This file had been imported before; nothing new was added."))
+        if s.flagged_no_child:
+            extra.append(self.tr("{0} list no child: flagged for the meeting to check.").format(
+                s.flagged_no_child))  # fmt: skip
+        if s.possible_matches:
+            extra.append(self.tr("{0} possible match(es) to confirm.").format(s.possible_matches))
+        if s.quarantined:
+            extra.append(self.tr("⚠ Quarantined notifications are kept whole: open each to correct "
+                                 "and import it, or discard it with a reason."))  # fmt: skip
+        return "\n".join([text, *extra])
+
+    def _import_failed(self, error: BaseException) -> None:
+        self._finish()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        if isinstance(error, FeedUnreadable):
+            text = self.tr("The file was not imported and nothing was changed: {0}").format(
+                error.message
+            )
+        else:
+            text = self.tr("The import stopped: {0}").format(error)
+        self.summary_label.setText("⚠ " + text)
+        self.messages.error(self, self.tr("Import failed"), text)
+
+    # --- the two lists
+
+    def refresh_lists(self) -> None:
+        sessions = self.ctx.sessions
+        status = self.quarantine_filter.currentData()
+
+        def job() -> tuple[list[q.QuarantineRow], list[links.MatchRow]]:
+            return q.list_quarantine(sessions, status), links.possible_matches(sessions)
+
+        self.worker.run(job, self._lists_loaded, self._list_failed)
+
+    def _lists_loaded(self, result: Any) -> None:
+        quarantined, matches = result
+        self.quarantine.set_rows(quarantined)
+        self.matches.set_rows(matches)
+        waiting = sum(1 for r in quarantined if r.status == "waiting")
+        self.tabs.setTabText(0, self.tr("Quarantine ({0} waiting)").format(waiting))
+        self.tabs.setTabText(1, self.tr("Possible matches ({0})").format(len(matches)))
+        for view in (self.quarantine_view, self.matches_view):
+            view.resizeRowsToContents()
+            if view.model().rowCount() and not view.currentIndex().isValid():
+                view.selectRow(0)
+        self.lists_loaded.emit()
+
+    def _list_failed(self, error: BaseException) -> None:
+        self.messages.error(self, self.tr("Could not load the lists"), str(error))
+
+    def _selected(self, view: QTableView) -> int | None:
+        index = view.currentIndex()
+        return index.row() if index.isValid() else None
+
+    def open_selected(self) -> None:
+        row_number = self._selected(self.quarantine_view)
+        row = self.quarantine.row_at(row_number) if row_number is not None else None
+        if row is None:
+            return
+        if row.status != "waiting":
+            self.messages.info(self, self.tr("Already dealt with"),
+                               self.tr("This record has been {0}.").format(row.status))  # fmt: skip
+            return
+        ctx = self.ctx
+        self.worker.run(lambda: q.load_draft(ctx.sessions, ctx.profile, row.id), self._open_draft,
+                        self._list_failed)  # fmt: skip
+
+    def _open_draft(self, draft: Any) -> None:
+        assert isinstance(draft, q.Draft)
+        self.correction = CorrectionDialog(self.ctx, self.worker, self.messages, draft, self)
+        self.correction.resolved.connect(lambda _how: self.refresh_lists())
+        self.correction.open()
+
+    def discard_selected(self) -> None:
+        row_number = self._selected(self.quarantine_view)
+        row = self.quarantine.row_at(row_number) if row_number is not None else None
+        if row is None or row.status != "waiting":
+            return
+        reason = self.messages.text(self, self.tr("Discard this record"),
+                                    self.tr("Why is it discarded? (kept with the record)"))  # fmt: skip
+        if reason is None:
+            return
+        if not reason.strip():
+            self.messages.warning(self, self.tr("Not discarded"),
+                                  self.tr("A reason is needed to discard a record."))  # fmt: skip
+            return
+        ctx = self.ctx
+        self.worker.run(lambda: q.discard(ctx.sessions, ctx.actor, row.id, row.version, reason),
+                        lambda _r: self.refresh_lists(), self._list_failed)  # fmt: skip
+
+    def decide_selected(self, same: bool) -> None:
+        row_number = self._selected(self.matches_view)
+        row = self.matches.row_at(row_number) if row_number is not None else None
+        if row is None:
+            return
+        ctx = self.ctx
+        decide = links.confirm_match if same else links.reject_match
+        self.worker.run(lambda: decide(ctx.sessions, ctx.actor, row.link_id),
+                        lambda _r: self.refresh_lists(), self._list_failed)  # fmt: skip
