@@ -1,0 +1,198 @@
+"""What the minutes screen needs besides its widgets: dialogs seam, log model, page jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections import deque
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from frontdoor_app.meeting.minutes_export import ExportLogRow
+
+PREVIEW_WIDTH = 760  # pixels: a page readable on a laptop without zooming
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MinutesScreen", text)
+
+
+class MinutesDialogs:
+    """The file and print dialogs, behind one seam: tests queue answers instead."""
+
+    def __init__(self) -> None:
+        self._answers: deque[Any] = deque()
+        self.scripted = False
+        self.asked: list[str] = []
+
+    def answer_next(self, *answers: Any) -> None:
+        """Queue answers: a path (str) for a file or folder, True/False for the print dialog."""
+        self.scripted = True
+        self._answers.extend(answers)
+
+    def _next(self, default: Any) -> Any:
+        return self._answers.popleft() if self._answers else default
+
+    def save_path(self, parent: QWidget | None, suggested: str) -> str | None:
+        self.asked.append("save")
+        if self.scripted:
+            return self._next(None)
+        path, _ = QFileDialog.getSaveFileName(parent, tr("Save the minutes"), suggested,
+                                              tr("PDF files (*.pdf)"))  # fmt: skip
+        return path or None
+
+    def folder(self, parent: QWidget | None) -> str | None:
+        self.asked.append("folder")
+        if self.scripted:
+            return self._next(None)
+        return (
+            QFileDialog.getExistingDirectory(parent, tr("Folder for the per-agency copies")) or None
+        )
+
+    def setup_printer(self, parent: QWidget | None, printer: QPrinter) -> bool:
+        """Let the user choose the printer; in tests, print to the queued PDF file path."""
+        self.asked.append("print")
+        if self.scripted:
+            answer = self._next(None)
+            if not answer:
+                return False
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(answer))
+            return True
+        dialog = QPrintDialog(printer, parent)
+        dialog.setWindowTitle(tr("Print the minutes"))
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+class ExportLogModel(QAbstractTableModel):
+    """Who generated, saved or printed which minutes, newest first (plain rows)."""
+
+    HEADERS = ("When", "Who", "What", "Reference", "Detail")
+
+    def __init__(self, timezone: str = "Europe/London", parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[ExportLogRow, ...] = ()
+        self._tz = ZoneInfo(timezone)
+
+    def set_rows(self, rows: tuple[ExportLogRow, ...]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_at(self, row: int) -> ExportLogRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if column == 0:
+            return f"{row.at.astimezone(self._tz):%d %b %Y %H:%M}"
+        if column == 1:
+            return row.user
+        if column == 2:
+            return tr("Printed") if row.action == "print" else tr("Exported")
+        if column == 3:
+            return row.reference
+        return row.detail
+
+
+def pdf_document(pdf: bytes) -> tuple[QPdfDocument, Path]:
+    """A QPdfDocument over a private temporary copy (QPdfDocument loads files synchronously)."""
+    with tempfile.NamedTemporaryFile(prefix="frontdoor-minutes-", suffix=".pdf",
+                                     delete=False) as handle:  # fmt: skip
+        handle.write(pdf)
+    document = QPdfDocument()
+    error = document.load(handle.name)
+    if error != QPdfDocument.Error.None_:
+        Path(handle.name).unlink(missing_ok=True)
+        raise RuntimeError(f"the PDF could not be read back for the preview ({error.name})")
+    return document, Path(handle.name)
+
+
+def render_page(document: QPdfDocument, page: int, width: int = PREVIEW_WIDTH) -> QImage:
+    """One page as an image ``width`` pixels wide (runs on the worker thread)."""
+    size = document.pagePointSize(page)
+    height = round(width * size.height() / size.width())
+    image = document.render(page, QSize(width, height))
+    if image.isNull():
+        raise RuntimeError(f"page {page + 1} could not be rendered")
+    # QtPdf leaves the paper transparent; put it on white so it reads as a page.
+    paper = QImage(image.size(), QImage.Format.Format_RGB32)
+    paper.fill(Qt.GlobalColor.white)
+    painter = QPainter(paper)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return paper
+
+
+PRINT_DPI_CAP = 300  # enough for text on paper; 600 dpi pages would be 140 MB images
+
+
+def print_pdf(pdf: bytes, printer: QPrinter) -> int:
+    """Print every page through ``printer``; the number of pages printed.
+
+    Runs on the worker thread (QPainter may paint on a QPrinter outside the GUI thread).
+    The printer must be set to full page: the PDF carries its own margins.
+    """
+    document, path = pdf_document(pdf)
+    try:
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise RuntimeError(tr("The printer could not be started."))
+        try:
+            pages = document.pageCount()
+            paper = printer.paperRect(QPrinter.Unit.DevicePixel)
+            dpi = min(printer.resolution(), PRINT_DPI_CAP)
+            for page in range(pages):
+                if page and not printer.newPage():
+                    raise RuntimeError(tr("The printer refused a new page."))
+                size = document.pagePointSize(page)
+                image = document.render(page, QSize(round(size.width() * dpi / 72),
+                                                    round(size.height() * dpi / 72)))  # fmt: skip
+                painter.drawImage(QRectF(0, 0, paper.width(), paper.height()), image)
+            return pages
+        finally:
+            painter.end()
+    finally:
+        document.close()
+        path.unlink(missing_ok=True)
+
+
+def suggested_name(meeting_date: dt.date, agency: str | None, draft: bool) -> str:
+    parts = ["minutes", meeting_date.isoformat()]
+    if agency:
+        parts.append(agency)
+    if draft:
+        parts.append("DRAFT")
+    return "-".join(parts) + ".pdf"

@@ -1,0 +1,117 @@
+"""The minutes screen through qtbot: preview, save, print to a file, copies, export log."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pytestqt.qtbot import QtBot
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.ui.messages import Messages
+from frontdoor_app.ui.minutes_screen import MinutesScreen
+from frontdoor_app.ui.minutes_support import MinutesDialogs
+from frontdoor_app.ui.theme import style_sheet
+from frontdoor_app.ui.worker import Worker
+from tests.minutes_builder import RESTRICTED_TEXT, BuiltMeeting, build_closed_meeting
+
+TIMEOUT = 30_000
+
+
+@pytest.fixture
+def worker(qtbot: QtBot) -> Iterator[Worker]:
+    w = Worker()
+    yield w
+    w.stop()
+
+
+@pytest.fixture
+def screen(
+    ctx: AppContext, worker: Worker, qtbot: QtBot
+) -> Iterator[tuple[MinutesScreen, BuiltMeeting]]:
+    built = build_closed_meeting(ctx)
+    messages = Messages()
+    messages.answer_next()  # scripted: no real message box ever opens
+    widget = MinutesScreen(ctx, worker, messages, MinutesDialogs())
+    widget.setStyleSheet(style_sheet("desk"))  # as the application themes it
+    qtbot.addWidget(widget)
+    widget.resize(1100, 900)
+    with qtbot.waitSignal(widget.preview_ready, timeout=TIMEOUT):
+        widget.show()
+    yield widget, built
+    qtbot.waitUntil(lambda: worker.pending == 0, timeout=TIMEOUT)
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
+
+
+def test_preview_renders_pages_and_logs_the_generation(
+    screen: tuple[MinutesScreen, BuiltMeeting], qtbot: QtBot, qtmodeltester: object, artefacts: Path
+) -> None:
+    widget, built = screen
+    assert widget.page_count >= 6
+    assert widget.current_choice() is not None
+    assert widget.current_choice().meeting_id == built.meeting_id  # type: ignore[union-attr]
+    first = widget._page_labels[0].pixmap()
+    assert not first.isNull() and first.width() > 500
+    assert widget.save_button.isEnabled() and widget.print_button.isEnabled()
+    qtbot.waitUntil(lambda: widget.log_model.rowCount() >= 1, timeout=TIMEOUT)
+    assert widget.log_model.row_at(0).user == "test.chair"
+    assert "generated" in widget.log_model.row_at(0).detail
+    qtmodeltester.check(widget.log_model)  # type: ignore[attr-defined]
+    widget.grab().save(str(artefacts / "minutes_screen.png"))
+
+
+def test_save_writes_the_pdf_and_the_log_shows_it(
+    screen: tuple[MinutesScreen, BuiltMeeting], qtbot: QtBot, tmp_path: Path
+) -> None:
+    widget, built = screen
+    target = tmp_path / "saved.pdf"
+    widget.dialogs.answer_next(str(target))
+    with qtbot.waitSignal(widget.saved, timeout=TIMEOUT):
+        widget.save_button.click()
+    assert all(ref in pdf_text(target) for ref in built.refs)
+    qtbot.waitUntil(lambda: any(f"saved to {target}" in widget.log_model.row_at(r).detail
+                                for r in range(widget.log_model.rowCount())), timeout=TIMEOUT)  # fmt: skip
+    assert widget.log_model.data(widget.log_model.index(0, 2)) in ("Exported", "Printed")
+
+
+def test_print_to_a_pdf_file_through_qprinter(
+    screen: tuple[MinutesScreen, BuiltMeeting], qtbot: QtBot, tmp_path: Path
+) -> None:
+    widget, _ = screen
+    target = tmp_path / "printed.pdf"
+    widget.dialogs.answer_next(str(target))
+    with qtbot.waitSignal(widget.printed, timeout=TIMEOUT) as blocker:
+        widget.print_button.click()
+    assert blocker.args == [widget.page_count]
+    assert len(PdfReader(str(target)).pages) == widget.page_count
+    qtbot.waitUntil(lambda: any(widget.log_model.row_at(r).action == "print"
+                                for r in range(widget.log_model.rowCount())), timeout=TIMEOUT)  # fmt: skip
+
+
+def test_cancelled_dialogs_do_nothing(screen: tuple[MinutesScreen, BuiltMeeting]) -> None:
+    widget, _ = screen
+    widget.dialogs.answer_next(None, False)
+    widget.save_button.click()
+    widget.print_button.click()
+    assert widget.dialogs.asked[-2:] == ["save", "print"]
+
+
+def test_per_agency_copies_one_file_per_attending_agency(
+    screen: tuple[MinutesScreen, BuiltMeeting], qtbot: QtBot, tmp_path: Path
+) -> None:
+    widget, _ = screen
+    widget.dialogs.answer_next(str(tmp_path))
+    with qtbot.waitSignal(widget.copies_written, timeout=TIMEOUT) as blocker:
+        widget.copies_button.click()
+    files = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    # Present or information sent: CSWS, DVS, HSG, POL (HV sent apologies).
+    assert blocker.args == [4]
+    assert files == [f"minutes-2026-11-23-{c}.pdf" for c in ("CSWS", "DVS", "HSG", "POL")]
+    assert RESTRICTED_TEXT not in pdf_text(tmp_path / "minutes-2026-11-23-POL.pdf")
+    assert RESTRICTED_TEXT in pdf_text(tmp_path / "minutes-2026-11-23-HSG.pdf")
