@@ -37,11 +37,25 @@ def ensure_demo(ctx: AppContext) -> bool:
     return True
 
 
-def run(database_url: str | None = None, profile: str | None = None) -> int:
-    """Open the main window at today's meeting agenda; returns the process exit code."""
+class Started:
+    """The running application's parts, so ``run`` (and tests) can tear them down in order."""
+
+    def __init__(self, app: QApplication, ctx: AppContext, worker: Worker,
+                 window: MainWindow) -> None:  # fmt: skip
+        self.app, self.ctx, self.worker, self.window = app, ctx, worker, window
+
+    def stop(self) -> None:
+        self.window.shutdown()
+        self.worker.stop()
+        self.ctx.close()
+
+
+def start(database_url: str | None = None, profile: str | None = None) -> Started:
+    """Build everything and show the main window; the agenda arrives from the worker."""
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     app.setApplicationName("Front door")
-    apply_desk_theme(app)  # type: ignore[arg-type]
+    apply_desk_theme(app)
     settings = load_settings(database_url, profile)
     ctx = build_context(settings)
     created = ensure_demo(ctx)
@@ -52,15 +66,19 @@ def run(database_url: str | None = None, profile: str | None = None) -> int:
             QCoreApplication.translate("App", "Demo data created for a first look")
         )
     if os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1":
-        window.agenda_painted.connect(lambda: _report_and_quit(app))  # type: ignore[arg-type]
+        window.agenda_painted.connect(lambda: _report_and_quit(app))
     window.show()
     window.load()
+    return Started(app, ctx, worker, window)
+
+
+def run(database_url: str | None = None, profile: str | None = None) -> int:
+    """Open the main window at today's meeting agenda; returns the process exit code."""
+    started = start(database_url, profile)
     try:
-        return app.exec()
+        return started.app.exec()
     finally:
-        window.shutdown()
-        worker.stop()
-        ctx.close()
+        started.stop()
 
 
 def _report_and_quit(app: QApplication) -> None:

@@ -340,6 +340,9 @@ class MainWindow(QMainWindow, RoomWrites):
             self.show_item(meeting.current_item_id)
 
     def show_demo_note(self, text: str) -> None:
+        """A notice under the title bar (demo data created, no meeting today, ...)."""
+        if self.demo_banner.isVisibleTo(self) and text not in self.demo_banner.text():
+            text = self.demo_banner.text() + " · " + text
         self.demo_banner.setText(text)
         self.demo_banner.show()
         self.statusBar().showMessage(text, 15_000)
