@@ -106,7 +106,7 @@ def test_load_case_uses_the_same_few_queries_however_long_the_history(ctx):
         finally:
             event.remove(ctx.engine, "before_cursor_execute", count)
         counts.append(len(statements))
-    assert counts[0] == counts[1] and counts[0] <= 20, counts
+    assert counts[0] == counts[1] and counts[0] <= 18, counts
     print("load_case statements:", counts)
 
 

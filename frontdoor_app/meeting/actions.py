@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -207,9 +207,10 @@ def action_tracker(session: Session, *, agency_id: int | None = None, owner: str
         *conditions, Action.status == "open", Action.due_date < today)) or 0  # fmt: skip
     # Open actions overdue are exactly those due earliest, so due date order puts them first;
     # closed ones (when asked for) follow.
-    query = (_base().where(*conditions)
-             .order_by((Action.status != "open"), Action.due_date, Action.id)
-             .limit(limit).offset(max(0, offset)))  # fmt: skip
+    order: list[Any] = [Action.due_date, Action.id]
+    if set(statuses) != {"open"}:
+        order.insert(0, Action.status != "open")
+    query = _base().where(*conditions).order_by(*order).limit(limit).offset(max(0, offset))
     return ActionPage(tuple(_views(session, query, today)), total, overdue, max(0, offset), limit)
 
 
@@ -224,14 +225,25 @@ def _base() -> ActionSelect:
     )  # fmt: skip
 
 
-def _views(s: Session, query: ActionSelect, today: dt.date,
-           with_updates: bool = False) -> list[ActionView]:  # fmt: skip
+def views_for_items(s: Session, item_ids: Collection[int], today: dt.date,
+                    updates_for_items: Collection[int] = ()) -> list[ActionView]:  # fmt: skip
+    """The actions of several cases in one go (the case view's history); updates are read
+    only for the actions of ``updates_for_items``."""
+    if not item_ids:
+        return []
+    query = _base().where(Action.agenda_item_id.in_(list(item_ids))).order_by(Action.id)
+    return _views(s, query, today, updates_for_items=set(updates_for_items))
+
+
+def _views(s: Session, query: ActionSelect, today: dt.date, with_updates: bool = False,
+           updates_for_items: Collection[int] = ()) -> list[ActionView]:  # fmt: skip
     rows = s.execute(query).all()
     names = _household_names(s, {r[3] for r in rows})
     updates: dict[int, list[ActionUpdateView]] = defaultdict(list)
-    if with_updates and rows:
+    wanted = [r[0].id for r in rows if with_updates or r[0].agenda_item_id in updates_for_items]
+    if wanted:
         for u in s.scalars(select(ActionUpdate).where(
-                ActionUpdate.action_id.in_([r[0].id for r in rows])).order_by(ActionUpdate.at)):  # fmt: skip
+                ActionUpdate.action_id.in_(wanted)).order_by(ActionUpdate.at)):  # fmt: skip
             updates[u.action_id].append(ActionUpdateView(u.id, u.at, u.by_name, u.note,
                                                          u.status_from, u.status_to, u.meeting_id))  # fmt: skip
     return [

@@ -11,13 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.models import (
-    Action,
     Agency,
     AgendaItem,
     Decision,
@@ -34,15 +33,17 @@ from frontdoor_app.models import (
     OutcomeCode,
     Person,
     SharingDecision,
+    User,
 )
 
 from . import actions as action_queries
 from .agenda import build_row
 from .common import age_on, age_text, initials
-from .decisions import decision_view
+from .decisions import build_decision_view
 from .entries import can_see
 from .errors import NotFoundError
 from .views import (
+    ActionView,
     CaseView,
     FgcSummary,
     HistoryEvent,
@@ -55,34 +56,44 @@ from .views import (
 
 ROLE_ORDER = {"victim": 0, "perpetrator": 1, "other_adult": 2, "child": 3}
 LONDON = ZoneInfo("Europe/London")
+# The household's other agenda items: id, meeting id, status, meeting date, decision id,
+# agreed risk (the last two None when undecided).
+EarlierRow = Row[int, int, str, dt.date, int, str]
 
 
 def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = True) -> CaseView:
     """Everything about one case as ``viewer`` may see it; the view is audited.
 
     Pass ``audit_view=False`` when merely refreshing a case already open on the screen.
+    About fifteen indexed queries, however long the household's history.
     """
     found = session.execute(
-        select(AgendaItem, Meeting).join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        select(AgendaItem, Meeting, Notification, Decision, User.display_name)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(Notification, Notification.id == AgendaItem.notification_id)
+        .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .outerjoin(User, User.id == Decision.decided_by_id)
         .where(AgendaItem.id == item_id)
     ).first()  # fmt: skip
     if found is None:
         raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
-    item, meeting = found
+    item, meeting, notification, decision, decided_by = found
     on = meeting.meeting_date
-    notification = session.get(Notification, item.notification_id)
-    assert notification is not None  # foreign key
+    today = dt.date.today()
     sent = list(session.scalars(select(NotificationPerson).where(
         NotificationPerson.notification_id == notification.id)))  # fmt: skip
-    decision = session.scalar(select(Decision).where(Decision.agenda_item_id == item.id))
     row = build_row(item, notification.police_ref, notification.postcode, notification.dash_risk,
                     notification.dash_yes, on, decision.agreed_risk if decision else None, sent)  # fmt: skip
     total = session.scalar(select(func.count(AgendaItem.id)).where(
         AgendaItem.meeting_id == meeting.id)) or 0  # fmt: skip
     agencies = {a.id: a for a in session.scalars(select(Agency))}
     entries, hidden = _entries(session, item.id, viewer, agencies)
-    today = dt.date.today()
-    own_actions = action_queries.actions_for_item(session, item.id, max(today, on), True)
+    earlier = _earlier_items(session, item)
+    outcomes = _outcomes(session, [r.decision_id for r in earlier if r.decision_id is not None]
+                         + ([decision.id] if decision is not None else []))  # fmt: skip
+    all_actions = action_queries.views_for_items(session, [*(r.id for r in earlier), item.id],
+                                                 today, updates_for_items=(item.id,))  # fmt: skip
+    fgc = _fgc(session, item.household_id)
     if audit_view:
         audit.record(session, viewer, "view", "agenda_item", item.id, detail="case opened")
     return CaseView(
@@ -90,14 +101,16 @@ def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = 
         case_number=item.position, case_total=int(total),
         incident=incident_view(notification),
         household=household_view(session, item.household_id, sent, on),
-        history=history(session, item, notification, today),
+        history=history(session, item, notification, earlier, outcomes,
+                        [a for a in all_actions if a.agenda_item_id != item.id], fgc, today),
         intelligence=tuple(e for e in entries if e.kind == "agency"),
         victim_views=tuple(e for e in entries if e.kind == "victim_view"),
         child_voices=tuple(e for e in entries if e.kind == "child_voice"),
         hidden_restricted=hidden,
-        decision=decision_view(session, decision) if decision is not None else None,
-        actions=own_actions, sharing=_sharing(session, item.id, agencies),
-        fgc=_fgc(session, item.household_id),
+        decision=build_decision_view(decision, outcomes.get(decision.id, []), decided_by)
+        if decision is not None else None,
+        actions=tuple(a for a in all_actions if a.agenda_item_id == item.id),
+        sharing=_sharing(session, item.id, agencies), fgc=fgc,
     )  # fmt: skip
 
 
@@ -176,41 +189,54 @@ def _ordered(members: list[PersonView]) -> tuple[PersonView, ...]:
     return tuple(sorted(members, key=lambda m: (ROLE_ORDER.get(m.role, 9), -(m.age or 0))))
 
 
-def history(s: Session, item: AgendaItem, notification: Notification,
+def _earlier_items(s: Session, item: AgendaItem) -> list[EarlierRow]:
+    """The household's other agenda items with their meeting and decision."""
+    if item.household_id is None:
+        return []
+    return list(s.execute(
+        select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.status, Meeting.meeting_date,
+               Decision.id.label("decision_id"), Decision.agreed_risk)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .where(AgendaItem.household_id == item.household_id, AgendaItem.id != item.id)
+    ).all())  # fmt: skip
+
+
+def _outcomes(
+    s: Session, decision_ids: list[int]
+) -> dict[int, list[tuple[OutcomeCode, str | None]]]:
+    found: dict[int, list[tuple[OutcomeCode, str | None]]] = defaultdict(list)
+    if decision_ids:
+        for decision_id, code, detail in s.execute(
+            select(DecisionOutcome.decision_id, OutcomeCode, DecisionOutcome.detail)
+            .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
+            .where(DecisionOutcome.decision_id.in_(decision_ids))
+            .order_by(OutcomeCode.sort_order)
+        ):  # fmt: skip
+            found[decision_id].append((code, detail))
+    return found
+
+
+def history(s: Session, item: AgendaItem, notification: Notification, earlier: list[EarlierRow],
+            outcomes: dict[int, list[tuple[OutcomeCode, str | None]]],
+            earlier_actions: list[ActionView], fgc: tuple[FgcSummary, ...],
             today: dt.date) -> tuple[HistoryEvent, ...]:  # fmt: skip
     """The household's timeline, newest first: notifications, meetings, actions, FGCs."""
-    events: list[HistoryEvent] = []
-    household_id = item.household_id
-    if household_id is None:
+    if item.household_id is None:
         return ()
+    events: list[HistoryEvent] = []
     for n in s.execute(
         select(Notification.id, Notification.police_ref, Notification.received_at,
                Notification.dash_risk, Notification.offence, Notification.incident_type)
-        .where(Notification.household_id == household_id, Notification.id != notification.id)
+        .where(Notification.household_id == item.household_id,
+               Notification.id != notification.id)
     ):  # fmt: skip
         what = n.offence or (n.incident_type or "domestic incident")
         events.append(HistoryEvent(n.received_at, "notification",
                                    f"Notification {n.police_ref} · DASH {n.dash_risk}", what,
                                    None, notification_id=n.id))  # fmt: skip
-    earlier = s.execute(
-        select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.status, Meeting.meeting_date,
-               Decision.id.label("decision_id"), Decision.agreed_risk, Decision.rationale)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
-        .where(AgendaItem.household_id == household_id, AgendaItem.id != item.id)
-    ).all()  # fmt: skip
-    outcomes: dict[int, list[str]] = defaultdict(list)
-    decision_ids = [r.decision_id for r in earlier if r.decision_id is not None]
-    if decision_ids:
-        for decision_id, label in s.execute(
-            select(DecisionOutcome.decision_id, OutcomeCode.label)
-            .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
-            .where(DecisionOutcome.decision_id.in_(decision_ids))
-            .order_by(OutcomeCode.sort_order)
-        ):  # fmt: skip
-            outcomes[decision_id].append(label)
     for r in earlier:
-        decided = outcomes.get(r.decision_id, []) if r.decision_id else []
+        decided = [o.label for o, _ in outcomes.get(r.decision_id, [])] if r.decision_id else []
         detail = "; ".join(decided) if decided else ("deferred" if r.status == "deferred"
                                                      else "no decision recorded")  # fmt: skip
         if r.agreed_risk:
@@ -218,17 +244,14 @@ def history(s: Session, item: AgendaItem, notification: Notification,
         events.append(HistoryEvent(_meeting_instant(r.meeting_date), "meeting",
                                    f"Meeting {r.meeting_date:%d %b %Y}", detail, r.status,
                                    meeting_id=r.meeting_id, agenda_item_id=r.id))  # fmt: skip
-    if earlier:
-        ids = [r.id for r in earlier]
-        query = action_queries._base().where(Action.agenda_item_id.in_(ids))
-        for a in action_queries._views(s, query, today):
-            who = a.agency_name + (f" ({a.owner_name})" if a.owner_name else "")
-            status = a.status + (" · overdue" if a.overdue else "")
-            events.append(HistoryEvent(_meeting_instant(a.meeting_date), "action",
-                                       f"Action · {who}", f"{a.description} · due {a.due_date:%d %b %Y}",
-                                       status, meeting_id=a.meeting_id,
-                                       agenda_item_id=a.agenda_item_id, action_id=a.id))  # fmt: skip
-    for f in _fgc(s, household_id):
+    for a in earlier_actions:
+        who = a.agency_name + (f" ({a.owner_name})" if a.owner_name else "")
+        status = a.status + (" · overdue" if a.overdue else "")
+        events.append(HistoryEvent(_meeting_instant(a.meeting_date), "action", f"Action · {who}",
+                                   f"{a.description} · due {a.due_date:%d %b %Y}", status,
+                                   meeting_id=a.meeting_id, agenda_item_id=a.agenda_item_id,
+                                   action_id=a.id))  # fmt: skip
+    for f in fgc:
         events.append(HistoryEvent(f.offered_at or _meeting_instant(today), "fgc",
                                    f"FGC referral · {f.team_name or 'team not yet chosen'}",
                                    f"stage: {f.stage.replace('_', ' ')}", f.stage,

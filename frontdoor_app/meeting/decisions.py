@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
+from frontdoor_app.fgc.errors import FgcError
 from frontdoor_app.fgc.referrals import offer_for_decision
 from frontdoor_app.models import (
     AgendaItem,
@@ -28,7 +29,7 @@ from frontdoor_app.models import (
 from frontdoor_app.profile import RISK_LEVELS, Profile
 
 from .common import Writer, check_version, get, item_and_meeting, now, require_role, unit
-from .errors import ConflictError, DecisionRefused
+from .errors import ConflictError, DecisionRefused, MeetingError
 from .views import RISK_ORDER, DecisionView, OutcomeView
 
 
@@ -128,7 +129,12 @@ def save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profil
             writer.field_amended("decision", decision.id, "outcomes", before["outcomes"],
                                  after_codes)  # fmt: skip
         if any(o.is_fgc_offer for o in _outcome_rows(s, codes)):
-            offer_for_decision(s, actor, profile, item.id)
+            try:
+                offer_for_decision(s, actor, profile, item.id)
+            except FgcError as exc:
+                # The decision and the offer stand or fall together: nothing is saved.
+                raise MeetingError(f"The decision includes an FGC offer that could not be "
+                                   f"started, so nothing was saved: {exc}") from exc  # fmt: skip
         return decision_view(s, decision)
 
 
@@ -147,13 +153,19 @@ def decision_view(s: Session, decision: Decision) -> DecisionView:
     ).all()
     by = (s.scalar(select(User.display_name).where(User.id == decision.decided_by_id))
           if decision.decided_by_id is not None else None)  # fmt: skip
+    return build_decision_view(decision, [(o, detail) for o, detail in rows], by)
+
+
+def build_decision_view(decision: Decision, outcomes: Sequence[tuple[OutcomeCode, str | None]],
+                        decided_by_name: str | None) -> DecisionView:  # fmt: skip
+    """The view from rows already read (outcomes in the profile's order)."""
     return DecisionView(
         id=decision.id, agenda_item_id=decision.agenda_item_id,
         outcomes=tuple(OutcomeView(o.code, o.label, detail, o.is_nfa, o.is_fgc_offer)
-                       for o, detail in rows),
+                       for o, detail in outcomes),
         agreed_risk=decision.agreed_risk, rationale=decision.rationale,
         professional_judgement_marac=decision.professional_judgement_marac,
-        decided_by_id=decision.decided_by_id, decided_by_name=by,
+        decided_by_id=decision.decided_by_id, decided_by_name=decided_by_name,
         decided_at=decision.decided_at, version=decision.version,
     )  # fmt: skip
 
