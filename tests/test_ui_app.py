@@ -32,6 +32,9 @@ def test_first_start_on_an_empty_database_creates_the_demo_and_says_so(
         with started.ctx.session() as s:
             assert s.scalar(select(func.count()).select_from(Notification)) > 0
         window.resize(1920, 1080)
+        qtbot.waitExposed(window)
+        timer = window.case_view.timer_label
+        qtbot.waitUntil(lambda: bool(timer.text()) and timer.geometry().right() < window.width())
         QApplication.processEvents()
         window.grab().save(str(artefacts / "first-start-1920x1080.png"))
     finally:

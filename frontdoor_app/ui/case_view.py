@@ -186,7 +186,11 @@ class CaseViewWidget(QWidget):
         if self.case is None:
             return
         text, over = timer_text(self.elapsed(), self.target_minutes)
+        if self.case.item.status != "current":
+            text = text.replace(_t("Timer"), _t("Time taken"), 1)
         self.timer_label.setText(text)
+        # A wrapping heading beside it would otherwise squeeze the timer to nothing.
+        self.timer_label.setMinimumWidth(self.timer_label.sizeHint().width())
         self.timer_label.setAccessibleDescription(text)
         if self.timer_label.property("over") != over:
             self.timer_label.setProperty("over", over)
