@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
-from fgc_support import build_case
+from fgc_support import build_case, person
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -139,7 +139,12 @@ def test_person_who_harmed_flagged_without_all_three(ctx, consented, given):
 
 def test_person_who_harmed_added_as_ordinary_invitee_by_person_id(ctx, consented):
     case, rid = consented
-    with ctx.session() as s, pytest.raises(SafeguardError, match="is the person who harmed"):
+    with (
+        ctx.session() as s,
+        pytest.raises(
+            SafeguardError, match="Uncle D is Darren Kowalski, the person who harmed, and can"
+        ),
+    ):
         gate.add_invitee(s, ctx.actor, rid, "Uncle D", person_id=case.perpetrator_id,
                          approved_by_victim=True, relationship="uncle")  # fmt: skip
 
@@ -150,6 +155,37 @@ def test_person_who_harmed_added_as_ordinary_invitee_by_name(ctx, consented, nam
     _, rid = consented
     with ctx.session() as s, pytest.raises(SafeguardError, match="missing: the victim asked"):
         gate.add_invitee(s, ctx.actor, rid, name, approved_by_victim=True)
+
+
+@pytest.mark.parametrize("name", ["Darren", "D. Kowalski", "D Kowalski", "Kowalski D"])
+def test_person_who_harmed_by_part_of_the_name_or_initials(ctx, consented, name):
+    _, rid = consented
+    with ctx.session() as s, pytest.raises(SafeguardError) as err:
+        gate.add_invitee(s, ctx.actor, rid, name, approved_by_victim=True)
+    assert f"{name} could be Darren Kowalski, the person who harmed," in str(err.value)
+    assert "missing: the victim asked for them to attend" in str(err.value)
+    assert "give their full name" in str(err.value)
+
+
+def test_relatives_sharing_the_surname_are_not_caught(ctx, consented):
+    _, rid = consented
+    with ctx.session() as s:
+        for name in ("Dorota Kowalski", "Darren Nowak", "Maja Kowalski"):
+            gate.add_invitee(s, ctx.actor, rid, name, approved_by_victim=True)
+        assert not any(i.is_person_who_harmed for i in s.get(FgcReferral, rid).invitees)
+
+
+def test_person_who_harmed_by_a_merged_person_record(ctx, consented):
+    case, rid = consented
+    with ctx.session() as s:
+        duplicate = person(s, "Daz", "Kowalsky")
+        duplicate.merged_into_id = case.perpetrator_id
+        s.flush()
+        with pytest.raises(
+            SafeguardError, match="Daz Kowalsky is Darren Kowalski, the person who harmed"
+        ):
+            gate.add_invitee(s, ctx.actor, rid, "Daz Kowalsky", person_id=duplicate.id,
+                             approved_by_victim=True)  # fmt: skip
 
 
 def test_person_who_harmed_known_only_from_a_notification(ctx, consented):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -125,8 +126,42 @@ def full_name(forenames: str | None, surname: str | None) -> str:
     return " ".join(p for p in (forenames or "", surname or "") if p).strip()
 
 
+def _words(name: str) -> list[str]:
+    return [w for w in (compact(part) for part in re.split(r"[\s,.;]+", name)) if w]
+
+
 def same_name(a: str, b: str) -> bool:
     """Names agree ignoring case, accents, punctuation, spacing and word order."""
-    return sorted(compact(w) for w in a.split()) == sorted(compact(w) for w in b.split()) and bool(
-        compact(a)
-    )
+    words = _words(a)
+    return bool(words) and sorted(words) == sorted(_words(b))
+
+
+def could_be(name: str, known: str) -> bool:
+    """``name`` could name ``known``: in full, in part ("Darren") or by initials ("D. Kowalski").
+
+    Used to keep the person who harmed off the invite list under a shortened name; someone
+    else with a shared surname ("Dorota Kowalski") is not caught.
+    """
+    given, full = _words(name), _words(known)
+    if not given:
+        return False
+    unused = list(full)
+    for word in given:
+        if word in unused:
+            unused.remove(word)
+            continue
+        initial = next((w for w in unused if len(word) == 1 and w.startswith(word)), None)
+        if initial is None:
+            return False
+        unused.remove(initial)
+    return True
+
+
+def same_person_ids(session: Session, person_id: int) -> set[int]:
+    """The person and the records merged with them (a merge must not hide who someone is)."""
+    ids = {person_id}
+    merged_into = session.scalar(select(Person.merged_into_id).where(Person.id == person_id))
+    if merged_into is not None:
+        ids.add(merged_into)
+    ids.update(session.scalars(select(Person.id).where(Person.merged_into_id.in_(list(ids)))))
+    return ids

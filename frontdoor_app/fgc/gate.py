@@ -17,11 +17,13 @@ from frontdoor_app.access.actor import Actor
 from frontdoor_app.models import FgcConsent, FgcInvitee, FgcReferral, FgcSafeguard, utcnow
 
 from .common import (
+    could_be,
     household_perpetrators,
     load_referral,
     require_open,
     require_writer,
     same_name,
+    same_person_ids,
 )
 from .errors import FgcError, SafeguardError
 
@@ -111,10 +113,15 @@ def record_consent(session: Session, actor: Actor, referral_id: int, kind: str, 
     require_open(referral, "record consent")
     if kind == "victim":
         for pid, name in household_perpetrators(session, referral.household_id):
-            if (person_id is not None and person_id == pid) or same_name(person_name, name):
+            same = (
+                person_id is not None
+                and pid is not None
+                and (same_person_ids(session, person_id) & same_person_ids(session, pid))
+            )
+            if same or could_be(person_name, name):
                 raise SafeguardError(
-                    f"{person_name} is recorded as the person who harmed; "
-                    "the victim's consent must come from the victim"
+                    f"{person_name} could be {name}, recorded as the person who harmed; the "
+                    "victim's consent must come from the victim (give the victim's full name)"
                 )
     consent = FgcConsent(referral_id=referral.id, person_id=person_id, person_name=person_name,
                          kind=kind, how=how, recorded_by=actor.display_name, at=at)  # fmt: skip
@@ -140,14 +147,15 @@ def add_invitee(session: Session, actor: Actor, referral_id: int, name: str, *,
     referral = load_referral(session, referral_id)
     require_open(referral, f"invite {name}")
     require_victim_consent(session, referral, f"invite {name}")
-    harmed = is_person_who_harmed or _is_household_perpetrator(session, referral, name, person_id)
+    known, certain = _person_who_harmed(session, referral, name, person_id)
+    harmed = is_person_who_harmed or known is not None
     answers = {"victim_requested": victim_requested, "acknowledges_abuse": acknowledges_abuse,
                "willing_to_address": willing_to_address}  # fmt: skip
     now = utcnow()
     invitee = FgcInvitee(referral_id=referral.id, person_id=person_id, name=name,
                          relationship_to_family=(relationship or "").strip() or None)  # fmt: skip
     if harmed:
-        _require_three(name, answers)
+        _require_three(name, answers, known, certain or is_person_who_harmed)
         invitee.is_person_who_harmed = True
         invitee.victim_requested_at = invitee.acknowledges_abuse_at = now
         invitee.willing_to_address_at = now
@@ -164,21 +172,39 @@ def add_invitee(session: Session, actor: Actor, referral_id: int, name: str, *,
     return invitee.id
 
 
-def _require_three(name: str, answers: dict[str, bool]) -> None:
+def _require_three(name: str, answers: dict[str, bool], known: str | None = None,
+                   certain: bool = True) -> None:  # fmt: skip
+    """Refuse, naming each missing answer; ``known`` is the recorded name when it differs."""
     missing = [words for key, words in THREE_ANSWERS if not answers.get(key)]
-    if missing:
-        raise SafeguardError(
-            f"{name} is the person who harmed and can be invited only when all three are "
-            f"recorded; missing: {'; '.join(missing)}"
-        )
+    if not missing:
+        return
+    if known is None or same_name(name, known):
+        who = f"{name} is the person who harmed"
+    elif certain:
+        who = f"{name} is {known}, the person who harmed,"
+    else:
+        who = f"{name} could be {known}, the person who harmed,"
+    hint = "" if certain else " (if this is someone else, give their full name)"
+    raise SafeguardError(f"{who} and can be invited only when all three are recorded; "
+                         f"missing: {'; '.join(missing)}{hint}")  # fmt: skip
 
 
-def _is_household_perpetrator(session: Session, referral: FgcReferral, name: str,
-                              person_id: int | None) -> bool:  # fmt: skip
-    for pid, known in household_perpetrators(session, referral.household_id):
-        if (person_id is not None and pid == person_id) or same_name(name, known):
-            return True
-    return False
+def _person_who_harmed(session: Session, referral: FgcReferral, name: str,
+                       person_id: int | None) -> tuple[str | None, bool]:  # fmt: skip
+    """(recorded name, certain) of the household's person who harmed this invitee may be.
+
+    Certain by person record (merges included) or full name; uncertain by part of the
+    name or initials. (None, False) when the invitee is someone else.
+    """
+    ids = same_person_ids(session, person_id) if person_id is not None else set()
+    perpetrators = household_perpetrators(session, referral.household_id)
+    for pid, known in perpetrators:
+        if (pid is not None and ids & same_person_ids(session, pid)) or same_name(name, known):
+            return known, True
+    for _, known in perpetrators:
+        if could_be(name, known):
+            return known, False
+    return None, False
 
 
 def _invitee(session: Session, invitee_id: int) -> tuple[FgcInvitee, FgcReferral]:

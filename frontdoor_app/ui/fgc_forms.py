@@ -152,7 +152,8 @@ class InviteBox(QGroupBox):
         if people_who_harmed:
             self.harmed_hint.setText(
                 self.tr("Recorded as the person who harmed in this household: %1. They cannot be "
-                        "added, under any name, without all three answers.")
+                        "added by name, part of the name, initials or person record without all "
+                        "three answers.")
                 .replace("%1", ", ".join(people_who_harmed)))  # fmt: skip
         else:
             self.harmed_hint.setText("")
