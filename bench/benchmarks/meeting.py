@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from typing import Any
 
@@ -24,8 +25,14 @@ CHAIR = Actor(user_id=None, login="bench.chair", display_name="Bench Chair", rol
 
 
 def case_open(env: BenchEnv) -> dict[str, Any]:
-    """``load_case`` (one unit of work, view audited) on the busiest and the latest cases."""
-    engine = make_engine(env.fresh_copy("case_open"))
+    """``load_case`` (one unit of work, view audited) on the busiest and the latest cases.
+
+    The floor is the same SELECT statements with the same parameters run straight on the
+    sqlite3 driver (no ORM, no Python assembly): ``ratio`` = median / floor median tells
+    drift on a shared machine from a change in our code.
+    """
+    url = env.fresh_copy("case_open")
+    engine = make_engine(url)
     sessions = make_session_factory(engine)
     try:
         with session_scope(sessions) as s:
@@ -41,33 +48,58 @@ def case_open(env: BenchEnv) -> dict[str, Any]:
             history_rows = {i: len(load_case(s, i, CHAIR, audit_view=False).history)
                             for i in busiest}  # fmt: skip
         items = list(dict.fromkeys(busiest + latest))
-        statements: list[int] = []
+        captured: dict[int, list[tuple[str, Any]]] = {}
+        current: list[tuple[str, Any]] = []
 
-        def count(*_args: Any) -> None:
-            statements[-1] += 1
+        def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any,
+                    *_rest: Any) -> None:  # fmt: skip
+            current.append((statement, parameters))
 
-        event.listen(engine, "before_cursor_execute", count)
+        event.listen(engine, "before_cursor_execute", capture)
         samples = []
-        for _ in range(ROUNDS):
+        for round_ in range(ROUNDS):
             for item_id in items:
-                statements.append(0)
+                current.clear()
                 with session_scope(sessions) as s:
                     start = time_ms()
                     load_case(s, item_id, CHAIR)
                     s.commit()  # the audited view is written, as in the application
                     samples.append(time_ms() - start)
-        event.remove(engine, "before_cursor_execute", count)
+                if round_ == 0:
+                    captured[item_id] = list(current)
+        event.remove(engine, "before_cursor_execute", capture)
+        floor = _raw_floor(url.removeprefix("sqlite:///"), captured)
         result = summarise(samples)
         result.update({
             "goal_p95_ms": CASE_OPEN_GOAL_MS,
             "met": result["p95_ms"] < CASE_OPEN_GOAL_MS,
+            "floor_median_ms": floor["median_ms"],
+            "floor_p95_ms": floor["p95_ms"],
+            "ratio": round(result["median_ms"] / max(floor["median_ms"], 1e-6), 2),
             "cases": len(items),
             "max_history_events": max(history_rows.values(), default=0),
-            "statements_per_open": max(statements, default=0),
+            "statements_per_open": max((len(v) for v in captured.values()), default=0),
         })  # fmt: skip
         return result
     finally:
         engine.dispose()
+
+
+def _raw_floor(path: str, captured: dict[int, list[tuple[str, Any]]]) -> dict[str, float]:
+    """The captured SELECTs of each case open, run on a bare sqlite3 connection."""
+    raw = sqlite3.connect(path)
+    try:
+        samples = []
+        for _ in range(ROUNDS):
+            for statements in captured.values():
+                start = time_ms()
+                for sql, params in statements:
+                    if sql.lstrip().upper().startswith("SELECT"):
+                        raw.execute(sql, params).fetchall()
+                samples.append(time_ms() - start)
+        return summarise(samples)
+    finally:
+        raw.close()
 
 
 def time_ms() -> float:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
@@ -48,9 +48,27 @@ STATUS_WORDS = {"open": "open", "done": "done",
                 "not_done": "not done by the agency"}  # fmt: skip
 NOTE_REQUIRED = ("not_possible", "not_done")
 MAX_PAGE = 500
-# Rows of the base query: action, meeting id, meeting date, notification id, police ref,
-# agency code, agency name.
-ActionSelect = Select[Action, int, dt.date, int, str, str, str]
+# Rows of the base query: the action's own columns (plain columns, not ORM objects: the
+# case view reads dozens at a time), then meeting id and date, notification id, police ref,
+# agency code and name.
+ActionSelect = Select[
+    int,
+    int,
+    int,
+    str | None,
+    str,
+    dt.date,
+    str,
+    str | None,
+    dt.datetime | None,
+    int,
+    int,
+    dt.date,
+    int,
+    str,
+    str,
+    str,
+]
 
 
 def default_due_date(profile: Profile, meeting_date: dt.date) -> dt.date:
@@ -216,13 +234,30 @@ def action_tracker(session: Session, *, agency_id: int | None = None, owner: str
 
 def _base() -> ActionSelect:
     return (
-        select(Action, AgendaItem.meeting_id, Meeting.meeting_date, Notification.id,
-               Notification.police_ref, Agency.code, Agency.name)
+        select(Action.id, Action.agenda_item_id, Action.owner_agency_id, Action.owner_name,
+               Action.description, Action.due_date, Action.status, Action.status_note,
+               Action.closed_at, Action.version, AgendaItem.meeting_id, Meeting.meeting_date,
+               Notification.id.label("notification_id"), Notification.police_ref,
+               Agency.code, Agency.name)
         .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .join(Notification, Notification.id == AgendaItem.notification_id)
         .join(Agency, Agency.id == Action.owner_agency_id)
     )  # fmt: skip
+
+
+_FOR_ITEMS = (_base().where(Action.agenda_item_id.in_(bindparam("item_ids", expanding=True)))
+              .order_by(Action.id))  # fmt: skip
+_UPDATES = (
+    select(ActionUpdate.id, ActionUpdate.action_id, ActionUpdate.at, ActionUpdate.by_name,
+           ActionUpdate.note, ActionUpdate.status_from, ActionUpdate.status_to,
+           ActionUpdate.meeting_id)
+    .where(ActionUpdate.action_id.in_(bindparam("action_ids", expanding=True)))
+    .order_by(ActionUpdate.at, ActionUpdate.id)
+)  # fmt: skip
+_NAMES = select(NotificationPerson.notification_id, NotificationPerson.role,
+                NotificationPerson.surname).where(
+    NotificationPerson.notification_id.in_(bindparam("ids", expanding=True)))  # fmt: skip
 
 
 def views_for_items(s: Session, item_ids: Collection[int], today: dt.date,
@@ -231,32 +266,34 @@ def views_for_items(s: Session, item_ids: Collection[int], today: dt.date,
     only for the actions of ``updates_for_items``."""
     if not item_ids:
         return []
-    query = _base().where(Action.agenda_item_id.in_(list(item_ids))).order_by(Action.id)
-    return _views(s, query, today, updates_for_items=set(updates_for_items))
+    return _views(s, _FOR_ITEMS, today, updates_for_items=set(updates_for_items),
+                  params={"item_ids": list(item_ids)})  # fmt: skip
 
 
 def _views(s: Session, query: ActionSelect, today: dt.date, with_updates: bool = False,
-           updates_for_items: Collection[int] = ()) -> list[ActionView]:  # fmt: skip
-    rows = s.execute(query).all()
-    names = _household_names(s, {r[3] for r in rows})
+           updates_for_items: Collection[int] = (),
+           params: dict[str, Any] | None = None) -> list[ActionView]:  # fmt: skip
+    connection = s.connection()
+    rows = connection.execute(query, params or {}).all()
+    names = _household_names(s, {r.notification_id for r in rows})
     updates: dict[int, list[ActionUpdateView]] = defaultdict(list)
-    wanted = [r[0].id for r in rows if with_updates or r[0].agenda_item_id in updates_for_items]
+    wanted = [r.id for r in rows if with_updates or r.agenda_item_id in updates_for_items]
     if wanted:
-        for u in s.scalars(select(ActionUpdate).where(
-                ActionUpdate.action_id.in_(wanted)).order_by(ActionUpdate.at)):  # fmt: skip
+        for u in connection.execute(_UPDATES, {"action_ids": wanted}):
             updates[u.action_id].append(ActionUpdateView(u.id, u.at, u.by_name, u.note,
                                                          u.status_from, u.status_to, u.meeting_id))  # fmt: skip
     return [
         ActionView(
-            id=a.id, agenda_item_id=a.agenda_item_id, meeting_id=meeting_id,
-            meeting_date=meeting_date, police_ref=ref, household_name=names.get(nid, ""),
-            owner_agency_id=a.owner_agency_id, agency_code=code, agency_name=name,
-            owner_name=a.owner_name, description=a.description, due_date=a.due_date,
-            status=a.status, status_note=a.status_note, closed_at=a.closed_at,
-            overdue=a.status == "open" and a.due_date < today, version=a.version,
-            updates=tuple(updates.get(a.id, ())),
+            id=r.id, agenda_item_id=r.agenda_item_id, meeting_id=r.meeting_id,
+            meeting_date=r.meeting_date, police_ref=r.police_ref,
+            household_name=names.get(r.notification_id, ""), owner_agency_id=r.owner_agency_id,
+            agency_code=r.code, agency_name=r.name, owner_name=r.owner_name,
+            description=r.description, due_date=r.due_date, status=r.status,
+            status_note=r.status_note, closed_at=r.closed_at,
+            overdue=r.status == "open" and r.due_date < today, version=r.version,
+            updates=tuple(updates.get(r.id, ())),
         )
-        for a, meeting_id, meeting_date, nid, ref, code, name in rows
+        for r in rows
     ]  # fmt: skip
 
 
@@ -266,11 +303,7 @@ def _household_names(s: Session, notification_ids: set[int]) -> dict[int, str]:
         return {}
     rank = {"victim": 0, "other_adult": 1, "perpetrator": 2, "child": 3}
     best: dict[int, tuple[int, str]] = {}
-    for nid, role, surname in s.execute(
-        select(NotificationPerson.notification_id, NotificationPerson.role,
-               NotificationPerson.surname)
-        .where(NotificationPerson.notification_id.in_(notification_ids))
-    ):  # fmt: skip
+    for nid, role, surname in s.connection().execute(_NAMES, {"ids": list(notification_ids)}):
         if nid not in best or rank[role] < best[nid][0]:
             best[nid] = (rank[role], surname)
     return {nid: surname for nid, (_, surname) in best.items()}

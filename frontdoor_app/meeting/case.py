@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
@@ -60,6 +60,72 @@ LONDON = ZoneInfo("Europe/London")
 # agreed risk (the last two None when undecided).
 EarlierRow = Row[int, int, str, dt.date, int, str]
 
+# Statements built once: building a select costs more than SQLite takes to run it, and a
+# case is opened at every press of "next case". Column queries run on the connection (Core),
+# skipping the ORM's per-statement work; entity queries keep the ORM.
+_ITEM = (
+    select(AgendaItem, Meeting, Notification, Decision, User.display_name)
+    .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+    .join(Notification, Notification.id == AgendaItem.notification_id)
+    .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+    .outerjoin(User, User.id == Decision.decided_by_id)
+    .where(AgendaItem.id == bindparam("item_id"))
+)  # fmt: skip
+_SENT = select(NotificationPerson).where(
+    NotificationPerson.notification_id == bindparam("notification_id"))  # fmt: skip
+_TOTAL = select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == bindparam("meeting_id"))
+_AGENCIES = select(Agency.id, Agency.code, Agency.name)
+_ENTRIES = (
+    select(IntelligenceEntry).where(IntelligenceEntry.agenda_item_id == bindparam("item_id"))
+    .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
+)  # fmt: skip
+_EARLIER = (
+    select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.status, Meeting.meeting_date,
+           Decision.id.label("decision_id"), Decision.agreed_risk)
+    .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+    .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+    .where(AgendaItem.household_id == bindparam("household_id"),
+           AgendaItem.id != bindparam("item_id"))
+)  # fmt: skip
+_OUTCOMES = (
+    select(DecisionOutcome.decision_id, OutcomeCode, DecisionOutcome.detail)
+    .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
+    .where(DecisionOutcome.decision_id.in_(bindparam("decision_ids", expanding=True)))
+    .order_by(OutcomeCode.sort_order)
+)  # fmt: skip
+_HOUSEHOLD = (
+    select(Household.id, Household.reference, Household.address, Household.postcode,
+           Locality.code, Locality.name)
+    .outerjoin(Locality, Locality.id == Household.locality_id)
+    .where(Household.id == bindparam("household_id"))
+)  # fmt: skip
+_MEMBERS = (
+    select(HouseholdMember.role, Person)
+    .join(Person, Person.id == HouseholdMember.person_id)
+    .where(HouseholdMember.household_id == bindparam("household_id"),
+           or_(HouseholdMember.to_date.is_(None), HouseholdMember.to_date >= bindparam("on")))
+)  # fmt: skip
+_NOTIFICATIONS = (
+    select(Notification.id, Notification.police_ref, Notification.received_at,
+           Notification.dash_risk, Notification.offence, Notification.incident_type)
+    .where(Notification.household_id == bindparam("household_id"),
+           Notification.id != bindparam("notification_id"))
+)  # fmt: skip
+_SHARING = (
+    select(SharingDecision.id, SharingDecision.agenda_item_id, SharingDecision.agency_id,
+           SharingDecision.shared, SharingDecision.with_whom, SharingDecision.reason,
+           SharingDecision.recorded_by_id, SharingDecision.created_at, SharingDecision.version)
+    .where(SharingDecision.agenda_item_id == bindparam("item_id"))
+    .order_by(SharingDecision.created_at, SharingDecision.id)
+)  # fmt: skip
+_FGC = (
+    select(FgcReferral.id, FgcReferral.stage, FgcReferral.is_open, FgcTeam.name,
+           FgcReferral.offered_at, FgcReferral.created_at, FgcReferral.origin_agenda_item_id)
+    .outerjoin(FgcTeam, FgcTeam.id == FgcReferral.team_id)
+    .where(FgcReferral.household_id == bindparam("household_id"))
+    .order_by(FgcReferral.id.desc())
+)  # fmt: skip
+
 
 def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = True) -> CaseView:
     """Everything about one case as ``viewer`` may see it; the view is audited.
@@ -67,26 +133,18 @@ def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = 
     Pass ``audit_view=False`` when merely refreshing a case already open on the screen.
     About fifteen indexed queries, however long the household's history.
     """
-    found = session.execute(
-        select(AgendaItem, Meeting, Notification, Decision, User.display_name)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .join(Notification, Notification.id == AgendaItem.notification_id)
-        .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
-        .outerjoin(User, User.id == Decision.decided_by_id)
-        .where(AgendaItem.id == item_id)
-    ).first()  # fmt: skip
+    found = session.execute(_ITEM, {"item_id": item_id}).first()
     if found is None:
         raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
     item, meeting, notification, decision, decided_by = found
     on = meeting.meeting_date
     today = dt.date.today()
-    sent = list(session.scalars(select(NotificationPerson).where(
-        NotificationPerson.notification_id == notification.id)))  # fmt: skip
+    sent = list(session.scalars(_SENT, {"notification_id": notification.id}))
     row = build_row(item, notification.police_ref, notification.postcode, notification.dash_risk,
                     notification.dash_yes, on, decision.agreed_risk if decision else None, sent)  # fmt: skip
-    total = session.scalar(select(func.count(AgendaItem.id)).where(
-        AgendaItem.meeting_id == meeting.id)) or 0  # fmt: skip
-    agencies = {a.id: a for a in session.scalars(select(Agency))}
+    connection = session.connection()
+    total = connection.execute(_TOTAL, {"meeting_id": meeting.id}).scalar() or 0
+    agencies = {a.id: (a.code, a.name) for a in connection.execute(_AGENCIES)}
     entries, hidden = _entries(session, item.id, viewer, agencies)
     earlier = _earlier_items(session, item)
     outcomes = _outcomes(session, [r.decision_id for r in earlier if r.decision_id is not None]
@@ -140,20 +198,10 @@ def household_view(s: Session, household_id: int | None, sent: list[Notification
     if household_id is None:
         members = [_person_from_sent(p, on) for p in sent]
         return HouseholdView(None, None, None, None, None, None, _ordered(members))
-    found = s.execute(
-        select(Household, Locality.code, Locality.name)
-        .outerjoin(Locality, Locality.id == Household.locality_id)
-        .where(Household.id == household_id)
-    ).first()  # fmt: skip
+    found = s.connection().execute(_HOUSEHOLD, {"household_id": household_id}).first()
     if found is None:
         raise NotFoundError(f"Household {household_id} does not exist.")
-    household, locality_code, locality_name = found
-    rows = s.execute(
-        select(HouseholdMember.role, Person)
-        .join(Person, Person.id == HouseholdMember.person_id)
-        .where(HouseholdMember.household_id == household_id,
-               or_(HouseholdMember.to_date.is_(None), HouseholdMember.to_date >= on))
-    ).all()  # fmt: skip
+    rows = s.execute(_MEMBERS, {"household_id": household_id, "on": on}).all()
     members, seen = [], set()
     for role, person in rows:
         if person.id in seen:
@@ -162,8 +210,8 @@ def household_view(s: Session, household_id: int | None, sent: list[Notification
         members.append(_person(person, role, by_person.get(person.id), on))
     members.extend(_person_from_sent(p, on) for p in sent
                    if p.person_id is None or p.person_id not in seen)  # fmt: skip
-    return HouseholdView(household.id, household.reference, household.address, household.postcode,
-                         locality_code, locality_name, _ordered(members))  # fmt: skip
+    return HouseholdView(found[0], found[1], found[2], found[3], found[4], found[5],
+                         _ordered(members))  # fmt: skip
 
 
 def _person(p: Person, role: str, sent: NotificationPerson | None, on: dt.date) -> PersonView:
@@ -193,13 +241,8 @@ def _earlier_items(s: Session, item: AgendaItem) -> list[EarlierRow]:
     """The household's other agenda items with their meeting and decision."""
     if item.household_id is None:
         return []
-    return list(s.execute(
-        select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.status, Meeting.meeting_date,
-               Decision.id.label("decision_id"), Decision.agreed_risk)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
-        .where(AgendaItem.household_id == item.household_id, AgendaItem.id != item.id)
-    ).all())  # fmt: skip
+    params = {"household_id": item.household_id, "item_id": item.id}
+    return list(s.connection().execute(_EARLIER, params).all())
 
 
 def _outcomes(
@@ -207,12 +250,7 @@ def _outcomes(
 ) -> dict[int, list[tuple[OutcomeCode, str | None]]]:
     found: dict[int, list[tuple[OutcomeCode, str | None]]] = defaultdict(list)
     if decision_ids:
-        for decision_id, code, detail in s.execute(
-            select(DecisionOutcome.decision_id, OutcomeCode, DecisionOutcome.detail)
-            .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
-            .where(DecisionOutcome.decision_id.in_(decision_ids))
-            .order_by(OutcomeCode.sort_order)
-        ):  # fmt: skip
+        for decision_id, code, detail in s.execute(_OUTCOMES, {"decision_ids": decision_ids}):
             found[decision_id].append((code, detail))
     return found
 
@@ -225,12 +263,8 @@ def history(s: Session, item: AgendaItem, notification: Notification, earlier: l
     if item.household_id is None:
         return ()
     events: list[HistoryEvent] = []
-    for n in s.execute(
-        select(Notification.id, Notification.police_ref, Notification.received_at,
-               Notification.dash_risk, Notification.offence, Notification.incident_type)
-        .where(Notification.household_id == item.household_id,
-               Notification.id != notification.id)
-    ):  # fmt: skip
+    params = {"household_id": item.household_id, "notification_id": notification.id}
+    for n in s.connection().execute(_NOTIFICATIONS, params):
         what = n.offence or (n.incident_type or "domestic incident")
         events.append(HistoryEvent(n.received_at, "notification",
                                    f"Notification {n.police_ref} · DASH {n.dash_risk}", what,
@@ -267,34 +301,32 @@ def _meeting_instant(day: dt.date) -> dt.datetime:
 
 
 def _entries(s: Session, item_id: int, viewer: Actor,
-             agencies: dict[int, Agency]) -> tuple[list[IntelligenceView], int]:  # fmt: skip
+             agencies: dict[int, tuple[str, str]]) -> tuple[list[IntelligenceView], int]:  # fmt: skip
     shown, hidden = [], 0
-    for e in s.scalars(select(IntelligenceEntry).where(IntelligenceEntry.agenda_item_id == item_id)
-                       .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)):  # fmt: skip
+    for e in s.scalars(_ENTRIES, {"item_id": item_id}):
         if not can_see(viewer, e.restricted_to_agency_id):
             hidden += 1
             continue
-        agency = agencies[e.agency_id]
+        code, name = agencies[e.agency_id]
         restricted = agencies.get(e.restricted_to_agency_id) if e.restricted_to_agency_id else None
         shown.append(IntelligenceView(
             id=e.id, agenda_item_id=e.agenda_item_id, kind=e.kind, agency_id=e.agency_id,
-            agency_code=agency.code, agency_name=agency.name, author_id=e.author_id,
+            agency_code=code, agency_name=name, author_id=e.author_id,
             author_name=e.author_name, text=e.text,
             may_share_beyond_meeting=e.may_share_beyond_meeting,
             restricted_to_agency_id=e.restricted_to_agency_id,
-            restricted_to_agency_code=restricted.code if restricted else None,
+            restricted_to_agency_code=restricted[0] if restricted else None,
             created_at=e.created_at, updated_at=e.updated_at, version=e.version,
         ))  # fmt: skip
     return shown, hidden
 
 
-def _sharing(s: Session, item_id: int, agencies: dict[int, Agency]) -> tuple[SharingView, ...]:
-    rows = s.scalars(select(SharingDecision).where(SharingDecision.agenda_item_id == item_id)
-                     .order_by(SharingDecision.created_at, SharingDecision.id))  # fmt: skip
+def _sharing(s: Session, item_id: int,
+             agencies: dict[int, tuple[str, str]]) -> tuple[SharingView, ...]:  # fmt: skip
+    rows = s.connection().execute(_SHARING, {"item_id": item_id})
     return tuple(
-        SharingView(r.id, r.agenda_item_id, r.agency_id, agencies[r.agency_id].code,
-                    agencies[r.agency_id].name, r.shared, r.with_whom, r.reason,
-                    r.recorded_by_id, r.created_at, r.version)
+        SharingView(r.id, r.agenda_item_id, r.agency_id, *agencies[r.agency_id], r.shared,
+                    r.with_whom, r.reason, r.recorded_by_id, r.created_at, r.version)
         for r in rows
     )  # fmt: skip
 
@@ -302,9 +334,6 @@ def _sharing(s: Session, item_id: int, agencies: dict[int, Agency]) -> tuple[Sha
 def _fgc(s: Session, household_id: int | None) -> tuple[FgcSummary, ...]:
     if household_id is None:
         return ()
-    rows = s.execute(
-        select(FgcReferral, FgcTeam.name).outerjoin(FgcTeam, FgcTeam.id == FgcReferral.team_id)
-        .where(FgcReferral.household_id == household_id).order_by(FgcReferral.id.desc())
-    ).all()  # fmt: skip
-    return tuple(FgcSummary(r.id, r.stage, r.is_open, team, r.offered_at or r.created_at,
-                            r.origin_agenda_item_id) for r, team in rows)  # fmt: skip
+    rows = s.connection().execute(_FGC, {"household_id": household_id})
+    return tuple(FgcSummary(r.id, r.stage, r.is_open, r.name, r.offered_at or r.created_at,
+                            r.origin_agenda_item_id) for r in rows)  # fmt: skip
