@@ -208,3 +208,20 @@ def test_panel_start_route_by_hand_pdf_and_decline(qtbot, ctx, worker, messages,
         "declined", "mother does not want one now")  # fmt: skip
     assert panel.eligibility.text().endswith("(declined: mother does not want one now)")
     assert not panel.stage.next.isEnabled()
+
+
+def test_panel_conflict_is_explained_and_reloaded(qtbot, ctx, worker, messages):
+    with ctx.session() as s:
+        case = build_case(s)
+        rid = referrals.offer_for_decision(s, ctx.actor, ctx.profile, case.agenda_item_id)
+    panel = FgcPanel(ctx, worker, messages)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        panel.show_item(case.agenda_item_id)
+    with ctx.session() as s:  # the coordinator, on another laptop, suspends it meanwhile
+        referrals.end_referral(s, ctx.actor, rid, "suspended", "new incident")
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        panel.stage.next.click()
+    assert "changed by someone else" in messages.last().text
+    assert panel.state.referral.stage == "suspended"
+    assert panel.stage.resume.isEnabled() and not panel.stage.suspend.isEnabled()

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.fgc import gate, referrals, routing
 from frontdoor_app.fgc.common import STAGE_WORDS
 from frontdoor_app.fgc.document import export_referral
-from frontdoor_app.fgc.errors import FgcError
+from frontdoor_app.fgc.errors import ConflictError, FgcError
 from frontdoor_app.fgc.views import CaseFgc, case_fgc
 from frontdoor_app.models import utcnow
 
@@ -180,6 +181,13 @@ class FgcPanel(QWidget):
         if isinstance(exc, FgcError):
             text = str(exc)
             self.messages.warning(self, doing, text)
+            if isinstance(exc, ConflictError):
+                self.refresh()
+        elif isinstance(exc, StaleDataError):
+            text = self.tr("someone else changed this referral at the same moment; it has been "
+                           "reloaded: check it and try again")  # fmt: skip
+            self.messages.warning(self, doing, text)
+            self.refresh()
         else:
             log.error("%s failed", doing, exc_info=exc)
             text = self.tr("Something went wrong: %1. Nothing was saved.").replace("%1", str(exc))
