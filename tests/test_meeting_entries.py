@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from meeting_support import agency_id, build, people
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
-from frontdoor_app.meeting import decisions, drafts, entries
+from frontdoor_app.meeting import decisions, drafts, entries, feed
+from frontdoor_app.meeting.common import unit
 from frontdoor_app.meeting.errors import (
     ConflictError,
     DecisionRefused,
@@ -14,6 +16,7 @@ from frontdoor_app.meeting.errors import (
     PermissionDenied,
 )
 from frontdoor_app.models import AuditEvent, ChangeLog, Decision, Draft
+from frontdoor_app.sync.changes import last_change_id
 
 
 def test_intelligence_by_agency_with_author_flags_and_versions(ctx):
@@ -126,10 +129,20 @@ def test_rationale_is_required_to_lower_the_police_grade_or_nfa_on_a_marac_case(
                                 "high", None, version=raised.version)  # fmt: skip
 
 
+def test_a_concurrent_save_becomes_a_conflict_in_words(ctx):
+    refused = pytest.raises(
+        ConflictError, match="Someone else saved this record at the same moment"
+    )
+    with refused, unit(ctx.sessions):
+        raise StaleDataError("UPDATE statement on table 'decision' expected to update 1 row")
+
+
 def test_drafts_are_kept_per_user_case_and_kind(ctx):
     who = people(ctx)
     built = build(ctx, 1)
     item = built.item_ids[0]
+    with ctx.session() as s:
+        start = last_change_id(s)
     first = drafts.save_draft(ctx.sessions, who.police, item, "intelligence", {"text": "Bail: no"})
     again = drafts.save_draft(ctx.sessions, who.police, item, "intelligence",
                               {"text": "Bail: no contact"})  # fmt: skip
@@ -147,3 +160,6 @@ def test_drafts_are_kept_per_user_case_and_kind(ctx):
     with ctx.session() as s:
         assert [d.user_login for d in s.scalars(select(Draft).where(
             Draft.kind == "intelligence"))] == ["hv.lee"]  # fmt: skip
+        # Drafts are audited but other screens have nothing to reload for them.
+        assert feed.affected_since(s, start, built.meeting_id).nothing
+        assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.entity == "draft")) == 5

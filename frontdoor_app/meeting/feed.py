@@ -17,7 +17,6 @@ from frontdoor_app.models import (
     Action,
     ActionUpdate,
     Decision,
-    Draft,
     FgcReferral,
     IntelligenceEntry,
     SharingDecision,
@@ -32,7 +31,6 @@ _ITEM_COLUMN: dict[str, Any] = {
     "sharing_decision": (SharingDecision.id, SharingDecision.agenda_item_id),
     "decision": (Decision.id, Decision.agenda_item_id),
     "action": (Action.id, Action.agenda_item_id),
-    "draft": (Draft.id, Draft.agenda_item_id),
     "fgc_referral": (FgcReferral.id, FgcReferral.origin_agenda_item_id),
 }
 
@@ -57,7 +55,8 @@ def affected(session: Session, changes: Iterable[Change], last_id: int = 0) -> A
         item_ids.update(session.scalars(
             select(Action.agenda_item_id).join(ActionUpdate, ActionUpdate.action_id == Action.id)
             .where(ActionUpdate.id.in_(by_table["action_update"]))))  # fmt: skip
-    tables = {c.table_name for c in batch}
+    # Drafts are private to the person typing: nobody else needs to reload for them.
+    tables = {c.table_name for c in batch} - {"draft"}
     known = {"meeting", "agenda_item", "attendance", "action", "action_update", "amendment",
              "decision_outcome", *(_ITEM_COLUMN)}  # fmt: skip
     return Affected(
