@@ -64,8 +64,9 @@ class DemoSummary:
     fgc_referrals: int
     feed_path: Path
     feed_notifications: int
-    feed_imported: int | None
-    agenda_meeting_id: int | None
+    feed_imported: int
+    feed_quarantined: int
+    agenda_meeting_id: int
     duration_s: float
 
 
@@ -123,9 +124,13 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
     history = generate_history(random.Random(f"{seed}/history"), maker, IdSource(), IdSource(),
                                start, today - dt.timedelta(days=1), limit,
                                spec.notifications)  # fmt: skip
+    log.info("demo: history of %d notifications drawn (cpu %.1fs)", len(history.notifications),
+             time.process_time())  # fmt: skip
     rows = meetings.MeetingHistory(profile, refs, random.Random(f"{seed}/meetings"), today,
                                    spec.intelligence_days).build(history, dates)  # fmt: skip
+    log.info("demo: meetings built (cpu %.1fs)", time.process_time())
     rows.update(people_rows(history, refs.localities))
+    log.info("demo: people rows built (cpu %.1fs)", time.process_time())
     generated = time.perf_counter()
     with ctx.engine.connect() as conn, bulk.fast_sqlite(conn):
         counts = bulk.insert_all(conn, rows)
@@ -141,12 +146,14 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
         notifications = feed.make_feed(s, seed, spec.feed, today, profile)
     feed.write_csv(notifications, feed_path)
     imported, meeting_id = feed.bring_in(ctx, feed_path, today)
+    log.info("demo: today's feed: %s", imported.in_words().replace("\n", " "))
     return DemoSummary(
         scale=scale, seed=seed, today=today, households=counts["household"],
         people=counts["person"], notifications=counts["notification"],
         meetings=counts["meeting"], actions=counts["action"], open_actions=open_actions,
         fgc_referrals=counts["fgc_referral"], feed_path=feed_path,
-        feed_notifications=len(notifications), feed_imported=imported,
+        feed_notifications=len(notifications), feed_imported=imported.imported,
+        feed_quarantined=imported.quarantined,
         agenda_meeting_id=meeting_id, duration_s=round(time.perf_counter() - started, 2),
     )  # fmt: skip
 

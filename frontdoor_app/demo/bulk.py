@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import datetime as dt
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import JSON, Boolean, Connection, Date, Table, func, select, text
 
 from frontdoor_app.models import Base
+from frontdoor_app.models.base import UTCDateTime
 
 CHUNK = 25_000
+log = logging.getLogger(__name__)
 
 # Parents before children, so foreign keys hold at every step.
 TABLE_ORDER = (
@@ -43,15 +50,48 @@ def insert_all(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> dict[
     for name in TABLE_ORDER:
         table: Table = Base.metadata.tables[name]
         data = rows.get(name, [])
-        for start in range(0, len(data), CHUNK):
-            with conn.begin():
-                conn.execute(table.insert(), data[start : start + CHUNK])
+        with _indexes_after(conn, name, len(data)):
+            _insert_table(conn, table, data)
         counts[name] = len(data)
+        log.info("demo: %s: %d rows (cpu %.1fs)", name, len(data), time.process_time())
     if conn.dialect.name == "postgresql":
         with conn.begin():
             for name in TABLE_ORDER:
                 _advance_sequence(conn, name)
     return counts
+
+
+@contextlib.contextmanager
+def _indexes_after(conn: Connection, name: str, count: int) -> Iterator[None]:
+    """SQLite: drop a big table's secondary indexes and build them once the rows are in.
+
+    Sorting once is much cheaper than a B-tree insert per row per index.
+    """
+    if conn.dialect.name != "sqlite" or count < 20_000:
+        yield
+        return
+    with conn.begin():
+        found = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL", (name,)).all()  # fmt: skip
+        for index_name, _sql in found:
+            conn.exec_driver_sql(f'DROP INDEX "{index_name}"')
+    try:
+        yield
+    finally:
+        with conn.begin():
+            for _name, sql in found:
+                conn.exec_driver_sql(sql)
+
+
+def _insert_table(conn: Connection, table: Table, data: list[dict[str, Any]]) -> None:
+    for start in range(0, len(data), CHUNK):
+        chunk = data[start : start + CHUNK]
+        with conn.begin():
+            if conn.dialect.name == "sqlite":
+                _sqlite_executemany(conn, table, chunk)
+            else:
+                conn.execute(table.insert(), chunk)
 
 
 def _advance_sequence(conn: Connection, name: str) -> None:
@@ -69,3 +109,46 @@ def max_ids(conn: Connection) -> dict[str, int]:
         table = Base.metadata.tables[name]
         out[name] = conn.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
     return out
+
+
+def _utc_text(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given where a UTC instant is needed")
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def sqlite_converter(column_type: Any) -> Callable[[Any], Any] | None:
+    """What SQLAlchemy's bind processors do to a value on SQLite, without the per-row cost.
+
+    (A test checks each against the real bind processor.)
+    """
+    if isinstance(column_type, UTCDateTime):
+        return _utc_text
+    if isinstance(column_type, Date):
+        return dt.date.isoformat
+    if isinstance(column_type, JSON):
+        return json.dumps
+    if isinstance(column_type, Boolean):
+        return int
+    return None
+
+
+def _sqlite_executemany(conn: Connection, table: Table, chunk: list[dict[str, Any]]) -> None:
+    """Plain executemany of ready-made tuples: on SQLite, a third of the Core insert's time."""
+    if not chunk:
+        return
+    names = list(chunk[0])
+    getter = itemgetter(*names)
+    converters = [(i, f) for i, n in enumerate(names)
+                  if (f := sqlite_converter(table.c[n].type)) is not None]  # fmt: skip
+    params = []
+    for row in chunk:
+        values = list(getter(row))
+        for i, convert in converters:
+            value = values[i]
+            if value is not None:
+                values[i] = convert(value)
+        params.append(tuple(values))
+    columns = ", ".join(f'"{n}"' for n in names)
+    marks = ", ".join("?" * len(names))
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', params)

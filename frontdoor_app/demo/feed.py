@@ -12,7 +12,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from frontdoor_app.models import Household, HouseholdMember, Notification, Person
+from frontdoor_app.context import AppContext
+from frontdoor_app.intake.agenda import build_agenda
+from frontdoor_app.intake.importer import ImportSummary, import_file
+from frontdoor_app.models import Household, HouseholdMember, Notification, Person, utcnow
 from frontdoor_app.profile import Profile, load_profile
 
 from .history import notification_for
@@ -64,8 +67,9 @@ def person_taken(session: Session) -> Any:
     return taken
 
 
-def known_household(session: Session, household_id: int, places: Places,
-                    day: dt.date) -> GenHousehold | None:
+def known_household(
+    session: Session, household_id: int, places: Places, day: dt.date
+) -> GenHousehold | None:
     """A household from the database, as the generator's plain objects (None when unusable)."""
     household = session.get(Household, household_id)
     if household is None:
@@ -95,8 +99,14 @@ def known_household(session: Session, household_id: int, places: Places,
                         child_perpetrator=(perpetrator.age_on(day) or 99) < 18)  # fmt: skip
 
 
-def make_feed(session: Session, seed: int, count: int, received_on: dt.date,
-              profile: Profile | None = None, known_share: float = 0.4) -> list[dict[str, Any]]:
+def make_feed(
+    session: Session,
+    seed: int,
+    count: int,
+    received_on: dt.date,
+    profile: Profile | None = None,
+    known_share: float = 0.4,
+) -> list[dict[str, Any]]:
     """A normal morning's feed of ``count`` notifications: new families and known ones."""
     profile = profile or load_profile()
     rng = random.Random(f"{seed}/feed/{received_on.isoformat()}")
@@ -138,6 +148,11 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def bring_in(ctx: Any, path: Path, today: dt.date) -> tuple[int | None, int | None]:
-    """Import the feed file through the real importer and build today's agenda."""
-    return None, None
+def bring_in(ctx: AppContext, path: Path, today: dt.date) -> tuple[ImportSummary, int]:
+    """Import the feed file through the real importer, then build today's agenda."""
+    _start, end = window(ctx.profile, today)
+    # The importer refuses times in the future: a demo dated ahead of the clock is allowed.
+    now = max(utcnow(), end + dt.timedelta(minutes=1))
+    summary = import_file(ctx.sessions, ctx.profile, ctx.actor, path, now=now)
+    meeting_id = build_agenda(ctx.sessions, ctx.profile, ctx.actor, today)
+    return summary, meeting_id

@@ -18,7 +18,10 @@ from .population import GenHousehold, GenPerson, IdSource, PopulationMaker
 _ROLE_WORDS = {"victim": ("victim", "victim", "victim", "aggrieved"),
                "perpetrator": ("perpetrator", "perpetrator", "suspect", "offender")}  # fmt: skip
 _OFFICERS = tuple(f"PC {n}" for n in (4711, 2290, 5163, 1877, 3342, 6620, 7015, 1204)) + (
-    "DC Sarah Holt", "PS 1190 Khan", "PC Liam Foster")
+    "DC Sarah Holt",
+    "PS 1190 Khan",
+    "PC Liam Foster",
+)
 
 
 @dataclass(slots=True)

@@ -52,7 +52,7 @@ _EVENTS = {
     ),
     "medium": (
         "{perp} pushed the victim against a wall during an argument; redness to the arm.",
-        "Victim reports {perp} smashed her phone, \"so I couldn't call anyone\".",
+        'Victim reports {perp} smashed her phone, "so I couldn\'t call anyone".',
         "{perp} turned up at the address in breach of bail conditions.",
         "Ongoing jealousy and checking of the victim's phone; threats made, no injuries.",
         "Argument over {perp}'s drinking; a door was kicked in.",
@@ -98,6 +98,7 @@ def dash_grade(rng: random.Random, escalation: float) -> tuple[str, int | None]:
 
 def narrative(rng: random.Random, grade: str, perp_word: str, child_word: str) -> str:
     event = rng.choice(_EVENTS[grade]).format(perp=perp_word, child=child_word)
+    event = event[:1].upper() + event[1:]
     parts = [rng.choice(_OPENINGS), event]
     if rng.random() < 0.7:
         parts.append(rng.choice(_CLOSINGS))

@@ -8,6 +8,8 @@ import random
 from collections import defaultdict
 from typing import Any
 
+from frontdoor_app.intake import flags as flag_rules
+from frontdoor_app.intake.agenda import sort_key
 from frontdoor_app.profile import Profile
 
 from . import fgc_history, texts
@@ -15,7 +17,6 @@ from .history import GenNotification, History
 from .incidents import LONDON
 from .records import RefIds, Rows
 
-_RISK_ORDER = {"high": 0, "medium": 1, "standard": 2}
 _LEVELS = ("standard", "medium", "high")
 _YEAR = dt.timedelta(days=365)
 
@@ -55,7 +56,9 @@ class MeetingHistory:
         self.refs = refs
         self.rng = rng
         self.today = today
-        self.intel_from = today - dt.timedelta(days=intelligence_days) if intelligence_days else None
+        self.intel_from = (
+            today - dt.timedelta(days=intelligence_days) if intelligence_days else None
+        )
         self.rows: Rows = defaultdict(list)
         self.outcome_codes = fgc_history.OutcomePicker(profile)
         self.fgc = fgc_history.FgcHistory(profile, refs, rng, today, self.rows)
@@ -67,48 +70,44 @@ class MeetingHistory:
             index = min(bisect.bisect_left(cutoffs, note.received_at), len(dates) - 1)
             note.meeting_index = index
             by_meeting[index].append(note)
-        seen: dict[int, list[dt.date]] = defaultdict(list)  # household → incident dates
+        seen: dict[int, list[dt.datetime]] = defaultdict(list)  # household → arrivals
         discussed: dict[int, list[dt.date]] = defaultdict(list)  # household → meeting dates
         for index, day in enumerate(dates):
             meeting_id = index + 1
             notes = by_meeting.get(index, [])
             for note in notes:
                 note.flags = self.flags_for(note, day, seen, discussed)
-            notes.sort(key=_agenda_key)
+            order = self.profile.meeting.agenda_order
+            notes.sort(key=lambda n: sort_key(order, n.flags, n.received_at, n.police_ref))
             self.meeting(meeting_id, day, cutoffs[index - 1] if index else None, cutoffs[index],
                          notes)  # fmt: skip
             for note in notes:
                 discussed[note.household.id].append(day)
         return self.rows
 
-    def flags_for(self, note: GenNotification, day: dt.date, seen: dict[int, list[dt.date]],
+    def flags_for(self, note: GenNotification, day: dt.date, seen: dict[int, list[dt.datetime]],
                   discussed: dict[int, list[dt.date]]) -> dict[str, Any]:  # fmt: skip
+        """The flags the importer would work out (``intake.flags``) from the history so far."""
         household = note.household
-        incident_day = note.incident_at.date()
-        dates = seen[household.id]
-        dates.append(incident_day)
-        in_year = sum(1 for d in dates if incident_day - d < _YEAR)
-        marac = []
-        if (note.dash_yes or 0) >= 14:
-            marac.append("visible_high_risk")
-        if in_year >= 3:
-            marac.append("potential_escalation")
-        if household.last_marac and incident_day - household.last_marac < _YEAR:
-            marac.append("repeat_after_marac")
-        earlier = [d for d in discussed[household.id] if day - d < _YEAR]
-        children = [p for p, role, _r, _o in note.persons if role == "child"]
-        ages = [p.age_on(incident_day) for p in children]
-        known = [a for a in ages if a is not None]
-        return {
-            "marac": marac,
-            "repeat": bool(earlier),
-            "repeat_count": len(dates) - 1,
-            "notifications_12m": in_year,
-            "no_child": not children,
-            "unborn": note.pregnancy,
-            "under5": any(a < 5 for a in known),
-            "youngest_child_age": min(known) if known else None,
-        }
+        received = note.received_at
+        arrivals = seen[household.id]
+        earlier = sum(1 for r in arrivals if received - r <= _YEAR)
+        arrivals.append(received)
+        on = received.date()
+        recent = [d for d in discussed[household.id] if d <= on and on - d <= _YEAR]
+        children = [(p.dob, None if p.dob else p.age_on(day))
+                    for p, role, _r, _o in note.persons if role == "child"]  # fmt: skip
+        return flag_rules.assemble(
+            dash_risk=note.grade,
+            dash_yes=note.dash_yes,
+            pregnancy=note.pregnancy,
+            on=note.incident_at.date(),
+            earlier=earlier,
+            has_household=True,
+            last_marac=household.last_marac,
+            discussed=recent,
+            children=children,
+        )
 
     def meeting(self, meeting_id: int, day: dt.date, window_start: dt.datetime | None,
                 window_end: dt.datetime, notes: list[GenNotification]) -> None:  # fmt: skip
@@ -222,7 +221,15 @@ class MeetingHistory:
         age = (self.today - due).days
         r = rng.random()
         if age > 14:
-            status = "done" if r < 0.9 else "not_possible" if r < 0.94 else "not_done" if r < 0.97 else "open"
+            status = (
+                "done"
+                if r < 0.9
+                else "not_possible"
+                if r < 0.94
+                else "not_done"
+                if r < 0.97
+                else "open"
+            )
         elif age > 0:
             status = "done" if r < 0.5 else "open" if r < 0.95 else "not_possible"
         else:
@@ -250,10 +257,3 @@ class MeetingHistory:
                 "by_name": owner, "at": closed_at, "note": note_text, "status_from": "open",
                 "status_to": status, "meeting_id": None,
             })  # fmt: skip
-
-
-def _agenda_key(note: GenNotification) -> tuple[Any, ...]:
-    flags = note.flags
-    youngest = flags["youngest_child_age"]
-    return (_RISK_ORDER[note.grade], 0 if flags["marac"] else 1, -flags["repeat_count"],
-            99 if youngest is None else youngest, note.id)  # fmt: skip

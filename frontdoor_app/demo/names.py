@@ -27,100 +27,180 @@ def _t(text: str) -> tuple[str, ...]:
 
 
 CULTURES: tuple[Culture, ...] = (
-    Culture("english", 40,
-            _t("Smith|Jones|Taylor|Brown|Walker|Wood|Wright|Robinson|Thompson|Hall|Green|Lee|"
-               "Clarke|Harrison|Jackson|White|Turner|Hughes|Parker|Shaw|Atkinson|Holmes|"
-               "Barker|Booth|Whiteley|Sykes|Fletcher|Haigh|Dobson|Ramsden|Hirst|Firth|"
-               "Ackroyd|Greenwood|Mitchell|Marsden|Pickles|Sutcliffe|Lister|Exley"),
-            _t("Jack|Liam|Oliver|Harry|George|Charlie|Jacob|Noah|Leo|Alfie|Thomas|Daniel|"
-               "Ryan|Jordan|Kyle|Callum|Lewis|Dean|Craig|Wayne|Lee|Mark|Paul|Gary|Jamie|"
-               "Tyler|Kieran|Reece|Mason|Ethan|Archie|Freddie|Riley|Max|Joshua"),
-            _t("Chloe|Olivia|Amelia|Isla|Ava|Emily|Sophie|Jessica|Lauren|Amy|Leanne|"
-               "Kelly|Stacey|Gemma|Danielle|Charlotte|Hannah|Zoë|Chloë|Ellie|Megan|Lily|"
-               "Grace|Poppy|Evie|Ruby|Freya|Mia|Rebecca|Kirsty|Jade|Courtney|Paige|Tia")),
-    Culture("irish", 4,
-            _t("O'Brien|O'Sullivan|Murphy|Kelly|O'Neill|Byrne|Ryan|Doyle|McCarthy|"
-               "Ó Súilleabháin|Gallagher|Quinn|O'Connor|Flanagan|Brennan"),
-            _t("Seán|Sean|Patrick|Ciarán|Conor|Declan|Eoin|Niall|Darragh|Cathal"),
-            _t("Siobhán|Niamh|Aoife|Róisín|Saoirse|Orla|Caoimhe|Clodagh|Sinéad|Máire")),
-    Culture("scottish", 3,
-            _t("MacDonald|McLeod|Campbell|Stewart|Robertson|Fraser|MacKenzie|McKay|"
-               "Murray|Sinclair|McGregor|Buchanan"),
-            _t("Hamish|Iain|Callum|Ruaridh|Alasdair|Fraser|Euan|Angus|Calum|Struan"),
-            _t("Morag|Eilidh|Kirsty|Isla|Mhairi|Catriona|Ailsa|Shona|Fiona|Iona")),
-    Culture("polish", 6,
-            _t("Nowak|Kowalski|Wiśniewski|Wójcik|Kowalczyk|Kamiński|Lewandowski|"
-               "Zieliński|Szymański|Woźniak|Łukasiewicz|Dąbrowski|Kaczmarek|Mazur|Krawczyk"),
-            _t("Marek|Piotr|Krzysztof|Tomasz|Paweł|Michał|Łukasz|Jakub|Mateusz|Kacper|"
-               "Szymon|Wojciech"),
-            _t("Katarzyna|Agnieszka|Małgorzata|Anna|Joanna|Magdalena|Ola|Zofia|Wiktoria|"
-               "Aleksandra|Natalia|Justyna"),
-            {"Kowalski": "Kowalska", "Wiśniewski": "Wiśniewska", "Kamiński": "Kamińska",
-             "Lewandowski": "Lewandowska", "Zieliński": "Zielińska",
-             "Szymański": "Szymańska", "Dąbrowski": "Dąbrowska"}),  # fmt: skip
-    Culture("romanian", 3,
-            _t("Popescu|Ionescu|Popa|Constantin|Stan|Dumitru|Stoica|Munteanu|Ștefan|Lungu|"
-               "Marin|Țurcanu"),
-            _t("Andrei|Ionuț|Mihai|Florin|Adrian|Gheorghe|Cătălin|Răzvan|Bogdan|Vasile"),
-            _t("Ioana|Andreea|Elena|Mihaela|Alexandra|Gabriela|Ramona|Denisa|Florentina|Ștefania")),
-    Culture("pakistani", 9,
-            _t("Hussain|Khan|Ahmed|Ali|Iqbal|Akhtar|Mahmood|Rashid|Shah|Bibi|Aslam|Butt|"
-               "Malik|Chaudhry|Riaz|Hussain-Khan"),
-            _t("Mohammed|Muhammad|Tariq|Imran|Asif|Adeel|Zain|Yusuf|Ibrahim|Bilal|Hamza|"
-               "Usman|Ayaan|Ahmed|Shahid|Khalid"),
-            _t("Amina|Fatima|Ayesha|Zara|Samina|Nadia|Shabana|Rukhsana|Maryam|Hafsa|Aisha|"
-               "Sana|Iqra|Noor|Khadija|Safiya")),
-    Culture("bangladeshi", 3,
-            _t("Begum|Uddin|Rahman|Miah|Islam|Chowdhury|Hoque|Ahmed|Ali|Khatun"),
-            _t("Abdul|Shahid|Rafiq|Jamal|Anwar|Rahim|Sultan|Mizanur|Arif|Faisal"),
-            _t("Nasima|Shirin|Rumana|Jesmin|Taslima|Salma|Rupa|Sultana|Farzana|Momena")),
-    Culture("arabic_script", 1,
-            _t("محمد|حسين|احمد|علی|خان|رحمن"),
-            _t("محمد|احمد|یوسف|عمر|ابراهیم"),
-            _t("فاطمة|عائشة|مریم|زینب|آمنة")),
-    Culture("arabic", 2,
-            _t("Al-Sayed|Haddad|Mansour|Nasser|Khalil|Saleh|Hamdan|Abdullah|Al-Hashimi|Darwish"),
-            _t("Omar|Ahmad|Khaled|Mahmoud|Youssef|Samir|Karim|Hassan|Walid|Mustafa"),
-            _t("Layla|Rania|Huda|Mariam|Yasmin|Dina|Nour|Salma|Amal|Reem")),
-    Culture("vietnamese", 2,
-            _t("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng"),
-            _t("Minh|Văn Hùng|Đức|Quang|Tuấn|Anh|Văn Nam|Thành|Hải|Long"),
-            _t("Thị Lan|Thị Hương|Thị Mai|Ngọc Anh|Thu Trang|Thị Hoa|Linh|Thảo|Huyền|Phương")),
-    Culture("somali", 3,
-            _t("Abdi|Farah|Warsame|Hassan|Mohamed|Osman|Ali|Jama|Yusuf|Abdullahi|Hirsi|Egal"),
-            _t("Abdirahman|Mohamed|Abdullahi|Ahmed|Hassan|Liban|Mustafe|Cabdi|Yusuf|Guled"),
-            _t("Hodan|Faadumo|Sahra|Ayaan|Hibo|Ifrah|Nimco|Ubah|Deeqa|Fartun")),
-    Culture("caribbean", 4,
-            _t("Campbell|Williams|Brown|Johnson|Francis|Thomas|Edwards|Bailey|Grant|"
-               "Morgan|Henry|Reid|Lewis|Clarke|McKenzie"),
-            _t("Delroy|Winston|Jermaine|Marlon|Leroy|Tyrone|Desmond|Errol|Dwayne|Kemar|"
-               "Andre|Shaquille"),
-            _t("Marcia|Shanice|Tanisha|Simone|Jasmine|Keisha|Paulette|Sharmaine|Kadeen|"
-               "Beverley|Latoya|Monique")),
-    Culture("kurdish", 2,
-            _t("Ahmadi|Karimi|Rostami|Barzani|Mohammadi|Hosseini|Rahimi|Amin|Zebari|Talabani"),
-            _t("Azad|Rebin|Dilshad|Karwan|Hemin|Shwan|Soran|Aram|Baran|Diyar"),
-            _t("Rojin|Dilan|Shirin|Nasrin|Berivan|Zhilwan|Hana|Avin|Sozan|Tavga")),
-    Culture("roma", 2,
-            _t("Lakatoš|Horváth|Balog|Oláh|Kotlár|Dudi|Gaži|Kováč|Pompa|Giňa"),
-            _t("Dezider|Milan|Jozef|Ladislav|Marián|Róbert|Štefan|Patrik|Dávid|Erik"),
-            _t("Renáta|Monika|Žaneta|Silvia|Erika|Marcela|Denisa|Gabriela|Vanesa|Sabína")),
-    Culture("chinese", 2,
-            _t("Wang|Li|Zhang|Chen|Liu|Yang|Huang|Zhao|Wu|Zhou|Lin|Xu"),
-            _t("Wei|Jun|Hao|Lei|Jian|Ming|Tao|Yong|Bo|Chen"),
-            _t("Jing|Mei|Xiu Ying|Li Na|Fang|Yan|Hui|Ling|Xin|Yu")),
-    Culture("chinese_script", 1,
-            _t("王|李|张|陈|刘"),
-            _t("伟|强|磊|军|洋"),
-            _t("静|丽|敏|燕|娟")),
-    Culture("indian", 3,
-            _t("Patel|Singh|Kaur|Sharma|Gill|Sandhu|Mistry|Parmar|Desai|D'Souza|Kumar|Chauhan"),
-            _t("Rajesh|Sanjay|Harpreet|Gurpreet|Amit|Vikram|Arjun|Ravi|Jaspal|Kiran"),
-            _t("Priya|Harjit|Manpreet|Sunita|Anjali|Neha|Pooja|Simran|Kiran|Rupinder")),
-    Culture("eritrean", 1,
-            _t("Tesfay|Gebremedhin|Haile|Tekle|Berhane|Kidane|Woldu|Ghebreyesus"),
-            _t("Dawit|Yonas|Samuel|Filmon|Henok|Merhawi|Biniam|Robel"),
-            _t("Senait|Helen|Selam|Lidya|Mebrat|Saba|Ruth|Yordanos")),
+    Culture(
+        "english",
+        40,
+        _t(
+            "Smith|Jones|Taylor|Brown|Walker|Wood|Wright|Robinson|Thompson|Hall|Green|Lee|"
+            "Clarke|Harrison|Jackson|White|Turner|Hughes|Parker|Shaw|Atkinson|Holmes|"
+            "Barker|Booth|Whiteley|Sykes|Fletcher|Haigh|Dobson|Ramsden|Hirst|Firth|"
+            "Ackroyd|Greenwood|Mitchell|Marsden|Pickles|Sutcliffe|Lister|Exley"
+        ),
+        _t(
+            "Jack|Liam|Oliver|Harry|George|Charlie|Jacob|Noah|Leo|Alfie|Thomas|Daniel|"
+            "Ryan|Jordan|Kyle|Callum|Lewis|Dean|Craig|Wayne|Lee|Mark|Paul|Gary|Jamie|"
+            "Tyler|Kieran|Reece|Mason|Ethan|Archie|Freddie|Riley|Max|Joshua"
+        ),
+        _t(
+            "Chloe|Olivia|Amelia|Isla|Ava|Emily|Sophie|Jessica|Lauren|Amy|Leanne|"
+            "Kelly|Stacey|Gemma|Danielle|Charlotte|Hannah|Zoë|Chloë|Ellie|Megan|Lily|"
+            "Grace|Poppy|Evie|Ruby|Freya|Mia|Rebecca|Kirsty|Jade|Courtney|Paige|Tia"
+        ),
+    ),
+    Culture(
+        "irish",
+        4,
+        _t(
+            "O'Brien|O'Sullivan|Murphy|Kelly|O'Neill|Byrne|Ryan|Doyle|McCarthy|"
+            "Ó Súilleabháin|Gallagher|Quinn|O'Connor|Flanagan|Brennan"
+        ),
+        _t("Seán|Sean|Patrick|Ciarán|Conor|Declan|Eoin|Niall|Darragh|Cathal"),
+        _t("Siobhán|Niamh|Aoife|Róisín|Saoirse|Orla|Caoimhe|Clodagh|Sinéad|Máire"),
+    ),
+    Culture(
+        "scottish",
+        3,
+        _t(
+            "MacDonald|McLeod|Campbell|Stewart|Robertson|Fraser|MacKenzie|McKay|"
+            "Murray|Sinclair|McGregor|Buchanan"
+        ),
+        _t("Hamish|Iain|Callum|Ruaridh|Alasdair|Fraser|Euan|Angus|Calum|Struan"),
+        _t("Morag|Eilidh|Kirsty|Isla|Mhairi|Catriona|Ailsa|Shona|Fiona|Iona"),
+    ),
+    Culture(
+        "polish",
+        6,
+        _t(
+            "Nowak|Kowalski|Wiśniewski|Wójcik|Kowalczyk|Kamiński|Lewandowski|"
+            "Zieliński|Szymański|Woźniak|Łukasiewicz|Dąbrowski|Kaczmarek|Mazur|Krawczyk"
+        ),
+        _t("Marek|Piotr|Krzysztof|Tomasz|Paweł|Michał|Łukasz|Jakub|Mateusz|Kacper|Szymon|Wojciech"),
+        _t(
+            "Katarzyna|Agnieszka|Małgorzata|Anna|Joanna|Magdalena|Ola|Zofia|Wiktoria|"
+            "Aleksandra|Natalia|Justyna"
+        ),
+        {
+            "Kowalski": "Kowalska",
+            "Wiśniewski": "Wiśniewska",
+            "Kamiński": "Kamińska",
+            "Lewandowski": "Lewandowska",
+            "Zieliński": "Zielińska",
+            "Szymański": "Szymańska",
+            "Dąbrowski": "Dąbrowska",
+        },
+    ),  # fmt: skip
+    Culture(
+        "romanian",
+        3,
+        _t(
+            "Popescu|Ionescu|Popa|Constantin|Stan|Dumitru|Stoica|Munteanu|Ștefan|Lungu|"
+            "Marin|Țurcanu"
+        ),
+        _t("Andrei|Ionuț|Mihai|Florin|Adrian|Gheorghe|Cătălin|Răzvan|Bogdan|Vasile"),
+        _t("Ioana|Andreea|Elena|Mihaela|Alexandra|Gabriela|Ramona|Denisa|Florentina|Ștefania"),
+    ),
+    Culture(
+        "pakistani",
+        9,
+        _t(
+            "Hussain|Khan|Ahmed|Ali|Iqbal|Akhtar|Mahmood|Rashid|Shah|Bibi|Aslam|Butt|"
+            "Malik|Chaudhry|Riaz|Hussain-Khan"
+        ),
+        _t(
+            "Mohammed|Muhammad|Tariq|Imran|Asif|Adeel|Zain|Yusuf|Ibrahim|Bilal|Hamza|"
+            "Usman|Ayaan|Ahmed|Shahid|Khalid"
+        ),
+        _t(
+            "Amina|Fatima|Ayesha|Zara|Samina|Nadia|Shabana|Rukhsana|Maryam|Hafsa|Aisha|"
+            "Sana|Iqra|Noor|Khadija|Safiya"
+        ),
+    ),
+    Culture(
+        "bangladeshi",
+        3,
+        _t("Begum|Uddin|Rahman|Miah|Islam|Chowdhury|Hoque|Ahmed|Ali|Khatun"),
+        _t("Abdul|Shahid|Rafiq|Jamal|Anwar|Rahim|Sultan|Mizanur|Arif|Faisal"),
+        _t("Nasima|Shirin|Rumana|Jesmin|Taslima|Salma|Rupa|Sultana|Farzana|Momena"),
+    ),
+    Culture(
+        "arabic_script",
+        1,
+        _t("محمد|حسين|احمد|علی|خان|رحمن"),
+        _t("محمد|احمد|یوسف|عمر|ابراهیم"),
+        _t("فاطمة|عائشة|مریم|زینب|آمنة"),
+    ),
+    Culture(
+        "arabic",
+        2,
+        _t("Al-Sayed|Haddad|Mansour|Nasser|Khalil|Saleh|Hamdan|Abdullah|Al-Hashimi|Darwish"),
+        _t("Omar|Ahmad|Khaled|Mahmoud|Youssef|Samir|Karim|Hassan|Walid|Mustafa"),
+        _t("Layla|Rania|Huda|Mariam|Yasmin|Dina|Nour|Salma|Amal|Reem"),
+    ),
+    Culture(
+        "vietnamese",
+        2,
+        _t("Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng"),
+        _t("Minh|Văn Hùng|Đức|Quang|Tuấn|Anh|Văn Nam|Thành|Hải|Long"),
+        _t("Thị Lan|Thị Hương|Thị Mai|Ngọc Anh|Thu Trang|Thị Hoa|Linh|Thảo|Huyền|Phương"),
+    ),
+    Culture(
+        "somali",
+        3,
+        _t("Abdi|Farah|Warsame|Hassan|Mohamed|Osman|Ali|Jama|Yusuf|Abdullahi|Hirsi|Egal"),
+        _t("Abdirahman|Mohamed|Abdullahi|Ahmed|Hassan|Liban|Mustafe|Cabdi|Yusuf|Guled"),
+        _t("Hodan|Faadumo|Sahra|Ayaan|Hibo|Ifrah|Nimco|Ubah|Deeqa|Fartun"),
+    ),
+    Culture(
+        "caribbean",
+        4,
+        _t(
+            "Campbell|Williams|Brown|Johnson|Francis|Thomas|Edwards|Bailey|Grant|"
+            "Morgan|Henry|Reid|Lewis|Clarke|McKenzie"
+        ),
+        _t(
+            "Delroy|Winston|Jermaine|Marlon|Leroy|Tyrone|Desmond|Errol|Dwayne|Kemar|Andre|Shaquille"
+        ),
+        _t(
+            "Marcia|Shanice|Tanisha|Simone|Jasmine|Keisha|Paulette|Sharmaine|Kadeen|"
+            "Beverley|Latoya|Monique"
+        ),
+    ),
+    Culture(
+        "kurdish",
+        2,
+        _t("Ahmadi|Karimi|Rostami|Barzani|Mohammadi|Hosseini|Rahimi|Amin|Zebari|Talabani"),
+        _t("Azad|Rebin|Dilshad|Karwan|Hemin|Shwan|Soran|Aram|Baran|Diyar"),
+        _t("Rojin|Dilan|Shirin|Nasrin|Berivan|Zhilwan|Hana|Avin|Sozan|Tavga"),
+    ),
+    Culture(
+        "roma",
+        2,
+        _t("Lakatoš|Horváth|Balog|Oláh|Kotlár|Dudi|Gaži|Kováč|Pompa|Giňa"),
+        _t("Dezider|Milan|Jozef|Ladislav|Marián|Róbert|Štefan|Patrik|Dávid|Erik"),
+        _t("Renáta|Monika|Žaneta|Silvia|Erika|Marcela|Denisa|Gabriela|Vanesa|Sabína"),
+    ),
+    Culture(
+        "chinese",
+        2,
+        _t("Wang|Li|Zhang|Chen|Liu|Yang|Huang|Zhao|Wu|Zhou|Lin|Xu"),
+        _t("Wei|Jun|Hao|Lei|Jian|Ming|Tao|Yong|Bo|Chen"),
+        _t("Jing|Mei|Xiu Ying|Li Na|Fang|Yan|Hui|Ling|Xin|Yu"),
+    ),
+    Culture("chinese_script", 1, _t("王|李|张|陈|刘"), _t("伟|强|磊|军|洋"), _t("静|丽|敏|燕|娟")),
+    Culture(
+        "indian",
+        3,
+        _t("Patel|Singh|Kaur|Sharma|Gill|Sandhu|Mistry|Parmar|Desai|D'Souza|Kumar|Chauhan"),
+        _t("Rajesh|Sanjay|Harpreet|Gurpreet|Amit|Vikram|Arjun|Ravi|Jaspal|Kiran"),
+        _t("Priya|Harjit|Manpreet|Sunita|Anjali|Neha|Pooja|Simran|Kiran|Rupinder"),
+    ),
+    Culture(
+        "eritrean",
+        1,
+        _t("Tesfay|Gebremedhin|Haile|Tekle|Berhane|Kidane|Woldu|Ghebreyesus"),
+        _t("Dawit|Yonas|Samuel|Filmon|Henok|Merhawi|Biniam|Robel"),
+        _t("Senait|Helen|Selam|Lidya|Mebrat|Saba|Ruth|Yordanos"),
+    ),
 )
 
 TOTAL_WEIGHT = sum(c.weight for c in CULTURES)

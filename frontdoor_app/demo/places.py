@@ -72,5 +72,7 @@ class Places:
             line = f"Flat {rng.randrange(1, 40)}, {number} {street}, {town}"
         else:
             line = f"{number} {street}, {town}"
-        postcode = f"{district} {rng.randrange(10)}{rng.choice(_UNIT_LETTERS)}{rng.choice(_UNIT_LETTERS)}"
+        postcode = (
+            f"{district} {rng.randrange(10)}{rng.choice(_UNIT_LETTERS)}{rng.choice(_UNIT_LETTERS)}"
+        )
         return Address(line, postcode, district, code)

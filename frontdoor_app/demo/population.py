@@ -149,7 +149,9 @@ class PopulationMaker:
         child_surnames = [victim.surname]
         # The person who harmed: usually a partner or ex-partner, sometimes of another culture.
         perp_culture = culture if rng.random() < 0.82 else names.pick_culture(rng)
-        perp_gender = ("M" if victim_gender == "F" else "F") if rng.random() < 0.96 else victim_gender
+        perp_gender = (
+            ("M" if victim_gender == "F" else "F") if rng.random() < 0.96 else victim_gender
+        )
         child_perpetrator = victim_gender == "F" and rng.random() < 0.03 and victim_age >= 32
         if child_perpetrator:
             perp_age = rng.randrange(13, 18)

@@ -83,7 +83,9 @@ def rationale(rng: random.Random, note: GenNotification, codes: list[str]) -> st
     if note.dash_yes is not None:
         parts[0] += f" ({note.dash_yes} yes)"
     if flags["marac"]:
-        parts.append("MARAC criteria met: " + ", ".join(f.replace("_", " ") for f in flags["marac"]))
+        parts.append(
+            "MARAC criteria met: " + ", ".join(f.replace("_", " ") for f in flags["marac"])
+        )
     if flags["repeat"]:
         parts.append("repeat family")
     if flags["under5"]:
