@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,30 @@ def test_build_spec_is_valid_python() -> None:
     source = (ROOT / "build.spec").read_text(encoding="utf-8")
     compile(source, "build.spec", "exec")
     assert "keyrings.alt" in source and "__main__.py" in source
+
+
+def readme_commands() -> list[str]:
+    """The commands of the README's first code block, comments stripped."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_readme_starts_with_the_two_setup_commands_and_ci_runs_the_second() -> None:
+    install_and_start, install_and_test = readme_commands()
+    assert install_and_start == "bash scripts/setup.sh && .venv/bin/frontdoor"
+    assert install_and_test == "bash scripts/test.sh"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    commands = [
+        line.strip() for line in ci.splitlines()
+        if line.strip() and not line.lstrip().startswith(("#", "set ", "cd "))
+    ]  # fmt: skip
+    assert commands == [install_and_test]
+
+
+def test_shell_scripts_parse() -> None:
+    for script in ("scripts/setup.sh", "scripts/test.sh", ".ci/run"):
+        done = subprocess.run(["bash", "-n", str(ROOT / script)], capture_output=True,
+                              text=True, check=False)  # fmt: skip
+        assert done.returncode == 0, f"{script}: {done.stderr}"
+        assert os.access(ROOT / script, os.X_OK), f"{script} is not executable"
