@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import db, fgc, import_feed, minutes
+from . import db, demo, fgc, import_feed, minutes
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (db, import_feed, minutes, fgc)
+COMMAND_MODULES: tuple[ModuleType, ...] = (db, import_feed, minutes, fgc, demo)
