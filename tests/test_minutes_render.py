@@ -176,3 +176,25 @@ def test_rendered_pages_for_people_to_look_at(
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page),
                         "-singlefile", str(pdf_path), str(out)], check=True)  # fmt: skip
         assert out.with_suffix(".png").stat().st_size > 10_000
+
+
+def test_long_tables_repeat_their_header_and_long_narratives_flow() -> None:
+    from dataclasses import replace
+
+    from frontdoor_app.export.minutes_sample import synthetic_minutes
+
+    data = synthetic_minutes(60)
+    long_text = " ".join(f"Sentence {n} of a very long account." for n in range(600)) + " THE END."
+    first = replace(data.cases[0], narrative=long_text)
+    data = replace(data, cases=(first, *data.cases[1:]))
+    pages = pages_text(render_minutes(data, generated_at=GENERATED, invariant=True))
+    summary = [n for n, p in enumerate(pages) if "Summary of cases" in p][0]
+    cases_start = [n for n, p in enumerate(pages) if "Cases discussed" in p][0]
+    assert cases_start - summary >= 2  # the 60-row summary spans pages
+    for page in pages[summary:cases_start]:
+        assert "# Reference Household Risk Flags Outcomes FGC" in re.sub(r"\s+", " ", page)
+    text = flat(pages)
+    assert "Sentence 599 of a very long account. THE END." in text  # nothing cut off
+    assert all(f"Page {n} of {len(pages)}" in p for n, p in enumerate(pages, start=1))
+    for action in data.actions:
+        assert action.description in text

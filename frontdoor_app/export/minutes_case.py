@@ -9,9 +9,13 @@ from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Table
 
 from . import formatting as fmt
 from .document import Bookmark
+from .fonts import BODY, BODY_BOLD
 from .minutes_model import CaseMinutes, EntryRow
 from .styles import FRAME_WIDTH, RULE, grid_table_style, key_value_table_style, styles
-from .text import markup, markup_para, para
+from .text import markup, markup_para, para, wrap_plain
+
+CELL_PADDING = 6.5  # left + right padding of grid_table_style, and a hair to spare
+HEADING_ROOM = 22 * mm  # a heading moves to the next page unless this much room is left
 
 
 class CaseView:
@@ -46,19 +50,15 @@ def case_section(view: CaseView, tz: str) -> list[Flowable]:
         _facts(case, tz),
     ]
     if case.incident_summary or case.narrative:
-        out.append(_heading("Notification summary"))
-        summary = markup(case.incident_summary)
+        out.extend(_heading("Notification summary"))
+        if case.incident_summary:
+            out.append(para(case.incident_summary, s.entry_head))
         if case.narrative:
-            summary = (
-                f"<b>{summary}</b><br/>{markup(case.narrative)}"
-                if summary
-                else markup(case.narrative)
-            )
-        out.append(markup_para(summary, s.body, raw_text=case.incident_summary + case.narrative))
+            out.append(para(case.narrative, s.body))
     if case.people:
-        out.append(_heading("Household"))
+        out.extend(_heading("Household"))
         out.append(_people_table(case))
-    out.append(_heading("Flags and history"))
+    out.extend(_heading("Flags and history"))
     flags = ", ".join(case.flags) if case.flags else "None"
     history = case.history or ("No earlier notifications or meetings in the last 12 months.",)
     lines = [f"<b>Flags:</b> {markup(flags)}", *(f"\u2022 {markup(h)}" for h in history)]
@@ -74,8 +74,10 @@ def case_section(view: CaseView, tz: str) -> list[Flowable]:
     return out
 
 
-def _heading(text: str) -> Flowable:
-    return para(text, styles().h2)
+def _heading(text: str) -> list[Flowable]:
+    # A conditional break, not keepWithNext: keeping with the next flowable makes
+    # reportlab lay that flowable out twice, which costs seconds on a 180-case Monday.
+    return [CondPageBreak(HEADING_ROOM), para(text, styles().h2_free)]
 
 
 def _facts(case: CaseMinutes, tz: str) -> Flowable:
@@ -116,39 +118,35 @@ def fmt_join(*parts: str | None) -> str:
 
 
 def _people_table(case: CaseMinutes) -> Table:
-    s = styles()
-    header: list[object] = ["Role", "Name", "Age", "Detail"]
-    rows = [
-        [fmt.ROLE_WORDS.get(p.role, p.role), para(p.name, s.cell_bold),
-         p.age_text or "\u2014", para(p.detail, s.cell)]
-        for p in case.people
-    ]  # fmt: skip
+    rows = [(fmt.ROLE_WORDS.get(p.role, p.role), p.name, p.age_text or "\u2014", p.detail)
+            for p in case.people]  # fmt: skip
     widths = [32 * mm, 62 * mm, 18 * mm, FRAME_WIDTH - 112 * mm]
-    table = Table([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(grid_table_style())
-    return table
+    return action_table(rows, ("Role", "Name", "Age", "Detail"), widths, bold_column=1,
+                        plain_columns=(0, 2))  # fmt: skip
 
 
-def _entry(entry: EntryRow, tz: str, lead: str = "") -> Flowable:
+def _entry(entry: EntryRow, tz: str, lead: str = "") -> list[Flowable]:
     s = styles()
     who = fmt_join(entry.agency_name, entry.author, fmt.clock(entry.at, tz) if entry.at else "")
     head = (f"<b>{lead}:</b> " if lead else "") + f"<b>{markup(who)}</b>"
     if entry.restricted_to:
         head += f" \u2014 <i>restricted to {markup(entry.restricted_to_name or entry.restricted_to)}</i>"
     if not entry.may_minute:
-        return markup_para(head + " \u2014 <i>given to the meeting only; not minuted</i>",
-                           s.body, raw_text=who)  # fmt: skip
-    # One paragraph: its heading line cannot be left alone at the foot of a page.
-    return markup_para(f"{head}<br/>{markup(entry.text)}", s.body, raw_text=who + entry.text)
+        return [markup_para(head + " \u2014 <i>given to the meeting only; not minuted</i>",
+                            s.body, raw_text=who)]  # fmt: skip
+    # The text is a paragraph of its own, without markup: reportlab lays such a paragraph
+    # out several times faster than one mixing bold and plain runs. The heading keeps with it.
+    return [markup_para(head, s.entry_head, raw_text=who), para(entry.text, s.body)]
 
 
 def _shared(view: CaseView, tz: str) -> list[Flowable]:
     s = styles()
     entries = [e for e in view.entries if e.kind == "agency"]
-    out: list[Flowable] = [_heading("What agencies shared")]
+    out: list[Flowable] = [*_heading("What agencies shared")]
     if not entries:
         out.append(para("No agency information recorded.", s.muted))
-    out.extend(_entry(entry, tz) for entry in entries)
+    for entry in entries:
+        out.extend(_entry(entry, tz))
     if view.withheld:
         noun = "entry" if view.withheld == 1 else "entries"
         out.append(para(f"{view.withheld} {noun} restricted to another agency withheld from "
@@ -168,7 +166,7 @@ def _voices(view: CaseView, tz: str) -> list[Flowable]:
             out.append(markup_para(f"<b>{title}:</b> <i>not recorded.</i>", s.body))
             continue
         for entry in entries:
-            out.append(_entry(entry, tz, lead=title))
+            out.extend(_entry(entry, tz, lead=title))
     return out
 
 
@@ -187,7 +185,7 @@ def _sharing(case: CaseMinutes) -> list[Flowable]:
 
 def _decision(case: CaseMinutes) -> list[Flowable]:
     s = styles()
-    out: list[Flowable] = [_heading("Decision")]
+    out: list[Flowable] = [*_heading("Decision")]
     outcomes = "; ".join(case.outcomes) if case.outcomes else "No decision recorded"
     risk = fmt.risk(case.agreed_risk) if case.agreed_risk else "not recorded"
     if case.marac_by_judgement:
@@ -206,23 +204,35 @@ def action_table(rows: Sequence[Sequence[str]], headers: Sequence[str],
                  plain_columns: Sequence[int] = ()) -> Table:  # fmt: skip
     """A ruled table of user text whose header row repeats on every page it spans.
 
-    ``plain_columns`` hold short fixed words (dates, numbers) that never wrap: plain
-    strings there save the cost of a paragraph per cell.
+    Cells are plain strings wrapped to their column (drawn literally, cheap to lay out);
+    only a cell with Arabic script becomes a shaped paragraph. ``plain_columns`` hold
+    short fixed words (dates, numbers) that are never wrapped.
     """
     s = styles()
     data: list[list[object]] = [list(headers)]  # fixed words: plain, bold by the table style
     for row in rows:
-        data.append([v if i in plain_columns else
-                     para(v, s.cell_bold if i == bold_column else s.cell)
-                     for i, v in enumerate(row)])  # fmt: skip
+        cells: list[object] = []
+        for i, value in enumerate(row):
+            if i in plain_columns:
+                cells.append(value)
+                continue
+            bold = i == bold_column
+            font = BODY_BOLD if bold else BODY
+            wrapped = wrap_plain(value, widths[i] - CELL_PADDING, font, s.cell.fontSize)
+            cells.append(wrapped if wrapped is not None
+                         else para(value, s.cell_bold if bold else s.cell))  # fmt: skip
+        data.append(cells)
     table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1)
-    table.setStyle(grid_table_style())
+    style = grid_table_style()
+    if bold_column >= 0:
+        style.add("FONTNAME", (bold_column, 1), (bold_column, -1), BODY_BOLD)
+    table.setStyle(style)
     return table
 
 
 def _actions(case: CaseMinutes) -> list[Flowable]:
     s = styles()
-    out: list[Flowable] = [_heading("Actions")]
+    out: list[Flowable] = [*_heading("Actions")]
     if not case.actions:
         out.append(para("No actions agreed.", s.muted))
         return out
@@ -262,5 +272,5 @@ def _amendments(view: CaseView, tz: str) -> list[Flowable]:
         for a in view.amendments
     ]  # fmt: skip
     widths = [24 * mm, 28 * mm, 30 * mm, FRAME_WIDTH - 122 * mm, 40 * mm]
-    return [_heading("Amendments after close"),
+    return [*_heading("Amendments after close"),
             action_table(rows, ("When", "By", "What", "Before \u2192 after", "Reason"), widths)]  # fmt: skip

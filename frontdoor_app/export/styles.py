@@ -37,6 +37,8 @@ class Styles:
     h1: ParagraphStyle
     h2: ParagraphStyle
     h3: ParagraphStyle
+    h2_free: ParagraphStyle  # h2 without keepWithNext: precede it with a CondPageBreak
+    entry_head: ParagraphStyle  # bold line that stays with the paragraph after it
     body: ParagraphStyle
     small: ParagraphStyle
     muted: ParagraphStyle
@@ -94,6 +96,18 @@ def styles() -> Styles:
             spaceAfter=2,
         ),  # fmt: skip
         body=body,
+        entry_head=ParagraphStyle(
+            "entry_head", parent=body, fontName=BODY_BOLD, spaceAfter=0, keepWithNext=1
+        ),  # fmt: skip
+        h2_free=ParagraphStyle(
+            "h2_free",
+            parent=body,
+            fontName=BODY_BOLD,
+            fontSize=11.5,
+            leading=15,
+            spaceBefore=8,
+            spaceAfter=3,
+        ),  # fmt: skip
         small=ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, spaceAfter=1),
         muted=ParagraphStyle("muted", parent=body, fontName=BODY_ITALIC, textColor=MUTED),
         cell=ParagraphStyle("cell", parent=body, fontSize=8.5, leading=11, spaceAfter=0),
