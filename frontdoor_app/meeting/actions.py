@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
@@ -220,9 +220,12 @@ def action_tracker(session: Session, *, agency_id: int | None = None, owner: str
     if owner and owner.strip():
         pattern = "%" + owner.strip().replace("%", r"\%").replace("_", r"\_") + "%"
         conditions.append(Action.owner_name.ilike(pattern, escape="\\"))
-    total = session.scalar(select(func.count(Action.id)).where(*conditions)) or 0
-    overdue = session.scalar(select(func.count(Action.id)).where(
-        *conditions, Action.status == "open", Action.due_date < today)) or 0  # fmt: skip
+    # Both counts in one pass over the matching rows.
+    overdue_case = case((and_(Action.status == "open", Action.due_date < today), 1), else_=0)
+    counted = session.execute(
+        select(func.count(Action.id), func.coalesce(func.sum(overdue_case), 0)).where(*conditions)
+    ).one()  # fmt: skip
+    total, overdue = int(counted[0] or 0), int(counted[1] or 0)
     # Open actions overdue are exactly those due earliest, so due date order puts them first;
     # closed ones (when asked for) follow.
     order: list[Any] = [Action.due_date, Action.id]

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -153,6 +154,8 @@ class Action(Versioned, Timestamps, Base):
     __tablename__ = "action"
     __table_args__ = (
         CheckConstraint("status IN ('open','done','not_possible','not_done')", name="status"),
+        # The action tracker: open actions in due-date order, one page at a time (migration 0003).
+        Index("ix_action_status_due_date", "status", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
