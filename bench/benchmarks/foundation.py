@@ -134,6 +134,8 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
     child_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FRONTDOOR_EXIT_AFTER_AGENDA": "1"}
     app = [sys.executable, "-m", "frontdoor_app", "--database", url]
     bare = [sys.executable, "-c", BARE_WINDOW]
+    # Where the app's time goes: only importing the command line (all sub-commands).
+    imports = [sys.executable, "-c", "import frontdoor_app.cli; print('IMPORTED 0', flush=True)"]
     # One warm-up of each (first run migrates nothing but warms the file cache), then
     # alternate so drift on a shared machine hits both alike.
     _launch(app, "AGENDA_PAINTED", child_env)
@@ -144,6 +146,7 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
     bare_reported: list[float] = []
     app_cpu: list[float] = []
     bare_cpu: list[float] = []
+    import_ms: list[float] = []
     exit_codes: set[int] = set()
     for _ in range(START_REPEAT):
         wall, reported, code, cpu = _launch(app, "AGENDA_PAINTED", child_env)
@@ -155,6 +158,7 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
         bare_ms.append(wall)
         bare_reported.append(reported)
         bare_cpu.append(cpu)
+        import_ms.append(_launch(imports, "IMPORTED", child_env)[0])
     app_stats, bare_stats = summarise(app_ms), summarise(bare_ms)
     ratio = app_stats["median_ms"] / bare_stats["median_ms"]
     return {
@@ -171,6 +175,7 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
         # CPU per process (to its exit), less sensitive to a busy machine than wall time.
         "app_cpu_median_ms": summarise(app_cpu)["median_ms"],
         "bare_cpu_median_ms": summarise(bare_cpu)["median_ms"],
+        "import_cli_only": summarise(import_ms),
         "app_exit_codes": sorted(exit_codes),
         "database_scale": env.scale,
     }
