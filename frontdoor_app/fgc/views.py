@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -84,7 +85,7 @@ class ReferralView:
     offered_at: dt.datetime | None
     referred_at: dt.datetime | None
     setup_due: dt.date  # the profile's target: conference within N days of the referral
-    consents: tuple[ConsentView, ...]
+    consents: tuple[ConsentView, ...]  # these three are empty in the queue's rows
     invitees: tuple[InviteeView, ...]
     safeguards: tuple[SafeguardView, ...]
     gate_missing: tuple[str, ...]  # what the gate still needs, in words
@@ -104,7 +105,7 @@ class CaseFgc:
 
 
 def gate_status(stage: str, team_id: int | None, consent_kinds: set[str],
-                invitees: Iterable[FgcInvitee], safeguard_kinds: set[str],
+                invitees: Iterable[Any], safeguard_kinds: set[str],
                 conference_date: dt.date | None) -> tuple[str, ...]:  # fmt: skip
     """What the gate still needs at this stage, in words (empty: nothing missing)."""
     if stage in ("closed", "declined", "withdrawn", "stopped"):
@@ -131,26 +132,37 @@ def gate_status(stage: str, team_id: int | None, consent_kinds: set[str],
     return tuple(missing)
 
 
-def referral_views(session: Session, profile: Profile, referrals: list[FgcReferral],
-                   today: dt.date) -> list[ReferralView]:  # fmt: skip
-    """Views of many referrals with a fixed number of queries (the queue loads them all)."""
+def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
+                   today: dt.date, detail: bool = True) -> list[ReferralView]:  # fmt: skip
+    """Views of many referrals with a fixed number of queries (the queue loads them all).
+
+    ``referrals`` are FgcReferral rows or plain rows of the fgc_referral table. Related rows
+    are read as plain rows (the views only read; ORM objects cost several times more).
+    ``detail=False`` (the queue) reads only what the gate status needs and leaves the
+    consents, invitees and safeguards of each view empty.
+    """
     ids = [r.id for r in referrals]
-    consents: dict[int, list[FgcConsent]] = defaultdict(list)
-    invitees: dict[int, list[FgcInvitee]] = defaultdict(list)
-    safeguards: dict[int, list[FgcSafeguard]] = defaultdict(list)
+    consents: dict[int, list[Any]] = defaultdict(list)
+    invitees: dict[int, list[Any]] = defaultdict(list)
+    safeguards: dict[int, list[Any]] = defaultdict(list)
+    c, i, g = FgcConsent.__table__.c, FgcInvitee.__table__.c, FgcSafeguard.__table__.c
+    wanted = (
+        ((c.referral_id, c.kind, c.withdrawn_at), FgcConsent.__table__, consents),
+        ((i.referral_id, i.name, i.approved_by_victim_at, i.is_person_who_harmed, i.removed_at),
+         FgcInvitee.__table__, invitees),
+        ((g.referral_id, g.kind), FgcSafeguard.__table__, safeguards),
+    )  # fmt: skip
     if ids:
-        for c in session.scalars(select(FgcConsent).where(FgcConsent.referral_id.in_(ids))
-                                 .order_by(FgcConsent.id)):  # fmt: skip
-            consents[c.referral_id].append(c)
-        for i in session.scalars(select(FgcInvitee).where(FgcInvitee.referral_id.in_(ids))
-                                 .order_by(FgcInvitee.id)):  # fmt: skip
-            invitees[i.referral_id].append(i)
-        for g in session.scalars(select(FgcSafeguard).where(FgcSafeguard.referral_id.in_(ids))
-                                 .order_by(FgcSafeguard.id)):  # fmt: skip
-            safeguards[g.referral_id].append(g)
+        for columns, table, into in wanted:
+            query = select(table) if detail else select(*columns)
+            rows = session.execute(query.where(table.c.referral_id.in_(ids))
+                                   .order_by(table.c.id))  # fmt: skip
+            for row in rows:
+                into[row.referral_id].append(row)
     teams = {t.id: t for t in session.scalars(select(FgcTeam))}
-    households = {h.id: h for h in session.scalars(
-        select(Household).where(Household.id.in_({r.household_id for r in referrals})))}  # fmt: skip
+    households = {h.id: h for h in session.execute(
+        select(Household.id, Household.reference, Household.postcode)
+        .where(Household.id.in_({r.household_id for r in referrals})))}  # fmt: skip
     target = rules_from_profile(profile).setup_target_days
     out = []
     for r in referrals:
@@ -170,16 +182,16 @@ def referral_views(session: Session, profile: Profile, referrals: list[FgcReferr
             conference_date=r.conference_date, plan_agreed=r.plan_agreed,
             review_due=r.review_due, end_reason=r.end_reason, offered_at=r.offered_at,
             referred_at=r.referred_at, setup_due=setup_due,
-            consents=tuple(ConsentView(c.id, c.kind, CONSENT_KINDS[c.kind], c.person_name, c.how,
+            consents=() if not detail else tuple(ConsentView(c.id, c.kind, CONSENT_KINDS[c.kind], c.person_name, c.how,
                                        c.at, c.recorded_by, c.withdrawn_at)
                            for c in consents[r.id]),
-            invitees=tuple(InviteeView(i.id, i.name, i.relationship_to_family,
+            invitees=() if not detail else tuple(InviteeView(i.id, i.name, i.relationship_to_family,
                                        i.approved_by_victim_at is not None,
                                        i.is_person_who_harmed, i.victim_requested_at is not None,
                                        i.acknowledges_abuse_at is not None,
                                        i.willing_to_address_at is not None)
                            for i in invitees[r.id] if i.removed_at is None),
-            safeguards=tuple(SafeguardView(g.kind, SAFEGUARD_WORDS[g.kind], g.recorded_by, g.at,
+            safeguards=() if not detail else tuple(SafeguardView(g.kind, SAFEGUARD_WORDS[g.kind], g.recorded_by, g.at,
                                            g.note) for g in safeguards[r.id]),
             gate_missing=gate_status(r.stage, r.team_id, in_force, invitees[r.id], kinds,
                                      r.conference_date),
@@ -246,7 +258,8 @@ def queue(session: Session, profile: Profile, today: dt.date | None = None,
             FgcTeam.code == team_code)  # fmt: skip
     if stage is not None:
         query = query.where(FgcReferral.stage == stage)
-    views = referral_views(session, profile, list(session.scalars(query)), today)
+    rows = session.execute(query.with_only_columns(*FgcReferral.__table__.columns)).all()
+    views = referral_views(session, profile, rows, today, detail=False)
     return tuple(sorted(views, key=lambda v: (
         v.overdue is None, -v.overdue_days,
         v.team_name or "", STAGE_ORDER[v.stage], v.id)))  # fmt: skip
