@@ -13,7 +13,12 @@ from frontdoor_app.access.actor import Actor
 from frontdoor_app.meeting.actions import action_tracker as action_tracker_query
 from frontdoor_app.meeting.case import load_case
 from frontdoor_app.models import Action, Agency, AgendaItem, Meeting
-from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
+from frontdoor_app.models.database import (
+    make_engine,
+    make_session_factory,
+    session_scope,
+    upgrade,
+)
 
 CASE_OPEN_GOAL_MS = 50.0
 TRACKER_GOAL_MS = 100.0  # our own goal: a page of the tracker while the meeting waits
@@ -33,6 +38,7 @@ def case_open(env: BenchEnv) -> dict[str, Any]:
     """
     url = env.fresh_copy("case_open")
     engine = make_engine(url)
+    upgrade(engine)  # the cache may predate the newest migration
     sessions = make_session_factory(engine)
     try:
         with session_scope(sessions) as s:
@@ -107,8 +113,9 @@ def time_ms() -> float:
 
 
 def action_tracker(env: BenchEnv) -> dict[str, Any]:
-    """The tracker's first page, by agency, by owner and a deep page (read only)."""
-    engine = make_engine(f"sqlite:///{env.cached_database()}")
+    """The tracker's first page, by agency, by owner and a deep page."""
+    engine = make_engine(env.fresh_copy("action_tracker"))
+    upgrade(engine)  # the tracker's index (migration 0003) may be newer than the cache
     sessions = make_session_factory(engine)
     try:
         with session_scope(sessions) as s:
