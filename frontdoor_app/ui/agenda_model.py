@@ -79,11 +79,13 @@ class AgendaModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[AgendaRow]) -> None:
         new = tuple(rows)
         if [r.item_id for r in new] == [r.item_id for r in self._rows]:
-            # Same cases in the same order: repaint in place, keep the selection.
-            self._rows = new
-            if new:
-                self.dataChanged.emit(self.index(0, 0),
-                                      self.index(len(new) - 1, len(self.COLUMNS) - 1))  # fmt: skip
+            # Same cases in the same order: repaint only the rows that changed, keep the
+            # selection (a live refresh usually changes one or two rows).
+            old, self._rows = self._rows, new
+            last = len(self.COLUMNS) - 1
+            for row, (before, after) in enumerate(zip(old, new, strict=True)):
+                if before != after:
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
             return
         self.beginResetModel()
         self._rows = new

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from frontdoor_app.access import audit
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions as action_queries
 from frontdoor_app.meeting import agenda, case, drafts, lifecycle, projector
@@ -93,6 +94,12 @@ def load_case_bundle(ctx: AppContext, item_id: int, audit_view: bool) -> CaseBun
             if draft is not None:
                 kept[kind] = draft.content
         return CaseBundle(view, kept)
+
+
+def record_view(ctx: AppContext, item_id: int) -> None:
+    """Audit that the user opened a case (when it was shown from a background read)."""
+    with ctx.session() as s:
+        audit.record(s, ctx.actor, "view", "agenda_item", item_id, detail="case opened")
 
 
 def load_projector(ctx: AppContext, meeting_id: int, initials_mode: bool) -> ProjectorView:

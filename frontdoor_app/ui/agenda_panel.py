@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from frontdoor_app.meeting.views import AgendaView
 
 from .agenda_model import AgendaModel, flag_legend_text
-from .case_common import label
+from .case_common import RESIZE_ROWS, label
 from .theme import set_scaled_font
 
 
@@ -81,6 +81,7 @@ class AgendaPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(RESIZE_ROWS)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.summary = label("", self, self.tr("Agenda summary"))

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 LONDON = "Europe/London"
+RESIZE_ROWS = 40
 
 
 @cache
@@ -73,6 +74,8 @@ def make_table(model: QAbstractItemModel, name: str, parent: QWidget | None = No
     view.setTabKeyNavigation(False)  # Tab leaves the table, as keyboard users expect
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Measure a screenful of rows, not a household's whole history, when sizing columns.
+    header.setResizeContentsPrecision(RESIZE_ROWS)
     column = stretch_column if stretch_column >= 0 else model.columnCount() - 1
     if column >= 0:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)

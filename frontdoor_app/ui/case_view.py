@@ -125,6 +125,30 @@ class CaseViewWidget(QWidget):
     def show_case(self, case: CaseView, keep_edits: bool = False) -> None:
         """Fill every tab; ``keep_edits`` keeps what the user is typing (a live refresh)."""
         same = self.case is not None and self.case.item.item_id == case.item.item_id
+        self._show_heading(case)
+        self.incident.show_case(case)
+        self.household.show_case(case)
+        self.history.show_case(case)
+        self.intelligence.show_case(case)
+        self.decision.show_case(case, keep_edits=keep_edits and same)
+        self.actions.show_case(case)
+        self.fgc.show_case(case)
+        entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
+        self.tabs.setTabText(2, _t("History (%1)").replace("%1", str(len(case.history))))
+        self.tabs.setTabText(3, _t("Intelligence (%1)").replace("%1", str(entries)))
+        self.tabs.setTabText(4, _t("Decision ✓") if case.decision else _t("Decision"))
+        self.tabs.setTabText(5, _t("Actions (%1)").replace("%1", str(len(case.actions))))
+        self.stack.setCurrentWidget(self.page)
+
+    def update_item(self, case: CaseView) -> None:
+        """Only the case's agenda row changed (status, timer): the heading, not the tabs."""
+        if self.case is None or self.case.item.item_id != case.item.item_id:
+            self.show_case(case)
+            return
+        self._show_heading(case)
+        self.decision.show_case(case, keep_edits=True)
+
+    def _show_heading(self, case: CaseView) -> None:
         self.case = case
         item = case.item
         parts = [_t("CASE %1 of %2").replace("%1", str(case.case_number))
@@ -154,21 +178,9 @@ class CaseViewWidget(QWidget):
         other = [t for t in item.flag_texts if not t.lower().startswith("marac")]
         bits.extend(other)
         self.risk.setText(" · ".join(bits))
-        self.risk.setProperty("risk", risk)
-        repolish(self.risk)
-        self.incident.show_case(case)
-        self.household.show_case(case)
-        self.history.show_case(case)
-        self.intelligence.show_case(case)
-        self.decision.show_case(case, keep_edits=keep_edits and same)
-        self.actions.show_case(case)
-        self.fgc.show_case(case)
-        entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
-        self.tabs.setTabText(2, _t("History (%1)").replace("%1", str(len(case.history))))
-        self.tabs.setTabText(3, _t("Intelligence (%1)").replace("%1", str(entries)))
-        self.tabs.setTabText(4, _t("Decision ✓") if case.decision else _t("Decision"))
-        self.tabs.setTabText(5, _t("Actions (%1)").replace("%1", str(len(case.actions))))
-        self.stack.setCurrentWidget(self.page)
+        if self.risk.property("risk") != risk:
+            self.risk.setProperty("risk", risk)
+            repolish(self.risk)
         self._update_timer()
         if item.status == "current":
             self._tick.start()

@@ -67,6 +67,9 @@ class MainWindow(QMainWindow, RoomWrites):
         self.projector: ProjectorWindow | None = None
         self.dialogs: dict[str, QWidget] = {}
         self._loading_case: int | None = None
+        self.prefetch_enabled = True
+        self._prefetched: dict[int, ops.CaseBundle] = {}
+        self._generation = 0  # moves on every change seen: older prefetches are stale
         app = QApplication.instance()
         if isinstance(app, QApplication) and not app.styleSheet():
             apply_desk_theme(app)  # the desk theme also when a test or tool opens the window
@@ -301,6 +304,15 @@ class MainWindow(QMainWindow, RoomWrites):
         self.viewing = item_id
         self._loading_case = item_id
         self.agenda.select(item_id)
+        cached = None if refresh else self._prefetched.pop(item_id, None)
+        if cached is not None:
+            # Read moments ago in the background: show it now, and record the view as
+            # load_case would have.
+            self._case_loaded(cached, refresh=False)
+            ctx = self.ctx
+            self.worker.run(lambda: ops.record_view(ctx, item_id), None,
+                            lambda exc: self.show_error(exc, self.tr("Opening the case")))  # fmt: skip
+            return
         self.worker.run(lambda: ops.load_case_bundle(self.ctx, item_id, not refresh),
                         lambda bundle: self._case_loaded(bundle, refresh),
                         lambda exc: self.show_error(exc, self.tr("Opening the case")))  # fmt: skip
@@ -316,6 +328,25 @@ class MainWindow(QMainWindow, RoomWrites):
             if "decision" in bundle.drafts and bundle.case.decision is None:
                 self.case_view.decision.restore_draft(bundle.drafts["decision"])
         self.case_shown.emit(bundle.case.item.item_id)
+        self._prefetch_next()
+
+    def _prefetch_next(self) -> None:
+        """Read the next case in the background, so PgDn shows it without waiting."""
+        room = self.room
+        if not self.prefetch_enabled or room is None or room.agenda is None:
+            return
+        following = ops.neighbour(room.agenda, self.viewing, +1)
+        if following is None or following in self._prefetched:
+            return
+        self._prefetched.clear()
+        ctx, generation = self.ctx, self._generation
+
+        def keep(bundle: ops.CaseBundle) -> None:
+            if generation == self._generation and self.prefetch_enabled:
+                self._prefetched[following] = bundle
+
+        self.worker.run(lambda: ops.load_case_bundle(ctx, following, False), keep,
+                        lambda exc: None)  # fmt: skip  # a failed prefetch just loads later
 
     # ------------------------------------------------------------------ state
     @property
@@ -433,6 +464,8 @@ class MainWindow(QMainWindow, RoomWrites):
         touched = {r.table_name for r in rows} - ops.IGNORED_TABLES
         if not touched:
             return
+        self._generation += 1
+        self._prefetched.clear()
         if touched & (ops.AGENDA_TABLES | {"attendance", "action", "action_update"}):
             self.reload_room()  # also refreshes the open case and the projector
             return

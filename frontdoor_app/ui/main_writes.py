@@ -6,6 +6,7 @@ reason (``AmendmentReasonRequired``), so the window asks for one and tries again
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from PySide6.QtCore import QCoreApplication
 
 from frontdoor_app.meeting import actions, agenda, decisions, drafts, entries, lifecycle
 from frontdoor_app.meeting.errors import AmendmentReasonRequired, MeetingError
-from frontdoor_app.meeting.views import ActionView
+from frontdoor_app.meeting.views import ActionView, AgendaView
 
 from .action_tracker import ActionTrackerWindow
 from .agenda_dialogs import CloseMeetingDialog, ConfidentialityDialog
@@ -99,9 +100,20 @@ class RoomWrites:
         self.write(lambda _r: agenda.set_current(sessions, actor, meeting.id, item_id),
                    self._agenda_written, _t("Moving to the case"))  # fmt: skip
 
-    def _agenda_written(self: MainWindow, view: Any) -> None:
-        if self.room is not None:
-            self.reload_room()
+    def _agenda_written(self: MainWindow, view: AgendaView) -> None:
+        """The agenda as the write left it: show it without another round trip."""
+        room = self.room
+        if room is None:
+            return
+        self.room = dataclasses.replace(room, meeting=view.meeting, agenda=view)
+        self.agenda.show_agenda(view, self.viewing)
+        self._update_header()
+        case = self.case_view.case
+        row = view.row(case.item.item_id) if case is not None else None
+        if case is not None and row is not None:
+            fresh = dataclasses.replace(case, item=row, meeting_status=view.meeting.status)
+            self.case_view.update_item(fresh)
+        self._refresh_projector()
 
     def defer_case(self: MainWindow, item_id: int | None) -> None:
         room = self.room
