@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from meeting_support import agency_id, build, people
+from meeting_support import agency_id, build, case, meeting, people
 
 from frontdoor_app.meeting import actions, agenda, decisions, entries, lifecycle
 from frontdoor_app.meeting.projector import load_projector_view
@@ -93,3 +93,24 @@ def test_projector_follows_the_chair_and_the_curtain(ctx):
     with ctx.session() as s:
         view = load_projector_view(s, built.meeting_id)
     assert view.item_id is None and view.heading == "Meeting of 23 November 2026"
+
+
+def test_initials_mode_redacts_names_in_any_script_and_spelling(ctx):
+    who = people(ctx)
+    with ctx.session() as s:
+        m = meeting(s)
+        item = case(s, m, 1, surname="Łukasiewicz-O'Brien", victim=("Zoë", dt.date(1990, 1, 2)),
+                    perpetrator=("محمد", dt.date(1988, 2, 3)), children=())  # fmt: skip
+        hv = agency_id(s, "HV")
+        meeting_id, item_id = m.id, item.id
+    with ctx.session() as s:
+        seen = lifecycle.load_meeting(s, meeting_id)
+    lifecycle.open_meeting(ctx.sessions, who.chair, meeting_id, seen.version)
+    agenda.set_current(ctx.sessions, who.chair, meeting_id, item_id)
+    entries.add_entry(ctx.sessions, who.health, item_id, hv,
+                      "ZOË ŁUKASIEWICZ and محمد O’Brien were seen; Zoë will call. Born 2 January "
+                      "1990.")  # fmt: skip
+    with ctx.session() as s:
+        view = load_projector_view(s, meeting_id)
+    assert view.entries[0].text == "Z. Ł. and م. O. were seen; Z. will call. Born [withheld]."
+    assert view.children_text == "No child listed"

@@ -123,7 +123,9 @@ class Redactor:
             for word in re.split(r"[\s\-]+", f"{forenames} {surname}"):
                 word = word.strip(".,")
                 if len(word) >= 2:
-                    names[word.casefold()] = f"{word[0].upper()}."
+                    # O'Brien is also typed O’Brien (a word processor's apostrophe).
+                    for variant in {word, word.replace("'", "’"), word.replace("’", "'")}:
+                        names[variant.casefold()] = f"{word[0].upper()}."
             if dob is not None:
                 dobs.add(dob)
         self.names = names
