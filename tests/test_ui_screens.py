@@ -188,3 +188,21 @@ def test_a_draft_survives_closing_the_window(qtbot, chair_ctx: AppContext) -> No
                         == "Half-typed note about the school")  # fmt: skip
     finally:
         close_window(again)
+
+
+def test_other_screens_open_from_the_toolbar(qtbot, meeting_window: MainWindow,
+                                             artefacts: Path) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    win = meeting_window
+    for action, key in ((win.import_action, "import"), (win.minutes_action, "minutes"),
+                        (win.fgc_queue_action, "fgc_queue")):  # fmt: skip
+        action.trigger()
+        assert win.dialogs[key].isVisible()
+        assert win.toolbar.widgetForAction(action).accessibleName()
+    win.case_view.show_tab("fgc")
+    panel = win.case_view.fgc.panel
+    assert panel is not None and panel.item_id == win.viewing
+    qtbot.waitUntil(lambda: panel.state is not None, timeout=10_000)
+    idle(qtbot, win)
+    win.resize(1280, 720)
+    settle(qtbot, win)
+    assert win.case_view.grab().save(str(artefacts / "screens" / "case-fgc-1280x720.png"))

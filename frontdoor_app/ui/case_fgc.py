@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -36,12 +38,14 @@ class FgcTab(QWidget):
         self.model = fgc_model()
         self.table = make_table(self.model, self.tr("FGC referrals"), self)
         self.layout_.addWidget(self.table, 1)
-        self.panel: QWidget | None = None
+        self.panel: Any = None  # helper F's FgcPanel, embedded on first use
+        self.shown_item: int | None = None
 
     def embed(self, panel: QWidget) -> None:
         """Show another screen's FGC panel (it follows the case through its own API)."""
         self.panel = panel
         self.table.hide()
+        self.caption.hide()  # the panel says where the family stands, in its own words
         self.layout_.addWidget(panel, 1)
 
     def show_case(self, case: CaseView) -> None:

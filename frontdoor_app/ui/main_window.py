@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -36,6 +36,7 @@ from .case_common import hhmm
 from .case_view import CaseViewWidget
 from .help_overlay import HelpOverlay, shortcut_bar_text
 from .live import LiveFeed
+from .main_screens import RoomScreens
 from .main_writes import RoomWrites
 from .messages import Messages
 from .projector import ProjectorWindow
@@ -46,7 +47,7 @@ STATUS_WORDS = {"planned": "meeting not opened yet", "in_progress": "meeting in 
                 "closed": "meeting closed"}  # fmt: skip
 
 
-class MainWindow(QMainWindow, RoomWrites):
+class MainWindow(QMainWindow, RoomWrites, RoomScreens):
     """The chair's and representatives' window onto today's meeting."""
 
     agenda_painted = Signal()
@@ -154,6 +155,12 @@ class MainWindow(QMainWindow, RoomWrites):
                                              self.tr("Confidentiality statement"))  # fmt: skip
         self.tracker_action = action(self.tr("Action tracker"), self.show_tracker,
                                      self.tr("Action tracker"))  # fmt: skip
+        self.fgc_queue_action = action(self.tr("FGC queue"), self.show_fgc_queue,
+                                       self.tr("FGC referrals by team and stage"))  # fmt: skip
+        self.import_action = action(self.tr("Import"), self.show_import,
+                                    self.tr("Import the police feed"))  # fmt: skip
+        self.minutes_action = action(self.tr("Minutes"), self.show_minutes,
+                                     self.tr("Minutes: preview, save, print"))  # fmt: skip
         self.extra_actions: dict[str, QAction] = {}
         self.projector_button = QToolButton(bar)
         self.projector_button.setText(self.tr("Projector ▸"))
@@ -214,34 +221,7 @@ class MainWindow(QMainWindow, RoomWrites):
         cv.decision.draft_changed.connect(self.save_draft)
         cv.actions.add_requested.connect(self.add_action)
         cv.actions.status_requested.connect(self.update_action)
-
-    def _build_shortcuts(self) -> None:
-        def key(seq: str | QKeySequence, slot: Any) -> QShortcut:
-            shortcut = QShortcut(QKeySequence(seq), self)
-            shortcut.activated.connect(slot)
-            return shortcut
-
-        key(QKeySequence(Qt.Key.Key_PageDown), lambda: self.step_case(+1))
-        key(QKeySequence(Qt.Key.Key_PageUp), lambda: self.step_case(-1))
-        key("Alt+Right", lambda: self.step_case(+1))
-        key("Alt+Left", lambda: self.step_case(-1))
-        key("Ctrl+Return", lambda: self.make_current(self.agenda.current_item_id()))
-        key("Ctrl+I", self.focus_intelligence)
-        key("Ctrl+Shift+A", self.focus_action)
-        key("Ctrl+D", self.focus_decision)
-        key("Ctrl+Shift+D", lambda: self.defer_case(self.viewing))
-        # B only reaches us when no text field wants the letter (Qt's ShortcutOverride).
-        key("B", self.toggle_curtain)
-        key("Ctrl+B", self.toggle_curtain)
-        key("Ctrl+P", self.toggle_projector)
-        key("Ctrl+Shift+F", lambda: self.follow_action.toggle())
-        key("Ctrl+Shift+O", self.show_open_actions)
-        key("Ctrl+Shift+T", self.show_attendance)
-        key("Ctrl+T", self.show_tracker)
-        key("Ctrl+L", lambda: self.agenda.table.setFocus())
-        key("F1", lambda: self.help.toggle())
-        for number, name in enumerate(CaseViewWidget.TAB_NAMES, start=1):
-            key(f"Ctrl+{number}", lambda n=name: self.case_view.show_tab(n))
+        cv.tabs.currentChanged.connect(self._tab_changed)
 
     # ------------------------------------------------------------------ loading
     def load(self) -> None:
@@ -262,6 +242,12 @@ class MainWindow(QMainWindow, RoomWrites):
         self.statusBar().clearMessage()
         self._room_loaded(data.room)
         self.live.start()
+
+    def reload_meeting(self) -> None:
+        """Find today's meeting again (an import may just have built it)."""
+        self.worker.run(lambda: ops.load_start(self.ctx, self.meeting_date),
+                        lambda data: self._room_loaded(data.room),
+                        lambda exc: self.show_error(exc, self.tr("Loading the agenda")))  # fmt: skip
 
     def reload_room(self) -> None:
         meeting = self.meeting
@@ -317,6 +303,10 @@ class MainWindow(QMainWindow, RoomWrites):
                         lambda bundle: self._case_loaded(bundle, refresh),
                         lambda exc: self.show_error(exc, self.tr("Opening the case")))  # fmt: skip
 
+    def _tab_changed(self, _index: int) -> None:
+        if self.case_view.tabs.currentWidget() is self.case_view.fgc:
+            self.ensure_fgc_panel()
+
     def _case_loaded(self, bundle: ops.CaseBundle, refresh: bool) -> None:
         if bundle.case.item.item_id != self.viewing:
             return  # the user has moved on; a newer load is coming
@@ -327,6 +317,10 @@ class MainWindow(QMainWindow, RoomWrites):
                 self.case_view.intelligence.restore_draft(bundle.drafts["intelligence"])
             if "decision" in bundle.drafts and bundle.case.decision is None:
                 self.case_view.decision.restore_draft(bundle.drafts["decision"])
+        if self.case_view.tabs.currentWidget() is self.case_view.fgc:
+            self.ensure_fgc_panel()
+        elif self.case_view.fgc.panel is not None and refresh:
+            self.case_view.fgc.shown_item = None  # read again when next shown
         self.case_shown.emit(bundle.case.item.item_id)
         self._prefetch_next()
 
@@ -473,63 +467,6 @@ class MainWindow(QMainWindow, RoomWrites):
             if self.viewing is not None:
                 self.show_item(self.viewing, refresh=True)
             self._refresh_projector()
-
-    # ------------------------------------------------------------------ projector
-    def _fill_projector_menu(self) -> None:
-        self.projector_menu.clear()
-        for n, screen in enumerate(QGuiApplication.screens(), start=1):
-            size = screen.geometry()
-            act = self.projector_menu.addAction(self.tr("Screen %1: %2 (%3×%4)")
-                                                .replace("%1", str(n)).replace("%2", screen.name())
-                                                .replace("%3", str(size.width()))
-                                                .replace("%4", str(size.height())))  # fmt: skip
-            act.triggered.connect(lambda _=False, s=screen: self.open_projector(s))
-        self.projector_menu.addSeparator()
-        off = self.projector_menu.addAction(self.tr("Close the projector window"))
-        off.triggered.connect(self.close_projector)
-
-    def open_projector(self, screen: Any = None) -> ProjectorWindow:
-        if self.projector is None:
-            self.projector = ProjectorWindow(self.ctx.profile.meeting.case_target_minutes)
-        screens = QGuiApplication.screens()
-        if screen is None:
-            screen = screens[1] if len(screens) > 1 else screens[0]
-        self.projector.place_on(screen)
-        self.projector_tick.start()
-        self._refresh_projector()
-        self._update_header()
-        return self.projector
-
-    def close_projector(self) -> None:
-        if self.projector is not None:
-            self.projector.close()
-        self.projector_tick.stop()
-        self._update_header()
-
-    def toggle_projector(self) -> None:
-        if self.projector is not None and self.projector.isVisible():
-            self.close_projector()
-        else:
-            self.open_projector()
-
-    def _refresh_projector(self) -> None:
-        meeting = self.meeting
-        if self.projector is None or not self.projector.isVisible() or meeting is None:
-            return
-        self.worker.run(lambda: ops.load_projector(self.ctx, meeting.id, True),
-                        self._projector_loaded,
-                        lambda exc: self.show_error(exc, self.tr("Updating the projector")))  # fmt: skip
-
-    def _projector_loaded(self, view: Any) -> None:
-        if self.projector is None:
-            return
-        self.projector.show_view(view)
-        self.projector.set_curtain(view.curtain_down or self.local_curtain)
-        self.projector_updated.emit()
-
-    def _tick_projector(self) -> None:
-        if self.projector is not None:
-            self.projector.update_timer()
 
     # ------------------------------------------------------------------ closing
     def shutdown(self) -> None:

@@ -17,11 +17,6 @@ from frontdoor_app.meeting import actions, agenda, decisions, drafts, entries, l
 from frontdoor_app.meeting.errors import AmendmentReasonRequired, MeetingError
 from frontdoor_app.meeting.views import ActionView, AgendaView
 
-from .action_tracker import ActionTrackerWindow
-from .agenda_dialogs import CloseMeetingDialog, ConfidentialityDialog
-from .attendance_dialog import AttendanceDialog
-from .open_actions_dialog import OpenActionsDialog
-
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -243,62 +238,3 @@ class RoomWrites:
     def flush_drafts(self: MainWindow) -> None:
         self.case_view.intelligence.flush_draft()
         self.case_view.decision.flush_draft()
-
-    # ------------------------------------------------------------------ dialogs
-    def _dialog(self: MainWindow, key: str, make: Callable[[], Any]) -> Any:
-        dialog = self.dialogs.get(key)
-        if dialog is None:
-            dialog = make()
-            self.dialogs[key] = dialog
-            dialog.finished.connect(lambda _r: self.dialogs.pop(key, None))
-            dialog.finished.connect(lambda _r: self.reload_room())
-        dialog.open()
-        dialog.raise_()
-        return dialog
-
-    def show_attendance(self: MainWindow) -> Any:
-        meeting = self.meeting
-        if meeting is None:
-            return None
-        return self._dialog(
-            "attendance",
-            lambda: AttendanceDialog(
-                self.ctx, self.worker, self.messages, meeting.id, self.agencies, self
-            ),
-        )
-
-    def show_open_actions(self: MainWindow) -> Any:
-        meeting = self.meeting
-        if meeting is None:
-            return None
-        return self._dialog(
-            "open_actions",
-            lambda: OpenActionsDialog(self.ctx, self.worker, self.messages, meeting.id, self),
-        )
-
-    def show_confidentiality(self: MainWindow, opened: Any = None) -> Any:
-        meeting = opened or self.meeting
-        if meeting is None:
-            return None
-        return self._dialog(
-            "confidentiality",
-            lambda: ConfidentialityDialog(self.ctx, self.worker, self.messages, meeting, self),
-        )
-
-    def close_meeting_dialog(self: MainWindow) -> Any:
-        meeting = self.meeting
-        if meeting is None:
-            return None
-        return self._dialog(
-            "close", lambda: CloseMeetingDialog(self.ctx, self.worker, self.messages, meeting, self)
-        )
-
-    def show_tracker(self: MainWindow) -> Any:
-        window = self.dialogs.get("tracker")
-        if window is None:
-            window = ActionTrackerWindow(self.ctx, self.worker, self.messages, self.agencies)
-            self.dialogs["tracker"] = window
-        window.show()
-        window.raise_()
-        window.refresh()
-        return window

@@ -1,0 +1,236 @@
+"""The main window's other screens: the projector, dialogs, tracker, import, minutes, FGC.
+
+Screens other helpers own (import, minutes, FGC) are imported when first opened: they
+pull in the PDF machinery, which the agenda does not need at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+
+from .action_tracker import ActionTrackerWindow
+from .agenda_dialogs import CloseMeetingDialog, ConfidentialityDialog
+from .agenda_ops import load_projector
+from .attendance_dialog import AttendanceDialog
+from .case_view import CaseViewWidget
+from .open_actions_dialog import OpenActionsDialog
+from .projector import ProjectorWindow
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class RoomScreens:
+    """Mixed into ``MainWindow``: keys, the projector window and every other screen."""
+
+    def _build_shortcuts(self: MainWindow) -> None:
+        def key(seq: str | QKeySequence, slot: Any) -> QShortcut:
+            shortcut = QShortcut(QKeySequence(seq), self)
+            shortcut.activated.connect(slot)
+            return shortcut
+
+        key(QKeySequence(Qt.Key.Key_PageDown), lambda: self.step_case(+1))
+        key(QKeySequence(Qt.Key.Key_PageUp), lambda: self.step_case(-1))
+        key("Alt+Right", lambda: self.step_case(+1))
+        key("Alt+Left", lambda: self.step_case(-1))
+        key("Ctrl+Return", lambda: self.make_current(self.agenda.current_item_id()))
+        key("Ctrl+I", self.focus_intelligence)
+        key("Ctrl+Shift+A", self.focus_action)
+        key("Ctrl+D", self.focus_decision)
+        key("Ctrl+Shift+D", lambda: self.defer_case(self.viewing))
+        # B only reaches us when no text field wants the letter (Qt's ShortcutOverride).
+        key("B", self.toggle_curtain)
+        key("Ctrl+B", self.toggle_curtain)
+        key("Ctrl+P", self.toggle_projector)
+        key("Ctrl+Shift+F", lambda: self.follow_action.toggle())
+        key("Ctrl+Shift+O", self.show_open_actions)
+        key("Ctrl+Shift+T", self.show_attendance)
+        key("Ctrl+T", self.show_tracker)
+        key("Ctrl+L", lambda: self.agenda.table.setFocus())
+        key("F1", lambda: self.help.toggle())
+        for number, name in enumerate(CaseViewWidget.TAB_NAMES, start=1):
+            key(f"Ctrl+{number}", lambda n=name: self.case_view.show_tab(n))
+
+    # ------------------------------------------------------------------ projector
+    def _fill_projector_menu(self: MainWindow) -> None:
+        self.projector_menu.clear()
+        for n, screen in enumerate(QGuiApplication.screens(), start=1):
+            size = screen.geometry()
+            act = self.projector_menu.addAction(self.tr("Screen %1: %2 (%3×%4)")
+                                                .replace("%1", str(n)).replace("%2", screen.name())
+                                                .replace("%3", str(size.width()))
+                                                .replace("%4", str(size.height())))  # fmt: skip
+            act.triggered.connect(lambda _=False, s=screen: self.open_projector(s))
+        self.projector_menu.addSeparator()
+        off = self.projector_menu.addAction(self.tr("Close the projector window"))
+        off.triggered.connect(self.close_projector)
+
+    def open_projector(self: MainWindow, screen: Any = None) -> ProjectorWindow:
+        if self.projector is None:
+            self.projector = ProjectorWindow(self.ctx.profile.meeting.case_target_minutes)
+        screens = QGuiApplication.screens()
+        if screen is None:
+            screen = screens[1] if len(screens) > 1 else screens[0]
+        self.projector.place_on(screen)
+        self.projector_tick.start()
+        self._refresh_projector()
+        self._update_header()
+        return self.projector
+
+    def close_projector(self: MainWindow) -> None:
+        if self.projector is not None:
+            self.projector.close()
+        self.projector_tick.stop()
+        self._update_header()
+
+    def toggle_projector(self: MainWindow) -> None:
+        if self.projector is not None and self.projector.isVisible():
+            self.close_projector()
+        else:
+            self.open_projector()
+
+    def _refresh_projector(self: MainWindow) -> None:
+        meeting = self.meeting
+        if self.projector is None or not self.projector.isVisible() or meeting is None:
+            return
+        self.worker.run(lambda: load_projector(self.ctx, meeting.id, True),
+                        self._projector_loaded,
+                        lambda exc: self.show_error(exc, self.tr("Updating the projector")))  # fmt: skip
+
+    def _projector_loaded(self: MainWindow, view: Any) -> None:
+        if self.projector is None:
+            return
+        self.projector.show_view(view)
+        self.projector.set_curtain(view.curtain_down or self.local_curtain)
+        self.projector_updated.emit()
+
+    def _tick_projector(self: MainWindow) -> None:
+        if self.projector is not None:
+            self.projector.update_timer()
+
+    # ------------------------------------------------------------------ dialogs
+    def _dialog(self: MainWindow, key: str, make: Callable[[], Any]) -> Any:
+        dialog = self.dialogs.get(key)
+        if dialog is None:
+            dialog = make()
+            self.dialogs[key] = dialog
+            dialog.finished.connect(lambda _r: self.dialogs.pop(key, None))
+            dialog.finished.connect(lambda _r: self.reload_room())
+        dialog.open()
+        dialog.raise_()
+        return dialog
+
+    def show_attendance(self: MainWindow) -> Any:
+        meeting = self.meeting
+        if meeting is None:
+            return None
+        return self._dialog(
+            "attendance",
+            lambda: AttendanceDialog(
+                self.ctx, self.worker, self.messages, meeting.id, self.agencies, self
+            ),
+        )
+
+    def show_open_actions(self: MainWindow) -> Any:
+        meeting = self.meeting
+        if meeting is None:
+            return None
+        return self._dialog(
+            "open_actions",
+            lambda: OpenActionsDialog(self.ctx, self.worker, self.messages, meeting.id, self),
+        )
+
+    def show_confidentiality(self: MainWindow, opened: Any = None) -> Any:
+        meeting = opened or self.meeting
+        if meeting is None:
+            return None
+        return self._dialog(
+            "confidentiality",
+            lambda: ConfidentialityDialog(self.ctx, self.worker, self.messages, meeting, self),
+        )
+
+    def close_meeting_dialog(self: MainWindow) -> Any:
+        meeting = self.meeting
+        if meeting is None:
+            return None
+        return self._dialog(
+            "close", lambda: CloseMeetingDialog(self.ctx, self.worker, self.messages, meeting, self)
+        )
+
+    def show_tracker(self: MainWindow) -> Any:
+        window = self.dialogs.get("tracker")
+        if window is None:
+            window = ActionTrackerWindow(self.ctx, self.worker, self.messages, self.agencies)
+            self.dialogs["tracker"] = window
+        window.show()
+        window.raise_()
+        window.refresh()
+        return window
+
+    def _screen(self: MainWindow, key: str, make: Callable[[], QWidget]) -> Any:
+        window = self.dialogs.get(key)
+        if window is None:
+            window = make()
+            self.dialogs[key] = window
+        window.show()
+        window.raise_()
+        return window
+
+    def show_import(self: MainWindow) -> Any:
+        """Helper C's import screen; after an import today's agenda is read again."""
+        from .import_screen import ImportScreen  # heavy: imported when first opened
+
+        def make() -> QWidget:
+            screen = ImportScreen(self.ctx, self.worker, messages=self.messages)
+            screen.imported.connect(lambda _summary: self.reload_meeting())
+            screen.resize(1280, 800)
+            return screen
+
+        return self._screen("import", make)
+
+    def show_minutes(self: MainWindow) -> Any:
+        from .minutes_screen import MinutesScreen  # heavy: imported when first opened
+
+        def make() -> QWidget:
+            screen = MinutesScreen(self.ctx, self.worker, self.messages)
+            screen.resize(1280, 800)
+            return screen
+
+        return self._screen("minutes", make)
+
+    def show_fgc_queue(self: MainWindow) -> Any:
+        from .fgc_queue import FgcQueueScreen  # heavy: imported when first opened
+
+        def make() -> QWidget:
+            screen = FgcQueueScreen(self.ctx, self.worker, self.messages)
+            screen.resize(1280, 800)
+            return screen
+
+        return self._screen("fgc_queue", make)
+
+    def ensure_fgc_panel(self: MainWindow) -> None:
+        """Put helper F's FGC panel in the case view's FGC tab the first time it is shown."""
+        tab = self.case_view.fgc
+        if tab.panel is None:
+            from .fgc_panel import FgcPanel  # heavy: imported when first opened
+
+            panel = FgcPanel(self.ctx, self.worker, self.messages, tab)
+            panel.changed.connect(lambda: self.reload_room())
+            tab.embed(panel)
+        case = self.case_view.case
+        item_id = case.item.item_id if case is not None else None
+        if tab.shown_item != item_id:
+            tab.shown_item = item_id
+            tab.panel.show_item(item_id)
