@@ -111,6 +111,13 @@ def test_open_actions_from_earlier_meetings_by_agency_overdue_flagged(ctx):
         ("POL", 0, [made[3]]),
     ]
     assert groups[0].actions[0].overdue and not groups[0].actions[1].overdue
+    assert [g.total for g in groups] == [2, 1, 1]
+    with ctx.session() as s:
+        first_only = actions.open_actions_review(s, today_id, limit_per_agency=1)
+        counted = actions.open_actions_count(s, today_id)
+    assert [(g.agency_code, g.total, g.overdue, [a.id for a in g.actions]) for g in first_only] == [
+        ("HV", 2, 1, [made[0]]), ("HSG", 1, 1, [made[1]]), ("POL", 1, 0, [made[3]])]  # fmt: skip
+    assert (counted.open, counted.overdue) == (4, 2)
 
 
 def test_tracker_pages_filters_and_puts_overdue_first(ctx):

@@ -41,7 +41,14 @@ from .common import (
     unit,
 )
 from .errors import MeetingError, PermissionDenied
-from .views import ACTION_STATUSES, ActionPage, ActionUpdateView, ActionView, AgencyActions
+from .views import (
+    ACTION_STATUSES,
+    ActionPage,
+    ActionUpdateView,
+    ActionView,
+    AgencyActions,
+    OpenActionsCount,
+)
 
 STATUS_WORDS = {"open": "open", "done": "done",
                 "not_possible": "not possible (circumstances changed)",
@@ -187,20 +194,59 @@ def load_action(session: Session, action_id: int, today: dt.date | None = None) 
     return _views(session, _base().where(Action.id == action_id), today or dt.date.today(), True)[0]
 
 
-def open_actions_review(session: Session, meeting_id: int) -> tuple[AgencyActions, ...]:
+def open_actions_count(session: Session, meeting_id: int) -> OpenActionsCount:
+    """How many actions from earlier meetings are still open, and how many are overdue."""
+    meeting = meeting_of(session, meeting_id)
+    overdue = case((Action.due_date < meeting.meeting_date, 1), else_=0)
+    counted = session.execute(
+        select(func.count(Action.id), func.coalesce(func.sum(overdue), 0))
+        .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Action.status == "open", Meeting.meeting_date < meeting.meeting_date)
+    ).one()  # fmt: skip
+    return OpenActionsCount(int(counted[0] or 0), int(counted[1] or 0))
+
+
+def open_actions_review(session: Session, meeting_id: int,
+                        limit_per_agency: int | None = None) -> tuple[AgencyActions, ...]:  # fmt: skip
     """Open actions from earlier meetings, by agency, overdue first: reviewed at the opening.
 
-    Overdue means due before this meeting's date.
+    Overdue means due before this meeting's date. With ``limit_per_agency`` only each
+    agency's first actions are read (a city has thousands open); ``total`` and ``overdue``
+    still count them all.
     """
     meeting = meeting_of(session, meeting_id)
-    query = (_base().where(Action.status == "open", Meeting.meeting_date < meeting.meeting_date)
-             .order_by(Agency.name, Action.due_date, Action.id))  # fmt: skip
+    earlier = (Action.status == "open", Meeting.meeting_date < meeting.meeting_date)
+    overdue = case((Action.due_date < meeting.meeting_date, 1), else_=0)
+    counts = {
+        r[0]: (int(r[1]), int(r[2] or 0))
+        for r in session.execute(
+            select(Action.owner_agency_id, func.count(Action.id), func.sum(overdue))
+            .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(*earlier).group_by(Action.owner_agency_id)
+        )
+    }  # fmt: skip
+    query = _base().where(*earlier)
+    if limit_per_agency is not None:
+        ranked = (
+            select(Action.id.label("id"), func.row_number().over(
+                partition_by=Action.owner_agency_id,
+                order_by=(Action.due_date, Action.id)).label("rank"))
+            .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(*earlier)
+        ).subquery()  # fmt: skip
+        query = query.where(Action.id.in_(
+            select(ranked.c.id).where(ranked.c.rank <= max(1, limit_per_agency))))  # fmt: skip
     grouped: dict[int, list[ActionView]] = defaultdict(list)
-    for view in _views(session, query, meeting.meeting_date):
+    for view in _views(session, query.order_by(Agency.name, Action.due_date, Action.id),
+                       meeting.meeting_date):  # fmt: skip
         grouped[view.owner_agency_id].append(view)
     return tuple(
         AgencyActions(rows[0].owner_agency_id, rows[0].agency_code, rows[0].agency_name,
-                      tuple(rows), sum(r.overdue for r in rows))
+                      tuple(rows), counts.get(rows[0].owner_agency_id, (0, 0))[1],
+                      counts.get(rows[0].owner_agency_id, (len(rows), 0))[0])
         for rows in grouped.values()
     )  # fmt: skip
 

@@ -387,7 +387,16 @@ class AgencyActions:
     agency_id: int
     agency_code: str
     agency_name: str
-    actions: tuple[ActionView, ...]  # overdue first, then by due date
+    actions: tuple[ActionView, ...]  # overdue first, then by due date (maybe only the first N)
+    overdue: int  # every overdue open action of the agency, shown or not
+    total: int = 0  # every open action of the agency, shown or not
+
+
+@dataclass(frozen=True)
+class OpenActionsCount:
+    """Open actions from earlier meetings, for the "Open actions 7" button."""
+
+    open: int
     overdue: int
 
 
