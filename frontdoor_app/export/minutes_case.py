@@ -16,6 +16,7 @@ from .text import markup, markup_para, para, wrap_plain
 
 CELL_PADDING = 6.5  # left + right padding of grid_table_style, and a hair to spare
 HEADING_ROOM = 22 * mm  # a heading moves to the next page unless this much room is left
+ENTRY_ROOM = 14 * mm  # an entry's heading line and at least two lines of its text
 
 
 class CaseView:
@@ -46,7 +47,7 @@ def case_section(view: CaseView, tz: str) -> list[Flowable]:
     out: list[Flowable] = [
         CondPageBreak(60 * mm),
         Bookmark(f"case-{case.position}", f"Case {case.position}: {case.reference}", level=1),
-        para(case_heading(case), s.h1),
+        para(case_heading(case), s.h1_free),  # the CondPageBreak above keeps it with its case
         _facts(case, tz),
     ]
     if case.incident_summary or case.narrative:
@@ -135,8 +136,10 @@ def _entry(entry: EntryRow, tz: str, lead: str = "") -> list[Flowable]:
         return [markup_para(head + " \u2014 <i>given to the meeting only; not minuted</i>",
                             s.body, raw_text=who)]  # fmt: skip
     # The text is a paragraph of its own, without markup: reportlab lays such a paragraph
-    # out several times faster than one mixing bold and plain runs. The heading keeps with it.
-    return [markup_para(head, s.entry_head, raw_text=who), para(entry.text, s.body)]
+    # out several times faster than one mixing bold and plain runs. The conditional break
+    # keeps the heading off the foot of a page (keepWithNext would lay the text out twice).
+    return [CondPageBreak(ENTRY_ROOM), markup_para(head, s.entry_head, raw_text=who),
+            para(entry.text, s.body)]  # fmt: skip
 
 
 def _shared(view: CaseView, tz: str) -> list[Flowable]:

@@ -38,7 +38,8 @@ class Styles:
     h2: ParagraphStyle
     h3: ParagraphStyle
     h2_free: ParagraphStyle  # h2 without keepWithNext: precede it with a CondPageBreak
-    entry_head: ParagraphStyle  # bold line that stays with the paragraph after it
+    entry_head: ParagraphStyle  # bold line over an entry: precede it with a CondPageBreak
+    h1_free: ParagraphStyle  # h1 without keepWithNext (after a CondPageBreak)
     body: ParagraphStyle
     small: ParagraphStyle
     muted: ParagraphStyle
@@ -96,9 +97,16 @@ def styles() -> Styles:
             spaceAfter=2,
         ),  # fmt: skip
         body=body,
-        entry_head=ParagraphStyle(
-            "entry_head", parent=body, fontName=BODY_BOLD, spaceAfter=0, keepWithNext=1
-        ),  # fmt: skip
+        entry_head=ParagraphStyle("entry_head", parent=body, fontName=BODY_BOLD, spaceAfter=0),
+        h1_free=ParagraphStyle(
+            "h1_free",
+            parent=body,
+            fontName=BODY_BOLD,
+            fontSize=14,
+            leading=18,
+            spaceBefore=6,
+            spaceAfter=6,
+        ),
         h2_free=ParagraphStyle(
             "h2_free",
             parent=body,
