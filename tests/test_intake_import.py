@@ -317,8 +317,13 @@ def test_column_mapping_from_the_profile(ctx, tmp_path):
     assert run(ctx, path).imported == 1
 
 
-def test_failure_while_storing_keeps_the_record_whole_in_quarantine(ctx, tmp_path, monkeypatch):
-    from frontdoor_app.intake import importer
+def test_failure_while_storing_keeps_the_record_whole_in_quarantine(
+    ctx, tmp_path, monkeypatch, caplog
+):
+    from frontdoor_app.intake import batch, importer
+
+    def broken_write(*args, **kwargs):
+        raise RuntimeError("constraint failed")  # the set-based write fails as a whole
 
     real = importer.store
 
@@ -328,34 +333,63 @@ def test_failure_while_storing_keeps_the_record_whole_in_quarantine(ctx, tmp_pat
             raise RuntimeError("disk full")  # after persons and household were written
         return result
 
+    monkeypatch.setattr(batch, "write", broken_write)
     monkeypatch.setattr(importer, "store", flaky)
     summary = run(ctx, write_csv(tmp_path, "feed.csv", [notification("F-1"), notification("F-2")]))
     assert (summary.imported, summary.quarantined) == (1, 1)
     assert "disk full" in summary.problems[0].messages[0].message
+    assert "one notification at a time" in caplog.text
     with ctx.session() as s:
         assert [n.police_ref for n in s.scalars(select(Notification))] == ["F-1"]
         assert s.scalar(select(func.count()).select_from(NotificationPerson)) == 3
+        assert s.scalar(select(func.count()).select_from(QuarantinedRecord)) == 1
 
 
 def test_interrupted_import_leaves_no_half_notification(ctx, tmp_path, monkeypatch):
-    from frontdoor_app.intake import store as store_module
-
-    calls = {"n": 0}
-    real = store_module.household_for
+    from frontdoor_app.intake import batch
 
     def crash(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt  # the power goes off mid-notification
-        return real(*args, **kwargs)
+        raise KeyboardInterrupt  # the power goes off after notifications and people were written
 
-    monkeypatch.setattr(store_module, "household_for", crash)
+    monkeypatch.setattr(batch, "_update_people", crash)
+    feed = [notification("I-1"), notification("I-2"), notification("I-3", postcode="bad")]
     with pytest.raises(KeyboardInterrupt):
-        run(ctx, write_csv(tmp_path, "feed.csv", [notification("I-1"), notification("I-2")]))
-    with ctx.session() as s:
-        refs = [n.police_ref for n in s.scalars(select(Notification))]
-        orphans = s.scalar(select(func.count()).select_from(NotificationPerson).where(
-            NotificationPerson.notification_id.not_in(select(Notification.id))))  # fmt: skip
-    assert "I-2" not in refs and orphans == 0
-    for n in refs:
-        assert n == "I-1"
+        run(ctx, write_csv(tmp_path, "feed.csv", feed))
+    counts = table_counts(ctx.sessions)
+    assert counts["notification"] == counts["notification_person"] == counts["person"] == 0
+    assert counts["household"] == counts["quarantined_record"] == 0
+
+
+def test_bulk_and_one_at_a_time_agree(ctx, tmp_path, monkeypatch, profile, fresh_settings):
+    """The set-based path and the one-notification path make the same decisions."""
+    from frontdoor_app.context import build_context
+    from frontdoor_app.intake import batch
+
+    feed = [notification(f"E-{n}", [person("victim", "Walker", "Chloe", "1990-04-02"),
+                                    person("child", "Walker", f"Kid{n % 2}", "2020-06-01")],
+                         received_at=f"2026-11-2{n}T07:15:00", incident_at=f"2026-11-1{n}T07:15:00")
+            for n in range(3)]  # fmt: skip
+    first = run(ctx, write_csv(tmp_path, "a.csv", feed))
+    slow_ctx = build_context(
+        fresh_settings.with_database(f"sqlite:///{tmp_path / 'slow.sqlite'}"), profile
+    )
+    monkeypatch.setattr(batch, "write", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("off")))
+    try:
+        second = import_file(
+            slow_ctx.sessions, profile, slow_ctx.actor, write_csv(tmp_path, "b.csv", feed), now=NOW
+        )
+        assert (first.imported, first.possible_matches) == (
+            second.imported,
+            second.possible_matches,
+        )
+        assert table_counts(ctx.sessions) == table_counts(slow_ctx.sessions)
+        for c in (ctx, slow_ctx):
+            with c.session() as s:
+                flags = [
+                    n.flags
+                    for n in s.scalars(select(Notification).order_by(Notification.police_ref))
+                ]
+            assert [f["repeat_count"] for f in flags] == [0, 1, 2]
+            assert "potential_escalation" in flags[2]["marac"]
+    finally:
+        slow_ctx.close()

@@ -48,16 +48,42 @@ def child_age_months(dob: dt.date | None, age: int | None, on: dt.date) -> int |
     return None
 
 
+def assemble(*, dash_risk: str, dash_yes: int | None, pregnancy: bool | None, on: dt.date,
+             earlier: int, has_household: bool, last_marac: dt.date | None,
+             discussed: list[dt.date], children: list[tuple[dt.date | None, int | None]],
+             ) -> dict[str, Any]:  # fmt: skip
+    """The flags from what is known of the notification and its household's history."""
+    marac: list[str] = []
+    if (dash_yes or 0) >= VISIBLE_HIGH_RISK_YES:
+        marac.append("visible_high_risk")
+    if has_household and earlier + 1 >= ESCALATION_COUNT:
+        marac.append("potential_escalation")
+    if last_marac is not None and last_marac <= on and on - last_marac <= YEAR:
+        marac.append("repeat")
+    months = [m for m in (child_age_months(d, a, on) for d, a in children) if m is not None]
+    return {
+        "marac": marac,
+        "repeat": bool(discussed),
+        "repeat_count": int(earlier),
+        "discussed_on": [d.isoformat() for d in sorted(set(discussed), reverse=True)],
+        "no_child": not children,
+        "unborn": bool(pregnancy),
+        "under5": any(m < 60 for m in months),
+        "children": len(children),
+        "child_ages": sorted(m // 12 for m in months),
+        "youngest_age_months": min(months) if months else None,
+        "dash_risk": dash_risk,
+        "dash_yes": dash_yes,
+    }
+
+
 def work_out(session: Session, notification: Notification,
              children: list[tuple[dt.date | None, int | None]]) -> dict[str, Any]:  # fmt: skip
     """The flags for ``notification`` (already flushed, household set) given its children."""
-    on = notification.incident_at.date()
     since = notification.received_at - YEAR
-    marac: list[str] = []
-    if (notification.dash_yes or 0) >= VISIBLE_HIGH_RISK_YES:
-        marac.append("visible_high_risk")
     earlier = 0
-    discussed: list[str] = []
+    discussed: list[dt.date] = []
+    last_marac = None
     household = (session.get(Household, notification.household_id)
                  if notification.household_id else None)  # fmt: skip
     if household is not None:
@@ -74,36 +100,18 @@ def work_out(session: Session, notification: Notification,
             )
             or 0
         )
-        if earlier + 1 >= ESCALATION_COUNT:
-            marac.append("potential_escalation")
-        last = household.last_marac_referral_at
-        if last is not None and last <= on and on - last <= YEAR:
-            marac.append("repeat")
-        since_day = (notification.received_at - YEAR).date()
-        rows = session.scalars(
+        last_marac = household.last_marac_referral_at
+        discussed = list(session.scalars(
             select(Meeting.meeting_date)
             .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
             .where(AgendaItem.household_id == household.id,
                    AgendaItem.notification_id != notification.id,
                    AgendaItem.status == "discussed",
-                   Meeting.meeting_date >= since_day,
+                   Meeting.meeting_date >= since.date(),
                    Meeting.meeting_date <= notification.received_at.date())
             .distinct()
-            .order_by(Meeting.meeting_date.desc())
-        ).all()  # fmt: skip
-        discussed = [d.isoformat() for d in rows]
-    months = [m for m in (child_age_months(d, a, on) for d, a in children) if m is not None]
-    return {
-        "marac": marac,
-        "repeat": bool(discussed),
-        "repeat_count": int(earlier),
-        "discussed_on": discussed,
-        "no_child": not children,
-        "unborn": bool(notification.pregnancy),
-        "under5": any(m < 60 for m in months),
-        "children": len(children),
-        "child_ages": sorted(m // 12 for m in months),
-        "youngest_age_months": min(months) if months else None,
-        "dash_risk": notification.dash_risk,
-        "dash_yes": notification.dash_yes,
-    }
+        ))  # fmt: skip
+    return assemble(dash_risk=notification.dash_risk, dash_yes=notification.dash_yes,
+                    pregnancy=notification.pregnancy, on=notification.incident_at.date(),
+                    earlier=int(earlier), has_household=household is not None,
+                    last_marac=last_marac, discussed=discussed, children=children)  # fmt: skip

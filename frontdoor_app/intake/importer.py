@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,16 +21,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
-from frontdoor_app.models import ImportBatch, QuarantinedRecord, utcnow
+from frontdoor_app.models import ImportBatch, Notification, QuarantinedRecord, utcnow
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
 
+from . import batch
 from .readers import Feed, FeedUnreadable, RawRecord, json_record, read_feed
-from .store import store
-from .validate import Problem, validate
+from .store import Stored, resolve_waiting, store
+from .validate import NotificationData, Problem, validate
 
 Progress = Callable[[int, int], None]
-CHUNK = 50
+log = logging.getLogger(__name__)
 
 __all__ = ["FeedUnreadable", "ImportSummary", "QuarantineProblem", "import_file",
            "import_records"]  # fmt: skip
@@ -156,16 +158,9 @@ def import_feed(sessions: sessionmaker[Session], profile: Profile, actor: Actor,
         batch_id = batch.id
     if progress:
         progress(0, total)
-    done = 0
-    records = list(feed.records)
-    while done < total:
-        chunk = records[done : done + CHUNK]
-        with session_scope(sessions) as s:
-            for record in chunk:
-                _one(s, profile, actor, feed.file_name, batch_id, record, now, counts)
-        done += len(chunk)
-        if progress:
-            progress(done, total)
+    # One transaction for the file: an interruption leaves no notification half written.
+    with session_scope(sessions) as s:
+        _import_all(s, profile, actor, feed, batch_id, now, counts, progress)
     with session_scope(sessions) as s:
         batch = s.get_one(ImportBatch, batch_id)
         batch.finished_at = utcnow()
@@ -176,6 +171,8 @@ def import_feed(sessions: sessionmaker[Session], profile: Profile, actor: Actor,
                      {"imported": counts.imported, "updated": counts.updated,
                       "unchanged": counts.unchanged, "quarantined": counts.quarantined},
                      feed.file_name)  # fmt: skip
+    if progress:
+        progress(total, total)
     return ImportSummary(
         file=feed.file_name, imported=counts.imported, updated=counts.updated,
         unchanged=counts.unchanged, quarantined=counts.quarantined,
@@ -185,12 +182,104 @@ def import_feed(sessions: sessionmaker[Session], profile: Profile, actor: Actor,
     )  # fmt: skip
 
 
+def _import_all(s: Session, profile: Profile, actor: Actor, feed: Feed, batch_id: int,
+                now: dt.datetime, counts: _Counts, progress: Progress | None) -> None:  # fmt: skip
+    """Quarantine the bad, skip the unchanged, write the new together, amend one by one."""
+    total = len(feed.records)
+    done = 0
+    checked: list[tuple[RawRecord, NotificationData]] = []
+    for record in feed.records:
+        result = validate(record, now)
+        if isinstance(result, list):
+            _quarantine(s, actor, feed.file_name, batch_id, record, result, counts)
+            done += 1
+        else:
+            checked.append((record, result))
+    known: dict[str, tuple[int, str, bool]] = {}
+    refs = [data.police_ref for _, data in checked]
+    for start in range(0, len(refs), 500):
+        for ref, nid, content, flags in s.execute(select(
+                Notification.police_ref, Notification.id, Notification.content_hash,
+                Notification.flags).where(Notification.police_ref.in_(refs[start : start + 500]))):  # fmt: skip
+            known[ref] = (nid, content, bool((flags or {}).get("no_child")))
+    new: list[batch.Planned] = []
+    later: list[tuple[RawRecord, NotificationData]] = []
+    seen: set[str] = set()
+    for record, data in checked:
+        if data.police_ref in known:
+            nid, content, no_child = known[data.police_ref]
+            if content == data.content_hash():
+                counts.unchanged += 1
+                counts.no_child += int(no_child)
+                counts.ids.append(nid)
+                done += 1
+                continue
+            later.append((record, data))
+        elif data.police_ref in seen:
+            later.append((record, data))  # sent twice in one file: the second is an amendment
+        else:
+            seen.add(data.police_ref)
+            new.append(batch.Planned(data, record.raw))
+    if progress:
+        progress(done, total)
+    stored = _write_new(s, profile, actor, batch_id, new, done, total, progress)
+    if stored is None:  # the set-based write failed: one at a time, so only the bad one is held
+        later = [(r, p.data) for r, p in zip(_records_of(feed, new), new, strict=True)] + later
+    else:
+        for item in stored:
+            _count(counts, item)
+        _resolve_quarantined(s, actor, [p.data.police_ref for p in new])
+    done += len(new) if stored is not None else 0
+    for record, data in later:
+        _one(s, profile, actor, feed.file_name, batch_id, record, data, counts)
+        done += 1
+        if progress and done % 10 == 0:
+            progress(done, total)
+
+
+def _records_of(feed: Feed, new: list[batch.Planned]) -> list[RawRecord]:
+    by_raw = {id(r.raw): r for r in feed.records}
+    return [by_raw[id(p.raw)] for p in new]
+
+
+def _write_new(s: Session, profile: Profile, actor: Actor, batch_id: int,
+               new: list[batch.Planned], done: int, total: int,
+               progress: Progress | None) -> list[Stored] | None:  # fmt: skip
+    if not new:
+        return []
+
+    def step(n: int) -> None:
+        if progress and (n % 10 == 0 or n == len(new)):
+            progress(done + n, total)
+
+    try:
+        with s.begin_nested():
+            plan = batch.plan(s, profile.intake, new, step)
+            return batch.write(s, actor, plan, new, batch_id)
+    except Exception:  # noqa: BLE001 - retried one by one; a failing record is quarantined
+        log.exception("set-based import failed; importing one notification at a time")
+        for item in new:
+            item.persons.clear()
+        return None
+
+
+def _count(counts: _Counts, stored: Stored) -> None:
+    setattr(counts, stored.outcome, getattr(counts, stored.outcome) + 1)
+    counts.no_child += int(stored.no_child)
+    counts.possible += stored.possible_matches
+    counts.ids.append(stored.notification_id)
+
+
+def _resolve_quarantined(s: Session, actor: Actor, refs: list[str]) -> None:
+    for start in range(0, len(refs), 500):
+        for record in s.scalars(select(QuarantinedRecord).where(
+                QuarantinedRecord.police_ref.in_(refs[start : start + 500]),
+                QuarantinedRecord.status == "waiting")):  # fmt: skip
+            resolve_waiting(s, actor, record, record.police_ref or "")
+
+
 def _one(s: Session, profile: Profile, actor: Actor, file_name: str, batch_id: int,
-         record: RawRecord, now: dt.datetime, counts: _Counts) -> None:  # fmt: skip
-    checked = validate(record, now)
-    if isinstance(checked, list):
-        _quarantine(s, actor, file_name, batch_id, record, checked, counts)
-        return
+         record: RawRecord, checked: NotificationData, counts: _Counts) -> None:  # fmt: skip
     try:
         with s.begin_nested():
             stored = store(s, actor, profile.intake, checked, record.raw, batch_id)
@@ -200,10 +289,7 @@ def _one(s: Session, profile: Profile, actor: Actor, file_name: str, batch_id: i
                           record.lines[0] if record.lines else None)  # fmt: skip
         _quarantine(s, actor, file_name, batch_id, record, [problem], counts)
         return
-    setattr(counts, stored.outcome, getattr(counts, stored.outcome) + 1)
-    counts.no_child += int(stored.no_child)
-    counts.possible += stored.possible_matches
-    counts.ids.append(stored.notification_id)
+    _count(counts, stored)
 
 
 def _quarantine(s: Session, actor: Actor, file_name: str, batch_id: int, record: RawRecord,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "ß": "ss", "æ": "ae", "Æ": "ae",
                           "đ": "d", "Đ": "d", "ı": "i", "œ": "oe", "Œ": "oe", "þ": "th"})  # fmt: skip
@@ -14,6 +15,7 @@ _SOUNDEX = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"),
             **dict.fromkeys("dt", "3"), "l": "4", **dict.fromkeys("mn", "5"), "r": "6"}  # fmt: skip
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot; matching folds each many times
 def fold(text: str | None) -> str:
     """Lower case, diacritics removed, only letters kept (any script), spaces collapsed."""
     if not text:
@@ -24,11 +26,13 @@ def fold(text: str | None) -> str:
     return " ".join("".join(out).split())
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot; matching folds each many times
 def compact(text: str | None) -> str:
     """``fold`` without spaces: "O'Brien" and "OBrien" and "o brien" agree."""
     return fold(text).replace(" ", "")
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot; matching folds each many times
 def phonetic(text: str | None) -> str:
     """American Soundex of the folded, compacted name (Latin letters; others kept as is)."""
     name = compact(text)
@@ -54,6 +58,7 @@ class NameKeys:
     forename_initial: str
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot; matching folds each many times
 def name_keys(surname: str | None, forenames: str | None) -> NameKeys:
     """The blocking keys stored on ``Person``; for a double-barrelled surname, its first part."""
     first_part = (surname or "").replace("‐", "-").split("-")[0]

@@ -8,6 +8,8 @@ full scan of ``person``.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select, union
@@ -17,7 +19,7 @@ from frontdoor_app.models import Person
 from frontdoor_app.profile import IntakeRules
 
 from .keys import fold, name_keys, phonetic
-from .similarity import PersonFacts, Score, score
+from .similarity import PersonFacts, score
 
 AMBIGUITY_MARGIN = 0.03
 
@@ -42,35 +44,57 @@ def facts_of(person: Person) -> PersonFacts:
                        person.postcode)  # fmt: skip
 
 
-def candidate_ids(session: Session, facts: PersonFacts) -> list[int]:
-    """Ids of the known people in the same blocks as ``facts`` (never everyone)."""
+@dataclass(frozen=True)
+class BlockKeys:
+    """The indexed keys a person is looked up by (see the module docstring)."""
+
+    nhs: str | None
+    pnc: str | None
+    surname_key: str
+    forename_key: str
+    sounds: tuple[str, ...]
+    dob: dt.date | None
+    years: tuple[int, ...]
+    postcode: str | None
+
+
+def block_keys(facts: PersonFacts) -> BlockKeys:
     keys = name_keys(facts.surname, facts.forenames)
     year = facts.dob.year if facts.dob else facts.birth_year
     parts = [p for p in fold(facts.surname).split() if p]
-    sounds = sorted({phonetic(p) for p in parts} | {keys.surname_phonetic} - {""})
-    live = Person.merged_into_id.is_(None)
-    blocks = []
-    if facts.nhs_number:
-        blocks.append(select(Person.id).where(Person.nhs_number == facts.nhs_number))
-    if facts.pnc_id:
-        blocks.append(select(Person.id).where(Person.pnc_id == facts.pnc_id))
-    if facts.dob:
-        blocks.append(select(Person.id).where(Person.surname_key == keys.surname_key,
-                                              Person.dob == facts.dob, live))  # fmt: skip
-        if keys.forename_key:
-            blocks.append(select(Person.id).where(Person.forename_key == keys.forename_key,
-                                                  Person.dob == facts.dob, live))  # fmt: skip
+    sounds = tuple(sorted({phonetic(p) for p in parts} | {keys.surname_phonetic} - {""}))
+    years: tuple[int, ...] = ()
     if year:
         years = (year - 1, year, year + 1) if facts.dob else tuple(range(year - 2, year + 3))
-        blocks.append(select(Person.id).where(Person.surname_key == keys.surname_key,
-                                              Person.birth_year.in_(years), live))  # fmt: skip
-        if sounds:
-            blocks.append(select(Person.id).where(Person.surname_phonetic.in_(sounds),
-                                                  Person.birth_year.in_(years), live))  # fmt: skip
-    if facts.postcode:
-        blocks.append(select(Person.id).where(Person.postcode == facts.postcode, or_(
-            Person.surname_key == keys.surname_key,
-            and_(Person.surname_phonetic.in_(sounds), Person.forename_key == keys.forename_key),
+    return BlockKeys(facts.nhs_number, facts.pnc_id, keys.surname_key, keys.forename_key, sounds,
+                     facts.dob, years, facts.postcode)  # fmt: skip
+
+
+def candidate_ids(session: Session, facts: PersonFacts) -> list[int]:
+    """Ids of the known people in the same blocks as ``facts`` (never everyone)."""
+    k = block_keys(facts)
+    live = Person.merged_into_id.is_(None)
+    blocks = []
+    if k.nhs:
+        blocks.append(select(Person.id).where(Person.nhs_number == k.nhs))
+    if k.pnc:
+        blocks.append(select(Person.id).where(Person.pnc_id == k.pnc))
+    if k.dob:
+        blocks.append(select(Person.id).where(Person.surname_key == k.surname_key,
+                                              Person.dob == k.dob, live))  # fmt: skip
+        if k.forename_key:
+            blocks.append(select(Person.id).where(Person.forename_key == k.forename_key,
+                                                  Person.dob == k.dob, live))  # fmt: skip
+    if k.years:
+        blocks.append(select(Person.id).where(Person.surname_key == k.surname_key,
+                                              Person.birth_year.in_(k.years), live))  # fmt: skip
+        if k.sounds:
+            blocks.append(select(Person.id).where(Person.surname_phonetic.in_(k.sounds),
+                                                  Person.birth_year.in_(k.years), live))  # fmt: skip
+    if k.postcode:
+        blocks.append(select(Person.id).where(Person.postcode == k.postcode, or_(
+            Person.surname_key == k.surname_key,
+            and_(Person.surname_phonetic.in_(k.sounds), Person.forename_key == k.forename_key),
         ), live))  # fmt: skip
     if not blocks:
         return []
@@ -78,32 +102,38 @@ def candidate_ids(session: Session, facts: PersonFacts) -> list[int]:
     return list(session.scalars(query))
 
 
+NO_CANDIDATE = ("no known person with a similar name and date of birth",)
+
+
+def decide(facts: PersonFacts, candidates: Iterable[tuple[int, PersonFacts]],
+           rules: IntakeRules) -> Match:  # fmt: skip
+    """Score each candidate (id, facts) and decide by the profile's thresholds."""
+    scored = sorted(((score(facts, known), pid) for pid, known in candidates),
+                    key=lambda pair: (-pair[0].value, pair[1]))  # fmt: skip
+    if not scored:
+        return Match("new", None, 0.0, NO_CANDIDATE)
+    best, person_id = scored[0]
+    runner_up = next((s for s, p in scored[1:] if p != person_id), None)
+    if best.value >= rules.auto_link_threshold:
+        if runner_up is not None and best.value - runner_up.value < AMBIGUITY_MARGIN:
+            reasons = (*best.reasons, "another known person scores almost as high")
+            return Match("possible", person_id, best.value, reasons)
+        return Match("auto", person_id, best.value, best.reasons)
+    if best.value >= rules.review_threshold:
+        return Match("possible", person_id, best.value, best.reasons)
+    return Match("new", None, best.value, best.reasons)
+
+
 def match_person(session: Session, facts: PersonFacts, rules: IntakeRules,
                  exclude: set[int] | frozenset[int] = frozenset()) -> Match:  # fmt: skip
     """Score every candidate in the blocks and decide by the profile's thresholds."""
     ids = [i for i in candidate_ids(session, facts) if i not in exclude]
-    if not ids:
-        return Match("new", None, 0.0, ("no known person with a similar name and date of birth",))
-    people = session.scalars(select(Person).where(Person.id.in_(ids))).all()
-    scored: list[tuple[Score, Person]] = []
-    for person in people:
+    targets: dict[int, PersonFacts] = {}
+    for person in session.scalars(select(Person).where(Person.id.in_(ids))) if ids else ():
         target = _resolve(session, person)
-        if target.id in exclude:
-            continue
-        scored.append((score(facts, facts_of(target)), target))
-    if not scored:
-        return Match("new", None, 0.0, ("no known person with a similar name and date of birth",))
-    scored.sort(key=lambda pair: (-pair[0].value, pair[1].id))
-    best, person = scored[0]
-    runner_up = next((s for s, p in scored[1:] if p.id != person.id), None)
-    if best.value >= rules.auto_link_threshold:
-        if runner_up is not None and best.value - runner_up.value < AMBIGUITY_MARGIN:
-            reasons = (*best.reasons, "another known person scores almost as high")
-            return Match("possible", person.id, best.value, reasons)
-        return Match("auto", person.id, best.value, best.reasons)
-    if best.value >= rules.review_threshold:
-        return Match("possible", person.id, best.value, best.reasons)
-    return Match("new", None, best.value, best.reasons)
+        if target.id not in exclude:
+            targets[target.id] = facts_of(target)
+    return decide(facts, targets.items(), rules)
 
 
 def _resolve(session: Session, person: Person) -> Person:

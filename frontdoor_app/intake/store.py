@@ -126,8 +126,17 @@ def _resolve_waiting_quarantine(session: Session, actor: Actor, notification: No
     for record in session.scalars(select(QuarantinedRecord).where(
             QuarantinedRecord.police_ref == notification.police_ref,
             QuarantinedRecord.status == "waiting")):  # fmt: skip
-        before = audit.snapshot(record)
-        record.status, record.notification_id = "corrected", notification.id
-        record.resolved_by_id, record.resolved_at = actor.user_id, utcnow()
-        record.resolution_reason = "a valid version of this notification was imported"
-        audit.written(session, actor, record, "update", before)
+        resolve_waiting(session, actor, record, notification.police_ref, notification.id)
+
+
+def resolve_waiting(session: Session, actor: Actor, record: QuarantinedRecord, police_ref: str,
+                    notification_id: int | None = None) -> None:  # fmt: skip
+    """Mark a waiting quarantined record as done with: a valid version was imported."""
+    if notification_id is None:
+        notification_id = session.scalar(select(Notification.id).where(
+            Notification.police_ref == police_ref))  # fmt: skip
+    before = audit.snapshot(record)
+    record.status, record.notification_id = "corrected", notification_id
+    record.resolved_by_id, record.resolved_at = actor.user_id, utcnow()
+    record.resolution_reason = "a valid version of this notification was imported"
+    audit.written(session, actor, record, "update", before)

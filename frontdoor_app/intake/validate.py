@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import Any
 
 from . import fields as f
@@ -61,9 +62,7 @@ class PersonData:
                 self.dob.isoformat() if self.dob else "")  # fmt: skip
 
     def content(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("line")
-        data.pop("raw")
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("line", "raw")}
         data["dob"] = self.dob.isoformat() if self.dob else None
         return data
 
@@ -103,9 +102,13 @@ class NotificationData:
                                  key=lambda p: json.dumps(p, sort_keys=True))  # fmt: skip
         return data
 
-    def content_hash(self) -> str:
+    @cached_property
+    def _hash(self) -> str:
         blob = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def content_hash(self) -> str:
+        return self._hash
 
 
 def validate(record: RawRecord, now: dt.datetime) -> NotificationData | list[Problem]:
