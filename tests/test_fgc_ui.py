@@ -129,7 +129,7 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
     screen = FgcQueueScreen(ctx, worker, messages)
     screen.setStyleSheet(style_sheet("desk"))
     qtbot.addWidget(screen)
-    screen.resize(1400, 500)
+    screen.resize(1400, 1000)
     screen.today = dt.date.today() + dt.timedelta(days=60)  # the offers made today are now late
     screen.show()
     with qtbot.waitSignal(screen.loaded, timeout=10_000):
@@ -147,6 +147,21 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
     assert screen.model.data(screen.model.index(row, 0)) == f"⚠ {ours.overdue_days} days late"
     assert ours.overdue_days == 4
     qtmodeltester.check(screen.model)
+
+    # The team works from the queue: choosing the referral opens its panel in place, and
+    # a safeguard recorded there updates the queue's gate status.
+    with qtbot.waitSignal(screen.panel.loaded, timeout=10_000):
+        screen.table.selectRow(row)
+    assert screen.panel.state.referral.id == referral_id
+    assert f"Referral {referral_id}," in screen.detail.text()
+    sg = screen.panel.safeguards
+    sg.kind.setCurrentIndex(sg.kind.findData("safety_plan"))
+    sg.note.setText("IDVA safety plan agreed 20 Nov, copy on the case file")
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        sg.record.click()
+    ours = next(v for v in screen.model.rows if v.id == referral_id)
+    assert "the safety plan is not recorded" not in ours.gate_missing
+    assert screen.table.selectionModel().selectedRows()[0].row() == ids.index(referral_id)
     QApplication.processEvents()
     screen.grab().save(str(artefacts / "fgc_queue.png"))
 

@@ -67,6 +67,7 @@ class SafeguardView:
 class ReferralView:
     id: int
     version: int
+    origin_agenda_item_id: int | None  # the case the meeting offered it from
     household_reference: str
     postcode: str | None
     stage: str
@@ -174,7 +175,8 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
         setup_due = started + dt.timedelta(days=target)
         late = _overdue(r, setup_due, today)
         out.append(ReferralView(
-            id=r.id, version=r.version, household_reference=household.reference,
+            id=r.id, version=r.version, origin_agenda_item_id=r.origin_agenda_item_id,
+            household_reference=household.reference,
             postcode=household.postcode, stage=r.stage, stage_words=STAGE_WORDS[r.stage],
             is_open=r.is_open, next_stage=NEXT_STAGE.get(r.stage) if r.is_open else None,
             team_code=team.code if team else None, team_name=team.name if team else None,

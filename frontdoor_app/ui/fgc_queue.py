@@ -14,13 +14,22 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.fgc.common import STAGE_WORDS
 from frontdoor_app.fgc.views import UNROUTED, ReferralView, queue, queue_teams
 
 from .case_common import day, make_table
+from .fgc_panel import FgcPanel
 from .messages import Messages
 from .worker import Worker
 
@@ -175,13 +184,25 @@ class FgcQueueScreen(QWidget):
         self.summary.setObjectName("fgcQueueSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        top = QWidget(split)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
         self.model = FgcQueueModel(self)
-        self.table = make_table(self.model, self.tr("FGC referrals"), self)
-        layout.addWidget(self.table, 1)
-        self.detail = QLabel("", self)
+        self.table = make_table(self.model, self.tr("FGC referrals"), top)
+        top_layout.addWidget(self.table, 1)
+        self.detail = QLabel("", top)
         self.detail.setObjectName("fgcQueueDetail")
         self.detail.setWordWrap(True)
-        layout.addWidget(self.detail)
+        top_layout.addWidget(self.detail)
+        # The chosen referral, worked on in place: the same panel as the case's FGC tab.
+        self.panel = FgcPanel(ctx, worker, self.messages, split)
+        split.addWidget(top)
+        split.addWidget(self.panel)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
+        self.panel.changed.connect(self.refresh)
         self.team.currentIndexChanged.connect(self.refresh)
         self.stage.currentIndexChanged.connect(self.refresh)
         self.refresh_button.clicked.connect(self.refresh)
@@ -227,18 +248,27 @@ class FgcQueueScreen(QWidget):
             if self._pending_team is not None:
                 self.select_team(self._pending_team)  # refreshes for that team
                 self._pending_team = None
+        chosen = self.panel.item_id
+        self.detail.setText("")
         self.model.set_rows(rows)
+        # Keep the referral being worked on selected across a refresh.
+        for n, v in enumerate(rows):
+            if chosen is not None and v.origin_agenda_item_id == chosen:
+                self.table.selectRow(n)
+                break
         late = sum(1 for v in rows if v.overdue)
         unrouted = sum(1 for v in rows if v.routed_how == "unrouted")
         self.summary.setText(self.tr("%1 open referral(s) · %2 overdue · %3 to route by hand")
                              .replace("%1", str(len(rows))).replace("%2", str(late))
                              .replace("%3", str(unrouted)))  # fmt: skip
-        self.detail.setText("")
         self.loaded.emit(len(rows))
 
     def _current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         v = self.model.row_at(current.row())
         self.detail.setText(describe(v) if v else "")
+        chosen = v.origin_agenda_item_id if v else None
+        if chosen != self.panel.item_id:
+            self.panel.show_item(chosen)
 
     def _chosen(self, index: QModelIndex) -> None:
         v = self.model.row_at(index.row())
