@@ -12,9 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 from common import BenchEnv, timed
+from sqlalchemy import func, select
 
 from frontdoor_app.export.minutes import render_minutes_built
 from frontdoor_app.export.minutes_sample import synthetic_minutes
+from frontdoor_app.meeting.minutes_data import load_minutes
+from frontdoor_app.models import AgendaItem, Meeting
+from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
+from frontdoor_app.profile import load_profile
 
 GENERATED = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
 
@@ -40,7 +45,33 @@ def _bench(cases: int, goal_ms: float, repeat: int) -> Callable[[BenchEnv], dict
     return run
 
 
+def minutes_load(env: BenchEnv) -> dict[str, Any]:
+    """``load_minutes`` on the demo database's largest closed meeting (the set-based loader)."""
+    engine = make_engine(f"sqlite:///{env.cached_database()}")
+    sessions = make_session_factory(engine)
+    profile = load_profile()
+    try:
+        with session_scope(sessions) as s:
+            meeting_id, cases = s.execute(
+                select(AgendaItem.meeting_id, func.count())
+                .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+                .where(Meeting.status == "closed")
+                .group_by(AgendaItem.meeting_id)
+                .order_by(func.count().desc())
+                .limit(1)
+            ).one()
+
+        def load() -> None:
+            with session_scope(sessions) as s:
+                load_minutes(s, profile, meeting_id)
+
+        return {**timed(load, repeat=10), "cases": cases}
+    finally:
+        engine.dispose()
+
+
 BENCHMARKS = {
+    "minutes_load": minutes_load,
     "minutes_60": _bench(60, 1500.0, repeat=10),
     "minutes_180": _bench(180, 4000.0, repeat=5),
 }

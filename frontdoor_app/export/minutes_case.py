@@ -225,7 +225,8 @@ def action_table(rows: Sequence[Sequence[str]], headers: Sequence[str],
             cells.append(wrapped if wrapped is not None
                          else para(value, s.cell_bold if bold else s.cell))  # fmt: skip
         data.append(cells)
-    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1)
+    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1,
+                  spaceAfter=4)  # fmt: skip
     style = grid_table_style()
     if bold_column >= 0:
         style.add("FONTNAME", (bold_column, 1), (bold_column, -1), BODY_BOLD)

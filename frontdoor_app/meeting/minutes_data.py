@@ -49,6 +49,7 @@ MARAC_WORDS = {
     "visible_high_risk": "MARAC: visible high risk",
     "potential_escalation": "MARAC: potential escalation",
     "repeat": "MARAC: repeat",
+    "repeat_after_marac": "MARAC: repeat (within 12 months of a MARAC)",
     "professional_judgement": "MARAC: professional judgement",
 }
 
