@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
@@ -58,35 +58,85 @@ def load_row(session: Session, item_id: int) -> AgendaRow:
     return agenda_rows(session, item.meeting_id, item_id)[0]
 
 
+class ItemFields(Protocol):
+    """What ``build_row`` reads of an agenda item: an ``AgendaItem`` or a plain row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def meeting_id(self) -> int: ...
+    @property
+    def notification_id(self) -> int: ...
+    @property
+    def household_id(self) -> int | None: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def flags(self) -> Any: ...
+    @property
+    def started_at(self) -> dt.datetime | None: ...
+    @property
+    def seconds_spent(self) -> int: ...
+    @property
+    def version(self) -> int: ...
+
+
+class PersonFields(Protocol):
+    """What ``build_row`` reads of a person as sent by the police."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def surname(self) -> str: ...
+    @property
+    def dob(self) -> dt.date | None: ...
+    @property
+    def age(self) -> int | None: ...
+
+
+# Built once, run as plain rows: the agenda is re-read at every change of the current case.
+_ROWS = (
+    select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.notification_id,
+           AgendaItem.household_id, AgendaItem.position, AgendaItem.status, AgendaItem.flags,
+           AgendaItem.started_at, AgendaItem.seconds_spent, AgendaItem.version,
+           Notification.police_ref, Notification.postcode, Notification.dash_risk,
+           Notification.dash_yes, Meeting.meeting_date, Decision.agreed_risk)
+    .join(Notification, Notification.id == AgendaItem.notification_id)
+    .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+    .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+    .where(AgendaItem.meeting_id == bindparam("meeting_id"))
+    .order_by(AgendaItem.position, AgendaItem.id)
+)  # fmt: skip
+_ONE_ROW = _ROWS.where(AgendaItem.id == bindparam("item_id"))
+_PEOPLE = select(NotificationPerson.notification_id, NotificationPerson.role,
+                 NotificationPerson.surname, NotificationPerson.dob, NotificationPerson.age).where(
+    NotificationPerson.notification_id.in_(bindparam("ids", expanding=True)))  # fmt: skip
+
+
 def agenda_rows(session: Session, meeting_id: int, item_id: int | None = None) -> list[AgendaRow]:
     """Rows for a whole meeting (or one case) in two queries, whatever the agenda's length."""
-    query = (
-        select(AgendaItem, Notification.police_ref, Notification.postcode, Notification.dash_risk,
-               Notification.dash_yes, Meeting.meeting_date, Decision.agreed_risk)
-        .join(Notification, Notification.id == AgendaItem.notification_id)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
-        .where(AgendaItem.meeting_id == meeting_id)
-        .order_by(AgendaItem.position, AgendaItem.id)
-    )  # fmt: skip
-    if item_id is not None:
-        query = query.where(AgendaItem.id == item_id)
-    rows = session.execute(query).all()
-    people: dict[int, list[NotificationPerson]] = defaultdict(list)
-    notification_ids = [r[0].notification_id for r in rows]
-    if notification_ids:
-        for p in session.scalars(select(NotificationPerson).where(
-                NotificationPerson.notification_id.in_(notification_ids))):  # fmt: skip
+    connection = session.connection()
+    if item_id is None:
+        rows = connection.execute(_ROWS, {"meeting_id": meeting_id}).all()
+    else:
+        rows = connection.execute(_ONE_ROW, {"meeting_id": meeting_id, "item_id": item_id}).all()
+    people: dict[int, list[PersonFields]] = defaultdict(list)
+    if rows:
+        ids = [r.notification_id for r in rows]
+        for p in connection.execute(_PEOPLE, {"ids": ids}):
             people[p.notification_id].append(p)
     return [
-        build_row(item, ref, postcode, risk, dash_yes, on, agreed, people[item.notification_id])
-        for item, ref, postcode, risk, dash_yes, on, agreed in rows
-    ]
+        build_row(r, r.police_ref, r.postcode, r.dash_risk, r.dash_yes, r.meeting_date,
+                  r.agreed_risk, people[r.notification_id])
+        for r in rows
+    ]  # fmt: skip
 
 
-def build_row(item: AgendaItem, police_ref: str, postcode: str | None, dash_risk: str,
+def build_row(item: ItemFields, police_ref: str, postcode: str | None, dash_risk: str,
               dash_yes: int | None, on: dt.date, agreed_risk: str | None,
-              people: list[NotificationPerson]) -> AgendaRow:  # fmt: skip
+              people: Sequence[PersonFields]) -> AgendaRow:  # fmt: skip
     flags: Mapping[str, Any] = item.flags if isinstance(item.flags, dict) else {}
     adults = sorted((p for p in people if p.role != "child"), key=lambda p: ADULT_ORDER[p.role])
     surname = adults[0].surname if adults else (people[0].surname if people else "")
@@ -115,7 +165,7 @@ def build_row(item: AgendaItem, police_ref: str, postcode: str | None, dash_risk
     )  # fmt: skip
 
 
-def _child_ages(flags: Mapping[str, Any], children: list[NotificationPerson],
+def _child_ages(flags: Mapping[str, Any], children: list[PersonFields],
                 on: dt.date) -> tuple[int, ...]:  # fmt: skip
     given = flags.get("child_ages")
     if isinstance(given, list | tuple):
