@@ -23,6 +23,7 @@ from frontdoor_app.models import (
     IntelligenceEntry,
     Meeting,
     OutcomeCode,
+    SharingDecision,
 )
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
@@ -127,7 +128,7 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
     qtbot.waitUntil(win.isActiveWindow)  # window shortcuts need the active window
     discussed: list[int] = []
     rationale_item = None
-    for _ in range(3):
+    for number in range(3):
         qtbot.keyClick(win.agenda.table, Qt.Key.Key_PageDown)  # the shortcut, not a method
         qtbot.waitUntil(lambda: win.meeting.current_item_id is not None
                         and win.meeting.current_item_id not in discussed
@@ -178,6 +179,15 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
         qtbot.mouseClick(actions.add, LEFT)
         qtbot.waitUntil(lambda: len(win.case_view.case.actions) == 1)
         assert actions.model.rowCount() == 1
+
+        sharing = win.case_view.sharing
+        win.case_view.show_tab("sharing")
+        sharing.agency.setCurrentIndex(sharing.agency.findData(agency["DVS"]))
+        sharing.shared.setCurrentIndex(sharing.shared.findData(number != 1))
+        sharing.with_whom.setText("School safeguarding lead" if number != 1 else "")
+        sharing.reason.setText(f"Sharing reason {number}")
+        qtbot.mouseClick(sharing.record, LEFT)
+        qtbot.waitUntil(lambda: len(win.case_view.case.sharing) == 1)
     assert rationale_item is not None, "the demo agenda should start with a high or medium case"
 
     # -- one case deferred from the agenda panel
@@ -262,6 +272,15 @@ def _check_database(ctx: AppContext, meeting_id: int, attendance: list[tuple[str
         assert {a.entity for a in amendments} == {"decision"}
         assert any(a.field == "rationale" and a.after and "remanded" in a.after
                    for a in amendments)  # fmt: skip
+        shared = s.execute(select(SharingDecision.agenda_item_id, SharingDecision.shared,
+                                  SharingDecision.with_whom, SharingDecision.reason)
+                           .where(SharingDecision.agenda_item_id.in_(list(items)))
+                           .order_by(SharingDecision.id)).all()  # fmt: skip
+        assert [tuple(r) for r in shared] == [
+            (discussed[0], True, "School safeguarding lead", "Sharing reason 0"),
+            (discussed[1], False, None, "Sharing reason 1"),
+            (discussed[2], True, "School safeguarding lead", "Sharing reason 2"),
+        ]
         entries = s.scalar(select(func.count(IntelligenceEntry.id)).where(
             IntelligenceEntry.agenda_item_id.in_(list(items))))  # fmt: skip
         assert entries == 9

@@ -107,8 +107,8 @@ class AgendaPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated_item.connect(self.activated)
         self.table.doubleClicked.connect(self._double_clicked)
-        self.up.clicked.connect(lambda: self._move(-1))
-        self.down.clicked.connect(lambda: self._move(+1))
+        self.up.clicked.connect(lambda: self.move_selected(-1))
+        self.down.clicked.connect(lambda: self.move_selected(+1))
         self.defer.clicked.connect(self._defer)
         self._quiet = False
 
@@ -162,7 +162,7 @@ class AgendaPanel(QWidget):
         if row is not None:
             self.activated.emit(row.item_id)
 
-    def _move(self, step: int) -> None:
+    def move_selected(self, step: int) -> None:
         row = self.model.row_at(self.table.currentIndex().row())
         if row is not None:
             self.move_requested.emit(row.item_id, max(1, row.position + step))

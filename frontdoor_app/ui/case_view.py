@@ -18,6 +18,7 @@ from .case_history import HistoryTab
 from .case_household import HouseholdTab
 from .case_incident import IncidentTab
 from .case_intelligence import IntelligenceTab
+from .case_sharing import SharingTab
 from .theme import repolish, set_scaled_font
 
 MARAC_WORDS = {"visible_high_risk": "visible high risk", "potential_escalation":
@@ -56,7 +57,10 @@ def marac_words(codes: tuple[str, ...]) -> str:
 class CaseViewWidget(QWidget):
     """Shows one ``CaseView``; tabs emit what the user asks for, the window does it."""
 
-    TAB_NAMES = ("incident", "household", "history", "intelligence", "decision", "actions", "fgc")
+    TAB_NAMES = (
+        "incident", "household", "history", "intelligence", "decision", "actions", "fgc",
+        "sharing",
+    )  # fmt: skip
 
     def __init__(self, target_minutes: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,8 +108,9 @@ class CaseViewWidget(QWidget):
         self.decision = DecisionTab(self.tabs)
         self.actions = ActionsTab(self.tabs)
         self.fgc = FgcTab(self.tabs)
+        self.sharing = SharingTab(self.tabs)
         for tab in (self.incident, self.household, self.history, self.intelligence,
-                    self.decision, self.actions, self.fgc):  # fmt: skip
+                    self.decision, self.actions, self.fgc, self.sharing):  # fmt: skip
             self.tabs.addTab(tab, tab.accessibleName())
         layout.addWidget(self.tabs, 1)
         self.stack.addWidget(page)
@@ -133,11 +138,13 @@ class CaseViewWidget(QWidget):
         self.decision.show_case(case, keep_edits=keep_edits and same)
         self.actions.show_case(case)
         self.fgc.show_case(case)
+        self.sharing.show_case(case)
         entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
         self.tabs.setTabText(2, _t("History (%1)").replace("%1", str(len(case.history))))
         self.tabs.setTabText(3, _t("Intelligence (%1)").replace("%1", str(entries)))
         self.tabs.setTabText(4, _t("Decision ✓") if case.decision else _t("Decision"))
         self.tabs.setTabText(5, _t("Actions (%1)").replace("%1", str(len(case.actions))))
+        self.tabs.setTabText(7, _t("Sharing (%1)").replace("%1", str(len(case.sharing))))
         self.stack.setCurrentWidget(self.page)
 
     def update_item(self, case: CaseView) -> None:

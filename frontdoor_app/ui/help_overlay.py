@@ -27,9 +27,13 @@ def shortcut_table() -> list[tuple[str, str]]:
         ("Ctrl+P", _t("Open or close the projector window")),
         ("Ctrl+Shift+F", _t("Follow the chair on or off")),
         (
-            "Ctrl+1 … Ctrl+7",
-            _t("Case tabs: incident, household, history, intelligence, decision, actions, FGC"),
+            "Ctrl+1 … Ctrl+8",
+            _t(
+                "Case tabs: incident, household, history, intelligence, "
+                "decision, actions, FGC, sharing"
+            ),
         ),  # fmt: skip
+        ("Ctrl+Shift+Up / Down", _t("Move the selected case up or down the agenda (chair)")),
         ("Ctrl+Shift+O", _t("Open actions from earlier meetings")),
         ("Ctrl+Shift+T", _t("Attendance")),
         ("Ctrl+T", _t("Action tracker: every open action")),

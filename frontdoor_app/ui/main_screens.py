@@ -60,6 +60,8 @@ class RoomScreens:
         key("Ctrl+T", self.show_tracker)
         key("Ctrl+L", lambda: self.agenda.table.setFocus())
         key("F1", lambda: self.help.toggle())
+        key("Ctrl+Shift+Up", lambda: self.agenda.move_selected(-1))
+        key("Ctrl+Shift+Down", lambda: self.agenda.move_selected(+1))
         for number, name in enumerate(CaseViewWidget.TAB_NAMES, start=1):
             key(f"Ctrl+{number}", lambda n=name: self.case_view.show_tab(n))
 

@@ -221,6 +221,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         cv.decision.draft_changed.connect(self.save_draft)
         cv.actions.add_requested.connect(self.add_action)
         cv.actions.status_requested.connect(self.update_action)
+        cv.sharing.record_requested.connect(self.record_sharing)
         cv.tabs.currentChanged.connect(self._tab_changed)
 
     # ------------------------------------------------------------------ loading
@@ -236,6 +237,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         chooses = self.ctx.actor.role in ("chair", "admin")
         self.case_view.intelligence.set_agencies(data.agencies, mine, chooses)
         self.case_view.actions.set_agencies(data.agencies, mine)
+        self.case_view.sharing.set_agencies(data.agencies, mine)
         self.case_view.decision.set_outcomes(data.outcomes)
         if data.room.note:
             self.show_demo_note(data.room.note)

@@ -223,6 +223,22 @@ class RoomWrites:
             sessions, actor, action.id, action.version, status, note or None, meeting_id),
             self._saved(_t("Action updated")), _t("Updating the action"))  # fmt: skip
 
+    def record_sharing(self: MainWindow, content: dict[str, Any]) -> None:
+        item_id = self.viewing
+        if item_id is None or content.get("agency_id") is None:
+            return
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+
+        def done(_view: Any) -> None:
+            self.case_view.sharing.clear_form()
+            self.statusBar().showMessage(_t("Sharing decision recorded"), 5000)
+            self.show_item(item_id, refresh=True)
+
+        self.write(lambda reason: entries.record_sharing(
+            sessions, actor, item_id, content["agency_id"], content["shared"],
+            content["reason"], content.get("with_whom"), amendment_reason=reason),
+            done, _t("Recording a sharing decision"))  # fmt: skip
+
     def save_draft(self: MainWindow, kind: str, content: Any) -> None:
         item_id = self.viewing
         if item_id is None:
