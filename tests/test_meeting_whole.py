@@ -8,6 +8,7 @@ import pytest
 from meeting_support import DAY, agency_id, build, case, meeting, people
 from sqlalchemy import func, select
 
+from frontdoor_app.context import build_context
 from frontdoor_app.meeting import (
     actions,
     agenda,
@@ -21,6 +22,7 @@ from frontdoor_app.meeting import (
     case as case_view,
 )
 from frontdoor_app.meeting.errors import DecisionRefused
+from frontdoor_app.meeting.projector import load_projector_view
 from frontdoor_app.models import (
     Action,
     ActionUpdate,
@@ -34,7 +36,16 @@ from frontdoor_app.models.database import make_engine, make_session_factory
 from frontdoor_app.sync.changes import last_change_id
 
 
-def test_a_whole_meeting(ctx, db_url):
+@pytest.fixture
+def any_ctx(fresh_settings, any_db_url, profile):
+    """The context on a fresh SQLite file and (marked postgres) on a PostgreSQL database."""
+    context = build_context(fresh_settings.with_database(any_db_url), profile)
+    yield context
+    context.close()
+
+
+def test_a_whole_meeting(any_ctx, any_db_url):
+    ctx, db_url = any_ctx, any_db_url
     who = people(ctx)
     with ctx.session() as s:
         earlier = meeting(s, DAY - dt.timedelta(days=7), status="closed")
@@ -80,6 +91,10 @@ def test_a_whole_meeting(ctx, db_url):
                            owner_name="Hannah Lee")  # fmt: skip
     # (each set_current above left the previous case waiting: no decision yet)
     agenda.set_current(ctx.sessions, who.chair, m.id, a)
+    with other_sessions() as s:
+        shown = load_projector_view(s, m.id)
+    assert shown.item_id == a and [e.text for e in shown.entries] == [
+        "Two earlier call-outs.", "Baby missed two checks."]  # fmt: skip
     with pytest.raises(DecisionRefused, match="rationale is required"):
         decisions.save_decision(ctx.sessions, who.chair, ctx.profile, a, ["NFA"], "standard", "")
     decisions.save_decision(ctx.sessions, who.chair, ctx.profile, a, ["NFA"], "standard",
