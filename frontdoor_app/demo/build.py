@@ -52,6 +52,9 @@ class DemoError(RuntimeError):
 
 @dataclass(frozen=True)
 class DemoSummary:
+    """What was built. Households, people, notifications and meetings are the database's
+    totals at the end, today's feed and meeting included."""
+
     scale: str
     seed: int
     today: dt.date
@@ -123,7 +126,7 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
     maker = PopulationMaker(random.Random(f"{seed}/people"), Places(profile), IdSource())
     history = generate_history(random.Random(f"{seed}/history"), maker, IdSource(), IdSource(),
                                start, today - dt.timedelta(days=1), limit,
-                               spec.notifications)  # fmt: skip
+                               spec.notifications, spec.repeat_share)  # fmt: skip
     log.info("demo: history of %d notifications drawn (cpu %.1fs)", len(history.notifications),
              time.process_time())  # fmt: skip
     rows = meetings.MeetingHistory(profile, refs, random.Random(f"{seed}/meetings"), today,
@@ -147,10 +150,13 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
     feed.write_csv(notifications, feed_path)
     imported, meeting_id = feed.bring_in(ctx, feed_path, today)
     log.info("demo: today's feed: %s", imported.in_words().replace("\n", " "))
+    with ctx.session() as s:
+        totals = {model: s.scalar(select(func.count()).select_from(model)) or 0
+                  for model in (Household, Person, Notification, Meeting)}  # fmt: skip
     return DemoSummary(
-        scale=scale, seed=seed, today=today, households=counts["household"],
-        people=counts["person"], notifications=counts["notification"],
-        meetings=counts["meeting"], actions=counts["action"], open_actions=open_actions,
+        scale=scale, seed=seed, today=today, households=totals[Household],
+        people=totals[Person], notifications=totals[Notification],
+        meetings=totals[Meeting], actions=counts["action"], open_actions=open_actions,
         fgc_referrals=counts["fgc_referral"], feed_path=feed_path,
         feed_notifications=len(notifications), feed_imported=imported.imported,
         feed_quarantined=imported.quarantined,

@@ -112,6 +112,8 @@ def max_ids(conn: Connection) -> dict[str, int]:
 
 
 def _utc_text(value: dt.datetime) -> str:
+    if value.tzinfo is dt.UTC:  # the generator's own instants: already UTC
+        return value.isoformat(" ", "microseconds")[:26]
     if value.tzinfo is None:
         raise ValueError("naive datetime given where a UTC instant is needed")
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")

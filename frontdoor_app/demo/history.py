@@ -7,6 +7,7 @@ intervals (escalation), and now and then the victim has a new partner who harms.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,11 @@ _OFFICERS = tuple(f"PC {n}" for n in (4711, 2290, 5163, 1877, 3342, 6620, 7015, 
     "PS 1190 Khan",
     "PC Liam Foster",
 )
+
+
+_HOURS = tuple(range(24))
+_HOUR_WEIGHTS = tuple(itertools.accumulate((6, 5, 4, 3, 2, 1, 1, 1, 1, 2, 2, 2,
+                                            3, 3, 3, 4, 5, 6, 7, 8, 8, 8, 8, 7)))  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -42,16 +48,16 @@ class GenNotification:
 
 def incident_moment(rng: random.Random, day: dt.date) -> dt.datetime:
     """An incident time, mostly evenings and nights, as a UTC instant."""
-    hour = rng.choices(range(24), weights=(6, 5, 4, 3, 2, 1, 1, 1, 1, 2, 2, 2,
-                                           3, 3, 3, 4, 5, 6, 7, 8, 8, 8, 8, 7))[0]  # fmt: skip
+    hour = rng.choices(_HOURS, cum_weights=_HOUR_WEIGHTS)[0]
     local = dt.datetime(day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=LONDON)
     return local.astimezone(dt.UTC)
 
 
-def incident_dates(rng: random.Random, first: dt.date, last: dt.date) -> list[dt.date]:
+def incident_dates(rng: random.Random, first: dt.date, last: dt.date,
+                   repeat_share: float = 0.36) -> list[dt.date]:  # fmt: skip
     """The first incident and, for about a third of households, the repeats."""
     dates = [first]
-    if rng.random() < 0.36:
+    if rng.random() < repeat_share:
         repeats = 1 + min(11, int(rng.expovariate(0.55)))
         gap = rng.randrange(60, 420)
         day = first
@@ -159,7 +165,8 @@ class History:
 
 def generate_history(rng: random.Random, maker: PopulationMaker, household_ids: IdSource,
                      notification_ids: IdSource, start: dt.date, last_day: dt.date,
-                     received_limit: dt.datetime, target: int) -> History:  # fmt: skip
+                     received_limit: dt.datetime, target: int,
+                     repeat_share: float = 0.36) -> History:  # fmt: skip
     """Households until the history holds ``target`` notifications, in received order."""
     households: list[GenHousehold] = []
     notes: list[GenNotification] = []
@@ -167,7 +174,7 @@ def generate_history(rng: random.Random, maker: PopulationMaker, household_ids: 
     while len(notes) < target:
         first = start + dt.timedelta(days=rng.randrange(span))
         household = maker.household(household_ids(), first)
-        dates = incident_dates(rng, first, last_day)
+        dates = incident_dates(rng, first, last_day, repeat_share)
         if len(dates) > 2 and rng.random() < 0.25:
             maker.new_partner(household, dates[rng.randrange(1, len(dates))])
         mine = []

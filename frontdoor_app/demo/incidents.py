@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from .population import GenHousehold, GenPerson
 
 LONDON = ZoneInfo("Europe/London")
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 FORCE = "West Yorkshire Police"
 
 NOTIFICATION_FIELDS = (
@@ -136,7 +137,7 @@ def person_object(person: GenPerson, role: str, day: dt.date, household: GenHous
 
 def content_hash(obj: dict[str, Any]) -> str:
     """Stable hash of a notification object (key order and whitespace do not matter)."""
-    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _CANONICAL.encode(obj)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -171,7 +171,7 @@ class MeetingHistory:
             "decided_by_id": chair_id, "decided_at": ended, "version": 1,
             "created_at": ended, "updated_at": ended,
         })  # fmt: skip
-        for code in codes:
+        for n, code in enumerate(codes):
             rows["decision_outcome"].append({
                 "id": len(rows["decision_outcome"]) + 1, "decision_id": decision_id,
                 "outcome_code_id": self.refs.outcomes[code], "detail": None,
@@ -180,7 +180,8 @@ class MeetingHistory:
                 note.household.last_marac = day
             if code == self.outcome_codes.fgc:
                 self.fgc.offer(note, item_id, day, ended)
-            self.actions(item_id, day, code, note, ended)
+            if n < 2:  # the room agrees one or two specific actions, not one per outcome
+                self.actions(item_id, day, code, note, ended)
 
     def intelligence(self, item_id: int, note: GenNotification, at: dt.datetime) -> None:
         rng, refs = self.rng, self.refs
@@ -251,7 +252,7 @@ class MeetingHistory:
             "version": 1 if status == "open" else 2, "created_at": at,
             "updated_at": closed_at or at,
         })  # fmt: skip
-        if closed_at is not None:
+        if closed_at is not None and (self.intel_from is None or day >= self.intel_from):
             rows["action_update"].append({
                 "id": len(rows["action_update"]) + 1, "action_id": action_id, "by_id": owner_id,
                 "by_name": owner, "at": closed_at, "note": note_text, "status_from": "open",

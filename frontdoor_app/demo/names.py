@@ -282,7 +282,7 @@ def nhs_check_digit(nine: str) -> int | None:
 def nhs_number(rng: random.Random) -> str:
     """A random NHS number that passes the check digit (starting 4, 6 or 9 like real ones)."""
     while True:
-        nine = rng.choice("469") + "".join(rng.choice("0123456789") for _ in range(8))
+        nine = f"{rng.choice('469')}{rng.randrange(10**8):08d}"
         check = nhs_check_digit(nine)
         if check is not None:
             return f"{nine}{check}"

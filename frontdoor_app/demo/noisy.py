@@ -63,7 +63,8 @@ def one_edit(rng: random.Random, text: str) -> str:
         return text[:i] + text[i + 1 :]
     if kind == 2:
         return text[:i] + text[i] + text[i:]
-    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    swapped = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    return swapped if swapped != text else text[:i] + text[i + 1 :]
 
 
 def _transliterate(rng: random.Random, text: str) -> str | None:

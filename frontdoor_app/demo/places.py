@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -50,8 +51,8 @@ class Places:
                 inside.append((district, locality.code))
         # Inner-city districts (low numbers) are busier than the outer ones.
         self.inside = inside
-        self.inside_weights = [5 if d[0].startswith("LS") and len(d[0]) <= 4 else 2
-                               for d in inside]  # fmt: skip
+        weights = [5 if d[0].startswith("LS") and len(d[0]) <= 4 else 2 for d in inside]
+        self.inside_weights = list(itertools.accumulate(weights))
 
     def district(self, rng: random.Random) -> tuple[str, str, str | None]:
         """(district, town, locality code or None)."""
@@ -60,7 +61,7 @@ class Places:
             district, town = rng.choice(OUTSIDE if r < self.outside_share else UNKNOWN)
             locality = self.profile.locality_for_district(district)
             return district, town, locality.code if locality else None
-        district, code = rng.choices(self.inside, weights=self.inside_weights)[0]
+        district, code = rng.choices(self.inside, cum_weights=self.inside_weights)[0]
         prefix = district.rstrip("0123456789")
         return district, TOWNS.get(prefix, "Leeds"), code
 

@@ -7,6 +7,7 @@ feed builders into notification objects.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from . import names
 from .places import Address, Places
 
 _DAY = dt.timedelta(days=1)
+_FAMILY_SIZES = (0, 1, 2, 3, 4, 5, 6)
+_FAMILY_WEIGHTS = tuple(itertools.accumulate((4, 26, 30, 21, 11, 5, 3)))
 
 
 @dataclass(slots=True)
@@ -145,7 +148,7 @@ class PopulationMaker:
                              _years_before(day, victim_age), dob_unknown=0.02)  # fmt: skip
         address = self.places.address(rng)
         children: list[GenPerson] = []
-        n_children = rng.choices((0, 1, 2, 3, 4, 5, 6), weights=(4, 26, 30, 21, 11, 5, 3))[0]
+        n_children = rng.choices(_FAMILY_SIZES, cum_weights=_FAMILY_WEIGHTS)[0]
         child_surnames = [victim.surname]
         # The person who harmed: usually a partner or ex-partner, sometimes of another culture.
         perp_culture = culture if rng.random() < 0.82 else names.pick_culture(rng)

@@ -16,10 +16,12 @@ class Scale:
     # Intelligence entries are written for meetings this many days back (all when None):
     # older meetings keep their decisions and actions, which is what history shows.
     intelligence_days: int | None = None
+    # Households drawn to come back; a short history cuts repeats off, so it draws more.
+    repeat_share: float = 0.36
 
 
 SCALES: dict[str, Scale] = {
-    "small": Scale("small", years=1.5, notifications=700, feed=32),
+    "small": Scale("small", years=1.5, notifications=700, feed=32, repeat_share=0.55),
     "city": Scale("city", years=7.0, notifications=120_500, feed=55, intelligence_days=2 * 365),
 }
 
