@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import json
 
-from fgc_support import build_case
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from frontdoor_app.cli import main
 from frontdoor_app.fgc import referrals
 from frontdoor_app.models import AuditEvent
+from tests.fgc_support import build_case
 
 
 def offers(ctx):

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from fgc_support import build_case, decide, meeting
 from sqlalchemy import func, select
 
 from frontdoor_app.fgc import eligibility, gate, referrals
@@ -19,6 +18,7 @@ from frontdoor_app.models import (
     Notification,
     NotificationPerson,
 )
+from tests.fgc_support import build_case, decide, meeting
 
 
 def consent_both(s, actor, referral_id):

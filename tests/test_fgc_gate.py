@@ -6,7 +6,6 @@ import datetime as dt
 import itertools
 
 import pytest
-from fgc_support import build_case, person
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +20,7 @@ from frontdoor_app.models import (
     NotificationPerson,
     utcnow,
 )
+from tests.fgc_support import build_case, person
 
 ADMIN = Actor(user_id=None, login="boss", display_name="The Administrator", role="admin")
 VIEWER = Actor(user_id=None, login="look", display_name="A Viewer", role="viewer")

@@ -6,13 +6,13 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from fgc_support import build_case
 from sqlalchemy import select
 
 from frontdoor_app.fgc import gate, referrals, routing
 from frontdoor_app.fgc.errors import ConflictError, FgcError, RoutingError, TransitionError
 from frontdoor_app.fgc.referrals import add_months
 from frontdoor_app.models import AuditEvent, FgcReferral, FgcStageEvent, FgcTeam
+from tests.fgc_support import build_case
 
 TODAY = dt.date(2026, 11, 23)
 

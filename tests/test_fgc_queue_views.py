@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from fgc_support import build_case
-
 from frontdoor_app.fgc import gate, referrals, routing, views
 from frontdoor_app.models import FgcReferral
+from tests.fgc_support import build_case
 
 TODAY = dt.date.today()
 

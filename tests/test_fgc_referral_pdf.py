@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import io
 
-from fgc_support import build_case
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from frontdoor_app.export.referral import render_referral
 from frontdoor_app.fgc import gate, referrals
 from frontdoor_app.fgc.document import age_text, export_referral, referral_data
 from frontdoor_app.models import AuditEvent
+from tests.fgc_support import build_case
 
 GENERATED = dt.datetime(2026, 11, 23, 14, 30, tzinfo=dt.UTC)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from fgc_support import build_case
 from PySide6.QtWidgets import QApplication
 
 from frontdoor_app.fgc import referrals
@@ -18,6 +17,7 @@ from frontdoor_app.ui.fgc_queue import FgcQueueScreen
 from frontdoor_app.ui.messages import Messages
 from frontdoor_app.ui.theme import style_sheet
 from frontdoor_app.ui.worker import Worker
+from tests.fgc_support import build_case
 
 
 @pytest.fixture
