@@ -96,18 +96,19 @@ def intake_monday(env: BenchEnv) -> dict[str, Any]:
     }
 
 
-def _noisy_feed(ctx: AppContext, monday: dt.date) -> tuple[list[dict[str, Any]], dict[Any, Any]]:
+def _noisy_feed(ctx: AppContext, monday: dt.date) -> tuple[list[dict[str, Any]], dict[Any, Any],
+                                                           dict[Any, str]]:  # fmt: skip
     module = importlib.import_module("frontdoor_app.demo.noisy")
     with ctx.session() as s:
         noisy = module.make_noisy_feed(s, DEFAULT_SEED, MATCHING_COUNT, monday)
-    return list(noisy.notifications), dict(noisy.truth)
+    return list(noisy.notifications), dict(noisy.truth), dict(getattr(noisy, "kinds", {}))
 
 
 def matching(env: BenchEnv) -> dict[str, Any]:
     monday = last_monday()
     ctx = open_context(env.fresh_copy("matching"))
     try:
-        notifications, truth = _noisy_feed(ctx, monday)
+        notifications, truth, kinds = _noisy_feed(ctx, monday)
         start = time.perf_counter()
         summary = import_records(ctx.sessions, ctx.profile, ctx.actor, notifications,
                                  file_name="noisy-feed")  # fmt: skip
@@ -116,7 +117,18 @@ def matching(env: BenchEnv) -> dict[str, Any]:
             decided = auto_links(s, [str(n.get("police_ref")) for n in notifications])
     finally:
         ctx.close()
+    missed: dict[str, int] = {}
+    wrong: dict[str, int] = {}
+    for key, expected in truth.items():
+        got = decided.get((str(key[0]), int(key[1])))
+        kind = kinds.get(key, "?")
+        if expected is not None and got != expected:
+            missed[kind] = missed.get(kind, 0) + 1
+        if got is not None and got != expected:
+            wrong[kind] = wrong.get(kind, 0) + 1
     return score_links(truth, decided) | {
+        "missed_by_kind": missed,
+        "false_links_by_kind": wrong,
         "notifications": len(notifications),
         "quarantined": summary.quarantined,
         "possible_matches": summary.possible_matches,

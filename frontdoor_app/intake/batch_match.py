@@ -55,6 +55,8 @@ def lookup_keys(k: BlockKeys) -> list[Key]:
         out.append(("sd", k.surname_key, k.dob))
         if k.forename_key:
             out.append(("fd", k.forename_key, k.dob))
+        if k.swapped_key:
+            out.append(("sd", k.swapped_key, k.dob))
     for year in k.years:
         out.append(("sy", k.surname_key, year))
         out.extend(("py", sound, year) for sound in k.sounds)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from frontdoor_app.models import Person
 from frontdoor_app.profile import IntakeRules
 
-from .keys import fold, name_keys, phonetic
+from .keys import compact, fold, name_keys, phonetic
 from .similarity import PersonFacts, score
 
 AMBIGUITY_MARGIN = 0.03
@@ -51,6 +51,7 @@ class BlockKeys:
     nhs: str | None
     pnc: str | None
     surname_key: str
+    swapped_key: str  # the forenames, compacted, as a surname: names typed in each other's boxes
     forename_key: str
     sounds: tuple[str, ...]
     dob: dt.date | None
@@ -66,8 +67,9 @@ def block_keys(facts: PersonFacts) -> BlockKeys:
     years: tuple[int, ...] = ()
     if year:
         years = (year - 1, year, year + 1) if facts.dob else tuple(range(year - 2, year + 3))
-    return BlockKeys(facts.nhs_number, facts.pnc_id, keys.surname_key, keys.forename_key, sounds,
-                     facts.dob, years, facts.postcode)  # fmt: skip
+    swapped = compact(facts.forenames)
+    return BlockKeys(facts.nhs_number, facts.pnc_id, keys.surname_key, swapped, keys.forename_key,
+                     sounds, facts.dob, years, facts.postcode)  # fmt: skip
 
 
 def candidate_ids(session: Session, facts: PersonFacts) -> list[int]:
@@ -84,6 +86,9 @@ def candidate_ids(session: Session, facts: PersonFacts) -> list[int]:
                                               Person.dob == k.dob, live))  # fmt: skip
         if k.forename_key:
             blocks.append(select(Person.id).where(Person.forename_key == k.forename_key,
+                                                  Person.dob == k.dob, live))  # fmt: skip
+        if k.swapped_key:
+            blocks.append(select(Person.id).where(Person.surname_key == k.swapped_key,
                                                   Person.dob == k.dob, live))  # fmt: skip
     if k.years:
         blocks.append(select(Person.id).where(Person.surname_key == k.surname_key,

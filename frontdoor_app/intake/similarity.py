@@ -144,8 +144,18 @@ def score(incoming: PersonFacts, known: PersonFacts) -> Score:
         return Score(0.0, ("different Police National Computer ids",))
     sur, sur_reason = surname_similarity(incoming.surname, known.surname)
     fore, fore_reason = forename_similarity(incoming.forenames, known.forenames)
-    dob, dob_reason = dob_similarity(incoming, known)
     name = 0.55 * sur + 0.45 * (fore if fore is not None else 0.6)
+    if incoming.forenames and known.forenames:
+        # An officer may type the names in each other's boxes.
+        sur_x, _ = surname_similarity(incoming.forenames, known.surname)
+        fore_x, _ = forename_similarity(incoming.surname, known.forenames)
+        crossed = 0.55 * sur_x + 0.45 * (fore_x if fore_x is not None else 0.6)
+        if crossed > name + 0.05:
+            sur, fore, name = sur_x, fore_x, crossed
+            sur_reason = (f"surname and forenames swapped ({incoming.forenames} {incoming.surname}"
+                          f" / {known.forenames} {known.surname})")  # fmt: skip
+            fore_reason = "names agree once swapped back"
+    dob, dob_reason = dob_similarity(incoming, known)
     value = 0.65 * name + 0.35 * dob
     reasons = [sur_reason, fore_reason, dob_reason]
     bonus, address_reasons = address_bonus(incoming, known)
