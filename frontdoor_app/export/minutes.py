@@ -17,9 +17,10 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
 from . import formatting as fmt
 from .document import Bookmark, BuiltPdf, DocumentInfo, build
-from .minutes_case import CaseView, action_table, case_section
+from .minutes_case import CaseView, case_section
 from .minutes_model import ATTENDANCE_STATUSES, ActionRow, MinutesData
 from .styles import FRAME_WIDTH, key_value_table_style, styles
+from .tables import text_table
 from .text import markup, markup_para, para
 
 TITLE = "Front door daily meeting \u2014 minutes"
@@ -156,7 +157,7 @@ def _attendance(data: MinutesData) -> Flowable:
         statuses = by_agency[code]
         rows.append([names[code], *("; ".join(sorted(statuses[k])) for k in ATTENDANCE_STATUSES)])
     third = (FRAME_WIDTH - 52 * mm) / 3
-    return action_table(rows, headers, [52 * mm, third, third, third])
+    return text_table(rows, headers, [52 * mm, third, third, third])
 
 
 def _summary(data: MinutesData) -> list[Flowable]:
@@ -173,7 +174,7 @@ def _summary(data: MinutesData) -> list[Flowable]:
                      ", ".join(case.flags) or "\u2014", "; ".join(case.outcomes) or "\u2014", fgc))  # fmt: skip
     widths = [8 * mm, 24 * mm, 30 * mm, 24 * mm, 32 * mm, FRAME_WIDTH - 136 * mm, 18 * mm]
     headers = ("#", "Reference", "Household", "Risk", "Flags", "Outcomes", "FGC")
-    out.append(action_table(rows, headers, widths, bold_column=2, plain_columns=(0, 1, 3)))
+    out.append(text_table(rows, headers, widths, bold_column=2, plain_columns=(0, 1, 3)))
     out.append(para("Risk is the risk agreed by the meeting, or the police grade where none was "
                     "agreed.", s.small))  # fmt: skip
     return out
@@ -213,7 +214,7 @@ def _actions_by_agency(data: MinutesData) -> list[Flowable]:
         ]  # fmt: skip
         widths = [28 * mm, 26 * mm, FRAME_WIDTH - 124 * mm, 26 * mm, 22 * mm, 22 * mm]
         headers = ("Case", "Household", "Action", "Owner", "Due", "Status")
-        out.append(action_table(rows, headers, widths, bold_column=1, plain_columns=(0, 4)))
+        out.append(text_table(rows, headers, widths, bold_column=1, plain_columns=(0, 4)))
     return out
 
 
@@ -232,7 +233,7 @@ def _deferred(data: MinutesData) -> list[Flowable]:
     ]  # fmt: skip
     widths = [26 * mm, 30 * mm, 24 * mm, 32 * mm, 34 * mm, FRAME_WIDTH - 146 * mm]
     headers = ("Reference", "Household", "Police risk", "Flags", "Deferred to", "Reason")
-    out.append(action_table(rows, headers, widths, bold_column=1))
+    out.append(text_table(rows, headers, widths, bold_column=1))
     return out
 
 
@@ -248,4 +249,4 @@ def _meeting_amendments(data: MinutesData, agency: str | None) -> list[Flowable]
     widths = [24 * mm, 28 * mm, 30 * mm, FRAME_WIDTH - 122 * mm, 40 * mm]
     headers = ("When", "By", "What", "Before \u2192 after", "Reason")
     return [para("Amendments to the meeting record", s.h1),
-            action_table(table_rows, headers, widths, plain_columns=(0,))]  # fmt: skip
+            text_table(table_rows, headers, widths, plain_columns=(0,))]  # fmt: skip

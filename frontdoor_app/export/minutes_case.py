@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, Table
 
 from . import formatting as fmt
 from .document import Bookmark
-from .fonts import BODY, BODY_BOLD
 from .minutes_model import CaseMinutes, EntryRow
-from .styles import FRAME_WIDTH, RULE, grid_table_style, key_value_table_style, styles
-from .text import markup, markup_para, para, wrap_plain
+from .styles import FRAME_WIDTH, RULE, key_value_table_style, styles
+from .tables import text_table
+from .text import markup, markup_para, para
 
-CELL_PADDING = 6.5  # left + right padding of grid_table_style, and a hair to spare
 HEADING_ROOM = 22 * mm  # a heading moves to the next page unless this much room is left
 ENTRY_ROOM = 14 * mm  # an entry's heading line and at least two lines of its text
 
@@ -122,7 +119,7 @@ def _people_table(case: CaseMinutes) -> Table:
     rows = [(fmt.ROLE_WORDS.get(p.role, p.role), p.name, p.age_text or "\u2014", p.detail)
             for p in case.people]  # fmt: skip
     widths = [32 * mm, 62 * mm, 18 * mm, FRAME_WIDTH - 112 * mm]
-    return action_table(rows, ("Role", "Name", "Age", "Detail"), widths, bold_column=1,
+    return text_table(rows, ("Role", "Name", "Age", "Detail"), widths, bold_column=1,
                         plain_columns=(0, 2))  # fmt: skip
 
 
@@ -202,38 +199,6 @@ def _decision(case: CaseMinutes) -> list[Flowable]:
     return out
 
 
-def action_table(rows: Sequence[Sequence[str]], headers: Sequence[str],
-                 widths: Sequence[float], bold_column: int = -1,
-                 plain_columns: Sequence[int] = ()) -> Table:  # fmt: skip
-    """A ruled table of user text whose header row repeats on every page it spans.
-
-    Cells are plain strings wrapped to their column (drawn literally, cheap to lay out);
-    only a cell with Arabic script becomes a shaped paragraph. ``plain_columns`` hold
-    short fixed words (dates, numbers) that are never wrapped.
-    """
-    s = styles()
-    data: list[list[object]] = [list(headers)]  # fixed words: plain, bold by the table style
-    for row in rows:
-        cells: list[object] = []
-        for i, value in enumerate(row):
-            if i in plain_columns:
-                cells.append(value)
-                continue
-            bold = i == bold_column
-            font = BODY_BOLD if bold else BODY
-            wrapped = wrap_plain(value, widths[i] - CELL_PADDING, font, s.cell.fontSize)
-            cells.append(wrapped if wrapped is not None
-                         else para(value, s.cell_bold if bold else s.cell))  # fmt: skip
-        data.append(cells)
-    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1,
-                  spaceAfter=4)  # fmt: skip
-    style = grid_table_style()
-    if bold_column >= 0:
-        style.add("FONTNAME", (bold_column, 1), (bold_column, -1), BODY_BOLD)
-    table.setStyle(style)
-    return table
-
-
 def _actions(case: CaseMinutes) -> list[Flowable]:
     s = styles()
     out: list[Flowable] = [*_heading("Actions")]
@@ -247,7 +212,7 @@ def _actions(case: CaseMinutes) -> list[Flowable]:
     ]  # fmt: skip
     widths = [34 * mm, 28 * mm, FRAME_WIDTH - 108 * mm, 22 * mm, 24 * mm]
     headers = ("Agency", "Owner", "Action", "Due", "Status")
-    out.append(action_table(rows, headers, widths, plain_columns=(3,)))
+    out.append(text_table(rows, headers, widths, plain_columns=(3,)))
     return out
 
 
@@ -277,4 +242,4 @@ def _amendments(view: CaseView, tz: str) -> list[Flowable]:
     ]  # fmt: skip
     widths = [24 * mm, 28 * mm, 30 * mm, FRAME_WIDTH - 122 * mm, 40 * mm]
     return [*_heading("Amendments after close"),
-            action_table(rows, ("When", "By", "What", "Before \u2192 after", "Reason"), widths)]  # fmt: skip
+            text_table(rows, ("When", "By", "What", "Before \u2192 after", "Reason"), widths)]  # fmt: skip

@@ -141,6 +141,7 @@ class MinutesScreen(QWidget):
         layout.addWidget(splitter, 1)
         self.meeting_box.currentIndexChanged.connect(self._meeting_changed)
         self.preview_button.clicked.connect(self.preview)
+        self.copy_box.activated.connect(lambda _index: self.preview())
         self.save_button.clicked.connect(self.save)
         self.print_button.clicked.connect(self.print_minutes)
         self.copies_button.clicked.connect(self.write_copies)
