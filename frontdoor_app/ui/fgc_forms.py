@@ -47,11 +47,12 @@ def fit_rows(table: QTableView) -> QTableView:
     return table
 
 
-def wrapped(text: str, name: str, parent: QWidget) -> QLabel:
+def wrapped(text: str, name: str, parent: QWidget, accessible: str) -> QLabel:
+    """A word-wrapping label styled by ``name`` and read out as ``accessible``."""
     label = QLabel(text, parent)
     label.setObjectName(name)
     label.setWordWrap(True)
-    label.setAccessibleName(name)
+    label.setAccessibleName(accessible)
     return label
 
 
@@ -135,7 +136,9 @@ class InviteBox(QGroupBox):
         self.willing = QCheckBox(self.tr("They are &willing to address it"), harmed)
         for box in (self.is_harmed, self.victim_requested, self.acknowledges, self.willing):
             harmed_layout.addWidget(box)
-        self.harmed_hint = wrapped("", "fgcHarmedHint", harmed)
+        self.harmed_hint = wrapped(
+            "", "fgcHarmedHint", harmed, self.tr("Recorded as the person who harmed")
+        )
         harmed_layout.addWidget(self.harmed_hint)
         layout.addWidget(harmed)
         row = QHBoxLayout()
@@ -209,7 +212,7 @@ class StageBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Stage"), parent)
         layout = QVBoxLayout(self)
-        self.summary = wrapped("", "fgcStageSummary", self)
+        self.summary = wrapped("", "fgcStageSummary", self, self.tr("Stage summary"))
         layout.addWidget(self.summary)
         form = QFormLayout()
         self.coordinator = QLineEdit(self)
@@ -286,7 +289,7 @@ class RoutingBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Routing"), parent)
         layout = QVBoxLayout(self)
-        self.summary = wrapped("", "fgcRouting", self)
+        self.summary = wrapped("", "fgcRouting", self, self.tr("Routing"))
         layout.addWidget(self.summary)
         row = QHBoxLayout()
         self.team = QComboBox(self)

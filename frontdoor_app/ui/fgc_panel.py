@@ -66,10 +66,12 @@ class FgcPanel(QWidget):
         body = QWidget(scroll)
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
-        self.eligibility = wrapped(self.tr("Choose a case."), "fgcEligibility", body)
-        self.notices = wrapped("", "fgcNotice", body)
-        self.gate = wrapped("", "fgcGateMissing", body)
-        self.problem = wrapped("", "fgcProblem", body)
+        self.eligibility = wrapped(
+            self.tr("Choose a case."), "fgcEligibility", body, self.tr("Eligibility")
+        )
+        self.notices = wrapped("", "fgcNotice", body, self.tr("What the meeting is told"))
+        self.gate = wrapped("", "fgcGateMissing", body, self.tr("Safeguards still missing"))
+        self.problem = wrapped("", "fgcProblem", body, self.tr("Last refusal"))
         for label in (self.eligibility, self.notices, self.gate, self.problem):
             layout.addWidget(label)
         start_row = QHBoxLayout()
