@@ -10,7 +10,7 @@ from meeting_support import agency_id, people
 
 from frontdoor_app.intake.agenda import build_agenda
 from frontdoor_app.intake.importer import import_file
-from frontdoor_app.meeting import agenda, case, decisions, lifecycle
+from frontdoor_app.meeting import agenda, case, decisions, entries, lifecycle
 from frontdoor_app.meeting.projector import load_projector_view
 
 SAMPLE = Path("/work/shared/formats/sample-feed.csv")
@@ -45,7 +45,12 @@ def test_meeting_runs_on_the_agenda_intake_built(ctx):
         decisions.save_decision(ctx.sessions, who.chair, ctx.profile, row.item_id, ["IDVA"],
                                 row.dash_risk, None)  # fmt: skip
     agenda.set_current(ctx.sessions, who.chair, m.id, None)
+    entries.add_entry(ctx.sessions, who.police, last.item_id, pol, "Suspect still at large.")
     agenda.defer_item(ctx.sessions, who.chair, last.item_id, last.version)
+    with ctx.session() as s:
+        assert decisions.decision_problems(s, last.item_id, ["IDVA"], "high", None) == [
+            "Case 4 is deferred to the next meeting; bring it back to this meeting before "
+            "recording a decision."]  # fmt: skip
     with ctx.session() as s:
         m = lifecycle.load_meeting(s, m.id)
     lifecycle.close_meeting(ctx.sessions, who.chair, m.id, m.version)
@@ -56,3 +61,7 @@ def test_meeting_runs_on_the_agenda_intake_built(ctx):
                    if r.police_ref == last.police_ref]  # fmt: skip
     assert len(carried) == 1 and carried[0].status == "waiting"
     assert "Deferred from the meeting of 23 November 2026" in carried[0].flag_texts
+    with ctx.session() as s:
+        carried_case = case.load_case(s, carried[0].item_id, who.health)
+    # What the agencies said before the case was deferred comes with it.
+    assert [e.text for e in carried_case.intelligence] == ["Suspect still at large."]

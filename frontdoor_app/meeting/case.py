@@ -75,8 +75,12 @@ _SENT = select(NotificationPerson).where(
     NotificationPerson.notification_id == bindparam("notification_id"))  # fmt: skip
 _TOTAL = select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == bindparam("meeting_id"))
 _AGENCIES = select(Agency.id, Agency.code, Agency.name)
+# A case deferred to a later meeting is a new agenda item for the same notification: what
+# the agencies said at the earlier meeting belongs to the case, so it is shown with it.
+SAME_NOTIFICATION = select(AgendaItem.id).where(
+    AgendaItem.notification_id == bindparam("notification_id"))  # fmt: skip
 _ENTRIES = (
-    select(IntelligenceEntry).where(IntelligenceEntry.agenda_item_id == bindparam("item_id"))
+    select(IntelligenceEntry).where(IntelligenceEntry.agenda_item_id.in_(SAME_NOTIFICATION))
     .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
 )  # fmt: skip
 _EARLIER = (
@@ -145,7 +149,7 @@ def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = 
     connection = session.connection()
     total = connection.execute(_TOTAL, {"meeting_id": meeting.id}).scalar() or 0
     agencies = {a.id: (a.code, a.name) for a in connection.execute(_AGENCIES)}
-    entries, hidden = _entries(session, item.id, viewer, agencies)
+    entries, hidden = _entries(session, notification.id, viewer, agencies)
     earlier = _earlier_items(session, item)
     outcomes = _outcomes(session, [r.decision_id for r in earlier if r.decision_id is not None]
                          + ([decision.id] if decision is not None else []))  # fmt: skip
@@ -300,10 +304,10 @@ def _meeting_instant(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9, 30), LONDON).astimezone(dt.UTC)
 
 
-def _entries(s: Session, item_id: int, viewer: Actor,
+def _entries(s: Session, notification_id: int, viewer: Actor,
              agencies: dict[int, tuple[str, str]]) -> tuple[list[IntelligenceView], int]:  # fmt: skip
     shown, hidden = [], 0
-    for e in s.scalars(_ENTRIES, {"item_id": item_id}):
+    for e in s.scalars(_ENTRIES, {"notification_id": notification_id}):
         if not can_see(viewer, e.restricted_to_agency_id):
             hidden += 1
             continue

@@ -44,6 +44,9 @@ def decision_problems(session: Session, item_id: int, outcome_codes: Sequence[st
     known = {o.code: o for o in session.scalars(
         select(OutcomeCode).where(OutcomeCode.code.in_(list(outcome_codes))))}  # fmt: skip
     problems = []
+    if item.status == "deferred":
+        problems.append(f"Case {item.position} is deferred to the next meeting; bring it back to "
+                        "this meeting before recording a decision.")  # fmt: skip
     if not outcome_codes:
         problems.append("Choose at least one outcome.")
     unknown = [c for c in outcome_codes if c not in known]

@@ -26,7 +26,7 @@ from frontdoor_app.models import (
 
 from . import actions as action_queries
 from .agenda import build_row
-from .case import household_view
+from .case import SAME_NOTIFICATION, household_view
 from .common import meeting_of
 from .decisions import decision_view
 from .views import PersonView, ProjectorAction, ProjectorEntry, ProjectorPerson, ProjectorView
@@ -58,14 +58,16 @@ def load_projector_view(
     redact = Redactor(members, sent, [notification.address, household.address],
                       [notification.postcode, household.postcode]) if initials_mode else None  # fmt: skip
     agency_names = dict(session.execute(select(Agency.id, Agency.name)).all())
+    shown = (
+        select(IntelligenceEntry)
+        .where(IntelligenceEntry.agenda_item_id.in_(SAME_NOTIFICATION),
+               IntelligenceEntry.restricted_to_agency_id.is_(None))
+        .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
+    )  # fmt: skip
     entries = tuple(
         ProjectorEntry(agency_names.get(e.agency_id, ""), e.kind, _clean(redact, e.text))
-        for e in session.scalars(
-            select(IntelligenceEntry)
-            .where(IntelligenceEntry.agenda_item_id == item.id,
-                   IntelligenceEntry.restricted_to_agency_id.is_(None))
-            .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id))
-    )  # fmt: skip
+        for e in session.scalars(shown, {"notification_id": item.notification_id})
+    )
     actions = tuple(
         ProjectorAction(a.agency_name, a.owner_name, _clean(redact, a.description), a.due_date)
         for a in action_queries.actions_for_item(session, item.id, on)
