@@ -11,6 +11,8 @@ from frontdoor_app.access.actor import Actor
 from frontdoor_app.access.credentials import with_password
 from frontdoor_app.access.reference import sync_reference
 from frontdoor_app.access.users import ensure_user, find_actor
+from frontdoor_app.fgc.errors import FgcRulesError
+from frontdoor_app.fgc.rules import rules_from_profile
 from frontdoor_app.models import Notification
 from frontdoor_app.models.database import (
     make_engine,
@@ -18,7 +20,7 @@ from frontdoor_app.models.database import (
     session_scope,
     upgrade,
 )
-from frontdoor_app.profile import Profile, load_profile
+from frontdoor_app.profile import Profile, ProfileError, load_profile
 from frontdoor_app.settings import Settings
 
 
@@ -46,6 +48,11 @@ def build_context(settings: Settings, profile: Profile | None = None,
                   role_for_new_user: str = "chair") -> AppContext:  # fmt: skip
     """Open the database (migrating it to the newest schema), load the profile and the user."""
     profile = profile or load_profile(settings.profile_path)
+    try:
+        # The [fgc] rules are checked now, not first when a decision is being saved.
+        rules_from_profile(profile)
+    except FgcRulesError as exc:
+        raise ProfileError(profile.path, None, str(exc)) from exc
     engine = make_engine(with_password(settings.database_url))
     upgrade(engine)
     sessions = make_session_factory(engine)
