@@ -85,3 +85,23 @@ def story_copy() -> list[object]:
 def test_without_draft_there_is_no_stamp() -> None:
     data = build_pdf([Paragraph("x", styles().body)], info())
     assert "DRAFT" not in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def test_long_arabic_runs_can_wrap_and_are_laid_right_to_left() -> None:
+    # Ten Arabic number words: a run longer than one unbreakable unit.
+    words = "واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة عشرة".split()
+    assert len(" ".join(words)) > 48
+    out = markup(" ".join(words))
+    assert "\u00a0" not in out
+    assert out == f'<font name="{ARABIC}">{" ".join(reversed(words))}</font>'
+
+
+def test_wrap_plain_breaks_lines_and_refuses_arabic() -> None:
+    from frontdoor_app.export.fonts import BODY
+    from frontdoor_app.export.text import wrap_plain
+
+    styles()  # registers the fonts
+    wrapped = wrap_plain("word " * 40 + "x" * 200, 100, BODY, 8.5)
+    assert wrapped is not None and wrapped.count("\n") > 5
+    assert wrap_plain("محمد", 100, BODY, 8.5) is None
+    assert wrap_plain(HOSTILE, 300, BODY, 8.5) == HOSTILE  # literal: plain cells parse nothing

@@ -115,3 +115,30 @@ def test_per_agency_copies_one_file_per_attending_agency(
     assert files == [f"minutes-2026-11-23-{c}.pdf" for c in ("CSWS", "DVS", "HSG", "POL")]
     assert RESTRICTED_TEXT not in pdf_text(tmp_path / "minutes-2026-11-23-POL.pdf")
     assert RESTRICTED_TEXT in pdf_text(tmp_path / "minutes-2026-11-23-HSG.pdf")
+
+
+def test_todays_open_meeting_is_offered_as_a_draft(
+    ctx: AppContext, worker: Worker, qtbot: QtBot
+) -> None:
+    from frontdoor_app.meeting.lifecycle import local_today
+
+    build_closed_meeting(ctx, status="in_progress", day=local_today(ctx.profile))
+    widget = MinutesScreen(ctx, worker, Messages(), MinutesDialogs())
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.preview_ready, timeout=TIMEOUT):
+        widget.show()
+    assert "draft" in widget.meeting_box.currentText()
+    assert widget._produced is not None and widget._produced.draft
+    assert "DRAFT" in widget._produced.reference
+    qtbot.waitUntil(lambda: worker.pending == 0, timeout=TIMEOUT)
+
+
+def test_closing_mid_preview_drops_late_results(
+    ctx: AppContext, worker: Worker, qtbot: QtBot
+) -> None:
+    build_closed_meeting(ctx)
+    widget = MinutesScreen(ctx, worker, Messages(), MinutesDialogs())
+    widget.show()
+    qtbot.waitUntil(lambda: widget.progress.maximum() > 1, timeout=TIMEOUT)  # pages queued
+    widget.deleteLater()
+    qtbot.waitUntil(lambda: worker.pending == 0, timeout=TIMEOUT)  # no error from late pages

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtPrintSupport import QPrinter
@@ -147,6 +148,10 @@ class MinutesScreen(QWidget):
         self.copies_button.clicked.connect(self.write_copies)
         self._set_ready(False)
 
+    def _alive(self) -> bool:
+        """False once the screen is closed: late worker results are then dropped."""
+        return shiboken6.isValid(self)
+
     def _set_ready(self, ready: bool) -> None:
         for button in (self.save_button, self.print_button, self.copies_button):
             button.setEnabled(ready)
@@ -155,6 +160,8 @@ class MinutesScreen(QWidget):
         self.status.setText(text)
 
     def _failed(self, exc: BaseException) -> None:
+        if not self._alive():
+            return
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self._say(str(exc))
@@ -173,6 +180,8 @@ class MinutesScreen(QWidget):
         self.worker.run(job, self._meetings_loaded, self._failed)
 
     def _meetings_loaded(self, choices: tuple[MeetingChoice, ...]) -> None:
+        if not self._alive():
+            return
         self._choices = choices
         self.meeting_box.blockSignals(True)
         self.meeting_box.clear()
@@ -236,7 +245,7 @@ class MinutesScreen(QWidget):
 
     def _produced_ready(self, generation: int, produced: ProducedMinutes, document: Any,
                         path: Path) -> None:  # fmt: skip
-        if generation != self._generation:
+        if not self._alive() or generation != self._generation:
             self.worker.run(lambda: _close(document, path))
             return
         self._produced = produced
@@ -251,6 +260,8 @@ class MinutesScreen(QWidget):
         self.reload_log()
 
     def _page_ready(self, generation: int, image: QImage) -> None:
+        if not self._alive():
+            return
         if generation != self._generation:
             return
         label = QLabel(objectName="minutesPage")
@@ -261,6 +272,8 @@ class MinutesScreen(QWidget):
         self.progress.setValue(len(self._page_labels))
 
     def _pages_done(self, generation: int) -> None:
+        if not self._alive():
+            return
         if generation != self._generation or self._produced is None:
             return
         p = self._produced
@@ -300,6 +313,8 @@ class MinutesScreen(QWidget):
         self.worker.run(job, self._saved, self._failed)
 
     def _saved(self, path: str) -> None:
+        if not self._alive():
+            return
         self._say(self.tr("Saved to {0}.").format(path))
         self.reload_log()
         self.saved.emit(path)
@@ -326,6 +341,8 @@ class MinutesScreen(QWidget):
         self.worker.run(job, self._printed, self._failed)
 
     def _printed(self, pages: int) -> None:
+        if not self._alive():
+            return
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self._say(self.tr("Printed {0} pages.").format(pages))
@@ -359,6 +376,8 @@ class MinutesScreen(QWidget):
             return str(target)
 
         def one_done(path: str) -> None:
+            if not self._alive():
+                return
             written.append(path)
             self.progress.setValue(len(written))
             if len(written) == len(agencies):
@@ -383,6 +402,8 @@ class MinutesScreen(QWidget):
                 return export_log(s, choice.meeting_id)
 
         def done(rows: Any) -> None:
+            if not self._alive():
+                return
             self.log_model.set_rows(rows)
             self.log_loaded.emit(len(rows))
 
