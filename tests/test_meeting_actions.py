@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from meeting_support import DAY, agency_id, build, case, meeting, people
 from sqlalchemy import func, select
 
 from frontdoor_app.meeting import actions
 from frontdoor_app.meeting.common import add_working_days
 from frontdoor_app.meeting.errors import ConflictError, MeetingError, PermissionDenied
 from frontdoor_app.models import Action, ActionUpdate, AuditEvent
+from tests.meeting_support import DAY, agency_id, build, case, meeting, people
 
 
 def test_due_date_defaults_to_working_days_after_the_meeting(ctx):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from meeting_support import DAY, build, meeting, people
 
 from frontdoor_app.meeting import agenda, decisions, lifecycle
 from frontdoor_app.meeting.errors import ConflictError, MeetingStateError, PermissionDenied
 from frontdoor_app.models import AgendaItem
+from tests.meeting_support import DAY, build, meeting, people
 
 
 def _open(ctx, chair, meeting_id):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from meeting_support import DAY, agency_id, build, case, meeting, people
 from sqlalchemy import event, select
 
 from frontdoor_app.meeting import actions, agenda, decisions, entries, lifecycle
 from frontdoor_app.meeting import case as case_view
 from frontdoor_app.models import AgendaItem, AuditEvent, FgcReferral, Household
+from tests.meeting_support import DAY, agency_id, build, case, meeting, people
 
 
 def _history(ctx, who, meetings: int, day: dt.date = DAY) -> tuple[int, int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from meeting_support import agency_id, build, people
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,6 +16,7 @@ from frontdoor_app.meeting.errors import (
 )
 from frontdoor_app.models import AuditEvent, ChangeLog, Decision, Draft
 from frontdoor_app.sync.changes import last_change_id
+from tests.meeting_support import agency_id, build, people
 
 
 def test_intelligence_by_agency_with_author_flags_and_versions(ctx):

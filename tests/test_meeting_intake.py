@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from meeting_support import agency_id, people
-
 from frontdoor_app.intake.agenda import build_agenda
 from frontdoor_app.intake.importer import import_file
 from frontdoor_app.meeting import agenda, case, decisions, entries, lifecycle
 from frontdoor_app.meeting.projector import load_projector_view
+from tests.meeting_support import agency_id, people
 
 SAMPLE = Path("/work/shared/formats/sample-feed.csv")
 MONDAY = dt.date(2026, 11, 23)

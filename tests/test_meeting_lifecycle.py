@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from meeting_support import agency_id, build, people
 from sqlalchemy import func, select
 
 from frontdoor_app.meeting import agenda, amendments, decisions, entries, lifecycle
@@ -15,6 +14,7 @@ from frontdoor_app.meeting.errors import (
     PermissionDenied,
 )
 from frontdoor_app.models import Amendment, AuditEvent, ChangeLog, IntelligenceEntry
+from tests.meeting_support import agency_id, build, people
 
 
 def test_only_the_chair_opens_and_the_version_must_match(ctx):

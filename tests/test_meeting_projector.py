@@ -6,10 +6,9 @@ import dataclasses
 import datetime as dt
 import re
 
-from meeting_support import agency_id, build, case, meeting, people
-
 from frontdoor_app.meeting import actions, agenda, decisions, entries, lifecycle
 from frontdoor_app.meeting.projector import load_projector_view
+from tests.meeting_support import agency_id, build, case, meeting, people
 
 
 def _strings(value) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from meeting_support import DAY, agency_id, build, case, meeting, people
 from sqlalchemy import func, select
 
 from frontdoor_app.context import build_context
@@ -34,6 +33,7 @@ from frontdoor_app.models import (
 )
 from frontdoor_app.models.database import make_engine, make_session_factory
 from frontdoor_app.sync.changes import last_change_id
+from tests.meeting_support import DAY, agency_id, build, case, meeting, people
 
 
 @pytest.fixture
