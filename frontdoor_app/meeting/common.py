@@ -21,6 +21,7 @@ from frontdoor_app.sync import changes
 from .errors import (
     AmendmentReasonRequired,
     ConflictError,
+    MeetingError,
     MeetingStateError,
     NotFoundError,
     PermissionDenied,
@@ -29,7 +30,7 @@ from .errors import (
 ROLE_WORDS = {"chair": "the chair", "admin": "an admin", "representative": "a representative",
               "viewer": "a viewer"}  # fmt: skip
 # Columns that change on every save and say nothing to a person reading an amendment.
-_NOISE = {"version", "updated_at", "created_at"}
+_NOISE = {"version", "updated_at", "created_at", "decided_at"}
 
 
 @contextmanager
@@ -64,7 +65,7 @@ def require_role(actor: Actor, roles: tuple[str, ...], doing: str) -> None:
 def require_text(value: str | None, what: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise MeetingStateError(f"{what} is required; please write it.")
+        raise MeetingError(f"{what} is required; please write it.")
     return text
 
 
