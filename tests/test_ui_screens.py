@@ -16,6 +16,7 @@ from ui_support import build_template, context_for, copy_of
 from frontdoor_app.context import AppContext
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
+from frontdoor_app.ui import agenda_ops as ops
 from frontdoor_app.ui.agenda_model import AgendaModel
 from frontdoor_app.ui.attendance_dialog import attendance_model
 from frontdoor_app.ui.case_actions import action_model
@@ -141,10 +142,12 @@ def test_every_widget_has_an_accessible_name(qtbot, meeting_window: MainWindow) 
 def test_item_models_pass_the_model_tester(qtmodeltester, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     win = meeting_window
     case = win.case_view.case
+    repeat = next(r for r in win.room.agenda.rows if r.repeat and r.item_id != case.item.item_id)
+    history = ops.load_case_bundle(win.ctx, repeat.item_id, False).case.history
     agenda = AgendaModel()
     agenda.set_rows(win.room.agenda.rows)
     qtmodeltester.check(agenda)
-    for model, rows in ((history_model(), case.history),
+    for model, rows in ((history_model(), history),
                         (member_model(), case.household.members),
                         (entry_model(), case.intelligence),
                         (action_model(with_case=True), case.actions)):  # fmt: skip

@@ -115,7 +115,8 @@ class RoomScreens:
         if self.projector is None:
             return
         self.projector.show_view(view)
-        self.projector.set_curtain(view.curtain_down or self.local_curtain)
+        self.projector.set_curtain(self.curtain_is_down() if self.curtain_pending is not None
+                                   else view.curtain_down or self.local_curtain)  # fmt: skip
         self.projector_updated.emit()
 
     def _tick_projector(self: MainWindow) -> None:

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.viewing: int | None = None
         self.follow_chair = True
         self.local_curtain = False
+        self.curtain_pending: bool | None = None  # the chair's press, until it is saved
         self.projector: ProjectorWindow | None = None
         self.dialogs: dict[str, QWidget] = {}
         self._loading_case: int | None = None
@@ -392,8 +393,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.live_label.setText(self.tr("● live") if online else self.tr("○ offline — retrying"))
         self.live_label.setProperty("state", "live" if online else "offline")
         repolish(self.live_label)
-        down = bool(meeting and meeting.curtain_down) or self.local_curtain
-        self.curtain_banner.setVisible(down)
+        self.curtain_banner.setVisible(self.curtain_is_down())
         room = self.room
         if room is not None and room.attendance is not None:
             a = room.attendance

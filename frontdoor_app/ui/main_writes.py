@@ -135,21 +135,37 @@ class RoomWrites:
     def toggle_curtain(self: MainWindow) -> None:
         """B: blank the projector. The chair's curtain is shared; others' is their own."""
         meeting = self.meeting
+        down = not self.curtain_is_down()
         if self.is_chair and meeting is not None and not meeting.is_closed:
-            down = not meeting.curtain_down
+            # Until the write is back, what the chair pressed is what the room sees: a
+            # projector refresh read before the write must not lift the curtain.
+            self.curtain_pending = down
             sessions, actor = self.ctx.sessions, self.ctx.actor
-            self.write(lambda _r: lifecycle.set_curtain(sessions, actor, meeting.id, down),
-                       self._saved(_t("Curtain down") if down else _t("Curtain up")),
-                       _t("Projector curtain"))  # fmt: skip
+
+            def done(view: Any) -> None:
+                self.curtain_pending = None
+                self._saved(_t("Curtain down") if view.curtain_down else _t("Curtain up"))(view)
+
+            def failed(exc: BaseException) -> None:
+                self.curtain_pending = None
+                self.show_error(exc, _t("Projector curtain"))
+                self._update_header()
+
+            self.worker.run(lambda: lifecycle.set_curtain(sessions, actor, meeting.id, down),
+                            done, failed)  # fmt: skip
             self.local_curtain = False
-            if self.projector is not None:
-                self.projector.set_curtain(down)
-            self.curtain_banner.setVisible(down)
-            return
-        self.local_curtain = not self.local_curtain
+        else:
+            self.local_curtain = down
         if self.projector is not None:
-            self.projector.set_curtain(self.local_curtain)
+            self.projector.set_curtain(down)
         self._update_header()
+
+    def curtain_is_down(self: MainWindow) -> bool:
+        """The curtain as the room should see it now."""
+        if self.curtain_pending is not None:
+            return self.curtain_pending
+        meeting = self.meeting
+        return bool(meeting and meeting.curtain_down) or self.local_curtain
 
     # ------------------------------------------------------------------ case content
     def add_intelligence(self: MainWindow, content: dict[str, Any]) -> None:

@@ -116,8 +116,7 @@ class ProjectorWindow(QWidget):
         self.stack.setCurrentWidget(self.curtain if down else self.page)
 
     def show_view(self, view: ProjectorView) -> None:
-        self.view = view
-        self.set_curtain(view.curtain_down or self.curtain_down and view.curtain_down)
+        self.view = view  # the curtain is the owner's call (set_curtain), not the view's
         for lab in self._body_labels:
             lab.setParent(None)
             lab.deleteLater()
