@@ -84,8 +84,11 @@ def test_current_case_follows_the_chair_and_keeps_the_timer(ctx):
     assert view.meeting.current_item_id == a and view.row(a).status == "current"
     assert view.row(a).started_at is not None
     decisions.save_decision(ctx.sessions, who.chair, ctx.profile, a, ["IDVA"], "high", None)
+    started = view.row(a).started_at
+    assert view.row(a).timer_seconds(started + dt.timedelta(seconds=90)) == 90
     view = agenda.set_current(ctx.sessions, who.chair, built.meeting_id, b)
     assert view.row(a).status == "discussed" and view.row(a).started_at is None
+    assert view.row(a).timer_seconds(started + dt.timedelta(hours=5)) == view.row(a).seconds_spent
     assert view.row(b).status == "current"
     # b has no decision: moving on puts it back to waiting.
     view = agenda.set_current(ctx.sessions, who.chair, built.meeting_id, c)

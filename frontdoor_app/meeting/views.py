@@ -118,9 +118,14 @@ class AgendaRow:
     flag_texts: tuple[str, ...]  # the same in words, for tooltips and the projector
     status: str  # waiting | current | discussed | deferred
     has_decision: bool
-    started_at: dt.datetime | None
-    seconds_spent: int
+    started_at: dt.datetime | None  # when it became current this time; None unless current
+    seconds_spent: int  # time spent on it before (it may be discussed more than once)
     version: int
+
+    def timer_seconds(self, now: dt.datetime) -> int:
+        """The case timer: earlier time on the case plus the time since it became current."""
+        running = (now - self.started_at).total_seconds() if self.started_at else 0
+        return self.seconds_spent + max(0, int(running))
 
 
 @dataclass(frozen=True)
@@ -377,6 +382,11 @@ class ProjectorView:
     actions: tuple[ProjectorAction, ...]
     started_at: dt.datetime | None
     seconds_spent: int
+
+    def timer_seconds(self, now: dt.datetime) -> int:
+        """The case timer, as on the agenda row."""
+        running = (now - self.started_at).total_seconds() if self.started_at else 0
+        return self.seconds_spent + max(0, int(running))
 
 
 # ---------------------------------------------------------------- actions, amendments, drafts
