@@ -137,5 +137,12 @@ def test_projector_shows_no_restricted_entry_and_no_full_name(qtbot, chair_ctx: 
         assert projector.curtain_down
         qtbot.keyClick(win.agenda.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: not projector.curtain_down and not win.meeting.curtain_down)
+        # Full names only when the chair turns initials off; then back to the default.
+        win.set_projector_initials(False)
+        qtbot.waitUntil(lambda: not projector.view.initials_mode)
+        assert victim.surname in "\n".join(projector.visible_texts())
+        win.set_projector_initials(True)
+        qtbot.waitUntil(lambda: projector.view.initials_mode)
+        assert victim.surname not in "\n".join(projector.visible_texts())
     finally:
         close_window(win)

@@ -76,8 +76,22 @@ class RoomScreens:
                                                 .replace("%4", str(size.height())))  # fmt: skip
             act.triggered.connect(lambda _=False, s=screen: self.open_projector(s))
         self.projector_menu.addSeparator()
+        initials = self.projector_menu.addAction(
+            self.tr("Names as initials, no addresses or dates of birth (recommended)")
+        )
+        initials.setCheckable(True)
+        initials.setChecked(self.projector_initials)
+        initials.toggled.connect(self.set_projector_initials)
         off = self.projector_menu.addAction(self.tr("Close the projector window"))
         off.triggered.connect(self.close_projector)
+
+    def set_projector_initials(self: MainWindow, on: bool) -> None:
+        """Initials mode is the default; full names only when the chair chooses so."""
+        self.projector_initials = on
+        self.statusBar().showMessage(
+            self.tr("Projector: names as initials") if on
+            else self.tr("Projector: FULL NAMES shown to the room"), 8000)  # fmt: skip
+        self._refresh_projector()
 
     def open_projector(self: MainWindow, screen: Any = None) -> ProjectorWindow:
         if self.projector is None:
@@ -107,7 +121,8 @@ class RoomScreens:
         meeting = self.meeting
         if self.projector is None or not self.projector.isVisible() or meeting is None:
             return
-        self.worker.run(lambda: load_projector(self.ctx, meeting.id, True),
+        initials = self.projector_initials
+        self.worker.run(lambda: load_projector(self.ctx, meeting.id, initials),
                         self._projector_loaded,
                         lambda exc: self.show_error(exc, self.tr("Updating the projector")))  # fmt: skip
 

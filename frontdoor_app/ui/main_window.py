@@ -65,6 +65,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.viewing: int | None = None
         self.follow_chair = True
         self.local_curtain = False
+        self.projector_initials = True  # names as initials unless the chair turns it off
         self.curtain_pending: bool | None = None  # the chair's press, until it is saved
         self.projector: ProjectorWindow | None = None
         self.dialogs: dict[str, QWidget] = {}
