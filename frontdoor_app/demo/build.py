@@ -25,6 +25,7 @@ from frontdoor_app.models import (
     OutcomeCode,
     Person,
 )
+from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import load_settings
 
@@ -117,7 +118,7 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
     spec = scale_named(scale)
     today = today or local_today()
     profile = ctx.profile
-    with ctx.session() as s:
+    with session_scope(ctx.sessions) as s:
         refuse_unless_empty(s)
         refs = demo_users(s, profile)
     start = today - dt.timedelta(days=round(spec.years * 365))
@@ -140,17 +141,17 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
     log.info("demo: generated in %.1fs, inserted in %.1fs", generated - started,
              time.perf_counter() - generated)  # fmt: skip
     open_actions = sum(1 for a in rows["action"] if a["status"] == "open")
-    with ctx.session() as s:
+    with session_scope(ctx.sessions) as s:
         audit.record(s, ctx.actor, "create", "demo", None, after={
             "scale": scale, "seed": seed, "today": today.isoformat(), **counts},
             detail="demo data generated")  # fmt: skip
     feed_path = Path(feed_dir or ctx.settings.data_dir / "feeds") / f"feed-{today.isoformat()}.csv"
-    with ctx.session() as s:
+    with session_scope(ctx.sessions) as s:
         notifications = feed.make_feed(s, seed, spec.feed, today, profile)
     feed.write_csv(notifications, feed_path)
     imported, meeting_id = feed.bring_in(ctx, feed_path, today)
     log.info("demo: today's feed: %s", imported.in_words().replace("\n", " "))
-    with ctx.session() as s:
+    with session_scope(ctx.sessions) as s:
         totals = {model: s.scalar(select(func.count()).select_from(model)) or 0
                   for model in (Household, Person, Notification, Meeting)}  # fmt: skip
     return DemoSummary(

@@ -53,6 +53,7 @@ class OutcomePicker:
 
 
 def _stage_for(rng: random.Random, age_days: int) -> str:
+    table: tuple[tuple[str, int], ...]
     if age_days > 180:
         table = (("closed", 50), ("declined", 25), ("withdrawn", 15), ("stopped", 5), ("review", 5))
     elif age_days > 90:

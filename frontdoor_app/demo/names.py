@@ -34,17 +34,39 @@ CULTURES: tuple[Culture, ...] = (
             "Smith|Jones|Taylor|Brown|Walker|Wood|Wright|Robinson|Thompson|Hall|Green|Lee|"
             "Clarke|Harrison|Jackson|White|Turner|Hughes|Parker|Shaw|Atkinson|Holmes|"
             "Barker|Booth|Whiteley|Sykes|Fletcher|Haigh|Dobson|Ramsden|Hirst|Firth|"
-            "Ackroyd|Greenwood|Mitchell|Marsden|Pickles|Sutcliffe|Lister|Exley"
+            "Ackroyd|Greenwood|Mitchell|Marsden|Pickles|Sutcliffe|Lister|Exley|Wilson|"
+            "Johnson|Davies|Evans|Thomas|Roberts|Lewis|Edwards|Harris|Martin|Cooper|King|"
+            "Baker|Allen|Young|Scott|Adams|Moore|Hill|Morris|Ward|Watson|Clark|Bennett|"
+            "Gray|Cook|Bell|Richardson|Chapman|Ellis|Webb|Mason|Hunt|Palmer|Dixon|Knight|"
+            "Mills|Rogers|Lloyd|Fox|Hudson|Marshall|Carter|Pearson|Stevens|Dawson|Foster|"
+            "Butler|Barnes|Gibson|Wells|Payne|Kent|Lamb|Nicholson|Naylor|Brook|Crowther|"
+            "Hainsworth|Illingworth|Mallinson|Moorhouse|Oldroyd|Pollard|Priestley|Rhodes|"
+            "Senior|Stead|Swales|Tattersall|Utley|Verity|Waddington|Wainwright|Whitaker|"
+            "Armitage|Bairstow|Brear|Broadbent|Cawthorne|Dyson|Emsley|Gledhill|Hepworth|"
+            "Holdsworth|Jowett|Kershaw|Laycock|Lumb|Midgley|Normington|Pogson|Rushworth|"
+            "Saville|Scholes|Slater|Sowden|Sugden|Thackray|Tordoff|Varley|Walsh|Wilkinson|"
+            "Harrison-Walker|Taylor-Smith|Bradley|Burton|Chambers|Cross|Day|Dean|Fisher|"
+            "Gardner|Gregory|Hardy|Hayes|Holland|Howard|Hurst|Lawson|Matthews|Newton|"
+            "Norton|Osborne|Page|Pearce|Porter|Reeves|Riley|Russell|Sharp|Simpson|Stone|"
+            "Sullivan|Todd|Tucker|Vaughan|Wade|Warren|Webster|Wheeler|Winter|Woodward"
         ),
         _t(
             "Jack|Liam|Oliver|Harry|George|Charlie|Jacob|Noah|Leo|Alfie|Thomas|Daniel|"
             "Ryan|Jordan|Kyle|Callum|Lewis|Dean|Craig|Wayne|Lee|Mark|Paul|Gary|Jamie|"
-            "Tyler|Kieran|Reece|Mason|Ethan|Archie|Freddie|Riley|Max|Joshua"
+            "Tyler|Kieran|Reece|Mason|Ethan|Archie|Freddie|Riley|Max|Joshua|William|James|"
+            "Henry|Oscar|Arthur|Theo|Finley|Logan|Luke|Adam|Ben|Sam|Matthew|Andrew|Stephen|"
+            "Michael|Christopher|Anthony|Darren|Shaun|Scott|Carl|Martin|Neil|Simon|Stuart|"
+            "Aaron|Brandon|Connor|Harvey|Jake|Nathan|Owen|Toby|Bradley|Declan|Elliot|Frankie|"
+            "Jayden|Kai|Louie|Rhys|Tommy|Zac"
         ),
         _t(
             "Chloe|Olivia|Amelia|Isla|Ava|Emily|Sophie|Jessica|Lauren|Amy|Leanne|"
             "Kelly|Stacey|Gemma|Danielle|Charlotte|Hannah|Zoë|Chloë|Ellie|Megan|Lily|"
-            "Grace|Poppy|Evie|Ruby|Freya|Mia|Rebecca|Kirsty|Jade|Courtney|Paige|Tia"
+            "Grace|Poppy|Evie|Ruby|Freya|Mia|Rebecca|Kirsty|Jade|Courtney|Paige|Tia|"
+            "Sarah|Emma|Laura|Rachel|Nicola|Claire|Michelle|Joanne|Lisa|Donna|Tracey|"
+            "Samantha|Victoria|Katie|Natalie|Holly|Abigail|Bethany|Chelsea|Demi|Elise|"
+            "Phoebe|Scarlett|Willow|Harper|Florence|Matilda|Rosie|Daisy|Esme|Maisie|Millie|"
+            "Imogen|Lucy|Alice|Erin|Molly|Caitlin|Shannon|Amber|Naomi|Kayleigh|Toni"
         ),
     ),
     Culture(

@@ -126,13 +126,15 @@ def _choose(rng: random.Random) -> str:
     return rng.choices([k for k, _ in _NOISE], weights=[w for _, w in _NOISE])[0]
 
 
-def _random_person(session: Session, rng: random.Random, highest: int,
-                   **where: Any) -> Person | None:  # fmt: skip
-    for _ in range(30):
+def _random_adult(session: Session, rng: random.Random, highest: int, day: dt.date,
+                  **where: Any) -> Person | None:  # fmt: skip
+    """A known adult (the look-alike takes an adult's part in the new family)."""
+    born_by = day.replace(year=day.year - 18, day=min(day.day, 28))
+    for _ in range(40):
         person = session.get(Person, rng.randrange(1, highest + 1))
         if person is None or person.dob is None or person.merged_into_id is not None:
             continue
-        if all(getattr(person, k) == v for k, v in where.items()):
+        if person.dob <= born_by and all(getattr(person, k) == v for k, v in where.items()):
             return person
     return None
 
@@ -141,7 +143,7 @@ def _hard_negative(session: Session, rng: random.Random, highest: int,
                    maker: PopulationMaker, day: dt.date) -> tuple[GenPerson, str] | None:  # fmt: skip
     """A new person who looks like a known one: same surname and birthday, or father's name."""
     if rng.random() < 0.5:
-        known = _random_person(session, rng, highest)
+        known = _random_adult(session, rng, highest, day)
         if known is None or known.dob is None:
             return None
         culture = next(
@@ -161,7 +163,7 @@ def _hard_negative(session: Session, rng: random.Random, highest: int,
             maker.person_ids(), known.surname, forename, known.dob, known.gender or "F"
         )
         return twin, "same_surname_dob"
-    known = _random_person(session, rng, highest, gender="M")
+    known = _random_adult(session, rng, highest, day, gender="M")
     if known is None or known.dob is None:
         return None
     years = rng.randrange(22, 32)
