@@ -126,6 +126,10 @@ def _people_table(case: CaseMinutes) -> Table:
 def _entry(entry: EntryRow, tz: str, lead: str = "") -> list[Flowable]:
     s = styles()
     who = fmt_join(entry.agency_name, entry.author, fmt.clock(entry.at, tz) if entry.at else "")
+    if entry.may_minute and not entry.restricted_to:
+        # The common case: plain heading and text, both laid out without the markup parser.
+        head_text = f"{lead}: {who}" if lead else who
+        return [CondPageBreak(ENTRY_ROOM), para(head_text, s.entry_head), para(entry.text, s.body)]
     head = (f"<b>{lead}:</b> " if lead else "") + f"<b>{markup(who)}</b>"
     if entry.restricted_to:
         head += f" \u2014 <i>restricted to {markup(entry.restricted_to_name or entry.restricted_to)}</i>"

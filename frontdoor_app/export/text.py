@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
@@ -31,6 +32,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Runs up to this length are kept on one line and shaped as one unit (names, places).
 _UNBREAKABLE_RUN = 48
 ARABIC_SCALE = 1.15
+_TEMPLATES: dict[int, tuple[ParagraphStyle, Any]] = {}
 
 
 def has_arabic(text: str) -> bool:
@@ -83,7 +85,30 @@ def para(
     text: str | None, style: ParagraphStyle, *, prefix: str = "", suffix: str = ""
 ) -> Paragraph:
     """A paragraph of user text; ``prefix``/``suffix`` are trusted markup around it."""
+    value = clean(text)
+    if not prefix and not suffix and "\n" not in value and not has_arabic(value):
+        return _plain_paragraph(value, style)
     return markup_para(prefix + markup(text) + suffix, style, raw_text=text or "")
+
+
+def _template_frag(style: ParagraphStyle) -> Any:
+    """The text fragment reportlab's parser makes for plain text in ``style`` (kept per style)."""
+    frag = _TEMPLATES.get(id(style))
+    if frag is None or frag[0] is not style:
+        frag = (style, Paragraph("x", style).frags[0])
+        _TEMPLATES[id(style)] = frag
+    return frag[1]
+
+
+def _plain_paragraph(value: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of text without markup, skipping reportlab's markup parser.
+
+    The parser is a third of the minutes' layout time; for plain text its only product is
+    one fragment carrying the style's font and colour, so that fragment is cloned with the
+    text instead. The text is used as is: there is no markup to escape.
+    """
+    text = " ".join(value.split())
+    return Paragraph(text, style, frags=[_template_frag(style).clone(text=text)])
 
 
 def markup_para(
@@ -120,7 +145,8 @@ def wrap_plain(text: str | None, width: float, font: str, size: float) -> str | 
     lines: list[str] = []
     for line in simpleSplit(value, font, size, width) if value else [""]:
         # A word longer than the cell (a URL, a long reference) is broken by characters.
-        while stringWidth(line, font, size) > width and len(line) > 1:
+        # simpleSplit overflows only with a single word longer than the cell.
+        while " " not in line and len(line) > 1 and stringWidth(line, font, size) > width:
             cut = len(line) - 1
             while cut > 1 and stringWidth(line[:cut], font, size) > width:
                 cut -= 1
