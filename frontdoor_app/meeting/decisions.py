@@ -131,13 +131,14 @@ def save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profil
         if before is not None and writer.amending and before["outcomes"] != after_codes:
             writer.field_amended("decision", decision.id, "outcomes", before["outcomes"],
                                  after_codes)  # fmt: skip
-        if any(o.is_fgc_offer for o in _outcome_rows(s, codes)):
-            try:
-                offer_for_decision(s, actor, profile, item.id)
-            except FgcError as exc:
-                # The decision and the offer stand or fall together: nothing is saved.
-                raise MeetingError(f"The decision includes an FGC offer that could not be "
-                                   f"started, so nothing was saved: {exc}") from exc  # fmt: skip
+        # The profile's [fgc] offer_when rules decide which outcomes start an offer (an FGC
+        # offer, and also strategy discussion / ICPC: those families are always offered one).
+        try:
+            offer_for_decision(s, actor, profile, item.id)
+        except FgcError as exc:
+            # The decision and the offer stand or fall together: nothing is saved.
+            raise MeetingError(f"The decision calls for an FGC offer that could not be "
+                               f"started, so nothing was saved: {exc}") from exc  # fmt: skip
         return decision_view(s, decision)
 
 
