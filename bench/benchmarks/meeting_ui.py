@@ -81,7 +81,9 @@ def _settle(window: MainWindow) -> None:
     loop = QEventLoop()
     timer = QTimer()
     timer.setInterval(2)
-    timer.timeout.connect(lambda: window.worker.pending == 0 and loop.quit())
+    timer.timeout.connect(
+        lambda: window.worker.pending == 0 and not window.prefetch_pending and loop.quit()
+    )
     timer.start()
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     loop.exec()

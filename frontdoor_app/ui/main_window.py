@@ -43,6 +43,7 @@ from .projector import ProjectorWindow
 from .theme import apply_desk_theme, repolish
 from .worker import Worker
 
+PREFETCH_DELAY_MS = 150
 STATUS_WORDS = {"planned": "meeting not opened yet", "in_progress": "meeting in progress",
                 "closed": "meeting closed"}  # fmt: skip
 
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.viewing: int | None = None
         self.follow_chair = True
         self.local_curtain = False
+        self.moving_to: int | None = None  # the case the chair just made current (unsaved)
         self.projector_initials = True  # names as initials unless the chair turns it off
         self.curtain_pending: bool | None = None  # the chair's press, until it is saved
         self.projector: ProjectorWindow | None = None
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self._loading_case: int | None = None
         self.prefetch_enabled = True
         self._prefetched: dict[int, ops.CaseBundle] = {}
+        self.prefetch_pending = False  # a background read of the next case is scheduled
         self._generation = 0  # moves on every change seen: older prefetches are stale
         app = QApplication.instance()
         if isinstance(app, QApplication) and not app.styleSheet():
@@ -326,11 +329,14 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         elif self.case_view.fgc.panel is not None and refresh:
             self.case_view.fgc.shown_item = None  # read again when next shown
         self.case_shown.emit(bundle.case.item.item_id)
-        self._prefetch_next()
+        # Read the next case once this one is on screen, not while it is being painted.
+        self.prefetch_pending = self.prefetch_enabled
+        QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch_next)
 
     def _prefetch_next(self) -> None:
         """Read the next case in the background, so PgDn shows it without waiting."""
         room = self.room
+        self.prefetch_pending = False
         if not self.prefetch_enabled or room is None or room.agenda is None:
             return
         following = ops.neighbour(room.agenda, self.viewing, +1)
@@ -436,7 +442,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
             return
         meeting = room.meeting
         if self.is_chair and meeting is not None and meeting.is_open:
-            target = ops.neighbour(room.agenda, meeting.current_item_id or self.viewing, step)
+            anchor = self.moving_to or meeting.current_item_id or self.viewing
+            target = ops.neighbour(room.agenda, anchor, step)
             if target is not None:
                 self.make_current(target)
             return

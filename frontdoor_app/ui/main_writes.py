@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 
 from frontdoor_app.meeting import actions, agenda, decisions, drafts, entries, lifecycle
 from frontdoor_app.meeting.errors import AmendmentReasonRequired, MeetingError
@@ -89,15 +89,21 @@ class RoomWrites:
         if not (self.is_chair and meeting.is_open):
             self.browse_to(item_id)
             return
-        self.viewing = item_id  # show it at once; the write and reload follow
+        self.viewing = item_id  # show it at once; the shared write follows
+        self.moving_to = item_id
         self.show_item(item_id)
         sessions, actor = self.ctx.sessions, self.ctx.actor
-        self.write(lambda _r: agenda.set_current(sessions, actor, meeting.id, item_id),
-                   self._agenda_written, _t("Moving to the case"))  # fmt: skip
+        # Queued once the case is painted: the write's Python work would otherwise compete
+        # with the paint for the interpreter; the room follows a few milliseconds later.
+        QTimer.singleShot(0, lambda: self.write(
+            lambda _r: agenda.set_current(sessions, actor, meeting.id, item_id),
+            self._agenda_written, _t("Moving to the case")))  # fmt: skip
 
     def _agenda_written(self: MainWindow, view: AgendaView) -> None:
         """The agenda as the write left it: show it without another round trip."""
         room = self.room
+        if view.meeting.current_item_id == self.moving_to:
+            self.moving_to = None
         if room is None:
             return
         self.room = dataclasses.replace(room, meeting=view.meeting, agenda=view)
