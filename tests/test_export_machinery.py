@@ -89,7 +89,7 @@ def test_without_draft_there_is_no_stamp() -> None:
 
 def test_long_arabic_runs_can_wrap_and_are_laid_right_to_left() -> None:
     # Ten Arabic number words: a run longer than one unbreakable unit.
-    words = "واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة عشرة".split()
+    words = ["واحد", "اثنان", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة", "عشرة"]
     assert len(" ".join(words)) > 48
     out = markup(" ".join(words))
     assert "\u00a0" not in out
