@@ -36,10 +36,11 @@ from frontdoor_app.models import (
 from frontdoor_app.profile import IntakeRules
 
 from . import flags as flag_rules
-from .batch_match import InFileIndex, KnownPerson, db_candidates, load_people, lookup_keys, resolve
+from .batch_match import InFileIndex, KnownPerson, load_people, resolve
+from .blocking import block_keys, db_candidates, lookup_keys
 from .fields import postcode_district
 from .keys import name_keys
-from .matching import Match, block_keys, decide
+from .matching import Match, decide
 from .people import ROLE_WEIGHT, facts_from
 from .similarity import PersonFacts
 from .store import Stored

@@ -1,24 +1,21 @@
 """Finding the known people a person as sent may be: identifiers, then blocked fuzzy names.
 
-Blocking: candidates come only from indexed look-ups (NHS number, PNC id, folded surname
-with date or year of birth, sound-alike surname with year of birth, first forename with
-date of birth, surname with postcode); they are then scored (``similarity``). Never a
-full scan of ``person``.
+Blocking (``blocking``): candidates come only from indexed look-ups; they are then scored
+(``similarity``) and decided by the profile's thresholds. Never a full scan of ``person``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select, union
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.models import Person
 from frontdoor_app.profile import IntakeRules
 
-from .keys import compact, fold, name_keys, phonetic
+from .blocking import candidate_ids
 from .similarity import PersonFacts, score
 
 AMBIGUITY_MARGIN = 0.03
@@ -42,69 +39,6 @@ def facts_of(person: Person) -> PersonFacts:
     return PersonFacts(person.surname, person.forenames, person.dob, person.birth_year,
                        person.gender, person.nhs_number, person.pnc_id, person.address,
                        person.postcode)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class BlockKeys:
-    """The indexed keys a person is looked up by (see the module docstring)."""
-
-    nhs: str | None
-    pnc: str | None
-    surname_key: str
-    swapped_key: str  # the forenames, compacted, as a surname: names typed in each other's boxes
-    forename_key: str
-    sounds: tuple[str, ...]
-    dob: dt.date | None
-    years: tuple[int, ...]
-    postcode: str | None
-
-
-def block_keys(facts: PersonFacts) -> BlockKeys:
-    keys = name_keys(facts.surname, facts.forenames)
-    year = facts.dob.year if facts.dob else facts.birth_year
-    parts = [p for p in fold(facts.surname).split() if p]
-    sounds = tuple(sorted({phonetic(p) for p in parts} | {keys.surname_phonetic} - {""}))
-    years: tuple[int, ...] = ()
-    if year:
-        years = (year - 1, year, year + 1) if facts.dob else tuple(range(year - 2, year + 3))
-    swapped = compact(facts.forenames)
-    return BlockKeys(facts.nhs_number, facts.pnc_id, keys.surname_key, swapped, keys.forename_key,
-                     sounds, facts.dob, years, facts.postcode)  # fmt: skip
-
-
-def candidate_ids(session: Session, facts: PersonFacts) -> list[int]:
-    """Ids of the known people in the same blocks as ``facts`` (never everyone)."""
-    k = block_keys(facts)
-    live = Person.merged_into_id.is_(None)
-    blocks = []
-    if k.nhs:
-        blocks.append(select(Person.id).where(Person.nhs_number == k.nhs))
-    if k.pnc:
-        blocks.append(select(Person.id).where(Person.pnc_id == k.pnc))
-    if k.dob:
-        blocks.append(select(Person.id).where(Person.surname_key == k.surname_key,
-                                              Person.dob == k.dob, live))  # fmt: skip
-        if k.forename_key:
-            blocks.append(select(Person.id).where(Person.forename_key == k.forename_key,
-                                                  Person.dob == k.dob, live))  # fmt: skip
-        if k.swapped_key:
-            blocks.append(select(Person.id).where(Person.surname_key == k.swapped_key,
-                                                  Person.dob == k.dob, live))  # fmt: skip
-    if k.years:
-        blocks.append(select(Person.id).where(Person.surname_key == k.surname_key,
-                                              Person.birth_year.in_(k.years), live))  # fmt: skip
-        if k.sounds:
-            blocks.append(select(Person.id).where(Person.surname_phonetic.in_(k.sounds),
-                                                  Person.birth_year.in_(k.years), live))  # fmt: skip
-    if k.postcode:
-        blocks.append(select(Person.id).where(Person.postcode == k.postcode, or_(
-            Person.surname_key == k.surname_key,
-            and_(Person.surname_phonetic.in_(k.sounds), Person.forename_key == k.forename_key),
-        ), live))  # fmt: skip
-    if not blocks:
-        return []
-    query = blocks[0] if len(blocks) == 1 else union(*blocks)
-    return list(session.scalars(query))
 
 
 NO_CANDIDATE = ("no known person with a similar name and date of birth",)

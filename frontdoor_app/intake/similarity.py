@@ -165,8 +165,9 @@ def score(incoming: PersonFacts, known: PersonFacts) -> Score:
         value = min(value, 0.6)
     if fore is not None and fore < 0.75:
         # A different forename with everything else alike is a sibling or twin more often
-        # than a typo: never linked without a person looking.
-        value = min(value, 0.8)
+        # than a typo: never linked without a person looking; and with a different date
+        # of birth too, someone else.
+        value = min(value, 0.8 if dob == 1.0 else 0.7)
     if sur < 0.8 and (fore is None or fore < 0.9):
         value = min(value, 0.7)
     ga, gb = _gender(incoming.gender), _gender(known.gender)

@@ -1,0 +1,176 @@
+"""Blocking: which known people are worth scoring against a person as sent.
+
+Every block is an indexed look-up on ``person`` (see the indexes in models/people.py), run
+for a whole file at once as a join with a VALUES list of keys; never a scan of everyone.
+
+With a date of birth: same folded surname and date (``sd``), same first forename and date
+(``fd``), the forenames as a surname (names typed in each other's boxes), the same with day
+and month swapped, same forename and sound-alike surname born within a year (``fr``: a
+slip in the date), and known people with no date of birth (``sn``). Without a date of
+birth: sound-alike surname, year of birth within two, same initial (``pyf``).
+Always: NHS number, PNC id, and the same postcode with the same or sound-alike name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .keys import compact, fold, name_keys, phonetic
+from .similarity import PersonFacts
+
+CHUNK = 300
+Key = tuple[Any, ...]
+
+# name → (number of key columns, SQL condition joining the probe row p to person, whether
+# only people not merged away count). Written as SQL: compiling thousands of VALUES rows
+# through the expression language costs more than the query itself.
+BLOCKS: dict[str, tuple[int, str, bool]] = {
+    "nhs": (1, "person.nhs_number = p.a", False),
+    "pnc": (1, "person.pnc_id = p.a", False),
+    "sd": (2, "person.surname_key = p.a AND person.dob = p.b", True),
+    "fd": (2, "person.forename_key = p.a AND person.dob = p.b", True),
+    "fr": (4, "person.forename_key = p.a AND person.dob BETWEEN p.b AND p.c "
+              "AND person.surname_phonetic = p.d", True),
+    "sn": (2, "person.surname_key = p.a AND person.dob IS NULL AND person.forename_key = p.b",
+           True),
+    "pyf": (3, "person.surname_phonetic = p.a AND person.birth_year = p.b "
+               "AND person.forename_initial = p.c", True),
+    "ps": (2, "person.postcode = p.a AND person.surname_key = p.b", True),
+    "ppf": (3, "person.postcode = p.a AND person.surname_phonetic = p.b "
+               "AND person.forename_key = p.c", True),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BlockKeys:
+    nhs: str | None
+    pnc: str | None
+    surname_key: str
+    swapped_key: str  # the forenames, compacted, as a surname would be
+    forename_key: str
+    sounds: tuple[str, ...]  # Soundex of each part of the surname
+    dob: dt.date | None
+    year: int | None
+    postcode: str | None
+
+
+def block_keys(facts: PersonFacts) -> BlockKeys:
+    keys = name_keys(facts.surname, facts.forenames)
+    year = facts.dob.year if facts.dob else facts.birth_year
+    parts = [p for p in fold(facts.surname).split() if p]
+    sounds = tuple(sorted({phonetic(p) for p in parts} | {keys.surname_phonetic} - {""}))
+    return BlockKeys(facts.nhs_number, facts.pnc_id, keys.surname_key, compact(facts.forenames),
+                     keys.forename_key, sounds, facts.dob, year, facts.postcode)  # fmt: skip
+
+
+def _swapped(day: dt.date) -> dt.date | None:
+    if day.day <= 12 and day.day != day.month:
+        return day.replace(month=day.day, day=day.month)
+    return None
+
+
+def lookup_keys(k: BlockKeys) -> list[Key]:
+    """The keys a person as sent is looked up by."""
+    out: list[Key] = []
+    if k.nhs:
+        out.append(("nhs", k.nhs))
+    if k.pnc:
+        out.append(("pnc", k.pnc))
+    if k.dob:
+        for day in (k.dob, _swapped(k.dob)):
+            if day is None:
+                continue
+            out.append(("sd", k.surname_key, day))
+            if k.forename_key:
+                out.append(("fd", k.forename_key, day))
+        if k.swapped_key:
+            out.append(("sd", k.swapped_key, k.dob))
+        if k.forename_key:
+            low, high = dt.date(k.dob.year - 1, 1, 1), dt.date(k.dob.year + 1, 12, 31)
+            out.extend(("fr", k.forename_key, low, high, s) for s in k.sounds)
+            out.append(("sn", k.surname_key, k.forename_key))
+    elif k.year and k.forename_key:
+        initial = k.forename_key[:1]
+        out.extend(("pyf", s, y, initial) for s in k.sounds for y in range(k.year - 2, k.year + 3))
+    if k.postcode:
+        out.append(("ps", k.postcode, k.surname_key))
+        out.extend(("ppf", k.postcode, s, k.forename_key) for s in k.sounds)
+    return out
+
+
+def stored_keys(facts: PersonFacts) -> list[Key]:
+    """The keys a person is stored under, for the in-memory index of people made in a file.
+
+    ``fr`` is kept without the year (a range cannot be a key): it only adds candidates.
+    """
+    keys = name_keys(facts.surname, facts.forenames)
+    year = facts.dob.year if facts.dob else facts.birth_year
+    out: list[Key] = []
+    if facts.nhs_number:
+        out.append(("nhs", facts.nhs_number))
+    if facts.pnc_id:
+        out.append(("pnc", facts.pnc_id))
+    if facts.dob:
+        out.append(("sd", keys.surname_key, facts.dob))
+        out.append(("fd", keys.forename_key, facts.dob))
+        out.append(("frk", keys.forename_key, keys.surname_phonetic))
+    else:
+        out.append(("sn", keys.surname_key, keys.forename_key))
+    if year:
+        out.append(("pyf", keys.surname_phonetic, year, keys.forename_initial))
+    if facts.postcode:
+        out.append(("ps", facts.postcode, keys.surname_key))
+        out.append(("ppf", facts.postcode, keys.surname_phonetic, keys.forename_key))
+    return out
+
+
+def in_memory_keys(lookups: Iterable[Key]) -> list[Key]:
+    """Lookup keys as the in-memory index holds them (``fr`` without its date range)."""
+    return [("frk", k[1], k[4]) if k[0] == "fr" else k for k in lookups]
+
+
+def _chunks(rows: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def db_candidates(session: Session, wanted: Sequence[list[Key]]) -> list[set[int]]:
+    """For each person as sent (its lookup keys), the ids of known people in its blocks."""
+    by_block: dict[str, dict[Key, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for index, keys in enumerate(wanted):
+        for key in keys:
+            by_block[key[0]][key[1:]].append(index)
+    found: list[set[int]] = [set() for _ in wanted]
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    for name, probes in by_block.items():
+        width, condition, live_only = BLOCKS[name]
+        names = ", ".join(("n", "a", "b", "c", "d")[: width + 1])
+        row_sql = "(" + ", ".join([mark] * (width + 1)) + ")"
+        live = " AND person.merged_into_id IS NULL" if live_only else ""
+        keys = list(probes)
+        for chunk in _chunks(keys):
+            params: list[Any] = []
+            for n, key in enumerate(chunk):
+                params.append(n)
+                params.extend(
+                    v.isoformat() if sqlite and isinstance(v, dt.date) else v for v in key
+                )
+            sql = (f"WITH p({names}) AS (VALUES {', '.join([row_sql] * len(chunk))}) "
+                   f"SELECT p.n, person.id FROM p JOIN person ON {condition}{live}")  # fmt: skip
+            for n, person_id in connection.exec_driver_sql(sql, tuple(params)):
+                for index in probes[chunk[int(n)]]:
+                    found[index].add(person_id)
+    return found
+
+
+def candidate_ids(session: Session, facts: PersonFacts) -> list[int]:
+    """Ids of the known people in the same blocks as ``facts`` (one person)."""
+    return sorted(db_candidates(session, [lookup_keys(block_keys(facts))])[0])
