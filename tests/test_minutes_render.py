@@ -198,3 +198,17 @@ def test_long_tables_repeat_their_header_and_long_narratives_flow() -> None:
     assert all(f"Page {n} of {len(pages)}" in p for n, p in enumerate(pages, start=1))
     for action in data.actions:
         assert action.description in text
+
+
+def test_household_is_named_as_the_profile_says(ctx: AppContext, built: BuiltMeeting) -> None:
+    from dataclasses import replace
+
+    with ctx.session() as s:
+        by_surname = load_minutes(s, ctx.profile, DAY)
+        by_initials = load_minutes(s, replace(ctx.profile, household_display="initials"), DAY)
+        by_reference = load_minutes(s, replace(ctx.profile, household_display="reference"), DAY)
+    assert by_surname.cases[0].household == "Łukasiewicz"
+    assert by_initials.cases[0].household == "Z. Ł."
+    assert by_reference.cases[0].household == "HH-0001"
+    text = flat(pages_text(render_minutes(by_initials, generated_at=GENERATED)))
+    assert "Z. Ł." in text and "Łukasiewicz" in text  # the case section still names people
