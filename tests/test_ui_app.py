@@ -9,12 +9,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
-from ui_support import build_template
 
 from frontdoor_app.models import Notification
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 from frontdoor_app.ui import app as desktop
+from tests.ui_support import build_template
 
 
 def test_first_start_on_an_empty_database_creates_the_demo_and_says_so(

@@ -8,13 +8,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from test_ui_meeting import LEFT, close_window, idle, open_window
-from ui_support import build_template, context_for, copy_of
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
-from frontdoor_app.ui.main_window import MainWindow
+from tests.ui_support import (
+    LEFT,
+    add_entry,
+    build_template,
+    close_window,
+    context_for,
+    copy_of,
+    idle,
+    open_window,
+    start_meeting,
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,29 +43,6 @@ def chair_ctx(db: str, fresh_settings: Settings, profile: Profile) -> Iterator[A
     ctx = context_for(fresh_settings, db, profile, "test.chair")
     yield ctx
     ctx.close()
-
-
-def start_meeting(qtbot, win: MainWindow) -> int:  # type: ignore[no-untyped-def]
-    """Open the meeting and make its first case current; returns that case's id."""
-    win.open_meeting_action.trigger()
-    qtbot.waitUntil(lambda: win.meeting.is_open and "confidentiality" in win.dialogs)
-    win.dialogs["confidentiality"].reject()
-    first = win.room.agenda.rows[0].item_id
-    win.make_current(first)
-    qtbot.waitUntil(lambda: win.meeting.current_item_id == first)
-    qtbot.waitUntil(lambda: win.case_view.case.item.status == "current")
-    idle(qtbot, win)
-    return first
-
-
-def add_entry(qtbot, win: MainWindow, agency: int, text: str, restricted: bool) -> None:  # type: ignore[no-untyped-def]
-    tab = win.case_view.intelligence
-    count = len(win.case_view.case.intelligence)
-    tab.agency.setCurrentIndex(tab.agency.findData(agency))
-    tab.text.setPlainText(text)
-    tab.restricted.setChecked(restricted)
-    qtbot.mouseClick(tab.save, LEFT)
-    qtbot.waitUntil(lambda: len(win.case_view.case.intelligence) == count + 1)
 
 
 def test_second_client_sees_an_action_within_a_second(

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
-from ui_support import TODAY, build_template, context_for, copy_of
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.models import (
@@ -28,10 +27,16 @@ from frontdoor_app.models import (
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 from frontdoor_app.ui.main_window import MainWindow
-from frontdoor_app.ui.messages import Messages
-from frontdoor_app.ui.worker import Worker
-
-LEFT = Qt.MouseButton.LeftButton
+from tests.ui_support import (
+    LEFT,
+    TODAY,
+    build_template,
+    close_window,
+    context_for,
+    copy_of,
+    idle,
+    open_window,
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,28 +54,6 @@ def chair_ctx(template: Path, tmp_path: Path, fresh_settings: Settings,
     ctx = context_for(fresh_settings, copy_of(template, tmp_path), profile, "test.chair")
     yield ctx
     ctx.close()
-
-
-def open_window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
-    worker = Worker()
-    messages = Messages()
-    messages.scripted = True
-    window = MainWindow(ctx, worker, messages, meeting_date=TODAY)
-    qtbot.addWidget(window)
-    window.resize(1600, 900)
-    window.show()
-    window.load()
-    qtbot.waitUntil(lambda: window.case_view.case is not None, timeout=10_000)
-    return window
-
-
-def close_window(window: MainWindow) -> None:
-    window.shutdown()
-    window.worker.stop()
-
-
-def idle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10_000)
 
 
 def test_whole_meeting_through_the_widgets(qtbot, chair_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]

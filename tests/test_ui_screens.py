@@ -9,9 +9,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
-from test_ui_live import add_entry, start_meeting
-from test_ui_meeting import LEFT, close_window, idle, open_window
-from ui_support import build_template, context_for, copy_of
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.profile import Profile
@@ -25,6 +22,17 @@ from frontdoor_app.ui.case_household import member_model
 from frontdoor_app.ui.case_intelligence import entry_model
 from frontdoor_app.ui.help_overlay import shortcut_table
 from frontdoor_app.ui.main_window import MainWindow
+from tests.ui_support import (
+    LEFT,
+    add_entry,
+    build_template,
+    close_window,
+    context_for,
+    copy_of,
+    idle,
+    open_window,
+    start_meeting,
+)
 
 SIZES = ((1920, 1080), (1280, 720))
 

@@ -7,6 +7,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from frontdoor_app.access.users import ensure_user
 from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.demo import build_demo
@@ -14,8 +16,12 @@ from frontdoor_app.intake.agenda import build_agenda
 from frontdoor_app.intake.importer import import_file
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
+from frontdoor_app.ui.main_window import MainWindow
+from frontdoor_app.ui.messages import Messages
+from frontdoor_app.ui.worker import Worker
 
 TODAY = dt.date(2026, 11, 23)  # a Monday: the window covers the weekend
+LEFT = Qt.MouseButton.LeftButton
 
 
 def build_template(folder: Path, settings: Settings, profile: Profile) -> Path:
@@ -45,3 +51,48 @@ def context_for(settings: Settings, url: str, profile: Profile, login: str) -> A
     """A client of its own (own engine and connections) signed in as ``login``."""
     return build_context(dataclasses.replace(settings.with_database(url), user_login=login),
                          profile)  # fmt: skip
+
+
+def open_window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A main window on today's meeting, its worker and scripted messages; agenda loaded."""
+    messages = Messages()
+    messages.scripted = True
+    window = MainWindow(ctx, Worker(), messages, meeting_date=TODAY)
+    qtbot.addWidget(window)
+    window.resize(1600, 900)
+    window.show()
+    window.load()
+    qtbot.waitUntil(lambda: window.case_view.case is not None, timeout=10_000)
+    return window
+
+
+def close_window(window: MainWindow) -> None:
+    window.shutdown()
+    window.worker.stop()
+
+
+def idle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10_000)
+
+
+def start_meeting(qtbot, win: MainWindow) -> int:  # type: ignore[no-untyped-def]
+    """Open the meeting and make its first case current; returns that case's id."""
+    win.open_meeting_action.trigger()
+    qtbot.waitUntil(lambda: win.meeting.is_open and "confidentiality" in win.dialogs)
+    win.dialogs["confidentiality"].reject()
+    first = win.room.agenda.rows[0].item_id
+    win.make_current(first)
+    qtbot.waitUntil(lambda: win.meeting.current_item_id == first)
+    qtbot.waitUntil(lambda: win.case_view.case.item.status == "current")
+    idle(qtbot, win)
+    return first
+
+
+def add_entry(qtbot, win: MainWindow, agency: int, text: str, restricted: bool) -> None:  # type: ignore[no-untyped-def]
+    tab = win.case_view.intelligence
+    count = len(win.case_view.case.intelligence)
+    tab.agency.setCurrentIndex(tab.agency.findData(agency))
+    tab.text.setPlainText(text)
+    tab.restricted.setChecked(restricted)
+    qtbot.mouseClick(tab.save, LEFT)
+    qtbot.waitUntil(lambda: len(win.case_view.case.intelligence) == count + 1)
