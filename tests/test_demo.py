@@ -111,6 +111,8 @@ def test_another_seed_gives_other_families(tmp_path: Path, city) -> None:
 
 def test_summary_counts_match_the_database(city) -> None:
     engine, summary = city
+    with engine.connect() as conn:  # rows were bulk-inserted without per-row key checks
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     assert summary.households == _scalar(engine, select(func.count()).select_from(Household))
     assert summary.people == _scalar(engine, select(func.count()).select_from(Person))
     assert summary.notifications == _scalar(engine, select(func.count()).select_from(Notification))
@@ -261,3 +263,16 @@ def test_demo_command_builds_then_refuses(db_url: str, capsys: pytest.CaptureFix
     assert main(["--database", db_url, "demo", "--today", "2026-06-15"]) == 1
     err = capsys.readouterr().err
     assert "already holds" in err and "dangerous" in err
+
+
+def test_demo_builds_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    """Core bulk insert with the generator's ids; sequences moved on, so the import works."""
+    summary = build_demo_url(pg_url, "small", seed=5, today=TODAY, feed_dir=tmp_path)
+    assert summary.notifications >= 700 and summary.people > 1000
+    assert summary.feed_imported == summary.feed_notifications and summary.feed_quarantined == 0
+    engine = create_engine(pg_url)
+    try:
+        assert _scalar(engine, select(func.count()).select_from(AgendaItem)
+                       .where(AgendaItem.meeting_id == summary.agenda_meeting_id)) > 0  # fmt: skip
+    finally:
+        engine.dispose()
