@@ -217,3 +217,55 @@ def test_other_screens_open_from_the_toolbar(qtbot, meeting_window: MainWindow,
     win.resize(1280, 720)
     settle(qtbot, win)
     assert win.case_view.grab().save(str(artefacts / "screens" / "case-fgc-1280x720.png"))
+
+
+def test_the_chair_reorders_and_defers_by_keyboard(qtbot, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    win = meeting_window
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    rows = win.room.agenda.rows
+    second, third = rows[1].item_id, rows[2].item_id
+    win.agenda.table.setFocus()
+    win.agenda.select(third)
+    qtbot.keyClick(win.agenda.table, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    qtbot.waitUntil(lambda: win.room.agenda.row(third).position == 2)
+    assert win.room.agenda.row(second).position == 3
+    # Ctrl+Enter on a selected case makes it the current one; Ctrl+Shift+D defers it.
+    win.agenda.select(third)
+    qtbot.keyClick(win.agenda.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: win.meeting.current_item_id == third)
+    idle(qtbot, win)
+    qtbot.keyClick(win.agenda.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    qtbot.waitUntil(lambda: win.room.agenda.row(third).status == "deferred")
+    assert win.meeting.current_item_id is None
+
+
+def test_action_tracker_filters_and_updates(qtbot, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    win = meeting_window
+    tracker = win.show_tracker()
+    qtbot.waitUntil(lambda: tracker.page is not None and tracker.model.rowCount() > 0)
+    everyone = tracker.page.total
+    rows = tracker.model.rows
+    assert [r.overdue for r in rows] == sorted((r.overdue for r in rows), reverse=True)
+    target = rows[0]
+    tracker.page = None
+    tracker.agency.setCurrentIndex(tracker.agency.findData(target.owner_agency_id))
+    qtbot.waitUntil(lambda: tracker.page is not None)
+    assert 0 < tracker.page.total < everyone
+    assert {r.owner_agency_id for r in tracker.model.rows} == {target.owner_agency_id}
+    if target.owner_name:
+        tracker.page = None
+        tracker.owner.setText(target.owner_name.split()[0])
+        qtbot.waitUntil(lambda: tracker.page is not None)
+        assert all(target.owner_name.split()[0] in (r.owner_name or "")
+                   for r in tracker.model.rows)  # fmt: skip
+    before = tracker.page.total
+    tracker.table.selectRow(0)
+    chosen = tracker.model.row_at(0)
+    tracker.form.choose("done", "Seen at home on Friday")
+    tracker.page = None
+    qtbot.mouseClick(tracker.form.apply, LEFT)
+    qtbot.waitUntil(lambda: tracker.page is not None and tracker.page.total == before - 1)
+    assert chosen.id not in {r.id for r in tracker.model.rows}
