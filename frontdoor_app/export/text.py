@@ -31,6 +31,7 @@ _HAS_ARABIC = re.compile(f"[{_ARABIC_CHARS}]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Runs up to this length are kept on one line and shaped as one unit (names, places).
 _UNBREAKABLE_RUN = 48
+_SEPARATOR = " "
 ARABIC_SCALE = 1.15
 _TEMPLATES: dict[int, tuple[ParagraphStyle, Any]] = {}
 
@@ -72,7 +73,12 @@ def markup(text: str | None, *, newlines: bool = True) -> str:
     last = 0
     for match in _ARABIC_RUN.finditer(value):
         parts.append(escape(value[last : match.start()]))
-        parts.append(_arabic_run(match.group(0)))
+        # Punctuation glued to a run ends up shaped in the Arabic face, which lacks most
+        # Latin punctuation, and reportlab 5.1 then fails on the missing glyph (a zero-width
+        # space is not enough): a space keeps the neighbours in words of their own.
+        before = match.start() > 0 and not value[match.start() - 1].isspace()
+        after = match.end() < len(value) and not value[match.end()].isspace()
+        parts.append(_SEPARATOR * before + _arabic_run(match.group(0)) + _SEPARATOR * after)
         last = match.end()
     parts.append(escape(value[last:]))
     out = "".join(parts)
