@@ -174,3 +174,15 @@ def test_fast_sqlite_values_equal_sqlalchemys_own(column_type) -> None:
     }[type(column_type)]  # fmt: skip
     for value in samples:
         assert fast(value) == process(value)
+
+
+def test_feed_stops_at_until_and_a_saturday_build_works(ctx, tmp_path) -> None:
+    saturday = dt.date(2026, 6, 13)
+    summary = build_demo(ctx, "small", seed=8, today=saturday, feed_dir=tmp_path)
+    assert summary.feed_imported == summary.feed_notifications > 0
+    until = dt.datetime(2026, 6, 13, 6, 0, tzinfo=dt.UTC)
+    with ctx.session() as s:
+        feed = make_feed(s, 8, 20, saturday, ctx.profile, until=until)
+    received = [dt.datetime.fromisoformat(n["received_at"]) for n in feed]
+    assert max(received) <= dt.datetime(2026, 6, 13, 7, 0)  # 06:00 UTC is 07:00 in London
+    assert min(received) >= dt.datetime(2026, 6, 12, 9, 0)  # Friday's cut-off

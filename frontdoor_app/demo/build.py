@@ -24,6 +24,7 @@ from frontdoor_app.models import (
     Notification,
     OutcomeCode,
     Person,
+    utcnow,
 )
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
@@ -113,7 +114,11 @@ def demo_users(session: Session, profile: Profile) -> RefIds:
 
 def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
                today: dt.date | None = None, feed_dir: Path | None = None) -> DemoSummary:  # fmt: skip
-    """Build the synthetic city into ``ctx``'s (empty) database and bring in today's feed."""
+    """Build the synthetic city into ``ctx``'s (empty) database and bring in today's feed.
+
+    The same seed and the same ``today`` give the same database (on the real day, before
+    the cut-off, today's feed also stops at the current time).
+    """
     started = time.perf_counter()
     spec = scale_named(scale)
     today = today or local_today()
@@ -147,7 +152,9 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
             detail="demo data generated")  # fmt: skip
     feed_path = Path(feed_dir or ctx.settings.data_dir / "feeds") / f"feed-{today.isoformat()}.csv"
     with session_scope(ctx.sessions) as s:
-        notifications = feed.make_feed(s, seed, spec.feed, today, profile)
+        # Built on the real day before the cut-off: nothing is "received" later than now.
+        until = utcnow() - dt.timedelta(minutes=5) if today == local_today() else None
+        notifications = feed.make_feed(s, seed, spec.feed, today, profile, until=until)
     feed.write_csv(notifications, feed_path)
     imported, meeting_id = feed.bring_in(ctx, feed_path, today)
     log.info("demo: today's feed: %s", imported.in_words().replace("\n", " "))

@@ -36,9 +36,12 @@ def window(profile: Profile, received_on: dt.date) -> tuple[dt.datetime, dt.date
     return end - dt.timedelta(hours=hours), end
 
 
-def receipt_times(rng: random.Random, profile: Profile, received_on: dt.date,
-                  count: int) -> list[dt.datetime]:  # fmt: skip
+def receipt_times(rng: random.Random, profile: Profile, received_on: dt.date, count: int,
+                  until: dt.datetime | None = None) -> list[dt.datetime]:  # fmt: skip
+    """When each notification reached the front door, in the meeting's window (before ``until``)."""
     start, end = window(profile, received_on)
+    if until is not None and start + dt.timedelta(hours=1) < until < end:
+        end = until
     span = int((end - start).total_seconds()) - 120
     return sorted(start + dt.timedelta(seconds=60 + rng.randrange(span)) for _ in range(count))
 
@@ -106,14 +109,19 @@ def make_feed(
     received_on: dt.date,
     profile: Profile | None = None,
     known_share: float = 0.4,
+    until: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """A normal morning's feed of ``count`` notifications: new families and known ones."""
+    """A normal morning's feed of ``count`` notifications: new families and known ones.
+
+    ``until`` (a UTC instant) ends the window early: a demo built at 07:00 has no
+    notification "received" at 08:30.
+    """
     profile = profile or load_profile()
     rng = random.Random(f"{seed}/feed/{received_on.isoformat()}")
     places = Places(profile)
     maker = PopulationMaker(rng, places, IdSource(_PLACEHOLDER_IDS), person_taken(session))
     highest = session.scalar(select(func.max(Household.id))) or 0
-    times = receipt_times(rng, profile, received_on, count)
+    times = receipt_times(rng, profile, received_on, count, until)
     refs = fresh_refs(session, rng, received_on.year, count)
     out: list[dict[str, Any]] = []
     for n, received in enumerate(times):
