@@ -124,6 +124,15 @@ def test_screenshots_of_the_meeting_room(
         for label in projector.findChildren(QLabel):
             if label.isVisible() and label.text():
                 assert label.fontMetrics().height() >= 24, label.text()
+    for name, dialog in (("attendance", win.show_attendance()),
+                         ("open-actions", win.show_open_actions())):  # fmt: skip
+        qtbot.waitUntil(lambda d=dialog, n=name: d.model.rowCount() > 0 or n == "attendance")
+        idle(qtbot, win)
+        settle(qtbot, dialog)
+        path = folder / f"{name}-dialog.png"
+        assert dialog.grab().save(str(path))
+        saved.append(path)
+        dialog.reject()
     win.help.toggle()
     settle(qtbot, win)
     path = folder / "help-1280x720.png"

@@ -49,7 +49,7 @@ def action_model(with_case: bool = False) -> RowsModel[ActionView]:
         (_t("Agency"), lambda a: a.agency_name),
         (_t("Person"), lambda a: a.owner_name or ""),
         (_t("Action"), lambda a: a.description),
-        (_t("Due"), lambda a: a.due_date.strftime("%a %d %b")),
+        (_t("Due"), lambda a: a.due_date.strftime("%a %d %b %Y" if with_case else "%a %d %b")),
         (_t("Status"), status_word),
         (_t("Note"), lambda a: a.status_note or ""),
     ]

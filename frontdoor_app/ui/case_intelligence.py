@@ -49,7 +49,7 @@ def entry_model() -> RowsModel[IntelligenceView]:
     return RowsModel(
         [
             (_t("Agency"), lambda e: e.agency_name),
-            (_t("Kind"), lambda e: kind_word(e.kind)),
+            (_t("Kind"), lambda e: "" if e.kind == "agency" else kind_word(e.kind)),
             (_t("Author"), lambda e: e.author_name),
             (_t("Time"), lambda e: hhmm(e.created_at)),
             (_t("Entry"), lambda e: e.text),
@@ -74,7 +74,7 @@ class IntelligenceTab(QWidget):
         self.model = entry_model()
         self.table = make_table(self.model, self.tr("Intelligence entries"), self,
                                 stretch_column=4)  # fmt: skip
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 3)
         self.hidden_note = label("", self, self.tr("Restricted entries note"))
         self.hidden_note.setObjectName("restrictedTag")
         layout.addWidget(self.hidden_note)
@@ -96,7 +96,9 @@ class IntelligenceTab(QWidget):
         self.text.setAccessibleName(self.tr("What your agency knows"))
         self.text.setPlaceholderText(self.tr("What your agency knows about this family"))
         self.text.setTabChangesFocus(True)
-        self.text.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
+        lines = self.fontMetrics().lineSpacing()
+        self.text.setMinimumHeight(lines * 3)
+        self.text.setMaximumHeight(lines * 7)  # the entries above matter more than the box
         form.addRow(self.tr("Entry:"), self.text)
         flags = QHBoxLayout()
         self.may_share = QCheckBox(self.tr("May be shared beyond the meeting"), box)
