@@ -98,10 +98,10 @@ class _Plan:
         self.candidates = [{resolve(self.known, i) for i in ids} for ids in found]
         self.nhs_taken = {p.facts.nhs_number for p in self.known.values() if p.facts.nhs_number}
         self.pnc_taken = {p.facts.pnc_id for p in self.known.values() if p.facts.pnc_id}
-        self._load_memberships({resolve(self.known, i) for i in self.known})
         return facts
 
-    def _load_memberships(self, person_ids: set[int]) -> None:
+    def load_memberships(self, person_ids: set[int]) -> None:
+        """The households of the known people linked to, and who else is in them."""
         households: set[int] = set()
         for chunk in _chunks(sorted(person_ids)):
             for hid, pid in self.s.execute(select(HouseholdMember.household_id, HouseholdMember.person_id)
@@ -230,9 +230,13 @@ def plan(session: Session, rules: IntakeRules, items: list[Planned],
             used.add(chosen.ref)
             planned.persons.append(chosen)
             position += 1
-        planned.household = p.household(planned)
         if step:
             step(index + 1)
+    # Households second, in file order: only the known people actually linked matter.
+    p.load_memberships({x.ref for n in items for x in n.persons
+                        if x.ref > 0 and x.match.decision == "auto"})  # fmt: skip
+    for planned in items:
+        planned.household = p.household(planned)
     _flags(session, p, items)
     return p
 
@@ -290,7 +294,8 @@ class _Writer:
         ids = list(self.s.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
                                   rows).scalars())  # fmt: skip
         for row_id, row in zip(ids, rows, strict=True):
-            after = {k: plain(v) for k, v in row.items()}
+            # The record as sent stays on the notification itself; the trail names it.
+            after = {k: plain(v) for k, v in row.items() if k != "raw_record"}
             after["id"] = row_id
             self.note("create", table.name, row_id, None, after, detail)
         return ids

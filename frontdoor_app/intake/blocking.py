@@ -5,10 +5,10 @@ for a whole file at once as a join with a VALUES list of keys; never a scan of e
 
 With a date of birth: same folded surname and date (``sd``), same first forename and date
 (``fd``), the forenames as a surname (names typed in each other's boxes), the same with day
-and month swapped, same forename and sound-alike surname born within a year (``fr``: a
-slip in the date), and known people with no date of birth (``sn``). Without a date of
-birth: sound-alike surname, year of birth within two, same initial (``pyf``).
-Always: NHS number, PNC id, and the same postcode with the same or sound-alike name.
+and month swapped, a slip in the date (same surname, born the same month, or the year out
+by one: ``sm``, ``sd``), and known people with no date of birth (``sn``). Without a date of
+birth: sound-alike surname, year of birth within two, same initial (``pyf``), and the same
+postcode with the same or sound-alike name (``ps``, ``ppf``). Always: NHS number, PNC id.
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ BLOCKS: dict[str, tuple[int, str, bool]] = {
     "pnc": (1, "person.pnc_id = p.a", False),
     "sd": (2, "person.surname_key = p.a AND person.dob = p.b", True),
     "fd": (2, "person.forename_key = p.a AND person.dob = p.b", True),
-    "fr": (4, "person.forename_key = p.a AND person.dob BETWEEN p.b AND p.c "
-              "AND person.surname_phonetic = p.d", True),
+    "sm": (3, "person.surname_key = p.a AND person.dob BETWEEN p.b AND p.c", True),
     "sn": (2, "person.surname_key = p.a AND person.dob IS NULL AND person.forename_key = p.b",
            True),
     "pyf": (3, "person.surname_phonetic = p.a AND person.birth_year = p.b "
@@ -75,6 +74,13 @@ def _swapped(day: dt.date) -> dt.date | None:
     return None
 
 
+def _with_year(day: dt.date, year: int) -> dt.date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return None
+
+
 def lookup_keys(k: BlockKeys) -> list[Key]:
     """The keys a person as sent is looked up by."""
     out: list[Key] = []
@@ -91,11 +97,19 @@ def lookup_keys(k: BlockKeys) -> list[Key]:
                 out.append(("fd", k.forename_key, day))
         if k.swapped_key:
             out.append(("sd", k.swapped_key, k.dob))
+        # A slip in the date: another day of the same month, or the year out by one.
+        low = k.dob.replace(day=1)
+        high = (low + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        out.append(("sm", k.surname_key, low, high))
+        for year in (k.dob.year - 1, k.dob.year + 1):
+            day = _with_year(k.dob, year)
+            if day is not None:
+                out.append(("sd", k.surname_key, day))
         if k.forename_key:
-            low, high = dt.date(k.dob.year - 1, 1, 1), dt.date(k.dob.year + 1, 12, 31)
-            out.extend(("fr", k.forename_key, low, high, s) for s in k.sounds)
             out.append(("sn", k.surname_key, k.forename_key))
-    elif k.year and k.forename_key:
+        return out
+    # Without a date of birth the name and the address have to find the person.
+    if k.year and k.forename_key:
         initial = k.forename_key[:1]
         out.extend(("pyf", s, y, initial) for s in k.sounds for y in range(k.year - 2, k.year + 3))
     if k.postcode:
@@ -107,7 +121,7 @@ def lookup_keys(k: BlockKeys) -> list[Key]:
 def stored_keys(facts: PersonFacts) -> list[Key]:
     """The keys a person is stored under, for the in-memory index of people made in a file.
 
-    ``fr`` is kept without the year (a range cannot be a key): it only adds candidates.
+    ``sm`` is kept by year and month (a range cannot be a key).
     """
     keys = name_keys(facts.surname, facts.forenames)
     year = facts.dob.year if facts.dob else facts.birth_year
@@ -119,7 +133,7 @@ def stored_keys(facts: PersonFacts) -> list[Key]:
     if facts.dob:
         out.append(("sd", keys.surname_key, facts.dob))
         out.append(("fd", keys.forename_key, facts.dob))
-        out.append(("frk", keys.forename_key, keys.surname_phonetic))
+        out.append(("smk", keys.surname_key, facts.dob.year, facts.dob.month))
     else:
         out.append(("sn", keys.surname_key, keys.forename_key))
     if year:
@@ -131,8 +145,8 @@ def stored_keys(facts: PersonFacts) -> list[Key]:
 
 
 def in_memory_keys(lookups: Iterable[Key]) -> list[Key]:
-    """Lookup keys as the in-memory index holds them (``fr`` without its date range)."""
-    return [("frk", k[1], k[4]) if k[0] == "fr" else k for k in lookups]
+    """Lookup keys as the in-memory index holds them (``sm`` by year and month)."""
+    return [("smk", k[1], k[2].year, k[2].month) if k[0] == "sm" else k for k in lookups]
 
 
 def _chunks(rows: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:

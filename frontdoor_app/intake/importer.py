@@ -146,27 +146,25 @@ def import_feed(sessions: sessionmaker[Session], profile: Profile, actor: Actor,
     now = now or utcnow()
     total = len(feed.records)
     counts = _Counts()
+    if progress:
+        progress(0, total)
+    # One transaction for the file: an interruption leaves no notification half written,
+    # and the import batch exists only when its notifications do.
     with session_scope(sessions) as s:
         earlier = s.scalar(select(ImportBatch.id).where(
             ImportBatch.file_hash == feed.file_hash, ImportBatch.finished_at.is_not(None))
             .limit(1))  # fmt: skip
-        batch = ImportBatch(file_name=feed.file_name, file_hash=feed.file_hash,
-                            imported_by_id=actor.user_id, started_at=utcnow(),
-                            rows_read=feed.rows_read)  # fmt: skip
-        s.add(batch)
+        batch_row = ImportBatch(file_name=feed.file_name, file_hash=feed.file_hash,
+                                imported_by_id=actor.user_id, started_at=utcnow(),
+                                rows_read=feed.rows_read)  # fmt: skip
+        s.add(batch_row)
         s.flush()
-        batch_id = batch.id
-    if progress:
-        progress(0, total)
-    # One transaction for the file: an interruption leaves no notification half written.
-    with session_scope(sessions) as s:
+        batch_id = batch_row.id
         _import_all(s, profile, actor, feed, batch_id, now, counts, progress)
-    with session_scope(sessions) as s:
-        batch = s.get_one(ImportBatch, batch_id)
-        batch.finished_at = utcnow()
-        batch.imported, batch.updated = counts.imported, counts.updated
-        batch.unchanged, batch.quarantined = counts.unchanged, counts.quarantined
-        audit.written(s, actor, batch, "create", detail=f"imported {feed.file_name}")
+        batch_row.finished_at = utcnow()
+        batch_row.imported, batch_row.updated = counts.imported, counts.updated
+        batch_row.unchanged, batch_row.quarantined = counts.unchanged, counts.quarantined
+        audit.written(s, actor, batch_row, "create", detail=f"imported {feed.file_name}")
         audit.record(s, actor, "import", "import_batch", batch_id, None,
                      {"imported": counts.imported, "updated": counts.updated,
                       "unchanged": counts.unchanged, "quarantined": counts.quarantined},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
@@ -38,6 +39,7 @@ class Score:
     reasons: tuple[str, ...]
 
 
+@lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """A rough sound-alike key: consonants of the compacted name after spelling rules."""
     text = compact(name)
