@@ -470,6 +470,16 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
             return
         self._generation += 1
         self._prefetched.clear()
+        # Other people's saves reach the open lists too.
+        watched = {
+            "tracker": {"action", "action_update"},
+            "open_actions": {"action", "action_update"},
+            "attendance": {"attendance"},
+        }
+        for key, tables in watched.items():
+            screen = self.dialogs.get(key)
+            if screen is not None and screen.isVisible() and touched & tables:
+                screen.refresh()
         if touched & (ops.AGENDA_TABLES | {"attendance", "action", "action_update"}):
             self.reload_room()  # also refreshes the open case and the projector
             return
