@@ -88,7 +88,7 @@ def notification_for(rng: random.Random, household: GenHousehold, day: dt.date,
         received_at = incident_at + dt.timedelta(minutes=rng.randrange(90, 36 * 60))
     if received_limit is not None and received_at >= received_limit:
         return None
-    escalation = min(0.2, 0.04 * number_in_household)
+    escalation = min(0.12, 0.03 * number_in_household)
     grade, yes = incidents.dash_grade(rng, escalation)
     perpetrator = household.perpetrator
     if household.new_perpetrator is not None and household.new_perpetrator_from is not None \

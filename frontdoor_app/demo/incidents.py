@@ -88,7 +88,7 @@ def yn(value: bool | None) -> str:
 def dash_grade(rng: random.Random, escalation: float) -> tuple[str, int | None]:
     """A grading and a yes count that agree with it (≥14 only for some high ones)."""
     r = rng.random() - escalation
-    if r < 0.13:
+    if r < 0.11:
         grade, count = "high", rng.choice((10, 11, 12, 13, 14, 14, 15, 15, 16, 17, 18, 19, 21, 23))
     elif r < 0.50:
         grade, count = "medium", rng.randrange(5, 14)

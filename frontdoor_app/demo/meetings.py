@@ -220,21 +220,7 @@ class MeetingHistory:
         rng, rows = self.rng, self.rows
         due = day + dt.timedelta(days=7)
         age = (self.today - due).days
-        r = rng.random()
-        if age > 14:
-            status = (
-                "done"
-                if r < 0.9
-                else "not_possible"
-                if r < 0.94
-                else "not_done"
-                if r < 0.97
-                else "open"
-            )
-        elif age > 0:
-            status = "done" if r < 0.5 else "open" if r < 0.95 else "not_possible"
-        else:
-            status = "open" if r < 0.8 else "done"
+        status = _action_status(rng.random(), age)
         owner_id, owner = self.refs.reps[agency_code]
         closed_at = None
         note_text = None
@@ -258,3 +244,21 @@ class MeetingHistory:
                 "by_name": owner, "at": closed_at, "note": note_text, "status_from": "open",
                 "status_to": status, "meeting_id": None,
             })  # fmt: skip
+
+
+# (share done, not possible, not done; the rest still open) by days past the due date:
+# long-past actions are nearly all closed; the last fortnight's are often still open.
+_CLOSING = ((60, (0.92, 0.045, 0.033)), (14, (0.88, 0.04, 0.03)), (0, (0.5, 0.05, 0.0)),
+            (-10**6, (0.2, 0.0, 0.0)))  # fmt: skip
+
+
+def _action_status(r: float, days_overdue: int) -> str:
+    shares = next(shares for after, shares in _CLOSING if days_overdue > after)
+    done, impossible, not_done = shares
+    if r < done:
+        return "done"
+    if r < done + impossible:
+        return "not_possible"
+    if r < done + impossible + not_done:
+        return "not_done"
+    return "open"
