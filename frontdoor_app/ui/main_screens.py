@@ -6,6 +6,7 @@ pull in the PDF machinery, which the agenda does not need at start-up.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -18,14 +19,18 @@ from .action_tracker import ActionTrackerWindow
 from .agenda_dialogs import CloseMeetingDialog, ConfidentialityDialog
 from .agenda_ops import load_projector
 from .attendance_dialog import AttendanceDialog
+from .case_common import hhmm
 from .case_view import CaseViewWidget
 from .open_actions_dialog import OpenActionsDialog
 from .projector import ProjectorWindow
+from .theme import repolish
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
+STATUS_WORDS = {"planned": "meeting not opened yet", "in_progress": "meeting in progress",
+                "closed": "meeting closed"}  # fmt: skip
 
 
 def _t(text: str) -> str:
@@ -66,6 +71,49 @@ class RoomScreens:
             key(f"Ctrl+{number}", lambda n=name: self.case_view.show_tab(n))
 
     # ------------------------------------------------------------------ projector
+    def _update_header(self: MainWindow) -> None:
+        """The title bar facts, toolbar counts and the curtain banner, from the room data."""
+        meeting = self.meeting
+        now = dt.datetime.now(dt.UTC)
+        parts = [self.tr("Front door")]
+        if meeting is not None:
+            parts.append(meeting.meeting_date.strftime("%A %d %b %Y"))
+            parts.append(self.tr(STATUS_WORDS.get(meeting.status, meeting.status)))
+        parts.append(hhmm(now))
+        chair = meeting.chair_name if meeting and meeting.chair_name else None
+        text = " · ".join(parts)
+        if chair:
+            text += "   " + self.tr("Chair: %1").replace("%1", chair)
+        self.title_info.setText(text)
+        self.setWindowTitle(text)
+        online = self.live.online if hasattr(self, "live") else True
+        self.live_label.setText(self.tr("● live") if online else self.tr("○ offline — retrying"))
+        self.live_label.setProperty("state", "live" if online else "offline")
+        repolish(self.live_label)
+        self.curtain_banner.setVisible(self.curtain_is_down())
+        room = self.room
+        if room is not None and room.attendance is not None:
+            a = room.attendance
+            core_present = a.core_agencies - len(a.core_missing)
+            self.attendance_action.setText(self.tr("Attendance %1/%2 core")
+                                           .replace("%1", str(core_present))
+                                           .replace("%2", str(a.core_agencies)))  # fmt: skip
+        if room is not None:
+            self.open_actions_action.setText(self.tr("Open actions %1")
+                                             .replace("%1", str(room.open_actions)))  # fmt: skip
+        self.follow_action.setEnabled(not self.is_chair)
+        if self.is_chair:
+            self.follow_action.setToolTip(self.tr("You are the chair: the others follow you."))
+        planned = meeting is not None and meeting.status == "planned"
+        self.open_meeting_action.setVisible(planned and self.is_chair)
+        self.close_action.setVisible(bool(meeting and meeting.is_open and self.is_chair))
+        screens = QGuiApplication.screens()
+        if self.projector is not None and self.projector.isVisible():
+            self.projector_button.setText(self.tr("Projector ▸ on"))
+        else:
+            self.projector_button.setText(self.tr("Projector ▸ %1 screen(s)")
+                                          .replace("%1", str(len(screens))))  # fmt: skip
+
     def _fill_projector_menu(self: MainWindow) -> None:
         self.projector_menu.clear()
         for n, screen in enumerate(QGuiApplication.screens(), start=1):

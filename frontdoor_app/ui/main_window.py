@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -32,7 +32,6 @@ from frontdoor_app.sync.changes import Change
 
 from . import agenda_ops as ops
 from .agenda_panel import AgendaPanel
-from .case_common import hhmm
 from .case_view import CaseViewWidget
 from .help_overlay import HelpOverlay, shortcut_bar_text
 from .live import LiveFeed
@@ -40,12 +39,10 @@ from .main_screens import RoomScreens
 from .main_writes import RoomWrites
 from .messages import Messages
 from .projector import ProjectorWindow
-from .theme import apply_desk_theme, repolish
+from .theme import apply_desk_theme
 from .worker import Worker
 
 PREFETCH_DELAY_MS = 150
-STATUS_WORDS = {"planned": "meeting not opened yet", "in_progress": "meeting in progress",
-                "closed": "meeting closed"}  # fmt: skip
 
 
 class MainWindow(QMainWindow, RoomWrites, RoomScreens):
@@ -381,48 +378,6 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.demo_banner.setText(text)
         self.demo_banner.show()
         self.statusBar().showMessage(text, 15_000)
-
-    def _update_header(self) -> None:
-        meeting = self.meeting
-        now = dt.datetime.now(dt.UTC)
-        parts = [self.tr("Front door")]
-        if meeting is not None:
-            parts.append(meeting.meeting_date.strftime("%A %d %b %Y"))
-            parts.append(self.tr(STATUS_WORDS.get(meeting.status, meeting.status)))
-        parts.append(hhmm(now))
-        chair = meeting.chair_name if meeting and meeting.chair_name else None
-        text = " · ".join(parts)
-        if chair:
-            text += "   " + self.tr("Chair: %1").replace("%1", chair)
-        self.title_info.setText(text)
-        self.setWindowTitle(text)
-        online = self.live.online if hasattr(self, "live") else True
-        self.live_label.setText(self.tr("● live") if online else self.tr("○ offline — retrying"))
-        self.live_label.setProperty("state", "live" if online else "offline")
-        repolish(self.live_label)
-        self.curtain_banner.setVisible(self.curtain_is_down())
-        room = self.room
-        if room is not None and room.attendance is not None:
-            a = room.attendance
-            core_present = a.core_agencies - len(a.core_missing)
-            self.attendance_action.setText(self.tr("Attendance %1/%2 core")
-                                           .replace("%1", str(core_present))
-                                           .replace("%2", str(a.core_agencies)))  # fmt: skip
-        if room is not None:
-            self.open_actions_action.setText(self.tr("Open actions %1")
-                                             .replace("%1", str(room.open_actions)))  # fmt: skip
-        self.follow_action.setEnabled(not self.is_chair)
-        if self.is_chair:
-            self.follow_action.setToolTip(self.tr("You are the chair: the others follow you."))
-        planned = meeting is not None and meeting.status == "planned"
-        self.open_meeting_action.setVisible(planned and self.is_chair)
-        self.close_action.setVisible(bool(meeting and meeting.is_open and self.is_chair))
-        screens = QGuiApplication.screens()
-        if self.projector is not None and self.projector.isVisible():
-            self.projector_button.setText(self.tr("Projector ▸ on"))
-        else:
-            self.projector_button.setText(self.tr("Projector ▸ %1 screen(s)")
-                                          .replace("%1", str(len(screens))))  # fmt: skip
 
     # ------------------------------------------------------------------ navigation
     def browse_to(self, item_id: int) -> None:
