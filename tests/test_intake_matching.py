@@ -208,6 +208,16 @@ def test_scores_and_reasons_in_words():
     assert father_son.value < 0.75 and any("different dates" in r for r in father_son.reasons)
     twins = score(facts("Smith", "Jack", "2010-01-01"), facts("Smith", "Ruby", "2010-01-01"))
     assert twins.value < 0.92
+    # close spellings but another first letter: sisters more often than a typo
+    sisters = score(facts("Chowdhury", "Taslima", "1991-08-08", "LS1 1AA"),
+                    facts("Chowdhury", "Nasima", "1991-08-08", "LS1 1AA"))  # fmt: skip
+    assert 0.75 <= sisters.value < 0.92
+    somali = score(facts("Osman", "Cabdi", "1985-03-03"), facts("Osman", "Abdi", "1985-03-03"))
+    assert somali.value >= 0.92
+    swapped = score(
+        facts("Amina", "Hussain", "1994-05-02"), facts("Hussain", "Amina", "1994-05-02")
+    )
+    assert swapped.value >= 0.92 and "swapped" in swapped.reasons[0]
 
 
 def test_blocking_never_scans_every_person(ctx):

@@ -115,6 +115,9 @@ def matching(env: BenchEnv) -> dict[str, Any]:
         elapsed = (time.perf_counter() - start) * 1000
         with ctx.session() as s:
             decided = auto_links(s, [str(n.get("police_ref")) for n in notifications])
+            wrong_keys = [(str(k[0]), int(k[1])) for k, v in truth.items()
+                          if decided.get((str(k[0]), int(k[1]))) not in (None, v)]  # fmt: skip
+            details = [describe(s, notifications, key, truth, kinds) for key in wrong_keys[:10]]
     finally:
         ctx.close()
     missed: dict[str, int] = {}
@@ -127,6 +130,7 @@ def matching(env: BenchEnv) -> dict[str, Any]:
         if got is not None and got != expected:
             wrong[kind] = wrong.get(kind, 0) + 1
     return score_links(truth, decided) | {
+        "false_link_details": details,
         "missed_by_kind": missed,
         "false_links_by_kind": wrong,
         "notifications": len(notifications),
@@ -153,6 +157,26 @@ def auto_links(s: Any, refs: list[str]) -> dict[tuple[str, int], int | None]:
                                                      PersonLink.decided_by == "auto"))  # fmt: skip
             out[(ref, index)] = _resolve(s, link.matched_person_id) if link is not None else None
     return out
+
+
+def describe(s: Any, notifications: list[dict[str, Any]], key: tuple[str, int],
+             truth: dict[Any, Any], kinds: dict[Any, str]) -> str:  # fmt: skip
+    """A false link in words: the person as sent, whom it was linked to, and why."""
+    ref, index = key
+    obj = next(n for n in notifications if str(n.get("police_ref")) == ref)
+    sent = obj["persons"][index]
+    nid = s.scalar(select(Notification.id).where(Notification.police_ref == ref))
+    row = s.scalars(select(NotificationPerson).where(NotificationPerson.notification_id == nid)
+                    .order_by(NotificationPerson.id)).all()[index]  # fmt: skip
+    link = s.scalar(select(PersonLink).where(PersonLink.notification_person_id == row.id))
+    known = s.get(Person, link.matched_person_id)
+    truth_key = next((k for k in truth if str(k[0]) == ref and int(k[1]) == index), None)
+    return (
+        f"{ref}#{index} ({kinds.get(truth_key, '?')}): sent {sent.get('forenames')} "
+        f"{sent.get('surname')} {sent.get('dob') or sent.get('age')} → linked to "
+        f"{known.forenames} {known.surname} {known.dob} (#{known.id}, truth "
+        f"{truth.get(truth_key)}), score {link.score}: {link.reasons}"
+    )
 
 
 def _resolve(s: Any, person_id: int) -> int:

@@ -134,6 +134,16 @@ def _gender(value: str | None) -> str:
             "man": "m", "boy": "m"}.get(text, "")  # fmt: skip
 
 
+def same_initial(a: str | None, b: str | None) -> bool:
+    """First letters agree (a leading Somali C for the ʿayn is no letter: Cabdi / Abdi)."""
+    x, y = compact(a), compact(b)
+    if not x or not y:
+        return True
+    if x[0] == y[0]:
+        return True
+    return (x[0] == "c" and x[1:2] == y[0]) or (y[0] == "c" and y[1:2] == x[0])
+
+
 def score(incoming: PersonFacts, known: PersonFacts) -> Score:
     """How likely the two are the same person (0 to 1), and why, in words."""
     if incoming.nhs_number and known.nhs_number:
@@ -147,6 +157,7 @@ def score(incoming: PersonFacts, known: PersonFacts) -> Score:
     sur, sur_reason = surname_similarity(incoming.surname, known.surname)
     fore, fore_reason = forename_similarity(incoming.forenames, known.forenames)
     name = 0.55 * sur + 0.45 * (fore if fore is not None else 0.6)
+    fore_pair = (incoming.forenames, known.forenames)
     if incoming.forenames and known.forenames:
         # An officer may type the names in each other's boxes.
         sur_x, _ = surname_similarity(incoming.forenames, known.surname)
@@ -154,6 +165,7 @@ def score(incoming: PersonFacts, known: PersonFacts) -> Score:
         crossed = 0.55 * sur_x + 0.45 * (fore_x if fore_x is not None else 0.6)
         if crossed > name + 0.05:
             sur, fore, name = sur_x, fore_x, crossed
+            fore_pair = (incoming.surname, known.forenames)
             sur_reason = (f"surname and forenames swapped ({incoming.forenames} {incoming.surname}"
                           f" / {known.forenames} {known.surname})")  # fmt: skip
             fore_reason = "names agree once swapped back"
@@ -165,10 +177,10 @@ def score(incoming: PersonFacts, known: PersonFacts) -> Score:
     reasons += address_reasons
     if dob == 0.0:
         value = min(value, 0.6)
-    if fore is not None and fore < 0.75:
+    if fore is not None and (fore < 0.75 or (fore < 0.9 and not same_initial(*fore_pair))):
         # A different forename with everything else alike is a sibling or twin more often
-        # than a typo: never linked without a person looking; and with a different date
-        # of birth too, someone else.
+        # than a typo (Taslima / Nasima): never linked without a person looking; and with
+        # a different date of birth too, someone else.
         value = min(value, 0.8 if dob == 1.0 else 0.7)
     if sur < 0.8 and (fore is None or fore < 0.9):
         value = min(value, 0.7)
