@@ -43,6 +43,7 @@ class ActionTrackerWindow(QWidget):
         self.setAccessibleName(self.tr("Action tracker"))
         self.resize(1280, 720)
         self.offset = 0
+        self._request = 0
         self.page: ActionPage | None = None
         layout = QVBoxLayout(self)
         title = label(self.tr("Action tracker — every open action, overdue first"), self)
@@ -103,6 +104,8 @@ class ActionTrackerWindow(QWidget):
     def refresh(self) -> None:
         agency_id, owner = self.agency.currentData(), self.owner.text()
         statuses, offset = self.status.currentData(), self.offset
+        self._request += 1
+        request = self._request
 
         def job() -> ActionPage:
             with self.ctx.session() as s:
@@ -115,9 +118,11 @@ class ActionTrackerWindow(QWidget):
                     offset=offset,
                 )
 
-        self.worker.run(job, self._loaded, self._failed)
+        self.worker.run(job, lambda page: self._loaded(page, request), self._failed)
 
-    def _loaded(self, page: ActionPage) -> None:
+    def _loaded(self, page: ActionPage, request: int) -> None:
+        if request != self._request:
+            return  # the filter changed while this page was read: a newer one is coming
         self.page = page
         self.model.set_rows(page.rows)
         first = page.offset + 1 if page.rows else 0

@@ -80,9 +80,8 @@ def load_room(ctx: AppContext, meeting_id: int) -> RoomData:
 def _room(s: Any, meeting_id: int, note: str | None) -> RoomData:
     view = agenda.load_agenda(s, meeting_id)
     summary = lifecycle.attendance_summary(s, meeting_id)
-    review = action_queries.open_actions_review(s, meeting_id)
-    open_count = sum(len(group.actions) for group in review)
-    return RoomData(view.meeting, view, summary, open_count, note)
+    counted = action_queries.open_actions_count(s, meeting_id)  # a count, not the rows
+    return RoomData(view.meeting, view, summary, counted.open, note)
 
 
 def load_case_bundle(ctx: AppContext, item_id: int, audit_view: bool) -> CaseBundle:

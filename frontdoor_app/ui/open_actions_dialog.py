@@ -17,6 +17,8 @@ from .case_common import label, make_table
 from .messages import Messages
 from .worker import Worker
 
+PER_AGENCY = 100  # a city has thousands open: each agency's most pressing first
+
 
 class OpenActionsDialog(QDialog):
     """Each action can be marked done, not possible or not done, with a note; never deleted."""
@@ -48,7 +50,7 @@ class OpenActionsDialog(QDialog):
 
         def job() -> tuple[AgencyActions, ...]:
             with self.ctx.session() as s:
-                return actions.open_actions_review(s, meeting_id)
+                return actions.open_actions_review(s, meeting_id, PER_AGENCY)
 
         self.worker.run(job, self._loaded, self._failed)
 
@@ -59,10 +61,15 @@ class OpenActionsDialog(QDialog):
             rows.extend(sorted(group.actions, key=lambda a: (not a.overdue, a.due_date)))
         self.model.set_rows(rows)
         overdue = sum(g.overdue for g in self.groups)
-        self.summary.setText(self.tr("%1 open actions from earlier meetings, %2 overdue, from "
-                                     "%3 agencies. Select one, choose its status, add a note.")
-                             .replace("%1", str(len(rows))).replace("%2", str(overdue))
-                             .replace("%3", str(len(self.groups))))  # fmt: skip
+        total = sum(max(g.total, len(g.actions)) for g in self.groups)
+        text = (self.tr("%1 open actions from earlier meetings, %2 overdue, from %3 agencies. "
+                        "Select one, choose its status, add a note.")
+                .replace("%1", f"{total:,}").replace("%2", f"{overdue:,}")
+                .replace("%3", str(len(self.groups))))  # fmt: skip
+        if total > len(rows):
+            text += " " + self.tr("Showing each agency's %1 most pressing; the action tracker "
+                                  "has them all.").replace("%1", str(PER_AGENCY))  # fmt: skip
+        self.summary.setText(text)
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
