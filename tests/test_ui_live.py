@@ -66,6 +66,16 @@ def test_second_client_sees_an_action_within_a_second(
         qtbot.waitUntil(lambda: len(chair.case_view.case.actions) == 1)
         qtbot.waitUntil(lambda: len(rep.case_view.case.actions) == 1, timeout=1000)
         assert rep.case_view.actions.model.rows[0].description.startswith("Health visitor")
+        # The representative types for their own agency (the agency is theirs, not a choice)
+        # and the chair's screen shows it without a refresh.
+        tab = rep.case_view.intelligence
+        assert not tab.agency.isEnabled()
+        assert tab.agency.currentData() == rep_ctx.actor.agency_id
+        tab.text.setPlainText("Health visitor saw the baby on Thursday; weight on track.")
+        qtbot.mouseClick(tab.save, LEFT)
+        qtbot.waitUntil(lambda: len(rep.case_view.case.intelligence) == 1)
+        qtbot.waitUntil(lambda: len(chair.case_view.case.intelligence) == 1, timeout=1000)
+        assert chair.case_view.case.intelligence[0].author_name == rep_ctx.actor.display_name
         # ...and the chair moving on moves the representative too.
         second = chair.room.agenda.rows[1].item_id
         qtbot.keyClick(chair.agenda.table, Qt.Key.Key_PageDown) if chair.isActiveWindow() \
