@@ -41,7 +41,7 @@ from .blocking import block_keys, db_candidates, lookup_keys
 from .fields import postcode_district
 from .keys import name_keys
 from .matching import Match, decide
-from .people import ROLE_WEIGHT, facts_from
+from .people import MOVED, ROLE_WEIGHT, facts_from, lives_at_incident, moved
 from .similarity import PersonFacts
 from .store import Stored
 from .validate import NotificationData, PersonData
@@ -82,6 +82,9 @@ class _Plan:
         self.new_members: list[tuple[int, int, str, dt.date]] = []
         self.person_households: dict[int, set[int]] = defaultdict(set)
         self.household_postcode: dict[int, str | None] = {}
+        self.household_address: dict[int, str | None] = {}
+        self.newest: dict[int, dt.datetime] = {}  # household → latest notification received
+        self.moves: dict[int, dict[str, Any]] = {}  # known household → its new address
         self.nhs_taken: set[str] = set()
         self.pnc_taken: set[str] = set()
         self.known: dict[int, KnownPerson] = {}
@@ -114,9 +117,17 @@ class _Plan:
                                            .where(HouseholdMember.household_id.in_(chunk),
                                                   HouseholdMember.to_date.is_(None))):  # fmt: skip
                 self.members[hid].add(pid)
-            for hid, postcode in self.s.execute(select(Household.id, Household.postcode)
-                                                .where(Household.id.in_(chunk))):  # fmt: skip
+            for hid, postcode, address in self.s.execute(
+                    select(Household.id, Household.postcode, Household.address)
+                    .where(Household.id.in_(chunk))):  # fmt: skip
                 self.household_postcode[hid] = postcode
+                self.household_address[hid] = address
+            for owner, newest in self.s.execute(
+                    select(Notification.household_id, func.max(Notification.received_at))
+                    .where(Notification.household_id.in_(chunk))
+                    .group_by(Notification.household_id)):  # fmt: skip
+                if owner is not None:
+                    self.newest[owner] = newest
 
     def person(self, position: int, data: PersonData, facts: PersonFacts, used: set[int],
                notification_index: int) -> PlannedPerson:  # fmt: skip
@@ -205,6 +216,18 @@ class _Plan:
             chosen = -(len(self.new_households) + 1)
             self.new_households[chosen] = {"address": n.address, "postcode": n.postcode}
             self.household_postcode[chosen] = n.postcode
+            self.household_address[chosen] = n.address
+        victim_home = any(p.data.role == "victim" and p.match.decision == "auto"
+                          and p.ref in self.members[chosen] and lives_at_incident(p.data)
+                          for p in planned.persons)  # fmt: skip
+        newest = self.newest.get(chosen)
+        if (victim_home and (newest is None or newest <= n.received_at)
+                and moved(self.household_address.get(chosen), self.household_postcode.get(chosen), n)):  # fmt: skip
+            home = {"address": n.address, "postcode": n.postcode}
+            (self.new_households if chosen < 0 else self.moves)[chosen] = home
+            self.household_address[chosen], self.household_postcode[chosen] = n.address, n.postcode
+        if newest is None or newest < n.received_at:
+            self.newest[chosen] = n.received_at
         for p in planned.persons:
             if p.ref not in self.members[chosen]:
                 self.members[chosen].add(p.ref)
@@ -398,10 +421,35 @@ def write(session: Session, actor: Actor, p: _Plan, items: list[Planned],
                     "to_date": None} for h, r, role, day in p.new_members]  # fmt: skip
     w.insert(_t(HouseholdMember), member_rows)
     _update_people(session, w, p)
+    _move_households(session, w, p, localities)
     w.finish()
     return [Stored("imported", nid, sum(1 for x in n.persons if x.match.decision == "possible"),
                    not any(x.data.role == "child" for x in n.persons))
             for n, nid in zip(items, notification_ids, strict=True)]  # fmt: skip
+
+
+def _move_households(session: Session, w: _Writer, p: _Plan, localities: dict[str, int]) -> None:
+    """Known families whose newer notification gives another home (the victim lives there)."""
+    if not p.moves:
+        return
+    table = _t(Household)
+    current = {r.id: r for chunk in _chunks(sorted(p.moves)) for r in session.execute(
+        select(table.c.id, table.c.address, table.c.postcode, table.c.locality_id)
+        .where(table.c.id.in_(chunk)))}  # fmt: skip
+    rows = []
+    for hid, home in p.moves.items():
+        locality = localities.get(postcode_district(home["postcode"]))
+        row = current[hid]
+        w.note("update", "household", hid,
+               {"address": row.address, "postcode": row.postcode, "locality_id": row.locality_id},
+               {**home, "locality_id": locality}, MOVED)  # fmt: skip
+        rows.append({"hid": hid, "v_address": home["address"], "v_postcode": home["postcode"],
+                     "v_locality": locality})  # fmt: skip
+    statement = (update(table).where(table.c.id == bindparam("hid"))
+                 .values(address=bindparam("v_address"), postcode=bindparam("v_postcode"),
+                         locality_id=bindparam("v_locality"), version=table.c.version + 1,
+                         updated_at=utcnow()))  # fmt: skip
+    session.connection().execute(statement, rows)
 
 
 def _update_people(session: Session, w: _Writer, p: _Plan) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from frontdoor_app.models import (
 from frontdoor_app.profile import IntakeRules
 
 from .fields import postcode_district
-from .keys import name_keys
+from .keys import fold, name_keys
 from .matching import Match, match_person
 from .similarity import PersonFacts
 from .validate import PersonData
@@ -150,6 +151,17 @@ def household_for(session: Session, actor: Actor, notification: Notification,
         audit.written(session, actor, household, "create", detail="from a police notification")
     current = {m.person_id for m in session.scalars(select(HouseholdMember).where(
         HouseholdMember.household_id == household.id, HouseholdMember.to_date.is_(None)))}  # fmt: skip
+    victim_home = any(item.data.role == "victim" and item.match.decision == "auto"
+                      and item.person.id in current and lives_at_incident(item.data)
+                      for item in linked)  # fmt: skip
+    if victim_home and moved(household.address, household.postcode, notification):
+        newest = session.scalar(select(func.max(Notification.received_at)).where(
+            Notification.household_id == household.id, Notification.id != notification.id))  # fmt: skip
+        if newest is None or newest <= notification.received_at:
+            before = audit.snapshot(household)
+            household.address, household.postcode = notification.address, notification.postcode
+            household.locality_id = _locality(session, notification.postcode)
+            audit.written(session, actor, household, "update", before, detail=MOVED)
     for item in linked:
         if item.person.id in current:
             continue
@@ -159,6 +171,21 @@ def household_for(session: Session, actor: Actor, notification: Notification,
         session.add(member)
         audit.written(session, actor, member, "create")
     return household
+
+
+MOVED = "the family's address in a newer police notification"
+
+
+def lives_at_incident(data: PersonData) -> bool:
+    """No address of their own was sent: the person lives where the incident happened."""
+    return not data.address and not data.postcode
+
+
+def moved(address: str | None, postcode: str | None, notification: Any) -> bool:
+    """The notification gives the family another home than the household's."""
+    if postcode != notification.postcode:
+        return True
+    return fold(address) != fold(notification.address)
 
 
 def _next_reference(session: Session) -> str:
