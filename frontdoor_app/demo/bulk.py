@@ -109,14 +109,6 @@ def _advance_sequence(conn: Connection, name: str) -> None:
                      {"v": highest})  # fmt: skip
 
 
-def max_ids(conn: Connection) -> dict[str, int]:
-    out = {}
-    for name in TABLE_ORDER:
-        table = Base.metadata.tables[name]
-        out[name] = conn.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
-    return out
-
-
 def _utc_text(value: dt.datetime) -> str:
     if value.tzinfo is dt.UTC:  # the generator's own instants: already UTC
         return value.isoformat(" ", "microseconds")[:26]

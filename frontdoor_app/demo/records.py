@@ -55,7 +55,7 @@ def person_row(person: GenPerson, created_from: int | None, address: str | None,
     }  # fmt: skip
 
 
-def notification_row(note: GenNotification, locality_household: int) -> dict[str, Any]:
+def notification_row(note: GenNotification, household_id: int) -> dict[str, Any]:
     raw = note.raw
     return {
         "id": note.id, "police_ref": note.police_ref, "force": raw["force"],
@@ -66,7 +66,7 @@ def notification_row(note: GenNotification, locality_household: int) -> dict[str
         "weapon": _flag(raw["weapon"]), "alcohol": _flag(raw["alcohol"]),
         "drugs": _flag(raw["drugs"]), "pregnancy": _flag(raw["pregnancy"]),
         "narrative": raw["narrative"], "officer": raw["officer"],
-        "household_id": locality_household, "import_batch_id": None, "raw_record": raw,
+        "household_id": household_id, "import_batch_id": None, "raw_record": raw,
         "content_hash": incidents.content_hash(raw), "flags": note.flags, "version": 1,
         "created_at": note.received_at, "updated_at": note.received_at,
     }  # fmt: skip
