@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
+from frontdoor_app.intake.agenda import local_today
 from frontdoor_app.intake.importer import import_records
-from frontdoor_app.models import Notification, QuarantinedRecord
+from frontdoor_app.models import Meeting, Notification, QuarantinedRecord
 from frontdoor_app.ui.import_screen import ImportScreen
 from frontdoor_app.ui.messages import Messages
 from frontdoor_app.ui.theme import style_sheet
@@ -61,10 +62,12 @@ def test_import_with_progress_then_correct_a_record(
     assert (summary.imported, summary.quarantined) == (60, 2)
     assert seen[0] == (0, 62) and seen[-1] == (62, 62) and len(seen) >= 3
     assert screen.progress.value() == 62 and screen.progress.maximum() == 62
-    assert (
-        "imported 60" in screen.summary_label.text()
-        and "quarantined 2" in screen.summary_label.text()
-    )
+    text = screen.summary_label.text()
+    assert "imported 60" in text and "quarantined 2" in text
+    assert "agenda has been brought up to date" in text
+    with screen.ctx.session() as s:
+        meeting = s.scalar(select(Meeting).where(Meeting.meeting_date == local_today()))
+        assert meeting is not None and meeting.id == screen.agenda_meeting_id
     idle(qtbot, screen)
     assert screen.quarantine.rowCount() == 2 and "2 waiting" in screen.tabs.tabText(0)
     qtmodeltester.check(screen.quarantine)
@@ -90,9 +93,12 @@ def test_import_with_progress_then_correct_a_record(
     assert not postcode.problem.isVisible() and nhs.problem.isVisible()
     nhs.set_value("")
     assert dialog.check() == []
-    with qtbot.waitSignal(dialog.resolved, timeout=10_000) as done:
+    with (
+        qtbot.waitSignal(screen.agenda_changed, timeout=10_000) as joined,
+        qtbot.waitSignal(dialog.resolved, timeout=10_000) as done,
+    ):
         dialog.import_button.click()
-    assert done.args == ["imported"]
+    assert done.args == ["imported"] and joined.args == [screen.agenda_meeting_id]
     idle(qtbot, screen)
     assert screen.quarantine.rowCount() == 1 and "1 waiting" in screen.tabs.tabText(0)
     with screen.ctx.session() as s:
@@ -101,10 +107,14 @@ def test_import_with_progress_then_correct_a_record(
 
 
 def test_discard_from_the_list_needs_a_reason(qtbot, screen, tmp_path):  # type: ignore[no-untyped-def]
-    screen.set_file(write_csv(tmp_path, "feed.csv", [notification("BAD-3", dash_risk="?")]))
+    screen.agenda_box.setChecked(False)
+    feed = [notification("BAD-3", dash_risk="?"), notification("OK-3")]
+    screen.set_file(write_csv(tmp_path, "feed.csv", feed))
     with qtbot.waitSignal(screen.imported, timeout=20_000):
         screen.start_import()
     idle(qtbot, screen)
+    with screen.ctx.session() as s:
+        assert s.scalar(select(Meeting)) is None  # the box was unticked: no agenda built
     screen.quarantine_view.selectRow(0)
     screen.messages.answer_next("   ")
     screen.discard_button.click()

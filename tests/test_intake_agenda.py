@@ -162,3 +162,17 @@ def test_agenda_order_from_the_profile(ctx):
          notification("STD-BABY", family("B", "2026-01-01"), dash_risk="standard"))  # fmt: skip
     meeting_id = build_agenda(ctx.sessions, profile, ctx.actor, MONDAY)
     assert [ref for ref, _ in agenda(ctx, meeting_id)] == ["STD-BABY", "HIGH-TEEN"]
+
+
+def test_closed_meeting_is_not_changed_and_late_notification_goes_to_the_next(ctx):
+    feed(ctx, notification("ON-TIME", family("Prompt"), received_at="2026-11-23T07:00:00"))
+    monday = build_agenda(ctx.sessions, ctx.profile, ctx.actor, MONDAY)
+    with ctx.session() as s:
+        s.get(Meeting, monday).status = "closed"
+    # sent before Monday's cut-off but imported after the meeting closed
+    feed(ctx, notification("LATE", family("Late"), received_at="2026-11-23T08:50:00"))
+    assert build_agenda(ctx.sessions, ctx.profile, ctx.actor, MONDAY) == monday
+    assert [ref for ref, _ in agenda(ctx, monday)] == ["ON-TIME"]
+    tuesday = build_agenda(ctx.sessions, ctx.profile, ctx.actor, TUESDAY)
+    rows = dict(agenda(ctx, tuesday))
+    assert set(rows) == {"LATE"} and rows["LATE"]["late_arrival"] is True

@@ -33,6 +33,11 @@ DASH_RANK = {"high": 0, "medium": 1, "standard": 2}
 LATE_ARRIVAL_DAYS = 7
 
 
+def local_today() -> dt.date:
+    """Today's date where the meeting is held."""
+    return dt.datetime.now(UK).date()
+
+
 def meeting_window(rules: MeetingRules, meeting_date: dt.date,
                    previous_end: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:  # fmt: skip
     """(start, end) in UTC: from the previous cut-off (Monday: 72 hours) to today's cut-off."""
@@ -75,7 +80,8 @@ def build_agenda(sessions: sessionmaker[Session], profile: Profile, actor: Actor
     """Create (or top up) the meeting on ``meeting_date``; returns the meeting id.
 
     Idempotent: building twice adds only notifications that arrived in between. While the
-    meeting is still planned, the waiting items are re-ordered by risk.
+    meeting is still planned, the waiting items are re-ordered by risk; in progress, new
+    items join at the end; once closed, nothing changes.
     """
     with session_scope(sessions) as s:
         return _build(s, profile, actor, meeting_date)
@@ -92,6 +98,10 @@ def _build(s: Session, profile: Profile, actor: Actor, meeting_date: dt.date) ->
                           window_end=end)  # fmt: skip
         s.add(meeting)
         audit.written(s, actor, meeting, "create", detail="agenda built from the police feed")
+    if meeting.status == "closed":
+        # After close nothing is added: a late notification goes to the next meeting
+        # (as a late arrival), never silently into minutes already written.
+        return meeting.id
     present = {i.notification_id: i for i in s.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))}  # fmt: skip
     wanted: list[tuple[Notification, dict[str, Any]]] = []

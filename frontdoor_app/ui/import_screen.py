@@ -3,7 +3,9 @@ progress bar, read the summary, work through the quarantine and the possible mat
 
 Open it with ``ImportScreen(ctx, worker, parent=None, messages=None)``; it is a window of
 its own. ``imported`` is emitted with the summary after each import, so the main window can
-rebuild today's agenda.
+refresh what it shows; with the box ticked (the default) the import also builds or tops up
+today's agenda (``intake.agenda.build_agenda``), as does a corrected record once imported
+(``agenda_changed`` is emitted with the meeting id).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
 from frontdoor_app.context import AppContext
 from frontdoor_app.intake import links
 from frontdoor_app.intake import quarantine as q
+from frontdoor_app.intake.agenda import build_agenda, local_today
 from frontdoor_app.intake.importer import FeedUnreadable, ImportSummary, import_file
 
 from .import_correction import CorrectionDialog
@@ -69,6 +73,7 @@ class ImportScreen(QWidget):
     """Import the morning's police feed and deal with what it could not take in."""
 
     imported = Signal(object)  # ImportSummary
+    agenda_changed = Signal(int)  # meeting id: a corrected record joined today's agenda
     lists_loaded = Signal()
 
     def __init__(self, ctx: AppContext, worker: Worker, parent: QWidget | None = None,
@@ -80,6 +85,7 @@ class ImportScreen(QWidget):
         self.summary: ImportSummary | None = None
         self.running = False
         self.correction: CorrectionDialog | None = None
+        self.agenda_meeting_id: int | None = None
         self.setObjectName("importScreen")
         self.setWindowTitle(self.tr("Import the police feed"))
         self.setAccessibleName(self.tr("Import the police feed"))
@@ -98,8 +104,13 @@ class ImportScreen(QWidget):
         self.file_label.setObjectName("importFile")
         self.import_button = QPushButton(self.tr("&Import"), self)
         self.import_button.setEnabled(False)
+        self.agenda_box = QCheckBox(self.tr("Put new notifications on &today's agenda"), self)
+        self.agenda_box.setChecked(True)
+        self.agenda_box.setToolTip(self.tr("Builds or tops up the meeting of {0}, ordered by risk.")
+                                   .format(local_today().strftime("%d %B %Y")))  # fmt: skip
         chooser.addWidget(self.choose_button)
         chooser.addWidget(self.file_label, 1)
+        chooser.addWidget(self.agenda_box)
         chooser.addWidget(self.import_button)
         layout.addLayout(chooser)
         self.progress = QProgressBar(self)
@@ -198,9 +209,14 @@ class ImportScreen(QWidget):
         self.progress.setRange(0, 0)  # busy until the first count arrives
         self.summary_label.setText(self.tr("Reading {0}…").format(self.path.name))
         ctx, path, report = self.ctx, self.path, self.relay.report
+        with_agenda = self.agenda_box.isChecked()
 
-        def job() -> ImportSummary:
-            return import_file(ctx.sessions, ctx.profile, ctx.actor, path, report)
+        def job() -> tuple[ImportSummary, int | None]:
+            summary = import_file(ctx.sessions, ctx.profile, ctx.actor, path, report)
+            meeting_id = None
+            if with_agenda and (summary.imported or summary.updated):
+                meeting_id = build_agenda(ctx.sessions, ctx.profile, ctx.actor, local_today())
+            return summary, meeting_id
 
         self.worker.run(job, self._import_done, self._import_failed)
 
@@ -213,7 +229,8 @@ class ImportScreen(QWidget):
         self.choose_button.setEnabled(True)
         self.import_button.setEnabled(self.path is not None)
 
-    def _import_done(self, summary: Any) -> None:
+    def _import_done(self, result: Any) -> None:
+        summary, self.agenda_meeting_id = result
         assert isinstance(summary, ImportSummary)
         self._finish()
         self.summary = summary
@@ -231,6 +248,8 @@ class ImportScreen(QWidget):
         text = self.tr("{0}: imported {1}, updated {2}, unchanged {3}, quarantined {4}.").format(
             s.file, s.imported, s.updated, s.unchanged, s.quarantined)  # fmt: skip
         extra = []
+        if self.agenda_meeting_id is not None:
+            extra.append(self.tr("Today's agenda has been brought up to date."))
         if s.already_imported:
             extra.append(self.tr("This file had been imported before; nothing new was added."))
         if s.flagged_no_child:
@@ -303,8 +322,17 @@ class ImportScreen(QWidget):
     def _open_draft(self, draft: Any) -> None:
         assert isinstance(draft, q.Draft)
         self.correction = CorrectionDialog(self.ctx, self.worker, self.messages, draft, self)
-        self.correction.resolved.connect(lambda _how: self.refresh_lists())
+        self.correction.resolved.connect(self._resolved)
         self.correction.open()
+
+    def _resolved(self, how: str) -> None:
+        self.refresh_lists()
+        if how == "imported" and self.agenda_box.isChecked():
+            ctx = self.ctx
+            self.worker.run(
+                lambda: build_agenda(ctx.sessions, ctx.profile, ctx.actor, local_today()),
+                self.agenda_changed.emit, self._list_failed,
+            )  # fmt: skip
 
     def discard_selected(self) -> None:
         row_number = self._selected(self.quarantine_view)
