@@ -393,3 +393,25 @@ def test_bulk_and_one_at_a_time_agree(ctx, tmp_path, monkeypatch, profile, fresh
             assert "potential_escalation" in flags[2]["marac"]
     finally:
         slow_ctx.close()
+
+
+def test_very_long_narrative_is_quarantined_not_refused(ctx, tmp_path):
+    feed = [notification("LONG-1", narrative="x" * 200_000), notification("LONG-2")]
+    summary = run(ctx, write_csv(tmp_path, "feed.csv", feed))
+    assert (summary.imported, summary.quarantined) == (1, 1)
+    assert summary.problems[0].messages[0].field == "narrative"
+    with ctx.session() as s:
+        record = s.scalar(select(QuarantinedRecord))
+        assert len(record.raw["rows"][0]["values"]["narrative"]) == 200_000  # kept whole
+
+
+def test_a_column_name_used_twice_keeps_both_values(ctx, tmp_path):
+    path = write_csv(tmp_path, "feed.csv", [notification("TWICE-1")], extra_columns=("notes",))
+    lines = path.read_text().splitlines()
+    lines[0] = lines[0].replace(",notes", ",officer")  # a second "officer" column
+    lines[1:] = [line + "extra" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n")
+    assert run(ctx, path).imported == 1
+    with ctx.session() as s:
+        values = s.scalar(select(Notification)).raw_record["rows"][0]["values"]
+    assert values["officer"] == "PC 4711" and "extra" in values.values()

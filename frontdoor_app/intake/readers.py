@@ -28,6 +28,9 @@ REQUIRED_PERSON = ("person_role", "surname")
 CSV_REQUIRED = REQUIRED_NOTIFICATION + REQUIRED_PERSON
 
 Values = dict[str, str]
+# A narrative may be long (the format allows 20,000 characters; a longer one is quarantined
+# with a message, not refused with the whole file by the csv module's own 128 KB limit).
+FIELD_LIMIT = 16 * 1024 * 1024
 
 
 class FeedUnreadable(Exception):
@@ -124,6 +127,8 @@ def map_key(name: str, columns: Mapping[str, str]) -> str | None:
 
 
 def _read_csv(text: str, columns: Mapping[str, str]) -> tuple[list[RawRecord], int]:
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     try:
         header = next(reader)
@@ -192,6 +197,8 @@ def _csv_record(ref: str | None, rows: list[tuple[int, list[str]]], header: list
         raw: dict[str, str] = {}
         for i, cell in enumerate(cells):
             name = header[i].strip() if i < len(header) else f"column {i + 1}"
+            if name in raw:  # a column name used twice: both values are kept
+                name = f"{name} (column {i + 1})"
             raw[name] = cell
             target = mapped[i] if i < len(mapped) else None
             if target is None:
