@@ -30,6 +30,7 @@ from frontdoor_app.ui.main_window import MainWindow
 from tests.ui_support import (
     LEFT,
     TODAY,
+    activate,
     build_template,
     close_window,
     context_for,
@@ -107,8 +108,7 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
     review.reject()
 
     # -- three cases discussed: PgDn moves the meeting on, as the chair would
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)  # window shortcuts need the active window
+    activate(qtbot, win)  # window shortcuts need the active window
     discussed: list[int] = []
     rationale_item = None
     for number in range(3):

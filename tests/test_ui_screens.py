@@ -24,6 +24,7 @@ from frontdoor_app.ui.help_overlay import shortcut_table
 from frontdoor_app.ui.main_window import MainWindow
 from tests.ui_support import (
     LEFT,
+    activate,
     add_entry,
     build_template,
     close_window,
@@ -179,8 +180,7 @@ def test_item_models_pass_the_model_tester(qtmodeltester, meeting_window: MainWi
 
 def test_help_overlay_lists_every_shortcut(qtbot, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     win = meeting_window
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    activate(qtbot, win)  # window shortcuts need the active window
     win.agenda.table.setFocus()
     qtbot.keyClick(win.agenda.table, Qt.Key.Key_F1)
     assert win.help.isVisible()
@@ -230,8 +230,7 @@ def test_other_screens_open_from_the_toolbar(qtbot, meeting_window: MainWindow,
 
 def test_the_chair_reorders_and_defers_by_keyboard(qtbot, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     win = meeting_window
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
+    activate(qtbot, win)  # window shortcuts need the active window
     rows = win.room.agenda.rows
     second, third = rows[1].item_id, rows[2].item_id
     win.agenda.table.setFocus()

@@ -96,3 +96,13 @@ def add_entry(qtbot, win: MainWindow, agency: int, text: str, restricted: bool) 
     tab.restricted.setChecked(restricted)
     qtbot.mouseClick(tab.save, LEFT)
     qtbot.waitUntil(lambda: len(win.case_view.case.intelligence) == count + 1)
+
+
+def activate(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Make the window active (its shortcuts need it); asked again until it is."""
+
+    def active() -> bool:
+        window.activateWindow()
+        return window.isActiveWindow()
+
+    qtbot.waitUntil(active)

@@ -274,6 +274,15 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         target = self.viewing
         if self.following and meeting.current_item_id is not None:
             target = meeting.current_item_id
+            typing = self.case_view.intelligence.text.toPlainText().strip()
+            if typing and self.viewing is not None and target != self.viewing:
+                # Never pull someone away mid-sentence: they stay, and are told.
+                row = room.agenda.row(target)
+                self.statusBar().showMessage(
+                    self.tr("The chair has moved to case %1; you will follow once your "
+                            "entry here is saved or cleared.")
+                    .replace("%1", str(row.position if row else "?")), 15_000)  # fmt: skip
+                target = self.viewing
         if target is None or room.agenda.row(target) is None:
             target = meeting.current_item_id or (room.agenda.rows[0].item_id
                                                  if room.agenda.rows else None)  # fmt: skip
@@ -439,6 +448,10 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
             self.reload_room()  # also refreshes the open case and the projector
             return
         if touched & ops.CONTENT_TABLES:
+            meeting = self.meeting
+            if self.following and meeting and meeting.current_item_id != self.viewing:
+                self.reload_room()  # held back while typing: follow the chair now if free
+                return
             if self.viewing is not None:
                 self.show_item(self.viewing, refresh=True)
             self._refresh_projector()
