@@ -277,3 +277,24 @@ def test_action_tracker_filters_and_updates(qtbot, meeting_window: MainWindow) -
     qtbot.mouseClick(tracker.form.apply, LEFT)
     qtbot.waitUntil(lambda: tracker.page is not None and tracker.page.total == before - 1)
     assert chosen.id not in {r.id for r in tracker.model.rows}
+
+
+def test_type_follows_the_system_font(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFont
+
+    from frontdoor_app.ui.case_view import CaseViewWidget
+
+    app = QApplication.instance()
+    before = QFont(app.font())
+    try:
+        sizes = []
+        for points in (10.0, 16.0):
+            font = QFont(before)
+            font.setPointSizeF(points)
+            app.setFont(font)
+            view = CaseViewWidget(13)
+            qtbot.addWidget(view)
+            sizes.append(view.heading.font().pointSizeF())
+        assert sizes[1] / sizes[0] == pytest.approx(1.6, rel=0.02)
+    finally:
+        app.setFont(before)
