@@ -167,3 +167,30 @@ def test_confirm_a_possible_match(qtbot, screen, tmp_path, artefacts):  # type: 
     screen.same_button.click()
     idle(qtbot, screen)
     assert screen.matches.rowCount() == 0 and "(0)" in screen.tabs.tabText(1)
+
+
+def test_undo_a_wrong_link_from_the_links_made(qtbot, screen, tmp_path, artefacts, qtmodeltester):  # type: ignore[no-untyped-def]
+    ctx = screen.ctx
+    old = [person("victim", "Hussain", "Amina", "1994-05-02"),
+           person("child", "Hussain", "Zara", "2016-01-09")]  # fmt: skip
+    import_records(ctx.sessions, ctx.profile, ctx.actor, [notification(
+        "OLD-2", old, received_at="2026-03-02T08:00:00", incident_at="2026-03-01T22:00:00")],
+        now=NOW)  # fmt: skip
+    screen.set_file(write_csv(tmp_path, "feed.csv", [notification("NEW-2", old)]))
+    with qtbot.waitSignal(screen.imported, timeout=20_000):
+        screen.start_import()
+    idle(qtbot, screen)
+    assert screen.links.rowCount() == 2 and "(2)" in screen.tabs.tabText(2)
+    qtmodeltester.check(screen.links)
+    screen.tabs.setCurrentIndex(2)
+    screen.resize(1200, 500)
+    screen.grab().save(str(artefacts / "import-links-made.png"))
+    victim = next(i for i, r in enumerate(screen.links.rows) if r.role == "victim")
+    screen.links_view.selectRow(victim)
+    screen.messages.answer_next("a different Amina: the GP confirmed")
+    screen.undo_button.click()
+    idle(qtbot, screen)
+    assert screen.links.rows[victim].status == "undone"
+    with ctx.session() as s:
+        people = {n.police_ref: n.persons[0].person_id for n in s.scalars(select(Notification))}
+    assert people["NEW-2"] != people["OLD-2"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -77,23 +78,45 @@ def _incoming(row: NotificationPerson | None, person: Person | None) -> PersonSu
     return PersonSummary(0, name, row.dob, None, None, None, None)
 
 
+def _load(s: Session, model: type[Any], ids: set[int]) -> dict[int, Any]:
+    out: dict[int, Any] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        for row in s.scalars(select(model).where(model.id.in_(ordered[start : start + 500]))):
+            out[row.id] = row
+    return out
+
+
 def _rows(s: Session, links: list[PersonLink]) -> list[MatchRow]:
+    """The decisions as plain rows, loading what they point at in a few queries."""
+    rows = _load(s, NotificationPerson, {k.notification_person_id for k in links
+                                         if k.notification_person_id})  # fmt: skip
+    notes = _load(s, Notification, {r.notification_id for r in rows.values()})
+    people = _load(s, Person, {k.matched_person_id for k in links}
+                   | {k.person_id for k in links if k.person_id})  # fmt: skip
     out = []
     for link in links:
-        row = (
-            s.get(NotificationPerson, link.notification_person_id)
-            if link.notification_person_id
-            else None
-        )
-        notification = s.get(Notification, row.notification_id) if row else None
-        incoming = s.get(Person, link.person_id) if link.person_id else None
-        known = s.get_one(Person, link.matched_person_id)
+        row = rows.get(link.notification_person_id) if link.notification_person_id else None
+        notification = notes.get(row.notification_id) if row else None
+        incoming = people.get(link.person_id) if link.person_id else None
         out.append(MatchRow(
             link.id, notification.police_ref if notification else "", row.role if row else "",
-            _incoming(row, incoming), _summary(known), link.score,
+            _incoming(row, incoming), _summary(people[link.matched_person_id]), link.score,
             tuple(r for r in link.reasons.split("; ") if r), link.status, link.decided_by,
         ))  # fmt: skip
     return out
+
+
+def links_of_batch(sessions: sessionmaker[Session], batch_id: int) -> list[MatchRow]:
+    """The links an import made (automatic or confirmed), to check and undo a wrong one."""
+    with session_scope(sessions) as s:
+        query = (select(PersonLink)
+                 .join(NotificationPerson, NotificationPerson.id == PersonLink.notification_person_id)
+                 .join(Notification, Notification.id == NotificationPerson.notification_id)
+                 .where(Notification.import_batch_id == batch_id,
+                        PersonLink.status.in_(("linked", "undone")))
+                 .order_by(PersonLink.score, PersonLink.id))  # fmt: skip
+        return _rows(s, list(s.scalars(query)))
 
 
 def possible_matches(

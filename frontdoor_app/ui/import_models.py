@@ -115,7 +115,8 @@ def person_text(p: PersonSummary) -> str:
 
 
 def _decision(row: MatchRow) -> str:
-    words = {"possible": _tr("Waiting for a person"), "linked": _tr("Linked"),
+    words = {"possible": _tr("Waiting for a person"),
+             "linked": _tr("Linked automatically") if row.decided_by == "auto" else _tr("Linked"),
              "rejected": _tr("Not the same person"), "undone": _tr("Link undone")}  # fmt: skip
     return words.get(row.status, row.status)
 

@@ -131,6 +131,7 @@ class ImportScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         self._build_quarantine_tab()
         self._build_matches_tab()
+        self._build_links_tab()
         self.choose_button.clicked.connect(self.choose_file)
         self.import_button.clicked.connect(self.start_import)
         QShortcut(QKeySequence("Ctrl+O"), self, self.choose_file)
@@ -185,6 +186,26 @@ class ImportScreen(QWidget):
         self.tabs.addTab(page, self.tr("Possible matches"))
         self.same_button.clicked.connect(lambda: self.decide_selected(True))
         self.different_button.clicked.connect(lambda: self.decide_selected(False))
+
+    def _build_links_tab(self) -> None:
+        page = QWidget(self.tabs)
+        layout = QVBoxLayout(page)
+        hint = QLabel(self.tr("The people this import linked to someone already known, weakest "
+                              "first. Undo a link that is wrong: the person becomes a person of "
+                              "their own again, and the reason is kept."), page)  # fmt: skip
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        bar = QHBoxLayout()
+        self.undo_button = QPushButton(self.tr("&Undo link…"), page)
+        bar.addStretch(1)
+        bar.addWidget(self.undo_button)
+        layout.addLayout(bar)
+        self.links = match_model()
+        self.links_view = _table(self.links, "linksTable", page)
+        self.links_view.setAccessibleName(self.tr("Links made by this import"))
+        layout.addWidget(self.links_view, 1)
+        self.tabs.addTab(page, self.tr("Links made"))
+        self.undo_button.clicked.connect(self.undo_selected)
 
     # --- importing
 
@@ -281,19 +302,24 @@ class ImportScreen(QWidget):
         sessions = self.ctx.sessions
         status = self.quarantine_filter.currentData()
 
-        def job() -> tuple[list[q.QuarantineRow], list[links.MatchRow]]:
-            return q.list_quarantine(sessions, status), links.possible_matches(sessions)
+        batch_id = self.summary.batch_id if self.summary else None
+
+        def job() -> tuple[list[q.QuarantineRow], list[links.MatchRow], list[links.MatchRow]]:
+            made = links.links_of_batch(sessions, batch_id) if batch_id else []
+            return q.list_quarantine(sessions, status), links.possible_matches(sessions), made
 
         self.worker.run(job, self._lists_loaded, self._list_failed)
 
     def _lists_loaded(self, result: Any) -> None:
-        quarantined, matches = result
+        quarantined, matches, made = result
         self.quarantine.set_rows(quarantined)
         self.matches.set_rows(matches)
+        self.links.set_rows(made)
+        self.tabs.setTabText(2, self.tr("Links made ({0})").format(len(made)))
         waiting = sum(1 for r in quarantined if r.status == "waiting")
         self.tabs.setTabText(0, self.tr("Quarantine ({0} waiting)").format(waiting))
         self.tabs.setTabText(1, self.tr("Possible matches ({0})").format(len(matches)))
-        for view in (self.quarantine_view, self.matches_view):
+        for view in (self.quarantine_view, self.matches_view, self.links_view):
             view.resizeRowsToContents()
             if view.model().rowCount() and not view.currentIndex().isValid():
                 view.selectRow(0)
@@ -359,4 +385,22 @@ class ImportScreen(QWidget):
         ctx = self.ctx
         decide = links.confirm_match if same else links.reject_match
         self.worker.run(lambda: decide(ctx.sessions, ctx.actor, row.link_id),
+                        lambda _r: self.refresh_lists(), self._list_failed)  # fmt: skip
+
+    def undo_selected(self) -> None:
+        row_number = self._selected(self.links_view)
+        row = self.links.row_at(row_number) if row_number is not None else None
+        if row is None or row.status != "linked":
+            return
+        reason = self.messages.text(self, self.tr("Undo this link"), self.tr(
+            "{0} was linked to {1}. Why is the link wrong? (kept with the decision)").format(
+            row.incoming.name, row.known.name))  # fmt: skip
+        if reason is None:
+            return
+        if not reason.strip():
+            self.messages.warning(self, self.tr("Link kept"),
+                                  self.tr("A reason is needed to undo a link."))  # fmt: skip
+            return
+        ctx = self.ctx
+        self.worker.run(lambda: links.undo_link(ctx.sessions, ctx.actor, row.link_id, reason),
                         lambda _r: self.refresh_lists(), self._list_failed)  # fmt: skip
