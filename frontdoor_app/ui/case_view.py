@@ -207,6 +207,8 @@ class CaseViewWidget(QWidget):
         text, over = timer_text(self.elapsed(), self.target_minutes)
         if self.case.item.status != "current":
             text = text.replace(_t("Timer"), _t("Time taken"), 1)
+            if self.elapsed() == 0:
+                text = _t("Not started · %1 min target").replace("%1", str(self.target_minutes))
         self.timer_label.setText(text)
         # A wrapping heading beside it would otherwise squeeze the timer to nothing.
         self.timer_label.setMinimumWidth(self.timer_label.sizeHint().width())
