@@ -298,3 +298,29 @@ def test_type_follows_the_system_font(qtbot) -> None:  # type: ignore[no-untyped
         assert sizes[1] / sizes[0] == pytest.approx(1.6, rel=0.02)
     finally:
         app.setFont(before)
+
+
+def test_a_wrong_person_link_is_undone_from_the_history_tab(
+    qtbot, meeting_window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    win = meeting_window
+    history = win.case_view.history
+    found = None
+    for row in win.room.agenda.rows:
+        if not row.repeat:
+            continue
+        win.browse_to(row.item_id)
+        qtbot.waitUntil(lambda r=row: win.case_view.case.item.item_id == r.item_id)
+        win.case_view.show_tab("history")
+        qtbot.waitUntil(lambda: history.links_for == history.notification_id)
+        idle(qtbot, win)
+        linked = [m for m in history.links.rows if m.status == "linked"]
+        if linked:
+            found = linked[0]
+            break
+    assert found is not None, "a repeat family should have a person linked to history"
+    history.links_table.selectRow(history.links.rows.index(found))
+    win.messages.answer_next("Different date of birth: not the same woman")
+    qtbot.mouseClick(history.undo, LEFT)
+    qtbot.waitUntil(lambda: any(m.link_id == found.link_id and m.status == "undone"
+                                for m in history.links.rows))  # fmt: skip

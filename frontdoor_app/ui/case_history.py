@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from frontdoor_app.intake.links import MatchRow
 from frontdoor_app.meeting.views import CaseView, HistoryEvent
 
 from .case_common import day, label, make_table
@@ -31,7 +32,26 @@ def history_model() -> RowsModel[HistoryEvent]:
     )
 
 
+def links_model() -> RowsModel[MatchRow]:
+    return RowsModel(
+        [
+            (_t("Role"), lambda m: m.role.replace("_", " ")),
+            (_t("As the police sent"), lambda m: f"{m.incoming.name}, born {m.incoming.born}"),
+            (_t("Linked to"), lambda m: f"{m.known.name}, born {m.known.born}"),
+            (_t("Score"), lambda m: f"{m.score:.2f}"),
+            (_t("Why"), lambda m: "; ".join(m.reasons)),
+            (_t("Status"), lambda m: f"{m.status} ({m.decided_by})"),
+        ],
+        describe=lambda m: f"{m.incoming.name} linked to {m.known.name}: {'; '.join(m.reasons)}",
+    )
+
+
 class HistoryTab(QWidget):
+    """The timeline, and the person links that brought it up (each can be undone)."""
+
+    links_wanted = Signal(int)  # notification id
+    undo_requested = Signal(object)  # MatchRow
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(self.tr("History"))
@@ -40,9 +60,43 @@ class HistoryTab(QWidget):
         layout.addWidget(self.caption)
         self.model = history_model()
         self.table = make_table(self.model, self.tr("Household history"), self, stretch_column=3)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 3)
+        self.links_caption = label(self.tr("How the people in this notification were matched "
+                                           "to people already known:"), self)  # fmt: skip
+        layout.addWidget(self.links_caption)
+        self.links = links_model()
+        self.links_table = make_table(self.links, self.tr("Person links"), self, stretch_column=4)
+        layout.addWidget(self.links_table, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.undo = QPushButton(self.tr("Undo the selected link…"), self)
+        self.undo.setAccessibleName(self.tr("Undo the selected person link"))
+        row.addWidget(self.undo)
+        layout.addLayout(row)
+        self.undo.clicked.connect(self._undo)
+        self.notification_id: int | None = None
+        self.links_for: int | None = None  # the notification whose links are shown
+
+    def want_links(self) -> None:
+        """Ask for the links of the case on screen, once per case."""
+        if self.notification_id is not None and self.links_for != self.notification_id:
+            self.links_for = self.notification_id
+            self.links_wanted.emit(self.notification_id)
+
+    def show_links(self, notification_id: int, rows: list[MatchRow]) -> None:
+        if notification_id == self.notification_id:
+            self.links.set_rows(rows)
+
+    def _undo(self) -> None:
+        row = self.links.row_at(self.links_table.currentIndex().row())
+        if row is not None:
+            self.undo_requested.emit(row)
 
     def show_case(self, case: CaseView) -> None:
+        if case.incident.notification_id != self.notification_id:
+            self.notification_id = case.incident.notification_id
+            self.links_for = None
+            self.links.set_rows(())
         self.model.set_rows(case.history)
         if case.history:
             self.caption.setText(self.tr("%1 earlier events for this household, newest first")

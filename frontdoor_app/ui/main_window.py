@@ -224,6 +224,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         cv.actions.add_requested.connect(self.add_action)
         cv.actions.status_requested.connect(self.update_action)
         cv.sharing.record_requested.connect(self.record_sharing)
+        cv.history.links_wanted.connect(self.load_links)
+        cv.history.undo_requested.connect(self.undo_link)
         cv.tabs.currentChanged.connect(self._tab_changed)
 
     # ------------------------------------------------------------------ loading
@@ -319,6 +321,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
     def _tab_changed(self, _index: int) -> None:
         if self.case_view.tabs.currentWidget() is self.case_view.fgc:
             self.ensure_fgc_panel()
+        elif self.case_view.tabs.currentWidget() is self.case_view.history:
+            self.case_view.history.want_links()
 
     def _case_loaded(self, bundle: ops.CaseBundle, refresh: bool) -> None:
         if bundle.case.item.item_id != self.viewing:
@@ -330,6 +334,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
                 self.case_view.intelligence.restore_draft(bundle.drafts["intelligence"])
             if "decision" in bundle.drafts and bundle.case.decision is None:
                 self.case_view.decision.restore_draft(bundle.drafts["decision"])
+        if self.case_view.tabs.currentWidget() is self.case_view.history:
+            self.case_view.history.want_links()
         if self.case_view.tabs.currentWidget() is self.case_view.fgc:
             self.ensure_fgc_panel()
         elif self.case_view.fgc.panel is not None and refresh:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
+from frontdoor_app.intake import links
 from frontdoor_app.meeting import actions, agenda, decisions, drafts, entries, lifecycle
 from frontdoor_app.meeting.errors import AmendmentReasonRequired, MeetingError
 from frontdoor_app.meeting.views import ActionView, AgendaView
@@ -32,7 +33,7 @@ class RoomWrites:
 
     # ------------------------------------------------------------------ plumbing
     def show_error(self: MainWindow, exc: BaseException, doing: str) -> None:
-        if isinstance(exc, MeetingError):
+        if isinstance(exc, MeetingError | links.LinkError):
             self.messages.warning(self, doing, str(exc))
         else:
             log.error("%s failed", doing, exc_info=exc)
@@ -260,6 +261,32 @@ class RoomWrites:
             sessions, actor, item_id, content["agency_id"], content["shared"],
             content["reason"], content.get("with_whom"), amendment_reason=reason),
             done, _t("Recording a sharing decision"))  # fmt: skip
+
+    def load_links(self: MainWindow, notification_id: int) -> None:
+        sessions = self.ctx.sessions
+        self.worker.run(lambda: links.links_of_notification(sessions, notification_id),
+                        lambda rows: self.case_view.history.show_links(notification_id, rows),
+                        lambda exc: self.show_error(exc, _t("Reading the person links")))  # fmt: skip
+
+    def undo_link(self: MainWindow, row: Any) -> None:
+        """A wrong match: undone with a reason, the person stands on their own again."""
+        reason = self.messages.text(self, _t("Undo a person link"),
+                                    _t("Why is linking %1 to %2 wrong?")
+                                    .replace("%1", row.incoming.name)
+                                    .replace("%2", row.known.name))  # fmt: skip
+        if not reason or not reason.strip():
+            return
+        sessions, actor, history = self.ctx.sessions, self.ctx.actor, self.case_view.history
+
+        def done(_row: Any) -> None:
+            self.statusBar().showMessage(_t("Link undone"), 5000)
+            history.links_for = None
+            history.want_links()
+            if self.viewing is not None:
+                self.show_item(self.viewing, refresh=True)
+
+        self.worker.run(lambda: links.undo_link(sessions, actor, row.link_id, reason.strip()),
+                        done, lambda exc: self.show_error(exc, _t("Undoing the link")))  # fmt: skip
 
     def save_draft(self: MainWindow, kind: str, content: Any) -> None:
         item_id = self.viewing
