@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, func, select
 
 from frontdoor_app.cli import main
-from frontdoor_app.demo import DemoError, build_demo, build_demo_url
+from frontdoor_app.demo import DemoError, build_demo, build_demo_url, bulk
 from frontdoor_app.demo.feed import CSV_COLUMNS
 from frontdoor_app.demo.names import nhs_number_valid
 from frontdoor_app.intake.keys import name_keys
@@ -276,3 +276,30 @@ def test_demo_builds_on_postgresql(pg_url: str, tmp_path: Path) -> None:
                        .where(AgendaItem.meeting_id == summary.agenda_meeting_id)) > 0  # fmt: skip
     finally:
         engine.dispose()
+
+
+def test_an_interrupted_build_leaves_the_database_empty(ctx, tmp_path: Path, monkeypatch) -> None:
+    def indexes() -> set[str]:
+        with ctx.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")
+            return {name for (name,) in rows}
+
+    before = indexes()
+    real = bulk._insert_table
+
+    def failing(conn: Any, table: Any, data: Any) -> None:
+        if table.name == "decision":
+            raise OSError("disk full")
+        real(conn, table, data)
+
+    monkeypatch.setattr(bulk, "CHUNK", 500)  # several chunks per table
+    monkeypatch.setattr(bulk, "INDEX_REBUILD_MIN", 100)  # indexes dropped, then rolled back
+    monkeypatch.setattr(bulk, "_insert_table", failing)
+    with pytest.raises(OSError, match="disk full"):
+        build_demo(ctx, "small", seed=1, today=TODAY, feed_dir=tmp_path)
+    with ctx.session() as s:
+        for model in (Household, Person, Notification, Meeting, AgendaItem):
+            assert s.scalar(select(func.count()).select_from(model)) == 0, model
+    assert indexes() == before
+    monkeypatch.setattr(bulk, "_insert_table", real)
+    assert build_demo(ctx, "small", seed=1, today=TODAY, feed_dir=tmp_path).notifications > 0

@@ -17,6 +17,8 @@ from frontdoor_app.models import Base
 from frontdoor_app.models.base import UTCDateTime
 
 CHUNK = 25_000
+# Tables with at least this many new rows get their indexes rebuilt after the insert.
+INDEX_REBUILD_MIN = 20_000
 log = logging.getLogger(__name__)
 
 # Parents before children, so foreign keys hold at every step.
@@ -51,17 +53,21 @@ def fast_sqlite(conn: Connection) -> Iterator[None]:
 
 
 def insert_all(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-    """Insert every table's rows in dependency order, one transaction per chunk."""
+    """Insert every table's rows in dependency order, executemany in big chunks.
+
+    One transaction for the whole history: an interrupted build leaves the database as
+    empty as it was (SQLite's index drops and rebuilds are transactional too).
+    """
     counts: dict[str, int] = {}
-    for name in TABLE_ORDER:
-        table: Table = Base.metadata.tables[name]
-        data = rows.get(name, [])
-        with _indexes_after(conn, name, len(data)):
-            _insert_table(conn, table, data)
-        counts[name] = len(data)
-        log.info("demo: %s: %d rows (cpu %.1fs)", name, len(data), time.process_time())
-    if conn.dialect.name == "postgresql":
-        with conn.begin():
+    with conn.begin():
+        for name in TABLE_ORDER:
+            table: Table = Base.metadata.tables[name]
+            data = rows.get(name, [])
+            with _indexes_after(conn, name, len(data)):
+                _insert_table(conn, table, data)
+            counts[name] = len(data)
+            log.info("demo: %s: %d rows (cpu %.1fs)", name, len(data), time.process_time())
+        if conn.dialect.name == "postgresql":
             for name in TABLE_ORDER:
                 _advance_sequence(conn, name)
     return counts
@@ -73,31 +79,26 @@ def _indexes_after(conn: Connection, name: str, count: int) -> Iterator[None]:
 
     Sorting once is much cheaper than a B-tree insert per row per index.
     """
-    if conn.dialect.name != "sqlite" or count < 20_000:
+    if conn.dialect.name != "sqlite" or count < INDEX_REBUILD_MIN:
         yield
         return
-    with conn.begin():
-        found = conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-            "AND sql IS NOT NULL", (name,)).all()  # fmt: skip
-        for index_name, _sql in found:
-            conn.exec_driver_sql(f'DROP INDEX "{index_name}"')
-    try:
-        yield
-    finally:
-        with conn.begin():
-            for _name, sql in found:
-                conn.exec_driver_sql(sql)
+    found = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL", (name,)).all()  # fmt: skip
+    for index_name, _sql in found:
+        conn.exec_driver_sql(f'DROP INDEX "{index_name}"')
+    yield
+    for _name, sql in found:
+        conn.exec_driver_sql(sql)
 
 
 def _insert_table(conn: Connection, table: Table, data: list[dict[str, Any]]) -> None:
     for start in range(0, len(data), CHUNK):
         chunk = data[start : start + CHUNK]
-        with conn.begin():
-            if conn.dialect.name == "sqlite":
-                _sqlite_executemany(conn, table, chunk)
-            else:
-                conn.execute(table.insert(), chunk)
+        if conn.dialect.name == "sqlite":
+            _sqlite_executemany(conn, table, chunk)
+        else:
+            conn.execute(table.insert(), chunk)
 
 
 def _advance_sequence(conn: Connection, name: str) -> None:
