@@ -103,11 +103,13 @@ def test_screenshots_of_the_meeting_room(
             path = folder / f"{name}-{tag}.png"
             assert widget.grab().save(str(path))
             saved.append(path)
-        win.case_view.show_tab("decision")
-        settle(qtbot, win)
-        path = folder / f"case-decision-{tag}.png"
-        assert win.case_view.grab().save(str(path))
-        saved.append(path)
+        for tab in ("decision", "history"):
+            win.case_view.show_tab(tab)
+            idle(qtbot, win)
+            settle(qtbot, win)
+            path = folder / f"case-{tab}-{tag}.png"
+            assert win.case_view.grab().save(str(path))
+            saved.append(path)
         tracker.resize(width, height)
         settle(qtbot, tracker)
         path = folder / f"tracker-{tag}.png"
