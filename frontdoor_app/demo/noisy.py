@@ -76,7 +76,8 @@ def _transliterate(rng: random.Random, text: str) -> str | None:
     return None
 
 
-def add_noise(rng: random.Random, obj: dict[str, Any], kind: str, other_surname: str) -> str:
+def add_noise(rng: random.Random, obj: dict[str, Any], kind: str, other_surname: str,
+              day: dt.date) -> str:  # fmt: skip
     """Change ``obj`` (a persons entry) in place; the kind actually applied."""
     surname, forenames = obj["surname"], obj.get("forenames", "")
     if kind == "typo":
@@ -111,8 +112,9 @@ def add_noise(rng: random.Random, obj: dict[str, Any], kind: str, other_surname:
             return "diacritics"
     if kind == "dob_swap" and "dob" in obj:
         dob = dt.date.fromisoformat(obj["dob"])
-        if dob.day <= 12 and dob.day != dob.month:
-            obj["dob"] = dob.replace(month=dob.day, day=dob.month).isoformat()
+        swapped = dob.replace(month=dob.day, day=dob.month) if dob.day <= 12 else dob
+        if swapped != dob and swapped < day:  # never a birthday after the incident
+            obj["dob"] = swapped.isoformat()
             return "dob_swap"
     if kind == "age_only" and "dob" in obj:
         return "age_only"  # the caller knows the day, so it fills the age
@@ -213,14 +215,17 @@ def make_noisy_feed(session: Session, seed: int, count: int, received_on: dt.dat
         assert note is not None
         ref = refs[n]
         note.raw["police_ref"] = ref
-        other = household.perpetrator.surname
+        # A double-barrelled form joins the name of the other parent or partner.
+        others = {"child": household.perpetrator.surname, "victim": household.perpetrator.surname,
+                  "perpetrator": household.victim.surname}  # fmt: skip
         for index, (person, role, _rel, obj) in enumerate(note.persons):
             key = (ref, index)
             if known and person.id < _NEW_IDS:
-                wanted = _choose(rng)
-                kind = add_noise(rng, obj, wanted, other if role == "child" else "")
-                if kind == "exact" and wanted != "exact":  # that slip does not fit this name
-                    kind = add_noise(rng, obj, "typo", "")
+                for _attempt in range(3):  # a slip that does not fit this record: draw again
+                    wanted = _choose(rng)
+                    kind = add_noise(rng, obj, wanted, others.get(role, ""), day)
+                    if kind != "exact" or wanted == "exact":
+                        break
                 if kind == "age_only":
                     age = person.age_on(day)
                     del obj["dob"]
