@@ -113,7 +113,8 @@ def add_noise(rng: random.Random, obj: dict[str, Any], kind: str, other_surname:
     if kind == "dob_swap" and "dob" in obj:
         dob = dt.date.fromisoformat(obj["dob"])
         swapped = dob.replace(month=dob.day, day=dob.month) if dob.day <= 12 else dob
-        if swapped != dob and swapped < day:  # never a birthday after the incident
+        # Never a birthday after the incident (up to a day and a half before ``day``).
+        if swapped != dob and swapped <= day - dt.timedelta(days=2):
             obj["dob"] = swapped.isoformat()
             return "dob_swap"
     if kind == "age_only" and "dob" in obj:
