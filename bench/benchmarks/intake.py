@@ -118,6 +118,10 @@ def matching(env: BenchEnv) -> dict[str, Any]:
             wrong_keys = [(str(k[0]), int(k[1])) for k, v in truth.items()
                           if decided.get((str(k[0]), int(k[1]))) not in (None, v)]  # fmt: skip
             details = [describe(s, notifications, key, truth, kinds) for key in wrong_keys[:10]]
+            missed_keys = [(str(k[0]), int(k[1])) for k, v in truth.items()
+                           if v is not None and decided.get((str(k[0]), int(k[1]))) != v]  # fmt: skip
+            missed_details = [describe(s, notifications, key, truth, kinds)
+                              for key in missed_keys[:10]]  # fmt: skip
     finally:
         ctx.close()
     missed: dict[str, int] = {}
@@ -131,6 +135,7 @@ def matching(env: BenchEnv) -> dict[str, Any]:
             wrong[kind] = wrong.get(kind, 0) + 1
     return score_links(truth, decided) | {
         "false_link_details": details,
+        "missed_details": missed_details,
         "missed_by_kind": missed,
         "false_links_by_kind": wrong,
         "notifications": len(notifications),
@@ -161,7 +166,7 @@ def auto_links(s: Any, refs: list[str]) -> dict[tuple[str, int], int | None]:
 
 def describe(s: Any, notifications: list[dict[str, Any]], key: tuple[str, int],
              truth: dict[Any, Any], kinds: dict[Any, str]) -> str:  # fmt: skip
-    """A false link in words: the person as sent, whom it was linked to, and why."""
+    """A wrong or missed link in words: the person as sent, the decision, and why."""
     ref, index = key
     obj = next(n for n in notifications if str(n.get("police_ref")) == ref)
     sent = obj["persons"][index]
@@ -169,14 +174,18 @@ def describe(s: Any, notifications: list[dict[str, Any]], key: tuple[str, int],
     row = s.scalars(select(NotificationPerson).where(NotificationPerson.notification_id == nid)
                     .order_by(NotificationPerson.id)).all()[index]  # fmt: skip
     link = s.scalar(select(PersonLink).where(PersonLink.notification_person_id == row.id))
-    known = s.get(Person, link.matched_person_id)
     truth_key = next((k for k in truth if str(k[0]) == ref and int(k[1]) == index), None)
-    return (
-        f"{ref}#{index} ({kinds.get(truth_key, '?')}): sent {sent.get('forenames')} "
-        f"{sent.get('surname')} {sent.get('dob') or sent.get('age')} → linked to "
-        f"{known.forenames} {known.surname} {known.dob} (#{known.id}, truth "
-        f"{truth.get(truth_key)}), score {link.score}: {link.reasons}"
-    )
+    expected = truth.get(truth_key)
+    head = (f"{ref}#{index} ({kinds.get(truth_key, '?')}): sent {sent.get('forenames')} "
+            f"{sent.get('surname')} {sent.get('dob') or sent.get('age')}")  # fmt: skip
+    true_person = s.get(Person, expected) if expected else None
+    truly = (f"; truly {true_person.forenames} {true_person.surname} {true_person.dob}"
+             if true_person else "; truly new")  # fmt: skip
+    if link is None:
+        return f"{head} → a new person, no candidate close enough{truly}"
+    known = s.get(Person, link.matched_person_id)
+    return (f"{head} → {link.status} {known.forenames} {known.surname} {known.dob} "
+            f"(#{known.id}), score {link.score}: {link.reasons}{truly}")  # fmt: skip
 
 
 def _resolve(s: Any, person_id: int) -> int:

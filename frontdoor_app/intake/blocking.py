@@ -8,7 +8,7 @@ With a date of birth: same folded surname and date (``sd``), same first forename
 and month swapped, a slip in the date (same surname, born the same month, or the year out
 by one: ``sm``, ``sd``), and known people with no date of birth (``sn``). Without a date of
 birth: sound-alike surname, year of birth within two, same initial (``pyf``), and the same
-postcode with the same or sound-alike name (``ps``, ``ppf``). Always: NHS number, PNC id.
+postcode with the same or sound-alike name, or the same forename (``ps``, ``ppf``, ``pf``). Always: NHS number, PNC id.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ BLOCKS: dict[str, tuple[int, str, bool]] = {
     "ps": (2, "person.postcode = p.a AND person.surname_key = p.b", True),
     "ppf": (3, "person.postcode = p.a AND person.surname_phonetic = p.b "
                "AND person.forename_key = p.c", True),
+    "pf": (2, "person.postcode = p.a AND person.forename_key = p.b", True),
 }  # fmt: skip
 
 
@@ -115,6 +116,8 @@ def lookup_keys(k: BlockKeys) -> list[Key]:
     if k.postcode:
         out.append(("ps", k.postcode, k.surname_key))
         out.extend(("ppf", k.postcode, s, k.forename_key) for s in k.sounds)
+        if k.forename_key:
+            out.append(("pf", k.postcode, k.forename_key))  # a slip in the surname
     return out
 
 
@@ -141,6 +144,7 @@ def stored_keys(facts: PersonFacts) -> list[Key]:
     if facts.postcode:
         out.append(("ps", facts.postcode, keys.surname_key))
         out.append(("ppf", facts.postcode, keys.surname_phonetic, keys.forename_key))
+        out.append(("pf", facts.postcode, keys.forename_key))
     return out
 
 

@@ -46,15 +46,19 @@ NO_CANDIDATE = ("no known person with a similar name and date of birth",)
 
 def decide(facts: PersonFacts, candidates: Iterable[tuple[int, PersonFacts]],
            rules: IntakeRules) -> Match:  # fmt: skip
-    """Score each candidate (id, facts) and decide by the profile's thresholds."""
+    """Score each candidate (id, facts) and decide by the profile's thresholds.
+
+    Two known people scoring almost alike above the threshold (two records of one person,
+    or twins) are left for a person to choose between.
+    """
     scored = sorted(((score(facts, known), pid) for pid, known in candidates),
-                    key=lambda pair: (-pair[0].value, pair[1]))  # fmt: skip
+                    key=lambda pair: (-pair[0].rank, pair[1]))  # fmt: skip
     if not scored:
         return Match("new", None, 0.0, NO_CANDIDATE)
     best, person_id = scored[0]
     runner_up = next((s for s, p in scored[1:] if p != person_id), None)
     if best.value >= rules.auto_link_threshold:
-        if runner_up is not None and best.value - runner_up.value < AMBIGUITY_MARGIN:
+        if runner_up is not None and best.rank - runner_up.rank < AMBIGUITY_MARGIN:
             reasons = (*best.reasons, "another known person scores almost as high")
             return Match("possible", person_id, best.value, reasons)
         return Match("auto", person_id, best.value, best.reasons)

@@ -13,9 +13,12 @@ from rapidfuzz.distance import JaroWinkler
 from .keys import compact, fold
 
 # Spellings that transliterate the same sound (Mohammed / Muhammad, Hussain / Hosain).
-_SOUND_RULES = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("ck", "k"), ("q", "k"), ("c", "k"),
+_SOUND_RULES = (("hs", "x"), ("ph", "f"), ("kh", "k"), ("gh", "g"), ("ck", "k"), ("q", "k"), ("c", "k"),
                 ("z", "s"), ("w", "v"), ("x", "ks"), ("ou", "u"), ("ee", "i"), ("oo", "u"))  # fmt: skip
 _VOWELS = re.compile(r"[aeiouy]")
+# First letters that transliterations swap (Omar / Umar, Yasmin / Jasmin, Hodan / Xoodan,
+# Zhou / Chou, Wojciech / Voytek).
+_SAME_SOUND_INITIALS = ("ou", "yj", "hx", "zcj", "wv", "kqc", "iey")
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,13 @@ class PersonFacts:
 
 @dataclass(frozen=True)
 class Score:
-    value: float
+    value: float  # 0 to 1, what a person is shown
     reasons: tuple[str, ...]
+    strength: float = -1.0  # unclamped, to rank candidates that all score 1 (-1: as value)
+
+    @property
+    def rank(self) -> float:
+        return self.value if self.strength < 0 else self.strength
 
 
 @lru_cache(maxsize=65536)
@@ -83,7 +91,7 @@ def forename_similarity(a: str | None, b: str | None) -> tuple[float | None, str
     if ta[0] == tb[0]:
         return 0.97, f"same first forename ({a} / {b})"
     if set(ta) & set(tb):
-        return 0.9, f"a forename in common ({a} / {b})"
+        return 0.85, f"a forename in common ({a} / {b})"
     if (len(ta[0]) == 1 or len(tb[0]) == 1) and ta[0][0] == tb[0][0]:
         return 0.8, f"initial agrees with the forename ({a} / {b})"
     joined = max(fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)) / 100,
@@ -135,24 +143,29 @@ def _gender(value: str | None) -> str:
 
 
 def same_initial(a: str | None, b: str | None) -> bool:
-    """First letters agree (a leading Somali C for the ʿayn is no letter: Cabdi / Abdi)."""
+    """First letters agree or sound alike (a leading Somali C for the ʿayn is no letter)."""
     x, y = compact(a), compact(b)
     if not x or not y:
         return True
-    if x[0] == y[0]:
+    if x[0] == y[0] or any(x[0] in group and y[0] in group for group in _SAME_SOUND_INITIALS):
         return True
     return (x[0] == "c" and x[1:2] == y[0]) or (y[0] == "c" and y[1:2] == x[0])
+
+
+def shared_forename(a: str | None, b: str | None) -> bool:
+    """One of the forenames is the same (Amina / Bibi Amina)."""
+    return bool(set(fold(a).split()) & set(fold(b).split()))
 
 
 def score(incoming: PersonFacts, known: PersonFacts) -> Score:
     """How likely the two are the same person (0 to 1), and why, in words."""
     if incoming.nhs_number and known.nhs_number:
         if incoming.nhs_number == known.nhs_number:
-            return Score(1.0, ("same NHS number",))
+            return Score(1.0, ("same NHS number",), 2.0)
         return Score(0.0, ("different NHS numbers",))
     if incoming.pnc_id and known.pnc_id:
         if incoming.pnc_id == known.pnc_id:
-            return Score(1.0, ("same Police National Computer id",))
+            return Score(1.0, ("same Police National Computer id",), 2.0)
         return Score(0.0, ("different Police National Computer ids",))
     sur, sur_reason = surname_similarity(incoming.surname, known.surname)
     fore, fore_reason = forename_similarity(incoming.forenames, known.forenames)
@@ -177,7 +190,8 @@ def score(incoming: PersonFacts, known: PersonFacts) -> Score:
     reasons += address_reasons
     if dob == 0.0:
         value = min(value, 0.6)
-    if fore is not None and (fore < 0.75 or (fore < 0.9 and not same_initial(*fore_pair))):
+    if fore is not None and (fore < 0.75 or (fore < 0.9 and not same_initial(*fore_pair)
+                                             and not shared_forename(*fore_pair))):  # fmt: skip
         # A different forename with everything else alike is a sibling or twin more often
         # than a typo (Taslima / Nasima): never linked without a person looking; and with
         # a different date of birth too, someone else.
@@ -188,4 +202,4 @@ def score(incoming: PersonFacts, known: PersonFacts) -> Score:
     if ga and gb and ga != gb:
         value -= 0.15
         reasons.append("recorded gender differs")
-    return Score(round(max(0.0, min(1.0, value)), 3), tuple(reasons))
+    return Score(round(max(0.0, min(1.0, value)), 3), tuple(reasons), round(max(0.0, value), 4))
