@@ -8,11 +8,25 @@ import sys
 from collections.abc import Sequence
 
 from frontdoor_app import __version__
-from frontdoor_app.commands import COMMAND_MODULES
+from frontdoor_app.commands import COMMANDS, command_module
 from frontdoor_app.profile import ProfileError
 
 
-def build_parser() -> argparse.ArgumentParser:
+_OPTIONS_WITH_VALUE = ("--database", "--profile")
+
+
+def requested_commands(argv: Sequence[str]) -> list[str]:
+    """The sub-commands whose parsers are needed for ``argv`` (none for the desktop app)."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in _OPTIONS_WITH_VALUE:
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return [token] if token in COMMANDS else list(COMMANDS)
+    return list(COMMANDS) if {"-h", "--help"} & set(argv) else []
+
+
+def build_parser(commands: Sequence[str] = tuple(COMMANDS)) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="frontdoor",
         description="The front door daily domestic abuse meeting. Without a sub-command, "
@@ -26,13 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", metavar="FILE", help="authority profile (TOML)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(subparsers)
+    for name in commands:
+        command_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(requested_commands(argv))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")  # fmt: skip

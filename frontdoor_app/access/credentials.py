@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import keyring
-from keyring.errors import KeyringError
+from typing import Any
+
 from sqlalchemy.engine import make_url
 
 SERVICE = "frontdoor-database"
@@ -14,8 +14,16 @@ def _key(url: str) -> str:
     return f"{u.username}@{u.host}:{u.port or 5432}/{u.database}"
 
 
+def _keyring() -> Any:
+    # Imported on first use: the embedded SQLite default never needs a password, and
+    # keyring's backend discovery would otherwise slow every start of the application.
+    import keyring
+
+    return keyring
+
+
 def store_password(url: str, password: str) -> None:
-    keyring.set_password(SERVICE, _key(url), password)
+    _keyring().set_password(SERVICE, _key(url), password)
 
 
 def with_password(url: str) -> str:
@@ -23,8 +31,9 @@ def with_password(url: str) -> str:
     u = make_url(url)
     if u.get_backend_name() == "sqlite" or u.password or not u.username:
         return url
+    keyring = _keyring()
     try:
         password = keyring.get_password(SERVICE, _key(url))
-    except KeyringError:
+    except keyring.errors.KeyringError:
         password = None
     return u.set(password=password).render_as_string(hide_password=False) if password else url
