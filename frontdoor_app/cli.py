@@ -11,7 +11,6 @@ from frontdoor_app import __version__
 from frontdoor_app.commands import COMMANDS, command_module
 from frontdoor_app.profile import ProfileError
 
-
 _OPTIONS_WITH_VALUE = ("--database", "--profile")
 
 
