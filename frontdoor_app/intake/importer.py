@@ -92,7 +92,7 @@ class ImportSummary:
                      f"{self.unchanged}, quarantined {self.quarantined}")  # fmt: skip
         if self.flagged_no_child:
             lines.append(
-                f"  {self.flagged_no_child} list no child: flagged for the meeting to check"
+                f"  {self.flagged_no_child} notification(s) list no child: flagged for the meeting to check"
             )
         if self.possible_matches:
             lines.append(f"  {self.possible_matches} possible match(es) for a person to confirm")

@@ -274,7 +274,7 @@ class ImportScreen(QWidget):
         if s.already_imported:
             extra.append(self.tr("This file had been imported before; nothing new was added."))
         if s.flagged_no_child:
-            extra.append(self.tr("{0} list no child: flagged for the meeting to check.").format(
+            extra.append(self.tr("{0} notification(s) list no child: flagged for the meeting to check.").format(
                 s.flagged_no_child))  # fmt: skip
         if s.possible_matches:
             extra.append(self.tr("{0} possible match(es) to confirm.").format(s.possible_matches))
