@@ -84,3 +84,15 @@ def test_strangers_at_the_same_address_are_a_new_household(ctx, path):
               person("perpetrator", "Lister", "Kyle", "1997-07-07")]  # fmt: skip
     feed(ctx, notification("S-2", others))
     assert household_of(ctx, "S-1").id != household_of(ctx, "S-2").id
+
+
+def test_a_person_sent_twice_in_one_notification_is_one_person(ctx, path):
+    people = [*family(), person("child", "Uddin", "Sultana", "2018-04-04")]
+    feed(ctx, notification("T-1", people))
+    with ctx.session() as s:
+        n = s.scalar(select(Notification).where(Notification.police_ref == "T-1"))
+        assert len(n.persons) == 4 and len({p.person_id for p in n.persons}) == 3
+        members = s.scalars(
+            select(HouseholdMember).where(HouseholdMember.household_id == n.household_id)
+        ).all()
+    assert len(members) == 3

@@ -255,8 +255,14 @@ def plan(session: Session, rules: IntakeRules, items: list[Planned],
     position = 0
     for index, (planned, people) in enumerate(zip(items, facts, strict=True)):
         used: set[int] = set()
+        seen: dict[tuple[str, ...], PlannedPerson] = {}
         for data, person_facts in people:
-            chosen = p.person(position, data, person_facts, used, index)
+            twin = seen.get(data.identity())
+            if twin is not None:  # the same person sent twice in one notification
+                chosen = PlannedPerson(data, twin.ref, twin.match)
+            else:
+                chosen = p.person(position, data, person_facts, used, index)
+                seen[data.identity()] = chosen
             used.add(chosen.ref)
             planned.persons.append(chosen)
             position += 1
@@ -410,6 +416,7 @@ def write(session: Session, actor: Actor, p: _Plan, items: list[Planned],
         _t(NotificationPerson).c.id, sort_by_parameter_order=True), np_rows).scalars().all() if np_rows else []  # fmt: skip
     link_rows = []
     flat = [planned for n in items for planned in n.persons]
+    asked: set[int] = set()  # a person sent twice in one notification is asked about once
     now = utcnow()
     for planned, np_id in zip(flat, np_ids, strict=True):
         m = planned.match
@@ -418,7 +425,8 @@ def write(session: Session, actor: Actor, p: _Plan, items: list[Planned],
                               "matched_person_id": pid(m.person_id), "score": m.score,
                               "reasons": m.reasons_text, "status": "linked", "decided_by": "auto",
                               "decided_at": now})  # fmt: skip
-        elif m.decision == "possible" and m.person_id is not None:
+        elif m.decision == "possible" and m.person_id is not None and id(m) not in asked:
+            asked.add(id(m))
             link_rows.append({"notification_person_id": np_id, "person_id": pid(planned.ref),
                               "matched_person_id": pid(m.person_id), "score": m.score,
                               "reasons": m.reasons_text, "status": "possible",

@@ -100,10 +100,24 @@ def link_people(session: Session, actor: Actor, rules: IntakeRules, notification
     """Match each person as sent, link or create, and record every match decision."""
     on = notification.incident_at.date()
     used: set[int] = set()
+    seen: dict[tuple[str, ...], Linked] = {}
     out = []
     for data, row in people:
+        twin = seen.get(data.identity())
+        if twin is not None:  # the same person sent twice in one notification
+            row.person_id = twin.person.id
+            if twin.match.decision == "auto":
+                again = PersonLink(notification_person_id=row.id, person_id=None,
+                                   matched_person_id=twin.person.id, score=twin.match.score,
+                                   reasons=twin.match.reasons_text, status="linked",
+                                   decided_by="auto", decided_at=utcnow())  # fmt: skip
+                session.add(again)
+                audit.written(session, actor, again, "create")
+            out.append(Linked(data, row, twin.person, twin.match))
+            continue
         facts = facts_from(data, notification.address, notification.postcode, on)
         match = match_person(session, facts, rules, exclude=used)
+        link: PersonLink | None
         if match.decision == "auto" and match.person_id is not None:
             person = session.get_one(Person, match.person_id)
             refresh_known(session, actor, person, data, facts)
@@ -125,6 +139,7 @@ def link_people(session: Session, actor: Actor, rules: IntakeRules, notification
             session.add(link)
             audit.written(session, actor, link, "create")
         out.append(Linked(data, row, person, match))
+        seen[data.identity()] = out[-1]
     return out
 
 
