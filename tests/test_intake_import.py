@@ -188,10 +188,11 @@ def test_missing_police_ref_quarantines_the_row(ctx, tmp_path):
     (b"police_ref,surname\n1,Smith\n", "no column for received_at"),
     (b"\x81\x8d\x8f\x90\x9d", "neither UTF-8 nor Windows-1252"),
     (b'[{"police_ref": "1", ', "not valid JSON"),
+    (b'{\n  "police_ref": "1",\n  "persons": [\n', "JSON Lines"),
 ])  # fmt: skip
 def test_unreadable_file_is_refused_and_nothing_changes(ctx, tmp_path, content, expected):
     before, batches = table_counts(ctx.sessions), batch_count(ctx.sessions)
-    path = tmp_path / ("feed.json" if content.startswith(b"[") else "feed.csv")
+    path = tmp_path / ("feed.json" if content[:1] in (b"[", b"{") else "feed.csv")
     path.write_bytes(content)
     with pytest.raises(FeedUnreadable) as caught:
         run(ctx, path)

@@ -229,6 +229,12 @@ def _read_json(text: str, columns: Mapping[str, str]) -> tuple[list[RawRecord], 
                 f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
                 "a JSON array must be valid as a whole"
             ) from exc
+        if not _first_line_is_json(stripped):
+            # Not JSON Lines either (one object a line): a broken JSON document.
+            raise FeedUnreadable(
+                f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+                "expected a JSON array or JSON Lines (one notification object a line)"
+            ) from exc
         return _read_json_lines(text, columns)
     if isinstance(whole, list):
         lines = _element_lines(text)
@@ -240,6 +246,13 @@ def _read_json(text: str, columns: Mapping[str, str]) -> tuple[list[RawRecord], 
         line = text[: len(text) - len(stripped)].count("\n") + 1
         return [json_record(whole, (line,), columns)], 1
     raise FeedUnreadable("expected a JSON array of notifications or JSON Lines")
+
+
+def _first_line_is_json(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text.splitlines()[0]), dict)
+    except (json.JSONDecodeError, IndexError):
+        return False
 
 
 def _read_json_lines(text: str, columns: Mapping[str, str]) -> tuple[list[RawRecord], int]:
