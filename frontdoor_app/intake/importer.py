@@ -7,11 +7,13 @@ chunks, so an interruption never leaves half a notification.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,7 +253,7 @@ def _write_new(s: Session, profile: Profile, actor: Actor, batch_id: int,
             progress(done + n, total)
 
     try:
-        with s.begin_nested():
+        with s.begin_nested(), _no_gc_pauses():
             plan = batch.plan(s, profile.intake, new, step)
             return batch.write(s, actor, plan, new, batch_id)
     except Exception:  # noqa: BLE001 - retried one by one; a failing record is quarantined
@@ -259,6 +261,19 @@ def _write_new(s: Session, profile: Profile, actor: Actor, batch_id: int,
         for item in new:
             item.persons.clear()
         return None
+
+
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """The set-based import allocates many short-lived objects and frees them all at the end;
+    the cycle collector scanning the application's whole heap meanwhile only costs time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _count(counts: _Counts, stored: Stored) -> None:
