@@ -15,7 +15,7 @@ from frontdoor_app.ui.import_screen import ImportScreen
 from frontdoor_app.ui.messages import Messages
 from frontdoor_app.ui.theme import style_sheet
 from frontdoor_app.ui.worker import Worker
-from tests.test_intake_feedkit import NOW, notification, person, write_csv
+from tests.intake_feedkit import NOW, notification, person, write_csv
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from frontdoor_app.intake.agenda import build_agenda, meeting_window
 from frontdoor_app.intake.importer import import_records
 from frontdoor_app.models import AgendaItem, Household, Meeting, Notification
-from tests.test_intake_feedkit import NOW, notification, person
+from tests.intake_feedkit import NOW, notification, person
 
 MONDAY = dt.date(2026, 11, 23)
 TUESDAY = dt.date(2026, 11, 24)

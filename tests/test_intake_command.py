@@ -7,7 +7,7 @@ import json
 import pytest
 
 from frontdoor_app.cli import main
-from tests.test_intake_feedkit import SAMPLE_FEED, notification, write_csv
+from tests.intake_feedkit import SAMPLE_FEED, notification, write_csv
 
 
 def run(db_url, *args):

@@ -11,7 +11,7 @@ from frontdoor_app.intake import links
 from frontdoor_app.intake.agenda import build_agenda
 from frontdoor_app.intake.importer import import_file, import_records
 from frontdoor_app.models import AuditEvent, ChangeLog, Notification, PersonLink
-from tests.test_intake_feedkit import NOW, SAMPLE_FEED, notification, person
+from tests.intake_feedkit import NOW, SAMPLE_FEED, notification, person
 
 
 def test_import_match_and_agenda_on_each_database(any_db_url, fresh_settings, profile, tmp_path):

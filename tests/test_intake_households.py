@@ -8,7 +8,7 @@ from sqlalchemy import select
 from frontdoor_app.intake import batch
 from frontdoor_app.intake.importer import import_records
 from frontdoor_app.models import Household, HouseholdMember, Notification
-from tests.test_intake_feedkit import NOW, audit_events, notification, person
+from tests.intake_feedkit import NOW, audit_events, notification, person
 
 
 def feed(ctx, *notifications):

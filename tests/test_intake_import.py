@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from frontdoor_app.intake.importer import FeedUnreadable, import_file
 from frontdoor_app.models import Notification, NotificationPerson, QuarantinedRecord
-from tests.test_intake_feedkit import (
+from tests.intake_feedkit import (
     NOW,
     SAMPLE_FEED,
     audit_events,

@@ -18,7 +18,7 @@ from frontdoor_app.models import (
     Person,
     PersonLink,
 )
-from tests.test_intake_feedkit import NOW, notification, person
+from tests.intake_feedkit import NOW, notification, person
 
 
 def feed(ctx, *notifications):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from frontdoor_app.intake import quarantine as q
 from frontdoor_app.intake.importer import import_file
 from frontdoor_app.models import Notification, QuarantinedRecord
-from tests.test_intake_feedkit import NOW, audit_events, notification, person, write_csv, write_json
+from tests.intake_feedkit import NOW, audit_events, notification, person, write_csv, write_json
 
 
 def load(ctx, tmp_path, feed, name="feed.csv"):

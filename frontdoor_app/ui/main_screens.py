@@ -261,6 +261,8 @@ class RoomScreens:
         def make() -> QWidget:
             screen = ImportScreen(self.ctx, self.worker, messages=self.messages)
             screen.imported.connect(lambda _summary: self.reload_meeting())
+            # A corrected quarantine record can join today's agenda without a new import.
+            screen.agenda_changed.connect(lambda _meeting_id: self.reload_meeting())
             screen.resize(1280, 800)
             return screen
 
