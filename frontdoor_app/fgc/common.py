@@ -21,6 +21,7 @@ from frontdoor_app.models import (
     Person,
     utcnow,
 )
+from frontdoor_app.personal import full_name
 
 from .errors import ConflictError, FgcError
 
@@ -120,10 +121,6 @@ def household_perpetrators(session: Session, household_id: int) -> list[tuple[in
         key: Any = sent_id if sent_id is not None else compact(full_name(forenames, surname))
         found.setdefault(key, (sent_id, full_name(forenames, surname)))
     return list(found.values())
-
-
-def full_name(forenames: str | None, surname: str | None) -> str:
-    return " ".join(p for p in (forenames or "", surname or "") if p).strip()
 
 
 def _words(name: str) -> list[str]:

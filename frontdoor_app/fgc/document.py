@@ -28,22 +28,14 @@ from frontdoor_app.models import (
     Notification,
     Person,
 )
+from frontdoor_app.personal import age_text, full_name
 from frontdoor_app.profile import Profile
 
-from .common import full_name
 from .errors import FgcError
 from .gate import missing_for_conference
 from .views import referral_view
 
 ROLE_ORDER = {"victim": 0, "perpetrator": 1, "child": 2, "other_adult": 3}
-
-
-def age_text(dob: dt.date | None, today: dt.date) -> str:
-    """``6 y`` or, under two, ``8 mo``."""
-    if dob is None:
-        return ""
-    months = (today.year - dob.year) * 12 + today.month - dob.month - (today.day < dob.day)
-    return f"{months} mo" if months < 24 else f"{months // 12} y"
 
 
 def referral_data(session: Session, profile: Profile, referral_id: int,

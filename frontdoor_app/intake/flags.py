@@ -27,17 +27,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.models import AgendaItem, Household, Meeting, Notification
+from frontdoor_app.personal import months_between
 
 VISIBLE_HIGH_RISK_YES = 14
 ESCALATION_COUNT = 3
 YEAR = dt.timedelta(days=365)
-
-
-def months_between(born: dt.date, on: dt.date) -> int:
-    months = (on.year - born.year) * 12 + on.month - born.month
-    if on.day < born.day:
-        months -= 1
-    return max(0, months)
 
 
 def child_age_months(dob: dt.date | None, age: int | None, on: dt.date) -> int | None:

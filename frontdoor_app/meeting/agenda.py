@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.models import AgendaItem, Decision, Meeting, Notification, NotificationPerson
+from frontdoor_app.personal import age_on
 
 from .common import (
-    age_on,
     check_version,
     district,
     get,

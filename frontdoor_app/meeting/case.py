@@ -35,10 +35,10 @@ from frontdoor_app.models import (
     SharingDecision,
     User,
 )
+from frontdoor_app.personal import age_on, age_text, initials
 
 from . import actions as action_queries
 from .agenda import build_row
-from .common import age_on, age_text, initials
 from .decisions import build_decision_view
 from .entries import can_see
 from .errors import NotFoundError

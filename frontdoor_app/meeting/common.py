@@ -175,32 +175,6 @@ def add_working_days(day: dt.date, days: int) -> dt.date:
     return out
 
 
-def age_on(dob: dt.date, on: dt.date) -> int:
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
-
-
-def age_text(dob: dt.date | None, on: dt.date, years: int | None = None) -> str:
-    """ "6 y", "8 mo" under one, "unborn" after the meeting date, "" when unknown."""
-    if dob is None:
-        return f"{years} y" if years is not None else ""
-    if dob > on:
-        return "unborn"
-    age = age_on(dob, on)
-    if age >= 1:
-        return f"{age} y"
-    months = (on.year - dob.year) * 12 + on.month - dob.month - (on.day < dob.day)
-    return f"{max(months, 0)} mo"
-
-
-def initials(forenames: str | None, surname: str | None) -> str:
-    """ "Kasia Kowalska" → "K.K."; letters only, so no name leaks through."""
-    parts = [p for p in (forenames or "").replace("-", " ").split() if p[:1].isalpha()]
-    letters = [p[0].upper() for p in parts[:2]]
-    if surname and surname.strip()[:1].isalpha():
-        letters.append(surname.strip()[0].upper())
-    return "".join(f"{c}." for c in letters)
-
-
 def district(postcode: str | None) -> str:
     """The outward code of a postcode ("LS9 8AB" → "LS9"): an area, not an address."""
     code = (postcode or "").strip().upper()

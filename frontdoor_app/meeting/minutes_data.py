@@ -42,6 +42,7 @@ from frontdoor_app.models import (
     SharingDecision,
     User,
 )
+from frontdoor_app.personal import age_text, full_name, initials
 from frontdoor_app.profile import Profile
 
 YEAR = dt.timedelta(days=365)
@@ -74,25 +75,6 @@ def load_minutes(session: Session, profile: Profile, meeting: dt.date | int) -> 
     if row is None:
         raise MinutesError(f"there is no meeting with id {meeting_id}")
     return _Loader(session, profile, row).load()
-
-
-def _name(forenames: str | None, surname: str) -> str:
-    return " ".join(p for p in ((forenames or "").strip(), surname.strip()) if p)
-
-
-def _initials(forenames: str | None, surname: str) -> str:
-    parts = [*(forenames or "").split(), *surname.split()]
-    return " ".join(f"{p[0]}." for p in parts if p) or "?"
-
-
-def age_text(dob: dt.date | None, age: int | None, on: dt.date) -> str:
-    """An age as people say it: months under two, years after."""
-    if dob is not None:
-        months = (on.year - dob.year) * 12 + on.month - dob.month - (on.day < dob.day)
-        if months < 0:
-            return "unborn"
-        return f"{months} mo" if months < 24 else f"{months // 12} y"
-    return f"{age} y" if age is not None else ""
 
 
 class _Loader:
@@ -214,7 +196,7 @@ class _Loader:
             return hh.reference if hh else n.police_ref
         first = people[0]
         if display == "initials":
-            return _initials(first.forenames, first.surname)
+            return initials(first.forenames, first.surname)
         surnames: list[str] = []
         for p in people:
             if p.role in ("victim", "perpetrator") and p.surname not in surnames:
@@ -227,7 +209,7 @@ class _Loader:
         rows = []
         for p in sorted(n.persons, key=lambda p: (order.get(p.role, 9), p.id)):
             detail = ", ".join(x for x in (p.relationship_to_victim or "", p.school or "") if x)
-            rows.append(PersonRow(p.role, _name(p.forenames, p.surname), age_text(p.dob, p.age, on),
+            rows.append(PersonRow(p.role, full_name(p.forenames, p.surname), age_text(p.dob, on, p.age),
                                   detail))  # fmt: skip
         return tuple(rows)
 
