@@ -14,6 +14,7 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -136,11 +137,15 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["FRONTDOOR_DATA_DIR"] = str(work_dir / "data")
         os.environ.setdefault("FRONTDOOR_USER", "bench.chair")
         os.environ.pop("FRONTDOOR_DATABASE_URL", None)
-        env = BenchEnv(scale=args.scale, build_database=build_database, work_dir=work_dir)
         info = machine()
         info["scale"] = args.scale
         for name in chosen:
+            # Each benchmark's private copies (city scale: ~800 MB each) go when it is done.
+            own_dir = work_dir / name
+            own_dir.mkdir()
+            env = BenchEnv(scale=args.scale, build_database=build_database, work_dir=own_dir)
             results[name] = run_one(name, benchmarks[name], env)
+            shutil.rmtree(own_dir, ignore_errors=True)
 
     report = {"machine": info, "results": results}
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
