@@ -31,13 +31,18 @@ class AppContext:
     engine: Engine
     sessions: sessionmaker[Session]
     actor: Actor
+    read_sessions: sessionmaker[Session]
 
     def session(self):  # type: ignore[no-untyped-def]
         """``with ctx.session() as s:`` — one unit of work."""
         return session_scope(self.sessions)
 
+    def read_session(self):  # type: ignore[no-untyped-def]
+        """``with ctx.read_session() as s:`` — a read that never holds up a writer."""
+        return session_scope(self.read_sessions)
+
     def is_empty(self) -> bool:
-        with self.session() as s:
+        with self.read_session() as s:
             return (s.scalar(select(func.count()).select_from(Notification)) or 0) == 0
 
     def close(self) -> None:
@@ -61,4 +66,5 @@ def build_context(settings: Settings, profile: Profile | None = None,
         actor = find_actor(s, settings.user_login) or ensure_user(
             s, settings.user_login, settings.user_login, role_for_new_user
         )
-    return AppContext(settings, profile, engine, sessions, actor)
+    return AppContext(settings, profile, engine, sessions, actor,
+                      make_session_factory(engine, read_only=True))  # fmt: skip

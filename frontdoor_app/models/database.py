@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY = "frontdoor_read_only"
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only unit of work begins DEFERRED: in WAL mode it then never waits for a
+        # writer nor holds one up (the change-feed polls of every open client are reads).
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -56,8 +60,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+class ReadOnlySessionError(RuntimeError):
+    """A write was attempted in a unit of work opened for reading only."""
+
+
+def make_session_factory(engine: Engine, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for units of work; ``read_only`` ones refuse to flush any change."""
+    if not read_only:
+        return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}),
+                           expire_on_commit=False)  # fmt: skip
+    event.listen(factory, "before_flush", _refuse_flush)
+    return factory
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlySessionError("a read-only unit of work tried to write")
 
 
 @contextlib.contextmanager

@@ -108,7 +108,7 @@ class ActionTrackerWindow(QWidget):
         request = self._request
 
         def job() -> ActionPage:
-            with self.ctx.session() as s:
+            with self.ctx.read_session() as s:
                 return actions.action_tracker(
                     s,
                     agency_id=agency_id,

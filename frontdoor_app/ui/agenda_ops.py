@@ -56,7 +56,7 @@ class CaseBundle:
 
 def load_start(ctx: AppContext, day: dt.date | None) -> StartData:
     """Today's meeting (or the latest when there is none today) and the pick lists."""
-    with ctx.session() as s:
+    with ctx.read_session() as s:
         day = day or lifecycle.local_today(ctx.profile)
         meeting = lifecycle.find_meeting(s, day)
         note = None
@@ -73,7 +73,7 @@ def load_start(ctx: AppContext, day: dt.date | None) -> StartData:
 
 
 def load_room(ctx: AppContext, meeting_id: int) -> RoomData:
-    with ctx.session() as s:
+    with ctx.read_session() as s:
         return _room(s, meeting_id, None)
 
 
@@ -102,7 +102,7 @@ def record_view(ctx: AppContext, item_id: int) -> None:
 
 
 def load_projector(ctx: AppContext, meeting_id: int, initials_mode: bool) -> ProjectorView:
-    with ctx.session() as s:
+    with ctx.read_session() as s:
         return projector.load_projector_view(s, meeting_id, initials_mode)
 
 

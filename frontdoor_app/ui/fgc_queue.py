@@ -223,7 +223,7 @@ class FgcQueueScreen(QWidget):
         need_teams = not self._teams_loaded
 
         def load() -> tuple[tuple[ReferralView, ...], tuple[tuple[str, str], ...]]:
-            with ctx.session() as s:
+            with ctx.read_session() as s:
                 return (queue(s, ctx.profile, today, team, stage),
                         queue_teams(s) if need_teams else ())  # fmt: skip
 

@@ -66,7 +66,7 @@ class LiveFeed(QObject):
             self._raw = None
 
     def _read_last_id(self) -> int:
-        with self._ctx.session() as s:
+        with self._ctx.read_session() as s:
             return last_change_id(s)
 
     def _got_last_id(self, last_id: int) -> None:
@@ -98,7 +98,7 @@ class LiveFeed(QObject):
         self._worker.run(lambda: self._read_since(since), self._got_changes, self._failed)
 
     def _read_since(self, since: int) -> list[Change]:
-        with self._ctx.session() as s:
+        with self._ctx.read_session() as s:
             return changes_since(s, since)
 
     def _got_changes(self, rows: Sequence[Change]) -> None:

@@ -173,7 +173,7 @@ class MinutesScreen(QWidget):
         today = local_today(ctx.profile)
 
         def job() -> tuple[MeetingChoice, ...]:
-            with ctx.session() as s:
+            with ctx.read_session() as s:
                 return meeting_choices(s, today)
 
         self._say(self.tr("Looking for meetings…"))
@@ -398,7 +398,7 @@ class MinutesScreen(QWidget):
         ctx = self.ctx
 
         def job() -> Any:
-            with ctx.session() as s:
+            with ctx.read_session() as s:
                 return export_log(s, choice.meeting_id)
 
         def done(rows: Any) -> None:
