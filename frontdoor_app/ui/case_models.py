@@ -1,4 +1,4 @@
-"""A small table model over plain rows, used by the case tabs and the tracker lists."""
+"""A small table model over plain rows: the case tabs, the tracker and the import lists."""
 
 from __future__ import annotations
 

@@ -2,75 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication
 
 from frontdoor_app.intake.links import MatchRow, PersonSummary
 from frontdoor_app.intake.quarantine import QuarantineRow
 
-Row = TypeVar("Row")
-Index = QModelIndex | QPersistentModelIndex
+from .case_models import RowsModel
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ImportModels", text)
-
-
-class RowsModel(QAbstractTableModel, Generic[Row]):
-    """A read-only table over a list of frozen rows; the columns are (header, text of row)."""
-
-    def __init__(self, columns: Sequence[tuple[str, Callable[[Row], str]]],
-                 tooltip: Callable[[Row], str] | None = None) -> None:  # fmt: skip
-        super().__init__()
-        self._columns = list(columns)
-        self._rows: list[Row] = []
-        self._tooltip = tooltip
-
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Row | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    @property
-    def rows(self) -> list[Row]:
-        return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
-        return 0 if parent.isValid() else len(self._columns)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._columns[index.column()][1](row)
-        if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
-            return self._tooltip(row)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
-            return self._columns[section][0]
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
 
 
 def _problems_text(row: QuarantineRow) -> str:
@@ -104,7 +47,7 @@ def quarantine_model() -> RowsModel[QuarantineRow]:
     def tooltip(r: QuarantineRow) -> str:
         return "\n".join(f"{p.field} {p.value!r}: {p.message}" for p in r.problems)
 
-    return RowsModel(columns, tooltip)
+    return RowsModel(columns, describe=tooltip)
 
 
 def person_text(p: PersonSummary) -> str:
@@ -136,4 +79,4 @@ def match_model() -> RowsModel[MatchRow]:
     def tooltip(r: MatchRow) -> str:
         return "\n".join(r.reasons)
 
-    return RowsModel(columns, tooltip)
+    return RowsModel(columns, describe=tooltip)
