@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions
-from frontdoor_app.meeting.errors import MeetingError
 from frontdoor_app.meeting.views import ActionPage, AgencyOption
 
 from .case_actions import ActionStatusForm, action_model
@@ -151,7 +150,4 @@ class ActionTrackerWindow(QWidget):
         self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, MeetingError):
-            self.messages.warning(self, self.windowTitle(), str(exc))
-        else:
-            self.messages.error(self, self.windowTitle(), str(exc))
+        self.messages.failed(self, self.windowTitle(), exc)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import agenda, lifecycle
-from frontdoor_app.meeting.errors import MeetingError
 from frontdoor_app.meeting.views import MeetingView
 
 from .case_common import day_time, label
@@ -165,8 +164,5 @@ class CloseMeetingDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, MeetingError):
-            self.messages.warning(self, self.tr("Close the meeting"), str(exc))
-        else:
-            self.messages.error(self, self.tr("Close the meeting"), str(exc))
+        self.messages.failed(self, self.tr("Close the meeting"), exc)
         self.check()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import lifecycle
-from frontdoor_app.meeting.errors import AmendmentReasonRequired, MeetingError
+from frontdoor_app.meeting.errors import AmendmentReasonRequired
 from frontdoor_app.meeting.views import AgencyOption, AttendanceRow, AttendanceSummary
 
 from .case_common import label, make_table
@@ -186,7 +186,4 @@ class AttendanceDialog(QDialog):
         self.worker.run(lambda: job(reason), done, failed)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, MeetingError):
-            self.messages.warning(self, self.tr("Attendance"), str(exc))
-        else:
-            self.messages.error(self, self.tr("Attendance"), str(exc))
+        self.messages.failed(self, self.tr("Attendance"), exc)

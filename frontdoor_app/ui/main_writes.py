@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 
 from frontdoor_app.intake import links
 from frontdoor_app.meeting import actions, agenda, decisions, drafts, entries, lifecycle
-from frontdoor_app.meeting.errors import AmendmentReasonRequired, MeetingError
+from frontdoor_app.meeting.errors import AmendmentReasonRequired
 from frontdoor_app.meeting.views import ActionView, AgendaView
 
 if TYPE_CHECKING:
@@ -33,12 +33,7 @@ class RoomWrites:
 
     # ------------------------------------------------------------------ plumbing
     def show_error(self: MainWindow, exc: BaseException, doing: str) -> None:
-        if isinstance(exc, MeetingError | links.LinkError):
-            self.messages.warning(self, doing, str(exc))
-        else:
-            log.error("%s failed", doing, exc_info=exc)
-            self.messages.error(self, doing, _t("Something went wrong: %1. Nothing was lost; "
-                                                "try again.").replace("%1", str(exc)))  # fmt: skip
+        self.messages.failed(self, doing, exc)
         self.statusBar().showMessage(f"{doing}: {exc}", 10_000)
 
     def write(self: MainWindow, job: Callable[[str | None], Any], on_done: Callable[[Any], None],

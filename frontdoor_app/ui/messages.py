@@ -6,10 +6,21 @@ every message shown is kept in ``messages.log`` for assertions.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+
+from frontdoor_app.fgc.errors import FgcError
+from frontdoor_app.intake.links import LinkError
+from frontdoor_app.meeting.errors import MeetingError
+
+log = logging.getLogger(__name__)
+
+# The domain's refusals: a rule said no, in words meant for the person.
+REFUSALS = (MeetingError, FgcError, LinkError)
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,17 @@ class Messages:
         self.log.append(Shown("error", title, text))
         if not self.scripted:
             QMessageBox.critical(parent, title, text)
+
+    def failed(self, parent: QWidget | None, title: str, exc: BaseException) -> None:
+        """A background job failed: a refusal is a warning in its own words, else an error."""
+        if isinstance(exc, REFUSALS):
+            self.warning(parent, title, str(exc))
+            return
+        log.error("%s failed", title, exc_info=exc)
+        text = QCoreApplication.translate(
+            "Messages", "Something went wrong: %1. Nothing was lost; try again."
+        )
+        self.error(parent, title, text.replace("%1", str(exc)))
 
     def ask(self, parent: QWidget | None, title: str, text: str) -> bool:
         self.log.append(Shown("question", title, text))

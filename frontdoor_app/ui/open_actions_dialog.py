@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions
-from frontdoor_app.meeting.errors import MeetingError
 from frontdoor_app.meeting.views import ActionView, AgencyActions
 
 from .case_actions import ActionStatusForm, action_model
@@ -90,7 +89,4 @@ class OpenActionsDialog(QDialog):
         self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, MeetingError):
-            self.messages.warning(self, self.windowTitle(), str(exc))
-        else:
-            self.messages.error(self, self.windowTitle(), str(exc))
+        self.messages.failed(self, self.windowTitle(), exc)

@@ -1,0 +1,25 @@
+"""Failures reach people in words: a rule's refusal as a warning, anything else as an error."""
+
+import logging
+
+from frontdoor_app.fgc.errors import FgcError
+from frontdoor_app.meeting.errors import MeetingError
+from frontdoor_app.ui.messages import Messages
+
+
+def test_a_refusal_is_a_warning_in_its_own_words_and_a_fault_an_error(qtbot, caplog):
+    messages = Messages()
+    messages.answer_next()  # scripted: no real box opens
+    messages.failed(
+        None, "Save decision", MeetingError("A rationale is needed: NFA on a MARAC case.")
+    )
+    messages.failed(None, "FGC", FgcError("The victim's consent is not recorded."))
+    with caplog.at_level(logging.ERROR):
+        messages.failed(None, "Save action", RuntimeError("disk full"))
+    kinds = [(m.kind, m.text) for m in messages.log]
+    assert kinds[0] == ("warning", "A rationale is needed: NFA on a MARAC case.")
+    assert kinds[1] == ("warning", "The victim's consent is not recorded.")
+    assert (
+        kinds[2][0] == "error" and "disk full" in kinds[2][1] and "Nothing was lost" in kinds[2][1]
+    )
+    assert "Save action failed" in caplog.text
