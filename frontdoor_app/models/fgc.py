@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamps, Versioned, utcnow
@@ -29,6 +29,14 @@ class FgcReferral(Versioned, Timestamps, Base):
     __tablename__ = "fgc_referral"
     __table_args__ = (
         CheckConstraint("routed_how IN ('locality','by_hand','unrouted')", name="routed_how"),
+        # At most one open referral per household, whoever writes and however.
+        Index(
+            "uq_fgc_referral_open_household",
+            "household_id",
+            unique=True,
+            sqlite_where=text("is_open"),
+            postgresql_where=text("is_open"),
+        ),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
