@@ -20,7 +20,7 @@ from frontdoor_app.meeting import actions
 from frontdoor_app.meeting.views import ActionPage, AgencyOption
 
 from .case_actions import ActionStatusForm, action_model
-from .case_common import label, make_table
+from .case_common import fill_agencies, label, make_table
 from .messages import Messages
 from .theme import set_scaled_font
 from .worker import Worker
@@ -51,9 +51,7 @@ class ActionTrackerWindow(QWidget):
         filters = QHBoxLayout()
         self.agency = QComboBox(self)
         self.agency.setAccessibleName(self.tr("Filter by agency"))
-        self.agency.addItem(self.tr("All agencies"), None)
-        for option in agencies:
-            self.agency.addItem(f"{option.name} ({option.code})", option.id)
+        fill_agencies(self.agency, agencies, first=(self.tr("All agencies"), None))
         self.owner = QLineEdit(self)
         self.owner.setAccessibleName(self.tr("Filter by owner"))
         self.owner.setPlaceholderText(self.tr("Owner's name contains…"))

@@ -24,7 +24,7 @@ from frontdoor_app.meeting import lifecycle
 from frontdoor_app.meeting.errors import AmendmentReasonRequired
 from frontdoor_app.meeting.views import AgencyOption, AttendanceRow, AttendanceSummary
 
-from .case_common import label, make_table
+from .case_common import fill_agencies, label, make_table
 from .case_models import RowsModel
 from .messages import Messages
 from .worker import Worker
@@ -81,11 +81,7 @@ class AttendanceDialog(QDialog):
         form = QFormLayout(box)
         self.agency = QComboBox(box)
         self.agency.setAccessibleName(self.tr("Agency"))
-        for option in agencies:
-            self.agency.addItem(f"{option.name} ({option.code})", option.id)
-        mine = ctx.actor.agency_id
-        if mine is not None:
-            self.agency.setCurrentIndex(max(0, self.agency.findData(mine)))
+        fill_agencies(self.agency, agencies, ctx.actor.agency_id)
         form.addRow(self.tr("Agency:"), self.agency)
         self.name = QLineEdit(box)
         self.name.setAccessibleName(self.tr("Person's name"))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.meeting.views import ActionView, AgencyOption, CaseView
 
-from .case_common import label, make_table
+from .case_common import fill_agencies, label, make_table
 from .case_models import RowsModel
 
 STATUS_WORDS = {"open": "open", "done": "done", "not_possible": "not possible — circumstances "
@@ -136,11 +136,7 @@ class ActionsTab(QWidget):
         self.status_form.update_requested.connect(self._status)
 
     def set_agencies(self, agencies: Sequence[AgencyOption], mine: int | None) -> None:
-        self.agency.clear()
-        for option in agencies:
-            self.agency.addItem(f"{option.name} ({option.code})", option.id)
-        if mine is not None:
-            self.agency.setCurrentIndex(max(0, self.agency.findData(mine)))
+        fill_agencies(self.agency, agencies, mine)
 
     def set_default_due(self, due: dt.date) -> None:
         self._default_due = due

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QWidget,
+)
+
+from frontdoor_app.meeting.views import AgencyOption
 
 LONDON = "Europe/London"
 RESIZE_ROWS = 40
@@ -90,3 +100,15 @@ def label(text: str, parent: QWidget | None = None, name: str | None = None,
     widget.setAccessibleName(name or text)
     widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return widget
+
+
+def fill_agencies(combo: QComboBox, agencies: Sequence[AgencyOption], mine: int | None = None,
+                  first: tuple[str, None] | None = None) -> None:  # fmt: skip
+    """The agency pick list ("Name (CODE)"), on the user's own agency when they have one."""
+    combo.clear()
+    if first is not None:
+        combo.addItem(*first)
+    for option in agencies:
+        combo.addItem(f"{option.name} ({option.code})", option.id)
+    if mine is not None:
+        combo.setCurrentIndex(max(0, combo.findData(mine)))

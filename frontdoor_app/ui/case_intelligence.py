@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, IntelligenceView
 
-from .case_common import hhmm, label, make_table
+from .case_common import fill_agencies, hhmm, label, make_table
 from .case_models import RowsModel
 
 DRAFT_KIND = "intelligence"
@@ -125,11 +125,7 @@ class IntelligenceTab(QWidget):
 
     def set_agencies(self, agencies: Sequence[AgencyOption], mine: int | None,
                      can_choose: bool) -> None:  # fmt: skip
-        self.agency.clear()
-        for option in agencies:
-            self.agency.addItem(f"{option.name} ({option.code})", option.id)
-        if mine is not None:
-            self.agency.setCurrentIndex(max(0, self.agency.findData(mine)))
+        fill_agencies(self.agency, agencies, mine)
         self.agency.setEnabled(can_choose or mine is None)
 
     def show_case(self, case: CaseView) -> None:

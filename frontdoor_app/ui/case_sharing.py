@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, SharingView
 
-from .case_common import hhmm, label, make_table
+from .case_common import fill_agencies, hhmm, label, make_table
 from .case_models import RowsModel
 
 
@@ -87,11 +87,7 @@ class SharingTab(QWidget):
         self.reason.returnPressed.connect(self._record)
 
     def set_agencies(self, agencies: Sequence[AgencyOption], mine: int | None) -> None:
-        self.agency.clear()
-        for option in agencies:
-            self.agency.addItem(f"{option.name} ({option.code})", option.id)
-        if mine is not None:
-            self.agency.setCurrentIndex(max(0, self.agency.findData(mine)))
+        fill_agencies(self.agency, agencies, mine)
 
     def show_case(self, case: CaseView) -> None:
         self.model.set_rows(case.sharing)

@@ -269,13 +269,8 @@ class CorrectionDialog(QDialog):
     def discard(self) -> None:
         if self.busy:
             return
-        reason = self.messages.text(self, self.tr("Discard this record"),
-                                    self.tr("Why is it discarded? (kept with the record)"))  # fmt: skip
+        reason = ask_discard_reason(self.messages, self)
         if reason is None:
-            return
-        if not reason.strip():
-            self.messages.warning(self, self.tr("Not discarded"),
-                                  self.tr("A reason is needed to discard a record."))  # fmt: skip
             return
         ctx, draft = self.ctx, self.draft
         self._run(lambda: q.discard(ctx.sessions, ctx.actor, draft.record_id, draft.version, reason),
@@ -300,3 +295,17 @@ class CorrectionDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self._idle()
         self.messages.error(self, self.tr("Could not save"), str(error))
+
+
+def ask_discard_reason(messages: Messages, parent: QWidget) -> str | None:
+    """The reason a quarantined record is discarded (kept with it); None when not given."""
+    tr = QCoreApplication.translate
+    reason = messages.text(parent, tr("Import", "Discard this record"),
+                           tr("Import", "Why is it discarded? (kept with the record)"))  # fmt: skip
+    if reason is None:
+        return None
+    if not reason.strip():
+        messages.warning(parent, tr("Import", "Not discarded"),
+                         tr("Import", "A reason is needed to discard a record."))  # fmt: skip
+        return None
+    return reason

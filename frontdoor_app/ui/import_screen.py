@@ -37,7 +37,7 @@ from frontdoor_app.intake import quarantine as q
 from frontdoor_app.intake.agenda import build_agenda, local_today
 from frontdoor_app.intake.importer import FeedUnreadable, ImportSummary, import_file
 
-from .import_correction import CorrectionDialog
+from .import_correction import CorrectionDialog, ask_discard_reason
 from .import_models import match_model, quarantine_model
 from .messages import Messages
 from .theme import set_scaled_font
@@ -365,13 +365,8 @@ class ImportScreen(QWidget):
         row = self.quarantine.row_at(row_number) if row_number is not None else None
         if row is None or row.status != "waiting":
             return
-        reason = self.messages.text(self, self.tr("Discard this record"),
-                                    self.tr("Why is it discarded? (kept with the record)"))  # fmt: skip
+        reason = ask_discard_reason(self.messages, self)
         if reason is None:
-            return
-        if not reason.strip():
-            self.messages.warning(self, self.tr("Not discarded"),
-                                  self.tr("A reason is needed to discard a record."))  # fmt: skip
             return
         ctx = self.ctx
         self.worker.run(lambda: q.discard(ctx.sessions, ctx.actor, row.id, row.version, reason),
