@@ -123,3 +123,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item, "fixturenames", ()
         ):
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo city on a fixed Monday, agenda built: built once, copied per test."""
+    from tests.ui_support import build_template  # Qt only for the tests that use it
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    return build_template(folder, load_settings(), load_profile())
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> str:
+    """A private copy of the demo template (a SQLite URL)."""
+    from tests.ui_support import copy_of
+
+    return copy_of(demo_template, tmp_path)
+
+
+@pytest.fixture
+def chair_ctx(demo_db: str, fresh_settings: Settings, profile: Profile) -> Iterator[AppContext]:
+    """The chair's context on a private copy of the demo."""
+    from tests.ui_support import context_for
+
+    context = context_for(fresh_settings, demo_db, profile, "test.chair")
+    yield context
+    context.close()

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
 from frontdoor_app.context import AppContext
@@ -16,40 +13,18 @@ from tests.ui_support import (
     LEFT,
     activate,
     add_entry,
-    build_template,
     close_window,
     context_for,
-    copy_of,
     idle,
     open_window,
     start_meeting,
 )
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from frontdoor_app.profile import load_profile
-    from frontdoor_app.settings import load_settings
-
-    return build_template(tmp_path_factory.mktemp("ui-live"), load_settings(), load_profile())
-
-
-@pytest.fixture
-def db(template: Path, tmp_path: Path) -> str:
-    return copy_of(template, tmp_path)
-
-
-@pytest.fixture
-def chair_ctx(db: str, fresh_settings: Settings, profile: Profile) -> Iterator[AppContext]:
-    ctx = context_for(fresh_settings, db, profile, "test.chair")
-    yield ctx
-    ctx.close()
-
-
 def test_second_client_sees_an_action_within_a_second(
-    qtbot, chair_ctx: AppContext, db: str, fresh_settings: Settings, profile: Profile
+    qtbot, chair_ctx: AppContext, demo_db: str, fresh_settings: Settings, profile: Profile
 ) -> None:  # type: ignore[no-untyped-def]
-    rep_ctx = context_for(fresh_settings, db, profile, "hv.lee")
+    rep_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
     assert rep_ctx.engine is not chair_ctx.engine and rep_ctx.actor.role == "representative"
     chair = open_window(qtbot, chair_ctx)
     rep = open_window(qtbot, rep_ctx)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
@@ -24,37 +20,15 @@ from frontdoor_app.models import (
     OutcomeCode,
     SharingDecision,
 )
-from frontdoor_app.profile import Profile
-from frontdoor_app.settings import Settings
 from frontdoor_app.ui.main_window import MainWindow
 from tests.ui_support import (
     LEFT,
     TODAY,
     activate,
-    build_template,
     close_window,
-    context_for,
-    copy_of,
     idle,
     open_window,
 )
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from frontdoor_app.profile import load_profile
-    from frontdoor_app.settings import load_settings
-
-    folder = tmp_path_factory.mktemp("ui-demo")
-    return build_template(folder, load_settings(), load_profile())
-
-
-@pytest.fixture
-def chair_ctx(template: Path, tmp_path: Path, fresh_settings: Settings,
-              profile: Profile) -> Iterator[AppContext]:  # fmt: skip
-    ctx = context_for(fresh_settings, copy_of(template, tmp_path), profile, "test.chair")
-    yield ctx
-    ctx.close()
 
 
 def test_whole_meeting_through_the_widgets(qtbot, chair_ctx: AppContext) -> None:  # type: ignore[no-untyped-def]

@@ -11,8 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.profile import Profile
-from frontdoor_app.settings import Settings
 from frontdoor_app.ui import agenda_ops as ops
 from frontdoor_app.ui.agenda_model import AgendaModel
 from frontdoor_app.ui.attendance_dialog import attendance_model
@@ -26,32 +24,13 @@ from tests.ui_support import (
     LEFT,
     activate,
     add_entry,
-    build_template,
     close_window,
-    context_for,
-    copy_of,
     idle,
     open_window,
     start_meeting,
 )
 
 SIZES = ((1920, 1080), (1280, 720))
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from frontdoor_app.profile import load_profile
-    from frontdoor_app.settings import load_settings
-
-    return build_template(tmp_path_factory.mktemp("ui-screens"), load_settings(), load_profile())
-
-
-@pytest.fixture
-def chair_ctx(template: Path, tmp_path: Path, fresh_settings: Settings,
-              profile: Profile) -> Iterator[AppContext]:  # fmt: skip
-    ctx = context_for(fresh_settings, copy_of(template, tmp_path), profile, "test.chair")
-    yield ctx
-    ctx.close()
 
 
 @pytest.fixture

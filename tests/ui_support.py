@@ -12,8 +12,6 @@ from PySide6.QtCore import Qt
 from frontdoor_app.access.users import ensure_user
 from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.demo import build_demo
-from frontdoor_app.intake.agenda import build_agenda
-from frontdoor_app.intake.importer import import_file
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 from frontdoor_app.ui.main_window import MainWindow
@@ -30,9 +28,7 @@ def build_template(folder: Path, settings: Settings, profile: Profile) -> Path:
     ctx = build_context(settings.with_database(f"sqlite:///{path}"), profile)
     try:
         summary = build_demo(ctx, scale="small", today=TODAY, feed_dir=folder / "feeds")
-        if summary.agenda_meeting_id is None:  # older demo builds leave the feed to intake
-            import_file(ctx.sessions, ctx.profile, ctx.actor, summary.feed_path)
-            build_agenda(ctx.sessions, ctx.profile, ctx.actor, TODAY)
+        assert summary.agenda_meeting_id is not None, "the demo builds today's agenda"
         with ctx.session() as s:
             ensure_user(s, "hv.lee", "Hannah Lee", "representative", "HV")
             ensure_user(s, "test.chair", "Jo Chair", "chair", "CSWS")
