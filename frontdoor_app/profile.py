@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLE_PROFILE = RESOURCES / "profiles" / "leeds-like.toml"
@@ -118,6 +119,10 @@ class Profile:
             if agency.code == code:
                 return agency
         raise KeyError(code)
+
+    def today(self) -> dt.date:
+        """Today's date where the authority is (meeting dates are local)."""
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
     def locality_for_district(self, district: str) -> LocalityDef | None:
         district = district.upper()

@@ -7,7 +7,7 @@ from alembic.script import ScriptDirectory
 
 from frontdoor_app.cli import build_parser, requested_commands
 from frontdoor_app.commands import COMMANDS
-from frontdoor_app.models.database import MIGRATIONS, head_revision
+from frontdoor_app.schema_head import MIGRATIONS, head_revision
 
 
 def test_head_revision_read_from_the_files_is_alembics_head():

@@ -7,10 +7,7 @@ on the meeting, so every client and the projector can follow the chair.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,11 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.models import AgendaItem, Decision, Meeting, Notification, NotificationPerson
-from frontdoor_app.personal import age_on
 
+from .agenda_rows import AgendaRow, AgendaView, PersonFields, build_row
 from .common import (
     check_version,
-    district,
     get,
     meeting_of,
     now,
@@ -32,16 +28,6 @@ from .common import (
 )
 from .errors import MeetingStateError
 from .lifecycle import load_meeting
-from .views import AgendaRow, AgendaView
-
-MARAC_WORDS = {
-    "visible_high_risk": "MARAC: visible high risk",
-    "potential_escalation": "MARAC: potential escalation",
-    "repeat": "MARAC: repeat within 12 months of last MARAC",
-    "professional_judgement": "MARAC: professional judgement",
-}
-ADULT_ORDER = {"victim": 0, "other_adult": 1, "perpetrator": 2, "child": 3}
-
 
 # ---------------------------------------------------------------- reading
 
@@ -56,44 +42,6 @@ def load_row(session: Session, item_id: int) -> AgendaRow:
     """One agenda row (after a change feed says that case changed)."""
     item = get(session, AgendaItem, item_id, "Case")
     return agenda_rows(session, item.meeting_id, item_id)[0]
-
-
-class ItemFields(Protocol):
-    """What ``build_row`` reads of an agenda item: an ``AgendaItem`` or a plain row."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def meeting_id(self) -> int: ...
-    @property
-    def notification_id(self) -> int: ...
-    @property
-    def household_id(self) -> int | None: ...
-    @property
-    def position(self) -> int: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def flags(self) -> Any: ...
-    @property
-    def started_at(self) -> dt.datetime | None: ...
-    @property
-    def seconds_spent(self) -> int: ...
-    @property
-    def version(self) -> int: ...
-
-
-class PersonFields(Protocol):
-    """What ``build_row`` reads of a person as sent by the police."""
-
-    @property
-    def role(self) -> str: ...
-    @property
-    def surname(self) -> str: ...
-    @property
-    def dob(self) -> dt.date | None: ...
-    @property
-    def age(self) -> int | None: ...
 
 
 # Built once, run as plain rows: the agenda is re-read at every change of the current case.
@@ -112,7 +60,8 @@ _ROWS = (
 _ONE_ROW = _ROWS.where(AgendaItem.id == bindparam("item_id"))
 _PEOPLE = select(NotificationPerson.notification_id, NotificationPerson.role,
                  NotificationPerson.surname, NotificationPerson.dob, NotificationPerson.age).where(
-    NotificationPerson.notification_id.in_(bindparam("ids", expanding=True)))  # fmt: skip
+    NotificationPerson.notification_id.in_(bindparam("ids", expanding=True))
+).order_by(NotificationPerson.id)  # fmt: skip
 
 
 def agenda_rows(session: Session, meeting_id: int, item_id: int | None = None) -> list[AgendaRow]:
@@ -132,86 +81,6 @@ def agenda_rows(session: Session, meeting_id: int, item_id: int | None = None) -
                   r.agreed_risk, people[r.notification_id])
         for r in rows
     ]  # fmt: skip
-
-
-def build_row(item: ItemFields, police_ref: str, postcode: str | None, dash_risk: str,
-              dash_yes: int | None, on: dt.date, agreed_risk: str | None,
-              people: Sequence[PersonFields]) -> AgendaRow:  # fmt: skip
-    flags: Mapping[str, Any] = item.flags if isinstance(item.flags, dict) else {}
-    adults = sorted((p for p in people if p.role != "child"), key=lambda p: ADULT_ORDER[p.role])
-    surname = adults[0].surname if adults else (people[0].surname if people else "")
-    children = [p for p in people if p.role == "child"]
-    ages = _child_ages(flags, children, on)
-    n_children = int(flags.get("children", len(children)) or 0)
-    marac = tuple(str(m) for m in (flags.get("marac") or ()))
-    repeat_count = int(flags.get("repeat_count", 0) or 0)
-    repeat = bool(flags.get("repeat", False))
-    no_child = bool(flags.get("no_child", n_children == 0))
-    unborn = bool(flags.get("unborn", False))
-    under5 = bool(flags.get("under5", any(a < 5 for a in ages)))
-    carried = flags.get("carried_from")
-    codes, texts = _flag_words(marac, repeat, repeat_count, under5, unborn, no_child,
-                               _day_words(carried) if isinstance(carried, str) else None)  # fmt: skip
-    return AgendaRow(
-        item_id=item.id, meeting_id=item.meeting_id, position=item.position, police_ref=police_ref,
-        household_id=item.household_id, household_name=surname,
-        initials=f"{surname.strip()[0].upper()}." if surname.strip() else "",
-        postcode_district=district(postcode), dash_risk=dash_risk, dash_yes=dash_yes,
-        agreed_risk=agreed_risk, marac=marac, repeat=repeat, repeat_count=repeat_count,
-        no_child=no_child, unborn=unborn, under5=under5, children=n_children,
-        child_ages=ages, flag_codes=codes, flag_texts=texts, status=item.status,
-        has_decision=agreed_risk is not None, started_at=item.started_at,
-        seconds_spent=item.seconds_spent, version=item.version,
-    )  # fmt: skip
-
-
-def _child_ages(flags: Mapping[str, Any], children: list[PersonFields],
-                on: dt.date) -> tuple[int, ...]:  # fmt: skip
-    given = flags.get("child_ages")
-    if isinstance(given, list | tuple):
-        return tuple(sorted(int(a) for a in given if isinstance(a, int | float)))
-    ages = []
-    for child in children:
-        if child.dob is not None and child.dob <= on:
-            ages.append(age_on(child.dob, on))
-        elif child.age is not None:
-            ages.append(child.age)
-    return tuple(sorted(ages))
-
-
-def _flag_words(marac: tuple[str, ...], repeat: bool, repeat_count: int, under5: bool,
-                unborn: bool, no_child: bool,
-                carried_from: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:  # fmt: skip
-    codes: list[str] = []
-    texts: list[str] = []
-    if marac:
-        codes.append("M")
-        texts.extend(MARAC_WORDS.get(m, f"MARAC: {m.replace('_', ' ')}") for m in marac)
-    if repeat:
-        codes.append("R")
-        texts.append("Repeat: discussed in the last 12 months")
-    if repeat_count:
-        texts.append(f"{repeat_count} earlier notification{'s' if repeat_count != 1 else ''} "
-                     "in 12 months")  # fmt: skip
-    if under5:
-        codes.append("U5")
-        texts.append("Child under five")
-    if unborn:
-        codes.append("UB")
-        texts.append("Unborn child (pregnancy)")
-    if no_child:
-        codes.append("NC")
-        texts.append("No child listed")
-    if carried_from:
-        texts.append(f"Deferred from the meeting of {carried_from}")
-    return tuple(codes), tuple(texts)
-
-
-def _day_words(iso: str) -> str:
-    try:
-        return f"{dt.date.fromisoformat(iso):%d %B %Y}"
-    except ValueError:
-        return iso
 
 
 def next_item_id(session: Session, meeting_id: int, from_item_id: int | None,

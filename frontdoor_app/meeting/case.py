@@ -38,7 +38,7 @@ from frontdoor_app.models import (
 from frontdoor_app.personal import age_on, age_text, initials
 
 from . import actions as action_queries
-from .agenda import build_row
+from .agenda_rows import build_row
 from .decisions import build_decision_view
 from .entries import can_see
 from .errors import NotFoundError

@@ -175,14 +175,6 @@ def add_working_days(day: dt.date, days: int) -> dt.date:
     return out
 
 
-def district(postcode: str | None) -> str:
-    """The outward code of a postcode ("LS9 8AB" → "LS9"): an area, not an address."""
-    code = (postcode or "").strip().upper()
-    if " " in code:
-        return code.split(" ")[0]
-    return code[:-3] if len(code) >= 5 else code
-
-
 def now() -> dt.datetime:
     return utcnow()
 

@@ -8,7 +8,6 @@ amendments (see ``common.Writer`` and ``amendments``).
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -56,7 +55,7 @@ ATTENDANCE_WORDS = {"present": "present", "apologies": "apologies",
 
 def local_today(profile: Profile) -> dt.date:
     """Today's date where the authority is (meeting dates are local)."""
-    return dt.datetime.now(ZoneInfo(profile.timezone)).date()
+    return profile.today()
 
 
 def confidentiality_statement(profile: Profile) -> str:

@@ -25,7 +25,7 @@ from frontdoor_app.models import (
 )
 
 from . import actions as action_queries
-from .agenda import build_row
+from .agenda_rows import build_row
 from .case import SAME_NOTIFICATION, household_view
 from .common import meeting_of
 from .decisions import decision_view

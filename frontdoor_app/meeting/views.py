@@ -9,6 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+# The agenda's values live with the code that builds them (no SQLAlchemy there, so the
+# desktop's first paint can use them); re-exported here with the other views.
+from .agenda_rows import AgendaRow as AgendaRow
+from .agenda_rows import AgendaView as AgendaView
+from .agenda_rows import MeetingView as MeetingView
+
 RISK_ORDER = {"standard": 0, "medium": 1, "high": 2}
 ITEM_STATUSES = ("waiting", "current", "discussed", "deferred")
 ATTENDANCE_STATUSES = ("present", "apologies", "information_sent")
@@ -41,35 +47,6 @@ class OutcomeOption:
 
 
 @dataclass(frozen=True)
-class MeetingView:
-    id: int
-    meeting_date: dt.date
-    status: str  # planned | in_progress | closed
-    chair_id: int | None
-    chair_name: str | None
-    opened_at: dt.datetime | None
-    closed_at: dt.datetime | None
-    confidentiality_read_at: dt.datetime | None
-    current_item_id: int | None
-    curtain_down: bool
-    window_start: dt.datetime
-    window_end: dt.datetime
-    version: int
-    total_items: int
-    waiting: int
-    discussed: int
-    deferred: int
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "in_progress"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == "closed"
-
-
-@dataclass(frozen=True)
 class AttendanceRow:
     id: int
     meeting_id: int
@@ -91,50 +68,6 @@ class AttendanceSummary:
 
 
 # ---------------------------------------------------------------- agenda
-
-
-@dataclass(frozen=True)
-class AgendaRow:
-    item_id: int
-    meeting_id: int
-    position: int
-    police_ref: str
-    household_id: int | None
-    household_name: str  # surname of the household's victim (or first adult); "" when unknown
-    initials: str  # e.g. "K.W."; safe for the projector
-    postcode_district: str  # "LS9": the area, never the address
-    dash_risk: str  # standard | medium | high (police grading)
-    dash_yes: int | None
-    agreed_risk: str | None  # from the decision, once there is one
-    marac: tuple[str, ...]  # MARAC criteria met, in words' keys (e.g. "visible_high_risk")
-    repeat: bool
-    repeat_count: int
-    no_child: bool
-    unborn: bool
-    under5: bool
-    children: int
-    child_ages: tuple[int, ...]  # whole years, youngest first; unknown ages left out
-    flag_codes: tuple[str, ...]  # short legend words: M, R, U5, UB, NC
-    flag_texts: tuple[str, ...]  # the same in words, for tooltips and the projector
-    status: str  # waiting | current | discussed | deferred
-    has_decision: bool
-    started_at: dt.datetime | None  # when it became current this time; None unless current
-    seconds_spent: int  # time spent on it before (it may be discussed more than once)
-    version: int
-
-    def timer_seconds(self, now: dt.datetime) -> int:
-        """The case timer: earlier time on the case plus the time since it became current."""
-        running = (now - self.started_at).total_seconds() if self.started_at else 0
-        return self.seconds_spent + max(0, int(running))
-
-
-@dataclass(frozen=True)
-class AgendaView:
-    meeting: MeetingView
-    rows: tuple[AgendaRow, ...]
-
-    def row(self, item_id: int) -> AgendaRow | None:
-        return next((r for r in self.rows if r.item_id == item_id), None)
 
 
 # ---------------------------------------------------------------- case

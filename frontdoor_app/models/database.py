@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,8 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+from frontdoor_app.schema_head import MIGRATIONS, head_revision
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY = "frontdoor_read_only"
 
@@ -93,9 +93,6 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-_REVISION = re.compile(r"^(down_)?revision(?::[^=]*)?=\s*(?:['\"]([^'\"]+)['\"]|None)", re.M)
-
-
 def alembic_config(engine: Engine) -> Any:
     """Alembic's configuration for ``engine`` (alembic is imported only when migrating)."""
     from alembic.config import Config
@@ -104,24 +101,6 @@ def alembic_config(engine: Engine) -> Any:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
     return cfg
-
-
-def head_revision() -> str | None:
-    """The newest migration, read from the files' ``revision``/``down_revision`` lines.
-
-    Reading them is a few milliseconds; loading alembic's script directory costs a
-    noticeable part of the application's start, for the usual case of nothing to do.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        for down, value in _REVISION.findall(path.read_text(encoding="utf-8")):
-            if value:
-                (parents if down else revisions).add(value)
-    heads = revisions - parents
-    if len(heads) > 1:
-        raise RuntimeError(f"the migrations have more than one head: {sorted(heads)}")
-    return heads.pop() if heads else None
 
 
 def current_revision(engine: Engine) -> str | None:

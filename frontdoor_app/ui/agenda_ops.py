@@ -10,6 +10,7 @@ from frontdoor_app.access import audit
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions as action_queries
 from frontdoor_app.meeting import agenda, case, drafts, lifecycle, projector
+from frontdoor_app.meeting.agenda_rows import fallback_note
 from frontdoor_app.meeting.views import (
     AgencyOption,
     AgendaView,
@@ -64,8 +65,7 @@ def load_start(ctx: AppContext, day: dt.date | None) -> StartData:
             latest = lifecycle.latest_meetings(s, 1)
             meeting = latest[0] if latest else None
             if meeting is not None:
-                note = f"No meeting for {day:%A %d %B %Y} yet; showing the meeting of " \
-                       f"{meeting.meeting_date:%A %d %B %Y}."  # fmt: skip
+                note = fallback_note(day, meeting.meeting_date)
             else:
                 note = "No meeting yet: import this morning's police feed to build the agenda."
         room = _room(s, meeting.id, note) if meeting else RoomData(None, None, None, 0, note)

@@ -1,0 +1,146 @@
+"""Today's agenda read straight from the embedded SQLite file, for the desktop's first paint.
+
+The window shows the agenda as soon as the process has started, before SQLAlchemy, the
+models and the rest of the window are loaded (most of a second). This reads what
+``agenda_ops.load_start`` reads for the agenda, with the standard library's ``sqlite3``
+and plain SQL, and builds the rows with the same ``build_row``; a test holds the two
+equal. It is only a first look: it never writes (the connection is query-only, and it
+does not create a missing file), and it gives up (None) whenever it cannot be sure — not
+SQLite, no file, a schema other than this code's newest, no meeting yet, or any error —
+and the full start-up then does everything as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import quote
+
+from frontdoor_app.schema_head import head_revision
+
+from .agenda_rows import AgendaView, MeetingView, build_row, fallback_note
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    agenda: AgendaView
+    note: str | None  # e.g. "No meeting for ... yet; showing the meeting of ..."
+
+
+_MEETING = """
+SELECT m.id, m.meeting_date, m.status, m.chair_id, u.display_name, m.opened_at, m.closed_at,
+       m.confidentiality_read_at, m.current_item_id, m.curtain_down, m.window_start,
+       m.window_end, m.version,
+       (SELECT count(*) FROM agenda_item a WHERE a.meeting_id = m.id),
+       (SELECT count(*) FROM agenda_item a WHERE a.meeting_id = m.id
+                                             AND a.status IN ('waiting', 'current')),
+       (SELECT count(*) FROM agenda_item a WHERE a.meeting_id = m.id AND a.status = 'discussed'),
+       (SELECT count(*) FROM agenda_item a WHERE a.meeting_id = m.id AND a.status = 'deferred')
+FROM meeting m LEFT JOIN app_user u ON u.id = m.chair_id
+WHERE m.id = ?
+"""
+_ROWS = """
+SELECT a.id, a.meeting_id, a.notification_id, a.household_id, a.position, a.status, a.flags,
+       a.started_at, a.seconds_spent, a.version,
+       n.police_ref, n.postcode, n.dash_risk, n.dash_yes, d.agreed_risk
+FROM agenda_item a
+JOIN notification n ON n.id = a.notification_id
+LEFT JOIN decision d ON d.agenda_item_id = a.id
+WHERE a.meeting_id = ?
+ORDER BY a.position, a.id
+"""
+_PEOPLE = """
+SELECT p.notification_id, p.role, p.surname, p.dob, p.age
+FROM notification_person p
+WHERE p.notification_id IN (SELECT notification_id FROM agenda_item WHERE meeting_id = ?)
+ORDER BY p.id
+"""
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a plain ``sqlite:///`` URL; None for anything else (or in memory)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.split("+")[0] != "sqlite" or not rest.startswith("/") or "?" in rest:
+        return None
+    path = rest[1:]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def read_first_look(url: str, today: dt.date) -> FirstLook | None:
+    """Today's meeting (else the latest, with a note) and its agenda; None when unsure."""
+    path = sqlite_path(url)
+    if path is None or not path.is_file():
+        return None
+    try:
+        # mode=rw: never creates the file; query_only: never writes to it.
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True,
+                               timeout=2.0)  # fmt: skip
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        return _read(conn, today)
+    except (sqlite3.Error, ValueError, TypeError, KeyError):
+        return None  # the full start-up will read it properly, and report what is wrong
+    finally:
+        conn.close()
+
+
+def _read(conn: sqlite3.Connection, today: dt.date) -> FirstLook | None:
+    revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    if revision is None or revision[0] != head_revision():
+        return None  # the full start-up migrates first
+    found = conn.execute("SELECT id FROM meeting WHERE meeting_date = ?",
+                         (today.isoformat(),)).fetchone()  # fmt: skip
+    note = None
+    if found is None:
+        found = conn.execute("SELECT id FROM meeting ORDER BY meeting_date DESC LIMIT 1").fetchone()
+        if found is None:
+            return None
+    meeting = _meeting(conn.execute(_MEETING, (found[0],)).fetchone())
+    if meeting.meeting_date != today:
+        note = fallback_note(today, meeting.meeting_date)
+    people: dict[int, list[SimpleNamespace]] = {}
+    for notification_id, role, surname, dob, age in conn.execute(_PEOPLE, (meeting.id,)):
+        people.setdefault(notification_id, []).append(
+            SimpleNamespace(role=role, surname=surname, dob=_date(dob), age=age)
+        )
+    rows = []
+    for r in conn.execute(_ROWS, (meeting.id,)):
+        item = SimpleNamespace(id=r[0], meeting_id=r[1], notification_id=r[2], household_id=r[3],
+                               position=r[4], status=r[5], flags=_json(r[6]),
+                               started_at=_instant(r[7]), seconds_spent=r[8], version=r[9])  # fmt: skip
+        rows.append(build_row(item, r[10], r[11], r[12], r[13], meeting.meeting_date, r[14],
+                              people.get(r[2], [])))  # fmt: skip
+    return FirstLook(AgendaView(meeting, tuple(rows)), note)
+
+
+def _meeting(r: Any) -> MeetingView:
+    return MeetingView(
+        id=r[0], meeting_date=_date(r[1]), status=r[2], chair_id=r[3], chair_name=r[4],
+        opened_at=_instant(r[5]), closed_at=_instant(r[6]), confidentiality_read_at=_instant(r[7]),
+        current_item_id=r[8], curtain_down=bool(r[9]), window_start=_instant(r[10]),
+        window_end=_instant(r[11]), version=r[12], total_items=int(r[13] or 0),
+        waiting=int(r[14] or 0), discussed=int(r[15] or 0), deferred=int(r[16] or 0),
+    )  # fmt: skip
+
+
+def _date(value: Any) -> Any:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _instant(value: Any) -> Any:
+    """SQLite keeps UTC instants naive (see ``models.base.UTCDateTime``)."""
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value

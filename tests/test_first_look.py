@@ -1,0 +1,109 @@
+"""The first-paint agenda read (stdlib sqlite3) gives exactly what the ORM read gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.meeting import agenda, decisions, lifecycle
+from frontdoor_app.meeting.first_look import read_first_look, sqlite_path
+from frontdoor_app.profile import Profile
+from frontdoor_app.settings import Settings
+from frontdoor_app.ui import agenda_ops
+from tests.ui_support import TODAY
+
+
+def _orm_view(ctx: AppContext, day: dt.date) -> agenda_ops.RoomData:
+    return agenda_ops.load_start(ctx, day).room
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_first_look_is_the_agenda_the_window_loads(chair_ctx: AppContext) -> None:
+    url = chair_ctx.settings.database_url
+    room = _orm_view(chair_ctx, TODAY)
+    look = read_first_look(url, TODAY)
+    assert look is not None and room.agenda is not None
+    assert len(look.agenda.rows) > 5
+    assert look.agenda == room.agenda
+    assert look.note is None and room.note is None
+
+
+def test_it_follows_the_meeting_as_the_chair_runs_it(chair_ctx: AppContext) -> None:
+    ctx, url = chair_ctx, chair_ctx.settings.database_url
+    room = _orm_view(ctx, TODAY)
+    assert room.meeting is not None and room.agenda is not None
+    meeting = lifecycle.open_meeting(ctx.sessions, ctx.actor, room.meeting.id, room.meeting.version)
+    first, second, third = (r.item_id for r in room.agenda.rows[:3])
+    agenda.set_current(ctx.sessions, ctx.actor, meeting.id, first)
+    decisions.save_decision(ctx.sessions, ctx.actor, ctx.profile, first, ["IDVA"], "high", None)
+    agenda.set_current(ctx.sessions, ctx.actor, meeting.id, second)
+    deferred = next(r for r in _orm_view(ctx, TODAY).agenda.rows if r.item_id == third)  # type: ignore[union-attr]
+    agenda.defer_item(ctx.sessions, ctx.actor, third, deferred.version)
+    after = _orm_view(ctx, TODAY)
+    look = read_first_look(url, TODAY)
+    assert look is not None and after.agenda is not None
+    rows = {r.item_id: r for r in look.agenda.rows}
+    assert rows[first].agreed_risk == "high" and rows[first].has_decision
+    assert rows[second].status == "current" and rows[second].started_at is not None
+    assert rows[third].status == "deferred"
+    assert look.agenda.meeting.chair_name and look.agenda.meeting.opened_at is not None
+    assert look.agenda == after.agenda
+
+
+def test_without_a_meeting_today_it_shows_the_latest_and_says_so(chair_ctx: AppContext) -> None:
+    later = TODAY + dt.timedelta(days=1)
+    room = _orm_view(chair_ctx, later)
+    look = read_first_look(chair_ctx.settings.database_url, later)
+    assert look is not None and room.note is not None
+    assert look.note == room.note
+    assert "No meeting for Tuesday 24 November 2026" in look.note
+    assert look.agenda == room.agenda
+
+
+def test_it_never_writes_and_never_creates_a_file(demo_db: str, tmp_path: Path) -> None:
+    path = sqlite_path(demo_db)
+    assert path is not None
+    before = _digest(path)
+    assert read_first_look(demo_db, TODAY) is not None
+    assert _digest(path) == before
+    missing = tmp_path / "nowhere" / "none.sqlite"
+    assert read_first_look(f"sqlite:///{missing}", TODAY) is None
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_it_gives_way_to_the_full_start_when_unsure(
+    demo_db: str, tmp_path: Path, fresh_settings: Settings, profile: Profile
+) -> None:
+    # Not the embedded kind of database: PostgreSQL, SQLite in memory or with options.
+    assert read_first_look("postgresql://u@localhost/frontdoor", TODAY) is None
+    assert read_first_look("sqlite://", TODAY) is None
+    assert read_first_look(f"{demo_db}?timeout=5", TODAY) is None
+    # A file that is not a database.
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not a database", encoding="utf-8")
+    assert read_first_look(f"sqlite:///{junk}", TODAY) is None
+    # A database at the newest schema with no meeting in it yet.
+    empty = tmp_path / "empty.sqlite"
+    build_context(fresh_settings.with_database(f"sqlite:///{empty}"), profile).close()
+    assert read_first_look(f"sqlite:///{empty}", TODAY) is None
+    # A schema older than this code: the full start-up migrates it first.
+    path = sqlite_path(demo_db)
+    assert path is not None
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    conn.close()
+    assert read_first_look(demo_db, TODAY) is None
+
+
+def test_sqlite_paths_from_urls() -> None:
+    assert sqlite_path("sqlite:////var/lib/fd.sqlite") == Path("/var/lib/fd.sqlite")
+    assert sqlite_path("sqlite:///relative.sqlite") == Path("relative.sqlite")
+    assert sqlite_path("sqlite+pysqlite:////tmp/x.sqlite") == Path("/tmp/x.sqlite")
+    assert sqlite_path("sqlite:///:memory:") is None
+    assert sqlite_path("postgresql+psycopg://h/db") is None
