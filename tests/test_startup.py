@@ -1,5 +1,6 @@
 """What keeps the application's start lean, and still correct."""
 
+import os
 import subprocess
 import sys
 
@@ -33,4 +34,19 @@ def test_the_desktop_path_imports_no_command_alembic_keyring_or_reportlab():
         "print(sorted(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_first_look_is_painted_before_the_database_layer_or_main_window_loads():
+    # What frontdoor_app.ui.app imports before the window first paints: Qt, the settings,
+    # the profile and the stdlib sqlite3 read. SQLAlchemy and the main window come after.
+    probe = (
+        "import sys, frontdoor_app.cli, frontdoor_app.ui.app\n"
+        "late = ('sqlalchemy', 'alembic', 'frontdoor_app.models', 'frontdoor_app.context',\n"
+        "        'frontdoor_app.meeting.views', 'frontdoor_app.ui.main_window')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(late)))"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, env=env)  # fmt: skip
     assert out.stdout.strip() == "[]"

@@ -21,22 +21,59 @@ def test_first_start_on_an_empty_database_creates_the_demo_and_says_so(
     qtbot, db_url: str, artefacts: Path
 ) -> None:  # type: ignore[no-untyped-def]
     started = desktop.start(db_url)
+    shell = started.shell
+    qtbot.addWidget(shell)
     try:
-        window = started.window
-        qtbot.addWidget(window)
-        with qtbot.waitSignal(window.agenda_painted, timeout=20_000):
+        # Nothing to read yet: the window says what it is doing, then builds the demo.
+        assert not shell.has_look
+        with qtbot.waitSignal(shell.adopted, timeout=60_000):
             pass
+        window = started.window
+        assert window is not None and shell.main is window and shell.glance is None
+        assert shell.centralWidget() is window
+        qtbot.waitUntil(lambda: window.agenda.model.rowCount() > 0, timeout=20_000)
         assert "Demo data created for a first look" in window.demo_banner.text()
         assert window.demo_banner.isVisible()
-        assert window.agenda.model.rowCount() > 0
+        assert started.ctx is not None
         with started.ctx.session() as s:
             assert s.scalar(select(func.count()).select_from(Notification)) > 0
-        window.resize(1920, 1080)
-        qtbot.waitExposed(window)
+        assert shell.windowTitle() == window.windowTitle()
+        assert "Front door" in shell.windowTitle()
+        shell.resize(1920, 1080)
+        qtbot.waitExposed(shell)
         timer = window.case_view.timer_label
         qtbot.waitUntil(lambda: bool(timer.text()) and timer.geometry().right() < window.width())
         QApplication.processEvents()
-        window.grab().save(str(artefacts / "first-start-1920x1080.png"))
+        shell.grab().save(str(artefacts / "first-start-1920x1080.png"))
+    finally:
+        started.stop()
+
+
+def test_a_second_start_shows_the_agenda_first_then_the_main_window(
+    qtbot, demo_db: str, artefacts: Path
+) -> None:  # type: ignore[no-untyped-def]
+    started = desktop.start(demo_db)
+    shell = started.shell
+    qtbot.addWidget(shell)
+    try:
+        # Before the database layer is opened, the agenda is already there.
+        glance = shell.glance
+        assert glance is not None and shell.has_look
+        assert started.ctx is None and started.window is None
+        look_rows = glance.rows
+        with qtbot.waitSignal(shell.painted, timeout=10_000):
+            pass
+        shell.grab().save(str(artefacts / "first-look-1280x800.png"))
+        with qtbot.waitSignal(shell.adopted, timeout=60_000):
+            pass
+        window = started.window
+        assert window is not None and shell.main is window
+        assert shell.centralWidget() is window and shell.glance is None
+        # The main window's agenda is the one the first look showed, the same case chosen.
+        qtbot.waitUntil(lambda: window.agenda.model.rows == look_rows, timeout=10_000)
+        selected = look_rows[0].item_id if look_rows[0].status != "discussed" else None
+        assert window.agenda.current_item_id() == (selected or window.agenda.current_item_id())
+        shell.grab().save(str(artefacts / "first-look-then-main-1280x800.png"))
     finally:
         started.stop()
 
@@ -51,6 +88,7 @@ def test_exit_after_agenda_prints_the_paint_time(
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    lines = [line for line in done.stdout.splitlines() if line.startswith("AGENDA_PAINTED ")]
-    assert len(lines) == 1
-    assert float(lines[0].split()[1]) > 0
+    marks = dict(line.split() for line in done.stdout.splitlines()
+                 if line.startswith(("AGENDA_PAINTED ", "ROOM_READY ")))  # fmt: skip
+    assert set(marks) == {"AGENDA_PAINTED", "ROOM_READY"}
+    assert 0 < float(marks["AGENDA_PAINTED"]) <= float(marks["ROOM_READY"])

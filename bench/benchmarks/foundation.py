@@ -95,10 +95,13 @@ def _children_cpu_ms() -> float:
 
 
 def _launch(
-    command: list[str], marker: str, env: dict[str, str]
-) -> tuple[float, float, int, float]:
-    """Wall ms from starting ``command`` to ``marker`` on its stdout; the ms it printed; its
-    exit status; the CPU ms the whole process used (launches run one at a time)."""
+    command: list[str], markers: tuple[str, ...], env: dict[str, str]
+) -> tuple[dict[str, float], dict[str, float], int, float]:
+    """Start ``command`` and wait for each of ``markers`` on its stdout (the last one ends
+    the wait): wall ms from the start to each marker; the ms each line printed; the exit
+    status; the CPU ms the whole process used (launches run one at a time)."""
+    wall: dict[str, float] = {}
+    reported: dict[str, float] = {}
     with tempfile.TemporaryFile(mode="w+") as errors:
         cpu_before = _children_cpu_ms()
         started = time.perf_counter()
@@ -109,15 +112,17 @@ def _launch(
         try:
             assert process.stdout is not None
             for line in process.stdout:
-                if line.startswith(marker + " "):
-                    wall_ms = (time.perf_counter() - started) * 1000
-                    reported_ms = float(line.split()[1])
-                    break
+                name, _, value = line.partition(" ")
+                if name in markers and name not in wall:
+                    wall[name] = (time.perf_counter() - started) * 1000
+                    reported[name] = float(value)
+                    if name == markers[-1]:
+                        break
             else:
                 process.wait()
                 errors.seek(0)
                 raise RuntimeError(f"{command[1:3]} exited {process.returncode} without "
-                                   f"{marker}: {errors.read()[-1500:]}")  # fmt: skip
+                                   f"{markers[-1]}: {errors.read()[-1500:]}")  # fmt: skip
             process.stdout.read()
             code = process.wait(timeout=60)
         finally:
@@ -125,11 +130,15 @@ def _launch(
             if process.poll() is None:
                 process.kill()
                 process.wait()
-    return wall_ms, reported_ms, code, _children_cpu_ms() - cpu_before
+    return wall, reported, code, _children_cpu_ms() - cpu_before
+
+
+APP_MARKERS = ("AGENDA_PAINTED", "ROOM_READY")
 
 
 def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
-    """Process start to today's agenda painted, against a bare PySide6 window, same run."""
+    """Process start to today's agenda painted, against a bare PySide6 window, same run;
+    and to the main window in place (every tab and button usable)."""
     url = env.fresh_copy("start_to_agenda")
     child_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FRONTDOOR_EXIT_AFTER_AGENDA": "1"}
     # An installed application starts from compiled bytecode: the warm-up run writes it, so
@@ -139,11 +148,12 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
     bare = [sys.executable, "-c", BARE_WINDOW]
     # Where the app's time goes: only importing the command line (all sub-commands).
     imports = [sys.executable, "-c", "import frontdoor_app.cli; print('IMPORTED 0', flush=True)"]
-    # One warm-up of each (first run migrates nothing but warms the file cache), then
-    # alternate so drift on a shared machine hits both alike.
-    _launch(app, "AGENDA_PAINTED", child_env)
-    _launch(bare, "PAINTED", child_env)
+    # One warm-up of each (the first run migrates the copy if it needs it, and warms the
+    # file cache), then alternate so drift on a shared machine hits both alike.
+    _launch(app, APP_MARKERS, child_env)
+    _launch(bare, ("PAINTED",), child_env)
     app_ms: list[float] = []
+    ready_ms: list[float] = []
     bare_ms: list[float] = []
     app_reported: list[float] = []
     bare_reported: list[float] = []
@@ -152,16 +162,17 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
     import_ms: list[float] = []
     exit_codes: set[int] = set()
     for _ in range(START_REPEAT):
-        wall, reported, code, cpu = _launch(app, "AGENDA_PAINTED", child_env)
-        app_ms.append(wall)
-        app_reported.append(reported)
+        wall, reported, code, cpu = _launch(app, APP_MARKERS, child_env)
+        app_ms.append(wall["AGENDA_PAINTED"])
+        ready_ms.append(wall["ROOM_READY"])
+        app_reported.append(reported["AGENDA_PAINTED"])
         app_cpu.append(cpu)
         exit_codes.add(code)
-        wall, reported, _code, cpu = _launch(bare, "PAINTED", child_env)
-        bare_ms.append(wall)
-        bare_reported.append(reported)
+        wall, reported, _code, cpu = _launch(bare, ("PAINTED",), child_env)
+        bare_ms.append(wall["PAINTED"])
+        bare_reported.append(reported["PAINTED"])
         bare_cpu.append(cpu)
-        import_ms.append(_launch(imports, "IMPORTED", child_env)[0])
+        import_ms.append(_launch(imports, ("IMPORTED",), child_env)[0]["IMPORTED"])
     app_stats, bare_stats = summarise(app_ms), summarise(bare_ms)
     ratio = app_stats["median_ms"] / bare_stats["median_ms"]
     return {
@@ -171,6 +182,10 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
         "ratio_p95": round(app_stats["p95_ms"] / bare_stats["p95_ms"], 2),
         "goal_ratio": START_RATIO_GOAL,
         "meets_goal": ratio <= START_RATIO_GOAL,
+        # The agenda is painted from a first look (stdlib sqlite3); the main window, with
+        # the database layer loaded and the agenda read again through it, takes its place
+        # in the same window at this point. Not part of the goal; reported so it is seen.
+        "main_window_ready": summarise(ready_ms),
         # What the processes printed themselves (app: since its module import; bare: since
         # process start from /proc); the wall figures above are the comparable ones.
         "app_self_reported_median_ms": summarise(app_reported)["median_ms"],

@@ -17,9 +17,10 @@ from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import agenda, lifecycle
 from frontdoor_app.meeting.views import MeetingView
 
-from .case_common import day_time, label
+from .case_common import label
 from .messages import Messages
 from .theme import set_scaled_font
+from .words import day_time
 from .worker import Worker
 
 

@@ -7,73 +7,28 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
 
-from frontdoor_app.meeting.views import AgendaRow
+from frontdoor_app.meeting.agenda_rows import AgendaRow
+
+from .words import AGENDA_COLUMNS, agenda_cell, agenda_headers, agenda_row_words
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Agenda", text)
-
-
-def _tn(text: str, n: int) -> str:
-    return QCoreApplication.translate("Agenda", text, "", n).replace("%n", str(n))
-
-
-def risk_label(risk: str | None, short: bool = True) -> str:
-    """Risk as a shape AND a word, never colour alone: ▲ HIGH, ◆ MED, ● STD."""
-    if risk == "high":
-        return _t("▲ HIGH")
-    if risk == "medium":
-        return _t("◆ MED") if short else _t("◆ MEDIUM")
-    if risk == "standard":
-        return _t("● STD") if short else _t("● STANDARD")
-    return _t("? unknown")
-
-
-def status_mark(status: str) -> str:
-    return {"current": "▶", "discussed": "✓", "deferred": "→", "waiting": " "}.get(status, " ")
-
-
-def status_word(status: str) -> str:
-    return {
-        "current": _t("current"),
-        "discussed": _t("discussed"),
-        "deferred": _t("deferred to next meeting"),
-        "waiting": _t("waiting"),
-    }.get(status, status)
-
-
-FLAG_LEGEND = (
-    ("M", "MARAC criterion"),
-    ("R", "repeat family"),
-    ("U5", "child under five"),
-    ("UB", "unborn child"),
-    ("NC", "no child listed"),
-)
-
-
-def flag_legend_text() -> str:
-    return " · ".join(f"{code} {_t(words)}" for code, words in FLAG_LEGEND)
 
 
 class AgendaModel(QAbstractTableModel):
     """Columns: status, number, risk, household, children, flags."""
 
-    COLUMNS = ("status", "number", "risk", "household", "children", "flags")
+    COLUMNS = AGENDA_COLUMNS
     ItemIdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: tuple[AgendaRow, ...] = ()
-        self._headers = (_t("Status"), _t("No."), _t("Risk"), _t("Household"),
-                         _t("Children"), _t("Flags"))  # fmt: skip
+        self._headers = agenda_headers()
 
     # -- data in
     def set_rows(self, rows: Sequence[AgendaRow]) -> None:
@@ -127,38 +82,11 @@ class AgendaModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+            return agenda_cell(row, column)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._describe(row)
+            return agenda_row_words(row)
         if role == self.ItemIdRole:
             return row.item_id
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("number", "children"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def _display(self, row: AgendaRow, column: str) -> str:
-        if column == "status":
-            return status_mark(row.status)
-        if column == "number":
-            return str(row.position)
-        if column == "risk":
-            return risk_label(row.agreed_risk or row.dash_risk)
-        if column == "household":
-            return row.household_name or row.initials or row.police_ref
-        if column == "children":
-            return _tn("%n ch", row.children) if row.children else _t("none")
-        if column == "flags":
-            return " ".join(row.flag_codes)
-        return ""
-
-    def _describe(self, row: AgendaRow) -> str:
-        """The whole row in words, for tooltips and screen readers."""
-        parts = [
-            _t("Case %1").replace("%1", str(row.position)),
-            status_word(row.status),
-            risk_label(row.agreed_risk or row.dash_risk, short=False),
-            row.household_name or row.initials,
-            _t("%1 children").replace("%1", str(row.children)),
-        ]
-        parts.extend(row.flag_texts)
-        return ", ".join(p for p in parts if p)

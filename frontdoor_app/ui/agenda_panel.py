@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdoor_app.meeting.views import AgendaView
+from frontdoor_app.meeting.agenda_rows import AgendaView
 
-from .agenda_model import AgendaModel, flag_legend_text
+from .agenda_model import AgendaModel
 from .case_common import RESIZE_ROWS, label
 from .theme import set_scaled_font
+from .words import flag_legend_text
 
 
 class AgendaTable(QTableView):

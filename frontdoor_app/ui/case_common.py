@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from functools import cache
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -17,43 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdoor_app.meeting.views import AgencyOption
+if TYPE_CHECKING:  # only named in annotations: the first paint need not load the views
+    from frontdoor_app.meeting.views import AgencyOption
 
-LONDON = "Europe/London"
 RESIZE_ROWS = 40
-
-
-@cache
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def local(moment: dt.datetime | None, zone: str = LONDON) -> dt.datetime | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite hands back naive values: they are UTC
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(_zone(zone))
-
-
-def hhmm(moment: dt.datetime | None) -> str:
-    value = local(moment)
-    return value.strftime("%H:%M") if value else ""
-
-
-def day_time(moment: dt.datetime | None) -> str:
-    value = local(moment)
-    return value.strftime("%d %b %Y %H:%M") if value else ""
-
-
-def day(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        local_value = local(value)
-        assert local_value is not None
-        value = local_value.date()
-    return value.strftime("%a %d %b %Y")
 
 
 def minutes_seconds(seconds: int) -> str:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.meeting.views import RISK_ORDER, CaseView, OutcomeOption
 
-from .agenda_model import risk_label
-from .case_common import hhmm, label
+from .case_common import label
+from .words import hhmm, risk_label
 
 DRAFT_KIND = "decision"
 

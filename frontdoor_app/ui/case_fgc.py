@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from frontdoor_app.meeting.views import CaseView, FgcSummary
 
-from .case_common import day, label, make_table
+from .case_common import label, make_table
 from .case_models import RowsModel
+from .words import day
 
 
 def _t(text: str) -> str:

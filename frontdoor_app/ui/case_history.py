@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from frontdoor_app.intake.links import MatchRow
 from frontdoor_app.meeting.views import CaseView, HistoryEvent
 
-from .case_common import day, label, make_table
+from .case_common import label, make_table
 from .case_models import RowsModel
+from .words import day
 
 KIND_WORDS = {"notification": "Notification", "meeting": "Meeting", "action": "Action",
               "fgc": "FGC"}  # fmt: skip

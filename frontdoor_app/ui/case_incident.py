@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, 
 
 from frontdoor_app.meeting.views import CaseView
 
-from .agenda_model import risk_label
-from .case_common import day_time, label, yes_no
+from .case_common import label, yes_no
+from .words import day_time, risk_label
 
 
 class IncidentTab(QWidget):

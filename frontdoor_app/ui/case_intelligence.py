@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, IntelligenceView
 
-from .case_common import fill_agencies, hhmm, label, make_table
+from .case_common import fill_agencies, label, make_table
 from .case_models import RowsModel
+from .words import hhmm
 
 DRAFT_KIND = "intelligence"
 KINDS = (("agency", "Agency intelligence"), ("victim_view", "Victim's view"),

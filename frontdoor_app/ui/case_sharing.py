@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, SharingView
 
-from .case_common import fill_agencies, hhmm, label, make_table
+from .case_common import fill_agencies, label, make_table
 from .case_models import RowsModel
+from .words import hhmm
 
 
 def _t(text: str) -> str:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, Q
 
 from frontdoor_app.meeting.views import CaseView
 
-from .agenda_model import risk_label
 from .case_actions import ActionsTab
 from .case_common import label, minutes_seconds
 from .case_decision import DecisionTab
@@ -20,6 +19,7 @@ from .case_incident import IncidentTab
 from .case_intelligence import IntelligenceTab
 from .case_sharing import SharingTab
 from .theme import repolish, set_scaled_font
+from .words import risk_label
 
 MARAC_WORDS = {"visible_high_risk": "visible high risk", "potential_escalation":
                "potential escalation", "repeat": "repeat within 12 months of MARAC",

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.fgc.views import InviteeView, ReferralView
 
-from .case_common import day, day_time, make_table
+from .case_common import make_table
 from .case_models import RowsModel
+from .words import day, day_time
 
 
 def _t(text: str) -> str:

@@ -28,9 +28,10 @@ from frontdoor_app.context import AppContext
 from frontdoor_app.fgc.common import STAGE_WORDS
 from frontdoor_app.fgc.views import UNROUTED, ReferralView, queue, queue_teams
 
-from .case_common import day, make_table
+from .case_common import make_table
 from .fgc_panel import FgcPanel
 from .messages import Messages
+from .words import day
 from .worker import Worker
 
 _Index = QModelIndex | QPersistentModelIndex

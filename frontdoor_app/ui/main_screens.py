@@ -19,18 +19,16 @@ from .action_tracker import ActionTrackerWindow
 from .agenda_dialogs import CloseMeetingDialog, ConfidentialityDialog
 from .agenda_ops import load_projector
 from .attendance_dialog import AttendanceDialog
-from .case_common import hhmm
 from .case_view import CaseViewWidget
 from .open_actions_dialog import OpenActionsDialog
 from .projector import ProjectorWindow
 from .theme import repolish
+from .words import meeting_title
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
-STATUS_WORDS = {"planned": "meeting not opened yet", "in_progress": "meeting in progress",
-                "closed": "meeting closed"}  # fmt: skip
 
 
 def _t(text: str) -> str:
@@ -74,16 +72,7 @@ class RoomScreens:
     def _update_header(self: MainWindow) -> None:
         """The title bar facts, toolbar counts and the curtain banner, from the room data."""
         meeting = self.meeting
-        now = dt.datetime.now(dt.UTC)
-        parts = [self.tr("Front door")]
-        if meeting is not None:
-            parts.append(meeting.meeting_date.strftime("%A %d %b %Y"))
-            parts.append(self.tr(STATUS_WORDS.get(meeting.status, meeting.status)))
-        parts.append(hhmm(now))
-        chair = meeting.chair_name if meeting and meeting.chair_name else None
-        text = " · ".join(parts)
-        if chair:
-            text += "   " + self.tr("Chair: %1").replace("%1", chair)
+        text = meeting_title(meeting, dt.datetime.now(dt.UTC))
         self.title_info.setText(text)
         self.setWindowTitle(text)
         online = self.live.online if hasattr(self, "live") else True

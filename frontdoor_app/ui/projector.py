@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from frontdoor_app.meeting.views import ProjectorView
 
-from .agenda_model import risk_label
 from .case_common import minutes_seconds
 from .case_view import elapsed_seconds
 from .theme import repolish, style_sheet
+from .words import risk_label
 
 MAX_ENTRIES = 6
 MAX_ACTIONS = 5

@@ -34,6 +34,7 @@ class Worker(QObject):
         )
         self._pending = 0
         self._lock = threading.Lock()
+        self._stopped = False
         self._finished.connect(self._deliver)
         self._thread = threading.Thread(target=self._loop, name="frontdoor-worker", daemon=True)
         self._thread.start()
@@ -69,6 +70,8 @@ class Worker(QObject):
         with self._lock:
             self._pending -= 1
             idle = self._pending == 0
+        if self._stopped:
+            return  # the screens that asked may be gone; nothing is waiting for it
         try:
             if callback is not None:
                 callback(result)
@@ -79,5 +82,8 @@ class Worker(QObject):
                 self.busy_changed.emit(False)
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Run the jobs already queued (drafts being saved), then end; results are no longer
+        delivered to the screens, which may be gone."""
+        self._stopped = True
         self._jobs.put(None)
         self._thread.join(timeout)

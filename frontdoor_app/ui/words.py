@@ -1,0 +1,151 @@
+"""How the screens put the meeting into words: risks, statuses, flags, times, the title bar.
+
+Plain text only, no widgets and no Qt namespace, so it is cheap to import: the window's
+first paint (``start_window``) writes the agenda with the same words as the agenda table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication
+
+if TYPE_CHECKING:
+    from frontdoor_app.meeting.agenda_rows import AgendaRow, MeetingView
+
+LONDON = "Europe/London"
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local(moment: dt.datetime | None, zone: str = LONDON) -> dt.datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite hands back naive values: they are UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(_zone(zone))
+
+
+def hhmm(moment: dt.datetime | None) -> str:
+    value = local(moment)
+    return value.strftime("%H:%M") if value else ""
+
+
+def day_time(moment: dt.datetime | None) -> str:
+    value = local(moment)
+    return value.strftime("%d %b %Y %H:%M") if value else ""
+
+
+def day(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        local_value = local(value)
+        assert local_value is not None
+        value = local_value.date()
+    return value.strftime("%a %d %b %Y")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Agenda", text)
+
+
+def _tn(text: str, n: int) -> str:
+    return QCoreApplication.translate("Agenda", text, "", n).replace("%n", str(n))
+
+
+def risk_label(risk: str | None, short: bool = True) -> str:
+    """Risk as a shape AND a word, never colour alone: ▲ HIGH, ◆ MED, ● STD."""
+    if risk == "high":
+        return _t("▲ HIGH")
+    if risk == "medium":
+        return _t("◆ MED") if short else _t("◆ MEDIUM")
+    if risk == "standard":
+        return _t("● STD") if short else _t("● STANDARD")
+    return _t("? unknown")
+
+
+def status_mark(status: str) -> str:
+    return {"current": "▶", "discussed": "✓", "deferred": "→", "waiting": " "}.get(status, " ")
+
+
+def status_word(status: str) -> str:
+    return {
+        "current": _t("current"),
+        "discussed": _t("discussed"),
+        "deferred": _t("deferred to next meeting"),
+        "waiting": _t("waiting"),
+    }.get(status, status)
+
+
+MEETING_STATUS_WORDS = {"planned": "meeting not opened yet", "in_progress": "meeting in progress",
+                        "closed": "meeting closed"}  # fmt: skip
+
+
+def meeting_title(meeting: MeetingView | None, now: dt.datetime) -> str:
+    """The title bar: "Front door · Monday 23 Nov 2026 · meeting in progress · 09:41   Chair: …"."""
+    parts = [_t("Front door")]
+    if meeting is not None:
+        parts.append(meeting.meeting_date.strftime("%A %d %b %Y"))
+        parts.append(_t(MEETING_STATUS_WORDS.get(meeting.status, meeting.status)))
+    parts.append(hhmm(now))
+    text = " · ".join(parts)
+    if meeting is not None and meeting.chair_name:
+        text += "   " + _t("Chair: %1").replace("%1", meeting.chair_name)
+    return text
+
+
+FLAG_LEGEND = (
+    ("M", "MARAC criterion"),
+    ("R", "repeat family"),
+    ("U5", "child under five"),
+    ("UB", "unborn child"),
+    ("NC", "no child listed"),
+)
+
+
+def flag_legend_text() -> str:
+    return " · ".join(f"{code} {_t(words)}" for code, words in FLAG_LEGEND)
+
+
+AGENDA_COLUMNS = ("status", "number", "risk", "household", "children", "flags")
+
+
+def agenda_headers() -> tuple[str, ...]:
+    return (_t("Status"), _t("No."), _t("Risk"), _t("Household"), _t("Children"), _t("Flags"))
+
+
+def agenda_cell(row: AgendaRow, column: str) -> str:
+    """One cell of the agenda table, as the table and the first look both show it."""
+    if column == "status":
+        return status_mark(row.status)
+    if column == "number":
+        return str(row.position)
+    if column == "risk":
+        return risk_label(row.agreed_risk or row.dash_risk)
+    if column == "household":
+        return row.household_name or row.initials or row.police_ref
+    if column == "children":
+        return _tn("%n ch", row.children) if row.children else _t("none")
+    if column == "flags":
+        return " ".join(row.flag_codes)
+    return ""
+
+
+def agenda_row_words(row: AgendaRow) -> str:
+    """The whole row in words, for tooltips and screen readers."""
+    parts = [
+        _t("Case %1").replace("%1", str(row.position)),
+        status_word(row.status),
+        risk_label(row.agreed_risk or row.dash_risk, short=False),
+        row.household_name or row.initials,
+        _t("%1 children").replace("%1", str(row.children)),
+    ]
+    parts.extend(row.flag_texts)
+    return ", ".join(p for p in parts if p)
