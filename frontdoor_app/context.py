@@ -57,7 +57,8 @@ def build_context(settings: Settings, profile: Profile | None = None,
         # The [fgc] rules are checked now, not first when a decision is being saved.
         rules_from_profile(profile)
     except FgcRulesError as exc:
-        raise ProfileError(profile.path, None, str(exc)) from exc
+        # The rules' message already starts with the file's name.
+        raise ProfileError(profile.path, None, str(exc).removeprefix(f"{profile.path}: ")) from exc
     engine = make_engine(with_password(settings.database_url))
     upgrade(engine)
     sessions = make_session_factory(engine)

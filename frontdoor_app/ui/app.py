@@ -96,11 +96,13 @@ class Started:
             self.worker = Worker()
             window = MainWindow(self.ctx, self.worker, Messages())
         except ProfileError as exc:
-            self._fail(_t("The authority profile has a mistake: %1").replace("%1", str(exc)), 2)
+            self._fail(_t("The authority profile has a mistake: %1\n\nClose this window, correct "
+                          "the file and start again.").replace("%1", str(exc)), 2)  # fmt: skip
             return
         except Exception as exc:  # noqa: BLE001 - whatever it is, the user must be told
             log.exception("start-up failed")
-            self._fail(_t("The meeting could not be opened: %1").replace("%1", str(exc)), 1)
+            self._fail(_t("The meeting could not be opened: %1\n\nClose this window and start "
+                          "again; if it happens again, tell your admin.").replace("%1", str(exc)), 1)  # fmt: skip
             return
         self.window = window
         if created:

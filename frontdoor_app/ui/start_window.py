@@ -16,7 +16,6 @@ loads it. So the page is labels and HTML that Qt lays out and paints itself.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Signal
@@ -38,6 +37,11 @@ RIGHT_ALIGNED = ("number", "children")
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StartWindow", text)
+
+
+def escape(text: str) -> str:
+    """Text for rich text (the ``html`` module's tables of entities cost the first paint)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class _PaintedLabel(QLabel):
@@ -67,14 +71,14 @@ def agenda_columns_html(rows: tuple[AgendaRow, ...], selected: int | None, room:
     shown = rows if len(rows) <= room else rows[: max(1, room - 1)]
     columns = []
     for column, header in zip(AGENDA_COLUMNS, agenda_headers(), strict=True):
-        lines = [f"<b>{html.escape(header)}</b>"]
+        lines = [f"<b>{escape(header)}</b>"]
         for row in shown:
             # Every column has every line (a blank cell too), so the lines stay in step.
-            text = html.escape(agenda_cell(row, column).strip()) or "&nbsp;"
+            text = escape(agenda_cell(row, column).strip()) or "&nbsp;"
             lines.append(f"<b>{text}</b>" if row.item_id == selected else text)
         if len(shown) < len(rows):
             more = _t("… and %1 more").replace("%1", str(len(rows) - len(shown)))
-            lines.append(html.escape(more) if column == "household" else "&nbsp;")
+            lines.append(escape(more) if column == "household" else "&nbsp;")
         align = "right" if column in RIGHT_ALIGNED else "left"
         columns.append(f'<p align="{align}" style="line-height:{line_height}px; '
                        f'white-space:pre">{"<br>".join(lines)}</p>')  # fmt: skip
@@ -216,7 +220,7 @@ class AgendaGlance(QWidget):
         colour = "#8b0000" if self.failed else "#1a1a1a"
         weight = "bold" if self.failed else "normal"
         self.notice.setText(f'<p align="center" style="color:{colour}; font-weight:{weight}">'
-                            f"{html.escape(self.message)}</p>")  # fmt: skip
+                            f"{escape(self.message).replace(chr(10), '<br>')}</p>")  # fmt: skip
         # For screen readers: the page's content in words.
         words = [self.title(), self.message]
         words.extend(agenda_row_words(r) for r in rows)
