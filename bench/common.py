@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from frontdoor_app.schema_head import head_revision
+
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE_DIR = BENCH_DIR / "cache"
 RESULTS_DIR = BENCH_DIR / "results"
@@ -49,9 +51,10 @@ class BenchEnv:
 
     def cache_path(self) -> Path:
         """Where the cached demo of this scale lives; per local day, as the demo is built
-        around today's meeting (a stale one would show an empty agenda)."""
+        around today's meeting (a stale one would show an empty agenda), and per schema
+        (one built before a migration was added is built again)."""
         today = dt.datetime.now(ZoneInfo("Europe/London")).date().isoformat()
-        return CACHE_DIR / f"demo-{self.scale}-{today}.sqlite"
+        return CACHE_DIR / f"demo-{self.scale}-{today}-{head_revision()}.sqlite"
 
     def cached_database(self) -> Path:
         """The demo database of this scale, built once and cached (git-ignored)."""

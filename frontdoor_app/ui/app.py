@@ -149,7 +149,7 @@ class Started:
         if self.exit_after_agenda:
             self._report_agenda()
             print(f"ROOM_READY {_since_start_ms():.1f}", flush=True)
-            self.app.quit()
+            QTimer.singleShot(0, self.app.quit)  # once the paint in hand has finished
 
     # ------------------------------------------------------------------ stopping
     def stop(self) -> None:
