@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from frontdoor_app import __version__
 from frontdoor_app.commands import COMMANDS, command_module
-from frontdoor_app.profile import ProfileError
+from frontdoor_app.profile_error import ProfileError
 
 _OPTIONS_WITH_VALUE = ("--database", "--profile")
 

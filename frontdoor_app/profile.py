@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from frontdoor_app.profile_error import ProfileError as ProfileError
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SAMPLE_PROFILE = RESOURCES / "profiles" / "leeds-like.toml"
 
@@ -32,15 +34,6 @@ FEED_FIELDS = (
     "forenames", "dob", "age", "gender", "relationship_to_victim", "person_address",
     "person_postcode", "school", "nhs_number", "pnc_id",
 )  # fmt: skip
-
-
-class ProfileError(ValueError):
-    """A mistake in the profile, with the file and line it is on."""
-
-    def __init__(self, path: str, line: int | None, message: str) -> None:
-        self.path, self.line, self.message = path, line, message
-        where = f"{path}, line {line}" if line else path
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(frozen=True)

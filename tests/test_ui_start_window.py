@@ -6,6 +6,8 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pytest
+
 from frontdoor_app.meeting.first_look import FirstLook, read_first_look
 from frontdoor_app.profile import SAMPLE_PROFILE
 from frontdoor_app.ui import app as desktop
@@ -71,13 +73,20 @@ def test_the_window_never_grows_to_fit_a_long_agenda(qtbot, demo_db: str) -> Non
     qtbot.waitUntil(lambda: len(_lines(glance.columns[0].text())) - 1 > shown)
 
 
-def test_a_broken_fgc_table_is_shown_in_the_window_with_exit_code_2(
-    qtbot, demo_db: str, tmp_path: Path, artefacts: Path
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("setup_target_days = 56", "setup_target_days = -1", "setup_target_days"),
+        ('timezone = "Europe/London"', 'timezone = "Europe/London', "line 7"),  # bad TOML
+    ],
+)  # fmt: skip
+def test_a_broken_profile_is_shown_in_the_window_with_exit_code_2(
+    qtbot, demo_db: str, tmp_path: Path, artefacts: Path, old: str, new: str, words: str
 ) -> None:  # type: ignore[no-untyped-def]
     text = SAMPLE_PROFILE.read_text(encoding="utf-8")
+    assert old in text
     broken = tmp_path / "broken.toml"
-    broken.write_text(text.replace("setup_target_days = 56", "setup_target_days = -1"),
-                      encoding="utf-8")  # fmt: skip
+    broken.write_text(text.replace(old, new), encoding="utf-8")
     started = desktop.start(demo_db, str(broken))
     qtbot.addWidget(started.shell)
     try:
@@ -86,7 +95,7 @@ def test_a_broken_fgc_table_is_shown_in_the_window_with_exit_code_2(
         glance = started.shell.glance
         assert glance is not None and glance.failed
         assert "The authority profile has a mistake" in glance.message
-        assert "setup_target_days" in glance.message
+        assert words in glance.message and str(broken) in glance.message
         assert started.exit_code == 2 and started.window is None
         started.shell.grab().save(str(artefacts / "start-failed.png"))
     finally:

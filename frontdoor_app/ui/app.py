@@ -1,12 +1,14 @@
 """Start the desktop application in two steps, so today's agenda is on screen at once.
 
-1. **First look** (a fraction of a second): Qt, the settings, the authority profile and,
-   on the embedded SQLite database, today's agenda read with the standard library
-   (``meeting.first_look``). The window shows it as soon as the process has started.
-2. **The rest** (about a second, once the first look is painted): SQLAlchemy and the
-   database context (migrations, reference data, the user), the demo city on an empty
-   database, then the main window, which takes the first look's place in the same window
-   when it has loaded the meeting.
+1. **First look** (a fraction of a second): Qt, the settings and, on the embedded SQLite
+   database, today's agenda read with the standard library (``meeting.first_look``). The
+   window shows it as soon as the process has started. "Today" is the computer's date
+   here; the authority profile (and its time zone) is not loaded yet.
+2. **The rest** (about a second, once the first look is painted): the authority profile,
+   SQLAlchemy and the database context (migrations, reference data, the user), the demo
+   city on an empty database, then the main window, which takes the first look's place
+   in the same window when it has loaded the meeting. A mistake in the profile is shown
+   in the window (and the process exits with status 2 when it is closed).
 
 Only step 1 is imported at the top of this module; step 2's modules are imported when it
 runs. With FRONTDOOR_EXIT_AFTER_AGENDA=1 the process prints ``AGENDA_PAINTED <ms>`` when
@@ -16,6 +18,7 @@ its agenda painted, then quits (the ``start_to_agenda`` benchmark measures both)
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import sys
@@ -29,7 +32,7 @@ from PySide6.QtCore import QCoreApplication, QTimer  # noqa: E402 - after the cl
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from frontdoor_app.meeting.first_look import read_first_look  # noqa: E402
-from frontdoor_app.profile import Profile, ProfileError, load_profile  # noqa: E402
+from frontdoor_app.profile_error import ProfileError  # noqa: E402
 from frontdoor_app.settings import Settings, load_settings  # noqa: E402
 
 from .start_window import StartWindow  # noqa: E402
@@ -68,8 +71,8 @@ class Started:
     arrive in step 2; ``shell`` is the top-level window throughout."""
 
     def __init__(self, app: QApplication, shell: StartWindow, settings: Settings,
-                 profile: Profile, exit_after_agenda: bool) -> None:  # fmt: skip
-        self.app, self.shell, self.settings, self.profile = app, shell, settings, profile
+                 exit_after_agenda: bool) -> None:  # fmt: skip
+        self.app, self.shell, self.settings = app, shell, settings
         self.exit_after_agenda = exit_after_agenda
         self.ctx: AppContext | None = None
         self.worker: Worker | None = None
@@ -91,7 +94,7 @@ class Started:
             from .messages import Messages
             from .worker import Worker
 
-            self.ctx = build_context(self.settings, self.profile)
+            self.ctx = build_context(self.settings)  # loads the profile
             created = ensure_demo(self.ctx, self._announce_demo)
             self.worker = Worker()
             window = MainWindow(self.ctx, self.worker, Messages())
@@ -166,21 +169,17 @@ def _since_start_ms() -> float:
 
 
 def start(database_url: str | None = None, profile: str | None = None) -> Started:
-    """Show the window with the first look; the rest loads once it is on screen.
-
-    A broken profile file raises ``ProfileError`` here, before any window opens.
-    """
+    """Show the window with the first look; the rest loads once it is on screen."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Front door")
     apply_desk_theme(app)
     settings = load_settings(database_url, profile)
-    authority = load_profile(settings.profile_path)
     shell = StartWindow()
-    look = read_first_look(settings.database_url, authority.today())
+    look = read_first_look(settings.database_url, dt.date.today())
     if look is not None:
         shell.show_look(look)
-    started = Started(app, shell, settings, authority, os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1")
+    started = Started(app, shell, settings, os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1")
     shell.painted.connect(started.first_look_painted)
     QTimer.singleShot(LOAD_ANYWAY_MS, started.load_rest)
     shell.show()

@@ -19,13 +19,15 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtGui import QCloseEvent, QFontMetrics, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from .theme import set_scaled_font
 from .words import AGENDA_COLUMNS, agenda_cell, agenda_headers, agenda_row_words, meeting_title
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # events only in annotations: loading QEvent's enums costs the first paint
+    from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
+
     from frontdoor_app.meeting.agenda_rows import AgendaRow
     from frontdoor_app.meeting.first_look import FirstLook
 
