@@ -244,7 +244,11 @@ class StartWindow(QMainWindow):
         self.glance.painted.connect(self.painted)
         self.setCentralWidget(self.glance)
         self.main: MainWindow | None = None
-        self.failed = False
+
+    @property
+    def failed(self) -> bool:
+        """Start-up failed (the first look then stays, saying why)."""
+        return self.glance is not None and self.glance.failed
 
     @property
     def has_look(self) -> bool:
@@ -262,7 +266,6 @@ class StartWindow(QMainWindow):
 
     def fail(self, text: str) -> None:
         """Start-up failed: say so in the window, which stays open until the user closes it."""
-        self.failed = True
         if self.glance is not None:
             self.glance.say(text, failed=True)
 
