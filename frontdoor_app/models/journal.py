@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, FetchedValue, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -26,6 +26,9 @@ class ChangeLog(Base):
     operation: Mapped[str] = mapped_column(String(12))
     meeting_id: Mapped[int | None] = mapped_column(Integer, index=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # PostgreSQL only: the writing transaction's id, filled by the column's server default
+    # (migration 0010). Readers use it to know when no earlier id can still appear.
+    txid: Mapped[int | None] = mapped_column(BigInteger, server_default=FetchedValue(), index=True)
 
 
 class AuditEvent(Base):

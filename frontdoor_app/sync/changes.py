@@ -1,18 +1,30 @@
 """Writing to and reading the change log.
 
-Every domain write adds a row in its own transaction. Clients remember the last id they
-have seen and read what came after it, so a missed doorbell loses nothing.
+Every domain write adds a row in its own transaction. Clients keep a cursor (``Cursor``) and
+read what came after it, so a missed doorbell loses nothing.
+
+On SQLite writers are serialised (``BEGIN IMMEDIATE``), so ids commit in order and "after
+the last id seen" is exact. On PostgreSQL ids come from a sequence and commit out of order:
+a reader can see 438 while 437 is still being written. Each row therefore records its
+transaction id (``txid``, a column default), and every read also takes the snapshot's
+``xmin``, the oldest transaction still running: every transaction below it has ended, so
+its rows, if it committed, were visible to that read. The cursor keeps that horizon and the
+ids it has delivered at or above it; the next read asks for every row at or above the
+horizon and delivers those not delivered yet. No change is skipped and none is delivered
+twice, however the writers' commits interleave.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from frontdoor_app.models import ChangeLog
+
+CHANNEL = "frontdoor_changes"
 
 
 @dataclass(frozen=True)
@@ -24,14 +36,45 @@ class Change:
     meeting_id: int | None
 
 
-def note(session: Session, table_name: str, row_id: int | None, operation: str,
-         meeting_id: int | None = None) -> None:  # fmt: skip
+@dataclass(frozen=True)
+class Cursor:
+    """Where a reader stands in the log.
+
+    ``last_id``: the newest id delivered. ``horizon`` (PostgreSQL): every transaction below
+    it had ended when last read. ``seen``: ids delivered whose transaction is at or above
+    the horizon (they may be read again and must not be delivered twice).
+    """
+
+    last_id: int
+    horizon: int | None = None
+    seen: frozenset[int] = field(default_factory=frozenset)
+
+
+def payload(table_name: str, row_id: int | None) -> str:
+    """The doorbell's words: a table and an opaque row id, never a name or any case text.
+
+    LISTEN ignores row-level security, so anyone listening may read it.
+    """
+    return f"{table_name}:{'' if row_id is None else row_id}"
+
+
+def note(
+    session: Session,
+    table_name: str,
+    row_id: int | None,
+    operation: str,
+    meeting_id: int | None = None,
+) -> None:
     """Record a write for other clients; call inside the writer's transaction."""
-    session.add(ChangeLog(table_name=table_name, row_id=row_id, operation=operation,
-                          meeting_id=meeting_id))  # fmt: skip
+    session.add(
+        ChangeLog(table_name=table_name, row_id=row_id, operation=operation, meeting_id=meeting_id)
+    )
     if session.get_bind().dialect.name == "postgresql":
         # NOTIFY is delivered only on commit: a doorbell, the log is the truth.
-        session.execute(text("SELECT pg_notify('frontdoor_changes', :t)"), {"t": table_name})
+        session.execute(
+            text("SELECT pg_notify(:channel, :p)"),
+            {"channel": CHANNEL, "p": payload(table_name, row_id)},
+        )
 
 
 def last_change_id(session: Session) -> int:
@@ -39,10 +82,70 @@ def last_change_id(session: Session) -> int:
 
 
 def changes_since(session: Session, last_id: int, limit: int = 1000) -> list[Change]:
+    """Rows after ``last_id`` in id order (exact on SQLite; see ``read`` for PostgreSQL)."""
     rows = session.scalars(
         select(ChangeLog).where(ChangeLog.id > last_id).order_by(ChangeLog.id).limit(limit)
     )
-    return [Change(r.id, r.table_name, r.row_id, r.operation, r.meeting_id) for r in rows]
+    return [_change(r) for r in rows]
+
+
+def _change(r: ChangeLog) -> Change:
+    return Change(r.id, r.table_name, r.row_id, r.operation, r.meeting_id)
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _xmin(session: Session) -> int:
+    """The oldest transaction still running in this read's snapshot (PostgreSQL)."""
+    value = session.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+    return int(value or 0)
+
+
+def start(session: Session) -> Cursor:
+    """A cursor at the end of the log: what is already there is history, not news."""
+    if not _is_postgresql(session):
+        return Cursor(last_change_id(session))
+    _repeatable(session)
+    horizon = _xmin(session)
+    rows = session.execute(select(ChangeLog.id).where(ChangeLog.txid >= horizon)).scalars()
+    return Cursor(last_change_id(session), horizon, frozenset(rows))
+
+
+def _repeatable(session: Session) -> None:
+    """The snapshot's xmin and the rows must come from one snapshot."""
+    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def read(session: Session, cursor: Cursor, limit: int = 1000) -> tuple[list[Change], Cursor]:
+    """The changes after ``cursor`` (at most ``limit``), and the cursor to go on from.
+
+    Call in a fresh read-only unit of work: on PostgreSQL it must be the first statement.
+    """
+    if not _is_postgresql(session) or cursor.horizon is None:
+        batch = changes_since(session, cursor.last_id, limit)
+        last = batch[-1].id if batch else cursor.last_id
+        return batch, Cursor(last, cursor.horizon, cursor.seen)
+    _repeatable(session)
+    horizon = _xmin(session)
+    every = list(
+        session.scalars(
+            select(ChangeLog)
+            .where(or_(ChangeLog.txid >= cursor.horizon, ChangeLog.id > cursor.last_id))
+            .order_by(ChangeLog.id)
+        )
+    )
+    rows = [r for r in every if r.id not in cursor.seen]
+    fresh = rows[:limit]
+    delivered = set(cursor.seen) | {r.id for r in fresh}
+    last = max([cursor.last_id, *(r.id for r in fresh)])
+    if len(rows) > limit:
+        # More waiting: keep the old horizon so nothing below it is forgotten.
+        return [_change(r) for r in fresh], Cursor(last, cursor.horizon, frozenset(delivered))
+    # Rows below the new horizon can never be read again: forget them.
+    still = {r.id for r in every if r.id in delivered and r.txid is not None and r.txid >= horizon}
+    return [_change(r) for r in fresh], Cursor(last, horizon, frozenset(still))
 
 
 def sqlite_data_version(connection: Connection) -> int:
