@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
@@ -29,7 +30,7 @@ from frontdoor_app.models import (
 from frontdoor_app.profile import RISK_LEVELS, Profile
 
 from .common import Writer, check_version, get, item_and_meeting, now, require_role, unit
-from .errors import ConflictError, DecisionRefused, MeetingError
+from .errors import ConflictError, DecisionConflict, DecisionRefused, MeetingError
 from .views import RISK_ORDER, DecisionView, OutcomeView
 
 
@@ -93,6 +94,29 @@ def save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profil
     """
     require_role(actor, ("chair",), "record the decision")
     codes = list(dict.fromkeys(c.strip() for c in outcome_codes if c.strip()))
+    try:
+        return _save_decision(sessions, actor, profile, item_id, codes, agreed_risk, rationale,
+                              professional_judgement_marac, details, version, reason)  # fmt: skip
+    except IntegrityError:
+        # Two first decisions at the same moment: the other one's insert won the case's
+        # unique key. That is a conflict to show, not a fault.
+        with sessions() as s:
+            theirs = load_decision(s, item_id)
+        if theirs is None:
+            raise
+        raise DecisionConflict(_SOMEONE_ELSE, theirs) from None
+
+
+_SOMEONE_ELSE = ("Someone else recorded a decision for this case while you were writing "
+                 "yours; both are shown so you can choose.")  # fmt: skip
+_CHANGED = ("The decision was changed by someone else after you started; both versions are "
+            "shown so you can choose.")  # fmt: skip
+
+
+def _save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profile, item_id: int,
+                   codes: list[str], agreed_risk: str, rationale: str | None,
+                   professional_judgement_marac: bool, details: Mapping[str, str] | None,
+                   version: int | None, reason: str | None) -> DecisionView:  # fmt: skip
     with unit(sessions) as s:
         item, meeting = item_and_meeting(s, item_id)
         problems = decision_problems(s, item_id, codes, agreed_risk, rationale,
@@ -112,8 +136,9 @@ def save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profil
             before = None
         else:
             if version is None:
-                raise ConflictError("Someone else recorded a decision for this case while you "
-                                    "were writing yours; reload to see it.")  # fmt: skip
+                raise DecisionConflict(_SOMEONE_ELSE, decision_view(s, decision))
+            if decision.version != version:
+                raise DecisionConflict(_CHANGED, decision_view(s, decision))
             check_version(decision, version, "The decision")
             before = audit.snapshot(decision)
             before["outcomes"] = _codes_text(s, decision)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class MeetingError(ValueError):
     """A meeting rule refused the change; ``str(error)`` says why in words."""
@@ -17,6 +19,18 @@ class PermissionDenied(MeetingError):
 
 class ConflictError(MeetingError):
     """Someone else saved this record after you opened it; reload and try again."""
+
+
+class DecisionConflict(ConflictError):
+    """The case's decision was saved by someone else since the form was started.
+
+    ``theirs`` is the decision as it now stands (who saved it and when included), so the
+    screen can show both versions side by side and nothing typed is lost.
+    """
+
+    def __init__(self, message: str, theirs: Any) -> None:
+        super().__init__(message)
+        self.theirs = theirs
 
 
 class MeetingStateError(MeetingError):

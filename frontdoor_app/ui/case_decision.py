@@ -67,18 +67,35 @@ def decision_problems(outcome_codes: Sequence[OutcomeOption], agreed_risk: str |
 
 
 class DecisionTab(QWidget):
-    save_requested = Signal(dict)  # outcome_codes, agreed_risk, rationale, pj_marac
+    save_requested = Signal(dict)  # outcome_codes, agreed_risk, rationale, pj_marac, version
+    see_change_requested = Signal()
     draft_changed = Signal(str, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(self.tr("Decision"))
         self._case: CaseView | None = None
+        # The version of the decision the form was started from (None: a first decision).
+        # Saves go against it, never against whatever a live refresh brought in since.
+        self.base_version: int | None = None
+        self._reload_next = False
+        self._base_content: dict[str, Any] = {}
         self._options: tuple[OutcomeOption, ...] = ()
         self.boxes: dict[str, QCheckBox] = {}
         layout = QVBoxLayout(self)
         self.decided = label("", self, self.tr("Decision status"))
         layout.addWidget(self.decided)
+        notice_row = QHBoxLayout()
+        self.notice = label("", self, self.tr("Changed by someone else"))
+        self.notice.setObjectName("changedNotice")
+        self.see_change = QPushButton(self.tr("See the change"), self)
+        self.see_change.setAccessibleName(self.tr("See the change"))
+        self.see_change.clicked.connect(self.see_change_requested.emit)
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.see_change)
+        layout.addLayout(notice_row)
+        self.notice.hide()
+        self.see_change.hide()
         self.outcome_box = QGroupBox(self.tr("Outcomes"), self)
         self.outcome_box.setAccessibleName(self.tr("Outcomes"))
         self.outcome_grid = QGridLayout(self.outcome_box)
@@ -135,9 +152,16 @@ class DecisionTab(QWidget):
     def show_case(self, case: CaseView, keep_edits: bool = False) -> None:
         same = self._case is not None and self._case.item.item_id == case.item.item_id
         self._case = case
+        if self._reload_next:
+            keep_edits, self._reload_next = False, False
+        if keep_edits and same and self._content() == self._base_content:
+            keep_edits = False  # nothing typed since it was filled: show the saved one
         if keep_edits and same:
+            self._show_notice()
             self._refresh_rules()
             return
+        self.base_version = case.decision.version if case.decision else None
+        self._show_notice()
         self._loading = True
         try:
             decision = case.decision
@@ -163,7 +187,38 @@ class DecisionTab(QWidget):
                 )
         finally:
             self._loading = False
+        self._base_content = self._content()
         self._refresh_rules()
+
+    def changed_meanwhile(self) -> bool:
+        """The saved decision moved on since this form was started."""
+        case = self._case
+        current = case.decision.version if case and case.decision else None
+        return current != self.base_version
+
+    def _show_notice(self) -> None:
+        case = self._case
+        decision = case.decision if case else None
+        if decision is None or not self.changed_meanwhile():
+            self.notice.hide()
+            self.see_change.hide()
+            return
+        self.notice.setText(
+            self.tr("Changed by %1 at %2 — see the change before you save.")
+            .replace("%1", decision.decided_by_name or "?")
+            .replace("%2", hhmm(decision.decided_at))
+        )
+        self.notice.show()
+        self.see_change.show()
+
+    def rebase(self, version: int | None) -> None:
+        """Keep what is typed, now as an edit of the saved version ``version``."""
+        self.base_version = version
+        self._show_notice()
+
+    def reload_saved(self) -> None:
+        """Drop what is typed: the next case shown fills the form from the saved decision."""
+        self._reload_next = True
 
     def restore_draft(self, content: Any) -> None:
         if not isinstance(content, dict):
@@ -215,6 +270,9 @@ class DecisionTab(QWidget):
                 "rationale": self.rationale.toPlainText(),
                 "pj_marac": self.pj_marac.isChecked()}  # fmt: skip
 
+    def outcome_label(self, code: str) -> str:
+        return next((o.label for o in self._options if o.code == code), code)
+
     def _emit_draft(self) -> None:
         content = self._content()
         empty = not content["outcomes"] and not content["rationale"].strip()
@@ -224,7 +282,7 @@ class DecisionTab(QWidget):
         if self.problems():
             return
         self._draft_timer.stop()
-        self.save_requested.emit(self._content())
+        self.save_requested.emit({**self._content(), "version": self.base_version})
 
     def focus_first(self) -> None:
         first = next(iter(self.boxes.values()), None)

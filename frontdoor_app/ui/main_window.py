@@ -220,6 +220,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         cv.intelligence.save_requested.connect(self.add_intelligence)
         cv.intelligence.draft_changed.connect(self.save_draft)
         cv.decision.save_requested.connect(self.save_decision)
+        cv.decision.see_change_requested.connect(self.see_decision_change)
         cv.decision.draft_changed.connect(self.save_draft)
         cv.actions.add_requested.connect(self.add_action)
         cv.actions.status_requested.connect(self.update_action)

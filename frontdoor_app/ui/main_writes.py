@@ -15,8 +15,11 @@ from PySide6.QtCore import QCoreApplication, QTimer
 
 from frontdoor_app.intake import links
 from frontdoor_app.meeting import actions, agenda, decisions, drafts, entries, lifecycle
-from frontdoor_app.meeting.errors import AmendmentReasonRequired
-from frontdoor_app.meeting.views import ActionView, AgendaView
+from frontdoor_app.meeting.errors import AmendmentReasonRequired, ConflictError, DecisionConflict
+from frontdoor_app.meeting.views import ActionView, AgendaView, DecisionView
+
+from .conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
+from .words import hhmm, risk_label
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -37,10 +40,18 @@ class RoomWrites:
         self.statusBar().showMessage(f"{doing}: {exc}", 10_000)
 
     def write(self: MainWindow, job: Callable[[str | None], Any], on_done: Callable[[Any], None],
-              doing: str, reason: str | None = None) -> None:  # fmt: skip
-        """Run ``job(reason)``; after close, ask why and try again as an amendment."""
+              doing: str, reason: str | None = None,
+              on_conflict: Callable[[ConflictError], None] | None = None) -> None:  # fmt: skip
+        """Run ``job(reason)``; after close, ask why and try again as an amendment.
+
+        ``on_conflict`` shows a conflict (the record changed since the form was started)
+        with both versions, instead of a message.
+        """
 
         def failed(exc: BaseException) -> None:
+            if on_conflict is not None and isinstance(exc, ConflictError):
+                on_conflict(exc)
+                return
             if isinstance(exc, AmendmentReasonRequired) and reason is None:
                 answer = self.messages.text(
                     self,
@@ -48,7 +59,7 @@ class RoomWrites:
                     str(exc) + "\n\n" + _t("Reason for the amendment:"),
                 )
                 if answer and answer.strip():
-                    self.write(job, on_done, doing, answer.strip())
+                    self.write(job, on_done, doing, answer.strip(), on_conflict)
                 else:
                     self.messages.warning(
                         self,
@@ -200,10 +211,12 @@ class RoomWrites:
         self.write(job, done, _t("Adding intelligence"))
 
     def save_decision(self: MainWindow, content: dict[str, Any]) -> None:
+        """Save against the version the form was started from (``content["version"]``):
+        a decision saved meanwhile by someone else is shown beside this one, never lost."""
         case = self.case_view.case
         if case is None:
             return
-        item_id, version = case.item.item_id, case.decision.version if case.decision else None
+        item_id, version = case.item.item_id, content.get("version")
         sessions, actor, profile = self.ctx.sessions, self.ctx.actor, self.ctx.profile
 
         def job(reason: str | None) -> Any:
@@ -214,7 +227,66 @@ class RoomWrites:
             drafts.clear_draft(sessions, actor, item_id, "decision")
             return view
 
-        self.write(job, self._saved(_t("Decision saved")), _t("Saving the decision"))
+        def conflict(exc: ConflictError) -> None:
+            if isinstance(exc, DecisionConflict):
+                self.decision_conflict(item_id, content, exc.theirs)
+            else:
+                self.show_error(exc, _t("Saving the decision"))
+
+        def done(view: Any) -> None:
+            tab = self.case_view.decision
+            if tab._case is not None and tab._case.item.item_id == item_id:
+                tab.reload_saved()  # the form now shows what was saved, at its new version
+            self._saved(_t("Decision saved"))(view)
+
+        self.write(job, done, _t("Saving the decision"), on_conflict=conflict)
+
+    def see_decision_change(self: MainWindow) -> None:
+        """The form's "See the change": the same choice as a save that met a conflict."""
+        case = self.case_view.case
+        tab = self.case_view.decision
+        if case is None or case.decision is None:
+            return
+        content = {**tab._content(), "version": tab.base_version}
+        self.decision_conflict(case.item.item_id, content, case.decision)
+
+    def decision_conflict(self: MainWindow, item_id: int, mine: dict[str, Any],
+                          theirs: DecisionView) -> None:  # fmt: skip
+        """Both versions, field by field; keep theirs, put mine on top, or go on editing."""
+        tab = self.case_view.decision
+        case = self.case_view.case
+        number = case.case_number if case and case.item.item_id == item_id else None
+        what = (_t("The decision for case %1").replace("%1", str(number)) if number
+                else _t("The decision"))  # fmt: skip
+        yes, no = _t("yes"), _t("no")
+        rows = [
+            (_t("Outcomes"), ", ".join(tab.outcome_label(c) for c in mine["outcomes"]),
+             ", ".join(o.label for o in theirs.outcomes)),
+            (_t("Agreed risk"), risk_label(mine["risk"], False) if mine["risk"] else "",
+             risk_label(theirs.agreed_risk, False) if theirs.agreed_risk else ""),
+            (_t("MARAC on professional judgement"), yes if mine["pj_marac"] else no,
+             yes if theirs.professional_judgement_marac else no),
+            (_t("Rationale"), mine["rationale"] or "", theirs.rationale or ""),
+        ]  # fmt: skip
+        conflict = Conflict(what, theirs.decided_by_name or _t("someone"),
+                            hhmm(theirs.decided_at), pairs(rows))  # fmt: skip
+        choice = self.messages.conflict(self, conflict)
+        if choice == MINE_ON_TOP:
+            tab.rebase(theirs.version)
+            self.save_decision({**mine, "version": theirs.version})
+        elif choice == KEEP_THEIRS:
+            sessions, actor = self.ctx.sessions, self.ctx.actor
+            self.worker.run(lambda: drafts.clear_draft(sessions, actor, item_id, "decision"))
+            tab.reload_saved()
+            self.show_item(item_id, refresh=True)
+            self.statusBar().showMessage(_t("Their decision kept; your changes dropped"), 5000)
+        else:  # go on editing: what is typed stays, now as an edit of their version
+            tab.rebase(theirs.version)
+            self.show_item(item_id, refresh=True)
+            self.statusBar().showMessage(
+                _t("Your changes are still in the form; saving now puts them on top of theirs"),
+                8000,
+            )
 
     def add_action(self: MainWindow, content: dict[str, Any]) -> None:
         item_id = self.viewing

@@ -17,6 +17,8 @@ from frontdoor_app.fgc.errors import FgcError
 from frontdoor_app.intake.links import LinkError
 from frontdoor_app.meeting.errors import MeetingError
 
+from .conflict_view import CHOICES, EDIT, Conflict, ConflictDialog
+
 log = logging.getLogger(__name__)
 
 # The domain's refusals: a rule said no, in words meant for the person.
@@ -25,7 +27,7 @@ REFUSALS = (MeetingError, FgcError, LinkError)
 
 @dataclass(frozen=True)
 class Shown:
-    kind: str  # info | warning | error | question | text
+    kind: str  # info | warning | error | question | text | conflict
     title: str
     text: str
 
@@ -87,6 +89,18 @@ class Messages:
             return None if answer is None else str(answer)
         value, ok = QInputDialog.getText(parent, title, label)
         return value if ok else None
+
+    def conflict(self, parent: QWidget | None, conflict: Conflict) -> str:
+        """Both versions of a record; returns keep "theirs", put "mine" on top, or "edit"."""
+        self.log.append(Shown("conflict", conflict.what, conflict.summary()))
+        if self.scripted:
+            answer = str(self._scripted(EDIT))
+            return answer if answer in CHOICES else EDIT
+        dialog = ConflictDialog(conflict, parent)
+        dialog.exec()
+        choice = dialog.choice if dialog.result() else EDIT
+        dialog.deleteLater()
+        return choice
 
     def last(self) -> Shown | None:
         return self.log[-1] if self.log else None

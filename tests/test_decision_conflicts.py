@@ -1,0 +1,82 @@
+"""A decision saved meanwhile is a conflict carrying the other version, never a fault."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from frontdoor_app.context import build_context
+from frontdoor_app.meeting import decisions, lifecycle
+from frontdoor_app.meeting.errors import DecisionConflict
+from frontdoor_app.models import Decision
+from tests.meeting_support import DAY, build, people
+
+
+@pytest.fixture
+def any_ctx(fresh_settings, any_db_url, profile):  # type: ignore[no-untyped-def]
+    context = build_context(fresh_settings.with_database(any_db_url), profile)
+    yield context
+    context.close()
+
+
+def _open(ctx):  # type: ignore[no-untyped-def]
+    who = people(ctx)
+    built = build(ctx, 2)
+    with ctx.session() as s:
+        m = lifecycle.find_meeting(s, DAY)
+    assert m is not None
+    lifecycle.open_meeting(ctx.sessions, who.chair, m.id, m.version)
+    return who, built.item_ids[1]
+
+
+def test_a_stale_version_and_a_second_first_decision_carry_the_other_version(any_ctx) -> None:  # type: ignore[no-untyped-def]
+    ctx = any_ctx
+    who, item = _open(ctx)
+    first = decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["INFO"], "medium",
+                                    "B: information to the school")  # fmt: skip
+    with pytest.raises(DecisionConflict, match="Someone else recorded a decision") as second:
+        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["LETTER"], "medium",
+                                "A: a letter to the victim")  # fmt: skip
+    assert second.value.theirs.rationale == "B: information to the school"
+    changed = decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["LETTER"],
+                                      "medium", "C", version=first.version)  # fmt: skip
+    with pytest.raises(DecisionConflict, match="changed by someone else") as stale:
+        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["INFO"], "medium",
+                                "D", version=first.version)  # fmt: skip
+    assert stale.value.theirs.version == changed.version and stale.value.theirs.rationale == "C"
+
+
+def test_two_first_decisions_at_the_same_moment_on_postgresql(
+    fresh_settings, pg_url, profile
+) -> None:  # type: ignore[no-untyped-def]
+    """The second insert waits on the case's unique key and fails when the first commits:
+    that is shown as a conflict with the first one's decision, not 'Something went wrong'."""
+    ctx = build_context(fresh_settings.with_database(pg_url), profile)
+    try:
+        who, item = _open(ctx)
+        holder = ctx.sessions()
+        holder.add(Decision(agenda_item_id=item, agreed_risk="high", rationale="B first",
+                            decided_by_id=who.chair.user_id))  # fmt: skip
+        holder.flush()  # inserted, not committed: the other save cannot see it yet
+        outcome: list[BaseException | object] = []
+
+        def second() -> None:
+            try:
+                outcome.append(decisions.save_decision(
+                    ctx.sessions, who.chair, ctx.profile, item, ["INFO"], "high", "A second"))  # fmt: skip
+            except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+                outcome.append(exc)
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.5)  # the second save is now waiting on the unique key
+        assert thread.is_alive()
+        holder.commit()
+        holder.close()
+        thread.join(10)
+        assert len(outcome) == 1 and isinstance(outcome[0], DecisionConflict), outcome
+        assert outcome[0].theirs.rationale == "B first"
+    finally:
+        ctx.close()
