@@ -88,6 +88,10 @@ class DecisionTab(QWidget):
         notice_row = QHBoxLayout()
         self.notice = label("", self, self.tr("Changed by someone else"))
         self.notice.setObjectName("changedNotice")
+        self.notice.setStyleSheet(
+            "QLabel#changedNotice { background: #fff3cd; border: 1px solid #c69500;"
+            " padding: 6px; font-weight: 600; }"
+        )
         self.see_change = QPushButton(self.tr("See the change"), self)
         self.see_change.setAccessibleName(self.tr("See the change"))
         self.see_change.clicked.connect(self.see_change_requested.emit)
@@ -156,6 +160,7 @@ class DecisionTab(QWidget):
             keep_edits, self._reload_next = False, False
         if keep_edits and same and self._content() == self._base_content:
             keep_edits = False  # nothing typed since it was filled: show the saved one
+        self._show_decided(case)
         if keep_edits and same:
             self._show_notice()
             self._refresh_rules()
@@ -172,23 +177,26 @@ class DecisionTab(QWidget):
             self.risk.setCurrentIndex(max(0, self.risk.findData(level)))
             self.rationale.setPlainText(decision.rationale or "" if decision else "")
             self.pj_marac.setChecked(bool(decision and decision.professional_judgement_marac))
-            if decision:
-                self.decided.setText(
-                    self.tr("Decided by %1 at %2 · police grade %3")
-                    .replace("%1", decision.decided_by_name or "?")
-                    .replace("%2", hhmm(decision.decided_at))
-                    .replace("%3", risk_label(case.incident.dash_risk, False))
-                )
-            else:
-                self.decided.setText(
-                    self.tr("No decision yet · police grade %1").replace(
-                        "%1", risk_label(case.incident.dash_risk, False)
-                    )
-                )
         finally:
             self._loading = False
         self._base_content = self._content()
         self._refresh_rules()
+
+    def _show_decided(self, case: CaseView) -> None:
+        decision = case.decision
+        if decision:
+            self.decided.setText(
+                self.tr("Decided by %1 at %2 · police grade %3")
+                .replace("%1", decision.decided_by_name or "?")
+                .replace("%2", hhmm(decision.decided_at))
+                .replace("%3", risk_label(case.incident.dash_risk, False))
+            )
+        else:
+            self.decided.setText(
+                self.tr("No decision yet · police grade %1").replace(
+                    "%1", risk_label(case.incident.dash_risk, False)
+                )
+            )
 
     def changed_meanwhile(self) -> bool:
         """The saved decision moved on since this form was started."""
