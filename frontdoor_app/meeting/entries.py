@@ -29,16 +29,24 @@ MAX_TEXT = 20_000
 def add_entry(sessions: sessionmaker[Session], actor: Actor, item_id: int, agency_id: int,
               text: str, *, kind: str = "agency", may_share_beyond_meeting: bool = False,
               restricted_to_agency_id: int | None = None, author_name: str | None = None,
-              reason: str | None = None) -> IntelligenceView:  # fmt: skip
+              reason: str | None = None, client_ref: str | None = None) -> IntelligenceView:  # fmt: skip
     """Add what an agency knows (or the victim's view / child's voice) to a case.
 
     ``author_name`` defaults to the signed-in user's name; a representative may add only
     for their own agency. ``reason`` is needed only after the meeting is closed.
+    ``client_ref`` is the laptop's reference for this Save: sent again (after a dropped
+    connection), the entry it already made is returned instead of a second one.
     """
     _check_kind(kind)
     body = _check_text(text, kind)
     _may_write_for(actor, agency_id, f"add {KIND_WORDS[kind]}")
     with unit(sessions) as s:
+        if client_ref is not None:
+            earlier = s.scalar(
+                select(IntelligenceEntry).where(IntelligenceEntry.client_ref == client_ref)
+            )
+            if earlier is not None:
+                return entry_view(s, earlier)
         item, meeting = item_and_meeting(s, item_id)
         agency = get(s, Agency, agency_id, "Agency")
         if restricted_to_agency_id is not None:
@@ -48,7 +56,7 @@ def add_entry(sessions: sessionmaker[Session], actor: Actor, item_id: int, agenc
             agenda_item_id=item.id, agency_id=agency.id, author_id=actor.user_id,
             author_name=(author_name or "").strip() or actor.display_name, text=body, kind=kind,
             may_share_beyond_meeting=may_share_beyond_meeting,
-            restricted_to_agency_id=restricted_to_agency_id,
+            restricted_to_agency_id=restricted_to_agency_id, client_ref=client_ref,
         )  # fmt: skip
         s.add(entry)
         writer.written(entry, "create")

@@ -103,6 +103,9 @@ class IntelligenceEntry(Versioned, Timestamps, Base):
     kind: Mapped[str] = mapped_column(String(16), default="agency")
     may_share_beyond_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
     restricted_to_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    # Made by the laptop for each Save: a save sent again after a dropped connection (which
+    # may or may not have reached the server) is recognised, never stored twice.
+    client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)
 
 
 class SharingDecision(Versioned, Timestamps, Base):

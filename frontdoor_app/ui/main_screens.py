@@ -76,7 +76,20 @@ class RoomScreens:
         self.title_info.setText(text)
         self.setWindowTitle(text)
         online = self.live.online if hasattr(self, "live") else True
-        self.live_label.setText(self.tr("● live") if online else self.tr("○ offline — retrying"))
+        waiting = len(self.outbox) if hasattr(self, "outbox") else 0
+        words = self.tr("● live") if online else self.tr("○ offline — retrying")
+        count = (self.tr("1 save waiting to be sent") if waiting == 1 else
+                 self.tr("%1 saves waiting to be sent").replace("%1", str(waiting)))  # fmt: skip
+        if waiting:
+            words += " · " + count
+        self.live_label.setText(words)
+        if not online or waiting:
+            banner = self.tr("The server cannot be reached. Keep working: what you type stays "
+                             "on this laptop and is sent when the connection is back.")  # fmt: skip
+            if online:
+                banner = self.tr("Connection back: sending what waited on this laptop.")
+            self.offline_banner.setText(banner + (" " + count + "." if waiting else ""))
+        self.offline_banner.setVisible(not online or bool(waiting))
         self.live_label.setProperty("state", "live" if online else "offline")
         repolish(self.live_label)
         self.curtain_banner.setVisible(self.curtain_is_down())

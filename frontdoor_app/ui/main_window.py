@@ -38,6 +38,7 @@ from .live import LiveFeed
 from .main_screens import RoomScreens
 from .main_writes import RoomWrites
 from .messages import Messages
+from .outbox import Outbox
 from .projector import ProjectorWindow
 from .theme import apply_desk_theme
 from .worker import Worker
@@ -85,7 +86,9 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self._build_shortcuts()
         self.live = LiveFeed(ctx, worker, live_interval_ms, self)
         self.live.changed.connect(self._changes)
-        self.live.online_changed.connect(lambda _on: self._update_header())
+        self.live.online_changed.connect(self._online_changed)
+        self.outbox = Outbox(ctx.settings.data_dir, ctx.actor.login)
+        self.sending: set[str] = set()  # waiting saves on their way to the server
         self.clock = QTimer(self)
         self.clock.setInterval(15_000)
         self.clock.timeout.connect(self._update_header)
@@ -121,6 +124,11 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.demo_banner.setAccessibleName(self.tr("Notice"))
         self.demo_banner.setWordWrap(True)
         self.demo_banner.hide()
+        self.offline_banner = QLabel("", self)
+        self.offline_banner.setObjectName("offlineBanner")
+        self.offline_banner.setAccessibleName(self.tr("Connection"))
+        self.offline_banner.setWordWrap(True)
+        self.offline_banner.hide()
         # Above the toolbar, like a title bar: date, status, clock, chair, live.
         top = QWidget(self)
         column = QVBoxLayout(top)
@@ -128,6 +136,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         column.setSpacing(0)
         column.addWidget(header)
         column.addWidget(self.demo_banner)
+        column.addWidget(self.offline_banner)
         self.setMenuWidget(top)
 
     def _build_toolbar(self) -> None:
@@ -249,6 +258,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.statusBar().clearMessage()
         self._room_loaded(data.room)
         self.live.start()
+        if len(self.outbox):
+            self.send_waiting()  # kept on the laptop last time: send them now
 
     def reload_meeting(self) -> None:
         """Find today's meeting again (an import may just have built it)."""

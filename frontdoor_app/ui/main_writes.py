@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from frontdoor_app.intake import links
 from frontdoor_app.meeting import actions, agenda, decisions, drafts, entries, lifecycle
 from frontdoor_app.meeting.errors import AmendmentReasonRequired, ConflictError, DecisionConflict
 from frontdoor_app.meeting.views import ActionView, AgendaView, DecisionView
+from frontdoor_app.sync.offline import connection_lost
 
 from .conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
 from .words import hhmm, risk_label
@@ -36,21 +38,34 @@ class RoomWrites:
 
     # ------------------------------------------------------------------ plumbing
     def show_error(self: MainWindow, exc: BaseException, doing: str) -> None:
+        if connection_lost(exc):
+            # Not a fault to report in a box: the banner says the server is away, the
+            # window keeps what it has, and the feed reconnects and refreshes.
+            self.statusBar().showMessage(
+                _t("%1: the server cannot be reached; showing what this laptop has.")
+                .replace("%1", doing), 10_000)  # fmt: skip
+            self.live.poll()
+            return
         self.messages.failed(self, doing, exc)
         self.statusBar().showMessage(f"{doing}: {exc}", 10_000)
 
     def write(self: MainWindow, job: Callable[[str | None], Any], on_done: Callable[[Any], None],
               doing: str, reason: str | None = None,
-              on_conflict: Callable[[ConflictError], None] | None = None) -> None:  # fmt: skip
+              on_conflict: Callable[[ConflictError], None] | None = None,
+              on_offline: Callable[[], None] | None = None) -> None:  # fmt: skip
         """Run ``job(reason)``; after close, ask why and try again as an amendment.
 
         ``on_conflict`` shows a conflict (the record changed since the form was started)
-        with both versions, instead of a message.
+        with both versions, instead of a message. ``on_offline`` keeps the Save on the
+        laptop when the server cannot be reached.
         """
 
         def failed(exc: BaseException) -> None:
             if on_conflict is not None and isinstance(exc, ConflictError):
                 on_conflict(exc)
+                return
+            if on_offline is not None and connection_lost(exc):
+                on_offline()
                 return
             if isinstance(exc, AmendmentReasonRequired) and reason is None:
                 answer = self.messages.text(
@@ -59,7 +74,7 @@ class RoomWrites:
                     str(exc) + "\n\n" + _t("Reason for the amendment:"),
                 )
                 if answer and answer.strip():
-                    self.write(job, on_done, doing, answer.strip(), on_conflict)
+                    self.write(job, on_done, doing, answer.strip(), on_conflict, on_offline)
                 else:
                     self.messages.warning(
                         self,
@@ -181,8 +196,11 @@ class RoomWrites:
         return bool(meeting and meeting.curtain_down) or self.local_curtain
 
     # ------------------------------------------------------------------ case content
-    def add_intelligence(self: MainWindow, content: dict[str, Any]) -> None:
-        item_id = self.viewing
+    def add_intelligence(self: MainWindow, content: dict[str, Any],
+                         item_id: int | None = None) -> None:  # fmt: skip
+        """Save an entry; when the server cannot be reached it waits on the laptop."""
+        replay = item_id is not None
+        item_id = item_id if item_id is not None else self.viewing
         if item_id is None:
             return
         sessions, actor = self.ctx.sessions, self.ctx.actor
@@ -192,31 +210,77 @@ class RoomWrites:
                                   _t("Choose the agency the entry is for."))  # fmt: skip
             return
         restricted = agency_id if content.get("restricted") else None
+        # One reference per Save, kept if it has to wait: sent again, it is stored once.
+        content = {**content, "ref": content.get("ref") or uuid.uuid4().hex}
 
         def job(reason: str | None) -> Any:
             view = entries.add_entry(
                 sessions, actor, item_id, agency_id, content.get("text", ""),
                 kind=content.get("kind") or "agency",
                 may_share_beyond_meeting=bool(content.get("may_share")) and restricted is None,
-                restricted_to_agency_id=restricted, reason=reason)  # fmt: skip
+                restricted_to_agency_id=restricted, reason=reason,
+                client_ref=content["ref"])  # fmt: skip
             drafts.clear_draft(sessions, actor, item_id, "intelligence")
             return view
 
         def done(_view: Any) -> None:
-            self.case_view.intelligence.clear_form()
+            self.outbox.remove(content["ref"])
+            self.sending.discard(content["ref"])
+            if not replay:
+                self.case_view.intelligence.clear_form()
             self.statusBar().showMessage(_t("Intelligence saved"), 5000)
-            self.show_item(item_id, refresh=True)
+            self._update_header()
+            if self.viewing == item_id:
+                self.show_item(item_id, refresh=True)
             self._refresh_projector()
 
-        self.write(job, done, _t("Adding intelligence"))
+        def offline() -> None:
+            self.keep_waiting("intelligence", item_id, content)
+            if not replay:
+                self.case_view.intelligence.clear_form()
 
-    def save_decision(self: MainWindow, content: dict[str, Any]) -> None:
+        self.write(job, done, _t("Adding intelligence"), on_offline=offline)
+
+    # ------------------------------------------------------------------ offline
+    def keep_waiting(self: MainWindow, kind: str, item_id: int, content: dict[str, Any]) -> None:
+        """The server cannot be reached: keep the Save on the laptop and say so."""
+        self.outbox.put(content["ref"], kind, item_id, content)
+        self.sending.discard(content["ref"])
+        self.statusBar().showMessage(
+            _t("The server cannot be reached: your save is kept on this laptop and will be "
+               "sent when the connection is back."), 10_000)  # fmt: skip
+        self._update_header()
+        self.live.poll()  # the feed notices the server is away and starts retrying
+
+    def _online_changed(self: MainWindow, online: bool) -> None:
+        self._update_header()
+        if online:
+            self.send_waiting()
+
+    def send_waiting(self: MainWindow) -> None:
+        """Send what waited on the laptop, in order, through the same checks as any Save."""
+        for waiting in self.outbox:
+            if waiting["ref"] in self.sending:
+                continue  # already on its way
+            self.sending.add(waiting["ref"])
+            content, item_id = waiting["content"], int(waiting["item_id"])
+            if waiting["kind"] == "intelligence":
+                self.add_intelligence(content, item_id=item_id)
+            elif waiting["kind"] == "decision":
+                self.save_decision(content, item_id=item_id)
+
+    def save_decision(self: MainWindow, content: dict[str, Any],
+                      item_id: int | None = None) -> None:  # fmt: skip
         """Save against the version the form was started from (``content["version"]``):
-        a decision saved meanwhile by someone else is shown beside this one, never lost."""
+        a decision saved meanwhile by someone else is shown beside this one, never lost.
+        When the server cannot be reached the Save waits on the laptop."""
         case = self.case_view.case
-        if case is None:
-            return
-        item_id, version = case.item.item_id, content.get("version")
+        if item_id is None:
+            if case is None:
+                return
+            item_id = case.item.item_id
+        version = content.get("version")
+        content = {**content, "ref": content.get("ref") or uuid.uuid4().hex}
         sessions, actor, profile = self.ctx.sessions, self.ctx.actor, self.ctx.profile
 
         def job(reason: str | None) -> Any:
@@ -234,12 +298,21 @@ class RoomWrites:
                 self.show_error(exc, _t("Saving the decision"))
 
         def done(view: Any) -> None:
+            self.outbox.remove(content["ref"])
+            self.sending.discard(content["ref"])
             tab = self.case_view.decision
             if tab._case is not None and tab._case.item.item_id == item_id:
                 tab.reload_saved()  # the form now shows what was saved, at its new version
             self._saved(_t("Decision saved"))(view)
 
-        self.write(job, done, _t("Saving the decision"), on_conflict=conflict)
+        def conflict_and_forget(exc: ConflictError) -> None:
+            self.outbox.remove(content["ref"])  # the conflict view now holds both versions
+            self.sending.discard(content["ref"])
+            self._update_header()
+            conflict(exc)
+
+        self.write(job, done, _t("Saving the decision"), on_conflict=conflict_and_forget,
+                   on_offline=lambda: self.keep_waiting("decision", item_id, content))  # fmt: skip
 
     def see_decision_change(self: MainWindow) -> None:
         """The form's "See the change": the same choice as a save that met a conflict."""

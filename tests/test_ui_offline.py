@@ -1,0 +1,118 @@
+"""A dropped connection loses nothing: a Save made while the server is away waits on the
+laptop, the window says so, and it is sent once when the server is back."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import psycopg
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from frontdoor_app.context import build_context
+from frontdoor_app.meeting import entries, lifecycle
+from frontdoor_app.models import IntelligenceEntry
+from frontdoor_app.ui.main_window import MainWindow
+from frontdoor_app.ui.messages import Messages
+from frontdoor_app.ui.worker import Worker
+from tests.meeting_support import DAY, agency_id, build, people
+from tests.ui_support import LEFT, context_for
+
+
+def test_a_save_sent_twice_is_stored_once(ctx) -> None:  # type: ignore[no-untyped-def]
+    who = people(ctx)
+    built = build(ctx, 1)
+    with ctx.session() as s:
+        m = lifecycle.find_meeting(s, DAY)
+        police = agency_id(s, "POL")
+    assert m is not None
+    lifecycle.open_meeting(ctx.sessions, who.chair, m.id, m.version)
+    item = built.item_ids[0]
+    first = entries.add_entry(ctx.sessions, who.police, item, police, "Known to police",
+                              client_ref="ref-1")  # fmt: skip
+    again = entries.add_entry(ctx.sessions, who.police, item, police, "Known to police",
+                              client_ref="ref-1")  # fmt: skip
+    other = entries.add_entry(ctx.sessions, who.police, item, police, "Known to police",
+                              client_ref="ref-2")  # fmt: skip
+    assert again.id == first.id and other.id != first.id
+    with ctx.read_session() as s:
+        assert s.scalar(select(func.count()).select_from(IntelligenceEntry)) == 2
+
+
+def _allow(pg_url: str, allow: bool) -> None:
+    url = make_url(pg_url)
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS {str(allow).lower()}')
+        if not allow:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (url.database,),
+            )
+
+
+@pytest.mark.postgres
+def test_save_while_the_server_is_away_waits_and_is_sent_once(
+    qtbot, pg_url, fresh_settings, profile, artefacts
+) -> None:  # type: ignore[no-untyped-def]
+    setup = build_context(fresh_settings.with_database(pg_url), profile)
+    who = people(setup)
+    built = build(setup, 2)
+    with setup.session() as s:
+        m = lifecycle.find_meeting(s, DAY)
+    assert m is not None
+    lifecycle.open_meeting(setup.sessions, who.chair, m.id, m.version)
+    rep_ctx = context_for(fresh_settings, pg_url, profile, who.police.login)
+    messages = Messages()
+    messages.scripted = True
+    win = MainWindow(rep_ctx, Worker(), messages, meeting_date=DAY, live_interval_ms=50)
+    qtbot.addWidget(win)
+    win.resize(1400, 860)
+    win.show()
+    text = "PC 4711: two call-outs to this address in October, no arrests"
+    try:
+        win.load()
+        qtbot.waitUntil(lambda: win.room is not None, timeout=10_000)
+        item = built.item_ids[0]
+        win.show_item(item)
+        qtbot.waitUntil(lambda: win.case_view.case is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: win.live.last_id is not None, timeout=10_000)
+        tab = win.case_view.intelligence
+        win.case_view.tabs.setCurrentWidget(tab)
+        tab.text.setPlainText(text)
+
+        _allow(pg_url, False)  # Wi-Fi gone: every connection of this laptop is dropped
+        qtbot.mouseClick(tab.save, LEFT)
+        qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: not win.live.online, timeout=10_000)
+        assert "1 save waiting" in win.live_label.text()
+        assert win.offline_banner.isVisible()
+        assert "1 save waiting" in win.offline_banner.text()
+        assert "offline" in win.live_label.text()
+        mode = stat.S_IMODE(os.stat(win.outbox.path).st_mode)
+        assert mode == 0o600, oct(mode)
+        assert text in win.outbox.path.read_text(encoding="utf-8")
+        assert not any(m.kind == "error" for m in messages.log), messages.log
+        win.grab().save(str(artefacts / "offline_waiting.png"))
+
+        _allow(pg_url, True)
+        qtbot.waitUntil(lambda: win.live.online and len(win.outbox) == 0, timeout=30_000)
+        qtbot.waitUntil(
+            lambda: any(e.text == text for e in win.case_view.case.intelligence), timeout=10_000
+        )
+        with setup.read_session() as s:
+            stored = s.scalar(
+                select(func.count()).select_from(IntelligenceEntry)
+                .where(IntelligenceEntry.text == text)
+            )  # fmt: skip
+        assert stored == 1
+        assert "waiting" not in win.live_label.text()
+        assert not win.offline_banner.isVisible()
+    finally:
+        _allow(pg_url, True)
+        win.shutdown()
+        win.worker.stop()
+        rep_ctx.close()
+        setup.close()
