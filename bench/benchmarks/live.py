@@ -1,0 +1,265 @@
+"""Live on every laptop: commit to shown on every other laptop, and a meeting under load.
+
+``live_pg``: a throwaway loopback PostgreSQL server with the small demo; one chair and
+fifteen representatives, each a separate process with a real main window (offscreen) on
+the same case (``bench/clients/live_client.py``). A representative saves entries; for each,
+the time from its commit to the entry being shown in every other client's case view. The
+floor, in the same run: a bare psycopg client that LISTENs, wakes on the notification and
+SELECTs the changed row. Goal: p95 < 30 ms across all receivers, ≤ 10× the floor.
+``live_sqlite``: the same clients on one SQLite file (PRAGMA data_version doorbell).
+``meeting_load_pg``: the sixteen clients for ``LOAD_SECONDS``: each representative saves an
+entry every 2 s and an action every 10 s, the chair moves the case every 30 s; saves made,
+saves seen by every client's change feed, duplicates, conflicts, save p95, CPU and memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+from typing import Any
+
+from common import BENCH_DIR, BenchEnv, summarise
+
+ROOT = BENCH_DIR.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CLIENT = BENCH_DIR / "clients" / "live_client.py"
+RECEIVERS = 15  # the chair and fourteen representatives; the fifteenth representative saves
+SAVES = 20
+GOAL_P95_MS = 30.0
+GOAL_RATIO = 10.0
+LOAD_SECONDS = float(os.environ.get("FRONTDOOR_LOAD_SECONDS", "180"))
+
+
+class Client:
+    def __init__(self, name: str, args: list[str]) -> None:
+        self.name = name
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+        self.proc = subprocess.Popen(
+            [sys.executable, str(CLIENT), *args], stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, env=env, text=True, bufsize=1,
+        )  # fmt: skip
+        self.events: list[dict[str, Any]] = []
+        self.ready = False
+
+    def pump(self, timeout: float) -> None:
+        out = self.proc.stdout
+        assert out is not None
+        while select.select([out], [], [], timeout)[0]:
+            line = out.readline()
+            if not line:
+                return
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            self.events.append(event)
+            self.ready = self.ready or bool(event.get("ready"))
+            timeout = 0
+
+    def seen(self) -> dict[str, float]:
+        return {e["seen"]: e["t"] for e in self.events if "seen" in e}
+
+    def stats(self) -> dict[str, Any]:
+        return next((e["stats"] for e in self.events if "stats" in e), {})
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def _pump_all(clients: list[Client], until: Any, timeout_s: float) -> bool:
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        for c in clients:
+            c.pump(0.01)
+        if until():
+            return True
+    return False
+
+
+def _room(url: str) -> tuple[str, int, list[tuple[str, str]], Any]:
+    """Today's meeting opened by the chair; its first case; the logins to sign in with."""
+    from sqlalchemy import select as sql
+
+    from frontdoor_app.context import build_context
+    from frontdoor_app.meeting import lifecycle
+    from frontdoor_app.models import AgendaItem, Meeting, User
+    from frontdoor_app.settings import load_settings
+
+    ctx = build_context(load_settings(database_url=url))
+    with ctx.read_session() as s:
+        meeting = s.scalar(sql(Meeting).order_by(Meeting.meeting_date.desc()).limit(1))
+        assert meeting is not None
+        item = s.scalar(
+            sql(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position).limit(1)
+        )  # fmt: skip
+        users = [(u.login, u.role) for u in s.scalars(sql(User).order_by(User.id))]
+        day = meeting.meeting_date
+        meeting_id, version, status = meeting.id, meeting.version, meeting.status
+    chair = next(login for login, role in users if role == "chair" and login.startswith("demo."))
+    if status == "planned":
+        lifecycle.open_meeting(ctx.sessions, _actor(ctx, chair), meeting_id, version)
+    assert item is not None
+    return day.isoformat(), int(item), users, ctx
+
+
+def _actor(ctx: Any, login: str) -> Any:
+    from frontdoor_app.access.users import find_actor
+
+    with ctx.read_session() as s:
+        actor = find_actor(s, login)
+    assert actor is not None, login
+    return actor
+
+
+def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
+    from frontdoor_app.meeting import entries
+
+    day, item, users, ctx = _room(url)
+    chairs = [login for login, role in users if role == "chair" and login.startswith("demo.")]
+    reps = [login for login, role in users if role == "representative"]
+    saver = reps[-1]
+    logins = [chairs[0], *reps[: RECEIVERS - 1]]
+    clients = [Client(login, ["--url", url, "--login", login, "--item", str(item),
+                              "--date", day, "--seconds", "240"]) for login in logins]  # fmt: skip
+    floor = (
+        Client("floor", ["--floor", "--url", floor_url, "--seconds", "240"]) if floor_url else None
+    )
+    everyone = clients + ([floor] if floor else [])
+    try:
+        if not _pump_all(everyone, lambda: all(c.ready for c in everyone), 180):
+            late = [c.name for c in everyone if not c.ready]
+            return {"error": f"clients not ready after 180 s: {late}"}
+        time.sleep(2)  # let every window settle after its first load
+        actor = _actor(ctx, saver)
+        committed: dict[str, float] = {}
+        for n in range(1, SAVES + 1):
+            marker = f"LIVE-{n}"
+            entries.add_entry(ctx.sessions, actor, item, actor.agency_id or 0,
+                              f"{marker} what the agency knows")  # fmt: skip
+            committed[marker] = time.time()
+            _pump_all(everyone, lambda: False, 0.6)
+        _pump_all(clients, lambda: all(len(c.seen()) >= SAVES for c in clients), 30)
+        latencies, missing, worst = [], 0, []
+        for c in clients:
+            seen = c.seen()
+            mine = [(seen[m] - t) * 1000 for m, t in committed.items() if m in seen]
+            missing += SAVES - len(mine)
+            latencies += mine
+            if mine:
+                worst.append(summarise(mine)["p95_ms"])
+        result: dict[str, Any] = {
+            "receivers": len(clients), "saves": SAVES, "missing": missing,
+            "commit_to_shown": summarise(latencies) if latencies else None,
+            "max_ms": round(max(latencies), 1) if latencies else None,
+            "worst_receiver_p95_ms": max(worst) if worst else None,
+            "goal_p95_ms": GOAL_P95_MS,
+        }  # fmt: skip
+        if floor is not None:
+            seen = floor.seen()
+            floor_ms = [(seen[m] - t) * 1000 for m, t in committed.items() if m in seen]
+            result["floor_listen_select"] = summarise(floor_ms) if floor_ms else None
+            if floor_ms and latencies:
+                result["ratio_p95"] = round(
+                    summarise(latencies)["p95_ms"] / max(summarise(floor_ms)["p95_ms"], 0.001), 2
+                )
+                result["goal_ratio"] = GOAL_RATIO
+        return result
+    finally:
+        for c in everyone:
+            c.stop()
+        ctx.close()
+
+
+def _pg(env: BenchEnv) -> tuple[Any, str]:
+    from frontdoor_app.demo import build_demo_url
+    from tests import pgserver
+
+    server = pgserver.start()
+    try:
+        url = server.url(server.create_database("live"))
+        build_demo_url(url, "small", feed_dir=env.work_dir / "feeds")
+    except BaseException:
+        server.stop()
+        raise
+    return server, url
+
+
+def live_pg(env: BenchEnv) -> dict[str, Any]:
+    server, url = _pg(env)
+    try:
+        return _measure(url, url)
+    finally:
+        server.stop()
+
+
+def live_sqlite(env: BenchEnv) -> dict[str, Any]:
+    return _measure(env.fresh_copy("live"), None)
+
+
+def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
+    server, url = _pg(env)
+    try:
+        day, item, users, ctx = _room(url)
+        ctx.close()
+        chairs = [login for login, role in users if role == "chair" and login.startswith("demo.")]
+        reps = [login for login, role in users if role == "representative"][:RECEIVERS]
+        seconds = LOAD_SECONDS
+        common = ["--url", url, "--item", str(item), "--date", day]
+        clients = [Client(chairs[0], [*common, "--login", chairs[0], "--move-every", "30",
+                                      "--seconds", str(seconds + 60)])]  # fmt: skip
+        clients += [Client(r, [*common, "--login", r, "--save-every", "2", "--action-every",
+                               "10", "--seconds", str(seconds + 60)]) for r in reps]  # fmt: skip
+        try:
+            if not _pump_all(clients, lambda: all(c.ready for c in clients), 240):
+                return {"error": "clients not ready after 240 s"}
+            started = time.monotonic()
+            _pump_all(clients, lambda: all(c.stats() for c in clients), seconds + 150)
+            elapsed = time.monotonic() - started
+        finally:
+            for c in clients:
+                c.stop()
+        saves = [e for c in clients for e in c.events if "saved" in e]
+        save_ms = [e["ms"] for e in saves]
+        action_ms = [e["ms"] for c in clients for e in c.events if e.get("action")]
+        stats = [c.stats() for c in clients]
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            stored = conn.execute(text(
+                "SELECT count(*), count(DISTINCT text) FROM intelligence_entry "
+                "WHERE text LIKE 'LIVE-%'")).one()  # fmt: skip
+            ids = {r[0] for r in conn.execute(text(
+                "SELECT id FROM intelligence_entry WHERE text LIKE 'LIVE-%'"))}  # fmt: skip
+        engine.dispose()
+        seen_all = sum(1 for s in stats if ids <= set(s.get("feed_entries", ())))
+        return {
+            "clients": len(clients), "seconds": round(elapsed, 1),
+            "saves_made": len(saves), "entries_stored": stored[0],
+            "distinct_entries": stored[1], "clients_that_saw_every_save": seen_all,
+            "feed_duplicates": sum(s.get("feed_duplicates", 0) for s in stats),
+            "conflicts_reported": sum(s.get("conflicts", 0) for s in stats),
+            "errors": [e for s in stats for e in s.get("errors", [])][:5],
+            "save": summarise(save_ms) if save_ms else None,
+            "action_save": summarise(action_ms) if action_ms else None,
+            "cpu_share_max": round(max(s.get("cpu_s", 0) for s in stats) / max(elapsed, 1), 3),
+            "rss_mb_max": round(max(s.get("max_rss_mb", 0) for s in stats), 1),
+            "goals": {"save_p95_ms": 50, "rss_mb": 300, "conflicts": 0},
+        }  # fmt: skip
+    finally:
+        server.stop()
+
+
+BENCHMARKS = {"live_pg": live_pg, "live_sqlite": live_sqlite, "meeting_load_pg": meeting_load_pg}

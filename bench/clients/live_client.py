@@ -1,0 +1,218 @@
+"""One laptop in the live benchmarks: a real main window (offscreen) on one case.
+
+Started by ``bench/benchmarks/live.py`` as a separate process. It opens the meeting of
+``--date`` signed in as ``--login`` on ``--url``, shows case ``--item`` and prints one JSON
+line per event on stdout:
+
+- ``{"ready": true}`` once the case is shown and the live feed has its place in the log;
+- ``{"seen": MARKER, "t": EPOCH}`` the moment the case view shows an entry whose text
+  starts with ``MARKER`` (wall clock, the same machine as the writer's);
+- with ``--save-every S`` it saves an entry itself every S seconds through the window's own
+  Save (``{"saved": MARKER, "t": EPOCH, "ms": DURATION}``), with ``--action-every`` an action,
+  and with ``--move-every`` (the chair) it moves the current case;
+- ``{"stats": {...}}`` at the end: CPU seconds, peak resident memory, conflicts shown.
+
+``--floor`` instead runs the bare floor: a plain psycopg connection that LISTENs, wakes on
+the notification and SELECTs the changed row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+
+def say(**fields: object) -> None:
+    print(json.dumps(fields), flush=True)
+
+
+def floor(url: str, seconds: float) -> None:
+    import select as io
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("LISTEN frontdoor_changes")
+        say(ready=True)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if not io.select([conn.fileno()], [], [], 0.5)[0]:
+                continue
+            conn.pgconn.consume_input()
+            while (note := conn.pgconn.notifies()) is not None:
+                table, _, row = note.extra.decode().partition(":")
+                if table != "intelligence_entry" or not row:
+                    continue
+                text = conn.execute(
+                    "SELECT text FROM intelligence_entry WHERE id = %s", (int(row),)
+                ).fetchone()
+                if text and text[0].startswith("LIVE-"):
+                    say(seen=text[0].split(" ", 1)[0], t=time.time())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--login", default="")
+    parser.add_argument("--item", type=int, default=0)
+    parser.add_argument("--date", default="")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--floor", action="store_true")
+    parser.add_argument("--save-every", type=float, default=0)
+    parser.add_argument("--action-every", type=float, default=0)
+    parser.add_argument("--move-every", type=float, default=0)
+    parser.add_argument("--interval-ms", type=int, default=200)
+    args = parser.parse_args()
+    if args.floor:
+        floor(args.url, args.seconds)
+        return 0
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from frontdoor_app.context import build_context
+    from frontdoor_app.settings import load_settings
+    from frontdoor_app.ui.main_window import MainWindow
+    from frontdoor_app.ui.messages import Messages
+    from frontdoor_app.ui.worker import Worker
+
+    app = QApplication([])
+    settings = dataclasses.replace(load_settings(database_url=args.url), user_login=args.login)
+    ctx = build_context(settings)
+    messages = Messages()
+    messages.scripted = True
+    window = MainWindow(ctx, Worker(), messages, meeting_date=dt.date.fromisoformat(args.date),
+                        live_interval_ms=args.interval_ms)  # fmt: skip
+    window.resize(1400, 860)
+    seen: set[str] = set()
+    original = window.case_view.show_case
+
+    def show_case(case, keep_edits=False):  # type: ignore[no-untyped-def]
+        original(case, keep_edits)
+        now = time.time()
+        for entry in case.intelligence:
+            marker = entry.text.split(" ", 1)[0]
+            if marker.startswith("LIVE-") and marker not in seen:
+                seen.add(marker)
+                say(seen=marker, t=now)
+
+    window.case_view.show_case = show_case  # type: ignore[method-assign]
+    feed_seen: set[int] = set()  # entry rows the change feed delivered (all cases)
+    feed_dupes = [0]
+
+    def changed(rows) -> None:  # type: ignore[no-untyped-def]
+        for row in rows:
+            if row.table_name == "intelligence_entry" and row.row_id is not None:
+                if row.row_id in feed_seen:
+                    feed_dupes[0] += 1
+                feed_seen.add(row.row_id)
+
+    window.live.changed.connect(changed)
+    window.set_follow_chair(False)  # stay on the measured case whatever the chair does
+    window.show()
+    window.load()
+    state = {"ready": False, "n": 0}
+
+    def check_ready() -> None:
+        if state["ready"]:
+            return
+        case = window.case_view.case
+        if window.room is None:
+            return
+        if case is None or case.item.item_id != args.item:
+            if window.viewing != args.item:
+                window.show_item(args.item)
+            return
+        if window.live.last_id is None:
+            return
+        state["ready"] = True
+        say(ready=True)
+
+    ticker = QTimer()
+    ticker.timeout.connect(check_ready)
+    ticker.start(50)
+
+    def save_entry() -> None:
+        if not state["ready"]:
+            return
+        state["n"] += 1
+        marker = f"LIVE-{args.login}-{state['n']}"
+        items = [r.item_id for r in window.room.agenda.rows] if window.room else [args.item]
+        item = items[state["n"] % len(items)]
+        started = time.perf_counter()
+
+        def done(_view: object) -> None:
+            say(saved=marker, t=time.time(), ms=(time.perf_counter() - started) * 1000)
+
+        from frontdoor_app.meeting import entries
+
+        ctx_ = window.ctx
+        agency = ctx_.actor.agency_id
+        window.worker.run(
+            lambda: entries.add_entry(ctx_.sessions, ctx_.actor, item, agency,
+                                      f"{marker} what the agency knows"),
+            done, lambda exc: say(error=str(exc)))  # fmt: skip
+
+    def add_action() -> None:
+        if not state["ready"]:
+            return
+        from frontdoor_app.meeting import actions
+
+        ctx_ = window.ctx
+        started = time.perf_counter()
+        window.worker.run(
+            lambda: actions.add_action(ctx_.sessions, ctx_.actor, ctx_.profile, args.item,
+                                       ctx_.actor.agency_id, "Follow up with the family"),
+            lambda _v: say(action=True, ms=(time.perf_counter() - started) * 1000),
+            lambda exc: say(error=str(exc)))  # fmt: skip
+
+    def move_case() -> None:
+        if not state["ready"] or window.room is None:
+            return
+        rows = window.room.agenda.rows
+        current = window.meeting.current_item_id if window.meeting else None
+        ids = [r.item_id for r in rows]
+        nxt = ids[(ids.index(current) + 1) % len(ids)] if current in ids else ids[0]
+        window.make_current(nxt)
+        say(moved=nxt, t=time.time())
+
+    timers = []
+    for every, fn in ((args.save_every, save_entry), (args.action_every, add_action),
+                      (args.move_every, move_case)):  # fmt: skip
+        if every:
+            timer = QTimer()
+            timer.timeout.connect(fn)
+            timer.start(int(every * 1000))
+            timers.append(timer)
+
+    def finish() -> None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        conflicts = sum(1 for m in messages.log if m.kind == "conflict")
+        errors = [m.text for m in messages.log if m.kind in ("error", "warning")]
+        say(stats={"cpu_s": usage.ru_utime + usage.ru_stime, "max_rss_mb": usage.ru_maxrss / 1024,
+                   "conflicts": conflicts, "errors": errors[:5], "seen": len(seen),
+                   "feed_entries": sorted(feed_seen), "feed_duplicates": feed_dupes[0]})  # fmt: skip
+        window.shutdown()
+        window.worker.stop()
+        app.quit()
+
+    QTimer.singleShot(int(args.seconds * 1000), finish)
+    app.exec()
+    ctx.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
