@@ -41,7 +41,7 @@ class Client:
         self.name = name
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen(
-            [sys.executable, str(CLIENT), *args], stdout=subprocess.PIPE,
+            [sys.executable, str(CLIENT), *args], stdout=subprocess.PIPE, stdin=subprocess.PIPE,
             stderr=subprocess.DEVNULL, env=env, text=True, bufsize=1,
         )  # fmt: skip
         self.events: list[dict[str, Any]] = []
@@ -61,6 +61,11 @@ class Client:
             self.events.append(event)
             self.ready = self.ready or bool(event.get("ready"))
             timeout = 0
+
+    def send(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
 
     def seen(self) -> dict[str, float]:
         return {e["seen"]: e["t"] for e in self.events if "seen" in e}
@@ -85,6 +90,17 @@ def _pump_all(clients: list[Client], until: Any, timeout_s: float) -> bool:
         if until():
             return True
     return False
+
+
+def _start_in_turn(specs: list[tuple[str, list[str]]]) -> list[Client]:
+    """Start the clients one after the other (each start syncs reference data, a write:
+    fifteen at once on one SQLite file would queue on its lock), each once the last is up."""
+    clients: list[Client] = []
+    for name, args in specs:
+        client = Client(name, args)
+        clients.append(client)
+        _pump_all([client], lambda c=client: c.ready, 60)
+    return clients
 
 
 def _room(url: str) -> tuple[str, int, list[tuple[str, str]], Any]:
@@ -131,8 +147,8 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
     reps = [login for login, role in users if role == "representative"]
     saver = reps[-1]
     logins = [chairs[0], *reps[: RECEIVERS - 1]]
-    clients = [Client(login, ["--url", url, "--login", login, "--item", str(item),
-                              "--date", day, "--seconds", "240"]) for login in logins]  # fmt: skip
+    clients = _start_in_turn([(login, ["--url", url, "--login", login, "--item", str(item),
+                                       "--date", day, "--seconds", "300"]) for login in logins])  # fmt: skip
     floor = (
         Client("floor", ["--floor", "--url", floor_url, "--seconds", "240"]) if floor_url else None
     )
@@ -217,14 +233,17 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
         reps = [login for login, role in users if role == "representative"][:RECEIVERS]
         seconds = LOAD_SECONDS
         common = ["--url", url, "--item", str(item), "--date", day]
-        clients = [Client(chairs[0], [*common, "--login", chairs[0], "--move-every", "30",
-                                      "--seconds", str(seconds + 60)])]  # fmt: skip
-        clients += [Client(r, [*common, "--login", r, "--save-every", "2", "--action-every",
-                               "10", "--seconds", str(seconds + 60)]) for r in reps]  # fmt: skip
+        specs = [(chairs[0], [*common, "--login", chairs[0], "--move-every", "30",
+                              "--seconds", str(seconds + 300)])]  # fmt: skip
+        specs += [(r, [*common, "--login", r, "--save-every", "2", "--action-every", "10",
+                       "--seconds", str(seconds + 300)]) for r in reps]  # fmt: skip
+        clients = _start_in_turn(specs)
         try:
             if not _pump_all(clients, lambda: all(c.ready for c in clients), 240):
                 return {"error": "clients not ready after 240 s"}
             started = time.monotonic()
+            for c in clients:
+                c.send(f"go {seconds}")
             _pump_all(clients, lambda: all(c.stats() for c in clients), seconds + 150)
             elapsed = time.monotonic() - started
         finally:

@@ -189,13 +189,31 @@ def main() -> int:
         say(moved=nxt, t=time.time())
 
     timers = []
-    for every, fn in ((args.save_every, save_entry), (args.action_every, add_action),
-                      (args.move_every, move_case)):  # fmt: skip
-        if every:
-            timer = QTimer()
-            timer.timeout.connect(fn)
-            timer.start(int(every * 1000))
-            timers.append(timer)
+
+    def go(seconds: float) -> None:
+        """Start saving now, for ``seconds``, then report and quit."""
+        for every, fn in ((args.save_every, save_entry), (args.action_every, add_action),
+                          (args.move_every, move_case)):  # fmt: skip
+            if every:
+                timer = QTimer()
+                timer.timeout.connect(fn)
+                timer.start(int(every * 1000))
+                timers.append(timer)
+        QTimer.singleShot(int(seconds * 1000), lambda: [t.stop() for t in timers])
+        QTimer.singleShot(int(seconds * 1000) + 8000, finish)  # let the last saves arrive
+
+    def command() -> None:
+        line = sys.stdin.readline()
+        if line.startswith("go "):
+            go(float(line.split()[1]))
+        elif not line or line.startswith("quit"):
+            finish()
+
+    if args.save_every or args.action_every or args.move_every:
+        from PySide6.QtCore import QSocketNotifier
+
+        stdin_notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+        stdin_notifier.activated.connect(command)
 
     def finish() -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -208,6 +226,15 @@ def main() -> int:
         window.worker.stop()
         app.quit()
 
+    done = [False]
+    original_finish = finish
+
+    def finish_once() -> None:
+        if not done[0]:
+            done[0] = True
+            original_finish()
+
+    finish = finish_once  # noqa: F811 - once only, whichever comes first
     QTimer.singleShot(int(args.seconds * 1000), finish)
     app.exec()
     ctx.close()

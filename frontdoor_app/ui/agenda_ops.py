@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from frontdoor_app.access import audit
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions as action_queries
-from frontdoor_app.meeting import agenda, case, drafts, lifecycle, projector
+from frontdoor_app.meeting import agenda, case, drafts, feed, lifecycle, projector
 from frontdoor_app.meeting.agenda_rows import fallback_note
 from frontdoor_app.meeting.views import (
     AgencyOption,
@@ -20,6 +21,7 @@ from frontdoor_app.meeting.views import (
     OutcomeOption,
     ProjectorView,
 )
+from frontdoor_app.sync.changes import Change
 
 CONTENT_TABLES = frozenset({
     "intelligence_entry", "decision", "decision_outcome", "action", "action_update",
@@ -93,6 +95,16 @@ def load_case_bundle(ctx: AppContext, item_id: int, audit_view: bool) -> CaseBun
             if draft is not None:
                 kept[kind] = draft.content
         return CaseBundle(view, kept)
+
+
+# Rows that always belong to one case: a change to them reloads only screens showing it.
+CASE_SCOPED_TABLES = frozenset({"intelligence_entry", "sharing_decision"})
+
+
+def cases_touched(ctx: AppContext, rows: Sequence[Change]) -> frozenset[int]:
+    """The cases whose entries or sharing decisions ``rows`` changed (one query a table)."""
+    with ctx.read_session() as s:
+        return feed.affected(s, rows).item_ids
 
 
 def record_view(ctx: AppContext, item_id: int) -> None:

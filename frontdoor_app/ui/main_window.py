@@ -465,6 +465,17 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         if touched & (ops.AGENDA_TABLES | {"attendance", "action", "action_update"}):
             self.reload_room()  # also refreshes the open case and the projector
             return
+        meeting = self.meeting
+        if self.following and meeting and meeting.current_item_id != self.viewing:
+            self.reload_room()  # held back while typing: follow the chair now if free
+            return
+        if touched <= ops.CASE_SCOPED_TABLES:
+            # Entries for one case: ask which case, and reload only a screen showing it
+            # (fifteen laptops saving must not make every laptop reload its case each time).
+            ctx = self.ctx
+            self.worker.run(lambda: ops.cases_touched(ctx, rows), self._cases_changed,
+                            lambda exc: self.show_error(exc, self.tr("Refreshing")))  # fmt: skip
+            return
         if touched & ops.CONTENT_TABLES:
             meeting = self.meeting
             if self.following and meeting and meeting.current_item_id != self.viewing:
@@ -472,6 +483,13 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
                 return
             if self.viewing is not None:
                 self.show_item(self.viewing, refresh=True)
+            self._refresh_projector()
+
+    def _cases_changed(self, item_ids: frozenset[int]) -> None:
+        meeting = self.meeting
+        if self.viewing is not None and self.viewing in item_ids:
+            self.show_item(self.viewing, refresh=True)
+        if meeting is not None and meeting.current_item_id in item_ids:
             self._refresh_projector()
 
     # ------------------------------------------------------------------ closing
