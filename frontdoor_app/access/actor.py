@@ -24,3 +24,7 @@ class Actor:
 
 
 SYSTEM = Actor(user_id=None, login="system", display_name="System", role="admin")
+
+
+class SignInError(RuntimeError):
+    """The person cannot be signed in (unknown, disabled, or the server's schema differs)."""
