@@ -77,6 +77,11 @@ def _literal(session: Session, value: str) -> str:
     return str(found)
 
 
+def _ddl(session: Session, statement: str) -> None:
+    """A statement with literals already quoted (no bind parameters: ':' may be in them)."""
+    session.connection().exec_driver_sql(statement)
+
+
 def add_user(session: Session, login: str, display_name: str, role: str,
              agency_code: str | None = None, password: str | None = None,
              by: Actor = SYSTEM) -> Person:  # fmt: skip
@@ -103,9 +108,11 @@ def add_user(session: Session, login: str, display_name: str, role: str,
                                    {"n": login}).first()  # fmt: skip
         if existing is not None or login in (OWNER, *GROUPS.values()):
             raise UserError(f"the server already has a role {login!r}; choose another login")
-        session.execute(text(f"CREATE ROLE {q(login)} LOGIN INHERIT NOSUPERUSER NOCREATEDB "
-                             f"NOCREATEROLE NOBYPASSRLS PASSWORD "
-                             f"{_literal(session, verifier)}"))  # fmt: skip
+        _ddl(
+            session,
+            f"CREATE ROLE {q(login)} LOGIN INHERIT NOSUPERUSER NOCREATEDB "
+            f"NOCREATEROLE NOBYPASSRLS PASSWORD {_literal(session, verifier)}",
+        )
         session.execute(text(f"GRANT {q(group)} TO {q(login)}"))
     user = User(login=login, display_name=display_name.strip(), role=role, agency_id=agency_id)
     session.add(user)
@@ -120,7 +127,7 @@ def set_password(session: Session, login: str, password: str, by: Actor = SYSTEM
         raise UserError("the embedded SQLite file has no passwords: the computer's account is "
                         "the identity")  # fmt: skip
     verifier = scram_verifier(_check_password(password))
-    session.execute(text(f"ALTER ROLE {q(login)} PASSWORD {_literal(session, verifier)}"))
+    _ddl(session, f"ALTER ROLE {q(login)} PASSWORD {_literal(session, verifier)}")
     audit.record(session, by, "update", "app_user", None, detail=f"password of {login} set")
 
 

@@ -289,7 +289,10 @@ def apply_security(conn: Connection) -> None:
         for verb, expr in verbs.items():
             if expr is None:
                 continue
-            to = ", ".join(q(GROUPS[r]) for r in roles_in(expr))
+            # Reading is granted to every group (the policy picks the rows) unless only
+            # admins may read at all; the other verbs go to the roles the policy names.
+            allowed = roles_in(expr) if verb != "SELECT" or expr == _is("admin") else APP_ROLES
+            to = ", ".join(q(GROUPS[r]) for r in allowed)
             conn.execute(text(f"GRANT {verb} ON public.{q(table)} TO {to}"))
             name = f"fd_{verb.lower()}"
             clause = {"SELECT": f"USING ({expr})", "INSERT": f"WITH CHECK ({expr})",
