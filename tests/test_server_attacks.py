@@ -93,6 +93,8 @@ def server(
                 "WHERE m.meeting_date = :d ORDER BY a.position LIMIT 1"), {"d": TODAY}).one()  # fmt: skip
             conn.execute(text("UPDATE meeting SET status = 'in_progress' WHERE id = :m"),
                          {"m": meeting_id})  # fmt: skip
+            conn.execute(text("UPDATE agenda_item SET status = 'discussed' WHERE id = :i"),
+                         {"i": item_id})  # fmt: skip
             agencies = dict(conn.execute(text("SELECT code, id FROM agency")).all())  # type: ignore[arg-type]
     finally:
         engine.dispose()
@@ -461,3 +463,32 @@ def test_passwords_are_stored_as_scram_verifiers(server: Server) -> None:
                          server.logins["police"])[0]  # fmt: skip
     assert stored.startswith("SCRAM-SHA-256$4096:")
     assert "horse" not in stored
+
+
+def test_a_representatives_minutes_are_what_the_server_lets_them_read(server: Server,
+                                                                      tmp_path) -> None:  # fmt: skip
+    """The chair produces the full record; the housing rep gets only the housing copy (built
+    from the rows the server lets them read), never the full record; a viewer none."""
+    from pypdf import PdfReader
+
+    from frontdoor_app.meeting.errors import PermissionDenied
+    from frontdoor_app.meeting.minutes_export import produce_minutes
+
+    def words(who: str, agency: str | None) -> str:
+        ctx = build_context(load_settings(database_url=server.url_for(who)))
+        try:
+            produced = produce_minutes(ctx.sessions, ctx.profile, server.meeting_id,
+                                       agency=agency, draft=True, actor=ctx.actor)  # fmt: skip
+        finally:
+            ctx.close()
+        path = tmp_path / f"{who}.pdf"
+        path.write_bytes(produced.pdf)
+        return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
+
+    assert "Full record" in words("chair", None)
+    housing = words("housing", None)  # defaults to the housing copy
+    assert "Full record" not in housing and "Copy for" in housing
+    with pytest.raises(PermissionDenied, match="only their own agency's copy"):
+        words("housing", "POL")
+    with pytest.raises(PermissionDenied, match="cannot produce the minutes"):
+        words("viewer", None)
