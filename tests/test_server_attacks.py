@@ -485,9 +485,11 @@ def test_a_representatives_minutes_are_what_the_server_lets_them_read(server: Se
         path.write_bytes(produced.pdf)
         return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
 
-    assert "Full record" in words("chair", None)
+    full = words("chair", None)
+    assert "Full record" in full and "restricted to West Yorkshire Police" in full
     housing = words("housing", None)  # defaults to the housing copy
     assert "Full record" not in housing and "Copy for" in housing
+    assert "restricted to West Yorkshire Police" not in housing
     with pytest.raises(PermissionDenied, match="only their own agency's copy"):
         words("housing", "POL")
     with pytest.raises(PermissionDenied, match="cannot produce the minutes"):
