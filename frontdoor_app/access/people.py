@@ -92,6 +92,8 @@ def add_user(session: Session, login: str, display_name: str, role: str,
                         f"starting with a letter; {login!r} is not")  # fmt: skip
     if not display_name.strip():
         raise UserError("the user needs a name")
+    if role not in GROUPS:
+        raise UserError(f"role must be one of {', '.join(GROUPS)}, not {role!r}")
     group = group_for(role)
     if role == "representative" and not agency_code:
         raise UserError("a representative needs an agency (--agency CODE)")

@@ -80,7 +80,7 @@ def run_users(args: argparse.Namespace) -> int:
                 ended = people.disable_user(s, args.login, by)
                 print(f"disabled {args.login}" + (f"; {ended} session(s) ended" if ended else ""))
             else:
-                people.set_password(s, args.login, _password(args), by)
+                people.set_password(s, args.login, _password(args) if server else "", by)
                 print(f"password of {args.login} set")
         return 0
     except UserError as exc:
