@@ -7,6 +7,7 @@ database, login, TLS) is not a secret and is remembered in the data folder.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 from dataclasses import asdict, dataclass
@@ -105,10 +106,8 @@ def keep_password(address: ServerAddress, password: str) -> str | None:
 def forget_password(address: ServerAddress) -> None:
     import keyring
 
-    try:
+    with contextlib.suppress(Exception):  # nothing kept, or no keyring: nothing to forget
         keyring.delete_password(credentials.SERVICE, credentials.key(address.keyring_url()))
-    except Exception:  # noqa: BLE001, S110 - nothing kept is fine
-        pass
 
 
 def explain(exc: BaseException, address: ServerAddress) -> str:
