@@ -163,6 +163,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
                                     self.tr("Import the police feed"))  # fmt: skip
         self.minutes_action = action(self.tr("Minutes"), self.show_minutes,
                                      self.tr("Minutes: preview, save, print"))  # fmt: skip
+        self.import_action.setVisible(self.ctx.actor.role in ("chair", "admin"))
         self.people_action = action(self.tr("People"), self.show_people,
                                     self.tr("People and access"))  # fmt: skip
         self.people_action.setVisible(self.ctx.actor.role == "admin" or (
