@@ -129,6 +129,19 @@ def set_password(session: Session, login: str, password: str, by: Actor = SYSTEM
         raise UserError("the embedded SQLite file has no passwords: the computer's account is "
                         "the identity")  # fmt: skip
     verifier = scram_verifier(_check_password(password))
+    user = _known(session, login)
+    exists = session.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = :n"),
+                             {"n": login}).first()  # fmt: skip
+    if login in (OWNER, *GROUPS.values()) or (exists is not None and exists[0]):
+        raise UserError(f"{login} is not an application user's login; its password is the "
+                        "server administrator's business")  # fmt: skip
+    if exists is None:
+        # A user made without a login (the demo's people): their login is created now.
+        can = "LOGIN" if user.active else "NOLOGIN"
+        _ddl(session, f"CREATE ROLE {q(login)} {can} INHERIT NOSUPERUSER NOCREATEDB "
+             f"NOCREATEROLE NOBYPASSRLS PASSWORD {_literal(session, verifier)}")
+        _ddl(session, f"GRANT {q(group_for(user.role))} TO {q(login)}")
+        return
     _ddl(session, f"ALTER ROLE {q(login)} PASSWORD {_literal(session, verifier)}")
     audit.record(session, by, "update", "app_user", None, detail=f"password of {login} set")
 
