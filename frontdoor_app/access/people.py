@@ -138,8 +138,11 @@ def set_password(session: Session, login: str, password: str, by: Actor = SYSTEM
     if exists is None:
         # A user made without a login (the demo's people): their login is created now.
         can = "LOGIN" if user.active else "NOLOGIN"
-        _ddl(session, f"CREATE ROLE {q(login)} {can} INHERIT NOSUPERUSER NOCREATEDB "
-             f"NOCREATEROLE NOBYPASSRLS PASSWORD {_literal(session, verifier)}")
+        _ddl(
+            session,
+            f"CREATE ROLE {q(login)} {can} INHERIT NOSUPERUSER NOCREATEDB "
+            f"NOCREATEROLE NOBYPASSRLS PASSWORD {_literal(session, verifier)}",
+        )
         _ddl(session, f"GRANT {q(group_for(user.role))} TO {q(login)}")
         return
     _ddl(session, f"ALTER ROLE {q(login)} PASSWORD {_literal(session, verifier)}")

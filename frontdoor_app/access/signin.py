@@ -159,10 +159,10 @@ def try_sign_in(address: ServerAddress, password: str | None) -> str | None:
     import psycopg
 
     u = make_url(address.url(password))
+    options: dict[str, Any] = {k: str(v) for k, v in u.query.items()}
     try:
         conn = psycopg.connect(host=address.host, port=address.port, dbname=address.database,
-                               user=address.login, password=password or None,
-                               **{k: str(v) for k, v in u.query.items()})  # fmt: skip
+                               user=address.login, password=password or None, **options)  # fmt: skip
     except psycopg.Error as exc:
         return explain(exc, address)
     conn.close()
