@@ -494,3 +494,17 @@ def test_a_representatives_minutes_are_what_the_server_lets_them_read(server: Se
         words("housing", "POL")
     with pytest.raises(PermissionDenied, match="cannot produce the minutes"):
         words("viewer", None)
+
+
+def test_a_server_is_migrated_only_by_server_upgrade(server: Server, capsys, db_url) -> None:
+    assert main(["--database", server.admin_url, "db", "upgrade"]) == 2
+    assert "frontdoor server upgrade" in capsys.readouterr().err
+    assert main(["--database", server.admin_url, "server", "upgrade"]) == 0  # idempotent
+    assert "server check passed" in capsys.readouterr().out
+    assert main(["--database", db_url, "server", "init"]) == 2  # SQLite needs no server
+    assert "needs --database postgresql" in capsys.readouterr().err
+
+
+def test_server_init_refuses_an_application_user(server: Server, capsys) -> None:
+    assert main(["--database", server.url_for("admin"), "server", "init"]) == 1
+    assert "allowed to create roles" in capsys.readouterr().err
