@@ -435,6 +435,18 @@ def test_server_check_passes_and_names_a_grant_too_many(server: Server, capsys) 
             assert "intelligence_entry does not force row-level security" in capsys.readouterr().out
         finally:
             c.execute("ALTER TABLE intelligence_entry FORCE ROW LEVEL SECURITY")
+        c.execute(
+            "UPDATE app_user SET role = 'chair' WHERE login = %s", (server.logins["housing"],)
+        )
+        try:
+            assert main(["--database", server.admin_url, "server", "check"]) == 1
+            assert (
+                f"user {server.logins['housing']} is a chair in app_user but not a member of "
+                "frontdoor_chair" in capsys.readouterr().out
+            )
+        finally:
+            c.execute("UPDATE app_user SET role = 'representative' WHERE login = %s",
+                      (server.logins["housing"],))  # fmt: skip
         c.execute(f'ALTER ROLE "{server.logins["admin"]}" BYPASSRLS')
         try:
             assert main(["--database", server.admin_url, "server", "check"]) == 1

@@ -377,6 +377,17 @@ def check(conn: Connection, expected_revision: str | None = None) -> CheckReport
     if expected_revision and revision != expected_revision:
         problems.append(f"the server is at revision {revision}, this application expects "
                         f"{expected_revision}: run `frontdoor server upgrade`")  # fmt: skip
+    if conn.execute(text("SELECT to_regclass('public.app_user')")).scalar():
+        # The policies read a person's role from app_user, the grants come from their group:
+        # the two must agree (an admin editing app_user alone gains nothing, but it is named).
+        for login, role, in_group in conn.execute(text(
+            "SELECT u.login, u.role, CASE WHEN r.rolname IS NULL THEN NULL ELSE "
+            "pg_has_role(u.login, 'frontdoor_' || u.role, 'MEMBER') END FROM app_user u "
+            "LEFT JOIN pg_roles r ON r.rolname = u.login WHERE u.active"
+        )):  # fmt: skip
+            if in_group is False:
+                problems.append(f"user {login} is a {role} in app_user but not a member of "
+                                f"frontdoor_{role}")  # fmt: skip
     reports = []
     rows = conn.execute(text(
         "SELECT c.relname, pg_get_userbyid(c.relowner), c.relrowsecurity, c.relforcerowsecurity,"
