@@ -42,6 +42,7 @@ INTAKE_GOAL_MS = 1000.0
 RATIO_GOAL = 1.3
 ROUNDS = 5
 PASSWORD = "bench password 1"
+FLOOR_REP = "bench_floor_rep"
 
 
 class PgCity:
@@ -90,8 +91,17 @@ def city(env: BenchEnv) -> PgCity:
         with session_scope(make_session_factory(engine)) as s:
             people.add_user(s, rep, "Bench Housing", "representative", "HSG", PASSWORD)
             people.add_user(s, admin, "Bench Admin", "admin", None, PASSWORD)
-            # The floor's identity: the superuser (RLS bypassed) as a chair of the app.
+            # The floors' identities: the superuser (RLS bypassed) as a chair of the app, and a
+            # second superuser as a housing representative (the same screens as ``rep``).
             s.add(User(login="postgres", display_name="Floor (superuser)", role="chair"))
+            hsg = s.scalar(select(Agency.id).where(Agency.code == "HSG"))
+            s.add(User(login=FLOOR_REP, display_name="Floor rep (superuser)",
+                       role="representative", agency_id=hsg))  # fmt: skip
+            s.flush()
+            s.connection().exec_driver_sql(
+                f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+                f"'{FLOOR_REP}') THEN CREATE ROLE {FLOOR_REP} LOGIN SUPERUSER; END IF; END $$"
+            )
         with engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
     finally:
@@ -250,5 +260,47 @@ def pg_intake_monday(env: BenchEnv) -> dict[str, Any]:
     return result
 
 
-BENCHMARKS = {"pg_demo_city": pg_demo_city, "pg_case_open": pg_case_open,
+def _ui() -> Any:
+    """bench/benchmarks/meeting_ui.py (Qt), loaded when a window benchmark runs."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent / "meeting_ui.py"
+    spec = importlib.util.spec_from_file_location("benchmarks.meeting_ui_pg", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _switch(env: BenchEnv, prefetch: bool) -> dict[str, Any]:
+    skipped = _skip(env)
+    if skipped:
+        return skipped
+    c = city(env)
+    ui = _ui()
+    floor = ui._measure(c.url(FLOOR_REP), FLOOR_REP, "representative", chair=False,
+                        prefetch=prefetch)  # fmt: skip
+    signed = ui._measure(c.url(c.rep), c.rep, "representative", chair=False, prefetch=prefetch)
+    if "error" in signed or "error" in floor:
+        return {"error": signed.get("error") or floor.get("error")}
+    ratio = round(signed["median_ms"] / max(floor["median_ms"], 1e-6), 2)
+    signed.update({"floor_median_ms": floor["median_ms"], "floor_p95_ms": floor["p95_ms"],
+                   "ratio": ratio, "ratio_goal": RATIO_GOAL,
+                   "met": signed["p95_ms"] < ROOM_GOAL_P95_MS and ratio <= RATIO_GOAL})  # fmt: skip
+    return signed
+
+
+def pg_case_switch(env: BenchEnv) -> dict[str, Any]:
+    """The signed-in representative steps to the next case in their window (RLS on), beside
+    a superuser representative (RLS bypassed): shown = the new case painted."""
+    return _switch(env, prefetch=True)
+
+
+def pg_case_switch_cold(env: BenchEnv) -> dict[str, Any]:
+    """As ``pg_case_switch`` with the background read of the next case turned off."""
+    return _switch(env, prefetch=False)
+
+
+BENCHMARKS = {"pg_case_switch": pg_case_switch, "pg_case_switch_cold": pg_case_switch_cold,
+              "pg_demo_city": pg_demo_city, "pg_case_open": pg_case_open,
               "pg_action_tracker": pg_action_tracker, "pg_intake_monday": pg_intake_monday}  # fmt: skip
