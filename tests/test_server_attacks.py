@@ -258,6 +258,16 @@ def test_audit_trail_is_insert_only_for_every_role(server: Server, who: str) -> 
         refused(c, "TRUNCATE audit_event")
 
 
+def test_a_viewer_adds_nothing_to_the_change_log_nor_reads_a_sequence(server: Server) -> None:
+    sql = "INSERT INTO change_log (table_name, operation, at) VALUES ('x', 'update', now())"
+    with server.connect("police") as c, rolled_back(c):
+        c.execute(sql)
+    with server.connect("viewer") as c:
+        assert rows(c, "SELECT count(*) FROM change_log")[0][0] > 0  # reads the doorbell log
+        refused(c, sql)
+        refused(c, "SELECT last_value FROM intelligence_entry_id_seq")
+
+
 @pytest.mark.parametrize("who", ["police", "chair", "admin"])
 def test_change_log_is_insert_and_select_only(server: Server, who: str) -> None:
     with server.connect(who) as c:

@@ -126,7 +126,7 @@ def _rules() -> dict[str, Rule]:
         rules[table] = Rule(insert=fgc, update=fgc)
     # The trail: every signed-in role adds to it (under its own name); admins read it.
     rules["audit_event"] = Rule(select=admin, insert="user_login = session_user")
-    rules["change_log"] = Rule(insert=EVERYONE)
+    rules["change_log"] = Rule(insert=WRITERS)
     return rules
 
 
@@ -308,7 +308,7 @@ def apply_security(conn: Connection) -> None:
         "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
     )).all():  # fmt: skip
         conn.execute(text(f"REVOKE ALL ON SEQUENCE public.{q(sequence)} FROM PUBLIC"))
-        conn.execute(text(f"GRANT USAGE, SELECT ON SEQUENCE public.{q(sequence)} TO {groups}"))
+        conn.execute(text(f"GRANT USAGE ON SEQUENCE public.{q(sequence)} TO {groups}"))
     conn.execute(text("RESET ROLE"))
 
 
