@@ -42,6 +42,8 @@ bindir() {
     printf '%s' "$found"
 }
 
+new_password() { "$ROOT/.venv/bin/python" -c 'import secrets; print(secrets.token_urlsafe(11))'; }
+
 BIN="$(bindir)"
 if [ "${1:-}" = "--stop" ]; then
     [ -f "$DATA/postmaster.pid" ] || die "no server running in $DATA"
@@ -89,10 +91,10 @@ if [ "$NEW" = 1 ]; then
     printf '\n  %-22s %-16s %s\n' LOGIN ROLE PASSWORD
     # A coordinator (the FGC coordinator role; refused until the schema knows that role).
     "$FRONTDOOR" --database "$ADMIN_URL" users add demo.coordinator --name "Farah Coordinator" \
-        --role fgc_coordinator --password-stdin <<<"$(openssl rand -hex 12)" >/dev/null 2>&1 ||
+        --role fgc_coordinator --password-stdin <<<"$(new_password)" >/dev/null 2>&1 ||
         say "(no coordinator: this schema has no fgc_coordinator role yet)"
     "$FRONTDOOR" --database "$ADMIN_URL" users list | while read -r login role _rest; do
-        password="$(openssl rand -base64 12 | tr -d '/+=' | cut -c1-14)"
+        password="$(new_password)"
         printf '%s\n' "$password" | "$FRONTDOOR" --database "$ADMIN_URL" users password "$login" --password-stdin >/dev/null
         printf '  %-22s %-16s %s\n' "$login" "$role" "$password"
     done
