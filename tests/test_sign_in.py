@@ -165,3 +165,24 @@ def test_no_keyring_means_asking_each_time_never_a_file(fresh_settings) -> None:
     files = [p for p in fresh_settings.data_dir.rglob("*") if p.is_file()] if (
         fresh_settings.data_dir.exists()) else []  # fmt: skip
     assert all(PASSWORD.encode() not in p.read_bytes() for p in files)
+
+
+def test_the_desktop_signs_in_with_the_kept_password_and_never_builds_a_demo(
+    qtbot, scram_users: tuple[ServerAddress, str]
+) -> None:
+    """The real start-up on a server: the kept password signs in (no dialog), the user is
+    the server's session_user, and an empty server gets no demo from a client."""
+    from frontdoor_app.ui import app as desktop
+
+    address, _ = scram_users
+    assert signin.keep_password(address, PASSWORD) is None
+    started = desktop.start(address.url())
+    qtbot.addWidget(started.shell)
+    try:
+        qtbot.waitUntil(lambda: started.ctx is not None or started.exit_code != 0, timeout=30_000)
+        assert started.exit_code == 0 and started.ctx is not None
+        assert started.ctx.actor.login == address.login
+        assert started.ctx.actor.agency_code == "HSG"
+        assert started.ctx.is_empty()  # a client never fills a server with the demo
+    finally:
+        started.stop()
