@@ -48,6 +48,7 @@ class BenchEnv:
     scale: str
     build_database: Callable[[str, Path], None]  # (scale, sqlite path) -> builds the demo there
     work_dir: Path
+    database: str = "sqlite"  # or "postgresql": bench/benchmarks/server.py
 
     def cache_path(self) -> Path:
         """Where the cached demo of this scale lives; per local day, as the demo is built

@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=SCALES, default="small",
                         help="demo database the benchmarks use (default: small)")  # fmt: skip
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="postgresql: the pg_* benchmarks on a throwaway server, signed in "
+                        "with RLS on, beside the superuser (RLS off)")  # fmt: skip
     args = parser.parse_args(argv)
 
     benchmarks, broken = discover()
@@ -139,11 +142,13 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.pop("FRONTDOOR_DATABASE_URL", None)
         info = machine()
         info["scale"] = args.scale
+        info["database"] = args.database
         for name in chosen:
             # Each benchmark's private copies (city scale: ~800 MB each) go when it is done.
             own_dir = work_dir / name
             own_dir.mkdir()
-            env = BenchEnv(scale=args.scale, build_database=build_database, work_dir=own_dir)
+            env = BenchEnv(scale=args.scale, build_database=build_database, work_dir=own_dir,
+                           database=args.database)  # fmt: skip
             results[name] = run_one(name, benchmarks[name], env)
             shutil.rmtree(own_dir, ignore_errors=True)
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import Actor, SignInError
 from frontdoor_app.access.credentials import with_password
 from frontdoor_app.access.reference import sync_reference
 from frontdoor_app.access.users import ensure_user, find_actor
 from frontdoor_app.fgc.errors import FgcRulesError
 from frontdoor_app.fgc.rules import rules_from_profile
-from frontdoor_app.models import Notification
+from frontdoor_app.models import Notification, User
 from frontdoor_app.models.database import (
     make_engine,
     make_session_factory,
@@ -49,9 +49,14 @@ class AppContext:
         self.engine.dispose()
 
 
-def build_context(settings: Settings, profile: Profile | None = None,
-                  role_for_new_user: str = "chair") -> AppContext:  # fmt: skip
-    """Open the database (migrating it to the newest schema), load the profile and the user."""
+def build_context(settings: Settings, profile: Profile | None = None) -> AppContext:
+    """Open the database, load the profile and the signed-in user.
+
+    The embedded SQLite file is migrated and its reference lists kept in step with the
+    profile; the first run on an empty file makes its user the file's chair. A PostgreSQL
+    server is never changed by a client: its schema revision must be this application's,
+    and the user is the server's ``session_user`` (FRONTDOOR_USER is ignored there).
+    """
     profile = profile or load_profile(settings.profile_path)
     try:
         # The [fgc] rules are checked now, not first when a decision is being saved.
@@ -60,12 +65,73 @@ def build_context(settings: Settings, profile: Profile | None = None,
         # The rules' message already starts with the file's name.
         raise ProfileError(profile.path, None, str(exc).removeprefix(f"{profile.path}: ")) from exc
     engine = make_engine(with_password(settings.database_url))
-    upgrade(engine)
     sessions = make_session_factory(engine)
-    with session_scope(sessions) as s:
-        sync_reference(s, profile)
-        actor = find_actor(s, settings.user_login) or ensure_user(
-            s, settings.user_login, settings.user_login, role_for_new_user
-        )
+    try:
+        if engine.dialect.name == "postgresql":
+            actor = _server_actor(engine, sessions)
+        else:
+            upgrade(engine)
+            with session_scope(sessions) as s:
+                sync_reference(s, profile)
+                actor = _embedded_actor(s, settings.user_login)
+    except BaseException:
+        engine.dispose()
+        raise
     return AppContext(settings, profile, engine, sessions, actor,
+                      make_session_factory(engine, read_only=True))  # fmt: skip
+
+
+def _server_actor(engine: Engine, sessions: sessionmaker[Session]) -> Actor:
+    from frontdoor_app.access.server import schema_mismatch
+
+    problem = schema_mismatch(engine)
+    if problem:
+        raise SignInError(problem)
+    with session_scope(sessions) as s:
+        login = s.execute(text("SELECT session_user")).scalar_one()
+        actor = find_actor(s, login)
+        if actor is None:
+            disabled = s.scalar(select(User.id).where(User.login == login))
+            raise SignInError(
+                f"{login} has been disabled on this server; ask an admin"
+                if disabled is not None
+                else f"{login} is not a user of the front door on this server; ask an admin to "
+                "add you (`frontdoor users add`)"
+            )
+    return actor
+
+
+def _embedded_actor(s: Session, login: str) -> Actor:
+    """An existing active user; on a file with no users yet, this one becomes its chair."""
+    actor = find_actor(s, login)
+    if actor is not None:
+        return actor
+    known = s.scalar(select(User).where(User.login == login))
+    if known is not None:
+        raise SignInError(f"{login} has been disabled in this database; ask an admin")
+    if (s.scalar(select(func.count()).select_from(User)) or 0) == 0:
+        return ensure_user(s, login, login, "chair")
+    raise SignInError(
+        f"{login} is not a user of this database; ask its admin to add you "
+        "(`frontdoor users add`), or set FRONTDOOR_USER to one of its users"
+    )
+
+
+def administrator_context(settings: Settings, profile: Profile | None = None) -> AppContext:
+    """The server's administrator (``server init``'s role) acting as the owner role: for
+    building the demo into a server that ``server init`` has set up. PostgreSQL only."""
+    from frontdoor_app.access.actor import SYSTEM
+    from frontdoor_app.access.server import owner_engine, schema_mismatch
+
+    profile = profile or load_profile(settings.profile_path)
+    admin = make_engine(with_password(settings.database_url))
+    try:
+        engine = owner_engine(admin)
+    finally:
+        admin.dispose()
+    problem = schema_mismatch(engine)
+    if problem:
+        engine.dispose()
+        raise SignInError(problem.replace("ask your administrator to run", "run"))
+    return AppContext(settings, profile, engine, make_session_factory(engine), SYSTEM,
                       make_session_factory(engine, read_only=True))  # fmt: skip

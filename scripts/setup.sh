@@ -51,7 +51,7 @@ SYSTEM_PACKAGES=(
 )
 if [ "$WITH_TEST" = 1 ]; then
     # The PostgreSQL suite starts its own throwaway server (tests/pgserver.py) from this package.
-    SYSTEM_PACKAGES+=(postgresql)
+    SYSTEM_PACKAGES+=(postgresql openssl)  # openssl: the sign-in tests' throwaway certificates
 fi
 
 install_system_packages() {

@@ -116,6 +116,47 @@ def any_db_url(request: pytest.FixtureRequest, db_url: str) -> str:
     return db_url if request.param == "sqlite" else str(request.getfixturevalue("pg_url"))
 
 
+def init_server(url: str) -> None:
+    """``frontdoor server init`` on a fresh server database, as its administrator."""
+    from frontdoor_app.access.server import set_up
+    from frontdoor_app.models.database import make_engine
+
+    engine = make_engine(url)
+    try:
+        set_up(engine, load_profile())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_app_url(pg_url: str) -> str:
+    """A server database set up by ``server init`` whose superuser is also the app's chair.
+
+    For tests of what the application does on PostgreSQL (not of who may do it: the
+    superuser passes every policy; tests/test_server_attacks.py signs in as each role).
+    """
+    from sqlalchemy import text
+
+    from frontdoor_app.models.database import make_engine
+
+    init_server(pg_url)
+    engine = make_engine(pg_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO app_user (login, display_name, role, active, version,"
+                              " created_at, updated_at) VALUES (session_user, 'Server Chair',"
+                              " 'chair', true, 1, now(), now())"))  # fmt: skip
+    finally:
+        engine.dispose()
+    return pg_url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_app_url(request: pytest.FixtureRequest, db_url: str) -> str:
+    """Like ``any_db_url``, the PostgreSQL one set up by ``server init`` (``pg_app_url``)."""
+    return db_url if request.param == "sqlite" else str(request.getfixturevalue("pg_app_url"))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests on the PostgreSQL server carry the ``postgres`` marker (``-m 'not postgres'``)."""
     for item in items:

@@ -29,6 +29,7 @@ from frontdoor_app.models import (
     NotificationPerson,
     Person,
 )
+from tests.conftest import init_server
 
 TODAY = dt.date(2026, 6, 15)  # a Monday: the feed covers the weekend
 NOW_COLUMNS_FROM = dt.datetime(2026, 6, 16, tzinfo=dt.UTC)  # later values were the clock's
@@ -267,6 +268,7 @@ def test_demo_command_builds_then_refuses(db_url: str, capsys: pytest.CaptureFix
 
 def test_demo_builds_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     """Core bulk insert with the generator's ids; sequences moved on, so the import works."""
+    init_server(pg_url)
     summary = build_demo_url(pg_url, "small", seed=5, today=TODAY, feed_dir=tmp_path)
     assert summary.notifications >= 700 and summary.people > 1000
     assert summary.feed_imported == summary.feed_notifications and summary.feed_quarantined == 0

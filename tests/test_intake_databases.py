@@ -14,8 +14,8 @@ from frontdoor_app.models import AuditEvent, ChangeLog, Notification, PersonLink
 from tests.intake_feedkit import NOW, SAMPLE_FEED, notification, person
 
 
-def test_import_match_and_agenda_on_each_database(any_db_url, fresh_settings, profile, tmp_path):
-    ctx = build_context(fresh_settings.with_database(any_db_url), profile)
+def test_import_match_and_agenda_on_each_database(any_app_url, fresh_settings, profile, tmp_path):
+    ctx = build_context(fresh_settings.with_database(any_app_url), profile)
     try:
         path = tmp_path / "sample.csv"
         path.write_text(SAMPLE_FEED, encoding="utf-8")

@@ -150,10 +150,15 @@ def test_drafts_are_kept_per_user_case_and_kind(ctx):
     drafts.save_draft(ctx.sessions, who.police, item, "action", {"description": "Arrest"})
     assert again.id == first.id and again.version == 2
     with ctx.session() as s:
-        mine = drafts.load_draft(s, "pc.4711", item, "intelligence")
-        listed = drafts.list_drafts(s, "pc.4711")
-        assert drafts.load_draft(s, "pc.4711", item, "decision") is None
+        mine = drafts.load_draft(s, who.police, item, "intelligence")
+        listed = drafts.list_drafts(s, who.police)
+        assert drafts.load_draft(s, who.police, item, "decision") is None
     assert mine is not None and mine.content == {"text": "Bail: no contact"}
+    with ctx.session() as s:  # the health visitor asks for the same case: their own only
+        theirs = drafts.load_draft(s, who.health, item, "intelligence")
+    assert theirs is not None and theirs.content == {"text": "Baby missed"}
+    with pytest.raises(PermissionDenied, match="viewer cannot write"):
+        drafts.save_draft(ctx.sessions, who.viewer, item, "intelligence", {"text": "x"})
     assert {d.kind for d in listed} == {"intelligence", "action"}
     assert drafts.clear_draft(ctx.sessions, who.police, item, "intelligence") is True
     assert drafts.clear_draft(ctx.sessions, who.police, item, "intelligence") is False

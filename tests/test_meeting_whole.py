@@ -37,15 +37,15 @@ from tests.meeting_support import DAY, agency_id, build, case, meeting, people
 
 
 @pytest.fixture
-def any_ctx(fresh_settings, any_db_url, profile):
+def any_ctx(fresh_settings, any_app_url, profile):
     """The context on a fresh SQLite file and (marked postgres) on a PostgreSQL database."""
-    context = build_context(fresh_settings.with_database(any_db_url), profile)
+    context = build_context(fresh_settings.with_database(any_app_url), profile)
     yield context
     context.close()
 
 
-def test_a_whole_meeting(any_ctx, any_db_url):
-    ctx, db_url = any_ctx, any_db_url
+def test_a_whole_meeting(any_ctx, any_app_url):
+    ctx, db_url = any_ctx, any_app_url
     who = people(ctx)
     with ctx.session() as s:
         earlier = meeting(s, DAY - dt.timedelta(days=7), status="closed")

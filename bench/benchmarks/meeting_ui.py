@@ -23,8 +23,10 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import func, select, update  # noqa: E402
 
+from frontdoor_app.access.users import ensure_user  # noqa: E402
 from frontdoor_app.context import AppContext, build_context  # noqa: E402
 from frontdoor_app.models import AgendaItem, Meeting  # noqa: E402
+from frontdoor_app.models.database import make_engine, make_session_factory, session_scope  # noqa: E402
 from frontdoor_app.settings import load_settings  # noqa: E402
 from frontdoor_app.ui.main_window import MainWindow  # noqa: E402
 from frontdoor_app.ui.messages import Messages  # noqa: E402
@@ -109,10 +111,21 @@ def _busiest_meeting(ctx: AppContext, open_it: bool) -> Any:
         return meeting
 
 
+def _ensure_user(url: str, login: str, role: str) -> None:
+    """The benchmark's user in its copy of the demo (a client never creates users itself)."""
+    engine = make_engine(url)
+    try:
+        with session_scope(make_session_factory(engine)) as s:
+            ensure_user(s, login, login, role)
+    finally:
+        engine.dispose()
+
+
 def _measure(url: str, login: str, role: str, chair: bool, prefetch: bool = True) -> dict[str, Any]:
     app = _app()
     settings = dataclasses.replace(load_settings(url), user_login=login)
-    ctx = build_context(settings, role_for_new_user=role)
+    _ensure_user(url, login, role)
+    ctx = build_context(settings)
     worker = Worker()
     meeting = _busiest_meeting(ctx, open_it=chair)
     window = MainWindow(ctx, worker, Messages(), meeting_date=meeting.meeting_date,

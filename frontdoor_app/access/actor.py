@@ -24,3 +24,24 @@ class Actor:
 
 
 SYSTEM = Actor(user_id=None, login="system", display_name="System", role="admin")
+
+
+class SignInError(RuntimeError):
+    """The person cannot be signed in (unknown, disabled, or the server's schema differs)."""
+
+
+class AccessDenied(PermissionError):
+    """The signed-in user's role may not do this (the message says who may)."""
+
+
+INTAKE_ROLES = ("chair", "admin")
+
+
+def require(actor: Actor, roles: tuple[str, ...], doing: str) -> None:
+    """Refuse ``actor`` unless their role is one of ``roles``: the friendly first line (on a
+    server the row-level security policies refuse it again)."""
+    if actor.role not in roles:
+        allowed = " or ".join(f"the {r}" if r == "chair" else f"an {r}" if r[0] in "aeiou"
+                              else f"a {r}" for r in roles)  # fmt: skip
+        raise AccessDenied(f"Only {allowed} can {doing}; {actor.display_name} is signed in "
+                           f"as {actor.role}.")  # fmt: skip

@@ -9,7 +9,7 @@ from sqlalchemy.engine import make_url
 SERVICE = "frontdoor-database"
 
 
-def _key(url: str) -> str:
+def key(url: str) -> str:
     u = make_url(url)
     return f"{u.username}@{u.host}:{u.port or 5432}/{u.database}"
 
@@ -23,7 +23,7 @@ def _keyring() -> Any:
 
 
 def store_password(url: str, password: str) -> None:
-    _keyring().set_password(SERVICE, _key(url), password)
+    _keyring().set_password(SERVICE, key(url), password)
 
 
 def with_password(url: str) -> str:
@@ -33,7 +33,7 @@ def with_password(url: str) -> str:
         return url
     keyring = _keyring()
     try:
-        password = keyring.get_password(SERVICE, _key(url))
+        password = keyring.get_password(SERVICE, key(url))
     except keyring.errors.KeyringError:
         password = None
     return u.set(password=password).render_as_string(hide_password=False) if password else url

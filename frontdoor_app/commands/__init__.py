@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "minutes": "minutes",
     "fgc": "fgc",
     "demo": "demo",
+    "server": "server",
+    "users": "users",
 }
 
 

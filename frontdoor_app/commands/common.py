@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.context import AppContext, administrator_context, build_context
 from frontdoor_app.profile import ProfileError
 from frontdoor_app.settings import load_settings
 
 
-def context_from(args: argparse.Namespace) -> AppContext:
+def context_from(args: argparse.Namespace, administrator: bool = False) -> AppContext:
+    """The signed-in user's context; ``administrator``: on a server, the administrator
+    acting as the owner role (``frontdoor demo`` after ``server init``)."""
     settings = load_settings(database_url=args.database, profile=args.profile)
+    if administrator and not settings.is_embedded:
+        return administrator_context(settings)
     return build_context(settings)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from frontdoor_app.access.credentials import with_password
 from frontdoor_app.models.database import current_revision, head_revision, make_engine, upgrade
@@ -18,6 +19,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run_upgrade(args: argparse.Namespace) -> int:
     settings = load_settings(database_url=args.database)
+    if not settings.is_embedded:
+        print("frontdoor: a shared server is upgraded by its administrator with `frontdoor "
+              "server upgrade` (migrations run as the owner role, then RLS and grants)",
+              file=sys.stderr)  # fmt: skip
+        return 2
     engine = make_engine(with_password(settings.database_url))
     try:
         applied = upgrade(engine)

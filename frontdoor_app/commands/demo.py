@@ -36,7 +36,7 @@ def _date(text: str) -> dt.date:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    ctx = context_from(args)
+    ctx = context_from(args, administrator=True)
     try:
         summary = build_demo(ctx, scale=args.scale, seed=args.seed, today=args.today)
     except DemoError as exc:

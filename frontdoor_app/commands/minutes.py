@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from frontdoor_app.meeting.errors import PermissionDenied
 from frontdoor_app.meeting.minutes_data import MinutesError
 from frontdoor_app.meeting.minutes_export import (
     MinutesNotClosedError,
@@ -19,6 +20,7 @@ from .common import context_from, fail
 EXIT_BAD_INPUT = 2
 EXIT_NO_MEETING = 3
 EXIT_NOT_CLOSED = 4
+EXIT_NOT_ALLOWED = 6
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -52,13 +54,15 @@ def run_minutes(args: argparse.Namespace) -> int:
     try:
         try:
             produced = produce_minutes(ctx.sessions, ctx.profile, day, agency=args.agency,
-                                       draft=args.draft)  # fmt: skip
+                                       draft=args.draft, actor=ctx.actor)  # fmt: skip
         except UnknownAgencyError as exc:
             return fail(str(exc), EXIT_BAD_INPUT)
         except MinutesNotClosedError as exc:
             return fail(str(exc), EXIT_NOT_CLOSED)
         except MinutesError as exc:
             return fail(str(exc), EXIT_NO_MEETING)
+        except PermissionDenied as exc:
+            return fail(str(exc), EXIT_NOT_ALLOWED)
         try:
             out.write_bytes(produced.pdf)
         except OSError as exc:

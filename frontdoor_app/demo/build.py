@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.users import ensure_user
-from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.context import AppContext, administrator_context, build_context
 from frontdoor_app.models import (
     Agency,
     Household,
@@ -179,7 +179,9 @@ def build_demo_url(url: str, scale: str = "small", seed: int = DEFAULT_SEED,
     parsed = make_url(url)
     if feed_dir is None and parsed.get_backend_name() == "sqlite" and parsed.database:
         feed_dir = Path(parsed.database).parent / "feeds"
-    ctx = build_context(settings)
+    # On a server the demo is built by its administrator (after `server init`), as the owner.
+    ctx = administrator_context(settings) if parsed.get_backend_name() == "postgresql" else (
+        build_context(settings))  # fmt: skip
     try:
         return build_demo(ctx, scale, seed, today, feed_dir)
     finally:

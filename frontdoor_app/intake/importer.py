@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import INTAKE_ROLES, Actor, require
 from frontdoor_app.models import ImportBatch, Notification, QuarantinedRecord, utcnow
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
@@ -145,6 +145,7 @@ def import_records(sessions: sessionmaker[Session], profile: Profile, actor: Act
 def import_feed(sessions: sessionmaker[Session], profile: Profile, actor: Actor, feed: Feed,
                 progress: Progress | None = None,
                 now: dt.datetime | None = None) -> ImportSummary:  # fmt: skip
+    require(actor, INTAKE_ROLES, "import the police feed")
     now = now or utcnow()
     total = len(feed.records)
     counts = _Counts()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import INTAKE_ROLES, Actor, require
 from frontdoor_app.models import (
     HouseholdMember,
     Notification,
@@ -153,6 +153,7 @@ def _link(s: Session, link_id: int, status: str) -> PersonLink:
 
 def confirm_match(sessions: sessionmaker[Session], actor: Actor, link_id: int) -> MatchRow:
     """The same person: the new record joins the known person and their history."""
+    require(actor, INTAKE_ROLES, "confirm a match")
     with session_scope(sessions) as s:
         link = _link(s, link_id, "possible")
         before = audit.snapshot(link)
@@ -166,6 +167,7 @@ def confirm_match(sessions: sessionmaker[Session], actor: Actor, link_id: int) -
 
 def reject_match(sessions: sessionmaker[Session], actor: Actor, link_id: int) -> MatchRow:
     """Not the same person: the new record stays a person of its own."""
+    require(actor, INTAKE_ROLES, "reject a match")
     with session_scope(sessions) as s:
         link = _link(s, link_id, "possible")
         before = audit.snapshot(link)
@@ -177,6 +179,7 @@ def reject_match(sessions: sessionmaker[Session], actor: Actor, link_id: int) ->
 
 def undo_link(sessions: sessionmaker[Session], actor: Actor, link_id: int, reason: str) -> MatchRow:
     """A wrong link: the person as sent becomes a person of their own again."""
+    require(actor, INTAKE_ROLES, "undo a person link")
     if not reason.strip():
         raise LinkError("Say why the link is wrong: the reason is kept with the decision.")
     with session_scope(sessions) as s:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import INTAKE_ROLES, Actor, require
 from frontdoor_app.models import QuarantinedRecord, utcnow
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
@@ -163,6 +163,7 @@ def correct_and_import(sessions: sessionmaker[Session], profile: Profile, actor:
                        persons: Sequence[Mapping[str, str]],
                        now: dt.datetime | None = None) -> Correction:  # fmt: skip
     """Import the corrected values; the problems are returned when some remain."""
+    require(actor, INTAKE_ROLES, "correct the quarantine")
     try:
         with session_scope(sessions) as s:
             record = _waiting(s, record_id, version)
@@ -189,6 +190,7 @@ def correct_and_import(sessions: sessionmaker[Session], profile: Profile, actor:
 def discard(sessions: sessionmaker[Session], actor: Actor, record_id: int, version: int,
             reason: str) -> QuarantineRow:  # fmt: skip
     """Set the record aside for good, with the reason (kept, audited, never deleted)."""
+    require(actor, INTAKE_ROLES, "discard quarantined records")
     if not reason.strip():
         raise QuarantineError("Say why the record is discarded: the reason is kept with it.")
     try:

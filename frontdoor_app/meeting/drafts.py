@@ -18,7 +18,7 @@ from frontdoor_app.models import AgendaItem, Draft
 from frontdoor_app.sync import changes
 
 from .common import get, now, unit
-from .errors import MeetingError
+from .errors import MeetingError, PermissionDenied
 from .views import DraftView
 
 MAX_KIND = 30
@@ -27,6 +27,8 @@ MAX_KIND = 30
 def save_draft(sessions: sessionmaker[Session], actor: Actor, item_id: int, kind: str,
                content: Any) -> DraftView:  # fmt: skip
     """Keep ``content`` (any JSON value, e.g. ``{"text": ...}``) as this user's draft."""
+    if actor.role == "viewer":
+        raise PermissionDenied("A viewer cannot write, so keeps no drafts.")
     _check_kind(kind)
     with unit(sessions) as s:
         item = get(s, AgendaItem, item_id, "Case")
@@ -43,15 +45,16 @@ def save_draft(sessions: sessionmaker[Session], actor: Actor, item_id: int, kind
         return _view(draft)
 
 
-def load_draft(session: Session, login: str, item_id: int, kind: str) -> DraftView | None:
-    """This user's draft of ``kind`` for the case, if one is kept."""
-    draft = _find(session, login, item_id, kind)
+def load_draft(session: Session, actor: Actor, item_id: int, kind: str) -> DraftView | None:
+    """The signed-in user's own draft of ``kind`` for the case, if one is kept."""
+    draft = _find(session, actor.login, item_id, kind)
     return _view(draft) if draft is not None else None
 
 
-def list_drafts(session: Session, login: str, item_id: int | None = None) -> tuple[DraftView, ...]:
+def list_drafts(session: Session, actor: Actor,
+                item_id: int | None = None) -> tuple[DraftView, ...]:  # fmt: skip
     """Every draft this user has kept (for one case, or all): offered back after a crash."""
-    query = select(Draft).where(Draft.user_login == login)
+    query = select(Draft).where(Draft.user_login == actor.login)
     if item_id is not None:
         query = query.where(Draft.agenda_item_id == item_id)
     return tuple(_view(d) for d in session.scalars(query.order_by(Draft.saved_at.desc())))

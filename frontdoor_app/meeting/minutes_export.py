@@ -23,6 +23,7 @@ from frontdoor_app.models.base import utcnow
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
 
+from .errors import PermissionDenied
 from .minutes_data import MinutesError, load_minutes
 
 AUDIT_ENTITY = "minutes"
@@ -71,11 +72,14 @@ class ExportLogRow:
 
 def produce_minutes(sessions: sessionmaker[Session], profile: Profile, meeting: dt.date | int, *,
                     agency: str | None = None, draft: bool = False, clock: Clock = utcnow,
-                    invariant: bool = False) -> ProducedMinutes:  # fmt: skip
+                    invariant: bool = False, actor: Actor | None = None) -> ProducedMinutes:  # fmt: skip
     """The minutes PDF of a meeting (no audit yet: call ``record_minutes`` once it is used).
 
-    Refuses a meeting that is not closed unless ``draft``; a draft is stamped DRAFT.
+    Refuses a meeting that is not closed unless ``draft``; a draft is stamped DRAFT. With
+    ``actor``, only the copies that person may have (``copies_allowed``).
     """
+    if actor is not None:
+        agency = copy_for(actor, agency)
     with session_scope(sessions) as session:
         data = load_minutes(session, profile, meeting)
         meeting_id = _meeting_id(session, data.meeting_date)
@@ -90,6 +94,32 @@ def produce_minutes(sessions: sessionmaker[Session], profile: Profile, meeting: 
         )
     return render(data, meeting_id, agency=agency, draft=draft or data.status != "closed",
                   generated_at=clock(), invariant=invariant)  # fmt: skip
+
+
+def copies_allowed(actor: Actor) -> tuple[str | None, ...] | None:
+    """Which copies ``actor`` may produce: None means every one (the full record included);
+    a representative only their own agency's; a viewer none."""
+    if actor.role in ("chair", "admin"):
+        return None
+    if actor.role == "representative" and actor.agency_code:
+        return (actor.agency_code,)
+    return ()
+
+
+def copy_for(actor: Actor, agency: str | None) -> str | None:
+    """The copy ``actor`` asked for (a representative's default: their agency's), or refused."""
+    allowed = copies_allowed(actor)
+    if allowed is None:
+        return agency
+    if agency is None and allowed:
+        return allowed[0]
+    if agency is not None and agency.upper() in allowed:
+        return agency.upper()
+    if not allowed:
+        raise PermissionDenied(f"{actor.display_name} is signed in as {actor.role} and cannot "
+                               "produce the minutes.")  # fmt: skip
+    raise PermissionDenied(f"A representative can produce only their own agency's copy "
+                           f"({allowed[0]}); the full record is the chair's and admins'.")  # fmt: skip
 
 
 def render(data: MinutesData, meeting_id: int, *, agency: str | None, draft: bool,

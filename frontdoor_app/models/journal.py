@@ -35,6 +35,9 @@ class AuditEvent(Base):
     """Append-only: the database refuses UPDATE and DELETE (triggers / grants)."""
 
     __tablename__ = "audit_event"
+    # No INSERT ... RETURNING: on a server only admins may read the trail back, so the id is
+    # taken from the sequence first and the row inserted without reading it.
+    __table_args__ = {"implicit_returning": False}
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True

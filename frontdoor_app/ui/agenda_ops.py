@@ -91,7 +91,7 @@ def load_case_bundle(ctx: AppContext, item_id: int, audit_view: bool) -> CaseBun
         view = case.load_case(s, item_id, ctx.actor, audit_view=audit_view)
         kept = {}
         for kind in DRAFT_KINDS:
-            draft = drafts.load_draft(s, ctx.actor.login, item_id, kind)
+            draft = drafts.load_draft(s, ctx.actor, item_id, kind)
             if draft is not None:
                 kept[kind] = draft.content
         return CaseBundle(view, kept)

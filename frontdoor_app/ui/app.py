@@ -94,8 +94,16 @@ class Started:
             from .messages import Messages
             from .worker import Worker
 
+            if not self.settings.is_embedded:  # a shared server: each person signs in
+                from .sign_in import sign_in
+
+                signed_in = sign_in(self.settings, self.shell)
+                if signed_in is None:
+                    self._fail(_t("Not signed in: close this window to leave."), 1)
+                    return
+                self.settings = signed_in
             self.ctx = build_context(self.settings)  # loads the profile
-            created = ensure_demo(self.ctx, self._announce_demo)
+            created = self.settings.is_embedded and ensure_demo(self.ctx, self._announce_demo)
             self.worker = Worker()
             window = MainWindow(self.ctx, self.worker, Messages())
         except ProfileError as exc:

@@ -280,6 +280,18 @@ class RoomScreens:
 
         return self._screen("minutes", make)
 
+    def show_people(self: MainWindow) -> Any:
+        from .people_screen import PeopleScreen
+
+        def make() -> QWidget:
+            screen = PeopleScreen(self.ctx, self.worker, self.messages)
+            screen.resize(1100, 760)
+            return screen
+
+        window = self._screen("people", make)
+        window.refresh()
+        return window
+
     def show_fgc_queue(self: MainWindow) -> Any:
         from .fgc_queue import FgcQueueScreen  # heavy: imported when first opened
 

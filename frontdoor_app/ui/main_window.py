@@ -172,6 +172,11 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
                                     self.tr("Import the police feed"))  # fmt: skip
         self.minutes_action = action(self.tr("Minutes"), self.show_minutes,
                                      self.tr("Minutes: preview, save, print"))  # fmt: skip
+        self.import_action.setVisible(self.ctx.actor.role in ("chair", "admin"))
+        self.people_action = action(self.tr("People"), self.show_people,
+                                    self.tr("People and access"))  # fmt: skip
+        self.people_action.setVisible(self.ctx.actor.role == "admin" or (
+            self.ctx.settings.is_embedded and self.ctx.actor.role == "chair"))  # fmt: skip
         self.extra_actions: dict[str, QAction] = {}
         self.projector_button = QToolButton(bar)
         self.projector_button.setText(self.tr("Projector ▸"))

@@ -32,6 +32,7 @@ from frontdoor_app.meeting.lifecycle import local_today
 from frontdoor_app.meeting.minutes_export import (
     MeetingChoice,
     ProducedMinutes,
+    copies_allowed,
     export_log,
     meeting_choices,
     produce_minutes,
@@ -208,11 +209,17 @@ class MinutesScreen(QWidget):
     def _meeting_changed(self, index: int) -> None:
         choice = self.current_choice()
         self.copy_box.clear()
-        self.copy_box.addItem(self.tr("Full record"), None)
+        # The full record is the chair's and admins'; a representative has their agency's copy.
+        allowed = copies_allowed(self.ctx.actor)
+        if allowed is None:
+            self.copy_box.addItem(self.tr("Full record"), None)
         if choice is None:
             return
-        for code in choice.attending_agencies:
+        for code in choice.attending_agencies if allowed is None else allowed:
             self.copy_box.addItem(self.tr("Copy for {0}").format(code), code)
+        if self.copy_box.count() == 0:
+            self._say(self.tr("You are signed in as a viewer: minutes are not yours to produce."))
+            return
         self.preview()
         self.reload_log()
 
@@ -232,7 +239,7 @@ class MinutesScreen(QWidget):
 
         def job() -> tuple[ProducedMinutes, Any, Path]:
             produced = produce_minutes(ctx.sessions, ctx.profile, choice.meeting_id, agency=agency,
-                                       draft=draft)  # fmt: skip
+                                       draft=draft, actor=ctx.actor)  # fmt: skip
             record_minutes(
                 ctx.sessions, ctx.actor, produced, "export", "generated on the minutes screen"
             )
@@ -368,7 +375,7 @@ class MinutesScreen(QWidget):
 
         def job(code: str) -> str:
             produced = produce_minutes(ctx.sessions, ctx.profile, choice.meeting_id, agency=code,
-                                       draft=draft)  # fmt: skip
+                                       draft=draft, actor=ctx.actor)  # fmt: skip
             target = Path(folder) / suggested_name(produced.meeting_date, code, produced.draft)
             target.write_bytes(produced.pdf)
             record_minutes(ctx.sessions, ctx.actor, produced, "export",

@@ -1,0 +1,442 @@
+"""The shared PostgreSQL server: roles, row-level security, grants, and the check of them.
+
+Run by the authority's database administrator (a role allowed to create roles):
+
+- an owner role (NOLOGIN) owns every table; the migrations run as it (``SET ROLE``);
+- one NOLOGIN group role per application role; each person is a LOGIN role in one group;
+- every table has row-level security enabled **and forced** (so even the owner is held to
+  the policies) and each group is granted only what its role needs;
+- policies identify the person by ``session_user`` (the login the server authenticated),
+  looked up in ``app_user``; nothing a client can set (``set_config``, ``SET ROLE``) counts.
+
+The policies and grants are applied from code by ``server init`` and ``server upgrade``
+rather than by a migration: roles belong to the whole server, not to one database's schema,
+the migrations also run on the embedded SQLite file (which has neither), and every later
+migration that adds a table needs the grants and policies applied again afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from frontdoor_app.models.database import (
+    current_revision,
+    make_session_factory,
+    session_scope,
+    upgrade,
+)
+from frontdoor_app.profile import Profile
+from frontdoor_app.schema_head import head_revision
+
+from .reference import sync_reference
+
+OWNER = "frontdoor_owner"
+GROUPS: dict[str, str] = {
+    "chair": "frontdoor_chair",
+    "representative": "frontdoor_representative",
+    "fgc_coordinator": "frontdoor_fgc_coordinator",
+    "admin": "frontdoor_admin",
+    "viewer": "frontdoor_viewer",
+}
+APP_ROLES = tuple(GROUPS)
+
+# The helper functions the policies use: no arguments, SECURITY INVOKER (they run with the
+# caller's own rights, reading the caller's own row), so nobody can ask about another user.
+_HELPERS = {
+    "fd_uid": ("integer", "id"),
+    "fd_role": ("text", "role"),
+    "fd_agency": ("integer", "agency_id"),
+}
+UID, ROLE, AGENCY = "(SELECT fd_uid())", "(SELECT fd_role())", "(SELECT fd_agency())"
+
+
+def _is(*roles: str) -> str:
+    return f"{ROLE} IN ({', '.join(repr(r) for r in roles)})"
+
+
+WRITERS = _is("chair", "representative", "admin", "fgc_coordinator")
+EVERYONE = "true"
+REFERENCE_TABLES = ("agency", "fgc_team", "locality", "postcode_district", "outcome_code")
+INTAKE_TABLES = ("person", "household", "household_member", "notification",
+                 "notification_person", "import_batch", "quarantined_record",
+                 "person_link")  # fmt: skip
+FGC_TABLES = ("fgc_referral", "fgc_consent", "fgc_invitee", "fgc_safeguard", "fgc_stage_event")
+APPEND_ONLY = ("audit_event", "change_log")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may do what to one table: a USING/WITH CHECK expression per command (None: no one)."""
+
+    select: str | None = EVERYONE
+    insert: str | None = None
+    update: str | None = None
+    delete: str | None = None
+
+
+def _rules() -> dict[str, Rule]:
+    admin, chair_admin = _is("admin"), _is("chair", "admin")
+    own_agency_entry = f"agency_id = {AGENCY}"
+    rules: dict[str, Rule] = {}
+    for table in REFERENCE_TABLES:
+        rules[table] = Rule(insert=admin, update=admin, delete=admin)
+    rules["app_user"] = Rule(insert=admin, update=admin)
+    # The agenda is built from the feed when it is imported (by an admin or the chair).
+    for table in INTAKE_TABLES:
+        rules[table] = Rule(insert=chair_admin, update=chair_admin, delete=chair_admin)
+    rules["meeting"] = Rule(insert=chair_admin, update=_is("chair"))
+    rules["agenda_item"] = Rule(insert=chair_admin, update=_is("chair"))
+    rules["attendance"] = Rule(
+        insert=f"{chair_admin} OR ({_is('representative')} AND agency_id = {AGENCY})",
+        update=f"{chair_admin} OR ({_is('representative')} AND agency_id = {AGENCY})",
+    )
+    rules["intelligence_entry"] = Rule(
+        select=(f"restricted_to_agency_id IS NULL OR restricted_to_agency_id = {AGENCY} "
+                f"OR {chair_admin}"),
+        # Admins may record what an absent agency sent in.
+        insert=(f"({WRITERS} AND {own_agency_entry} OR {admin}) AND (restricted_to_agency_id "
+                f"IS NULL OR restricted_to_agency_id = agency_id)"),
+        update=f"{WRITERS} AND {own_agency_entry}",
+        delete=f"{WRITERS} AND {own_agency_entry}",
+    )  # fmt: skip
+    rules["sharing_decision"] = Rule(
+        insert=f"{chair_admin} OR ({WRITERS} AND agency_id = {AGENCY})",
+        update=f"{chair_admin} OR ({WRITERS} AND agency_id = {AGENCY})",
+    )
+    rules["decision"] = Rule(insert=_is("chair"), update=_is("chair"))
+    rules["decision_outcome"] = Rule(insert=_is("chair"), update=_is("chair"),
+                                     delete=_is("chair"))  # fmt: skip
+    rules["action"] = Rule(
+        insert=f"{chair_admin} OR ({WRITERS} AND owner_agency_id = {AGENCY})",
+        update=f"{chair_admin} OR ({WRITERS} AND owner_agency_id = {AGENCY})",
+    )
+    rules["action_update"] = Rule(insert=f"{WRITERS} AND by_id = {UID}")
+    rules["amendment"] = Rule(insert=f"{chair_admin} AND by_id = {UID}")
+    mine = "user_login = session_user"
+    rules["draft"] = Rule(select=mine, insert=f"{WRITERS} AND {mine}",
+                          update=f"{WRITERS} AND {mine}", delete=mine)  # fmt: skip
+    fgc = _is("chair", "admin", "fgc_coordinator", "representative")
+    for table in FGC_TABLES:
+        rules[table] = Rule(insert=fgc, update=fgc)
+    # The trail: every signed-in role adds to it (under its own name); admins read it.
+    rules["audit_event"] = Rule(select=admin, insert="user_login = session_user")
+    rules["change_log"] = Rule(insert=WRITERS)
+    return rules
+
+
+RULES = _rules()
+
+
+def roles_in(expression: str) -> tuple[str, ...]:
+    """The application roles an expression can let through: those it names, else all."""
+    named = tuple(r for r in APP_ROLES if f"'{r}'" in expression)
+    return named or APP_ROLES
+
+
+class ServerError(RuntimeError):
+    """The server cannot be set up or used as asked; the message says what to do."""
+
+
+def q(name: str) -> str:
+    """A quoted identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def group_for(role: str) -> str:
+    try:
+        return GROUPS[role]
+    except KeyError as exc:
+        raise ServerError(f"role must be one of {', '.join(APP_ROLES)}, not {role!r}") from exc
+
+
+def is_postgresql(url_or_engine: str | Engine) -> bool:
+    url = url_or_engine.url if isinstance(url_or_engine, Engine) else make_url(url_or_engine)
+    return url.get_backend_name() == "postgresql"
+
+
+def _role_exists(conn: Connection, name: str) -> bool:
+    return bool(
+        conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).scalar()
+    )
+
+
+def ensure_roles(conn: Connection) -> None:
+    """The owner and the group roles, created when missing; none can log in."""
+    for name in (OWNER, *GROUPS.values()):
+        if not _role_exists(conn, name):
+            conn.execute(text(f"CREATE ROLE {q(name)} NOLOGIN"))
+        conn.execute(text(f"ALTER ROLE {q(name)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                          "NOBYPASSRLS NOREPLICATION"))  # fmt: skip
+
+
+def owner_engine(engine: Engine) -> Engine:
+    """A second engine on the administrator's URL whose every connection acts as the owner."""
+    as_owner = create_engine(engine.url, poolclass=NullPool)
+
+    @event.listens_for(as_owner, "connect")
+    def _set_role(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {q(OWNER)}")
+        dbapi_connection.commit()
+
+    return as_owner
+
+
+def schema_mismatch(engine: Engine) -> str | None:
+    """None when the server's schema is this application's; else what to tell the user."""
+    have, want = current_revision(engine), head_revision()
+    if have == want:
+        return None
+    return (
+        f"the server is at revision {have or 'none (not set up)'}, this application "
+        f"expects {want}: ask your administrator to run `frontdoor server upgrade`"
+    )
+
+
+def set_up(engine: Engine, profile: Profile) -> str:
+    """``server init`` and ``server upgrade``: roles, migrations as the owner, reference
+    lists, row-level security and grants. Idempotent; returns the schema revision."""
+    if not is_postgresql(engine):
+        raise ServerError(
+            "`frontdoor server` sets up a PostgreSQL server; the embedded SQLite "
+            "file needs no set-up (`frontdoor db upgrade` migrates it)"
+        )
+    with engine.begin() as conn:
+        allowed = conn.execute(text(
+            "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
+        )).scalar()  # fmt: skip
+        if not allowed:
+            raise ServerError(
+                "`frontdoor server init` must connect as a role allowed to create "
+                "roles (the server's administrator), not as an application user"
+            )
+        ensure_roles(conn)
+        prepare_database(conn)
+    as_owner = owner_engine(engine)
+    try:
+        upgrade(as_owner)
+        with as_owner.begin() as conn:
+            apply_security(conn)
+        with session_scope(make_session_factory(as_owner)) as session:
+            sync_reference(session, profile)
+        return current_revision(as_owner) or ""
+    finally:
+        as_owner.dispose()
+
+
+def prepare_database(conn: Connection) -> None:
+    """Schema rights before the migrations: the owner may create, nobody else may."""
+    database = conn.execute(text("SELECT current_database()")).scalar_one()
+    if not conn.execute(
+        text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    ).scalar():
+        conn.execute(text(f"GRANT {q(OWNER)} TO CURRENT_USER"))
+    conn.execute(text(f"REVOKE ALL ON DATABASE {q(database)} FROM PUBLIC"))
+    conn.execute(text(f"GRANT CONNECT, TEMPORARY ON DATABASE {q(database)} TO {q(OWNER)}"))
+    conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
+    conn.execute(text(f"GRANT USAGE, CREATE ON SCHEMA public TO {q(OWNER)}"))
+    for group in GROUPS.values():
+        conn.execute(text(f"GRANT CONNECT ON DATABASE {q(database)} TO {q(group)}"))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {q(group)}"))
+    # Tables made by a migration run by someone else are handed to the owner.
+    for (table,) in conn.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tableowner <> :o"
+    ), {"o": OWNER}):  # fmt: skip
+        conn.execute(text(f"ALTER TABLE public.{q(table)} OWNER TO {q(OWNER)}"))
+
+
+def _tables(conn: Connection) -> list[str]:
+    rows = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                             "ORDER BY tablename"))  # fmt: skip
+    return [r for (r,) in rows]
+
+
+def apply_security(conn: Connection) -> None:
+    """Helper functions, RLS (enabled and forced), policies and grants: idempotent."""
+    conn.execute(text(f"SET ROLE {q(OWNER)}"))
+    for name, (kind, column) in _HELPERS.items():
+        conn.execute(text(
+            f"CREATE OR REPLACE FUNCTION public.{name}() RETURNS {kind} LANGUAGE sql STABLE "
+            "SECURITY INVOKER SET search_path = pg_catalog, public AS "
+            f"$$ SELECT {column} FROM public.app_user WHERE login = session_user AND active $$"
+        ))  # fmt: skip
+        conn.execute(text(f"REVOKE ALL ON FUNCTION public.{name}() FROM PUBLIC"))
+        for group in GROUPS.values():
+            conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{name}() TO {q(group)}"))
+    groups = ", ".join(q(g) for g in GROUPS.values())
+    for table in _tables(conn):
+        conn.execute(text(f"REVOKE ALL ON public.{q(table)} FROM PUBLIC, {groups}"))
+        if table == "alembic_version":
+            conn.execute(text(f"GRANT SELECT ON public.alembic_version TO {groups}"))
+            continue
+        rule = RULES.get(table)
+        if rule is None:
+            raise ServerError(f"table {table} has no access rule in frontdoor_app.access.server")
+        conn.execute(text(f"ALTER TABLE public.{q(table)} ENABLE ROW LEVEL SECURITY"))
+        conn.execute(text(f"ALTER TABLE public.{q(table)} FORCE ROW LEVEL SECURITY"))
+        for (policy,) in conn.execute(text(
+            "SELECT policyname FROM pg_policies WHERE schemaname = 'public' AND tablename = :t"
+        ), {"t": table}).all():  # fmt: skip
+            conn.execute(text(f"DROP POLICY {q(policy)} ON public.{q(table)}"))
+        verbs = {"SELECT": rule.select, "INSERT": rule.insert, "UPDATE": rule.update,
+                 "DELETE": rule.delete}  # fmt: skip
+        for verb, expr in verbs.items():
+            if expr is None:
+                continue
+            # Reading is granted to every group (the policy picks the rows) unless only
+            # admins may read at all; the other verbs go to the roles the policy names.
+            allowed = roles_in(expr) if verb != "SELECT" or expr == _is("admin") else APP_ROLES
+            to = ", ".join(q(GROUPS[r]) for r in allowed)
+            conn.execute(text(f"GRANT {verb} ON public.{q(table)} TO {to}"))
+            name = f"fd_{verb.lower()}"
+            clause = {"SELECT": f"USING ({expr})", "INSERT": f"WITH CHECK ({expr})",
+                      "UPDATE": f"USING ({expr}) WITH CHECK ({expr})",
+                      "DELETE": f"USING ({expr})"}[verb]  # fmt: skip
+            conn.execute(text(f"CREATE POLICY {name} ON public.{q(table)} FOR {verb} "
+                              f"TO {to} {clause}"))  # fmt: skip
+        # The owner (NOLOGIN; only the administrator acts as it) keeps the reference lists
+        # and builds the demo; no application role can become it (``server check``).
+        conn.execute(text(f"CREATE POLICY fd_maintenance ON public.{q(table)} FOR ALL "
+                          f"TO {q(OWNER)} USING (true) WITH CHECK (true)"))  # fmt: skip
+    for (sequence,) in conn.execute(text(
+        "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+    )).all():  # fmt: skip
+        conn.execute(text(f"REVOKE ALL ON SEQUENCE public.{q(sequence)} FROM PUBLIC"))
+        conn.execute(text(f"GRANT USAGE ON SEQUENCE public.{q(sequence)} TO {groups}"))
+    conn.execute(text("RESET ROLE"))
+
+
+# --- the check ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableReport:
+    table: str
+    owner: str
+    rls: bool
+    forced: bool
+    policies: int
+    grants: dict[str, tuple[str, ...]]  # group → privileges
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    revision: str | None
+    tables: tuple[TableReport, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
+
+
+def application_roles(conn: Connection) -> list[str]:
+    """The group roles and every role that is (directly or not) a member of one."""
+    rows = conn.execute(text(
+        "WITH RECURSIVE m(oid) AS ("
+        " SELECT oid FROM pg_roles WHERE rolname = ANY(:groups)"
+        " UNION SELECT am.member FROM pg_auth_members am JOIN m ON am.roleid = m.oid)"
+        " SELECT r.rolname FROM pg_roles r JOIN m ON r.oid = m.oid ORDER BY 1"
+    ), {"groups": list(GROUPS.values())})  # fmt: skip
+    return [r for (r,) in rows]
+
+
+def check(conn: Connection, expected_revision: str | None = None) -> CheckReport:
+    """Owner, RLS and grants table by table, and every way an application role breaks them."""
+    problems: list[str] = []
+    app_roles = application_roles(conn)
+    for name, superuser, bypass, createrole, owner_member in conn.execute(text(
+        "SELECT rolname, rolsuper, rolbypassrls, rolcreaterole, "
+        "pg_has_role(rolname, :owner, 'USAGE') FROM pg_roles WHERE rolname = ANY(:r)"
+    ), {"r": app_roles, "owner": OWNER}):  # fmt: skip
+        if superuser:
+            problems.append(f"application role {name} is a superuser")
+        if bypass:
+            problems.append(f"application role {name} bypasses row-level security (BYPASSRLS)")
+        if createrole:
+            problems.append(f"application role {name} can create roles (CREATEROLE)")
+        if owner_member:
+            problems.append(f"application role {name} can act as the owner {OWNER}")
+    if not _role_exists(conn, OWNER):
+        problems.append(f"there is no owner role {OWNER}: run `frontdoor server init`")
+    elif conn.execute(text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :o"),
+                      {"o": OWNER}).scalar():  # fmt: skip
+        problems.append(f"the owner role {OWNER} can log in; it must be NOLOGIN")
+    revision = None
+    if conn.execute(text("SELECT to_regclass('public.alembic_version')")).scalar():
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if expected_revision and revision != expected_revision:
+        problems.append(f"the server is at revision {revision}, this application expects "
+                        f"{expected_revision}: run `frontdoor server upgrade`")  # fmt: skip
+    if conn.execute(text("SELECT to_regclass('public.app_user')")).scalar():
+        # The policies read a person's role from app_user, the grants come from their group:
+        # the two must agree (an admin editing app_user alone gains nothing, but it is named).
+        for login, role, in_group in conn.execute(text(
+            "SELECT u.login, u.role, CASE WHEN r.rolname IS NULL THEN NULL ELSE "
+            "pg_has_role(u.login, 'frontdoor_' || u.role, 'MEMBER') END FROM app_user u "
+            "LEFT JOIN pg_roles r ON r.rolname = u.login WHERE u.active"
+        )):  # fmt: skip
+            if in_group is False:
+                problems.append(f"user {login} is a {role} in app_user but not a member of "
+                                f"frontdoor_{role}")  # fmt: skip
+    reports = []
+    rows = conn.execute(text(
+        "SELECT c.relname, pg_get_userbyid(c.relowner), c.relrowsecurity, c.relforcerowsecurity,"
+        " (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)"
+        " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname"
+    )).all()  # fmt: skip
+    if not rows:
+        problems.append("the database has no tables: run `frontdoor server init`")
+    for table, owner, rls, forced, policies in rows:
+        grants: dict[str, tuple[str, ...]] = {}
+        for role in app_roles:
+            held = tuple(p for p in PRIVILEGES if conn.execute(
+                text("SELECT has_table_privilege(:r, :t, :p)"),
+                {"r": role, "t": f"public.{q(table)}", "p": p}).scalar())  # fmt: skip
+            if role in GROUPS.values():
+                grants[role] = held
+            bad = {"TRUNCATE", "REFERENCES", "TRIGGER"} & set(held)
+            if table in APPEND_ONLY:
+                bad |= {"UPDATE", "DELETE"} & set(held)
+            if bad:
+                problems.append(f"{role} can {'/'.join(sorted(bad))} {table}")
+        if owner in app_roles:
+            problems.append(f"{table} is owned by the application role {owner}")
+        elif owner != OWNER:
+            problems.append(f"{table} is owned by {owner}, not {OWNER}")
+        if table != "alembic_version":
+            if not rls:
+                problems.append(f"{table} does not have row-level security enabled")
+            if not forced:
+                problems.append(f"{table} does not force row-level security on its owner")
+            if not policies:
+                problems.append(f"{table} has no policies")
+        reports.append(TableReport(table, owner, rls, forced, policies, grants))
+    return CheckReport(revision, tuple(reports), tuple(problems))
+
+
+def format_report(report: CheckReport) -> Iterable[str]:
+    yield f"schema revision: {report.revision}"
+    short = {g: g.removeprefix("frontdoor_") for g in GROUPS.values()}
+    for t in report.tables:
+        rls = "RLS forced" if t.forced and t.rls else ("RLS on" if t.rls else "RLS OFF")
+        grants = "; ".join(f"{short[g]}: {','.join(p.lower() for p in ps) or '-'}"
+                           for g, ps in t.grants.items())  # fmt: skip
+        yield f"{t.table:22} owner {t.owner:16} {rls:10} {t.policies} policies  {grants}"
+    for problem in report.problems:
+        yield f"PROBLEM: {problem}"
+    yield (
+        "server check passed"
+        if report.ok
+        else f"server check failed: {len(report.problems)} problem(s)"
+    )

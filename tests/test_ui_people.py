@@ -1,0 +1,61 @@
+"""The admin's "People and access" screen: the same functions as ``frontdoor users``."""
+
+from __future__ import annotations
+
+from frontdoor_app.access import people
+from frontdoor_app.ui.people_screen import PeopleScreen
+from frontdoor_app.ui.worker import Worker
+from tests.ui_support import close_window, open_window
+
+
+def test_people_screen_adds_lists_and_disables(qtbot, chair_ctx, artefacts, monkeypatch) -> None:
+    win = open_window(qtbot, chair_ctx)
+    try:
+        assert win.people_action.isVisible()  # the file's chair manages its people
+        screen = win.show_people()
+        assert isinstance(screen, PeopleScreen)
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=10_000)
+        before = screen.model.rowCount()
+        assert not screen.password_edit.isVisible()  # no passwords on this computer's file
+        screen.login_edit.setText("hsg.rao")
+        screen.name_edit.setText("Ravi Rao")
+        screen.agency_box.setCurrentIndex(screen.agency_box.findData("HSG"))
+        screen.add_button.click()
+        qtbot.waitUntil(lambda: screen.model.rowCount() == before + 1, timeout=10_000)
+        assert "Added hsg.rao" in screen.status.text()
+        # A representative without an agency is refused with the reason.
+        screen.login_edit.setText("no.agency")
+        screen.name_edit.setText("Nobody")
+        screen.agency_box.setCurrentIndex(0)
+        screen.add_button.click()
+        qtbot.waitUntil(lambda: "needs an agency" in screen.status.text(), timeout=10_000)
+        row = next(i for i, p in enumerate(screen.people) if p.login == "hsg.rao")
+        screen.table.selectRow(row)
+        monkeypatch.setattr(screen.messages, "ask", lambda *_a: True)
+        screen.disable_button.click()
+        qtbot.waitUntil(lambda: "can no longer sign in" in screen.status.text(), timeout=10_000)
+        qtbot.waitUntil(lambda: any(p.login == "hsg.rao" and not p.active
+                                    for p in screen.people), timeout=10_000)  # fmt: skip
+        screen.resize(1100, 760)
+        screen.grab().save(str(artefacts / "people_and_access.png"))
+        with chair_ctx.read_session() as s:
+            assert {p.login: p.active for p in people.list_users(s)}["hsg.rao"] is False
+    finally:
+        close_window(win)
+
+
+def test_a_representative_sees_the_screen_read_only(
+    qtbot, demo_db, fresh_settings, profile
+) -> None:
+    from tests.ui_support import context_for
+
+    ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
+    worker = Worker()
+    try:
+        screen = PeopleScreen(ctx, worker, None)  # type: ignore[arg-type]
+        qtbot.addWidget(screen)
+        assert not screen.form_box.isEnabled() and not screen.disable_button.isEnabled()
+        assert "Only an admin" in screen.status.text()
+    finally:
+        worker.stop()
+        ctx.close()
