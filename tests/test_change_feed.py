@@ -204,9 +204,9 @@ def _admin_of(pg_url: str) -> tuple[str, str]:
 
 
 def test_the_feed_wakes_on_the_doorbell_not_the_timer(
-    qtbot, pg_url: str, fresh_settings: Settings, profile: Profile
+    qtbot, pg_app_url: str, fresh_settings: Settings, profile: Profile
 ) -> None:  # type: ignore[no-untyped-def]
-    ctx = context_for(fresh_settings, pg_url, profile, "test.chair")
+    ctx = context_for(fresh_settings, pg_app_url, profile, "test.chair")
     feed, worker, received = _feed(qtbot, ctx, interval_ms=60_000, safety_net_ms=60_000)
     try:
         feed.start()
@@ -223,10 +223,10 @@ def test_the_feed_wakes_on_the_doorbell_not_the_timer(
 
 
 def test_a_feed_started_while_the_server_refuses_catches_up_when_it_is_back(
-    qtbot, pg_url: str, fresh_settings: Settings, profile: Profile
+    qtbot, pg_app_url: str, fresh_settings: Settings, profile: Profile
 ) -> None:  # type: ignore[no-untyped-def]
-    ctx = context_for(fresh_settings, pg_url, profile, "test.chair")
-    admin, database = _admin_of(pg_url)
+    ctx = context_for(fresh_settings, pg_app_url, profile, "test.chair")
+    admin, database = _admin_of(pg_app_url)
     feed, worker, received = _feed(qtbot, ctx, interval_ms=50)
     try:
         _deny(admin, database, allow=False)
@@ -246,12 +246,12 @@ def test_a_feed_started_while_the_server_refuses_catches_up_when_it_is_back(
 
 
 def test_killed_connections_are_noticed_and_nothing_written_meanwhile_is_missed(
-    qtbot, pg_url: str, fresh_settings: Settings, profile: Profile
+    qtbot, pg_app_url: str, fresh_settings: Settings, profile: Profile
 ) -> None:  # type: ignore[no-untyped-def]
-    ctx = context_for(fresh_settings, pg_url, profile, "test.chair")
-    admin, database = _admin_of(pg_url)
+    ctx = context_for(fresh_settings, pg_app_url, profile, "test.chair")
+    admin, database = _admin_of(pg_app_url)
     feed, worker, received = _feed(qtbot, ctx, interval_ms=50, safety_net_ms=60_000)
-    writer = make_engine(pg_url)
+    writer = make_engine(pg_app_url)
     try:
         feed.start()
         qtbot.waitUntil(lambda: feed.listening and feed.last_id is not None, timeout=10_000)

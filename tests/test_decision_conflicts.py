@@ -15,8 +15,8 @@ from tests.meeting_support import DAY, build, people
 
 
 @pytest.fixture
-def any_ctx(fresh_settings, any_db_url, profile):  # type: ignore[no-untyped-def]
-    context = build_context(fresh_settings.with_database(any_db_url), profile)
+def any_ctx(fresh_settings, any_app_url, profile):  # type: ignore[no-untyped-def]
+    context = build_context(fresh_settings.with_database(any_app_url), profile)
     yield context
     context.close()
 
@@ -49,11 +49,11 @@ def test_a_stale_version_and_a_second_first_decision_carry_the_other_version(any
 
 
 def test_two_first_decisions_at_the_same_moment_on_postgresql(
-    fresh_settings, pg_url, profile
+    fresh_settings, pg_app_url, profile
 ) -> None:  # type: ignore[no-untyped-def]
     """The second insert waits on the case's unique key and fails when the first commits:
     that is shown as a conflict with the first one's decision, not 'Something went wrong'."""
-    ctx = build_context(fresh_settings.with_database(pg_url), profile)
+    ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
     try:
         who, item = _open(ctx)
         holder = ctx.sessions()

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from frontdoor_app.access.people import add_user
 from frontdoor_app.context import build_context
 from frontdoor_app.meeting import entries, lifecycle
 from frontdoor_app.models import IntelligenceEntry
@@ -55,8 +56,9 @@ def _allow(pg_url: str, allow: bool) -> None:
 
 @pytest.mark.postgres
 def test_save_while_the_server_is_away_waits_and_is_sent_once(
-    qtbot, pg_url, fresh_settings, profile, artefacts
+    qtbot, pg_app_url, fresh_settings, profile, artefacts
 ) -> None:  # type: ignore[no-untyped-def]
+    pg_url = pg_app_url
     setup = build_context(fresh_settings.with_database(pg_url), profile)
     who = people(setup)
     built = build(setup, 2)
@@ -64,7 +66,12 @@ def test_save_while_the_server_is_away_waits_and_is_sent_once(
         m = lifecycle.find_meeting(s, DAY)
     assert m is not None
     lifecycle.open_meeting(setup.sessions, who.chair, m.id, m.version)
-    rep_ctx = context_for(fresh_settings, pg_url, profile, who.police.login)
+    # The police representative signs in as themselves (their own server login).
+    with setup.session() as s:
+        add_user(s, "pc.offline", "PC Offline", "representative", "POL", "a proper password 1")
+    url = make_url(pg_url).set(username="pc.offline", password=None)
+    rep_ctx = context_for(fresh_settings, url.render_as_string(False), profile, "pc.offline")
+    assert rep_ctx.actor.login == "pc.offline" and rep_ctx.actor.role == "representative"
     messages = Messages()
     messages.scripted = True
     win = MainWindow(rep_ctx, Worker(), messages, meeting_date=DAY, live_interval_ms=50)
