@@ -33,7 +33,7 @@ def meaningful(value: str | None, what: str, max_length: int | None = None,
     """The tidied text, or ``error`` naming ``what`` and the problem."""
     text = tidy(value)
     if not text:
-        raise error(f"{what} is empty; please write it")
+        raise error(f"{what} is required; please write it")
     if not any(c.isalnum() for c in text):
         raise error(f"{what} says nothing ({text!r} has no letter or digit); please write it")
     if max_length is not None and len(text) > max_length:

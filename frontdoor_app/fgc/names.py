@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from confusable_homoglyphs import confusables as _confusables
-from nameparser import HumanName
 from nameparser.config import CONSTANTS
 from nicknames import NickNamer
 
@@ -32,8 +31,8 @@ from frontdoor_app.intake.similarity import (
     PersonFacts,
     forename_similarity,
     same_initial,
-    shared_forename,
     score,
+    shared_forename,
     surname_similarity,
 )
 
@@ -153,9 +152,8 @@ def likeness(typed: str, dob: dt.date | None, known: Known) -> Likeness:
     for forenames, surname in _parses(words, known_words):
         fore_words = forenames.split()
         # Read a nickname back to the recorded forename when the list says it is one.
-        if fore_words and k_fore and fore_words[0] != k_fore[0]:
-            if k_fore[0] in canonical_forenames(fore_words[0]):
-                fore_words = [k_fore[0], *fore_words[1:]]
+        if fore_words and k_fore and k_fore[0] in canonical_forenames(fore_words[0]):
+            fore_words = [k_fore[0], *fore_words[1:]]
         facts = PersonFacts(surname, " ".join(fore_words) or None, dob, None, None, None, None,
                             None, None)  # fmt: skip
         if dob is not None and known.dob is not None:
