@@ -201,6 +201,6 @@ def _name_only(forenames: str | None, surname: str, known: Known) -> tuple[float
     if fore is not None and (fore < 0.75 or (fore < 0.9 and not same_initial(forenames, known.forenames)
                                              and not shared_forename(forenames, known.forenames))):  # fmt: skip
         value = min(value, 0.7)  # a sibling more often than a typo (as the intake says)
-    if sur < 0.8 and (fore is None or fore < 0.9):
+    if sur < 0.85:  # with no date of birth, a different surname is someone else
         value = min(value, 0.7)
     return round(value, 3), f"{sur_reason}; {fore_reason}; no date of birth to compare"

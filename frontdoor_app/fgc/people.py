@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
@@ -98,8 +98,10 @@ def known_harmers(session: Session, household_id: int) -> list[Known]:
     found: dict[object, Known] = {}
     sent = session.execute(
         select(NotificationPerson.person_id, NotificationPerson.forenames,
-               NotificationPerson.surname, NotificationPerson.dob, Notification.received_at)
+               NotificationPerson.surname, func.coalesce(NotificationPerson.dob, Person.dob),
+               Notification.received_at)
         .join(Notification, Notification.id == NotificationPerson.notification_id)
+        .outerjoin(Person, Person.id == NotificationPerson.person_id)
         .where(Notification.household_id == household_id, NotificationPerson.role == "perpetrator")
         .order_by(Notification.received_at)
     )  # fmt: skip
@@ -166,7 +168,7 @@ def check_person(session: Session, harmers: list[Known], threshold: float, *,
 class NewPerson:
     """Someone not yet known, typed by the coordinator."""
 
-    forenames: str
+    forenames: str | None
     surname: str
     dob: dt.date | None = None
     contact: str | None = None
@@ -176,7 +178,7 @@ def person_for_invitee(session: Session, actor: Actor, rules: IntakeRules,
                        new: NewPerson) -> tuple[int, str]:  # fmt: skip
     """The person record for a new invitee: a known person when the intake's matching links
     them (above its auto-link threshold), else a new person. Returns (id, full name)."""
-    forenames = meaningful(new.forenames, "The invitee's forename(s)", 200, FgcError)
+    forenames = optional(new.forenames, "The invitee's forename(s)", 200, FgcError)
     surname = meaningful(new.surname, "The invitee's surname", 200, FgcError)
     optional(new.contact, "The invitee's contact", 200, FgcError)
     facts = PersonFacts(surname, forenames, new.dob, new.dob.year if new.dob else None, None,
