@@ -152,3 +152,31 @@ def actors(session: Session, referral_id: int) -> dict[str, Actor]:
 def says(case: Case, how: str = "in_person", **kwargs: object) -> VictimSays:
     """The victim's decision, as the victim gave it."""
     return VictimSays(case.victim_id, how, **kwargs)  # type: ignore[arg-type]
+
+
+def victim_of(session: Session, referral_id: int) -> int:
+    """The victim person of the referral's household."""
+    from frontdoor_app.fgc.people import victims
+    from frontdoor_app.models import FgcReferral
+
+    return victims(session, session.get(FgcReferral, referral_id).household_id)[0].person_id
+
+
+def consent_both(session: Session, actor: Actor, referral_id: int, how: str = "in_person") -> None:
+    """The victim's consent and the parental consent, both given by the victim."""
+    from frontdoor_app.fgc import gate
+
+    victim = victim_of(session, referral_id)
+    gate.record_consent(session, actor, referral_id, "victim", victim, how)
+    gate.record_consent(session, actor, referral_id, "parental_responsibility", victim, how)
+
+
+def invite(session: Session, actor: Actor, referral_id: int, forenames: str, surname: str,
+           relationship: str | None = None, approved: bool = True) -> int:  # fmt: skip
+    """A new person on the invite list, approved by the victim in person."""
+    from frontdoor_app.fgc import gate
+    from frontdoor_app.fgc.people import NewPerson
+
+    approval = VictimSays(victim_of(session, referral_id), "in_person") if approved else None
+    return gate.add_invitee(session, actor, referral_id, new_person=NewPerson(forenames, surname),
+                            relationship=relationship, approval=approval)  # fmt: skip
