@@ -366,7 +366,11 @@ def test_person_who_harmed_with_all_three_is_invited_with_the_victims_request(ct
         assert row.is_person_who_harmed and row.approved_by_victim_at is not None
         decision = s.scalar(select(FgcVictimDecision).where(FgcVictimDecision.invitee_id == iid))
         assert (decision.kind, decision.victim_person_id, decision.how, decision.recorded_by) == (
-            "request_attendance", case.victim_id, "in_person", coord.display_name)
+            "request_attendance",
+            case.victim_id,
+            "in_person",
+            coord.display_name,
+        )
         detail = s.scalar(select(AuditEvent.detail).where(AuditEvent.entity == "fgc_invitee"))
         assert detail.startswith("the person who harmed (is Darren Kowalski")
 
