@@ -61,7 +61,7 @@ def require(session: Session, actor: Actor, step: str, referral: FgcReferral | N
             names.append(ROLE_WORDS[role])
     who = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
     you = ROLE_WORDS.get(actor.role, actor.role)
-    if actor.role == COORDINATOR:
+    if actor.role == COORDINATOR and COORDINATOR in allowed_roles(step):
         you = "an FGC coordinator of another team" if actor.fgc_team_id else (
             "an FGC coordinator with no team")  # fmt: skip
     raise PermissionError_(f"only {who} can {step}; {actor.display_name} is {you}")
