@@ -20,7 +20,6 @@ from frontdoor_app.ui.theme import style_sheet
 from frontdoor_app.ui.worker import Worker
 from tests.fgc_support import build_case, coordinator, person
 
-
 MatchStartsWith = Qt.MatchFlag.MatchStartsWith
 
 
