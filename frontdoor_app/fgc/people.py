@@ -114,8 +114,9 @@ def known_harmers(session: Session, household_id: int) -> list[Known]:
         .join(HouseholdMember, HouseholdMember.person_id == Person.id)
         .where(HouseholdMember.household_id == household_id, HouseholdMember.role == "perpetrator")
     )
-    for pid, fore, sur, dob, since in members:
-        found.setdefault(pid, Known(pid, fore, sur, dob, since, full_name(fore, sur)))
+    for member_id, m_fore, m_sur, m_dob, since in members:
+        found.setdefault(member_id, Known(member_id, m_fore, m_sur, m_dob, since,
+                                          full_name(m_fore, m_sur)))  # fmt: skip
     return list(found.values())
 
 
