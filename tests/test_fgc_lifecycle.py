@@ -176,7 +176,9 @@ def test_unknown_or_outside_goes_to_route_by_hand(ctx, postcode, words):
 def test_route_by_hand_needs_a_reason_and_is_audited(ctx):
     _, rid = offer(ctx, postcode="M1 1AE")
     with ctx.session() as s:
-        with pytest.raises(RoutingError, match="reason for choosing the FGC team by hand is required"):
+        with pytest.raises(
+            RoutingError, match="reason for choosing the FGC team by hand is required"
+        ):
             routing.route_by_hand(s, ctx.actor, rid, "FGC-S", "  ")
         with pytest.raises(RoutingError, match="no FGC team with code 'FGC-X'"):
             routing.route_by_hand(s, ctx.actor, rid, "FGC-X", "moved")
