@@ -48,7 +48,24 @@ REFERRAL_CHECKS = {
 }
 
 
+# Rows written before the database required these (the old demo wrote safety plans without
+# a note): marked as such, never invented.
+NOT_RECORDED = "(not recorded: written before the database required it)"
+
+
 def upgrade() -> None:
+    op.execute(
+        sa.text(
+            "UPDATE fgc_safeguard SET note = :marker "
+            "WHERE kind = 'safety_plan' AND (note IS NULL OR length(trim(note)) = 0)"
+        ).bindparams(marker=NOT_RECORDED)
+    )
+    for column in ("person_name", "how", "recorded_by"):
+        op.execute(
+            sa.text(
+                f"UPDATE fgc_consent SET {column} = :marker WHERE length(trim({column})) = 0"
+            ).bindparams(marker=NOT_RECORDED)
+        )
     with op.batch_alter_table("app_user") as batch:
         batch.add_column(sa.Column("fgc_team_id", sa.Integer(), nullable=True))
         batch.create_foreign_key("fk_app_user_fgc_team_id_fgc_team", "fgc_team", ["fgc_team_id"],
