@@ -130,3 +130,19 @@ def test_an_unknown_stage_is_shown_not_a_crash(ctx):
         rows = views.queue(s, ctx.profile, TODAY)
         assert [v.stage_words for v in rows if v.id == rid] == ["unknown stage (on_hold)"]
         assert views.referral_view(s, ctx.profile, rid, TODAY).next_stage is None
+
+
+def test_the_queue_checks_every_invite_list_against_the_person_who_harmed(ctx):
+    """An invitee slipped onto the list under another spelling is named in the queue too."""
+    from frontdoor_app.models import FgcInvitee, utcnow
+
+    with ctx.session() as s:
+        rid = offer(ctx, s)
+        calm = offer(ctx, s, surname="Walker")
+        s.add(FgcInvitee(referral_id=rid, name="Daz Kowalski", approved_by_victim_at=utcnow()))
+        s.add(FgcInvitee(referral_id=calm, name="Ewa Nowak", approved_by_victim_at=utcnow()))
+    with ctx.session() as s:
+        rows = {v.id: v for v in views.queue(s, ctx.profile, TODAY)}
+    assert any(m.startswith("Daz Kowalski may be Darren Kowalski, recorded as the person who "
+                            "harmed on") for m in rows[rid].gate_missing), rows[rid].gate_missing  # fmt: skip
+    assert not any("person who harmed" in m for m in rows[calm].gate_missing)

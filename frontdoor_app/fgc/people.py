@@ -198,3 +198,79 @@ def person_for_invitee(session: Session, actor: Actor, rules: IntakeRules,
     session.flush()
     audit.written(session, actor, person, "create", detail="invited to an FGC")
     return person.id, full_name(forenames, surname)
+
+
+def harm_warnings(session: Session, invitees: dict[int, list[tuple[int, str, int | None]]],
+                  households: dict[int, int], threshold: float) -> dict[int, list[str]]:  # fmt: skip
+    """For many referrals at once (the queue): {referral id: ["Lee Smith is …", …]} for the
+    invitees on their lists who are, or may be, the person who harmed; a fixed number of
+    queries whatever the number of referrals. ``invitees`` maps a referral to (invitee id,
+    name, person id) of those on its list without all three answers."""
+    wanted = {rid: rows for rid, rows in invitees.items() if rows}
+    if not wanted:
+        return {}
+    household_ids = {households[rid] for rid in wanted}
+    harmers: dict[int, dict[object, Known]] = {h: {} for h in household_ids}
+    sent = session.execute(
+        select(Notification.household_id, NotificationPerson.person_id,
+               NotificationPerson.forenames, NotificationPerson.surname,
+               func.coalesce(NotificationPerson.dob, Person.dob), Notification.received_at)
+        .join(Notification, Notification.id == NotificationPerson.notification_id)
+        .outerjoin(Person, Person.id == NotificationPerson.person_id)
+        .where(Notification.household_id.in_(household_ids),
+               NotificationPerson.role == "perpetrator")
+        .order_by(Notification.received_at)
+    )  # fmt: skip
+    for hid, pid, fore, sur, dob, received in sent:
+        if hid is None:
+            continue
+        harmers[hid].setdefault(pid if pid is not None else (fore, sur), Known(
+            pid, fore, sur, dob, received.date() if received else None, full_name(fore, sur)))  # fmt: skip
+    members = session.execute(
+        select(HouseholdMember.household_id, Person.id, Person.forenames, Person.surname,
+               Person.dob, HouseholdMember.from_date)
+        .join(HouseholdMember, HouseholdMember.person_id == Person.id)
+        .where(HouseholdMember.household_id.in_(household_ids),
+               HouseholdMember.role == "perpetrator")
+    )  # fmt: skip
+    for hid, member_id, m_fore, m_sur, m_dob, since in members:
+        harmers[hid].setdefault(member_id, Known(member_id, m_fore, m_sur, m_dob, since,
+                                                 full_name(m_fore, m_sur)))  # fmt: skip
+    person_ids = {pid for rows in wanted.values() for _, _, pid in rows if pid is not None}
+    same: dict[int, set[int]] = {pid: {pid} for pid in person_ids}
+    dobs: dict[int, dt.date | None] = {}
+    if person_ids:
+        ids = list(person_ids)
+        for row_id, merged_into, born in session.execute(
+            select(Person.id, Person.merged_into_id, Person.dob).where(
+                or_(Person.id.in_(ids), Person.merged_into_id.in_(ids)))):  # fmt: skip
+            if row_id in same:
+                dobs[row_id] = born
+                if merged_into is not None:
+                    same[row_id].add(merged_into)
+            if merged_into in same:
+                same[merged_into].add(row_id)
+        for a, b in session.execute(
+            select(PersonLink.person_id, PersonLink.matched_person_id).where(
+                PersonLink.status.in_(("linked", "possible")),
+                or_(PersonLink.person_id.in_(ids), PersonLink.matched_person_id.in_(ids)))):  # fmt: skip
+            for x, y in ((a, b), (b, a)):
+                if x in same and y is not None:
+                    same[x].add(y)
+    out: dict[int, list[str]] = {}
+    for rid, rows in wanted.items():
+        known = list(harmers[households[rid]].values())
+        if not known:
+            continue
+        for _, name, pid in rows:
+            ids_of = same.get(pid, set()) if pid is not None else set()
+            why = next((f"is {_recorded(k)}" for k in known
+                        if k.person_id is not None and k.person_id in ids_of), None)  # fmt: skip
+            if why is None:
+                best = max(((likeness(name, dobs.get(pid) if pid else None, k), k) for k in known),
+                           key=lambda pair: pair[0].score)  # fmt: skip
+                if best[0].score >= threshold:
+                    why = f"may be {_recorded(best[1])}, score {best[0].score:.2f}"
+            if why:
+                out.setdefault(rid, []).append(f"{name} {why}: all three answers are needed")
+    return out

@@ -25,7 +25,7 @@ from frontdoor_app.profile import Profile
 from .common import STAGE_WORDS, stage_words
 from .eligibility import Eligibility, for_agenda_item
 from .gate import CONSENT_KINDS, SAFEGUARD_WORDS, check_invitee
-from .people import HouseholdPerson, household_people, known_harmers
+from .people import HouseholdPerson, harm_warnings, household_people, known_harmers
 from .referrals import NEXT_STAGE
 from .rules import rules_from_profile
 
@@ -165,8 +165,9 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
     c, i, g = FgcConsent.__table__.c, FgcInvitee.__table__.c, FgcSafeguard.__table__.c
     wanted = (
         ((c.referral_id, c.kind, c.withdrawn_at), FgcConsent.__table__, consents),
-        ((i.referral_id, i.name, i.approved_by_victim_at, i.is_person_who_harmed, i.removed_at),
-         FgcInvitee.__table__, invitees),
+        ((i.referral_id, i.id, i.name, i.person_id, i.approved_by_victim_at,
+          i.is_person_who_harmed, i.victim_requested_at, i.acknowledges_abuse_at,
+          i.willing_to_address_at, i.removed_at), FgcInvitee.__table__, invitees),
         ((g.referral_id, g.kind), FgcSafeguard.__table__, safeguards),
     )  # fmt: skip
     if ids:
@@ -181,6 +182,13 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
         select(Household.id, Household.reference, Household.postcode)
         .where(Household.id.in_({r.household_id for r in referrals})))}  # fmt: skip
     target = rules_from_profile(profile).setup_target_days
+    # The invite list checked again against the person who harmed, for every open referral
+    # at once: who is, or may be, him without all three answers (issue 13).
+    unchecked = {r.id: [(i.id, i.name, i.person_id) for i in invitees[r.id]
+                        if i.removed_at is None and not _has_three(i)]
+                 for r in referrals if r.is_open}  # fmt: skip
+    harm = harm_warnings(session, unchecked, {r.id: r.household_id for r in referrals},
+                         profile.intake.review_threshold)  # fmt: skip
     out = []
     for r in referrals:
         team = teams.get(r.team_id) if r.team_id else None
@@ -212,10 +220,15 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
             safeguards=() if not detail else tuple(SafeguardView(g.kind, SAFEGUARD_WORDS.get(g.kind, g.kind), g.recorded_by, g.at,
                                            g.note) for g in safeguards[r.id]),
             gate_missing=gate_status(r.stage, r.team_id, in_force, invitees[r.id], kinds,
-                                     r.conference_date),
+                                     r.conference_date) + tuple(harm.get(r.id, ())),
             overdue=late[0], overdue_days=late[1],
         ))  # fmt: skip
     return out
+
+
+def _has_three(i: Any) -> bool:
+    return bool(i.is_person_who_harmed) and None not in (
+        i.victim_requested_at, i.acknowledges_abuse_at, i.willing_to_address_at)  # fmt: skip
 
 
 def _overdue(r: FgcReferral, setup_due: dt.date, today: dt.date) -> tuple[str | None, int]:
@@ -263,14 +276,10 @@ def _with_person_checks(session: Session, profile: Profile, row: FgcReferral,
                         view: ReferralView) -> tuple[ReferralView, tuple[RemovedInviteeView, ...]]:  # fmt: skip
     """The invite list checked again against the person who harmed, and those removed."""
     invitees = []
-    late = []
     for inv in view.invitees:
         found = session.get(FgcInvitee, inv.id)
         check = check_invitee(session, row, found, profile.intake) if found else None
         warning = f"{inv.name} {check.why}" if check and check.is_person_who_harmed else None
-        three = inv.victim_requested and inv.acknowledges_abuse and inv.willing_to_address
-        if warning and not three and view.is_open:
-            late.append(f"{warning}: all three answers are needed")
         invitees.append(dataclasses.replace(inv, person_id=found.person_id if found else None,
                                             warning=warning))  # fmt: skip
     removed = tuple(
@@ -280,8 +289,7 @@ def _with_person_checks(session: Session, profile: Profile, row: FgcReferral,
         ).order_by(FgcInvitee.removed_at))
         if i.removed_at is not None
     )  # fmt: skip
-    return dataclasses.replace(view, invitees=tuple(invitees),
-                               gate_missing=view.gate_missing + tuple(late)), removed  # fmt: skip
+    return dataclasses.replace(view, invitees=tuple(invitees)), removed
 
 
 STAGE_ORDER = {stage: n for n, stage in enumerate(STAGE_WORDS)}
