@@ -138,6 +138,7 @@ def _parses(words: tuple[str, ...], known_words: tuple[str, ...]) -> list[tuple[
     return out
 
 
+@lru_cache(maxsize=65536)  # pure; the queue asks the same pairs at every refresh
 def likeness(typed: str, dob: dt.date | None, known: Known) -> Likeness:
     """How alike a typed name (and date of birth, when known) is to the person who harmed."""
     words = name_words(typed)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.models import (
@@ -30,6 +30,10 @@ from .referrals import NEXT_STAGE
 from .rules import rules_from_profile
 
 ROUTE_BY_HAND = "Route by hand"
+# Where the invite list still decides anything: the steps ahead re-check it (after the
+# conference, a warning would change nothing).
+BEFORE_CONFERENCE = ("offered", "consent", "referred", "coordinator_allocated", "preparation",
+                     "suspended")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -163,16 +167,20 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
     invitees: dict[int, list[Any]] = defaultdict(list)
     safeguards: dict[int, list[Any]] = defaultdict(list)
     c, i, g = FgcConsent.__table__.c, FgcInvitee.__table__.c, FgcSafeguard.__table__.c
+    # Whether an invitee has all three answers, worked out by the database (cheaper than
+    # reading three timestamps per invitee in the queue).
+    three = and_(i.is_person_who_harmed, i.victim_requested_at.is_not(None),
+                 i.acknowledges_abuse_at.is_not(None),
+                 i.willing_to_address_at.is_not(None)).label("has_three")  # fmt: skip
     wanted = (
-        ((c.referral_id, c.kind, c.withdrawn_at), FgcConsent.__table__, consents),
+        ((c.referral_id, c.kind, c.withdrawn_at), FgcConsent.__table__, consents, ()),
         ((i.referral_id, i.id, i.name, i.person_id, i.approved_by_victim_at,
-          i.is_person_who_harmed, i.victim_requested_at, i.acknowledges_abuse_at,
-          i.willing_to_address_at, i.removed_at), FgcInvitee.__table__, invitees),
-        ((g.referral_id, g.kind), FgcSafeguard.__table__, safeguards),
+          i.is_person_who_harmed, i.removed_at), FgcInvitee.__table__, invitees, (three,)),
+        ((g.referral_id, g.kind), FgcSafeguard.__table__, safeguards, ()),
     )  # fmt: skip
     if ids:
-        for columns, table, into in wanted:
-            query = select(table) if detail else select(*columns)
+        for columns, table, into, extra in wanted:
+            query = select(table, *extra) if detail else select(*columns, *extra)
             rows = session.execute(query.where(table.c.referral_id.in_(ids))
                                    .order_by(table.c.id))  # fmt: skip
             for row in rows:
@@ -186,7 +194,7 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
     # at once: who is, or may be, him without all three answers (issue 13).
     unchecked = {r.id: [(i.id, i.name, i.person_id) for i in invitees[r.id]
                         if i.removed_at is None and not _has_three(i)]
-                 for r in referrals if r.is_open}  # fmt: skip
+                 for r in referrals if r.stage in BEFORE_CONFERENCE}  # fmt: skip
     harm = harm_warnings(session, unchecked, {r.id: r.household_id for r in referrals},
                          profile.intake.review_threshold)  # fmt: skip
     out = []
@@ -227,8 +235,7 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
 
 
 def _has_three(i: Any) -> bool:
-    return bool(i.is_person_who_harmed) and None not in (
-        i.victim_requested_at, i.acknowledges_abuse_at, i.willing_to_address_at)  # fmt: skip
+    return bool(i.has_three)
 
 
 def _overdue(r: FgcReferral, setup_due: dt.date, today: dt.date) -> tuple[str | None, int]:
