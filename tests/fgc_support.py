@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.users import ensure_user
+from frontdoor_app.fgc.gate import VictimSays
 from frontdoor_app.models import (
     AgendaItem,
     Decision,
@@ -108,3 +111,72 @@ def decide(session: Session, agenda_item_id: int, outcomes: tuple[str, ...],
         session.add(DecisionOutcome(decision_id=decision.id, outcome_code_id=oc.id))
     session.flush()
     return decision
+
+
+# --- who acts, and the victim's decisions --------------------------------------------------
+
+
+def coordinator(session: Session, referral_id: int, login: str = "coord") -> Actor:
+    """An FGC coordinator of the referral's team (created once per login)."""
+    from frontdoor_app.models import FgcReferral, FgcTeam
+
+    team_id = session.get(FgcReferral, referral_id).team_id
+    assert team_id is not None, "the referral is not routed to a team"
+    code = session.get(FgcTeam, team_id).code
+    return ensure_user(session, f"{login}.{code.lower()}", f"Coordinator {code}",
+                       "fgc_coordinator", fgc_team_code=code)  # fmt: skip
+
+
+def other_coordinator(session: Session, referral_id: int) -> Actor:
+    """An FGC coordinator of another team than the referral's."""
+    from frontdoor_app.models import FgcReferral, FgcTeam
+
+    team_id = session.get(FgcReferral, referral_id).team_id
+    other = session.scalar(select(FgcTeam).where(FgcTeam.id != team_id).order_by(FgcTeam.id))
+    return ensure_user(session, f"other.{other.code.lower()}", f"Coordinator {other.code}",
+                       "fgc_coordinator", fgc_team_code=other.code)  # fmt: skip
+
+
+def actors(session: Session, referral_id: int) -> dict[str, Actor]:
+    """One actor per role the rules name, for the role tests."""
+    return {
+        "chair": ensure_user(session, "r.chair", "Chair Person", "chair"),
+        "coordinator": coordinator(session, referral_id),
+        "other_coordinator": other_coordinator(session, referral_id),
+        "admin": ensure_user(session, "r.admin", "Admin Person", "admin"),
+        "representative": ensure_user(session, "r.rep", "Housing Rep", "representative"),
+        "viewer": ensure_user(session, "r.viewer", "A Viewer", "viewer"),
+    }
+
+
+def says(case: Case, how: str = "in_person", **kwargs: object) -> VictimSays:
+    """The victim's decision, as the victim gave it."""
+    return VictimSays(case.victim_id, how, **kwargs)  # type: ignore[arg-type]
+
+
+def victim_of(session: Session, referral_id: int) -> int:
+    """The victim person of the referral's household."""
+    from frontdoor_app.fgc.people import victims
+    from frontdoor_app.models import FgcReferral
+
+    return victims(session, session.get(FgcReferral, referral_id).household_id)[0].person_id
+
+
+def consent_both(session: Session, actor: Actor, referral_id: int, how: str = "in_person") -> None:
+    """The victim's consent and the parental consent, both given by the victim."""
+    from frontdoor_app.fgc import gate
+
+    victim = victim_of(session, referral_id)
+    gate.record_consent(session, actor, referral_id, "victim", victim, how)
+    gate.record_consent(session, actor, referral_id, "parental_responsibility", victim, how)
+
+
+def invite(session: Session, actor: Actor, referral_id: int, forenames: str, surname: str,
+           relationship: str | None = None, approved: bool = True) -> int:  # fmt: skip
+    """A new person on the invite list, approved by the victim in person."""
+    from frontdoor_app.fgc import gate
+    from frontdoor_app.fgc.people import NewPerson
+
+    approval = VictimSays(victim_of(session, referral_id), "in_person") if approved else None
+    return gate.add_invitee(session, actor, referral_id, new_person=NewPerson(forenames, surname),
+                            relationship=relationship, approval=approval)  # fmt: skip

@@ -305,3 +305,14 @@ def test_an_interrupted_build_leaves_the_database_empty(ctx, tmp_path: Path, mon
     assert indexes() == before
     monkeypatch.setattr(bulk, "_insert_table", real)
     assert build_demo(ctx, "small", seed=1, today=TODAY, feed_dir=tmp_path).notifications > 0
+
+
+def test_the_demo_has_an_fgc_coordinator_for_each_team(city) -> None:
+    from frontdoor_app.models import FgcTeam, User
+
+    engine, _ = city
+    teams = set(_rows(engine, select(FgcTeam.id)))
+    coordinators = _rows(engine, select(User.fgc_team_id).where(User.role == "fgc_coordinator"))
+    assert teams and set(coordinators) == teams and len(coordinators) == len(teams)
+    assert _scalar(engine, select(User.id).where(User.role != "fgc_coordinator",
+                                                 User.fgc_team_id.is_not(None))) is None  # fmt: skip

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from frontdoor_app.fgc import eligibility, gate, referrals
-from frontdoor_app.fgc.errors import FgcRulesError
+from frontdoor_app.fgc.errors import FgcError, FgcRulesError
 from frontdoor_app.fgc.rules import parse_rules, rules_from_profile
 from frontdoor_app.models import (
     AgendaItem,
@@ -18,14 +18,7 @@ from frontdoor_app.models import (
     Notification,
     NotificationPerson,
 )
-from tests.fgc_support import build_case, decide, meeting
-
-
-def consent_both(s, actor, referral_id):
-    gate.record_consent(s, actor, referral_id, "victim", "Anna Kowalski", "in person at home")
-    gate.record_consent(
-        s, actor, referral_id, "parental_responsibility", "Anna Kowalski", "in person"
-    )
+from tests.fgc_support import build_case, consent_both, decide, meeting, victim_of
 
 
 def test_fully_eligible_reads_every_reason(ctx):
@@ -163,7 +156,7 @@ def test_each_consent_is_needed(ctx, kind, words):
         case = build_case(s)
         rid = referrals.offer_for_decision(s, ctx.actor, ctx.profile, case.agenda_item_id)
         other = "victim" if kind == "parental_responsibility" else "parental_responsibility"
-        gate.record_consent(s, ctx.actor, rid, other, "Anna Kowalski", "by phone")
+        gate.record_consent(s, ctx.actor, rid, other, victim_of(s, rid), "phone")
         result = eligibility.for_agenda_item(s, ctx.profile, case.agenda_item_id)
     assert result.text == f"not yet: {words}"
 
@@ -241,3 +234,33 @@ def test_sample_profile_rules(profile):
     assert rules.setup_target_days == 56 and rules.review_months == 3
     assert [r.name for r in rules.eligibility] == [
         "children", "outcome", "not_already_open", "parental_consent", "victim_consent"]  # fmt: skip
+
+
+def test_a_child_is_under_18_on_the_incident_date_not_by_role(ctx):
+    """A 36-year-old recorded as "child" does not make a household eligible."""
+    with ctx.session() as s:
+        case = build_case(s, children=1)
+        from frontdoor_app.models import Person
+
+        grown = s.get(Person, case.child_ids[0])
+        grown.dob = dt.date(1990, 1, 1)
+        s.flush()
+        result = eligibility.for_agenda_item(s, ctx.profile, case.agenda_item_id)
+        assert result.status == "not_eligible" and "children" not in result.text.split(":")[1][:9]
+        grown.dob = dt.date(2009, 1, 1)  # 17 on the incident date
+        s.flush()
+        assert eligibility.for_agenda_item(s, ctx.profile, case.agenda_item_id).status != (
+            "not_eligible")  # fmt: skip
+
+
+def test_resaving_the_decision_does_not_reopen_a_declined_referral(ctx):
+    with ctx.session() as s:
+        case = build_case(s)
+        rid = referrals.offer_for_decision(s, ctx.actor, ctx.profile, case.agenda_item_id)
+        referrals.end_referral(s, ctx.actor, rid, "declined", "mother said no")
+        assert referrals.offer_for_decision(s, ctx.actor, ctx.profile, case.agenda_item_id) is None
+        with pytest.raises(FgcError, match="reason for offering again"):
+            referrals.offer_again(s, ctx.actor, ctx.profile, case.agenda_item_id, "\u200b")
+        again = referrals.offer_again(s, ctx.actor, ctx.profile, case.agenda_item_id,
+                                      "mother asked for it after all")  # fmt: skip
+        assert again != rid

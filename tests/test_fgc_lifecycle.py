@@ -12,7 +12,7 @@ from frontdoor_app.fgc import gate, referrals, routing
 from frontdoor_app.fgc.errors import ConflictError, FgcError, RoutingError, TransitionError
 from frontdoor_app.fgc.referrals import add_months
 from frontdoor_app.models import AuditEvent, FgcReferral, FgcStageEvent, FgcTeam
-from tests.fgc_support import build_case
+from tests.fgc_support import build_case, consent_both, coordinator, invite
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -25,8 +25,7 @@ def offer(ctx, **kwargs):
 
 
 def prepare_gate(s, actor, rid):
-    gate.record_consent(s, actor, rid, "victim", "Anna Kowalski", "in person")
-    gate.record_consent(s, actor, rid, "parental_responsibility", "Anna Kowalski", "in person")
+    consent_both(s, actor, rid)
 
 
 def test_whole_lifecycle_records_every_date_and_event(ctx):
@@ -36,22 +35,26 @@ def test_whole_lifecycle_records_every_date_and_event(ctx):
         prepare_gate(s, ctx.actor, rid)
         referrals.advance(s, ctx.actor, ctx.profile, rid, "consent")
         referrals.advance(s, ctx.actor, ctx.profile, rid, "referred")
-        referrals.advance(s, ctx.actor, ctx.profile, rid, "coordinator_allocated",
+        co = coordinator(s, rid)
+        referrals.advance(s, co, ctx.profile, rid, "coordinator_allocated",
                           coordinator="Sam Coordinator", match_request="Polish speaker")  # fmt: skip
-        referrals.advance(s, ctx.actor, ctx.profile, rid, "preparation")
-        gate.add_invitee(s, ctx.actor, rid, "Gran Nowak", approved_by_victim=True)
-        gate.record_safeguard(s, ctx.actor, rid, "separate_preparation_victim", "seen alone")
-        gate.record_safeguard(s, ctx.actor, rid, "safety_plan", "IDVA safety plan, 20 Nov")
-        gate.set_conference_date(s, ctx.actor, rid, conference, today=TODAY)
+        referrals.advance(s, co, ctx.profile, rid, "preparation")
+        invite(s, co, rid, "Gran", "Nowak")
+        gate.record_safeguard(s, co, rid, "separate_preparation_victim", "seen alone")
+        gate.record_safeguard(s, co, rid, "safety_plan", "IDVA safety plan, 20 Nov")
+        gate.set_conference_date(s, co, rid, conference, today=TODAY)
         with pytest.raises(FgcError, match="has not come yet"):
-            referrals.advance(s, ctx.actor, ctx.profile, rid, "conference_held", plan_agreed=True,
+            referrals.advance(s, co, ctx.profile, rid, "conference_held", plan_agreed=True,
                               today=TODAY)  # fmt: skip
         with pytest.raises(FgcError, match="whether the family's plan was agreed"):
-            referrals.advance(s, ctx.actor, ctx.profile, rid, "conference_held", today=conference)
-        referrals.advance(s, ctx.actor, ctx.profile, rid, "conference_held", plan_agreed=False,
-                          today=conference)  # fmt: skip
-        referrals.advance(s, ctx.actor, ctx.profile, rid, "review")
-        referrals.advance(s, ctx.actor, ctx.profile, rid, "closed")
+            referrals.advance(s, co, ctx.profile, rid, "conference_held", today=conference)
+        with pytest.raises(FgcError, match="plan was not agreed: say what happens next"):
+            referrals.advance(s, co, ctx.profile, rid, "conference_held", plan_agreed=False,
+                              today=conference)  # fmt: skip
+        referrals.advance(s, co, ctx.profile, rid, "conference_held", plan_agreed=False,
+                          today=conference, review_date=add_months(conference, 3))  # fmt: skip
+        referrals.advance(s, co, ctx.profile, rid, "review")
+        referrals.advance(s, co, ctx.profile, rid, "closed")
         r = s.get(FgcReferral, rid)
         events = s.scalars(select(FgcStageEvent.to_stage).where(FgcStageEvent.referral_id == rid)
                            .order_by(FgcStageEvent.id)).all()  # fmt: skip
@@ -71,13 +74,14 @@ def test_review_due_follows_the_profile(ctx):
         prepare_gate(s, ctx.actor, rid)
         for stage in ("consent", "referred"):
             referrals.advance(s, ctx.actor, profile, rid, stage)
-        referrals.advance(s, ctx.actor, profile, rid, "coordinator_allocated", coordinator="Sam")
-        gate.add_invitee(s, ctx.actor, rid, "Gran", approved_by_victim=True)
-        gate.record_safeguard(s, ctx.actor, rid, "separate_preparation_victim")
-        gate.record_safeguard(s, ctx.actor, rid, "safety_plan", "plan")
-        gate.set_conference_date(s, ctx.actor, rid, dt.date(2027, 1, 31), today=TODAY)
-        referrals.advance(s, ctx.actor, profile, rid, "preparation")
-        referrals.advance(s, ctx.actor, profile, rid, "conference_held", plan_agreed=True,
+        co = coordinator(s, rid)
+        referrals.advance(s, co, profile, rid, "coordinator_allocated", coordinator="Sam")
+        invite(s, co, rid, "Gran", "Nowak")
+        gate.record_safeguard(s, co, rid, "separate_preparation_victim")
+        gate.record_safeguard(s, co, rid, "safety_plan", "plan")
+        gate.set_conference_date(s, co, rid, dt.date(2027, 1, 31), today=TODAY)
+        referrals.advance(s, co, profile, rid, "preparation")
+        referrals.advance(s, co, profile, rid, "conference_held", plan_agreed=True,
                           today=dt.date(2027, 1, 31))  # fmt: skip
         assert s.get(FgcReferral, rid).review_due == dt.date(2027, 7, 31)
 
@@ -92,27 +96,28 @@ def test_steps_cannot_be_skipped_and_ended_referrals_do_not_move(ctx):
     with ctx.session() as s:
         prepare_gate(s, ctx.actor, rid)
         with pytest.raises(TransitionError) as err:
-            referrals.advance(s, ctx.actor, ctx.profile, rid, "preparation")
+            referrals.advance(s, coordinator(s, rid), ctx.profile, rid, "preparation")
         assert str(err.value) == ("cannot move the referral to preparation: it is at offered, and "
                                   "the next step is consent given")  # fmt: skip
         referrals.advance(s, ctx.actor, ctx.profile, rid, "consent")
         referrals.advance(s, ctx.actor, ctx.profile, rid, "referred")
-        with pytest.raises(FgcError, match="name the coordinator"):
-            referrals.advance(s, ctx.actor, ctx.profile, rid, "coordinator_allocated")
+        co = coordinator(s, rid)
+        with pytest.raises(FgcError, match="coordinator's name is required"):
+            referrals.advance(s, co, ctx.profile, rid, "coordinator_allocated")
         referrals.end_referral(s, ctx.actor, rid, "declined", "family said no")
         with pytest.raises(FgcError, match="the referral is declined"):
-            referrals.advance(s, ctx.actor, ctx.profile, rid, "coordinator_allocated")
+            referrals.advance(s, co, ctx.profile, rid, "coordinator_allocated")
         with pytest.raises(TransitionError, match="already declined"):
-            referrals.end_referral(s, ctx.actor, rid, "stopped", "x")
+            referrals.end_referral(s, co, rid, "stopped", "x")
         with pytest.raises(TransitionError, match="only a suspended referral can be resumed"):
-            referrals.resume(s, ctx.actor, rid, "x")
+            referrals.resume(s, co, rid, "x")
 
 
 @pytest.mark.parametrize("stage", ["declined", "withdrawn", "stopped"])
 def test_end_at_any_point_with_a_reason(ctx, stage):
     _, rid = offer(ctx)
     with ctx.session() as s:
-        referrals.end_referral(s, ctx.actor, rid, stage, "the reason")
+        referrals.end_referral(s, coordinator(s, rid), rid, stage, "the reason")
         r = s.get(FgcReferral, rid)
         event = s.scalars(select(FgcStageEvent).where(FgcStageEvent.referral_id == rid)
                           .order_by(FgcStageEvent.id.desc())).first()  # fmt: skip
@@ -123,10 +128,11 @@ def test_end_at_any_point_with_a_reason(ctx, stage):
 def test_stale_version_is_a_clear_conflict(ctx):
     _, rid = offer(ctx)
     with ctx.session() as s:
+        co = coordinator(s, rid)
         version = s.get(FgcReferral, rid).version
-        referrals.end_referral(s, ctx.actor, rid, "suspended", "pause", version=version)
+        referrals.end_referral(s, co, rid, "suspended", "pause", version=version)
     with ctx.session() as s, pytest.raises(ConflictError, match="changed by someone else"):
-        referrals.resume(s, ctx.actor, rid, "go", version=version)
+        referrals.resume(s, co, rid, "go", version=version)
 
 
 # --- routing ---------------------------------------------------------------------------
@@ -170,7 +176,9 @@ def test_unknown_or_outside_goes_to_route_by_hand(ctx, postcode, words):
 def test_route_by_hand_needs_a_reason_and_is_audited(ctx):
     _, rid = offer(ctx, postcode="M1 1AE")
     with ctx.session() as s:
-        with pytest.raises(RoutingError, match="needs a reason"):
+        with pytest.raises(
+            RoutingError, match="reason for choosing the FGC team by hand is required"
+        ):
             routing.route_by_hand(s, ctx.actor, rid, "FGC-S", "  ")
         with pytest.raises(RoutingError, match="no FGC team with code 'FGC-X'"):
             routing.route_by_hand(s, ctx.actor, rid, "FGC-X", "moved")

@@ -1,5 +1,7 @@
 """The database itself refuses a second open FGC referral for one household."""
 
+import datetime as dt
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -19,7 +21,14 @@ def test_a_second_open_referral_for_a_household_is_refused(any_db_url):
             household_id = household.id
             s.add(FgcReferral(household_id=household_id, stage="offered", is_open=True))
             # Closed ones are history: any number of them.
-            s.add(FgcReferral(household_id=household_id, stage="closed", is_open=False))
+            s.add(
+                FgcReferral(
+                    household_id=household_id,
+                    stage="closed",
+                    is_open=False,
+                    conference_date=dt.date(2026, 1, 5),
+                )
+            )
             s.add(FgcReferral(household_id=household_id, stage="declined", is_open=False))
         with pytest.raises(IntegrityError), session_scope(sessions) as s:
             s.add(FgcReferral(household_id=household_id, stage="offered", is_open=True))

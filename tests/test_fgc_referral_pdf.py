@@ -9,11 +9,12 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from frontdoor_app.access.users import ensure_user
 from frontdoor_app.export.referral import render_referral
 from frontdoor_app.fgc import gate, referrals
 from frontdoor_app.fgc.document import age_text, export_referral, referral_data
-from frontdoor_app.models import AuditEvent
-from tests.fgc_support import build_case
+from frontdoor_app.models import AuditEvent, FgcReferral
+from tests.fgc_support import build_case, coordinator, invite, says
 
 GENERATED = dt.datetime(2026, 11, 23, 14, 30, tzinfo=dt.UTC)
 
@@ -29,24 +30,15 @@ def prepared_referral(ctx, **kwargs):
         case = build_case(s, rationale='Mother asked for <b>her sister</b> & "Gran" to help.',
                           **kwargs)  # fmt: skip
         rid = referrals.offer_for_decision(s, ctx.actor, ctx.profile, case.agenda_item_id)
-        gate.record_consent(s, ctx.actor, rid, "victim", "Anna Kowalski", "in person, seen alone")
-        gate.record_consent(
-            s, ctx.actor, rid, "parental_responsibility", "Anna Kowalski", "by phone"
-        )
-        gate.add_invitee(s, ctx.actor, rid, "Halina Nowak", relationship="grandmother",
-                         approved_by_victim=True)  # fmt: skip
-        gate.add_invitee(s, ctx.actor, rid, "ليلى حسن", relationship="family friend")
-        gate.add_invitee(
-            s,
-            ctx.actor,
-            rid,
-            "Darren Kowalski",
-            is_person_who_harmed=True,
-            victim_requested=True,
-            acknowledges_abuse=True,
-            willing_to_address=True,
-        )
-        gate.record_safeguard(s, ctx.actor, rid, "separate_preparation_victim", "seen at the hub")
+        gate.record_consent(s, ctx.actor, rid, "victim", case.victim_id, "in_person")
+        gate.record_consent(s, ctx.actor, rid, "parental_responsibility", case.victim_id, "phone")
+        routed = s.get(FgcReferral, rid).team_id is not None  # else an admin corrects it
+        co = coordinator(s, rid) if routed else ensure_user(s, "pdf.admin", "Admin", "admin")
+        invite(s, co, rid, "Halina", "Nowak", relationship="grandmother")
+        invite(s, co, rid, "ليلى", "حسن", relationship="family friend", approved=False)
+        gate.add_invitee(s, co, rid, person_id=case.perpetrator_id, request=says(case),
+                         acknowledges_abuse=True, willing_to_address=True)  # fmt: skip
+        gate.record_safeguard(s, co, rid, "separate_preparation_victim", "seen at the hub")
     return case, rid
 
 
@@ -68,7 +60,7 @@ def test_referral_pdf_reads_back_with_its_content(ctx, artefacts):
         "Reason for referral", 'Mother asked for <b>her sister</b> & "Gran" to help.',
         "FGC offer",
         # consent details
-        "the victim's consent", "in person, seen alone", "consent of a person with parental",
+        "the victim's consent", "in person", "consent of a person with parental",
         # invite list with the three answers
         "Halina Nowak", "grandmother", "Person who harmed", "victim asked: ✓ yes",
         "acknowledges the abuse: ✓ yes", "willing to address it: ✓ yes",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from frontdoor_app.fgc import referrals
@@ -17,7 +18,9 @@ from frontdoor_app.ui.fgc_queue import FgcQueueScreen
 from frontdoor_app.ui.messages import Messages
 from frontdoor_app.ui.theme import style_sheet
 from frontdoor_app.ui.worker import Worker
-from tests.fgc_support import build_case
+from tests.fgc_support import build_case, coordinator, person
+
+MatchStartsWith = Qt.MatchFlag.MatchStartsWith
 
 
 @pytest.fixture
@@ -61,25 +64,30 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
     )
     assert "FGC East North East (by locality)" in panel.routing.summary.text()
 
-    # Consent: the victim's, and a person with parental responsibility's.
+    # Consent: the victim's, and a person with parental responsibility's (the victim).
     c = panel.consent
-    for kind, name, how in (("victim", "Anna Kowalski", "in person, seen alone"),
-                            ("parental_responsibility", "Anna Kowalski", "in person")):  # fmt: skip
+    for kind, how in (("victim", "in_person"), ("parental_responsibility", "phone")):
         c.kind.setCurrentIndex(c.kind.findData(kind))
-        c.name.setText(name)
-        c.how.setText(how)
+        c.given.person.setCurrentIndex(c.given.person.findText("Anna Kowalski", MatchStartsWith))
+        c.given.how.setCurrentIndex(c.given.how.findData(how))
         click_and_wait(qtbot, panel, c.record)
     assert panel.state.eligibility.status == "eligible"
     assert panel.eligibility.text().startswith("Eligibility — eligible: children in the household; "
                                                "outcome includes FGC offer")  # fmt: skip
     assert [v.kind for v in panel.consent.model.rows] == ["victim", "parental_responsibility"]
 
+    # From here the FGC coordinator of the household's team works on it.
+    chair = ctx.actor
+    with ctx.session() as s:
+        ctx.actor = coordinator(s, panel.state.referral.id)
+
     # The invite list: the person who harmed is refused without all three, by name.
     inv = panel.invites
-    inv.name.setText("darren kowalski")
+    inv.surname.setText("kowalski")
+    inv.forenames.setText("darren")
     inv.approved.setChecked(True)
     inv.victim_requested.setChecked(True)
-    click_and_wait(qtbot, panel, inv.add, "failed")
+    click_and_wait(qtbot, panel, inv.add_new, "failed")
     assert messages.last().kind == "warning"
     assert (
         "missing: they acknowledge the abuse; they are willing to address it"
@@ -89,14 +97,15 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
     assert panel.invites.model.rows == ()
 
     inv.clear_form()
-    inv.name.setText("Halina Nowak")
+    inv.forenames.setText("Halina")
+    inv.surname.setText("Nowak")
     inv.relationship.setText("grandmother")
     inv.approved.setChecked(True)
-    click_and_wait(qtbot, panel, inv.add)
-    inv.name.setText("Darren Kowalski")
-    for box in (inv.is_harmed, inv.victim_requested, inv.acknowledges, inv.willing):
+    click_and_wait(qtbot, panel, inv.add_new)
+    inv.household.setCurrentIndex(inv.household.findText("Darren Kowalski", MatchStartsWith))
+    for box in (inv.victim_requested, inv.acknowledges, inv.willing):
         box.setChecked(True)
-    click_and_wait(qtbot, panel, inv.add)
+    click_and_wait(qtbot, panel, inv.add_household)
     rows = panel.invites.model.rows
     assert [(r.name, r.approved_by_victim, r.is_person_who_harmed) for r in rows] == [
         ("Halina Nowak", True, False), ("Darren Kowalski", True, True)]  # fmt: skip
@@ -124,8 +133,8 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
         assert team.code == "FGC-EN"
         other = build_case(s, postcode="M1 1AE")
         late = build_case(s, postcode="LS8 2BB", surname="Walker")
-        late_id = referrals.offer_for_decision(s, ctx.actor, ctx.profile, late.agenda_item_id)
-        referrals.offer_for_decision(s, ctx.actor, ctx.profile, other.agenda_item_id)
+        late_id = referrals.offer_for_decision(s, chair, ctx.profile, late.agenda_item_id)
+        referrals.offer_for_decision(s, chair, ctx.profile, other.agenda_item_id)
     screen = FgcQueueScreen(ctx, worker, messages)
     screen.setStyleSheet(style_sheet("desk"))
     qtbot.addWidget(screen)
@@ -196,7 +205,7 @@ def test_panel_start_route_by_hand_pdf_and_decline(qtbot, ctx, worker, messages,
     ro = panel.routing
     ro.team.setCurrentIndex(ro.team.findData("FGC-S"))
     click_and_wait(qtbot, panel, ro.choose, "failed")
-    assert "needs a reason" in messages.last().text
+    assert "reason for choosing the FGC team by hand is required" in messages.last().text
     ro.reason.setText("family moving to Morley")
     click_and_wait(qtbot, panel, ro.choose)
     assert panel.state.referral.team_code == "FGC-S"
@@ -233,9 +242,89 @@ def test_panel_conflict_is_explained_and_reloaded(qtbot, ctx, worker, messages):
     with qtbot.waitSignal(panel.loaded, timeout=10_000):
         panel.show_item(case.agenda_item_id)
     with ctx.session() as s:  # the coordinator, on another laptop, suspends it meanwhile
+        ctx.actor = coordinator(s, rid)
         referrals.end_referral(s, ctx.actor, rid, "suspended", "new incident")
     with qtbot.waitSignal(panel.loaded, timeout=10_000):
         panel.stage.next.click()
     assert "changed by someone else" in messages.last().text
     assert panel.state.referral.stage == "suspended"
     assert panel.stage.resume.isEnabled() and not panel.stage.suspend.isEnabled()
+
+
+def test_coordinator_invites_from_the_household_meets_the_disguise_and_the_victim_withdraws(
+    qtbot, ctx, worker, messages, artefacts
+):
+    """The coordinator picks invitees from the household, tries to add the person who harmed
+    under another spelling and sees why not, records the three answers, then the victim
+    withdraws her request and he leaves the list (kept below it, with the reason)."""
+    from frontdoor_app.fgc import gate
+    from frontdoor_app.models import HouseholdMember
+
+    with ctx.session() as s:
+        case = build_case(s)
+        gran = person(s, "Halina", "Nowak", dt.date(1961, 4, 2))
+        s.add(HouseholdMember(household_id=case.household_id, person_id=gran.id,
+                              role="other_adult"))  # fmt: skip
+        rid = referrals.offer_for_decision(s, ctx.actor, ctx.profile, case.agenda_item_id)
+        gate.record_consent(s, ctx.actor, rid, "victim", case.victim_id, "in_person")
+        gate.record_consent(s, ctx.actor, rid, "parental_responsibility", case.victim_id, "phone")
+        ctx.actor = coordinator(s, rid)
+    panel = FgcPanel(ctx, worker, messages)
+    panel.setStyleSheet(style_sheet("desk"))
+    qtbot.addWidget(panel)
+    panel.resize(1100, 2200)
+    panel.show()
+    with qtbot.waitSignal(panel.loaded, timeout=10_000):
+        panel.show_item(case.agenda_item_id)
+    inv = panel.invites
+    # Whom the coordinator may pick: the household's people, with their role.
+    choices = [inv.household.itemText(i) for i in range(inv.household.count())]
+    assert choices[0].startswith("Anna Kowalski (victim")
+    assert any(c.startswith("Halina Nowak (other adult") for c in choices)
+    assert any(c.startswith("Darren Kowalski (person who harmed") for c in choices)
+    assert [inv.given.person.itemText(i) for i in range(inv.given.person.count())] == [
+        "Anna Kowalski (victim, born 04 Mar 1992)"
+    ]  # only the victim gives her decisions
+
+    # Grandmother, from the household, approved by the victim by phone, relayed by the IDVA.
+    inv.household.setCurrentIndex(inv.household.findText("Halina Nowak", MatchStartsWith))
+    inv.relationship.setText("grandmother")
+    inv.approved.setChecked(True)
+    inv.given.how.setCurrentIndex(inv.given.how.findData("idva"))
+    inv.given.relayed.setText("Jo Bloggs, IDVA")
+    click_and_wait(qtbot, panel, inv.add_household)
+    assert [(r.name, r.approved_by_victim) for r in inv.model.rows] == [("Halina Nowak", True)]
+
+    # The person who harmed under another spelling (a title, a Cyrillic "а", a hyphen).
+    inv.forenames.setText("Mr D\u0430rren")
+    inv.surname.setText("Kowalski-Snr")
+    inv.relationship.setText("uncle")
+    inv.approved.setChecked(True)
+    click_and_wait(qtbot, panel, inv.add_new, "failed")
+    warning = inv.warning.text()
+    assert "may be Darren Kowalski, recorded as the person who harmed on 23 Nov 2026" in warning
+    assert "missing: the victim asked for them to attend" in warning
+    assert inv.warning.isVisible() and messages.last().kind == "warning"
+    assert [r.name for r in inv.model.rows] == ["Halina Nowak"]
+    QApplication.processEvents()
+    panel.grab().save(str(artefacts / "fgc_panel_disguise_warning.png"))
+
+    # The three answers, the victim's request as she gave it: now he may be invited.
+    for box in (inv.victim_requested, inv.acknowledges, inv.willing):
+        box.setChecked(True)
+    inv.given.how.setCurrentIndex(inv.given.how.findData("in_person"))
+    inv.given.relayed.clear()
+    click_and_wait(qtbot, panel, inv.add_new)
+    him = next(r for r in inv.model.rows if r.name != "Halina Nowak")
+    assert him.is_person_who_harmed and him.victim_requested and him.acknowledges_abuse
+    assert him.warning and "may be Darren Kowalski" in him.warning
+
+    # The victim changes her mind: he leaves the list at once, kept with the reason.
+    inv.table.selectRow([r.id for r in inv.model.rows].index(him.id))
+    messages.answer_next("she is frightened of him again")
+    click_and_wait(qtbot, panel, inv.withdraw_request)
+    assert [r.name for r in inv.model.rows] == ["Halina Nowak"]
+    assert inv.removed.isVisible()
+    assert "the victim withdrew the request: she is frightened of him again" in inv.removed.text()
+    QApplication.processEvents()
+    panel.grab().save(str(artefacts / "fgc_panel_request_withdrawn.png"))

@@ -10,9 +10,10 @@ class Actor:
     user_id: int | None
     login: str
     display_name: str
-    role: str  # chair | representative | admin | viewer
+    role: str  # chair | representative | admin | viewer | fgc_coordinator
     agency_id: int | None = None
     agency_code: str | None = None
+    fgc_team_id: int | None = None  # the FGC team of an fgc_coordinator
 
     @property
     def is_chair(self) -> bool:

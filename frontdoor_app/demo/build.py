@@ -18,6 +18,7 @@ from frontdoor_app.access.users import ensure_user
 from frontdoor_app.context import AppContext, administrator_context, build_context
 from frontdoor_app.models import (
     Agency,
+    FgcTeam,
     Household,
     Locality,
     Meeting,
@@ -92,7 +93,7 @@ def refuse_unless_empty(session: Session) -> None:
 
 
 def demo_users(session: Session, profile: Profile) -> RefIds:
-    """Chairs and one representative per agency (audited like any new user)."""
+    """Chairs, one representative per agency and one coordinator per FGC team (audited)."""
     chairs = []
     for login, name in _CHAIRS:
         actor = ensure_user(session, login, name, "chair")
@@ -104,6 +105,9 @@ def demo_users(session: Session, profile: Profile) -> RefIds:
                             agency.code)  # fmt: skip
         reps[agency.code] = (actor.user_id or 0, name)
     ensure_user(session, "demo.admin", "Business Support", "admin")
+    for team in session.scalars(select(FgcTeam).order_by(FgcTeam.code)):  # a coordinator each
+        ensure_user(session, f"demo.fgc.{team.code.lower()}", f"FGC coordinator, {team.name}",
+                    "fgc_coordinator", fgc_team_code=team.code)  # fmt: skip
     agencies = {a.code: a.id for a in session.scalars(select(Agency).where(Agency.active))}
     agencies = {code: agencies[code] for code in reps if code in agencies}
     outcomes = {o.code: o.id for o in session.scalars(select(OutcomeCode))}

@@ -179,5 +179,7 @@ class FgcHistory:
         for kind in kinds:
             rows["fgc_safeguard"].append({
                 "id": len(rows["fgc_safeguard"]) + 1, "referral_id": referral_id, "kind": kind,
-                "recorded_by": "FGC coordinator", "at": at, "note": None,
+                "recorded_by": "FGC coordinator", "at": at,
+                "note": "Safety plan agreed with the IDVA; copy on the case file"
+                if kind == "safety_plan" else None,
             })  # fmt: skip

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from frontdoor_app.models import FgcReferral
 from frontdoor_app.profile import Profile
 
-from .common import STAGE_WORDS
+from .common import stage_words as _stage_words
 from .facts import case_facts
 from .rules import FgcRules, rules_from_profile
 
@@ -70,4 +70,4 @@ def for_agenda_item(session: Session, profile: Profile, agenda_item_id: int,
 
 
 def stage_words(stage: str) -> str:
-    return STAGE_WORDS.get(stage, stage)
+    return _stage_words(stage)

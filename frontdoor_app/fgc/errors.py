@@ -25,3 +25,7 @@ class ConflictError(FgcError):
 
 class FgcRulesError(FgcError):
     """The profile's [fgc] table is wrong; the message names the key."""
+
+
+class PermissionError_(FgcError):  # noqa: N801 (not the built-in PermissionError)
+    """The signed-in user's role (or team) may not do this step; the message names who may."""

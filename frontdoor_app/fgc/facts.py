@@ -19,6 +19,7 @@ from frontdoor_app.models import (
     Notification,
     NotificationPerson,
     OutcomeCode,
+    Person,
 )
 
 from .errors import FgcError
@@ -42,7 +43,8 @@ def case_facts(session: Session, agenda_item_id: int, today: dt.date | None = No
     notification = session.get(Notification, item.notification_id)
     household_id = item.household_id or (notification.household_id if notification else None)
     facts: dict[str, bool] = {}
-    facts["child_in_household"] = _has_child(session, household_id, item.notification_id, today)
+    on = notification.incident_at.date() if notification is not None else today
+    facts["child_in_household"] = _has_child(session, household_id, item.notification_id, today, on)
     flags: dict[str, Any] = item.flags if isinstance(item.flags, dict) else {}
     facts["unborn_child"] = bool(
         (notification is not None and notification.pregnancy)
@@ -90,13 +92,28 @@ def consent_in_force(session: Session, referral_id: int | None, kind: str) -> bo
     ))))  # fmt: skip
 
 
+def adult_cutoff(on: dt.date) -> dt.date:
+    """Born on or before this day: 18 or over on ``on`` (29 Feb births count from 28 Feb)."""
+    try:
+        return on.replace(year=on.year - 18)
+    except ValueError:
+        return on.replace(year=on.year - 18, day=28)
+
+
 def _has_child(session: Session, household_id: int | None, notification_id: int,
-               today: dt.date) -> bool:  # fmt: skip
+               today: dt.date, on: dt.date) -> bool:  # fmt: skip
+    """A child is under 18 on the incident date (or unborn), from the date of birth where
+    known; the recorded role alone does not make a 36-year-old a child."""
+    cutoff = adult_cutoff(on)
     if household_id is not None and session.scalar(select(exists().where(
         HouseholdMember.household_id == household_id, HouseholdMember.role == "child",
         HouseholdMember.to_date.is_(None) | (HouseholdMember.to_date >= today),
+        Person.id == HouseholdMember.person_id,
+        Person.dob.is_(None) | (Person.dob > cutoff),
     ))):  # fmt: skip
         return True
     return bool(session.scalar(select(exists().where(
         NotificationPerson.notification_id == notification_id, NotificationPerson.role == "child",
+        NotificationPerson.dob.is_(None) | (NotificationPerson.dob > cutoff),
+        NotificationPerson.age.is_(None) | (NotificationPerson.age < 18),
     ))))  # fmt: skip

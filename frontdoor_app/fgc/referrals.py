@@ -28,14 +28,17 @@ from frontdoor_app.models import (
     utcnow,
 )
 from frontdoor_app.profile import Profile
+from frontdoor_app.wording import meaningful, optional
 
-from .common import STAGE_WORDS, load_referral, move_stage, require_open, require_writer
+from . import roles
+from .common import load_referral, move_stage, require_open, stage_words
 from .eligibility import evaluate
 from .errors import FgcError, SafeguardError, TransitionError
 from .facts import case_facts
 from .gate import (
     CONSENT_KINDS,
     consents_in_force,
+    harm_problems,
     missing_consents,
     missing_for_conference,
     require_victim_consent,
@@ -53,6 +56,8 @@ NEXT_STAGE = {
     "review": "closed",
 }
 END_STAGES = ("declined", "withdrawn", "stopped", "suspended")
+END_STEPS = {"declined": "decline the referral", "withdrawn": "withdraw the referral",
+             "stopped": "stop the referral", "suspended": "suspend the referral"}  # fmt: skip
 
 
 def offer_for_decision(session: Session, actor: Actor, profile: Profile,
@@ -74,12 +79,54 @@ def offer_for_decision(session: Session, actor: Actor, profile: Profile,
         FgcReferral.origin_agenda_item_id == agenda_item_id, FgcReferral.is_open.is_(True)))  # fmt: skip
     if existing is not None:
         return existing
+    ended = session.scalar(select(FgcReferral.stage).where(
+        FgcReferral.origin_agenda_item_id == agenda_item_id, FgcReferral.is_open.is_(False)
+    ).order_by(FgcReferral.id.desc()).limit(1))  # fmt: skip
+    if ended is not None:
+        # Declined, withdrawn, stopped or closed: re-saving the decision does not reopen it;
+        # a new offer is an explicit action with a reason (offer_again).
+        return None
     if evaluate(rules, case.facts)[0] == "not_eligible":
         return None
-    require_writer(actor)
+    return _new_offer(
+        session,
+        actor,
+        case.household_id,
+        agenda_item_id,
+        "the meeting's decision",
+        "FGC offered by the meeting's decision",
+    )
+
+
+def offer_again(session: Session, actor: Actor, profile: Profile, agenda_item_id: int,
+                reason: str) -> int:  # fmt: skip
+    """A new offer after a referral was declined, withdrawn, stopped or closed: explicit,
+    with the reason (a refusal is not non-cooperation; the family may ask again)."""
+    reason = meaningful(reason, "The reason for offering again", None, FgcError)
+    roles.require(session, actor, "offer again", None)
+    case = case_facts(session, agenda_item_id)
+    if case.household_id is None:
+        raise FgcError("this case has no household, so there is no family to offer an FGC to")
+    open_id = session.scalar(select(FgcReferral.id).where(
+        FgcReferral.household_id == case.household_id, FgcReferral.is_open.is_(True)))  # fmt: skip
+    if open_id is not None:
+        raise FgcError(f"the household already has an open FGC referral ({open_id})")
+    return _new_offer(
+        session,
+        actor,
+        case.household_id,
+        agenda_item_id,
+        f"offered again: {reason}",
+        f"FGC offered again: {reason}",
+    )
+
+
+def _new_offer(session: Session, actor: Actor, household_id: int, agenda_item_id: int,
+               event_reason: str, detail: str) -> int:  # fmt: skip
+    roles.require(session, actor, "offer", None)
     now = utcnow()
     referral = FgcReferral(
-        household_id=case.household_id, origin_agenda_item_id=agenda_item_id, stage="offered",
+        household_id=household_id, origin_agenda_item_id=agenda_item_id, stage="offered",
         is_open=True, offered_at=now, routed_how="unrouted",
         reason_for_referral=_reason_from_decision(session, agenda_item_id),
         referrer_name=actor.display_name,
@@ -87,9 +134,9 @@ def offer_for_decision(session: Session, actor: Actor, profile: Profile,
     session.add(referral)
     item = session.get(AgendaItem, agenda_item_id)
     audit.written(session, actor, referral, "create", meeting_id=item.meeting_id if item else None,
-                  detail="FGC offered by the meeting's decision")  # fmt: skip
+                  detail=detail)  # fmt: skip
     session.add(FgcStageEvent(referral_id=referral.id, from_stage=None, to_stage="offered", at=now,
-                              by_name=actor.display_name, reason="the meeting's decision"))  # fmt: skip
+                              by_name=actor.display_name, reason=event_reason))  # fmt: skip
     route_referral(session, actor, referral)
     return referral.id
 
@@ -117,17 +164,22 @@ def _reason_from_decision(session: Session, agenda_item_id: int) -> str:
 def advance(session: Session, actor: Actor, profile: Profile, referral_id: int, to_stage: str, *,
             version: int | None = None, coordinator: str | None = None,
             match_request: str | None = None, plan_agreed: bool | None = None,
-            today: dt.date | None = None) -> None:  # fmt: skip
-    """Move a referral one step on; refused, in words, when the step is wrong or unsafe."""
-    require_writer(actor)
+            today: dt.date | None = None, review_date: dt.date | None = None,
+            close_reason: str | None = None) -> None:  # fmt: skip
+    """Move a referral one step on; refused, in words, when the step is wrong or unsafe.
+
+    Preparation and the conference held check the whole invite list again. A plan not
+    agreed needs what happens next: a ``review_date``, or ``close_reason`` to close.
+    """
     referral = load_referral(session, referral_id, version)
-    doing = f"move the referral to {STAGE_WORDS.get(to_stage, to_stage)}"
+    doing = f"move the referral to {stage_words(to_stage)}"
+    roles.require(session, actor, doing, referral)
     require_open(referral, doing)
     expected = NEXT_STAGE.get(referral.stage)
     if to_stage != expected:
         raise TransitionError(
-            f"cannot {doing}: it is at {STAGE_WORDS[referral.stage]}, and the next step is "
-            f"{STAGE_WORDS[expected] if expected else 'none'}"
+            f"cannot {doing}: it is at {stage_words(referral.stage)}, and the next step is "
+            f"{stage_words(expected) if expected else 'none'}"
         )
     if to_stage == "consent":
         missing = missing_consents(session, referral)
@@ -139,21 +191,30 @@ def advance(session: Session, actor: Actor, profile: Profile, referral_id: int, 
         raise FgcError(f"cannot {doing}: no FGC team yet ({referral.routing_reason or 'not routed'}); "
                        "choose the team by hand")  # fmt: skip
     if to_stage == "coordinator_allocated":
-        coordinator = (coordinator or "").strip()
-        if not coordinator:
-            raise FgcError(f"cannot {doing}: name the coordinator")
+        coordinator = meaningful(coordinator, f"To {doing}, the coordinator's name", 200, FgcError)
+        match = optional(match_request, "The match request", 400, FgcError)
         before = audit.snapshot(referral)
         referral.coordinator = coordinator
-        referral.coordinator_match_request = (match_request or "").strip() or None
+        referral.coordinator_match_request = match
         audit.written(session, actor, referral, "update", before, detail="coordinator allocated")
+    if to_stage == "preparation":
+        harm = harm_problems(session, referral, profile.intake)
+        if harm:
+            raise SafeguardError(f"cannot {doing}: {'; '.join(harm)}")
+    closing = None
     if to_stage == "conference_held":
-        _hold_conference(session, actor, profile, referral, plan_agreed, today or dt.date.today())
+        closing = _hold_conference(session, actor, profile, referral, plan_agreed,
+                                   today or dt.date.today(), review_date, close_reason)  # fmt: skip
     move_stage(session, actor, referral, to_stage)
+    if closing is not None:
+        move_stage(session, actor, referral, "closed", closing)
 
 
 def _hold_conference(session: Session, actor: Actor, profile: Profile, referral: FgcReferral,
-                     plan_agreed: bool | None, today: dt.date) -> None:  # fmt: skip
-    missing = missing_for_conference(session, referral)
+                     plan_agreed: bool | None, today: dt.date, review_date: dt.date | None,
+                     close_reason: str | None) -> str | None:  # fmt: skip
+    """Check and record the conference; returns the reason to close, when closing."""
+    missing = missing_for_conference(session, referral, profile.intake)
     if missing:
         raise SafeguardError(
             f"the conference cannot be recorded as held; missing: {'; '.join(missing)}"
@@ -165,11 +226,24 @@ def _hold_conference(session: Session, actor: Actor, profile: Profile, referral:
                        "which has not come yet")  # fmt: skip
     if plan_agreed is None:
         raise FgcError("say whether the family's plan was agreed (yes or no)")
+    closing = None
+    due = add_months(referral.conference_date, rules_from_profile(profile).review_months)
+    if not plan_agreed:
+        closing = optional(close_reason, "The reason for closing", None, FgcError)
+        if review_date is None and closing is None:
+            raise FgcError("the family's plan was not agreed: say what happens next — a review "
+                           "date, or close the referral with the reason")  # fmt: skip
+        if review_date is not None and closing is not None:
+            raise FgcError("give a review date or close the referral, not both")
+        if review_date is not None:
+            if review_date < referral.conference_date:
+                raise FgcError("the review date is before the conference")
+            due = review_date
     before = audit.snapshot(referral)
     referral.plan_agreed = plan_agreed
-    referral.review_due = add_months(referral.conference_date,
-                                     rules_from_profile(profile).review_months)  # fmt: skip
+    referral.review_due = None if closing else due
     audit.written(session, actor, referral, "update", before, detail="conference held")
+    return f"the family's plan was not agreed: {closing}" if closing else None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -182,15 +256,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def end_referral(session: Session, actor: Actor, referral_id: int, stage: str, reason: str,
                  version: int | None = None) -> None:  # fmt: skip
     """Decline, withdraw, stop or suspend a referral, always with a reason."""
-    require_writer(actor)
     if stage not in END_STAGES:
         raise TransitionError(f"a referral can be ended as {', '.join(END_STAGES)}, not {stage!r}")
-    reason = (reason or "").strip()
-    if not reason:
-        raise FgcError(f"a referral can be {STAGE_WORDS[stage]} only with a reason")
     referral = load_referral(session, referral_id, version)
+    roles.require(session, actor, END_STEPS[stage], referral)
+    reason = meaningful(reason, f"The reason the referral is {stage_words(stage)}", None, FgcError)
     if not referral.is_open:
-        raise TransitionError(f"the referral is already {STAGE_WORDS[referral.stage]}")
+        raise TransitionError(f"the referral is already {stage_words(referral.stage)}")
     if stage == "suspended" and referral.stage == "suspended":
         raise TransitionError("the referral is already suspended")
     move_stage(session, actor, referral, stage, reason)
@@ -199,14 +271,12 @@ def end_referral(session: Session, actor: Actor, referral_id: int, stage: str, r
 def resume(session: Session, actor: Actor, referral_id: int, reason: str,
            version: int | None = None) -> str:  # fmt: skip
     """Resume a suspended referral at the stage it was suspended from; returns that stage."""
-    require_writer(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise FgcError("resuming a suspended referral needs a reason")
     referral = load_referral(session, referral_id, version)
+    roles.require(session, actor, "resume the referral", referral)
+    reason = meaningful(reason, "The reason for resuming", None, FgcError)
     if referral.stage != "suspended":
         raise TransitionError(f"only a suspended referral can be resumed; it is "
-                              f"{STAGE_WORDS[referral.stage]}")  # fmt: skip
+                              f"{stage_words(referral.stage)}")  # fmt: skip
     previous = session.scalar(
         select(FgcStageEvent.from_stage)
         .where(FgcStageEvent.referral_id == referral.id, FgcStageEvent.to_stage == "suspended")
@@ -218,13 +288,12 @@ def resume(session: Session, actor: Actor, referral_id: int, reason: str,
 
 def withdraw_consent(session: Session, actor: Actor, consent_id: int, reason: str) -> None:
     """Consent withdrawn: an FGC is voluntary, so the referral is withdrawn with it."""
-    require_writer(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise FgcError("withdrawing consent needs a reason (the family's words where possible)")
     consent = session.get(FgcConsent, consent_id)
     if consent is None or consent.withdrawn_at is not None:
         raise FgcError(f"there is no consent {consent_id} in force")
+    roles.require(session, actor, "withdraw consent", load_referral(session, consent.referral_id))
+    reason = meaningful(reason, "The reason consent is withdrawn (the family's words where "
+                        "possible)", None, FgcError)  # fmt: skip
     before = audit.snapshot(consent)
     consent.withdrawn_at = utcnow()
     audit.written(session, actor, consent, "update", before, detail=reason)

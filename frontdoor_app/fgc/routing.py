@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.models import FgcReferral, FgcTeam, Household, Locality, PostcodeDistrict
+from frontdoor_app.wording import meaningful
 
-from .common import load_referral, require_writer
+from . import roles
+from .common import load_referral
 from .errors import RoutingError
 
 POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})?$")
@@ -82,11 +84,9 @@ def route_referral(session: Session, actor: Actor, referral: FgcReferral) -> Rou
 def route_by_hand(session: Session, actor: Actor, referral_id: int, team_code: str, reason: str,
                   version: int | None = None) -> None:  # fmt: skip
     """Choose the team for a referral by hand, with the reason (audited)."""
-    require_writer(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise RoutingError("choosing the FGC team by hand needs a reason")
+    reason = meaningful(reason, "The reason for choosing the FGC team by hand", None, RoutingError)
     referral = load_referral(session, referral_id, version)
+    roles.require(session, actor, "route the referral by hand", referral)
     if not referral.is_open:
         raise RoutingError(f"referral {referral_id} is {referral.stage}; it cannot be re-routed")
     team = session.scalar(select(FgcTeam).where(FgcTeam.code == team_code))

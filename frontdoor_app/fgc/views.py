@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.models import (
@@ -21,13 +22,18 @@ from frontdoor_app.models import (
 )
 from frontdoor_app.profile import Profile
 
-from .common import STAGE_WORDS, household_perpetrators
+from .common import STAGE_WORDS, stage_words
 from .eligibility import Eligibility, for_agenda_item
-from .gate import CONSENT_KINDS, SAFEGUARD_WORDS
+from .gate import CONSENT_KINDS, SAFEGUARD_WORDS, check_invitee
+from .people import HouseholdPerson, harm_warnings, household_people, known_harmers
 from .referrals import NEXT_STAGE
 from .rules import rules_from_profile
 
 ROUTE_BY_HAND = "Route by hand"
+# Where the invite list still decides anything: the steps ahead re-check it (after the
+# conference, a warning would change nothing).
+BEFORE_CONFERENCE = ("offered", "consent", "referred", "coordinator_allocated", "preparation",
+                     "suspended")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,18 @@ class InviteeView:
     victim_requested: bool
     acknowledges_abuse: bool
     willing_to_address: bool
+    person_id: int | None = None
+    warning: str | None = None  # "may be Darren Kowalski, recorded as the person who harmed…"
+
+
+@dataclass(frozen=True)
+class RemovedInviteeView:
+    """Someone taken off the list: kept, with when and why."""
+
+    id: int
+    name: str
+    removed_at: dt.datetime
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -103,6 +121,8 @@ class CaseFgc:
     referral: ReferralView | None
     teams: tuple[tuple[str, str], ...]  # (code, name) for routing by hand
     people_who_harmed: tuple[str, ...]  # names the gate recognises as the person who harmed
+    people: tuple[HouseholdPerson, ...] = ()  # whom the coordinator may pick as invitees
+    removed: tuple[RemovedInviteeView, ...] = ()  # taken off the list, with the reason
 
 
 def gate_status(stage: str, team_id: int | None, consent_kinds: set[str],
@@ -147,15 +167,20 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
     invitees: dict[int, list[Any]] = defaultdict(list)
     safeguards: dict[int, list[Any]] = defaultdict(list)
     c, i, g = FgcConsent.__table__.c, FgcInvitee.__table__.c, FgcSafeguard.__table__.c
+    # Whether an invitee has all three answers, worked out by the database (cheaper than
+    # reading three timestamps per invitee in the queue).
+    three = and_(i.is_person_who_harmed, i.victim_requested_at.is_not(None),
+                 i.acknowledges_abuse_at.is_not(None),
+                 i.willing_to_address_at.is_not(None)).label("has_three")  # fmt: skip
     wanted = (
-        ((c.referral_id, c.kind, c.withdrawn_at), FgcConsent.__table__, consents),
-        ((i.referral_id, i.name, i.approved_by_victim_at, i.is_person_who_harmed, i.removed_at),
-         FgcInvitee.__table__, invitees),
-        ((g.referral_id, g.kind), FgcSafeguard.__table__, safeguards),
+        ((c.referral_id, c.kind, c.withdrawn_at), FgcConsent.__table__, consents, ()),
+        ((i.referral_id, i.id, i.name, i.person_id, i.approved_by_victim_at,
+          i.is_person_who_harmed, i.removed_at), FgcInvitee.__table__, invitees, (three,)),
+        ((g.referral_id, g.kind), FgcSafeguard.__table__, safeguards, ()),
     )  # fmt: skip
     if ids:
-        for columns, table, into in wanted:
-            query = select(table) if detail else select(*columns)
+        for columns, table, into, extra in wanted:
+            query = select(table, *extra) if detail else select(*columns, *extra)
             rows = session.execute(query.where(table.c.referral_id.in_(ids))
                                    .order_by(table.c.id))  # fmt: skip
             for row in rows:
@@ -165,6 +190,13 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
         select(Household.id, Household.reference, Household.postcode)
         .where(Household.id.in_({r.household_id for r in referrals})))}  # fmt: skip
     target = rules_from_profile(profile).setup_target_days
+    # The invite list checked again against the person who harmed, for every open referral
+    # at once: who is, or may be, him without all three answers (issue 13).
+    unchecked = {r.id: [(i.id, i.name, i.person_id) for i in invitees[r.id]
+                        if i.removed_at is None and not _has_three(i)]
+                 for r in referrals if r.stage in BEFORE_CONFERENCE}  # fmt: skip
+    harm = harm_warnings(session, unchecked, {r.id: r.household_id for r in referrals},
+                         profile.intake.review_threshold)  # fmt: skip
     out = []
     for r in referrals:
         team = teams.get(r.team_id) if r.team_id else None
@@ -177,14 +209,14 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
         out.append(ReferralView(
             id=r.id, version=r.version, origin_agenda_item_id=r.origin_agenda_item_id,
             household_reference=household.reference,
-            postcode=household.postcode, stage=r.stage, stage_words=STAGE_WORDS[r.stage],
+            postcode=household.postcode, stage=r.stage, stage_words=stage_words(r.stage),
             is_open=r.is_open, next_stage=NEXT_STAGE.get(r.stage) if r.is_open else None,
             team_code=team.code if team else None, team_name=team.name if team else None,
             routed_how=r.routed_how, routing_reason=r.routing_reason, coordinator=r.coordinator,
             conference_date=r.conference_date, plan_agreed=r.plan_agreed,
             review_due=r.review_due, end_reason=r.end_reason, offered_at=r.offered_at,
             referred_at=r.referred_at, setup_due=setup_due,
-            consents=() if not detail else tuple(ConsentView(c.id, c.kind, CONSENT_KINDS[c.kind], c.person_name, c.how,
+            consents=() if not detail else tuple(ConsentView(c.id, c.kind, CONSENT_KINDS.get(c.kind, c.kind), c.person_name, c.how,
                                        c.at, c.recorded_by, c.withdrawn_at)
                            for c in consents[r.id]),
             invitees=() if not detail else tuple(InviteeView(i.id, i.name, i.relationship_to_family,
@@ -193,13 +225,17 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
                                        i.acknowledges_abuse_at is not None,
                                        i.willing_to_address_at is not None)
                            for i in invitees[r.id] if i.removed_at is None),
-            safeguards=() if not detail else tuple(SafeguardView(g.kind, SAFEGUARD_WORDS[g.kind], g.recorded_by, g.at,
+            safeguards=() if not detail else tuple(SafeguardView(g.kind, SAFEGUARD_WORDS.get(g.kind, g.kind), g.recorded_by, g.at,
                                            g.note) for g in safeguards[r.id]),
             gate_missing=gate_status(r.stage, r.team_id, in_force, invitees[r.id], kinds,
-                                     r.conference_date),
+                                     r.conference_date) + tuple(harm.get(r.id, ())),
             overdue=late[0], overdue_days=late[1],
         ))  # fmt: skip
     return out
+
+
+def _has_three(i: Any) -> bool:
+    return bool(i.has_three)
 
 
 def _overdue(r: FgcReferral, setup_due: dt.date, today: dt.date) -> tuple[str | None, int]:
@@ -230,15 +266,37 @@ def case_fgc(session: Session, profile: Profile, agenda_item_id: int,
     eligibility = for_agenda_item(session, profile, agenda_item_id, today)
     referral = None
     harmed: tuple[str, ...] = ()
+    people: tuple[HouseholdPerson, ...] = ()
+    removed: tuple[RemovedInviteeView, ...] = ()
     if eligibility.referral_id is not None:
         referral = referral_view(session, profile, eligibility.referral_id, today)
         row = session.get(FgcReferral, eligibility.referral_id)
         if row is not None:
-            harmed = tuple(
-                sorted({n for _, n in household_perpetrators(session, row.household_id)})
-            )
+            harmed = tuple(sorted({k.full_name for k in known_harmers(session, row.household_id)}))
+            people = tuple(household_people(session, row.household_id))
+            referral, removed = _with_person_checks(session, profile, row, referral)
     teams = tuple((t.code, t.name) for t in session.scalars(select(FgcTeam).order_by(FgcTeam.name)))
-    return CaseFgc(agenda_item_id, eligibility, referral, teams, harmed)
+    return CaseFgc(agenda_item_id, eligibility, referral, teams, harmed, people, removed)
+
+
+def _with_person_checks(session: Session, profile: Profile, row: FgcReferral,
+                        view: ReferralView) -> tuple[ReferralView, tuple[RemovedInviteeView, ...]]:  # fmt: skip
+    """The invite list checked again against the person who harmed, and those removed."""
+    invitees = []
+    for inv in view.invitees:
+        found = session.get(FgcInvitee, inv.id)
+        check = check_invitee(session, row, found, profile.intake) if found else None
+        warning = f"{inv.name} {check.why}" if check and check.is_person_who_harmed else None
+        invitees.append(dataclasses.replace(inv, person_id=found.person_id if found else None,
+                                            warning=warning))  # fmt: skip
+    removed = tuple(
+        RemovedInviteeView(i.id, i.name, i.removed_at, i.removed_reason)
+        for i in session.scalars(select(FgcInvitee).where(
+            FgcInvitee.referral_id == row.id, FgcInvitee.removed_at.is_not(None)
+        ).order_by(FgcInvitee.removed_at))
+        if i.removed_at is not None
+    )  # fmt: skip
+    return dataclasses.replace(view, invitees=tuple(invitees)), removed
 
 
 STAGE_ORDER = {stage: n for n, stage in enumerate(STAGE_WORDS)}
@@ -264,7 +322,7 @@ def queue(session: Session, profile: Profile, today: dt.date | None = None,
     views = referral_views(session, profile, rows, today, detail=False)
     return tuple(sorted(views, key=lambda v: (
         v.overdue is None, -v.overdue_days,
-        v.team_name or "", STAGE_ORDER[v.stage], v.id)))  # fmt: skip
+        v.team_name or "", STAGE_ORDER.get(v.stage, len(STAGE_ORDER)), v.id)))  # fmt: skip
 
 
 def queue_teams(session: Session) -> tuple[tuple[str, str], ...]:

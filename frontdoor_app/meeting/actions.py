@@ -28,6 +28,7 @@ from frontdoor_app.models import (
     NotificationPerson,
 )
 from frontdoor_app.profile import Profile
+from frontdoor_app.wording import optional
 
 from .common import (
     Writer,
@@ -101,7 +102,8 @@ def add_action(sessions: sessionmaker[Session], actor: Actor, profile: Profile, 
                                f"({meeting.meeting_date:%d %B %Y}).")  # fmt: skip
         writer = Writer(s, actor, meeting, reason, "add an action")
         action = Action(agenda_item_id=item.id, owner_agency_id=agency_id,
-                        owner_name=(owner_name or "").strip() or None, description=text,
+                        owner_name=optional(owner_name, "The owner's name", 200, MeetingError),
+                        description=text,
                         due_date=due, status="open", created_by_id=actor.user_id)  # fmt: skip
         s.add(action)
         writer.written(action, "create")
@@ -126,7 +128,7 @@ def edit_action(sessions: sessionmaker[Session], actor: Actor, action_id: int, v
         if description is not None:
             action.description = require_text(description, "The action's description")
         if owner_name is not None:
-            action.owner_name = owner_name.strip() or None
+            action.owner_name = optional(owner_name, "The owner's name", 200, MeetingError)
         if owner_agency_id is not None:
             action.owner_agency_id = owner_agency_id
         if due_date is not None:
@@ -147,7 +149,7 @@ def update_action_status(sessions: sessionmaker[Session], actor: Actor, action_i
     if status not in ACTION_STATUSES:
         raise MeetingError(f"An action's status is one of {', '.join(STATUS_WORDS.values())}; "
                            f"{status!r} is not.")  # fmt: skip
-    text = (note or "").strip() or None
+    text = optional(note, "The note", None, MeetingError)
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
         _may_act_for(actor, action.owner_agency_id, "update this action")

@@ -17,6 +17,7 @@ from frontdoor_app.models import AgendaItem, Amendment, Meeting
 from frontdoor_app.models.base import Base, utcnow
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.sync import changes
+from frontdoor_app.wording import meaningful, says_something, tidy
 
 from .errors import (
     AmendmentReasonRequired,
@@ -62,11 +63,9 @@ def require_role(actor: Actor, roles: tuple[str, ...], doing: str) -> None:
         raise PermissionDenied(f"Only {allowed} can {doing}; you are signed in as {you}.")
 
 
-def require_text(value: str | None, what: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise MeetingError(f"{what} is required; please write it.")
-    return text
+def require_text(value: str | None, what: str, max_length: int | None = None) -> str:
+    """Text that says something (``wording.meaningful``), within its column's length."""
+    return meaningful(value, what, max_length, MeetingError)
 
 
 def get(session: Session, model: type[Any], row_id: int, what: str) -> Any:
@@ -93,7 +92,11 @@ class Writer:
                  doing: str) -> None:  # fmt: skip
         self.session, self.actor, self.meeting = session, actor, meeting
         self.amending = meeting.status == "closed"
-        self.reason = (reason or "").strip()
+        self.reason = tidy(reason)
+        if self.reason and not says_something(self.reason):
+            raise AmendmentReasonRequired(
+                f"The reason {self.reason!r} says nothing (no letter or digit); write why."
+            )
         if self.amending:
             if actor.role not in ("chair", "admin"):
                 raise PermissionDenied(

@@ -28,6 +28,7 @@ from frontdoor_app.models import (
     User,
 )
 from frontdoor_app.profile import RISK_LEVELS, Profile
+from frontdoor_app.wording import says_something, tidy
 
 from .common import Writer, check_version, get, item_and_meeting, now, require_role, unit
 from .errors import ConflictError, DecisionConflict, DecisionRefused, MeetingError
@@ -55,7 +56,7 @@ def decision_problems(session: Session, item_id: int, outcome_codes: Sequence[st
         problems.append(f"Unknown outcome code {', '.join(unknown)}: it is not in the profile.")
     if agreed_risk not in RISK_LEVELS:
         problems.append("Choose the agreed risk level (standard, medium or high).")
-    has_text = bool((rationale or "").strip())
+    has_text = says_something(rationale)
     nfa = [o for o in known.values() if o.is_nfa]
     if nfa and len(known) > 1:
         problems.append(f"'{nfa[0].label}' cannot be combined with other outcomes.")
@@ -125,7 +126,7 @@ def _save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profi
             raise DecisionRefused(problems)
         writer = Writer(s, actor, meeting, reason, "change the decision")
         decision = s.scalar(select(Decision).where(Decision.agenda_item_id == item.id))
-        text = (rationale or "").strip() or None
+        text = tidy(rationale) if says_something(rationale) else None
         if decision is None:
             if version is not None:
                 raise ConflictError("The decision you were changing has gone; reload the case.")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.models import Agency, IntelligenceEntry, SharingDecision
+from frontdoor_app.wording import optional
 
 from .common import Writer, check_version, get, item_and_meeting, require_text, unit
 from .errors import MeetingError, PermissionDenied
@@ -54,7 +55,8 @@ def add_entry(sessions: sessionmaker[Session], actor: Actor, item_id: int, agenc
         writer = Writer(s, actor, meeting, reason, f"add {KIND_WORDS[kind]}")
         entry = IntelligenceEntry(
             agenda_item_id=item.id, agency_id=agency.id, author_id=actor.user_id,
-            author_name=(author_name or "").strip() or actor.display_name, text=body, kind=kind,
+            author_name=optional(author_name, "The author's name", 200, MeetingError)
+            or actor.display_name, text=body, kind=kind,
             may_share_beyond_meeting=may_share_beyond_meeting,
             restricted_to_agency_id=restricted_to_agency_id, client_ref=client_ref,
         )  # fmt: skip
@@ -98,7 +100,7 @@ def record_sharing(sessions: sessionmaker[Session], actor: Actor, item_id: int,
     The reason is always required (golden rule 7: the decision either way is recorded).
     """
     why = require_text(reason, "The reason for the sharing decision")
-    whom = (with_whom or "").strip() or None
+    whom = optional(with_whom, "With whom it is shared", 400, MeetingError)
     if shared and whom is None:
         raise MeetingError("Say with whom the information is shared.")
     _may_write_for(actor, agency_id, "record a sharing decision")
@@ -118,7 +120,7 @@ def edit_sharing(sessions: sessionmaker[Session], actor: Actor, sharing_id: int,
                  amendment_reason: str | None = None) -> SharingView:  # fmt: skip
     """Change a recorded sharing decision (the reason is required again)."""
     why = require_text(reason, "The reason for the sharing decision")
-    whom = (with_whom or "").strip() or None
+    whom = optional(with_whom, "With whom it is shared", 400, MeetingError)
     if shared and whom is None:
         raise MeetingError("Say with whom the information is shared.")
     with unit(sessions) as s:

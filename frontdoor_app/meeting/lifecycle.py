@@ -253,7 +253,7 @@ def add_attendance(sessions: sessionmaker[Session], actor: Actor, meeting_id: in
                    reason: str | None = None) -> AttendanceRow:  # fmt: skip
     """Record who attends (or sent apologies / information) for an agency."""
     _may_keep_attendance(actor, agency_id)
-    name = require_text(person_name, "The person's name")
+    name = require_text(person_name, "The person's name", 200)
     _check_status(status)
     with unit(sessions) as s:
         meeting = meeting_of(s, meeting_id)
@@ -283,7 +283,7 @@ def update_attendance(sessions: sessionmaker[Session], actor: Actor, attendance_
         agency = get(s, Agency, row.agency_id, "Agency")
         before = audit.snapshot(row)
         if person_name is not None:
-            name = require_text(person_name, "The person's name")
+            name = require_text(person_name, "The person's name", 200)
             taken = s.scalar(select(Attendance.id).where(
                 Attendance.meeting_id == row.meeting_id, Attendance.agency_id == row.agency_id,
                 Attendance.person_name == name, Attendance.id != row.id))  # fmt: skip

@@ -2,7 +2,15 @@
 
 from .base import Base, utcnow
 from .feed import ImportBatch, Notification, NotificationPerson, QuarantinedRecord
-from .fgc import FGC_STAGES, FgcConsent, FgcInvitee, FgcReferral, FgcSafeguard, FgcStageEvent
+from .fgc import (
+    FGC_STAGES,
+    FgcConsent,
+    FgcInvitee,
+    FgcReferral,
+    FgcSafeguard,
+    FgcStageEvent,
+    FgcVictimDecision,
+)
 from .journal import AuditEvent, ChangeLog
 from .meeting import (
     Action,
@@ -39,6 +47,7 @@ __all__ = [
     "FgcReferral",
     "FgcSafeguard",
     "FgcStageEvent",
+    "FgcVictimDecision",
     "FgcTeam",
     "Household",
     "HouseholdMember",

@@ -23,12 +23,47 @@ FGC_STAGES = (
     "stopped",
     "suspended",
 )
+FGC_OPEN_STAGES = FGC_STAGES[:7] + ("suspended",)
+FGC_ENDED_STAGES = ("closed", "declined", "withdrawn", "stopped")
+_HELD_OR_LATER = ("conference_held", "review", "closed")
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _filled(column: str) -> str:
+    """SQL: the column holds more than spaces (the same words on SQLite and PostgreSQL)."""
+    return f"length(trim({column})) > 0"
+
+
+# How the victim gave a decision (and who relayed it, when someone did).
+VICTIM_HOW = {
+    "in_person": "in person",
+    "phone": "by phone",
+    "video": "by video call",
+    "idva": "through the IDVA",
+    "interpreter": "through an interpreter",
+    "in_writing": "in writing",
+    "relayed": "relayed by another professional",
+}
+VICTIM_DECISIONS = ("approve_invitee", "request_attendance", "withdraw_request")
 
 
 class FgcReferral(Versioned, Timestamps, Base):
     __tablename__ = "fgc_referral"
     __table_args__ = (
         CheckConstraint("routed_how IN ('locality','by_hand','unrouted')", name="routed_how"),
+        CheckConstraint(f"stage IN ({_sql_list(FGC_STAGES)})", name="stage"),
+        CheckConstraint(
+            f"(is_open = true AND stage IN ({_sql_list(FGC_OPEN_STAGES)})) OR "
+            f"(is_open = false AND stage IN ({_sql_list(FGC_ENDED_STAGES)}))",
+            name="open_agrees_with_stage",
+        ),
+        CheckConstraint(
+            f"stage NOT IN ({_sql_list(_HELD_OR_LATER)}) OR conference_date IS NOT NULL",
+            name="held_has_date",
+        ),
         # At most one open referral per household, whoever writes and however.
         Index(
             "uq_fgc_referral_open_household",
@@ -73,7 +108,13 @@ class FgcReferral(Versioned, Timestamps, Base):
 
 class FgcConsent(Base):
     __tablename__ = "fgc_consent"
-    __table_args__ = (CheckConstraint("kind IN ('victim','parental_responsibility')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('victim','parental_responsibility')", name="kind"),
+        CheckConstraint(
+            f"{_filled('person_name')} AND {_filled('how')} AND {_filled('recorded_by')}",
+            name="filled",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("fgc_referral.id"), index=True)
@@ -82,6 +123,7 @@ class FgcConsent(Base):
     kind: Mapped[str] = mapped_column(String(24))
     how: Mapped[str] = mapped_column(String(200))
     recorded_by: Mapped[str] = mapped_column(String(200))
+    relayed_by: Mapped[str | None] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[dt.datetime | None]
 
@@ -104,14 +146,40 @@ class FgcInvitee(Versioned, Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     name: Mapped[str] = mapped_column(String(200))
     relationship_to_family: Mapped[str | None] = mapped_column(String(100))
+    contact: Mapped[str | None] = mapped_column(String(200))
     approved_by_victim_at: Mapped[dt.datetime | None]
     is_person_who_harmed: Mapped[bool] = mapped_column(Boolean, default=False)
     victim_requested_at: Mapped[dt.datetime | None]
     acknowledges_abuse_at: Mapped[dt.datetime | None]
     willing_to_address_at: Mapped[dt.datetime | None]
     removed_at: Mapped[dt.datetime | None]
+    removed_reason: Mapped[str | None] = mapped_column(Text)
 
     referral: Mapped[FgcReferral] = relationship(back_populates="invitees")
+
+
+class FgcVictimDecision(Base):
+    """A decision the victim gave: approving an invitee, asking for the person who harmed to
+    attend, or withdrawing that request; how, when, and who relayed and recorded it."""
+
+    __tablename__ = "fgc_victim_decision"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_sql_list(VICTIM_DECISIONS)})", name="kind"),
+        CheckConstraint(f"how IN ({_sql_list(tuple(VICTIM_HOW))})", name="how"),
+        CheckConstraint(f"{_filled('recorded_by')}", name="filled"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("fgc_referral.id"), index=True)
+    invitee_id: Mapped[int] = mapped_column(ForeignKey("fgc_invitee.id"), index=True)
+    victim_person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    how: Mapped[str] = mapped_column(String(16))
+    given_at: Mapped[dt.datetime]
+    relayed_by: Mapped[str | None] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class FgcSafeguard(Base):
@@ -120,6 +188,10 @@ class FgcSafeguard(Base):
         CheckConstraint(
             "kind IN ('separate_preparation_victim','separate_preparation_perpetrator','safety_plan')",
             name="kind",
+        ),
+        CheckConstraint(
+            f"kind <> 'safety_plan' OR (note IS NOT NULL AND {_filled('note')})",
+            name="safety_plan_note",
         ),
     )
 

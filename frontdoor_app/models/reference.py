@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamps, Versioned
 
-ROLES = ("chair", "representative", "admin", "viewer")
+ROLES = ("chair", "representative", "admin", "viewer", "fgc_coordinator")
 
 
 class Agency(Versioned, Base):
@@ -27,7 +27,9 @@ class Agency(Versioned, Base):
 class User(Versioned, Timestamps, Base):
     __tablename__ = "app_user"
     __table_args__ = (
-        CheckConstraint("role IN ('chair','representative','admin','viewer')", name="role"),
+        CheckConstraint(
+            "role IN ('chair','representative','admin','viewer','fgc_coordinator')", name="role"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +38,8 @@ class User(Versioned, Timestamps, Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The FGC team an fgc_coordinator belongs to (the profile's teams); None for other roles.
+    fgc_team_id: Mapped[int | None] = mapped_column(ForeignKey("fgc_team.id"), index=True)
 
     agency: Mapped[Agency | None] = relationship()
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,7 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdoor_app.fgc.views import InviteeView, ReferralView
+from frontdoor_app.fgc.gate import VictimSays
+from frontdoor_app.fgc.people import HouseholdPerson, NewPerson
+from frontdoor_app.fgc.views import InviteeView, ReferralView, RemovedInviteeView
+from frontdoor_app.models.fgc import VICTIM_HOW
 
 from .case_common import make_table
 from .case_models import RowsModel
@@ -57,8 +61,47 @@ def wrapped(text: str, name: str, parent: QWidget, accessible: str) -> QLabel:
     return label
 
 
+class VictimDecisionForm(QGroupBox):
+    """How the victim gave a decision: which person, how, when, and who relayed it."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        form = QFormLayout(self)
+        self.person = QComboBox(self)
+        self.person.setAccessibleName(self.tr("Given by"))
+        self.how = QComboBox(self)
+        self.how.setAccessibleName(self.tr("How it was given"))
+        for key, words in VICTIM_HOW.items():
+            self.how.addItem(words, key)
+        self.when = QDateTimeEdit(self)
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("ddd dd MMM yyyy HH:mm")
+        self.when.setAccessibleName(self.tr("When it was given"))
+        self.relayed = QLineEdit(self)
+        self.relayed.setPlaceholderText(self.tr("Name and role, when someone relayed it (IDVA…)"))
+        form.addRow(self.tr("Given &by"), self.person)
+        form.addRow(self.tr("Ho&w"), self.how)
+        form.addRow(self.tr("W&hen"), self.when)
+        form.addRow(self.tr("Relayed b&y"), self.relayed)
+
+    def fill_people(self, people: tuple[HouseholdPerson, ...], victims_only: bool = True) -> None:
+        current = self.person.currentData()
+        self.person.clear()
+        for p in people:
+            if p.role == "victim" or not victims_only:
+                self.person.addItem(p.label, p.person_id)
+        index = self.person.findData(current)
+        self.person.setCurrentIndex(max(index, 0))
+        self.when.setDateTime(QDateTime.currentDateTime())
+
+    def given(self) -> VictimSays:
+        when = dt.datetime.fromtimestamp(self.when.dateTime().toSecsSinceEpoch(), dt.UTC)
+        return VictimSays(self.person.currentData(), self.how.currentData(), when,
+                          self.relayed.text() or None)  # fmt: skip
+
+
 class ConsentBox(QGroupBox):
-    """Who consented, when and how; the victim's and a person with parental responsibility's."""
+    """Who consented (a person of the household), when and how, and who relayed it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Consent (who, when, how)"), parent)
@@ -68,6 +111,7 @@ class ConsentBox(QGroupBox):
             (_t("Who"), lambda c: c.person_name),
             (_t("How"), lambda c: c.how),
             (_t("When"), lambda c: day_time(c.at)),
+            (_t("Recorded by"), lambda c: c.recorded_by),
             (_t("Status"), lambda c: _t("withdrawn ") + day(c.withdrawn_at) if c.withdrawn_at
              else _t("in force")),
         ])  # fmt: skip
@@ -79,14 +123,10 @@ class ConsentBox(QGroupBox):
         self.kind.addItem(
             self.tr("A person with parental responsibility"), "parental_responsibility"
         )
-        self.name = QLineEdit(self)
-        self.name.setPlaceholderText(self.tr("Full name of who gave consent"))
-        self.how = QLineEdit(self)
-        self.how.setPlaceholderText(self.tr("In person, by phone, in writing…"))
         form.addRow(self.tr("&Consent of"), self.kind)
-        form.addRow(self.tr("&Name"), self.name)
-        form.addRow(self.tr("&How given"), self.how)
         layout.addLayout(form)
+        self.given = VictimDecisionForm(self.tr("Given by"), self)
+        layout.addWidget(self.given)
         self.record = QPushButton(self.tr("Record consent"), self)
         self.withdraw = QPushButton(self.tr("Withdraw selected consent…"), self)
         row = QHBoxLayout()
@@ -94,13 +134,22 @@ class ConsentBox(QGroupBox):
         row.addWidget(self.withdraw)
         row.addStretch(1)
         layout.addLayout(row)
+        self.people: tuple[HouseholdPerson, ...] = ()
+        self.kind.currentIndexChanged.connect(self._kind_changed)
 
-    def fill(self, referral: ReferralView) -> None:
+    def _kind_changed(self) -> None:
+        adults = tuple(p for p in self.people if p.role != "child")
+        self.given.fill_people(adults, victims_only=self.kind.currentData() == "victim")
+
+    def fill(self, referral: ReferralView, people: tuple[HouseholdPerson, ...] = ()) -> None:
         self.model.set_rows(referral.consents)
+        self.people = people
+        self._kind_changed()
 
 
 class InviteBox(QGroupBox):
-    """The invite list: the victim decides; the person who harmed only with all three."""
+    """The invite list: people of the household or new people; the victim decides; the
+    person who harmed (however spelled) only with all three answers."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Invite list (the victim decides who is invited)"), parent)
@@ -109,7 +158,8 @@ class InviteBox(QGroupBox):
             (_t("Name"), lambda i: i.name),
             (_t("Relationship"), lambda i: i.relationship or ""),
             (_t("Approved by the victim"), lambda i: _tick(i.approved_by_victim)),
-            (_t("Person who harmed"), lambda i: _t("⚠ yes") if i.is_person_who_harmed else ""),
+            (_t("Person who harmed"), lambda i: _t("⚠ yes") if i.is_person_who_harmed or i.warning
+             else ""),
             (_t("Victim asked"), lambda i: _tick(i.victim_requested) if i.is_person_who_harmed else ""),
             (_t("Acknowledges abuse"),
              lambda i: _tick(i.acknowledges_abuse) if i.is_person_who_harmed else ""),
@@ -120,53 +170,97 @@ class InviteBox(QGroupBox):
             make_table(self.model, self.tr("Invite list"), self, stretch_column=0)
         )
         layout.addWidget(self.table)
-        form = QFormLayout()
-        self.name = QLineEdit(self)
-        self.relationship = QLineEdit(self)
+        self.warning = wrapped("", "fgcHarmedWarning", self,
+                               self.tr("The person who harmed: warning"))  # fmt: skip
+        layout.addWidget(self.warning)
+        self.removed = wrapped("", "fgcRemoved", self, self.tr("Taken off the list"))
+        layout.addWidget(self.removed)
+        pick = QGroupBox(self.tr("Invite someone"), self)
+        form = QFormLayout(pick)
+        self.household = QComboBox(pick)
+        self.household.setAccessibleName(self.tr("From the household"))
+        self.add_household = QPushButton(self.tr("Add from the household"), pick)
+        row = QHBoxLayout()
+        row.addWidget(self.household, 1)
+        row.addWidget(self.add_household)
+        form.addRow(self.tr("From the household"), row)
+        self.forenames = QLineEdit(pick)
+        self.surname = QLineEdit(pick)
+        self.contact = QLineEdit(pick)
+        self.contact.setPlaceholderText(self.tr("Phone or address"))
+        self.add_new = QPushButton(self.tr("Add new person"), pick)
+        form.addRow(self.tr("Or a new person: &forenames"), self.forenames)
+        form.addRow(self.tr("&Surname"), self.surname)
+        form.addRow(self.tr("C&ontact"), self.contact)
+        self.relationship = QLineEdit(pick)
         self.relationship.setPlaceholderText(self.tr("grandmother, aunt, family friend…"))
-        self.approved = QCheckBox(self.tr("The victim &approves this person"), self)
-        form.addRow(self.tr("Invitee &name"), self.name)
-        form.addRow(self.tr("&Relationship"), self.relationship)
+        form.addRow(self.tr("&Relationship to the child"), self.relationship)
+        self.approved = QCheckBox(self.tr("The victim &approves this person (as given below)"),
+                                  pick)  # fmt: skip
         form.addRow("", self.approved)
-        layout.addLayout(form)
-        harmed = QGroupBox(self.tr("Only for the person who harmed: all three must be yes"), self)
+        form.addRow("", self.add_new)
+        layout.addWidget(pick)
+        harmed = QGroupBox(self.tr("The person who harmed: all three must be yes"), self)
         harmed_layout = QVBoxLayout(harmed)
-        self.is_harmed = QCheckBox(self.tr("This is the &person who harmed"), harmed)
-        self.victim_requested = QCheckBox(self.tr("The &victim asked for them to attend"), harmed)
+        self.victim_requested = QCheckBox(
+            self.tr("The &victim asked for them to attend (as given below)"), harmed
+        )
         self.acknowledges = QCheckBox(self.tr("They ac&knowledge the abuse"), harmed)
         self.willing = QCheckBox(self.tr("They are &willing to address it"), harmed)
-        for box in (self.is_harmed, self.victim_requested, self.acknowledges, self.willing):
+        for box in (self.victim_requested, self.acknowledges, self.willing):
             harmed_layout.addWidget(box)
         self.harmed_hint = wrapped(
             "", "fgcHarmedHint", harmed, self.tr("Recorded as the person who harmed")
         )
         harmed_layout.addWidget(self.harmed_hint)
         layout.addWidget(harmed)
+        self.given = VictimDecisionForm(self.tr("The victim's decision, as she gave it"), self)
+        layout.addWidget(self.given)
         row = QHBoxLayout()
-        self.add = QPushButton(self.tr("Add to the invite list"), self)
         self.approve = QPushButton(self.tr("Victim approves selected"), self)
+        self.three = QPushButton(self.tr("Record the three answers for selected"), self)
+        self.withdraw_request = QPushButton(self.tr("Victim withdraws the request…"), self)
         self.remove = QPushButton(self.tr("Remove selected…"), self)
-        for button in (self.add, self.approve, self.remove):
+        for button in (self.approve, self.three, self.withdraw_request, self.remove):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
 
-    def fill(self, referral: ReferralView, people_who_harmed: tuple[str, ...]) -> None:
+    def fill(self, referral: ReferralView, people_who_harmed: tuple[str, ...],
+             people: tuple[HouseholdPerson, ...] = (),
+             removed: tuple[RemovedInviteeView, ...] = ()) -> None:  # fmt: skip
         self.model.set_rows(referral.invitees)
+        current = self.household.currentData()
+        self.household.clear()
+        for p in people:
+            self.household.addItem(p.label, p.person_id)
+        self.household.setCurrentIndex(max(self.household.findData(current), 0))
+        self.given.fill_people(people)
+        warnings = [f"⚠ {i.warning}" for i in referral.invitees if i.warning]
+        self.warning.setText("\n".join(warnings))
+        self.warning.setVisible(bool(warnings))
+        self.removed.setText("\n".join(
+            self.tr("Taken off the list: %1, %2 — %3").replace("%1", r.name)
+            .replace("%2", day_time(r.removed_at)).replace("%3", r.reason or "")
+            for r in removed))  # fmt: skip
+        self.removed.setVisible(bool(removed))
         if people_who_harmed:
             self.harmed_hint.setText(
-                self.tr("Recorded as the person who harmed in this household: %1. They cannot be "
-                        "added by name, part of the name, initials or person record without all "
-                        "three answers.")
+                self.tr("Recorded as the person who harmed in this household: %1. Whoever is, "
+                        "or may be, this person (by record, match or a name however spelled) "
+                        "is invited only with all three answers.")
                 .replace("%1", ", ".join(people_who_harmed)))  # fmt: skip
         else:
             self.harmed_hint.setText("")
 
+    def new_person(self) -> NewPerson:
+        return NewPerson(self.forenames.text() or None, self.surname.text(), None,
+                         self.contact.text() or None)  # fmt: skip
+
     def clear_form(self) -> None:
-        for edit in (self.name, self.relationship):
+        for edit in (self.forenames, self.surname, self.contact, self.relationship):
             edit.clear()
-        for box in (self.approved, self.is_harmed, self.victim_requested, self.acknowledges,
-                    self.willing):  # fmt: skip
+        for box in (self.approved, self.victim_requested, self.acknowledges, self.willing):
             box.setChecked(False)
 
     def selected(self) -> InviteeView | None:
@@ -226,10 +320,18 @@ class StageBox(QGroupBox):
         self.plan.addItem(self.tr("(say whether the plan was agreed)"), None)
         self.plan.addItem(self.tr("Yes, the family's plan was agreed"), True)
         self.plan.addItem(self.tr("No plan agreed"), False)
+        self.review = QDateEdit(self)
+        self.review.setCalendarPopup(True)
+        self.review.setDisplayFormat("ddd dd MMM yyyy")
+        self.next_after = QComboBox(self)
+        self.next_after.addItem(self.tr("Review on the date below"), "review")
+        self.next_after.addItem(self.tr("Close the referral (reason asked)"), "close")
         form.addRow(self.tr("Coordi&nator"), self.coordinator)
         form.addRow(self.tr("&Match wished for"), self.match)
         form.addRow(self.tr("Conference &date"), self.conference)
         form.addRow(self.tr("&Plan agreed"), self.plan)
+        form.addRow(self.tr("If not agreed, &then"), self.next_after)
+        form.addRow(self.tr("Re&view date"), self.review)
         layout.addLayout(form)
         row = QHBoxLayout()
         self.next = QPushButton(self.tr("Next step"), self)
@@ -266,12 +368,14 @@ class StageBox(QGroupBox):
             lines.append("⚠ " + referral.overdue)
         self.summary.setText(" · ".join(lines))
         nxt = referral.next_stage
-        self.next.setText(self.tr("Next step: %1").replace("%1", stage_words[nxt]) if nxt
+        self.next.setText(self.tr("Next step: %1").replace("%1", stage_words.get(nxt, nxt)) if nxt
                           else self.tr("No next step"))  # fmt: skip
         self.next.setEnabled(nxt is not None)
         self.coordinator.setText(referral.coordinator or "")
         start = referral.conference_date or dt.date.today() + dt.timedelta(days=28)
         self.conference.setDate(QDate(start.year, start.month, start.day))
+        review = referral.review_due or start + dt.timedelta(days=91)
+        self.review.setDate(QDate(review.year, review.month, review.day))
         suspended = referral.stage == "suspended"
         for button in (self.suspend, self.stop, self.decline, self.withdraw):
             button.setEnabled(referral.is_open)
@@ -281,6 +385,10 @@ class StageBox(QGroupBox):
 
     def conference_date(self) -> dt.date:
         d = self.conference.date()
+        return dt.date(d.year(), d.month(), d.day())
+
+    def review_date(self) -> dt.date:
+        d = self.review.date()
         return dt.date(d.year(), d.month(), d.day())
 
 

@@ -149,8 +149,8 @@ class FgcPanel(QWidget):
         self.gate.setProperty("complete", not referral.gate_missing)
         repolish(self.gate)
         self.routing.fill(referral, state.teams)
-        self.consent.fill(referral)
-        self.invites.fill(referral, state.people_who_harmed)
+        self.consent.fill(referral, state.people)
+        self.invites.fill(referral, state.people_who_harmed, state.people, state.removed)
         self.safeguards.fill(referral)
         self.stage.fill(referral, STAGE_WORDS)
         self.loaded.emit(state)
@@ -195,6 +195,10 @@ class FgcPanel(QWidget):
             text = self.tr("Something went wrong: %1. Nothing was saved.").replace("%1", str(exc))
             self.messages.error(self, doing, text)
         self.problem.setText("⚠ " + text[:1].upper() + text[1:])
+        if "recorded as the person who harmed" in text:
+            # Said where the coordinator is working too: who this may be, and why.
+            self.invites.warning.setText("⚠ " + text)
+            self.invites.warning.setVisible(True)
         self.failed.emit(text)
 
     def _start(self) -> None:
@@ -257,8 +261,11 @@ class FgcPanel(QWidget):
         self.pdf.clicked.connect(self._save_pdf)
         c.record.clicked.connect(self._record_consent)
         c.withdraw.clicked.connect(self._withdraw_consent)
-        inv.add.clicked.connect(self._add_invitee)
+        inv.add_household.clicked.connect(lambda: self._add_invitee(from_household=True))
+        inv.add_new.clicked.connect(lambda: self._add_invitee(from_household=False))
         inv.approve.clicked.connect(self._approve)
+        inv.three.clicked.connect(self._three_answers)
+        inv.withdraw_request.clicked.connect(self._withdraw_request)
         inv.remove.clicked.connect(self._remove)
         sg.record.clicked.connect(self._record_safeguard)
         st.next.clicked.connect(self._next)
@@ -271,20 +278,25 @@ class FgcPanel(QWidget):
 
     def _record_consent(self) -> None:
         c, actor = self.consent, self.ctx.actor
-        kind, name, how = c.kind.currentData(), c.name.text(), c.how.text()
-        self._write(lambda s, rid: gate.record_consent(s, actor, rid, kind, name, how),
-                    self.tr("Record consent"), lambda: (c.name.clear(), c.how.clear()))  # fmt: skip
+        kind, given = c.kind.currentData(), c.given.given()
+        self._write(lambda s, rid: gate.record_consent(s, actor, rid, kind, given.victim_person_id,
+                                                       given.how, given.at, given.relayed_by),
+                    self.tr("Record consent"), c.given.relayed.clear)  # fmt: skip
 
-    def _add_invitee(self) -> None:
-        inv, actor = self.invites, self.ctx.actor
-        name, relationship = inv.name.text(), inv.relationship.text()
-        flags = {"approved_by_victim": inv.approved.isChecked(),
-                 "is_person_who_harmed": inv.is_harmed.isChecked(),
-                 "victim_requested": inv.victim_requested.isChecked(),
-                 "acknowledges_abuse": inv.acknowledges.isChecked(),
-                 "willing_to_address": inv.willing.isChecked()}  # fmt: skip
-        self._write(lambda s, rid: gate.add_invitee(s, actor, rid, name, relationship=relationship,
-                                                    **flags),
+    def _add_invitee(self, from_household: bool) -> None:
+        inv, actor, rules = self.invites, self.ctx.actor, self.ctx.profile.intake
+        given = inv.given.given()
+        who: dict[str, Any] = (
+            {"person_id": inv.household.currentData()} if from_household
+            else {"new_person": inv.new_person()}
+        )  # fmt: skip
+        answers = {"approval": given if inv.approved.isChecked() else None,
+                   "request": given if inv.victim_requested.isChecked() else None,
+                   "acknowledges_abuse": inv.acknowledges.isChecked(),
+                   "willing_to_address": inv.willing.isChecked()}  # fmt: skip
+        relationship = inv.relationship.text()
+        self._write(lambda s, rid: gate.add_invitee(s, actor, rid, relationship=relationship,
+                                                    rules=rules, **who, **answers),
                     self.tr("Add to the invite list"), inv.clear_form)  # fmt: skip
 
     def _record_safeguard(self) -> None:
@@ -296,7 +308,9 @@ class FgcPanel(QWidget):
     def _set_date(self) -> None:
         actor, date = self.ctx.actor, self.stage.conference_date()
         version = self.state.referral.version if self.state and self.state.referral else None
-        self._write(lambda s, rid: gate.set_conference_date(s, actor, rid, date, version),
+        rules = self.ctx.profile.intake
+        self._write(lambda s, rid: gate.set_conference_date(s, actor, rid, date, version,
+                                                            rules=rules),
                     self.tr("Set conference date"))  # fmt: skip
 
     def _route_by_hand(self) -> None:
@@ -313,9 +327,19 @@ class FgcPanel(QWidget):
         if to_stage is None:
             return
         coordinator, match, plan = st.coordinator.text(), st.match.text(), st.plan.currentData()
+        review, close = None, None
+        if to_stage == "conference_held" and plan is False:
+            if st.next_after.currentData() == "close":
+                close = self._ask_reason(self.tr("No plan agreed"),
+                                         self.tr("Why is the referral closed?"))  # fmt: skip
+                if close is None:
+                    return
+            else:
+                review = st.review_date()
         self._write(lambda s, rid: referrals.advance(
             s, actor, profile, rid, to_stage, version=view.version, coordinator=coordinator,
-            match_request=match, plan_agreed=plan), st.next.text())  # fmt: skip
+            match_request=match, plan_agreed=plan, review_date=review, close_reason=close),
+            st.next.text())  # fmt: skip
 
     def _end(self, stage: str) -> None:
         if self.state is None or self.state.referral is None:
@@ -339,13 +363,43 @@ class FgcPanel(QWidget):
         actor = self.ctx.actor
         self._write(lambda s, rid: referrals.resume(s, actor, rid, reason), self.tr("Resume"))
 
-    def _approve(self) -> None:
-        invitee, actor = self.invites.selected(), self.ctx.actor
+    def _selected(self, doing: str) -> Any:
+        invitee = self.invites.selected()
         if invitee is None:
-            self._failed(FgcError("choose someone on the invite list first"), self.tr("Approve"))
+            self._failed(FgcError("choose someone on the invite list first"), doing)
+        return invitee
+
+    def _approve(self) -> None:
+        invitee, actor = self._selected(self.tr("Approve")), self.ctx.actor
+        if invitee is None:
             return
-        self._write(lambda s, _rid: gate.approve_invitee(s, actor, invitee.id),
+        given = self.invites.given.given()
+        self._write(lambda s, _rid: gate.approve_invitee(s, actor, invitee.id, given),
                     self.tr("Victim approves"))  # fmt: skip
+
+    def _three_answers(self) -> None:
+        inv, actor = self.invites, self.ctx.actor
+        invitee = self._selected(self.tr("The three answers"))
+        if invitee is None:
+            return
+        request = inv.given.given() if inv.victim_requested.isChecked() else None
+        ack, willing = inv.acknowledges.isChecked(), inv.willing.isChecked()
+        self._write(lambda s, _rid: gate.record_three_answers(
+            s, actor, invitee.id, request=request, acknowledges_abuse=ack,
+            willing_to_address=willing), self.tr("The three answers"), inv.clear_form)  # fmt: skip
+
+    def _withdraw_request(self) -> None:
+        doing = self.tr("The victim withdraws the request")
+        invitee, actor = self._selected(doing), self.ctx.actor
+        if invitee is None:
+            return
+        reason = self._ask_reason(doing, self.tr("Why does the victim no longer ask for %1 to "
+                                                 "attend? (her words)").replace("%1", invitee.name))  # fmt: skip
+        if reason is None:
+            return
+        given = self.invites.given.given()
+        self._write(lambda s, _rid: gate.withdraw_request(s, actor, invitee.id, given, reason),
+                    doing)  # fmt: skip
 
     def _remove(self) -> None:
         invitee, actor = self.invites.selected(), self.ctx.actor

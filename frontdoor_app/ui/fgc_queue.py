@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.fgc.common import STAGE_WORDS
+from frontdoor_app.fgc.common import STAGE_WORDS, stage_words
 from frontdoor_app.fgc.views import UNROUTED, ReferralView, queue, queue_teams
 
 from .case_common import make_table
@@ -99,7 +99,7 @@ class FgcQueueModel(QAbstractTableModel):
             case 1:
                 return v.team_name or _t("Route by hand")
             case 2:
-                return STAGE_WORDS[v.stage]
+                return stage_words(v.stage)
             case 3:
                 return v.household_reference
             case 4:
@@ -133,7 +133,7 @@ def describe(v: ReferralView) -> str:
     parts = [_t("Referral %1, household %2").replace("%1", str(v.id))
              .replace("%2", v.household_reference),
              _t("team: %1").replace("%1", v.team_name or _t("route by hand")),
-             _t("stage: %1").replace("%1", STAGE_WORDS[v.stage])]  # fmt: skip
+             _t("stage: %1").replace("%1", stage_words(v.stage))]  # fmt: skip
     if v.overdue:
         parts.append(_t("late: %1").replace("%1", v.overdue))
     if v.routed_how == "unrouted" and v.routing_reason:
