@@ -89,10 +89,8 @@ if [ "$NEW" = 1 ]; then
     say "demo users and their passwords (shown once; keep them, or set new ones with"
     say "  $FRONTDOOR --database '$ADMIN_URL' users password LOGIN)"
     printf '\n  %-22s %-16s %s\n' LOGIN ROLE PASSWORD
-    # A coordinator (the FGC coordinator role; refused until the schema knows that role).
-    "$FRONTDOOR" --database "$ADMIN_URL" users add demo.coordinator --name "Farah Coordinator" \
-        --role fgc_coordinator --password-stdin <<<"$(new_password)" >/dev/null 2>&1 ||
-        say "(no coordinator: this schema has no fgc_coordinator role yet)"
+    # The demo made a chair, an admin, a representative per agency and an FGC coordinator
+    # per team (demo.fgc.<team>): each gets a login with a new password.
     "$FRONTDOOR" --database "$ADMIN_URL" users list | while read -r login role _rest; do
         password="$(new_password)"
         printf '%s\n' "$password" | "$FRONTDOOR" --database "$ADMIN_URL" users password "$login" --password-stdin >/dev/null

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from frontdoor_app.models import Agency, User
+from frontdoor_app.models import Agency, FgcTeam, User
 
 from . import audit
 from .actor import SYSTEM, Actor
@@ -84,8 +84,11 @@ def _ddl(session: Session, statement: str) -> None:
 
 def add_user(session: Session, login: str, display_name: str, role: str,
              agency_code: str | None = None, password: str | None = None,
-             by: Actor = SYSTEM) -> Person:  # fmt: skip
-    """A new user (audited); on PostgreSQL also its LOGIN role in its group."""
+             by: Actor = SYSTEM, fgc_team_code: str | None = None) -> Person:  # fmt: skip
+    """A new user (audited); on PostgreSQL also its LOGIN role in its group.
+
+    An FGC coordinator belongs to one FGC team (``fgc_team_code``); no other role has one.
+    """
     _require_admin(session, by, "add users")
     if not LOGIN_PATTERN.match(login):
         raise UserError(f"a login is 2 to 63 lower-case letters, digits, '.', '_' or '-', "
@@ -102,6 +105,14 @@ def add_user(session: Session, login: str, display_name: str, role: str,
         agency_id = session.scalar(select(Agency.id).where(Agency.code == agency_code))
         if agency_id is None:
             raise UserError(f"no agency with code {agency_code!r}")
+    team_id = None
+    if (role == "fgc_coordinator") != bool(fgc_team_code):
+        raise UserError("an FGC coordinator needs their FGC team (--team CODE), and only they "
+                        "have one")  # fmt: skip
+    if fgc_team_code:
+        team_id = session.scalar(select(FgcTeam.id).where(FgcTeam.code == fgc_team_code))
+        if team_id is None:
+            raise UserError(f"no FGC team with code {fgc_team_code!r}")
     if session.scalar(select(User.id).where(User.login == login)) is not None:
         raise UserError(f"there is already a user {login!r}")
     if _postgres(session):
@@ -116,7 +127,8 @@ def add_user(session: Session, login: str, display_name: str, role: str,
             f"NOCREATEROLE NOBYPASSRLS PASSWORD {_literal(session, verifier)}",
         )
         session.execute(text(f"GRANT {q(group)} TO {q(login)}"))
-    user = User(login=login, display_name=display_name.strip(), role=role, agency_id=agency_id)
+    user = User(login=login, display_name=display_name.strip(), role=role, agency_id=agency_id,
+                fgc_team_id=team_id)
     session.add(user)
     audit.written(session, by, user, "create")
     return _person(session, user)

@@ -66,7 +66,8 @@ REFERENCE_TABLES = ("agency", "fgc_team", "locality", "postcode_district", "outc
 INTAKE_TABLES = ("person", "household", "household_member", "notification",
                  "notification_person", "import_batch", "quarantined_record",
                  "person_link")  # fmt: skip
-FGC_TABLES = ("fgc_referral", "fgc_consent", "fgc_invitee", "fgc_safeguard", "fgc_stage_event")
+FGC_TABLES = ("fgc_referral", "fgc_consent", "fgc_invitee", "fgc_safeguard", "fgc_stage_event",
+              "fgc_victim_decision")
 APPEND_ONLY = ("audit_event", "change_log")
 
 
@@ -121,7 +122,9 @@ def _rules() -> dict[str, Rule]:
     mine = "user_login = session_user"
     rules["draft"] = Rule(select=mine, insert=f"{WRITERS} AND {mine}",
                           update=f"{WRITERS} AND {mine}", delete=mine)  # fmt: skip
-    fgc = _is("chair", "admin", "fgc_coordinator", "representative")
+    # The gate's steps are the chair's at the meeting, then the team's coordinator's (and an
+    # admin's, for corrections): representatives and viewers read only.
+    fgc = _is("chair", "admin", "fgc_coordinator")
     for table in FGC_TABLES:
         rules[table] = Rule(insert=fgc, update=fgc)
     # The trail: every signed-in role adds to it (under its own name); admins read it.

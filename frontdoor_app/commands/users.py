@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add.add_argument("--name", required=True, help="the name people see")
     add.add_argument("--role", required=True, choices=APP_ROLES)
     add.add_argument("--agency", metavar="CODE", help="the agency (representatives)")
+    add.add_argument("--team", metavar="CODE", help="the FGC team (FGC coordinators)")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from standard input instead of asking")  # fmt: skip
     add.set_defaults(handler=run_users, action="add")
@@ -74,7 +75,8 @@ def run_users(args: argparse.Namespace) -> int:
                           f"{p.display_name}")  # fmt: skip
             elif args.action == "add":
                 password = _password(args) if server else None
-                p = people.add_user(s, args.login, args.name, args.role, args.agency, password, by)
+                p = people.add_user(s, args.login, args.name, args.role, args.agency, password, by,
+                                    fgc_team_code=args.team)
                 print(f"added {p.login} ({p.role}{', ' + p.agency_code if p.agency_code else ''})")
             elif args.action == "disable":
                 ended = people.disable_user(s, args.login, by)
