@@ -115,15 +115,15 @@ def local_today() -> dt.date:
 
 
 def refuse_unless_empty(session: Session) -> None:
-    if demo_state(session) == "unfinished":
-        raise DemoError(
-            "an earlier demo build into this database was interrupted, so it holds part of a "
-            "demo; build the demo into a new database (--database URL), or, for the embedded "
-            "file, start the desktop application, which builds it again"
-        )
     for model, what in ((Notification, "notifications"), (Person, "people"),
                         (Household, "households"), (Meeting, "meetings")):  # fmt: skip
         count = session.scalar(select(func.count()).select_from(model)) or 0
+        if count and demo_state(session) == "unfinished":
+            raise DemoError(
+                "an earlier demo build into this database was interrupted, so it holds part "
+                "of a demo; build the demo into a new database (--database URL), or, for the "
+                "embedded file, start the desktop application, which builds it again"
+            )
         if count:
             raise DemoError(
                 f"the database already holds {count} {what}; demo data is only ever built into "
