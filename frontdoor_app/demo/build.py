@@ -241,7 +241,8 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
 
 
 def build_demo_url(url: str, scale: str = "small", seed: int = DEFAULT_SEED,
-                   today: dt.date | None = None, feed_dir: Path | None = None) -> DemoSummary:  # fmt: skip
+                   today: dt.date | None = None, feed_dir: Path | None = None,
+                   progress: Progress | None = None) -> DemoSummary:  # fmt: skip
     """Open (and migrate) the database at ``url``, build the demo into it, close it again."""
     settings = load_settings(database_url=url)
     parsed = make_url(url)
@@ -249,6 +250,6 @@ def build_demo_url(url: str, scale: str = "small", seed: int = DEFAULT_SEED,
         feed_dir = Path(parsed.database).parent / "feeds"
     ctx = build_context(settings)
     try:
-        return build_demo(ctx, scale, seed, today, feed_dir)
+        return build_demo(ctx, scale, seed, today, feed_dir, progress)
     finally:
         ctx.close()

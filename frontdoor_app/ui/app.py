@@ -109,6 +109,10 @@ class Started:
             return
         if fraction is None and self.shell.has_look:
             return  # routine steps under an agenda already shown: nothing to say
+        if fraction is not None and self.shell.has_look:
+            # The demo is being built, so the agenda shown was read from a first run that
+            # was interrupted (see startup): it is not today's, and goes.
+            self.shell.clear_look()
         self.shell.progress(_t(text), fraction)
 
     def _prepared(self, prepared: Prepared) -> None:

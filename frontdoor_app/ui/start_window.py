@@ -298,6 +298,13 @@ class StartWindow(QMainWindow):
         self.glance.show_look(look)
         self.setWindowTitle(self.glance.title())
 
+    def clear_look(self) -> None:
+        """Take the agenda away (it was read from a database that is being replaced)."""
+        if self.glance is not None:
+            self.glance.look = None
+            self.glance.say(self.glance.message)
+            self.setWindowTitle(_t("Front door"))
+
     def say(self, text: str) -> None:
         """What the window is doing while the rest loads."""
         if self.glance is not None:
