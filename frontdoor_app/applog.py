@@ -9,7 +9,6 @@ modules log counts, ids and timings only.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 from pathlib import Path
 
 LOG_NAME = "frontdoor.log"
@@ -25,6 +24,8 @@ def log_path(data_dir: Path) -> Path:
 def start_log_file(data_dir: Path) -> Path | None:
     """Log to the rotated file in ``data_dir`` from now on; None when the folder cannot be
     written (the application still runs, logging to the terminal only)."""
+    import logging.handlers  # not before the first paint: it loads socket and pickle
+
     path = log_path(data_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

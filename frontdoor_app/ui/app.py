@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from frontdoor_app.context import AppContext
     from frontdoor_app.startup import Prepared
 
+    from .crash import ErrorReporter
     from .main_window import MainWindow
     from .worker import Worker
 
@@ -85,6 +86,10 @@ class Started:
         self._cancel = threading.Event()
         self._progress: _Progress | None = None
         shell.closing.connect(self.cancel)
+        # run() (the real desktop, not the tests) adds the log file and the error dialog.
+        self.with_log_and_error_dialog = False
+        self.log_file: Path | None = None
+        self.reporter: ErrorReporter | None = None
 
     # ------------------------------------------------------------------ step 2
     def load_rest(self) -> None:
@@ -92,6 +97,7 @@ class Started:
         if self._loading or self._cancel.is_set():
             return
         self._loading = True
+        self._after_first_paint()
         from frontdoor_app.startup import prepare
 
         from .worker import Worker
@@ -103,6 +109,23 @@ class Started:
         cancelled = self._cancel.is_set
         self.worker.run(lambda: prepare(settings, report, cancelled), self._prepared,
                         self._prepare_failed)  # fmt: skip
+
+    def _after_first_paint(self) -> None:
+        """What the first paint need not wait for: the icon (its SVG plugin), the log file
+        and the error dialog (Qt's enums)."""
+        self.app.setWindowIcon(QIcon(str(ICONS / "frontdoor.svg")))
+        if not self.with_log_and_error_dialog:
+            return
+        from frontdoor_app import __version__
+        from frontdoor_app.applog import start_log_file
+
+        from .crash import ErrorReporter
+
+        self.log_file = start_log_file(self.settings.data_dir)
+        log.info("frontdoor %s started (Python %s)", __version__, sys.version.split()[0])
+        self.reporter = ErrorReporter(self.log_file, lambda: self.shell,
+                                      lambda: self.window is not None)  # fmt: skip
+        self.reporter.install()
 
     def _show_progress(self, text: str, fraction: float | None) -> None:
         if self.window is not None or self.shell.failed:
@@ -196,6 +219,8 @@ class Started:
 
     # ------------------------------------------------------------------ stopping
     def stop(self) -> None:
+        if self.reporter is not None:
+            self.reporter.uninstall()
         if self.window is not None:
             self.window.shutdown()
         if self.worker is not None:
@@ -214,7 +239,6 @@ def start(database_url: str | None = None, profile: str | None = None) -> Starte
     assert isinstance(app, QApplication)
     app.setApplicationName("Front door")
     app.setDesktopFileName("frontdoor")  # Wayland and task bars match the .desktop entry
-    app.setWindowIcon(QIcon(str(ICONS / "frontdoor.svg")))
     apply_desk_theme(app)
     settings = load_settings(database_url, profile)
     shell = StartWindow()
@@ -235,25 +259,13 @@ def run(database_url: str | None = None, profile: str | None = None,
     The log goes to the user data folder's rotated file, and an unexpected error is
     logged and shown (``ui.crash``). ``smoke``: see ``smoke_test``.
     """
-    from frontdoor_app import __version__
-    from frontdoor_app.applog import start_log_file
-    from frontdoor_app.settings import default_data_dir
-
-    log_file = start_log_file(default_data_dir())
-    log.info("frontdoor %s starting (Python %s, %s)", __version__, sys.version.split()[0],
-             "smoke test" if smoke else "desktop")  # fmt: skip
     started = start(database_url, profile)
-    from .crash import ErrorReporter
-
-    reporter = ErrorReporter(log_file, lambda: started.shell,
-                             lambda: started.window is not None)  # fmt: skip
-    reporter.install()
+    started.with_log_and_error_dialog = True  # once the first look is painted
     checker = SmokeTest(started) if smoke else None
     try:
         code = started.app.exec()
     finally:
         started.stop()
-        reporter.uninstall()
     if checker is not None:
         return checker.result()
     return code or started.exit_code
