@@ -39,6 +39,11 @@ def build_parser(commands: Sequence[str] = tuple(COMMANDS)) -> argparse.Argument
     )  # fmt: skip
     parser.add_argument("--profile", metavar="FILE", help="authority profile (TOML)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    parser.add_argument(
+        "--smoke-test", action="store_true",
+        help="check the installation: start offscreen on a fresh data folder (or --database), "
+        "build the demo, open today's agenda and exit (status 0 when it did)",
+    )  # fmt: skip
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in commands:
         command_module(name).register(subparsers)
@@ -68,6 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_desktop(args: argparse.Namespace) -> int:
     # Imported here so the admin commands run on machines without Qt's system libraries.
+    if args.smoke_test:
+        import os
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is loaded
+        from frontdoor_app.ui.app import smoke_test
+
+        return smoke_test(database_url=args.database, profile=args.profile)
     from frontdoor_app.ui.app import run
 
     return run(database_url=args.database, profile=args.profile)

@@ -16,8 +16,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from frontdoor_app.profile_error import ProfileError as ProfileError
+from frontdoor_app.resource_files import resource_dir
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = resource_dir()
 SAMPLE_PROFILE = RESOURCES / "profiles" / "leeds-like.toml"
 
 RISK_LEVELS = ("standard", "medium", "high")

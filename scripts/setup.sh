@@ -113,4 +113,7 @@ install_python() {
 
 install_system_packages
 install_python
+# The application in the desktop menu, with its icon (for the user running this script).
+bash "$ROOT/scripts/desktop-entry.sh" "$VENV/bin/frontdoor" | sed 's/^/setup: /' ||
+    say "could not install the desktop menu entry (continuing)"
 say "ready: start the application with $VENV/bin/frontdoor"

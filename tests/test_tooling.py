@@ -71,8 +71,25 @@ def test_readme_starts_with_the_two_setup_commands_and_ci_runs_the_second() -> N
 
 
 def test_shell_scripts_parse() -> None:
-    for script in ("scripts/setup.sh", "scripts/test.sh", ".ci/run"):
+    for script in ("scripts/setup.sh", "scripts/test.sh", "scripts/bundle.sh",
+                   "scripts/desktop-entry.sh", ".ci/run"):  # fmt: skip
         done = subprocess.run(["bash", "-n", str(ROOT / script)], capture_output=True,
                               text=True, check=False)  # fmt: skip
         assert done.returncode == 0, f"{script}: {done.stderr}"
         assert os.access(ROOT / script, os.X_OK), f"{script} is not executable"
+
+
+def test_the_desktop_entry_is_installed_with_its_icon(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
+    subprocess.run(["bash", str(ROOT / "scripts" / "desktop-entry.sh"), "/opt/x/frontdoor"],
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    entry = (tmp_path / "applications" / "frontdoor.desktop").read_text(encoding="utf-8")
+    lines = entry.splitlines()
+    assert lines[0] == "[Desktop Entry]"
+    fields = dict(line.split("=", 1) for line in lines[1:] if "=" in line)
+    assert fields["Exec"] == "/opt/x/frontdoor" and fields["Icon"] == "frontdoor"
+    assert fields["Type"] == "Application" and fields["Name"] == "Front door"
+    icon = tmp_path / "icons" / "hicolor" / "scalable" / "apps" / "frontdoor.svg"
+    assert icon.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert "setup.sh" in (ROOT / "scripts" / "desktop-entry.sh").read_text(encoding="utf-8")
+    assert "desktop-entry.sh" in (ROOT / "scripts" / "setup.sh").read_text(encoding="utf-8")

@@ -127,8 +127,13 @@ def add_user(session: Session, login: str, display_name: str, role: str,
             f"NOCREATEROLE NOBYPASSRLS PASSWORD {_literal(session, verifier)}",
         )
         session.execute(text(f"GRANT {q(group)} TO {q(login)}"))
-    user = User(login=login, display_name=display_name.strip(), role=role, agency_id=agency_id,
-                fgc_team_id=team_id)
+    user = User(
+        login=login,
+        display_name=display_name.strip(),
+        role=role,
+        agency_id=agency_id,
+        fgc_team_id=team_id,
+    )
     session.add(user)
     audit.written(session, by, user, "create")
     return _person(session, user)

@@ -66,8 +66,14 @@ REFERENCE_TABLES = ("agency", "fgc_team", "locality", "postcode_district", "outc
 INTAKE_TABLES = ("person", "household", "household_member", "notification",
                  "notification_person", "import_batch", "quarantined_record",
                  "person_link")  # fmt: skip
-FGC_TABLES = ("fgc_referral", "fgc_consent", "fgc_invitee", "fgc_safeguard", "fgc_stage_event",
-              "fgc_victim_decision")
+FGC_TABLES = (
+    "fgc_referral",
+    "fgc_consent",
+    "fgc_invitee",
+    "fgc_safeguard",
+    "fgc_stage_event",
+    "fgc_victim_decision",
+)
 APPEND_ONLY = ("audit_event", "change_log")
 
 

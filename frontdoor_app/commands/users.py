@@ -75,8 +75,16 @@ def run_users(args: argparse.Namespace) -> int:
                           f"{p.display_name}")  # fmt: skip
             elif args.action == "add":
                 password = _password(args) if server else None
-                p = people.add_user(s, args.login, args.name, args.role, args.agency, password, by,
-                                    fgc_team_code=args.team)
+                p = people.add_user(
+                    s,
+                    args.login,
+                    args.name,
+                    args.role,
+                    args.agency,
+                    password,
+                    by,
+                    fgc_team_code=args.team,
+                )
                 print(f"added {p.login} ({p.role}{', ' + p.agency_code if p.agency_code else ''})")
             elif args.action == "disable":
                 ended = people.disable_user(s, args.login, by)

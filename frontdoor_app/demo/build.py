@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from frontdoor_app.access.users import ensure_user
 from frontdoor_app.context import AppContext, administrator_context, build_context
 from frontdoor_app.models import (
     Agency,
+    AuditEvent,
     FgcTeam,
     Household,
     Locality,
@@ -49,8 +51,41 @@ _REP_NAMES = ("Sam Holt", "Priya Mistry", "Gemma Walsh", "Tomasz Nowak", "Hannah
               "Kate Brennan", "Joe Lister", "Mei Chen")  # fmt: skip
 
 
+# The demo's build is marked in the audit trail: STARTED in the transaction that found the
+# database empty, BUILT once today's agenda is in. STARTED without BUILT is a build that was
+# interrupted (the process killed, the window closed): the database holds nothing but part of
+# a demo, and the desktop's start builds it again (see frontdoor_app.startup).
+STARTED = "demo_started"
+BUILT = "demo_built"
+
+# ``progress(step, fraction)``: where the build is (a step name from STEPS, or "insert:<table>"
+# during the history's one transaction) and how far, 0..1. It may raise to stop the build
+# (the window was closed): nothing half done is left that the next start would not rebuild.
+Progress = Callable[[str, float], None]
+STEPS = {
+    "users": 0.02,
+    "history": 0.05,
+    "meetings": 0.3,
+    "people": 0.42,
+    "insert": 0.5,
+    "feed": 0.8,
+    "import": 0.85,
+    "agenda": 0.95,
+    "done": 1.0,
+}
+
+
 class DemoError(RuntimeError):
     """The demo cannot be built here (for instance: the database already holds data)."""
+
+
+def demo_state(session: Session) -> str:
+    """The demo's state here: "none" (never started), "unfinished" or "built"."""
+    actions = set(session.scalars(select(AuditEvent.action).where(
+        AuditEvent.action.in_((STARTED, BUILT)))))  # fmt: skip
+    if BUILT in actions:
+        return "built"
+    return "unfinished" if STARTED in actions else "none"
 
 
 @dataclass(frozen=True)
@@ -84,6 +119,12 @@ def refuse_unless_empty(session: Session) -> None:
     for model, what in ((Notification, "notifications"), (Person, "people"),
                         (Household, "households"), (Meeting, "meetings")):  # fmt: skip
         count = session.scalar(select(func.count()).select_from(model)) or 0
+        if count and demo_state(session) == "unfinished":
+            raise DemoError(
+                "an earlier demo build into this database was interrupted, so it holds part "
+                "of a demo; build the demo into a new database (--database URL), or, for the "
+                "embedded file, start the desktop application, which builds it again"
+            )
         if count:
             raise DemoError(
                 f"the database already holds {count} {what}; demo data is only ever built into "
@@ -117,19 +158,31 @@ def demo_users(session: Session, profile: Profile) -> RefIds:
 
 
 def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
-               today: dt.date | None = None, feed_dir: Path | None = None) -> DemoSummary:  # fmt: skip
+               today: dt.date | None = None, feed_dir: Path | None = None,
+               progress: Progress | None = None) -> DemoSummary:  # fmt: skip
     """Build the synthetic city into ``ctx``'s (empty) database and bring in today's feed.
 
     The same seed and the same ``today`` give the same database (on the real day, before
-    the cut-off, today's feed also stops at the current time).
+    the cut-off, today's feed also stops at the current time). ``progress`` hears of each
+    step (see ``Progress``); the build is marked STARTED, then BUILT at the very end.
     """
     started = time.perf_counter()
     spec = scale_named(scale)
     today = today or local_today()
     profile = ctx.profile
+
+    def step(name: str, fraction: float | None = None) -> None:
+        if progress is not None:
+            progress(name, STEPS[name] if fraction is None else fraction)
+
+    step("users")
     with session_scope(ctx.sessions) as s:
         refuse_unless_empty(s)
+        audit.record(s, ctx.actor, STARTED, "demo", None, after={
+            "scale": scale, "seed": seed, "today": today.isoformat()},
+            detail="demo build started")  # fmt: skip
         refs = demo_users(s, profile)
+    step("history")
     start = today - dt.timedelta(days=round(spec.years * 365))
     dates = meetings.weekdays(start, today)
     limit = meetings.cutoff(profile, meetings.previous_weekday(today))
@@ -139,14 +192,24 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
                                spec.notifications, spec.repeat_share)  # fmt: skip
     log.info("demo: history of %d notifications drawn (cpu %.1fs)", len(history.notifications),
              time.process_time())  # fmt: skip
+    step("meetings")
     rows = meetings.MeetingHistory(profile, refs, random.Random(f"{seed}/meetings"), today,
                                    spec.intelligence_days).build(history, dates)  # fmt: skip
     log.info("demo: meetings built (cpu %.1fs)", time.process_time())
+    step("people")
     rows.update(people_rows(history, refs.localities))
     log.info("demo: people rows built (cpu %.1fs)", time.process_time())
     generated = time.perf_counter()
+    step("insert")
+    inserting = STEPS["insert"]
+    share = (STEPS["feed"] - inserting) / len(bulk.TABLE_ORDER)
+
+    def table_done(index: int, name: str) -> None:
+        if progress is not None:
+            progress(f"insert:{name}", inserting + share * (index + 1))
+
     with ctx.engine.connect() as conn, bulk.fast_sqlite(conn):
-        counts = bulk.insert_all(conn, rows)
+        counts = bulk.insert_all(conn, rows, table_done)
     log.info("demo: generated in %.1fs, inserted in %.1fs", generated - started,
              time.perf_counter() - generated)  # fmt: skip
     open_actions = sum(1 for a in rows["action"] if a["status"] == "open")
@@ -154,17 +217,22 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
         audit.record(s, ctx.actor, "create", "demo", None, after={
             "scale": scale, "seed": seed, "today": today.isoformat(), **counts},
             detail="demo data generated")  # fmt: skip
+    step("feed")
     feed_path = Path(feed_dir or ctx.settings.data_dir / "feeds") / f"feed-{today.isoformat()}.csv"
     with session_scope(ctx.sessions) as s:
         # Built on the real day before the cut-off: nothing is "received" later than now.
         until = utcnow() - dt.timedelta(minutes=5) if today == local_today() else None
         notifications = feed.make_feed(s, seed, spec.feed, today, profile, until=until)
     feed.write_csv(notifications, feed_path)
-    imported, meeting_id = feed.bring_in(ctx, feed_path, today)
+    imported, meeting_id = feed.bring_in(ctx, feed_path, today, lambda: step("agenda"),
+                                         lambda: step("import"))  # fmt: skip
     log.info("demo: today's feed: %s", imported.in_words().replace("\n", " "))
     with session_scope(ctx.sessions) as s:
         totals = {model: s.scalar(select(func.count()).select_from(model)) or 0
                   for model in (Household, Person, Notification, Meeting)}  # fmt: skip
+        audit.record(s, ctx.actor, BUILT, "demo", None, after={"meeting_id": meeting_id},
+                     detail="demo build finished: history, today's feed and agenda")  # fmt: skip
+    step("done")
     return DemoSummary(
         scale=scale, seed=seed, today=today, households=totals[Household],
         people=totals[Person], notifications=totals[Notification],
@@ -177,7 +245,8 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
 
 
 def build_demo_url(url: str, scale: str = "small", seed: int = DEFAULT_SEED,
-                   today: dt.date | None = None, feed_dir: Path | None = None) -> DemoSummary:  # fmt: skip
+                   today: dt.date | None = None, feed_dir: Path | None = None,
+                   progress: Progress | None = None) -> DemoSummary:  # fmt: skip
     """Open (and migrate) the database at ``url``, build the demo into it, close it again."""
     settings = load_settings(database_url=url)
     parsed = make_url(url)
@@ -187,6 +256,6 @@ def build_demo_url(url: str, scale: str = "small", seed: int = DEFAULT_SEED,
     ctx = administrator_context(settings) if parsed.get_backend_name() == "postgresql" else (
         build_context(settings))  # fmt: skip
     try:
-        return build_demo(ctx, scale, seed, today, feed_dir)
+        return build_demo(ctx, scale, seed, today, feed_dir, progress)
     finally:
         ctx.close()

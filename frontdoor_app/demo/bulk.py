@@ -52,7 +52,8 @@ def fast_sqlite(conn: Connection) -> Iterator[None]:
         raw.execute("PRAGMA cache_size=-2000")
 
 
-def insert_all(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+def insert_all(conn: Connection, rows: dict[str, list[dict[str, Any]]],
+               table_done: Callable[[int, str], None] | None = None) -> dict[str, int]:  # fmt: skip
     """Insert every table's rows in dependency order, executemany in big chunks.
 
     One transaction for the whole history: an interrupted build leaves the database as
@@ -60,13 +61,15 @@ def insert_all(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> dict[
     """
     counts: dict[str, int] = {}
     with conn.begin():
-        for name in TABLE_ORDER:
+        for index, name in enumerate(TABLE_ORDER):
             table: Table = Base.metadata.tables[name]
             data = rows.get(name, [])
             with _indexes_after(conn, name, len(data)):
                 _insert_table(conn, table, data)
             counts[name] = len(data)
             log.info("demo: %s: %d rows (cpu %.1fs)", name, len(data), time.process_time())
+            if table_done is not None:
+                table_done(index, name)  # it may raise: the whole history is rolled back
         if conn.dialect.name == "postgresql":
             for name in TABLE_ORDER:
                 _advance_sequence(conn, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -156,11 +156,17 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def bring_in(ctx: AppContext, path: Path, today: dt.date) -> tuple[ImportSummary, int]:
+def bring_in(ctx: AppContext, path: Path, today: dt.date,
+             before_agenda: Callable[[], None] | None = None,
+             before_import: Callable[[], None] | None = None) -> tuple[ImportSummary, int]:  # fmt: skip
     """Import the feed file through the real importer, then build today's agenda."""
     _start, end = window(ctx.profile, today)
     # The importer refuses times in the future: a demo dated ahead of the clock is allowed.
     now = max(utcnow(), end + dt.timedelta(minutes=1))
+    if before_import is not None:
+        before_import()
     summary = import_file(ctx.sessions, ctx.profile, ctx.actor, path, now=now)
+    if before_agenda is not None:
+        before_agenda()
     meeting_id = build_agenda(ctx.sessions, ctx.profile, ctx.actor, today)
     return summary, meeting_id

@@ -7,13 +7,14 @@ the Arabic font explicitly.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-FONTS_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
+from frontdoor_app.resource_files import resource_dir
+
+FONTS_DIR = resource_dir() / "fonts"
 
 BODY = "DejaVuSans"
 BODY_BOLD = "DejaVuSans-Bold"

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .theme import set_scaled_font
 from .words import AGENDA_COLUMNS, agenda_cell, agenda_headers, agenda_row_words, meeting_title
@@ -149,7 +156,11 @@ class AgendaGlance(QWidget):
         self.notice.setObjectName("firstLookNotice")
         self.notice.setAccessibleName(_t("Progress"))
         self.notice.setWordWrap(True)
-        body.addWidget(self.notice, 1)
+        side = QVBoxLayout()
+        side.addWidget(self.notice, 1)
+        self.bar: QProgressBar | None = None  # made when there is progress to show
+        self._side = side
+        body.addLayout(side, 1)
         column.addLayout(body, 1)
         self.columns[0].painted.connect(self.painted)
         self.notice.painted.connect(self._notice_painted)
@@ -177,7 +188,34 @@ class AgendaGlance(QWidget):
 
     def say(self, text: str, failed: bool = False) -> None:
         self.message, self.failed = text, failed
+        if failed and self.bar is not None:
+            self.bar.hide()
         self._refresh()
+
+    def progress(self, text: str, fraction: float | None) -> None:
+        """What is being done, with a progress bar (moving to and fro when ``fraction`` is
+        None: no measure of how far yet)."""
+        if self.bar is None:
+            from PySide6.QtCore import Qt  # after the first paint: its enums cost that paint
+
+            self.bar = QProgressBar(self)
+            self.bar.setObjectName("startProgress")
+            self.bar.setAccessibleName(_t("Start-up progress"))
+            self.bar.setFixedWidth(480)
+            self.bar.setTextVisible(True)
+            # The message, then the bar under it, together in the middle of the space.
+            self._side.setStretchFactor(self.notice, 0)
+            self._side.insertStretch(0, 1)
+            self._side.addWidget(self.bar, 0, Qt.AlignmentFlag.AlignHCenter)
+            self._side.addStretch(1)
+        if fraction is None:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 100)
+            self.bar.setValue(round(fraction * 100))
+        self.bar.show()
+        if text != self.message:
+            self.say(text)
 
     def _line_height(self) -> int:
         return QFontMetrics(self.font()).lineSpacing() + 10  # as the agenda table's rows
@@ -234,6 +272,7 @@ class StartWindow(QMainWindow):
 
     painted = Signal()  # the first look (agenda or notice) has been painted
     adopted = Signal()  # the main window is in place
+    closing = Signal()  # closed before the main window was in place: stop loading it
 
     def __init__(self) -> None:
         super().__init__()
@@ -259,10 +298,22 @@ class StartWindow(QMainWindow):
         self.glance.show_look(look)
         self.setWindowTitle(self.glance.title())
 
+    def clear_look(self) -> None:
+        """Take the agenda away (it was read from a database that is being replaced)."""
+        if self.glance is not None:
+            self.glance.look = None
+            self.glance.say(self.glance.message)
+            self.setWindowTitle(_t("Front door"))
+
     def say(self, text: str) -> None:
         """What the window is doing while the rest loads."""
         if self.glance is not None:
             self.glance.say(text)
+
+    def progress(self, text: str, fraction: float | None) -> None:
+        """What the window is doing while the rest loads, with a progress bar."""
+        if self.glance is not None:
+            self.glance.progress(text, fraction)
 
     def fail(self, text: str) -> None:
         """Start-up failed: say so in the window, which stays open until the user closes it."""
@@ -290,4 +341,6 @@ class StartWindow(QMainWindow):
         if self.main is not None and not self.main.close():
             event.ignore()
             return
+        if self.main is None:
+            self.closing.emit()
         super().closeEvent(event)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
-STYLES = Path(__file__).resolve().parent.parent.parent / "resources" / "styles"
+from frontdoor_app.resource_files import resource_dir
+
+STYLES = resource_dir() / "styles"
 ICONS = STYLES.parent / "icons"
 
 
