@@ -4,6 +4,7 @@ from .base import Base, utcnow
 from .feed import ImportBatch, Notification, NotificationPerson, QuarantinedRecord
 from .fgc import FGC_STAGES, FgcConsent, FgcInvitee, FgcReferral, FgcSafeguard, FgcStageEvent
 from .journal import AuditEvent, ChangeLog
+from .matching import MatchingModel
 from .meeting import (
     Action,
     ActionUpdate,
@@ -21,6 +22,7 @@ from .people import Household, HouseholdMember, Person, PersonLink
 from .reference import Agency, FgcTeam, Locality, OutcomeCode, PostcodeDistrict, User
 
 __all__ = [
+    "MatchingModel",
     "FGC_STAGES",
     "Action",
     "ActionUpdate",
