@@ -16,6 +16,8 @@ candidate pairs of the register's own earlier notifications. Pure functions, no 
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import math
 import random
 import re
@@ -37,12 +39,13 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "surname": ("same surname", "one surname part of the other",
                 "surname spelled or sounding alike", "surname somewhat alike",
                 "different surnames"),
-    "forename": ("same forename", "a forename in common, an initial or a short form",
-                 "forename spelled or sounding alike", "forename somewhat alike",
-                 "different forenames"),
+    "forename": ("same forename", "an initial or a short form of the forename",
+                 "a forename in common", "forename spelled or sounding alike (a slip or two)",
+                 "forename somewhat alike", "different forenames"),
     "dob": ("same date of birth", "date of birth with day and month swapped",
-            "date of birth one slip apart (a digit, or the year by one)",
-            "the age agrees with the year of birth", "different dates of birth"),
+            "date of birth one slip apart (a digit, a day or month by one, or the year by one)",
+            "the age agrees with the year of birth", "different dates of birth",
+            "the age does not agree with the year of birth"),
     "address": ("same house", "same postcode, another or no house number",
                 "same postcode district", "different addresses"),
     "gender": ("same gender", "recorded gender differs"),
@@ -52,25 +55,30 @@ COMPARISONS = tuple(LEVELS)
 # Starting values (and the centre of the prior EM is drawn towards): typical of police and
 # council records; replaced by ``frontdoor matching train`` on the authority's own register.
 DEFAULT_M: dict[str, tuple[float, ...]] = {
-    "surname": (0.86, 0.03, 0.07, 0.025, 0.015),
-    "forename": (0.88, 0.04, 0.05, 0.02, 0.01),
-    "dob": (0.88, 0.02, 0.05, 0.04, 0.01),
+    "surname": (0.86, 0.035, 0.07, 0.03, 0.005),
+    "forename": (0.86, 0.03, 0.02, 0.055, 0.03, 0.005),
+    "dob": (0.9, 0.02, 0.06, 0.97, 0.02, 0.03),
     "address": (0.55, 0.2, 0.1, 0.15),
     "gender": (0.98, 0.02),
 }
 DEFAULT_U: dict[str, tuple[float, ...]] = {
     "surname": (0.004, 0.0005, 0.004, 0.03, 0.9615),
-    "forename": (0.006, 0.004, 0.005, 0.03, 0.955),
-    "dob": (0.00004, 0.00002, 0.0004, 0.012, 0.98754),
+    "forename": (0.006, 0.002, 0.002, 0.004, 0.03, 0.956),
+    "dob": (0.00004, 0.00002, 0.0003, 0.04, 0.99964, 0.96),
     "address": (0.00001, 0.0003, 0.02, 0.97969),
     "gender": (0.5, 0.5),
 }
-DEFAULT_PRIOR = 0.02  # share of candidate pairs that are one person
+# u of the address levels among people with the same surname: a family shares a house, so
+# for a pair whose surnames agree a shared address is far less rare than for two strangers
+# (the comparisons are not independent; this is the one interaction the model keeps).
+DEFAULT_U_KIN = (0.03, 0.05, 0.15, 0.77)
+DEFAULT_PRIOR = 0.005  # share of candidate pairs that are one person
 AUTO_PROBABILITY = 0.999  # estimated false links below 1 in 1,000
 REVIEW_PROBABILITY = 0.02  # offered to a person from a 1 in 50 chance
 MIN_TF = 1e-4  # a name seen once in a small register does not outweigh a date of birth
 PRIOR_STRENGTH = 50.0  # pseudo-pairs drawing EM's m towards the starting values
 M_FLOOR = 0.002
+M_SHARE_KEPT = 0.5
 
 _DIGITS = re.compile(r"\d+[a-z]?")
 
@@ -80,6 +88,7 @@ class MatchModel:
     m: Mapping[str, tuple[float, ...]]
     u: Mapping[str, tuple[float, ...]]
     prior: float
+    u_kin: tuple[float, ...] = DEFAULT_U_KIN
     surname_tf: Mapping[str, float] = field(default_factory=dict)
     forename_tf: Mapping[str, float] = field(default_factory=dict)
     auto_probability: float = AUTO_PROBABILITY
@@ -90,6 +99,7 @@ class MatchModel:
     def to_json(self) -> dict[str, Any]:
         return {"m": {k: list(v) for k, v in self.m.items()},
                 "u": {k: list(v) for k, v in self.u.items()}, "prior": self.prior,
+                "u_kin": list(self.u_kin),
                 "surname_tf": dict(self.surname_tf), "forename_tf": dict(self.forename_tf),
                 "auto_probability": self.auto_probability,
                 "review_probability": self.review_probability, "stats": dict(self.stats)}  # fmt: skip
@@ -98,12 +108,16 @@ class MatchModel:
     def from_json(cls, data: Mapping[str, Any]) -> MatchModel:
         return cls(m={k: tuple(v) for k, v in data["m"].items()},
                    u={k: tuple(v) for k, v in data["u"].items()}, prior=float(data["prior"]),
+                   u_kin=tuple(data.get("u_kin", DEFAULT_U_KIN)),
                    surname_tf=data.get("surname_tf", {}), forename_tf=data.get("forename_tf", {}),
                    auto_probability=float(data.get("auto_probability", AUTO_PROBABILITY)),
                    review_probability=float(data.get("review_probability", REVIEW_PROBABILITY)),
                    trained=True, stats=data.get("stats", {}))  # fmt: skip
 
-    def weight(self, comparison: str, level: int) -> float:
+    def weight(self, comparison: str, level: int, kin: bool = False) -> float:
+        """log2(m / u); ``kin``: the address compared for two people of one surname."""
+        if kin and comparison == "address":
+            return math.log2(self.m[comparison][level] / self.u_kin[level])
         return math.log2(self.m[comparison][level] / self.u[comparison][level])
 
     @property
@@ -222,41 +236,54 @@ def forename_level(a: str, b: str) -> int:
         return -1
     if ta[0] == tb[0] or sorted(ta) == sorted(tb):
         return 0
-    if set(ta) & set(tb) or short_form(ta[0], tb[0]):
-        return 1
-    if (len(ta[0]) == 1 or len(tb[0]) == 1) and ta[0][0] == tb[0][0]:
-        return 1
     x, y = ta[0], tb[0]
+    if short_form(x, y) or ((len(x) == 1 or len(y) == 1) and x[0] == y[0]):
+        return 1
     score = max(_alike(x, y), _alike("".join(ta), "".join(tb)))
     sound = skeleton(x) == skeleton(y) or metaphone(x) == metaphone(y)
-    if (score >= 0.92 or sound) and same_initial(x, y):
-        return 2
-    if score >= 0.9 or (jellyfish.damerau_levenshtein_distance(x, y) <= 1 and len(x) >= 4):
-        return 2  # one slip of the keys, even in the first letter
-    if score >= 0.8 or fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)) >= 80:
+    edits = jellyfish.damerau_levenshtein_distance(x, y)
+    if (score >= 0.92 or sound or (edits <= 2 and min(len(x), len(y)) >= 4)) and same_initial(x, y):
         return 3
-    return 4
+    if edits <= 1 and len(x) >= 4:
+        return 3  # one slip of the keys, even in the first letter
+    if set(ta) & set(tb):
+        return 2
+    if score >= 0.8 or fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)) >= 80:
+        return 4
+    return 5
 
 
 def dob_level(a: PersonFacts, b: PersonFacts) -> int:
+    """Dates compared in full when both are known; with only a year on a side, the years.
+
+    Levels 3 and 5 (the years) have their own m and u: they are not weaker forms of a date
+    agreeing but another comparison, made only when a date is missing.
+    """
     if a.dob and b.dob:
         x, y = a.dob, b.dob
         if x == y:
             return 0
         if x.year == y.year and x.day == y.month and x.month == y.day:
             return 1
-        dx, dy = x.strftime("%Y%m%d"), y.strftime("%Y%m%d")
-        differing = sum(p != q for p, q in zip(dx, dy, strict=True))
-        if abs(x.year - y.year) <= 1 and (differing == 1 or (x.month, x.day) == (y.month, y.day)):
-            return 2
-        if x.year == y.year and (x.month == y.month or x.day == y.day) and differing == 2:
-            return 2  # a slipped day or month with two digits, e.g. 19 / 21
-        return 4
+        return 2 if date_slip(x, y) else 4
     year_a = a.dob.year if a.dob else a.birth_year
     year_b = b.dob.year if b.dob else b.birth_year
     if year_a and year_b:
-        return 3 if abs(year_a - year_b) <= 1 else 4
+        return 3 if abs(year_a - year_b) <= 1 else 5
     return -1
+
+
+def date_slip(x: dt.date, y: dt.date) -> bool:
+    """One recording slip: one digit, the year by one, a day or month by one, the day's digits."""
+    dx, dy = x.strftime("%Y%m%d"), y.strftime("%Y%m%d")
+    differing = sum(p != q for p, q in zip(dx, dy, strict=True))
+    if abs(x.year - y.year) <= 1 and (differing == 1 or (x.month, x.day) == (y.month, y.day)):
+        return True
+    if x.year != y.year:
+        return False
+    if x.month == y.month:
+        return abs(x.day - y.day) == 1 or dx[6:] == dy[7] + dy[6]
+    return x.day == y.day and abs(x.month - y.month) == 1
 
 
 @lru_cache(maxsize=65536)
@@ -336,7 +363,6 @@ class Term:
     comparison: str
     level: int
     weight: float
-    words: str
 
 
 @dataclass(frozen=True)
@@ -353,8 +379,9 @@ class Weighing:
         if self.swapped:
             out.append(f"surname and forenames swapped ({a.forenames} {a.surname} / "
                        f"{b.forenames} {b.surname})")  # fmt: skip
+        shown = dataclasses.replace(a, surname=a.forenames or "", forenames=a.surname) if self.swapped else a
         for term in self.terms:
-            out.append(f"{term.words} ({term.weight:+.1f})")
+            out.append(f"{_detail(term.comparison, term.level, shown, b)} ({term.weight:+.1f})")
         if self.guard:
             out.append(self.guard)
         return tuple(out)
@@ -368,10 +395,10 @@ def _detail(comparison: str, level: int, a: PersonFacts, b: PersonFacts) -> str:
         return f"{words} ({a.forenames} / {b.forenames})"
     if comparison == "dob" and level in (1, 2, 4) and a.dob and b.dob:
         return f"{words} ({a.dob:%d/%m/%Y} / {b.dob:%d/%m/%Y})"
-    if comparison == "dob" and level == 4:
+    if comparison == "dob" and level in (3, 5):
         ya = a.dob.year if a.dob else a.birth_year
         yb = b.dob.year if b.dob else b.birth_year
-        return f"ages differ (born {ya} / {yb})"
+        return f"{words} (born {ya} / {yb})"
     return words
 
 
@@ -379,11 +406,12 @@ def weigh(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -> 
     c = compare(a, b, model)
     terms: list[Term] = []
     total = model.prior_weight
+    kin = 0 <= c.levels["surname"] <= 2
     for comparison in COMPARISONS:
         level = c.levels[comparison]
         if level < 0:
             continue
-        w = model.weight(comparison, level)
+        w = model.weight(comparison, level, kin)
         if level == 0 and comparison == "surname" and model.surname_tf:
             tf = max(model.surname_tf.get(c.surname, 0.0), MIN_TF)
             w = math.log2(model.m["surname"][0] / tf)
@@ -391,7 +419,7 @@ def weigh(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -> 
             tf = max(model.forename_tf.get(c.forename, 0.0), MIN_TF)
             w = math.log2(model.m["forename"][0] / tf)
         total += w
-        terms.append(Term(comparison, level, w, _detail(comparison, level, a, b)))
+        terms.append(Term(comparison, level, w))
     return Weighing(total, tuple(terms), c.swapped, guard(c.levels))
 
 
@@ -401,13 +429,18 @@ STRANGER = "a different date of birth and a different forename: never linked wit
 
 
 def guard(levels: Mapping[str, int]) -> str | None:
-    """The safety rules kept outside the model: pairs a person must look at, whatever the weight."""
+    """The safety rules kept outside the model: pairs a person must look at, whatever the weight.
+
+    A twin or sibling: the same date of birth and surname, and a forename that is not the
+    same, a short form or a slip or two of it. Someone else: another date of birth and a
+    forename beyond a slip. A namesake: another date of birth.
+    """
     fore, dob, sur = levels["forename"], levels["dob"], levels["surname"]
-    if dob == 0 and 0 <= sur <= 2 and fore >= 3:
+    if dob == 0 and 0 <= sur <= 2 and fore in (2, 4, 5):
         return TWIN
-    if dob == 4 and fore >= 3:
+    if dob in (4, 5) and fore >= 4:
         return STRANGER
-    if dob == 4:
+    if dob in (4, 5):
         return NAMESAKE
     return None
 
@@ -427,43 +460,111 @@ def _counts(levels: Iterable[Mapping[str, int]], weights: Iterable[float] | None
     return out
 
 
-def _normalise(counts: Sequence[float], floor: float) -> tuple[float, ...]:
+# Levels that are one comparison's outcomes together (their m, and their u, add up to 1).
+GROUPS: dict[str, tuple[tuple[int, ...], ...]] = {"dob": ((0, 1, 2, 4), (3, 5))}
+
+
+def _normalise_group(counts: Sequence[float], floor: float) -> list[float]:
     total = sum(counts)
     values = [max(x / total, floor) if total else floor for x in counts]
     norm = sum(values)
-    return tuple(round(v / norm, 8) for v in values)
+    return [round(v / norm, 8) for v in values]
+
+
+def _normalise(counts: Sequence[float], floor: float, comparison: str = "") -> tuple[float, ...]:
+    out = [0.0] * len(counts)
+    for group in GROUPS.get(comparison, (tuple(range(len(counts))),)):
+        for level, value in zip(group, _normalise_group([counts[i] for i in group], floor),
+                                strict=True):  # fmt: skip
+            out[level] = value
+    return tuple(out)
 
 
 def estimate_u(pairs: Iterable[tuple[PersonFacts, PersonFacts]]) -> dict[str, tuple[float, ...]]:
     """u from random pairs of the register (two different people almost always)."""
+    pairs = list(pairs)
     rows = [compare(a, b).levels for a, b in pairs]
     counts = _counts(rows)
+    # The years alone (levels 3 and 5) are compared for every pair, dates known or not.
+    for a, b in pairs:
+        year_a = a.dob.year if a.dob else a.birth_year
+        year_b = b.dob.year if b.dob else b.birth_year
+        if year_a and year_b:
+            counts["dob"][3 if abs(year_a - year_b) <= 1 else 5] += 1
     # Laplace: a level never seen among random pairs is rare, not impossible.
-    return {c: _normalise([x + 0.5 for x in counts[c]], 1e-6) for c in COMPARISONS}
+    return {c: _normalise([x + 0.5 for x in counts[c]], 1e-6, c) for c in COMPARISONS}
+
+
+def estimate_u_kin(register: Sequence[PersonFacts], count: int, seed: int = 1) -> tuple[float, ...]:
+    """u of the address levels for random pairs of different people with one surname."""
+    by_surname: dict[str, list[PersonFacts]] = {}
+    for person in register:
+        by_surname.setdefault(compact(person.surname), []).append(person)
+    groups = [g for g in by_surname.values() if len(g) > 1]
+    if not groups:
+        return DEFAULT_U_KIN
+    rng = random.Random(seed)
+    sizes = [len(g) * (len(g) - 1) for g in groups]  # pairs drawn in proportion to the pairs
+    counts = [0.5] * len(LEVELS["address"])
+    for group in rng.choices(groups, weights=sizes, k=count):
+        a, b = rng.sample(group, 2)
+        level = address_level(a, b)
+        if level >= 0:
+            counts[level] += 1
+    return _normalise(counts, 1e-6)
+
+
+def _posterior(model: MatchModel, row: Mapping[str, int], used: Iterable[str]) -> float:
+    w = model.prior_weight
+    kin = 0 <= row["surname"] <= 2
+    for c in used:
+        if row[c] >= 0:
+            w += model.weight(c, row[c], kin)
+    return probability(w)
 
 
 def expectation_maximisation(rows: Sequence[Mapping[str, int]], u: Mapping[str, tuple[float, ...]],
+                             u_kin: tuple[float, ...] = DEFAULT_U_KIN,
+                             estimate: Sequence[str] = COMPARISONS,
+                             m: Mapping[str, tuple[float, ...]] | None = None,
                              iterations: int = 25) -> tuple[dict[str, tuple[float, ...]], float]:  # fmt: skip
-    """m and the prior by EM with u fixed (as Splink does), drawn towards the starting values."""
-    m: dict[str, tuple[float, ...]] = dict(DEFAULT_M)
+    """m (of the comparisons in ``estimate``) and the prior by EM with u fixed, as Splink does.
+
+    The comparisons not estimated are left out of the posterior: a session blocked on the
+    date of birth cannot learn the date's m, and using it would only count the block.
+    Pseudo-pairs (``PRIOR_STRENGTH``) draw m towards the starting values.
+    """
+    current: dict[str, tuple[float, ...]] = dict(m or DEFAULT_M)
     prior = DEFAULT_PRIOR
     for _ in range(iterations):
-        model = MatchModel(m, u, prior)
-        posts = []
-        for row in rows:
-            w = model.prior_weight
-            for c in COMPARISONS:
-                if row[c] >= 0:
-                    w += model.weight(c, row[c])
-            posts.append(probability(w))
+        model = MatchModel(current, u, prior, u_kin)
+        posts = [_posterior(model, row, estimate) for row in rows]
         counts = _counts(rows, posts)
-        m = {c: _normalise([x + PRIOR_STRENGTH * d for x, d in zip(counts[c], DEFAULT_M[c], strict=True)],
-                           M_FLOOR) for c in COMPARISONS}  # fmt: skip
+        for c in estimate:
+            current[c] = _normalise([x + PRIOR_STRENGTH * d for x, d in zip(counts[c], DEFAULT_M[c], strict=True)],
+                                    M_FLOOR, c)  # fmt: skip
         prior = min(max(sum(posts) / max(len(posts), 1), 1e-4), 0.5)
-    return m, prior
+    return current, prior
 
 
-def term_frequencies(counts: Mapping[str, int], total: int, keep: int = 5000) -> dict[str, float]:
+def floored(m: Sequence[float], start: Sequence[float], comparison: str) -> tuple[float, ...]:
+    """m no lower than half its starting value: a register whose earlier notifications were
+    typed cleanly (the demo's) would otherwise teach that true matches never have a slip."""
+    return _normalise([max(x, M_SHARE_KEPT * s) for x, s in zip(m, start, strict=True)],
+                      M_FLOOR, comparison)  # fmt: skip
+
+
+def estimate_prior(rows: Sequence[Mapping[str, int]], model: MatchModel, iterations: int = 25) -> float:
+    """The share of candidate pairs that are one person, m and u fixed (EM on the prior alone)."""
+    prior = model.prior
+    for _ in range(iterations):
+        fixed = dataclasses.replace(model, prior=prior)
+        posts = [_posterior(fixed, row, COMPARISONS) for row in rows]
+        prior = min(max(sum(posts) / max(len(posts), 1), 1e-5), 0.5)
+    return prior
+
+
+def term_frequencies(counts: Mapping[str, int], total: int, keep: int = 2000) -> dict[str, float]:
     """The share of the register with each name (the commonest ``keep``; rarer ones: MIN_TF)."""
     top = sorted(counts.items(), key=lambda kv: -kv[1])[:keep]
     return {k: round(v / total, 7) for k, v in top if k and v / total > MIN_TF}
@@ -490,11 +591,19 @@ def train(register: Sequence[PersonFacts], candidate_pairs: Sequence[tuple[Perso
     say = progress or (lambda _text: None)
     say(f"estimating u from {u_pairs} random pairs of {len(register)} people")
     u = estimate_u(random_pairs(register, u_pairs))
+    u_kin = estimate_u_kin(register, u_pairs // 4)
     say(f"estimating m by EM on {len(candidate_pairs)} candidate pairs")
     rows = [compare(a, b).levels for a, b in candidate_pairs]
-    m, prior = expectation_maximisation(rows, u)
+    # Two sessions, as Splink's documentation advises: pairs born the same day teach the
+    # names' m (and the address's), pairs with the same names teach the date's.
+    same_day = [r for r in rows if r["dob"] == 0]
+    same_name = [r for r in rows if r["surname"] == 0 and r["forename"] == 0]
+    m, _ = expectation_maximisation(same_day, u, u_kin, ("surname", "forename", "address", "gender"))
+    m, _ = expectation_maximisation(same_name, u, u_kin, ("dob",), m)
+    m = {c: floored(m[c], DEFAULT_M[c], c) for c in COMPARISONS}
+    prior = estimate_prior(rows, MatchModel(m, u, DEFAULT_PRIOR, u_kin))
     total = max(len(register), 1)
-    return MatchModel(m, u, prior, term_frequencies(surname_counts, total),
+    return MatchModel(m, u, prior, u_kin, term_frequencies(surname_counts, total),
                       term_frequencies(forename_counts, total), trained=True,
                       stats={"register": len(register), "u_pairs": u_pairs,
                              "em_pairs": len(candidate_pairs)})  # fmt: skip
