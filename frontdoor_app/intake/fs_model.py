@@ -79,6 +79,7 @@ MIN_TF = 1e-4  # a name seen once in a small register does not outweigh a date o
 PRIOR_STRENGTH = 50.0  # pseudo-pairs drawing EM's m towards the starting values
 M_FLOOR = 0.002
 M_SHARE_KEPT = 0.5
+U_PRIOR_PAIRS = 200.0
 
 _DIGITS = re.compile(r"\d+[a-z]?")
 
@@ -491,8 +492,10 @@ def estimate_u(pairs: Iterable[tuple[PersonFacts, PersonFacts]]) -> dict[str, tu
         year_b = b.dob.year if b.dob else b.birth_year
         if year_a and year_b:
             counts["dob"][3 if abs(year_a - year_b) <= 1 else 5] += 1
-    # Laplace: a level never seen among random pairs is rare, not impossible.
-    return {c: _normalise([x + 0.5 for x in counts[c]], 1e-6, c) for c in COMPARISONS}
+    # Pseudo-pairs at the starting values: a level never seen among the random pairs is
+    # rare, not impossible, and a small register leans on the starting values.
+    return {c: _normalise([x + U_PRIOR_PAIRS * d for x, d in zip(counts[c], DEFAULT_U[c], strict=True)],
+                          1e-6, c) for c in COMPARISONS}  # fmt: skip
 
 
 def estimate_u_kin(register: Sequence[PersonFacts], count: int, seed: int = 1) -> tuple[float, ...]:
