@@ -211,7 +211,9 @@ def matching_run(env: BenchEnv, noise: str, count: int) -> dict[str, Any]:
         quarantined = 0
         for start in range(0, len(notifications), MONDAY_FEED):
             chunk = notifications[start : start + MONDAY_FEED]
-            people = [sent[(str(n["police_ref"]), i)] for n in chunk for i in range(len(n["persons"]))]
+            people = [
+                sent[(str(n["police_ref"]), i)] for n in chunk for i in range(len(n["persons"]))
+            ]
             baseline_ms.append(baseline_chunk(people, strings))
             begin = time.perf_counter()
             summary = import_records(ctx.sessions, ctx.profile, ctx.actor, chunk,
@@ -263,8 +265,10 @@ def matching_run(env: BenchEnv, noise: str, count: int) -> dict[str, Any]:
         "register": register,
         "train_s": round(train_s, 1),
         "model_prior": round(trained.model.prior, 5),
-        "model_estimates": {k: trained.model.stats.get(k) for k in (
-            "grey_share", "auto_share", "estimated_precision", "expected_daily_reviews")},
+        "model_estimates": {
+            k: trained.model.stats.get(k)
+            for k in ("grey_share", "auto_share", "estimated_precision", "expected_daily_reviews")
+        },
         "notifications": len(notifications),
         "persons": persons,
         "true_matches": should,

@@ -64,7 +64,9 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     print("trained " + (f"{view.trained_at:%Y-%m-%d %H:%M}" if view.trained_at else "never "
                         "(starting values)"))  # fmt: skip
-    print(f"automatic link at {view.auto_probability:.3f}, offered from {view.review_probability:.3f}")
+    print(
+        f"automatic link at {view.auto_probability:.3f}, offered from {view.review_probability:.3f}"
+    )
     for r in view.levels:
         print(f"  {r.comparison:9} {r.words:60} m {r.m:.4f} u {r.u:.6f} {r.weight:+.1f}")
     return 0

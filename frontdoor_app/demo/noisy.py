@@ -340,7 +340,12 @@ def _slip_date(rng: random.Random, dob: dt.date, day: dt.date) -> tuple[dt.date,
                 new = dob.replace(month=max(1, min(12, dob.month + rng.choice((-1, 1)))))
             elif kind == "year":
                 new = dob.replace(year=dob.year + rng.choice((-1, 1)))
-            elif kind == "digits" and dob.day >= 10 and dob.day % 10 and dob.day % 10 * 10 + dob.day // 10 <= 28:
+            elif (
+                kind == "digits"
+                and dob.day >= 10
+                and dob.day % 10
+                and dob.day % 10 * 10 + dob.day // 10 <= 28
+            ):
                 new = dob.replace(day=dob.day % 10 * 10 + dob.day // 10)
             elif kind == "dm" and dob.day <= 12:
                 new = dob.replace(month=dob.day, day=dob.month)

@@ -331,7 +331,10 @@ def _gender(value: str | None) -> str:
 
 def compare(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -> Compared:
     """The levels of each comparison; names compared as sent and swapped, the better kept."""
-    sur, fore = surname_level(a.surname, b.surname), forename_level(a.forenames or "", b.forenames or "")
+    sur, fore = (
+        surname_level(a.surname, b.surname),
+        forename_level(a.forenames or "", b.forenames or ""),
+    )
     swapped = False
     if a.forenames and b.forenames and (sur > 0 or fore > 0):
         sur_x = surname_level(a.forenames, b.surname)
@@ -380,7 +383,11 @@ class Weighing:
         if self.swapped:
             out.append(f"surname and forenames swapped ({a.forenames} {a.surname} / "
                        f"{b.forenames} {b.surname})")  # fmt: skip
-        shown = dataclasses.replace(a, surname=a.forenames or "", forenames=a.surname) if self.swapped else a
+        shown = (
+            dataclasses.replace(a, surname=a.forenames or "", forenames=a.surname)
+            if self.swapped
+            else a
+        )
         for term in self.terms:
             out.append(f"{_detail(term.comparison, term.level, shown, b)} ({term.weight:+.1f})")
         if self.guard:
@@ -426,7 +433,9 @@ def weigh(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -> 
 
 TWIN = "same date of birth and surname but another forename: a twin or sibling, never linked without a person looking"
 NAMESAKE = "another date of birth: a namesake (a father and son) as often as a slip, never linked without a person looking"
-STRANGER = "a different date of birth and a different forename: never linked without a person looking"
+STRANGER = (
+    "a different date of birth and a different forename: never linked without a person looking"
+)
 
 
 def guard(levels: Mapping[str, int]) -> str | None:
@@ -557,7 +566,9 @@ def floored(m: Sequence[float], start: Sequence[float], comparison: str) -> tupl
                       M_FLOOR, comparison)  # fmt: skip
 
 
-def estimate_prior(rows: Sequence[Mapping[str, int]], model: MatchModel, iterations: int = 25) -> float:
+def estimate_prior(
+    rows: Sequence[Mapping[str, int]], model: MatchModel, iterations: int = 25
+) -> float:
     """The share of candidate pairs that are one person, m and u fixed (EM on the prior alone)."""
     prior = model.prior
     for _ in range(iterations):
@@ -601,7 +612,9 @@ def train(register: Sequence[PersonFacts], candidate_pairs: Sequence[tuple[Perso
     # names' m (and the address's), pairs with the same names teach the date's.
     same_day = [r for r in rows if r["dob"] == 0]
     same_name = [r for r in rows if r["surname"] == 0 and r["forename"] == 0]
-    m, _ = expectation_maximisation(same_day, u, u_kin, ("surname", "forename", "address", "gender"))
+    m, _ = expectation_maximisation(
+        same_day, u, u_kin, ("surname", "forename", "address", "gender")
+    )
     m, _ = expectation_maximisation(same_name, u, u_kin, ("dob",), m)
     m = {c: floored(m[c], DEFAULT_M[c], c) for c in COMPARISONS}
     prior = estimate_prior(rows, MatchModel(m, u, DEFAULT_PRIOR, u_kin))

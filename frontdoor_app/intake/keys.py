@@ -15,7 +15,6 @@ _SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "ß": "ss"
                           "đ": "d", "Đ": "d", "ı": "i", "œ": "oe", "Œ": "oe", "þ": "th"})  # fmt: skip
 
 
-
 @lru_cache(maxsize=65536)  # names repeat a lot; matching folds each many times
 def fold(text: str | None) -> str:
     """Lower case, diacritics removed, only letters kept (any script), spaces collapsed."""

@@ -82,7 +82,9 @@ def _history(session: Session, rng: random.Random
             Notification.incident_at,
         ).join(Notification).where(NotificationPerson.id.in_(chunk)))  # fmt: skip
         for r in rows:
-            year = r.dob.year if r.dob else (r.incident_at.year - r.age if r.age is not None else None)
+            year = (
+                r.dob.year if r.dob else (r.incident_at.year - r.age if r.age is not None else None)
+            )
             facts = PersonFacts(r.surname, r.forenames, r.dob, year, r.gender, None, None,
                                 r.address, r.postcode)  # fmt: skip
             out.append((facts, r.person_id, r.notification_id))
@@ -111,7 +113,8 @@ def _first_appearances(session: Session, person_ids: set[int]) -> dict[int, int]
                 select(NotificationPerson.person_id, func.min(NotificationPerson.notification_id))
                 .where(NotificationPerson.person_id.in_(todo[start : start + 500]))
                 .group_by(NotificationPerson.person_id)):  # fmt: skip
-            out[pid] = first
+            if pid is not None:
+                out[pid] = first
     return out
 
 
@@ -129,7 +132,9 @@ def train_and_store(session: Session, actor: Actor, rules: IntakeRules, seed: in
     rng = random.Random(seed)
     register, total = _register(session, rng)
     if total < 50:
-        raise ValueError(f"the register has {total} known people: too few to train on (50 at least)")
+        raise ValueError(
+            f"the register has {total} known people: too few to train on (50 at least)"
+        )
     surnames, forenames = _name_counts(session)
     history = _history(session, rng)
     progress(f"finding the candidates of {len(history)} earlier notifications' people")

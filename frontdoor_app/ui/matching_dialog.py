@@ -42,7 +42,8 @@ class MatchingModelDialog(QDialog):
                               "the register.")  # fmt: skip
         else:
             trained = self.tr("Trained {0} on {1} known people.").format(
-                f"{view.trained_at:%d/%m/%Y %H:%M}", f"{view.register_size:,}")
+                f"{view.trained_at:%d/%m/%Y %H:%M}", f"{view.register_size:,}"
+            )
         self.trained_label = QLabel(trained, self)
         self.trained_label.setWordWrap(True)
         layout.addWidget(self.trained_label)
@@ -91,7 +92,9 @@ class MatchingModelDialog(QDialog):
         self.table = table
         layout.addWidget(table, 1)
         if view.common_surnames:
-            common = ", ".join(f"{name} ({share * 100:.2f} %)" for name, share in view.common_surnames)
+            common = ", ".join(
+                f"{name} ({share * 100:.2f} %)" for name, share in view.common_surnames
+            )
             note = QLabel(self.tr("An exact surname weighs by its frequency in the register: "
                                   "commonest {0}.").format(common), self)  # fmt: skip
             note.setWordWrap(True)

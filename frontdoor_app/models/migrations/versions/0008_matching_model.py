@@ -24,7 +24,9 @@ def upgrade() -> None:
         sa.Column("register_size", sa.Integer(), nullable=False),
         sa.Column("parameters", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["trained_by_user_id"], ["app_user.id"], name=op.f("fk_matching_model_trained_by_user_id_app_user")
+            ["trained_by_user_id"],
+            ["app_user.id"],
+            name=op.f("fk_matching_model_trained_by_user_id_app_user"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_matching_model")),
     )
