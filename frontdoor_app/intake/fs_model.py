@@ -72,7 +72,12 @@ DEFAULT_U: dict[str, tuple[float, ...]] = {
 # for a pair whose surnames agree a shared address is far less rare than for two strangers
 # (the comparisons are not independent; this is the one interaction the model keeps).
 DEFAULT_U_KIN = (0.03, 0.05, 0.15, 0.77)
-DEFAULT_PRIOR = 0.005  # share of candidate pairs that are one person
+# u of the date of birth levels for two people of one surname at one postcode (a family):
+# the same day is a twin, not a one-in-30,000 coincidence.
+DEFAULT_U_KIN_DOB = (0.012, 0.0005, 0.01, 0.15, 0.9775, 0.85)
+# The chance that two records drawn at random are one person: the share of people named in
+# a notification who are already known, over the number of known people.
+DEFAULT_PRIOR = 0.6 / 100_000
 AUTO_PROBABILITY = 0.999  # estimated false links below 1 in 1,000
 REVIEW_PROBABILITY = 0.02  # offered to a person from a 1 in 50 chance
 MIN_TF = 1e-4  # a name seen once in a small register does not outweigh a date of birth
@@ -90,6 +95,7 @@ class MatchModel:
     u: Mapping[str, tuple[float, ...]]
     prior: float
     u_kin: tuple[float, ...] = DEFAULT_U_KIN
+    u_kin_dob: tuple[float, ...] = DEFAULT_U_KIN_DOB
     surname_tf: Mapping[str, float] = field(default_factory=dict)
     forename_tf: Mapping[str, float] = field(default_factory=dict)
     auto_probability: float = AUTO_PROBABILITY
@@ -100,7 +106,7 @@ class MatchModel:
     def to_json(self) -> dict[str, Any]:
         return {"m": {k: list(v) for k, v in self.m.items()},
                 "u": {k: list(v) for k, v in self.u.items()}, "prior": self.prior,
-                "u_kin": list(self.u_kin),
+                "u_kin": list(self.u_kin), "u_kin_dob": list(self.u_kin_dob),
                 "surname_tf": dict(self.surname_tf), "forename_tf": dict(self.forename_tf),
                 "auto_probability": self.auto_probability,
                 "review_probability": self.review_probability, "stats": dict(self.stats)}  # fmt: skip
@@ -110,15 +116,17 @@ class MatchModel:
         return cls(m={k: tuple(v) for k, v in data["m"].items()},
                    u={k: tuple(v) for k, v in data["u"].items()}, prior=float(data["prior"]),
                    u_kin=tuple(data.get("u_kin", DEFAULT_U_KIN)),
+                   u_kin_dob=tuple(data.get("u_kin_dob", DEFAULT_U_KIN_DOB)),
                    surname_tf=data.get("surname_tf", {}), forename_tf=data.get("forename_tf", {}),
                    auto_probability=float(data.get("auto_probability", AUTO_PROBABILITY)),
                    review_probability=float(data.get("review_probability", REVIEW_PROBABILITY)),
                    trained=True, stats=data.get("stats", {}))  # fmt: skip
 
-    def weight(self, comparison: str, level: int, kin: bool = False) -> float:
-        """log2(m / u); ``kin``: the address compared for two people of one surname."""
-        if kin and comparison == "address":
-            return math.log2(self.m[comparison][level] / self.u_kin[level])
+    def weight(self, comparison: str, level: int, kin: frozenset[str] = frozenset()) -> float:
+        """log2(m / u); ``kin``: the comparisons made between two people of one family."""
+        if comparison in kin:
+            u = self.u_kin if comparison == "address" else self.u_kin_dob
+            return math.log2(self.m[comparison][level] / u[level])
         return math.log2(self.m[comparison][level] / self.u[comparison][level])
 
     @property
@@ -361,6 +369,23 @@ def _name_weight(model: MatchModel, sur: int, fore: int) -> float:
 
 # --- weighing
 
+NO_KIN: frozenset[str] = frozenset()
+KIN_ADDRESS = frozenset({"address"})
+KIN_ALL = frozenset({"address", "dob"})
+
+
+def kin_of(levels: Mapping[str, int]) -> frozenset[str]:
+    """Which comparisons to weigh against a family rather than against strangers.
+
+    Two people with one surname and forenames that are not one another's (or missing) are
+    as likely relatives as strangers: a shared address says little (a family shares a house),
+    and at the same postcode a shared birthday is a twin. With the forenames agreeing too,
+    the address and date count in full (a namesake has another date of birth: a guard).
+    """
+    if not 0 <= levels["surname"] <= 2 or 0 <= levels["forename"] <= 3:
+        return NO_KIN
+    return KIN_ALL if 0 <= levels["address"] <= 1 else KIN_ADDRESS
+
 
 @dataclass(frozen=True)
 class Term:
@@ -414,7 +439,7 @@ def weigh(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -> 
     c = compare(a, b, model)
     terms: list[Term] = []
     total = model.prior_weight
-    kin = 0 <= c.levels["surname"] <= 2
+    kin = kin_of(c.levels)
     for comparison in COMPARISONS:
         level = c.levels[comparison]
         if level < 0:
@@ -442,11 +467,11 @@ def guard(levels: Mapping[str, int]) -> str | None:
     """The safety rules kept outside the model: pairs a person must look at, whatever the weight.
 
     A twin or sibling: the same date of birth and surname, and a forename that is not the
-    same, a short form or a slip or two of it. Someone else: another date of birth and a
+    same, a short form, one of the other's forenames (Bibi Amina / Amina) or a slip or two. Someone else: another date of birth and a
     forename beyond a slip. A namesake: another date of birth.
     """
     fore, dob, sur = levels["forename"], levels["dob"], levels["surname"]
-    if dob == 0 and 0 <= sur <= 2 and fore in (2, 4, 5):
+    if dob == 0 and 0 <= sur <= 2 and fore >= 4:
         return TWIN
     if dob in (4, 5) and fore >= 4:
         return STRANGER
@@ -526,9 +551,35 @@ def estimate_u_kin(register: Sequence[PersonFacts], count: int, seed: int = 1) -
     return _normalise(counts, 1e-6)
 
 
+def estimate_u_kin_dob(register: Sequence[PersonFacts], count: int, seed: int = 2
+                       ) -> tuple[float, ...]:  # fmt: skip
+    """u of the date of birth levels for two people of one surname at one postcode."""
+    families: dict[tuple[str, str], list[PersonFacts]] = {}
+    for person in register:
+        if person.postcode:
+            families.setdefault((compact(person.surname), compact(person.postcode)), []).append(
+                person
+            )
+    groups = [g for g in families.values() if len(g) > 1]
+    if len(groups) < 20:
+        return DEFAULT_U_KIN_DOB
+    rng = random.Random(seed)
+    counts = [U_PRIOR_PAIRS * d for d in DEFAULT_U_KIN_DOB]
+    for group in rng.choices(groups, weights=[len(g) * (len(g) - 1) for g in groups], k=count):
+        a, b = rng.sample(group, 2)
+        level = dob_level(a, b)
+        if level >= 0:
+            counts[level] += 1
+        year_a = a.dob.year if a.dob else a.birth_year
+        year_b = b.dob.year if b.dob else b.birth_year
+        if year_a and year_b:
+            counts[3 if abs(year_a - year_b) <= 1 else 5] += 1
+    return _normalise(counts, 1e-6, "dob")
+
+
 def _posterior(model: MatchModel, row: Mapping[str, int], used: Iterable[str]) -> float:
     w = model.prior_weight
-    kin = 0 <= row["surname"] <= 2
+    kin = kin_of(row)
     for c in used:
         if row[c] >= 0:
             w += model.weight(c, row[c], kin)
@@ -547,7 +598,7 @@ def expectation_maximisation(rows: Sequence[Mapping[str, int]], u: Mapping[str, 
     Pseudo-pairs (``PRIOR_STRENGTH``) draw m towards the starting values.
     """
     current: dict[str, tuple[float, ...]] = dict(m or DEFAULT_M)
-    prior = DEFAULT_PRIOR
+    prior = 0.1  # the share of this session's pairs that are one person, re-estimated
     for _ in range(iterations):
         model = MatchModel(current, u, prior, u_kin)
         posts = [_posterior(model, row, estimate) for row in rows]
@@ -564,18 +615,6 @@ def floored(m: Sequence[float], start: Sequence[float], comparison: str) -> tupl
     typed cleanly (the demo's) would otherwise teach that true matches never have a slip."""
     return _normalise([max(x, M_SHARE_KEPT * s) for x, s in zip(m, start, strict=True)],
                       M_FLOOR, comparison)  # fmt: skip
-
-
-def estimate_prior(
-    rows: Sequence[Mapping[str, int]], model: MatchModel, iterations: int = 25
-) -> float:
-    """The share of candidate pairs that are one person, m and u fixed (EM on the prior alone)."""
-    prior = model.prior
-    for _ in range(iterations):
-        fixed = dataclasses.replace(model, prior=prior)
-        posts = [_posterior(fixed, row, COMPARISONS) for row in rows]
-        prior = min(max(sum(posts) / max(len(posts), 1), 1e-5), 0.5)
-    return prior
 
 
 def term_frequencies(counts: Mapping[str, int], total: int, keep: int = 2000) -> dict[str, float]:
@@ -600,12 +639,19 @@ def random_pairs(people: Sequence[PersonFacts], count: int, seed: int = 0
 
 def train(register: Sequence[PersonFacts], candidate_pairs: Sequence[tuple[PersonFacts, PersonFacts]],
           surname_counts: Mapping[str, int], forename_counts: Mapping[str, int],
-          u_pairs: int = 40000, progress: Callable[[str], None] | None = None) -> MatchModel:  # fmt: skip
-    """u from random register pairs, m and the prior by EM on earlier notifications' candidates."""
+          known_share: float, u_pairs: int = 40000,
+          progress: Callable[[str], None] | None = None) -> MatchModel:  # fmt: skip
+    """u from random register pairs, m by EM on earlier notifications' candidates.
+
+    The prior is the chance that two records drawn at random are one person (as u is
+    estimated on random pairs): the share of people named who were already known
+    (``known_share``), over the register's size.
+    """
     say = progress or (lambda _text: None)
     say(f"estimating u from {u_pairs} random pairs of {len(register)} people")
     u = estimate_u(random_pairs(register, u_pairs))
     u_kin = estimate_u_kin(register, u_pairs // 4)
+    u_kin_dob = estimate_u_kin_dob(register, u_pairs // 4)
     say(f"estimating m by EM on {len(candidate_pairs)} candidate pairs")
     rows = [compare(a, b).levels for a, b in candidate_pairs]
     # Two sessions, as Splink's documentation advises: pairs born the same day teach the
@@ -617,9 +663,11 @@ def train(register: Sequence[PersonFacts], candidate_pairs: Sequence[tuple[Perso
     )
     m, _ = expectation_maximisation(same_name, u, u_kin, ("dob",), m)
     m = {c: floored(m[c], DEFAULT_M[c], c) for c in COMPARISONS}
-    prior = estimate_prior(rows, MatchModel(m, u, DEFAULT_PRIOR, u_kin))
     total = max(len(register), 1)
-    return MatchModel(m, u, prior, u_kin, term_frequencies(surname_counts, total),
+    share = min(max(known_share, 0.05), 0.95)
+    prior = share / ((1 - share) * total)  # prior odds of one candidate against "none"
+    return MatchModel(m, u, prior, u_kin, u_kin_dob, term_frequencies(surname_counts, total),
                       term_frequencies(forename_counts, total), trained=True,
                       stats={"register": len(register), "u_pairs": u_pairs,
-                             "em_pairs": len(candidate_pairs)})  # fmt: skip
+                             "em_pairs": len(candidate_pairs),
+                             "known_share": round(known_share, 4)})  # fmt: skip

@@ -29,7 +29,6 @@ from .fs_model import COMPARISONS, LEVELS, MatchModel, train
 from .matching import decide, load_model
 from .similarity import PersonFacts
 
-REGISTER_SAMPLE = 60000
 HISTORY_SAMPLE = 2500
 
 
@@ -45,8 +44,6 @@ def _register(session: Session, rng: random.Random) -> tuple[list[PersonFacts], 
     rows = session.execute(select(Person.surname, Person.forenames, Person.dob, Person.birth_year,
                                   Person.gender, Person.address, Person.postcode)
                            .where(Person.merged_into_id.is_(None))).all()  # fmt: skip
-    if len(rows) > REGISTER_SAMPLE:
-        rows = rng.sample(rows, REGISTER_SAMPLE)
     people = [PersonFacts(r.surname, r.forenames, r.dob, r.birth_year, r.gender, None, None,
                           r.address, r.postcode) for r in rows]  # fmt: skip
     return people, total
@@ -151,7 +148,9 @@ def train_and_store(session: Session, actor: Actor, rules: IntakeRules, seed: in
         pairs.extend((facts, k) for _, k in candidates)
         truth = person_id if person_id in {i for i, _ in candidates} else None
         replay.append((facts, candidates, truth))
-    model = train(register, pairs, surnames, forenames, progress=progress)
+    repeats = sum(1 for facts, pid, nid in history if pid is not None and first.get(pid) != nid)
+    known_share = repeats / max(len(history), 1)
+    model = train(register, pairs, surnames, forenames, known_share, progress=progress)
     # The model's own estimates on the replayed sample (not a measurement against truth).
     auto = possible = 0
     auto_confidence = 0.0
