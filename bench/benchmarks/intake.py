@@ -229,15 +229,22 @@ def matching_run(env: BenchEnv, noise: str, count: int) -> dict[str, Any]:
             wrong_keys = [(str(k[0]), int(k[1])) for k, v in truth.items()
                           if decided.get((str(k[0]), int(k[1]))) not in (None, v)]  # fmt: skip
             details = [describe(s, notifications, key, truth, kinds) for key in wrong_keys[:10]]
+            grey_absent = [(str(k[0]), int(k[1])) for k, v in truth.items()
+                           if v is None and offered.get((str(k[0]), int(k[1]))) is not None]  # fmt: skip
+            grey_details = [describe(s, notifications, key, truth, kinds) for key in grey_absent[:8]]
             missed_details = [describe(s, notifications, key, truth, kinds)
                               for key in missed_keys[:12]]  # fmt: skip
     finally:
         ctx.close()
     missed: dict[str, int] = {}
     wrong: dict[str, int] = {}
+    grey_kinds: dict[str, int] = {}
     for key, expected in truth.items():
         got = decided.get((str(key[0]), int(key[1])))
         kind = kinds.get(key, "?")
+        if offered.get((str(key[0]), int(key[1]))) is not None:
+            label = ("known: " if expected is not None else "absent: ") + kind
+            grey_kinds[label] = grey_kinds.get(label, 0) + 1
         if expected is not None and got != expected:
             missed[kind] = missed.get(kind, 0) + 1
         if got is not None and got != expected:
@@ -278,8 +285,10 @@ def matching_run(env: BenchEnv, noise: str, count: int) -> dict[str, Any]:
         "quarantined": quarantined,
         "missed_by_kind": dict(sorted(missed.items(), key=lambda kv: -kv[1])[:15]),
         "false_links_by_kind": wrong,
+        "grey_by_kind": dict(sorted(grey_kinds.items(), key=lambda kv: -kv[1])[:15]),
         "false_link_details": details,
         "missed_details": missed_details,
+        "absent_offered_details": grey_details,
         "not_in_any_block": blocked_missed[:10],
         "noise": noise,
         "scale": env.scale,

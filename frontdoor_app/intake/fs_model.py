@@ -349,6 +349,11 @@ def compare(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -
         fore_x = forename_level(a.surname, b.forenames)
         if _name_weight(model, sur_x, fore_x) > _name_weight(model, sur, fore) + 1:
             sur, fore, swapped = sur_x, fore_x, True
+    elif not a.forenames and b.forenames and sur >= 3:
+        # One name sent, in the surname's box: it may be the forename.
+        fore_x = forename_level(a.surname, b.forenames)
+        if 0 <= fore_x <= 3:
+            sur, fore, swapped = -1, fore_x, True
     ga, gb = _gender(a.gender), _gender(b.gender)
     levels = {"surname": sur, "forename": fore, "dob": dob_level(a, b),
               "address": address_level(a, b),
@@ -406,8 +411,8 @@ class Weighing:
     def reasons(self, a: PersonFacts, b: PersonFacts) -> tuple[str, ...]:
         out = []
         if self.swapped:
-            out.append(f"surname and forenames swapped ({a.forenames} {a.surname} / "
-                       f"{b.forenames} {b.surname})")  # fmt: skip
+            out.append(f"surname and forenames swapped ({a.forenames or ''} {a.surname} / "
+                       f"{b.forenames} {b.surname})".replace("( ", "("))  # fmt: skip
         shown = (
             dataclasses.replace(a, surname=a.forenames or "", forenames=a.surname)
             if self.swapped
@@ -663,6 +668,9 @@ def train(register: Sequence[PersonFacts], candidate_pairs: Sequence[tuple[Perso
     )
     m, _ = expectation_maximisation(same_name, u, u_kin, ("dob",), m)
     m = {c: floored(m[c], DEFAULT_M[c], c) for c in COMPARISONS}
+    # The years alone are compared only when a date is missing; the earlier notifications
+    # cannot tell how often a known person's age is badly wrong: kept at the starting values.
+    m["dob"] = tuple(DEFAULT_M["dob"][i] if i in (3, 5) else x for i, x in enumerate(m["dob"]))
     total = max(len(register), 1)
     share = min(max(known_share, 0.05), 0.95)
     prior = share / ((1 - share) * total)  # prior odds of one candidate against "none"
