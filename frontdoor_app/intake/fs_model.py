@@ -318,8 +318,12 @@ def same_house(a: str | None, b: str | None) -> bool:
     return not sa or not sb or fuzz.token_set_ratio(sa, sb) >= 85
 
 
+def _postcode(text: str | None) -> str:
+    return "".join((text or "").split()).upper()
+
+
 def address_level(a: PersonFacts, b: PersonFacts) -> int:
-    pa, pb = compact(a.postcode), compact(b.postcode)
+    pa, pb = _postcode(a.postcode), _postcode(b.postcode)
     if not pa or not pb:
         if a.address and b.address:
             return 0 if same_house(a.address, b.address) else -1
@@ -562,7 +566,7 @@ def estimate_u_kin_dob(register: Sequence[PersonFacts], count: int, seed: int = 
     families: dict[tuple[str, str], list[PersonFacts]] = {}
     for person in register:
         if person.postcode:
-            families.setdefault((compact(person.surname), compact(person.postcode)), []).append(
+            families.setdefault((compact(person.surname), _postcode(person.postcode)), []).append(
                 person
             )
     groups = [g for g in families.values() if len(g) > 1]
