@@ -269,17 +269,21 @@ def dob_level(a: PersonFacts, b: PersonFacts) -> int:
     agreeing but another comparison, made only when a date is missing.
     """
     if a.dob and b.dob:
-        x, y = a.dob, b.dob
-        if x == y:
-            return 0
-        if x.year == y.year and x.day == y.month and x.month == y.day:
-            return 1
-        return 2 if date_slip(x, y) else 4
+        return _dates_level(a.dob, b.dob)
     year_a = a.dob.year if a.dob else a.birth_year
     year_b = b.dob.year if b.dob else b.birth_year
     if year_a and year_b:
         return 3 if abs(year_a - year_b) <= 1 else 5
     return -1
+
+
+@lru_cache(maxsize=262144)
+def _dates_level(x: dt.date, y: dt.date) -> int:
+    if x == y:
+        return 0
+    if x.year == y.year and x.day == y.month and x.month == y.day:
+        return 1
+    return 2 if date_slip(x, y) else 4
 
 
 def date_slip(x: dt.date, y: dt.date) -> bool:
