@@ -231,7 +231,9 @@ def matching_run(env: BenchEnv, noise: str, count: int) -> dict[str, Any]:
             details = [describe(s, notifications, key, truth, kinds) for key in wrong_keys[:10]]
             grey_absent = [(str(k[0]), int(k[1])) for k, v in truth.items()
                            if v is None and offered.get((str(k[0]), int(k[1]))) is not None]  # fmt: skip
-            grey_details = [describe(s, notifications, key, truth, kinds) for key in grey_absent[:8]]
+            grey_details = [
+                describe(s, notifications, key, truth, kinds) for key in grey_absent[:8]
+            ]
             missed_details = [describe(s, notifications, key, truth, kinds)
                               for key in missed_keys[:12]]  # fmt: skip
     finally:
