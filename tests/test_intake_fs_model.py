@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from frontdoor_app.cli import main
+from frontdoor_app.context import build_context
 from frontdoor_app.intake.blocking import block_keys, candidate_ids, lookup_keys
 from frontdoor_app.intake.fs_model import (
     DEFAULT_MODEL,
@@ -232,7 +233,16 @@ SURNAMES = ("Ahmed", "Brown", "Clarke", "Dlamini", "Evans", "Fraser", "Gallagher
             "Begum", "Khan", "Nguyen", "Osman")  # fmt: skip
 
 
-def test_training_stores_the_model_and_the_admin_sees_it(ctx):
+@pytest.fixture
+def any_ctx(fresh_settings, any_db_url, profile):
+    """A context on a fresh SQLite file, then on a fresh PostgreSQL database."""
+    context = build_context(fresh_settings.with_database(any_db_url), profile)
+    yield context
+    context.close()
+
+
+def test_training_stores_the_model_and_the_admin_sees_it(any_ctx):
+    ctx = any_ctx
     for n in range(30):  # a small register: families at their own addresses
         name = SURNAMES[n]
         known(ctx, f"T-{n}", [person("victim", name, "Anna", f"19{70 + n}-03-0{1 + n % 9}"),
@@ -258,7 +268,8 @@ def test_training_stores_the_model_and_the_admin_sees_it(ctx):
             AuditEvent.entity == "matching_model")) == 1  # fmt: skip
 
 
-def test_matching_train_command(db_url, capsys):
+def test_matching_train_command(any_db_url, capsys):
+    db_url = any_db_url
     assert main(["--database", db_url, "db", "upgrade"]) == 0
     capsys.readouterr()
     assert main(["--database", db_url, "matching", "train"]) == 2
