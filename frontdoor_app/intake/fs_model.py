@@ -58,14 +58,14 @@ DEFAULT_M: dict[str, tuple[float, ...]] = {
     "surname": (0.86, 0.035, 0.07, 0.03, 0.005),
     "forename": (0.86, 0.03, 0.02, 0.055, 0.03, 0.005),
     "dob": (0.9, 0.02, 0.06, 0.97, 0.02, 0.03),
-    "address": (0.55, 0.2, 0.1, 0.15),
+    "address": (0.55, 0.15, 0.1, 0.2),
     "gender": (0.98, 0.02),
 }
 DEFAULT_U: dict[str, tuple[float, ...]] = {
     "surname": (0.004, 0.0005, 0.004, 0.03, 0.9615),
     "forename": (0.006, 0.002, 0.002, 0.004, 0.03, 0.956),
     "dob": (0.00004, 0.00002, 0.0003, 0.04, 0.99964, 0.96),
-    "address": (0.00001, 0.0003, 0.02, 0.97969),
+    "address": (0.00001, 0.0003, 0.05, 0.94969),
     "gender": (0.5, 0.5),
 }
 # u of the address levels among people with the same surname: a family shares a house, so
@@ -144,6 +144,18 @@ class MatchModel:
 
 
 DEFAULT_MODEL = MatchModel(DEFAULT_M, DEFAULT_U, DEFAULT_PRIOR)
+
+
+def prior_for(register_size: int, known_share: float = 0.6) -> float:
+    """Prior odds of one candidate against "none of them": the share of people named who
+    are already known, over the number of known people (at least 1,000)."""
+    share = min(max(known_share, 0.05), 0.95)
+    return share / ((1 - share) * max(register_size, 1000))
+
+
+def untrained_model(register_size: int) -> MatchModel:
+    """The starting values, with the prior of a register this size (before any training)."""
+    return dataclasses.replace(DEFAULT_MODEL, prior=prior_for(register_size))
 
 
 def logit2(p: float) -> float:
@@ -680,8 +692,7 @@ def train(register: Sequence[PersonFacts], candidate_pairs: Sequence[tuple[Perso
     # cannot tell how often a known person's age is badly wrong: kept at the starting values.
     m["dob"] = tuple(DEFAULT_M["dob"][i] if i in (3, 5) else x for i, x in enumerate(m["dob"]))
     total = max(len(register), 1)
-    share = min(max(known_share, 0.05), 0.95)
-    prior = share / ((1 - share) * total)  # prior odds of one candidate against "none"
+    prior = prior_for(total, known_share)
     return MatchModel(m, u, prior, u_kin, u_kin_dob, term_frequencies(surname_counts, total),
                       term_frequencies(forename_counts, total), trained=True,
                       stats={"register": len(register), "u_pairs": u_pairs,

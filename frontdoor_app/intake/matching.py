@@ -10,14 +10,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.models import MatchingModel, Person
 from frontdoor_app.profile import IntakeRules
 
 from .blocking import candidate_ids
-from .fs_model import DEFAULT_MODEL, MatchModel, Weighing, weigh
+from .fs_model import DEFAULT_MODEL, MatchModel, Weighing, untrained_model, weigh
 from .similarity import PersonFacts
 
 
@@ -141,7 +141,7 @@ def load_model(session: Session) -> MatchModel:
     row = session.execute(select(MatchingModel.id, MatchingModel.trained_at)
                           .order_by(MatchingModel.id.desc()).limit(1)).first()  # fmt: skip
     if row is None:
-        return DEFAULT_MODEL
+        return untrained_model(session.scalar(select(func.max(Person.id))) or 0)
     key = (row.id, str(row.trained_at))
     if key not in _LOADED:
         stored = session.get_one(MatchingModel, row.id)
