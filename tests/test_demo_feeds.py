@@ -188,3 +188,28 @@ def test_feed_stops_at_until_and_a_saturday_build_works(ctx, tmp_path) -> None:
     received = [dt.datetime.fromisoformat(n["received_at"]) for n in feed]
     assert max(received) <= dt.datetime(2026, 6, 13, 7, 0)  # 06:00 UTC is 07:00 in London
     assert min(received) >= dt.datetime(2026, 6, 12, 9, 0)  # Friday's cut-off
+
+
+def test_hard_noise_corrupts_several_fields_at_once_and_still_imports(demo_ctx, tmp_path) -> None:
+    with demo_ctx.session() as s:
+        feed = make_noisy_feed(s, 5, 120, NEXT, demo_ctx.profile, noise="hard")
+        again = make_noisy_feed(s, 5, 120, NEXT, demo_ctx.profile, noise="hard")
+        assert feed == again
+        kinds = [k for (key, k) in feed.kinds.items() if feed.truth[key] is not None]
+        parts = {p for k in kinds for p in k.split("+")}
+        # typos, phonetic and OCR errors in both names, swapped names, missing values, slips
+        assert {"surn_typo", "fore_typo", "swapped", "age_only"} <= parts
+        assert parts & {"surn_phonetic", "fore_phonetic"} and parts & {"surn_ocr", "fore_ocr"}
+        assert any(p.startswith("date_") for p in parts)
+        assert any("surn_" in k and "fore_" in k for k in kinds)  # both names at once
+        assert {"twin", "new"} <= set(feed.kinds.values())
+        by_ref = {n["police_ref"]: n for n in feed.notifications}
+        for (ref, index), person_id in feed.truth.items():
+            sent = by_ref[ref]["persons"][index]
+            if person_id is None or feed.kinds[(ref, index)] != "exact":
+                continue
+            known = s.get(Person, person_id)
+            assert (sent["surname"], sent.get("forenames", "")) == (known.surname, known.forenames)
+    path = write_csv(feed.notifications, tmp_path / "hard.csv")
+    summary = import_file(demo_ctx.sessions, demo_ctx.profile, demo_ctx.actor, path)
+    assert summary.quarantined == 0, summary.in_words()

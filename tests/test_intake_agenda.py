@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import zlib
 
 from sqlalchemy import select
 
@@ -29,11 +30,15 @@ def agenda(ctx, meeting_id):
     return [(ref, flags) for ref, flags, _ in rows]
 
 
-def family(surname: str, child_dob: str | None = "2015-01-01") -> list[dict[str, str]]:
-    people = [person("victim", surname, "Anna", "1990-01-01"),
-              person("perpetrator", surname, "Mark", "1989-01-01")]  # fmt: skip
-    if child_dob:
-        people.append(person("child", surname, "Kid", child_dob))
+def family(surname: str, child_dob: str | None = "") -> list[dict[str, str]]:
+    # Each family's adults have their own birthdays: the same forename, date of birth and
+    # house with another surname is one woman under a new name (linked), not another family.
+    day = dt.date(1985, 1, 1) + dt.timedelta(days=zlib.crc32(surname.encode()) % 3000)
+    people = [person("victim", surname, "Anna", day.isoformat()),
+              person("perpetrator", surname, "Mark", (day - dt.timedelta(days=400)).isoformat())]  # fmt: skip
+    if child_dob is not None:
+        kid = child_dob or (day + dt.timedelta(days=30 * 365)).isoformat()
+        people.append(person("child", surname, "Kid", kid))
     return people
 
 

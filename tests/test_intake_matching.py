@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 
 from frontdoor_app.intake import links
 from frontdoor_app.intake.blocking import candidate_ids
+from frontdoor_app.intake.fs_model import DEFAULT_MODEL
 from frontdoor_app.intake.importer import import_records
 from frontdoor_app.intake.similarity import PersonFacts, score
 from frontdoor_app.models import (
@@ -129,7 +130,8 @@ def test_grey_zone_asks_then_confirm_joins_the_history(ctx):
     assert summary.possible_matches == 1
     (row,) = links.possible_matches(ctx.sessions)
     assert row.known.id == original and row.police_ref == "G-1"
-    assert 0.75 <= row.score < 0.92 and row.reasons
+    assert DEFAULT_MODEL.review_probability <= row.score < DEFAULT_MODEL.auto_probability
+    assert row.reasons
     new_id = person_of(ctx, "G-1", "victim")
     assert new_id != original
     links.confirm_match(ctx.sessions, ctx.actor, row.link_id)

@@ -62,7 +62,14 @@ def _is(*roles: str) -> str:
 
 WRITERS = _is("chair", "representative", "admin", "fgc_coordinator")
 EVERYONE = "true"
-REFERENCE_TABLES = ("agency", "fgc_team", "locality", "postcode_district", "outcome_code")
+REFERENCE_TABLES = (
+    "agency",
+    "fgc_team",
+    "locality",
+    "postcode_district",
+    "outcome_code",
+    "matching_model",
+)
 INTAKE_TABLES = ("person", "household", "household_member", "notification",
                  "notification_person", "import_batch", "quarantined_record",
                  "person_link")  # fmt: skip

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "demo": "demo",
     "server": "server",
     "users": "users",
+    "matching": "matching",
 }
 
 

@@ -39,7 +39,7 @@ from .batch_match import InFileIndex, KnownPerson, load_people, resolve
 from .blocking import block_keys, db_candidates, lookup_keys
 from .fields import postcode_district
 from .keys import name_keys
-from .matching import Match, decide
+from .matching import Match, decide, load_model
 from .people import MOVED, ROLE_WEIGHT, facts_from, lives_at_incident, moved
 from .similarity import PersonFacts
 from .store import Stored
@@ -81,6 +81,7 @@ class _Plan:
 
     def __init__(self, session: Session, rules: IntakeRules) -> None:
         self.s, self.rules = session, rules
+        self.model = load_model(session)
         self.new_people: dict[int, dict[str, Any]] = {}  # ref → Person columns
         self.new_facts = InFileIndex()
         self.updates: dict[int, dict[str, Any]] = {}  # known person id → changed columns
@@ -140,7 +141,7 @@ class _Plan:
                notification_index: int) -> PlannedPerson:  # fmt: skip
         ids = (self.candidates[position] | self.new_facts.find(self.lookups[position])) - used
         pairs = [(i, self.new_facts.facts[i] if i < 0 else self.known[i].facts) for i in ids]
-        match = decide(facts, pairs, self.rules)
+        match = decide(facts, pairs, self.rules, self.model)
         if match.decision == "auto" and match.person_id is not None:
             self._refresh(match.person_id, data, facts)
             return PlannedPerson(data, match.person_id, match)

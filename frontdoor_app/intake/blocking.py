@@ -3,7 +3,11 @@
 Every block is an indexed look-up on ``person`` (see the indexes in models/people.py), run
 for a whole file at once as a join with a VALUES list of keys; never a scan of everyone.
 
-With a date of birth: same folded surname and date (``sd``), same first forename and date
+Everyone born on the date of birth (or with day and month swapped, or the year out by one)
+whose forename or surname starts with either name's initial, names compared fuzzily
+afterwards; the same postcode and forename initial; a surname part sounding alike (Soundex,
+from jellyfish) with the same year of birth and initial (and so with the names swapped). Also, with a date of
+birth: same folded surname and date (``sd``), same first forename and date
 (``fd``), the forenames as a surname (names typed in each other's boxes), the same with day
 and month swapped, a slip in the date (same surname, born the same month, or the year out
 by one: ``sm``, ``sd``), and known people with no date of birth (``sn``). Without a date of
@@ -44,6 +48,12 @@ BLOCKS: dict[str, tuple[int, str, bool]] = {
     "ppf": (3, "person.postcode = p.a AND person.surname_phonetic = p.b "
                "AND person.forename_key = p.c", True),
     "pf": (2, "person.postcode = p.a AND person.forename_key = p.b", True),
+    "d": (3, "person.dob = p.a AND (person.forename_initial IN (p.b, p.c) "
+             "OR substr(person.surname_key, 1, 1) IN (p.b, p.c))", True),
+    "d2": (3, "person.dob = p.a AND ((person.forename_initial = p.b "
+              "AND substr(person.surname_key, 1, 1) = p.c) OR (person.forename_initial = p.c "
+              "AND substr(person.surname_key, 1, 1) = p.b))", True),
+    "pi": (2, "person.postcode = p.a AND person.forename_initial = p.b", True),
 }  # fmt: skip
 
 
@@ -55,6 +65,8 @@ class BlockKeys:
     swapped_key: str  # the forenames, compacted, as a surname would be
     forename_key: str
     sounds: tuple[str, ...]  # Soundex of each part of the surname
+    fore_sounds: tuple[str, ...]  # Soundex of each forename (a swapped surname)
+    surname_initial: str
     dob: dt.date | None
     year: int | None
     postcode: str | None
@@ -65,8 +77,10 @@ def block_keys(facts: PersonFacts) -> BlockKeys:
     year = facts.dob.year if facts.dob else facts.birth_year
     parts = [p for p in fold(facts.surname).split() if p]
     sounds = tuple(sorted({phonetic(p) for p in parts} | {keys.surname_phonetic} - {""}))
+    fore_sounds = tuple(sorted({phonetic(p) for p in fold(facts.forenames).split()} - {""}))
     return BlockKeys(facts.nhs_number, facts.pnc_id, keys.surname_key, compact(facts.forenames),
-                     keys.forename_key, sounds, facts.dob, year, facts.postcode)  # fmt: skip
+                     keys.forename_key, sounds, fore_sounds, keys.surname_key[:1], facts.dob,
+                     year, facts.postcode)  # fmt: skip
 
 
 def _swapped(day: dt.date) -> dt.date | None:
@@ -108,6 +122,21 @@ def lookup_keys(k: BlockKeys) -> list[Key]:
                 out.append(("sd", k.surname_key, day))
         if k.forename_key:
             out.append(("sn", k.surname_key, k.forename_key))
+        # Typos in both names: everyone born that day (or with day and month swapped, or
+        # the year out by one) whose forename or surname begins as either name sent does.
+        # Either initial on the day itself; both (either way round) on the other days.
+        first, second = k.forename_key[:1], k.surname_initial
+        out.append(("d", k.dob, first, second))
+        for day in {_swapped(k.dob), _with_year(k.dob, k.dob.year - 1),
+                    _with_year(k.dob, k.dob.year + 1)} - {None}:  # fmt: skip
+            out.append(("d2", day, first, second))
+        # A slip in the day or month: a surname sounding alike, born the same year, the
+        # same initial (and the same with the names swapped).
+        if k.forename_key:
+            out.extend(("pyf", s, k.dob.year, k.forename_key[:1]) for s in k.sounds)
+        if k.surname_initial:
+            out.extend(("pyf", s, k.dob.year, k.surname_initial) for s in k.fore_sounds)
+        _postcode_keys(k, out)
         return out
     # Without a date of birth the name and the address have to find the person.
     if k.year and k.forename_key:
@@ -118,7 +147,18 @@ def lookup_keys(k: BlockKeys) -> list[Key]:
         out.extend(("ppf", k.postcode, s, k.forename_key) for s in k.sounds)
         if k.forename_key:
             out.append(("pf", k.postcode, k.forename_key))  # a slip in the surname
+    _postcode_keys(k, out)
+    if k.year and k.surname_initial:  # names swapped, the forename sounding like the surname
+        out.extend(("pyf", s, y, k.surname_initial)
+                   for s in k.fore_sounds for y in range(k.year - 1, k.year + 2))  # fmt: skip
     return out
+
+
+def _postcode_keys(k: BlockKeys, out: list[Key]) -> None:
+    """The same postcode and forename initial (or the surname's, for swapped names)."""
+    if k.postcode:
+        for initial in {k.forename_key[:1], k.surname_initial} - {""}:
+            out.append(("pi", k.postcode, initial))
 
 
 def stored_keys(facts: PersonFacts) -> list[Key]:
@@ -141,7 +181,12 @@ def stored_keys(facts: PersonFacts) -> list[Key]:
         out.append(("sn", keys.surname_key, keys.forename_key))
     if year:
         out.append(("pyf", keys.surname_phonetic, year, keys.forename_initial))
+    if facts.dob:
+        for initial in {keys.forename_initial, keys.surname_key[:1]} - {""}:
+            out.append(("d", facts.dob, initial))
+        out.append(("d2", facts.dob, keys.forename_initial, keys.surname_key[:1]))
     if facts.postcode:
+        out.append(("pi", facts.postcode, keys.forename_initial))
         out.append(("ps", facts.postcode, keys.surname_key))
         out.append(("ppf", facts.postcode, keys.surname_phonetic, keys.forename_key))
         out.append(("pf", facts.postcode, keys.forename_key))
@@ -149,8 +194,19 @@ def stored_keys(facts: PersonFacts) -> list[Key]:
 
 
 def in_memory_keys(lookups: Iterable[Key]) -> list[Key]:
-    """Lookup keys as the in-memory index holds them (``sm`` by year and month)."""
-    return [("smk", k[1], k[2].year, k[2].month) if k[0] == "sm" else k for k in lookups]
+    """Lookup keys as the in-memory index holds them (``sm`` by year and month, ``d`` by
+    the date and each initial)."""
+    out: list[Key] = []
+    for k in lookups:
+        if k[0] == "sm":
+            out.append(("smk", k[1], k[2].year, k[2].month))
+        elif k[0] == "d":
+            out.extend(("d", k[1], initial) for initial in {k[2], k[3]} - {""})
+        elif k[0] == "d2":
+            out.extend([("d2", k[1], k[2], k[3]), ("d2", k[1], k[3], k[2])])
+        else:
+            out.append(k)
+    return out
 
 
 def _chunks(rows: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:

@@ -9,10 +9,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jellyfish
+
 _SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "ß": "ss", "æ": "ae", "Æ": "ae",
                           "đ": "d", "Đ": "d", "ı": "i", "œ": "oe", "Œ": "oe", "þ": "th"})  # fmt: skip
-_SOUNDEX = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"),
-            **dict.fromkeys("dt", "3"), "l": "4", **dict.fromkeys("mn", "5"), "r": "6"}  # fmt: skip
 
 
 @lru_cache(maxsize=65536)  # names repeat a lot; matching folds each many times
@@ -34,20 +34,13 @@ def compact(text: str | None) -> str:
 
 @lru_cache(maxsize=65536)  # names repeat a lot; matching folds each many times
 def phonetic(text: str | None) -> str:
-    """American Soundex of the folded, compacted name (Latin letters; others kept as is)."""
+    """American Soundex (jellyfish) of the folded, compacted name (Latin letters; others kept)."""
     name = compact(text)
     if not name:
         return ""
-    if not name[0].isascii():
+    if not name.isascii():
         return name[:4]
-    first, digits, last = name[0], [], _SOUNDEX.get(name[0], "")
-    for c in name[1:]:
-        code = _SOUNDEX.get(c, "")
-        if code and code != last:
-            digits.append(code)
-        if c not in "hw":
-            last = code
-    return (first + "".join(digits) + "000")[:4].upper()
+    return str(jellyfish.soundex(name))
 
 
 @dataclass(frozen=True)

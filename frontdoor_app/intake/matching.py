@@ -6,19 +6,19 @@ Blocking (``blocking``): candidates come only from indexed look-ups; they are th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from frontdoor_app.models import Person
+from frontdoor_app.models import MatchingModel, Person
 from frontdoor_app.profile import IntakeRules
 
 from .blocking import candidate_ids
-from .similarity import PersonFacts, score
-
-AMBIGUITY_MARGIN = 0.03
+from .fs_model import DEFAULT_MODEL, MatchModel, Weighing, untrained_model, weigh
+from .similarity import PersonFacts
 
 
 @dataclass(frozen=True)
@@ -42,41 +42,83 @@ def facts_of(person: Person) -> PersonFacts:
 
 
 NO_CANDIDATE = ("no known person with a similar name and date of birth",)
+AMBIGUOUS = "another known person is almost as likely"
+
+
+def _identifier(facts: PersonFacts, known: PersonFacts) -> tuple[bool | None, str]:
+    """An NHS number or PNC id on both sides decides alone: True same, False different."""
+    if facts.nhs_number and known.nhs_number:
+        same = facts.nhs_number == known.nhs_number
+        return same, "same NHS number" if same else "different NHS numbers"
+    if facts.pnc_id and known.pnc_id:
+        same = facts.pnc_id == known.pnc_id
+        return same, ("same Police National Computer id" if same
+                      else "different Police National Computer ids")  # fmt: skip
+    return None, ""
 
 
 def decide(facts: PersonFacts, candidates: Iterable[tuple[int, PersonFacts]],
-           rules: IntakeRules) -> Match:  # fmt: skip
-    """Score each candidate (id, facts) and decide by the profile's thresholds.
+           rules: IntakeRules, model: MatchModel | None = None) -> Match:  # fmt: skip
+    """Weigh each candidate (id, facts) with the matching model and decide.
 
-    Two known people scoring almost alike above the threshold (two records of one person,
-    or twins) are left for a person to choose between.
+    The probability that the person as sent is candidate i is o_i / (1 + sum of o_j), o the
+    odds from each match weight: two known people alike (two records of one person, or
+    twins) share the probability, and neither is linked without a person choosing. The
+    thresholds are the model's (estimated false links below 1 in 1,000 for ``auto``); the
+    safety guards (twins; a different date of birth and forename) are never automatic.
+    ``rules`` is kept for callers; the profile's fixed thresholds no longer decide.
     """
-    scored = sorted(((score(facts, known), pid) for pid, known in candidates),
-                    key=lambda pair: (-pair[0].rank, pair[1]))  # fmt: skip
-    if not scored:
+    del rules
+    model = model or DEFAULT_MODEL
+    weighed: list[tuple[float, int, PersonFacts, Weighing | None, str]] = []
+    for pid, known in candidates:
+        same, words = _identifier(facts, known)
+        if same is False:
+            continue
+        if same:
+            weighed.append((math.inf, pid, known, None, words))
+        else:
+            w = weigh(facts, known, model)
+            weighed.append((w.weight, pid, known, w, ""))
+    if not weighed:
         return Match("new", None, 0.0, NO_CANDIDATE)
-    best, person_id = scored[0]
-    runner_up = next((s for s, p in scored[1:] if p != person_id), None)
-    if best.value >= rules.auto_link_threshold:
-        if runner_up is not None and best.rank - runner_up.rank < AMBIGUITY_MARGIN:
-            reasons = (*best.reasons, "another known person scores almost as high")
-            return Match("possible", person_id, best.value, reasons)
-        return Match("auto", person_id, best.value, best.reasons)
-    if best.value >= rules.review_threshold:
-        return Match("possible", person_id, best.value, best.reasons)
-    return Match("new", None, best.value, best.reasons)
+    weighed.sort(key=lambda row: (-row[0], row[1]))
+    best_weight, person_id, known, weighing, words = weighed[0]
+    if weighing is None:
+        return Match("auto", person_id, 1.0, (words,))
+    odds = [2.0 ** min(row[0], 200.0) for row in weighed]
+    chance = odds[0] / (1 + sum(odds))
+    reasons = list(weighing.reasons(facts, known))
+    reasons.append(f"match weight {best_weight:+.1f}: {_percent(chance)} likely the same person")
+    value = round(chance, 4)
+    if chance >= model.auto_probability and weighing.guard is None:
+        return Match("auto", person_id, value, tuple(reasons))
+    if chance >= model.review_probability:
+        if len(weighed) > 1 and odds[1] / (1 + sum(odds)) >= model.review_probability:
+            reasons.append(AMBIGUOUS)
+        return Match("possible", person_id, value, tuple(reasons))
+    return Match("new", None, value, tuple(reasons))
+
+
+def _percent(p: float) -> str:
+    if p >= 0.9999:
+        return "over 99.99 %"
+    if p >= 0.99:
+        return f"{p * 100:.2f} %"
+    return f"{p * 100:.1f} %"
 
 
 def match_person(session: Session, facts: PersonFacts, rules: IntakeRules,
-                 exclude: set[int] | frozenset[int] = frozenset()) -> Match:  # fmt: skip
-    """Score every candidate in the blocks and decide by the profile's thresholds."""
+                 exclude: set[int] | frozenset[int] = frozenset(),
+                 model: MatchModel | None = None) -> Match:  # fmt: skip
+    """Weigh every candidate in the blocks and decide (the stored model unless one is given)."""
     ids = [i for i in candidate_ids(session, facts) if i not in exclude]
     targets: dict[int, PersonFacts] = {}
     for person in session.scalars(select(Person).where(Person.id.in_(ids))) if ids else ():
         target = _resolve(session, person)
         if target.id not in exclude:
             targets[target.id] = facts_of(target)
-    return decide(facts, targets.items(), rules)
+    return decide(facts, targets.items(), rules, model or load_model(session))
 
 
 def _resolve(session: Session, person: Person) -> Person:
@@ -89,3 +131,20 @@ def _resolve(session: Session, person: Person) -> Person:
         seen.add(target.id)
         person = target
     return person
+
+
+_LOADED: dict[tuple[int, str], MatchModel] = {}
+
+
+def load_model(session: Session) -> MatchModel:
+    """The newest trained model stored in the database, else the starting values."""
+    row = session.execute(select(MatchingModel.id, MatchingModel.trained_at)
+                          .order_by(MatchingModel.id.desc()).limit(1)).first()  # fmt: skip
+    if row is None:
+        return untrained_model(session.scalar(select(func.max(Person.id))) or 0)
+    key = (row.id, str(row.trained_at))
+    if key not in _LOADED:
+        stored = session.get_one(MatchingModel, row.id)
+        _LOADED.clear()
+        _LOADED[key] = MatchModel.from_json(stored.parameters)
+    return _LOADED[key]

@@ -136,7 +136,9 @@ def validate(record: RawRecord, now: dt.datetime) -> NotificationData | list[Pro
         if parsed is not None:
             persons.append(parsed)
     role_problem = any(p.field == "person_role" for p in problems)
-    if not role_problem and not any(p.role == "victim" for p in persons):
+    # A victim whose row has another bad field is still a victim: one bad field, one message.
+    victim_sent = any(_sent_as_victim(row) for _line_no, row in record.persons)
+    if not role_problem and not victim_sent and not any(p.role == "victim" for p in persons):
         sent = ", ".join(sorted({p.role_as_sent for p in persons})) or "(no persons)"
         problems.append(Problem("person_role", sent,
                                 "no victim: expected at least one person with role victim "
@@ -144,6 +146,13 @@ def validate(record: RawRecord, now: dt.datetime) -> NotificationData | list[Pro
     if problems:
         return problems
     return NotificationData(**values, persons=tuple(persons))
+
+
+def _sent_as_victim(row: dict[str, str]) -> bool:
+    try:
+        return f.role(f.clean(row.get("person_role"))) == "victim"
+    except f.FieldError:
+        return False
 
 
 def _first(record: RawRecord, name: str) -> tuple[int | None, str]:

@@ -12,6 +12,7 @@ from .fgc import (
     FgcVictimDecision,
 )
 from .journal import AuditEvent, ChangeLog
+from .matching import MatchingModel
 from .meeting import (
     Action,
     ActionUpdate,
@@ -29,6 +30,7 @@ from .people import Household, HouseholdMember, Person, PersonLink
 from .reference import Agency, FgcTeam, Locality, OutcomeCode, PostcodeDistrict, User
 
 __all__ = [
+    "MatchingModel",
     "FGC_STAGES",
     "Action",
     "ActionUpdate",

@@ -36,9 +36,11 @@ from frontdoor_app.intake import links
 from frontdoor_app.intake import quarantine as q
 from frontdoor_app.intake.agenda import build_agenda, local_today
 from frontdoor_app.intake.importer import FeedUnreadable, ImportSummary, import_file
+from frontdoor_app.intake.training import model_view
 
 from .import_correction import CorrectionDialog, ask_discard_reason
 from .import_models import match_model, quarantine_model
+from .matching_dialog import MatchingModelDialog
 from .messages import Messages
 from .theme import set_scaled_font
 from .worker import Worker
@@ -178,6 +180,11 @@ class ImportScreen(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.same_button)
         bar.addWidget(self.different_button)
+        self.model_button = QPushButton(self.tr("Matching &model…"), page)
+        self.model_button.setToolTip(self.tr("How people are matched: thresholds, expected "
+                                             "daily workload, the weight of each comparison"))  # fmt: skip
+        self.model_button.clicked.connect(self.show_matching_model)
+        bar.addWidget(self.model_button)
         layout.addLayout(bar)
         self.matches = match_model()
         self.matches_view = _table(self.matches, "matchesTable", page)
@@ -208,6 +215,13 @@ class ImportScreen(QWidget):
         self.undo_button.clicked.connect(self.undo_selected)
 
     # --- importing
+
+    def show_matching_model(self) -> None:
+        """The matching model in use, read-only (``frontdoor matching train`` retrains it)."""
+        with self.ctx.session() as session:
+            view = model_view(session)
+        self.matching_dialog = MatchingModelDialog(view, self)
+        self.matching_dialog.open()
 
     def choose_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the police feed"), "",

@@ -10,7 +10,7 @@ reference (unique) makes sure it is stored once even if the first attempt did re
 server.
 
 Revision ID: 0010_change_txid
-Revises: 0005_fgc_safeguards
+Revises: 0008_matching_model
 """
 
 from collections.abc import Sequence
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_change_txid"
-down_revision: str | None = "0005_fgc_safeguards"
+down_revision: str | None = "0008_matching_model"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
