@@ -234,9 +234,9 @@ SURNAMES = ("Ahmed", "Brown", "Clarke", "Dlamini", "Evans", "Fraser", "Gallagher
 
 
 @pytest.fixture
-def any_ctx(fresh_settings, any_db_url, profile):
+def any_ctx(fresh_settings, any_app_url, profile):
     """A context on a fresh SQLite file, then on a fresh PostgreSQL database."""
-    context = build_context(fresh_settings.with_database(any_db_url), profile)
+    context = build_context(fresh_settings.with_database(any_app_url), profile)
     yield context
     context.close()
 
@@ -268,9 +268,10 @@ def test_training_stores_the_model_and_the_admin_sees_it(any_ctx):
             AuditEvent.entity == "matching_model")) == 1  # fmt: skip
 
 
-def test_matching_train_command(any_db_url, capsys):
-    db_url = any_db_url
-    assert main(["--database", db_url, "db", "upgrade"]) == 0
+def test_matching_train_command(any_app_url, capsys):
+    db_url = any_app_url
+    if db_url.startswith("sqlite"):  # a server is brought up to date by `server init`
+        assert main(["--database", db_url, "db", "upgrade"]) == 0
     capsys.readouterr()
     assert main(["--database", db_url, "matching", "train"]) == 2
     assert "too few" in capsys.readouterr().err
