@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from frontdoor_app import cipher
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.access.credentials import with_password
 from frontdoor_app.access.reference import sync_reference
@@ -32,6 +35,7 @@ class AppContext:
     sessions: sessionmaker[Session]
     actor: Actor
     read_sessions: sessionmaker[Session]
+    recovery_key: str | None = None  # a new embedded file's key, to show the user once
 
     def session(self):  # type: ignore[no-untyped-def]
         """``with ctx.session() as s:`` — one unit of work."""
@@ -59,7 +63,9 @@ def build_context(settings: Settings, profile: Profile | None = None,
     except FgcRulesError as exc:
         # The rules' message already starts with the file's name.
         raise ProfileError(profile.path, None, str(exc).removeprefix(f"{profile.path}: ")) from exc
-    engine = make_engine(with_password(settings.database_url))
+    prepared = embedded_file(settings)
+    engine = make_engine(with_password(settings.database_url),
+                         key=prepared.key if prepared else None)  # fmt: skip
     upgrade(engine)
     sessions = make_session_factory(engine)
     with session_scope(sessions) as s:
@@ -68,4 +74,13 @@ def build_context(settings: Settings, profile: Profile | None = None,
             s, settings.user_login, settings.user_login, role_for_new_user
         )
     return AppContext(settings, profile, engine, sessions, actor,
-                      make_session_factory(engine, read_only=True))  # fmt: skip
+                      make_session_factory(engine, read_only=True),
+                      prepared.recovery_key if prepared else None)  # fmt: skip
+
+
+def embedded_file(settings: Settings) -> cipher.Prepared | None:
+    """The embedded file made ready to open encrypted (see ``models.cipher``); None otherwise."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return cipher.prepare(Path(url.database), settings.data_dir)
