@@ -93,6 +93,19 @@ def parse_recovery_key(text: str) -> bytes:
     return raw
 
 
+def recovery_sheet(key: str, where: str) -> str:
+    """The recovery key as a sheet to print and lock away (it is shown only once)."""
+    line = "=" * 72
+    return (
+        f"{line}\nFRONT DOOR - DATABASE RECOVERY KEY (OFFICIAL-SENSITIVE)\n{line}\n"
+        f"Database: {where}\n\n    {key}\n\n"
+        "This key opens the encrypted database if this computer's keyring loses its entry:\n"
+        "    frontdoor db unlock --recovery-key KEY\n"
+        "It is shown only this once. Print it, sign and date it, and keep it locked away\n"
+        f"with the service's other keys. Anyone holding it and the file can read the file.\n{line}"
+    )
+
+
 # ----------------------------------------------------------------------------- the keyring
 
 
@@ -148,7 +161,7 @@ def forget_key() -> None:
 PassphrasePrompt = Callable[[Path, bool], str | None]  # (file, new) -> passphrase or None
 
 
-def _terminal_prompt(path: Path, new: bool) -> str | None:
+def terminal_prompt(path: Path, new: bool) -> str | None:
     if not sys.stdin or not sys.stdin.isatty():
         return None
     if not new:
@@ -161,7 +174,7 @@ def _terminal_prompt(path: Path, new: bool) -> str | None:
     return first
 
 
-_prompt: list[PassphrasePrompt] = [_terminal_prompt]
+_prompt: list[PassphrasePrompt] = [terminal_prompt]
 
 
 def set_passphrase_prompt(prompt: PassphrasePrompt) -> None:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from frontdoor_app import __version__
+from frontdoor_app.cipher import DatabaseKeyError
 from frontdoor_app.commands import COMMANDS, command_module
 from frontdoor_app.profile_error import ProfileError
 
@@ -57,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProfileError as exc:
         print(f"frontdoor: the authority profile has a mistake: {exc}", file=sys.stderr)
         return 2
+    except DatabaseKeyError as exc:
+        print(f"frontdoor: {exc}", file=sys.stderr)
+        return 1
 
 
 def run_desktop(args: argparse.Namespace) -> int:

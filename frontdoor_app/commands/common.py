@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from frontdoor_app import cipher
 from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.profile import ProfileError
 from frontdoor_app.settings import load_settings
@@ -12,7 +13,10 @@ from frontdoor_app.settings import load_settings
 
 def context_from(args: argparse.Namespace) -> AppContext:
     settings = load_settings(database_url=args.database, profile=args.profile)
-    return build_context(settings)
+    ctx = build_context(settings)
+    if ctx.recovery_key:  # a new embedded database: its recovery key is shown this once
+        print(cipher.recovery_sheet(ctx.recovery_key, settings.database_url), file=sys.stderr)
+    return ctx
 
 
 def fail(message: str, status: int = 1) -> int:
