@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from . import audit_chain  # noqa: F401 - seals every audit row as it is flushed
 from .base import Base, utcnow
 
 AUDIT_ACTIONS = ("view", "create", "update", "delete", "export", "print", "import", "login")
@@ -45,3 +46,7 @@ class AuditEvent(Base):
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
     detail: Mapped[str | None] = mapped_column(Text)
+    # The hash chain (models/audit_chain.py): set as the row is written, never changed.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
+    redacted_at: Mapped[dt.datetime | None] = mapped_column(default=None)  # retention only
