@@ -173,3 +173,28 @@ def test_writers_keep_one_chain_and_the_triggers_still_refuse_a_plain_update(
         s.execute(update(AuditEvent).values(detail="rewritten"))
     with trail.read_session() as s:
         assert verify(s).ok
+
+
+def test_the_minutes_print_the_trails_hash_at_close_on_the_cover_and_every_footer(
+    ctx: AppContext, db_url: str, tmp_path: Path
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.minutes_builder import build_closed_meeting
+
+    built = build_closed_meeting(ctx)
+    with ctx.session() as s:  # what lifecycle.close_meeting writes last
+        audit.record(s, ctx.actor, "update", "meeting", built.meeting_id, detail="meeting closed")
+    with ctx.session() as s:  # later events move the head on; the minutes keep the close's
+        audit.record(s, ctx.actor, "view", "household", 1, detail="viewed afterwards")
+        closing = s.scalar(select(AuditEvent.chain_hash).where(
+            AuditEvent.detail == "meeting closed"))  # fmt: skip
+        assert closing and verify(s).head != closing
+    out = tmp_path / "minutes.pdf"
+    assert main(["--database", db_url, "minutes", "--date", "2026-11-23", "--out", str(out)]) == 0
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages]
+    assert closing[:32] in pages[0].replace("\n", " ")
+    short = " ".join(closing[i : i + 4] for i in range(0, 16, 4))
+    assert all(f"Audit trail at close: {short}" in page for page in pages), pages[-1][-300:]
