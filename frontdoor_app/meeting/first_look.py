@@ -105,7 +105,7 @@ def _open(path: Path) -> Any:
     conn = cipher.dbapi().connect(uri, uri=True, timeout=2.0)
     try:
         cipher.quiet(conn)
-        conn.execute(cipher.Key(raw=raw).pragma())
+        cipher.Key(raw=raw).apply(conn)
         cipher.check_opens(conn, path)
     except BaseException:
         conn.close()

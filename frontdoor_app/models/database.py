@@ -56,7 +56,7 @@ def _key_connections(engine: Engine, path: Path, key: cipher.Key) -> None:
         conn = cipher.dbapi().connect(*cargs, **cparams)
         try:
             cipher.quiet(conn)
-            conn.execute(key.pragma())
+            key.apply(conn)
             cipher.check_opens(conn, path)
         except BaseException:
             conn.close()

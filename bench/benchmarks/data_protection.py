@@ -1,0 +1,115 @@
+"""Data protection benchmarks: the room on the encrypted file beside the plain file (same
+run, ratio; goal 1.2x at most), and walking the audit trail's hash chain (rows per second)."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from common import BENCH_DIR, BenchEnv
+
+from frontdoor_app import cipher
+from frontdoor_app.access.chain import verify
+from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
+
+ENCRYPTION_RATIO_GOAL = 1.2
+ROOM = {"case_open": "meeting", "action_tracker": "meeting", "case_switch": "meeting_ui",
+        "intake_monday": "intake"}  # fmt: skip
+
+
+def _benchmark(name: str) -> Any:
+    path = BENCH_DIR / "benchmarks" / f"{ROOM[name]}.py"
+    spec = importlib.util.spec_from_file_location(f"benchmarks.{path.stem}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.BENCHMARKS[name]
+
+
+class PlainEnv(BenchEnv):
+    """The same demo, decrypted into a plain SQLite file (as the release before this one)."""
+
+    def cached_database(self) -> Path:
+        encrypted = super().cached_database()
+        plain = encrypted.with_name(encrypted.stem + "-plain.sqlite")
+        if not plain.exists():
+            tmp = plain.with_suffix(".building")
+            tmp.unlink(missing_ok=True)
+            with cipher.opened(encrypted) as conn:
+                conn.execute(f"ATTACH DATABASE '{tmp}' AS plain KEY ''")
+                conn.execute("SELECT sqlcipher_export('plain')")
+                conn.execute("DETACH DATABASE plain")
+            tmp.rename(plain)
+        return plain
+
+
+@contextlib.contextmanager
+def plain_sqlite() -> Iterator[None]:
+    """Engines and connections on plain files, through the stdlib driver (no SQLCipher)."""
+    saved = cipher.dbapi, cipher.prepare, cipher.connect
+    cipher.dbapi = lambda: sqlite3  # type: ignore[assignment]
+    cipher.prepare = lambda path, data_dir=None: cipher.Prepared(cipher.Key(raw=bytes(32)))  # type: ignore[assignment]
+    cipher.connect = lambda path, key=None, **kw: sqlite3.connect(str(path), **kw)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        cipher.dbapi, cipher.prepare, cipher.connect = saved
+
+
+def _figure(result: dict[str, Any]) -> tuple[float, float]:
+    """Median and p95 of a room benchmark's result (its main timing)."""
+    for key in ("median_ms",):
+        if key in result:
+            return result["median_ms"], result["p95_ms"]
+    for value in result.values():  # nested: {"switch": {"median_ms": ...}, ...}
+        if isinstance(value, dict) and "median_ms" in value:
+            return value["median_ms"], value["p95_ms"]
+    raise KeyError(f"no median_ms in {sorted(result)}")
+
+
+def room_encrypted_vs_plain(env: BenchEnv) -> dict[str, Any]:
+    """Each room benchmark on the encrypted file, then on the plain one, one after the other."""
+    plain_env = PlainEnv(env.scale, env.build_database, env.work_dir)
+    plain_env.cached_database()  # exported before the plain driver is swapped in
+    out: dict[str, Any] = {"goal_ratio": ENCRYPTION_RATIO_GOAL}
+    worst = 0.0
+    for name in ROOM:
+        fn = _benchmark(name)
+        encrypted = fn(env)
+        with plain_sqlite():
+            plain = fn(plain_env)
+        (em, ep), (pm, pp) = _figure(encrypted), _figure(plain)
+        ratio = em / pm if pm else float("inf")
+        worst = max(worst, ratio)
+        out[name] = {"encrypted_median_ms": em, "encrypted_p95_ms": ep, "plain_median_ms": pm,
+                     "plain_p95_ms": pp, "ratio_median": round(ratio, 2),
+                     "ratio_p95": round(ep / pp, 2) if pp else None}  # fmt: skip
+    out["worst_ratio_median"] = round(worst, 2)
+    out["meets_goal"] = worst <= ENCRYPTION_RATIO_GOAL
+    return out
+
+
+def audit_verify(env: BenchEnv) -> dict[str, Any]:
+    """``frontdoor audit verify``'s walk over the whole trail of the demo database."""
+    engine = make_engine(f"sqlite:///{env.cached_database()}")
+    sessions = make_session_factory(engine, read_only=True)
+    try:
+        runs = []
+        for _ in range(3):
+            with session_scope(sessions) as s:
+                start = time.perf_counter()
+                verdict = verify(s)
+                runs.append(time.perf_counter() - start)
+        seconds = sorted(runs)[1]
+        return {"ok": verdict.ok, "rows": verdict.rows, "median_s": round(seconds, 3),
+                "rows_per_second": round(verdict.rows / seconds)}  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+BENCHMARKS = {"room_encrypted_vs_plain": room_encrypted_vs_plain, "audit_verify": audit_verify}
