@@ -277,6 +277,16 @@ class RoomScreens:
 
         return self._screen("fgc_queue", make)
 
+    def show_audit(self: MainWindow) -> Any:
+        from .audit_viewer import AuditViewerScreen  # heavy: imported when first opened
+
+        def make() -> QWidget:
+            screen = AuditViewerScreen(self.ctx, self.worker, self.messages)
+            screen.resize(1280, 800)
+            return screen
+
+        return self._screen("audit", make)
+
     def ensure_fgc_panel(self: MainWindow) -> None:
         """Put helper F's FGC panel in the case view's FGC tab the first time it is shown."""
         tab = self.case_view.fgc

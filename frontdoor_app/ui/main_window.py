@@ -164,6 +164,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.minutes_action = action(self.tr("Minutes"), self.show_minutes,
                                      self.tr("Minutes: preview, save, print"))  # fmt: skip
         self.extra_actions: dict[str, QAction] = {}
+        if self.ctx.actor.is_admin:  # the audit trail is for admins only
+            self.add_screen_action("audit", self.tr("Audit trail"), self.show_audit)
         self.projector_button = QToolButton(bar)
         self.projector_button.setText(self.tr("Projector ▸"))
         self.projector_button.setAccessibleName(self.tr("Projector screen"))
