@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app import cipher
+from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.access.credentials import with_password
 from frontdoor_app.access.reference import sync_reference
@@ -73,6 +74,7 @@ def build_context(settings: Settings, profile: Profile | None = None,
         actor = find_actor(s, settings.user_login) or ensure_user(
             s, settings.user_login, settings.user_login, role_for_new_user
         )
+        audit.record(s, actor, "login", "app_user", actor.user_id, detail="signed in")
     return AppContext(settings, profile, engine, sessions, actor,
                       make_session_factory(engine, read_only=True),
                       prepared.recovery_key if prepared else None)  # fmt: skip
