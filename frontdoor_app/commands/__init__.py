@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "fgc": "fgc",
     "demo": "demo",
     "audit": "audit",
+    "retention": "retention",
 }
 
 
