@@ -50,8 +50,9 @@ def _deferred_engine(url: str) -> Engine:
     """The hazard: pysqlite's own handling with a plain (deferred) BEGIN, as without our recipe."""
     path = url.removeprefix("sqlite:///")
     cipher.prepare(Path(path))  # the embedded file is encrypted (frontdoor_app.cipher)
-    engine = create_engine(url, module=cipher.dbapi(),
-                           creator=lambda: cipher.connect(path, check_same_thread=False))
+    engine = create_engine(
+        url, module=cipher.dbapi(), creator=lambda: cipher.connect(path, check_same_thread=False)
+    )
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:

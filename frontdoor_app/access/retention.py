@@ -245,10 +245,10 @@ def remove_household(session: Session, actor: Actor, household_id: int,
         session.execute(update(child).where(child.c.id.in_(ids)).values({column.name: None}))
     counts: dict[str, int] = {}
     for table in reversed(Base.metadata.sorted_tables):
-        ids = doomed.get(table.name)
-        if ids:
-            session.execute(delete(table).where(table.c.id.in_(ids)))
-            counts[table.name] = len(ids)
+        gone = doomed.get(table.name)
+        if gone:
+            session.execute(delete(table).where(table.c.id.in_(gone)))
+            counts[table.name] = len(gone)
     redacted = 0
     now = dt.datetime.now(dt.UTC)
     redacted_ids: list[int] = []

@@ -76,7 +76,7 @@ def _seal_new_events(session: Session, _context: Any, _instances: Any) -> None:
     new = [obj for obj in session.new if isinstance(obj, AuditEvent) and not obj.chain_hash]
     if not new:
         return
-    new.sort(key=lambda obj: inspect(obj).insert_order)
+    new.sort(key=lambda obj: inspect(obj).insert_order or 0)
     previous = _head(session)
     for obj in new:
         if obj.at is None:
