@@ -248,6 +248,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         if data.room.note:
             self.show_demo_note(data.room.note)
         self.statusBar().clearMessage()
+        shown = data.room.meeting
+        self.audit_shown("view", "meeting", shown.id if shown else None, "agenda shown")
         self._room_loaded(data.room)
         self.live.start()
 
