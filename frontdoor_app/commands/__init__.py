@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "demo": "demo",
     "audit": "audit",
     "retention": "retention",
+    "sar": "sar",
 }
 
 
