@@ -157,3 +157,22 @@ def test_without_a_keyring_a_passphrase_is_asked_and_nothing_is_stored(
     finally:
         cipher.set_passphrase_prompt(cipher.terminal_prompt)
     assert not any(p.suffix in (".key", ".txt") for p in fresh_settings.data_dir.glob("*"))
+
+
+def test_the_recovery_key_is_shown_once_on_a_printable_sheet(  # type: ignore[no-untyped-def]
+    qtbot, fresh_settings: Settings, profile: Profile, artefacts: Path
+) -> None:
+    from frontdoor_app.ui.recovery_dialog import RecoveryKeyDialog
+
+    cipher.forget_key()
+    ctx = build_context(fresh_settings, profile)
+    try:
+        assert ctx.recovery_key
+        dialog = RecoveryKeyDialog(ctx.recovery_key, fresh_settings.database_url)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert ctx.recovery_key in dialog.text.toPlainText()
+        assert "frontdoor db unlock --recovery-key" in dialog.document().toPlainText()
+        dialog.grab().save(str(artefacts / "recovery_key.png"))
+    finally:
+        ctx.close()

@@ -124,6 +124,18 @@ class RoomScreens:
         off = self.projector_menu.addAction(self.tr("Close the projector window"))
         off.triggered.connect(self.close_projector)
 
+    def show_recovery_key(self: MainWindow) -> Any:
+        from .recovery_dialog import RecoveryKeyDialog
+
+        key, self.ctx.recovery_key = self.ctx.recovery_key, None
+        if not key:
+            return None
+        dialog = RecoveryKeyDialog(key, self.ctx.settings.database_url, self)
+        self.dialogs["recovery"] = dialog
+        if not self.messages.scripted:
+            dialog.open()
+        return dialog
+
     def audit_shown(self: MainWindow, action: str, entity: str, entity_id: int | None,
                     detail: str) -> None:  # fmt: skip
         """Record what this window showed or switched, in the background (never blocks)."""

@@ -248,6 +248,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         if data.room.note:
             self.show_demo_note(data.room.note)
         self.statusBar().clearMessage()
+        if self.ctx.recovery_key:  # a new encrypted database: its recovery key, this once
+            self.show_recovery_key()
         shown = data.room.meeting
         self.audit_shown("view", "meeting", shown.id if shown else None, "agenda shown")
         self._room_loaded(data.room)
