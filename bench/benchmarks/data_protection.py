@@ -4,6 +4,7 @@ run, ratio; goal 1.2x at most), and walking the audit trail's hash chain (rows p
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import importlib.util
 import sqlite3
 import time
@@ -11,10 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from common import BENCH_DIR, BenchEnv
+from common import BENCH_DIR, BenchEnv, summarise
+from sqlalchemy import func, select
 
 from frontdoor_app import cipher
+from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.audit_view import AuditFilter, audit_page
 from frontdoor_app.access.chain import verify
+from frontdoor_app.models import AgendaItem, AuditEvent, HouseholdMember
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
 
 ENCRYPTION_RATIO_GOAL = 1.2
@@ -112,4 +117,50 @@ def audit_verify(env: BenchEnv) -> dict[str, Any]:
         engine.dispose()
 
 
-BENCHMARKS = {"room_encrypted_vs_plain": room_encrypted_vs_plain, "audit_verify": audit_verify}
+AUDIT_PAGE_GOAL_MS = 100.0
+
+
+def audit_viewer_page(env: BenchEnv) -> dict[str, Any]:
+    """One page of the audit viewer (count + 100 rows, newest first) under each filter."""
+    engine = make_engine(f"sqlite:///{env.cached_database()}")
+    sessions = make_session_factory(engine, read_only=True)
+    admin = Actor(user_id=None, login="bench.admin", display_name="Bench Admin", role="admin")
+    try:
+        with session_scope(sessions) as s:
+            total = s.scalar(select(func.count(AuditEvent.id))) or 0
+            login = s.scalar(select(AuditEvent.user_login).limit(1)) or "system"
+            household = s.scalar(select(AgendaItem.household_id).order_by(AgendaItem.id.desc())
+                                 .limit(1))  # fmt: skip
+            item = s.scalar(select(AgendaItem.id).order_by(AgendaItem.id.desc()).limit(1))
+            person = s.scalar(select(HouseholdMember.person_id)
+                              .where(HouseholdMember.household_id == household).limit(1))  # fmt: skip
+        filters = {
+            "newest": (AuditFilter(), 0), "deep_page": (AuditFilter(), max(0, total // 2)),
+            "user": (AuditFilter(user_login=login), 0), "action": (AuditFilter(action="view"), 0),
+            "household": (AuditFilter(household_id=household), 0),
+            "person": (AuditFilter(person_id=person), 0), "case": (AuditFilter(case_id=item), 0),
+            "dates": (AuditFilter(date_from=dt.date.today() - dt.timedelta(days=30),
+                                  date_to=dt.date.today()), 0),
+        }  # fmt: skip
+        samples: list[float] = []
+        per: dict[str, float] = {}
+        for name, (f, offset) in filters.items():
+            runs = []
+            for _ in range(5):
+                with session_scope(sessions) as s:
+                    start = time.perf_counter()
+                    audit_page(s, admin, f, offset)
+                    runs.append((time.perf_counter() - start) * 1000)
+            samples += runs
+            per[name] = round(sorted(runs)[len(runs) // 2], 2)
+        result = summarise(samples)
+        result.update({"goal_p95_ms": AUDIT_PAGE_GOAL_MS,
+                       "meets_goal": result["p95_ms"] < AUDIT_PAGE_GOAL_MS,
+                       "audit_rows": total, "median_ms_by_filter": per})  # fmt: skip
+        return result
+    finally:
+        engine.dispose()
+
+
+BENCHMARKS = {"room_encrypted_vs_plain": room_encrypted_vs_plain, "audit_verify": audit_verify,
+              "audit_viewer_page": audit_viewer_page}  # fmt: skip

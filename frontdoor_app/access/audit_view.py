@@ -7,10 +7,11 @@ import csv
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import IO, Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Text, and_, false, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from frontdoor_app.models import AuditEvent, Base
@@ -54,9 +55,19 @@ class AuditRow:
     entity: str
     entity_id: int | None
     detail: str
-    changes: tuple[Change, ...]
     redacted: bool
     content_hash: str
+    before: Any = field(default=None, repr=False)  # as stored (JSON text, or decoded)
+    after: Any = field(default=None, repr=False)
+
+    @cached_property
+    def changes(self) -> tuple[Change, ...]:
+        """Worked out when first shown: a page lists rows, the screen shows a few of them."""
+        return diff(_decoded(self.before), _decoded(self.after))
+
+
+def _decoded(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -137,9 +148,9 @@ def audit_page(session: Session, actor: Actor, f: AuditFilter, offset: int = 0,
     require_admin(actor)
     where = conditions(f)
     total = session.scalar(select(func.count(AuditEvent.id)).where(*where)) or 0
-    events = session.scalars(select(AuditEvent).where(*where).order_by(AuditEvent.id.desc())
-                             .offset(offset).limit(limit))  # fmt: skip
-    return AuditPage(tuple(_row(e) for e in events), total, offset, limit)
+    rows = session.execute(select(*_COLUMNS).where(*where).order_by(AuditEvent.id.desc())
+                           .offset(offset).limit(limit))  # fmt: skip
+    return AuditPage(tuple(_row(r) for r in rows), total, offset, limit)
 
 
 def iter_rows(session: Session, actor: Actor, f: AuditFilter,
@@ -149,23 +160,29 @@ def iter_rows(session: Session, actor: Actor, f: AuditFilter,
     where = conditions(f)
     last: int | None = None
     while True:
-        query = select(AuditEvent).where(*where).order_by(AuditEvent.id.desc()).limit(batch)
+        query = select(*_COLUMNS).where(*where).order_by(AuditEvent.id.desc()).limit(batch)
         if last is not None:
             query = query.where(AuditEvent.id < last)
-        events = list(session.scalars(query))
-        for event in events:
-            yield _row(event)
-        if len(events) < batch:
+        rows = session.execute(query).all()
+        for r in rows:
+            yield _row(r)
+        if len(rows) < batch:
             return
-        last = events[-1].id
-        session.expunge_all()
+        last = rows[-1].id
 
 
-def _row(e: AuditEvent) -> AuditRow:
-    return AuditRow(id=e.id, at=e.at, user_login=e.user_login, action=e.action, entity=e.entity,
-                    entity_id=e.entity_id, detail=e.detail or "",
-                    changes=diff(e.before, e.after), redacted=e.redacted_at is not None,
-                    content_hash=e.content_hash or "")  # fmt: skip
+# The JSON columns come back as stored (not decoded): only the rows shown are decoded.
+_COLUMNS = (AuditEvent.id, AuditEvent.at, AuditEvent.user_login, AuditEvent.action,
+            AuditEvent.entity, AuditEvent.entity_id, AuditEvent.detail, AuditEvent.redacted_at,
+            AuditEvent.content_hash, type_coerce(AuditEvent.before, Text).label("before"),
+            type_coerce(AuditEvent.after, Text).label("after"))  # fmt: skip
+
+
+def _row(r: Any) -> AuditRow:
+    return AuditRow(id=r.id, at=r.at, user_login=r.user_login, action=r.action, entity=r.entity,
+                    entity_id=r.entity_id, detail=r.detail or "",
+                    redacted=r.redacted_at is not None, content_hash=r.content_hash or "",
+                    before=r.before, after=r.after)  # fmt: skip
 
 
 def _text(value: Any) -> str:
