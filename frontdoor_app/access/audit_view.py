@@ -19,6 +19,7 @@ from frontdoor_app.models import AuditEvent, Base
 from .actor import Actor
 
 PAGE_SIZE = 100
+COUNT_CAP = 10_000  # beyond this the viewer says "more than 10,000" (counting is a full scan)
 CSV_COLUMNS = ("id", "at", "user", "action", "record", "record_id", "changes", "detail",
                "content_hash")  # fmt: skip
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -73,9 +74,13 @@ def _decoded(value: Any) -> Any:
 @dataclass(frozen=True)
 class AuditPage:
     rows: tuple[AuditRow, ...]
-    total: int
+    total: int  # counted up to COUNT_CAP
     offset: int
     limit: int
+
+    @property
+    def total_text(self) -> str:
+        return f"more than {COUNT_CAP:,}" if self.total > COUNT_CAP else f"{self.total:,}"
 
 
 def require_admin(actor: Actor) -> None:
@@ -101,7 +106,7 @@ def _about(column: str, value: int) -> list[ColumnElement[bool]]:
 def conditions(f: AuditFilter) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if f.user_login:
-        where.append(func.lower(AuditEvent.user_login) == f.user_login.strip().lower())
+        where.append(AuditEvent.user_login == f.user_login.strip().lower())  # logins are lower case
     if f.action:
         where.append(AuditEvent.action == f.action)
     if f.date_from:
@@ -143,13 +148,19 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 
 def audit_page(session: Session, actor: Actor, f: AuditFilter, offset: int = 0,
-               limit: int = PAGE_SIZE) -> AuditPage:  # fmt: skip
-    """One page of the filtered trail, newest first (LIMIT/OFFSET in SQL)."""
+               limit: int = PAGE_SIZE, before_id: int | None = None) -> AuditPage:  # fmt: skip
+    """One page of the filtered trail, newest first, in SQL: rows older than ``before_id``
+    (the last row of the page before: an index seek however deep), else from ``offset``."""
     require_admin(actor)
     where = conditions(f)
-    total = session.scalar(select(func.count(AuditEvent.id)).where(*where)) or 0
-    rows = session.execute(select(*_COLUMNS).where(*where).order_by(AuditEvent.id.desc())
-                           .offset(offset).limit(limit))  # fmt: skip
+    capped = select(AuditEvent.id).where(*where).limit(COUNT_CAP + 1).subquery()
+    total = session.scalar(select(func.count()).select_from(capped)) or 0
+    query = select(*_COLUMNS).where(*where).order_by(AuditEvent.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    else:
+        query = query.offset(offset)
+    rows = session.execute(query)
     return AuditPage(tuple(_row(r) for r in rows), total, offset, limit)
 
 

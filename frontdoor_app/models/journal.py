@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import audit_chain  # noqa: F401 - seals every audit row as it is flushed
@@ -33,6 +33,11 @@ class AuditEvent(Base):
     """Append-only: the database refuses UPDATE and DELETE (triggers / grants)."""
 
     __tablename__ = "audit_event"
+    # The audit viewer's filters: a record's rows, a user's rows (migration 0006).
+    __table_args__ = (
+        Index("ix_audit_event_entity", "entity", "entity_id"),
+        Index("ix_audit_event_user_login", "user_login"),
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True

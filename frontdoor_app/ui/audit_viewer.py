@@ -140,6 +140,7 @@ class AuditViewerScreen(QWidget):
         self.ctx, self.worker, self.messages = ctx, worker, messages
         self.offset = 0
         self.page: AuditPage | None = None
+        self.starts: list[int] = []  # where each newer page began (for "Newer")
         self.setWindowTitle(_t("Audit trail"))
         self.setAccessibleName(_t("Audit trail"))
         layout = QVBoxLayout(self)
@@ -159,8 +160,8 @@ class AuditViewerScreen(QWidget):
         self.older = QPushButton(_t("Older ▶"), self)
         self.position = QLabel("", self)
         self.export = QPushButton(_t("Export CSV…"), self)
-        self.newer.clicked.connect(lambda: self.go(max(0, self.offset - PAGE_SIZE)))
-        self.older.clicked.connect(lambda: self.go(self.offset + PAGE_SIZE))
+        self.newer.clicked.connect(self.go_newer)
+        self.older.clicked.connect(self.go_older)
         self.export.clicked.connect(self.export_csv)
         nav.addWidget(self.newer)
         nav.addWidget(self.older)
@@ -232,18 +233,31 @@ class AuditViewerScreen(QWidget):
             date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
         )
 
-    def go(self, offset: int) -> None:
+    def go_older(self) -> None:
+        if self.page is not None and self.page.rows:
+            # Keyset paging: the rows older than this page's last (an index seek).
+            self.starts.append(self.page.rows[0].id + 1)
+            self.go(self.offset + PAGE_SIZE, self.page.rows[-1].id)
+
+    def go_newer(self) -> None:
+        if self.starts:
+            start = self.starts.pop()
+            self.go(max(0, self.offset - PAGE_SIZE), start if self.starts else None)
+
+    def go(self, offset: int, before_id: int | None = None) -> None:
         try:
             f = self.current_filter()
         except ValueError as exc:
             self.messages.error(self, _t("Audit trail"), str(exc))
             return
-        self.worker.run(lambda: self._load(f, offset), self._loaded,
+        if offset == 0 and before_id is None:
+            self.starts = []
+        self.worker.run(lambda: self._load(f, offset, before_id), self._loaded,
                         lambda exc: self.messages.failed(self, _t("Audit trail"), exc))  # fmt: skip
 
-    def _load(self, f: AuditFilter, offset: int) -> AuditPage:
+    def _load(self, f: AuditFilter, offset: int, before_id: int | None) -> AuditPage:
         with self.ctx.session() as s:
-            page = audit_page(s, self.ctx.actor, f, offset)
+            page = audit_page(s, self.ctx.actor, f, offset, before_id=before_id)
             audit.record(s, self.ctx.actor, "view", "audit_event", None,
                          detail=f"audit viewer: {page.total} rows, from {offset}")  # fmt: skip
         return page
@@ -253,7 +267,7 @@ class AuditViewerScreen(QWidget):
         self.model.set_rows(page.rows)
         last = page.offset + len(page.rows)
         self.position.setText(_t("{a}–{b} of {n} rows, newest first").format(
-            a=page.offset + 1 if page.rows else 0, b=last, n=page.total))  # fmt: skip
+            a=page.offset + 1 if page.rows else 0, b=last, n=page.total_text))  # fmt: skip
         self.newer.setEnabled(page.offset > 0)
         self.older.setEnabled(last < page.total)
         if page.rows:

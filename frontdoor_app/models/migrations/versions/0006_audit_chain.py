@@ -31,6 +31,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("content_hash", sa.String(64), nullable=True))
         batch.add_column(sa.Column("chain_hash", sa.String(64), nullable=True))
         batch.add_column(sa.Column("redacted_at", UTCDateTime(), nullable=True))
+    op.create_index("ix_audit_event_entity", "audit_event", ["entity", "entity_id"])
+    op.create_index("ix_audit_event_user_login", "audit_event", ["user_login"])
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
@@ -101,6 +103,8 @@ def downgrade() -> None:
             "CREATE OR REPLACE FUNCTION audit_event_refuse() RETURNS trigger LANGUAGE plpgsql AS "
             f"$$ BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$"
         )
+    op.drop_index("ix_audit_event_user_login", "audit_event")
+    op.drop_index("ix_audit_event_entity", "audit_event")
     with op.batch_alter_table("audit_event") as batch:
         batch.drop_column("redacted_at")
         batch.drop_column("chain_hash")
