@@ -165,6 +165,15 @@ def test_the_viewer_screen(qtbot, admin_ctx: AppContext, artefacts: Path,  # typ
     qtbot.waitUntil(lambda: screen.page is not None, timeout=10_000)
     assert screen.page is not None and screen.page.total > 100
     assert screen.model.rowCount() == 100 and screen.older.isEnabled()
+    first = screen.page.rows
+    screen.older.click()  # keyset paging: the rows older than this page's last
+    qtbot.waitUntil(lambda: screen.page is not None and screen.page.offset == 100, timeout=10_000)
+    assert screen.page.rows[0].id < first[-1].id and screen.newer.isEnabled()
+    screen.newer.click()
+    qtbot.waitUntil(lambda: screen.page is not None and screen.page.offset == 0, timeout=10_000)
+    # The newest page again (with the viewer's own reads of the trail on top: they are audited).
+    newest = [r.id for r in screen.page.rows]
+    assert newest[0] > first[0].id and {r.id for r in first[:90]} <= set(newest)
     screen.household.setText("3")
     screen.go(0)
     qtbot.waitUntil(lambda: screen.page is not None and screen.page.total < 100, timeout=10_000)
