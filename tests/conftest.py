@@ -56,6 +56,19 @@ _SESSION_KEYRING.store[(cipher.KEY_SERVICE, cipher.KEY_USER)] = TEST_DATABASE_KE
 keyring.set_keyring(_SESSION_KEYRING)
 
 
+def keyring_env() -> dict[str, str]:
+    """Environment for an application process the test starts: the run's database key in the
+    benchmarks' environment keyring (bench/envkeyring.py), never the OS keyring."""
+    import json
+
+    bench = str(Path(__file__).resolve().parent.parent / "bench")
+    paths = [bench, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    store = {f"{cipher.KEY_SERVICE}/{cipher.KEY_USER}": TEST_DATABASE_KEY.hex()}
+    return {"PYTHONPATH": os.pathsep.join(paths),
+            "PYTHON_KEYRING_BACKEND": "envkeyring.EnvKeyring",
+            "FRONTDOOR_BENCH_KEYRING": json.dumps(store)}  # fmt: skip
+
+
 @pytest.fixture(autouse=True)
 def fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Every test gets its own data folder, database and keyring; nothing of the developer's."""
