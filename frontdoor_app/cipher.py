@@ -156,6 +156,29 @@ def stored_key() -> bytes | None:
     return raw if len(raw) == 32 else None
 
 
+_prefetched: list[Any] = []  # [thread, [raw key or None]] once prefetch_key has started
+
+
+def prefetch_key() -> None:
+    """Start reading the key in the background (the desktop's first look waits for it)."""
+    import threading
+
+    result: list[bytes | None] = []
+    thread = threading.Thread(target=lambda: result.append(stored_key()), daemon=True,
+                              name="keyring")  # fmt: skip
+    thread.start()
+    _prefetched[:] = [thread, result]
+
+
+def first_look_key(timeout: float = 5.0) -> bytes | None:
+    """The prefetched key when there is one, else read now."""
+    if not _prefetched:
+        return stored_key()
+    thread, result = _prefetched
+    thread.join(timeout)
+    return result[0] if result else None
+
+
 def store_key(raw: bytes) -> None:
     keyring = _keyring()
     try:

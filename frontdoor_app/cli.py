@@ -64,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_desktop(args: argparse.Namespace) -> int:
+    # The embedded file's key is fetched while Qt loads: importing the keyring takes a while.
+    from frontdoor_app.cipher import prefetch_key
+
+    prefetch_key()
     # Imported here so the admin commands run on machines without Qt's system libraries.
     from frontdoor_app.ui.app import run
 

@@ -99,7 +99,7 @@ def _open(path: Path) -> Any:
     uri = f"file:{quote(str(path.resolve()))}?mode=rw"
     if cipher.is_plain_sqlite(path):
         return sqlite3.connect(uri, uri=True, timeout=2.0)
-    raw = cipher.stored_key()  # never a passphrase prompt: the full start-up asks
+    raw = cipher.first_look_key()  # never a passphrase prompt: the full start-up asks
     if raw is None:
         return None
     conn = cipher.dbapi().connect(uri, uri=True, timeout=2.0)
