@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from frontdoor_app import __version__
 from frontdoor_app.access.actor import AccessDenied, SignInError
+from frontdoor_app.cipher import DatabaseKeyError
 from frontdoor_app.commands import COMMANDS, command_module
 from frontdoor_app.profile_error import ProfileError
 
@@ -69,9 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AccessDenied as exc:
         print(f"frontdoor: {exc}", file=sys.stderr)
         return 6
+    except DatabaseKeyError as exc:
+        print(f"frontdoor: {exc}", file=sys.stderr)
+        return 1
 
 
 def run_desktop(args: argparse.Namespace) -> int:
+    # The embedded file's key is fetched while Qt loads: importing the keyring takes a while.
+    from frontdoor_app.cipher import prefetch_key
+
+    prefetch_key()
     # Imported here so the admin commands run on machines without Qt's system libraries.
     if args.smoke_test:
         import os

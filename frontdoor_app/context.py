@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from frontdoor_app import cipher
+from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor, SignInError
 from frontdoor_app.access.credentials import with_password
 from frontdoor_app.access.reference import sync_reference
@@ -32,6 +36,7 @@ class AppContext:
     sessions: sessionmaker[Session]
     actor: Actor
     read_sessions: sessionmaker[Session]
+    recovery_key: str | None = None  # a new embedded file's key, to show the user once
 
     def session(self):  # type: ignore[no-untyped-def]
         """``with ctx.session() as s:`` — one unit of work."""
@@ -64,7 +69,9 @@ def build_context(settings: Settings, profile: Profile | None = None) -> AppCont
     except FgcRulesError as exc:
         # The rules' message already starts with the file's name.
         raise ProfileError(profile.path, None, str(exc).removeprefix(f"{profile.path}: ")) from exc
-    engine = make_engine(with_password(settings.database_url))
+    prepared = embedded_file(settings)
+    engine = make_engine(with_password(settings.database_url),
+                         key=prepared.key if prepared else None)  # fmt: skip
     sessions = make_session_factory(engine)
     try:
         if engine.dialect.name == "postgresql":
@@ -74,11 +81,22 @@ def build_context(settings: Settings, profile: Profile | None = None) -> AppCont
             with session_scope(sessions) as s:
                 sync_reference(s, profile)
                 actor = _embedded_actor(s, settings.user_login)
+        with session_scope(sessions) as s:
+            audit.record(s, actor, "login", "app_user", actor.user_id, detail="signed in")
     except BaseException:
         engine.dispose()
         raise
     return AppContext(settings, profile, engine, sessions, actor,
-                      make_session_factory(engine, read_only=True))  # fmt: skip
+                      make_session_factory(engine, read_only=True),
+                      prepared.recovery_key if prepared else None)  # fmt: skip
+
+
+def embedded_file(settings: Settings) -> cipher.Prepared | None:
+    """The embedded file made ready to open encrypted (see ``cipher``); None otherwise."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return cipher.prepare(Path(url.database), settings.data_dir)
 
 
 def _server_actor(engine: Engine, sessions: sessionmaker[Session]) -> Actor:

@@ -107,6 +107,8 @@ class Profile:
     intake: IntakeRules
     # The [fgc] table as written; frontdoor_app.fgc reads its rules from it.
     fgc: dict[str, Any]
+    # The [retention] table as written; frontdoor_app.access.retention reads its rules.
+    retention: dict[str, Any] = field(default_factory=dict)
 
     def agency(self, code: str) -> AgencyDef:
         for agency in self.agencies:
@@ -237,7 +239,14 @@ class _Validator:
             meeting=self.meeting(data.get("meeting", {})),
             intake=self.intake(data.get("intake", {})),
             fgc=fgc,
+            retention=self.table(data, "retention"),
         )  # fmt: skip
+
+    def table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            raise self.fail(f"[{name}] must be a table", name)
+        return value
 
     def agencies(self, rows: Any) -> tuple[AgencyDef, ...]:
         if not isinstance(rows, list) or not rows:

@@ -13,6 +13,7 @@ import keyring  # noqa: E402
 import pytest  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 
+from frontdoor_app import cipher  # noqa: E402
 from frontdoor_app.context import AppContext, build_context  # noqa: E402
 from frontdoor_app.profile import Profile, load_profile  # noqa: E402
 from frontdoor_app.settings import (  # noqa: E402
@@ -47,6 +48,27 @@ class MemoryKeyring(KeyringBackend):
         self.store.pop((service, username), None)
 
 
+# One database key for the whole run (the embedded file is encrypted: models/cipher.py), so
+# a database built once (the demo template) opens in every test's own keyring.
+TEST_DATABASE_KEY = bytes(range(32))
+_SESSION_KEYRING = MemoryKeyring()
+_SESSION_KEYRING.store[(cipher.KEY_SERVICE, cipher.KEY_USER)] = TEST_DATABASE_KEY.hex()
+keyring.set_keyring(_SESSION_KEYRING)
+
+
+def keyring_env() -> dict[str, str]:
+    """Environment for an application process the test starts: the run's database key in the
+    benchmarks' environment keyring (bench/envkeyring.py), never the OS keyring."""
+    import json
+
+    bench = str(Path(__file__).resolve().parent.parent / "bench")
+    paths = [bench, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    store = {f"{cipher.KEY_SERVICE}/{cipher.KEY_USER}": TEST_DATABASE_KEY.hex()}
+    return {"PYTHONPATH": os.pathsep.join(paths),
+            "PYTHON_KEYRING_BACKEND": "envkeyring.EnvKeyring",
+            "FRONTDOOR_BENCH_KEYRING": json.dumps(store)}  # fmt: skip
+
+
 @pytest.fixture(autouse=True)
 def fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Every test gets its own data folder, database and keyring; nothing of the developer's."""
@@ -55,7 +77,9 @@ def fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
     monkeypatch.setenv(ENV_USER, "test.chair")
     previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
+    own = MemoryKeyring()
+    own.store.update(_SESSION_KEYRING.store)
+    keyring.set_keyring(own)
     yield load_settings()
     keyring.set_keyring(previous)
 

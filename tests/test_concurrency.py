@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from frontdoor_app import cipher
 from frontdoor_app.models import Household
 from frontdoor_app.models.database import make_engine, upgrade
 
@@ -47,7 +48,11 @@ def test_second_save_of_the_same_row_is_a_conflict(any_db_url: str) -> None:
 
 def _deferred_engine(url: str) -> Engine:
     """The hazard: pysqlite's own handling with a plain (deferred) BEGIN, as without our recipe."""
-    engine = create_engine(url)
+    path = url.removeprefix("sqlite:///")
+    cipher.prepare(Path(path))  # the embedded file is encrypted (frontdoor_app.cipher)
+    engine = create_engine(
+        url, module=cipher.dbapi(), creator=lambda: cipher.connect(path, check_same_thread=False)
+    )
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:

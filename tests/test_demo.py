@@ -29,6 +29,7 @@ from frontdoor_app.models import (
     NotificationPerson,
     Person,
 )
+from frontdoor_app.models.database import make_engine
 from tests.conftest import init_server
 
 TODAY = dt.date(2026, 6, 15)  # a Monday: the feed covers the weekend
@@ -41,7 +42,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Any]:
     folder = tmp_path_factory.mktemp("city")
     url = f"sqlite:///{folder / 'demo.sqlite'}"
     summary = build_demo_url(url, "small", seed=4242, today=TODAY, feed_dir=folder / "feeds")
-    engine = create_engine(url)
+    engine = make_engine(url)
     yield engine, summary
     engine.dispose()
 
@@ -84,7 +85,7 @@ def test_same_seed_builds_the_same_database(tmp_path: Path, ctx) -> None:
     second = build_demo_url(url, "small", seed=99, today=TODAY, feed_dir=tmp_path / "b")
     assert (first.households, first.people, first.notifications) == (
         second.households, second.people, second.notifications)  # fmt: skip
-    one, other = create_engine(str(ctx.engine.url)), create_engine(url)
+    one, other = make_engine(str(ctx.engine.url)), make_engine(url)
     try:
         a, b = stable_dump(one), stable_dump(other)
         assert a.keys() == b.keys()
@@ -102,7 +103,7 @@ def test_another_seed_gives_other_families(tmp_path: Path, city) -> None:
     engine, _summary = city
     url = f"sqlite:///{tmp_path / 'other.sqlite'}"
     build_demo_url(url, "small", seed=7, today=TODAY, feed_dir=tmp_path / "feeds")
-    other = create_engine(url)
+    other = make_engine(url)
     try:
         query = select(Person.surname, Person.forenames, Person.dob).order_by(Person.id).limit(50)
         assert _rows(engine, query) != _rows(other, query)

@@ -6,14 +6,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from frontdoor_app.demo import build_demo_url
 from frontdoor_app.models import AgendaItem, Notification, Person
+from frontdoor_app.models.database import make_engine
 
 
 def _indexes(url: str) -> set[str]:
-    engine = create_engine(url)
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")
@@ -31,7 +32,7 @@ def test_city_scale_has_the_benchmark_sizes(tmp_path: Path, ctx) -> None:
     assert summary.meetings > 1700 and summary.open_actions > 0
     # The bulk insert drops and rebuilds secondary indexes: every one must be back.
     assert _indexes(url) == _indexes(str(ctx.engine.url))
-    engine = create_engine(url)
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 from pathlib import Path
 
+from frontdoor_app import cipher
 from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.meeting import agenda, decisions, lifecycle
 from frontdoor_app.meeting.first_look import read_first_look, sqlite_path
 from frontdoor_app.profile import Profile
+from frontdoor_app.schema_head import head_revision
 from frontdoor_app.settings import Settings
 from frontdoor_app.ui import agenda_ops
 from tests.ui_support import TODAY
@@ -95,9 +96,16 @@ def test_it_gives_way_to_the_full_start_when_unsure(
     # A schema older than this code: the full start-up migrates it first.
     path = sqlite_path(demo_db)
     assert path is not None
-    with sqlite3.connect(path) as conn:
+    with cipher.opened(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0001'")
-    conn.close()
+        conn.commit()
+    assert read_first_look(demo_db, TODAY) is None
+    # The file's key missing from the keyring: the full start-up explains (never a prompt).
+    with cipher.opened(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = ?", (head_revision(),))
+        conn.commit()
+    assert read_first_look(demo_db, TODAY) is not None
+    cipher.forget_key()
     assert read_first_look(demo_db, TODAY) is None
 
 

@@ -168,3 +168,7 @@ def test_drafts_are_kept_per_user_case_and_kind(ctx):
         # Drafts are audited but other screens have nothing to reload for them.
         assert feed.affected_since(s, start, built.meeting_id).nothing
         assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.entity == "draft")) == 5
+        # That a draft was kept is recorded, never its text (the trail is permanent).
+        kept = s.scalars(select(AuditEvent).where(AuditEvent.entity == "draft")).all()
+        assert all(e.before is None and e.after is None for e in kept)
+        assert not any("Bail" in (e.detail or "") for e in kept)

@@ -73,3 +73,32 @@ def test_bad_input(ctx: AppContext, db_url: str, tmp_path: Path,
     assert "no agency with code 'NOPE'" in capsys.readouterr().err
     assert run(db_url, "--date", "2026-11-23", "--out", str(tmp_path / "missing" / "x.pdf")) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_an_encrypted_agency_copy_opens_only_with_the_password_shown_once(
+    ctx: AppContext, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pikepdf
+
+    build_closed_meeting(ctx)
+    out = tmp_path / "pol-secure.pdf"
+    assert run(db_url, "--date", "2026-11-23", "--out", str(out), "--agency", "pol",
+               "--encrypt") == 0  # fmt: skip
+    printed = capsys.readouterr().out
+    password = printed.rsplit(": ", 1)[1].strip()
+    assert len(password) == 24 and password.count("-") == 4
+    assert b"Minutes" not in out.read_bytes()  # no plain text in the file
+    with pytest.raises(pikepdf.PasswordError):
+        pikepdf.open(out)
+    with pytest.raises(pikepdf.PasswordError):
+        pikepdf.open(out, password="not-the-password")
+    with pikepdf.open(out, password=password) as pdf:
+        assert pdf.encryption.bits == 256 and pdf.encryption.R == 6
+        assert pdf.encryption.stream_method.name == "aesv3"
+    reader = PdfReader(io.BytesIO(out.read_bytes()))
+    assert reader.is_encrypted and reader.decrypt(password)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert RESTRICTED_TEXT not in text and "withheld" in text
+    with ctx.session() as s:
+        detail = s.scalars(select(AuditEvent.detail).where(AuditEvent.entity == "minutes")).one()
+    assert "encrypted (AES-256)" in (detail or "") and password not in (detail or "")

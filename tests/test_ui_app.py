@@ -14,6 +14,7 @@ from frontdoor_app.models import Notification
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 from frontdoor_app.ui import app as desktop
+from tests.conftest import keyring_env
 from tests.ui_support import build_template
 
 
@@ -82,7 +83,9 @@ def test_exit_after_agenda_prints_the_paint_time(
     tmp_path: Path, fresh_settings: Settings, profile: Profile
 ) -> None:
     template = build_template(tmp_path, fresh_settings, profile)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FRONTDOOR_EXIT_AFTER_AGENDA="1")
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", FRONTDOOR_EXIT_AFTER_AGENDA="1", **keyring_env()
+    )  # the encrypted file's key, as the OS keyring would give it
     done = subprocess.run(
         [sys.executable, "-m", "frontdoor_app", "--database", f"sqlite:///{template}"],
         env=env, capture_output=True, text=True, timeout=120,

@@ -112,11 +112,47 @@ def test_projector_shows_no_restricted_entry_and_no_full_name(qtbot, chair_ctx: 
         qtbot.keyClick(win.agenda.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: not projector.curtain_down and not win.meeting.curtain_down)
         # Full names only when the chair turns initials off; then back to the default.
+        win.messages.answer_next(False)  # the chair is asked first; "no" changes nothing
+        win.set_projector_initials(False)
+        assert win.projector_initials and win.messages.last().kind == "question"
+        win.messages.answer_next(True)
         win.set_projector_initials(False)
         qtbot.waitUntil(lambda: not projector.view.initials_mode)
+        qtbot.waitUntil(lambda: _audited(win, "names as initials turned off"), timeout=5000)
+        assert _audited(win, "projector opened on")
         assert victim.surname in "\n".join(projector.visible_texts())
         win.set_projector_initials(True)
         qtbot.waitUntil(lambda: projector.view.initials_mode)
         assert victim.surname not in "\n".join(projector.visible_texts())
     finally:
         close_window(win)
+
+
+def _audited(win, words: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the audit trail has a row whose detail starts with ``words``."""
+    from sqlalchemy import select
+
+    from frontdoor_app.models import AuditEvent
+
+    with win.ctx.read_session() as s:
+        return s.scalar(select(AuditEvent.id).where(AuditEvent.detail.startswith(words))
+                        .limit(1)) is not None  # fmt: skip
+
+
+def test_only_the_chair_turns_projector_initials_off(  # type: ignore[no-untyped-def]
+    qtbot, demo_db: str, fresh_settings, profile
+) -> None:
+    from tests.ui_support import close_window, context_for, open_window
+
+    rep = context_for(fresh_settings, demo_db, profile, "hv.lee")
+    win = open_window(qtbot, rep)
+    try:
+        assert rep.actor.role == "representative"
+        win.set_projector_initials(False)
+        assert win.projector_initials
+        shown = win.messages.last()
+        assert shown is not None and shown.kind == "warning" and "Only the chair" in shown.text
+        assert not _audited(win, "names as initials turned off")
+    finally:
+        close_window(win)
+        rep.close()

@@ -10,13 +10,13 @@ floor median.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from typing import Any
 
 from common import BenchEnv, timed
 from sqlalchemy import select
 
+from frontdoor_app import cipher
 from frontdoor_app.fgc.gate import check_invitee
 from frontdoor_app.fgc.views import case_fgc, queue
 from frontdoor_app.models import FgcInvitee, FgcReferral
@@ -38,7 +38,7 @@ FLOOR_SQL = (
 
 
 def _floor(path: str) -> dict[str, float]:
-    conn = sqlite3.connect(path)
+    conn = cipher.connect(path)  # the file is encrypted (frontdoor_app/cipher.py)
     try:
         return timed(lambda: [conn.execute(sql).fetchall() for sql in FLOOR_SQL], repeat=20)
     finally:

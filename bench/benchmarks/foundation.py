@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from typing import Any
 
 from common import BenchEnv, summarise
 
+from frontdoor_app import cipher
 from frontdoor_app.demo import build_demo_url
 
 DEMO_CITY_GOAL_S = 120.0
@@ -67,9 +67,8 @@ def demo_city(env: BenchEnv) -> dict[str, Any]:
     summary = build_demo_url(f"sqlite:///{path}", scale="city", feed_dir=env.work_dir / "feeds")
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
-    with sqlite3.connect(path) as conn:
+    with cipher.opened(path) as conn:
         rows = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES}
-    conn.close()
     result = {
         "seconds": round(seconds, 2),
         "goal_s": DEMO_CITY_GOAL_S,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from typing import Any
 
 from common import BenchEnv, summarise
 from sqlalchemy import event, func, select
 
+from frontdoor_app import cipher
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.meeting.actions import action_tracker as action_tracker_query
 from frontdoor_app.meeting.case import load_case
@@ -93,7 +93,7 @@ def case_open(env: BenchEnv) -> dict[str, Any]:
 
 def _raw_floor(path: str, captured: dict[int, list[tuple[str, Any]]]) -> dict[str, float]:
     """The captured SELECTs of each case open, run on a bare sqlite3 connection."""
-    raw = sqlite3.connect(path)
+    raw = cipher.connect(path)  # the file is encrypted (frontdoor_app/cipher.py)
     try:
         samples = []
         for _ in range(ROUNDS):

@@ -11,7 +11,7 @@ import decimal
 from typing import Any
 
 from sqlalchemy import inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.models import AuditEvent, Base
 from frontdoor_app.sync import changes
@@ -40,6 +40,16 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
     session.add(AuditEvent(user_id=actor.user_id, user_login=actor.login, action=action,
                            entity=entity, entity_id=entity_id, before=before, after=after,
                            detail=detail))  # fmt: skip
+
+
+def record_now(sessions: sessionmaker[Session], actor: Actor, action: str, entity: str,
+               entity_id: int | None, detail: str) -> None:  # fmt: skip
+    """One audit row in a unit of work of its own: a list shown, the projector opened, a
+    switch turned (what was read in a read-only unit of work is recorded this way)."""
+    from frontdoor_app.models.database import session_scope
+
+    with session_scope(sessions) as s:
+        record(s, actor, action, entity, entity_id, detail=detail)
 
 
 def written(session: Session, actor: Actor, row: Base, operation: str,

@@ -21,6 +21,9 @@ COMMANDS: dict[str, str] = {
     "server": "server",
     "users": "users",
     "matching": "matching",
+    "audit": "audit",
+    "retention": "retention",
+    "sar": "sar",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from frontdoor_app import cipher
 from frontdoor_app.context import AppContext, administrator_context, build_context
 from frontdoor_app.profile import ProfileError
 from frontdoor_app.settings import load_settings
@@ -16,7 +17,10 @@ def context_from(args: argparse.Namespace, administrator: bool = False) -> AppCo
     settings = load_settings(database_url=args.database, profile=args.profile)
     if administrator and not settings.is_embedded:
         return administrator_context(settings)
-    return build_context(settings)
+    ctx = build_context(settings)
+    if ctx.recovery_key:  # a new embedded database: its recovery key is shown this once
+        print(cipher.recovery_sheet(ctx.recovery_key, settings.database_url), file=sys.stderr)
+    return ctx
 
 
 def fail(message: str, status: int = 1) -> int:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from frontdoor_app import cipher
 from frontdoor_app.access.credentials import with_password
+from frontdoor_app.commands.common import fail
+from frontdoor_app.meeting.first_look import sqlite_path
 from frontdoor_app.models.database import current_revision, head_revision, make_engine, upgrade
 from frontdoor_app.settings import load_settings
 
@@ -15,6 +18,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sub = parser.add_subparsers(dest="db_command", required=True)
     up = sub.add_parser("upgrade", help="apply every pending schema migration")
     up.set_defaults(handler=run_upgrade)
+    unlock = sub.add_parser(
+        "unlock", help="put the embedded database's key back in the keyring from its recovery key"
+    )
+    unlock.add_argument("--recovery-key", required=True, metavar="KEY",
+                        help="the recovery key from the sheet printed at set-up")  # fmt: skip
+    unlock.set_defaults(handler=run_unlock)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
@@ -34,4 +43,17 @@ def run_upgrade(args: argparse.Namespace) -> int:
         print(f"database upgraded to revision {revision}")
     else:
         print(f"database already at the newest revision ({head_revision()})")
+    return 0
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    settings = load_settings(database_url=args.database)
+    path = sqlite_path(settings.database_url)
+    if path is None:
+        return fail("only the embedded (SQLite) database has a recovery key")
+    try:
+        cipher.unlock(path, args.recovery_key)
+    except cipher.DatabaseKeyError as exc:
+        return fail(str(exc))
+    print(f"the recovery key opens {path}; its key is back in this computer's keyring")
     return 0

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from frontdoor_app.export.secure import encrypt_pdf, new_password
 from frontdoor_app.meeting.errors import PermissionDenied
 from frontdoor_app.meeting.minutes_data import MinutesError
 from frontdoor_app.meeting.minutes_export import (
@@ -39,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="that agency's copy: entries restricted to others left out")  # fmt: skip
     parser.add_argument("--draft", action="store_true",
                         help="allow a meeting that is not closed; stamps DRAFT on every page")  # fmt: skip
+    parser.add_argument("--encrypt", action="store_true",
+                        help="encrypt the PDF (AES-256) with a generated password, shown once")  # fmt: skip
     parser.set_defaults(handler=run_minutes)
 
 
@@ -63,16 +66,22 @@ def run_minutes(args: argparse.Namespace) -> int:
             return fail(str(exc), EXIT_NO_MEETING)
         except PermissionDenied as exc:
             return fail(str(exc), EXIT_NOT_ALLOWED)
+        password = new_password() if args.encrypt else None
+        pdf = encrypt_pdf(produced.pdf, password) if password else produced.pdf
         try:
-            out.write_bytes(produced.pdf)
+            out.write_bytes(pdf)
         except OSError as exc:
             return fail(f"cannot write {out}: {exc.strerror}", EXIT_BAD_INPUT)
+        how = " encrypted (AES-256)" if password else ""
         record_minutes(ctx.sessions, ctx.actor, produced, "export",
-                       f"saved by the minutes command to {out}")  # fmt: skip
+                       f"saved{how} by the minutes command to {out}")  # fmt: skip
     finally:
         ctx.close()
     kind = "draft minutes" if produced.draft else "minutes"
     copy = f" (copy for {produced.agency})" if produced.agency else ""
     print(f"{kind}{copy} of {day:%A %d %B %Y}: {produced.pages} pages, ref. {produced.reference}, "
           f"written to {out}")  # fmt: skip
+    if password:
+        print(f"encrypted with AES-256; its password (shown only now, send it another way than "
+              f"the file): {password}")  # fmt: skip
     return 0

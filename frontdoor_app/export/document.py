@@ -48,6 +48,7 @@ class DocumentInfo:
     header_note: str = ""  # e.g. "Copy for West Yorkshire Police"
     creator: str = "frontdoor"
     extra: dict[str, Any] = field(default_factory=dict)
+    footer_note: str = ""  # e.g. the audit trail's hash at close, on every page
 
 
 class Bookmark(Flowable):  # type: ignore[misc]
@@ -152,6 +153,10 @@ class ExportDocument(BaseDocTemplate):  # type: ignore[misc]
         canv.line(left, MARGIN_BOTTOM - 5 * mm, right, MARGIN_BOTTOM - 5 * mm)
         canv.setFillColor(INK)
         canv.drawString(left, MARGIN_BOTTOM - 9 * mm, f"Ref. {info.reference}")
+        if info.footer_note:
+            canv.setFont(BODY, 7)
+            canv.setFillColor(MUTED)
+            canv.drawString(left, MARGIN_BOTTOM - 12.5 * mm, info.footer_note)
         canv.restoreState()
 
     def _paint_stamp(self, canv: Canvas, doc: BaseDocTemplate) -> None:

@@ -82,8 +82,14 @@ def render_minutes_built(data: MinutesData, *, agency: str | None = None, draft:
         draft=draft,
         invariant=invariant,
         header_note=note,
-    )
+        footer_note=(f"Audit trail at close: {_short(data.audit_head)}" if data.audit_head
+                     else ""),
+    )  # fmt: skip
     return build(story, info)
+
+
+def _short(chain_hash: str) -> str:
+    return " ".join(chain_hash[i : i + 4] for i in range(0, 16, 4))
 
 
 def _cover(data: MinutesData, agency: str | None, draft: bool, generated_at: dt.datetime,
@@ -128,6 +134,10 @@ def _cover(data: MinutesData, agency: str | None, draft: bool, generated_at: dt.
         ("Cases", f"{len(data.cases)} discussed, {len(data.deferred)} deferred; {actions} actions"),
         ("Generated", fmt.date_time(generated_at, tz)),
     ]
+    if data.audit_head:
+        # The trail's chain hash at close: 'frontdoor audit verify' later proves the trail
+        # still holds what it held that day (the printed value must be in the chain).
+        facts.append(("Audit trail at close", f"{data.audit_head[:32]} {data.audit_head[32:]}"))
     if agency and withheld:
         facts.append(("Withheld", f"{withheld} restricted to other agencies"))
     table = Table([[para(k, s.label), para(v, s.body)] for k, v in facts],

@@ -147,6 +147,7 @@ class MinutesData:
     deferred: tuple[CaseMinutes, ...] = ()
     agencies: dict[str, str] = field(default_factory=dict)  # code → name
     amendments: tuple[AmendmentRow, ...] = ()  # to the meeting itself (attendance, times)
+    audit_head: str = ""  # the audit trail's chain hash when the meeting closed
 
     @property
     def actions(self) -> tuple[ActionRow, ...]:

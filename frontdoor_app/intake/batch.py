@@ -32,6 +32,7 @@ from frontdoor_app.models import (
     PostcodeDistrict,
     utcnow,
 )
+from frontdoor_app.models.audit_chain import seal_rows
 from frontdoor_app.profile import IntakeRules
 
 from . import flags as flag_rules
@@ -348,6 +349,7 @@ class _Writer:
 
     def finish(self) -> None:
         if self.audit:
+            seal_rows(self.s, self.audit)
             self.s.execute(insert(_t(AuditEvent)), self.audit)
             self.s.execute(insert(_t(ChangeLog)), self.changes)
             if self.s.get_bind().dialect.name == "postgresql":

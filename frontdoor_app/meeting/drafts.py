@@ -37,11 +37,16 @@ def save_draft(sessions: sessionmaker[Session], actor: Actor, item_id: int, kind
             draft = Draft(user_login=actor.login, agenda_item_id=item_id, kind=kind,
                           content=content, saved_at=now())  # fmt: skip
             s.add(draft)
-            audit.written(s, actor, draft, "create", None, item.meeting_id)
+            s.flush()
+            operation = "create"
         else:
-            before = audit.snapshot(draft)
             draft.content, draft.saved_at = content, now()
-            audit.written(s, actor, draft, "update", before, item.meeting_id)
+            s.flush()
+            operation = "update"
+        # That a draft was kept, never its text: the audit trail is permanent, a draft is not.
+        audit.record(s, actor, operation, "draft", draft.id, None, None,
+                     f"draft {kind} kept for case {item_id}")  # fmt: skip
+        changes.note(s, "draft", draft.id, operation, item.meeting_id)
         return _view(draft)
 
 

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
+from frontdoor_app import cipher
 from frontdoor_app.schema_head import head_revision
 
 from .agenda_rows import AgendaView, MeetingView, build_row, fallback_note
@@ -77,18 +78,39 @@ def read_first_look(url: str, today: dt.date) -> FirstLook | None:
     if path is None or not path.is_file():
         return None
     try:
-        # mode=rw: never creates the file; query_only: never writes to it.
-        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True,
-                               timeout=2.0)  # fmt: skip
-    except sqlite3.Error:
+        conn = _open(path)
+    except (sqlite3.Error, cipher.DatabaseKeyError, OSError):
+        return None
+    if conn is None:
         return None
     try:
         conn.execute("PRAGMA query_only = ON")
         return _read(conn, today)
-    except (sqlite3.Error, ValueError, TypeError, KeyError):
+    except (sqlite3.Error, cipher.dbapi().Error, ValueError, TypeError, KeyError):
         return None  # the full start-up will read it properly, and report what is wrong
     finally:
         conn.close()
+
+
+def _open(path: Path) -> Any:
+    """The file read-only: with the keyring's key when encrypted (``models.cipher``), with
+    ``sqlite3`` when still plain (the full start-up encrypts it). None without a key."""
+    # mode=rw: never creates the file; query_only: never writes to it.
+    uri = f"file:{quote(str(path.resolve()))}?mode=rw"
+    if cipher.is_plain_sqlite(path):
+        return sqlite3.connect(uri, uri=True, timeout=2.0)
+    raw = cipher.first_look_key()  # never a passphrase prompt: the full start-up asks
+    if raw is None:
+        return None
+    conn = cipher.dbapi().connect(uri, uri=True, timeout=2.0)
+    try:
+        cipher.quiet(conn)
+        cipher.Key(raw=raw).apply(conn)
+        cipher.check_opens(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _read(conn: sqlite3.Connection, today: dt.date) -> FirstLook | None:

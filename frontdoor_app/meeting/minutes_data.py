@@ -29,6 +29,7 @@ from frontdoor_app.models import (
     AgendaItem,
     Amendment,
     Attendance,
+    AuditEvent,
     Decision,
     DecisionOutcome,
     FgcReferral,
@@ -117,8 +118,20 @@ class _Loader:
             confidentiality_read_at=m.confidentiality_read_at, window_start=m.window_start,
             window_end=m.window_end, attendance=attendance, cases=cases, deferred=deferred,
             agencies={a.code: a.name for a in self.agencies.values()},
-            amendments=meeting_amendments,
+            amendments=meeting_amendments, audit_head=self.audit_head(m),
         )  # fmt: skip
+
+    def audit_head(self, m: Meeting) -> str:
+        """The audit chain's newest hash as the meeting closed (its closing row's)."""
+        if m.status != "closed":
+            return ""
+        value = self.s.scalar(
+            select(AuditEvent.chain_hash)
+            .where(AuditEvent.entity == "meeting", AuditEvent.entity_id == m.id,
+                   AuditEvent.detail == "meeting closed")
+            .order_by(AuditEvent.id.desc()).limit(1)
+        )  # fmt: skip
+        return value or ""
 
     def cases(self, items: list[AgendaItem]) -> tuple[
         tuple[CaseMinutes, ...], tuple[CaseMinutes, ...], tuple[AmendmentRow, ...]

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from frontdoor_app import cipher
 from frontdoor_app.schema_head import MIGRATIONS, head_revision
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -47,13 +48,36 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url`` with the pragmas and transaction rules this product needs."""
+def _key_connections(engine: Engine, path: Path, key: cipher.Key) -> None:
+    """Every connection gives SQLCipher the key before anything else (a wrong one is named)."""
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        conn = cipher.dbapi().connect(*cargs, **cparams)
+        try:
+            cipher.quiet(conn)
+            key.apply(conn)
+            cipher.check_opens(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+
+def make_engine(url: str, key: cipher.Key | None = None, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the pragmas and transaction rules this product needs.
+
+    A SQLite file is encrypted (SQLCipher, ``models.cipher``): ``key`` opens it, else the
+    keyring's (made on first use, a plain file converted first)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, **kwargs)
+            path = Path(parsed.database)
+            key = key or cipher.prepare(path).key
+            engine = create_engine(url, module=cipher.dbapi(), **kwargs)
+            _key_connections(engine, path, key)
+        else:
+            engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)

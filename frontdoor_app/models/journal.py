@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, FetchedValue, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, FetchedValue, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from . import audit_chain  # noqa: F401 - seals every audit row as it is flushed
 from .base import Base, utcnow
 
 AUDIT_ACTIONS = ("view", "create", "update", "delete", "export", "print", "import", "login")
@@ -37,7 +38,12 @@ class AuditEvent(Base):
     __tablename__ = "audit_event"
     # No INSERT ... RETURNING: on a server only admins may read the trail back, so the id is
     # taken from the sequence first and the row inserted without reading it.
-    __table_args__ = {"implicit_returning": False}
+    # The audit viewer's filters: a record's rows, a user's rows (migration 0006).
+    __table_args__ = (
+        Index("ix_audit_event_entity", "entity", "entity_id"),
+        Index("ix_audit_event_user_login", "user_login"),
+        {"implicit_returning": False},
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -51,3 +57,7 @@ class AuditEvent(Base):
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
     detail: Mapped[str | None] = mapped_column(Text)
+    # The hash chain (models/audit_chain.py): set as the row is written, never changed.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
+    redacted_at: Mapped[dt.datetime | None] = mapped_column(default=None)  # retention only

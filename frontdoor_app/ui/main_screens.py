@@ -15,6 +15,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
+from frontdoor_app.access import audit
+
 from .action_tracker import ActionTrackerWindow
 from .agenda_dialogs import CloseMeetingDialog, ConfidentialityDialog
 from .agenda_ops import load_projector
@@ -135,8 +137,50 @@ class RoomScreens:
         off = self.projector_menu.addAction(self.tr("Close the projector window"))
         off.triggered.connect(self.close_projector)
 
+    def show_recovery_key(self: MainWindow) -> Any:
+        from .recovery_dialog import RecoveryKeyDialog
+
+        key, self.ctx.recovery_key = self.ctx.recovery_key, None
+        if not key:
+            return None
+        dialog = RecoveryKeyDialog(key, self.ctx.settings.database_url, self)
+        self.dialogs["recovery"] = dialog
+        if not self.messages.scripted:
+            dialog.open()
+        return dialog
+
+    def audit_shown(self: MainWindow, action: str, entity: str, entity_id: int | None,
+                    detail: str) -> None:  # fmt: skip
+        """Record what this window showed or switched, in the background (never blocks)."""
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        self.worker.run(lambda: audit.record_now(sessions, actor, action, entity, entity_id, detail),
+                        None, lambda exc: self.show_error(exc, self.tr("Recording in the audit trail")))  # fmt: skip
+
     def set_projector_initials(self: MainWindow, on: bool) -> None:
-        """Initials mode is the default; full names only when the chair chooses so."""
+        """Initials mode is the default; full names only when the chair confirms, recorded."""
+        meeting_id = self.meeting.id if self.meeting is not None else None
+        if not on and self.projector_initials:
+            if not self.is_chair:
+                self.messages.warning(self, self.tr("Projector"),
+                                      self.tr("Only the chair can show full names on the projector."))  # fmt: skip
+                return
+            if not self.messages.ask(self, self.tr("Show full names to the room?"),
+                                     self.tr("The projector will show full names to everyone in "
+                                             "the room. Turn initials off for this meeting?")):  # fmt: skip
+                return
+            self.audit_shown(
+                "update",
+                "projector",
+                meeting_id,
+                "names as initials turned off on the projector (chair confirmed)",
+            )
+        elif on and not self.projector_initials:
+            self.audit_shown(
+                "update",
+                "projector",
+                meeting_id,
+                "names as initials turned back on on the projector",
+            )
         self.projector_initials = on
         self.statusBar().showMessage(
             self.tr("Projector: names as initials") if on
@@ -150,6 +194,13 @@ class RoomScreens:
         if screen is None:
             screen = screens[1] if len(screens) > 1 else screens[0]
         self.projector.place_on(screen)
+        self.audit_shown(
+            "view",
+            "projector",
+            self.meeting.id if self.meeting else None,
+            f"projector opened on {screen.name()} "
+            f"({'initials' if self.projector_initials else 'full names'})",
+        )
         self.projector_tick.start()
         self._refresh_projector()
         self._update_header()
@@ -242,6 +293,7 @@ class RoomScreens:
         if window is None:
             window = ActionTrackerWindow(self.ctx, self.worker, self.messages, self.agencies)
             self.dialogs["tracker"] = window
+        self.audit_shown("view", "action_tracker", None, "action tracker shown")
         window.show()
         window.raise_()
         window.refresh()
@@ -258,6 +310,7 @@ class RoomScreens:
 
     def show_import(self: MainWindow) -> Any:
         """Helper C's import screen; after an import today's agenda is read again."""
+        self.audit_shown("view", "quarantine", None, "import screen and quarantine list shown")
         from .import_screen import ImportScreen  # heavy: imported when first opened
 
         def make() -> QWidget:
@@ -293,6 +346,7 @@ class RoomScreens:
         return window
 
     def show_fgc_queue(self: MainWindow) -> Any:
+        self.audit_shown("view", "fgc_queue", None, "FGC queue shown")
         from .fgc_queue import FgcQueueScreen  # heavy: imported when first opened
 
         def make() -> QWidget:
@@ -301,6 +355,16 @@ class RoomScreens:
             return screen
 
         return self._screen("fgc_queue", make)
+
+    def show_audit(self: MainWindow) -> Any:
+        from .audit_viewer import AuditViewerScreen  # heavy: imported when first opened
+
+        def make() -> QWidget:
+            screen = AuditViewerScreen(self.ctx, self.worker, self.messages)
+            screen.resize(1280, 800)
+            return screen
+
+        return self._screen("audit", make)
 
     def ensure_fgc_panel(self: MainWindow) -> None:
         """Put helper F's FGC panel in the case view's FGC tab the first time it is shown."""

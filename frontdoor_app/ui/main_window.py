@@ -178,6 +178,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.people_action.setVisible(self.ctx.actor.role == "admin" or (
             self.ctx.settings.is_embedded and self.ctx.actor.role == "chair"))  # fmt: skip
         self.extra_actions: dict[str, QAction] = {}
+        if self.ctx.actor.is_admin:  # the audit trail is for admins only
+            self.add_screen_action("audit", self.tr("Audit trail"), self.show_audit)
         self.projector_button = QToolButton(bar)
         self.projector_button.setText(self.tr("Projector ▸"))
         self.projector_button.setAccessibleName(self.tr("Projector screen"))
@@ -261,6 +263,10 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         if data.room.note:
             self.show_demo_note(data.room.note)
         self.statusBar().clearMessage()
+        if self.ctx.recovery_key:  # a new encrypted database: its recovery key, this once
+            self.show_recovery_key()
+        shown = data.room.meeting
+        self.audit_shown("view", "meeting", shown.id if shown else None, "agenda shown")
         self._room_loaded(data.room)
         self.live.start()
         if len(self.outbox):

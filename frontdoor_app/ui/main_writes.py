@@ -403,6 +403,7 @@ class RoomWrites:
             done, _t("Recording a sharing decision"))  # fmt: skip
 
     def load_links(self: MainWindow, notification_id: int) -> None:
+        self.audit_shown("view", "notification", notification_id, "person links shown")
         sessions = self.ctx.sessions
         self.worker.run(lambda: links.links_of_notification(sessions, notification_id),
                         lambda rows: self.case_view.history.show_links(notification_id, rows),

@@ -1,7 +1,7 @@
 """The matching model trained on the register (``frontdoor matching train``).
 
 Revision ID: 0008_matching_model
-Revises: 0005_fgc_safeguards
+Revises: 0006_audit_chain
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_matching_model"
-down_revision: str | None = "0005_fgc_safeguards"
+down_revision: str | None = "0006_audit_chain"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

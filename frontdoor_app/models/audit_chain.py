@@ -1,0 +1,88 @@
+"""The audit trail as a hash chain: each row carries a hash of its content and, chained, of
+every row before it, so a changed, removed, inserted or reordered row shows.
+
+``content_hash`` = SHA-256 over the row's canonical content (when, who, what, which record,
+before, after, detail); ``chain_hash`` = SHA-256 over the previous row's ``chain_hash`` and
+this row's ``content_hash``. The chain runs in ``id`` order. Rows are sealed as they are
+written (a ``before_flush`` hook for ORM rows, ``seal_rows`` for bulk inserts), under the
+database's write lock: SQLite's BEGIN IMMEDIATE, PostgreSQL's transaction advisory lock, so
+two writers never chain onto the same head. Redaction (retention) blanks a row's personal
+content but keeps both hashes, so the chain still verifies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.orm import Session
+
+GENESIS = "0" * 64
+CHAIN_LOCK = 74_201_406  # pg_advisory_xact_lock key of the audit chain
+CONTENT_FIELDS = ("at", "user_id", "user_login", "action", "entity", "entity_id", "before",
+                  "after", "detail")  # fmt: skip
+
+
+def _instant(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return str(value.isoformat(timespec="microseconds"))
+
+
+def content_hash(row: Mapping[str, Any]) -> str:
+    """SHA-256 of the row's content in a canonical form (the same read back as written)."""
+    content = [_instant(row.get("at"))] + [row.get(name) for name in CONTENT_FIELDS[1:]]
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                           default=str)  # fmt: skip
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def link(previous_chain: str, content: str) -> str:
+    return hashlib.sha256(f"{previous_chain}:{content}".encode("ascii")).hexdigest()
+
+
+def _head(session: Session) -> str:
+    """The newest chain hash, after taking the chain's write lock."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
+    head = conn.execute(
+        text("SELECT chain_hash FROM audit_event ORDER BY id DESC LIMIT 1")
+    ).scalar()
+    return head or GENESIS
+
+
+def seal_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Give bulk-inserted audit rows (dicts, in insert order) their hashes."""
+    if not rows:
+        return
+    previous = _head(session)
+    for row in rows:
+        row["content_hash"] = content_hash(row)
+        row["chain_hash"] = previous = link(previous, row["content_hash"])
+
+
+def _seal_new_events(session: Session, _context: Any, _instances: Any) -> None:
+    from .journal import AuditEvent
+
+    new = [obj for obj in session.new if isinstance(obj, AuditEvent) and not obj.chain_hash]
+    if not new:
+        return
+    new.sort(key=lambda obj: inspect(obj).insert_order or 0)
+    previous = _head(session)
+    for obj in new:
+        if obj.at is None:
+            obj.at = dt.datetime.now(dt.UTC)
+        obj.content_hash = content_hash({name: getattr(obj, name) for name in CONTENT_FIELDS})
+        obj.chain_hash = previous = link(previous, obj.content_hash)
+
+
+event.listen(Session, "before_flush", _seal_new_events)
