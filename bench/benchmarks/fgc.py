@@ -137,7 +137,7 @@ def fgc_person_check(env: BenchEnv) -> dict[str, Any]:
         cpu_start = time.process_time()
         result = timed(run, repeat=200) if pairs else {"median_ms": 0.0, "p95_ms": 0.0, "runs": 0}
         cpu_ms = (time.process_time() - cpu_start) * 1000 / 201  # timed() warms up once
-        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        conn = cipher.connect(url.removeprefix("sqlite:///"))
         try:
             at = [0]
 
