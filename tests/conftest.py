@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+# As in the application (ui/collector.py): no automatic collection, which could run on a
+# worker thread and delete a widget there; each test's garbage is collected after it, here.
+gc.disable()
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -82,6 +87,17 @@ def fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     keyring.set_keyring(own)
     yield load_settings()
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_the_gui_thread() -> Iterator[None]:
+    """Collect each test's garbage here, on the GUI thread. A Qt wrapper left in a reference
+    cycle (a test's patched method, a lambda holding its widget) would otherwise be collected
+    whenever a collection happens to run — possibly on the worker thread, where deleting a
+    widget crashes the interpreter."""
+    yield
+    if "PySide6.QtWidgets" in sys.modules:
+        gc.collect()
 
 
 @pytest.fixture

@@ -24,9 +24,9 @@ from frontdoor_app.settings import Settings
 
 
 @pytest.fixture
-def trail(any_db_url: str, fresh_settings: Settings, profile: Profile) -> Iterator[AppContext]:
+def trail(any_app_url: str, fresh_settings: Settings, profile: Profile) -> Iterator[AppContext]:
     """A context whose trail has a dozen views and updates after start-up's own rows."""
-    ctx = build_context(fresh_settings.with_database(any_db_url), profile)
+    ctx = build_context(fresh_settings.with_database(any_app_url), profile)
     for n in range(12):
         with ctx.session() as s:
             audit.record(s, ctx.actor, "view" if n % 2 else "update", "household", 100 + n,

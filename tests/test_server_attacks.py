@@ -352,9 +352,16 @@ def test_no_function_answers_for_another_user(server: Server) -> None:
     with server.connect("housing") as c:
         for fn in ("fd_uid", "fd_role", "fd_agency"):
             refused(c, f"SELECT {fn}(%s)", police)
-        # No SECURITY DEFINER function in the application's schema at all.
-        assert rows(c, "SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                       " WHERE n.nspname = 'public' AND p.prosecdef") == []  # fmt: skip
+        # One SECURITY DEFINER function only: the audit chain's newest hash, which takes no
+        # argument and gives a hash, never a row (a representative needs it to link an audit
+        # row of their own; the trail itself stays unreadable to them).
+        assert rows(c, "SELECT proname, pronargs FROM pg_proc p JOIN pg_namespace n ON"
+                       " n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef") == [
+            ("fd_audit_head", 0)]  # fmt: skip
+        refused(c, "SELECT fd_audit_head(%s)", police)
+        head = rows(c, "SELECT fd_audit_head()")[0][0]
+        assert isinstance(head, str) and len(head) == 64 and police not in head
+        refused(c, "SELECT count(*) FROM audit_event")  # still not the trail
 
 
 # --- reference lists, users, intake ------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from frontdoor_app.meeting import entries
+from frontdoor_app.sync.changes import last_change_id
 from tests.ui_support import close_window, context_for, idle, open_window, start_meeting
 
 
@@ -18,6 +19,11 @@ def test_an_entry_on_another_case_does_not_reload_mine(
         rep.set_follow_chair(False)
         rep.show_item(second)
         qtbot.waitUntil(lambda: rep.case_view.case.item.item_id == second, timeout=3000)
+        # Everything written so far (the chair opening the meeting) has reached this window.
+        with rep_ctx.read_session() as s:
+            newest = last_change_id(s)
+        qtbot.waitUntil(lambda: (rep.live.last_id or 0) >= newest, timeout=5000)
+        qtbot.wait(400)
         idle(qtbot, rep)
         shown: list[int] = []
         original = rep.case_view.show_case
@@ -35,6 +41,7 @@ def test_an_entry_on_another_case_does_not_reload_mine(
         qtbot.waitUntil(lambda: second in shown, timeout=3000)
         assert any(e.text == "On the second case" for e in rep.case_view.case.intelligence)
     finally:
+        vars(rep.case_view).pop("show_case", None)  # no cycle left holding the widget
         close_window(rep)
         close_window(chair)
         rep_ctx.close()

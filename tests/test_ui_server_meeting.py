@@ -90,6 +90,26 @@ def test_three_signed_in_people_and_the_server_keeps_the_secret(qtbot, server_me
         housing.resize(1600, 900)
         housing.grab().save(str(artefacts / "server_meeting_housing.png"))
         chair.grab().save(str(artefacts / "server_meeting_chair.png"))
+        # Three people wrote to the audit trail, none of the representatives able to read it:
+        # its hash chain still holds, checked by the administrator.
+        from sqlalchemy.exc import ProgrammingError
+
+        from frontdoor_app.access.chain import verify
+        from frontdoor_app.models import AuditEvent
+
+        with ctxs["police"].read_session() as s, pytest.raises(ProgrammingError):
+            s.query(AuditEvent).count()  # the trail is not the police's to read
+        admin = make_engine(
+            ctxs["police"].engine.url.set(username="postgres").render_as_string(False)
+        )
+        try:
+            with make_session_factory(admin)() as s:
+                verdict = verify(s)
+                logins = {login for (login,) in s.query(AuditEvent.user_login).distinct()}
+        finally:
+            admin.dispose()
+        assert verdict.ok, verdict
+        assert {ctxs[k].actor.login for k in ("police", "housing")} <= logins
     finally:
         for window in (housing, police, chair):
             close_window(window)

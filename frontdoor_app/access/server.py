@@ -285,6 +285,17 @@ def apply_security(conn: Connection) -> None:
         conn.execute(text(f"REVOKE ALL ON FUNCTION public.{name}() FROM PUBLIC"))
         for group in GROUPS.values():
             conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{name}() TO {q(group)}"))
+    # The audit chain (models/audit_chain.py): each new row links to the newest row's hash,
+    # which only admins may read. This one function, with no arguments, hands every role that
+    # hash and nothing else (a hash says nothing about anyone); it runs as the owner.
+    conn.execute(text(
+        "CREATE OR REPLACE FUNCTION public.fd_audit_head() RETURNS text LANGUAGE sql STABLE "
+        "SECURITY DEFINER SET search_path = pg_catalog, public AS "
+        "$$ SELECT chain_hash FROM public.audit_event ORDER BY id DESC LIMIT 1 $$"
+    ))  # fmt: skip
+    conn.execute(text("REVOKE ALL ON FUNCTION public.fd_audit_head() FROM PUBLIC"))
+    for group in GROUPS.values():
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.fd_audit_head() TO {q(group)}"))
     groups = ", ".join(q(g) for g in GROUPS.values())
     for table in _tables(conn):
         conn.execute(text(f"REVOKE ALL ON public.{q(table)} FROM PUBLIC, {groups}"))

@@ -162,6 +162,9 @@ class Started:
             self._prepare_failed(exc)
             return
         self.window = window
+        from .collector import GuiThreadCollector
+
+        self.collector = GuiThreadCollector(window)
         if prepared.demo == "built":
             window.show_demo_note(_t("Demo data created for a first look"))
         elif prepared.demo == "rebuilt":
