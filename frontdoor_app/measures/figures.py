@@ -1,0 +1,583 @@
+"""Every figure of the weekly report card: its definition in words, beside its SQL.
+
+Each figure is one function registered with ``@figure(...)``; the words in ``definition``
+are what the screen's tooltips and the report card's appendix show, so an analyst can
+check the SQL below them against them. The function gets the days table ``d``
+(``calendar.days_table``: one row per local day, with its week's bucket) and returns rows:
+
+- count and share figures: ``(bucket, part, numerator, denominator)``; a count's
+  denominator is None; ``part`` is the breakdown's label ("" when there is none);
+- median figures: ``(bucket, part, value)``, one row per thing measured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session, aliased
+
+from frontdoor_app.models import (
+    Action,
+    Agency,
+    AgendaItem,
+    Attendance,
+    AuditEvent,
+    Decision,
+    DecisionOutcome,
+    FgcConsent,
+    FgcReferral,
+    FgcSafeguard,
+    Household,
+    HouseholdMember,
+    Meeting,
+    Notification,
+    OutcomeCode,
+)
+
+from .model import AGENCY, BETTER_OFF, COUNT, HOW_MUCH, HOW_WELL, LOCALITY, MEDIAN, SHARE, Figure
+
+MINUTES_ENTITY = "minutes"  # the audit trail's name for minutes (meeting.minutes_export)
+MARAC_CRITERIA = {
+    "visible_high_risk": "visible high risk (14+ DASH ticks)",
+    "potential_escalation": "potential escalation",
+    "repeat": "repeat within 12 months of a referral",
+}
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What one computation is asked: the days table and the filters (ids)."""
+
+    session: Session
+    d: CTE
+    as_of: dt.date
+    agency_id: int | None
+    locality_id: int | None
+    target_minutes: int
+    range_buckets: tuple[int, int]  # first and last bucket of the weeks asked for
+
+
+Rows = Sequence[tuple[Any, ...]]
+Compute = Callable[[Ask], Rows]
+FIGURES: list[tuple[Figure, Compute]] = []
+
+
+def figure(key: str, group: str, title: str, kind: str, unit: str, definition: str,
+           filter: str | None = None, parts_title: str = "") -> Callable[[Compute], Compute]:  # fmt: skip
+    def register(fn: Compute) -> Compute:
+        FIGURES.append((Figure(key, group, title, kind, unit, " ".join(definition.split()),
+                               filter, parts_title), fn))  # fmt: skip
+        return fn
+
+    return register
+
+
+def _rows(ask: Ask, query: Select[Any]) -> Rows:
+    return [tuple(r) for r in ask.session.execute(query)]
+
+
+def _in_locality(ask: Ask, household_id: Any) -> Any:
+    """A condition: the household is in the locality asked for (true when none is)."""
+    if ask.locality_id is None:
+        return literal(True)
+    return household_id.in_(select(Household.id).where(Household.locality_id == ask.locality_id))
+
+
+def _received_in_day(d: CTE) -> Any:
+    return and_(Notification.received_at >= d.c.start_at, Notification.received_at < d.c.end_at)
+
+
+def _discussed(d: CTE, *columns: Any) -> Select[Any]:
+    """Discussed agenda items joined to their meeting's day, selecting ``columns``."""
+    return (
+        select(*columns)
+        .select_from(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(d, d.c.day == Meeting.meeting_date)
+        .where(AgendaItem.status == "discussed")
+    )
+
+
+# ---------------------------------------------------------------- how much did we do?
+
+
+@figure(
+    "notifications",
+    HOW_MUCH,
+    "Notifications received",
+    COUNT,
+    "notifications",
+    """
+    Police notifications whose received time falls in the week (Monday 00:00 to Sunday
+    24:00, the authority's time zone). Records held in quarantine are not counted until
+    they are corrected.""",
+    LOCALITY,
+)
+def _notifications(ask: Ask) -> Rows:
+    d = ask.d
+    return _rows(ask, select(d.c.bucket, literal(""), func.count(Notification.id), null())
+                 .join(d, _received_in_day(d))
+                 .where(_in_locality(ask, Notification.household_id))
+                 .group_by(d.c.bucket))  # fmt: skip
+
+
+@figure(
+    "discussed",
+    HOW_MUCH,
+    "Cases discussed",
+    COUNT,
+    "cases",
+    """
+    Agenda items marked discussed at a meeting held in the week. A case deferred and
+    discussed later counts once, in the week it was discussed.""",
+    LOCALITY,
+)
+def _cases_discussed(ask: Ask) -> Rows:
+    d = ask.d
+    return _rows(ask, _discussed(d, d.c.bucket, literal(""), func.count(AgendaItem.id), null())
+                 .where(_in_locality(ask, AgendaItem.household_id))
+                 .group_by(d.c.bucket))  # fmt: skip
+
+
+@figure(
+    "children",
+    HOW_MUCH,
+    "Children covered",
+    COUNT,
+    "children",
+    """
+    Distinct children (household members with the role child) in the households of the
+    cases discussed in the week. Over a range of weeks a child is counted once.""",
+    LOCALITY,
+)
+def _children(ask: Ask) -> Rows:
+    d = ask.d
+    pairs = (
+        _discussed(d, d.c.bucket.label("bucket"), HouseholdMember.person_id.label("person"))
+        .join(HouseholdMember, HouseholdMember.household_id == AgendaItem.household_id)
+        .where(HouseholdMember.role == "child", _in_locality(ask, AgendaItem.household_id))
+        .distinct()
+        .subquery()
+    )
+    weekly = _rows(ask, select(pairs.c.bucket, literal(""), func.count(pairs.c.person), null())
+                   .group_by(pairs.c.bucket))  # fmt: skip
+    first, last = ask.range_buckets
+    over = ask.session.scalar(
+        select(func.count(func.distinct(pairs.c.person))).where(pairs.c.bucket.between(first, last))
+    )  # fmt: skip
+    # The range's distinct count rides along as bucket -1 (see compute._total).
+    return [*weekly, (-1, "", over or 0, None)]
+
+
+@figure(
+    "decisions",
+    HOW_MUCH,
+    "Decisions and outcomes",
+    COUNT,
+    "decisions",
+    """
+    Decisions recorded on cases discussed in the week; the breakdown counts each outcome
+    code chosen (a decision may have several outcomes).""",
+    LOCALITY,
+    "outcome",
+)
+def _outcomes(ask: Ask) -> Rows:
+    d = ask.d
+
+    def base(*columns: Any) -> Select[Any]:
+        return (_discussed(d, *columns).join(Decision, Decision.agenda_item_id == AgendaItem.id)
+                .where(_in_locality(ask, AgendaItem.household_id)))  # fmt: skip
+
+    decisions = _rows(ask, base(d.c.bucket, literal(""), func.count(Decision.id), null())
+                      .group_by(d.c.bucket))  # fmt: skip
+    outcomes = _rows(ask, base(d.c.bucket, OutcomeCode.label, func.count(DecisionOutcome.id),
+                               literal(-1))
+                     .join(DecisionOutcome, DecisionOutcome.decision_id == Decision.id)
+                     .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
+                     .group_by(d.c.bucket, OutcomeCode.label))  # fmt: skip
+    # Outcome rows are breakdown-only (denominator -1): they do not add to the weekly total.
+    return [*decisions, *outcomes]
+
+
+@figure("marac", HOW_MUCH, "MARAC referrals", COUNT, "referrals", """
+    Decisions in the week that refer the case to MARAC: an outcome marked as a MARAC
+    referral, or the chair's professional judgement. The breakdown also shows how many
+    discussed cases were flagged on the agenda by each MARAC criterion (visible high risk,
+    potential escalation, repeat), whether or not they were referred.""", LOCALITY,
+        "referral or criterion")  # fmt: skip
+def _marac(ask: Ask) -> Rows:
+    d = ask.d
+    marac_outcome = exists().where(
+        DecisionOutcome.decision_id == Decision.id,
+        DecisionOutcome.outcome_code_id.in_(
+            select(OutcomeCode.id).where(OutcomeCode.is_marac_referral)
+        ),
+    )
+    referred = or_(Decision.professional_judgement_marac, marac_outcome)
+
+    def base(*columns: Any) -> Select[Any]:
+        return _discussed(d, *columns).where(_in_locality(ask, AgendaItem.household_id))
+
+    out = list(_rows(ask, base(d.c.bucket, literal("Referrals made"), func.count(Decision.id),
+                               null())
+                     .join(Decision, Decision.agenda_item_id == AgendaItem.id)
+                     .where(referred).group_by(d.c.bucket)))  # fmt: skip
+    flags = cast(AgendaItem.flags, String)
+    for code, words in MARAC_CRITERIA.items():
+        flagged = _rows(ask, base(d.c.bucket, func.count(AgendaItem.id))
+                        .where(flags.like(f'%"{code}"%')).group_by(d.c.bucket))  # fmt: skip
+        out += [(b, f"Flagged: {words}", n, -1) for b, n in flagged]
+    return out
+
+
+@figure("fgc_offers", HOW_MUCH, "FGC offers", COUNT, "offers", """
+    Family Group Conference offers made in the week (the referral's offered time).""",
+        LOCALITY)  # fmt: skip
+def _fgc_offers(ask: Ask) -> Rows:
+    return _fgc_count(ask, FgcReferral.offered_at)
+
+
+@figure(
+    "fgc_referrals",
+    HOW_MUCH,
+    "FGC referrals",
+    COUNT,
+    "referrals",
+    """
+    Family Group Conference referrals sent to an FGC team in the week (the referral's
+    referred time).""",
+    LOCALITY,
+)
+def _fgc_referrals(ask: Ask) -> Rows:
+    return _fgc_count(ask, FgcReferral.referred_at)
+
+
+def _fgc_count(ask: Ask, when: Any) -> Rows:
+    d = ask.d
+    return _rows(ask, select(d.c.bucket, literal(""), func.count(FgcReferral.id), null())
+                 .join(d, and_(when >= d.c.start_at, when < d.c.end_at))
+                 .where(_in_locality(ask, FgcReferral.household_id))
+                 .group_by(d.c.bucket))  # fmt: skip
+
+
+@figure(
+    "actions",
+    HOW_MUCH,
+    "Actions agreed",
+    COUNT,
+    "actions",
+    """
+    Actions agreed on cases at a meeting held in the week, by the agency that owns
+    them.""",
+    AGENCY,
+    "agency",
+)
+def _actions(ask: Ask) -> Rows:
+    d = ask.d
+    query = (
+        select(d.c.bucket, Agency.name, func.count(Action.id), null())
+        .select_from(Action)
+        .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(d, d.c.day == Meeting.meeting_date)
+        .join(Agency, Agency.id == Action.owner_agency_id)
+        .group_by(d.c.bucket, Agency.name)
+    )
+    if ask.agency_id is not None:
+        query = query.where(Action.owner_agency_id == ask.agency_id)
+    return _rows(ask, query)
+
+
+# ---------------------------------------------------------------- how well did we do it?
+
+
+@figure(
+    "discussed_in_time",
+    HOW_WELL,
+    "Discussed by the next working day",
+    SHARE,
+    "%",
+    """
+    Of the notifications received in the week, the share discussed at a meeting held no
+    later than the next working day after the day they were received (working days are
+    Monday to Friday, less the profile's bank holidays). A notification counts once its
+    next working day has passed.""",
+    LOCALITY,
+)
+def _discussed_in_time(ask: Ask) -> Rows:
+    d = ask.d
+    on_time = (
+        exists()
+        .where(AgendaItem.notification_id == Notification.id, AgendaItem.status == "discussed",
+               Meeting.id == AgendaItem.meeting_id, Meeting.meeting_date <= d.c.next_wd)
+    )  # fmt: skip
+    return _rows(ask, select(d.c.bucket, literal(""),
+                             func.sum(case((on_time, 1), else_=0)), func.count(Notification.id))
+                 .join(d, _received_in_day(d))
+                 .where(d.c.next_wd.is_not(None), _in_locality(ask, Notification.household_id))
+                 .group_by(d.c.bucket))  # fmt: skip
+
+
+@figure(
+    "actions_on_time",
+    HOW_WELL,
+    "Actions done by their due date",
+    SHARE,
+    "%",
+    """
+    Of the actions due in the week whose due date has passed, the share marked done by the
+    end of the due date (local time). Actions closed as not possible or not done, and
+    actions still open, count against. By the agency that owns them.""",
+    AGENCY,
+    "agency",
+)
+def _actions_on_time(ask: Ask) -> Rows:
+    d = ask.d
+    done = and_(Action.status == "done", Action.closed_at < d.c.end_at)
+    query = (
+        select(d.c.bucket, Agency.name, func.sum(case((done, 1), else_=0)), func.count(Action.id))
+        .select_from(Action)
+        .join(d, d.c.day == Action.due_date)
+        .join(Agency, Agency.id == Action.owner_agency_id)
+        .where(d.c.day < ask.as_of)
+        .group_by(d.c.bucket, Agency.name)
+    )
+    if ask.agency_id is not None:
+        query = query.where(Action.owner_agency_id == ask.agency_id)
+    return _rows(ask, query)
+
+
+@figure(
+    "core_present",
+    HOW_WELL,
+    "Core agencies present",
+    SHARE,
+    "%",
+    """
+    For the meetings held in the week, the share of core agencies (the profile's core
+    agencies that are active) recorded as present, counting each meeting and core agency
+    once; information sent or apologies count as not present. By agency: the share of the
+    meetings that agency attended.""",
+    AGENCY,
+    "agency",
+)
+def _core_present(ask: Ask) -> Rows:
+    d = ask.d
+    present = exists().where(Attendance.meeting_id == Meeting.id,
+                             Attendance.agency_id == Agency.id, Attendance.status == "present")  # fmt: skip
+    query = (
+        select(d.c.bucket, Agency.name, func.sum(case((present, 1), else_=0)), func.count())
+        .select_from(Meeting)
+        .join(d, d.c.day == Meeting.meeting_date)
+        .join(Agency, and_(Agency.core, Agency.active))
+        .where(Meeting.status != "planned")
+        .group_by(d.c.bucket, Agency.name)
+    )
+    if ask.agency_id is not None:
+        query = query.where(Agency.id == ask.agency_id)
+    return _rows(ask, query)
+
+
+@figure(
+    "fgc_safe",
+    HOW_WELL,
+    "FGC conferences with consent and safety plan",
+    SHARE,
+    "%",
+    """
+    Of the FGC referrals whose conference was held in the week, the share with the
+    victim's consent (not withdrawn) and a safety plan both recorded before the
+    conference was held.""",
+    LOCALITY,
+)
+def _fgc_safe(ask: Ask) -> Rows:
+    d = ask.d
+    held = FgcReferral.conference_held_at
+    consent = exists().where(
+        FgcConsent.referral_id == FgcReferral.id, FgcConsent.kind == "victim",
+        FgcConsent.at <= held, or_(FgcConsent.withdrawn_at.is_(None), FgcConsent.withdrawn_at > held),
+    )  # fmt: skip
+    plan = exists().where(FgcSafeguard.referral_id == FgcReferral.id,
+                          FgcSafeguard.kind == "safety_plan", FgcSafeguard.at <= held)  # fmt: skip
+    return _rows(ask, select(d.c.bucket, literal(""),
+                             func.sum(case((and_(consent, plan), 1), else_=0)),
+                             func.count(FgcReferral.id))
+                 .join(d, and_(held >= d.c.start_at, held < d.c.end_at))
+                 .where(_in_locality(ask, FgcReferral.household_id))
+                 .group_by(d.c.bucket))  # fmt: skip
+
+
+@figure(
+    "minutes_same_day",
+    HOW_WELL,
+    "Minutes issued the same day",
+    SHARE,
+    "%",
+    """
+    Of the meetings held and closed in the week, the share whose final (not draft) minutes
+    were generated, saved or printed before the end of the meeting day, as the minutes'
+    export log records it.""",
+)
+def _minutes_same_day(ask: Ask) -> Rows:
+    d = ask.d
+    issued = exists().where(
+        AuditEvent.entity == MINUTES_ENTITY, AuditEvent.entity_id == Meeting.id,
+        AuditEvent.action.in_(("export", "print")), AuditEvent.at < d.c.end_at,
+        AuditEvent.after["draft"].as_boolean() == false(),
+    )  # fmt: skip
+    return _rows(ask, select(d.c.bucket, literal(""), func.sum(case((issued, 1), else_=0)),
+                             func.count(Meeting.id))
+                 .join(d, d.c.day == Meeting.meeting_date)
+                 .where(Meeting.status == "closed")
+                 .group_by(d.c.bucket))  # fmt: skip
+
+
+@figure(
+    "case_minutes",
+    HOW_WELL,
+    "Median time per case",
+    MEDIAN,
+    "minutes",
+    """
+    The median time the meeting spent on a case discussed in the week (minutes, from the
+    chair's case timer; cases with no time recorded are left out), against the profile's
+    target per case.""",
+    LOCALITY,
+)
+def _case_minutes(ask: Ask) -> Rows:
+    d = ask.d
+    return _rows(ask, _discussed(d, d.c.bucket, literal(""), AgendaItem.seconds_spent / 60.0)
+                 .where(AgendaItem.seconds_spent > 0,
+                        _in_locality(ask, AgendaItem.household_id)))  # fmt: skip
+
+
+# ---------------------------------------------------------------- is anyone better off?
+
+
+def _no_repeat(ask: Ask, months: int) -> Rows:
+    d = ask.d
+    first = (
+        _discussed(d, d.c.bucket.label("bucket"), AgendaItem.household_id.label("household"),
+                   func.min(Meeting.meeting_date).label("day"))
+        .where(AgendaItem.household_id.is_not(None), _in_locality(ask, AgendaItem.household_id))
+        .group_by(d.c.bucket, AgendaItem.household_id)
+        .subquery()
+    )  # fmt: skip
+    d2 = aliased(d, name="d2")
+    until = d2.c[f"after_{months}"]
+    repeat = exists().where(Notification.household_id == first.c.household,
+                            Notification.received_at >= d2.c.end_at,
+                            Notification.received_at < until)  # fmt: skip
+    return _rows(ask, select(first.c.bucket, literal(""), func.sum(case((repeat, 0), else_=1)),
+                             func.count())
+                 .join(d2, d2.c.day == first.c.day)
+                 .where(until.is_not(None))
+                 .group_by(first.c.bucket))  # fmt: skip
+
+
+_REPEAT_WORDS = """
+    Of the families (households) discussed in the week, the share with no further police
+    notification received from the end of the day they were first discussed that week
+    until {n} months later. Only families whose {n}-month window has ended before today
+    are counted; a week whose families are all still inside it has no value yet."""
+
+
+@figure("no_repeat_3", BETTER_OFF, "No further notification in 3 months", SHARE, "%",
+        _REPEAT_WORDS.format(n=3), LOCALITY)  # fmt: skip
+def _no_repeat_3(ask: Ask) -> Rows:
+    return _no_repeat(ask, 3)
+
+
+@figure("no_repeat_6", BETTER_OFF, "No further notification in 6 months", SHARE, "%",
+        _REPEAT_WORDS.format(n=6), LOCALITY)  # fmt: skip
+def _no_repeat_6(ask: Ask) -> Rows:
+    return _no_repeat(ask, 6)
+
+
+@figure("no_repeat_12", BETTER_OFF, "No further notification in 12 months", SHARE, "%",
+        _REPEAT_WORDS.format(n=12), LOCALITY)  # fmt: skip
+def _no_repeat_12(ask: Ask) -> Rows:
+    return _no_repeat(ask, 12)
+
+
+@figure(
+    "to_conference",
+    BETTER_OFF,
+    "Notification to FGC conference",
+    MEDIAN,
+    "days",
+    """
+    For FGC conferences held in the week, the median number of days from the police
+    notification that brought the family to the meeting (the referral's originating
+    case) to the conference being held.""",
+    LOCALITY,
+)
+def _to_conference(ask: Ask) -> Rows:
+    d = ask.d
+    held = FgcReferral.conference_held_at
+    rows = _rows(ask, select(d.c.bucket, Notification.received_at, held)
+                 .select_from(FgcReferral)
+                 .join(d, and_(held >= d.c.start_at, held < d.c.end_at))
+                 .join(AgendaItem, AgendaItem.id == FgcReferral.origin_agenda_item_id)
+                 .join(Notification, Notification.id == AgendaItem.notification_id)
+                 .where(_in_locality(ask, FgcReferral.household_id)))  # fmt: skip
+    return [(b, "", (h - r).total_seconds() / 86400) for b, r, h in rows]
+
+
+def _weeks_in_system(ask: Ask, fgc: bool) -> Rows:
+    d = ask.d
+    last = (
+        select(AgendaItem.household_id.label("household"),
+               func.max(Action.closed_at).label("closed"))
+        .select_from(Action)
+        .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
+        .where(AgendaItem.household_id.is_not(None), _in_locality(ask, AgendaItem.household_id))
+        .group_by(AgendaItem.household_id)
+        .having(func.sum(case((Action.status == "open", 1), else_=0)) == 0)
+        .subquery()
+    )  # fmt: skip
+    first = (select(func.min(Notification.received_at))
+             .where(Notification.household_id == last.c.household).scalar_subquery())  # fmt: skip
+    referred = exists().where(FgcReferral.household_id == last.c.household,
+                              FgcReferral.referred_at.is_not(None))  # fmt: skip
+    rows = _rows(ask, select(d.c.bucket, first.label("first"), last.c.closed)
+                 .join(d, and_(last.c.closed >= d.c.start_at, last.c.closed < d.c.end_at))
+                 .where(referred if fgc else ~referred))  # fmt: skip
+    return [(b, "", (c - f).total_seconds() / (7 * 86400)) for b, f, c in rows if f is not None]
+
+
+_WEEKS_WORDS = """
+    For the families whose last open action was closed in the week, the median number of
+    weeks from the family's first police notification to that last action being closed
+    (families with any action still open are not counted). {who}"""
+
+
+@figure("weeks_fgc", BETTER_OFF, "Weeks in the system: FGC families", MEDIAN, "weeks",
+        _WEEKS_WORDS.format(who="FGC families: the family was referred to an FGC team."),
+        LOCALITY)  # fmt: skip
+def _weeks_fgc(ask: Ask) -> Rows:
+    return _weeks_in_system(ask, fgc=True)
+
+
+@figure("weeks_other", BETTER_OFF, "Weeks in the system: other families", MEDIAN, "weeks",
+        _WEEKS_WORDS.format(who="Other families: never referred to an FGC team."), LOCALITY)  # fmt: skip
+def _weeks_other(ask: Ask) -> Rows:
+    return _weeks_in_system(ask, fgc=False)
