@@ -116,4 +116,4 @@ def days_table(days: tuple[Day, ...], dialect: str) -> CTE:
         column("day", Date), column("bucket", Integer), column("start_at", UTCDateTime()),
         column("end_at", UTCDateTime()), column("next_wd", Date), column("after_3", UTCDateTime()),
         column("after_6", UTCDateTime()), column("after_12", UTCDateTime()),
-    ).cte("d")  # fmt: skip
+    ).cte("d").prefix_with("MATERIALIZED")  # fmt: skip

@@ -12,9 +12,10 @@ check the SQL below them against them. The function gets the days table ``d``
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -73,6 +74,18 @@ class Ask:
     locality_id: int | None
     target_minutes: int
     range_buckets: tuple[int, int]  # first and last bucket of the weeks asked for
+    span: tuple[dt.datetime, dt.datetime]  # the first day's start, the last day's end (UTC)
+    starts: tuple[dt.datetime, ...] = ()  # each day's start (UTC), in order
+    buckets: tuple[int, ...] = ()  # each day's bucket
+    shared: dict[str, Rows] = field(default_factory=dict)  # rows two figures share
+
+    def bucket_of(self, instant: dt.datetime) -> int:
+        """The bucket of an instant inside ``span``."""
+        return self.buckets[bisect.bisect_right(self.starts, instant) - 1]
+
+    def within(self, instant: Any) -> Any:
+        """The instant falls in the days asked for: lets SQL skip rows before joining ``d``."""
+        return and_(instant >= self.span[0], instant < self.span[1])
 
 
 Rows = Sequence[tuple[Any, ...]]
@@ -91,7 +104,8 @@ def figure(key: str, group: str, title: str, kind: str, unit: str, definition: s
 
 
 def _rows(ask: Ask, query: Select[Any]) -> Rows:
-    return [tuple(r) for r in ask.session.execute(query)]
+    # Core, not the ORM's result machinery: some figures read thousands of rows.
+    return [tuple(r) for r in ask.session.connection().execute(query)]
 
 
 def _in_locality(ask: Ask, household_id: Any) -> Any:
@@ -99,6 +113,14 @@ def _in_locality(ask: Ask, household_id: Any) -> Any:
     if ask.locality_id is None:
         return literal(True)
     return household_id.in_(select(Household.id).where(Household.locality_id == ask.locality_id))
+
+
+def _bucket_of(ask: Ask, instant: Any) -> Any:
+    """The week bucket of an instant, looked up in ``d``: for columns without an index,
+    where a range join would scan every row once for each day. Use with ``ask.within``."""
+    d = ask.d
+    return (select(d.c.bucket).where(instant >= d.c.start_at, instant < d.c.end_at)
+            .scalar_subquery())  # fmt: skip
 
 
 def _received_in_day(d: CTE) -> Any:
@@ -271,11 +293,10 @@ def _fgc_referrals(ask: Ask) -> Rows:
 
 
 def _fgc_count(ask: Ask, when: Any) -> Rows:
-    d = ask.d
-    return _rows(ask, select(d.c.bucket, literal(""), func.count(FgcReferral.id), null())
-                 .join(d, and_(when >= d.c.start_at, when < d.c.end_at))
-                 .where(_in_locality(ask, FgcReferral.household_id))
-                 .group_by(d.c.bucket))  # fmt: skip
+    rows = (select(_bucket_of(ask, when).label("bucket"))
+            .where(ask.within(when), _in_locality(ask, FgcReferral.household_id)).subquery())  # fmt: skip
+    return _rows(ask, select(rows.c.bucket, literal(""), func.count(), null())
+                 .group_by(rows.c.bucket))  # fmt: skip
 
 
 @figure(
@@ -409,7 +430,6 @@ def _core_present(ask: Ask) -> Rows:
     LOCALITY,
 )
 def _fgc_safe(ask: Ask) -> Rows:
-    d = ask.d
     held = FgcReferral.conference_held_at
     consent = exists().where(
         FgcConsent.referral_id == FgcReferral.id, FgcConsent.kind == "victim",
@@ -417,12 +437,11 @@ def _fgc_safe(ask: Ask) -> Rows:
     )  # fmt: skip
     plan = exists().where(FgcSafeguard.referral_id == FgcReferral.id,
                           FgcSafeguard.kind == "safety_plan", FgcSafeguard.at <= held)  # fmt: skip
-    return _rows(ask, select(d.c.bucket, literal(""),
-                             func.sum(case((and_(consent, plan), 1), else_=0)),
-                             func.count(FgcReferral.id))
-                 .join(d, and_(held >= d.c.start_at, held < d.c.end_at))
-                 .where(_in_locality(ask, FgcReferral.household_id))
-                 .group_by(d.c.bucket))  # fmt: skip
+    rows = (select(_bucket_of(ask, held).label("bucket"),
+                   case((and_(consent, plan), 1), else_=0).label("safe"))
+            .where(ask.within(held), _in_locality(ask, FgcReferral.household_id)).subquery())  # fmt: skip
+    return _rows(ask, select(rows.c.bucket, literal(""), func.sum(rows.c.safe), func.count())
+                 .group_by(rows.c.bucket))  # fmt: skip
 
 
 @figure(
@@ -464,9 +483,10 @@ def _minutes_same_day(ask: Ask) -> Rows:
 )
 def _case_minutes(ask: Ask) -> Rows:
     d = ask.d
-    return _rows(ask, _discussed(d, d.c.bucket, literal(""), AgendaItem.seconds_spent / 60.0)
+    rows = _rows(ask, _discussed(d, d.c.bucket, AgendaItem.seconds_spent)
                  .where(AgendaItem.seconds_spent > 0,
                         _in_locality(ask, AgendaItem.household_id)))  # fmt: skip
+    return [(b, "", seconds / 60) for b, seconds in rows]
 
 
 # ---------------------------------------------------------------- is anyone better off?
@@ -531,25 +551,35 @@ def _no_repeat_12(ask: Ask) -> Rows:
     LOCALITY,
 )
 def _to_conference(ask: Ask) -> Rows:
-    d = ask.d
     held = FgcReferral.conference_held_at
-    rows = _rows(ask, select(d.c.bucket, Notification.received_at, held)
+    rows = _rows(ask, select(_bucket_of(ask, held), Notification.received_at, held)
                  .select_from(FgcReferral)
-                 .join(d, and_(held >= d.c.start_at, held < d.c.end_at))
                  .join(AgendaItem, AgendaItem.id == FgcReferral.origin_agenda_item_id)
                  .join(Notification, Notification.id == AgendaItem.notification_id)
-                 .where(_in_locality(ask, FgcReferral.household_id)))  # fmt: skip
+                 .where(ask.within(held), _in_locality(ask, FgcReferral.household_id)))  # fmt: skip
     return [(b, "", (h - r).total_seconds() / 86400) for b, r, h in rows]
 
 
 def _weeks_in_system(ask: Ask, fgc: bool) -> Rows:
-    d = ask.d
+    if "weeks" not in ask.shared:
+        ask.shared["weeks"] = _families_closed(ask)
+    return [(b, "", weeks) for b, referred, weeks in ask.shared["weeks"] if bool(referred) == fgc]
+
+
+def _families_closed(ask: Ask) -> Rows:
+    """(bucket, referred to FGC, weeks) for each family whose last open action closed."""
+    closing = (
+        select(AgendaItem.household_id)
+        .select_from(Action)
+        .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
+        .where(ask.within(Action.closed_at))
+    )
     last = (
         select(AgendaItem.household_id.label("household"),
                func.max(Action.closed_at).label("closed"))
         .select_from(Action)
         .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
-        .where(AgendaItem.household_id.is_not(None), _in_locality(ask, AgendaItem.household_id))
+        .where(AgendaItem.household_id.in_(closing), _in_locality(ask, AgendaItem.household_id))
         .group_by(AgendaItem.household_id)
         .having(func.sum(case((Action.status == "open", 1), else_=0)) == 0)
         .subquery()
@@ -558,10 +588,12 @@ def _weeks_in_system(ask: Ask, fgc: bool) -> Rows:
              .where(Notification.household_id == last.c.household).scalar_subquery())  # fmt: skip
     referred = exists().where(FgcReferral.household_id == last.c.household,
                               FgcReferral.referred_at.is_not(None))  # fmt: skip
-    rows = _rows(ask, select(d.c.bucket, first.label("first"), last.c.closed)
-                 .join(d, and_(last.c.closed >= d.c.start_at, last.c.closed < d.c.end_at))
-                 .where(referred if fgc else ~referred))  # fmt: skip
-    return [(b, "", (c - f).total_seconds() / (7 * 86400)) for b, f, c in rows if f is not None]
+    rows = _rows(ask, select(first.label("first"), last.c.closed, case((referred, 1), else_=0))
+                 .where(ask.within(last.c.closed)))  # fmt: skip
+    # The week of each closing is looked up here rather than in SQL: tens of thousands of
+    # families, each scanning the days table, took seconds on the city database.
+    return [(ask.bucket_of(c), r, (c - f).total_seconds() / (7 * 86400))
+            for f, c, r in rows if f is not None]  # fmt: skip
 
 
 _WEEKS_WORDS = """

@@ -80,7 +80,9 @@ def rows(measures: Measures, threshold: int) -> list[list[Any]]:
 
 
 def _num(value: float | None) -> Any:
-    return "" if value is None else round(value, 2)
+    if value is None:
+        return ""
+    return int(value) if value == int(value) else round(value, 2)
 
 
 def _int(value: int | None) -> Any:
