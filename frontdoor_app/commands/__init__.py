@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "minutes": "minutes",
     "fgc": "fgc",
     "demo": "demo",
+    "measures": "measures",
 }
 
 

@@ -31,8 +31,8 @@ def figures() -> tuple[Figure, ...]:
 
 
 def default_range(today: dt.date, weeks: int = 12) -> tuple[dt.date, dt.date]:
-    """The last ``weeks`` weeks, the current (partial) week last."""
-    last = week_start(today)
+    """The last ``weeks`` complete weeks (the week in progress would always look low)."""
+    last = week_start(today) - dt.timedelta(weeks=1)
     return last - dt.timedelta(weeks=weeks - 1), last
 
 
