@@ -267,6 +267,16 @@ class RoomScreens:
 
         return self._screen("minutes", make)
 
+    def show_measures(self: MainWindow) -> Any:
+        from .measures_screen import MeasuresScreen  # heavy: imported when first opened
+
+        def make() -> QWidget:
+            screen = MeasuresScreen(self.ctx, self.worker, self.messages)
+            screen.resize(1280, 800)
+            return screen
+
+        return self._screen("measures", make)
+
     def show_fgc_queue(self: MainWindow) -> Any:
         from .fgc_queue import FgcQueueScreen  # heavy: imported when first opened
 

@@ -163,6 +163,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
                                     self.tr("Import the police feed"))  # fmt: skip
         self.minutes_action = action(self.tr("Minutes"), self.show_minutes,
                                      self.tr("Minutes: preview, save, print"))  # fmt: skip
+        self.measures_action = action(self.tr("Measures"), self.show_measures,
+                                      self.tr("Measures: the weekly report card"))  # fmt: skip
         self.extra_actions: dict[str, QAction] = {}
         self.projector_button = QToolButton(bar)
         self.projector_button.setText(self.tr("Projector ▸"))
