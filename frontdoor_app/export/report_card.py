@@ -182,10 +182,15 @@ def _chart(r: FigureResult) -> Drawing:
         axis.labels.fontName, axis.labels.fontSize = BODY, 6.5
         axis.labels.fillColor = MUTED
         axis.strokeColor = MUTED
+    whole = f.kind == "count" or top >= 10
+    if f.kind == "count":
+        top = max(top, 4.0)
+        plot.yValueAxis.valueMax = top
     plot.yValueAxis.labelTextFormat = (lambda y: f"{y:.0f}%") if f.unit == "%" else (
-        lambda y: f"{y:.0f}" if top >= 10 else f"{y:.1f}")  # fmt: skip
-    if f.kind == "count" or top < 10:
-        plot.yValueAxis.valueStep = _nice_step(top)
+        lambda y: f"{y:.0f}" if whole else f"{y:.1f}")  # fmt: skip
+    if f.unit != "%":
+        y_step = _nice_step(top)
+        plot.yValueAxis.valueStep = max(y_step, 1.0) if f.kind == "count" else y_step
     drawing.add(plot)
 
     def y_of(value: float) -> float:
@@ -216,7 +221,7 @@ def _chart(r: FigureResult) -> Drawing:
 
 
 def _nice_step(top: float) -> float:
-    for step in (0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000):
+    for step in (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0):
         if top / step <= 6:
             return step
     return top / 5

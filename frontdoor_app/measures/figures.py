@@ -199,14 +199,17 @@ def _children(ask: Ask) -> Rows:
         .distinct()
         .subquery()
     )
-    weekly = _rows(ask, select(pairs.c.bucket, literal(""), func.count(pairs.c.person), null())
-                   .group_by(pairs.c.bucket))  # fmt: skip
+    # One pass: the distinct (week, child) pairs, counted per week and over the range here
+    # (the range's count is not the sum of the weeks': a child seen twice counts once).
+    weekly: dict[int, int] = {}
+    children: set[int] = set()
     first, last = ask.range_buckets
-    over = ask.session.scalar(
-        select(func.count(func.distinct(pairs.c.person))).where(pairs.c.bucket.between(first, last))
-    )  # fmt: skip
-    # The range's distinct count rides along as bucket -1 (see compute._total).
-    return [*weekly, (-1, "", over or 0, None)]
+    for bucket, person in _rows(ask, select(pairs.c.bucket, pairs.c.person)):
+        weekly[bucket] = weekly.get(bucket, 0) + 1
+        if first <= bucket <= last:
+            children.add(person)
+    over = len(children)
+    return [*((b, "", n, None) for b, n in weekly.items()), (-1, "", over, None)]
 
 
 @figure(
@@ -493,6 +496,14 @@ def _case_minutes(ask: Ask) -> Rows:
 
 
 def _no_repeat(ask: Ask, months: int) -> Rows:
+    if "repeat" not in ask.shared:
+        ask.shared["repeat"] = _repeats(ask)
+    n = {3: 0, 6: 1, 12: 2}[months]
+    return [(b, "", nums[n], dens[n]) for b, nums, dens in ask.shared["repeat"]]
+
+
+def _repeats(ask: Ask) -> Rows:
+    """Per week: (bucket, numerators, denominators) for 3, 6 and 12 months, in one pass."""
     d = ask.d
     first = (
         _discussed(d, d.c.bucket.label("bucket"), AgendaItem.household_id.label("household"),
@@ -502,15 +513,26 @@ def _no_repeat(ask: Ask, months: int) -> Rows:
         .subquery()
     )  # fmt: skip
     d2 = aliased(d, name="d2")
-    until = d2.c[f"after_{months}"]
-    repeat = exists().where(Notification.household_id == first.c.household,
-                            Notification.received_at >= d2.c.end_at,
-                            Notification.received_at < until)  # fmt: skip
-    return _rows(ask, select(first.c.bucket, literal(""), func.sum(case((repeat, 0), else_=1)),
-                             func.count())
-                 .join(d2, d2.c.day == first.c.day)
-                 .where(until.is_not(None))
-                 .group_by(first.c.bucket))  # fmt: skip
+    # The family's next notification after the end of the day it was first discussed.
+    following = (select(func.min(Notification.received_at))
+                 .where(Notification.household_id == first.c.household,
+                        Notification.received_at >= d2.c.end_at)
+                 .scalar_subquery())  # fmt: skip
+    families = (select(first.c.bucket, following.label("next"), d2.c.after_3, d2.c.after_6,
+                       d2.c.after_12)
+                .join(d2, d2.c.day == first.c.day)
+                .where(d2.c.after_3.is_not(None))
+                .subquery())  # fmt: skip
+    columns: list[Any] = []
+    for months in (3, 6, 12):
+        until = families.c[f"after_{months}"]
+        clear = and_(until.is_not(None), or_(families.c.next.is_(None), families.c.next >= until))
+        columns.append(func.sum(case((clear, 1), else_=0)))
+    for months in (3, 6, 12):
+        columns.append(func.count(families.c[f"after_{months}"]))
+    rows = _rows(ask, select(families.c.bucket, *columns).group_by(families.c.bucket))
+    return [(b, tuple(int(x or 0) for x in rest[:3]), tuple(int(x or 0) for x in rest[3:]))
+            for b, *rest in rows]  # fmt: skip
 
 
 _REPEAT_WORDS = """
