@@ -6,8 +6,10 @@ one plain scan of each table the figures read (``SELECT count(*)`` on the sqlite
 measured in the same run; ``ratio`` = median / floor median.
 
 ``measures_screen``: the Measures screen opened on the city database (offscreen Qt), timed
-from creating the screen until the figures have arrived from the worker and the first
-chart has been painted. Goal: p95 under 1.5 s. Floor: a bare QWidget shown until painted,
+from creating the screen until the first group's figures (How much did we do?) have come
+from the worker and their first chart has been painted; the screen fills in the other two
+groups as they arrive, and the time until the last chart is painted is reported beside it
+(``every_figure_painted``). Goal: p95 under 1.5 s. Floor: a bare QWidget shown until painted,
 measured in the same run, and the ``compute`` time of the same 12 weeks for comparison.
 """
 
@@ -120,32 +122,45 @@ def measures_screen(env: BenchEnv) -> dict[str, Any]:
     ctx = build_context(load_settings().with_database(url), profile)
     worker = Worker()
     samples: list[float] = []
+    every: list[float] = []
     floors: list[float] = []
     try:
 
-        def open_once() -> float:
+        def open_once() -> tuple[float, float]:
+            """(first charts painted, every figure in and painted) in ms from creation."""
             start = time.perf_counter()
             screen = MeasuresScreen(ctx, worker)
             screen.resize(1280, 800)
             screen.show()
-            _until(lambda: screen.measures is not None and bool(screen.panels))
+            _until(lambda: bool(screen.panels))
             spy = _Painted()
             chart = screen.panels["notifications"].chart_view
             chart.viewport().installEventFilter(spy)
             chart.viewport().update()
             _until(lambda: spy.at is not None)
             assert spy.at is not None
-            elapsed = (spy.at - start) * 1000
+            first = (spy.at - start) * 1000
+            _until(lambda: screen.measures is not None)
+            last_spy = _Painted()
+            screen.scroll.verticalScrollBar().setValue(screen.scroll.verticalScrollBar().maximum())
+            last_chart = screen.panels["weeks_other"].chart_view
+            last_chart.viewport().installEventFilter(last_spy)
+            last_chart.viewport().update()
+            _until(lambda: last_spy.at is not None)
+            assert last_spy.at is not None
+            every = (last_spy.at - start) * 1000
             screen.close()
             screen.deleteLater()
             _until(lambda: worker.pending == 0)
             app.processEvents()
-            return elapsed
+            return first, every
 
         open_once()  # warm-up: imports, fonts, the database's pages
         for _ in range(10):
             floors.append(_bare_window())
-            samples.append(open_once())
+            first_ms, every_ms = open_once()
+            samples.append(first_ms)
+            every.append(every_ms)
         first, last = default_range(profile.today(), 12)
         with ctx.read_session() as s:
             compute_ms = timed(lambda: compute(s, profile, first, last), repeat=5)
@@ -157,6 +172,8 @@ def measures_screen(env: BenchEnv) -> dict[str, Any]:
     return {**result, "weeks": 12, "floor": "a bare QWidget shown until painted",
             "floor_median_ms": floor["median_ms"],
             "ratio": round(result["median_ms"] / floor["median_ms"], 2),
+            "measured_to": "the first group's charts painted (How much did we do?)",
+            "every_figure_painted": summarise(every),
             "compute_12_weeks_median_ms": compute_ms["median_ms"],
             "goal_p95_ms": GOAL_SCREEN_MS, "meets_goal": result["p95_ms"] < GOAL_SCREEN_MS}  # fmt: skip
 

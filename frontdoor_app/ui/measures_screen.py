@@ -13,6 +13,7 @@ the others say that they count everyone.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -50,6 +51,7 @@ from frontdoor_app.measures import (
     Measures,
     compute,
     default_range,
+    figures,
     shown,
     week_start,
 )
@@ -123,7 +125,11 @@ class FigurePanel(QFrame):
         if result.parts:
             self.parts_table = self._parts_table()
             row.addWidget(self.parts_table, 3)
-        self.chart_view.setMinimumHeight(max(260, self.table.minimumHeight()))
+        # A fixed height: a chart's size hint grows with whatever it was last given.
+        height = max(260, self.table.minimumHeight())
+        for widget in (self.chart_view, self.table, self.parts_table):
+            if widget is not None:
+                widget.setFixedHeight(height)
 
     # ------------------------------------------------------------------ chart
     def _chart(self) -> QChartView:
@@ -273,7 +279,8 @@ def _week_words(day: dt.date, latest: bool = False) -> str:
 class MeasuresScreen(QWidget):
     """Range and filters on top, a progress bar while the worker counts, then the figures."""
 
-    loaded = Signal(object)  # the Measures shown
+    loaded = Signal(object)  # the Measures shown (every group in)
+    first_shown = Signal()  # the first group's panels are in place
     progressed = Signal(int, int)  # figures done, of how many (emitted from the worker)
 
     def __init__(self, ctx: AppContext, worker: Worker, messages: Messages | None = None,
@@ -396,26 +403,40 @@ class MeasuresScreen(QWidget):
 
     # ------------------------------------------------------------------ computing
     def refresh(self) -> None:
+        """Count the figures again, one group at a time: each group is shown as it arrives."""
         ctx = self.ctx
         first, last = self.chosen()
         agency, locality = self.agency.currentData(), self.locality.currentData()
         as_of = self.today
         self._generation += 1
         generation = self._generation
+        self._parts: list[Measures] = []
+        self.first_shown_at: float | None = None
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.status.setText(self.tr("Counting the figures for the weeks of %1 to %2…")
                             .replace("%1", f"{week_start(first):%d %b %Y}")
                             .replace("%2", f"{week_start(last):%d %b %Y}"))  # fmt: skip
-        emit = self.progressed.emit
+        every = figures()
+        total = len(every)
+        done_before = 0
+        for group in GROUPS:
+            keys = [f.key for f in every if f.group == group]
+            offset = done_before
+            done_before += len(keys)
 
-        def load() -> tuple[int, Measures]:
-            with ctx.read_session() as s:
-                return generation, compute(s, ctx.profile, first, last, as_of=as_of,
-                                           agency=agency, locality=locality,
-                                           progress=emit)  # fmt: skip
+            def emit(done: int, _of: int, offset: int = offset) -> None:
+                self.progressed.emit(offset + done, total)
 
-        self.worker.run(load, self._show, self._failed)
+            def load(keys: list[str] = keys, emit: Any = emit) -> tuple[int, Measures]:
+                if generation != self._generation:
+                    return generation, None  # type: ignore[return-value]  # superseded
+                with ctx.read_session() as s:
+                    return generation, compute(s, ctx.profile, first, last, as_of=as_of,
+                                               agency=agency, locality=locality, keys=keys,
+                                               progress=emit)  # fmt: skip
+
+            self.worker.run(load, self._show, self._failed)
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -425,35 +446,44 @@ class MeasuresScreen(QWidget):
         self.progress.setVisible(False)
         self.status.setText(self.tr("The figures could not be counted: %1").replace("%1", str(exc)))
 
-    def _show(self, result: tuple[int, Measures]) -> None:
-        generation, measures = result
-        if generation != self._generation:
-            return  # a newer range or filter was asked for meanwhile
-        self.measures = measures
-        self.progress.setVisible(False)
-        narrowed = bool(measures.agency or measures.locality)
-        self.body.setUpdatesEnabled(False)
+    def _clear(self) -> None:
         while self.body_layout.count():
             item = self.body_layout.takeAt(0)
             widget = item.widget()
             if widget is not None:
                 widget.deleteLater()
         self.panels = {}
-        for group in GROUPS:
-            heading = QLabel(group, self.body)
-            font = heading.font()
-            font.setBold(True)
-            font.setPointSizeF(font.pointSizeF() * 1.4)
-            heading.setFont(font)
-            heading.setAccessibleName(group)
-            self.body_layout.addWidget(heading)
-            for r in measures.figures:
-                if r.figure.group == group:
-                    panel = FigurePanel(r, narrowed, self.body)
-                    self.panels[r.figure.key] = panel
-                    self.body_layout.addWidget(panel)
+
+    def _show(self, result: tuple[int, Measures]) -> None:
+        generation, part = result
+        if generation != self._generation or part is None:
+            return  # a newer range or filter was asked for meanwhile
+        if not self._parts:
+            self._clear()
+        self._parts.append(part)
+        narrowed = bool(part.agency or part.locality)
+        group = part.figures[0].figure.group if part.figures else ""
+        heading = QLabel(group, self.body)
+        font = heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        heading.setFont(font)
+        heading.setAccessibleName(group)
+        self.body_layout.addWidget(heading)
+        for r in part.figures:
+            panel = FigurePanel(r, narrowed, self.body)
+            self.panels[r.figure.key] = panel
+            self.body_layout.addWidget(panel)
+        if self.first_shown_at is None:
+            self.first_shown_at = time.perf_counter()
+            self.first_shown.emit()
+        if len(self._parts) < len(GROUPS):
+            return
+        measures = Measures(part.first_week, part.last_week, part.as_of, part.agency,
+                            part.locality, tuple(r for p in self._parts for r in p.figures))  # fmt: skip
+        self.measures = measures
         self.body_layout.addStretch(1)
-        self.body.setUpdatesEnabled(True)
+        self.progress.setVisible(False)
         filters = [x for x in (measures.agency, measures.locality) if x]
         self.status.setText(
             self.tr("%1 weeks, %2 to %3%4. Counted as of %5. The latest week is marked ◆; the "
