@@ -166,6 +166,10 @@ def test_better_off(built) -> None:  # type: ignore[no-untyped-def]
     # 6 and 12 months: no family's window has passed by 20 April.
     assert values(m, "no_repeat_6") == [None] * 5
     assert values(m, "no_repeat_12") == [None] * 5
+    # No day of the table (52 weeks back from W5) has a 12-month window passed by 1 Feb 2026:
+    # the column is NULL in every row (PostgreSQL would type it as text without a cast).
+    early = _measures(session, profile, as_of=dt.date(2026, 2, 1))
+    assert values(early, "no_repeat_12") == [None] * 5
     later = _measures(session, profile, as_of=dt.date(2027, 3, 1))
     # A year on: W2 H3 came back on 14 April (inside 12 months): 1 of 2; W4 H4, H2: 2 of 2.
     assert fractions(later, "no_repeat_12") == [(0, 2), (1, 2), (0, 0), (2, 2), (0, 0)]

@@ -142,11 +142,17 @@ def measures_screen(env: BenchEnv) -> dict[str, Any]:
             first = (spy.at - start) * 1000
             _until(lambda: screen.measures is not None)
             last_spy = _Painted()
-            screen.scroll.verticalScrollBar().setValue(screen.scroll.verticalScrollBar().maximum())
-            last_chart = screen.panels["weeks_other"].chart_view
+            last_panel = screen.panels["weeks_other"]
+            last_chart = last_panel.chart_view
             last_chart.viewport().installEventFilter(last_spy)
-            last_chart.viewport().update()
-            _until(lambda: last_spy.at is not None)
+
+            def last_painted() -> bool:
+                if last_spy.at is None:
+                    screen.scroll.ensureWidgetVisible(last_panel)  # once laid out, it shows
+                    last_chart.viewport().update()
+                return last_spy.at is not None
+
+            _until(last_painted)
             assert last_spy.at is not None
             every = (last_spy.at - start) * 1000
             screen.close()
@@ -156,11 +162,13 @@ def measures_screen(env: BenchEnv) -> dict[str, Any]:
             return first, every
 
         open_once()  # warm-up: imports, fonts, the database's pages
+        cpu_start = time.process_time()
         for _ in range(10):
             floors.append(_bare_window())
             first_ms, every_ms = open_once()
             samples.append(first_ms)
             every.append(every_ms)
+        cpu_ms = (time.process_time() - cpu_start) * 1000 / 10  # both threads, and the floors
         first, last = default_range(profile.today(), 12)
         with ctx.read_session() as s:
             compute_ms = timed(lambda: compute(s, profile, first, last), repeat=5)
@@ -174,6 +182,7 @@ def measures_screen(env: BenchEnv) -> dict[str, Any]:
             "ratio": round(result["median_ms"] / floor["median_ms"], 2),
             "measured_to": "the first group's charts painted (How much did we do?)",
             "every_figure_painted": summarise(every),
+            "cpu_ms_per_open": round(cpu_ms, 1),
             "compute_12_weeks_median_ms": compute_ms["median_ms"],
             "goal_p95_ms": GOAL_SCREEN_MS, "meets_goal": result["p95_ms"] < GOAL_SCREEN_MS}  # fmt: skip
 

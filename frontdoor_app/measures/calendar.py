@@ -110,7 +110,13 @@ def days_table(days: tuple[Day, ...], dialect: str) -> CTE:
         for d in days
     )  # fmt: skip
     names = ("day", "bucket", "start_at", "end_at", "next_wd", "after_3", "after_6", "after_12")
-    select_list = ", ".join(f"column{n} AS {name}" for n, name in enumerate(names, start=1))
+    # PostgreSQL types a VALUES column that is NULL in every row as text: cast each column.
+    types = ("DATE", "INTEGER", "TIMESTAMPTZ", "TIMESTAMPTZ", "DATE", "TIMESTAMPTZ",
+             "TIMESTAMPTZ", "TIMESTAMPTZ")  # fmt: skip
+    select_list = ", ".join(
+        (f"CAST(column{n} AS {kind}) AS {name}" if postgres else f"column{n} AS {name}")
+        for n, (name, kind) in enumerate(zip(names, types, strict=True), start=1)
+    )
     sql = f"SELECT {select_list} FROM (VALUES {body}) AS v"
     return text(sql).columns(
         column("day", Date), column("bucket", Integer), column("start_at", UTCDateTime()),
