@@ -6,6 +6,7 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -63,7 +64,7 @@ def compute(session: Session, profile: Profile, first: dt.date, last: dt.date, *
     d = days_table(days, session.get_bind().dialect.name)
     in_range = (weeks.index(first_week), len(weeks) - 1)
     span = (days[0].start, days[-1].end)
-    shared: dict[str, Rows] = {}
+    shared: dict[str, Any] = {}
     starts, buckets = tuple(x.start for x in days), tuple(x.bucket for x in days)
     wanted = [(f, fn) for f, fn in FIGURES if keys is None or f.key in set(keys)]
     results = []
@@ -73,7 +74,8 @@ def compute(session: Session, profile: Profile, first: dt.date, last: dt.date, *
         )
         ask = Ask(session, d, as_of, agency_id if fig.filter == AGENCY else None,
                   locality_id if fig.filter == LOCALITY else None,
-                  profile.meeting.case_target_minutes, in_range, span, starts, buckets, shared)  # fmt: skip
+                  profile.meeting.case_target_minutes, in_range, span, starts, buckets, shared,
+                  days)  # fmt: skip
         results.append(_result(fig, fn, ask, weeks, in_range, applies, profile))
         if progress is not None:
             progress(n, len(wanted))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from frontdoor_app.models import (
     Action,
@@ -53,6 +54,7 @@ from frontdoor_app.models import (
     OutcomeCode,
 )
 
+from .calendar import Day
 from .model import AGENCY, BETTER_OFF, COUNT, HOW_MUCH, HOW_WELL, LOCALITY, MEDIAN, SHARE, Figure
 
 MINUTES_ENTITY = "minutes"  # the audit trail's name for minutes (meeting.minutes_export)
@@ -77,7 +79,8 @@ class Ask:
     span: tuple[dt.datetime, dt.datetime]  # the first day's start, the last day's end (UTC)
     starts: tuple[dt.datetime, ...] = ()  # each day's start (UTC), in order
     buckets: tuple[int, ...] = ()  # each day's bucket
-    shared: dict[str, Rows] = field(default_factory=dict)  # rows two figures share
+    shared: dict[str, Any] = field(default_factory=dict)  # sets several figures share
+    days: tuple[Day, ...] = ()  # the days of ``d``, in order
 
     def bucket_of(self, instant: dt.datetime) -> int:
         """The bucket of an instant inside ``span``."""
@@ -105,7 +108,7 @@ def figure(key: str, group: str, title: str, kind: str, unit: str, definition: s
 
 def _rows(ask: Ask, query: Select[Any]) -> Rows:
     # Core, not the ORM's result machinery: some figures read thousands of rows.
-    return [tuple(r) for r in ask.session.connection().execute(query)]
+    return [tuple(r) for r in ask.session.connection().execute(query).all()]
 
 
 def _in_locality(ask: Ask, household_id: Any) -> Any:
@@ -135,6 +138,49 @@ def _discussed(d: CTE, *columns: Any) -> Select[Any]:
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .join(d, d.c.day == Meeting.meeting_date)
         .where(AgendaItem.status == "discussed")
+    )
+
+
+def _shared(ask: Ask, name: str, make: Callable[[Ask], Any]) -> Any:
+    """A set several figures read, made once per computation (per locality asked for)."""
+    key = f"{name}:{ask.locality_id}"
+    if key not in ask.shared:
+        ask.shared[key] = make(ask)
+    return ask.shared[key]
+
+
+def _discussed_cases(ask: Ask) -> Rows:
+    """Every case discussed in the days asked for, read once and shared by the figures
+    over discussed cases: (bucket, household, meeting date, seconds spent, and 1 or 0 for
+    each MARAC criterion the agenda flagged, in ``MARAC_CRITERIA`` order).
+
+    The meetings are chosen by a date range and each one's week looked up here: joined to
+    the days table, SQLite built a temporary index over every agenda item on each run.
+    """
+    week_of = {x.day: x.bucket for x in ask.days}
+    # The agenda's flags (JSON text) name each criterion in quotes, e.g. "repeat".
+    flags = cast(AgendaItem.flags, String)
+    flagged = [case((flags.like(f'%"{code}"%'), 1), else_=0) for code in MARAC_CRITERIA]
+    query = (select(Meeting.meeting_date, AgendaItem.household_id, AgendaItem.seconds_spent,
+                    *flagged)
+             .select_from(AgendaItem)
+             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+             .where(Meeting.meeting_date >= ask.days[0].day,
+                    Meeting.meeting_date <= ask.days[-1].day,
+                    AgendaItem.status == "discussed",
+                    _in_locality(ask, AgendaItem.household_id)))  # fmt: skip
+    return [(week_of[day], household, day, seconds, tuple(flags))
+            for day, household, seconds, *flags in _rows(ask, query)]  # fmt: skip
+
+
+def _cases(ask: Ask) -> Rows:
+    return _shared(ask, "discussed", _discussed_cases)  # type: ignore[no-any-return]
+
+
+def _discussed_households(ask: Ask) -> Select[Any]:
+    """The households of the cases discussed in the days asked for (a subquery)."""
+    return _discussed(ask.d, AgendaItem.household_id).where(
+        AgendaItem.household_id.is_not(None), _in_locality(ask, AgendaItem.household_id)
     )
 
 
@@ -173,10 +219,10 @@ def _notifications(ask: Ask) -> Rows:
     LOCALITY,
 )
 def _cases_discussed(ask: Ask) -> Rows:
-    d = ask.d
-    return _rows(ask, _discussed(d, d.c.bucket, literal(""), func.count(AgendaItem.id), null())
-                 .where(_in_locality(ask, AgendaItem.household_id))
-                 .group_by(d.c.bucket))  # fmt: skip
+    weekly: dict[int, int] = defaultdict(int)
+    for bucket, *_rest in _cases(ask):
+        weekly[bucket] += 1
+    return [(b, "", n, None) for b, n in weekly.items()]
 
 
 @figure(
@@ -191,25 +237,44 @@ def _cases_discussed(ask: Ask) -> Rows:
     LOCALITY,
 )
 def _children(ask: Ask) -> Rows:
-    d = ask.d
-    pairs = (
-        _discussed(d, d.c.bucket.label("bucket"), HouseholdMember.person_id.label("person"))
-        .join(HouseholdMember, HouseholdMember.household_id == AgendaItem.household_id)
-        .where(HouseholdMember.role == "child", _in_locality(ask, AgendaItem.household_id))
-        .distinct()
-        .subquery()
-    )
-    # One pass: the distinct (week, child) pairs, counted per week and over the range here
-    # (the range's count is not the sum of the weeks': a child seen twice counts once).
-    weekly: dict[int, int] = {}
+    # The children of the discussed households, read once; joined to the weeks each
+    # household was discussed (the shared cases) here: the distinct (week, child) pairs,
+    # counted per week and over the range (a child seen in two weeks counts once there).
+    children_of: dict[int, list[int]] = defaultdict(list)
+    query = (select(HouseholdMember.household_id, HouseholdMember.person_id)
+             .where(HouseholdMember.role == "child",
+                    HouseholdMember.household_id.in_(_discussed_households(ask))))  # fmt: skip
+    for household, person in _rows(ask, query):
+        children_of[household].append(person)
+    seen = {(bucket, household) for bucket, household, *_rest in _cases(ask)}
+    pairs = {(bucket, person) for bucket, household in seen
+             for person in children_of.get(household, ())}  # fmt: skip
+    weekly: dict[int, int] = defaultdict(int)
     children: set[int] = set()
     first, last = ask.range_buckets
-    for bucket, person in _rows(ask, select(pairs.c.bucket, pairs.c.person)):
-        weekly[bucket] = weekly.get(bucket, 0) + 1
+    for bucket, person in pairs:
+        weekly[bucket] += 1
         if first <= bucket <= last:
             children.add(person)
     over = len(children)
     return [*((b, "", n, None) for b, n in weekly.items()), (-1, "", over, None)]
+
+
+def _decisions(ask: Ask) -> Rows:
+    """Per week: (bucket, decisions, decisions referring to MARAC), for two figures."""
+    d = ask.d
+    marac_outcome = exists().where(
+        DecisionOutcome.decision_id == Decision.id,
+        DecisionOutcome.outcome_code_id.in_(
+            select(OutcomeCode.id).where(OutcomeCode.is_marac_referral)
+        ),
+    )
+    referred = or_(Decision.professional_judgement_marac, marac_outcome)
+    return _rows(ask, _discussed(d, d.c.bucket, func.count(Decision.id),
+                                 func.sum(case((referred, 1), else_=0)))
+                 .join(Decision, Decision.agenda_item_id == AgendaItem.id)
+                 .where(_in_locality(ask, AgendaItem.household_id))
+                 .group_by(d.c.bucket))  # fmt: skip
 
 
 @figure(
@@ -226,15 +291,11 @@ def _children(ask: Ask) -> Rows:
 )
 def _outcomes(ask: Ask) -> Rows:
     d = ask.d
-
-    def base(*columns: Any) -> Select[Any]:
-        return (_discussed(d, *columns).join(Decision, Decision.agenda_item_id == AgendaItem.id)
-                .where(_in_locality(ask, AgendaItem.household_id)))  # fmt: skip
-
-    decisions = _rows(ask, base(d.c.bucket, literal(""), func.count(Decision.id), null())
-                      .group_by(d.c.bucket))  # fmt: skip
-    outcomes = _rows(ask, base(d.c.bucket, OutcomeCode.label, func.count(DecisionOutcome.id),
-                               literal(-1))
+    decisions = [(b, "", n, None) for b, n, _referred in _shared(ask, "decisions", _decisions)]
+    outcomes = _rows(ask, _discussed(d, d.c.bucket, OutcomeCode.label,
+                                     func.count(DecisionOutcome.id), literal(-1))
+                     .join(Decision, Decision.agenda_item_id == AgendaItem.id)
+                     .where(_in_locality(ask, AgendaItem.household_id))
                      .join(DecisionOutcome, DecisionOutcome.decision_id == Decision.id)
                      .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
                      .group_by(d.c.bucket, OutcomeCode.label))  # fmt: skip
@@ -249,27 +310,16 @@ def _outcomes(ask: Ask) -> Rows:
     potential escalation, repeat), whether or not they were referred.""", LOCALITY,
         "referral or criterion")  # fmt: skip
 def _marac(ask: Ask) -> Rows:
-    d = ask.d
-    marac_outcome = exists().where(
-        DecisionOutcome.decision_id == Decision.id,
-        DecisionOutcome.outcome_code_id.in_(
-            select(OutcomeCode.id).where(OutcomeCode.is_marac_referral)
-        ),
-    )
-    referred = or_(Decision.professional_judgement_marac, marac_outcome)
-
-    def base(*columns: Any) -> Select[Any]:
-        return _discussed(d, *columns).where(_in_locality(ask, AgendaItem.household_id))
-
-    out = list(_rows(ask, base(d.c.bucket, literal("Referrals made"), func.count(Decision.id),
-                               null())
-                     .join(Decision, Decision.agenda_item_id == AgendaItem.id)
-                     .where(referred).group_by(d.c.bucket)))  # fmt: skip
-    flags = cast(AgendaItem.flags, String)
-    for code, words in MARAC_CRITERIA.items():
-        flagged = _rows(ask, base(d.c.bucket, func.count(AgendaItem.id))
-                        .where(flags.like(f'%"{code}"%')).group_by(d.c.bucket))  # fmt: skip
-        out += [(b, f"Flagged: {words}", n, -1) for b, n in flagged]
+    out: list[tuple[Any, ...]] = [
+        (b, "Referrals made", int(referred or 0), None)
+        for b, _n, referred in _shared(ask, "decisions", _decisions)
+        if referred
+    ]
+    for n, words in enumerate(MARAC_CRITERIA.values()):
+        flagged: dict[int, int] = defaultdict(int)
+        for bucket, _household, _day, _seconds, flags in _cases(ask):
+            flagged[bucket] += flags[n]
+        out += [(b, f"Flagged: {words}", k, -1) for b, k in flagged.items() if k]
     return out
 
 
@@ -485,54 +535,54 @@ def _minutes_same_day(ask: Ask) -> Rows:
     LOCALITY,
 )
 def _case_minutes(ask: Ask) -> Rows:
-    d = ask.d
-    rows = _rows(ask, _discussed(d, d.c.bucket, AgendaItem.seconds_spent)
-                 .where(AgendaItem.seconds_spent > 0,
-                        _in_locality(ask, AgendaItem.household_id)))  # fmt: skip
-    return [(b, "", seconds / 60) for b, seconds in rows]
+    return [(b, "", seconds / 60) for b, _household, _day, seconds, _flags in _cases(ask)
+            if seconds is not None and seconds > 0]  # fmt: skip
 
 
 # ---------------------------------------------------------------- is anyone better off?
 
 
 def _no_repeat(ask: Ask, months: int) -> Rows:
-    if "repeat" not in ask.shared:
-        ask.shared["repeat"] = _repeats(ask)
     n = {3: 0, 6: 1, 12: 2}[months]
-    return [(b, "", nums[n], dens[n]) for b, nums, dens in ask.shared["repeat"]]
+    return [(b, "", nums[n], dens[n]) for b, nums, dens in _shared(ask, "repeat", _repeats)]
 
 
 def _repeats(ask: Ask) -> Rows:
-    """Per week: (bucket, numerators, denominators) for 3, 6 and 12 months, in one pass."""
-    d = ask.d
-    first = (
-        _discussed(d, d.c.bucket.label("bucket"), AgendaItem.household_id.label("household"),
-                   func.min(Meeting.meeting_date).label("day"))
-        .where(AgendaItem.household_id.is_not(None), _in_locality(ask, AgendaItem.household_id))
-        .group_by(d.c.bucket, AgendaItem.household_id)
-        .subquery()
-    )  # fmt: skip
-    d2 = aliased(d, name="d2")
-    # The family's next notification after the end of the day it was first discussed.
-    following = (select(func.min(Notification.received_at))
-                 .where(Notification.household_id == first.c.household,
-                        Notification.received_at >= d2.c.end_at)
-                 .scalar_subquery())  # fmt: skip
-    families = (select(first.c.bucket, following.label("next"), d2.c.after_3, d2.c.after_6,
-                       d2.c.after_12)
-                .join(d2, d2.c.day == first.c.day)
-                .where(d2.c.after_3.is_not(None))
-                .subquery())  # fmt: skip
-    columns: list[Any] = []
-    for months in (3, 6, 12):
-        until = families.c[f"after_{months}"]
-        clear = and_(until.is_not(None), or_(families.c.next.is_(None), families.c.next >= until))
-        columns.append(func.sum(case((clear, 1), else_=0)))
-    for months in (3, 6, 12):
-        columns.append(func.count(families.c[f"after_{months}"]))
-    rows = _rows(ask, select(families.c.bucket, *columns).group_by(families.c.bucket))
-    return [(b, tuple(int(x or 0) for x in rest[:3]), tuple(int(x or 0) for x in rest[3:]))
-            for b, *rest in rows]  # fmt: skip
+    """Per week: (bucket, numerators, denominators) for 3, 6 and 12 months, in one pass.
+
+    The families and the day each was first discussed in a week come from the shared
+    discussed cases; their notifications are read once, in one query, and each family's
+    next notification after the end of that day is found here by bisection.
+    """
+    first: dict[tuple[int, int], dt.date] = {}
+    for bucket, household, day, _seconds, _flags in _cases(ask):
+        if household is not None and ((bucket, household) not in first
+                                      or day < first[bucket, household]):  # fmt: skip
+            first[bucket, household] = day
+    received: dict[int, list[dt.datetime]] = defaultdict(list)
+    query = (select(Notification.household_id, Notification.received_at)
+             .where(Notification.household_id.in_(_discussed_households(ask)),
+                    Notification.received_at >= ask.span[0]))  # fmt: skip
+    for household, at in _rows(ask, query):
+        received[household].append(at)
+    for times in received.values():
+        times.sort()
+    by_day = {x.day: x for x in ask.days}
+    nums: dict[int, list[int]] = {}
+    dens: dict[int, list[int]] = {}
+    for (bucket, household), day in first.items():
+        x = by_day[day]
+        if x.after_3 is None:
+            continue  # not even the 3-month window has passed
+        times = received.get(household, [])
+        at = bisect.bisect_left(times, x.end)
+        following = times[at] if at < len(times) else None
+        num, den = nums.setdefault(bucket, [0, 0, 0]), dens.setdefault(bucket, [0, 0, 0])
+        for n, until in enumerate((x.after_3, x.after_6, x.after_12)):
+            if until is not None:
+                den[n] += 1
+                num[n] += following is None or following >= until
+    return [(b, tuple(nums[b]), tuple(dens[b])) for b in nums]
 
 
 _REPEAT_WORDS = """
