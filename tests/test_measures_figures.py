@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from frontdoor_app.access.reference import sync_reference
-from frontdoor_app.measures import Measures, MeasuresError, compute, figures
+from frontdoor_app.measures import GROUPS, Measures, MeasuresError, compute, figures
 from frontdoor_app.measures.calendar import add_months, days_of, next_working_day
 from frontdoor_app.measures.output import as_csv, as_json, safe_cell, shown, suppressed
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope, upgrade
@@ -201,6 +201,23 @@ def test_filters(built) -> None:  # type: ignore[no-untyped-def]
         _measures(session, profile, agency="NOPE")
     with pytest.raises(MeasuresError, match="before it starts"):
         compute(session, profile, W2, W1, as_of=AS_OF)
+
+
+def test_one_call_hands_over_each_group_as_it_is_done(built) -> None:  # type: ignore[no-untyped-def]
+    session, profile = built
+    parts: list[Measures] = []
+    whole = _measures(session, profile, each_group=parts.append)
+    # Three groups, in report-card order, each with only its own figures, and together
+    # exactly the figures of the whole (the same values: one computation, shared sets).
+    assert [p.figures[0].figure.group for p in parts] == list(GROUPS)
+    assert all(len({r.figure.group for r in p.figures}) == 1 for p in parts)
+    assert tuple(r for p in parts for r in p.figures) == whole.figures
+    assert whole == _measures(session, profile)
+    # Filters narrow the shared sets too: the same as computing the figure alone.
+    narrowed = _measures(session, profile, locality="C01")
+    for key in ("discussed", "children", "marac", "case_minutes", "no_repeat_3"):
+        alone = _measures(session, profile, locality="C01", keys=[key])
+        assert alone.figure(key) == narrowed.figure(key), key
 
 
 def test_every_figure_has_its_definition() -> None:

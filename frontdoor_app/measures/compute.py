@@ -40,14 +40,17 @@ def default_range(today: dt.date, weeks: int = 12) -> tuple[dt.date, dt.date]:
 def compute(session: Session, profile: Profile, first: dt.date, last: dt.date, *,
             as_of: dt.date | None = None, agency: str | None = None,
             locality: str | None = None, keys: Iterable[str] | None = None,
-            progress: Callable[[int, int], None] | None = None) -> Measures:  # fmt: skip
+            progress: Callable[[int, int], None] | None = None,
+            each_group: Callable[[Measures], None] | None = None) -> Measures:  # fmt: skip
     """Every figure (or the ``keys`` asked for) for the weeks from ``first`` to ``last``.
 
     ``first`` and ``last`` may be any day: the weeks are the ones containing them.
     ``as_of`` (default: today in the authority's time zone) decides which windows have
     passed. ``agency`` / ``locality`` are codes; a figure that cannot be narrowed by the
     one given is computed for everyone (its result says ``filtered=False``).
-    ``progress(done, total)`` is called after each figure.
+    ``progress(done, total)`` is called after each figure; ``each_group(part)`` with the
+    figures of each group (How much, How well, Better off) as soon as that group is done,
+    so a screen can show them while the rest are counted in the same call.
     """
     first_week, last_week = week_start(first), week_start(last)
     if last_week < first_week:
@@ -79,6 +82,9 @@ def compute(session: Session, profile: Profile, first: dt.date, last: dt.date, *
         results.append(_result(fig, fn, ask, weeks, in_range, applies, profile))
         if progress is not None:
             progress(n, len(wanted))
+        if each_group is not None and (n == len(wanted) or wanted[n][0].group != fig.group):
+            group = tuple(r for r in results if r.figure.group == fig.group)
+            each_group(Measures(first_week, last_week, as_of, agency, locality, group))
     return Measures(first_week, last_week, as_of, agency, locality, tuple(results))
 
 

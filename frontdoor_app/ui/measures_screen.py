@@ -46,12 +46,10 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.measures import (
-    GROUPS,
     FigureResult,
     Measures,
     compute,
     default_range,
-    figures,
     shown,
     week_start,
 )
@@ -282,6 +280,7 @@ class MeasuresScreen(QWidget):
     loaded = Signal(object)  # the Measures shown (every group in)
     first_shown = Signal()  # the first group's panels are in place
     progressed = Signal(int, int)  # figures done, of how many (emitted from the worker)
+    group_ready = Signal(int, object)  # generation, one group's Measures (from the worker)
 
     def __init__(self, ctx: AppContext, worker: Worker, messages: Messages | None = None,
                  parent: QWidget | None = None) -> None:  # fmt: skip
@@ -351,6 +350,7 @@ class MeasuresScreen(QWidget):
         self.scroll.setWidget(self.body)
         layout.addWidget(self.scroll, 1)
         self.progressed.connect(self._progress)
+        self.group_ready.connect(self._show_group)
         self.range.currentIndexChanged.connect(self._range_chosen)
         self.first.dateChanged.connect(self._dates_edited)
         self.last.dateChanged.connect(self._dates_edited)
@@ -417,26 +417,20 @@ class MeasuresScreen(QWidget):
         self.status.setText(self.tr("Counting the figures for the weeks of %1 to %2…")
                             .replace("%1", f"{week_start(first):%d %b %Y}")
                             .replace("%2", f"{week_start(last):%d %b %Y}"))  # fmt: skip
-        every = figures()
-        total = len(every)
-        done_before = 0
-        for group in GROUPS:
-            keys = [f.key for f in every if f.group == group]
-            offset = done_before
-            done_before += len(keys)
 
-            def emit(done: int, _of: int, offset: int = offset) -> None:
-                self.progressed.emit(offset + done, total)
+        # One call on the worker counts every figure, sharing what the figures have in
+        # common; each group is sent here as soon as it is done and shown at once.
+        def load() -> tuple[int, Measures | None]:
+            if generation != self._generation:
+                return generation, None  # superseded before it started
+            with ctx.read_session() as s:
+                return generation, compute(
+                    s, ctx.profile, first, last, as_of=as_of, agency=agency,
+                    locality=locality, progress=self.progressed.emit,
+                    each_group=lambda part: self.group_ready.emit(generation, part),
+                )  # fmt: skip
 
-            def load(keys: list[str] = keys, emit: Any = emit) -> tuple[int, Measures]:
-                if generation != self._generation:
-                    return generation, None  # type: ignore[return-value]  # superseded
-                with ctx.read_session() as s:
-                    return generation, compute(s, ctx.profile, first, last, as_of=as_of,
-                                               agency=agency, locality=locality, keys=keys,
-                                               progress=emit)  # fmt: skip
-
-            self.worker.run(load, self._show, self._failed)
+        self.worker.run(load, self._show, self._failed)
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -454,9 +448,8 @@ class MeasuresScreen(QWidget):
                 widget.deleteLater()
         self.panels = {}
 
-    def _show(self, result: tuple[int, Measures]) -> None:
-        generation, part = result
-        if generation != self._generation or part is None:
+    def _show_group(self, generation: int, part: Measures) -> None:
+        if generation != self._generation:
             return  # a newer range or filter was asked for meanwhile
         if not self._parts:
             self._clear()
@@ -477,10 +470,12 @@ class MeasuresScreen(QWidget):
         if self.first_shown_at is None:
             self.first_shown_at = time.perf_counter()
             self.first_shown.emit()
-        if len(self._parts) < len(GROUPS):
-            return
-        measures = Measures(part.first_week, part.last_week, part.as_of, part.agency,
-                            part.locality, tuple(r for p in self._parts for r in p.figures))  # fmt: skip
+
+    def _show(self, result: tuple[int, Measures | None]) -> None:
+        """Every group is in (each shown as it came): the summary line and ``loaded``."""
+        generation, measures = result
+        if generation != self._generation or measures is None:
+            return  # a newer range or filter was asked for meanwhile
         self.measures = measures
         self.body_layout.addStretch(1)
         self.progress.setVisible(False)
