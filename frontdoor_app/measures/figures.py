@@ -26,6 +26,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    distinct,
     exists,
     false,
     func,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -177,13 +179,6 @@ def _cases(ask: Ask) -> Rows:
     return _shared(ask, "discussed", _discussed_cases)  # type: ignore[no-any-return]
 
 
-def _discussed_households(ask: Ask) -> Select[Any]:
-    """The households of the cases discussed in the days asked for (a subquery)."""
-    return _discussed(ask.d, AgendaItem.household_id).where(
-        AgendaItem.household_id.is_not(None), _in_locality(ask, AgendaItem.household_id)
-    )
-
-
 # ---------------------------------------------------------------- how much did we do?
 
 
@@ -237,27 +232,26 @@ def _cases_discussed(ask: Ask) -> Rows:
     LOCALITY,
 )
 def _children(ask: Ask) -> Rows:
-    # The children of the discussed households, read once; joined to the weeks each
-    # household was discussed (the shared cases) here: the distinct (week, child) pairs,
-    # counted per week and over the range (a child seen in two weeks counts once there).
-    children_of: dict[int, list[int]] = defaultdict(list)
-    query = (select(HouseholdMember.household_id, HouseholdMember.person_id)
-             .where(HouseholdMember.role == "child",
-                    HouseholdMember.household_id.in_(_discussed_households(ask))))  # fmt: skip
-    for household, person in _rows(ask, query):
-        children_of[household].append(person)
-    seen = {(bucket, household) for bucket, household, *_rest in _cases(ask)}
-    pairs = {(bucket, person) for bucket, household in seen
-             for person in children_of.get(household, ())}  # fmt: skip
-    weekly: dict[int, int] = defaultdict(int)
-    children: set[int] = set()
+    d = ask.d
+    pairs = (
+        _discussed(d, d.c.bucket.label("bucket"), HouseholdMember.person_id.label("person"))
+        .join(HouseholdMember, HouseholdMember.household_id == AgendaItem.household_id)
+        .where(HouseholdMember.role == "child", _in_locality(ask, AgendaItem.household_id))
+        .distinct()
+        .cte("pairs")
+        .prefix_with("MATERIALIZED")
+    )
+    # The distinct (week, child) pairs, made once and counted in SQL per week and over the
+    # range (bucket -1; not the sum of the weeks': a child seen in two weeks counts once).
+    # Fetched instead, the tens of thousands of pairs cost more than the counting.
     first, last = ask.range_buckets
-    for bucket, person in pairs:
-        weekly[bucket] += 1
-        if first <= bucket <= last:
-            children.add(person)
-    over = len(children)
-    return [*((b, "", n, None) for b, n in weekly.items()), (-1, "", over, None)]
+    weekly = select(pairs.c.bucket, literal(""), func.count(pairs.c.person), null()).group_by(
+        pairs.c.bucket
+    )
+    over = select(literal(-1), literal(""), func.count(distinct(pairs.c.person)), null()).where(
+        pairs.c.bucket >= first, pairs.c.bucket <= last
+    )
+    return _rows(ask, union_all(weekly, over))
 
 
 def _decisions(ask: Ask) -> Rows:
@@ -550,39 +544,49 @@ def _no_repeat(ask: Ask, months: int) -> Rows:
 def _repeats(ask: Ask) -> Rows:
     """Per week: (bucket, numerators, denominators) for 3, 6 and 12 months, in one pass.
 
-    The families and the day each was first discussed in a week come from the shared
-    discussed cases; their notifications are read once, in one query, and each family's
-    next notification after the end of that day is found here by bisection.
+    Each step is a MATERIALIZED CTE, so that the planner cannot flatten it: flattened, the
+    next-notification subquery ran once for each of the six sums, and the discussed items
+    were joined to the days table through a temporary index over every agenda item.
     """
-    first: dict[tuple[int, int], dt.date] = {}
-    for bucket, household, day, _seconds, _flags in _cases(ask):
-        if household is not None and ((bucket, household) not in first
-                                      or day < first[bucket, household]):  # fmt: skip
-            first[bucket, household] = day
-    received: dict[int, list[dt.datetime]] = defaultdict(list)
-    query = (select(Notification.household_id, Notification.received_at)
-             .where(Notification.household_id.in_(_discussed_households(ask)),
-                    Notification.received_at >= ask.span[0]))  # fmt: skip
-    for household, at in _rows(ask, query):
-        received[household].append(at)
-    for times in received.values():
-        times.sort()
-    by_day = {x.day: x for x in ask.days}
-    nums: dict[int, list[int]] = {}
-    dens: dict[int, list[int]] = {}
-    for (bucket, household), day in first.items():
-        x = by_day[day]
-        if x.after_3 is None:
-            continue  # not even the 3-month window has passed
-        times = received.get(household, [])
-        at = bisect.bisect_left(times, x.end)
-        following = times[at] if at < len(times) else None
-        num, den = nums.setdefault(bucket, [0, 0, 0]), dens.setdefault(bucket, [0, 0, 0])
-        for n, until in enumerate((x.after_3, x.after_6, x.after_12)):
-            if until is not None:
-                den[n] += 1
-                num[n] += following is None or following >= until
-    return [(b, tuple(nums[b]), tuple(dens[b])) for b in nums]
+    d = ask.d
+    cases = (
+        select(Meeting.meeting_date.label("day"), AgendaItem.household_id.label("household"))
+        .select_from(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Meeting.meeting_date >= ask.days[0].day, Meeting.meeting_date <= ask.days[-1].day,
+               AgendaItem.status == "discussed", AgendaItem.household_id.is_not(None),
+               _in_locality(ask, AgendaItem.household_id))
+        .cte("cases").prefix_with("MATERIALIZED")
+    )  # fmt: skip
+    # The day each family was first discussed in each week.
+    first = (
+        select(d.c.bucket.label("bucket"), cases.c.household.label("household"),
+               func.min(cases.c.day).label("day"))
+        .join(d, d.c.day == cases.c.day)
+        .group_by(d.c.bucket, cases.c.household)
+        .cte("first_day").prefix_with("MATERIALIZED")
+    )  # fmt: skip
+    d2 = d.alias("d2")
+    # The family's next notification after the end of that day.
+    following = (select(func.min(Notification.received_at))
+                 .where(Notification.household_id == first.c.household,
+                        Notification.received_at >= d2.c.end_at)
+                 .scalar_subquery())  # fmt: skip
+    families = (select(first.c.bucket.label("bucket"), following.label("next"), d2.c.after_3,
+                       d2.c.after_6, d2.c.after_12)
+                .join(d2, d2.c.day == first.c.day)
+                .where(d2.c.after_3.is_not(None))
+                .cte("families").prefix_with("MATERIALIZED"))  # fmt: skip
+    columns: list[Any] = []
+    for months in (3, 6, 12):
+        until = families.c[f"after_{months}"]
+        clear = and_(until.is_not(None), or_(families.c.next.is_(None), families.c.next >= until))
+        columns.append(func.sum(case((clear, 1), else_=0)))
+    for months in (3, 6, 12):
+        columns.append(func.count(families.c[f"after_{months}"]))
+    rows = _rows(ask, select(families.c.bucket, *columns).group_by(families.c.bucket))
+    return [(b, tuple(int(x or 0) for x in rest[:3]), tuple(int(x or 0) for x in rest[3:]))
+            for b, *rest in rows]  # fmt: skip
 
 
 _REPEAT_WORDS = """
