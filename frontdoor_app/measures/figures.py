@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import (
     CTE,
+    Executable,
     Select,
     String,
     and_,
@@ -108,7 +109,7 @@ def figure(key: str, group: str, title: str, kind: str, unit: str, definition: s
     return register
 
 
-def _rows(ask: Ask, query: Select[Any]) -> Rows:
+def _rows(ask: Ask, query: Executable) -> Rows:
     # Core, not the ORM's result machinery: some figures read thousands of rows.
     return [tuple(r) for r in ask.session.connection().execute(query).all()]
 
@@ -153,26 +154,28 @@ def _shared(ask: Ask, name: str, make: Callable[[Ask], Any]) -> Any:
 
 def _discussed_cases(ask: Ask) -> Rows:
     """Every case discussed in the days asked for, read once and shared by the figures
-    over discussed cases: (bucket, household, meeting date, seconds spent, and 1 or 0 for
-    each MARAC criterion the agenda flagged, in ``MARAC_CRITERIA`` order).
+    over discussed cases: (bucket, seconds spent, and 1 or 0 for each MARAC criterion the
+    agenda flagged, in ``MARAC_CRITERIA`` order).
 
-    The meetings are chosen by a date range and each one's week looked up here: joined to
-    the days table, SQLite built a temporary index over every agenda item on each run.
+    The meetings are chosen by a date range and each one's week looked up here (joined to
+    the days table, SQLite built a temporary index over every agenda item on each run);
+    the cases carry whole numbers only, which cost nothing to convert.
     """
     week_of = {x.day: x.bucket for x in ask.days}
+    in_days = and_(
+        Meeting.meeting_date >= ask.days[0].day, Meeting.meeting_date <= ask.days[-1].day
+    )
+    meetings = select(Meeting.id, Meeting.meeting_date).where(in_days)
+    bucket_of = {meeting: week_of[day] for meeting, day in _rows(ask, meetings)}
     # The agenda's flags (JSON text) name each criterion in quotes, e.g. "repeat".
     flags = cast(AgendaItem.flags, String)
     flagged = [case((flags.like(f'%"{code}"%'), 1), else_=0) for code in MARAC_CRITERIA]
-    query = (select(Meeting.meeting_date, AgendaItem.household_id, AgendaItem.seconds_spent,
-                    *flagged)
-             .select_from(AgendaItem)
-             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-             .where(Meeting.meeting_date >= ask.days[0].day,
-                    Meeting.meeting_date <= ask.days[-1].day,
+    query = (select(AgendaItem.meeting_id, AgendaItem.seconds_spent, *flagged)
+             .where(AgendaItem.meeting_id.in_(select(Meeting.id).where(in_days)),
                     AgendaItem.status == "discussed",
                     _in_locality(ask, AgendaItem.household_id)))  # fmt: skip
-    return [(week_of[day], household, day, seconds, tuple(flags))
-            for day, household, seconds, *flags in _rows(ask, query)]  # fmt: skip
+    return [(bucket_of[meeting], seconds, tuple(flags))
+            for meeting, seconds, *flags in _rows(ask, query)]  # fmt: skip
 
 
 def _cases(ask: Ask) -> Rows:
@@ -311,7 +314,7 @@ def _marac(ask: Ask) -> Rows:
     ]
     for n, words in enumerate(MARAC_CRITERIA.values()):
         flagged: dict[int, int] = defaultdict(int)
-        for bucket, _household, _day, _seconds, flags in _cases(ask):
+        for bucket, _seconds, flags in _cases(ask):
             flagged[bucket] += flags[n]
         out += [(b, f"Flagged: {words}", k, -1) for b, k in flagged.items() if k]
     return out
@@ -529,7 +532,7 @@ def _minutes_same_day(ask: Ask) -> Rows:
     LOCALITY,
 )
 def _case_minutes(ask: Ask) -> Rows:
-    return [(b, "", seconds / 60) for b, _household, _day, seconds, _flags in _cases(ask)
+    return [(b, "", seconds / 60) for b, seconds, _flags in _cases(ask)
             if seconds is not None and seconds > 0]  # fmt: skip
 
 
