@@ -114,6 +114,16 @@ def _rows(ask: Ask, query: Executable) -> Rows:
     return [tuple(r) for r in ask.session.connection().execute(query).all()]
 
 
+def _numbers(ask: Ask, query: Executable) -> Rows:
+    """Rows of whole numbers only, straight from the driver's cursor: no column needs a
+    conversion, and for tens of thousands of rows the result rows cost more than the query."""
+    result = ask.session.connection().execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
 def _in_locality(ask: Ask, household_id: Any) -> Any:
     """A condition: the household is in the locality asked for (true when none is)."""
     if ask.locality_id is None:
@@ -166,8 +176,8 @@ def _discussed_cases(ask: Ask) -> Rows:
              .where(AgendaItem.meeting_id.in_(select(Meeting.id).where(in_days)),
                     AgendaItem.status == "discussed",
                     _in_locality(ask, AgendaItem.household_id)))  # fmt: skip
-    return [(bucket_of[meeting], seconds, tuple(flags))
-            for meeting, seconds, *flags in _rows(ask, query)]  # fmt: skip
+    return [(bucket_of[meeting], seconds, flags)
+            for meeting, seconds, *flags in _numbers(ask, query)]  # fmt: skip
 
 
 def _cases(ask: Ask) -> Rows:
