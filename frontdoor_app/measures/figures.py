@@ -26,7 +26,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    distinct,
     exists,
     false,
     func,
@@ -34,7 +33,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -134,29 +132,6 @@ def _received_in_day(d: CTE) -> Any:
     return and_(Notification.received_at >= d.c.start_at, Notification.received_at < d.c.end_at)
 
 
-def _discussed_items(ask: Ask) -> CTE:
-    """The cases discussed in the days asked for, as a table (bucket, item, household).
-
-    Each step is MATERIALIZED so that the planner keeps this order: the meetings in range,
-    their discussed items (an index), then their weeks. Joined in one flat statement, with
-    statistics (ANALYZE) SQLite started from the household members or the decisions and
-    took seconds per figure on the city database.
-    """
-    d = ask.d
-    items = (
-        select(Meeting.meeting_date.label("day"), AgendaItem.id.label("item"),
-               AgendaItem.household_id.label("household"))
-        .select_from(AgendaItem)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(Meeting.meeting_date >= ask.days[0].day, Meeting.meeting_date <= ask.days[-1].day,
-               AgendaItem.status == "discussed", _in_locality(ask, AgendaItem.household_id))
-        .cte("items").prefix_with("MATERIALIZED")
-    )  # fmt: skip
-    return (select(d.c.bucket.label("bucket"), items.c.item, items.c.household)
-            .select_from(items).join(d, d.c.day == items.c.day)
-            .cte("discussed").prefix_with("MATERIALIZED"))  # fmt: skip
-
-
 def _shared(ask: Ask, name: str, make: Callable[[Ask], Any]) -> Any:
     """A set several figures read, made once per computation (per locality asked for)."""
     key = f"{name}:{ask.locality_id}"
@@ -165,30 +140,48 @@ def _shared(ask: Ask, name: str, make: Callable[[Ask], Any]) -> Any:
     return ask.shared[key]
 
 
+def _meeting_weeks(ask: Ask) -> dict[int, int]:
+    """The week (bucket) of each meeting held in the days asked for, by meeting id."""
+    week_of = {x.day: x.bucket for x in ask.days}
+    held = select(Meeting.id, Meeting.meeting_date).where(_in_days(ask))
+    return {meeting: week_of[day] for meeting, day in _rows(ask, held)}
+
+
+def _in_days(ask: Ask) -> Any:
+    return and_(Meeting.meeting_date >= ask.days[0].day, Meeting.meeting_date <= ask.days[-1].day)
+
+
+def _discussed_in_days(ask: Ask) -> tuple[Any, ...]:
+    """Conditions on ``AgendaItem``: discussed at a meeting in the days asked for (and in
+    the locality asked for).
+
+    The figures over discussed cases select from the agenda items under these conditions,
+    group by meeting and find each meeting's week here (``_meeting_weeks``). Joined to
+    the days table instead, SQLite chose its own plan: a temporary index over every agenda
+    item on each run without statistics, and with them (ANALYZE) it began from the
+    household members or the decisions, taking seconds per figure on the city database.
+    """
+    return (AgendaItem.meeting_id.in_(select(Meeting.id).where(_in_days(ask))),
+            AgendaItem.status == "discussed", _in_locality(ask, AgendaItem.household_id))  # fmt: skip
+
+
+def _weeks(ask: Ask) -> dict[int, int]:
+    return _shared(ask, "meetings", _meeting_weeks)  # type: ignore[no-any-return]
+
+
 def _discussed_cases(ask: Ask) -> Rows:
     """Every case discussed in the days asked for, read once and shared by the figures
-    over discussed cases: (bucket, seconds spent, and 1 or 0 for each MARAC criterion the
-    agenda flagged, in ``MARAC_CRITERIA`` order).
-
-    The meetings are chosen by a date range and each one's week looked up here (joined to
-    the days table, SQLite built a temporary index over every agenda item on each run);
-    the cases carry whole numbers only, which cost nothing to convert.
-    """
-    week_of = {x.day: x.bucket for x in ask.days}
-    in_days = and_(
-        Meeting.meeting_date >= ask.days[0].day, Meeting.meeting_date <= ask.days[-1].day
-    )
-    meetings = select(Meeting.id, Meeting.meeting_date).where(in_days)
-    bucket_of = {meeting: week_of[day] for meeting, day in _rows(ask, meetings)}
+    over discussed cases: (bucket, household, seconds spent, and 1 or 0 for each MARAC
+    criterion the agenda flagged, in ``MARAC_CRITERIA`` order); whole numbers only, which
+    cost nothing to convert."""
+    weeks = _weeks(ask)
     # The agenda's flags (JSON text) name each criterion in quotes, e.g. "repeat".
     flags = cast(AgendaItem.flags, String)
     flagged = [case((flags.like(f'%"{code}"%'), 1), else_=0) for code in MARAC_CRITERIA]
-    query = (select(AgendaItem.meeting_id, AgendaItem.seconds_spent, *flagged)
-             .where(AgendaItem.meeting_id.in_(select(Meeting.id).where(in_days)),
-                    AgendaItem.status == "discussed",
-                    _in_locality(ask, AgendaItem.household_id)))  # fmt: skip
-    return [(bucket_of[meeting], seconds, flags)
-            for meeting, seconds, *flags in _numbers(ask, query)]  # fmt: skip
+    query = select(AgendaItem.meeting_id, AgendaItem.household_id, AgendaItem.seconds_spent,
+                   *flagged).where(*_discussed_in_days(ask))  # fmt: skip
+    return [(weeks[meeting], household, seconds, flags)
+            for meeting, household, seconds, *flags in _numbers(ask, query)]  # fmt: skip
 
 
 def _cases(ask: Ask) -> Rows:
@@ -248,32 +241,29 @@ def _cases_discussed(ask: Ask) -> Rows:
     LOCALITY,
 )
 def _children(ask: Ask) -> Rows:
-    cases = _discussed_items(ask)
-    pairs = (
-        select(cases.c.bucket.label("bucket"), HouseholdMember.person_id.label("person"))
-        .select_from(cases)
-        .join(HouseholdMember, HouseholdMember.household_id == cases.c.household)
-        .where(HouseholdMember.role == "child")
-        .distinct()
-        .cte("pairs")
-        .prefix_with("MATERIALIZED")
+    # The children of the discussed households (one query, driven by the household index),
+    # joined here to the weeks each household was discussed (the shared cases): the
+    # distinct (week, child) pairs, counted per week and over the range (bucket -1; not the
+    # sum of the weeks': a child seen in two weeks counts once there).
+    children_of: dict[int, list[int]] = defaultdict(list)
+    households = select(AgendaItem.household_id).where(*_discussed_in_days(ask))
+    query = select(HouseholdMember.household_id, HouseholdMember.person_id).where(
+        HouseholdMember.role == "child", HouseholdMember.household_id.in_(households)
     )
-    # The distinct (week, child) pairs, made once and counted in SQL per week and over the
-    # range (bucket -1; not the sum of the weeks': a child seen in two weeks counts once).
-    # Fetched instead, the tens of thousands of pairs cost more than the counting.
+    for household, person in _numbers(ask, query):
+        children_of[household].append(person)
+    per_week: dict[int, set[int]] = defaultdict(set)
+    for bucket, household, *_rest in _cases(ask):
+        if household in children_of:
+            per_week[bucket].update(children_of[household])
     first, last = ask.range_buckets
-    weekly = select(pairs.c.bucket, literal(""), func.count(pairs.c.person), null()).group_by(
-        pairs.c.bucket
-    )
-    over = select(literal(-1), literal(""), func.count(distinct(pairs.c.person)), null()).where(
-        pairs.c.bucket >= first, pairs.c.bucket <= last
-    )
-    return _rows(ask, union_all(weekly, over))
+    weekly = {b: len(people) for b, people in per_week.items()}
+    children = set().union(*(p for b, p in per_week.items() if first <= b <= last))
+    return [*((b, "", n, None) for b, n in weekly.items()), (-1, "", len(children), None)]
 
 
 def _decisions(ask: Ask) -> Rows:
     """Per week: (bucket, decisions, decisions referring to MARAC), for two figures."""
-    cases = _discussed_items(ask)
     marac_outcome = exists().where(
         DecisionOutcome.decision_id == Decision.id,
         DecisionOutcome.outcome_code_id.in_(
@@ -281,11 +271,18 @@ def _decisions(ask: Ask) -> Rows:
         ),
     )
     referred = or_(Decision.professional_judgement_marac, marac_outcome)
-    return _rows(ask, select(cases.c.bucket, func.count(Decision.id),
-                             func.sum(case((referred, 1), else_=0)))
-                 .select_from(cases)
-                 .join(Decision, Decision.agenda_item_id == cases.c.item)
-                 .group_by(cases.c.bucket))  # fmt: skip
+    weeks = _weeks(ask)
+    decisions: dict[int, int] = defaultdict(int)
+    referrals: dict[int, int] = defaultdict(int)
+    query = (select(AgendaItem.meeting_id, func.count(Decision.id),
+                    func.sum(case((referred, 1), else_=0)))
+             .join(Decision, Decision.agenda_item_id == AgendaItem.id)
+             .where(*_discussed_in_days(ask))
+             .group_by(AgendaItem.meeting_id))  # fmt: skip
+    for meeting, n, r in _numbers(ask, query):
+        decisions[weeks[meeting]] += n
+        referrals[weeks[meeting]] += int(r or 0)
+    return [(b, decisions[b], referrals[b]) for b in decisions]
 
 
 @figure(
@@ -301,15 +298,18 @@ def _decisions(ask: Ask) -> Rows:
     "outcome",
 )
 def _outcomes(ask: Ask) -> Rows:
-    cases = _discussed_items(ask)
     decisions = [(b, "", n, None) for b, n, _referred in _shared(ask, "decisions", _decisions)]
-    outcomes = _rows(ask, select(cases.c.bucket, OutcomeCode.label,
-                                 func.count(DecisionOutcome.id), literal(-1))
-                     .select_from(cases)
-                     .join(Decision, Decision.agenda_item_id == cases.c.item)
-                     .join(DecisionOutcome, DecisionOutcome.decision_id == Decision.id)
-                     .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
-                     .group_by(cases.c.bucket, OutcomeCode.label))  # fmt: skip
+    weeks = _weeks(ask)
+    chosen: dict[tuple[int, str], int] = defaultdict(int)
+    query = (select(AgendaItem.meeting_id, OutcomeCode.label, func.count(DecisionOutcome.id))
+             .join(Decision, Decision.agenda_item_id == AgendaItem.id)
+             .join(DecisionOutcome, DecisionOutcome.decision_id == Decision.id)
+             .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
+             .where(*_discussed_in_days(ask))
+             .group_by(AgendaItem.meeting_id, OutcomeCode.label))  # fmt: skip
+    for meeting, label, n in _rows(ask, query):
+        chosen[weeks[meeting], label] += n
+    outcomes = [(b, label, n, -1) for (b, label), n in chosen.items()]
     # Outcome rows are breakdown-only (denominator -1): they do not add to the weekly total.
     return [*decisions, *outcomes]
 
@@ -328,7 +328,7 @@ def _marac(ask: Ask) -> Rows:
     ]
     for n, words in enumerate(MARAC_CRITERIA.values()):
         flagged: dict[int, int] = defaultdict(int)
-        for bucket, _seconds, flags in _cases(ask):
+        for bucket, _household, _seconds, flags in _cases(ask):
             flagged[bucket] += flags[n]
         out += [(b, f"Flagged: {words}", k, -1) for b, k in flagged.items() if k]
     return out
@@ -552,7 +552,7 @@ def _minutes_same_day(ask: Ask) -> Rows:
     LOCALITY,
 )
 def _case_minutes(ask: Ask) -> Rows:
-    return [(b, "", seconds / 60) for b, seconds, _flags in _cases(ask)
+    return [(b, "", seconds / 60) for b, _household, seconds, _flags in _cases(ask)
             if seconds is not None and seconds > 0]  # fmt: skip
 
 
