@@ -91,6 +91,16 @@ class IntakeRules:
 
 
 @dataclass(frozen=True)
+class MeasureRules:
+    """[measures]: how the weekly report card counts (frontdoor_app.measures)."""
+
+    # A count below this in a breakdown is shown as "fewer than N", never the number.
+    small_count_threshold: int = 5
+    # Days that are not working days although Monday to Friday (bank holidays).
+    bank_holidays: frozenset[dt.date] = frozenset()
+
+
+@dataclass(frozen=True)
 class Profile:
     path: str
     name: str
@@ -109,6 +119,7 @@ class Profile:
     fgc: dict[str, Any]
     # The [retention] table as written; frontdoor_app.access.retention reads its rules.
     retention: dict[str, Any] = field(default_factory=dict)
+    measures: MeasureRules = field(default_factory=MeasureRules)
 
     def agency(self, code: str) -> AgencyDef:
         for agency in self.agencies:
@@ -240,6 +251,7 @@ class _Validator:
             intake=self.intake(data.get("intake", {})),
             fgc=fgc,
             retention=self.table(data, "retention"),
+            measures=self.measures(data.get("measures", {})),
         )  # fmt: skip
 
     def table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -359,6 +371,27 @@ class _Validator:
                                 "meeting", 0, "agenda_order")  # fmt: skip
             values["agenda_order"] = tuple(order)
         return MeetingRules(**{**base.__dict__, **values})
+
+    def measures(self, data: Any) -> MeasureRules:
+        if not isinstance(data, dict):
+            raise self.fail("[measures] must be a table", "measures")
+        threshold = data.get("small_count_threshold", 5)
+        if (
+            not isinstance(threshold, int)
+            or isinstance(threshold, bool)
+            or not 1 <= threshold <= 100
+        ):
+            raise self.fail("'small_count_threshold' must be a whole number from 1 to 100",
+                            "measures", 0, "small_count_threshold")  # fmt: skip
+        holidays = data.get("bank_holidays", [])
+        if not isinstance(holidays, list):
+            raise self.fail("'bank_holidays' must be a list of dates like 2026-12-25", "measures",
+                            0, "bank_holidays")  # fmt: skip
+        for day in holidays:
+            if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+                raise self.fail(f"'bank_holidays' must list dates like 2026-12-25, not {day!r}",
+                                "measures", 0, "bank_holidays")  # fmt: skip
+        return MeasureRules(threshold, frozenset(holidays))
 
     def intake(self, data: dict[str, Any]) -> IntakeRules:
         auto = data.get("auto_link_threshold", 0.92)

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "audit": "audit",
     "retention": "retention",
     "sar": "sar",
+    "measures": "measures",
 }
 
 

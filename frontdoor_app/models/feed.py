@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamps, Versioned, utcnow
@@ -32,6 +32,8 @@ class Notification(Versioned, Timestamps, Base):
     __table_args__ = (
         CheckConstraint("dash_risk IN ('standard','medium','high')", name="dash_risk"),
         CheckConstraint("dash_yes IS NULL OR (dash_yes >= 0 AND dash_yes <= 27)", name="dash_yes"),
+        # Measures: a family's first and next notification, read from the index (0009).
+        Index("ix_notification_household_received", "household_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -70,6 +70,8 @@ class AgendaItem(Versioned, Base):
     __table_args__ = (
         UniqueConstraint("meeting_id", "notification_id"),
         CheckConstraint("status IN ('waiting','current','discussed','deferred')", name="status"),
+        # Measures: a meeting's discussed cases and their households from the index (0009).
+        Index("ix_agenda_item_meeting_status_household", "meeting_id", "status", "household_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,6 +161,10 @@ class Action(Versioned, Timestamps, Base):
         CheckConstraint("status IN ('open','done','not_possible','not_done')", name="status"),
         # The action tracker: open actions in due-date order, one page at a time (migration 0003).
         Index("ix_action_status_due_date", "status", "due_date"),
+        # Measures: actions closed in a range of weeks, and a case's actions' status and
+        # closing time, each read from an index (migration 0009).
+        Index("ix_action_closed_at", "closed_at", "agenda_item_id"),
+        Index("ix_action_item_status_closed", "agenda_item_id", "status", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

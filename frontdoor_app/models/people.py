@@ -63,6 +63,8 @@ class HouseholdMember(Versioned, Base):
     __table_args__ = (
         CheckConstraint("role IN ('victim','perpetrator','child','other_adult')", name="role"),
         Index("ix_household_member_household_person", "household_id", "person_id"),
+        # Measures: a household's children from the index (migration 0009).
+        Index("ix_household_member_household_role", "household_id", "role", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

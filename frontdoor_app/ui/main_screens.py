@@ -345,6 +345,16 @@ class RoomScreens:
         window.refresh()
         return window
 
+    def show_measures(self: MainWindow) -> Any:
+        from .measures_screen import MeasuresScreen  # heavy: imported when first opened
+
+        def make() -> QWidget:
+            screen = MeasuresScreen(self.ctx, self.worker, self.messages)
+            screen.resize(1280, 800)
+            return screen
+
+        return self._screen("measures", make)
+
     def show_fgc_queue(self: MainWindow) -> Any:
         self.audit_shown("view", "fgc_queue", None, "FGC queue shown")
         from .fgc_queue import FgcQueueScreen  # heavy: imported when first opened

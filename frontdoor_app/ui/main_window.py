@@ -177,6 +177,8 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
                                     self.tr("People and access"))  # fmt: skip
         self.people_action.setVisible(self.ctx.actor.role == "admin" or (
             self.ctx.settings.is_embedded and self.ctx.actor.role == "chair"))  # fmt: skip
+        self.measures_action = action(self.tr("Measures"), self.show_measures,
+                                      self.tr("Measures: the weekly report card"))  # fmt: skip
         self.extra_actions: dict[str, QAction] = {}
         if self.ctx.actor.is_admin:  # the audit trail is for admins only
             self.add_screen_action("audit", self.tr("Audit trail"), self.show_audit)

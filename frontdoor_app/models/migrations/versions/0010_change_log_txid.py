@@ -10,7 +10,7 @@ reference (unique) makes sure it is stored once even if the first attempt did re
 server.
 
 Revision ID: 0010_change_txid
-Revises: 0008_matching_model
+Revises: 0009_measures_indexes
 """
 
 from collections.abc import Sequence
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_change_txid"
-down_revision: str | None = "0008_matching_model"
+down_revision: str | None = "0009_measures_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
