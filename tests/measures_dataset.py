@@ -160,9 +160,11 @@ def build(session: Session) -> Built:
 
     f1 = FgcReferral(household_id=households["H1"], origin_agenda_item_id=i4, stage="review",
                      offered_at=at(2026, 1, 12, 11), referred_at=at(2026, 1, 14, 9),
+                     conference_date=dt.date(2026, 1, 28),
                      conference_held_at=at(2026, 1, 28, 11, 30))  # fmt: skip
     f2 = FgcReferral(household_id=households["H4"], origin_agenda_item_id=i6, stage="review",
                      offered_at=at(2026, 1, 27, 11), referred_at=at(2026, 1, 29, 9),
+                     conference_date=dt.date(2026, 1, 30),
                      conference_held_at=at(2026, 1, 30, 10))  # fmt: skip
     session.add_all([f1, f2])
     session.flush()
@@ -170,7 +172,7 @@ def build(session: Session) -> Built:
         FgcConsent(referral_id=f1.id, person_name="V1", kind="victim", how="in person",
                    recorded_by="c", at=at(2026, 1, 13, 10)),
         FgcSafeguard(referral_id=f1.id, kind="safety_plan", recorded_by="c",
-                     at=at(2026, 1, 20, 10)),
+                     note="Safety plan agreed with the IDVA", at=at(2026, 1, 20, 10)),
         FgcConsent(referral_id=f2.id, person_name="V4", kind="victim", how="in person",
                    recorded_by="c", at=at(2026, 1, 28, 10)),
     ])  # fmt: skip
