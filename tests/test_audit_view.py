@@ -28,6 +28,7 @@ from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.models import AgendaItem, AuditEvent, HouseholdMember
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
+from tests.ui_support import admin_context
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+44 113 000", "-1+2", "@SUM(A1)", "\tTab",
            "\rReturn"]  # fmt: skip
@@ -38,7 +39,7 @@ def admin_ctx(demo_db: str, fresh_settings: Settings, profile: Profile,
               monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:  # fmt: skip
     monkeypatch.setenv("FRONTDOOR_USER", "dp.admin")  # the command line acts as the admin too
     settings = dataclasses.replace(fresh_settings.with_database(demo_db), user_login="dp.admin")
-    ctx = build_context(settings, profile, role_for_new_user="admin")
+    ctx = admin_context(settings, profile)
     assert ctx.actor.is_admin
     yield ctx
     ctx.close()

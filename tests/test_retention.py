@@ -24,7 +24,7 @@ from frontdoor_app.access.retention import (
     rules_from_profile,
 )
 from frontdoor_app.cli import main
-from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.context import AppContext
 from frontdoor_app.models import (
     Action,
     AgendaItem,
@@ -38,6 +38,7 @@ from frontdoor_app.models import (
 )
 from frontdoor_app.profile import Profile, ProfileError, parse_profile
 from frontdoor_app.settings import Settings
+from tests.ui_support import admin_context
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def admin_ctx(demo_db: str, fresh_settings: Settings, profile: Profile,
               monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:  # fmt: skip
     monkeypatch.setenv("FRONTDOOR_USER", "dpo.admin")
     settings = dataclasses.replace(fresh_settings.with_database(demo_db), user_login="dpo.admin")
-    ctx = build_context(settings, profile, role_for_new_user="admin")
+    ctx = admin_context(settings, profile)
     yield ctx
     ctx.close()
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from frontdoor_app.access import audit
 from frontdoor_app.cli import main
-from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.context import AppContext
 from frontdoor_app.models import (
     AgendaItem,
     HouseholdMember,
@@ -24,6 +24,7 @@ from frontdoor_app.models import (
 )
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
+from tests.ui_support import admin_context
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def admin_ctx(demo_db: str, fresh_settings: Settings, profile: Profile,
               monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:  # fmt: skip
     monkeypatch.setenv("FRONTDOOR_USER", "dpo.admin")
     settings = dataclasses.replace(fresh_settings.with_database(demo_db), user_login="dpo.admin")
-    ctx = build_context(settings, profile, role_for_new_user="admin")
+    ctx = admin_context(settings, profile)
     yield ctx
     ctx.close()
 

@@ -49,6 +49,21 @@ def context_for(settings: Settings, url: str, profile: Profile, login: str) -> A
                          profile)  # fmt: skip
 
 
+def admin_context(settings: Settings, profile: Profile) -> AppContext:
+    """``settings.user_login`` added to the demo copy as an admin (by its chair), signed in.
+
+    Unknown logins are refused, never created: an admin adds the user first."""
+    from frontdoor_app.access.users import ensure_user
+
+    chair = build_context(dataclasses.replace(settings, user_login="test.chair"), profile)
+    try:
+        with chair.session() as s:
+            ensure_user(s, settings.user_login, settings.user_login, "admin")
+    finally:
+        chair.close()
+    return build_context(settings, profile)
+
+
 def open_window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
     """A main window on today's meeting, its worker and scripted messages; agenda loaded."""
     messages = Messages()
