@@ -130,6 +130,35 @@ def _keyring() -> Any:
     return keyring
 
 
+def _throwaway_keyring() -> Any:
+    from keyring.backend import KeyringBackend
+
+    class Throwaway(KeyringBackend):
+        """Keeps passwords in this process's memory only (``--smoke-test``'s fresh folder)."""
+
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
+
+    return Throwaway()
+
+
+def ThrowawayKeyring() -> Any:  # noqa: N802 - reads as the class it makes
+    """A keyring that forgets everything when the process ends (for a throwaway database)."""
+    return _throwaway_keyring()
+
+
 def keyring_available() -> bool:
     keyring = _keyring()
     backend = keyring.get_keyring()
