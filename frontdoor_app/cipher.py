@@ -228,7 +228,28 @@ def forget_key() -> None:
 PassphrasePrompt = Callable[[Path, bool], str | None]  # (file, new) -> passphrase or None
 
 
+PASSPHRASE_FILE_ENV = "FRONTDOOR_DB_PASSPHRASE_FILE"
+
+
 def terminal_prompt(path: Path, new: bool) -> str | None:
+    """Ask at the terminal; for unattended runs on a computer with no keyring (an IT team's
+    build check, say), the passphrase may instead be read from the file that
+    ``FRONTDOOR_DB_PASSPHRASE_FILE`` names — a file only its owner may read."""
+    named = os.environ.get(PASSPHRASE_FILE_ENV)
+    if named:
+        source = Path(named)
+        try:
+            if stat.S_IMODE(source.stat().st_mode) & 0o077:
+                raise DatabaseKeyError(
+                    f"{source} ({PASSPHRASE_FILE_ENV}) can be read by other accounts: "
+                    "make it readable by its owner only (chmod 600)"
+                )
+            passphrase = source.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise DatabaseKeyError(f"cannot read {source} ({PASSPHRASE_FILE_ENV}): {exc}") from exc
+        if new and len(passphrase) < 12:
+            raise DatabaseKeyError("the passphrase must have at least 12 characters")
+        return passphrase or None
     if not sys.stdin or not sys.stdin.isatty():
         return None
     if not new:

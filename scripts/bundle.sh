@@ -75,6 +75,10 @@ say "  $(grep 'smoke test' "$WORK/smoke.log")"
 
 say "smoke test 3/4: the demo and draft minutes with the bundled Arabic font"
 export FRONTDOOR_DATA_DIR="$WORK/data"
+# No keyring on a build machine: the throwaway database is keyed with a passphrase from a
+# file only this account may read (FRONTDOOR_DB_PASSPHRASE_FILE), never typed or stored.
+(umask 077 && head -c 24 /dev/urandom | base64 >"$WORK/passphrase")
+export FRONTDOOR_DB_PASSPHRASE_FILE="$WORK/passphrase"
 # A fixed day, so the meeting of 5 May 2026 is the same every time: it has Arabic-script names.
 "$APP" demo --today 2026-06-01 >"$WORK/demo.log" 2>&1 || { cat "$WORK/demo.log" >&2; die "demo failed"; }
 "$APP" minutes --draft --date 2026-05-05 --out "$WORK/minutes.pdf" >"$WORK/minutes.log" 2>&1 ||
@@ -83,7 +87,7 @@ fonts="$(pdffonts "$WORK/minutes.pdf")" || die "pdffonts could not read the minu
 grep -q "NotoNaskhArabic" <<<"$fonts" || { echo "$fonts" >&2; die "the minutes do not embed the Arabic font"; }
 say "  $(cat "$WORK/minutes.log")"
 if [ -n "${FRONTDOOR_BUNDLE_KEEP_PDF:-}" ]; then cp "$WORK/minutes.pdf" "$FRONTDOOR_BUNDLE_KEEP_PDF"; fi
-unset FRONTDOOR_DATA_DIR
+unset FRONTDOOR_DATA_DIR FRONTDOOR_DB_PASSPHRASE_FILE
 
 say "smoke test 4/4: keyrings.alt is not in the bundle"
 if find "$DIST" -ipath '*keyrings*alt*' | grep -q .; then
