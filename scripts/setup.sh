@@ -48,6 +48,7 @@ SYSTEM_PACKAGES=(
     libxcb-xinerama0 libxcb-xkb1
     libnss3 libasound2
     xvfb xauth poppler-utils fonts-dejavu-core
+    binutils file  # scripts/bundle.sh strips debug information from the bundle's libraries
 )
 if [ "$WITH_TEST" = 1 ]; then
     # The PostgreSQL suite starts its own throwaway server (tests/pgserver.py) from this package.
