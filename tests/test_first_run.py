@@ -7,17 +7,19 @@ open today's full demo agenda and say that it built the demo again.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from frontdoor_app import cipher
 from frontdoor_app.demo.build import BUILT, STARTED, build_demo_url, local_today
+from tests.conftest import keyring_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD = ROOT / "tests" / "first_run_child.py"
@@ -25,13 +27,15 @@ CHILD = ROOT / "tests" / "first_run_child.py"
 
 def _env(data: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDOOR_")}
+    # The run's database key, in an environment keyring the child reads (never the OS's).
     return dict(env, QT_QPA_PLATFORM="offscreen", FRONTDOOR_DATA_DIR=str(data),
-                FRONTDOOR_USER="first.user")  # fmt: skip
+                FRONTDOOR_USER="first.user", **keyring_env())  # fmt: skip
 
 
 def _counts(path: Path) -> dict[str, object]:
     today = local_today().isoformat()
-    with sqlite3.connect(path) as db:
+    db = cipher.connect(path)  # the file is encrypted; the run's key opens it
+    with contextlib.closing(db):
         one = lambda sql, *a: db.execute(sql, a).fetchone()[0]  # noqa: E731
         return {
             "started": one("SELECT count(*) FROM audit_event WHERE action = ?", STARTED),

@@ -32,6 +32,12 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: int = 900) ->
 def test_the_wheel_carries_its_files_and_runs_from_a_fresh_venv(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FRONTDOOR_", "PYTHON"))}
     env.update(FRONTDOOR_DATA_DIR=str(tmp_path / "data"), FRONTDOOR_USER="wheel.admin")
+    # A fresh venv has no keyring backend here: the unattended way, a passphrase file only
+    # its owner reads, keys the encrypted database.
+    secret = tmp_path / "passphrase"
+    secret.write_text("a passphrase for the wheel test", encoding="utf-8")
+    secret.chmod(0o600)
+    env["FRONTDOOR_DB_PASSPHRASE_FILE"] = str(secret)
     wheels = tmp_path / "wheels"
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
           "-q", "-w", str(wheels), str(ROOT)], tmp_path, env)  # fmt: skip
