@@ -136,10 +136,10 @@ def _throwaway_keyring() -> Any:
     class Throwaway(KeyringBackend):
         """Keeps passwords in this process's memory only (``--smoke-test``'s fresh folder)."""
 
-        priority = 1  # type: ignore[assignment]
+        priority = 1
 
         def __init__(self) -> None:
-            super().__init__()
+            super().__init__()  # type: ignore[no-untyped-call]
             self.store: dict[tuple[str, str], str] = {}
 
         def get_password(self, service: str, username: str) -> str | None:
