@@ -112,6 +112,8 @@ def _room(url: str) -> tuple[str, int, list[tuple[str, str]], Any]:
     from frontdoor_app.models import AgendaItem, Meeting, User
     from frontdoor_app.settings import load_settings
 
+    if url.startswith("postgresql"):  # on a server everyone signs in as themselves
+        url = _as(url, "demo.chair1")
     ctx = build_context(load_settings(database_url=url))
     with ctx.read_session() as s:
         meeting = s.scalar(sql(Meeting).order_by(Meeting.meeting_date.desc()).limit(1))
@@ -147,10 +149,13 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
     reps = [login for login, role in users if role == "representative"]
     saver = reps[-1]
     logins = [chairs[0], *reps[: RECEIVERS - 1]]
-    clients = _start_in_turn([(login, ["--url", url, "--login", login, "--item", str(item),
+    own = (lambda login: _as(url, login)) if url.startswith("postgresql") else (lambda _l: url)
+    clients = _start_in_turn([(login, ["--url", own(login), "--login", login, "--item", str(item),
                                        "--date", day, "--seconds", "300"]) for login in logins])  # fmt: skip
     floor = (
-        Client("floor", ["--floor", "--url", floor_url, "--seconds", "240"]) if floor_url else None
+        Client("floor", ["--floor", "--url", own(logins[1]), "--seconds", "240"])
+        if floor_url
+        else None
     )
     everyone = clients + ([floor] if floor else [])
     try:
@@ -158,11 +163,17 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             late = [c.name for c in everyone if not c.ready]
             return {"error": f"clients not ready after 180 s: {late}"}
         time.sleep(2)  # let every window settle after its first load
-        actor = _actor(ctx, saver)
+        writer = ctx
+        if url.startswith("postgresql"):  # the representative saves over their own connection
+            from frontdoor_app.context import build_context
+            from frontdoor_app.settings import load_settings
+
+            writer = build_context(load_settings(database_url=_as(url, saver)))
+        actor = writer.actor
         committed: dict[str, float] = {}
         for n in range(1, SAVES + 1):
             marker = f"LIVE-{n}"
-            entries.add_entry(ctx.sessions, actor, item, actor.agency_id or 0,
+            entries.add_entry(writer.sessions, actor, item, actor.agency_id or 0,
                               f"{marker} what the agency knows")  # fmt: skip
             committed[marker] = time.time()
             _pump_all(everyone, lambda: False, 0.6)
@@ -195,21 +206,51 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
     finally:
         for c in everyone:
             c.stop()
+        if "writer" in locals() and writer is not ctx:
+            writer.close()
         ctx.close()
 
 
 def _pg(env: BenchEnv) -> tuple[Any, str]:
+    """A server set up by `server init`, the small demo in it, every demo user a login of
+    their own (row-level security applies to each client as it does in the room)."""
+    from sqlalchemy import select as sql
+
+    from frontdoor_app.access import people
+    from frontdoor_app.access.server import set_up
     from frontdoor_app.demo import build_demo_url
+    from frontdoor_app.models import User
+    from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
+    from frontdoor_app.profile import load_profile
     from tests import pgserver
 
     server = pgserver.start()
     try:
         url = server.url(server.create_database("live"))
+        engine = make_engine(url)
+        try:
+            set_up(engine, load_profile())
+        finally:
+            engine.dispose()
         build_demo_url(url, "small", feed_dir=env.work_dir / "feeds")
+        engine = make_engine(url)
+        try:
+            with session_scope(make_session_factory(engine)) as s:
+                for login in s.scalars(sql(User.login).where(User.login.like("demo.%"))).all():
+                    people.set_password(s, login, "a bench password 1")
+        finally:
+            engine.dispose()
     except BaseException:
         server.stop()
         raise
     return server, url
+
+
+def _as(url: str, login: str) -> str:
+    """The client's own connection (the test server trusts loopback: no password)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(username=login, password=None).render_as_string(False)
 
 
 def live_pg(env: BenchEnv) -> dict[str, Any]:
@@ -232,11 +273,12 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
         chairs = [login for login, role in users if role == "chair" and login.startswith("demo.")]
         reps = [login for login, role in users if role == "representative"][:RECEIVERS]
         seconds = LOAD_SECONDS
-        common = ["--url", url, "--item", str(item), "--date", day]
-        specs = [(chairs[0], [*common, "--login", chairs[0], "--move-every", "30",
-                              "--seconds", str(seconds + 300)])]  # fmt: skip
-        specs += [(r, [*common, "--login", r, "--save-every", "2", "--action-every", "10",
-                       "--seconds", str(seconds + 300)]) for r in reps]  # fmt: skip
+        common = ["--item", str(item), "--date", day]
+        specs = [(chairs[0], [*common, "--url", _as(url, chairs[0]), "--login", chairs[0],
+                              "--move-every", "30", "--seconds", str(seconds + 300)])]  # fmt: skip
+        specs += [(r, [*common, "--url", _as(url, r), "--login", r, "--save-every", "2",
+                       "--action-every", "10", "--seconds", str(seconds + 300)])
+                  for r in reps]  # fmt: skip
         clients = _start_in_turn(specs)
         try:
             if not _pump_all(clients, lambda: all(c.ready for c in clients), 240):
