@@ -119,6 +119,22 @@ def ctx(fresh_settings: Settings, db_url: str, profile: Profile) -> Iterator[App
 
 
 @pytest.fixture
+def admin_ctx(demo_db: str, fresh_settings: Settings, profile: Profile,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:  # fmt: skip
+    """The data protection officer (an admin) on a private copy of the demo; the command line
+    acts as them too (``FRONTDOOR_USER``)."""
+    import dataclasses
+
+    from tests.ui_support import admin_context
+
+    monkeypatch.setenv("FRONTDOOR_USER", "dpo.admin")
+    settings = dataclasses.replace(fresh_settings.with_database(demo_db), user_login="dpo.admin")
+    ctx = admin_context(settings, profile)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
 def artefacts() -> Path:
     """Folder for screenshots and rendered pages (git-ignored), for people to look at."""
     ARTEFACTS.mkdir(exist_ok=True)

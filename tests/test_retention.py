@@ -3,9 +3,7 @@ count), nothing personal of theirs left anywhere, open work held, the chain stil
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,18 +35,6 @@ from frontdoor_app.models import (
     Person,
 )
 from frontdoor_app.profile import Profile, ProfileError, parse_profile
-from frontdoor_app.settings import Settings
-from tests.ui_support import admin_context
-
-
-@pytest.fixture
-def admin_ctx(demo_db: str, fresh_settings: Settings, profile: Profile,
-              monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:  # fmt: skip
-    monkeypatch.setenv("FRONTDOOR_USER", "dpo.admin")
-    settings = dataclasses.replace(fresh_settings.with_database(demo_db), user_login="dpo.admin")
-    ctx = admin_context(settings, profile)
-    yield ctx
-    ctx.close()
 
 
 def _median_last_activity(path: Path) -> dt.date:

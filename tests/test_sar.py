@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,19 +20,6 @@ from frontdoor_app.models import (
     NotificationPerson,
     Person,
 )
-from frontdoor_app.profile import Profile
-from frontdoor_app.settings import Settings
-from tests.ui_support import admin_context
-
-
-@pytest.fixture
-def admin_ctx(demo_db: str, fresh_settings: Settings, profile: Profile,
-              monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:  # fmt: skip
-    monkeypatch.setenv("FRONTDOOR_USER", "dpo.admin")
-    settings = dataclasses.replace(fresh_settings.with_database(demo_db), user_login="dpo.admin")
-    ctx = admin_context(settings, profile)
-    yield ctx
-    ctx.close()
 
 
 def test_a_subject_access_report_for_the_dpo(admin_ctx: AppContext, tmp_path: Path,
