@@ -16,7 +16,6 @@ from pathlib import Path  # noqa: E402
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
 
 from frontdoor_app import cipher  # noqa: E402
 from frontdoor_app.context import AppContext, build_context  # noqa: E402
@@ -34,23 +33,9 @@ from tests import pgserver  # noqa: E402
 ARTEFACTS = Path(__file__).resolve().parent.parent / "artefacts"
 
 
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring: tests never touch the OS keyring or a plain-file one."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
+# An in-memory keyring (the application's own, kept for a throwaway database): tests never
+# touch the OS keyring or a plain-file one.
+MemoryKeyring = cipher.ThrowawayKeyring
 
 
 # One database key for the whole run (the embedded file is encrypted: models/cipher.py), so
