@@ -80,13 +80,17 @@ JSON_VALUE = {
 
 def allowed_values(table: Table) -> dict[str, list[str]]:
     """Column → the values a ``col IN ('a','b')`` check constraint allows."""
+    # ``table.constraints`` is a set: walk it in name order so every run picks the same
+    # values, and keep a column's first list. A check such as ``(is_open = true AND stage
+    # IN (open...)) OR (is_open = false AND stage IN (ended...))`` then gives the open
+    # stages, which agree with the ``True`` every boolean column gets.
     out: dict[str, list[str]] = {}
-    for constraint in table.constraints:
+    for constraint in sorted(table.constraints, key=lambda c: str(c.name or "")):
         sqltext = getattr(constraint, "sqltext", None)
         if sqltext is None:
             continue
         for column, values in re.findall(r"(\w+) IN \(([^)]*)\)", str(sqltext)):
-            out[column] = re.findall(r"'([^']*)'", values)
+            out.setdefault(column, re.findall(r"'([^']*)'", values))
     return out
 
 
