@@ -44,8 +44,11 @@ def summarise(samples_ms: list[float]) -> dict[str, float]:
     """Median and p95 (nearest rank) of timings in milliseconds, and how many there were."""
     samples = sorted(samples_ms)
     p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return {"median_ms": round(statistics.median(samples), 3), "p95_ms": round(p95, 3),
-            "runs": len(samples)}  # fmt: skip
+    return {
+        "median_ms": round(statistics.median(samples), 3),
+        "p95_ms": round(p95, 3),
+        "runs": len(samples),
+    }
 
 
 @dataclass

@@ -73,9 +73,17 @@ def package_version(name: str) -> str | None:
 def machine() -> dict[str, Any]:
     """What the figures depend on; these machines are shared, so the load is recorded too."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BENCH_DIR,
-                                capture_output=True, text=True, timeout=10,
-                                check=False).stdout.strip() or None  # fmt: skip
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                cwd=BENCH_DIR,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            ).stdout.strip()
+            or None
+        )
     except OSError:
         commit = None
     return {
@@ -103,8 +111,10 @@ def run_one(name: str, fn: Benchmark, env: BenchEnv) -> dict[str, Any]:
     try:
         result = dict(fn(env))
     except Exception as exc:  # reported in the JSON; the runner goes on
-        result = {"error": f"{type(exc).__name__}: {exc}",
-                  "traceback": traceback.format_exc(limit=6).splitlines()[-12:]}  # fmt: skip
+        result = {
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(limit=6).splitlines()[-12:],
+        }
     result["wall_s"] = round(time.perf_counter() - started, 3)
     status = "ERROR " + result["error"] if "error" in result else "done"
     print(f"bench: {name} {status} ({result['wall_s']} s)", file=sys.stderr, flush=True)
@@ -114,12 +124,20 @@ def run_one(name: str, fn: Benchmark, env: BenchEnv) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the front door benchmarks.")
     parser.add_argument("names", nargs="*", metavar="NAME", help="benchmarks to run (default: all)")
-    parser.add_argument("--scale", choices=SCALES, default="small",
-                        help="demo database the benchmarks use (default: small)")  # fmt: skip
+    parser.add_argument(
+        "--scale",
+        choices=SCALES,
+        default="small",
+        help="demo database the benchmarks use (default: small)",
+    )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
-                        help="postgresql: the pg_* benchmarks on a throwaway server, signed in "
-                        "with RLS on, beside the superuser (RLS off)")  # fmt: skip
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: the pg_* benchmarks on a throwaway server, signed in "
+        "with RLS on, beside the superuser (RLS off)",
+    )
     args = parser.parse_args(argv)
 
     benchmarks, broken = discover()
@@ -147,8 +165,12 @@ def main(argv: list[str] | None = None) -> int:
             # Each benchmark's private copies (city scale: ~800 MB each) go when it is done.
             own_dir = work_dir / name
             own_dir.mkdir()
-            env = BenchEnv(scale=args.scale, build_database=build_database, work_dir=own_dir,
-                           database=args.database)  # fmt: skip
+            env = BenchEnv(
+                scale=args.scale,
+                build_database=build_database,
+                work_dir=own_dir,
+                database=args.database,
+            )
             results[name] = run_one(name, benchmarks[name], env)
             shutil.rmtree(own_dir, ignore_errors=True)
 

@@ -194,8 +194,9 @@ def prefetch_key() -> None:
     import threading
 
     result: list[bytes | None] = []
-    thread = threading.Thread(target=lambda: result.append(stored_key()), daemon=True,
-                              name="keyring")  # fmt: skip
+    thread = threading.Thread(
+        target=lambda: result.append(stored_key()), daemon=True, name="keyring"
+    )
     thread.start()
     _prefetched[:] = [thread, result]
 
@@ -410,9 +411,12 @@ def _create(path: Path, key: Key) -> None:
 
 
 def _counts(conn: Any) -> dict[str, int]:
-    names = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    )]  # fmt: skip
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
 
 

@@ -35,16 +35,18 @@ def build_parser(commands: Sequence[str] = tuple(COMMANDS)) -> argparse.Argument
     )
     parser.add_argument("--version", action="version", version=f"frontdoor {__version__}")
     parser.add_argument(
-        "--database", metavar="URL",
+        "--database",
+        metavar="URL",
         help="database URL (default: FRONTDOOR_DATABASE_URL, else the embedded SQLite file)",
-    )  # fmt: skip
+    )
     parser.add_argument("--profile", metavar="FILE", help="authority profile (TOML)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     parser.add_argument(
-        "--smoke-test", action="store_true",
+        "--smoke-test",
+        action="store_true",
         help="check the installation: start offscreen on a fresh data folder (or --database), "
         "build the demo, open today's agenda and exit (status 0 when it did)",
-    )  # fmt: skip
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in commands:
         command_module(name).register(subparsers)
@@ -55,8 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(requested_commands(argv))
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")  # fmt: skip
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         if args.command is None:
             return run_desktop(args)

@@ -70,8 +70,9 @@ def build_context(settings: Settings, profile: Profile | None = None) -> AppCont
         # The rules' message already starts with the file's name.
         raise ProfileError(profile.path, None, str(exc).removeprefix(f"{profile.path}: ")) from exc
     prepared = embedded_file(settings)
-    engine = make_engine(with_password(settings.database_url),
-                         key=prepared.key if prepared else None)  # fmt: skip
+    engine = make_engine(
+        with_password(settings.database_url), key=prepared.key if prepared else None
+    )
     sessions = make_session_factory(engine)
     try:
         if engine.dialect.name == "postgresql":
@@ -86,9 +87,15 @@ def build_context(settings: Settings, profile: Profile | None = None) -> AppCont
     except BaseException:
         engine.dispose()
         raise
-    return AppContext(settings, profile, engine, sessions, actor,
-                      make_session_factory(engine, read_only=True),
-                      prepared.recovery_key if prepared else None)  # fmt: skip
+    return AppContext(
+        settings,
+        profile,
+        engine,
+        sessions,
+        actor,
+        make_session_factory(engine, read_only=True),
+        prepared.recovery_key if prepared else None,
+    )
 
 
 def embedded_file(settings: Settings) -> cipher.Prepared | None:
@@ -151,5 +158,11 @@ def administrator_context(settings: Settings, profile: Profile | None = None) ->
     if problem:
         engine.dispose()
         raise SignInError(problem.replace("ask your administrator to run", "run"))
-    return AppContext(settings, profile, engine, make_session_factory(engine), SYSTEM,
-                      make_session_factory(engine, read_only=True))  # fmt: skip
+    return AppContext(
+        settings,
+        profile,
+        engine,
+        make_session_factory(engine),
+        SYSTEM,
+        make_session_factory(engine, read_only=True),
+    )

@@ -29,12 +29,36 @@ DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 # Field names of the police feed (shared/formats/notifications.md); the profile's
 # [intake.columns] maps a force's own column names onto these.
 FEED_FIELDS = (
-    "police_ref", "force", "received_at", "incident_at", "incident_type", "offence",
-    "dash_risk", "dash_yes", "address", "postcode", "children_present", "weapon",
-    "alcohol", "drugs", "pregnancy", "narrative", "officer", "person_role", "surname",
-    "forenames", "dob", "age", "gender", "relationship_to_victim", "person_address",
-    "person_postcode", "school", "nhs_number", "pnc_id",
-)  # fmt: skip
+    "police_ref",
+    "force",
+    "received_at",
+    "incident_at",
+    "incident_type",
+    "offence",
+    "dash_risk",
+    "dash_yes",
+    "address",
+    "postcode",
+    "children_present",
+    "weapon",
+    "alcohol",
+    "drugs",
+    "pregnancy",
+    "narrative",
+    "officer",
+    "person_role",
+    "surname",
+    "forenames",
+    "dob",
+    "age",
+    "gender",
+    "relationship_to_victim",
+    "person_address",
+    "person_postcode",
+    "school",
+    "nhs_number",
+    "pnc_id",
+)
 
 
 @dataclass(frozen=True)
@@ -182,9 +206,10 @@ class _Validator:
         start = 0
         if table is not None:
             headers = [
-                n for n, line in enumerate(self.lines)
+                n
+                for n, line in enumerate(self.lines)
                 if line.strip() in (f"[[{table}]]", f"[{table}]")
-            ]  # fmt: skip
+            ]
             if len(headers) <= index:
                 return headers[-1] + 1 if headers else None
             start = headers[index]
@@ -198,8 +223,15 @@ class _Validator:
                 return n + 1
         return start + 1
 
-    def text(self, data: dict[str, Any], key: str, table: str, index: int = 0,
-             required: bool = True, default: str = "") -> str:  # fmt: skip
+    def text(
+        self,
+        data: dict[str, Any],
+        key: str,
+        table: str,
+        index: int = 0,
+        required: bool = True,
+        default: str = "",
+    ) -> str:
         value = data.get(key, None if required else default)
         if value is None:
             raise self.fail(f"[{table}] needs '{key}'", table, index)
@@ -235,13 +267,26 @@ class _Validator:
         return Profile(
             path=self.path,
             name=self.text(authority, "name", "authority"),
-            short_name=self.text(authority, "short_name", "authority", required=False,
-                                 default=str(authority.get("name", ""))),
-            timezone=self.text(authority, "timezone", "authority", required=False,
-                               default="Europe/London"),
-            protective_marking=self.text(authority, "protective_marking", "authority",
-                                         required=False, default="OFFICIAL-SENSITIVE"),
-            confidentiality_statement=self.text(authority, "confidentiality_statement", "authority"),
+            short_name=self.text(
+                authority,
+                "short_name",
+                "authority",
+                required=False,
+                default=str(authority.get("name", "")),
+            ),
+            timezone=self.text(
+                authority, "timezone", "authority", required=False, default="Europe/London"
+            ),
+            protective_marking=self.text(
+                authority,
+                "protective_marking",
+                "authority",
+                required=False,
+                default="OFFICIAL-SENSITIVE",
+            ),
+            confidentiality_statement=self.text(
+                authority, "confidentiality_statement", "authority"
+            ),
             household_display=display,
             agencies=agencies,
             fgc_teams=teams,
@@ -252,7 +297,7 @@ class _Validator:
             fgc=fgc,
             retention=self.table(data, "retention"),
             measures=self.measures(data.get("measures", {})),
-        )  # fmt: skip
+        )
 
     def table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
         value = data.get(name, {})
@@ -272,19 +317,33 @@ class _Validator:
             seen.add(code)
             date = row.get("sharing_agreement_date")
             if date is not None and not isinstance(date, dt.date):
-                raise self.fail("'sharing_agreement_date' must be a date (YYYY-MM-DD)", "agencies", i,
-                                "sharing_agreement_date")  # fmt: skip
-            out.append(AgencyDef(code, self.text(row, "name", "agencies", i),
-                                 self.text(row, "kind", "agencies", i, False, "other"),
-                                 self.flag(row, "core", "agencies", i), date))  # fmt: skip
+                raise self.fail(
+                    "'sharing_agreement_date' must be a date (YYYY-MM-DD)",
+                    "agencies",
+                    i,
+                    "sharing_agreement_date",
+                )
+            out.append(
+                AgencyDef(
+                    code,
+                    self.text(row, "name", "agencies", i),
+                    self.text(row, "kind", "agencies", i, False, "other"),
+                    self.flag(row, "core", "agencies", i),
+                    date,
+                )
+            )
         return tuple(out)
 
     def teams(self, rows: Any) -> tuple[FgcTeamDef, ...]:
         out = []
         for i, row in enumerate(rows or []):
-            out.append(FgcTeamDef(self.text(row, "code", "fgc_teams", i),
-                                  self.text(row, "name", "fgc_teams", i),
-                                  self.text(row, "contact", "fgc_teams", i, False)))  # fmt: skip
+            out.append(
+                FgcTeamDef(
+                    self.text(row, "code", "fgc_teams", i),
+                    self.text(row, "name", "fgc_teams", i),
+                    self.text(row, "contact", "fgc_teams", i, False),
+                )
+            )
         if len({t.code for t in out}) != len(out):
             raise ProfileError(
                 self.path, self.line_of("fgc_teams"), "an FGC team code is used twice"
@@ -298,21 +357,34 @@ class _Validator:
             code = self.text(row, "code", "localities", i)
             team = self.text(row, "fgc_team", "localities", i)
             if team not in team_codes:
-                raise self.fail(f"locality {code!r} names FGC team {team!r}, which is not in [[fgc_teams]]",
-                                "localities", i, "fgc_team")  # fmt: skip
+                raise self.fail(
+                    f"locality {code!r} names FGC team {team!r}, which is not in [[fgc_teams]]",
+                    "localities",
+                    i,
+                    "fgc_team",
+                )
             districts = row.get("districts", [])
             if not isinstance(districts, list) or not districts:
-                raise self.fail(f"locality {code!r} needs a list of postcode 'districts'", "localities", i,
-                                "districts")  # fmt: skip
+                raise self.fail(
+                    f"locality {code!r} needs a list of postcode 'districts'",
+                    "localities",
+                    i,
+                    "districts",
+                )
             norm = []
             for d in districts:
                 d = str(d).strip().upper()
                 if not DISTRICT_RE.match(d):
-                    raise self.fail(f"{d!r} is not a postcode district (like LS9)", "localities", i,
-                                    "districts")  # fmt: skip
+                    raise self.fail(
+                        f"{d!r} is not a postcode district (like LS9)", "localities", i, "districts"
+                    )
                 if d in owner:
-                    raise self.fail(f"postcode district {d} is in both {owner[d]} and {code}",
-                                    "localities", i, "districts")  # fmt: skip
+                    raise self.fail(
+                        f"postcode district {d} is in both {owner[d]} and {code}",
+                        "localities",
+                        i,
+                        "districts",
+                    )
                 owner[d] = code
                 norm.append(d)
             out.append(
@@ -325,15 +397,17 @@ class _Validator:
             raise ProfileError(self.path, None, "the profile needs the list of [[outcomes]]")
         out = []
         for i, row in enumerate(rows):
-            out.append(OutcomeDef(
-                code=self.text(row, "code", "outcomes", i),
-                label=self.text(row, "label", "outcomes", i),
-                is_nfa=self.flag(row, "is_nfa", "outcomes", i),
-                is_fgc_offer=self.flag(row, "is_fgc_offer", "outcomes", i),
-                is_marac_referral=self.flag(row, "is_marac_referral", "outcomes", i),
-                is_strategy_discussion=self.flag(row, "is_strategy_discussion", "outcomes", i),
-                description=self.text(row, "description", "outcomes", i, False),
-            ))  # fmt: skip
+            out.append(
+                OutcomeDef(
+                    code=self.text(row, "code", "outcomes", i),
+                    label=self.text(row, "label", "outcomes", i),
+                    is_nfa=self.flag(row, "is_nfa", "outcomes", i),
+                    is_fgc_offer=self.flag(row, "is_fgc_offer", "outcomes", i),
+                    is_marac_referral=self.flag(row, "is_marac_referral", "outcomes", i),
+                    is_strategy_discussion=self.flag(row, "is_strategy_discussion", "outcomes", i),
+                    description=self.text(row, "description", "outcomes", i, False),
+                )
+            )
         if len({o.code for o in out}) != len(out):
             raise ProfileError(self.path, self.line_of("outcomes"), "an outcome code is used twice")
         return tuple(out)
@@ -346,8 +420,12 @@ class _Validator:
                 if not isinstance(data[key], dt.time):
                     raise self.fail(f"'{key}' must be a time like 09:30:00", "meeting", 0, key)
                 values[key] = data[key]
-        for key, low, high in (("window_hours_weekday", 1, 168), ("window_hours_monday", 1, 168),
-                               ("case_target_minutes", 1, 60), ("action_due_days", 0, 365)):  # fmt: skip
+        for key, low, high in (
+            ("window_hours_weekday", 1, 168),
+            ("window_hours_monday", 1, 168),
+            ("case_target_minutes", 1, 60),
+            ("action_due_days", 0, 365),
+        ):
             if key in data:
                 value = data[key]
                 if (
@@ -367,8 +445,12 @@ class _Validator:
                 else [order]
             )
             if bad:
-                raise self.fail(f"'agenda_order' may use {', '.join(AGENDA_ORDER_KEYS)}; not {bad[0]!r}",
-                                "meeting", 0, "agenda_order")  # fmt: skip
+                raise self.fail(
+                    f"'agenda_order' may use {', '.join(AGENDA_ORDER_KEYS)}; not {bad[0]!r}",
+                    "meeting",
+                    0,
+                    "agenda_order",
+                )
             values["agenda_order"] = tuple(order)
         return MeetingRules(**{**base.__dict__, **values})
 
@@ -381,16 +463,28 @@ class _Validator:
             or isinstance(threshold, bool)
             or not 1 <= threshold <= 100
         ):
-            raise self.fail("'small_count_threshold' must be a whole number from 1 to 100",
-                            "measures", 0, "small_count_threshold")  # fmt: skip
+            raise self.fail(
+                "'small_count_threshold' must be a whole number from 1 to 100",
+                "measures",
+                0,
+                "small_count_threshold",
+            )
         holidays = data.get("bank_holidays", [])
         if not isinstance(holidays, list):
-            raise self.fail("'bank_holidays' must be a list of dates like 2026-12-25", "measures",
-                            0, "bank_holidays")  # fmt: skip
+            raise self.fail(
+                "'bank_holidays' must be a list of dates like 2026-12-25",
+                "measures",
+                0,
+                "bank_holidays",
+            )
         for day in holidays:
             if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-                raise self.fail(f"'bank_holidays' must list dates like 2026-12-25, not {day!r}",
-                                "measures", 0, "bank_holidays")  # fmt: skip
+                raise self.fail(
+                    f"'bank_holidays' must list dates like 2026-12-25, not {day!r}",
+                    "measures",
+                    0,
+                    "bank_holidays",
+                )
         return MeasureRules(threshold, frozenset(holidays))
 
     def intake(self, data: dict[str, Any]) -> IntakeRules:
@@ -400,13 +494,21 @@ class _Validator:
             if not isinstance(value, int | float) or not 0 < value <= 1:
                 raise self.fail(f"'{key}' must be a number above 0 and at most 1", "intake", 0, key)
         if review >= auto:
-            raise self.fail("'review_threshold' must be below 'auto_link_threshold'", "intake", 0,
-                            "review_threshold")  # fmt: skip
+            raise self.fail(
+                "'review_threshold' must be below 'auto_link_threshold'",
+                "intake",
+                0,
+                "review_threshold",
+            )
         columns = {f: f for f in FEED_FIELDS}
         mapping = data.get("columns", {})
         for column, fieldname in mapping.items():
             if fieldname not in FEED_FIELDS:
-                raise self.fail(f"column {column!r} maps to {fieldname!r}, which is not a feed field",
-                                "intake.columns", 0, column)  # fmt: skip
+                raise self.fail(
+                    f"column {column!r} maps to {fieldname!r}, which is not a feed field",
+                    "intake.columns",
+                    0,
+                    column,
+                )
             columns[column.strip().lower()] = fieldname
         return IntakeRules(float(auto), float(review), columns)

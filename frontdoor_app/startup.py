@@ -57,8 +57,9 @@ _DEMO_STEPS = {
 }
 
 
-def prepare(settings: Settings, report: Report | None = None,
-            cancelled: Callable[[], bool] = lambda: False) -> Prepared:  # fmt: skip
+def prepare(
+    settings: Settings, report: Report | None = None, cancelled: Callable[[], bool] = lambda: False
+) -> Prepared:
     """Open the database and make sure a first run's demo is all there (see the module).
 
     ``report`` hears what is being done; ``cancelled`` is asked between steps, and when it
@@ -124,8 +125,9 @@ def _set_aside(ctx: AppContext, settings: Settings) -> tuple[AppContext, Path]:
     return build_context(settings), aside
 
 
-def _build_demo(ctx: AppContext, say: Callable[[str, float | None], None],
-                rebuilding: bool) -> None:  # fmt: skip
+def _build_demo(
+    ctx: AppContext, say: Callable[[str, float | None], None], rebuilding: bool
+) -> None:
     say("The database is empty: creating the demo city for a first look…", 0.0)
     from frontdoor_app.demo.build import build_demo  # only an empty database needs it
 

@@ -28,8 +28,9 @@ def says_something(value: str | None) -> bool:
     return any(c.isalnum() for c in tidy(value))
 
 
-def meaningful(value: str | None, what: str, max_length: int | None = None,
-               error: type[ValueError] = TextError) -> str:  # fmt: skip
+def meaningful(
+    value: str | None, what: str, max_length: int | None = None, error: type[ValueError] = TextError
+) -> str:
     """The tidied text, or ``error`` naming ``what`` and the problem."""
     text = tidy(value)
     if not text:
@@ -41,7 +42,8 @@ def meaningful(value: str | None, what: str, max_length: int | None = None,
     return text
 
 
-def optional(value: str | None, what: str, max_length: int | None = None,
-             error: type[ValueError] = TextError) -> str | None:  # fmt: skip
+def optional(
+    value: str | None, what: str, max_length: int | None = None, error: type[ValueError] = TextError
+) -> str | None:
     """None when left empty; otherwise as ``meaningful``."""
     return meaningful(value, what, max_length, error) if tidy(value) else None

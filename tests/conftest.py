@@ -54,9 +54,11 @@ def keyring_env() -> dict[str, str]:
     bench = str(Path(__file__).resolve().parent.parent / "bench")
     paths = [bench, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
     store = {f"{cipher.KEY_SERVICE}/{cipher.KEY_USER}": TEST_DATABASE_KEY.hex()}
-    return {"PYTHONPATH": os.pathsep.join(paths),
-            "PYTHON_KEYRING_BACKEND": "envkeyring.EnvKeyring",
-            "FRONTDOOR_BENCH_KEYRING": json.dumps(store)}  # fmt: skip
+    return {
+        "PYTHONPATH": os.pathsep.join(paths),
+        "PYTHON_KEYRING_BACKEND": "envkeyring.EnvKeyring",
+        "FRONTDOOR_BENCH_KEYRING": json.dumps(store),
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -104,8 +106,9 @@ def ctx(fresh_settings: Settings, db_url: str, profile: Profile) -> Iterator[App
 
 
 @pytest.fixture
-def admin_ctx(demo_db: str, fresh_settings: Settings, profile: Profile,
-              monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:  # fmt: skip
+def admin_ctx(
+    demo_db: str, fresh_settings: Settings, profile: Profile, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[AppContext]:
     """The data protection officer (an admin) on a private copy of the demo; the command line
     acts as them too (``FRONTDOOR_USER``)."""
     import dataclasses
@@ -184,9 +187,13 @@ def pg_app_url(pg_url: str) -> str:
     engine = make_engine(pg_url)
     try:
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO app_user (login, display_name, role, active, version,"
-                              " created_at, updated_at) VALUES (session_user, 'Server Chair',"
-                              " 'chair', true, 1, now(), now())"))  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO app_user (login, display_name, role, active, version,"
+                    " created_at, updated_at) VALUES (session_user, 'Server Chair',"
+                    " 'chair', true, 1, now(), now())"
+                )
+            )
     finally:
         engine.dispose()
     return pg_url

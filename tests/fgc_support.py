@@ -45,8 +45,12 @@ def meeting(session: Session, day: dt.date = dt.date(2026, 11, 23)) -> Meeting:
     if found:
         return found
     start = dt.datetime.combine(day, dt.time(9), UTC)
-    row = Meeting(meeting_date=day, status="in_progress", window_start=start - dt.timedelta(1),
-                  window_end=start)  # fmt: skip
+    row = Meeting(
+        meeting_date=day,
+        status="in_progress",
+        window_start=start - dt.timedelta(1),
+        window_end=start,
+    )
     session.add(row)
     session.flush()
     return row
@@ -59,39 +63,72 @@ def person(session: Session, forenames: str, surname: str, dob: dt.date | None =
     return row
 
 
-def build_case(session: Session, *, postcode: str | None = "LS9 7AB", children: int = 2,
-               pregnancy: bool = False, outcomes: tuple[str, ...] = ("FGC",),
-               surname: str = "Kowalski", day: dt.date = dt.date(2026, 11, 23),
-               rationale: str = "Family want support from the wider family.") -> Case:  # fmt: skip
+def build_case(
+    session: Session,
+    *,
+    postcode: str | None = "LS9 7AB",
+    children: int = 2,
+    pregnancy: bool = False,
+    outcomes: tuple[str, ...] = ("FGC",),
+    surname: str = "Kowalski",
+    day: dt.date = dt.date(2026, 11, 23),
+    rationale: str = "Family want support from the wider family.",
+) -> Case:
     n = next(_refs)
-    household = Household(reference=f"H{n:05d}", address=f"{n} Harehills Lane, Leeds",
-                          postcode=postcode)  # fmt: skip
+    household = Household(
+        reference=f"H{n:05d}", address=f"{n} Harehills Lane, Leeds", postcode=postcode
+    )
     session.add(household)
     session.flush()
     victim = person(session, "Anna", surname, dt.date(1992, 3, 4))
     perpetrator = person(session, "Darren", surname, dt.date(1990, 7, 1))
-    kids = [person(session, name, surname, dt.date(2018 + i, 5, 1))
-            for i, name in enumerate(("Maja", "Tomasz", "Ola")[:children])]  # fmt: skip
+    kids = [
+        person(session, name, surname, dt.date(2018 + i, 5, 1))
+        for i, name in enumerate(("Maja", "Tomasz", "Ola")[:children])
+    ]
     for p, role in [(victim, "victim"), (perpetrator, "perpetrator")] + [
         (k, "child") for k in kids
     ]:
         session.add(HouseholdMember(household_id=household.id, person_id=p.id, role=role))
     received = dt.datetime.combine(day, dt.time(6), UTC) - dt.timedelta(hours=3)
     notification = Notification(
-        police_ref=f"1326{n:07d}", received_at=received, incident_at=received, dash_risk="high",
-        dash_yes=15, address=household.address or "", postcode=postcode or "", pregnancy=pregnancy,
-        children_present=children > 0, weapon=True, household_id=household.id, raw_record={},
-        content_hash=f"{n:064d}", narrative="Verbal argument escalated; neighbours called police.",
-    )  # fmt: skip
+        police_ref=f"1326{n:07d}",
+        received_at=received,
+        incident_at=received,
+        dash_risk="high",
+        dash_yes=15,
+        address=household.address or "",
+        postcode=postcode or "",
+        pregnancy=pregnancy,
+        children_present=children > 0,
+        weapon=True,
+        household_id=household.id,
+        raw_record={},
+        content_hash=f"{n:064d}",
+        narrative="Verbal argument escalated; neighbours called police.",
+    )
     session.add(notification)
     session.flush()
     for p, role in [(victim, "victim"), (perpetrator, "perpetrator")]:
-        session.add(NotificationPerson(notification_id=notification.id, person_id=p.id, role=role,
-                                       role_as_sent=role, surname=p.surname,
-                                       forenames=p.forenames, raw_fields={}))  # fmt: skip
+        session.add(
+            NotificationPerson(
+                notification_id=notification.id,
+                person_id=p.id,
+                role=role,
+                role_as_sent=role,
+                surname=p.surname,
+                forenames=p.forenames,
+                raw_fields={},
+            )
+        )
     m = meeting(session, day)
-    item = AgendaItem(meeting_id=m.id, notification_id=notification.id, household_id=household.id,
-                      position=n, flags={})  # fmt: skip
+    item = AgendaItem(
+        meeting_id=m.id,
+        notification_id=notification.id,
+        household_id=household.id,
+        position=n,
+        flags={},
+    )
     session.add(item)
     session.flush()
     if outcomes:
@@ -99,8 +136,9 @@ def build_case(session: Session, *, postcode: str | None = "LS9 7AB", children: 
     return Case(household.id, item.id, m.id, victim.id, perpetrator.id, tuple(k.id for k in kids))
 
 
-def decide(session: Session, agenda_item_id: int, outcomes: tuple[str, ...],
-           rationale: str = "") -> Decision:  # fmt: skip
+def decide(
+    session: Session, agenda_item_id: int, outcomes: tuple[str, ...], rationale: str = ""
+) -> Decision:
     """A decision row with these outcome codes (what the meeting's decision recording writes)."""
     decision = Decision(agenda_item_id=agenda_item_id, agreed_risk="high", rationale=rationale)
     session.add(decision)
@@ -123,8 +161,13 @@ def coordinator(session: Session, referral_id: int, login: str = "coord") -> Act
     team_id = session.get(FgcReferral, referral_id).team_id
     assert team_id is not None, "the referral is not routed to a team"
     code = session.get(FgcTeam, team_id).code
-    return ensure_user(session, f"{login}.{code.lower()}", f"Coordinator {code}",
-                       "fgc_coordinator", fgc_team_code=code)  # fmt: skip
+    return ensure_user(
+        session,
+        f"{login}.{code.lower()}",
+        f"Coordinator {code}",
+        "fgc_coordinator",
+        fgc_team_code=code,
+    )
 
 
 def other_coordinator(session: Session, referral_id: int) -> Actor:
@@ -133,8 +176,13 @@ def other_coordinator(session: Session, referral_id: int) -> Actor:
 
     team_id = session.get(FgcReferral, referral_id).team_id
     other = session.scalar(select(FgcTeam).where(FgcTeam.id != team_id).order_by(FgcTeam.id))
-    return ensure_user(session, f"other.{other.code.lower()}", f"Coordinator {other.code}",
-                       "fgc_coordinator", fgc_team_code=other.code)  # fmt: skip
+    return ensure_user(
+        session,
+        f"other.{other.code.lower()}",
+        f"Coordinator {other.code}",
+        "fgc_coordinator",
+        fgc_team_code=other.code,
+    )
 
 
 def actors(session: Session, referral_id: int) -> dict[str, Actor]:
@@ -171,12 +219,25 @@ def consent_both(session: Session, actor: Actor, referral_id: int, how: str = "i
     gate.record_consent(session, actor, referral_id, "parental_responsibility", victim, how)
 
 
-def invite(session: Session, actor: Actor, referral_id: int, forenames: str, surname: str,
-           relationship: str | None = None, approved: bool = True) -> int:  # fmt: skip
+def invite(
+    session: Session,
+    actor: Actor,
+    referral_id: int,
+    forenames: str,
+    surname: str,
+    relationship: str | None = None,
+    approved: bool = True,
+) -> int:
     """A new person on the invite list, approved by the victim in person."""
     from frontdoor_app.fgc import gate
     from frontdoor_app.fgc.people import NewPerson
 
     approval = VictimSays(victim_of(session, referral_id), "in_person") if approved else None
-    return gate.add_invitee(session, actor, referral_id, new_person=NewPerson(forenames, surname),
-                            relationship=relationship, approval=approval)  # fmt: skip
+    return gate.add_invitee(
+        session,
+        actor,
+        referral_id,
+        new_person=NewPerson(forenames, surname),
+        relationship=relationship,
+        approval=approval,
+    )

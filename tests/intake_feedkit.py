@@ -78,12 +78,22 @@ def notification(
         "officer": "PC 4711",
     }
     base.update(more)
-    base["persons"] = persons if persons is not None else [
-        person("victim", "Walker", "Chloe", "1990-04-02", gender="F"),
-        person("perpetrator", "Walker", "Dean", "1988-01-15", gender="M",
-               relationship_to_victim="partner"),
-        person("child", "Walker", "Ruby", "2020-06-01"),
-    ]  # fmt: skip
+    base["persons"] = (
+        persons
+        if persons is not None
+        else [
+            person("victim", "Walker", "Chloe", "1990-04-02", gender="F"),
+            person(
+                "perpetrator",
+                "Walker",
+                "Dean",
+                "1988-01-15",
+                gender="M",
+                relationship_to_victim="partner",
+            ),
+            person("child", "Walker", "Ruby", "2020-06-01"),
+        ]
+    )
     return base
 
 
@@ -98,11 +108,21 @@ def csv_text(notifications: list[dict[str, Any]], extra_columns: tuple[str, ...]
     return out.getvalue()
 
 
-def write_csv(folder: Path, name: str, notifications: list[dict[str, Any]], *,
-              encoding: str = "utf-8", newline: str = "\n", bom: bool = False,
-              extra_columns: tuple[str, ...] = ()) -> Path:  # fmt: skip
-    text = csv_text(notifications, extra_columns).replace("\n", newline) if newline != "\n" else (
-        csv_text(notifications, extra_columns))  # fmt: skip
+def write_csv(
+    folder: Path,
+    name: str,
+    notifications: list[dict[str, Any]],
+    *,
+    encoding: str = "utf-8",
+    newline: str = "\n",
+    bom: bool = False,
+    extra_columns: tuple[str, ...] = (),
+) -> Path:
+    text = (
+        csv_text(notifications, extra_columns).replace("\n", newline)
+        if newline != "\n"
+        else (csv_text(notifications, extra_columns))
+    )
     data = text.encode(encoding)
     if bom:
         data = b"\xef\xbb\xbf" + data
@@ -116,8 +136,10 @@ def write_json(
 ) -> Path:
     path = folder / name
     if lines:
-        path.write_text("\n".join(json.dumps(n, ensure_ascii=False) for n in notifications) + "\n",
-                        encoding="utf-8")  # fmt: skip
+        path.write_text(
+            "\n".join(json.dumps(n, ensure_ascii=False) for n in notifications) + "\n",
+            encoding="utf-8",
+        )
     else:
         path.write_text(json.dumps(notifications, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
@@ -127,8 +149,15 @@ def rows_of(notifications: list[dict[str, Any]]) -> int:
     return sum(len(n["persons"]) for n in notifications)
 
 
-COUNTED = (Notification, NotificationPerson, Person, Household, HouseholdMember, PersonLink,
-           QuarantinedRecord)  # fmt: skip
+COUNTED = (
+    Notification,
+    NotificationPerson,
+    Person,
+    Household,
+    HouseholdMember,
+    PersonLink,
+    QuarantinedRecord,
+)
 
 
 def table_counts(sessions: Any) -> dict[str, int]:
@@ -143,5 +172,8 @@ def batch_count(sessions: Any) -> int:
 
 def audit_events(sessions: Any, entity: str, action: str) -> list[AuditEvent]:
     with sessions() as s:
-        return list(s.scalars(select(AuditEvent).where(AuditEvent.entity == entity,
-                                                       AuditEvent.action == action)))  # fmt: skip
+        return list(
+            s.scalars(
+                select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.action == action)
+            )
+        )

@@ -66,11 +66,15 @@ def build(session: Session) -> Built:
     locality = {loc.code: loc.id for loc in session.scalars(select(Locality))}
 
     households = {}
-    for name, loc, postcode, children in (("H1", "C01", "LS9 7AB", 2), ("H2", "C01", "LS9 1AA", 1),
-                                          ("H3", "C02", "LS14 2BB", 0),
-                                          ("H4", "C02", "LS14 3CC", 3)):  # fmt: skip
-        h = Household(reference=name, address=f"{name} Street", postcode=postcode,
-                      locality_id=locality[loc])  # fmt: skip
+    for name, loc, postcode, children in (
+        ("H1", "C01", "LS9 7AB", 2),
+        ("H2", "C01", "LS9 1AA", 1),
+        ("H3", "C02", "LS14 2BB", 0),
+        ("H4", "C02", "LS14 3CC", 3),
+    ):
+        h = Household(
+            reference=name, address=f"{name} Street", postcode=postcode, locality_id=locality[loc]
+        )
         session.add(h)
         session.flush()
         households[name] = h.id
@@ -82,48 +86,95 @@ def build(session: Session) -> Built:
 
     meetings = {}
     absent = {"M1": {"EDU": "apologies"}, "M3": {"EDU": "apologies", "HSG": "information_sent"}}
-    for name, day in (("M1", dt.date(2026, 1, 6)), ("M2", dt.date(2026, 1, 7)),
-                      ("M3", dt.date(2026, 1, 12)), ("M4", dt.date(2026, 1, 27))):  # fmt: skip
+    for name, day in (
+        ("M1", dt.date(2026, 1, 6)),
+        ("M2", dt.date(2026, 1, 7)),
+        ("M3", dt.date(2026, 1, 12)),
+        ("M4", dt.date(2026, 1, 27)),
+    ):
         start = dt.datetime.combine(day, dt.time(9), UTC)
-        m = Meeting(meeting_date=day, status="closed", window_start=start - dt.timedelta(1),
-                    window_end=start)  # fmt: skip
+        m = Meeting(
+            meeting_date=day,
+            status="closed",
+            window_start=start - dt.timedelta(1),
+            window_end=start,
+        )
         session.add(m)
         session.flush()
         meetings[name] = m.id
         for code in CORE:
-            session.add(Attendance(meeting_id=m.id, agency_id=agency[code], person_name=f"{code} rep",
-                                   status=absent.get(name, {}).get(code, "present")))  # fmt: skip
+            session.add(
+                Attendance(
+                    meeting_id=m.id,
+                    agency_id=agency[code],
+                    person_name=f"{code} rep",
+                    status=absent.get(name, {}).get(code, "present"),
+                )
+            )
 
     def notification(household: str | None, received: dt.datetime) -> int:
-        n = Notification(police_ref=f"WY-{next(refs)}", received_at=received, incident_at=received,
-                         dash_risk="medium", address="x", postcode="LS9 7AB",
-                         household_id=households[household] if household else None,
-                         raw_record={}, content_hash="h")  # fmt: skip
+        n = Notification(
+            police_ref=f"WY-{next(refs)}",
+            received_at=received,
+            incident_at=received,
+            dash_risk="medium",
+            address="x",
+            postcode="LS9 7AB",
+            household_id=households[household] if household else None,
+            raw_record={},
+            content_hash="h",
+        )
         session.add(n)
         session.flush()
         return n.id
 
-    def item(meeting: str, notification_id: int, household: str, status: str = "discussed",
-             seconds: int = 0, flags: dict[str, object] | None = None) -> int:  # fmt: skip
-        i = AgendaItem(meeting_id=meetings[meeting], notification_id=notification_id,
-                       household_id=households[household], position=1, status=status,
-                       seconds_spent=seconds, flags=flags or {})  # fmt: skip
+    def item(
+        meeting: str,
+        notification_id: int,
+        household: str,
+        status: str = "discussed",
+        seconds: int = 0,
+        flags: dict[str, object] | None = None,
+    ) -> int:
+        i = AgendaItem(
+            meeting_id=meetings[meeting],
+            notification_id=notification_id,
+            household_id=households[household],
+            position=1,
+            status=status,
+            seconds_spent=seconds,
+            flags=flags or {},
+        )
         session.add(i)
         session.flush()
         return i.id
 
     def decide(item_id: int, codes: tuple[str, ...], judgement: bool = False) -> None:
-        d = Decision(agenda_item_id=item_id, agreed_risk="medium",
-                     professional_judgement_marac=judgement)  # fmt: skip
+        d = Decision(
+            agenda_item_id=item_id, agreed_risk="medium", professional_judgement_marac=judgement
+        )
         session.add(d)
         session.flush()
         for code in codes:
             session.add(DecisionOutcome(decision_id=d.id, outcome_code_id=outcome[code]))
 
-    def action(item_id: int, code: str, due: dt.date, status: str = "open",
-               closed: dt.datetime | None = None) -> None:  # fmt: skip
-        session.add(Action(agenda_item_id=item_id, owner_agency_id=agency[code], description="do",
-                           due_date=due, status=status, closed_at=closed))  # fmt: skip
+    def action(
+        item_id: int,
+        code: str,
+        due: dt.date,
+        status: str = "open",
+        closed: dt.datetime | None = None,
+    ) -> None:
+        session.add(
+            Action(
+                agenda_item_id=item_id,
+                owner_agency_id=agency[code],
+                description="do",
+                due_date=due,
+                status=status,
+                closed_at=closed,
+            )
+        )
 
     n1 = notification("H1", at(2026, 1, 5, 10))
     n2 = notification("H2", at(2026, 1, 6, 8))
@@ -158,28 +209,65 @@ def build(session: Session) -> Built:
     action(i6, "EH", dt.date(2026, 1, 30), "done", at(2026, 1, 28, 21, 30))  # A6
     action(i7, "HV", dt.date(2026, 5, 1))  # A7 open, not yet due
 
-    f1 = FgcReferral(household_id=households["H1"], origin_agenda_item_id=i4, stage="review",
-                     offered_at=at(2026, 1, 12, 11), referred_at=at(2026, 1, 14, 9),
-                     conference_date=dt.date(2026, 1, 28),
-                     conference_held_at=at(2026, 1, 28, 11, 30))  # fmt: skip
-    f2 = FgcReferral(household_id=households["H4"], origin_agenda_item_id=i6, stage="review",
-                     offered_at=at(2026, 1, 27, 11), referred_at=at(2026, 1, 29, 9),
-                     conference_date=dt.date(2026, 1, 30),
-                     conference_held_at=at(2026, 1, 30, 10))  # fmt: skip
+    f1 = FgcReferral(
+        household_id=households["H1"],
+        origin_agenda_item_id=i4,
+        stage="review",
+        offered_at=at(2026, 1, 12, 11),
+        referred_at=at(2026, 1, 14, 9),
+        conference_date=dt.date(2026, 1, 28),
+        conference_held_at=at(2026, 1, 28, 11, 30),
+    )
+    f2 = FgcReferral(
+        household_id=households["H4"],
+        origin_agenda_item_id=i6,
+        stage="review",
+        offered_at=at(2026, 1, 27, 11),
+        referred_at=at(2026, 1, 29, 9),
+        conference_date=dt.date(2026, 1, 30),
+        conference_held_at=at(2026, 1, 30, 10),
+    )
     session.add_all([f1, f2])
     session.flush()
-    session.add_all([
-        FgcConsent(referral_id=f1.id, person_name="V1", kind="victim", how="in person",
-                   recorded_by="c", at=at(2026, 1, 13, 10)),
-        FgcSafeguard(referral_id=f1.id, kind="safety_plan", recorded_by="c",
-                     note="Safety plan agreed with the IDVA", at=at(2026, 1, 20, 10)),
-        FgcConsent(referral_id=f2.id, person_name="V4", kind="victim", how="in person",
-                   recorded_by="c", at=at(2026, 1, 28, 10)),
-    ])  # fmt: skip
+    session.add_all(
+        [
+            FgcConsent(
+                referral_id=f1.id,
+                person_name="V1",
+                kind="victim",
+                how="in person",
+                recorded_by="c",
+                at=at(2026, 1, 13, 10),
+            ),
+            FgcSafeguard(
+                referral_id=f1.id,
+                kind="safety_plan",
+                recorded_by="c",
+                note="Safety plan agreed with the IDVA",
+                at=at(2026, 1, 20, 10),
+            ),
+            FgcConsent(
+                referral_id=f2.id,
+                person_name="V4",
+                kind="victim",
+                how="in person",
+                recorded_by="c",
+                at=at(2026, 1, 28, 10),
+            ),
+        ]
+    )
 
     def minutes(meeting: str, action_: str, when: dt.datetime, draft: bool) -> None:
-        session.add(AuditEvent(at=when, user_login="chair", action=action_, entity="minutes",
-                               entity_id=meetings[meeting], after={"draft": draft}))  # fmt: skip
+        session.add(
+            AuditEvent(
+                at=when,
+                user_login="chair",
+                action=action_,
+                entity="minutes",
+                entity_id=meetings[meeting],
+                after={"draft": draft},
+            )
+        )
 
     minutes("M1", "export", at(2026, 1, 6, 15), False)
     minutes("M2", "export", at(2026, 1, 7, 15), True)  # a draft: does not count

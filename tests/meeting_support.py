@@ -66,60 +66,118 @@ def agency_id(s: Session, code: str) -> int:
 
 def meeting(s: Session, day: dt.date = DAY, status: str = "planned") -> Meeting:
     start = dt.datetime.combine(day, dt.time(9), UTC)
-    row = Meeting(meeting_date=day, status=status, window_start=start - dt.timedelta(hours=72),
-                  window_end=start)  # fmt: skip
+    row = Meeting(
+        meeting_date=day,
+        status=status,
+        window_start=start - dt.timedelta(hours=72),
+        window_end=start,
+    )
     s.add(row)
     s.flush()
     return row
 
 
-def case(s: Session, meeting_row: Meeting, position: int, *, surname: str = "Kowalski",
-         victim: tuple[str, dt.date] = ("Anna", dt.date(1992, 3, 4)),
-         perpetrator: tuple[str, dt.date] = ("Darren", dt.date(1990, 7, 1)),
-         children: tuple[tuple[str, dt.date | None], ...] = (("Maja", dt.date(2019, 5, 1)),
-                                                             ("Ola", dt.date(2026, 3, 10))),
-         dash_risk: str = "high", flags: dict[str, Any] | None = None,
-         household: Household | None = None, address: str = "12 Acacia Avenue, Harehills, Leeds",
-         postcode: str = "LS9 7AB", received: dt.datetime | None = None) -> AgendaItem:  # fmt: skip
+def case(
+    s: Session,
+    meeting_row: Meeting,
+    position: int,
+    *,
+    surname: str = "Kowalski",
+    victim: tuple[str, dt.date] = ("Anna", dt.date(1992, 3, 4)),
+    perpetrator: tuple[str, dt.date] = ("Darren", dt.date(1990, 7, 1)),
+    children: tuple[tuple[str, dt.date | None], ...] = (
+        ("Maja", dt.date(2019, 5, 1)),
+        ("Ola", dt.date(2026, 3, 10)),
+    ),
+    dash_risk: str = "high",
+    flags: dict[str, Any] | None = None,
+    household: Household | None = None,
+    address: str = "12 Acacia Avenue, Harehills, Leeds",
+    postcode: str = "LS9 7AB",
+    received: dt.datetime | None = None,
+) -> AgendaItem:
     """A notification (with its people) on the meeting's agenda, and its household."""
     n = next(_refs)
     if household is None:
         household = Household(reference=f"H{n:05d}", address=address, postcode=postcode)
         s.add(household)
         s.flush()
-        for role, (forename, dob) in [("victim", victim), ("perpetrator", perpetrator),
-                                      *(("child", c) for c in children)]:  # fmt: skip
-            p = Person(forenames=forename, surname=surname, dob=dob, address=address,
-                       postcode=postcode, school="Harehills Primary" if role == "child" else None)  # fmt: skip
+        for role, (forename, dob) in [
+            ("victim", victim),
+            ("perpetrator", perpetrator),
+            *(("child", c) for c in children),
+        ]:
+            p = Person(
+                forenames=forename,
+                surname=surname,
+                dob=dob,
+                address=address,
+                postcode=postcode,
+                school="Harehills Primary" if role == "child" else None,
+            )
             s.add(p)
             s.flush()
             s.add(HouseholdMember(household_id=household.id, person_id=p.id, role=role))
     received = received or dt.datetime.combine(meeting_row.meeting_date, dt.time(6), UTC)
     notification = Notification(
-        police_ref=f"1326{n:07d}", received_at=received, incident_at=received - dt.timedelta(hours=2),
-        incident_type="domestic crime", offence="Assault occasioning actual bodily harm",
-        dash_risk=dash_risk, dash_yes=15 if dash_risk == "high" else 6, address=address,
-        postcode=postcode, children_present=bool(children), weapon=True,
+        police_ref=f"1326{n:07d}",
+        received_at=received,
+        incident_at=received - dt.timedelta(hours=2),
+        incident_type="domestic crime",
+        offence="Assault occasioning actual bodily harm",
+        dash_risk=dash_risk,
+        dash_yes=15 if dash_risk == "high" else 6,
+        address=address,
+        postcode=postcode,
+        children_present=bool(children),
+        weapon=True,
         narrative=f"Officers attended {address}. {victim[0]} {surname} (born {victim[1]:%d/%m/%Y}) "
-                  f"said {perpetrator[0]} {surname.upper()} pushed her.",
-        household_id=household.id, raw_record={}, content_hash=f"h{n}",
-    )  # fmt: skip
+        f"said {perpetrator[0]} {surname.upper()} pushed her.",
+        household_id=household.id,
+        raw_record={},
+        content_hash=f"h{n}",
+    )
     s.add(notification)
     s.flush()
-    members = s.execute(select(HouseholdMember.role, Person).join(Person).where(
-        HouseholdMember.household_id == household.id)).all()  # fmt: skip
+    members = s.execute(
+        select(HouseholdMember.role, Person)
+        .join(Person)
+        .where(HouseholdMember.household_id == household.id)
+    ).all()
     for role, p in members:
-        s.add(NotificationPerson(notification_id=notification.id, person_id=p.id, role=role,
-                                 role_as_sent=role, surname=p.surname, forenames=p.forenames,
-                                 dob=p.dob, school=p.school, raw_fields={}))  # fmt: skip
+        s.add(
+            NotificationPerson(
+                notification_id=notification.id,
+                person_id=p.id,
+                role=role,
+                role_as_sent=role,
+                surname=p.surname,
+                forenames=p.forenames,
+                dob=p.dob,
+                school=p.school,
+                raw_fields={},
+            )
+        )
     ages = sorted(DAY.year - d.year for _, d in children if d and d <= DAY)
-    item = AgendaItem(meeting_id=meeting_row.id, notification_id=notification.id,
-                      household_id=household.id, position=position, status="waiting",
-                      flags=flags if flags is not None else {
-                          "marac": [], "repeat": False, "repeat_count": 0,
-                          "no_child": not children, "unborn": False,
-                          "under5": any(a < 5 for a in ages), "children": len(children),
-                          "child_ages": ages})  # fmt: skip
+    item = AgendaItem(
+        meeting_id=meeting_row.id,
+        notification_id=notification.id,
+        household_id=household.id,
+        position=position,
+        status="waiting",
+        flags=flags
+        if flags is not None
+        else {
+            "marac": [],
+            "repeat": False,
+            "repeat_count": 0,
+            "no_child": not children,
+            "unborn": False,
+            "under5": any(a < 5 for a in ages),
+            "children": len(children),
+            "child_ages": ages,
+        },
+    )
     s.add(item)
     s.flush()
     return item
@@ -134,10 +192,24 @@ def build(ctx: AppContext, cases: int = 3, day: dt.date = DAY) -> Built:
         for i in range(cases):
             flags = None
             if i == 0:
-                flags = {"marac": ["visible_high_risk"], "repeat": True, "repeat_count": 2,
-                         "no_child": False, "unborn": False, "under5": True, "children": 2,
-                         "child_ages": [0, 7]}  # fmt: skip
-            items.append(case(s, m, i + 1, surname=surnames[i % len(surnames)],
-                              dash_risk="high" if i == 0 else "medium", flags=flags))  # fmt: skip
-        return Built(m.id, tuple(i.id for i in items),
-                     tuple(i.household_id or 0 for i in items))  # fmt: skip
+                flags = {
+                    "marac": ["visible_high_risk"],
+                    "repeat": True,
+                    "repeat_count": 2,
+                    "no_child": False,
+                    "unborn": False,
+                    "under5": True,
+                    "children": 2,
+                    "child_ages": [0, 7],
+                }
+            items.append(
+                case(
+                    s,
+                    m,
+                    i + 1,
+                    surname=surnames[i % len(surnames)],
+                    dash_risk="high" if i == 0 else "medium",
+                    flags=flags,
+                )
+            )
+        return Built(m.id, tuple(i.id for i in items), tuple(i.household_id or 0 for i in items))

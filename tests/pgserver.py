@@ -83,28 +83,52 @@ class PgServer:
         return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     def _admin(self) -> psycopg.Connection[tuple[object, ...]]:
-        return psycopg.connect(host="127.0.0.1", port=self.port, user=SUPERUSER,
-                               dbname="postgres", autocommit=True, connect_timeout=10)  # fmt: skip
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user=SUPERUSER,
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=10,
+        )
 
     def create_database(self, prefix: str = "t") -> str:
         """A new empty database; returns its name."""
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
         with self._admin() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                sql.Identifier(name)))  # fmt: skip
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
+                    sql.Identifier(name)
+                )
+            )
         return name
 
     def drop_database(self, name: str) -> None:
         with self._admin() as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))  # fmt: skip
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
     def stop(self) -> None:
         """Stop the postmaster we started (fast shutdown, then by PID), remove the folder."""
         with contextlib.suppress(subprocess.TimeoutExpired):
-            subprocess.run([*self.run_as, str(self.bindir / "pg_ctl"), "-D", str(self.data_dir),
-                            "-m", "fast", "-w", "-t", "20", "stop"],
-                           capture_output=True, timeout=30, check=False)  # fmt: skip
+            subprocess.run(
+                [
+                    *self.run_as,
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.data_dir),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "-t",
+                    "20",
+                    "stop",
+                ],
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
         if _alive(self.pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGQUIT)
@@ -159,10 +183,26 @@ def start(attempts: int = 3) -> PgServer:
             os.chown(folder, uid, gid)
         data = folder / "data"
         init = subprocess.run(
-            [*run_as, str(bindir / "initdb"), "-D", str(data), "-U", SUPERUSER, "-A", "trust",
-             "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
-            capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
+            [
+                *run_as,
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                SUPERUSER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         if init.returncode != 0:
             raise PostgresUnavailable(
                 f"initdb failed: {init.stderr.strip() or init.stdout.strip()}"
@@ -170,13 +210,30 @@ def start(attempts: int = 3) -> PgServer:
         last_error = ""
         for _ in range(attempts):
             port = free_port()
-            options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")  # fmt: skip
+            options = (
+                f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+            )
             started = subprocess.run(
-                [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
-                 "-o", options, "-w", "-t", str(START_TIMEOUT_S), "start"],
-                capture_output=True, text=True, timeout=START_TIMEOUT_S + 10, check=False,
-            )  # fmt: skip
+                [
+                    *run_as,
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(folder / "server.log"),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    str(START_TIMEOUT_S),
+                    "start",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=START_TIMEOUT_S + 10,
+                check=False,
+            )
             pid_file = data / "postmaster.pid"
             if started.returncode == 0 and pid_file.exists():
                 pid = int(pid_file.read_text().splitlines()[0])

@@ -29,10 +29,16 @@ def trail(any_app_url: str, fresh_settings: Settings, profile: Profile) -> Itera
     ctx = build_context(fresh_settings.with_database(any_app_url), profile)
     for n in range(12):
         with ctx.session() as s:
-            audit.record(s, ctx.actor, "view" if n % 2 else "update", "household", 100 + n,
-                         {"surname": f"Before{n}"} if n % 2 == 0 else None,
-                         {"surname": f"After{n}"} if n % 2 == 0 else None,
-                         f"event {n}")  # fmt: skip
+            audit.record(
+                s,
+                ctx.actor,
+                "view" if n % 2 else "update",
+                "household",
+                100 + n,
+                {"surname": f"Before{n}"} if n % 2 == 0 else None,
+                {"surname": f"After{n}"} if n % 2 == 0 else None,
+                f"event {n}",
+            )
     yield ctx
     ctx.close()
 
@@ -55,8 +61,9 @@ def raw(ctx: AppContext) -> Iterator[tuple[Any, Callable[[str], str]]]:
         import psycopg
 
         u = make_url(str(url))
-        with psycopg.connect(host=u.host, port=u.port, user=u.username, password=u.password,
-                             dbname=u.database) as conn:  # fmt: skip
+        with psycopg.connect(
+            host=u.host, port=u.port, user=u.username, password=u.password, dbname=u.database
+        ) as conn:
             conn.execute("DROP TRIGGER audit_event_append_only ON audit_event")
             yield conn, lambda sql: sql.replace("?", "%s")
 
@@ -99,12 +106,25 @@ def test_an_edit_with_its_content_hash_recomputed_still_breaks_the_chain(
     with trail.read_session() as s:
         row = s.get(AuditEvent, target)
         assert row is not None
-        forged = {name: getattr(row, name) for name in ("at", "user_id", "user_login", "action",
-                                                         "entity", "entity_id", "before", "after")}  # fmt: skip
+        forged = {
+            name: getattr(row, name)
+            for name in (
+                "at",
+                "user_id",
+                "user_login",
+                "action",
+                "entity",
+                "entity_id",
+                "before",
+                "after",
+            )
+        }
     forged["detail"] = "nothing to see"
     with raw(trail) as (conn, q):
-        conn.execute(q("UPDATE audit_event SET detail = ?, content_hash = ? WHERE id = ?"),
-                     ("nothing to see", content_hash(forged), target))  # fmt: skip
+        conn.execute(
+            q("UPDATE audit_event SET detail = ?, content_hash = ? WHERE id = ?"),
+            ("nothing to see", content_hash(forged), target),
+        )
     with trail.read_session() as s:
         verdict = verify(s)
     assert not verdict.ok and verdict.row_id == target
@@ -134,16 +154,36 @@ def test_an_inserted_row_is_named(trail: AppContext, forge: bool) -> None:
         for rid in reversed(all_ids[4:]):
             conn.execute(q("UPDATE audit_event SET id = ? WHERE id = ?"), (rid + 1000, rid))
         new_id = all_ids[3] + 1
-        row = {"at": at, "user_id": None, "user_login": "someone.else", "action": "view",
-               "entity": "household", "entity_id": 7, "before": None, "after": None,
-               "detail": "an alibi"}  # fmt: skip
+        row = {
+            "at": at,
+            "user_id": None,
+            "user_login": "someone.else",
+            "action": "view",
+            "entity": "household",
+            "entity_id": 7,
+            "before": None,
+            "after": None,
+            "detail": "an alibi",
+        }
         content = content_hash(row) if forge else None
         chained = link(previous, content) if forge and content else None
-        conn.execute(q("INSERT INTO audit_event (id, at, user_login, action, entity, entity_id, "
-                       "detail, content_hash, chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                     (new_id, at.replace(tzinfo=None) if trail.engine.dialect.name == "sqlite"
-                      else at, "someone.else", "view", "household", 7, "an alibi", content,
-                      chained))  # fmt: skip
+        conn.execute(
+            q(
+                "INSERT INTO audit_event (id, at, user_login, action, entity, entity_id, "
+                "detail, content_hash, chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            (
+                new_id,
+                at.replace(tzinfo=None) if trail.engine.dialect.name == "sqlite" else at,
+                "someone.else",
+                "view",
+                "household",
+                7,
+                "an alibi",
+                content,
+                chained,
+            ),
+        )
     with trail.read_session() as s:
         verdict = verify(s)
     assert not verdict.ok and verdict.row_id == new_id, verdict
@@ -189,8 +229,9 @@ def test_the_minutes_print_the_trails_hash_at_close_on_the_cover_and_every_foote
         audit.record(s, ctx.actor, "update", "meeting", built.meeting_id, detail="meeting closed")
     with ctx.session() as s:  # later events move the head on; the minutes keep the close's
         audit.record(s, ctx.actor, "view", "household", 1, detail="viewed afterwards")
-        closing = s.scalar(select(AuditEvent.chain_hash).where(
-            AuditEvent.detail == "meeting closed"))  # fmt: skip
+        closing = s.scalar(
+            select(AuditEvent.chain_hash).where(AuditEvent.detail == "meeting closed")
+        )
         assert closing and verify(s).head != closing
     out = tmp_path / "minutes.pdf"
     assert main(["--database", db_url, "minutes", "--date", "2026-11-23", "--out", str(out)]) == 0

@@ -30,13 +30,13 @@ from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 from tests.ui_support import admin_context
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+44 113 000", "-1+2", "@SUM(A1)", "\tTab",
-           "\rReturn"]  # fmt: skip
+HOSTILE = ['=HYPERLINK("http://x","y")', "+44 113 000", "-1+2", "@SUM(A1)", "\tTab", "\rReturn"]
 
 
 @pytest.fixture
-def admin_ctx(demo_db: str, fresh_settings: Settings, profile: Profile,
-              monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:  # fmt: skip
+def admin_ctx(
+    demo_db: str, fresh_settings: Settings, profile: Profile, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[AppContext]:
     monkeypatch.setenv("FRONTDOOR_USER", "dp.admin")  # the command line acts as the admin too
     settings = dataclasses.replace(fresh_settings.with_database(demo_db), user_login="dp.admin")
     ctx = admin_context(settings, profile)
@@ -67,9 +67,12 @@ def test_only_an_admin_reads_the_trail(admin_ctx: AppContext, tmp_path: Path) ->
             next(iter_rows(s, actor, AuditFilter()))
 
 
-def test_the_command_refuses_a_chair(admin_ctx: AppContext, tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_the_command_refuses_a_chair(
+    admin_ctx: AppContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("FRONTDOOR_USER", "test.chair")
     out = tmp_path / "refused.csv"
     url = str(admin_ctx.engine.url)
@@ -81,8 +84,16 @@ def test_filters_newest_first_and_pages_agree_with_sql(admin_ctx: AppContext) ->
     ctx = admin_ctx
     with ctx.session() as s:
         for n in range(7):
-            audit.record(s, ctx.actor, "update", "household", 1, {"address": f"{n} Old Road"},
-                         {"address": f"{n} New Road"}, f"moved {n}")  # fmt: skip
+            audit.record(
+                s,
+                ctx.actor,
+                "update",
+                "household",
+                1,
+                {"address": f"{n} Old Road"},
+                {"address": f"{n} New Road"},
+                f"moved {n}",
+            )
     with ctx.read_session() as s:
         everything = s.scalar(select(func.count(AuditEvent.id))) or 0
         first = audit_page(s, ctx.actor, AuditFilter(), 0, 50)
@@ -95,14 +106,27 @@ def test_filters_newest_first_and_pages_agree_with_sql(admin_ctx: AppContext) ->
         newest = mine.rows[0]
         assert newest.detail == "moved 6"
         assert [(c.field, c.before, c.after) for c in newest.changes] == [
-            ("address", "6 Old Road", "6 New Road")]  # fmt: skip
+            ("address", "6 Old Road", "6 New Road")
+        ]
         household = audit_page(s, ctx.actor, AuditFilter(household_id=1))
-        expected = s.scalar(select(func.count(AuditEvent.id)).where(
-            AuditEvent.entity == "household", AuditEvent.entity_id == 1)) or 0  # fmt: skip
+        expected = (
+            s.scalar(
+                select(func.count(AuditEvent.id)).where(
+                    AuditEvent.entity == "household", AuditEvent.entity_id == 1
+                )
+            )
+            or 0
+        )
         assert household.total >= expected >= 7
-        assert {r.entity for r in household.rows} <= {"household", "notification",
-                                                     "agenda_item", "household_member",
-                                                     "fgc_referral", "action", "person_link"}  # fmt: skip
+        assert {r.entity for r in household.rows} <= {
+            "household",
+            "notification",
+            "agenda_item",
+            "household_member",
+            "fgc_referral",
+            "action",
+            "person_link",
+        }
 
 
 def test_a_persons_rows_include_who_viewed_their_familys_case(admin_ctx: AppContext) -> None:
@@ -110,8 +134,11 @@ def test_a_persons_rows_include_who_viewed_their_familys_case(admin_ctx: AppCont
     with ctx.read_session() as s:
         item = s.scalars(select(AgendaItem).where(AgendaItem.household_id.is_not(None))).first()
         assert item is not None
-        person = s.scalar(select(HouseholdMember.person_id)
-                          .where(HouseholdMember.household_id == item.household_id))  # fmt: skip
+        person = s.scalar(
+            select(HouseholdMember.person_id).where(
+                HouseholdMember.household_id == item.household_id
+            )
+        )
     with ctx.session() as s:
         audit.record(s, ctx.actor, "view", "agenda_item", item.id, detail="case opened")
     with ctx.read_session() as s:
@@ -121,13 +148,15 @@ def test_a_persons_rows_include_who_viewed_their_familys_case(admin_ctx: AppCont
         assert case.rows and case.rows[0].detail == "case opened"
 
 
-def test_csv_neutralises_what_a_spreadsheet_would_run(admin_ctx: AppContext,
-                                                      tmp_path: Path) -> None:  # fmt: skip
+def test_csv_neutralises_what_a_spreadsheet_would_run(
+    admin_ctx: AppContext, tmp_path: Path
+) -> None:
     ctx = admin_ctx
     with ctx.session() as s:
         for text in HOSTILE:
-            audit.record(s, ctx.actor, "update", "person", 999, {"surname": "Plain"},
-                         {"surname": text}, text)  # fmt: skip
+            audit.record(
+                s, ctx.actor, "update", "person", 999, {"surname": "Plain"}, {"surname": text}, text
+            )
     buffer = io.StringIO()
     with ctx.read_session() as s:
         count = write_csv(iter_rows(s, ctx.actor, AuditFilter(person_id=999)), buffer)
@@ -139,23 +168,47 @@ def test_csv_neutralises_what_a_spreadsheet_would_run(admin_ctx: AppContext,
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row), row
     assert neutralise("Smith") == "Smith" and neutralise("") == ""
     out = tmp_path / "person.csv"
-    assert main(["--database", str(ctx.engine.url), "audit", "--person", "999", "--csv",
-                 "--out", str(out)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "--database",
+                str(ctx.engine.url),
+                "audit",
+                "--person",
+                "999",
+                "--csv",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     with out.open(newline="", encoding="utf-8") as handle:
         assert len(list(csv.reader(handle))) == len(HOSTILE) + 1
 
 
-def test_the_viewer_screen(qtbot, admin_ctx: AppContext, artefacts: Path,  # type: ignore[no-untyped-def]
-                           tmp_path: Path) -> None:  # fmt: skip
+def test_the_viewer_screen(
+    qtbot,
+    admin_ctx: AppContext,
+    artefacts: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     from frontdoor_app.ui.audit_viewer import AuditViewerScreen
     from frontdoor_app.ui.messages import Messages
     from frontdoor_app.ui.worker import Worker
 
     ctx = admin_ctx
     with ctx.session() as s:
-        audit.record(s, ctx.actor, "update", "household", 3,
-                     {"address": "14 Acacia Avenue", "postcode": "LS6 2AB"},
-                     {"address": "2 Moor View", "postcode": "LS11 5QT"}, "address corrected")  # fmt: skip
+        audit.record(
+            s,
+            ctx.actor,
+            "update",
+            "household",
+            3,
+            {"address": "14 Acacia Avenue", "postcode": "LS6 2AB"},
+            {"address": "2 Moor View", "postcode": "LS11 5QT"},
+            "address corrected",
+        )
     messages = Messages()
     messages.scripted = True
     worker = Worker()

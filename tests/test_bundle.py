@@ -23,8 +23,14 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     pdf = tmp_path_factory.mktemp("bundle") / "minutes.pdf"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDOOR_")}
     env["FRONTDOOR_BUNDLE_KEEP_PDF"] = str(pdf)
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "bundle.sh")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=1800)  # fmt: skip
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "bundle.sh")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert done.returncode == 0, (done.stdout[-4000:], done.stderr[-4000:])
     return done.stdout, pdf
 

@@ -34,17 +34,40 @@ def _open(ctx):  # type: ignore[no-untyped-def]
 def test_a_stale_version_and_a_second_first_decision_carry_the_other_version(any_ctx) -> None:  # type: ignore[no-untyped-def]
     ctx = any_ctx
     who, item = _open(ctx)
-    first = decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["INFO"], "medium",
-                                    "B: information to the school")  # fmt: skip
+    first = decisions.save_decision(
+        ctx.sessions,
+        who.chair,
+        ctx.profile,
+        item,
+        ["INFO"],
+        "medium",
+        "B: information to the school",
+    )
     with pytest.raises(DecisionConflict, match="Someone else recorded a decision") as second:
-        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["LETTER"], "medium",
-                                "A: a letter to the victim")  # fmt: skip
+        decisions.save_decision(
+            ctx.sessions,
+            who.chair,
+            ctx.profile,
+            item,
+            ["LETTER"],
+            "medium",
+            "A: a letter to the victim",
+        )
     assert second.value.theirs.rationale == "B: information to the school"
-    changed = decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["LETTER"],
-                                      "medium", "C", version=first.version)  # fmt: skip
+    changed = decisions.save_decision(
+        ctx.sessions, who.chair, ctx.profile, item, ["LETTER"], "medium", "C", version=first.version
+    )
     with pytest.raises(DecisionConflict, match="changed by someone else") as stale:
-        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["INFO"], "medium",
-                                "D", version=first.version)  # fmt: skip
+        decisions.save_decision(
+            ctx.sessions,
+            who.chair,
+            ctx.profile,
+            item,
+            ["INFO"],
+            "medium",
+            "D",
+            version=first.version,
+        )
     assert stale.value.theirs.version == changed.version and stale.value.theirs.rationale == "C"
 
 
@@ -57,15 +80,24 @@ def test_two_first_decisions_at_the_same_moment_on_postgresql(
     try:
         who, item = _open(ctx)
         holder = ctx.sessions()
-        holder.add(Decision(agenda_item_id=item, agreed_risk="high", rationale="B first",
-                            decided_by_id=who.chair.user_id))  # fmt: skip
+        holder.add(
+            Decision(
+                agenda_item_id=item,
+                agreed_risk="high",
+                rationale="B first",
+                decided_by_id=who.chair.user_id,
+            )
+        )
         holder.flush()  # inserted, not committed: the other save cannot see it yet
         outcome: list[BaseException | object] = []
 
         def second() -> None:
             try:
-                outcome.append(decisions.save_decision(
-                    ctx.sessions, who.chair, ctx.profile, item, ["INFO"], "high", "A second"))  # fmt: skip
+                outcome.append(
+                    decisions.save_decision(
+                        ctx.sessions, who.chair, ctx.profile, item, ["INFO"], "high", "A second"
+                    )
+                )
             except BaseException as exc:  # noqa: BLE001 - handed to the test thread
                 outcome.append(exc)
 

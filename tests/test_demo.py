@@ -66,8 +66,9 @@ def stable_dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 continue  # snapshots of rows with clock times; checked separately below
             rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
             dump[table.name] = [tuple(_mask(v) for v in row) for row in rows]
-        events = conn.execute(select(AuditEvent.action, AuditEvent.entity, AuditEvent.detail)
-                              .order_by(AuditEvent.id)).all()  # fmt: skip
+        events = conn.execute(
+            select(AuditEvent.action, AuditEvent.entity, AuditEvent.detail).order_by(AuditEvent.id)
+        ).all()
         dump["audit_event"] = [tuple(e) for e in events]
     return dump
 
@@ -84,7 +85,10 @@ def test_same_seed_builds_the_same_database(tmp_path: Path, ctx) -> None:
     url = f"sqlite:///{tmp_path / 'second.sqlite'}"
     second = build_demo_url(url, "small", seed=99, today=TODAY, feed_dir=tmp_path / "b")
     assert (first.households, first.people, first.notifications) == (
-        second.households, second.people, second.notifications)  # fmt: skip
+        second.households,
+        second.people,
+        second.notifications,
+    )
     one, other = make_engine(str(ctx.engine.url)), make_engine(url)
     try:
         a, b = stable_dump(one), stable_dump(other)
@@ -96,7 +100,8 @@ def test_same_seed_builds_the_same_database(tmp_path: Path, ctx) -> None:
         one.dispose()
         other.dispose()
     assert (tmp_path / "a" / "feed-2026-06-15.csv").read_bytes() == (
-        tmp_path / "b" / "feed-2026-06-15.csv").read_bytes()  # fmt: skip
+        tmp_path / "b" / "feed-2026-06-15.csv"
+    ).read_bytes()
 
 
 def test_another_seed_gives_other_families(tmp_path: Path, city) -> None:
@@ -125,8 +130,12 @@ def test_summary_counts_match_the_database(city) -> None:
 
 def test_children_are_0_to_17_on_the_incident_day(city) -> None:
     engine, _ = city
-    rows = _rows(engine, select(NotificationPerson.dob, Notification.incident_at)
-                 .join(Notification).where(NotificationPerson.role == "child"))  # fmt: skip
+    rows = _rows(
+        engine,
+        select(NotificationPerson.dob, Notification.incident_at)
+        .join(Notification)
+        .where(NotificationPerson.role == "child"),
+    )
     ages = []
     for dob, incident in rows:
         assert dob is not None
@@ -139,9 +148,13 @@ def test_children_are_0_to_17_on_the_incident_day(city) -> None:
 
 def test_about_a_third_of_households_repeat(city) -> None:
     engine, _ = city
-    per_household = _rows(engine, select(func.count()).select_from(Notification)
-                          .where(Notification.household_id.is_not(None))
-                          .group_by(Notification.household_id))  # fmt: skip
+    per_household = _rows(
+        engine,
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.household_id.is_not(None))
+        .group_by(Notification.household_id),
+    )
     counts = [c for (c,) in per_household]
     share = sum(c > 1 for c in counts) / len(counts)
     assert 0.25 <= share <= 0.45, share
@@ -195,8 +208,10 @@ def test_every_person_has_blocking_keys_and_valid_identifiers(city) -> None:
             with_nhs += 1
             assert nhs_number_valid(p.nhs_number), p.nhs_number
     assert 0.2 * len(people) < with_nhs < 0.9 * len(people)
-    assert _scalar(engine, select(func.count()).select_from(Person)
-                   .where(Person.pnc_id.is_not(None))) > 20  # fmt: skip
+    assert (
+        _scalar(engine, select(func.count()).select_from(Person).where(Person.pnc_id.is_not(None)))
+        > 20
+    )
 
 
 def test_addresses_mostly_in_the_authority_some_routed_by_hand(city) -> None:
@@ -218,17 +233,30 @@ def test_meetings_every_weekday_with_decisions_and_open_actions(city) -> None:
     assert len(dates) == summary.meetings
     on_agenda = _scalar(engine, select(func.count(func.distinct(AgendaItem.notification_id))))
     assert on_agenda == summary.notifications
-    overdue = _scalar(engine, select(func.count()).select_from(Action).where(
-        Action.status == "open", Action.due_date < TODAY))  # fmt: skip
+    overdue = _scalar(
+        engine,
+        select(func.count())
+        .select_from(Action)
+        .where(Action.status == "open", Action.due_date < TODAY),
+    )
     statuses = {s for (s,) in _rows(engine, select(Action.status).distinct())}
     assert overdue > 0 and statuses == {"open", "done", "not_possible", "not_done"}
     stages = {s for (s,) in _rows(engine, select(FgcReferral.stage).distinct())}
     assert len(stages) >= 4
-    open_per_household = _rows(engine, select(func.count()).select_from(FgcReferral)
-                               .where(FgcReferral.is_open).group_by(FgcReferral.household_id))  # fmt: skip
+    open_per_household = _rows(
+        engine,
+        select(func.count())
+        .select_from(FgcReferral)
+        .where(FgcReferral.is_open)
+        .group_by(FgcReferral.household_id),
+    )
     assert all(c == 1 for (c,) in open_per_household)
-    marac = _scalar(engine, select(func.count()).select_from(Household)
-                    .where(Household.last_marac_referral_at.is_not(None)))  # fmt: skip
+    marac = _scalar(
+        engine,
+        select(func.count())
+        .select_from(Household)
+        .where(Household.last_marac_referral_at.is_not(None)),
+    )
     assert marac > 0
 
 
@@ -244,11 +272,19 @@ def test_todays_feed_is_a_csv_in_the_format_and_on_the_agenda(city) -> None:
     assert len(refs) == summary.feed_notifications == summary.feed_imported
     assert summary.feed_quarantined == 0
     assert any("\n" in r["narrative"] for r in rows)
-    items = _scalar(engine, select(func.count()).select_from(AgendaItem)
-                    .where(AgendaItem.meeting_id == summary.agenda_meeting_id))  # fmt: skip
+    items = _scalar(
+        engine,
+        select(func.count())
+        .select_from(AgendaItem)
+        .where(AgendaItem.meeting_id == summary.agenda_meeting_id),
+    )
     assert items >= summary.feed_imported
-    event = _scalar(engine, select(func.count()).select_from(AuditEvent)
-                    .where(AuditEvent.detail == "demo data generated"))  # fmt: skip
+    event = _scalar(
+        engine,
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.detail == "demo data generated"),
+    )
     assert event == 1
 
 
@@ -275,8 +311,15 @@ def test_demo_builds_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     assert summary.feed_imported == summary.feed_notifications and summary.feed_quarantined == 0
     engine = create_engine(pg_url)
     try:
-        assert _scalar(engine, select(func.count()).select_from(AgendaItem)
-                       .where(AgendaItem.meeting_id == summary.agenda_meeting_id)) > 0  # fmt: skip
+        assert (
+            _scalar(
+                engine,
+                select(func.count())
+                .select_from(AgendaItem)
+                .where(AgendaItem.meeting_id == summary.agenda_meeting_id),
+            )
+            > 0
+        )
     finally:
         engine.dispose()
 
@@ -315,5 +358,10 @@ def test_the_demo_has_an_fgc_coordinator_for_each_team(city) -> None:
     teams = set(_rows(engine, select(FgcTeam.id)))
     coordinators = _rows(engine, select(User.fgc_team_id).where(User.role == "fgc_coordinator"))
     assert teams and set(coordinators) == teams and len(coordinators) == len(teams)
-    assert _scalar(engine, select(User.id).where(User.role != "fgc_coordinator",
-                                                 User.fgc_team_id.is_not(None))) is None  # fmt: skip
+    assert (
+        _scalar(
+            engine,
+            select(User.id).where(User.role != "fgc_coordinator", User.fgc_team_id.is_not(None)),
+        )
+        is None
+    )

@@ -36,14 +36,22 @@ def test_city_scale_has_the_benchmark_sizes(tmp_path: Path, ctx) -> None:
     try:
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
-            assert conn.scalar(select(func.count()).select_from(Person)
-                               .where(Person.surname_key == "")) == 0  # fmt: skip
-            per_household = conn.execute(select(func.count()).select_from(Notification)
-                                         .group_by(Notification.household_id)).all()  # fmt: skip
+            assert (
+                conn.scalar(
+                    select(func.count()).select_from(Person).where(Person.surname_key == "")
+                )
+                == 0
+            )
+            per_household = conn.execute(
+                select(func.count()).select_from(Notification).group_by(Notification.household_id)
+            ).all()
             share = sum(c > 1 for (c,) in per_household) / len(per_household)
             assert 0.25 <= share <= 0.45, share
-            today = conn.scalar(select(func.count()).select_from(AgendaItem)
-                                .where(AgendaItem.meeting_id == summary.agenda_meeting_id))  # fmt: skip
+            today = conn.scalar(
+                select(func.count())
+                .select_from(AgendaItem)
+                .where(AgendaItem.meeting_id == summary.agenda_meeting_id)
+            )
             assert today == summary.feed_imported > 0
     finally:
         engine.dispose()

@@ -58,8 +58,9 @@ def test_noisy_feed_truth_points_at_the_people_it_varies(demo_ctx) -> None:
             if person_id is None:
                 # Truly new: nobody known has exactly this name and date of birth.
                 dob = dt.date.fromisoformat(sent["dob"]) if sent.get("dob") else None
-                same = s.query(Person).filter_by(surname=sent["surname"],
-                                                 forenames=sent.get("forenames"), dob=dob)  # fmt: skip
+                same = s.query(Person).filter_by(
+                    surname=sent["surname"], forenames=sent.get("forenames"), dob=dob
+                )
                 assert dob is None or same.count() == 0, (kind, sent)
                 continue
             known = s.get(Person, person_id)
@@ -75,16 +76,25 @@ def _check_variant(kind: str, sent: dict[str, Any], known: Person) -> None:
     if kind == "no_nhs":
         assert "nhs_number" not in sent and known.nhs_number
     if kind == "typo":
-        changed = [(a, b) for a, b in ((sent["surname"], known.surname),
-                                       (sent.get("forenames", ""), known.forenames)) if a != b]  # fmt: skip
+        changed = [
+            (a, b)
+            for a, b in (
+                (sent["surname"], known.surname),
+                (sent.get("forenames", ""), known.forenames),
+            )
+            if a != b
+        ]
         assert len(changed) == 1 and abs(len(changed[0][0]) - len(changed[0][1])) <= 1
     if kind == "swapped":
         assert (sent["surname"], sent["forenames"]) == (known.forenames, known.surname)
     if kind == "diacritics":
         assert sent["surname"] == strip_diacritics(known.surname)
     if kind == "dob_swap":
-        assert known.dob and sent["dob"] == known.dob.replace(month=known.dob.day,
-                                                              day=known.dob.month).isoformat()  # fmt: skip
+        assert (
+            known.dob
+            and sent["dob"]
+            == known.dob.replace(month=known.dob.day, day=known.dob.month).isoformat()
+        )
     if kind == "age_only":
         assert "dob" not in sent and sent["age"].isdigit()
     if kind == "hyphen":
@@ -123,17 +133,24 @@ def test_morning_feed_mixes_known_and_new_households(demo_ctx) -> None:
 
 
 def test_csv_has_the_format_header_one_row_per_person_and_quotes_safely(tmp_path) -> None:
-    notifications = [{
-        "police_ref": "13269990001", "force": "West Yorkshire Police",
-        "received_at": "2026-06-16T07:00:00", "incident_at": "2026-06-15T22:10:00",
-        "dash_risk": "high", "dash_yes": "15", "address": "Flat 2, 9 Example Court, Leeds",
-        "postcode": "LS9 8AB", "narrative": 'Line one, with a comma.\r\nShe said "stop".',
-        "persons": [
-            {"person_role": "victim", "surname": "Łukasiewicz", "forenames": "Zoë"},
-            {"person_role": "perpetrator", "surname": "O'Brien", "forenames": "Seán"},
-            {"person_role": "child", "surname": "محمد", "dob": "2020-01-02"},
-        ],
-    }]  # fmt: skip
+    notifications = [
+        {
+            "police_ref": "13269990001",
+            "force": "West Yorkshire Police",
+            "received_at": "2026-06-16T07:00:00",
+            "incident_at": "2026-06-15T22:10:00",
+            "dash_risk": "high",
+            "dash_yes": "15",
+            "address": "Flat 2, 9 Example Court, Leeds",
+            "postcode": "LS9 8AB",
+            "narrative": 'Line one, with a comma.\r\nShe said "stop".',
+            "persons": [
+                {"person_role": "victim", "surname": "Łukasiewicz", "forenames": "Zoë"},
+                {"person_role": "perpetrator", "surname": "O'Brien", "forenames": "Seán"},
+                {"person_role": "child", "surname": "محمد", "dob": "2020-01-02"},
+            ],
+        }
+    ]
     path = write_csv(notifications, tmp_path / "feed.csv")
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
@@ -167,13 +184,15 @@ def test_fast_sqlite_values_equal_sqlalchemys_own(column_type) -> None:
     assert fast is not None and process is not None
     london = dt.timezone(dt.timedelta(hours=1))
     samples = {
-        UTCDateTime: [dt.datetime(2026, 3, 29, 1, 30, 5, tzinfo=dt.UTC),
-                      dt.datetime(2026, 7, 1, 9, 0, 0, 123456, tzinfo=dt.UTC),
-                      dt.datetime(2026, 7, 1, 9, 0, 0, tzinfo=london)],
+        UTCDateTime: [
+            dt.datetime(2026, 3, 29, 1, 30, 5, tzinfo=dt.UTC),
+            dt.datetime(2026, 7, 1, 9, 0, 0, 123456, tzinfo=dt.UTC),
+            dt.datetime(2026, 7, 1, 9, 0, 0, tzinfo=london),
+        ],
         Date: [dt.date(2026, 1, 2)],
         JSON: [{"a": "Zoë", "b": [1, None, True]}, ["x"]],
         Boolean: [True, False],
-    }[type(column_type)]  # fmt: skip
+    }[type(column_type)]
     for value in samples:
         assert fast(value) == process(value)
 

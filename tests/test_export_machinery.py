@@ -17,9 +17,14 @@ HOSTILE = '<b>Ann & "Bob"</b>'
 
 def info(**overrides: object) -> DocumentInfo:
     values: dict[str, object] = dict(
-        title="Test document", author="Test Council", subject="Testing", reference="T/1",
-        date_text="Monday 23 November 2026", keywords=("a", "b"), invariant=True,
-    )  # fmt: skip
+        title="Test document",
+        author="Test Council",
+        subject="Testing",
+        reference="T/1",
+        date_text="Monday 23 November 2026",
+        keywords=("a", "b"),
+        invariant=True,
+    )
     values.update(overrides)
     return DocumentInfo(**values)  # type: ignore[arg-type]
 
@@ -52,8 +57,15 @@ def test_arabic_runs_are_wrapped_in_the_arabic_font() -> None:
 
 def test_page_furniture_numbering_metadata_and_determinism() -> None:
     s = styles()
-    story = [Bookmark("p1", "First"), para(HOSTILE, s.body), para("محمد علي", s.body), PageBreak(),
-             Paragraph("second page", s.body), PageBreak(), Paragraph("third", s.body)]  # fmt: skip
+    story = [
+        Bookmark("p1", "First"),
+        para(HOSTILE, s.body),
+        para("محمد علي", s.body),
+        PageBreak(),
+        Paragraph("second page", s.body),
+        PageBreak(),
+        Paragraph("third", s.body),
+    ]
     built = build(story, info(draft=True))
     assert built.pages == 3
     reader = PdfReader(io.BytesIO(built.data))
@@ -78,8 +90,15 @@ def test_page_furniture_numbering_metadata_and_determinism() -> None:
 
 def story_copy() -> list[object]:
     s = styles()
-    return [Bookmark("p1", "First"), para(HOSTILE, s.body), para("محمد علي", s.body), PageBreak(),
-            Paragraph("second page", s.body), PageBreak(), Paragraph("third", s.body)]  # fmt: skip
+    return [
+        Bookmark("p1", "First"),
+        para(HOSTILE, s.body),
+        para("محمد علي", s.body),
+        PageBreak(),
+        Paragraph("second page", s.body),
+        PageBreak(),
+        Paragraph("third", s.body),
+    ]
 
 
 def test_without_draft_there_is_no_stamp() -> None:

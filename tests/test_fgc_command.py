@@ -18,8 +18,10 @@ def offers(ctx):
     with ctx.session() as s:
         east = build_case(s, postcode="LS9 7AB")
         outside = build_case(s, postcode="M1 1AE", surname="Walker")
-        return [referrals.offer_for_decision(s, ctx.actor, ctx.profile, c.agenda_item_id)
-                for c in (east, outside)]  # fmt: skip
+        return [
+            referrals.offer_for_decision(s, ctx.actor, ctx.profile, c.agenda_item_id)
+            for c in (east, outside)
+        ]
 
 
 def test_queue_lists_by_team_and_route_by_hand(ctx, db_url, capsys):
@@ -47,5 +49,17 @@ def test_referral_pdf_written_and_audited(ctx, db_url, tmp_path, capsys):
     assert [e.entity_id for e in events] == [east]
     assert main(["--database", db_url, "fgc", "referral", "999", "--out", str(out)]) == 3
     assert "there is no FGC referral 999" in capsys.readouterr().err
-    assert main(["--database", db_url, "fgc", "referral", str(east), "--out",
-                 str(tmp_path / "missing" / "x.pdf")]) == 2  # fmt: skip
+    assert (
+        main(
+            [
+                "--database",
+                db_url,
+                "fgc",
+                "referral",
+                str(east),
+                "--out",
+                str(tmp_path / "missing" / "x.pdf"),
+            ]
+        )
+        == 2
+    )

@@ -51,9 +51,16 @@ def test_unborn_child_counts(ctx):
         result = eligibility.for_agenda_item(s, ctx.profile, case.agenda_item_id)
         assert referrals.offer_for_decision(s, ctx.actor, ctx.profile, case.agenda_item_id)
     assert result.text.startswith("not yet:")
-    facts_words = eligibility.evaluate(rules_from_profile(ctx.profile), {
-        "unborn_child": True, "outcome_fgc_offer": True, "not_in_open_fgc": True,
-        "parental_consent": True, "victim_consent": True})  # fmt: skip
+    facts_words = eligibility.evaluate(
+        rules_from_profile(ctx.profile),
+        {
+            "unborn_child": True,
+            "outcome_fgc_offer": True,
+            "not_in_open_fgc": True,
+            "parental_consent": True,
+            "victim_consent": True,
+        },
+    )
     assert facts_words[1][0] == "an unborn child in the household"
 
 
@@ -61,12 +68,20 @@ def test_child_named_only_in_the_notification_counts(ctx):
     with ctx.session() as s:
         case = build_case(s, children=0)
         item_notification = s.execute(
-            select(NotificationPerson.notification_id).limit(1)
+            select(NotificationPerson.notification_id)
+            .limit(1)
             .where(NotificationPerson.person_id == case.victim_id)
-        ).scalar_one()  # fmt: skip
-        s.add(NotificationPerson(notification_id=item_notification, role="child",
-                                 role_as_sent="Child", surname="Kowalski", forenames="Maja",
-                                 raw_fields={}))  # fmt: skip
+        ).scalar_one()
+        s.add(
+            NotificationPerson(
+                notification_id=item_notification,
+                role="child",
+                role_as_sent="Child",
+                surname="Kowalski",
+                forenames="Maja",
+                raw_fields={},
+            )
+        )
         s.flush()
         result = eligibility.for_agenda_item(s, ctx.profile, case.agenda_item_id)
     assert "no child" not in result.text
@@ -124,14 +139,26 @@ def test_already_in_an_open_fgc(ctx):
 def _second_item(s, case, meeting_id):
     first_item = s.get(AgendaItem, case.agenda_item_id)
     n = s.get(Notification, first_item.notification_id)
-    copy = Notification(police_ref=n.police_ref + "B", received_at=n.received_at,
-                        incident_at=n.incident_at, dash_risk="medium", address=n.address,
-                        postcode=n.postcode, household_id=n.household_id, raw_record={},
-                        content_hash="b" * 64)  # fmt: skip
+    copy = Notification(
+        police_ref=n.police_ref + "B",
+        received_at=n.received_at,
+        incident_at=n.incident_at,
+        dash_risk="medium",
+        address=n.address,
+        postcode=n.postcode,
+        household_id=n.household_id,
+        raw_record={},
+        content_hash="b" * 64,
+    )
     s.add(copy)
     s.flush()
-    item = AgendaItem(meeting_id=meeting_id, notification_id=copy.id, household_id=n.household_id,
-                      position=1, flags={})  # fmt: skip
+    item = AgendaItem(
+        meeting_id=meeting_id,
+        notification_id=copy.id,
+        household_id=n.household_id,
+        position=1,
+        flags={},
+    )
     s.add(item)
     s.flush()
     return item.id
@@ -148,9 +175,14 @@ def test_offer_is_idempotent_for_the_same_decision(ctx):
 
 @pytest.mark.parametrize(
     ("kind", "words"),
-    [("parental_responsibility", "consent of a person with parental responsibility is not recorded"),
-     ("victim", "the victim's consent is not recorded")],
-)  # fmt: skip
+    [
+        (
+            "parental_responsibility",
+            "consent of a person with parental responsibility is not recorded",
+        ),
+        ("victim", "the victim's consent is not recorded"),
+    ],
+)
 def test_each_consent_is_needed(ctx, kind, words):
     with ctx.session() as s:
         case = build_case(s)
@@ -185,8 +217,14 @@ def test_rules_are_data_a_profile_without_the_children_rule(ctx):
 def test_rules_by_outcome_code(ctx):
     table = dict(ctx.profile.fgc)
     table["offer_when"] = ["outcome:EH"]
-    table["eligibility"] = [{"rule": "early help", "any_of": ["outcome:EH"],
-                             "met": "early help agreed", "unmet": "no early help"}]  # fmt: skip
+    table["eligibility"] = [
+        {
+            "rule": "early help",
+            "any_of": ["outcome:EH"],
+            "met": "early help agreed",
+            "unmet": "no early help",
+        }
+    ]
     profile = dataclasses.replace(ctx.profile, fgc=table)
     with ctx.session() as s:
         case = build_case(s, outcomes=("EH",))
@@ -204,23 +242,61 @@ def test_rules_by_outcome_code(ctx):
         ({"colour": "red"}, "'colour' is not a setting"),
         ({"offer_when": ["outcome_fgc"]}, "'offer_when' names 'outcome_fgc', which is not a fact"),
         ({"eligibility": []}, "'eligibility' must list at least one rule"),
-        ({"eligibility": [{"rule": "x", "any_of": ["childs"], "met": "a", "unmet": "b"}]},
-         "rule 1 (x): 'any_of' names 'childs', which is not a fact"),
-        ({"eligibility": [{"rule": "x", "any_of": ["unborn_child"], "unmet": "b"}]},
-         "rule 1 (x): 'met' must be the words shown when the rule holds"),
-        ({"eligibility": [{"rule": "x", "any_of": ["unborn_child", "victim_consent"],
-                           "met": {"unborn_child": "a"}, "unmet": "b"}]},
-         "'met' needs words for the fact 'victim_consent'"),
-        ({"eligibility": [{"rule": "x", "any_of": ["unborn_child"], "met": "a", "unmet": "b",
-                           "unmet_means": "maybe"}]},
-         "'unmet_means' must be one of not_eligible, not_yet, not 'maybe'"),
-        ({"eligibility": [{"rule": "x", "any_of": ["unborn_child"], "met": "a", "unmet": "b",
-                           "notice": {"victim_consent": "c"}}]},
-         "'notice' names 'victim_consent', which is not in 'any_of'"),
-        ({"eligibility": [{"any_of": ["unborn_child"], "met": "a", "unmet": "b"}]},
-         "rule 1: 'rule' must be the rule's name"),
+        (
+            {"eligibility": [{"rule": "x", "any_of": ["childs"], "met": "a", "unmet": "b"}]},
+            "rule 1 (x): 'any_of' names 'childs', which is not a fact",
+        ),
+        (
+            {"eligibility": [{"rule": "x", "any_of": ["unborn_child"], "unmet": "b"}]},
+            "rule 1 (x): 'met' must be the words shown when the rule holds",
+        ),
+        (
+            {
+                "eligibility": [
+                    {
+                        "rule": "x",
+                        "any_of": ["unborn_child", "victim_consent"],
+                        "met": {"unborn_child": "a"},
+                        "unmet": "b",
+                    }
+                ]
+            },
+            "'met' needs words for the fact 'victim_consent'",
+        ),
+        (
+            {
+                "eligibility": [
+                    {
+                        "rule": "x",
+                        "any_of": ["unborn_child"],
+                        "met": "a",
+                        "unmet": "b",
+                        "unmet_means": "maybe",
+                    }
+                ]
+            },
+            "'unmet_means' must be one of not_eligible, not_yet, not 'maybe'",
+        ),
+        (
+            {
+                "eligibility": [
+                    {
+                        "rule": "x",
+                        "any_of": ["unborn_child"],
+                        "met": "a",
+                        "unmet": "b",
+                        "notice": {"victim_consent": "c"},
+                    }
+                ]
+            },
+            "'notice' names 'victim_consent', which is not in 'any_of'",
+        ),
+        (
+            {"eligibility": [{"any_of": ["unborn_child"], "met": "a", "unmet": "b"}]},
+            "rule 1: 'rule' must be the rule's name",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_rules_are_refused_naming_the_key(ctx, change, message):
     table = {**ctx.profile.fgc, **change}
     with pytest.raises(FgcRulesError) as err:
@@ -233,7 +309,12 @@ def test_sample_profile_rules(profile):
     rules = rules_from_profile(profile)
     assert rules.setup_target_days == 56 and rules.review_months == 3
     assert [r.name for r in rules.eligibility] == [
-        "children", "outcome", "not_already_open", "parental_consent", "victim_consent"]  # fmt: skip
+        "children",
+        "outcome",
+        "not_already_open",
+        "parental_consent",
+        "victim_consent",
+    ]
 
 
 def test_a_child_is_under_18_on_the_incident_date_not_by_role(ctx):
@@ -250,7 +331,8 @@ def test_a_child_is_under_18_on_the_incident_date_not_by_role(ctx):
         grown.dob = dt.date(2009, 1, 1)  # 17 on the incident date
         s.flush()
         assert eligibility.for_agenda_item(s, ctx.profile, case.agenda_item_id).status != (
-            "not_eligible")  # fmt: skip
+            "not_eligible"
+        )
 
 
 def test_resaving_the_decision_does_not_reopen_a_declined_referral(ctx):
@@ -261,6 +343,7 @@ def test_resaving_the_decision_does_not_reopen_a_declined_referral(ctx):
         assert referrals.offer_for_decision(s, ctx.actor, ctx.profile, case.agenda_item_id) is None
         with pytest.raises(FgcError, match="reason for offering again"):
             referrals.offer_again(s, ctx.actor, ctx.profile, case.agenda_item_id, "\u200b")
-        again = referrals.offer_again(s, ctx.actor, ctx.profile, case.agenda_item_id,
-                                      "mother asked for it after all")  # fmt: skip
+        again = referrals.offer_again(
+            s, ctx.actor, ctx.profile, case.agenda_item_id, "mother asked for it after all"
+        )
         assert again != rid

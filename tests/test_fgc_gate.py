@@ -64,24 +64,27 @@ def new(forenames, surname, **kw):
 
 
 def three(case, coord, s, rid, **who):
-    return gate.add_invitee(s, coord, rid, request=says(case), acknowledges_abuse=True,
-                            willing_to_address=True, **who)  # fmt: skip
+    return gate.add_invitee(
+        s, coord, rid, request=says(case), acknowledges_abuse=True, willing_to_address=True, **who
+    )
 
 
 def to_preparation(ctx, rid, coord):
     with ctx.session() as s:
         for stage in ("consent", "referred"):
             referrals.advance(s, ctx.actor, ctx.profile, rid, stage)
-        referrals.advance(s, coord, ctx.profile, rid, "coordinator_allocated",
-                          coordinator="Sam Coordinator")  # fmt: skip
+        referrals.advance(
+            s, coord, ctx.profile, rid, "coordinator_allocated", coordinator="Sam Coordinator"
+        )
 
 
 def ready_for_date(ctx, case, rid, coord, *, with_harmer=False):
     """Everything the gate needs, the victim's aunt invited and approved."""
     to_preparation(ctx, rid, coord)
     with ctx.session() as s:
-        gate.add_invitee(s, coord, rid, new_person=new("Ewa", "Nowak"), relationship="aunt",
-                         approval=says(case))  # fmt: skip
+        gate.add_invitee(
+            s, coord, rid, new_person=new("Ewa", "Nowak"), relationship="aunt", approval=says(case)
+        )
         if with_harmer:
             three(case, coord, s, rid, person_id=case.perpetrator_id)
             gate.record_safeguard(s, coord, rid, "separate_preparation_perpetrator", "office")
@@ -109,30 +112,42 @@ def test_consent_records_the_victim_person_how_when_and_who_relayed(ctx, offered
     case, rid = offered
     at = utcnow() - dt.timedelta(minutes=2)
     with ctx.session() as s:
-        cid = gate.record_consent(s, ctx.actor, rid, "victim", case.victim_id, "idva", at=at,
-                                  relayed_by="Jo Bloggs, IDVA")  # fmt: skip
+        cid = gate.record_consent(
+            s, ctx.actor, rid, "victim", case.victim_id, "idva", at=at, relayed_by="Jo Bloggs, IDVA"
+        )
         consent = s.get(FgcReferral, rid).consents[0]
-        assert (consent.id, consent.person_id, consent.person_name, consent.how, consent.at,
-                consent.relayed_by) == (cid, case.victim_id, "Anna Kowalski", "through the IDVA",
-                                        at, "Jo Bloggs, IDVA")  # fmt: skip
+        assert (
+            consent.id,
+            consent.person_id,
+            consent.person_name,
+            consent.how,
+            consent.at,
+            consent.relayed_by,
+        ) == (cid, case.victim_id, "Anna Kowalski", "through the IDVA", at, "Jo Bloggs, IDVA")
         assert consent.recorded_by == ctx.actor.display_name
 
 
-@pytest.mark.parametrize("bad, match", [
-    ({"how": "smoke signal"}, "needs how it was given: one of in person, by phone"),
-    ({"how": "idva"}, "was given through the IDVA: name who relayed it"),
-    ({"how": "relayed", "relayed_by": "\u200b"}, "name who relayed it"),
-    ({"how": "phone", "relayed_by": "."}, "who relayed the victim's consent says nothing"),
-    ({"at": "future"}, "cannot be recorded as given in the future"),
-    ({"at": "before"}, "cannot be recorded as given before the FGC was offered"),
-    ({"at": "naive"}, "needs a time zone"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        ({"how": "smoke signal"}, "needs how it was given: one of in person, by phone"),
+        ({"how": "idva"}, "was given through the IDVA: name who relayed it"),
+        ({"how": "relayed", "relayed_by": "\u200b"}, "name who relayed it"),
+        ({"how": "phone", "relayed_by": "."}, "who relayed the victim's consent says nothing"),
+        ({"at": "future"}, "cannot be recorded as given in the future"),
+        ({"at": "before"}, "cannot be recorded as given before the FGC was offered"),
+        ({"at": "naive"}, "needs a time zone"),
+    ],
+)
 def test_consent_how_and_when_are_checked(ctx, offered, bad, match):
     case, rid = offered
     kwargs = {"how": "phone", **bad}
-    kwargs["at"] = {"future": utcnow() + dt.timedelta(days=1),
-                    "before": utcnow() - dt.timedelta(days=3),
-                    "naive": dt.datetime(2026, 1, 1), None: None}[bad.get("at")]  # fmt: skip
+    kwargs["at"] = {
+        "future": utcnow() + dt.timedelta(days=1),
+        "before": utcnow() - dt.timedelta(days=3),
+        "naive": dt.datetime(2026, 1, 1),
+        None: None,
+    }[bad.get("at")]
     with ctx.session() as s, pytest.raises(FgcError, match=match):
         gate.record_consent(s, ctx.actor, rid, "victim", case.victim_id, **kwargs)
 
@@ -142,8 +157,12 @@ def test_the_victims_consent_comes_only_from_the_victim(ctx, offered, who):
     """Not the person who harmed, a 6-year-old, someone else or nobody (a zero-width name)."""
     case, rid = offered
     with ctx.session() as s:
-        pid = {"perpetrator": case.perpetrator_id, "child": case.child_ids[0],
-               "stranger": person(s, "Sam", "Recorder").id, "none": None}[who]  # fmt: skip
+        pid = {
+            "perpetrator": case.perpetrator_id,
+            "child": case.child_ids[0],
+            "stranger": person(s, "Sam", "Recorder").id,
+            "none": None,
+        }[who]
         with pytest.raises(SafeguardError, match="must be given by the victim") as err:
             gate.record_consent(s, ctx.actor, rid, "victim", pid, "phone")
         assert "recorded as the victim: Anna Kowalski" in str(err.value)
@@ -152,8 +171,9 @@ def test_the_victims_consent_comes_only_from_the_victim(ctx, offered, who):
 def test_parental_consent_not_from_a_child_by_age(ctx, offered):
     case, rid = offered
     with ctx.session() as s, pytest.raises(SafeguardError, match="Maja Kowalski, a child"):
-        gate.record_consent(s, ctx.actor, rid, "parental_responsibility", case.child_ids[0],
-                            "phone")  # fmt: skip
+        gate.record_consent(
+            s, ctx.actor, rid, "parental_responsibility", case.child_ids[0], "phone"
+        )
 
 
 def test_victim_withdrawing_consent_withdraws_the_referral(ctx, consented):
@@ -199,8 +219,14 @@ def test_the_person_who_harmed_in_disguise_is_the_person_who_harmed(ctx, consent
     case, rid, coord = consented
     forenames, _, surname = name.rpartition(" ")
     with ctx.session() as s, pytest.raises(SafeguardError) as err:
-        gate.add_invitee(s, coord, rid, new_person=new(forenames or None, surname),
-                         relationship="uncle", approval=says(case))  # fmt: skip
+        gate.add_invitee(
+            s,
+            coord,
+            rid,
+            new_person=new(forenames or None, surname),
+            relationship="uncle",
+            approval=says(case),
+        )
     text = str(err.value)
     assert "may be Darren Kowalski, recorded as the person who harmed on" in text, text
     assert "missing: the victim asked for them to attend; they acknowledge the abuse" in text
@@ -211,14 +237,20 @@ def test_nicknames_from_the_maintained_list(ctx, consented, name):
     case, rid, coord = consented
     with ctx.session() as s:
         item = s.get(AgendaItem, case.agenda_item_id)
-        s.add(NotificationPerson(notification_id=item.notification_id, role="perpetrator",
-                                 role_as_sent="Suspect", surname="Smith", forenames="Robert",
-                                 raw_fields={}))  # fmt: skip
+        s.add(
+            NotificationPerson(
+                notification_id=item.notification_id,
+                role="perpetrator",
+                role_as_sent="Suspect",
+                surname="Smith",
+                forenames="Robert",
+                raw_fields={},
+            )
+        )
         s.flush()
         forenames, surname = name.split()
         with pytest.raises(SafeguardError, match="may be Robert Smith, recorded as the person"):
-            gate.add_invitee(s, coord, rid, new_person=new(forenames, surname),
-                             approval=says(case))  # fmt: skip
+            gate.add_invitee(s, coord, rid, new_person=new(forenames, surname), approval=says(case))
 
 
 def test_relatives_sharing_the_surname_are_not_caught(ctx, consented):
@@ -227,9 +259,13 @@ def test_relatives_sharing_the_surname_are_not_caught(ctx, consented):
         for fore, sur in (("Dorota", "Kowalski"), ("Darren", "Nowak"), ("Maja", "Kowalski")):
             gate.add_invitee(s, coord, rid, new_person=new(fore, sur), approval=says(case))
         # The same name but a different date of birth is someone else.
-        gate.add_invitee(s, coord, rid, new_person=new("Darren", "Kowalski",
-                                                       dob=dt.date(1958, 2, 2)),
-                         approval=says(case))  # fmt: skip
+        gate.add_invitee(
+            s,
+            coord,
+            rid,
+            new_person=new("Darren", "Kowalski", dob=dt.date(1958, 2, 2)),
+            approval=says(case),
+        )
         assert not any(i.is_person_who_harmed for i in s.get(FgcReferral, rid).invitees)
 
 
@@ -246,8 +282,11 @@ def test_person_who_harmed_by_a_merged_person_record(ctx, consented):
     with ctx.session() as s:
         duplicate = person(s, "Dazza", "Kovalsky")
         duplicate.merged_into_id = case.perpetrator_id
-        s.add(HouseholdMember(household_id=case.household_id, person_id=duplicate.id,
-                              role="other_adult"))  # fmt: skip
+        s.add(
+            HouseholdMember(
+                household_id=case.household_id, person_id=duplicate.id, role="other_adult"
+            )
+        )
         s.flush()
         with pytest.raises(SafeguardError, match="a record merged or matched with theirs"):
             gate.add_invitee(s, coord, rid, person_id=duplicate.id, approval=says(case))
@@ -261,8 +300,11 @@ def test_invitee_must_be_a_person_of_the_household_or_a_new_person(ctx, consente
             gate.add_invitee(s, coord, rid, person_id=stranger.id, approval=says(case))
         with pytest.raises(FgcError, match="an invitee is a person"):
             gate.add_invitee(s, coord, rid, approval=says(case))
-        for fore, sur, match in ((".", "Nowak", "forename"), ("Ewa", "\u200b", "surname"),
-                                 ("Ewa", "N" * 201, "201 characters long; at most 200")):  # fmt: skip
+        for fore, sur, match in (
+            (".", "Nowak", "forename"),
+            ("Ewa", "\u200b", "surname"),
+            ("Ewa", "N" * 201, "201 characters long; at most 200"),
+        ):
             with pytest.raises(FgcError, match=match):
                 gate.add_invitee(s, coord, rid, new_person=new(fore, sur), approval=says(case))
 
@@ -277,8 +319,13 @@ def test_new_invitee_matched_to_a_known_person_as_the_intake_does(ctx, consented
         known.surname_key, known.surname_phonetic = keys.surname_key, keys.surname_phonetic
         known.forename_key, known.forename_initial = keys.forename_key, keys.forename_initial
         s.flush()
-        iid = gate.add_invitee(s, coord, rid, approval=says(case),
-                               new_person=new("Ewa", "Nowak", dob=dt.date(1960, 1, 2)))  # fmt: skip
+        iid = gate.add_invitee(
+            s,
+            coord,
+            rid,
+            approval=says(case),
+            new_person=new("Ewa", "Nowak", dob=dt.date(1960, 1, 2)),
+        )
         assert s.get(FgcInvitee, iid).person_id == known.id
 
 
@@ -289,14 +336,30 @@ def test_a_later_notification_naming_an_invitee_blocks_the_date(ctx, consented):
     with ctx.session() as s:
         gate.add_invitee(s, coord, rid, new_person=new("Lee", "Smith"), approval=says(case))
         lee = s.scalar(select(Person).where(Person.surname == "Smith"))
-        other = Notification(police_ref="LATER-1", received_at=utcnow(), incident_at=utcnow(),
-                             dash_risk="high", address="x", postcode="LS9 7AB",
-                             household_id=case.household_id, raw_record={}, content_hash="l" * 64)  # fmt: skip
+        other = Notification(
+            police_ref="LATER-1",
+            received_at=utcnow(),
+            incident_at=utcnow(),
+            dash_risk="high",
+            address="x",
+            postcode="LS9 7AB",
+            household_id=case.household_id,
+            raw_record={},
+            content_hash="l" * 64,
+        )
         s.add(other)
         s.flush()
-        s.add(NotificationPerson(notification_id=other.id, person_id=lee.id, role="perpetrator",
-                                 role_as_sent="Suspect", surname="Smith", forenames="Lee",
-                                 raw_fields={}))  # fmt: skip
+        s.add(
+            NotificationPerson(
+                notification_id=other.id,
+                person_id=lee.id,
+                role="perpetrator",
+                role_as_sent="Suspect",
+                surname="Smith",
+                forenames="Lee",
+                raw_fields={},
+            )
+        )
     later = TODAY + dt.timedelta(days=20)
     with ctx.session() as s, pytest.raises(SafeguardError) as err:
         gate.set_conference_date(s, coord, rid, later, today=TODAY)
@@ -304,8 +367,9 @@ def test_a_later_notification_naming_an_invitee_blocks_the_date(ctx, consented):
     assert "all three answers are needed" in str(err.value)
     with ctx.session() as s:
         iid = s.scalar(select(FgcInvitee.id).where(FgcInvitee.name == "Lee Smith"))
-        gate.record_three_answers(s, coord, iid, request=says(case), acknowledges_abuse=True,
-                                  willing_to_address=True)  # fmt: skip
+        gate.record_three_answers(
+            s, coord, iid, request=says(case), acknowledges_abuse=True, willing_to_address=True
+        )
         gate.record_safeguard(s, coord, rid, "separate_preparation_perpetrator", "office")
         gate.set_conference_date(s, coord, rid, later, today=TODAY)
 
@@ -317,11 +381,18 @@ def test_conference_held_rechecks_the_list(ctx, consented):
         gate.set_conference_date(s, coord, rid, TODAY, today=TODAY)
         referrals.advance(s, coord, ctx.profile, rid, "preparation")
         # Slipped in past the functions (an old row): the gate still sees him.
-        s.add(FgcInvitee(referral_id=rid, person_id=case.perpetrator_id, name="Darren K",
-                         approved_by_victim_at=utcnow()))  # fmt: skip
+        s.add(
+            FgcInvitee(
+                referral_id=rid,
+                person_id=case.perpetrator_id,
+                name="Darren K",
+                approved_by_victim_at=utcnow(),
+            )
+        )
     with ctx.session() as s, pytest.raises(SafeguardError) as err:
-        referrals.advance(s, coord, ctx.profile, rid, "conference_held", plan_agreed=True,
-                          today=TODAY)  # fmt: skip
+        referrals.advance(
+            s, coord, ctx.profile, rid, "conference_held", plan_agreed=True, today=TODAY
+        )
     assert "Darren K is Darren Kowalski, recorded as the person who harmed" in str(err.value)
 
 
@@ -330,32 +401,49 @@ def test_preparation_rechecks_the_list(ctx, consented):
     to_preparation(ctx, rid, coord)
     with ctx.session() as s:
         s.add(FgcInvitee(referral_id=rid, name="Daz Kowalski", approved_by_victim_at=utcnow()))
-    with ctx.session() as s, pytest.raises(SafeguardError, match="cannot move the referral to "
-                                           "preparation: Daz Kowalski may be Darren Kowalski"):  # fmt: skip
+    with (
+        ctx.session() as s,
+        pytest.raises(
+            SafeguardError,
+            match="cannot move the referral to preparation: Daz Kowalski may be Darren Kowalski",
+        ),
+    ):
         referrals.advance(s, coord, ctx.profile, rid, "preparation")
 
 
 @pytest.mark.parametrize(
-    "given", [c for n in range(3) for c in itertools.combinations(ANSWERS, n)],
+    "given",
+    [c for n in range(3) for c in itertools.combinations(ANSWERS, n)],
     ids=lambda c: "+".join(c) or "none",
-)  # fmt: skip
+)
 def test_person_who_harmed_refused_without_all_three(ctx, consented, given):
     case, rid, coord = consented
     missing = [WORDS[a] for a in ANSWERS if a not in given]
     with ctx.session() as s, pytest.raises(SafeguardError) as err:
-        gate.add_invitee(s, coord, rid, person_id=case.perpetrator_id,
-                         request=says(case) if "victim_requested" in given else None,
-                         acknowledges_abuse="acknowledges_abuse" in given,
-                         willing_to_address="willing_to_address" in given)  # fmt: skip
+        gate.add_invitee(
+            s,
+            coord,
+            rid,
+            person_id=case.perpetrator_id,
+            request=says(case) if "victim_requested" in given else None,
+            acknowledges_abuse="acknowledges_abuse" in given,
+            willing_to_address="willing_to_address" in given,
+        )
     assert f"missing: {'; '.join(missing)}" in str(err.value)
 
 
 def test_the_request_is_the_victims(ctx, consented):
     case, rid, coord = consented
     with ctx.session() as s, pytest.raises(SafeguardError, match="must be given by the victim"):
-        gate.add_invitee(s, coord, rid, person_id=case.perpetrator_id,
-                         request=gate.VictimSays(case.perpetrator_id, "in_person"),
-                         acknowledges_abuse=True, willing_to_address=True)  # fmt: skip
+        gate.add_invitee(
+            s,
+            coord,
+            rid,
+            person_id=case.perpetrator_id,
+            request=gate.VictimSays(case.perpetrator_id, "in_person"),
+            acknowledges_abuse=True,
+            willing_to_address=True,
+        )
 
 
 def test_person_who_harmed_with_all_three_is_invited_with_the_victims_request(ctx, consented):
@@ -393,8 +481,15 @@ def test_the_victim_withdraws_the_request(ctx, consented):
         assert s.get(FgcReferral, rid).conference_date is None
         assert iid not in [i.id for i in gate.invited(s, rid)]
         with pytest.raises(SafeguardError, match="missing: the victim asked for them to attend"):
-            gate.add_invitee(s, coord, rid, person_id=case.perpetrator_id, approval=says(case),
-                             acknowledges_abuse=True, willing_to_address=True)  # fmt: skip
+            gate.add_invitee(
+                s,
+                coord,
+                rid,
+                person_id=case.perpetrator_id,
+                approval=says(case),
+                acknowledges_abuse=True,
+                willing_to_address=True,
+            )
         three(case, coord, s, rid, person_id=case.perpetrator_id)
         gate.set_conference_date(s, coord, rid, later, today=TODAY)
 
@@ -411,8 +506,15 @@ def test_database_refuses_the_person_who_harmed_without_all_three(ctx, consented
     _, rid, _ = consented
     now = utcnow()
     with pytest.raises(IntegrityError, match="perpetrator_all_three"), ctx.session() as s:
-        s.add(FgcInvitee(referral_id=rid, name="Darren Kowalski", is_person_who_harmed=True,
-                         victim_requested_at=now, acknowledges_abuse_at=now))  # fmt: skip
+        s.add(
+            FgcInvitee(
+                referral_id=rid,
+                name="Darren Kowalski",
+                is_person_who_harmed=True,
+                victim_requested_at=now,
+                acknowledges_abuse_at=now,
+            )
+        )
         s.flush()
 
 
@@ -430,8 +532,9 @@ def test_conference_date_needs_every_safeguard(ctx, consented):
             "a conference date cannot be set; missing: no one is on the invite list; separate "
             "preparation with the victim is not recorded; the safety plan is not recorded"
         )
-        gran = gate.add_invitee(s, coord, rid, new_person=new("Gran", "Nowak"),
-                                relationship="grandmother")  # fmt: skip
+        gran = gate.add_invitee(
+            s, coord, rid, new_person=new("Gran", "Nowak"), relationship="grandmother"
+        )
         three(case, coord, s, rid, person_id=case.perpetrator_id)
         gate.record_safeguard(s, coord, rid, "separate_preparation_victim", "seen at home")
         with pytest.raises(SafeguardError) as err:

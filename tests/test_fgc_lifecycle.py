@@ -36,32 +36,68 @@ def test_whole_lifecycle_records_every_date_and_event(ctx):
         referrals.advance(s, ctx.actor, ctx.profile, rid, "consent")
         referrals.advance(s, ctx.actor, ctx.profile, rid, "referred")
         co = coordinator(s, rid)
-        referrals.advance(s, co, ctx.profile, rid, "coordinator_allocated",
-                          coordinator="Sam Coordinator", match_request="Polish speaker")  # fmt: skip
+        referrals.advance(
+            s,
+            co,
+            ctx.profile,
+            rid,
+            "coordinator_allocated",
+            coordinator="Sam Coordinator",
+            match_request="Polish speaker",
+        )
         referrals.advance(s, co, ctx.profile, rid, "preparation")
         invite(s, co, rid, "Gran", "Nowak")
         gate.record_safeguard(s, co, rid, "separate_preparation_victim", "seen alone")
         gate.record_safeguard(s, co, rid, "safety_plan", "IDVA safety plan, 20 Nov")
         gate.set_conference_date(s, co, rid, conference, today=TODAY)
         with pytest.raises(FgcError, match="has not come yet"):
-            referrals.advance(s, co, ctx.profile, rid, "conference_held", plan_agreed=True,
-                              today=TODAY)  # fmt: skip
+            referrals.advance(
+                s, co, ctx.profile, rid, "conference_held", plan_agreed=True, today=TODAY
+            )
         with pytest.raises(FgcError, match="whether the family's plan was agreed"):
             referrals.advance(s, co, ctx.profile, rid, "conference_held", today=conference)
         with pytest.raises(FgcError, match="plan was not agreed: say what happens next"):
-            referrals.advance(s, co, ctx.profile, rid, "conference_held", plan_agreed=False,
-                              today=conference)  # fmt: skip
-        referrals.advance(s, co, ctx.profile, rid, "conference_held", plan_agreed=False,
-                          today=conference, review_date=add_months(conference, 3))  # fmt: skip
+            referrals.advance(
+                s, co, ctx.profile, rid, "conference_held", plan_agreed=False, today=conference
+            )
+        referrals.advance(
+            s,
+            co,
+            ctx.profile,
+            rid,
+            "conference_held",
+            plan_agreed=False,
+            today=conference,
+            review_date=add_months(conference, 3),
+        )
         referrals.advance(s, co, ctx.profile, rid, "review")
         referrals.advance(s, co, ctx.profile, rid, "closed")
         r = s.get(FgcReferral, rid)
-        events = s.scalars(select(FgcStageEvent.to_stage).where(FgcStageEvent.referral_id == rid)
-                           .order_by(FgcStageEvent.id)).all()  # fmt: skip
-    assert events == ["offered", "consent", "referred", "coordinator_allocated", "preparation",
-                      "conference_held", "review", "closed"]  # fmt: skip
-    assert None not in (r.offered_at, r.consent_at, r.referred_at, r.coordinator_allocated_at,
-                        r.preparation_at, r.conference_held_at, r.review_at, r.closed_at)  # fmt: skip
+        events = s.scalars(
+            select(FgcStageEvent.to_stage)
+            .where(FgcStageEvent.referral_id == rid)
+            .order_by(FgcStageEvent.id)
+        ).all()
+    assert events == [
+        "offered",
+        "consent",
+        "referred",
+        "coordinator_allocated",
+        "preparation",
+        "conference_held",
+        "review",
+        "closed",
+    ]
+    assert None not in (
+        r.offered_at,
+        r.consent_at,
+        r.referred_at,
+        r.coordinator_allocated_at,
+        r.preparation_at,
+        r.conference_held_at,
+        r.review_at,
+        r.closed_at,
+    )
     assert (r.coordinator, r.coordinator_match_request) == ("Sam Coordinator", "Polish speaker")
     assert r.plan_agreed is False and r.is_open is False
     assert r.review_due == add_months(conference, 3) == dt.date(2027, 4, 2)
@@ -81,8 +117,9 @@ def test_review_due_follows_the_profile(ctx):
         gate.record_safeguard(s, co, rid, "safety_plan", "plan")
         gate.set_conference_date(s, co, rid, dt.date(2027, 1, 31), today=TODAY)
         referrals.advance(s, co, profile, rid, "preparation")
-        referrals.advance(s, co, profile, rid, "conference_held", plan_agreed=True,
-                          today=dt.date(2027, 1, 31))  # fmt: skip
+        referrals.advance(
+            s, co, profile, rid, "conference_held", plan_agreed=True, today=dt.date(2027, 1, 31)
+        )
         assert s.get(FgcReferral, rid).review_due == dt.date(2027, 7, 31)
 
 
@@ -97,8 +134,10 @@ def test_steps_cannot_be_skipped_and_ended_referrals_do_not_move(ctx):
         prepare_gate(s, ctx.actor, rid)
         with pytest.raises(TransitionError) as err:
             referrals.advance(s, coordinator(s, rid), ctx.profile, rid, "preparation")
-        assert str(err.value) == ("cannot move the referral to preparation: it is at offered, and "
-                                  "the next step is consent given")  # fmt: skip
+        assert str(err.value) == (
+            "cannot move the referral to preparation: it is at offered, and "
+            "the next step is consent given"
+        )
         referrals.advance(s, ctx.actor, ctx.profile, rid, "consent")
         referrals.advance(s, ctx.actor, ctx.profile, rid, "referred")
         co = coordinator(s, rid)
@@ -119,8 +158,11 @@ def test_end_at_any_point_with_a_reason(ctx, stage):
     with ctx.session() as s:
         referrals.end_referral(s, coordinator(s, rid), rid, stage, "the reason")
         r = s.get(FgcReferral, rid)
-        event = s.scalars(select(FgcStageEvent).where(FgcStageEvent.referral_id == rid)
-                          .order_by(FgcStageEvent.id.desc())).first()  # fmt: skip
+        event = s.scalars(
+            select(FgcStageEvent)
+            .where(FgcStageEvent.referral_id == rid)
+            .order_by(FgcStageEvent.id.desc())
+        ).first()
         assert (r.stage, r.end_reason, r.closed_at is not None) == (stage, "the reason", True)
         assert (event.from_stage, event.to_stage, event.reason) == ("offered", stage, "the reason")
 
@@ -144,10 +186,12 @@ def team_code(s, referral):
 
 @pytest.mark.parametrize(
     ("postcode", "team", "words"),
-    [("LS9 7AB", "FGC-EN", "LS9 is in Harehills, served by FGC East North East"),
-     ("ls12 3xy", "FGC-W", "LS12 is in Armley, served by FGC West and North West"),
-     ("WF3 1AA", "FGC-S", "WF3 is in Rothwell, served by FGC South and South East")],
-)  # fmt: skip
+    [
+        ("LS9 7AB", "FGC-EN", "LS9 is in Harehills, served by FGC East North East"),
+        ("ls12 3xy", "FGC-W", "LS12 is in Armley, served by FGC West and North West"),
+        ("WF3 1AA", "FGC-S", "WF3 is in Rothwell, served by FGC South and South East"),
+    ],
+)
 def test_routed_by_locality(ctx, postcode, team, words):
     _, rid = offer(ctx, postcode=postcode)
     with ctx.session() as s:
@@ -157,11 +201,16 @@ def test_routed_by_locality(ctx, postcode, team, words):
 
 @pytest.mark.parametrize(
     ("postcode", "words"),
-    [("LS99 1AA", "route by hand: postcode district LS99 is not in any locality of the authority"),
-     ("M1 1AE", "route by hand: M1 1AE is outside the authority"),
-     (None, "route by hand: no postcode is recorded for the household"),
-     ("not known", "route by hand: 'not known' is not a postcode")],
-)  # fmt: skip
+    [
+        (
+            "LS99 1AA",
+            "route by hand: postcode district LS99 is not in any locality of the authority",
+        ),
+        ("M1 1AE", "route by hand: M1 1AE is outside the authority"),
+        (None, "route by hand: no postcode is recorded for the household"),
+        ("not known", "route by hand: 'not known' is not a postcode"),
+    ],
+)
 def test_unknown_or_outside_goes_to_route_by_hand(ctx, postcode, words):
     _, rid = offer(ctx, postcode=postcode)
     with ctx.session() as s:
@@ -189,8 +238,10 @@ def test_route_by_hand_needs_a_reason_and_is_audited(ctx):
         details = s.scalars(
             select(AuditEvent.detail).where(AuditEvent.entity == "fgc_referral")
         ).all()
-        assert ("FGC team chosen by hand: FGC South and South East — family moving to Morley next week"
-                in details)  # fmt: skip
+        assert (
+            "FGC team chosen by hand: FGC South and South East — family moving to Morley next week"
+            in details
+        )
 
 
 def test_override_a_locality_route(ctx):

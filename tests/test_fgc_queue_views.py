@@ -72,11 +72,20 @@ def test_gate_status_words_follow_the_stage(ctx):
         assert views.referral_view(s, ctx.profile, rid, TODAY).gate_missing == ()
         co = coordinator(s, rid)
         referrals.advance(s, co, ctx.profile, rid, "coordinator_allocated", coordinator="Sam")
-        harmer = next(p.person_id for p in views.household_people(
-            s, s.get(FgcReferral, rid).household_id) if p.role == "perpetrator")  # fmt: skip
-        gate.add_invitee(s, co, rid, person_id=harmer,
-                         request=gate.VictimSays(victim_of(s, rid), "in_person"),
-                         acknowledges_abuse=True, willing_to_address=True)  # fmt: skip
+        harmer = next(
+            p.person_id
+            for p in views.household_people(s, s.get(FgcReferral, rid).household_id)
+            if p.role == "perpetrator"
+        )
+        gate.add_invitee(
+            s,
+            co,
+            rid,
+            person_id=harmer,
+            request=gate.VictimSays(victim_of(s, rid), "in_person"),
+            acknowledges_abuse=True,
+            willing_to_address=True,
+        )
         assert views.referral_view(s, ctx.profile, rid, TODAY).gate_missing == (
             "separate preparation with the victim is not recorded",
             "separate preparation with the person who harmed is not recorded",
@@ -143,6 +152,8 @@ def test_the_queue_checks_every_invite_list_against_the_person_who_harmed(ctx):
         s.add(FgcInvitee(referral_id=calm, name="Ewa Nowak", approved_by_victim_at=utcnow()))
     with ctx.session() as s:
         rows = {v.id: v for v in views.queue(s, ctx.profile, TODAY)}
-    assert any(m.startswith("Daz Kowalski may be Darren Kowalski, recorded as the person who "
-                            "harmed on") for m in rows[rid].gate_missing), rows[rid].gate_missing  # fmt: skip
+    assert any(
+        m.startswith("Daz Kowalski may be Darren Kowalski, recorded as the person who harmed on")
+        for m in rows[rid].gate_missing
+    ), rows[rid].gate_missing
     assert not any("person who harmed" in m for m in rows[calm].gate_missing)

@@ -27,8 +27,9 @@ def text_of(pdf: bytes) -> str:
 
 def prepared_referral(ctx, **kwargs):
     with ctx.session() as s:
-        case = build_case(s, rationale='Mother asked for <b>her sister</b> & "Gran" to help.',
-                          **kwargs)  # fmt: skip
+        case = build_case(
+            s, rationale='Mother asked for <b>her sister</b> & "Gran" to help.', **kwargs
+        )
         rid = referrals.offer_for_decision(s, ctx.actor, ctx.profile, case.agenda_item_id)
         gate.record_consent(s, ctx.actor, rid, "victim", case.victim_id, "in_person")
         gate.record_consent(s, ctx.actor, rid, "parental_responsibility", case.victim_id, "phone")
@@ -36,8 +37,15 @@ def prepared_referral(ctx, **kwargs):
         co = coordinator(s, rid) if routed else ensure_user(s, "pdf.admin", "Admin", "admin")
         invite(s, co, rid, "Halina", "Nowak", relationship="grandmother")
         invite(s, co, rid, "ليلى", "حسن", relationship="family friend", approved=False)
-        gate.add_invitee(s, co, rid, person_id=case.perpetrator_id, request=says(case),
-                         acknowledges_abuse=True, willing_to_address=True)  # fmt: skip
+        gate.add_invitee(
+            s,
+            co,
+            rid,
+            person_id=case.perpetrator_id,
+            request=says(case),
+            acknowledges_abuse=True,
+            willing_to_address=True,
+        )
         gate.record_safeguard(s, co, rid, "separate_preparation_victim", "seen at the hub")
     return case, rid
 
@@ -45,31 +53,52 @@ def prepared_referral(ctx, **kwargs):
 def test_referral_pdf_reads_back_with_its_content(ctx, artefacts):
     _, rid = prepared_referral(ctx)
     with ctx.session() as s:
-        pdf = export_referral(s, ctx.actor, ctx.profile, rid, generated_at=GENERATED,
-                              invariant=True)  # fmt: skip
+        pdf = export_referral(
+            s, ctx.actor, ctx.profile, rid, generated_at=GENERATED, invariant=True
+        )
         exported = s.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
     (artefacts / "fgc_referral.pdf").write_bytes(pdf)
     text = text_of(pdf)
     for expected in (
-        "OFFICIAL-SENSITIVE", "Page 1 of", "Family Group Conference referral", "H0",
-        "FGC East North East", "fgc.eastnortheast@example.gov.uk",
+        "OFFICIAL-SENSITIVE",
+        "Page 1 of",
+        "Family Group Conference referral",
+        "H0",
+        "FGC East North East",
+        "fgc.eastnortheast@example.gov.uk",
         "LS9 is in Harehills, served by FGC East North East",
         # household and children
-        "Anna Kowalski", "Victim", "Maja Kowalski", "Tomasz Kowalski", "Children: 2",
+        "Anna Kowalski",
+        "Victim",
+        "Maja Kowalski",
+        "Tomasz Kowalski",
+        "Children: 2",
         # the reason, escaped: the markup prints literally
-        "Reason for referral", 'Mother asked for <b>her sister</b> & "Gran" to help.',
+        "Reason for referral",
+        'Mother asked for <b>her sister</b> & "Gran" to help.',
         "FGC offer",
         # consent details
-        "the victim's consent", "in person", "consent of a person with parental",
+        "the victim's consent",
+        "in person",
+        "consent of a person with parental",
         # invite list with the three answers
-        "Halina Nowak", "grandmother", "Person who harmed", "victim asked: ✓ yes",
-        "acknowledges the abuse: ✓ yes", "willing to address it: ✓ yes",
+        "Halina Nowak",
+        "grandmother",
+        "Person who harmed",
+        "victim asked: ✓ yes",
+        "acknowledges the abuse: ✓ yes",
+        "willing to address it: ✓ yes",
         # safeguards and what is missing
-        "separate preparation with the victim", "seen at the hub",
-        "not yet approved by the victim", "the safety plan is not recorded",
+        "separate preparation with the victim",
+        "seen at the hub",
+        "not yet approved by the victim",
+        "the safety plan is not recorded",
         # risks and referrer
-        "HIGH", "DASH 15 yes", "weapon used or threatened", ctx.actor.display_name,
-    ):  # fmt: skip
+        "HIGH",
+        "DASH 15 yes",
+        "weapon used or threatened",
+        ctx.actor.display_name,
+    ):
         assert expected in text, expected
     assert [e.entity_id for e in exported] == [rid]
     assert text.count("OFFICIAL-SENSITIVE") >= 2  # top and bottom of each page

@@ -43,12 +43,20 @@ def _prepare(ctx, s, level, admin):
         return case, rid
     referrals.advance(s, admin, ctx.profile, rid, "coordinator_allocated", coordinator="Sam")
     gate.add_invitee(s, admin, rid, new_person=NewPerson("Ewa", "Nowak"), relationship="aunt")
-    gate.add_invitee(s, admin, rid, person_id=case.perpetrator_id, request=says(case),
-                     acknowledges_abuse=True, willing_to_address=True)  # fmt: skip
+    gate.add_invitee(
+        s,
+        admin,
+        rid,
+        person_id=case.perpetrator_id,
+        request=says(case),
+        acknowledges_abuse=True,
+        willing_to_address=True,
+    )
     if level == "allocated":
         return case, rid
-    aunt = s.scalar(select(FgcInvitee.id).where(FgcInvitee.referral_id == rid,
-                                                FgcInvitee.name == "Ewa Nowak"))  # fmt: skip
+    aunt = s.scalar(
+        select(FgcInvitee.id).where(FgcInvitee.referral_id == rid, FgcInvitee.name == "Ewa Nowak")
+    )
     gate.approve_invitee(s, admin, aunt, says(case))
     for kind in ("separate_preparation_victim", "separate_preparation_perpetrator"):
         gate.record_safeguard(s, admin, rid, kind, "seen")
@@ -64,51 +72,133 @@ def _prepare(ctx, s, level, admin):
 
 
 def _invitee(s, rid, name):
-    return s.scalar(select(FgcInvitee.id).where(FgcInvitee.referral_id == rid,
-                                                FgcInvitee.name == name))  # fmt: skip
+    return s.scalar(
+        select(FgcInvitee.id).where(FgcInvitee.referral_id == rid, FgcInvitee.name == name)
+    )
 
 
 # step: (level it starts from, who may, the call)
 STEPS = {
-    "offer": ("case", {"chair", "admin"}, lambda c, s, a, case, rid: referrals.offer_for_decision(
-        s, a, c.profile, case.agenda_item_id)),
-    "record consent": ("offered", MEETING, lambda c, s, a, case, rid: gate.record_consent(
-        s, a, rid, "victim", case.victim_id, "phone")),
-    "route by hand": ("offered", {"chair", "admin"}, lambda c, s, a, case, rid:
-                      routing.route_by_hand(s, a, rid, "FGC-S", "family moving to Morley")),
-    "move to consent given": ("consented", MEETING, lambda c, s, a, case, rid: referrals.advance(
-        s, a, c.profile, rid, "consent")),
-    "move to referred": ("consent", MEETING, lambda c, s, a, case, rid: referrals.advance(
-        s, a, c.profile, rid, "referred")),
-    "decline": ("offered", MEETING, lambda c, s, a, case, rid: referrals.end_referral(
-        s, a, rid, "declined", "the family said no")),
-    "allocate the coordinator": ("referred", LATER, lambda c, s, a, case, rid: referrals.advance(
-        s, a, c.profile, rid, "coordinator_allocated", coordinator="Sam")),
-    "add an invitee": ("allocated", LATER, lambda c, s, a, case, rid: gate.add_invitee(
-        s, a, rid, new_person=NewPerson("Halina", "Nowak"), approval=says(case))),
-    "approve an invitee": ("allocated", LATER, lambda c, s, a, case, rid: gate.approve_invitee(
-        s, a, _invitee(s, rid, "Ewa Nowak"), says(case))),
-    "record the three answers": ("allocated", LATER, lambda c, s, a, case, rid:
-                                 gate.record_three_answers(
-        s, a, _invitee(s, rid, "Darren Kowalski"), request=says(case), acknowledges_abuse=True,
-        willing_to_address=True)),
-    "withdraw the request": ("allocated", LATER, lambda c, s, a, case, rid: gate.withdraw_request(
-        s, a, _invitee(s, rid, "Darren Kowalski"), says(case), "she changed her mind")),
-    "remove an invitee": ("allocated", LATER, lambda c, s, a, case, rid: gate.remove_invitee(
-        s, a, _invitee(s, rid, "Ewa Nowak"), "moved abroad")),
-    "record a safeguard": ("allocated", LATER, lambda c, s, a, case, rid: gate.record_safeguard(
-        s, a, rid, "safety_plan", "IDVA plan")),
-    "set the conference date": ("ready", LATER, lambda c, s, a, case, rid:
-                                gate.set_conference_date(s, a, rid, TODAY, today=TODAY)),
-    "conference held": ("preparation", LATER, lambda c, s, a, case, rid: referrals.advance(
-        s, a, c.profile, rid, "conference_held", plan_agreed=True, today=TODAY)),
-    "suspend": ("allocated", LATER, lambda c, s, a, case, rid: referrals.end_referral(
-        s, a, rid, "suspended", "new incident")),
-    "resume": ("suspended", LATER, lambda c, s, a, case, rid: referrals.resume(
-        s, a, rid, "safety reviewed")),
-    "stop": ("allocated", LATER, lambda c, s, a, case, rid: referrals.end_referral(
-        s, a, rid, "stopped", "unsafe to continue")),
-}  # fmt: skip
+    "offer": (
+        "case",
+        {"chair", "admin"},
+        lambda c, s, a, case, rid: referrals.offer_for_decision(
+            s, a, c.profile, case.agenda_item_id
+        ),
+    ),
+    "record consent": (
+        "offered",
+        MEETING,
+        lambda c, s, a, case, rid: gate.record_consent(
+            s, a, rid, "victim", case.victim_id, "phone"
+        ),
+    ),
+    "route by hand": (
+        "offered",
+        {"chair", "admin"},
+        lambda c, s, a, case, rid: routing.route_by_hand(
+            s, a, rid, "FGC-S", "family moving to Morley"
+        ),
+    ),
+    "move to consent given": (
+        "consented",
+        MEETING,
+        lambda c, s, a, case, rid: referrals.advance(s, a, c.profile, rid, "consent"),
+    ),
+    "move to referred": (
+        "consent",
+        MEETING,
+        lambda c, s, a, case, rid: referrals.advance(s, a, c.profile, rid, "referred"),
+    ),
+    "decline": (
+        "offered",
+        MEETING,
+        lambda c, s, a, case, rid: referrals.end_referral(
+            s, a, rid, "declined", "the family said no"
+        ),
+    ),
+    "allocate the coordinator": (
+        "referred",
+        LATER,
+        lambda c, s, a, case, rid: referrals.advance(
+            s, a, c.profile, rid, "coordinator_allocated", coordinator="Sam"
+        ),
+    ),
+    "add an invitee": (
+        "allocated",
+        LATER,
+        lambda c, s, a, case, rid: gate.add_invitee(
+            s, a, rid, new_person=NewPerson("Halina", "Nowak"), approval=says(case)
+        ),
+    ),
+    "approve an invitee": (
+        "allocated",
+        LATER,
+        lambda c, s, a, case, rid: gate.approve_invitee(
+            s, a, _invitee(s, rid, "Ewa Nowak"), says(case)
+        ),
+    ),
+    "record the three answers": (
+        "allocated",
+        LATER,
+        lambda c, s, a, case, rid: gate.record_three_answers(
+            s,
+            a,
+            _invitee(s, rid, "Darren Kowalski"),
+            request=says(case),
+            acknowledges_abuse=True,
+            willing_to_address=True,
+        ),
+    ),
+    "withdraw the request": (
+        "allocated",
+        LATER,
+        lambda c, s, a, case, rid: gate.withdraw_request(
+            s, a, _invitee(s, rid, "Darren Kowalski"), says(case), "she changed her mind"
+        ),
+    ),
+    "remove an invitee": (
+        "allocated",
+        LATER,
+        lambda c, s, a, case, rid: gate.remove_invitee(
+            s, a, _invitee(s, rid, "Ewa Nowak"), "moved abroad"
+        ),
+    ),
+    "record a safeguard": (
+        "allocated",
+        LATER,
+        lambda c, s, a, case, rid: gate.record_safeguard(s, a, rid, "safety_plan", "IDVA plan"),
+    ),
+    "set the conference date": (
+        "ready",
+        LATER,
+        lambda c, s, a, case, rid: gate.set_conference_date(s, a, rid, TODAY, today=TODAY),
+    ),
+    "conference held": (
+        "preparation",
+        LATER,
+        lambda c, s, a, case, rid: referrals.advance(
+            s, a, c.profile, rid, "conference_held", plan_agreed=True, today=TODAY
+        ),
+    ),
+    "suspend": (
+        "allocated",
+        LATER,
+        lambda c, s, a, case, rid: referrals.end_referral(s, a, rid, "suspended", "new incident"),
+    ),
+    "resume": (
+        "suspended",
+        LATER,
+        lambda c, s, a, case, rid: referrals.resume(s, a, rid, "safety reviewed"),
+    ),
+    "stop": (
+        "allocated",
+        LATER,
+        lambda c, s, a, case, rid: referrals.end_referral(
+            s, a, rid, "stopped", "unsafe to continue"
+        ),
+    ),
+}
 
 
 @pytest.mark.parametrize("step", list(STEPS))

@@ -48,8 +48,15 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
     # The meeting records its decision with an FGC offer (helper D1's decision function).
     with ctx.session() as s:
         case = build_case(s, outcomes=())
-    save_decision(ctx.sessions, ctx.actor, ctx.profile, case.agenda_item_id, ["FGC", "IDVA"], "high",
-                  "Mother wants her sister and parents involved.")  # fmt: skip
+    save_decision(
+        ctx.sessions,
+        ctx.actor,
+        ctx.profile,
+        case.agenda_item_id,
+        ["FGC", "IDVA"],
+        "high",
+        "Mother wants her sister and parents involved.",
+    )
 
     panel = FgcPanel(ctx, worker, messages)
     panel.setStyleSheet(style_sheet("desk"))  # as the application's theme would
@@ -72,8 +79,9 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
         c.given.how.setCurrentIndex(c.given.how.findData(how))
         click_and_wait(qtbot, panel, c.record)
     assert panel.state.eligibility.status == "eligible"
-    assert panel.eligibility.text().startswith("Eligibility — eligible: children in the household; "
-                                               "outcome includes FGC offer")  # fmt: skip
+    assert panel.eligibility.text().startswith(
+        "Eligibility — eligible: children in the household; outcome includes FGC offer"
+    )
     assert [v.kind for v in panel.consent.model.rows] == ["victim", "parental_responsibility"]
 
     # From here the FGC coordinator of the household's team works on it.
@@ -108,7 +116,9 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
     click_and_wait(qtbot, panel, inv.add_household)
     rows = panel.invites.model.rows
     assert [(r.name, r.approved_by_victim, r.is_person_who_harmed) for r in rows] == [
-        ("Halina Nowak", True, False), ("Darren Kowalski", True, True)]  # fmt: skip
+        ("Halina Nowak", True, False),
+        ("Darren Kowalski", True, True),
+    ]
     assert panel.invites.model.data(panel.invites.model.index(1, 3)) == "⚠ yes"
 
     # Next steps: consent given, then referred to the team.
@@ -177,7 +187,8 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
     with qtbot.waitSignal(screen.loaded, timeout=10_000):
         screen.select_team(UNROUTED)
     assert [v.routing_reason for v in screen.model.rows] == [
-        "route by hand: M1 1AE is outside the authority"]  # fmt: skip
+        "route by hand: M1 1AE is outside the authority"
+    ]
     with qtbot.waitSignal(screen.loaded, timeout=10_000):
         screen.select_team("FGC-W")
     assert screen.model.rows == ()
@@ -186,8 +197,15 @@ def test_fgc_offer_at_the_meeting_to_the_teams_queue(
 def test_panel_start_route_by_hand_pdf_and_decline(qtbot, ctx, worker, messages, tmp_path):
     with ctx.session() as s:
         case = build_case(s, outcomes=(), postcode="M1 1AE")
-    save_decision(ctx.sessions, ctx.actor, ctx.profile, case.agenda_item_id, ["STRAT"], "high",
-                  "Strategy discussion today.")  # fmt: skip
+    save_decision(
+        ctx.sessions,
+        ctx.actor,
+        ctx.profile,
+        case.agenda_item_id,
+        ["STRAT"],
+        "high",
+        "Strategy discussion today.",
+    )
     panel = FgcPanel(ctx, worker, messages)
     qtbot.addWidget(panel)
     panel.show()
@@ -228,7 +246,9 @@ def test_panel_start_route_by_hand_pdf_and_decline(qtbot, ctx, worker, messages,
     click_and_wait(qtbot, panel, panel.stage.decline)
     assert panel.state.referral is not None
     assert (panel.state.referral.stage, panel.state.referral.end_reason) == (
-        "declined", "mother does not want one now")  # fmt: skip
+        "declined",
+        "mother does not want one now",
+    )
     assert panel.eligibility.text().endswith("(declined: mother does not want one now)")
     assert not panel.stage.next.isEnabled()
 
@@ -263,8 +283,9 @@ def test_coordinator_invites_from_the_household_meets_the_disguise_and_the_victi
     with ctx.session() as s:
         case = build_case(s)
         gran = person(s, "Halina", "Nowak", dt.date(1961, 4, 2))
-        s.add(HouseholdMember(household_id=case.household_id, person_id=gran.id,
-                              role="other_adult"))  # fmt: skip
+        s.add(
+            HouseholdMember(household_id=case.household_id, person_id=gran.id, role="other_adult")
+        )
         rid = referrals.offer_for_decision(s, ctx.actor, ctx.profile, case.agenda_item_id)
         gate.record_consent(s, ctx.actor, rid, "victim", case.victim_id, "in_person")
         gate.record_consent(s, ctx.actor, rid, "parental_responsibility", case.victim_id, "phone")

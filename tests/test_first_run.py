@@ -28,8 +28,13 @@ CHILD = ROOT / "tests" / "first_run_child.py"
 def _env(data: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDOOR_")}
     # The run's database key, in an environment keyring the child reads (never the OS's).
-    return dict(env, QT_QPA_PLATFORM="offscreen", FRONTDOOR_DATA_DIR=str(data),
-                FRONTDOOR_USER="first.user", **keyring_env())  # fmt: skip
+    return dict(
+        env,
+        QT_QPA_PLATFORM="offscreen",
+        FRONTDOOR_DATA_DIR=str(data),
+        FRONTDOOR_USER="first.user",
+        **keyring_env(),
+    )
 
 
 def _counts(path: Path) -> dict[str, object]:
@@ -40,13 +45,19 @@ def _counts(path: Path) -> dict[str, object]:
         return {
             "started": one("SELECT count(*) FROM audit_event WHERE action = ?", STARTED),
             "built": one("SELECT count(*) FROM audit_event WHERE action = ?", BUILT),
-            "history": one("SELECT count(*) FROM notification n WHERE NOT EXISTS (SELECT 1 "
-                           "FROM agenda_item a JOIN meeting m ON m.id = a.meeting_id WHERE "
-                           "a.notification_id = n.id AND m.meeting_date = ?)", today),
-            "today_items": one("SELECT count(*) FROM agenda_item a JOIN meeting m ON "
-                               "m.id = a.meeting_id WHERE m.meeting_date = ?", today),
+            "history": one(
+                "SELECT count(*) FROM notification n WHERE NOT EXISTS (SELECT 1 "
+                "FROM agenda_item a JOIN meeting m ON m.id = a.meeting_id WHERE "
+                "a.notification_id = n.id AND m.meeting_date = ?)",
+                today,
+            ),
+            "today_items": one(
+                "SELECT count(*) FROM agenda_item a JOIN meeting m ON "
+                "m.id = a.meeting_id WHERE m.meeting_date = ?",
+                today,
+            ),
             "meetings": one("SELECT count(*) FROM meeting"),
-        }  # fmt: skip
+        }
 
 
 @pytest.fixture(scope="module")
@@ -66,14 +77,20 @@ def whole_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         ("agenda", True),  # during the feed: imported, today's agenda not yet built
         ("done", False),  # after the demo was marked complete: nothing to do again
     ],
-)  # fmt: skip
+)
 def test_a_killed_first_run_is_finished_by_the_next_start(
     tmp_path: Path, whole_demo: dict[str, object], step: str, rebuilt: bool
 ) -> None:
     data = tmp_path / "data"
     database = data / "frontdoor.sqlite"
-    first = subprocess.run([sys.executable, str(CHILD), step], env=_env(data), cwd=tmp_path,
-                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    first = subprocess.run(
+        [sys.executable, str(CHILD), step],
+        env=_env(data),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert first.returncode == -signal.SIGKILL, (first.returncode, first.stdout, first.stderr)
     assert f"KILLED_AT {step}" in first.stdout
     half = _counts(database)
@@ -81,10 +98,20 @@ def test_a_killed_first_run_is_finished_by_the_next_start(
 
     # The next start: the real application, unmodified, on the same data folder.
     second = subprocess.run(
-        [sys.executable, "-m", "frontdoor_app", "--smoke-test", "--database",
-         f"sqlite:///{database}"],
-        env=_env(data), cwd=tmp_path, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "frontdoor_app",
+            "--smoke-test",
+            "--database",
+            f"sqlite:///{database}",
+        ],
+        env=_env(data),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert second.returncode == 0, (second.stdout, second.stderr)
     assert "smoke test passed: today's agenda" in second.stdout
     assert ("demo: rebuilt" if rebuilt else "demo: already there") in second.stdout

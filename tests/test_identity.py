@@ -20,16 +20,27 @@ def test_the_first_run_on_an_empty_file_makes_its_user_the_chair(ctx) -> None:
     assert ctx.actor.login == "test.chair" and ctx.actor.role == "chair"
 
 
-def test_an_unknown_login_is_refused_never_created(ctx, fresh_settings, monkeypatch, capsys,
-                                                   tmp_path) -> None:  # fmt: skip
-    settings = dataclasses.replace(fresh_settings.with_database(ctx.settings.database_url),
-                                   user_login="eve.nobody")  # fmt: skip
+def test_an_unknown_login_is_refused_never_created(
+    ctx, fresh_settings, monkeypatch, capsys, tmp_path
+) -> None:
+    settings = dataclasses.replace(
+        fresh_settings.with_database(ctx.settings.database_url), user_login="eve.nobody"
+    )
     with pytest.raises(SignInError, match="eve.nobody is not a user of this database"):
         build_context(settings)
     # The same from a command: no minutes, a clear message, exit status 5.
     monkeypatch.setenv(ENV_USER, "eve.nobody")
-    code = main(["--database", ctx.settings.database_url, "minutes", "--date", "2026-11-23",
-                 "--out", str(tmp_path / "m.pdf")])  # fmt: skip
+    code = main(
+        [
+            "--database",
+            ctx.settings.database_url,
+            "minutes",
+            "--date",
+            "2026-11-23",
+            "--out",
+            str(tmp_path / "m.pdf"),
+        ]
+    )
     assert code == 5 and "eve.nobody is not a user" in capsys.readouterr().err
     assert not (tmp_path / "m.pdf").exists()
     with ctx.session() as s:
@@ -39,8 +50,9 @@ def test_an_unknown_login_is_refused_never_created(ctx, fresh_settings, monkeypa
 def test_a_disabled_user_is_refused(ctx, fresh_settings) -> None:
     with ctx.session() as s:
         people.add_user(s, "hsg.rao", "Ravi Rao", "representative", "HSG", by=ctx.actor)
-    settings = dataclasses.replace(fresh_settings.with_database(ctx.settings.database_url),
-                                   user_login="hsg.rao")  # fmt: skip
+    settings = dataclasses.replace(
+        fresh_settings.with_database(ctx.settings.database_url), user_login="hsg.rao"
+    )
     build_context(settings).close()  # signs in while active
     with ctx.session() as s:
         people.disable_user(s, "hsg.rao", by=ctx.actor)
@@ -68,8 +80,24 @@ def test_only_an_admin_or_the_files_chair_manages_users(ctx) -> None:
 
 def test_users_commands_on_the_embedded_file(ctx, capsys) -> None:
     url = ctx.settings.database_url
-    assert main(["--database", url, "users", "add", "hv.lee", "--name", "Hannah Lee", "--role",
-                 "representative", "--agency", "HV"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "--database",
+                url,
+                "users",
+                "add",
+                "hv.lee",
+                "--name",
+                "Hannah Lee",
+                "--role",
+                "representative",
+                "--agency",
+                "HV",
+            ]
+        )
+        == 0
+    )
     assert main(["--database", url, "users", "list"]) == 0
     out = capsys.readouterr().out
     assert "hv.lee" in out and "HV" in out and "test.chair" in out
@@ -81,8 +109,25 @@ def test_users_commands_on_the_embedded_file(ctx, capsys) -> None:
 def test_users_commands_on_the_server(pg_app_url, monkeypatch, capsys, pg_server) -> None:
     login = f"hsg.{uuid.uuid4().hex[:6]}"
     monkeypatch.setattr("sys.stdin", _Lines("a long enough password\n"))
-    assert main(["--database", pg_app_url, "users", "add", login, "--name", "Ravi Rao",
-                 "--role", "representative", "--agency", "HSG", "--password-stdin"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "--database",
+                pg_app_url,
+                "users",
+                "add",
+                login,
+                "--name",
+                "Ravi Rao",
+                "--role",
+                "representative",
+                "--agency",
+                "HSG",
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
     assert f"added {login} (representative, HSG)" in capsys.readouterr().out
     dbname = pg_app_url.rsplit("/", 1)[1]
     session = psycopg.connect(host="127.0.0.1", port=pg_server.port, user=login, dbname=dbname)

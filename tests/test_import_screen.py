@@ -37,15 +37,28 @@ def idle(qtbot, widget: ImportScreen) -> None:  # type: ignore[no-untyped-def]
 
 
 def feed_with_problems(tmp_path):
-    people = [person("victim", "Shaw", "Kelly", "1991-02-03"),
-              person("child", "Shaw", "Mia", "2019-05-05", nhs_number="123")]  # fmt: skip
-    return write_csv(tmp_path, "feed-2026-11-23.csv", [
-        *(notification(f"OK-{n}", [person("victim", f"Name{n}", "Anna", "1990-01-01"),
-                                   person("child", f"Name{n}", "Ben", "2019-01-01")])
-          for n in range(60)),
-        notification("BAD-1", people, postcode="LS99"),
-        notification("BAD-2", dash_risk="extreme"),
-    ])  # fmt: skip
+    people = [
+        person("victim", "Shaw", "Kelly", "1991-02-03"),
+        person("child", "Shaw", "Mia", "2019-05-05", nhs_number="123"),
+    ]
+    return write_csv(
+        tmp_path,
+        "feed-2026-11-23.csv",
+        [
+            *(
+                notification(
+                    f"OK-{n}",
+                    [
+                        person("victim", f"Name{n}", "Anna", "1990-01-01"),
+                        person("child", f"Name{n}", "Ben", "2019-01-01"),
+                    ],
+                )
+                for n in range(60)
+            ),
+            notification("BAD-1", people, postcode="LS99"),
+            notification("BAD-2", dash_risk="extreme"),
+        ],
+    )
 
 
 def test_import_with_progress_then_correct_a_record(
@@ -148,12 +161,34 @@ def test_unreadable_file_shows_one_clear_message(qtbot, screen, tmp_path):  # ty
 
 def test_confirm_a_possible_match(qtbot, screen, tmp_path, artefacts):  # type: ignore[no-untyped-def]
     ctx = screen.ctx
-    import_records(ctx.sessions, ctx.profile, ctx.actor, [notification("OLD-1", [
-        person("victim", "Hussain", "Amina", "1994-05-02"),
-        person("child", "Hussain", "Zara", "2016-01-09")], received_at="2026-03-02T08:00:00",
-        incident_at="2026-03-01T22:00:00")], now=NOW)  # fmt: skip
-    screen.set_file(write_csv(tmp_path, "feed.csv", [notification("NEW-1", [
-        person("victim", "Hussain", "Amna", "", age="32")], postcode="LS6 1AA")]))  # fmt: skip
+    import_records(
+        ctx.sessions,
+        ctx.profile,
+        ctx.actor,
+        [
+            notification(
+                "OLD-1",
+                [
+                    person("victim", "Hussain", "Amina", "1994-05-02"),
+                    person("child", "Hussain", "Zara", "2016-01-09"),
+                ],
+                received_at="2026-03-02T08:00:00",
+                incident_at="2026-03-01T22:00:00",
+            )
+        ],
+        now=NOW,
+    )
+    screen.set_file(
+        write_csv(
+            tmp_path,
+            "feed.csv",
+            [
+                notification(
+                    "NEW-1", [person("victim", "Hussain", "Amna", "", age="32")], postcode="LS6 1AA"
+                )
+            ],
+        )
+    )
     with qtbot.waitSignal(screen.imported, timeout=20_000) as signal:
         screen.start_import()
     assert signal.args[0].possible_matches == 1
@@ -171,11 +206,21 @@ def test_confirm_a_possible_match(qtbot, screen, tmp_path, artefacts):  # type: 
 
 def test_undo_a_wrong_link_from_the_links_made(qtbot, screen, tmp_path, artefacts, qtmodeltester):  # type: ignore[no-untyped-def]
     ctx = screen.ctx
-    old = [person("victim", "Hussain", "Amina", "1994-05-02"),
-           person("child", "Hussain", "Zara", "2016-01-09")]  # fmt: skip
-    import_records(ctx.sessions, ctx.profile, ctx.actor, [notification(
-        "OLD-2", old, received_at="2026-03-02T08:00:00", incident_at="2026-03-01T22:00:00")],
-        now=NOW)  # fmt: skip
+    old = [
+        person("victim", "Hussain", "Amina", "1994-05-02"),
+        person("child", "Hussain", "Zara", "2016-01-09"),
+    ]
+    import_records(
+        ctx.sessions,
+        ctx.profile,
+        ctx.actor,
+        [
+            notification(
+                "OLD-2", old, received_at="2026-03-02T08:00:00", incident_at="2026-03-01T22:00:00"
+            )
+        ],
+        now=NOW,
+    )
     screen.set_file(write_csv(tmp_path, "feed.csv", [notification("NEW-2", old)]))
     with qtbot.waitSignal(screen.imported, timeout=20_000):
         screen.start_import()

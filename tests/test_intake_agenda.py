@@ -23,10 +23,12 @@ def feed(ctx, *notifications, now=NOW):
 
 def agenda(ctx, meeting_id):
     with ctx.session() as s:
-        rows = s.execute(select(Notification.police_ref, AgendaItem.flags, AgendaItem.position)
-                         .join(AgendaItem, AgendaItem.notification_id == Notification.id)
-                         .where(AgendaItem.meeting_id == meeting_id)
-                         .order_by(AgendaItem.position)).all()  # fmt: skip
+        rows = s.execute(
+            select(Notification.police_ref, AgendaItem.flags, AgendaItem.position)
+            .join(AgendaItem, AgendaItem.notification_id == Notification.id)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(AgendaItem.position)
+        ).all()
     return [(ref, flags) for ref, flags, _ in rows]
 
 
@@ -34,8 +36,10 @@ def family(surname: str, child_dob: str | None = "") -> list[dict[str, str]]:
     # Each family's adults have their own birthdays: the same forename, date of birth and
     # house with another surname is one woman under a new name (linked), not another family.
     day = dt.date(1985, 1, 1) + dt.timedelta(days=zlib.crc32(surname.encode()) % 3000)
-    people = [person("victim", surname, "Anna", day.isoformat()),
-              person("perpetrator", surname, "Mark", (day - dt.timedelta(days=400)).isoformat())]  # fmt: skip
+    people = [
+        person("victim", surname, "Anna", day.isoformat()),
+        person("perpetrator", surname, "Mark", (day - dt.timedelta(days=400)).isoformat()),
+    ]
     if child_dob is not None:
         kid = child_dob or (day + dt.timedelta(days=30 * 365)).isoformat()
         people.append(person("child", surname, "Kid", kid))
@@ -66,14 +70,28 @@ def test_window_comes_from_the_profile(profile):
 
 
 def test_agenda_takes_the_window_only(ctx):
-    feed(ctx,
-         notification("FRI-EARLY", family("Early"), received_at="2026-11-20T08:30:00",
-                      incident_at="2026-11-19T20:00:00"),
-         notification("SAT", family("Sat"), received_at="2026-11-21T10:00:00",
-                      incident_at="2026-11-21T01:00:00"),
-         notification("MON-EARLY", family("Mon"), received_at="2026-11-23T08:10:00",
-                      incident_at="2026-11-23T01:00:00"),
-         now=dt.datetime(2026, 11, 23, 8, 20, tzinfo=dt.UTC))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "FRI-EARLY",
+            family("Early"),
+            received_at="2026-11-20T08:30:00",
+            incident_at="2026-11-19T20:00:00",
+        ),
+        notification(
+            "SAT",
+            family("Sat"),
+            received_at="2026-11-21T10:00:00",
+            incident_at="2026-11-21T01:00:00",
+        ),
+        notification(
+            "MON-EARLY",
+            family("Mon"),
+            received_at="2026-11-23T08:10:00",
+            incident_at="2026-11-23T01:00:00",
+        ),
+        now=dt.datetime(2026, 11, 23, 8, 20, tzinfo=dt.UTC),
+    )
     meeting_id = build_agenda(ctx.sessions, ctx.profile, ctx.actor, MONDAY)
     refs = [ref for ref, _ in agenda(ctx, meeting_id)]
     # FRI-EARLY arrived before Friday's cut-off: it belonged to Friday's meeting, which the
@@ -86,20 +104,29 @@ def test_agenda_takes_the_window_only(ctx):
         assert meeting.status == "planned"
         assert meeting.window_end - meeting.window_start == dt.timedelta(hours=72)
     # on the Tuesday, only what arrived after Monday's cut-off
-    feed(ctx, notification("TUE", family("Tue"), received_at="2026-11-23T15:00:00",
-                           incident_at="2026-11-23T12:00:00"),
-         now=dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "TUE",
+            family("Tue"),
+            received_at="2026-11-23T15:00:00",
+            incident_at="2026-11-23T12:00:00",
+        ),
+        now=dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC),
+    )
     tuesday = build_agenda(ctx.sessions, ctx.profile, ctx.actor, TUESDAY)
     assert [ref for ref, _ in agenda(ctx, tuesday)] == ["TUE"]
 
 
 def test_agenda_is_ordered_by_risk_and_idempotent(ctx):
-    feed(ctx,
-         notification("STD", family("Std"), dash_risk="standard", dash_yes="2"),
-         notification("MED-BABY", family("Baby", "2026-05-01"), dash_risk="medium", dash_yes="9"),
-         notification("MED-TEEN", family("Teen", "2010-05-01"), dash_risk="medium", dash_yes="9"),
-         notification("HIGH", family("High"), dash_risk="high", dash_yes="16"),
-         notification("HIGH-LOW-YES", family("Highlow"), dash_risk="high", dash_yes="10"))  # fmt: skip
+    feed(
+        ctx,
+        notification("STD", family("Std"), dash_risk="standard", dash_yes="2"),
+        notification("MED-BABY", family("Baby", "2026-05-01"), dash_risk="medium", dash_yes="9"),
+        notification("MED-TEEN", family("Teen", "2010-05-01"), dash_risk="medium", dash_yes="9"),
+        notification("HIGH", family("High"), dash_risk="high", dash_yes="16"),
+        notification("HIGH-LOW-YES", family("Highlow"), dash_risk="high", dash_yes="10"),
+    )
     meeting_id = build_agenda(ctx.sessions, ctx.profile, ctx.actor, MONDAY)
     order = [ref for ref, _ in agenda(ctx, meeting_id)]
     assert order == ["HIGH", "HIGH-LOW-YES", "MED-BABY", "MED-TEEN", "STD"]
@@ -110,16 +137,31 @@ def test_agenda_is_ordered_by_risk_and_idempotent(ctx):
     assert build_agenda(ctx.sessions, ctx.profile, ctx.actor, MONDAY) == meeting_id
     assert len(agenda(ctx, meeting_id)) == 5
     # a late import tops the planned agenda up, in risk order
-    feed(ctx, notification("LATE-HIGH", family("Late"), dash_risk="high", dash_yes="20",
-                           received_at="2026-11-23T08:05:00"))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "LATE-HIGH",
+            family("Late"),
+            dash_risk="high",
+            dash_yes="20",
+            received_at="2026-11-23T08:05:00",
+        ),
+    )
     build_agenda(ctx.sessions, ctx.profile, ctx.actor, MONDAY)
     assert [ref for ref, _ in agenda(ctx, meeting_id)][:2] == ["LATE-HIGH", "HIGH"]
 
 
 def test_marac_and_repeat_flags(ctx):
     for n, day in enumerate(("2026-02-10", "2026-06-10")):
-        feed(ctx, notification(f"PREV-{n}", family("Repeat"), received_at=f"{day}T08:00:00",
-                               incident_at=f"{day}T01:00:00"))  # fmt: skip
+        feed(
+            ctx,
+            notification(
+                f"PREV-{n}",
+                family("Repeat"),
+                received_at=f"{day}T08:00:00",
+                incident_at=f"{day}T01:00:00",
+            ),
+        )
     with ctx.session() as s:
         household = s.scalar(select(Household))
         household.last_marac_referral_at = dt.date(2026, 3, 1)
@@ -137,10 +179,21 @@ def test_marac_and_repeat_flags(ctx):
 
 
 def test_deferred_items_are_carried_forward(ctx):
-    feed(ctx, notification("DEF", family("Deferred"), received_at="2026-11-20T07:00:00",
-                           incident_at="2026-11-19T23:00:00"),
-         notification("FRI", family("Friday"), received_at="2026-11-20T07:30:00",
-                      incident_at="2026-11-19T23:30:00"))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "DEF",
+            family("Deferred"),
+            received_at="2026-11-20T07:00:00",
+            incident_at="2026-11-19T23:00:00",
+        ),
+        notification(
+            "FRI",
+            family("Friday"),
+            received_at="2026-11-20T07:30:00",
+            incident_at="2026-11-19T23:30:00",
+        ),
+    )
     friday = build_agenda(ctx.sessions, ctx.profile, ctx.actor, dt.date(2026, 11, 20))
     with ctx.session() as s:
         item = s.scalar(
@@ -153,8 +206,11 @@ def test_deferred_items_are_carried_forward(ctx):
     assert set(rows) == {"DEF", "MON"}
     assert rows["DEF"]["carried_from"] == "2026-11-20"
     with ctx.session() as s:
-        old = s.scalar(select(AgendaItem).where(AgendaItem.meeting_id == friday,
-                                                AgendaItem.status == "deferred"))  # fmt: skip
+        old = s.scalar(
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == friday, AgendaItem.status == "deferred"
+            )
+        )
         assert old.deferred_to_meeting_id == monday
     assert build_agenda(ctx.sessions, ctx.profile, ctx.actor, MONDAY) == monday
     assert len(agenda(ctx, monday)) == 2
@@ -163,8 +219,11 @@ def test_deferred_items_are_carried_forward(ctx):
 def test_agenda_order_from_the_profile(ctx):
     rules = dataclasses.replace(ctx.profile.meeting, agenda_order=("youngest_child", "dash"))
     profile = dataclasses.replace(ctx.profile, meeting=rules)
-    feed(ctx, notification("HIGH-TEEN", family("A", "2010-01-01"), dash_risk="high"),
-         notification("STD-BABY", family("B", "2026-01-01"), dash_risk="standard"))  # fmt: skip
+    feed(
+        ctx,
+        notification("HIGH-TEEN", family("A", "2010-01-01"), dash_risk="high"),
+        notification("STD-BABY", family("B", "2026-01-01"), dash_risk="standard"),
+    )
     meeting_id = build_agenda(ctx.sessions, profile, ctx.actor, MONDAY)
     assert [ref for ref, _ in agenda(ctx, meeting_id)] == ["STD-BABY", "HIGH-TEEN"]
 

@@ -19,25 +19,40 @@ def test_clean_file_exits_0_with_the_json_summary(db_url, tmp_path, capsys):
     path.write_text(SAMPLE_FEED, encoding="utf-8")
     assert run(db_url, path, "--json") == 0
     out = capsys.readouterr().out
-    assert json.loads(out) == {"file": "feed-2026-11-23.csv", "imported": 4, "updated": 0,
-                               "unchanged": 0, "quarantined": 0, "flagged_no_child": 1,
-                               "problems": []}  # fmt: skip
+    assert json.loads(out) == {
+        "file": "feed-2026-11-23.csv",
+        "imported": 4,
+        "updated": 0,
+        "unchanged": 0,
+        "quarantined": 0,
+        "flagged_no_child": 1,
+        "problems": [],
+    }
     assert out.count("\n") == 1  # one JSON object, one line
     assert run(db_url, path, "--json") == 0
     assert json.loads(capsys.readouterr().out)["unchanged"] == 4
 
 
 def test_quarantine_exits_3_and_names_each_problem(db_url, tmp_path, capsys):
-    path = write_csv(tmp_path, "feed.csv", [notification("OK-1"),
-                                            notification("13260451234", postcode="LS99")])  # fmt: skip
+    path = write_csv(
+        tmp_path, "feed.csv", [notification("OK-1"), notification("13260451234", postcode="LS99")]
+    )
     assert run(db_url, path, "--json") == 3
     summary = json.loads(capsys.readouterr().out)
     assert (summary["imported"], summary["quarantined"]) == (1, 1)
-    assert summary["problems"] == [{
-        "police_ref": "13260451234", "lines": [5, 6, 7],
-        "messages": [{"field": "postcode", "value": "LS99",
-                      "message": "expected a UK postcode like LS9 8AB"}],
-    }]  # fmt: skip
+    assert summary["problems"] == [
+        {
+            "police_ref": "13260451234",
+            "lines": [5, 6, 7],
+            "messages": [
+                {
+                    "field": "postcode",
+                    "value": "LS99",
+                    "message": "expected a UK postcode like LS9 8AB",
+                }
+            ],
+        }
+    ]
     path2 = write_csv(tmp_path, "feed2.csv", [notification("13260459999", dash_risk="extreme")])
     assert run(db_url, path2) == 3
     words = capsys.readouterr().out

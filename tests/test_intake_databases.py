@@ -24,18 +24,29 @@ def test_import_match_and_agenda_on_each_database(any_app_url, fresh_settings, p
         again = import_file(ctx.sessions, profile, ctx.actor, path, now=NOW)
         assert again.unchanged == 4
         later = [
-            notification("PG-1", [person("victim", "Hussian", "Amina", "02/05/1994"),
-                                  person("child", "Hussain", "Zara", "2016-01-09")],
-                         received_at="2026-11-22T09:00:00", address="41 Sample Avenue, Leeds",
-                         postcode="LS8 3QT"),
-            notification("PG-2", [person("victim", "Nowak", "Kasia", "", age="38")],
-                         received_at="2026-11-22T09:30:00", postcode="LS6 1AA"),
-        ]  # fmt: skip
+            notification(
+                "PG-1",
+                [
+                    person("victim", "Hussian", "Amina", "02/05/1994"),
+                    person("child", "Hussain", "Zara", "2016-01-09"),
+                ],
+                received_at="2026-11-22T09:00:00",
+                address="41 Sample Avenue, Leeds",
+                postcode="LS8 3QT",
+            ),
+            notification(
+                "PG-2",
+                [person("victim", "Nowak", "Kasia", "", age="38")],
+                received_at="2026-11-22T09:30:00",
+                postcode="LS6 1AA",
+            ),
+        ]
         summary = import_records(ctx.sessions, profile, ctx.actor, later, now=NOW)
         assert summary.imported == 2
         with ctx.session() as s:
-            auto = s.scalar(select(func.count()).select_from(PersonLink)
-                            .where(PersonLink.decided_by == "auto"))  # fmt: skip
+            auto = s.scalar(
+                select(func.count()).select_from(PersonLink).where(PersonLink.decided_by == "auto")
+            )
             households = {n.police_ref: n.household_id for n in s.scalars(select(Notification))}
             assert s.scalar(select(func.count()).select_from(AuditEvent)) > 20
             assert s.scalar(select(func.count()).select_from(ChangeLog)) > 20

@@ -49,19 +49,34 @@ def feed(ctx, *notifications):
 
 
 def known(ctx, ref: str, people, address=STREET, postcode=POSTCODE) -> dict[str, int]:
-    feed(ctx, notification(ref, people, address=address, postcode=postcode,
-                           received_at="2026-03-02T08:00:00", incident_at="2026-03-01T22:00:00"))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            ref,
+            people,
+            address=address,
+            postcode=postcode,
+            received_at="2026-03-02T08:00:00",
+            incident_at="2026-03-01T22:00:00",
+        ),
+    )
     with ctx.session() as s:
-        rows = s.execute(select(NotificationPerson.forenames, NotificationPerson.person_id)
-                         .join(Notification).where(Notification.police_ref == ref)).all()  # fmt: skip
+        rows = s.execute(
+            select(NotificationPerson.forenames, NotificationPerson.person_id)
+            .join(Notification)
+            .where(Notification.police_ref == ref)
+        ).all()
     return {forenames: pid for forenames, pid in rows}
 
 
 def decision(ctx, ref: str, forenames: str) -> tuple[str, int | None, str]:
     """How the person sent with these forenames ended: auto / possible / new, and with whom."""
     with ctx.session() as s:
-        row = s.scalar(select(NotificationPerson).join(Notification).where(
-            Notification.police_ref == ref, NotificationPerson.forenames == forenames))  # fmt: skip
+        row = s.scalar(
+            select(NotificationPerson)
+            .join(Notification)
+            .where(Notification.police_ref == ref, NotificationPerson.forenames == forenames)
+        )
         link = s.scalar(select(PersonLink).where(PersonLink.notification_person_id == row.id))
         if link is None:
             return "new", None, ""
@@ -70,17 +85,29 @@ def decision(ctx, ref: str, forenames: str) -> tuple[str, int | None, str]:
 
 
 def mercorella(ctx) -> dict[str, int]:
-    return known(ctx, "OLD-M", [person("victim", "Mercorella", "Jack", "1988-06-14", gender="M"),
-                                person("perpetrator", "Liebenberg", "Bianca", "1990-02-27",
-                                       gender="F"),
-                                person("child", "Mercorella", "Thomas", "2015-09-03"),
-                                person("child", "Mercorella", "Oliver", "2015-09-03")])  # fmt: skip
+    return known(
+        ctx,
+        "OLD-M",
+        [
+            person("victim", "Mercorella", "Jack", "1988-06-14", gender="M"),
+            person("perpetrator", "Liebenberg", "Bianca", "1990-02-27", gender="F"),
+            person("child", "Mercorella", "Thomas", "2015-09-03"),
+            person("child", "Mercorella", "Oliver", "2015-09-03"),
+        ],
+    )
 
 
 def test_typos_in_both_names_same_date_and_street_link_automatically(ctx):
     ids = mercorella(ctx)
-    feed(ctx, notification("NEW-1", [person("victim", "Mercorglla", "Jac", "1988-06-14")],
-                           address=STREET, postcode=POSTCODE))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "NEW-1",
+            [person("victim", "Mercorglla", "Jac", "1988-06-14")],
+            address=STREET,
+            postcode=POSTCODE,
+        ),
+    )
     kind, pid, reasons = decision(ctx, "NEW-1", "Jac")
     assert (kind, pid) == ("auto", ids["Jack"]), reasons
     assert "surname spelled or sounding alike" in reasons and "(+" in reasons
@@ -88,9 +115,18 @@ def test_typos_in_both_names_same_date_and_street_link_automatically(ctx):
 
 def test_swapped_and_misspelt_names_link_automatically(ctx):
     ids = mercorella(ctx)
-    feed(ctx, notification("NEW-2", [person("victim", "Jack", "Mercorella", "1988-06-14"),
-                                     person("perpetrator", "Bianca", "Liebenbrrg", "1990-02-27")],
-                           address=STREET, postcode=POSTCODE))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "NEW-2",
+            [
+                person("victim", "Jack", "Mercorella", "1988-06-14"),
+                person("perpetrator", "Bianca", "Liebenbrrg", "1990-02-27"),
+            ],
+            address=STREET,
+            postcode=POSTCODE,
+        ),
+    )
     kind, pid, reasons = decision(ctx, "NEW-2", "Liebenbrrg")
     assert (kind, pid) == ("auto", ids["Bianca"]), reasons
     assert "swapped" in reasons
@@ -98,18 +134,33 @@ def test_swapped_and_misspelt_names_link_automatically(ctx):
 
 def test_typo_in_a_twins_forename_links_to_that_twin(ctx):
     ids = mercorella(ctx)
-    feed(ctx, notification("NEW-3", [person("victim", "Mercorella", "Jack", "1988-06-14"),
-                                     person("child", "Mercorella", "Thomgas", "2015-09-03")],
-                           address=STREET, postcode=POSTCODE))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "NEW-3",
+            [
+                person("victim", "Mercorella", "Jack", "1988-06-14"),
+                person("child", "Mercorella", "Thomgas", "2015-09-03"),
+            ],
+            address=STREET,
+            postcode=POSTCODE,
+        ),
+    )
     kind, pid, reasons = decision(ctx, "NEW-3", "Thomgas")
     assert (kind, pid) == ("auto", ids["Thomas"]), reasons
 
 
 def test_no_date_of_birth_but_everything_else_agreeing_links_automatically(ctx):
     ids = mercorella(ctx)
-    feed(ctx, notification("NEW-4", [person("victim", "Mercorella", "Jack", "", age="38",
-                                            gender="M")],
-                           address=STREET, postcode=POSTCODE))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "NEW-4",
+            [person("victim", "Mercorella", "Jack", "", age="38", gender="M")],
+            address=STREET,
+            postcode=POSTCODE,
+        ),
+    )
     kind, pid, reasons = decision(ctx, "NEW-4", "Jack")
     assert (kind, pid) == ("auto", ids["Jack"]), reasons
     assert "the age agrees with the year of birth" in reasons
@@ -117,9 +168,18 @@ def test_no_date_of_birth_but_everything_else_agreeing_links_automatically(ctx):
 
 def test_a_new_twin_at_the_same_address_is_never_linked_automatically(ctx):
     ids = mercorella(ctx)
-    feed(ctx, notification("NEW-5", [person("victim", "Mercorella", "Jack", "1988-06-14"),
-                                     person("child", "Mercorella", "Harriet", "2015-09-03")],
-                           address=STREET, postcode=POSTCODE))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "NEW-5",
+            [
+                person("victim", "Mercorella", "Jack", "1988-06-14"),
+                person("child", "Mercorella", "Harriet", "2015-09-03"),
+            ],
+            address=STREET,
+            postcode=POSTCODE,
+        ),
+    )
     kind, pid, reasons = decision(ctx, "NEW-5", "Harriet")
     assert kind != "auto" and pid not in (ids["Thomas"], ids["Oliver"]) or kind == "possible"
     assert kind in ("new", "possible")
@@ -129,12 +189,24 @@ def test_a_new_twin_at_the_same_address_is_never_linked_automatically(ctx):
 
 def test_a_namesake_at_the_same_address_is_never_linked_automatically(ctx):
     ids = mercorella(ctx)  # a son named after his father, at the father's house
-    feed(ctx, notification("NEW-6", [person("victim", "Liebenberg", "Bianca", "1990-02-27"),
-                                     person("child", "Mercorella", "Jack", "2008-06-14")],
-                           address=STREET, postcode=POSTCODE))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "NEW-6",
+            [
+                person("victim", "Liebenberg", "Bianca", "1990-02-27"),
+                person("child", "Mercorella", "Jack", "2008-06-14"),
+            ],
+            address=STREET,
+            postcode=POSTCODE,
+        ),
+    )
     with ctx.session() as s:
-        row = s.scalar(select(NotificationPerson).join(Notification).where(
-            Notification.police_ref == "NEW-6", NotificationPerson.role == "child"))  # fmt: skip
+        row = s.scalar(
+            select(NotificationPerson)
+            .join(Notification)
+            .where(Notification.police_ref == "NEW-6", NotificationPerson.role == "child")
+        )
         link = s.scalar(select(PersonLink).where(PersonLink.notification_person_id == row.id))
         assert row.person_id != ids["Jack"]
         assert link is None or (link.decided_by != "auto" and NAMESAKE in link.reasons)
@@ -142,10 +214,19 @@ def test_a_namesake_at_the_same_address_is_never_linked_automatically(ctx):
 
 def test_relatives_at_the_same_address_are_never_linked_automatically(ctx):
     ids = mercorella(ctx)  # the grandmother and a new baby: same surname and house
-    feed(ctx, notification("NEW-7", [person("victim", "Mercorella", "Jack", "1988-06-14"),
-                                     person("other_adult", "Mercorella", "Josephine", "1961-06-14"),
-                                     person("child", "Mercorella", "Tom", "2025-09-03")],
-                           address=STREET, postcode=POSTCODE))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "NEW-7",
+            [
+                person("victim", "Mercorella", "Jack", "1988-06-14"),
+                person("other_adult", "Mercorella", "Josephine", "1961-06-14"),
+                person("child", "Mercorella", "Tom", "2025-09-03"),
+            ],
+            address=STREET,
+            postcode=POSTCODE,
+        ),
+    )
     for forenames in ("Josephine", "Tom"):
         kind, pid, reasons = decision(ctx, "NEW-7", forenames)
         assert kind != "auto", (forenames, reasons)
@@ -159,8 +240,9 @@ def test_same_street_another_house_number_is_not_the_same_address():
     assert not same_house("Flat 3, 12 Mercer Street", "Flat 4, 12 Mercer Street")
 
     def at(address):
-        return PersonFacts("Smith", "Ann", dt.date(1990, 1, 1), 1990, None, None, None, address,
-                           "LS9 8AB")  # fmt: skip
+        return PersonFacts(
+            "Smith", "Ann", dt.date(1990, 1, 1), 1990, None, None, None, address, "LS9 8AB"
+        )
 
     assert address_level(at("12 Mercer Street"), at("12 Mercer Street")) == 0
     assert address_level(at("12 Mercer Street"), at("14 Mercer Street")) == 1
@@ -173,16 +255,27 @@ def test_same_street_another_house_number_is_not_the_same_address():
 
 def test_house_number_counts_in_the_import(ctx):
     ids = known(ctx, "OLD-H", [person("victim", "Okafor", "Ngozi", "1985-01-20", gender="F")])
-    feed(ctx, notification("NEW-H", [person("victim", "Okafor", "Ngozi", "1985-01-20")],
-                           address="14 Mercer Street, Leeds", postcode=POSTCODE))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "NEW-H",
+            [person("victim", "Okafor", "Ngozi", "1985-01-20")],
+            address="14 Mercer Street, Leeds",
+            postcode=POSTCODE,
+        ),
+    )
     kind, pid, reasons = decision(ctx, "NEW-H", "Ngozi")
     assert pid == ids["Ngozi"]
     assert "another or no house number" in reasons and "same house" not in reasons
 
 
 def test_common_names_weigh_less_than_rare_ones():
-    model = DEFAULT_MODEL.__class__(DEFAULT_MODEL.m, DEFAULT_MODEL.u, DEFAULT_MODEL.prior,
-                                    surname_tf={"smith": 0.01, "lukasiewicz": 0.00001})  # fmt: skip
+    model = DEFAULT_MODEL.__class__(
+        DEFAULT_MODEL.m,
+        DEFAULT_MODEL.u,
+        DEFAULT_MODEL.prior,
+        surname_tf={"smith": 0.01, "lukasiewicz": 0.00001},
+    )
 
     def f(surname):
         return PersonFacts(surname, "Anna", None, 1990, None, None, None, None, None)
@@ -214,23 +307,55 @@ def test_blocks_find_typos_in_both_names_and_swapped_names(ctx):
             ("Bianca", "Liebenbrrg", "1990-02-27", "Bianca"),
             ("Mercorela", "Jack", "1988-07-14", "Jack"),  # a slipped month as well
         ):
-            facts = PersonFacts(surname, forenames, dt.date.fromisoformat(dob), None, None, None,
-                                None, None, None)  # fmt: skip
+            facts = PersonFacts(
+                surname, forenames, dt.date.fromisoformat(dob), None, None, None, None, None, None
+            )
             assert ids[who] in candidate_ids(s, facts), (surname, lookup_keys(block_keys(facts)))
 
 
 def test_one_bad_field_gives_one_message(profile):
-    record = json_record(notification("BAD-1", [person("victim", "Hussain", "Amina", "1994-13-45")]),
-                         (1,), profile.intake.columns)  # fmt: skip
+    record = json_record(
+        notification("BAD-1", [person("victim", "Hussain", "Amina", "1994-13-45")]),
+        (1,),
+        profile.intake.columns,
+    )
     problems = validate(record, NOW)
     assert isinstance(problems, list)
     assert [p.field for p in problems] == ["dob"], [p.message for p in problems]
 
 
-SURNAMES = ("Ahmed", "Brown", "Clarke", "Dlamini", "Evans", "Fraser", "Gallagher", "Hussain",
-            "Iqbal", "Jones", "Kowalski", "Lewis", "Murphy", "Nowak", "Okafor", "Patel", "Quinn",
-            "Rahman", "Singh", "Taylor", "Umar", "Vaughan", "Walker", "Xu", "Young", "Zielinski",
-            "Begum", "Khan", "Nguyen", "Osman")  # fmt: skip
+SURNAMES = (
+    "Ahmed",
+    "Brown",
+    "Clarke",
+    "Dlamini",
+    "Evans",
+    "Fraser",
+    "Gallagher",
+    "Hussain",
+    "Iqbal",
+    "Jones",
+    "Kowalski",
+    "Lewis",
+    "Murphy",
+    "Nowak",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Rahman",
+    "Singh",
+    "Taylor",
+    "Umar",
+    "Vaughan",
+    "Walker",
+    "Xu",
+    "Young",
+    "Zielinski",
+    "Begum",
+    "Khan",
+    "Nguyen",
+    "Osman",
+)
 
 
 @pytest.fixture
@@ -245,10 +370,21 @@ def test_training_stores_the_model_and_the_admin_sees_it(any_ctx):
     ctx = any_ctx
     for n in range(30):  # a small register: families at their own addresses
         name = SURNAMES[n]
-        known(ctx, f"T-{n}", [person("victim", name, "Anna", f"19{70 + n}-03-0{1 + n % 9}"),
-                              person("child", name, "Kid", f"20{10 + n % 15}-0{1 + n % 9}-{n - 2:02d}"
-                                     if n > 2 else "2024-01-01")],
-              address=f"{n + 1} Road {n}, Leeds", postcode=f"LS{n % 20 + 1} 1AA")  # fmt: skip
+        known(
+            ctx,
+            f"T-{n}",
+            [
+                person("victim", name, "Anna", f"19{70 + n}-03-0{1 + n % 9}"),
+                person(
+                    "child",
+                    name,
+                    "Kid",
+                    f"20{10 + n % 15}-0{1 + n % 9}-{n - 2:02d}" if n > 2 else "2024-01-01",
+                ),
+            ],
+            address=f"{n + 1} Road {n}, Leeds",
+            postcode=f"LS{n % 20 + 1} 1AA",
+        )
     with ctx.session() as s:
         trained = train_and_store(s, ctx.actor, ctx.profile.intake)
     with ctx.session() as s:
@@ -264,8 +400,14 @@ def test_training_stores_the_model_and_the_admin_sees_it(any_ctx):
         view = model_view(s)
         assert view.trained_at is not None and view.auto_probability == model.auto_probability
         assert view.expected_daily_reviews is not None
-        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.entity == "matching_model")) == 1  # fmt: skip
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.entity == "matching_model")
+            )
+            == 1
+        )
 
 
 def test_matching_train_command(any_app_url, capsys):

@@ -16,9 +16,11 @@ def feed(ctx, *notifications):
 
 
 def family(**victim_more):
-    return [person("victim", "Begum", "Nasima", "1990-02-02", **victim_more),
-            person("perpetrator", "Uddin", "Jamal", "1988-03-03"),
-            person("child", "Uddin", "Sultana", "2018-04-04")]  # fmt: skip
+    return [
+        person("victim", "Begum", "Nasima", "1990-02-02", **victim_more),
+        person("perpetrator", "Uddin", "Jamal", "1988-03-03"),
+        person("child", "Uddin", "Sultana", "2018-04-04"),
+    ]
 
 
 @pytest.fixture(params=["set-based", "one at a time"])
@@ -37,9 +39,17 @@ def household_of(ctx, ref):
 
 
 def test_family_moving_home_moves_the_household(ctx, path):
-    feed(ctx, notification("H-1", family(), received_at="2026-10-01T08:00:00",
-                           incident_at="2026-10-01T01:00:00", address="1 Old Road, Leeds",
-                           postcode="LS9 8AB"))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "H-1",
+            family(),
+            received_at="2026-10-01T08:00:00",
+            incident_at="2026-10-01T01:00:00",
+            address="1 Old Road, Leeds",
+            postcode="LS9 8AB",
+        ),
+    )
     before = household_of(ctx, "H-1")
     assert before.locality_id is not None
     feed(ctx, notification("H-2", family(), address="22 New Street, Leeds", postcode="LS27 0QP"))
@@ -57,9 +67,17 @@ def test_family_moving_home_moves_the_household(ctx, path):
 
 
 def test_incident_elsewhere_does_not_move_the_household(ctx, path):
-    feed(ctx, notification("E-1", family(), received_at="2026-10-01T08:00:00",
-                           incident_at="2026-10-01T01:00:00", address="1 Old Road, Leeds",
-                           postcode="LS9 8AB"))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "E-1",
+            family(),
+            received_at="2026-10-01T08:00:00",
+            incident_at="2026-10-01T01:00:00",
+            address="1 Old Road, Leeds",
+            postcode="LS9 8AB",
+        ),
+    )
     away = family(person_address="1 Old Road, Leeds", person_postcode="LS9 8AB")
     feed(
         ctx,
@@ -71,17 +89,31 @@ def test_incident_elsewhere_does_not_move_the_household(ctx, path):
 
 def test_an_older_notification_does_not_move_the_family_back(ctx, path):
     feed(ctx, notification("O-1", family(), address="22 New Street, Leeds", postcode="LS27 0QP"))
-    feed(ctx, notification("O-0", family(), received_at="2026-09-01T08:00:00",
-                           incident_at="2026-09-01T01:00:00", address="1 Old Road, Leeds",
-                           postcode="LS9 8AB"))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "O-0",
+            family(),
+            received_at="2026-09-01T08:00:00",
+            incident_at="2026-09-01T01:00:00",
+            address="1 Old Road, Leeds",
+            postcode="LS9 8AB",
+        ),
+    )
     assert household_of(ctx, "O-0").postcode == "LS27 0QP"
 
 
 def test_strangers_at_the_same_address_are_a_new_household(ctx, path):
-    feed(ctx, notification("S-1", family(), received_at="2026-10-01T08:00:00",
-                           incident_at="2026-10-01T01:00:00"))  # fmt: skip
-    others = [person("victim", "Clarke", "Megan", "1999-09-09"),
-              person("perpetrator", "Lister", "Kyle", "1997-07-07")]  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "S-1", family(), received_at="2026-10-01T08:00:00", incident_at="2026-10-01T01:00:00"
+        ),
+    )
+    others = [
+        person("victim", "Clarke", "Megan", "1999-09-09"),
+        person("perpetrator", "Lister", "Kyle", "1997-07-07"),
+    ]
     feed(ctx, notification("S-2", others))
     assert household_of(ctx, "S-1").id != household_of(ctx, "S-2").id
 

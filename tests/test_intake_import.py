@@ -73,8 +73,11 @@ BAD_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize(("column", "value", "field", "expected"), BAD_FIELDS,
-                         ids=[f"{c}={v[:12]!r}" for c, v, _, _ in BAD_FIELDS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("column", "value", "field", "expected"),
+    BAD_FIELDS,
+    ids=[f"{c}={v[:12]!r}" for c, v, _, _ in BAD_FIELDS],
+)
 def test_malformed_notification_field_quarantines_only_that_notification(
     ctx, tmp_path, column, value, field, expected
 ):
@@ -104,13 +107,18 @@ BAD_PERSON_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize(("column", "value", "field", "expected"), BAD_PERSON_FIELDS,
-                         ids=[f"{c}={v!r}" for c, v, _, _ in BAD_PERSON_FIELDS])  # fmt: skip
+@pytest.mark.parametrize(
+    ("column", "value", "field", "expected"),
+    BAD_PERSON_FIELDS,
+    ids=[f"{c}={v!r}" for c, v, _, _ in BAD_PERSON_FIELDS],
+)
 def test_malformed_person_field_quarantines_the_notification(
     ctx, tmp_path, column, value, field, expected
 ):
-    people = [person("victim", "Shaw", "Kelly", "1991-02-03"),
-              {**person("child", "Shaw", "Mia", "2019-05-05"), column: value}]  # fmt: skip
+    people = [
+        person("victim", "Shaw", "Kelly", "1991-02-03"),
+        {**person("child", "Shaw", "Mia", "2019-05-05"), column: value},
+    ]
     feed = [notification("BAD-2", people), notification("GOOD-3")]
     summary = run(ctx, write_csv(tmp_path, "feed.csv", feed))
     assert (summary.imported, summary.quarantined) == (1, 1)
@@ -121,10 +129,21 @@ def test_malformed_person_field_quarantines_the_notification(
 
 
 def test_valid_nhs_number_and_uk_styles_are_accepted(ctx, tmp_path):
-    people = [person("Aggrieved", "Shaw", "Kelly", "03/02/1991", nhs_number="943 476 5919"),
-              person("SUSPECT", "Shaw", "Lee", "", age="35")]  # fmt: skip
-    feed = [notification("OK-1", people, received_at="22/11/2026 07:15", incident_at="21/11/2026 23:05",
-                         dash_risk="h", children_present="yes", postcode="ls9  8ab")]  # fmt: skip
+    people = [
+        person("Aggrieved", "Shaw", "Kelly", "03/02/1991", nhs_number="943 476 5919"),
+        person("SUSPECT", "Shaw", "Lee", "", age="35"),
+    ]
+    feed = [
+        notification(
+            "OK-1",
+            people,
+            received_at="22/11/2026 07:15",
+            incident_at="21/11/2026 23:05",
+            dash_risk="h",
+            children_present="yes",
+            postcode="ls9  8ab",
+        )
+    ]
     summary = run(ctx, write_csv(tmp_path, "feed.csv", feed))
     assert summary.imported == 1, summary.in_words()
     assert summary.flagged_no_child == 1
@@ -164,8 +183,10 @@ def test_rows_of_one_notification_need_not_be_adjacent(ctx, tmp_path):
 
 
 def test_notification_without_a_victim_is_quarantined(ctx, tmp_path):
-    people = [person("perpetrator", "Hall", "Gary", "1980-01-01"),
-              person("child", "Hall", "Leo", "2018-01-01")]  # fmt: skip
+    people = [
+        person("perpetrator", "Hall", "Gary", "1980-01-01"),
+        person("child", "Hall", "Leo", "2018-01-01"),
+    ]
     summary = run(ctx, write_csv(tmp_path, "feed.csv", [notification("NV-1", people)]))
     assert summary.quarantined == 1
     (message,) = summary.problems[0].messages
@@ -180,16 +201,19 @@ def test_missing_police_ref_quarantines_the_row(ctx, tmp_path):
     assert summary.problems[0].messages[0].field == "police_ref"
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"", "empty"),
-    (b"   \n\n", "empty"),
-    (b"\x00\x01\x02PK binary", "not text"),
-    (b"just some words\nand more words\n", "not a header"),
-    (b"police_ref,surname\n1,Smith\n", "no column for received_at"),
-    (b"\x81\x8d\x8f\x90\x9d", "neither UTF-8 nor Windows-1252"),
-    (b'[{"police_ref": "1", ', "not valid JSON"),
-    (b'{\n  "police_ref": "1",\n  "persons": [\n', "JSON Lines"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x00\x01\x02PK binary", "not text"),
+        (b"just some words\nand more words\n", "not a header"),
+        (b"police_ref,surname\n1,Smith\n", "no column for received_at"),
+        (b"\x81\x8d\x8f\x90\x9d", "neither UTF-8 nor Windows-1252"),
+        (b'[{"police_ref": "1", ', "not valid JSON"),
+        (b'{\n  "police_ref": "1",\n  "persons": [\n', "JSON Lines"),
+    ],
+)
 def test_unreadable_file_is_refused_and_nothing_changes(ctx, tmp_path, content, expected):
     before, batches = table_counts(ctx.sessions), batch_count(ctx.sessions)
     path = tmp_path / ("feed.json" if content[:1] in (b"[", b"{") else "feed.csv")
@@ -212,8 +236,15 @@ def test_header_only_file_imports_nothing(ctx, tmp_path):
 
 
 def test_windows_1252_file(ctx, tmp_path):
-    feed = [notification("W-1", [person("victim", "Brontë", "Zoë", "1990-03-03"),
-                                 person("child", "Brontë", "Chloë", "2019-03-03")])]  # fmt: skip
+    feed = [
+        notification(
+            "W-1",
+            [
+                person("victim", "Brontë", "Zoë", "1990-03-03"),
+                person("child", "Brontë", "Chloë", "2019-03-03"),
+            ],
+        )
+    ]
     summary = run(ctx, write_csv(tmp_path, "feed.csv", feed, encoding="cp1252"))
     assert summary.imported == 1
     with ctx.session() as s:
@@ -221,8 +252,13 @@ def test_windows_1252_file(ctx, tmp_path):
 
 
 def test_utf8_with_bom_and_crlf(ctx, tmp_path):
-    feed = [notification("B-1", [person("victim", "Łukasiewicz", "Małgorzata", "1985-01-02")],
-                         narrative="First line.\nSecond line, \"quoted\".")]  # fmt: skip
+    feed = [
+        notification(
+            "B-1",
+            [person("victim", "Łukasiewicz", "Małgorzata", "1985-01-02")],
+            narrative='First line.\nSecond line, "quoted".',
+        )
+    ]
     summary = run(ctx, write_csv(tmp_path, "feed.csv", feed, bom=True, newline="\r\n"))
     assert summary.imported == 1, summary.in_words()
     with ctx.session() as s:
@@ -254,10 +290,12 @@ def test_same_file_twice_changes_nothing(ctx, tmp_path):
 
 def test_amended_record_updates_and_audits_previous_values(ctx, tmp_path):
     run(ctx, write_csv(tmp_path, "feed-1.csv", [notification("AM-1")]))
-    people = [person("victim", "Walker", "Chloe", "1990-04-02", gender="F"),
-              person("perpetrator", "Walker", "Dean", "1988-01-15", gender="M"),
-              person("child", "Walker", "Ruby", "2020-06-01"),
-              person("child", "Walker", "Alfie", "2024-02-01")]  # fmt: skip
+    people = [
+        person("victim", "Walker", "Chloe", "1990-04-02", gender="F"),
+        person("perpetrator", "Walker", "Dean", "1988-01-15", gender="M"),
+        person("child", "Walker", "Ruby", "2020-06-01"),
+        person("child", "Walker", "Alfie", "2024-02-01"),
+    ]
     amended = notification("AM-1", people, dash_risk="high", dash_yes="15")
     summary = run(ctx, write_csv(tmp_path, "feed-2.csv", [amended]))
     assert (summary.updated, summary.imported, summary.unchanged) == (1, 0, 0)
@@ -366,10 +404,18 @@ def test_bulk_and_one_at_a_time_agree(ctx, tmp_path, monkeypatch, profile, fresh
     from frontdoor_app.context import build_context
     from frontdoor_app.intake import batch
 
-    feed = [notification(f"E-{n}", [person("victim", "Walker", "Chloe", "1990-04-02"),
-                                    person("child", "Walker", f"Kid{n % 2}", "2020-06-01")],
-                         received_at=f"2026-11-2{n}T07:15:00", incident_at=f"2026-11-1{n}T07:15:00")
-            for n in range(3)]  # fmt: skip
+    feed = [
+        notification(
+            f"E-{n}",
+            [
+                person("victim", "Walker", "Chloe", "1990-04-02"),
+                person("child", "Walker", f"Kid{n % 2}", "2020-06-01"),
+            ],
+            received_at=f"2026-11-2{n}T07:15:00",
+            incident_at=f"2026-11-1{n}T07:15:00",
+        )
+        for n in range(3)
+    ]
     first = run(ctx, write_csv(tmp_path, "a.csv", feed))
     slow_ctx = build_context(
         fresh_settings.with_database(f"sqlite:///{tmp_path / 'slow.sqlite'}"), profile

@@ -28,16 +28,25 @@ def feed(ctx, *notifications):
 
 def person_of(ctx, ref: str, role: str) -> int:
     with ctx.session() as s:
-        return s.scalar(select(NotificationPerson.person_id).join(Notification).where(
-            Notification.police_ref == ref, NotificationPerson.role == role))  # fmt: skip
+        return s.scalar(
+            select(NotificationPerson.person_id)
+            .join(Notification)
+            .where(Notification.police_ref == ref, NotificationPerson.role == role)
+        )
 
 
 def known_family(ctx, victim=("Hussain", "Amina", "1994-05-02"), **more):
-    people = [person("victim", *victim, gender="F", **more),
-              person("perpetrator", "Hussain", "Tariq", "1991-09-17", gender="M"),
-              person("child", "Hussain", "Zara", "2016-01-09")]  # fmt: skip
-    feed(ctx, notification("OLD-1", people, received_at="2026-03-02T08:00:00",
-                           incident_at="2026-03-01T22:00:00"))  # fmt: skip
+    people = [
+        person("victim", *victim, gender="F", **more),
+        person("perpetrator", "Hussain", "Tariq", "1991-09-17", gender="M"),
+        person("child", "Hussain", "Zara", "2016-01-09"),
+    ]
+    feed(
+        ctx,
+        notification(
+            "OLD-1", people, received_at="2026-03-02T08:00:00", incident_at="2026-03-01T22:00:00"
+        ),
+    )
     return person_of(ctx, "OLD-1", "victim")
 
 
@@ -65,41 +74,74 @@ def test_variant_links_automatically(ctx, case, victim):
     assert summary.imported == 1
     assert person_of(ctx, "NEW-1", "victim") == original, case
     with ctx.session() as s:
-        link = s.scalar(select(PersonLink).where(PersonLink.matched_person_id == original,
-                                                 PersonLink.status == "linked"))  # fmt: skip
+        link = s.scalar(
+            select(PersonLink).where(
+                PersonLink.matched_person_id == original, PersonLink.status == "linked"
+            )
+        )
         assert link is not None and link.decided_by == "auto" and link.reasons
         # the family's household carries on: same household as the earlier notification
-        old, new = (s.scalar(select(Notification.household_id).where(Notification.police_ref == r))
-                    for r in ("OLD-1", "NEW-1"))  # fmt: skip
+        old, new = (
+            s.scalar(select(Notification.household_id).where(Notification.police_ref == r))
+            for r in ("OLD-1", "NEW-1")
+        )
         assert old == new
 
 
 def known_family_with(ctx, forenames: str) -> int:
     with ctx.session() as s:
         s.execute(text("DELETE FROM person_link"))
-    feed(ctx, notification("OLD-2", [person("victim", "Hussain", forenames, "1994-05-02")],
-                           received_at="2026-04-02T08:00:00", incident_at="2026-04-01T22:00:00"))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "OLD-2",
+            [person("victim", "Hussain", forenames, "1994-05-02")],
+            received_at="2026-04-02T08:00:00",
+            incident_at="2026-04-01T22:00:00",
+        ),
+    )
     return person_of(ctx, "OLD-2", "victim")
 
 
 def test_diacritics_and_other_scripts(ctx):
-    feed(ctx, notification("D-1", [person("victim", "Łukasiewicz", "Zoë", "1990-01-01"),
-                                   person("child", "Nguyễn", "Thị Lan", "2015-02-02"),
-                                   person("child", "محمد", "فاطمة", "2017-03-03")]))  # fmt: skip
-    feed(ctx, notification("D-2", [person("victim", "Lukasiewicz", "Zoe", "1990-01-01"),
-                                   person("child", "Nguyen", "Thi Lan", "2015-02-02"),
-                                   person("child", "محمد", "فاطمة", "2017-03-03")]))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "D-1",
+            [
+                person("victim", "Łukasiewicz", "Zoë", "1990-01-01"),
+                person("child", "Nguyễn", "Thị Lan", "2015-02-02"),
+                person("child", "محمد", "فاطمة", "2017-03-03"),
+            ],
+        ),
+    )
+    feed(
+        ctx,
+        notification(
+            "D-2",
+            [
+                person("victim", "Lukasiewicz", "Zoe", "1990-01-01"),
+                person("child", "Nguyen", "Thi Lan", "2015-02-02"),
+                person("child", "محمد", "فاطمة", "2017-03-03"),
+            ],
+        ),
+    )
     with ctx.session() as s:
-        rows = s.execute(select(Notification.police_ref, NotificationPerson.person_id)
-                         .join(NotificationPerson)).all()  # fmt: skip
+        rows = s.execute(
+            select(Notification.police_ref, NotificationPerson.person_id).join(NotificationPerson)
+        ).all()
         assert len({pid for _, pid in rows}) == 3
         assert s.scalar(select(func.count()).select_from(Person)) == 3
 
 
 def test_nhs_number_links_despite_a_different_name(ctx):
     original = known_family(ctx, nhs_number="9434765919")
-    feed(ctx, notification("N-1", [person("victim", "Begum", "Amina", "1994-05-02",
-                                          nhs_number="943 476 5919")]))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "N-1", [person("victim", "Begum", "Amina", "1994-05-02", nhs_number="943 476 5919")]
+        ),
+    )
     assert person_of(ctx, "N-1", "victim") == original
 
 
@@ -112,12 +154,23 @@ def test_different_date_of_birth_is_a_new_person(ctx):
 def test_twin_is_not_linked_without_a_person_looking(ctx):
     known_family(ctx)
     zara = person_of(ctx, "OLD-1", "child")
-    feed(ctx, notification("T-1", [person("victim", "Hussain", "Amina", "1994-05-02"),
-                                   person("child", "Hussain", "Sara", "2016-01-09"),
-                                   person("child", "Hussain", "Yusuf", "2016-01-09")]))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "T-1",
+            [
+                person("victim", "Hussain", "Amina", "1994-05-02"),
+                person("child", "Hussain", "Sara", "2016-01-09"),
+                person("child", "Hussain", "Yusuf", "2016-01-09"),
+            ],
+        ),
+    )
     with ctx.session() as s:
-        children = s.scalars(select(NotificationPerson).join(Notification).where(
-            Notification.police_ref == "T-1", NotificationPerson.role == "child")).all()  # fmt: skip
+        children = s.scalars(
+            select(NotificationPerson)
+            .join(Notification)
+            .where(Notification.police_ref == "T-1", NotificationPerson.role == "child")
+        ).all()
         yusuf = next(c for c in children if c.forenames == "Yusuf")
         assert yusuf.person_id != zara
 
@@ -125,8 +178,15 @@ def test_twin_is_not_linked_without_a_person_looking(ctx):
 def test_grey_zone_asks_then_confirm_joins_the_history(ctx):
     original = known_family(ctx)
     # a nickname-like forename with no date of birth: similar, but not sure
-    summary = feed(ctx, notification("G-1", [person("victim", "Hussain", "Amna", "", age="32")],
-                                     address="99 Other Road, Leeds", postcode="LS6 1AA"))  # fmt: skip
+    summary = feed(
+        ctx,
+        notification(
+            "G-1",
+            [person("victim", "Hussain", "Amna", "", age="32")],
+            address="99 Other Road, Leeds",
+            postcode="LS6 1AA",
+        ),
+    )
     assert summary.possible_matches == 1
     (row,) = links.possible_matches(ctx.sessions)
     assert row.known.id == original and row.police_ref == "G-1"
@@ -145,8 +205,12 @@ def test_grey_zone_asks_then_confirm_joins_the_history(ctx):
 
 def test_grey_zone_reject_keeps_a_separate_person(ctx):
     original = known_family(ctx)
-    feed(ctx, notification("G-2", [person("victim", "Hussain", "Amna", "", age="32")],
-                           postcode="LS6 1AA"))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "G-2", [person("victim", "Hussain", "Amna", "", age="32")], postcode="LS6 1AA"
+        ),
+    )
     (row,) = links.possible_matches(ctx.sessions)
     decided = links.reject_match(ctx.sessions, ctx.actor, row.link_id)
     assert decided.status == "rejected" and decided.decided_by == "user"
@@ -155,11 +219,20 @@ def test_grey_zone_reject_keeps_a_separate_person(ctx):
 
 def test_undo_a_wrong_automatic_link(ctx):
     original = known_family(ctx)
-    feed(ctx, notification("U-1", [person("victim", "Hussain", "Amina", "1994-05-02"),
-                                   person("child", "Hussain", "Zara", "2016-01-09")]))  # fmt: skip
+    feed(
+        ctx,
+        notification(
+            "U-1",
+            [
+                person("victim", "Hussain", "Amina", "1994-05-02"),
+                person("child", "Hussain", "Zara", "2016-01-09"),
+            ],
+        ),
+    )
     assert person_of(ctx, "U-1", "victim") == original
-    (row,) = [r for r in links.links_of_notification(ctx.sessions, _id(ctx, "U-1"))
-              if r.role == "victim"]  # fmt: skip
+    (row,) = [
+        r for r in links.links_of_notification(ctx.sessions, _id(ctx, "U-1")) if r.role == "victim"
+    ]
     with pytest.raises(links.LinkError, match="Say why"):
         links.undo_link(ctx.sessions, ctx.actor, row.link_id, " ")
     undone = links.undo_link(ctx.sessions, ctx.actor, row.link_id, "a different Amina")
@@ -170,8 +243,11 @@ def test_undo_a_wrong_automatic_link(ctx):
         household = s.scalar(
             select(Notification.household_id).where(Notification.police_ref == "U-1")
         )
-        members = set(s.scalars(select(HouseholdMember.person_id).where(
-            HouseholdMember.household_id == household)))  # fmt: skip
+        members = set(
+            s.scalars(
+                select(HouseholdMember.person_id).where(HouseholdMember.household_id == household)
+            )
+        )
         # the original Amina is still a member through the earlier notification (OLD-1)
         assert separate in members and original in members
         link = s.get(PersonLink, row.link_id)
@@ -184,8 +260,10 @@ def _id(ctx, ref: str) -> int:
 
 
 def test_same_person_twice_in_one_file_is_one_person(ctx):
-    people = [person("victim", "Nowak", "Katarzyna", "1988-11-12"),
-              person("child", "Nowak", "Ola", "2014-06-06")]  # fmt: skip
+    people = [
+        person("victim", "Nowak", "Katarzyna", "1988-11-12"),
+        person("child", "Nowak", "Ola", "2014-06-06"),
+    ]
     feed(
         ctx,
         notification("S-1", people),
@@ -199,8 +277,17 @@ def test_same_person_twice_in_one_file_is_one_person(ctx):
 
 def test_scores_and_reasons_in_words():
     def facts(surname, forenames, dob, postcode=None):
-        return PersonFacts(surname, forenames, dt.date.fromisoformat(dob) if dob else None,
-                           None, None, None, None, None, postcode)  # fmt: skip
+        return PersonFacts(
+            surname,
+            forenames,
+            dt.date.fromisoformat(dob) if dob else None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            postcode,
+        )
 
     exact = score(facts("Smith", "Jack", "2000-01-01"), facts("Smith", "Jack", "2000-01-01"))
     assert exact.value == 1.0 and "same date of birth" in exact.reasons
@@ -211,8 +298,10 @@ def test_scores_and_reasons_in_words():
     twins = score(facts("Smith", "Jack", "2010-01-01"), facts("Smith", "Ruby", "2010-01-01"))
     assert twins.value < 0.92
     # close spellings but another first letter: sisters more often than a typo
-    sisters = score(facts("Chowdhury", "Taslima", "1991-08-08", "LS1 1AA"),
-                    facts("Chowdhury", "Nasima", "1991-08-08", "LS1 1AA"))  # fmt: skip
+    sisters = score(
+        facts("Chowdhury", "Taslima", "1991-08-08", "LS1 1AA"),
+        facts("Chowdhury", "Nasima", "1991-08-08", "LS1 1AA"),
+    )
     assert 0.75 <= sisters.value < 0.92
     somali = score(facts("Osman", "Cabdi", "1985-03-03"), facts("Osman", "Abdi", "1985-03-03"))
     assert somali.value >= 0.92
@@ -224,8 +313,17 @@ def test_scores_and_reasons_in_words():
 
 def test_blocking_never_scans_every_person(ctx):
     known_family(ctx)
-    facts = PersonFacts("Hussain", "Amina", dt.date(1994, 5, 2), 1994, "F", "9434765919", "12/34A",
-                        "1 Road", "LS9 8AB")  # fmt: skip
+    facts = PersonFacts(
+        "Hussain",
+        "Amina",
+        dt.date(1994, 5, 2),
+        1994,
+        "F",
+        "9434765919",
+        "12/34A",
+        "1 Road",
+        "LS9 8AB",
+    )
     captured = []
 
     def spy(conn, cursor, statement, parameters, context, executemany):

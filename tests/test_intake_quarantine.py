@@ -21,8 +21,10 @@ def load(ctx, tmp_path, feed, name="feed.csv"):
 
 
 def test_correct_a_record_and_import_it(ctx, tmp_path):
-    people = [person("victim", "Shaw", "Kelly", "1991-02-03"),
-              person("child", "Shaw", "Mia", "2019-05-05", nhs_number="123")]  # fmt: skip
+    people = [
+        person("victim", "Shaw", "Kelly", "1991-02-03"),
+        person("child", "Shaw", "Mia", "2019-05-05", nhs_number="123"),
+    ]
     load(ctx, tmp_path, [notification("Q-1", people, postcode="LS99")])
     (row,) = q.list_quarantine(ctx.sessions)
     assert {p.field for p in row.problems} == {"postcode", "nhs_number"}
@@ -33,14 +35,16 @@ def test_correct_a_record_and_import_it(ctx, tmp_path):
     persons = [dict(p) for p in draft.persons]
     note["postcode"] = "LS9 9ZZ"
     # still wrong: the problems come back, nothing is imported
-    result = q.correct_and_import(ctx.sessions, ctx.profile, ctx.actor, row.id, row.version, note,
-                                  persons, now=NOW)  # fmt: skip
+    result = q.correct_and_import(
+        ctx.sessions, ctx.profile, ctx.actor, row.id, row.version, note, persons, now=NOW
+    )
     assert not result.imported and [p.field for p in result.problems] == ["nhs_number"]
     assert result.problems[0].person == 1
     persons[1]["nhs_number"] = ""
     assert q.check_correction(note, persons, NOW) == []
-    result = q.correct_and_import(ctx.sessions, ctx.profile, ctx.actor, row.id, row.version, note,
-                                  persons, now=NOW)  # fmt: skip
+    result = q.correct_and_import(
+        ctx.sessions, ctx.profile, ctx.actor, row.id, row.version, note, persons, now=NOW
+    )
     assert result.imported and result.outcome == "imported"
     with ctx.session() as s:
         n = s.get(Notification, result.notification_id)
@@ -52,8 +56,9 @@ def test_correct_a_record_and_import_it(ctx, tmp_path):
     events = audit_events(ctx.sessions, "quarantined_record", "update")
     assert any(e.after and e.after.get("status") == "corrected" for e in events)
     with pytest.raises(q.QuarantineError):
-        q.correct_and_import(ctx.sessions, ctx.profile, ctx.actor, row.id, row.version, note,
-                             persons, now=NOW)  # fmt: skip
+        q.correct_and_import(
+            ctx.sessions, ctx.profile, ctx.actor, row.id, row.version, note, persons, now=NOW
+        )
 
 
 def test_discard_needs_a_reason_and_is_audited(ctx, tmp_path):
@@ -79,8 +84,16 @@ def test_bad_json_line_can_be_typed_in_and_imported(ctx, tmp_path):
     draft = q.load_draft(ctx.sessions, ctx.profile, row.id)
     assert "J-BAD" in draft.raw_text and draft.notification == {}
     typed = {k: v for k, v in notification("J-BAD").items() if k != "persons"}
-    result = q.correct_and_import(ctx.sessions, ctx.profile, ctx.actor, row.id, row.version, typed,
-                                  notification("J-BAD")["persons"], now=NOW)  # fmt: skip
+    result = q.correct_and_import(
+        ctx.sessions,
+        ctx.profile,
+        ctx.actor,
+        row.id,
+        row.version,
+        typed,
+        notification("J-BAD")["persons"],
+        now=NOW,
+    )
     assert result.imported
 
 

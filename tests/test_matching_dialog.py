@@ -23,8 +23,12 @@ def open_dialog(qtbot, ctx):  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: worker.pending == 0, timeout=10_000)
     screen.tabs.setCurrentIndex(1)
     qtbot.mouseClick(screen.model_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: getattr(screen, "matching_dialog", None) is not None
-                    and screen.matching_dialog.isVisible())  # fmt: skip
+    qtbot.waitUntil(
+        lambda: (
+            getattr(screen, "matching_dialog", None) is not None
+            and screen.matching_dialog.isVisible()
+        )
+    )
     return screen, worker
 
 
@@ -41,9 +45,16 @@ def test_untrained_model_says_so_and_shows_the_starting_weights(qtbot, ctx):  # 
 
 def test_trained_model_shows_thresholds_workload_and_weights(qtbot, ctx, artefacts):  # type: ignore[no-untyped-def]
     for n, name in enumerate(SURNAMES):
-        known(ctx, f"T-{n}", [person("victim", name, "Anna", f"19{70 + n}-03-0{1 + n % 9}"),
-                              person("child", name, "Kid", f"20{10 + n % 15}-0{1 + n % 9}-1{n % 9}")],
-              address=f"{n + 1} Road, Leeds", postcode=f"LS{n % 20 + 1} 1AA")  # fmt: skip
+        known(
+            ctx,
+            f"T-{n}",
+            [
+                person("victim", name, "Anna", f"19{70 + n}-03-0{1 + n % 9}"),
+                person("child", name, "Kid", f"20{10 + n % 15}-0{1 + n % 9}-1{n % 9}"),
+            ],
+            address=f"{n + 1} Road, Leeds",
+            postcode=f"LS{n % 20 + 1} 1AA",
+        )
     with ctx.session() as s:
         train_and_store(s, ctx.actor, ctx.profile.intake)
     screen, worker = open_dialog(qtbot, ctx)

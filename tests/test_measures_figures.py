@@ -36,8 +36,9 @@ def _profile(profile: Profile, holidays: frozenset[dt.date] = frozenset({BANK_HO
 
 
 def _measures(session: Session, profile: Profile, **kw: object) -> Measures:
-    return compute(session, profile, W1, W5 + dt.timedelta(days=6), as_of=kw.pop("as_of", AS_OF),
-                   **kw)  # type: ignore[arg-type]  # fmt: skip
+    return compute(
+        session, profile, W1, W5 + dt.timedelta(days=6), as_of=kw.pop("as_of", AS_OF), **kw
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -71,8 +72,11 @@ def test_the_calendar() -> None:
     assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
     # Across the clock change a local day is 23 hours long, and its UTC bounds say so.
-    (sunday,) = [d for d in days_of((dt.date(2026, 3, 23),), AS_OF, "Europe/London", holidays)
-                 if d.day == dt.date(2026, 3, 29)]  # fmt: skip
+    (sunday,) = [
+        d
+        for d in days_of((dt.date(2026, 3, 23),), AS_OF, "Europe/London", holidays)
+        if d.day == dt.date(2026, 3, 29)
+    ]
     assert sunday.end - sunday.start == dt.timedelta(hours=23)
     assert sunday.end == dt.datetime(2026, 3, 29, 23, 0, tzinfo=dt.UTC)
 
@@ -111,9 +115,12 @@ def test_how_much(built) -> None:  # type: ignore[no-untyped-def]
     # Actions by the meeting's week: A1-A3 | A4, A5 | - | A6, A7.
     assert values(m, "actions") == [3, 2, 0, 2, 0]
     assert {p.label: p.numerator for p in m.figure("actions").parts} == {
-        "Domestic Violence Service / IDVA": 2, "Health Visiting (0-19 Public Health Nursing)": 2,
-        "Children's Social Work Service": 1, "West Yorkshire Police": 1,
-        "Early Help / Family Hubs": 1}  # fmt: skip
+        "Domestic Violence Service / IDVA": 2,
+        "Health Visiting (0-19 Public Health Nursing)": 2,
+        "Children's Social Work Service": 1,
+        "West Yorkshire Police": 1,
+        "Early Help / Family Hubs": 1,
+    }
 
 
 def test_how_well(built) -> None:  # type: ignore[no-untyped-def]
@@ -246,8 +253,12 @@ def test_outputs_suppress_small_counts_and_neutralise_formulas(built) -> None:  
     assert safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert safe_cell("+44 113") == "'+44 113" and safe_cell("-1") == "-1"
     data = json.loads(as_json(m, 5))
-    assert data["figures"][0]["weeks"][0] == {"week": "2026-01-05", "value": 4.0,
-                                              "numerator": 4, "denominator": None}  # fmt: skip
+    assert data["figures"][0]["weeks"][0] == {
+        "week": "2026-01-05",
+        "value": 4.0,
+        "numerator": 4,
+        "denominator": None,
+    }
 
 
 def test_profile_measures_table() -> None:

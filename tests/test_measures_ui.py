@@ -40,11 +40,12 @@ def _check_tables(screen: MeasuresScreen, expected) -> None:  # type: ignore[no-
             assert panel.parts_table is not None
             assert [panel.parts_table.item(n, 0).text() for n in range(len(r.parts))] == [
                 p.label for p in r.parts
-            ]  # fmt: skip
+            ]
 
 
-def test_measures_screen_on_the_demo(qtbot, chair_ctx: AppContext, artefacts: Path,
-                                     tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+def test_measures_screen_on_the_demo(
+    qtbot, chair_ctx: AppContext, artefacts: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     win = open_window(qtbot, chair_ctx)
     try:
         win.measures_action.trigger()
@@ -89,12 +90,15 @@ def test_measures_screen_on_the_demo(qtbot, chair_ctx: AppContext, artefacts: Pa
         assert "everyone" not in screen.panels["actions"].heading.text()
 
         # Every chart and table is named for screen readers.
-        unnamed = [type(w).__name__ for w in screen.findChildren(QWidget)
-                   if w.focusPolicy() != Qt.FocusPolicy.NoFocus and w.isVisibleTo(screen)
-                   and not w.accessibleName()
-                   and type(w).__name__ not in ("QWidget", "QScrollBar", "QCalendarWidget")
-                   and type(w.parent()).__name__ not in ("QComboBox", "QDateEdit",
-                                                         "QAbstractSpinBox")]  # fmt: skip
+        unnamed = [
+            type(w).__name__
+            for w in screen.findChildren(QWidget)
+            if w.focusPolicy() != Qt.FocusPolicy.NoFocus
+            and w.isVisibleTo(screen)
+            and not w.accessibleName()
+            and type(w).__name__ not in ("QWidget", "QScrollBar", "QCalendarWidget")
+            and type(w.parent()).__name__ not in ("QComboBox", "QDateEdit", "QAbstractSpinBox")
+        ]
         assert unnamed == []
         assert all(v.accessibleName() for v in screen.findChildren(QChartView))
 
@@ -125,7 +129,20 @@ def test_measures_screen_on_the_demo(qtbot, chair_ctx: AppContext, artefacts: Pa
         text = "\n".join(page.extract_text() for page in reader.pages)
         assert "OFFICIAL-SENSITIVE" in text and f"Page 1 of {len(reader.pages)}" in text
         assert "Appendix: definitions" in text and "Notifications received" in text
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "3", str(target),
-                        str(artefacts / "measures-card")], check=True)  # fmt: skip
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "3",
+                str(target),
+                str(artefacts / "measures-card"),
+            ],
+            check=True,
+        )
     finally:
         close_window(win)

@@ -21,13 +21,27 @@ def test_due_date_defaults_to_working_days_after_the_meeting(ctx):
         hv = agency_id(s, "HV")
     assert ctx.profile.meeting.action_due_days == 5
     assert add_working_days(dt.date(2026, 11, 27), 5) == dt.date(2026, 12, 4)
-    action = actions.add_action(ctx.sessions, who.health, ctx.profile, built.item_ids[0], hv,
-                                "Home visit", owner_name="Hannah Lee")  # fmt: skip
+    action = actions.add_action(
+        ctx.sessions,
+        who.health,
+        ctx.profile,
+        built.item_ids[0],
+        hv,
+        "Home visit",
+        owner_name="Hannah Lee",
+    )
     assert action.due_date == dt.date(2026, 12, 4) and action.status == "open"
     assert (action.agency_code, action.household_name) == ("HV", "Kowalski")
     with pytest.raises(MeetingError, match="before the meeting"):
-        actions.add_action(ctx.sessions, who.chair, ctx.profile, built.item_ids[0], hv, "Visit",
-                           due_date=dt.date(2026, 11, 1))  # fmt: skip
+        actions.add_action(
+            ctx.sessions,
+            who.chair,
+            ctx.profile,
+            built.item_ids[0],
+            hv,
+            "Visit",
+            due_date=dt.date(2026, 11, 1),
+        )
     with pytest.raises(PermissionDenied):
         actions.add_action(ctx.sessions, who.police, ctx.profile, built.item_ids[0], hv, "Visit")
 
@@ -44,11 +58,18 @@ def test_status_updates_need_notes_and_nothing_is_ever_deleted(ctx):
         actions.update_action_status(ctx.sessions, who.health, a.id, a.version, "open")
     with pytest.raises(PermissionDenied):
         actions.update_action_status(ctx.sessions, who.housing, a.id, a.version, "done")
-    noted = actions.update_action_status(ctx.sessions, who.health, a.id, a.version, "open",
-                                         "Tried twice, no answer.")  # fmt: skip
-    closed = actions.update_action_status(ctx.sessions, who.health, a.id, noted.version,
-                                          "not_possible", "Family moved to Manchester.",
-                                          meeting_id=built.meeting_id)  # fmt: skip
+    noted = actions.update_action_status(
+        ctx.sessions, who.health, a.id, a.version, "open", "Tried twice, no answer."
+    )
+    closed = actions.update_action_status(
+        ctx.sessions,
+        who.health,
+        a.id,
+        noted.version,
+        "not_possible",
+        "Family moved to Manchester.",
+        meeting_id=built.meeting_id,
+    )
     assert closed.status == "not_possible" and closed.closed_at is not None
     assert [(u.status_from, u.status_to, u.note) for u in closed.updates] == [
         (None, None, "Tried twice, no answer."),
@@ -56,12 +77,18 @@ def test_status_updates_need_notes_and_nothing_is_ever_deleted(ctx):
     ]
     with pytest.raises(ConflictError):
         actions.update_action_status(ctx.sessions, who.health, a.id, a.version, "done")
-    reopened = actions.update_action_status(ctx.sessions, who.chair, a.id, closed.version, "open",
-                                            "Family back in Leeds.")  # fmt: skip
+    reopened = actions.update_action_status(
+        ctx.sessions, who.chair, a.id, closed.version, "open", "Family back in Leeds."
+    )
     assert reopened.status == "open" and reopened.closed_at is None
-    edited = actions.edit_action(ctx.sessions, who.chair, a.id, reopened.version,
-                                 description="Joint visit with DV service",
-                                 due_date=DAY + dt.timedelta(days=2))  # fmt: skip
+    edited = actions.edit_action(
+        ctx.sessions,
+        who.chair,
+        a.id,
+        reopened.version,
+        description="Joint visit with DV service",
+        due_date=DAY + dt.timedelta(days=2),
+    )
     assert edited.description == "Joint visit with DV service"
     with ctx.session() as s:
         assert s.scalar(select(func.count(Action.id))) == 1
@@ -89,8 +116,13 @@ def _spread(ctx, who):
         ]
         made = []
         for item_id, agency, owner, due in rows:
-            action = Action(agenda_item_id=item_id, owner_agency_id=agency, owner_name=owner,
-                            description=f"Task for {owner}", due_date=due)  # fmt: skip
+            action = Action(
+                agenda_item_id=item_id,
+                owner_agency_id=agency,
+                owner_name=owner,
+                description=f"Task for {owner}",
+                due_date=due,
+            )
             s.add(action)
             s.flush()
             made.append(action.id)
@@ -116,7 +148,10 @@ def test_open_actions_from_earlier_meetings_by_agency_overdue_flagged(ctx):
         first_only = actions.open_actions_review(s, today_id, limit_per_agency=1)
         counted = actions.open_actions_count(s, today_id)
     assert [(g.agency_code, g.total, g.overdue, [a.id for a in g.actions]) for g in first_only] == [
-        ("HV", 2, 1, [made[0]]), ("HSG", 1, 1, [made[1]]), ("POL", 1, 0, [made[3]])]  # fmt: skip
+        ("HV", 2, 1, [made[0]]),
+        ("HSG", 1, 1, [made[1]]),
+        ("POL", 1, 0, [made[3]]),
+    ]
     assert (counted.open, counted.overdue) == (4, 2)
 
 

@@ -24,8 +24,11 @@ def test_agenda_rows_carry_risk_flags_children_and_status(ctx):
         view = agenda.load_agenda(s, built.meeting_id)
     first, second = view.rows[0], view.rows[1]
     assert [r.position for r in view.rows] == [1, 2, 3]
-    assert (first.household_name, first.initials, first.postcode_district) == ("Kowalski", "K.",
-                                                                              "LS9")  # fmt: skip
+    assert (first.household_name, first.initials, first.postcode_district) == (
+        "Kowalski",
+        "K.",
+        "LS9",
+    )
     assert first.dash_risk == "high" and first.marac == ("visible_high_risk",)
     assert first.flag_codes == ("M", "R", "U5") and first.repeat_count == 2
     assert first.flag_texts == (

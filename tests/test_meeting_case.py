@@ -22,18 +22,26 @@ def _history(ctx, who, meetings: int, day: dt.date = DAY) -> tuple[int, int]:
         earlier = [item.id]
         for k in range(1, meetings):
             m = meeting(s, day - dt.timedelta(days=7 * (meetings - k)), status="in_progress")
-            earlier.append(case(s, m, 1, household=household,
-                                received=dt.datetime.combine(m.meeting_date, dt.time(5),
-                                                             dt.UTC)).id)  # fmt: skip
+            earlier.append(
+                case(
+                    s,
+                    m,
+                    1,
+                    household=household,
+                    received=dt.datetime.combine(m.meeting_date, dt.time(5), dt.UTC),
+                ).id
+            )
         today = meeting(s, day)
         now_item = case(s, today, 1, household=household)
         hsg = agency_id(s, "HSG")
         household_id = household.id
     for item_id in earlier:
-        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item_id, ["IDVA"], "high",
-                                None)  # fmt: skip
-        actions.add_action(ctx.sessions, who.chair, ctx.profile, item_id, hsg, "Check tenancy",
-                           owner_name="R. Rao")  # fmt: skip
+        decisions.save_decision(
+            ctx.sessions, who.chair, ctx.profile, item_id, ["IDVA"], "high", None
+        )
+        actions.add_action(
+            ctx.sessions, who.chair, ctx.profile, item_id, hsg, "Check tenancy", owner_name="R. Rao"
+        )
     return now_item.id, household_id
 
 
@@ -45,8 +53,12 @@ def test_case_view_brings_incident_household_and_history(ctx):
     assert view.incident.dash_risk == "high" and view.incident.risk_flags == ("weapon",)
     assert "Assault occasioning" in view.incident.summary and view.incident.narrative
     roles = [(m.role, m.forenames, m.age_text) for m in view.household.members]
-    assert roles == [("victim", "Anna", "34 y"), ("perpetrator", "Darren", "36 y"),
-                     ("child", "Maja", "7 y"), ("child", "Ola", "8 mo")]  # fmt: skip
+    assert roles == [
+        ("victim", "Anna", "34 y"),
+        ("perpetrator", "Darren", "36 y"),
+        ("child", "Maja", "7 y"),
+        ("child", "Ola", "8 mo"),
+    ]
     assert view.household.members[2].school == "Harehills Primary"
     assert view.household.id == household_id and view.case_number == 1 and view.case_total == 1
     kinds = [e.kind for e in view.history]
@@ -55,12 +67,16 @@ def test_case_view_brings_incident_household_and_history(ctx):
     assert [e.at for e in view.history] == sorted((e.at for e in view.history), reverse=True)
     meeting_lines = [e for e in view.history if e.kind == "meeting"]
     assert "Referral to the DV service / IDVA" in meeting_lines[0].detail
-    assert all(e.status == "open" or e.status.startswith("open") for e in view.history
-               if e.kind == "action")  # fmt: skip
+    assert all(
+        e.status == "open" or e.status.startswith("open")
+        for e in view.history
+        if e.kind == "action"
+    )
     with ctx.session() as s:
         viewed = s.scalars(select(AuditEvent).where(AuditEvent.action == "view")).all()
     assert [(v.entity, v.entity_id, v.user_login) for v in viewed] == [
-        ("agenda_item", item_id, "pc.4711")]  # fmt: skip
+        ("agenda_item", item_id, "pc.4711")
+    ]
 
 
 def test_restricted_entries_are_seen_by_their_agency_and_the_chair_only(ctx):
@@ -69,15 +85,28 @@ def test_restricted_entries_are_seen_by_their_agency_and_the_chair_only(ctx):
     item = built.item_ids[0]
     with ctx.session() as s:
         pol, hsg = agency_id(s, "POL"), agency_id(s, "HSG")
-    entries.add_entry(ctx.sessions, who.police, item, pol, "Bail: no contact.",
-                      may_share_beyond_meeting=True)  # fmt: skip
-    entries.add_entry(ctx.sessions, who.housing, item, hsg, "Rent arrears; tenancy at risk.",
-                      restricted_to_agency_id=hsg)  # fmt: skip
-    entries.add_entry(ctx.sessions, who.housing, item, hsg, "She wants to stay.",
-                      kind="victim_view")  # fmt: skip
+    entries.add_entry(
+        ctx.sessions, who.police, item, pol, "Bail: no contact.", may_share_beyond_meeting=True
+    )
+    entries.add_entry(
+        ctx.sessions,
+        who.housing,
+        item,
+        hsg,
+        "Rent arrears; tenancy at risk.",
+        restricted_to_agency_id=hsg,
+    )
+    entries.add_entry(
+        ctx.sessions, who.housing, item, hsg, "She wants to stay.", kind="victim_view"
+    )
     seen = {}
-    for name, actor in (("police", who.police), ("housing", who.housing), ("chair", who.chair),
-                        ("viewer", who.viewer), ("admin", who.admin)):  # fmt: skip
+    for name, actor in (
+        ("police", who.police),
+        ("housing", who.housing),
+        ("chair", who.chair),
+        ("viewer", who.viewer),
+        ("admin", who.admin),
+    ):
         with ctx.session() as s:
             view = case_view.load_case(s, item, actor, audit_view=False)
         seen[name] = ([e.text for e in view.intelligence], view.hidden_restricted)
@@ -118,8 +147,15 @@ def test_fgc_offer_outcome_starts_the_offer_in_the_same_transaction(ctx):
         m = lifecycle.load_meeting(s, built.meeting_id)
     lifecycle.open_meeting(ctx.sessions, who.chair, m.id, m.version)
     agenda.set_current(ctx.sessions, who.chair, m.id, item)
-    decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["FGC", "IDVA"], "high",
-                            "Wider family willing to help.")  # fmt: skip
+    decisions.save_decision(
+        ctx.sessions,
+        who.chair,
+        ctx.profile,
+        item,
+        ["FGC", "IDVA"],
+        "high",
+        "Wider family willing to help.",
+    )
     with ctx.session() as s:
         referrals = s.scalars(select(FgcReferral).where(FgcReferral.origin_agenda_item_id == item))
         stages = [r.stage for r in referrals]

@@ -33,29 +33,47 @@ def test_intelligence_by_agency_with_author_flags_and_versions(ctx):
         entries.add_entry(ctx.sessions, who.police, item, pol, "   ")
     with pytest.raises(MeetingError, match="'rumour' is none of these"):
         entries.add_entry(ctx.sessions, who.police, item, pol, "x", kind="rumour")
-    entry = entries.add_entry(ctx.sessions, who.police, item, pol, "Bail: no contact.",
-                              may_share_beyond_meeting=True)  # fmt: skip
+    entry = entries.add_entry(
+        ctx.sessions, who.police, item, pol, "Bail: no contact.", may_share_beyond_meeting=True
+    )
     assert (entry.agency_code, entry.author_name, entry.may_share_beyond_meeting) == (
-        "POL", "PC 4711 Smith", True)  # fmt: skip
+        "POL",
+        "PC 4711 Smith",
+        True,
+    )
     assert not entry.restricted and entry.version == 1
-    edited = entries.edit_entry(ctx.sessions, who.police, entry.id, entry.version,
-                                text="Bail: no contact, curfew 7pm.", restricted_to_agency_id=pol)  # fmt: skip
+    edited = entries.edit_entry(
+        ctx.sessions,
+        who.police,
+        entry.id,
+        entry.version,
+        text="Bail: no contact, curfew 7pm.",
+        restricted_to_agency_id=pol,
+    )
     assert edited.version == 2 and edited.restricted_to_agency_code == "POL"
     with pytest.raises(ConflictError, match="changed by someone else"):
         entries.edit_entry(ctx.sessions, who.chair, entry.id, entry.version, text="Stale edit")
     with pytest.raises(PermissionDenied):
         entries.edit_entry(ctx.sessions, who.health, entry.id, edited.version, text="Not mine")
-    lifted = entries.edit_entry(ctx.sessions, who.chair, entry.id, edited.version,
-                                restricted_to_agency_id=None)  # fmt: skip
+    lifted = entries.edit_entry(
+        ctx.sessions, who.chair, entry.id, edited.version, restricted_to_agency_id=None
+    )
     assert lifted.restricted_to_agency_id is None and lifted.text.endswith("curfew 7pm.")
     with ctx.session() as s:
         logged = s.scalars(select(ChangeLog).where(ChangeLog.table_name == "intelligence_entry"))
         assert {c.meeting_id for c in logged} == {built.meeting_id}
-        audited = s.scalars(select(AuditEvent).where(AuditEvent.entity == "intelligence_entry")
-                            .order_by(AuditEvent.id)).all()  # fmt: skip
+        audited = s.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "intelligence_entry")
+            .order_by(AuditEvent.id)
+        ).all()
     assert [a.action for a in audited] == ["create", "update", "update"]
-    assert audited[1].before == {"text": "Bail: no contact.", "restricted_to_agency_id": None,
-                                 "version": 1, "updated_at": audited[1].before["updated_at"]}  # fmt: skip
+    assert audited[1].before == {
+        "text": "Bail: no contact.",
+        "restricted_to_agency_id": None,
+        "version": 1,
+        "updated_at": audited[1].before["updated_at"],
+    }
 
 
 def test_sharing_decisions_need_a_reason_and_a_recipient(ctx):
@@ -68,11 +86,23 @@ def test_sharing_decisions_need_a_reason_and_a_recipient(ctx):
         entries.record_sharing(ctx.sessions, who.housing, item, hsg, False, " ")
     with pytest.raises(MeetingError, match="with whom"):
         entries.record_sharing(ctx.sessions, who.housing, item, hsg, True, "Safety")
-    kept = entries.record_sharing(ctx.sessions, who.housing, item, hsg, False,
-                                  "Tenancy details are not relevant to the children's safety.")  # fmt: skip
-    shared = entries.edit_sharing(ctx.sessions, who.chair, kept.id, kept.version, shared=True,
-                                  reason="Risk of eviction affects the children.",
-                                  with_whom="School safeguarding lead")  # fmt: skip
+    kept = entries.record_sharing(
+        ctx.sessions,
+        who.housing,
+        item,
+        hsg,
+        False,
+        "Tenancy details are not relevant to the children's safety.",
+    )
+    shared = entries.edit_sharing(
+        ctx.sessions,
+        who.chair,
+        kept.id,
+        kept.version,
+        shared=True,
+        reason="Risk of eviction affects the children.",
+        with_whom="School safeguarding lead",
+    )
     assert shared.shared and shared.with_whom == "School safeguarding lead"
     assert shared.version == kept.version + 1
 
@@ -94,39 +124,74 @@ def test_rationale_is_required_to_lower_the_police_grade_or_nfa_on_a_marac_case(
             "Choose the agreed risk level (standard, medium or high).",
         ]
         assert decisions.decision_problems(s, plain_item, ["NFA", "IDVA"], "high", None) == [
-            "'No further action' cannot be combined with other outcomes."]  # fmt: skip
+            "'No further action' cannot be combined with other outcomes."
+        ]
         assert decisions.decision_problems(s, plain_item, ["NFA"], "medium", None) == []
         assert decisions.decision_problems(s, plain_item, ["MARAC"], "high", None, True) == [
             "A rationale is required: a MARAC referral on professional judgement needs the "
-            "meeting's reason in writing."]  # fmt: skip
+            "meeting's reason in writing."
+        ]
         assert decisions.decision_problems(s, plain_item, ["XYZ"], "high", "") == [
-            "Unknown outcome code XYZ: it is not in the profile."]  # fmt: skip
+            "Unknown outcome code XYZ: it is not in the profile."
+        ]
     with pytest.raises(DecisionRefused, match="lower than the police DASH grading") as refused:
-        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, marac_item, ["NFA"],
-                                "medium", "  ")  # fmt: skip
+        decisions.save_decision(
+            ctx.sessions, who.chair, ctx.profile, marac_item, ["NFA"], "medium", "  "
+        )
     assert len(refused.value.problems) == 2
     with ctx.session() as s:
         assert s.scalar(select(Decision.id)) is None  # nothing saved
     with pytest.raises(PermissionDenied):
-        decisions.save_decision(ctx.sessions, who.police, ctx.profile, marac_item, ["IDVA"],
-                                "high", None)  # fmt: skip
-    saved = decisions.save_decision(ctx.sessions, who.chair, ctx.profile, marac_item, ["NFA"],
-                                    "medium", "Perpetrator in custody; victim moved to refuge.")  # fmt: skip
+        decisions.save_decision(
+            ctx.sessions, who.police, ctx.profile, marac_item, ["IDVA"], "high", None
+        )
+    saved = decisions.save_decision(
+        ctx.sessions,
+        who.chair,
+        ctx.profile,
+        marac_item,
+        ["NFA"],
+        "medium",
+        "Perpetrator in custody; victim moved to refuge.",
+    )
     assert [o.code for o in saved.outcomes] == ["NFA"] and saved.agreed_risk == "medium"
-    raised = decisions.save_decision(ctx.sessions, who.chair, ctx.profile, plain_item,
-                                     ["IDVA", "INFO"], "high", None,
-                                     details={"INFO": "School"})  # fmt: skip
+    raised = decisions.save_decision(
+        ctx.sessions,
+        who.chair,
+        ctx.profile,
+        plain_item,
+        ["IDVA", "INFO"],
+        "high",
+        None,
+        details={"INFO": "School"},
+    )
     assert [(o.code, o.detail) for o in raised.outcomes] == [("INFO", "School"), ("IDVA", None)]
     with pytest.raises(ConflictError):
         decisions.save_decision(
             ctx.sessions, who.chair, ctx.profile, plain_item, ["EH"], "high", None
-        )  # fmt: skip (no version: someone else's decision exists)
-    changed = decisions.save_decision(ctx.sessions, who.chair, ctx.profile, plain_item, ["EH"],
-                                      "high", None, version=raised.version)  # fmt: skip
+        )  # no version: someone else's decision exists
+    changed = decisions.save_decision(
+        ctx.sessions,
+        who.chair,
+        ctx.profile,
+        plain_item,
+        ["EH"],
+        "high",
+        None,
+        version=raised.version,
+    )
     assert [o.code for o in changed.outcomes] == ["EH"] and changed.version > raised.version
     with pytest.raises(ConflictError):
-        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, plain_item, ["IDVA"],
-                                "high", None, version=raised.version)  # fmt: skip
+        decisions.save_decision(
+            ctx.sessions,
+            who.chair,
+            ctx.profile,
+            plain_item,
+            ["IDVA"],
+            "high",
+            None,
+            version=raised.version,
+        )
 
 
 def test_a_concurrent_save_becomes_a_conflict_in_words(ctx):
@@ -144,8 +209,9 @@ def test_drafts_are_kept_per_user_case_and_kind(ctx):
     with ctx.session() as s:
         start = last_change_id(s)
     first = drafts.save_draft(ctx.sessions, who.police, item, "intelligence", {"text": "Bail: no"})
-    again = drafts.save_draft(ctx.sessions, who.police, item, "intelligence",
-                              {"text": "Bail: no contact"})  # fmt: skip
+    again = drafts.save_draft(
+        ctx.sessions, who.police, item, "intelligence", {"text": "Bail: no contact"}
+    )
     drafts.save_draft(ctx.sessions, who.health, item, "intelligence", {"text": "Baby missed"})
     drafts.save_draft(ctx.sessions, who.police, item, "action", {"description": "Arrest"})
     assert again.id == first.id and again.version == 2
@@ -163,8 +229,9 @@ def test_drafts_are_kept_per_user_case_and_kind(ctx):
     assert drafts.clear_draft(ctx.sessions, who.police, item, "intelligence") is True
     assert drafts.clear_draft(ctx.sessions, who.police, item, "intelligence") is False
     with ctx.session() as s:
-        assert [d.user_login for d in s.scalars(select(Draft).where(
-            Draft.kind == "intelligence"))] == ["hv.lee"]  # fmt: skip
+        assert [
+            d.user_login for d in s.scalars(select(Draft).where(Draft.kind == "intelligence"))
+        ] == ["hv.lee"]
         # Drafts are audited but other screens have nothing to reload for them.
         assert feed.affected_since(s, start, built.meeting_id).nothing
         assert s.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.entity == "draft")) == 5

@@ -18,8 +18,13 @@ MONDAY = dt.date(2026, 11, 23)
 
 def test_meeting_runs_on_the_agenda_intake_built(ctx):
     who = people(ctx)
-    import_file(ctx.sessions, ctx.profile, who.admin, SAMPLE,
-                now=dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC))  # fmt: skip
+    import_file(
+        ctx.sessions,
+        ctx.profile,
+        who.admin,
+        SAMPLE,
+        now=dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC),
+    )
     meeting_id = build_agenda(ctx.sessions, ctx.profile, who.admin, MONDAY)
     with ctx.session() as s:
         view = agenda.load_agenda(s, meeting_id)
@@ -41,23 +46,26 @@ def test_meeting_runs_on_the_agenda_intake_built(ctx):
     assert victim.surname not in shown.heading and shown.heading.startswith(f"{victim.surname[0]}.")
     for row in view.rows[:-1]:
         agenda.set_current(ctx.sessions, who.chair, m.id, row.item_id)
-        decisions.save_decision(ctx.sessions, who.chair, ctx.profile, row.item_id, ["IDVA"],
-                                row.dash_risk, None)  # fmt: skip
+        decisions.save_decision(
+            ctx.sessions, who.chair, ctx.profile, row.item_id, ["IDVA"], row.dash_risk, None
+        )
     agenda.set_current(ctx.sessions, who.chair, m.id, None)
     entries.add_entry(ctx.sessions, who.police, last.item_id, pol, "Suspect still at large.")
     agenda.defer_item(ctx.sessions, who.chair, last.item_id, last.version)
     with ctx.session() as s:
         assert decisions.decision_problems(s, last.item_id, ["IDVA"], "high", None) == [
             "Case 4 is deferred to the next meeting; bring it back to this meeting before "
-            "recording a decision."]  # fmt: skip
+            "recording a decision."
+        ]
     with ctx.session() as s:
         m = lifecycle.load_meeting(s, m.id)
     lifecycle.close_meeting(ctx.sessions, who.chair, m.id, m.version)
 
     tuesday = build_agenda(ctx.sessions, ctx.profile, who.admin, MONDAY + dt.timedelta(days=1))
     with ctx.session() as s:
-        carried = [r for r in agenda.load_agenda(s, tuesday).rows
-                   if r.police_ref == last.police_ref]  # fmt: skip
+        carried = [
+            r for r in agenda.load_agenda(s, tuesday).rows if r.police_ref == last.police_ref
+        ]
     assert len(carried) == 1 and carried[0].status == "waiting"
     assert "Deferred from the meeting of 23 November 2026" in carried[0].flag_texts
     with ctx.session() as s:

@@ -55,25 +55,30 @@ def test_attendance_is_kept_per_agency_with_names_and_statuses(ctx):
         add(ctx.sessions, who.chair, built.meeting_id, pol, "PC 4711 Smith", "present")
     with pytest.raises(MeetingError, match="name is required"):
         add(ctx.sessions, who.chair, built.meeting_id, pol, "  ", "present")
-    changed = lifecycle.update_attendance(ctx.sessions, who.chair, b.id, b.version,
-                                          status="present")  # fmt: skip
+    changed = lifecycle.update_attendance(
+        ctx.sessions, who.chair, b.id, b.version, status="present"
+    )
     assert changed.status == "present" and changed.version == b.version + 1
     with pytest.raises(ConflictError):
         lifecycle.update_attendance(ctx.sessions, who.chair, b.id, b.version, status="apologies")
     c = add(ctx.sessions, who.police, built.meeting_id, pol, "DS Jones", "present")
     with pytest.raises(MeetingError, match="PC 4711 Smith is already in the attendance"):
-        lifecycle.update_attendance(ctx.sessions, who.police, c.id, c.version,
-                                    person_name="PC 4711 Smith")  # fmt: skip
+        lifecycle.update_attendance(
+            ctx.sessions, who.police, c.id, c.version, person_name="PC 4711 Smith"
+        )
     with pytest.raises(MeetingError, match="PC 4711 Smith is already"):
-        lifecycle.add_attendance(ctx.sessions, who.chair, built.meeting_id, pol, "PC 4711 Smith",
-                                 "apologies")  # fmt: skip
+        lifecycle.add_attendance(
+            ctx.sessions, who.chair, built.meeting_id, pol, "PC 4711 Smith", "apologies"
+        )
     lifecycle.remove_attendance(ctx.sessions, who.chair, a.id, a.version)
     with ctx.session() as s:
         rows = lifecycle.list_attendance(s, built.meeting_id)
         summary = lifecycle.attendance_summary(s, built.meeting_id)
     assert [(r.agency_code, r.person_name, r.status) for r in rows] == [
-        ("HV", "Hannah Lee", "apologies"), ("HSG", "Ravi Rao", "present"),
-        ("POL", "DS Jones", "present")]  # fmt: skip
+        ("HV", "Hannah Lee", "apologies"),
+        ("HSG", "Ravi Rao", "present"),
+        ("POL", "DS Jones", "present"),
+    ]
     assert summary.present_agencies == 2 and "West Yorkshire Police" not in summary.core_missing
     assert "Health Visiting (0-19 Public Health Nursing)" in summary.core_missing
 
@@ -104,8 +109,9 @@ def test_close_says_what_is_missing_then_closes(ctx):
             "Case 1 is being discussed and has no decision yet.",
             "2 cases are neither discussed nor deferred (case 2, 3).",
         ]
-    decisions.save_decision(ctx.sessions, who.chair, ctx.profile, built.item_ids[0], ["IDVA"],
-                            "high", None)  # fmt: skip
+    decisions.save_decision(
+        ctx.sessions, who.chair, ctx.profile, built.item_ids[0], ["IDVA"], "high", None
+    )
     agenda.defer_remaining(ctx.sessions, who.chair, m.id)
     with ctx.session() as s:
         m = lifecycle.load_meeting(s, m.id)
@@ -140,14 +146,26 @@ def test_after_close_every_change_is_an_amendment_with_a_reason(ctx):
     with pytest.raises(AmendmentReasonRequired, match="write why"):
         entries.edit_entry(ctx.sessions, who.chair, entry.id, entry.version, text="Bail: none.")
     with pytest.raises(PermissionDenied, match="only the chair or an admin can amend"):
-        entries.edit_entry(ctx.sessions, who.police, entry.id, entry.version, text="x",
-                           reason="typo")  # fmt: skip
-    edited = entries.edit_entry(ctx.sessions, who.chair, entry.id, entry.version,
-                                text="Bail conditions: no contact with the victim.",
-                                reason="Police corrected the bail conditions")  # fmt: skip
+        entries.edit_entry(
+            ctx.sessions, who.police, entry.id, entry.version, text="x", reason="typo"
+        )
+    edited = entries.edit_entry(
+        ctx.sessions,
+        who.chair,
+        entry.id,
+        entry.version,
+        text="Bail conditions: no contact with the victim.",
+        reason="Police corrected the bail conditions",
+    )
     assert edited.text.startswith("Bail conditions")
-    added = entries.add_entry(ctx.sessions, who.chair, item, pol, "Arrest made on 24 Nov.",
-                              reason="Late information from police")  # fmt: skip
+    added = entries.add_entry(
+        ctx.sessions,
+        who.chair,
+        item,
+        pol,
+        "Arrest made on 24 Nov.",
+        reason="Late information from police",
+    )
     with pytest.raises(MeetingStateError, match="closed"):
         agenda.set_current(ctx.sessions, who.chair, m.id, item)
     with ctx.session() as s:

@@ -34,16 +34,35 @@ def _meeting_with_current_case(ctx):
     lifecycle.open_meeting(ctx.sessions, who.chair, m.id, m.version)
     agenda.set_current(ctx.sessions, who.chair, m.id, item)
     # Free text naming the family the way people really type it.
-    entries.add_entry(ctx.sessions, who.police, item, pol,
-                      "Anna Kowalski (dob 04/03/1992) says DARREN hit her at 12 Acacia Avenue, "
-                      "LS9 7AB. He will appear in court.")  # fmt: skip
-    entries.add_entry(ctx.sessions, who.housing, item, hsg, "SECRET: rent arrears, eviction.",
-                      restricted_to_agency_id=hsg)  # fmt: skip
-    entries.add_entry(ctx.sessions, who.health, item, hv, "Ola missed two checks.",
-                      kind="child_voice")  # fmt: skip
+    entries.add_entry(
+        ctx.sessions,
+        who.police,
+        item,
+        pol,
+        "Anna Kowalski (dob 04/03/1992) says DARREN hit her at 12 Acacia Avenue, "
+        "LS9 7AB. He will appear in court.",
+    )
+    entries.add_entry(
+        ctx.sessions,
+        who.housing,
+        item,
+        hsg,
+        "SECRET: rent arrears, eviction.",
+        restricted_to_agency_id=hsg,
+    )
+    entries.add_entry(
+        ctx.sessions, who.health, item, hv, "Ola missed two checks.", kind="child_voice"
+    )
     decisions.save_decision(ctx.sessions, who.chair, ctx.profile, item, ["IDVA"], "high", None)
-    actions.add_action(ctx.sessions, who.chair, ctx.profile, item, hv,
-                       "Home visit to see Maja Kowalski", owner_name="Hannah Lee")  # fmt: skip
+    actions.add_action(
+        ctx.sessions,
+        who.chair,
+        ctx.profile,
+        item,
+        hv,
+        "Home visit to see Maja Kowalski",
+        owner_name="Hannah Lee",
+    )
     return who, built, item
 
 
@@ -57,11 +76,23 @@ def test_projector_in_initials_mode_never_shows_names_addresses_or_dates_of_birt
     assert [p.label for p in view.people] == ["A.K.", "D.K.", "M.K.", "O.K."]
     texts = [e.text for e in view.entries]
     assert not any("SECRET" in t for t in _strings(view))
-    assert texts[0] == ("A. K. (dob [withheld]) says D. hit her at [withheld], [withheld]. "
-                        "He will appear in court.")  # fmt: skip
+    assert texts[0] == (
+        "A. K. (dob [withheld]) says D. hit her at [withheld], [withheld]. He will appear in court."
+    )
     assert view.actions[0].description == "Home visit to see M. K."
-    forbidden = ["Anna", "Darren", "Maja", "Ola", "Kowalski", "Acacia", "LS9 7AB", "1992-03-04",
-                 "04/03/1992", "2019-05-01", "01/05/2019"]  # fmt: skip
+    forbidden = [
+        "Anna",
+        "Darren",
+        "Maja",
+        "Ola",
+        "Kowalski",
+        "Acacia",
+        "LS9 7AB",
+        "1992-03-04",
+        "04/03/1992",
+        "2019-05-01",
+        "01/05/2019",
+    ]
     for text in _strings(view):
         for word in forbidden:
             assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE), (
@@ -98,17 +129,28 @@ def test_initials_mode_redacts_names_in_any_script_and_spelling(ctx):
     who = people(ctx)
     with ctx.session() as s:
         m = meeting(s)
-        item = case(s, m, 1, surname="Łukasiewicz-O'Brien", victim=("Zoë", dt.date(1990, 1, 2)),
-                    perpetrator=("محمد", dt.date(1988, 2, 3)), children=())  # fmt: skip
+        item = case(
+            s,
+            m,
+            1,
+            surname="Łukasiewicz-O'Brien",
+            victim=("Zoë", dt.date(1990, 1, 2)),
+            perpetrator=("محمد", dt.date(1988, 2, 3)),
+            children=(),
+        )
         hv = agency_id(s, "HV")
         meeting_id, item_id = m.id, item.id
     with ctx.session() as s:
         seen = lifecycle.load_meeting(s, meeting_id)
     lifecycle.open_meeting(ctx.sessions, who.chair, meeting_id, seen.version)
     agenda.set_current(ctx.sessions, who.chair, meeting_id, item_id)
-    entries.add_entry(ctx.sessions, who.health, item_id, hv,
-                      "ZOË ŁUKASIEWICZ and محمد O’Brien were seen; Zoë will call. Born 2 January "
-                      "1990.")  # fmt: skip
+    entries.add_entry(
+        ctx.sessions,
+        who.health,
+        item_id,
+        hv,
+        "ZOË ŁUKASIEWICZ and محمد O’Brien were seen; Zoë will call. Born 2 January 1990.",
+    )
     with ctx.session() as s:
         view = load_projector_view(s, meeting_id)
     assert view.entries[0].text == "Z. Ł. and م. O. were seen; Z. will call. Born [withheld]."

@@ -40,8 +40,15 @@ def test_audit_trail_refuses_update_and_delete(any_db_url: str) -> None:
     try:
         upgrade(engine)
         with Session(engine) as session:
-            session.add(AuditEvent(user_login="ayse.kilic", action="view", entity="household",
-                                   entity_id=7, detail="opened the case"))  # fmt: skip
+            session.add(
+                AuditEvent(
+                    user_login="ayse.kilic",
+                    action="view",
+                    entity="household",
+                    entity_id=7,
+                    detail="opened the case",
+                )
+            )
             session.commit()
         for statement in (
             update(AuditEvent).values(detail="edited afterwards"),
@@ -70,20 +77,45 @@ def test_0005_upgrades_a_database_holding_data(any_db_url: str) -> None:
         command.upgrade(alembic_config(engine), "0004_fgc_open")
         t = "2026-11-23 10:00:00"
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO app_user (id, login, display_name, role, active, "
-                              "version, created_at, updated_at) VALUES (1, 'c', 'Chair', 'chair', "
-                              "true, 1, :t, :t)"), {"t": t})  # fmt: skip
-            conn.execute(text("INSERT INTO household (id, reference, version, created_at, "
-                              "updated_at) VALUES (1, 'H1', 1, :t, :t)"), {"t": t})  # fmt: skip
-            conn.execute(text("INSERT INTO import_batch (id, file_name, file_hash, "
-                              "imported_by_id, started_at, imported, updated, unchanged, "
-                              "quarantined, rows_read) VALUES (1, 'f.csv', 'h', 1, :t, 0, 0, 0, "
-                              "0, 0)"), {"t": t})  # fmt: skip
-            conn.execute(text("INSERT INTO fgc_referral (id, household_id, routed_how, stage, "
-                              "is_open, version, created_at, updated_at) VALUES (1, 1, "
-                              "'unrouted', 'preparation', true, 1, :t, :t)"), {"t": t})  # fmt: skip
-            conn.execute(text("INSERT INTO fgc_safeguard (referral_id, kind, recorded_by, at) "
-                              "VALUES (1, 'safety_plan', 'Sam', :t)"), {"t": t})  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO app_user (id, login, display_name, role, active, "
+                    "version, created_at, updated_at) VALUES (1, 'c', 'Chair', 'chair', "
+                    "true, 1, :t, :t)"
+                ),
+                {"t": t},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO household (id, reference, version, created_at, "
+                    "updated_at) VALUES (1, 'H1', 1, :t, :t)"
+                ),
+                {"t": t},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO import_batch (id, file_name, file_hash, "
+                    "imported_by_id, started_at, imported, updated, unchanged, "
+                    "quarantined, rows_read) VALUES (1, 'f.csv', 'h', 1, :t, 0, 0, 0, "
+                    "0, 0)"
+                ),
+                {"t": t},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO fgc_referral (id, household_id, routed_how, stage, "
+                    "is_open, version, created_at, updated_at) VALUES (1, 1, "
+                    "'unrouted', 'preparation', true, 1, :t, :t)"
+                ),
+                {"t": t},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO fgc_safeguard (referral_id, kind, recorded_by, at) "
+                    "VALUES (1, 'safety_plan', 'Sam', :t)"
+                ),
+                {"t": t},
+            )
         assert upgrade(engine) is True
         with engine.connect() as conn:
             note = conn.scalar(text("SELECT note FROM fgc_safeguard"))

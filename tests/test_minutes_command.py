@@ -42,16 +42,18 @@ def test_agency_copy(ctx: AppContext, db_url: str, tmp_path: Path) -> None:
     assert RESTRICTED_TEXT not in text and "withheld" in text
 
 
-def test_no_meeting_on_that_date(ctx: AppContext, db_url: str, tmp_path: Path,
-                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_no_meeting_on_that_date(
+    ctx: AppContext, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "none.pdf"
     assert run(db_url, "--date", "2026-12-01", "--out", str(out)) == 3
     assert "no meeting on Tuesday 01 December 2026" in capsys.readouterr().err
     assert not out.exists()
 
 
-def test_open_meeting_needs_draft(ctx: AppContext, db_url: str, tmp_path: Path,
-                                  capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_open_meeting_needs_draft(
+    ctx: AppContext, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     build_closed_meeting(ctx, status="in_progress")
     out = tmp_path / "draft.pdf"
     assert run(db_url, "--date", "2026-11-23", "--out", str(out)) == 4
@@ -61,8 +63,9 @@ def test_open_meeting_needs_draft(ctx: AppContext, db_url: str, tmp_path: Path,
         assert "DRAFT" in page.extract_text()
 
 
-def test_bad_input(ctx: AppContext, db_url: str, tmp_path: Path,
-                   capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_bad_input(
+    ctx: AppContext, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     build_closed_meeting(ctx)
     assert run(db_url, "--date", "23/11/2026", "--out", str(tmp_path / "x.pdf")) == 2
     assert "--date must be a date" in capsys.readouterr().err
@@ -82,8 +85,9 @@ def test_an_encrypted_agency_copy_opens_only_with_the_password_shown_once(
 
     build_closed_meeting(ctx)
     out = tmp_path / "pol-secure.pdf"
-    assert run(db_url, "--date", "2026-11-23", "--out", str(out), "--agency", "pol",
-               "--encrypt") == 0  # fmt: skip
+    assert (
+        run(db_url, "--date", "2026-11-23", "--out", str(out), "--agency", "pol", "--encrypt") == 0
+    )
     printed = capsys.readouterr().out
     password = printed.rsplit(": ", 1)[1].strip()
     assert len(password) == 24 and password.count("-") == 4

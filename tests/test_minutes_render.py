@@ -48,8 +48,9 @@ def arabic_runs(pdf: bytes) -> list[tuple[int, str, str]]:
     runs: list[tuple[int, str, str]] = []
     for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
 
-        def visit(text: str, cm: object, tm: object, font: dict | None, size: object,
-                  number: int = number) -> None:  # fmt: skip
+        def visit(
+            text: str, cm: object, tm: object, font: dict | None, size: object, number: int = number
+        ) -> None:
             if font and has_arabic(text):
                 runs.append((number, str(font.get("/BaseFont")).split("+")[-1], text))
 
@@ -131,8 +132,9 @@ def test_same_meeting_gives_byte_identical_pdfs(ctx: AppContext, built: BuiltMee
     first = render_minutes(load(ctx), generated_at=GENERATED, invariant=True)
     second = render_minutes(load(ctx), generated_at=GENERATED, invariant=True)
     assert first == second
-    later = render_minutes(load(ctx), generated_at=GENERATED + dt.timedelta(minutes=1),
-                           invariant=True)  # fmt: skip
+    later = render_minutes(
+        load(ctx), generated_at=GENERATED + dt.timedelta(minutes=1), invariant=True
+    )
     assert later != first  # the clock really is printed
 
 
@@ -173,8 +175,22 @@ def test_rendered_pages_for_people_to_look_at(
         pytest.skip("pdftoppm (poppler-utils) is not installed; the PDF itself was written")
     for name, page in (("cover", 1), ("case", case_page), ("agency-actions", action_page)):
         out = artefacts / "minutes" / name
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page),
-                        "-singlefile", str(pdf_path), str(out)], check=True)  # fmt: skip
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(pdf_path),
+                str(out),
+            ],
+            check=True,
+        )
         assert out.with_suffix(".png").stat().st_size > 10_000
 
 

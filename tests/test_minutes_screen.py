@@ -75,8 +75,13 @@ def test_save_writes_the_pdf_and_the_log_shows_it(
     with qtbot.waitSignal(widget.saved, timeout=TIMEOUT):
         widget.save_button.click()
     assert all(ref in pdf_text(target) for ref in built.refs)
-    qtbot.waitUntil(lambda: any(f"saved to {target}" in widget.log_model.row_at(r).detail
-                                for r in range(widget.log_model.rowCount())), timeout=TIMEOUT)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: any(
+            f"saved to {target}" in widget.log_model.row_at(r).detail
+            for r in range(widget.log_model.rowCount())
+        ),
+        timeout=TIMEOUT,
+    )
     assert widget.log_model.data(widget.log_model.index(0, 2)) in ("Exported", "Printed")
 
 
@@ -90,8 +95,12 @@ def test_print_to_a_pdf_file_through_qprinter(
         widget.print_button.click()
     assert blocker.args == [widget.page_count]
     assert len(PdfReader(str(target)).pages) == widget.page_count
-    qtbot.waitUntil(lambda: any(widget.log_model.row_at(r).action == "print"
-                                for r in range(widget.log_model.rowCount())), timeout=TIMEOUT)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: any(
+            widget.log_model.row_at(r).action == "print" for r in range(widget.log_model.rowCount())
+        ),
+        timeout=TIMEOUT,
+    )
 
 
 def test_cancelled_dialogs_do_nothing(screen: tuple[MinutesScreen, BuiltMeeting]) -> None:

@@ -43,8 +43,14 @@ print(before, after, received["count"], received["all_true"])
 
 def test_emitting_does_not_leak_references_to_true() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                          env=env, timeout=120, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, f"the emitting process died:\n{done.stderr[-2000:]}"
     before, after, count, all_true = done.stdout.split()
     assert (int(count), all_true) == (EMITS, "True")

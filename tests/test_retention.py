@@ -39,9 +39,13 @@ from frontdoor_app.profile import Profile, ProfileError, parse_profile
 
 def _median_last_activity(path: Path) -> dt.date:
     with cipher.opened(path) as conn:
-        days = sorted(r[0][:10] for r in conn.execute(
-            "SELECT max(received_at) FROM notification WHERE household_id IS NOT NULL "
-            "GROUP BY household_id"))  # fmt: skip
+        days = sorted(
+            r[0][:10]
+            for r in conn.execute(
+                "SELECT max(received_at) FROM notification WHERE household_id IS NOT NULL "
+                "GROUP BY household_id"
+            )
+        )
     return dt.date.fromisoformat(days[len(days) // 2])
 
 
@@ -85,19 +89,37 @@ def test_retention_removes_exactly_what_the_rule_selects_and_leaves_nothing_of_t
         item = s.scalars(select(AgendaItem).where(AgendaItem.household_id.not_in(expected))).first()
         assert item is not None
         old_at = dt.datetime.combine(today - dt.timedelta(days=45), dt.time(), tzinfo=dt.UTC)
-        s.add(Draft(user_login="hv.lee", agenda_item_id=item.id, kind="decision",
-                    content={"text": "old"}, saved_at=old_at))  # fmt: skip
+        s.add(
+            Draft(
+                user_login="hv.lee",
+                agenda_item_id=item.id,
+                kind="decision",
+                content={"text": "old"},
+                saved_at=old_at,
+            )
+        )
 
     # What the removed people were called, where nothing kept carries the name.
     with ctx.read_session() as s:
-        gone_people = set(s.scalars(select(HouseholdMember.person_id)
-                                    .where(HouseholdMember.household_id.in_(expected))))  # fmt: skip
-        kept_people = set(s.scalars(select(HouseholdMember.person_id)
-                                    .where(HouseholdMember.household_id.not_in(expected))))  # fmt: skip
-        kept_people |= set(s.scalars(
-            select(NotificationPerson.person_id)
-            .join(Notification, Notification.id == NotificationPerson.notification_id)
-            .where(Notification.household_id.not_in(expected))))  # fmt: skip
+        gone_people = set(
+            s.scalars(
+                select(HouseholdMember.person_id).where(HouseholdMember.household_id.in_(expected))
+            )
+        )
+        kept_people = set(
+            s.scalars(
+                select(HouseholdMember.person_id).where(
+                    HouseholdMember.household_id.not_in(expected)
+                )
+            )
+        )
+        kept_people |= set(
+            s.scalars(
+                select(NotificationPerson.person_id)
+                .join(Notification, Notification.id == NotificationPerson.notification_id)
+                .where(Notification.household_id.not_in(expected))
+            )
+        )
         only_gone = gone_people - kept_people
         kept_text = " ".join(
             f"{a or ''} {b or ''}"
@@ -106,19 +128,35 @@ def test_retention_removes_exactly_what_the_rule_selects_and_leaves_nothing_of_t
             )
         )
         kept_text += " ".join(
-            f"{a or ''} {b or ''}" for a, b in s.execute(
+            f"{a or ''} {b or ''}"
+            for a, b in s.execute(
                 select(NotificationPerson.surname, NotificationPerson.forenames)
                 .join(Notification, Notification.id == NotificationPerson.notification_id)
-                .where(Notification.household_id.not_in(expected))))  # fmt: skip
-        names = sorted({n for n in s.scalars(select(Person.surname).where(Person.id.in_(only_gone)))
-                        if n and len(n) >= 4 and n not in kept_text})[:12]  # fmt: skip
+                .where(Notification.household_id.not_in(expected))
+            )
+        )
+        names = sorted(
+            {
+                n
+                for n in s.scalars(select(Person.surname).where(Person.id.in_(only_gone)))
+                if n and len(n) >= 4 and n not in kept_text
+            }
+        )[:12]
     assert names, "some removed people have names no kept person has"
     # The trail holds their names too (an edit and a view, as the application records them).
     target = min(expected)
     named = sorted(names)[0]
     with ctx.session() as s:
-        audit.record(s, ctx.actor, "update", "household", target, {"surname": "X"},
-                     {"surname": named}, f"{named} family's address corrected")  # fmt: skip
+        audit.record(
+            s,
+            ctx.actor,
+            "update",
+            "household",
+            target,
+            {"surname": "X"},
+            {"surname": named},
+            f"{named} family's address corrected",
+        )
         audit.record(s, ctx.actor, "view", "household", target, detail=f"viewed {named}")
 
     result = apply(ctx.sessions, ctx.actor, rules, today)
@@ -142,8 +180,9 @@ def _search_every_text_column(s, names: list[str]) -> list[tuple[str, str, str]]
                 continue
             text = cast(column, TextType) if isinstance(column.type, JSON) else column
             for name in names:
-                found = s.execute(select(func.count()).select_from(table)
-                                  .where(text.like(f"%{name}%"))).scalar()  # fmt: skip
+                found = s.execute(
+                    select(func.count()).select_from(table).where(text.like(f"%{name}%"))
+                ).scalar()
                 if found:
                     hits.append((table.name, column.name, name))
     return hits
@@ -157,14 +196,22 @@ def test_a_household_with_an_open_action_is_held_and_refused(admin_ctx: AppConte
     rules = RetentionRules(household_years=1)
     with ctx.read_session() as s:
         selected = {c.household_id for c in plan(s, rules, today).removable}
-        item = s.scalars(select(AgendaItem).where(AgendaItem.household_id.in_(selected))
-                         .order_by(AgendaItem.id)).first()  # fmt: skip
+        item = s.scalars(
+            select(AgendaItem).where(AgendaItem.household_id.in_(selected)).order_by(AgendaItem.id)
+        ).first()
         assert item is not None
         household = item.household_id
         agency = s.scalar(select(Action.owner_agency_id).limit(1))
     with ctx.session() as s:
-        s.add(Action(agenda_item_id=item.id, description="Check in with school",
-                     owner_agency_id=agency, due_date=cutoff, status="open"))  # fmt: skip
+        s.add(
+            Action(
+                agenda_item_id=item.id,
+                description="Check in with school",
+                owner_agency_id=agency,
+                due_date=cutoff,
+                status="open",
+            )
+        )
     with ctx.read_session() as s:
         held = {c.household_id: c.held for c in plan(s, rules, today).households}
     assert held[household] == "an open action"

@@ -32,8 +32,12 @@ from tests.ui_support import TODAY
 
 pytestmark = pytest.mark.postgres
 
-Denied = (psycopg.errors.InsufficientPrivilege, psycopg.errors.RaiseException,
-          psycopg.errors.CheckViolation, psycopg.errors.UndefinedFunction)  # fmt: skip
+Denied = (
+    psycopg.errors.InsufficientPrivilege,
+    psycopg.errors.RaiseException,
+    psycopg.errors.CheckViolation,
+    psycopg.errors.UndefinedFunction,
+)
 
 
 @dataclass
@@ -57,8 +61,13 @@ class Server:
 
     def connect(self, who: str, autocommit: bool = True) -> psycopg.Connection:
         user = self.logins.get(who, who)
-        return psycopg.connect(host="127.0.0.1", port=self.pg.port, user=user,
-                               dbname=self.dbname, autocommit=autocommit)  # fmt: skip
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=self.pg.port,
+            user=user,
+            dbname=self.dbname,
+            autocommit=autocommit,
+        )
 
 
 SECRET = "Covert source says the perpetrator keeps a firearm at 14 Ash Grove"
@@ -78,9 +87,14 @@ def server(
         engine.dispose()
     build_demo_url(url, "small", seed=7, today=TODAY, feed_dir=tmp_path_factory.mktemp("feed"))
     tag = uuid.uuid4().hex[:6]
-    roles = {"chair": ("chair", "CSWS"), "police": ("representative", "POL"),
-             "housing": ("representative", "HSG"), "admin": ("admin", None),
-             "viewer": ("viewer", None), "gone": ("representative", "HSG")}  # fmt: skip
+    roles = {
+        "chair": ("chair", "CSWS"),
+        "police": ("representative", "POL"),
+        "housing": ("representative", "HSG"),
+        "admin": ("admin", None),
+        "viewer": ("viewer", None),
+        "gone": ("representative", "HSG"),
+    }
     logins = {who: f"{who}.{tag}" for who in roles}
     engine = make_engine(url)
     try:
@@ -89,13 +103,19 @@ def server(
                 people.add_user(s, logins[who], who.title(), role, agency, "correct horse battery")
             people.disable_user(s, logins["gone"])
         with engine.begin() as conn:
-            meeting_id, item_id = conn.execute(text(
-                "SELECT m.id, a.id FROM meeting m JOIN agenda_item a ON a.meeting_id = m.id "
-                "WHERE m.meeting_date = :d ORDER BY a.position LIMIT 1"), {"d": TODAY}).one()  # fmt: skip
-            conn.execute(text("UPDATE meeting SET status = 'in_progress' WHERE id = :m"),
-                         {"m": meeting_id})  # fmt: skip
-            conn.execute(text("UPDATE agenda_item SET status = 'discussed' WHERE id = :i"),
-                         {"i": item_id})  # fmt: skip
+            meeting_id, item_id = conn.execute(
+                text(
+                    "SELECT m.id, a.id FROM meeting m JOIN agenda_item a ON a.meeting_id = m.id "
+                    "WHERE m.meeting_date = :d ORDER BY a.position LIMIT 1"
+                ),
+                {"d": TODAY},
+            ).one()
+            conn.execute(
+                text("UPDATE meeting SET status = 'in_progress' WHERE id = :m"), {"m": meeting_id}
+            )
+            conn.execute(
+                text("UPDATE agenda_item SET status = 'discussed' WHERE id = :i"), {"i": item_id}
+            )
             agencies = dict(conn.execute(text("SELECT code, id FROM agency")).all())  # type: ignore[arg-type]
     finally:
         engine.dispose()
@@ -103,14 +123,30 @@ def server(
     # The police representative writes through the application, signed in as themselves.
     police = build_context(load_settings(database_url=srv.url_for("police")))
     try:
-        secret = add_entry(police.sessions, police.actor, item_id, agencies["POL"], SECRET,
-                           restricted_to_agency_id=agencies["POL"])  # fmt: skip
-        open_entry = add_entry(police.sessions, police.actor, item_id, agencies["POL"],
-                               "Two call-outs this year; no arrests.")  # fmt: skip
+        secret = add_entry(
+            police.sessions,
+            police.actor,
+            item_id,
+            agencies["POL"],
+            SECRET,
+            restricted_to_agency_id=agencies["POL"],
+        )
+        open_entry = add_entry(
+            police.sessions,
+            police.actor,
+            item_id,
+            agencies["POL"],
+            "Two call-outs this year; no arrests.",
+        )
         from frontdoor_app.meeting.drafts import save_draft
 
-        draft = save_draft(police.sessions, police.actor, item_id, "intelligence",
-                           {"text": "half-typed police note"})  # fmt: skip
+        draft = save_draft(
+            police.sessions,
+            police.actor,
+            item_id,
+            "intelligence",
+            {"text": "half-typed police note"},
+        )
     finally:
         police.close()
     srv.police_secret_id, srv.police_entry_id = secret.id, open_entry.id
@@ -188,9 +224,11 @@ def test_the_audit_trail_is_read_by_admins_only(server: Server) -> None:
 
 # --- writing for others ---------------------------------------------------------------------
 
-INSERT_ENTRY = ("INSERT INTO intelligence_entry (agenda_item_id, agency_id, author_name, text, kind,"
-                " may_share_beyond_meeting, version, created_at, updated_at) VALUES"
-                " (%s, %s, 'x', 'planted', 'agency', false, 1, now(), now())")  # fmt: skip
+INSERT_ENTRY = (
+    "INSERT INTO intelligence_entry (agenda_item_id, agency_id, author_name, text, kind,"
+    " may_share_beyond_meeting, version, created_at, updated_at) VALUES"
+    " (%s, %s, 'x', 'planted', 'agency', false, 1, now(), now())"
+)
 
 
 def test_an_entry_is_written_only_for_the_writers_agency(server: Server) -> None:
@@ -203,8 +241,9 @@ def test_an_entry_is_written_only_for_the_writers_agency(server: Server) -> None
 
 
 def test_a_restricted_entry_cannot_be_restricted_to_another_agency(server: Server) -> None:
-    sql = INSERT_ENTRY.replace("may_share_beyond_meeting,", "may_share_beyond_meeting, "
-                               "restricted_to_agency_id,").replace("false,", "false, %s,")  # fmt: skip
+    sql = INSERT_ENTRY.replace(
+        "may_share_beyond_meeting,", "may_share_beyond_meeting, restricted_to_agency_id,"
+    ).replace("false,", "false, %s,")
     with server.connect("police") as c, rolled_back(c):
         c.execute(sql, (server.item_id, server.agencies["POL"], server.agencies["POL"]))
     with server.connect("police") as c:
@@ -213,12 +252,20 @@ def test_a_restricted_entry_cannot_be_restricted_to_another_agency(server: Serve
 
 def test_an_agencys_entry_is_changed_only_by_that_agency(server: Server) -> None:
     with server.connect("police") as c, rolled_back(c):
-        assert c.execute("UPDATE intelligence_entry SET text = 'edited' WHERE id = %s",
-                         (server.police_entry_id,)).rowcount == 1  # fmt: skip
+        assert (
+            c.execute(
+                "UPDATE intelligence_entry SET text = 'edited' WHERE id = %s",
+                (server.police_entry_id,),
+            ).rowcount
+            == 1
+        )
     for who in ("housing", "chair", "viewer"):
         with server.connect(who) as c:
-            refused(c, "UPDATE intelligence_entry SET text = 'edited' WHERE id = %s",
-                    server.police_entry_id)  # fmt: skip
+            refused(
+                c,
+                "UPDATE intelligence_entry SET text = 'edited' WHERE id = %s",
+                server.police_entry_id,
+            )
             refused(c, "DELETE FROM intelligence_entry WHERE id = %s", server.police_entry_id)
 
 
@@ -227,13 +274,22 @@ def test_an_agencys_entry_is_changed_only_by_that_agency(server: Server) -> None
 
 def test_decision_current_case_agenda_and_meeting_are_the_chairs(server: Server) -> None:
     statements = [
-        ("UPDATE meeting SET current_item_id = %s WHERE id = %s", (server.item_id, server.meeting_id)),
-        ("UPDATE meeting SET status = 'closed', closed_at = now() WHERE id = %s", (server.meeting_id,)),
+        (
+            "UPDATE meeting SET current_item_id = %s WHERE id = %s",
+            (server.item_id, server.meeting_id),
+        ),
+        (
+            "UPDATE meeting SET status = 'closed', closed_at = now() WHERE id = %s",
+            (server.meeting_id,),
+        ),
         ("UPDATE agenda_item SET position = position + 100 WHERE id = %s", (server.item_id,)),
-        ("INSERT INTO decision (agenda_item_id, agreed_risk, professional_judgement_marac, "
-         "decided_at, version, created_at, updated_at) VALUES (%s, 'high', false, now(), 1, "
-         "now(), now())", (server.item_id,)),
-    ]  # fmt: skip
+        (
+            "INSERT INTO decision (agenda_item_id, agreed_risk, professional_judgement_marac, "
+            "decided_at, version, created_at, updated_at) VALUES (%s, 'high', false, now(), 1, "
+            "now(), now())",
+            (server.item_id,),
+        ),
+    ]
     for sql, params in statements:
         with server.connect("chair") as c, rolled_back(c):
             assert c.execute(sql, params).rowcount == 1, sql
@@ -244,8 +300,9 @@ def test_decision_current_case_agenda_and_meeting_are_the_chairs(server: Server)
 
 # --- the trail and the change log ------------------------------------------------------------
 
-INSERT_AUDIT = ("INSERT INTO audit_event (at, user_login, action, entity) "
-                "VALUES (now(), %s, 'view', 'case')")  # fmt: skip
+INSERT_AUDIT = (
+    "INSERT INTO audit_event (at, user_login, action, entity) VALUES (now(), %s, 'view', 'case')"
+)
 
 
 @pytest.mark.parametrize("who", ["police", "chair", "admin"])
@@ -286,13 +343,15 @@ def test_change_log_is_insert_and_select_only(server: Server, who: str) -> None:
 
 
 def test_triggers_tables_roles_and_grants_are_the_administrators(server: Server) -> None:
-    ddl = ["ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",
-           "ALTER TABLE intelligence_entry ADD COLUMN leaked text",
-           "ALTER TABLE intelligence_entry DISABLE ROW LEVEL SECURITY",
-           "DROP TABLE draft",
-           "CREATE TABLE loot AS SELECT * FROM person",
-           "DROP POLICY fd_select ON intelligence_entry",
-           "CREATE ROLE intruder LOGIN"]  # fmt: skip
+    ddl = [
+        "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",
+        "ALTER TABLE intelligence_entry ADD COLUMN leaked text",
+        "ALTER TABLE intelligence_entry DISABLE ROW LEVEL SECURITY",
+        "DROP TABLE draft",
+        "CREATE TABLE loot AS SELECT * FROM person",
+        "DROP POLICY fd_select ON intelligence_entry",
+        "CREATE ROLE intruder LOGIN",
+    ]
     with server.connect("postgres") as c:  # the administrator, as the owner
         for sql in ddl:
             with rolled_back(c):
@@ -317,18 +376,28 @@ def test_nobody_grants_or_takes_a_role(server: Server) -> None:
                 c.execute(f'GRANT SELECT ON audit_event TO "{police}"')
                 c.execute(f'GRANT INSERT ON decision TO "{police}"')
     with server.connect("police") as c:
-        assert rows(c, "SELECT has_table_privilege('audit_event', 'SELECT'), "
-                       "has_table_privilege('decision', 'INSERT'), "
-                       "pg_has_role('frontdoor_chair', 'MEMBER')") == [(False, False, False)]  # fmt: skip
+        assert rows(
+            c,
+            "SELECT has_table_privilege('audit_event', 'SELECT'), "
+            "has_table_privilege('decision', 'INSERT'), "
+            "pg_has_role('frontdoor_chair', 'MEMBER')",
+        ) == [(False, False, False)]
 
 
 def test_set_role_and_session_authorization_give_nothing(server: Server) -> None:
     with server.connect("housing") as c:
         c.execute("SET ROLE frontdoor_representative")  # its own group: allowed, and no wider
-        assert rows(c, "SELECT count(*) FROM intelligence_entry WHERE id = %s",
-                    server.police_secret_id) == [(0,)]  # fmt: skip
-        for target in ("frontdoor_chair", "frontdoor_admin", OWNER, server.logins["police"],
-                       server.logins["chair"], "postgres"):  # fmt: skip
+        assert rows(
+            c, "SELECT count(*) FROM intelligence_entry WHERE id = %s", server.police_secret_id
+        ) == [(0,)]
+        for target in (
+            "frontdoor_chair",
+            "frontdoor_admin",
+            OWNER,
+            server.logins["police"],
+            server.logins["chair"],
+            "postgres",
+        ):
             refused(c, f'SET ROLE "{target}"')
             refused(c, f'SET SESSION AUTHORIZATION "{target}"')
 
@@ -338,8 +407,9 @@ def test_set_config_is_no_identity(server: Server) -> None:
     with server.connect("housing") as c:
         for name in ("frontdoor.user", "app.user", "request.jwt.claim.sub", "application_name"):
             c.execute("SELECT set_config(%s, %s, false)", (name, police))
-        assert rows(c, "SELECT count(*) FROM intelligence_entry WHERE id = %s",
-                    server.police_secret_id) == [(0,)]  # fmt: skip
+        assert rows(
+            c, "SELECT count(*) FROM intelligence_entry WHERE id = %s", server.police_secret_id
+        ) == [(0,)]
         assert rows(c, "SELECT fd_role(), fd_agency()") == [
             ("representative", server.agencies["HSG"])
         ]
@@ -355,9 +425,11 @@ def test_no_function_answers_for_another_user(server: Server) -> None:
         # One SECURITY DEFINER function only: the audit chain's newest hash, which takes no
         # argument and gives a hash, never a row (a representative needs it to link an audit
         # row of their own; the trail itself stays unreadable to them).
-        assert rows(c, "SELECT proname, pronargs FROM pg_proc p JOIN pg_namespace n ON"
-                       " n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef") == [
-            ("fd_audit_head", 0)]  # fmt: skip
+        assert rows(
+            c,
+            "SELECT proname, pronargs FROM pg_proc p JOIN pg_namespace n ON"
+            " n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef",
+        ) == [("fd_audit_head", 0)]
         refused(c, "SELECT fd_audit_head(%s)", police)
         head = rows(c, "SELECT fd_audit_head()")[0][0]
         assert isinstance(head, str) and len(head) == 64 and police not in head
@@ -369,9 +441,14 @@ def test_no_function_answers_for_another_user(server: Server) -> None:
 
 def test_reference_lists_and_users_are_changed_by_admins_only(server: Server) -> None:
     housing = server.logins["housing"]
-    changes = [("UPDATE agency SET active = false WHERE code = 'POL'", ()),
-               ("UPDATE outcome_code SET label = 'renamed' WHERE id = (SELECT min(id) FROM outcome_code)", ()),
-               ("UPDATE app_user SET role = 'chair' WHERE login = %s", (housing,))]  # fmt: skip
+    changes = [
+        ("UPDATE agency SET active = false WHERE code = 'POL'", ()),
+        (
+            "UPDATE outcome_code SET label = 'renamed' WHERE id = (SELECT min(id) FROM outcome_code)",
+            (),
+        ),
+        ("UPDATE app_user SET role = 'chair' WHERE login = %s", (housing,)),
+    ]
     for sql, params in changes:
         with server.connect("admin") as c, rolled_back(c):
             assert c.execute(sql, params).rowcount == 1, sql
@@ -392,8 +469,10 @@ def test_imports_quarantine_and_person_links_are_admins_and_the_chairs(server: S
 
 
 def test_a_viewer_writes_nothing(server: Server) -> None:
-    sql = ("INSERT INTO draft (user_login, agenda_item_id, kind, content, saved_at, version) "
-           "VALUES (session_user, %s, 'intelligence', '{}', now(), 1)")  # fmt: skip
+    sql = (
+        "INSERT INTO draft (user_login, agenda_item_id, kind, content, saved_at, version) "
+        "VALUES (session_user, %s, 'intelligence', '{}', now(), 1)"
+    )
     with server.connect("housing") as c, rolled_back(c):
         c.execute(sql, (server.item_id,))
     with server.connect("viewer") as c:
@@ -418,9 +497,14 @@ def test_notify_carries_no_name_and_no_case_text(server: Server) -> None:
         listener.execute("LISTEN frontdoor_changes")
         police = build_context(load_settings(database_url=server.url_for("police")))
         try:
-            add_entry(police.sessions, police.actor, server.item_id, server.agencies["POL"],
-                      "Victim's new address is 9 Birch Road, LS9 7AB",
-                      restricted_to_agency_id=server.agencies["POL"])  # fmt: skip
+            add_entry(
+                police.sessions,
+                police.actor,
+                server.item_id,
+                server.agencies["POL"],
+                "Victim's new address is 9 Birch Road, LS9 7AB",
+                restricted_to_agency_id=server.agencies["POL"],
+            )
         finally:
             police.close()
         payloads = []
@@ -464,8 +548,10 @@ def test_server_check_passes_and_names_a_grant_too_many(server: Server, capsys) 
                 "frontdoor_chair" in capsys.readouterr().out
             )
         finally:
-            c.execute("UPDATE app_user SET role = 'representative' WHERE login = %s",
-                      (server.logins["housing"],))  # fmt: skip
+            c.execute(
+                "UPDATE app_user SET role = 'representative' WHERE login = %s",
+                (server.logins["housing"],),
+            )
         c.execute(f'ALTER ROLE "{server.logins["admin"]}" BYPASSRLS')
         try:
             assert main(["--database", server.admin_url, "server", "check"]) == 1
@@ -481,8 +567,11 @@ def test_a_client_on_an_older_server_is_told_to_ask_for_an_upgrade(server: Serve
         (revision,) = rows(c, "SELECT version_num FROM alembic_version")[0]
         c.execute("UPDATE alembic_version SET version_num = '0003_old'")
         try:
-            with pytest.raises(SignInError, match=r"server is at revision 0003_old, this "
-                               r"application expects .*frontdoor server upgrade"):  # fmt: skip
+            with pytest.raises(
+                SignInError,
+                match=r"server is at revision 0003_old, this "
+                r"application expects .*frontdoor server upgrade",
+            ):
                 build_context(load_settings(database_url=server.url_for("housing")))
         finally:
             c.execute("UPDATE alembic_version SET version_num = %s", (revision,))
@@ -490,14 +579,16 @@ def test_a_client_on_an_older_server_is_told_to_ask_for_an_upgrade(server: Serve
 
 def test_passwords_are_stored_as_scram_verifiers(server: Server) -> None:
     with server.connect("postgres") as c:
-        (stored,) = rows(c, "SELECT rolpassword FROM pg_authid WHERE rolname = %s",
-                         server.logins["police"])[0]  # fmt: skip
+        (stored,) = rows(
+            c, "SELECT rolpassword FROM pg_authid WHERE rolname = %s", server.logins["police"]
+        )[0]
     assert stored.startswith("SCRAM-SHA-256$4096:")
     assert "horse" not in stored
 
 
-def test_a_representatives_minutes_are_what_the_server_lets_them_read(server: Server,
-                                                                      tmp_path) -> None:  # fmt: skip
+def test_a_representatives_minutes_are_what_the_server_lets_them_read(
+    server: Server, tmp_path
+) -> None:
     """The chair produces the full record; the housing rep gets only the housing copy (built
     from the rows the server lets them read), never the full record; a viewer none."""
     from pypdf import PdfReader
@@ -508,8 +599,14 @@ def test_a_representatives_minutes_are_what_the_server_lets_them_read(server: Se
     def words(who: str, agency: str | None) -> str:
         ctx = build_context(load_settings(database_url=server.url_for(who)))
         try:
-            produced = produce_minutes(ctx.sessions, ctx.profile, server.meeting_id,
-                                       agency=agency, draft=True, actor=ctx.actor)  # fmt: skip
+            produced = produce_minutes(
+                ctx.sessions,
+                ctx.profile,
+                server.meeting_id,
+                agency=agency,
+                draft=True,
+                actor=ctx.actor,
+            )
         finally:
             ctx.close()
         path = tmp_path / f"{who}.pdf"

@@ -73,8 +73,9 @@ def test_the_server_checks_the_scram_password_and_each_failure_has_its_message(
     assert signin.try_sign_in(address, PASSWORD) is None  # our verifier is the server's
     wrong = signin.try_sign_in(address, "not the password")
     assert wrong is not None and "password for" in wrong and "not accepted" in wrong
-    disabled = signin.try_sign_in(ServerAddress(address.host, address.port, address.database,
-                                                gone), PASSWORD)  # fmt: skip
+    disabled = signin.try_sign_in(
+        ServerAddress(address.host, address.port, address.database, gone), PASSWORD
+    )
     assert disabled is not None and "has been disabled" in disabled
     down = signin.try_sign_in(ServerAddress("127.0.0.1", pgserver.free_port(), "x", "y"), "z")
     assert down is not None and "not answering" in down
@@ -84,15 +85,34 @@ def test_the_server_checks_the_scram_password_and_each_failure_has_its_message(
 
 def _certificate(folder: Path, name: str) -> tuple[Path, Path]:
     key, cert = folder / f"{name}.key", folder / f"{name}.crt"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", f"/CN={name}", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return key, cert
 
 
-def test_a_certificate_that_does_not_verify_is_named(pg_app_url: str, pg_server: pgserver.PgServer,
-                                                     tmp_path: Path) -> None:  # fmt: skip
+def test_a_certificate_that_does_not_verify_is_named(
+    pg_app_url: str, pg_server: pgserver.PgServer, tmp_path: Path
+) -> None:
     key, cert = _certificate(pg_server.folder, f"server-{uuid.uuid4().hex[:4]}")
     _, stranger = _certificate(tmp_path, "stranger")
     if pg_server.run_as:
@@ -105,11 +125,23 @@ def test_a_certificate_that_does_not_verify_is_named(pg_app_url: str, pg_server:
     _reload(pg_server)
     database = pg_app_url.rsplit("/", 1)[1]
     try:
-        trusted = ServerAddress("127.0.0.1", pg_server.port, database, "postgres",
-                                sslmode="verify-full", ca_file=str(cert))  # fmt: skip
+        trusted = ServerAddress(
+            "127.0.0.1",
+            pg_server.port,
+            database,
+            "postgres",
+            sslmode="verify-full",
+            ca_file=str(cert),
+        )
         assert signin.try_sign_in(trusted, None) is None
-        forged = ServerAddress("127.0.0.1", pg_server.port, database, "postgres",
-                               sslmode="verify-full", ca_file=str(stranger))  # fmt: skip
+        forged = ServerAddress(
+            "127.0.0.1",
+            pg_server.port,
+            database,
+            "postgres",
+            sslmode="verify-full",
+            ca_file=str(stranger),
+        )
         message = signin.try_sign_in(forged, None)
         assert message is not None and "certificate did not verify" in message
     finally:
@@ -162,8 +194,11 @@ def test_no_keyring_means_asking_each_time_never_a_file(fresh_settings) -> None:
         assert signin.saved_password(address) is None
     finally:
         keyring.set_keyring(previous)
-    files = [p for p in fresh_settings.data_dir.rglob("*") if p.is_file()] if (
-        fresh_settings.data_dir.exists()) else []  # fmt: skip
+    files = (
+        [p for p in fresh_settings.data_dir.rglob("*") if p.is_file()]
+        if (fresh_settings.data_dir.exists())
+        else []
+    )
     assert all(PASSWORD.encode() not in p.read_bytes() for p in files)
 
 

@@ -49,6 +49,7 @@ def test_the_first_look_is_painted_before_the_database_layer_or_main_window_load
         "print(sorted(m for m in sys.modules if m in late or m.startswith(inside)))"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True, env=env)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    )
     assert out.stdout.strip() == "[]"

@@ -18,8 +18,14 @@ def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
     tool = BIN / command[0]
     if not tool.exists():
         pytest.fail(f"{command[0]} is not installed in {BIN}: bash scripts/setup.sh --test")
-    return subprocess.run([str(tool), *command[1:]], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600, check=False)  # fmt: skip
+    return subprocess.run(
+        [str(tool), *command[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def assert_clean(done: subprocess.CompletedProcess[str], what: str) -> None:
@@ -31,8 +37,10 @@ def test_ruff_lint() -> None:
 
 
 def test_ruff_format() -> None:
-    assert_clean(run_tool("ruff", "format", "--check", "--no-cache", *SOURCES),
-                 "ruff format --check (run: .venv/bin/ruff format <your files>)")  # fmt: skip
+    assert_clean(
+        run_tool("ruff", "format", "--check", "--no-cache", *SOURCES),
+        "ruff format --check (run: .venv/bin/ruff format <your files>)",
+    )
 
 
 def test_mypy() -> None:
@@ -64,25 +72,36 @@ def test_readme_starts_with_the_two_setup_commands_and_ci_runs_the_second() -> N
     assert install_and_test == "bash scripts/test.sh"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     commands = [
-        line.strip() for line in ci.splitlines()
+        line.strip()
+        for line in ci.splitlines()
         if line.strip() and not line.lstrip().startswith(("#", "set ", "cd "))
-    ]  # fmt: skip
+    ]
     assert commands == [install_and_test]
 
 
 def test_shell_scripts_parse() -> None:
-    for script in ("scripts/setup.sh", "scripts/test.sh", "scripts/bundle.sh",
-                   "scripts/desktop-entry.sh", ".ci/run"):  # fmt: skip
-        done = subprocess.run(["bash", "-n", str(ROOT / script)], capture_output=True,
-                              text=True, check=False)  # fmt: skip
+    for script in (
+        "scripts/setup.sh",
+        "scripts/test.sh",
+        "scripts/bundle.sh",
+        "scripts/desktop-entry.sh",
+        ".ci/run",
+    ):
+        done = subprocess.run(
+            ["bash", "-n", str(ROOT / script)], capture_output=True, text=True, check=False
+        )
         assert done.returncode == 0, f"{script}: {done.stderr}"
         assert os.access(ROOT / script, os.X_OK), f"{script} is not executable"
 
 
 def test_the_desktop_entry_is_installed_with_its_icon(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
-    subprocess.run(["bash", str(ROOT / "scripts" / "desktop-entry.sh"), "/opt/x/frontdoor"],
-                   env=env, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        ["bash", str(ROOT / "scripts" / "desktop-entry.sh"), "/opt/x/frontdoor"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     entry = (tmp_path / "applications" / "frontdoor.desktop").read_text(encoding="utf-8")
     lines = entry.splitlines()
     assert lines[0] == "[Desktop Entry]"

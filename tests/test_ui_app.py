@@ -88,10 +88,16 @@ def test_exit_after_agenda_prints_the_paint_time(
     )  # the encrypted file's key, as the OS keyring would give it
     done = subprocess.run(
         [sys.executable, "-m", "frontdoor_app", "--database", f"sqlite:///{template}"],
-        env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
-    marks = dict(line.split() for line in done.stdout.splitlines()
-                 if line.startswith(("AGENDA_PAINTED ", "ROOM_READY ")))  # fmt: skip
+    marks = dict(
+        line.split()
+        for line in done.stdout.splitlines()
+        if line.startswith(("AGENDA_PAINTED ", "ROOM_READY "))
+    )
     assert set(marks) == {"AGENDA_PAINTED", "ROOM_READY"}
     assert 0 < float(marks["AGENDA_PAINTED"]) <= float(marks["ROOM_READY"])

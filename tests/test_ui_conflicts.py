@@ -38,8 +38,9 @@ def _saved(ctx: AppContext, item_id: int):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def two_chairs(qtbot, chair_ctx: AppContext, demo_db: str, fresh_settings: Settings,
-               profile: Profile):  # type: ignore[no-untyped-def]  # fmt: skip
+def two_chairs(
+    qtbot, chair_ctx: AppContext, demo_db: str, fresh_settings: Settings, profile: Profile
+):  # type: ignore[no-untyped-def]
     other_ctx = context_for(fresh_settings, demo_db, profile, chair_ctx.actor.login)
     a = open_window(qtbot, chair_ctx)
     b = open_window(qtbot, other_ctx)
@@ -70,8 +71,9 @@ def _b_saves_while_a_types(qtbot, a, b, first: int) -> tuple[str, str]:  # type:
     return code_a, code_b
 
 
-def test_a_decision_saved_meanwhile_is_shown_not_overwritten(qtbot, two_chairs, chair_ctx,
-                                                              artefacts):  # type: ignore[no-untyped-def]  # fmt: skip
+def test_a_decision_saved_meanwhile_is_shown_not_overwritten(
+    qtbot, two_chairs, chair_ctx, artefacts
+):  # type: ignore[no-untyped-def]
     a, b, first = two_chairs
     code_a, code_b = _b_saves_while_a_types(qtbot, a, b, first)
     a.case_view.decision.grab().save(str(artefacts / "conflict_notice.png"))
@@ -138,12 +140,18 @@ def test_the_conflict_view_shows_both_versions_field_by_field(qtbot, artefacts):
         "The decision for case 3",
         "Sam Holt",
         "09:42",
-        pairs([
-            ("Outcomes", "IDVA referral", "Early help"),
-            ("Agreed risk", "▲ HIGH", "▲ HIGH"),
-            ("Rationale", "Mother to be seen by the IDVA first", "School to hold a safety meeting"),
-        ]),
-    )  # fmt: skip
+        pairs(
+            [
+                ("Outcomes", "IDVA referral", "Early help"),
+                ("Agreed risk", "▲ HIGH", "▲ HIGH"),
+                (
+                    "Rationale",
+                    "Mother to be seen by the IDVA first",
+                    "School to hold a safety meeting",
+                ),
+            ]
+        ),
+    )
     dialog = ConflictDialog(conflict)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -78,8 +78,13 @@ def test_projector_shows_no_restricted_entry_and_no_full_name(qtbot, chair_ctx: 
         victim = members[0]
         full = f"{victim.forenames} {victim.surname}"
         add_entry(qtbot, win, agency["HSG"], "RESTRICTED-HOUSING-NOTE tenancy enforcement", True)
-        add_entry(qtbot, win, agency["POL"], f"{full} was seen at {case.incident.address} "
-                  "by officers; bail conditions set", False)  # fmt: skip
+        add_entry(
+            qtbot,
+            win,
+            agency["POL"],
+            f"{full} was seen at {case.incident.address} by officers; bail conditions set",
+            False,
+        )
         projector = win.open_projector()
         qtbot.waitUntil(lambda: projector.view is not None and len(projector.view.entries) == 1)
         texts = projector.visible_texts()
@@ -135,8 +140,10 @@ def _audited(win, words: str) -> bool:  # type: ignore[no-untyped-def]
     from frontdoor_app.models import AuditEvent
 
     with win.ctx.read_session() as s:
-        return s.scalar(select(AuditEvent.id).where(AuditEvent.detail.startswith(words))
-                        .limit(1)) is not None  # fmt: skip
+        return (
+            s.scalar(select(AuditEvent.id).where(AuditEvent.detail.startswith(words)).limit(1))
+            is not None
+        )
 
 
 def test_only_the_chair_turns_projector_initials_off(  # type: ignore[no-untyped-def]

@@ -53,9 +53,13 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
     assert "Chair:" in win.title_info.text() and "in progress" in win.title_info.text()
 
     # -- attendance through the dialog's form
-    attendance = [("POL", "PC Ann Smith", "present"), ("HV", "Hannah Lee", "present"),
-                  ("DVS", "Dee Vance", "present"), ("HSG", "Ravi Rao", "apologies"),
-                  ("EDU", "Ed Jones", "information_sent")]  # fmt: skip
+    attendance = [
+        ("POL", "PC Ann Smith", "present"),
+        ("HV", "Hannah Lee", "present"),
+        ("DVS", "Dee Vance", "present"),
+        ("HSG", "Ravi Rao", "apologies"),
+        ("EDU", "Ed Jones", "information_sent"),
+    ]
     dialog = win.show_attendance()
     for n, (code, name, status) in enumerate(attendance, start=1):
         dialog.agency.setCurrentIndex(dialog.agency.findData(agency[code]))
@@ -71,9 +75,11 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
     qtbot.waitUntil(lambda: review.model.rowCount() > 3)
     before_open = review.model.rowCount()
     reviewed: list[tuple[int, str, str]] = []
-    for status, note in (("done", "Home visit made on Friday"),
-                         ("not_possible", "Family moved out of the area"),
-                         ("not_done", "No capacity this week; raised with the manager")):  # fmt: skip
+    for status, note in (
+        ("done", "Home visit made on Friday"),
+        ("not_possible", "Family moved out of the area"),
+        ("not_done", "No capacity this week; raised with the manager"),
+    ):
         review.table.selectRow(0)
         reviewed.append((review.model.row_at(0).id, status, note))
         review.form.choose(status, note)
@@ -87,10 +93,14 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
     rationale_item = None
     for number in range(3):
         qtbot.keyClick(win.agenda.table, Qt.Key.Key_PageDown)  # the shortcut, not a method
-        qtbot.waitUntil(lambda: win.meeting.current_item_id is not None
-                        and win.meeting.current_item_id not in discussed
-                        and win.case_view.case is not None
-                        and win.case_view.case.item.item_id == win.meeting.current_item_id)  # fmt: skip
+        qtbot.waitUntil(
+            lambda: (
+                win.meeting.current_item_id is not None
+                and win.meeting.current_item_id not in discussed
+                and win.case_view.case is not None
+                and win.case_view.case.item.item_id == win.meeting.current_item_id
+            )
+        )
         idle(qtbot, win)
         item_id = win.meeting.current_item_id
         discussed.append(item_id)
@@ -102,8 +112,11 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
             tab.text.setPlainText(f"Case {case.case_number}: what {code} knows ({k})")
             tab.may_share.setChecked(code != "DVS")
             qtbot.mouseClick(tab.save, LEFT)
-            qtbot.waitUntil(lambda k=k: win.case_view.case is not None
-                            and len(win.case_view.case.intelligence) == k)  # fmt: skip
+            qtbot.waitUntil(
+                lambda k=k: (
+                    win.case_view.case is not None and len(win.case_view.case.intelligence) == k
+                )
+            )
 
         decision = win.case_view.decision
         win.focus_decision()
@@ -180,46 +193,66 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
     )
     idle(qtbot, win)
 
-    _check_database(ctx, win.meeting.id, attendance, reviewed, discussed, rationale_item,
-                    deferred_id, reason)  # fmt: skip
+    _check_database(
+        ctx, win.meeting.id, attendance, reviewed, discussed, rationale_item, deferred_id, reason
+    )
 
 
-def _check_database(ctx: AppContext, meeting_id: int, attendance: list[tuple[str, str, str]],
-                    reviewed: list[tuple[int, str, str]], discussed: list[int],
-                    rationale_item: int, deferred_id: int, reason: str) -> None:  # fmt: skip
+def _check_database(
+    ctx: AppContext,
+    meeting_id: int,
+    attendance: list[tuple[str, str, str]],
+    reviewed: list[tuple[int, str, str]],
+    discussed: list[int],
+    rationale_item: int,
+    deferred_id: int,
+    reason: str,
+) -> None:
     with ctx.session() as s:
         meeting = s.get(Meeting, meeting_id)
         assert meeting.status == "closed" and meeting.closed_at and meeting.confidentiality_read_at
         assert meeting.chair_id == ctx.actor.user_id
-        rows = s.execute(select(Agency.code, Attendance.person_name, Attendance.status)
-                         .join(Agency, Agency.id == Attendance.agency_id)
-                         .where(Attendance.meeting_id == meeting_id)).all()  # fmt: skip
+        rows = s.execute(
+            select(Agency.code, Attendance.person_name, Attendance.status)
+            .join(Agency, Agency.id == Attendance.agency_id)
+            .where(Attendance.meeting_id == meeting_id)
+        ).all()
         assert sorted(map(tuple, rows)) == sorted(attendance)
         for action_id, status, note in reviewed:
             action = s.get(Action, action_id)
             assert (action.status, action.status_note) == (status, note)
-            update = s.scalars(select(ActionUpdate).where(ActionUpdate.action_id == action_id)
-                               .order_by(ActionUpdate.id.desc())).first()  # fmt: skip
+            update = s.scalars(
+                select(ActionUpdate)
+                .where(ActionUpdate.action_id == action_id)
+                .order_by(ActionUpdate.id.desc())
+            ).first()
             assert (update.status_to, update.note, update.meeting_id) == (status, note, meeting_id)
-        items = {i.id: i for i in s.scalars(select(AgendaItem)
-                                            .where(AgendaItem.meeting_id == meeting_id))}  # fmt: skip
-        assert sorted(i for i, item in items.items() if item.status == "discussed") == \
-            sorted(discussed)  # fmt: skip
+        items = {
+            i.id: i
+            for i in s.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id))
+        }
+        assert sorted(i for i, item in items.items() if item.status == "discussed") == sorted(
+            discussed
+        )
         assert items[deferred_id].status == "deferred"
         assert all(item.status == "deferred" for i, item in items.items() if i not in discussed)
         for item_id in discussed:
-            agencies = s.scalars(select(Agency.code).join(
-                IntelligenceEntry, IntelligenceEntry.agency_id == Agency.id)
-                .where(IntelligenceEntry.agenda_item_id == item_id)).all()  # fmt: skip
+            agencies = s.scalars(
+                select(Agency.code)
+                .join(IntelligenceEntry, IntelligenceEntry.agency_id == Agency.id)
+                .where(IntelligenceEntry.agenda_item_id == item_id)
+            ).all()
             assert sorted(agencies) == ["DVS", "HV", "POL"]
         decisions = s.scalars(select(Decision).where(Decision.agenda_item_id.in_(list(items))))
         by_item = {d.agenda_item_id: d for d in decisions}
         assert sorted(by_item) == sorted(discussed)
         amended = by_item[rationale_item]
         assert amended.rationale == "Perpetrator remanded; bail refused by court."
-        codes = s.scalars(select(OutcomeCode.code).join(
-            DecisionOutcome, DecisionOutcome.outcome_code_id == OutcomeCode.id)
-            .where(DecisionOutcome.decision_id == amended.id)).all()  # fmt: skip
+        codes = s.scalars(
+            select(OutcomeCode.code)
+            .join(DecisionOutcome, DecisionOutcome.outcome_code_id == OutcomeCode.id)
+            .where(DecisionOutcome.decision_id == amended.id)
+        ).all()
         assert codes == ["IDVA"]
         new_actions = s.scalars(select(Action).where(Action.agenda_item_id.in_(list(items)))).all()
         assert sorted(a.agenda_item_id for a in new_actions) == sorted(discussed)
@@ -227,17 +260,25 @@ def _check_database(ctx: AppContext, meeting_id: int, attendance: list[tuple[str
         amendments = s.scalars(select(Amendment).where(Amendment.meeting_id == meeting_id)).all()
         assert amendments and all(a.reason == reason for a in amendments)
         assert {a.entity for a in amendments} == {"decision"}
-        assert any(a.field == "rationale" and a.after and "remanded" in a.after
-                   for a in amendments)  # fmt: skip
-        shared = s.execute(select(SharingDecision.agenda_item_id, SharingDecision.shared,
-                                  SharingDecision.with_whom, SharingDecision.reason)
-                           .where(SharingDecision.agenda_item_id.in_(list(items)))
-                           .order_by(SharingDecision.id)).all()  # fmt: skip
+        assert any(a.field == "rationale" and a.after and "remanded" in a.after for a in amendments)
+        shared = s.execute(
+            select(
+                SharingDecision.agenda_item_id,
+                SharingDecision.shared,
+                SharingDecision.with_whom,
+                SharingDecision.reason,
+            )
+            .where(SharingDecision.agenda_item_id.in_(list(items)))
+            .order_by(SharingDecision.id)
+        ).all()
         assert [tuple(r) for r in shared] == [
             (discussed[0], True, "School safeguarding lead", "Sharing reason 0"),
             (discussed[1], False, None, "Sharing reason 1"),
             (discussed[2], True, "School safeguarding lead", "Sharing reason 2"),
         ]
-        entries = s.scalar(select(func.count(IntelligenceEntry.id)).where(
-            IntelligenceEntry.agenda_item_id.in_(list(items))))  # fmt: skip
+        entries = s.scalar(
+            select(func.count(IntelligenceEntry.id)).where(
+                IntelligenceEntry.agenda_item_id.in_(list(items))
+            )
+        )
         assert entries == 9

@@ -31,12 +31,15 @@ def test_a_save_sent_twice_is_stored_once(ctx) -> None:  # type: ignore[no-untyp
     assert m is not None
     lifecycle.open_meeting(ctx.sessions, who.chair, m.id, m.version)
     item = built.item_ids[0]
-    first = entries.add_entry(ctx.sessions, who.police, item, police, "Known to police",
-                              client_ref="ref-1")  # fmt: skip
-    again = entries.add_entry(ctx.sessions, who.police, item, police, "Known to police",
-                              client_ref="ref-1")  # fmt: skip
-    other = entries.add_entry(ctx.sessions, who.police, item, police, "Known to police",
-                              client_ref="ref-2")  # fmt: skip
+    first = entries.add_entry(
+        ctx.sessions, who.police, item, police, "Known to police", client_ref="ref-1"
+    )
+    again = entries.add_entry(
+        ctx.sessions, who.police, item, police, "Known to police", client_ref="ref-1"
+    )
+    other = entries.add_entry(
+        ctx.sessions, who.police, item, police, "Known to police", client_ref="ref-2"
+    )
     assert again.id == first.id and other.id != first.id
     with ctx.read_session() as s:
         assert s.scalar(select(func.count()).select_from(IntelligenceEntry)) == 2
@@ -111,9 +114,10 @@ def test_save_while_the_server_is_away_waits_and_is_sent_once(
         )
         with setup.read_session() as s:
             stored = s.scalar(
-                select(func.count()).select_from(IntelligenceEntry)
+                select(func.count())
+                .select_from(IntelligenceEntry)
                 .where(IntelligenceEntry.text == text)
-            )  # fmt: skip
+            )
         assert stored == 1
         assert "waiting" not in win.live_label.text()
         assert not win.offline_banner.isVisible()

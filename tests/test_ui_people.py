@@ -34,8 +34,10 @@ def test_people_screen_adds_lists_and_disables(qtbot, chair_ctx, artefacts, monk
         monkeypatch.setattr(screen.messages, "ask", lambda *_a: True)
         screen.disable_button.click()
         qtbot.waitUntil(lambda: "can no longer sign in" in screen.status.text(), timeout=10_000)
-        qtbot.waitUntil(lambda: any(p.login == "hsg.rao" and not p.active
-                                    for p in screen.people), timeout=10_000)  # fmt: skip
+        qtbot.waitUntil(
+            lambda: any(p.login == "hsg.rao" and not p.active for p in screen.people),
+            timeout=10_000,
+        )
         screen.resize(1100, 760)
         screen.grab().save(str(artefacts / "people_and_access.png"))
         with chair_ctx.read_session() as s:

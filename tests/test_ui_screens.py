@@ -39,10 +39,22 @@ def meeting_window(qtbot, chair_ctx: AppContext) -> Iterator[MainWindow]:  # typ
     try:
         start_meeting(qtbot, win)
         agency = {a.code: a.id for a in win.agencies}
-        add_entry(qtbot, win, agency["POL"], "Bail conditions: no contact with the victim or "
-                  "the children; next court date 4 December.", False)  # fmt: skip
-        add_entry(qtbot, win, agency["HV"], "Baby missed the last two health visitor checks; "
-                  "mother says she was too frightened to leave the house.", False)  # fmt: skip
+        add_entry(
+            qtbot,
+            win,
+            agency["POL"],
+            "Bail conditions: no contact with the victim or "
+            "the children; next court date 4 December.",
+            False,
+        )
+        add_entry(
+            qtbot,
+            win,
+            agency["HV"],
+            "Baby missed the last two health visitor checks; "
+            "mother says she was too frightened to leave the house.",
+            False,
+        )
         add_entry(qtbot, win, agency["HSG"], "Tenancy at risk: rent arrears of six weeks.", True)
         actions = win.case_view.actions
         actions.agency.setCurrentIndex(actions.agency.findData(agency["HV"]))
@@ -106,8 +118,10 @@ def test_screenshots_of_the_meeting_room(
         for label in projector.findChildren(QLabel):
             if label.isVisible() and label.text():
                 assert label.fontMetrics().height() >= 24, label.text()
-    for name, dialog in (("attendance", win.show_attendance()),
-                         ("open-actions", win.show_open_actions())):  # fmt: skip
+    for name, dialog in (
+        ("attendance", win.show_attendance()),
+        ("open-actions", win.show_open_actions()),
+    ):
         qtbot.waitUntil(lambda d=dialog, n=name: d.model.rowCount() > 0 or n == "attendance")
         idle(qtbot, win)
         settle(qtbot, dialog)
@@ -132,7 +146,11 @@ def test_every_widget_has_an_accessible_name(qtbot, meeting_window: MainWindow) 
             if type(widget).__name__ in ("QWidget", "QScrollBar", "QSplitterHandle"):
                 continue
             if widget.parent() is not None and type(widget.parent()).__name__ in (
-                    "QComboBox", "QAbstractSpinBox", "QDateEdit", "QTabBar"):  # fmt: skip
+                "QComboBox",
+                "QAbstractSpinBox",
+                "QDateEdit",
+                "QTabBar",
+            ):
                 continue
             unnamed.append(f"{type(widget).__name__} {widget.objectName()!r}")
     assert unnamed == []
@@ -146,10 +164,12 @@ def test_item_models_pass_the_model_tester(qtmodeltester, meeting_window: MainWi
     agenda = AgendaModel()
     agenda.set_rows(win.room.agenda.rows)
     qtmodeltester.check(agenda)
-    for model, rows in ((history_model(), history),
-                        (member_model(), case.household.members),
-                        (entry_model(), case.intelligence),
-                        (action_model(with_case=True), case.actions)):  # fmt: skip
+    for model, rows in (
+        (history_model(), history),
+        (member_model(), case.household.members),
+        (entry_model(), case.intelligence),
+        (action_model(with_case=True), case.actions),
+    ):
         assert rows, "each model should be checked with rows in it"
         model.set_rows(rows)
         qtmodeltester.check(model)
@@ -185,17 +205,25 @@ def test_a_draft_survives_closing_the_window(qtbot, chair_ctx: AppContext) -> No
     again = open_window(qtbot, chair_ctx)
     try:
         assert again.case_view.case.item.item_id == item
-        qtbot.waitUntil(lambda: again.case_view.intelligence.text.toPlainText()
-                        == "Half-typed note about the school")  # fmt: skip
+        qtbot.waitUntil(
+            lambda: (
+                again.case_view.intelligence.text.toPlainText()
+                == "Half-typed note about the school"
+            )
+        )
     finally:
         close_window(again)
 
 
-def test_other_screens_open_from_the_toolbar(qtbot, meeting_window: MainWindow,
-                                             artefacts: Path) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+def test_other_screens_open_from_the_toolbar(
+    qtbot, meeting_window: MainWindow, artefacts: Path
+) -> None:  # type: ignore[no-untyped-def]
     win = meeting_window
-    for action, key in ((win.import_action, "import"), (win.minutes_action, "minutes"),
-                        (win.fgc_queue_action, "fgc_queue")):  # fmt: skip
+    for action, key in (
+        (win.import_action, "import"),
+        (win.minutes_action, "minutes"),
+        (win.fgc_queue_action, "fgc_queue"),
+    ):
         action.trigger()
         assert win.dialogs[key].isVisible()
         assert win.toolbar.widgetForAction(action).accessibleName()
@@ -216,8 +244,11 @@ def test_the_chair_reorders_and_defers_by_keyboard(qtbot, meeting_window: MainWi
     second, third = rows[1].item_id, rows[2].item_id
     win.agenda.table.setFocus()
     win.agenda.select(third)
-    qtbot.keyClick(win.agenda.table, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    qtbot.keyClick(
+        win.agenda.table,
+        Qt.Key.Key_Up,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     qtbot.waitUntil(lambda: win.room.agenda.row(third).position == 2)
     assert win.room.agenda.row(second).position == 3
     # Ctrl+Enter on a selected case makes it the current one; Ctrl+Shift+D defers it.
@@ -225,8 +256,11 @@ def test_the_chair_reorders_and_defers_by_keyboard(qtbot, meeting_window: MainWi
     qtbot.keyClick(win.agenda.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: win.meeting.current_item_id == third)
     idle(qtbot, win)
-    qtbot.keyClick(win.agenda.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    qtbot.keyClick(
+        win.agenda.table,
+        Qt.Key.Key_D,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     qtbot.waitUntil(lambda: win.room.agenda.row(third).status == "deferred")
     assert win.meeting.current_item_id is None
 
@@ -248,8 +282,7 @@ def test_action_tracker_filters_and_updates(qtbot, meeting_window: MainWindow) -
         tracker.page = None
         tracker.owner.setText(target.owner_name.split()[0])
         qtbot.waitUntil(lambda: tracker.page is not None)
-        assert all(target.owner_name.split()[0] in (r.owner_name or "")
-                   for r in tracker.model.rows)  # fmt: skip
+        assert all(target.owner_name.split()[0] in (r.owner_name or "") for r in tracker.model.rows)
     before = tracker.page.total
     tracker.table.selectRow(0)
     chosen = tracker.model.row_at(0)
@@ -303,5 +336,6 @@ def test_a_wrong_person_link_is_undone_from_the_history_tab(
     history.links_table.selectRow(history.links.rows.index(found))
     win.messages.answer_next("Different date of birth: not the same woman")
     qtbot.mouseClick(history.undo, LEFT)
-    qtbot.waitUntil(lambda: any(m.link_id == found.link_id and m.status == "undone"
-                                for m in history.links.rows))  # fmt: skip
+    qtbot.waitUntil(
+        lambda: any(m.link_id == found.link_id and m.status == "undone" for m in history.links.rows)
+    )

@@ -38,8 +38,11 @@ def server_meeting(pg_server: pgserver.PgServer, tmp_path: Path) -> Iterator[dic
         engine.dispose()
     build_demo_url(url, "small", seed=11, today=TODAY, feed_dir=tmp_path / "feed")
     tag = uuid.uuid4().hex[:5]
-    who = {"chair": ("Jo Chair", "chair", "CSWS"), "police": ("PC Ann Smith", "representative", "POL"),
-           "housing": ("Ravi Rao", "representative", "HSG")}  # fmt: skip
+    who = {
+        "chair": ("Jo Chair", "chair", "CSWS"),
+        "police": ("PC Ann Smith", "representative", "POL"),
+        "housing": ("Ravi Rao", "representative", "HSG"),
+    }
     engine = make_engine(url)
     try:
         with session_scope(make_session_factory(engine)) as s:
@@ -59,8 +62,9 @@ def server_meeting(pg_server: pgserver.PgServer, tmp_path: Path) -> Iterator[dic
         pg_server.drop_database(dbname)
 
 
-def test_three_signed_in_people_and_the_server_keeps_the_secret(qtbot, server_meeting,
-                                                                artefacts) -> None:  # fmt: skip
+def test_three_signed_in_people_and_the_server_keeps_the_secret(
+    qtbot, server_meeting, artefacts
+) -> None:
     ctxs = server_meeting
     assert {c.actor.role for c in ctxs.values()} == {"chair", "representative"}
     assert len({id(c.engine) for c in ctxs.values()}) == 3
@@ -78,8 +82,13 @@ def test_three_signed_in_people_and_the_server_keeps_the_secret(qtbot, server_me
         assert {e.text for e in chair.case_view.case.intelligence} == {SECRET, OPEN}
         qtbot.waitUntil(lambda: len(housing.case_view.case.intelligence) == 1, timeout=5000)
         # The housing representative adds their own; everyone sees it, the secret still not.
-        add_entry(qtbot, housing, ctxs["housing"].actor.agency_id,
-                  "Tenancy at risk: six weeks of rent arrears", False)  # fmt: skip
+        add_entry(
+            qtbot,
+            housing,
+            ctxs["housing"].actor.agency_id,
+            "Tenancy at risk: six weeks of rent arrears",
+            False,
+        )
         qtbot.waitUntil(lambda: len(chair.case_view.case.intelligence) == 3, timeout=5000)
         qtbot.waitUntil(lambda: len(police.case_view.case.intelligence) == 3, timeout=5000)
         idle(qtbot, housing)

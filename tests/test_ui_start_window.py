@@ -79,7 +79,7 @@ def test_the_window_never_grows_to_fit_a_long_agenda(qtbot, demo_db: str) -> Non
         ("setup_target_days = 56", "setup_target_days = -1", "setup_target_days"),
         ('timezone = "Europe/London"', 'timezone = "Europe/London', "line 7"),  # bad TOML
     ],
-)  # fmt: skip
+)
 def test_a_broken_profile_is_shown_in_the_window_with_exit_code_2(
     qtbot, demo_db: str, tmp_path: Path, artefacts: Path, old: str, new: str, words: str
 ) -> None:  # type: ignore[no-untyped-def]

@@ -25,8 +25,14 @@ def test_the_first_run_shows_its_progress_and_the_window_stays_responsive(
     try:
         shell.resize(1280, 800)
         # The demo is built on the worker: the GUI thread keeps painting the bar as it moves.
-        qtbot.waitUntil(lambda: shell.glance is not None and shell.glance.bar is not None
-                        and shell.glance.bar.value() >= 50, timeout=60_000)  # fmt: skip
+        qtbot.waitUntil(
+            lambda: (
+                shell.glance is not None
+                and shell.glance.bar is not None
+                and shell.glance.bar.value() >= 50
+            ),
+            timeout=60_000,
+        )
         glance = shell.glance
         assert glance is not None and glance.bar is not None and glance.bar.isVisible()
         assert "demo city" in glance.message
@@ -42,8 +48,14 @@ def test_closing_the_window_during_the_first_run_cancels_it_cleanly(qtbot, db_ur
     started = desktop.start(db_url)
     shell = started.shell
     qtbot.addWidget(shell)
-    qtbot.waitUntil(lambda: shell.glance is not None and shell.glance.bar is not None
-                    and shell.glance.bar.maximum() > 0, timeout=60_000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: (
+            shell.glance is not None
+            and shell.glance.bar is not None
+            and shell.glance.bar.maximum() > 0
+        ),
+        timeout=60_000,
+    )
     shell.close()
     begun = time.monotonic()
     started.stop()  # joins the worker: the build stops at its next step
@@ -115,8 +127,14 @@ def test_an_interrupted_first_run_is_built_again_and_the_window_says_so(
         shell.resize(1280, 800)
         # The first look may show the half demo's last meeting; once the rebuild starts it
         # goes, and the window says why it is building the demo again.
-        qtbot.waitUntil(lambda: shell.glance is not None and shell.glance.bar is not None
-                        and shell.glance.bar.value() >= 50, timeout=60_000)  # fmt: skip
+        qtbot.waitUntil(
+            lambda: (
+                shell.glance is not None
+                and shell.glance.bar is not None
+                and shell.glance.bar.value() >= 50
+            ),
+            timeout=60_000,
+        )
         assert not shell.has_look
         assert shell.glance is not None and "interrupted" in shell.glance.message
         shell.grab().save(str(artefacts / "first-run-rebuilding-1280x800.png"))

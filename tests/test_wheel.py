@@ -23,8 +23,7 @@ pytestmark = pytest.mark.slow
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: int = 900) -> str:
-    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout)  # fmt: skip
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, (args, done.stdout[-3000:], done.stderr[-3000:])
     return done.stdout
 
@@ -39,8 +38,22 @@ def test_the_wheel_carries_its_files_and_runs_from_a_fresh_venv(tmp_path: Path) 
     secret.chmod(0o600)
     env["FRONTDOOR_DB_PASSPHRASE_FILE"] = str(secret)
     wheels = tmp_path / "wheels"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-          "-q", "-w", str(wheels), str(ROOT)], tmp_path, env)  # fmt: skip
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "-q",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        tmp_path,
+        env,
+    )
     (wheel,) = wheels.glob("frontdoor_app-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
@@ -57,28 +70,60 @@ def test_the_wheel_carries_its_files_and_runs_from_a_fresh_venv(tmp_path: Path) 
 
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], tmp_path, env)
-    _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
-          "--disable-pip-version-check", str(wheel)], tmp_path, env)  # fmt: skip
+    _run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            str(wheel),
+        ],
+        tmp_path,
+        env,
+    )
     frontdoor = str(venv / "bin" / "frontdoor")
-    where = _run([str(venv / "bin" / "python"), "-c", "from frontdoor_app.resource_files "
-                  "import resource_dir; print(resource_dir())"], tmp_path, env)  # fmt: skip
+    where = _run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "from frontdoor_app.resource_files import resource_dir; print(resource_dir())",
+        ],
+        tmp_path,
+        env,
+    )
     assert Path(where.strip()).is_relative_to(venv)
 
     out = _run([frontdoor, "demo"], tmp_path, env)
     assert "today's agenda is meeting" in out
     today = dt.date.today().isoformat()
     pdf = tmp_path / "minutes.pdf"
-    out = _run([frontdoor, "minutes", "--draft", "--date", today, "--out", str(pdf)], tmp_path,
-               env)  # fmt: skip
+    out = _run([frontdoor, "minutes", "--draft", "--date", today, "--out", str(pdf)], tmp_path, env)
     assert "draft minutes of" in out
     reader = PdfReader(pdf)
     assert len(reader.pages) > 1 and "DRAFT" in reader.pages[0].extract_text()
 
     # The admin commands need no Qt: with PySide6 taken out they still run.
-    _run([str(venv / "bin" / "python"), "-m", "pip", "uninstall", "-y", "-q", "PySide6",
-          "PySide6_Essentials", "PySide6_Addons", "shiboken6"], tmp_path, env)  # fmt: skip
-    gone = subprocess.run([str(venv / "bin" / "python"), "-c", "import PySide6"],
-                          capture_output=True, env=env)  # fmt: skip
+    _run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "uninstall",
+            "-y",
+            "-q",
+            "PySide6",
+            "PySide6_Essentials",
+            "PySide6_Addons",
+            "shiboken6",
+        ],
+        tmp_path,
+        env,
+    )
+    gone = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import PySide6"], capture_output=True, env=env
+    )
     assert gone.returncode != 0
     pdf.unlink()
     _run([frontdoor, "minutes", "--draft", "--date", today, "--out", str(pdf)], tmp_path, env)

@@ -45,8 +45,9 @@ def copy_of(template: Path, folder: Path) -> str:
 
 def context_for(settings: Settings, url: str, profile: Profile, login: str) -> AppContext:
     """A client of its own (own engine and connections) signed in as ``login``."""
-    return build_context(dataclasses.replace(settings.with_database(url), user_login=login),
-                         profile)  # fmt: skip
+    return build_context(
+        dataclasses.replace(settings.with_database(url), user_login=login), profile
+    )
 
 
 def admin_context(settings: Settings, profile: Profile) -> AppContext:

@@ -43,15 +43,16 @@ def bundle_start(env: BenchEnv) -> dict[str, Any]:
             ready[name].append(wall["ROOM_READY"])
     bundle_stats, venv_stats = summarise(first["bundle"]), summarise(first["venv"])
     ratio = bundle_stats["median_ms"] / venv_stats["median_ms"]
-    size = sum(p.stat().st_size for p in BUNDLE.parent.rglob("*")
-               if p.is_file() and not p.is_symlink())  # fmt: skip
+    size = sum(
+        p.stat().st_size for p in BUNDLE.parent.rglob("*") if p.is_file() and not p.is_symlink()
+    )
     return {
         "bundle_first_look": bundle_stats,
         "venv_first_look": venv_stats,
         "ratio_median": round(ratio, 2),
         "ratio_paired_median": round(
             statistics.median(b / v for b, v in zip(first["bundle"], first["venv"], strict=True)), 2
-        ),  # fmt: skip
+        ),
         "goal_ratio": RATIO_GOAL,
         "meets_goal": ratio <= RATIO_GOAL,
         "bundle_main_window_ready": summarise(ready["bundle"]),

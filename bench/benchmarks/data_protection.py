@@ -23,8 +23,12 @@ from frontdoor_app.models import AgendaItem, AuditEvent, HouseholdMember
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
 
 ENCRYPTION_RATIO_GOAL = 1.2
-ROOM = {"case_open": "meeting", "action_tracker": "meeting", "case_switch": "meeting_ui",
-        "intake_monday": "intake"}  # fmt: skip
+ROOM = {
+    "case_open": "meeting",
+    "action_tracker": "meeting",
+    "case_switch": "meeting_ui",
+    "intake_monday": "intake",
+}
 
 
 def _benchmark(name: str) -> Any:
@@ -91,9 +95,14 @@ def room_encrypted_vs_plain(env: BenchEnv) -> dict[str, Any]:
         (em, ep), (pm, pp) = _figure(encrypted), _figure(plain)
         ratio = em / pm if pm else float("inf")
         worst = max(worst, ratio)
-        out[name] = {"encrypted_median_ms": em, "encrypted_p95_ms": ep, "plain_median_ms": pm,
-                     "plain_p95_ms": pp, "ratio_median": round(ratio, 2),
-                     "ratio_p95": round(ep / pp, 2) if pp else None}  # fmt: skip
+        out[name] = {
+            "encrypted_median_ms": em,
+            "encrypted_p95_ms": ep,
+            "plain_median_ms": pm,
+            "plain_p95_ms": pp,
+            "ratio_median": round(ratio, 2),
+            "ratio_p95": round(ep / pp, 2) if pp else None,
+        }
     out["worst_ratio_median"] = round(worst, 2)
     out["meets_goal"] = worst <= ENCRYPTION_RATIO_GOAL
     return out
@@ -133,24 +142,41 @@ def trail_database(env: BenchEnv) -> Path:
             batch: list[dict[str, Any]] = []
             for n in range(TRAIL_ROWS):
                 kind = rng.random()
-                row: dict[str, Any] = {"at": start + step * n, "user_id": None,
-                                       "user_login": rng.choice(users), "before": None,
-                                       "after": None, "detail": None}  # fmt: skip
+                row: dict[str, Any] = {
+                    "at": start + step * n,
+                    "user_id": None,
+                    "user_login": rng.choice(users),
+                    "before": None,
+                    "after": None,
+                    "detail": None,
+                }
                 if kind < 0.6:
-                    row.update(action="view", entity="agenda_item", entity_id=rng.choice(items),
-                               detail="case opened")  # fmt: skip
+                    row.update(
+                        action="view",
+                        entity="agenda_item",
+                        entity_id=rng.choice(items),
+                        detail="case opened",
+                    )
                 elif kind < 0.8:
-                    row.update(action="update", entity="household",
-                               entity_id=rng.choice(households),
-                               before={"address": f"{rng.randint(1, 200)} Old Road"},
-                               after={"address": f"{rng.randint(1, 200)} New Road"})  # fmt: skip
+                    row.update(
+                        action="update",
+                        entity="household",
+                        entity_id=rng.choice(households),
+                        before={"address": f"{rng.randint(1, 200)} Old Road"},
+                        after={"address": f"{rng.randint(1, 200)} New Road"},
+                    )
                 elif kind < 0.95:
-                    row.update(action="update", entity="person", entity_id=rng.choice(people),
-                               before={"school": "Park Primary"},
-                               after={"school": "Moor High"})  # fmt: skip
+                    row.update(
+                        action="update",
+                        entity="person",
+                        entity_id=rng.choice(people),
+                        before={"school": "Park Primary"},
+                        after={"school": "Moor High"},
+                    )
                 else:
-                    row.update(action="export", entity="minutes", entity_id=None,
-                               detail="minutes saved")  # fmt: skip
+                    row.update(
+                        action="export", entity="minutes", entity_id=None, detail="minutes saved"
+                    )
                 batch.append(row)
                 if len(batch) == 10_000:
                     seal_rows(s, batch)
@@ -177,8 +203,12 @@ def audit_verify(env: BenchEnv) -> dict[str, Any]:
                 verdict = verify(s)
                 runs.append(time.perf_counter() - start)
         seconds = sorted(runs)[1]
-        return {"ok": verdict.ok, "rows": verdict.rows, "median_s": round(seconds, 3),
-                "rows_per_second": round(verdict.rows / seconds)}  # fmt: skip
+        return {
+            "ok": verdict.ok,
+            "rows": verdict.rows,
+            "median_s": round(seconds, 3),
+            "rows_per_second": round(verdict.rows / seconds),
+        }
     finally:
         engine.dispose()
 
@@ -194,16 +224,23 @@ def audit_viewer_page(env: BenchEnv) -> dict[str, Any]:
     try:
         with session_scope(sessions) as s:
             total = s.scalar(select(func.count(AuditEvent.id))) or 0
-            login = s.scalar(select(AuditEvent.user_login).order_by(AuditEvent.id.desc())
-                             .limit(1)) or "system"  # fmt: skip
-            household = s.scalar(select(AgendaItem.household_id).order_by(AgendaItem.id.desc())
-                                 .limit(1))  # fmt: skip
+            login = (
+                s.scalar(select(AuditEvent.user_login).order_by(AuditEvent.id.desc()).limit(1))
+                or "system"
+            )
+            household = s.scalar(
+                select(AgendaItem.household_id).order_by(AgendaItem.id.desc()).limit(1)
+            )
             item = s.scalar(select(AgendaItem.id).order_by(AgendaItem.id.desc()).limit(1))
-            person = s.scalar(select(HouseholdMember.person_id)
-                              .where(HouseholdMember.household_id == household).limit(1))  # fmt: skip
+            person = s.scalar(
+                select(HouseholdMember.person_id)
+                .where(HouseholdMember.household_id == household)
+                .limit(1)
+            )
             # The page half-way down the trail, reached by paging (keyset: older than a row).
-            deep = s.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc())
-                            .offset(total // 2).limit(1))  # fmt: skip
+            deep = s.scalar(
+                select(AuditEvent.id).order_by(AuditEvent.id.desc()).offset(total // 2).limit(1)
+            )
         month = (dt.date.today() - dt.timedelta(days=30), dt.date.today())
         filters: dict[str, tuple[AuditFilter, int, int | None]] = {
             "newest": (AuditFilter(), 0, None),
@@ -227,13 +264,21 @@ def audit_viewer_page(env: BenchEnv) -> dict[str, Any]:
             samples += runs
             per[name] = round(sorted(runs)[len(runs) // 2], 2)
         result = summarise(samples)
-        result.update({"goal_p95_ms": AUDIT_PAGE_GOAL_MS,
-                       "meets_goal": result["p95_ms"] < AUDIT_PAGE_GOAL_MS,
-                       "audit_rows": total, "median_ms_by_filter": per})  # fmt: skip
+        result.update(
+            {
+                "goal_p95_ms": AUDIT_PAGE_GOAL_MS,
+                "meets_goal": result["p95_ms"] < AUDIT_PAGE_GOAL_MS,
+                "audit_rows": total,
+                "median_ms_by_filter": per,
+            }
+        )
         return result
     finally:
         engine.dispose()
 
 
-BENCHMARKS = {"room_encrypted_vs_plain": room_encrypted_vs_plain, "audit_verify": audit_verify,
-              "audit_viewer_page": audit_viewer_page}  # fmt: skip
+BENCHMARKS = {
+    "room_encrypted_vs_plain": room_encrypted_vs_plain,
+    "audit_verify": audit_verify,
+    "audit_viewer_page": audit_viewer_page,
+}

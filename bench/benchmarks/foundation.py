@@ -25,9 +25,20 @@ START_RATIO_GOAL = 1.5
 # alternating pairs keep the medians steady (15 left the ratio wandering 1.37-1.58).
 START_REPEAT = int(os.environ.get("BENCH_START_REPEAT", "25"))
 LAUNCH_TIMEOUT_S = 180.0
-COUNTED_TABLES = ("household", "person", "household_member", "notification", "notification_person",
-                  "meeting", "agenda_item", "intelligence_entry", "decision", "action",
-                  "fgc_referral", "audit_event")  # fmt: skip
+COUNTED_TABLES = (
+    "household",
+    "person",
+    "household_member",
+    "notification",
+    "notification_person",
+    "meeting",
+    "agenda_item",
+    "intelligence_entry",
+    "decision",
+    "action",
+    "fgc_referral",
+    "audit_event",
+)
 
 # The floor: the same interpreter starting PySide6 and painting one plain main window.
 BARE_WINDOW = """
@@ -107,8 +118,9 @@ def _launch(
     with tempfile.TemporaryFile(mode="w+") as errors:
         cpu_before = _children_cpu_ms()
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True,
-                                   env=env)  # fmt: skip
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=errors, text=True, env=env
+        )
         watchdog = threading.Timer(LAUNCH_TIMEOUT_S, process.kill)  # our own child, by handle
         watchdog.start()
         try:
@@ -123,8 +135,10 @@ def _launch(
             else:
                 process.wait()
                 errors.seek(0)
-                raise RuntimeError(f"{command[1:3]} exited {process.returncode} without "
-                                   f"{markers[-1]}: {errors.read()[-1500:]}")  # fmt: skip
+                raise RuntimeError(
+                    f"{command[1:3]} exited {process.returncode} without "
+                    f"{markers[-1]}: {errors.read()[-1500:]}"
+                )
             process.stdout.read()
             code = process.wait(timeout=60)
         finally:

@@ -52,9 +52,15 @@ PRECISION_GOAL, RECALL_GOAL = 0.99, 0.97
 HARD_COUNT = int(os.environ.get("BENCH_MATCHING_HARD_COUNT", "540"))  # three Monday feeds
 MATCHING_COUNT = int(os.environ.get("BENCH_MATCHING_COUNT", "180"))
 # Issue 15's goals (ratio_to_baseline: per-180 import time over a plain RapidFuzz matcher's).
-GOALS = {"precision": 0.998, "recall_auto": 0.90, "recall_auto_or_offered": 0.98,
-         "absent_auto_linked_share": 0.005, "grey_zone_share": 0.06, "blocking_recall": 0.995,
-         "ratio_to_baseline": 1.0}  # fmt: skip
+GOALS = {
+    "precision": 0.998,
+    "recall_auto": 0.90,
+    "recall_auto_or_offered": 0.98,
+    "absent_auto_linked_share": 0.005,
+    "grey_zone_share": 0.06,
+    "blocking_recall": 0.995,
+    "ratio_to_baseline": 1.0,
+}
 LOWER_IS_BETTER = {"absent_auto_linked_share", "grey_zone_share", "ratio_to_baseline"}
 RUNS = int(os.environ.get("BENCH_INTAKE_RUNS", "5"))
 
@@ -135,9 +141,9 @@ def intake_monday(env: BenchEnv) -> dict[str, Any]:
     }
 
 
-def _noisy_feed(ctx: AppContext, monday: dt.date, count: int = MATCHING_COUNT,
-                noise: str = "standard") -> tuple[list[dict[str, Any]], dict[Any, Any],
-                                                  dict[Any, str]]:  # fmt: skip
+def _noisy_feed(
+    ctx: AppContext, monday: dt.date, count: int = MATCHING_COUNT, noise: str = "standard"
+) -> tuple[list[dict[str, Any]], dict[Any, Any], dict[Any, str]]:
     module = importlib.import_module("frontdoor_app.demo.noisy")
     with ctx.session() as s:
         noisy = module.make_noisy_feed(s, DEFAULT_SEED, count, monday, noise=noise)
@@ -146,9 +152,11 @@ def _noisy_feed(ctx: AppContext, monday: dt.date, count: int = MATCHING_COUNT,
 
 def matching(env: BenchEnv) -> dict[str, Any]:
     """Both noise models: the demo's own (one slip a record) and the harder one."""
-    return {"hard": matching_run(env, "hard", HARD_COUNT),
-            "standard": matching_run(env, "standard", MATCHING_COUNT),
-            "goals": GOALS}  # fmt: skip
+    return {
+        "hard": matching_run(env, "hard", HARD_COUNT),
+        "standard": matching_run(env, "standard", MATCHING_COUNT),
+        "goals": GOALS,
+    }
 
 
 def _sent_facts(notification: dict[str, Any], sent: dict[str, Any]) -> PersonFacts:
@@ -160,17 +168,27 @@ def _sent_facts(notification: dict[str, Any], sent: dict[str, Any]) -> PersonFac
     own_address, own_postcode = sent.get("person_address"), sent.get("person_postcode")
     address = own_address or (notification.get("address") if not own_postcode else None)
     postcode = own_postcode or (notification.get("postcode") if not own_address else None)
-    return PersonFacts(sent.get("surname") or "", sent.get("forenames") or None, dob, year,
-                       sent.get("gender"), sent.get("nhs_number"), sent.get("pnc_id"), address,
-                       postcode)  # fmt: skip
+    return PersonFacts(
+        sent.get("surname") or "",
+        sent.get("forenames") or None,
+        dob,
+        year,
+        sent.get("gender"),
+        sent.get("nhs_number"),
+        sent.get("pnc_id"),
+        address,
+        postcode,
+    )
 
 
 def _baseline_strings(s: Any) -> tuple[list[str], list[int]]:
     strings: list[str] = []
     ids: list[int] = []
     for pid, surname, forenames, dob in s.execute(
-            select(Person.id, Person.surname, Person.forenames, Person.dob)
-            .where(Person.merged_into_id.is_(None))):  # fmt: skip
+        select(Person.id, Person.surname, Person.forenames, Person.dob).where(
+            Person.merged_into_id.is_(None)
+        )
+    ):
         strings.append(f"{fold(forenames)} {fold(surname)} {dob.isoformat() if dob else ''}")
         ids.append(pid)
     return strings, ids
@@ -194,16 +212,23 @@ def matching_run(env: BenchEnv, noise: str, count: int) -> dict[str, Any]:
             trained = train_and_store(s, ctx.actor, ctx.profile.intake)
         train_s = time.perf_counter() - begin
         notifications, truth, kinds = _noisy_feed(ctx, monday, count, noise)
-        sent = {(str(n["police_ref"]), i): _sent_facts(n, p)
-                for n in notifications for i, p in enumerate(n["persons"])}  # fmt: skip
+        sent = {
+            (str(n["police_ref"]), i): _sent_facts(n, p)
+            for n in notifications
+            for i, p in enumerate(n["persons"])
+        }
         with ctx.session() as s:
             register = s.scalar(select(func.count()).select_from(Person)) or 0
             keys = [k for k, v in truth.items() if v is not None]
-            found = db_candidates(s, [lookup_keys(block_keys(sent[(str(k[0]), int(k[1]))]))
-                                      for k in keys])  # fmt: skip
+            found = db_candidates(
+                s, [lookup_keys(block_keys(sent[(str(k[0]), int(k[1]))])) for k in keys]
+            )
             in_block = sum(1 for k, ids in zip(keys, found, strict=True) if truth[k] in ids)
-            blocked_missed = [_words(sent[(str(k[0]), int(k[1]))], kinds.get(k, "?"))
-                              for k, ids in zip(keys, found, strict=True) if truth[k] not in ids]  # fmt: skip
+            blocked_missed = [
+                _words(sent[(str(k[0]), int(k[1]))], kinds.get(k, "?"))
+                for k, ids in zip(keys, found, strict=True)
+                if truth[k] not in ids
+            ]
             candidates = sum(len(ids) for ids in found) / max(len(found), 1)
             strings, _ids = _baseline_strings(s)
         import_ms: list[float] = []
@@ -216,26 +241,37 @@ def matching_run(env: BenchEnv, noise: str, count: int) -> dict[str, Any]:
             ]
             baseline_ms.append(baseline_chunk(people, strings))
             begin = time.perf_counter()
-            summary = import_records(ctx.sessions, ctx.profile, ctx.actor, chunk,
-                                     file_name=f"noisy-{noise}-{start}")  # fmt: skip
+            summary = import_records(
+                ctx.sessions, ctx.profile, ctx.actor, chunk, file_name=f"noisy-{noise}-{start}"
+            )
             import_ms.append((time.perf_counter() - begin) * 1000)
             quarantined += summary.quarantined
         refs = [str(n.get("police_ref")) for n in notifications]
         with ctx.session() as s:
             decided = auto_links(s, refs)
             offered = offered_links(s, refs)
-            missed_keys = [(str(k[0]), int(k[1])) for k, v in truth.items()
-                           if v is not None and decided.get((str(k[0]), int(k[1]))) != v]  # fmt: skip
-            wrong_keys = [(str(k[0]), int(k[1])) for k, v in truth.items()
-                          if decided.get((str(k[0]), int(k[1]))) not in (None, v)]  # fmt: skip
+            missed_keys = [
+                (str(k[0]), int(k[1]))
+                for k, v in truth.items()
+                if v is not None and decided.get((str(k[0]), int(k[1]))) != v
+            ]
+            wrong_keys = [
+                (str(k[0]), int(k[1]))
+                for k, v in truth.items()
+                if decided.get((str(k[0]), int(k[1]))) not in (None, v)
+            ]
             details = [describe(s, notifications, key, truth, kinds) for key in wrong_keys[:10]]
-            grey_absent = [(str(k[0]), int(k[1])) for k, v in truth.items()
-                           if v is None and offered.get((str(k[0]), int(k[1]))) is not None]  # fmt: skip
+            grey_absent = [
+                (str(k[0]), int(k[1]))
+                for k, v in truth.items()
+                if v is None and offered.get((str(k[0]), int(k[1]))) is not None
+            ]
             grey_details = [
                 describe(s, notifications, key, truth, kinds) for key in grey_absent[:8]
             ]
-            missed_details = [describe(s, notifications, key, truth, kinds)
-                              for key in missed_keys[:12]]  # fmt: skip
+            missed_details = [
+                describe(s, notifications, key, truth, kinds) for key in missed_keys[:12]
+            ]
     finally:
         ctx.close()
     missed: dict[str, int] = {}
@@ -254,8 +290,12 @@ def matching_run(env: BenchEnv, noise: str, count: int) -> dict[str, Any]:
     persons = len(truth)
     should = sum(1 for v in truth.values() if v is not None)
     absent = [k for k, v in truth.items() if v is None]
-    found_either = sum(1 for k, v in truth.items() if v is not None and
-                       v in (decided.get((str(k[0]), int(k[1]))), offered.get((str(k[0]), int(k[1])))))  # fmt: skip
+    found_either = sum(
+        1
+        for k, v in truth.items()
+        if v is not None
+        and v in (decided.get((str(k[0]), int(k[1]))), offered.get((str(k[0]), int(k[1]))))
+    )
     absent_auto = sum(1 for k in absent if decided.get((str(k[0]), int(k[1]))) is not None)
     grey = sum(1 for k in truth if offered.get((str(k[0]), int(k[1]))) is not None)
     ratio = statistics.median(import_ms) / max(statistics.median(baseline_ms), 0.001)
@@ -315,11 +355,17 @@ def offered_links(s: Any, refs: list[str]) -> dict[tuple[str, int], int | None]:
         notification_id = s.scalar(select(Notification.id).where(Notification.police_ref == ref))
         if notification_id is None:
             continue
-        rows = s.scalars(select(NotificationPerson).where(
-            NotificationPerson.notification_id == notification_id).order_by(NotificationPerson.id)).all()  # fmt: skip
+        rows = s.scalars(
+            select(NotificationPerson)
+            .where(NotificationPerson.notification_id == notification_id)
+            .order_by(NotificationPerson.id)
+        ).all()
         for index, row in enumerate(rows):
-            link = s.scalar(select(PersonLink).where(PersonLink.notification_person_id == row.id,
-                                                     PersonLink.status == "possible"))  # fmt: skip
+            link = s.scalar(
+                select(PersonLink).where(
+                    PersonLink.notification_person_id == row.id, PersonLink.status == "possible"
+                )
+            )
             out[(ref, index)] = _resolve(s, link.matched_person_id) if link is not None else None
     return out
 
@@ -331,37 +377,58 @@ def auto_links(s: Any, refs: list[str]) -> dict[tuple[str, int], int | None]:
         notification_id = s.scalar(select(Notification.id).where(Notification.police_ref == ref))
         if notification_id is None:
             continue
-        rows = s.scalars(select(NotificationPerson).where(
-            NotificationPerson.notification_id == notification_id).order_by(NotificationPerson.id)).all()  # fmt: skip
+        rows = s.scalars(
+            select(NotificationPerson)
+            .where(NotificationPerson.notification_id == notification_id)
+            .order_by(NotificationPerson.id)
+        ).all()
         for index, row in enumerate(rows):
-            link = s.scalar(select(PersonLink).where(PersonLink.notification_person_id == row.id,
-                                                     PersonLink.decided_by == "auto"))  # fmt: skip
+            link = s.scalar(
+                select(PersonLink).where(
+                    PersonLink.notification_person_id == row.id, PersonLink.decided_by == "auto"
+                )
+            )
             out[(ref, index)] = _resolve(s, link.matched_person_id) if link is not None else None
     return out
 
 
-def describe(s: Any, notifications: list[dict[str, Any]], key: tuple[str, int],
-             truth: dict[Any, Any], kinds: dict[Any, str]) -> str:  # fmt: skip
+def describe(
+    s: Any,
+    notifications: list[dict[str, Any]],
+    key: tuple[str, int],
+    truth: dict[Any, Any],
+    kinds: dict[Any, str],
+) -> str:
     """A wrong or missed link in words: the person as sent, the decision, and why."""
     ref, index = key
     obj = next(n for n in notifications if str(n.get("police_ref")) == ref)
     sent = obj["persons"][index]
     nid = s.scalar(select(Notification.id).where(Notification.police_ref == ref))
-    row = s.scalars(select(NotificationPerson).where(NotificationPerson.notification_id == nid)
-                    .order_by(NotificationPerson.id)).all()[index]  # fmt: skip
+    row = s.scalars(
+        select(NotificationPerson)
+        .where(NotificationPerson.notification_id == nid)
+        .order_by(NotificationPerson.id)
+    ).all()[index]
     link = s.scalar(select(PersonLink).where(PersonLink.notification_person_id == row.id))
     truth_key = next((k for k in truth if str(k[0]) == ref and int(k[1]) == index), None)
     expected = truth.get(truth_key)
-    head = (f"{ref}#{index} ({kinds.get(truth_key, '?')}): sent {sent.get('forenames')} "
-            f"{sent.get('surname')} {sent.get('dob') or sent.get('age')}")  # fmt: skip
+    head = (
+        f"{ref}#{index} ({kinds.get(truth_key, '?')}): sent {sent.get('forenames')} "
+        f"{sent.get('surname')} {sent.get('dob') or sent.get('age')}"
+    )
     true_person = s.get(Person, expected) if expected else None
-    truly = (f"; truly {true_person.forenames} {true_person.surname} {true_person.dob}"
-             if true_person else "; truly new")  # fmt: skip
+    truly = (
+        f"; truly {true_person.forenames} {true_person.surname} {true_person.dob}"
+        if true_person
+        else "; truly new"
+    )
     if link is None:
         return f"{head} → a new person, no candidate close enough{truly}"
     known = s.get(Person, link.matched_person_id)
-    return (f"{head} → {link.status} {known.forenames} {known.surname} {known.dob} "
-            f"(#{known.id}), score {link.score}: {link.reasons}{truly}")  # fmt: skip
+    return (
+        f"{head} → {link.status} {known.forenames} {known.surname} {known.dob} "
+        f"(#{known.id}), score {link.score}: {link.reasons}{truly}"
+    )
 
 
 def _resolve(s: Any, person_id: int) -> int:

@@ -41,9 +41,14 @@ class Client:
         self.name = name
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen(
-            [sys.executable, str(CLIENT), *args], stdout=subprocess.PIPE, stdin=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, env=env, text=True, bufsize=1,
-        )  # fmt: skip
+            [sys.executable, str(CLIENT), *args],
+            stdout=subprocess.PIPE,
+            stdin=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            text=True,
+            bufsize=1,
+        )
         self.events: list[dict[str, Any]] = []
         self.ready = False
 
@@ -119,9 +124,11 @@ def _room(url: str) -> tuple[str, int, list[tuple[str, str]], Any]:
         meeting = s.scalar(sql(Meeting).order_by(Meeting.meeting_date.desc()).limit(1))
         assert meeting is not None
         item = s.scalar(
-            sql(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
-            .order_by(AgendaItem.position).limit(1)
-        )  # fmt: skip
+            sql(AgendaItem.id)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position)
+            .limit(1)
+        )
         users = [(u.login, u.role) for u in s.scalars(sql(User).order_by(User.id))]
         day = meeting.meeting_date
         meeting_id, version, status = meeting.id, meeting.version, meeting.status
@@ -150,8 +157,26 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
     saver = reps[-1]
     logins = [chairs[0], *reps[: RECEIVERS - 1]]
     own = (lambda login: _as(url, login)) if url.startswith("postgresql") else (lambda _l: url)
-    clients = _start_in_turn([(login, ["--url", own(login), "--login", login, "--item", str(item),
-                                       "--date", day, "--seconds", "300"]) for login in logins])  # fmt: skip
+    clients = _start_in_turn(
+        [
+            (
+                login,
+                [
+                    "--url",
+                    own(login),
+                    "--login",
+                    login,
+                    "--item",
+                    str(item),
+                    "--date",
+                    day,
+                    "--seconds",
+                    "300",
+                ],
+            )
+            for login in logins
+        ]
+    )
     floor = (
         Client("floor", ["--floor", "--url", own(logins[1]), "--seconds", "240"])
         if floor_url
@@ -173,8 +198,13 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
         committed: dict[str, float] = {}
         for n in range(1, SAVES + 1):
             marker = f"LIVE-{n}"
-            entries.add_entry(writer.sessions, actor, item, actor.agency_id or 0,
-                              f"{marker} what the agency knows")  # fmt: skip
+            entries.add_entry(
+                writer.sessions,
+                actor,
+                item,
+                actor.agency_id or 0,
+                f"{marker} what the agency knows",
+            )
             committed[marker] = time.time()
             _pump_all(everyone, lambda: False, 0.6)
         _pump_all(clients, lambda: all(len(c.seen()) >= SAVES for c in clients), 30)
@@ -187,12 +217,14 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             if mine:
                 worst.append(summarise(mine)["p95_ms"])
         result: dict[str, Any] = {
-            "receivers": len(clients), "saves": SAVES, "missing": missing,
+            "receivers": len(clients),
+            "saves": SAVES,
+            "missing": missing,
             "commit_to_shown": summarise(latencies) if latencies else None,
             "max_ms": round(max(latencies), 1) if latencies else None,
             "worst_receiver_p95_ms": max(worst) if worst else None,
             "goal_p95_ms": GOAL_P95_MS,
-        }  # fmt: skip
+        }
         if floor is not None:
             seen = floor.seen()
             floor_ms = [(seen[m] - t) * 1000 for m, t in committed.items() if m in seen]
@@ -274,11 +306,41 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
         reps = [login for login, role in users if role == "representative"][:RECEIVERS]
         seconds = LOAD_SECONDS
         common = ["--item", str(item), "--date", day]
-        specs = [(chairs[0], [*common, "--url", _as(url, chairs[0]), "--login", chairs[0],
-                              "--move-every", "30", "--seconds", str(seconds + 300)])]  # fmt: skip
-        specs += [(r, [*common, "--url", _as(url, r), "--login", r, "--save-every", "2",
-                       "--action-every", "10", "--seconds", str(seconds + 300)])
-                  for r in reps]  # fmt: skip
+        specs = [
+            (
+                chairs[0],
+                [
+                    *common,
+                    "--url",
+                    _as(url, chairs[0]),
+                    "--login",
+                    chairs[0],
+                    "--move-every",
+                    "30",
+                    "--seconds",
+                    str(seconds + 300),
+                ],
+            )
+        ]
+        specs += [
+            (
+                r,
+                [
+                    *common,
+                    "--url",
+                    _as(url, r),
+                    "--login",
+                    r,
+                    "--save-every",
+                    "2",
+                    "--action-every",
+                    "10",
+                    "--seconds",
+                    str(seconds + 300),
+                ],
+            )
+            for r in reps
+        ]
         clients = _start_in_turn(specs)
         try:
             if not _pump_all(clients, lambda: all(c.ready for c in clients), 240):
@@ -299,17 +361,27 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
 
         engine = create_engine(url)
         with engine.connect() as conn:
-            stored = conn.execute(text(
-                "SELECT count(*), count(DISTINCT text) FROM intelligence_entry "
-                "WHERE text LIKE 'LIVE-%'")).one()  # fmt: skip
-            ids = {r[0] for r in conn.execute(text(
-                "SELECT id FROM intelligence_entry WHERE text LIKE 'LIVE-%'"))}  # fmt: skip
+            stored = conn.execute(
+                text(
+                    "SELECT count(*), count(DISTINCT text) FROM intelligence_entry "
+                    "WHERE text LIKE 'LIVE-%'"
+                )
+            ).one()
+            ids = {
+                r[0]
+                for r in conn.execute(
+                    text("SELECT id FROM intelligence_entry WHERE text LIKE 'LIVE-%'")
+                )
+            }
         engine.dispose()
         seen_all = sum(1 for s in stats if ids <= set(s.get("feed_entries", ())))
         return {
-            "clients": len(clients), "seconds": round(elapsed, 1),
-            "saves_made": len(saves), "entries_stored": stored[0],
-            "distinct_entries": stored[1], "clients_that_saw_every_save": seen_all,
+            "clients": len(clients),
+            "seconds": round(elapsed, 1),
+            "saves_made": len(saves),
+            "entries_stored": stored[0],
+            "distinct_entries": stored[1],
+            "clients_that_saw_every_save": seen_all,
             "feed_duplicates": sum(s.get("feed_duplicates", 0) for s in stats),
             "conflicts_reported": sum(s.get("conflicts", 0) for s in stats),
             "errors": [e for s in stats for e in s.get("errors", [])][:5],
@@ -318,7 +390,7 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
             "cpu_share_max": round(max(s.get("cpu_s", 0) for s in stats) / max(elapsed, 1), 3),
             "rss_mb_max": round(max(s.get("max_rss_mb", 0) for s in stats), 1),
             "goals": {"save_p95_ms": 50, "rss_mb": 300, "conflicts": 0},
-        }  # fmt: skip
+        }
     finally:
         server.stop()
 

@@ -42,23 +42,36 @@ def case_open(env: BenchEnv) -> dict[str, Any]:
     sessions = make_session_factory(engine)
     try:
         with session_scope(sessions) as s:
-            busiest = list(s.scalars(
-                select(func.max(AgendaItem.id)).where(AgendaItem.household_id.is_not(None))
-                .group_by(AgendaItem.household_id)
-                .order_by(func.count(AgendaItem.id).desc()).limit(BUSIEST)))  # fmt: skip
+            busiest = list(
+                s.scalars(
+                    select(func.max(AgendaItem.id))
+                    .where(AgendaItem.household_id.is_not(None))
+                    .group_by(AgendaItem.household_id)
+                    .order_by(func.count(AgendaItem.id).desc())
+                    .limit(BUSIEST)
+                )
+            )
             latest_meeting = s.scalar(
-                select(AgendaItem.meeting_id).join(Meeting, Meeting.id == AgendaItem.meeting_id)
-                .order_by(Meeting.meeting_date.desc()).limit(1))  # fmt: skip
-            latest = list(s.scalars(select(AgendaItem.id).where(
-                AgendaItem.meeting_id == latest_meeting).limit(LATEST)))  # fmt: skip
-            history_rows = {i: len(load_case(s, i, CHAIR, audit_view=False).history)
-                            for i in busiest}  # fmt: skip
+                select(AgendaItem.meeting_id)
+                .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+                .order_by(Meeting.meeting_date.desc())
+                .limit(1)
+            )
+            latest = list(
+                s.scalars(
+                    select(AgendaItem.id)
+                    .where(AgendaItem.meeting_id == latest_meeting)
+                    .limit(LATEST)
+                )
+            )
+            history_rows = {
+                i: len(load_case(s, i, CHAIR, audit_view=False).history) for i in busiest
+            }
         items = list(dict.fromkeys(busiest + latest))
         captured: dict[int, list[tuple[str, Any]]] = {}
         current: list[tuple[str, Any]] = []
 
-        def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any,
-                    *_rest: Any) -> None:  # fmt: skip
+        def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
             current.append((statement, parameters))
 
         event.listen(engine, "before_cursor_execute", capture)
@@ -76,16 +89,18 @@ def case_open(env: BenchEnv) -> dict[str, Any]:
         event.remove(engine, "before_cursor_execute", capture)
         floor = _raw_floor(url.removeprefix("sqlite:///"), captured)
         result = summarise(samples)
-        result.update({
-            "goal_p95_ms": CASE_OPEN_GOAL_MS,
-            "met": result["p95_ms"] < CASE_OPEN_GOAL_MS,
-            "floor_median_ms": floor["median_ms"],
-            "floor_p95_ms": floor["p95_ms"],
-            "ratio": round(result["median_ms"] / max(floor["median_ms"], 1e-6), 2),
-            "cases": len(items),
-            "max_history_events": max(history_rows.values(), default=0),
-            "statements_per_open": max((len(v) for v in captured.values()), default=0),
-        })  # fmt: skip
+        result.update(
+            {
+                "goal_p95_ms": CASE_OPEN_GOAL_MS,
+                "met": result["p95_ms"] < CASE_OPEN_GOAL_MS,
+                "floor_median_ms": floor["median_ms"],
+                "floor_p95_ms": floor["p95_ms"],
+                "ratio": round(result["median_ms"] / max(floor["median_ms"], 1e-6), 2),
+                "cases": len(items),
+                "max_history_events": max(history_rows.values(), default=0),
+                "statements_per_open": max((len(v) for v in captured.values()), default=0),
+            }
+        )
         return result
     finally:
         engine.dispose()
@@ -121,8 +136,10 @@ def action_tracker(env: BenchEnv) -> dict[str, Any]:
         with session_scope(sessions) as s:
             total = s.scalar(select(func.count(Action.id))) or 0
             agency = s.scalar(select(Agency.id).where(Agency.code == "HV"))
-            owner = s.scalar(select(Action.owner_name).where(Action.owner_name.is_not(None))
-                             .limit(1)) or "a"  # fmt: skip
+            owner = (
+                s.scalar(select(Action.owner_name).where(Action.owner_name.is_not(None)).limit(1))
+                or "a"
+            )
             first = action_tracker_query(s)
             deep_offset = max(0, (first.total // 2) - 50)
         queries = [
@@ -139,9 +156,15 @@ def action_tracker(env: BenchEnv) -> dict[str, Any]:
                     query(s)
                     samples.append(time_ms() - start)
         result = summarise(samples)
-        result.update({"goal_p95_ms": TRACKER_GOAL_MS, "met": result["p95_ms"] < TRACKER_GOAL_MS,
-                       "actions": total, "open_actions": first.total,
-                       "overdue": first.overdue_total})  # fmt: skip
+        result.update(
+            {
+                "goal_p95_ms": TRACKER_GOAL_MS,
+                "met": result["p95_ms"] < TRACKER_GOAL_MS,
+                "actions": total,
+                "open_actions": first.total,
+                "overdue": first.overdue_total,
+            }
+        )
         return result
     finally:
         engine.dispose()

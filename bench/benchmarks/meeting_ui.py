@@ -95,19 +95,30 @@ def _settle(window: MainWindow) -> None:
 def _busiest_meeting(ctx: AppContext, open_it: bool) -> Any:
     """The latest meeting with a full agenda; opened (in the copy) so the chair can move on."""
     with ctx.session() as s:
-        counts = (select(AgendaItem.meeting_id, func.count(AgendaItem.id).label("n"))
-                  .group_by(AgendaItem.meeting_id).subquery())  # fmt: skip
+        counts = (
+            select(AgendaItem.meeting_id, func.count(AgendaItem.id).label("n"))
+            .group_by(AgendaItem.meeting_id)
+            .subquery()
+        )
         meeting = s.execute(
-            select(Meeting.id, Meeting.meeting_date).join(counts, counts.c.meeting_id == Meeting.id)
-            .where(counts.c.n >= 8).order_by(Meeting.meeting_date.desc()).limit(1)
-        ).one()  # fmt: skip
+            select(Meeting.id, Meeting.meeting_date)
+            .join(counts, counts.c.meeting_id == Meeting.id)
+            .where(counts.c.n >= 8)
+            .order_by(Meeting.meeting_date.desc())
+            .limit(1)
+        ).one()
         if not open_it:
             return meeting
-        s.execute(update(Meeting).where(Meeting.id == meeting.id).values(
-            status="in_progress", closed_at=None, current_item_id=None))  # fmt: skip
-        s.execute(update(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
-                                           AgendaItem.status != "deferred")
-                  .values(status="waiting"))  # fmt: skip
+        s.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting.id)
+            .values(status="in_progress", closed_at=None, current_item_id=None)
+        )
+        s.execute(
+            update(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id, AgendaItem.status != "deferred")
+            .values(status="waiting")
+        )
         return meeting
 
 
@@ -128,8 +139,9 @@ def _measure(url: str, login: str, role: str, chair: bool, prefetch: bool = True
     ctx = build_context(settings)
     worker = Worker()
     meeting = _busiest_meeting(ctx, open_it=chair)
-    window = MainWindow(ctx, worker, Messages(), meeting_date=meeting.meeting_date,
-                        live_interval_ms=60_000)  # fmt: skip
+    window = MainWindow(
+        ctx, worker, Messages(), meeting_date=meeting.meeting_date, live_interval_ms=60_000
+    )
     window.messages.scripted = True
     painted: list[float] = []
     spy = _PaintSpy(painted)
@@ -149,8 +161,12 @@ def _measure(url: str, login: str, role: str, chair: bool, prefetch: bool = True
             before = window.viewing
             start = time.perf_counter()
             window.step_case(+1)
-            _wait(window.case_shown, lambda b=before: window.case_view.case is not None
-                  and window.case_view.case.item.item_id != b)  # fmt: skip
+            _wait(
+                window.case_shown,
+                lambda b=before: (
+                    window.case_view.case is not None and window.case_view.case.item.item_id != b
+                ),
+            )
             # Widgets updated means laid out and painted on screen, not just given their text.
             painted.clear()
             _wait_for(lambda: bool(painted))
@@ -162,11 +178,17 @@ def _measure(url: str, login: str, role: str, chair: bool, prefetch: bool = True
             return {"error": "no agenda with two or more cases in the database"}
         result = summarise(shown)
         later = summarise(settled)
-        result.update({"settled_median_ms": later["median_ms"], "settled_p95_ms": later["p95_ms"],
-                       "goal_p95_ms": GOAL_MS, "met": result["p95_ms"] < GOAL_MS,
-                       "agenda_cases": len(rows),
-                       "errors_shown": len(window.messages.log),
-                       "load_average": round(os.getloadavg()[0], 2)})  # fmt: skip
+        result.update(
+            {
+                "settled_median_ms": later["median_ms"],
+                "settled_p95_ms": later["p95_ms"],
+                "goal_p95_ms": GOAL_MS,
+                "met": result["p95_ms"] < GOAL_MS,
+                "agenda_cases": len(rows),
+                "errors_shown": len(window.messages.log),
+                "load_average": round(os.getloadavg()[0], 2),
+            }
+        )
         return result
     finally:
         window.shutdown()
@@ -183,8 +205,9 @@ def case_switch(env: BenchEnv) -> dict[str, Any]:
 
 def case_switch_cold(env: BenchEnv) -> dict[str, Any]:
     """As ``case_switch`` with the background read of the next case turned off."""
-    return _measure(env.fresh_copy("case_switch_cold"), "bench.chair", "chair", chair=True,
-                    prefetch=False)  # fmt: skip
+    return _measure(
+        env.fresh_copy("case_switch_cold"), "bench.chair", "chair", chair=True, prefetch=False
+    )
 
 
 def case_browse(env: BenchEnv) -> dict[str, Any]:
@@ -192,5 +215,8 @@ def case_browse(env: BenchEnv) -> dict[str, Any]:
     return _measure(env.fresh_copy("case_browse"), "bench.rep", "representative", chair=False)
 
 
-BENCHMARKS = {"case_switch": case_switch, "case_switch_cold": case_switch_cold,
-              "case_browse": case_browse}  # fmt: skip
+BENCHMARKS = {
+    "case_switch": case_switch,
+    "case_switch_cold": case_switch_cold,
+    "case_browse": case_browse,
+}

@@ -49,8 +49,9 @@ class PgCity:
     """The built city on the throwaway server (a plain class: run.py loads this module
     without registering it, which dataclasses need)."""
 
-    def __init__(self, server: pgserver.PgServer, database: str, build_s: float, rep: str,
-                 admin: str) -> None:  # fmt: skip
+    def __init__(
+        self, server: pgserver.PgServer, database: str, build_s: float, rep: str, admin: str
+    ) -> None:
         self.server, self.database, self.build_s = server, database, build_s
         self.rep, self.admin = rep, admin
 
@@ -95,8 +96,14 @@ def city(env: BenchEnv) -> PgCity:
             # second superuser as a housing representative (the same screens as ``rep``).
             s.add(User(login="postgres", display_name="Floor (superuser)", role="chair"))
             hsg = s.scalar(select(Agency.id).where(Agency.code == "HSG"))
-            s.add(User(login=FLOOR_REP, display_name="Floor rep (superuser)",
-                       role="representative", agency_id=hsg))  # fmt: skip
+            s.add(
+                User(
+                    login=FLOOR_REP,
+                    display_name="Floor rep (superuser)",
+                    role="representative",
+                    agency_id=hsg,
+                )
+            )
             s.flush()
             s.connection().exec_driver_sql(
                 f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
@@ -120,9 +127,16 @@ def _paired(signed: list[float], floor: list[float], goal_key: str, goal: float)
     result = summarise(signed)
     base = summarise(floor)
     ratio = round(result["median_ms"] / max(base["median_ms"], 1e-6), 2)
-    result.update({"floor_median_ms": base["median_ms"], "floor_p95_ms": base["p95_ms"],
-                   "ratio": ratio, "ratio_goal": RATIO_GOAL, goal_key: goal,
-                   "met": result["p95_ms"] < goal and ratio <= RATIO_GOAL})  # fmt: skip
+    result.update(
+        {
+            "floor_median_ms": base["median_ms"],
+            "floor_p95_ms": base["p95_ms"],
+            "ratio": ratio,
+            "ratio_goal": RATIO_GOAL,
+            goal_key: goal,
+            "met": result["p95_ms"] < goal and ratio <= RATIO_GOAL,
+        }
+    )
     return result
 
 
@@ -138,21 +152,35 @@ def pg_demo_city(env: BenchEnv) -> dict[str, Any]:
             notifications = s.scalar(select(func.count()).select_from(AgendaItem)) or 0
     finally:
         ctx.close()
-    return {"duration_s": round(c.build_s, 1), "goal_s": DEMO_GOAL_S,
-            "met": c.build_s < DEMO_GOAL_S, "agenda_items": notifications, "scale": env.scale}  # fmt: skip
+    return {
+        "duration_s": round(c.build_s, 1),
+        "goal_s": DEMO_GOAL_S,
+        "met": c.build_s < DEMO_GOAL_S,
+        "agenda_items": notifications,
+        "scale": env.scale,
+    }
 
 
 def _case_items(ctx: AppContext) -> list[int]:
     with ctx.read_session() as s:
-        busiest = list(s.scalars(
-            select(func.max(AgendaItem.id)).where(AgendaItem.household_id.is_not(None))
-            .group_by(AgendaItem.household_id).order_by(func.count(AgendaItem.id).desc())
-            .limit(15)))  # fmt: skip
-        latest = s.scalar(select(AgendaItem.meeting_id)
-                          .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-                          .order_by(Meeting.meeting_date.desc()).limit(1))  # fmt: skip
-        latest_items = list(s.scalars(select(AgendaItem.id)
-                                      .where(AgendaItem.meeting_id == latest).limit(25)))  # fmt: skip
+        busiest = list(
+            s.scalars(
+                select(func.max(AgendaItem.id))
+                .where(AgendaItem.household_id.is_not(None))
+                .group_by(AgendaItem.household_id)
+                .order_by(func.count(AgendaItem.id).desc())
+                .limit(15)
+            )
+        )
+        latest = s.scalar(
+            select(AgendaItem.meeting_id)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .order_by(Meeting.meeting_date.desc())
+            .limit(1)
+        )
+        latest_items = list(
+            s.scalars(select(AgendaItem.id).where(AgendaItem.meeting_id == latest).limit(25))
+        )
     return list(dict.fromkeys(busiest + latest_items))
 
 
@@ -202,8 +230,11 @@ def pg_action_tracker(env: BenchEnv) -> dict[str, Any]:
         with owner.read_session() as s:
             agency = s.scalar(select(Agency.id).where(Agency.code == "HSG"))
             deep = max(0, tracker_query(s).total // 2 - 50)
-        queries = [lambda s: tracker_query(s), lambda s: tracker_query(s, agency_id=agency),
-                   lambda s: tracker_query(s, offset=deep)]  # fmt: skip
+        queries = [
+            lambda s: tracker_query(s),
+            lambda s: tracker_query(s, agency_id=agency),
+            lambda s: tracker_query(s, offset=deep),
+        ]
 
         def run(ctx: AppContext) -> list[float]:
             samples = []
@@ -278,15 +309,22 @@ def _switch(env: BenchEnv, prefetch: bool) -> dict[str, Any]:
         return skipped
     c = city(env)
     ui = _ui()
-    floor = ui._measure(c.url(FLOOR_REP), FLOOR_REP, "representative", chair=False,
-                        prefetch=prefetch)  # fmt: skip
+    floor = ui._measure(
+        c.url(FLOOR_REP), FLOOR_REP, "representative", chair=False, prefetch=prefetch
+    )
     signed = ui._measure(c.url(c.rep), c.rep, "representative", chair=False, prefetch=prefetch)
     if "error" in signed or "error" in floor:
         return {"error": signed.get("error") or floor.get("error")}
     ratio = round(signed["median_ms"] / max(floor["median_ms"], 1e-6), 2)
-    signed.update({"floor_median_ms": floor["median_ms"], "floor_p95_ms": floor["p95_ms"],
-                   "ratio": ratio, "ratio_goal": RATIO_GOAL,
-                   "met": signed["p95_ms"] < ROOM_GOAL_P95_MS and ratio <= RATIO_GOAL})  # fmt: skip
+    signed.update(
+        {
+            "floor_median_ms": floor["median_ms"],
+            "floor_p95_ms": floor["p95_ms"],
+            "ratio": ratio,
+            "ratio_goal": RATIO_GOAL,
+            "met": signed["p95_ms"] < ROOM_GOAL_P95_MS and ratio <= RATIO_GOAL,
+        }
+    )
     return signed
 
 
@@ -301,6 +339,11 @@ def pg_case_switch_cold(env: BenchEnv) -> dict[str, Any]:
     return _switch(env, prefetch=False)
 
 
-BENCHMARKS = {"pg_case_switch": pg_case_switch, "pg_case_switch_cold": pg_case_switch_cold,
-              "pg_demo_city": pg_demo_city, "pg_case_open": pg_case_open,
-              "pg_action_tracker": pg_action_tracker, "pg_intake_monday": pg_intake_monday}  # fmt: skip
+BENCHMARKS = {
+    "pg_case_switch": pg_case_switch,
+    "pg_case_switch_cold": pg_case_switch_cold,
+    "pg_demo_city": pg_demo_city,
+    "pg_case_open": pg_case_open,
+    "pg_action_tracker": pg_action_tracker,
+    "pg_intake_monday": pg_intake_monday,
+}

@@ -93,8 +93,13 @@ def main() -> int:
     ctx = build_context(settings)
     messages = Messages()
     messages.scripted = True
-    window = MainWindow(ctx, Worker(), messages, meeting_date=dt.date.fromisoformat(args.date),
-                        live_interval_ms=args.interval_ms)  # fmt: skip
+    window = MainWindow(
+        ctx,
+        Worker(),
+        messages,
+        meeting_date=dt.date.fromisoformat(args.date),
+        live_interval_ms=args.interval_ms,
+    )
     window.resize(1400, 860)
     seen: set[str] = set()
     original = window.case_view.show_case
@@ -161,9 +166,12 @@ def main() -> int:
         ctx_ = window.ctx
         agency = ctx_.actor.agency_id
         window.worker.run(
-            lambda: entries.add_entry(ctx_.sessions, ctx_.actor, item, agency,
-                                      f"{marker} what the agency knows"),
-            done, lambda exc: say(error=str(exc)))  # fmt: skip
+            lambda: entries.add_entry(
+                ctx_.sessions, ctx_.actor, item, agency, f"{marker} what the agency knows"
+            ),
+            done,
+            lambda exc: say(error=str(exc)),
+        )
 
     def add_action() -> None:
         if not state["ready"]:
@@ -173,10 +181,17 @@ def main() -> int:
         ctx_ = window.ctx
         started = time.perf_counter()
         window.worker.run(
-            lambda: actions.add_action(ctx_.sessions, ctx_.actor, ctx_.profile, args.item,
-                                       ctx_.actor.agency_id, "Follow up with the family"),
+            lambda: actions.add_action(
+                ctx_.sessions,
+                ctx_.actor,
+                ctx_.profile,
+                args.item,
+                ctx_.actor.agency_id,
+                "Follow up with the family",
+            ),
             lambda _v: say(action=True, ms=(time.perf_counter() - started) * 1000),
-            lambda exc: say(error=str(exc)))  # fmt: skip
+            lambda exc: say(error=str(exc)),
+        )
 
     def move_case() -> None:
         if not state["ready"] or window.room is None:
@@ -192,8 +207,11 @@ def main() -> int:
 
     def go(seconds: float) -> None:
         """Start saving now, for ``seconds``, then report and quit."""
-        for every, fn in ((args.save_every, save_entry), (args.action_every, add_action),
-                          (args.move_every, move_case)):  # fmt: skip
+        for every, fn in (
+            (args.save_every, save_entry),
+            (args.action_every, add_action),
+            (args.move_every, move_case),
+        ):
             if every:
                 timer = QTimer()
                 timer.timeout.connect(fn)
@@ -219,9 +237,17 @@ def main() -> int:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         conflicts = sum(1 for m in messages.log if m.kind == "conflict")
         errors = [m.text for m in messages.log if m.kind in ("error", "warning")]
-        say(stats={"cpu_s": usage.ru_utime + usage.ru_stime, "max_rss_mb": usage.ru_maxrss / 1024,
-                   "conflicts": conflicts, "errors": errors[:5], "seen": len(seen),
-                   "feed_entries": sorted(feed_seen), "feed_duplicates": feed_dupes[0]})  # fmt: skip
+        say(
+            stats={
+                "cpu_s": usage.ru_utime + usage.ru_stime,
+                "max_rss_mb": usage.ru_maxrss / 1024,
+                "conflicts": conflicts,
+                "errors": errors[:5],
+                "seen": len(seen),
+                "feed_entries": sorted(feed_seen),
+                "feed_duplicates": feed_dupes[0],
+            }
+        )
         window.shutdown()
         window.worker.stop()
         app.quit()

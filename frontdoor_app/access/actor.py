@@ -42,7 +42,10 @@ def require(actor: Actor, roles: tuple[str, ...], doing: str) -> None:
     """Refuse ``actor`` unless their role is one of ``roles``: the friendly first line (on a
     server the row-level security policies refuse it again)."""
     if actor.role not in roles:
-        allowed = " or ".join(f"the {r}" if r == "chair" else f"an {r}" if r[0] in "aeiou"
-                              else f"a {r}" for r in roles)  # fmt: skip
-        raise AccessDenied(f"Only {allowed} can {doing}; {actor.display_name} is signed in "
-                           f"as {actor.role}.")  # fmt: skip
+        allowed = " or ".join(
+            f"the {r}" if r == "chair" else f"an {r}" if r[0] in "aeiou" else f"a {r}"
+            for r in roles
+        )
+        raise AccessDenied(
+            f"Only {allowed} can {doing}; {actor.display_name} is signed in as {actor.role}."
+        )

@@ -34,16 +34,38 @@ def snapshot(row: Base) -> dict[str, Any]:
     return {c.key: plain(getattr(row, c.key)) for c in mapper.column_attrs}
 
 
-def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None,
-           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-           detail: str | None = None) -> None:  # fmt: skip
-    session.add(AuditEvent(user_id=actor.user_id, user_login=actor.login, action=action,
-                           entity=entity, entity_id=entity_id, before=before, after=after,
-                           detail=detail))  # fmt: skip
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    detail: str | None = None,
+) -> None:
+    session.add(
+        AuditEvent(
+            user_id=actor.user_id,
+            user_login=actor.login,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+            detail=detail,
+        )
+    )
 
 
-def record_now(sessions: sessionmaker[Session], actor: Actor, action: str, entity: str,
-               entity_id: int | None, detail: str) -> None:  # fmt: skip
+def record_now(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    detail: str,
+) -> None:
     """One audit row in a unit of work of its own: a list shown, the projector opened, a
     switch turned (what was read in a read-only unit of work is recorded this way)."""
     from frontdoor_app.models.database import session_scope
@@ -52,9 +74,15 @@ def record_now(sessions: sessionmaker[Session], actor: Actor, action: str, entit
         record(s, actor, action, entity, entity_id, detail=detail)
 
 
-def written(session: Session, actor: Actor, row: Base, operation: str,
-            before: dict[str, Any] | None = None, meeting_id: int | None = None,
-            detail: str | None = None) -> None:  # fmt: skip
+def written(
+    session: Session,
+    actor: Actor,
+    row: Base,
+    operation: str,
+    before: dict[str, Any] | None = None,
+    meeting_id: int | None = None,
+    detail: str | None = None,
+) -> None:
     """Audit and announce a create/update of ``row`` (flushes to get its id)."""
     session.flush()
     table = row.__table__.name  # type: ignore[attr-defined]

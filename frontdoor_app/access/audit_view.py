@@ -20,8 +20,17 @@ from .actor import Actor
 
 PAGE_SIZE = 100
 COUNT_CAP = 10_000  # beyond this the viewer says "more than 10,000" (counting is a full scan)
-CSV_COLUMNS = ("id", "at", "user", "action", "record", "record_id", "changes", "detail",
-               "content_hash")  # fmt: skip
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "user",
+    "action",
+    "record",
+    "record_id",
+    "changes",
+    "detail",
+    "content_hash",
+)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -97,10 +106,12 @@ def _tables_with(column: str) -> list[Any]:
 def _about(column: str, value: int) -> list[ColumnElement[bool]]:
     """Rows about any record that carries ``column = value`` (e.g. a household's)."""
     return [
-        and_(AuditEvent.entity == t.name,
-             AuditEvent.entity_id.in_(select(t.c.id).where(t.c[column] == value)))
+        and_(
+            AuditEvent.entity == t.name,
+            AuditEvent.entity_id.in_(select(t.c.id).where(t.c[column] == value)),
+        )
         for t in _tables_with(column)
-    ]  # fmt: skip
+    ]
 
 
 def conditions(f: AuditFilter) -> list[ColumnElement[bool]]:
@@ -118,28 +129,37 @@ def conditions(f: AuditFilter) -> list[ColumnElement[bool]]:
     if f.person_id is not None:
         where.append(or_(false(), *_person(f.person_id)))
     if f.case_id is not None:
-        where.append(or_(and_(AuditEvent.entity == "agenda_item",
-                              AuditEvent.entity_id == f.case_id),
-                         *_about("agenda_item_id", f.case_id)))  # fmt: skip
+        where.append(
+            or_(
+                and_(AuditEvent.entity == "agenda_item", AuditEvent.entity_id == f.case_id),
+                *_about("agenda_item_id", f.case_id),
+            )
+        )
     return where
 
 
 def _household(household_id: int) -> list[ColumnElement[bool]]:
-    return [and_(AuditEvent.entity == "household", AuditEvent.entity_id == household_id),
-            *_about("household_id", household_id)]  # fmt: skip
+    return [
+        and_(AuditEvent.entity == "household", AuditEvent.entity_id == household_id),
+        *_about("household_id", household_id),
+    ]
 
 
 def _person(person_id: int) -> list[ColumnElement[bool]]:
     from frontdoor_app.models import HouseholdMember
 
     households = select(HouseholdMember.household_id).where(HouseholdMember.person_id == person_id)
-    own = [and_(AuditEvent.entity == "person", AuditEvent.entity_id == person_id),
-           *_about("person_id", person_id)]  # fmt: skip
+    own = [
+        and_(AuditEvent.entity == "person", AuditEvent.entity_id == person_id),
+        *_about("person_id", person_id),
+    ]
     family = [
-        and_(AuditEvent.entity == t.name,
-             AuditEvent.entity_id.in_(select(t.c.id).where(t.c.household_id.in_(households))))
+        and_(
+            AuditEvent.entity == t.name,
+            AuditEvent.entity_id.in_(select(t.c.id).where(t.c.household_id.in_(households))),
+        )
         for t in _tables_with("household_id")
-    ] + [and_(AuditEvent.entity == "household", AuditEvent.entity_id.in_(households))]  # fmt: skip
+    ] + [and_(AuditEvent.entity == "household", AuditEvent.entity_id.in_(households))]
     return own + family
 
 
@@ -147,8 +167,14 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-def audit_page(session: Session, actor: Actor, f: AuditFilter, offset: int = 0,
-               limit: int = PAGE_SIZE, before_id: int | None = None) -> AuditPage:  # fmt: skip
+def audit_page(
+    session: Session,
+    actor: Actor,
+    f: AuditFilter,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    before_id: int | None = None,
+) -> AuditPage:
     """One page of the filtered trail, newest first, in SQL: rows older than ``before_id``
     (the last row of the page before: an index seek however deep), else from ``offset``."""
     require_admin(actor)
@@ -164,8 +190,9 @@ def audit_page(session: Session, actor: Actor, f: AuditFilter, offset: int = 0,
     return AuditPage(tuple(_row(r) for r in rows), total, offset, limit)
 
 
-def iter_rows(session: Session, actor: Actor, f: AuditFilter,
-              batch: int = 2000) -> Iterator[AuditRow]:  # fmt: skip
+def iter_rows(
+    session: Session, actor: Actor, f: AuditFilter, batch: int = 2000
+) -> Iterator[AuditRow]:
     """Every filtered row, newest first, a batch at a time (keyset on id)."""
     require_admin(actor)
     where = conditions(f)
@@ -183,17 +210,35 @@ def iter_rows(session: Session, actor: Actor, f: AuditFilter,
 
 
 # The JSON columns come back as stored (not decoded): only the rows shown are decoded.
-_COLUMNS = (AuditEvent.id, AuditEvent.at, AuditEvent.user_login, AuditEvent.action,
-            AuditEvent.entity, AuditEvent.entity_id, AuditEvent.detail, AuditEvent.redacted_at,
-            AuditEvent.content_hash, type_coerce(AuditEvent.before, Text).label("before"),
-            type_coerce(AuditEvent.after, Text).label("after"))  # fmt: skip
+_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.at,
+    AuditEvent.user_login,
+    AuditEvent.action,
+    AuditEvent.entity,
+    AuditEvent.entity_id,
+    AuditEvent.detail,
+    AuditEvent.redacted_at,
+    AuditEvent.content_hash,
+    type_coerce(AuditEvent.before, Text).label("before"),
+    type_coerce(AuditEvent.after, Text).label("after"),
+)
 
 
 def _row(r: Any) -> AuditRow:
-    return AuditRow(id=r.id, at=r.at, user_login=r.user_login, action=r.action, entity=r.entity,
-                    entity_id=r.entity_id, detail=r.detail or "",
-                    redacted=r.redacted_at is not None, content_hash=r.content_hash or "",
-                    before=r.before, after=r.after)  # fmt: skip
+    return AuditRow(
+        id=r.id,
+        at=r.at,
+        user_login=r.user_login,
+        action=r.action,
+        entity=r.entity,
+        entity_id=r.entity_id,
+        detail=r.detail or "",
+        redacted=r.redacted_at is not None,
+        content_hash=r.content_hash or "",
+        before=r.before,
+        after=r.after,
+    )
 
 
 def _text(value: Any) -> str:
@@ -212,14 +257,17 @@ def diff(before: Any, after: Any) -> tuple[Change, ...]:
         return (Change("value", _text(before), _text(after)),)
     old = before if isinstance(before, dict) else {}
     new = after if isinstance(after, dict) else {}
-    return tuple(Change(key, _text(old.get(key)), _text(new.get(key)))
-                 for key in sorted(old.keys() | new.keys())
-                 if old.get(key) != new.get(key))  # fmt: skip
+    return tuple(
+        Change(key, _text(old.get(key)), _text(new.get(key)))
+        for key in sorted(old.keys() | new.keys())
+        if old.get(key) != new.get(key)
+    )
 
 
 def changes_text(changes: tuple[Change, ...]) -> str:
-    return "; ".join(f"{c.field}: {c.before or '(none)'} \u2192 {c.after or '(none)'}"
-                     for c in changes)  # fmt: skip
+    return "; ".join(
+        f"{c.field}: {c.before or '(none)'} \u2192 {c.after or '(none)'}" for c in changes
+    )
 
 
 def neutralise(cell: str) -> str:
@@ -233,10 +281,17 @@ def write_csv(rows: Iterator[AuditRow], out: IO[str]) -> int:
     writer.writerow(CSV_COLUMNS)
     count = 0
     for r in rows:
-        cells = [str(r.id), r.at.isoformat(timespec="seconds"), r.user_login, r.action, r.entity,
-                 "" if r.entity_id is None else str(r.entity_id),
-                 "(redacted by retention)" if r.redacted else changes_text(r.changes),
-                 r.detail, r.content_hash]  # fmt: skip
+        cells = [
+            str(r.id),
+            r.at.isoformat(timespec="seconds"),
+            r.user_login,
+            r.action,
+            r.entity,
+            "" if r.entity_id is None else str(r.entity_id),
+            "(redacted by retention)" if r.redacted else changes_text(r.changes),
+            r.detail,
+            r.content_hash,
+        ]
         writer.writerow([neutralise(c) for c in cells])
         count += 1
     return count

@@ -82,17 +82,26 @@ def _ddl(session: Session, statement: str) -> None:
     session.connection().exec_driver_sql(statement)
 
 
-def add_user(session: Session, login: str, display_name: str, role: str,
-             agency_code: str | None = None, password: str | None = None,
-             by: Actor = SYSTEM, fgc_team_code: str | None = None) -> Person:  # fmt: skip
+def add_user(
+    session: Session,
+    login: str,
+    display_name: str,
+    role: str,
+    agency_code: str | None = None,
+    password: str | None = None,
+    by: Actor = SYSTEM,
+    fgc_team_code: str | None = None,
+) -> Person:
     """A new user (audited); on PostgreSQL also its LOGIN role in its group.
 
     An FGC coordinator belongs to one FGC team (``fgc_team_code``); no other role has one.
     """
     _require_admin(session, by, "add users")
     if not LOGIN_PATTERN.match(login):
-        raise UserError(f"a login is 2 to 63 lower-case letters, digits, '.', '_' or '-', "
-                        f"starting with a letter; {login!r} is not")  # fmt: skip
+        raise UserError(
+            f"a login is 2 to 63 lower-case letters, digits, '.', '_' or '-', "
+            f"starting with a letter; {login!r} is not"
+        )
     if not display_name.strip():
         raise UserError("the user needs a name")
     if role not in GROUPS:
@@ -107,8 +116,9 @@ def add_user(session: Session, login: str, display_name: str, role: str,
             raise UserError(f"no agency with code {agency_code!r}")
     team_id = None
     if (role == "fgc_coordinator") != bool(fgc_team_code):
-        raise UserError("an FGC coordinator needs their FGC team (--team CODE), and only they "
-                        "have one")  # fmt: skip
+        raise UserError(
+            "an FGC coordinator needs their FGC team (--team CODE), and only they have one"
+        )
     if fgc_team_code:
         team_id = session.scalar(select(FgcTeam.id).where(FgcTeam.code == fgc_team_code))
         if team_id is None:
@@ -117,8 +127,9 @@ def add_user(session: Session, login: str, display_name: str, role: str,
         raise UserError(f"there is already a user {login!r}")
     if _postgres(session):
         verifier = scram_verifier(_check_password(password))
-        existing = session.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = :n"),
-                                   {"n": login}).first()  # fmt: skip
+        existing = session.execute(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = :n"), {"n": login}
+        ).first()
         if existing is not None or login in (OWNER, *GROUPS.values()):
             raise UserError(f"the server already has a role {login!r}; choose another login")
         _ddl(
@@ -143,15 +154,19 @@ def set_password(session: Session, login: str, password: str, by: Actor = SYSTEM
     _require_admin(session, by, "set passwords")
     _known(session, login)
     if not _postgres(session):
-        raise UserError("the embedded SQLite file has no passwords: the computer's account is "
-                        "the identity")  # fmt: skip
+        raise UserError(
+            "the embedded SQLite file has no passwords: the computer's account is the identity"
+        )
     verifier = scram_verifier(_check_password(password))
     user = _known(session, login)
-    exists = session.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = :n"),
-                             {"n": login}).first()  # fmt: skip
+    exists = session.execute(
+        text("SELECT rolsuper FROM pg_roles WHERE rolname = :n"), {"n": login}
+    ).first()
     if login in (OWNER, *GROUPS.values()) or (exists is not None and exists[0]):
-        raise UserError(f"{login} is not an application user's login; its password is the "
-                        "server administrator's business")  # fmt: skip
+        raise UserError(
+            f"{login} is not an application user's login; its password is the "
+            "server administrator's business"
+        )
     if exists is None:
         # A user made without a login (the demo's people): their login is created now.
         can = "LOGIN" if user.active else "NOLOGIN"
@@ -176,9 +191,12 @@ def disable_user(session: Session, login: str, by: Actor = SYSTEM) -> int:
     ended = 0
     if _postgres(session):
         session.execute(text(f"ALTER ROLE {q(login)} NOLOGIN"))
-        ended = len(session.execute(text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :n"
-        ), {"n": login}).all())  # fmt: skip
+        ended = len(
+            session.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :n"),
+                {"n": login},
+            ).all()
+        )
     return ended
 
 
@@ -196,8 +214,12 @@ def _known(session: Session, login: str) -> User:
 def _person(session: Session, user: User) -> Person:
     can = None
     if _postgres(session):
-        can = bool(session.execute(text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :n"),
-                                   {"n": user.login}).scalar())  # fmt: skip
+        can = bool(
+            session.execute(
+                text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :n"), {"n": user.login}
+            ).scalar()
+        )
     agency = session.get(Agency, user.agency_id) if user.agency_id else None
-    return Person(user.login, user.display_name, user.role, agency.code if agency else None,
-                  user.active, can)  # fmt: skip
+    return Person(
+        user.login, user.display_name, user.role, agency.code if agency else None, user.active, can
+    )

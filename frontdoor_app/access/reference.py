@@ -21,9 +21,18 @@ def sync_reference(session: Session, profile: Profile, actor: Actor = SYSTEM) ->
     changed = 0
     agencies = {a.code: a for a in session.scalars(select(Agency))}
     for a in profile.agencies:
-        changed += _upsert(session, actor, agencies.get(a.code), Agency, code=a.code, name=a.name,
-                           kind=a.kind, core=a.core, active=True,
-                           sharing_agreement_date=a.sharing_agreement_date)  # fmt: skip
+        changed += _upsert(
+            session,
+            actor,
+            agencies.get(a.code),
+            Agency,
+            code=a.code,
+            name=a.name,
+            kind=a.kind,
+            core=a.core,
+            active=True,
+            sharing_agreement_date=a.sharing_agreement_date,
+        )
     for code, row in agencies.items():
         if row.active and code not in {a.code for a in profile.agencies}:
             before = audit.snapshot(row)
@@ -32,14 +41,28 @@ def sync_reference(session: Session, profile: Profile, actor: Actor = SYSTEM) ->
             changed += 1
     teams = {t.code: t for t in session.scalars(select(FgcTeam))}
     for t in profile.fgc_teams:
-        changed += _upsert(session, actor, teams.get(t.code), FgcTeam, code=t.code, name=t.name,
-                           contact=t.contact or None)  # fmt: skip
+        changed += _upsert(
+            session,
+            actor,
+            teams.get(t.code),
+            FgcTeam,
+            code=t.code,
+            name=t.name,
+            contact=t.contact or None,
+        )
     session.flush()
     team_ids = {t.code: t.id for t in session.scalars(select(FgcTeam))}
     localities = {loc.code: loc for loc in session.scalars(select(Locality))}
     for loc in profile.localities:
-        changed += _upsert(session, actor, localities.get(loc.code), Locality, code=loc.code,
-                           name=loc.name, fgc_team_id=team_ids[loc.fgc_team])  # fmt: skip
+        changed += _upsert(
+            session,
+            actor,
+            localities.get(loc.code),
+            Locality,
+            code=loc.code,
+            name=loc.name,
+            fgc_team_id=team_ids[loc.fgc_team],
+        )
     session.flush()
     locality_ids = {loc.code: loc.id for loc in session.scalars(select(Locality))}
     districts = {d.district: d for d in session.scalars(select(PostcodeDistrict))}
@@ -54,11 +77,20 @@ def sync_reference(session: Session, profile: Profile, actor: Actor = SYSTEM) ->
                 changed += 1
     outcomes = {o.code: o for o in session.scalars(select(OutcomeCode))}
     for order, o in enumerate(profile.outcomes):
-        changed += _upsert(session, actor, outcomes.get(o.code), OutcomeCode, code=o.code,
-                           label=o.label, sort_order=order, is_nfa=o.is_nfa,
-                           is_fgc_offer=o.is_fgc_offer, is_marac_referral=o.is_marac_referral,
-                           is_strategy_discussion=o.is_strategy_discussion,
-                           description=o.description or None)  # fmt: skip
+        changed += _upsert(
+            session,
+            actor,
+            outcomes.get(o.code),
+            OutcomeCode,
+            code=o.code,
+            label=o.label,
+            sort_order=order,
+            is_nfa=o.is_nfa,
+            is_fgc_offer=o.is_fgc_offer,
+            is_marac_referral=o.is_marac_referral,
+            is_strategy_discussion=o.is_strategy_discussion,
+            description=o.description or None,
+        )
     session.flush()
     return changed
 

@@ -70,9 +70,16 @@ REFERENCE_TABLES = (
     "outcome_code",
     "matching_model",
 )
-INTAKE_TABLES = ("person", "household", "household_member", "notification",
-                 "notification_person", "import_batch", "quarantined_record",
-                 "person_link")  # fmt: skip
+INTAKE_TABLES = (
+    "person",
+    "household",
+    "household_member",
+    "notification",
+    "notification_person",
+    "import_batch",
+    "quarantined_record",
+    "person_link",
+)
 FGC_TABLES = (
     "fgc_referral",
     "fgc_consent",
@@ -111,21 +118,24 @@ def _rules() -> dict[str, Rule]:
         update=f"{chair_admin} OR ({_is('representative')} AND agency_id = {AGENCY})",
     )
     rules["intelligence_entry"] = Rule(
-        select=(f"restricted_to_agency_id IS NULL OR restricted_to_agency_id = {AGENCY} "
-                f"OR {chair_admin}"),
+        select=(
+            f"restricted_to_agency_id IS NULL OR restricted_to_agency_id = {AGENCY} "
+            f"OR {chair_admin}"
+        ),
         # Admins may record what an absent agency sent in.
-        insert=(f"({WRITERS} AND {own_agency_entry} OR {admin}) AND (restricted_to_agency_id "
-                f"IS NULL OR restricted_to_agency_id = agency_id)"),
+        insert=(
+            f"({WRITERS} AND {own_agency_entry} OR {admin}) AND (restricted_to_agency_id "
+            f"IS NULL OR restricted_to_agency_id = agency_id)"
+        ),
         update=f"{WRITERS} AND {own_agency_entry}",
         delete=f"{WRITERS} AND {own_agency_entry}",
-    )  # fmt: skip
+    )
     rules["sharing_decision"] = Rule(
         insert=f"{chair_admin} OR ({WRITERS} AND agency_id = {AGENCY})",
         update=f"{chair_admin} OR ({WRITERS} AND agency_id = {AGENCY})",
     )
     rules["decision"] = Rule(insert=_is("chair"), update=_is("chair"))
-    rules["decision_outcome"] = Rule(insert=_is("chair"), update=_is("chair"),
-                                     delete=_is("chair"))  # fmt: skip
+    rules["decision_outcome"] = Rule(insert=_is("chair"), update=_is("chair"), delete=_is("chair"))
     rules["action"] = Rule(
         insert=f"{chair_admin} OR ({WRITERS} AND owner_agency_id = {AGENCY})",
         update=f"{chair_admin} OR ({WRITERS} AND owner_agency_id = {AGENCY})",
@@ -133,8 +143,9 @@ def _rules() -> dict[str, Rule]:
     rules["action_update"] = Rule(insert=f"{WRITERS} AND by_id = {UID}")
     rules["amendment"] = Rule(insert=f"{chair_admin} AND by_id = {UID}")
     mine = "user_login = session_user"
-    rules["draft"] = Rule(select=mine, insert=f"{WRITERS} AND {mine}",
-                          update=f"{WRITERS} AND {mine}", delete=mine)  # fmt: skip
+    rules["draft"] = Rule(
+        select=mine, insert=f"{WRITERS} AND {mine}", update=f"{WRITERS} AND {mine}", delete=mine
+    )
     # The gate's steps are the chair's at the meeting, then the team's coordinator's (and an
     # admin's, for corrections): representatives and viewers read only.
     fgc = _is("chair", "admin", "fgc_coordinator")
@@ -187,8 +198,12 @@ def ensure_roles(conn: Connection) -> None:
     for name in (OWNER, *GROUPS.values()):
         if not _role_exists(conn, name):
             conn.execute(text(f"CREATE ROLE {q(name)} NOLOGIN"))
-        conn.execute(text(f"ALTER ROLE {q(name)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
-                          "NOBYPASSRLS NOREPLICATION"))  # fmt: skip
+        conn.execute(
+            text(
+                f"ALTER ROLE {q(name)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                "NOBYPASSRLS NOREPLICATION"
+            )
+        )
 
 
 def owner_engine(engine: Engine) -> Engine:
@@ -224,9 +239,9 @@ def set_up(engine: Engine, profile: Profile) -> str:
             "file needs no set-up (`frontdoor db upgrade` migrates it)"
         )
     with engine.begin() as conn:
-        allowed = conn.execute(text(
-            "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
-        )).scalar()  # fmt: skip
+        allowed = conn.execute(
+            text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
+        ).scalar()
         if not allowed:
             raise ServerError(
                 "`frontdoor server init` must connect as a role allowed to create "
@@ -261,15 +276,17 @@ def prepare_database(conn: Connection) -> None:
         conn.execute(text(f"GRANT CONNECT ON DATABASE {q(database)} TO {q(group)}"))
         conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {q(group)}"))
     # Tables made by a migration run by someone else are handed to the owner.
-    for (table,) in conn.execute(text(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tableowner <> :o"
-    ), {"o": OWNER}):  # fmt: skip
+    for (table,) in conn.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tableowner <> :o"),
+        {"o": OWNER},
+    ):
         conn.execute(text(f"ALTER TABLE public.{q(table)} OWNER TO {q(OWNER)}"))
 
 
 def _tables(conn: Connection) -> list[str]:
-    rows = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                             "ORDER BY tablename"))  # fmt: skip
+    rows = conn.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    )
     return [r for (r,) in rows]
 
 
@@ -277,22 +294,26 @@ def apply_security(conn: Connection) -> None:
     """Helper functions, RLS (enabled and forced), policies and grants: idempotent."""
     conn.execute(text(f"SET ROLE {q(OWNER)}"))
     for name, (kind, column) in _HELPERS.items():
-        conn.execute(text(
-            f"CREATE OR REPLACE FUNCTION public.{name}() RETURNS {kind} LANGUAGE sql STABLE "
-            "SECURITY INVOKER SET search_path = pg_catalog, public AS "
-            f"$$ SELECT {column} FROM public.app_user WHERE login = session_user AND active $$"
-        ))  # fmt: skip
+        conn.execute(
+            text(
+                f"CREATE OR REPLACE FUNCTION public.{name}() RETURNS {kind} LANGUAGE sql STABLE "
+                "SECURITY INVOKER SET search_path = pg_catalog, public AS "
+                f"$$ SELECT {column} FROM public.app_user WHERE login = session_user AND active $$"
+            )
+        )
         conn.execute(text(f"REVOKE ALL ON FUNCTION public.{name}() FROM PUBLIC"))
         for group in GROUPS.values():
             conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{name}() TO {q(group)}"))
     # The audit chain (models/audit_chain.py): each new row links to the newest row's hash,
     # which only admins may read. This one function, with no arguments, hands every role that
     # hash and nothing else (a hash says nothing about anyone); it runs as the owner.
-    conn.execute(text(
-        "CREATE OR REPLACE FUNCTION public.fd_audit_head() RETURNS text LANGUAGE sql STABLE "
-        "SECURITY DEFINER SET search_path = pg_catalog, public AS "
-        "$$ SELECT chain_hash FROM public.audit_event ORDER BY id DESC LIMIT 1 $$"
-    ))  # fmt: skip
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION public.fd_audit_head() RETURNS text LANGUAGE sql STABLE "
+            "SECURITY DEFINER SET search_path = pg_catalog, public AS "
+            "$$ SELECT chain_hash FROM public.audit_event ORDER BY id DESC LIMIT 1 $$"
+        )
+    )
     conn.execute(text("REVOKE ALL ON FUNCTION public.fd_audit_head() FROM PUBLIC"))
     for group in GROUPS.values():
         conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.fd_audit_head() TO {q(group)}"))
@@ -307,12 +328,19 @@ def apply_security(conn: Connection) -> None:
             raise ServerError(f"table {table} has no access rule in frontdoor_app.access.server")
         conn.execute(text(f"ALTER TABLE public.{q(table)} ENABLE ROW LEVEL SECURITY"))
         conn.execute(text(f"ALTER TABLE public.{q(table)} FORCE ROW LEVEL SECURITY"))
-        for (policy,) in conn.execute(text(
-            "SELECT policyname FROM pg_policies WHERE schemaname = 'public' AND tablename = :t"
-        ), {"t": table}).all():  # fmt: skip
+        for (policy,) in conn.execute(
+            text(
+                "SELECT policyname FROM pg_policies WHERE schemaname = 'public' AND tablename = :t"
+            ),
+            {"t": table},
+        ).all():
             conn.execute(text(f"DROP POLICY {q(policy)} ON public.{q(table)}"))
-        verbs = {"SELECT": rule.select, "INSERT": rule.insert, "UPDATE": rule.update,
-                 "DELETE": rule.delete}  # fmt: skip
+        verbs = {
+            "SELECT": rule.select,
+            "INSERT": rule.insert,
+            "UPDATE": rule.update,
+            "DELETE": rule.delete,
+        }
         for verb, expr in verbs.items():
             if expr is None:
                 continue
@@ -322,18 +350,26 @@ def apply_security(conn: Connection) -> None:
             to = ", ".join(q(GROUPS[r]) for r in allowed)
             conn.execute(text(f"GRANT {verb} ON public.{q(table)} TO {to}"))
             name = f"fd_{verb.lower()}"
-            clause = {"SELECT": f"USING ({expr})", "INSERT": f"WITH CHECK ({expr})",
-                      "UPDATE": f"USING ({expr}) WITH CHECK ({expr})",
-                      "DELETE": f"USING ({expr})"}[verb]  # fmt: skip
-            conn.execute(text(f"CREATE POLICY {name} ON public.{q(table)} FOR {verb} "
-                              f"TO {to} {clause}"))  # fmt: skip
+            clause = {
+                "SELECT": f"USING ({expr})",
+                "INSERT": f"WITH CHECK ({expr})",
+                "UPDATE": f"USING ({expr}) WITH CHECK ({expr})",
+                "DELETE": f"USING ({expr})",
+            }[verb]
+            conn.execute(
+                text(f"CREATE POLICY {name} ON public.{q(table)} FOR {verb} TO {to} {clause}")
+            )
         # The owner (NOLOGIN; only the administrator acts as it) keeps the reference lists
         # and builds the demo; no application role can become it (``server check``).
-        conn.execute(text(f"CREATE POLICY fd_maintenance ON public.{q(table)} FOR ALL "
-                          f"TO {q(OWNER)} USING (true) WITH CHECK (true)"))  # fmt: skip
-    for (sequence,) in conn.execute(text(
-        "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
-    )).all():  # fmt: skip
+        conn.execute(
+            text(
+                f"CREATE POLICY fd_maintenance ON public.{q(table)} FOR ALL "
+                f"TO {q(OWNER)} USING (true) WITH CHECK (true)"
+            )
+        )
+    for (sequence,) in conn.execute(
+        text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+    ).all():
         conn.execute(text(f"REVOKE ALL ON SEQUENCE public.{q(sequence)} FROM PUBLIC"))
         conn.execute(text(f"GRANT USAGE ON SEQUENCE public.{q(sequence)} TO {groups}"))
     conn.execute(text("RESET ROLE"))
@@ -368,12 +404,15 @@ PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", 
 
 def application_roles(conn: Connection) -> list[str]:
     """The group roles and every role that is (directly or not) a member of one."""
-    rows = conn.execute(text(
-        "WITH RECURSIVE m(oid) AS ("
-        " SELECT oid FROM pg_roles WHERE rolname = ANY(:groups)"
-        " UNION SELECT am.member FROM pg_auth_members am JOIN m ON am.roleid = m.oid)"
-        " SELECT r.rolname FROM pg_roles r JOIN m ON r.oid = m.oid ORDER BY 1"
-    ), {"groups": list(GROUPS.values())})  # fmt: skip
+    rows = conn.execute(
+        text(
+            "WITH RECURSIVE m(oid) AS ("
+            " SELECT oid FROM pg_roles WHERE rolname = ANY(:groups)"
+            " UNION SELECT am.member FROM pg_auth_members am JOIN m ON am.roleid = m.oid)"
+            " SELECT r.rolname FROM pg_roles r JOIN m ON r.oid = m.oid ORDER BY 1"
+        ),
+        {"groups": list(GROUPS.values())},
+    )
     return [r for (r,) in rows]
 
 
@@ -381,10 +420,13 @@ def check(conn: Connection, expected_revision: str | None = None) -> CheckReport
     """Owner, RLS and grants table by table, and every way an application role breaks them."""
     problems: list[str] = []
     app_roles = application_roles(conn)
-    for name, superuser, bypass, createrole, owner_member in conn.execute(text(
-        "SELECT rolname, rolsuper, rolbypassrls, rolcreaterole, "
-        "pg_has_role(rolname, :owner, 'USAGE') FROM pg_roles WHERE rolname = ANY(:r)"
-    ), {"r": app_roles, "owner": OWNER}):  # fmt: skip
+    for name, superuser, bypass, createrole, owner_member in conn.execute(
+        text(
+            "SELECT rolname, rolsuper, rolbypassrls, rolcreaterole, "
+            "pg_has_role(rolname, :owner, 'USAGE') FROM pg_roles WHERE rolname = ANY(:r)"
+        ),
+        {"r": app_roles, "owner": OWNER},
+    ):
         if superuser:
             problems.append(f"application role {name} is a superuser")
         if bypass:
@@ -395,41 +437,54 @@ def check(conn: Connection, expected_revision: str | None = None) -> CheckReport
             problems.append(f"application role {name} can act as the owner {OWNER}")
     if not _role_exists(conn, OWNER):
         problems.append(f"there is no owner role {OWNER}: run `frontdoor server init`")
-    elif conn.execute(text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :o"),
-                      {"o": OWNER}).scalar():  # fmt: skip
+    elif conn.execute(
+        text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :o"), {"o": OWNER}
+    ).scalar():
         problems.append(f"the owner role {OWNER} can log in; it must be NOLOGIN")
     revision = None
     if conn.execute(text("SELECT to_regclass('public.alembic_version')")).scalar():
         revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if expected_revision and revision != expected_revision:
-        problems.append(f"the server is at revision {revision}, this application expects "
-                        f"{expected_revision}: run `frontdoor server upgrade`")  # fmt: skip
+        problems.append(
+            f"the server is at revision {revision}, this application expects "
+            f"{expected_revision}: run `frontdoor server upgrade`"
+        )
     if conn.execute(text("SELECT to_regclass('public.app_user')")).scalar():
         # The policies read a person's role from app_user, the grants come from their group:
         # the two must agree (an admin editing app_user alone gains nothing, but it is named).
-        for login, role, in_group in conn.execute(text(
-            "SELECT u.login, u.role, CASE WHEN r.rolname IS NULL THEN NULL ELSE "
-            "pg_has_role(u.login, 'frontdoor_' || u.role, 'MEMBER') END FROM app_user u "
-            "LEFT JOIN pg_roles r ON r.rolname = u.login WHERE u.active"
-        )):  # fmt: skip
+        for login, role, in_group in conn.execute(
+            text(
+                "SELECT u.login, u.role, CASE WHEN r.rolname IS NULL THEN NULL ELSE "
+                "pg_has_role(u.login, 'frontdoor_' || u.role, 'MEMBER') END FROM app_user u "
+                "LEFT JOIN pg_roles r ON r.rolname = u.login WHERE u.active"
+            )
+        ):
             if in_group is False:
-                problems.append(f"user {login} is a {role} in app_user but not a member of "
-                                f"frontdoor_{role}")  # fmt: skip
+                problems.append(
+                    f"user {login} is a {role} in app_user but not a member of frontdoor_{role}"
+                )
     reports = []
-    rows = conn.execute(text(
-        "SELECT c.relname, pg_get_userbyid(c.relowner), c.relrowsecurity, c.relforcerowsecurity,"
-        " (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)"
-        " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname"
-    )).all()  # fmt: skip
+    rows = conn.execute(
+        text(
+            "SELECT c.relname, pg_get_userbyid(c.relowner), c.relrowsecurity, c.relforcerowsecurity,"
+            " (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname"
+        )
+    ).all()
     if not rows:
         problems.append("the database has no tables: run `frontdoor server init`")
     for table, owner, rls, forced, policies in rows:
         grants: dict[str, tuple[str, ...]] = {}
         for role in app_roles:
-            held = tuple(p for p in PRIVILEGES if conn.execute(
-                text("SELECT has_table_privilege(:r, :t, :p)"),
-                {"r": role, "t": f"public.{q(table)}", "p": p}).scalar())  # fmt: skip
+            held = tuple(
+                p
+                for p in PRIVILEGES
+                if conn.execute(
+                    text("SELECT has_table_privilege(:r, :t, :p)"),
+                    {"r": role, "t": f"public.{q(table)}", "p": p},
+                ).scalar()
+            )
             if role in GROUPS.values():
                 grants[role] = held
             bad = {"TRUNCATE", "REFERENCES", "TRIGGER"} & set(held)
@@ -457,8 +512,9 @@ def format_report(report: CheckReport) -> Iterable[str]:
     short = {g: g.removeprefix("frontdoor_") for g in GROUPS.values()}
     for t in report.tables:
         rls = "RLS forced" if t.forced and t.rls else ("RLS on" if t.rls else "RLS OFF")
-        grants = "; ".join(f"{short[g]}: {','.join(p.lower() for p in ps) or '-'}"
-                           for g, ps in t.grants.items())  # fmt: skip
+        grants = "; ".join(
+            f"{short[g]}: {','.join(p.lower() for p in ps) or '-'}" for g, ps in t.grants.items()
+        )
         yield f"{t.table:22} owner {t.owner:16} {rls:10} {t.policies} policies  {grants}"
     for problem in report.problems:
         yield f"PROBLEM: {problem}"

@@ -38,13 +38,21 @@ class ServerAddress:
 
     def url(self, password: str | None = None) -> str:
         """The SQLAlchemy URL (with the password only in memory, when given)."""
-        query: dict[str, str] = {"sslmode": self.effective_sslmode,
-                                 "connect_timeout": str(CONNECT_TIMEOUT_S)}  # fmt: skip
+        query: dict[str, str] = {
+            "sslmode": self.effective_sslmode,
+            "connect_timeout": str(CONNECT_TIMEOUT_S),
+        }
         if self.ca_file:
             query["sslrootcert"] = self.ca_file
-        return URL.create("postgresql+psycopg", username=self.login, password=password,
-                          host=self.host, port=self.port, database=self.database,
-                          query=query).render_as_string(hide_password=False)  # fmt: skip
+        return URL.create(
+            "postgresql+psycopg",
+            username=self.login,
+            password=password,
+            host=self.host,
+            port=self.port,
+            database=self.database,
+            query=query,
+        ).render_as_string(hide_password=False)
 
     def keyring_url(self) -> str:
         return self.url()
@@ -66,18 +74,23 @@ def default_sslmode(host: str) -> str:
 
 def address_from_url(url: str) -> ServerAddress:
     u = make_url(url)
-    return ServerAddress(host=u.host or "localhost", port=u.port or 5432,
-                         database=u.database or "frontdoor", login=u.username or "",
-                         sslmode=str(u.query.get("sslmode", "")),
-                         ca_file=str(u.query.get("sslrootcert", "")))  # fmt: skip
+    return ServerAddress(
+        host=u.host or "localhost",
+        port=u.port or 5432,
+        database=u.database or "frontdoor",
+        login=u.username or "",
+        sslmode=str(u.query.get("sslmode", "")),
+        ca_file=str(u.query.get("sslrootcert", "")),
+    )
 
 
 def remembered(data_dir: Path) -> ServerAddress | None:
     path = data_dir / REMEMBERED
     try:
         values: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return ServerAddress(**{k: values[k] for k in ServerAddress.__dataclass_fields__
-                                if k in values})  # fmt: skip
+        return ServerAddress(
+            **{k: values[k] for k in ServerAddress.__dataclass_fields__ if k in values}
+        )
     except (OSError, ValueError, TypeError):
         return None
 
@@ -137,8 +150,13 @@ def explain(exc: BaseException, address: ServerAddress) -> str:
             f"The server at {where} does not offer an encrypted connection, which this "
             f"setting ({address.effective_sslmode}) requires. Ask the administrator."
         )
-    if ("connection refused" in low or "could not connect" in low or "timeout" in low
-            or "could not translate host name" in low or "no route to host" in low):  # fmt: skip
+    if (
+        "connection refused" in low
+        or "could not connect" in low
+        or "timeout" in low
+        or "could not translate host name" in low
+        or "no route to host" in low
+    ):
         return (
             f"The server at {where} is not answering: it may be down, or this computer "
             "is not on the authority's network. Try again in a minute, or tell your admin."
@@ -161,8 +179,14 @@ def try_sign_in(address: ServerAddress, password: str | None) -> str | None:
     u = make_url(address.url(password))
     options: dict[str, Any] = {k: str(v) for k, v in u.query.items()}
     try:
-        conn = psycopg.connect(host=address.host, port=address.port, dbname=address.database,
-                               user=address.login, password=password or None, **options)  # fmt: skip
+        conn = psycopg.connect(
+            host=address.host,
+            port=address.port,
+            dbname=address.database,
+            user=address.login,
+            password=password or None,
+            **options,
+        )
     except psycopg.Error as exc:
         return explain(exc, address)
     conn.close()

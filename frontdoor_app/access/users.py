@@ -17,14 +17,26 @@ class UserError(ValueError):
 
 
 def actor_for(user: User) -> Actor:
-    return Actor(user_id=user.id, login=user.login, display_name=user.display_name, role=user.role,
-                 agency_id=user.agency_id, agency_code=user.agency.code if user.agency else None,
-                 fgc_team_id=user.fgc_team_id)  # fmt: skip
+    return Actor(
+        user_id=user.id,
+        login=user.login,
+        display_name=user.display_name,
+        role=user.role,
+        agency_id=user.agency_id,
+        agency_code=user.agency.code if user.agency else None,
+        fgc_team_id=user.fgc_team_id,
+    )
 
 
-def ensure_user(session: Session, login: str, display_name: str, role: str,
-                agency_code: str | None = None, by: Actor = SYSTEM,
-                fgc_team_code: str | None = None) -> Actor:  # fmt: skip
+def ensure_user(
+    session: Session,
+    login: str,
+    display_name: str,
+    role: str,
+    agency_code: str | None = None,
+    by: Actor = SYSTEM,
+    fgc_team_code: str | None = None,
+) -> Actor:
     """The user with this login, created when missing (audited).
 
     An ``fgc_coordinator`` belongs to one FGC team (``fgc_team_code``); no other role has one.
@@ -45,8 +57,13 @@ def ensure_user(session: Session, login: str, display_name: str, role: str,
             agency_id = session.scalar(select(Agency.id).where(Agency.code == agency_code))
             if agency_id is None:
                 raise UserError(f"no agency with code {agency_code!r}")
-        user = User(login=login, display_name=display_name, role=role, agency_id=agency_id,
-                    fgc_team_id=team_id)  # fmt: skip
+        user = User(
+            login=login,
+            display_name=display_name,
+            role=role,
+            agency_id=agency_id,
+            fgc_team_id=team_id,
+        )
         session.add(user)
         audit.written(session, by, user, "create")
     return actor_for(user)

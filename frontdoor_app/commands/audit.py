@@ -29,10 +29,11 @@ EXIT_BROKEN = 3
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "audit", help="the audit trail: check that it has not been tampered with",
+        "audit",
+        help="the audit trail: check that it has not been tampered with",
         epilog=f"exit status: 0 the chain holds; {EXIT_BROKEN} it is broken (the first broken "
         "row is named)",
-    )  # fmt: skip
+    )
     parser.add_argument("--person", type=int, metavar="ID", help="rows about this person")
     parser.add_argument("--household", type=int, metavar="ID", help="rows about this household")
     parser.add_argument("--case", type=int, metavar="ID", help="rows about this agenda item")
@@ -40,15 +41,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--action", help="view, create, update, delete, export, print, login...")
     parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="from this day")
     parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="to this day")
-    parser.add_argument("--csv", action="store_true",
-                        help="CSV (cells a spreadsheet would run as formulas neutralised)")  # fmt: skip
+    parser.add_argument(
+        "--csv",
+        action="store_true",
+        help="CSV (cells a spreadsheet would run as formulas neutralised)",
+    )
     parser.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
     parser.set_defaults(handler=run_list)
     sub = parser.add_subparsers(dest="audit_command")
     check = sub.add_parser(
-        "verify", help="walk the hash chain and name the first row changed, removed, inserted "
-        "or reordered",
-    )  # fmt: skip
+        "verify",
+        help="walk the hash chain and name the first row changed, removed, inserted or reordered",
+    )
     check.set_defaults(handler=run_verify)
 
 
@@ -60,11 +64,15 @@ def run_verify(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if verdict.ok:
-        print(f"the audit trail is intact: {verdict.rows} rows ({verdict.redacted} redacted by "
-              f"retention); newest hash {verdict.head}")  # fmt: skip
+        print(
+            f"the audit trail is intact: {verdict.rows} rows ({verdict.redacted} redacted by "
+            f"retention); newest hash {verdict.head}"
+        )
         return 0
-    print(f"the audit trail has been tampered with: {verdict.problem} "
-          f"({verdict.rows} rows before it hold)")  # fmt: skip
+    print(
+        f"the audit trail has been tampered with: {verdict.problem} "
+        f"({verdict.rows} rows before it hold)"
+    )
     return EXIT_BROKEN
 
 
@@ -80,9 +88,15 @@ def _day(text: str | None, option: str) -> dt.date | None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    f = AuditFilter(user_login=args.user, household_id=args.household, person_id=args.person,
-                    case_id=args.case, action=args.action,
-                    date_from=_day(args.date_from, "--from"), date_to=_day(args.date_to, "--to"))  # fmt: skip
+    f = AuditFilter(
+        user_login=args.user,
+        household_id=args.household,
+        person_id=args.person,
+        case_id=args.case,
+        action=args.action,
+        date_from=_day(args.date_from, "--from"),
+        date_to=_day(args.date_to, "--to"),
+    )
     if args.out and not Path(args.out).parent.is_dir():
         return fail(f"cannot write {args.out}: its folder does not exist", 2)
     ctx = context_from(args)
@@ -94,8 +108,14 @@ def run_list(args: argparse.Namespace) -> int:
             with ctx.session() as s:
                 count = _write(iter_rows(s, ctx.actor, f), out, args.csv)
                 # Reading the trail is itself recorded.
-                audit.record(s, ctx.actor, "export" if args.csv else "view", "audit_event", None,
-                             detail=f"audit trail read: {count} rows ({_describe(f)})")  # fmt: skip
+                audit.record(
+                    s,
+                    ctx.actor,
+                    "export" if args.csv else "view",
+                    "audit_event",
+                    None,
+                    detail=f"audit trail read: {count} rows ({_describe(f)})",
+                )
     except AuditAccessDenied as exc:
         if args.out:
             Path(args.out).unlink(missing_ok=True)
@@ -113,8 +133,11 @@ def _write(rows: Iterator[AuditRow], out: IO[str], as_csv: bool) -> int:
     count = 0
     for r in rows:
         what = "(redacted)" if r.redacted else changes_text(r.changes)
-        print(f"{r.id}\t{r.at:%Y-%m-%d %H:%M:%S}\t{r.user_login}\t{r.action}\t"
-              f"{r.entity} {r.entity_id or ''}\t{r.detail}\t{what}", file=out)  # fmt: skip
+        print(
+            f"{r.id}\t{r.at:%Y-%m-%d %H:%M:%S}\t{r.user_login}\t{r.action}\t"
+            f"{r.entity} {r.entity_id or ''}\t{r.detail}\t{what}",
+            file=out,
+        )
         count += 1
     return count
 

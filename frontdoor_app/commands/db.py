@@ -21,17 +21,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     unlock = sub.add_parser(
         "unlock", help="put the embedded database's key back in the keyring from its recovery key"
     )
-    unlock.add_argument("--recovery-key", required=True, metavar="KEY",
-                        help="the recovery key from the sheet printed at set-up")  # fmt: skip
+    unlock.add_argument(
+        "--recovery-key",
+        required=True,
+        metavar="KEY",
+        help="the recovery key from the sheet printed at set-up",
+    )
     unlock.set_defaults(handler=run_unlock)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
     settings = load_settings(database_url=args.database)
     if not settings.is_embedded:
-        print("frontdoor: a shared server is upgraded by its administrator with `frontdoor "
-              "server upgrade` (migrations run as the owner role, then RLS and grants)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "frontdoor: a shared server is upgraded by its administrator with `frontdoor "
+            "server upgrade` (migrations run as the owner role, then RLS and grants)",
+            file=sys.stderr,
+        )
         return 2
     engine = make_engine(with_password(settings.database_url))
     try:

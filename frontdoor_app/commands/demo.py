@@ -19,12 +19,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "of notifications, earlier meetings with decisions and actions, and today's feed "
         "(written as a CSV file and imported). Refuses a database that already holds data.",
     )
-    parser.add_argument("--scale", choices=sorted(SCALES), default="small",
-                        help="small: seconds, for demos and tests; city: about 120,000 "
-                        "notifications and 300,000 people, for benchmarks")  # fmt: skip
+    parser.add_argument(
+        "--scale",
+        choices=sorted(SCALES),
+        default="small",
+        help="small: seconds, for demos and tests; city: about 120,000 "
+        "notifications and 300,000 people, for benchmarks",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
-    parser.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
-                        help="the day of today's meeting (default: today, UK time)")  # fmt: skip
+    parser.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the day of today's meeting (default: today, UK time)",
+    )
     parser.set_defaults(handler=run_demo)
 
 
@@ -48,13 +56,15 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def in_words(s: DemoSummary) -> str:
-    return "\n".join((
-        f"Demo city ({s.scale}, seed {s.seed}) built for {s.today:%A %d %B %Y} "
-        f"in {s.duration_s:.1f} s:",
-        f"  {s.households:,} households, {s.people:,} people, {s.notifications:,} notifications",
-        f"  {s.meetings:,} earlier meetings, {s.actions:,} actions ({s.open_actions:,} still open), "
-        f"{s.fgc_referrals:,} FGC referrals",
-        f"  today's feed: {s.feed_notifications} notifications written to {s.feed_path}",
-        f"  imported {s.feed_imported}, quarantined {s.feed_quarantined}; "
-        f"today's agenda is meeting {s.agenda_meeting_id}",
-    ))  # fmt: skip
+    return "\n".join(
+        (
+            f"Demo city ({s.scale}, seed {s.seed}) built for {s.today:%A %d %B %Y} "
+            f"in {s.duration_s:.1f} s:",
+            f"  {s.households:,} households, {s.people:,} people, {s.notifications:,} notifications",
+            f"  {s.meetings:,} earlier meetings, {s.actions:,} actions ({s.open_actions:,} still open), "
+            f"{s.fgc_referrals:,} FGC referrals",
+            f"  today's feed: {s.feed_notifications} notifications written to {s.feed_path}",
+            f"  imported {s.feed_imported}, quarantined {s.feed_quarantined}; "
+            f"today's agenda is meeting {s.agenda_meeting_id}",
+        )
+    )

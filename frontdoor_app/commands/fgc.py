@@ -35,9 +35,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     q.add_argument("--json", action="store_true", help="one JSON object per line")
     q.set_defaults(handler=run_queue)
-    r = sub.add_parser("referral", help="write a referral as a PDF for the FGC team",
-                       epilog=f"exit status: 0 written; {EXIT_BAD_INPUT} bad output file; "
-                       f"{EXIT_NOT_FOUND} no such referral")  # fmt: skip
+    r = sub.add_parser(
+        "referral",
+        help="write a referral as a PDF for the FGC team",
+        epilog=f"exit status: 0 written; {EXIT_BAD_INPUT} bad output file; "
+        f"{EXIT_NOT_FOUND} no such referral",
+    )
     r.add_argument("referral_id", type=int, metavar="ID")
     r.add_argument("--out", required=True, metavar="FILE.pdf")
     r.set_defaults(handler=run_referral)
@@ -48,24 +51,38 @@ def run_queue(args: argparse.Namespace) -> int:
     try:
         team = UNROUTED if args.unrouted else args.team
         if team and team not in {t.code for t in ctx.profile.fgc_teams}:
-            return fail(f"there is no FGC team {team!r}; the teams are "
-                        f"{', '.join(t.code for t in ctx.profile.fgc_teams)}", EXIT_BAD_INPUT)  # fmt: skip
+            return fail(
+                f"there is no FGC team {team!r}; the teams are "
+                f"{', '.join(t.code for t in ctx.profile.fgc_teams)}",
+                EXIT_BAD_INPUT,
+            )
         with ctx.session() as s:
             rows = queue(s, ctx.profile, team_code=team, stage=args.stage)
     finally:
         ctx.close()
     for v in rows:
         if args.json:
-            print(json.dumps({"id": v.id, "household": v.household_reference,
-                              "team": v.team_code, "stage": v.stage, "overdue": v.overdue,
-                              "setup_due": v.setup_due.isoformat(),
-                              "gate_missing": list(v.gate_missing),
-                              "routing": v.routing_reason}))  # fmt: skip
+            print(
+                json.dumps(
+                    {
+                        "id": v.id,
+                        "household": v.household_reference,
+                        "team": v.team_code,
+                        "stage": v.stage,
+                        "overdue": v.overdue,
+                        "setup_due": v.setup_due.isoformat(),
+                        "gate_missing": list(v.gate_missing),
+                        "routing": v.routing_reason,
+                    }
+                )
+            )
         else:
             late = f"  LATE: {v.overdue}" if v.overdue else ""
             missing = "; ".join(v.gate_missing) or "nothing missing"
-            print(f"#{v.id} {v.household_reference} · {v.team_name or 'ROUTE BY HAND'} · "
-                  f"{v.stage_words} · {missing}{late}")  # fmt: skip
+            print(
+                f"#{v.id} {v.household_reference} · {v.team_name or 'ROUTE BY HAND'} · "
+                f"{v.stage_words} · {missing}{late}"
+            )
     if not args.json:
         print(f"{len(rows)} open referral(s)")
     return 0
@@ -79,8 +96,9 @@ def run_referral(args: argparse.Namespace) -> int:
     try:
         with ctx.session() as s:
             try:
-                pdf = export_referral(s, ctx.actor, ctx.profile, args.referral_id,
-                                      generated_at=utcnow())  # fmt: skip
+                pdf = export_referral(
+                    s, ctx.actor, ctx.profile, args.referral_id, generated_at=utcnow()
+                )
             except FgcError as exc:
                 return fail(str(exc), EXIT_NOT_FOUND)
             try:

@@ -32,17 +32,24 @@ def run_train(args: argparse.Namespace) -> int:
     try:
         with ctx.session() as s:
             try:
-                trained = train_and_store(s, ctx.actor, ctx.profile.intake, seed=args.seed,
-                                          say=print if args.verbose else None)  # fmt: skip
+                trained = train_and_store(
+                    s,
+                    ctx.actor,
+                    ctx.profile.intake,
+                    seed=args.seed,
+                    say=print if args.verbose else None,
+                )
             except ValueError as exc:
                 return fail(str(exc), EXIT_TOO_FEW)
     finally:
         ctx.close()
     stats = trained.model.stats
-    print(f"matching model {trained.model_id} trained on {stats.get('register')} known people "
-          f"({stats.get('em_pairs')} candidate pairs): prior {trained.model.prior:.4f}; "
-          f"{stats.get('grey_share', 0) * 100:.1f} % of earlier people would go to a person, "
-          f"about {stats.get('expected_daily_reviews')} a day")  # fmt: skip
+    print(
+        f"matching model {trained.model_id} trained on {stats.get('register')} known people "
+        f"({stats.get('em_pairs')} candidate pairs): prior {trained.model.prior:.4f}; "
+        f"{stats.get('grey_share', 0) * 100:.1f} % of earlier people would go to a person, "
+        f"about {stats.get('expected_daily_reviews')} a day"
+    )
     return 0
 
 
@@ -54,16 +61,25 @@ def run_show(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if args.json:
-        print(json.dumps({"trained_at": view.trained_at.isoformat() if view.trained_at else None,
-                          "auto_probability": view.auto_probability,
-                          "review_probability": view.review_probability,
-                          "grey_share": view.grey_share,
-                          "expected_daily_reviews": view.expected_daily_reviews,
-                          "levels": [[r.comparison, r.words, r.m, r.u, round(r.weight, 2)]
-                                     for r in view.levels]}))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "trained_at": view.trained_at.isoformat() if view.trained_at else None,
+                    "auto_probability": view.auto_probability,
+                    "review_probability": view.review_probability,
+                    "grey_share": view.grey_share,
+                    "expected_daily_reviews": view.expected_daily_reviews,
+                    "levels": [
+                        [r.comparison, r.words, r.m, r.u, round(r.weight, 2)] for r in view.levels
+                    ],
+                }
+            )
+        )
         return 0
-    print("trained " + (f"{view.trained_at:%Y-%m-%d %H:%M}" if view.trained_at else "never "
-                        "(starting values)"))  # fmt: skip
+    print(
+        "trained "
+        + (f"{view.trained_at:%Y-%m-%d %H:%M}" if view.trained_at else "never (starting values)")
+    )
     print(
         f"automatic link at {view.auto_probability:.3f}, offered from {view.review_probability:.3f}"
     )

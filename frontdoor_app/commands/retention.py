@@ -13,13 +13,14 @@ from .common import context_from, fail
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "retention", help="list (--dry-run) or remove (--apply) what may no longer be kept",
+        "retention",
+        help="list (--dry-run) or remove (--apply) what may no longer be kept",
         description="Apply the authority profile's [retention] rule: a household with no "
         "notification, meeting or open action for N years goes, with its people known only "
         "through it; its audit rows are redacted (their hashes kept) and a tombstone without "
         "personal data is recorded. A household with an open action or open FGC referral is "
         "held. Drafts older than the profile's limit are removed. Admins only.",
-    )  # fmt: skip
+    )
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--dry-run", action="store_true", help="list what would go, change nothing")
     mode.add_argument("--apply", action="store_true", help="remove it (one transaction each)")
@@ -47,17 +48,21 @@ def run_retention(args: argparse.Namespace) -> int:
                 last = c.last_activity.isoformat() if c.last_activity else "never"
                 state = f"HELD ({c.held})" if c.held else "would go"
                 print(f"household {c.household_id}\tlast activity {last}\t{state}")
-            print(f"{len(found.removable)} households would go, "
-                  f"{len(found.households) - len(found.removable)} held; "
-                  f"{found.drafts} drafts older than {rules.drafts_days} days")  # fmt: skip
+            print(
+                f"{len(found.removable)} households would go, "
+                f"{len(found.households) - len(found.removable)} held; "
+                f"{found.drafts} drafts older than {rules.drafts_days} days"
+            )
             return 0
         result = apply(ctx.sessions, ctx.actor, rules, day)
     except AuditAccessDenied as exc:
         return fail(str(exc).replace("read the audit trail", "apply retention"), 5)
     finally:
         ctx.close()
-    print(f"removed {len(result.removed)} households ({sum(result.rows_removed.values())} rows; "
-          f"{result.audit_rows_redacted} audit rows redacted); {result.drafts_removed} drafts")  # fmt: skip
+    print(
+        f"removed {len(result.removed)} households ({sum(result.rows_removed.values())} rows; "
+        f"{result.audit_rows_redacted} audit rows redacted); {result.drafts_removed} drafts"
+    )
     for c in result.held:
         print(f"household {c.household_id} held: it has {c.held}")
     return 0

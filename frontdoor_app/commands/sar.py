@@ -15,8 +15,9 @@ from .common import context_from, fail
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "sar", help="everything held about one person, as a PDF for the data protection officer",
-    )  # fmt: skip
+        "sar",
+        help="everything held about one person, as a PDF for the data protection officer",
+    )
     parser.add_argument("--person", type=int, required=True, metavar="ID", help="the person's id")
     parser.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     parser.set_defaults(handler=run_sar)
@@ -31,12 +32,19 @@ def run_sar(args: argparse.Namespace) -> int:
     ctx = context_from(args)
     try:
         with ctx.session() as s:
-            data = gather(s, ctx.actor, args.person, ctx.profile.name,
-                          ctx.profile.protective_marking)  # fmt: skip
+            data = gather(
+                s, ctx.actor, args.person, ctx.profile.name, ctx.profile.protective_marking
+            )
             pdf = render_sar(data, dt.datetime.now(dt.UTC), ctx.profile.timezone)
             out.write_bytes(pdf)
-            audit.record(s, ctx.actor, "export", "person", args.person,
-                         detail=f"subject access report written to {out}")  # fmt: skip
+            audit.record(
+                s,
+                ctx.actor,
+                "export",
+                "person",
+                args.person,
+                detail=f"subject access report written to {out}",
+            )
     except AuditAccessDenied as exc:
         return fail(str(exc).replace("read the audit trail", "produce a subject access report"), 5)
     except SubjectNotFound as exc:

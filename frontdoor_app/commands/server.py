@@ -17,24 +17,30 @@ from .common import fail
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "server", help="set up and check a shared PostgreSQL server (administrators)",
+        "server",
+        help="set up and check a shared PostgreSQL server (administrators)",
         description="Run by the database administrator with --database URL naming a role "
         "allowed to create roles. init and upgrade create the owner and group roles, apply "
         "the migrations as the owner, load the reference lists from the profile and apply "
         "row-level security and grants; check reports them and exits 1 on any problem.",
-    )  # fmt: skip
+    )
     sub = parser.add_subparsers(dest="server_command", required=True)
-    for name, text in (("init", "set up a new server database"),
-                       ("upgrade", "bring the server to this application's schema"),
-                       ("check", "report owner, RLS, policies and grants table by table")):  # fmt: skip
+    for name, text in (
+        ("init", "set up a new server database"),
+        ("upgrade", "bring the server to this application's schema"),
+        ("check", "report owner, RLS, policies and grants table by table"),
+    ):
         sub.add_parser(name, help=text).set_defaults(handler=run_server, action=name)
 
 
 def run_server(args: argparse.Namespace) -> int:
     settings = load_settings(database_url=args.database, profile=args.profile)
     if not is_postgresql(settings.database_url):
-        return fail("`frontdoor server` needs --database postgresql://... (the embedded SQLite "
-                    "file needs no set-up)", 2)  # fmt: skip
+        return fail(
+            "`frontdoor server` needs --database postgresql://... (the embedded SQLite "
+            "file needs no set-up)",
+            2,
+        )
     engine = make_engine(with_password(settings.database_url))
     try:
         if args.action in ("init", "upgrade"):

@@ -30,8 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add.add_argument("--role", required=True, choices=APP_ROLES)
     add.add_argument("--agency", metavar="CODE", help="the agency (representatives)")
     add.add_argument("--team", metavar="CODE", help="the FGC team (FGC coordinators)")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from standard input instead of asking")  # fmt: skip
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of asking",
+    )
     add.set_defaults(handler=run_users, action="add")
     sub.add_parser("list", help="every user").set_defaults(handler=run_users, action="list")
     dis = sub.add_parser("disable", help="stop a user signing in (ends their sessions)")
@@ -71,8 +74,10 @@ def run_users(args: argparse.Namespace) -> int:
                     state = "active" if p.active else "disabled"
                     if p.can_log_in is False and p.active:
                         state = "active (cannot log in)"
-                    print(f"{p.login:24} {p.role:16} {p.agency_code or '-':8} {state:10} "
-                          f"{p.display_name}")  # fmt: skip
+                    print(
+                        f"{p.login:24} {p.role:16} {p.agency_code or '-':8} {state:10} "
+                        f"{p.display_name}"
+                    )
             elif args.action == "add":
                 password = _password(args) if server else None
                 p = people.add_user(

@@ -43,12 +43,31 @@ from .scales import scale_named
 
 log = logging.getLogger(__name__)
 DEFAULT_SEED = 20261123
-_CHAIRS = (("demo.chair1", "Jasmine Ahmed"), ("demo.chair2", "Mark Sutcliffe"),
-           ("demo.chair3", "Bernadette O'Neill"))  # fmt: skip
-_REP_NAMES = ("Sam Holt", "Priya Mistry", "Gemma Walsh", "Tomasz Nowak", "Hannah Reid",
-              "Imran Shah", "Claire Booth", "Delroy Campbell", "Ruth Green", "Aisha Begum",
-              "Owen Price", "Niamh Kelly", "Lewis Firth", "Zoë Clarke", "Farah Abdi",
-              "Kate Brennan", "Joe Lister", "Mei Chen")  # fmt: skip
+_CHAIRS = (
+    ("demo.chair1", "Jasmine Ahmed"),
+    ("demo.chair2", "Mark Sutcliffe"),
+    ("demo.chair3", "Bernadette O'Neill"),
+)
+_REP_NAMES = (
+    "Sam Holt",
+    "Priya Mistry",
+    "Gemma Walsh",
+    "Tomasz Nowak",
+    "Hannah Reid",
+    "Imran Shah",
+    "Claire Booth",
+    "Delroy Campbell",
+    "Ruth Green",
+    "Aisha Begum",
+    "Owen Price",
+    "Niamh Kelly",
+    "Lewis Firth",
+    "Zoë Clarke",
+    "Farah Abdi",
+    "Kate Brennan",
+    "Joe Lister",
+    "Mei Chen",
+)
 
 
 # The demo's build is marked in the audit trail: STARTED in the transaction that found the
@@ -81,8 +100,9 @@ class DemoError(RuntimeError):
 
 def demo_state(session: Session) -> str:
     """The demo's state here: "none" (never started), "unfinished" or "built"."""
-    actions = set(session.scalars(select(AuditEvent.action).where(
-        AuditEvent.action.in_((STARTED, BUILT)))))  # fmt: skip
+    actions = set(
+        session.scalars(select(AuditEvent.action).where(AuditEvent.action.in_((STARTED, BUILT))))
+    )
     if BUILT in actions:
         return "built"
     return "unfinished" if STARTED in actions else "none"
@@ -116,8 +136,12 @@ def local_today() -> dt.date:
 
 
 def refuse_unless_empty(session: Session) -> None:
-    for model, what in ((Notification, "notifications"), (Person, "people"),
-                        (Household, "households"), (Meeting, "meetings")):  # fmt: skip
+    for model, what in (
+        (Notification, "notifications"),
+        (Person, "people"),
+        (Household, "households"),
+        (Meeting, "meetings"),
+    ):
         count = session.scalar(select(func.count()).select_from(model)) or 0
         if count and demo_state(session) == "unfinished":
             raise DemoError(
@@ -142,13 +166,19 @@ def demo_users(session: Session, profile: Profile) -> RefIds:
     reps = {}
     for n, agency in enumerate(profile.agencies):
         name = _REP_NAMES[n % len(_REP_NAMES)]
-        actor = ensure_user(session, f"demo.{agency.code.lower()}", name, "representative",
-                            agency.code)  # fmt: skip
+        actor = ensure_user(
+            session, f"demo.{agency.code.lower()}", name, "representative", agency.code
+        )
         reps[agency.code] = (actor.user_id or 0, name)
     ensure_user(session, "demo.admin", "Business Support", "admin")
     for team in session.scalars(select(FgcTeam).order_by(FgcTeam.code)):  # a coordinator each
-        ensure_user(session, f"demo.fgc.{team.code.lower()}", f"FGC coordinator, {team.name}",
-                    "fgc_coordinator", fgc_team_code=team.code)  # fmt: skip
+        ensure_user(
+            session,
+            f"demo.fgc.{team.code.lower()}",
+            f"FGC coordinator, {team.name}",
+            "fgc_coordinator",
+            fgc_team_code=team.code,
+        )
     agencies = {a.code: a.id for a in session.scalars(select(Agency).where(Agency.active))}
     agencies = {code: agencies[code] for code in reps if code in agencies}
     outcomes = {o.code: o.id for o in session.scalars(select(OutcomeCode))}
@@ -157,9 +187,14 @@ def demo_users(session: Session, profile: Profile) -> RefIds:
     return RefIds(agencies, outcomes, localities, tuple(chairs), reps, by_locality)
 
 
-def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
-               today: dt.date | None = None, feed_dir: Path | None = None,
-               progress: Progress | None = None) -> DemoSummary:  # fmt: skip
+def build_demo(
+    ctx: AppContext,
+    scale: str = "small",
+    seed: int = DEFAULT_SEED,
+    today: dt.date | None = None,
+    feed_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> DemoSummary:
     """Build the synthetic city into ``ctx``'s (empty) database and bring in today's feed.
 
     The same seed and the same ``today`` give the same database (on the real day, before
@@ -178,23 +213,41 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
     step("users")
     with session_scope(ctx.sessions) as s:
         refuse_unless_empty(s)
-        audit.record(s, ctx.actor, STARTED, "demo", None, after={
-            "scale": scale, "seed": seed, "today": today.isoformat()},
-            detail="demo build started")  # fmt: skip
+        audit.record(
+            s,
+            ctx.actor,
+            STARTED,
+            "demo",
+            None,
+            after={"scale": scale, "seed": seed, "today": today.isoformat()},
+            detail="demo build started",
+        )
         refs = demo_users(s, profile)
     step("history")
     start = today - dt.timedelta(days=round(spec.years * 365))
     dates = meetings.weekdays(start, today)
     limit = meetings.cutoff(profile, meetings.previous_weekday(today))
     maker = PopulationMaker(random.Random(f"{seed}/people"), Places(profile), IdSource())
-    history = generate_history(random.Random(f"{seed}/history"), maker, IdSource(), IdSource(),
-                               start, today - dt.timedelta(days=1), limit,
-                               spec.notifications, spec.repeat_share)  # fmt: skip
-    log.info("demo: history of %d notifications drawn (cpu %.1fs)", len(history.notifications),
-             time.process_time())  # fmt: skip
+    history = generate_history(
+        random.Random(f"{seed}/history"),
+        maker,
+        IdSource(),
+        IdSource(),
+        start,
+        today - dt.timedelta(days=1),
+        limit,
+        spec.notifications,
+        spec.repeat_share,
+    )
+    log.info(
+        "demo: history of %d notifications drawn (cpu %.1fs)",
+        len(history.notifications),
+        time.process_time(),
+    )
     step("meetings")
-    rows = meetings.MeetingHistory(profile, refs, random.Random(f"{seed}/meetings"), today,
-                                   spec.intelligence_days).build(history, dates)  # fmt: skip
+    rows = meetings.MeetingHistory(
+        profile, refs, random.Random(f"{seed}/meetings"), today, spec.intelligence_days
+    ).build(history, dates)
     log.info("demo: meetings built (cpu %.1fs)", time.process_time())
     step("people")
     rows.update(people_rows(history, refs.localities))
@@ -210,13 +263,22 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
 
     with ctx.engine.connect() as conn, bulk.fast_sqlite(conn):
         counts = bulk.insert_all(conn, rows, table_done)
-    log.info("demo: generated in %.1fs, inserted in %.1fs", generated - started,
-             time.perf_counter() - generated)  # fmt: skip
+    log.info(
+        "demo: generated in %.1fs, inserted in %.1fs",
+        generated - started,
+        time.perf_counter() - generated,
+    )
     open_actions = sum(1 for a in rows["action"] if a["status"] == "open")
     with session_scope(ctx.sessions) as s:
-        audit.record(s, ctx.actor, "create", "demo", None, after={
-            "scale": scale, "seed": seed, "today": today.isoformat(), **counts},
-            detail="demo data generated")  # fmt: skip
+        audit.record(
+            s,
+            ctx.actor,
+            "create",
+            "demo",
+            None,
+            after={"scale": scale, "seed": seed, "today": today.isoformat(), **counts},
+            detail="demo data generated",
+        )
     step("feed")
     feed_path = Path(feed_dir or ctx.settings.data_dir / "feeds") / f"feed-{today.isoformat()}.csv"
     with session_scope(ctx.sessions) as s:
@@ -224,37 +286,64 @@ def build_demo(ctx: AppContext, scale: str = "small", seed: int = DEFAULT_SEED,
         until = utcnow() - dt.timedelta(minutes=5) if today == local_today() else None
         notifications = feed.make_feed(s, seed, spec.feed, today, profile, until=until)
     feed.write_csv(notifications, feed_path)
-    imported, meeting_id = feed.bring_in(ctx, feed_path, today, lambda: step("agenda"),
-                                         lambda: step("import"))  # fmt: skip
+    imported, meeting_id = feed.bring_in(
+        ctx, feed_path, today, lambda: step("agenda"), lambda: step("import")
+    )
     log.info("demo: today's feed: %s", imported.in_words().replace("\n", " "))
     with session_scope(ctx.sessions) as s:
-        totals = {model: s.scalar(select(func.count()).select_from(model)) or 0
-                  for model in (Household, Person, Notification, Meeting)}  # fmt: skip
-        audit.record(s, ctx.actor, BUILT, "demo", None, after={"meeting_id": meeting_id},
-                     detail="demo build finished: history, today's feed and agenda")  # fmt: skip
+        totals = {
+            model: s.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Household, Person, Notification, Meeting)
+        }
+        audit.record(
+            s,
+            ctx.actor,
+            BUILT,
+            "demo",
+            None,
+            after={"meeting_id": meeting_id},
+            detail="demo build finished: history, today's feed and agenda",
+        )
     step("done")
     return DemoSummary(
-        scale=scale, seed=seed, today=today, households=totals[Household],
-        people=totals[Person], notifications=totals[Notification],
-        meetings=totals[Meeting], actions=counts["action"], open_actions=open_actions,
-        fgc_referrals=counts["fgc_referral"], feed_path=feed_path,
-        feed_notifications=len(notifications), feed_imported=imported.imported,
+        scale=scale,
+        seed=seed,
+        today=today,
+        households=totals[Household],
+        people=totals[Person],
+        notifications=totals[Notification],
+        meetings=totals[Meeting],
+        actions=counts["action"],
+        open_actions=open_actions,
+        fgc_referrals=counts["fgc_referral"],
+        feed_path=feed_path,
+        feed_notifications=len(notifications),
+        feed_imported=imported.imported,
         feed_quarantined=imported.quarantined,
-        agenda_meeting_id=meeting_id, duration_s=round(time.perf_counter() - started, 2),
-    )  # fmt: skip
+        agenda_meeting_id=meeting_id,
+        duration_s=round(time.perf_counter() - started, 2),
+    )
 
 
-def build_demo_url(url: str, scale: str = "small", seed: int = DEFAULT_SEED,
-                   today: dt.date | None = None, feed_dir: Path | None = None,
-                   progress: Progress | None = None) -> DemoSummary:  # fmt: skip
+def build_demo_url(
+    url: str,
+    scale: str = "small",
+    seed: int = DEFAULT_SEED,
+    today: dt.date | None = None,
+    feed_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> DemoSummary:
     """Open (and migrate) the database at ``url``, build the demo into it, close it again."""
     settings = load_settings(database_url=url)
     parsed = make_url(url)
     if feed_dir is None and parsed.get_backend_name() == "sqlite" and parsed.database:
         feed_dir = Path(parsed.database).parent / "feeds"
     # On a server the demo is built by its administrator (after `server init`), as the owner.
-    ctx = administrator_context(settings) if parsed.get_backend_name() == "postgresql" else (
-        build_context(settings))  # fmt: skip
+    ctx = (
+        administrator_context(settings)
+        if parsed.get_backend_name() == "postgresql"
+        else (build_context(settings))
+    )
     try:
         return build_demo(ctx, scale, seed, today, feed_dir, progress)
     finally:

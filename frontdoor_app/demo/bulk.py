@@ -23,11 +23,26 @@ log = logging.getLogger(__name__)
 
 # Parents before children, so foreign keys hold at every step.
 TABLE_ORDER = (
-    "household", "notification", "person", "household_member", "notification_person",
-    "meeting", "attendance", "agenda_item", "intelligence_entry", "sharing_decision",
-    "decision", "decision_outcome", "action", "action_update", "fgc_referral",
-    "fgc_stage_event", "fgc_consent", "fgc_invitee", "fgc_safeguard",
-)  # fmt: skip
+    "household",
+    "notification",
+    "person",
+    "household_member",
+    "notification_person",
+    "meeting",
+    "attendance",
+    "agenda_item",
+    "intelligence_entry",
+    "sharing_decision",
+    "decision",
+    "decision_outcome",
+    "action",
+    "action_update",
+    "fgc_referral",
+    "fgc_stage_event",
+    "fgc_consent",
+    "fgc_invitee",
+    "fgc_safeguard",
+)
 
 
 @contextlib.contextmanager
@@ -52,8 +67,11 @@ def fast_sqlite(conn: Connection) -> Iterator[None]:
         raw.execute("PRAGMA cache_size=-2000")
 
 
-def insert_all(conn: Connection, rows: dict[str, list[dict[str, Any]]],
-               table_done: Callable[[int, str], None] | None = None) -> dict[str, int]:  # fmt: skip
+def insert_all(
+    conn: Connection,
+    rows: dict[str, list[dict[str, Any]]],
+    table_done: Callable[[int, str], None] | None = None,
+) -> dict[str, int]:
     """Insert every table's rows in dependency order, executemany in big chunks.
 
     One transaction for the whole history: an interrupted build leaves the database as
@@ -87,7 +105,9 @@ def _indexes_after(conn: Connection, name: str, count: int) -> Iterator[None]:
         return
     found = conn.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-        "AND sql IS NOT NULL", (name,)).all()  # fmt: skip
+        "AND sql IS NOT NULL",
+        (name,),
+    ).all()
     for index_name, _sql in found:
         conn.exec_driver_sql(f'DROP INDEX "{index_name}"')
     yield
@@ -119,10 +139,14 @@ def _copy_allowed(conn: Connection, name: str) -> Iterator[bool]:
     back in the same transaction: the ALTER's lock keeps every other session out meanwhile.
     Anyone else (RLS applies) inserts row by row.
     """
-    forced, owner, superuser = conn.execute(text(
-        "SELECT c.relrowsecurity AND c.relforcerowsecurity, pg_get_userbyid(c.relowner) = "
-        "current_user, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
-        "FROM pg_class c WHERE c.oid = to_regclass(:t)"), {"t": f'public."{name}"'}).one()  # fmt: skip
+    forced, owner, superuser = conn.execute(
+        text(
+            "SELECT c.relrowsecurity AND c.relforcerowsecurity, pg_get_userbyid(c.relowner) = "
+            "current_user, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+            "FROM pg_class c WHERE c.oid = to_regclass(:t)"
+        ),
+        {"t": f'public."{name}"'},
+    ).one()
     if superuser or (owner and not forced):
         yield True
     elif owner:
@@ -162,8 +186,9 @@ def _advance_sequence(conn: Connection, name: str) -> None:
     table = Base.metadata.tables[name]
     highest = conn.scalar(select(func.max(table.c.id)))
     if highest:
-        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), :v)"),
-                     {"v": highest})  # fmt: skip
+        conn.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), :v)"), {"v": highest}
+        )
 
 
 def _utc_text(value: dt.datetime) -> str:
@@ -196,8 +221,9 @@ def _sqlite_executemany(conn: Connection, table: Table, chunk: list[dict[str, An
         return
     names = list(chunk[0])
     getter = itemgetter(*names)
-    converters = [(i, f) for i, n in enumerate(names)
-                  if (f := sqlite_converter(table.c[n].type)) is not None]  # fmt: skip
+    converters = [
+        (i, f) for i, n in enumerate(names) if (f := sqlite_converter(table.c[n].type)) is not None
+    ]
     params = []
     for row in chunk:
         values = list(getter(row))

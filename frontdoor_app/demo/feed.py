@@ -30,14 +30,22 @@ _PLACEHOLDER_IDS = 10**12  # people of a feed are not in the database: ids only 
 
 def window(profile: Profile, received_on: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The meeting window of ``received_on``: since the previous cut-off (Monday: the weekend)."""
-    hours = profile.meeting.window_hours_monday if received_on.weekday() == 0 \
-        else profile.meeting.window_hours_weekday  # fmt: skip
+    hours = (
+        profile.meeting.window_hours_monday
+        if received_on.weekday() == 0
+        else profile.meeting.window_hours_weekday
+    )
     end = cutoff(profile, received_on)
     return end - dt.timedelta(hours=hours), end
 
 
-def receipt_times(rng: random.Random, profile: Profile, received_on: dt.date, count: int,
-                  until: dt.datetime | None = None) -> list[dt.datetime]:  # fmt: skip
+def receipt_times(
+    rng: random.Random,
+    profile: Profile,
+    received_on: dt.date,
+    count: int,
+    until: dt.datetime | None = None,
+) -> list[dt.datetime]:
     """When each notification reached the front door, in the meeting's window (before ``until``)."""
     start, end = window(profile, received_on)
     if until is not None and start + dt.timedelta(hours=1) < until < end:
@@ -53,8 +61,11 @@ def fresh_refs(session: Session, rng: random.Random, year: int, count: int) -> l
     while len(refs) < count:
         batch = [police_ref(year, seq + n) for n in range(count - len(refs))]
         seq += len(batch)
-        known = set(session.scalars(select(Notification.police_ref)
-                                    .where(Notification.police_ref.in_(batch))))  # fmt: skip
+        known = set(
+            session.scalars(
+                select(Notification.police_ref).where(Notification.police_ref.in_(batch))
+            )
+        )
         refs += [r for r in batch if r not in known]
     return refs
 
@@ -63,8 +74,11 @@ def person_taken(session: Session) -> Any:
     """A check that nobody with this surname, forenames and date of birth is known yet."""
 
     def taken(surname: str, forenames: str, dob: dt.date | None) -> bool:
-        query = select(Person.id).where(Person.surname == surname, Person.forenames == forenames,
-                                        Person.dob == dob).limit(1)  # fmt: skip
+        query = (
+            select(Person.id)
+            .where(Person.surname == surname, Person.forenames == forenames, Person.dob == dob)
+            .limit(1)
+        )
         return session.scalar(query) is not None
 
     return taken
@@ -80,26 +94,47 @@ def known_household(
     rows = session.execute(
         select(HouseholdMember.role, Person)
         .join(Person, Person.id == HouseholdMember.person_id)
-        .where(HouseholdMember.household_id == household_id, HouseholdMember.to_date.is_(None),
-               Person.merged_into_id.is_(None))
+        .where(
+            HouseholdMember.household_id == household_id,
+            HouseholdMember.to_date.is_(None),
+            Person.merged_into_id.is_(None),
+        )
         .order_by(HouseholdMember.id)
-    ).all()  # fmt: skip
+    ).all()
     people: dict[str, list[GenPerson]] = {}
     for role, p in rows:
         people.setdefault(role, []).append(
-            GenPerson(p.id, p.surname, p.forenames or "", p.dob, p.gender or "F",
-                      p.birth_year, p.nhs_number, p.pnc_id, p.school))  # fmt: skip
+            GenPerson(
+                p.id,
+                p.surname,
+                p.forenames or "",
+                p.dob,
+                p.gender or "F",
+                p.birth_year,
+                p.nhs_number,
+                p.pnc_id,
+                p.school,
+            )
+        )
     if not people.get("victim") or not people.get("perpetrator"):
         return None
     postcode = household.postcode or ""
     district = postcode.split(" ")[0]
     locality = places.profile.locality_for_district(district) if district else None
-    address = Address(household.address or "", postcode, district,
-                      locality.code if locality else None)  # fmt: skip
+    address = Address(
+        household.address or "", postcode, district, locality.code if locality else None
+    )
     perpetrator = people["perpetrator"][-1]
-    return GenHousehold(household.id, household.reference, address, people["victim"][0],
-                        perpetrator, people.get("child", []), people.get("other_adult", []),
-                        child_perpetrator=(perpetrator.age_on(day) or 99) < 18)  # fmt: skip
+    return GenHousehold(
+        household.id,
+        household.reference,
+        address,
+        people["victim"][0],
+        perpetrator,
+        people.get("child", []),
+        people.get("other_adult", []),
+        child_perpetrator=(perpetrator.age_on(day) or 99) < 18,
+    )
 
 
 def make_feed(
@@ -156,9 +191,13 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def bring_in(ctx: AppContext, path: Path, today: dt.date,
-             before_agenda: Callable[[], None] | None = None,
-             before_import: Callable[[], None] | None = None) -> tuple[ImportSummary, int]:  # fmt: skip
+def bring_in(
+    ctx: AppContext,
+    path: Path,
+    today: dt.date,
+    before_agenda: Callable[[], None] | None = None,
+    before_import: Callable[[], None] | None = None,
+) -> tuple[ImportSummary, int]:
     """Import the feed file through the real importer, then build today's agenda."""
     _start, end = window(ctx.profile, today)
     # The importer refuses times in the future: a demo dated ahead of the clock is allowed.

@@ -14,8 +14,16 @@ from .records import RefIds, Rows
 _HIGH = ("IDVA", "CSWS", "STRAT", "POLACT", "CLARE", "ICPC", "HSG")
 _MEDIUM = ("IDVA", "EH", "INFO", "CSWS", "LETTER", "PERP", "HSG")
 _STANDARD = ("LETTER", "INFO", "EH")
-_PATH = ("offered", "consent", "referred", "coordinator_allocated", "preparation",
-         "conference_held", "review", "closed")  # fmt: skip
+_PATH = (
+    "offered",
+    "consent",
+    "referred",
+    "coordinator_allocated",
+    "preparation",
+    "conference_held",
+    "review",
+    "closed",
+)
 _ENDED = ("closed", "declined", "withdrawn", "stopped")
 
 
@@ -59,8 +67,13 @@ def _stage_for(rng: random.Random, age_days: int) -> str:
     elif age_days > 90:
         table = (("review", 40), ("conference_held", 20), ("closed", 20), ("declined", 20))
     elif age_days > 30:
-        table = (("preparation", 30), ("coordinator_allocated", 25), ("conference_held", 15),
-                 ("declined", 15), ("referred", 15))  # fmt: skip
+        table = (
+            ("preparation", 30),
+            ("coordinator_allocated", 25),
+            ("conference_held", 15),
+            ("declined", 15),
+            ("referred", 15),
+        )
     else:
         table = (("offered", 40), ("consent", 25), ("referred", 25), ("declined", 10))
     return rng.choices([s for s, _ in table], weights=[w for _, w in table])[0]
@@ -69,8 +82,9 @@ def _stage_for(rng: random.Random, age_days: int) -> str:
 class FgcHistory:
     """Referrals from FGC offers: at most one open per household."""
 
-    def __init__(self, profile: Profile, refs: RefIds, rng: random.Random, today: dt.date,
-                 rows: Rows) -> None:  # fmt: skip
+    def __init__(
+        self, profile: Profile, refs: RefIds, rng: random.Random, today: dt.date, rows: Rows
+    ) -> None:
         self.profile, self.refs, self.rng, self.today, self.rows = profile, refs, rng, today, rows
         self.open: set[int] = set()
 
@@ -107,48 +121,80 @@ class FgcHistory:
         held = "conference_held" in moments
         conference = moments["conference_held"].date() if held else None
         review_months = int(self.profile.fgc.get("review_months", 3))
-        end_reasons = {"declined": "Victim declined the offer; a refusal is not non-cooperation.",
-                       "withdrawn": "Family withdrew consent during preparation.",
-                       "stopped": "Coordinator stopped the process: safety could not be assured.",
-                       "closed": "Review held; family plan working."}  # fmt: skip
+        end_reasons = {
+            "declined": "Victim declined the offer; a refusal is not non-cooperation.",
+            "withdrawn": "Family withdrew consent during preparation.",
+            "stopped": "Coordinator stopped the process: safety could not be assured.",
+            "closed": "Review held; family plan working.",
+        }
         victim = household.victim
-        rows["fgc_referral"].append({
-            "id": referral_id, "household_id": household.id, "origin_agenda_item_id": item_id,
-            "team_id": team_id, "routed_how": "locality" if team_id else "unrouted",
-            "routing_reason": None if team_id else
-            f"Address {household.address.postcode} is outside the authority's localities: "
-            "route by hand.",
-            "stage": stage, "is_open": is_open, "end_reason": end_reasons.get(stage),
-            "coordinator": rng.choice(("Ruth Ellis", "Tahira Shah", "Piotr Zając", "Dee Campbell"))
-            if "coordinator_allocated" in moments else None,
-            "coordinator_match_request": "Urdu-speaking coordinator, please"
-            if rng.random() < 0.1 else None,
-            "conference_date": conference, "plan_agreed": True if held else None,
-            "review_due": conference + dt.timedelta(days=30 * review_months) if conference else None,
-            **{f"{s}_at": moments.get(s) for s in _PATH},
-            "reason_for_referral": "Offered by the front door meeting: repeat domestic abuse "
-            "with children in the household.",
-            "referrer_name": self.refs.reps.get("CSWS", next(iter(self.refs.reps.values())))[1],
-            "version": len(passed), "created_at": at, "updated_at": moment,
-        })  # fmt: skip
+        rows["fgc_referral"].append(
+            {
+                "id": referral_id,
+                "household_id": household.id,
+                "origin_agenda_item_id": item_id,
+                "team_id": team_id,
+                "routed_how": "locality" if team_id else "unrouted",
+                "routing_reason": None
+                if team_id
+                else f"Address {household.address.postcode} is outside the authority's localities: "
+                "route by hand.",
+                "stage": stage,
+                "is_open": is_open,
+                "end_reason": end_reasons.get(stage),
+                "coordinator": rng.choice(
+                    ("Ruth Ellis", "Tahira Shah", "Piotr Zając", "Dee Campbell")
+                )
+                if "coordinator_allocated" in moments
+                else None,
+                "coordinator_match_request": "Urdu-speaking coordinator, please"
+                if rng.random() < 0.1
+                else None,
+                "conference_date": conference,
+                "plan_agreed": True if held else None,
+                "review_due": conference + dt.timedelta(days=30 * review_months)
+                if conference
+                else None,
+                **{f"{s}_at": moments.get(s) for s in _PATH},
+                "reason_for_referral": "Offered by the front door meeting: repeat domestic abuse "
+                "with children in the household.",
+                "referrer_name": self.refs.reps.get("CSWS", next(iter(self.refs.reps.values())))[1],
+                "version": len(passed),
+                "created_at": at,
+                "updated_at": moment,
+            }
+        )
         previous = None
         for s in passed:
-            rows["fgc_stage_event"].append({
-                "id": len(rows["fgc_stage_event"]) + 1, "referral_id": referral_id,
-                "from_stage": previous, "to_stage": s, "at": moments[s],
-                "by_name": "FGC coordinator" if s not in ("offered", "consent") else "Front door",
-                "reason": end_reasons.get(s),
-            })  # fmt: skip
+            rows["fgc_stage_event"].append(
+                {
+                    "id": len(rows["fgc_stage_event"]) + 1,
+                    "referral_id": referral_id,
+                    "from_stage": previous,
+                    "to_stage": s,
+                    "at": moments[s],
+                    "by_name": "FGC coordinator"
+                    if s not in ("offered", "consent")
+                    else "Front door",
+                    "reason": end_reasons.get(s),
+                }
+            )
             previous = s
         if "consent" in moments:
             for kind in ("victim", "parental_responsibility"):
-                rows["fgc_consent"].append({
-                    "id": len(rows["fgc_consent"]) + 1, "referral_id": referral_id,
-                    "person_id": victim.id, "person_name": f"{victim.forenames} {victim.surname}",
-                    "kind": kind, "how": "In person with the social worker",
-                    "recorded_by": "Front door", "at": moments["consent"],
-                    "withdrawn_at": moments.get("withdrawn"),
-                })  # fmt: skip
+                rows["fgc_consent"].append(
+                    {
+                        "id": len(rows["fgc_consent"]) + 1,
+                        "referral_id": referral_id,
+                        "person_id": victim.id,
+                        "person_name": f"{victim.forenames} {victim.surname}",
+                        "kind": kind,
+                        "how": "In person with the social worker",
+                        "recorded_by": "Front door",
+                        "at": moments["consent"],
+                        "withdrawn_at": moments.get("withdrawn"),
+                    }
+                )
         if "preparation" in moments:
             self._preparation(referral_id, note, moments["preparation"])
 
@@ -156,30 +202,59 @@ class FgcHistory:
         rng, rows = self.rng, self.rows
         household = note.household
         invitees: list[dict[str, Any]] = []
-        for relationship in rng.sample(("maternal grandmother", "aunt", "uncle", "family friend",
-                                        "paternal grandfather"), rng.randrange(2, 4)):  # fmt: skip
-            invitees.append({"name": f"{relationship.split()[-1].title()} {household.victim.surname}",
-                             "relationship_to_family": relationship, "person_id": None,
-                             "is_person_who_harmed": False, "victim_requested_at": None,
-                             "acknowledges_abuse_at": None, "willing_to_address_at": None})  # fmt: skip
+        for relationship in rng.sample(
+            ("maternal grandmother", "aunt", "uncle", "family friend", "paternal grandfather"),
+            rng.randrange(2, 4),
+        ):
+            invitees.append(
+                {
+                    "name": f"{relationship.split()[-1].title()} {household.victim.surname}",
+                    "relationship_to_family": relationship,
+                    "person_id": None,
+                    "is_person_who_harmed": False,
+                    "victim_requested_at": None,
+                    "acknowledges_abuse_at": None,
+                    "willing_to_address_at": None,
+                }
+            )
         harmed = rng.random() < 0.1
         if harmed:
             perp = household.perpetrator
-            invitees.append({"name": f"{perp.forenames} {perp.surname}", "person_id": perp.id,
-                             "relationship_to_family": "father of the children",
-                             "is_person_who_harmed": True, "victim_requested_at": at,
-                             "acknowledges_abuse_at": at, "willing_to_address_at": at})  # fmt: skip
+            invitees.append(
+                {
+                    "name": f"{perp.forenames} {perp.surname}",
+                    "person_id": perp.id,
+                    "relationship_to_family": "father of the children",
+                    "is_person_who_harmed": True,
+                    "victim_requested_at": at,
+                    "acknowledges_abuse_at": at,
+                    "willing_to_address_at": at,
+                }
+            )
         for inv in invitees:
-            rows["fgc_invitee"].append({"id": len(rows["fgc_invitee"]) + 1,
-                                        "referral_id": referral_id, "approved_by_victim_at": at,
-                                        "removed_at": None, "version": 1, **inv})  # fmt: skip
+            rows["fgc_invitee"].append(
+                {
+                    "id": len(rows["fgc_invitee"]) + 1,
+                    "referral_id": referral_id,
+                    "approved_by_victim_at": at,
+                    "removed_at": None,
+                    "version": 1,
+                    **inv,
+                }
+            )
         kinds = ["separate_preparation_victim", "safety_plan"]
         if harmed:
             kinds.append("separate_preparation_perpetrator")
         for kind in kinds:
-            rows["fgc_safeguard"].append({
-                "id": len(rows["fgc_safeguard"]) + 1, "referral_id": referral_id, "kind": kind,
-                "recorded_by": "FGC coordinator", "at": at,
-                "note": "Safety plan agreed with the IDVA; copy on the case file"
-                if kind == "safety_plan" else None,
-            })  # fmt: skip
+            rows["fgc_safeguard"].append(
+                {
+                    "id": len(rows["fgc_safeguard"]) + 1,
+                    "referral_id": referral_id,
+                    "kind": kind,
+                    "recorded_by": "FGC coordinator",
+                    "at": at,
+                    "note": "Safety plan agreed with the IDVA; copy on the case file"
+                    if kind == "safety_plan"
+                    else None,
+                }
+            )

@@ -16,8 +16,10 @@ from . import incidents
 from .incidents import LONDON
 from .population import GenHousehold, GenPerson, IdSource, PopulationMaker
 
-_ROLE_WORDS = {"victim": ("victim", "victim", "victim", "aggrieved"),
-               "perpetrator": ("perpetrator", "perpetrator", "suspect", "offender")}  # fmt: skip
+_ROLE_WORDS = {
+    "victim": ("victim", "victim", "victim", "aggrieved"),
+    "perpetrator": ("perpetrator", "perpetrator", "suspect", "offender"),
+}
 _OFFICERS = tuple(f"PC {n}" for n in (4711, 2290, 5163, 1877, 3342, 6620, 7015, 1204)) + (
     "DC Sarah Holt",
     "PS 1190 Khan",
@@ -26,8 +28,9 @@ _OFFICERS = tuple(f"PC {n}" for n in (4711, 2290, 5163, 1877, 3342, 6620, 7015, 
 
 
 _HOURS = tuple(range(24))
-_HOUR_WEIGHTS = tuple(itertools.accumulate((6, 5, 4, 3, 2, 1, 1, 1, 1, 2, 2, 2,
-                                            3, 3, 3, 4, 5, 6, 7, 8, 8, 8, 8, 7)))  # fmt: skip
+_HOUR_WEIGHTS = tuple(
+    itertools.accumulate((6, 5, 4, 3, 2, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 5, 6, 7, 8, 8, 8, 8, 7))
+)
 
 
 @dataclass(slots=True)
@@ -53,8 +56,9 @@ def incident_moment(rng: random.Random, day: dt.date) -> dt.datetime:
     return local.astimezone(dt.UTC)
 
 
-def incident_dates(rng: random.Random, first: dt.date, last: dt.date,
-                   repeat_share: float = 0.36) -> list[dt.date]:  # fmt: skip
+def incident_dates(
+    rng: random.Random, first: dt.date, last: dt.date, repeat_share: float = 0.36
+) -> list[dt.date]:
     """The first incident and, for about a third of households, the repeats."""
     dates = [first]
     if rng.random() < repeat_share:
@@ -70,10 +74,15 @@ def incident_dates(rng: random.Random, first: dt.date, last: dt.date,
     return dates
 
 
-def notification_for(rng: random.Random, household: GenHousehold, day: dt.date,
-                     number_in_household: int, received_limit: dt.datetime | None,
-                     no_child_share: float = 0.05,
-                     received: dt.datetime | None = None) -> GenNotification | None:  # fmt: skip
+def notification_for(
+    rng: random.Random,
+    household: GenHousehold,
+    day: dt.date,
+    number_in_household: int,
+    received_limit: dt.datetime | None,
+    no_child_share: float = 0.05,
+    received: dt.datetime | None = None,
+) -> GenNotification | None:
     """The police notification of one incident; None when it reaches us after ``received_limit``.
 
     With ``received`` the notification reaches the front door then (today's feed) and the
@@ -91,17 +100,25 @@ def notification_for(rng: random.Random, household: GenHousehold, day: dt.date,
     escalation = min(0.12, 0.03 * number_in_household)
     grade, yes = incidents.dash_grade(rng, escalation)
     perpetrator = household.perpetrator
-    if household.new_perpetrator is not None and household.new_perpetrator_from is not None \
-            and day >= household.new_perpetrator_from:  # fmt: skip
+    if (
+        household.new_perpetrator is not None
+        and household.new_perpetrator_from is not None
+        and day >= household.new_perpetrator_from
+    ):
         perpetrator = household.new_perpetrator
     victim = household.victim
     persons: list[tuple[GenPerson, str, str | None, dict[str, Any]]] = []
 
     def add(person: GenPerson, role: str, relationship: str | None) -> None:
         word = rng.choice(_ROLE_WORDS[role]) if role in _ROLE_WORDS else role
-        persons.append((person, role, relationship,
-                        incidents.person_object(person, role, day, household, relationship, rng,
-                                                word)))  # fmt: skip
+        persons.append(
+            (
+                person,
+                role,
+                relationship,
+                incidents.person_object(person, role, day, household, relationship, rng, word),
+            )
+        )
 
     add(victim, "victim", None)
     if household.child_perpetrator:
@@ -137,7 +154,8 @@ def notification_for(rng: random.Random, household: GenHousehold, day: dt.date,
         "force": incidents.FORCE,
         "received_at": incidents.local_iso(received_at),
         "incident_at": incidents.local_iso(incident_at),
-        "incident_type": "domestic crime" if grade != "standard" or rng.random() < 0.2
+        "incident_type": "domestic crime"
+        if grade != "standard" or rng.random() < 0.2
         else "domestic incident",
         "offence": rng.choice(incidents._OFFENCES[grade]),
         "dash_risk": grade,
@@ -152,9 +170,10 @@ def notification_for(rng: random.Random, household: GenHousehold, day: dt.date,
         "narrative": incidents.narrative(rng, grade, perp_word, child_word),
         "officer": rng.choice(_OFFICERS),
         "persons": [p[3] for p in persons],
-    }  # fmt: skip
-    return GenNotification(0, household, incident_at, received_at, grade, yes, persons, raw,
-                           pregnancy)  # fmt: skip
+    }
+    return GenNotification(
+        0, household, incident_at, received_at, grade, yes, persons, raw, pregnancy
+    )
 
 
 @dataclass
@@ -163,10 +182,17 @@ class History:
     notifications: list[GenNotification]
 
 
-def generate_history(rng: random.Random, maker: PopulationMaker, household_ids: IdSource,
-                     notification_ids: IdSource, start: dt.date, last_day: dt.date,
-                     received_limit: dt.datetime, target: int,
-                     repeat_share: float = 0.36) -> History:  # fmt: skip
+def generate_history(
+    rng: random.Random,
+    maker: PopulationMaker,
+    household_ids: IdSource,
+    notification_ids: IdSource,
+    start: dt.date,
+    last_day: dt.date,
+    received_limit: dt.datetime,
+    target: int,
+    repeat_share: float = 0.36,
+) -> History:
     """Households until the history holds ``target`` notifications, in received order."""
     households: list[GenHousehold] = []
     notes: list[GenNotification] = []

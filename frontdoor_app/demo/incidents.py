@@ -16,24 +16,66 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 FORCE = "West Yorkshire Police"
 
 NOTIFICATION_FIELDS = (
-    "police_ref", "force", "received_at", "incident_at", "incident_type", "offence",
-    "dash_risk", "dash_yes", "address", "postcode", "children_present", "weapon", "alcohol",
-    "drugs", "pregnancy", "narrative", "officer",
-)  # fmt: skip
+    "police_ref",
+    "force",
+    "received_at",
+    "incident_at",
+    "incident_type",
+    "offence",
+    "dash_risk",
+    "dash_yes",
+    "address",
+    "postcode",
+    "children_present",
+    "weapon",
+    "alcohol",
+    "drugs",
+    "pregnancy",
+    "narrative",
+    "officer",
+)
 PERSON_FIELDS = (
-    "person_role", "surname", "forenames", "dob", "age", "gender", "relationship_to_victim",
-    "person_address", "person_postcode", "school", "nhs_number", "pnc_id",
-)  # fmt: skip
+    "person_role",
+    "surname",
+    "forenames",
+    "dob",
+    "age",
+    "gender",
+    "relationship_to_victim",
+    "person_address",
+    "person_postcode",
+    "school",
+    "nhs_number",
+    "pnc_id",
+)
 
 _OFFENCES = {
-    "standard": ("", "Harassment", "Criminal damage", "Breach of the peace",
-                 "Malicious communications", "Common assault"),
-    "medium": ("Common assault", "Criminal damage", "Threats to kill", "Harassment",
-               "Controlling or coercive behaviour", "Breach of non-molestation order"),
-    "high": ("Assault occasioning actual bodily harm", "Strangulation or suffocation",
-             "Controlling or coercive behaviour", "Wounding with intent", "Threats to kill",
-             "Rape", "Stalking involving fear of violence"),
-}  # fmt: skip
+    "standard": (
+        "",
+        "Harassment",
+        "Criminal damage",
+        "Breach of the peace",
+        "Malicious communications",
+        "Common assault",
+    ),
+    "medium": (
+        "Common assault",
+        "Criminal damage",
+        "Threats to kill",
+        "Harassment",
+        "Controlling or coercive behaviour",
+        "Breach of non-molestation order",
+    ),
+    "high": (
+        "Assault occasioning actual bodily harm",
+        "Strangulation or suffocation",
+        "Controlling or coercive behaviour",
+        "Wounding with intent",
+        "Threats to kill",
+        "Rape",
+        "Stalking involving fear of violence",
+    ),
+}
 
 _OPENINGS = (
     "Officers attended after a 999 call from a neighbour.",
@@ -107,9 +149,15 @@ def narrative(rng: random.Random, grade: str, perp_word: str, child_word: str) -
     return ("\n" if rng.random() < 0.3 else " ").join(parts)
 
 
-def person_object(person: GenPerson, role: str, day: dt.date, household: GenHousehold,
-                  relationship: str | None, rng: random.Random,
-                  role_word: str | None = None) -> dict[str, Any]:  # fmt: skip
+def person_object(
+    person: GenPerson,
+    role: str,
+    day: dt.date,
+    household: GenHousehold,
+    relationship: str | None,
+    rng: random.Random,
+    role_word: str | None = None,
+) -> dict[str, Any]:
     """One entry of the ``persons`` array as the police would send it."""
     obj: dict[str, Any] = {"person_role": role_word or role, "surname": person.surname}
     if person.forenames:

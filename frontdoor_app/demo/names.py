@@ -110,7 +110,7 @@ CULTURES: tuple[Culture, ...] = (
             "Szymański": "Szymańska",
             "Dąbrowski": "Dąbrowska",
         },
-    ),  # fmt: skip
+    ),
     Culture(
         "romanian",
         3,

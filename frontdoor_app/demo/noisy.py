@@ -28,8 +28,17 @@ from .places import Places
 from .population import GenPerson, IdSource, PopulationMaker
 
 _NEW_IDS = 10**12
-_NOISE = (("exact", 30), ("typo", 16), ("swapped", 7), ("hyphen", 7), ("transliteration", 9),
-          ("diacritics", 9), ("dob_swap", 6), ("age_only", 5), ("no_nhs", 11))  # fmt: skip
+_NOISE = (
+    ("exact", 30),
+    ("typo", 16),
+    ("swapped", 7),
+    ("hyphen", 7),
+    ("transliteration", 9),
+    ("diacritics", 9),
+    ("dob_swap", 6),
+    ("age_only", 5),
+    ("no_nhs", 11),
+)
 _SPECIAL = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "đ": "d", "Đ": "D", "ß": "ss"})
 
 
@@ -76,8 +85,9 @@ def _transliterate(rng: random.Random, text: str) -> str | None:
     return None
 
 
-def add_noise(rng: random.Random, obj: dict[str, Any], kind: str, other_surname: str,
-              day: dt.date) -> str:  # fmt: skip
+def add_noise(
+    rng: random.Random, obj: dict[str, Any], kind: str, other_surname: str, day: dt.date
+) -> str:
     """Change ``obj`` (a persons entry) in place; the kind actually applied."""
     surname, forenames = obj["surname"], obj.get("forenames", "")
     if kind == "typo":
@@ -129,8 +139,9 @@ def _choose(rng: random.Random) -> str:
     return rng.choices([k for k, _ in _NOISE], weights=[w for _, w in _NOISE])[0]
 
 
-def _random_adult(session: Session, rng: random.Random, highest: int, day: dt.date,
-                  **where: Any) -> Person | None:  # fmt: skip
+def _random_adult(
+    session: Session, rng: random.Random, highest: int, day: dt.date, **where: Any
+) -> Person | None:
     """A known adult (the look-alike takes an adult's part in the new family)."""
     born_by = day.replace(year=day.year - 18, day=min(day.day, 28))
     for _ in range(40):
@@ -142,8 +153,9 @@ def _random_adult(session: Session, rng: random.Random, highest: int, day: dt.da
     return None
 
 
-def _hard_negative(session: Session, rng: random.Random, highest: int,
-                   maker: PopulationMaker, day: dt.date) -> tuple[GenPerson, str] | None:  # fmt: skip
+def _hard_negative(
+    session: Session, rng: random.Random, highest: int, maker: PopulationMaker, day: dt.date
+) -> tuple[GenPerson, str] | None:
     """A new person who looks like a known one: same surname and birthday, or father's name."""
     if rng.random() < 0.5:
         known = _random_adult(session, rng, highest, day)
@@ -158,9 +170,13 @@ def _hard_negative(session: Session, rng: random.Random, highest: int,
         if not choices:
             return None
         forename = rng.choice(choices)
-        if session.scalar(select(Person.id).where(Person.surname == known.surname,
-                                                  Person.forenames == forename,
-                                                  Person.dob == known.dob)):  # fmt: skip
+        if session.scalar(
+            select(Person.id).where(
+                Person.surname == known.surname,
+                Person.forenames == forename,
+                Person.dob == known.dob,
+            )
+        ):
             return None
         twin = GenPerson(
             maker.person_ids(), known.surname, forename, known.dob, known.gender or "F"
@@ -176,16 +192,24 @@ def _hard_negative(session: Session, rng: random.Random, highest: int,
         dob = known.dob.replace(year=known.dob.year + years, day=28)
     if dob > day - dt.timedelta(days=16 * 365):
         dob = known.dob.replace(year=known.dob.year - years, day=min(known.dob.day, 28))
-    if session.scalar(select(Person.id).where(Person.surname == known.surname,
-                                              Person.forenames == known.forenames,
-                                              Person.dob == dob)):  # fmt: skip
+    if session.scalar(
+        select(Person.id).where(
+            Person.surname == known.surname, Person.forenames == known.forenames, Person.dob == dob
+        )
+    ):
         return None
     namesake = GenPerson(maker.person_ids(), known.surname, known.forenames or "", dob, "M")
     return namesake, "father_son"
 
 
-def make_noisy_feed(session: Session, seed: int, count: int, received_on: dt.date,
-                    profile: Profile | None = None, noise: str = "standard") -> NoisyFeed:  # fmt: skip
+def make_noisy_feed(
+    session: Session,
+    seed: int,
+    count: int,
+    received_on: dt.date,
+    profile: Profile | None = None,
+    noise: str = "standard",
+) -> NoisyFeed:
     """``count`` notifications of known and new people, and which known person each truly is.
 
     ``noise``: "standard" (one slip a record) or "hard" (``add_hard_noise``: several at once).
@@ -206,8 +230,9 @@ def make_noisy_feed(session: Session, seed: int, count: int, received_on: dt.dat
         day = received.astimezone(LONDON).date()
         household = None
         if highest_household and rng.random() < 0.7:
-            household = known_household(session, rng.randrange(1, highest_household + 1), places,
-                                        day)  # fmt: skip
+            household = known_household(
+                session, rng.randrange(1, highest_household + 1), places, day
+            )
         known = household is not None
         lookalike: tuple[GenPerson, str] | None = None
         if household is None:
@@ -221,8 +246,11 @@ def make_noisy_feed(session: Session, seed: int, count: int, received_on: dt.dat
         ref = refs[n]
         note.raw["police_ref"] = ref
         # A double-barrelled form joins the name of the other parent or partner.
-        others = {"child": household.perpetrator.surname, "victim": household.perpetrator.surname,
-                  "perpetrator": household.victim.surname}  # fmt: skip
+        others = {
+            "child": household.perpetrator.surname,
+            "victim": household.perpetrator.surname,
+            "perpetrator": household.victim.surname,
+        }
         for index, (person, role, _rel, obj) in enumerate(note.persons):
             key = (ref, index)
             if known and person.id < _NEW_IDS and hard:
@@ -249,9 +277,15 @@ def make_noisy_feed(session: Session, seed: int, count: int, received_on: dt.dat
     return NoisyFeed(out, truth, kinds)
 
 
-def _add_twin(rng: random.Random, raw: dict[str, Any], truth: dict[tuple[str, int], int | None],
-              kinds: dict[tuple[str, int], str], ref: str, maker: PopulationMaker,
-              day: dt.date) -> None:  # fmt: skip
+def _add_twin(
+    rng: random.Random,
+    raw: dict[str, Any],
+    truth: dict[tuple[str, int], int | None],
+    kinds: dict[tuple[str, int], str],
+    ref: str,
+    maker: PopulationMaker,
+    day: dt.date,
+) -> None:
     """A child never seen before who shares a known child's surname and birthday (a twin)."""
     children = [p for p in raw["persons"] if p["person_role"] == "child" and "dob" in p]
     if not children:
@@ -262,11 +296,18 @@ def _add_twin(rng: random.Random, raw: dict[str, Any], truth: dict[tuple[str, in
     )
     forename = rng.choice(culture.female + culture.male)
     if forename[:1] == sibling.get("forenames", " ")[:1] or not maker._unique(
-        sibling["surname"], forename, dt.date.fromisoformat(sibling["dob"])):  # fmt: skip
+        sibling["surname"], forename, dt.date.fromisoformat(sibling["dob"])
+    ):
         return
-    raw["persons"].append({"person_role": "child", "surname": sibling["surname"],
-                           "forenames": forename, "dob": sibling["dob"],
-                           "relationship_to_victim": "child"})  # fmt: skip
+    raw["persons"].append(
+        {
+            "person_role": "child",
+            "surname": sibling["surname"],
+            "forenames": forename,
+            "dob": sibling["dob"],
+            "relationship_to_victim": "child",
+        }
+    )
     key = (ref, len(raw["persons"]) - 1)
     truth[key], kinds[key] = None, "twin"
 
@@ -275,15 +316,67 @@ def _add_twin(rng: random.Random, raw: dict[str, Any], truth: dict[tuple[str, in
 # After the descriptions of how linkage test data are corrupted (Christen's FEBRL/GeCo
 # generators, Splink's synthetic data): several errors in one record, in both names at once.
 
-_KEYBOARD = {"a": "qsz", "b": "vgn", "c": "xvd", "d": "sfe", "e": "wrd", "f": "dgr", "g": "fht",
-             "h": "gjy", "i": "uok", "j": "hku", "k": "jli", "l": "kop", "m": "nj", "n": "bmh",
-             "o": "ipl", "p": "ol", "q": "wa", "r": "etf", "s": "adw", "t": "ryg", "u": "yij",
-             "v": "cbf", "w": "qes", "x": "zcs", "y": "tuh", "z": "xa"}  # fmt: skip
-_PHONETIC = (("ph", "f"), ("f", "ph"), ("ck", "k"), ("c", "k"), ("k", "c"), ("ee", "i"),
-             ("y", "i"), ("i", "y"), ("ou", "u"), ("s", "z"), ("z", "s"), ("th", "t"),
-             ("ll", "l"), ("l", "ll"), ("nn", "n"), ("ie", "y"), ("ei", "ey"), ("w", "v"))  # fmt: skip
-_OCR = (("m", "rn"), ("rn", "m"), ("d", "cl"), ("w", "vv"), ("h", "li"), ("e", "c"), ("o", "c"),
-        ("i", "l"), ("l", "i"), ("u", "v"), ("n", "ri"))  # fmt: skip
+_KEYBOARD = {
+    "a": "qsz",
+    "b": "vgn",
+    "c": "xvd",
+    "d": "sfe",
+    "e": "wrd",
+    "f": "dgr",
+    "g": "fht",
+    "h": "gjy",
+    "i": "uok",
+    "j": "hku",
+    "k": "jli",
+    "l": "kop",
+    "m": "nj",
+    "n": "bmh",
+    "o": "ipl",
+    "p": "ol",
+    "q": "wa",
+    "r": "etf",
+    "s": "adw",
+    "t": "ryg",
+    "u": "yij",
+    "v": "cbf",
+    "w": "qes",
+    "x": "zcs",
+    "y": "tuh",
+    "z": "xa",
+}
+_PHONETIC = (
+    ("ph", "f"),
+    ("f", "ph"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("k", "c"),
+    ("ee", "i"),
+    ("y", "i"),
+    ("i", "y"),
+    ("ou", "u"),
+    ("s", "z"),
+    ("z", "s"),
+    ("th", "t"),
+    ("ll", "l"),
+    ("l", "ll"),
+    ("nn", "n"),
+    ("ie", "y"),
+    ("ei", "ey"),
+    ("w", "v"),
+)
+_OCR = (
+    ("m", "rn"),
+    ("rn", "m"),
+    ("d", "cl"),
+    ("w", "vv"),
+    ("h", "li"),
+    ("e", "c"),
+    ("o", "c"),
+    ("i", "l"),
+    ("l", "i"),
+    ("u", "v"),
+    ("n", "ri"),
+)
 
 
 def _typo(rng: random.Random, text: str) -> str:

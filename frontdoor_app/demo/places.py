@@ -9,23 +9,89 @@ from dataclasses import dataclass
 from frontdoor_app.profile import Profile
 
 # Outside the authority: the family must be routed by hand.
-OUTSIDE = (("BD1", "Bradford"), ("HX1", "Halifax"), ("WF1", "Wakefield"), ("BD3", "Bradford"),
-           ("HG1", "Harrogate"))  # fmt: skip
+OUTSIDE = (
+    ("BD1", "Bradford"),
+    ("HX1", "Halifax"),
+    ("WF1", "Wakefield"),
+    ("BD3", "Bradford"),
+    ("HG1", "Harrogate"),
+)
 # Real postcode shapes the profile does not know (non-geographic or new): route by hand.
 UNKNOWN = (("LS98", "Leeds"), ("LS99", "Leeds"))
 TOWNS = {"LS": "Leeds", "BD": "Bradford", "WF": "Wakefield", "HX": "Halifax", "HG": "Harrogate"}
 
 _STREET_WORDS = (
-    "Harehills", "Roundhay", "Beckett", "Chapel", "Cross", "Spencer", "Bayswater", "Compton",
-    "Nowell", "Ashley", "Gipton", "Foundry", "Kirkstall", "Victoria", "Stanningley", "Tong",
-    "Cardigan", "Burley", "Hyde Park", "Woodhouse", "Dewsbury", "Beeston", "Cross Flatts",
-    "Lodge", "Sandford", "Broad", "Station", "Church", "Mill", "Green", "Oak", "Elm",
-    "Ash", "Hawthorn", "Moor", "Park", "Manor", "Grange", "Westfield", "Highfield",
-    "Brooklands", "Whinmoor", "Seacroft", "Swarcliffe", "Kentmere", "Boggart Hill",
-    "Belle Isle", "Throstle", "Middleton Park", "Town Street", "Raynville", "Bramley",
-)  # fmt: skip
-_STREET_KINDS = ("Road", "Street", "Avenue", "Grove", "Terrace", "Mount", "Place", "Crescent",
-                 "Close", "Walk", "View", "Lane", "Drive", "Gardens", "Court", "Rise")  # fmt: skip
+    "Harehills",
+    "Roundhay",
+    "Beckett",
+    "Chapel",
+    "Cross",
+    "Spencer",
+    "Bayswater",
+    "Compton",
+    "Nowell",
+    "Ashley",
+    "Gipton",
+    "Foundry",
+    "Kirkstall",
+    "Victoria",
+    "Stanningley",
+    "Tong",
+    "Cardigan",
+    "Burley",
+    "Hyde Park",
+    "Woodhouse",
+    "Dewsbury",
+    "Beeston",
+    "Cross Flatts",
+    "Lodge",
+    "Sandford",
+    "Broad",
+    "Station",
+    "Church",
+    "Mill",
+    "Green",
+    "Oak",
+    "Elm",
+    "Ash",
+    "Hawthorn",
+    "Moor",
+    "Park",
+    "Manor",
+    "Grange",
+    "Westfield",
+    "Highfield",
+    "Brooklands",
+    "Whinmoor",
+    "Seacroft",
+    "Swarcliffe",
+    "Kentmere",
+    "Boggart Hill",
+    "Belle Isle",
+    "Throstle",
+    "Middleton Park",
+    "Town Street",
+    "Raynville",
+    "Bramley",
+)
+_STREET_KINDS = (
+    "Road",
+    "Street",
+    "Avenue",
+    "Grove",
+    "Terrace",
+    "Mount",
+    "Place",
+    "Crescent",
+    "Close",
+    "Walk",
+    "View",
+    "Lane",
+    "Drive",
+    "Gardens",
+    "Court",
+    "Rise",
+)
 _UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 
@@ -40,8 +106,9 @@ class Address:
 class Places:
     """Draws addresses for one authority profile."""
 
-    def __init__(self, profile: Profile, outside_share: float = 0.03,
-                 unknown_share: float = 0.01) -> None:  # fmt: skip
+    def __init__(
+        self, profile: Profile, outside_share: float = 0.03, unknown_share: float = 0.01
+    ) -> None:
         self.profile = profile
         self.outside_share = outside_share
         self.unknown_share = unknown_share

@@ -76,9 +76,23 @@ class IdSource:
         return value
 
 
-_SCHOOL_WORDS = ("Harehills", "Shakespeare", "Bankside", "Hillside", "Park View", "Beecroft",
-                 "Meadowfield", "Oakwood", "Brudenell", "Ingram Road", "Cottingley",
-                 "Whitecote", "Bramley St Peter's", "Hugh Gaitskell", "Seacroft Grange")  # fmt: skip
+_SCHOOL_WORDS = (
+    "Harehills",
+    "Shakespeare",
+    "Bankside",
+    "Hillside",
+    "Park View",
+    "Beecroft",
+    "Meadowfield",
+    "Oakwood",
+    "Brudenell",
+    "Ingram Road",
+    "Cottingley",
+    "Whitecote",
+    "Bramley St Peter's",
+    "Hugh Gaitskell",
+    "Seacroft Grange",
+)
 
 
 def school_for(rng: random.Random, age: int) -> str | None:
@@ -91,8 +105,13 @@ def school_for(rng: random.Random, age: int) -> str | None:
 class PopulationMaker:
     """Draws households. Deterministic for the ``rng`` it is given."""
 
-    def __init__(self, rng: random.Random, places: Places, person_ids: IdSource,
-                 taken: Callable[[str, str, dt.date | None], bool] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        rng: random.Random,
+        places: Places,
+        person_ids: IdSource,
+        taken: Callable[[str, str, dt.date | None], bool] | None = None,
+    ) -> None:
         self.rng = rng
         self.places = places
         self.person_ids = person_ids
@@ -110,9 +129,17 @@ class PopulationMaker:
         self.seen.add(key)
         return True
 
-    def person(self, culture: names.Culture, gender: str, born_after: dt.date,
-               born_before: dt.date, surname: str | None = None, nhs_share: float = 0.35,
-               pnc_share: float = 0.0, dob_unknown: float = 0.0) -> GenPerson:  # fmt: skip
+    def person(
+        self,
+        culture: names.Culture,
+        gender: str,
+        born_after: dt.date,
+        born_before: dt.date,
+        surname: str | None = None,
+        nhs_share: float = 0.35,
+        pnc_share: float = 0.0,
+        dob_unknown: float = 0.0,
+    ) -> GenPerson:
         rng = self.rng
         span = max(1, (born_before - born_after).days)
         for _attempt in range(20):
@@ -137,15 +164,21 @@ class PopulationMaker:
                 person.pnc_id = pnc
         return person
 
-    def household(self, household_id: int, first_incident: dt.date,
-                  reference: str | None = None) -> GenHousehold:  # fmt: skip
+    def household(
+        self, household_id: int, first_incident: dt.date, reference: str | None = None
+    ) -> GenHousehold:
         rng = self.rng
         culture = names.pick_culture(rng)
         victim_gender = "F" if rng.random() < 0.88 else "M"
         victim_age = min(58, max(17, int(rng.gauss(31, 8))))
         day = first_incident
-        victim = self.person(culture, victim_gender, _years_before(day, victim_age + 1) + _DAY,
-                             _years_before(day, victim_age), dob_unknown=0.02)  # fmt: skip
+        victim = self.person(
+            culture,
+            victim_gender,
+            _years_before(day, victim_age + 1) + _DAY,
+            _years_before(day, victim_age),
+            dob_unknown=0.02,
+        )
         address = self.places.address(rng)
         children: list[GenPerson] = []
         n_children = rng.choices(_FAMILY_SIZES, cum_weights=_FAMILY_WEIGHTS)[0]
@@ -158,15 +191,27 @@ class PopulationMaker:
         child_perpetrator = victim_gender == "F" and rng.random() < 0.03 and victim_age >= 32
         if child_perpetrator:
             perp_age = rng.randrange(13, 18)
-            perpetrator = self.person(culture, "M", _years_before(day, perp_age + 1) + _DAY,
-                                      _years_before(day, perp_age), surname=victim.surname,
-                                      nhs_share=0.6, pnc_share=0.2)  # fmt: skip
+            perpetrator = self.person(
+                culture,
+                "M",
+                _years_before(day, perp_age + 1) + _DAY,
+                _years_before(day, perp_age),
+                surname=victim.surname,
+                nhs_share=0.6,
+                pnc_share=0.2,
+            )
         else:
             perp_age = min(70, max(18, victim_age + int(rng.gauss(2.5, 4))))
             same = victim.surname if perp_culture is culture and rng.random() < 0.5 else None
-            perpetrator = self.person(perp_culture, perp_gender, _years_before(day, perp_age + 1) + _DAY,
-                                      _years_before(day, perp_age), surname=same,
-                                      pnc_share=0.45, dob_unknown=0.03)  # fmt: skip
+            perpetrator = self.person(
+                perp_culture,
+                perp_gender,
+                _years_before(day, perp_age + 1) + _DAY,
+                _years_before(day, perp_age),
+                surname=same,
+                pnc_share=0.45,
+                dob_unknown=0.03,
+            )
             child_surnames.append(perpetrator.surname)
             if perpetrator.surname != victim.surname and rng.random() < 0.3:
                 child_surnames.append(f"{victim.surname}-{perpetrator.surname}")
@@ -175,23 +220,54 @@ class PopulationMaker:
         for _ in range(n_children if oldest >= 0 else 0):
             age_days = rng.randrange(0, (oldest + 1) * 365)
             dob = day - dt.timedelta(days=age_days)
-            children.append(self.person(culture, rng.choice("FM"), dob, dob + _DAY,
-                                        surname=rng.choice(child_surnames), nhs_share=0.75))  # fmt: skip
+            children.append(
+                self.person(
+                    culture,
+                    rng.choice("FM"),
+                    dob,
+                    dob + _DAY,
+                    surname=rng.choice(child_surnames),
+                    nhs_share=0.75,
+                )
+            )
         # Some households are expecting: a baby born within the first months of contact.
         if victim_gender == "F" and victim_age < 42 and rng.random() < 0.14:
             born = day + dt.timedelta(days=rng.randrange(20, 260))
-            children.append(self.person(culture, rng.choice("FM"), born, born + _DAY,
-                                        surname=rng.choice(child_surnames), nhs_share=0.9))  # fmt: skip
+            children.append(
+                self.person(
+                    culture,
+                    rng.choice("FM"),
+                    born,
+                    born + _DAY,
+                    surname=rng.choice(child_surnames),
+                    nhs_share=0.9,
+                )
+            )
         for child in children:
             if child.dob and rng.random() < 0.7:
                 child.school = school_for(rng, child.age_on(day) or 0)
         others: list[GenPerson] = []
         if rng.random() < 0.12:
             age = rng.randrange(40, 75)
-            others.append(self.person(culture, rng.choice("FM"), _years_before(day, age + 1) + _DAY,
-                                      _years_before(day, age), surname=victim.surname))  # fmt: skip
-        household = GenHousehold(household_id, reference or f"H{household_id:07d}", address,
-                                 victim, perpetrator, children, others, child_perpetrator)  # fmt: skip
+            others.append(
+                self.person(
+                    culture,
+                    rng.choice("FM"),
+                    _years_before(day, age + 1) + _DAY,
+                    _years_before(day, age),
+                    surname=victim.surname,
+                )
+            )
+        household = GenHousehold(
+            household_id,
+            reference or f"H{household_id:07d}",
+            address,
+            victim,
+            perpetrator,
+            children,
+            others,
+            child_perpetrator,
+        )
         return household
 
     def new_partner(self, household: GenHousehold, day: dt.date) -> None:
@@ -200,8 +276,13 @@ class PopulationMaker:
         culture = names.pick_culture(rng)
         age = min(70, max(18, (household.victim.age_on(day) or 30) + int(rng.gauss(2, 5))))
         gender = household.perpetrator.gender
-        household.new_perpetrator = self.person(culture, gender, _years_before(day, age + 1) + _DAY,
-                                                _years_before(day, age), pnc_share=0.5)  # fmt: skip
+        household.new_perpetrator = self.person(
+            culture,
+            gender,
+            _years_before(day, age + 1) + _DAY,
+            _years_before(day, age),
+            pnc_share=0.5,
+        )
         household.new_perpetrator_from = day
 
 

@@ -39,37 +39,69 @@ class RefIds:
     teams_by_locality: dict[str, int]
 
 
-def person_row(person: GenPerson, created_from: int | None, address: str | None,
-               postcode: str | None, at: dt.datetime) -> dict[str, Any]:  # fmt: skip
+def person_row(
+    person: GenPerson,
+    created_from: int | None,
+    address: str | None,
+    postcode: str | None,
+    at: dt.datetime,
+) -> dict[str, Any]:
     keys = keys_for(person.surname, person.forenames)
     return {
-        "id": person.id, "surname": person.surname, "forenames": person.forenames,
-        "dob": person.dob, "birth_year": person.birth_year,
-        "birth_year_estimated": person.dob is None, "gender": person.gender,
-        "nhs_number": person.nhs_number, "pnc_id": person.pnc_id,
-        "surname_key": keys.surname_key, "surname_phonetic": keys.surname_phonetic,
-        "forename_key": keys.forename_key, "forename_initial": keys.forename_initial,
-        "address": address, "postcode": postcode, "school": person.school,
-        "created_from_notification_id": created_from, "merged_into_id": None,
-        "version": 1, "created_at": at, "updated_at": at,
-    }  # fmt: skip
+        "id": person.id,
+        "surname": person.surname,
+        "forenames": person.forenames,
+        "dob": person.dob,
+        "birth_year": person.birth_year,
+        "birth_year_estimated": person.dob is None,
+        "gender": person.gender,
+        "nhs_number": person.nhs_number,
+        "pnc_id": person.pnc_id,
+        "surname_key": keys.surname_key,
+        "surname_phonetic": keys.surname_phonetic,
+        "forename_key": keys.forename_key,
+        "forename_initial": keys.forename_initial,
+        "address": address,
+        "postcode": postcode,
+        "school": person.school,
+        "created_from_notification_id": created_from,
+        "merged_into_id": None,
+        "version": 1,
+        "created_at": at,
+        "updated_at": at,
+    }
 
 
 def notification_row(note: GenNotification, household_id: int) -> dict[str, Any]:
     raw = note.raw
     return {
-        "id": note.id, "police_ref": note.police_ref, "force": raw["force"],
-        "received_at": note.received_at, "incident_at": note.incident_at,
-        "incident_type": raw["incident_type"], "offence": raw["offence"] or None,
-        "dash_risk": note.grade, "dash_yes": note.dash_yes, "address": raw["address"],
-        "postcode": raw["postcode"], "children_present": _flag(raw["children_present"]),
-        "weapon": _flag(raw["weapon"]), "alcohol": _flag(raw["alcohol"]),
-        "drugs": _flag(raw["drugs"]), "pregnancy": _flag(raw["pregnancy"]),
-        "narrative": raw["narrative"], "officer": raw["officer"],
-        "household_id": household_id, "import_batch_id": None, "raw_record": raw,
-        "content_hash": incidents.content_hash(raw), "flags": note.flags, "version": 1,
-        "created_at": note.received_at, "updated_at": note.received_at,
-    }  # fmt: skip
+        "id": note.id,
+        "police_ref": note.police_ref,
+        "force": raw["force"],
+        "received_at": note.received_at,
+        "incident_at": note.incident_at,
+        "incident_type": raw["incident_type"],
+        "offence": raw["offence"] or None,
+        "dash_risk": note.grade,
+        "dash_yes": note.dash_yes,
+        "address": raw["address"],
+        "postcode": raw["postcode"],
+        "children_present": _flag(raw["children_present"]),
+        "weapon": _flag(raw["weapon"]),
+        "alcohol": _flag(raw["alcohol"]),
+        "drugs": _flag(raw["drugs"]),
+        "pregnancy": _flag(raw["pregnancy"]),
+        "narrative": raw["narrative"],
+        "officer": raw["officer"],
+        "household_id": household_id,
+        "import_batch_id": None,
+        "raw_record": raw,
+        "content_hash": incidents.content_hash(raw),
+        "flags": note.flags,
+        "version": 1,
+        "created_at": note.received_at,
+        "updated_at": note.received_at,
+    }
 
 
 def _flag(value: str) -> bool | None:
@@ -93,25 +125,41 @@ def people_rows(history: History, localities: dict[str, int]) -> Rows:
         for person, role, _relationship, obj in note.persons:
             first_seen.setdefault(person.id, (note.id, day, note.received_at))
             np_id += 1
-            note_people.append({
-                "id": np_id, "notification_id": note.id, "person_id": person.id, "role": role,
-                "role_as_sent": obj["person_role"],
-                "relationship_to_victim": obj.get("relationship_to_victim"),
-                "school": obj.get("school"), "surname": person.surname,
-                "forenames": person.forenames, "dob": person.dob,
-                "age": int(obj["age"]) if "age" in obj else None,
-                "gender": obj.get("gender"), "raw_fields": obj,
-            })  # fmt: skip
+            note_people.append(
+                {
+                    "id": np_id,
+                    "notification_id": note.id,
+                    "person_id": person.id,
+                    "role": role,
+                    "role_as_sent": obj["person_role"],
+                    "relationship_to_victim": obj.get("relationship_to_victim"),
+                    "school": obj.get("school"),
+                    "surname": person.surname,
+                    "forenames": person.forenames,
+                    "dob": person.dob,
+                    "age": int(obj["age"]) if "age" in obj else None,
+                    "gender": obj.get("gender"),
+                    "raw_fields": obj,
+                }
+            )
     for household in history.households:
         first = first_of_household[household.id]
         address = household.address
-        households.append({
-            "id": household.id, "reference": household.reference, "address": address.line,
-            "postcode": address.postcode,
-            "locality_id": localities.get(address.locality_code) if address.locality_code else None,
-            "last_marac_referral_at": household.last_marac, "version": 1,
-            "created_at": first.received_at, "updated_at": first.received_at,
-        })  # fmt: skip
+        households.append(
+            {
+                "id": household.id,
+                "reference": household.reference,
+                "address": address.line,
+                "postcode": address.postcode,
+                "locality_id": localities.get(address.locality_code)
+                if address.locality_code
+                else None,
+                "last_marac_referral_at": household.last_marac,
+                "version": 1,
+                "created_at": first.received_at,
+                "updated_at": first.received_at,
+            }
+        )
         roles = [(household.victim, "victim"), (household.perpetrator, "perpetrator")]
         roles += [(c, "child") for c in household.children]
         roles += [(o, "other_adult") for o in household.other_adults]
@@ -126,9 +174,22 @@ def people_rows(history: History, localities: dict[str, int]) -> Rows:
             to_date = None
             if person is household.perpetrator and household.new_perpetrator_from:
                 to_date = household.new_perpetrator_from
-            members.append({"id": len(members) + 1, "household_id": household.id,
-                            "person_id": person.id, "role": role, "from_date": day,
-                            "to_date": to_date, "version": 1})  # fmt: skip
+            members.append(
+                {
+                    "id": len(members) + 1,
+                    "household_id": household.id,
+                    "person_id": person.id,
+                    "role": role,
+                    "from_date": day,
+                    "to_date": to_date,
+                    "version": 1,
+                }
+            )
     persons.sort(key=lambda r: r["id"])
-    return {"household": households, "notification": notifications, "person": persons,
-            "household_member": members, "notification_person": note_people}  # fmt: skip
+    return {
+        "household": households,
+        "notification": notifications,
+        "person": persons,
+        "household_member": members,
+        "notification_person": note_people,
+    }

@@ -7,53 +7,80 @@ import random
 from .history import GenNotification
 
 _INTEL = {
-    "POL": ("Two previous call-outs to the address, both verbal arguments. Suspect on bail.",
-            "Suspect has a previous conviction for assault on a former partner.",
-            "No previous police contact with this family.",
-            "Bail conditions: not to contact the victim or attend the address.",
-            "Suspect released under investigation; enquiries ongoing."),
-    "CSWS": ("Family not known to children's social work.",
-             "Closed to social work six months ago after a child and family assessment.",
-             "Open to the team; allocated social worker will visit this week.",
-             "Previous child protection plan for neglect, ended two years ago."),
-    "HV": ("Baby seen at 8 months; two missed development checks since.",
-           "Health visitor has no concerns about the children's development.",
-           "Mother disclosed low mood at the last contact; referred to the GP."),
-    "MID": ("Mother booked at 14 weeks; next antenatal appointment next week.",
-            "Routine enquiry about domestic abuse made at booking: no disclosure then.",
-            "Missed two antenatal appointments."),
-    "GPL": ("GP records show anxiety and depression for the victim.",
-            "No safeguarding flags on the GP record."),
-    "HSG": ("Council tenancy; rent arrears of about £600.",
-            "Tenancy at risk after repeated complaints of noise from neighbours.",
-            "Victim has asked for a move; sanctuary scheme discussed."),
-    "PROB": ("Suspect on licence until next spring; probation officer informed.",
-             "Not known to probation."),
-    "DVS": ("Victim engaged with the IDVA last year, then disengaged.",
-            "Victim not known to the DV service.",
-            "Safety plan in place from a previous referral."),
+    "POL": (
+        "Two previous call-outs to the address, both verbal arguments. Suspect on bail.",
+        "Suspect has a previous conviction for assault on a former partner.",
+        "No previous police contact with this family.",
+        "Bail conditions: not to contact the victim or attend the address.",
+        "Suspect released under investigation; enquiries ongoing.",
+    ),
+    "CSWS": (
+        "Family not known to children's social work.",
+        "Closed to social work six months ago after a child and family assessment.",
+        "Open to the team; allocated social worker will visit this week.",
+        "Previous child protection plan for neglect, ended two years ago.",
+    ),
+    "HV": (
+        "Baby seen at 8 months; two missed development checks since.",
+        "Health visitor has no concerns about the children's development.",
+        "Mother disclosed low mood at the last contact; referred to the GP.",
+    ),
+    "MID": (
+        "Mother booked at 14 weeks; next antenatal appointment next week.",
+        "Routine enquiry about domestic abuse made at booking: no disclosure then.",
+        "Missed two antenatal appointments.",
+    ),
+    "GPL": (
+        "GP records show anxiety and depression for the victim.",
+        "No safeguarding flags on the GP record.",
+    ),
+    "HSG": (
+        "Council tenancy; rent arrears of about £600.",
+        "Tenancy at risk after repeated complaints of noise from neighbours.",
+        "Victim has asked for a move; sanctuary scheme discussed.",
+    ),
+    "PROB": (
+        "Suspect on licence until next spring; probation officer informed.",
+        "Not known to probation.",
+    ),
+    "DVS": (
+        "Victim engaged with the IDVA last year, then disengaged.",
+        "Victim not known to the DV service.",
+        "Safety plan in place from a previous referral.",
+    ),
     "AMH": ("Suspect known to the community mental health team; last seen in the summer.",),
-    "DA": ("Suspect in treatment for alcohol use; attendance is patchy.",
-           "Not known to the drug and alcohol service."),
-    "EDU": ("Attendance 87% this term; school has no current concerns.",
-            "Child told a teacher there was shouting at home; logged on the school system.",
-            "Child is on the SEN register; school will offer a key adult."),
+    "DA": (
+        "Suspect in treatment for alcohol use; attendance is patchy.",
+        "Not known to the drug and alcohol service.",
+    ),
+    "EDU": (
+        "Attendance 87% this term; school has no current concerns.",
+        "Child told a teacher there was shouting at home; logged on the school system.",
+        "Child is on the SEN register; school will offer a key adult.",
+    ),
     "YJS": ("Young person known to youth justice for a previous assault.",),
-    "EH": ("Family worked with the family hub last year on routines and school attendance.",
-           "Not known to early help."),
+    "EH": (
+        "Family worked with the family hub last year on routines and school attendance.",
+        "Not known to early help.",
+    ),
     "ASC": ("Grandparent in the household has a care package.",),
     "FGCS": ("FGC held last year; the family plan has lapsed.",),
-}  # fmt: skip
-_VICTIM_VIEW = ("Victim says she wants support but does not want the suspect prosecuted.",
-                "Victim wants the suspect to leave and has asked about an injunction.",
-                "Victim says things are better now and does not want contact.")  # fmt: skip
-_CHILD_VOICE = ("Child said: \"I hide under the bed when they shout.\"",
-                "Child told school she is worried about her mum.",
-                "Child says he likes it better when dad is not there.")  # fmt: skip
+}
+_VICTIM_VIEW = (
+    "Victim says she wants support but does not want the suspect prosecuted.",
+    "Victim wants the suspect to leave and has asked about an injunction.",
+    "Victim says things are better now and does not want contact.",
+)
+_CHILD_VOICE = (
+    'Child said: "I hide under the bed when they shout."',
+    "Child told school she is worried about her mum.",
+    "Child says he likes it better when dad is not there.",
+)
 
 
-def agencies_with_something(rng: random.Random, note: GenNotification,
-                            agencies: dict[str, int]) -> list[str]:  # fmt: skip
+def agencies_with_something(
+    rng: random.Random, note: GenNotification, agencies: dict[str, int]
+) -> list[str]:
     """The agencies that add intelligence on this case (police always summarise)."""
     flags = note.flags
     wanted = ["POL", "CSWS"]
@@ -63,8 +90,9 @@ def agencies_with_something(rng: random.Random, note: GenNotification,
         wanted.append("MID")
     if not flags["no_child"] and rng.random() < 0.6:
         wanted.append("EDU")
-    wanted += [code for code in ("DVS", "HSG", "PROB", "GPL", "DA", "AMH", "EH")
-               if rng.random() < 0.18]  # fmt: skip
+    wanted += [
+        code for code in ("DVS", "HSG", "PROB", "GPL", "DA", "AMH", "EH") if rng.random() < 0.18
+    ]
     chosen = [code for code in wanted if code in agencies]
     return chosen or [next(iter(agencies))]
 
@@ -92,27 +120,46 @@ def rationale(rng: random.Random, note: GenNotification, codes: list[str]) -> st
         parts.append("child under five")
     if flags["unborn"]:
         parts.append("unborn baby")
-    parts.append(rng.choice(("Agencies agree the plan below.", "Victim's view considered.",
-                             "Proportionate response agreed by the meeting.")))  # fmt: skip
+    parts.append(
+        rng.choice(
+            (
+                "Agencies agree the plan below.",
+                "Victim's view considered.",
+                "Proportionate response agreed by the meeting.",
+            )
+        )
+    )
     return "; ".join(parts[:-1]) + ". " + parts[-1]
 
 
 def raise_reason(rng: random.Random) -> str:
-    return rng.choice(("health intelligence shows missed appointments for a baby.",
-                       "the suspect's history with former partners.",
-                       "escalation over the last three incidents."))  # fmt: skip
+    return rng.choice(
+        (
+            "health intelligence shows missed appointments for a baby.",
+            "the suspect's history with former partners.",
+            "escalation over the last three incidents.",
+        )
+    )
 
 
 def lower_reason(rng: random.Random) -> str:
-    return rng.choice(("the suspect has moved out of the area and has no contact.",
-                       "a protective order is in place and has been kept for months.",
-                       "the incident was a one-off argument; no history with any agency."))  # fmt: skip
+    return rng.choice(
+        (
+            "the suspect has moved out of the area and has no contact.",
+            "a protective order is in place and has been kept for months.",
+            "the incident was a one-off argument; no history with any agency.",
+        )
+    )
 
 
 def not_shared_reason(rng: random.Random) -> str:
-    return rng.choice(("Health information about a third party; consent not given.",
-                       "Live police investigation: sharing could prejudice it.",
-                       "Held by the agency; shared only with the social worker."))  # fmt: skip
+    return rng.choice(
+        (
+            "Health information about a third party; consent not given.",
+            "Live police investigation: sharing could prejudice it.",
+            "Held by the agency; shared only with the social worker.",
+        )
+    )
 
 
 _ACTIONS = {
@@ -132,8 +179,9 @@ _ACTIONS = {
 }
 
 
-def action_for(rng: random.Random, code: str, note: GenNotification,
-               agencies: dict[str, int]) -> tuple[str, str] | None:  # fmt: skip
+def action_for(
+    rng: random.Random, code: str, note: GenNotification, agencies: dict[str, int]
+) -> tuple[str, str] | None:
     """(owning agency code, description) for an outcome, or None (no further action)."""
     if code == "NFA":
         return None
@@ -149,6 +197,10 @@ def status_note(rng: random.Random, status: str) -> str:
     if status == "done":
         return rng.choice(("Done.", "Completed; victim contacted.", "Done and recorded."))
     if status == "not_possible":
-        return rng.choice(("Not possible — circumstances changed: family moved out of area.",
-                           "Not possible — circumstances changed: victim declined contact."))  # fmt: skip
+        return rng.choice(
+            (
+                "Not possible — circumstances changed: family moved out of area.",
+                "Not possible — circumstances changed: victim declined contact.",
+            )
+        )
     return "Not done by agency: no capacity this week; escalated to the team manager."

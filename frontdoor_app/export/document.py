@@ -93,8 +93,9 @@ def _numbered_canvas(pages: list[int]) -> type[Canvas]:
             self.saveState()
             self.setFont(BODY, 8)
             self.setFillColor(INK)
-            self.drawRightString(width - MARGIN_RIGHT, MARGIN_BOTTOM - 9 * mm,
-                                 f"Page {number} of {total}")  # fmt: skip
+            self.drawRightString(
+                width - MARGIN_RIGHT, MARGIN_BOTTOM - 9 * mm, f"Page {number} of {total}"
+            )
             self.restoreState()
 
     NumberedCanvas.__name__ = "NumberedCanvas"
@@ -123,12 +124,27 @@ class ExportDocument(BaseDocTemplate):  # type: ignore[misc]
             invariant=1 if info.invariant else 0,
             pageCompression=1,
         )
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
-        self.addPageTemplates([
-            PageTemplate(id="page", frames=[frame], onPage=self._paint_furniture,
-                         onPageEnd=self._paint_stamp),
-        ])  # fmt: skip
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate(
+                    id="page",
+                    frames=[frame],
+                    onPage=self._paint_furniture,
+                    onPageEnd=self._paint_stamp,
+                ),
+            ]
+        )
 
     def _paint_furniture(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         info = self.info

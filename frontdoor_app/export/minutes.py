@@ -38,15 +38,28 @@ def minutes_reference(data: MinutesData, agency: str | None = None, draft: bool 
     return "-".join(parts)
 
 
-def render_minutes(data: MinutesData, *, agency: str | None = None, draft: bool = False,
-                   generated_at: dt.datetime, invariant: bool = False) -> bytes:  # fmt: skip
+def render_minutes(
+    data: MinutesData,
+    *,
+    agency: str | None = None,
+    draft: bool = False,
+    generated_at: dt.datetime,
+    invariant: bool = False,
+) -> bytes:
     """The minutes as PDF bytes; ``agency`` makes that agency's copy."""
-    return render_minutes_built(data, agency=agency, draft=draft, generated_at=generated_at,
-                                invariant=invariant).data  # fmt: skip
+    return render_minutes_built(
+        data, agency=agency, draft=draft, generated_at=generated_at, invariant=invariant
+    ).data
 
 
-def render_minutes_built(data: MinutesData, *, agency: str | None = None, draft: bool = False,
-                         generated_at: dt.datetime, invariant: bool = False) -> BuiltPdf:  # fmt: skip
+def render_minutes_built(
+    data: MinutesData,
+    *,
+    agency: str | None = None,
+    draft: bool = False,
+    generated_at: dt.datetime,
+    invariant: bool = False,
+) -> BuiltPdf:
     """As ``render_minutes``, with the page count."""
     views = [CaseView(case, agency) for case in data.cases]
     tz = data.timezone
@@ -78,13 +91,12 @@ def render_minutes_built(data: MinutesData, *, agency: str | None = None, draft:
             "domestic abuse",
             data.protective_marking,
             f"{data.meeting_date:%Y-%m-%d}",
-        ),  # fmt: skip
+        ),
         draft=draft,
         invariant=invariant,
         header_note=note,
-        footer_note=(f"Audit trail at close: {_short(data.audit_head)}" if data.audit_head
-                     else ""),
-    )  # fmt: skip
+        footer_note=(f"Audit trail at close: {_short(data.audit_head)}" if data.audit_head else ""),
+    )
     return build(story, info)
 
 
@@ -92,8 +104,13 @@ def _short(chain_hash: str) -> str:
     return " ".join(chain_hash[i : i + 4] for i in range(0, 16, 4))
 
 
-def _cover(data: MinutesData, agency: str | None, draft: bool, generated_at: dt.datetime,
-           views: list[CaseView]) -> list[Flowable]:  # fmt: skip
+def _cover(
+    data: MinutesData,
+    agency: str | None,
+    draft: bool,
+    generated_at: dt.datetime,
+    views: list[CaseView],
+) -> list[Flowable]:
     s = styles()
     tz = data.timezone
     out: list[Flowable] = [
@@ -103,22 +120,35 @@ def _cover(data: MinutesData, agency: str | None, draft: bool, generated_at: dt.
             f"Front door daily domestic abuse meeting \u2014 minutes of "
             f"{fmt.long_date(data.meeting_date)}",
             s.subtitle,
-        ),  # fmt: skip
+        ),
     ]
     if draft or data.status != "closed":
         out.append(
             para("DRAFT \u2014 the meeting is not closed; these minutes may change.", s.note)
         )
     if agency:
-        out.append(para(f"Copy for {data.agency_name(agency)}. Entries restricted to other agencies "
-                        "have been left out of this copy.", s.note))  # fmt: skip
+        out.append(
+            para(
+                f"Copy for {data.agency_name(agency)}. Entries restricted to other agencies "
+                "have been left out of this copy.",
+                s.note,
+            )
+        )
     elif any(e.restricted_to for case in data.cases for e in case.entries):
-        out.append(para("Full record: it includes entries restricted to named agencies. Send each "
-                        "agency its own copy, not this one.", s.note))  # fmt: skip
+        out.append(
+            para(
+                "Full record: it includes entries restricted to named agencies. Send each "
+                "agency its own copy, not this one.",
+                s.note,
+            )
+        )
     withheld = sum(v.withheld for v in views)
     times = f"{fmt.clock(data.opened_at, tz)} to {fmt.clock(data.closed_at, tz)}"
-    window = (f"{fmt.date_time(data.window_start, tz)} to {fmt.date_time(data.window_end, tz)}"
-              if data.window_start and data.window_end else "\u2014")  # fmt: skip
+    window = (
+        f"{fmt.date_time(data.window_start, tz)} to {fmt.date_time(data.window_end, tz)}"
+        if data.window_start and data.window_end
+        else "\u2014"
+    )
     actions = sum(len(c.actions) for c in data.cases)
     facts = [
         ("Meeting", fmt.long_date(data.meeting_date)),
@@ -130,7 +160,7 @@ def _cover(data: MinutesData, agency: str | None, draft: bool, generated_at: dt.
             {"closed": "Closed", "in_progress": "In progress", "planned": "Planned"}.get(
                 data.status, data.status
             ),
-        ),  # fmt: skip
+        ),
         ("Cases", f"{len(data.cases)} discussed, {len(data.deferred)} deferred; {actions} actions"),
         ("Generated", fmt.date_time(generated_at, tz)),
     ]
@@ -140,15 +170,19 @@ def _cover(data: MinutesData, agency: str | None, draft: bool, generated_at: dt.
         facts.append(("Audit trail at close", f"{data.audit_head[:32]} {data.audit_head[32:]}"))
     if agency and withheld:
         facts.append(("Withheld", f"{withheld} restricted to other agencies"))
-    table = Table([[para(k, s.label), para(v, s.body)] for k, v in facts],
-                  colWidths=[42 * mm, FRAME_WIDTH - 42 * mm], hAlign="LEFT")  # fmt: skip
+    table = Table(
+        [[para(k, s.label), para(v, s.body)] for k, v in facts],
+        colWidths=[42 * mm, FRAME_WIDTH - 42 * mm],
+        hAlign="LEFT",
+    )
     table.setStyle(key_value_table_style())
     out += [Spacer(1, 3 * mm), table, para("Attendance", s.h2), _attendance(data)]
     out.append(para("Confidentiality statement", s.h2))
     out.append(para(data.confidentiality_statement or "\u2014", s.statement))
     if data.confidentiality_read_at:
-        out.append(para(f"Read by the chair at {fmt.clock(data.confidentiality_read_at, tz)}.",
-                        s.small))  # fmt: skip
+        out.append(
+            para(f"Read by the chair at {fmt.clock(data.confidentiality_read_at, tz)}.", s.small)
+        )
     return out
 
 
@@ -172,21 +206,37 @@ def _attendance(data: MinutesData) -> Flowable:
 
 def _summary(data: MinutesData) -> list[Flowable]:
     s = styles()
-    out: list[Flowable] = [PageBreak(), Bookmark("summary", "Summary of cases"),
-                           para("Summary of cases", s.title)]  # fmt: skip
+    out: list[Flowable] = [
+        PageBreak(),
+        Bookmark("summary", "Summary of cases"),
+        para("Summary of cases", s.title),
+    ]
     if not data.cases:
         return [*out, para("No cases were discussed.", s.muted)]
     rows = []
     for case in data.cases:
         fgc = case.fgc.stage.replace("_", " ").capitalize() if case.fgc else "\u2014"
         risk = fmt.risk(case.agreed_risk or case.police_risk)
-        rows.append((str(case.position), case.reference, case.household, risk,
-                     ", ".join(case.flags) or "\u2014", "; ".join(case.outcomes) or "\u2014", fgc))  # fmt: skip
+        rows.append(
+            (
+                str(case.position),
+                case.reference,
+                case.household,
+                risk,
+                ", ".join(case.flags) or "\u2014",
+                "; ".join(case.outcomes) or "\u2014",
+                fgc,
+            )
+        )
     widths = [8 * mm, 24 * mm, 30 * mm, 24 * mm, 32 * mm, FRAME_WIDTH - 136 * mm, 18 * mm]
     headers = ("#", "Reference", "Household", "Risk", "Flags", "Outcomes", "FGC")
     out.append(text_table(rows, headers, widths, bold_column=2, plain_columns=(0, 1, 3)))
-    out.append(para("Risk is the risk agreed by the meeting, or the police grade where none was "
-                    "agreed.", s.small))  # fmt: skip
+    out.append(
+        para(
+            "Risk is the risk agreed by the meeting, or the police grade where none was agreed.",
+            s.small,
+        )
+    )
     return out
 
 
@@ -214,14 +264,24 @@ def _actions_by_agency(data: MinutesData) -> list[Flowable]:
         out.append(para("Actions by agency", s.subtitle))
         out.append(markup_para(f"Actions for {markup(name)}", s.title, raw_text=name))
         noun = "action" if len(actions) == 1 else "actions"
-        out.append(para(f"{len(actions)} {noun} agreed at the meeting of "
-                        f"{fmt.long_date(data.meeting_date)}.", s.body))  # fmt: skip
+        out.append(
+            para(
+                f"{len(actions)} {noun} agreed at the meeting of "
+                f"{fmt.long_date(data.meeting_date)}.",
+                s.body,
+            )
+        )
         rows = [
-            (f"{a.case_position}. {a.case_reference}", a.household, a.description,
-             a.owner_name or "\u2014", fmt.short_date(a.due_date),
-             fmt.ACTION_STATUS_WORDS.get(a.status, a.status))
+            (
+                f"{a.case_position}. {a.case_reference}",
+                a.household,
+                a.description,
+                a.owner_name or "\u2014",
+                fmt.short_date(a.due_date),
+                fmt.ACTION_STATUS_WORDS.get(a.status, a.status),
+            )
             for a in actions
-        ]  # fmt: skip
+        ]
         widths = [28 * mm, 26 * mm, FRAME_WIDTH - 124 * mm, 26 * mm, 22 * mm, 22 * mm]
         headers = ("Case", "Household", "Action", "Owner", "Due", "Status")
         out.append(text_table(rows, headers, widths, bold_column=1, plain_columns=(0, 4)))
@@ -230,17 +290,24 @@ def _actions_by_agency(data: MinutesData) -> list[Flowable]:
 
 def _deferred(data: MinutesData) -> list[Flowable]:
     s = styles()
-    out: list[Flowable] = [PageBreak(), Bookmark("deferred", "Deferred cases"),
-                           para("Deferred cases", s.title)]  # fmt: skip
+    out: list[Flowable] = [
+        PageBreak(),
+        Bookmark("deferred", "Deferred cases"),
+        para("Deferred cases", s.title),
+    ]
     if not data.deferred:
         return [*out, para("No cases were deferred.", s.muted)]
     rows = [
-        (case.reference, case.household, fmt.risk(case.police_risk),
-         ", ".join(case.flags) or "\u2014",
-         fmt.long_date(case.deferred_to) if case.deferred_to else "Not yet set",
-         case.deferred_reason or "\u2014")
+        (
+            case.reference,
+            case.household,
+            fmt.risk(case.police_risk),
+            ", ".join(case.flags) or "\u2014",
+            fmt.long_date(case.deferred_to) if case.deferred_to else "Not yet set",
+            case.deferred_reason or "\u2014",
+        )
         for case in data.deferred
-    ]  # fmt: skip
+    ]
     widths = [26 * mm, 30 * mm, 24 * mm, 32 * mm, 34 * mm, FRAME_WIDTH - 146 * mm]
     headers = ("Reference", "Household", "Police risk", "Flags", "Deferred to", "Reason")
     out.append(text_table(rows, headers, widths, bold_column=1))
@@ -254,9 +321,19 @@ def _meeting_amendments(data: MinutesData, agency: str | None) -> list[Flowable]
     s = styles()
     tz = data.timezone
     dash = "\u2014"
-    table_rows = [(fmt.date_time(a.at, tz), a.by, a.what, f"{a.before or dash} \u2192 "
-                   f"{a.after or dash}", a.reason) for a in rows]  # fmt: skip
+    table_rows = [
+        (
+            fmt.date_time(a.at, tz),
+            a.by,
+            a.what,
+            f"{a.before or dash} \u2192 {a.after or dash}",
+            a.reason,
+        )
+        for a in rows
+    ]
     widths = [24 * mm, 28 * mm, 30 * mm, FRAME_WIDTH - 122 * mm, 40 * mm]
     headers = ("When", "By", "What", "Before \u2192 after", "Reason")
-    return [para("Amendments to the meeting record", s.h1),
-            text_table(table_rows, headers, widths, plain_columns=(0,))]  # fmt: skip
+    return [
+        para("Amendments to the meeting record", s.h1),
+        text_table(table_rows, headers, widths, plain_columns=(0,)),
+    ]

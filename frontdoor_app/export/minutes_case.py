@@ -87,7 +87,7 @@ def _facts(case: CaseMinutes, tz: str) -> Flowable:
             fmt_join(
                 case.household, case.household_reference and f"ref. {case.household_reference}"
             ),
-        ),  # fmt: skip
+        ),
         ("Area", fmt_join(case.postcode, case.locality)),
         ("Police risk", fmt.risk(case.police_risk) + dash),
         ("Agreed risk", fmt.risk(case.agreed_risk) if case.agreed_risk else "Not recorded"),
@@ -97,15 +97,17 @@ def _facts(case: CaseMinutes, tz: str) -> Flowable:
                 fmt.date_time(case.incident_at, tz) if case.incident_at else "",
                 case.officer and f"officer {case.officer}",
             ),
-        ),  # fmt: skip
+        ),
     ]
     if case.minutes_spent is not None:
         rows.append(("Time spent", f"{case.minutes_spent} min"))
     # Labels and short fixed values are plain strings: far cheaper to lay out than
     # paragraphs, and drawn literally (no markup). User text that may wrap stays a paragraph.
     wrapping = {"Household", "Incident"}
-    data = [[label, para(value or "\u2014", s.body) if label in wrapping else value or "\u2014"]
-            for label, value in rows]  # fmt: skip
+    data = [
+        [label, para(value or "\u2014", s.body) if label in wrapping else value or "\u2014"]
+        for label, value in rows
+    ]
     table = Table(data, colWidths=[32 * mm, FRAME_WIDTH - 32 * mm], hAlign="LEFT")
     table.setStyle(key_value_table_style(bold_labels=True))
     return table
@@ -116,11 +118,14 @@ def fmt_join(*parts: str | None) -> str:
 
 
 def _people_table(case: CaseMinutes) -> Table:
-    rows = [(fmt.ROLE_WORDS.get(p.role, p.role), p.name, p.age_text or "\u2014", p.detail)
-            for p in case.people]  # fmt: skip
+    rows = [
+        (fmt.ROLE_WORDS.get(p.role, p.role), p.name, p.age_text or "\u2014", p.detail)
+        for p in case.people
+    ]
     widths = [32 * mm, 62 * mm, 18 * mm, FRAME_WIDTH - 112 * mm]
-    return text_table(rows, ("Role", "Name", "Age", "Detail"), widths, bold_column=1,
-                        plain_columns=(0, 2))  # fmt: skip
+    return text_table(
+        rows, ("Role", "Name", "Age", "Detail"), widths, bold_column=1, plain_columns=(0, 2)
+    )
 
 
 def _entry(entry: EntryRow, tz: str, lead: str = "") -> list[Flowable]:
@@ -134,13 +139,19 @@ def _entry(entry: EntryRow, tz: str, lead: str = "") -> list[Flowable]:
     if entry.restricted_to:
         head += f" \u2014 <i>restricted to {markup(entry.restricted_to_name or entry.restricted_to)}</i>"
     if not entry.may_minute:
-        return [markup_para(head + " \u2014 <i>given to the meeting only; not minuted</i>",
-                            s.body, raw_text=who)]  # fmt: skip
+        return [
+            markup_para(
+                head + " \u2014 <i>given to the meeting only; not minuted</i>", s.body, raw_text=who
+            )
+        ]
     # The text is a paragraph of its own, without markup: reportlab lays such a paragraph
     # out several times faster than one mixing bold and plain runs. The conditional break
     # keeps the heading off the foot of a page (keepWithNext would lay the text out twice).
-    return [CondPageBreak(ENTRY_ROOM), markup_para(head, s.entry_head, raw_text=who),
-            para(entry.text, s.body)]  # fmt: skip
+    return [
+        CondPageBreak(ENTRY_ROOM),
+        markup_para(head, s.entry_head, raw_text=who),
+        para(entry.text, s.body),
+    ]
 
 
 def _shared(view: CaseView, tz: str) -> list[Flowable]:
@@ -153,8 +164,12 @@ def _shared(view: CaseView, tz: str) -> list[Flowable]:
         out.extend(_entry(entry, tz))
     if view.withheld:
         noun = "entry" if view.withheld == 1 else "entries"
-        out.append(para(f"{view.withheld} {noun} restricted to another agency withheld from "
-                        "this copy.", s.note))  # fmt: skip
+        out.append(
+            para(
+                f"{view.withheld} {noun} restricted to another agency withheld from this copy.",
+                s.note,
+            )
+        )
     return out
 
 
@@ -195,8 +210,10 @@ def _decision(case: CaseMinutes) -> list[Flowable]:
     if case.marac_by_judgement:
         risk += " \u2014 MARAC referral on professional judgement"
     rationale = case.rationale or "\u2014"
-    text = (f"<b>Outcomes:</b> {markup(outcomes)}<br/><b>Agreed risk:</b> {markup(risk)}"
-            f"<br/><b>Rationale:</b> {markup(rationale)}")  # fmt: skip
+    text = (
+        f"<b>Outcomes:</b> {markup(outcomes)}<br/><b>Agreed risk:</b> {markup(risk)}"
+        f"<br/><b>Rationale:</b> {markup(rationale)}"
+    )
     if case.decided_by:
         text += f"<br/><i>Recorded by {markup(case.decided_by)}</i>"
     out.append(markup_para(text, s.body, raw_text=outcomes + rationale + case.decided_by))
@@ -210,10 +227,15 @@ def _actions(case: CaseMinutes) -> list[Flowable]:
         out.append(para("No actions agreed.", s.muted))
         return out
     rows = [
-        (a.owner_agency_name, a.owner_name or "\u2014", a.description, fmt.short_date(a.due_date),
-         fmt.ACTION_STATUS_WORDS.get(a.status, a.status))
+        (
+            a.owner_agency_name,
+            a.owner_name or "\u2014",
+            a.description,
+            fmt.short_date(a.due_date),
+            fmt.ACTION_STATUS_WORDS.get(a.status, a.status),
+        )
         for a in case.actions
-    ]  # fmt: skip
+    ]
     widths = [34 * mm, 28 * mm, FRAME_WIDTH - 108 * mm, 22 * mm, 24 * mm]
     headers = ("Agency", "Owner", "Action", "Due", "Status")
     out.append(text_table(rows, headers, widths, plain_columns=(3,)))
@@ -227,9 +249,12 @@ def _fgc(case: CaseMinutes) -> Flowable:
     if fgc is None:
         return markup_para(lead + "<i>no FGC referral from this meeting.</i>", s.body)
     routed = {"locality": "by locality", "by_hand": "by hand", "unrouted": "not yet routed"}
-    line = fmt_join(f"stage: {fgc.stage.replace('_', ' ')}", fgc.team and f"team {fgc.team}",
-                    fgc.routed_how and f"routed {routed.get(fgc.routed_how, fgc.routed_how)}",
-                    fgc.coordinator and f"coordinator {fgc.coordinator}")  # fmt: skip
+    line = fmt_join(
+        f"stage: {fgc.stage.replace('_', ' ')}",
+        fgc.team and f"team {fgc.team}",
+        fgc.routed_how and f"routed {routed.get(fgc.routed_how, fgc.routed_how)}",
+        fgc.coordinator and f"coordinator {fgc.coordinator}",
+    )
     extra = [markup(x) for x in (fgc.routing_reason, fgc.note) if x]
     text = lead + "<br/>".join([markup(line), *extra])
     return markup_para(text, s.body, raw_text=line + fgc.routing_reason + fgc.note)
@@ -240,10 +265,17 @@ def _amendments(view: CaseView, tz: str) -> list[Flowable]:
         return []
     dash = "\u2014"
     rows = [
-        (fmt.date_time(a.at, tz), a.by, a.what, f"{a.before or dash} \u2192 {a.after or dash}",
-         a.reason)
+        (
+            fmt.date_time(a.at, tz),
+            a.by,
+            a.what,
+            f"{a.before or dash} \u2192 {a.after or dash}",
+            a.reason,
+        )
         for a in view.amendments
-    ]  # fmt: skip
+    ]
     widths = [24 * mm, 28 * mm, 30 * mm, FRAME_WIDTH - 122 * mm, 40 * mm]
-    return [*_heading("Amendments after close"),
-            text_table(rows, ("When", "By", "What", "Before \u2192 after", "Reason"), widths)]  # fmt: skip
+    return [
+        *_heading("Amendments after close"),
+        text_table(rows, ("When", "By", "What", "Before \u2192 after", "Reason"), widths),
+    ]

@@ -100,8 +100,9 @@ def referral_reference(data: ReferralData) -> str:
     return f"{short}-FGC-{data.referral_id:06d}"
 
 
-def render_referral(data: ReferralData, *, generated_at: dt.datetime,
-                    invariant: bool = False) -> bytes:  # fmt: skip
+def render_referral(
+    data: ReferralData, *, generated_at: dt.datetime, invariant: bool = False
+) -> bytes:
     """The referral as PDF bytes."""
     s = styles()
     tz = data.timezone
@@ -111,7 +112,7 @@ def render_referral(data: ReferralData, *, generated_at: dt.datetime,
         para(
             f"Family Group Conference referral \u2014 household {data.household_reference}",
             s.subtitle,
-        ),  # fmt: skip
+        ),
         _facts(
             [
                 (
@@ -130,11 +131,16 @@ def render_referral(data: ReferralData, *, generated_at: dt.datetime,
                 ("Conference", fmt.short_date(data.conference_date)),
                 ("Produced", fmt.date_time(generated_at, tz)),
             ]
-        ),  # fmt: skip
+        ),
     ]
     if data.gate_missing:
-        story.append(para("The domestic abuse safeguards are not all in place yet; see "
-                          "“Still missing” under Safeguards.", s.note))  # fmt: skip
+        story.append(
+            para(
+                "The domestic abuse safeguards are not all in place yet; see "
+                "“Still missing” under Safeguards.",
+                s.note,
+            )
+        )
     story += _household(data)
     story.append(para("Reason for referral", s.h2))
     story.append(para(data.reason_for_referral or "\u2014", s.body))
@@ -142,19 +148,26 @@ def render_referral(data: ReferralData, *, generated_at: dt.datetime,
     story += _consents(data, tz)
     story += _invitees(data)
     story += _safeguards(data, tz)
-    story.append(para("An FGC is voluntary: a refusal is not non-cooperation. The person who "
-                      "harmed attends only if the victim asks for it, they acknowledge the abuse "
-                      "and they are willing to address it. The coordinator may suspend or stop the "
-                      "process at any time.", s.muted))  # fmt: skip
+    story.append(
+        para(
+            "An FGC is voluntary: a refusal is not non-cooperation. The person who "
+            "harmed attends only if the victim asks for it, they acknowledge the abuse "
+            "and they are willing to address it. The coordinator may suspend or stop the "
+            "process at any time.",
+            s.muted,
+        )
+    )
     info = DocumentInfo(
-        title=TITLE, author=data.authority,
+        title=TITLE,
+        author=data.authority,
         subject=f"FGC referral for household {data.household_reference}",
         reference=referral_reference(data),
         date_text=fmt.long_date(fmt.local(generated_at, tz).date()),  # type: ignore[union-attr]
         marking=data.protective_marking,
         keywords=("FGC", "referral", "domestic abuse", data.protective_marking),
-        invariant=invariant, header_note=data.team_name or "",
-    )  # fmt: skip
+        invariant=invariant,
+        header_note=data.team_name or "",
+    )
     return build(story, info).data
 
 
@@ -168,8 +181,10 @@ def _coordinator(data: ReferralData) -> str:
 
 def _facts(rows: list[tuple[str, str]]) -> Table:
     s = styles()
-    table = Table([[para(k, s.label), para(v, s.body)] for k, v in rows],
-                  colWidths=[38 * mm, FRAME_WIDTH - 38 * mm])  # fmt: skip
+    table = Table(
+        [[para(k, s.label), para(v, s.body)] for k, v in rows],
+        colWidths=[38 * mm, FRAME_WIDTH - 38 * mm],
+    )
     table.setStyle(key_value_table_style(bold_labels=True))
     return table
 
@@ -186,11 +201,20 @@ def _grid(header: list[str], rows: list[list[str]], widths: list[float]) -> Tabl
 
 def _household(data: ReferralData) -> list[Flowable]:
     s = styles()
-    out: list[Flowable] = [para("Household", s.h2),
-                           para(join([data.address, data.postcode]) or "\u2014", s.body)]  # fmt: skip
+    out: list[Flowable] = [
+        para("Household", s.h2),
+        para(join([data.address, data.postcode]) or "\u2014", s.body),
+    ]
     if data.people:
-        rows = [[p.name, fmt.ROLE_WORDS.get(p.role, p.role), fmt.short_date(p.dob) if p.dob else "",
-                 p.age_text] for p in data.people]  # fmt: skip
+        rows = [
+            [
+                p.name,
+                fmt.ROLE_WORDS.get(p.role, p.role),
+                fmt.short_date(p.dob) if p.dob else "",
+                p.age_text,
+            ]
+            for p in data.people
+        ]
         out.append(_grid(["Name", "Role", "Date of birth", "Age"], rows, [5, 3, 2.5, 1.5]))
     children = [p for p in data.people if p.role == "child"]
     unborn = " (including an unborn child)" if any(p.age_text == "unborn" for p in children) else ""
@@ -203,11 +227,16 @@ def _risks(data: ReferralData) -> list[Flowable]:
     dash = fmt.risk(data.police_risk)
     if data.dash_yes is not None:
         dash += f" (DASH {data.dash_yes} yes)"
-    out: list[Flowable] = [para("Risks", s.h2), _facts([
-        ("Police grading", dash),
-        ("Agreed by the meeting", fmt.risk(data.agreed_risk)),
-        ("Risk factors", "; ".join(data.risk_factors) or "none recorded"),
-    ])]  # fmt: skip
+    out: list[Flowable] = [
+        para("Risks", s.h2),
+        _facts(
+            [
+                ("Police grading", dash),
+                ("Agreed by the meeting", fmt.risk(data.agreed_risk)),
+                ("Risk factors", "; ".join(data.risk_factors) or "none recorded"),
+            ]
+        ),
+    ]
     return out
 
 
@@ -219,14 +248,30 @@ def _consents(data: ReferralData, tz: str) -> list[Flowable]:
     s = styles()
     out: list[Flowable] = [para("Consent", s.h2)]
     if not data.consents:
-        out.append(para("No consent is recorded: nothing is arranged without the victim's consent.",
-                        s.note))  # fmt: skip
+        out.append(
+            para(
+                "No consent is recorded: nothing is arranged without the victim's consent.", s.note
+            )
+        )
         return out
-    rows = [[c.kind_words, c.person_name, c.how, fmt.date_time(c.at, tz), c.recorded_by,
-             f"withdrawn {fmt.date_time(c.withdrawn_at, tz)}" if c.withdrawn_at else "in force"]
-            for c in data.consents]  # fmt: skip
-    out.append(_grid(["Consent", "Who", "How", "When", "Recorded by", "Status"], rows,
-                     [3.2, 2.5, 2.5, 2.2, 2.2, 1.8]))  # fmt: skip
+    rows = [
+        [
+            c.kind_words,
+            c.person_name,
+            c.how,
+            fmt.date_time(c.at, tz),
+            c.recorded_by,
+            f"withdrawn {fmt.date_time(c.withdrawn_at, tz)}" if c.withdrawn_at else "in force",
+        ]
+        for c in data.consents
+    ]
+    out.append(
+        _grid(
+            ["Consent", "Who", "How", "When", "Recorded by", "Status"],
+            rows,
+            [3.2, 2.5, 2.5, 2.2, 2.2, 1.8],
+        )
+    )
     return out
 
 
@@ -238,12 +283,19 @@ def _invitees(data: ReferralData) -> list[Flowable]:
         return out
     rows = []
     for i in data.invitees:
-        harmed = (f"Person who harmed \u2014 victim asked: {_yes(i.victim_requested)}; "
-                  f"acknowledges the abuse: {_yes(i.acknowledges_abuse)}; willing to address "
-                  f"it: {_yes(i.willing_to_address)}") if i.is_person_who_harmed else ""  # fmt: skip
+        harmed = (
+            (
+                f"Person who harmed \u2014 victim asked: {_yes(i.victim_requested)}; "
+                f"acknowledges the abuse: {_yes(i.acknowledges_abuse)}; willing to address "
+                f"it: {_yes(i.willing_to_address)}"
+            )
+            if i.is_person_who_harmed
+            else ""
+        )
         rows.append([i.name, i.relationship or "", _yes(i.approved_by_victim), harmed])
-    out.append(_grid(["Name", "Relationship", "Approved by the victim", "Notes"], rows,
-                     [3, 2.5, 2, 5]))  # fmt: skip
+    out.append(
+        _grid(["Name", "Relationship", "Approved by the victim", "Notes"], rows, [3, 2.5, 2, 5])
+    )
     return out
 
 
@@ -251,8 +303,9 @@ def _safeguards(data: ReferralData, tz: str) -> list[Flowable]:
     s = styles()
     out: list[Flowable] = [para("Safeguards", s.h2)]
     if data.safeguards:
-        rows = [[g.words, g.recorded_by, fmt.date_time(g.at, tz), g.note or ""]
-                for g in data.safeguards]  # fmt: skip
+        rows = [
+            [g.words, g.recorded_by, fmt.date_time(g.at, tz), g.note or ""] for g in data.safeguards
+        ]
         out.append(_grid(["Safeguard", "Recorded by", "When", "Note"], rows, [4, 2.5, 2.2, 4]))
     else:
         out.append(para("No safeguard is recorded yet.", s.muted))

@@ -50,8 +50,13 @@ class CardContext:
 
 
 def card_context(profile: Profile) -> CardContext:
-    return CardContext(profile.name, profile.short_name, profile.protective_marking,
-                       profile.timezone, profile.measures.small_count_threshold)  # fmt: skip
+    return CardContext(
+        profile.name,
+        profile.short_name,
+        profile.protective_marking,
+        profile.timezone,
+        profile.measures.small_count_threshold,
+    )
 
 
 def card_reference(m: Measures, ctx: CardContext) -> str:
@@ -60,30 +65,52 @@ def card_reference(m: Measures, ctx: CardContext) -> str:
     )
 
 
-def render_report_card(m: Measures, ctx: CardContext, *, generated_at: dt.datetime,
-                       invariant: bool = False) -> bytes:  # fmt: skip
+def render_report_card(
+    m: Measures, ctx: CardContext, *, generated_at: dt.datetime, invariant: bool = False
+) -> bytes:
     """The report card as PDF bytes."""
     s = styles()
-    story: list[Flowable] = [Bookmark("card", TITLE), para(ctx.authority, s.title),
-                             para(f"{TITLE}: weeks of {_week(m.first_week)} to "
-                                  f"{_week(m.last_week)}", s.subtitle)]  # fmt: skip
-    narrowed = " and ".join(x for x in (f"agency {m.agency}" if m.agency else "",
-                                        f"locality {m.locality}" if m.locality else "") if x)  # fmt: skip
-    facts = [("Weeks", f"Monday {_week(m.first_week)} to Sunday "
-                       f"{_week(m.last_week + dt.timedelta(days=6))} ({len(m.weeks)} weeks)"),
-             ("Counted as of", fmt.long_date(m.as_of)),
-             ("Narrowed to", narrowed or "everyone (no agency or locality filter)"),
-             ("Produced", fmt.date_time(generated_at, ctx.timezone))]  # fmt: skip
-    table = Table([[para(k, s.label), para(v, s.body)] for k, v in facts],
-                  colWidths=[38 * mm, FRAME_WIDTH - 38 * mm])  # fmt: skip
+    story: list[Flowable] = [
+        Bookmark("card", TITLE),
+        para(ctx.authority, s.title),
+        para(f"{TITLE}: weeks of {_week(m.first_week)} to {_week(m.last_week)}", s.subtitle),
+    ]
+    narrowed = " and ".join(
+        x
+        for x in (
+            f"agency {m.agency}" if m.agency else "",
+            f"locality {m.locality}" if m.locality else "",
+        )
+        if x
+    )
+    facts = [
+        (
+            "Weeks",
+            f"Monday {_week(m.first_week)} to Sunday "
+            f"{_week(m.last_week + dt.timedelta(days=6))} ({len(m.weeks)} weeks)",
+        ),
+        ("Counted as of", fmt.long_date(m.as_of)),
+        ("Narrowed to", narrowed or "everyone (no agency or locality filter)"),
+        ("Produced", fmt.date_time(generated_at, ctx.timezone)),
+    ]
+    table = Table(
+        [[para(k, s.label), para(v, s.body)] for k, v in facts],
+        colWidths=[38 * mm, FRAME_WIDTH - 38 * mm],
+    )
     table.setStyle(key_value_table_style(bold_labels=True))
-    story += [table, Spacer(1, 3 * mm), para(
-        "These figures are here to show the meeting its own work over time, to inspire and "
-        "motivate, not to create performance anxiety. Each chart shows the weekly figure, the "
-        "latest week marked with a red dot and its value, and the median of the previous 52 "
-        "weeks as a dashed grey line. Counts and shares only: no figure names a person. In the "
-        f"breakdowns any count from 1 to {ctx.threshold - 1} is shown as “<{ctx.threshold}”. "
-        "Every figure's definition is in the appendix.", s.muted)]  # fmt: skip
+    story += [
+        table,
+        Spacer(1, 3 * mm),
+        para(
+            "These figures are here to show the meeting its own work over time, to inspire and "
+            "motivate, not to create performance anxiety. Each chart shows the weekly figure, the "
+            "latest week marked with a red dot and its value, and the median of the previous 52 "
+            "weeks as a dashed grey line. Counts and shares only: no figure names a person. In the "
+            f"breakdowns any count from 1 to {ctx.threshold - 1} is shown as “<{ctx.threshold}”. "
+            "Every figure's definition is in the appendix.",
+            s.muted,
+        ),
+    ]
     for group in GROUPS:
         results = [r for r in m.figures if r.figure.group == group]
         if not results:
@@ -91,24 +118,29 @@ def render_report_card(m: Measures, ctx: CardContext, *, generated_at: dt.dateti
         story += [CondPageBreak(80 * mm), Bookmark(group, group), para(group, s.h1)]
         for r in results:
             story.append(_figure(r, m, ctx))
-    story += [CondPageBreak(60 * mm), Bookmark("definitions", "Definitions"),
-              para("Appendix: definitions", s.h1)]  # fmt: skip
+    story += [
+        CondPageBreak(60 * mm),
+        Bookmark("definitions", "Definitions"),
+        para("Appendix: definitions", s.h1),
+    ]
     for r in m.figures:
         f = r.figure
-        scope = {"agency": "May be narrowed to one agency.",
-                 "locality": "May be narrowed to one locality."}.get(f.filter or "",
-                                                                     "Cannot be narrowed.")  # fmt: skip
-        story.append(KeepTogether([para(f.title, s.h3),
-                                   para(f"{f.definition} {scope}", s.body)]))  # fmt: skip
+        scope = {
+            "agency": "May be narrowed to one agency.",
+            "locality": "May be narrowed to one locality.",
+        }.get(f.filter or "", "Cannot be narrowed.")
+        story.append(KeepTogether([para(f.title, s.h3), para(f"{f.definition} {scope}", s.body)]))
     info = DocumentInfo(
-        title=TITLE, author=ctx.authority,
+        title=TITLE,
+        author=ctx.authority,
         subject=f"Front door measures, weeks of {_week(m.first_week)} to {_week(m.last_week)}",
         reference=card_reference(m, ctx),
         date_text=fmt.long_date(fmt.local(generated_at, ctx.timezone).date()),  # type: ignore[union-attr]
         marking=ctx.protective_marking,
         keywords=("measures", "report card", ctx.protective_marking),
-        invariant=invariant, header_note=narrowed,
-    )  # fmt: skip
+        invariant=invariant,
+        header_note=narrowed,
+    )
     return build(story, info).data
 
 
@@ -119,8 +151,11 @@ def _week(day: dt.date) -> str:
 def _figure(r: FigureResult, m: Measures, ctx: CardContext) -> Flowable:
     s = styles()
     f = r.figure
-    heading = f.title + ("" if r.filtered or not (m.agency or m.locality) or f.filter is None
-                         else " (everyone: this figure cannot be narrowed that way)")  # fmt: skip
+    heading = f.title + (
+        ""
+        if r.filtered or not (m.agency or m.locality) or f.filter is None
+        else " (everyone: this figure cannot be narrowed that way)"
+    )
     if (m.agency or m.locality) and f.filter is None:
         heading = f.title + " (everyone: this figure cannot be narrowed)"
     recent = r.points[-TABLE_WEEKS:]
@@ -129,15 +164,25 @@ def _figure(r: FigureResult, m: Measures, ctx: CardContext) -> Flowable:
     rows.append(["Baseline (52-week median)", number(r.baseline, f.unit)])
     if f.target is not None:
         rows.append(["Target", number(f.target, f.unit)])
-    numbers = text_table(rows, ["Week", _unit_words(f.unit, f.kind)],
-                         [44 * mm, FRAME_WIDTH - CHART_W - 48 * mm], plain_columns=(0, 1))  # fmt: skip
+    numbers = text_table(
+        rows,
+        ["Week", _unit_words(f.unit, f.kind)],
+        [44 * mm, FRAME_WIDTH - CHART_W - 48 * mm],
+        plain_columns=(0, 1),
+    )
     side = Table([[_chart(r), numbers]], colWidths=[CHART_W + 4 * mm, None], hAlign="LEFT")
     side.setStyle(key_value_table_style())
     parts: list[Flowable] = [para(heading, s.h2), side]
     if r.parts:
         part_rows = [[p.label, shown(f, p, threshold=ctx.threshold)] for p in r.parts]
-        parts.append(text_table(part_rows, [f"By {f.parts_title}", "Over the weeks shown"],
-                                [FRAME_WIDTH - 50 * mm, 50 * mm], plain_columns=(1,)))  # fmt: skip
+        parts.append(
+            text_table(
+                part_rows,
+                [f"By {f.parts_title}", "Over the weeks shown"],
+                [FRAME_WIDTH - 50 * mm, 50 * mm],
+                plain_columns=(1,),
+            )
+        )
     return KeepTogether(parts)
 
 
@@ -186,8 +231,11 @@ def _chart(r: FigureResult) -> Drawing:
     if f.kind == "count":
         top = max(top, 4.0)
         plot.yValueAxis.valueMax = top
-    plot.yValueAxis.labelTextFormat = (lambda y: f"{y:.0f}%") if f.unit == "%" else (
-        lambda y: f"{y:.0f}" if whole else f"{y:.1f}")  # fmt: skip
+    plot.yValueAxis.labelTextFormat = (
+        (lambda y: f"{y:.0f}%")
+        if f.unit == "%"
+        else (lambda y: f"{y:.0f}" if whole else f"{y:.1f}")
+    )
     if f.unit != "%":
         y_step = _nice_step(top)
         plot.yValueAxis.valueStep = max(y_step, 1.0) if f.kind == "count" else y_step
@@ -200,23 +248,67 @@ def _chart(r: FigureResult) -> Drawing:
         return float(plot.x + plot.width * index / max(len(values) - 1, 1))
 
     if r.baseline is not None:
-        drawing.add(Line(plot.x, y_of(r.baseline), plot.x + plot.width, y_of(r.baseline),
-                         strokeColor=BASELINE, strokeWidth=1, strokeDashArray=[3, 2]))  # fmt: skip
+        drawing.add(
+            Line(
+                plot.x,
+                y_of(r.baseline),
+                plot.x + plot.width,
+                y_of(r.baseline),
+                strokeColor=BASELINE,
+                strokeWidth=1,
+                strokeDashArray=[3, 2],
+            )
+        )
     if f.target is not None:
-        drawing.add(Line(plot.x, y_of(f.target), plot.x + plot.width, y_of(f.target),
-                         strokeColor=TARGET, strokeWidth=1, strokeDashArray=[1, 1.5]))  # fmt: skip
-        drawing.add(String(plot.x + plot.width, y_of(f.target) + 2, "target", fontName=BODY,
-                           fontSize=6.5, fillColor=TARGET, textAnchor="end"))  # fmt: skip
+        drawing.add(
+            Line(
+                plot.x,
+                y_of(f.target),
+                plot.x + plot.width,
+                y_of(f.target),
+                strokeColor=TARGET,
+                strokeWidth=1,
+                strokeDashArray=[1, 1.5],
+            )
+        )
+        drawing.add(
+            String(
+                plot.x + plot.width,
+                y_of(f.target) + 2,
+                "target",
+                fontName=BODY,
+                fontSize=6.5,
+                fillColor=TARGET,
+                textAnchor="end",
+            )
+        )
     last = values[-1]
     if last is not None:
         x, y = x_of(len(values) - 1), y_of(last)
         drawing.add(makeMarker("Circle", x=x, y=y, size=5, fillColor=LATEST, strokeColor=INK))
-        drawing.add(String(x - 4, min(y + 4, CHART_H - 7), number(last, f.unit), fontName=BODY_BOLD,
-                           fontSize=7.5, fillColor=LATEST, textAnchor="end"))  # fmt: skip
+        drawing.add(
+            String(
+                x - 4,
+                min(y + 4, CHART_H - 7),
+                number(last, f.unit),
+                fontName=BODY_BOLD,
+                fontSize=7.5,
+                fillColor=LATEST,
+                textAnchor="end",
+            )
+        )
     else:
-        drawing.add(String(plot.x + plot.width, plot.y + plot.height - 6,
-                           f"latest week: {DASH} (nothing to count yet)", fontName=BODY,
-                           fontSize=6.5, fillColor=MUTED, textAnchor="end"))  # fmt: skip
+        drawing.add(
+            String(
+                plot.x + plot.width,
+                plot.y + plot.height - 6,
+                f"latest week: {DASH} (nothing to count yet)",
+                fontName=BODY,
+                fontSize=6.5,
+                fillColor=MUTED,
+                textAnchor="end",
+            )
+        )
     return drawing
 
 

@@ -29,7 +29,7 @@ def render_sar(data: Any, generated_at: dt.datetime, tz: str = "Europe/London") 
             "people's details and agencies' restricted entries are withheld; each "
             "withholding is stated below.",
             s.note,
-        ),  # fmt: skip
+        ),
         _facts(
             [
                 ("Person", p.name),
@@ -39,27 +39,52 @@ def render_sar(data: Any, generated_at: dt.datetime, tz: str = "Europe/London") 
                 ("Address held", p.address or "\u2014"),
                 ("Generated", fmt.date_time(generated_at, tz)),
             ]
-        ),  # fmt: skip
+        ),
     ]
     sections: list[tuple[str, list[str], list[list[str]], list[float]]] = [
-        ("Households and roles", ["Household", "Role", "From", "Others"],
-         [list(h) for h in data.households], [3, 3, 2.5, 4]),
-        ("Police notifications", ["Reference", "Received", "Role", "Police risk"],
-         [[r, fmt.date_time(at, tz), role, risk] for r, at, role, risk in data.notifications],
-         [3, 3, 3, 2]),
-        ("Meetings where the family was discussed", ["Meeting", "Household", "Status", "Decision"],
-         [[fmt.short_date(d), h, st, dec] for d, h, st, dec in data.meetings], [2.5, 3, 2.5, 4]),
-        ("Information shared at meetings", ["Meeting", "Agency", "Entry"],
-         [[fmt.short_date(d), a, t] for d, a, t in data.entries], [2, 3, 8]),
-        ("Actions", ["Meeting", "Action", "Agency", "Due", "Status"],
-         [[fmt.short_date(d), t, a, due, st] for d, t, a, due, st in data.actions],
-         [2, 5, 3, 2, 2]),
-        ("Family Group Conference", ["Household", "Stage", "Dates"],
-         [list(r) for r in data.fgc], [3, 3, 6]),
-        ("Who viewed or exported the record", ["When", "Who", "What", "Record"],
-         [[fmt.date_time(at, tz), who, what, rec] for at, who, what, rec in data.views],
-         [3, 3, 2, 4]),
-    ]  # fmt: skip
+        (
+            "Households and roles",
+            ["Household", "Role", "From", "Others"],
+            [list(h) for h in data.households],
+            [3, 3, 2.5, 4],
+        ),
+        (
+            "Police notifications",
+            ["Reference", "Received", "Role", "Police risk"],
+            [[r, fmt.date_time(at, tz), role, risk] for r, at, role, risk in data.notifications],
+            [3, 3, 3, 2],
+        ),
+        (
+            "Meetings where the family was discussed",
+            ["Meeting", "Household", "Status", "Decision"],
+            [[fmt.short_date(d), h, st, dec] for d, h, st, dec in data.meetings],
+            [2.5, 3, 2.5, 4],
+        ),
+        (
+            "Information shared at meetings",
+            ["Meeting", "Agency", "Entry"],
+            [[fmt.short_date(d), a, t] for d, a, t in data.entries],
+            [2, 3, 8],
+        ),
+        (
+            "Actions",
+            ["Meeting", "Action", "Agency", "Due", "Status"],
+            [[fmt.short_date(d), t, a, due, st] for d, t, a, due, st in data.actions],
+            [2, 5, 3, 2, 2],
+        ),
+        (
+            "Family Group Conference",
+            ["Household", "Stage", "Dates"],
+            [list(r) for r in data.fgc],
+            [3, 3, 6],
+        ),
+        (
+            "Who viewed or exported the record",
+            ["When", "Who", "What", "Record"],
+            [[fmt.date_time(at, tz), who, what, rec] for at, who, what, rec in data.views],
+            [3, 3, 2, 4],
+        ),
+    ]
     for title, header, rows, widths in sections:
         story.append(para(title, s.h2))
         story.append(_grid(header, rows, widths) if rows else para("Nothing held.", s.muted))
@@ -67,18 +92,25 @@ def render_sar(data: Any, generated_at: dt.datetime, tz: str = "Europe/London") 
     for line in data.withheld or ("Nothing is withheld.",):
         story.append(para(line, s.body, prefix="\u2022 "))
     info = DocumentInfo(
-        title=TITLE, author=data.authority, subject=f"{TITLE}: person {p.id}",
-        reference=f"SAR-{p.id}-{generated_at:%Y%m%d}", date_text=fmt.long_date(generated_at.date()),
-        marking=data.marking, keywords=("subject access", data.marking),
+        title=TITLE,
+        author=data.authority,
+        subject=f"{TITLE}: person {p.id}",
+        reference=f"SAR-{p.id}-{generated_at:%Y%m%d}",
+        date_text=fmt.long_date(generated_at.date()),
+        marking=data.marking,
+        keywords=("subject access", data.marking),
         header_note="For the data protection officer",
-    )  # fmt: skip
+    )
     return build(story, info).data
 
 
 def _facts(rows: list[tuple[str, str]]) -> Table:
     s = styles()
-    table = Table([[para(k, s.label), para(v, s.body)] for k, v in rows],
-                  colWidths=[38 * mm, FRAME_WIDTH - 38 * mm], hAlign="LEFT")  # fmt: skip
+    table = Table(
+        [[para(k, s.label), para(v, s.body)] for k, v in rows],
+        colWidths=[38 * mm, FRAME_WIDTH - 38 * mm],
+        hAlign="LEFT",
+    )
     table.setStyle(key_value_table_style(bold_labels=True))
     return table
 

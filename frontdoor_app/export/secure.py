@@ -23,6 +23,9 @@ def encrypt_pdf(data: bytes, password: str) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         # Owner password: a second random one nobody needs (the copy is read, not edited).
         owner = secrets.token_urlsafe(24)
-        pdf.save(out, encryption=pikepdf.Encryption(user=password, owner=owner, R=6, aes=True),
-                 fix_metadata_version=True)  # fmt: skip
+        pdf.save(
+            out,
+            encryption=pikepdf.Encryption(user=password, owner=owner, R=6, aes=True),
+            fix_metadata_version=True,
+        )
     return out.getvalue()

@@ -56,16 +56,22 @@ def styles() -> Styles:
     """The style sheet (fonts registered first)."""
     register_fonts()
     body = ParagraphStyle(
-        "body", fontName=BODY, fontSize=9.5, leading=12.5, textColor=INK, spaceAfter=3,
-        alignment=TA_LEFT, splitLongWords=True,
-    )  # fmt: skip
+        "body",
+        fontName=BODY,
+        fontSize=9.5,
+        leading=12.5,
+        textColor=INK,
+        spaceAfter=3,
+        alignment=TA_LEFT,
+        splitLongWords=True,
+    )
     return Styles(
         title=ParagraphStyle(
             "title", parent=body, fontName=BODY_BOLD, fontSize=18, leading=23, spaceAfter=4
-        ),  # fmt: skip
+        ),
         subtitle=ParagraphStyle(
             "subtitle", parent=body, fontSize=11.5, leading=15, spaceAfter=8, textColor=MUTED
-        ),  # fmt: skip
+        ),
         h1=ParagraphStyle(
             "h1",
             parent=body,
@@ -75,7 +81,7 @@ def styles() -> Styles:
             leading=18,
             spaceBefore=6,
             spaceAfter=6,
-        ),  # fmt: skip
+        ),
         h2=ParagraphStyle(
             "h2",
             parent=body,
@@ -85,7 +91,7 @@ def styles() -> Styles:
             leading=15,
             spaceBefore=8,
             spaceAfter=3,
-        ),  # fmt: skip
+        ),
         h3=ParagraphStyle(
             "h3",
             parent=body,
@@ -95,7 +101,7 @@ def styles() -> Styles:
             leading=12.5,
             spaceBefore=5,
             spaceAfter=2,
-        ),  # fmt: skip
+        ),
         body=body,
         entry_head=ParagraphStyle("entry_head", parent=body, fontName=BODY_BOLD, spaceAfter=0),
         h1_free=ParagraphStyle(
@@ -115,16 +121,16 @@ def styles() -> Styles:
             leading=15,
             spaceBefore=8,
             spaceAfter=3,
-        ),  # fmt: skip
+        ),
         small=ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, spaceAfter=1),
         muted=ParagraphStyle("muted", parent=body, fontName=BODY_ITALIC, textColor=MUTED),
         cell=ParagraphStyle("cell", parent=body, fontSize=8.5, leading=11, spaceAfter=0),
         cell_bold=ParagraphStyle(
             "cell_bold", parent=body, fontName=BODY_BOLD, fontSize=8.5, leading=11, spaceAfter=0
-        ),  # fmt: skip
+        ),
         header_cell=ParagraphStyle(
             "header_cell", parent=body, fontName=BODY_BOLD, fontSize=8.5, leading=11, spaceAfter=0
-        ),  # fmt: skip
+        ),
         note=ParagraphStyle(
             "note",
             parent=body,
@@ -134,7 +140,7 @@ def styles() -> Styles:
             borderPadding=3,
             spaceBefore=3,
             spaceAfter=5,
-        ),  # fmt: skip
+        ),
         statement=ParagraphStyle(
             "statement",
             parent=body,
@@ -143,10 +149,10 @@ def styles() -> Styles:
             borderPadding=6,
             spaceBefore=8,
             spaceAfter=10,
-        ),  # fmt: skip
+        ),
         label=ParagraphStyle(
             "label", parent=body, fontName=BODY_BOLD, alignment=TA_LEFT, spaceAfter=0
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -185,16 +191,18 @@ def grid_table_style(header_rows: int = 1, zebra: bool = True) -> TableStyle:
 
 def key_value_table_style(bold_labels: bool = False) -> TableStyle:
     """Label/value pairs: no grid; plain-string labels in bold when asked."""
-    style = TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ("FONTNAME", (0, 0), (-1, -1), BODY),
-        ("FONTNAME", (0, 0), (0, -1), BODY_BOLD if bold_labels else BODY),
-        ("FONTSIZE", (0, 0), (-1, -1), 9.5),
-        ("LEADING", (0, 0), (-1, -1), 12.5),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-    ])  # fmt: skip
+    style = TableStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("FONTNAME", (0, 0), (-1, -1), BODY),
+            ("FONTNAME", (0, 0), (0, -1), BODY_BOLD if bold_labels else BODY),
+            ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+            ("LEADING", (0, 0), (-1, -1), 12.5),
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ]
+    )
     return style

@@ -13,9 +13,13 @@ from .text import para, wrap_plain
 CELL_PADDING = 6.5  # left + right padding of grid_table_style, and a hair to spare
 
 
-def text_table(rows: Sequence[Sequence[str]], headers: Sequence[str],
-                 widths: Sequence[float], bold_column: int = -1,
-                 plain_columns: Sequence[int] = ()) -> Table:  # fmt: skip
+def text_table(
+    rows: Sequence[Sequence[str]],
+    headers: Sequence[str],
+    widths: Sequence[float],
+    bold_column: int = -1,
+    plain_columns: Sequence[int] = (),
+) -> Table:
     """A ruled table of user text whose header row repeats on every page it spans.
 
     Cells are plain strings wrapped to their column (drawn literally, cheap to lay out);
@@ -33,11 +37,13 @@ def text_table(rows: Sequence[Sequence[str]], headers: Sequence[str],
             bold = i == bold_column
             font = BODY_BOLD if bold else BODY
             wrapped = wrap_plain(value, widths[i] - CELL_PADDING, font, s.cell.fontSize)
-            cells.append(wrapped if wrapped is not None
-                         else para(value, s.cell_bold if bold else s.cell))  # fmt: skip
+            cells.append(
+                wrapped if wrapped is not None else para(value, s.cell_bold if bold else s.cell)
+            )
         data.append(cells)
-    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1,
-                  spaceAfter=4)  # fmt: skip
+    table = Table(
+        data, colWidths=list(widths), repeatRows=1, hAlign="LEFT", splitByRow=1, spaceAfter=4
+    )
     style = grid_table_style()
     if bold_column >= 0:
         style.add("FONTNAME", (bold_column, 1), (bold_column, -1), BODY_BOLD)

@@ -43,9 +43,8 @@ def has_arabic(text: str) -> bool:
 def escape(text: str) -> str:
     """Escape the characters reportlab's paragraph parser gives meaning to."""
     return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )  # fmt: skip
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def clean(text: str | None) -> str:
@@ -127,8 +126,9 @@ def markup_para(
         # looks small beside DejaVu at the same size, so its runs are set a little larger.
         face = ARABIC_BOLD if style.fontName in (BODY_BOLD, BODY_BOLD_ITALIC) else ARABIC
         size = round(style.fontSize * ARABIC_SCALE, 1)
-        markup_text = markup_text.replace(f'<font name="{ARABIC}">',
-                                          f'<font name="{face}" size="{size}">')  # fmt: skip
+        markup_text = markup_text.replace(
+            f'<font name="{ARABIC}">', f'<font name="{face}" size="{size}">'
+        )
         style = shaped(style)
     return Paragraph(markup_text, style)
 

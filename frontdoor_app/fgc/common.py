@@ -13,9 +13,15 @@ from frontdoor_app.models import FgcReferral, FgcStageEvent, utcnow
 from .errors import ConflictError, FgcError
 
 OPEN_STAGES = (
-    "offered", "consent", "referred", "coordinator_allocated", "preparation",
-    "conference_held", "review", "suspended",
-)  # fmt: skip
+    "offered",
+    "consent",
+    "referred",
+    "coordinator_allocated",
+    "preparation",
+    "conference_held",
+    "review",
+    "suspended",
+)
 ENDED_STAGES = ("closed", "declined", "withdrawn", "stopped")
 STAGE_WORDS = {
     "offered": "offered",
@@ -58,8 +64,14 @@ def require_open(referral: FgcReferral, doing: str) -> None:
         raise FgcError(f"cannot {doing}: the referral is suspended; the coordinator must resume it")
 
 
-def move_stage(session: Session, actor: Actor, referral: FgcReferral, to_stage: str,
-               reason: str | None = None, at: dt.datetime | None = None) -> None:  # fmt: skip
+def move_stage(
+    session: Session,
+    actor: Actor,
+    referral: FgcReferral,
+    to_stage: str,
+    reason: str | None = None,
+    at: dt.datetime | None = None,
+) -> None:
     """Set the stage, its date, an FgcStageEvent and the audit row, in this transaction."""
     before = audit.snapshot(referral)
     at = at or utcnow()
@@ -75,8 +87,16 @@ def move_stage(session: Session, actor: Actor, referral: FgcReferral, to_stage: 
         referral.is_open = False
         if to_stage != "closed":
             referral.end_reason = reason
-    session.add(FgcStageEvent(referral_id=referral.id, from_stage=from_stage, to_stage=to_stage,
-                              at=at, by_name=actor.display_name, reason=reason))  # fmt: skip
+    session.add(
+        FgcStageEvent(
+            referral_id=referral.id,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            at=at,
+            by_name=actor.display_name,
+            reason=reason,
+        )
+    )
     audit.written(
         session,
         actor,

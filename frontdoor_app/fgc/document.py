@@ -38,8 +38,9 @@ from .views import referral_view
 ROLE_ORDER = {"victim": 0, "perpetrator": 1, "child": 2, "other_adult": 3}
 
 
-def referral_data(session: Session, profile: Profile, referral_id: int,
-                  today: dt.date | None = None) -> ReferralData:  # fmt: skip
+def referral_data(
+    session: Session, profile: Profile, referral_id: int, today: dt.date | None = None
+) -> ReferralData:
     """Everything the referral document prints, read from the database."""
     today = today or dt.date.today()
     referral = session.get(FgcReferral, referral_id)
@@ -52,24 +53,36 @@ def referral_data(session: Session, profile: Profile, referral_id: int,
     members = session.execute(
         select(Person, HouseholdMember.role)
         .join(HouseholdMember, HouseholdMember.person_id == Person.id)
-        .where(HouseholdMember.household_id == household.id,
-               HouseholdMember.to_date.is_(None) | (HouseholdMember.to_date >= today))
-    ).all()  # fmt: skip
+        .where(
+            HouseholdMember.household_id == household.id,
+            HouseholdMember.to_date.is_(None) | (HouseholdMember.to_date >= today),
+        )
+    ).all()
     people = sorted(
-        (PersonLine(full_name(p.forenames, p.surname), role, p.dob, age_text(p.dob, today))
-         for p, role in members),
+        (
+            PersonLine(full_name(p.forenames, p.surname), role, p.dob, age_text(p.dob, today))
+            for p, role in members
+        ),
         key=lambda line: (ROLE_ORDER.get(line.role, 9), line.dob or dt.date.max),
-    )  # fmt: skip
-    item = (session.get(AgendaItem, referral.origin_agenda_item_id)
-            if referral.origin_agenda_item_id else None)  # fmt: skip
+    )
+    item = (
+        session.get(AgendaItem, referral.origin_agenda_item_id)
+        if referral.origin_agenda_item_id
+        else None
+    )
     notification = session.get(Notification, item.notification_id) if item else None
     meeting = session.get(Meeting, item.meeting_id) if item else None
-    decision = (session.scalar(select(Decision).where(Decision.agenda_item_id == item.id))
-                if item else None)  # fmt: skip
+    decision = (
+        session.scalar(select(Decision).where(Decision.agenda_item_id == item.id)) if item else None
+    )
     factors: list[str] = []
     if notification is not None:
-        for flag, words in (("weapon", "weapon used or threatened"), ("alcohol", "alcohol"),
-                            ("drugs", "drugs"), ("pregnancy", "pregnancy")):  # fmt: skip
+        for flag, words in (
+            ("weapon", "weapon used or threatened"),
+            ("alcohol", "alcohol"),
+            ("drugs", "drugs"),
+            ("pregnancy", "pregnancy"),
+        ):
             if getattr(notification, flag):
                 factors.append(words)
         if notification.pregnancy:
@@ -77,38 +90,71 @@ def referral_data(session: Session, profile: Profile, referral_id: int,
     flags = item.flags if item is not None and isinstance(item.flags, dict) else {}
     factors += [f"MARAC: {str(m).replace('_', ' ')}" for m in flags.get("marac") or []]
     return ReferralData(
-        authority=profile.name, short_name=profile.short_name,
-        protective_marking=profile.protective_marking, timezone=profile.timezone,
-        referral_id=referral.id, household_reference=household.reference,
-        address=household.address, postcode=household.postcode,
-        team_name=team.name if team else None, team_contact=team.contact if team else None,
-        routing=referral.routing_reason or referral.routed_how, stage_words=view.stage_words,
-        people=tuple(people), reason_for_referral=referral.reason_for_referral,
-        meeting_date=meeting.meeting_date if meeting else None, offered_at=referral.offered_at,
-        consents=tuple(ConsentLine(c.kind_words, c.person_name, c.how, c.at, c.recorded_by,
-                                   c.withdrawn_at) for c in view.consents),
-        invitees=tuple(InviteLine(i.name, i.relationship, i.approved_by_victim,
-                                  i.is_person_who_harmed, i.victim_requested,
-                                  i.acknowledges_abuse, i.willing_to_address)
-                       for i in view.invitees),
-        safeguards=tuple(SafeguardLine(g.words, g.recorded_by, g.at, g.note)
-                         for g in view.safeguards),
+        authority=profile.name,
+        short_name=profile.short_name,
+        protective_marking=profile.protective_marking,
+        timezone=profile.timezone,
+        referral_id=referral.id,
+        household_reference=household.reference,
+        address=household.address,
+        postcode=household.postcode,
+        team_name=team.name if team else None,
+        team_contact=team.contact if team else None,
+        routing=referral.routing_reason or referral.routed_how,
+        stage_words=view.stage_words,
+        people=tuple(people),
+        reason_for_referral=referral.reason_for_referral,
+        meeting_date=meeting.meeting_date if meeting else None,
+        offered_at=referral.offered_at,
+        consents=tuple(
+            ConsentLine(c.kind_words, c.person_name, c.how, c.at, c.recorded_by, c.withdrawn_at)
+            for c in view.consents
+        ),
+        invitees=tuple(
+            InviteLine(
+                i.name,
+                i.relationship,
+                i.approved_by_victim,
+                i.is_person_who_harmed,
+                i.victim_requested,
+                i.acknowledges_abuse,
+                i.willing_to_address,
+            )
+            for i in view.invitees
+        ),
+        safeguards=tuple(
+            SafeguardLine(g.words, g.recorded_by, g.at, g.note) for g in view.safeguards
+        ),
         gate_missing=tuple(missing_for_conference(session, referral)) if referral.is_open else (),
         police_risk=notification.dash_risk if notification else None,
         dash_yes=notification.dash_yes if notification else None,
         agreed_risk=decision.agreed_risk if decision else None,
-        risk_factors=tuple(factors), referrer=referral.referrer_name,
+        risk_factors=tuple(factors),
+        referrer=referral.referrer_name,
         coordinator=referral.coordinator,
         coordinator_match_request=referral.coordinator_match_request,
         conference_date=referral.conference_date,
-    )  # fmt: skip
+    )
 
 
-def export_referral(session: Session, actor: Actor, profile: Profile, referral_id: int, *,
-                    generated_at: dt.datetime, invariant: bool = False) -> bytes:  # fmt: skip
+def export_referral(
+    session: Session,
+    actor: Actor,
+    profile: Profile,
+    referral_id: int,
+    *,
+    generated_at: dt.datetime,
+    invariant: bool = False,
+) -> bytes:
     """The referral PDF, with the export recorded in the audit trail."""
     data = referral_data(session, profile, referral_id, generated_at.date())
     pdf = render_referral(data, generated_at=generated_at, invariant=invariant)
-    audit.record(session, actor, "export", "fgc_referral", referral_id,
-                 detail=f"FGC referral PDF for household {data.household_reference}")  # fmt: skip
+    audit.record(
+        session,
+        actor,
+        "export",
+        "fgc_referral",
+        referral_id,
+        detail=f"FGC referral PDF for household {data.household_reference}",
+    )
     return pdf

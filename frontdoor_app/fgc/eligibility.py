@@ -58,15 +58,21 @@ def evaluate(
     return "eligible", tuple(met), tuple(notices)
 
 
-def for_agenda_item(session: Session, profile: Profile, agenda_item_id: int,
-                    today: dt.date | None = None) -> Eligibility:  # fmt: skip
+def for_agenda_item(
+    session: Session, profile: Profile, agenda_item_id: int, today: dt.date | None = None
+) -> Eligibility:
     """The family's eligibility for an FGC as the meeting sees it for this case."""
     case = case_facts(session, agenda_item_id, today)
     status, reasons, notices = evaluate(rules_from_profile(profile), case.facts)
     referral = session.get(FgcReferral, case.referral_id) if case.referral_id else None
-    return Eligibility(status, reasons, notices, case.referral_id,
-                       referral.stage if referral else None,
-                       referral.end_reason if referral else None)  # fmt: skip
+    return Eligibility(
+        status,
+        reasons,
+        notices,
+        case.referral_id,
+        referral.stage if referral else None,
+        referral.end_reason if referral else None,
+    )
 
 
 def stage_words(stage: str) -> str:

@@ -48,8 +48,9 @@ def case_facts(session: Session, agenda_item_id: int, today: dt.date | None = No
     flags: dict[str, Any] = item.flags if isinstance(item.flags, dict) else {}
     facts["unborn_child"] = bool(
         (notification is not None and notification.pregnancy)
-        or flags.get("unborn") or flags.get("pregnancy")
-    )  # fmt: skip
+        or flags.get("unborn")
+        or flags.get("pregnancy")
+    )
     outcomes = session.execute(
         select(OutcomeCode.code, OutcomeCode.is_fgc_offer, OutcomeCode.is_strategy_discussion)
         .join(DecisionOutcome, DecisionOutcome.outcome_code_id == OutcomeCode.id)
@@ -65,11 +66,12 @@ def case_facts(session: Session, agenda_item_id: int, today: dt.date | None = No
     if household_id is not None:
         open_elsewhere = session.scalar(
             select(FgcReferral.id).where(
-                FgcReferral.household_id == household_id, FgcReferral.is_open.is_(True),
+                FgcReferral.household_id == household_id,
+                FgcReferral.is_open.is_(True),
                 (FgcReferral.origin_agenda_item_id != agenda_item_id)
                 | FgcReferral.origin_agenda_item_id.is_(None),
             )
-        )  # fmt: skip
+        )
         own = session.scalar(
             select(FgcReferral.id)
             .where(FgcReferral.origin_agenda_item_id == agenda_item_id)
@@ -86,10 +88,17 @@ def case_facts(session: Session, agenda_item_id: int, today: dt.date | None = No
 def consent_in_force(session: Session, referral_id: int | None, kind: str) -> bool:
     if referral_id is None:
         return False
-    return bool(session.scalar(select(exists().where(
-        FgcConsent.referral_id == referral_id, FgcConsent.kind == kind,
-        FgcConsent.withdrawn_at.is_(None),
-    ))))  # fmt: skip
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    FgcConsent.referral_id == referral_id,
+                    FgcConsent.kind == kind,
+                    FgcConsent.withdrawn_at.is_(None),
+                )
+            )
+        )
+    )
 
 
 def adult_cutoff(on: dt.date) -> dt.date:
@@ -100,20 +109,33 @@ def adult_cutoff(on: dt.date) -> dt.date:
         return on.replace(year=on.year - 18, day=28)
 
 
-def _has_child(session: Session, household_id: int | None, notification_id: int,
-               today: dt.date, on: dt.date) -> bool:  # fmt: skip
+def _has_child(
+    session: Session, household_id: int | None, notification_id: int, today: dt.date, on: dt.date
+) -> bool:
     """A child is under 18 on the incident date (or unborn), from the date of birth where
     known; the recorded role alone does not make a 36-year-old a child."""
     cutoff = adult_cutoff(on)
-    if household_id is not None and session.scalar(select(exists().where(
-        HouseholdMember.household_id == household_id, HouseholdMember.role == "child",
-        HouseholdMember.to_date.is_(None) | (HouseholdMember.to_date >= today),
-        Person.id == HouseholdMember.person_id,
-        Person.dob.is_(None) | (Person.dob > cutoff),
-    ))):  # fmt: skip
+    if household_id is not None and session.scalar(
+        select(
+            exists().where(
+                HouseholdMember.household_id == household_id,
+                HouseholdMember.role == "child",
+                HouseholdMember.to_date.is_(None) | (HouseholdMember.to_date >= today),
+                Person.id == HouseholdMember.person_id,
+                Person.dob.is_(None) | (Person.dob > cutoff),
+            )
+        )
+    ):
         return True
-    return bool(session.scalar(select(exists().where(
-        NotificationPerson.notification_id == notification_id, NotificationPerson.role == "child",
-        NotificationPerson.dob.is_(None) | (NotificationPerson.dob > cutoff),
-        NotificationPerson.age.is_(None) | (NotificationPerson.age < 18),
-    ))))  # fmt: skip
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    NotificationPerson.notification_id == notification_id,
+                    NotificationPerson.role == "child",
+                    NotificationPerson.dob.is_(None) | (NotificationPerson.dob > cutoff),
+                    NotificationPerson.age.is_(None) | (NotificationPerson.age < 18),
+                )
+            )
+        )
+    )

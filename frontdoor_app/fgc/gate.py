@@ -45,8 +45,10 @@ from .people import (
     person_for_invitee,
 )
 
-CONSENT_KINDS = {"victim": "the victim's consent", "parental_responsibility":
-                 "consent of a person with parental responsibility"}  # fmt: skip
+CONSENT_KINDS = {
+    "victim": "the victim's consent",
+    "parental_responsibility": "consent of a person with parental responsibility",
+}
 SAFEGUARD_WORDS = {
     "separate_preparation_victim": "separate preparation with the victim",
     "separate_preparation_perpetrator": "separate preparation with the person who harmed",
@@ -77,21 +79,34 @@ def _rules(rules: IntakeRules | None) -> IntakeRules:
 
 def consents_in_force(session: Session, referral_id: int, kind: str) -> list[FgcConsent]:
     """The referral's consents of ``kind`` not withdrawn (queried: never a stale collection)."""
-    return list(session.scalars(select(FgcConsent).where(
-        FgcConsent.referral_id == referral_id, FgcConsent.kind == kind,
-        FgcConsent.withdrawn_at.is_(None)).order_by(FgcConsent.id)))  # fmt: skip
+    return list(
+        session.scalars(
+            select(FgcConsent)
+            .where(
+                FgcConsent.referral_id == referral_id,
+                FgcConsent.kind == kind,
+                FgcConsent.withdrawn_at.is_(None),
+            )
+            .order_by(FgcConsent.id)
+        )
+    )
 
 
 def invited(session: Session, referral_id: int) -> list[FgcInvitee]:
     """Everyone on the invite list now."""
-    return list(session.scalars(select(FgcInvitee).where(
-        FgcInvitee.referral_id == referral_id, FgcInvitee.removed_at.is_(None)
-    ).order_by(FgcInvitee.id)))  # fmt: skip
+    return list(
+        session.scalars(
+            select(FgcInvitee)
+            .where(FgcInvitee.referral_id == referral_id, FgcInvitee.removed_at.is_(None))
+            .order_by(FgcInvitee.id)
+        )
+    )
 
 
 def safeguard_kinds(session: Session, referral_id: int) -> set[str]:
-    return set(session.scalars(select(FgcSafeguard.kind).where(
-        FgcSafeguard.referral_id == referral_id)))  # fmt: skip
+    return set(
+        session.scalars(select(FgcSafeguard.kind).where(FgcSafeguard.referral_id == referral_id))
+    )
 
 
 def require_victim_consent(session: Session, referral: FgcReferral, doing: str) -> None:
@@ -101,8 +116,11 @@ def require_victim_consent(session: Session, referral: FgcReferral, doing: str) 
 
 
 def missing_consents(session: Session, referral: FgcReferral) -> list[str]:
-    return [f"{words} is not recorded" for kind, words in CONSENT_KINDS.items()
-            if not consents_in_force(session, referral.id, kind)]  # fmt: skip
+    return [
+        f"{words} is not recorded"
+        for kind, words in CONSENT_KINDS.items()
+        if not consents_in_force(session, referral.id, kind)
+    ]
 
 
 def _has_three(invitee: FgcInvitee) -> bool:
@@ -113,18 +131,28 @@ def _has_three(invitee: FgcInvitee) -> bool:
     )
 
 
-def check_invitee(session: Session, referral: FgcReferral, invitee: FgcInvitee,
-                  rules: IntakeRules | None = None) -> PersonCheck:  # fmt: skip
+def check_invitee(
+    session: Session, referral: FgcReferral, invitee: FgcInvitee, rules: IntakeRules | None = None
+) -> PersonCheck:
     """Is this invitee, or may they be, anyone recorded as the person who harmed — now?"""
-    dob = session.scalar(select(Person.dob).where(Person.id == invitee.person_id)) if (
-        invitee.person_id is not None) else None  # fmt: skip
-    return check_person(session, known_harmers(session, referral.household_id),
-                        _rules(rules).review_threshold, person_id=invitee.person_id,
-                        name=invitee.name, dob=dob)  # fmt: skip
+    dob = (
+        session.scalar(select(Person.dob).where(Person.id == invitee.person_id))
+        if (invitee.person_id is not None)
+        else None
+    )
+    return check_person(
+        session,
+        known_harmers(session, referral.household_id),
+        _rules(rules).review_threshold,
+        person_id=invitee.person_id,
+        name=invitee.name,
+        dob=dob,
+    )
 
 
-def harm_problems(session: Session, referral: FgcReferral,
-                  rules: IntakeRules | None = None) -> list[str]:  # fmt: skip
+def harm_problems(
+    session: Session, referral: FgcReferral, rules: IntakeRules | None = None
+) -> list[str]:
     """The invite list checked again, whole: anyone who is or may be the person who harmed
     and is on it without all three answers (a later notification may have named them)."""
     problems = []
@@ -135,19 +163,26 @@ def harm_problems(session: Session, referral: FgcReferral,
     for invitee in invited(session, referral.id):
         if _has_three(invitee):
             continue
-        dob = session.scalar(select(Person.dob).where(Person.id == invitee.person_id)) if (
-            invitee.person_id is not None) else None  # fmt: skip
-        check = check_person(session, harmers, threshold, person_id=invitee.person_id,
-                             name=invitee.name, dob=dob)  # fmt: skip
+        dob = (
+            session.scalar(select(Person.dob).where(Person.id == invitee.person_id))
+            if (invitee.person_id is not None)
+            else None
+        )
+        check = check_person(
+            session, harmers, threshold, person_id=invitee.person_id, name=invitee.name, dob=dob
+        )
         if check.is_person_who_harmed or invitee.is_person_who_harmed:
             why = check.why or "is recorded as the person who harmed"
-            problems.append(f"{invitee.name} {why}: all three answers are needed "
-                            f"({'; '.join(w for _, w in THREE_ANSWERS)})")  # fmt: skip
+            problems.append(
+                f"{invitee.name} {why}: all three answers are needed "
+                f"({'; '.join(w for _, w in THREE_ANSWERS)})"
+            )
     return problems
 
 
-def missing_for_conference(session: Session, referral: FgcReferral,
-                           rules: IntakeRules | None = None) -> list[str]:  # fmt: skip
+def missing_for_conference(
+    session: Session, referral: FgcReferral, rules: IntakeRules | None = None
+) -> list[str]:
     """Everything the gate still needs before a conference date can be set, in words."""
     missing = missing_consents(session, referral)
     on_list = invited(session, referral.id)
@@ -185,15 +220,17 @@ def _when(at: dt.datetime | None, referral: FgcReferral, what: str) -> dt.dateti
         )
     start = referral.offered_at or referral.created_at
     if start is not None and at < start - dt.timedelta(minutes=5):
-        raise SafeguardError(f"{what} cannot be recorded as given before the FGC was offered "
-                             f"({start:%d %b %Y})")  # fmt: skip
+        raise SafeguardError(
+            f"{what} cannot be recorded as given before the FGC was offered ({start:%d %b %Y})"
+        )
     return at
 
 
 def _how(how: str, relayed_by: str | None, what: str) -> tuple[str, str | None]:
     if how not in VICTIM_HOW:
-        raise SafeguardError(f"{what} needs how it was given: one of "
-                             f"{', '.join(VICTIM_HOW.values())}")  # fmt: skip
+        raise SafeguardError(
+            f"{what} needs how it was given: one of {', '.join(VICTIM_HOW.values())}"
+        )
     relayed = optional(relayed_by, f"who relayed {what}", 200, SafeguardError)
     if how in RELAYED_HOW and relayed is None:
         raise SafeguardError(f"{what} was given {VICTIM_HOW[how]}: name who relayed it")
@@ -205,39 +242,70 @@ def _victim(session: Session, referral: FgcReferral, person_id: int | None, what
     victims = [p for p in household_people(session, referral.household_id) if p.role == "victim"]
     names = ", ".join(p.name for p in victims) or "no one"
     if person_id is None:
-        raise SafeguardError(f"{what} must be given by the victim; choose the victim "
-                             f"(recorded as the victim: {names})")  # fmt: skip
+        raise SafeguardError(
+            f"{what} must be given by the victim; choose the victim "
+            f"(recorded as the victim: {names})"
+        )
     if person_id not in {p.person_id for p in victims}:
         person = session.get(Person, person_id)
         who = full_name(person.forenames, person.surname) if person else f"person {person_id}"
-        raise SafeguardError(f"{what} must be given by the victim; {who} is not recorded as the "
-                             f"victim in this household (recorded as the victim: {names})")  # fmt: skip
+        raise SafeguardError(
+            f"{what} must be given by the victim; {who} is not recorded as the "
+            f"victim in this household (recorded as the victim: {names})"
+        )
     return person_id
 
 
-def _victim_decision(session: Session, actor: Actor, referral: FgcReferral, invitee: FgcInvitee,
-                     kind: str, says: VictimSays, what: str,
-                     reason: str | None = None) -> dt.datetime:  # fmt: skip
+def _victim_decision(
+    session: Session,
+    actor: Actor,
+    referral: FgcReferral,
+    invitee: FgcInvitee,
+    kind: str,
+    says: VictimSays,
+    what: str,
+    reason: str | None = None,
+) -> dt.datetime:
     victim_id = _victim(session, referral, says.victim_person_id, what)
     how, relayed = _how(says.how, says.relayed_by, what)
     at = _when(says.at, referral, what)
     session.flush()  # the invitee's id
-    row = FgcVictimDecision(referral_id=referral.id, invitee_id=invitee.id,
-                            victim_person_id=victim_id, kind=kind, how=how, given_at=at,
-                            relayed_by=relayed, recorded_by=actor.display_name,
-                            recorded_at=utcnow(), reason=reason)  # fmt: skip
+    row = FgcVictimDecision(
+        referral_id=referral.id,
+        invitee_id=invitee.id,
+        victim_person_id=victim_id,
+        kind=kind,
+        how=how,
+        given_at=at,
+        relayed_by=relayed,
+        recorded_by=actor.display_name,
+        recorded_at=utcnow(),
+        reason=reason,
+    )
     session.add(row)
-    audit.written(session, actor, row, "create", detail=f"{what}, {VICTIM_HOW[how]}"
-                  + (f", relayed by {relayed}" if relayed else ""))  # fmt: skip
+    audit.written(
+        session,
+        actor,
+        row,
+        "create",
+        detail=f"{what}, {VICTIM_HOW[how]}" + (f", relayed by {relayed}" if relayed else ""),
+    )
     return at
 
 
 # --- consent ---------------------------------------------------------------------------------
 
 
-def record_consent(session: Session, actor: Actor, referral_id: int, kind: str,
-                   person_id: int | None, how: str, at: dt.datetime | None = None,
-                   relayed_by: str | None = None) -> int:  # fmt: skip
+def record_consent(
+    session: Session,
+    actor: Actor,
+    referral_id: int,
+    kind: str,
+    person_id: int | None,
+    how: str,
+    at: dt.datetime | None = None,
+    relayed_by: str | None = None,
+) -> int:
     """Record who consented (a person of the household), when and how; returns its id."""
     if kind not in CONSENT_KINDS:
         raise FgcError(f"consent kind must be one of {', '.join(CONSENT_KINDS)}, not {kind!r}")
@@ -258,10 +326,16 @@ def record_consent(session: Session, actor: Actor, referral_id: int, kind: str,
             raise SafeguardError(f"{what} cannot come from {p.name}, a child")
     person = session.get(Person, person_id)
     assert person is not None
-    consent = FgcConsent(referral_id=referral.id, person_id=person_id,
-                         person_name=full_name(person.forenames, person.surname), kind=kind,
-                         how=VICTIM_HOW[how], relayed_by=relayed, recorded_by=actor.display_name,
-                         at=at)  # fmt: skip
+    consent = FgcConsent(
+        referral_id=referral.id,
+        person_id=person_id,
+        person_name=full_name(person.forenames, person.surname),
+        kind=kind,
+        how=VICTIM_HOW[how],
+        relayed_by=relayed,
+        recorded_by=actor.display_name,
+        at=at,
+    )
     session.add(consent)
     audit.written(session, actor, consent, "create")
     return consent.id
@@ -276,16 +350,25 @@ def _require_three(name: str, answers: dict[str, bool], check: PersonCheck | Non
     if not missing:
         return
     who = f"{name} {check.why}" if check and check.why else f"{name} is the person who harmed"
-    raise SafeguardError(f"{who}, and can be invited only when all three are recorded; "
-                         f"missing: {'; '.join(missing)}")  # fmt: skip
+    raise SafeguardError(
+        f"{who}, and can be invited only when all three are recorded; missing: {'; '.join(missing)}"
+    )
 
 
-def add_invitee(session: Session, actor: Actor, referral_id: int, *,
-                person_id: int | None = None, new_person: NewPerson | None = None,
-                relationship: str | None = None, approval: VictimSays | None = None,
-                request: VictimSays | None = None, acknowledges_abuse: bool = False,
-                willing_to_address: bool = False,
-                rules: IntakeRules | None = None) -> int:  # fmt: skip
+def add_invitee(
+    session: Session,
+    actor: Actor,
+    referral_id: int,
+    *,
+    person_id: int | None = None,
+    new_person: NewPerson | None = None,
+    relationship: str | None = None,
+    approval: VictimSays | None = None,
+    request: VictimSays | None = None,
+    acknowledges_abuse: bool = False,
+    willing_to_address: bool = False,
+    rules: IntakeRules | None = None,
+) -> int:
     """Put a person on the invite list; the person who harmed only with all three answers.
 
     The person is chosen from the household's people (``person_id``) or added as a new
@@ -300,26 +383,43 @@ def add_invitee(session: Session, actor: Actor, referral_id: int, *,
     if person_id is not None:
         people = {p.person_id: p for p in household_people(session, referral.household_id)}
         if person_id not in people:
-            raise FgcError("choose the invitee from the household's people, or add them as a new "
-                           "person (forenames, surname, relationship, contact)")  # fmt: skip
+            raise FgcError(
+                "choose the invitee from the household's people, or add them as a new "
+                "person (forenames, surname, relationship, contact)"
+            )
         name, dob, contact = people[person_id].name, people[person_id].dob, None
     elif new_person is not None:
         person_id, name = person_for_invitee(session, actor, _rules(rules), new_person)
         dob = new_person.dob
         contact = optional(new_person.contact, "The invitee's contact", 200, FgcError)
     else:
-        raise FgcError("an invitee is a person: choose someone from the household or add a new "
-                       "person with their forenames and surname")  # fmt: skip
+        raise FgcError(
+            "an invitee is a person: choose someone from the household or add a new "
+            "person with their forenames and surname"
+        )
     if any(i.person_id == person_id for i in invited(session, referral.id)):
         raise FgcError(f"{name} is already on the invite list")
-    check = check_person(session, known_harmers(session, referral.household_id),
-                         _rules(rules).review_threshold, person_id=person_id, name=name, dob=dob)  # fmt: skip
-    invitee = FgcInvitee(referral_id=referral.id, person_id=person_id, name=name,
-                         relationship_to_family=relationship, contact=contact)  # fmt: skip
+    check = check_person(
+        session,
+        known_harmers(session, referral.household_id),
+        _rules(rules).review_threshold,
+        person_id=person_id,
+        name=name,
+        dob=dob,
+    )
+    invitee = FgcInvitee(
+        referral_id=referral.id,
+        person_id=person_id,
+        name=name,
+        relationship_to_family=relationship,
+        contact=contact,
+    )
     if check.is_person_who_harmed:
-        answers = {"victim_requested": request is not None,
-                   "acknowledges_abuse": acknowledges_abuse,
-                   "willing_to_address": willing_to_address}  # fmt: skip
+        answers = {
+            "victim_requested": request is not None,
+            "acknowledges_abuse": acknowledges_abuse,
+            "willing_to_address": willing_to_address,
+        }
         _require_three(name, answers, check)
     session.add(invitee)
     session.flush()
@@ -328,18 +428,38 @@ def add_invitee(session: Session, actor: Actor, referral_id: int, *,
         _set_three(session, actor, referral, invitee, request)
     elif approval is not None:
         invitee.approved_by_victim_at = _victim_decision(
-            session, actor, referral, invitee, "approve_invitee", approval,
-            f"the victim's approval of {name}")  # fmt: skip
-    audit.written(session, actor, invitee, "create",
-                  detail=f"the person who harmed ({check.why}), with all three answers"
-                  if check.is_person_who_harmed else None)  # fmt: skip
+            session,
+            actor,
+            referral,
+            invitee,
+            "approve_invitee",
+            approval,
+            f"the victim's approval of {name}",
+        )
+    audit.written(
+        session,
+        actor,
+        invitee,
+        "create",
+        detail=f"the person who harmed ({check.why}), with all three answers"
+        if check.is_person_who_harmed
+        else None,
+    )
     return invitee.id
 
 
-def _set_three(session: Session, actor: Actor, referral: FgcReferral, invitee: FgcInvitee,
-               request: VictimSays) -> None:  # fmt: skip
-    at = _victim_decision(session, actor, referral, invitee, "request_attendance", request,
-                          f"the victim's request for {invitee.name} to attend")  # fmt: skip
+def _set_three(
+    session: Session, actor: Actor, referral: FgcReferral, invitee: FgcInvitee, request: VictimSays
+) -> None:
+    at = _victim_decision(
+        session,
+        actor,
+        referral,
+        invitee,
+        "request_attendance",
+        request,
+        f"the victim's request for {invitee.name} to attend",
+    )
     now = utcnow()
     invitee.is_person_who_harmed = True
     invitee.victim_requested_at = at
@@ -367,33 +487,58 @@ def approve_invitee(session: Session, actor: Actor, invitee_id: int, approval: V
     require_victim_consent(session, referral, f"approve {invitee.name}")
     before = audit.snapshot(invitee)
     invitee.approved_by_victim_at = _victim_decision(
-        session, actor, referral, invitee, "approve_invitee", approval,
-        f"the victim's approval of {invitee.name}")  # fmt: skip
+        session,
+        actor,
+        referral,
+        invitee,
+        "approve_invitee",
+        approval,
+        f"the victim's approval of {invitee.name}",
+    )
     audit.written(session, actor, invitee, "update", before, detail="approved by the victim")
 
 
-def record_three_answers(session: Session, actor: Actor, invitee_id: int, *,
-                         request: VictimSays | None, acknowledges_abuse: bool = False,
-                         willing_to_address: bool = False) -> None:  # fmt: skip
+def record_three_answers(
+    session: Session,
+    actor: Actor,
+    invitee_id: int,
+    *,
+    request: VictimSays | None,
+    acknowledges_abuse: bool = False,
+    willing_to_address: bool = False,
+) -> None:
     """The person who harmed stays on the list only with all three answers."""
     invitee, referral = _invite_step(session, actor, invitee_id)
     require_victim_consent(session, referral, f"change {invitee.name}")
     check = check_invitee(session, referral, invitee)
-    _require_three(invitee.name, {"victim_requested": request is not None,
-                                  "acknowledges_abuse": acknowledges_abuse,
-                                  "willing_to_address": willing_to_address}, check)  # fmt: skip
+    _require_three(
+        invitee.name,
+        {
+            "victim_requested": request is not None,
+            "acknowledges_abuse": acknowledges_abuse,
+            "willing_to_address": willing_to_address,
+        },
+        check,
+    )
     assert request is not None
     before = audit.snapshot(invitee)
     _set_three(session, actor, referral, invitee, request)
-    audit.written(session, actor, invitee, "update", before,
-                  detail="the person who harmed, with all three answers")  # fmt: skip
+    audit.written(
+        session,
+        actor,
+        invitee,
+        "update",
+        before,
+        detail="the person who harmed, with all three answers",
+    )
 
 
 mark_person_who_harmed = record_three_answers
 
 
-def withdraw_request(session: Session, actor: Actor, invitee_id: int, says: VictimSays,
-                     reason: str) -> None:  # fmt: skip
+def withdraw_request(
+    session: Session, actor: Actor, invitee_id: int, says: VictimSays, reason: str
+) -> None:
     """The victim no longer asks for the person who harmed to attend: he leaves the list at
     once (kept, as removed, with the reason and time); a date set while he was invited is
     cleared, so the gate is passed again, and he returns only with a new request and all
@@ -401,24 +546,40 @@ def withdraw_request(session: Session, actor: Actor, invitee_id: int, says: Vict
     invitee, referral = _invite_step(session, actor, invitee_id)
     reason = meaningful(reason, "The reason the request is withdrawn", None, FgcError)
     if not (invitee.is_person_who_harmed or check_invitee(session, referral, invitee).known):
-        raise FgcError(f"{invitee.name} is not the person who harmed; take them off the list "
-                       "with a reason instead")  # fmt: skip
+        raise FgcError(
+            f"{invitee.name} is not the person who harmed; take them off the list "
+            "with a reason instead"
+        )
     before = audit.snapshot(invitee)
-    _victim_decision(session, actor, referral, invitee, "withdraw_request", says,
-                     f"the victim's withdrawal of the request for {invitee.name} to attend",
-                     reason)  # fmt: skip
+    _victim_decision(
+        session,
+        actor,
+        referral,
+        invitee,
+        "withdraw_request",
+        says,
+        f"the victim's withdrawal of the request for {invitee.name} to attend",
+        reason,
+    )
     invitee.removed_at = utcnow()
     invitee.removed_reason = f"the victim withdrew the request: {reason}"
-    audit.written(session, actor, invitee, "update", before,
-                  detail=f"removed: {invitee.removed_reason}")  # fmt: skip
+    audit.written(
+        session, actor, invitee, "update", before, detail=f"removed: {invitee.removed_reason}"
+    )
     if referral.conference_date is not None and referral.stage in (
         "coordinator_allocated",
         "preparation",
     ):
         before = audit.snapshot(referral)
         referral.conference_date = None
-        audit.written(session, actor, referral, "update", before,
-                      detail="conference date cleared: the invite list changed")  # fmt: skip
+        audit.written(
+            session,
+            actor,
+            referral,
+            "update",
+            before,
+            detail="conference date cleared: the invite list changed",
+        )
 
 
 def remove_invitee(session: Session, actor: Actor, invitee_id: int, reason: str) -> None:
@@ -434,16 +595,18 @@ def remove_invitee(session: Session, actor: Actor, invitee_id: int, reason: str)
 # --- safeguards and the date -------------------------------------------------------------------
 
 
-def record_safeguard(session: Session, actor: Actor, referral_id: int, kind: str,
-                     note: str | None = None) -> int:  # fmt: skip
+def record_safeguard(
+    session: Session, actor: Actor, referral_id: int, kind: str, note: str | None = None
+) -> int:
     """Record separate preparation (victim / person who harmed) or the safety plan."""
     if kind not in SAFEGUARD_WORDS:
         raise FgcError(f"safeguard kind must be one of {', '.join(SAFEGUARD_WORDS)}, not {kind!r}")
     referral = load_referral(session, referral_id)
     roles.require(session, actor, "record a safeguard", referral)
     if kind == "safety_plan":
-        note = meaningful(note, "The safety plan's note (what it is and where it is kept)",
-                          None, SafeguardError)  # fmt: skip
+        note = meaningful(
+            note, "The safety plan's note (what it is and where it is kept)", None, SafeguardError
+        )
     else:
         note = optional(note, "The note", None, FgcError)
     require_open(referral, f"record {SAFEGUARD_WORDS[kind]}")
@@ -455,16 +618,23 @@ def record_safeguard(session: Session, actor: Actor, referral_id: int, kind: str
             "separate preparation with the person who harmed is recorded only once they are "
             "on the invite list with all three answers"
         )
-    row = FgcSafeguard(referral_id=referral.id, kind=kind, recorded_by=actor.display_name,
-                       note=note)  # fmt: skip
+    row = FgcSafeguard(
+        referral_id=referral.id, kind=kind, recorded_by=actor.display_name, note=note
+    )
     session.add(row)
     audit.written(session, actor, row, "create")
     return row.id
 
 
-def set_conference_date(session: Session, actor: Actor, referral_id: int, date: dt.date,
-                        version: int | None = None, today: dt.date | None = None,
-                        rules: IntakeRules | None = None) -> None:  # fmt: skip
+def set_conference_date(
+    session: Session,
+    actor: Actor,
+    referral_id: int,
+    date: dt.date,
+    version: int | None = None,
+    today: dt.date | None = None,
+    rules: IntakeRules | None = None,
+) -> None:
     """Set the conference date: only when every safeguard of the gate is in place."""
     referral = load_referral(session, referral_id, version)
     roles.require(session, actor, "set the conference date", referral)

@@ -129,8 +129,10 @@ def _parses(words: tuple[str, ...], known_words: tuple[str, ...]) -> list[tuple[
     # split it where the recorded name splits, forwards or backwards.
     if len(known_words) >= 2 and len(words) <= 2:
         rev = "".join(known_words[-1:] + known_words[:-1])
-        for whole, first_len in ((target, len("".join(known_words[:-1]))),
-                                 (rev, len(known_words[-1]))):  # fmt: skip
+        for whole, first_len in (
+            (target, len("".join(known_words[:-1]))),
+            (rev, len(known_words[-1])),
+        ):
             if joined == whole:
                 out.append((joined[:first_len], joined[first_len:]))
     if len(words) == 1:
@@ -145,8 +147,9 @@ def likeness(typed: str, dob: dt.date | None, known: Known) -> Likeness:
     if not words:
         return Likeness(0.0, "no name")
     known_words = name_words(known.full_name)
-    known_facts = PersonFacts(known.surname, known.forenames, known.dob, None, None, None, None,
-                              None, None)  # fmt: skip
+    known_facts = PersonFacts(
+        known.surname, known.forenames, known.dob, None, None, None, None, None, None
+    )
     best = Likeness(0.0, "")
     k_fore = fold(known.forenames).split()
     k_sur = compact(known.surname)
@@ -155,18 +158,23 @@ def likeness(typed: str, dob: dt.date | None, known: Known) -> Likeness:
         # Read a nickname back to the recorded forename when the list says it is one.
         if fore_words and k_fore and k_fore[0] in canonical_forenames(fore_words[0]):
             fore_words = [k_fore[0], *fore_words[1:]]
-        facts = PersonFacts(surname, " ".join(fore_words) or None, dob, None, None, None, None,
-                            None, None)  # fmt: skip
+        facts = PersonFacts(
+            surname, " ".join(fore_words) or None, dob, None, None, None, None, None, None
+        )
         if dob is not None and known.dob is not None:
             s = score(facts, known_facts)
             value, reason = s.value, "; ".join(s.reasons[:3])
         else:
             value, reason = _name_only(facts.forenames, surname, known)
         shortened = (
-            fore_words and k_fore and compact(surname) == k_sur and fore_words[0] != k_fore[0]
-            and len(fore_words[0]) >= 2 and k_fore[0].startswith(fore_words[0][:2])
+            fore_words
+            and k_fore
+            and compact(surname) == k_sur
+            and fore_words[0] != k_fore[0]
+            and len(fore_words[0]) >= 2
+            and k_fore[0].startswith(fore_words[0][:2])
             and not (dob and known.dob and dob != known.dob)
-        )  # fmt: skip
+        )
         if shortened and value < 0.85:
             value, reason = 0.85, f"same surname; {fore_words[0]} could be short for {k_fore[0]}"
         if value > best.score:
@@ -199,8 +207,14 @@ def _name_only(forenames: str | None, surname: str, known: Known) -> tuple[float
     sur, sur_reason = surname_similarity(surname, known.surname)
     fore, fore_reason = forename_similarity(forenames, known.forenames)
     value = 0.55 * sur + 0.45 * (fore if fore is not None else 0.6)
-    if fore is not None and (fore < 0.75 or (fore < 0.9 and not same_initial(forenames, known.forenames)
-                                             and not shared_forename(forenames, known.forenames))):  # fmt: skip
+    if fore is not None and (
+        fore < 0.75
+        or (
+            fore < 0.9
+            and not same_initial(forenames, known.forenames)
+            and not shared_forename(forenames, known.forenames)
+        )
+    ):
         value = min(value, 0.7)  # a sibling more often than a typo (as the intake says)
     if sur < 0.85:  # with no date of birth, a different surname is someone else
         value = min(value, 0.7)

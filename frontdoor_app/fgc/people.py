@@ -29,8 +29,12 @@ from frontdoor_app.wording import meaningful, optional
 from .errors import FgcError
 from .names import Known, likeness
 
-ROLE_WORDS = {"victim": "victim", "perpetrator": "person who harmed", "child": "child",
-              "other_adult": "other adult"}  # fmt: skip
+ROLE_WORDS = {
+    "victim": "victim",
+    "perpetrator": "person who harmed",
+    "child": "child",
+    "other_adult": "other adult",
+}
 
 
 @dataclass(frozen=True)
@@ -97,26 +101,33 @@ def known_harmers(session: Session, household_id: int) -> list[Known]:
     """Everyone recorded as the person who harmed in this household, with the date."""
     found: dict[object, Known] = {}
     sent = session.execute(
-        select(NotificationPerson.person_id, NotificationPerson.forenames,
-               NotificationPerson.surname, func.coalesce(NotificationPerson.dob, Person.dob),
-               Notification.received_at)
+        select(
+            NotificationPerson.person_id,
+            NotificationPerson.forenames,
+            NotificationPerson.surname,
+            func.coalesce(NotificationPerson.dob, Person.dob),
+            Notification.received_at,
+        )
         .join(Notification, Notification.id == NotificationPerson.notification_id)
         .outerjoin(Person, Person.id == NotificationPerson.person_id)
         .where(Notification.household_id == household_id, NotificationPerson.role == "perpetrator")
         .order_by(Notification.received_at)
-    )  # fmt: skip
+    )
     for pid, fore, sur, dob, received in sent:
         key = pid if pid is not None else (fore, sur)
-        found.setdefault(key, Known(pid, fore, sur, dob, received.date() if received else None,
-                                    full_name(fore, sur)))  # fmt: skip
+        found.setdefault(
+            key,
+            Known(pid, fore, sur, dob, received.date() if received else None, full_name(fore, sur)),
+        )
     members = session.execute(
         select(Person.id, Person.forenames, Person.surname, Person.dob, HouseholdMember.from_date)
         .join(HouseholdMember, HouseholdMember.person_id == Person.id)
         .where(HouseholdMember.household_id == household_id, HouseholdMember.role == "perpetrator")
     )
     for member_id, m_fore, m_sur, m_dob, since in members:
-        found.setdefault(member_id, Known(member_id, m_fore, m_sur, m_dob, since,
-                                          full_name(m_fore, m_sur)))  # fmt: skip
+        found.setdefault(
+            member_id, Known(member_id, m_fore, m_sur, m_dob, since, full_name(m_fore, m_sur))
+        )
     return list(found.values())
 
 
@@ -143,8 +154,15 @@ def _recorded(known: Known) -> str:
     return f"{known.full_name}, recorded as the person who harmed{when}"
 
 
-def check_person(session: Session, harmers: list[Known], threshold: float, *,
-                 person_id: int | None, name: str, dob: dt.date | None) -> PersonCheck:  # fmt: skip
+def check_person(
+    session: Session,
+    harmers: list[Known],
+    threshold: float,
+    *,
+    person_id: int | None,
+    name: str,
+    dob: dt.date | None,
+) -> PersonCheck:
     """Is this invitee (or may they be) anyone in ``harmers``? The first certain answer wins,
     else the best name match at or above ``threshold`` (the profile's grey zone)."""
     if not harmers:
@@ -152,16 +170,22 @@ def check_person(session: Session, harmers: list[Known], threshold: float, *,
     ids = same_person_ids(session, person_id) if person_id is not None else set()
     for known in harmers:
         if known.person_id is not None and known.person_id in ids:
-            how = "the same person record" if known.person_id == person_id else (
-                "a record merged or matched with theirs")  # fmt: skip
+            how = (
+                "the same person record"
+                if known.person_id == person_id
+                else ("a record merged or matched with theirs")
+            )
             return PersonCheck(known, 1.0, True, f"is {_recorded(known)} ({how})")
     best: PersonCheck = NOT_HARMED
     for known in harmers:
         like = likeness(name, dob, known)
         if like.score >= threshold and like.score > best.score:
-            best = PersonCheck(known, like.score, like.score >= 0.99,
-                               f"may be {_recorded(known)}, score {like.score:.2f} "
-                               f"({like.reason})")  # fmt: skip
+            best = PersonCheck(
+                known,
+                like.score,
+                like.score >= 0.99,
+                f"may be {_recorded(known)}, score {like.score:.2f} ({like.reason})",
+            )
     return best
 
 
@@ -175,33 +199,45 @@ class NewPerson:
     contact: str | None = None
 
 
-def person_for_invitee(session: Session, actor: Actor, rules: IntakeRules,
-                       new: NewPerson) -> tuple[int, str]:  # fmt: skip
+def person_for_invitee(
+    session: Session, actor: Actor, rules: IntakeRules, new: NewPerson
+) -> tuple[int, str]:
     """The person record for a new invitee: a known person when the intake's matching links
     them (above its auto-link threshold), else a new person. Returns (id, full name)."""
     forenames = optional(new.forenames, "The invitee's forename(s)", 200, FgcError)
     surname = meaningful(new.surname, "The invitee's surname", 200, FgcError)
     optional(new.contact, "The invitee's contact", 200, FgcError)
-    facts = PersonFacts(surname, forenames, new.dob, new.dob.year if new.dob else None, None,
-                        None, None, None, None)  # fmt: skip
+    facts = PersonFacts(
+        surname, forenames, new.dob, new.dob.year if new.dob else None, None, None, None, None, None
+    )
     match = match_person(session, facts, rules)
     if match.decision == "auto" and match.person_id is not None:
         row = session.get(Person, match.person_id)
         assert row is not None
         return row.id, full_name(row.forenames, row.surname)
     keys = name_keys(surname, forenames)
-    person = Person(surname=surname, forenames=forenames, dob=new.dob,
-                    birth_year=new.dob.year if new.dob else None, surname_key=keys.surname_key,
-                    surname_phonetic=keys.surname_phonetic, forename_key=keys.forename_key,
-                    forename_initial=keys.forename_initial)  # fmt: skip
+    person = Person(
+        surname=surname,
+        forenames=forenames,
+        dob=new.dob,
+        birth_year=new.dob.year if new.dob else None,
+        surname_key=keys.surname_key,
+        surname_phonetic=keys.surname_phonetic,
+        forename_key=keys.forename_key,
+        forename_initial=keys.forename_initial,
+    )
     session.add(person)
     session.flush()
     audit.written(session, actor, person, "create", detail="invited to an FGC")
     return person.id, full_name(forenames, surname)
 
 
-def harm_warnings(session: Session, invitees: dict[int, list[tuple[int, str, int | None]]],
-                  households: dict[int, int], threshold: float) -> dict[int, list[str]]:  # fmt: skip
+def harm_warnings(
+    session: Session,
+    invitees: dict[int, list[tuple[int, str, int | None]]],
+    households: dict[int, int],
+    threshold: float,
+) -> dict[int, list[str]]:
     """For many referrals at once (the queue): {referral id: ["Lee Smith is …", …]} for the
     invitees on their lists who are, or may be, the person who harmed; a fixed number of
     queries whatever the number of referrals. ``invitees`` maps a referral to (invitee id,
@@ -212,30 +248,46 @@ def harm_warnings(session: Session, invitees: dict[int, list[tuple[int, str, int
     household_ids = {households[rid] for rid in wanted}
     harmers: dict[int, dict[object, Known]] = {h: {} for h in household_ids}
     sent = session.execute(
-        select(Notification.household_id, NotificationPerson.person_id,
-               NotificationPerson.forenames, NotificationPerson.surname,
-               func.coalesce(NotificationPerson.dob, Person.dob), Notification.received_at)
+        select(
+            Notification.household_id,
+            NotificationPerson.person_id,
+            NotificationPerson.forenames,
+            NotificationPerson.surname,
+            func.coalesce(NotificationPerson.dob, Person.dob),
+            Notification.received_at,
+        )
         .join(Notification, Notification.id == NotificationPerson.notification_id)
         .outerjoin(Person, Person.id == NotificationPerson.person_id)
-        .where(Notification.household_id.in_(household_ids),
-               NotificationPerson.role == "perpetrator")
+        .where(
+            Notification.household_id.in_(household_ids), NotificationPerson.role == "perpetrator"
+        )
         .order_by(Notification.received_at)
-    )  # fmt: skip
+    )
     for hid, pid, fore, sur, dob, received in sent:
         if hid is None:
             continue
-        harmers[hid].setdefault(pid if pid is not None else (fore, sur), Known(
-            pid, fore, sur, dob, received.date() if received else None, full_name(fore, sur)))  # fmt: skip
+        harmers[hid].setdefault(
+            pid if pid is not None else (fore, sur),
+            Known(pid, fore, sur, dob, received.date() if received else None, full_name(fore, sur)),
+        )
     members = session.execute(
-        select(HouseholdMember.household_id, Person.id, Person.forenames, Person.surname,
-               Person.dob, HouseholdMember.from_date)
+        select(
+            HouseholdMember.household_id,
+            Person.id,
+            Person.forenames,
+            Person.surname,
+            Person.dob,
+            HouseholdMember.from_date,
+        )
         .join(HouseholdMember, HouseholdMember.person_id == Person.id)
-        .where(HouseholdMember.household_id.in_(household_ids),
-               HouseholdMember.role == "perpetrator")
-    )  # fmt: skip
+        .where(
+            HouseholdMember.household_id.in_(household_ids), HouseholdMember.role == "perpetrator"
+        )
+    )
     for hid, member_id, m_fore, m_sur, m_dob, since in members:
-        harmers[hid].setdefault(member_id, Known(member_id, m_fore, m_sur, m_dob, since,
-                                                 full_name(m_fore, m_sur)))  # fmt: skip
+        harmers[hid].setdefault(
+            member_id, Known(member_id, m_fore, m_sur, m_dob, since, full_name(m_fore, m_sur))
+        )
     person_ids = {pid for rows in wanted.values() for _, _, pid in rows if pid is not None}
     same: dict[int, set[int]] = {pid: {pid} for pid in person_ids}
     dobs: dict[int, dt.date | None] = {}
@@ -243,7 +295,9 @@ def harm_warnings(session: Session, invitees: dict[int, list[tuple[int, str, int
         ids = list(person_ids)
         for row_id, merged_into, born in session.execute(
             select(Person.id, Person.merged_into_id, Person.dob).where(
-                or_(Person.id.in_(ids), Person.merged_into_id.in_(ids)))):  # fmt: skip
+                or_(Person.id.in_(ids), Person.merged_into_id.in_(ids))
+            )
+        ):
             if row_id in same:
                 dobs[row_id] = born
                 if merged_into is not None:
@@ -253,7 +307,9 @@ def harm_warnings(session: Session, invitees: dict[int, list[tuple[int, str, int
         for a, b in session.execute(
             select(PersonLink.person_id, PersonLink.matched_person_id).where(
                 PersonLink.status.in_(("linked", "possible")),
-                or_(PersonLink.person_id.in_(ids), PersonLink.matched_person_id.in_(ids)))):  # fmt: skip
+                or_(PersonLink.person_id.in_(ids), PersonLink.matched_person_id.in_(ids)),
+            )
+        ):
             for x, y in ((a, b), (b, a)):
                 if x in same and y is not None:
                     same[x].add(y)
@@ -264,11 +320,19 @@ def harm_warnings(session: Session, invitees: dict[int, list[tuple[int, str, int
             continue
         for _, name, pid in rows:
             ids_of = same.get(pid, set()) if pid is not None else set()
-            why = next((f"is {_recorded(k)}" for k in known
-                        if k.person_id is not None and k.person_id in ids_of), None)  # fmt: skip
+            why = next(
+                (
+                    f"is {_recorded(k)}"
+                    for k in known
+                    if k.person_id is not None and k.person_id in ids_of
+                ),
+                None,
+            )
             if why is None:
-                best = max(((likeness(name, dobs.get(pid) if pid else None, k), k) for k in known),
-                           key=lambda pair: pair[0].score)  # fmt: skip
+                best = max(
+                    ((likeness(name, dobs.get(pid) if pid else None, k), k) for k in known),
+                    key=lambda pair: pair[0].score,
+                )
                 if best[0].score >= threshold:
                     why = f"may be {_recorded(best[1])}, score {best[0].score:.2f}"
             if why:

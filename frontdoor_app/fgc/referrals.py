@@ -56,12 +56,17 @@ NEXT_STAGE = {
     "review": "closed",
 }
 END_STAGES = ("declined", "withdrawn", "stopped", "suspended")
-END_STEPS = {"declined": "decline the referral", "withdrawn": "withdraw the referral",
-             "stopped": "stop the referral", "suspended": "suspend the referral"}  # fmt: skip
+END_STEPS = {
+    "declined": "decline the referral",
+    "withdrawn": "withdraw the referral",
+    "stopped": "stop the referral",
+    "suspended": "suspend the referral",
+}
 
 
-def offer_for_decision(session: Session, actor: Actor, profile: Profile,
-                       agenda_item_id: int) -> int | None:  # fmt: skip
+def offer_for_decision(
+    session: Session, actor: Actor, profile: Profile, agenda_item_id: int
+) -> int | None:
     """Start the FGC offer a decision calls for, in the caller's transaction.
 
     Returns the id of the household's open referral (the new one, or the one already
@@ -75,13 +80,19 @@ def offer_for_decision(session: Session, actor: Actor, profile: Profile,
         return None
     if case.open_elsewhere_id is not None:
         return case.open_elsewhere_id
-    existing = session.scalar(select(FgcReferral.id).where(
-        FgcReferral.origin_agenda_item_id == agenda_item_id, FgcReferral.is_open.is_(True)))  # fmt: skip
+    existing = session.scalar(
+        select(FgcReferral.id).where(
+            FgcReferral.origin_agenda_item_id == agenda_item_id, FgcReferral.is_open.is_(True)
+        )
+    )
     if existing is not None:
         return existing
-    ended = session.scalar(select(FgcReferral.stage).where(
-        FgcReferral.origin_agenda_item_id == agenda_item_id, FgcReferral.is_open.is_(False)
-    ).order_by(FgcReferral.id.desc()).limit(1))  # fmt: skip
+    ended = session.scalar(
+        select(FgcReferral.stage)
+        .where(FgcReferral.origin_agenda_item_id == agenda_item_id, FgcReferral.is_open.is_(False))
+        .order_by(FgcReferral.id.desc())
+        .limit(1)
+    )
     if ended is not None:
         # Declined, withdrawn, stopped or closed: re-saving the decision does not reopen it;
         # a new offer is an explicit action with a reason (offer_again).
@@ -98,8 +109,9 @@ def offer_for_decision(session: Session, actor: Actor, profile: Profile,
     )
 
 
-def offer_again(session: Session, actor: Actor, profile: Profile, agenda_item_id: int,
-                reason: str) -> int:  # fmt: skip
+def offer_again(
+    session: Session, actor: Actor, profile: Profile, agenda_item_id: int, reason: str
+) -> int:
     """A new offer after a referral was declined, withdrawn, stopped or closed: explicit,
     with the reason (a refusal is not non-cooperation; the family may ask again)."""
     reason = meaningful(reason, "The reason for offering again", None, FgcError)
@@ -107,8 +119,11 @@ def offer_again(session: Session, actor: Actor, profile: Profile, agenda_item_id
     case = case_facts(session, agenda_item_id)
     if case.household_id is None:
         raise FgcError("this case has no household, so there is no family to offer an FGC to")
-    open_id = session.scalar(select(FgcReferral.id).where(
-        FgcReferral.household_id == case.household_id, FgcReferral.is_open.is_(True)))  # fmt: skip
+    open_id = session.scalar(
+        select(FgcReferral.id).where(
+            FgcReferral.household_id == case.household_id, FgcReferral.is_open.is_(True)
+        )
+    )
     if open_id is not None:
         raise FgcError(f"the household already has an open FGC referral ({open_id})")
     return _new_offer(
@@ -121,22 +136,46 @@ def offer_again(session: Session, actor: Actor, profile: Profile, agenda_item_id
     )
 
 
-def _new_offer(session: Session, actor: Actor, household_id: int, agenda_item_id: int,
-               event_reason: str, detail: str) -> int:  # fmt: skip
+def _new_offer(
+    session: Session,
+    actor: Actor,
+    household_id: int,
+    agenda_item_id: int,
+    event_reason: str,
+    detail: str,
+) -> int:
     roles.require(session, actor, "offer", None)
     now = utcnow()
     referral = FgcReferral(
-        household_id=household_id, origin_agenda_item_id=agenda_item_id, stage="offered",
-        is_open=True, offered_at=now, routed_how="unrouted",
+        household_id=household_id,
+        origin_agenda_item_id=agenda_item_id,
+        stage="offered",
+        is_open=True,
+        offered_at=now,
+        routed_how="unrouted",
         reason_for_referral=_reason_from_decision(session, agenda_item_id),
         referrer_name=actor.display_name,
-    )  # fmt: skip
+    )
     session.add(referral)
     item = session.get(AgendaItem, agenda_item_id)
-    audit.written(session, actor, referral, "create", meeting_id=item.meeting_id if item else None,
-                  detail=detail)  # fmt: skip
-    session.add(FgcStageEvent(referral_id=referral.id, from_stage=None, to_stage="offered", at=now,
-                              by_name=actor.display_name, reason=event_reason))  # fmt: skip
+    audit.written(
+        session,
+        actor,
+        referral,
+        "create",
+        meeting_id=item.meeting_id if item else None,
+        detail=detail,
+    )
+    session.add(
+        FgcStageEvent(
+            referral_id=referral.id,
+            from_stage=None,
+            to_stage="offered",
+            at=now,
+            by_name=actor.display_name,
+            reason=event_reason,
+        )
+    )
     route_referral(session, actor, referral)
     return referral.id
 
@@ -161,11 +200,21 @@ def _reason_from_decision(session: Session, agenda_item_id: int) -> str:
     return text
 
 
-def advance(session: Session, actor: Actor, profile: Profile, referral_id: int, to_stage: str, *,
-            version: int | None = None, coordinator: str | None = None,
-            match_request: str | None = None, plan_agreed: bool | None = None,
-            today: dt.date | None = None, review_date: dt.date | None = None,
-            close_reason: str | None = None) -> None:  # fmt: skip
+def advance(
+    session: Session,
+    actor: Actor,
+    profile: Profile,
+    referral_id: int,
+    to_stage: str,
+    *,
+    version: int | None = None,
+    coordinator: str | None = None,
+    match_request: str | None = None,
+    plan_agreed: bool | None = None,
+    today: dt.date | None = None,
+    review_date: dt.date | None = None,
+    close_reason: str | None = None,
+) -> None:
     """Move a referral one step on; refused, in words, when the step is wrong or unsafe.
 
     Preparation and the conference held check the whole invite list again. A plan not
@@ -188,8 +237,10 @@ def advance(session: Session, actor: Actor, profile: Profile, referral_id: int, 
     else:
         require_victim_consent(session, referral, doing)
     if to_stage == "referred" and referral.team_id is None:
-        raise FgcError(f"cannot {doing}: no FGC team yet ({referral.routing_reason or 'not routed'}); "
-                       "choose the team by hand")  # fmt: skip
+        raise FgcError(
+            f"cannot {doing}: no FGC team yet ({referral.routing_reason or 'not routed'}); "
+            "choose the team by hand"
+        )
     if to_stage == "coordinator_allocated":
         coordinator = meaningful(coordinator, f"To {doing}, the coordinator's name", 200, FgcError)
         match = optional(match_request, "The match request", 400, FgcError)
@@ -203,16 +254,31 @@ def advance(session: Session, actor: Actor, profile: Profile, referral_id: int, 
             raise SafeguardError(f"cannot {doing}: {'; '.join(harm)}")
     closing = None
     if to_stage == "conference_held":
-        closing = _hold_conference(session, actor, profile, referral, plan_agreed,
-                                   today or dt.date.today(), review_date, close_reason)  # fmt: skip
+        closing = _hold_conference(
+            session,
+            actor,
+            profile,
+            referral,
+            plan_agreed,
+            today or dt.date.today(),
+            review_date,
+            close_reason,
+        )
     move_stage(session, actor, referral, to_stage)
     if closing is not None:
         move_stage(session, actor, referral, "closed", closing)
 
 
-def _hold_conference(session: Session, actor: Actor, profile: Profile, referral: FgcReferral,
-                     plan_agreed: bool | None, today: dt.date, review_date: dt.date | None,
-                     close_reason: str | None) -> str | None:  # fmt: skip
+def _hold_conference(
+    session: Session,
+    actor: Actor,
+    profile: Profile,
+    referral: FgcReferral,
+    plan_agreed: bool | None,
+    today: dt.date,
+    review_date: dt.date | None,
+    close_reason: str | None,
+) -> str | None:
     """Check and record the conference; returns the reason to close, when closing."""
     missing = missing_for_conference(session, referral, profile.intake)
     if missing:
@@ -222,8 +288,10 @@ def _hold_conference(session: Session, actor: Actor, profile: Profile, referral:
     if referral.conference_date is None:
         raise FgcError("the conference cannot be recorded as held: no conference date is set")
     if referral.conference_date > today:
-        raise FgcError(f"the conference is set for {referral.conference_date.isoformat()}, "
-                       "which has not come yet")  # fmt: skip
+        raise FgcError(
+            f"the conference is set for {referral.conference_date.isoformat()}, "
+            "which has not come yet"
+        )
     if plan_agreed is None:
         raise FgcError("say whether the family's plan was agreed (yes or no)")
     closing = None
@@ -231,8 +299,10 @@ def _hold_conference(session: Session, actor: Actor, profile: Profile, referral:
     if not plan_agreed:
         closing = optional(close_reason, "The reason for closing", None, FgcError)
         if review_date is None and closing is None:
-            raise FgcError("the family's plan was not agreed: say what happens next — a review "
-                           "date, or close the referral with the reason")  # fmt: skip
+            raise FgcError(
+                "the family's plan was not agreed: say what happens next — a review "
+                "date, or close the referral with the reason"
+            )
         if review_date is not None and closing is not None:
             raise FgcError("give a review date or close the referral, not both")
         if review_date is not None:
@@ -253,8 +323,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def end_referral(session: Session, actor: Actor, referral_id: int, stage: str, reason: str,
-                 version: int | None = None) -> None:  # fmt: skip
+def end_referral(
+    session: Session,
+    actor: Actor,
+    referral_id: int,
+    stage: str,
+    reason: str,
+    version: int | None = None,
+) -> None:
     """Decline, withdraw, stop or suspend a referral, always with a reason."""
     if stage not in END_STAGES:
         raise TransitionError(f"a referral can be ended as {', '.join(END_STAGES)}, not {stage!r}")
@@ -268,20 +344,26 @@ def end_referral(session: Session, actor: Actor, referral_id: int, stage: str, r
     move_stage(session, actor, referral, stage, reason)
 
 
-def resume(session: Session, actor: Actor, referral_id: int, reason: str,
-           version: int | None = None) -> str:  # fmt: skip
+def resume(
+    session: Session, actor: Actor, referral_id: int, reason: str, version: int | None = None
+) -> str:
     """Resume a suspended referral at the stage it was suspended from; returns that stage."""
     referral = load_referral(session, referral_id, version)
     roles.require(session, actor, "resume the referral", referral)
     reason = meaningful(reason, "The reason for resuming", None, FgcError)
     if referral.stage != "suspended":
-        raise TransitionError(f"only a suspended referral can be resumed; it is "
-                              f"{stage_words(referral.stage)}")  # fmt: skip
-    previous = session.scalar(
-        select(FgcStageEvent.from_stage)
-        .where(FgcStageEvent.referral_id == referral.id, FgcStageEvent.to_stage == "suspended")
-        .order_by(FgcStageEvent.id.desc()).limit(1)
-    ) or "offered"  # fmt: skip
+        raise TransitionError(
+            f"only a suspended referral can be resumed; it is {stage_words(referral.stage)}"
+        )
+    previous = (
+        session.scalar(
+            select(FgcStageEvent.from_stage)
+            .where(FgcStageEvent.referral_id == referral.id, FgcStageEvent.to_stage == "suspended")
+            .order_by(FgcStageEvent.id.desc())
+            .limit(1)
+        )
+        or "offered"
+    )
     move_stage(session, actor, referral, previous, reason)
     return previous
 
@@ -292,8 +374,12 @@ def withdraw_consent(session: Session, actor: Actor, consent_id: int, reason: st
     if consent is None or consent.withdrawn_at is not None:
         raise FgcError(f"there is no consent {consent_id} in force")
     roles.require(session, actor, "withdraw consent", load_referral(session, consent.referral_id))
-    reason = meaningful(reason, "The reason consent is withdrawn (the family's words where "
-                        "possible)", None, FgcError)  # fmt: skip
+    reason = meaningful(
+        reason,
+        "The reason consent is withdrawn (the family's words where possible)",
+        None,
+        FgcError,
+    )
     before = audit.snapshot(consent)
     consent.withdrawn_at = utcnow()
     audit.written(session, actor, consent, "update", before, detail=reason)

@@ -29,8 +29,13 @@ STEPS: dict[str, tuple[str, ...]] = {
     "move the referral to consent given": MEETING,
     "move the referral to referred": MEETING,
 }
-ROLE_WORDS = {"chair": "the chair", "admin": "an admin", "representative": "a representative",
-              "viewer": "a viewer", "fgc_coordinator": "an FGC coordinator"}  # fmt: skip
+ROLE_WORDS = {
+    "chair": "the chair",
+    "admin": "an admin",
+    "representative": "a representative",
+    "viewer": "a viewer",
+    "fgc_coordinator": "an FGC coordinator",
+}
 
 
 def allowed_roles(step: str) -> tuple[str, ...]:
@@ -55,13 +60,19 @@ def require(session: Session, actor: Actor, step: str, referral: FgcReferral | N
     names = []
     for role in allowed_roles(step):
         if role == COORDINATOR:
-            names.append(f"the FGC coordinator of {team}" if team
-                         else "the FGC coordinator of the referral's team (once it is routed)")  # fmt: skip
+            names.append(
+                f"the FGC coordinator of {team}"
+                if team
+                else "the FGC coordinator of the referral's team (once it is routed)"
+            )
         else:
             names.append(ROLE_WORDS[role])
     who = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
     you = ROLE_WORDS.get(actor.role, actor.role)
     if actor.role == COORDINATOR and COORDINATOR in allowed_roles(step):
-        you = "an FGC coordinator of another team" if actor.fgc_team_id else (
-            "an FGC coordinator with no team")  # fmt: skip
+        you = (
+            "an FGC coordinator of another team"
+            if actor.fgc_team_id
+            else ("an FGC coordinator with no team")
+        )
     raise PermissionError_(f"only {who} can {step}; {actor.display_name} is {you}")

@@ -53,11 +53,19 @@ def route_postcode(session: Session, postcode: str | None) -> Route:
     ).first()
     if row is not None:
         locality, team_id, team_code, team_name = row
-        return Route("locality", team_id, team_code, team_name, locality,
-                     f"{district} is in {locality}, served by {team_name}")  # fmt: skip
+        return Route(
+            "locality",
+            team_id,
+            team_code,
+            team_name,
+            locality,
+            f"{district} is in {locality}, served by {team_name}",
+        )
     area = re.match(r"^[A-Z]+", district)
-    areas = {re.match(r"^[A-Z]+", d).group(0)  # type: ignore[union-attr]
-             for d in session.scalars(select(PostcodeDistrict.district))}  # fmt: skip
+    areas = {
+        re.match(r"^[A-Z]+", d).group(0)  # type: ignore[union-attr]
+        for d in session.scalars(select(PostcodeDistrict.district))
+    }
     if area is None or area.group(0) not in areas:
         return _by_hand(f"{postcode.strip()} is outside the authority")
     return _by_hand(f"postcode district {district} is not in any locality of the authority")
@@ -81,8 +89,14 @@ def route_referral(session: Session, actor: Actor, referral: FgcReferral) -> Rou
     return route
 
 
-def route_by_hand(session: Session, actor: Actor, referral_id: int, team_code: str, reason: str,
-                  version: int | None = None) -> None:  # fmt: skip
+def route_by_hand(
+    session: Session,
+    actor: Actor,
+    referral_id: int,
+    team_code: str,
+    reason: str,
+    version: int | None = None,
+) -> None:
     """Choose the team for a referral by hand, with the reason (audited)."""
     reason = meaningful(reason, "The reason for choosing the FGC team by hand", None, RoutingError)
     referral = load_referral(session, referral_id, version)
@@ -96,5 +110,11 @@ def route_by_hand(session: Session, actor: Actor, referral_id: int, team_code: s
     referral.team_id = team.id
     referral.routed_how = "by_hand"
     referral.routing_reason = reason
-    audit.written(session, actor, referral, "update", before,
-                  detail=f"FGC team chosen by hand: {team.name} — {reason}")  # fmt: skip
+    audit.written(
+        session,
+        actor,
+        referral,
+        "update",
+        before,
+        detail=f"FGC team chosen by hand: {team.name} — {reason}",
+    )

@@ -101,8 +101,11 @@ def _whole(table: Mapping[str, Any], key: str, default: int, low: int, high: int
 
 def _check_fact(fact: Any, key: str, fail: Any) -> str:
     if not isinstance(fact, str) or not (fact in FACTS or OUTCOME_FACT.match(fact)):
-        raise fail(key, f"names {fact!r}, which is not a fact; the facts are "
-                        f"{', '.join(FACTS)} and outcome:CODE")  # fmt: skip
+        raise fail(
+            key,
+            f"names {fact!r}, which is not a fact; the facts are "
+            f"{', '.join(FACTS)} and outcome:CODE",
+        )
     return fact
 
 

@@ -32,8 +32,14 @@ from .rules import rules_from_profile
 ROUTE_BY_HAND = "Route by hand"
 # Where the invite list still decides anything: the steps ahead re-check it (after the
 # conference, a warning would change nothing).
-BEFORE_CONFERENCE = ("offered", "consent", "referred", "coordinator_allocated", "preparation",
-                     "suspended")  # fmt: skip
+BEFORE_CONFERENCE = (
+    "offered",
+    "consent",
+    "referred",
+    "coordinator_allocated",
+    "preparation",
+    "suspended",
+)
 
 
 @dataclass(frozen=True)
@@ -125,14 +131,22 @@ class CaseFgc:
     removed: tuple[RemovedInviteeView, ...] = ()  # taken off the list, with the reason
 
 
-def gate_status(stage: str, team_id: int | None, consent_kinds: set[str],
-                invitees: Iterable[Any], safeguard_kinds: set[str],
-                conference_date: dt.date | None) -> tuple[str, ...]:  # fmt: skip
+def gate_status(
+    stage: str,
+    team_id: int | None,
+    consent_kinds: set[str],
+    invitees: Iterable[Any],
+    safeguard_kinds: set[str],
+    conference_date: dt.date | None,
+) -> tuple[str, ...]:
     """What the gate still needs at this stage, in words (empty: nothing missing)."""
     if stage in ("closed", "declined", "withdrawn", "stopped"):
         return ()
-    missing = [f"{words} is not recorded" for kind, words in CONSENT_KINDS.items()
-               if kind not in consent_kinds]  # fmt: skip
+    missing = [
+        f"{words} is not recorded"
+        for kind, words in CONSENT_KINDS.items()
+        if kind not in consent_kinds
+    ]
     if team_id is None:
         missing.append("no FGC team: route by hand")
     if stage in ("offered", "consent", "referred"):
@@ -145,7 +159,8 @@ def gate_status(stage: str, team_id: int | None, consent_kinds: set[str],
         missing.append(f"not yet approved by the victim: {', '.join(waiting)}")
     for kind in ("separate_preparation_victim", "separate_preparation_perpetrator", "safety_plan"):
         needed = kind != "separate_preparation_perpetrator" or any(
-            i.is_person_who_harmed for i in on_list)  # fmt: skip
+            i.is_person_who_harmed for i in on_list
+        )
         if needed and kind not in safeguard_kinds:
             missing.append(f"{SAFEGUARD_WORDS[kind]} is not recorded")
     if conference_date is None and stage in ("coordinator_allocated", "preparation"):
@@ -153,8 +168,13 @@ def gate_status(stage: str, team_id: int | None, consent_kinds: set[str],
     return tuple(missing)
 
 
-def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
-                   today: dt.date, detail: bool = True) -> list[ReferralView]:  # fmt: skip
+def referral_views(
+    session: Session,
+    profile: Profile,
+    referrals: Sequence[Any],
+    today: dt.date,
+    detail: bool = True,
+) -> list[ReferralView]:
     """Views of many referrals with a fixed number of queries (the queue loads them all).
 
     ``referrals`` are FgcReferral rows or plain rows of the fgc_referral table. Related rows
@@ -169,34 +189,63 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
     c, i, g = FgcConsent.__table__.c, FgcInvitee.__table__.c, FgcSafeguard.__table__.c
     # Whether an invitee has all three answers, worked out by the database (cheaper than
     # reading three timestamps per invitee in the queue).
-    three = and_(i.is_person_who_harmed, i.victim_requested_at.is_not(None),
-                 i.acknowledges_abuse_at.is_not(None),
-                 i.willing_to_address_at.is_not(None)).label("has_three")  # fmt: skip
+    three = and_(
+        i.is_person_who_harmed,
+        i.victim_requested_at.is_not(None),
+        i.acknowledges_abuse_at.is_not(None),
+        i.willing_to_address_at.is_not(None),
+    ).label("has_three")
     wanted = (
         ((c.referral_id, c.kind, c.withdrawn_at), FgcConsent.__table__, consents, ()),
-        ((i.referral_id, i.id, i.name, i.person_id, i.approved_by_victim_at,
-          i.is_person_who_harmed, i.removed_at), FgcInvitee.__table__, invitees, (three,)),
+        (
+            (
+                i.referral_id,
+                i.id,
+                i.name,
+                i.person_id,
+                i.approved_by_victim_at,
+                i.is_person_who_harmed,
+                i.removed_at,
+            ),
+            FgcInvitee.__table__,
+            invitees,
+            (three,),
+        ),
         ((g.referral_id, g.kind), FgcSafeguard.__table__, safeguards, ()),
-    )  # fmt: skip
+    )
     if ids:
         for columns, table, into, extra in wanted:
             query = select(table, *extra) if detail else select(*columns, *extra)
-            rows = session.execute(query.where(table.c.referral_id.in_(ids))
-                                   .order_by(table.c.id))  # fmt: skip
+            rows = session.execute(query.where(table.c.referral_id.in_(ids)).order_by(table.c.id))
             for row in rows:
                 into[row.referral_id].append(row)
     teams = {t.id: t for t in session.scalars(select(FgcTeam))}
-    households = {h.id: h for h in session.execute(
-        select(Household.id, Household.reference, Household.postcode)
-        .where(Household.id.in_({r.household_id for r in referrals})))}  # fmt: skip
+    households = {
+        h.id: h
+        for h in session.execute(
+            select(Household.id, Household.reference, Household.postcode).where(
+                Household.id.in_({r.household_id for r in referrals})
+            )
+        )
+    }
     target = rules_from_profile(profile).setup_target_days
     # The invite list checked again against the person who harmed, for every open referral
     # at once: who is, or may be, him without all three answers (issue 13).
-    unchecked = {r.id: [(i.id, i.name, i.person_id) for i in invitees[r.id]
-                        if i.removed_at is None and not _has_three(i)]
-                 for r in referrals if r.stage in BEFORE_CONFERENCE}  # fmt: skip
-    harm = harm_warnings(session, unchecked, {r.id: r.household_id for r in referrals},
-                         profile.intake.review_threshold)  # fmt: skip
+    unchecked = {
+        r.id: [
+            (i.id, i.name, i.person_id)
+            for i in invitees[r.id]
+            if i.removed_at is None and not _has_three(i)
+        ]
+        for r in referrals
+        if r.stage in BEFORE_CONFERENCE
+    }
+    harm = harm_warnings(
+        session,
+        unchecked,
+        {r.id: r.household_id for r in referrals},
+        profile.intake.review_threshold,
+    )
     out = []
     for r in referrals:
         team = teams.get(r.team_id) if r.team_id else None
@@ -206,31 +255,76 @@ def referral_views(session: Session, profile: Profile, referrals: Sequence[Any],
         started = (r.referred_at or r.offered_at or r.created_at).date()
         setup_due = started + dt.timedelta(days=target)
         late = _overdue(r, setup_due, today)
-        out.append(ReferralView(
-            id=r.id, version=r.version, origin_agenda_item_id=r.origin_agenda_item_id,
-            household_reference=household.reference,
-            postcode=household.postcode, stage=r.stage, stage_words=stage_words(r.stage),
-            is_open=r.is_open, next_stage=NEXT_STAGE.get(r.stage) if r.is_open else None,
-            team_code=team.code if team else None, team_name=team.name if team else None,
-            routed_how=r.routed_how, routing_reason=r.routing_reason, coordinator=r.coordinator,
-            conference_date=r.conference_date, plan_agreed=r.plan_agreed,
-            review_due=r.review_due, end_reason=r.end_reason, offered_at=r.offered_at,
-            referred_at=r.referred_at, setup_due=setup_due,
-            consents=() if not detail else tuple(ConsentView(c.id, c.kind, CONSENT_KINDS.get(c.kind, c.kind), c.person_name, c.how,
-                                       c.at, c.recorded_by, c.withdrawn_at)
-                           for c in consents[r.id]),
-            invitees=() if not detail else tuple(InviteeView(i.id, i.name, i.relationship_to_family,
-                                       i.approved_by_victim_at is not None,
-                                       i.is_person_who_harmed, i.victim_requested_at is not None,
-                                       i.acknowledges_abuse_at is not None,
-                                       i.willing_to_address_at is not None)
-                           for i in invitees[r.id] if i.removed_at is None),
-            safeguards=() if not detail else tuple(SafeguardView(g.kind, SAFEGUARD_WORDS.get(g.kind, g.kind), g.recorded_by, g.at,
-                                           g.note) for g in safeguards[r.id]),
-            gate_missing=gate_status(r.stage, r.team_id, in_force, invitees[r.id], kinds,
-                                     r.conference_date) + tuple(harm.get(r.id, ())),
-            overdue=late[0], overdue_days=late[1],
-        ))  # fmt: skip
+        out.append(
+            ReferralView(
+                id=r.id,
+                version=r.version,
+                origin_agenda_item_id=r.origin_agenda_item_id,
+                household_reference=household.reference,
+                postcode=household.postcode,
+                stage=r.stage,
+                stage_words=stage_words(r.stage),
+                is_open=r.is_open,
+                next_stage=NEXT_STAGE.get(r.stage) if r.is_open else None,
+                team_code=team.code if team else None,
+                team_name=team.name if team else None,
+                routed_how=r.routed_how,
+                routing_reason=r.routing_reason,
+                coordinator=r.coordinator,
+                conference_date=r.conference_date,
+                plan_agreed=r.plan_agreed,
+                review_due=r.review_due,
+                end_reason=r.end_reason,
+                offered_at=r.offered_at,
+                referred_at=r.referred_at,
+                setup_due=setup_due,
+                consents=()
+                if not detail
+                else tuple(
+                    ConsentView(
+                        c.id,
+                        c.kind,
+                        CONSENT_KINDS.get(c.kind, c.kind),
+                        c.person_name,
+                        c.how,
+                        c.at,
+                        c.recorded_by,
+                        c.withdrawn_at,
+                    )
+                    for c in consents[r.id]
+                ),
+                invitees=()
+                if not detail
+                else tuple(
+                    InviteeView(
+                        i.id,
+                        i.name,
+                        i.relationship_to_family,
+                        i.approved_by_victim_at is not None,
+                        i.is_person_who_harmed,
+                        i.victim_requested_at is not None,
+                        i.acknowledges_abuse_at is not None,
+                        i.willing_to_address_at is not None,
+                    )
+                    for i in invitees[r.id]
+                    if i.removed_at is None
+                ),
+                safeguards=()
+                if not detail
+                else tuple(
+                    SafeguardView(
+                        g.kind, SAFEGUARD_WORDS.get(g.kind, g.kind), g.recorded_by, g.at, g.note
+                    )
+                    for g in safeguards[r.id]
+                ),
+                gate_missing=gate_status(
+                    r.stage, r.team_id, in_force, invitees[r.id], kinds, r.conference_date
+                )
+                + tuple(harm.get(r.id, ())),
+                overdue=late[0],
+                overdue_days=late[1],
+            )
+        )
     return out
 
 
@@ -251,16 +345,18 @@ def _overdue(r: FgcReferral, setup_due: dt.date, today: dt.date) -> tuple[str | 
     return None, 0
 
 
-def referral_view(session: Session, profile: Profile, referral_id: int,
-                  today: dt.date | None = None) -> ReferralView:  # fmt: skip
+def referral_view(
+    session: Session, profile: Profile, referral_id: int, today: dt.date | None = None
+) -> ReferralView:
     referral = session.get(FgcReferral, referral_id)
     if referral is None:
         raise LookupError(f"there is no FGC referral {referral_id}")
     return referral_views(session, profile, [referral], today or dt.date.today())[0]
 
 
-def case_fgc(session: Session, profile: Profile, agenda_item_id: int,
-             today: dt.date | None = None) -> CaseFgc:  # fmt: skip
+def case_fgc(
+    session: Session, profile: Profile, agenda_item_id: int, today: dt.date | None = None
+) -> CaseFgc:
     """The FGC tab of a case: eligibility in words, the referral, teams to route to."""
     today = today or dt.date.today()
     eligibility = for_agenda_item(session, profile, agenda_item_id, today)
@@ -279,23 +375,27 @@ def case_fgc(session: Session, profile: Profile, agenda_item_id: int,
     return CaseFgc(agenda_item_id, eligibility, referral, teams, harmed, people, removed)
 
 
-def _with_person_checks(session: Session, profile: Profile, row: FgcReferral,
-                        view: ReferralView) -> tuple[ReferralView, tuple[RemovedInviteeView, ...]]:  # fmt: skip
+def _with_person_checks(
+    session: Session, profile: Profile, row: FgcReferral, view: ReferralView
+) -> tuple[ReferralView, tuple[RemovedInviteeView, ...]]:
     """The invite list checked again against the person who harmed, and those removed."""
     invitees = []
     for inv in view.invitees:
         found = session.get(FgcInvitee, inv.id)
         check = check_invitee(session, row, found, profile.intake) if found else None
         warning = f"{inv.name} {check.why}" if check and check.is_person_who_harmed else None
-        invitees.append(dataclasses.replace(inv, person_id=found.person_id if found else None,
-                                            warning=warning))  # fmt: skip
+        invitees.append(
+            dataclasses.replace(inv, person_id=found.person_id if found else None, warning=warning)
+        )
     removed = tuple(
         RemovedInviteeView(i.id, i.name, i.removed_at, i.removed_reason)
-        for i in session.scalars(select(FgcInvitee).where(
-            FgcInvitee.referral_id == row.id, FgcInvitee.removed_at.is_not(None)
-        ).order_by(FgcInvitee.removed_at))
+        for i in session.scalars(
+            select(FgcInvitee)
+            .where(FgcInvitee.referral_id == row.id, FgcInvitee.removed_at.is_not(None))
+            .order_by(FgcInvitee.removed_at)
+        )
         if i.removed_at is not None
-    )  # fmt: skip
+    )
     return dataclasses.replace(view, invitees=tuple(invitees)), removed
 
 
@@ -303,8 +403,13 @@ STAGE_ORDER = {stage: n for n, stage in enumerate(STAGE_WORDS)}
 UNROUTED = ""  # the team filter for the route-by-hand list
 
 
-def queue(session: Session, profile: Profile, today: dt.date | None = None,
-          team_code: str | None = None, stage: str | None = None) -> tuple[ReferralView, ...]:  # fmt: skip
+def queue(
+    session: Session,
+    profile: Profile,
+    today: dt.date | None = None,
+    team_code: str | None = None,
+    stage: str | None = None,
+) -> tuple[ReferralView, ...]:
     """Open referrals, overdue first, then by team and stage.
 
     ``team_code`` None: every team; ``UNROUTED`` (""): the route-by-hand list.
@@ -315,14 +420,24 @@ def queue(session: Session, profile: Profile, today: dt.date | None = None,
         query = query.where(FgcReferral.team_id.is_(None))
     elif team_code is not None:
         query = query.join(FgcTeam, FgcTeam.id == FgcReferral.team_id).where(
-            FgcTeam.code == team_code)  # fmt: skip
+            FgcTeam.code == team_code
+        )
     if stage is not None:
         query = query.where(FgcReferral.stage == stage)
     rows = session.execute(query.with_only_columns(*FgcReferral.__table__.columns)).all()
     views = referral_views(session, profile, rows, today, detail=False)
-    return tuple(sorted(views, key=lambda v: (
-        v.overdue is None, -v.overdue_days,
-        v.team_name or "", STAGE_ORDER.get(v.stage, len(STAGE_ORDER)), v.id)))  # fmt: skip
+    return tuple(
+        sorted(
+            views,
+            key=lambda v: (
+                v.overdue is None,
+                -v.overdue_days,
+                v.team_name or "",
+                STAGE_ORDER.get(v.stage, len(STAGE_ORDER)),
+                v.id,
+            ),
+        )
+    )
 
 
 def queue_teams(session: Session) -> tuple[tuple[str, str], ...]:

@@ -38,8 +38,9 @@ def local_today() -> dt.date:
     return dt.datetime.now(UK).date()
 
 
-def meeting_window(rules: MeetingRules, meeting_date: dt.date,
-                   previous_end: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:  # fmt: skip
+def meeting_window(
+    rules: MeetingRules, meeting_date: dt.date, previous_end: dt.datetime | None = None
+) -> tuple[dt.datetime, dt.datetime]:
     """(start, end) in UTC: from the previous cut-off (Monday: 72 hours) to today's cut-off."""
     end = dt.datetime.combine(meeting_date, rules.cutoff_time, tzinfo=UK).astimezone(dt.UTC)
     hours = rules.window_hours_monday if meeting_date.weekday() == 0 else rules.window_hours_weekday
@@ -49,8 +50,9 @@ def meeting_window(rules: MeetingRules, meeting_date: dt.date,
     return start, end
 
 
-def sort_key(order: Sequence[str], flags: dict[str, Any], received_at: dt.datetime,
-             police_ref: str) -> tuple[Any, ...]:  # fmt: skip
+def sort_key(
+    order: Sequence[str], flags: dict[str, Any], received_at: dt.datetime, police_ref: str
+) -> tuple[Any, ...]:
     """Most urgent first, by the profile's ``agenda_order``; ties by arrival."""
     parts: list[Any] = []
     for key in order:
@@ -75,8 +77,9 @@ def _children(notification: Notification) -> list[tuple[dt.date | None, int | No
     return [(p.dob, p.age) for p in notification.persons if p.role == "child"]
 
 
-def build_agenda(sessions: sessionmaker[Session], profile: Profile, actor: Actor,
-                 meeting_date: dt.date) -> int:  # fmt: skip
+def build_agenda(
+    sessions: sessionmaker[Session], profile: Profile, actor: Actor, meeting_date: dt.date
+) -> int:
     """Create (or top up) the meeting on ``meeting_date``; returns the meeting id.
 
     Idempotent: building twice adds only notifications that arrived in between. While the
@@ -90,33 +93,46 @@ def build_agenda(sessions: sessionmaker[Session], profile: Profile, actor: Actor
 def _build(s: Session, profile: Profile, actor: Actor, meeting_date: dt.date) -> int:
     rules = profile.meeting
     meeting = s.scalar(select(Meeting).where(Meeting.meeting_date == meeting_date))
-    previous = s.scalar(select(Meeting).where(Meeting.meeting_date < meeting_date)
-                        .order_by(Meeting.meeting_date.desc()).limit(1))  # fmt: skip
+    previous = s.scalar(
+        select(Meeting)
+        .where(Meeting.meeting_date < meeting_date)
+        .order_by(Meeting.meeting_date.desc())
+        .limit(1)
+    )
     if meeting is None:
         start, end = meeting_window(rules, meeting_date, previous.window_end if previous else None)
-        meeting = Meeting(meeting_date=meeting_date, status="planned", window_start=start,
-                          window_end=end)  # fmt: skip
+        meeting = Meeting(
+            meeting_date=meeting_date, status="planned", window_start=start, window_end=end
+        )
         s.add(meeting)
         audit.written(s, actor, meeting, "create", detail="agenda built from the police feed")
     if meeting.status == "closed":
         # After close nothing is added: a late notification goes to the next meeting
         # (as a late arrival), never silently into minutes already written.
         return meeting.id
-    present = {i.notification_id: i for i in s.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))}  # fmt: skip
+    present = {
+        i.notification_id: i
+        for i in s.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
+    }
     wanted: list[tuple[Notification, dict[str, Any]]] = []
-    in_window = s.scalars(select(Notification).where(
-        Notification.received_at >= meeting.window_start,
-        Notification.received_at < meeting.window_end))  # fmt: skip
+    in_window = s.scalars(
+        select(Notification).where(
+            Notification.received_at >= meeting.window_start,
+            Notification.received_at < meeting.window_end,
+        )
+    )
     for n in in_window:
         if n.id not in present:
             wanted.append((n, {}))
     late_from = meeting.window_start - dt.timedelta(days=LATE_ARRIVAL_DAYS)
     on_any = select(AgendaItem.notification_id)
-    for n in s.scalars(select(Notification).where(
+    for n in s.scalars(
+        select(Notification).where(
             Notification.received_at >= late_from,
             Notification.received_at < meeting.window_start,
-            Notification.id.not_in(on_any))):  # fmt: skip
+            Notification.id.not_in(on_any),
+        )
+    ):
         wanted.append((n, {"late_arrival": True}))
     for item, from_date in _deferred(s, meeting):
         if item.notification_id in present or any(n.id == item.notification_id for n, _ in wanted):
@@ -126,14 +142,26 @@ def _build(s: Session, profile: Profile, actor: Actor, meeting_date: dt.date) ->
         if item.deferred_to_meeting_id is None:
             before = audit.snapshot(item)
             item.deferred_to_meeting_id = meeting.id
-            audit.written(s, actor, item, "update", before, item.meeting_id,
-                          detail="carried forward to the next meeting")  # fmt: skip
+            audit.written(
+                s,
+                actor,
+                item,
+                "update",
+                before,
+                item.meeting_id,
+                detail="carried forward to the next meeting",
+            )
     next_position = max((i.position for i in present.values()), default=0) + 1
     for notification, extra in wanted:
         flags = {**flag_rules.work_out(s, notification, _children(notification)), **extra}
-        item = AgendaItem(meeting_id=meeting.id, notification_id=notification.id,
-                          household_id=notification.household_id, position=next_position,
-                          status="waiting", flags=flags)  # fmt: skip
+        item = AgendaItem(
+            meeting_id=meeting.id,
+            notification_id=notification.id,
+            household_id=notification.household_id,
+            position=next_position,
+            status="waiting",
+            flags=flags,
+        )
         next_position += 1
         s.add(item)
         audit.written(s, actor, item, "create", meeting_id=meeting.id)
@@ -147,12 +175,19 @@ def _deferred(s: Session, meeting: Meeting) -> list[tuple[AgendaItem, dt.date]]:
     rows = s.execute(
         select(AgendaItem, Meeting.meeting_date)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(AgendaItem.status == "deferred", AgendaItem.meeting_id != meeting.id,
-               ((AgendaItem.deferred_to_meeting_id == meeting.id)
-                | (AgendaItem.deferred_to_meeting_id.is_(None)
-                   & (Meeting.meeting_date < meeting.meeting_date))))
+        .where(
+            AgendaItem.status == "deferred",
+            AgendaItem.meeting_id != meeting.id,
+            (
+                (AgendaItem.deferred_to_meeting_id == meeting.id)
+                | (
+                    AgendaItem.deferred_to_meeting_id.is_(None)
+                    & (Meeting.meeting_date < meeting.meeting_date)
+                )
+            ),
+        )
         .order_by(Meeting.meeting_date)
-    ).all()  # fmt: skip
+    ).all()
     return [(item, day) for item, day in rows]
 
 
@@ -162,10 +197,12 @@ def _reorder(s: Session, actor: Actor, meeting_id: int, order: Sequence[str]) ->
         select(AgendaItem, Notification.received_at, Notification.police_ref)
         .join(Notification, Notification.id == AgendaItem.notification_id)
         .where(AgendaItem.meeting_id == meeting_id)
-    ).all()  # fmt: skip
+    ).all()
     fixed = [r for r in rows if r[0].status != "waiting"]
-    waiting = sorted((r for r in rows if r[0].status == "waiting"),
-                     key=lambda r: sort_key(order, r[0].flags or {}, r[1], r[2]))  # fmt: skip
+    waiting = sorted(
+        (r for r in rows if r[0].status == "waiting"),
+        key=lambda r: sort_key(order, r[0].flags or {}, r[1], r[2]),
+    )
     fixed.sort(key=lambda r: r[0].position)
     for position, (item, _, _) in enumerate([*fixed, *waiting], start=1):
         if item.position != position:

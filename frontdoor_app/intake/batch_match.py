@@ -42,16 +42,41 @@ def load_people(session: Session, ids: Iterable[int]) -> dict[int, KnownPerson]:
     todo = sorted(set(ids))
     while todo:
         for chunk in _chunks(todo, 500):
-            for p in session.execute(select(
-                    Person.id, Person.surname, Person.forenames, Person.dob, Person.birth_year,
-                    Person.gender, Person.nhs_number, Person.pnc_id, Person.address,
-                    Person.postcode, Person.merged_into_id, Person.school,
-            ).where(Person.id.in_(chunk))):  # fmt: skip
-                facts = PersonFacts(p.surname, p.forenames, p.dob, p.birth_year, p.gender,
-                                    p.nhs_number, p.pnc_id, p.address, p.postcode)  # fmt: skip
+            for p in session.execute(
+                select(
+                    Person.id,
+                    Person.surname,
+                    Person.forenames,
+                    Person.dob,
+                    Person.birth_year,
+                    Person.gender,
+                    Person.nhs_number,
+                    Person.pnc_id,
+                    Person.address,
+                    Person.postcode,
+                    Person.merged_into_id,
+                    Person.school,
+                ).where(Person.id.in_(chunk))
+            ):
+                facts = PersonFacts(
+                    p.surname,
+                    p.forenames,
+                    p.dob,
+                    p.birth_year,
+                    p.gender,
+                    p.nhs_number,
+                    p.pnc_id,
+                    p.address,
+                    p.postcode,
+                )
                 out[p.id] = KnownPerson(p.id, facts, p.merged_into_id, p.school)
-        todo = sorted({p.merged_into_id for p in out.values()
-                       if p.merged_into_id is not None and p.merged_into_id not in out})  # fmt: skip
+        todo = sorted(
+            {
+                p.merged_into_id
+                for p in out.values()
+                if p.merged_into_id is not None and p.merged_into_id not in out
+            }
+        )
     return out
 
 

@@ -40,21 +40,39 @@ BLOCKS: dict[str, tuple[int, str, bool]] = {
     "sd": (2, "person.surname_key = p.a AND person.dob = p.b", True),
     "fd": (2, "person.forename_key = p.a AND person.dob = p.b", True),
     "sm": (3, "person.surname_key = p.a AND person.dob BETWEEN p.b AND p.c", True),
-    "sn": (2, "person.surname_key = p.a AND person.dob IS NULL AND person.forename_key = p.b",
-           True),
-    "pyf": (3, "person.surname_phonetic = p.a AND person.birth_year = p.b "
-               "AND person.forename_initial = p.c", True),
+    "sn": (
+        2,
+        "person.surname_key = p.a AND person.dob IS NULL AND person.forename_key = p.b",
+        True,
+    ),
+    "pyf": (
+        3,
+        "person.surname_phonetic = p.a AND person.birth_year = p.b "
+        "AND person.forename_initial = p.c",
+        True,
+    ),
     "ps": (2, "person.postcode = p.a AND person.surname_key = p.b", True),
-    "ppf": (3, "person.postcode = p.a AND person.surname_phonetic = p.b "
-               "AND person.forename_key = p.c", True),
+    "ppf": (
+        3,
+        "person.postcode = p.a AND person.surname_phonetic = p.b AND person.forename_key = p.c",
+        True,
+    ),
     "pf": (2, "person.postcode = p.a AND person.forename_key = p.b", True),
-    "d": (3, "person.dob = p.a AND (person.forename_initial IN (p.b, p.c) "
-             "OR substr(person.surname_key, 1, 1) IN (p.b, p.c))", True),
-    "d2": (3, "person.dob = p.a AND ((person.forename_initial = p.b "
-              "AND substr(person.surname_key, 1, 1) = p.c) OR (person.forename_initial = p.c "
-              "AND substr(person.surname_key, 1, 1) = p.b))", True),
+    "d": (
+        3,
+        "person.dob = p.a AND (person.forename_initial IN (p.b, p.c) "
+        "OR substr(person.surname_key, 1, 1) IN (p.b, p.c))",
+        True,
+    ),
+    "d2": (
+        3,
+        "person.dob = p.a AND ((person.forename_initial = p.b "
+        "AND substr(person.surname_key, 1, 1) = p.c) OR (person.forename_initial = p.c "
+        "AND substr(person.surname_key, 1, 1) = p.b))",
+        True,
+    ),
     "pi": (2, "person.postcode = p.a AND person.forename_initial = p.b", True),
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -78,9 +96,19 @@ def block_keys(facts: PersonFacts) -> BlockKeys:
     parts = [p for p in fold(facts.surname).split() if p]
     sounds = tuple(sorted({phonetic(p) for p in parts} | {keys.surname_phonetic} - {""}))
     fore_sounds = tuple(sorted({phonetic(p) for p in fold(facts.forenames).split()} - {""}))
-    return BlockKeys(facts.nhs_number, facts.pnc_id, keys.surname_key, compact(facts.forenames),
-                     keys.forename_key, sounds, fore_sounds, keys.surname_key[:1], facts.dob,
-                     year, facts.postcode)  # fmt: skip
+    return BlockKeys(
+        facts.nhs_number,
+        facts.pnc_id,
+        keys.surname_key,
+        compact(facts.forenames),
+        keys.forename_key,
+        sounds,
+        fore_sounds,
+        keys.surname_key[:1],
+        facts.dob,
+        year,
+        facts.postcode,
+    )
 
 
 def _swapped(day: dt.date) -> dt.date | None:
@@ -127,8 +155,11 @@ def lookup_keys(k: BlockKeys) -> list[Key]:
         # Either initial on the day itself; both (either way round) on the other days.
         first, second = k.forename_key[:1], k.surname_initial
         out.append(("d", k.dob, first, second))
-        for day in {_swapped(k.dob), _with_year(k.dob, k.dob.year - 1),
-                    _with_year(k.dob, k.dob.year + 1)} - {None}:  # fmt: skip
+        for day in {
+            _swapped(k.dob),
+            _with_year(k.dob, k.dob.year - 1),
+            _with_year(k.dob, k.dob.year + 1),
+        } - {None}:
             out.append(("d2", day, first, second))
         # A slip in the day or month: a surname sounding alike, born the same year, the
         # same initial (and the same with the names swapped).
@@ -149,8 +180,11 @@ def lookup_keys(k: BlockKeys) -> list[Key]:
             out.append(("pf", k.postcode, k.forename_key))  # a slip in the surname
     _postcode_keys(k, out)
     if k.year and k.surname_initial:  # names swapped, the forename sounding like the surname
-        out.extend(("pyf", s, y, k.surname_initial)
-                   for s in k.fore_sounds for y in range(k.year - 1, k.year + 2))  # fmt: skip
+        out.extend(
+            ("pyf", s, y, k.surname_initial)
+            for s in k.fore_sounds
+            for y in range(k.year - 1, k.year + 2)
+        )
     return out
 
 
@@ -237,8 +271,10 @@ def db_candidates(session: Session, wanted: Sequence[list[Key]]) -> list[set[int
                 params.extend(
                     v.isoformat() if sqlite and isinstance(v, dt.date) else v for v in key
                 )
-            sql = (f"WITH p({names}) AS (VALUES {', '.join([row_sql] * len(chunk))}) "
-                   f"SELECT p.n, person.id FROM p JOIN person ON {condition}{live}")  # fmt: skip
+            sql = (
+                f"WITH p({names}) AS (VALUES {', '.join([row_sql] * len(chunk))}) "
+                f"SELECT p.n, person.id FROM p JOIN person ON {condition}{live}"
+            )
             for n, person_id in connection.exec_driver_sql(sql, tuple(params)):
                 for index in probes[chunk[int(n)]]:
                     found[index].add(person_id)

@@ -20,19 +20,41 @@ UK_DATETIME_RE = re.compile(
 )
 UK_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
-DASH_RISK = {"standard": "standard", "s": "standard", "medium": "medium", "m": "medium",
-             "high": "high", "h": "high"}  # fmt: skip
-ROLES = {"victim": "victim", "aggrieved": "victim", "perpetrator": "perpetrator",
-         "suspect": "perpetrator", "offender": "perpetrator", "child": "child",
-         "other adult": "other_adult"}  # fmt: skip
+DASH_RISK = {
+    "standard": "standard",
+    "s": "standard",
+    "medium": "medium",
+    "m": "medium",
+    "high": "high",
+    "h": "high",
+}
+ROLES = {
+    "victim": "victim",
+    "aggrieved": "victim",
+    "perpetrator": "perpetrator",
+    "suspect": "perpetrator",
+    "offender": "perpetrator",
+    "child": "child",
+    "other adult": "other_adult",
+}
 RELATIONSHIPS = ("partner", "ex-partner", "child", "parent", "sibling", "other")
 INCIDENT_TYPES = ("domestic incident", "domestic crime")
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0"}
 
-MAX_LENGTH = {"force": 200, "offence": 400, "address": 400, "narrative": 20_000, "officer": 200,
-              "surname": 200, "forenames": 200, "gender": 40, "person_address": 400,
-              "school": 200, "pnc_id": 32}  # fmt: skip
+MAX_LENGTH = {
+    "force": 200,
+    "offence": 400,
+    "address": 400,
+    "narrative": 20_000,
+    "officer": 200,
+    "surname": 200,
+    "forenames": 200,
+    "gender": 40,
+    "person_address": 400,
+    "school": 200,
+    "pnc_id": 32,
+}
 
 
 class FieldError(ValueError):
@@ -67,8 +89,9 @@ def timestamp(text: str) -> dt.datetime:
     try:
         if match:
             day, month, year, hour, minute, second = match.groups()
-            value = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                                int(second or 0))  # fmt: skip
+            value = dt.datetime(
+                int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+            )
         else:
             value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

@@ -42,10 +42,18 @@ def child_age_months(dob: dt.date | None, age: int | None, on: dt.date) -> int |
     return None
 
 
-def assemble(*, dash_risk: str, dash_yes: int | None, pregnancy: bool | None, on: dt.date,
-             earlier: int, has_household: bool, last_marac: dt.date | None,
-             discussed: list[dt.date], children: list[tuple[dt.date | None, int | None]],
-             ) -> dict[str, Any]:  # fmt: skip
+def assemble(
+    *,
+    dash_risk: str,
+    dash_yes: int | None,
+    pregnancy: bool | None,
+    on: dt.date,
+    earlier: int,
+    has_household: bool,
+    last_marac: dt.date | None,
+    discussed: list[dt.date],
+    children: list[tuple[dt.date | None, int | None]],
+) -> dict[str, Any]:
     """The flags from what is known of the notification and its household's history."""
     marac: list[str] = []
     if (dash_yes or 0) >= VISIBLE_HIGH_RISK_YES:
@@ -71,15 +79,17 @@ def assemble(*, dash_risk: str, dash_yes: int | None, pregnancy: bool | None, on
     }
 
 
-def work_out(session: Session, notification: Notification,
-             children: list[tuple[dt.date | None, int | None]]) -> dict[str, Any]:  # fmt: skip
+def work_out(
+    session: Session, notification: Notification, children: list[tuple[dt.date | None, int | None]]
+) -> dict[str, Any]:
     """The flags for ``notification`` (already flushed, household set) given its children."""
     since = notification.received_at - YEAR
     earlier = 0
     discussed: list[dt.date] = []
     last_marac = None
-    household = (session.get(Household, notification.household_id)
-                 if notification.household_id else None)  # fmt: skip
+    household = (
+        session.get(Household, notification.household_id) if notification.household_id else None
+    )
     if household is not None:
         earlier = (
             session.scalar(
@@ -95,17 +105,28 @@ def work_out(session: Session, notification: Notification,
             or 0
         )
         last_marac = household.last_marac_referral_at
-        discussed = list(session.scalars(
-            select(Meeting.meeting_date)
-            .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
-            .where(AgendaItem.household_id == household.id,
-                   AgendaItem.notification_id != notification.id,
-                   AgendaItem.status == "discussed",
-                   Meeting.meeting_date >= since.date(),
-                   Meeting.meeting_date <= notification.received_at.date())
-            .distinct()
-        ))  # fmt: skip
-    return assemble(dash_risk=notification.dash_risk, dash_yes=notification.dash_yes,
-                    pregnancy=notification.pregnancy, on=notification.incident_at.date(),
-                    earlier=int(earlier), has_household=household is not None,
-                    last_marac=last_marac, discussed=discussed, children=children)  # fmt: skip
+        discussed = list(
+            session.scalars(
+                select(Meeting.meeting_date)
+                .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+                .where(
+                    AgendaItem.household_id == household.id,
+                    AgendaItem.notification_id != notification.id,
+                    AgendaItem.status == "discussed",
+                    Meeting.meeting_date >= since.date(),
+                    Meeting.meeting_date <= notification.received_at.date(),
+                )
+                .distinct()
+            )
+        )
+    return assemble(
+        dash_risk=notification.dash_risk,
+        dash_yes=notification.dash_yes,
+        pregnancy=notification.pregnancy,
+        on=notification.incident_at.date(),
+        earlier=int(earlier),
+        has_household=household is not None,
+        last_marac=last_marac,
+        discussed=discussed,
+        children=children,
+    )

@@ -36,20 +36,37 @@ from .similarity import PersonFacts, same_initial, skeleton
 # comparison → the words for each level, best first. A missing value on either side is
 # no evidence either way (level -1, weight 0).
 LEVELS: dict[str, tuple[str, ...]] = {
-    "surname": ("same surname", "one surname part of the other",
-                "surname spelled or sounding alike", "surname somewhat alike",
-                "different surnames"),
-    "forename": ("same forename", "an initial or a short form of the forename",
-                 "a forename in common", "forename spelled or sounding alike (a slip or two)",
-                 "forename somewhat alike", "different forenames"),
-    "dob": ("same date of birth", "date of birth with day and month swapped",
-            "date of birth one slip apart (a digit, a day or month by one, or the year by one)",
-            "the age agrees with the year of birth", "different dates of birth",
-            "the age does not agree with the year of birth"),
-    "address": ("same house", "same postcode, another or no house number",
-                "same postcode district", "different addresses"),
+    "surname": (
+        "same surname",
+        "one surname part of the other",
+        "surname spelled or sounding alike",
+        "surname somewhat alike",
+        "different surnames",
+    ),
+    "forename": (
+        "same forename",
+        "an initial or a short form of the forename",
+        "a forename in common",
+        "forename spelled or sounding alike (a slip or two)",
+        "forename somewhat alike",
+        "different forenames",
+    ),
+    "dob": (
+        "same date of birth",
+        "date of birth with day and month swapped",
+        "date of birth one slip apart (a digit, a day or month by one, or the year by one)",
+        "the age agrees with the year of birth",
+        "different dates of birth",
+        "the age does not agree with the year of birth",
+    ),
+    "address": (
+        "same house",
+        "same postcode, another or no house number",
+        "same postcode district",
+        "different addresses",
+    ),
     "gender": ("same gender", "recorded gender differs"),
-}  # fmt: skip
+}
 COMPARISONS = tuple(LEVELS)
 
 # Starting values (and the centre of the prior EM is drawn towards): typical of police and
@@ -104,23 +121,34 @@ class MatchModel:
     stats: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"m": {k: list(v) for k, v in self.m.items()},
-                "u": {k: list(v) for k, v in self.u.items()}, "prior": self.prior,
-                "u_kin": list(self.u_kin), "u_kin_dob": list(self.u_kin_dob),
-                "surname_tf": dict(self.surname_tf), "forename_tf": dict(self.forename_tf),
-                "auto_probability": self.auto_probability,
-                "review_probability": self.review_probability, "stats": dict(self.stats)}  # fmt: skip
+        return {
+            "m": {k: list(v) for k, v in self.m.items()},
+            "u": {k: list(v) for k, v in self.u.items()},
+            "prior": self.prior,
+            "u_kin": list(self.u_kin),
+            "u_kin_dob": list(self.u_kin_dob),
+            "surname_tf": dict(self.surname_tf),
+            "forename_tf": dict(self.forename_tf),
+            "auto_probability": self.auto_probability,
+            "review_probability": self.review_probability,
+            "stats": dict(self.stats),
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> MatchModel:
-        return cls(m={k: tuple(v) for k, v in data["m"].items()},
-                   u={k: tuple(v) for k, v in data["u"].items()}, prior=float(data["prior"]),
-                   u_kin=tuple(data.get("u_kin", DEFAULT_U_KIN)),
-                   u_kin_dob=tuple(data.get("u_kin_dob", DEFAULT_U_KIN_DOB)),
-                   surname_tf=data.get("surname_tf", {}), forename_tf=data.get("forename_tf", {}),
-                   auto_probability=float(data.get("auto_probability", AUTO_PROBABILITY)),
-                   review_probability=float(data.get("review_probability", REVIEW_PROBABILITY)),
-                   trained=True, stats=data.get("stats", {}))  # fmt: skip
+        return cls(
+            m={k: tuple(v) for k, v in data["m"].items()},
+            u={k: tuple(v) for k, v in data["u"].items()},
+            prior=float(data["prior"]),
+            u_kin=tuple(data.get("u_kin", DEFAULT_U_KIN)),
+            u_kin_dob=tuple(data.get("u_kin_dob", DEFAULT_U_KIN_DOB)),
+            surname_tf=data.get("surname_tf", {}),
+            forename_tf=data.get("forename_tf", {}),
+            auto_probability=float(data.get("auto_probability", AUTO_PROBABILITY)),
+            review_probability=float(data.get("review_probability", REVIEW_PROBABILITY)),
+            trained=True,
+            stats=data.get("stats", {}),
+        )
 
     def weight(self, comparison: str, level: int, kin: frozenset[str] = frozenset()) -> float:
         """log2(m / u); ``kin``: the comparisons made between two people of one family."""
@@ -185,34 +213,81 @@ class Compared:
 
 # Short forms officers write (both directions); names in each group are one person's.
 _NICKNAMES = (
-    ("william", "bill", "billy", "will", "liam"), ("robert", "bob", "bobby", "rob", "robbie"),
-    ("john", "jack", "johnny", "jon"), ("james", "jim", "jimmy", "jamie"),
-    ("thomas", "tom", "tommy"), ("michael", "mike", "mick", "mikey"),
-    ("elizabeth", "liz", "lizzie", "beth", "betty", "eliza"), ("margaret", "maggie", "peggy", "meg"),
+    ("william", "bill", "billy", "will", "liam"),
+    ("robert", "bob", "bobby", "rob", "robbie"),
+    ("john", "jack", "johnny", "jon"),
+    ("james", "jim", "jimmy", "jamie"),
+    ("thomas", "tom", "tommy"),
+    ("michael", "mike", "mick", "mikey"),
+    ("elizabeth", "liz", "lizzie", "beth", "betty", "eliza"),
+    ("margaret", "maggie", "peggy", "meg"),
     ("katherine", "kate", "katie", "kath", "kathy", "catherine", "cathy"),
-    ("christopher", "chris"), ("daniel", "dan", "danny"), ("david", "dave", "davey"),
-    ("stephen", "steve", "steven"), ("samuel", "sam", "sammy"), ("samantha", "sam", "sammie"),
-    ("alexander", "alex", "sandy"), ("alexandra", "alex", "lexi"), ("benjamin", "ben", "benny"),
-    ("joseph", "joe", "joey"), ("anthony", "tony"), ("nicholas", "nick", "nicky"),
-    ("matthew", "matt"), ("andrew", "andy", "drew"), ("edward", "ed", "eddie", "ted"),
-    ("jennifer", "jen", "jenny"), ("victoria", "vicky", "tori"), ("rebecca", "becky", "becca"),
-    ("susan", "sue", "susie"), ("jessica", "jess", "jessie"), ("abigail", "abi", "abby"),
-    ("eleanor", "ellie", "nell"), ("charlotte", "charlie", "lottie"), ("charles", "charlie"),
-    ("henry", "harry", "hal"), ("frederick", "fred", "freddie"), ("alfred", "alfie", "alf"),
-    ("oliver", "olly", "ollie"), ("patricia", "pat", "trish", "patsy"), ("deborah", "debbie", "deb"),
-    ("joshua", "josh"), ("zachary", "zach", "zac"), ("nathaniel", "nathan", "nate"),
-    ("amelia", "millie", "amy"), ("isabella", "bella", "izzy", "isabel"),
-    ("mohammed", "mo", "moe"), ("abdullah", "abdul"), ("gabriel", "gabe"),
-    ("jacqueline", "jackie"), ("kimberley", "kim"), ("natasha", "tasha"),
-    ("daniela", "dani"), ("lawrence", "larry"), ("richard", "rich", "richie", "dick"),
-    ("gregory", "greg"), ("timothy", "tim"), ("kenneth", "ken", "kenny"),
-    ("ronald", "ron", "ronnie"), ("donald", "don", "donny"), ("philip", "phil"),
-    ("leonard", "len", "lenny"), ("raymond", "ray"), ("francis", "frank", "fran"),
-    ("teresa", "tess", "terri"), ("louise", "lou"), ("sophia", "sophie"),
-    ("aleksandra", "ola", "ala"), ("aleksander", "olek"), ("małgorzata", "gosia"),
-    ("malgorzata", "gosia"), ("katarzyna", "kasia"), ("wojciech", "wojtek"),
-    ("agnieszka", "aga"), ("krzysztof", "krzys"), ("magdalena", "magda"),
-)  # fmt: skip
+    ("christopher", "chris"),
+    ("daniel", "dan", "danny"),
+    ("david", "dave", "davey"),
+    ("stephen", "steve", "steven"),
+    ("samuel", "sam", "sammy"),
+    ("samantha", "sam", "sammie"),
+    ("alexander", "alex", "sandy"),
+    ("alexandra", "alex", "lexi"),
+    ("benjamin", "ben", "benny"),
+    ("joseph", "joe", "joey"),
+    ("anthony", "tony"),
+    ("nicholas", "nick", "nicky"),
+    ("matthew", "matt"),
+    ("andrew", "andy", "drew"),
+    ("edward", "ed", "eddie", "ted"),
+    ("jennifer", "jen", "jenny"),
+    ("victoria", "vicky", "tori"),
+    ("rebecca", "becky", "becca"),
+    ("susan", "sue", "susie"),
+    ("jessica", "jess", "jessie"),
+    ("abigail", "abi", "abby"),
+    ("eleanor", "ellie", "nell"),
+    ("charlotte", "charlie", "lottie"),
+    ("charles", "charlie"),
+    ("henry", "harry", "hal"),
+    ("frederick", "fred", "freddie"),
+    ("alfred", "alfie", "alf"),
+    ("oliver", "olly", "ollie"),
+    ("patricia", "pat", "trish", "patsy"),
+    ("deborah", "debbie", "deb"),
+    ("joshua", "josh"),
+    ("zachary", "zach", "zac"),
+    ("nathaniel", "nathan", "nate"),
+    ("amelia", "millie", "amy"),
+    ("isabella", "bella", "izzy", "isabel"),
+    ("mohammed", "mo", "moe"),
+    ("abdullah", "abdul"),
+    ("gabriel", "gabe"),
+    ("jacqueline", "jackie"),
+    ("kimberley", "kim"),
+    ("natasha", "tasha"),
+    ("daniela", "dani"),
+    ("lawrence", "larry"),
+    ("richard", "rich", "richie", "dick"),
+    ("gregory", "greg"),
+    ("timothy", "tim"),
+    ("kenneth", "ken", "kenny"),
+    ("ronald", "ron", "ronnie"),
+    ("donald", "don", "donny"),
+    ("philip", "phil"),
+    ("leonard", "len", "lenny"),
+    ("raymond", "ray"),
+    ("francis", "frank", "fran"),
+    ("teresa", "tess", "terri"),
+    ("louise", "lou"),
+    ("sophia", "sophie"),
+    ("aleksandra", "ola", "ala"),
+    ("aleksander", "olek"),
+    ("małgorzata", "gosia"),
+    ("malgorzata", "gosia"),
+    ("katarzyna", "kasia"),
+    ("wojciech", "wojtek"),
+    ("agnieszka", "aga"),
+    ("krzysztof", "krzys"),
+    ("magdalena", "magda"),
+)
 NICKNAMES: dict[str, frozenset[str]] = {}
 for _group in _NICKNAMES:
     for _name in _group:
@@ -353,8 +428,16 @@ def address_level(a: PersonFacts, b: PersonFacts) -> int:
 
 def _gender(value: str | None) -> str:
     text = (value or "").strip().lower()
-    return {"f": "f", "female": "f", "woman": "f", "girl": "f", "m": "m", "male": "m",
-            "man": "m", "boy": "m"}.get(text, "")  # fmt: skip
+    return {
+        "f": "f",
+        "female": "f",
+        "woman": "f",
+        "girl": "f",
+        "m": "m",
+        "male": "m",
+        "man": "m",
+        "boy": "m",
+    }.get(text, "")
 
 
 def compare(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -> Compared:
@@ -375,9 +458,13 @@ def compare(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -
         if 0 <= fore_x <= 3:
             sur, fore, swapped = -1, fore_x, True
     ga, gb = _gender(a.gender), _gender(b.gender)
-    levels = {"surname": sur, "forename": fore, "dob": dob_level(a, b),
-              "address": address_level(a, b),
-              "gender": -1 if not ga or not gb else (0 if ga == gb else 1)}  # fmt: skip
+    levels = {
+        "surname": sur,
+        "forename": fore,
+        "dob": dob_level(a, b),
+        "address": address_level(a, b),
+        "gender": -1 if not ga or not gb else (0 if ga == gb else 1),
+    }
     surname = compact(b.surname) if sur == 0 else ""
     forename = fold(b.forenames).split()[0] if fore == 0 and b.forenames else ""
     return Compared(levels, swapped, surname, forename)
@@ -431,8 +518,10 @@ class Weighing:
     def reasons(self, a: PersonFacts, b: PersonFacts) -> tuple[str, ...]:
         out = []
         if self.swapped:
-            out.append(f"surname and forenames swapped ({a.forenames or ''} {a.surname} / "
-                       f"{b.forenames} {b.surname})".replace("( ", "("))  # fmt: skip
+            out.append(
+                f"surname and forenames swapped ({a.forenames or ''} {a.surname} / "
+                f"{b.forenames} {b.surname})".replace("( ", "(")
+            )
         shown = (
             dataclasses.replace(a, surname=a.forenames or "", forenames=a.surname)
             if self.swapped
@@ -508,8 +597,9 @@ def guard(levels: Mapping[str, int]) -> str | None:
 # --- training
 
 
-def _counts(levels: Iterable[Mapping[str, int]], weights: Iterable[float] | None = None
-            ) -> dict[str, list[float]]:  # fmt: skip
+def _counts(
+    levels: Iterable[Mapping[str, int]], weights: Iterable[float] | None = None
+) -> dict[str, list[float]]:
     out = {c: [0.0] * len(LEVELS[c]) for c in COMPARISONS}
     ws = iter(weights) if weights is not None else None
     for row in levels:
@@ -534,8 +624,9 @@ def _normalise_group(counts: Sequence[float], floor: float) -> list[float]:
 def _normalise(counts: Sequence[float], floor: float, comparison: str = "") -> tuple[float, ...]:
     out = [0.0] * len(counts)
     for group in GROUPS.get(comparison, (tuple(range(len(counts))),)):
-        for level, value in zip(group, _normalise_group([counts[i] for i in group], floor),
-                                strict=True):  # fmt: skip
+        for level, value in zip(
+            group, _normalise_group([counts[i] for i in group], floor), strict=True
+        ):
             out[level] = value
     return tuple(out)
 
@@ -553,8 +644,12 @@ def estimate_u(pairs: Iterable[tuple[PersonFacts, PersonFacts]]) -> dict[str, tu
             counts["dob"][3 if abs(year_a - year_b) <= 1 else 5] += 1
     # Pseudo-pairs at the starting values: a level never seen among the random pairs is
     # rare, not impossible, and a small register leans on the starting values.
-    return {c: _normalise([x + U_PRIOR_PAIRS * d for x, d in zip(counts[c], DEFAULT_U[c], strict=True)],
-                          1e-6, c) for c in COMPARISONS}  # fmt: skip
+    return {
+        c: _normalise(
+            [x + U_PRIOR_PAIRS * d for x, d in zip(counts[c], DEFAULT_U[c], strict=True)], 1e-6, c
+        )
+        for c in COMPARISONS
+    }
 
 
 def estimate_u_kin(register: Sequence[PersonFacts], count: int, seed: int = 1) -> tuple[float, ...]:
@@ -576,8 +671,9 @@ def estimate_u_kin(register: Sequence[PersonFacts], count: int, seed: int = 1) -
     return _normalise(counts, 1e-6)
 
 
-def estimate_u_kin_dob(register: Sequence[PersonFacts], count: int, seed: int = 2
-                       ) -> tuple[float, ...]:  # fmt: skip
+def estimate_u_kin_dob(
+    register: Sequence[PersonFacts], count: int, seed: int = 2
+) -> tuple[float, ...]:
     """u of the date of birth levels for two people of one surname at one postcode."""
     families: dict[tuple[str, str], list[PersonFacts]] = {}
     for person in register:
@@ -611,11 +707,14 @@ def _posterior(model: MatchModel, row: Mapping[str, int], used: Iterable[str]) -
     return probability(w)
 
 
-def expectation_maximisation(rows: Sequence[Mapping[str, int]], u: Mapping[str, tuple[float, ...]],
-                             u_kin: tuple[float, ...] = DEFAULT_U_KIN,
-                             estimate: Sequence[str] = COMPARISONS,
-                             m: Mapping[str, tuple[float, ...]] | None = None,
-                             iterations: int = 25) -> tuple[dict[str, tuple[float, ...]], float]:  # fmt: skip
+def expectation_maximisation(
+    rows: Sequence[Mapping[str, int]],
+    u: Mapping[str, tuple[float, ...]],
+    u_kin: tuple[float, ...] = DEFAULT_U_KIN,
+    estimate: Sequence[str] = COMPARISONS,
+    m: Mapping[str, tuple[float, ...]] | None = None,
+    iterations: int = 25,
+) -> tuple[dict[str, tuple[float, ...]], float]:
     """m (of the comparisons in ``estimate``) and the prior by EM with u fixed, as Splink does.
 
     The comparisons not estimated are left out of the posterior: a session blocked on the
@@ -629,8 +728,11 @@ def expectation_maximisation(rows: Sequence[Mapping[str, int]], u: Mapping[str, 
         posts = [_posterior(model, row, estimate) for row in rows]
         counts = _counts(rows, posts)
         for c in estimate:
-            current[c] = _normalise([x + PRIOR_STRENGTH * d for x, d in zip(counts[c], DEFAULT_M[c], strict=True)],
-                                    M_FLOOR, c)  # fmt: skip
+            current[c] = _normalise(
+                [x + PRIOR_STRENGTH * d for x, d in zip(counts[c], DEFAULT_M[c], strict=True)],
+                M_FLOOR,
+                c,
+            )
         prior = min(max(sum(posts) / max(len(posts), 1), 1e-4), 0.5)
     return current, prior
 
@@ -638,8 +740,9 @@ def expectation_maximisation(rows: Sequence[Mapping[str, int]], u: Mapping[str, 
 def floored(m: Sequence[float], start: Sequence[float], comparison: str) -> tuple[float, ...]:
     """m no lower than half its starting value: a register whose earlier notifications were
     typed cleanly (the demo's) would otherwise teach that true matches never have a slip."""
-    return _normalise([max(x, M_SHARE_KEPT * s) for x, s in zip(m, start, strict=True)],
-                      M_FLOOR, comparison)  # fmt: skip
+    return _normalise(
+        [max(x, M_SHARE_KEPT * s) for x, s in zip(m, start, strict=True)], M_FLOOR, comparison
+    )
 
 
 def term_frequencies(counts: Mapping[str, int], total: int, keep: int = 2000) -> dict[str, float]:
@@ -648,8 +751,9 @@ def term_frequencies(counts: Mapping[str, int], total: int, keep: int = 2000) ->
     return {k: round(v / total, 7) for k, v in top if k and v / total > MIN_TF}
 
 
-def random_pairs(people: Sequence[PersonFacts], count: int, seed: int = 0
-                 ) -> list[tuple[PersonFacts, PersonFacts]]:  # fmt: skip
+def random_pairs(
+    people: Sequence[PersonFacts], count: int, seed: int = 0
+) -> list[tuple[PersonFacts, PersonFacts]]:
     rng = random.Random(seed)
     n = len(people)
     if n < 2:
@@ -662,10 +766,15 @@ def random_pairs(people: Sequence[PersonFacts], count: int, seed: int = 0
     return out
 
 
-def train(register: Sequence[PersonFacts], candidate_pairs: Sequence[tuple[PersonFacts, PersonFacts]],
-          surname_counts: Mapping[str, int], forename_counts: Mapping[str, int],
-          known_share: float, u_pairs: int = 40000,
-          progress: Callable[[str], None] | None = None) -> MatchModel:  # fmt: skip
+def train(
+    register: Sequence[PersonFacts],
+    candidate_pairs: Sequence[tuple[PersonFacts, PersonFacts]],
+    surname_counts: Mapping[str, int],
+    forename_counts: Mapping[str, int],
+    known_share: float,
+    u_pairs: int = 40000,
+    progress: Callable[[str], None] | None = None,
+) -> MatchModel:
     """u from random register pairs, m by EM on earlier notifications' candidates.
 
     The prior is the chance that two records drawn at random are one person (as u is
@@ -693,8 +802,19 @@ def train(register: Sequence[PersonFacts], candidate_pairs: Sequence[tuple[Perso
     m["dob"] = tuple(DEFAULT_M["dob"][i] if i in (3, 5) else x for i, x in enumerate(m["dob"]))
     total = max(len(register), 1)
     prior = prior_for(total, known_share)
-    return MatchModel(m, u, prior, u_kin, u_kin_dob, term_frequencies(surname_counts, total),
-                      term_frequencies(forename_counts, total), trained=True,
-                      stats={"register": len(register), "u_pairs": u_pairs,
-                             "em_pairs": len(candidate_pairs),
-                             "known_share": round(known_share, 4)})  # fmt: skip
+    return MatchModel(
+        m,
+        u,
+        prior,
+        u_kin,
+        u_kin_dob,
+        term_frequencies(surname_counts, total),
+        term_frequencies(forename_counts, total),
+        trained=True,
+        stats={
+            "register": len(register),
+            "u_pairs": u_pairs,
+            "em_pairs": len(candidate_pairs),
+            "known_share": round(known_share, 4),
+        },
+    )

@@ -35,8 +35,7 @@ from .validate import NotificationData, Problem, validate
 Progress = Callable[[int, int], None]
 log = logging.getLogger(__name__)
 
-__all__ = ["FeedUnreadable", "ImportSummary", "QuarantineProblem", "import_file",
-           "import_records"]  # fmt: skip
+__all__ = ["FeedUnreadable", "ImportSummary", "QuarantineProblem", "import_file", "import_records"]
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,11 @@ class QuarantineProblem:
     record_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"police_ref": self.police_ref, "lines": list(self.lines),
-                "messages": [m.to_json() for m in self.messages]}  # fmt: skip
+        return {
+            "police_ref": self.police_ref,
+            "lines": list(self.lines),
+            "messages": [m.to_json() for m in self.messages],
+        }
 
 
 @dataclass(frozen=True)
@@ -78,20 +80,29 @@ class ImportSummary:
 
     def to_json(self) -> dict[str, Any]:
         """The summary in the shape of shared/formats/notifications.md."""
-        return {"file": self.file, "imported": self.imported, "updated": self.updated,
-                "unchanged": self.unchanged, "quarantined": self.quarantined,
-                "flagged_no_child": self.flagged_no_child,
-                "problems": [p.to_json() for p in self.problems]}  # fmt: skip
+        return {
+            "file": self.file,
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "quarantined": self.quarantined,
+            "flagged_no_child": self.flagged_no_child,
+            "problems": [p.to_json() for p in self.problems],
+        }
 
     def in_words(self) -> str:
         """The summary for a person to read."""
-        lines = [f"{self.file}: {self.total} notification(s) read"
-                 f" ({self.rows_read} row(s))." if self.rows_read else
-                 f"{self.file}: {self.total} notification(s) read."]  # fmt: skip
+        lines = [
+            f"{self.file}: {self.total} notification(s) read ({self.rows_read} row(s))."
+            if self.rows_read
+            else f"{self.file}: {self.total} notification(s) read."
+        ]
         if self.already_imported:
             lines.append("This file had been imported before.")
-        lines.append(f"  imported {self.imported}, updated {self.updated}, unchanged "
-                     f"{self.unchanged}, quarantined {self.quarantined}")  # fmt: skip
+        lines.append(
+            f"  imported {self.imported}, updated {self.updated}, unchanged "
+            f"{self.unchanged}, quarantined {self.quarantined}"
+        )
         if self.flagged_no_child:
             lines.append(
                 f"  {self.flagged_no_child} notification(s) list no child: flagged for the meeting to check"
@@ -100,8 +111,10 @@ class ImportSummary:
             lines.append(f"  {self.possible_matches} possible match(es) for a person to confirm")
         for problem in self.problems:
             where = ", ".join(str(n) for n in problem.lines)
-            lines.append(f"Quarantined {problem.police_ref or '(no reference)'} "
-                         f"(line{'s' if len(problem.lines) > 1 else ''} {where}):")  # fmt: skip
+            lines.append(
+                f"Quarantined {problem.police_ref or '(no reference)'} "
+                f"(line{'s' if len(problem.lines) > 1 else ''} {where}):"
+            )
             for m in problem.messages:
                 line = f"line {m.line}, " if m.line and len(problem.lines) > 1 else ""
                 value = f" {m.value!r}" if m.value else " (blank)"
@@ -121,30 +134,48 @@ class _Counts:
     ids: list[int] = field(default_factory=list)
 
 
-def import_file(sessions: sessionmaker[Session], profile: Profile, actor: Actor, path: Path,
-                progress: Progress | None = None,
-                now: dt.datetime | None = None) -> ImportSummary:  # fmt: skip
+def import_file(
+    sessions: sessionmaker[Session],
+    profile: Profile,
+    actor: Actor,
+    path: Path,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> ImportSummary:
     """Import the feed at ``path``. Raises ``FeedUnreadable`` (nothing changed) when unreadable."""
     feed = read_feed(Path(path), profile.intake.columns)
     return import_feed(sessions, profile, actor, feed, progress, now)
 
 
-def import_records(sessions: sessionmaker[Session], profile: Profile, actor: Actor,
-                   objects: Iterable[Mapping[str, Any]], file_name: str = "(records)",
-                   progress: Progress | None = None,
-                   now: dt.datetime | None = None) -> ImportSummary:  # fmt: skip
+def import_records(
+    sessions: sessionmaker[Session],
+    profile: Profile,
+    actor: Actor,
+    objects: Iterable[Mapping[str, Any]],
+    file_name: str = "(records)",
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> ImportSummary:
     """Import notification objects already parsed (the JSON shape, with ``persons``)."""
-    records = tuple(json_record(dict(obj), (n,), profile.intake.columns)
-                    for n, obj in enumerate(objects, start=1))  # fmt: skip
-    digest = hashlib.sha256(json.dumps([r.raw for r in records], sort_keys=True,
-                                       default=str).encode()).hexdigest()  # fmt: skip
+    records = tuple(
+        json_record(dict(obj), (n,), profile.intake.columns)
+        for n, obj in enumerate(objects, start=1)
+    )
+    digest = hashlib.sha256(
+        json.dumps([r.raw for r in records], sort_keys=True, default=str).encode()
+    ).hexdigest()
     feed = Feed(file_name, digest, "json", records, len(records))
     return import_feed(sessions, profile, actor, feed, progress, now)
 
 
-def import_feed(sessions: sessionmaker[Session], profile: Profile, actor: Actor, feed: Feed,
-                progress: Progress | None = None,
-                now: dt.datetime | None = None) -> ImportSummary:  # fmt: skip
+def import_feed(
+    sessions: sessionmaker[Session],
+    profile: Profile,
+    actor: Actor,
+    feed: Feed,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> ImportSummary:
     require(actor, INTAKE_ROLES, "import the police feed")
     now = now or utcnow()
     total = len(feed.records)
@@ -154,12 +185,18 @@ def import_feed(sessions: sessionmaker[Session], profile: Profile, actor: Actor,
     # One transaction for the file: an interruption leaves no notification half written,
     # and the import batch exists only when its notifications do.
     with session_scope(sessions) as s:
-        earlier = s.scalar(select(ImportBatch.id).where(
-            ImportBatch.file_hash == feed.file_hash, ImportBatch.finished_at.is_not(None))
-            .limit(1))  # fmt: skip
-        batch_row = ImportBatch(file_name=feed.file_name, file_hash=feed.file_hash,
-                                imported_by_id=actor.user_id, started_at=utcnow(),
-                                rows_read=feed.rows_read)  # fmt: skip
+        earlier = s.scalar(
+            select(ImportBatch.id)
+            .where(ImportBatch.file_hash == feed.file_hash, ImportBatch.finished_at.is_not(None))
+            .limit(1)
+        )
+        batch_row = ImportBatch(
+            file_name=feed.file_name,
+            file_hash=feed.file_hash,
+            imported_by_id=actor.user_id,
+            started_at=utcnow(),
+            rows_read=feed.rows_read,
+        )
         s.add(batch_row)
         s.flush()
         batch_id = batch_row.id
@@ -168,23 +205,49 @@ def import_feed(sessions: sessionmaker[Session], profile: Profile, actor: Actor,
         batch_row.imported, batch_row.updated = counts.imported, counts.updated
         batch_row.unchanged, batch_row.quarantined = counts.unchanged, counts.quarantined
         audit.written(s, actor, batch_row, "create", detail=f"imported {feed.file_name}")
-        audit.record(s, actor, "import", "import_batch", batch_id, None,
-                     {"imported": counts.imported, "updated": counts.updated,
-                      "unchanged": counts.unchanged, "quarantined": counts.quarantined},
-                     feed.file_name)  # fmt: skip
+        audit.record(
+            s,
+            actor,
+            "import",
+            "import_batch",
+            batch_id,
+            None,
+            {
+                "imported": counts.imported,
+                "updated": counts.updated,
+                "unchanged": counts.unchanged,
+                "quarantined": counts.quarantined,
+            },
+            feed.file_name,
+        )
     if progress:
         progress(total, total)
     return ImportSummary(
-        file=feed.file_name, imported=counts.imported, updated=counts.updated,
-        unchanged=counts.unchanged, quarantined=counts.quarantined,
-        flagged_no_child=counts.no_child, problems=tuple(counts.problems),
-        possible_matches=counts.possible, batch_id=batch_id, rows_read=feed.rows_read,
-        already_imported=earlier is not None, notification_ids=tuple(counts.ids),
-    )  # fmt: skip
+        file=feed.file_name,
+        imported=counts.imported,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        quarantined=counts.quarantined,
+        flagged_no_child=counts.no_child,
+        problems=tuple(counts.problems),
+        possible_matches=counts.possible,
+        batch_id=batch_id,
+        rows_read=feed.rows_read,
+        already_imported=earlier is not None,
+        notification_ids=tuple(counts.ids),
+    )
 
 
-def _import_all(s: Session, profile: Profile, actor: Actor, feed: Feed, batch_id: int,
-                now: dt.datetime, counts: _Counts, progress: Progress | None) -> None:  # fmt: skip
+def _import_all(
+    s: Session,
+    profile: Profile,
+    actor: Actor,
+    feed: Feed,
+    batch_id: int,
+    now: dt.datetime,
+    counts: _Counts,
+    progress: Progress | None,
+) -> None:
     """Quarantine the bad, skip the unchanged, write the new together, amend one by one."""
     total = len(feed.records)
     done = 0
@@ -199,9 +262,14 @@ def _import_all(s: Session, profile: Profile, actor: Actor, feed: Feed, batch_id
     known: dict[str, tuple[int, str, bool]] = {}
     refs = [data.police_ref for _, data in checked]
     for start in range(0, len(refs), 500):
-        for ref, nid, content, flags in s.execute(select(
-                Notification.police_ref, Notification.id, Notification.content_hash,
-                Notification.flags).where(Notification.police_ref.in_(refs[start : start + 500]))):  # fmt: skip
+        for ref, nid, content, flags in s.execute(
+            select(
+                Notification.police_ref,
+                Notification.id,
+                Notification.content_hash,
+                Notification.flags,
+            ).where(Notification.police_ref.in_(refs[start : start + 500]))
+        ):
             known[ref] = (nid, content, bool((flags or {}).get("no_child")))
     new: list[batch.Planned] = []
     later: list[tuple[RawRecord, NotificationData]] = []
@@ -243,9 +311,16 @@ def _records_of(feed: Feed, new: list[batch.Planned]) -> list[RawRecord]:
     return [by_raw[id(p.raw)] for p in new]
 
 
-def _write_new(s: Session, profile: Profile, actor: Actor, batch_id: int,
-               new: list[batch.Planned], done: int, total: int,
-               progress: Progress | None) -> list[Stored] | None:  # fmt: skip
+def _write_new(
+    s: Session,
+    profile: Profile,
+    actor: Actor,
+    batch_id: int,
+    new: list[batch.Planned],
+    done: int,
+    total: int,
+    progress: Progress | None,
+) -> list[Stored] | None:
     if not new:
         return []
 
@@ -286,41 +361,72 @@ def _count(counts: _Counts, stored: Stored) -> None:
 
 def _resolve_quarantined(s: Session, actor: Actor, refs: list[str]) -> None:
     for start in range(0, len(refs), 500):
-        for record in s.scalars(select(QuarantinedRecord).where(
+        for record in s.scalars(
+            select(QuarantinedRecord).where(
                 QuarantinedRecord.police_ref.in_(refs[start : start + 500]),
-                QuarantinedRecord.status == "waiting")):  # fmt: skip
+                QuarantinedRecord.status == "waiting",
+            )
+        ):
             resolve_waiting(s, actor, record, record.police_ref or "")
 
 
-def _one(s: Session, profile: Profile, actor: Actor, file_name: str, batch_id: int,
-         record: RawRecord, checked: NotificationData, counts: _Counts) -> None:  # fmt: skip
+def _one(
+    s: Session,
+    profile: Profile,
+    actor: Actor,
+    file_name: str,
+    batch_id: int,
+    record: RawRecord,
+    checked: NotificationData,
+    counts: _Counts,
+) -> None:
     try:
         with s.begin_nested():
             stored = store(s, actor, profile.intake, checked, record.raw, batch_id)
     except Exception as exc:  # noqa: BLE001 - kept whole in quarantine, never lost
-        problem = Problem("(record)", checked.police_ref,
-                          f"could not be stored: {type(exc).__name__}: {exc}",
-                          record.lines[0] if record.lines else None)  # fmt: skip
+        problem = Problem(
+            "(record)",
+            checked.police_ref,
+            f"could not be stored: {type(exc).__name__}: {exc}",
+            record.lines[0] if record.lines else None,
+        )
         _quarantine(s, actor, file_name, batch_id, record, [problem], counts)
         return
     _count(counts, stored)
 
 
-def _quarantine(s: Session, actor: Actor, file_name: str, batch_id: int, record: RawRecord,
-                problems: list[Problem], counts: _Counts) -> None:  # fmt: skip
+def _quarantine(
+    s: Session,
+    actor: Actor,
+    file_name: str,
+    batch_id: int,
+    record: RawRecord,
+    problems: list[Problem],
+    counts: _Counts,
+) -> None:
     counts.quarantined += 1
     stored = [p.stored() for p in problems]
-    same = s.scalars(select(QuarantinedRecord).where(
-        QuarantinedRecord.police_ref.is_(None) if record.police_ref is None
-        else QuarantinedRecord.police_ref == record.police_ref[:200],
-        QuarantinedRecord.file_name == file_name))  # fmt: skip
+    same = s.scalars(
+        select(QuarantinedRecord).where(
+            QuarantinedRecord.police_ref.is_(None)
+            if record.police_ref is None
+            else QuarantinedRecord.police_ref == record.police_ref[:200],
+            QuarantinedRecord.file_name == file_name,
+        )
+    )
     existing = next((q for q in same if q.raw == record.raw), None)
     if existing is None:
-        existing = QuarantinedRecord(import_batch_id=batch_id, police_ref=(record.police_ref or None)
-                                     and record.police_ref[:200], file_name=file_name,
-                                     line_numbers=list(record.lines), raw=record.raw,
-                                     problems=stored, status="waiting")  # fmt: skip
+        existing = QuarantinedRecord(
+            import_batch_id=batch_id,
+            police_ref=(record.police_ref or None) and record.police_ref[:200],
+            file_name=file_name,
+            line_numbers=list(record.lines),
+            raw=record.raw,
+            problems=stored,
+            status="waiting",
+        )
         s.add(existing)
         audit.written(s, actor, existing, "create", detail="quarantined on import")
-    counts.problems.append(QuarantineProblem(record.police_ref, record.lines, tuple(problems),
-                                             existing.id))  # fmt: skip
+    counts.problems.append(
+        QuarantineProblem(record.police_ref, record.lines, tuple(problems), existing.id)
+    )

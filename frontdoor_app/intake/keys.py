@@ -11,8 +11,23 @@ from functools import lru_cache
 
 import jellyfish
 
-_SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "ß": "ss", "æ": "ae", "Æ": "ae",
-                          "đ": "d", "Đ": "d", "ı": "i", "œ": "oe", "Œ": "oe", "þ": "th"})  # fmt: skip
+_SPECIAL = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "đ": "d",
+        "Đ": "d",
+        "ı": "i",
+        "œ": "oe",
+        "Œ": "oe",
+        "þ": "th",
+    }
+)
 
 
 @lru_cache(maxsize=65536)  # names repeat a lot; matching folds each many times

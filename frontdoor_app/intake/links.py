@@ -66,8 +66,15 @@ class MatchRow:
 
 def _summary(person: Person) -> PersonSummary:
     name = " ".join(p for p in (person.forenames, person.surname) if p)
-    return PersonSummary(person.id, name, person.dob, person.birth_year, person.address,
-                         person.postcode, person.nhs_number)  # fmt: skip
+    return PersonSummary(
+        person.id,
+        name,
+        person.dob,
+        person.birth_year,
+        person.address,
+        person.postcode,
+        person.nhs_number,
+    )
 
 
 def _incoming(row: NotificationPerson | None, person: Person | None) -> PersonSummary:
@@ -89,33 +96,49 @@ def _load(s: Session, model: type[Any], ids: set[int]) -> dict[int, Any]:
 
 def _rows(s: Session, links: list[PersonLink]) -> list[MatchRow]:
     """The decisions as plain rows, loading what they point at in a few queries."""
-    rows = _load(s, NotificationPerson, {k.notification_person_id for k in links
-                                         if k.notification_person_id})  # fmt: skip
+    rows = _load(
+        s, NotificationPerson, {k.notification_person_id for k in links if k.notification_person_id}
+    )
     notes = _load(s, Notification, {r.notification_id for r in rows.values()})
-    people = _load(s, Person, {k.matched_person_id for k in links}
-                   | {k.person_id for k in links if k.person_id})  # fmt: skip
+    people = _load(
+        s,
+        Person,
+        {k.matched_person_id for k in links} | {k.person_id for k in links if k.person_id},
+    )
     out = []
     for link in links:
         row = rows.get(link.notification_person_id) if link.notification_person_id else None
         notification = notes.get(row.notification_id) if row else None
         incoming = people.get(link.person_id) if link.person_id else None
-        out.append(MatchRow(
-            link.id, notification.police_ref if notification else "", row.role if row else "",
-            _incoming(row, incoming), _summary(people[link.matched_person_id]), link.score,
-            tuple(r for r in link.reasons.split("; ") if r), link.status, link.decided_by,
-        ))  # fmt: skip
+        out.append(
+            MatchRow(
+                link.id,
+                notification.police_ref if notification else "",
+                row.role if row else "",
+                _incoming(row, incoming),
+                _summary(people[link.matched_person_id]),
+                link.score,
+                tuple(r for r in link.reasons.split("; ") if r),
+                link.status,
+                link.decided_by,
+            )
+        )
     return out
 
 
 def links_of_batch(sessions: sessionmaker[Session], batch_id: int) -> list[MatchRow]:
     """The links an import made (automatic or confirmed), to check and undo a wrong one."""
     with session_scope(sessions) as s:
-        query = (select(PersonLink)
-                 .join(NotificationPerson, NotificationPerson.id == PersonLink.notification_person_id)
-                 .join(Notification, Notification.id == NotificationPerson.notification_id)
-                 .where(Notification.import_batch_id == batch_id,
-                        PersonLink.status.in_(("linked", "undone")))
-                 .order_by(PersonLink.score, PersonLink.id))  # fmt: skip
+        query = (
+            select(PersonLink)
+            .join(NotificationPerson, NotificationPerson.id == PersonLink.notification_person_id)
+            .join(Notification, Notification.id == NotificationPerson.notification_id)
+            .where(
+                Notification.import_batch_id == batch_id,
+                PersonLink.status.in_(("linked", "undone")),
+            )
+            .order_by(PersonLink.score, PersonLink.id)
+        )
         return _rows(s, list(s.scalars(query)))
 
 
@@ -126,19 +149,25 @@ def possible_matches(
     with session_scope(sessions) as s:
         query = select(PersonLink).where(PersonLink.status == "possible")
         if batch_id is not None:
-            query = (query.join(NotificationPerson, NotificationPerson.id == PersonLink.notification_person_id)
-                     .join(Notification, Notification.id == NotificationPerson.notification_id)
-                     .where(Notification.import_batch_id == batch_id))  # fmt: skip
+            query = (
+                query.join(
+                    NotificationPerson, NotificationPerson.id == PersonLink.notification_person_id
+                )
+                .join(Notification, Notification.id == NotificationPerson.notification_id)
+                .where(Notification.import_batch_id == batch_id)
+            )
         return _rows(s, list(s.scalars(query.order_by(PersonLink.score.desc(), PersonLink.id))))
 
 
 def links_of_notification(sessions: sessionmaker[Session], notification_id: int) -> list[MatchRow]:
     """Every match decision made for the people of one notification (for its history)."""
     with session_scope(sessions) as s:
-        query = (select(PersonLink)
-                 .join(NotificationPerson, NotificationPerson.id == PersonLink.notification_person_id)
-                 .where(NotificationPerson.notification_id == notification_id)
-                 .order_by(PersonLink.id))  # fmt: skip
+        query = (
+            select(PersonLink)
+            .join(NotificationPerson, NotificationPerson.id == PersonLink.notification_person_id)
+            .where(NotificationPerson.notification_id == notification_id)
+            .order_by(PersonLink.id)
+        )
         return _rows(s, list(s.scalars(query)))
 
 
@@ -185,8 +214,11 @@ def undo_link(sessions: sessionmaker[Session], actor: Actor, link_id: int, reaso
     with session_scope(sessions) as s:
         link = _link(s, link_id, "linked")
         before = audit.snapshot(link)
-        row = (s.get(NotificationPerson, link.notification_person_id)
-               if link.notification_person_id else None)  # fmt: skip
+        row = (
+            s.get(NotificationPerson, link.notification_person_id)
+            if link.notification_person_id
+            else None
+        )
         if link.person_id is not None:
             own = s.get_one(Person, link.person_id)
             p_before = audit.snapshot(own)
@@ -207,14 +239,27 @@ def undo_link(sessions: sessionmaker[Session], actor: Actor, link_id: int, reaso
 def _person_from_row(s: Session, actor: Actor, row: NotificationPerson) -> Person:
     notification = s.get_one(Notification, row.notification_id)
     keys = name_keys(row.surname, row.forenames)
-    year = row.dob.year if row.dob else (
-        notification.incident_at.year - row.age if row.age is not None else None)  # fmt: skip
-    person = Person(surname=row.surname, forenames=row.forenames, dob=row.dob, birth_year=year,
-                    birth_year_estimated=row.dob is None and year is not None, gender=row.gender,
-                    surname_key=keys.surname_key, surname_phonetic=keys.surname_phonetic,
-                    forename_key=keys.forename_key, forename_initial=keys.forename_initial,
-                    address=notification.address, postcode=notification.postcode,
-                    school=row.school, created_from_notification_id=notification.id)  # fmt: skip
+    year = (
+        row.dob.year
+        if row.dob
+        else (notification.incident_at.year - row.age if row.age is not None else None)
+    )
+    person = Person(
+        surname=row.surname,
+        forenames=row.forenames,
+        dob=row.dob,
+        birth_year=year,
+        birth_year_estimated=row.dob is None and year is not None,
+        gender=row.gender,
+        surname_key=keys.surname_key,
+        surname_phonetic=keys.surname_phonetic,
+        forename_key=keys.forename_key,
+        forename_initial=keys.forename_initial,
+        address=notification.address,
+        postcode=notification.postcode,
+        school=row.school,
+        created_from_notification_id=notification.id,
+    )
     s.add(person)
     audit.written(s, actor, person, "create", detail="link undone")
     return person
@@ -227,21 +272,32 @@ def _move_row(s: Session, actor: Actor, row: NotificationPerson, from_id: int, t
     household_id = notification.household_id
     if household_id is None:
         return
-    still = s.scalar(select(NotificationPerson.id)
-                     .join(Notification, Notification.id == NotificationPerson.notification_id)
-                     .where(NotificationPerson.person_id == from_id,
-                            Notification.household_id == household_id).limit(1))  # fmt: skip
-    members = list(s.scalars(select(HouseholdMember).where(
-        HouseholdMember.household_id == household_id,
-        HouseholdMember.person_id.in_((from_id, to_id)))))  # fmt: skip
+    still = s.scalar(
+        select(NotificationPerson.id)
+        .join(Notification, Notification.id == NotificationPerson.notification_id)
+        .where(NotificationPerson.person_id == from_id, Notification.household_id == household_id)
+        .limit(1)
+    )
+    members = list(
+        s.scalars(
+            select(HouseholdMember).where(
+                HouseholdMember.household_id == household_id,
+                HouseholdMember.person_id.in_((from_id, to_id)),
+            )
+        )
+    )
     if still is None:
         for member in members:
             if member.person_id == from_id:
                 audit.written(s, actor, member, "delete", detail="link undone")
                 s.delete(member)
     if not any(m.person_id == to_id for m in members):
-        member = HouseholdMember(household_id=household_id, person_id=to_id, role=row.role,
-                                 from_date=notification.incident_at.date())  # fmt: skip
+        member = HouseholdMember(
+            household_id=household_id,
+            person_id=to_id,
+            role=row.role,
+            from_date=notification.incident_at.date(),
+        )
         s.add(member)
         audit.written(s, actor, member, "create", detail="link undone")
 
@@ -253,8 +309,10 @@ def _merge(s: Session, actor: Actor, person_id: int, into_id: int) -> None:
         select(NotificationPerson).where(NotificationPerson.person_id == person_id)
     ):
         row.person_id = into_id
-    into_households = {m.household_id for m in s.scalars(
-        select(HouseholdMember).where(HouseholdMember.person_id == into_id))}  # fmt: skip
+    into_households = {
+        m.household_id
+        for m in s.scalars(select(HouseholdMember).where(HouseholdMember.person_id == into_id))
+    }
     for member in s.scalars(select(HouseholdMember).where(HouseholdMember.person_id == person_id)):
         before = audit.snapshot(member)
         if member.household_id in into_households:

@@ -36,9 +36,17 @@ class Match:
 
 
 def facts_of(person: Person) -> PersonFacts:
-    return PersonFacts(person.surname, person.forenames, person.dob, person.birth_year,
-                       person.gender, person.nhs_number, person.pnc_id, person.address,
-                       person.postcode)  # fmt: skip
+    return PersonFacts(
+        person.surname,
+        person.forenames,
+        person.dob,
+        person.birth_year,
+        person.gender,
+        person.nhs_number,
+        person.pnc_id,
+        person.address,
+        person.postcode,
+    )
 
 
 NO_CANDIDATE = ("no known person with a similar name and date of birth",)
@@ -52,13 +60,18 @@ def _identifier(facts: PersonFacts, known: PersonFacts) -> tuple[bool | None, st
         return same, "same NHS number" if same else "different NHS numbers"
     if facts.pnc_id and known.pnc_id:
         same = facts.pnc_id == known.pnc_id
-        return same, ("same Police National Computer id" if same
-                      else "different Police National Computer ids")  # fmt: skip
+        return same, (
+            "same Police National Computer id" if same else "different Police National Computer ids"
+        )
     return None, ""
 
 
-def decide(facts: PersonFacts, candidates: Iterable[tuple[int, PersonFacts]],
-           rules: IntakeRules, model: MatchModel | None = None) -> Match:  # fmt: skip
+def decide(
+    facts: PersonFacts,
+    candidates: Iterable[tuple[int, PersonFacts]],
+    rules: IntakeRules,
+    model: MatchModel | None = None,
+) -> Match:
     """Weigh each candidate (id, facts) with the matching model and decide.
 
     The probability that the person as sent is candidate i is o_i / (1 + sum of o_j), o the
@@ -108,9 +121,13 @@ def _percent(p: float) -> str:
     return f"{p * 100:.1f} %"
 
 
-def match_person(session: Session, facts: PersonFacts, rules: IntakeRules,
-                 exclude: set[int] | frozenset[int] = frozenset(),
-                 model: MatchModel | None = None) -> Match:  # fmt: skip
+def match_person(
+    session: Session,
+    facts: PersonFacts,
+    rules: IntakeRules,
+    exclude: set[int] | frozenset[int] = frozenset(),
+    model: MatchModel | None = None,
+) -> Match:
     """Weigh every candidate in the blocks and decide (the stored model unless one is given)."""
     ids = [i for i in candidate_ids(session, facts) if i not in exclude]
     targets: dict[int, PersonFacts] = {}
@@ -138,8 +155,11 @@ _LOADED: dict[tuple[int, str], MatchModel] = {}
 
 def load_model(session: Session) -> MatchModel:
     """The newest trained model stored in the database, else the starting values."""
-    row = session.execute(select(MatchingModel.id, MatchingModel.trained_at)
-                          .order_by(MatchingModel.id.desc()).limit(1)).first()  # fmt: skip
+    row = session.execute(
+        select(MatchingModel.id, MatchingModel.trained_at)
+        .order_by(MatchingModel.id.desc())
+        .limit(1)
+    ).first()
     if row is None:
         return untrained_model(session.scalar(select(func.max(Person.id))) or 0)
     key = (row.id, str(row.trained_at))

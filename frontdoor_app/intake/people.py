@@ -43,30 +43,51 @@ class Linked:
     match: Match
 
 
-def facts_from(data: PersonData, incident_address: str, incident_postcode: str,
-               on: dt.date) -> PersonFacts:  # fmt: skip
+def facts_from(
+    data: PersonData, incident_address: str, incident_postcode: str, on: dt.date
+) -> PersonFacts:
     year = data.dob.year if data.dob else (on.year - data.age if data.age is not None else None)
     address = data.address or (incident_address if not data.postcode else None)
     postcode = data.postcode or (incident_postcode if not data.address else None)
-    return PersonFacts(data.surname, data.forenames, data.dob, year, data.gender,
-                       data.nhs_number, data.pnc_id, address, postcode)  # fmt: skip
+    return PersonFacts(
+        data.surname,
+        data.forenames,
+        data.dob,
+        year,
+        data.gender,
+        data.nhs_number,
+        data.pnc_id,
+        address,
+        postcode,
+    )
 
 
-def new_person(session: Session, actor: Actor, data: PersonData, facts: PersonFacts,
-               notification_id: int) -> Person:  # fmt: skip
+def new_person(
+    session: Session, actor: Actor, data: PersonData, facts: PersonFacts, notification_id: int
+) -> Person:
     keys = name_keys(data.surname, data.forenames)
     nhs = (
         data.nhs_number if data.nhs_number and not _taken(session, "nhs", data.nhs_number) else None
     )
     pnc = data.pnc_id if data.pnc_id and not _taken(session, "pnc", data.pnc_id) else None
     person = Person(
-        surname=data.surname, forenames=data.forenames, dob=data.dob, birth_year=facts.birth_year,
+        surname=data.surname,
+        forenames=data.forenames,
+        dob=data.dob,
+        birth_year=facts.birth_year,
         birth_year_estimated=data.dob is None and facts.birth_year is not None,
-        gender=data.gender, nhs_number=nhs, pnc_id=pnc, surname_key=keys.surname_key,
-        surname_phonetic=keys.surname_phonetic, forename_key=keys.forename_key,
-        forename_initial=keys.forename_initial, address=facts.address, postcode=facts.postcode,
-        school=data.school, created_from_notification_id=notification_id,
-    )  # fmt: skip
+        gender=data.gender,
+        nhs_number=nhs,
+        pnc_id=pnc,
+        surname_key=keys.surname_key,
+        surname_phonetic=keys.surname_phonetic,
+        forename_key=keys.forename_key,
+        forename_initial=keys.forename_initial,
+        address=facts.address,
+        postcode=facts.postcode,
+        school=data.school,
+        created_from_notification_id=notification_id,
+    )
     session.add(person)
     audit.written(session, actor, person, "create", detail="from a police notification")
     return person
@@ -77,8 +98,9 @@ def _taken(session: Session, kind: str, value: str) -> bool:
     return session.scalar(select(Person.id).where(column == value).limit(1)) is not None
 
 
-def refresh_known(session: Session, actor: Actor, person: Person, data: PersonData,
-                  facts: PersonFacts) -> None:  # fmt: skip
+def refresh_known(
+    session: Session, actor: Actor, person: Person, data: PersonData, facts: PersonFacts
+) -> None:
     """Fill in what the known person lacked and keep the latest address and school."""
     before = audit.snapshot(person)
     if data.nhs_number and not person.nhs_number and not _taken(session, "nhs", data.nhs_number):
@@ -95,8 +117,13 @@ def refresh_known(session: Session, actor: Actor, person: Person, data: PersonDa
         audit.written(session, actor, person, "update", before, detail="newer police notification")
 
 
-def link_people(session: Session, actor: Actor, rules: IntakeRules, notification: Notification,
-                people: list[tuple[PersonData, NotificationPerson]]) -> list[Linked]:  # fmt: skip
+def link_people(
+    session: Session,
+    actor: Actor,
+    rules: IntakeRules,
+    notification: Notification,
+    people: list[tuple[PersonData, NotificationPerson]],
+) -> list[Linked]:
     """Match each person as sent, link or create, and record every match decision."""
     on = notification.incident_at.date()
     used: set[int] = set()
@@ -107,10 +134,16 @@ def link_people(session: Session, actor: Actor, rules: IntakeRules, notification
         if twin is not None:  # the same person sent twice in one notification
             row.person_id = twin.person.id
             if twin.match.decision == "auto":
-                again = PersonLink(notification_person_id=row.id, person_id=None,
-                                   matched_person_id=twin.person.id, score=twin.match.score,
-                                   reasons=twin.match.reasons_text, status="linked",
-                                   decided_by="auto", decided_at=utcnow())  # fmt: skip
+                again = PersonLink(
+                    notification_person_id=row.id,
+                    person_id=None,
+                    matched_person_id=twin.person.id,
+                    score=twin.match.score,
+                    reasons=twin.match.reasons_text,
+                    status="linked",
+                    decided_by="auto",
+                    decided_at=utcnow(),
+                )
                 session.add(again)
                 audit.written(session, actor, again, "create")
             out.append(Linked(data, row, twin.person, twin.match))
@@ -121,18 +154,29 @@ def link_people(session: Session, actor: Actor, rules: IntakeRules, notification
         if match.decision == "auto" and match.person_id is not None:
             person = session.get_one(Person, match.person_id)
             refresh_known(session, actor, person, data, facts)
-            link = PersonLink(notification_person_id=row.id, person_id=None,
-                              matched_person_id=person.id, score=match.score,
-                              reasons=match.reasons_text, status="linked", decided_by="auto",
-                              decided_at=utcnow())  # fmt: skip
+            link = PersonLink(
+                notification_person_id=row.id,
+                person_id=None,
+                matched_person_id=person.id,
+                score=match.score,
+                reasons=match.reasons_text,
+                status="linked",
+                decided_by="auto",
+                decided_at=utcnow(),
+            )
         else:
             person = new_person(session, actor, data, facts, notification.id)
             link = None
             if match.decision == "possible" and match.person_id is not None:
-                link = PersonLink(notification_person_id=row.id, person_id=person.id,
-                                  matched_person_id=match.person_id, score=match.score,
-                                  reasons=match.reasons_text, status="possible",
-                                  decided_by="pending")  # fmt: skip
+                link = PersonLink(
+                    notification_person_id=row.id,
+                    person_id=person.id,
+                    matched_person_id=match.person_id,
+                    score=match.score,
+                    reasons=match.reasons_text,
+                    status="possible",
+                    decided_by="pending",
+                )
         row.person_id = person.id
         used.add(person.id)
         if link is not None:
@@ -143,35 +187,59 @@ def link_people(session: Session, actor: Actor, rules: IntakeRules, notification
     return out
 
 
-def household_for(session: Session, actor: Actor, notification: Notification,
-                  linked: list[Linked]) -> Household:  # fmt: skip
+def household_for(
+    session: Session, actor: Actor, notification: Notification, linked: list[Linked]
+) -> Household:
     """The household of the people already known (weighted by role), else a new one."""
-    known = {item.person.id: ROLE_WEIGHT[item.data.role] for item in linked
-             if item.match.decision == "auto"}  # fmt: skip
+    known = {
+        item.person.id: ROLE_WEIGHT[item.data.role]
+        for item in linked
+        if item.match.decision == "auto"
+    }
     household = None
     if known:
         weights: dict[int, int] = defaultdict(int)
-        for member in session.scalars(select(HouseholdMember).where(
-                HouseholdMember.person_id.in_(known), HouseholdMember.to_date.is_(None))):  # fmt: skip
+        for member in session.scalars(
+            select(HouseholdMember).where(
+                HouseholdMember.person_id.in_(known), HouseholdMember.to_date.is_(None)
+            )
+        ):
             weights[member.household_id] += known[member.person_id]
         if weights:
             candidates = session.scalars(select(Household).where(Household.id.in_(weights))).all()
-            household = max(candidates, key=lambda h: (
-                weights[h.id], h.postcode == notification.postcode, h.id))  # fmt: skip
+            household = max(
+                candidates, key=lambda h: (weights[h.id], h.postcode == notification.postcode, h.id)
+            )
     if household is None:
-        household = Household(reference=_next_reference(session), address=notification.address,
-                              postcode=notification.postcode,
-                              locality_id=_locality(session, notification.postcode))  # fmt: skip
+        household = Household(
+            reference=_next_reference(session),
+            address=notification.address,
+            postcode=notification.postcode,
+            locality_id=_locality(session, notification.postcode),
+        )
         session.add(household)
         audit.written(session, actor, household, "create", detail="from a police notification")
-    current = {m.person_id for m in session.scalars(select(HouseholdMember).where(
-        HouseholdMember.household_id == household.id, HouseholdMember.to_date.is_(None)))}  # fmt: skip
-    victim_home = any(item.data.role == "victim" and item.match.decision == "auto"
-                      and item.person.id in current and lives_at_incident(item.data)
-                      for item in linked)  # fmt: skip
+    current = {
+        m.person_id
+        for m in session.scalars(
+            select(HouseholdMember).where(
+                HouseholdMember.household_id == household.id, HouseholdMember.to_date.is_(None)
+            )
+        )
+    }
+    victim_home = any(
+        item.data.role == "victim"
+        and item.match.decision == "auto"
+        and item.person.id in current
+        and lives_at_incident(item.data)
+        for item in linked
+    )
     if victim_home and moved(household.address, household.postcode, notification):
-        newest = session.scalar(select(func.max(Notification.received_at)).where(
-            Notification.household_id == household.id, Notification.id != notification.id))  # fmt: skip
+        newest = session.scalar(
+            select(func.max(Notification.received_at)).where(
+                Notification.household_id == household.id, Notification.id != notification.id
+            )
+        )
         if newest is None or newest <= notification.received_at:
             before = audit.snapshot(household)
             household.address, household.postcode = notification.address, notification.postcode
@@ -181,8 +249,12 @@ def household_for(session: Session, actor: Actor, notification: Notification,
         if item.person.id in current:
             continue
         current.add(item.person.id)
-        member = HouseholdMember(household_id=household.id, person_id=item.person.id,
-                                 role=item.data.role, from_date=notification.incident_at.date())  # fmt: skip
+        member = HouseholdMember(
+            household_id=household.id,
+            person_id=item.person.id,
+            role=item.data.role,
+            from_date=notification.incident_at.date(),
+        )
         session.add(member)
         audit.written(session, actor, member, "create")
     return household
@@ -213,5 +285,8 @@ def _next_reference(session: Session) -> str:
 
 
 def _locality(session: Session, postcode: str) -> int | None:
-    return session.scalar(select(PostcodeDistrict.locality_id).where(
-        PostcodeDistrict.district == postcode_district(postcode)))  # fmt: skip
+    return session.scalar(
+        select(PostcodeDistrict.locality_id).where(
+            PostcodeDistrict.district == postcode_district(postcode)
+        )
+    )

@@ -70,14 +70,22 @@ class Correction:
 
 
 def _row(record: QuarantinedRecord) -> QuarantineRow:
-    return QuarantineRow(record.id, record.police_ref, record.file_name,
-                         tuple(record.line_numbers or ()), record.status,
-                         tuple(Problem.from_stored(p) for p in record.problems or ()),
-                         record.created_at, record.version, record.resolution_reason)  # fmt: skip
+    return QuarantineRow(
+        record.id,
+        record.police_ref,
+        record.file_name,
+        tuple(record.line_numbers or ()),
+        record.status,
+        tuple(Problem.from_stored(p) for p in record.problems or ()),
+        record.created_at,
+        record.version,
+        record.resolution_reason,
+    )
 
 
-def list_quarantine(sessions: sessionmaker[Session], status: str | None = "waiting",
-                    batch_id: int | None = None) -> list[QuarantineRow]:  # fmt: skip
+def list_quarantine(
+    sessions: sessionmaker[Session], status: str | None = "waiting", batch_id: int | None = None
+) -> list[QuarantineRow]:
     with session_scope(sessions) as s:
         query = select(QuarantinedRecord).order_by(QuarantinedRecord.id)
         if status is not None:
@@ -87,8 +95,9 @@ def list_quarantine(sessions: sessionmaker[Session], status: str | None = "waiti
         return [_row(r) for r in s.scalars(query)]
 
 
-def _fields_of(values: Mapping[str, Any], columns: Mapping[str, str],
-               wanted: Sequence[str]) -> dict[str, str]:  # fmt: skip
+def _fields_of(
+    values: Mapping[str, Any], columns: Mapping[str, str], wanted: Sequence[str]
+) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in values.items():
         target = map_key(str(key), columns)
@@ -134,34 +143,60 @@ def load_draft(sessions: sessionmaker[Session], profile: Profile, record_id: int
         if record is None:
             raise QuarantineError("This quarantined record no longer exists.")
         notification, persons, text = draft_from_raw(record.raw, profile.intake.columns)
-        return Draft(record.id, record.version, record.police_ref, record.file_name,
-                     tuple(record.line_numbers or ()), notification, tuple(persons),
-                     tuple(Problem.from_stored(p) for p in record.problems or ()), text)  # fmt: skip
+        return Draft(
+            record.id,
+            record.version,
+            record.police_ref,
+            record.file_name,
+            tuple(record.line_numbers or ()),
+            notification,
+            tuple(persons),
+            tuple(Problem.from_stored(p) for p in record.problems or ()),
+            text,
+        )
 
 
-def corrected_record(notification: Mapping[str, str], persons: Sequence[Mapping[str, str]],
-                     lines: tuple[int, ...] = ()) -> RawRecord:  # fmt: skip
+def corrected_record(
+    notification: Mapping[str, str],
+    persons: Sequence[Mapping[str, str]],
+    lines: tuple[int, ...] = (),
+) -> RawRecord:
     line = lines[0] if lines else 0
     clean_note = {k: str(v) for k, v in notification.items() if k in NOTIFICATION_FIELDS}
-    clean_persons = tuple((line, {k: str(v) for k, v in p.items() if k in PERSON_FIELDS})
-                          for p in persons if any(str(v).strip() for v in p.values()))  # fmt: skip
-    raw = {"format": "corrected", "notification": clean_note,
-           "persons": [dict(p) for _, p in clean_persons]}  # fmt: skip
+    clean_persons = tuple(
+        (line, {k: str(v) for k, v in p.items() if k in PERSON_FIELDS})
+        for p in persons
+        if any(str(v).strip() for v in p.values())
+    )
+    raw = {
+        "format": "corrected",
+        "notification": clean_note,
+        "persons": [dict(p) for _, p in clean_persons],
+    }
     ref = clean_note.get("police_ref", "").strip() or None
     return RawRecord(ref, lines, "json", ((line, clean_note),), clean_persons, raw)
 
 
-def check_correction(notification: Mapping[str, str], persons: Sequence[Mapping[str, str]],
-                     now: dt.datetime | None = None) -> list[Problem]:  # fmt: skip
+def check_correction(
+    notification: Mapping[str, str],
+    persons: Sequence[Mapping[str, str]],
+    now: dt.datetime | None = None,
+) -> list[Problem]:
     """The problems the corrected values still have (none means it can be imported)."""
     checked = validate(corrected_record(notification, persons), now or utcnow())
     return checked if isinstance(checked, list) else []
 
 
-def correct_and_import(sessions: sessionmaker[Session], profile: Profile, actor: Actor,
-                       record_id: int, version: int, notification: Mapping[str, str],
-                       persons: Sequence[Mapping[str, str]],
-                       now: dt.datetime | None = None) -> Correction:  # fmt: skip
+def correct_and_import(
+    sessions: sessionmaker[Session],
+    profile: Profile,
+    actor: Actor,
+    record_id: int,
+    version: int,
+    notification: Mapping[str, str],
+    persons: Sequence[Mapping[str, str]],
+    now: dt.datetime | None = None,
+) -> Correction:
     """Import the corrected values; the problems are returned when some remain."""
     require(actor, INTAKE_ROLES, "correct the quarantine")
     try:
@@ -178,8 +213,16 @@ def correct_and_import(sessions: sessionmaker[Session], profile: Profile, actor:
             record.resolved_by_id, record.resolved_at = actor.user_id, utcnow()
             record.resolution_reason = "corrected in the application and imported"
             audit.written(s, actor, record, "update", before, detail="corrected and imported")
-            audit.record(s, actor, "update", "quarantined_record", record.id, None,
-                         {"corrected": raw.raw}, "values as corrected")  # fmt: skip
+            audit.record(
+                s,
+                actor,
+                "update",
+                "quarantined_record",
+                record.id,
+                None,
+                {"corrected": raw.raw},
+                "values as corrected",
+            )
             return Correction(True, (), stored.notification_id, stored.outcome)
     except StaleDataError:
         raise QuarantineError(
@@ -187,8 +230,9 @@ def correct_and_import(sessions: sessionmaker[Session], profile: Profile, actor:
         ) from None
 
 
-def discard(sessions: sessionmaker[Session], actor: Actor, record_id: int, version: int,
-            reason: str) -> QuarantineRow:  # fmt: skip
+def discard(
+    sessions: sessionmaker[Session], actor: Actor, record_id: int, version: int, reason: str
+) -> QuarantineRow:
     """Set the record aside for good, with the reason (kept, audited, never deleted)."""
     require(actor, INTAKE_ROLES, "discard quarantined records")
     if not reason.strip():

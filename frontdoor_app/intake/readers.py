@@ -22,8 +22,14 @@ from .fields import clean
 
 PERSON_FIELDS = FEED_FIELDS[FEED_FIELDS.index("person_role") :]
 NOTIFICATION_FIELDS = FEED_FIELDS[: FEED_FIELDS.index("person_role")]
-REQUIRED_NOTIFICATION = ("police_ref", "received_at", "incident_at", "dash_risk", "address",
-                         "postcode")  # fmt: skip
+REQUIRED_NOTIFICATION = (
+    "police_ref",
+    "received_at",
+    "incident_at",
+    "dash_risk",
+    "address",
+    "postcode",
+)
 REQUIRED_PERSON = ("person_role", "surname")
 CSV_REQUIRED = REQUIRED_NOTIFICATION + REQUIRED_PERSON
 
@@ -102,8 +108,9 @@ def parse_feed(data: bytes, file_name: str, columns: Mapping[str, str]) -> Feed:
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM) first, then Windows-1252; anything else is refused."""
     if b"\x00" in data[:4096]:
-        raise FeedUnreadable("the file is not text (it looks like a binary file); "
-                             "expected a CSV or JSON export")  # fmt: skip
+        raise FeedUnreadable(
+            "the file is not text (it looks like a binary file); expected a CSV or JSON export"
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -180,8 +187,9 @@ def _read_csv(text: str, columns: Mapping[str, str]) -> tuple[list[RawRecord], i
     return records, rows
 
 
-def _csv_record(ref: str | None, rows: list[tuple[int, list[str]]], header: list[str],
-                mapped: list[str | None]) -> RawRecord:  # fmt: skip
+def _csv_record(
+    ref: str | None, rows: list[tuple[int, list[str]]], header: list[str], mapped: list[str | None]
+) -> RawRecord:
     notification_rows: list[tuple[int, Values]] = []
     persons: list[tuple[int, Values]] = []
     raw_rows: list[dict[str, Any]] = []
@@ -189,9 +197,14 @@ def _csv_record(ref: str | None, rows: list[tuple[int, list[str]]], header: list
     extra: dict[str, str] = {}
     for line, cells in rows:
         if len(cells) != len(header):
-            problems.append(ReadProblem(
-                "(row)", f"{len(cells)} values",
-                f"expected {len(header)} values, one per column of the header", line))  # fmt: skip
+            problems.append(
+                ReadProblem(
+                    "(row)",
+                    f"{len(cells)} values",
+                    f"expected {len(header)} values, one per column of the header",
+                    line,
+                )
+            )
         note: Values = {}
         person: Values = {}
         raw: dict[str, str] = {}
@@ -212,8 +225,16 @@ def _csv_record(ref: str | None, rows: list[tuple[int, list[str]]], header: list
         raw_rows.append({"line": line, "values": raw})
     lines = tuple(line for line, _ in rows)
     raw_record = {"format": "csv", "columns": [h.strip() for h in header], "rows": raw_rows}
-    return RawRecord(ref, lines, "csv", tuple(notification_rows), tuple(persons), raw_record,
-                     tuple(problems), extra)  # fmt: skip
+    return RawRecord(
+        ref,
+        lines,
+        "csv",
+        tuple(notification_rows),
+        tuple(persons),
+        raw_record,
+        tuple(problems),
+        extra,
+    )
 
 
 # --- JSON --------------------------------------------------------------------------------
@@ -263,11 +284,24 @@ def _read_json_lines(text: str, columns: Mapping[str, str]) -> tuple[list[RawRec
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            records.append(RawRecord(
-                None, (number,), "text", (), (), {"format": "text", "text": line},
-                (ReadProblem("(line)", _short(line),
-                             f"not valid JSON ({exc.msg}, column {exc.colno})", number),),
-            ))  # fmt: skip
+            records.append(
+                RawRecord(
+                    None,
+                    (number,),
+                    "text",
+                    (),
+                    (),
+                    {"format": "text", "text": line},
+                    (
+                        ReadProblem(
+                            "(line)",
+                            _short(line),
+                            f"not valid JSON ({exc.msg}, column {exc.colno})",
+                            number,
+                        ),
+                    ),
+                )
+            )
             continue
         records.append(json_record(obj, (number,), columns))
     return records, len(records)
@@ -301,9 +335,22 @@ def json_record(obj: Any, lines: tuple[int, ...], columns: Mapping[str, str]) ->
     """A raw record from one notification object (also used for corrected records)."""
     line = lines[0] if lines else None
     if not isinstance(obj, dict):
-        return RawRecord(None, lines, "json", (), (), {"format": "json", "object": obj},
-                         (ReadProblem("(record)", _short(json.dumps(obj, ensure_ascii=False)),
-                                      "expected a notification object with named fields", line),))  # fmt: skip
+        return RawRecord(
+            None,
+            lines,
+            "json",
+            (),
+            (),
+            {"format": "json", "object": obj},
+            (
+                ReadProblem(
+                    "(record)",
+                    _short(json.dumps(obj, ensure_ascii=False)),
+                    "expected a notification object with named fields",
+                    line,
+                ),
+            ),
+        )
     note: Values = {}
     extra: dict[str, str] = {}
     problems: list[ReadProblem] = []
@@ -319,17 +366,31 @@ def json_record(obj: Any, lines: tuple[int, ...], columns: Mapping[str, str]) ->
         elif target in NOTIFICATION_FIELDS:
             note[target] = _text(value)
         else:
-            problems.append(ReadProblem(key, _text(value),
-                                        "a person's field belongs in the 'persons' list", line))  # fmt: skip
+            problems.append(
+                ReadProblem(
+                    key, _text(value), "a person's field belongs in the 'persons' list", line
+                )
+            )
     if not isinstance(raw_persons, list):
-        problems.append(ReadProblem("persons", _short(json.dumps(raw_persons, ensure_ascii=False)),
-                                    "expected a 'persons' list of person objects", line))  # fmt: skip
+        problems.append(
+            ReadProblem(
+                "persons",
+                _short(json.dumps(raw_persons, ensure_ascii=False)),
+                "expected a 'persons' list of person objects",
+                line,
+            )
+        )
     else:
         for index, person in enumerate(raw_persons):
             if not isinstance(person, dict):
-                problems.append(ReadProblem(f"persons[{index + 1}]",
-                                            _short(json.dumps(person, ensure_ascii=False)),
-                                            "expected a person object", line))  # fmt: skip
+                problems.append(
+                    ReadProblem(
+                        f"persons[{index + 1}]",
+                        _short(json.dumps(person, ensure_ascii=False)),
+                        "expected a person object",
+                        line,
+                    )
+                )
                 continue
             values: Values = {}
             for key, value in person.items():
@@ -341,8 +402,9 @@ def json_record(obj: Any, lines: tuple[int, ...], columns: Mapping[str, str]) ->
             persons.append((line or 0, values))
     ref = clean(note.get("police_ref")) or None
     raw = {"format": "json", "object": obj}
-    return RawRecord(ref, lines, "json", ((line or 0, note),), tuple(persons), raw,
-                     tuple(problems), extra)  # fmt: skip
+    return RawRecord(
+        ref, lines, "json", ((line or 0, note),), tuple(persons), raw, tuple(problems), extra
+    )
 
 
 def _text(value: Any) -> str:

@@ -13,8 +13,21 @@ from rapidfuzz.distance import JaroWinkler
 from .keys import compact, fold
 
 # Spellings that transliterate the same sound (Mohammed / Muhammad, Hussain / Hosain).
-_SOUND_RULES = (("hs", "x"), ("ph", "f"), ("kh", "k"), ("gh", "g"), ("ck", "k"), ("q", "k"), ("c", "k"),
-                ("z", "s"), ("w", "v"), ("x", "ks"), ("ou", "u"), ("ee", "i"), ("oo", "u"))  # fmt: skip
+_SOUND_RULES = (
+    ("hs", "x"),
+    ("ph", "f"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("c", "k"),
+    ("z", "s"),
+    ("w", "v"),
+    ("x", "ks"),
+    ("ou", "u"),
+    ("ee", "i"),
+    ("oo", "u"),
+)
 _VOWELS = re.compile(r"[aeiouy]")
 # First letters that transliterations swap (Omar / Umar, Yasmin / Jasmin, Hodan / Xoodan,
 # Zhou / Chou, Wojciech / Voytek).
@@ -94,9 +107,11 @@ def forename_similarity(a: str | None, b: str | None) -> tuple[float | None, str
         return 0.85, f"a forename in common ({a} / {b})"
     if (len(ta[0]) == 1 or len(tb[0]) == 1) and ta[0][0] == tb[0][0]:
         return 0.8, f"initial agrees with the forename ({a} / {b})"
-    joined = max(fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)) / 100,
-                 JaroWinkler.normalized_similarity("".join(ta), "".join(tb)),
-                 JaroWinkler.normalized_similarity(ta[0], tb[0]))  # fmt: skip
+    joined = max(
+        fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)) / 100,
+        JaroWinkler.normalized_similarity("".join(ta), "".join(tb)),
+        JaroWinkler.normalized_similarity(ta[0], tb[0]),
+    )
     if skeleton(ta[0]) == skeleton(tb[0]):
         return max(joined, 0.93), f"forenames sound alike ({a} / {b})"
     if joined >= 0.88:
@@ -138,8 +153,16 @@ def address_bonus(a: PersonFacts, b: PersonFacts) -> tuple[float, list[str]]:
 
 def _gender(value: str | None) -> str:
     text = (value or "").strip().lower()
-    return {"f": "f", "female": "f", "woman": "f", "girl": "f", "m": "m", "male": "m",
-            "man": "m", "boy": "m"}.get(text, "")  # fmt: skip
+    return {
+        "f": "f",
+        "female": "f",
+        "woman": "f",
+        "girl": "f",
+        "m": "m",
+        "male": "m",
+        "man": "m",
+        "boy": "m",
+    }.get(text, "")
 
 
 def same_initial(a: str | None, b: str | None) -> bool:
@@ -179,8 +202,10 @@ def score(incoming: PersonFacts, known: PersonFacts) -> Score:
         if crossed > name + 0.05:
             sur, fore, name = sur_x, fore_x, crossed
             fore_pair = (incoming.surname, known.forenames)
-            sur_reason = (f"surname and forenames swapped ({incoming.forenames} {incoming.surname}"
-                          f" / {known.forenames} {known.surname})")  # fmt: skip
+            sur_reason = (
+                f"surname and forenames swapped ({incoming.forenames} {incoming.surname}"
+                f" / {known.forenames} {known.surname})"
+            )
             fore_reason = "names agree once swapped back"
     dob, dob_reason = dob_similarity(incoming, known)
     value = 0.65 * name + 0.35 * dob
@@ -190,8 +215,10 @@ def score(incoming: PersonFacts, known: PersonFacts) -> Score:
     reasons += address_reasons
     if dob == 0.0:
         value = min(value, 0.6)
-    if fore is not None and (fore < 0.75 or (fore < 0.9 and not same_initial(*fore_pair)
-                                             and not shared_forename(*fore_pair))):  # fmt: skip
+    if fore is not None and (
+        fore < 0.75
+        or (fore < 0.9 and not same_initial(*fore_pair) and not shared_forename(*fore_pair))
+    ):
         # A different forename with everything else alike is a sibling or twin more often
         # than a typo (Taslima / Nasima): never linked without a person looking; and with
         # a different date of birth too, someone else.

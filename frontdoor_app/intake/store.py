@@ -33,20 +33,41 @@ class Stored:
 
 
 def _person_row(data: PersonData) -> NotificationPerson:
-    return NotificationPerson(role=data.role, role_as_sent=data.role_as_sent,
-                              relationship_to_victim=data.relationship_to_victim,
-                              school=data.school, surname=data.surname, forenames=data.forenames,
-                              dob=data.dob, age=data.age, gender=data.gender, raw_fields=data.raw)  # fmt: skip
+    return NotificationPerson(
+        role=data.role,
+        role_as_sent=data.role_as_sent,
+        relationship_to_victim=data.relationship_to_victim,
+        school=data.school,
+        surname=data.surname,
+        forenames=data.forenames,
+        dob=data.dob,
+        age=data.age,
+        gender=data.gender,
+        raw_fields=data.raw,
+    )
 
 
 def _persons_before(rows: list[NotificationPerson]) -> list[dict[str, Any]]:
-    return [{"role": r.role, "surname": r.surname, "forenames": r.forenames,
-             "dob": r.dob.isoformat() if r.dob else None, "person_id": r.person_id}
-            for r in rows]  # fmt: skip
+    return [
+        {
+            "role": r.role,
+            "surname": r.surname,
+            "forenames": r.forenames,
+            "dob": r.dob.isoformat() if r.dob else None,
+            "person_id": r.person_id,
+        }
+        for r in rows
+    ]
 
 
-def store(session: Session, actor: Actor, rules: IntakeRules, data: NotificationData,
-          raw: Any, batch_id: int | None) -> Stored:  # fmt: skip
+def store(
+    session: Session,
+    actor: Actor,
+    rules: IntakeRules,
+    data: NotificationData,
+    raw: Any,
+    batch_id: int | None,
+) -> Stored:
     """Write ``data`` (inside the caller's transaction or savepoint)."""
     content_hash = data.content_hash()
     existing = session.scalar(
@@ -56,8 +77,13 @@ def store(session: Session, actor: Actor, rules: IntakeRules, data: Notification
         flags = existing.flags or {}
         return Stored("unchanged", existing.id, 0, bool(flags.get("no_child")))
     if existing is None:
-        notification = Notification(**data.columns(), raw_record=raw, content_hash=content_hash,
-                                    import_batch_id=batch_id, flags={})  # fmt: skip
+        notification = Notification(
+            **data.columns(),
+            raw_record=raw,
+            content_hash=content_hash,
+            import_batch_id=batch_id,
+            flags={},
+        )
         session.add(notification)
         session.flush()
         new_people = list(data.persons)
@@ -90,23 +116,41 @@ def store(session: Session, actor: Actor, rules: IntakeRules, data: Notification
         )
     else:
         after_persons = _persons_before(list(notification.persons))
-        audit.written(session, actor, notification, "update", before,
-                      detail="amended by a re-sent notification")  # fmt: skip
-        audit.record(session, actor, "update", "notification_person", notification.id,
-                     {"persons": before["persons"]}, {"persons": after_persons},
-                     "people of the amended notification")  # fmt: skip
+        audit.written(
+            session,
+            actor,
+            notification,
+            "update",
+            before,
+            detail="amended by a re-sent notification",
+        )
+        audit.record(
+            session,
+            actor,
+            "update",
+            "notification_person",
+            notification.id,
+            {"persons": before["persons"]},
+            {"persons": after_persons},
+            "people of the amended notification",
+        )
     _resolve_waiting_quarantine(session, actor, notification)
     possible = sum(1 for item in linked if item.match.decision == "possible")
     return Stored(outcome, notification.id, possible, not children)
 
 
-def _amend_people(session: Session, notification: Notification,
-                  people: list[PersonData]) -> list[PersonData]:  # fmt: skip
+def _amend_people(
+    session: Session, notification: Notification, people: list[PersonData]
+) -> list[PersonData]:
     """Keep the rows of people sent again, drop the others; return the people to add."""
     remaining = list(people)
     for row in list(notification.persons):
-        key = (row.role, row.surname.casefold(), (row.forenames or "").casefold(),
-               row.dob.isoformat() if row.dob else "")  # fmt: skip
+        key = (
+            row.role,
+            row.surname.casefold(),
+            (row.forenames or "").casefold(),
+            row.dob.isoformat() if row.dob else "",
+        )
         same = next((p for p in remaining if p.identity() == key), None)
         if same is not None:
             remaining.remove(same)
@@ -115,26 +159,38 @@ def _amend_people(session: Session, notification: Notification,
             row.role_as_sent = same.role_as_sent
             continue
         # The link decisions stay (with their reasons) but no longer point at the row.
-        session.execute(update(PersonLink).where(PersonLink.notification_person_id == row.id)
-                        .values(notification_person_id=None))  # fmt: skip
+        session.execute(
+            update(PersonLink)
+            .where(PersonLink.notification_person_id == row.id)
+            .values(notification_person_id=None)
+        )
         notification.persons.remove(row)
     return remaining
 
 
 def _resolve_waiting_quarantine(session: Session, actor: Actor, notification: Notification) -> None:
     """A clean version has arrived: earlier quarantined copies of it are done with."""
-    for record in session.scalars(select(QuarantinedRecord).where(
+    for record in session.scalars(
+        select(QuarantinedRecord).where(
             QuarantinedRecord.police_ref == notification.police_ref,
-            QuarantinedRecord.status == "waiting")):  # fmt: skip
+            QuarantinedRecord.status == "waiting",
+        )
+    ):
         resolve_waiting(session, actor, record, notification.police_ref, notification.id)
 
 
-def resolve_waiting(session: Session, actor: Actor, record: QuarantinedRecord, police_ref: str,
-                    notification_id: int | None = None) -> None:  # fmt: skip
+def resolve_waiting(
+    session: Session,
+    actor: Actor,
+    record: QuarantinedRecord,
+    police_ref: str,
+    notification_id: int | None = None,
+) -> None:
     """Mark a waiting quarantined record as done with: a valid version was imported."""
     if notification_id is None:
-        notification_id = session.scalar(select(Notification.id).where(
-            Notification.police_ref == police_ref))  # fmt: skip
+        notification_id = session.scalar(
+            select(Notification.id).where(Notification.police_ref == police_ref)
+        )
     before = audit.snapshot(record)
     record.status, record.notification_id = "corrected", notification_id
     record.resolved_by_id, record.resolved_at = actor.user_id, utcnow()

@@ -39,13 +39,29 @@ class Trained:
 
 
 def _register(session: Session, rng: random.Random) -> tuple[list[PersonFacts], int]:
-    total = session.scalar(select(func.count()).select_from(Person)
-                           .where(Person.merged_into_id.is_(None))) or 0  # fmt: skip
-    rows = session.execute(select(Person.surname, Person.forenames, Person.dob, Person.birth_year,
-                                  Person.gender, Person.address, Person.postcode)
-                           .where(Person.merged_into_id.is_(None))).all()  # fmt: skip
-    people = [PersonFacts(r.surname, r.forenames, r.dob, r.birth_year, r.gender, None, None,
-                          r.address, r.postcode) for r in rows]  # fmt: skip
+    total = (
+        session.scalar(
+            select(func.count()).select_from(Person).where(Person.merged_into_id.is_(None))
+        )
+        or 0
+    )
+    rows = session.execute(
+        select(
+            Person.surname,
+            Person.forenames,
+            Person.dob,
+            Person.birth_year,
+            Person.gender,
+            Person.address,
+            Person.postcode,
+        ).where(Person.merged_into_id.is_(None))
+    ).all()
+    people = [
+        PersonFacts(
+            r.surname, r.forenames, r.dob, r.birth_year, r.gender, None, None, r.address, r.postcode
+        )
+        for r in rows
+    ]
     return people, total
 
 
@@ -53,37 +69,52 @@ def _name_counts(session: Session) -> tuple[Counter[str], Counter[str]]:
     surnames: Counter[str] = Counter()
     forenames: Counter[str] = Counter()
     live = Person.merged_into_id.is_(None)
-    for key, n in session.execute(select(Person.surname_key, func.count()).where(live)
-                                  .group_by(Person.surname_key)):  # fmt: skip
+    for key, n in session.execute(
+        select(Person.surname_key, func.count()).where(live).group_by(Person.surname_key)
+    ):
         surnames[key] += n
-    for key, n in session.execute(select(Person.forename_key, func.count()).where(live)
-                                  .group_by(Person.forename_key)):  # fmt: skip
+    for key, n in session.execute(
+        select(Person.forename_key, func.count()).where(live).group_by(Person.forename_key)
+    ):
         forenames[key] += n
     return surnames, forenames
 
 
-def _history(session: Session, rng: random.Random
-             ) -> list[tuple[PersonFacts, int | None, int]]:  # fmt: skip
+def _history(session: Session, rng: random.Random) -> list[tuple[PersonFacts, int | None, int]]:
     """A sample of earlier notifications' people as sent: (facts, linked person, created)."""
-    ids = list(session.scalars(select(NotificationPerson.id).where(
-        NotificationPerson.person_id.is_not(None))))  # fmt: skip
+    ids = list(
+        session.scalars(
+            select(NotificationPerson.id).where(NotificationPerson.person_id.is_not(None))
+        )
+    )
     if len(ids) > HISTORY_SAMPLE:
         ids = rng.sample(ids, HISTORY_SAMPLE)
     out = []
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
-        rows = session.execute(select(
-            NotificationPerson.surname, NotificationPerson.forenames, NotificationPerson.dob,
-            NotificationPerson.age, NotificationPerson.gender, NotificationPerson.person_id,
-            NotificationPerson.notification_id, Notification.address, Notification.postcode,
-            Notification.incident_at,
-        ).join(Notification).where(NotificationPerson.id.in_(chunk)))  # fmt: skip
+        rows = session.execute(
+            select(
+                NotificationPerson.surname,
+                NotificationPerson.forenames,
+                NotificationPerson.dob,
+                NotificationPerson.age,
+                NotificationPerson.gender,
+                NotificationPerson.person_id,
+                NotificationPerson.notification_id,
+                Notification.address,
+                Notification.postcode,
+                Notification.incident_at,
+            )
+            .join(Notification)
+            .where(NotificationPerson.id.in_(chunk))
+        )
         for r in rows:
             year = (
                 r.dob.year if r.dob else (r.incident_at.year - r.age if r.age is not None else None)
             )
-            facts = PersonFacts(r.surname, r.forenames, r.dob, year, r.gender, None, None,
-                                r.address, r.postcode)  # fmt: skip
+            facts = PersonFacts(
+                r.surname, r.forenames, r.dob, year, r.gender, None, None, r.address, r.postcode
+            )
             out.append((facts, r.person_id, r.notification_id))
     return out
 
@@ -92,12 +123,33 @@ def _known(session: Session, ids: set[int]) -> dict[int, tuple[PersonFacts, int 
     out: dict[int, tuple[PersonFacts, int | None]] = {}
     todo = sorted(ids)
     for start in range(0, len(todo), 500):
-        for p in session.execute(select(
-                Person.id, Person.surname, Person.forenames, Person.dob, Person.birth_year,
-                Person.gender, Person.address, Person.postcode, Person.created_from_notification_id,
-        ).where(Person.id.in_(todo[start : start + 500]))):  # fmt: skip
-            out[p.id] = (PersonFacts(p.surname, p.forenames, p.dob, p.birth_year, p.gender, None,
-                                     None, p.address, p.postcode), p.created_from_notification_id)  # fmt: skip
+        for p in session.execute(
+            select(
+                Person.id,
+                Person.surname,
+                Person.forenames,
+                Person.dob,
+                Person.birth_year,
+                Person.gender,
+                Person.address,
+                Person.postcode,
+                Person.created_from_notification_id,
+            ).where(Person.id.in_(todo[start : start + 500]))
+        ):
+            out[p.id] = (
+                PersonFacts(
+                    p.surname,
+                    p.forenames,
+                    p.dob,
+                    p.birth_year,
+                    p.gender,
+                    None,
+                    None,
+                    p.address,
+                    p.postcode,
+                ),
+                p.created_from_notification_id,
+            )
     return out
 
 
@@ -107,9 +159,10 @@ def _first_appearances(session: Session, person_ids: set[int]) -> dict[int, int]
     todo = sorted(person_ids)
     for start in range(0, len(todo), 500):
         for pid, first in session.execute(
-                select(NotificationPerson.person_id, func.min(NotificationPerson.notification_id))
-                .where(NotificationPerson.person_id.in_(todo[start : start + 500]))
-                .group_by(NotificationPerson.person_id)):  # fmt: skip
+            select(NotificationPerson.person_id, func.min(NotificationPerson.notification_id))
+            .where(NotificationPerson.person_id.in_(todo[start : start + 500]))
+            .group_by(NotificationPerson.person_id)
+        ):
             if pid is not None:
                 out[pid] = first
     return out
@@ -117,13 +170,25 @@ def _first_appearances(session: Session, person_ids: set[int]) -> dict[int, int]
 
 def _persons_per_day(session: Session, now: dt.datetime) -> float:
     since = now - dt.timedelta(days=28)
-    count = session.scalar(select(func.count()).select_from(NotificationPerson).join(Notification)
-                           .where(Notification.received_at >= since)) or 0  # fmt: skip
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(NotificationPerson)
+            .join(Notification)
+            .where(Notification.received_at >= since)
+        )
+        or 0
+    )
     return count / 28
 
 
-def train_and_store(session: Session, actor: Actor, rules: IntakeRules, seed: int = 0,
-                    say: Callable[[str], None] | None = None) -> Trained:  # fmt: skip
+def train_and_store(
+    session: Session,
+    actor: Actor,
+    rules: IntakeRules,
+    seed: int = 0,
+    say: Callable[[str], None] | None = None,
+) -> Trained:
     """Train on the register, replay a sample of history through the model, store it."""
     progress = say or (lambda _text: None)
     rng = random.Random(seed)
@@ -142,9 +207,12 @@ def train_and_store(session: Session, actor: Actor, rules: IntakeRules, seed: in
     first = _first_appearances(session, {pid for _, pid, _ in history if pid is not None})
     for (facts, person_id, notification_id), ids in zip(history, found, strict=True):
         # A person's first notification made their record: that pair is no evidence.
-        candidates = [(i, known[i][0]) for i in sorted(ids)
-                      if known[i][1] != notification_id
-                      and not (i == person_id and first.get(i) == notification_id)]  # fmt: skip
+        candidates = [
+            (i, known[i][0])
+            for i in sorted(ids)
+            if known[i][1] != notification_id
+            and not (i == person_id and first.get(i) == notification_id)
+        ]
         pairs.extend((facts, k) for _, k in candidates)
         truth = person_id if person_id in {i for i, _ in candidates} else None
         replay.append((facts, candidates, truth))
@@ -163,14 +231,22 @@ def train_and_store(session: Session, actor: Actor, rules: IntakeRules, seed: in
             possible += 1
     n = max(len(replay), 1)
     now = utcnow()
-    stats = {**dict(model.stats), "replayed": len(replay), "auto_share": round(auto / n, 4),
-             "grey_share": round(possible / n, 4),
-             "estimated_precision": round(auto_confidence / auto, 5) if auto else None,
-             "persons_per_day": round(_persons_per_day(session, now), 1)}  # fmt: skip
+    stats = {
+        **dict(model.stats),
+        "replayed": len(replay),
+        "auto_share": round(auto / n, 4),
+        "grey_share": round(possible / n, 4),
+        "estimated_precision": round(auto_confidence / auto, 5) if auto else None,
+        "persons_per_day": round(_persons_per_day(session, now), 1),
+    }
     stats["expected_daily_reviews"] = round(stats["grey_share"] * stats["persons_per_day"], 1)
     stored = dataclasses.replace(model, stats=stats)
-    row = MatchingModel(trained_at=now, trained_by_user_id=actor.user_id, register_size=total,
-                        parameters=stored.to_json())  # fmt: skip
+    row = MatchingModel(
+        trained_at=now,
+        trained_by_user_id=actor.user_id,
+        register_size=total,
+        parameters=stored.to_json(),
+    )
     session.add(row)
     session.flush()
     audit.written(session, actor, row, "create", detail="matching model trained on the register")
@@ -210,12 +286,25 @@ def model_view(session: Session) -> ModelView:
     row = session.scalars(select(MatchingModel).order_by(MatchingModel.id.desc()).limit(1)).first()
     model = load_model(session)
     stats = model.stats
-    levels = tuple(LevelRow(c, words, model.m[c][n], model.u[c][n], model.weight(c, n))
-                   for c in COMPARISONS for n, words in enumerate(LEVELS[c]))  # fmt: skip
+    levels = tuple(
+        LevelRow(c, words, model.m[c][n], model.u[c][n], model.weight(c, n))
+        for c in COMPARISONS
+        for n, words in enumerate(LEVELS[c])
+    )
     common = tuple(sorted(model.surname_tf.items(), key=lambda kv: -kv[1])[:5])
-    return ModelView(row.trained_at if row else None, row.register_size if row else None,
-                     model.auto_probability, model.review_probability, model.auto_weight,
-                     model.review_weight, model.prior, stats.get("estimated_precision"),
-                     stats.get("grey_share"), stats.get("auto_share"),
-                     stats.get("persons_per_day"), stats.get("expected_daily_reviews"), levels,
-                     common)  # fmt: skip
+    return ModelView(
+        row.trained_at if row else None,
+        row.register_size if row else None,
+        model.auto_probability,
+        model.review_probability,
+        model.auto_weight,
+        model.review_weight,
+        model.prior,
+        stats.get("estimated_precision"),
+        stats.get("grey_share"),
+        stats.get("auto_share"),
+        stats.get("persons_per_day"),
+        stats.get("expected_daily_reviews"),
+        levels,
+        common,
+    )

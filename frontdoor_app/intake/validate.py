@@ -35,8 +35,13 @@ class Problem:
 
     @classmethod
     def from_stored(cls, data: dict[str, Any]) -> Problem:
-        return cls(str(data.get("field", "")), str(data.get("value", "")),
-                   str(data.get("message", "")), data.get("line"), data.get("person"))  # fmt: skip
+        return cls(
+            str(data.get("field", "")),
+            str(data.get("value", "")),
+            str(data.get("message", "")),
+            data.get("line"),
+            data.get("person"),
+        )
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,12 @@ class PersonData:
     raw: dict[str, str]
 
     def identity(self) -> tuple[str, ...]:
-        return (self.role, self.surname.casefold(), (self.forenames or "").casefold(),
-                self.dob.isoformat() if self.dob else "")  # fmt: skip
+        return (
+            self.role,
+            self.surname.casefold(),
+            (self.forenames or "").casefold(),
+            self.dob.isoformat() if self.dob else "",
+        )
 
     def content(self) -> dict[str, Any]:
         data = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("line", "raw")}
@@ -98,8 +107,9 @@ class NotificationData:
         data["received_at"] = self.received_at.isoformat()
         data["incident_at"] = self.incident_at.isoformat()
         # The order of rows is not content: a re-send may list the people differently.
-        data["persons"] = sorted((p.content() for p in self.persons),
-                                 key=lambda p: json.dumps(p, sort_keys=True))  # fmt: skip
+        data["persons"] = sorted(
+            (p.content() for p in self.persons), key=lambda p: json.dumps(p, sort_keys=True)
+        )
         return data
 
     @cached_property
@@ -117,16 +127,31 @@ def validate(record: RawRecord, now: dt.datetime) -> NotificationData | list[Pro
     if record.kind == "text":
         return problems
     values: dict[str, Any] = {}
-    for name in ("police_ref", "force", "received_at", "incident_at", "incident_type", "offence",
-                 "dash_risk", "dash_yes", "address", "postcode", *FLAG_FIELDS, "narrative",
-                 "officer"):  # fmt: skip
+    for name in (
+        "police_ref",
+        "force",
+        "received_at",
+        "incident_at",
+        "incident_type",
+        "offence",
+        "dash_risk",
+        "dash_yes",
+        "address",
+        "postcode",
+        *FLAG_FIELDS,
+        "narrative",
+        "officer",
+    ):
         values[name] = _agreed(record, name, _NOTIFICATION_PARSERS[name], problems)
     received, incident = values["received_at"], values["incident_at"]
     if isinstance(incident, dt.datetime):
         line, text = _first(record, "incident_at")
         if isinstance(received, dt.datetime) and incident > received:
-            problems.append(Problem("incident_at", text,
-                                    "expected the incident not to be after received_at", line))  # fmt: skip
+            problems.append(
+                Problem(
+                    "incident_at", text, "expected the incident not to be after received_at", line
+                )
+            )
         elif incident > now:
             problems.append(Problem("incident_at", text, "expected a time not in the future", line))
     persons = []
@@ -140,9 +165,14 @@ def validate(record: RawRecord, now: dt.datetime) -> NotificationData | list[Pro
     victim_sent = any(_sent_as_victim(row) for _line_no, row in record.persons)
     if not role_problem and not victim_sent and not any(p.role == "victim" for p in persons):
         sent = ", ".join(sorted({p.role_as_sent for p in persons})) or "(no persons)"
-        problems.append(Problem("person_role", sent,
-                                "no victim: expected at least one person with role victim "
-                                "(or aggrieved)", record.lines[0] if record.lines else None))  # fmt: skip
+        problems.append(
+            Problem(
+                "person_role",
+                sent,
+                "no victim: expected at least one person with role victim (or aggrieved)",
+                record.lines[0] if record.lines else None,
+            )
+        )
     if problems:
         return problems
     return NotificationData(**values, persons=tuple(persons))
@@ -161,8 +191,9 @@ def _first(record: RawRecord, name: str) -> tuple[int | None, str]:
     return None, ""
 
 
-def _agreed(record: RawRecord, name: str, parse: Callable[[str], Any],
-            problems: list[Problem]) -> Any:  # fmt: skip
+def _agreed(
+    record: RawRecord, name: str, parse: Callable[[str], Any], problems: list[Problem]
+) -> Any:
     """The field's value, which every row of the notification must agree on."""
     seen: dict[Any, tuple[int, str]] = {}
     failed = False
@@ -181,8 +212,14 @@ def _agreed(record: RawRecord, name: str, parse: Callable[[str], Any],
         seen.setdefault(value, (line, text))
     if len(seen) > 1:
         shown = "; ".join(f"{text or '(blank)'!r} on line {line}" for line, text in seen.values())
-        problems.append(Problem(name, shown, "rows of this notification disagree; every row must "
-                                             "carry the same value", min(ln for ln, _ in seen.values())))  # fmt: skip
+        problems.append(
+            Problem(
+                name,
+                shown,
+                "rows of this notification disagree; every row must carry the same value",
+                min(ln for ln, _ in seen.values()),
+            )
+        )
         return None
     value = next(iter(seen)) if seen else None
     if value is None and not failed and name in REQUIRED_NOTIFICATION:
@@ -191,8 +228,9 @@ def _agreed(record: RawRecord, name: str, parse: Callable[[str], Any],
     return value
 
 
-def _person(index: int, line: int, row: dict[str, str], when: dt.date,
-            problems: list[Problem]) -> PersonData | None:  # fmt: skip
+def _person(
+    index: int, line: int, row: dict[str, str], when: dt.date, problems: list[Problem]
+) -> PersonData | None:
     before = len(problems)
     values: dict[str, Any] = {}
 
@@ -216,8 +254,9 @@ def _person(index: int, line: int, row: dict[str, str], when: dt.date,
     if dob is not None:
         text = f.clean(row.get("dob"))
         if dob > when:
-            problems.append(Problem("dob", text, "expected a date of birth not after the incident",
-                                    line, index))  # fmt: skip
+            problems.append(
+                Problem("dob", text, "expected a date of birth not after the incident", line, index)
+            )
         elif dob < EARLIEST_DOB:
             problems.append(
                 Problem("dob", text, "expected a date of birth after 1900", line, index)

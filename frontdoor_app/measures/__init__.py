@@ -27,8 +27,27 @@ from .model import (
 from .output import as_csv, as_json, shown, suppressed
 
 __all__ = [
-    "BETTER_OFF", "COUNT", "GROUPS", "HOW_MUCH", "HOW_WELL", "MEDIAN", "SHARE", "Figure",
-    "FigureResult", "Measures", "MeasuresError", "Part", "Point", "add_months", "as_csv",
-    "as_json", "compute", "default_range", "figures", "next_working_day", "shown",
-    "suppressed", "week_start",
-]  # fmt: skip
+    "BETTER_OFF",
+    "COUNT",
+    "GROUPS",
+    "HOW_MUCH",
+    "HOW_WELL",
+    "MEDIAN",
+    "SHARE",
+    "Figure",
+    "FigureResult",
+    "Measures",
+    "MeasuresError",
+    "Part",
+    "Point",
+    "add_months",
+    "as_csv",
+    "as_json",
+    "compute",
+    "default_range",
+    "figures",
+    "next_working_day",
+    "shown",
+    "suppressed",
+    "week_start",
+]

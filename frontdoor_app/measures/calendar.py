@@ -63,8 +63,9 @@ def local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), zone).astimezone(dt.UTC)
 
 
-def days_of(weeks: tuple[dt.date, ...], as_of: dt.date, timezone: str,
-            bank_holidays: frozenset[dt.date]) -> tuple[Day, ...]:  # fmt: skip
+def days_of(
+    weeks: tuple[dt.date, ...], as_of: dt.date, timezone: str, bank_holidays: frozenset[dt.date]
+) -> tuple[Day, ...]:
     """One Day per date of the given weeks (Mondays); bucket n is ``weeks[n]``."""
     zone = ZoneInfo(timezone)
     out = []
@@ -76,9 +77,18 @@ def days_of(weeks: tuple[dt.date, ...], as_of: dt.date, timezone: str,
             for months in MONTHS:
                 until = add_months(day, months)
                 after[months] = local_midnight(until + ONE_DAY, zone) if until < as_of else None
-            out.append(Day(day, bucket, local_midnight(day, zone),
-                           local_midnight(day + ONE_DAY, zone),
-                           nwd if nwd < as_of else None, after[3], after[6], after[12]))  # fmt: skip
+            out.append(
+                Day(
+                    day,
+                    bucket,
+                    local_midnight(day, zone),
+                    local_midnight(day + ONE_DAY, zone),
+                    nwd if nwd < as_of else None,
+                    after[3],
+                    after[6],
+                    after[12],
+                )
+            )
     return tuple(out)
 
 
@@ -104,22 +114,52 @@ def days_table(days: tuple[Day, ...], dialect: str) -> CTE:
     """
     postgres = dialect == "postgresql"
     body = ",\n".join(
-        "(" + ", ".join(_literal(v, postgres) for v in (
-            d.day, d.bucket, d.start, d.end, d.next_working_day, d.after_3, d.after_6, d.after_12
-        )) + ")"
+        "("
+        + ", ".join(
+            _literal(v, postgres)
+            for v in (
+                d.day,
+                d.bucket,
+                d.start,
+                d.end,
+                d.next_working_day,
+                d.after_3,
+                d.after_6,
+                d.after_12,
+            )
+        )
+        + ")"
         for d in days
-    )  # fmt: skip
+    )
     names = ("day", "bucket", "start_at", "end_at", "next_wd", "after_3", "after_6", "after_12")
     # PostgreSQL types a VALUES column that is NULL in every row as text: cast each column.
-    types = ("DATE", "INTEGER", "TIMESTAMPTZ", "TIMESTAMPTZ", "DATE", "TIMESTAMPTZ",
-             "TIMESTAMPTZ", "TIMESTAMPTZ")  # fmt: skip
+    types = (
+        "DATE",
+        "INTEGER",
+        "TIMESTAMPTZ",
+        "TIMESTAMPTZ",
+        "DATE",
+        "TIMESTAMPTZ",
+        "TIMESTAMPTZ",
+        "TIMESTAMPTZ",
+    )
     select_list = ", ".join(
         (f"CAST(column{n} AS {kind}) AS {name}" if postgres else f"column{n} AS {name}")
         for n, (name, kind) in enumerate(zip(names, types, strict=True), start=1)
     )
     sql = f"SELECT {select_list} FROM (VALUES {body}) AS v"
-    return text(sql).columns(
-        column("day", Date), column("bucket", Integer), column("start_at", UTCDateTime()),
-        column("end_at", UTCDateTime()), column("next_wd", Date), column("after_3", UTCDateTime()),
-        column("after_6", UTCDateTime()), column("after_12", UTCDateTime()),
-    ).cte("d").prefix_with("MATERIALIZED")  # fmt: skip
+    return (
+        text(sql)
+        .columns(
+            column("day", Date),
+            column("bucket", Integer),
+            column("start_at", UTCDateTime()),
+            column("end_at", UTCDateTime()),
+            column("next_wd", Date),
+            column("after_3", UTCDateTime()),
+            column("after_6", UTCDateTime()),
+            column("after_12", UTCDateTime()),
+        )
+        .cte("d")
+        .prefix_with("MATERIALIZED")
+    )

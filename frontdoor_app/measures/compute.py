@@ -37,11 +37,19 @@ def default_range(today: dt.date, weeks: int = 12) -> tuple[dt.date, dt.date]:
     return last - dt.timedelta(weeks=weeks - 1), last
 
 
-def compute(session: Session, profile: Profile, first: dt.date, last: dt.date, *,
-            as_of: dt.date | None = None, agency: str | None = None,
-            locality: str | None = None, keys: Iterable[str] | None = None,
-            progress: Callable[[int, int], None] | None = None,
-            each_group: Callable[[Measures], None] | None = None) -> Measures:  # fmt: skip
+def compute(
+    session: Session,
+    profile: Profile,
+    first: dt.date,
+    last: dt.date,
+    *,
+    as_of: dt.date | None = None,
+    agency: str | None = None,
+    locality: str | None = None,
+    keys: Iterable[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    each_group: Callable[[Measures], None] | None = None,
+) -> Measures:
     """Every figure (or the ``keys`` asked for) for the weeks from ``first`` to ``last``.
 
     ``first`` and ``last`` may be any day: the weeks are the ones containing them.
@@ -75,10 +83,20 @@ def compute(session: Session, profile: Profile, first: dt.date, last: dt.date, *
         applies = (fig.filter == AGENCY and agency_id is not None) or (
             fig.filter == LOCALITY and locality_id is not None
         )
-        ask = Ask(session, d, as_of, agency_id if fig.filter == AGENCY else None,
-                  locality_id if fig.filter == LOCALITY else None,
-                  profile.meeting.case_target_minutes, in_range, span, starts, buckets, shared,
-                  days)  # fmt: skip
+        ask = Ask(
+            session,
+            d,
+            as_of,
+            agency_id if fig.filter == AGENCY else None,
+            locality_id if fig.filter == LOCALITY else None,
+            profile.meeting.case_target_minutes,
+            in_range,
+            span,
+            starts,
+            buckets,
+            shared,
+            days,
+        )
         results.append(_result(fig, fn, ask, weeks, in_range, applies, profile))
         if progress is not None:
             progress(n, len(wanted))
@@ -95,8 +113,15 @@ def _id_of(session: Session, table: type[Agency] | type[Locality], code: str, wh
     return int(found)
 
 
-def _result(fig: Figure, fn: Compute, ask: Ask, weeks: tuple[dt.date, ...],
-            in_range: tuple[int, int], applies: bool, profile: Profile) -> FigureResult:  # fmt: skip
+def _result(
+    fig: Figure,
+    fn: Compute,
+    ask: Ask,
+    weeks: tuple[dt.date, ...],
+    in_range: tuple[int, int],
+    applies: bool,
+    profile: Profile,
+) -> FigureResult:
     rows = fn(ask)
     lo, hi = in_range
     if fig.kind == MEDIAN:
@@ -116,8 +141,9 @@ def _value(fig: Figure, num: int, den: int | None) -> float | None:
     return 100.0 * num / den if den else None
 
 
-def _sums(fig: Figure, rows: Rows, weeks: tuple[dt.date, ...],
-          lo: int) -> tuple[list[Point], Point, tuple[Part, ...]]:  # fmt: skip
+def _sums(
+    fig: Figure, rows: Rows, weeks: tuple[dt.date, ...], lo: int
+) -> tuple[list[Point], Point, tuple[Part, ...]]:
     """Count and share rows: (bucket, part, numerator, denominator)."""
     num: dict[int, int] = defaultdict(int)
     den: dict[int, int] = defaultdict(int)
@@ -135,32 +161,50 @@ def _sums(fig: Figure, rows: Rows, weeks: tuple[dt.date, ...],
         if part and bucket >= lo:
             part_num[part] += n
             part_den[part] += int(d or 0) if d != -1 else 0
-    points = [Point(w, _value(fig, num[b], den[b] if fig.kind != COUNT else None), num[b],
-                    den[b] if fig.kind != COUNT else None) for b, w in enumerate(weeks)]  # fmt: skip
+    points = [
+        Point(
+            w,
+            _value(fig, num[b], den[b] if fig.kind != COUNT else None),
+            num[b],
+            den[b] if fig.kind != COUNT else None,
+        )
+        for b, w in enumerate(weeks)
+    ]
     total_num = sum(num[b] for b in range(lo, len(weeks)))
     total_den = sum(den[b] for b in range(lo, len(weeks)))
     if range_distinct is not None:
         total_num = range_distinct
     share = fig.kind != COUNT
-    total = Point(weeks[lo], _value(fig, total_num, total_den if share else None), total_num,
-                  total_den if share else None)  # fmt: skip
+    total = Point(
+        weeks[lo],
+        _value(fig, total_num, total_den if share else None),
+        total_num,
+        total_den if share else None,
+    )
     parts = tuple(
-        Part(label, _value(fig, part_num[label], part_den[label] if share else None),
-             part_num[label], part_den[label] if share else None)
+        Part(
+            label,
+            _value(fig, part_num[label], part_den[label] if share else None),
+            part_num[label],
+            part_den[label] if share else None,
+        )
         for label in sorted(part_num, key=lambda k: (-part_num[k], k))
         if not share or part_den[label]
-    )  # fmt: skip
+    )
     return points, total, parts
 
 
-def _medians(rows: Rows, weeks: tuple[dt.date, ...],
-             lo: int) -> tuple[list[Point], Point, tuple[Part, ...]]:  # fmt: skip
+def _medians(
+    rows: Rows, weeks: tuple[dt.date, ...], lo: int
+) -> tuple[list[Point], Point, tuple[Part, ...]]:
     """Median rows: (bucket, part, value); the numerator is how many were measured."""
     values: dict[int, list[float]] = defaultdict(list)
     for bucket, _part, value in rows:
         values[bucket].append(float(value))
-    points = [Point(w, statistics.median(values[b]) if values[b] else None, len(values[b]))
-              for b, w in enumerate(weeks)]  # fmt: skip
+    points = [
+        Point(w, statistics.median(values[b]) if values[b] else None, len(values[b]))
+        for b, w in enumerate(weeks)
+    ]
     every = [v for b in range(lo, len(weeks)) for v in values[b]]
     total = Point(weeks[lo], statistics.median(every) if every else None, len(every))
     return points, total, ()

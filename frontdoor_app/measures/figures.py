@@ -96,11 +96,25 @@ Compute = Callable[[Ask], Rows]
 FIGURES: list[tuple[Figure, Compute]] = []
 
 
-def figure(key: str, group: str, title: str, kind: str, unit: str, definition: str,
-           filter: str | None = None, parts_title: str = "") -> Callable[[Compute], Compute]:  # fmt: skip
+def figure(
+    key: str,
+    group: str,
+    title: str,
+    kind: str,
+    unit: str,
+    definition: str,
+    filter: str | None = None,
+    parts_title: str = "",
+) -> Callable[[Compute], Compute]:
     def register(fn: Compute) -> Compute:
-        FIGURES.append((Figure(key, group, title, kind, unit, " ".join(definition.split()),
-                               filter, parts_title), fn))  # fmt: skip
+        FIGURES.append(
+            (
+                Figure(
+                    key, group, title, kind, unit, " ".join(definition.split()), filter, parts_title
+                ),
+                fn,
+            )
+        )
         return fn
 
     return register
@@ -161,8 +175,11 @@ def _discussed_in_days(ask: Ask) -> tuple[Any, ...]:
     item on each run without statistics, and with them (ANALYZE) it began from the
     household members or the decisions, taking seconds per figure on the city database.
     """
-    return (AgendaItem.meeting_id.in_(select(Meeting.id).where(_in_days(ask))),
-            AgendaItem.status == "discussed", _in_locality(ask, AgendaItem.household_id))  # fmt: skip
+    return (
+        AgendaItem.meeting_id.in_(select(Meeting.id).where(_in_days(ask))),
+        AgendaItem.status == "discussed",
+        _in_locality(ask, AgendaItem.household_id),
+    )
 
 
 def _weeks(ask: Ask) -> dict[int, int]:
@@ -178,10 +195,13 @@ def _discussed_cases(ask: Ask) -> Rows:
     # The agenda's flags (JSON text) name each criterion in quotes, e.g. "repeat".
     flags = cast(AgendaItem.flags, String)
     flagged = [case((flags.like(f'%"{code}"%'), 1), else_=0) for code in MARAC_CRITERIA]
-    query = select(AgendaItem.meeting_id, AgendaItem.household_id, AgendaItem.seconds_spent,
-                   *flagged).where(*_discussed_in_days(ask))  # fmt: skip
-    return [(weeks[meeting], household, seconds, flags)
-            for meeting, household, seconds, *flags in _numbers(ask, query)]  # fmt: skip
+    query = select(
+        AgendaItem.meeting_id, AgendaItem.household_id, AgendaItem.seconds_spent, *flagged
+    ).where(*_discussed_in_days(ask))
+    return [
+        (weeks[meeting], household, seconds, flags)
+        for meeting, household, seconds, *flags in _numbers(ask, query)
+    ]
 
 
 def _cases(ask: Ask) -> Rows:
@@ -205,10 +225,13 @@ def _cases(ask: Ask) -> Rows:
 )
 def _notifications(ask: Ask) -> Rows:
     d = ask.d
-    return _rows(ask, select(d.c.bucket, literal(""), func.count(Notification.id), null())
-                 .join(d, _received_in_day(d))
-                 .where(_in_locality(ask, Notification.household_id))
-                 .group_by(d.c.bucket))  # fmt: skip
+    return _rows(
+        ask,
+        select(d.c.bucket, literal(""), func.count(Notification.id), null())
+        .join(d, _received_in_day(d))
+        .where(_in_locality(ask, Notification.household_id))
+        .group_by(d.c.bucket),
+    )
 
 
 @figure(
@@ -274,11 +297,14 @@ def _decisions(ask: Ask) -> Rows:
     weeks = _weeks(ask)
     decisions: dict[int, int] = defaultdict(int)
     referrals: dict[int, int] = defaultdict(int)
-    query = (select(AgendaItem.meeting_id, func.count(Decision.id),
-                    func.sum(case((referred, 1), else_=0)))
-             .join(Decision, Decision.agenda_item_id == AgendaItem.id)
-             .where(*_discussed_in_days(ask))
-             .group_by(AgendaItem.meeting_id))  # fmt: skip
+    query = (
+        select(
+            AgendaItem.meeting_id, func.count(Decision.id), func.sum(case((referred, 1), else_=0))
+        )
+        .join(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .where(*_discussed_in_days(ask))
+        .group_by(AgendaItem.meeting_id)
+    )
     for meeting, n, r in _numbers(ask, query):
         decisions[weeks[meeting]] += n
         referrals[weeks[meeting]] += int(r or 0)
@@ -301,12 +327,14 @@ def _outcomes(ask: Ask) -> Rows:
     decisions = [(b, "", n, None) for b, n, _referred in _shared(ask, "decisions", _decisions)]
     weeks = _weeks(ask)
     chosen: dict[tuple[int, str], int] = defaultdict(int)
-    query = (select(AgendaItem.meeting_id, OutcomeCode.label, func.count(DecisionOutcome.id))
-             .join(Decision, Decision.agenda_item_id == AgendaItem.id)
-             .join(DecisionOutcome, DecisionOutcome.decision_id == Decision.id)
-             .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
-             .where(*_discussed_in_days(ask))
-             .group_by(AgendaItem.meeting_id, OutcomeCode.label))  # fmt: skip
+    query = (
+        select(AgendaItem.meeting_id, OutcomeCode.label, func.count(DecisionOutcome.id))
+        .join(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .join(DecisionOutcome, DecisionOutcome.decision_id == Decision.id)
+        .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
+        .where(*_discussed_in_days(ask))
+        .group_by(AgendaItem.meeting_id, OutcomeCode.label)
+    )
     for meeting, label, n in _rows(ask, query):
         chosen[weeks[meeting], label] += n
     outcomes = [(b, label, n, -1) for (b, label), n in chosen.items()]
@@ -314,12 +342,20 @@ def _outcomes(ask: Ask) -> Rows:
     return [*decisions, *outcomes]
 
 
-@figure("marac", HOW_MUCH, "MARAC referrals", COUNT, "referrals", """
+@figure(
+    "marac",
+    HOW_MUCH,
+    "MARAC referrals",
+    COUNT,
+    "referrals",
+    """
     Decisions in the week that refer the case to MARAC: an outcome marked as a MARAC
     referral, or the chair's professional judgement. The breakdown also shows how many
     discussed cases were flagged on the agenda by each MARAC criterion (visible high risk,
-    potential escalation, repeat), whether or not they were referred.""", LOCALITY,
-        "referral or criterion")  # fmt: skip
+    potential escalation, repeat), whether or not they were referred.""",
+    LOCALITY,
+    "referral or criterion",
+)
 def _marac(ask: Ask) -> Rows:
     out: list[tuple[Any, ...]] = [
         (b, "Referrals made", int(referred or 0), None)
@@ -334,9 +370,16 @@ def _marac(ask: Ask) -> Rows:
     return out
 
 
-@figure("fgc_offers", HOW_MUCH, "FGC offers", COUNT, "offers", """
+@figure(
+    "fgc_offers",
+    HOW_MUCH,
+    "FGC offers",
+    COUNT,
+    "offers",
+    """
     Family Group Conference offers made in the week (the referral's offered time).""",
-        LOCALITY)  # fmt: skip
+    LOCALITY,
+)
 def _fgc_offers(ask: Ask) -> Rows:
     return _fgc_count(ask, FgcReferral.offered_at)
 
@@ -360,8 +403,9 @@ def _fgc_count(ask: Ask, when: Any) -> Rows:
     # A few hundred referrals a year: their weeks are found here (``ask.bucket_of``), which
     # spares the statement the days table.
     weekly: dict[int, int] = defaultdict(int)
-    for (at,) in _rows(ask, select(when).where(ask.within(when),
-                                               _in_locality(ask, FgcReferral.household_id))):  # fmt: skip
+    for (at,) in _rows(
+        ask, select(when).where(ask.within(when), _in_locality(ask, FgcReferral.household_id))
+    ):
         weekly[ask.bucket_of(at)] += 1
     return [(b, "", n, None) for b, n in weekly.items()]
 
@@ -412,16 +456,24 @@ def _actions(ask: Ask) -> Rows:
 )
 def _discussed_in_time(ask: Ask) -> Rows:
     d = ask.d
-    on_time = (
-        exists()
-        .where(AgendaItem.notification_id == Notification.id, AgendaItem.status == "discussed",
-               Meeting.id == AgendaItem.meeting_id, Meeting.meeting_date <= d.c.next_wd)
-    )  # fmt: skip
-    return _rows(ask, select(d.c.bucket, literal(""),
-                             func.sum(case((on_time, 1), else_=0)), func.count(Notification.id))
-                 .join(d, _received_in_day(d))
-                 .where(d.c.next_wd.is_not(None), _in_locality(ask, Notification.household_id))
-                 .group_by(d.c.bucket))  # fmt: skip
+    on_time = exists().where(
+        AgendaItem.notification_id == Notification.id,
+        AgendaItem.status == "discussed",
+        Meeting.id == AgendaItem.meeting_id,
+        Meeting.meeting_date <= d.c.next_wd,
+    )
+    return _rows(
+        ask,
+        select(
+            d.c.bucket,
+            literal(""),
+            func.sum(case((on_time, 1), else_=0)),
+            func.count(Notification.id),
+        )
+        .join(d, _received_in_day(d))
+        .where(d.c.next_wd.is_not(None), _in_locality(ask, Notification.household_id))
+        .group_by(d.c.bucket),
+    )
 
 
 @figure(
@@ -469,8 +521,11 @@ def _actions_on_time(ask: Ask) -> Rows:
 )
 def _core_present(ask: Ask) -> Rows:
     d = ask.d
-    present = exists().where(Attendance.meeting_id == Meeting.id,
-                             Attendance.agency_id == Agency.id, Attendance.status == "present")  # fmt: skip
+    present = exists().where(
+        Attendance.meeting_id == Meeting.id,
+        Attendance.agency_id == Agency.id,
+        Attendance.status == "present",
+    )
     query = (
         select(d.c.bucket, Agency.name, func.sum(case((present, 1), else_=0)), func.count())
         .select_from(Meeting)
@@ -499,15 +554,24 @@ def _core_present(ask: Ask) -> Rows:
 def _fgc_safe(ask: Ask) -> Rows:
     held = FgcReferral.conference_held_at
     consent = exists().where(
-        FgcConsent.referral_id == FgcReferral.id, FgcConsent.kind == "victim",
-        FgcConsent.at <= held, or_(FgcConsent.withdrawn_at.is_(None), FgcConsent.withdrawn_at > held),
-    )  # fmt: skip
-    plan = exists().where(FgcSafeguard.referral_id == FgcReferral.id,
-                          FgcSafeguard.kind == "safety_plan", FgcSafeguard.at <= held)  # fmt: skip
+        FgcConsent.referral_id == FgcReferral.id,
+        FgcConsent.kind == "victim",
+        FgcConsent.at <= held,
+        or_(FgcConsent.withdrawn_at.is_(None), FgcConsent.withdrawn_at > held),
+    )
+    plan = exists().where(
+        FgcSafeguard.referral_id == FgcReferral.id,
+        FgcSafeguard.kind == "safety_plan",
+        FgcSafeguard.at <= held,
+    )
     num: dict[int, int] = defaultdict(int)
     den: dict[int, int] = defaultdict(int)
-    for at, safe in _rows(ask, select(held, case((and_(consent, plan), 1), else_=0))
-                          .where(ask.within(held), _in_locality(ask, FgcReferral.household_id))):  # fmt: skip
+    for at, safe in _rows(
+        ask,
+        select(held, case((and_(consent, plan), 1), else_=0)).where(
+            ask.within(held), _in_locality(ask, FgcReferral.household_id)
+        ),
+    ):
         bucket = ask.bucket_of(at)
         num[bucket] += safe
         den[bucket] += 1
@@ -528,15 +592,21 @@ def _fgc_safe(ask: Ask) -> Rows:
 def _minutes_same_day(ask: Ask) -> Rows:
     d = ask.d
     issued = exists().where(
-        AuditEvent.entity == MINUTES_ENTITY, AuditEvent.entity_id == Meeting.id,
-        AuditEvent.action.in_(("export", "print")), AuditEvent.at < d.c.end_at,
+        AuditEvent.entity == MINUTES_ENTITY,
+        AuditEvent.entity_id == Meeting.id,
+        AuditEvent.action.in_(("export", "print")),
+        AuditEvent.at < d.c.end_at,
         AuditEvent.after["draft"].as_boolean() == false(),
-    )  # fmt: skip
-    return _rows(ask, select(d.c.bucket, literal(""), func.sum(case((issued, 1), else_=0)),
-                             func.count(Meeting.id))
-                 .join(d, d.c.day == Meeting.meeting_date)
-                 .where(Meeting.status == "closed")
-                 .group_by(d.c.bucket))  # fmt: skip
+    )
+    return _rows(
+        ask,
+        select(
+            d.c.bucket, literal(""), func.sum(case((issued, 1), else_=0)), func.count(Meeting.id)
+        )
+        .join(d, d.c.day == Meeting.meeting_date)
+        .where(Meeting.status == "closed")
+        .group_by(d.c.bucket),
+    )
 
 
 @figure(
@@ -552,8 +622,11 @@ def _minutes_same_day(ask: Ask) -> Rows:
     LOCALITY,
 )
 def _case_minutes(ask: Ask) -> Rows:
-    return [(b, "", seconds / 60) for b, _household, seconds, _flags in _cases(ask)
-            if seconds is not None and seconds > 0]  # fmt: skip
+    return [
+        (b, "", seconds / 60)
+        for b, _household, seconds, _flags in _cases(ask)
+        if seconds is not None and seconds > 0
+    ]
 
 
 # ---------------------------------------------------------------- is anyone better off?
@@ -576,30 +649,50 @@ def _repeats(ask: Ask) -> Rows:
         select(Meeting.meeting_date.label("day"), AgendaItem.household_id.label("household"))
         .select_from(AgendaItem)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(Meeting.meeting_date >= ask.days[0].day, Meeting.meeting_date <= ask.days[-1].day,
-               AgendaItem.status == "discussed", AgendaItem.household_id.is_not(None),
-               _in_locality(ask, AgendaItem.household_id))
-        .cte("cases").prefix_with("MATERIALIZED")
-    )  # fmt: skip
+        .where(
+            Meeting.meeting_date >= ask.days[0].day,
+            Meeting.meeting_date <= ask.days[-1].day,
+            AgendaItem.status == "discussed",
+            AgendaItem.household_id.is_not(None),
+            _in_locality(ask, AgendaItem.household_id),
+        )
+        .cte("cases")
+        .prefix_with("MATERIALIZED")
+    )
     # The day each family was first discussed in each week.
     first = (
-        select(d.c.bucket.label("bucket"), cases.c.household.label("household"),
-               func.min(cases.c.day).label("day"))
+        select(
+            d.c.bucket.label("bucket"),
+            cases.c.household.label("household"),
+            func.min(cases.c.day).label("day"),
+        )
         .join(d, d.c.day == cases.c.day)
         .group_by(d.c.bucket, cases.c.household)
-        .cte("first_day").prefix_with("MATERIALIZED")
-    )  # fmt: skip
+        .cte("first_day")
+        .prefix_with("MATERIALIZED")
+    )
     d2 = d.alias("d2")
     # The family's next notification after the end of that day.
-    following = (select(func.min(Notification.received_at))
-                 .where(Notification.household_id == first.c.household,
-                        Notification.received_at >= d2.c.end_at)
-                 .scalar_subquery())  # fmt: skip
-    families = (select(first.c.bucket.label("bucket"), following.label("next"), d2.c.after_3,
-                       d2.c.after_6, d2.c.after_12)
-                .join(d2, d2.c.day == first.c.day)
-                .where(d2.c.after_3.is_not(None))
-                .cte("families").prefix_with("MATERIALIZED"))  # fmt: skip
+    following = (
+        select(func.min(Notification.received_at))
+        .where(
+            Notification.household_id == first.c.household, Notification.received_at >= d2.c.end_at
+        )
+        .scalar_subquery()
+    )
+    families = (
+        select(
+            first.c.bucket.label("bucket"),
+            following.label("next"),
+            d2.c.after_3,
+            d2.c.after_6,
+            d2.c.after_12,
+        )
+        .join(d2, d2.c.day == first.c.day)
+        .where(d2.c.after_3.is_not(None))
+        .cte("families")
+        .prefix_with("MATERIALIZED")
+    )
     columns: list[Any] = []
     for months in (3, 6, 12):
         until = families.c[f"after_{months}"]
@@ -608,8 +701,10 @@ def _repeats(ask: Ask) -> Rows:
     for months in (3, 6, 12):
         columns.append(func.count(families.c[f"after_{months}"]))
     rows = _rows(ask, select(families.c.bucket, *columns).group_by(families.c.bucket))
-    return [(b, tuple(int(x or 0) for x in rest[:3]), tuple(int(x or 0) for x in rest[3:]))
-            for b, *rest in rows]  # fmt: skip
+    return [
+        (b, tuple(int(x or 0) for x in rest[:3]), tuple(int(x or 0) for x in rest[3:]))
+        for b, *rest in rows
+    ]
 
 
 _REPEAT_WORDS = """
@@ -619,20 +714,41 @@ _REPEAT_WORDS = """
     are counted; a week whose families are all still inside it has no value yet."""
 
 
-@figure("no_repeat_3", BETTER_OFF, "No further notification in 3 months", SHARE, "%",
-        _REPEAT_WORDS.format(n=3), LOCALITY)  # fmt: skip
+@figure(
+    "no_repeat_3",
+    BETTER_OFF,
+    "No further notification in 3 months",
+    SHARE,
+    "%",
+    _REPEAT_WORDS.format(n=3),
+    LOCALITY,
+)
 def _no_repeat_3(ask: Ask) -> Rows:
     return _no_repeat(ask, 3)
 
 
-@figure("no_repeat_6", BETTER_OFF, "No further notification in 6 months", SHARE, "%",
-        _REPEAT_WORDS.format(n=6), LOCALITY)  # fmt: skip
+@figure(
+    "no_repeat_6",
+    BETTER_OFF,
+    "No further notification in 6 months",
+    SHARE,
+    "%",
+    _REPEAT_WORDS.format(n=6),
+    LOCALITY,
+)
 def _no_repeat_6(ask: Ask) -> Rows:
     return _no_repeat(ask, 6)
 
 
-@figure("no_repeat_12", BETTER_OFF, "No further notification in 12 months", SHARE, "%",
-        _REPEAT_WORDS.format(n=12), LOCALITY)  # fmt: skip
+@figure(
+    "no_repeat_12",
+    BETTER_OFF,
+    "No further notification in 12 months",
+    SHARE,
+    "%",
+    _REPEAT_WORDS.format(n=12),
+    LOCALITY,
+)
 def _no_repeat_12(ask: Ask) -> Rows:
     return _no_repeat(ask, 12)
 
@@ -651,11 +767,14 @@ def _no_repeat_12(ask: Ask) -> Rows:
 )
 def _to_conference(ask: Ask) -> Rows:
     held = FgcReferral.conference_held_at
-    rows = _rows(ask, select(Notification.received_at, held)
-                 .select_from(FgcReferral)
-                 .join(AgendaItem, AgendaItem.id == FgcReferral.origin_agenda_item_id)
-                 .join(Notification, Notification.id == AgendaItem.notification_id)
-                 .where(ask.within(held), _in_locality(ask, FgcReferral.household_id)))  # fmt: skip
+    rows = _rows(
+        ask,
+        select(Notification.received_at, held)
+        .select_from(FgcReferral)
+        .join(AgendaItem, AgendaItem.id == FgcReferral.origin_agenda_item_id)
+        .join(Notification, Notification.id == AgendaItem.notification_id)
+        .where(ask.within(held), _in_locality(ask, FgcReferral.household_id)),
+    )
     return [(ask.bucket_of(h), "", (h - r).total_seconds() / 86400) for r, h in rows]
 
 
@@ -674,25 +793,37 @@ def _families_closed(ask: Ask) -> Rows:
         .where(ask.within(Action.closed_at))
     )
     last = (
-        select(AgendaItem.household_id.label("household"),
-               func.max(Action.closed_at).label("closed"))
+        select(
+            AgendaItem.household_id.label("household"), func.max(Action.closed_at).label("closed")
+        )
         .select_from(Action)
         .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
         .where(AgendaItem.household_id.in_(closing), _in_locality(ask, AgendaItem.household_id))
         .group_by(AgendaItem.household_id)
         .having(func.sum(case((Action.status == "open", 1), else_=0)) == 0)
         .subquery()
-    )  # fmt: skip
-    first = (select(func.min(Notification.received_at))
-             .where(Notification.household_id == last.c.household).scalar_subquery())  # fmt: skip
-    referred = exists().where(FgcReferral.household_id == last.c.household,
-                              FgcReferral.referred_at.is_not(None))  # fmt: skip
-    rows = _rows(ask, select(first.label("first"), last.c.closed, case((referred, 1), else_=0))
-                 .where(ask.within(last.c.closed)))  # fmt: skip
+    )
+    first = (
+        select(func.min(Notification.received_at))
+        .where(Notification.household_id == last.c.household)
+        .scalar_subquery()
+    )
+    referred = exists().where(
+        FgcReferral.household_id == last.c.household, FgcReferral.referred_at.is_not(None)
+    )
+    rows = _rows(
+        ask,
+        select(first.label("first"), last.c.closed, case((referred, 1), else_=0)).where(
+            ask.within(last.c.closed)
+        ),
+    )
     # The week of each closing is looked up here rather than in SQL: tens of thousands of
     # families, each scanning the days table, took seconds on the city database.
-    return [(ask.bucket_of(c), r, (c - f).total_seconds() / (7 * 86400))
-            for f, c, r in rows if f is not None]  # fmt: skip
+    return [
+        (ask.bucket_of(c), r, (c - f).total_seconds() / (7 * 86400))
+        for f, c, r in rows
+        if f is not None
+    ]
 
 
 _WEEKS_WORDS = """
@@ -701,14 +832,27 @@ _WEEKS_WORDS = """
     (families with any action still open are not counted). {who}"""
 
 
-@figure("weeks_fgc", BETTER_OFF, "Weeks in the system: FGC families", MEDIAN, "weeks",
-        _WEEKS_WORDS.format(who="FGC families: the family was referred to an FGC team."),
-        LOCALITY)  # fmt: skip
+@figure(
+    "weeks_fgc",
+    BETTER_OFF,
+    "Weeks in the system: FGC families",
+    MEDIAN,
+    "weeks",
+    _WEEKS_WORDS.format(who="FGC families: the family was referred to an FGC team."),
+    LOCALITY,
+)
 def _weeks_fgc(ask: Ask) -> Rows:
     return _weeks_in_system(ask, fgc=True)
 
 
-@figure("weeks_other", BETTER_OFF, "Weeks in the system: other families", MEDIAN, "weeks",
-        _WEEKS_WORDS.format(who="Other families: never referred to an FGC team."), LOCALITY)  # fmt: skip
+@figure(
+    "weeks_other",
+    BETTER_OFF,
+    "Weeks in the system: other families",
+    MEDIAN,
+    "weeks",
+    _WEEKS_WORDS.format(who="Other families: never referred to an FGC team."),
+    LOCALITY,
+)
 def _weeks_other(ask: Ask) -> Rows:
     return _weeks_in_system(ask, fgc=False)

@@ -60,22 +60,46 @@ def safe_cell(value: Any) -> Any:
 
 def rows(measures: Measures, threshold: int) -> list[list[Any]]:
     """One row per figure and week, then per figure and breakdown line (suppressed)."""
-    out: list[list[Any]] = [["figure", "title", "group", "kind", "week", "breakdown", "value",
-                             "numerator", "denominator", "baseline"]]  # fmt: skip
+    out: list[list[Any]] = [
+        [
+            "figure",
+            "title",
+            "group",
+            "kind",
+            "week",
+            "breakdown",
+            "value",
+            "numerator",
+            "denominator",
+            "baseline",
+        ]
+    ]
     for result in measures.figures:
         fig = result.figure
         base = "" if result.baseline is None else round(result.baseline, 2)
         for point in result.points:
-            out.append([fig.key, fig.title, fig.group, fig.kind, point.week.isoformat(), "",
-                        _num(point.value), _int(point.numerator), _int(point.denominator),
-                        base])  # fmt: skip
+            out.append(
+                [
+                    fig.key,
+                    fig.title,
+                    fig.group,
+                    fig.kind,
+                    point.week.isoformat(),
+                    "",
+                    _num(point.value),
+                    _int(point.numerator),
+                    _int(point.denominator),
+                    base,
+                ]
+            )
         for part in result.parts:
             n = suppressed(part.numerator, threshold)
             d = "" if part.denominator is None else suppressed(part.denominator, threshold)
             hidden = n.startswith("<") or d.startswith("<")
             value = "" if hidden or part.value is None else round(part.value, 2)
-            out.append([fig.key, fig.title, fig.group, fig.kind, "range", part.label, value, n, d,
-                        ""])  # fmt: skip
+            out.append(
+                [fig.key, fig.title, fig.group, fig.kind, "range", part.label, value, n, d, ""]
+            )
     return out
 
 
@@ -107,21 +131,40 @@ def as_json(measures: Measures, threshold: int) -> str:
         "small_count_threshold": threshold,
         "figures": [
             {
-                "key": r.figure.key, "title": r.figure.title, "group": r.figure.group,
-                "kind": r.figure.kind, "unit": r.figure.unit,
-                "definition": r.figure.definition, "filtered": r.filtered,
+                "key": r.figure.key,
+                "title": r.figure.title,
+                "group": r.figure.group,
+                "kind": r.figure.kind,
+                "unit": r.figure.unit,
+                "definition": r.figure.definition,
+                "filtered": r.filtered,
                 "baseline": r.baseline,
-                "weeks": [{"week": p.week.isoformat(), "value": p.value,
-                           "numerator": p.numerator, "denominator": p.denominator}
-                          for p in r.points],
-                "total": {"value": r.total.value, "numerator": r.total.numerator,
-                          "denominator": r.total.denominator},
-                "breakdown": [{"label": p.label, "count": suppressed(p.numerator, threshold),
-                               "of": None if p.denominator is None
-                               else suppressed(p.denominator, threshold)}
-                              for p in r.parts],
+                "weeks": [
+                    {
+                        "week": p.week.isoformat(),
+                        "value": p.value,
+                        "numerator": p.numerator,
+                        "denominator": p.denominator,
+                    }
+                    for p in r.points
+                ],
+                "total": {
+                    "value": r.total.value,
+                    "numerator": r.total.numerator,
+                    "denominator": r.total.denominator,
+                },
+                "breakdown": [
+                    {
+                        "label": p.label,
+                        "count": suppressed(p.numerator, threshold),
+                        "of": None
+                        if p.denominator is None
+                        else suppressed(p.denominator, threshold),
+                    }
+                    for p in r.parts
+                ],
             }
             for r in measures.figures
         ],
-    }  # fmt: skip
+    }
     return json.dumps(data, indent=2, ensure_ascii=False)

@@ -51,9 +51,12 @@ from .views import (
     OpenActionsCount,
 )
 
-STATUS_WORDS = {"open": "open", "done": "done",
-                "not_possible": "not possible (circumstances changed)",
-                "not_done": "not done by the agency"}  # fmt: skip
+STATUS_WORDS = {
+    "open": "open",
+    "done": "done",
+    "not_possible": "not possible (circumstances changed)",
+    "not_done": "not done by the agency",
+}
 NOTE_REQUIRED = ("not_possible", "not_done")
 MAX_PAGE = 500
 # Rows of the base query: the action's own columns (plain columns, not ORM objects: the
@@ -87,9 +90,18 @@ def default_due_date(profile: Profile, meeting_date: dt.date) -> dt.date:
 # ---------------------------------------------------------------- writing
 
 
-def add_action(sessions: sessionmaker[Session], actor: Actor, profile: Profile, item_id: int,
-               agency_id: int, description: str, *, owner_name: str | None = None,
-               due_date: dt.date | None = None, reason: str | None = None) -> ActionView:  # fmt: skip
+def add_action(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    profile: Profile,
+    item_id: int,
+    agency_id: int,
+    description: str,
+    *,
+    owner_name: str | None = None,
+    due_date: dt.date | None = None,
+    reason: str | None = None,
+) -> ActionView:
     """Agree an action for a case; the due date defaults from the profile."""
     text = require_text(description, "The action's description")
     _may_act_for(actor, agency_id, "add an action")
@@ -98,22 +110,37 @@ def add_action(sessions: sessionmaker[Session], actor: Actor, profile: Profile, 
         get(s, Agency, agency_id, "Agency")
         due = due_date or default_due_date(profile, meeting.meeting_date)
         if due < meeting.meeting_date:
-            raise MeetingError(f"The due date {due:%d %B %Y} is before the meeting "
-                               f"({meeting.meeting_date:%d %B %Y}).")  # fmt: skip
+            raise MeetingError(
+                f"The due date {due:%d %B %Y} is before the meeting "
+                f"({meeting.meeting_date:%d %B %Y})."
+            )
         writer = Writer(s, actor, meeting, reason, "add an action")
-        action = Action(agenda_item_id=item.id, owner_agency_id=agency_id,
-                        owner_name=optional(owner_name, "The owner's name", 200, MeetingError),
-                        description=text,
-                        due_date=due, status="open", created_by_id=actor.user_id)  # fmt: skip
+        action = Action(
+            agenda_item_id=item.id,
+            owner_agency_id=agency_id,
+            owner_name=optional(owner_name, "The owner's name", 200, MeetingError),
+            description=text,
+            due_date=due,
+            status="open",
+            created_by_id=actor.user_id,
+        )
         s.add(action)
         writer.written(action, "create")
         return _views(s, _base().where(Action.id == action.id), meeting.meeting_date)[0]
 
 
-def edit_action(sessions: sessionmaker[Session], actor: Actor, action_id: int, version: int, *,
-                description: str | None = None, owner_name: str | None = None,
-                owner_agency_id: int | None = None, due_date: dt.date | None = None,
-                reason: str | None = None) -> ActionView:  # fmt: skip
+def edit_action(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    action_id: int,
+    version: int,
+    *,
+    description: str | None = None,
+    owner_name: str | None = None,
+    owner_agency_id: int | None = None,
+    due_date: dt.date | None = None,
+    reason: str | None = None,
+) -> ActionView:
     """Correct an action's wording, owner or due date (an amendment after its meeting closed)."""
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
@@ -137,9 +164,15 @@ def edit_action(sessions: sessionmaker[Session], actor: Actor, action_id: int, v
         return _views(s, _base().where(Action.id == action.id), dt.date.today())[0]
 
 
-def update_action_status(sessions: sessionmaker[Session], actor: Actor, action_id: int,
-                         version: int, status: str, note: str | None = None,
-                         meeting_id: int | None = None) -> ActionView:  # fmt: skip
+def update_action_status(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    action_id: int,
+    version: int,
+    status: str,
+    note: str | None = None,
+    meeting_id: int | None = None,
+) -> ActionView:
     """Mark an action done / not possible / not done (a note is required for the last two),
     or add a note without changing the status (pass the current status).
 
@@ -147,8 +180,9 @@ def update_action_status(sessions: sessionmaker[Session], actor: Actor, action_i
     meeting's action is ordinary follow-up, not an amendment of that meeting.
     """
     if status not in ACTION_STATUSES:
-        raise MeetingError(f"An action's status is one of {', '.join(STATUS_WORDS.values())}; "
-                           f"{status!r} is not.")  # fmt: skip
+        raise MeetingError(
+            f"An action's status is one of {', '.join(STATUS_WORDS.values())}; {status!r} is not."
+        )
     text = optional(note, "The note", None, MeetingError)
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
@@ -157,12 +191,14 @@ def update_action_status(sessions: sessionmaker[Session], actor: Actor, action_i
         if status in NOTE_REQUIRED and text is None:
             raise MeetingError(f"Write a note saying why the action is {STATUS_WORDS[status]}.")
         if status == action.status and text is None:
-            raise MeetingError(f"The action is already {STATUS_WORDS[status]}; add a note to "
-                               "record an update.")  # fmt: skip
+            raise MeetingError(
+                f"The action is already {STATUS_WORDS[status]}; add a note to record an update."
+            )
         if meeting_id is not None:
             meeting_of(s, meeting_id)
-        origin_meeting = s.scalar(select(AgendaItem.meeting_id).where(
-            AgendaItem.id == action.agenda_item_id))  # fmt: skip
+        origin_meeting = s.scalar(
+            select(AgendaItem.meeting_id).where(AgendaItem.id == action.agenda_item_id)
+        )
         before = audit.snapshot(action)
         changed = status != action.status
         if changed:
@@ -171,9 +207,15 @@ def update_action_status(sessions: sessionmaker[Session], actor: Actor, action_i
             action.status_note = text
         elif text is not None:
             action.status_note = text
-        update = ActionUpdate(action_id=action.id, by_id=actor.user_id, by_name=actor.display_name,
-                              note=text, status_from=before["status"] if changed else None,
-                              status_to=status if changed else None, meeting_id=meeting_id)  # fmt: skip
+        update = ActionUpdate(
+            action_id=action.id,
+            by_id=actor.user_id,
+            by_name=actor.display_name,
+            note=text,
+            status_from=before["status"] if changed else None,
+            status_to=status if changed else None,
+            meeting_id=meeting_id,
+        )
         s.add(update)
         audit.written(s, actor, action, "update", before, meeting_id or origin_meeting)
         audit.written(s, actor, update, "create", None, meeting_id or origin_meeting)
@@ -183,8 +225,9 @@ def update_action_status(sessions: sessionmaker[Session], actor: Actor, action_i
 # ---------------------------------------------------------------- reading
 
 
-def actions_for_item(session: Session, item_id: int, today: dt.date | None = None,
-                     with_updates: bool = False) -> tuple[ActionView, ...]:  # fmt: skip
+def actions_for_item(
+    session: Session, item_id: int, today: dt.date | None = None, with_updates: bool = False
+) -> tuple[ActionView, ...]:
     """A case's actions in the order they were agreed."""
     query = _base().where(Action.agenda_item_id == item_id).order_by(Action.id)
     return tuple(_views(session, query, today or dt.date.today(), with_updates))
@@ -205,12 +248,13 @@ def open_actions_count(session: Session, meeting_id: int) -> OpenActionsCount:
         .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(Action.status == "open", Meeting.meeting_date < meeting.meeting_date)
-    ).one()  # fmt: skip
+    ).one()
     return OpenActionsCount(int(counted[0] or 0), int(counted[1] or 0))
 
 
-def open_actions_review(session: Session, meeting_id: int,
-                        limit_per_agency: int | None = None) -> tuple[AgencyActions, ...]:  # fmt: skip
+def open_actions_review(
+    session: Session, meeting_id: int, limit_per_agency: int | None = None
+) -> tuple[AgencyActions, ...]:
     """Open actions from earlier meetings, by agency, overdue first: reviewed at the opening.
 
     Overdue means due before this meeting's date. With ``limit_per_agency`` only each
@@ -226,36 +270,54 @@ def open_actions_review(session: Session, meeting_id: int,
             select(Action.owner_agency_id, func.count(Action.id), func.sum(overdue))
             .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(*earlier).group_by(Action.owner_agency_id)
+            .where(*earlier)
+            .group_by(Action.owner_agency_id)
         )
-    }  # fmt: skip
+    }
     query = _base().where(*earlier)
     if limit_per_agency is not None:
         ranked = (
-            select(Action.id.label("id"), func.row_number().over(
-                partition_by=Action.owner_agency_id,
-                order_by=(Action.due_date, Action.id)).label("rank"))
+            select(
+                Action.id.label("id"),
+                func.row_number()
+                .over(partition_by=Action.owner_agency_id, order_by=(Action.due_date, Action.id))
+                .label("rank"),
+            )
             .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .where(*earlier)
-        ).subquery()  # fmt: skip
-        query = query.where(Action.id.in_(
-            select(ranked.c.id).where(ranked.c.rank <= max(1, limit_per_agency))))  # fmt: skip
+        ).subquery()
+        query = query.where(
+            Action.id.in_(select(ranked.c.id).where(ranked.c.rank <= max(1, limit_per_agency)))
+        )
     grouped: dict[int, list[ActionView]] = defaultdict(list)
-    for view in _views(session, query.order_by(Agency.name, Action.due_date, Action.id),
-                       meeting.meeting_date):  # fmt: skip
+    for view in _views(
+        session, query.order_by(Agency.name, Action.due_date, Action.id), meeting.meeting_date
+    ):
         grouped[view.owner_agency_id].append(view)
     return tuple(
-        AgencyActions(rows[0].owner_agency_id, rows[0].agency_code, rows[0].agency_name,
-                      tuple(rows), counts.get(rows[0].owner_agency_id, (0, 0))[1],
-                      counts.get(rows[0].owner_agency_id, (len(rows), 0))[0])
+        AgencyActions(
+            rows[0].owner_agency_id,
+            rows[0].agency_code,
+            rows[0].agency_name,
+            tuple(rows),
+            counts.get(rows[0].owner_agency_id, (0, 0))[1],
+            counts.get(rows[0].owner_agency_id, (len(rows), 0))[0],
+        )
         for rows in grouped.values()
-    )  # fmt: skip
+    )
 
 
-def action_tracker(session: Session, *, agency_id: int | None = None, owner: str | None = None,
-                   today: dt.date | None = None, statuses: Sequence[str] = ("open",),
-                   limit: int = 50, offset: int = 0) -> ActionPage:  # fmt: skip
+def action_tracker(
+    session: Session,
+    *,
+    agency_id: int | None = None,
+    owner: str | None = None,
+    today: dt.date | None = None,
+    statuses: Sequence[str] = ("open",),
+    limit: int = 50,
+    offset: int = 0,
+) -> ActionPage:
     """Actions across every meeting, overdue first then by due date, one page at a time.
 
     Filtering, ordering and paging happen in SQL. ``owner`` matches part of the owner's name.
@@ -272,7 +334,7 @@ def action_tracker(session: Session, *, agency_id: int | None = None, owner: str
     overdue_case = case((and_(Action.status == "open", Action.due_date < today), 1), else_=0)
     counted = session.execute(
         select(func.count(Action.id), func.coalesce(func.sum(overdue_case), 0)).where(*conditions)
-    ).one()  # fmt: skip
+    ).one()
     total, overdue = int(counted[0] or 0), int(counted[1] or 0)
     # Open actions overdue are exactly those due earliest, so due date order puts them first;
     # closed ones (when asked for) follow.
@@ -285,45 +347,79 @@ def action_tracker(session: Session, *, agency_id: int | None = None, owner: str
 
 def _base() -> ActionSelect:
     return (
-        select(Action.id, Action.agenda_item_id, Action.owner_agency_id, Action.owner_name,
-               Action.description, Action.due_date, Action.status, Action.status_note,
-               Action.closed_at, Action.version, AgendaItem.meeting_id, Meeting.meeting_date,
-               Notification.id.label("notification_id"), Notification.police_ref,
-               Agency.code, Agency.name)
+        select(
+            Action.id,
+            Action.agenda_item_id,
+            Action.owner_agency_id,
+            Action.owner_name,
+            Action.description,
+            Action.due_date,
+            Action.status,
+            Action.status_note,
+            Action.closed_at,
+            Action.version,
+            AgendaItem.meeting_id,
+            Meeting.meeting_date,
+            Notification.id.label("notification_id"),
+            Notification.police_ref,
+            Agency.code,
+            Agency.name,
+        )
         .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .join(Notification, Notification.id == AgendaItem.notification_id)
         .join(Agency, Agency.id == Action.owner_agency_id)
-    )  # fmt: skip
+    )
 
 
-_FOR_ITEMS = (_base().where(Action.agenda_item_id.in_(bindparam("item_ids", expanding=True)))
-              .order_by(Action.id))  # fmt: skip
+_FOR_ITEMS = (
+    _base()
+    .where(Action.agenda_item_id.in_(bindparam("item_ids", expanding=True)))
+    .order_by(Action.id)
+)
 _UPDATES = (
-    select(ActionUpdate.id, ActionUpdate.action_id, ActionUpdate.at, ActionUpdate.by_name,
-           ActionUpdate.note, ActionUpdate.status_from, ActionUpdate.status_to,
-           ActionUpdate.meeting_id)
+    select(
+        ActionUpdate.id,
+        ActionUpdate.action_id,
+        ActionUpdate.at,
+        ActionUpdate.by_name,
+        ActionUpdate.note,
+        ActionUpdate.status_from,
+        ActionUpdate.status_to,
+        ActionUpdate.meeting_id,
+    )
     .where(ActionUpdate.action_id.in_(bindparam("action_ids", expanding=True)))
     .order_by(ActionUpdate.at, ActionUpdate.id)
-)  # fmt: skip
-_NAMES = select(NotificationPerson.notification_id, NotificationPerson.role,
-                NotificationPerson.surname).where(
-    NotificationPerson.notification_id.in_(bindparam("ids", expanding=True)))  # fmt: skip
+)
+_NAMES = select(
+    NotificationPerson.notification_id, NotificationPerson.role, NotificationPerson.surname
+).where(NotificationPerson.notification_id.in_(bindparam("ids", expanding=True)))
 
 
-def views_for_items(s: Session, item_ids: Collection[int], today: dt.date,
-                    updates_for_items: Collection[int] = ()) -> list[ActionView]:  # fmt: skip
+def views_for_items(
+    s: Session, item_ids: Collection[int], today: dt.date, updates_for_items: Collection[int] = ()
+) -> list[ActionView]:
     """The actions of several cases in one go (the case view's history); updates are read
     only for the actions of ``updates_for_items``."""
     if not item_ids:
         return []
-    return _views(s, _FOR_ITEMS, today, updates_for_items=set(updates_for_items),
-                  params={"item_ids": list(item_ids)})  # fmt: skip
+    return _views(
+        s,
+        _FOR_ITEMS,
+        today,
+        updates_for_items=set(updates_for_items),
+        params={"item_ids": list(item_ids)},
+    )
 
 
-def _views(s: Session, query: ActionSelect, today: dt.date, with_updates: bool = False,
-           updates_for_items: Collection[int] = (),
-           params: dict[str, Any] | None = None) -> list[ActionView]:  # fmt: skip
+def _views(
+    s: Session,
+    query: ActionSelect,
+    today: dt.date,
+    with_updates: bool = False,
+    updates_for_items: Collection[int] = (),
+    params: dict[str, Any] | None = None,
+) -> list[ActionView]:
     connection = s.connection()
     rows = connection.execute(query, params or {}).all()
     names = _household_names(s, {r.notification_id for r in rows})
@@ -331,21 +427,34 @@ def _views(s: Session, query: ActionSelect, today: dt.date, with_updates: bool =
     wanted = [r.id for r in rows if with_updates or r.agenda_item_id in updates_for_items]
     if wanted:
         for u in connection.execute(_UPDATES, {"action_ids": wanted}):
-            updates[u.action_id].append(ActionUpdateView(u.id, u.at, u.by_name, u.note,
-                                                         u.status_from, u.status_to, u.meeting_id))  # fmt: skip
+            updates[u.action_id].append(
+                ActionUpdateView(
+                    u.id, u.at, u.by_name, u.note, u.status_from, u.status_to, u.meeting_id
+                )
+            )
     return [
         ActionView(
-            id=r.id, agenda_item_id=r.agenda_item_id, meeting_id=r.meeting_id,
-            meeting_date=r.meeting_date, police_ref=r.police_ref,
-            household_name=names.get(r.notification_id, ""), owner_agency_id=r.owner_agency_id,
-            agency_code=r.code, agency_name=r.name, owner_name=r.owner_name,
-            description=r.description, due_date=r.due_date, status=r.status,
-            status_note=r.status_note, closed_at=r.closed_at,
-            overdue=r.status == "open" and r.due_date < today, version=r.version,
+            id=r.id,
+            agenda_item_id=r.agenda_item_id,
+            meeting_id=r.meeting_id,
+            meeting_date=r.meeting_date,
+            police_ref=r.police_ref,
+            household_name=names.get(r.notification_id, ""),
+            owner_agency_id=r.owner_agency_id,
+            agency_code=r.code,
+            agency_name=r.name,
+            owner_name=r.owner_name,
+            description=r.description,
+            due_date=r.due_date,
+            status=r.status,
+            status_note=r.status_note,
+            closed_at=r.closed_at,
+            overdue=r.status == "open" and r.due_date < today,
+            version=r.version,
             updates=tuple(updates.get(r.id, ())),
         )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def _household_names(s: Session, notification_ids: set[int]) -> dict[int, str]:
@@ -365,5 +474,6 @@ def _may_act_for(actor: Actor, agency_id: int, doing: str) -> None:
         return
     if actor.role == "representative" and actor.agency_id == agency_id:
         return
-    raise PermissionDenied(f"Only the chair, an admin or a representative of the owning agency "
-                           f"can {doing}.")  # fmt: skip
+    raise PermissionDenied(
+        f"Only the chair, an admin or a representative of the owning agency can {doing}."
+    )

@@ -46,22 +46,42 @@ def load_row(session: Session, item_id: int) -> AgendaRow:
 
 # Built once, run as plain rows: the agenda is re-read at every change of the current case.
 _ROWS = (
-    select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.notification_id,
-           AgendaItem.household_id, AgendaItem.position, AgendaItem.status, AgendaItem.flags,
-           AgendaItem.started_at, AgendaItem.seconds_spent, AgendaItem.version,
-           Notification.police_ref, Notification.postcode, Notification.dash_risk,
-           Notification.dash_yes, Meeting.meeting_date, Decision.agreed_risk)
+    select(
+        AgendaItem.id,
+        AgendaItem.meeting_id,
+        AgendaItem.notification_id,
+        AgendaItem.household_id,
+        AgendaItem.position,
+        AgendaItem.status,
+        AgendaItem.flags,
+        AgendaItem.started_at,
+        AgendaItem.seconds_spent,
+        AgendaItem.version,
+        Notification.police_ref,
+        Notification.postcode,
+        Notification.dash_risk,
+        Notification.dash_yes,
+        Meeting.meeting_date,
+        Decision.agreed_risk,
+    )
     .join(Notification, Notification.id == AgendaItem.notification_id)
     .join(Meeting, Meeting.id == AgendaItem.meeting_id)
     .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
     .where(AgendaItem.meeting_id == bindparam("meeting_id"))
     .order_by(AgendaItem.position, AgendaItem.id)
-)  # fmt: skip
+)
 _ONE_ROW = _ROWS.where(AgendaItem.id == bindparam("item_id"))
-_PEOPLE = select(NotificationPerson.notification_id, NotificationPerson.role,
-                 NotificationPerson.surname, NotificationPerson.dob, NotificationPerson.age).where(
-    NotificationPerson.notification_id.in_(bindparam("ids", expanding=True))
-).order_by(NotificationPerson.id)  # fmt: skip
+_PEOPLE = (
+    select(
+        NotificationPerson.notification_id,
+        NotificationPerson.role,
+        NotificationPerson.surname,
+        NotificationPerson.dob,
+        NotificationPerson.age,
+    )
+    .where(NotificationPerson.notification_id.in_(bindparam("ids", expanding=True)))
+    .order_by(NotificationPerson.id)
+)
 
 
 def agenda_rows(session: Session, meeting_id: int, item_id: int | None = None) -> list[AgendaRow]:
@@ -77,31 +97,47 @@ def agenda_rows(session: Session, meeting_id: int, item_id: int | None = None) -
         for p in connection.execute(_PEOPLE, {"ids": ids}):
             people[p.notification_id].append(p)
     return [
-        build_row(r, r.police_ref, r.postcode, r.dash_risk, r.dash_yes, r.meeting_date,
-                  r.agreed_risk, people[r.notification_id])
+        build_row(
+            r,
+            r.police_ref,
+            r.postcode,
+            r.dash_risk,
+            r.dash_yes,
+            r.meeting_date,
+            r.agreed_risk,
+            people[r.notification_id],
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
-def next_item_id(session: Session, meeting_id: int, from_item_id: int | None,
-                 skip_deferred: bool = True) -> int | None:  # fmt: skip
+def next_item_id(
+    session: Session, meeting_id: int, from_item_id: int | None, skip_deferred: bool = True
+) -> int | None:
     """The case after ``from_item_id`` in agenda order (the first when None); None at the end."""
     return _neighbour(session, meeting_id, from_item_id, +1, skip_deferred)
 
 
-def previous_item_id(session: Session, meeting_id: int, from_item_id: int | None,
-                     skip_deferred: bool = True) -> int | None:  # fmt: skip
+def previous_item_id(
+    session: Session, meeting_id: int, from_item_id: int | None, skip_deferred: bool = True
+) -> int | None:
     """The case before ``from_item_id`` (the last when None); None at the start."""
     return _neighbour(session, meeting_id, from_item_id, -1, skip_deferred)
 
 
-def _neighbour(session: Session, meeting_id: int, from_item_id: int | None, step: int,
-               skip_deferred: bool) -> int | None:  # fmt: skip
+def _neighbour(
+    session: Session, meeting_id: int, from_item_id: int | None, step: int, skip_deferred: bool
+) -> int | None:
     query = select(AgendaItem.id, AgendaItem.status).where(AgendaItem.meeting_id == meeting_id)
-    order: list[tuple[int, str]] = [(r.id, r.status) for r in session.execute(
-        query.order_by(AgendaItem.position, AgendaItem.id))]  # fmt: skip
-    ids = [i for i, status in order if not (skip_deferred and status == "deferred")
-           or i == from_item_id]  # fmt: skip
+    order: list[tuple[int, str]] = [
+        (r.id, r.status)
+        for r in session.execute(query.order_by(AgendaItem.position, AgendaItem.id))
+    ]
+    ids = [
+        i
+        for i, status in order
+        if not (skip_deferred and status == "deferred") or i == from_item_id
+    ]
     if not ids:
         return None
     if from_item_id is None or from_item_id not in ids:
@@ -113,8 +149,9 @@ def _neighbour(session: Session, meeting_id: int, from_item_id: int | None, step
 # ---------------------------------------------------------------- chair's changes
 
 
-def move_item(sessions: sessionmaker[Session], actor: Actor, item_id: int, version: int,
-              position: int) -> AgendaView:  # fmt: skip
+def move_item(
+    sessions: sessionmaker[Session], actor: Actor, item_id: int, version: int, position: int
+) -> AgendaView:
     """Move a case to ``position`` (1 = first); the others close up around it."""
     require_role(actor, ("chair",), "reorder the agenda")
     with unit(sessions) as s:
@@ -122,8 +159,13 @@ def move_item(sessions: sessionmaker[Session], actor: Actor, item_id: int, versi
         check_version(item, version, "This case")
         meeting = item.meeting
         _not_closed(meeting, "reorder the agenda")
-        items = list(s.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                               .order_by(AgendaItem.position, AgendaItem.id)))  # fmt: skip
+        items = list(
+            s.scalars(
+                select(AgendaItem)
+                .where(AgendaItem.meeting_id == meeting.id)
+                .order_by(AgendaItem.position, AgendaItem.id)
+            )
+        )
         items.remove(item)
         items.insert(max(0, min(position - 1, len(items))), item)
         for number, row in enumerate(items, start=1):
@@ -134,8 +176,9 @@ def move_item(sessions: sessionmaker[Session], actor: Actor, item_id: int, versi
         return load_agenda(s, meeting.id)
 
 
-def defer_item(sessions: sessionmaker[Session], actor: Actor, item_id: int,
-               version: int) -> AgendaView:  # fmt: skip
+def defer_item(
+    sessions: sessionmaker[Session], actor: Actor, item_id: int, version: int
+) -> AgendaView:
     """Defer a case to the next meeting day (status deferred)."""
     require_role(actor, ("chair",), "defer a case")
     with unit(sessions) as s:
@@ -157,14 +200,18 @@ def defer_remaining(sessions: sessionmaker[Session], actor: Actor, meeting_id: i
     with unit(sessions) as s:
         meeting = meeting_of(s, meeting_id)
         _not_closed(meeting, "defer cases")
-        for item in s.scalars(select(AgendaItem).where(
-                AgendaItem.meeting_id == meeting_id, AgendaItem.status == "waiting")):  # fmt: skip
+        for item in s.scalars(
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == meeting_id, AgendaItem.status == "waiting"
+            )
+        ):
             _defer(s, actor, meeting, item)
         return load_agenda(s, meeting_id)
 
 
-def reinstate_item(sessions: sessionmaker[Session], actor: Actor, item_id: int,
-                   version: int) -> AgendaView:  # fmt: skip
+def reinstate_item(
+    sessions: sessionmaker[Session], actor: Actor, item_id: int, version: int
+) -> AgendaView:
     """Bring a deferred case back to this meeting's agenda (waiting)."""
     require_role(actor, ("chair",), "bring a deferred case back")
     with unit(sessions) as s:
@@ -179,8 +226,9 @@ def reinstate_item(sessions: sessionmaker[Session], actor: Actor, item_id: int,
         return load_agenda(s, item.meeting_id)
 
 
-def set_current(sessions: sessionmaker[Session], actor: Actor, meeting_id: int,
-                item_id: int | None) -> AgendaView:  # fmt: skip
+def set_current(
+    sessions: sessionmaker[Session], actor: Actor, meeting_id: int, item_id: int | None
+) -> AgendaView:
     """Make ``item_id`` the case being discussed (None: no case); every screen follows.
 
     No version is asked for: this is the chair moving through the agenda, where the last
@@ -213,8 +261,9 @@ def set_current(sessions: sessionmaker[Session], actor: Actor, meeting_id: int,
         return load_agenda(s, meeting_id)
 
 
-def mark_discussed(sessions: sessionmaker[Session], actor: Actor, item_id: int,
-                   version: int) -> AgendaView:  # fmt: skip
+def mark_discussed(
+    sessions: sessionmaker[Session], actor: Actor, item_id: int, version: int
+) -> AgendaView:
     """The case is done: it needs its decision first."""
     require_role(actor, ("chair",), "mark a case as discussed")
     with unit(sessions) as s:
@@ -261,8 +310,12 @@ def _defer(s: Session, actor: Actor, meeting: Meeting, item: AgendaItem) -> None
         before = audit.snapshot(meeting)
         meeting.current_item_id = None
         audit.written(s, actor, meeting, "update", before, meeting.id)
-    following = s.scalar(select(Meeting.id).where(Meeting.meeting_date > meeting.meeting_date)
-                         .order_by(Meeting.meeting_date).limit(1))  # fmt: skip
+    following = s.scalar(
+        select(Meeting.id)
+        .where(Meeting.meeting_date > meeting.meeting_date)
+        .order_by(Meeting.meeting_date)
+        .limit(1)
+    )
     before = audit.snapshot(item)
     item.status, item.deferred_to_meeting_id = "deferred", following
     audit.written(s, actor, item, "update", before, meeting.id, "deferred to the next meeting")

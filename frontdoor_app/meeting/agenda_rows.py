@@ -134,9 +134,16 @@ class PersonFields(Protocol):
     def age(self) -> int | None: ...
 
 
-def build_row(item: ItemFields, police_ref: str, postcode: str | None, dash_risk: str,
-              dash_yes: int | None, on: dt.date, agreed_risk: str | None,
-              people: Sequence[PersonFields]) -> AgendaRow:  # fmt: skip
+def build_row(
+    item: ItemFields,
+    police_ref: str,
+    postcode: str | None,
+    dash_risk: str,
+    dash_yes: int | None,
+    on: dt.date,
+    agreed_risk: str | None,
+    people: Sequence[PersonFields],
+) -> AgendaRow:
     flags: Mapping[str, Any] = item.flags if isinstance(item.flags, dict) else {}
     adults = sorted((p for p in people if p.role != "child"), key=lambda p: ADULT_ORDER[p.role])
     surname = adults[0].surname if adults else (people[0].surname if people else "")
@@ -150,23 +157,48 @@ def build_row(item: ItemFields, police_ref: str, postcode: str | None, dash_risk
     unborn = bool(flags.get("unborn", False))
     under5 = bool(flags.get("under5", any(a < 5 for a in ages)))
     carried = flags.get("carried_from")
-    codes, texts = _flag_words(marac, repeat, repeat_count, under5, unborn, no_child,
-                               _day_words(carried) if isinstance(carried, str) else None)  # fmt: skip
+    codes, texts = _flag_words(
+        marac,
+        repeat,
+        repeat_count,
+        under5,
+        unborn,
+        no_child,
+        _day_words(carried) if isinstance(carried, str) else None,
+    )
     return AgendaRow(
-        item_id=item.id, meeting_id=item.meeting_id, position=item.position, police_ref=police_ref,
-        household_id=item.household_id, household_name=surname,
+        item_id=item.id,
+        meeting_id=item.meeting_id,
+        position=item.position,
+        police_ref=police_ref,
+        household_id=item.household_id,
+        household_name=surname,
         initials=f"{surname.strip()[0].upper()}." if surname.strip() else "",
-        postcode_district=district(postcode), dash_risk=dash_risk, dash_yes=dash_yes,
-        agreed_risk=agreed_risk, marac=marac, repeat=repeat, repeat_count=repeat_count,
-        no_child=no_child, unborn=unborn, under5=under5, children=n_children,
-        child_ages=ages, flag_codes=codes, flag_texts=texts, status=item.status,
-        has_decision=agreed_risk is not None, started_at=item.started_at,
-        seconds_spent=item.seconds_spent, version=item.version,
-    )  # fmt: skip
+        postcode_district=district(postcode),
+        dash_risk=dash_risk,
+        dash_yes=dash_yes,
+        agreed_risk=agreed_risk,
+        marac=marac,
+        repeat=repeat,
+        repeat_count=repeat_count,
+        no_child=no_child,
+        unborn=unborn,
+        under5=under5,
+        children=n_children,
+        child_ages=ages,
+        flag_codes=codes,
+        flag_texts=texts,
+        status=item.status,
+        has_decision=agreed_risk is not None,
+        started_at=item.started_at,
+        seconds_spent=item.seconds_spent,
+        version=item.version,
+    )
 
 
-def _child_ages(flags: Mapping[str, Any], children: list[PersonFields],
-                on: dt.date) -> tuple[int, ...]:  # fmt: skip
+def _child_ages(
+    flags: Mapping[str, Any], children: list[PersonFields], on: dt.date
+) -> tuple[int, ...]:
     given = flags.get("child_ages")
     if isinstance(given, list | tuple):
         return tuple(sorted(int(a) for a in given if isinstance(a, int | float)))
@@ -179,9 +211,15 @@ def _child_ages(flags: Mapping[str, Any], children: list[PersonFields],
     return tuple(sorted(ages))
 
 
-def _flag_words(marac: tuple[str, ...], repeat: bool, repeat_count: int, under5: bool,
-                unborn: bool, no_child: bool,
-                carried_from: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:  # fmt: skip
+def _flag_words(
+    marac: tuple[str, ...],
+    repeat: bool,
+    repeat_count: int,
+    under5: bool,
+    unborn: bool,
+    no_child: bool,
+    carried_from: str | None = None,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     codes: list[str] = []
     texts: list[str] = []
     if marac:
@@ -191,8 +229,9 @@ def _flag_words(marac: tuple[str, ...], repeat: bool, repeat_count: int, under5:
         codes.append("R")
         texts.append("Repeat: discussed in the last 12 months")
     if repeat_count:
-        texts.append(f"{repeat_count} earlier notification{'s' if repeat_count != 1 else ''} "
-                     "in 12 months")  # fmt: skip
+        texts.append(
+            f"{repeat_count} earlier notification{'s' if repeat_count != 1 else ''} in 12 months"
+        )
     if under5:
         codes.append("U5")
         texts.append("Child under five")

@@ -17,10 +17,24 @@ from .views import AmendmentView
 
 def list_amendments(session: Session, meeting_id: int) -> tuple[AmendmentView, ...]:
     """The meeting's amendments, oldest first."""
-    rows = session.scalars(select(Amendment).where(Amendment.meeting_id == meeting_id)
-                           .order_by(Amendment.at, Amendment.id))  # fmt: skip
+    rows = session.scalars(
+        select(Amendment)
+        .where(Amendment.meeting_id == meeting_id)
+        .order_by(Amendment.at, Amendment.id)
+    )
     return tuple(
-        AmendmentView(a.id, a.meeting_id, a.entity, a.entity_id, a.field, a.before, a.after,
-                      a.by_id, a.by_name, a.at, a.reason)
+        AmendmentView(
+            a.id,
+            a.meeting_id,
+            a.entity,
+            a.entity_id,
+            a.field,
+            a.before,
+            a.after,
+            a.by_id,
+            a.by_name,
+            a.at,
+            a.reason,
+        )
         for a in rows
-    )  # fmt: skip
+    )

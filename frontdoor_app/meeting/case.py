@@ -70,65 +70,103 @@ _ITEM = (
     .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
     .outerjoin(User, User.id == Decision.decided_by_id)
     .where(AgendaItem.id == bindparam("item_id"))
-)  # fmt: skip
+)
 _SENT = select(NotificationPerson).where(
-    NotificationPerson.notification_id == bindparam("notification_id"))  # fmt: skip
+    NotificationPerson.notification_id == bindparam("notification_id")
+)
 _TOTAL = select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == bindparam("meeting_id"))
 _AGENCIES = select(Agency.id, Agency.code, Agency.name)
 # A case deferred to a later meeting is a new agenda item for the same notification: what
 # the agencies said at the earlier meeting belongs to the case, so it is shown with it.
 SAME_NOTIFICATION = select(AgendaItem.id).where(
-    AgendaItem.notification_id == bindparam("notification_id"))  # fmt: skip
+    AgendaItem.notification_id == bindparam("notification_id")
+)
 _ENTRIES = (
-    select(IntelligenceEntry).where(IntelligenceEntry.agenda_item_id.in_(SAME_NOTIFICATION))
+    select(IntelligenceEntry)
+    .where(IntelligenceEntry.agenda_item_id.in_(SAME_NOTIFICATION))
     .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
-)  # fmt: skip
+)
 _EARLIER = (
-    select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.status, Meeting.meeting_date,
-           Decision.id.label("decision_id"), Decision.agreed_risk)
+    select(
+        AgendaItem.id,
+        AgendaItem.meeting_id,
+        AgendaItem.status,
+        Meeting.meeting_date,
+        Decision.id.label("decision_id"),
+        Decision.agreed_risk,
+    )
     .join(Meeting, Meeting.id == AgendaItem.meeting_id)
     .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
-    .where(AgendaItem.household_id == bindparam("household_id"),
-           AgendaItem.id != bindparam("item_id"))
-)  # fmt: skip
+    .where(
+        AgendaItem.household_id == bindparam("household_id"), AgendaItem.id != bindparam("item_id")
+    )
+)
 _OUTCOMES = (
     select(DecisionOutcome.decision_id, OutcomeCode, DecisionOutcome.detail)
     .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
     .where(DecisionOutcome.decision_id.in_(bindparam("decision_ids", expanding=True)))
     .order_by(OutcomeCode.sort_order)
-)  # fmt: skip
+)
 _HOUSEHOLD = (
-    select(Household.id, Household.reference, Household.address, Household.postcode,
-           Locality.code, Locality.name)
+    select(
+        Household.id,
+        Household.reference,
+        Household.address,
+        Household.postcode,
+        Locality.code,
+        Locality.name,
+    )
     .outerjoin(Locality, Locality.id == Household.locality_id)
     .where(Household.id == bindparam("household_id"))
-)  # fmt: skip
+)
 _MEMBERS = (
     select(HouseholdMember.role, Person)
     .join(Person, Person.id == HouseholdMember.person_id)
-    .where(HouseholdMember.household_id == bindparam("household_id"),
-           or_(HouseholdMember.to_date.is_(None), HouseholdMember.to_date >= bindparam("on")))
-)  # fmt: skip
-_NOTIFICATIONS = (
-    select(Notification.id, Notification.police_ref, Notification.received_at,
-           Notification.dash_risk, Notification.offence, Notification.incident_type)
-    .where(Notification.household_id == bindparam("household_id"),
-           Notification.id != bindparam("notification_id"))
-)  # fmt: skip
+    .where(
+        HouseholdMember.household_id == bindparam("household_id"),
+        or_(HouseholdMember.to_date.is_(None), HouseholdMember.to_date >= bindparam("on")),
+    )
+)
+_NOTIFICATIONS = select(
+    Notification.id,
+    Notification.police_ref,
+    Notification.received_at,
+    Notification.dash_risk,
+    Notification.offence,
+    Notification.incident_type,
+).where(
+    Notification.household_id == bindparam("household_id"),
+    Notification.id != bindparam("notification_id"),
+)
 _SHARING = (
-    select(SharingDecision.id, SharingDecision.agenda_item_id, SharingDecision.agency_id,
-           SharingDecision.shared, SharingDecision.with_whom, SharingDecision.reason,
-           SharingDecision.recorded_by_id, SharingDecision.created_at, SharingDecision.version)
+    select(
+        SharingDecision.id,
+        SharingDecision.agenda_item_id,
+        SharingDecision.agency_id,
+        SharingDecision.shared,
+        SharingDecision.with_whom,
+        SharingDecision.reason,
+        SharingDecision.recorded_by_id,
+        SharingDecision.created_at,
+        SharingDecision.version,
+    )
     .where(SharingDecision.agenda_item_id == bindparam("item_id"))
     .order_by(SharingDecision.created_at, SharingDecision.id)
-)  # fmt: skip
+)
 _FGC = (
-    select(FgcReferral.id, FgcReferral.stage, FgcReferral.is_open, FgcTeam.name,
-           FgcReferral.offered_at, FgcReferral.created_at, FgcReferral.origin_agenda_item_id)
+    select(
+        FgcReferral.id,
+        FgcReferral.stage,
+        FgcReferral.is_open,
+        FgcTeam.name,
+        FgcReferral.offered_at,
+        FgcReferral.created_at,
+        FgcReferral.origin_agenda_item_id,
+    )
     .outerjoin(FgcTeam, FgcTeam.id == FgcReferral.team_id)
     .where(FgcReferral.household_id == bindparam("household_id"))
     .order_by(FgcReferral.id.desc())
-)  # fmt: skip
+)
 
 
 def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = True) -> CaseView:
@@ -144,41 +182,68 @@ def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = 
     on = meeting.meeting_date
     today = dt.date.today()
     sent = list(session.scalars(_SENT, {"notification_id": notification.id}))
-    row = build_row(item, notification.police_ref, notification.postcode, notification.dash_risk,
-                    notification.dash_yes, on, decision.agreed_risk if decision else None, sent)  # fmt: skip
+    row = build_row(
+        item,
+        notification.police_ref,
+        notification.postcode,
+        notification.dash_risk,
+        notification.dash_yes,
+        on,
+        decision.agreed_risk if decision else None,
+        sent,
+    )
     connection = session.connection()
     total = connection.execute(_TOTAL, {"meeting_id": meeting.id}).scalar() or 0
     agencies = {a.id: (a.code, a.name) for a in connection.execute(_AGENCIES)}
     entries, hidden = _entries(session, notification.id, viewer, agencies)
     earlier = _earlier_items(session, item)
-    outcomes = _outcomes(session, [r.decision_id for r in earlier if r.decision_id is not None]
-                         + ([decision.id] if decision is not None else []))  # fmt: skip
-    all_actions = action_queries.views_for_items(session, [*(r.id for r in earlier), item.id],
-                                                 today, updates_for_items=(item.id,))  # fmt: skip
+    outcomes = _outcomes(
+        session,
+        [r.decision_id for r in earlier if r.decision_id is not None]
+        + ([decision.id] if decision is not None else []),
+    )
+    all_actions = action_queries.views_for_items(
+        session, [*(r.id for r in earlier), item.id], today, updates_for_items=(item.id,)
+    )
     fgc = _fgc(session, item.household_id)
     if audit_view:
         audit.record(session, viewer, "view", "agenda_item", item.id, detail="case opened")
     return CaseView(
-        item=row, meeting_id=meeting.id, meeting_date=on, meeting_status=meeting.status,
-        case_number=item.position, case_total=int(total),
+        item=row,
+        meeting_id=meeting.id,
+        meeting_date=on,
+        meeting_status=meeting.status,
+        case_number=item.position,
+        case_total=int(total),
         incident=incident_view(notification),
         household=household_view(session, item.household_id, sent, on),
-        history=history(session, item, notification, earlier, outcomes,
-                        [a for a in all_actions if a.agenda_item_id != item.id], fgc, today),
+        history=history(
+            session,
+            item,
+            notification,
+            earlier,
+            outcomes,
+            [a for a in all_actions if a.agenda_item_id != item.id],
+            fgc,
+            today,
+        ),
         intelligence=tuple(e for e in entries if e.kind == "agency"),
         victim_views=tuple(e for e in entries if e.kind == "victim_view"),
         child_voices=tuple(e for e in entries if e.kind == "child_voice"),
         hidden_restricted=hidden,
         decision=build_decision_view(decision, outcomes.get(decision.id, []), decided_by)
-        if decision is not None else None,
+        if decision is not None
+        else None,
         actions=tuple(a for a in all_actions if a.agenda_item_id == item.id),
-        sharing=_sharing(session, item.id, agencies), fgc=fgc,
-    )  # fmt: skip
+        sharing=_sharing(session, item.id, agencies),
+        fgc=fgc,
+    )
 
 
 def incident_view(n: Notification) -> IncidentView:
-    risk_flags = tuple(name for name in ("weapon", "alcohol", "drugs", "pregnancy")
-                       if getattr(n, name))  # fmt: skip
+    risk_flags = tuple(
+        name for name in ("weapon", "alcohol", "drugs", "pregnancy") if getattr(n, name)
+    )
     parts = [p for p in ((n.incident_type or "").capitalize(), n.offence or "") if p]
     summary = " · ".join(parts) or "Domestic incident"
     if n.children_present:
@@ -186,17 +251,32 @@ def incident_view(n: Notification) -> IncidentView:
     if risk_flags:
         summary += " · " + ", ".join(risk_flags)
     return IncidentView(
-        notification_id=n.id, police_ref=n.police_ref, force=n.force, received_at=n.received_at,
-        incident_at=n.incident_at, incident_type=n.incident_type, offence=n.offence,
-        summary=summary, dash_risk=n.dash_risk, dash_yes=n.dash_yes, address=n.address,
-        postcode=n.postcode, children_present=n.children_present, weapon=n.weapon,
-        alcohol=n.alcohol, drugs=n.drugs, pregnancy=n.pregnancy, risk_flags=risk_flags,
-        narrative=n.narrative, officer=n.officer,
-    )  # fmt: skip
+        notification_id=n.id,
+        police_ref=n.police_ref,
+        force=n.force,
+        received_at=n.received_at,
+        incident_at=n.incident_at,
+        incident_type=n.incident_type,
+        offence=n.offence,
+        summary=summary,
+        dash_risk=n.dash_risk,
+        dash_yes=n.dash_yes,
+        address=n.address,
+        postcode=n.postcode,
+        children_present=n.children_present,
+        weapon=n.weapon,
+        alcohol=n.alcohol,
+        drugs=n.drugs,
+        pregnancy=n.pregnancy,
+        risk_flags=risk_flags,
+        narrative=n.narrative,
+        officer=n.officer,
+    )
 
 
-def household_view(s: Session, household_id: int | None, sent: list[NotificationPerson],
-                   on: dt.date) -> HouseholdView:  # fmt: skip
+def household_view(
+    s: Session, household_id: int | None, sent: list[NotificationPerson], on: dt.date
+) -> HouseholdView:
     """The household's current members (or the people as sent, when not yet matched)."""
     by_person = {p.person_id: p for p in sent if p.person_id is not None}
     if household_id is None:
@@ -212,29 +292,50 @@ def household_view(s: Session, household_id: int | None, sent: list[Notification
             continue
         seen.add(person.id)
         members.append(_person(person, role, by_person.get(person.id), on))
-    members.extend(_person_from_sent(p, on) for p in sent
-                   if p.person_id is None or p.person_id not in seen)  # fmt: skip
-    return HouseholdView(found[0], found[1], found[2], found[3], found[4], found[5],
-                         _ordered(members))  # fmt: skip
+    members.extend(
+        _person_from_sent(p, on) for p in sent if p.person_id is None or p.person_id not in seen
+    )
+    return HouseholdView(
+        found[0], found[1], found[2], found[3], found[4], found[5], _ordered(members)
+    )
 
 
 def _person(p: Person, role: str, sent: NotificationPerson | None, on: dt.date) -> PersonView:
-    years = age_on(p.dob, on) if p.dob and p.dob <= on else (
-        on.year - p.birth_year if p.birth_year else None)  # fmt: skip
+    years = (
+        age_on(p.dob, on)
+        if p.dob and p.dob <= on
+        else (on.year - p.birth_year if p.birth_year else None)
+    )
     return PersonView(
-        person_id=p.id, role=role, surname=p.surname, forenames=p.forenames or "",
-        initials=initials(p.forenames, p.surname), dob=p.dob, age=years,
-        age_text=age_text(p.dob, on, years), gender=p.gender,
+        person_id=p.id,
+        role=role,
+        surname=p.surname,
+        forenames=p.forenames or "",
+        initials=initials(p.forenames, p.surname),
+        dob=p.dob,
+        age=years,
+        age_text=age_text(p.dob, on, years),
+        gender=p.gender,
         school=p.school or (sent.school if sent else None),
         relationship_to_victim=sent.relationship_to_victim if sent else None,
-    )  # fmt: skip
+    )
 
 
 def _person_from_sent(p: NotificationPerson, on: dt.date) -> PersonView:
     years = age_on(p.dob, on) if p.dob and p.dob <= on else p.age
-    return PersonView(p.person_id, p.role, p.surname, p.forenames or "",
-                      initials(p.forenames, p.surname), p.dob, years, age_text(p.dob, on, years),
-                      p.gender, p.school, p.relationship_to_victim)  # fmt: skip
+    return PersonView(
+        p.person_id,
+        p.role,
+        p.surname,
+        p.forenames or "",
+        initials(p.forenames, p.surname),
+        p.dob,
+        years,
+        age_text(p.dob, on, years),
+        p.gender,
+        p.school,
+        p.relationship_to_victim,
+    )
 
 
 def _ordered(members: list[PersonView]) -> tuple[PersonView, ...]:
@@ -259,10 +360,16 @@ def _outcomes(
     return found
 
 
-def history(s: Session, item: AgendaItem, notification: Notification, earlier: list[EarlierRow],
-            outcomes: dict[int, list[tuple[OutcomeCode, str | None]]],
-            earlier_actions: list[ActionView], fgc: tuple[FgcSummary, ...],
-            today: dt.date) -> tuple[HistoryEvent, ...]:  # fmt: skip
+def history(
+    s: Session,
+    item: AgendaItem,
+    notification: Notification,
+    earlier: list[EarlierRow],
+    outcomes: dict[int, list[tuple[OutcomeCode, str | None]]],
+    earlier_actions: list[ActionView],
+    fgc: tuple[FgcSummary, ...],
+    today: dt.date,
+) -> tuple[HistoryEvent, ...]:
     """The household's timeline, newest first: notifications, meetings, actions, FGCs."""
     if item.household_id is None:
         return ()
@@ -270,31 +377,63 @@ def history(s: Session, item: AgendaItem, notification: Notification, earlier: l
     params = {"household_id": item.household_id, "notification_id": notification.id}
     for n in s.connection().execute(_NOTIFICATIONS, params):
         what = n.offence or (n.incident_type or "domestic incident")
-        events.append(HistoryEvent(n.received_at, "notification",
-                                   f"Notification {n.police_ref} · DASH {n.dash_risk}", what,
-                                   None, notification_id=n.id))  # fmt: skip
+        events.append(
+            HistoryEvent(
+                n.received_at,
+                "notification",
+                f"Notification {n.police_ref} · DASH {n.dash_risk}",
+                what,
+                None,
+                notification_id=n.id,
+            )
+        )
     for r in earlier:
         decided = [o.label for o, _ in outcomes.get(r.decision_id, [])] if r.decision_id else []
-        detail = "; ".join(decided) if decided else ("deferred" if r.status == "deferred"
-                                                     else "no decision recorded")  # fmt: skip
+        detail = (
+            "; ".join(decided)
+            if decided
+            else ("deferred" if r.status == "deferred" else "no decision recorded")
+        )
         if r.agreed_risk:
             detail += f" · agreed risk {r.agreed_risk}"
-        events.append(HistoryEvent(_meeting_instant(r.meeting_date), "meeting",
-                                   f"Meeting {r.meeting_date:%d %b %Y}", detail, r.status,
-                                   meeting_id=r.meeting_id, agenda_item_id=r.id))  # fmt: skip
+        events.append(
+            HistoryEvent(
+                _meeting_instant(r.meeting_date),
+                "meeting",
+                f"Meeting {r.meeting_date:%d %b %Y}",
+                detail,
+                r.status,
+                meeting_id=r.meeting_id,
+                agenda_item_id=r.id,
+            )
+        )
     for a in earlier_actions:
         who = a.agency_name + (f" ({a.owner_name})" if a.owner_name else "")
         status = a.status + (" · overdue" if a.overdue else "")
-        events.append(HistoryEvent(_meeting_instant(a.meeting_date), "action", f"Action · {who}",
-                                   f"{a.description} · due {a.due_date:%d %b %Y}", status,
-                                   meeting_id=a.meeting_id, agenda_item_id=a.agenda_item_id,
-                                   action_id=a.id))  # fmt: skip
+        events.append(
+            HistoryEvent(
+                _meeting_instant(a.meeting_date),
+                "action",
+                f"Action · {who}",
+                f"{a.description} · due {a.due_date:%d %b %Y}",
+                status,
+                meeting_id=a.meeting_id,
+                agenda_item_id=a.agenda_item_id,
+                action_id=a.id,
+            )
+        )
     for f in fgc:
-        events.append(HistoryEvent(f.offered_at or _meeting_instant(today), "fgc",
-                                   f"FGC referral · {f.team_name or 'team not yet chosen'}",
-                                   f"stage: {f.stage.replace('_', ' ')}", f.stage,
-                                   agenda_item_id=f.origin_agenda_item_id,
-                                   fgc_referral_id=f.id))  # fmt: skip
+        events.append(
+            HistoryEvent(
+                f.offered_at or _meeting_instant(today),
+                "fgc",
+                f"FGC referral · {f.team_name or 'team not yet chosen'}",
+                f"stage: {f.stage.replace('_', ' ')}",
+                f.stage,
+                agenda_item_id=f.origin_agenda_item_id,
+                fgc_referral_id=f.id,
+            )
+        )
     order = {"fgc": 0, "action": 1, "meeting": 2, "notification": 3}
     events.sort(key=lambda e: (e.at, -order[e.kind]), reverse=True)
     return tuple(events)
@@ -304,8 +443,9 @@ def _meeting_instant(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9, 30), LONDON).astimezone(dt.UTC)
 
 
-def _entries(s: Session, notification_id: int, viewer: Actor,
-             agencies: dict[int, tuple[str, str]]) -> tuple[list[IntelligenceView], int]:  # fmt: skip
+def _entries(
+    s: Session, notification_id: int, viewer: Actor, agencies: dict[int, tuple[str, str]]
+) -> tuple[list[IntelligenceView], int]:
     shown, hidden = [], 0
     for e in s.scalars(_ENTRIES, {"notification_id": notification_id}):
         if not can_see(viewer, e.restricted_to_agency_id):
@@ -313,31 +453,56 @@ def _entries(s: Session, notification_id: int, viewer: Actor,
             continue
         code, name = agencies[e.agency_id]
         restricted = agencies.get(e.restricted_to_agency_id) if e.restricted_to_agency_id else None
-        shown.append(IntelligenceView(
-            id=e.id, agenda_item_id=e.agenda_item_id, kind=e.kind, agency_id=e.agency_id,
-            agency_code=code, agency_name=name, author_id=e.author_id,
-            author_name=e.author_name, text=e.text,
-            may_share_beyond_meeting=e.may_share_beyond_meeting,
-            restricted_to_agency_id=e.restricted_to_agency_id,
-            restricted_to_agency_code=restricted[0] if restricted else None,
-            created_at=e.created_at, updated_at=e.updated_at, version=e.version,
-        ))  # fmt: skip
+        shown.append(
+            IntelligenceView(
+                id=e.id,
+                agenda_item_id=e.agenda_item_id,
+                kind=e.kind,
+                agency_id=e.agency_id,
+                agency_code=code,
+                agency_name=name,
+                author_id=e.author_id,
+                author_name=e.author_name,
+                text=e.text,
+                may_share_beyond_meeting=e.may_share_beyond_meeting,
+                restricted_to_agency_id=e.restricted_to_agency_id,
+                restricted_to_agency_code=restricted[0] if restricted else None,
+                created_at=e.created_at,
+                updated_at=e.updated_at,
+                version=e.version,
+            )
+        )
     return shown, hidden
 
 
-def _sharing(s: Session, item_id: int,
-             agencies: dict[int, tuple[str, str]]) -> tuple[SharingView, ...]:  # fmt: skip
+def _sharing(
+    s: Session, item_id: int, agencies: dict[int, tuple[str, str]]
+) -> tuple[SharingView, ...]:
     rows = s.connection().execute(_SHARING, {"item_id": item_id})
     return tuple(
-        SharingView(r.id, r.agenda_item_id, r.agency_id, *agencies[r.agency_id], r.shared,
-                    r.with_whom, r.reason, r.recorded_by_id, r.created_at, r.version)
+        SharingView(
+            r.id,
+            r.agenda_item_id,
+            r.agency_id,
+            *agencies[r.agency_id],
+            r.shared,
+            r.with_whom,
+            r.reason,
+            r.recorded_by_id,
+            r.created_at,
+            r.version,
+        )
         for r in rows
-    )  # fmt: skip
+    )
 
 
 def _fgc(s: Session, household_id: int | None) -> tuple[FgcSummary, ...]:
     if household_id is None:
         return ()
     rows = s.connection().execute(_FGC, {"household_id": household_id})
-    return tuple(FgcSummary(r.id, r.stage, r.is_open, r.name, r.offered_at or r.created_at,
-                            r.origin_agenda_item_id) for r in rows)  # fmt: skip
+    return tuple(
+        FgcSummary(
+            r.id, r.stage, r.is_open, r.name, r.offered_at or r.created_at, r.origin_agenda_item_id
+        )
+        for r in rows
+    )

@@ -28,8 +28,12 @@ from .errors import (
     PermissionDenied,
 )
 
-ROLE_WORDS = {"chair": "the chair", "admin": "an admin", "representative": "a representative",
-              "viewer": "a viewer"}  # fmt: skip
+ROLE_WORDS = {
+    "chair": "the chair",
+    "admin": "an admin",
+    "representative": "a representative",
+    "viewer": "a viewer",
+}
 # Columns that change on every save and say nothing to a person reading an amendment.
 _NOISE = {"version", "updated_at", "created_at", "decided_at"}
 
@@ -88,8 +92,9 @@ class Writer:
     only by the chair or an admin, and is recorded field by field as an ``Amendment``.
     """
 
-    def __init__(self, session: Session, actor: Actor, meeting: Meeting, reason: str | None,
-                 doing: str) -> None:  # fmt: skip
+    def __init__(
+        self, session: Session, actor: Actor, meeting: Meeting, reason: str | None, doing: str
+    ) -> None:
         self.session, self.actor, self.meeting = session, actor, meeting
         self.amending = meeting.status == "closed"
         self.reason = tidy(reason)
@@ -109,27 +114,56 @@ class Writer:
                     "an amendment: write why it is being changed."
                 )
 
-    def written(self, row: Base, operation: str, before: dict[str, Any] | None = None,
-                detail: str | None = None) -> None:  # fmt: skip
-        audit.written(self.session, self.actor, row, operation, before, self.meeting.id,
-                      detail or (f"amendment: {self.reason}" if self.amending else None))  # fmt: skip
+    def written(
+        self,
+        row: Base,
+        operation: str,
+        before: dict[str, Any] | None = None,
+        detail: str | None = None,
+    ) -> None:
+        audit.written(
+            self.session,
+            self.actor,
+            row,
+            operation,
+            before,
+            self.meeting.id,
+            detail or (f"amendment: {self.reason}" if self.amending else None),
+        )
         if self.amending:
             self._amend(row, operation, before)
 
     def removed(self, table: str, row_id: int, before: dict[str, Any]) -> None:
         """Audit and announce a row taken away (rare: attendance typed in error)."""
-        audit.record(self.session, self.actor, "delete", table, row_id, before, None,
-                     f"amendment: {self.reason}" if self.amending else None)  # fmt: skip
+        audit.record(
+            self.session,
+            self.actor,
+            "delete",
+            table,
+            row_id,
+            before,
+            None,
+            f"amendment: {self.reason}" if self.amending else None,
+        )
         changes.note(self.session, table, row_id, "delete", self.meeting.id)
         if self.amending:
             self.field_amended(table, row_id, "(removed)", _summary(before), None)
 
-    def field_amended(self, entity: str, row_id: int, field: str, old: str | None,
-                      new: str | None) -> None:  # fmt: skip
+    def field_amended(
+        self, entity: str, row_id: int, field: str, old: str | None, new: str | None
+    ) -> None:
         """Record one amended field by hand (for values kept outside the row, e.g. outcomes)."""
-        amendment = Amendment(meeting_id=self.meeting.id, entity=entity, entity_id=row_id,
-                              field=field, before=old, after=new, by_id=self.actor.user_id,
-                              by_name=self.actor.display_name, reason=self.reason)  # fmt: skip
+        amendment = Amendment(
+            meeting_id=self.meeting.id,
+            entity=entity,
+            entity_id=row_id,
+            field=field,
+            before=old,
+            after=new,
+            by_id=self.actor.user_id,
+            by_name=self.actor.display_name,
+            reason=self.reason,
+        )
         self.session.add(amendment)
         audit.written(self.session, self.actor, amendment, "create", None, self.meeting.id)
 
@@ -141,8 +175,11 @@ class Writer:
         if operation == "create" or before is None:
             fields = [("(new)", None, _summary(after))]
         else:
-            fields = [(k, _text(before.get(k)), _text(v)) for k, v in after.items()
-                       if k not in _NOISE and before.get(k) != v]  # fmt: skip
+            fields = [
+                (k, _text(before.get(k)), _text(v))
+                for k, v in after.items()
+                if k not in _NOISE and before.get(k) != v
+            ]
         for field, old, new in fields:
             self.field_amended(entity, row_id, field, old, new)
 

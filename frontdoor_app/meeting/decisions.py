@@ -35,20 +35,31 @@ from .errors import ConflictError, DecisionConflict, DecisionRefused, MeetingErr
 from .views import RISK_ORDER, DecisionView, OutcomeView
 
 
-def decision_problems(session: Session, item_id: int, outcome_codes: Sequence[str],
-                      agreed_risk: str | None, rationale: str | None,
-                      professional_judgement_marac: bool = False) -> list[str]:  # fmt: skip
+def decision_problems(
+    session: Session,
+    item_id: int,
+    outcome_codes: Sequence[str],
+    agreed_risk: str | None,
+    rationale: str | None,
+    professional_judgement_marac: bool = False,
+) -> list[str]:
     """Every reason the decision cannot be saved as it stands, in words; empty when it can."""
     item = get(session, AgendaItem, item_id, "Case")
     police_risk = session.scalar(
         select(Notification.dash_risk).where(Notification.id == item.notification_id)
     )
-    known = {o.code: o for o in session.scalars(
-        select(OutcomeCode).where(OutcomeCode.code.in_(list(outcome_codes))))}  # fmt: skip
+    known = {
+        o.code: o
+        for o in session.scalars(
+            select(OutcomeCode).where(OutcomeCode.code.in_(list(outcome_codes)))
+        )
+    }
     problems = []
     if item.status == "deferred":
-        problems.append(f"Case {item.position} is deferred to the next meeting; bring it back to "
-                        "this meeting before recording a decision.")  # fmt: skip
+        problems.append(
+            f"Case {item.position} is deferred to the next meeting; bring it back to "
+            "this meeting before recording a decision."
+        )
     if not outcome_codes:
         problems.append("Choose at least one outcome.")
     unknown = [c for c in outcome_codes if c not in known]
@@ -60,8 +71,12 @@ def decision_problems(session: Session, item_id: int, outcome_codes: Sequence[st
     nfa = [o for o in known.values() if o.is_nfa]
     if nfa and len(known) > 1:
         problems.append(f"'{nfa[0].label}' cannot be combined with other outcomes.")
-    if not has_text and agreed_risk in RISK_LEVELS and police_risk in RISK_LEVELS and \
-            RISK_ORDER[agreed_risk] < RISK_ORDER[police_risk]:  # fmt: skip
+    if (
+        not has_text
+        and agreed_risk in RISK_LEVELS
+        and police_risk in RISK_LEVELS
+        and RISK_ORDER[agreed_risk] < RISK_ORDER[police_risk]
+    ):
         problems.append(
             f"A rationale is required: the agreed risk ({agreed_risk}) is lower than the "
             f"police DASH grading ({police_risk}); write down why it is being lowered."
@@ -81,11 +96,20 @@ def decision_problems(session: Session, item_id: int, outcome_codes: Sequence[st
     return problems
 
 
-def save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profile, item_id: int,
-                  outcome_codes: Sequence[str], agreed_risk: str, rationale: str | None, *,
-                  professional_judgement_marac: bool = False,
-                  details: Mapping[str, str] | None = None, version: int | None = None,
-                  reason: str | None = None) -> DecisionView:  # fmt: skip
+def save_decision(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    profile: Profile,
+    item_id: int,
+    outcome_codes: Sequence[str],
+    agreed_risk: str,
+    rationale: str | None,
+    *,
+    professional_judgement_marac: bool = False,
+    details: Mapping[str, str] | None = None,
+    version: int | None = None,
+    reason: str | None = None,
+) -> DecisionView:
     """Record (or change) the chair's decision for a case.
 
     ``version`` is None for a first decision and the ``DecisionView.version`` the chair saw
@@ -96,8 +120,19 @@ def save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profil
     require_role(actor, ("chair",), "record the decision")
     codes = list(dict.fromkeys(c.strip() for c in outcome_codes if c.strip()))
     try:
-        return _save_decision(sessions, actor, profile, item_id, codes, agreed_risk, rationale,
-                              professional_judgement_marac, details, version, reason)  # fmt: skip
+        return _save_decision(
+            sessions,
+            actor,
+            profile,
+            item_id,
+            codes,
+            agreed_risk,
+            rationale,
+            professional_judgement_marac,
+            details,
+            version,
+            reason,
+        )
     except IntegrityError:
         # Two first decisions at the same moment: the other one's insert won the case's
         # unique key. That is a conflict to show, not a fault.
@@ -108,20 +143,34 @@ def save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profil
         raise DecisionConflict(_SOMEONE_ELSE, theirs) from None
 
 
-_SOMEONE_ELSE = ("Someone else recorded a decision for this case while you were writing "
-                 "yours; both are shown so you can choose.")  # fmt: skip
-_CHANGED = ("The decision was changed by someone else after you started; both versions are "
-            "shown so you can choose.")  # fmt: skip
+_SOMEONE_ELSE = (
+    "Someone else recorded a decision for this case while you were writing "
+    "yours; both are shown so you can choose."
+)
+_CHANGED = (
+    "The decision was changed by someone else after you started; both versions are "
+    "shown so you can choose."
+)
 
 
-def _save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profile, item_id: int,
-                   codes: list[str], agreed_risk: str, rationale: str | None,
-                   professional_judgement_marac: bool, details: Mapping[str, str] | None,
-                   version: int | None, reason: str | None) -> DecisionView:  # fmt: skip
+def _save_decision(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    profile: Profile,
+    item_id: int,
+    codes: list[str],
+    agreed_risk: str,
+    rationale: str | None,
+    professional_judgement_marac: bool,
+    details: Mapping[str, str] | None,
+    version: int | None,
+    reason: str | None,
+) -> DecisionView:
     with unit(sessions) as s:
         item, meeting = item_and_meeting(s, item_id)
-        problems = decision_problems(s, item_id, codes, agreed_risk, rationale,
-                                     professional_judgement_marac)  # fmt: skip
+        problems = decision_problems(
+            s, item_id, codes, agreed_risk, rationale, professional_judgement_marac
+        )
         if problems:
             raise DecisionRefused(problems)
         writer = Writer(s, actor, meeting, reason, "change the decision")
@@ -130,9 +179,13 @@ def _save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profi
         if decision is None:
             if version is not None:
                 raise ConflictError("The decision you were changing has gone; reload the case.")
-            decision = Decision(agenda_item_id=item.id, agreed_risk=agreed_risk, rationale=text,
-                                professional_judgement_marac=professional_judgement_marac,
-                                decided_by_id=actor.user_id)  # fmt: skip
+            decision = Decision(
+                agenda_item_id=item.id,
+                agreed_risk=agreed_risk,
+                rationale=text,
+                professional_judgement_marac=professional_judgement_marac,
+                decided_by_id=actor.user_id,
+            )
             s.add(decision)
             before = None
         else:
@@ -152,19 +205,23 @@ def _save_decision(sessions: sessionmaker[Session], actor: Actor, profile: Profi
         _set_outcomes(s, decision, codes, details or {})
         s.flush()
         after_codes = _codes_text(s, decision)
-        writer.written(decision, "create" if before is None else "update", before,
-                       f"outcomes: {after_codes}")  # fmt: skip
+        writer.written(
+            decision, "create" if before is None else "update", before, f"outcomes: {after_codes}"
+        )
         if before is not None and writer.amending and before["outcomes"] != after_codes:
-            writer.field_amended("decision", decision.id, "outcomes", before["outcomes"],
-                                 after_codes)  # fmt: skip
+            writer.field_amended(
+                "decision", decision.id, "outcomes", before["outcomes"], after_codes
+            )
         # The profile's [fgc] offer_when rules decide which outcomes start an offer (an FGC
         # offer, and also strategy discussion / ICPC: those families are always offered one).
         try:
             offer_for_decision(s, actor, profile, item.id)
         except FgcError as exc:
             # The decision and the offer stand or fall together: nothing is saved.
-            raise MeetingError(f"The decision calls for an FGC offer that could not be "
-                               f"started, so nothing was saved: {exc}") from exc  # fmt: skip
+            raise MeetingError(
+                f"The decision calls for an FGC offer that could not be "
+                f"started, so nothing was saved: {exc}"
+            ) from exc
         return decision_view(s, decision)
 
 
@@ -181,23 +238,34 @@ def decision_view(s: Session, decision: Decision) -> DecisionView:
         .where(DecisionOutcome.decision_id == decision.id)
         .order_by(OutcomeCode.sort_order)
     ).all()
-    by = (s.scalar(select(User.display_name).where(User.id == decision.decided_by_id))
-          if decision.decided_by_id is not None else None)  # fmt: skip
+    by = (
+        s.scalar(select(User.display_name).where(User.id == decision.decided_by_id))
+        if decision.decided_by_id is not None
+        else None
+    )
     return build_decision_view(decision, [(o, detail) for o, detail in rows], by)
 
 
-def build_decision_view(decision: Decision, outcomes: Sequence[tuple[OutcomeCode, str | None]],
-                        decided_by_name: str | None) -> DecisionView:  # fmt: skip
+def build_decision_view(
+    decision: Decision,
+    outcomes: Sequence[tuple[OutcomeCode, str | None]],
+    decided_by_name: str | None,
+) -> DecisionView:
     """The view from rows already read (outcomes in the profile's order)."""
     return DecisionView(
-        id=decision.id, agenda_item_id=decision.agenda_item_id,
-        outcomes=tuple(OutcomeView(o.code, o.label, detail, o.is_nfa, o.is_fgc_offer)
-                       for o, detail in outcomes),
-        agreed_risk=decision.agreed_risk, rationale=decision.rationale,
+        id=decision.id,
+        agenda_item_id=decision.agenda_item_id,
+        outcomes=tuple(
+            OutcomeView(o.code, o.label, detail, o.is_nfa, o.is_fgc_offer) for o, detail in outcomes
+        ),
+        agreed_risk=decision.agreed_risk,
+        rationale=decision.rationale,
         professional_judgement_marac=decision.professional_judgement_marac,
-        decided_by_id=decision.decided_by_id, decided_by_name=decided_by_name,
-        decided_at=decision.decided_at, version=decision.version,
-    )  # fmt: skip
+        decided_by_id=decision.decided_by_id,
+        decided_by_name=decided_by_name,
+        decided_at=decision.decided_at,
+        version=decision.version,
+    )
 
 
 def _marac_criteria(item: AgendaItem) -> list[str]:
@@ -209,8 +277,9 @@ def _outcome_rows(s: Session, codes: Sequence[str]) -> list[OutcomeCode]:
     return list(s.scalars(select(OutcomeCode).where(OutcomeCode.code.in_(list(codes)))))
 
 
-def _set_outcomes(s: Session, decision: Decision, codes: list[str],
-                  details: Mapping[str, str]) -> None:  # fmt: skip
+def _set_outcomes(
+    s: Session, decision: Decision, codes: list[str], details: Mapping[str, str]
+) -> None:
     wanted = {o.id: o for o in _outcome_rows(s, codes)}
     for existing in list(decision.outcomes):
         if existing.outcome_code_id not in wanted:

@@ -24,8 +24,9 @@ from .views import DraftView
 MAX_KIND = 30
 
 
-def save_draft(sessions: sessionmaker[Session], actor: Actor, item_id: int, kind: str,
-               content: Any) -> DraftView:  # fmt: skip
+def save_draft(
+    sessions: sessionmaker[Session], actor: Actor, item_id: int, kind: str, content: Any
+) -> DraftView:
     """Keep ``content`` (any JSON value, e.g. ``{"text": ...}``) as this user's draft."""
     if actor.role == "viewer":
         raise PermissionDenied("A viewer cannot write, so keeps no drafts.")
@@ -34,8 +35,13 @@ def save_draft(sessions: sessionmaker[Session], actor: Actor, item_id: int, kind
         item = get(s, AgendaItem, item_id, "Case")
         draft = _find(s, actor.login, item_id, kind)
         if draft is None:
-            draft = Draft(user_login=actor.login, agenda_item_id=item_id, kind=kind,
-                          content=content, saved_at=now())  # fmt: skip
+            draft = Draft(
+                user_login=actor.login,
+                agenda_item_id=item_id,
+                kind=kind,
+                content=content,
+                saved_at=now(),
+            )
             s.add(draft)
             s.flush()
             operation = "create"
@@ -44,8 +50,16 @@ def save_draft(sessions: sessionmaker[Session], actor: Actor, item_id: int, kind
             s.flush()
             operation = "update"
         # That a draft was kept, never its text: the audit trail is permanent, a draft is not.
-        audit.record(s, actor, operation, "draft", draft.id, None, None,
-                     f"draft {kind} kept for case {item_id}")  # fmt: skip
+        audit.record(
+            s,
+            actor,
+            operation,
+            "draft",
+            draft.id,
+            None,
+            None,
+            f"draft {kind} kept for case {item_id}",
+        )
         changes.note(s, "draft", draft.id, operation, item.meeting_id)
         return _view(draft)
 
@@ -56,8 +70,9 @@ def load_draft(session: Session, actor: Actor, item_id: int, kind: str) -> Draft
     return _view(draft) if draft is not None else None
 
 
-def list_drafts(session: Session, actor: Actor,
-                item_id: int | None = None) -> tuple[DraftView, ...]:  # fmt: skip
+def list_drafts(
+    session: Session, actor: Actor, item_id: int | None = None
+) -> tuple[DraftView, ...]:
     """Every draft this user has kept (for one case, or all): offered back after a crash."""
     query = select(Draft).where(Draft.user_login == actor.login)
     if item_id is not None:
@@ -81,8 +96,11 @@ def clear_draft(sessions: sessionmaker[Session], actor: Actor, item_id: int, kin
 
 
 def _find(s: Session, login: str, item_id: int, kind: str) -> Draft | None:
-    return s.scalar(select(Draft).where(Draft.user_login == login,
-                                        Draft.agenda_item_id == item_id, Draft.kind == kind))  # fmt: skip
+    return s.scalar(
+        select(Draft).where(
+            Draft.user_login == login, Draft.agenda_item_id == item_id, Draft.kind == kind
+        )
+    )
 
 
 def _check_kind(kind: str) -> None:
@@ -91,5 +109,4 @@ def _check_kind(kind: str) -> None:
 
 
 def _view(d: Draft) -> DraftView:
-    return DraftView(d.id, d.user_login, d.agenda_item_id, d.kind, d.content, d.saved_at,
-                     d.version)  # fmt: skip
+    return DraftView(d.id, d.user_login, d.agenda_item_id, d.kind, d.content, d.saved_at, d.version)

@@ -22,15 +22,28 @@ from .common import Writer, check_version, get, item_and_meeting, require_text, 
 from .errors import MeetingError, PermissionDenied
 from .views import ENTRY_KINDS, IntelligenceView, SharingView
 
-KIND_WORDS = {"agency": "intelligence", "victim_view": "the victim's view",
-              "child_voice": "the child's voice"}  # fmt: skip
+KIND_WORDS = {
+    "agency": "intelligence",
+    "victim_view": "the victim's view",
+    "child_voice": "the child's voice",
+}
 MAX_TEXT = 20_000
 
 
-def add_entry(sessions: sessionmaker[Session], actor: Actor, item_id: int, agency_id: int,
-              text: str, *, kind: str = "agency", may_share_beyond_meeting: bool = False,
-              restricted_to_agency_id: int | None = None, author_name: str | None = None,
-              reason: str | None = None, client_ref: str | None = None) -> IntelligenceView:  # fmt: skip
+def add_entry(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    item_id: int,
+    agency_id: int,
+    text: str,
+    *,
+    kind: str = "agency",
+    may_share_beyond_meeting: bool = False,
+    restricted_to_agency_id: int | None = None,
+    author_name: str | None = None,
+    reason: str | None = None,
+    client_ref: str | None = None,
+) -> IntelligenceView:
     """Add what an agency knows (or the victim's view / child's voice) to a case.
 
     ``author_name`` defaults to the signed-in user's name; a representative may add only
@@ -54,21 +67,33 @@ def add_entry(sessions: sessionmaker[Session], actor: Actor, item_id: int, agenc
             get(s, Agency, restricted_to_agency_id, "Agency")
         writer = Writer(s, actor, meeting, reason, f"add {KIND_WORDS[kind]}")
         entry = IntelligenceEntry(
-            agenda_item_id=item.id, agency_id=agency.id, author_id=actor.user_id,
+            agenda_item_id=item.id,
+            agency_id=agency.id,
+            author_id=actor.user_id,
             author_name=optional(author_name, "The author's name", 200, MeetingError)
-            or actor.display_name, text=body, kind=kind,
+            or actor.display_name,
+            text=body,
+            kind=kind,
             may_share_beyond_meeting=may_share_beyond_meeting,
-            restricted_to_agency_id=restricted_to_agency_id, client_ref=client_ref,
-        )  # fmt: skip
+            restricted_to_agency_id=restricted_to_agency_id,
+            client_ref=client_ref,
+        )
         s.add(entry)
         writer.written(entry, "create")
         return entry_view(s, entry)
 
 
-def edit_entry(sessions: sessionmaker[Session], actor: Actor, entry_id: int, version: int, *,
-               text: str | None = None, may_share_beyond_meeting: bool | None = None,
-               restricted_to_agency_id: int | None | Literal["keep"] = "keep",
-               reason: str | None = None) -> IntelligenceView:  # fmt: skip
+def edit_entry(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    entry_id: int,
+    version: int,
+    *,
+    text: str | None = None,
+    may_share_beyond_meeting: bool | None = None,
+    restricted_to_agency_id: int | None | Literal["keep"] = "keep",
+    reason: str | None = None,
+) -> IntelligenceView:
     """Change an entry's text or flags; ``version`` is the one the user saw.
 
     Pass ``restricted_to_agency_id=None`` to lift a restriction; leave it out to keep it.
@@ -92,9 +117,16 @@ def edit_entry(sessions: sessionmaker[Session], actor: Actor, entry_id: int, ver
         return entry_view(s, entry)
 
 
-def record_sharing(sessions: sessionmaker[Session], actor: Actor, item_id: int,
-                   agency_id: int, shared: bool, reason: str, with_whom: str | None = None,
-                   amendment_reason: str | None = None) -> SharingView:  # fmt: skip
+def record_sharing(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    item_id: int,
+    agency_id: int,
+    shared: bool,
+    reason: str,
+    with_whom: str | None = None,
+    amendment_reason: str | None = None,
+) -> SharingView:
     """Record a decision to share (with whom) or not to share an agency's information.
 
     The reason is always required (golden rule 7: the decision either way is recorded).
@@ -108,16 +140,30 @@ def record_sharing(sessions: sessionmaker[Session], actor: Actor, item_id: int,
         item, meeting = item_and_meeting(s, item_id)
         agency = get(s, Agency, agency_id, "Agency")
         writer = Writer(s, actor, meeting, amendment_reason, "record a sharing decision")
-        row = SharingDecision(agenda_item_id=item.id, agency_id=agency.id, shared=shared,
-                              with_whom=whom, reason=why, recorded_by_id=actor.user_id)  # fmt: skip
+        row = SharingDecision(
+            agenda_item_id=item.id,
+            agency_id=agency.id,
+            shared=shared,
+            with_whom=whom,
+            reason=why,
+            recorded_by_id=actor.user_id,
+        )
         s.add(row)
         writer.written(row, "create")
         return sharing_view(row, agency)
 
 
-def edit_sharing(sessions: sessionmaker[Session], actor: Actor, sharing_id: int, version: int,
-                 *, shared: bool, reason: str, with_whom: str | None = None,
-                 amendment_reason: str | None = None) -> SharingView:  # fmt: skip
+def edit_sharing(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    sharing_id: int,
+    version: int,
+    *,
+    shared: bool,
+    reason: str,
+    with_whom: str | None = None,
+    amendment_reason: str | None = None,
+) -> SharingView:
     """Change a recorded sharing decision (the reason is required again)."""
     why = require_text(reason, "The reason for the sharing decision")
     whom = optional(with_whom, "With whom it is shared", 400, MeetingError)
@@ -136,44 +182,75 @@ def edit_sharing(sessions: sessionmaker[Session], actor: Actor, sharing_id: int,
 
 
 def entry_view(s: Session, entry: IntelligenceEntry) -> IntelligenceView:
-    codes = dict(s.execute(select(Agency.id, Agency.code).where(
-        Agency.id.in_({entry.agency_id, entry.restricted_to_agency_id or entry.agency_id}))).all())  # fmt: skip
+    codes = dict(
+        s.execute(
+            select(Agency.id, Agency.code).where(
+                Agency.id.in_({entry.agency_id, entry.restricted_to_agency_id or entry.agency_id})
+            )
+        ).all()
+    )
     name = s.scalar(select(Agency.name).where(Agency.id == entry.agency_id)) or ""
     return IntelligenceView(
-        id=entry.id, agenda_item_id=entry.agenda_item_id, kind=entry.kind,
-        agency_id=entry.agency_id, agency_code=codes.get(entry.agency_id, ""), agency_name=name,
-        author_id=entry.author_id, author_name=entry.author_name, text=entry.text,
+        id=entry.id,
+        agenda_item_id=entry.agenda_item_id,
+        kind=entry.kind,
+        agency_id=entry.agency_id,
+        agency_code=codes.get(entry.agency_id, ""),
+        agency_name=name,
+        author_id=entry.author_id,
+        author_name=entry.author_name,
+        text=entry.text,
         may_share_beyond_meeting=entry.may_share_beyond_meeting,
         restricted_to_agency_id=entry.restricted_to_agency_id,
         restricted_to_agency_code=codes.get(entry.restricted_to_agency_id)
-        if entry.restricted_to_agency_id else None,
-        created_at=entry.created_at, updated_at=entry.updated_at, version=entry.version,
-    )  # fmt: skip
+        if entry.restricted_to_agency_id
+        else None,
+        created_at=entry.created_at,
+        updated_at=entry.updated_at,
+        version=entry.version,
+    )
 
 
 def sharing_view(row: SharingDecision, agency: Agency) -> SharingView:
-    return SharingView(row.id, row.agenda_item_id, row.agency_id, agency.code, agency.name,
-                       row.shared, row.with_whom, row.reason, row.recorded_by_id, row.created_at,
-                       row.version)  # fmt: skip
+    return SharingView(
+        row.id,
+        row.agenda_item_id,
+        row.agency_id,
+        agency.code,
+        agency.name,
+        row.shared,
+        row.with_whom,
+        row.reason,
+        row.recorded_by_id,
+        row.created_at,
+        row.version,
+    )
 
 
 def can_see(viewer: Actor, restricted_to_agency_id: int | None) -> bool:
     """A restricted entry is seen by its agency and the chair only."""
-    return (restricted_to_agency_id is None or viewer.is_chair
-            or viewer.agency_id == restricted_to_agency_id)  # fmt: skip
+    return (
+        restricted_to_agency_id is None
+        or viewer.is_chair
+        or viewer.agency_id == restricted_to_agency_id
+    )
 
 
 def _check_kind(kind: str) -> None:
     if kind not in ENTRY_KINDS:
-        raise MeetingError(f"An entry is intelligence, the victim's view or the child's voice; "
-                           f"{kind!r} is none of these.")  # fmt: skip
+        raise MeetingError(
+            f"An entry is intelligence, the victim's view or the child's voice; "
+            f"{kind!r} is none of these."
+        )
 
 
 def _check_text(text: str | None, kind: str) -> str:
     body = require_text(text, f"The text of {KIND_WORDS.get(kind, 'the entry')}")
     if len(body) > MAX_TEXT:
-        raise MeetingError(f"The text is {len(body):,} characters long; the most an entry may "
-                           f"hold is {MAX_TEXT:,}. Split it into two entries.")  # fmt: skip
+        raise MeetingError(
+            f"The text is {len(body):,} characters long; the most an entry may "
+            f"hold is {MAX_TEXT:,}. Split it into two entries."
+        )
     return body
 
 
@@ -192,5 +269,6 @@ def _may_edit(actor: Actor, entry: IntelligenceEntry) -> None:
         return
     if actor.role == "representative" and actor.agency_id == entry.agency_id:
         return
-    raise PermissionDenied("Only the chair, the author or a colleague from the same agency can "
-                           "change this entry.")  # fmt: skip
+    raise PermissionDenied(
+        "Only the chair, the author or a colleague from the same agency can change this entry."
+    )

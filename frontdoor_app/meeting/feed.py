@@ -49,16 +49,31 @@ def affected(session: Session, changes: Iterable[Change], last_id: int = 0) -> A
     for table, (id_column, item_column) in _ITEM_COLUMN.items():
         ids = by_table.get(table)
         if ids:
-            item_ids.update(i for i in session.scalars(
-                select(item_column).where(id_column.in_(ids))) if i is not None)  # fmt: skip
+            item_ids.update(
+                i
+                for i in session.scalars(select(item_column).where(id_column.in_(ids)))
+                if i is not None
+            )
     if by_table.get("action_update"):
-        item_ids.update(session.scalars(
-            select(Action.agenda_item_id).join(ActionUpdate, ActionUpdate.action_id == Action.id)
-            .where(ActionUpdate.id.in_(by_table["action_update"]))))  # fmt: skip
+        item_ids.update(
+            session.scalars(
+                select(Action.agenda_item_id)
+                .join(ActionUpdate, ActionUpdate.action_id == Action.id)
+                .where(ActionUpdate.id.in_(by_table["action_update"]))
+            )
+        )
     # Drafts are private to the person typing: nobody else needs to reload for them.
     tables = {c.table_name for c in batch} - {"draft"}
-    known = {"meeting", "agenda_item", "attendance", "action", "action_update", "amendment",
-             "decision_outcome", *(_ITEM_COLUMN)}  # fmt: skip
+    known = {
+        "meeting",
+        "agenda_item",
+        "attendance",
+        "action",
+        "action_update",
+        "amendment",
+        "decision_outcome",
+        *(_ITEM_COLUMN),
+    }
     return Affected(
         last_id=max([last_id, *(c.id for c in batch)]),
         meeting_ids=frozenset(meeting_ids),
@@ -69,11 +84,12 @@ def affected(session: Session, changes: Iterable[Change], last_id: int = 0) -> A
         actions_changed=bool(tables & {"action", "action_update"}),
         amendments_changed="amendment" in tables,
         other_tables=frozenset(tables - known),
-    )  # fmt: skip
+    )
 
 
-def affected_since(session: Session, last_id: int, meeting_id: int | None = None,
-                   limit: int = 1000) -> Affected:  # fmt: skip
+def affected_since(
+    session: Session, last_id: int, meeting_id: int | None = None, limit: int = 1000
+) -> Affected:
     """Read the change log after ``last_id`` and say what it touched.
 
     With ``meeting_id``, changes that name another meeting are left out (changes naming no
@@ -84,6 +100,14 @@ def affected_since(session: Session, last_id: int, meeting_id: int | None = None
     if meeting_id is not None:
         batch = [c for c in batch if c.meeting_id in (None, meeting_id)]
     result = affected(session, batch, last_id)
-    return Affected(end, result.meeting_ids, result.meeting_changed, result.agenda_changed,
-                    result.item_ids, result.attendance_changed, result.actions_changed,
-                    result.amendments_changed, result.other_tables)  # fmt: skip
+    return Affected(
+        end,
+        result.meeting_ids,
+        result.meeting_changed,
+        result.agenda_changed,
+        result.item_ids,
+        result.attendance_changed,
+        result.actions_changed,
+        result.amendments_changed,
+        result.other_tables,
+    )

@@ -117,8 +117,9 @@ def _read(conn: sqlite3.Connection, today: dt.date) -> FirstLook | None:
     revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     if revision is None or revision[0] != head_revision():
         return None  # the full start-up migrates first
-    found = conn.execute("SELECT id FROM meeting WHERE meeting_date = ?",
-                         (today.isoformat(),)).fetchone()  # fmt: skip
+    found = conn.execute(
+        "SELECT id FROM meeting WHERE meeting_date = ?", (today.isoformat(),)
+    ).fetchone()
     note = None
     if found is None:
         found = conn.execute("SELECT id FROM meeting ORDER BY meeting_date DESC LIMIT 1").fetchone()
@@ -134,22 +135,46 @@ def _read(conn: sqlite3.Connection, today: dt.date) -> FirstLook | None:
         )
     rows = []
     for r in conn.execute(_ROWS, (meeting.id,)):
-        item = SimpleNamespace(id=r[0], meeting_id=r[1], notification_id=r[2], household_id=r[3],
-                               position=r[4], status=r[5], flags=_json(r[6]),
-                               started_at=_instant(r[7]), seconds_spent=r[8], version=r[9])  # fmt: skip
-        rows.append(build_row(item, r[10], r[11], r[12], r[13], meeting.meeting_date, r[14],
-                              people.get(r[2], [])))  # fmt: skip
+        item = SimpleNamespace(
+            id=r[0],
+            meeting_id=r[1],
+            notification_id=r[2],
+            household_id=r[3],
+            position=r[4],
+            status=r[5],
+            flags=_json(r[6]),
+            started_at=_instant(r[7]),
+            seconds_spent=r[8],
+            version=r[9],
+        )
+        rows.append(
+            build_row(
+                item, r[10], r[11], r[12], r[13], meeting.meeting_date, r[14], people.get(r[2], [])
+            )
+        )
     return FirstLook(AgendaView(meeting, tuple(rows)), note)
 
 
 def _meeting(r: Any) -> MeetingView:
     return MeetingView(
-        id=r[0], meeting_date=_date(r[1]), status=r[2], chair_id=r[3], chair_name=r[4],
-        opened_at=_instant(r[5]), closed_at=_instant(r[6]), confidentiality_read_at=_instant(r[7]),
-        current_item_id=r[8], curtain_down=bool(r[9]), window_start=_instant(r[10]),
-        window_end=_instant(r[11]), version=r[12], total_items=int(r[13] or 0),
-        waiting=int(r[14] or 0), discussed=int(r[15] or 0), deferred=int(r[16] or 0),
-    )  # fmt: skip
+        id=r[0],
+        meeting_date=_date(r[1]),
+        status=r[2],
+        chair_id=r[3],
+        chair_name=r[4],
+        opened_at=_instant(r[5]),
+        closed_at=_instant(r[6]),
+        confidentiality_read_at=_instant(r[7]),
+        current_item_id=r[8],
+        curtain_down=bool(r[9]),
+        window_start=_instant(r[10]),
+        window_end=_instant(r[11]),
+        version=r[12],
+        total_items=int(r[13] or 0),
+        waiting=int(r[14] or 0),
+        discussed=int(r[15] or 0),
+        deferred=int(r[16] or 0),
+    )
 
 
 def _date(value: Any) -> Any:

@@ -46,8 +46,11 @@ from .views import (
     OutcomeOption,
 )
 
-ATTENDANCE_WORDS = {"present": "present", "apologies": "apologies",
-                    "information_sent": "information sent"}  # fmt: skip
+ATTENDANCE_WORDS = {
+    "present": "present",
+    "apologies": "apologies",
+    "information_sent": "information sent",
+}
 
 
 # ---------------------------------------------------------------- reading
@@ -88,17 +91,28 @@ def load_meeting(session: Session, meeting_id: int) -> MeetingView:
     ).one()
     chair_name = (
         session.scalar(select(User.display_name).where(User.id == meeting.chair_id))
-        if meeting.chair_id is not None else None
-    )  # fmt: skip
+        if meeting.chair_id is not None
+        else None
+    )
     return MeetingView(
-        id=meeting.id, meeting_date=meeting.meeting_date, status=meeting.status,
-        chair_id=meeting.chair_id, chair_name=chair_name, opened_at=meeting.opened_at,
-        closed_at=meeting.closed_at, confidentiality_read_at=meeting.confidentiality_read_at,
-        current_item_id=meeting.current_item_id, curtain_down=meeting.curtain_down,
-        window_start=meeting.window_start, window_end=meeting.window_end,
-        version=meeting.version, total_items=int(counts[0] or 0), waiting=int(counts[1] or 0),
-        discussed=int(counts[2] or 0), deferred=int(counts[3] or 0),
-    )  # fmt: skip
+        id=meeting.id,
+        meeting_date=meeting.meeting_date,
+        status=meeting.status,
+        chair_id=meeting.chair_id,
+        chair_name=chair_name,
+        opened_at=meeting.opened_at,
+        closed_at=meeting.closed_at,
+        confidentiality_read_at=meeting.confidentiality_read_at,
+        current_item_id=meeting.current_item_id,
+        curtain_down=meeting.curtain_down,
+        window_start=meeting.window_start,
+        window_end=meeting.window_end,
+        version=meeting.version,
+        total_items=int(counts[0] or 0),
+        waiting=int(counts[1] or 0),
+        discussed=int(counts[2] or 0),
+        deferred=int(counts[3] or 0),
+    )
 
 
 def agencies(session: Session, active_only: bool = True) -> tuple[AgencyOption, ...]:
@@ -112,15 +126,18 @@ def agencies(session: Session, active_only: bool = True) -> tuple[AgencyOption, 
 def outcome_options(session: Session) -> tuple[OutcomeOption, ...]:
     """The outcome codes in the profile's order, for the decision checklist."""
     rows = session.scalars(select(OutcomeCode).order_by(OutcomeCode.sort_order, OutcomeCode.id))
-    return tuple(OutcomeOption(o.id, o.code, o.label, o.is_nfa, o.is_fgc_offer,
-                               o.is_marac_referral) for o in rows)  # fmt: skip
+    return tuple(
+        OutcomeOption(o.id, o.code, o.label, o.is_nfa, o.is_fgc_offer, o.is_marac_referral)
+        for o in rows
+    )
 
 
 # ---------------------------------------------------------------- opening and closing
 
 
-def open_meeting(sessions: sessionmaker[Session], actor: Actor, meeting_id: int,
-                 version: int) -> MeetingView:  # fmt: skip
+def open_meeting(
+    sessions: sessionmaker[Session], actor: Actor, meeting_id: int, version: int
+) -> MeetingView:
     """The chair opens the meeting: it is in progress and they are its chair."""
     require_role(actor, ("chair",), "open the meeting")
     with unit(sessions) as s:
@@ -139,8 +156,9 @@ def open_meeting(sessions: sessionmaker[Session], actor: Actor, meeting_id: int,
         return load_meeting(s, meeting.id)
 
 
-def mark_confidentiality_read(sessions: sessionmaker[Session], actor: Actor,
-                              meeting_id: int) -> MeetingView:  # fmt: skip
+def mark_confidentiality_read(
+    sessions: sessionmaker[Session], actor: Actor, meeting_id: int
+) -> MeetingView:
     """The chair has read the confidentiality statement to the room."""
     require_role(actor, ("chair",), "mark the confidentiality statement as read")
     with unit(sessions) as s:
@@ -149,13 +167,15 @@ def mark_confidentiality_read(sessions: sessionmaker[Session], actor: Actor,
         if meeting.confidentiality_read_at is None:
             before = audit.snapshot(meeting)
             meeting.confidentiality_read_at = now()
-            audit.written(s, actor, meeting, "update", before, meeting.id,
-                          "confidentiality statement read")  # fmt: skip
+            audit.written(
+                s, actor, meeting, "update", before, meeting.id, "confidentiality statement read"
+            )
         return load_meeting(s, meeting.id)
 
 
-def set_curtain(sessions: sessionmaker[Session], actor: Actor, meeting_id: int,
-                down: bool) -> MeetingView:  # fmt: skip
+def set_curtain(
+    sessions: sessionmaker[Session], actor: Actor, meeting_id: int, down: bool
+) -> MeetingView:
     """Blank (or show again) the projector for every client following the meeting."""
     require_role(actor, ("chair",), "lower or raise the projector curtain")
     with unit(sessions) as s:
@@ -177,31 +197,35 @@ def close_problems(session: Session, meeting_id: int) -> list[str]:
     problems = []
     if meeting.confidentiality_read_at is None:
         problems.append("The confidentiality statement has not been marked as read.")
-    present = session.scalar(select(func.count(Attendance.id)).where(
-        Attendance.meeting_id == meeting_id, Attendance.status == "present"))  # fmt: skip
+    present = session.scalar(
+        select(func.count(Attendance.id)).where(
+            Attendance.meeting_id == meeting_id, Attendance.status == "present"
+        )
+    )
     if not present:
         problems.append("Nobody is recorded as present in the attendance.")
     rows = session.execute(
         select(AgendaItem.position, AgendaItem.status, Decision.id)
         .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
-        .where(AgendaItem.meeting_id == meeting_id,
-               AgendaItem.status.in_(("waiting", "current")))
+        .where(AgendaItem.meeting_id == meeting_id, AgendaItem.status.in_(("waiting", "current")))
         .order_by(AgendaItem.position)
-    ).all()  # fmt: skip
+    ).all()
     waiting = [str(r.position) for r in rows if r.status == "waiting"]
     current = [r for r in rows if r.status == "current" and r.id is None]
     if current:
         problems.append(f"Case {current[0].position} is being discussed and has no decision yet.")
     if waiting:
-        shown = ", ".join(waiting[:10]) + (f" and {len(waiting) - 10} more" if len(waiting) > 10
-                                           else "")  # fmt: skip
+        shown = ", ".join(waiting[:10]) + (
+            f" and {len(waiting) - 10} more" if len(waiting) > 10 else ""
+        )
         word = "case is" if len(waiting) == 1 else "cases are"
         problems.append(f"{len(waiting)} {word} neither discussed nor deferred (case {shown}).")
     return problems
 
 
-def close_meeting(sessions: sessionmaker[Session], actor: Actor, meeting_id: int,
-                  version: int) -> MeetingView:  # fmt: skip
+def close_meeting(
+    sessions: sessionmaker[Session], actor: Actor, meeting_id: int, version: int
+) -> MeetingView:
     """The chair closes the meeting; from now on changes are amendments."""
     require_role(actor, ("chair",), "close the meeting")
     with unit(sessions) as s:
@@ -240,17 +264,31 @@ def list_attendance(session: Session, meeting_id: int) -> tuple[AttendanceRow, .
 
 def attendance_summary(session: Session, meeting_id: int) -> AttendanceSummary:
     """How many agencies are present, and which core agencies nobody attends for."""
-    present = set(session.scalars(select(Attendance.agency_id).where(
-        Attendance.meeting_id == meeting_id, Attendance.status == "present")))  # fmt: skip
-    core = session.execute(select(Agency.id, Agency.name).where(
-        Agency.core.is_(True), Agency.active.is_(True)).order_by(Agency.name)).all()  # fmt: skip
+    present = set(
+        session.scalars(
+            select(Attendance.agency_id).where(
+                Attendance.meeting_id == meeting_id, Attendance.status == "present"
+            )
+        )
+    )
+    core = session.execute(
+        select(Agency.id, Agency.name)
+        .where(Agency.core.is_(True), Agency.active.is_(True))
+        .order_by(Agency.name)
+    ).all()
     missing = tuple(name for agency_id, name in core if agency_id not in present)
     return AttendanceSummary(len(present), len(core), missing)
 
 
-def add_attendance(sessions: sessionmaker[Session], actor: Actor, meeting_id: int,
-                   agency_id: int, person_name: str, status: str,
-                   reason: str | None = None) -> AttendanceRow:  # fmt: skip
+def add_attendance(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    meeting_id: int,
+    agency_id: int,
+    person_name: str,
+    status: str,
+    reason: str | None = None,
+) -> AttendanceRow:
     """Record who attends (or sent apologies / information) for an agency."""
     _may_keep_attendance(actor, agency_id)
     name = require_text(person_name, "The person's name", 200)
@@ -259,21 +297,33 @@ def add_attendance(sessions: sessionmaker[Session], actor: Actor, meeting_id: in
         meeting = meeting_of(s, meeting_id)
         agency = get(s, Agency, agency_id, "Agency")
         writer = Writer(s, actor, meeting, reason, "change the attendance")
-        duplicate = s.scalar(select(Attendance.id).where(
-            Attendance.meeting_id == meeting.id, Attendance.agency_id == agency.id,
-            Attendance.person_name == name))  # fmt: skip
+        duplicate = s.scalar(
+            select(Attendance.id).where(
+                Attendance.meeting_id == meeting.id,
+                Attendance.agency_id == agency.id,
+                Attendance.person_name == name,
+            )
+        )
         if duplicate is not None:
             raise MeetingError(f"{name} is already in the attendance for {agency.name}.")
-        row = Attendance(meeting_id=meeting.id, agency_id=agency.id, person_name=name,
-                         status=status)  # fmt: skip
+        row = Attendance(
+            meeting_id=meeting.id, agency_id=agency.id, person_name=name, status=status
+        )
         s.add(row)
         writer.written(row, "create")
         return _attendance_row(row, agency.code, agency.name)
 
 
-def update_attendance(sessions: sessionmaker[Session], actor: Actor, attendance_id: int,
-                      version: int, *, person_name: str | None = None,
-                      status: str | None = None, reason: str | None = None) -> AttendanceRow:  # fmt: skip
+def update_attendance(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    attendance_id: int,
+    version: int,
+    *,
+    person_name: str | None = None,
+    status: str | None = None,
+    reason: str | None = None,
+) -> AttendanceRow:
     """Change a person's name or attendance status."""
     with unit(sessions) as s:
         row = get(s, Attendance, attendance_id, "Attendance entry")
@@ -284,9 +334,14 @@ def update_attendance(sessions: sessionmaker[Session], actor: Actor, attendance_
         before = audit.snapshot(row)
         if person_name is not None:
             name = require_text(person_name, "The person's name", 200)
-            taken = s.scalar(select(Attendance.id).where(
-                Attendance.meeting_id == row.meeting_id, Attendance.agency_id == row.agency_id,
-                Attendance.person_name == name, Attendance.id != row.id))  # fmt: skip
+            taken = s.scalar(
+                select(Attendance.id).where(
+                    Attendance.meeting_id == row.meeting_id,
+                    Attendance.agency_id == row.agency_id,
+                    Attendance.person_name == name,
+                    Attendance.id != row.id,
+                )
+            )
             if taken is not None:
                 raise MeetingError(f"{name} is already in the attendance for that agency.")
             row.person_name = name
@@ -297,8 +352,13 @@ def update_attendance(sessions: sessionmaker[Session], actor: Actor, attendance_
         return _attendance_row(row, agency.code, agency.name)
 
 
-def remove_attendance(sessions: sessionmaker[Session], actor: Actor, attendance_id: int,
-                      version: int, reason: str | None = None) -> None:  # fmt: skip
+def remove_attendance(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    attendance_id: int,
+    version: int,
+    reason: str | None = None,
+) -> None:
     """Take a wrongly entered person off the attendance (audited; an amendment after close)."""
     with unit(sessions) as s:
         row = get(s, Attendance, attendance_id, "Attendance entry")
@@ -312,8 +372,9 @@ def remove_attendance(sessions: sessionmaker[Session], actor: Actor, attendance_
 
 
 def _attendance_row(a: Attendance, code: str, name: str) -> AttendanceRow:
-    return AttendanceRow(a.id, a.meeting_id, a.agency_id, code, name, a.person_name, a.status,
-                         a.version)  # fmt: skip
+    return AttendanceRow(
+        a.id, a.meeting_id, a.agency_id, code, name, a.person_name, a.status, a.version
+    )
 
 
 def _check_status(status: str) -> None:

@@ -99,27 +99,41 @@ class _Loader:
 
     def load(self) -> MinutesData:
         m = self.meeting
-        items = list(self.s.scalars(
-            select(AgendaItem).where(AgendaItem.meeting_id == m.id).order_by(AgendaItem.position)
-        ))  # fmt: skip
+        items = list(
+            self.s.scalars(
+                select(AgendaItem)
+                .where(AgendaItem.meeting_id == m.id)
+                .order_by(AgendaItem.position)
+            )
+        )
         cases, deferred, meeting_amendments = self.cases(items)
         attendance = tuple(
             AttendanceRow(*self.agency(a.agency_id), a.person_name, a.status)
             for a in self.s.scalars(
                 select(Attendance).where(Attendance.meeting_id == m.id).order_by(Attendance.id)
-            )  # fmt: skip
+            )
         )
         return MinutesData(
-            authority=self.profile.name, short_name=self.profile.short_name,
-            meeting_date=m.meeting_date, chair=self.user(m.chair_id), status=m.status,
+            authority=self.profile.name,
+            short_name=self.profile.short_name,
+            meeting_date=m.meeting_date,
+            chair=self.user(m.chair_id),
+            status=m.status,
             protective_marking=self.profile.protective_marking,
             confidentiality_statement=" ".join(self.profile.confidentiality_statement.split()),
-            timezone=self.profile.timezone, opened_at=m.opened_at, closed_at=m.closed_at,
-            confidentiality_read_at=m.confidentiality_read_at, window_start=m.window_start,
-            window_end=m.window_end, attendance=attendance, cases=cases, deferred=deferred,
+            timezone=self.profile.timezone,
+            opened_at=m.opened_at,
+            closed_at=m.closed_at,
+            confidentiality_read_at=m.confidentiality_read_at,
+            window_start=m.window_start,
+            window_end=m.window_end,
+            attendance=attendance,
+            cases=cases,
+            deferred=deferred,
             agencies={a.code: a.name for a in self.agencies.values()},
-            amendments=meeting_amendments, audit_head=self.audit_head(m),
-        )  # fmt: skip
+            amendments=meeting_amendments,
+            audit_head=self.audit_head(m),
+        )
 
     def audit_head(self, m: Meeting) -> str:
         """The audit chain's newest hash as the meeting closed (its closing row's)."""
@@ -127,38 +141,66 @@ class _Loader:
             return ""
         value = self.s.scalar(
             select(AuditEvent.chain_hash)
-            .where(AuditEvent.entity == "meeting", AuditEvent.entity_id == m.id,
-                   AuditEvent.detail == "meeting closed")
-            .order_by(AuditEvent.id.desc()).limit(1)
-        )  # fmt: skip
+            .where(
+                AuditEvent.entity == "meeting",
+                AuditEvent.entity_id == m.id,
+                AuditEvent.detail == "meeting closed",
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
         return value or ""
 
-    def cases(self, items: list[AgendaItem]) -> tuple[
-        tuple[CaseMinutes, ...], tuple[CaseMinutes, ...], tuple[AmendmentRow, ...]
-    ]:  # fmt: skip
+    def cases(
+        self, items: list[AgendaItem]
+    ) -> tuple[tuple[CaseMinutes, ...], tuple[CaseMinutes, ...], tuple[AmendmentRow, ...]]:
         s = self.s
         ids = [i.id for i in items]
-        notifications = {n.id: n for n in s.scalars(
-            select(Notification).where(Notification.id.in_([i.notification_id for i in items]))
-            .options(selectinload(Notification.persons))
-        )}  # fmt: skip
+        notifications = {
+            n.id: n
+            for n in s.scalars(
+                select(Notification)
+                .where(Notification.id.in_([i.notification_id for i in items]))
+                .options(selectinload(Notification.persons))
+            )
+        }
         hh_ids = {i.household_id for i in items if i.household_id is not None}
         households = {h.id: h for h in s.scalars(select(Household).where(Household.id.in_(hh_ids)))}
         localities = {loc.id: loc.name for loc in s.scalars(select(Locality))}
-        entries = _group(s.scalars(select(IntelligenceEntry)
-                                   .where(IntelligenceEntry.agenda_item_id.in_(ids))
-                                   .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)))  # fmt: skip
-        sharing = _group(s.scalars(select(SharingDecision).where(SharingDecision.agenda_item_id
-                                   .in_(ids)).order_by(SharingDecision.id)))  # fmt: skip
-        decisions = {d.agenda_item_id: d for d in s.scalars(
-            select(Decision).where(Decision.agenda_item_id.in_(ids))
-            .options(selectinload(Decision.outcomes)))}  # fmt: skip
+        entries = _group(
+            s.scalars(
+                select(IntelligenceEntry)
+                .where(IntelligenceEntry.agenda_item_id.in_(ids))
+                .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
+            )
+        )
+        sharing = _group(
+            s.scalars(
+                select(SharingDecision)
+                .where(SharingDecision.agenda_item_id.in_(ids))
+                .order_by(SharingDecision.id)
+            )
+        )
+        decisions = {
+            d.agenda_item_id: d
+            for d in s.scalars(
+                select(Decision)
+                .where(Decision.agenda_item_id.in_(ids))
+                .options(selectinload(Decision.outcomes))
+            )
+        }
         codes = {o.id: o for o in s.scalars(select(OutcomeCode))}
-        actions = _group(s.scalars(select(Action).where(Action.agenda_item_id.in_(ids))
-                                   .order_by(Action.id)))  # fmt: skip
-        referrals = {r.origin_agenda_item_id: r for r in s.scalars(
-            select(FgcReferral).where(FgcReferral.origin_agenda_item_id.in_(ids))
-            .order_by(FgcReferral.id))}  # fmt: skip
+        actions = _group(
+            s.scalars(select(Action).where(Action.agenda_item_id.in_(ids)).order_by(Action.id))
+        )
+        referrals = {
+            r.origin_agenda_item_id: r
+            for r in s.scalars(
+                select(FgcReferral)
+                .where(FgcReferral.origin_agenda_item_id.in_(ids))
+                .order_by(FgcReferral.id)
+            )
+        }
         teams = {t.id: t.name for t in s.scalars(select(FgcTeam))}
         deferred_to = self.deferred_dates(items)
         history = self.history(items, notifications, codes)
@@ -171,21 +213,36 @@ class _Loader:
             flags: dict[str, Any] = dict(item.flags or {})
             decision = decisions.get(item.id)
             case = CaseMinutes(
-                position=item.position, reference=n.police_ref,
+                position=item.position,
+                reference=n.police_ref,
                 household=self.household_label(n, hh),
                 household_reference=hh.reference if hh else "",
                 locality=localities.get(hh.locality_id, "") if hh and hh.locality_id else "",
-                postcode=n.postcode, police_risk=n.dash_risk, dash_yes=n.dash_yes,
+                postcode=n.postcode,
+                police_risk=n.dash_risk,
+                dash_yes=n.dash_yes,
                 agreed_risk=decision.agreed_risk if decision else None,
-                flags=flag_words(flags, decision.professional_judgement_marac if decision else False),
+                flags=flag_words(
+                    flags, decision.professional_judgement_marac if decision else False
+                ),
                 incident_at=n.incident_at,
-                incident_summary=" \u00b7 ".join(p for p in (
-                    (n.incident_type or "").replace("_", " ").capitalize(), n.offence or "") if p),
-                narrative=n.narrative or "", officer=n.officer or "",
-                people=self.people(n), history=history.get(item.id, ()),
+                incident_summary=" \u00b7 ".join(
+                    p
+                    for p in (
+                        (n.incident_type or "").replace("_", " ").capitalize(),
+                        n.offence or "",
+                    )
+                    if p
+                ),
+                narrative=n.narrative or "",
+                officer=n.officer or "",
+                people=self.people(n),
+                history=history.get(item.id, ()),
                 entries=tuple(self.entry(e) for e in entries.get(item.id, ())),
-                sharing=tuple(SharingRow(self.agency(x.agency_id)[1], x.shared, x.with_whom or "",
-                                         x.reason) for x in sharing.get(item.id, ())),  # fmt: skip
+                sharing=tuple(
+                    SharingRow(self.agency(x.agency_id)[1], x.shared, x.with_whom or "", x.reason)
+                    for x in sharing.get(item.id, ())
+                ),
                 outcomes=self.outcomes(decision, codes),
                 rationale=(decision.rationale or "") if decision else "",
                 decided_by=self.user(decision.decided_by_id) if decision else "",
@@ -196,7 +253,7 @@ class _Loader:
                 deferred_to=deferred_to.get(item.id),
                 deferred_reason=_carried(flags),
                 minutes_spent=(item.seconds_spent // 60) if item.seconds_spent else None,
-            )  # fmt: skip
+            )
             (deferred if item.status == "deferred" else cases).append(case)
         return tuple(cases), tuple(deferred), tuple(meeting_amendments)
 
@@ -222,15 +279,27 @@ class _Loader:
         rows = []
         for p in sorted(n.persons, key=lambda p: (order.get(p.role, 9), p.id)):
             detail = ", ".join(x for x in (p.relationship_to_victim or "", p.school or "") if x)
-            rows.append(PersonRow(p.role, full_name(p.forenames, p.surname), age_text(p.dob, on, p.age),
-                                  detail))  # fmt: skip
+            rows.append(
+                PersonRow(
+                    p.role, full_name(p.forenames, p.surname), age_text(p.dob, on, p.age), detail
+                )
+            )
         return tuple(rows)
 
     def entry(self, e: IntelligenceEntry) -> EntryRow:
         code, name = self.agency(e.agency_id)
         restricted_code, restricted_name = self.agency(e.restricted_to_agency_id)
-        return EntryRow(code, name, e.author_name, e.text, e.kind, e.may_share_beyond_meeting,
-                        restricted_code or None, e.created_at, restricted_name)  # fmt: skip
+        return EntryRow(
+            code,
+            name,
+            e.author_name,
+            e.text,
+            e.kind,
+            e.may_share_beyond_meeting,
+            restricted_code or None,
+            e.created_at,
+            restricted_name,
+        )
 
     def outcomes(self, decision: Decision | None, codes: dict[int, OutcomeCode]) -> tuple[str, ...]:
         if decision is None:
@@ -238,53 +307,88 @@ class _Loader:
         chosen: list[DecisionOutcome] = sorted(
             decision.outcomes, key=lambda o: codes[o.outcome_code_id].sort_order
         )
-        return tuple(codes[o.outcome_code_id].label + (f" ({o.detail})" if o.detail else "")
-                     for o in chosen)  # fmt: skip
+        return tuple(
+            codes[o.outcome_code_id].label + (f" ({o.detail})" if o.detail else "") for o in chosen
+        )
 
     def action(
         self, a: Action, item: AgendaItem, n: Notification, hh: Household | None
     ) -> ActionRow:
         code, name = self.agency(a.owner_agency_id)
-        return ActionRow(item.position, n.police_ref, self.household_label(n, hh), code, name,
-                         a.owner_name or "", a.description, a.due_date, a.status,
-                         a.status_note or "")  # fmt: skip
+        return ActionRow(
+            item.position,
+            n.police_ref,
+            self.household_label(n, hh),
+            code,
+            name,
+            a.owner_name or "",
+            a.description,
+            a.due_date,
+            a.status,
+            a.status_note or "",
+        )
 
     def fgc(self, r: FgcReferral | None, teams: dict[int, str]) -> FgcRow | None:
         if r is None:
             return None
         note = r.end_reason or ""
-        return FgcRow(r.stage, teams.get(r.team_id, "") if r.team_id else "", r.routed_how,
-                      r.routing_reason or "", r.coordinator or "", note)  # fmt: skip
+        return FgcRow(
+            r.stage,
+            teams.get(r.team_id, "") if r.team_id else "",
+            r.routed_how,
+            r.routing_reason or "",
+            r.coordinator or "",
+            note,
+        )
 
     def deferred_dates(self, items: list[AgendaItem]) -> dict[int, dt.date]:
         targets = {i.deferred_to_meeting_id for i in items if i.deferred_to_meeting_id}
         if not targets:
             return {}
-        dates = dict(self.s.execute(select(Meeting.id, Meeting.meeting_date)
-                                    .where(Meeting.id.in_(targets))).all())  # fmt: skip
-        return {i.id: dates[i.deferred_to_meeting_id] for i in items
-                if i.deferred_to_meeting_id in dates}  # fmt: skip
+        dates = dict(
+            self.s.execute(
+                select(Meeting.id, Meeting.meeting_date).where(Meeting.id.in_(targets))
+            ).all()
+        )
+        return {
+            i.id: dates[i.deferred_to_meeting_id]
+            for i in items
+            if i.deferred_to_meeting_id in dates
+        }
 
-    def history(self, items: list[AgendaItem], notifications: dict[int, Notification],
-                codes: dict[int, OutcomeCode]) -> dict[int, tuple[str, ...]]:  # fmt: skip
+    def history(
+        self,
+        items: list[AgendaItem],
+        notifications: dict[int, Notification],
+        codes: dict[int, OutcomeCode],
+    ) -> dict[int, tuple[str, ...]]:
         """Earlier notifications and meeting outcomes for each household, last 12 months."""
         hh_ids = {i.household_id for i in items if i.household_id}
         if not hh_ids:
             return {}
         earliest = min(n.received_at for n in notifications.values()) - YEAR
-        earlier = _group_by(self.s.execute(
-            select(Notification.household_id, Notification.id, Notification.police_ref,
-                   Notification.received_at, Notification.dash_risk)
-            .where(Notification.household_id.in_(hh_ids), Notification.received_at >= earliest)
-        ), key=lambda r: r[0])  # fmt: skip
+        earlier = _group_by(
+            self.s.execute(
+                select(
+                    Notification.household_id,
+                    Notification.id,
+                    Notification.police_ref,
+                    Notification.received_at,
+                    Notification.dash_risk,
+                ).where(Notification.household_id.in_(hh_ids), Notification.received_at >= earliest)
+            ),
+            key=lambda r: r[0],
+        )
         outcomes: dict[int, list[str]] = defaultdict(list)
         rows = self.s.execute(
-            select(AgendaItem.notification_id, Meeting.meeting_date, DecisionOutcome.outcome_code_id)
+            select(
+                AgendaItem.notification_id, Meeting.meeting_date, DecisionOutcome.outcome_code_id
+            )
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .join(Decision, Decision.agenda_item_id == AgendaItem.id)
             .join(DecisionOutcome, DecisionOutcome.decision_id == Decision.id)
             .where(AgendaItem.household_id.in_(hh_ids), Meeting.id != self.meeting.id)
-        )  # fmt: skip
+        )
         met: dict[int, dt.date] = {}
         for notification_id, day, code_id in rows:
             met[notification_id] = day
@@ -293,8 +397,9 @@ class _Loader:
         for item in items:
             n = notifications[item.notification_id]
             lines = []
-            for _, nid, ref, received, risk in sorted(earlier.get(item.household_id, ()),
-                                                      key=lambda r: r[3], reverse=True):  # fmt: skip
+            for _, nid, ref, received, risk in sorted(
+                earlier.get(item.household_id, ()), key=lambda r: r[3], reverse=True
+            ):
                 if nid == n.id or not (n.received_at - YEAR <= received < n.received_at):
                     continue
                 line = f"Notification {ref} of {received:%d %b %Y} (police risk {risk})"
@@ -304,9 +409,13 @@ class _Loader:
             out[item.id] = tuple(lines[:8])
         return out
 
-    def amendments(self, entries: dict[int, list[IntelligenceEntry]],
-                   decisions: dict[int, Decision], actions: dict[int, list[Action]],
-                   item_ids: list[int]) -> tuple[dict[int, list[AmendmentRow]], list[AmendmentRow]]:  # fmt: skip
+    def amendments(
+        self,
+        entries: dict[int, list[IntelligenceEntry]],
+        decisions: dict[int, Decision],
+        actions: dict[int, list[Action]],
+        item_ids: list[int],
+    ) -> tuple[dict[int, list[AmendmentRow]], list[AmendmentRow]]:
         owner: dict[tuple[str, int], int] = {("agenda_item", i): i for i in item_ids}
         restricted: dict[int, tuple[str | None, str | None]] = {}
         for item_id, rows in entries.items():
@@ -323,14 +432,21 @@ class _Loader:
                 owner[("action", a.id)] = item_id
         by_case: dict[int, list[AmendmentRow]] = defaultdict(list)
         meeting_level: list[AmendmentRow] = []
-        listed = self.s.scalars(select(Amendment).where(Amendment.meeting_id == self.meeting.id)
-                                .order_by(Amendment.at, Amendment.id))  # fmt: skip
+        listed = self.s.scalars(
+            select(Amendment)
+            .where(Amendment.meeting_id == self.meeting.id)
+            .order_by(Amendment.at, Amendment.id)
+        )
         for am in listed:
             what = f"{am.entity.replace('_', ' ').capitalize()}: {am.field.replace('_', ' ')}"
-            limit, author = (restricted.get(am.entity_id, (None, None))
-                             if am.entity == "intelligence_entry" else (None, None))  # fmt: skip
-            row = AmendmentRow(am.at, am.by_name, what, am.before or "", am.after or "",
-                               am.reason, limit, author)  # fmt: skip
+            limit, author = (
+                restricted.get(am.entity_id, (None, None))
+                if am.entity == "intelligence_entry"
+                else (None, None)
+            )
+            row = AmendmentRow(
+                am.at, am.by_name, what, am.before or "", am.after or "", am.reason, limit, author
+            )
             case_id = owner.get((am.entity, am.entity_id))
             # Amendments of a case's rows go with the case; the rest (attendance, the
             # meeting's times, rows since removed) are listed for the meeting as a whole.
@@ -340,8 +456,10 @@ class _Loader:
 
 def flag_words(flags: dict[str, Any], professional_judgement: bool = False) -> tuple[str, ...]:
     """The agenda flags in words (keys from ``frontdoor_app.intake.flags``)."""
-    words = [MARAC_WORDS.get(str(m), f"MARAC: {str(m).replace('_', ' ')}")
-             for m in flags.get("marac") or ()]  # fmt: skip
+    words = [
+        MARAC_WORDS.get(str(m), f"MARAC: {str(m).replace('_', ' ')}")
+        for m in flags.get("marac") or ()
+    ]
     if professional_judgement and MARAC_WORDS["professional_judgement"] not in words:
         words.append(MARAC_WORDS["professional_judgement"])
     if flags.get("repeat"):

@@ -70,9 +70,17 @@ class ExportLogRow:
     detail: str
 
 
-def produce_minutes(sessions: sessionmaker[Session], profile: Profile, meeting: dt.date | int, *,
-                    agency: str | None = None, draft: bool = False, clock: Clock = utcnow,
-                    invariant: bool = False, actor: Actor | None = None) -> ProducedMinutes:  # fmt: skip
+def produce_minutes(
+    sessions: sessionmaker[Session],
+    profile: Profile,
+    meeting: dt.date | int,
+    *,
+    agency: str | None = None,
+    draft: bool = False,
+    clock: Clock = utcnow,
+    invariant: bool = False,
+    actor: Actor | None = None,
+) -> ProducedMinutes:
     """The minutes PDF of a meeting (no audit yet: call ``record_minutes`` once it is used).
 
     Refuses a meeting that is not closed unless ``draft``; a draft is stamped DRAFT. With
@@ -92,8 +100,14 @@ def produce_minutes(sessions: sessionmaker[Session], profile: Profile, meeting: 
             f"the meeting of {data.meeting_date:%A %d %B %Y} is not closed yet "
             f"(it is {data.status.replace('_', ' ')}); close it first, or produce a draft"
         )
-    return render(data, meeting_id, agency=agency, draft=draft or data.status != "closed",
-                  generated_at=clock(), invariant=invariant)  # fmt: skip
+    return render(
+        data,
+        meeting_id,
+        agency=agency,
+        draft=draft or data.status != "closed",
+        generated_at=clock(),
+        invariant=invariant,
+    )
 
 
 def copies_allowed(actor: Actor) -> tuple[str | None, ...] | None:
@@ -116,67 +130,102 @@ def copy_for(actor: Actor, agency: str | None) -> str | None:
     if agency is not None and agency.upper() in allowed:
         return agency.upper()
     if not allowed:
-        raise PermissionDenied(f"{actor.display_name} is signed in as {actor.role} and cannot "
-                               "produce the minutes.")  # fmt: skip
-    raise PermissionDenied(f"A representative can produce only their own agency's copy "
-                           f"({allowed[0]}); the full record is the chair's and admins'.")  # fmt: skip
+        raise PermissionDenied(
+            f"{actor.display_name} is signed in as {actor.role} and cannot produce the minutes."
+        )
+    raise PermissionDenied(
+        f"A representative can produce only their own agency's copy "
+        f"({allowed[0]}); the full record is the chair's and admins'."
+    )
 
 
-def render(data: MinutesData, meeting_id: int, *, agency: str | None, draft: bool,
-           generated_at: dt.datetime, invariant: bool = False) -> ProducedMinutes:  # fmt: skip
-    built = render_minutes_built(data, agency=agency, draft=draft, generated_at=generated_at,
-                                 invariant=invariant)  # fmt: skip
-    return ProducedMinutes(meeting_id, data.meeting_date, data.status, agency, draft,
-                           minutes_reference(data, agency, draft), built.pages, built.data,
-                           generated_at)  # fmt: skip
+def render(
+    data: MinutesData,
+    meeting_id: int,
+    *,
+    agency: str | None,
+    draft: bool,
+    generated_at: dt.datetime,
+    invariant: bool = False,
+) -> ProducedMinutes:
+    built = render_minutes_built(
+        data, agency=agency, draft=draft, generated_at=generated_at, invariant=invariant
+    )
+    return ProducedMinutes(
+        meeting_id,
+        data.meeting_date,
+        data.status,
+        agency,
+        draft,
+        minutes_reference(data, agency, draft),
+        built.pages,
+        built.data,
+        generated_at,
+    )
 
 
-def record_minutes(sessions: sessionmaker[Session], actor: Actor, produced: ProducedMinutes,
-                   action: str, detail: str) -> None:  # fmt: skip
+def record_minutes(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    produced: ProducedMinutes,
+    action: str,
+    detail: str,
+) -> None:
     """Audit an export (``export``: generated or saved) or a print (``print``) of the minutes."""
     if action not in ("export", "print"):
         raise ValueError(f"minutes are exported or printed, not {action!r}")
     after: dict[str, Any] = {
-        "reference": produced.reference, "meeting_date": produced.meeting_date.isoformat(),
-        "agency": produced.agency, "draft": produced.draft, "pages": produced.pages,
+        "reference": produced.reference,
+        "meeting_date": produced.meeting_date.isoformat(),
+        "agency": produced.agency,
+        "draft": produced.draft,
+        "pages": produced.pages,
         "generated_at": produced.generated_at.isoformat(),
-    }  # fmt: skip
+    }
     with session_scope(sessions) as session:
-        audit.record(session, actor, action, AUDIT_ENTITY, produced.meeting_id, after=after,
-                     detail=detail)  # fmt: skip
+        audit.record(
+            session, actor, action, AUDIT_ENTITY, produced.meeting_id, after=after, detail=detail
+        )
 
 
-def export_log(session: Session, meeting_id: int | None = None,
-               limit: int = 200) -> tuple[ExportLogRow, ...]:  # fmt: skip
+def export_log(
+    session: Session, meeting_id: int | None = None, limit: int = 200
+) -> tuple[ExportLogRow, ...]:
     """Who generated, saved or printed which minutes, newest first."""
     query = select(AuditEvent).where(AuditEvent.entity == AUDIT_ENTITY)
     if meeting_id is not None:
         query = query.where(AuditEvent.entity_id == meeting_id)
     rows = session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
     return tuple(
-        ExportLogRow(e.at, e.user_login, e.action, str((e.after or {}).get("reference", "")),
-                     e.detail or "")
+        ExportLogRow(
+            e.at, e.user_login, e.action, str((e.after or {}).get("reference", "")), e.detail or ""
+        )
         for e in rows
-    )  # fmt: skip
+    )
 
 
 def meeting_choices(session: Session, today: dt.date, limit: int = 60) -> tuple[MeetingChoice, ...]:
     """Closed meetings, newest first, with today's meeting (for a draft) whatever its state."""
     meetings = session.scalars(
-        select(Meeting).where((Meeting.status == "closed") | (Meeting.meeting_date == today))
-        .order_by(Meeting.meeting_date.desc()).limit(limit)
-    ).all()  # fmt: skip
+        select(Meeting)
+        .where((Meeting.status == "closed") | (Meeting.meeting_date == today))
+        .order_by(Meeting.meeting_date.desc())
+        .limit(limit)
+    ).all()
     codes = {a.id: a.code for a in session.scalars(select(Agency))}
     attending: dict[int, set[str]] = {m.id: set() for m in meetings}
     if meetings:
         for meeting_id, agency_id, status in session.execute(
-            select(Attendance.meeting_id, Attendance.agency_id, Attendance.status)
-            .where(Attendance.meeting_id.in_(attending))
-        ):  # fmt: skip
+            select(Attendance.meeting_id, Attendance.agency_id, Attendance.status).where(
+                Attendance.meeting_id.in_(attending)
+            )
+        ):
             if status in ("present", "information_sent"):
                 attending[meeting_id].add(codes[agency_id])
-    return tuple(MeetingChoice(m.id, m.meeting_date, m.status, tuple(sorted(attending[m.id])))
-                 for m in meetings)  # fmt: skip
+    return tuple(
+        MeetingChoice(m.id, m.meeting_date, m.status, tuple(sorted(attending[m.id])))
+        for m in meetings
+    )
 
 
 def _meeting_id(session: Session, day: dt.date) -> int:

@@ -31,8 +31,12 @@ from .common import meeting_of
 from .decisions import decision_view
 from .views import PersonView, ProjectorAction, ProjectorEntry, ProjectorPerson, ProjectorView
 
-ROLE_WORDS = {"victim": "Victim", "perpetrator": "Person who harmed", "child": "Child",
-              "other_adult": "Adult"}  # fmt: skip
+ROLE_WORDS = {
+    "victim": "Victim",
+    "perpetrator": "Person who harmed",
+    "child": "Child",
+    "other_adult": "Adult",
+}
 
 
 def load_projector_view(
@@ -40,30 +44,53 @@ def load_projector_view(
 ) -> ProjectorView:
     """The current case as the room may see it (or just the meeting when none is current)."""
     meeting = meeting_of(session, meeting_id)
-    total = session.scalar(select(func.count(AgendaItem.id)).where(
-        AgendaItem.meeting_id == meeting_id)) or 0  # fmt: skip
+    total = (
+        session.scalar(select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == meeting_id))
+        or 0
+    )
     item = session.get(AgendaItem, meeting.current_item_id) if meeting.current_item_id else None
     if item is None:
         return _empty(meeting, int(total), initials_mode)
     on = meeting.meeting_date
     notification = session.get(Notification, item.notification_id)
     assert notification is not None  # foreign key
-    sent = list(session.scalars(select(NotificationPerson).where(
-        NotificationPerson.notification_id == notification.id)))  # fmt: skip
+    sent = list(
+        session.scalars(
+            select(NotificationPerson).where(NotificationPerson.notification_id == notification.id)
+        )
+    )
     decision = session.scalar(select(Decision).where(Decision.agenda_item_id == item.id))
-    row = build_row(item, notification.police_ref, notification.postcode, notification.dash_risk,
-                    notification.dash_yes, on, decision.agreed_risk if decision else None, sent)  # fmt: skip
+    row = build_row(
+        item,
+        notification.police_ref,
+        notification.postcode,
+        notification.dash_risk,
+        notification.dash_yes,
+        on,
+        decision.agreed_risk if decision else None,
+        sent,
+    )
     household = household_view(session, item.household_id, sent, on)
     members = household.members
-    redact = Redactor(members, sent, [notification.address, household.address],
-                      [notification.postcode, household.postcode]) if initials_mode else None  # fmt: skip
+    redact = (
+        Redactor(
+            members,
+            sent,
+            [notification.address, household.address],
+            [notification.postcode, household.postcode],
+        )
+        if initials_mode
+        else None
+    )
     agency_names = dict(session.execute(select(Agency.id, Agency.name)).all())
     shown = (
         select(IntelligenceEntry)
-        .where(IntelligenceEntry.agenda_item_id.in_(SAME_NOTIFICATION),
-               IntelligenceEntry.restricted_to_agency_id.is_(None))
+        .where(
+            IntelligenceEntry.agenda_item_id.in_(SAME_NOTIFICATION),
+            IntelligenceEntry.restricted_to_agency_id.is_(None),
+        )
         .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
-    )  # fmt: skip
+    )
     entries = tuple(
         ProjectorEntry(agency_names.get(e.agency_id, ""), e.kind, _clean(redact, e.text))
         for e in session.scalars(shown, {"notification_id": item.notification_id})
@@ -71,7 +98,7 @@ def load_projector_view(
     actions = tuple(
         ProjectorAction(a.agency_name, a.owner_name, _clean(redact, a.description), a.due_date)
         for a in action_queries.actions_for_item(session, item.id, on)
-    )  # fmt: skip
+    )
     outcomes = decision_view(session, decision).outcomes if decision else ()
     surname = row.household_name
     heading_name = row.initials if initials_mode else surname
@@ -86,21 +113,52 @@ def load_projector_view(
         else "No child listed"
     )
     return ProjectorView(
-        meeting_id=meeting.id, meeting_date=on, curtain_down=meeting.curtain_down,
-        initials_mode=initials_mode, item_id=item.id, case_number=item.position,
-        case_total=int(total), heading=f"{heading_name or 'Unnamed'} household{size}",
-        dash_risk=row.dash_risk, dash_yes=row.dash_yes, agreed_risk=row.agreed_risk,
-        district=row.postcode_district, children_text=children, flag_texts=row.flag_texts,
-        people=tuple(_person(m, initials_mode) for m in members), entries=entries,
-        outcomes=tuple(_clean(redact, o.label) for o in outcomes), actions=actions,
-        started_at=item.started_at, seconds_spent=item.seconds_spent,
-    )  # fmt: skip
+        meeting_id=meeting.id,
+        meeting_date=on,
+        curtain_down=meeting.curtain_down,
+        initials_mode=initials_mode,
+        item_id=item.id,
+        case_number=item.position,
+        case_total=int(total),
+        heading=f"{heading_name or 'Unnamed'} household{size}",
+        dash_risk=row.dash_risk,
+        dash_yes=row.dash_yes,
+        agreed_risk=row.agreed_risk,
+        district=row.postcode_district,
+        children_text=children,
+        flag_texts=row.flag_texts,
+        people=tuple(_person(m, initials_mode) for m in members),
+        entries=entries,
+        outcomes=tuple(_clean(redact, o.label) for o in outcomes),
+        actions=actions,
+        started_at=item.started_at,
+        seconds_spent=item.seconds_spent,
+    )
 
 
 def _empty(meeting: Meeting, total: int, initials_mode: bool) -> ProjectorView:
-    return ProjectorView(meeting.id, meeting.meeting_date, meeting.curtain_down, initials_mode,
-                         None, None, total, f"Meeting of {meeting.meeting_date:%d %B %Y}", None,
-                         None, None, "", "", (), (), (), (), (), None, 0)  # fmt: skip
+    return ProjectorView(
+        meeting.id,
+        meeting.meeting_date,
+        meeting.curtain_down,
+        initials_mode,
+        None,
+        None,
+        total,
+        f"Meeting of {meeting.meeting_date:%d %B %Y}",
+        None,
+        None,
+        None,
+        "",
+        "",
+        (),
+        (),
+        (),
+        (),
+        (),
+        None,
+        0,
+    )
 
 
 def _person(m: PersonView, initials_mode: bool) -> ProjectorPerson:
@@ -115,8 +173,13 @@ def _clean(redact: Redactor | None, text: str) -> str:
 class Redactor:
     """Replaces the household's names, addresses, postcodes and dates of birth in free text."""
 
-    def __init__(self, members: Iterable[PersonView], sent: Iterable[NotificationPerson],
-                 addresses: Iterable[str | None], postcodes: Iterable[str | None]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        members: Iterable[PersonView],
+        sent: Iterable[NotificationPerson],
+        addresses: Iterable[str | None],
+        postcodes: Iterable[str | None],
+    ) -> None:
         names: dict[str, str] = {}
         dobs: set[dt.date] = set()
         people = [(m.forenames, m.surname, m.dob) for m in members]
@@ -141,15 +204,29 @@ class Redactor:
                 phrases.add(postcode.strip())
                 phrases.add(postcode.replace(" ", ""))
         for dob in dobs:
-            phrases.update({dob.isoformat(), f"{dob:%d/%m/%Y}", f"{dob.day}/{dob.month}/{dob.year}",
-                            f"{dob.day} {dob:%B %Y}", f"{dob.day} {dob:%b %Y}",
-                            f"{dob:%d.%m.%Y}", f"{dob:%d/%m/%y}"})  # fmt: skip
+            phrases.update(
+                {
+                    dob.isoformat(),
+                    f"{dob:%d/%m/%Y}",
+                    f"{dob.day}/{dob.month}/{dob.year}",
+                    f"{dob.day} {dob:%B %Y}",
+                    f"{dob.day} {dob:%b %Y}",
+                    f"{dob:%d.%m.%Y}",
+                    f"{dob:%d/%m/%y}",
+                }
+            )
         ordered = sorted((p for p in phrases if p), key=len, reverse=True)
-        self.phrases = (re.compile("|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p in ordered),
-                                   re.IGNORECASE) if ordered else None)  # fmt: skip
+        self.phrases = (
+            re.compile("|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p in ordered), re.IGNORECASE)
+            if ordered
+            else None
+        )
         words = sorted(names, key=len, reverse=True)
-        self.words = (re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words),
-                                 re.IGNORECASE) if words else None)  # fmt: skip
+        self.words = (
+            re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
+            if words
+            else None
+        )
 
     def __call__(self, text: str) -> str:
         if self.phrases is not None:

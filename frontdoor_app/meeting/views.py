@@ -394,6 +394,11 @@ class Affected:
 
     @property
     def nothing(self) -> bool:
-        return not (self.meeting_changed or self.agenda_changed or self.item_ids
-                    or self.attendance_changed or self.actions_changed
-                    or self.amendments_changed)  # fmt: skip
+        return not (
+            self.meeting_changed
+            or self.agenda_changed
+            or self.item_ids
+            or self.attendance_changed
+            or self.actions_changed
+            or self.amendments_changed
+        )

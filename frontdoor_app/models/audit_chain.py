@@ -23,8 +23,17 @@ from sqlalchemy.orm import Session
 
 GENESIS = "0" * 64
 CHAIN_LOCK = 74_201_406  # pg_advisory_xact_lock key of the audit chain
-CONTENT_FIELDS = ("at", "user_id", "user_login", "action", "entity", "entity_id", "before",
-                  "after", "detail")  # fmt: skip
+CONTENT_FIELDS = (
+    "at",
+    "user_id",
+    "user_login",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
+    "detail",
+)
 
 
 def _instant(value: Any) -> str | None:
@@ -40,8 +49,9 @@ def _instant(value: Any) -> str | None:
 def content_hash(row: Mapping[str, Any]) -> str:
     """SHA-256 of the row's content in a canonical form (the same read back as written)."""
     content = [_instant(row.get("at"))] + [row.get(name) for name in CONTENT_FIELDS[1:]]
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                           default=str)  # fmt: skip
+    canonical = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

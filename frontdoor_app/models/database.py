@@ -92,8 +92,9 @@ def make_session_factory(engine: Engine, read_only: bool = False) -> sessionmake
     """Sessions for units of work; ``read_only`` ones refuse to flush any change."""
     if not read_only:
         return sessionmaker(bind=engine, expire_on_commit=False)
-    factory = sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}),
-                           expire_on_commit=False)  # fmt: skip
+    factory = sessionmaker(
+        bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+    )
     event.listen(factory, "before_flush", _refuse_flush)
     return factory
 

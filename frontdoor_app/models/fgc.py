@@ -71,7 +71,7 @@ class FgcReferral(Versioned, Timestamps, Base):
             unique=True,
             sqlite_where=text("is_open"),
             postgresql_where=text("is_open"),
-        ),  # fmt: skip
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,8 +33,14 @@ class ActionTrackerWindow(QWidget):
 
     loaded = Signal()
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages,
-                 agencies: Sequence[AgencyOption], parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages,
+        agencies: Sequence[AgencyOption],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx, self.worker, self.messages = ctx, worker, messages
         self.setObjectName("actionTracker")
@@ -84,8 +90,9 @@ class ActionTrackerWindow(QWidget):
         self._debounce.timeout.connect(self.refresh)
         self.agency.currentIndexChanged.connect(self._filter_changed)
         self.status.currentIndexChanged.connect(self._filter_changed)
-        self.owner.textChanged.connect(lambda _t: (setattr(self, "offset", 0),
-                                                   self._debounce.start()))  # fmt: skip
+        self.owner.textChanged.connect(
+            lambda _t: (setattr(self, "offset", 0), self._debounce.start())
+        )
         self.previous.clicked.connect(lambda: self._page(-1))
         self.next.clicked.connect(lambda: self._page(+1))
         self.form.update_requested.connect(self._update)
@@ -123,11 +130,13 @@ class ActionTrackerWindow(QWidget):
         self.page = page
         self.model.set_rows(page.rows)
         first = page.offset + 1 if page.rows else 0
-        self.summary.setText(self.tr("%1–%2 of %3 actions · %4 overdue")
-                             .replace("%1", f"{first:,}")
-                             .replace("%2", f"{page.offset + len(page.rows):,}")
-                             .replace("%3", f"{page.total:,}")
-                             .replace("%4", f"{page.overdue_total:,}"))  # fmt: skip
+        self.summary.setText(
+            self.tr("%1–%2 of %3 actions · %4 overdue")
+            .replace("%1", f"{first:,}")
+            .replace("%2", f"{page.offset + len(page.rows):,}")
+            .replace("%3", f"{page.total:,}")
+            .replace("%4", f"{page.overdue_total:,}")
+        )
         self.previous.setEnabled(page.offset > 0)
         self.next.setEnabled(page.offset + len(page.rows) < page.total)
         self.loaded.emit()
@@ -139,9 +148,13 @@ class ActionTrackerWindow(QWidget):
             self.messages.info(self, self.windowTitle(), self.tr("Select an action first."))
             return
         sessions, actor = self.ctx.sessions, self.ctx.actor
-        self.worker.run(lambda: actions.update_action_status(
-            sessions, actor, action.id, action.version, status, note or None),
-            self._updated, self._failed)  # fmt: skip
+        self.worker.run(
+            lambda: actions.update_action_status(
+                sessions, actor, action.id, action.version, status, note or None
+            ),
+            self._updated,
+            self._failed,
+        )
 
     def _updated(self, _view: Any) -> None:
         self.form.note.clear()

@@ -27,8 +27,14 @@ from .worker import Worker
 class ConfidentialityDialog(QDialog):
     """The authority's confidentiality statement, read aloud by the chair, then marked read."""
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages,
-                 meeting: MeetingView, parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages,
+        meeting: MeetingView,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting = ctx, worker, messages, meeting
         self.setWindowTitle(self.tr("Confidentiality statement"))
@@ -68,8 +74,11 @@ class ConfidentialityDialog(QDialog):
 
     def _mark(self) -> None:
         sessions, actor, meeting_id = self.ctx.sessions, self.ctx.actor, self.meeting.id
-        self.worker.run(lambda: lifecycle.mark_confidentiality_read(sessions, actor, meeting_id),
-                        self._marked, self._failed)  # fmt: skip
+        self.worker.run(
+            lambda: lifecycle.mark_confidentiality_read(sessions, actor, meeting_id),
+            self._marked,
+            self._failed,
+        )
 
     def _marked(self, meeting: MeetingView) -> None:
         self._show_state(meeting)
@@ -86,18 +95,28 @@ def ctx_is_chair(ctx: AppContext) -> bool:
 class CloseMeetingDialog(QDialog):
     """Says what still stands in the way; closes the meeting when nothing does."""
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages,
-                 meeting: MeetingView, parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages,
+        meeting: MeetingView,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting = ctx, worker, messages, meeting
         self.setWindowTitle(self.tr("Close the meeting"))
         self.setAccessibleName(self.tr("Close the meeting"))
         self.resize(640, 320)
         layout = QVBoxLayout(self)
-        self.intro = label(self.tr("Closing the meeting of %1. After closing, every change is an "
-                                   "amendment: who, when and why are recorded and shown in the "
-                                   "minutes.").replace("%1", meeting.meeting_date
-                                                       .strftime("%A %d %B %Y")), self)  # fmt: skip
+        self.intro = label(
+            self.tr(
+                "Closing the meeting of %1. After closing, every change is an "
+                "amendment: who, when and why are recorded and shown in the "
+                "minutes."
+            ).replace("%1", meeting.meeting_date.strftime("%A %d %B %Y")),
+            self,
+        )
         layout.addWidget(self.intro)
         self.problems = label(self.tr("Checking…"), self, self.tr("What stops the meeting closing"))
         self.problems.setObjectName("saveReason")
@@ -159,9 +178,11 @@ class CloseMeetingDialog(QDialog):
         self.worker.run(job, self._closed, self._failed)
 
     def _closed(self, _meeting: Any) -> None:
-        self.messages.info(self, self.tr("Meeting closed"),
-                           self.tr("The meeting is closed. Changes from now on are amendments "
-                                   "and need a reason."))  # fmt: skip
+        self.messages.info(
+            self,
+            self.tr("Meeting closed"),
+            self.tr("The meeting is closed. Changes from now on are amendments and need a reason."),
+        )
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

@@ -23,11 +23,24 @@ from frontdoor_app.meeting.views import (
 )
 from frontdoor_app.sync.changes import Change
 
-CONTENT_TABLES = frozenset({
-    "intelligence_entry", "decision", "decision_outcome", "action", "action_update",
-    "sharing_decision", "fgc_referral", "fgc_consent", "fgc_invitee", "fgc_safeguard",
-    "notification", "household", "household_member", "person",
-})  # fmt: skip
+CONTENT_TABLES = frozenset(
+    {
+        "intelligence_entry",
+        "decision",
+        "decision_outcome",
+        "action",
+        "action_update",
+        "sharing_decision",
+        "fgc_referral",
+        "fgc_consent",
+        "fgc_invitee",
+        "fgc_safeguard",
+        "notification",
+        "household",
+        "household_member",
+        "person",
+    }
+)
 AGENDA_TABLES = frozenset({"meeting", "agenda_item", "decision"})
 IGNORED_TABLES = frozenset({"draft", "audit_event"})
 DRAFT_KINDS = ("intelligence", "decision")

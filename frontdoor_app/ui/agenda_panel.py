@@ -129,11 +129,16 @@ class AgendaPanel(QWidget):
             self._quiet = False
         done = sum(1 for r in rows if r.status == "discussed")
         deferred = sum(1 for r in rows if r.status == "deferred")
-        self.heading.setText(self.tr("AGENDA  %1 cases · %2 done").replace("%1", str(len(rows)))
-                             .replace("%2", str(done)))  # fmt: skip
-        self.summary.setText(self.tr("To discuss: %1 · Deferred: %2")
-                             .replace("%1", str(agenda.meeting.waiting))
-                             .replace("%2", str(deferred)))  # fmt: skip
+        self.heading.setText(
+            self.tr("AGENDA  %1 cases · %2 done")
+            .replace("%1", str(len(rows)))
+            .replace("%2", str(done))
+        )
+        self.summary.setText(
+            self.tr("To discuss: %1 · Deferred: %2")
+            .replace("%1", str(agenda.meeting.waiting))
+            .replace("%2", str(deferred))
+        )
 
     def select(self, item_id: int | None) -> None:
         """Highlight a case without announcing it (the window already knows)."""
@@ -145,8 +150,10 @@ class AgendaPanel(QWidget):
                 return
             index = self.model.index(row, 0)
             self.table.selectionModel().setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)  # fmt: skip
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
             self.table.scrollTo(index)
         finally:
             self._quiet = quiet

@@ -72,8 +72,9 @@ class Started:
     """The running application's parts. ``ctx``, ``worker`` and ``window`` (the main window)
     arrive in step 2; ``shell`` is the top-level window throughout."""
 
-    def __init__(self, app: QApplication, shell: StartWindow, settings: Settings,
-                 exit_after_agenda: bool) -> None:  # fmt: skip
+    def __init__(
+        self, app: QApplication, shell: StartWindow, settings: Settings, exit_after_agenda: bool
+    ) -> None:
         self.app, self.shell, self.settings = app, shell, settings
         self.exit_after_agenda = exit_after_agenda
         self.ctx: AppContext | None = None
@@ -116,8 +117,9 @@ class Started:
         self._progress.changed.connect(self._show_progress)
         settings, report = self.settings, self._progress.changed.emit
         cancelled = self._cancel.is_set
-        self.worker.run(lambda: prepare(settings, report, cancelled), self._prepared,
-                        self._prepare_failed)  # fmt: skip
+        self.worker.run(
+            lambda: prepare(settings, report, cancelled), self._prepared, self._prepare_failed
+        )
 
     def _after_first_paint(self) -> None:
         """What the first paint need not wait for: the icon (its SVG plugin), the log file
@@ -132,8 +134,9 @@ class Started:
 
         self.log_file = start_log_file(self.settings.data_dir)
         log.info("frontdoor %s started (Python %s)", __version__, sys.version.split()[0])
-        self.reporter = ErrorReporter(self.log_file, lambda: self.shell,
-                                      lambda: self.window is not None)  # fmt: skip
+        self.reporter = ErrorReporter(
+            self.log_file, lambda: self.shell, lambda: self.window is not None
+        )
         self.reporter.install()
 
     def _show_progress(self, text: str, fraction: float | None) -> None:
@@ -168,9 +171,13 @@ class Started:
         if prepared.demo == "built":
             window.show_demo_note(_t("Demo data created for a first look"))
         elif prepared.demo == "rebuilt":
-            window.show_demo_note(_t("Demo data created again: an earlier first run was "
-                                     "interrupted before the demo was complete (the unfinished "
-                                     "file was kept as %1)").replace("%1", str(prepared.set_aside)))  # fmt: skip
+            window.show_demo_note(
+                _t(
+                    "Demo data created again: an earlier first run was "
+                    "interrupted before the demo was complete (the unfinished "
+                    "file was kept as %1)"
+                ).replace("%1", str(prepared.set_aside))
+            )
         window.room_loaded.connect(self._room_loaded)
         window.agenda_painted.connect(self._main_agenda_painted)
         window.load()
@@ -181,12 +188,22 @@ class Started:
         if isinstance(exc, StartCancelled) or self._cancel.is_set():
             return
         if isinstance(exc, ProfileError):
-            self._fail(_t("The authority profile has a mistake: %1\n\nClose this window, correct "
-                          "the file and start again.").replace("%1", str(exc)), 2)  # fmt: skip
+            self._fail(
+                _t(
+                    "The authority profile has a mistake: %1\n\nClose this window, correct "
+                    "the file and start again."
+                ).replace("%1", str(exc)),
+                2,
+            )
             return
         log.error("start-up failed", exc_info=(type(exc), exc, exc.__traceback__))
-        self._fail(_t("The meeting could not be opened: %1\n\nClose this window and start "
-                      "again; if it happens again, tell your admin.").replace("%1", str(exc)), 1)  # fmt: skip
+        self._fail(
+            _t(
+                "The meeting could not be opened: %1\n\nClose this window and start "
+                "again; if it happens again, tell your admin."
+            ).replace("%1", str(exc)),
+            1,
+        )
 
     def cancel(self) -> None:
         """The window is closing: stop loading at the next step (nothing is left half done
@@ -264,8 +281,7 @@ def start(database_url: str | None = None, profile: str | None = None) -> Starte
     return started
 
 
-def run(database_url: str | None = None, profile: str | None = None,
-        smoke: bool = False) -> int:  # fmt: skip
+def run(database_url: str | None = None, profile: str | None = None, smoke: bool = False) -> int:
     """Open the main window at today's meeting agenda; returns the process exit code.
 
     The log goes to the user data folder's rotated file, and an unexpected error is
@@ -326,8 +342,11 @@ class SmokeTest:
         else:
             prepared = self.started.prepared
             demo = prepared.demo if prepared is not None else None
-            self._finish(True, f"today's agenda ({today:%A %d %B %Y}) opened with {rows} "
-                               f"cases; demo: {demo or 'already there'}")  # fmt: skip
+            self._finish(
+                True,
+                f"today's agenda ({today:%A %d %B %Y}) opened with {rows} "
+                f"cases; demo: {demo or 'already there'}",
+            )
 
     def _finish(self, passed: bool, verdict: str) -> None:
         if self.verdict is not None:
@@ -338,8 +357,7 @@ class SmokeTest:
 
     def result(self) -> int:
         word = "passed" if self.passed else "FAILED"
-        print(f"frontdoor smoke test {word}: {self.verdict or 'the window was closed'}",
-              flush=True)  # fmt: skip
+        print(f"frontdoor smoke test {word}: {self.verdict or 'the window was closed'}", flush=True)
         return 0 if self.passed else 1
 
 

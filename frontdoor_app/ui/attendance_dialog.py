@@ -29,8 +29,11 @@ from .case_models import RowsModel
 from .messages import Messages
 from .worker import Worker
 
-STATUS_WORDS = {"present": "present", "apologies": "apologies",
-                "information_sent": "information sent"}  # fmt: skip
+STATUS_WORDS = {
+    "present": "present",
+    "apologies": "apologies",
+    "information_sent": "information sent",
+}
 
 
 def _t(text: str) -> str:
@@ -51,8 +54,15 @@ def attendance_model() -> RowsModel[AttendanceRow]:
 class AttendanceDialog(QDialog):
     changed = Signal()
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages, meeting_id: int,
-                 agencies: Sequence[AgencyOption], parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages,
+        meeting_id: int,
+        agencies: Sequence[AgencyOption],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting_id = ctx, worker, messages, meeting_id
         self.setWindowTitle(self.tr("Attendance"))
@@ -111,8 +121,10 @@ class AttendanceDialog(QDialog):
 
         def job() -> tuple[tuple[AttendanceRow, ...], AttendanceSummary]:
             with self.ctx.session() as s:
-                return (lifecycle.list_attendance(s, meeting_id),
-                        lifecycle.attendance_summary(s, meeting_id))  # fmt: skip
+                return (
+                    lifecycle.list_attendance(s, meeting_id),
+                    lifecycle.attendance_summary(s, meeting_id),
+                )
 
         self.worker.run(job, self._loaded, self._failed)
 

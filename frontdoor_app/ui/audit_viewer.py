@@ -78,8 +78,12 @@ class AuditModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return _t(self.COLUMNS[section])
         return None
@@ -109,9 +113,11 @@ def diff_html(r: AuditRow) -> str:
     """The row's change as a two-column table: what it was, what it became."""
     from html import escape
 
-    head = (f"<p><b>{escape(r.action)}</b> of <b>{escape(r.entity.replace('_', ' '))} "
-            f"{r.entity_id or ''}</b> by {escape(r.user_login)} at "
-            f"{r.at.astimezone():%d %b %Y %H:%M:%S}</p>")  # fmt: skip
+    head = (
+        f"<p><b>{escape(r.action)}</b> of <b>{escape(r.entity.replace('_', ' '))} "
+        f"{r.entity_id or ''}</b> by {escape(r.user_login)} at "
+        f"{r.at.astimezone():%d %b %Y %H:%M:%S}</p>"
+    )
     if r.detail:
         head += f"<p>{escape(r.detail)}</p>"
     if r.redacted:
@@ -127,14 +133,17 @@ def diff_html(r: AuditRow) -> str:
         f"<td style='background:#e6f4ea'>{escape(c.after) or '—'}</td></tr>"
         for c in r.changes
     )
-    return (head + "<table cellpadding='4' cellspacing='0' border='1' width='100%'>"
-            "<tr><th align='left'>Field</th><th align='left'>Before</th>"
-            f"<th align='left'>After</th></tr>{rows}</table>")  # fmt: skip
+    return (
+        head + "<table cellpadding='4' cellspacing='0' border='1' width='100%'>"
+        "<tr><th align='left'>Field</th><th align='left'>Before</th>"
+        f"<th align='left'>After</th></tr>{rows}</table>"
+    )
 
 
 class AuditViewerScreen(QWidget):
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, ctx: AppContext, worker: Worker, messages: Messages, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         require_admin(ctx.actor)
         self.ctx, self.worker, self.messages = ctx, worker, messages
@@ -187,10 +196,14 @@ class AuditViewerScreen(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd MMM yyyy")
-        for field, (text, widget) in enumerate([
-            (_t("User"), self.user), (_t("Household id"), self.household),
-            (_t("Person id"), self.person), (_t("Case (agenda item) id"), self.case),
-        ]):  # fmt: skip
+        for field, (text, widget) in enumerate(
+            [
+                (_t("User"), self.user),
+                (_t("Household id"), self.household),
+                (_t("Person id"), self.person),
+                (_t("Case (agenda item) id"), self.case),
+            ]
+        ):
             form = QFormLayout()
             form.addRow(text, widget)
             widget.setAccessibleName(text)
@@ -218,8 +231,9 @@ class AuditViewerScreen(QWidget):
             if not text:
                 return None
             if not text.isdigit():
-                raise ValueError(_t("{what} must be a number, not {text!r}").format(
-                    what=what, text=text))  # fmt: skip
+                raise ValueError(
+                    _t("{what} must be a number, not {text!r}").format(what=what, text=text)
+                )
             return int(text)
 
         dates = self.use_dates.isChecked()
@@ -252,22 +266,34 @@ class AuditViewerScreen(QWidget):
             return
         if offset == 0 and before_id is None:
             self.starts = []
-        self.worker.run(lambda: self._load(f, offset, before_id), self._loaded,
-                        lambda exc: self.messages.failed(self, _t("Audit trail"), exc))  # fmt: skip
+        self.worker.run(
+            lambda: self._load(f, offset, before_id),
+            self._loaded,
+            lambda exc: self.messages.failed(self, _t("Audit trail"), exc),
+        )
 
     def _load(self, f: AuditFilter, offset: int, before_id: int | None) -> AuditPage:
         with self.ctx.session() as s:
             page = audit_page(s, self.ctx.actor, f, offset, before_id=before_id)
-            audit.record(s, self.ctx.actor, "view", "audit_event", None,
-                         detail=f"audit viewer: {page.total} rows, from {offset}")  # fmt: skip
+            audit.record(
+                s,
+                self.ctx.actor,
+                "view",
+                "audit_event",
+                None,
+                detail=f"audit viewer: {page.total} rows, from {offset}",
+            )
         return page
 
     def _loaded(self, page: AuditPage) -> None:
         self.page, self.offset = page, page.offset
         self.model.set_rows(page.rows)
         last = page.offset + len(page.rows)
-        self.position.setText(_t("{a}–{b} of {n} rows, newest first").format(
-            a=page.offset + 1 if page.rows else 0, b=last, n=page.total_text))  # fmt: skip
+        self.position.setText(
+            _t("{a}–{b} of {n} rows, newest first").format(
+                a=page.offset + 1 if page.rows else 0, b=last, n=page.total_text
+            )
+        )
         self.newer.setEnabled(page.offset > 0)
         self.older.setEnabled(last < page.total)
         if page.rows:
@@ -284,15 +310,23 @@ class AuditViewerScreen(QWidget):
         """Save every filtered row (not just this page) as CSV; returns how many."""
         if path is None:
             stamp = dt.date.today().isoformat()
-            path, _ = QFileDialog.getSaveFileName(self, _t("Export the audit rows"),
-                                                  f"audit-{stamp}.csv", "CSV (*.csv)")  # fmt: skip
+            path, _ = QFileDialog.getSaveFileName(
+                self, _t("Export the audit rows"), f"audit-{stamp}.csv", "CSV (*.csv)"
+            )
             if not path:
                 return 0
         f = self.current_filter()
         with self.ctx.session() as s, open(path, "w", newline="", encoding="utf-8") as out:
             count = write_csv(iter_rows(s, self.ctx.actor, f), out)
-            audit.record(s, self.ctx.actor, "export", "audit_event", None,
-                         detail=f"audit rows exported as CSV: {count} rows")  # fmt: skip
-        self.messages.info(self, _t("Audit trail"),
-                           _t("{n} rows saved to {path}.").format(n=count, path=path))  # fmt: skip
+            audit.record(
+                s,
+                self.ctx.actor,
+                "export",
+                "audit_event",
+                None,
+                detail=f"audit rows exported as CSV: {count} rows",
+            )
+        self.messages.info(
+            self, _t("Audit trail"), _t("{n} rows saved to {path}.").format(n=count, path=path)
+        )
         return count

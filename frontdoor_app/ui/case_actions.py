@@ -23,8 +23,12 @@ from frontdoor_app.meeting.views import ActionView, AgencyOption, CaseView
 from .case_common import fill_agencies, label, make_table
 from .case_models import RowsModel
 
-STATUS_WORDS = {"open": "open", "done": "done", "not_possible": "not possible — circumstances "
-                "changed", "not_done": "not done by the agency"}  # fmt: skip
+STATUS_WORDS = {
+    "open": "open",
+    "done": "done",
+    "not_possible": "not possible — circumstances changed",
+    "not_done": "not done by the agency",
+}
 
 
 def _t(text: str) -> str:
@@ -53,8 +57,12 @@ def action_model(with_case: bool = False) -> RowsModel[ActionView]:
         (_t("Status"), status_word),
         (_t("Note"), lambda a: a.status_note or ""),
     ]
-    return RowsModel(columns, describe=lambda a: f"{a.agency_name}: {a.description}, due "
-                     f"{a.due_date:%d %B}, {status_word(a)}")  # fmt: skip
+    return RowsModel(
+        columns,
+        describe=lambda a: (
+            f"{a.agency_name}: {a.description}, due {a.due_date:%d %B}, {status_word(a)}"
+        ),
+    )
 
 
 class ActionStatusForm(QWidget):
@@ -100,8 +108,9 @@ class ActionsTab(QWidget):
         self._default_due = dt.date.today()
         layout = QVBoxLayout(self)
         self.model = action_model()
-        self.table = make_table(self.model, self.tr("Actions for this case"), self,
-                                stretch_column=2)  # fmt: skip
+        self.table = make_table(
+            self.model, self.tr("Actions for this case"), self, stretch_column=2
+        )
         layout.addWidget(self.table, 1)
         self.status_form = ActionStatusForm(self)
         layout.addWidget(self.status_form)
@@ -159,12 +168,14 @@ class ActionsTab(QWidget):
 
     def _add(self) -> None:
         qd = self.due.date()
-        self.add_requested.emit({
-            "agency_id": self.agency.currentData(),
-            "owner_name": self.owner.text().strip() or None,
-            "description": self.description.text(),
-            "due_date": dt.date(qd.year(), qd.month(), qd.day()),
-        })  # fmt: skip
+        self.add_requested.emit(
+            {
+                "agency_id": self.agency.currentData(),
+                "owner_name": self.owner.text().strip() or None,
+                "description": self.description.text(),
+                "due_date": dt.date(qd.year(), qd.month(), qd.day()),
+            }
+        )
 
     def _status(self, status: str, note: str) -> None:
         action = self.selected()

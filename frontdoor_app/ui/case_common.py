@@ -29,12 +29,16 @@ def minutes_seconds(seconds: int) -> str:
 def yes_no(value: bool | None) -> str:
     if value is None:
         return QCoreApplication.translate("Case", "not stated")
-    return QCoreApplication.translate("Case", "yes") if value else QCoreApplication.translate(
-        "Case", "no")  # fmt: skip
+    return (
+        QCoreApplication.translate("Case", "yes")
+        if value
+        else QCoreApplication.translate("Case", "no")
+    )
 
 
-def make_table(model: QAbstractItemModel, name: str, parent: QWidget | None = None,
-               stretch_column: int = -1) -> QTableView:  # fmt: skip
+def make_table(
+    model: QAbstractItemModel, name: str, parent: QWidget | None = None, stretch_column: int = -1
+) -> QTableView:
     """A read-only, row-selecting, word-wrapping table with an accessible name."""
     view = QTableView(parent)
     view.setObjectName(name.replace(" ", "") + "Table")
@@ -58,8 +62,9 @@ def make_table(model: QAbstractItemModel, name: str, parent: QWidget | None = No
     return view
 
 
-def label(text: str, parent: QWidget | None = None, name: str | None = None,
-          wrap: bool = True) -> QLabel:  # fmt: skip
+def label(
+    text: str, parent: QWidget | None = None, name: str | None = None, wrap: bool = True
+) -> QLabel:
     widget = QLabel(text, parent)
     widget.setWordWrap(wrap)
     widget.setAccessibleName(name or text)
@@ -67,8 +72,12 @@ def label(text: str, parent: QWidget | None = None, name: str | None = None,
     return widget
 
 
-def fill_agencies(combo: QComboBox, agencies: Sequence[AgencyOption], mine: int | None = None,
-                  first: tuple[str, None] | None = None) -> None:  # fmt: skip
+def fill_agencies(
+    combo: QComboBox,
+    agencies: Sequence[AgencyOption],
+    mine: int | None = None,
+    first: tuple[str, None] | None = None,
+) -> None:
     """The agency pick list ("Name (CODE)"), on the user's own agency when they have one."""
     combo.clear()
     if first is not None:

@@ -35,9 +35,14 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("Decision", text)
 
 
-def decision_problems(outcome_codes: Sequence[OutcomeOption], agreed_risk: str | None,
-                      rationale: str, police_risk: str | None, marac: bool,
-                      pj_marac: bool = False) -> list[str]:  # fmt: skip
+def decision_problems(
+    outcome_codes: Sequence[OutcomeOption],
+    agreed_risk: str | None,
+    rationale: str,
+    police_risk: str | None,
+    marac: bool,
+    pj_marac: bool = False,
+) -> list[str]:
     """Why the decision cannot be saved yet, in words (empty when it can).
 
     Mirrors ``frontdoor_app.meeting.decisions.decision_problems`` without a database round
@@ -50,19 +55,24 @@ def decision_problems(outcome_codes: Sequence[OutcomeOption], agreed_risk: str |
         problems.append(_t("Choose the agreed risk."))
     nfa = [o for o in outcome_codes if o.is_nfa]
     if nfa and len(outcome_codes) > 1:
-        problems.append(_t("'%1' cannot be combined with other outcomes.")
-                        .replace("%1", nfa[0].label))  # fmt: skip
+        problems.append(
+            _t("'%1' cannot be combined with other outcomes.").replace("%1", nfa[0].label)
+        )
     needs = []
-    if agreed_risk and police_risk and RISK_ORDER.get(agreed_risk, 0) < RISK_ORDER.get(
-            police_risk, 0):  # fmt: skip
+    if (
+        agreed_risk
+        and police_risk
+        and RISK_ORDER.get(agreed_risk, 0) < RISK_ORDER.get(police_risk, 0)
+    ):
         needs.append(_t("the agreed risk is lower than the police grade"))
     if (marac or pj_marac) and nfa:
         needs.append(_t("no further action on a case that meets a MARAC criterion"))
     elif pj_marac:
         needs.append(_t("a MARAC referral on professional judgement needs the reason"))
     if needs and not rationale.strip():
-        problems.append(_t("A written rationale is required because %1.")
-                        .replace("%1", _t(" and ").join(needs)))  # fmt: skip
+        problems.append(
+            _t("A written rationale is required because %1.").replace("%1", _t(" and ").join(needs))
+        )
     return problems
 
 
@@ -251,9 +261,14 @@ class DecisionTab(QWidget):
         case = self._case
         if case is None:
             return [self.tr("No case is open.")]
-        return decision_problems(self.chosen(), self.risk.currentData(),
-                                 self.rationale.toPlainText(), case.incident.dash_risk,
-                                 bool(case.item.marac), self.pj_marac.isChecked())  # fmt: skip
+        return decision_problems(
+            self.chosen(),
+            self.risk.currentData(),
+            self.rationale.toPlainText(),
+            case.incident.dash_risk,
+            bool(case.item.marac),
+            self.pj_marac.isChecked(),
+        )
 
     def _changed(self) -> None:
         self._refresh_rules()
@@ -274,9 +289,12 @@ class DecisionTab(QWidget):
             self._emit_draft()
 
     def _content(self) -> dict[str, Any]:
-        return {"outcomes": [o.code for o in self.chosen()], "risk": self.risk.currentData(),
-                "rationale": self.rationale.toPlainText(),
-                "pj_marac": self.pj_marac.isChecked()}  # fmt: skip
+        return {
+            "outcomes": [o.code for o in self.chosen()],
+            "risk": self.risk.currentData(),
+            "rationale": self.rationale.toPlainText(),
+            "pj_marac": self.pj_marac.isChecked(),
+        }
 
     def outcome_label(self, code: str) -> str:
         return next((o.label for o in self._options if o.code == code), code)

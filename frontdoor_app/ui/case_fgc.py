@@ -19,12 +19,14 @@ def _t(text: str) -> str:
 
 
 def fgc_model() -> RowsModel[FgcSummary]:
-    return RowsModel([
-        (_t("Stage"), lambda f: f.stage.replace("_", " ")),
-        (_t("Open"), lambda f: _t("open") if f.is_open else _t("closed")),
-        (_t("Team"), lambda f: f.team_name or _t("not routed yet")),
-        (_t("Offered"), lambda f: day(f.offered_at)),
-    ])  # fmt: skip
+    return RowsModel(
+        [
+            (_t("Stage"), lambda f: f.stage.replace("_", " ")),
+            (_t("Open"), lambda f: _t("open") if f.is_open else _t("closed")),
+            (_t("Team"), lambda f: f.team_name or _t("not routed yet")),
+            (_t("Offered"), lambda f: day(f.offered_at)),
+        ]
+    )
 
 
 class FgcTab(QWidget):
@@ -52,8 +54,13 @@ class FgcTab(QWidget):
     def show_case(self, case: CaseView) -> None:
         self.model.set_rows(case.fgc)
         if case.fgc:
-            self.caption.setText(_t("%1 FGC referral(s) for this household.")
-                                 .replace("%1", str(len(case.fgc))))  # fmt: skip
+            self.caption.setText(
+                _t("%1 FGC referral(s) for this household.").replace("%1", str(len(case.fgc)))
+            )
         else:
-            self.caption.setText(_t("No FGC referral for this household. Choosing the outcome "
-                                    "“FGC offer” in the decision starts one."))  # fmt: skip
+            self.caption.setText(
+                _t(
+                    "No FGC referral for this household. Choosing the outcome "
+                    "“FGC offer” in the decision starts one."
+                )
+            )

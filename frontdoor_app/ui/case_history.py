@@ -12,8 +12,12 @@ from .case_common import label, make_table
 from .case_models import RowsModel
 from .words import day
 
-KIND_WORDS = {"notification": "Notification", "meeting": "Meeting", "action": "Action",
-              "fgc": "FGC"}  # fmt: skip
+KIND_WORDS = {
+    "notification": "Notification",
+    "meeting": "Meeting",
+    "action": "Action",
+    "fgc": "FGC",
+}
 
 
 def _t(text: str) -> str:
@@ -62,8 +66,10 @@ class HistoryTab(QWidget):
         self.model = history_model()
         self.table = make_table(self.model, self.tr("Household history"), self, stretch_column=3)
         layout.addWidget(self.table, 3)
-        self.links_caption = label(self.tr("How the people in this notification were matched "
-                                           "to people already known:"), self)  # fmt: skip
+        self.links_caption = label(
+            self.tr("How the people in this notification were matched to people already known:"),
+            self,
+        )
         layout.addWidget(self.links_caption)
         self.links = links_model()
         self.links_table = make_table(self.links, self.tr("Person links"), self, stretch_column=4)
@@ -100,8 +106,12 @@ class HistoryTab(QWidget):
             self.links.set_rows(())
         self.model.set_rows(case.history)
         if case.history:
-            self.caption.setText(self.tr("%1 earlier events for this household, newest first")
-                                 .replace("%1", str(len(case.history))))  # fmt: skip
+            self.caption.setText(
+                self.tr("%1 earlier events for this household, newest first").replace(
+                    "%1", str(len(case.history))
+                )
+            )
         else:
-            self.caption.setText(self.tr("No earlier history: this household is new to the "
-                                         "front door."))  # fmt: skip
+            self.caption.setText(
+                self.tr("No earlier history: this household is new to the front door.")
+            )

@@ -15,8 +15,12 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("Household", text)
 
 
-ROLE_WORDS = {"victim": "Victim", "perpetrator": "Person who harmed", "child": "Child",
-              "other_adult": "Other adult"}  # fmt: skip
+ROLE_WORDS = {
+    "victim": "Victim",
+    "perpetrator": "Person who harmed",
+    "child": "Child",
+    "other_adult": "Other adult",
+}
 
 
 def role_word(role: str) -> str:

@@ -55,7 +55,7 @@ class IncidentTab(QWidget):
         values = {
             "police_ref": inc.police_ref + (f" · {inc.force}" if inc.force else ""),
             "incident_at": day_time(inc.incident_at)
-            + (f" · {inc.incident_type}" if inc.incident_type else ""),  # fmt: skip
+            + (f" · {inc.incident_type}" if inc.incident_type else ""),
             "received_at": day_time(inc.received_at),
             "offence": inc.offence or self.tr("not stated"),
             "dash": dash,

@@ -26,8 +26,11 @@ from .case_models import RowsModel
 from .words import hhmm
 
 DRAFT_KIND = "intelligence"
-KINDS = (("agency", "Agency intelligence"), ("victim_view", "Victim's view"),
-         ("child_voice", "Child's voice"))  # fmt: skip
+KINDS = (
+    ("agency", "Agency intelligence"),
+    ("victim_view", "Victim's view"),
+    ("child_voice", "Child's voice"),
+)
 
 
 def _t(text: str) -> str:
@@ -73,8 +76,7 @@ class IntelligenceTab(QWidget):
         self.setAccessibleName(self.tr("Intelligence"))
         layout = QVBoxLayout(self)
         self.model = entry_model()
-        self.table = make_table(self.model, self.tr("Intelligence entries"), self,
-                                stretch_column=4)  # fmt: skip
+        self.table = make_table(self.model, self.tr("Intelligence entries"), self, stretch_column=4)
         layout.addWidget(self.table, 3)
         self.hidden_note = label("", self, self.tr("Restricted entries note"))
         self.hidden_note.setObjectName("restrictedTag")
@@ -124,8 +126,9 @@ class IntelligenceTab(QWidget):
         self.save.clicked.connect(self._save)
         self.restricted.toggled.connect(lambda on: self.may_share.setEnabled(not on))
 
-    def set_agencies(self, agencies: Sequence[AgencyOption], mine: int | None,
-                     can_choose: bool) -> None:  # fmt: skip
+    def set_agencies(
+        self, agencies: Sequence[AgencyOption], mine: int | None, can_choose: bool
+    ) -> None:
         fill_agencies(self.agency, agencies, mine)
         self.agency.setEnabled(can_choose or mine is None)
 
@@ -134,8 +137,10 @@ class IntelligenceTab(QWidget):
         self.model.set_rows(sorted(entries, key=lambda e: e.created_at))
         if case.hidden_restricted:
             self.hidden_note.setText(
-                self.tr("%1 entries restricted to other agencies are not shown to you.")
-                .replace("%1", str(case.hidden_restricted)))  # fmt: skip
+                self.tr("%1 entries restricted to other agencies are not shown to you.").replace(
+                    "%1", str(case.hidden_restricted)
+                )
+            )
         else:
             self.hidden_note.setText("")
 
@@ -178,9 +183,12 @@ class IntelligenceTab(QWidget):
             self._emit_draft()
 
     def _content(self) -> dict[str, Any]:
-        return {"text": self.text.toPlainText(), "kind": self.kind.currentData(),
-                "may_share": self.may_share.isChecked(),
-                "restricted": self.restricted.isChecked()}  # fmt: skip
+        return {
+            "text": self.text.toPlainText(),
+            "kind": self.kind.currentData(),
+            "may_share": self.may_share.isChecked(),
+            "restricted": self.restricted.isChecked(),
+        }
 
     def _emit_draft(self) -> None:
         content = self._content()

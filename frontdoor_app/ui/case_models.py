@@ -16,8 +16,12 @@ class RowsModel(QAbstractTableModel, Generic[T]):
 
     RowRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, columns: Sequence[tuple[str, Callable[[T], str]]],
-                 describe: Callable[[T], str] | None = None, parent: Any = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, Callable[[T], str]]],
+        describe: Callable[[T], str] | None = None,
+        parent: Any = None,
+    ) -> None:
         super().__init__(parent)
         self._columns = tuple(columns)
         self._describe = describe
@@ -41,8 +45,12 @@ class RowsModel(QAbstractTableModel, Generic[T]):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if (
             orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self._columns)

@@ -52,9 +52,16 @@ class SharingTab(QWidget):
         super().__init__(parent)
         self.setAccessibleName(self.tr("Sharing"))
         layout = QVBoxLayout(self)
-        layout.addWidget(label(self.tr("Information stays the property of the agency that gave "
-                                       "it. Record each decision to share it beyond the meeting, "
-                                       "or not to, and why."), self))  # fmt: skip
+        layout.addWidget(
+            label(
+                self.tr(
+                    "Information stays the property of the agency that gave "
+                    "it. Record each decision to share it beyond the meeting, "
+                    "or not to, and why."
+                ),
+                self,
+            )
+        )
         self.model = sharing_model()
         self.table = make_table(self.model, self.tr("Sharing decisions"), self, stretch_column=3)
         layout.addWidget(self.table, 1)
@@ -98,9 +105,11 @@ class SharingTab(QWidget):
         self.reason.clear()
 
     def _record(self) -> None:
-        self.record_requested.emit({
-            "agency_id": self.agency.currentData(),
-            "shared": bool(self.shared.currentData()),
-            "with_whom": self.with_whom.text().strip() or None,
-            "reason": self.reason.text(),
-        })  # fmt: skip
+        self.record_requested.emit(
+            {
+                "agency_id": self.agency.currentData(),
+                "shared": bool(self.shared.currentData()),
+                "with_whom": self.with_whom.text().strip() or None,
+                "reason": self.reason.text(),
+            }
+        )

@@ -21,9 +21,12 @@ from .case_sharing import SharingTab
 from .theme import repolish, set_scaled_font
 from .words import risk_label
 
-MARAC_WORDS = {"visible_high_risk": "visible high risk", "potential_escalation":
-               "potential escalation", "repeat": "repeat within 12 months of MARAC",
-               "professional_judgement": "professional judgement"}  # fmt: skip
+MARAC_WORDS = {
+    "visible_high_risk": "visible high risk",
+    "potential_escalation": "potential escalation",
+    "repeat": "repeat within 12 months of MARAC",
+    "professional_judgement": "professional judgement",
+}
 
 
 def _t(text: str) -> str:
@@ -58,9 +61,15 @@ class CaseViewWidget(QWidget):
     """Shows one ``CaseView``; tabs emit what the user asks for, the window does it."""
 
     TAB_NAMES = (
-        "incident", "household", "history", "intelligence", "decision", "actions", "fgc",
+        "incident",
+        "household",
+        "history",
+        "intelligence",
+        "decision",
+        "actions",
+        "fgc",
         "sharing",
-    )  # fmt: skip
+    )
 
     def __init__(self, target_minutes: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,8 +81,12 @@ class CaseViewWidget(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget(self)
         outer.addWidget(self.stack)
-        self.empty = QLabel(self.tr("No case selected. Choose a case in the agenda (Ctrl+L, "
-                                    "then arrows and Enter)."), self)  # fmt: skip
+        self.empty = QLabel(
+            self.tr(
+                "No case selected. Choose a case in the agenda (Ctrl+L, then arrows and Enter)."
+            ),
+            self,
+        )
         self.empty.setObjectName("emptyCase")
         self.empty.setAccessibleName(self.tr("No case selected"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -109,8 +122,16 @@ class CaseViewWidget(QWidget):
         self.actions = ActionsTab(self.tabs)
         self.fgc = FgcTab(self.tabs)
         self.sharing = SharingTab(self.tabs)
-        for tab in (self.incident, self.household, self.history, self.intelligence,
-                    self.decision, self.actions, self.fgc, self.sharing):  # fmt: skip
+        for tab in (
+            self.incident,
+            self.household,
+            self.history,
+            self.intelligence,
+            self.decision,
+            self.actions,
+            self.fgc,
+            self.sharing,
+        ):
             self.tabs.addTab(tab, tab.accessibleName())
         layout.addWidget(self.tabs, 1)
         self.stack.addWidget(page)
@@ -158,16 +179,22 @@ class CaseViewWidget(QWidget):
     def _show_heading(self, case: CaseView) -> None:
         self.case = case
         item = case.item
-        parts = [_t("CASE %1 of %2").replace("%1", str(case.case_number))
-                 .replace("%2", str(case.case_total)),
-                 _t("ref %1").replace("%1", item.police_ref),
-                 item.household_name or item.initials]  # fmt: skip
+        parts = [
+            _t("CASE %1 of %2")
+            .replace("%1", str(case.case_number))
+            .replace("%2", str(case.case_total)),
+            _t("ref %1").replace("%1", item.police_ref),
+            item.household_name or item.initials,
+        ]
         place = item.postcode_district
         if case.household.locality_name:
             place += f" ({case.household.locality_name})"
         parts.append(place)
-        status = {"deferred": _t("deferred"), "discussed": _t("discussed"),
-                  "current": _t("being discussed")}.get(item.status)  # fmt: skip
+        status = {
+            "deferred": _t("deferred"),
+            "discussed": _t("discussed"),
+            "current": _t("being discussed"),
+        }.get(item.status)
         if status:
             parts.append(status)
         self.heading.setText(" · ".join(p for p in parts if p))

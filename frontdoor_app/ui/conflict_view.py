@@ -71,13 +71,15 @@ class ConflictDialog(QDialog):
         self.choice = EDIT
         layout = QVBoxLayout(self)
         heading = QLabel(
-            self.tr("%1 was saved by <b>%2</b> at <b>%3</b> while you were editing it. "
-                    "Nothing has been lost: choose which version stands.")
+            self.tr(
+                "%1 was saved by <b>%2</b> at <b>%3</b> while you were editing it. "
+                "Nothing has been lost: choose which version stands."
+            )
             .replace("%1", conflict.what.replace("<", "&lt;"))
             .replace("%2", conflict.saved_by.replace("<", "&lt;"))
             .replace("%3", conflict.saved_at),
             self,
-        )  # fmt: skip
+        )
         heading.setWordWrap(True)
         heading.setObjectName("conflictHeading")
         layout.addWidget(heading)
@@ -85,9 +87,12 @@ class ConflictDialog(QDialog):
         table.setObjectName("conflictTable")
         table.setAccessibleName(self.tr("Your version and theirs, field by field"))
         table.setHorizontalHeaderLabels(
-            [self.tr("Field"), self.tr("Your version"), self.tr("Saved by %1").replace(
-                "%1", conflict.saved_by)]
-        )  # fmt: skip
+            [
+                self.tr("Field"),
+                self.tr("Your version"),
+                self.tr("Saved by %1").replace("%1", conflict.saved_by),
+            ]
+        )
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setWordWrap(True)
@@ -117,8 +122,11 @@ class ConflictDialog(QDialog):
         self.edit = QPushButton(self.tr("Edit"), self)
         self.edit.setToolTip(self.tr("Go back to your form, with their version in view"))
         self.edit.setDefault(True)
-        for button, choice in ((self.keep_theirs, KEEP_THEIRS), (self.mine_on_top, MINE_ON_TOP),
-                               (self.edit, EDIT)):  # fmt: skip
+        for button, choice in (
+            (self.keep_theirs, KEEP_THEIRS),
+            (self.mine_on_top, MINE_ON_TOP),
+            (self.edit, EDIT),
+        ):
             button.setAccessibleName(button.text())
             button.clicked.connect(lambda _=False, c=choice: self._choose(c))
             buttons.addWidget(button)

@@ -39,8 +39,12 @@ class ErrorReporter(QObject):
     shown = Signal(object)  # the QMessageBox, once it is open
     _from_thread = Signal(str, str)  # summary, traceback text
 
-    def __init__(self, log_file: Path | None, window: Callable[[], QWidget | None],
-                 can_carry_on: Callable[[], bool]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        log_file: Path | None,
+        window: Callable[[], QWidget | None],
+        can_carry_on: Callable[[], bool],
+    ) -> None:
         super().__init__()
         self.log_file = log_file
         self._window = window
@@ -60,8 +64,9 @@ class ErrorReporter(QObject):
             sys.excepthook, threading.excepthook = self._previous  # type: ignore[assignment]
             self._previous = None
 
-    def excepthook(self, kind: type[BaseException], value: BaseException,
-                   tb: TracebackType | None) -> None:  # fmt: skip
+    def excepthook(
+        self, kind: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, tb)
             return
@@ -92,16 +97,28 @@ class ErrorReporter(QObject):
         lines.append(_t("The details were written to the log file:\n%1").replace("%1", where))
         lines.append("")
         if not carry_on:
-            lines.append(_t("The application was still starting, so it has to close. Start it "
-                            "again; if this happens again, send the log file to your admin."))  # fmt: skip
+            lines.append(
+                _t(
+                    "The application was still starting, so it has to close. Start it "
+                    "again; if this happens again, send the log file to your admin."
+                )
+            )
         elif len(self._times) >= STORM:
-            lines.append(_t("This has happened %1 times in the last minute: close the "
-                            "application and start it again, and send the log file to your "
-                            "admin.").replace("%1", str(len(self._times))))  # fmt: skip
+            lines.append(
+                _t(
+                    "This has happened %1 times in the last minute: close the "
+                    "application and start it again, and send the log file to your "
+                    "admin."
+                ).replace("%1", str(len(self._times)))
+            )
         else:
-            lines.append(_t("What you had saved is safe. You can carry on; if something "
-                            "looks wrong, close the application, start it again and send the "
-                            "log file to your admin."))  # fmt: skip
+            lines.append(
+                _t(
+                    "What you had saved is safe. You can carry on; if something "
+                    "looks wrong, close the application, start it again and send the "
+                    "log file to your admin."
+                )
+            )
         box = QMessageBox(self._window())
         box.setObjectName("unexpectedError")
         box.setIcon(QMessageBox.Icon.Critical)

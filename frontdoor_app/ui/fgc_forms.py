@@ -96,8 +96,9 @@ class VictimDecisionForm(QGroupBox):
 
     def given(self) -> VictimSays:
         when = dt.datetime.fromtimestamp(self.when.dateTime().toSecsSinceEpoch(), dt.UTC)
-        return VictimSays(self.person.currentData(), self.how.currentData(), when,
-                          self.relayed.text() or None)  # fmt: skip
+        return VictimSays(
+            self.person.currentData(), self.how.currentData(), when, self.relayed.text() or None
+        )
 
 
 class ConsentBox(QGroupBox):
@@ -106,15 +107,21 @@ class ConsentBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Consent (who, when, how)"), parent)
         layout = QVBoxLayout(self)
-        self.model: RowsModel = RowsModel([
-            (_t("Consent"), lambda c: c.kind_words),
-            (_t("Who"), lambda c: c.person_name),
-            (_t("How"), lambda c: c.how),
-            (_t("When"), lambda c: day_time(c.at)),
-            (_t("Recorded by"), lambda c: c.recorded_by),
-            (_t("Status"), lambda c: _t("withdrawn ") + day(c.withdrawn_at) if c.withdrawn_at
-             else _t("in force")),
-        ])  # fmt: skip
+        self.model: RowsModel = RowsModel(
+            [
+                (_t("Consent"), lambda c: c.kind_words),
+                (_t("Who"), lambda c: c.person_name),
+                (_t("How"), lambda c: c.how),
+                (_t("When"), lambda c: day_time(c.at)),
+                (_t("Recorded by"), lambda c: c.recorded_by),
+                (
+                    _t("Status"),
+                    lambda c: (
+                        _t("withdrawn ") + day(c.withdrawn_at) if c.withdrawn_at else _t("in force")
+                    ),
+                ),
+            ]
+        )
         self.table = fit_rows(make_table(self.model, self.tr("Consents"), self))
         layout.addWidget(self.table)
         form = QFormLayout()
@@ -154,24 +161,36 @@ class InviteBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Invite list (the victim decides who is invited)"), parent)
         layout = QVBoxLayout(self)
-        self.model: RowsModel[InviteeView] = RowsModel([
-            (_t("Name"), lambda i: i.name),
-            (_t("Relationship"), lambda i: i.relationship or ""),
-            (_t("Approved by the victim"), lambda i: _tick(i.approved_by_victim)),
-            (_t("Person who harmed"), lambda i: _t("⚠ yes") if i.is_person_who_harmed or i.warning
-             else ""),
-            (_t("Victim asked"), lambda i: _tick(i.victim_requested) if i.is_person_who_harmed else ""),
-            (_t("Acknowledges abuse"),
-             lambda i: _tick(i.acknowledges_abuse) if i.is_person_who_harmed else ""),
-            (_t("Willing to address it"),
-             lambda i: _tick(i.willing_to_address) if i.is_person_who_harmed else ""),
-        ])  # fmt: skip
+        self.model: RowsModel[InviteeView] = RowsModel(
+            [
+                (_t("Name"), lambda i: i.name),
+                (_t("Relationship"), lambda i: i.relationship or ""),
+                (_t("Approved by the victim"), lambda i: _tick(i.approved_by_victim)),
+                (
+                    _t("Person who harmed"),
+                    lambda i: _t("⚠ yes") if i.is_person_who_harmed or i.warning else "",
+                ),
+                (
+                    _t("Victim asked"),
+                    lambda i: _tick(i.victim_requested) if i.is_person_who_harmed else "",
+                ),
+                (
+                    _t("Acknowledges abuse"),
+                    lambda i: _tick(i.acknowledges_abuse) if i.is_person_who_harmed else "",
+                ),
+                (
+                    _t("Willing to address it"),
+                    lambda i: _tick(i.willing_to_address) if i.is_person_who_harmed else "",
+                ),
+            ]
+        )
         self.table = fit_rows(
             make_table(self.model, self.tr("Invite list"), self, stretch_column=0)
         )
         layout.addWidget(self.table)
-        self.warning = wrapped("", "fgcHarmedWarning", self,
-                               self.tr("The person who harmed: warning"))  # fmt: skip
+        self.warning = wrapped(
+            "", "fgcHarmedWarning", self, self.tr("The person who harmed: warning")
+        )
         layout.addWidget(self.warning)
         self.removed = wrapped("", "fgcRemoved", self, self.tr("Taken off the list"))
         layout.addWidget(self.removed)
@@ -195,8 +214,9 @@ class InviteBox(QGroupBox):
         self.relationship = QLineEdit(pick)
         self.relationship.setPlaceholderText(self.tr("grandmother, aunt, family friend…"))
         form.addRow(self.tr("&Relationship to the child"), self.relationship)
-        self.approved = QCheckBox(self.tr("The victim &approves this person (as given below)"),
-                                  pick)  # fmt: skip
+        self.approved = QCheckBox(
+            self.tr("The victim &approves this person (as given below)"), pick
+        )
         form.addRow("", self.approved)
         form.addRow("", self.add_new)
         layout.addWidget(pick)
@@ -226,9 +246,13 @@ class InviteBox(QGroupBox):
         row.addStretch(1)
         layout.addLayout(row)
 
-    def fill(self, referral: ReferralView, people_who_harmed: tuple[str, ...],
-             people: tuple[HouseholdPerson, ...] = (),
-             removed: tuple[RemovedInviteeView, ...] = ()) -> None:  # fmt: skip
+    def fill(
+        self,
+        referral: ReferralView,
+        people_who_harmed: tuple[str, ...],
+        people: tuple[HouseholdPerson, ...] = (),
+        removed: tuple[RemovedInviteeView, ...] = (),
+    ) -> None:
         self.model.set_rows(referral.invitees)
         current = self.household.currentData()
         self.household.clear()
@@ -239,23 +263,31 @@ class InviteBox(QGroupBox):
         warnings = [f"⚠ {i.warning}" for i in referral.invitees if i.warning]
         self.warning.setText("\n".join(warnings))
         self.warning.setVisible(bool(warnings))
-        self.removed.setText("\n".join(
-            self.tr("Taken off the list: %1, %2 — %3").replace("%1", r.name)
-            .replace("%2", day_time(r.removed_at)).replace("%3", r.reason or "")
-            for r in removed))  # fmt: skip
+        self.removed.setText(
+            "\n".join(
+                self.tr("Taken off the list: %1, %2 — %3")
+                .replace("%1", r.name)
+                .replace("%2", day_time(r.removed_at))
+                .replace("%3", r.reason or "")
+                for r in removed
+            )
+        )
         self.removed.setVisible(bool(removed))
         if people_who_harmed:
             self.harmed_hint.setText(
-                self.tr("Recorded as the person who harmed in this household: %1. Whoever is, "
-                        "or may be, this person (by record, match or a name however spelled) "
-                        "is invited only with all three answers.")
-                .replace("%1", ", ".join(people_who_harmed)))  # fmt: skip
+                self.tr(
+                    "Recorded as the person who harmed in this household: %1. Whoever is, "
+                    "or may be, this person (by record, match or a name however spelled) "
+                    "is invited only with all three answers."
+                ).replace("%1", ", ".join(people_who_harmed))
+            )
         else:
             self.harmed_hint.setText("")
 
     def new_person(self) -> NewPerson:
-        return NewPerson(self.forenames.text() or None, self.surname.text(), None,
-                         self.contact.text() or None)  # fmt: skip
+        return NewPerson(
+            self.forenames.text() or None, self.surname.text(), None, self.contact.text() or None
+        )
 
     def clear_form(self) -> None:
         for edit in (self.forenames, self.surname, self.contact, self.relationship):
@@ -274,20 +306,25 @@ class SafeguardBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Safeguards"), parent)
         layout = QVBoxLayout(self)
-        self.model: RowsModel = RowsModel([
-            (_t("Safeguard"), lambda g: g.words),
-            (_t("Recorded by"), lambda g: g.recorded_by),
-            (_t("When"), lambda g: day_time(g.at)),
-            (_t("Note"), lambda g: g.note or ""),
-        ])  # fmt: skip
+        self.model: RowsModel = RowsModel(
+            [
+                (_t("Safeguard"), lambda g: g.words),
+                (_t("Recorded by"), lambda g: g.recorded_by),
+                (_t("When"), lambda g: day_time(g.at)),
+                (_t("Note"), lambda g: g.note or ""),
+            ]
+        )
         self.table = fit_rows(make_table(self.model, self.tr("Safeguards recorded"), self))
         layout.addWidget(self.table)
         form = QFormLayout()
         self.kind = QComboBox(self)
-        self.kind.addItem(self.tr("Separate preparation with the victim"),
-                          "separate_preparation_victim")  # fmt: skip
-        self.kind.addItem(self.tr("Separate preparation with the person who harmed"),
-                          "separate_preparation_perpetrator")  # fmt: skip
+        self.kind.addItem(
+            self.tr("Separate preparation with the victim"), "separate_preparation_victim"
+        )
+        self.kind.addItem(
+            self.tr("Separate preparation with the person who harmed"),
+            "separate_preparation_perpetrator",
+        )
         self.kind.addItem(self.tr("Safety plan"), "safety_plan")
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(self.tr("What was done; where the safety plan is kept"))
@@ -368,8 +405,11 @@ class StageBox(QGroupBox):
             lines.append("⚠ " + referral.overdue)
         self.summary.setText(" · ".join(lines))
         nxt = referral.next_stage
-        self.next.setText(self.tr("Next step: %1").replace("%1", stage_words.get(nxt, nxt)) if nxt
-                          else self.tr("No next step"))  # fmt: skip
+        self.next.setText(
+            self.tr("Next step: %1").replace("%1", stage_words.get(nxt, nxt))
+            if nxt
+            else self.tr("No next step")
+        )
         self.next.setEnabled(nxt is not None)
         self.coordinator.setText(referral.coordinator or "")
         start = referral.conference_date or dt.date.today() + dt.timedelta(days=28)
@@ -413,11 +453,18 @@ class RoutingBox(QGroupBox):
         layout.addLayout(row)
 
     def fill(self, referral: ReferralView, teams: tuple[tuple[str, str], ...]) -> None:
-        how = {"locality": self.tr("by locality"), "by_hand": self.tr("chosen by hand"),
-               "unrouted": self.tr("⚠ on the route-by-hand list")}[referral.routed_how]  # fmt: skip
+        how = {
+            "locality": self.tr("by locality"),
+            "by_hand": self.tr("chosen by hand"),
+            "unrouted": self.tr("⚠ on the route-by-hand list"),
+        }[referral.routed_how]
         team = referral.team_name or self.tr("no team yet")
-        self.summary.setText(self.tr("Team: %1 (%2) — %3").replace("%1", team).replace("%2", how)
-                             .replace("%3", referral.routing_reason or ""))  # fmt: skip
+        self.summary.setText(
+            self.tr("Team: %1 (%2) — %3")
+            .replace("%1", team)
+            .replace("%2", how)
+            .replace("%3", referral.routing_reason or "")
+        )
         if self.team.count() != len(teams):
             self.team.clear()
             for code, name in teams:

@@ -48,8 +48,13 @@ class FgcPanel(QWidget):
     changed = Signal()  # a write succeeded
     pdf_saved = Signal(str)  # the path of a referral PDF just written
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages | None = None,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("FgcPanel")
         self.setAccessibleName(self.tr("Family Group Conference"))
@@ -76,12 +81,18 @@ class FgcPanel(QWidget):
             layout.addWidget(label)
         start_row = QHBoxLayout()
         self.start = QPushButton(self.tr("Start the FGC offer"), body)
-        self.start.setToolTip(self.tr("Starts the offer the decision calls for (FGC offer, "
-                                      "strategy discussion or ICPC)"))  # fmt: skip
+        self.start.setToolTip(
+            self.tr(
+                "Starts the offer the decision calls for (FGC offer, strategy discussion or ICPC)"
+            )
+        )
         start_row.addWidget(self.start)
         self.pdf = QPushButton(self.tr("Save referral &PDF…"), body)
-        self.pdf.setToolTip(self.tr("The referral for the FGC team, marked %1")
-                            .replace("%1", ctx.profile.protective_marking))  # fmt: skip
+        self.pdf.setToolTip(
+            self.tr("The referral for the FGC team, marked %1").replace(
+                "%1", ctx.profile.protective_marking
+            )
+        )
         start_row.addWidget(self.pdf)
         start_row.addStretch(1)
         layout.addLayout(start_row)
@@ -90,8 +101,13 @@ class FgcPanel(QWidget):
         self.invites = InviteBox(body)
         self.safeguards = SafeguardBox(body)
         self.stage = StageBox(body)
-        self.parts: tuple[QWidget, ...] = (self.stage, self.routing, self.consent, self.invites,
-                                           self.safeguards)  # fmt: skip
+        self.parts: tuple[QWidget, ...] = (
+            self.stage,
+            self.routing,
+            self.consent,
+            self.invites,
+            self.safeguards,
+        )
         for part in self.parts:
             layout.addWidget(part)
         layout.addStretch(1)
@@ -142,8 +158,11 @@ class FgcPanel(QWidget):
             self.loaded.emit(state)
             return
         if referral.gate_missing:
-            self.gate.setText(self.tr("⚠ Safeguards still missing: %1")
-                              .replace("%1", "; ".join(referral.gate_missing)))  # fmt: skip
+            self.gate.setText(
+                self.tr("⚠ Safeguards still missing: %1").replace(
+                    "%1", "; ".join(referral.gate_missing)
+                )
+            )
         else:
             self.gate.setText(self.tr("✓ Nothing missing at this stage."))
         self.gate.setProperty("complete", not referral.gate_missing)
@@ -156,8 +175,12 @@ class FgcPanel(QWidget):
         self.loaded.emit(state)
 
     # ------------------------------------------------------------------ writes
-    def _write(self, job: Callable[[Session, int], Any], doing: str,
-               after: Callable[[], None] | None = None) -> None:  # fmt: skip
+    def _write(
+        self,
+        job: Callable[[Session, int], Any],
+        doing: str,
+        after: Callable[[], None] | None = None,
+    ) -> None:
         """Run ``job(session, referral_id)`` on the worker, then reload the panel."""
         if self.state is None or self.state.referral is None:
             return
@@ -186,8 +209,10 @@ class FgcPanel(QWidget):
             if isinstance(exc, ConflictError):
                 self.refresh()
         elif isinstance(exc, StaleDataError):
-            text = self.tr("someone else changed this referral at the same moment; it has been "
-                           "reloaded: check it and try again")  # fmt: skip
+            text = self.tr(
+                "someone else changed this referral at the same moment; it has been "
+                "reloaded: check it and try again"
+            )
             self.messages.warning(self, doing, text)
             self.refresh()
         else:
@@ -223,8 +248,9 @@ class FgcPanel(QWidget):
 
     def ask_pdf_path(self, suggested: str) -> str | None:
         """Where to save the PDF (tests replace this; the real one asks with a file dialog)."""
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save referral PDF"), suggested,
-                                              self.tr("PDF files (*.pdf)"))  # fmt: skip
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save referral PDF"), suggested, self.tr("PDF files (*.pdf)")
+        )
         return path or None
 
     def _save_pdf(self) -> None:
@@ -242,10 +268,13 @@ class FgcPanel(QWidget):
             return path
 
         def done(saved: str) -> None:
-            self.messages.info(self, self.tr("Referral PDF"),
-                               self.tr("Saved to %1. It is marked %2: send it securely.")
-                               .replace("%1", saved)
-                               .replace("%2", ctx.profile.protective_marking))  # fmt: skip
+            self.messages.info(
+                self,
+                self.tr("Referral PDF"),
+                self.tr("Saved to %1. It is marked %2: send it securely.")
+                .replace("%1", saved)
+                .replace("%2", ctx.profile.protective_marking),
+            )
             self.pdf_saved.emit(saved)
 
         self.worker.run(run, done, lambda exc: self._failed(exc, self.tr("Referral PDF")))
@@ -270,8 +299,12 @@ class FgcPanel(QWidget):
         sg.record.clicked.connect(self._record_safeguard)
         st.next.clicked.connect(self._next)
         st.set_date.clicked.connect(self._set_date)
-        for button, stage in ((st.suspend, "suspended"), (st.stop, "stopped"),
-                              (st.decline, "declined"), (st.withdraw, "withdrawn")):  # fmt: skip
+        for button, stage in (
+            (st.suspend, "suspended"),
+            (st.stop, "stopped"),
+            (st.decline, "declined"),
+            (st.withdraw, "withdrawn"),
+        ):
             button.clicked.connect(lambda _=False, stage=stage: self._end(stage))
         st.resume.clicked.connect(self._resume)
         ro.choose.clicked.connect(self._route_by_hand)
@@ -279,45 +312,63 @@ class FgcPanel(QWidget):
     def _record_consent(self) -> None:
         c, actor = self.consent, self.ctx.actor
         kind, given = c.kind.currentData(), c.given.given()
-        self._write(lambda s, rid: gate.record_consent(s, actor, rid, kind, given.victim_person_id,
-                                                       given.how, given.at, given.relayed_by),
-                    self.tr("Record consent"), c.given.relayed.clear)  # fmt: skip
+        self._write(
+            lambda s, rid: gate.record_consent(
+                s, actor, rid, kind, given.victim_person_id, given.how, given.at, given.relayed_by
+            ),
+            self.tr("Record consent"),
+            c.given.relayed.clear,
+        )
 
     def _add_invitee(self, from_household: bool) -> None:
         inv, actor, rules = self.invites, self.ctx.actor, self.ctx.profile.intake
         given = inv.given.given()
         who: dict[str, Any] = (
-            {"person_id": inv.household.currentData()} if from_household
+            {"person_id": inv.household.currentData()}
+            if from_household
             else {"new_person": inv.new_person()}
-        )  # fmt: skip
-        answers = {"approval": given if inv.approved.isChecked() else None,
-                   "request": given if inv.victim_requested.isChecked() else None,
-                   "acknowledges_abuse": inv.acknowledges.isChecked(),
-                   "willing_to_address": inv.willing.isChecked()}  # fmt: skip
+        )
+        answers = {
+            "approval": given if inv.approved.isChecked() else None,
+            "request": given if inv.victim_requested.isChecked() else None,
+            "acknowledges_abuse": inv.acknowledges.isChecked(),
+            "willing_to_address": inv.willing.isChecked(),
+        }
         relationship = inv.relationship.text()
-        self._write(lambda s, rid: gate.add_invitee(s, actor, rid, relationship=relationship,
-                                                    rules=rules, **who, **answers),
-                    self.tr("Add to the invite list"), inv.clear_form)  # fmt: skip
+        self._write(
+            lambda s, rid: gate.add_invitee(
+                s, actor, rid, relationship=relationship, rules=rules, **who, **answers
+            ),
+            self.tr("Add to the invite list"),
+            inv.clear_form,
+        )
 
     def _record_safeguard(self) -> None:
         sg, actor = self.safeguards, self.ctx.actor
         kind, note = sg.kind.currentData(), sg.note.text()
-        self._write(lambda s, rid: gate.record_safeguard(s, actor, rid, kind, note),
-                    self.tr("Record safeguard"), sg.note.clear)  # fmt: skip
+        self._write(
+            lambda s, rid: gate.record_safeguard(s, actor, rid, kind, note),
+            self.tr("Record safeguard"),
+            sg.note.clear,
+        )
 
     def _set_date(self) -> None:
         actor, date = self.ctx.actor, self.stage.conference_date()
         version = self.state.referral.version if self.state and self.state.referral else None
         rules = self.ctx.profile.intake
-        self._write(lambda s, rid: gate.set_conference_date(s, actor, rid, date, version,
-                                                            rules=rules),
-                    self.tr("Set conference date"))  # fmt: skip
+        self._write(
+            lambda s, rid: gate.set_conference_date(s, actor, rid, date, version, rules=rules),
+            self.tr("Set conference date"),
+        )
 
     def _route_by_hand(self) -> None:
         ro, actor = self.routing, self.ctx.actor
         team, reason = ro.team.currentData(), ro.reason.text()
-        self._write(lambda s, rid: routing.route_by_hand(s, actor, rid, team, reason),
-                    self.tr("Choose team by hand"), ro.reason.clear)  # fmt: skip
+        self._write(
+            lambda s, rid: routing.route_by_hand(s, actor, rid, team, reason),
+            self.tr("Choose team by hand"),
+            ro.reason.clear,
+        )
 
     def _next(self) -> None:
         if self.state is None or self.state.referral is None:
@@ -330,16 +381,29 @@ class FgcPanel(QWidget):
         review, close = None, None
         if to_stage == "conference_held" and plan is False:
             if st.next_after.currentData() == "close":
-                close = self._ask_reason(self.tr("No plan agreed"),
-                                         self.tr("Why is the referral closed?"))  # fmt: skip
+                close = self._ask_reason(
+                    self.tr("No plan agreed"), self.tr("Why is the referral closed?")
+                )
                 if close is None:
                     return
             else:
                 review = st.review_date()
-        self._write(lambda s, rid: referrals.advance(
-            s, actor, profile, rid, to_stage, version=view.version, coordinator=coordinator,
-            match_request=match, plan_agreed=plan, review_date=review, close_reason=close),
-            st.next.text())  # fmt: skip
+        self._write(
+            lambda s, rid: referrals.advance(
+                s,
+                actor,
+                profile,
+                rid,
+                to_stage,
+                version=view.version,
+                coordinator=coordinator,
+                match_request=match,
+                plan_agreed=plan,
+                review_date=review,
+                close_reason=close,
+            ),
+            st.next.text(),
+        )
 
     def _end(self, stage: str) -> None:
         if self.state is None or self.state.referral is None:
@@ -353,8 +417,9 @@ class FgcPanel(QWidget):
             self._failed(FgcError(f"not {words}: a reason is needed"), words)
             return
         actor, version = self.ctx.actor, self.state.referral.version
-        self._write(lambda s, rid: referrals.end_referral(s, actor, rid, stage, reason, version),
-                    words)  # fmt: skip
+        self._write(
+            lambda s, rid: referrals.end_referral(s, actor, rid, stage, reason, version), words
+        )
 
     def _resume(self) -> None:
         reason = self._ask_reason(self.tr("Resume the referral"), self.tr("Why can it resume?"))
@@ -374,8 +439,10 @@ class FgcPanel(QWidget):
         if invitee is None:
             return
         given = self.invites.given.given()
-        self._write(lambda s, _rid: gate.approve_invitee(s, actor, invitee.id, given),
-                    self.tr("Victim approves"))  # fmt: skip
+        self._write(
+            lambda s, _rid: gate.approve_invitee(s, actor, invitee.id, given),
+            self.tr("Victim approves"),
+        )
 
     def _three_answers(self) -> None:
         inv, actor = self.invites, self.ctx.actor
@@ -384,22 +451,36 @@ class FgcPanel(QWidget):
             return
         request = inv.given.given() if inv.victim_requested.isChecked() else None
         ack, willing = inv.acknowledges.isChecked(), inv.willing.isChecked()
-        self._write(lambda s, _rid: gate.record_three_answers(
-            s, actor, invitee.id, request=request, acknowledges_abuse=ack,
-            willing_to_address=willing), self.tr("The three answers"), inv.clear_form)  # fmt: skip
+        self._write(
+            lambda s, _rid: gate.record_three_answers(
+                s,
+                actor,
+                invitee.id,
+                request=request,
+                acknowledges_abuse=ack,
+                willing_to_address=willing,
+            ),
+            self.tr("The three answers"),
+            inv.clear_form,
+        )
 
     def _withdraw_request(self) -> None:
         doing = self.tr("The victim withdraws the request")
         invitee, actor = self._selected(doing), self.ctx.actor
         if invitee is None:
             return
-        reason = self._ask_reason(doing, self.tr("Why does the victim no longer ask for %1 to "
-                                                 "attend? (her words)").replace("%1", invitee.name))  # fmt: skip
+        reason = self._ask_reason(
+            doing,
+            self.tr("Why does the victim no longer ask for %1 to attend? (her words)").replace(
+                "%1", invitee.name
+            ),
+        )
         if reason is None:
             return
         given = self.invites.given.given()
-        self._write(lambda s, _rid: gate.withdraw_request(s, actor, invitee.id, given, reason),
-                    doing)  # fmt: skip
+        self._write(
+            lambda s, _rid: gate.withdraw_request(s, actor, invitee.id, given, reason), doing
+        )
 
     def _remove(self) -> None:
         invitee, actor = self.invites.selected(), self.ctx.actor
@@ -412,8 +493,10 @@ class FgcPanel(QWidget):
         )
         if reason is None:
             return
-        self._write(lambda s, _rid: gate.remove_invitee(s, actor, invitee.id, reason),
-                    self.tr("Remove from the invite list"))  # fmt: skip
+        self._write(
+            lambda s, _rid: gate.remove_invitee(s, actor, invitee.id, reason),
+            self.tr("Remove from the invite list"),
+        )
 
     def _withdraw_consent(self) -> None:
         rows = self.consent.table.selectionModel().selectedRows()
@@ -427,5 +510,7 @@ class FgcPanel(QWidget):
         if reason is None:
             return
         actor = self.ctx.actor
-        self._write(lambda s, _rid: referrals.withdraw_consent(s, actor, consent.id, reason),
-                    self.tr("Withdraw consent"))  # fmt: skip
+        self._write(
+            lambda s, _rid: referrals.withdraw_consent(s, actor, consent.id, reason),
+            self.tr("Withdraw consent"),
+        )

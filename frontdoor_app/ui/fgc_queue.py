@@ -53,8 +53,17 @@ class FgcQueueModel(QAbstractTableModel):
     """One row per referral (plain ReferralView); overdue rows carry ⚠ and the words."""
 
     RowRole = Qt.ItemDataRole.UserRole + 1
-    COLUMNS = ("Late", "Team", "Stage", "Household", "Postcode", "Offered", "Set-up due",
-               "Coordinator", "Gate status")  # fmt: skip
+    COLUMNS = (
+        "Late",
+        "Team",
+        "Stage",
+        "Household",
+        "Postcode",
+        "Offered",
+        "Set-up due",
+        "Coordinator",
+        "Gate status",
+    )
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -78,8 +87,12 @@ class FgcQueueModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if (
             orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self.COLUMNS)
@@ -130,10 +143,13 @@ class FgcQueueModel(QAbstractTableModel):
 
 def describe(v: ReferralView) -> str:
     """The whole row in one sentence, for tooltips and screen readers."""
-    parts = [_t("Referral %1, household %2").replace("%1", str(v.id))
-             .replace("%2", v.household_reference),
-             _t("team: %1").replace("%1", v.team_name or _t("route by hand")),
-             _t("stage: %1").replace("%1", stage_words(v.stage))]  # fmt: skip
+    parts = [
+        _t("Referral %1, household %2")
+        .replace("%1", str(v.id))
+        .replace("%2", v.household_reference),
+        _t("team: %1").replace("%1", v.team_name or _t("route by hand")),
+        _t("stage: %1").replace("%1", stage_words(v.stage)),
+    ]
     if v.overdue:
         parts.append(_t("late: %1").replace("%1", v.overdue))
     if v.routed_how == "unrouted" and v.routing_reason:
@@ -150,8 +166,13 @@ class FgcQueueScreen(QWidget):
     loaded = Signal(int)  # rows shown
     referral_chosen = Signal(int)  # a referral id, on Enter / double-click
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages | None = None,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("FgcQueue")
         self.setWindowTitle(self.tr("FGC queue"))
@@ -225,8 +246,10 @@ class FgcQueueScreen(QWidget):
 
         def load() -> tuple[tuple[ReferralView, ...], tuple[tuple[str, str], ...]]:
             with ctx.read_session() as s:
-                return (queue(s, ctx.profile, today, team, stage),
-                        queue_teams(s) if need_teams else ())  # fmt: skip
+                return (
+                    queue(s, ctx.profile, today, team, stage),
+                    queue_teams(s) if need_teams else (),
+                )
 
         self.worker.run(load, self._show, self._failed)
 
@@ -259,9 +282,12 @@ class FgcQueueScreen(QWidget):
                 break
         late = sum(1 for v in rows if v.overdue)
         unrouted = sum(1 for v in rows if v.routed_how == "unrouted")
-        self.summary.setText(self.tr("%1 open referral(s) · %2 overdue · %3 to route by hand")
-                             .replace("%1", str(len(rows))).replace("%2", str(late))
-                             .replace("%3", str(unrouted)))  # fmt: skip
+        self.summary.setText(
+            self.tr("%1 open referral(s) · %2 overdue · %3 to route by hand")
+            .replace("%1", str(len(rows)))
+            .replace("%2", str(late))
+            .replace("%3", str(unrouted))
+        )
         self.loaded.emit(len(rows))
 
     def _current(self, current: QModelIndex, _previous: QModelIndex) -> None:

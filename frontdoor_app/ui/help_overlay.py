@@ -32,7 +32,7 @@ def shortcut_table() -> list[tuple[str, str]]:
                 "Case tabs: incident, household, history, intelligence, "
                 "decision, actions, FGC, sharing"
             ),
-        ),  # fmt: skip
+        ),
         ("Ctrl+Shift+Up / Down", _t("Move the selected case up or down the agenda (chair)")),
         ("Ctrl+Shift+O", _t("Open actions from earlier meetings")),
         ("Ctrl+Shift+T", _t("Attendance")),
@@ -43,8 +43,10 @@ def shortcut_table() -> list[tuple[str, str]]:
 
 
 def shortcut_bar_text() -> str:
-    return _t("PgUp/PgDn case · Ctrl+I intelligence · Ctrl+Shift+A action · Ctrl+D decision "
-              "· B curtain · F1 keys")  # fmt: skip
+    return _t(
+        "PgUp/PgDn case · Ctrl+I intelligence · Ctrl+Shift+A action · Ctrl+D decision "
+        "· B curtain · F1 keys"
+    )
 
 
 class HelpOverlay(QWidget):

@@ -41,20 +41,36 @@ def _tr(text: str) -> str:
 
 def field_label(name: str) -> str:
     labels = {
-        "police_ref": _tr("Police reference"), "force": _tr("Force"),
-        "received_at": _tr("Received at"), "incident_at": _tr("Incident at"),
-        "incident_type": _tr("Incident type"), "offence": _tr("Offence"),
-        "dash_risk": _tr("DASH risk"), "dash_yes": _tr("DASH 'yes' answers"),
-        "address": _tr("Address"), "postcode": _tr("Postcode"),
-        "children_present": _tr("Children present (Y/N)"), "weapon": _tr("Weapon (Y/N)"),
-        "alcohol": _tr("Alcohol (Y/N)"), "drugs": _tr("Drugs (Y/N)"),
-        "pregnancy": _tr("Pregnancy (Y/N)"), "narrative": _tr("Narrative"),
-        "officer": _tr("Officer"), "person_role": _tr("Role"), "surname": _tr("Surname"),
-        "forenames": _tr("Forenames"), "dob": _tr("Date of birth"), "age": _tr("Age"),
-        "gender": _tr("Gender"), "relationship_to_victim": _tr("Relationship to victim"),
-        "person_address": _tr("Lives at"), "person_postcode": _tr("Postcode lived at"),
-        "school": _tr("School"), "nhs_number": _tr("NHS number"), "pnc_id": _tr("PNC id"),
-    }  # fmt: skip
+        "police_ref": _tr("Police reference"),
+        "force": _tr("Force"),
+        "received_at": _tr("Received at"),
+        "incident_at": _tr("Incident at"),
+        "incident_type": _tr("Incident type"),
+        "offence": _tr("Offence"),
+        "dash_risk": _tr("DASH risk"),
+        "dash_yes": _tr("DASH 'yes' answers"),
+        "address": _tr("Address"),
+        "postcode": _tr("Postcode"),
+        "children_present": _tr("Children present (Y/N)"),
+        "weapon": _tr("Weapon (Y/N)"),
+        "alcohol": _tr("Alcohol (Y/N)"),
+        "drugs": _tr("Drugs (Y/N)"),
+        "pregnancy": _tr("Pregnancy (Y/N)"),
+        "narrative": _tr("Narrative"),
+        "officer": _tr("Officer"),
+        "person_role": _tr("Role"),
+        "surname": _tr("Surname"),
+        "forenames": _tr("Forenames"),
+        "dob": _tr("Date of birth"),
+        "age": _tr("Age"),
+        "gender": _tr("Gender"),
+        "relationship_to_victim": _tr("Relationship to victim"),
+        "person_address": _tr("Lives at"),
+        "person_postcode": _tr("Postcode lived at"),
+        "school": _tr("School"),
+        "nhs_number": _tr("NHS number"),
+        "pnc_id": _tr("PNC id"),
+    }
     return labels.get(name, name)
 
 
@@ -95,8 +111,9 @@ class FieldRow(QWidget):
             self.editor.setText(value)
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
-        text = "\n".join(f"⚠ {p.message}" + (f" ({_tr('was')} {p.value!r})" if p.value else "")
-                         for p in problems)  # fmt: skip
+        text = "\n".join(
+            f"⚠ {p.message}" + (f" ({_tr('was')} {p.value!r})" if p.value else "") for p in problems
+        )
         self.problem.setText(text)
         self.problem.setVisible(bool(problems))
         self.editor.setProperty("problem", bool(problems))
@@ -108,8 +125,14 @@ class CorrectionDialog(QDialog):
 
     resolved = Signal(str)  # "imported" | "discarded"
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages, draft: q.Draft,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages,
+        draft: q.Draft,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.draft = ctx, worker, messages, draft
         self.setObjectName("correctionDialog")
@@ -118,8 +141,12 @@ class CorrectionDialog(QDialog):
         self.resize(920, 760)
         self.busy = False
         outer = QVBoxLayout(self)
-        heading = QLabel(self.tr("Notification {0} from {1}, line(s) {2}").format(
-            ref, draft.file_name, ", ".join(str(n) for n in draft.lines)), self)  # fmt: skip
+        heading = QLabel(
+            self.tr("Notification {0} from {1}, line(s) {2}").format(
+                ref, draft.file_name, ", ".join(str(n) for n in draft.lines)
+            ),
+            self,
+        )
         heading.setObjectName("correctionHeading")
         set_scaled_font(heading, 1.2, bold=True)
         outer.addWidget(heading)
@@ -204,8 +231,11 @@ class CorrectionDialog(QDialog):
         for p in problems:
             if p.person is None and p.field in self.notification_rows:
                 by_field.setdefault((p.field, None), []).append(p)
-            elif p.person is not None and p.person < len(self.person_rows) and (
-                    p.field in self.person_rows[p.person]):  # fmt: skip
+            elif (
+                p.person is not None
+                and p.person < len(self.person_rows)
+                and (p.field in self.person_rows[p.person])
+            ):
                 by_field.setdefault((p.field, p.person), []).append(p)
             else:
                 general.append(p)
@@ -219,11 +249,18 @@ class CorrectionDialog(QDialog):
         ]
         placed = [(name, person) for (name, person) in by_field]
         if placed:
-            where = [field_label(name) if person is None
-                     else self.tr("Person {0}: {1}").format(person + 1, field_label(name))
-                     for name, person in placed]  # fmt: skip
-            lines.insert(0, self.tr("⚠ {0} problem(s) to correct, each shown beside its field: {1}")
-                         .format(len(problems), "; ".join(where)))  # fmt: skip
+            where = [
+                field_label(name)
+                if person is None
+                else self.tr("Person {0}: {1}").format(person + 1, field_label(name))
+                for name, person in placed
+            ]
+            lines.insert(
+                0,
+                self.tr("⚠ {0} problem(s) to correct, each shown beside its field: {1}").format(
+                    len(problems), "; ".join(where)
+                ),
+            )
         self.general.setText("\n".join(lines))
         self.general.setVisible(bool(lines))
         self.problem_count = len(problems)
@@ -250,8 +287,9 @@ class CorrectionDialog(QDialog):
         ctx, draft = self.ctx, self.draft
 
         def job() -> q.Correction:
-            return q.correct_and_import(ctx.sessions, ctx.profile, ctx.actor, draft.record_id,
-                                        draft.version, note, persons)  # fmt: skip
+            return q.correct_and_import(
+                ctx.sessions, ctx.profile, ctx.actor, draft.record_id, draft.version, note, persons
+            )
 
         self._run(job, self._imported)
 
@@ -260,8 +298,13 @@ class CorrectionDialog(QDialog):
         assert isinstance(result, q.Correction)
         if not result.imported:
             self.show_problems(result.problems)
-            self.messages.warning(self, self.tr("Not imported yet"), self.tr(
-                "{0} problem(s) remain; each is shown beside its field.").format(len(result.problems)))  # fmt: skip
+            self.messages.warning(
+                self,
+                self.tr("Not imported yet"),
+                self.tr("{0} problem(s) remain; each is shown beside its field.").format(
+                    len(result.problems)
+                ),
+            )
             return
         self.resolved.emit("imported")
         self.accept()
@@ -273,8 +316,10 @@ class CorrectionDialog(QDialog):
         if reason is None:
             return
         ctx, draft = self.ctx, self.draft
-        self._run(lambda: q.discard(ctx.sessions, ctx.actor, draft.record_id, draft.version, reason),
-                  self._discarded)  # fmt: skip
+        self._run(
+            lambda: q.discard(ctx.sessions, ctx.actor, draft.record_id, draft.version, reason),
+            self._discarded,
+        )
 
     def _discarded(self, _row: Any) -> None:
         self._idle()
@@ -300,12 +345,18 @@ class CorrectionDialog(QDialog):
 def ask_discard_reason(messages: Messages, parent: QWidget) -> str | None:
     """The reason a quarantined record is discarded (kept with it); None when not given."""
     tr = QCoreApplication.translate
-    reason = messages.text(parent, tr("Import", "Discard this record"),
-                           tr("Import", "Why is it discarded? (kept with the record)"))  # fmt: skip
+    reason = messages.text(
+        parent,
+        tr("Import", "Discard this record"),
+        tr("Import", "Why is it discarded? (kept with the record)"),
+    )
     if reason is None:
         return None
     if not reason.strip():
-        messages.warning(parent, tr("Import", "Not discarded"),
-                         tr("Import", "A reason is needed to discard a record."))  # fmt: skip
+        messages.warning(
+            parent,
+            tr("Import", "Not discarded"),
+            tr("Import", "A reason is needed to discard a record."),
+        )
         return None
     return reason

@@ -26,8 +26,11 @@ def _problems_text(row: QuarantineRow) -> str:
 
 
 def _status(row: QuarantineRow) -> str:
-    words = {"waiting": _tr("Waiting"), "corrected": _tr("Corrected and imported"),
-             "discarded": _tr("Discarded")}  # fmt: skip
+    words = {
+        "waiting": _tr("Waiting"),
+        "corrected": _tr("Corrected and imported"),
+        "discarded": _tr("Discarded"),
+    }
     text = words.get(row.status, row.status)
     if row.status == "discarded" and row.resolution_reason:
         text += f": {row.resolution_reason}"
@@ -58,9 +61,12 @@ def person_text(p: PersonSummary) -> str:
 
 
 def _decision(row: MatchRow) -> str:
-    words = {"possible": _tr("Waiting for a person"),
-             "linked": _tr("Linked automatically") if row.decided_by == "auto" else _tr("Linked"),
-             "rejected": _tr("Not the same person"), "undone": _tr("Link undone")}  # fmt: skip
+    words = {
+        "possible": _tr("Waiting for a person"),
+        "linked": _tr("Linked automatically") if row.decided_by == "auto" else _tr("Linked"),
+        "rejected": _tr("Not the same person"),
+        "undone": _tr("Link undone"),
+    }
     return words.get(row.status, row.status)
 
 

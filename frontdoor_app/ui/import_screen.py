@@ -78,8 +78,13 @@ class ImportScreen(QWidget):
     agenda_changed = Signal(int)  # meeting id: a corrected record joined today's agenda
     lists_loaded = Signal()
 
-    def __init__(self, ctx: AppContext, worker: Worker, parent: QWidget | None = None,
-                 messages: Messages | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        parent: QWidget | None = None,
+        messages: Messages | None = None,
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
@@ -108,8 +113,11 @@ class ImportScreen(QWidget):
         self.import_button.setEnabled(False)
         self.agenda_box = QCheckBox(self.tr("Put new notifications on &today's agenda"), self)
         self.agenda_box.setChecked(True)
-        self.agenda_box.setToolTip(self.tr("Builds or tops up the meeting of {0}, ordered by risk.")
-                                   .format(local_today().strftime("%d %B %Y")))  # fmt: skip
+        self.agenda_box.setToolTip(
+            self.tr("Builds or tops up the meeting of {0}, ordered by risk.").format(
+                local_today().strftime("%d %B %Y")
+            )
+        )
         chooser.addWidget(self.choose_button)
         chooser.addWidget(self.file_label, 1)
         chooser.addWidget(self.agenda_box)
@@ -169,9 +177,14 @@ class ImportScreen(QWidget):
     def _build_matches_tab(self) -> None:
         page = QWidget(self.tabs)
         layout = QVBoxLayout(page)
-        hint = QLabel(self.tr("Each person the police named who may be someone already known. "
-                              "Confirm to join the known person's history, or say it is not the "
-                              "same person."), page)  # fmt: skip
+        hint = QLabel(
+            self.tr(
+                "Each person the police named who may be someone already known. "
+                "Confirm to join the known person's history, or say it is not the "
+                "same person."
+            ),
+            page,
+        )
         hint.setWordWrap(True)
         layout.addWidget(hint)
         bar = QHBoxLayout()
@@ -181,8 +194,12 @@ class ImportScreen(QWidget):
         bar.addWidget(self.same_button)
         bar.addWidget(self.different_button)
         self.model_button = QPushButton(self.tr("Matching &model…"), page)
-        self.model_button.setToolTip(self.tr("How people are matched: thresholds, expected "
-                                             "daily workload, the weight of each comparison"))  # fmt: skip
+        self.model_button.setToolTip(
+            self.tr(
+                "How people are matched: thresholds, expected "
+                "daily workload, the weight of each comparison"
+            )
+        )
         self.model_button.clicked.connect(self.show_matching_model)
         bar.addWidget(self.model_button)
         layout.addLayout(bar)
@@ -197,9 +214,14 @@ class ImportScreen(QWidget):
     def _build_links_tab(self) -> None:
         page = QWidget(self.tabs)
         layout = QVBoxLayout(page)
-        hint = QLabel(self.tr("The people this import linked to someone already known, weakest "
-                              "first. Undo a link that is wrong: the person becomes a person of "
-                              "their own again, and the reason is kept."), page)  # fmt: skip
+        hint = QLabel(
+            self.tr(
+                "The people this import linked to someone already known, weakest "
+                "first. Undo a link that is wrong: the person becomes a person of "
+                "their own again, and the reason is kept."
+            ),
+            page,
+        )
         hint.setWordWrap(True)
         layout.addWidget(hint)
         bar = QHBoxLayout()
@@ -224,8 +246,12 @@ class ImportScreen(QWidget):
         self.matching_dialog.open()
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the police feed"), "",
-                                              self.tr("Police feed (*.csv *.json *.jsonl);;All files (*)"))  # fmt: skip
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose the police feed"),
+            "",
+            self.tr("Police feed (*.csv *.json *.jsonl);;All files (*)"),
+        )
         if name:
             self.set_file(Path(name))
 
@@ -281,20 +307,28 @@ class ImportScreen(QWidget):
 
     def summary_text(self, s: ImportSummary) -> str:
         text = self.tr("{0}: imported {1}, updated {2}, unchanged {3}, quarantined {4}.").format(
-            s.file, s.imported, s.updated, s.unchanged, s.quarantined)  # fmt: skip
+            s.file, s.imported, s.updated, s.unchanged, s.quarantined
+        )
         extra = []
         if self.agenda_meeting_id is not None:
             extra.append(self.tr("Today's agenda has been brought up to date."))
         if s.already_imported:
             extra.append(self.tr("This file had been imported before; nothing new was added."))
         if s.flagged_no_child:
-            extra.append(self.tr("{0} notification(s) list no child: flagged for the meeting to check.").format(
-                s.flagged_no_child))  # fmt: skip
+            extra.append(
+                self.tr(
+                    "{0} notification(s) list no child: flagged for the meeting to check."
+                ).format(s.flagged_no_child)
+            )
         if s.possible_matches:
             extra.append(self.tr("{0} possible match(es) to confirm.").format(s.possible_matches))
         if s.quarantined:
-            extra.append(self.tr("⚠ Quarantined notifications are kept whole: open each to correct "
-                                 "and import it, or discard it with a reason."))  # fmt: skip
+            extra.append(
+                self.tr(
+                    "⚠ Quarantined notifications are kept whole: open each to correct "
+                    "and import it, or discard it with a reason."
+                )
+            )
         return "\n".join([text, *extra])
 
     def _import_failed(self, error: BaseException) -> None:
@@ -352,12 +386,18 @@ class ImportScreen(QWidget):
         if row is None:
             return
         if row.status != "waiting":
-            self.messages.info(self, self.tr("Already dealt with"),
-                               self.tr("This record has been {0}.").format(row.status))  # fmt: skip
+            self.messages.info(
+                self,
+                self.tr("Already dealt with"),
+                self.tr("This record has been {0}.").format(row.status),
+            )
             return
         ctx = self.ctx
-        self.worker.run(lambda: q.load_draft(ctx.sessions, ctx.profile, row.id), self._open_draft,
-                        self._list_failed)  # fmt: skip
+        self.worker.run(
+            lambda: q.load_draft(ctx.sessions, ctx.profile, row.id),
+            self._open_draft,
+            self._list_failed,
+        )
 
     def _open_draft(self, draft: Any) -> None:
         assert isinstance(draft, q.Draft)
@@ -371,8 +411,9 @@ class ImportScreen(QWidget):
             ctx = self.ctx
             self.worker.run(
                 lambda: build_agenda(ctx.sessions, ctx.profile, ctx.actor, local_today()),
-                self.agenda_changed.emit, self._list_failed,
-            )  # fmt: skip
+                self.agenda_changed.emit,
+                self._list_failed,
+            )
 
     def discard_selected(self) -> None:
         row_number = self._selected(self.quarantine_view)
@@ -383,8 +424,11 @@ class ImportScreen(QWidget):
         if reason is None:
             return
         ctx = self.ctx
-        self.worker.run(lambda: q.discard(ctx.sessions, ctx.actor, row.id, row.version, reason),
-                        lambda _r: self.refresh_lists(), self._list_failed)  # fmt: skip
+        self.worker.run(
+            lambda: q.discard(ctx.sessions, ctx.actor, row.id, row.version, reason),
+            lambda _r: self.refresh_lists(),
+            self._list_failed,
+        )
 
     def decide_selected(self, same: bool) -> None:
         row_number = self._selected(self.matches_view)
@@ -393,23 +437,34 @@ class ImportScreen(QWidget):
             return
         ctx = self.ctx
         decide = links.confirm_match if same else links.reject_match
-        self.worker.run(lambda: decide(ctx.sessions, ctx.actor, row.link_id),
-                        lambda _r: self.refresh_lists(), self._list_failed)  # fmt: skip
+        self.worker.run(
+            lambda: decide(ctx.sessions, ctx.actor, row.link_id),
+            lambda _r: self.refresh_lists(),
+            self._list_failed,
+        )
 
     def undo_selected(self) -> None:
         row_number = self._selected(self.links_view)
         row = self.links.row_at(row_number) if row_number is not None else None
         if row is None or row.status != "linked":
             return
-        reason = self.messages.text(self, self.tr("Undo this link"), self.tr(
-            "{0} was linked to {1}. Why is the link wrong? (kept with the decision)").format(
-            row.incoming.name, row.known.name))  # fmt: skip
+        reason = self.messages.text(
+            self,
+            self.tr("Undo this link"),
+            self.tr(
+                "{0} was linked to {1}. Why is the link wrong? (kept with the decision)"
+            ).format(row.incoming.name, row.known.name),
+        )
         if reason is None:
             return
         if not reason.strip():
-            self.messages.warning(self, self.tr("Link kept"),
-                                  self.tr("A reason is needed to undo a link."))  # fmt: skip
+            self.messages.warning(
+                self, self.tr("Link kept"), self.tr("A reason is needed to undo a link.")
+            )
             return
         ctx = self.ctx
-        self.worker.run(lambda: links.undo_link(ctx.sessions, ctx.actor, row.link_id, reason),
-                        lambda _r: self.refresh_lists(), self._list_failed)  # fmt: skip
+        self.worker.run(
+            lambda: links.undo_link(ctx.sessions, ctx.actor, row.link_id, reason),
+            lambda _r: self.refresh_lists(),
+            self._list_failed,
+        )

@@ -80,14 +80,19 @@ class RoomScreens:
         online = self.live.online if hasattr(self, "live") else True
         waiting = len(self.outbox) if hasattr(self, "outbox") else 0
         words = self.tr("● live") if online else self.tr("○ offline — retrying")
-        count = (self.tr("1 save waiting to be sent") if waiting == 1 else
-                 self.tr("%1 saves waiting to be sent").replace("%1", str(waiting)))  # fmt: skip
+        count = (
+            self.tr("1 save waiting to be sent")
+            if waiting == 1
+            else self.tr("%1 saves waiting to be sent").replace("%1", str(waiting))
+        )
         if waiting:
             words += " · " + count
         self.live_label.setText(words)
         if not online or waiting:
-            banner = self.tr("The server cannot be reached. Keep working: what you type stays "
-                             "on this laptop and is sent when the connection is back.")  # fmt: skip
+            banner = self.tr(
+                "The server cannot be reached. Keep working: what you type stays "
+                "on this laptop and is sent when the connection is back."
+            )
             if online:
                 banner = self.tr("Connection back: sending what waited on this laptop.")
             self.offline_banner.setText(banner + (" " + count + "." if waiting else ""))
@@ -99,12 +104,15 @@ class RoomScreens:
         if room is not None and room.attendance is not None:
             a = room.attendance
             core_present = a.core_agencies - len(a.core_missing)
-            self.attendance_action.setText(self.tr("Attendance %1/%2 core")
-                                           .replace("%1", str(core_present))
-                                           .replace("%2", str(a.core_agencies)))  # fmt: skip
+            self.attendance_action.setText(
+                self.tr("Attendance %1/%2 core")
+                .replace("%1", str(core_present))
+                .replace("%2", str(a.core_agencies))
+            )
         if room is not None:
-            self.open_actions_action.setText(self.tr("Open actions %1")
-                                             .replace("%1", str(room.open_actions)))  # fmt: skip
+            self.open_actions_action.setText(
+                self.tr("Open actions %1").replace("%1", str(room.open_actions))
+            )
         self.follow_action.setEnabled(not self.is_chair)
         if self.is_chair:
             self.follow_action.setToolTip(self.tr("You are the chair: the others follow you."))
@@ -115,17 +123,21 @@ class RoomScreens:
         if self.projector is not None and self.projector.isVisible():
             self.projector_button.setText(self.tr("Projector ▸ on"))
         else:
-            self.projector_button.setText(self.tr("Projector ▸ %1 screen(s)")
-                                          .replace("%1", str(len(screens))))  # fmt: skip
+            self.projector_button.setText(
+                self.tr("Projector ▸ %1 screen(s)").replace("%1", str(len(screens)))
+            )
 
     def _fill_projector_menu(self: MainWindow) -> None:
         self.projector_menu.clear()
         for n, screen in enumerate(QGuiApplication.screens(), start=1):
             size = screen.geometry()
-            act = self.projector_menu.addAction(self.tr("Screen %1: %2 (%3×%4)")
-                                                .replace("%1", str(n)).replace("%2", screen.name())
-                                                .replace("%3", str(size.width()))
-                                                .replace("%4", str(size.height())))  # fmt: skip
+            act = self.projector_menu.addAction(
+                self.tr("Screen %1: %2 (%3×%4)")
+                .replace("%1", str(n))
+                .replace("%2", screen.name())
+                .replace("%3", str(size.width()))
+                .replace("%4", str(size.height()))
+            )
             act.triggered.connect(lambda _=False, s=screen: self.open_projector(s))
         self.projector_menu.addSeparator()
         initials = self.projector_menu.addAction(
@@ -149,24 +161,36 @@ class RoomScreens:
             dialog.open()
         return dialog
 
-    def audit_shown(self: MainWindow, action: str, entity: str, entity_id: int | None,
-                    detail: str) -> None:  # fmt: skip
+    def audit_shown(
+        self: MainWindow, action: str, entity: str, entity_id: int | None, detail: str
+    ) -> None:
         """Record what this window showed or switched, in the background (never blocks)."""
         sessions, actor = self.ctx.sessions, self.ctx.actor
-        self.worker.run(lambda: audit.record_now(sessions, actor, action, entity, entity_id, detail),
-                        None, lambda exc: self.show_error(exc, self.tr("Recording in the audit trail")))  # fmt: skip
+        self.worker.run(
+            lambda: audit.record_now(sessions, actor, action, entity, entity_id, detail),
+            None,
+            lambda exc: self.show_error(exc, self.tr("Recording in the audit trail")),
+        )
 
     def set_projector_initials(self: MainWindow, on: bool) -> None:
         """Initials mode is the default; full names only when the chair confirms, recorded."""
         meeting_id = self.meeting.id if self.meeting is not None else None
         if not on and self.projector_initials:
             if not self.is_chair:
-                self.messages.warning(self, self.tr("Projector"),
-                                      self.tr("Only the chair can show full names on the projector."))  # fmt: skip
+                self.messages.warning(
+                    self,
+                    self.tr("Projector"),
+                    self.tr("Only the chair can show full names on the projector."),
+                )
                 return
-            if not self.messages.ask(self, self.tr("Show full names to the room?"),
-                                     self.tr("The projector will show full names to everyone in "
-                                             "the room. Turn initials off for this meeting?")):  # fmt: skip
+            if not self.messages.ask(
+                self,
+                self.tr("Show full names to the room?"),
+                self.tr(
+                    "The projector will show full names to everyone in "
+                    "the room. Turn initials off for this meeting?"
+                ),
+            ):
                 return
             self.audit_shown(
                 "update",
@@ -183,8 +207,11 @@ class RoomScreens:
             )
         self.projector_initials = on
         self.statusBar().showMessage(
-            self.tr("Projector: names as initials") if on
-            else self.tr("Projector: FULL NAMES shown to the room"), 8000)  # fmt: skip
+            self.tr("Projector: names as initials")
+            if on
+            else self.tr("Projector: FULL NAMES shown to the room"),
+            8000,
+        )
         self._refresh_projector()
 
     def open_projector(self: MainWindow, screen: Any = None) -> ProjectorWindow:
@@ -223,16 +250,21 @@ class RoomScreens:
         if self.projector is None or not self.projector.isVisible() or meeting is None:
             return
         initials = self.projector_initials
-        self.worker.run(lambda: load_projector(self.ctx, meeting.id, initials),
-                        self._projector_loaded,
-                        lambda exc: self.show_error(exc, self.tr("Updating the projector")))  # fmt: skip
+        self.worker.run(
+            lambda: load_projector(self.ctx, meeting.id, initials),
+            self._projector_loaded,
+            lambda exc: self.show_error(exc, self.tr("Updating the projector")),
+        )
 
     def _projector_loaded(self: MainWindow, view: Any) -> None:
         if self.projector is None:
             return
         self.projector.show_view(view)
-        self.projector.set_curtain(self.curtain_is_down() if self.curtain_pending is not None
-                                   else view.curtain_down or self.local_curtain)  # fmt: skip
+        self.projector.set_curtain(
+            self.curtain_is_down()
+            if self.curtain_pending is not None
+            else view.curtain_down or self.local_curtain
+        )
         self.projector_updated.emit()
 
     def _tick_projector(self: MainWindow) -> None:

@@ -54,8 +54,15 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
     case_shown = Signal(int)  # the item id, once every tab shows it
     projector_updated = Signal()
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages, *,
-                 meeting_date: dt.date | None = None, live_interval_ms: int = 200) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages,
+        *,
+        meeting_date: dt.date | None = None,
+        live_interval_ms: int = 200,
+    ) -> None:
         super().__init__()
         self.ctx, self.worker, self.messages = ctx, worker, messages
         self.meeting_date = meeting_date
@@ -108,8 +115,9 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.title_info = QLabel("", header)
         self.title_info.setObjectName("titleInfo")
         self.title_info.setAccessibleName(self.tr("Meeting date, status, time and chair"))
-        self.curtain_banner = QLabel(self.tr("Curtain down: the projector shows “Paused” (B)"),
-                                     header)  # fmt: skip
+        self.curtain_banner = QLabel(
+            self.tr("Curtain down: the projector shows “Paused” (B)"), header
+        )
         self.curtain_banner.setObjectName("curtainBanner")
         self.curtain_banner.setAccessibleName(self.tr("Curtain down"))
         self.curtain_banner.hide()
@@ -155,30 +163,45 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
             bar.widgetForAction(act).setAccessibleName(name)
             return act
 
-        self.open_meeting_action = action(self.tr("Open meeting"), self.open_meeting,
-                                          self.tr("Open the meeting"))  # fmt: skip
-        self.open_actions_action = action(self.tr("Open actions"), self.show_open_actions,
-                                          self.tr("Open actions from earlier meetings"))  # fmt: skip
-        self.attendance_action = action(self.tr("Attendance"), self.show_attendance,
-                                        self.tr("Attendance"))  # fmt: skip
-        self.confidentiality_action = action(self.tr("Confidentiality"),
-                                             self.show_confidentiality,
-                                             self.tr("Confidentiality statement"))  # fmt: skip
-        self.tracker_action = action(self.tr("Action tracker"), self.show_tracker,
-                                     self.tr("Action tracker"))  # fmt: skip
-        self.fgc_queue_action = action(self.tr("FGC queue"), self.show_fgc_queue,
-                                       self.tr("FGC referrals by team and stage"))  # fmt: skip
-        self.import_action = action(self.tr("Import"), self.show_import,
-                                    self.tr("Import the police feed"))  # fmt: skip
-        self.minutes_action = action(self.tr("Minutes"), self.show_minutes,
-                                     self.tr("Minutes: preview, save, print"))  # fmt: skip
+        self.open_meeting_action = action(
+            self.tr("Open meeting"), self.open_meeting, self.tr("Open the meeting")
+        )
+        self.open_actions_action = action(
+            self.tr("Open actions"),
+            self.show_open_actions,
+            self.tr("Open actions from earlier meetings"),
+        )
+        self.attendance_action = action(
+            self.tr("Attendance"), self.show_attendance, self.tr("Attendance")
+        )
+        self.confidentiality_action = action(
+            self.tr("Confidentiality"),
+            self.show_confidentiality,
+            self.tr("Confidentiality statement"),
+        )
+        self.tracker_action = action(
+            self.tr("Action tracker"), self.show_tracker, self.tr("Action tracker")
+        )
+        self.fgc_queue_action = action(
+            self.tr("FGC queue"), self.show_fgc_queue, self.tr("FGC referrals by team and stage")
+        )
+        self.import_action = action(
+            self.tr("Import"), self.show_import, self.tr("Import the police feed")
+        )
+        self.minutes_action = action(
+            self.tr("Minutes"), self.show_minutes, self.tr("Minutes: preview, save, print")
+        )
         self.import_action.setVisible(self.ctx.actor.role in ("chair", "admin"))
-        self.people_action = action(self.tr("People"), self.show_people,
-                                    self.tr("People and access"))  # fmt: skip
-        self.people_action.setVisible(self.ctx.actor.role == "admin" or (
-            self.ctx.settings.is_embedded and self.ctx.actor.role == "chair"))  # fmt: skip
-        self.measures_action = action(self.tr("Measures"), self.show_measures,
-                                      self.tr("Measures: the weekly report card"))  # fmt: skip
+        self.people_action = action(
+            self.tr("People"), self.show_people, self.tr("People and access")
+        )
+        self.people_action.setVisible(
+            self.ctx.actor.role == "admin"
+            or (self.ctx.settings.is_embedded and self.ctx.actor.role == "chair")
+        )
+        self.measures_action = action(
+            self.tr("Measures"), self.show_measures, self.tr("Measures: the weekly report card")
+        )
         self.extra_actions: dict[str, QAction] = {}
         if self.ctx.actor.is_admin:  # the audit trail is for admins only
             self.add_screen_action("audit", self.tr("Audit trail"), self.show_audit)
@@ -196,8 +219,9 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         self.follow_action.toggled.connect(self.set_follow_chair)
         bar.addAction(self.follow_action)
         bar.widgetForAction(self.follow_action).setAccessibleName(self.tr("Follow the chair"))
-        self.close_action = action(self.tr("Close meeting"), self.close_meeting_dialog,
-                                   self.tr("Close the meeting"))  # fmt: skip
+        self.close_action = action(
+            self.tr("Close meeting"), self.close_meeting_dialog, self.tr("Close the meeting")
+        )
 
     def add_screen_action(self, key: str, text: str, slot: Any) -> QAction:
         """Hook for other screens (import, minutes, FGC queue) to add a toolbar button."""
@@ -215,8 +239,7 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
         layout.setSpacing(0)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.agenda = AgendaPanel(self.splitter)
-        self.case_view = CaseViewWidget(self.ctx.profile.meeting.case_target_minutes,
-                                        self.splitter)  # fmt: skip
+        self.case_view = CaseViewWidget(self.ctx.profile.meeting.case_target_minutes, self.splitter)
         self.splitter.addWidget(self.agenda)
         self.splitter.addWidget(self.case_view)
         self.splitter.setStretchFactor(0, 0)
@@ -251,8 +274,11 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
     def load(self) -> None:
         """Load today's meeting on the worker; the window fills in when it arrives."""
         self.statusBar().showMessage(self.tr("Loading today's agenda…"))
-        self.worker.run(lambda: ops.load_start(self.ctx, self.meeting_date), self._started,
-                        lambda exc: self.show_error(exc, self.tr("Loading the agenda")))  # fmt: skip
+        self.worker.run(
+            lambda: ops.load_start(self.ctx, self.meeting_date),
+            self._started,
+            lambda exc: self.show_error(exc, self.tr("Loading the agenda")),
+        )
 
     def _started(self, data: ops.StartData) -> None:
         self.agencies = data.agencies
@@ -276,16 +302,21 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
 
     def reload_meeting(self) -> None:
         """Find today's meeting again (an import may just have built it)."""
-        self.worker.run(lambda: ops.load_start(self.ctx, self.meeting_date),
-                        lambda data: self._room_loaded(data.room),
-                        lambda exc: self.show_error(exc, self.tr("Loading the agenda")))  # fmt: skip
+        self.worker.run(
+            lambda: ops.load_start(self.ctx, self.meeting_date),
+            lambda data: self._room_loaded(data.room),
+            lambda exc: self.show_error(exc, self.tr("Loading the agenda")),
+        )
 
     def reload_room(self) -> None:
         meeting = self.meeting
         if meeting is None:
             return
-        self.worker.run(lambda: ops.load_room(self.ctx, meeting.id), self._room_loaded,
-                        lambda exc: self.show_error(exc, self.tr("Refreshing the agenda")))  # fmt: skip
+        self.worker.run(
+            lambda: ops.load_room(self.ctx, meeting.id),
+            self._room_loaded,
+            lambda exc: self.show_error(exc, self.tr("Refreshing the agenda")),
+        )
 
     def _room_loaded(self, room: ops.RoomData) -> None:
         first = self.room is None
@@ -296,8 +327,9 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
             self._update_header()
             self.room_loaded.emit()
             return
-        self.case_view.actions.set_default_due(default_due_date(self.ctx.profile,
-                                                                meeting.meeting_date))  # fmt: skip
+        self.case_view.actions.set_default_due(
+            default_due_date(self.ctx.profile, meeting.meeting_date)
+        )
         target = self.viewing
         if self.following and meeting.current_item_id is not None:
             target = meeting.current_item_id
@@ -306,13 +338,17 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
                 # Never pull someone away mid-sentence: they stay, and are told.
                 row = room.agenda.row(target)
                 self.statusBar().showMessage(
-                    self.tr("The chair has moved to case %1; you will follow once your "
-                            "entry here is saved or cleared.")
-                    .replace("%1", str(row.position if row else "?")), 15_000)  # fmt: skip
+                    self.tr(
+                        "The chair has moved to case %1; you will follow once your "
+                        "entry here is saved or cleared."
+                    ).replace("%1", str(row.position if row else "?")),
+                    15_000,
+                )
                 target = self.viewing
         if target is None or room.agenda.row(target) is None:
-            target = meeting.current_item_id or (room.agenda.rows[0].item_id
-                                                 if room.agenda.rows else None)  # fmt: skip
+            target = meeting.current_item_id or (
+                room.agenda.rows[0].item_id if room.agenda.rows else None
+            )
         self.agenda.show_agenda(room.agenda, target)
         self.agenda.set_chair_tools(self.is_chair and not meeting.is_closed)
         self._update_header()
@@ -336,12 +372,17 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
             # load_case would have.
             self._case_loaded(cached, refresh=False)
             ctx = self.ctx
-            self.worker.run(lambda: ops.record_view(ctx, item_id), None,
-                            lambda exc: self.show_error(exc, self.tr("Opening the case")))  # fmt: skip
+            self.worker.run(
+                lambda: ops.record_view(ctx, item_id),
+                None,
+                lambda exc: self.show_error(exc, self.tr("Opening the case")),
+            )
             return
-        self.worker.run(lambda: ops.load_case_bundle(self.ctx, item_id, not refresh),
-                        lambda bundle: self._case_loaded(bundle, refresh),
-                        lambda exc: self.show_error(exc, self.tr("Opening the case")))  # fmt: skip
+        self.worker.run(
+            lambda: ops.load_case_bundle(self.ctx, item_id, not refresh),
+            lambda bundle: self._case_loaded(bundle, refresh),
+            lambda exc: self.show_error(exc, self.tr("Opening the case")),
+        )
 
     def _tab_changed(self, _index: int) -> None:
         if self.case_view.tabs.currentWidget() is self.case_view.fgc:
@@ -386,8 +427,9 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
             if generation == self._generation and self.prefetch_enabled:
                 self._prefetched[following] = bundle
 
-        self.worker.run(lambda: ops.load_case_bundle(ctx, following, False), keep,
-                        lambda exc: None)  # fmt: skip  # a failed prefetch just loads later
+        self.worker.run(
+            lambda: ops.load_case_bundle(ctx, following, False), keep, lambda exc: None
+        )  # a failed prefetch just loads later
 
     # ------------------------------------------------------------------ state
     @property
@@ -426,8 +468,9 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
             return
         if self.following:
             self.set_follow_chair(False)
-            self.statusBar().showMessage(self.tr("Follow chair is off while you look at "
-                                                 "another case (Ctrl+Shift+F)."), 8000)  # fmt: skip
+            self.statusBar().showMessage(
+                self.tr("Follow chair is off while you look at another case (Ctrl+Shift+F)."), 8000
+            )
         self.show_item(item_id)
 
     def step_case(self, step: int) -> None:
@@ -486,8 +529,11 @@ class MainWindow(QMainWindow, RoomWrites, RoomScreens):
             # Entries for one case: ask which case, and reload only a screen showing it
             # (fifteen laptops saving must not make every laptop reload its case each time).
             ctx = self.ctx
-            self.worker.run(lambda: ops.cases_touched(ctx, rows), self._cases_changed,
-                            lambda exc: self.show_error(exc, self.tr("Refreshing")))  # fmt: skip
+            self.worker.run(
+                lambda: ops.cases_touched(ctx, rows),
+                self._cases_changed,
+                lambda exc: self.show_error(exc, self.tr("Refreshing")),
+            )
             return
         if touched & ops.CONTENT_TABLES:
             meeting = self.meeting

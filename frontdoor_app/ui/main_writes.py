@@ -42,17 +42,25 @@ class RoomWrites:
             # Not a fault to report in a box: the banner says the server is away, the
             # window keeps what it has, and the feed reconnects and refreshes.
             self.statusBar().showMessage(
-                _t("%1: the server cannot be reached; showing what this laptop has.")
-                .replace("%1", doing), 10_000)  # fmt: skip
+                _t("%1: the server cannot be reached; showing what this laptop has.").replace(
+                    "%1", doing
+                ),
+                10_000,
+            )
             self.live.poll()
             return
         self.messages.failed(self, doing, exc)
         self.statusBar().showMessage(f"{doing}: {exc}", 10_000)
 
-    def write(self: MainWindow, job: Callable[[str | None], Any], on_done: Callable[[Any], None],
-              doing: str, reason: str | None = None,
-              on_conflict: Callable[[ConflictError], None] | None = None,
-              on_offline: Callable[[], None] | None = None) -> None:  # fmt: skip
+    def write(
+        self: MainWindow,
+        job: Callable[[str | None], Any],
+        on_done: Callable[[Any], None],
+        doing: str,
+        reason: str | None = None,
+        on_conflict: Callable[[ConflictError], None] | None = None,
+        on_offline: Callable[[], None] | None = None,
+    ) -> None:
         """Run ``job(reason)``; after close, ask why and try again as an amendment.
 
         ``on_conflict`` shows a conflict (the record changed since the form was started)
@@ -99,9 +107,11 @@ class RoomWrites:
         if meeting is None:
             return
         sessions, actor = self.ctx.sessions, self.ctx.actor
-        self.write(lambda _r: lifecycle.open_meeting(sessions, actor, meeting.id, meeting.version),
-                   lambda opened: (self.reload_room(), self.show_confidentiality(opened)),
-                   _t("Opening the meeting"))  # fmt: skip
+        self.write(
+            lambda _r: lifecycle.open_meeting(sessions, actor, meeting.id, meeting.version),
+            lambda opened: (self.reload_room(), self.show_confidentiality(opened)),
+            _t("Opening the meeting"),
+        )
 
     def make_current(self: MainWindow, item_id: int | None) -> None:
         """The chair makes a case the one being discussed; everyone following moves too."""
@@ -117,9 +127,14 @@ class RoomWrites:
         sessions, actor = self.ctx.sessions, self.ctx.actor
         # Queued once the case is painted: the write's Python work would otherwise compete
         # with the paint for the interpreter; the room follows a few milliseconds later.
-        QTimer.singleShot(0, lambda: self.write(
-            lambda _r: agenda.set_current(sessions, actor, meeting.id, item_id),
-            self._agenda_written, _t("Moving to the case")))  # fmt: skip
+        QTimer.singleShot(
+            0,
+            lambda: self.write(
+                lambda _r: agenda.set_current(sessions, actor, meeting.id, item_id),
+                self._agenda_written,
+                _t("Moving to the case"),
+            ),
+        )
 
     def _agenda_written(self: MainWindow, view: AgendaView) -> None:
         """The agenda as the write left it: show it without another round trip."""
@@ -146,10 +161,13 @@ class RoomWrites:
         if row is None:
             return
         sessions, actor = self.ctx.sessions, self.ctx.actor
-        self.write(lambda _r: agenda.defer_item(sessions, actor, item_id, row.version),
-                   self._saved(_t("Case %1 deferred to the next meeting")
-                               .replace("%1", str(row.position))),
-                   _t("Deferring the case"))  # fmt: skip
+        self.write(
+            lambda _r: agenda.defer_item(sessions, actor, item_id, row.version),
+            self._saved(
+                _t("Case %1 deferred to the next meeting").replace("%1", str(row.position))
+            ),
+            _t("Deferring the case"),
+        )
 
     def move_case(self: MainWindow, item_id: int, position: int) -> None:
         room = self.room
@@ -157,8 +175,11 @@ class RoomWrites:
         if row is None:
             return
         sessions, actor = self.ctx.sessions, self.ctx.actor
-        self.write(lambda _r: agenda.move_item(sessions, actor, item_id, row.version, position),
-                   self._saved(_t("Agenda order changed")), _t("Reordering the agenda"))  # fmt: skip
+        self.write(
+            lambda _r: agenda.move_item(sessions, actor, item_id, row.version, position),
+            self._saved(_t("Agenda order changed")),
+            _t("Reordering the agenda"),
+        )
 
     def toggle_curtain(self: MainWindow) -> None:
         """B: blank the projector. The chair's curtain is shared; others' is their own."""
@@ -179,8 +200,9 @@ class RoomWrites:
                 self.show_error(exc, _t("Projector curtain"))
                 self._update_header()
 
-            self.worker.run(lambda: lifecycle.set_curtain(sessions, actor, meeting.id, down),
-                            done, failed)  # fmt: skip
+            self.worker.run(
+                lambda: lifecycle.set_curtain(sessions, actor, meeting.id, down), done, failed
+            )
             self.local_curtain = False
         else:
             self.local_curtain = down
@@ -196,8 +218,9 @@ class RoomWrites:
         return bool(meeting and meeting.curtain_down) or self.local_curtain
 
     # ------------------------------------------------------------------ case content
-    def add_intelligence(self: MainWindow, content: dict[str, Any],
-                         item_id: int | None = None) -> None:  # fmt: skip
+    def add_intelligence(
+        self: MainWindow, content: dict[str, Any], item_id: int | None = None
+    ) -> None:
         """Save an entry; when the server cannot be reached it waits on the laptop."""
         replay = item_id is not None
         item_id = item_id if item_id is not None else self.viewing
@@ -206,8 +229,9 @@ class RoomWrites:
         sessions, actor = self.ctx.sessions, self.ctx.actor
         agency_id = content.get("agency_id") or actor.agency_id
         if agency_id is None:
-            self.messages.warning(self, _t("Adding intelligence"),
-                                  _t("Choose the agency the entry is for."))  # fmt: skip
+            self.messages.warning(
+                self, _t("Adding intelligence"), _t("Choose the agency the entry is for.")
+            )
             return
         restricted = agency_id if content.get("restricted") else None
         # One reference per Save, kept if it has to wait: sent again, it is stored once.
@@ -215,11 +239,17 @@ class RoomWrites:
 
         def job(reason: str | None) -> Any:
             view = entries.add_entry(
-                sessions, actor, item_id, agency_id, content.get("text", ""),
+                sessions,
+                actor,
+                item_id,
+                agency_id,
+                content.get("text", ""),
                 kind=content.get("kind") or "agency",
                 may_share_beyond_meeting=bool(content.get("may_share")) and restricted is None,
-                restricted_to_agency_id=restricted, reason=reason,
-                client_ref=content["ref"])  # fmt: skip
+                restricted_to_agency_id=restricted,
+                reason=reason,
+                client_ref=content["ref"],
+            )
             drafts.clear_draft(sessions, actor, item_id, "intelligence")
             return view
 
@@ -247,8 +277,12 @@ class RoomWrites:
         self.outbox.put(content["ref"], kind, item_id, content)
         self.sending.discard(content["ref"])
         self.statusBar().showMessage(
-            _t("The server cannot be reached: your save is kept on this laptop and will be "
-               "sent when the connection is back."), 10_000)  # fmt: skip
+            _t(
+                "The server cannot be reached: your save is kept on this laptop and will be "
+                "sent when the connection is back."
+            ),
+            10_000,
+        )
         self._update_header()
         self.live.poll()  # the feed notices the server is away and starts retrying
 
@@ -269,8 +303,9 @@ class RoomWrites:
             elif waiting["kind"] == "decision":
                 self.save_decision(content, item_id=item_id)
 
-    def save_decision(self: MainWindow, content: dict[str, Any],
-                      item_id: int | None = None) -> None:  # fmt: skip
+    def save_decision(
+        self: MainWindow, content: dict[str, Any], item_id: int | None = None
+    ) -> None:
         """Save against the version the form was started from (``content["version"]``):
         a decision saved meanwhile by someone else is shown beside this one, never lost.
         When the server cannot be reached the Save waits on the laptop."""
@@ -285,9 +320,17 @@ class RoomWrites:
 
         def job(reason: str | None) -> Any:
             view = decisions.save_decision(
-                sessions, actor, profile, item_id, content["outcomes"], content["risk"],
-                content["rationale"], professional_judgement_marac=content["pj_marac"],
-                version=version, reason=reason)  # fmt: skip
+                sessions,
+                actor,
+                profile,
+                item_id,
+                content["outcomes"],
+                content["risk"],
+                content["rationale"],
+                professional_judgement_marac=content["pj_marac"],
+                version=version,
+                reason=reason,
+            )
             drafts.clear_draft(sessions, actor, item_id, "decision")
             return view
 
@@ -311,8 +354,13 @@ class RoomWrites:
             self._update_header()
             conflict(exc)
 
-        self.write(job, done, _t("Saving the decision"), on_conflict=conflict_and_forget,
-                   on_offline=lambda: self.keep_waiting("decision", item_id, content))  # fmt: skip
+        self.write(
+            job,
+            done,
+            _t("Saving the decision"),
+            on_conflict=conflict_and_forget,
+            on_offline=lambda: self.keep_waiting("decision", item_id, content),
+        )
 
     def see_decision_change(self: MainWindow) -> None:
         """The form's "See the change": the same choice as a save that met a conflict."""
@@ -323,26 +371,40 @@ class RoomWrites:
         content = {**tab._content(), "version": tab.base_version}
         self.decision_conflict(case.item.item_id, content, case.decision)
 
-    def decision_conflict(self: MainWindow, item_id: int, mine: dict[str, Any],
-                          theirs: DecisionView) -> None:  # fmt: skip
+    def decision_conflict(
+        self: MainWindow, item_id: int, mine: dict[str, Any], theirs: DecisionView
+    ) -> None:
         """Both versions, field by field; keep theirs, put mine on top, or go on editing."""
         tab = self.case_view.decision
         case = self.case_view.case
         number = case.case_number if case and case.item.item_id == item_id else None
-        what = (_t("The decision for case %1").replace("%1", str(number)) if number
-                else _t("The decision"))  # fmt: skip
+        what = (
+            _t("The decision for case %1").replace("%1", str(number))
+            if number
+            else _t("The decision")
+        )
         yes, no = _t("yes"), _t("no")
         rows = [
-            (_t("Outcomes"), ", ".join(tab.outcome_label(c) for c in mine["outcomes"]),
-             ", ".join(o.label for o in theirs.outcomes)),
-            (_t("Agreed risk"), risk_label(mine["risk"], False) if mine["risk"] else "",
-             risk_label(theirs.agreed_risk, False) if theirs.agreed_risk else ""),
-            (_t("MARAC on professional judgement"), yes if mine["pj_marac"] else no,
-             yes if theirs.professional_judgement_marac else no),
+            (
+                _t("Outcomes"),
+                ", ".join(tab.outcome_label(c) for c in mine["outcomes"]),
+                ", ".join(o.label for o in theirs.outcomes),
+            ),
+            (
+                _t("Agreed risk"),
+                risk_label(mine["risk"], False) if mine["risk"] else "",
+                risk_label(theirs.agreed_risk, False) if theirs.agreed_risk else "",
+            ),
+            (
+                _t("MARAC on professional judgement"),
+                yes if mine["pj_marac"] else no,
+                yes if theirs.professional_judgement_marac else no,
+            ),
             (_t("Rationale"), mine["rationale"] or "", theirs.rationale or ""),
-        ]  # fmt: skip
-        conflict = Conflict(what, theirs.decided_by_name or _t("someone"),
-                            hhmm(theirs.decided_at), pairs(rows))  # fmt: skip
+        ]
+        conflict = Conflict(
+            what, theirs.decided_by_name or _t("someone"), hhmm(theirs.decided_at), pairs(rows)
+        )
         choice = self.messages.conflict(self, conflict)
         if choice == MINE_ON_TOP:
             tab.rebase(theirs.version)
@@ -374,17 +436,32 @@ class RoomWrites:
             self.case_view.actions.clear_form()
             self._saved(_t("Action added"))(_view)
 
-        self.write(lambda reason: actions.add_action(
-            sessions, actor, profile, item_id, content["agency_id"], content["description"],
-            owner_name=content.get("owner_name"), due_date=content.get("due_date"),
-            reason=reason), done, _t("Adding an action"))  # fmt: skip
+        self.write(
+            lambda reason: actions.add_action(
+                sessions,
+                actor,
+                profile,
+                item_id,
+                content["agency_id"],
+                content["description"],
+                owner_name=content.get("owner_name"),
+                due_date=content.get("due_date"),
+                reason=reason,
+            ),
+            done,
+            _t("Adding an action"),
+        )
 
     def update_action(self: MainWindow, action: ActionView, status: str, note: str) -> None:
         sessions, actor = self.ctx.sessions, self.ctx.actor
         meeting_id = self.meeting.id if self.meeting else None
-        self.write(lambda _r: actions.update_action_status(
-            sessions, actor, action.id, action.version, status, note or None, meeting_id),
-            self._saved(_t("Action updated")), _t("Updating the action"))  # fmt: skip
+        self.write(
+            lambda _r: actions.update_action_status(
+                sessions, actor, action.id, action.version, status, note or None, meeting_id
+            ),
+            self._saved(_t("Action updated")),
+            _t("Updating the action"),
+        )
 
     def record_sharing(self: MainWindow, content: dict[str, Any]) -> None:
         item_id = self.viewing
@@ -397,24 +474,39 @@ class RoomWrites:
             self.statusBar().showMessage(_t("Sharing decision recorded"), 5000)
             self.show_item(item_id, refresh=True)
 
-        self.write(lambda reason: entries.record_sharing(
-            sessions, actor, item_id, content["agency_id"], content["shared"],
-            content["reason"], content.get("with_whom"), amendment_reason=reason),
-            done, _t("Recording a sharing decision"))  # fmt: skip
+        self.write(
+            lambda reason: entries.record_sharing(
+                sessions,
+                actor,
+                item_id,
+                content["agency_id"],
+                content["shared"],
+                content["reason"],
+                content.get("with_whom"),
+                amendment_reason=reason,
+            ),
+            done,
+            _t("Recording a sharing decision"),
+        )
 
     def load_links(self: MainWindow, notification_id: int) -> None:
         self.audit_shown("view", "notification", notification_id, "person links shown")
         sessions = self.ctx.sessions
-        self.worker.run(lambda: links.links_of_notification(sessions, notification_id),
-                        lambda rows: self.case_view.history.show_links(notification_id, rows),
-                        lambda exc: self.show_error(exc, _t("Reading the person links")))  # fmt: skip
+        self.worker.run(
+            lambda: links.links_of_notification(sessions, notification_id),
+            lambda rows: self.case_view.history.show_links(notification_id, rows),
+            lambda exc: self.show_error(exc, _t("Reading the person links")),
+        )
 
     def undo_link(self: MainWindow, row: Any) -> None:
         """A wrong match: undone with a reason, the person stands on their own again."""
-        reason = self.messages.text(self, _t("Undo a person link"),
-                                    _t("Why is linking %1 to %2 wrong?")
-                                    .replace("%1", row.incoming.name)
-                                    .replace("%2", row.known.name))  # fmt: skip
+        reason = self.messages.text(
+            self,
+            _t("Undo a person link"),
+            _t("Why is linking %1 to %2 wrong?")
+            .replace("%1", row.incoming.name)
+            .replace("%2", row.known.name),
+        )
         if not reason or not reason.strip():
             return
         sessions, actor, history = self.ctx.sessions, self.ctx.actor, self.case_view.history
@@ -426,8 +518,11 @@ class RoomWrites:
             if self.viewing is not None:
                 self.show_item(self.viewing, refresh=True)
 
-        self.worker.run(lambda: links.undo_link(sessions, actor, row.link_id, reason.strip()),
-                        done, lambda exc: self.show_error(exc, _t("Undoing the link")))  # fmt: skip
+        self.worker.run(
+            lambda: links.undo_link(sessions, actor, row.link_id, reason.strip()),
+            done,
+            lambda exc: self.show_error(exc, _t("Undoing the link")),
+        )
 
     def save_draft(self: MainWindow, kind: str, content: Any) -> None:
         item_id = self.viewing

@@ -77,9 +77,11 @@ def describe(r: FigureResult) -> str:
     """The chart in one sentence, for screen readers and the tooltip's first line."""
     f = r.figure
     latest = r.latest
-    words = [f"{f.title}, week by week, {len(r.points)} weeks",
-             f"latest week (beginning {latest.week:%d %B}): {shown(f, latest)}",
-             f"52-week median: {number(r.baseline, f.unit)}"]  # fmt: skip
+    words = [
+        f"{f.title}, week by week, {len(r.points)} weeks",
+        f"latest week (beginning {latest.week:%d %B}): {shown(f, latest)}",
+        f"52-week median: {number(r.baseline, f.unit)}",
+    ]
     if f.target is not None:
         words.append(f"target: {number(f.target, f.unit)}")
     known = [p.value for p in r.points if p.value is not None]
@@ -141,8 +143,10 @@ class FigurePanel(QFrame):
         x_axis.setFormat("d MMM")
         x_axis.setTickCount(min(len(r.points), 7))
         first, last = r.points[0].week, r.points[-1].week
-        x_axis.setRange(QDateTime.fromMSecsSinceEpoch(int(_msecs(first) - 3 * 86_400_000)),
-                        QDateTime.fromMSecsSinceEpoch(int(_msecs(last) + 3 * 86_400_000)))  # fmt: skip
+        x_axis.setRange(
+            QDateTime.fromMSecsSinceEpoch(int(_msecs(first) - 3 * 86_400_000)),
+            QDateTime.fromMSecsSinceEpoch(int(_msecs(last) + 3 * 86_400_000)),
+        )
         y_axis = QValueAxis()
         known = [p.value for p in r.points if p.value is not None]
         top = max([*known, r.baseline or 0.0, f.target or 0.0, 1.0])
@@ -255,14 +259,20 @@ class FigurePanel(QFrame):
         rows.append((_t("52-week median"), number(r.baseline, f.unit)))
         if f.target is not None:
             rows.append((_t("Target"), number(f.target, f.unit)))
-        return self._table(rows, (_t("Week beginning"), f.unit.capitalize() if f.unit != "%"
-                                  else _t("Share")), f"{f.title}: numbers by week")  # fmt: skip
+        return self._table(
+            rows,
+            (_t("Week beginning"), f.unit.capitalize() if f.unit != "%" else _t("Share")),
+            f"{f.title}: numbers by week",
+        )
 
     def _parts_table(self) -> QTableWidget:
         r, f = self.result, self.result.figure
         rows = [(p.label, shown(f, p)) for p in r.parts]
-        return self._table(rows, (_t("By %1").replace("%1", f.parts_title),
-                                  _t("Weeks shown")), f"{f.title}: by {f.parts_title}")  # fmt: skip
+        return self._table(
+            rows,
+            (_t("By %1").replace("%1", f.parts_title), _t("Weeks shown")),
+            f"{f.title}: by {f.parts_title}",
+        )
 
     def week_values(self) -> list[str]:
         """The weekly table's value column (tests compare it with the domain function)."""
@@ -282,8 +292,13 @@ class MeasuresScreen(QWidget):
     progressed = Signal(int, int)  # figures done, of how many (emitted from the worker)
     group_ready = Signal(int, object)  # generation, one group's Measures (from the worker)
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages | None = None,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("MeasuresScreen")
         self.setWindowTitle(self.tr("Measures"))
@@ -321,9 +336,13 @@ class MeasuresScreen(QWidget):
         self.refresh_button.setAccessibleName(self.tr("Count the figures again"))
         self.save_button = QPushButton(self.tr("&Save report card…"), self)
         self.save_button.setAccessibleName(self.tr("Save the report card as a PDF"))
-        for text, widget in ((self.tr("&Weeks"), self.range), (self.tr("&From"), self.first),
-                             (self.tr("&To"), self.last), (self.tr("&Agency"), self.agency),
-                             (self.tr("&Locality"), self.locality)):  # fmt: skip
+        for text, widget in (
+            (self.tr("&Weeks"), self.range),
+            (self.tr("&From"), self.first),
+            (self.tr("&To"), self.last),
+            (self.tr("&Agency"), self.agency),
+            (self.tr("&Locality"), self.locality),
+        ):
             label = QLabel(text, self)
             label.setBuddy(widget)
             bar.addWidget(label)
@@ -414,9 +433,11 @@ class MeasuresScreen(QWidget):
         self.first_shown_at: float | None = None
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
-        self.status.setText(self.tr("Counting the figures for the weeks of %1 to %2…")
-                            .replace("%1", f"{week_start(first):%d %b %Y}")
-                            .replace("%2", f"{week_start(last):%d %b %Y}"))  # fmt: skip
+        self.status.setText(
+            self.tr("Counting the figures for the weeks of %1 to %2…")
+            .replace("%1", f"{week_start(first):%d %b %Y}")
+            .replace("%2", f"{week_start(last):%d %b %Y}")
+        )
 
         # One call on the worker counts every figure, sharing what the figures have in
         # common; each group is sent here as soon as it is done and shown at once.
@@ -425,10 +446,16 @@ class MeasuresScreen(QWidget):
                 return generation, None  # superseded before it started
             with ctx.read_session() as s:
                 return generation, compute(
-                    s, ctx.profile, first, last, as_of=as_of, agency=agency,
-                    locality=locality, progress=self.progressed.emit,
+                    s,
+                    ctx.profile,
+                    first,
+                    last,
+                    as_of=as_of,
+                    agency=agency,
+                    locality=locality,
+                    progress=self.progressed.emit,
                     each_group=lambda part: self.group_ready.emit(generation, part),
-                )  # fmt: skip
+                )
 
         self.worker.run(load, self._show, self._failed)
 
@@ -481,15 +508,19 @@ class MeasuresScreen(QWidget):
         self.progress.setVisible(False)
         filters = [x for x in (measures.agency, measures.locality) if x]
         self.status.setText(
-            self.tr("%1 weeks, %2 to %3%4. Counted as of %5. The latest week is marked ◆; the "
-                    "dashed line is the median of the 52 weeks before it.")
+            self.tr(
+                "%1 weeks, %2 to %3%4. Counted as of %5. The latest week is marked ◆; the "
+                "dashed line is the median of the 52 weeks before it."
+            )
             .replace("%1", str(len(measures.weeks)))
             .replace("%2", f"{measures.first_week:%d %b %Y}")
             .replace("%3", f"{measures.last_week:%d %b %Y}")
-            .replace("%4", self.tr(", narrowed to %1").replace("%1", " and ".join(filters))
-                     if filters else "")
+            .replace(
+                "%4",
+                self.tr(", narrowed to %1").replace("%1", " and ".join(filters)) if filters else "",
+            )
             .replace("%5", f"{measures.as_of:%d %b %Y}")
-        )  # fmt: skip
+        )
         self.loaded.emit(measures)
 
     # ------------------------------------------------------------------ the PDF
@@ -500,10 +531,11 @@ class MeasuresScreen(QWidget):
             return
         if path is None:
             path, _filter = QFileDialog.getSaveFileName(
-                self, self.tr("Save the report card"),
+                self,
+                self.tr("Save the report card"),
                 f"report-card-{measures.first_week:%Y%m%d}-{measures.last_week:%Y%m%d}.pdf",
                 self.tr("PDF (*.pdf)"),
-            )  # fmt: skip
+            )
             if not path:
                 return
         ctx, target = self.ctx, path
@@ -512,18 +544,31 @@ class MeasuresScreen(QWidget):
             from frontdoor_app.access import audit
             from frontdoor_app.export.report_card import card_context, render_report_card
 
-            pdf = render_report_card(measures, card_context(ctx.profile),
-                                     generated_at=dt.datetime.now(dt.UTC))  # fmt: skip
+            pdf = render_report_card(
+                measures, card_context(ctx.profile), generated_at=dt.datetime.now(dt.UTC)
+            )
             with open(target, "wb") as out:
                 out.write(pdf)
             with ctx.session() as s:
-                audit.record(s, ctx.actor, "export", "measures", None,
-                             after={"first_week": measures.first_week.isoformat(),
-                                    "last_week": measures.last_week.isoformat(),
-                                    "agency": measures.agency, "locality": measures.locality,
-                                    "files": [target]},
-                             detail="saved on the measures screen")  # fmt: skip
+                audit.record(
+                    s,
+                    ctx.actor,
+                    "export",
+                    "measures",
+                    None,
+                    after={
+                        "first_week": measures.first_week.isoformat(),
+                        "last_week": measures.last_week.isoformat(),
+                        "agency": measures.agency,
+                        "locality": measures.locality,
+                        "files": [target],
+                    },
+                    detail="saved on the measures screen",
+                )
             return target
 
-        self.worker.run(write, lambda p: self.status.setText(self.tr("Saved to %1").replace("%1", p)),
-                        self._failed)  # fmt: skip
+        self.worker.run(
+            write,
+            lambda p: self.status.setText(self.tr("Saved to %1").replace("%1", p)),
+            self._failed,
+        )

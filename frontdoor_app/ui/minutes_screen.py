@@ -66,8 +66,14 @@ class MinutesScreen(QWidget):
     printed = Signal(int)
     copies_written = Signal(int)
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages | None = None,
-                 dialogs: MinutesDialogs | None = None, parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages | None = None,
+        dialogs: MinutesDialogs | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
@@ -97,8 +103,13 @@ class MinutesScreen(QWidget):
         copy_label = QLabel(self.tr("&Copy for:"))
         copy_label.setBuddy(self.copy_box)
         top = QHBoxLayout()
-        for widget in (meeting_label, self.meeting_box, copy_label, self.copy_box,
-                       self.preview_button):  # fmt: skip
+        for widget in (
+            meeting_label,
+            self.meeting_box,
+            copy_label,
+            self.copy_box,
+            self.preview_button,
+        ):
             top.addWidget(widget)
         top.addStretch(1)
         for widget in (self.save_button, self.print_button, self.copies_button):
@@ -125,8 +136,10 @@ class MinutesScreen(QWidget):
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
         log_layout.setContentsMargins(0, 0, 0, 0)
-        log_heading = QLabel(self.tr("Export log: who generated, saved or printed these minutes"),
-                             objectName="minutesLogHeading")  # fmt: skip
+        log_heading = QLabel(
+            self.tr("Export log: who generated, saved or printed these minutes"),
+            objectName="minutesLogHeading",
+        )
         log_layout.addWidget(log_heading)
         log_layout.addWidget(self.log_view)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -238,8 +251,14 @@ class MinutesScreen(QWidget):
         ctx = self.ctx
 
         def job() -> tuple[ProducedMinutes, Any, Path]:
-            produced = produce_minutes(ctx.sessions, ctx.profile, choice.meeting_id, agency=agency,
-                                       draft=draft, actor=ctx.actor)  # fmt: skip
+            produced = produce_minutes(
+                ctx.sessions,
+                ctx.profile,
+                choice.meeting_id,
+                agency=agency,
+                draft=draft,
+                actor=ctx.actor,
+            )
             record_minutes(
                 ctx.sessions, ctx.actor, produced, "export", "generated on the minutes screen"
             )
@@ -250,8 +269,9 @@ class MinutesScreen(QWidget):
         self._say(self.tr("Producing the minutes…"))
         self.worker.run(job, lambda result: self._produced_ready(generation, *result), self._failed)
 
-    def _produced_ready(self, generation: int, produced: ProducedMinutes, document: Any,
-                        path: Path) -> None:  # fmt: skip
+    def _produced_ready(
+        self, generation: int, produced: ProducedMinutes, document: Any, path: Path
+    ) -> None:
         if not self._alive() or generation != self._generation:
             self.worker.run(lambda: _close(document, path))
             return
@@ -260,10 +280,14 @@ class MinutesScreen(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Rendering page %v of %m"))
         for page in range(produced.pages):
-            self.worker.run(lambda page=page: render_page(document, page),
-                            lambda image, g=generation: self._page_ready(g, image), self._failed)  # fmt: skip
-        self.worker.run(lambda: _close(document, path),
-                        lambda _: self._pages_done(generation), self._failed)  # fmt: skip
+            self.worker.run(
+                lambda page=page: render_page(document, page),
+                lambda image, g=generation: self._page_ready(g, image),
+                self._failed,
+            )
+        self.worker.run(
+            lambda: _close(document, path), lambda _: self._pages_done(generation), self._failed
+        )
         self.reload_log()
 
     def _page_ready(self, generation: int, image: QImage) -> None:
@@ -287,8 +311,11 @@ class MinutesScreen(QWidget):
         self._set_ready(True)
         self.progress.setFormat(self.tr("%m pages"))
         kind = self.tr("Draft minutes") if p.draft else self.tr("Minutes")
-        self._say(self.tr("{0} of {1:%A %d %B %Y}: {2} pages, ref. {3}.")
-                  .format(kind, p.meeting_date, p.pages, p.reference))  # fmt: skip
+        self._say(
+            self.tr("{0} of {1:%A %d %B %Y}: {2} pages, ref. {3}.").format(
+                kind, p.meeting_date, p.pages, p.reference
+            )
+        )
         self.preview_ready.emit(len(self._page_labels))
 
     def _clear_pages(self) -> None:
@@ -359,8 +386,11 @@ class MinutesScreen(QWidget):
     def write_copies(self) -> None:
         choice = self.current_choice()
         if choice is None or not choice.attending_agencies:
-            self.messages.info(self, self.windowTitle(),
-                               self.tr("No agency attended or sent information: no copies to make."))  # fmt: skip
+            self.messages.info(
+                self,
+                self.windowTitle(),
+                self.tr("No agency attended or sent information: no copies to make."),
+            )
             return
         folder = self.dialogs.folder(self)
         if not folder:
@@ -374,12 +404,19 @@ class MinutesScreen(QWidget):
         written: list[str] = []
 
         def job(code: str) -> str:
-            produced = produce_minutes(ctx.sessions, ctx.profile, choice.meeting_id, agency=code,
-                                       draft=draft, actor=ctx.actor)  # fmt: skip
+            produced = produce_minutes(
+                ctx.sessions,
+                ctx.profile,
+                choice.meeting_id,
+                agency=code,
+                draft=draft,
+                actor=ctx.actor,
+            )
             target = Path(folder) / suggested_name(produced.meeting_date, code, produced.draft)
             target.write_bytes(produced.pdf)
-            record_minutes(ctx.sessions, ctx.actor, produced, "export",
-                           f"per-agency copy saved to {target}")  # fmt: skip
+            record_minutes(
+                ctx.sessions, ctx.actor, produced, "export", f"per-agency copy saved to {target}"
+            )
             return str(target)
 
         def one_done(path: str) -> None:

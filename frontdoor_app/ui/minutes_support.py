@@ -52,8 +52,9 @@ class MinutesDialogs:
         self.asked.append("save")
         if self.scripted:
             return self._next(None)
-        path, _ = QFileDialog.getSaveFileName(parent, tr("Save the minutes"), suggested,
-                                              tr("PDF files (*.pdf)"))  # fmt: skip
+        path, _ = QFileDialog.getSaveFileName(
+            parent, tr("Save the minutes"), suggested, tr("PDF files (*.pdf)")
+        )
         return path or None
 
     def folder(self, parent: QWidget | None) -> str | None:
@@ -103,15 +104,20 @@ class ExportLogModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
         if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
             return tr(self.HEADERS[section])
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         row = self._rows[index.row()]
@@ -129,8 +135,9 @@ class ExportLogModel(QAbstractTableModel):
 
 def pdf_document(pdf: bytes) -> tuple[QPdfDocument, Path]:
     """A QPdfDocument over a private temporary copy (QPdfDocument loads files synchronously)."""
-    with tempfile.NamedTemporaryFile(prefix="frontdoor-minutes-", suffix=".pdf",
-                                     delete=False) as handle:  # fmt: skip
+    with tempfile.NamedTemporaryFile(
+        prefix="frontdoor-minutes-", suffix=".pdf", delete=False
+    ) as handle:
         handle.write(pdf)
     document = QPdfDocument()
     error = document.load(handle.name)
@@ -178,8 +185,9 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
                 if page and not printer.newPage():
                     raise RuntimeError(tr("The printer refused a new page."))
                 size = document.pagePointSize(page)
-                image = document.render(page, QSize(round(size.width() * dpi / 72),
-                                                    round(size.height() * dpi / 72)))  # fmt: skip
+                image = document.render(
+                    page, QSize(round(size.width() * dpi / 72), round(size.height() * dpi / 72))
+                )
                 painter.drawImage(QRectF(0, 0, paper.width(), paper.height()), image)
             return pages
         finally:

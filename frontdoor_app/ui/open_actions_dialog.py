@@ -22,8 +22,14 @@ PER_AGENCY = 100  # a city has thousands open: each agency's most pressing first
 class OpenActionsDialog(QDialog):
     """Each action can be marked done, not possible or not done, with a note; never deleted."""
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages, meeting_id: int,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages,
+        meeting_id: int,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting_id = ctx, worker, messages, meeting_id
         self.setWindowTitle(self.tr("Open actions from earlier meetings"))
@@ -61,13 +67,19 @@ class OpenActionsDialog(QDialog):
         self.model.set_rows(rows)
         overdue = sum(g.overdue for g in self.groups)
         total = sum(max(g.total, len(g.actions)) for g in self.groups)
-        text = (self.tr("%1 open actions from earlier meetings, %2 overdue, from %3 agencies. "
-                        "Select one, choose its status, add a note.")
-                .replace("%1", f"{total:,}").replace("%2", f"{overdue:,}")
-                .replace("%3", str(len(self.groups))))  # fmt: skip
+        text = (
+            self.tr(
+                "%1 open actions from earlier meetings, %2 overdue, from %3 agencies. "
+                "Select one, choose its status, add a note."
+            )
+            .replace("%1", f"{total:,}")
+            .replace("%2", f"{overdue:,}")
+            .replace("%3", str(len(self.groups)))
+        )
         if total > len(rows):
-            text += " " + self.tr("Showing each agency's %1 most pressing; the action tracker "
-                                  "has them all.").replace("%1", str(PER_AGENCY))  # fmt: skip
+            text += " " + self.tr(
+                "Showing each agency's %1 most pressing; the action tracker has them all."
+            ).replace("%1", str(PER_AGENCY))
         self.summary.setText(text)
 
     def select_row(self, row: int) -> None:
@@ -80,9 +92,13 @@ class OpenActionsDialog(QDialog):
             self.messages.info(self, self.windowTitle(), self.tr("Select an action first."))
             return
         sessions, actor, meeting_id = self.ctx.sessions, self.ctx.actor, self.meeting_id
-        self.worker.run(lambda: actions.update_action_status(
-            sessions, actor, action.id, action.version, status, note or None, meeting_id),
-            self._updated, self._failed)  # fmt: skip
+        self.worker.run(
+            lambda: actions.update_action_status(
+                sessions, actor, action.id, action.version, status, note or None, meeting_id
+            ),
+            self._updated,
+            self._failed,
+        )
 
     def _updated(self, _view: Any) -> None:
         self.form.note.clear()

@@ -35,8 +35,13 @@ from .theme import set_scaled_font
 from .worker import Worker
 
 COLUMNS = ("Login", "Name", "Role", "Agency", "Access")
-ROLE_WORDS = {"chair": "Chair", "representative": "Representative",
-              "fgc_coordinator": "FGC coordinator", "admin": "Admin", "viewer": "Viewer"}  # fmt: skip
+ROLE_WORDS = {
+    "chair": "Chair",
+    "representative": "Representative",
+    "fgc_coordinator": "FGC coordinator",
+    "admin": "Admin",
+    "viewer": "Viewer",
+}
 
 
 def access_words(person: people.Person) -> str:
@@ -52,8 +57,9 @@ class PeopleScreen(QWidget):
 
     changed = Signal()
 
-    def __init__(self, ctx: AppContext, worker: Worker, messages: Messages,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, ctx: AppContext, worker: Worker, messages: Messages, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages = ctx, worker, messages
         self.server = not ctx.settings.is_embedded
@@ -64,11 +70,17 @@ class PeopleScreen(QWidget):
         heading = label(self.tr("People and access"), self, "People and access")
         set_scaled_font(heading, 1.4, bold=True)
         column.addWidget(heading)
-        where = (self.tr("Shared server: each person signs in with their own login and "
-                         "password; the server enforces what each role may see and do.")
-                 if self.server else
-                 self.tr("This computer's database: each person is chosen by their login; "
-                         "there are no passwords."))  # fmt: skip
+        where = (
+            self.tr(
+                "Shared server: each person signs in with their own login and "
+                "password; the server enforces what each role may see and do."
+            )
+            if self.server
+            else self.tr(
+                "This computer's database: each person is chosen by their login; "
+                "there are no passwords."
+            )
+        )
         column.addWidget(label(where, self))
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
@@ -106,17 +118,22 @@ class PeopleScreen(QWidget):
         self.agency_box = QComboBox(self.form_box)
         self.agency_box.addItem(self.tr("(none)"), None)
         with self.ctx.read_session() as s:
-            for code, name in s.execute(select(Agency.code, Agency.name)
-                                        .where(Agency.active).order_by(Agency.name)):  # fmt: skip
+            for code, name in s.execute(
+                select(Agency.code, Agency.name).where(Agency.active).order_by(Agency.name)
+            ):
                 self.agency_box.addItem(f"{name} ({code})", code)
         self.password_edit = QLineEdit(self.form_box)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_again = QLineEdit(self.form_box)
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
-        for widget, name in ((self.login_edit, "Login"), (self.name_edit, "Name"),
-                             (self.role_box, "Role"), (self.agency_box, "Agency"),
-                             (self.password_edit, "Password"),
-                             (self.password_again, "Password again")):  # fmt: skip
+        for widget, name in (
+            (self.login_edit, "Login"),
+            (self.name_edit, "Name"),
+            (self.role_box, "Role"),
+            (self.agency_box, "Agency"),
+            (self.password_edit, "Password"),
+            (self.password_again, "Password again"),
+        ):
             widget.setAccessibleName(name)
         form.addRow(self.tr("&Login"), self.login_edit)
         form.addRow(self.tr("&Name"), self.name_edit)
@@ -145,8 +162,13 @@ class PeopleScreen(QWidget):
         self.people = list(found)
         self.model.setRowCount(0)
         for p in self.people:
-            cells = [p.login, p.display_name, ROLE_WORDS.get(p.role, p.role),
-                     p.agency_code or "\u2014", access_words(p)]  # fmt: skip
+            cells = [
+                p.login,
+                p.display_name,
+                ROLE_WORDS.get(p.role, p.role),
+                p.agency_code or "\u2014",
+                access_words(p),
+            ]
             row = [QStandardItem(c) for c in cells]
             if not p.active:
                 for item in row:
@@ -181,8 +203,10 @@ class PeopleScreen(QWidget):
                 self.status.setText(self.tr("The two passwords differ."))
                 return
         actor = self.ctx.actor
-        self._write(lambda s: people.add_user(s, login, name, role, agency, password, actor),
-                    self.tr("Added %1.").replace("%1", login))  # fmt: skip
+        self._write(
+            lambda s: people.add_user(s, login, name, role, agency, password, actor),
+            self.tr("Added %1.").replace("%1", login),
+        )
         self.password_edit.clear()
         self.password_again.clear()
 
@@ -191,13 +215,19 @@ class PeopleScreen(QWidget):
         if person is None:
             self.status.setText(self.tr("Choose a person in the table first."))
             return
-        if not self.messages.ask(self, self.windowTitle(),
-                                 self.tr("Stop %1 signing in? Their open sessions end now.")
-                                 .replace("%1", person.display_name)):  # fmt: skip
+        if not self.messages.ask(
+            self,
+            self.windowTitle(),
+            self.tr("Stop %1 signing in? Their open sessions end now.").replace(
+                "%1", person.display_name
+            ),
+        ):
             return
         actor = self.ctx.actor
-        self._write(lambda s: people.disable_user(s, person.login, actor),
-                    self.tr("%1 can no longer sign in.").replace("%1", person.login))  # fmt: skip
+        self._write(
+            lambda s: people.disable_user(s, person.login, actor),
+            self.tr("%1 can no longer sign in.").replace("%1", person.login),
+        )
 
     def set_password_selected(self) -> None:
         person = self.selected()
@@ -209,12 +239,16 @@ class PeopleScreen(QWidget):
             self.status.setText(self.tr("Type the new password twice in the form below."))
             return
         actor = self.ctx.actor
-        self._write(lambda s: people.set_password(s, person.login, password, actor),
-                    self.tr("Password of %1 set.").replace("%1", person.login))  # fmt: skip
+        self._write(
+            lambda s: people.set_password(s, person.login, password, actor),
+            self.tr("Password of %1 set.").replace("%1", person.login),
+        )
 
     def _failed(self, exc: BaseException) -> None:
         text = str(exc)
         if "permission denied" in text.lower() or "must have" in text.lower():
-            text = self.tr("This server lets only its database administrator create logins and "
-                           "set passwords: ask them to run `frontdoor users add`.")  # fmt: skip
+            text = self.tr(
+                "This server lets only its database administrator create logins and "
+                "set passwords: ask them to run `frontdoor users add`."
+            )
         self.status.setText(text)

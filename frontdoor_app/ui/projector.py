@@ -92,10 +92,14 @@ class ProjectorWindow(QWidget):
         """Type read from the back of a room: the heading is about 1/16 of the screen."""
         self._body_px = max(20, height // 30)
         self._heading_px = max(40, height // 16)
-        for widget, px in ((self.heading, self._heading_px), (self.risk, self._heading_px),
-                           (self.timer, self._heading_px), (self.curtain, self._heading_px * 2),
-                           (self.household, int(self._body_px * 1.2)),
-                           (self.flags, self._body_px)):  # fmt: skip
+        for widget, px in (
+            (self.heading, self._heading_px),
+            (self.risk, self._heading_px),
+            (self.timer, self._heading_px),
+            (self.curtain, self._heading_px * 2),
+            (self.household, int(self._body_px * 1.2)),
+            (self.flags, self._body_px),
+        ):
             widget.setFont(self._font(px, bold=widget is not self.household))
         for lab in self._body_labels:
             bold = lab.objectName() == "projectorSection"
@@ -132,8 +136,11 @@ class ProjectorWindow(QWidget):
             self.household.setText(_t("No case is being discussed yet."))
             self.flags.setText("")
             return
-        self.heading.setText(_t("CASE %1 of %2").replace("%1", str(view.case_number))
-                             .replace("%2", str(view.case_total)))  # fmt: skip
+        self.heading.setText(
+            _t("CASE %1 of %2")
+            .replace("%1", str(view.case_number))
+            .replace("%2", str(view.case_total))
+        )
         risk = view.agreed_risk or view.dash_risk
         self.risk.setText(risk_label(risk, short=False) + " " + _t("RISK"))
         line = " · ".join(p for p in (view.heading, view.district, view.children_text) if p)
@@ -158,16 +165,20 @@ class ProjectorWindow(QWidget):
                     who = _t("Child's voice")
                 self._line(f"{who} — {_short(entry.text)}")
             if len(entries) > MAX_ENTRIES:
-                self._line(_t("… and %1 earlier entries").replace(
-                    "%1", str(len(entries) - MAX_ENTRIES)))  # fmt: skip
+                self._line(
+                    _t("… and %1 earlier entries").replace("%1", str(len(entries) - MAX_ENTRIES))
+                )
         if view.outcomes:
             self._section(_t("Decision"))
             self._line(" · ".join(view.outcomes))
         if view.actions:
             self._section(_t("Actions agreed"))
             for action in view.actions[:MAX_ACTIONS]:
-                who = action.agency_name + (f" ({action.owner_name})" if action.owner_name
-                                            and not view.initials_mode else "")  # fmt: skip
+                who = action.agency_name + (
+                    f" ({action.owner_name})"
+                    if action.owner_name and not view.initials_mode
+                    else ""
+                )
                 self._line(
                     f"{who} — {_short(action.description, 100)} · "
                     + _t("by %1").replace("%1", action.due_date.strftime("%a %d %b"))

@@ -28,9 +28,14 @@ class RecoveryKeyDialog(QDialog):
         self.setAccessibleName(_t("Database recovery key"))
         self.sheet = recovery_sheet(key, where)
         layout = QVBoxLayout(self)
-        intro = QLabel(_t("The database on this computer is encrypted. Its key is kept in this "
-                          "computer's keyring; if that is ever lost, this recovery key is the only "
-                          "way back in. It is shown only now: print it and lock it away."), self)  # fmt: skip
+        intro = QLabel(
+            _t(
+                "The database on this computer is encrypted. Its key is kept in this "
+                "computer's keyring; if that is ever lost, this recovery key is the only "
+                "way back in. It is shown only now: print it and lock it away."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.text = QPlainTextEdit(self.sheet, self)

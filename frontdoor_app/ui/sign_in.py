@@ -33,8 +33,9 @@ from .theme import set_scaled_font
 
 
 class SignInDialog(QDialog):
-    def __init__(self, address: ServerAddress, problem: str = "",
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, address: ServerAddress, problem: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sign in to the meeting server"))
         self.setObjectName("SignInDialog")
@@ -54,8 +55,9 @@ class SignInDialog(QDialog):
         self.login = QLineEdit(address.login, self)
         self.password_edit = QLineEdit(self)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.remember = QCheckBox(self.tr("Remember the password on this computer "
-                                          "(in the system's keyring)"), self)  # fmt: skip
+        self.remember = QCheckBox(
+            self.tr("Remember the password on this computer (in the system's keyring)"), self
+        )
         self.sslmode = QComboBox(self)
         self.sslmode.addItem(self.tr("Automatic (verify-full unless this computer)"), "")
         for mode in signin.SSLMODES:
@@ -67,10 +69,15 @@ class SignInDialog(QDialog):
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_file, 1)
         ca_row.addWidget(browse)
-        for widget, name in ((self.host, "Server"), (self.port, "Port"),
-                             (self.database, "Database"), (self.login, "Login"),
-                             (self.password_edit, "Password"), (self.sslmode, "Encryption"),
-                             (self.ca_file, "CA certificate file")):  # fmt: skip
+        for widget, name in (
+            (self.host, "Server"),
+            (self.port, "Port"),
+            (self.database, "Database"),
+            (self.login, "Login"),
+            (self.password_edit, "Password"),
+            (self.sslmode, "Encryption"),
+            (self.ca_file, "CA certificate file"),
+        ):
             widget.setAccessibleName(name)
         form.addRow(self.tr("&Server"), self.host)
         form.addRow(self.tr("P&ort"), self.port)
@@ -88,25 +95,30 @@ class SignInDialog(QDialog):
         self.problem.setVisible(bool(problem))
         column.addWidget(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.sign_in_button = buttons.addButton(self.tr("Sign &in"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)  # fmt: skip
+        self.sign_in_button = buttons.addButton(
+            self.tr("Sign &in"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
         column.addWidget(buttons)
         (self.password_edit if address.login else self.login).setFocus()
 
     def _choose_ca(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("CA certificate"), "",
-                                              self.tr("Certificates (*.pem *.crt);;All (*)"))  # fmt: skip
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("CA certificate"), "", self.tr("Certificates (*.pem *.crt);;All (*)")
+        )
         if path:
             self.ca_file.setText(path)
 
     def entered(self) -> ServerAddress:
-        return ServerAddress(host=self.host.text().strip(), port=self.port.value(),
-                             database=self.database.text().strip(),
-                             login=self.login.text().strip(),
-                             sslmode=self.sslmode.currentData() or "",
-                             ca_file=self.ca_file.text().strip())  # fmt: skip
+        return ServerAddress(
+            host=self.host.text().strip(),
+            port=self.port.value(),
+            database=self.database.text().strip(),
+            login=self.login.text().strip(),
+            sslmode=self.sslmode.currentData() or "",
+            ca_file=self.ca_file.text().strip(),
+        )
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
@@ -136,9 +148,12 @@ def sign_in(settings: Settings, parent: QWidget | None = None) -> Settings | Non
     address = signin.address_from_url(settings.database_url)
     kept = signin.remembered(settings.data_dir)
     if kept is not None and kept.host == address.host and kept.database == address.database:
-        address = dataclasses.replace(address, login=address.login or kept.login,
-                                      sslmode=address.sslmode or kept.sslmode,
-                                      ca_file=address.ca_file or kept.ca_file)  # fmt: skip
+        address = dataclasses.replace(
+            address,
+            login=address.login or kept.login,
+            sslmode=address.sslmode or kept.sslmode,
+            ca_file=address.ca_file or kept.ca_file,
+        )
     problem = ""
     if address.login:
         password = signin.saved_password(address)

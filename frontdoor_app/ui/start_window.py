@@ -69,8 +69,9 @@ class _PaintedLabel(QLabel):
             self.painted.emit()
 
 
-def agenda_columns_html(rows: tuple[AgendaRow, ...], selected: int | None, room: int,
-                        line_height: int) -> list[str]:  # fmt: skip
+def agenda_columns_html(
+    rows: tuple[AgendaRow, ...], selected: int | None, room: int, line_height: int
+) -> list[str]:
     """The agenda as one rich-text column per table column, lines at the table's row
     height, so the columns line up as rows; ``room`` rows at most (then how many more).
 
@@ -89,8 +90,10 @@ def agenda_columns_html(rows: tuple[AgendaRow, ...], selected: int | None, room:
             more = _t("… and %1 more").replace("%1", str(len(rows) - len(shown)))
             lines.append(escape(more) if column == "household" else "&nbsp;")
         align = "right" if column in RIGHT_ALIGNED else "left"
-        columns.append(f'<p align="{align}" style="line-height:{line_height}px; '
-                       f'white-space:pre">{"<br>".join(lines)}</p>')  # fmt: skip
+        columns.append(
+            f'<p align="{align}" style="line-height:{line_height}px; '
+            f'white-space:pre">{"<br>".join(lines)}</p>'
+        )
     return columns
 
 
@@ -247,20 +250,28 @@ class AgendaGlance(QWidget):
         if rows and meeting is not None:
             done = sum(1 for r in rows if r.status == "discussed")
             deferred = sum(1 for r in rows if r.status == "deferred")
-            self.heading.setText(_t("AGENDA  %1 cases · %2 done").replace("%1", str(len(rows)))
-                                 .replace("%2", str(done)))  # fmt: skip
+            self.heading.setText(
+                _t("AGENDA  %1 cases · %2 done")
+                .replace("%1", str(len(rows)))
+                .replace("%2", str(done))
+            )
             self._shown_room = self._room()
-            texts = agenda_columns_html(rows, self.selected_item, self._shown_room,
-                                        self._line_height())  # fmt: skip
+            texts = agenda_columns_html(
+                rows, self.selected_item, self._shown_room, self._line_height()
+            )
             for label, text in zip(self.columns, texts, strict=True):
                 label.setText(text)
-            self.summary.setText(_t("To discuss: %1 · Deferred: %2")
-                                 .replace("%1", str(meeting.waiting))
-                                 .replace("%2", str(deferred)))  # fmt: skip
+            self.summary.setText(
+                _t("To discuss: %1 · Deferred: %2")
+                .replace("%1", str(meeting.waiting))
+                .replace("%2", str(deferred))
+            )
         colour = "#8b0000" if self.failed else "#1a1a1a"
         weight = "bold" if self.failed else "normal"
-        self.notice.setText(f'<p align="center" style="color:{colour}; font-weight:{weight}">'
-                            f"{escape(self.message).replace(chr(10), '<br>')}</p>")  # fmt: skip
+        self.notice.setText(
+            f'<p align="center" style="color:{colour}; font-weight:{weight}">'
+            f"{escape(self.message).replace(chr(10), '<br>')}</p>"
+        )
         # For screen readers: the page's content in words.
         words = [self.title(), self.message]
         words.extend(agenda_row_words(r) for r in rows)

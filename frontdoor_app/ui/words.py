@@ -84,8 +84,11 @@ def status_word(status: str) -> str:
     }.get(status, status)
 
 
-MEETING_STATUS_WORDS = {"planned": "meeting not opened yet", "in_progress": "meeting in progress",
-                        "closed": "meeting closed"}  # fmt: skip
+MEETING_STATUS_WORDS = {
+    "planned": "meeting not opened yet",
+    "in_progress": "meeting in progress",
+    "closed": "meeting closed",
+}
 
 
 def meeting_title(meeting: MeetingView | None, now: dt.datetime) -> str:

@@ -39,8 +39,9 @@ class Worker(QObject):
         self._thread = threading.Thread(target=self._loop, name="frontdoor-worker", daemon=True)
         self._thread.start()
 
-    def run(self, fn: Callable[[], Any], on_done: Done | None = None,
-            on_error: Failed | None = None) -> None:  # fmt: skip
+    def run(
+        self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
+    ) -> None:
         with self._lock:
             self._pending += 1
             first = self._pending == 1

@@ -23,7 +23,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 STAGES = ("offered", "consent", "referred", "coordinator_allocated", "preparation",
-          "conference_held", "review", "closed", "declined", "withdrawn", "stopped", "suspended")  # fmt: skip
+          "conference_held", "review", "closed", "declined", "withdrawn", "stopped", "suspended")
 OPEN = STAGES[:7] + ("suspended",)
 ENDED = ("closed", "declined", "withdrawn", "stopped")
 HOW = ("in_person", "phone", "video", "idva", "interpreter", "in_writing", "relayed")
@@ -69,7 +69,7 @@ def upgrade() -> None:
     with op.batch_alter_table("app_user") as batch:
         batch.add_column(sa.Column("fgc_team_id", sa.Integer(), nullable=True))
         batch.create_foreign_key("fk_app_user_fgc_team_id_fgc_team", "fgc_team", ["fgc_team_id"],
-                                 ["id"])  # fmt: skip
+                                 ["id"])
         batch.create_index("ix_app_user_fgc_team_id", ["fgc_team_id"])
         batch.drop_constraint(op.f("ck_app_user_role"), type_="check")
         batch.create_check_constraint("role", f"role IN ({_in(NEW_ROLES)})")

@@ -23,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 
 MESSAGE = "audit_event is append-only"
 KEPT = ("id", "at", "user_id", "user_login", "action", "entity", "entity_id", "content_hash",
-        "chain_hash")  # fmt: skip
+        "chain_hash")
 
 
 def upgrade() -> None:
@@ -40,7 +40,7 @@ def upgrade() -> None:
         op.execute("DROP TRIGGER audit_event_append_only ON audit_event")
     _seal_existing()
     same = " AND ".join(f"new.{c} IS old.{c}" if sqlite else f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}"
-                        for c in KEPT)  # fmt: skip
+                        for c in KEPT)
     if sqlite:
         op.execute(
             "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
@@ -70,7 +70,7 @@ def _seal_existing() -> None:
         sa.column("entity_id", sa.Integer), sa.column("before", sa.JSON),
         sa.column("after", sa.JSON), sa.column("detail", sa.Text),
         sa.column("content_hash", sa.String), sa.column("chain_hash", sa.String),
-    )  # fmt: skip
+    )
     previous = GENESIS
     updates = []
     for row in bind.execute(sa.select(table).order_by(table.c.id)).mappings():
@@ -86,7 +86,7 @@ def _seal_existing() -> None:
 def _write(bind: sa.Connection, table: sa.TableClause, updates: list[dict[str, object]]) -> None:
     if updates:
         statement = (sa.update(table).where(table.c.id == sa.bindparam("rid"))
-                     .values(content_hash=sa.bindparam("c"), chain_hash=sa.bindparam("h")))  # fmt: skip
+                     .values(content_hash=sa.bindparam("c"), chain_hash=sa.bindparam("h")))
         bind.execute(statement, updates)
 
 

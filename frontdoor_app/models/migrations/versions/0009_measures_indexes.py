@@ -27,7 +27,7 @@ INDEXES = (
     # children covered: a household's children without reading the member rows
     ("ix_household_member_household_role", "household_member",
      ["household_id", "role", "person_id"]),
-)  # fmt: skip
+)
 
 
 def upgrade() -> None:
