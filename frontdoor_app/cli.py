@@ -89,10 +89,10 @@ def run_desktop(args: argparse.Namespace) -> int:
         import os
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is loaded
-        from frontdoor_app.ui.app import smoke_test
+        from frontdoor_app.ui.shell.app import smoke_test
 
         return smoke_test(database_url=args.database, profile=args.profile)
-    from frontdoor_app.ui.app import run
+    from frontdoor_app.ui.shell.app import run
 
     return run(database_url=args.database, profile=args.profile)
 

@@ -193,9 +193,9 @@ def test_the_viewer_screen(
     artefacts: Path,  # type: ignore[no-untyped-def]
     tmp_path: Path,
 ) -> None:
-    from frontdoor_app.ui.audit_viewer import AuditViewerScreen
-    from frontdoor_app.ui.messages import Messages
-    from frontdoor_app.ui.worker import Worker
+    from frontdoor_app.ui.admin.audit_viewer import AuditViewerScreen
+    from frontdoor_app.ui.core.messages import Messages
+    from frontdoor_app.ui.core.worker import Worker
 
     ctx = admin_ctx
     with ctx.session() as s:

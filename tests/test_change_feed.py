@@ -177,8 +177,8 @@ def test_the_doorbell_payload_is_opaque(pg_url: str) -> None:
 
 # ---------------------------------------------------------------- the feed on the Qt side
 def _feed(qtbot, ctx, **kwargs):  # type: ignore[no-untyped-def]
-    from frontdoor_app.ui.live import LiveFeed
-    from frontdoor_app.ui.worker import Worker
+    from frontdoor_app.ui.core.live import LiveFeed
+    from frontdoor_app.ui.core.worker import Worker
 
     worker = Worker()
     feed = LiveFeed(ctx, worker, **kwargs)

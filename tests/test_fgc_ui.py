@@ -13,11 +13,11 @@ from frontdoor_app.fgc import referrals
 from frontdoor_app.fgc.views import UNROUTED
 from frontdoor_app.meeting.decisions import save_decision
 from frontdoor_app.models import FgcReferral, FgcTeam
-from frontdoor_app.ui.fgc_panel import FgcPanel
-from frontdoor_app.ui.fgc_queue import FgcQueueScreen
-from frontdoor_app.ui.messages import Messages
-from frontdoor_app.ui.theme import style_sheet
-from frontdoor_app.ui.worker import Worker
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.theme import style_sheet
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.fgc.panel import FgcPanel
+from frontdoor_app.ui.fgc.queue import FgcQueueScreen
 from tests.fgc_support import build_case, coordinator, person
 
 MatchStartsWith = Qt.MatchFlag.MatchStartsWith

@@ -13,7 +13,7 @@ from frontdoor_app.meeting.first_look import read_first_look, sqlite_path
 from frontdoor_app.profile import Profile
 from frontdoor_app.schema_head import head_revision
 from frontdoor_app.settings import Settings
-from frontdoor_app.ui import agenda_ops
+from frontdoor_app.ui.meeting import agenda_ops
 from tests.ui_support import TODAY
 
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from frontdoor_app.intake.agenda import local_today
 from frontdoor_app.intake.importer import import_records
 from frontdoor_app.models import Meeting, Notification, QuarantinedRecord
-from frontdoor_app.ui.import_screen import ImportScreen
-from frontdoor_app.ui.messages import Messages
-from frontdoor_app.ui.theme import style_sheet
-from frontdoor_app.ui.worker import Worker
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.theme import style_sheet
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.intake.import_screen import ImportScreen
 from tests.intake_feedkit import NOW, notification, person, write_csv
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from frontdoor_app.intake.training import train_and_store
-from frontdoor_app.ui.import_screen import ImportScreen
-from frontdoor_app.ui.messages import Messages
-from frontdoor_app.ui.theme import style_sheet
-from frontdoor_app.ui.worker import Worker
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.theme import style_sheet
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.intake.import_screen import ImportScreen
 from tests.test_intake_fs_model import SURNAMES, known, person
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.measures import compute, default_range, shown
-from frontdoor_app.ui.measures_screen import MeasuresScreen
+from frontdoor_app.ui.measures.measures_screen import MeasuresScreen
 from tests.ui_support import TODAY, close_window, idle, open_window
 
 

@@ -11,11 +11,11 @@ from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.ui.messages import Messages
-from frontdoor_app.ui.minutes_screen import MinutesScreen
-from frontdoor_app.ui.minutes_support import MinutesDialogs
-from frontdoor_app.ui.theme import style_sheet
-from frontdoor_app.ui.worker import Worker
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.theme import style_sheet
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.minutes.minutes_screen import MinutesScreen
+from frontdoor_app.ui.minutes.support import MinutesDialogs
 from tests.minutes_builder import RESTRICTED_TEXT, BuiltMeeting, build_closed_meeting
 
 TIMEOUT = 30_000

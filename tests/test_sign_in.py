@@ -18,7 +18,7 @@ from frontdoor_app.access import people, signin
 from frontdoor_app.access.signin import ServerAddress
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
 from frontdoor_app.settings import load_settings
-from frontdoor_app.ui.sign_in import SignInDialog, sign_in
+from frontdoor_app.ui.shell.sign_in import SignInDialog, sign_in
 from tests import pgserver
 
 PASSWORD = "a long and proper password"
@@ -207,7 +207,7 @@ def test_the_desktop_signs_in_with_the_kept_password_and_never_builds_a_demo(
 ) -> None:
     """The real start-up on a server: the kept password signs in (no dialog), the user is
     the server's session_user, and an empty server gets no demo from a client."""
-    from frontdoor_app.ui import app as desktop
+    from frontdoor_app.ui.shell import app as desktop
 
     address, _ = scram_users
     assert signin.keep_password(address, PASSWORD) is None

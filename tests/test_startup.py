@@ -38,12 +38,12 @@ def test_the_desktop_path_imports_no_command_alembic_keyring_or_reportlab():
 
 
 def test_the_first_look_is_painted_before_the_database_layer_or_main_window_loads():
-    # What frontdoor_app.ui.app imports before the window first paints: Qt, the settings
+    # What frontdoor_app.ui.shell.app imports before the window first paints: Qt, the settings
     # and the stdlib sqlite3 read. The profile, SQLAlchemy and the main window come after.
     probe = (
-        "import sys, frontdoor_app.cli, frontdoor_app.ui.app\n"
+        "import sys, frontdoor_app.cli, frontdoor_app.ui.shell.app\n"
         "late = ('sqlalchemy', 'alembic', 'frontdoor_app.models', 'frontdoor_app.context',\n"
-        "        'frontdoor_app.meeting.views', 'frontdoor_app.ui.main_window',\n"
+        "        'frontdoor_app.meeting.views', 'frontdoor_app.ui.meeting.main_window',\n"
         "        'frontdoor_app.profile', 'tomllib')\n"
         "inside = tuple(name + '.' for name in late)\n"
         "print(sorted(m for m in sys.modules if m in late or m.startswith(inside)))"

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from frontdoor_app.models import Notification
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
-from frontdoor_app.ui import app as desktop
+from frontdoor_app.ui.shell import app as desktop
 from tests.conftest import keyring_env
 from tests.ui_support import build_template
 

@@ -6,7 +6,7 @@ import gc
 
 from PySide6.QtCore import QObject
 
-from frontdoor_app.ui.collector import GuiThreadCollector
+from frontdoor_app.ui.core.collector import GuiThreadCollector
 
 
 def test_automatic_collection_is_off_and_the_gui_thread_collects_cycles(qtbot) -> None:  # type: ignore[no-untyped-def]

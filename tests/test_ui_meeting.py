@@ -20,7 +20,7 @@ from frontdoor_app.models import (
     OutcomeCode,
     SharingDecision,
 )
-from frontdoor_app.ui.main_window import MainWindow
+from frontdoor_app.ui.meeting.main_window import MainWindow
 from tests.ui_support import (
     LEFT,
     TODAY,

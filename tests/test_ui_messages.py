@@ -4,7 +4,7 @@ import logging
 
 from frontdoor_app.fgc.errors import FgcError
 from frontdoor_app.meeting.errors import MeetingError
-from frontdoor_app.ui.messages import Messages
+from frontdoor_app.ui.core.messages import Messages
 
 
 def test_a_refusal_is_a_warning_in_its_own_words_and_a_fault_an_error(qtbot, caplog):

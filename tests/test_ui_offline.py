@@ -15,9 +15,9 @@ from frontdoor_app.access.people import add_user
 from frontdoor_app.context import build_context
 from frontdoor_app.meeting import entries, lifecycle
 from frontdoor_app.models import IntelligenceEntry
-from frontdoor_app.ui.main_window import MainWindow
-from frontdoor_app.ui.messages import Messages
-from frontdoor_app.ui.worker import Worker
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.meeting.main_window import MainWindow
 from tests.meeting_support import DAY, agency_id, build, people
 from tests.ui_support import LEFT, context_for
 

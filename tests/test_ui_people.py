@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from frontdoor_app.access import people
-from frontdoor_app.ui.people_screen import PeopleScreen
-from frontdoor_app.ui.worker import Worker
+from frontdoor_app.ui.admin.people_screen import PeopleScreen
+from frontdoor_app.ui.core.worker import Worker
 from tests.ui_support import close_window, open_window
 
 

@@ -11,15 +11,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.ui import agenda_ops as ops
-from frontdoor_app.ui.agenda_model import AgendaModel
-from frontdoor_app.ui.attendance_dialog import attendance_model
-from frontdoor_app.ui.case_actions import action_model
-from frontdoor_app.ui.case_history import history_model
-from frontdoor_app.ui.case_household import member_model
-from frontdoor_app.ui.case_intelligence import entry_model
-from frontdoor_app.ui.help_overlay import shortcut_table
-from frontdoor_app.ui.main_window import MainWindow
+from frontdoor_app.ui.case.actions_tab import action_model
+from frontdoor_app.ui.case.history_tab import history_model
+from frontdoor_app.ui.case.household_tab import member_model
+from frontdoor_app.ui.case.intelligence_tab import entry_model
+from frontdoor_app.ui.meeting import agenda_ops as ops
+from frontdoor_app.ui.meeting.agenda_model import AgendaModel
+from frontdoor_app.ui.meeting.attendance_dialog import attendance_model
+from frontdoor_app.ui.meeting.help_overlay import shortcut_table
+from frontdoor_app.ui.meeting.main_window import MainWindow
 from tests.ui_support import (
     LEFT,
     activate,
@@ -296,7 +296,7 @@ def test_action_tracker_filters_and_updates(qtbot, meeting_window: MainWindow) -
 def test_type_follows_the_system_font(qtbot) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QFont
 
-    from frontdoor_app.ui.case_view import CaseViewWidget
+    from frontdoor_app.ui.case.case_view import CaseViewWidget
 
     app = QApplication.instance()
     before = QFont(app.font())

@@ -10,9 +10,9 @@ import pytest
 
 from frontdoor_app.meeting.first_look import FirstLook, read_first_look
 from frontdoor_app.profile import SAMPLE_PROFILE
-from frontdoor_app.ui import app as desktop
-from frontdoor_app.ui.start_window import StartWindow, agenda_columns_html
-from frontdoor_app.ui.words import AGENDA_COLUMNS, agenda_row_words
+from frontdoor_app.ui.shell import app as desktop
+from frontdoor_app.ui.shell.start_window import StartWindow, agenda_columns_html
+from frontdoor_app.ui.widgets.words import AGENDA_COLUMNS, agenda_row_words
 from tests.ui_support import TODAY
 
 

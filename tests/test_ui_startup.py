@@ -12,8 +12,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from frontdoor_app.applog import start_log_file, stop_log_file
-from frontdoor_app.ui import app as desktop
-from frontdoor_app.ui.crash import ErrorReporter
+from frontdoor_app.ui.core.crash import ErrorReporter
+from frontdoor_app.ui.shell import app as desktop
 
 
 def test_the_first_run_shows_its_progress_and_the_window_stays_responsive(

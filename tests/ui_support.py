@@ -14,9 +14,9 @@ from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.demo import build_demo
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
-from frontdoor_app.ui.main_window import MainWindow
-from frontdoor_app.ui.messages import Messages
-from frontdoor_app.ui.worker import Worker
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.meeting.main_window import MainWindow
 
 TODAY = dt.date(2026, 11, 23)  # a Monday: the window covers the weekend
 LEFT = Qt.MouseButton.LeftButton

@@ -130,8 +130,8 @@ def measures_screen(env: BenchEnv) -> dict[str, Any]:
     app = QApplication.instance() or QApplication([])
     from frontdoor_app.context import build_context
     from frontdoor_app.settings import load_settings
-    from frontdoor_app.ui.measures_screen import MeasuresScreen
-    from frontdoor_app.ui.worker import Worker
+    from frontdoor_app.ui.core.worker import Worker
+    from frontdoor_app.ui.measures.measures_screen import MeasuresScreen
 
     url = env.fresh_copy("measures_screen")
     profile = load_profile()

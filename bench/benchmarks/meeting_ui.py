@@ -28,9 +28,9 @@ from frontdoor_app.context import AppContext, build_context  # noqa: E402
 from frontdoor_app.models import AgendaItem, Meeting  # noqa: E402
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope  # noqa: E402
 from frontdoor_app.settings import load_settings  # noqa: E402
-from frontdoor_app.ui.main_window import MainWindow  # noqa: E402
-from frontdoor_app.ui.messages import Messages  # noqa: E402
-from frontdoor_app.ui.worker import Worker  # noqa: E402
+from frontdoor_app.ui.core.messages import Messages  # noqa: E402
+from frontdoor_app.ui.core.worker import Worker  # noqa: E402
+from frontdoor_app.ui.meeting.main_window import MainWindow  # noqa: E402
 
 GOAL_MS = 50.0
 SWITCHES = 30

@@ -84,9 +84,9 @@ def main() -> int:
 
     from frontdoor_app.context import build_context
     from frontdoor_app.settings import load_settings
-    from frontdoor_app.ui.main_window import MainWindow
-    from frontdoor_app.ui.messages import Messages
-    from frontdoor_app.ui.worker import Worker
+    from frontdoor_app.ui.core.messages import Messages
+    from frontdoor_app.ui.core.worker import Worker
+    from frontdoor_app.ui.meeting.main_window import MainWindow
 
     app = QApplication([])
     settings = dataclasses.replace(load_settings(database_url=args.url), user_login=args.login)

@@ -1,0 +1,1 @@
+"""Administration: people and access, the audit viewer."""

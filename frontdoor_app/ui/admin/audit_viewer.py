@@ -1,0 +1,331 @@
+"""The audit viewer (admins): who did what to which record, newest first, a page at a time
+from SQL; the selected row's change as before -> after; the filtered rows saved as CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdoor_app.access import audit
+from frontdoor_app.access.audit_view import (
+    PAGE_SIZE,
+    AuditFilter,
+    AuditPage,
+    AuditRow,
+    audit_page,
+    iter_rows,
+    require_admin,
+    write_csv,
+)
+from frontdoor_app.context import AppContext
+from frontdoor_app.models.journal import AUDIT_ACTIONS
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.widgets.tables import make_table
+
+_Index = QModelIndex | QPersistentModelIndex
+ANY = "Any"
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("AuditViewer", text)
+
+
+class AuditModel(QAbstractTableModel):
+    COLUMNS = ("When", "User", "Action", "Record", "Detail", "Change")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[AuditRow, ...] = ()
+
+    def set_rows(self, rows: tuple[AuditRow, ...]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_at(self, row: int) -> AuditRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _t(self.COLUMNS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        r = self.row_at(index.row())
+        if r is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        column = index.column()
+        if column == 0:
+            return r.at.astimezone().strftime("%d %b %Y %H:%M:%S")
+        if column == 1:
+            return r.user_login
+        if column == 2:
+            return r.action
+        if column == 3:
+            return f"{r.entity.replace('_', ' ')} {r.entity_id or ''}".strip()
+        if column == 4:
+            return r.detail
+        if r.redacted:
+            return _t("(removed by retention)")
+        text = "; ".join(f"{c.field}: {c.before or '—'} → {c.after or '—'}" for c in r.changes)
+        return text if role == Qt.ItemDataRole.ToolTipRole or len(text) < 90 else text[:88] + "…"
+
+
+def diff_html(r: AuditRow) -> str:
+    """The row's change as a two-column table: what it was, what it became."""
+    from html import escape
+
+    head = (
+        f"<p><b>{escape(r.action)}</b> of <b>{escape(r.entity.replace('_', ' '))} "
+        f"{r.entity_id or ''}</b> by {escape(r.user_login)} at "
+        f"{r.at.astimezone():%d %b %Y %H:%M:%S}</p>"
+    )
+    if r.detail:
+        head += f"<p>{escape(r.detail)}</p>"
+    if r.redacted:
+        return (
+            head + "<p><i>The personal content of this row was removed by retention; its "
+            "hash is kept, so the chain still verifies.</i></p>"
+        )
+    if not r.changes:
+        return head + "<p><i>No field values recorded (a view, export or print).</i></p>"
+    rows = "".join(
+        f"<tr><td><b>{escape(c.field)}</b></td>"
+        f"<td style='background:#fde8e8'>{escape(c.before) or '—'}</td>"
+        f"<td style='background:#e6f4ea'>{escape(c.after) or '—'}</td></tr>"
+        for c in r.changes
+    )
+    return (
+        head + "<table cellpadding='4' cellspacing='0' border='1' width='100%'>"
+        "<tr><th align='left'>Field</th><th align='left'>Before</th>"
+        f"<th align='left'>After</th></tr>{rows}</table>"
+    )
+
+
+class AuditViewerScreen(QWidget):
+    def __init__(
+        self, ctx: AppContext, worker: Worker, messages: Messages, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        require_admin(ctx.actor)
+        self.ctx, self.worker, self.messages = ctx, worker, messages
+        self.offset = 0
+        self.page: AuditPage | None = None
+        self.starts: list[int] = []  # where each newer page began (for "Newer")
+        self.setWindowTitle(_t("Audit trail"))
+        self.setAccessibleName(_t("Audit trail"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._filters())
+        self.model = AuditModel(self)
+        self.table = make_table(self.model, _t("Audit rows"), self, stretch_column=5)
+        self.table.selectionModel().currentRowChanged.connect(self._show_row)
+        self.detail = QTextBrowser(self)
+        self.detail.setAccessibleName(_t("Before and after"))
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setSizes([520, 220])
+        layout.addWidget(split, 1)
+        nav = QHBoxLayout()
+        self.newer = QPushButton(_t("◀ Newer"), self)
+        self.older = QPushButton(_t("Older ▶"), self)
+        self.position = QLabel("", self)
+        self.export = QPushButton(_t("Export CSV…"), self)
+        self.newer.clicked.connect(self.go_newer)
+        self.older.clicked.connect(self.go_older)
+        self.export.clicked.connect(self.export_csv)
+        nav.addWidget(self.newer)
+        nav.addWidget(self.older)
+        nav.addWidget(self.position, 1)
+        nav.addWidget(self.export)
+        layout.addLayout(nav)
+        self.go(0)
+
+    def _filters(self) -> QWidget:
+        box = QWidget(self)
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.user = QLineEdit(box)
+        self.household = QLineEdit(box)
+        self.person = QLineEdit(box)
+        self.case = QLineEdit(box)
+        self.action = QComboBox(box)
+        self.action.addItems([ANY, *AUDIT_ACTIONS])
+        today = QDate.currentDate()
+        self.use_dates = QCheckBox(_t("Between"), box)
+        self.date_from = QDateEdit(today.addDays(-30), box)
+        self.date_to = QDateEdit(today, box)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd MMM yyyy")
+        for field, (text, widget) in enumerate(
+            [
+                (_t("User"), self.user),
+                (_t("Household id"), self.household),
+                (_t("Person id"), self.person),
+                (_t("Case (agenda item) id"), self.case),
+            ]
+        ):
+            form = QFormLayout()
+            form.addRow(text, widget)
+            widget.setAccessibleName(text)
+            grid.addLayout(form, 0, field)
+        form = QFormLayout()
+        form.addRow(_t("Action"), self.action)
+        grid.addLayout(form, 1, 0)
+        dates = QHBoxLayout()
+        dates.addWidget(self.use_dates)
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel(_t("and"), box))
+        dates.addWidget(self.date_to)
+        grid.addLayout(dates, 1, 1, 1, 2)
+        apply = QPushButton(_t("Show"), box)
+        apply.setDefault(True)
+        apply.clicked.connect(lambda: self.go(0))
+        grid.addWidget(apply, 1, 3)
+        for edit in (self.user, self.household, self.person, self.case):
+            edit.returnPressed.connect(lambda: self.go(0))
+        return box
+
+    def current_filter(self) -> AuditFilter:
+        def number(edit: QLineEdit, what: str) -> int | None:
+            text = edit.text().strip()
+            if not text:
+                return None
+            if not text.isdigit():
+                raise ValueError(
+                    _t("{what} must be a number, not {text!r}").format(what=what, text=text)
+                )
+            return int(text)
+
+        dates = self.use_dates.isChecked()
+        return AuditFilter(
+            user_login=self.user.text().strip() or None,
+            household_id=number(self.household, _t("The household id")),
+            person_id=number(self.person, _t("The person id")),
+            case_id=number(self.case, _t("The case id")),
+            action=None if self.action.currentText() == ANY else self.action.currentText(),
+            date_from=self.date_from.date().toPython() if dates else None,  # type: ignore[arg-type]
+            date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
+        )
+
+    def go_older(self) -> None:
+        if self.page is not None and self.page.rows:
+            # Keyset paging: the rows older than this page's last (an index seek).
+            self.starts.append(self.page.rows[0].id + 1)
+            self.go(self.offset + PAGE_SIZE, self.page.rows[-1].id)
+
+    def go_newer(self) -> None:
+        if self.starts:
+            start = self.starts.pop()
+            self.go(max(0, self.offset - PAGE_SIZE), start if self.starts else None)
+
+    def go(self, offset: int, before_id: int | None = None) -> None:
+        try:
+            f = self.current_filter()
+        except ValueError as exc:
+            self.messages.error(self, _t("Audit trail"), str(exc))
+            return
+        if offset == 0 and before_id is None:
+            self.starts = []
+        self.worker.run(
+            lambda: self._load(f, offset, before_id),
+            self._loaded,
+            lambda exc: self.messages.failed(self, _t("Audit trail"), exc),
+        )
+
+    def _load(self, f: AuditFilter, offset: int, before_id: int | None) -> AuditPage:
+        with self.ctx.session() as s:
+            page = audit_page(s, self.ctx.actor, f, offset, before_id=before_id)
+            audit.record(
+                s,
+                self.ctx.actor,
+                "view",
+                "audit_event",
+                None,
+                detail=f"audit viewer: {page.total} rows, from {offset}",
+            )
+        return page
+
+    def _loaded(self, page: AuditPage) -> None:
+        self.page, self.offset = page, page.offset
+        self.model.set_rows(page.rows)
+        last = page.offset + len(page.rows)
+        self.position.setText(
+            _t("{a}–{b} of {n} rows, newest first").format(
+                a=page.offset + 1 if page.rows else 0, b=last, n=page.total_text
+            )
+        )
+        self.newer.setEnabled(page.offset > 0)
+        self.older.setEnabled(last < page.total)
+        if page.rows:
+            self.table.selectRow(0)
+        else:
+            self.detail.setHtml(_t("<p>No audit rows match.</p>"))
+
+    def _show_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        r = self.model.row_at(current.row())
+        if r is not None:
+            self.detail.setHtml(diff_html(r))
+
+    def export_csv(self, path: str | None = None) -> int:
+        """Save every filtered row (not just this page) as CSV; returns how many."""
+        if path is None:
+            stamp = dt.date.today().isoformat()
+            path, _ = QFileDialog.getSaveFileName(
+                self, _t("Export the audit rows"), f"audit-{stamp}.csv", "CSV (*.csv)"
+            )
+            if not path:
+                return 0
+        f = self.current_filter()
+        with self.ctx.session() as s, open(path, "w", newline="", encoding="utf-8") as out:
+            count = write_csv(iter_rows(s, self.ctx.actor, f), out)
+            audit.record(
+                s,
+                self.ctx.actor,
+                "export",
+                "audit_event",
+                None,
+                detail=f"audit rows exported as CSV: {count} rows",
+            )
+        self.messages.info(
+            self, _t("Audit trail"), _t("{n} rows saved to {path}.").format(n=count, path=path)
+        )
+        return count

@@ -1,0 +1,253 @@
+"""The admin's "People and access" screen: who may sign in, in which role and agency.
+
+It calls the same functions as ``frontdoor users`` (``access.people``). On a shared server
+each user is a login of its own; creating logins and changing passwords needs the server's
+administrator rights, so a signed-in admin without them is told to ask for
+``frontdoor users add`` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from frontdoor_app.access import people
+from frontdoor_app.access.server import APP_ROLES
+from frontdoor_app.context import AppContext
+from frontdoor_app.models import Agency
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.theme import set_scaled_font
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.widgets.tables import label, make_table
+
+COLUMNS = ("Login", "Name", "Role", "Agency", "Access")
+ROLE_WORDS = {
+    "chair": "Chair",
+    "representative": "Representative",
+    "fgc_coordinator": "FGC coordinator",
+    "admin": "Admin",
+    "viewer": "Viewer",
+}
+
+
+def access_words(person: people.Person) -> str:
+    if not person.active:
+        return "Disabled"
+    if person.can_log_in is False:
+        return "Cannot sign in"
+    return "Active"
+
+
+class PeopleScreen(QWidget):
+    """A table of users, a form to add one, and buttons to disable or set a password."""
+
+    changed = Signal()
+
+    def __init__(
+        self, ctx: AppContext, worker: Worker, messages: Messages, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.worker, self.messages = ctx, worker, messages
+        self.server = not ctx.settings.is_embedded
+        self.setWindowTitle(self.tr("People and access"))
+        self.setObjectName("PeopleScreen")
+        self.people: list[people.Person] = []
+        column = QVBoxLayout(self)
+        heading = label(self.tr("People and access"), self, "People and access")
+        set_scaled_font(heading, 1.4, bold=True)
+        column.addWidget(heading)
+        where = (
+            self.tr(
+                "Shared server: each person signs in with their own login and "
+                "password; the server enforces what each role may see and do."
+            )
+            if self.server
+            else self.tr(
+                "This computer's database: each person is chosen by their login; "
+                "there are no passwords."
+            )
+        )
+        column.addWidget(label(where, self))
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.table = make_table(self.model, "People", self, stretch_column=1)
+        column.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.disable_button = QPushButton(self.tr("&Disable sign-in"), self)
+        self.disable_button.clicked.connect(self.disable_selected)
+        self.password_button = QPushButton(self.tr("Set &password…"), self)
+        self.password_button.clicked.connect(self.set_password_selected)
+        self.password_button.setVisible(self.server)
+        buttons.addWidget(self.disable_button)
+        buttons.addWidget(self.password_button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        column.addWidget(self._build_form())
+        self.status = label("", self, "Status")
+        column.addWidget(self.status)
+        may = ctx.actor.role == "admin" or (not self.server and ctx.actor.role == "chair")
+        for widget in (self.disable_button, self.password_button, self.form_box):
+            widget.setEnabled(may)
+        if not may:
+            self.status.setText(self.tr("Only an admin can change who has access."))
+
+    def _build_form(self) -> QGroupBox:
+        self.form_box = QGroupBox(self.tr("Add a person"), self)
+        form = QFormLayout(self.form_box)
+        self.login_edit = QLineEdit(self.form_box)
+        self.login_edit.setPlaceholderText(self.tr("for example hsg.rao"))
+        self.name_edit = QLineEdit(self.form_box)
+        self.role_box = QComboBox(self.form_box)
+        for role in APP_ROLES:
+            self.role_box.addItem(self.tr(ROLE_WORDS[role]), role)
+        self.role_box.setCurrentIndex(self.role_box.findData("representative"))
+        self.agency_box = QComboBox(self.form_box)
+        self.agency_box.addItem(self.tr("(none)"), None)
+        with self.ctx.read_session() as s:
+            for code, name in s.execute(
+                select(Agency.code, Agency.name).where(Agency.active).order_by(Agency.name)
+            ):
+                self.agency_box.addItem(f"{name} ({code})", code)
+        self.password_edit = QLineEdit(self.form_box)
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_again = QLineEdit(self.form_box)
+        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        for widget, name in (
+            (self.login_edit, "Login"),
+            (self.name_edit, "Name"),
+            (self.role_box, "Role"),
+            (self.agency_box, "Agency"),
+            (self.password_edit, "Password"),
+            (self.password_again, "Password again"),
+        ):
+            widget.setAccessibleName(name)
+        form.addRow(self.tr("&Login"), self.login_edit)
+        form.addRow(self.tr("&Name"), self.name_edit)
+        form.addRow(self.tr("&Role"), self.role_box)
+        form.addRow(self.tr("A&gency"), self.agency_box)
+        if self.server:
+            form.addRow(self.tr("Pass&word"), self.password_edit)
+            form.addRow(self.tr("Password a&gain"), self.password_again)
+        else:
+            self.password_edit.hide()
+            self.password_again.hide()
+        self.add_button = QPushButton(self.tr("&Add"), self.form_box)
+        self.add_button.clicked.connect(self.add_person)
+        form.addRow("", self.add_button)
+        return self.form_box
+
+    # ------------------------------------------------------------------ data
+    def refresh(self) -> None:
+        def job() -> list[people.Person]:
+            with self.ctx.read_session() as s:
+                return people.list_users(s)
+
+        self.worker.run(job, self._show, self._failed)
+
+    def _show(self, found: Sequence[people.Person]) -> None:
+        self.people = list(found)
+        self.model.setRowCount(0)
+        for p in self.people:
+            cells = [
+                p.login,
+                p.display_name,
+                ROLE_WORDS.get(p.role, p.role),
+                p.agency_code or "\u2014",
+                access_words(p),
+            ]
+            row = [QStandardItem(c) for c in cells]
+            if not p.active:
+                for item in row:
+                    item.setForeground(Qt.GlobalColor.darkGray)
+            self.model.appendRow(row)
+        self.table.resizeColumnsToContents()
+
+    def selected(self) -> people.Person | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.people[rows[0].row()] if rows else None
+
+    # ------------------------------------------------------------------ writes
+    def _write(self, job, done_text: str) -> None:  # type: ignore[no-untyped-def]
+        def run() -> None:
+            with self.ctx.session() as s:
+                job(s)
+
+        def done(_result: object) -> None:
+            self.status.setText(done_text)
+            self.changed.emit()
+            self.refresh()
+
+        self.worker.run(run, done, self._failed)
+
+    def add_person(self) -> None:
+        login, name = self.login_edit.text().strip(), self.name_edit.text().strip()
+        role, agency = self.role_box.currentData(), self.agency_box.currentData()
+        password = None
+        if self.server:
+            password = self.password_edit.text()
+            if password != self.password_again.text():
+                self.status.setText(self.tr("The two passwords differ."))
+                return
+        actor = self.ctx.actor
+        self._write(
+            lambda s: people.add_user(s, login, name, role, agency, password, actor),
+            self.tr("Added %1.").replace("%1", login),
+        )
+        self.password_edit.clear()
+        self.password_again.clear()
+
+    def disable_selected(self) -> None:
+        person = self.selected()
+        if person is None:
+            self.status.setText(self.tr("Choose a person in the table first."))
+            return
+        if not self.messages.ask(
+            self,
+            self.windowTitle(),
+            self.tr("Stop %1 signing in? Their open sessions end now.").replace(
+                "%1", person.display_name
+            ),
+        ):
+            return
+        actor = self.ctx.actor
+        self._write(
+            lambda s: people.disable_user(s, person.login, actor),
+            self.tr("%1 can no longer sign in.").replace("%1", person.login),
+        )
+
+    def set_password_selected(self) -> None:
+        person = self.selected()
+        if person is None:
+            self.status.setText(self.tr("Choose a person in the table first."))
+            return
+        password = self.password_edit.text()
+        if password != self.password_again.text():
+            self.status.setText(self.tr("Type the new password twice in the form below."))
+            return
+        actor = self.ctx.actor
+        self._write(
+            lambda s: people.set_password(s, person.login, password, actor),
+            self.tr("Password of %1 set.").replace("%1", person.login),
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        text = str(exc)
+        if "permission denied" in text.lower() or "must have" in text.lower():
+            text = self.tr(
+                "This server lets only its database administrator create logins and "
+                "set passwords: ask them to run `frontdoor users add`."
+            )
+        self.status.setText(text)

@@ -1,0 +1,1 @@
+"""The case view and its tabs."""

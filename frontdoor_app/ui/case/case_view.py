@@ -1,0 +1,247 @@
+"""The case view: heading with risk and timer, and the tabs for one case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+
+from frontdoor_app.meeting.views import CaseView
+from frontdoor_app.ui.case.actions_tab import ActionsTab
+from frontdoor_app.ui.case.decision_tab import DecisionTab
+from frontdoor_app.ui.case.fgc_tab import FgcTab
+from frontdoor_app.ui.case.history_tab import HistoryTab
+from frontdoor_app.ui.case.household_tab import HouseholdTab
+from frontdoor_app.ui.case.incident_tab import IncidentTab
+from frontdoor_app.ui.case.intelligence_tab import IntelligenceTab
+from frontdoor_app.ui.case.sharing_tab import SharingTab
+from frontdoor_app.ui.core.theme import repolish, set_scaled_font
+from frontdoor_app.ui.widgets.tables import label, minutes_seconds
+from frontdoor_app.ui.widgets.words import risk_label
+
+MARAC_WORDS = {
+    "visible_high_risk": "visible high risk",
+    "potential_escalation": "potential escalation",
+    "repeat": "repeat within 12 months of MARAC",
+    "professional_judgement": "professional judgement",
+}
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Case", text)
+
+
+def elapsed_seconds(
+    started_at: dt.datetime | None, spent: int, now: dt.datetime | None = None
+) -> int:
+    """Time on the case so far: earlier stretches plus the running one."""
+    if started_at is None:
+        return spent
+    if started_at.tzinfo is None:
+        started_at = started_at.replace(tzinfo=dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
+    return spent + max(0, int((now - started_at).total_seconds()))
+
+
+def timer_text(seconds: int, target_minutes: int) -> tuple[str, bool]:
+    over = seconds > target_minutes * 60
+    text = _t("Timer") + " " + minutes_seconds(seconds)
+    if over:
+        text += " " + _t("(over %1 min)").replace("%1", str(target_minutes))
+    return text, over
+
+
+def marac_words(codes: tuple[str, ...]) -> str:
+    return ", ".join(_t(MARAC_WORDS.get(c, c.replace("_", " "))) for c in codes)
+
+
+class CaseViewWidget(QWidget):
+    """Shows one ``CaseView``; tabs emit what the user asks for, the window does it."""
+
+    TAB_NAMES = (
+        "incident",
+        "household",
+        "history",
+        "intelligence",
+        "decision",
+        "actions",
+        "fgc",
+        "sharing",
+    )
+
+    def __init__(self, target_minutes: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseView")
+        self.setAccessibleName(self.tr("Case view"))
+        self.target_minutes = target_minutes
+        self.case: CaseView | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget(self)
+        outer.addWidget(self.stack)
+        self.empty = QLabel(
+            self.tr(
+                "No case selected. Choose a case in the agenda (Ctrl+L, then arrows and Enter)."
+            ),
+            self,
+        )
+        self.empty.setObjectName("emptyCase")
+        self.empty.setAccessibleName(self.tr("No case selected"))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        set_scaled_font(self.empty, 1.3)
+        self.stack.addWidget(self.empty)
+
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        top = QHBoxLayout()
+        self.heading = label("", page, self.tr("Case heading"))
+        self.heading.setObjectName("caseHeading")
+        set_scaled_font(self.heading, 1.35, bold=True)
+        self.timer_label = QLabel("", page)
+        self.timer_label.setObjectName("caseTimer")
+        self.timer_label.setAccessibleName(self.tr("Case timer"))
+        set_scaled_font(self.timer_label, 1.35, bold=True)
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.timer_label, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        self.risk = label("", page, self.tr("Risk and flags"))
+        self.risk.setObjectName("caseRisk")
+        set_scaled_font(self.risk, 1.15, bold=True)
+        layout.addWidget(self.risk)
+        self.tabs = QTabWidget(page)
+        self.tabs.setAccessibleName(self.tr("Case tabs"))
+        self.tabs.tabBar().setAccessibleName(self.tr("Case tabs (Ctrl+1 to Ctrl+7)"))
+        self.incident = IncidentTab(self.tabs)
+        self.household = HouseholdTab(self.tabs)
+        self.history = HistoryTab(self.tabs)
+        self.intelligence = IntelligenceTab(self.tabs)
+        self.decision = DecisionTab(self.tabs)
+        self.actions = ActionsTab(self.tabs)
+        self.fgc = FgcTab(self.tabs)
+        self.sharing = SharingTab(self.tabs)
+        for tab in (
+            self.incident,
+            self.household,
+            self.history,
+            self.intelligence,
+            self.decision,
+            self.actions,
+            self.fgc,
+            self.sharing,
+        ):
+            self.tabs.addTab(tab, tab.accessibleName())
+        layout.addWidget(self.tabs, 1)
+        self.stack.addWidget(page)
+        self.page = page
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._update_timer)
+
+    def clear(self, message: str | None = None) -> None:
+        self.case = None
+        if message:
+            self.empty.setText(message)
+        self.stack.setCurrentWidget(self.empty)
+        self._tick.stop()
+
+    def show_case(self, case: CaseView, keep_edits: bool = False) -> None:
+        """Fill every tab; ``keep_edits`` keeps what the user is typing (a live refresh)."""
+        same = self.case is not None and self.case.item.item_id == case.item.item_id
+        self._show_heading(case)
+        self.incident.show_case(case)
+        self.household.show_case(case)
+        self.history.show_case(case)
+        self.intelligence.show_case(case)
+        self.decision.show_case(case, keep_edits=keep_edits and same)
+        self.actions.show_case(case)
+        self.fgc.show_case(case)
+        self.sharing.show_case(case)
+        entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
+        self.tabs.setTabText(2, _t("History (%1)").replace("%1", str(len(case.history))))
+        self.tabs.setTabText(3, _t("Intelligence (%1)").replace("%1", str(entries)))
+        self.tabs.setTabText(4, _t("Decision ✓") if case.decision else _t("Decision"))
+        self.tabs.setTabText(5, _t("Actions (%1)").replace("%1", str(len(case.actions))))
+        self.tabs.setTabText(7, _t("Sharing (%1)").replace("%1", str(len(case.sharing))))
+        self.stack.setCurrentWidget(self.page)
+
+    def update_item(self, case: CaseView) -> None:
+        """Only the case's agenda row changed (status, timer): the heading, not the tabs."""
+        if self.case is None or self.case.item.item_id != case.item.item_id:
+            self.show_case(case)
+            return
+        self._show_heading(case)
+        self.decision.show_case(case, keep_edits=True)
+
+    def _show_heading(self, case: CaseView) -> None:
+        self.case = case
+        item = case.item
+        parts = [
+            _t("CASE %1 of %2")
+            .replace("%1", str(case.case_number))
+            .replace("%2", str(case.case_total)),
+            _t("ref %1").replace("%1", item.police_ref),
+            item.household_name or item.initials,
+        ]
+        place = item.postcode_district
+        if case.household.locality_name:
+            place += f" ({case.household.locality_name})"
+        parts.append(place)
+        status = {
+            "deferred": _t("deferred"),
+            "discussed": _t("discussed"),
+            "current": _t("being discussed"),
+        }.get(item.status)
+        if status:
+            parts.append(status)
+        self.heading.setText(" · ".join(p for p in parts if p))
+        self.heading.setAccessibleDescription(self.heading.text())
+        risk = item.agreed_risk or item.dash_risk
+        bits = [risk_label(risk, short=False)]
+        if item.agreed_risk and item.agreed_risk != item.dash_risk:
+            bits.append(
+                _t("agreed; police grade %1").replace("%1", risk_label(item.dash_risk, False))
+            )
+        if item.dash_yes is not None:
+            bits.append(_t("DASH %1").replace("%1", str(item.dash_yes)))
+        if item.marac:
+            bits.append(_t("MARAC: %1").replace("%1", marac_words(item.marac)))
+        other = [t for t in item.flag_texts if not t.lower().startswith("marac")]
+        bits.extend(other)
+        self.risk.setText(" · ".join(bits))
+        if self.risk.property("risk") != risk:
+            self.risk.setProperty("risk", risk)
+            repolish(self.risk)
+        self._update_timer()
+        if item.status == "current":
+            self._tick.start()
+        else:
+            self._tick.stop()
+
+    def elapsed(self) -> int:
+        if self.case is None:
+            return 0
+        item = self.case.item
+        running = item.started_at if item.status == "current" else None
+        return elapsed_seconds(running, item.seconds_spent)
+
+    def _update_timer(self) -> None:
+        if self.case is None:
+            return
+        text, over = timer_text(self.elapsed(), self.target_minutes)
+        if self.case.item.status != "current":
+            text = text.replace(_t("Timer"), _t("Time taken"), 1)
+            if self.elapsed() == 0:
+                text = _t("Not started · %1 min target").replace("%1", str(self.target_minutes))
+        self.timer_label.setText(text)
+        # A wrapping heading beside it would otherwise squeeze the timer to nothing.
+        self.timer_label.setMinimumWidth(self.timer_label.sizeHint().width())
+        self.timer_label.setAccessibleDescription(text)
+        if self.timer_label.property("over") != over:
+            self.timer_label.setProperty("over", over)
+            repolish(self.timer_label)
+
+    def show_tab(self, name: str) -> None:
+        self.tabs.setCurrentIndex(self.TAB_NAMES.index(name))

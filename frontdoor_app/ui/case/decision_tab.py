@@ -1,0 +1,314 @@
+"""Case tab: the decision — outcomes from the profile, agreed risk, rationale.
+
+Save is disabled while a rule is not met, and the reason is shown next to it in words.
+The domain refuses the same decisions (``DecisionRefused``); this only says so earlier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdoor_app.meeting.views import RISK_ORDER, CaseView, OutcomeOption
+from frontdoor_app.ui.widgets.tables import label
+from frontdoor_app.ui.widgets.words import hhmm, risk_label
+
+DRAFT_KIND = "decision"
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Decision", text)
+
+
+def decision_problems(
+    outcome_codes: Sequence[OutcomeOption],
+    agreed_risk: str | None,
+    rationale: str,
+    police_risk: str | None,
+    marac: bool,
+    pj_marac: bool = False,
+) -> list[str]:
+    """Why the decision cannot be saved yet, in words (empty when it can).
+
+    Mirrors ``frontdoor_app.meeting.decisions.decision_problems`` without a database round
+    trip per keystroke; the domain function still has the last word when saving.
+    """
+    problems = []
+    if not outcome_codes:
+        problems.append(_t("Choose at least one outcome."))
+    if agreed_risk is None:
+        problems.append(_t("Choose the agreed risk."))
+    nfa = [o for o in outcome_codes if o.is_nfa]
+    if nfa and len(outcome_codes) > 1:
+        problems.append(
+            _t("'%1' cannot be combined with other outcomes.").replace("%1", nfa[0].label)
+        )
+    needs = []
+    if (
+        agreed_risk
+        and police_risk
+        and RISK_ORDER.get(agreed_risk, 0) < RISK_ORDER.get(police_risk, 0)
+    ):
+        needs.append(_t("the agreed risk is lower than the police grade"))
+    if (marac or pj_marac) and nfa:
+        needs.append(_t("no further action on a case that meets a MARAC criterion"))
+    elif pj_marac:
+        needs.append(_t("a MARAC referral on professional judgement needs the reason"))
+    if needs and not rationale.strip():
+        problems.append(
+            _t("A written rationale is required because %1.").replace("%1", _t(" and ").join(needs))
+        )
+    return problems
+
+
+class DecisionTab(QWidget):
+    save_requested = Signal(dict)  # outcome_codes, agreed_risk, rationale, pj_marac, version
+    see_change_requested = Signal()
+    draft_changed = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Decision"))
+        self._case: CaseView | None = None
+        # The version of the decision the form was started from (None: a first decision).
+        # Saves go against it, never against whatever a live refresh brought in since.
+        self.base_version: int | None = None
+        self._reload_next = False
+        self._base_content: dict[str, Any] = {}
+        self._options: tuple[OutcomeOption, ...] = ()
+        self.boxes: dict[str, QCheckBox] = {}
+        layout = QVBoxLayout(self)
+        self.decided = label("", self, self.tr("Decision status"))
+        layout.addWidget(self.decided)
+        notice_row = QHBoxLayout()
+        self.notice = label("", self, self.tr("Changed by someone else"))
+        self.notice.setObjectName("changedNotice")
+        self.notice.setStyleSheet(
+            "QLabel#changedNotice { background: #fff3cd; border: 1px solid #c69500;"
+            " padding: 6px; font-weight: 600; }"
+        )
+        self.see_change = QPushButton(self.tr("See the change"), self)
+        self.see_change.setAccessibleName(self.tr("See the change"))
+        self.see_change.clicked.connect(self.see_change_requested.emit)
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.see_change)
+        layout.addLayout(notice_row)
+        self.notice.hide()
+        self.see_change.hide()
+        self.outcome_box = QGroupBox(self.tr("Outcomes"), self)
+        self.outcome_box.setAccessibleName(self.tr("Outcomes"))
+        self.outcome_grid = QGridLayout(self.outcome_box)
+        layout.addWidget(self.outcome_box)
+        form = QFormLayout()
+        self.risk = QComboBox(self)
+        self.risk.setAccessibleName(self.tr("Agreed risk"))
+        self.risk.addItem(self.tr("— choose —"), None)
+        for level in ("high", "medium", "standard"):
+            self.risk.addItem(risk_label(level, short=False), level)
+        form.addRow(self.tr("Agreed risk:"), self.risk)
+        self.pj_marac = QCheckBox(self.tr("MARAC referral on professional judgement"), self)
+        self.pj_marac.setAccessibleName(self.tr("MARAC on professional judgement"))
+        form.addRow("", self.pj_marac)
+        self.rationale = QPlainTextEdit(self)
+        self.rationale.setAccessibleName(self.tr("Rationale"))
+        self.rationale.setPlaceholderText(self.tr("Why the meeting decided this"))
+        self.rationale.setTabChangesFocus(True)
+        form.addRow(self.tr("Rationale:"), self.rationale)
+        layout.addLayout(form, 1)
+        row = QHBoxLayout()
+        self.reason = label("", self, self.tr("Why the decision cannot be saved yet"))
+        self.reason.setObjectName("saveReason")
+        self.save = QPushButton(self.tr("Save decision"), self)
+        self.save.setAccessibleName(self.tr("Save decision"))
+        row.addWidget(self.reason, 1)
+        row.addWidget(self.save)
+        layout.addLayout(row)
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(800)
+        self._draft_timer.timeout.connect(self._emit_draft)
+        self._loading = False
+        self.risk.currentIndexChanged.connect(self._changed)
+        self.rationale.textChanged.connect(self._changed)
+        self.pj_marac.toggled.connect(self._changed)
+        self.save.clicked.connect(self._save)
+        self._refresh_rules()
+
+    def set_outcomes(self, options: Sequence[OutcomeOption]) -> None:
+        self._options = tuple(options)
+        for box in self.boxes.values():
+            box.setParent(None)
+            box.deleteLater()
+        self.boxes.clear()
+        columns = 2
+        for n, option in enumerate(self._options):
+            box = QCheckBox(option.label, self.outcome_box)
+            box.setAccessibleName(option.label)
+            box.toggled.connect(self._changed)
+            self.outcome_grid.addWidget(box, n // columns, n % columns)
+            self.boxes[option.code] = box
+
+    def show_case(self, case: CaseView, keep_edits: bool = False) -> None:
+        same = self._case is not None and self._case.item.item_id == case.item.item_id
+        self._case = case
+        if self._reload_next:
+            keep_edits, self._reload_next = False, False
+        if keep_edits and same and self._content() == self._base_content:
+            keep_edits = False  # nothing typed since it was filled: show the saved one
+        self._show_decided(case)
+        if keep_edits and same:
+            self._show_notice()
+            self._refresh_rules()
+            return
+        self.base_version = case.decision.version if case.decision else None
+        self._show_notice()
+        self._loading = True
+        try:
+            decision = case.decision
+            chosen = {o.code for o in decision.outcomes} if decision else set()
+            for code, box in self.boxes.items():
+                box.setChecked(code in chosen)
+            level = decision.agreed_risk if decision else None
+            self.risk.setCurrentIndex(max(0, self.risk.findData(level)))
+            self.rationale.setPlainText(decision.rationale or "" if decision else "")
+            self.pj_marac.setChecked(bool(decision and decision.professional_judgement_marac))
+        finally:
+            self._loading = False
+        self._base_content = self._content()
+        self._refresh_rules()
+
+    def _show_decided(self, case: CaseView) -> None:
+        decision = case.decision
+        if decision:
+            self.decided.setText(
+                self.tr("Decided by %1 at %2 · police grade %3")
+                .replace("%1", decision.decided_by_name or "?")
+                .replace("%2", hhmm(decision.decided_at))
+                .replace("%3", risk_label(case.incident.dash_risk, False))
+            )
+        else:
+            self.decided.setText(
+                self.tr("No decision yet · police grade %1").replace(
+                    "%1", risk_label(case.incident.dash_risk, False)
+                )
+            )
+
+    def changed_meanwhile(self) -> bool:
+        """The saved decision moved on since this form was started."""
+        case = self._case
+        current = case.decision.version if case and case.decision else None
+        return current != self.base_version
+
+    def _show_notice(self) -> None:
+        case = self._case
+        decision = case.decision if case else None
+        if decision is None or not self.changed_meanwhile():
+            self.notice.hide()
+            self.see_change.hide()
+            return
+        self.notice.setText(
+            self.tr("Changed by %1 at %2 — see the change before you save.")
+            .replace("%1", decision.decided_by_name or "?")
+            .replace("%2", hhmm(decision.decided_at))
+        )
+        self.notice.show()
+        self.see_change.show()
+
+    def rebase(self, version: int | None) -> None:
+        """Keep what is typed, now as an edit of the saved version ``version``."""
+        self.base_version = version
+        self._show_notice()
+
+    def reload_saved(self) -> None:
+        """Drop what is typed: the next case shown fills the form from the saved decision."""
+        self._reload_next = True
+
+    def restore_draft(self, content: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        self._loading = True
+        try:
+            for code in content.get("outcomes", ()):
+                if code in self.boxes:
+                    self.boxes[code].setChecked(True)
+            if content.get("risk"):
+                self.risk.setCurrentIndex(max(0, self.risk.findData(content["risk"])))
+            if content.get("rationale"):
+                self.rationale.setPlainText(str(content["rationale"]))
+        finally:
+            self._loading = False
+        self._refresh_rules()
+
+    def chosen(self) -> list[OutcomeOption]:
+        return [o for o in self._options if self.boxes[o.code].isChecked()]
+
+    def problems(self) -> list[str]:
+        case = self._case
+        if case is None:
+            return [self.tr("No case is open.")]
+        return decision_problems(
+            self.chosen(),
+            self.risk.currentData(),
+            self.rationale.toPlainText(),
+            case.incident.dash_risk,
+            bool(case.item.marac),
+            self.pj_marac.isChecked(),
+        )
+
+    def _changed(self) -> None:
+        self._refresh_rules()
+        if not self._loading:
+            self._draft_timer.start()
+
+    def _refresh_rules(self) -> None:
+        problems = self.problems()
+        self.save.setEnabled(not problems)
+        text = " ".join(problems)
+        self.reason.setText(text)
+        self.save.setToolTip(text or self.tr("Save the decision (Ctrl+D)"))
+        self.save.setAccessibleDescription(text)
+
+    def flush_draft(self) -> None:
+        if self._draft_timer.isActive():
+            self._draft_timer.stop()
+            self._emit_draft()
+
+    def _content(self) -> dict[str, Any]:
+        return {
+            "outcomes": [o.code for o in self.chosen()],
+            "risk": self.risk.currentData(),
+            "rationale": self.rationale.toPlainText(),
+            "pj_marac": self.pj_marac.isChecked(),
+        }
+
+    def outcome_label(self, code: str) -> str:
+        return next((o.label for o in self._options if o.code == code), code)
+
+    def _emit_draft(self) -> None:
+        content = self._content()
+        empty = not content["outcomes"] and not content["rationale"].strip()
+        self.draft_changed.emit(DRAFT_KIND, None if empty else content)
+
+    def _save(self) -> None:
+        if self.problems():
+            return
+        self._draft_timer.stop()
+        self.save_requested.emit({**self._content(), "version": self.base_version})
+
+    def focus_first(self) -> None:
+        first = next(iter(self.boxes.values()), None)
+        (first or self.risk).setFocus()

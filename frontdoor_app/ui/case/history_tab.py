@@ -1,0 +1,116 @@
+"""Case tab: the household's timeline, newest first."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from frontdoor_app.intake.links import MatchRow
+from frontdoor_app.meeting.views import CaseView, HistoryEvent
+from frontdoor_app.ui.widgets.rows_model import RowsModel
+from frontdoor_app.ui.widgets.tables import label, make_table
+from frontdoor_app.ui.widgets.words import day
+
+KIND_WORDS = {
+    "notification": "Notification",
+    "meeting": "Meeting",
+    "action": "Action",
+    "fgc": "FGC",
+}
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("History", text)
+
+
+def history_model() -> RowsModel[HistoryEvent]:
+    return RowsModel(
+        [
+            (_t("Date"), lambda e: day(e.at)),
+            (_t("What"), lambda e: _t(KIND_WORDS.get(e.kind, e.kind))),
+            (_t("Summary"), lambda e: e.title),
+            (_t("Detail"), lambda e: e.detail),
+            (_t("Status"), lambda e: (e.status or "").replace("_", " ")),
+        ],
+        describe=lambda e: f"{day(e.at)}: {e.title}. {e.detail} {e.status or ''}",
+    )
+
+
+def links_model() -> RowsModel[MatchRow]:
+    return RowsModel(
+        [
+            (_t("Role"), lambda m: m.role.replace("_", " ")),
+            (_t("As the police sent"), lambda m: f"{m.incoming.name}, born {m.incoming.born}"),
+            (_t("Linked to"), lambda m: f"{m.known.name}, born {m.known.born}"),
+            (_t("Score"), lambda m: f"{m.score:.2f}"),
+            (_t("Why"), lambda m: "; ".join(m.reasons)),
+            (_t("Status"), lambda m: f"{m.status} ({m.decided_by})"),
+        ],
+        describe=lambda m: f"{m.incoming.name} linked to {m.known.name}: {'; '.join(m.reasons)}",
+    )
+
+
+class HistoryTab(QWidget):
+    """The timeline, and the person links that brought it up (each can be undone)."""
+
+    links_wanted = Signal(int)  # notification id
+    undo_requested = Signal(object)  # MatchRow
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("History"))
+        layout = QVBoxLayout(self)
+        self.caption = label("", self, self.tr("History summary"))
+        layout.addWidget(self.caption)
+        self.model = history_model()
+        self.table = make_table(self.model, self.tr("Household history"), self, stretch_column=3)
+        layout.addWidget(self.table, 3)
+        self.links_caption = label(
+            self.tr("How the people in this notification were matched to people already known:"),
+            self,
+        )
+        layout.addWidget(self.links_caption)
+        self.links = links_model()
+        self.links_table = make_table(self.links, self.tr("Person links"), self, stretch_column=4)
+        layout.addWidget(self.links_table, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.undo = QPushButton(self.tr("Undo the selected link…"), self)
+        self.undo.setAccessibleName(self.tr("Undo the selected person link"))
+        row.addWidget(self.undo)
+        layout.addLayout(row)
+        self.undo.clicked.connect(self._undo)
+        self.notification_id: int | None = None
+        self.links_for: int | None = None  # the notification whose links are shown
+
+    def want_links(self) -> None:
+        """Ask for the links of the case on screen, once per case."""
+        if self.notification_id is not None and self.links_for != self.notification_id:
+            self.links_for = self.notification_id
+            self.links_wanted.emit(self.notification_id)
+
+    def show_links(self, notification_id: int, rows: list[MatchRow]) -> None:
+        if notification_id == self.notification_id:
+            self.links.set_rows(rows)
+
+    def _undo(self) -> None:
+        row = self.links.row_at(self.links_table.currentIndex().row())
+        if row is not None:
+            self.undo_requested.emit(row)
+
+    def show_case(self, case: CaseView) -> None:
+        if case.incident.notification_id != self.notification_id:
+            self.notification_id = case.incident.notification_id
+            self.links_for = None
+            self.links.set_rows(())
+        self.model.set_rows(case.history)
+        if case.history:
+            self.caption.setText(
+                self.tr("%1 earlier events for this household, newest first").replace(
+                    "%1", str(len(case.history))
+                )
+            )
+        else:
+            self.caption.setText(
+                self.tr("No earlier history: this household is new to the front door.")
+            )

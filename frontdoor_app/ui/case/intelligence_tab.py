@@ -1,0 +1,202 @@
+"""Case tab: what each agency knows, the victim's view and the child's voice; add for my agency."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdoor_app.meeting.views import AgencyOption, CaseView, IntelligenceView
+from frontdoor_app.ui.widgets.rows_model import RowsModel
+from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
+from frontdoor_app.ui.widgets.words import hhmm
+
+DRAFT_KIND = "intelligence"
+KINDS = (
+    ("agency", "Agency intelligence"),
+    ("victim_view", "Victim's view"),
+    ("child_voice", "Child's voice"),
+)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Intelligence", text)
+
+
+def kind_word(kind: str) -> str:
+    return _t(dict(KINDS).get(kind, kind))
+
+
+def sharing_word(entry: IntelligenceView) -> str:
+    if entry.restricted:
+        return _t("restricted: %1 only").replace("%1", entry.restricted_to_agency_code or "")
+    if entry.may_share_beyond_meeting:
+        return _t("may share beyond meeting")
+    return _t("meeting only")
+
+
+def entry_model() -> RowsModel[IntelligenceView]:
+    return RowsModel(
+        [
+            (_t("Agency"), lambda e: e.agency_name),
+            (_t("Kind"), lambda e: "" if e.kind == "agency" else kind_word(e.kind)),
+            (_t("Author"), lambda e: e.author_name),
+            (_t("Time"), lambda e: hhmm(e.created_at)),
+            (_t("Entry"), lambda e: e.text),
+            (_t("Sharing"), sharing_word),
+        ],
+        describe=lambda e: (
+            f"{e.agency_name}, {kind_word(e.kind)}, {e.author_name}: {e.text} ({sharing_word(e)})"
+        ),
+    )
+
+
+class IntelligenceTab(QWidget):
+    """The entries by agency, and a form to add one (Ctrl+I puts the cursor in it)."""
+
+    save_requested = Signal(dict)  # kind, agency_id, text, may_share, restricted
+    draft_changed = Signal(str, object)  # draft kind, content (None when cleared)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Intelligence"))
+        layout = QVBoxLayout(self)
+        self.model = entry_model()
+        self.table = make_table(self.model, self.tr("Intelligence entries"), self, stretch_column=4)
+        layout.addWidget(self.table, 3)
+        self.hidden_note = label("", self, self.tr("Restricted entries note"))
+        self.hidden_note.setObjectName("restrictedTag")
+        layout.addWidget(self.hidden_note)
+
+        box = QGroupBox(self.tr("+ Add for my agency (Ctrl+I)"), self)
+        box.setAccessibleName(self.tr("Add intelligence"))
+        form = QFormLayout(box)
+        row = QHBoxLayout()
+        self.kind = QComboBox(box)
+        self.kind.setAccessibleName(self.tr("Kind of entry"))
+        for code, words in KINDS:
+            self.kind.addItem(_t(words), code)
+        self.agency = QComboBox(box)
+        self.agency.setAccessibleName(self.tr("Agency"))
+        row.addWidget(self.kind)
+        row.addWidget(self.agency, 1)
+        form.addRow(self.tr("Kind and agency:"), row)
+        self.text = QPlainTextEdit(box)
+        self.text.setAccessibleName(self.tr("What your agency knows"))
+        self.text.setPlaceholderText(self.tr("What your agency knows about this family"))
+        self.text.setTabChangesFocus(True)
+        lines = self.fontMetrics().lineSpacing()
+        self.text.setMinimumHeight(lines * 3)
+        self.text.setMaximumHeight(lines * 7)  # the entries above matter more than the box
+        form.addRow(self.tr("Entry:"), self.text)
+        flags = QHBoxLayout()
+        self.may_share = QCheckBox(self.tr("May be shared beyond the meeting"), box)
+        self.may_share.setAccessibleName(self.tr("May be shared beyond the meeting"))
+        self.restricted = QCheckBox(self.tr("Restricted to my agency (never projected)"), box)
+        self.restricted.setAccessibleName(self.tr("Restricted to my agency"))
+        self.save = QPushButton(self.tr("Save entry"), box)
+        self.save.setAccessibleName(self.tr("Save intelligence entry"))
+        flags.addWidget(self.may_share)
+        flags.addWidget(self.restricted)
+        flags.addStretch(1)
+        flags.addWidget(self.save)
+        form.addRow(flags)
+        layout.addWidget(box)
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(800)
+        self._draft_timer.timeout.connect(self._emit_draft)
+        self._restoring = False
+        self.text.textChanged.connect(self._typed)
+        self.save.clicked.connect(self._save)
+        self.restricted.toggled.connect(lambda on: self.may_share.setEnabled(not on))
+
+    def set_agencies(
+        self, agencies: Sequence[AgencyOption], mine: int | None, can_choose: bool
+    ) -> None:
+        fill_agencies(self.agency, agencies, mine)
+        self.agency.setEnabled(can_choose or mine is None)
+
+    def show_case(self, case: CaseView) -> None:
+        entries = case.intelligence + case.victim_views + case.child_voices
+        self.model.set_rows(sorted(entries, key=lambda e: e.created_at))
+        if case.hidden_restricted:
+            self.hidden_note.setText(
+                self.tr("%1 entries restricted to other agencies are not shown to you.").replace(
+                    "%1", str(case.hidden_restricted)
+                )
+            )
+        else:
+            self.hidden_note.setText("")
+
+    def focus_entry(self) -> None:
+        self.text.setFocus()
+
+    def restore_draft(self, content: Any) -> None:
+        """Put back what was typed before a crash or a closed laptop."""
+        if not isinstance(content, dict) or not content.get("text"):
+            return
+        self._restoring = True
+        try:
+            self.text.setPlainText(str(content["text"]))
+            index = self.kind.findData(content.get("kind", "agency"))
+            self.kind.setCurrentIndex(max(0, index))
+            self.may_share.setChecked(bool(content.get("may_share")))
+            self.restricted.setChecked(bool(content.get("restricted")))
+        finally:
+            self._restoring = False
+
+    def clear_form(self) -> None:
+        self._restoring = True
+        try:
+            self.text.clear()
+            self.may_share.setChecked(False)
+            self.restricted.setChecked(False)
+            self.kind.setCurrentIndex(0)
+        finally:
+            self._restoring = False
+        self._draft_timer.stop()
+
+    def _typed(self) -> None:
+        if not self._restoring:
+            self._draft_timer.start()
+
+    def flush_draft(self) -> None:
+        """Save a pending draft now (before switching case or closing)."""
+        if self._draft_timer.isActive():
+            self._draft_timer.stop()
+            self._emit_draft()
+
+    def _content(self) -> dict[str, Any]:
+        return {
+            "text": self.text.toPlainText(),
+            "kind": self.kind.currentData(),
+            "may_share": self.may_share.isChecked(),
+            "restricted": self.restricted.isChecked(),
+        }
+
+    def _emit_draft(self) -> None:
+        content = self._content()
+        self.draft_changed.emit(DRAFT_KIND, content if content["text"].strip() else None)
+
+    def _save(self) -> None:
+        content = self._content()
+        content["agency_id"] = self.agency.currentData()
+        self.save_requested.emit(content)
+
+    def entry_label(self) -> QLabel:
+        return self.hidden_note

@@ -1,0 +1,1 @@
+"""The plumbing every screen uses: the worker and operations, messages, theme, the live feed."""

@@ -1,0 +1,268 @@
+"""The change feed on the Qt side: notice other people's saves and say what changed.
+
+The doorbell says "read the log"; the log (``frontdoor_app.sync.changes``) is the truth.
+
+- SQLite: a dedicated connection asks ``PRAGMA data_version`` on a short timer; the number
+  moves only when another connection has committed, so an idle poll costs microseconds.
+- PostgreSQL: a dedicated connection LISTENs, and a ``QSocketNotifier`` on its socket wakes
+  the feed the moment a notification arrives (no thread, no blocking). The payload carries
+  a table and an opaque row id only, since LISTEN ignores row-level security. The timer
+  stays as a slow safety net, and takes over at full speed while the listener is down.
+
+The log is read on the worker with a ``Cursor`` that never skips a change committed out of
+order. When the server cannot be reached the feed says so (``online_changed``) and keeps
+trying with a growing pause; when it answers again it listens again and catches up from
+where it stood. A feed started while the server is down keeps trying and catches up too.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.sync.changes import CHANNEL, Change, Cursor, read, start
+from frontdoor_app.ui.core.worker import Worker
+
+log = logging.getLogger(__name__)
+
+BACKOFF_FIRST_S = 0.5
+BACKOFF_MAX_S = 8.0
+SAFETY_NET_MS = 2000  # PostgreSQL with a live listener: read the log this often anyway
+
+
+class LiveFeed(QObject):
+    """Wakes on other clients' commits and emits the change-log rows that follow."""
+
+    changed = Signal(object)  # tuple[Change, ...]
+    online_changed = Signal(bool)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        interval_ms: int = 200,
+        parent: QObject | None = None,
+        safety_net_ms: int = SAFETY_NET_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._worker = worker
+        self._cursor: Cursor | None = None
+        self._fetching = False
+        self._online = True
+        self._raw: Any = None
+        self._data_version: int | None = None
+        self._postgresql = ctx.engine.dialect.name == "postgresql"
+        self._listener: Any = None  # psycopg connection that LISTENs
+        self._notifier: QSocketNotifier | None = None
+        self._listening_soon = False
+        self._listen_retry_at = 0.0
+        self._again = False
+        self._backoff = 0.0
+        self._next_try = 0.0
+        self._interval_ms = interval_ms
+        self._safety_net_ms = safety_net_ms
+        self._last_read = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.poll)
+
+    @property
+    def online(self) -> bool:
+        return self._online
+
+    @property
+    def last_id(self) -> int | None:
+        return None if self._cursor is None else self._cursor.last_id
+
+    @property
+    def listening(self) -> bool:
+        """PostgreSQL: a listener is connected and the socket is watched."""
+        return self._notifier is not None
+
+    def start(self) -> None:
+        if not self._postgresql:
+            # A connection of its own, never in a transaction: data_version then reflects
+            # every commit made by any other connection, ours included.
+            self._raw = self._ctx.engine.raw_connection()
+        else:
+            self._listen()
+        self._fetching = True
+        self._worker.run(self._read_start, self._started, self._failed)
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._unlisten()
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None
+
+    # ------------------------------------------------------------------ the doorbell
+    def _listen(self) -> None:
+        """Open the listening connection on the worker (PostgreSQL); until it is there, or
+        when it cannot be opened, the timer polls at full speed."""
+        if self._listening_soon or time.monotonic() < self._listen_retry_at:
+            return
+        self._listening_soon = True
+        self._worker.run(self._connect_listener, self._got_listener, self._no_listener)
+
+    def _connect_listener(self) -> Any:
+        import psycopg
+
+        url = self._ctx.engine.url.set(drivername="postgresql")
+        conn = psycopg.connect(
+            url.render_as_string(hide_password=False),
+            autocommit=True,
+            connect_timeout=3,
+            keepalives=1,
+            keepalives_idle=5,
+            keepalives_interval=2,
+            keepalives_count=2,
+        )
+        conn.execute(f"LISTEN {CHANNEL}")
+        return conn
+
+    def _got_listener(self, conn: Any) -> None:
+        self._listening_soon = False
+        self._unlisten()
+        if not self._timer.isActive():  # stopped meanwhile
+            conn.close()
+            return
+        self._listener = conn
+        self._notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._socket_ready)
+        self._timer.setInterval(self._safety_net_ms)
+        self.poll()  # a commit may have come between the last read and the LISTEN
+
+    def _no_listener(self, exc: BaseException) -> None:
+        self._listening_soon = False
+        self._listen_retry_at = time.monotonic() + BACKOFF_MAX_S
+        log.info("change feed: cannot listen (%s); polling", exc)
+
+    def _unlisten(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self._listener is not None:
+            try:
+                self._listener.close()
+            except Exception:  # noqa: BLE001 - closing a dead connection
+                log.debug("change feed: closing the listener failed", exc_info=True)
+            self._listener = None
+        self._timer.setInterval(self._interval_ms)
+
+    def _socket_ready(self, *_args: object) -> None:
+        conn = self._listener
+        if conn is None:
+            return
+        from psycopg.pq import ConnStatus
+
+        pgconn = conn.pgconn
+        try:
+            pgconn.consume_input()
+            if pgconn.status != ConnStatus.OK:
+                raise ConnectionError("the server closed the connection")
+        except Exception as exc:  # noqa: BLE001 - the server went away
+            log.warning("change feed: the listener lost its connection: %s", exc)
+            self._unlisten()
+            self._set_online(False)
+            self.poll()
+            return
+        rung = False
+        while pgconn.notifies() is not None:
+            rung = True
+        if rung:
+            if self._fetching:
+                self._again = True  # a read is under way: read once more when it is back
+            else:
+                self.poll()
+
+    # ------------------------------------------------------------------ reading
+    def _read_start(self) -> Cursor:
+        with self._ctx.read_session() as s:
+            return start(s)
+
+    def _started(self, cursor: Cursor) -> None:
+        self._fetching = False
+        if self._cursor is None:
+            self._cursor = cursor
+        self._succeeded()
+
+    def _moved(self) -> bool:
+        if self._postgresql:
+            return True  # called by the bell, the safety net, or every tick without a bell
+        try:
+            cursor = self._raw.driver_connection.execute("PRAGMA data_version")
+            version = int(cursor.fetchone()[0])
+        except Exception:  # noqa: BLE001 - a locked or vanished file: try next tick
+            log.warning("change feed: data_version failed", exc_info=True)
+            return False
+        moved = version != self._data_version
+        self._data_version = version
+        return moved
+
+    def poll(self) -> None:
+        """Check once; safe to call at any time (tests call it to avoid waiting a tick)."""
+        if self._fetching:
+            return
+        if not self._online and time.monotonic() < self._next_try:
+            return
+        if self._cursor is None:  # started while the server was away: try again
+            self._fetching = True
+            self._worker.run(self._read_start, self._started, self._failed)
+            return
+        if self._online and not self._moved():
+            return
+        self._fetching = True
+        cursor = self._cursor
+        self._worker.run(lambda: self._read(cursor), self._got_changes, self._failed)
+
+    def _read(self, cursor: Cursor) -> tuple[list[Change], Cursor]:
+        with self._ctx.read_session() as s:
+            return read(s, cursor)
+
+    def _got_changes(self, result: tuple[Sequence[Change], Cursor]) -> None:
+        rows, cursor = result
+        self._fetching = False
+        self._cursor = cursor
+        self._succeeded()
+        if self._again:
+            self._again = False
+            QTimer.singleShot(0, self.poll)
+        if not rows:
+            return
+        self.changed.emit(tuple(rows))
+        if len(rows) >= 1000:  # more waiting: read on at once
+            self._data_version = None
+            QTimer.singleShot(0, self.poll)
+
+    def _succeeded(self) -> None:
+        self._backoff = 0.0
+        if self._postgresql and self._listener is None:
+            self._listen()
+        self._set_online(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._fetching = False
+        log.warning("change feed: %s", exc)
+        self._backoff = min(BACKOFF_MAX_S, max(BACKOFF_FIRST_S, self._backoff * 2))
+        self._next_try = time.monotonic() + self._backoff
+        if self._postgresql:
+            self._unlisten()
+        self._set_online(False)
+
+    def _set_online(self, online: bool) -> None:
+        if online != self._online:
+            self._online = online
+            self.online_changed.emit(online)
+
+
+def tables(rows: Sequence[Change]) -> set[str]:
+    return {r.table_name for r in rows}

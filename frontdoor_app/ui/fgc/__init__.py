@@ -1,0 +1,1 @@
+"""Family Group Conference: the panel, its forms, the queue."""

@@ -1,0 +1,1 @@
+"""Importing the police feed: the import screen, corrections, the matching model."""

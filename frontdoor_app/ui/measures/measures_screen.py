@@ -1,0 +1,573 @@
+"""The Measures screen: every figure of the weekly report card as a trend with its numbers.
+
+Each figure is a row: a QtCharts trend (the weekly line, the latest week marked with a
+larger diamond and its value, the previous 52 weeks' median as a dashed line, a dotted
+target where the figure has one), beside it the numbers week by week in a table, and the
+breakdown over the weeks shown when the figure has one. Nothing is said by colour alone:
+the legend names each line and the tables carry every number. Everything is computed on
+the worker (frontdoor_app.measures.compute) with a progress bar; the charts are built when
+the figures arrive. The agency and locality filters apply to the figures that allow them;
+the others say that they count everyone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from PySide6.QtCharts import (
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QLineSeries,
+    QScatterSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QPointF, Qt, QTime, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.measures import (
+    FigureResult,
+    Measures,
+    compute,
+    default_range,
+    shown,
+    week_start,
+)
+from frontdoor_app.measures.output import number
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.worker import Worker
+
+LINE = QColor("#1f4e9a")
+LATEST = QColor("#b3261e")
+BASELINE = QColor("#6b6b6b")
+TARGET = QColor("#2f7d32")
+RANGES = ((12, "Last 12 weeks"), (26, "Last 26 weeks"), (52, "Last 52 weeks"))
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MeasuresScreen", text)
+
+
+def _msecs(day: dt.date) -> float:
+    return float(QDateTime(QDate(day.year, day.month, day.day), QTime(12, 0)).toMSecsSinceEpoch())
+
+
+def describe(r: FigureResult) -> str:
+    """The chart in one sentence, for screen readers and the tooltip's first line."""
+    f = r.figure
+    latest = r.latest
+    words = [
+        f"{f.title}, week by week, {len(r.points)} weeks",
+        f"latest week (beginning {latest.week:%d %B}): {shown(f, latest)}",
+        f"52-week median: {number(r.baseline, f.unit)}",
+    ]
+    if f.target is not None:
+        words.append(f"target: {number(f.target, f.unit)}")
+    known = [p.value for p in r.points if p.value is not None]
+    if known:
+        words.append(f"lowest {number(min(known), f.unit)}, highest {number(max(known), f.unit)}")
+    return "; ".join(words)
+
+
+class FigurePanel(QFrame):
+    """One figure: chart, weekly numbers, breakdown."""
+
+    def __init__(self, result: FigureResult, narrowed: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.result = result
+        f = result.figure
+        self.setObjectName(f"figure_{f.key}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        outer = QVBoxLayout(self)
+        title = f.title
+        if narrowed and not result.filtered:
+            title += _t(" — everyone (this figure cannot be narrowed that way)")
+        self.heading = heading = QLabel(title, self)
+        font = heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        heading.setFont(font)
+        heading.setToolTip(f.definition)
+        outer.addWidget(heading)
+        definition = QLabel(f.definition, self)
+        definition.setWordWrap(True)
+        definition.setObjectName("figureDefinition")
+        definition.setStyleSheet("color: #444;")
+        outer.addWidget(definition)
+        row = QHBoxLayout()
+        outer.addLayout(row)
+        self.chart_view = self._chart()
+        row.addWidget(self.chart_view, 6)
+        self.table = self._weeks_table()
+        row.addWidget(self.table, 2)
+        self.parts_table: QTableWidget | None = None
+        if result.parts:
+            self.parts_table = self._parts_table()
+            row.addWidget(self.parts_table, 3)
+        # A fixed height: a chart's size hint grows with whatever it was last given.
+        height = max(260, self.table.minimumHeight())
+        for widget in (self.chart_view, self.table, self.parts_table):
+            if widget is not None:
+                widget.setFixedHeight(height)
+
+    # ------------------------------------------------------------------ chart
+    def _chart(self) -> QChartView:
+        r, f = self.result, self.result.figure
+        chart = QChart()
+        chart.setBackgroundRoundness(0)
+        chart.setMargins(chart.margins() * 0)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        x_axis = QDateTimeAxis()
+        x_axis.setFormat("d MMM")
+        x_axis.setTickCount(min(len(r.points), 7))
+        first, last = r.points[0].week, r.points[-1].week
+        x_axis.setRange(
+            QDateTime.fromMSecsSinceEpoch(int(_msecs(first) - 3 * 86_400_000)),
+            QDateTime.fromMSecsSinceEpoch(int(_msecs(last) + 3 * 86_400_000)),
+        )
+        y_axis = QValueAxis()
+        known = [p.value for p in r.points if p.value is not None]
+        top = max([*known, r.baseline or 0.0, f.target or 0.0, 1.0])
+        y_axis.setRange(0, 100 if f.unit == "%" else top * 1.15)
+        if f.unit != "%":
+            y_axis.applyNiceNumbers()
+        else:
+            y_axis.setTickCount(6)
+        y_axis.setLabelFormat("%.0f%%" if f.unit == "%" else ("%.0f" if top >= 10 else "%.1f"))
+        y_axis.setTitleText(f.unit)
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+
+        def attach(series: Any, legend: bool = True) -> None:
+            chart.addSeries(series)
+            series.attachAxis(x_axis)
+            series.attachAxis(y_axis)
+            if not legend:
+                for marker in chart.legend().markers(series):
+                    marker.setVisible(False)
+
+        # The weekly line, broken where a week has nothing to count.
+        segment: QLineSeries | None = None
+        first_segment = True
+        for p in r.points:
+            if p.value is None:
+                segment = None
+                continue
+            if segment is None:
+                segment = QLineSeries()
+                segment.setName(_t("Weekly"))
+                pen = QPen(LINE, 2.2)
+                segment.setPen(pen)
+                segment.setPointsVisible(True)
+                attach(segment, legend=first_segment)
+                first_segment = False
+            segment.append(QPointF(_msecs(p.week), p.value))
+        if r.baseline is not None:
+            base = QLineSeries()
+            base.setName(_t("52-week median %1").replace("%1", number(r.baseline, f.unit)))
+            base.setPen(QPen(BASELINE, 1.6, Qt.PenStyle.DashLine))
+            base.append(QPointF(_msecs(first) - 3 * 86_400_000, r.baseline))
+            base.append(QPointF(_msecs(last) + 3 * 86_400_000, r.baseline))
+            attach(base)
+        if f.target is not None:
+            target = QLineSeries()
+            target.setName(_t("Target %1").replace("%1", number(f.target, f.unit)))
+            target.setPen(QPen(TARGET, 1.6, Qt.PenStyle.DotLine))
+            target.append(QPointF(_msecs(first) - 3 * 86_400_000, f.target))
+            target.append(QPointF(_msecs(last) + 3 * 86_400_000, f.target))
+            attach(target)
+        latest = r.latest
+        if latest.value is not None:
+            mark = QScatterSeries()
+            mark.setName(_t("Latest week %1").replace("%1", number(latest.value, f.unit)))
+            mark.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRotatedRectangle)
+            mark.setMarkerSize(14)
+            mark.setColor(LATEST)
+            mark.setBorderColor(QColor("#1a1a1a"))
+            mark.append(QPointF(_msecs(latest.week), latest.value))
+            mark.setPointLabelsVisible(True)
+            mark.setPointLabelsFormat(number(latest.value, f.unit))
+            label_font = QFont(mark.pointLabelsFont())
+            label_font.setBold(True)
+            mark.setPointLabelsFont(label_font)
+            mark.setPointLabelsClipping(False)
+            attach(mark)
+        view = QChartView(chart, self)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setAccessibleName(_t("%1: trend chart").replace("%1", f.title))
+        view.setAccessibleDescription(describe(r))
+        view.setToolTip(describe(r) + "\n\n" + f.definition)
+        view.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        return view
+
+    # ------------------------------------------------------------------ tables
+    def _table(
+        self, rows: list[tuple[str, str]], headers: tuple[str, str], name: str
+    ) -> QTableWidget:
+        table = QTableWidget(len(rows), 2, self)
+        table.setObjectName(name.replace(" ", "_"))
+        table.setAccessibleName(name)
+        table.setHorizontalHeaderLabels(list(headers))
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setTabKeyNavigation(False)
+        table.setAlternatingRowColors(True)
+        for n, (a, b) in enumerate(rows):
+            left, right = QTableWidgetItem(a), QTableWidgetItem(b)
+            right.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            tip = f"{a}: {b}"
+            left.setToolTip(tip)
+            right.setToolTip(tip)
+            table.setItem(n, 0, left)
+            table.setItem(n, 1, right)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        table.verticalHeader().setDefaultSectionSize(21)
+        # Every row shown without scrolling (a 12-week table beside its chart).
+        shown_rows = min(len(rows), 16)
+        table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + 21 * shown_rows + 4)
+        return table
+
+    def _weeks_table(self) -> QTableWidget:
+        r, f = self.result, self.result.figure
+        rows = [(_week_words(p.week, latest=(p is r.latest)), shown(f, p)) for p in r.points]
+        rows.append((_t("All weeks shown"), shown(f, r.total)))
+        rows.append((_t("52-week median"), number(r.baseline, f.unit)))
+        if f.target is not None:
+            rows.append((_t("Target"), number(f.target, f.unit)))
+        return self._table(
+            rows,
+            (_t("Week beginning"), f.unit.capitalize() if f.unit != "%" else _t("Share")),
+            f"{f.title}: numbers by week",
+        )
+
+    def _parts_table(self) -> QTableWidget:
+        r, f = self.result, self.result.figure
+        rows = [(p.label, shown(f, p)) for p in r.parts]
+        return self._table(
+            rows,
+            (_t("By %1").replace("%1", f.parts_title), _t("Weeks shown")),
+            f"{f.title}: by {f.parts_title}",
+        )
+
+    def week_values(self) -> list[str]:
+        """The weekly table's value column (tests compare it with the domain function)."""
+        return [self.table.item(n, 1).text() for n in range(len(self.result.points))]
+
+
+def _week_words(day: dt.date, latest: bool = False) -> str:
+    text = f"{day.day} {day:%b %Y}"
+    return text + _t(" (latest)") if latest else text
+
+
+class MeasuresScreen(QWidget):
+    """Range and filters on top, a progress bar while the worker counts, then the figures."""
+
+    loaded = Signal(object)  # the Measures shown (every group in)
+    first_shown = Signal()  # the first group's panels are in place
+    progressed = Signal(int, int)  # figures done, of how many (emitted from the worker)
+    group_ready = Signal(int, object)  # generation, one group's Measures (from the worker)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("MeasuresScreen")
+        self.setWindowTitle(self.tr("Measures"))
+        self.setAccessibleName(self.tr("Measures: the weekly report card"))
+        self.ctx, self.worker = ctx, worker
+        self.messages = messages or Messages()
+        self.today: dt.date | None = None  # None: the real today (tests pin it)
+        self.measures: Measures | None = None
+        self.panels: dict[str, FigurePanel] = {}
+        self._generation = 0
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.range = QComboBox(self)
+        self.range.setAccessibleName(self.tr("Range of weeks"))
+        for weeks, words in RANGES:
+            self.range.addItem(_t(words), weeks)
+        self.range.addItem(self.tr("Chosen weeks"), 0)
+        self.first = QDateEdit(self)
+        self.last = QDateEdit(self)
+        for edit, name in ((self.first, self.tr("First week")), (self.last, self.tr("Last week"))):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("ddd d MMM yyyy")
+            edit.setAccessibleName(name)
+        self.agency = QComboBox(self)
+        self.agency.setAccessibleName(self.tr("Agency"))
+        self.agency.addItem(self.tr("All agencies"), None)
+        self.locality = QComboBox(self)
+        self.locality.setAccessibleName(self.tr("Locality"))
+        self.locality.addItem(self.tr("All localities"), None)
+        for agency in ctx.profile.agencies:
+            self.agency.addItem(f"{agency.name} ({agency.code})", agency.code)
+        for loc in ctx.profile.localities:
+            self.locality.addItem(f"{loc.name} ({loc.code})", loc.code)
+        self.refresh_button = QPushButton(self.tr("&Refresh (F5)"), self)
+        self.refresh_button.setAccessibleName(self.tr("Count the figures again"))
+        self.save_button = QPushButton(self.tr("&Save report card…"), self)
+        self.save_button.setAccessibleName(self.tr("Save the report card as a PDF"))
+        for text, widget in (
+            (self.tr("&Weeks"), self.range),
+            (self.tr("&From"), self.first),
+            (self.tr("&To"), self.last),
+            (self.tr("&Agency"), self.agency),
+            (self.tr("&Locality"), self.locality),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            bar.addWidget(label)
+            bar.addWidget(widget)
+        bar.addWidget(self.refresh_button)
+        bar.addWidget(self.save_button)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName(self.tr("Counting the figures"))
+        self.progress.setFormat(self.tr("Counting: %v of %m figures"))
+        self.status = QLabel("", self)
+        self.status.setObjectName("measuresStatus")
+        self.status.setWordWrap(True)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.progress)
+        layout.addLayout(status_row)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setAccessibleName(self.tr("Figures"))
+        self.body = QWidget(self.scroll)
+        self.body_layout = QVBoxLayout(self.body)
+        self.scroll.setWidget(self.body)
+        layout.addWidget(self.scroll, 1)
+        self.progressed.connect(self._progress)
+        self.group_ready.connect(self._show_group)
+        self.range.currentIndexChanged.connect(self._range_chosen)
+        self.first.dateChanged.connect(self._dates_edited)
+        self.last.dateChanged.connect(self._dates_edited)
+        self.agency.currentIndexChanged.connect(self.refresh)
+        self.locality.currentIndexChanged.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.save_button.clicked.connect(self.save_card)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+        self._setting_dates = False
+        self._range_chosen()
+
+    # ------------------------------------------------------------------ range
+    def set_today(self, today: dt.date) -> None:
+        """Pin today (tests, benchmarks) and show the default range around it."""
+        self.today = today
+        self._range_chosen()
+
+    def _today(self) -> dt.date:
+        return self.today or self.ctx.profile.today()
+
+    def _range_chosen(self) -> None:
+        weeks = self.range.currentData()
+        if not weeks:
+            return
+        first, last = default_range(self._today(), int(weeks))
+        self._setting_dates = True
+        self.first.setDate(QDate(first.year, first.month, first.day))
+        self.last.setDate(QDate(last.year, last.month, last.day))
+        self._setting_dates = False
+        self.refresh()
+
+    def _dates_edited(self) -> None:
+        if self._setting_dates:
+            return
+        self.range.blockSignals(True)
+        self.range.setCurrentIndex(self.range.count() - 1)  # "Chosen weeks"
+        self.range.blockSignals(False)
+        self.refresh()
+
+    def set_range(self, first: dt.date, last: dt.date) -> None:
+        """Choose the weeks containing ``first`` to ``last`` (one refresh)."""
+        self._setting_dates = True
+        self.first.setDate(QDate(first.year, first.month, first.day))
+        self.last.setDate(QDate(last.year, last.month, last.day))
+        self._setting_dates = False
+        self._dates_edited()
+
+    def chosen(self) -> tuple[dt.date, dt.date]:
+        return self.first.date().toPython(), self.last.date().toPython()  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ computing
+    def refresh(self) -> None:
+        """Count the figures again, one group at a time: each group is shown as it arrives."""
+        ctx = self.ctx
+        first, last = self.chosen()
+        agency, locality = self.agency.currentData(), self.locality.currentData()
+        as_of = self.today
+        self._generation += 1
+        generation = self._generation
+        self._parts: list[Measures] = []
+        self.first_shown_at: float | None = None
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.status.setText(
+            self.tr("Counting the figures for the weeks of %1 to %2…")
+            .replace("%1", f"{week_start(first):%d %b %Y}")
+            .replace("%2", f"{week_start(last):%d %b %Y}")
+        )
+
+        # One call on the worker counts every figure, sharing what the figures have in
+        # common; each group is sent here as soon as it is done and shown at once.
+        def load() -> tuple[int, Measures | None]:
+            if generation != self._generation:
+                return generation, None  # superseded before it started
+            with ctx.read_session() as s:
+                return generation, compute(
+                    s,
+                    ctx.profile,
+                    first,
+                    last,
+                    as_of=as_of,
+                    agency=agency,
+                    locality=locality,
+                    progress=self.progressed.emit,
+                    each_group=lambda part: self.group_ready.emit(generation, part),
+                )
+
+        self.worker.run(load, self._show, self._failed)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.setVisible(False)
+        self.status.setText(self.tr("The figures could not be counted: %1").replace("%1", str(exc)))
+
+    def _clear(self) -> None:
+        while self.body_layout.count():
+            item = self.body_layout.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.panels = {}
+
+    def _show_group(self, generation: int, part: Measures) -> None:
+        if generation != self._generation:
+            return  # a newer range or filter was asked for meanwhile
+        if not self._parts:
+            self._clear()
+        self._parts.append(part)
+        narrowed = bool(part.agency or part.locality)
+        group = part.figures[0].figure.group if part.figures else ""
+        heading = QLabel(group, self.body)
+        font = heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        heading.setFont(font)
+        heading.setAccessibleName(group)
+        self.body_layout.addWidget(heading)
+        for r in part.figures:
+            panel = FigurePanel(r, narrowed, self.body)
+            self.panels[r.figure.key] = panel
+            self.body_layout.addWidget(panel)
+        if self.first_shown_at is None:
+            self.first_shown_at = time.perf_counter()
+            self.first_shown.emit()
+
+    def _show(self, result: tuple[int, Measures | None]) -> None:
+        """Every group is in (each shown as it came): the summary line and ``loaded``."""
+        generation, measures = result
+        if generation != self._generation or measures is None:
+            return  # a newer range or filter was asked for meanwhile
+        self.measures = measures
+        self.body_layout.addStretch(1)
+        self.progress.setVisible(False)
+        filters = [x for x in (measures.agency, measures.locality) if x]
+        self.status.setText(
+            self.tr(
+                "%1 weeks, %2 to %3%4. Counted as of %5. The latest week is marked ◆; the "
+                "dashed line is the median of the 52 weeks before it."
+            )
+            .replace("%1", str(len(measures.weeks)))
+            .replace("%2", f"{measures.first_week:%d %b %Y}")
+            .replace("%3", f"{measures.last_week:%d %b %Y}")
+            .replace(
+                "%4",
+                self.tr(", narrowed to %1").replace("%1", " and ".join(filters)) if filters else "",
+            )
+            .replace("%5", f"{measures.as_of:%d %b %Y}")
+        )
+        self.loaded.emit(measures)
+
+    # ------------------------------------------------------------------ the PDF
+    def save_card(self, path: str | None = None) -> None:
+        """Save the figures shown as the report-card PDF (``path``: no dialog, for tests)."""
+        measures = self.measures
+        if measures is None:
+            return
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Save the report card"),
+                f"report-card-{measures.first_week:%Y%m%d}-{measures.last_week:%Y%m%d}.pdf",
+                self.tr("PDF (*.pdf)"),
+            )
+            if not path:
+                return
+        ctx, target = self.ctx, path
+
+        def write() -> str:
+            from frontdoor_app.access import audit
+            from frontdoor_app.export.report_card import card_context, render_report_card
+
+            pdf = render_report_card(
+                measures, card_context(ctx.profile), generated_at=dt.datetime.now(dt.UTC)
+            )
+            with open(target, "wb") as out:
+                out.write(pdf)
+            with ctx.session() as s:
+                audit.record(
+                    s,
+                    ctx.actor,
+                    "export",
+                    "measures",
+                    None,
+                    after={
+                        "first_week": measures.first_week.isoformat(),
+                        "last_week": measures.last_week.isoformat(),
+                        "agency": measures.agency,
+                        "locality": measures.locality,
+                        "files": [target],
+                    },
+                    detail="saved on the measures screen",
+                )
+            return target
+
+        self.worker.run(
+            write,
+            lambda p: self.status.setText(self.tr("Saved to %1").replace("%1", p)),
+            self._failed,
+        )

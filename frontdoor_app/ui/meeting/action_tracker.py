@@ -1,0 +1,163 @@
+"""The action tracker: every open action across meetings, overdue first, by agency and owner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.meeting import actions
+from frontdoor_app.meeting.views import ActionPage, AgencyOption
+from frontdoor_app.ui.case.actions_tab import ActionStatusForm, action_model
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.theme import set_scaled_font
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
+
+PAGE = 200
+
+
+class ActionTrackerWindow(QWidget):
+    """Filtering, ordering and paging are done in SQL by the meeting domain."""
+
+    loaded = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages,
+        agencies: Sequence[AgencyOption],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.ctx, self.worker, self.messages = ctx, worker, messages
+        self.setObjectName("actionTracker")
+        self.setWindowTitle(self.tr("Action tracker"))
+        self.setAccessibleName(self.tr("Action tracker"))
+        self.resize(1280, 720)
+        self.offset = 0
+        self._request = 0
+        self.page: ActionPage | None = None
+        layout = QVBoxLayout(self)
+        title = label(self.tr("Action tracker — every open action, overdue first"), self)
+        set_scaled_font(title, 1.3, bold=True)
+        layout.addWidget(title)
+        filters = QHBoxLayout()
+        self.agency = QComboBox(self)
+        self.agency.setAccessibleName(self.tr("Filter by agency"))
+        fill_agencies(self.agency, agencies, first=(self.tr("All agencies"), None))
+        self.owner = QLineEdit(self)
+        self.owner.setAccessibleName(self.tr("Filter by owner"))
+        self.owner.setPlaceholderText(self.tr("Owner's name contains…"))
+        self.status = QComboBox(self)
+        self.status.setAccessibleName(self.tr("Which actions"))
+        self.status.addItem(self.tr("Open"), ("open",))
+        self.status.addItem(self.tr("All"), ("open", "done", "not_possible", "not_done"))
+        filters.addWidget(label(self.tr("Agency:"), self, wrap=False))
+        filters.addWidget(self.agency, 1)
+        filters.addWidget(label(self.tr("Owner:"), self, wrap=False))
+        filters.addWidget(self.owner, 1)
+        filters.addWidget(self.status)
+        self.previous = QPushButton(self.tr("◀ Previous"), self)
+        self.previous.setAccessibleName(self.tr("Previous page"))
+        self.next = QPushButton(self.tr("Next ▶"), self)
+        self.next.setAccessibleName(self.tr("Next page"))
+        filters.addWidget(self.previous)
+        filters.addWidget(self.next)
+        layout.addLayout(filters)
+        self.summary = label("", self, self.tr("Action tracker summary"))
+        layout.addWidget(self.summary)
+        self.model = action_model(with_case=True)
+        self.table = make_table(self.model, self.tr("Actions"), self, stretch_column=4)
+        layout.addWidget(self.table, 1)
+        self.form = ActionStatusForm(self)
+        layout.addWidget(self.form)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.refresh)
+        self.agency.currentIndexChanged.connect(self._filter_changed)
+        self.status.currentIndexChanged.connect(self._filter_changed)
+        self.owner.textChanged.connect(
+            lambda _t: (setattr(self, "offset", 0), self._debounce.start())
+        )
+        self.previous.clicked.connect(lambda: self._page(-1))
+        self.next.clicked.connect(lambda: self._page(+1))
+        self.form.update_requested.connect(self._update)
+
+    def _filter_changed(self) -> None:
+        self.offset = 0
+        self.refresh()
+
+    def _page(self, step: int) -> None:
+        self.offset = max(0, self.offset + step * PAGE)
+        self.refresh()
+
+    def refresh(self) -> None:
+        agency_id, owner = self.agency.currentData(), self.owner.text()
+        statuses, offset = self.status.currentData(), self.offset
+        self._request += 1
+        request = self._request
+
+        def job() -> ActionPage:
+            with self.ctx.read_session() as s:
+                return actions.action_tracker(
+                    s,
+                    agency_id=agency_id,
+                    owner=owner,
+                    statuses=statuses,
+                    limit=PAGE,
+                    offset=offset,
+                )
+
+        self.worker.run(job, lambda page: self._loaded(page, request), self._failed)
+
+    def _loaded(self, page: ActionPage, request: int) -> None:
+        if request != self._request:
+            return  # the filter changed while this page was read: a newer one is coming
+        self.page = page
+        self.model.set_rows(page.rows)
+        first = page.offset + 1 if page.rows else 0
+        self.summary.setText(
+            self.tr("%1–%2 of %3 actions · %4 overdue")
+            .replace("%1", f"{first:,}")
+            .replace("%2", f"{page.offset + len(page.rows):,}")
+            .replace("%3", f"{page.total:,}")
+            .replace("%4", f"{page.overdue_total:,}")
+        )
+        self.previous.setEnabled(page.offset > 0)
+        self.next.setEnabled(page.offset + len(page.rows) < page.total)
+        self.loaded.emit()
+
+    def _update(self, status: str, note: str) -> None:
+        index = self.table.currentIndex()
+        action = self.model.row_at(index.row()) if index.isValid() else None
+        if action is None:
+            self.messages.info(self, self.windowTitle(), self.tr("Select an action first."))
+            return
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        self.worker.run(
+            lambda: actions.update_action_status(
+                sessions, actor, action.id, action.version, status, note or None
+            ),
+            self._updated,
+            self._failed,
+        )
+
+    def _updated(self, _view: Any) -> None:
+        self.form.note.clear()
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.messages.failed(self, self.windowTitle(), exc)

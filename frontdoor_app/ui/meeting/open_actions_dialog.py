@@ -1,0 +1,107 @@
+"""Open actions from earlier meetings, by agency, reviewed at the opening of the meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.meeting import actions
+from frontdoor_app.meeting.views import ActionView, AgencyActions
+from frontdoor_app.ui.case.actions_tab import ActionStatusForm, action_model
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.widgets.tables import label, make_table
+
+PER_AGENCY = 100  # a city has thousands open: each agency's most pressing first
+
+
+class OpenActionsDialog(QDialog):
+    """Each action can be marked done, not possible or not done, with a note; never deleted."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages,
+        meeting_id: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.worker, self.messages, self.meeting_id = ctx, worker, messages, meeting_id
+        self.setWindowTitle(self.tr("Open actions from earlier meetings"))
+        self.setAccessibleName(self.tr("Open actions from earlier meetings"))
+        self.resize(1100, 640)
+        layout = QVBoxLayout(self)
+        self.summary = label(self.tr("Loading…"), self, self.tr("Open actions summary"))
+        layout.addWidget(self.summary)
+        self.model = action_model(with_case=True)
+        self.table = make_table(self.model, self.tr("Open actions"), self, stretch_column=4)
+        layout.addWidget(self.table, 1)
+        self.form = ActionStatusForm(self)
+        layout.addWidget(self.form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.form.update_requested.connect(self._update)
+        self.groups: tuple[AgencyActions, ...] = ()
+        self.refresh()
+
+    def refresh(self) -> None:
+        meeting_id = self.meeting_id
+
+        def job() -> tuple[AgencyActions, ...]:
+            with self.ctx.session() as s:
+                return actions.open_actions_review(s, meeting_id, PER_AGENCY)
+
+        self.worker.run(job, self._loaded, self._failed)
+
+    def _loaded(self, groups: Sequence[AgencyActions]) -> None:
+        self.groups = tuple(groups)
+        rows: list[ActionView] = []
+        for group in self.groups:
+            rows.extend(sorted(group.actions, key=lambda a: (not a.overdue, a.due_date)))
+        self.model.set_rows(rows)
+        overdue = sum(g.overdue for g in self.groups)
+        total = sum(max(g.total, len(g.actions)) for g in self.groups)
+        text = (
+            self.tr(
+                "%1 open actions from earlier meetings, %2 overdue, from %3 agencies. "
+                "Select one, choose its status, add a note."
+            )
+            .replace("%1", f"{total:,}")
+            .replace("%2", f"{overdue:,}")
+            .replace("%3", str(len(self.groups)))
+        )
+        if total > len(rows):
+            text += " " + self.tr(
+                "Showing each agency's %1 most pressing; the action tracker has them all."
+            ).replace("%1", str(PER_AGENCY))
+        self.summary.setText(text)
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    def _update(self, status: str, note: str) -> None:
+        index = self.table.currentIndex()
+        action = self.model.row_at(index.row()) if index.isValid() else None
+        if action is None:
+            self.messages.info(self, self.windowTitle(), self.tr("Select an action first."))
+            return
+        sessions, actor, meeting_id = self.ctx.sessions, self.ctx.actor, self.meeting_id
+        self.worker.run(
+            lambda: actions.update_action_status(
+                sessions, actor, action.id, action.version, status, note or None, meeting_id
+            ),
+            self._updated,
+            self._failed,
+        )
+
+    def _updated(self, _view: Any) -> None:
+        self.form.note.clear()
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.messages.failed(self, self.windowTitle(), exc)

@@ -1,0 +1,459 @@
+"""Minutes (admin): pick a meeting, preview its pages, save, print, per-agency copies, log.
+
+All database work, PDF layout and page rendering run on the worker; the screen only
+shows the results. Every generation, save and print is audited (see the export log).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.meeting.lifecycle import local_today
+from frontdoor_app.meeting.minutes_export import (
+    MeetingChoice,
+    ProducedMinutes,
+    copies_allowed,
+    export_log,
+    meeting_choices,
+    produce_minutes,
+    record_minutes,
+)
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.minutes.support import (
+    ExportLogModel,
+    MinutesDialogs,
+    pdf_document,
+    print_pdf,
+    render_page,
+    suggested_name,
+)
+
+STATUS_WORDS = {
+    "closed": "closed",
+    "in_progress": "in progress (draft)",
+    "planned": "planned (draft)",
+}
+
+
+class MinutesScreen(QWidget):
+    """The minutes screen. ``dialogs`` and ``messages`` are seams tests answer."""
+
+    preview_ready = Signal(int)  # pages shown
+    log_loaded = Signal(int)  # rows
+    saved = Signal(str)
+    printed = Signal(int)
+    copies_written = Signal(int)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages | None = None,
+        dialogs: MinutesDialogs | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.worker = ctx, worker
+        self.messages = messages or Messages()
+        self.dialogs = dialogs or MinutesDialogs()
+        self.setObjectName("minutesScreen")
+        self.setWindowTitle(self.tr("Minutes"))
+        self._choices: tuple[MeetingChoice, ...] = ()
+        self._produced: ProducedMinutes | None = None
+        self._generation = 0  # ignore results of a preview the user has moved on from
+        self._page_labels: list[QLabel] = []
+        self._build()
+        self.reload_meetings()
+
+    # --- layout -------------------------------------------------------------------
+    def _build(self) -> None:
+        self.meeting_box = QComboBox(objectName="minutesMeeting")
+        self.copy_box = QComboBox(objectName="minutesCopy")
+        for box in (self.meeting_box, self.copy_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setMinimumContentsLength(22)
+        self.preview_button = QPushButton(self.tr("&Preview"), objectName="minutesPreviewButton")
+        self.save_button = QPushButton(self.tr("&Save PDF…"), objectName="minutesSave")
+        self.print_button = QPushButton(self.tr("P&rint…"), objectName="minutesPrint")
+        self.copies_button = QPushButton(self.tr("Per-&agency copies…"), objectName="minutesCopies")
+        meeting_label = QLabel(self.tr("&Meeting:"))
+        meeting_label.setBuddy(self.meeting_box)
+        copy_label = QLabel(self.tr("&Copy for:"))
+        copy_label.setBuddy(self.copy_box)
+        top = QHBoxLayout()
+        for widget in (
+            meeting_label,
+            self.meeting_box,
+            copy_label,
+            self.copy_box,
+            self.preview_button,
+        ):
+            top.addWidget(widget)
+        top.addStretch(1)
+        for widget in (self.save_button, self.print_button, self.copies_button):
+            top.addWidget(widget)
+        self.progress = QProgressBar(objectName="minutesProgress")
+        self.progress.setTextVisible(True)
+        self.status = QLabel(objectName="minutesStatus")
+        self.status.setWordWrap(True)
+        self.pages = QWidget(objectName="minutesPages")
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.pages_layout.setSpacing(12)
+        self.scroll = QScrollArea(objectName="minutesPreview")
+        self.scroll.setWidget(self.pages)
+        self.scroll.setWidgetResizable(True)
+        self.log_model = ExportLogModel(self.ctx.profile.timezone, self)
+        self.log_view = QTableView(objectName="minutesExportLog")
+        self.log_view.setModel(self.log_model)
+        self.log_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.log_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.log_view.horizontalHeader().setStretchLastSection(True)
+        log_box = QWidget()
+        log_layout = QVBoxLayout(log_box)
+        log_layout.setContentsMargins(0, 0, 0, 0)
+        log_heading = QLabel(
+            self.tr("Export log: who generated, saved or printed these minutes"),
+            objectName="minutesLogHeading",
+        )
+        log_layout.addWidget(log_heading)
+        log_layout.addWidget(self.log_view)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.scroll)
+        splitter.addWidget(log_box)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([800, 180])  # the pages are the point of the screen
+        self.scroll.setMinimumHeight(320)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(splitter, 1)
+        self.meeting_box.currentIndexChanged.connect(self._meeting_changed)
+        self.preview_button.clicked.connect(self.preview)
+        self.copy_box.activated.connect(lambda _index: self.preview())
+        self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_minutes)
+        self.copies_button.clicked.connect(self.write_copies)
+        self._set_ready(False)
+
+    def _alive(self) -> bool:
+        """False once the screen is closed: late worker results are then dropped."""
+        return shiboken6.isValid(self)
+
+    def _set_ready(self, ready: bool) -> None:
+        for button in (self.save_button, self.print_button, self.copies_button):
+            button.setEnabled(ready)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not self._alive():
+            return
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self._say(str(exc))
+        self.messages.error(self, self.windowTitle(), str(exc))
+
+    # --- meetings -----------------------------------------------------------------
+    def reload_meetings(self) -> None:
+        ctx = self.ctx
+        today = local_today(ctx.profile)
+
+        def job() -> tuple[MeetingChoice, ...]:
+            with ctx.read_session() as s:
+                return meeting_choices(s, today)
+
+        self._say(self.tr("Looking for meetings…"))
+        self.worker.run(job, self._meetings_loaded, self._failed)
+
+    def _meetings_loaded(self, choices: tuple[MeetingChoice, ...]) -> None:
+        if not self._alive():
+            return
+        self._choices = choices
+        self.meeting_box.blockSignals(True)
+        self.meeting_box.clear()
+        for choice in choices:
+            words = self.tr(STATUS_WORDS.get(choice.status, choice.status))
+            self.meeting_box.addItem(
+                f"{choice.meeting_date:%a %d %b %Y} — {words}", choice.meeting_id
+            )
+        self.meeting_box.blockSignals(False)
+        if not choices:
+            self._say(self.tr("No closed meeting yet, and no meeting today."))
+            return
+        self._meeting_changed(self.meeting_box.currentIndex())
+
+    def current_choice(self) -> MeetingChoice | None:
+        index = self.meeting_box.currentIndex()
+        return self._choices[index] if 0 <= index < len(self._choices) else None
+
+    def select_meeting(self, meeting_id: int) -> None:
+        index = self.meeting_box.findData(meeting_id)
+        if index >= 0:
+            self.meeting_box.setCurrentIndex(index)
+
+    def _meeting_changed(self, index: int) -> None:
+        choice = self.current_choice()
+        self.copy_box.clear()
+        # The full record is the chair's and admins'; a representative has their agency's copy.
+        allowed = copies_allowed(self.ctx.actor)
+        if allowed is None:
+            self.copy_box.addItem(self.tr("Full record"), None)
+        if choice is None:
+            return
+        for code in choice.attending_agencies if allowed is None else allowed:
+            self.copy_box.addItem(self.tr("Copy for {0}").format(code), code)
+        if self.copy_box.count() == 0:
+            self._say(self.tr("You are signed in as a viewer: minutes are not yours to produce."))
+            return
+        self.preview()
+        self.reload_log()
+
+    # --- preview ------------------------------------------------------------------
+    def preview(self) -> None:
+        choice = self.current_choice()
+        if choice is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        self._produced = None
+        self._set_ready(False)
+        self._clear_pages()
+        agency = self.copy_box.currentData()
+        draft = choice.status != "closed"
+        ctx = self.ctx
+
+        def job() -> tuple[ProducedMinutes, Any, Path]:
+            produced = produce_minutes(
+                ctx.sessions,
+                ctx.profile,
+                choice.meeting_id,
+                agency=agency,
+                draft=draft,
+                actor=ctx.actor,
+            )
+            record_minutes(
+                ctx.sessions, ctx.actor, produced, "export", "generated on the minutes screen"
+            )
+            document, path = pdf_document(produced.pdf)
+            return produced, document, path
+
+        self.progress.setRange(0, 0)  # busy until the page count is known
+        self._say(self.tr("Producing the minutes…"))
+        self.worker.run(job, lambda result: self._produced_ready(generation, *result), self._failed)
+
+    def _produced_ready(
+        self, generation: int, produced: ProducedMinutes, document: Any, path: Path
+    ) -> None:
+        if not self._alive() or generation != self._generation:
+            self.worker.run(lambda: _close(document, path))
+            return
+        self._produced = produced
+        self.progress.setRange(0, produced.pages)
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("Rendering page %v of %m"))
+        for page in range(produced.pages):
+            self.worker.run(
+                lambda page=page: render_page(document, page),
+                lambda image, g=generation: self._page_ready(g, image),
+                self._failed,
+            )
+        self.worker.run(
+            lambda: _close(document, path), lambda _: self._pages_done(generation), self._failed
+        )
+        self.reload_log()
+
+    def _page_ready(self, generation: int, image: QImage) -> None:
+        if not self._alive():
+            return
+        if generation != self._generation:
+            return
+        label = QLabel(objectName="minutesPage")
+        label.setPixmap(QPixmap.fromImage(image))
+        label.setAccessibleName(self.tr("Page {0}").format(len(self._page_labels) + 1))
+        self.pages_layout.addWidget(label)
+        self._page_labels.append(label)
+        self.progress.setValue(len(self._page_labels))
+
+    def _pages_done(self, generation: int) -> None:
+        if not self._alive():
+            return
+        if generation != self._generation or self._produced is None:
+            return
+        p = self._produced
+        self._set_ready(True)
+        self.progress.setFormat(self.tr("%m pages"))
+        kind = self.tr("Draft minutes") if p.draft else self.tr("Minutes")
+        self._say(
+            self.tr("{0} of {1:%A %d %B %Y}: {2} pages, ref. {3}.").format(
+                kind, p.meeting_date, p.pages, p.reference
+            )
+        )
+        self.preview_ready.emit(len(self._page_labels))
+
+    def _clear_pages(self) -> None:
+        for label in self._page_labels:
+            self.pages_layout.removeWidget(label)
+            label.deleteLater()
+        self._page_labels = []
+
+    @property
+    def page_count(self) -> int:
+        return len(self._page_labels)
+
+    # --- save, print, copies ------------------------------------------------------
+    def save(self) -> None:
+        produced = self._produced
+        if produced is None:
+            return
+        name = suggested_name(produced.meeting_date, produced.agency, produced.draft)
+        path = self.dialogs.save_path(self, str(Path.home() / name))
+        if not path:
+            return
+        ctx = self.ctx
+
+        def job() -> str:
+            Path(path).write_bytes(produced.pdf)
+            record_minutes(ctx.sessions, ctx.actor, produced, "export", f"saved to {path}")
+            return path
+
+        self.worker.run(job, self._saved, self._failed)
+
+    def _saved(self, path: str) -> None:
+        if not self._alive():
+            return
+        self._say(self.tr("Saved to {0}.").format(path))
+        self.reload_log()
+        self.saved.emit(path)
+
+    def print_minutes(self) -> None:
+        produced = self._produced
+        if produced is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(produced.reference)
+        printer.setFullPage(True)  # the PDF carries its own margins and marking
+        if not self.dialogs.setup_printer(self, printer):
+            return
+        ctx = self.ctx
+        where = printer.outputFileName() or printer.printerName() or self.tr("the default printer")
+
+        def job() -> int:
+            pages = print_pdf(produced.pdf, printer)
+            record_minutes(ctx.sessions, ctx.actor, produced, "print", f"printed on {where}")
+            return pages
+
+        self.progress.setRange(0, 0)
+        self._say(self.tr("Printing…"))
+        self.worker.run(job, self._printed, self._failed)
+
+    def _printed(self, pages: int) -> None:
+        if not self._alive():
+            return
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self._say(self.tr("Printed {0} pages.").format(pages))
+        self.reload_log()
+        self.printed.emit(pages)
+
+    def write_copies(self) -> None:
+        choice = self.current_choice()
+        if choice is None or not choice.attending_agencies:
+            self.messages.info(
+                self,
+                self.windowTitle(),
+                self.tr("No agency attended or sent information: no copies to make."),
+            )
+            return
+        folder = self.dialogs.folder(self)
+        if not folder:
+            return
+        ctx = self.ctx
+        draft = choice.status != "closed"
+        agencies = choice.attending_agencies
+        self.progress.setRange(0, len(agencies))
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("Copy %v of %m"))
+        written: list[str] = []
+
+        def job(code: str) -> str:
+            produced = produce_minutes(
+                ctx.sessions,
+                ctx.profile,
+                choice.meeting_id,
+                agency=code,
+                draft=draft,
+                actor=ctx.actor,
+            )
+            target = Path(folder) / suggested_name(produced.meeting_date, code, produced.draft)
+            target.write_bytes(produced.pdf)
+            record_minutes(
+                ctx.sessions, ctx.actor, produced, "export", f"per-agency copy saved to {target}"
+            )
+            return str(target)
+
+        def one_done(path: str) -> None:
+            if not self._alive():
+                return
+            written.append(path)
+            self.progress.setValue(len(written))
+            if len(written) == len(agencies):
+                self._say(
+                    self.tr("{0} per-agency copies written to {1}.").format(len(written), folder)
+                )
+                self.reload_log()
+                self.copies_written.emit(len(written))
+
+        for code in agencies:
+            self.worker.run(lambda code=code: job(code), one_done, self._failed)
+
+    # --- export log ---------------------------------------------------------------
+    def reload_log(self) -> None:
+        choice = self.current_choice()
+        if choice is None:
+            return
+        ctx = self.ctx
+
+        def job() -> Any:
+            with ctx.read_session() as s:
+                return export_log(s, choice.meeting_id)
+
+        def done(rows: Any) -> None:
+            if not self._alive():
+                return
+            self.log_model.set_rows(rows)
+            self.log_loaded.emit(len(rows))
+
+        self.worker.run(job, done, self._failed)
+
+
+def _close(document: Any, path: Path) -> None:
+    """Release a preview document on the worker thread that made it."""
+    document.close()
+    path.unlink(missing_ok=True)

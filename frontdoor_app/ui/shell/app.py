@@ -1,0 +1,388 @@
+"""Start the desktop application in two steps, so today's agenda is on screen at once.
+
+1. **First look** (a fraction of a second): Qt, the settings and, on the embedded SQLite
+   database, today's agenda read with the standard library (``meeting.first_look``). The
+   window shows it as soon as the process has started. "Today" is the computer's date
+   here; the authority profile (and its time zone) is not loaded yet.
+2. **The rest** (about a second, once the first look is painted): on the worker thread,
+   the authority profile, SQLAlchemy and the database context (migrations, reference
+   data, the user) and, on an empty database, the demo city (``frontdoor_app.startup``),
+   with its progress shown in the window; then, on the GUI thread, the main window, which
+   takes the first look's place in the same window when it has loaded the meeting. A
+   mistake in the profile is shown in the window (and the process exits with status 2
+   when it is closed). Closing the window while the rest loads cancels it cleanly.
+
+Only step 1 is imported at the top of this module; step 2's modules are imported when it
+runs. With FRONTDOOR_EXIT_AFTER_AGENDA=1 the process prints ``AGENDA_PAINTED <ms>`` when
+the agenda is first painted and ``ROOM_READY <ms>`` when the main window is in place with
+its agenda painted, then quits (the ``start_to_agenda`` benchmark measures both).
+``--smoke-test`` (``smoke_test``) starts on a fresh data folder offscreen, checks that
+today's demo agenda opens and exits 0 (the bundle's build script runs it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+_START = time.perf_counter()
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal  # noqa: E402 - after the clock
+from PySide6.QtGui import QIcon  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from frontdoor_app.meeting.first_look import read_first_look  # noqa: E402
+from frontdoor_app.profile_error import ProfileError  # noqa: E402
+from frontdoor_app.settings import Settings, load_settings  # noqa: E402
+from frontdoor_app.ui.core.theme import ICONS, apply_desk_theme  # noqa: E402
+from frontdoor_app.ui.shell.start_window import StartWindow  # noqa: E402
+
+if TYPE_CHECKING:
+    from frontdoor_app.context import AppContext
+    from frontdoor_app.startup import Prepared
+    from frontdoor_app.ui.core.crash import ErrorReporter
+    from frontdoor_app.ui.core.worker import Worker
+    from frontdoor_app.ui.meeting.main_window import MainWindow
+
+ENV_EXIT_AFTER_AGENDA = "FRONTDOOR_EXIT_AFTER_AGENDA"
+# If the first look is never painted (a minimised window), load the rest anyway.
+LOAD_ANYWAY_MS = 1000
+log = logging.getLogger(__name__)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
+class _Progress(QObject):
+    """Start-up progress from the worker thread, delivered on the GUI thread."""
+
+    changed = Signal(str, object)  # text, fraction 0..1 or None
+
+
+class Started:
+    """The running application's parts. ``ctx``, ``worker`` and ``window`` (the main window)
+    arrive in step 2; ``shell`` is the top-level window throughout."""
+
+    def __init__(
+        self, app: QApplication, shell: StartWindow, settings: Settings, exit_after_agenda: bool
+    ) -> None:
+        self.app, self.shell, self.settings = app, shell, settings
+        self.exit_after_agenda = exit_after_agenda
+        self.ctx: AppContext | None = None
+        self.worker: Worker | None = None
+        self.window: MainWindow | None = None
+        self.exit_code = 0
+        self.prepared: Prepared | None = None
+        self._loading = False
+        self._agenda_reported = False
+        self._cancel = threading.Event()
+        self._progress: _Progress | None = None
+        shell.closing.connect(self.cancel)
+        # run() (the real desktop, not the tests) adds the log file and the error dialog.
+        self.with_log_and_error_dialog = False
+        self.log_file: Path | None = None
+        self.reporter: ErrorReporter | None = None
+
+    # ------------------------------------------------------------------ step 2
+    def load_rest(self) -> None:
+        """Open the database (and build a first run's demo) on the worker thread, once."""
+        if self._loading or self._cancel.is_set():
+            return
+        self._loading = True
+        self._after_first_paint()
+        from frontdoor_app.startup import prepare
+        from frontdoor_app.ui.core.worker import Worker
+
+        if not self.settings.is_embedded:  # a shared server: each person signs in first
+            from frontdoor_app.ui.shell.sign_in import sign_in
+
+            signed_in = sign_in(self.settings, self.shell)
+            if signed_in is None:
+                self._fail(_t("Not signed in: close this window to leave."), 1)
+                return
+            self.settings = signed_in
+
+        self.worker = Worker()
+        self._progress = _Progress()
+        self._progress.changed.connect(self._show_progress)
+        settings, report = self.settings, self._progress.changed.emit
+        cancelled = self._cancel.is_set
+        self.worker.run(
+            lambda: prepare(settings, report, cancelled), self._prepared, self._prepare_failed
+        )
+
+    def _after_first_paint(self) -> None:
+        """What the first paint need not wait for: the icon (its SVG plugin), the log file
+        and the error dialog (Qt's enums)."""
+        self.app.setWindowIcon(QIcon(str(ICONS / "frontdoor.svg")))
+        if not self.with_log_and_error_dialog:
+            return
+        from frontdoor_app import __version__
+        from frontdoor_app.applog import start_log_file
+        from frontdoor_app.ui.core.crash import ErrorReporter
+
+        self.log_file = start_log_file(self.settings.data_dir)
+        log.info("frontdoor %s started (Python %s)", __version__, sys.version.split()[0])
+        self.reporter = ErrorReporter(
+            self.log_file, lambda: self.shell, lambda: self.window is not None
+        )
+        self.reporter.install()
+
+    def _show_progress(self, text: str, fraction: float | None) -> None:
+        if self.window is not None or self.shell.failed:
+            return
+        if fraction is None and self.shell.has_look:
+            return  # routine steps under an agenda already shown: nothing to say
+        if fraction is not None and self.shell.has_look:
+            # The demo is being built, so the agenda shown was read from a first run that
+            # was interrupted (see startup): it is not today's, and goes.
+            self.shell.clear_look()
+        self.shell.progress(_t(text), fraction)
+
+    def _prepared(self, prepared: Prepared) -> None:
+        if self._cancel.is_set():
+            prepared.ctx.close()
+            return
+        self.prepared, self.ctx = prepared, prepared.ctx
+        try:
+            from frontdoor_app.ui.core.messages import Messages
+            from frontdoor_app.ui.meeting.main_window import MainWindow
+
+            assert self.worker is not None
+            window = MainWindow(self.ctx, self.worker, Messages())
+        except Exception as exc:  # noqa: BLE001 - whatever it is, the user must be told
+            self._prepare_failed(exc)
+            return
+        self.window = window
+        from frontdoor_app.ui.core.collector import GuiThreadCollector
+
+        self.collector = GuiThreadCollector(window)
+        if prepared.demo == "built":
+            window.show_demo_note(_t("Demo data created for a first look"))
+        elif prepared.demo == "rebuilt":
+            window.show_demo_note(
+                _t(
+                    "Demo data created again: an earlier first run was "
+                    "interrupted before the demo was complete (the unfinished "
+                    "file was kept as %1)"
+                ).replace("%1", str(prepared.set_aside))
+            )
+        window.room_loaded.connect(self._room_loaded)
+        window.agenda_painted.connect(self._main_agenda_painted)
+        window.load()
+
+    def _prepare_failed(self, exc: BaseException) -> None:
+        from frontdoor_app.startup import StartCancelled
+
+        if isinstance(exc, StartCancelled) or self._cancel.is_set():
+            return
+        if isinstance(exc, ProfileError):
+            self._fail(
+                _t(
+                    "The authority profile has a mistake: %1\n\nClose this window, correct "
+                    "the file and start again."
+                ).replace("%1", str(exc)),
+                2,
+            )
+            return
+        log.error("start-up failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self._fail(
+            _t(
+                "The meeting could not be opened: %1\n\nClose this window and start "
+                "again; if it happens again, tell your admin."
+            ).replace("%1", str(exc)),
+            1,
+        )
+
+    def cancel(self) -> None:
+        """The window is closing: stop loading at the next step (nothing is left half done
+        that the next start would not finish)."""
+        self._cancel.set()
+
+    def _room_loaded(self) -> None:
+        window = self.window
+        if window is None or window is self.shell.main:
+            return
+        self.shell.adopt(window)
+        if window.agenda.model.rowCount() == 0:
+            self._report_ready()  # nothing to paint: no meeting yet
+
+    def _fail(self, text: str, code: int) -> None:
+        print(f"frontdoor: {text}", file=sys.stderr, flush=True)
+        self.exit_code = code
+        self.shell.fail(text)
+        if self.exit_after_agenda:
+            self.app.exit(code)
+
+    # ------------------------------------------------------------------ reporting
+    def first_look_painted(self) -> None:
+        if self.shell.has_look:
+            self._report_agenda()
+        QTimer.singleShot(0, self.load_rest)  # after the paint has reached the screen
+
+    def _main_agenda_painted(self) -> None:
+        self._report_agenda()
+        self._report_ready()
+
+    def _report_agenda(self) -> None:
+        if self.exit_after_agenda and not self._agenda_reported:
+            self._agenda_reported = True
+            print(f"AGENDA_PAINTED {_since_start_ms():.1f}", flush=True)
+
+    def _report_ready(self) -> None:
+        if self.exit_after_agenda:
+            self._report_agenda()
+            print(f"ROOM_READY {_since_start_ms():.1f}", flush=True)
+            QTimer.singleShot(0, self.app.quit)  # once the paint in hand has finished
+
+    # ------------------------------------------------------------------ stopping
+    def stop(self) -> None:
+        if self.reporter is not None:
+            self.reporter.uninstall()
+        if self.window is not None:
+            self.window.shutdown()
+        if self.worker is not None:
+            self.worker.stop()
+        if self.ctx is not None:
+            self.ctx.close()
+
+
+def _since_start_ms() -> float:
+    return (time.perf_counter() - _START) * 1000
+
+
+def start(database_url: str | None = None, profile: str | None = None) -> Started:
+    """Show the window with the first look; the rest loads once it is on screen."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Front door")
+    app.setDesktopFileName("frontdoor")  # Wayland and task bars match the .desktop entry
+    apply_desk_theme(app)
+    settings = load_settings(database_url, profile)
+    shell = StartWindow()
+    look = read_first_look(settings.database_url, dt.date.today())
+    if look is not None:
+        shell.show_look(look)
+    started = Started(app, shell, settings, os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1")
+    shell.painted.connect(started.first_look_painted)
+    QTimer.singleShot(LOAD_ANYWAY_MS, started.load_rest)
+    shell.show()
+    return started
+
+
+def run(database_url: str | None = None, profile: str | None = None, smoke: bool = False) -> int:
+    """Open the main window at today's meeting agenda; returns the process exit code.
+
+    The log goes to the user data folder's rotated file, and an unexpected error is
+    logged and shown (``ui.crash``). ``smoke``: see ``smoke_test``.
+    """
+    started = start(database_url, profile)
+    started.with_log_and_error_dialog = True  # once the first look is painted
+    checker = SmokeTest(started) if smoke else None
+    try:
+        code = started.app.exec()
+    finally:
+        started.stop()
+    if checker is not None:
+        return checker.result()
+    return code or started.exit_code
+
+
+SMOKE_TIMEOUT_MS = 300_000
+
+
+class SmokeTest:
+    """Watches a start for ``--smoke-test``: today's demo agenda must open in the main
+    window, with no start-up failure, within SMOKE_TIMEOUT_MS; then the application quits."""
+
+    def __init__(self, started: Started) -> None:
+        self.started = started
+        self.verdict: str | None = None
+        self.passed = False
+        started.shell.adopted.connect(self._adopted)
+        QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: self._finish(False, "timed out"))
+        self._poll = QTimer()
+        self._poll.timeout.connect(self._check_failed)
+        self._poll.start(200)
+
+    def _check_failed(self) -> None:
+        if self.started.shell.failed and self.started.shell.glance is not None:
+            self._finish(False, self.started.shell.glance.message)
+
+    def _adopted(self) -> None:
+        window = self.started.window
+        assert window is not None
+        window.agenda_painted.connect(self._painted)
+        window.room_loaded.connect(self._painted)
+        self._painted()
+
+    def _painted(self) -> None:
+        from frontdoor_app.demo.build import local_today
+
+        window = self.started.window
+        if self.verdict is not None or window is None or window.room is None:
+            return
+        meeting, rows = window.meeting, window.agenda.model.rowCount()
+        today = local_today()
+        if meeting is None or meeting.meeting_date != today:
+            self._finish(False, f"no meeting for today ({today}) opened: {window.room.note}")
+        elif rows == 0:
+            return  # the agenda's rows are still coming
+        else:
+            prepared = self.started.prepared
+            demo = prepared.demo if prepared is not None else None
+            self._finish(
+                True,
+                f"today's agenda ({today:%A %d %B %Y}) opened with {rows} "
+                f"cases; demo: {demo or 'already there'}",
+            )
+
+    def _finish(self, passed: bool, verdict: str) -> None:
+        if self.verdict is not None:
+            return
+        self.passed, self.verdict = passed, verdict
+        self._poll.stop()
+        QTimer.singleShot(0, self.started.app.quit)
+
+    def result(self) -> int:
+        word = "passed" if self.passed else "FAILED"
+        print(f"frontdoor smoke test {word}: {self.verdict or 'the window was closed'}", flush=True)
+        return 0 if self.passed else 1
+
+
+def smoke_test(database_url: str | None = None, profile: str | None = None) -> int:
+    """``frontdoor --smoke-test``: start offscreen on a fresh, temporary data folder (unless
+    ``database_url`` names a database), build the demo, open today's agenda, exit 0."""
+    import shutil
+    import tempfile
+
+    from frontdoor_app.settings import ENV_DATA_DIR
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    folder = None
+    if database_url is None:
+        folder = tempfile.mkdtemp(prefix="frontdoor-smoke-")
+        os.environ[ENV_DATA_DIR] = folder
+        os.environ.pop("FRONTDOOR_DATABASE_URL", None)
+        # The throwaway database's key lives and dies with this process: the check never
+        # touches the computer's keyring (and works on a build machine that has none).
+        import keyring
+
+        from frontdoor_app.cipher import ThrowawayKeyring
+
+        keyring.set_keyring(ThrowawayKeyring())
+    try:
+        return run(database_url, profile, smoke=True)
+    finally:
+        if folder is not None:
+            from frontdoor_app.applog import log_path, stop_log_file
+
+            stop_log_file(log_path(Path(folder)))
+            shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Building blocks the features share: the rows model, tables and fields, words, the conflict view."""
