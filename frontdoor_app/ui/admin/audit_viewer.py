@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -44,16 +43,13 @@ from frontdoor_app.access.audit_view import (
 )
 from frontdoor_app.context import AppContext
 from frontdoor_app.models.journal import AUDIT_ACTIONS
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.widgets.tables import make_table
 
 _Index = QModelIndex | QPersistentModelIndex
 ANY = "Any"
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("AuditViewer", text)
 
 
 class AuditModel(QAbstractTableModel):
@@ -84,7 +80,7 @@ class AuditModel(QAbstractTableModel):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _t(self.COLUMNS[section])
+            return translate("AuditViewer", self.COLUMNS[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -103,7 +99,7 @@ class AuditModel(QAbstractTableModel):
         if column == 4:
             return r.detail
         if r.redacted:
-            return _t("(removed by retention)")
+            return translate("AuditViewer", "(removed by retention)")
         text = "; ".join(f"{c.field}: {c.before or '—'} → {c.after or '—'}" for c in r.changes)
         return text if role == Qt.ItemDataRole.ToolTipRole or len(text) < 90 else text[:88] + "…"
 
@@ -149,25 +145,27 @@ class AuditViewerScreen(QWidget):
         self.offset = 0
         self.page: AuditPage | None = None
         self.starts: list[int] = []  # where each newer page began (for "Newer")
-        self.setWindowTitle(_t("Audit trail"))
-        self.setAccessibleName(_t("Audit trail"))
+        self.setWindowTitle(translate("AuditViewer", "Audit trail"))
+        self.setAccessibleName(translate("AuditViewer", "Audit trail"))
         layout = QVBoxLayout(self)
         layout.addWidget(self._filters())
         self.model = AuditModel(self)
-        self.table = make_table(self.model, _t("Audit rows"), self, stretch_column=5)
+        self.table = make_table(
+            self.model, translate("AuditViewer", "Audit rows"), self, stretch_column=5
+        )
         self.table.selectionModel().currentRowChanged.connect(self._show_row)
         self.detail = QTextBrowser(self)
-        self.detail.setAccessibleName(_t("Before and after"))
+        self.detail.setAccessibleName(translate("AuditViewer", "Before and after"))
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.table)
         split.addWidget(self.detail)
         split.setSizes([520, 220])
         layout.addWidget(split, 1)
         nav = QHBoxLayout()
-        self.newer = QPushButton(_t("◀ Newer"), self)
-        self.older = QPushButton(_t("Older ▶"), self)
+        self.newer = QPushButton(translate("AuditViewer", "◀ Newer"), self)
+        self.older = QPushButton(translate("AuditViewer", "Older ▶"), self)
         self.position = QLabel("", self)
-        self.export = QPushButton(_t("Export CSV…"), self)
+        self.export = QPushButton(translate("AuditViewer", "Export CSV…"), self)
         self.newer.clicked.connect(self.go_newer)
         self.older.clicked.connect(self.go_older)
         self.export.clicked.connect(self.export_csv)
@@ -189,7 +187,7 @@ class AuditViewerScreen(QWidget):
         self.action = QComboBox(box)
         self.action.addItems([ANY, *AUDIT_ACTIONS])
         today = QDate.currentDate()
-        self.use_dates = QCheckBox(_t("Between"), box)
+        self.use_dates = QCheckBox(translate("AuditViewer", "Between"), box)
         self.date_from = QDateEdit(today.addDays(-30), box)
         self.date_to = QDateEdit(today, box)
         for edit in (self.date_from, self.date_to):
@@ -197,10 +195,10 @@ class AuditViewerScreen(QWidget):
             edit.setDisplayFormat("dd MMM yyyy")
         for field, (text, widget) in enumerate(
             [
-                (_t("User"), self.user),
-                (_t("Household id"), self.household),
-                (_t("Person id"), self.person),
-                (_t("Case (agenda item) id"), self.case),
+                (translate("AuditViewer", "User"), self.user),
+                (translate("AuditViewer", "Household id"), self.household),
+                (translate("AuditViewer", "Person id"), self.person),
+                (translate("AuditViewer", "Case (agenda item) id"), self.case),
             ]
         ):
             form = QFormLayout()
@@ -208,15 +206,15 @@ class AuditViewerScreen(QWidget):
             widget.setAccessibleName(text)
             grid.addLayout(form, 0, field)
         form = QFormLayout()
-        form.addRow(_t("Action"), self.action)
+        form.addRow(translate("AuditViewer", "Action"), self.action)
         grid.addLayout(form, 1, 0)
         dates = QHBoxLayout()
         dates.addWidget(self.use_dates)
         dates.addWidget(self.date_from)
-        dates.addWidget(QLabel(_t("and"), box))
+        dates.addWidget(QLabel(translate("AuditViewer", "and"), box))
         dates.addWidget(self.date_to)
         grid.addLayout(dates, 1, 1, 1, 2)
-        apply = QPushButton(_t("Show"), box)
+        apply = QPushButton(translate("AuditViewer", "Show"), box)
         apply.setDefault(True)
         apply.clicked.connect(lambda: self.go(0))
         grid.addWidget(apply, 1, 3)
@@ -231,16 +229,18 @@ class AuditViewerScreen(QWidget):
                 return None
             if not text.isdigit():
                 raise ValueError(
-                    _t("{what} must be a number, not {text!r}").format(what=what, text=text)
+                    translate("AuditViewer", "{what} must be a number, not {text!r}").format(
+                        what=what, text=text
+                    )
                 )
             return int(text)
 
         dates = self.use_dates.isChecked()
         return AuditFilter(
             user_login=self.user.text().strip() or None,
-            household_id=number(self.household, _t("The household id")),
-            person_id=number(self.person, _t("The person id")),
-            case_id=number(self.case, _t("The case id")),
+            household_id=number(self.household, translate("AuditViewer", "The household id")),
+            person_id=number(self.person, translate("AuditViewer", "The person id")),
+            case_id=number(self.case, translate("AuditViewer", "The case id")),
             action=None if self.action.currentText() == ANY else self.action.currentText(),
             date_from=self.date_from.date().toPython() if dates else None,  # type: ignore[arg-type]
             date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
@@ -261,14 +261,14 @@ class AuditViewerScreen(QWidget):
         try:
             f = self.current_filter()
         except ValueError as exc:
-            self.messages.error(self, _t("Audit trail"), str(exc))
+            self.messages.error(self, translate("AuditViewer", "Audit trail"), str(exc))
             return
         if offset == 0 and before_id is None:
             self.starts = []
         self.worker.run(
             lambda: self._load(f, offset, before_id),
             self._loaded,
-            lambda exc: self.messages.failed(self, _t("Audit trail"), exc),
+            lambda exc: self.messages.failed(self, translate("AuditViewer", "Audit trail"), exc),
         )
 
     def _load(self, f: AuditFilter, offset: int, before_id: int | None) -> AuditPage:
@@ -289,7 +289,7 @@ class AuditViewerScreen(QWidget):
         self.model.set_rows(page.rows)
         last = page.offset + len(page.rows)
         self.position.setText(
-            _t("{a}–{b} of {n} rows, newest first").format(
+            translate("AuditViewer", "{a}–{b} of {n} rows, newest first").format(
                 a=page.offset + 1 if page.rows else 0, b=last, n=page.total_text
             )
         )
@@ -298,7 +298,7 @@ class AuditViewerScreen(QWidget):
         if page.rows:
             self.table.selectRow(0)
         else:
-            self.detail.setHtml(_t("<p>No audit rows match.</p>"))
+            self.detail.setHtml(translate("AuditViewer", "<p>No audit rows match.</p>"))
 
     def _show_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         r = self.model.row_at(current.row())
@@ -310,7 +310,10 @@ class AuditViewerScreen(QWidget):
         if path is None:
             stamp = dt.date.today().isoformat()
             path, _ = QFileDialog.getSaveFileName(
-                self, _t("Export the audit rows"), f"audit-{stamp}.csv", "CSV (*.csv)"
+                self,
+                translate("AuditViewer", "Export the audit rows"),
+                f"audit-{stamp}.csv",
+                "CSV (*.csv)",
             )
             if not path:
                 return 0
@@ -326,6 +329,8 @@ class AuditViewerScreen(QWidget):
                 detail=f"audit rows exported as CSV: {count} rows",
             )
         self.messages.info(
-            self, _t("Audit trail"), _t("{n} rows saved to {path}.").format(n=count, path=path)
+            self,
+            translate("AuditViewer", "Audit trail"),
+            translate("AuditViewer", "{n} rows saved to {path}.").format(n=count, path=path),
         )
         return count

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QDate, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import ActionView, AgencyOption, CaseView
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
 
@@ -30,14 +31,10 @@ STATUS_WORDS = {
 }
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Actions", text)
-
-
 def status_word(action: ActionView) -> str:
-    word = _t(STATUS_WORDS.get(action.status, action.status))
+    word = translate("Actions", STATUS_WORDS.get(action.status, action.status))
     if action.status == "open" and action.overdue:
-        word = _t("OVERDUE") + " · " + word
+        word = translate("Actions", "OVERDUE") + " · " + word
     return word
 
 
@@ -45,16 +42,19 @@ def action_model(with_case: bool = False) -> RowsModel[ActionView]:
     columns = []
     if with_case:
         columns += [
-            (_t("Meeting"), lambda a: a.meeting_date.strftime("%d %b %Y")),
-            (_t("Case"), lambda a: f"{a.police_ref} {a.household_name}".strip()),
+            (translate("Actions", "Meeting"), lambda a: a.meeting_date.strftime("%d %b %Y")),
+            (translate("Actions", "Case"), lambda a: f"{a.police_ref} {a.household_name}".strip()),
         ]
     columns += [
-        (_t("Agency"), lambda a: a.agency_name),
-        (_t("Person"), lambda a: a.owner_name or ""),
-        (_t("Action"), lambda a: a.description),
-        (_t("Due"), lambda a: a.due_date.strftime("%a %d %b %Y" if with_case else "%a %d %b")),
-        (_t("Status"), status_word),
-        (_t("Note"), lambda a: a.status_note or ""),
+        (translate("Actions", "Agency"), lambda a: a.agency_name),
+        (translate("Actions", "Person"), lambda a: a.owner_name or ""),
+        (translate("Actions", "Action"), lambda a: a.description),
+        (
+            translate("Actions", "Due"),
+            lambda a: a.due_date.strftime("%a %d %b %Y" if with_case else "%a %d %b"),
+        ),
+        (translate("Actions", "Status"), status_word),
+        (translate("Actions", "Note"), lambda a: a.status_note or ""),
     ]
     return RowsModel(
         columns,
@@ -76,7 +76,7 @@ class ActionStatusForm(QWidget):
         self.status = QComboBox(self)
         self.status.setAccessibleName(self.tr("New status"))
         for code in ("done", "not_possible", "not_done", "open"):
-            self.status.addItem(_t(STATUS_WORDS[code]), code)
+            self.status.addItem(translate("Actions", STATUS_WORDS[code]), code)
         self.note = QLineEdit(self)
         self.note.setAccessibleName(self.tr("Note about the status"))
         self.note.setPlaceholderText(self.tr("Note (what happened, or why not)"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from frontdoor_app.meeting.views import CaseView
@@ -16,6 +16,7 @@ from frontdoor_app.ui.case.household_tab import HouseholdTab
 from frontdoor_app.ui.case.incident_tab import IncidentTab
 from frontdoor_app.ui.case.intelligence_tab import IntelligenceTab
 from frontdoor_app.ui.case.sharing_tab import SharingTab
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import repolish, set_scaled_font
 from frontdoor_app.ui.widgets.tables import label, minutes_seconds
 from frontdoor_app.ui.widgets.words import risk_label
@@ -26,10 +27,6 @@ MARAC_WORDS = {
     "repeat": "repeat within 12 months of MARAC",
     "professional_judgement": "professional judgement",
 }
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Case", text)
 
 
 def elapsed_seconds(
@@ -46,14 +43,14 @@ def elapsed_seconds(
 
 def timer_text(seconds: int, target_minutes: int) -> tuple[str, bool]:
     over = seconds > target_minutes * 60
-    text = _t("Timer") + " " + minutes_seconds(seconds)
+    text = translate("Case", "Timer") + " " + minutes_seconds(seconds)
     if over:
-        text += " " + _t("(over %1 min)").replace("%1", str(target_minutes))
+        text += " " + translate("Case", "(over %1 min)").replace("%1", str(target_minutes))
     return text, over
 
 
 def marac_words(codes: tuple[str, ...]) -> str:
-    return ", ".join(_t(MARAC_WORDS.get(c, c.replace("_", " "))) for c in codes)
+    return ", ".join(translate("Case", MARAC_WORDS.get(c, c.replace("_", " "))) for c in codes)
 
 
 class CaseViewWidget(QWidget):
@@ -160,11 +157,19 @@ class CaseViewWidget(QWidget):
         self.fgc.show_case(case)
         self.sharing.show_case(case)
         entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
-        self.tabs.setTabText(2, _t("History (%1)").replace("%1", str(len(case.history))))
-        self.tabs.setTabText(3, _t("Intelligence (%1)").replace("%1", str(entries)))
-        self.tabs.setTabText(4, _t("Decision ✓") if case.decision else _t("Decision"))
-        self.tabs.setTabText(5, _t("Actions (%1)").replace("%1", str(len(case.actions))))
-        self.tabs.setTabText(7, _t("Sharing (%1)").replace("%1", str(len(case.sharing))))
+        self.tabs.setTabText(
+            2, translate("Case", "History (%1)").replace("%1", str(len(case.history)))
+        )
+        self.tabs.setTabText(3, translate("Case", "Intelligence (%1)").replace("%1", str(entries)))
+        self.tabs.setTabText(
+            4, translate("Case", "Decision ✓") if case.decision else translate("Case", "Decision")
+        )
+        self.tabs.setTabText(
+            5, translate("Case", "Actions (%1)").replace("%1", str(len(case.actions)))
+        )
+        self.tabs.setTabText(
+            7, translate("Case", "Sharing (%1)").replace("%1", str(len(case.sharing)))
+        )
         self.stack.setCurrentWidget(self.page)
 
     def update_item(self, case: CaseView) -> None:
@@ -179,10 +184,10 @@ class CaseViewWidget(QWidget):
         self.case = case
         item = case.item
         parts = [
-            _t("CASE %1 of %2")
+            translate("Case", "CASE %1 of %2")
             .replace("%1", str(case.case_number))
             .replace("%2", str(case.case_total)),
-            _t("ref %1").replace("%1", item.police_ref),
+            translate("Case", "ref %1").replace("%1", item.police_ref),
             item.household_name or item.initials,
         ]
         place = item.postcode_district
@@ -190,9 +195,9 @@ class CaseViewWidget(QWidget):
             place += f" ({case.household.locality_name})"
         parts.append(place)
         status = {
-            "deferred": _t("deferred"),
-            "discussed": _t("discussed"),
-            "current": _t("being discussed"),
+            "deferred": translate("Case", "deferred"),
+            "discussed": translate("Case", "discussed"),
+            "current": translate("Case", "being discussed"),
         }.get(item.status)
         if status:
             parts.append(status)
@@ -202,12 +207,14 @@ class CaseViewWidget(QWidget):
         bits = [risk_label(risk, short=False)]
         if item.agreed_risk and item.agreed_risk != item.dash_risk:
             bits.append(
-                _t("agreed; police grade %1").replace("%1", risk_label(item.dash_risk, False))
+                translate("Case", "agreed; police grade %1").replace(
+                    "%1", risk_label(item.dash_risk, False)
+                )
             )
         if item.dash_yes is not None:
-            bits.append(_t("DASH %1").replace("%1", str(item.dash_yes)))
+            bits.append(translate("Case", "DASH %1").replace("%1", str(item.dash_yes)))
         if item.marac:
-            bits.append(_t("MARAC: %1").replace("%1", marac_words(item.marac)))
+            bits.append(translate("Case", "MARAC: %1").replace("%1", marac_words(item.marac)))
         other = [t for t in item.flag_texts if not t.lower().startswith("marac")]
         bits.extend(other)
         self.risk.setText(" · ".join(bits))
@@ -232,9 +239,11 @@ class CaseViewWidget(QWidget):
             return
         text, over = timer_text(self.elapsed(), self.target_minutes)
         if self.case.item.status != "current":
-            text = text.replace(_t("Timer"), _t("Time taken"), 1)
+            text = text.replace(translate("Case", "Timer"), translate("Case", "Time taken"), 1)
             if self.elapsed() == 0:
-                text = _t("Not started · %1 min target").replace("%1", str(self.target_minutes))
+                text = translate("Case", "Not started · %1 min target").replace(
+                    "%1", str(self.target_minutes)
+                )
         self.timer_label.setText(text)
         # A wrapping heading beside it would otherwise squeeze the timer to nothing.
         self.timer_label.setMinimumWidth(self.timer_label.sizeHint().width())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,14 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import RISK_ORDER, CaseView, OutcomeOption
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.tables import label
 from frontdoor_app.ui.widgets.words import hhmm, risk_label
 
 DRAFT_KIND = "decision"
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Decision", text)
 
 
 def decision_problems(
@@ -49,13 +46,15 @@ def decision_problems(
     """
     problems = []
     if not outcome_codes:
-        problems.append(_t("Choose at least one outcome."))
+        problems.append(translate("Decision", "Choose at least one outcome."))
     if agreed_risk is None:
-        problems.append(_t("Choose the agreed risk."))
+        problems.append(translate("Decision", "Choose the agreed risk."))
     nfa = [o for o in outcome_codes if o.is_nfa]
     if nfa and len(outcome_codes) > 1:
         problems.append(
-            _t("'%1' cannot be combined with other outcomes.").replace("%1", nfa[0].label)
+            translate("Decision", "'%1' cannot be combined with other outcomes.").replace(
+                "%1", nfa[0].label
+            )
         )
     needs = []
     if (
@@ -63,14 +62,20 @@ def decision_problems(
         and police_risk
         and RISK_ORDER.get(agreed_risk, 0) < RISK_ORDER.get(police_risk, 0)
     ):
-        needs.append(_t("the agreed risk is lower than the police grade"))
+        needs.append(translate("Decision", "the agreed risk is lower than the police grade"))
     if (marac or pj_marac) and nfa:
-        needs.append(_t("no further action on a case that meets a MARAC criterion"))
+        needs.append(
+            translate("Decision", "no further action on a case that meets a MARAC criterion")
+        )
     elif pj_marac:
-        needs.append(_t("a MARAC referral on professional judgement needs the reason"))
+        needs.append(
+            translate("Decision", "a MARAC referral on professional judgement needs the reason")
+        )
     if needs and not rationale.strip():
         problems.append(
-            _t("A written rationale is required because %1.").replace("%1", _t(" and ").join(needs))
+            translate("Decision", "A written rationale is required because %1.").replace(
+                "%1", translate("Decision", " and ").join(needs)
+            )
         )
     return problems
 

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from frontdoor_app.meeting.views import CaseView, FgcSummary
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import label, make_table
 from frontdoor_app.ui.widgets.words import day
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Fgc", text)
-
-
 def fgc_model() -> RowsModel[FgcSummary]:
     return RowsModel(
         [
-            (_t("Stage"), lambda f: f.stage.replace("_", " ")),
-            (_t("Open"), lambda f: _t("open") if f.is_open else _t("closed")),
-            (_t("Team"), lambda f: f.team_name or _t("not routed yet")),
-            (_t("Offered"), lambda f: day(f.offered_at)),
+            (translate("Fgc", "Stage"), lambda f: f.stage.replace("_", " ")),
+            (
+                translate("Fgc", "Open"),
+                lambda f: translate("Fgc", "open") if f.is_open else translate("Fgc", "closed"),
+            ),
+            (translate("Fgc", "Team"), lambda f: f.team_name or translate("Fgc", "not routed yet")),
+            (translate("Fgc", "Offered"), lambda f: day(f.offered_at)),
         ]
     )
 
@@ -54,12 +53,15 @@ class FgcTab(QWidget):
         self.model.set_rows(case.fgc)
         if case.fgc:
             self.caption.setText(
-                _t("%1 FGC referral(s) for this household.").replace("%1", str(len(case.fgc)))
+                translate("Fgc", "%1 FGC referral(s) for this household.").replace(
+                    "%1", str(len(case.fgc))
+                )
             )
         else:
             self.caption.setText(
-                _t(
+                translate(
+                    "Fgc",
                     "No FGC referral for this household. Choosing the outcome "
-                    "“FGC offer” in the decision starts one."
+                    "“FGC offer” in the decision starts one.",
                 )
             )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from frontdoor_app.intake.links import MatchRow
 from frontdoor_app.meeting.views import CaseView, HistoryEvent
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import label, make_table
 from frontdoor_app.ui.widgets.words import day
@@ -19,18 +20,17 @@ KIND_WORDS = {
 }
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("History", text)
-
-
 def history_model() -> RowsModel[HistoryEvent]:
     return RowsModel(
         [
-            (_t("Date"), lambda e: day(e.at)),
-            (_t("What"), lambda e: _t(KIND_WORDS.get(e.kind, e.kind))),
-            (_t("Summary"), lambda e: e.title),
-            (_t("Detail"), lambda e: e.detail),
-            (_t("Status"), lambda e: (e.status or "").replace("_", " ")),
+            (translate("History", "Date"), lambda e: day(e.at)),
+            (
+                translate("History", "What"),
+                lambda e: translate("History", KIND_WORDS.get(e.kind, e.kind)),
+            ),
+            (translate("History", "Summary"), lambda e: e.title),
+            (translate("History", "Detail"), lambda e: e.detail),
+            (translate("History", "Status"), lambda e: (e.status or "").replace("_", " ")),
         ],
         describe=lambda e: f"{day(e.at)}: {e.title}. {e.detail} {e.status or ''}",
     )
@@ -39,12 +39,15 @@ def history_model() -> RowsModel[HistoryEvent]:
 def links_model() -> RowsModel[MatchRow]:
     return RowsModel(
         [
-            (_t("Role"), lambda m: m.role.replace("_", " ")),
-            (_t("As the police sent"), lambda m: f"{m.incoming.name}, born {m.incoming.born}"),
-            (_t("Linked to"), lambda m: f"{m.known.name}, born {m.known.born}"),
-            (_t("Score"), lambda m: f"{m.score:.2f}"),
-            (_t("Why"), lambda m: "; ".join(m.reasons)),
-            (_t("Status"), lambda m: f"{m.status} ({m.decided_by})"),
+            (translate("History", "Role"), lambda m: m.role.replace("_", " ")),
+            (
+                translate("History", "As the police sent"),
+                lambda m: f"{m.incoming.name}, born {m.incoming.born}",
+            ),
+            (translate("History", "Linked to"), lambda m: f"{m.known.name}, born {m.known.born}"),
+            (translate("History", "Score"), lambda m: f"{m.score:.2f}"),
+            (translate("History", "Why"), lambda m: "; ".join(m.reasons)),
+            (translate("History", "Status"), lambda m: f"{m.status} ({m.decided_by})"),
         ],
         describe=lambda m: f"{m.incoming.name} linked to {m.known.name}: {'; '.join(m.reasons)}",
     )

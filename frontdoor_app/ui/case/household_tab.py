@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from frontdoor_app.meeting.views import CaseView, PersonView
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import label, make_table
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Household", text)
-
 
 ROLE_WORDS = {
     "victim": "Victim",
@@ -23,19 +18,22 @@ ROLE_WORDS = {
 
 
 def role_word(role: str) -> str:
-    return _t(ROLE_WORDS.get(role, role))
+    return translate("Household", ROLE_WORDS.get(role, role))
 
 
 def member_model() -> RowsModel[PersonView]:
     return RowsModel(
         [
-            (_t("Role"), lambda p: role_word(p.role)),
-            (_t("Name"), lambda p: f"{p.forenames} {p.surname}".strip()),
-            (_t("Age"), lambda p: p.age_text),
-            (_t("Date of birth"), lambda p: p.dob.strftime("%d %b %Y") if p.dob else ""),
-            (_t("Gender"), lambda p: p.gender or ""),
-            (_t("Relationship"), lambda p: p.relationship_to_victim or ""),
-            (_t("School"), lambda p: p.school or ""),
+            (translate("Household", "Role"), lambda p: role_word(p.role)),
+            (translate("Household", "Name"), lambda p: f"{p.forenames} {p.surname}".strip()),
+            (translate("Household", "Age"), lambda p: p.age_text),
+            (
+                translate("Household", "Date of birth"),
+                lambda p: p.dob.strftime("%d %b %Y") if p.dob else "",
+            ),
+            (translate("Household", "Gender"), lambda p: p.gender or ""),
+            (translate("Household", "Relationship"), lambda p: p.relationship_to_victim or ""),
+            (translate("Household", "School"), lambda p: p.school or ""),
         ],
         describe=lambda p: f"{role_word(p.role)}: {p.forenames} {p.surname}, {p.age_text}",
     )

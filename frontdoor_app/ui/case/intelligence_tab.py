@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, IntelligenceView
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
 from frontdoor_app.ui.widgets.words import hhmm
@@ -32,31 +33,32 @@ KINDS = (
 )
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Intelligence", text)
-
-
 def kind_word(kind: str) -> str:
-    return _t(dict(KINDS).get(kind, kind))
+    return translate("Intelligence", dict(KINDS).get(kind, kind))
 
 
 def sharing_word(entry: IntelligenceView) -> str:
     if entry.restricted:
-        return _t("restricted: %1 only").replace("%1", entry.restricted_to_agency_code or "")
+        return translate("Intelligence", "restricted: %1 only").replace(
+            "%1", entry.restricted_to_agency_code or ""
+        )
     if entry.may_share_beyond_meeting:
-        return _t("may share beyond meeting")
-    return _t("meeting only")
+        return translate("Intelligence", "may share beyond meeting")
+    return translate("Intelligence", "meeting only")
 
 
 def entry_model() -> RowsModel[IntelligenceView]:
     return RowsModel(
         [
-            (_t("Agency"), lambda e: e.agency_name),
-            (_t("Kind"), lambda e: "" if e.kind == "agency" else kind_word(e.kind)),
-            (_t("Author"), lambda e: e.author_name),
-            (_t("Time"), lambda e: hhmm(e.created_at)),
-            (_t("Entry"), lambda e: e.text),
-            (_t("Sharing"), sharing_word),
+            (translate("Intelligence", "Agency"), lambda e: e.agency_name),
+            (
+                translate("Intelligence", "Kind"),
+                lambda e: "" if e.kind == "agency" else kind_word(e.kind),
+            ),
+            (translate("Intelligence", "Author"), lambda e: e.author_name),
+            (translate("Intelligence", "Time"), lambda e: hhmm(e.created_at)),
+            (translate("Intelligence", "Entry"), lambda e: e.text),
+            (translate("Intelligence", "Sharing"), sharing_word),
         ],
         describe=lambda e: (
             f"{e.agency_name}, {kind_word(e.kind)}, {e.author_name}: {e.text} ({sharing_word(e)})"
@@ -88,7 +90,7 @@ class IntelligenceTab(QWidget):
         self.kind = QComboBox(box)
         self.kind.setAccessibleName(self.tr("Kind of entry"))
         for code, words in KINDS:
-            self.kind.addItem(_t(words), code)
+            self.kind.addItem(translate("Intelligence", words), code)
         self.agency = QComboBox(box)
         self.agency.setAccessibleName(self.tr("Agency"))
         row.addWidget(self.kind)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -17,23 +17,27 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, SharingView
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
 from frontdoor_app.ui.widgets.words import hhmm
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Sharing", text)
-
-
 def sharing_model() -> RowsModel[SharingView]:
     return RowsModel(
         [
-            (_t("Agency"), lambda v: v.agency_name),
-            (_t("Decision"), lambda v: _t("share") if v.shared else _t("do not share")),
-            (_t("With whom"), lambda v: v.with_whom or ""),
-            (_t("Reason"), lambda v: v.reason),
-            (_t("Time"), lambda v: hhmm(v.created_at)),
+            (translate("Sharing", "Agency"), lambda v: v.agency_name),
+            (
+                translate("Sharing", "Decision"),
+                lambda v: (
+                    translate("Sharing", "share")
+                    if v.shared
+                    else translate("Sharing", "do not share")
+                ),
+            ),
+            (translate("Sharing", "With whom"), lambda v: v.with_whom or ""),
+            (translate("Sharing", "Reason"), lambda v: v.reason),
+            (translate("Sharing", "Time"), lambda v: hhmm(v.created_at)),
         ],
         describe=lambda v: (
             f"{v.agency_name}: {'share' if v.shared else 'do not share'} "

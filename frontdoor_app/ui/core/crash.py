@@ -21,16 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from frontdoor_app.ui.core.i18n import translate
 
 log = logging.getLogger("frontdoor_app.unexpected")
 STORM = 3  # this many errors within STORM_SECONDS: advise closing
 STORM_SECONDS = 30.0
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("ErrorDialog", text)
 
 
 class ErrorReporter(QObject):
@@ -92,43 +90,65 @@ class ErrorReporter(QObject):
         if self.dialog is not None:
             return  # one at a time; this one is in the log
         carry_on = self._can_carry_on()
-        where = str(self.log_file) if self.log_file else _t("(no log file could be written)")
-        lines = [_t("Something went wrong that the application did not expect:"), summary, ""]
-        lines.append(_t("The details were written to the log file:\n%1").replace("%1", where))
+        where = (
+            str(self.log_file)
+            if self.log_file
+            else translate("ErrorDialog", "(no log file could be written)")
+        )
+        lines = [
+            translate("ErrorDialog", "Something went wrong that the application did not expect:"),
+            summary,
+            "",
+        ]
+        lines.append(
+            translate("ErrorDialog", "The details were written to the log file:\n%1").replace(
+                "%1", where
+            )
+        )
         lines.append("")
         if not carry_on:
             lines.append(
-                _t(
+                translate(
+                    "ErrorDialog",
                     "The application was still starting, so it has to close. Start it "
-                    "again; if this happens again, send the log file to your admin."
+                    "again; if this happens again, send the log file to your admin.",
                 )
             )
         elif len(self._times) >= STORM:
             lines.append(
-                _t(
+                translate(
+                    "ErrorDialog",
                     "This has happened %1 times in the last minute: close the "
                     "application and start it again, and send the log file to your "
-                    "admin."
+                    "admin.",
                 ).replace("%1", str(len(self._times)))
             )
         else:
             lines.append(
-                _t(
+                translate(
+                    "ErrorDialog",
                     "What you had saved is safe. You can carry on; if something "
                     "looks wrong, close the application, start it again and send the "
-                    "log file to your admin."
+                    "log file to your admin.",
                 )
             )
         box = QMessageBox(self._window())
         box.setObjectName("unexpectedError")
         box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle(_t("Front door: unexpected error"))
+        box.setWindowTitle(translate("ErrorDialog", "Front door: unexpected error"))
         box.setText("\n".join(lines))
         box.setDetailedText(details)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = box.addButton(_t("Close the application"), QMessageBox.ButtonRole.DestructiveRole)
+        close = box.addButton(
+            translate("ErrorDialog", "Close the application"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
         if carry_on:
-            box.setDefaultButton(box.addButton(_t("Carry on"), QMessageBox.ButtonRole.AcceptRole))
+            box.setDefaultButton(
+                box.addButton(
+                    translate("ErrorDialog", "Carry on"), QMessageBox.ButtonRole.AcceptRole
+                )
+            )
         box.setWindowModality(Qt.WindowModality.ApplicationModal)
 
         def finished() -> None:

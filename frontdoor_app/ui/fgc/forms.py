@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime
+from PySide6.QtCore import QDate, QDateTime
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QCheckBox,
@@ -31,17 +31,14 @@ from frontdoor_app.fgc.gate import VictimSays
 from frontdoor_app.fgc.people import HouseholdPerson, NewPerson
 from frontdoor_app.fgc.views import InviteeView, ReferralView, RemovedInviteeView
 from frontdoor_app.models.fgc import VICTIM_HOW
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import make_table
 from frontdoor_app.ui.widgets.words import day, day_time
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("FgcPanel", text)
-
-
 def _tick(value: bool) -> str:
-    return _t("✓ yes") if value else _t("✗ no")
+    return translate("FgcPanel", "✓ yes") if value else translate("FgcPanel", "✗ no")
 
 
 def fit_rows(table: QTableView) -> QTableView:
@@ -108,15 +105,17 @@ class ConsentBox(QGroupBox):
         layout = QVBoxLayout(self)
         self.model: RowsModel = RowsModel(
             [
-                (_t("Consent"), lambda c: c.kind_words),
-                (_t("Who"), lambda c: c.person_name),
-                (_t("How"), lambda c: c.how),
-                (_t("When"), lambda c: day_time(c.at)),
-                (_t("Recorded by"), lambda c: c.recorded_by),
+                (translate("FgcPanel", "Consent"), lambda c: c.kind_words),
+                (translate("FgcPanel", "Who"), lambda c: c.person_name),
+                (translate("FgcPanel", "How"), lambda c: c.how),
+                (translate("FgcPanel", "When"), lambda c: day_time(c.at)),
+                (translate("FgcPanel", "Recorded by"), lambda c: c.recorded_by),
                 (
-                    _t("Status"),
+                    translate("FgcPanel", "Status"),
                     lambda c: (
-                        _t("withdrawn ") + day(c.withdrawn_at) if c.withdrawn_at else _t("in force")
+                        translate("FgcPanel", "withdrawn ") + day(c.withdrawn_at)
+                        if c.withdrawn_at
+                        else translate("FgcPanel", "in force")
                     ),
                 ),
             ]
@@ -162,23 +161,30 @@ class InviteBox(QGroupBox):
         layout = QVBoxLayout(self)
         self.model: RowsModel[InviteeView] = RowsModel(
             [
-                (_t("Name"), lambda i: i.name),
-                (_t("Relationship"), lambda i: i.relationship or ""),
-                (_t("Approved by the victim"), lambda i: _tick(i.approved_by_victim)),
+                (translate("FgcPanel", "Name"), lambda i: i.name),
+                (translate("FgcPanel", "Relationship"), lambda i: i.relationship or ""),
                 (
-                    _t("Person who harmed"),
-                    lambda i: _t("⚠ yes") if i.is_person_who_harmed or i.warning else "",
+                    translate("FgcPanel", "Approved by the victim"),
+                    lambda i: _tick(i.approved_by_victim),
                 ),
                 (
-                    _t("Victim asked"),
+                    translate("FgcPanel", "Person who harmed"),
+                    lambda i: (
+                        translate("FgcPanel", "⚠ yes")
+                        if i.is_person_who_harmed or i.warning
+                        else ""
+                    ),
+                ),
+                (
+                    translate("FgcPanel", "Victim asked"),
                     lambda i: _tick(i.victim_requested) if i.is_person_who_harmed else "",
                 ),
                 (
-                    _t("Acknowledges abuse"),
+                    translate("FgcPanel", "Acknowledges abuse"),
                     lambda i: _tick(i.acknowledges_abuse) if i.is_person_who_harmed else "",
                 ),
                 (
-                    _t("Willing to address it"),
+                    translate("FgcPanel", "Willing to address it"),
                     lambda i: _tick(i.willing_to_address) if i.is_person_who_harmed else "",
                 ),
             ]
@@ -307,10 +313,10 @@ class SafeguardBox(QGroupBox):
         layout = QVBoxLayout(self)
         self.model: RowsModel = RowsModel(
             [
-                (_t("Safeguard"), lambda g: g.words),
-                (_t("Recorded by"), lambda g: g.recorded_by),
-                (_t("When"), lambda g: day_time(g.at)),
-                (_t("Note"), lambda g: g.note or ""),
+                (translate("FgcPanel", "Safeguard"), lambda g: g.words),
+                (translate("FgcPanel", "Recorded by"), lambda g: g.recorded_by),
+                (translate("FgcPanel", "When"), lambda g: day_time(g.at)),
+                (translate("FgcPanel", "Note"), lambda g: g.note or ""),
             ]
         )
         self.table = fit_rows(make_table(self.model, self.tr("Safeguards recorded"), self))

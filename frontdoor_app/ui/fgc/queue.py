@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from frontdoor_app.context import AppContext
 from frontdoor_app.fgc.common import STAGE_WORDS, stage_words
 from frontdoor_app.fgc.views import UNROUTED, ReferralView, queue, queue_teams
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.fgc.panel import FgcPanel
@@ -36,16 +36,12 @@ from frontdoor_app.ui.widgets.words import day
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("FgcQueue", text)
-
-
 def _gate_words(v: ReferralView) -> str:
     if not v.is_open:
         return ""
     if not v.gate_missing:
-        return _t("✓ nothing missing")
-    return _t("missing: ") + "; ".join(v.gate_missing)
+        return translate("FgcQueue", "✓ nothing missing")
+    return translate("FgcQueue", "missing: ") + "; ".join(v.gate_missing)
 
 
 class FgcQueueModel(QAbstractTableModel):
@@ -97,19 +93,19 @@ class FgcQueueModel(QAbstractTableModel):
             and 0 <= section < len(self.COLUMNS)
             and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
         ):
-            return _t(self.COLUMNS[section])
+            return translate("FgcQueue", self.COLUMNS[section])
         return None
 
     def _text(self, v: ReferralView, column: int) -> str:
         match column:
             case 0:
                 return (
-                    "⚠ " + _t("%1 days late").replace("%1", str(v.overdue_days))
+                    "⚠ " + translate("FgcQueue", "%1 days late").replace("%1", str(v.overdue_days))
                     if v.overdue
                     else ""
                 )
             case 1:
-                return v.team_name or _t("Route by hand")
+                return v.team_name or translate("FgcQueue", "Route by hand")
             case 2:
                 return stage_words(v.stage)
             case 3:
@@ -143,14 +139,16 @@ class FgcQueueModel(QAbstractTableModel):
 def describe(v: ReferralView) -> str:
     """The whole row in one sentence, for tooltips and screen readers."""
     parts = [
-        _t("Referral %1, household %2")
+        translate("FgcQueue", "Referral %1, household %2")
         .replace("%1", str(v.id))
         .replace("%2", v.household_reference),
-        _t("team: %1").replace("%1", v.team_name or _t("route by hand")),
-        _t("stage: %1").replace("%1", stage_words(v.stage)),
+        translate("FgcQueue", "team: %1").replace(
+            "%1", v.team_name or translate("FgcQueue", "route by hand")
+        ),
+        translate("FgcQueue", "stage: %1").replace("%1", stage_words(v.stage)),
     ]
     if v.overdue:
-        parts.append(_t("late: %1").replace("%1", v.overdue))
+        parts.append(translate("FgcQueue", "late: %1").replace("%1", v.overdue))
     if v.routed_how == "unrouted" and v.routing_reason:
         parts.append(v.routing_reason)
     gate = _gate_words(v)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,46 +29,43 @@ from frontdoor_app.context import AppContext
 from frontdoor_app.intake import quarantine as q
 from frontdoor_app.intake.readers import NOTIFICATION_FIELDS, PERSON_FIELDS
 from frontdoor_app.intake.validate import Problem
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CorrectionDialog", text)
-
-
 def field_label(name: str) -> str:
     labels = {
-        "police_ref": _tr("Police reference"),
-        "force": _tr("Force"),
-        "received_at": _tr("Received at"),
-        "incident_at": _tr("Incident at"),
-        "incident_type": _tr("Incident type"),
-        "offence": _tr("Offence"),
-        "dash_risk": _tr("DASH risk"),
-        "dash_yes": _tr("DASH 'yes' answers"),
-        "address": _tr("Address"),
-        "postcode": _tr("Postcode"),
-        "children_present": _tr("Children present (Y/N)"),
-        "weapon": _tr("Weapon (Y/N)"),
-        "alcohol": _tr("Alcohol (Y/N)"),
-        "drugs": _tr("Drugs (Y/N)"),
-        "pregnancy": _tr("Pregnancy (Y/N)"),
-        "narrative": _tr("Narrative"),
-        "officer": _tr("Officer"),
-        "person_role": _tr("Role"),
-        "surname": _tr("Surname"),
-        "forenames": _tr("Forenames"),
-        "dob": _tr("Date of birth"),
-        "age": _tr("Age"),
-        "gender": _tr("Gender"),
-        "relationship_to_victim": _tr("Relationship to victim"),
-        "person_address": _tr("Lives at"),
-        "person_postcode": _tr("Postcode lived at"),
-        "school": _tr("School"),
-        "nhs_number": _tr("NHS number"),
-        "pnc_id": _tr("PNC id"),
+        "police_ref": translate("CorrectionDialog", "Police reference"),
+        "force": translate("CorrectionDialog", "Force"),
+        "received_at": translate("CorrectionDialog", "Received at"),
+        "incident_at": translate("CorrectionDialog", "Incident at"),
+        "incident_type": translate("CorrectionDialog", "Incident type"),
+        "offence": translate("CorrectionDialog", "Offence"),
+        "dash_risk": translate("CorrectionDialog", "DASH risk"),
+        "dash_yes": translate("CorrectionDialog", "DASH 'yes' answers"),
+        "address": translate("CorrectionDialog", "Address"),
+        "postcode": translate("CorrectionDialog", "Postcode"),
+        "children_present": translate("CorrectionDialog", "Children present (Y/N)"),
+        "weapon": translate("CorrectionDialog", "Weapon (Y/N)"),
+        "alcohol": translate("CorrectionDialog", "Alcohol (Y/N)"),
+        "drugs": translate("CorrectionDialog", "Drugs (Y/N)"),
+        "pregnancy": translate("CorrectionDialog", "Pregnancy (Y/N)"),
+        "narrative": translate("CorrectionDialog", "Narrative"),
+        "officer": translate("CorrectionDialog", "Officer"),
+        "person_role": translate("CorrectionDialog", "Role"),
+        "surname": translate("CorrectionDialog", "Surname"),
+        "forenames": translate("CorrectionDialog", "Forenames"),
+        "dob": translate("CorrectionDialog", "Date of birth"),
+        "age": translate("CorrectionDialog", "Age"),
+        "gender": translate("CorrectionDialog", "Gender"),
+        "relationship_to_victim": translate("CorrectionDialog", "Relationship to victim"),
+        "person_address": translate("CorrectionDialog", "Lives at"),
+        "person_postcode": translate("CorrectionDialog", "Postcode lived at"),
+        "school": translate("CorrectionDialog", "School"),
+        "nhs_number": translate("CorrectionDialog", "NHS number"),
+        "pnc_id": translate("CorrectionDialog", "PNC id"),
     }
     return labels.get(name, name)
 
@@ -111,7 +108,9 @@ class FieldRow(QWidget):
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
         text = "\n".join(
-            f"⚠ {p.message}" + (f" ({_tr('was')} {p.value!r})" if p.value else "") for p in problems
+            f"⚠ {p.message}"
+            + (" (" + translate("CorrectionDialog", "was") + f" {p.value!r})" if p.value else "")
+            for p in problems
         )
         self.problem.setText(text)
         self.problem.setVisible(bool(problems))
@@ -343,19 +342,18 @@ class CorrectionDialog(QDialog):
 
 def ask_discard_reason(messages: Messages, parent: QWidget) -> str | None:
     """The reason a quarantined record is discarded (kept with it); None when not given."""
-    tr = QCoreApplication.translate
     reason = messages.text(
         parent,
-        tr("Import", "Discard this record"),
-        tr("Import", "Why is it discarded? (kept with the record)"),
+        translate("Import", "Discard this record"),
+        translate("Import", "Why is it discarded? (kept with the record)"),
     )
     if reason is None:
         return None
     if not reason.strip():
         messages.warning(
             parent,
-            tr("Import", "Not discarded"),
-            tr("Import", "A reason is needed to discard a record."),
+            translate("Import", "Not discarded"),
+            translate("Import", "A reason is needed to discard a record."),
         )
         return None
     return reason

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication
-
 from frontdoor_app.intake.links import MatchRow, PersonSummary
 from frontdoor_app.intake.quarantine import QuarantineRow
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ImportModels", text)
 
 
 def _problems_text(row: QuarantineRow) -> str:
@@ -21,14 +16,14 @@ def _problems_text(row: QuarantineRow) -> str:
     first = row.problems[0]
     more = len(row.problems) - 1
     text = f"{first.field}: {first.message}"
-    return text + (_tr(" (+{0} more)").format(more) if more else "")
+    return text + (translate("ImportModels", " (+{0} more)").format(more) if more else "")
 
 
 def _status(row: QuarantineRow) -> str:
     words = {
-        "waiting": _tr("Waiting"),
-        "corrected": _tr("Corrected and imported"),
-        "discarded": _tr("Discarded"),
+        "waiting": translate("ImportModels", "Waiting"),
+        "corrected": translate("ImportModels", "Corrected and imported"),
+        "discarded": translate("ImportModels", "Discarded"),
     }
     text = words.get(row.status, row.status)
     if row.status == "discarded" and row.resolution_reason:
@@ -38,12 +33,15 @@ def _status(row: QuarantineRow) -> str:
 
 def quarantine_model() -> RowsModel[QuarantineRow]:
     columns: list[tuple[str, Callable[[QuarantineRow], str]]] = [
-        (_tr("Police ref"), lambda r: r.police_ref or _tr("(none)")),
-        (_tr("File"), lambda r: r.file_name),
-        (_tr("Lines"), lambda r: ", ".join(str(n) for n in r.lines)),
-        (_tr("Problems"), lambda r: str(len(r.problems))),
-        (_tr("Status"), _status),
-        (_tr("First problem"), _problems_text),
+        (
+            translate("ImportModels", "Police ref"),
+            lambda r: r.police_ref or translate("ImportModels", "(none)"),
+        ),
+        (translate("ImportModels", "File"), lambda r: r.file_name),
+        (translate("ImportModels", "Lines"), lambda r: ", ".join(str(n) for n in r.lines)),
+        (translate("ImportModels", "Problems"), lambda r: str(len(r.problems))),
+        (translate("ImportModels", "Status"), _status),
+        (translate("ImportModels", "First problem"), _problems_text),
     ]
 
     def tooltip(r: QuarantineRow) -> str:
@@ -53,7 +51,10 @@ def quarantine_model() -> RowsModel[QuarantineRow]:
 
 
 def person_text(p: PersonSummary) -> str:
-    parts = [p.name or _tr("(no name)"), _tr("born {0}").format(p.born)]
+    parts = [
+        p.name or translate("ImportModels", "(no name)"),
+        translate("ImportModels", "born {0}").format(p.born),
+    ]
     if p.postcode:
         parts.append(p.postcode)
     return " · ".join(parts)
@@ -61,24 +62,26 @@ def person_text(p: PersonSummary) -> str:
 
 def _decision(row: MatchRow) -> str:
     words = {
-        "possible": _tr("Waiting for a person"),
-        "linked": _tr("Linked automatically") if row.decided_by == "auto" else _tr("Linked"),
-        "rejected": _tr("Not the same person"),
-        "undone": _tr("Link undone"),
+        "possible": translate("ImportModels", "Waiting for a person"),
+        "linked": translate("ImportModels", "Linked automatically")
+        if row.decided_by == "auto"
+        else translate("ImportModels", "Linked"),
+        "rejected": translate("ImportModels", "Not the same person"),
+        "undone": translate("ImportModels", "Link undone"),
     }
     return words.get(row.status, row.status)
 
 
 def match_model() -> RowsModel[MatchRow]:
     columns: list[tuple[str, Callable[[MatchRow], str]]] = [
-        (_tr("Police ref"), lambda r: r.police_ref),
-        (_tr("Role"), lambda r: r.role.replace("_", " ")),
-        (_tr("As sent by the police"), lambda r: person_text(r.incoming)),
-        (_tr("⇄"), lambda r: "⇄"),
-        (_tr("Known person"), lambda r: person_text(r.known)),
-        (_tr("Score"), lambda r: f"{round(r.score * 100)} %"),
-        (_tr("Decision"), _decision),
-        (_tr("Why"), lambda r: "; ".join(r.reasons)),
+        (translate("ImportModels", "Police ref"), lambda r: r.police_ref),
+        (translate("ImportModels", "Role"), lambda r: r.role.replace("_", " ")),
+        (translate("ImportModels", "As sent by the police"), lambda r: person_text(r.incoming)),
+        (translate("ImportModels", "⇄"), lambda r: "⇄"),
+        (translate("ImportModels", "Known person"), lambda r: person_text(r.known)),
+        (translate("ImportModels", "Score"), lambda r: f"{round(r.score * 100)} %"),
+        (translate("ImportModels", "Decision"), _decision),
+        (translate("ImportModels", "Why"), lambda r: "; ".join(r.reasons)),
     ]
 
     def tooltip(r: MatchRow) -> str:

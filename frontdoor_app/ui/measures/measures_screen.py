@@ -24,7 +24,7 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QPointF, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QPointF, Qt, QTime, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +54,7 @@ from frontdoor_app.measures import (
     week_start,
 )
 from frontdoor_app.measures.output import number
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
 
@@ -62,10 +63,6 @@ LATEST = QColor("#b3261e")
 BASELINE = QColor("#6b6b6b")
 TARGET = QColor("#2f7d32")
 RANGES = ((12, "Last 12 weeks"), (26, "Last 26 weeks"), (52, "Last 52 weeks"))
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MeasuresScreen", text)
 
 
 def _msecs(day: dt.date) -> float:
@@ -101,7 +98,9 @@ class FigurePanel(QFrame):
         outer = QVBoxLayout(self)
         title = f.title
         if narrowed and not result.filtered:
-            title += _t(" — everyone (this figure cannot be narrowed that way)")
+            title += translate(
+                "MeasuresScreen", " — everyone (this figure cannot be narrowed that way)"
+            )
         self.heading = heading = QLabel(title, self)
         font = heading.font()
         font.setBold(True)
@@ -176,7 +175,7 @@ class FigurePanel(QFrame):
                 continue
             if segment is None:
                 segment = QLineSeries()
-                segment.setName(_t("Weekly"))
+                segment.setName(translate("MeasuresScreen", "Weekly"))
                 pen = QPen(LINE, 2.2)
                 segment.setPen(pen)
                 segment.setPointsVisible(True)
@@ -185,14 +184,20 @@ class FigurePanel(QFrame):
             segment.append(QPointF(_msecs(p.week), p.value))
         if r.baseline is not None:
             base = QLineSeries()
-            base.setName(_t("52-week median %1").replace("%1", number(r.baseline, f.unit)))
+            base.setName(
+                translate("MeasuresScreen", "52-week median %1").replace(
+                    "%1", number(r.baseline, f.unit)
+                )
+            )
             base.setPen(QPen(BASELINE, 1.6, Qt.PenStyle.DashLine))
             base.append(QPointF(_msecs(first) - 3 * 86_400_000, r.baseline))
             base.append(QPointF(_msecs(last) + 3 * 86_400_000, r.baseline))
             attach(base)
         if f.target is not None:
             target = QLineSeries()
-            target.setName(_t("Target %1").replace("%1", number(f.target, f.unit)))
+            target.setName(
+                translate("MeasuresScreen", "Target %1").replace("%1", number(f.target, f.unit))
+            )
             target.setPen(QPen(TARGET, 1.6, Qt.PenStyle.DotLine))
             target.append(QPointF(_msecs(first) - 3 * 86_400_000, f.target))
             target.append(QPointF(_msecs(last) + 3 * 86_400_000, f.target))
@@ -200,7 +205,11 @@ class FigurePanel(QFrame):
         latest = r.latest
         if latest.value is not None:
             mark = QScatterSeries()
-            mark.setName(_t("Latest week %1").replace("%1", number(latest.value, f.unit)))
+            mark.setName(
+                translate("MeasuresScreen", "Latest week %1").replace(
+                    "%1", number(latest.value, f.unit)
+                )
+            )
             mark.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRotatedRectangle)
             mark.setMarkerSize(14)
             mark.setColor(LATEST)
@@ -215,7 +224,9 @@ class FigurePanel(QFrame):
             attach(mark)
         view = QChartView(chart, self)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        view.setAccessibleName(_t("%1: trend chart").replace("%1", f.title))
+        view.setAccessibleName(
+            translate("MeasuresScreen", "%1: trend chart").replace("%1", f.title)
+        )
         view.setAccessibleDescription(describe(r))
         view.setToolTip(describe(r) + "\n\n" + f.definition)
         view.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -254,13 +265,16 @@ class FigurePanel(QFrame):
     def _weeks_table(self) -> QTableWidget:
         r, f = self.result, self.result.figure
         rows = [(_week_words(p.week, latest=(p is r.latest)), shown(f, p)) for p in r.points]
-        rows.append((_t("All weeks shown"), shown(f, r.total)))
-        rows.append((_t("52-week median"), number(r.baseline, f.unit)))
+        rows.append((translate("MeasuresScreen", "All weeks shown"), shown(f, r.total)))
+        rows.append((translate("MeasuresScreen", "52-week median"), number(r.baseline, f.unit)))
         if f.target is not None:
-            rows.append((_t("Target"), number(f.target, f.unit)))
+            rows.append((translate("MeasuresScreen", "Target"), number(f.target, f.unit)))
         return self._table(
             rows,
-            (_t("Week beginning"), f.unit.capitalize() if f.unit != "%" else _t("Share")),
+            (
+                translate("MeasuresScreen", "Week beginning"),
+                f.unit.capitalize() if f.unit != "%" else translate("MeasuresScreen", "Share"),
+            ),
             f"{f.title}: numbers by week",
         )
 
@@ -269,7 +283,10 @@ class FigurePanel(QFrame):
         rows = [(p.label, shown(f, p)) for p in r.parts]
         return self._table(
             rows,
-            (_t("By %1").replace("%1", f.parts_title), _t("Weeks shown")),
+            (
+                translate("MeasuresScreen", "By %1").replace("%1", f.parts_title),
+                translate("MeasuresScreen", "Weeks shown"),
+            ),
             f"{f.title}: by {f.parts_title}",
         )
 
@@ -280,7 +297,7 @@ class FigurePanel(QFrame):
 
 def _week_words(day: dt.date, latest: bool = False) -> str:
     text = f"{day.day} {day:%b %Y}"
-    return text + _t(" (latest)") if latest else text
+    return text + translate("MeasuresScreen", " (latest)") if latest else text
 
 
 class MeasuresScreen(QWidget):
@@ -313,7 +330,7 @@ class MeasuresScreen(QWidget):
         self.range = QComboBox(self)
         self.range.setAccessibleName(self.tr("Range of weeks"))
         for weeks, words in RANGES:
-            self.range.addItem(_t(words), weeks)
+            self.range.addItem(translate("MeasuresScreen", words), weeks)
         self.range.addItem(self.tr("Chosen weeks"), 0)
         self.first = QDateEdit(self)
         self.last = QDateEdit(self)

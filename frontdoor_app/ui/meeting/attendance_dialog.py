@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +23,7 @@ from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import lifecycle
 from frontdoor_app.meeting.errors import AmendmentReasonRequired
 from frontdoor_app.meeting.views import AgencyOption, AttendanceRow, AttendanceSummary
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.widgets.rows_model import RowsModel
@@ -35,16 +36,15 @@ STATUS_WORDS = {
 }
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Attendance", text)
-
-
 def attendance_model() -> RowsModel[AttendanceRow]:
     return RowsModel(
         [
-            (_t("Agency"), lambda a: a.agency_name),
-            (_t("Person"), lambda a: a.person_name),
-            (_t("Status"), lambda a: _t(STATUS_WORDS.get(a.status, a.status))),
+            (translate("Attendance", "Agency"), lambda a: a.agency_name),
+            (translate("Attendance", "Person"), lambda a: a.person_name),
+            (
+                translate("Attendance", "Status"),
+                lambda a: translate("Attendance", STATUS_WORDS.get(a.status, a.status)),
+            ),
         ],
         describe=lambda a: f"{a.agency_name}: {a.person_name}, {STATUS_WORDS.get(a.status)}",
     )
@@ -77,7 +77,7 @@ class AttendanceDialog(QDialog):
         self.change_status = QComboBox(self)
         self.change_status.setAccessibleName(self.tr("New attendance status"))
         for code, words in STATUS_WORDS.items():
-            self.change_status.addItem(_t(words), code)
+            self.change_status.addItem(translate("Attendance", words), code)
         self.change = QPushButton(self.tr("Change selected"), self)
         self.change.setAccessibleName(self.tr("Change the selected person's status"))
         change.addWidget(label(self.tr("Selected person:"), self, wrap=False))
@@ -99,7 +99,7 @@ class AttendanceDialog(QDialog):
         self.status = QComboBox(box)
         self.status.setAccessibleName(self.tr("Attendance status"))
         for code, words in STATUS_WORDS.items():
-            self.status.addItem(_t(words), code)
+            self.status.addItem(translate("Attendance", words), code)
         self.add = QPushButton(self.tr("Add"), box)
         self.add.setAccessibleName(self.tr("Add to the attendance"))
         row.addWidget(self.status)

@@ -2,50 +2,58 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import set_scaled_font
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Shortcuts", text)
 
 
 def shortcut_table() -> list[tuple[str, str]]:
     """(keys, what they do): the one list the help overlay and the shortcut bar show."""
     return [
-        ("PgDn / Alt+Right", _t("Next case in the agenda")),
-        ("PgUp / Alt+Left", _t("Previous case in the agenda")),
-        ("Ctrl+Enter", _t("Make the selected case the current case (chair)")),
-        ("Ctrl+I", _t("Add intelligence for my agency")),
-        ("Ctrl+Shift+A", _t("Add an action (Ctrl+A stays select-all in text)")),
-        ("Ctrl+D", _t("Record the decision")),
-        ("Ctrl+Shift+D", _t("Defer the current case to the next meeting (chair)")),
-        ("B / Ctrl+B", _t("Privacy curtain on the projector (B when not typing)")),
-        ("Ctrl+P", _t("Open or close the projector window")),
-        ("Ctrl+Shift+F", _t("Follow the chair on or off")),
+        ("PgDn / Alt+Right", translate("Shortcuts", "Next case in the agenda")),
+        ("PgUp / Alt+Left", translate("Shortcuts", "Previous case in the agenda")),
+        ("Ctrl+Enter", translate("Shortcuts", "Make the selected case the current case (chair)")),
+        ("Ctrl+I", translate("Shortcuts", "Add intelligence for my agency")),
+        ("Ctrl+Shift+A", translate("Shortcuts", "Add an action (Ctrl+A stays select-all in text)")),
+        ("Ctrl+D", translate("Shortcuts", "Record the decision")),
+        (
+            "Ctrl+Shift+D",
+            translate("Shortcuts", "Defer the current case to the next meeting (chair)"),
+        ),
+        (
+            "B / Ctrl+B",
+            translate("Shortcuts", "Privacy curtain on the projector (B when not typing)"),
+        ),
+        ("Ctrl+P", translate("Shortcuts", "Open or close the projector window")),
+        ("Ctrl+Shift+F", translate("Shortcuts", "Follow the chair on or off")),
         (
             "Ctrl+1 … Ctrl+8",
-            _t(
+            translate(
+                "Shortcuts",
                 "Case tabs: incident, household, history, intelligence, "
-                "decision, actions, FGC, sharing"
+                "decision, actions, FGC, sharing",
             ),
         ),
-        ("Ctrl+Shift+Up / Down", _t("Move the selected case up or down the agenda (chair)")),
-        ("Ctrl+Shift+O", _t("Open actions from earlier meetings")),
-        ("Ctrl+Shift+T", _t("Attendance")),
-        ("Ctrl+T", _t("Action tracker: every open action")),
-        ("Ctrl+L", _t("Agenda list (move the focus there)")),
-        ("F1", _t("This list of keys (Esc closes it)")),
+        (
+            "Ctrl+Shift+Up / Down",
+            translate("Shortcuts", "Move the selected case up or down the agenda (chair)"),
+        ),
+        ("Ctrl+Shift+O", translate("Shortcuts", "Open actions from earlier meetings")),
+        ("Ctrl+Shift+T", translate("Shortcuts", "Attendance")),
+        ("Ctrl+T", translate("Shortcuts", "Action tracker: every open action")),
+        ("Ctrl+L", translate("Shortcuts", "Agenda list (move the focus there)")),
+        ("F1", translate("Shortcuts", "This list of keys (Esc closes it)")),
     ]
 
 
 def shortcut_bar_text() -> str:
-    return _t(
+    return translate(
+        "Shortcuts",
         "PgUp/PgDn case · Ctrl+I intelligence · Ctrl+Shift+A action · Ctrl+D decision "
-        "· B curtain · F1 keys"
+        "· B curtain · F1 keys",
     )
 
 

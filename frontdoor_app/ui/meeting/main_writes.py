@@ -12,13 +12,14 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QTimer
 
 from frontdoor_app.intake import links
 from frontdoor_app.meeting import actions, agenda, decisions, drafts, entries, lifecycle
 from frontdoor_app.meeting.errors import AmendmentReasonRequired, ConflictError, DecisionConflict
 from frontdoor_app.meeting.views import ActionView, AgendaView, DecisionView
 from frontdoor_app.sync.offline import connection_lost
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
 from frontdoor_app.ui.widgets.words import hhmm, risk_label
 
@@ -26,10 +27,6 @@ if TYPE_CHECKING:
     from frontdoor_app.ui.meeting.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
 
 
 class RoomWrites:
@@ -41,9 +38,9 @@ class RoomWrites:
             # Not a fault to report in a box: the banner says the server is away, the
             # window keeps what it has, and the feed reconnects and refreshes.
             self.statusBar().showMessage(
-                _t("%1: the server cannot be reached; showing what this laptop has.").replace(
-                    "%1", doing
-                ),
+                translate(
+                    "MainWindow", "%1: the server cannot be reached; showing what this laptop has."
+                ).replace("%1", doing),
                 10_000,
             )
             self.live.poll()
@@ -77,8 +74,8 @@ class RoomWrites:
             if isinstance(exc, AmendmentReasonRequired) and reason is None:
                 answer = self.messages.text(
                     self,
-                    _t("Amendment after the meeting closed"),
-                    str(exc) + "\n\n" + _t("Reason for the amendment:"),
+                    translate("MainWindow", "Amendment after the meeting closed"),
+                    str(exc) + "\n\n" + translate("MainWindow", "Reason for the amendment:"),
                 )
                 if answer and answer.strip():
                     self.write(job, on_done, doing, answer.strip(), on_conflict, on_offline)
@@ -86,7 +83,10 @@ class RoomWrites:
                     self.messages.warning(
                         self,
                         doing,
-                        _t("Not saved: an amendment after the meeting has closed needs a reason."),
+                        translate(
+                            "MainWindow",
+                            "Not saved: an amendment after the meeting has closed needs a reason.",
+                        ),
                     )
                 return
             self.show_error(exc, doing)
@@ -109,7 +109,7 @@ class RoomWrites:
         self.write(
             lambda _r: lifecycle.open_meeting(sessions, actor, meeting.id, meeting.version),
             lambda opened: (self.reload_room(), self.show_confidentiality(opened)),
-            _t("Opening the meeting"),
+            translate("MainWindow", "Opening the meeting"),
         )
 
     def make_current(self: MainWindow, item_id: int | None) -> None:
@@ -131,7 +131,7 @@ class RoomWrites:
             lambda: self.write(
                 lambda _r: agenda.set_current(sessions, actor, meeting.id, item_id),
                 self._agenda_written,
-                _t("Moving to the case"),
+                translate("MainWindow", "Moving to the case"),
             ),
         )
 
@@ -163,9 +163,11 @@ class RoomWrites:
         self.write(
             lambda _r: agenda.defer_item(sessions, actor, item_id, row.version),
             self._saved(
-                _t("Case %1 deferred to the next meeting").replace("%1", str(row.position))
+                translate("MainWindow", "Case %1 deferred to the next meeting").replace(
+                    "%1", str(row.position)
+                )
             ),
-            _t("Deferring the case"),
+            translate("MainWindow", "Deferring the case"),
         )
 
     def move_case(self: MainWindow, item_id: int, position: int) -> None:
@@ -176,8 +178,8 @@ class RoomWrites:
         sessions, actor = self.ctx.sessions, self.ctx.actor
         self.write(
             lambda _r: agenda.move_item(sessions, actor, item_id, row.version, position),
-            self._saved(_t("Agenda order changed")),
-            _t("Reordering the agenda"),
+            self._saved(translate("MainWindow", "Agenda order changed")),
+            translate("MainWindow", "Reordering the agenda"),
         )
 
     def toggle_curtain(self: MainWindow) -> None:
@@ -192,11 +194,15 @@ class RoomWrites:
 
             def done(view: Any) -> None:
                 self.curtain_pending = None
-                self._saved(_t("Curtain down") if view.curtain_down else _t("Curtain up"))(view)
+                self._saved(
+                    translate("MainWindow", "Curtain down")
+                    if view.curtain_down
+                    else translate("MainWindow", "Curtain up")
+                )(view)
 
             def failed(exc: BaseException) -> None:
                 self.curtain_pending = None
-                self.show_error(exc, _t("Projector curtain"))
+                self.show_error(exc, translate("MainWindow", "Projector curtain"))
                 self._update_header()
 
             self.worker.run(
@@ -229,7 +235,9 @@ class RoomWrites:
         agency_id = content.get("agency_id") or actor.agency_id
         if agency_id is None:
             self.messages.warning(
-                self, _t("Adding intelligence"), _t("Choose the agency the entry is for.")
+                self,
+                translate("MainWindow", "Adding intelligence"),
+                translate("MainWindow", "Choose the agency the entry is for."),
             )
             return
         restricted = agency_id if content.get("restricted") else None
@@ -257,7 +265,7 @@ class RoomWrites:
             self.sending.discard(content["ref"])
             if not replay:
                 self.case_view.intelligence.clear_form()
-            self.statusBar().showMessage(_t("Intelligence saved"), 5000)
+            self.statusBar().showMessage(translate("MainWindow", "Intelligence saved"), 5000)
             self._update_header()
             if self.viewing == item_id:
                 self.show_item(item_id, refresh=True)
@@ -268,7 +276,7 @@ class RoomWrites:
             if not replay:
                 self.case_view.intelligence.clear_form()
 
-        self.write(job, done, _t("Adding intelligence"), on_offline=offline)
+        self.write(job, done, translate("MainWindow", "Adding intelligence"), on_offline=offline)
 
     # ------------------------------------------------------------------ offline
     def keep_waiting(self: MainWindow, kind: str, item_id: int, content: dict[str, Any]) -> None:
@@ -276,9 +284,10 @@ class RoomWrites:
         self.outbox.put(content["ref"], kind, item_id, content)
         self.sending.discard(content["ref"])
         self.statusBar().showMessage(
-            _t(
+            translate(
+                "MainWindow",
                 "The server cannot be reached: your save is kept on this laptop and will be "
-                "sent when the connection is back."
+                "sent when the connection is back.",
             ),
             10_000,
         )
@@ -337,7 +346,7 @@ class RoomWrites:
             if isinstance(exc, DecisionConflict):
                 self.decision_conflict(item_id, content, exc.theirs)
             else:
-                self.show_error(exc, _t("Saving the decision"))
+                self.show_error(exc, translate("MainWindow", "Saving the decision"))
 
         def done(view: Any) -> None:
             self.outbox.remove(content["ref"])
@@ -345,7 +354,7 @@ class RoomWrites:
             tab = self.case_view.decision
             if tab._case is not None and tab._case.item.item_id == item_id:
                 tab.reload_saved()  # the form now shows what was saved, at its new version
-            self._saved(_t("Decision saved"))(view)
+            self._saved(translate("MainWindow", "Decision saved"))(view)
 
         def conflict_and_forget(exc: ConflictError) -> None:
             self.outbox.remove(content["ref"])  # the conflict view now holds both versions
@@ -356,7 +365,7 @@ class RoomWrites:
         self.write(
             job,
             done,
-            _t("Saving the decision"),
+            translate("MainWindow", "Saving the decision"),
             on_conflict=conflict_and_forget,
             on_offline=lambda: self.keep_waiting("decision", item_id, content),
         )
@@ -378,31 +387,34 @@ class RoomWrites:
         case = self.case_view.case
         number = case.case_number if case and case.item.item_id == item_id else None
         what = (
-            _t("The decision for case %1").replace("%1", str(number))
+            translate("MainWindow", "The decision for case %1").replace("%1", str(number))
             if number
-            else _t("The decision")
+            else translate("MainWindow", "The decision")
         )
-        yes, no = _t("yes"), _t("no")
+        yes, no = translate("MainWindow", "yes"), translate("MainWindow", "no")
         rows = [
             (
-                _t("Outcomes"),
+                translate("MainWindow", "Outcomes"),
                 ", ".join(tab.outcome_label(c) for c in mine["outcomes"]),
                 ", ".join(o.label for o in theirs.outcomes),
             ),
             (
-                _t("Agreed risk"),
+                translate("MainWindow", "Agreed risk"),
                 risk_label(mine["risk"], False) if mine["risk"] else "",
                 risk_label(theirs.agreed_risk, False) if theirs.agreed_risk else "",
             ),
             (
-                _t("MARAC on professional judgement"),
+                translate("MainWindow", "MARAC on professional judgement"),
                 yes if mine["pj_marac"] else no,
                 yes if theirs.professional_judgement_marac else no,
             ),
-            (_t("Rationale"), mine["rationale"] or "", theirs.rationale or ""),
+            (translate("MainWindow", "Rationale"), mine["rationale"] or "", theirs.rationale or ""),
         ]
         conflict = Conflict(
-            what, theirs.decided_by_name or _t("someone"), hhmm(theirs.decided_at), pairs(rows)
+            what,
+            theirs.decided_by_name or translate("MainWindow", "someone"),
+            hhmm(theirs.decided_at),
+            pairs(rows),
         )
         choice = self.messages.conflict(self, conflict)
         if choice == MINE_ON_TOP:
@@ -413,12 +425,17 @@ class RoomWrites:
             self.worker.run(lambda: drafts.clear_draft(sessions, actor, item_id, "decision"))
             tab.reload_saved()
             self.show_item(item_id, refresh=True)
-            self.statusBar().showMessage(_t("Their decision kept; your changes dropped"), 5000)
+            self.statusBar().showMessage(
+                translate("MainWindow", "Their decision kept; your changes dropped"), 5000
+            )
         else:  # go on editing: what is typed stays, now as an edit of their version
             tab.rebase(theirs.version)
             self.show_item(item_id, refresh=True)
             self.statusBar().showMessage(
-                _t("Your changes are still in the form; saving now puts them on top of theirs"),
+                translate(
+                    "MainWindow",
+                    "Your changes are still in the form; saving now puts them on top of theirs",
+                ),
                 8000,
             )
 
@@ -428,12 +445,16 @@ class RoomWrites:
             return
         sessions, actor, profile = self.ctx.sessions, self.ctx.actor, self.ctx.profile
         if content.get("agency_id") is None:
-            self.messages.warning(self, _t("Adding an action"), _t("Choose the owning agency."))
+            self.messages.warning(
+                self,
+                translate("MainWindow", "Adding an action"),
+                translate("MainWindow", "Choose the owning agency."),
+            )
             return
 
         def done(_view: Any) -> None:
             self.case_view.actions.clear_form()
-            self._saved(_t("Action added"))(_view)
+            self._saved(translate("MainWindow", "Action added"))(_view)
 
         self.write(
             lambda reason: actions.add_action(
@@ -448,7 +469,7 @@ class RoomWrites:
                 reason=reason,
             ),
             done,
-            _t("Adding an action"),
+            translate("MainWindow", "Adding an action"),
         )
 
     def update_action(self: MainWindow, action: ActionView, status: str, note: str) -> None:
@@ -458,8 +479,8 @@ class RoomWrites:
             lambda _r: actions.update_action_status(
                 sessions, actor, action.id, action.version, status, note or None, meeting_id
             ),
-            self._saved(_t("Action updated")),
-            _t("Updating the action"),
+            self._saved(translate("MainWindow", "Action updated")),
+            translate("MainWindow", "Updating the action"),
         )
 
     def record_sharing(self: MainWindow, content: dict[str, Any]) -> None:
@@ -470,7 +491,7 @@ class RoomWrites:
 
         def done(_view: Any) -> None:
             self.case_view.sharing.clear_form()
-            self.statusBar().showMessage(_t("Sharing decision recorded"), 5000)
+            self.statusBar().showMessage(translate("MainWindow", "Sharing decision recorded"), 5000)
             self.show_item(item_id, refresh=True)
 
         self.write(
@@ -485,7 +506,7 @@ class RoomWrites:
                 amendment_reason=reason,
             ),
             done,
-            _t("Recording a sharing decision"),
+            translate("MainWindow", "Recording a sharing decision"),
         )
 
     def load_links(self: MainWindow, notification_id: int) -> None:
@@ -494,15 +515,15 @@ class RoomWrites:
         self.worker.run(
             lambda: links.links_of_notification(sessions, notification_id),
             lambda rows: self.case_view.history.show_links(notification_id, rows),
-            lambda exc: self.show_error(exc, _t("Reading the person links")),
+            lambda exc: self.show_error(exc, translate("MainWindow", "Reading the person links")),
         )
 
     def undo_link(self: MainWindow, row: Any) -> None:
         """A wrong match: undone with a reason, the person stands on their own again."""
         reason = self.messages.text(
             self,
-            _t("Undo a person link"),
-            _t("Why is linking %1 to %2 wrong?")
+            translate("MainWindow", "Undo a person link"),
+            translate("MainWindow", "Why is linking %1 to %2 wrong?")
             .replace("%1", row.incoming.name)
             .replace("%2", row.known.name),
         )
@@ -511,7 +532,7 @@ class RoomWrites:
         sessions, actor, history = self.ctx.sessions, self.ctx.actor, self.case_view.history
 
         def done(_row: Any) -> None:
-            self.statusBar().showMessage(_t("Link undone"), 5000)
+            self.statusBar().showMessage(translate("MainWindow", "Link undone"), 5000)
             history.links_for = None
             history.want_links()
             if self.viewing is not None:
@@ -520,7 +541,7 @@ class RoomWrites:
         self.worker.run(
             lambda: links.undo_link(sessions, actor, row.link_id, reason.strip()),
             done,
-            lambda exc: self.show_error(exc, _t("Undoing the link")),
+            lambda exc: self.show_error(exc, translate("MainWindow", "Undoing the link")),
         )
 
     def save_draft(self: MainWindow, kind: str, content: Any) -> None:

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
@@ -24,12 +23,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from frontdoor_app.meeting.minutes_export import ExportLogRow
+from frontdoor_app.ui.core.i18n import translate
 
 PREVIEW_WIDTH = 760  # pixels: a page readable on a laptop without zooming
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("MinutesScreen", text)
 
 
 class MinutesDialogs:
@@ -53,7 +49,10 @@ class MinutesDialogs:
         if self.scripted:
             return self._next(None)
         path, _ = QFileDialog.getSaveFileName(
-            parent, tr("Save the minutes"), suggested, tr("PDF files (*.pdf)")
+            parent,
+            translate("MinutesScreen", "Save the minutes"),
+            suggested,
+            translate("MinutesScreen", "PDF files (*.pdf)"),
         )
         return path or None
 
@@ -62,7 +61,10 @@ class MinutesDialogs:
         if self.scripted:
             return self._next(None)
         return (
-            QFileDialog.getExistingDirectory(parent, tr("Folder for the per-agency copies")) or None
+            QFileDialog.getExistingDirectory(
+                parent, translate("MinutesScreen", "Folder for the per-agency copies")
+            )
+            or None
         )
 
     def setup_printer(self, parent: QWidget | None, printer: QPrinter) -> bool:
@@ -76,7 +78,7 @@ class MinutesDialogs:
             printer.setOutputFileName(str(answer))
             return True
         dialog = QPrintDialog(printer, parent)
-        dialog.setWindowTitle(tr("Print the minutes"))
+        dialog.setWindowTitle(translate("MinutesScreen", "Print the minutes"))
         return dialog.exec() == QDialog.DialogCode.Accepted
 
 
@@ -112,7 +114,7 @@ class ExportLogModel(QAbstractTableModel):
     ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
         if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
-            return tr(self.HEADERS[section])
+            return translate("MinutesScreen", self.HEADERS[section])
         return None
 
     def data(
@@ -127,7 +129,11 @@ class ExportLogModel(QAbstractTableModel):
         if column == 1:
             return row.user
         if column == 2:
-            return tr("Printed") if row.action == "print" else tr("Exported")
+            return (
+                translate("MinutesScreen", "Printed")
+                if row.action == "print"
+                else translate("MinutesScreen", "Exported")
+            )
         if column == 3:
             return row.reference
         return row.detail
@@ -176,14 +182,16 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
     try:
         painter = QPainter()
         if not painter.begin(printer):
-            raise RuntimeError(tr("The printer could not be started."))
+            raise RuntimeError(translate("MinutesScreen", "The printer could not be started."))
         try:
             pages = document.pageCount()
             paper = printer.paperRect(QPrinter.Unit.DevicePixel)
             dpi = min(printer.resolution(), PRINT_DPI_CAP)
             for page in range(pages):
                 if page and not printer.newPage():
-                    raise RuntimeError(tr("The printer refused a new page."))
+                    raise RuntimeError(
+                        translate("MinutesScreen", "The printer refused a new page.")
+                    )
                 size = document.pagePointSize(page)
                 image = document.render(
                     page, QSize(round(size.width() * dpi / 72), round(size.height() * dpi / 72))

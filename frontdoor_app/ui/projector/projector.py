@@ -7,12 +7,13 @@ Type scales with the height of the screen it is on.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QScreen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from frontdoor_app.meeting.views import ProjectorView
 from frontdoor_app.ui.case.case_view import elapsed_seconds
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import repolish, style_sheet
 from frontdoor_app.ui.widgets.tables import minutes_seconds
 from frontdoor_app.ui.widgets.words import risk_label
@@ -20,10 +21,6 @@ from frontdoor_app.ui.widgets.words import risk_label
 MAX_ENTRIES = 6
 MAX_ACTIONS = 5
 MAX_CHARS = 160
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Projector", text)
 
 
 def _short(text: str, limit: int = MAX_CHARS) -> str:
@@ -126,22 +123,22 @@ class ProjectorWindow(QWidget):
         self._body_labels = []
         if view.item_id is None:
             self.heading.setText(
-                _t("Front door meeting · %1").replace(
+                translate("Projector", "Front door meeting · %1").replace(
                     "%1", view.meeting_date.strftime("%a %d %b %Y")
                 )
             )
             self.risk.setText("")
             self.timer.setText("")
-            self.household.setText(_t("No case is being discussed yet."))
+            self.household.setText(translate("Projector", "No case is being discussed yet."))
             self.flags.setText("")
             return
         self.heading.setText(
-            _t("CASE %1 of %2")
+            translate("Projector", "CASE %1 of %2")
             .replace("%1", str(view.case_number))
             .replace("%2", str(view.case_total))
         )
         risk = view.agreed_risk or view.dash_risk
-        self.risk.setText(risk_label(risk, short=False) + " " + _t("RISK"))
+        self.risk.setText(risk_label(risk, short=False) + " " + translate("Projector", "RISK"))
         line = " · ".join(p for p in (view.heading, view.district, view.children_text) if p)
         self.household.setText(line)
         self.flags.setText(" · ".join(view.flag_texts))
@@ -155,23 +152,25 @@ class ProjectorWindow(QWidget):
             )
         entries = [e for e in view.entries]
         if entries:
-            self._section(_t("Shared so far"))
+            self._section(translate("Projector", "Shared so far"))
             for entry in entries[-MAX_ENTRIES:]:
                 who = entry.agency_name
                 if entry.kind == "victim_view":
-                    who = _t("Victim's view")
+                    who = translate("Projector", "Victim's view")
                 elif entry.kind == "child_voice":
-                    who = _t("Child's voice")
+                    who = translate("Projector", "Child's voice")
                 self._line(f"{who} — {_short(entry.text)}")
             if len(entries) > MAX_ENTRIES:
                 self._line(
-                    _t("… and %1 earlier entries").replace("%1", str(len(entries) - MAX_ENTRIES))
+                    translate("Projector", "… and %1 earlier entries").replace(
+                        "%1", str(len(entries) - MAX_ENTRIES)
+                    )
                 )
         if view.outcomes:
-            self._section(_t("Decision"))
+            self._section(translate("Projector", "Decision"))
             self._line(" · ".join(view.outcomes))
         if view.actions:
-            self._section(_t("Actions agreed"))
+            self._section(translate("Projector", "Actions agreed"))
             for action in view.actions[:MAX_ACTIONS]:
                 who = action.agency_name + (
                     f" ({action.owner_name})"
@@ -180,10 +179,16 @@ class ProjectorWindow(QWidget):
                 )
                 self._line(
                     f"{who} — {_short(action.description, 100)} · "
-                    + _t("by %1").replace("%1", action.due_date.strftime("%a %d %b"))
+                    + translate("Projector", "by %1").replace(
+                        "%1", action.due_date.strftime("%a %d %b")
+                    )
                 )
             if len(view.actions) > MAX_ACTIONS:
-                self._line(_t("… and %1 more").replace("%1", str(len(view.actions) - MAX_ACTIONS)))
+                self._line(
+                    translate("Projector", "… and %1 more").replace(
+                        "%1", str(len(view.actions) - MAX_ACTIONS)
+                    )
+                )
 
     def update_timer(self) -> None:
         view = self.view
@@ -191,7 +196,7 @@ class ProjectorWindow(QWidget):
             return
         seconds = elapsed_seconds(view.started_at, view.seconds_spent)
         over = seconds > self.target_minutes * 60
-        self.timer.setText(_t("Timer") + " " + minutes_seconds(seconds))
+        self.timer.setText(translate("Projector", "Timer") + " " + minutes_seconds(seconds))
         if self.timer.property("over") != over:
             self.timer.setProperty("over", over)
             repolish(self.timer)

@@ -33,13 +33,14 @@ from typing import TYPE_CHECKING
 
 _START = time.perf_counter()
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal  # noqa: E402 - after the clock
+from PySide6.QtCore import QObject, QTimer, Signal  # noqa: E402 - after the clock
 from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from frontdoor_app.meeting.first_look import read_first_look  # noqa: E402
 from frontdoor_app.profile_error import ProfileError  # noqa: E402
 from frontdoor_app.settings import Settings, load_settings  # noqa: E402
+from frontdoor_app.ui.core.i18n import translate  # noqa: E402
 from frontdoor_app.ui.core.theme import ICONS, apply_desk_theme  # noqa: E402
 from frontdoor_app.ui.shell.start_window import StartWindow  # noqa: E402
 
@@ -54,10 +55,6 @@ ENV_EXIT_AFTER_AGENDA = "FRONTDOOR_EXIT_AFTER_AGENDA"
 # If the first look is never painted (a minimised window), load the rest anyway.
 LOAD_ANYWAY_MS = 1000
 log = logging.getLogger(__name__)
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("App", text)
 
 
 class _Progress(QObject):
@@ -105,7 +102,7 @@ class Started:
 
             signed_in = sign_in(self.settings, self.shell)
             if signed_in is None:
-                self._fail(_t("Not signed in: close this window to leave."), 1)
+                self._fail(translate("App", "Not signed in: close this window to leave."), 1)
                 return
             self.settings = signed_in
 
@@ -144,7 +141,7 @@ class Started:
             # The demo is being built, so the agenda shown was read from a first run that
             # was interrupted (see startup): it is not today's, and goes.
             self.shell.clear_look()
-        self.shell.progress(_t(text), fraction)
+        self.shell.progress(translate("App", text), fraction)
 
     def _prepared(self, prepared: Prepared) -> None:
         if self._cancel.is_set():
@@ -165,13 +162,14 @@ class Started:
 
         self.collector = GuiThreadCollector(window)
         if prepared.demo == "built":
-            window.show_demo_note(_t("Demo data created for a first look"))
+            window.show_demo_note(translate("App", "Demo data created for a first look"))
         elif prepared.demo == "rebuilt":
             window.show_demo_note(
-                _t(
+                translate(
+                    "App",
                     "Demo data created again: an earlier first run was "
                     "interrupted before the demo was complete (the unfinished "
-                    "file was kept as %1)"
+                    "file was kept as %1)",
                 ).replace("%1", str(prepared.set_aside))
             )
         window.room_loaded.connect(self._room_loaded)
@@ -185,18 +183,20 @@ class Started:
             return
         if isinstance(exc, ProfileError):
             self._fail(
-                _t(
+                translate(
+                    "App",
                     "The authority profile has a mistake: %1\n\nClose this window, correct "
-                    "the file and start again."
+                    "the file and start again.",
                 ).replace("%1", str(exc)),
                 2,
             )
             return
         log.error("start-up failed", exc_info=(type(exc), exc, exc.__traceback__))
         self._fail(
-            _t(
+            translate(
+                "App",
                 "The meeting could not be opened: %1\n\nClose this window and start "
-                "again; if it happens again, tell your admin."
+                "again; if it happens again, tell your admin.",
             ).replace("%1", str(exc)),
             1,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QFontDatabase, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,24 +14,22 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.cipher import recovery_sheet
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("RecoveryDialog", text)
+from frontdoor_app.ui.core.i18n import translate
 
 
 class RecoveryKeyDialog(QDialog):
     def __init__(self, key: str, where: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_t("Print the database recovery key"))
-        self.setAccessibleName(_t("Database recovery key"))
+        self.setWindowTitle(translate("RecoveryDialog", "Print the database recovery key"))
+        self.setAccessibleName(translate("RecoveryDialog", "Database recovery key"))
         self.sheet = recovery_sheet(key, where)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            _t(
+            translate(
+                "RecoveryDialog",
                 "The database on this computer is encrypted. Its key is kept in this "
                 "computer's keyring; if that is ever lost, this recovery key is the only "
-                "way back in. It is shown only now: print it and lock it away."
+                "way back in. It is shown only now: print it and lock it away.",
             ),
             self,
         )
@@ -40,17 +37,19 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(intro)
         self.text = QPlainTextEdit(self.sheet, self)
         self.text.setReadOnly(True)
-        self.text.setAccessibleName(_t("Recovery sheet"))
+        self.text.setAccessibleName(translate("RecoveryDialog", "Recovery sheet"))
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.text.setFont(mono)
         self.text.setMinimumSize(640, 300)
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(self)
-        self.print_button = QPushButton(_t("Print the sheet…"), self)
+        self.print_button = QPushButton(translate("RecoveryDialog", "Print the sheet…"), self)
         self.print_button.clicked.connect(self.print_sheet)
         buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
-        done = buttons.addButton(_t("I have printed it"), QDialogButtonBox.ButtonRole.AcceptRole)
+        done = buttons.addButton(
+            translate("RecoveryDialog", "I have printed it"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         done.clicked.connect(self.accept)
         layout.addWidget(buttons)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.widgets.words import (
     AGENDA_COLUMNS,
@@ -47,10 +48,6 @@ if TYPE_CHECKING:  # events only in annotations: loading QEvent's enums costs th
 
 AGENDA_WIDTH = 420  # the main window's splitter gives the agenda this much
 RIGHT_ALIGNED = ("number", "children")
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("StartWindow", text)
 
 
 def escape(text: str) -> str:
@@ -92,7 +89,9 @@ def agenda_columns_html(
             text = escape(agenda_cell(row, column).strip()) or "&nbsp;"
             lines.append(f"<b>{text}</b>" if row.item_id == selected else text)
         if len(shown) < len(rows):
-            more = _t("… and %1 more").replace("%1", str(len(rows) - len(shown)))
+            more = translate("StartWindow", "… and %1 more").replace(
+                "%1", str(len(rows) - len(shown))
+            )
             lines.append(escape(more) if column == "household" else "&nbsp;")
         align = "right" if column in RIGHT_ALIGNED else "left"
         columns.append(
@@ -110,9 +109,9 @@ class AgendaGlance(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("firstLook")
-        self.setAccessibleName(_t("Today's agenda, first look"))
+        self.setAccessibleName(translate("StartWindow", "Today's agenda, first look"))
         self.look: FirstLook | None = None
-        self.message = _t("Opening the meeting…")
+        self.message = translate("StartWindow", "Opening the meeting…")
         self.failed = False
         self._shown_room = 0
         column = QVBoxLayout(self)
@@ -120,11 +119,13 @@ class AgendaGlance(QWidget):
         column.setSpacing(0)
         self.title_info = QLabel(self)
         self.title_info.setObjectName("titleInfo")
-        self.title_info.setAccessibleName(_t("Meeting date, status, time and chair"))
+        self.title_info.setAccessibleName(
+            translate("StartWindow", "Meeting date, status, time and chair")
+        )
         column.addWidget(self.title_info)
         self.banner = QLabel(self)
         self.banner.setObjectName("demoBanner")
-        self.banner.setAccessibleName(_t("Notice"))
+        self.banner.setAccessibleName(translate("StartWindow", "Notice"))
         self.banner.setWordWrap(True)
         self.banner.hide()
         column.addWidget(self.banner)
@@ -144,7 +145,7 @@ class AgendaGlance(QWidget):
         set_scaled_font(self.heading, 1.2, bold=True)
         self.table = QWidget(panel)
         self.table.setObjectName("firstLookTable")
-        self.table.setAccessibleName(_t("Agenda cases"))
+        self.table.setAccessibleName(translate("StartWindow", "Agenda cases"))
         self.table.setMinimumHeight(1)  # clipped, not growing the window, if rows overflow
         line = QHBoxLayout(self.table)
         line.setContentsMargins(0, 0, 0, 0)
@@ -162,7 +163,7 @@ class AgendaGlance(QWidget):
         body.addWidget(panel)
         self.notice = _PaintedLabel(self)
         self.notice.setObjectName("firstLookNotice")
-        self.notice.setAccessibleName(_t("Progress"))
+        self.notice.setAccessibleName(translate("StartWindow", "Progress"))
         self.notice.setWordWrap(True)
         side = QVBoxLayout()
         side.addWidget(self.notice, 1)
@@ -208,7 +209,7 @@ class AgendaGlance(QWidget):
 
             self.bar = QProgressBar(self)
             self.bar.setObjectName("startProgress")
-            self.bar.setAccessibleName(_t("Start-up progress"))
+            self.bar.setAccessibleName(translate("StartWindow", "Start-up progress"))
             self.bar.setFixedWidth(480)
             self.bar.setTextVisible(True)
             # The message, then the bar under it, together in the middle of the space.
@@ -256,7 +257,7 @@ class AgendaGlance(QWidget):
             done = sum(1 for r in rows if r.status == "discussed")
             deferred = sum(1 for r in rows if r.status == "deferred")
             self.heading.setText(
-                _t("AGENDA  %1 cases · %2 done")
+                translate("StartWindow", "AGENDA  %1 cases · %2 done")
                 .replace("%1", str(len(rows)))
                 .replace("%2", str(done))
             )
@@ -267,7 +268,7 @@ class AgendaGlance(QWidget):
             for label, text in zip(self.columns, texts, strict=True):
                 label.setText(text)
             self.summary.setText(
-                _t("To discuss: %1 · Deferred: %2")
+                translate("StartWindow", "To discuss: %1 · Deferred: %2")
                 .replace("%1", str(meeting.waiting))
                 .replace("%2", str(deferred))
             )
@@ -293,7 +294,7 @@ class StartWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("startWindow")
-        self.setWindowTitle(_t("Front door"))
+        self.setWindowTitle(translate("StartWindow", "Front door"))
         self.resize(1280, 800)
         self.glance: AgendaGlance | None = AgendaGlance(self)
         self.glance.painted.connect(self.painted)
@@ -319,7 +320,7 @@ class StartWindow(QMainWindow):
         if self.glance is not None:
             self.glance.look = None
             self.glance.say(self.glance.message)
-            self.setWindowTitle(_t("Front door"))
+            self.setWindowTitle(translate("StartWindow", "Front door"))
 
     def say(self, text: str) -> None:
         """What the window is doing while the rest loads."""

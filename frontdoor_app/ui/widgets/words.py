@@ -11,7 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication
+from frontdoor_app.ui.core.i18n import translate
 
 if TYPE_CHECKING:
     from frontdoor_app.meeting.agenda_rows import AgendaRow, MeetingView
@@ -52,23 +52,15 @@ def day(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%a %d %b %Y")
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Agenda", text)
-
-
-def _tn(text: str, n: int) -> str:
-    return QCoreApplication.translate("Agenda", text, "", n).replace("%n", str(n))
-
-
 def risk_label(risk: str | None, short: bool = True) -> str:
     """Risk as a shape AND a word, never colour alone: ▲ HIGH, ◆ MED, ● STD."""
     if risk == "high":
-        return _t("▲ HIGH")
+        return translate("Agenda", "▲ HIGH")
     if risk == "medium":
-        return _t("◆ MED") if short else _t("◆ MEDIUM")
+        return translate("Agenda", "◆ MED") if short else translate("Agenda", "◆ MEDIUM")
     if risk == "standard":
-        return _t("● STD") if short else _t("● STANDARD")
-    return _t("? unknown")
+        return translate("Agenda", "● STD") if short else translate("Agenda", "● STANDARD")
+    return translate("Agenda", "? unknown")
 
 
 def status_mark(status: str) -> str:
@@ -77,10 +69,10 @@ def status_mark(status: str) -> str:
 
 def status_word(status: str) -> str:
     return {
-        "current": _t("current"),
-        "discussed": _t("discussed"),
-        "deferred": _t("deferred to next meeting"),
-        "waiting": _t("waiting"),
+        "current": translate("Agenda", "current"),
+        "discussed": translate("Agenda", "discussed"),
+        "deferred": translate("Agenda", "deferred to next meeting"),
+        "waiting": translate("Agenda", "waiting"),
     }.get(status, status)
 
 
@@ -93,14 +85,14 @@ MEETING_STATUS_WORDS = {
 
 def meeting_title(meeting: MeetingView | None, now: dt.datetime) -> str:
     """The title bar: "Front door · Monday 23 Nov 2026 · meeting in progress · 09:41   Chair: …"."""
-    parts = [_t("Front door")]
+    parts = [translate("Agenda", "Front door")]
     if meeting is not None:
         parts.append(meeting.meeting_date.strftime("%A %d %b %Y"))
-        parts.append(_t(MEETING_STATUS_WORDS.get(meeting.status, meeting.status)))
+        parts.append(translate("Agenda", MEETING_STATUS_WORDS.get(meeting.status, meeting.status)))
     parts.append(hhmm(now))
     text = " · ".join(parts)
     if meeting is not None and meeting.chair_name:
-        text += "   " + _t("Chair: %1").replace("%1", meeting.chair_name)
+        text += "   " + translate("Agenda", "Chair: %1").replace("%1", meeting.chair_name)
     return text
 
 
@@ -114,14 +106,21 @@ FLAG_LEGEND = (
 
 
 def flag_legend_text() -> str:
-    return " · ".join(f"{code} {_t(words)}" for code, words in FLAG_LEGEND)
+    return " · ".join(f"{code} {translate('Agenda', words)}" for code, words in FLAG_LEGEND)
 
 
 AGENDA_COLUMNS = ("status", "number", "risk", "household", "children", "flags")
 
 
 def agenda_headers() -> tuple[str, ...]:
-    return (_t("Status"), _t("No."), _t("Risk"), _t("Household"), _t("Children"), _t("Flags"))
+    return (
+        translate("Agenda", "Status"),
+        translate("Agenda", "No."),
+        translate("Agenda", "Risk"),
+        translate("Agenda", "Household"),
+        translate("Agenda", "Children"),
+        translate("Agenda", "Flags"),
+    )
 
 
 def agenda_cell(row: AgendaRow, column: str) -> str:
@@ -135,7 +134,10 @@ def agenda_cell(row: AgendaRow, column: str) -> str:
     if column == "household":
         return row.household_name or row.initials or row.police_ref
     if column == "children":
-        return _tn("%n ch", row.children) if row.children else _t("none")
+        children = row.children  # a plain name: lupdate reads no attribute as the count
+        return (
+            translate("Agenda", "%n ch", "", children) if children else translate("Agenda", "none")
+        )
     if column == "flags":
         return " ".join(row.flag_codes)
     return ""
@@ -144,11 +146,11 @@ def agenda_cell(row: AgendaRow, column: str) -> str:
 def agenda_row_words(row: AgendaRow) -> str:
     """The whole row in words, for tooltips and screen readers."""
     parts = [
-        _t("Case %1").replace("%1", str(row.position)),
+        translate("Agenda", "Case %1").replace("%1", str(row.position)),
         status_word(row.status),
         risk_label(row.agreed_risk or row.dash_risk, short=False),
         row.household_name or row.initials,
-        _t("%1 children").replace("%1", str(row.children)),
+        translate("Agenda", "%1 children").replace("%1", str(row.children)),
     ]
     parts.extend(row.flag_texts)
     return ", ".join(p for p in parts if p)
