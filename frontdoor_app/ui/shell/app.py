@@ -234,6 +234,9 @@ class Started:
     def _report_agenda(self) -> None:
         if self.exit_after_agenda and not self._agenda_reported:
             self._agenda_reported = True
+            # CPU first (a marker the benchmark only records): this process and the
+            # children it has reaped (the key reader), less sensitive to a busy machine.
+            print(f"AGENDA_PAINTED_CPU {_cpu_ms():.1f}", flush=True)
             print(f"AGENDA_PAINTED {_since_start_ms():.1f}", flush=True)
 
     def _report_ready(self) -> None:
@@ -256,6 +259,14 @@ class Started:
 
 def _since_start_ms() -> float:
     return (time.perf_counter() - _START) * 1000
+
+
+def _cpu_ms() -> float:
+    """CPU time of this process and its reaped children, in ms."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (time.process_time() + children.ru_utime + children.ru_stime) * 1000
 
 
 def start(database_url: str | None = None, profile: str | None = None) -> Started:
