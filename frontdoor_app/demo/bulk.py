@@ -91,6 +91,12 @@ def insert_all(
         if conn.dialect.name == "postgresql":
             for name in TABLE_ORDER:
                 _advance_sequence(conn, name)
+            # Statistics for the tables just filled: without them the planner takes them
+            # for nearly empty, and the feed and agenda that follow (a query per household)
+            # scan instead of using the indexes.
+            loaded = [name for name in TABLE_ORDER if counts.get(name)]
+            if loaded:
+                conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{n}"' for n in loaded))
     return counts
 
 
