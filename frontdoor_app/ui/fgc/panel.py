@@ -6,7 +6,6 @@ shows those words (and never offers a way round them).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,17 +20,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.fgc import gate, referrals, routing
+from frontdoor_app.fgc.changes import Step, change_referral, read_case, referral_pdf, start_offer
 from frontdoor_app.fgc.common import STAGE_WORDS
-from frontdoor_app.fgc.document import export_referral
 from frontdoor_app.fgc.errors import ConflictError, FgcError
-from frontdoor_app.fgc.views import CaseFgc, case_fgc
+from frontdoor_app.fgc.views import CaseFgc
 from frontdoor_app.models import utcnow
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import repolish
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.fgc.forms import (
@@ -42,8 +40,6 @@ from frontdoor_app.ui.fgc.forms import (
     StageBox,
     wrapped,
 )
-
-log = logging.getLogger(__name__)
 
 
 class FgcPanel(QWidget):
@@ -66,6 +62,7 @@ class FgcPanel(QWidget):
         self.setAccessibleName(self.tr("Family Group Conference"))
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
+        self.ops = Ops(worker, self.messages)
         self.item_id: int | None = None
         self.state: CaseFgc | None = None
         outer = QVBoxLayout(self)
@@ -134,11 +131,14 @@ class FgcPanel(QWidget):
         if item_id is None:
             return
 
-        def load() -> CaseFgc:
-            with ctx.session() as s:
-                return case_fgc(s, ctx.profile, item_id)
-
-        self.worker.run(load, self._show, lambda exc: self._failed(exc, self.tr("Loading FGC")))
+        doing = self.tr("Loading FGC")
+        self.ops.query(
+            self,
+            lambda: read_case(ctx.sessions, ctx.profile, item_id),
+            self._show,
+            doing=doing,
+            on_failed=lambda exc: self._failed(exc, doing),
+        )
 
     def _show_nothing(self) -> None:
         self.state = None
@@ -181,23 +181,13 @@ class FgcPanel(QWidget):
         self.loaded.emit(state)
 
     # ------------------------------------------------------------------ writes
-    def _write(
-        self,
-        job: Callable[[Session, int], Any],
-        doing: str,
-        after: Callable[[], None] | None = None,
-    ) -> None:
-        """Run ``job(session, referral_id)`` on the worker, then reload the panel."""
+    def _write(self, job: Step, doing: str, after: Callable[[], None] | None = None) -> None:
+        """Run ``job(session, referral_id)`` in one unit of work (``fgc.changes``) on the
+        worker, then show the case's FGC as it now stands."""
         if self.state is None or self.state.referral is None:
             return
         referral_id, ctx, item_id = self.state.referral.id, self.ctx, self.item_id
         assert item_id is not None
-
-        def run() -> CaseFgc:
-            with ctx.session() as s:
-                job(s, referral_id)
-            with ctx.session() as s:
-                return case_fgc(s, ctx.profile, item_id)
 
         def done(state: CaseFgc) -> None:
             self.problem.setText("")
@@ -206,25 +196,24 @@ class FgcPanel(QWidget):
             self._show(state)
             self.changed.emit()
 
-        self.worker.run(run, done, lambda exc: self._failed(exc, doing))
+        self.ops.command(
+            self,
+            lambda _reason: change_referral(ctx.sessions, ctx.profile, item_id, referral_id, job),
+            done,
+            doing=doing,
+            on_failed=lambda exc: self._failed(exc, doing),
+        )
 
     def _failed(self, exc: BaseException, doing: str) -> None:
+        # The message box is the one every screen shows (a refusal in its own words, a
+        # fault as an error); the panel also keeps the words beside the form.
+        self.ops.report(self, doing, exc)
         if isinstance(exc, FgcError):
             text = str(exc)
-            self.messages.warning(self, doing, text)
             if isinstance(exc, ConflictError):
-                self.refresh()
-        elif isinstance(exc, StaleDataError):
-            text = self.tr(
-                "someone else changed this referral at the same moment; it has been "
-                "reloaded: check it and try again"
-            )
-            self.messages.warning(self, doing, text)
-            self.refresh()
+                self.refresh()  # someone else's change: show it
         else:
-            log.error("%s failed", doing, exc_info=exc)
             text = self.tr("Something went wrong: %1. Nothing was saved.").replace("%1", str(exc))
-            self.messages.error(self, doing, text)
         self.problem.setText("⚠ " + text[:1].upper() + text[1:])
         if "recorded as the person who harmed" in text:
             # Said where the coordinator is working too: who this may be, and why.
@@ -237,12 +226,6 @@ class FgcPanel(QWidget):
         if item_id is None:
             return
 
-        def run() -> CaseFgc:
-            with ctx.session() as s:
-                referrals.offer_for_decision(s, ctx.actor, ctx.profile, item_id)
-            with ctx.session() as s:
-                return case_fgc(s, ctx.profile, item_id)
-
         def done(state: CaseFgc) -> None:
             self._show(state)
             if state.referral is None:
@@ -250,7 +233,14 @@ class FgcPanel(QWidget):
             else:
                 self.changed.emit()
 
-        self.worker.run(run, done, lambda exc: self._failed(exc, self.tr("Start the FGC offer")))
+        doing = self.tr("Start the FGC offer")
+        self.ops.command(
+            self,
+            lambda _reason: start_offer(ctx.sessions, ctx.actor, ctx.profile, item_id),
+            done,
+            doing=doing,
+            on_failed=lambda exc: self._failed(exc, doing),
+        )
 
     def ask_pdf_path(self, suggested: str) -> str | None:
         """Where to save the PDF (tests replace this; the real one asks with a file dialog)."""
@@ -267,9 +257,8 @@ class FgcPanel(QWidget):
         if not path:
             return
 
-        def run() -> str:
-            with ctx.session() as s:
-                pdf = export_referral(s, ctx.actor, ctx.profile, view.id, generated_at=utcnow())
+        def run(_reason: str | None) -> str:
+            pdf = referral_pdf(ctx.sessions, ctx.actor, ctx.profile, view.id, utcnow())
             Path(path).write_bytes(pdf)
             return path
 
@@ -283,7 +272,10 @@ class FgcPanel(QWidget):
             )
             self.pdf_saved.emit(saved)
 
-        self.worker.run(run, done, lambda exc: self._failed(exc, self.tr("Referral PDF")))
+        doing = self.tr("Referral PDF")
+        self.ops.command(
+            self, run, done, doing=doing, on_failed=lambda exc: self._failed(exc, doing)
+        )
 
     def _ask_reason(self, title: str, label: str) -> str | None:
         answer = self.messages.text(self, title, label)

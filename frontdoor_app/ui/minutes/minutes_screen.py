@@ -6,6 +6,7 @@ shows the results. Every generation, save and print is audited (see the export l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from frontdoor_app.meeting.minutes_export import (
     record_minutes,
 )
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.minutes.support import (
     ExportLogModel,
@@ -76,6 +78,7 @@ class MinutesScreen(QWidget):
         super().__init__(parent)
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
+        self.ops = Ops(worker, self.messages)
         self.dialogs = dialogs or MinutesDialogs()
         self.setObjectName("minutesScreen")
         self.setWindowTitle(self.tr("Minutes"))
@@ -178,7 +181,7 @@ class MinutesScreen(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self._say(str(exc))
-        self.messages.error(self, self.windowTitle(), str(exc))
+        self.ops.report(self, self.windowTitle(), exc)
 
     # --- meetings -----------------------------------------------------------------
     def reload_meetings(self) -> None:
@@ -190,7 +193,9 @@ class MinutesScreen(QWidget):
                 return meeting_choices(s, today)
 
         self._say(self.tr("Looking for meetings…"))
-        self.worker.run(job, self._meetings_loaded, self._failed)
+        self.ops.query(
+            self, job, self._meetings_loaded, doing=self.windowTitle(), on_failed=self._failed
+        )
 
     def _meetings_loaded(self, choices: tuple[MeetingChoice, ...]) -> None:
         if not self._alive():
@@ -266,28 +271,48 @@ class MinutesScreen(QWidget):
 
         self.progress.setRange(0, 0)  # busy until the page count is known
         self._say(self.tr("Producing the minutes…"))
-        self.worker.run(job, lambda result: self._produced_ready(generation, *result), self._failed)
+        # No parent: a preview made after the screen closed must still be released.
+        self.ops.command(
+            None,
+            lambda _reason: job(),
+            lambda result: self._produced_ready(generation, *result),
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _produced_ready(
         self, generation: int, produced: ProducedMinutes, document: Any, path: Path
     ) -> None:
         if not self._alive() or generation != self._generation:
-            self.worker.run(lambda: _close(document, path))
+            self._release(document, path)
             return
         self._produced = produced
         self.progress.setRange(0, produced.pages)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Rendering page %v of %m"))
         for page in range(produced.pages):
-            self.worker.run(
+            self.ops.query(
+                self,
                 lambda page=page: render_page(document, page),
                 lambda image, g=generation: self._page_ready(g, image),
-                self._failed,
+                doing=self.windowTitle(),
+                on_failed=self._failed,
             )
-        self.worker.run(
-            lambda: _close(document, path), lambda _: self._pages_done(generation), self._failed
-        )
+        self._release(document, path, lambda _: self._pages_done(generation))
         self.reload_log()
+
+    def _release(
+        self, document: Any, path: Path, then: Callable[[Any], None] | None = None
+    ) -> None:
+        """Close the preview on the worker (queued after its pages), even if the screen
+        has closed meanwhile; ``then`` runs if it has not."""
+        self.ops.query(
+            None,
+            lambda: _close(document, path),
+            lambda done: then(done) if then is not None and self._alive() else None,
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _page_ready(self, generation: int, image: QImage) -> None:
         if not self._alive():
@@ -343,7 +368,13 @@ class MinutesScreen(QWidget):
             record_minutes(ctx.sessions, ctx.actor, produced, "export", f"saved to {path}")
             return path
 
-        self.worker.run(job, self._saved, self._failed)
+        self.ops.command(
+            self,
+            lambda _reason: job(),
+            self._saved,
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _saved(self, path: str) -> None:
         if not self._alive():
@@ -371,7 +402,13 @@ class MinutesScreen(QWidget):
 
         self.progress.setRange(0, 0)
         self._say(self.tr("Printing…"))
-        self.worker.run(job, self._printed, self._failed)
+        self.ops.command(
+            self,
+            lambda _reason: job(),
+            self._printed,
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _printed(self, pages: int) -> None:
         if not self._alive():
@@ -431,7 +468,13 @@ class MinutesScreen(QWidget):
                 self.copies_written.emit(len(written))
 
         for code in agencies:
-            self.worker.run(lambda code=code: job(code), one_done, self._failed)
+            self.ops.command(
+                self,
+                lambda _reason, code=code: job(code),
+                one_done,
+                doing=self.windowTitle(),
+                on_failed=self._failed,
+            )
 
     # --- export log ---------------------------------------------------------------
     def reload_log(self) -> None:
@@ -450,7 +493,7 @@ class MinutesScreen(QWidget):
             self.log_model.set_rows(rows)
             self.log_loaded.emit(len(rows))
 
-        self.worker.run(job, done, self._failed)
+        self.ops.query(self, job, done, doing=self.windowTitle(), on_failed=self._failed)
 
 
 def _close(document: Any, path: Path) -> None:
