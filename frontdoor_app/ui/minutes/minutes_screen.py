@@ -43,8 +43,8 @@ from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.minutes.support import (
-    ExportLogModel,
     MinutesDialogs,
+    export_log_model,
     pdf_document,
     print_pdf,
     render_page,
@@ -127,7 +127,7 @@ class MinutesScreen(QWidget):
         self.scroll = QScrollArea(objectName="minutesPreview")
         self.scroll.setWidget(self.pages)
         self.scroll.setWidgetResizable(True)
-        self.log_model = ExportLogModel(self.ctx.profile.timezone, self)
+        self.log_model = export_log_model(self.ctx.profile.timezone, self)
         self.log_view = QTableView(objectName="minutesExportLog")
         self.log_view.setModel(self.log_model)
         self.log_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -165,7 +165,8 @@ class MinutesScreen(QWidget):
         self._set_ready(False)
 
     def _alive(self) -> bool:
-        """False once the screen is closed: late worker results are then dropped."""
+        """False once the screen is closed. Answers to this screen are dropped by ``Ops``
+        then; the preview's (asked with no parent, so it is always released) check this."""
         return shiboken6.isValid(self)
 
     def _set_ready(self, ready: bool) -> None:
@@ -198,8 +199,6 @@ class MinutesScreen(QWidget):
         )
 
     def _meetings_loaded(self, choices: tuple[MeetingChoice, ...]) -> None:
-        if not self._alive():
-            return
         self._choices = choices
         self.meeting_box.blockSignals(True)
         self.meeting_box.clear()
@@ -310,13 +309,11 @@ class MinutesScreen(QWidget):
             None,
             lambda: _close(document, path),
             lambda done: then(done) if then is not None and self._alive() else None,
-            doing=self.windowTitle(),
+            doing="releasing the minutes preview",  # only logged: the screen may be gone
             on_failed=self._failed,
         )
 
     def _page_ready(self, generation: int, image: QImage) -> None:
-        if not self._alive():
-            return
         if generation != self._generation:
             return
         label = QLabel(objectName="minutesPage")
@@ -327,8 +324,6 @@ class MinutesScreen(QWidget):
         self.progress.setValue(len(self._page_labels))
 
     def _pages_done(self, generation: int) -> None:
-        if not self._alive():
-            return
         if generation != self._generation or self._produced is None:
             return
         p = self._produced
@@ -377,8 +372,6 @@ class MinutesScreen(QWidget):
         )
 
     def _saved(self, path: str) -> None:
-        if not self._alive():
-            return
         self._say(self.tr("Saved to {0}.").format(path))
         self.reload_log()
         self.saved.emit(path)
@@ -411,8 +404,6 @@ class MinutesScreen(QWidget):
         )
 
     def _printed(self, pages: int) -> None:
-        if not self._alive():
-            return
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self._say(self.tr("Printed {0} pages.").format(pages))
@@ -456,8 +447,6 @@ class MinutesScreen(QWidget):
             return str(target)
 
         def one_done(path: str) -> None:
-            if not self._alive():
-                return
             written.append(path)
             self.progress.setValue(len(written))
             if len(written) == len(agencies):
@@ -488,8 +477,6 @@ class MinutesScreen(QWidget):
                 return export_log(s, choice.meeting_id)
 
         def done(rows: Any) -> None:
-            if not self._alive():
-                return
             self.log_model.set_rows(rows)
             self.log_loaded.emit(len(rows))
 
