@@ -241,8 +241,15 @@ class ImportScreen(QWidget):
 
     def show_matching_model(self) -> None:
         """The matching model in use, read-only (``frontdoor matching train`` retrains it)."""
-        with self.ctx.session() as session:
-            view = model_view(session)
+        ctx = self.ctx
+
+        def read() -> Any:
+            with ctx.read_session() as session:
+                return model_view(session)
+
+        self.ops.query(self, read, self._show_matching_model, doing=self.tr("Matching model"))
+
+    def _show_matching_model(self, view: Any) -> None:
         self.matching_dialog = MatchingModelDialog(view, self)
         self.matching_dialog.open()
 

@@ -567,22 +567,21 @@ class MeasuresScreen(QWidget):
             )
             with open(target, "wb") as out:
                 out.write(pdf)
-            with ctx.session() as s:
-                audit.record(
-                    s,
-                    ctx.actor,
-                    "export",
-                    "measures",
-                    None,
-                    after={
-                        "first_week": measures.first_week.isoformat(),
-                        "last_week": measures.last_week.isoformat(),
-                        "agency": measures.agency,
-                        "locality": measures.locality,
-                        "files": [target],
-                    },
-                    detail="saved on the measures screen",
-                )
+            audit.record_now(
+                ctx.sessions,
+                ctx.actor,
+                "export",
+                "measures",
+                None,
+                "saved on the measures screen",
+                after={
+                    "first_week": measures.first_week.isoformat(),
+                    "last_week": measures.last_week.isoformat(),
+                    "agency": measures.agency,
+                    "locality": measures.locality,
+                    "files": [target],
+                },
+            )
             return target
 
         self.ops.command(
