@@ -290,15 +290,18 @@ class MinutesScreen(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Rendering page %v of %m"))
         for page in range(produced.pages):
-            self.ops.query(
-                self,
-                lambda page=page: render_page(document, page),
-                lambda image, g=generation: self._page_ready(g, image),
-                doing=self.windowTitle(),
-                on_failed=self._failed,
-            )
+            self._render(document, page, generation)
         self._release(document, path, lambda _: self._pages_done(generation))
         self.reload_log()
+
+    def _render(self, document: Any, page: int, generation: int) -> None:
+        self.ops.query(
+            self,
+            lambda: render_page(document, page),
+            lambda image: self._page_ready(generation, image),
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _release(
         self, document: Any, path: Path, then: Callable[[Any], None] | None = None

@@ -100,7 +100,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
             return column[1](row)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             if len(column) == 3:
-                return column[2](row)  # type: ignore[misc]
+                return column[2](row)
             if self._describe is not None:
                 return self._describe(row)
             return column[1](row)
