@@ -78,7 +78,7 @@ class PeopleScreen(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages = ctx, worker, messages or Messages()
-        self.ops = Ops(worker, self.messages)
+        self.ops = Ops(worker, self.messages, ctx)
         self.server = not ctx.settings.is_embedded
         self.setWindowTitle(self.tr("People and access"))
         self.setObjectName("PeopleScreen")
@@ -163,13 +163,13 @@ class PeopleScreen(QWidget):
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
-        ctx = self.ctx
-
-        def job() -> tuple[list[people.Person], tuple[people.AgencyChoice, ...]]:
-            with ctx.read_session() as s:
-                return people.list_users(s), people.agency_choices(s)
-
-        self.ops.query(self, job, self._show, doing=self.windowTitle(), on_failed=self._failed)
+        self.ops.read(
+            self,
+            lambda s: (people.list_users(s), people.agency_choices(s)),
+            self._show,
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _show(self, result: tuple[Sequence[people.Person], Sequence[people.AgencyChoice]]) -> None:
         found, agencies = result
