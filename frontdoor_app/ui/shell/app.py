@@ -112,9 +112,10 @@ class Started:
         self._progress.changed.connect(self._show_progress)
         settings, report = self.settings, self._progress.changed.emit
         cancelled = self._cancel.is_set
-        # No window to show a message in yet: a failure is said in the start window.
+        # No window to show a message in yet: a failure is said in the start window. No
+        # parent: the answer always comes back, so a cancelled start closes what it opened.
         Ops(self.worker, None).query(
-            self.shell,
+            None,
             lambda: prepare(settings, report, cancelled),
             self._prepared,
             doing=translate("App", "Starting"),
