@@ -16,10 +16,11 @@ from PySide6.QtCore import QTimer
 
 from frontdoor_app.intake import links
 from frontdoor_app.meeting import actions, agenda, decisions, drafts, entries, lifecycle
-from frontdoor_app.meeting.errors import AmendmentReasonRequired, ConflictError, DecisionConflict
+from frontdoor_app.meeting.errors import ConflictError, DecisionConflict
 from frontdoor_app.meeting.views import ActionView, AgendaView, DecisionView
 from frontdoor_app.sync.offline import connection_lost
 from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.widgets.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
 from frontdoor_app.ui.widgets.words import hhmm, risk_label
 
@@ -57,41 +58,23 @@ class RoomWrites:
         on_conflict: Callable[[ConflictError], None] | None = None,
         on_offline: Callable[[], None] | None = None,
     ) -> None:
-        """Run ``job(reason)``; after close, ask why and try again as an amendment.
+        """Run ``job(reason)`` through the one operation helper (``ui/core/ops``): after
+        close it asks why and tries again as an amendment.
 
         ``on_conflict`` shows a conflict (the record changed since the form was started)
         with both versions, instead of a message. ``on_offline`` keeps the Save on the
         laptop when the server cannot be reached.
         """
-
-        def failed(exc: BaseException) -> None:
-            if on_conflict is not None and isinstance(exc, ConflictError):
-                on_conflict(exc)
-                return
-            if on_offline is not None and connection_lost(exc):
-                on_offline()
-                return
-            if isinstance(exc, AmendmentReasonRequired) and reason is None:
-                answer = self.messages.text(
-                    self,
-                    translate("MainWindow", "Amendment after the meeting closed"),
-                    str(exc) + "\n\n" + translate("MainWindow", "Reason for the amendment:"),
-                )
-                if answer and answer.strip():
-                    self.write(job, on_done, doing, answer.strip(), on_conflict, on_offline)
-                else:
-                    self.messages.warning(
-                        self,
-                        doing,
-                        translate(
-                            "MainWindow",
-                            "Not saved: an amendment after the meeting has closed needs a reason.",
-                        ),
-                    )
-                return
-            self.show_error(exc, doing)
-
-        self.worker.run(lambda: job(reason), on_done, failed)
+        Ops(self.worker, self.messages).command(
+            self,
+            job,
+            on_done,
+            doing=doing,
+            on_conflict=on_conflict,
+            on_offline=on_offline,
+            on_failed=lambda exc: self.show_error(exc, doing),
+            reason=reason,
+        )
 
     def _saved(self: MainWindow, text: str) -> Callable[[Any], None]:
         def done(_result: Any) -> None:
