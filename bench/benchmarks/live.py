@@ -39,7 +39,10 @@ LOAD_SECONDS = float(os.environ.get("FRONTDOOR_LOAD_SECONDS", "180"))
 class Client:
     def __init__(self, name: str, args: list[str]) -> None:
         self.name = name
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+        # The project first, then what the runner set (bench/ holds the benchmark keyring
+        # that PYTHON_KEYRING_BACKEND names: without it every client dies at its first read).
+        path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=path)
         self.proc = subprocess.Popen(
             [sys.executable, str(CLIENT), *args],
             stdout=subprocess.PIPE,
