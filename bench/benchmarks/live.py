@@ -212,10 +212,13 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             _pump_all(everyone, lambda: False, 0.6)
         _pump_all(clients, lambda: all(len(c.seen()) >= SAVES for c in clients), 30)
         latencies, missing, worst = [], 0, []
+        missing_by: dict[str, list[str]] = {}
         for c in clients:
             seen = c.seen()
             mine = [(seen[m] - t) * 1000 for m, t in committed.items() if m in seen]
             missing += SAVES - len(mine)
+            if len(mine) < SAVES:
+                missing_by[c.name] = sorted(m for m in committed if m not in seen)
             latencies += mine
             if mine:
                 worst.append(summarise(mine)["p95_ms"])
@@ -223,6 +226,7 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             "receivers": len(clients),
             "saves": SAVES,
             "missing": missing,
+            "missing_by_receiver": missing_by,
             "commit_to_shown": summarise(latencies) if latencies else None,
             "max_ms": round(max(latencies), 1) if latencies else None,
             "worst_receiver_p95_ms": max(worst) if worst else None,
