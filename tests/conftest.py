@@ -97,9 +97,58 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'frontdoor.sqlite'}"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database file at the newest schema, encrypted with the run's key: migrated
+    once for the whole run (about half a second each time) and copied for each ``ctx``."""
+    from sqlalchemy import text
+
+    from frontdoor_app.models.database import make_engine, upgrade
+
+    path = tmp_path_factory.mktemp("migrated-template") / "migrated.sqlite"
+    previous = keyring.get_keyring()
+    keyring.set_keyring(_SESSION_KEYRING)  # the key every test's own keyring starts with
+    try:
+        key = cipher.prepare(path).key  # made as build_context makes it: encrypted, WAL
+    finally:
+        keyring.set_keyring(previous)
+    assert key.raw == TEST_DATABASE_KEY
+    engine = make_engine(f"sqlite:///{path}", key=key)
+    try:
+        upgrade(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM app_user")).scalar() == 0
+    finally:
+        engine.dispose()  # the last connection closed checkpoints the WAL into the file
+    wal = Path(f"{path}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "the template is one file, all written"
+    return path
+
+
+def copy_migrated(template: Path, url: str) -> None:
+    """The migrated template copied to ``url``'s SQLite file, when that file is not there
+    yet (build_context then only loads the reference data and signs the user in)."""
+    import shutil
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    target = Path(parsed.database)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, target)
+
+
 @pytest.fixture
-def ctx(fresh_settings: Settings, db_url: str, profile: Profile) -> Iterator[AppContext]:
-    """An application context on a fresh SQLite file, migrated, reference data loaded."""
+def ctx(
+    fresh_settings: Settings, db_url: str, profile: Profile, migrated_template: Path
+) -> Iterator[AppContext]:
+    """An application context on a fresh SQLite file, migrated, reference data loaded (the
+    schema is a copy of the run's migrated template: the same key opens it)."""
+    copy_migrated(migrated_template, db_url)
     context = build_context(fresh_settings.with_database(db_url), profile)
     yield context
     context.close()
