@@ -28,7 +28,7 @@ from frontdoor_app.settings import (  # noqa: E402
     Settings,
     load_settings,
 )
-from tests import pgserver  # noqa: E402
+from tests import leaks, pgserver  # noqa: E402
 
 ARTEFACTS = Path(__file__).resolve().parent.parent / "artefacts"
 
@@ -85,6 +85,30 @@ def collect_garbage_on_the_gui_thread() -> Iterator[None]:
     yield
     if "PySide6.QtWidgets" in sys.modules:
         gc.collect()
+
+
+_BEFORE_TEST = pytest.StashKey[leaks.Snapshot]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """What is running before the test and its fixtures (tests/leaks.py)."""
+    item.stash[_BEFORE_TEST] = leaks.snapshot()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Every test fails that leaves a top-level widget, a thread or a timer behind: checked
+    after its fixtures' teardown and pytest-qt's closing of its widgets, the garbage
+    collected (tests/leaks.py; napari's conftest is the model)."""
+    result = yield
+    before = item.stash.get(_BEFORE_TEST, None)
+    if before is not None:
+        left = leaks.check(before)
+        if left:
+            pytest.fail(leaks.message(left), pytrace=False)
+    return result
 
 
 @pytest.fixture

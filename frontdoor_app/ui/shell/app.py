@@ -272,7 +272,7 @@ def start(database_url: str | None = None, profile: str | None = None) -> Starte
         shell.show_look(look)
     started = Started(app, shell, settings, os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1")
     shell.painted.connect(started.first_look_painted)
-    QTimer.singleShot(LOAD_ANYWAY_MS, started.load_rest)
+    QTimer.singleShot(LOAD_ANYWAY_MS, shell, started.load_rest)  # dropped if the window goes
     shell.show()
     return started
 
