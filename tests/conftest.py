@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 # As in the application (ui/collector.py): no automatic collection, which could run on a
-# worker thread and delete a widget there; each test's garbage is collected after it, here.
+# worker thread and delete a widget there; each test's garbage is collected after it, by the
+# leak check in pytest_runtest_teardown below.
 gc.disable()
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402
@@ -76,18 +77,14 @@ def fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     keyring.set_keyring(previous)
 
 
-@pytest.fixture(autouse=True)
-def collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Collect each test's garbage here, on the GUI thread. A Qt wrapper left in a reference
-    cycle (a test's patched method, a lambda holding its widget) would otherwise be collected
-    whenever a collection happens to run — possibly on the worker thread, where deleting a
-    widget crashes the interpreter."""
-    yield
-    if "PySide6.QtWidgets" in sys.modules:
-        gc.collect()
-
-
 _BEFORE_TEST = pytest.StashKey[leaks.Snapshot]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What the collection has loaded (modules, tables, profiles) lives for the whole run:
+    frozen, so collecting each test's garbage need not walk through it again."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -100,15 +97,36 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     """Every test fails that leaves a top-level widget, a thread or a timer behind: checked
-    after its fixtures' teardown and pytest-qt's closing of its widgets, the garbage
-    collected (tests/leaks.py; napari's conftest is the model)."""
-    result = yield
+    after its fixtures' teardown and pytest-qt's closing of its widgets (tests/leaks.py;
+    napari's conftest is the model).
+
+    The check first collects the test's garbage here, on the GUI thread: a Qt wrapper left
+    in a reference cycle (a test's patched method, a lambda holding its widget) would
+    otherwise be collected whenever a collection happens to run — possibly on the worker
+    thread, where deleting a widget crashes the interpreter."""
     before = item.stash.get(_BEFORE_TEST, None)
+    try:
+        result = yield
+    except BaseException:
+        if before is not None:
+            leaks.check(before)  # collected and cleaned away; the teardown's error is shown
+        raise
     if before is not None:
         left = leaks.check(before)
         if left:
             pytest.fail(leaks.message(left), pytrace=False)
     return result
+
+
+@pytest.fixture
+def sync_worker() -> Iterator[Any]:
+    """A worker that runs each job at once on the test's thread (tests/sync_worker.py): a
+    screen's unit test needs no waiting for a worker thread."""
+    from tests.sync_worker import SyncWorker
+
+    worker = SyncWorker()
+    yield worker
+    worker.stop()
 
 
 @pytest.fixture
