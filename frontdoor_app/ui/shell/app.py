@@ -248,6 +248,8 @@ class Started:
             self.reporter.uninstall()
         if self.window is not None:
             self.window.shutdown()
+            if self.window.parent() is None:  # made, not yet in the shell: nothing else owns it
+                self.window.deleteLater()
         if self.worker is not None:
             self.worker.stop()
         if self.ctx is not None:
