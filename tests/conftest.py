@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 # As in the application (ui/collector.py): no automatic collection, which could run on a
-# worker thread and delete a widget there; each test's garbage is collected after it, here.
+# worker thread and delete a widget there; each test's garbage is collected after it, by the
+# leak check in pytest_runtest_teardown below.
 gc.disable()
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402
@@ -28,7 +29,7 @@ from frontdoor_app.settings import (  # noqa: E402
     Settings,
     load_settings,
 )
-from tests import pgserver  # noqa: E402
+from tests import leaks, pgserver  # noqa: E402
 
 ARTEFACTS = Path(__file__).resolve().parent.parent / "artefacts"
 
@@ -76,15 +77,56 @@ def fresh_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     keyring.set_keyring(previous)
 
 
-@pytest.fixture(autouse=True)
-def collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """Collect each test's garbage here, on the GUI thread. A Qt wrapper left in a reference
-    cycle (a test's patched method, a lambda holding its widget) would otherwise be collected
-    whenever a collection happens to run — possibly on the worker thread, where deleting a
-    widget crashes the interpreter."""
-    yield
-    if "PySide6.QtWidgets" in sys.modules:
-        gc.collect()
+_BEFORE_TEST = pytest.StashKey[leaks.Snapshot]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What the collection has loaded (modules, tables, profiles) lives for the whole run:
+    frozen, so collecting each test's garbage need not walk through it again."""
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """What is running before the test and its fixtures (tests/leaks.py)."""
+    item.stash[_BEFORE_TEST] = leaks.snapshot()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Every test fails that leaves a top-level widget, a thread or a timer behind: checked
+    after its fixtures' teardown and pytest-qt's closing of its widgets (tests/leaks.py;
+    napari's conftest is the model).
+
+    The check first collects the test's garbage here, on the GUI thread: a Qt wrapper left
+    in a reference cycle (a test's patched method, a lambda holding its widget) would
+    otherwise be collected whenever a collection happens to run — possibly on the worker
+    thread, where deleting a widget crashes the interpreter."""
+    before = item.stash.get(_BEFORE_TEST, None)
+    try:
+        result = yield
+    except BaseException:
+        if before is not None:
+            leaks.check(before)  # collected and cleaned away; the teardown's error is shown
+        raise
+    if before is not None:
+        left = leaks.check(before)
+        if left:
+            pytest.fail(leaks.message(left), pytrace=False)
+    return result
+
+
+@pytest.fixture
+def sync_worker() -> Iterator[Any]:
+    """A worker that runs each job at once on the test's thread (tests/sync_worker.py): a
+    screen's unit test needs no waiting for a worker thread."""
+    from tests.sync_worker import SyncWorker
+
+    worker = SyncWorker()
+    yield worker
+    worker.stop()
 
 
 @pytest.fixture
@@ -97,9 +139,58 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'frontdoor.sqlite'}"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database file at the newest schema, encrypted with the run's key: migrated
+    once for the whole run (about half a second each time) and copied for each ``ctx``."""
+    from sqlalchemy import text
+
+    from frontdoor_app.models.database import make_engine, upgrade
+
+    path = tmp_path_factory.mktemp("migrated-template") / "migrated.sqlite"
+    previous = keyring.get_keyring()
+    keyring.set_keyring(_SESSION_KEYRING)  # the key every test's own keyring starts with
+    try:
+        key = cipher.prepare(path).key  # made as build_context makes it: encrypted, WAL
+    finally:
+        keyring.set_keyring(previous)
+    assert key.raw == TEST_DATABASE_KEY
+    engine = make_engine(f"sqlite:///{path}", key=key)
+    try:
+        upgrade(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM app_user")).scalar() == 0
+    finally:
+        engine.dispose()  # the last connection closed checkpoints the WAL into the file
+    wal = Path(f"{path}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "the template is one file, all written"
+    return path
+
+
+def copy_migrated(template: Path, url: str) -> None:
+    """The migrated template copied to ``url``'s SQLite file, when that file is not there
+    yet (build_context then only loads the reference data and signs the user in)."""
+    import shutil
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    target = Path(parsed.database)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, target)
+
+
 @pytest.fixture
-def ctx(fresh_settings: Settings, db_url: str, profile: Profile) -> Iterator[AppContext]:
-    """An application context on a fresh SQLite file, migrated, reference data loaded."""
+def ctx(
+    fresh_settings: Settings, db_url: str, profile: Profile, migrated_template: Path
+) -> Iterator[AppContext]:
+    """An application context on a fresh SQLite file, migrated, reference data loaded (the
+    schema is a copy of the run's migrated template: the same key opens it)."""
+    copy_migrated(migrated_template, db_url)
     context = build_context(fresh_settings.with_database(db_url), profile)
     yield context
     context.close()

@@ -238,5 +238,9 @@ def test_the_viewer_screen(
     worker.stop()
     # A chair cannot open it.
     chair = _actor(ctx, "some.chair", "chair")
-    with pytest.raises(AuditAccessDenied):
-        AuditViewerScreen(dataclasses.replace(ctx, actor=chair), Worker(), messages)
+    refused = Worker()
+    try:
+        with pytest.raises(AuditAccessDenied):
+            AuditViewerScreen(dataclasses.replace(ctx, actor=chair), refused, messages)
+    finally:
+        refused.stop()

@@ -18,16 +18,28 @@ from frontdoor_app.ui.intake.import_screen import ImportScreen
 from tests.intake_feedkit import NOW, notification, person, write_csv
 
 
-@pytest.fixture
-def screen(qtbot, ctx) -> Iterator[ImportScreen]:  # type: ignore[no-untyped-def]
-    worker = Worker()
+def make_screen(qtbot, ctx, worker) -> ImportScreen:  # type: ignore[no-untyped-def]
     messages = Messages()
     messages.scripted = True
     widget = ImportScreen(ctx, worker, messages=messages)
     widget.setStyleSheet(style_sheet("desk"))
     qtbot.addWidget(widget)
     widget.show()
-    qtbot.waitUntil(lambda: worker.pending == 0, timeout=10_000)
+    return widget
+
+
+@pytest.fixture
+def screen(qtbot, ctx, sync_worker) -> ImportScreen:  # type: ignore[no-untyped-def]
+    """The screen on the synchronous worker: each job is done when the click returns."""
+    return make_screen(qtbot, ctx, sync_worker)
+
+
+@pytest.fixture
+def threaded_screen(qtbot, ctx) -> Iterator[ImportScreen]:  # type: ignore[no-untyped-def]
+    """The screen on the real worker thread (progress and one import at a time need it)."""
+    worker = Worker()
+    widget = make_screen(qtbot, ctx, worker)
+    idle(qtbot, widget)
     yield widget
     worker.stop()
 
@@ -62,8 +74,9 @@ def feed_with_problems(tmp_path):
 
 
 def test_import_with_progress_then_correct_a_record(
-    qtbot, screen, tmp_path, artefacts, qtmodeltester
+    qtbot, threaded_screen, tmp_path, artefacts, qtmodeltester
 ):  # type: ignore[no-untyped-def]
+    screen = threaded_screen
     seen: list[tuple[int, int]] = []
     screen.relay.progressed.connect(lambda done, total: seen.append((done, total)))
     screen.set_file(feed_with_problems(tmp_path))
@@ -125,7 +138,6 @@ def test_discard_from_the_list_needs_a_reason(qtbot, screen, tmp_path):  # type:
     screen.set_file(write_csv(tmp_path, "feed.csv", feed))
     with qtbot.waitSignal(screen.imported, timeout=20_000):
         screen.start_import()
-    idle(qtbot, screen)
     with screen.ctx.session() as s:
         assert s.scalar(select(Meeting)) is None  # the box was unticked: no agenda built
     screen.quarantine_view.selectRow(0)
@@ -134,7 +146,6 @@ def test_discard_from_the_list_needs_a_reason(qtbot, screen, tmp_path):  # type:
     assert screen.messages.last().kind == "warning"
     screen.messages.answer_next("sent in error by the force")
     screen.discard_button.click()
-    idle(qtbot, screen)
     assert screen.quarantine.rowCount() == 0
     with screen.ctx.session() as s:
         record = s.scalar(select(QuarantinedRecord))
@@ -143,7 +154,6 @@ def test_discard_from_the_list_needs_a_reason(qtbot, screen, tmp_path):  # type:
             "sent in error by the force",
         )
     screen.quarantine_filter.setCurrentIndex(1)  # all records, discarded ones too
-    idle(qtbot, screen)
     assert screen.quarantine.rowCount() == 1
     assert "Discarded: sent in error" in screen.quarantine.data(screen.quarantine.index(0, 4))
 
@@ -153,7 +163,6 @@ def test_unreadable_file_shows_one_clear_message(qtbot, screen, tmp_path):  # ty
     path.write_bytes(b"")
     screen.set_file(path)
     screen.start_import()
-    idle(qtbot, screen)
     assert "nothing was changed" in screen.summary_label.text()
     assert screen.messages.last().kind == "error" and "empty" in screen.messages.last().text
     assert screen.import_button.isEnabled() and screen.choose_button.isEnabled()
@@ -192,7 +201,6 @@ def test_confirm_a_possible_match(qtbot, screen, tmp_path, artefacts):  # type: 
     with qtbot.waitSignal(screen.imported, timeout=20_000) as signal:
         screen.start_import()
     assert signal.args[0].possible_matches == 1
-    idle(qtbot, screen)
     assert screen.tabs.currentIndex() == 1 and screen.matches.rowCount() == 1
     text = " ".join(screen.matches.data(screen.matches.index(0, c)) for c in range(8))
     assert "Amna Hussain" in text and "Amina Hussain" in text and "%" in text
@@ -200,7 +208,6 @@ def test_confirm_a_possible_match(qtbot, screen, tmp_path, artefacts):  # type: 
     screen.grab().save(str(artefacts / "import-possible-matches.png"))
     screen.matches_view.selectRow(0)
     screen.same_button.click()
-    idle(qtbot, screen)
     assert screen.matches.rowCount() == 0 and "(0)" in screen.tabs.tabText(1)
 
 
@@ -224,7 +231,6 @@ def test_undo_a_wrong_link_from_the_links_made(qtbot, screen, tmp_path, artefact
     screen.set_file(write_csv(tmp_path, "feed.csv", [notification("NEW-2", old)]))
     with qtbot.waitSignal(screen.imported, timeout=20_000):
         screen.start_import()
-    idle(qtbot, screen)
     assert screen.links.rowCount() == 2 and "(2)" in screen.tabs.tabText(2)
     qtmodeltester.check(screen.links)
     screen.tabs.setCurrentIndex(2)
@@ -234,7 +240,6 @@ def test_undo_a_wrong_link_from_the_links_made(qtbot, screen, tmp_path, artefact
     screen.links_view.selectRow(victim)
     screen.messages.answer_next("a different Amina: the GP confirmed")
     screen.undo_button.click()
-    idle(qtbot, screen)
     assert screen.links.rows[victim].status == "undone"
     with ctx.session() as s:
         people = {n.police_ref: n.persons[0].person_id for n in s.scalars(select(Notification))}

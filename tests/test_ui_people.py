@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from frontdoor_app.access import people
 from frontdoor_app.ui.admin.people_screen import PeopleScreen
-from frontdoor_app.ui.core.worker import Worker
 from tests.ui_support import close_window, open_window
 
 
@@ -47,17 +46,15 @@ def test_people_screen_adds_lists_and_disables(qtbot, chair_ctx, artefacts, monk
 
 
 def test_a_representative_sees_the_screen_read_only(
-    qtbot, demo_db, fresh_settings, profile
+    qtbot, demo_db, fresh_settings, profile, sync_worker
 ) -> None:
     from tests.ui_support import context_for
 
     ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
-    worker = Worker()
     try:
-        screen = PeopleScreen(ctx, worker, None)  # type: ignore[arg-type]
+        screen = PeopleScreen(ctx, sync_worker, None)  # type: ignore[arg-type]
         qtbot.addWidget(screen)
         assert not screen.form_box.isEnabled() and not screen.disable_button.isEnabled()
         assert "Only an admin" in screen.status.text()
     finally:
-        worker.stop()
         ctx.close()

@@ -79,8 +79,13 @@ def open_window(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untype
 
 
 def close_window(window: MainWindow) -> None:
+    """Shut the window down, stop its worker, and delete the screens it opened (top-level
+    windows of their own, which the application leaves to the end of the process)."""
     window.shutdown()
     window.worker.stop()
+    for screen in window.dialogs.values():
+        if screen.parent() is None:
+            screen.deleteLater()
 
 
 def idle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -36,13 +36,13 @@ class IncidentTab(QWidget):
             self.fields[key] = value
             form.addRow(caption + ":", value)
         layout.addLayout(form)
-        caption = QLabel(self.tr("Police narrative"), self)
-        caption.setAccessibleName(self.tr("Police narrative"))
-        layout.addWidget(caption)
+        heading = QLabel(self.tr("Police narrative"), self)
+        heading.setAccessibleName(self.tr("Police narrative"))
+        layout.addWidget(heading)
         self.narrative = QPlainTextEdit(self)
         self.narrative.setReadOnly(True)
         self.narrative.setAccessibleName(self.tr("Police narrative"))
-        caption.setBuddy(self.narrative)
+        heading.setBuddy(self.narrative)
         layout.addWidget(self.narrative, 1)
 
     def show_case(self, case: CaseView) -> None:

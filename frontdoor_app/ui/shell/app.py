@@ -258,6 +258,8 @@ class Started:
             self.reporter.uninstall()
         if self.window is not None:
             self.window.shutdown()
+            if self.window.parent() is None:  # made, not yet in the shell: nothing else owns it
+                self.window.deleteLater()
         if self.worker is not None:
             self.worker.stop()
         if self.ctx is not None:
@@ -290,7 +292,7 @@ def start(database_url: str | None = None, profile: str | None = None) -> Starte
         shell.show_look(look)
     started = Started(app, shell, settings, os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1")
     shell.painted.connect(started.first_look_painted)
-    QTimer.singleShot(LOAD_ANYWAY_MS, started.load_rest)
+    QTimer.singleShot(LOAD_ANYWAY_MS, shell, started.load_rest)  # dropped if the window goes
     shell.show()
     return started
 
