@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,11 +39,11 @@ class AppContext:
     read_sessions: sessionmaker[Session]
     recovery_key: str | None = None  # a new embedded file's key, to show the user once
 
-    def session(self):  # type: ignore[no-untyped-def]
+    def session(self) -> AbstractContextManager[Session]:
         """``with ctx.session() as s:`` — one unit of work."""
         return session_scope(self.sessions)
 
-    def read_session(self):  # type: ignore[no-untyped-def]
+    def read_session(self) -> AbstractContextManager[Session]:
         """``with ctx.read_session() as s:`` — a read that never holds up a writer."""
         return session_scope(self.read_sessions)
 
