@@ -12,10 +12,12 @@ from functools import cached_property
 from typing import IO, Any
 
 from sqlalchemy import ColumnElement, Text, and_, false, func, or_, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.models import AuditEvent, Base
+from frontdoor_app.models.database import session_scope
 
+from . import audit
 from .actor import Actor
 
 PAGE_SIZE = 100
@@ -294,4 +296,45 @@ def write_csv(rows: Iterator[AuditRow], out: IO[str]) -> int:
         ]
         writer.writerow([neutralise(c) for c in cells])
         count += 1
+    return count
+
+
+# ---------------------------------------------------------------------- the viewer
+# What the audit viewer calls: each in one unit of work, the viewing itself audited.
+
+
+def view_page(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    f: AuditFilter,
+    offset: int = 0,
+    before_id: int | None = None,
+) -> AuditPage:
+    """``audit_page`` for the viewer, its viewing recorded in the trail."""
+    with session_scope(sessions) as s:
+        page = audit_page(s, actor, f, offset, before_id=before_id)
+        audit.record(
+            s,
+            actor,
+            "view",
+            "audit_event",
+            None,
+            detail=f"audit viewer: {page.total} rows, from {offset}",
+        )
+    return page
+
+
+def export_csv(sessions: sessionmaker[Session], actor: Actor, f: AuditFilter, out: IO[str]) -> int:
+    """Every filtered row (not one page) as CSV to ``out``, the export recorded in the
+    trail; returns how many rows were written."""
+    with session_scope(sessions) as s:
+        count = write_csv(iter_rows(s, actor, f), out)
+        audit.record(
+            s,
+            actor,
+            "export",
+            "audit_event",
+            None,
+            detail=f"audit rows exported as CSV: {count} rows",
+        )
     return count

@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.models import Agency, FgcTeam, User
+from frontdoor_app.models.database import session_scope
 
 from . import audit
 from .actor import SYSTEM, Actor
@@ -223,3 +224,51 @@ def _person(session: Session, user: User) -> Person:
     return Person(
         user.login, user.display_name, user.role, agency.code if agency else None, user.active, can
     )
+
+
+# ---------------------------------------------------------------------- the admin screen
+# The screen's calling convention: a reader takes a Session; a writer takes the session
+# factory and the actor and runs the same function as ``frontdoor users`` in one unit of
+# work.
+
+
+@dataclass(frozen=True)
+class AgencyChoice:
+    code: str
+    name: str
+
+
+def agency_choices(session: Session) -> tuple[AgencyChoice, ...]:
+    """The active agencies a user may belong to, by name."""
+    rows = session.execute(
+        select(Agency.code, Agency.name).where(Agency.active).order_by(Agency.name)
+    )
+    return tuple(AgencyChoice(code, name) for code, name in rows)
+
+
+def add_person(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    login: str,
+    display_name: str,
+    role: str,
+    agency_code: str | None = None,
+    password: str | None = None,
+) -> Person:
+    """``add_user`` by ``actor``, in one unit of work."""
+    with session_scope(sessions) as s:
+        return add_user(s, login, display_name, role, agency_code, password, actor)
+
+
+def disable_person(sessions: sessionmaker[Session], actor: Actor, login: str) -> int:
+    """``disable_user`` by ``actor``, in one unit of work; how many sessions were ended."""
+    with session_scope(sessions) as s:
+        return disable_user(s, login, actor)
+
+
+def set_person_password(
+    sessions: sessionmaker[Session], actor: Actor, login: str, password: str
+) -> None:
+    """``set_password`` by ``actor``, in one unit of work."""
+    with session_scope(sessions) as s:
+        set_password(s, login, password, actor)

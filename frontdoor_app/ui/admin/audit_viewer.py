@@ -6,13 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,78 +24,59 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdoor_app.access import audit
 from frontdoor_app.access.audit_view import (
     PAGE_SIZE,
     AuditFilter,
     AuditPage,
     AuditRow,
-    audit_page,
-    iter_rows,
     require_admin,
-    write_csv,
+    view_page,
+)
+from frontdoor_app.access.audit_view import (
+    export_csv as write_audit_csv,
 )
 from frontdoor_app.context import AppContext
 from frontdoor_app.models.journal import AUDIT_ACTIONS
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import make_table
 
-_Index = QModelIndex | QPersistentModelIndex
 ANY = "Any"
 
 
-class AuditModel(QAbstractTableModel):
-    COLUMNS = ("When", "User", "Action", "Record", "Detail", "Change")
+def _change_text(r: AuditRow) -> str:
+    if r.redacted:
+        return translate("AuditViewer", "(removed by retention)")
+    return "; ".join(f"{c.field}: {c.before or '—'} → {c.after or '—'}" for c in r.changes)
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[AuditRow, ...] = ()
 
-    def set_rows(self, rows: tuple[AuditRow, ...]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+def _change_cell(r: AuditRow) -> str:
+    text = _change_text(r)
+    return text if len(text) < 90 else text[:88] + "…"
 
-    def row_at(self, row: int) -> AuditRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return translate("AuditViewer", self.COLUMNS[section])
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        r = self.row_at(index.row())
-        if r is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        column = index.column()
-        if column == 0:
-            return r.at.astimezone().strftime("%d %b %Y %H:%M:%S")
-        if column == 1:
-            return r.user_login
-        if column == 2:
-            return r.action
-        if column == 3:
-            return f"{r.entity.replace('_', ' ')} {r.entity_id or ''}".strip()
-        if column == 4:
-            return r.detail
-        if r.redacted:
-            return translate("AuditViewer", "(removed by retention)")
-        text = "; ".join(f"{c.field}: {c.before or '—'} → {c.after or '—'}" for c in r.changes)
-        return text if role == Qt.ItemDataRole.ToolTipRole or len(text) < 90 else text[:88] + "…"
+def audit_model(parent: Any = None) -> RowsModel[AuditRow]:
+    """Newest first; the change column is cut short, its tooltip has it whole."""
+    return RowsModel(
+        [
+            (
+                translate("AuditViewer", "When"),
+                lambda r: r.at.astimezone().strftime("%d %b %Y %H:%M:%S"),
+            ),
+            (translate("AuditViewer", "User"), lambda r: r.user_login),
+            (translate("AuditViewer", "Action"), lambda r: r.action),
+            (
+                translate("AuditViewer", "Record"),
+                lambda r: f"{r.entity.replace('_', ' ')} {r.entity_id or ''}".strip(),
+            ),
+            (translate("AuditViewer", "Detail"), lambda r: r.detail),
+            (translate("AuditViewer", "Change"), _change_cell, _change_text),
+        ],
+        parent=parent,
+    )
 
 
 def diff_html(r: AuditRow) -> str:
@@ -142,6 +117,7 @@ class AuditViewerScreen(QWidget):
         super().__init__(parent)
         require_admin(ctx.actor)
         self.ctx, self.worker, self.messages = ctx, worker, messages
+        self.ops = Ops(worker, messages)
         self.offset = 0
         self.page: AuditPage | None = None
         self.starts: list[int] = []  # where each newer page began (for "Newer")
@@ -149,7 +125,7 @@ class AuditViewerScreen(QWidget):
         self.setAccessibleName(translate("AuditViewer", "Audit trail"))
         layout = QVBoxLayout(self)
         layout.addWidget(self._filters())
-        self.model = AuditModel(self)
+        self.model = audit_model(self)
         self.table = make_table(
             self.model, translate("AuditViewer", "Audit rows"), self, stretch_column=5
         )
@@ -265,24 +241,14 @@ class AuditViewerScreen(QWidget):
             return
         if offset == 0 and before_id is None:
             self.starts = []
-        self.worker.run(
-            lambda: self._load(f, offset, before_id),
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        # A read that records its viewing in the trail: a command.
+        self.ops.command(
+            self,
+            lambda _reason: view_page(sessions, actor, f, offset, before_id),
             self._loaded,
-            lambda exc: self.messages.failed(self, translate("AuditViewer", "Audit trail"), exc),
+            doing=translate("AuditViewer", "Audit trail"),
         )
-
-    def _load(self, f: AuditFilter, offset: int, before_id: int | None) -> AuditPage:
-        with self.ctx.session() as s:
-            page = audit_page(s, self.ctx.actor, f, offset, before_id=before_id)
-            audit.record(
-                s,
-                self.ctx.actor,
-                "view",
-                "audit_event",
-                None,
-                detail=f"audit viewer: {page.total} rows, from {offset}",
-            )
-        return page
 
     def _loaded(self, page: AuditPage) -> None:
         self.page, self.offset = page, page.offset
@@ -318,16 +284,10 @@ class AuditViewerScreen(QWidget):
             if not path:
                 return 0
         f = self.current_filter()
-        with self.ctx.session() as s, open(path, "w", newline="", encoding="utf-8") as out:
-            count = write_csv(iter_rows(s, self.ctx.actor, f), out)
-            audit.record(
-                s,
-                self.ctx.actor,
-                "export",
-                "audit_event",
-                None,
-                detail=f"audit rows exported as CSV: {count} rows",
-            )
+        # Synchronous: the caller is told how many rows were written (the domain runs it
+        # in one unit of work).
+        with open(path, "w", newline="", encoding="utf-8") as out:
+            count = write_audit_csv(self.ctx.sessions, self.ctx.actor, f, out)
         self.messages.info(
             self,
             translate("AuditViewer", "Audit trail"),

@@ -8,7 +8,7 @@ administrator rights, so a signed-in admin without them is told to ask for
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from frontdoor_app.access import people
 from frontdoor_app.access.server import APP_ROLES
 from frontdoor_app.context import AppContext
-from frontdoor_app.models import Agency
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.widgets.tables import label, make_table
@@ -60,7 +59,8 @@ class PeopleScreen(QWidget):
         self, ctx: AppContext, worker: Worker, messages: Messages, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.ctx, self.worker, self.messages = ctx, worker, messages
+        self.ctx, self.worker, self.messages = ctx, worker, messages or Messages()
+        self.ops = Ops(worker, self.messages)
         self.server = not ctx.settings.is_embedded
         self.setWindowTitle(self.tr("People and access"))
         self.setObjectName("PeopleScreen")
@@ -115,12 +115,7 @@ class PeopleScreen(QWidget):
             self.role_box.addItem(self.tr(ROLE_WORDS[role]), role)
         self.role_box.setCurrentIndex(self.role_box.findData("representative"))
         self.agency_box = QComboBox(self.form_box)
-        self.agency_box.addItem(self.tr("(none)"), None)
-        with self.ctx.read_session() as s:
-            for code, name in s.execute(
-                select(Agency.code, Agency.name).where(Agency.active).order_by(Agency.name)
-            ):
-                self.agency_box.addItem(f"{name} ({code})", code)
+        self.agency_box.addItem(self.tr("(none)"), None)  # the agencies come with the people
         self.password_edit = QLineEdit(self.form_box)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_again = QLineEdit(self.form_box)
@@ -151,13 +146,19 @@ class PeopleScreen(QWidget):
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
-        def job() -> list[people.Person]:
-            with self.ctx.read_session() as s:
-                return people.list_users(s)
+        ctx = self.ctx
 
-        self.worker.run(job, self._show, self._failed)
+        def job() -> tuple[list[people.Person], tuple[people.AgencyChoice, ...]]:
+            with ctx.read_session() as s:
+                return people.list_users(s), people.agency_choices(s)
 
-    def _show(self, found: Sequence[people.Person]) -> None:
+        self.ops.query(self, job, self._show, doing=self.windowTitle(), on_failed=self._failed)
+
+    def _show(self, result: tuple[Sequence[people.Person], Sequence[people.AgencyChoice]]) -> None:
+        found, agencies = result
+        if self.agency_box.count() == 1:  # only "(none)": the first answer fills the list
+            for agency in agencies:
+                self.agency_box.addItem(f"{agency.name} ({agency.code})", agency.code)
         self.people = list(found)
         self.model.setRowCount(0)
         for p in self.people:
@@ -180,17 +181,15 @@ class PeopleScreen(QWidget):
         return self.people[rows[0].row()] if rows else None
 
     # ------------------------------------------------------------------ writes
-    def _write(self, job, done_text: str) -> None:  # type: ignore[no-untyped-def]
-        def run() -> None:
-            with self.ctx.session() as s:
-                job(s)
-
+    def _write(self, job: Callable[[], object], done_text: str) -> None:
         def done(_result: object) -> None:
             self.status.setText(done_text)
             self.changed.emit()
             self.refresh()
 
-        self.worker.run(run, done, self._failed)
+        self.ops.command(
+            self, lambda _reason: job(), done, doing=self.windowTitle(), on_failed=self._failed
+        )
 
     def add_person(self) -> None:
         login, name = self.login_edit.text().strip(), self.name_edit.text().strip()
@@ -201,9 +200,9 @@ class PeopleScreen(QWidget):
             if password != self.password_again.text():
                 self.status.setText(self.tr("The two passwords differ."))
                 return
-        actor = self.ctx.actor
+        sessions, actor = self.ctx.sessions, self.ctx.actor
         self._write(
-            lambda s: people.add_user(s, login, name, role, agency, password, actor),
+            lambda: people.add_person(sessions, actor, login, name, role, agency, password),
             self.tr("Added %1.").replace("%1", login),
         )
         self.password_edit.clear()
@@ -222,9 +221,9 @@ class PeopleScreen(QWidget):
             ),
         ):
             return
-        actor = self.ctx.actor
+        sessions, actor = self.ctx.sessions, self.ctx.actor
         self._write(
-            lambda s: people.disable_user(s, person.login, actor),
+            lambda: people.disable_person(sessions, actor, person.login),
             self.tr("%1 can no longer sign in.").replace("%1", person.login),
         )
 
@@ -237,9 +236,9 @@ class PeopleScreen(QWidget):
         if password != self.password_again.text():
             self.status.setText(self.tr("Type the new password twice in the form below."))
             return
-        actor = self.ctx.actor
+        sessions, actor = self.ctx.sessions, self.ctx.actor
         self._write(
-            lambda s: people.set_password(s, person.login, password, actor),
+            lambda: people.set_person_password(sessions, actor, person.login, password),
             self.tr("Password of %1 set.").replace("%1", person.login),
         )
 

@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.sync.changes import CHANNEL, Change, Cursor, read, start
+from frontdoor_app.ui.core.ops import Ops, alive
 from frontdoor_app.ui.core.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class LiveFeed(QObject):
         super().__init__(parent)
         self._ctx = ctx
         self._worker = worker
+        # Its failures are its own (the server away is a state, not a message).
+        self._ops = Ops(worker, None)
         self._cursor: Cursor | None = None
         self._fetching = False
         self._online = True
@@ -93,7 +96,9 @@ class LiveFeed(QObject):
         else:
             self._listen()
         self._fetching = True
-        self._worker.run(self._read_start, self._started, self._failed)
+        self._ops.query(
+            self, self._read_start, self._started, doing="change feed", on_failed=self._failed
+        )
         self._timer.start()
 
     def stop(self) -> None:
@@ -110,7 +115,15 @@ class LiveFeed(QObject):
         if self._listening_soon or time.monotonic() < self._listen_retry_at:
             return
         self._listening_soon = True
-        self._worker.run(self._connect_listener, self._got_listener, self._no_listener)
+        # No parent to drop the answer for: a connection opened for a feed that has gone
+        # meanwhile is closed, not left open.
+        self._ops.query(
+            None,
+            self._connect_listener,
+            lambda conn: self._got_listener(conn) if alive(self) else conn.close(),
+            doing="change feed listener",
+            on_failed=lambda exc: self._no_listener(exc) if alive(self) else None,
+        )
 
     def _connect_listener(self) -> Any:
         import psycopg
@@ -216,13 +229,21 @@ class LiveFeed(QObject):
             return
         if self._cursor is None:  # started while the server was away: try again
             self._fetching = True
-            self._worker.run(self._read_start, self._started, self._failed)
+            self._ops.query(
+                self, self._read_start, self._started, doing="change feed", on_failed=self._failed
+            )
             return
         if self._online and not self._moved():
             return
         self._fetching = True
         cursor = self._cursor
-        self._worker.run(lambda: self._read(cursor), self._got_changes, self._failed)
+        self._ops.query(
+            self,
+            lambda: self._read(cursor),
+            self._got_changes,
+            doing="change feed",
+            on_failed=self._failed,
+        )
 
     def _read(self, cursor: Cursor) -> tuple[list[Change], Cursor]:
         with self._ctx.read_session() as s:

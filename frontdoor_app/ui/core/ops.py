@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject
@@ -33,10 +33,11 @@ from PySide6.QtWidgets import QWidget
 
 from frontdoor_app.fgc.errors import ConflictError as FgcConflict
 from frontdoor_app.meeting.errors import AmendmentReasonRequired, ConflictError
-from frontdoor_app.sync.offline import connection_lost
 from frontdoor_app.ui.core.i18n import translate
-from frontdoor_app.ui.core.messages import Messages
-from frontdoor_app.ui.core.worker import Worker
+
+if TYPE_CHECKING:  # light to import: start-up runs its first job through here
+    from frontdoor_app.ui.core.messages import Messages
+    from frontdoor_app.ui.core.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +53,11 @@ def alive(parent: QObject | None) -> bool:
 
 
 class Ops:
-    """Runs reads and writes on ``worker`` and reports what goes wrong through ``messages``."""
+    """Runs reads and writes on ``worker`` and reports what goes wrong through ``messages``
+    (None only before there is a window to show a message in: start-up, which handles its
+    failures itself; an unhandled one is then logged)."""
 
-    def __init__(self, worker: Worker, messages: Messages) -> None:
+    def __init__(self, worker: Worker, messages: Messages | None) -> None:
         self.worker = worker
         self.messages = messages
 
@@ -98,6 +101,8 @@ class Ops:
         ``on_done(result)``. See the module's docstring for what a failure does."""
 
         def failed(exc: BaseException) -> None:
+            from frontdoor_app.sync.offline import connection_lost  # loaded by then
+
             if on_conflict is not None and isinstance(exc, CONFLICTS):
                 on_conflict(exc)
             elif on_offline is not None and connection_lost(exc):
@@ -132,6 +137,9 @@ class Ops:
     ) -> str | None:
         """Why a change is made after the meeting closed; None (and a warning) if no reason."""
         widget = parent if isinstance(parent, QWidget) else None
+        if self.messages is None:
+            log.error("%s: an amendment needs a reason and there is no one to ask", doing)
+            return None
         answer = self.messages.text(
             widget,
             translate("Ops", "Amendment after the meeting closed"),
@@ -150,6 +158,9 @@ class Ops:
 
     def report(self, parent: QObject | None, doing: str, exc: BaseException) -> None:
         """A refusal as a warning in its own words; anything else as an error (and logged)."""
+        if self.messages is None:
+            log.error("%s failed", doing, exc_info=exc)
+            return
         self.messages.failed(parent if isinstance(parent, QWidget) else None, doing, exc)
 
     def _guard(

@@ -6,10 +6,8 @@ shows those words (and never offers a way round them).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -21,17 +19,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.fgc import gate, referrals, routing
+from frontdoor_app.fgc.changes import Step, change_referral, read_case, referral_pdf, start_offer
 from frontdoor_app.fgc.common import STAGE_WORDS
-from frontdoor_app.fgc.document import export_referral
 from frontdoor_app.fgc.errors import ConflictError, FgcError
-from frontdoor_app.fgc.views import CaseFgc, case_fgc
+from frontdoor_app.fgc.views import CaseFgc
 from frontdoor_app.models import utcnow
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import repolish
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.fgc.forms import (
@@ -42,8 +38,7 @@ from frontdoor_app.ui.fgc.forms import (
     StageBox,
     wrapped,
 )
-
-log = logging.getLogger(__name__)
+from frontdoor_app.ui.fgc.panel_steps import PanelSteps
 
 
 class FgcPanel(QWidget):
@@ -66,6 +61,7 @@ class FgcPanel(QWidget):
         self.setAccessibleName(self.tr("Family Group Conference"))
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
+        self.ops = Ops(worker, self.messages)
         self.item_id: int | None = None
         self.state: CaseFgc | None = None
         outer = QVBoxLayout(self)
@@ -117,7 +113,9 @@ class FgcPanel(QWidget):
         for part in self.parts:
             layout.addWidget(part)
         layout.addStretch(1)
-        self._wire()
+        self.start.clicked.connect(self._start)
+        self.pdf.clicked.connect(self._save_pdf)
+        self.steps = PanelSteps(self)
         self._show_nothing()
 
     # ------------------------------------------------------------------ loading
@@ -134,11 +132,14 @@ class FgcPanel(QWidget):
         if item_id is None:
             return
 
-        def load() -> CaseFgc:
-            with ctx.session() as s:
-                return case_fgc(s, ctx.profile, item_id)
-
-        self.worker.run(load, self._show, lambda exc: self._failed(exc, self.tr("Loading FGC")))
+        doing = self.tr("Loading FGC")
+        self.ops.query(
+            self,
+            lambda: read_case(ctx.sessions, ctx.profile, item_id),
+            self._show,
+            doing=doing,
+            on_failed=lambda exc: self.refuse(exc, doing),
+        )
 
     def _show_nothing(self) -> None:
         self.state = None
@@ -181,23 +182,13 @@ class FgcPanel(QWidget):
         self.loaded.emit(state)
 
     # ------------------------------------------------------------------ writes
-    def _write(
-        self,
-        job: Callable[[Session, int], Any],
-        doing: str,
-        after: Callable[[], None] | None = None,
-    ) -> None:
-        """Run ``job(session, referral_id)`` on the worker, then reload the panel."""
+    def write(self, job: Step, doing: str, after: Callable[[], None] | None = None) -> None:
+        """Run ``job(session, referral_id)`` in one unit of work (``fgc.changes``) on the
+        worker, then show the case's FGC as it now stands."""
         if self.state is None or self.state.referral is None:
             return
         referral_id, ctx, item_id = self.state.referral.id, self.ctx, self.item_id
         assert item_id is not None
-
-        def run() -> CaseFgc:
-            with ctx.session() as s:
-                job(s, referral_id)
-            with ctx.session() as s:
-                return case_fgc(s, ctx.profile, item_id)
 
         def done(state: CaseFgc) -> None:
             self.problem.setText("")
@@ -206,25 +197,24 @@ class FgcPanel(QWidget):
             self._show(state)
             self.changed.emit()
 
-        self.worker.run(run, done, lambda exc: self._failed(exc, doing))
+        self.ops.command(
+            self,
+            lambda _reason: change_referral(ctx.sessions, ctx.profile, item_id, referral_id, job),
+            done,
+            doing=doing,
+            on_failed=lambda exc: self.refuse(exc, doing),
+        )
 
-    def _failed(self, exc: BaseException, doing: str) -> None:
+    def refuse(self, exc: BaseException, doing: str) -> None:
+        # The message box is the one every screen shows (a refusal in its own words, a
+        # fault as an error); the panel also keeps the words beside the form.
+        self.ops.report(self, doing, exc)
         if isinstance(exc, FgcError):
             text = str(exc)
-            self.messages.warning(self, doing, text)
             if isinstance(exc, ConflictError):
-                self.refresh()
-        elif isinstance(exc, StaleDataError):
-            text = self.tr(
-                "someone else changed this referral at the same moment; it has been "
-                "reloaded: check it and try again"
-            )
-            self.messages.warning(self, doing, text)
-            self.refresh()
+                self.refresh()  # someone else's change: show it
         else:
-            log.error("%s failed", doing, exc_info=exc)
             text = self.tr("Something went wrong: %1. Nothing was saved.").replace("%1", str(exc))
-            self.messages.error(self, doing, text)
         self.problem.setText("⚠ " + text[:1].upper() + text[1:])
         if "recorded as the person who harmed" in text:
             # Said where the coordinator is working too: who this may be, and why.
@@ -237,20 +227,21 @@ class FgcPanel(QWidget):
         if item_id is None:
             return
 
-        def run() -> CaseFgc:
-            with ctx.session() as s:
-                referrals.offer_for_decision(s, ctx.actor, ctx.profile, item_id)
-            with ctx.session() as s:
-                return case_fgc(s, ctx.profile, item_id)
-
         def done(state: CaseFgc) -> None:
             self._show(state)
             if state.referral is None:
-                self._failed(FgcError(state.eligibility.text), self.tr("Start the FGC offer"))
+                self.refuse(FgcError(state.eligibility.text), self.tr("Start the FGC offer"))
             else:
                 self.changed.emit()
 
-        self.worker.run(run, done, lambda exc: self._failed(exc, self.tr("Start the FGC offer")))
+        doing = self.tr("Start the FGC offer")
+        self.ops.command(
+            self,
+            lambda _reason: start_offer(ctx.sessions, ctx.actor, ctx.profile, item_id),
+            done,
+            doing=doing,
+            on_failed=lambda exc: self.refuse(exc, doing),
+        )
 
     def ask_pdf_path(self, suggested: str) -> str | None:
         """Where to save the PDF (tests replace this; the real one asks with a file dialog)."""
@@ -267,9 +258,8 @@ class FgcPanel(QWidget):
         if not path:
             return
 
-        def run() -> str:
-            with ctx.session() as s:
-                pdf = export_referral(s, ctx.actor, ctx.profile, view.id, generated_at=utcnow())
+        def run(_reason: str | None) -> str:
+            pdf = referral_pdf(ctx.sessions, ctx.actor, ctx.profile, view.id, utcnow())
             Path(path).write_bytes(pdf)
             return path
 
@@ -283,240 +273,7 @@ class FgcPanel(QWidget):
             )
             self.pdf_saved.emit(saved)
 
-        self.worker.run(run, done, lambda exc: self._failed(exc, self.tr("Referral PDF")))
-
-    def _ask_reason(self, title: str, label: str) -> str | None:
-        answer = self.messages.text(self, title, label)
-        return answer.strip() if answer and answer.strip() else None
-
-    def _wire(self) -> None:
-        """Connect the buttons; each handler reads its fields here, on the UI thread."""
-        c, inv, sg, st, ro = self.consent, self.invites, self.safeguards, self.stage, self.routing
-        self.start.clicked.connect(self._start)
-        self.pdf.clicked.connect(self._save_pdf)
-        c.record.clicked.connect(self._record_consent)
-        c.withdraw.clicked.connect(self._withdraw_consent)
-        inv.add_household.clicked.connect(lambda: self._add_invitee(from_household=True))
-        inv.add_new.clicked.connect(lambda: self._add_invitee(from_household=False))
-        inv.approve.clicked.connect(self._approve)
-        inv.three.clicked.connect(self._three_answers)
-        inv.withdraw_request.clicked.connect(self._withdraw_request)
-        inv.remove.clicked.connect(self._remove)
-        sg.record.clicked.connect(self._record_safeguard)
-        st.next.clicked.connect(self._next)
-        st.set_date.clicked.connect(self._set_date)
-        for button, stage in (
-            (st.suspend, "suspended"),
-            (st.stop, "stopped"),
-            (st.decline, "declined"),
-            (st.withdraw, "withdrawn"),
-        ):
-            button.clicked.connect(lambda _=False, stage=stage: self._end(stage))
-        st.resume.clicked.connect(self._resume)
-        ro.choose.clicked.connect(self._route_by_hand)
-
-    def _record_consent(self) -> None:
-        c, actor = self.consent, self.ctx.actor
-        kind, given = c.kind.currentData(), c.given.given()
-        self._write(
-            lambda s, rid: gate.record_consent(
-                s, actor, rid, kind, given.victim_person_id, given.how, given.at, given.relayed_by
-            ),
-            self.tr("Record consent"),
-            c.given.relayed.clear,
-        )
-
-    def _add_invitee(self, from_household: bool) -> None:
-        inv, actor, rules = self.invites, self.ctx.actor, self.ctx.profile.intake
-        given = inv.given.given()
-        who: dict[str, Any] = (
-            {"person_id": inv.household.currentData()}
-            if from_household
-            else {"new_person": inv.new_person()}
-        )
-        answers = {
-            "approval": given if inv.approved.isChecked() else None,
-            "request": given if inv.victim_requested.isChecked() else None,
-            "acknowledges_abuse": inv.acknowledges.isChecked(),
-            "willing_to_address": inv.willing.isChecked(),
-        }
-        relationship = inv.relationship.text()
-        self._write(
-            lambda s, rid: gate.add_invitee(
-                s, actor, rid, relationship=relationship, rules=rules, **who, **answers
-            ),
-            self.tr("Add to the invite list"),
-            inv.clear_form,
-        )
-
-    def _record_safeguard(self) -> None:
-        sg, actor = self.safeguards, self.ctx.actor
-        kind, note = sg.kind.currentData(), sg.note.text()
-        self._write(
-            lambda s, rid: gate.record_safeguard(s, actor, rid, kind, note),
-            self.tr("Record safeguard"),
-            sg.note.clear,
-        )
-
-    def _set_date(self) -> None:
-        actor, date = self.ctx.actor, self.stage.conference_date()
-        version = self.state.referral.version if self.state and self.state.referral else None
-        rules = self.ctx.profile.intake
-        self._write(
-            lambda s, rid: gate.set_conference_date(s, actor, rid, date, version, rules=rules),
-            self.tr("Set conference date"),
-        )
-
-    def _route_by_hand(self) -> None:
-        ro, actor = self.routing, self.ctx.actor
-        team, reason = ro.team.currentData(), ro.reason.text()
-        self._write(
-            lambda s, rid: routing.route_by_hand(s, actor, rid, team, reason),
-            self.tr("Choose team by hand"),
-            ro.reason.clear,
-        )
-
-    def _next(self) -> None:
-        if self.state is None or self.state.referral is None:
-            return
-        view, st, actor, profile = self.state.referral, self.stage, self.ctx.actor, self.ctx.profile
-        to_stage = view.next_stage
-        if to_stage is None:
-            return
-        coordinator, match, plan = st.coordinator.text(), st.match.text(), st.plan.currentData()
-        review, close = None, None
-        if to_stage == "conference_held" and plan is False:
-            if st.next_after.currentData() == "close":
-                close = self._ask_reason(
-                    self.tr("No plan agreed"), self.tr("Why is the referral closed?")
-                )
-                if close is None:
-                    return
-            else:
-                review = st.review_date()
-        self._write(
-            lambda s, rid: referrals.advance(
-                s,
-                actor,
-                profile,
-                rid,
-                to_stage,
-                version=view.version,
-                coordinator=coordinator,
-                match_request=match,
-                plan_agreed=plan,
-                review_date=review,
-                close_reason=close,
-            ),
-            st.next.text(),
-        )
-
-    def _end(self, stage: str) -> None:
-        if self.state is None or self.state.referral is None:
-            return
-        words = STAGE_WORDS[stage]
-        reason = self._ask_reason(
-            self.tr("Referral %1").replace("%1", words),
-            self.tr("Why is the referral %1?").replace("%1", words),
-        )
-        if reason is None:
-            self._failed(FgcError(f"not {words}: a reason is needed"), words)
-            return
-        actor, version = self.ctx.actor, self.state.referral.version
-        self._write(
-            lambda s, rid: referrals.end_referral(s, actor, rid, stage, reason, version), words
-        )
-
-    def _resume(self) -> None:
-        reason = self._ask_reason(self.tr("Resume the referral"), self.tr("Why can it resume?"))
-        if reason is None:
-            return
-        actor = self.ctx.actor
-        self._write(lambda s, rid: referrals.resume(s, actor, rid, reason), self.tr("Resume"))
-
-    def _selected(self, doing: str) -> Any:
-        invitee = self.invites.selected()
-        if invitee is None:
-            self._failed(FgcError("choose someone on the invite list first"), doing)
-        return invitee
-
-    def _approve(self) -> None:
-        invitee, actor = self._selected(self.tr("Approve")), self.ctx.actor
-        if invitee is None:
-            return
-        given = self.invites.given.given()
-        self._write(
-            lambda s, _rid: gate.approve_invitee(s, actor, invitee.id, given),
-            self.tr("Victim approves"),
-        )
-
-    def _three_answers(self) -> None:
-        inv, actor = self.invites, self.ctx.actor
-        invitee = self._selected(self.tr("The three answers"))
-        if invitee is None:
-            return
-        request = inv.given.given() if inv.victim_requested.isChecked() else None
-        ack, willing = inv.acknowledges.isChecked(), inv.willing.isChecked()
-        self._write(
-            lambda s, _rid: gate.record_three_answers(
-                s,
-                actor,
-                invitee.id,
-                request=request,
-                acknowledges_abuse=ack,
-                willing_to_address=willing,
-            ),
-            self.tr("The three answers"),
-            inv.clear_form,
-        )
-
-    def _withdraw_request(self) -> None:
-        doing = self.tr("The victim withdraws the request")
-        invitee, actor = self._selected(doing), self.ctx.actor
-        if invitee is None:
-            return
-        reason = self._ask_reason(
-            doing,
-            self.tr("Why does the victim no longer ask for %1 to attend? (her words)").replace(
-                "%1", invitee.name
-            ),
-        )
-        if reason is None:
-            return
-        given = self.invites.given.given()
-        self._write(
-            lambda s, _rid: gate.withdraw_request(s, actor, invitee.id, given, reason), doing
-        )
-
-    def _remove(self) -> None:
-        invitee, actor = self.invites.selected(), self.ctx.actor
-        if invitee is None:
-            self._failed(FgcError("choose someone on the invite list first"), self.tr("Remove"))
-            return
-        reason = self._ask_reason(
-            self.tr("Remove from the invite list"),
-            self.tr("Why is %1 no longer invited?").replace("%1", invitee.name),
-        )
-        if reason is None:
-            return
-        self._write(
-            lambda s, _rid: gate.remove_invitee(s, actor, invitee.id, reason),
-            self.tr("Remove from the invite list"),
-        )
-
-    def _withdraw_consent(self) -> None:
-        rows = self.consent.table.selectionModel().selectedRows()
-        consent = self.consent.model.row_at(rows[0].row()) if rows else None
-        if consent is None:
-            self._failed(FgcError("choose a consent first"), self.tr("Withdraw consent"))
-            return
-        reason = self._ask_reason(
-            self.tr("Withdraw consent"), self.tr("Why is consent withdrawn? (the family's words)")
-        )
-        if reason is None:
-            return
-        actor = self.ctx.actor
-        self._write(
-            lambda s, _rid: referrals.withdraw_consent(s, actor, consent.id, reason),
-            self.tr("Withdraw consent"),
+        doing = self.tr("Referral PDF")
+        self.ops.command(
+            self, run, done, doing=doing, on_failed=lambda exc: self.refuse(exc, doing)
         )

@@ -5,13 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,12 +22,12 @@ from frontdoor_app.fgc.common import STAGE_WORDS, stage_words
 from frontdoor_app.fgc.views import UNROUTED, ReferralView, queue, queue_teams
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.fgc.panel import FgcPanel
+from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import make_table
 from frontdoor_app.ui.widgets.words import day
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def _gate_words(v: ReferralView) -> str:
@@ -44,96 +38,32 @@ def _gate_words(v: ReferralView) -> str:
     return translate("FgcQueue", "missing: ") + "; ".join(v.gate_missing)
 
 
-class FgcQueueModel(QAbstractTableModel):
+def _late(v: ReferralView) -> str:
+    if not v.overdue:
+        return ""
+    return "⚠ " + translate("FgcQueue", "%1 days late").replace("%1", str(v.overdue_days))
+
+
+def queue_model(parent: Any = None) -> RowsModel[ReferralView]:
     """One row per referral (plain ReferralView); overdue rows carry ⚠ and the words."""
-
-    RowRole = Qt.ItemDataRole.UserRole + 1
-    COLUMNS = (
-        "Late",
-        "Team",
-        "Stage",
-        "Household",
-        "Postcode",
-        "Offered",
-        "Set-up due",
-        "Coordinator",
-        "Gate status",
+    return RowsModel(
+        [
+            (translate("FgcQueue", "Late"), _late),
+            (
+                translate("FgcQueue", "Team"),
+                lambda v: v.team_name or translate("FgcQueue", "Route by hand"),
+            ),
+            (translate("FgcQueue", "Stage"), lambda v: stage_words(v.stage)),
+            (translate("FgcQueue", "Household"), lambda v: v.household_reference),
+            (translate("FgcQueue", "Postcode"), lambda v: v.postcode or ""),
+            (translate("FgcQueue", "Offered"), lambda v: day(v.offered_at)),
+            (translate("FgcQueue", "Set-up due"), lambda v: day(v.setup_due)),
+            (translate("FgcQueue", "Coordinator"), lambda v: v.coordinator or ""),
+            (translate("FgcQueue", "Gate status"), _gate_words),
+        ],
+        describe=lambda v: describe(v),
+        parent=parent,
     )
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[ReferralView, ...] = ()
-
-    def set_rows(self, rows: tuple[ReferralView, ...]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    @property
-    def rows(self) -> tuple[ReferralView, ...]:
-        return self._rows
-
-    def row_at(self, row: int) -> ReferralView | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-            and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
-        ):
-            return translate("FgcQueue", self.COLUMNS[section])
-        return None
-
-    def _text(self, v: ReferralView, column: int) -> str:
-        match column:
-            case 0:
-                return (
-                    "⚠ " + translate("FgcQueue", "%1 days late").replace("%1", str(v.overdue_days))
-                    if v.overdue
-                    else ""
-                )
-            case 1:
-                return v.team_name or translate("FgcQueue", "Route by hand")
-            case 2:
-                return stage_words(v.stage)
-            case 3:
-                return v.household_reference
-            case 4:
-                return v.postcode or ""
-            case 5:
-                return day(v.offered_at)
-            case 6:
-                return day(v.setup_due)
-            case 7:
-                return v.coordinator or ""
-            case _:
-                return _gate_words(v)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(self.COLUMNS):
-            return None
-        v = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(v, index.column())
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return describe(v)
-        if role == self.RowRole:
-            return v
-        return None
 
 
 def describe(v: ReferralView) -> str:
@@ -176,6 +106,7 @@ class FgcQueueScreen(QWidget):
         self.setAccessibleName(self.tr("FGC queue"))
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
+        self.ops = Ops(worker, self.messages)
         self.today: dt.date | None = None  # None: the real today (tests pin it)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -207,7 +138,7 @@ class FgcQueueScreen(QWidget):
         top = QWidget(split)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        self.model = FgcQueueModel(self)
+        self.model = queue_model(self)
         self.table = make_table(self.model, self.tr("FGC referrals"), top)
         top_layout.addWidget(self.table, 1)
         self.detail = QLabel("", top)
@@ -248,7 +179,7 @@ class FgcQueueScreen(QWidget):
                     queue_teams(s) if need_teams else (),
                 )
 
-        self.worker.run(load, self._show, self._failed)
+        self.ops.query(self, load, self._show, doing=self.tr("FGC queue"))
 
     def select_team(self, code: str | None) -> None:
         """Show one team's queue (None: all teams; UNROUTED: the route-by-hand list)."""
@@ -298,6 +229,3 @@ class FgcQueueScreen(QWidget):
         v = self.model.row_at(index.row())
         if v is not None:
             self.referral_chosen.emit(v.id)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.messages.error(self, self.tr("FGC queue"), str(exc))

@@ -6,7 +6,7 @@ record from here, or discards it with a reason. The record as sent stays visible
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -31,6 +31,7 @@ from frontdoor_app.intake.readers import NOTIFICATION_FIELDS, PERSON_FIELDS
 from frontdoor_app.intake.validate import Problem
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
 
@@ -133,6 +134,7 @@ class CorrectionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.draft = ctx, worker, messages, draft
+        self.ops = Ops(worker, messages)
         self.setObjectName("correctionDialog")
         ref = draft.police_ref or self.tr("(no reference)")
         self.setWindowTitle(self.tr("Correct quarantined notification {0}").format(ref))
@@ -324,11 +326,17 @@ class CorrectionDialog(QDialog):
         self.resolved.emit("discarded")
         self.accept()
 
-    def _run(self, job: Any, done: Any) -> None:
+    def _run(self, job: Callable[[], Any], done: Callable[[Any], None]) -> None:
         self.busy = True
         for button in (self.import_button, self.discard_button, self.check_button):
             button.setEnabled(False)
-        self.worker.run(job, done, self._failed)
+        self.ops.command(
+            self,
+            lambda _reason: job(),
+            done,
+            doing=self.tr("Could not save"),
+            on_failed=self._failed,
+        )
 
     def _idle(self) -> None:
         self.busy = False
@@ -337,7 +345,7 @@ class CorrectionDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self._idle()
-        self.messages.error(self, self.tr("Could not save"), str(error))
+        self.ops.report(self, self.tr("Could not save"), error)
 
 
 def ask_discard_reason(messages: Messages, parent: QWidget) -> str | None:

@@ -38,6 +38,7 @@ from frontdoor_app.intake.agenda import build_agenda, local_today
 from frontdoor_app.intake.importer import FeedUnreadable, ImportSummary, import_file
 from frontdoor_app.intake.training import model_view
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.intake.correction import CorrectionDialog, ask_discard_reason
@@ -87,6 +88,7 @@ class ImportScreen(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
+        self.ops = Ops(worker, self.messages)
         self.path: Path | None = None
         self.summary: ImportSummary | None = None
         self.running = False
@@ -278,7 +280,13 @@ class ImportScreen(QWidget):
                 meeting_id = build_agenda(ctx.sessions, ctx.profile, ctx.actor, local_today())
             return summary, meeting_id
 
-        self.worker.run(job, self._import_done, self._import_failed)
+        self.ops.command(
+            self,
+            lambda _reason: job(),
+            self._import_done,
+            doing=self.tr("Import failed"),
+            on_failed=self._import_failed,
+        )
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -355,7 +363,7 @@ class ImportScreen(QWidget):
             made = links.links_of_batch(sessions, batch_id) if batch_id else []
             return q.list_quarantine(sessions, status), links.possible_matches(sessions), made
 
-        self.worker.run(job, self._lists_loaded, self._list_failed)
+        self.ops.query(self, job, self._lists_loaded, doing=self.tr("Could not load the lists"))
 
     def _lists_loaded(self, result: Any) -> None:
         quarantined, matches, made = result
@@ -371,9 +379,6 @@ class ImportScreen(QWidget):
             if view.model().rowCount() and not view.currentIndex().isValid():
                 view.selectRow(0)
         self.lists_loaded.emit()
-
-    def _list_failed(self, error: BaseException) -> None:
-        self.messages.error(self, self.tr("Could not load the lists"), str(error))
 
     def _selected(self, view: QTableView) -> int | None:
         index = view.currentIndex()
@@ -392,10 +397,11 @@ class ImportScreen(QWidget):
             )
             return
         ctx = self.ctx
-        self.worker.run(
+        self.ops.query(
+            self,
             lambda: q.load_draft(ctx.sessions, ctx.profile, row.id),
             self._open_draft,
-            self._list_failed,
+            doing=self.tr("Open the record"),
         )
 
     def _open_draft(self, draft: Any) -> None:
@@ -408,10 +414,11 @@ class ImportScreen(QWidget):
         self.refresh_lists()
         if how == "imported" and self.agenda_box.isChecked():
             ctx = self.ctx
-            self.worker.run(
-                lambda: build_agenda(ctx.sessions, ctx.profile, ctx.actor, local_today()),
+            self.ops.command(
+                self,
+                lambda _reason: build_agenda(ctx.sessions, ctx.profile, ctx.actor, local_today()),
                 self.agenda_changed.emit,
-                self._list_failed,
+                doing=self.tr("Bring today's agenda up to date"),
             )
 
     def discard_selected(self) -> None:
@@ -423,10 +430,11 @@ class ImportScreen(QWidget):
         if reason is None:
             return
         ctx = self.ctx
-        self.worker.run(
-            lambda: q.discard(ctx.sessions, ctx.actor, row.id, row.version, reason),
+        self.ops.command(
+            self,
+            lambda _reason: q.discard(ctx.sessions, ctx.actor, row.id, row.version, reason),
             lambda _r: self.refresh_lists(),
-            self._list_failed,
+            doing=self.tr("Discard this record"),
         )
 
     def decide_selected(self, same: bool) -> None:
@@ -436,10 +444,11 @@ class ImportScreen(QWidget):
             return
         ctx = self.ctx
         decide = links.confirm_match if same else links.reject_match
-        self.worker.run(
-            lambda: decide(ctx.sessions, ctx.actor, row.link_id),
+        self.ops.command(
+            self,
+            lambda _reason: decide(ctx.sessions, ctx.actor, row.link_id),
             lambda _r: self.refresh_lists(),
-            self._list_failed,
+            doing=self.tr("Possible matches"),
         )
 
     def undo_selected(self) -> None:
@@ -462,8 +471,9 @@ class ImportScreen(QWidget):
             )
             return
         ctx = self.ctx
-        self.worker.run(
-            lambda: links.undo_link(ctx.sessions, ctx.actor, row.link_id, reason),
+        self.ops.command(
+            self,
+            lambda _reason: links.undo_link(ctx.sessions, ctx.actor, row.link_id, reason),
             lambda _r: self.refresh_lists(),
-            self._list_failed,
+            doing=self.tr("Undo this link"),
         )

@@ -56,6 +56,7 @@ from frontdoor_app.measures import (
 from frontdoor_app.measures.output import number
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 
 LINE = QColor("#1f4e9a")
@@ -321,6 +322,7 @@ class MeasuresScreen(QWidget):
         self.setAccessibleName(self.tr("Measures: the weekly report card"))
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
+        self.ops = Ops(worker, self.messages)
         self.today: dt.date | None = None  # None: the real today (tests pin it)
         self.measures: Measures | None = None
         self.panels: dict[str, FigurePanel] = {}
@@ -473,7 +475,7 @@ class MeasuresScreen(QWidget):
                     each_group=lambda part: self.group_ready.emit(generation, part),
                 )
 
-        self.worker.run(load, self._show, self._failed)
+        self.ops.query(self, load, self._show, doing=self.windowTitle(), on_failed=self._failed)
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -583,8 +585,9 @@ class MeasuresScreen(QWidget):
                 )
             return target
 
-        self.worker.run(
-            write,
+        self.ops.command(
+            self,
+            lambda _reason: write(),
             lambda p: self.status.setText(self.tr("Saved to %1").replace("%1", p)),
-            self._failed,
+            doing=self.tr("Save the report card"),
         )

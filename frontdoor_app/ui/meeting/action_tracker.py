@@ -20,6 +20,7 @@ from frontdoor_app.meeting import actions
 from frontdoor_app.meeting.views import ActionPage, AgencyOption
 from frontdoor_app.ui.case.actions_tab import ActionStatusForm, action_model
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
@@ -42,6 +43,7 @@ class ActionTrackerWindow(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx, self.worker, self.messages = ctx, worker, messages
+        self.ops = Ops(worker, messages)
         self.setObjectName("actionTracker")
         self.setWindowTitle(self.tr("Action tracker"))
         self.setAccessibleName(self.tr("Action tracker"))
@@ -121,7 +123,9 @@ class ActionTrackerWindow(QWidget):
                     offset=offset,
                 )
 
-        self.worker.run(job, lambda page: self._loaded(page, request), self._failed)
+        self.ops.query(
+            self, job, lambda page: self._loaded(page, request), doing=self.windowTitle()
+        )
 
     def _loaded(self, page: ActionPage, request: int) -> None:
         if request != self._request:
@@ -147,17 +151,15 @@ class ActionTrackerWindow(QWidget):
             self.messages.info(self, self.windowTitle(), self.tr("Select an action first."))
             return
         sessions, actor = self.ctx.sessions, self.ctx.actor
-        self.worker.run(
-            lambda: actions.update_action_status(
+        self.ops.command(
+            self,
+            lambda _reason: actions.update_action_status(
                 sessions, actor, action.id, action.version, status, note or None
             ),
             self._updated,
-            self._failed,
+            doing=self.windowTitle(),
         )
 
     def _updated(self, _view: Any) -> None:
         self.form.note.clear()
         self.refresh()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.messages.failed(self, self.windowTitle(), exc)

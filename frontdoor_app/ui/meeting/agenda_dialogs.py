@@ -17,6 +17,7 @@ from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import agenda, lifecycle
 from frontdoor_app.meeting.views import MeetingView
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.widgets.tables import label
@@ -36,6 +37,7 @@ class ConfidentialityDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting = ctx, worker, messages, meeting
+        self.ops = Ops(worker, messages)
         self.setWindowTitle(self.tr("Confidentiality statement"))
         self.setAccessibleName(self.tr("Confidentiality statement"))
         self.resize(760, 480)
@@ -73,18 +75,16 @@ class ConfidentialityDialog(QDialog):
 
     def _mark(self) -> None:
         sessions, actor, meeting_id = self.ctx.sessions, self.ctx.actor, self.meeting.id
-        self.worker.run(
-            lambda: lifecycle.mark_confidentiality_read(sessions, actor, meeting_id),
+        self.ops.command(
+            self,
+            lambda _reason: lifecycle.mark_confidentiality_read(sessions, actor, meeting_id),
             self._marked,
-            self._failed,
+            doing=self.tr("Confidentiality statement"),
         )
 
     def _marked(self, meeting: MeetingView) -> None:
         self._show_state(meeting)
         self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.messages.warning(self, self.tr("Confidentiality statement"), str(exc))
 
 
 def ctx_is_chair(ctx: AppContext) -> bool:
@@ -104,6 +104,7 @@ class CloseMeetingDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting = ctx, worker, messages, meeting
+        self.ops = Ops(worker, messages)
         self.setWindowTitle(self.tr("Close the meeting"))
         self.setAccessibleName(self.tr("Close the meeting"))
         self.resize(640, 320)
@@ -146,7 +147,7 @@ class CloseMeetingDialog(QDialog):
             with self.ctx.session() as s:
                 return lifecycle.close_problems(s, meeting_id)
 
-        self.worker.run(job, self._checked, self._failed)
+        self.ops.query(self, job, self._checked, doing=self.tr("Close the meeting"))
 
     def _checked(self, problems: list[str]) -> None:
         self.close_button.setEnabled(not problems)
@@ -159,10 +160,12 @@ class CloseMeetingDialog(QDialog):
     def _defer_rest(self) -> None:
         """The meeting ran out of time: every waiting case goes to the next meeting."""
         sessions, actor, meeting_id = self.ctx.sessions, self.ctx.actor, self.meeting.id
-        self.worker.run(
-            lambda: agenda.defer_remaining(sessions, actor, meeting_id),
+        self.ops.command(
+            self,
+            lambda _reason: agenda.defer_remaining(sessions, actor, meeting_id),
             lambda _view: self.check(),
-            self._failed,
+            doing=self.tr("Close the meeting"),
+            on_failed=self._failed,
         )
 
     def _close(self) -> None:
@@ -174,7 +177,13 @@ class CloseMeetingDialog(QDialog):
                 version = lifecycle.load_meeting(s, meeting_id).version
             return lifecycle.close_meeting(ctx.sessions, ctx.actor, meeting_id, version)
 
-        self.worker.run(job, self._closed, self._failed)
+        self.ops.command(
+            self,
+            lambda _reason: job(),
+            self._closed,
+            doing=self.tr("Close the meeting"),
+            on_failed=self._failed,
+        )
 
     def _closed(self, _meeting: Any) -> None:
         self.messages.info(
@@ -185,5 +194,5 @@ class CloseMeetingDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        self.messages.failed(self, self.tr("Close the meeting"), exc)
+        self.ops.report(self, self.tr("Close the meeting"), exc)
         self.check()

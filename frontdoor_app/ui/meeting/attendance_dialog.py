@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import lifecycle
-from frontdoor_app.meeting.errors import AmendmentReasonRequired
 from frontdoor_app.meeting.views import AgencyOption, AttendanceRow, AttendanceSummary
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
@@ -64,6 +64,7 @@ class AttendanceDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting_id = ctx, worker, messages, meeting_id
+        self.ops = Ops(worker, messages)
         self.setWindowTitle(self.tr("Attendance"))
         self.setAccessibleName(self.tr("Attendance"))
         self.resize(820, 600)
@@ -125,7 +126,7 @@ class AttendanceDialog(QDialog):
                     lifecycle.attendance_summary(s, meeting_id),
                 )
 
-        self.worker.run(job, self._loaded, self._failed)
+        self.ops.query(self, job, self._loaded, doing=self.tr("Attendance"))
 
     def _loaded(self, result: tuple[Sequence[AttendanceRow], AttendanceSummary]) -> None:
         rows, summary = result
@@ -175,22 +176,11 @@ class AttendanceDialog(QDialog):
             )
         )
 
-    def _write(self, job: Any, clear: bool = False, reason: str | None = None) -> None:
+    def _write(self, job: Callable[[str | None], Any], clear: bool = False) -> None:
         def done(_row: Any) -> None:
             if clear:
                 self.name.clear()
             self.changed.emit()
             self.refresh()
 
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, AmendmentReasonRequired) and reason is None:
-                answer = self.messages.text(self, self.tr("Amendment"), str(exc))
-                if answer and answer.strip():
-                    self._write(job, clear, answer.strip())
-                return
-            self._failed(exc)
-
-        self.worker.run(lambda: job(reason), done, failed)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.messages.failed(self, self.tr("Attendance"), exc)
+        self.ops.command(self, job, done, doing=self.tr("Attendance"))

@@ -12,6 +12,7 @@ from frontdoor_app.meeting import actions
 from frontdoor_app.meeting.views import ActionView, AgencyActions
 from frontdoor_app.ui.case.actions_tab import ActionStatusForm, action_model
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.widgets.tables import label, make_table
 
@@ -31,6 +32,7 @@ class OpenActionsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting_id = ctx, worker, messages, meeting_id
+        self.ops = Ops(worker, messages)
         self.setWindowTitle(self.tr("Open actions from earlier meetings"))
         self.setAccessibleName(self.tr("Open actions from earlier meetings"))
         self.resize(1100, 640)
@@ -56,7 +58,7 @@ class OpenActionsDialog(QDialog):
             with self.ctx.session() as s:
                 return actions.open_actions_review(s, meeting_id, PER_AGENCY)
 
-        self.worker.run(job, self._loaded, self._failed)
+        self.ops.query(self, job, self._loaded, doing=self.windowTitle())
 
     def _loaded(self, groups: Sequence[AgencyActions]) -> None:
         self.groups = tuple(groups)
@@ -91,17 +93,15 @@ class OpenActionsDialog(QDialog):
             self.messages.info(self, self.windowTitle(), self.tr("Select an action first."))
             return
         sessions, actor, meeting_id = self.ctx.sessions, self.ctx.actor, self.meeting_id
-        self.worker.run(
-            lambda: actions.update_action_status(
+        self.ops.command(
+            self,
+            lambda _reason: actions.update_action_status(
                 sessions, actor, action.id, action.version, status, note or None, meeting_id
             ),
             self._updated,
-            self._failed,
+            doing=self.windowTitle(),
         )
 
     def _updated(self, _view: Any) -> None:
         self.form.note.clear()
         self.refresh()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.messages.failed(self, self.windowTitle(), exc)

@@ -6,6 +6,7 @@ shows the results. Every generation, save and print is audited (see the export l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,11 @@ from frontdoor_app.meeting.minutes_export import (
     record_minutes,
 )
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.minutes.support import (
-    ExportLogModel,
     MinutesDialogs,
+    export_log_model,
     pdf_document,
     print_pdf,
     render_page,
@@ -76,6 +78,7 @@ class MinutesScreen(QWidget):
         super().__init__(parent)
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
+        self.ops = Ops(worker, self.messages)
         self.dialogs = dialogs or MinutesDialogs()
         self.setObjectName("minutesScreen")
         self.setWindowTitle(self.tr("Minutes"))
@@ -124,7 +127,7 @@ class MinutesScreen(QWidget):
         self.scroll = QScrollArea(objectName="minutesPreview")
         self.scroll.setWidget(self.pages)
         self.scroll.setWidgetResizable(True)
-        self.log_model = ExportLogModel(self.ctx.profile.timezone, self)
+        self.log_model = export_log_model(self.ctx.profile.timezone, self)
         self.log_view = QTableView(objectName="minutesExportLog")
         self.log_view.setModel(self.log_model)
         self.log_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -162,7 +165,8 @@ class MinutesScreen(QWidget):
         self._set_ready(False)
 
     def _alive(self) -> bool:
-        """False once the screen is closed: late worker results are then dropped."""
+        """False once the screen is closed. Answers to this screen are dropped by ``Ops``
+        then; the preview's (asked with no parent, so it is always released) check this."""
         return shiboken6.isValid(self)
 
     def _set_ready(self, ready: bool) -> None:
@@ -178,7 +182,7 @@ class MinutesScreen(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self._say(str(exc))
-        self.messages.error(self, self.windowTitle(), str(exc))
+        self.ops.report(self, self.windowTitle(), exc)
 
     # --- meetings -----------------------------------------------------------------
     def reload_meetings(self) -> None:
@@ -190,11 +194,11 @@ class MinutesScreen(QWidget):
                 return meeting_choices(s, today)
 
         self._say(self.tr("Looking for meetings…"))
-        self.worker.run(job, self._meetings_loaded, self._failed)
+        self.ops.query(
+            self, job, self._meetings_loaded, doing=self.windowTitle(), on_failed=self._failed
+        )
 
     def _meetings_loaded(self, choices: tuple[MeetingChoice, ...]) -> None:
-        if not self._alive():
-            return
         self._choices = choices
         self.meeting_box.blockSignals(True)
         self.meeting_box.clear()
@@ -266,32 +270,50 @@ class MinutesScreen(QWidget):
 
         self.progress.setRange(0, 0)  # busy until the page count is known
         self._say(self.tr("Producing the minutes…"))
-        self.worker.run(job, lambda result: self._produced_ready(generation, *result), self._failed)
+        # No parent: a preview made after the screen closed must still be released.
+        self.ops.command(
+            None,
+            lambda _reason: job(),
+            lambda result: self._produced_ready(generation, *result),
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _produced_ready(
         self, generation: int, produced: ProducedMinutes, document: Any, path: Path
     ) -> None:
         if not self._alive() or generation != self._generation:
-            self.worker.run(lambda: _close(document, path))
+            self._release(document, path)
             return
         self._produced = produced
         self.progress.setRange(0, produced.pages)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Rendering page %v of %m"))
         for page in range(produced.pages):
-            self.worker.run(
+            self.ops.query(
+                self,
                 lambda page=page: render_page(document, page),
                 lambda image, g=generation: self._page_ready(g, image),
-                self._failed,
+                doing=self.windowTitle(),
+                on_failed=self._failed,
             )
-        self.worker.run(
-            lambda: _close(document, path), lambda _: self._pages_done(generation), self._failed
-        )
+        self._release(document, path, lambda _: self._pages_done(generation))
         self.reload_log()
 
+    def _release(
+        self, document: Any, path: Path, then: Callable[[Any], None] | None = None
+    ) -> None:
+        """Close the preview on the worker (queued after its pages), even if the screen
+        has closed meanwhile; ``then`` runs if it has not."""
+        self.ops.query(
+            None,
+            lambda: _close(document, path),
+            lambda done: then(done) if then is not None and self._alive() else None,
+            doing="releasing the minutes preview",  # only logged: the screen may be gone
+            on_failed=self._failed,
+        )
+
     def _page_ready(self, generation: int, image: QImage) -> None:
-        if not self._alive():
-            return
         if generation != self._generation:
             return
         label = QLabel(objectName="minutesPage")
@@ -302,8 +324,6 @@ class MinutesScreen(QWidget):
         self.progress.setValue(len(self._page_labels))
 
     def _pages_done(self, generation: int) -> None:
-        if not self._alive():
-            return
         if generation != self._generation or self._produced is None:
             return
         p = self._produced
@@ -343,11 +363,15 @@ class MinutesScreen(QWidget):
             record_minutes(ctx.sessions, ctx.actor, produced, "export", f"saved to {path}")
             return path
 
-        self.worker.run(job, self._saved, self._failed)
+        self.ops.command(
+            self,
+            lambda _reason: job(),
+            self._saved,
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _saved(self, path: str) -> None:
-        if not self._alive():
-            return
         self._say(self.tr("Saved to {0}.").format(path))
         self.reload_log()
         self.saved.emit(path)
@@ -371,11 +395,15 @@ class MinutesScreen(QWidget):
 
         self.progress.setRange(0, 0)
         self._say(self.tr("Printing…"))
-        self.worker.run(job, self._printed, self._failed)
+        self.ops.command(
+            self,
+            lambda _reason: job(),
+            self._printed,
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _printed(self, pages: int) -> None:
-        if not self._alive():
-            return
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self._say(self.tr("Printed {0} pages.").format(pages))
@@ -419,8 +447,6 @@ class MinutesScreen(QWidget):
             return str(target)
 
         def one_done(path: str) -> None:
-            if not self._alive():
-                return
             written.append(path)
             self.progress.setValue(len(written))
             if len(written) == len(agencies):
@@ -431,7 +457,13 @@ class MinutesScreen(QWidget):
                 self.copies_written.emit(len(written))
 
         for code in agencies:
-            self.worker.run(lambda code=code: job(code), one_done, self._failed)
+            self.ops.command(
+                self,
+                lambda _reason, code=code: job(code),
+                one_done,
+                doing=self.windowTitle(),
+                on_failed=self._failed,
+            )
 
     # --- export log ---------------------------------------------------------------
     def reload_log(self) -> None:
@@ -445,12 +477,10 @@ class MinutesScreen(QWidget):
                 return export_log(s, choice.meeting_id)
 
         def done(rows: Any) -> None:
-            if not self._alive():
-                return
             self.log_model.set_rows(rows)
             self.log_loaded.emit(len(rows))
 
-        self.worker.run(job, done, self._failed)
+        self.ops.query(self, job, done, doing=self.windowTitle(), on_failed=self._failed)
 
 
 def _close(document: Any, path: Path) -> None:

@@ -10,9 +10,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QRectF,
     QSize,
     Qt,
@@ -24,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from frontdoor_app.meeting.minutes_export import ExportLogRow
 from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.widgets.rows_model import RowsModel
 
 PREVIEW_WIDTH = 760  # pixels: a page readable on a laptop without zooming
 
@@ -82,61 +80,28 @@ class MinutesDialogs:
         return dialog.exec() == QDialog.DialogCode.Accepted
 
 
-class ExportLogModel(QAbstractTableModel):
+def export_log_model(
+    timezone: str = "Europe/London", parent: Any = None
+) -> RowsModel[ExportLogRow]:
     """Who generated, saved or printed which minutes, newest first (plain rows)."""
-
-    HEADERS = ("When", "Who", "What", "Reference", "Detail")
-
-    def __init__(self, timezone: str = "Europe/London", parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[ExportLogRow, ...] = ()
-        self._tz = ZoneInfo(timezone)
-
-    def set_rows(self, rows: tuple[ExportLogRow, ...]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row_at(self, row: int) -> ExportLogRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
-            return translate("MinutesScreen", self.HEADERS[section])
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if column == 0:
-            return f"{row.at.astimezone(self._tz):%d %b %Y %H:%M}"
-        if column == 1:
-            return row.user
-        if column == 2:
-            return (
-                translate("MinutesScreen", "Printed")
-                if row.action == "print"
-                else translate("MinutesScreen", "Exported")
-            )
-        if column == 3:
-            return row.reference
-        return row.detail
+    tz = ZoneInfo(timezone)
+    return RowsModel(
+        [
+            (translate("MinutesScreen", "When"), lambda r: f"{r.at.astimezone(tz):%d %b %Y %H:%M}"),
+            (translate("MinutesScreen", "Who"), lambda r: r.user),
+            (
+                translate("MinutesScreen", "What"),
+                lambda r: (
+                    translate("MinutesScreen", "Printed")
+                    if r.action == "print"
+                    else translate("MinutesScreen", "Exported")
+                ),
+            ),
+            (translate("MinutesScreen", "Reference"), lambda r: r.reference),
+            (translate("MinutesScreen", "Detail"), lambda r: r.detail),
+        ],
+        parent=parent,
+    )
 
 
 def pdf_document(pdf: bytes) -> tuple[QPdfDocument, Path]:

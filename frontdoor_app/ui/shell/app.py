@@ -95,6 +95,7 @@ class Started:
         self._loading = True
         self._after_first_paint()
         from frontdoor_app.startup import prepare
+        from frontdoor_app.ui.core.ops import Ops
         from frontdoor_app.ui.core.worker import Worker
 
         if not self.settings.is_embedded:  # a shared server: each person signs in first
@@ -111,8 +112,13 @@ class Started:
         self._progress.changed.connect(self._show_progress)
         settings, report = self.settings, self._progress.changed.emit
         cancelled = self._cancel.is_set
-        self.worker.run(
-            lambda: prepare(settings, report, cancelled), self._prepared, self._prepare_failed
+        # No window to show a message in yet: a failure is said in the start window.
+        Ops(self.worker, None).query(
+            self.shell,
+            lambda: prepare(settings, report, cancelled),
+            self._prepared,
+            doing=translate("App", "Starting"),
+            on_failed=self._prepare_failed,
         )
 
     def _after_first_paint(self) -> None:

@@ -1,35 +1,63 @@
-"""A small table model over plain rows: the case tabs, the tracker and the import lists."""
+"""The one table model over plain rows: the case tabs, the tracker, the import lists, the
+FGC queue, the audit viewer and the minutes' export log.
+
+``set_rows`` diffs: when the new rows are the same records in the same order (by ``key``:
+a row's ``id`` if it has one, else the row itself) only the rows that changed are
+repainted and the selection stays; otherwise the model is reset.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 T = TypeVar("T")
 _Index = QModelIndex | QPersistentModelIndex
+# (header, text of a row) or (header, text, tooltip of a row for this column only)
+Column = tuple[str, Callable[[T], str]] | tuple[str, Callable[[T], str], Callable[[T], str]]
+
+
+def row_key(row: Any) -> Hashable:
+    """Which record a row shows: its ``id`` when it has one, else the row itself."""
+    return getattr(row, "id", row)  # type: ignore[no-any-return]
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
-    """Columns are (header, fn(row) -> text); rows are frozen dataclasses, never ORM rows."""
+    """Columns are (header, fn(row) -> text[, fn(row) -> tooltip]); rows are frozen
+    dataclasses, never ORM rows. ``describe`` is the tooltip and screen-reader text of a
+    whole row (a column's own tooltip comes first)."""
 
     RowRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(
         self,
-        columns: Sequence[tuple[str, Callable[[T], str]]],
+        columns: Sequence[Column[T]],
         describe: Callable[[T], str] | None = None,
         parent: Any = None,
+        key: Callable[[T], Hashable] = row_key,
     ) -> None:
         super().__init__(parent)
         self._columns = tuple(columns)
         self._describe = describe
+        self._key = key
         self._rows: tuple[T, ...] = ()
 
     def set_rows(self, rows: Sequence[T]) -> None:
+        new = tuple(rows)
+        key = self._key
+        if len(new) == len(self._rows) and [key(r) for r in new] == [key(r) for r in self._rows]:
+            # The same records in the same order: repaint only the rows that changed and
+            # keep the selection (a live refresh usually changes one or two rows).
+            old, self._rows = self._rows, new
+            last = len(self._columns) - 1
+            for row, (before, after) in enumerate(zip(old, new, strict=True)):
+                if before != after:
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            return
         self.beginResetModel()
-        self._rows = tuple(rows)
+        self._rows = new
         self.endResetModel()
 
     @property
@@ -65,12 +93,15 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         if not 0 <= index.column() < len(self._columns):
             return None
         row = self._rows[index.row()]
+        column = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[index.column()][1](row)
+            return column[1](row)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            if len(column) == 3:
+                return column[2](row)  # type: ignore[misc]
             if self._describe is not None:
                 return self._describe(row)
-            return self._columns[index.column()][1](row)
+            return column[1](row)
         if role == self.RowRole:
             return row
         return None

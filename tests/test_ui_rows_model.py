@@ -1,0 +1,71 @@
+"""The one table model: rows diffed on refresh (the selection stays), per-column tooltips,
+and the models that used to re-implement it (export log, FGC queue, audit viewer) on it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
+from frontdoor_app.meeting.minutes_export import ExportLogRow
+from frontdoor_app.ui.minutes.support import export_log_model
+from frontdoor_app.ui.widgets.rows_model import RowsModel
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    id: int
+    name: str
+    note: str = ""
+
+
+def model() -> RowsModel[Row]:
+    return RowsModel(
+        [
+            ("Name", lambda r: r.name),
+            ("Note", lambda r: r.note[:5], lambda r: r.note),  # cut short; tooltip whole
+        ],
+        describe=lambda r: f"{r.name}: {r.note}",
+    )
+
+
+def test_a_refresh_of_the_same_rows_repaints_only_what_changed(qtbot, qtmodeltester) -> None:
+    m = model()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(m)
+    m.set_rows([Row(1, "Anna"), Row(2, "Ben"), Row(3, "Cleo")])
+    qtmodeltester.check(m)
+    view.selectRow(1)
+    changed: list[tuple[int, int]] = []
+    resets: list[bool] = []
+    m.dataChanged.connect(lambda a, b, *_: changed.append((a.row(), b.row())))
+    m.modelReset.connect(lambda: resets.append(True))
+
+    m.set_rows([Row(1, "Anna"), Row(2, "Ben", "moved to Leeds"), Row(3, "Cleo")])
+    assert changed == [(1, 1)] and resets == []
+    assert view.currentIndex().row() == 1 and view.selectionModel().isRowSelected(1)
+    assert m.data(m.index(1, 1)) == "moved"
+    assert m.data(m.index(1, 1), Qt.ItemDataRole.ToolTipRole) == "moved to Leeds"
+    assert m.data(m.index(1, 0), Qt.ItemDataRole.ToolTipRole) == "Ben: moved to Leeds"
+
+    m.set_rows([Row(1, "Anna"), Row(3, "Cleo")])  # a row gone: the model is reset
+    assert resets == [True] and m.rowCount() == 2
+    qtmodeltester.check(m)
+
+
+def test_rows_without_an_id_are_compared_whole(qtbot, qtmodeltester) -> None:
+    at = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+    rows = (ExportLogRow(at, "test.chair", "print", "MIN-1", "printed on the default printer"),)
+    log = export_log_model("Europe/London")
+    resets: list[bool] = []
+    log.modelReset.connect(lambda: resets.append(True))
+    log.set_rows(rows)
+    log.set_rows(rows)  # nothing new: nothing repainted
+    assert resets == [True]
+    qtmodeltester.check(log)
+    assert log.data(log.index(0, 0)) == "23 Nov 2026 09:30"
+    assert log.data(log.index(0, 2)) == "Printed"
+    assert log.row_at(0) == rows[0] and log.row_at(1) is None and log.row_at(-1) is None
