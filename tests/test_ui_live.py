@@ -113,7 +113,7 @@ def test_projector_shows_no_restricted_entry_and_no_full_name(qtbot, chair_ctx: 
         )
         qtbot.waitUntil(lambda: win.meeting.curtain_down)
         # Typing a "b" in a text field is a letter, not the curtain.
-        win.focus_intelligence()
+        win.cases.focus("intelligence")
         qtbot.keyClick(win.case_view.intelligence.text, Qt.Key.Key_B)
         assert win.case_view.intelligence.text.toPlainText().endswith("b")
         assert projector.curtain_down

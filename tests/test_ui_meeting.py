@@ -108,7 +108,7 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
         discussed.append(item_id)
         case = win.case_view.case
         tab = win.case_view.intelligence
-        win.focus_intelligence()
+        win.cases.focus("intelligence")
         for k, code in enumerate(("POL", "HV", "DVS"), start=1):
             tab.agency.setCurrentIndex(tab.agency.findData(agency[code]))
             tab.text.setPlainText(f"Case {case.case_number}: what {code} knows ({k})")
@@ -121,7 +121,7 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
             )
 
         decision = win.case_view.decision
-        win.focus_decision()
+        win.cases.focus("decision")
         police = case.incident.dash_risk
         if rationale_item is None and police in ("high", "medium"):
             # Lowering the police grade: refused until a rationale is written.
@@ -144,7 +144,7 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
         qtbot.waitUntil(lambda: win.case_view.case.decision is not None)
 
         actions = win.case_view.actions
-        win.focus_action()
+        win.cases.focus("actions")
         actions.agency.setCurrentIndex(actions.agency.findData(agency["HV"]))
         actions.owner.setText("Hannah Lee")
         actions.description.setText(f"Home visit for case {case.case_number}")

@@ -1,24 +1,30 @@
-"""The reads the meeting room runs on the worker: each opens its own session, returns plain data."""
+"""The reads the meeting room runs on the worker: each opens its own session, returns plain data.
+
+The domain modules are imported by the reads, on the worker, the first time each runs:
+the window is built while they load (the case's module alone pulls in the FGC rules and
+the name parser).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from frontdoor_app.access import audit
-from frontdoor_app.context import AppContext
-from frontdoor_app.meeting import actions as action_queries
-from frontdoor_app.meeting import agenda, case, drafts, feed, lifecycle
-from frontdoor_app.meeting.agenda_rows import fallback_note
-from frontdoor_app.sync.changes import Change
 from frontdoor_app.ui.meeting.room_state import CaseBundle, RoomData, StartData
+
+if TYPE_CHECKING:
+    from frontdoor_app.context import AppContext
+    from frontdoor_app.sync.changes import Change
 
 DRAFT_KINDS = ("intelligence", "decision")
 
 
 def load_start(ctx: AppContext, day: dt.date | None) -> StartData:
     """Today's meeting (or the latest when there is none today) and the pick lists."""
+    from frontdoor_app.meeting import lifecycle
+    from frontdoor_app.meeting.agenda_rows import fallback_note
+
     with ctx.read_session() as s:
         day = day or lifecycle.local_today(ctx.profile)
         meeting = lifecycle.find_meeting(s, day)
@@ -40,6 +46,9 @@ def load_room(ctx: AppContext, meeting_id: int) -> RoomData:
 
 
 def _room(s: Any, meeting_id: int, note: str | None) -> RoomData:
+    from frontdoor_app.meeting import actions as action_queries
+    from frontdoor_app.meeting import agenda, lifecycle
+
     view = agenda.load_agenda(s, meeting_id)
     summary = lifecycle.attendance_summary(s, meeting_id)
     counted = action_queries.open_actions_count(s, meeting_id)  # a count, not the rows
@@ -47,6 +56,8 @@ def _room(s: Any, meeting_id: int, note: str | None) -> RoomData:
 
 
 def load_case_bundle(ctx: AppContext, item_id: int, audit_view: bool) -> CaseBundle:
+    from frontdoor_app.meeting import case, drafts
+
     with ctx.session() as s:
         view = case.load_case(s, item_id, ctx.actor, audit_view=audit_view)
         kept = {}
@@ -59,11 +70,7 @@ def load_case_bundle(ctx: AppContext, item_id: int, audit_view: bool) -> CaseBun
 
 def cases_touched(ctx: AppContext, rows: Sequence[Change]) -> frozenset[int]:
     """The cases whose entries or sharing decisions ``rows`` changed (one query a table)."""
+    from frontdoor_app.meeting import feed
+
     with ctx.read_session() as s:
         return feed.affected(s, rows).item_ids
-
-
-def record_view(ctx: AppContext, item_id: int) -> None:
-    """Audit that the user opened a case (when it was shown from a background read)."""
-    with ctx.session() as s:
-        audit.record(s, ctx.actor, "view", "agenda_item", item_id, detail="case opened")

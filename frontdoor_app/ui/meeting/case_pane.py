@@ -11,12 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from frontdoor_app.context import AppContext
 from frontdoor_app.meeting.views import AgencyOption, AgendaView, OutcomeOption
 from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.core.i18n import translate
@@ -26,6 +25,9 @@ from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting import agenda_ops as reads
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_state import CaseBundle, RoomState
+
+if TYPE_CHECKING:
+    from frontdoor_app.context import AppContext
 
 PREFETCH_DELAY_MS = 150
 Read = Callable[[Callable[[], Any], Callable[[Any], None], str], None]  # fn, on_done, doing
@@ -83,6 +85,17 @@ class CasePane(QObject):
         from frontdoor_app.meeting.actions import default_due_date
 
         self.case_view.actions.set_default_due(default_due_date(self.ctx.profile, day))
+
+    def focus(self, name: str) -> None:
+        """Ctrl+I, Ctrl+Shift+A, Ctrl+D: that tab, its first field ready for typing."""
+        cv = self.case_view
+        cv.show_tab(name)
+        if name == "intelligence":
+            cv.intelligence.focus_entry()
+        elif name == "actions":
+            cv.actions.focus_entry()
+        elif name == "decision":
+            cv.decision.focus_first()
 
     def show_item(self, item_id: int, refresh: bool = False) -> None:
         """Load one case into the case view (a refresh keeps what the user is typing)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from frontdoor_app.context import AppContext
 from frontdoor_app.meeting.views import AgendaView, MeetingView
 from frontdoor_app.sync.changes import Change
 from frontdoor_app.ui.case.case_view import CaseViewWidget
@@ -56,6 +55,9 @@ from frontdoor_app.ui.meeting.screens import ScreenRegistry, room_screens, show_
 from frontdoor_app.ui.meeting.shortcuts import install_room_keys
 from frontdoor_app.ui.projector.controller import ProjectorController
 
+if TYPE_CHECKING:
+    from frontdoor_app.context import AppContext
+
 
 class MainWindow(QMainWindow):
     """The chair's and representatives' window onto today's meeting."""
@@ -73,8 +75,13 @@ class MainWindow(QMainWindow):
         *,
         meeting_date: dt.date | None = None,
         live_interval_ms: int = 200,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
+        if parent is not None:
+            # To be placed inside ``parent`` (the start window): a widget from the start,
+            # so taking its place later does not rebuild and restyle every child.
+            self.setWindowFlags(Qt.WindowType.Widget)
         self.ctx, self.worker, self.messages = ctx, worker, messages
         self.meeting_date = meeting_date
         self.state = RoomState(ctx.actor.is_chair)
@@ -349,18 +356,6 @@ class MainWindow(QMainWindow):
         self._update_header()
         self.cases.agenda_written(view)
         self.projector.refresh()
-
-    def focus_intelligence(self) -> None:
-        self.case_view.show_tab("intelligence")
-        self.case_view.intelligence.focus_entry()
-
-    def focus_action(self) -> None:
-        self.case_view.show_tab("actions")
-        self.case_view.actions.focus_entry()
-
-    def focus_decision(self) -> None:
-        self.case_view.show_tab("decision")
-        self.case_view.decision.focus_first()
 
     # ------------------------------------------------------------------ the agenda's writes
     def _saved(self, text: str) -> Callable[[Any], None]:

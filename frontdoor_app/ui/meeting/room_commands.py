@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from frontdoor_app.context import AppContext
 from frontdoor_app.meeting.views import AgendaView, MeetingView
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.ops import Ops
+
+if TYPE_CHECKING:
+    from frontdoor_app.context import AppContext
 
 log = logging.getLogger(__name__)
 

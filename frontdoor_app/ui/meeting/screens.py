@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
-from frontdoor_app.context import AppContext
 from frontdoor_app.meeting.views import AgencyOption, MeetingView
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
+
+if TYPE_CHECKING:
+    from frontdoor_app.context import AppContext
 
 ACTION_TABLES = frozenset({"action", "action_update"})
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.meeting.agenda_panel import AgendaPanel
+from frontdoor_app.ui.meeting.case_pane import CasePane
 from frontdoor_app.ui.meeting.help_overlay import HelpOverlay
 from frontdoor_app.ui.meeting.room_toolbar import RoomToolbar
 from frontdoor_app.ui.meeting.screens import ScreenRegistry
@@ -34,6 +35,7 @@ class RoomKeys(Protocol):
     screens: ScreenRegistry
     projector: ProjectorController
     help: HelpOverlay
+    cases: CasePane
     toolbar: RoomToolbar
 
     @property
@@ -41,9 +43,6 @@ class RoomKeys(Protocol):
     def step_case(self, step: int) -> None: ...
     def make_current(self, item_id: int | None) -> None: ...
     def defer_case(self, item_id: int | None) -> None: ...
-    def focus_intelligence(self) -> None: ...
-    def focus_action(self) -> None: ...
-    def focus_decision(self) -> None: ...
     def toggle_curtain(self) -> None: ...
 
 
@@ -56,9 +55,9 @@ def room_keys(room: RoomKeys) -> list[tuple[Key, Callable[[], object]]]:
         ("Alt+Right", lambda: room.step_case(+1)),
         ("Alt+Left", lambda: room.step_case(-1)),
         ("Ctrl+Return", lambda: room.make_current(agenda.current_item_id())),
-        ("Ctrl+I", room.focus_intelligence),
-        ("Ctrl+Shift+A", room.focus_action),
-        ("Ctrl+D", room.focus_decision),
+        ("Ctrl+I", partial(room.cases.focus, "intelligence")),
+        ("Ctrl+Shift+A", partial(room.cases.focus, "actions")),
+        ("Ctrl+D", partial(room.cases.focus, "decision")),
         ("Ctrl+Shift+D", lambda: room.defer_case(room.viewing)),
         # B only reaches the window when no text field wants the letter (ShortcutOverride).
         ("B", room.toggle_curtain),

@@ -17,13 +17,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QMenu, QWidget
 
-from frontdoor_app.context import AppContext
 from frontdoor_app.meeting.views import ProjectorView
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 
 if TYPE_CHECKING:
+    from frontdoor_app.context import AppContext
     from frontdoor_app.ui.projector.projector import ProjectorWindow
 
 Record = Callable[[str, str, "int | None", str], None]  # audit: action, entity, id, detail
