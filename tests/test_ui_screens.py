@@ -15,7 +15,7 @@ from frontdoor_app.ui.case.actions_tab import action_model
 from frontdoor_app.ui.case.history_tab import history_model
 from frontdoor_app.ui.case.household_tab import member_model
 from frontdoor_app.ui.case.intelligence_tab import entry_model
-from frontdoor_app.ui.meeting import agenda_ops as ops
+from frontdoor_app.ui.meeting import room_reads as ops
 from frontdoor_app.ui.meeting.agenda_model import AgendaModel
 from frontdoor_app.ui.meeting.attendance_dialog import attendance_model
 from frontdoor_app.ui.meeting.help_overlay import shortcut_table

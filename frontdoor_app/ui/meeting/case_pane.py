@@ -22,7 +22,7 @@ from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
-from frontdoor_app.ui.meeting import agenda_ops as reads
+from frontdoor_app.ui.meeting import room_reads as reads
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_state import CaseBundle, RoomState
 

@@ -36,7 +36,7 @@ from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.outbox import Outbox
 from frontdoor_app.ui.core.theme import apply_desk_theme
 from frontdoor_app.ui.core.worker import Worker
-from frontdoor_app.ui.meeting import agenda_ops as reads
+from frontdoor_app.ui.meeting import room_reads as reads
 from frontdoor_app.ui.meeting.agenda_panel import AgendaPanel
 from frontdoor_app.ui.meeting.case_pane import CasePane
 from frontdoor_app.ui.meeting.case_saves import CaseSaves
