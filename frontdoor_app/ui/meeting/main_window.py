@@ -1,11 +1,12 @@
 """The main window: title bar facts, toolbar, agenda on the left, the case on the right.
 
 It is composed of parts, each knowing nothing of the window: the room's state
-(``RoomState``: what is shown, followed, current, the curtain; no Qt), its writes
-(``RoomCommands``), the saves from the case's forms (``CaseSaves``), the projector
-(``ProjectorController``), the other screens (``ScreenRegistry``, built when first
-opened), the title bar (``RoomHeader``) and the keys (``install_room_keys``). The window
-builds them, wires them together and carries out the state's decisions. Reads run on the
+(``RoomState``: what is shown, followed, current, the curtain; no Qt), its reads
+(``room_reads``) and writes (``RoomCommands``), the case on the right (``CasePane``) and
+the saves from its forms (``CaseSaves``), the projector (``ProjectorController``), the
+other screens (``ScreenRegistry``, built when first opened), the title bar
+(``RoomHeader``), the toolbar (``RoomToolbar``) and the keys (``install_room_keys``).
+The window builds them, wires them together and carries out the state's decisions. Reads run on the
 worker through the operation helper; the change feed refreshes only what changed, and
 the window (and its projector) follow the chair's current case when "Follow chair" is on.
 """
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import AgendaView, MeetingView
-from frontdoor_app.sync.changes import Change
 from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.core.live import LiveFeed
 from frontdoor_app.ui.core.messages import Messages
@@ -57,6 +57,7 @@ from frontdoor_app.ui.projector.controller import ProjectorController
 
 if TYPE_CHECKING:
     from frontdoor_app.context import AppContext
+    from frontdoor_app.sync.changes import Change
 
 
 class MainWindow(QMainWindow):
