@@ -35,7 +35,8 @@ Read = Callable[[Callable[[], Any], Callable[[Any], None], str], None]  # fn, on
 
 class CasePane(QObject):
     """See the module. ``read(fn, on_done, doing)`` runs a read for the window (which
-    reports its failures); ``flush_drafts()`` saves what is typed before another case."""
+    reports its failures); ``flush_drafts()`` saves what is typed before another case;
+    ``select(item_id)`` shows which case it is in the agenda."""
 
     shown = Signal(int)  # the item id, once every tab shows it
     room_stale = Signal()  # the FGC panel changed something the agenda shows
@@ -53,6 +54,7 @@ class CasePane(QObject):
         commands: RoomCommands,
         read: Read,
         flush_drafts: Callable[[], None],
+        select: Callable[[int], None],
     ) -> None:
         super().__init__(owner)
         self.ctx, self.worker, self.messages, self.ops, self.owner = (
@@ -63,7 +65,7 @@ class CasePane(QObject):
             owner,
         )
         self.state, self.case_view, self.commands = state, case_view, commands
-        self.read, self.flush_drafts = read, flush_drafts
+        self.read, self.flush_drafts, self.select = read, flush_drafts, select
         self.prefetch_enabled = True
         self.prefetch_pending = False  # a background read of the next case is scheduled
         case_view.history.links_wanted.connect(self.load_links)
@@ -102,6 +104,7 @@ class CasePane(QObject):
         if not refresh:
             self.flush_drafts()
         self.state.viewing = item_id
+        self.select(item_id)
         cached = None if refresh else self.state.take_prefetched(item_id)
         if cached is not None:
             # Read moments ago in the background: show it now, and record the view as

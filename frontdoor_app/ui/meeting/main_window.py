@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
             commands=self.commands,
             read=self._read,
             flush_drafts=self.saves.flush_drafts,
+            select=self.agenda.select,
         )
         self.cases.shown.connect(self.case_shown)
         self.cases.room_stale.connect(self.reload_room)
@@ -297,7 +298,6 @@ class MainWindow(QMainWindow):
 
     def show_item(self, item_id: int, refresh: bool = False) -> None:
         """Load one case into the case view (a refresh keeps what the user is typing)."""
-        self.agenda.select(item_id)
         self.cases.show_item(item_id, refresh)
 
     # ------------------------------------------------------------------ navigation
