@@ -23,3 +23,17 @@ def test_a_refusal_is_a_warning_in_its_own_words_and_a_fault_an_error(qtbot, cap
         kinds[2][0] == "error" and "disk full" in kinds[2][1] and "Nothing was lost" in kinds[2][1]
     )
     assert "Save action failed" in caplog.text
+
+
+def test_the_import_and_user_refusals_are_warnings_too(qtbot):
+    from frontdoor_app.access.users import UserError
+    from frontdoor_app.intake.quarantine import QuarantineError
+
+    messages = Messages()
+    messages.answer_next()
+    messages.failed(None, "Discard", QuarantineError("This record has already been discarded."))
+    messages.failed(None, "Add", UserError("a representative needs an agency (--agency CODE)"))
+    assert [(m.kind, m.text) for m in messages.log] == [
+        ("warning", "This record has already been discarded."),
+        ("warning", "a representative needs an agency (--agency CODE)"),
+    ]

@@ -221,3 +221,28 @@ def test_the_answer_is_dropped_when_the_widget_that_asked_is_gone(qtbot, ops, wo
     ops.command(here, slow_fault, doing="Saving")
     idle(qtbot, worker)
     assert done == ["rows"] and messages.log[0].kind == "error"
+
+
+def test_a_reader_is_given_a_read_only_session(qtbot, worker, messages, widget, ctx) -> None:
+    from frontdoor_app.access import people
+    from frontdoor_app.models import Agency
+
+    ops = Ops(worker, messages, ctx)
+    found: list[object] = []
+    ops.read(widget, people.list_users, found.append, doing="People")
+    qtbot.waitUntil(lambda: bool(found), timeout=5000)
+    assert ctx.actor.login in {p.login for p in found[0]}  # type: ignore[attr-defined]
+
+    def writes(session) -> None:  # type: ignore[no-untyped-def]
+        session.add(Agency(code="XX", name="Not allowed here"))
+        session.flush()
+
+    ops.read(widget, writes, found.append, doing="A reader that writes")
+    qtbot.waitUntil(lambda: bool(messages.log), timeout=5000)
+    assert messages.log[0].kind == "error" and "read-only" in messages.log[0].text
+    assert len(found) == 1
+
+
+def test_read_without_the_context_is_a_mistake_said_at_once(ops, widget) -> None:
+    with pytest.raises(RuntimeError, match="needs the application context"):
+        ops.read(widget, lambda s: None, doing="Reading")

@@ -69,3 +69,21 @@ def test_rows_without_an_id_are_compared_whole(qtbot, qtmodeltester) -> None:
     assert log.data(log.index(0, 0)) == "23 Nov 2026 09:30"
     assert log.data(log.index(0, 2)) == "Printed"
     assert log.row_at(0) == rows[0] and log.row_at(1) is None and log.row_at(-1) is None
+
+
+def test_a_disabled_user_is_greyed_in_the_people_table(qtbot, qtmodeltester) -> None:
+    from frontdoor_app.access.people import Person
+    from frontdoor_app.ui.admin.people_screen import people_model
+
+    table = people_model()
+    table.set_rows(
+        [
+            Person("hsg.rao", "Ravi Rao", "representative", "HSG", False, None),
+            Person("hv.lee", "Hannah Lee", "representative", "HV", True, None),
+        ]
+    )
+    qtmodeltester.check(table)
+    foreground = Qt.ItemDataRole.ForegroundRole
+    assert table.data(table.index(0, 4)) == "Disabled"
+    assert table.data(table.index(0, 0), foreground).color() == Qt.GlobalColor.darkGray
+    assert table.data(table.index(1, 0), foreground) is None

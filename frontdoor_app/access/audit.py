@@ -65,13 +65,15 @@ def record_now(
     entity: str,
     entity_id: int | None,
     detail: str,
+    after: dict[str, Any] | None = None,
 ) -> None:
     """One audit row in a unit of work of its own: a list shown, the projector opened, a
-    switch turned (what was read in a read-only unit of work is recorded this way)."""
+    switch turned, a file saved (what was read in a read-only unit of work is recorded
+    this way)."""
     from frontdoor_app.models.database import session_scope
 
     with session_scope(sessions) as s:
-        record(s, actor, action, entity, entity_id, detail=detail)
+        record(s, actor, action, entity, entity_id, after=after, detail=detail)
 
 
 def written(

@@ -117,7 +117,7 @@ class AuditViewerScreen(QWidget):
         super().__init__(parent)
         require_admin(ctx.actor)
         self.ctx, self.worker, self.messages = ctx, worker, messages
-        self.ops = Ops(worker, messages)
+        self.ops = Ops(worker, messages, ctx)
         self.offset = 0
         self.page: AuditPage | None = None
         self.starts: list[int] = []  # where each newer page began (for "Newer")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
 from frontdoor_app.access import people
 from frontdoor_app.access.server import APP_ROLES
 from frontdoor_app.context import AppContext
+from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import label, make_table
 
-COLUMNS = ("Login", "Name", "Role", "Agency", "Access")
 ROLE_WORDS = {
     "chair": "Chair",
     "representative": "Representative",
@@ -50,6 +51,23 @@ def access_words(person: people.Person) -> str:
     return "Active"
 
 
+def people_model(parent: QWidget | None = None) -> RowsModel[people.Person]:
+    """One row a user; a disabled one greyed."""
+    grey = QBrush(Qt.GlobalColor.darkGray)
+    return RowsModel(
+        [
+            (translate("PeopleScreen", "Login"), lambda p: p.login),
+            (translate("PeopleScreen", "Name"), lambda p: p.display_name),
+            (translate("PeopleScreen", "Role"), lambda p: ROLE_WORDS.get(p.role, p.role)),
+            (translate("PeopleScreen", "Agency"), lambda p: p.agency_code or "\u2014"),
+            (translate("PeopleScreen", "Access"), access_words),
+        ],
+        parent=parent,
+        key=lambda p: p.login,
+        roles={Qt.ItemDataRole.ForegroundRole: lambda p: None if p.active else grey},
+    )
+
+
 class PeopleScreen(QWidget):
     """A table of users, a form to add one, and buttons to disable or set a password."""
 
@@ -60,7 +78,7 @@ class PeopleScreen(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages = ctx, worker, messages or Messages()
-        self.ops = Ops(worker, self.messages)
+        self.ops = Ops(worker, self.messages, ctx)
         self.server = not ctx.settings.is_embedded
         self.setWindowTitle(self.tr("People and access"))
         self.setObjectName("PeopleScreen")
@@ -81,8 +99,7 @@ class PeopleScreen(QWidget):
             )
         )
         column.addWidget(label(where, self))
-        self.model = QStandardItemModel(0, len(COLUMNS), self)
-        self.model.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.model = people_model(self)
         self.table = make_table(self.model, "People", self, stretch_column=1)
         column.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -146,13 +163,13 @@ class PeopleScreen(QWidget):
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
-        ctx = self.ctx
-
-        def job() -> tuple[list[people.Person], tuple[people.AgencyChoice, ...]]:
-            with ctx.read_session() as s:
-                return people.list_users(s), people.agency_choices(s)
-
-        self.ops.query(self, job, self._show, doing=self.windowTitle(), on_failed=self._failed)
+        self.ops.read(
+            self,
+            lambda s: (people.list_users(s), people.agency_choices(s)),
+            self._show,
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _show(self, result: tuple[Sequence[people.Person], Sequence[people.AgencyChoice]]) -> None:
         found, agencies = result
@@ -160,20 +177,7 @@ class PeopleScreen(QWidget):
             for agency in agencies:
                 self.agency_box.addItem(f"{agency.name} ({agency.code})", agency.code)
         self.people = list(found)
-        self.model.setRowCount(0)
-        for p in self.people:
-            cells = [
-                p.login,
-                p.display_name,
-                ROLE_WORDS.get(p.role, p.role),
-                p.agency_code or "\u2014",
-                access_words(p),
-            ]
-            row = [QStandardItem(c) for c in cells]
-            if not p.active:
-                for item in row:
-                    item.setForeground(Qt.GlobalColor.darkGray)
-            self.model.appendRow(row)
+        self.model.set_rows(self.people)
         self.table.resizeColumnsToContents()
 
     def selected(self) -> people.Person | None:

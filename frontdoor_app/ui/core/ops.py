@@ -3,6 +3,8 @@
 Modelled on Anki's ``QueryOp``/``CollectionOp``. Both run ``fn`` on the one ``Worker``
 (off the UI thread; ``fn`` calls a domain function, which opens its own session and
 returns plain frozen data) and hand the result to ``on_done`` back on the UI thread.
+``Ops.read`` is a query whose ``fn`` is a reader (a domain function taking a Session): it
+is given a read-only session opened here, so no screen opens one.
 
 What goes wrong is handled here, in one place, in this order:
 
@@ -36,6 +38,9 @@ from frontdoor_app.meeting.errors import AmendmentReasonRequired, ConflictError
 from frontdoor_app.ui.core.i18n import translate
 
 if TYPE_CHECKING:  # light to import: start-up runs its first job through here
+    from sqlalchemy.orm import Session
+
+    from frontdoor_app.context import AppContext
     from frontdoor_app.ui.core.messages import Messages
     from frontdoor_app.ui.core.worker import Worker
 
@@ -57,9 +62,12 @@ class Ops:
     (None only before there is a window to show a message in: start-up, which handles its
     failures itself; an unhandled one is then logged)."""
 
-    def __init__(self, worker: Worker, messages: Messages | None) -> None:
+    def __init__(
+        self, worker: Worker, messages: Messages | None, ctx: AppContext | None = None
+    ) -> None:
         self.worker = worker
         self.messages = messages
+        self.ctx = ctx  # for ``read``: the database a reader is given a session of
 
     # ------------------------------------------------------------------ the two kinds
     def query(
@@ -84,6 +92,27 @@ class Ops:
             self._guard(parent, doing, on_done),
             self._guard(parent, doing, failed, failure=True),
         )
+
+    def read(
+        self,
+        parent: QObject | None,
+        fn: Callable[[Session], T],
+        on_done: Callable[[T], None] | None = None,
+        *,
+        doing: str,
+        on_failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """``query`` with a reader (a domain function taking a Session): the session is a
+        read-only unit of work of ``ctx``'s, opened here on the worker, never by a screen."""
+        ctx = self.ctx
+        if ctx is None:
+            raise RuntimeError("Ops.read needs the application context: Ops(worker, messages, ctx)")
+
+        def job() -> T:
+            with ctx.read_session() as session:
+                return fn(session)
+
+        self.query(parent, job, on_done, doing=doing, on_failed=on_failed)
 
     def command(
         self,

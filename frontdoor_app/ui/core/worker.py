@@ -1,8 +1,10 @@
 """One serialised worker for database and other slow work, off the UI thread.
 
-Screens call ``worker.run(fn, on_done, on_error)``: ``fn`` runs on the worker thread
-(it opens its own session; ORM objects never cross threads, it returns plain data) and
-the callbacks run back on the UI thread. Jobs run one at a time, in order.
+``worker.run(fn, on_done, on_error)``: ``fn`` runs on the worker thread (it opens its own
+session; ORM objects never cross threads, it returns plain data) and the callbacks run
+back on the UI thread. Jobs run one at a time, in order. Screens do not call it directly:
+they go through ``ui.core.ops`` (``Ops.query`` and ``Ops.command``), which handles what
+goes wrong in one place.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ class FgcPanel(QWidget):
         self.setAccessibleName(self.tr("Family Group Conference"))
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
-        self.ops = Ops(worker, self.messages)
+        self.ops = Ops(worker, self.messages, ctx)
         self.item_id: int | None = None
         self.state: CaseFgc | None = None
         outer = QVBoxLayout(self)

@@ -78,7 +78,7 @@ class PanelSteps:
             if from_household
             else {"new_person": inv.new_person()}
         )
-        answers = {
+        answers: dict[str, Any] = {
             "approval": given if inv.approved.isChecked() else None,
             "request": given if inv.victim_requested.isChecked() else None,
             "acknowledges_abuse": inv.acknowledges.isChecked(),

@@ -106,7 +106,7 @@ class FgcQueueScreen(QWidget):
         self.setAccessibleName(self.tr("FGC queue"))
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
-        self.ops = Ops(worker, self.messages)
+        self.ops = Ops(worker, self.messages, ctx)
         self.today: dt.date | None = None  # None: the real today (tests pin it)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -172,14 +172,10 @@ class FgcQueueScreen(QWidget):
         )
         need_teams = not self._teams_loaded
 
-        def load() -> tuple[tuple[ReferralView, ...], tuple[tuple[str, str], ...]]:
-            with ctx.read_session() as s:
-                return (
-                    queue(s, ctx.profile, today, team, stage),
-                    queue_teams(s) if need_teams else (),
-                )
+        def load(s: Any) -> tuple[tuple[ReferralView, ...], tuple[tuple[str, str], ...]]:
+            return queue(s, ctx.profile, today, team, stage), queue_teams(s) if need_teams else ()
 
-        self.ops.query(self, load, self._show, doing=self.tr("FGC queue"))
+        self.ops.read(self, load, self._show, doing=self.tr("FGC queue"))
 
     def select_team(self, code: str | None) -> None:
         """Show one team's queue (None: all teams; UNROUTED: the route-by-hand list)."""

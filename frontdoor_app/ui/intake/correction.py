@@ -134,7 +134,7 @@ class CorrectionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.draft = ctx, worker, messages, draft
-        self.ops = Ops(worker, messages)
+        self.ops = Ops(worker, messages, ctx)
         self.setObjectName("correctionDialog")
         ref = draft.police_ref or self.tr("(no reference)")
         self.setWindowTitle(self.tr("Correct quarantined notification {0}").format(ref))

@@ -88,7 +88,7 @@ class ImportScreen(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
-        self.ops = Ops(worker, self.messages)
+        self.ops = Ops(worker, self.messages, ctx)
         self.path: Path | None = None
         self.summary: ImportSummary | None = None
         self.running = False
@@ -241,8 +241,9 @@ class ImportScreen(QWidget):
 
     def show_matching_model(self) -> None:
         """The matching model in use, read-only (``frontdoor matching train`` retrains it)."""
-        with self.ctx.session() as session:
-            view = model_view(session)
+        self.ops.read(self, model_view, self._show_matching_model, doing=self.tr("Matching model"))
+
+    def _show_matching_model(self, view: Any) -> None:
         self.matching_dialog = MatchingModelDialog(view, self)
         self.matching_dialog.open()
 

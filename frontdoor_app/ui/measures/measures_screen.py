@@ -322,7 +322,7 @@ class MeasuresScreen(QWidget):
         self.setAccessibleName(self.tr("Measures: the weekly report card"))
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
-        self.ops = Ops(worker, self.messages)
+        self.ops = Ops(worker, self.messages, ctx)
         self.today: dt.date | None = None  # None: the real today (tests pin it)
         self.measures: Measures | None = None
         self.panels: dict[str, FigurePanel] = {}
@@ -459,23 +459,22 @@ class MeasuresScreen(QWidget):
 
         # One call on the worker counts every figure, sharing what the figures have in
         # common; each group is sent here as soon as it is done and shown at once.
-        def load() -> tuple[int, Measures | None]:
+        def load(s: Any) -> tuple[int, Measures | None]:
             if generation != self._generation:
                 return generation, None  # superseded before it started
-            with ctx.read_session() as s:
-                return generation, compute(
-                    s,
-                    ctx.profile,
-                    first,
-                    last,
-                    as_of=as_of,
-                    agency=agency,
-                    locality=locality,
-                    progress=self.progressed.emit,
-                    each_group=lambda part: self.group_ready.emit(generation, part),
-                )
+            return generation, compute(
+                s,
+                ctx.profile,
+                first,
+                last,
+                as_of=as_of,
+                agency=agency,
+                locality=locality,
+                progress=self.progressed.emit,
+                each_group=lambda part: self.group_ready.emit(generation, part),
+            )
 
-        self.ops.query(self, load, self._show, doing=self.windowTitle(), on_failed=self._failed)
+        self.ops.read(self, load, self._show, doing=self.windowTitle(), on_failed=self._failed)
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -567,22 +566,21 @@ class MeasuresScreen(QWidget):
             )
             with open(target, "wb") as out:
                 out.write(pdf)
-            with ctx.session() as s:
-                audit.record(
-                    s,
-                    ctx.actor,
-                    "export",
-                    "measures",
-                    None,
-                    after={
-                        "first_week": measures.first_week.isoformat(),
-                        "last_week": measures.last_week.isoformat(),
-                        "agency": measures.agency,
-                        "locality": measures.locality,
-                        "files": [target],
-                    },
-                    detail="saved on the measures screen",
-                )
+            audit.record_now(
+                ctx.sessions,
+                ctx.actor,
+                "export",
+                "measures",
+                None,
+                "saved on the measures screen",
+                after={
+                    "first_week": measures.first_week.isoformat(),
+                    "last_week": measures.last_week.isoformat(),
+                    "agency": measures.agency,
+                    "locality": measures.locality,
+                    "files": [target],
+                },
+            )
             return target
 
         self.ops.command(

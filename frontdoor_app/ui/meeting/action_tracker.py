@@ -43,7 +43,7 @@ class ActionTrackerWindow(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx, self.worker, self.messages = ctx, worker, messages
-        self.ops = Ops(worker, messages)
+        self.ops = Ops(worker, messages, ctx)
         self.setObjectName("actionTracker")
         self.setWindowTitle(self.tr("Action tracker"))
         self.setAccessibleName(self.tr("Action tracker"))
@@ -114,20 +114,12 @@ class ActionTrackerWindow(QWidget):
         self._request += 1
         request = self._request
 
-        def job() -> ActionPage:
-            with self.ctx.read_session() as s:
-                return actions.action_tracker(
-                    s,
-                    agency_id=agency_id,
-                    owner=owner,
-                    statuses=statuses,
-                    limit=PAGE,
-                    offset=offset,
-                )
+        def job(s: Any) -> ActionPage:
+            return actions.action_tracker(
+                s, agency_id=agency_id, owner=owner, statuses=statuses, limit=PAGE, offset=offset
+            )
 
-        self.ops.query(
-            self, job, lambda page: self._loaded(page, request), doing=self.windowTitle()
-        )
+        self.ops.read(self, job, lambda page: self._loaded(page, request), doing=self.windowTitle())
 
     def _loaded(self, page: ActionPage, request: int) -> None:
         if request != self._request:

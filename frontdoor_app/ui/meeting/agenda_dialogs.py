@@ -37,7 +37,7 @@ class ConfidentialityDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting = ctx, worker, messages, meeting
-        self.ops = Ops(worker, messages)
+        self.ops = Ops(worker, messages, ctx)
         self.setWindowTitle(self.tr("Confidentiality statement"))
         self.setAccessibleName(self.tr("Confidentiality statement"))
         self.resize(760, 480)
@@ -104,7 +104,7 @@ class CloseMeetingDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting = ctx, worker, messages, meeting
-        self.ops = Ops(worker, messages)
+        self.ops = Ops(worker, messages, ctx)
         self.setWindowTitle(self.tr("Close the meeting"))
         self.setAccessibleName(self.tr("Close the meeting"))
         self.resize(640, 320)
@@ -143,11 +143,12 @@ class CloseMeetingDialog(QDialog):
     def check(self) -> None:
         meeting_id = self.meeting.id
 
-        def job() -> list[str]:
-            with self.ctx.session() as s:
-                return lifecycle.close_problems(s, meeting_id)
-
-        self.ops.query(self, job, self._checked, doing=self.tr("Close the meeting"))
+        self.ops.read(
+            self,
+            lambda s: lifecycle.close_problems(s, meeting_id),
+            self._checked,
+            doing=self.tr("Close the meeting"),
+        )
 
     def _checked(self, problems: list[str]) -> None:
         self.close_button.setEnabled(not problems)
@@ -171,17 +172,25 @@ class CloseMeetingDialog(QDialog):
     def _close(self) -> None:
         ctx, meeting_id = self.ctx, self.meeting.id
 
-        def job() -> Any:
-            # The chair closes what is on screen now: the close rules are checked inside.
-            with ctx.session() as s:
-                version = lifecycle.load_meeting(s, meeting_id).version
-            return lifecycle.close_meeting(ctx.sessions, ctx.actor, meeting_id, version)
+        doing = self.tr("Close the meeting")
 
-        self.ops.command(
+        def close(version: int) -> None:
+            # The chair closes what is on screen now: the close rules are checked inside.
+            self.ops.command(
+                self,
+                lambda _reason: lifecycle.close_meeting(
+                    ctx.sessions, ctx.actor, meeting_id, version
+                ),
+                self._closed,
+                doing=doing,
+                on_failed=self._failed,
+            )
+
+        self.ops.read(
             self,
-            lambda _reason: job(),
-            self._closed,
-            doing=self.tr("Close the meeting"),
+            lambda s: lifecycle.load_meeting(s, meeting_id).version,
+            close,
+            doing=doing,
             on_failed=self._failed,
         )
 

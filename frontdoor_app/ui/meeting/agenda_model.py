@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from frontdoor_app.meeting.agenda_rows import AgendaRow
+from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.words import (
     AGENDA_COLUMNS,
     agenda_cell,
@@ -21,80 +16,40 @@ from frontdoor_app.ui.widgets.words import (
 )
 
 _Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class AgendaModel(QAbstractTableModel):
-    """Columns: status, number, risk, household, children, flags."""
+class AgendaModel(RowsModel[AgendaRow]):
+    """Columns: status, number, risk, household, children, flags. A live refresh of the same
+    cases repaints only the rows that changed (``RowsModel.set_rows``, keyed on the case)."""
 
     COLUMNS = AGENDA_COLUMNS
-    ItemIdRole = Qt.ItemDataRole.UserRole + 1
+    ItemIdRole = RowsModel.RowRole + 1
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[AgendaRow, ...] = ()
-        self._headers = agenda_headers()
-
-    # -- data in
-    def set_rows(self, rows: Sequence[AgendaRow]) -> None:
-        new = tuple(rows)
-        if [r.item_id for r in new] == [r.item_id for r in self._rows]:
-            # Same cases in the same order: repaint only the rows that changed, keep the
-            # selection (a live refresh usually changes one or two rows).
-            old, self._rows = self._rows, new
-            last = len(self.COLUMNS) - 1
-            for row, (before, after) in enumerate(zip(old, new, strict=True)):
-                if before != after:
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
-            return
-        self.beginResetModel()
-        self._rows = new
-        self.endResetModel()
-
-    @property
-    def rows(self) -> tuple[AgendaRow, ...]:
-        return self._rows
-
-    def row_at(self, row: int) -> AgendaRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        super().__init__(
+            [
+                (header, lambda row, column=column: agenda_cell(row, column))
+                for header, column in zip(agenda_headers(), AGENDA_COLUMNS, strict=True)
+            ],
+            describe=agenda_row_words,
+            parent=parent,
+            key=lambda row: row.item_id,
+        )
 
     def row_of(self, item_id: int | None) -> int:
-        for i, r in enumerate(self._rows):
+        for i, r in enumerate(self.rows):
             if r.item_id == item_id:
                 return i
         return -1
 
-    # -- Qt model
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,  # noqa: N802
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
-            and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
-        ):
-            return self._headers[section]
-        return None
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return agenda_cell(row, column)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return agenda_row_words(row)
         if role == self.ItemIdRole:
-            return row.item_id
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("number", "children"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+            row = self.row_at(index.row()) if index.isValid() else None
+            return None if row is None else row.item_id
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            valid = index.isValid() and 0 <= index.column() < len(self.COLUMNS)
+            if valid and self.COLUMNS[index.column()] in ("number", "children"):
+                return _RIGHT
+            return None
+        return super().data(index, role)

@@ -64,7 +64,7 @@ class AttendanceDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting_id = ctx, worker, messages, meeting_id
-        self.ops = Ops(worker, messages)
+        self.ops = Ops(worker, messages, ctx)
         self.setWindowTitle(self.tr("Attendance"))
         self.setAccessibleName(self.tr("Attendance"))
         self.resize(820, 600)
@@ -119,14 +119,15 @@ class AttendanceDialog(QDialog):
     def refresh(self) -> None:
         meeting_id = self.meeting_id
 
-        def job() -> tuple[tuple[AttendanceRow, ...], AttendanceSummary]:
-            with self.ctx.session() as s:
-                return (
-                    lifecycle.list_attendance(s, meeting_id),
-                    lifecycle.attendance_summary(s, meeting_id),
-                )
-
-        self.ops.query(self, job, self._loaded, doing=self.tr("Attendance"))
+        self.ops.read(
+            self,
+            lambda s: (
+                lifecycle.list_attendance(s, meeting_id),
+                lifecycle.attendance_summary(s, meeting_id),
+            ),
+            self._loaded,
+            doing=self.tr("Attendance"),
+        )
 
     def _loaded(self, result: tuple[Sequence[AttendanceRow], AttendanceSummary]) -> None:
         rows, summary = result

@@ -32,7 +32,7 @@ class OpenActionsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting_id = ctx, worker, messages, meeting_id
-        self.ops = Ops(worker, messages)
+        self.ops = Ops(worker, messages, ctx)
         self.setWindowTitle(self.tr("Open actions from earlier meetings"))
         self.setAccessibleName(self.tr("Open actions from earlier meetings"))
         self.resize(1100, 640)
@@ -54,11 +54,12 @@ class OpenActionsDialog(QDialog):
     def refresh(self) -> None:
         meeting_id = self.meeting_id
 
-        def job() -> tuple[AgencyActions, ...]:
-            with self.ctx.session() as s:
-                return actions.open_actions_review(s, meeting_id, PER_AGENCY)
-
-        self.ops.query(self, job, self._loaded, doing=self.windowTitle())
+        self.ops.read(
+            self,
+            lambda s: actions.open_actions_review(s, meeting_id, PER_AGENCY),
+            self._loaded,
+            doing=self.windowTitle(),
+        )
 
     def _loaded(self, groups: Sequence[AgencyActions]) -> None:
         self.groups = tuple(groups)

@@ -78,7 +78,7 @@ class MinutesScreen(QWidget):
         super().__init__(parent)
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
-        self.ops = Ops(worker, self.messages)
+        self.ops = Ops(worker, self.messages, ctx)
         self.dialogs = dialogs or MinutesDialogs()
         self.setObjectName("minutesScreen")
         self.setWindowTitle(self.tr("Minutes"))
@@ -189,13 +189,13 @@ class MinutesScreen(QWidget):
         ctx = self.ctx
         today = local_today(ctx.profile)
 
-        def job() -> tuple[MeetingChoice, ...]:
-            with ctx.read_session() as s:
-                return meeting_choices(s, today)
-
         self._say(self.tr("Looking for meetings…"))
-        self.ops.query(
-            self, job, self._meetings_loaded, doing=self.windowTitle(), on_failed=self._failed
+        self.ops.read(
+            self,
+            lambda s: meeting_choices(s, today),
+            self._meetings_loaded,
+            doing=self.windowTitle(),
+            on_failed=self._failed,
         )
 
     def _meetings_loaded(self, choices: tuple[MeetingChoice, ...]) -> None:
@@ -290,15 +290,18 @@ class MinutesScreen(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Rendering page %v of %m"))
         for page in range(produced.pages):
-            self.ops.query(
-                self,
-                lambda page=page: render_page(document, page),
-                lambda image, g=generation: self._page_ready(g, image),
-                doing=self.windowTitle(),
-                on_failed=self._failed,
-            )
+            self._render(document, page, generation)
         self._release(document, path, lambda _: self._pages_done(generation))
         self.reload_log()
+
+    def _render(self, document: Any, page: int, generation: int) -> None:
+        self.ops.query(
+            self,
+            lambda: render_page(document, page),
+            lambda image: self._page_ready(generation, image),
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
     def _release(
         self, document: Any, path: Path, then: Callable[[Any], None] | None = None
@@ -470,17 +473,18 @@ class MinutesScreen(QWidget):
         choice = self.current_choice()
         if choice is None:
             return
-        ctx = self.ctx
-
-        def job() -> Any:
-            with ctx.read_session() as s:
-                return export_log(s, choice.meeting_id)
 
         def done(rows: Any) -> None:
             self.log_model.set_rows(rows)
             self.log_loaded.emit(len(rows))
 
-        self.ops.query(self, job, done, doing=self.windowTitle(), on_failed=self._failed)
+        self.ops.read(
+            self,
+            lambda s: export_log(s, choice.meeting_id),
+            done,
+            doing=self.windowTitle(),
+            on_failed=self._failed,
+        )
 
 
 def _close(document: Any, path: Path) -> None:

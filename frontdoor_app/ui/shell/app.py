@@ -127,9 +127,10 @@ class Started:
             doing=translate("App", "Starting"),
             on_failed=lambda _exc: None,  # opening the database says what went wrong
         )
-        # No window to show a message in yet: a failure is said in the start window.
+        # No window to show a message in yet: a failure is said in the start window. No
+        # parent: the answer always comes back, so a cancelled start closes what it opened.
         ops.query(
-            self.shell,
+            None,
             open_database,
             self._prepared,
             doing=translate("App", "Starting"),

@@ -8,7 +8,7 @@ repainted and the selection stays; otherwise the model is reset.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -37,11 +37,13 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         describe: Callable[[T], str] | None = None,
         parent: Any = None,
         key: Callable[[T], Hashable] = row_key,
+        roles: Mapping[int, Callable[[T], Any]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._columns = tuple(columns)
         self._describe = describe
         self._key = key
+        self._roles = dict(roles or {})  # more roles of a whole row: its colour, say
         self._rows: tuple[T, ...] = ()
 
     def set_rows(self, rows: Sequence[T]) -> None:
@@ -98,10 +100,12 @@ class RowsModel(QAbstractTableModel, Generic[T]):
             return column[1](row)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             if len(column) == 3:
-                return column[2](row)  # type: ignore[misc]
+                return column[2](row)
             if self._describe is not None:
                 return self._describe(row)
             return column[1](row)
         if role == self.RowRole:
             return row
+        if role in self._roles:
+            return self._roles[role](row)
         return None
