@@ -18,7 +18,8 @@ from tests.ui_support import TODAY
 
 
 def _orm_view(ctx: AppContext, day: dt.date) -> room_reads.RoomData:
-    return room_reads.load_start(ctx, day).room
+    with ctx.read_session() as s:
+        return room_reads.load_start(s, ctx.profile, day).room
 
 
 def _digest(path: Path) -> str:

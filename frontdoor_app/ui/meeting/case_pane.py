@@ -30,12 +30,10 @@ if TYPE_CHECKING:
     from frontdoor_app.context import AppContext
 
 PREFETCH_DELAY_MS = 150
-Read = Callable[[Callable[[], Any], Callable[[Any], None], str], None]  # fn, on_done, doing
 
 
 class CasePane(QObject):
-    """See the module. ``read(fn, on_done, doing)`` runs a read for the window (which
-    reports its failures); ``flush_drafts()`` saves what is typed before another case;
+    """See the module. ``failed(exc, doing)`` reports what goes wrong; ``flush_drafts()`` saves what is typed before another case;
     ``select(item_id)`` shows which case it is in the agenda."""
 
     shown = Signal(int)  # the item id, once every tab shows it
@@ -52,7 +50,7 @@ class CasePane(QObject):
         state: RoomState,
         case_view: CaseViewWidget,
         commands: RoomCommands,
-        read: Read,
+        failed: Callable[[BaseException, str], None],
         flush_drafts: Callable[[], None],
         select: Callable[[int], None],
     ) -> None:
@@ -65,7 +63,7 @@ class CasePane(QObject):
             owner,
         )
         self.state, self.case_view, self.commands = state, case_view, commands
-        self.read, self.flush_drafts, self.select = read, flush_drafts, select
+        self.failed, self.flush_drafts, self.select = failed, flush_drafts, select
         self.prefetch_enabled = True
         self.prefetch_pending = False  # a background read of the next case is scheduled
         case_view.history.links_wanted.connect(self.load_links)
@@ -98,6 +96,11 @@ class CasePane(QObject):
             cv.actions.focus_entry()
         elif name == "decision":
             cv.decision.focus_first()
+
+    def read(self, fn: Callable[[], Any], on_done: Callable[[Any], None], doing: str) -> None:
+        self.ops.query(
+            self.owner, fn, on_done, doing=doing, on_failed=lambda e: self.failed(e, doing)
+        )
 
     def show_item(self, item_id: int, refresh: bool = False) -> None:
         """Load one case into the case view (a refresh keeps what the user is typing)."""

@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.ctx, self.worker, self.messages = ctx, worker, messages
         self.meeting_date = meeting_date
         self.state = RoomState(ctx.actor.is_chair)
-        self.ops = Ops(worker, messages)
+        self.ops = Ops(worker, messages, ctx)
         self.commands = RoomCommands(ctx, self.ops, self, self.show_error)
         app = QApplication.instance()
         if isinstance(app, QApplication) and not app.styleSheet():
@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
             state=self.state,
             case_view=self.case_view,
             commands=self.commands,
-            read=self._read,
+            failed=self.show_error,
             flush_drafts=self.saves.flush_drafts,
             select=self.agenda.select,
         )
@@ -218,16 +218,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, ms)
 
     # ------------------------------------------------------------------ loading
-    def _read(self, fn: Callable[[], Any], on_done: Callable[[Any], None], doing: str) -> None:
-        self.ops.query(
-            self, fn, on_done, doing=doing, on_failed=lambda e: self.show_error(e, doing)
-        )
+    def _read(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None], doing: str) -> None:
+        """``fn(session)`` on the worker; what goes wrong is reported by ``show_error``."""
+        self.ops.read(self, fn, on_done, doing=doing, on_failed=lambda e: self.show_error(e, doing))
 
     def load(self) -> None:
         """Load today's meeting on the worker; the window fills in when it arrives."""
         self.statusBar().showMessage(self.tr("Loading today's agenda…"))
-        ctx, day = self.ctx, self.meeting_date
-        self._read(lambda: reads.load_start(ctx, day), self._started, self.tr("Loading the agenda"))
+        profile, day = self.ctx.profile, self.meeting_date
+        self._read(
+            lambda s: reads.load_start(s, profile, day),
+            self._started,
+            self.tr("Loading the agenda"),
+        )
 
     def _started(self, data: StartData) -> None:
         self.state.agencies = data.agencies
@@ -246,9 +249,9 @@ class MainWindow(QMainWindow):
 
     def reload_meeting(self) -> None:
         """Find today's meeting again (an import may just have built it)."""
-        ctx, day = self.ctx, self.meeting_date
+        profile, day = self.ctx.profile, self.meeting_date
         self._read(
-            lambda: reads.load_start(ctx, day),
+            lambda s: reads.load_start(s, profile, day),
             lambda data: self._room_loaded(data.room),
             self.tr("Loading the agenda"),
         )
@@ -257,9 +260,9 @@ class MainWindow(QMainWindow):
         meeting = self.meeting
         if meeting is None:
             return
-        ctx, meeting_id = self.ctx, meeting.id
+        meeting_id = meeting.id
         self._read(
-            lambda: reads.load_room(ctx, meeting_id),
+            lambda s: reads.load_room(s, meeting_id),
             self._room_loaded,
             self.tr("Refreshing the agenda"),
         )
@@ -430,9 +433,8 @@ class MainWindow(QMainWindow):
         elif refresh is Refresh.ASK_CASES:
             # Entries for one case: ask which case, and reload only a screen showing it
             # (fifteen laptops saving must not make every laptop reload its case each time).
-            ctx = self.ctx
             self._read(
-                lambda: reads.cases_touched(ctx, rows), self._cases_changed, self.tr("Refreshing")
+                lambda s: reads.cases_touched(s, rows), self._cases_changed, self.tr("Refreshing")
             )
         else:
             if self.viewing is not None:

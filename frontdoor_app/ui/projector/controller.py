@@ -11,7 +11,7 @@ should see. It never writes; the curtain is the room's decision (``show_curtain`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QScreen
@@ -29,12 +29,11 @@ if TYPE_CHECKING:
 Record = Callable[[str, str, "int | None", str], None]  # audit: action, entity, id, detail
 
 
-def load_projector(ctx: AppContext, meeting_id: int, initials_mode: bool) -> ProjectorView:
-    """The current case as the room may see it (run on the worker)."""
+def load_projector(s: Any, meeting_id: int, initials_mode: bool) -> ProjectorView:
+    """The current case as the room may see it (a reader, run on the worker)."""
     from frontdoor_app.meeting import projector
 
-    with ctx.read_session() as s:
-        return projector.load_projector_view(s, meeting_id, initials_mode)
+    return projector.load_projector_view(s, meeting_id, initials_mode)
 
 
 class ProjectorController(QObject):
@@ -122,11 +121,11 @@ class ProjectorController(QObject):
         meeting_id = self.meeting_id()
         if not self.is_on or meeting_id is None:
             return
-        ctx, initials = self.ctx, self.initials
+        initials = self.initials
         doing = translate("MainWindow", "Updating the projector")
-        self.ops.query(
+        self.ops.read(
             self.owner,
-            lambda: load_projector(ctx, meeting_id, initials),
+            lambda s: load_projector(s, meeting_id, initials),
             self._loaded,
             doing=doing,
             on_failed=lambda exc: self.failed(exc, doing),
