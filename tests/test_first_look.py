@@ -13,12 +13,13 @@ from frontdoor_app.meeting.first_look import read_first_look, sqlite_path
 from frontdoor_app.profile import Profile
 from frontdoor_app.schema_head import head_revision
 from frontdoor_app.settings import Settings
-from frontdoor_app.ui.meeting import agenda_ops
+from frontdoor_app.ui.meeting import room_reads
 from tests.ui_support import TODAY
 
 
-def _orm_view(ctx: AppContext, day: dt.date) -> agenda_ops.RoomData:
-    return agenda_ops.load_start(ctx, day).room
+def _orm_view(ctx: AppContext, day: dt.date) -> room_reads.RoomData:
+    with ctx.read_session() as s:
+        return room_reads.load_start(s, ctx.profile, day).room
 
 
 def _digest(path: Path) -> str:

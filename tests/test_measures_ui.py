@@ -48,10 +48,10 @@ def test_measures_screen_on_the_demo(
 ) -> None:  # type: ignore[no-untyped-def]
     win = open_window(qtbot, chair_ctx)
     try:
-        win.measures_action.trigger()
-        screen = win.dialogs["measures"]
+        win.toolbar.measures_action.trigger()
+        screen = win.screens.shown["measures"]
         assert isinstance(screen, MeasuresScreen) and screen.isVisible()
-        assert win.toolbar.widgetForAction(win.measures_action).accessibleName()
+        assert win.toolbar.widgetForAction(win.toolbar.measures_action).accessibleName()
         # The demo is built around TODAY: pin it, wait for the default 12 weeks.
         with qtbot.waitSignal(screen.loaded, timeout=30_000):
             screen.set_today(TODAY)

@@ -33,8 +33,8 @@ def test_first_start_on_an_empty_database_creates_the_demo_and_says_so(
         assert window is not None and shell.main is window and shell.glance is None
         assert shell.centralWidget() is window
         qtbot.waitUntil(lambda: window.agenda.model.rowCount() > 0, timeout=20_000)
-        assert "Demo data created for a first look" in window.demo_banner.text()
-        assert window.demo_banner.isVisible()
+        assert "Demo data created for a first look" in window.header.demo_banner.text()
+        assert window.header.demo_banner.isVisible()
         assert started.ctx is not None
         with started.ctx.session() as s:
             assert s.scalar(select(func.count()).select_from(Notification)) > 0

@@ -32,7 +32,7 @@ def test_second_client_sees_an_action_within_a_second(
         first = start_meeting(qtbot, chair)
         # The representative follows the chair to the current case without doing anything.
         qtbot.waitUntil(lambda: rep.case_view.case.item.item_id == first, timeout=2000)
-        assert rep.follow_action.isChecked()
+        assert rep.toolbar.follow_action.isChecked()
         assert len(rep.case_view.case.actions) == 0
         idle(qtbot, rep)
         tab = chair.case_view.actions
@@ -72,7 +72,7 @@ def test_projector_shows_no_restricted_entry_and_no_full_name(qtbot, chair_ctx: 
     try:
         start_meeting(qtbot, win)
         case = win.case_view.case
-        agency = {a.code: a.id for a in win.agencies}
+        agency = {a.code: a.id for a in win.state.agencies}
         members = case.household.members
         assert members, "the first case should have people"
         victim = members[0]
@@ -85,7 +85,7 @@ def test_projector_shows_no_restricted_entry_and_no_full_name(qtbot, chair_ctx: 
             f"{full} was seen at {case.incident.address} by officers; bail conditions set",
             False,
         )
-        projector = win.open_projector()
+        projector = win.projector.open()
         qtbot.waitUntil(lambda: projector.view is not None and len(projector.view.entries) == 1)
         texts = projector.visible_texts()
         joined = "\n".join(texts)
@@ -107,10 +107,13 @@ def test_projector_shows_no_restricted_entry_and_no_full_name(qtbot, chair_ctx: 
         qtbot.keyClick(win.agenda.table, Qt.Key.Key_B)
         qtbot.waitUntil(lambda: projector.curtain_down)
         assert projector.visible_texts() == ["Paused"]
-        assert win.curtain_banner.isVisible() and "Curtain down" in win.curtain_banner.text()
+        assert (
+            win.header.curtain_banner.isVisible()
+            and "Curtain down" in win.header.curtain_banner.text()
+        )
         qtbot.waitUntil(lambda: win.meeting.curtain_down)
         # Typing a "b" in a text field is a letter, not the curtain.
-        win.focus_intelligence()
+        win.cases.focus("intelligence")
         qtbot.keyClick(win.case_view.intelligence.text, Qt.Key.Key_B)
         assert win.case_view.intelligence.text.toPlainText().endswith("b")
         assert projector.curtain_down
@@ -118,15 +121,15 @@ def test_projector_shows_no_restricted_entry_and_no_full_name(qtbot, chair_ctx: 
         qtbot.waitUntil(lambda: not projector.curtain_down and not win.meeting.curtain_down)
         # Full names only when the chair turns initials off; then back to the default.
         win.messages.answer_next(False)  # the chair is asked first; "no" changes nothing
-        win.set_projector_initials(False)
-        assert win.projector_initials and win.messages.last().kind == "question"
+        win.projector.set_initials(False)
+        assert win.projector.initials and win.messages.last().kind == "question"
         win.messages.answer_next(True)
-        win.set_projector_initials(False)
+        win.projector.set_initials(False)
         qtbot.waitUntil(lambda: not projector.view.initials_mode)
         qtbot.waitUntil(lambda: _audited(win, "names as initials turned off"), timeout=5000)
         assert _audited(win, "projector opened on")
         assert victim.surname in "\n".join(projector.visible_texts())
-        win.set_projector_initials(True)
+        win.projector.set_initials(True)
         qtbot.waitUntil(lambda: projector.view.initials_mode)
         assert victim.surname not in "\n".join(projector.visible_texts())
     finally:
@@ -155,8 +158,8 @@ def test_only_the_chair_turns_projector_initials_off(  # type: ignore[no-untyped
     win = open_window(qtbot, rep)
     try:
         assert rep.actor.role == "representative"
-        win.set_projector_initials(False)
-        assert win.projector_initials
+        win.projector.set_initials(False)
+        assert win.projector.initials
         shown = win.messages.last()
         assert shown is not None and shown.kind == "warning" and "Only the chair" in shown.text
         assert not _audited(win, "names as initials turned off")

@@ -41,16 +41,18 @@ def test_whole_meeting_through_the_widgets(qtbot, chair_ctx: AppContext) -> None
 
 def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def]
     ctx, messages = win.ctx, win.messages
-    agency = {a.code: a.id for a in win.agencies}
+    agency = {a.code: a.id for a in win.state.agencies}
     assert win.meeting.meeting_date == TODAY and win.meeting.status == "planned"
     assert len(win.room.agenda.rows) >= 6
 
     # -- opening: open, confidentiality statement read
-    win.open_meeting_action.trigger()
-    qtbot.waitUntil(lambda: win.meeting.is_open and "confidentiality" in win.dialogs)
-    qtbot.mouseClick(win.dialogs["confidentiality"].mark, LEFT)
+    win.toolbar.open_meeting_action.trigger()
+    qtbot.waitUntil(lambda: win.meeting.is_open and "confidentiality" in win.screens.shown)
+    qtbot.mouseClick(win.screens.shown["confidentiality"].mark, LEFT)
     qtbot.waitUntil(lambda: win.meeting.confidentiality_read_at is not None)
-    assert "Chair:" in win.title_info.text() and "in progress" in win.title_info.text()
+    assert (
+        "Chair:" in win.header.title_info.text() and "in progress" in win.header.title_info.text()
+    )
 
     # -- attendance through the dialog's form
     attendance = [
@@ -60,7 +62,7 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
         ("HSG", "Ravi Rao", "apologies"),
         ("EDU", "Ed Jones", "information_sent"),
     ]
-    dialog = win.show_attendance()
+    dialog = win.screens.open("attendance")
     for n, (code, name, status) in enumerate(attendance, start=1):
         dialog.agency.setCurrentIndex(dialog.agency.findData(agency[code]))
         dialog.name.setText(name)
@@ -68,10 +70,10 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
         qtbot.mouseClick(dialog.add, LEFT)
         qtbot.waitUntil(lambda n=n: dialog.model.rowCount() == n)
     dialog.reject()
-    qtbot.waitUntil(lambda: "3/" in win.attendance_action.text())
+    qtbot.waitUntil(lambda: "3/" in win.toolbar.attendance_action.text())
 
     # -- open actions from earlier meetings reviewed first
-    review = win.show_open_actions()
+    review = win.screens.open("open_actions")
     qtbot.waitUntil(lambda: review.model.rowCount() > 3)
     before_open = review.model.rowCount()
     reviewed: list[tuple[int, str, str]] = []
@@ -106,7 +108,7 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
         discussed.append(item_id)
         case = win.case_view.case
         tab = win.case_view.intelligence
-        win.focus_intelligence()
+        win.cases.focus("intelligence")
         for k, code in enumerate(("POL", "HV", "DVS"), start=1):
             tab.agency.setCurrentIndex(tab.agency.findData(agency[code]))
             tab.text.setPlainText(f"Case {case.case_number}: what {code} knows ({k})")
@@ -119,7 +121,7 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
             )
 
         decision = win.case_view.decision
-        win.focus_decision()
+        win.cases.focus("decision")
         police = case.incident.dash_risk
         if rationale_item is None and police in ("high", "medium"):
             # Lowering the police grade: refused until a rationale is written.
@@ -142,7 +144,7 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
         qtbot.waitUntil(lambda: win.case_view.case.decision is not None)
 
         actions = win.case_view.actions
-        win.focus_action()
+        win.cases.focus("actions")
         actions.agency.setCurrentIndex(actions.agency.findData(agency["HV"]))
         actions.owner.setText("Hannah Lee")
         actions.description.setText(f"Home visit for case {case.case_number}")
@@ -168,14 +170,14 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
     qtbot.waitUntil(lambda: win.room.agenda.row(deferred_id).status == "deferred")
 
     # -- closing: the rest wait for tomorrow, then close
-    closing = win.close_meeting_dialog()
+    closing = win.screens.open("close")
     qtbot.waitUntil(lambda: closing.defer_rest.isEnabled())
     assert not closing.close_button.isEnabled()
     qtbot.mouseClick(closing.defer_rest, LEFT)
     qtbot.waitUntil(lambda: closing.close_button.isEnabled())
     qtbot.mouseClick(closing.close_button, LEFT)
     qtbot.waitUntil(lambda: win.meeting.is_closed)
-    assert "closed" in win.title_info.text()
+    assert "closed" in win.header.title_info.text()
 
     # -- an amendment after close: refused without a reason, saved with one
     win.browse_to(rationale_item)

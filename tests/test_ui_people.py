@@ -10,8 +10,8 @@ from tests.ui_support import close_window, open_window
 def test_people_screen_adds_lists_and_disables(qtbot, chair_ctx, artefacts, monkeypatch) -> None:
     win = open_window(qtbot, chair_ctx)
     try:
-        assert win.people_action.isVisible()  # the file's chair manages its people
-        screen = win.show_people()
+        assert win.toolbar.people_action.isVisible()  # the file's chair manages its people
+        screen = win.screens.open("people")
         assert isinstance(screen, PeopleScreen)
         qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=10_000)
         before = screen.model.rowCount()

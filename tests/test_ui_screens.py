@@ -15,7 +15,7 @@ from frontdoor_app.ui.case.actions_tab import action_model
 from frontdoor_app.ui.case.history_tab import history_model
 from frontdoor_app.ui.case.household_tab import member_model
 from frontdoor_app.ui.case.intelligence_tab import entry_model
-from frontdoor_app.ui.meeting import agenda_ops as ops
+from frontdoor_app.ui.meeting import room_reads as ops
 from frontdoor_app.ui.meeting.agenda_model import AgendaModel
 from frontdoor_app.ui.meeting.attendance_dialog import attendance_model
 from frontdoor_app.ui.meeting.help_overlay import shortcut_table
@@ -38,7 +38,7 @@ def meeting_window(qtbot, chair_ctx: AppContext) -> Iterator[MainWindow]:  # typ
     win = open_window(qtbot, chair_ctx)
     try:
         start_meeting(qtbot, win)
-        agency = {a.code: a.id for a in win.agencies}
+        agency = {a.code: a.id for a in win.state.agencies}
         add_entry(
             qtbot,
             win,
@@ -80,9 +80,9 @@ def test_screenshots_of_the_meeting_room(
     win = meeting_window
     folder = artefacts / "screens"
     folder.mkdir(exist_ok=True)
-    tracker = win.show_tracker()
+    tracker = win.screens.open("tracker")
     qtbot.waitUntil(lambda: tracker.page is not None and tracker.model.rowCount() > 0)
-    projector = win.open_projector()
+    projector = win.projector.open()
     qtbot.waitUntil(lambda: projector.view is not None and len(projector.view.entries) == 2)
     saved = []
     for width, height in SIZES:
@@ -119,8 +119,8 @@ def test_screenshots_of_the_meeting_room(
             if label.isVisible() and label.text():
                 assert label.fontMetrics().height() >= 24, label.text()
     for name, dialog in (
-        ("attendance", win.show_attendance()),
-        ("open-actions", win.show_open_actions()),
+        ("attendance", win.screens.open("attendance")),
+        ("open-actions", win.screens.open("open_actions")),
     ):
         qtbot.waitUntil(lambda d=dialog, n=name: d.model.rowCount() > 0 or n == "attendance")
         idle(qtbot, win)
@@ -220,12 +220,12 @@ def test_other_screens_open_from_the_toolbar(
 ) -> None:  # type: ignore[no-untyped-def]
     win = meeting_window
     for action, key in (
-        (win.import_action, "import"),
-        (win.minutes_action, "minutes"),
-        (win.fgc_queue_action, "fgc_queue"),
+        (win.toolbar.import_action, "import"),
+        (win.toolbar.minutes_action, "minutes"),
+        (win.toolbar.fgc_queue_action, "fgc_queue"),
     ):
         action.trigger()
-        assert win.dialogs[key].isVisible()
+        assert win.screens.shown[key].isVisible()
         assert win.toolbar.widgetForAction(action).accessibleName()
     win.case_view.show_tab("fgc")
     panel = win.case_view.fgc.panel
@@ -267,7 +267,7 @@ def test_the_chair_reorders_and_defers_by_keyboard(qtbot, meeting_window: MainWi
 
 def test_action_tracker_filters_and_updates(qtbot, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     win = meeting_window
-    tracker = win.show_tracker()
+    tracker = win.screens.open("tracker")
     qtbot.waitUntil(lambda: tracker.page is not None and tracker.model.rowCount() > 0)
     everyone = tracker.page.total
     rows = tracker.model.rows

@@ -144,7 +144,7 @@ def test_an_interrupted_first_run_is_built_again_and_the_window_says_so(
         assert window is not None and started.prepared is not None
         assert started.prepared.demo == "rebuilt" and started.prepared.set_aside is not None
         assert started.prepared.set_aside.exists()
-        assert "created again" in window.demo_banner.text()
+        assert "created again" in window.header.demo_banner.text()
         qtbot.waitUntil(lambda: window.agenda.model.rowCount() > 0, timeout=20_000)
         shell.grab().save(str(artefacts / "first-run-rebuilt-1280x800.png"))
     finally:

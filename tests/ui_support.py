@@ -94,9 +94,9 @@ def idle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
 
 def start_meeting(qtbot, win: MainWindow) -> int:  # type: ignore[no-untyped-def]
     """Open the meeting and make its first case current; returns that case's id."""
-    win.open_meeting_action.trigger()
-    qtbot.waitUntil(lambda: win.meeting.is_open and "confidentiality" in win.dialogs)
-    win.dialogs["confidentiality"].reject()
+    win.toolbar.open_meeting_action.trigger()
+    qtbot.waitUntil(lambda: win.meeting.is_open and "confidentiality" in win.screens.shown)
+    win.screens.shown["confidentiality"].reject()
     first = win.room.agenda.rows[0].item_id
     win.make_current(first)
     qtbot.waitUntil(lambda: win.meeting.current_item_id == first)

@@ -21,6 +21,7 @@ from frontdoor_app.demo import build_demo_url
 
 DEMO_CITY_GOAL_S = 120.0
 START_RATIO_GOAL = 1.5
+READY_RATIO_GOAL = 4.0  # the main window in place, against the same bare window (issue 10)
 # Launch times on a shared two-core machine vary by a third from one run to the next; 25
 # alternating pairs keep the medians steady (15 left the ratio wandering 1.37-1.58).
 START_REPEAT = int(os.environ.get("BENCH_START_REPEAT", "25"))
@@ -211,8 +212,14 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
         "meets_goal": ratio <= START_RATIO_GOAL,
         # The agenda is painted from a first look (stdlib sqlite3); the main window, with
         # the database layer loaded and the agenda read again through it, takes its place
-        # in the same window at this point. Not part of the goal; reported so it is seen.
+        # in the same window at this point; its goal is READY_RATIO_GOAL bare windows.
         "main_window_ready": summarise(ready_ms),
+        "main_window_ready_ratio_median": round(
+            summarise(ready_ms)["median_ms"] / bare_stats["median_ms"], 2
+        ),
+        "main_window_ready_goal_ratio": READY_RATIO_GOAL,
+        "main_window_ready_meets_goal": summarise(ready_ms)["median_ms"]
+        <= READY_RATIO_GOAL * bare_stats["median_ms"],
         # What the processes printed themselves (app: since its module import; bare: since
         # process start from /proc); the wall figures above are the comparable ones.
         "app_self_reported_median_ms": summarise(app_reported)["median_ms"],

@@ -84,7 +84,7 @@ def _settle(window: MainWindow) -> None:
     timer = QTimer()
     timer.setInterval(2)
     timer.timeout.connect(
-        lambda: window.worker.pending == 0 and not window.prefetch_pending and loop.quit()
+        lambda: window.worker.pending == 0 and not window.cases.prefetch_pending and loop.quit()
     )
     timer.start()
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
@@ -146,7 +146,7 @@ def _measure(url: str, login: str, role: str, chair: bool, prefetch: bool = True
     painted: list[float] = []
     spy = _PaintSpy(painted)
     window.case_view.heading.installEventFilter(spy)
-    window.prefetch_enabled = prefetch
+    window.cases.prefetch_enabled = prefetch
     window.resize(1920, 1080)
     window.show()
     try:

@@ -2,7 +2,7 @@
 
 The window shows the agenda as soon as the process has started, before SQLAlchemy, the
 models and the rest of the window are loaded (most of a second). This reads what
-``agenda_ops.load_start`` reads for the agenda, with the standard library's ``sqlite3``
+``ui.meeting.room_reads.load_start`` reads for the agenda, with the standard library's ``sqlite3``
 and plain SQL, and builds the rows with the same ``build_row``; a test holds the two
 equal. It is only a first look: it never writes (the connection is query-only, and it
 does not create a missing file), and it gives up (None) whenever it cannot be sure — not

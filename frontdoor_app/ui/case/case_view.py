@@ -56,6 +56,8 @@ def marac_words(codes: tuple[str, ...]) -> str:
 class CaseViewWidget(QWidget):
     """Shows one ``CaseView``; tabs emit what the user asks for, the window does it."""
 
+    actions: ActionsTab  # type: ignore[assignment]  # shadows QWidget.actions(): to be renamed
+
     TAB_NAMES = (
         "incident",
         "household",

@@ -91,12 +91,14 @@ class ActionTrackerWindow(QWidget):
         self._debounce.timeout.connect(self.refresh)
         self.agency.currentIndexChanged.connect(self._filter_changed)
         self.status.currentIndexChanged.connect(self._filter_changed)
-        self.owner.textChanged.connect(
-            lambda _t: (setattr(self, "offset", 0), self._debounce.start())
-        )
+        self.owner.textChanged.connect(self._owner_typed)
         self.previous.clicked.connect(lambda: self._page(-1))
         self.next.clicked.connect(lambda: self._page(+1))
         self.form.update_requested.connect(self._update)
+
+    def _owner_typed(self, _text: str) -> None:
+        self.offset = 0
+        self._debounce.start()  # read once the typing pauses
 
     def _filter_changed(self) -> None:
         self.offset = 0

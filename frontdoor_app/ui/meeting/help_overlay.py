@@ -98,7 +98,9 @@ class HelpOverlay(QWidget):
         if self.isVisible():
             self.hide()
         else:
-            self.setGeometry(self.parentWidget().rect())
+            parent = self.parentWidget()
+            if parent is not None:
+                self.setGeometry(parent.rect())
             self.show()
             self.raise_()
             self.setFocus()
@@ -111,6 +113,7 @@ class HelpOverlay(QWidget):
         super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None and watched is parent and event.type() == QEvent.Type.Resize:
+            self.setGeometry(parent.rect())
         return False

@@ -94,7 +94,6 @@ class Started:
             return
         self._loading = True
         self._after_first_paint()
-        from frontdoor_app.startup import prepare
         from frontdoor_app.ui.core.ops import Ops
         from frontdoor_app.ui.core.worker import Worker
 
@@ -112,11 +111,27 @@ class Started:
         self._progress.changed.connect(self._show_progress)
         settings, report = self.settings, self._progress.changed.emit
         cancelled = self._cancel.is_set
+
+        def open_database() -> Prepared:
+            from frontdoor_app.startup import prepare
+
+            return prepare(settings, report, cancelled)
+
+        ops = Ops(self.worker, None)
+        # The database layer is imported on the worker (this window stays live); then,
+        # while the worker opens the database, the main window's modules load here.
+        ops.query(
+            self.shell,
+            _load_database_layer,
+            lambda _none: _load_main_window(),
+            doing=translate("App", "Starting"),
+            on_failed=lambda _exc: None,  # opening the database says what went wrong
+        )
         # No window to show a message in yet: a failure is said in the start window. No
         # parent: the answer always comes back, so a cancelled start closes what it opened.
-        Ops(self.worker, None).query(
+        ops.query(
             None,
-            lambda: prepare(settings, report, cancelled),
+            open_database,
             self._prepared,
             doing=translate("App", "Starting"),
             on_failed=self._prepare_failed,
@@ -160,7 +175,7 @@ class Started:
             from frontdoor_app.ui.meeting.main_window import MainWindow
 
             assert self.worker is not None
-            window = MainWindow(self.ctx, self.worker, Messages())
+            window = MainWindow(self.ctx, self.worker, Messages(), parent=self.shell)
         except Exception as exc:  # noqa: BLE001 - whatever it is, the user must be told
             self._prepare_failed(exc)
             return
@@ -264,6 +279,17 @@ class Started:
             self.worker.stop()
         if self.ctx is not None:
             self.ctx.close()
+
+
+def _load_database_layer() -> None:
+    """SQLAlchemy and the models (run on the worker)."""
+    import frontdoor_app.startup  # noqa: F401
+
+
+def _load_main_window() -> None:
+    """The main window's modules, imported once the database layer is (the two share
+    modules: never imported by both threads at once) while the worker opens the database."""
+    import frontdoor_app.ui.meeting.main_window  # noqa: F401
 
 
 def _since_start_ms() -> float:

@@ -342,7 +342,8 @@ class StartWindow(QMainWindow):
         from PySide6.QtCore import Qt  # loaded by now, with the main window
 
         self.main = window
-        window.setWindowFlags(Qt.WindowType.Widget)
+        if window.isWindow():  # built on its own (a test): now a widget in this window
+            window.setWindowFlags(Qt.WindowType.Widget)
         old = self.takeCentralWidget()
         self.setCentralWidget(window)
         window.show()  # changing its window flags hid it

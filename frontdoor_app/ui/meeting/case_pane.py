@@ -1,0 +1,213 @@
+"""The case on the right of the meeting room: read on the worker, shown in every tab.
+
+``CasePane`` loads a case into the case view (a refresh keeps what the user is typing,
+and restores their drafts on a first show), reads the next case ahead once one is on
+screen so PgDn shows it at once, reads a notification's person links when the History
+tab asks, and puts the FGC panel in its tab the first time that tab is shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from frontdoor_app.meeting.views import AgencyOption, AgendaView, OutcomeOption
+from frontdoor_app.ui.case.case_view import CaseViewWidget
+from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.ops import Ops
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.meeting import room_reads as reads
+from frontdoor_app.ui.meeting.room_commands import RoomCommands
+from frontdoor_app.ui.meeting.room_state import CaseBundle, RoomState
+
+if TYPE_CHECKING:
+    from frontdoor_app.context import AppContext
+
+PREFETCH_DELAY_MS = 150
+
+
+class CasePane(QObject):
+    """See the module. ``failed(exc, doing)`` reports what goes wrong; ``flush_drafts()`` saves what is typed before another case;
+    ``select(item_id)`` shows which case it is in the agenda."""
+
+    shown = Signal(int)  # the item id, once every tab shows it
+    room_stale = Signal()  # the FGC panel changed something the agenda shows
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        worker: Worker,
+        messages: Messages,
+        ops: Ops,
+        owner: QWidget,
+        *,
+        state: RoomState,
+        case_view: CaseViewWidget,
+        commands: RoomCommands,
+        failed: Callable[[BaseException, str], None],
+        flush_drafts: Callable[[], None],
+        select: Callable[[int], None],
+    ) -> None:
+        super().__init__(owner)
+        self.ctx, self.worker, self.messages, self.ops, self.owner = (
+            ctx,
+            worker,
+            messages,
+            ops,
+            owner,
+        )
+        self.state, self.case_view, self.commands = state, case_view, commands
+        self.failed, self.flush_drafts, self.select = failed, flush_drafts, select
+        self.prefetch_enabled = True
+        self.prefetch_pending = False  # a background read of the next case is scheduled
+        case_view.history.links_wanted.connect(self.load_links)
+        case_view.tabs.currentChanged.connect(self._tab_changed)
+
+    def set_choices(
+        self, agencies: tuple[AgencyOption, ...], outcomes: tuple[OutcomeOption, ...]
+    ) -> None:
+        """The pick lists: agencies (the user's own first chosen) and decision outcomes."""
+        actor, cv = self.ctx.actor, self.case_view
+        chooses = actor.role in ("chair", "admin")
+        cv.intelligence.set_agencies(agencies, actor.agency_id, chooses)
+        cv.actions.set_agencies(agencies, actor.agency_id)
+        cv.sharing.set_agencies(agencies, actor.agency_id)
+        cv.decision.set_outcomes(outcomes)
+
+    def set_meeting_date(self, day: dt.date) -> None:
+        """New actions are due by the profile's default after the meeting."""
+        from frontdoor_app.meeting.actions import default_due_date
+
+        self.case_view.actions.set_default_due(default_due_date(self.ctx.profile, day))
+
+    def focus(self, name: str) -> None:
+        """Ctrl+I, Ctrl+Shift+A, Ctrl+D: that tab, its first field ready for typing."""
+        cv = self.case_view
+        cv.show_tab(name)
+        if name == "intelligence":
+            cv.intelligence.focus_entry()
+        elif name == "actions":
+            cv.actions.focus_entry()
+        elif name == "decision":
+            cv.decision.focus_first()
+
+    def read(self, fn: Callable[[], Any], on_done: Callable[[Any], None], doing: str) -> None:
+        self.ops.query(
+            self.owner, fn, on_done, doing=doing, on_failed=lambda e: self.failed(e, doing)
+        )
+
+    def show_item(self, item_id: int, refresh: bool = False) -> None:
+        """Load one case into the case view (a refresh keeps what the user is typing)."""
+        if not refresh:
+            self.flush_drafts()
+        self.state.viewing = item_id
+        self.select(item_id)
+        cached = None if refresh else self.state.take_prefetched(item_id)
+        if cached is not None:
+            # Read moments ago in the background: show it now, and record the view as
+            # load_case would have.
+            self._case_loaded(cached, refresh=False)
+            self.commands.record_view(item_id)
+            return
+        ctx, audit_view = self.ctx, not refresh
+        self.read(
+            lambda: reads.load_case_bundle(ctx, item_id, audit_view),
+            lambda bundle: self._case_loaded(bundle, refresh),
+            translate("MainWindow", "Opening the case"),
+        )
+
+    def agenda_written(self, view: AgendaView) -> None:
+        """The case shown, as the agenda a write returned has it (status, timer)."""
+        case = self.case_view.case
+        row = view.row(case.item.item_id) if case is not None else None
+        if case is not None and row is not None:
+            fresh = dataclasses.replace(case, item=row, meeting_status=view.meeting.status)
+            self.case_view.update_item(fresh)
+
+    def refresh_if_shown(self, item_id: int) -> None:
+        if self.state.viewing == item_id:
+            self.show_item(item_id, refresh=True)
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.case_view.tabs.currentWidget() is self.case_view.fgc:
+            self.ensure_fgc_panel()
+        elif self.case_view.tabs.currentWidget() is self.case_view.history:
+            self.case_view.history.want_links()
+
+    def _case_loaded(self, bundle: CaseBundle, refresh: bool) -> None:
+        if bundle.case.item.item_id != self.state.viewing:
+            return  # the user has moved on; a newer load is coming
+        cv = self.case_view
+        cv.show_case(bundle.case, keep_edits=refresh)
+        if not refresh:
+            cv.intelligence.clear_form()
+            if "intelligence" in bundle.drafts:
+                cv.intelligence.restore_draft(bundle.drafts["intelligence"])
+            if "decision" in bundle.drafts and bundle.case.decision is None:
+                cv.decision.restore_draft(bundle.drafts["decision"])
+        if cv.tabs.currentWidget() is cv.history:
+            cv.history.want_links()
+        if cv.tabs.currentWidget() is cv.fgc:
+            self.ensure_fgc_panel()
+        elif cv.fgc.panel is not None and refresh:
+            cv.fgc.shown_item = None  # read again when next shown
+        self.shown.emit(bundle.case.item.item_id)
+        # Read the next case once this one is on screen, not while it is being painted.
+        self.prefetch_pending = self.prefetch_enabled
+        QTimer.singleShot(PREFETCH_DELAY_MS, self._prefetch_next)
+
+    def _prefetch_next(self) -> None:
+        """Read the next case in the background, so PgDn shows it without waiting."""
+        self.prefetch_pending = False
+        following = self.state.to_prefetch() if self.prefetch_enabled else None
+        if following is None:
+            return
+        ctx, generation = self.ctx, self.state.generation
+
+        def keep(bundle: CaseBundle) -> None:
+            if self.prefetch_enabled:
+                self.state.keep_prefetched(following, bundle, generation)
+
+        self.ops.query(
+            self.owner,
+            lambda: reads.load_case_bundle(ctx, following, False),
+            keep,
+            doing=translate("MainWindow", "Reading the next case"),
+            on_failed=lambda _exc: None,  # a failed prefetch just loads later
+        )
+
+    def load_links(self, notification_id: int) -> None:
+        self.commands.record("view", "notification", notification_id, "person links shown")
+        ctx = self.ctx
+
+        def read() -> Any:
+            from frontdoor_app.intake import links
+
+            return links.links_of_notification(ctx.sessions, notification_id)
+
+        self.read(
+            read,
+            lambda rows: self.case_view.history.show_links(notification_id, rows),
+            translate("MainWindow", "Reading the person links"),
+        )
+
+    def ensure_fgc_panel(self) -> None:
+        """Put the FGC panel in the case view's FGC tab the first time it is shown."""
+        tab = self.case_view.fgc
+        if tab.panel is None:
+            from frontdoor_app.ui.fgc.panel import FgcPanel  # heavy: imported when first opened
+
+            panel = FgcPanel(self.ctx, self.worker, self.messages, tab)
+            panel.changed.connect(self.room_stale)
+            tab.embed(panel)
+        case = self.case_view.case
+        item_id = case.item.item_id if case is not None else None
+        if tab.shown_item != item_id:
+            tab.shown_item = item_id
+            tab.panel.show_item(item_id)

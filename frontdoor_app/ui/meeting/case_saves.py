@@ -1,0 +1,315 @@
+"""Saving what is typed into a case: entries, decisions, actions, sharing, drafts, links.
+
+``CaseSaves`` takes each form's Save from the case view, sends it through the room's
+commands, and afterwards clears the form and says so. A Save that cannot reach the server
+waits on the laptop (``Outbox``) and is sent again when the connection is back. A
+decision saved meanwhile by someone else is shown beside this one (the conflict view),
+never overwritten. What the room must do afterwards (read the room or the case again,
+the header, the projector) it asks for by signal; it never reaches into the window.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from frontdoor_app.meeting.views import ActionView, DecisionView
+from frontdoor_app.ui.case.case_view import CaseViewWidget
+from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.outbox import Outbox
+from frontdoor_app.ui.meeting.room_commands import RoomCommands
+from frontdoor_app.ui.meeting.room_state import RoomState
+
+
+class CaseSaves(QObject):
+    """See the module."""
+
+    status = Signal(str, int)  # a message for the status bar, and for how many ms
+    room_stale = Signal()  # read the room again
+    case_stale = Signal(int)  # read this case again, if it is the one shown
+    header_stale = Signal()  # the header's counts changed (saves waiting)
+    projector_stale = Signal()
+    server_away = Signal()  # a save found the server gone: the feed should notice
+
+    def __init__(
+        self,
+        case_view: CaseViewWidget,
+        commands: RoomCommands,
+        state: RoomState,
+        outbox: Outbox,
+        messages: Messages,
+        owner: QWidget,
+    ) -> None:
+        super().__init__(owner)
+        self.case_view, self.commands, self.state = case_view, commands, state
+        self.outbox, self.messages, self.owner = outbox, messages, owner
+        self.sending: set[str] = set()  # waiting saves on their way to the server
+        cv = case_view
+        cv.intelligence.save_requested.connect(self.add_intelligence)
+        cv.intelligence.draft_changed.connect(self.save_draft)
+        cv.decision.save_requested.connect(self.save_decision)
+        cv.decision.see_change_requested.connect(self.see_decision_change)
+        cv.decision.draft_changed.connect(self.save_draft)
+        cv.actions.add_requested.connect(self.add_action)
+        cv.actions.status_requested.connect(self.update_action)
+        cv.sharing.record_requested.connect(self.record_sharing)
+        cv.history.undo_requested.connect(self.undo_link)
+
+    def _saved(self, text: str) -> Any:
+        def done(_result: Any) -> None:
+            self.status.emit(text, 5000)
+            self.room_stale.emit()
+
+        return done
+
+    # ------------------------------------------------------------------ entries
+    def add_intelligence(self, content: dict[str, Any], item_id: int | None = None) -> None:
+        """Save an entry; when the server cannot be reached it waits on the laptop."""
+        replay = item_id is not None
+        item_id = item_id if item_id is not None else self.state.viewing
+        if item_id is None:
+            return
+        agency_id = content.get("agency_id") or self.commands.ctx.actor.agency_id
+        if agency_id is None:
+            self.messages.warning(
+                self.owner,
+                translate("MainWindow", "Adding intelligence"),
+                translate("MainWindow", "Choose the agency the entry is for."),
+            )
+            return
+        # One reference per Save, kept if it has to wait: sent again, it is stored once.
+        content = {**content, "ref": content.get("ref") or uuid.uuid4().hex}
+        shown_item = item_id
+
+        def done(_view: Any) -> None:
+            self.outbox.remove(content["ref"])
+            self.sending.discard(content["ref"])
+            if not replay:
+                self.case_view.intelligence.clear_form()
+            self.status.emit(translate("MainWindow", "Intelligence saved"), 5000)
+            self.header_stale.emit()
+            self.case_stale.emit(shown_item)
+            self.projector_stale.emit()
+
+        def offline() -> None:
+            self.keep_waiting("intelligence", shown_item, content)
+            if not replay:
+                self.case_view.intelligence.clear_form()
+
+        self.commands.add_entry(item_id, agency_id, content, done, offline)
+
+    # ------------------------------------------------------------------ offline
+    def keep_waiting(self, kind: str, item_id: int, content: dict[str, Any]) -> None:
+        """The server cannot be reached: keep the Save on the laptop and say so."""
+        self.outbox.put(content["ref"], kind, item_id, content)
+        self.sending.discard(content["ref"])
+        self.status.emit(
+            translate(
+                "MainWindow",
+                "The server cannot be reached: your save is kept on this laptop and will be "
+                "sent when the connection is back.",
+            ),
+            10_000,
+        )
+        self.header_stale.emit()
+        self.server_away.emit()  # the feed notices the server is away and starts retrying
+
+    def send_waiting(self) -> None:
+        """Send what waited on the laptop, in order, through the same checks as any Save."""
+        for waiting in self.outbox:
+            if waiting["ref"] in self.sending:
+                continue  # already on its way
+            self.sending.add(waiting["ref"])
+            content, item_id = waiting["content"], int(waiting["item_id"])
+            if waiting["kind"] == "intelligence":
+                self.add_intelligence(content, item_id=item_id)
+            elif waiting["kind"] == "decision":
+                self.save_decision(content, item_id=item_id)
+
+    # ------------------------------------------------------------------ decisions
+    def save_decision(self, content: dict[str, Any], item_id: int | None = None) -> None:
+        """Save against the version the form was started from (``content["version"]``):
+        a decision saved meanwhile by someone else is shown beside this one, never lost.
+        When the server cannot be reached the Save waits on the laptop."""
+        from frontdoor_app.meeting.errors import DecisionConflict
+
+        if item_id is None:
+            case = self.case_view.case
+            if case is None:
+                return
+            item_id = case.item.item_id
+        content = {**content, "ref": content.get("ref") or uuid.uuid4().hex}
+        saved_item = item_id
+
+        def done(view: Any) -> None:
+            self.outbox.remove(content["ref"])
+            self.sending.discard(content["ref"])
+            tab = self.case_view.decision
+            if tab._case is not None and tab._case.item.item_id == saved_item:
+                tab.reload_saved()  # the form now shows what was saved, at its new version
+            self._saved(translate("MainWindow", "Decision saved"))(view)
+
+        def conflict(exc: Any) -> None:
+            self.outbox.remove(content["ref"])  # the conflict view now holds both versions
+            self.sending.discard(content["ref"])
+            self.header_stale.emit()
+            if isinstance(exc, DecisionConflict):
+                self.decision_conflict(saved_item, content, exc.theirs)
+            else:
+                self.commands.failed(exc, translate("MainWindow", "Saving the decision"))
+
+        self.commands.save_decision(
+            item_id,
+            content,
+            done,
+            conflict,
+            lambda: self.keep_waiting("decision", saved_item, content),
+        )
+
+    def see_decision_change(self) -> None:
+        """The form's "See the change": the same choice as a save that met a conflict."""
+        case = self.case_view.case
+        tab = self.case_view.decision
+        if case is None or case.decision is None:
+            return
+        content = {**tab._content(), "version": tab.base_version}
+        self.decision_conflict(case.item.item_id, content, case.decision)
+
+    def decision_conflict(self, item_id: int, mine: dict[str, Any], theirs: DecisionView) -> None:
+        """Both versions, field by field; keep theirs, put mine on top, or go on editing."""
+        from frontdoor_app.ui.widgets.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
+        from frontdoor_app.ui.widgets.words import hhmm, risk_label
+
+        tab = self.case_view.decision
+        case = self.case_view.case
+        number = case.case_number if case and case.item.item_id == item_id else None
+        what = (
+            translate("MainWindow", "The decision for case %1").replace("%1", str(number))
+            if number
+            else translate("MainWindow", "The decision")
+        )
+        yes, no = translate("MainWindow", "yes"), translate("MainWindow", "no")
+        rows = [
+            (
+                translate("MainWindow", "Outcomes"),
+                ", ".join(tab.outcome_label(c) for c in mine["outcomes"]),
+                ", ".join(o.label for o in theirs.outcomes),
+            ),
+            (
+                translate("MainWindow", "Agreed risk"),
+                risk_label(mine["risk"], False) if mine["risk"] else "",
+                risk_label(theirs.agreed_risk, False) if theirs.agreed_risk else "",
+            ),
+            (
+                translate("MainWindow", "MARAC on professional judgement"),
+                yes if mine["pj_marac"] else no,
+                yes if theirs.professional_judgement_marac else no,
+            ),
+            (translate("MainWindow", "Rationale"), mine["rationale"] or "", theirs.rationale or ""),
+        ]
+        conflict = Conflict(
+            what,
+            theirs.decided_by_name or translate("MainWindow", "someone"),
+            hhmm(theirs.decided_at),
+            pairs(rows),
+        )
+        choice = self.messages.conflict(self.owner, conflict)
+        if choice == MINE_ON_TOP:
+            tab.rebase(theirs.version)
+            self.save_decision({**mine, "version": theirs.version})
+        elif choice == KEEP_THEIRS:
+            self.commands.save_draft(item_id, "decision", None)
+            tab.reload_saved()
+            self.case_stale.emit(item_id)
+            self.status.emit(
+                translate("MainWindow", "Their decision kept; your changes dropped"), 5000
+            )
+        else:  # go on editing: what is typed stays, now as an edit of their version
+            tab.rebase(theirs.version)
+            self.case_stale.emit(item_id)
+            self.status.emit(
+                translate(
+                    "MainWindow",
+                    "Your changes are still in the form; saving now puts them on top of theirs",
+                ),
+                8000,
+            )
+
+    # ------------------------------------------------------------------ actions, sharing
+    def add_action(self, content: dict[str, Any]) -> None:
+        item_id = self.state.viewing
+        if item_id is None:
+            return
+        if content.get("agency_id") is None:
+            self.messages.warning(
+                self.owner,
+                translate("MainWindow", "Adding an action"),
+                translate("MainWindow", "Choose the owning agency."),
+            )
+            return
+
+        def done(view: Any) -> None:
+            self.case_view.actions.clear_form()
+            self._saved(translate("MainWindow", "Action added"))(view)
+
+        self.commands.add_action(item_id, content, done)
+
+    def update_action(self, action: ActionView, status: str, note: str) -> None:
+        meeting = self.state.meeting
+        self.commands.update_action(
+            action.id,
+            action.version,
+            status,
+            note or None,
+            meeting.id if meeting else None,
+            self._saved(translate("MainWindow", "Action updated")),
+        )
+
+    def record_sharing(self, content: dict[str, Any]) -> None:
+        item_id = self.state.viewing
+        if item_id is None or content.get("agency_id") is None:
+            return
+        shown_item = item_id
+
+        def done(_view: Any) -> None:
+            self.case_view.sharing.clear_form()
+            self.status.emit(translate("MainWindow", "Sharing decision recorded"), 5000)
+            self.case_stale.emit(shown_item)
+
+        self.commands.record_sharing(item_id, content, done)
+
+    # ------------------------------------------------------------------ links, drafts
+    def undo_link(self, row: Any) -> None:
+        """A wrong match: undone with a reason, the person stands on their own again."""
+        reason = self.messages.text(
+            self.owner,
+            translate("MainWindow", "Undo a person link"),
+            translate("MainWindow", "Why is linking %1 to %2 wrong?")
+            .replace("%1", row.incoming.name)
+            .replace("%2", row.known.name),
+        )
+        if not reason or not reason.strip():
+            return
+        history = self.case_view.history
+
+        def done(_row: Any) -> None:
+            self.status.emit(translate("MainWindow", "Link undone"), 5000)
+            history.links_for = None
+            history.want_links()
+            if self.state.viewing is not None:
+                self.case_stale.emit(self.state.viewing)
+
+        self.commands.undo_link(row.link_id, reason.strip(), done)
+
+    def save_draft(self, kind: str, content: Any) -> None:
+        item_id = self.state.viewing
+        if item_id is not None:
+            self.commands.save_draft(item_id, kind, content)
+
+    def flush_drafts(self) -> None:
+        self.case_view.intelligence.flush_draft()
+        self.case_view.decision.flush_draft()

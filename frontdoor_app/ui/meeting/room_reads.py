@@ -1,0 +1,78 @@
+"""The reads the meeting room runs on the worker, through ``Ops.read`` (which opens the
+read-only session each is given); they return plain data.
+
+The domain modules are imported by the reads, on the worker, the first time each runs:
+the window is built while they load (the case's module alone pulls in the FGC rules and
+the name parser).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from frontdoor_app.ui.meeting.room_state import CaseBundle, RoomData, StartData
+
+if TYPE_CHECKING:
+    from frontdoor_app.context import AppContext
+    from frontdoor_app.profile import Profile
+    from frontdoor_app.sync.changes import Change
+
+DRAFT_KINDS = ("intelligence", "decision")
+
+
+def load_start(s: Any, profile: Profile, day: dt.date | None) -> StartData:
+    """Today's meeting (or the latest when there is none today) and the pick lists;
+    ``day`` None: today in the profile's time zone."""
+    from frontdoor_app.meeting import lifecycle
+    from frontdoor_app.meeting.agenda_rows import fallback_note
+
+    day = day or lifecycle.local_today(profile)
+    meeting = lifecycle.find_meeting(s, day)
+    note = None
+    if meeting is None:
+        latest = lifecycle.latest_meetings(s, 1)
+        meeting = latest[0] if latest else None
+        if meeting is not None:
+            note = fallback_note(day, meeting.meeting_date)
+        else:
+            note = "No meeting yet: import this morning's police feed to build the agenda."
+    room = _room(s, meeting.id, note) if meeting else RoomData(None, None, None, 0, note)
+    return StartData(room, lifecycle.agencies(s), lifecycle.outcome_options(s))
+
+
+def load_room(s: Any, meeting_id: int) -> RoomData:
+    return _room(s, meeting_id, None)
+
+
+def _room(s: Any, meeting_id: int, note: str | None) -> RoomData:
+    from frontdoor_app.meeting import actions as action_queries
+    from frontdoor_app.meeting import agenda, lifecycle
+
+    view = agenda.load_agenda(s, meeting_id)
+    summary = lifecycle.attendance_summary(s, meeting_id)
+    counted = action_queries.open_actions_count(s, meeting_id)  # a count, not the rows
+    return RoomData(view.meeting, view, summary, counted.open, note)
+
+
+def load_case_bundle(ctx: AppContext, item_id: int, audit_view: bool) -> CaseBundle:
+    """The case and the user's drafts for it; ``audit_view`` records the view, so this read
+    is a unit of work of its own (a session that may write)."""
+    from frontdoor_app.meeting import case, drafts
+
+    with ctx.session() as s:
+        view = case.load_case(s, item_id, ctx.actor, audit_view=audit_view)
+        kept = {}
+        for kind in DRAFT_KINDS:
+            draft = drafts.load_draft(s, ctx.actor, item_id, kind)
+            if draft is not None:
+                kept[kind] = draft.content
+        return CaseBundle(view, kept)
+
+
+def cases_touched(s: Any, rows: Sequence[Change]) -> frozenset[int]:
+    """The cases whose entries or sharing decisions ``rows`` changed (one query a table)."""
+    from frontdoor_app.meeting import feed
+
+    return feed.affected(s, rows).item_ids
