@@ -83,7 +83,7 @@ def close_window(window: MainWindow) -> None:
     windows of their own, which the application leaves to the end of the process)."""
     window.shutdown()
     window.worker.stop()
-    for screen in window.dialogs.values():
+    for screen in window.screens.shown.values():
         if screen.parent() is None:
             screen.deleteLater()
 
