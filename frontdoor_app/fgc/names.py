@@ -21,12 +21,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-from confusable_homoglyphs import confusables as _confusables
-from nameparser.config import CONSTANTS
-from nicknames import NickNamer
+from typing import TYPE_CHECKING, Any
 
 from frontdoor_app.intake.keys import compact, fold
+
+if TYPE_CHECKING:
+    from nicknames import NickNamer
+
 from frontdoor_app.intake.similarity import (
     PersonFacts,
     forename_similarity,
@@ -36,10 +37,16 @@ from frontdoor_app.intake.similarity import (
     surname_similarity,
 )
 
+# The three name lists are loaded when a name is first compared, not when the module is
+# imported: together they take about a quarter of a second, and the meeting window imports
+# this module (through the decisions) long before anyone checks an FGC invitee.
+
 
 @lru_cache(maxsize=1)
 def _latin_table() -> dict[int, str]:
     """Every character the Unicode table says looks like a Latin letter → that letter."""
+    from confusable_homoglyphs import confusables as _confusables
+
     table: dict[int, str] = {}
     for char, glyphs in _confusables.confusables_data.items():
         if len(char) != 1 or char.isascii():
@@ -52,7 +59,17 @@ def _latin_table() -> dict[int, str]:
 
 @lru_cache(maxsize=1)
 def _nicknames() -> NickNamer:
+    from nicknames import NickNamer
+
     return NickNamer()
+
+
+@lru_cache(maxsize=1)
+def _name_constants() -> Any:
+    """nameparser's lists of titles and suffixes."""
+    from nameparser.config import CONSTANTS
+
+    return CONSTANTS
 
 
 def unconfuse(text: str) -> str:
@@ -75,6 +92,7 @@ _QUOTED = re.compile(r"[\"“”«»„][^\"“”«»„]*[\"“”«»„]")
 
 def _is_title_or_suffix(word: str) -> bool:
     w = word.lower().strip(".")
+    CONSTANTS = _name_constants()  # noqa: N806 - nameparser's name for it
     return (
         w in CONSTANTS.titles
         or w in CONSTANTS.suffix_acronyms
