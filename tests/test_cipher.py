@@ -170,7 +170,7 @@ def test_without_a_keyring_a_passphrase_is_asked_and_nothing_is_stored(
 def test_the_recovery_key_is_shown_once_on_a_printable_sheet(  # type: ignore[no-untyped-def]
     qtbot, fresh_settings: Settings, profile: Profile, artefacts: Path
 ) -> None:
-    from frontdoor_app.ui.shell.recovery_dialog import RecoveryKeyDialog
+    from frontdoor_app.ui.admin.recovery_dialog import RecoveryKeyDialog
 
     cipher.forget_key()
     ctx = build_context(fresh_settings, profile)

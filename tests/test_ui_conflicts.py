@@ -14,7 +14,7 @@ from frontdoor_app.meeting import decisions
 from frontdoor_app.models import AuditEvent
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
-from frontdoor_app.ui.widgets.conflict_view import Conflict, ConflictDialog, pairs
+from frontdoor_app.ui.core.conflict_view import Conflict, ConflictDialog, pairs
 from tests.ui_support import LEFT, close_window, context_for, idle, open_window, start_meeting
 
 

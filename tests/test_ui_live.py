@@ -35,13 +35,13 @@ def test_second_client_sees_an_action_within_a_second(
         assert rep.toolbar.follow_action.isChecked()
         assert len(rep.case_view.case.actions) == 0
         idle(qtbot, rep)
-        tab = chair.case_view.actions
+        tab = chair.case_view.actions_tab
         tab.agency.setCurrentIndex(tab.agency.findData(rep_ctx.actor.agency_id))
         tab.description.setText("Health visitor to see mother and baby by Friday")
         qtbot.mouseClick(tab.add, LEFT)
         qtbot.waitUntil(lambda: len(chair.case_view.case.actions) == 1)
         qtbot.waitUntil(lambda: len(rep.case_view.case.actions) == 1, timeout=1000)
-        assert rep.case_view.actions.model.rows[0].description.startswith("Health visitor")
+        assert rep.case_view.actions_tab.model.rows[0].description.startswith("Health visitor")
         # The representative types for their own agency (the agency is theirs, not a choice)
         # and the chair's screen shows it without a refresh.
         tab = rep.case_view.intelligence

@@ -143,7 +143,7 @@ def _run_meeting(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def
         qtbot.mouseClick(decision.save, LEFT)
         qtbot.waitUntil(lambda: win.case_view.case.decision is not None)
 
-        actions = win.case_view.actions
+        actions = win.case_view.actions_tab
         win.cases.focus("actions")
         actions.agency.setCurrentIndex(actions.agency.findData(agency["HV"]))
         actions.owner.setText("Hannah Lee")

@@ -56,7 +56,7 @@ def meeting_window(qtbot, chair_ctx: AppContext) -> Iterator[MainWindow]:  # typ
             False,
         )
         add_entry(qtbot, win, agency["HSG"], "Tenancy at risk: rent arrears of six weeks.", True)
-        actions = win.case_view.actions
+        actions = win.case_view.actions_tab
         actions.agency.setCurrentIndex(actions.agency.findData(agency["HV"]))
         actions.owner.setText("Hannah Lee")
         actions.description.setText("Home visit to mother and baby")

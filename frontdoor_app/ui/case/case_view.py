@@ -56,8 +56,6 @@ def marac_words(codes: tuple[str, ...]) -> str:
 class CaseViewWidget(QWidget):
     """Shows one ``CaseView``; tabs emit what the user asks for, the window does it."""
 
-    actions: ActionsTab  # type: ignore[assignment]  # shadows QWidget.actions(): to be renamed
-
     TAB_NAMES = (
         "incident",
         "household",
@@ -117,7 +115,7 @@ class CaseViewWidget(QWidget):
         self.history = HistoryTab(self.tabs)
         self.intelligence = IntelligenceTab(self.tabs)
         self.decision = DecisionTab(self.tabs)
-        self.actions = ActionsTab(self.tabs)
+        self.actions_tab = ActionsTab(self.tabs)
         self.fgc = FgcTab(self.tabs)
         self.sharing = SharingTab(self.tabs)
         for tab in (
@@ -126,7 +124,7 @@ class CaseViewWidget(QWidget):
             self.history,
             self.intelligence,
             self.decision,
-            self.actions,
+            self.actions_tab,
             self.fgc,
             self.sharing,
         ):
@@ -155,7 +153,7 @@ class CaseViewWidget(QWidget):
         self.history.show_case(case)
         self.intelligence.show_case(case)
         self.decision.show_case(case, keep_edits=keep_edits and same)
-        self.actions.show_case(case)
+        self.actions_tab.show_case(case)
         self.fgc.show_case(case)
         self.sharing.show_case(case)
         entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)

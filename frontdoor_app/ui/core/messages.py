@@ -18,7 +18,7 @@ from frontdoor_app.fgc.errors import FgcError
 from frontdoor_app.intake.links import LinkError
 from frontdoor_app.intake.quarantine import QuarantineError
 from frontdoor_app.meeting.errors import MeetingError
-from frontdoor_app.ui.widgets.conflict_view import CHOICES, EDIT, Conflict, ConflictDialog
+from frontdoor_app.ui.core.conflict_view import CHOICES, EDIT, Conflict, ConflictDialog
 
 log = logging.getLogger(__name__)
 

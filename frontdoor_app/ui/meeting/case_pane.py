@@ -84,7 +84,7 @@ class CasePane(QObject):
         """New actions are due by the profile's default after the meeting."""
         from frontdoor_app.meeting.actions import default_due_date
 
-        self.case_view.actions.set_default_due(default_due_date(self.ctx.profile, day))
+        self.case_view.actions_tab.set_default_due(default_due_date(self.ctx.profile, day))
 
     def focus(self, name: str) -> None:
         """Ctrl+I, Ctrl+Shift+A, Ctrl+D: that tab, its first field ready for typing."""

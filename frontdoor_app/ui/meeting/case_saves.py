@@ -181,7 +181,7 @@ class CaseSaves(QObject):
 
     def decision_conflict(self, item_id: int, mine: dict[str, Any], theirs: DecisionView) -> None:
         """Both versions, field by field; keep theirs, put mine on top, or go on editing."""
-        from frontdoor_app.ui.widgets.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
+        from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
         from frontdoor_app.ui.widgets.words import hhmm, risk_label
 
         tab = self.case_view.decision
@@ -253,7 +253,7 @@ class CaseSaves(QObject):
             return
 
         def done(view: Any) -> None:
-            self.case_view.actions.clear_form()
+            self.case_view.actions_tab.clear_form()
             self._saved(translate("MainWindow", "Action added"))(view)
 
         self.commands.add_action(item_id, content, done)

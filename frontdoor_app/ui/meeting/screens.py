@@ -208,7 +208,7 @@ def show_recovery_key(
     ctx: AppContext, messages: Messages, owner: QWidget, screens: ScreenRegistry
 ) -> QWidget | None:
     """A new encrypted database's recovery key, shown this once (then forgotten)."""
-    from frontdoor_app.ui.shell.recovery_dialog import RecoveryKeyDialog
+    from frontdoor_app.ui.admin.recovery_dialog import RecoveryKeyDialog
 
     key, ctx.recovery_key = ctx.recovery_key, None
     if not key:
