@@ -76,7 +76,7 @@ class CasePane(QObject):
         actor, cv = self.ctx.actor, self.case_view
         chooses = actor.role in ("chair", "admin")
         cv.intelligence.set_agencies(agencies, actor.agency_id, chooses)
-        cv.actions.set_agencies(agencies, actor.agency_id)
+        cv.actions_tab.set_agencies(agencies, actor.agency_id)
         cv.sharing.set_agencies(agencies, actor.agency_id)
         cv.decision.set_outcomes(outcomes)
 
@@ -93,7 +93,7 @@ class CasePane(QObject):
         if name == "intelligence":
             cv.intelligence.focus_entry()
         elif name == "actions":
-            cv.actions.focus_entry()
+            cv.actions_tab.focus_entry()
         elif name == "decision":
             cv.decision.focus_first()
 

@@ -54,8 +54,8 @@ class CaseSaves(QObject):
         cv.decision.save_requested.connect(self.save_decision)
         cv.decision.see_change_requested.connect(self.see_decision_change)
         cv.decision.draft_changed.connect(self.save_draft)
-        cv.actions.add_requested.connect(self.add_action)
-        cv.actions.status_requested.connect(self.update_action)
+        cv.actions_tab.add_requested.connect(self.add_action)
+        cv.actions_tab.status_requested.connect(self.update_action)
         cv.sharing.record_requested.connect(self.record_sharing)
         cv.history.undo_requested.connect(self.undo_link)
 
