@@ -117,7 +117,7 @@ def test_measures_screen_on_the_demo(
             path = folder / f"measures-{w}x{h}.png"
             assert screen.grab().save(str(path))
             assert path.stat().st_size > 20_000
-        screen.scroll.verticalScrollBar().setValue(screen.panels["actions_on_time"].y())
+        screen.figures_scroll.verticalScrollBar().setValue(screen.panels["actions_on_time"].y())
         _settle(qtbot)
         assert screen.grab().save(str(folder / "measures-how-well-1280x720.png"))
 

@@ -164,7 +164,7 @@ def measures_screen(env: BenchEnv) -> dict[str, Any]:
 
             def last_painted() -> bool:
                 if last_spy.at is None:
-                    screen.scroll.ensureWidgetVisible(last_panel)  # once laid out, it shows
+                    screen.figures_scroll.ensureWidgetVisible(last_panel)  # once laid out, it shows
                     last_chart.viewport().update()
                 return last_spy.at is not None
 

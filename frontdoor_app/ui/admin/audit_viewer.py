@@ -166,9 +166,9 @@ class AuditViewerScreen(QWidget):
         self.use_dates = QCheckBox(translate("AuditViewer", "Between"), box)
         self.date_from = QDateEdit(today.addDays(-30), box)
         self.date_to = QDateEdit(today, box)
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd MMM yyyy")
+        for date_edit in (self.date_from, self.date_to):
+            date_edit.setCalendarPopup(True)
+            date_edit.setDisplayFormat("dd MMM yyyy")
         for field, (text, widget) in enumerate(
             [
                 (translate("AuditViewer", "User"), self.user),
@@ -212,6 +212,7 @@ class AuditViewerScreen(QWidget):
             return int(text)
 
         dates = self.use_dates.isChecked()
+        # PySide6's stubs type QDate.toPython() as ``object``; it returns a datetime.date.
         return AuditFilter(
             user_login=self.user.text().strip() or None,
             household_id=number(self.household, translate("AuditViewer", "The household id")),

@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.fgc.gate import VictimSays
 from frontdoor_app.fgc.people import HouseholdPerson, NewPerson
-from frontdoor_app.fgc.views import InviteeView, ReferralView, RemovedInviteeView
+from frontdoor_app.fgc.views import (
+    ConsentView,
+    InviteeView,
+    ReferralView,
+    RemovedInviteeView,
+    SafeguardView,
+)
 from frontdoor_app.models.fgc import VICTIM_HOW
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
@@ -103,7 +109,7 @@ class ConsentBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Consent (who, when, how)"), parent)
         layout = QVBoxLayout(self)
-        self.model: RowsModel = RowsModel(
+        self.model: RowsModel[ConsentView] = RowsModel(
             [
                 (translate("FgcPanel", "Consent"), lambda c: c.kind_words),
                 (translate("FgcPanel", "Who"), lambda c: c.person_name),
@@ -311,7 +317,7 @@ class SafeguardBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Safeguards"), parent)
         layout = QVBoxLayout(self)
-        self.model: RowsModel = RowsModel(
+        self.model: RowsModel[SafeguardView] = RowsModel(
             [
                 (translate("FgcPanel", "Safeguard"), lambda g: g.words),
                 (translate("FgcPanel", "Recorded by"), lambda g: g.recorded_by),

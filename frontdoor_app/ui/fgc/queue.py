@@ -156,7 +156,7 @@ class FgcQueueScreen(QWidget):
         self.team.currentIndexChanged.connect(self.refresh)
         self.stage.currentIndexChanged.connect(self.refresh)
         self.refresh_button.clicked.connect(self.refresh)
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
         self.table.selectionModel().currentRowChanged.connect(self._current)
         self.table.activated.connect(self._chosen)
         self._teams_loaded = False

@@ -154,7 +154,7 @@ class CorrectionDialog(QDialog):
         self.general.setObjectName("generalProblems")
         self.general.setWordWrap(True)
         outer.addWidget(self.general)
-        self.scroll = scroll = QScrollArea(self)
+        self.fields_scroll = scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         body = QWidget(scroll)
         self.body_layout = QVBoxLayout(body)
@@ -267,7 +267,7 @@ class CorrectionDialog(QDialog):
         if placed:
             first = self.field(*placed[0])
             first.editor.setFocus()
-            self.scroll.ensureWidgetVisible(first)
+            self.fields_scroll.ensureWidgetVisible(first)
 
     # --- actions
 

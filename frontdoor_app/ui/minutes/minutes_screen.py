@@ -7,6 +7,7 @@ shows the results. Every generation, save and print is audited (see the export l
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.minutes.support import (
     MinutesDialogs,
     export_log_model,
+    named,
     pdf_document,
     print_pdf,
     render_page,
@@ -91,15 +93,15 @@ class MinutesScreen(QWidget):
 
     # --- layout -------------------------------------------------------------------
     def _build(self) -> None:
-        self.meeting_box = QComboBox(objectName="minutesMeeting")
-        self.copy_box = QComboBox(objectName="minutesCopy")
+        self.meeting_box = named(QComboBox(), "minutesMeeting")
+        self.copy_box = named(QComboBox(), "minutesCopy")
         for box in (self.meeting_box, self.copy_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             box.setMinimumContentsLength(22)
-        self.preview_button = QPushButton(self.tr("&Preview"), objectName="minutesPreviewButton")
-        self.save_button = QPushButton(self.tr("&Save PDF…"), objectName="minutesSave")
-        self.print_button = QPushButton(self.tr("P&rint…"), objectName="minutesPrint")
-        self.copies_button = QPushButton(self.tr("Per-&agency copies…"), objectName="minutesCopies")
+        self.preview_button = named(QPushButton(self.tr("&Preview")), "minutesPreviewButton")
+        self.save_button = named(QPushButton(self.tr("&Save PDF…")), "minutesSave")
+        self.print_button = named(QPushButton(self.tr("P&rint…")), "minutesPrint")
+        self.copies_button = named(QPushButton(self.tr("Per-&agency copies…")), "minutesCopies")
         meeting_label = QLabel(self.tr("&Meeting:"))
         meeting_label.setBuddy(self.meeting_box)
         copy_label = QLabel(self.tr("&Copy for:"))
@@ -116,19 +118,19 @@ class MinutesScreen(QWidget):
         top.addStretch(1)
         for widget in (self.save_button, self.print_button, self.copies_button):
             top.addWidget(widget)
-        self.progress = QProgressBar(objectName="minutesProgress")
+        self.progress = named(QProgressBar(), "minutesProgress")
         self.progress.setTextVisible(True)
-        self.status = QLabel(objectName="minutesStatus")
+        self.status = named(QLabel(), "minutesStatus")
         self.status.setWordWrap(True)
-        self.pages = QWidget(objectName="minutesPages")
+        self.pages = named(QWidget(), "minutesPages")
         self.pages_layout = QVBoxLayout(self.pages)
         self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.pages_layout.setSpacing(12)
-        self.scroll = QScrollArea(objectName="minutesPreview")
-        self.scroll.setWidget(self.pages)
-        self.scroll.setWidgetResizable(True)
+        self.preview_scroll = named(QScrollArea(), "minutesPreview")
+        self.preview_scroll.setWidget(self.pages)
+        self.preview_scroll.setWidgetResizable(True)
         self.log_model = export_log_model(self.ctx.profile.timezone, self)
-        self.log_view = QTableView(objectName="minutesExportLog")
+        self.log_view = named(QTableView(), "minutesExportLog")
         self.log_view.setModel(self.log_model)
         self.log_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.log_view.horizontalHeader().setSectionResizeMode(
@@ -138,19 +140,19 @@ class MinutesScreen(QWidget):
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
         log_layout.setContentsMargins(0, 0, 0, 0)
-        log_heading = QLabel(
-            self.tr("Export log: who generated, saved or printed these minutes"),
-            objectName="minutesLogHeading",
+        log_heading = named(
+            QLabel(self.tr("Export log: who generated, saved or printed these minutes")),
+            "minutesLogHeading",
         )
         log_layout.addWidget(log_heading)
         log_layout.addWidget(self.log_view)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.scroll)
+        splitter.addWidget(self.preview_scroll)
         splitter.addWidget(log_box)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([800, 180])  # the pages are the point of the screen
-        self.scroll.setMinimumHeight(320)
+        self.preview_scroll.setMinimumHeight(320)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.progress)
@@ -319,7 +321,7 @@ class MinutesScreen(QWidget):
     def _page_ready(self, generation: int, image: QImage) -> None:
         if generation != self._generation:
             return
-        label = QLabel(objectName="minutesPage")
+        label = named(QLabel(), "minutesPage")
         label.setPixmap(QPixmap.fromImage(image))
         label.setAccessibleName(self.tr("Page {0}").format(len(self._page_labels) + 1))
         self.pages_layout.addWidget(label)
@@ -433,7 +435,7 @@ class MinutesScreen(QWidget):
         self.progress.setFormat(self.tr("Copy %v of %m"))
         written: list[str] = []
 
-        def job(code: str) -> str:
+        def job(code: str, _reason: str | None) -> str:
             produced = produce_minutes(
                 ctx.sessions,
                 ctx.profile,
@@ -462,7 +464,7 @@ class MinutesScreen(QWidget):
         for code in agencies:
             self.ops.command(
                 self,
-                lambda _reason, code=code: job(code),
+                partial(job, code),
                 one_done,
                 doing=self.windowTitle(),
                 on_failed=self._failed,

@@ -6,10 +6,11 @@ import datetime as dt
 import tempfile
 from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
+    QObject,
     QRectF,
     QSize,
     Qt,
@@ -25,27 +26,41 @@ from frontdoor_app.ui.widgets.rows_model import RowsModel
 
 PREVIEW_WIDTH = 760  # pixels: a page readable on a laptop without zooming
 
+Named = TypeVar("Named", bound=QObject)
+
+Answer = str | bool | None  # a queued answer: a path, or whether the print dialog was accepted
+
+
+def named(widget: Named, name: str) -> Named:
+    """``widget`` with its object name set (what tests and style sheets find it by)."""
+    widget.setObjectName(name)
+    return widget
+
 
 class MinutesDialogs:
     """The file and print dialogs, behind one seam: tests queue answers instead."""
 
     def __init__(self) -> None:
-        self._answers: deque[Any] = deque()
+        self._answers: deque[Answer] = deque()
         self.scripted = False
         self.asked: list[str] = []
 
-    def answer_next(self, *answers: Any) -> None:
+    def answer_next(self, *answers: Answer) -> None:
         """Queue answers: a path (str) for a file or folder, True/False for the print dialog."""
         self.scripted = True
         self._answers.extend(answers)
 
-    def _next(self, default: Any) -> Any:
-        return self._answers.popleft() if self._answers else default
+    def _next(self) -> Answer:
+        return self._answers.popleft() if self._answers else None
+
+    def _next_path(self) -> str | None:
+        answer = self._next()
+        return answer if isinstance(answer, str) else None  # False or None: cancelled
 
     def save_path(self, parent: QWidget | None, suggested: str) -> str | None:
         self.asked.append("save")
         if self.scripted:
-            return self._next(None)
+            return self._next_path()
         path, _ = QFileDialog.getSaveFileName(
             parent,
             translate("MinutesScreen", "Save the minutes"),
@@ -57,7 +72,7 @@ class MinutesDialogs:
     def folder(self, parent: QWidget | None) -> str | None:
         self.asked.append("folder")
         if self.scripted:
-            return self._next(None)
+            return self._next_path()
         return (
             QFileDialog.getExistingDirectory(
                 parent, translate("MinutesScreen", "Folder for the per-agency copies")
@@ -69,7 +84,7 @@ class MinutesDialogs:
         """Let the user choose the printer; in tests, print to the queued PDF file path."""
         self.asked.append("print")
         if self.scripted:
-            answer = self._next(None)
+            answer = self._next()
             if not answer:
                 return False
             printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
