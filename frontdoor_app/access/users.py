@@ -7,12 +7,13 @@ from sqlalchemy.orm import Session
 
 from frontdoor_app.models import Agency, FgcTeam, User
 from frontdoor_app.models.reference import ROLES
+from frontdoor_app.refusal import Refusal
 
 from . import audit
 from .actor import SYSTEM, Actor
 
 
-class UserError(ValueError):
+class UserError(Refusal):
     pass
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from frontdoor_app.refusal import Refusal
 
-class FgcError(ValueError):
+
+class FgcError(Refusal):
     """Something about an FGC referral cannot be done; the message says why."""
 
 

@@ -24,11 +24,12 @@ from frontdoor_app.models import (
     utcnow,
 )
 from frontdoor_app.models.database import session_scope
+from frontdoor_app.refusal import Refusal
 
 from .keys import name_keys
 
 
-class LinkError(ValueError):
+class LinkError(Refusal):
     """A match decision that cannot be made; the message says why."""
 
 

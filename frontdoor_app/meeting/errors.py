@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontdoor_app.refusal import Refusal
 
-class MeetingError(ValueError):
+
+class MeetingError(Refusal):
     """A meeting rule refused the change; ``str(error)`` says why in words."""
 
 

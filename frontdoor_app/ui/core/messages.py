@@ -13,17 +13,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from frontdoor_app.access.users import UserError
-from frontdoor_app.fgc.errors import FgcError
-from frontdoor_app.intake.links import LinkError
-from frontdoor_app.intake.quarantine import QuarantineError
-from frontdoor_app.meeting.errors import MeetingError
+from frontdoor_app.refusal import Refusal
 from frontdoor_app.ui.core.conflict_view import CHOICES, EDIT, Conflict, ConflictDialog
 
 log = logging.getLogger(__name__)
 
-# The domain's refusals: a rule said no, in words meant for the person.
-REFUSALS = (MeetingError, FgcError, LinkError, QuarantineError, UserError)
+# The domain's refusals (meeting, FGC, links, quarantine, users): a rule said no, in words
+# meant for the person.
+REFUSALS = (Refusal,)
 
 
 @dataclass(frozen=True)
