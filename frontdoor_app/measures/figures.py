@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from frontdoor_app.flags import MARAC_CRITERIA, WORKED_OUT_CRITERIA
 from frontdoor_app.models import (
     Action,
     Agency,
@@ -58,11 +59,6 @@ from .calendar import Day
 from .model import AGENCY, BETTER_OFF, COUNT, HOW_MUCH, HOW_WELL, LOCALITY, MEDIAN, SHARE, Figure
 
 MINUTES_ENTITY = "minutes"  # the audit trail's name for minutes (meeting.minutes_export)
-MARAC_CRITERIA = {
-    "visible_high_risk": "visible high risk (14+ DASH ticks)",
-    "potential_escalation": "potential escalation",
-    "repeat": "repeat within 12 months of a referral",
-}
 
 
 @dataclass(frozen=True)
@@ -189,12 +185,16 @@ def _weeks(ask: Ask) -> dict[int, int]:
 def _discussed_cases(ask: Ask) -> Rows:
     """Every case discussed in the days asked for, read once and shared by the figures
     over discussed cases: (bucket, household, seconds spent, and 1 or 0 for each MARAC
-    criterion the agenda flagged, in ``MARAC_CRITERIA`` order); whole numbers only, which
-    cost nothing to convert."""
+    criterion the agenda flagged, in ``WORKED_OUT_CRITERIA`` order); whole numbers only,
+    which cost nothing to convert."""
     weeks = _weeks(ask)
-    # The agenda's flags (JSON text) name each criterion in quotes, e.g. "repeat".
+    # The agenda's flags (JSON text) list each criterion in quotes, e.g. ["repeat"]; a list's
+    # element is followed by a comma or the bracket, never by the colon of the key "repeat".
     flags = cast(AgendaItem.flags, String)
-    flagged = [case((flags.like(f'%"{code}"%'), 1), else_=0) for code in MARAC_CRITERIA]
+    flagged = [
+        case((flags.like(f'%"{code}"]%') | flags.like(f'%"{code}",%'), 1), else_=0)
+        for code in WORKED_OUT_CRITERIA
+    ]
     query = select(
         AgendaItem.meeting_id, AgendaItem.household_id, AgendaItem.seconds_spent, *flagged
     ).where(*_discussed_in_days(ask))
@@ -362,7 +362,8 @@ def _marac(ask: Ask) -> Rows:
         for b, _n, referred in _shared(ask, "decisions", _decisions)
         if referred
     ]
-    for n, words in enumerate(MARAC_CRITERIA.values()):
+    for n, code in enumerate(WORKED_OUT_CRITERIA):
+        words = MARAC_CRITERIA[code]
         flagged: dict[int, int] = defaultdict(int)
         for bucket, _household, _seconds, flags in _cases(ask):
             flagged[bucket] += flags[n]

@@ -19,6 +19,7 @@ from frontdoor_app.models import Agency, IntelligenceEntry, SharingDecision
 from frontdoor_app.wording import optional
 
 from .common import Writer, check_version, get, item_and_meeting, require_text, unit
+from .drafts import drop_draft
 from .errors import MeetingError, PermissionDenied
 from .views import ENTRY_KINDS, IntelligenceView, SharingView
 
@@ -43,6 +44,7 @@ def add_entry(
     author_name: str | None = None,
     reason: str | None = None,
     client_ref: str | None = None,
+    draft: str | None = None,
 ) -> IntelligenceView:
     """Add what an agency knows (or the victim's view / child's voice) to a case.
 
@@ -50,6 +52,8 @@ def add_entry(
     for their own agency. ``reason`` is needed only after the meeting is closed.
     ``client_ref`` is the laptop's reference for this Save: sent again (after a dropped
     connection), the entry it already made is returned instead of a second one.
+    ``draft`` names the kind of the user's draft this entry replaces: it is cleared in the
+    same transaction.
     """
     _check_kind(kind)
     body = _check_text(text, kind)
@@ -60,6 +64,8 @@ def add_entry(
                 select(IntelligenceEntry).where(IntelligenceEntry.client_ref == client_ref)
             )
             if earlier is not None:
+                if draft is not None:
+                    drop_draft(s, actor, item_id, draft)
                 return entry_view(s, earlier)
         item, meeting = item_and_meeting(s, item_id)
         agency = get(s, Agency, agency_id, "Agency")
@@ -80,6 +86,8 @@ def add_entry(
         )
         s.add(entry)
         writer.written(entry, "create")
+        if draft is not None:
+            drop_draft(s, actor, item_id, draft)
         return entry_view(s, entry)
 
 

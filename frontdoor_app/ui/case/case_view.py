@@ -21,13 +21,6 @@ from frontdoor_app.ui.core.theme import repolish, set_scaled_font
 from frontdoor_app.ui.widgets.tables import label, minutes_seconds
 from frontdoor_app.ui.widgets.words import risk_label
 
-MARAC_WORDS = {
-    "visible_high_risk": "visible high risk",
-    "potential_escalation": "potential escalation",
-    "repeat": "repeat within 12 months of MARAC",
-    "professional_judgement": "professional judgement",
-}
-
 
 def elapsed_seconds(
     started_at: dt.datetime | None, spent: int, now: dt.datetime | None = None
@@ -47,10 +40,6 @@ def timer_text(seconds: int, target_minutes: int) -> tuple[str, bool]:
     if over:
         text += " " + translate("Case", "(over %1 min)").replace("%1", str(target_minutes))
     return text, over
-
-
-def marac_words(codes: tuple[str, ...]) -> str:
-    return ", ".join(translate("Case", MARAC_WORDS.get(c, c.replace("_", " "))) for c in codes)
 
 
 class CaseViewWidget(QWidget):
@@ -213,10 +202,7 @@ class CaseViewWidget(QWidget):
             )
         if item.dash_yes is not None:
             bits.append(translate("Case", "DASH %1").replace("%1", str(item.dash_yes)))
-        if item.marac:
-            bits.append(translate("Case", "MARAC: %1").replace("%1", marac_words(item.marac)))
-        other = [t for t in item.flag_texts if not t.lower().startswith("marac")]
-        bits.extend(other)
+        bits.extend(item.flag_texts)  # the agenda's, the projector's and the minutes' words
         self.risk.setText(" · ".join(bits))
         if self.risk.property("risk") != risk:
             self.risk.setProperty("risk", risk)

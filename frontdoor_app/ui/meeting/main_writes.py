@@ -245,7 +245,7 @@ class RoomWrites:
         content = {**content, "ref": content.get("ref") or uuid.uuid4().hex}
 
         def job(reason: str | None) -> Any:
-            view = entries.add_entry(
+            return entries.add_entry(
                 sessions,
                 actor,
                 item_id,
@@ -256,9 +256,8 @@ class RoomWrites:
                 restricted_to_agency_id=restricted,
                 reason=reason,
                 client_ref=content["ref"],
+                draft="intelligence",
             )
-            drafts.clear_draft(sessions, actor, item_id, "intelligence")
-            return view
 
         def done(_view: Any) -> None:
             self.outbox.remove(content["ref"])
@@ -327,7 +326,7 @@ class RoomWrites:
         sessions, actor, profile = self.ctx.sessions, self.ctx.actor, self.ctx.profile
 
         def job(reason: str | None) -> Any:
-            view = decisions.save_decision(
+            return decisions.save_decision(
                 sessions,
                 actor,
                 profile,
@@ -338,9 +337,8 @@ class RoomWrites:
                 professional_judgement_marac=content["pj_marac"],
                 version=version,
                 reason=reason,
+                draft="decision",
             )
-            drafts.clear_draft(sessions, actor, item_id, "decision")
-            return view
 
         def conflict(exc: ConflictError) -> None:
             if isinstance(exc, DecisionConflict):
