@@ -409,7 +409,7 @@ def _replace_one(rng: random.Random, text: str, rules: tuple[tuple[str, str], ..
 
 
 def _nickname(name: str) -> str | None:
-    from frontdoor_app.intake.fs_model import NICKNAMES
+    from frontdoor_app.intake.fs_compare import NICKNAMES
 
     first, _, rest = name.partition(" ")
     group = NICKNAMES.get(first.lower())
