@@ -27,7 +27,7 @@ from frontdoor_app.models import ImportBatch, Notification, QuarantinedRecord, u
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
 
-from . import batch
+from . import batch, batch_plan
 from .readers import Feed, FeedUnreadable, RawRecord, json_record, read_feed
 from .store import Stored, resolve_waiting, store
 from .validate import NotificationData, Problem, validate
@@ -271,7 +271,7 @@ def _import_all(
             ).where(Notification.police_ref.in_(refs[start : start + 500]))
         ):
             known[ref] = (nid, content, bool((flags or {}).get("no_child")))
-    new: list[batch.Planned] = []
+    new: list[batch_plan.Planned] = []
     later: list[tuple[RawRecord, NotificationData]] = []
     seen: set[str] = set()
     for record, data in checked:
@@ -288,7 +288,7 @@ def _import_all(
             later.append((record, data))  # sent twice in one file: the second is an amendment
         else:
             seen.add(data.police_ref)
-            new.append(batch.Planned(data, record.raw))
+            new.append(batch_plan.Planned(data, record.raw))
     if progress:
         progress(done, total)
     stored = _write_new(s, profile, actor, batch_id, new, done, total, progress)
@@ -306,7 +306,7 @@ def _import_all(
             progress(done, total)
 
 
-def _records_of(feed: Feed, new: list[batch.Planned]) -> list[RawRecord]:
+def _records_of(feed: Feed, new: list[batch_plan.Planned]) -> list[RawRecord]:
     by_raw = {id(r.raw): r for r in feed.records}
     return [by_raw[id(p.raw)] for p in new]
 
@@ -316,7 +316,7 @@ def _write_new(
     profile: Profile,
     actor: Actor,
     batch_id: int,
-    new: list[batch.Planned],
+    new: list[batch_plan.Planned],
     done: int,
     total: int,
     progress: Progress | None,
@@ -330,7 +330,7 @@ def _write_new(
 
     try:
         with s.begin_nested(), _no_gc_pauses():
-            plan = batch.plan(s, profile.intake, new, step)
+            plan = batch_plan.plan(s, profile.intake, new, step)
             return batch.write(s, actor, plan, new, batch_id)
     except Exception:  # noqa: BLE001 - retried one by one; a failing record is quarantined
         log.exception("set-based import failed; importing one notification at a time")
