@@ -7,8 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from frontdoor_app.clock import Clock
 from frontdoor_app.resource_files import resource_dir
 
 RESOURCES = resource_dir()
@@ -144,9 +144,14 @@ class Profile:
                 return agency
         raise KeyError(code)
 
+    @property
+    def clock(self) -> Clock:
+        """The authority's clock: now and today in its time zone."""
+        return Clock(self.timezone)
+
     def today(self) -> dt.date:
         """Today's date where the authority is (meeting dates are local)."""
-        return dt.datetime.now(ZoneInfo(self.timezone)).date()
+        return self.clock.today()
 
     def locality_for_district(self, district: str) -> LocalityDef | None:
         district = district.upper()

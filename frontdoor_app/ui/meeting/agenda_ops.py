@@ -101,7 +101,7 @@ def _room(s: Any, meeting_id: int, note: str | None) -> RoomData:
 
 def load_case_bundle(ctx: AppContext, item_id: int, audit_view: bool) -> CaseBundle:
     with ctx.session() as s:
-        view = case.load_case(s, item_id, ctx.actor, audit_view=audit_view)
+        view = case.load_case(s, item_id, ctx.actor, clock=ctx.profile.clock, audit_view=audit_view)
         kept = {}
         for kind in DRAFT_KINDS:
             draft = drafts.load_draft(s, ctx.actor, item_id, kind)
