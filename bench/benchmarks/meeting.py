@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from common import BenchEnv, summarise
+from common import BenchEnv, case_sample, summarise
 from sqlalchemy import event, func, select
 
 from frontdoor_app import cipher
@@ -13,7 +13,7 @@ from frontdoor_app.access.actor import Actor
 from frontdoor_app.clock import Clock
 from frontdoor_app.meeting.actions import action_tracker as action_tracker_query
 from frontdoor_app.meeting.case import load_case
-from frontdoor_app.models import Action, Agency, AgendaItem, Meeting
+from frontdoor_app.models import Action, Agency
 from frontdoor_app.models.database import (
     make_engine,
     make_session_factory,
@@ -24,8 +24,6 @@ from frontdoor_app.models.database import (
 CASE_OPEN_GOAL_MS = 50.0
 TRACKER_GOAL_MS = 100.0  # our own goal: a page of the tracker while the meeting waits
 ROUNDS = 5
-BUSIEST = 15  # the cases whose households have the longest history
-LATEST = 25  # plus the cases of the latest meeting with an agenda
 
 CLOCK = Clock("Europe/London")  # the demo authority's zone (the sample profile's)
 CHAIR = Actor(user_id=None, login="bench.chair", display_name="Bench Chair", role="chair")
@@ -44,28 +42,7 @@ def case_open(env: BenchEnv) -> dict[str, Any]:
     sessions = make_session_factory(engine)
     try:
         with session_scope(sessions) as s:
-            busiest = list(
-                s.scalars(
-                    select(func.max(AgendaItem.id))
-                    .where(AgendaItem.household_id.is_not(None))
-                    .group_by(AgendaItem.household_id)
-                    .order_by(func.count(AgendaItem.id).desc())
-                    .limit(BUSIEST)
-                )
-            )
-            latest_meeting = s.scalar(
-                select(AgendaItem.meeting_id)
-                .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-                .order_by(Meeting.meeting_date.desc())
-                .limit(1)
-            )
-            latest = list(
-                s.scalars(
-                    select(AgendaItem.id)
-                    .where(AgendaItem.meeting_id == latest_meeting)
-                    .limit(LATEST)
-                )
-            )
+            busiest, latest = case_sample(s)
             history_rows = {
                 i: len(load_case(s, i, CHAIR, clock=CLOCK, audit_view=False).history)
                 for i in busiest
