@@ -15,6 +15,8 @@ from typing import Any, Protocol
 from frontdoor_app.flags import Flags
 from frontdoor_app.personal import age_on
 
+from .timer import case_seconds
+
 ADULT_ORDER = {"victim": 0, "other_adult": 1, "perpetrator": 2, "child": 3}
 
 
@@ -78,8 +80,7 @@ class AgendaRow:
 
     def timer_seconds(self, now: dt.datetime) -> int:
         """The case timer: earlier time on the case plus the time since it became current."""
-        running = (now - self.started_at).total_seconds() if self.started_at else 0
-        return self.seconds_spent + max(0, int(running))
+        return case_seconds(self.started_at, self.seconds_spent, now)
 
 
 @dataclass(frozen=True)

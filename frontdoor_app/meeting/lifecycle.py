@@ -37,6 +37,7 @@ from .common import (
     unit,
 )
 from .errors import MeetingError, MeetingStateError, PermissionDenied
+from .timer import stop_timer
 from .views import (
     ATTENDANCE_STATUSES,
     AgencyOption,
@@ -239,8 +240,7 @@ def close_meeting(
             item = get(s, AgendaItem, meeting.current_item_id, "Case")
             before = audit.snapshot(item)
             item.status, item.ended_at = "discussed", stamp
-            if item.started_at is not None:
-                item.seconds_spent += max(0, int((stamp - item.started_at).total_seconds()))
+            stop_timer(item, stamp)
             audit.written(s, actor, item, "update", before, meeting.id)
         before = audit.snapshot(meeting)
         meeting.status, meeting.closed_at, meeting.current_item_id = "closed", stamp, None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
+from frontdoor_app.meeting.timer import case_seconds
 from frontdoor_app.meeting.views import CaseView
 from frontdoor_app.ui.case.actions_tab import ActionsTab
 from frontdoor_app.ui.case.decision_tab import DecisionTab
@@ -20,18 +19,6 @@ from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import repolish, set_scaled_font
 from frontdoor_app.ui.widgets.tables import label, minutes_seconds
 from frontdoor_app.ui.widgets.words import risk_label
-
-
-def elapsed_seconds(
-    started_at: dt.datetime | None, spent: int, now: dt.datetime | None = None
-) -> int:
-    """Time on the case so far: earlier stretches plus the running one."""
-    if started_at is None:
-        return spent
-    if started_at.tzinfo is None:
-        started_at = started_at.replace(tzinfo=dt.UTC)
-    now = now or dt.datetime.now(dt.UTC)
-    return spent + max(0, int((now - started_at).total_seconds()))
 
 
 def timer_text(seconds: int, target_minutes: int) -> tuple[str, bool]:
@@ -218,7 +205,7 @@ class CaseViewWidget(QWidget):
             return 0
         item = self.case.item
         running = item.started_at if item.status == "current" else None
-        return elapsed_seconds(running, item.seconds_spent)
+        return case_seconds(running, item.seconds_spent)
 
     def _update_timer(self) -> None:
         if self.case is None:
