@@ -17,7 +17,7 @@ from sqlalchemy import Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import Actor, require_agency
 from frontdoor_app.models import (
     Action,
     ActionUpdate,
@@ -104,7 +104,7 @@ def add_action(
 ) -> ActionView:
     """Agree an action for a case; the due date defaults from the profile."""
     text = require_text(description, "The action's description")
-    _may_act_for(actor, agency_id, "add an action")
+    require_agency(actor, agency_id, "add an action", PermissionDenied)
     with unit(sessions) as s:
         item, meeting = item_and_meeting(s, item_id)
         get(s, Agency, agency_id, "Agency")
@@ -144,12 +144,14 @@ def edit_action(
     """Correct an action's wording, owner or due date (an amendment after its meeting closed)."""
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
-        _may_act_for(actor, action.owner_agency_id, "change this action")
+        require_agency(actor, action.owner_agency_id, "change this action", PermissionDenied)
         check_version(action, version, "This action")
         _, meeting = item_and_meeting(s, action.agenda_item_id)
         writer = Writer(s, actor, meeting, reason, "change an action")
         if owner_agency_id is not None:
-            _may_act_for(actor, owner_agency_id, "give this action to that agency")
+            require_agency(
+                actor, owner_agency_id, "give this action to that agency", PermissionDenied
+            )
             get(s, Agency, owner_agency_id, "Agency")  # look up before changing the row
         before = audit.snapshot(action)
         if description is not None:
@@ -186,7 +188,7 @@ def update_action_status(
     text = optional(note, "The note", None, MeetingError)
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
-        _may_act_for(actor, action.owner_agency_id, "update this action")
+        require_agency(actor, action.owner_agency_id, "update this action", PermissionDenied)
         check_version(action, version, "This action")
         if status in NOTE_REQUIRED and text is None:
             raise MeetingError(f"Write a note saying why the action is {STATUS_WORDS[status]}.")
@@ -467,13 +469,3 @@ def _household_names(s: Session, notification_ids: set[int]) -> dict[int, str]:
         if nid not in best or rank[role] < best[nid][0]:
             best[nid] = (rank[role], surname)
     return {nid: surname for nid, (_, surname) in best.items()}
-
-
-def _may_act_for(actor: Actor, agency_id: int, doing: str) -> None:
-    if actor.role in ("chair", "admin"):
-        return
-    if actor.role == "representative" and actor.agency_id == agency_id:
-        return
-    raise PermissionDenied(
-        f"Only the chair, an admin or a representative of the owning agency can {doing}."
-    )

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import Actor, require_agency
 from frontdoor_app.models import Agency, IntelligenceEntry, SharingDecision
 from frontdoor_app.wording import optional
 
@@ -57,7 +57,7 @@ def add_entry(
     """
     _check_kind(kind)
     body = _check_text(text, kind)
-    _may_write_for(actor, agency_id, f"add {KIND_WORDS[kind]}")
+    require_agency(actor, agency_id, f"add {KIND_WORDS[kind]}", PermissionDenied)
     with unit(sessions) as s:
         if client_ref is not None:
             earlier = s.scalar(
@@ -143,7 +143,7 @@ def record_sharing(
     whom = optional(with_whom, "With whom it is shared", 400, MeetingError)
     if shared and whom is None:
         raise MeetingError("Say with whom the information is shared.")
-    _may_write_for(actor, agency_id, "record a sharing decision")
+    require_agency(actor, agency_id, "record a sharing decision", PermissionDenied)
     with unit(sessions) as s:
         item, meeting = item_and_meeting(s, item_id)
         agency = get(s, Agency, agency_id, "Agency")
@@ -179,7 +179,7 @@ def edit_sharing(
         raise MeetingError("Say with whom the information is shared.")
     with unit(sessions) as s:
         row = get(s, SharingDecision, sharing_id, "Sharing decision")
-        _may_write_for(actor, row.agency_id, "change a sharing decision")
+        require_agency(actor, row.agency_id, "change a sharing decision", PermissionDenied)
         check_version(row, version, "This sharing decision")
         _, meeting = item_and_meeting(s, row.agenda_item_id)
         writer = Writer(s, actor, meeting, amendment_reason, "change a sharing decision")
@@ -260,16 +260,6 @@ def _check_text(text: str | None, kind: str) -> str:
             f"hold is {MAX_TEXT:,}. Split it into two entries."
         )
     return body
-
-
-def _may_write_for(actor: Actor, agency_id: int, doing: str) -> None:
-    if actor.role in ("chair", "admin"):
-        return
-    if actor.role == "representative":
-        if actor.agency_id == agency_id:
-            return
-        raise PermissionDenied(f"A representative can {doing} only for their own agency.")
-    raise PermissionDenied(f"A viewer cannot {doing}.")
 
 
 def _may_edit(actor: Actor, entry: IntelligenceEntry) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import Actor, require_agency
 from frontdoor_app.models import (
     Agency,
     AgendaItem,
@@ -290,7 +290,7 @@ def add_attendance(
     reason: str | None = None,
 ) -> AttendanceRow:
     """Record who attends (or sent apologies / information) for an agency."""
-    _may_keep_attendance(actor, agency_id)
+    require_agency(actor, agency_id, "change the attendance", PermissionDenied)
     name = require_text(person_name, "The person's name", 200)
     _check_status(status)
     with unit(sessions) as s:
@@ -327,7 +327,7 @@ def update_attendance(
     """Change a person's name or attendance status."""
     with unit(sessions) as s:
         row = get(s, Attendance, attendance_id, "Attendance entry")
-        _may_keep_attendance(actor, row.agency_id)
+        require_agency(actor, row.agency_id, "change the attendance", PermissionDenied)
         check_version(row, version, "This attendance entry")
         writer = Writer(s, actor, row.meeting, reason, "change the attendance")
         agency = get(s, Agency, row.agency_id, "Agency")
@@ -362,7 +362,7 @@ def remove_attendance(
     """Take a wrongly entered person off the attendance (audited; an amendment after close)."""
     with unit(sessions) as s:
         row = get(s, Attendance, attendance_id, "Attendance entry")
-        _may_keep_attendance(actor, row.agency_id)
+        require_agency(actor, row.agency_id, "change the attendance", PermissionDenied)
         check_version(row, version, "This attendance entry")
         writer = Writer(s, actor, row.meeting, reason, "change the attendance")
         before = audit.snapshot(row)
@@ -381,14 +381,3 @@ def _check_status(status: str) -> None:
     if status not in ATTENDANCE_STATUSES:
         words = ", ".join(ATTENDANCE_WORDS.values())
         raise MeetingError(f"Attendance must be one of {words}; {status!r} is not.")
-
-
-def _may_keep_attendance(actor: Actor, agency_id: int) -> None:
-    if actor.role in ("chair", "admin"):
-        return
-    if actor.role == "representative" and actor.agency_id == agency_id:
-        return
-    raise PermissionDenied(
-        "Only the chair, an admin, or a representative for their own agency can change the "
-        "attendance."
-    )
