@@ -26,6 +26,7 @@ TRACKER_GOAL_MS = 100.0  # our own goal: a page of the tracker while the meeting
 ROUNDS = 5
 
 CLOCK = Clock("Europe/London")  # the demo authority's zone (the sample profile's)
+TODAY = CLOCK.today()
 CHAIR = Actor(user_id=None, login="bench.chair", display_name="Bench Chair", role="chair")
 
 
@@ -120,13 +121,13 @@ def action_tracker(env: BenchEnv) -> dict[str, Any]:
                 s.scalar(select(Action.owner_name).where(Action.owner_name.is_not(None)).limit(1))
                 or "a"
             )
-            first = action_tracker_query(s)
+            first = action_tracker_query(s, today=TODAY)
             deep_offset = max(0, (first.total // 2) - 50)
         queries = [
-            lambda s: action_tracker_query(s),
-            lambda s: action_tracker_query(s, agency_id=agency),
-            lambda s: action_tracker_query(s, owner=owner.split()[0]),
-            lambda s: action_tracker_query(s, offset=deep_offset),
+            lambda s: action_tracker_query(s, today=TODAY),
+            lambda s: action_tracker_query(s, today=TODAY, agency_id=agency),
+            lambda s: action_tracker_query(s, today=TODAY, owner=owner.split()[0]),
+            lambda s: action_tracker_query(s, today=TODAY, offset=deep_offset),
         ]
         samples = []
         for _ in range(ROUNDS * 2):

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 
 from frontdoor_app.access import people
 from frontdoor_app.access.server import set_up
+from frontdoor_app.clock import Clock
 from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.demo import DEFAULT_SEED, build_demo_url
 from frontdoor_app.demo.feed import make_feed, write_csv
@@ -43,6 +44,7 @@ ROOM_GOAL_P95_MS = 50.0
 INTAKE_GOAL_MS = 1000.0
 RATIO_GOAL = 1.3
 ROUNDS = 5
+TODAY = Clock("Europe/London").today()  # the demo authority's day (the sample profile's zone)
 PASSWORD = "bench password 1"
 FLOOR_REP = "bench_floor_rep"
 
@@ -233,11 +235,11 @@ def pg_action_tracker(env: BenchEnv) -> dict[str, Any]:
     def measures_for(_rep: AppContext, owner: AppContext) -> list[Measure]:
         with owner.read_session() as s:
             agency = s.scalar(select(Agency.id).where(Agency.code == "HSG"))
-            deep = max(0, tracker_query(s).total // 2 - 50)
+            deep = max(0, tracker_query(s, today=TODAY).total // 2 - 50)
         queries = [
-            lambda s: tracker_query(s),
-            lambda s: tracker_query(s, agency_id=agency),
-            lambda s: tracker_query(s, offset=deep),
+            lambda s: tracker_query(s, today=TODAY),
+            lambda s: tracker_query(s, today=TODAY, agency_id=agency),
+            lambda s: tracker_query(s, today=TODAY, offset=deep),
         ]
 
         def run(ctx: AppContext) -> list[float]:

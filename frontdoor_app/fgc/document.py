@@ -43,7 +43,7 @@ def referral_data(
     session: Session, profile: Profile, referral_id: int, today: dt.date | None = None
 ) -> ReferralData:
     """Everything the referral document prints, read from the database."""
-    today = today or dt.date.today()
+    today = today or profile.today()
     referral = session.get(FgcReferral, referral_id)
     if referral is None:
         raise FgcError(f"there is no FGC referral {referral_id}")

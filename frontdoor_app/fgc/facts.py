@@ -34,12 +34,12 @@ class CaseFacts:
     open_elsewhere_id: int | None  # an open referral of the household from another item
 
 
-def case_facts(session: Session, agenda_item_id: int, today: dt.date | None = None) -> CaseFacts:
-    """Work out every fact the rules may name, for one agenda item."""
+def case_facts(session: Session, agenda_item_id: int, today: dt.date) -> CaseFacts:
+    """Work out every fact the rules may name, for one agenda item, on the authority's
+    ``today`` (``profile.today()``)."""
     item = session.get(AgendaItem, agenda_item_id)
     if item is None:
         raise FgcError(f"there is no agenda item {agenda_item_id}")
-    today = today or dt.date.today()
     notification = session.get(Notification, item.notification_id)
     household_id = item.household_id or (notification.household_id if notification else None)
     facts: dict[str, bool] = {}

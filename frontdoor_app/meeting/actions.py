@@ -228,17 +228,17 @@ def update_action_status(
 
 
 def actions_for_item(
-    session: Session, item_id: int, today: dt.date | None = None, with_updates: bool = False
+    session: Session, item_id: int, today: dt.date, with_updates: bool = False
 ) -> tuple[ActionView, ...]:
     """A case's actions in the order they were agreed."""
     query = _base().where(Action.agenda_item_id == item_id).order_by(Action.id)
-    return tuple(_views(session, query, today or dt.date.today(), with_updates))
+    return tuple(_views(session, query, today, with_updates))
 
 
-def load_action(session: Session, action_id: int, today: dt.date | None = None) -> ActionView:
+def load_action(session: Session, action_id: int, today: dt.date) -> ActionView:
     """One action with its updates."""
     get(session, Action, action_id, "Action")
-    return _views(session, _base().where(Action.id == action_id), today or dt.date.today(), True)[0]
+    return _views(session, _base().where(Action.id == action_id), today, True)[0]
 
 
 def open_actions_count(session: Session, meeting_id: int) -> OpenActionsCount:
@@ -315,16 +315,16 @@ def action_tracker(
     *,
     agency_id: int | None = None,
     owner: str | None = None,
-    today: dt.date | None = None,
+    today: dt.date,
     statuses: Sequence[str] = ("open",),
     limit: int = 50,
     offset: int = 0,
 ) -> ActionPage:
     """Actions across every meeting, overdue first then by due date, one page at a time.
 
-    Filtering, ordering and paging happen in SQL. ``owner`` matches part of the owner's name.
+    Filtering, ordering and paging happen in SQL. ``owner`` matches part of the owner's name;
+    ``today`` is the authority's (``profile.today()``): what is overdue.
     """
-    today = today or dt.date.today()
     limit = max(1, min(limit, MAX_PAGE))
     conditions: list[Any] = [Action.status.in_(list(statuses))]
     if agency_id is not None:

@@ -114,6 +114,7 @@ class ActionTrackerWindow(QWidget):
             with self.ctx.read_session() as s:
                 return actions.action_tracker(
                     s,
+                    today=self.ctx.profile.today(),
                     agency_id=agency_id,
                     owner=owner,
                     statuses=statuses,
