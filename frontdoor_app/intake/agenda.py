@@ -34,11 +34,6 @@ DASH_RANK = {"high": 0, "medium": 1, "standard": 2}
 LATE_ARRIVAL_DAYS = 7
 
 
-def local_today() -> dt.date:
-    """Today's date where the meeting is held."""
-    return dt.datetime.now(UK).date()
-
-
 def meeting_window(
     rules: MeetingRules, meeting_date: dt.date, previous_end: dt.datetime | None = None
 ) -> tuple[dt.datetime, dt.datetime]:
@@ -89,10 +84,11 @@ def build_agenda(
     items join at the end; once closed, nothing changes.
     """
     with session_scope(sessions) as s:
-        return _build(s, profile, actor, meeting_date)
+        return build_agenda_in(s, profile, actor, meeting_date)
 
 
-def _build(s: Session, profile: Profile, actor: Actor, meeting_date: dt.date) -> int:
+def build_agenda_in(s: Session, profile: Profile, actor: Actor, meeting_date: dt.date) -> int:
+    """``build_agenda`` inside the caller's unit of work (an import that builds it too)."""
     rules = profile.meeting
     meeting = s.scalar(select(Meeting).where(Meeting.meeting_date == meeting_date))
     previous = s.scalar(

@@ -28,6 +28,7 @@ from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
 
 from . import batch, batch_plan
+from .agenda import build_agenda_in
 from .readers import Feed, FeedUnreadable, RawRecord, json_record, read_feed
 from .store import Stored, resolve_waiting, store
 from .validate import NotificationData, Problem, validate
@@ -69,6 +70,7 @@ class ImportSummary:
     rows_read: int = 0
     already_imported: bool = False
     notification_ids: tuple[int, ...] = field(default=(), repr=False)
+    meeting_id: int | None = None  # the agenda built with the import (``agenda_on``)
 
     @property
     def total(self) -> int:
@@ -141,10 +143,15 @@ def import_file(
     path: Path,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    agenda_on: dt.date | None = None,
 ) -> ImportSummary:
-    """Import the feed at ``path``. Raises ``FeedUnreadable`` (nothing changed) when unreadable."""
+    """Import the feed at ``path``. Raises ``FeedUnreadable`` (nothing changed) when unreadable.
+
+    With ``agenda_on``, the agenda of that day's meeting is built (or topped up) in the
+    same transaction when anything was imported or updated: one action, one commit.
+    """
     feed = read_feed(Path(path), profile.intake.columns)
-    return import_feed(sessions, profile, actor, feed, progress, now)
+    return import_feed(sessions, profile, actor, feed, progress, now, agenda_on)
 
 
 def import_records(
@@ -175,8 +182,10 @@ def import_feed(
     feed: Feed,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    agenda_on: dt.date | None = None,
 ) -> ImportSummary:
     require(actor, INTAKE_ROLES, "import the police feed")
+    meeting_id = None
     now = now or utcnow()
     total = len(feed.records)
     counts = _Counts()
@@ -220,6 +229,8 @@ def import_feed(
             },
             feed.file_name,
         )
+        if agenda_on is not None and (counts.imported or counts.updated):
+            meeting_id = build_agenda_in(s, profile, actor, agenda_on)
     if progress:
         progress(total, total)
     return ImportSummary(
@@ -235,6 +246,7 @@ def import_feed(
         rows_read=feed.rows_read,
         already_imported=earlier is not None,
         notification_ids=tuple(counts.ids),
+        meeting_id=meeting_id,
     )
 
 

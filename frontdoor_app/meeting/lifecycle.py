@@ -57,11 +57,6 @@ ATTENDANCE_WORDS = {
 # ---------------------------------------------------------------- reading
 
 
-def local_today(profile: Profile) -> dt.date:
-    """Today's date where the authority is (meeting dates are local)."""
-    return profile.today()
-
-
 def confidentiality_statement(profile: Profile) -> str:
     """The statement the chair reads at the opening (the authority's own words)."""
     return " ".join(profile.confidentiality_statement.split())

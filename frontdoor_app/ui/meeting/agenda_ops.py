@@ -73,7 +73,7 @@ class CaseBundle:
 def load_start(ctx: AppContext, day: dt.date | None) -> StartData:
     """Today's meeting (or the latest when there is none today) and the pick lists."""
     with ctx.read_session() as s:
-        day = day or lifecycle.local_today(ctx.profile)
+        day = day or ctx.profile.today()
         meeting = lifecycle.find_meeting(s, day)
         note = None
         if meeting is None:

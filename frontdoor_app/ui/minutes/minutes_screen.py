@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.meeting.lifecycle import local_today
 from frontdoor_app.meeting.minutes_export import (
     MeetingChoice,
     ProducedMinutes,
@@ -183,7 +182,7 @@ class MinutesScreen(QWidget):
     # --- meetings -----------------------------------------------------------------
     def reload_meetings(self) -> None:
         ctx = self.ctx
-        today = local_today(ctx.profile)
+        today = ctx.profile.today()
 
         def job() -> tuple[MeetingChoice, ...]:
             with ctx.read_session() as s:
