@@ -17,7 +17,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from envkeyring import install as _install_keyring
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from frontdoor_app.models import AgendaItem, Meeting
 from frontdoor_app.schema_head import head_revision
 
 # The embedded file is encrypted; the key lives in the benchmarks' own keyring (envkeyring.py).
@@ -38,6 +41,36 @@ def timed(fn: Callable[[], Any], repeat: int = 20, warmup: int = 1) -> dict[str,
         fn()
         samples.append((time.perf_counter() - start) * 1000)
     return summarise(samples)
+
+
+BUSIEST = 15  # the cases whose households have the longest history
+LATEST = 25  # plus the cases of the latest meeting with an agenda
+
+
+def case_sample(s: Session) -> tuple[list[int], list[int]]:
+    """The cases a case-opening benchmark opens: the newest case of each of the households
+    with the longest history, and the first cases of the latest meeting with an agenda."""
+    busiest = list(
+        s.scalars(
+            select(func.max(AgendaItem.id))
+            .where(AgendaItem.household_id.is_not(None))
+            .group_by(AgendaItem.household_id)
+            .order_by(func.count(AgendaItem.id).desc())
+            .limit(BUSIEST)
+        )
+    )
+    latest_meeting = s.scalar(
+        select(AgendaItem.meeting_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .order_by(Meeting.meeting_date.desc())
+        .limit(1)
+    )
+    latest = list(
+        s.scalars(
+            select(AgendaItem.id).where(AgendaItem.meeting_id == latest_meeting).limit(LATEST)
+        )
+    )
+    return busiest, latest
 
 
 def summarise(samples_ms: list[float]) -> dict[str, float]:

@@ -10,157 +10,49 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from frontdoor_app.profile_error import ProfileError as ProfileError
-from frontdoor_app.resource_files import resource_dir
-
-RESOURCES = resource_dir()
-SAMPLE_PROFILE = RESOURCES / "profiles" / "leeds-like.toml"
-
-RISK_LEVELS = ("standard", "medium", "high")
-AGENDA_ORDER_KEYS = ("dash", "marac", "repeat_count", "youngest_child", "pregnancy", "received")
-HOUSEHOLD_DISPLAY = ("surname", "initials", "reference")
-DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
-
-# Field names of the police feed (shared/formats/notifications.md); the profile's
-# [intake.columns] maps a force's own column names onto these.
-FEED_FIELDS = (
-    "police_ref",
-    "force",
-    "received_at",
-    "incident_at",
-    "incident_type",
-    "offence",
-    "dash_risk",
-    "dash_yes",
-    "address",
-    "postcode",
-    "children_present",
-    "weapon",
-    "alcohol",
-    "drugs",
-    "pregnancy",
-    "narrative",
-    "officer",
-    "person_role",
-    "surname",
-    "forenames",
-    "dob",
-    "age",
-    "gender",
-    "relationship_to_victim",
-    "person_address",
-    "person_postcode",
-    "school",
-    "nhs_number",
-    "pnc_id",
+from frontdoor_app.profile_model import (
+    AGENDA_ORDER_KEYS,
+    DISTRICT_RE,
+    FEED_FIELDS,
+    HOUSEHOLD_DISPLAY,
+    RESOURCES,
+    RISK_LEVELS,
+    SAMPLE_PROFILE,
+    AgencyDef,
+    FgcTeamDef,
+    IntakeRules,
+    LocalityDef,
+    MeasureRules,
+    MeetingRules,
+    OutcomeDef,
+    Profile,
 )
 
-
-@dataclass(frozen=True)
-class AgencyDef:
-    code: str
-    name: str
-    kind: str = "other"
-    core: bool = False
-    sharing_agreement_date: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class FgcTeamDef:
-    code: str
-    name: str
-    contact: str = ""
-
-
-@dataclass(frozen=True)
-class LocalityDef:
-    code: str
-    name: str
-    fgc_team: str
-    districts: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class OutcomeDef:
-    code: str
-    label: str
-    is_nfa: bool = False
-    is_fgc_offer: bool = False
-    is_marac_referral: bool = False
-    is_strategy_discussion: bool = False
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class MeetingRules:
-    start_time: dt.time = dt.time(9, 30)
-    cutoff_time: dt.time = dt.time(9, 0)
-    window_hours_weekday: int = 24
-    window_hours_monday: int = 72
-    case_target_minutes: int = 13
-    action_due_days: int = 5
-    agenda_order: tuple[str, ...] = ("dash", "marac", "repeat_count", "youngest_child")
-
-
-@dataclass(frozen=True)
-class IntakeRules:
-    auto_link_threshold: float = 0.92
-    review_threshold: float = 0.75
-    columns: dict[str, str] = field(default_factory=dict)  # column name (lower) → field
-
-
-@dataclass(frozen=True)
-class MeasureRules:
-    """[measures]: how the weekly report card counts (frontdoor_app.measures)."""
-
-    # A count below this in a breakdown is shown as "fewer than N", never the number.
-    small_count_threshold: int = 5
-    # Days that are not working days although Monday to Friday (bank holidays).
-    bank_holidays: frozenset[dt.date] = frozenset()
-
-
-@dataclass(frozen=True)
-class Profile:
-    path: str
-    name: str
-    short_name: str
-    timezone: str
-    protective_marking: str
-    confidentiality_statement: str
-    household_display: str
-    agencies: tuple[AgencyDef, ...]
-    fgc_teams: tuple[FgcTeamDef, ...]
-    localities: tuple[LocalityDef, ...]
-    outcomes: tuple[OutcomeDef, ...]
-    meeting: MeetingRules
-    intake: IntakeRules
-    # The [fgc] table as written; frontdoor_app.fgc reads its rules from it.
-    fgc: dict[str, Any]
-    # The [retention] table as written; frontdoor_app.access.retention reads its rules.
-    retention: dict[str, Any] = field(default_factory=dict)
-    measures: MeasureRules = field(default_factory=MeasureRules)
-
-    def agency(self, code: str) -> AgencyDef:
-        for agency in self.agencies:
-            if agency.code == code:
-                return agency
-        raise KeyError(code)
-
-    def today(self) -> dt.date:
-        """Today's date where the authority is (meeting dates are local)."""
-        return dt.datetime.now(ZoneInfo(self.timezone)).date()
-
-    def locality_for_district(self, district: str) -> LocalityDef | None:
-        district = district.upper()
-        for locality in self.localities:
-            if district in locality.districts:
-                return locality
-        return None
+# The profile's types live in profile_model; callers import them from here with the loader.
+__all__ = [
+    "AGENDA_ORDER_KEYS",
+    "AgencyDef",
+    "DISTRICT_RE",
+    "FEED_FIELDS",
+    "FgcTeamDef",
+    "HOUSEHOLD_DISPLAY",
+    "IntakeRules",
+    "LocalityDef",
+    "MeasureRules",
+    "MeetingRules",
+    "OutcomeDef",
+    "Profile",
+    "ProfileError",
+    "RESOURCES",
+    "RISK_LEVELS",
+    "SAMPLE_PROFILE",
+    "load_profile",
+    "parse_profile",
+]
 
 
 def load_profile(path: str | Path | None = None) -> Profile:

@@ -186,7 +186,7 @@ def build(session: Session) -> Built:
     notification(None, at(2026, 1, 28, 10))  # N8: no household, never discussed
     notification("H3", at(2026, 4, 14, 10))  # N9: H3 again, after its 3-month window
 
-    i1 = item("M1", n1, "H1", seconds=600, flags={"marac": ["visible_high_risk"]})
+    i1 = item("M1", n1, "H1", seconds=600, flags={"marac": ["visible_high_risk"], "repeat": False})
     i2 = item("M2", n2, "H2", seconds=900)
     item("M2", n3, "H3", status="deferred")
     i3 = item("M3", n3, "H3", seconds=480)

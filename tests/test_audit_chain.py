@@ -239,3 +239,39 @@ def test_the_minutes_print_the_trails_hash_at_close_on_the_cover_and_every_foote
     assert closing[:32] in pages[0].replace("\n", " ")
     short = " ".join(closing[i : i + 4] for i in range(0, 16, 4))
     assert all(f"Audit trail at close: {short}" in page for page in pages), pages[-1][-300:]
+
+
+def test_rows_written_many_at_once_chain_on_in_the_order_they_were_made(
+    trail: AppContext,
+) -> None:
+    """An import writes its audit and change-log rows in bulk (``audit.written_many``):
+    between rows recorded one at a time, the chain still verifies, in the order written."""
+    from frontdoor_app.models import ChangeLog
+
+    with trail.session() as s:
+        audit.record(s, trail.actor, "update", "household", 1, detail="before the import")
+        audit.written_many(
+            s,
+            trail.actor,
+            [
+                audit.Recorded("create", "person", 7, None, {"id": 7}, "imported a"),
+                audit.Recorded("update", "person", 8, {"pnc_id": None}, {"pnc_id": "X"}),
+            ],
+        )
+        audit.record(s, trail.actor, "view", "household", 2, detail="after the import")
+    with trail.read_session() as s:
+        assert verify(s).ok
+        newest = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(4)).all()
+        assert [(e.entity_id, e.detail) for e in reversed(newest)] == [
+            (1, "before the import"),
+            (7, "imported a"),
+            (8, None),
+            (2, "after the import"),
+        ]
+        assert newest[1].before == {"pnc_id": None} and newest[1].after == {"pnc_id": "X"}
+        logged = s.execute(
+            select(ChangeLog.table_name, ChangeLog.row_id, ChangeLog.operation)
+            .order_by(ChangeLog.id.desc())
+            .limit(2)
+        ).all()
+        assert sorted(logged) == [("person", 7, "create"), ("person", 8, "update")]

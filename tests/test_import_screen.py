@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from frontdoor_app.intake.agenda import local_today
 from frontdoor_app.intake.importer import import_records
 from frontdoor_app.models import Meeting, Notification, QuarantinedRecord
 from frontdoor_app.ui.core.messages import Messages
@@ -92,7 +91,9 @@ def test_import_with_progress_then_correct_a_record(
     assert "imported 60" in text and "quarantined 2" in text
     assert "agenda has been brought up to date" in text
     with screen.ctx.session() as s:
-        meeting = s.scalar(select(Meeting).where(Meeting.meeting_date == local_today()))
+        meeting = s.scalar(
+            select(Meeting).where(Meeting.meeting_date == screen.ctx.profile.today())
+        )
         assert meeting is not None and meeting.id == screen.agenda_meeting_id
     idle(qtbot, screen)
     assert screen.quarantine.rowCount() == 2 and "2 waiting" in screen.tabs.tabText(0)

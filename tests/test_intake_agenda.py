@@ -240,3 +240,34 @@ def test_closed_meeting_is_not_changed_and_late_notification_goes_to_the_next(ct
     tuesday = build_agenda(ctx.sessions, ctx.profile, ctx.actor, TUESDAY)
     rows = dict(agenda(ctx, tuesday))
     assert set(rows) == {"LATE"} and rows["LATE"]["late_arrival"] is True
+
+
+def test_importing_with_the_agenda_is_one_transaction(ctx, tmp_path):
+    """The import screen's "put on today's agenda": the import and the agenda it builds
+    commit together, once."""
+    import json
+
+    from sqlalchemy import event
+
+    from frontdoor_app.intake.importer import import_file
+
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps([notification("ONE-TX")]), encoding="utf-8")
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(ctx.engine, "commit", committed)
+    try:
+        summary = import_file(
+            ctx.sessions, ctx.profile, ctx.actor, path, now=NOW, agenda_on=NOW.date()
+        )
+    finally:
+        event.remove(ctx.engine, "commit", committed)
+    assert summary.imported == 1 and summary.meeting_id is not None
+    assert len(commits) == 1
+    with ctx.session() as s:
+        meeting = s.get(Meeting, summary.meeting_id)
+        assert meeting is not None and meeting.meeting_date == NOW.date()
+        assert [i.notification_id for i in meeting.items] == list(summary.notification_ids)

@@ -15,16 +15,9 @@ from sqlalchemy import func, select
 from frontdoor_app.cli import main
 from frontdoor_app.context import build_context
 from frontdoor_app.intake.blocking import block_keys, candidate_ids, lookup_keys
-from frontdoor_app.intake.fs_model import (
-    DEFAULT_MODEL,
-    NAMESAKE,
-    STRANGER,
-    TWIN,
-    address_level,
-    compare,
-    same_house,
-    weigh,
-)
+from frontdoor_app.intake.fs_compare import address_level, compare, same_house
+from frontdoor_app.intake.fs_model import DEFAULT_MODEL
+from frontdoor_app.intake.fs_weigh import NAMESAKE, STRANGER, TWIN, weigh
 from frontdoor_app.intake.importer import import_records
 from frontdoor_app.intake.matching import load_model
 from frontdoor_app.intake.readers import json_record

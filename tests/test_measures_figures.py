@@ -108,8 +108,8 @@ def test_how_much(built) -> None:  # type: ignore[no-untyped-def]
     assert values(m, "marac") == [1, 1, 0, 0, 0]
     parts = {p.label: p.numerator for p in marac.parts}
     assert parts["Referrals made"] == 2
-    assert parts["Flagged: visible high risk (14+ DASH ticks)"] == 1
-    assert parts["Flagged: repeat within 12 months of a referral"] == 1
+    assert parts["Flagged: visible high risk"] == 1
+    assert parts["Flagged: repeat within 12 months of the last MARAC"] == 1
     assert values(m, "fgc_offers") == [0, 1, 0, 1, 0]
     assert values(m, "fgc_referrals") == [0, 1, 0, 1, 0]
     # Actions by the meeting's week: A1-A3 | A4, A5 | - | A6, A7.

@@ -107,3 +107,22 @@ def test_current_case_follows_the_chair_and_keeps_the_timer(ctx):
         agenda.set_current(ctx.sessions, who.chair, built.meeting_id, b)
     with pytest.raises(MeetingStateError, match="discussed and decided"):
         agenda.defer_item(ctx.sessions, who.chair, a, view.row(a).version)
+
+
+def test_one_case_timer_for_rows_screens_and_the_writes_that_stop_it():
+    from frontdoor_app.meeting.timer import case_seconds, stop_timer
+
+    start = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+    later = start + dt.timedelta(minutes=3, seconds=5)
+    assert case_seconds(None, 120, later) == 120  # not running: the earlier stretches
+    assert case_seconds(start, 120, later) == 305
+    assert case_seconds(start.replace(tzinfo=None), 120, later) == 305  # SQLite's naive UTC
+    assert case_seconds(later, 120, start) == 120  # a clock behind never counts backwards
+
+    class Item:
+        started_at: dt.datetime | None = start
+        seconds_spent = 60
+
+    item = Item()
+    stop_timer(item, later)
+    assert item.seconds_spent == 245

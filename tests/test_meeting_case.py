@@ -49,7 +49,7 @@ def test_case_view_brings_incident_household_and_history(ctx):
     who = people(ctx)
     item_id, household_id = _history(ctx, who, 3)
     with ctx.session() as s:
-        view = case_view.load_case(s, item_id, who.police)
+        view = case_view.load_case(s, item_id, who.police, clock=ctx.profile.clock)
     assert view.incident.dash_risk == "high" and view.incident.risk_flags == ("weapon",)
     assert "Assault occasioning" in view.incident.summary and view.incident.narrative
     roles = [(m.role, m.forenames, m.age_text) for m in view.household.members]
@@ -108,7 +108,7 @@ def test_restricted_entries_are_seen_by_their_agency_and_the_chair_only(ctx):
         ("admin", who.admin),
     ):
         with ctx.session() as s:
-            view = case_view.load_case(s, item, actor, audit_view=False)
+            view = case_view.load_case(s, item, actor, clock=ctx.profile.clock, audit_view=False)
         seen[name] = ([e.text for e in view.intelligence], view.hidden_restricted)
         assert [v.text for v in view.victim_views] == ["She wants to stay."]
     everything = ["Bail: no contact.", "Rent arrears; tenancy at risk."]
@@ -131,7 +131,7 @@ def test_load_case_uses_the_same_few_queries_however_long_the_history(ctx):
         event.listen(ctx.engine, "before_cursor_execute", count)
         try:
             with ctx.session() as s:
-                case_view.load_case(s, item_id, who.chair)
+                case_view.load_case(s, item_id, who.chair, clock=ctx.profile.clock)
         finally:
             event.remove(ctx.engine, "before_cursor_execute", count)
         counts.append(len(statements))
@@ -159,7 +159,7 @@ def test_fgc_offer_outcome_starts_the_offer_in_the_same_transaction(ctx):
     with ctx.session() as s:
         referrals = s.scalars(select(FgcReferral).where(FgcReferral.origin_agenda_item_id == item))
         stages = [r.stage for r in referrals]
-        view = case_view.load_case(s, item, who.chair, audit_view=False)
+        view = case_view.load_case(s, item, who.chair, clock=ctx.profile.clock, audit_view=False)
         assert s.get(AgendaItem, item).status == "current"
     assert stages == ["offered"]
     assert [f.stage for f in view.fgc] == ["offered"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from frontdoor_app.meeting import decisions, drafts, entries, feed
@@ -239,3 +239,61 @@ def test_drafts_are_kept_per_user_case_and_kind(ctx):
         kept = s.scalars(select(AuditEvent).where(AuditEvent.entity == "draft")).all()
         assert all(e.before is None and e.after is None for e in kept)
         assert not any("Bail" in (e.detail or "") for e in kept)
+
+
+def test_a_save_clears_its_draft_in_the_same_transaction(ctx):
+    """Saving an entry or a decision is one user action, so one commit: the draft it
+    replaces goes in that commit, and stays when the save is refused."""
+    who = people(ctx)
+    built = build(ctx, 2)
+    marac_item, plain_item = built.item_ids
+    with ctx.session() as s:
+        pol = agency_id(s, "POL")
+    drafts.save_draft(ctx.sessions, who.police, plain_item, "intelligence", {"text": "Bail"})
+    drafts.save_draft(ctx.sessions, who.chair, plain_item, "decision", {"risk": "medium"})
+    drafts.save_draft(ctx.sessions, who.chair, marac_item, "decision", {"risk": "medium"})
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(ctx.engine, "commit", committed)
+    try:
+        entries.add_entry(
+            ctx.sessions, who.police, plain_item, pol, "Bail: no contact.", draft="intelligence"
+        )
+        assert len(commits) == 1
+        decisions.save_decision(
+            ctx.sessions,
+            who.chair,
+            ctx.profile,
+            plain_item,
+            ["NFA"],
+            "medium",
+            None,
+            draft="decision",
+        )
+        assert len(commits) == 2
+        with pytest.raises(DecisionRefused):
+            decisions.save_decision(
+                ctx.sessions,
+                who.chair,
+                ctx.profile,
+                marac_item,
+                ["NFA"],
+                "medium",
+                None,
+                draft="decision",
+            )
+        assert len(commits) == 2
+    finally:
+        event.remove(ctx.engine, "commit", committed)
+    with ctx.session() as s:
+        assert drafts.load_draft(s, who.police, plain_item, "intelligence") is None
+        assert drafts.load_draft(s, who.chair, plain_item, "decision") is None
+        kept = drafts.load_draft(s, who.chair, marac_item, "decision")
+        assert kept is not None and kept.content == {"risk": "medium"}
+        cleared = s.scalars(
+            select(AuditEvent).where(AuditEvent.entity == "draft", AuditEvent.action == "delete")
+        ).all()
+        assert len(cleared) == 2

@@ -39,7 +39,7 @@ def test_meeting_runs_on_the_agenda_intake_built(ctx):
     lifecycle.add_attendance(ctx.sessions, who.chair, m.id, pol, "PC 4711 Smith", "present")
     agenda.set_current(ctx.sessions, who.chair, m.id, first.item_id)
     with ctx.session() as s:
-        full = case.load_case(s, first.item_id, who.chair)
+        full = case.load_case(s, first.item_id, who.chair, clock=ctx.profile.clock)
         shown = load_projector_view(s, m.id)
     assert full.incident.police_ref == first.police_ref and full.household.members
     victim = next(p for p in full.household.members if p.role == "victim")
@@ -69,6 +69,6 @@ def test_meeting_runs_on_the_agenda_intake_built(ctx):
     assert len(carried) == 1 and carried[0].status == "waiting"
     assert "Deferred from the meeting of 23 November 2026" in carried[0].flag_texts
     with ctx.session() as s:
-        carried_case = case.load_case(s, carried[0].item_id, who.health)
+        carried_case = case.load_case(s, carried[0].item_id, who.health, clock=ctx.profile.clock)
     # What the agencies said before the case was deferred comes with it.
     assert [e.text for e in carried_case.intelligence] == ["Suspect still at large."]

@@ -148,7 +148,7 @@ def test_a_whole_meeting(any_ctx, any_app_url):
 
     # An amendment after close.
     with ctx.session() as s:
-        decision = case_view.load_case(s, b, who.chair).decision
+        decision = case_view.load_case(s, b, who.chair, clock=ctx.profile.clock).decision
     decisions.save_decision(
         ctx.sessions,
         who.chair,

@@ -197,7 +197,7 @@ def test_rendered_pages_for_people_to_look_at(
 def test_long_tables_repeat_their_header_and_long_narratives_flow() -> None:
     from dataclasses import replace
 
-    from frontdoor_app.export.minutes_sample import synthetic_minutes
+    from tests.minutes_sample import synthetic_minutes
 
     data = synthetic_minutes(60)
     long_text = " ".join(f"Sentence {n} of a very long account." for n in range(600)) + " THE END."

@@ -129,9 +129,8 @@ def test_per_agency_copies_one_file_per_attending_agency(
 def test_todays_open_meeting_is_offered_as_a_draft(
     ctx: AppContext, worker: Worker, qtbot: QtBot
 ) -> None:
-    from frontdoor_app.meeting.lifecycle import local_today
 
-    build_closed_meeting(ctx, status="in_progress", day=local_today(ctx.profile))
+    build_closed_meeting(ctx, status="in_progress", day=ctx.profile.today())
     widget = MinutesScreen(ctx, worker, Messages(), MinutesDialogs())
     qtbot.addWidget(widget)
     with qtbot.waitSignal(widget.preview_ready, timeout=TIMEOUT):

@@ -348,8 +348,9 @@ def _words(f: PersonFacts, kind: str) -> str:
     return f"{kind}: {f.forenames} {f.surname} {f.dob or f.birth_year} {f.postcode}"
 
 
-def offered_links(s: Any, refs: list[str]) -> dict[tuple[str, int], int | None]:
-    """(police_ref, person index) → the known person offered to a person (grey zone), or None."""
+def _links(s: Any, refs: list[str], which: Any) -> dict[tuple[str, int], int | None]:
+    """(police_ref, person index) → the known person of the person's link ``which``
+    selects, or None."""
     out: dict[tuple[str, int], int | None] = {}
     for ref in refs:
         notification_id = s.scalar(select(Notification.id).where(Notification.police_ref == ref))
@@ -362,34 +363,20 @@ def offered_links(s: Any, refs: list[str]) -> dict[tuple[str, int], int | None]:
         ).all()
         for index, row in enumerate(rows):
             link = s.scalar(
-                select(PersonLink).where(
-                    PersonLink.notification_person_id == row.id, PersonLink.status == "possible"
-                )
+                select(PersonLink).where(PersonLink.notification_person_id == row.id, which)
             )
             out[(ref, index)] = _resolve(s, link.matched_person_id) if link is not None else None
     return out
+
+
+def offered_links(s: Any, refs: list[str]) -> dict[tuple[str, int], int | None]:
+    """The known person offered to each person (grey zone), or None."""
+    return _links(s, refs, PersonLink.status == "possible")
 
 
 def auto_links(s: Any, refs: list[str]) -> dict[tuple[str, int], int | None]:
-    """(police_ref, person index) → the known person it was linked to automatically, or None."""
-    out: dict[tuple[str, int], int | None] = {}
-    for ref in refs:
-        notification_id = s.scalar(select(Notification.id).where(Notification.police_ref == ref))
-        if notification_id is None:
-            continue
-        rows = s.scalars(
-            select(NotificationPerson)
-            .where(NotificationPerson.notification_id == notification_id)
-            .order_by(NotificationPerson.id)
-        ).all()
-        for index, row in enumerate(rows):
-            link = s.scalar(
-                select(PersonLink).where(
-                    PersonLink.notification_person_id == row.id, PersonLink.decided_by == "auto"
-                )
-            )
-            out[(ref, index)] = _resolve(s, link.matched_person_id) if link is not None else None
-    return out
+    """The known person each person was linked to automatically, or None."""
+    return _links(s, refs, PersonLink.decided_by == "auto")
 
 
 def describe(

@@ -7,19 +7,23 @@ outside the timing; what is timed is ``render_minutes`` (story, layout, PDF byte
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from common import BenchEnv, timed
 from sqlalchemy import func, select
 
 from frontdoor_app.export.minutes import render_minutes_built
-from frontdoor_app.export.minutes_sample import synthetic_minutes
 from frontdoor_app.meeting.minutes_data import load_minutes
 from frontdoor_app.models import AgendaItem, Meeting
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
 from frontdoor_app.profile import load_profile
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.minutes_sample import synthetic_minutes  # noqa: E402 - the tests' sample minutes
 
 GENERATED = dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC)
 

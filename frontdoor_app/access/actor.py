@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -33,6 +34,40 @@ class SignInError(RuntimeError):
 
 class AccessDenied(PermissionError):
     """The signed-in user's role may not do this (the message says who may)."""
+
+
+ROLE_WORDS = {
+    "chair": "the chair",
+    "admin": "an admin",
+    "representative": "a representative",
+    "viewer": "a viewer",
+    "fgc_coordinator": "an FGC coordinator",
+}
+
+
+def may_act_for_agency(actor: Actor, agency_id: int | None) -> bool:
+    """The chair and admins act for any agency; a representative for their own only."""
+    if actor.role in ("chair", "admin"):
+        return True
+    return actor.role == "representative" and agency_id is not None and actor.agency_id == agency_id
+
+
+def require_agency(
+    actor: Actor,
+    agency_id: int | None,
+    doing: str,
+    refuse: Callable[[str], Exception] = AccessDenied,
+) -> None:
+    """Refuse, in one wording everywhere, what ``actor`` may not do for that agency."""
+    if may_act_for_agency(actor, agency_id):
+        return
+    if actor.role == "representative":
+        raise refuse(f"A representative can {doing} only for their own agency.")
+    you = ROLE_WORDS.get(actor.role, actor.role)
+    raise refuse(
+        f"Only the chair, an admin or a representative for their own agency can {doing}; "
+        f"you are signed in as {you}."
+    )
 
 
 INTAKE_ROLES = ("chair", "admin")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import inspect
+from sqlalchemy import Table, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from frontdoor_app.models import AuditEvent, Base
+from frontdoor_app.models import AuditEvent, Base, utcnow
+from frontdoor_app.models.audit_chain import seal_rows
 from frontdoor_app.sync import changes
 
 from .actor import Actor
@@ -56,6 +58,50 @@ def record(
             detail=detail,
         )
     )
+
+
+class Recorded(NamedTuple):
+    """One of many audit rows written together (``written_many``): what ``record`` takes."""
+
+    action: str
+    entity: str
+    entity_id: int | None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    detail: str | None = None
+
+
+def record_many(session: Session, actor: Actor, rows: Sequence[Recorded]) -> None:
+    """``record`` for many rows at once (an import): one INSERT, each row sealed onto the
+    hash chain in the order given, after every row already added to the session."""
+    if not rows:
+        return
+    session.flush()  # rows ``record`` added go first: the chain follows the order of writing
+    values = [
+        {
+            "at": utcnow(),
+            "user_id": actor.user_id,
+            "user_login": actor.login,
+            "action": r.action,
+            "entity": r.entity,
+            "entity_id": r.entity_id,
+            "before": r.before,
+            "after": r.after,
+            "detail": r.detail,
+        }
+        for r in rows
+    ]
+    seal_rows(session, values)
+    session.execute(insert(cast(Table, AuditEvent.__table__)), values)
+
+
+def written_many(
+    session: Session, actor: Actor, rows: Sequence[Recorded], meeting_id: int | None = None
+) -> None:
+    """Audit and announce many writes at once (an import): ``written`` for rows written in
+    bulk, whose before and after the caller has already reduced to what changed."""
+    record_many(session, actor, rows)
+    changes.note_many(session, [(r.entity, r.entity_id, r.action, meeting_id) for r in rows])
 
 
 def record_now(

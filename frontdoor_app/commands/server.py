@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 
 from frontdoor_app.access.credentials import with_password
-from frontdoor_app.access.server import ServerError, check, format_report, is_postgresql, set_up
+from frontdoor_app.access.server import ServerError, is_postgresql, set_up
+from frontdoor_app.access.server_check import check, format_report
 from frontdoor_app.models.database import make_engine
 from frontdoor_app.profile import load_profile
 from frontdoor_app.schema_head import head_revision

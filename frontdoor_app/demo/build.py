@@ -203,8 +203,8 @@ def build_demo(
     """
     started = time.perf_counter()
     spec = scale_named(scale)
-    today = today or local_today()
     profile = ctx.profile
+    today = today or profile.today()
 
     def step(name: str, fraction: float | None = None) -> None:
         if progress is not None:
@@ -283,7 +283,7 @@ def build_demo(
     feed_path = Path(feed_dir or ctx.settings.data_dir / "feeds") / f"feed-{today.isoformat()}.csv"
     with session_scope(ctx.sessions) as s:
         # Built on the real day before the cut-off: nothing is "received" later than now.
-        until = utcnow() - dt.timedelta(minutes=5) if today == local_today() else None
+        until = utcnow() - dt.timedelta(minutes=5) if today == profile.today() else None
         notifications = feed.make_feed(s, seed, spec.feed, today, profile, until=until)
     feed.write_csv(notifications, feed_path)
     imported, meeting_id = feed.bring_in(

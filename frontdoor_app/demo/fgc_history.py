@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from frontdoor_app.flags import Flags
 from frontdoor_app.profile import Profile
 
 from .history import GenNotification
@@ -42,9 +43,9 @@ class OutcomePicker:
         self.standard = [c for c in _STANDARD if c in codes] or others
 
     def pick(self, rng: random.Random, note: GenNotification) -> list[str]:
-        flags = note.flags
+        flags = Flags.read(note.flags)
         codes: list[str] = []
-        if flags["marac"] and self.marac and (note.grade == "high" or rng.random() < 0.5):
+        if flags.marac and self.marac and (note.grade == "high" or rng.random() < 0.5):
             codes.append(self.marac)
         if note.grade == "high":
             codes += rng.sample(self.high, min(len(self.high), rng.randrange(1, 4)))
@@ -54,7 +55,7 @@ class OutcomePicker:
             codes.append(self.nfa)
         else:
             codes += rng.sample(self.standard, min(len(self.standard), rng.randrange(1, 3)))
-        wants_fgc = not flags["no_child"] and (flags["repeat"] or note.grade != "standard")
+        wants_fgc = not flags.no_child and (flags.repeat or note.grade != "standard")
         if self.fgc and wants_fgc and rng.random() < 0.08:
             codes.append(self.fgc)
         return list(dict.fromkeys(codes))

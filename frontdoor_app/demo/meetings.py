@@ -8,6 +8,7 @@ import random
 from collections import defaultdict
 from typing import Any
 
+from frontdoor_app.flags import Flags
 from frontdoor_app.intake import flags as flag_rules
 from frontdoor_app.intake.agenda import sort_key
 from frontdoor_app.profile import Profile
@@ -218,7 +219,7 @@ class MeetingHistory:
         if r < 0.07 and level < 2:
             agreed = _LEVELS[level + 1]
             rationale = f"Risk raised: {texts.raise_reason(rng)} {rationale}"
-        elif r < 0.09 and level > 0 and not note.flags["marac"]:
+        elif r < 0.09 and level > 0 and not Flags.read(note.flags).marac:
             agreed = _LEVELS[level - 1]
             rationale = f"Risk lowered: {texts.lower_reason(rng)} {rationale}"
         decision_id = len(rows["decision"]) + 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from frontdoor_app.flags import MARAC_CRITERIA, Flags
+
 from .history import GenNotification
 
 _INTEL = {
@@ -82,13 +84,13 @@ def agencies_with_something(
     rng: random.Random, note: GenNotification, agencies: dict[str, int]
 ) -> list[str]:
     """The agencies that add intelligence on this case (police always summarise)."""
-    flags = note.flags
+    flags = Flags.read(note.flags)
     wanted = ["POL", "CSWS"]
-    if flags["under5"]:
+    if flags.under5:
         wanted.append("HV")
-    if flags["unborn"]:
+    if flags.unborn:
         wanted.append("MID")
-    if not flags["no_child"] and rng.random() < 0.6:
+    if not flags.no_child and rng.random() < 0.6:
         wanted.append("EDU")
     wanted += [
         code for code in ("DVS", "HSG", "PROB", "GPL", "DA", "AMH", "EH") if rng.random() < 0.18
@@ -106,19 +108,19 @@ def intelligence(rng: random.Random, code: str, kind: str, note: GenNotification
 
 
 def rationale(rng: random.Random, note: GenNotification, codes: list[str]) -> str:
-    flags = note.flags
+    flags = Flags.read(note.flags)
     parts = [f"DASH {note.grade}"]
     if note.dash_yes is not None:
         parts[0] += f" ({note.dash_yes} yes)"
-    if flags["marac"]:
+    if flags.marac:
         parts.append(
-            "MARAC criteria met: " + ", ".join(f.replace("_", " ") for f in flags["marac"])
+            "MARAC criteria met: " + ", ".join(MARAC_CRITERIA.get(c, c) for c in flags.marac)
         )
-    if flags["repeat"]:
+    if flags.repeat:
         parts.append("repeat family")
-    if flags["under5"]:
+    if flags.under5:
         parts.append("child under five")
-    if flags["unborn"]:
+    if flags.unborn:
         parts.append("unborn baby")
     parts.append(
         rng.choice(
@@ -186,7 +188,7 @@ def action_for(
     if code == "NFA":
         return None
     agency, description = _ACTIONS.get(code, ("", "Agency to follow up as agreed in the meeting."))
-    if code == "INFO" and not note.flags["no_child"] and rng.random() < 0.5:
+    if code == "INFO" and not Flags.read(note.flags).no_child and rng.random() < 0.5:
         agency, description = "EDU", "Tell the school's designated safeguarding lead."
     if agency not in agencies:
         agency = sorted(agencies)[rng.randrange(len(agencies))]

@@ -230,13 +230,15 @@ def _summary(data: MinutesData) -> list[Flowable]:
         )
     widths = [8 * mm, 24 * mm, 30 * mm, 24 * mm, 32 * mm, FRAME_WIDTH - 136 * mm, 18 * mm]
     headers = ("#", "Reference", "Household", "Risk", "Flags", "Outcomes", "FGC")
-    out.append(text_table(rows, headers, widths, bold_column=2, plain_columns=(0, 1, 3)))
+    # The key goes above the table: below it, a table ending at the foot of a page left
+    # the key alone on the next one.
     out.append(
         para(
             "Risk is the risk agreed by the meeting, or the police grade where none was agreed.",
             s.small,
         )
     )
+    out.append(text_table(rows, headers, widths, bold_column=2, plain_columns=(0, 1, 3)))
     return out
 
 

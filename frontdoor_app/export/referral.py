@@ -12,12 +12,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable
 
 from . import formatting as fmt
 from .document import Bookmark, DocumentInfo, build
-from .styles import FRAME_WIDTH, grid_table_style, key_value_table_style, styles
+from .styles import styles
+from .tables import facts_table, grid_table
 from .text import join, para
 
 TITLE = "Family Group Conference \u2014 referral"
@@ -113,7 +113,7 @@ def render_referral(
             f"Family Group Conference referral \u2014 household {data.household_reference}",
             s.subtitle,
         ),
-        _facts(
+        facts_table(
             [
                 (
                     "To",
@@ -179,26 +179,6 @@ def _coordinator(data: ReferralData) -> str:
     return data.coordinator
 
 
-def _facts(rows: list[tuple[str, str]]) -> Table:
-    s = styles()
-    table = Table(
-        [[para(k, s.label), para(v, s.body)] for k, v in rows],
-        colWidths=[38 * mm, FRAME_WIDTH - 38 * mm],
-    )
-    table.setStyle(key_value_table_style(bold_labels=True))
-    return table
-
-
-def _grid(header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-    s = styles()
-    body = [[para(h, s.header_cell) for h in header]]
-    body += [[para(cell, s.cell) for cell in row] for row in rows]
-    scale = FRAME_WIDTH / sum(widths)
-    table = Table(body, colWidths=[w * scale for w in widths], repeatRows=1)
-    table.setStyle(grid_table_style())
-    return table
-
-
 def _household(data: ReferralData) -> list[Flowable]:
     s = styles()
     out: list[Flowable] = [
@@ -215,7 +195,7 @@ def _household(data: ReferralData) -> list[Flowable]:
             ]
             for p in data.people
         ]
-        out.append(_grid(["Name", "Role", "Date of birth", "Age"], rows, [5, 3, 2.5, 1.5]))
+        out.append(grid_table(["Name", "Role", "Date of birth", "Age"], rows, [5, 3, 2.5, 1.5]))
     children = [p for p in data.people if p.role == "child"]
     unborn = " (including an unborn child)" if any(p.age_text == "unborn" for p in children) else ""
     out.append(para(f"Children: {len(children)}{unborn}", s.small))
@@ -229,7 +209,7 @@ def _risks(data: ReferralData) -> list[Flowable]:
         dash += f" (DASH {data.dash_yes} yes)"
     out: list[Flowable] = [
         para("Risks", s.h2),
-        _facts(
+        facts_table(
             [
                 ("Police grading", dash),
                 ("Agreed by the meeting", fmt.risk(data.agreed_risk)),
@@ -266,7 +246,7 @@ def _consents(data: ReferralData, tz: str) -> list[Flowable]:
         for c in data.consents
     ]
     out.append(
-        _grid(
+        grid_table(
             ["Consent", "Who", "How", "When", "Recorded by", "Status"],
             rows,
             [3.2, 2.5, 2.5, 2.2, 2.2, 1.8],
@@ -294,7 +274,9 @@ def _invitees(data: ReferralData) -> list[Flowable]:
         )
         rows.append([i.name, i.relationship or "", _yes(i.approved_by_victim), harmed])
     out.append(
-        _grid(["Name", "Relationship", "Approved by the victim", "Notes"], rows, [3, 2.5, 2, 5])
+        grid_table(
+            ["Name", "Relationship", "Approved by the victim", "Notes"], rows, [3, 2.5, 2, 5]
+        )
     )
     return out
 
@@ -306,7 +288,7 @@ def _safeguards(data: ReferralData, tz: str) -> list[Flowable]:
         rows = [
             [g.words, g.recorded_by, fmt.date_time(g.at, tz), g.note or ""] for g in data.safeguards
         ]
-        out.append(_grid(["Safeguard", "Recorded by", "When", "Note"], rows, [4, 2.5, 2.2, 4]))
+        out.append(grid_table(["Safeguard", "Recorded by", "When", "Note"], rows, [4, 2.5, 2.2, 4]))
     else:
         out.append(para("No safeguard is recorded yet.", s.muted))
     if data.gate_missing:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable
 
 from . import formatting as fmt
 from .document import Bookmark, DocumentInfo, build
-from .styles import FRAME_WIDTH, grid_table_style, key_value_table_style, styles
+from .styles import styles
+from .tables import facts_table, grid_table
 from .text import para
 
 TITLE = "Subject access request"
@@ -30,7 +30,7 @@ def render_sar(data: Any, generated_at: dt.datetime, tz: str = "Europe/London") 
             "withholding is stated below.",
             s.note,
         ),
-        _facts(
+        facts_table(
             [
                 ("Person", p.name),
                 ("Record id", str(p.id)),
@@ -87,7 +87,7 @@ def render_sar(data: Any, generated_at: dt.datetime, tz: str = "Europe/London") 
     ]
     for title, header, rows, widths in sections:
         story.append(para(title, s.h2))
-        story.append(_grid(header, rows, widths) if rows else para("Nothing held.", s.muted))
+        story.append(grid_table(header, rows, widths) if rows else para("Nothing held.", s.muted))
     story.append(para("What is withheld, and why", s.h2))
     for line in data.withheld or ("Nothing is withheld.",):
         story.append(para(line, s.body, prefix="\u2022 "))
@@ -102,24 +102,3 @@ def render_sar(data: Any, generated_at: dt.datetime, tz: str = "Europe/London") 
         header_note="For the data protection officer",
     )
     return build(story, info).data
-
-
-def _facts(rows: list[tuple[str, str]]) -> Table:
-    s = styles()
-    table = Table(
-        [[para(k, s.label), para(v, s.body)] for k, v in rows],
-        colWidths=[38 * mm, FRAME_WIDTH - 38 * mm],
-        hAlign="LEFT",
-    )
-    table.setStyle(key_value_table_style(bold_labels=True))
-    return table
-
-
-def _grid(header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
-    s = styles()
-    body = [[para(h, s.header_cell) for h in header]]
-    body += [[para(cell, s.cell) for cell in row] for row in rows]
-    scale = FRAME_WIDTH / sum(widths)
-    table = Table(body, colWidths=[w * scale for w in widths], repeatRows=1)
-    table.setStyle(grid_table_style())
-    return table

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reportlab.lib.units import mm
 from reportlab.platypus import Table
 
 from .fonts import BODY, BODY_BOLD
-from .styles import grid_table_style, styles
+from .styles import FRAME_WIDTH, grid_table_style, key_value_table_style, styles
 from .text import para, wrap_plain
 
 CELL_PADDING = 6.5  # left + right padding of grid_table_style, and a hair to spare
@@ -48,4 +49,30 @@ def text_table(
     if bold_column >= 0:
         style.add("FONTNAME", (bold_column, 1), (bold_column, -1), BODY_BOLD)
     table.setStyle(style)
+    return table
+
+
+def facts_table(rows: Sequence[tuple[str, str]]) -> Table:
+    """Label and value, a row each, across the frame (the head of a referral or a SAR)."""
+    s = styles()
+    table = Table(
+        [[para(k, s.label), para(v, s.body)] for k, v in rows],
+        colWidths=[38 * mm, FRAME_WIDTH - 38 * mm],
+        hAlign="LEFT",
+    )
+    table.setStyle(key_value_table_style(bold_labels=True))
+    return table
+
+
+def grid_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+) -> Table:
+    """A ruled grid across the frame, its header repeated on each page; ``widths`` are
+    relative (scaled to the frame)."""
+    s = styles()
+    body = [[para(h, s.header_cell) for h in header]]
+    body += [[para(cell, s.cell) for cell in row] for row in rows]
+    scale = FRAME_WIDTH / sum(widths)
+    table = Table(body, colWidths=[w * scale for w in widths], repeatRows=1)
+    table.setStyle(grid_table_style())
     return table

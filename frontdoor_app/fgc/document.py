@@ -17,6 +17,7 @@ from frontdoor_app.export.referral import (
     SafeguardLine,
     render_referral,
 )
+from frontdoor_app.flags import Flags
 from frontdoor_app.models import (
     AgendaItem,
     Decision,
@@ -42,7 +43,7 @@ def referral_data(
     session: Session, profile: Profile, referral_id: int, today: dt.date | None = None
 ) -> ReferralData:
     """Everything the referral document prints, read from the database."""
-    today = today or dt.date.today()
+    today = today or profile.today()
     referral = session.get(FgcReferral, referral_id)
     if referral is None:
         raise FgcError(f"there is no FGC referral {referral_id}")
@@ -87,8 +88,7 @@ def referral_data(
                 factors.append(words)
         if notification.pregnancy:
             people.append(PersonLine("Unborn child", "child", None, "unborn"))
-    flags = item.flags if item is not None and isinstance(item.flags, dict) else {}
-    factors += [f"MARAC: {str(m).replace('_', ' ')}" for m in flags.get("marac") or []]
+    factors += Flags.read(item.flags if item is not None else None).marac_words()
     return ReferralData(
         authority=profile.name,
         short_name=profile.short_name,

@@ -62,7 +62,7 @@ def for_agenda_item(
     session: Session, profile: Profile, agenda_item_id: int, today: dt.date | None = None
 ) -> Eligibility:
     """The family's eligibility for an FGC as the meeting sees it for this case."""
-    case = case_facts(session, agenda_item_id, today)
+    case = case_facts(session, agenda_item_id, today or profile.today())
     status, reasons, notices = evaluate(rules_from_profile(profile), case.facts)
     referral = session.get(FgcReferral, case.referral_id) if case.referral_id else None
     return Eligibility(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from frontdoor_app.flags import Flags
 from frontdoor_app.models import (
     AgendaItem,
     Decision,
@@ -34,22 +34,19 @@ class CaseFacts:
     open_elsewhere_id: int | None  # an open referral of the household from another item
 
 
-def case_facts(session: Session, agenda_item_id: int, today: dt.date | None = None) -> CaseFacts:
-    """Work out every fact the rules may name, for one agenda item."""
+def case_facts(session: Session, agenda_item_id: int, today: dt.date) -> CaseFacts:
+    """Work out every fact the rules may name, for one agenda item, on the authority's
+    ``today`` (``profile.today()``)."""
     item = session.get(AgendaItem, agenda_item_id)
     if item is None:
         raise FgcError(f"there is no agenda item {agenda_item_id}")
-    today = today or dt.date.today()
     notification = session.get(Notification, item.notification_id)
     household_id = item.household_id or (notification.household_id if notification else None)
     facts: dict[str, bool] = {}
     on = notification.incident_at.date() if notification is not None else today
     facts["child_in_household"] = _has_child(session, household_id, item.notification_id, today, on)
-    flags: dict[str, Any] = item.flags if isinstance(item.flags, dict) else {}
     facts["unborn_child"] = bool(
-        (notification is not None and notification.pregnancy)
-        or flags.get("unborn")
-        or flags.get("pregnancy")
+        (notification is not None and notification.pregnancy) or Flags.read(item.flags).unborn
     )
     outcomes = session.execute(
         select(OutcomeCode.code, OutcomeCode.is_fgc_offer, OutcomeCode.is_strategy_discussion)

@@ -75,7 +75,7 @@ def offer_for_decision(
     says why in words).
     """
     rules = rules_from_profile(profile)
-    case = case_facts(session, agenda_item_id)
+    case = case_facts(session, agenda_item_id, profile.today())
     if case.household_id is None or not any(case.facts.get(f) for f in rules.offer_when):
         return None
     if case.open_elsewhere_id is not None:
@@ -116,7 +116,7 @@ def offer_again(
     with the reason (a refusal is not non-cooperation; the family may ask again)."""
     reason = meaningful(reason, "The reason for offering again", None, FgcError)
     roles.require(session, actor, "offer again", None)
-    case = case_facts(session, agenda_item_id)
+    case = case_facts(session, agenda_item_id, profile.today())
     if case.household_id is None:
         raise FgcError("this case has no household, so there is no family to offer an FGC to")
     open_id = session.scalar(
@@ -260,7 +260,7 @@ def advance(
             profile,
             referral,
             plan_agreed,
-            today or dt.date.today(),
+            today or profile.today(),
             review_date,
             close_reason,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import ROLE_WORDS, Actor
 from frontdoor_app.models import FgcReferral, FgcTeam
 
 from .errors import PermissionError_
@@ -28,13 +28,6 @@ STEPS: dict[str, tuple[str, ...]] = {
     "withdraw the referral": MEETING,
     "move the referral to consent given": MEETING,
     "move the referral to referred": MEETING,
-}
-ROLE_WORDS = {
-    "chair": "the chair",
-    "admin": "an admin",
-    "representative": "a representative",
-    "viewer": "a viewer",
-    "fgc_coordinator": "an FGC coordinator",
 }
 
 

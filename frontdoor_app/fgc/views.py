@@ -351,14 +351,14 @@ def referral_view(
     referral = session.get(FgcReferral, referral_id)
     if referral is None:
         raise LookupError(f"there is no FGC referral {referral_id}")
-    return referral_views(session, profile, [referral], today or dt.date.today())[0]
+    return referral_views(session, profile, [referral], today or profile.today())[0]
 
 
 def case_fgc(
     session: Session, profile: Profile, agenda_item_id: int, today: dt.date | None = None
 ) -> CaseFgc:
     """The FGC tab of a case: eligibility in words, the referral, teams to route to."""
-    today = today or dt.date.today()
+    today = today or profile.today()
     eligibility = for_agenda_item(session, profile, agenda_item_id, today)
     referral = None
     harmed: tuple[str, ...] = ()
@@ -414,7 +414,7 @@ def queue(
 
     ``team_code`` None: every team; ``UNROUTED`` (""): the route-by-hand list.
     """
-    today = today or dt.date.today()
+    today = today or profile.today()
     query = select(FgcReferral).where(FgcReferral.is_open.is_(True))
     if team_code == UNROUTED:
         query = query.where(FgcReferral.team_id.is_(None))

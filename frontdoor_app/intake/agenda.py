@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
+from frontdoor_app.flags import Flags
 from frontdoor_app.models import AgendaItem, Meeting, Notification
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import MeetingRules, Profile
@@ -31,11 +32,6 @@ DASH_RANK = {"high": 0, "medium": 1, "standard": 2}
 # A notification imported late (received before the window but on no agenda) is still
 # brought to a meeting, as long as it is no older than this.
 LATE_ARRIVAL_DAYS = 7
-
-
-def local_today() -> dt.date:
-    """Today's date where the meeting is held."""
-    return dt.datetime.now(UK).date()
 
 
 def meeting_window(
@@ -51,23 +47,24 @@ def meeting_window(
 
 
 def sort_key(
-    order: Sequence[str], flags: dict[str, Any], received_at: dt.datetime, police_ref: str
+    order: Sequence[str], stored: Any, received_at: dt.datetime, police_ref: str
 ) -> tuple[Any, ...]:
     """Most urgent first, by the profile's ``agenda_order``; ties by arrival."""
+    flags = Flags.read(stored)
     parts: list[Any] = []
     for key in order:
         if key == "dash":
-            parts.append(DASH_RANK.get(str(flags.get("dash_risk")), 3))
-            parts.append(-(flags.get("dash_yes") or 0))
+            parts.append(DASH_RANK.get(str(flags.dash_risk), 3))
+            parts.append(-(flags.dash_yes or 0))
         elif key == "marac":
-            parts.append(-len(flags.get("marac") or ()))
+            parts.append(-len(flags.marac))
         elif key == "repeat_count":
-            parts.append(-(int(flags.get("repeat_count") or 0) + int(bool(flags.get("repeat")))))
+            parts.append(-(flags.repeat_count + int(flags.repeat)))
         elif key == "youngest_child":
-            months = flags.get("youngest_age_months")
+            months = flags.youngest_age_months
             parts.append(months if months is not None else 10**6)
         elif key == "pregnancy":
-            parts.append(0 if flags.get("unborn") else 1)
+            parts.append(0 if flags.unborn else 1)
         elif key == "received":
             parts.append(received_at.timestamp())
     return (*parts, received_at.timestamp(), police_ref)
@@ -87,10 +84,11 @@ def build_agenda(
     items join at the end; once closed, nothing changes.
     """
     with session_scope(sessions) as s:
-        return _build(s, profile, actor, meeting_date)
+        return build_agenda_in(s, profile, actor, meeting_date)
 
 
-def _build(s: Session, profile: Profile, actor: Actor, meeting_date: dt.date) -> int:
+def build_agenda_in(s: Session, profile: Profile, actor: Actor, meeting_date: dt.date) -> int:
+    """``build_agenda`` inside the caller's unit of work (an import that builds it too)."""
     rules = profile.meeting
     meeting = s.scalar(select(Meeting).where(Meeting.meeting_date == meeting_date))
     previous = s.scalar(
@@ -201,7 +199,7 @@ def _reorder(s: Session, actor: Actor, meeting_id: int, order: Sequence[str]) ->
     fixed = [r for r in rows if r[0].status != "waiting"]
     waiting = sorted(
         (r for r in rows if r[0].status == "waiting"),
-        key=lambda r: sort_key(order, r[0].flags or {}, r[1], r[2]),
+        key=lambda r: sort_key(order, r[0].flags, r[1], r[2]),
     )
     fixed.sort(key=lambda r: r[0].position)
     for position, (item, _, _) in enumerate([*fixed, *waiting], start=1):

@@ -1,6 +1,7 @@
 """Flags worked out for a notification, never typed (DOMAIN.md, step 2).
 
-The dictionary stored on ``Notification.flags`` and copied to ``AgendaItem.flags``:
+The value and its words are ``frontdoor_app.flags.Flags``; this module works it out. The
+dictionary stored on ``Notification.flags`` and copied to ``AgendaItem.flags``:
 
 - ``marac``: list of MARAC criteria met, as codes: ``visible_high_risk`` (14 or more DASH
   "yes" answers), ``potential_escalation`` (3 or more notifications for the household in
@@ -26,6 +27,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from frontdoor_app.flags import Flags
 from frontdoor_app.models import AgendaItem, Household, Meeting, Notification
 from frontdoor_app.personal import months_between
 
@@ -63,20 +65,20 @@ def assemble(
     if last_marac is not None and last_marac <= on and on - last_marac <= YEAR:
         marac.append("repeat")
     months = [m for m in (child_age_months(d, a, on) for d, a in children) if m is not None]
-    return {
-        "marac": marac,
-        "repeat": bool(discussed),
-        "repeat_count": int(earlier),
-        "discussed_on": [d.isoformat() for d in sorted(set(discussed), reverse=True)],
-        "no_child": not children,
-        "unborn": bool(pregnancy),
-        "under5": any(m < 60 for m in months),
-        "children": len(children),
-        "child_ages": sorted(m // 12 for m in months),
-        "youngest_age_months": min(months) if months else None,
-        "dash_risk": dash_risk,
-        "dash_yes": dash_yes,
-    }
+    return Flags(
+        marac=tuple(marac),
+        repeat=bool(discussed),
+        repeat_count=int(earlier),
+        discussed_on=tuple(sorted(set(discussed), reverse=True)),
+        no_child=not children,
+        unborn=bool(pregnancy),
+        under5=any(m < 60 for m in months),
+        children=len(children),
+        child_ages=tuple(sorted(m // 12 for m in months)),
+        youngest_age_months=min(months) if months else None,
+        dash_risk=dash_risk,
+        dash_yes=dash_yes,
+    ).to_json()
 
 
 def work_out(

@@ -27,7 +27,8 @@ from frontdoor_app.models import ImportBatch, Notification, QuarantinedRecord, u
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
 
-from . import batch
+from . import batch, batch_plan
+from .agenda import build_agenda_in
 from .readers import Feed, FeedUnreadable, RawRecord, json_record, read_feed
 from .store import Stored, resolve_waiting, store
 from .validate import NotificationData, Problem, validate
@@ -69,6 +70,7 @@ class ImportSummary:
     rows_read: int = 0
     already_imported: bool = False
     notification_ids: tuple[int, ...] = field(default=(), repr=False)
+    meeting_id: int | None = None  # the agenda built with the import (``agenda_on``)
 
     @property
     def total(self) -> int:
@@ -141,10 +143,15 @@ def import_file(
     path: Path,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    agenda_on: dt.date | None = None,
 ) -> ImportSummary:
-    """Import the feed at ``path``. Raises ``FeedUnreadable`` (nothing changed) when unreadable."""
+    """Import the feed at ``path``. Raises ``FeedUnreadable`` (nothing changed) when unreadable.
+
+    With ``agenda_on``, the agenda of that day's meeting is built (or topped up) in the
+    same transaction when anything was imported or updated: one action, one commit.
+    """
     feed = read_feed(Path(path), profile.intake.columns)
-    return import_feed(sessions, profile, actor, feed, progress, now)
+    return import_feed(sessions, profile, actor, feed, progress, now, agenda_on)
 
 
 def import_records(
@@ -175,8 +182,10 @@ def import_feed(
     feed: Feed,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
+    agenda_on: dt.date | None = None,
 ) -> ImportSummary:
     require(actor, INTAKE_ROLES, "import the police feed")
+    meeting_id = None
     now = now or utcnow()
     total = len(feed.records)
     counts = _Counts()
@@ -220,6 +229,8 @@ def import_feed(
             },
             feed.file_name,
         )
+        if agenda_on is not None and (counts.imported or counts.updated):
+            meeting_id = build_agenda_in(s, profile, actor, agenda_on)
     if progress:
         progress(total, total)
     return ImportSummary(
@@ -235,6 +246,7 @@ def import_feed(
         rows_read=feed.rows_read,
         already_imported=earlier is not None,
         notification_ids=tuple(counts.ids),
+        meeting_id=meeting_id,
     )
 
 
@@ -271,7 +283,7 @@ def _import_all(
             ).where(Notification.police_ref.in_(refs[start : start + 500]))
         ):
             known[ref] = (nid, content, bool((flags or {}).get("no_child")))
-    new: list[batch.Planned] = []
+    new: list[batch_plan.Planned] = []
     later: list[tuple[RawRecord, NotificationData]] = []
     seen: set[str] = set()
     for record, data in checked:
@@ -288,7 +300,7 @@ def _import_all(
             later.append((record, data))  # sent twice in one file: the second is an amendment
         else:
             seen.add(data.police_ref)
-            new.append(batch.Planned(data, record.raw))
+            new.append(batch_plan.Planned(data, record.raw))
     if progress:
         progress(done, total)
     stored = _write_new(s, profile, actor, batch_id, new, done, total, progress)
@@ -306,7 +318,7 @@ def _import_all(
             progress(done, total)
 
 
-def _records_of(feed: Feed, new: list[batch.Planned]) -> list[RawRecord]:
+def _records_of(feed: Feed, new: list[batch_plan.Planned]) -> list[RawRecord]:
     by_raw = {id(r.raw): r for r in feed.records}
     return [by_raw[id(p.raw)] for p in new]
 
@@ -316,7 +328,7 @@ def _write_new(
     profile: Profile,
     actor: Actor,
     batch_id: int,
-    new: list[batch.Planned],
+    new: list[batch_plan.Planned],
     done: int,
     total: int,
     progress: Progress | None,
@@ -330,7 +342,7 @@ def _write_new(
 
     try:
         with s.begin_nested(), _no_gc_pauses():
-            plan = batch.plan(s, profile.intake, new, step)
+            plan = batch_plan.plan(s, profile.intake, new, step)
             return batch.write(s, actor, plan, new, batch_id)
     except Exception:  # noqa: BLE001 - retried one by one; a failing record is quarantined
         log.exception("set-based import failed; importing one notification at a time")

@@ -17,7 +17,8 @@ from frontdoor_app.models import MatchingModel, Person
 from frontdoor_app.profile import IntakeRules
 
 from .blocking import candidate_ids
-from .fs_model import DEFAULT_MODEL, MatchModel, Weighing, untrained_model, weigh
+from .fs_model import DEFAULT_MODEL, MatchModel, untrained_model
+from .fs_weigh import Weighing, weigh
 from .similarity import PersonFacts
 
 

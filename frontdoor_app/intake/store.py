@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
+from frontdoor_app.flags import Flags
 from frontdoor_app.models import (
     Notification,
     NotificationPerson,
@@ -74,8 +75,7 @@ def store(
         select(Notification).where(Notification.police_ref == data.police_ref)
     )
     if existing is not None and existing.content_hash == content_hash:
-        flags = existing.flags or {}
-        return Stored("unchanged", existing.id, 0, bool(flags.get("no_child")))
+        return Stored("unchanged", existing.id, 0, Flags.read(existing.flags).no_child)
     if existing is None:
         notification = Notification(
             **data.columns(),

@@ -25,7 +25,8 @@ from frontdoor_app.models import MatchingModel, Notification, NotificationPerson
 from frontdoor_app.profile import IntakeRules
 
 from .blocking import block_keys, db_candidates, lookup_keys
-from .fs_model import COMPARISONS, LEVELS, MatchModel, train
+from .fs_model import COMPARISONS, LEVELS, MatchModel
+from .fs_train import train
 from .matching import decide, load_model
 from .similarity import PersonFacts
 

@@ -17,7 +17,7 @@ from sqlalchemy import Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import Actor, require_agency
 from frontdoor_app.models import (
     Action,
     ActionUpdate,
@@ -104,7 +104,7 @@ def add_action(
 ) -> ActionView:
     """Agree an action for a case; the due date defaults from the profile."""
     text = require_text(description, "The action's description")
-    _may_act_for(actor, agency_id, "add an action")
+    require_agency(actor, agency_id, "add an action", PermissionDenied)
     with unit(sessions) as s:
         item, meeting = item_and_meeting(s, item_id)
         get(s, Agency, agency_id, "Agency")
@@ -144,12 +144,14 @@ def edit_action(
     """Correct an action's wording, owner or due date (an amendment after its meeting closed)."""
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
-        _may_act_for(actor, action.owner_agency_id, "change this action")
+        require_agency(actor, action.owner_agency_id, "change this action", PermissionDenied)
         check_version(action, version, "This action")
         _, meeting = item_and_meeting(s, action.agenda_item_id)
         writer = Writer(s, actor, meeting, reason, "change an action")
         if owner_agency_id is not None:
-            _may_act_for(actor, owner_agency_id, "give this action to that agency")
+            require_agency(
+                actor, owner_agency_id, "give this action to that agency", PermissionDenied
+            )
             get(s, Agency, owner_agency_id, "Agency")  # look up before changing the row
         before = audit.snapshot(action)
         if description is not None:
@@ -186,7 +188,7 @@ def update_action_status(
     text = optional(note, "The note", None, MeetingError)
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
-        _may_act_for(actor, action.owner_agency_id, "update this action")
+        require_agency(actor, action.owner_agency_id, "update this action", PermissionDenied)
         check_version(action, version, "This action")
         if status in NOTE_REQUIRED and text is None:
             raise MeetingError(f"Write a note saying why the action is {STATUS_WORDS[status]}.")
@@ -226,17 +228,17 @@ def update_action_status(
 
 
 def actions_for_item(
-    session: Session, item_id: int, today: dt.date | None = None, with_updates: bool = False
+    session: Session, item_id: int, today: dt.date, with_updates: bool = False
 ) -> tuple[ActionView, ...]:
     """A case's actions in the order they were agreed."""
     query = _base().where(Action.agenda_item_id == item_id).order_by(Action.id)
-    return tuple(_views(session, query, today or dt.date.today(), with_updates))
+    return tuple(_views(session, query, today, with_updates))
 
 
-def load_action(session: Session, action_id: int, today: dt.date | None = None) -> ActionView:
+def load_action(session: Session, action_id: int, today: dt.date) -> ActionView:
     """One action with its updates."""
     get(session, Action, action_id, "Action")
-    return _views(session, _base().where(Action.id == action_id), today or dt.date.today(), True)[0]
+    return _views(session, _base().where(Action.id == action_id), today, True)[0]
 
 
 def open_actions_count(session: Session, meeting_id: int) -> OpenActionsCount:
@@ -313,16 +315,16 @@ def action_tracker(
     *,
     agency_id: int | None = None,
     owner: str | None = None,
-    today: dt.date | None = None,
+    today: dt.date,
     statuses: Sequence[str] = ("open",),
     limit: int = 50,
     offset: int = 0,
 ) -> ActionPage:
     """Actions across every meeting, overdue first then by due date, one page at a time.
 
-    Filtering, ordering and paging happen in SQL. ``owner`` matches part of the owner's name.
+    Filtering, ordering and paging happen in SQL. ``owner`` matches part of the owner's name;
+    ``today`` is the authority's (``profile.today()``): what is overdue.
     """
-    today = today or dt.date.today()
     limit = max(1, min(limit, MAX_PAGE))
     conditions: list[Any] = [Action.status.in_(list(statuses))]
     if agency_id is not None:
@@ -467,13 +469,3 @@ def _household_names(s: Session, notification_ids: set[int]) -> dict[int, str]:
         if nid not in best or rank[role] < best[nid][0]:
             best[nid] = (rank[role], surname)
     return {nid: surname for nid, (_, surname) in best.items()}
-
-
-def _may_act_for(actor: Actor, agency_id: int, doing: str) -> None:
-    if actor.role in ("chair", "admin"):
-        return
-    if actor.role == "representative" and actor.agency_id == agency_id:
-        return
-    raise PermissionDenied(
-        f"Only the chair, an admin or a representative of the owning agency can {doing}."
-    )

@@ -28,6 +28,7 @@ from .common import (
 )
 from .errors import MeetingStateError
 from .lifecycle import load_meeting
+from .timer import stop_timer
 
 # ---------------------------------------------------------------- reading
 
@@ -298,8 +299,7 @@ def _leave_current(s: Session, actor: Actor, meeting: Meeting) -> None:
     decided = s.scalar(select(Decision.id).where(Decision.agenda_item_id == previous.id))
     stamp = now()
     previous.status = "discussed" if decided is not None else "waiting"
-    if previous.started_at is not None:
-        previous.seconds_spent += max(0, int((stamp - previous.started_at).total_seconds()))
+    stop_timer(previous, stamp)
     previous.started_at, previous.ended_at = None, stamp
     audit.written(s, actor, previous, "update", before, meeting.id)
 

@@ -8,18 +8,15 @@ sqlite3) both build their rows with ``build_row``, so the two cannot drift apart
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from frontdoor_app.flags import Flags
 from frontdoor_app.personal import age_on
 
-MARAC_WORDS = {
-    "visible_high_risk": "MARAC: visible high risk",
-    "potential_escalation": "MARAC: potential escalation",
-    "repeat": "MARAC: repeat within 12 months of last MARAC",
-    "professional_judgement": "MARAC: professional judgement",
-}
+from .timer import case_seconds
+
 ADULT_ORDER = {"victim": 0, "other_adult": 1, "perpetrator": 2, "child": 3}
 
 
@@ -83,8 +80,7 @@ class AgendaRow:
 
     def timer_seconds(self, now: dt.datetime) -> int:
         """The case timer: earlier time on the case plus the time since it became current."""
-        running = (now - self.started_at).total_seconds() if self.started_at else 0
-        return self.seconds_spent + max(0, int(running))
+        return case_seconds(self.started_at, self.seconds_spent, now)
 
 
 @dataclass(frozen=True)
@@ -144,28 +140,11 @@ def build_row(
     agreed_risk: str | None,
     people: Sequence[PersonFields],
 ) -> AgendaRow:
-    flags: Mapping[str, Any] = item.flags if isinstance(item.flags, dict) else {}
     adults = sorted((p for p in people if p.role != "child"), key=lambda p: ADULT_ORDER[p.role])
     surname = adults[0].surname if adults else (people[0].surname if people else "")
     children = [p for p in people if p.role == "child"]
-    ages = _child_ages(flags, children, on)
-    n_children = int(flags.get("children", len(children)) or 0)
-    marac = tuple(str(m) for m in (flags.get("marac") or ()))
-    repeat_count = int(flags.get("repeat_count", 0) or 0)
-    repeat = bool(flags.get("repeat", False))
-    no_child = bool(flags.get("no_child", n_children == 0))
-    unborn = bool(flags.get("unborn", False))
-    under5 = bool(flags.get("under5", any(a < 5 for a in ages)))
-    carried = flags.get("carried_from")
-    codes, texts = _flag_words(
-        marac,
-        repeat,
-        repeat_count,
-        under5,
-        unborn,
-        no_child,
-        _day_words(carried) if isinstance(carried, str) else None,
-    )
+    flags = Flags.read(item.flags, children=len(children), ages=_child_ages(children, on))
+    carried = flags.carried_words()
     return AgendaRow(
         item_id=item.id,
         meeting_id=item.meeting_id,
@@ -178,16 +157,16 @@ def build_row(
         dash_risk=dash_risk,
         dash_yes=dash_yes,
         agreed_risk=agreed_risk,
-        marac=marac,
-        repeat=repeat,
-        repeat_count=repeat_count,
-        no_child=no_child,
-        unborn=unborn,
-        under5=under5,
-        children=n_children,
-        child_ages=ages,
-        flag_codes=codes,
-        flag_texts=texts,
+        marac=flags.marac,
+        repeat=flags.repeat,
+        repeat_count=flags.repeat_count,
+        no_child=flags.no_child,
+        unborn=flags.unborn,
+        under5=flags.under5,
+        children=flags.children,
+        child_ages=flags.child_ages,
+        flag_codes=flags.codes(),
+        flag_texts=(*flags.words(), *((carried,) if carried else ())),
         status=item.status,
         has_decision=agreed_risk is not None,
         started_at=item.started_at,
@@ -196,61 +175,15 @@ def build_row(
     )
 
 
-def _child_ages(
-    flags: Mapping[str, Any], children: list[PersonFields], on: dt.date
-) -> tuple[int, ...]:
-    given = flags.get("child_ages")
-    if isinstance(given, list | tuple):
-        return tuple(sorted(int(a) for a in given if isinstance(a, int | float)))
+def _child_ages(children: list[PersonFields], on: dt.date) -> tuple[int, ...]:
+    """The listed children's ages, for flags stored before they carried them."""
     ages = []
     for child in children:
         if child.dob is not None and child.dob <= on:
             ages.append(age_on(child.dob, on))
         elif child.age is not None:
             ages.append(child.age)
-    return tuple(sorted(ages))
-
-
-def _flag_words(
-    marac: tuple[str, ...],
-    repeat: bool,
-    repeat_count: int,
-    under5: bool,
-    unborn: bool,
-    no_child: bool,
-    carried_from: str | None = None,
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    codes: list[str] = []
-    texts: list[str] = []
-    if marac:
-        codes.append("M")
-        texts.extend(MARAC_WORDS.get(m, f"MARAC: {m.replace('_', ' ')}") for m in marac)
-    if repeat:
-        codes.append("R")
-        texts.append("Repeat: discussed in the last 12 months")
-    if repeat_count:
-        texts.append(
-            f"{repeat_count} earlier notification{'s' if repeat_count != 1 else ''} in 12 months"
-        )
-    if under5:
-        codes.append("U5")
-        texts.append("Child under five")
-    if unborn:
-        codes.append("UB")
-        texts.append("Unborn child (pregnancy)")
-    if no_child:
-        codes.append("NC")
-        texts.append("No child listed")
-    if carried_from:
-        texts.append(f"Deferred from the meeting of {carried_from}")
-    return tuple(codes), tuple(texts)
-
-
-def _day_words(iso: str) -> str:
-    try:
-        return f"{dt.date.fromisoformat(iso):%d %B %Y}"
-    except ValueError:
-        return iso
+    return tuple(ages)
 
 
 def district(postcode: str | None) -> str:

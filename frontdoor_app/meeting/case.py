@@ -8,21 +8,17 @@ the audit trail. The projector's view is in ``projector``.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
+from frontdoor_app.clock import Clock
 from frontdoor_app.models import (
     Agency,
     AgendaItem,
     Decision,
-    DecisionOutcome,
-    FgcReferral,
-    FgcTeam,
     Household,
     HouseholdMember,
     IntelligenceEntry,
@@ -30,7 +26,6 @@ from frontdoor_app.models import (
     Meeting,
     Notification,
     NotificationPerson,
-    OutcomeCode,
     Person,
     SharingDecision,
     User,
@@ -39,14 +34,12 @@ from frontdoor_app.personal import age_on, age_text, initials
 
 from . import actions as action_queries
 from .agenda_rows import build_row
+from .case_history import earlier_items, fgc_summaries, history, outcomes_of
 from .decisions import build_decision_view
 from .entries import can_see
 from .errors import NotFoundError
 from .views import (
-    ActionView,
     CaseView,
-    FgcSummary,
-    HistoryEvent,
     HouseholdView,
     IncidentView,
     IntelligenceView,
@@ -55,11 +48,6 @@ from .views import (
 )
 
 ROLE_ORDER = {"victim": 0, "perpetrator": 1, "other_adult": 2, "child": 3}
-LONDON = ZoneInfo("Europe/London")
-# The household's other agenda items: id, meeting id, status, meeting date, decision id,
-# agreed risk (the last two None when undecided).
-EarlierRow = Row[int, int, str, dt.date, int, str]
-
 # Statements built once: building a select costs more than SQLite takes to run it, and a
 # case is opened at every press of "next case". Column queries run on the connection (Core),
 # skipping the ORM's per-statement work; entity queries keep the ORM.
@@ -86,27 +74,8 @@ _ENTRIES = (
     .where(IntelligenceEntry.agenda_item_id.in_(SAME_NOTIFICATION))
     .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
 )
-_EARLIER = (
-    select(
-        AgendaItem.id,
-        AgendaItem.meeting_id,
-        AgendaItem.status,
-        Meeting.meeting_date,
-        Decision.id.label("decision_id"),
-        Decision.agreed_risk,
-    )
-    .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-    .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
-    .where(
-        AgendaItem.household_id == bindparam("household_id"), AgendaItem.id != bindparam("item_id")
-    )
-)
-_OUTCOMES = (
-    select(DecisionOutcome.decision_id, OutcomeCode, DecisionOutcome.detail)
-    .join(OutcomeCode, OutcomeCode.id == DecisionOutcome.outcome_code_id)
-    .where(DecisionOutcome.decision_id.in_(bindparam("decision_ids", expanding=True)))
-    .order_by(OutcomeCode.sort_order)
-)
+
+
 _HOUSEHOLD = (
     select(
         Household.id,
@@ -127,17 +96,7 @@ _MEMBERS = (
         or_(HouseholdMember.to_date.is_(None), HouseholdMember.to_date >= bindparam("on")),
     )
 )
-_NOTIFICATIONS = select(
-    Notification.id,
-    Notification.police_ref,
-    Notification.received_at,
-    Notification.dash_risk,
-    Notification.offence,
-    Notification.incident_type,
-).where(
-    Notification.household_id == bindparam("household_id"),
-    Notification.id != bindparam("notification_id"),
-)
+
 _SHARING = (
     select(
         SharingDecision.id,
@@ -153,26 +112,16 @@ _SHARING = (
     .where(SharingDecision.agenda_item_id == bindparam("item_id"))
     .order_by(SharingDecision.created_at, SharingDecision.id)
 )
-_FGC = (
-    select(
-        FgcReferral.id,
-        FgcReferral.stage,
-        FgcReferral.is_open,
-        FgcTeam.name,
-        FgcReferral.offered_at,
-        FgcReferral.created_at,
-        FgcReferral.origin_agenda_item_id,
-    )
-    .outerjoin(FgcTeam, FgcTeam.id == FgcReferral.team_id)
-    .where(FgcReferral.household_id == bindparam("household_id"))
-    .order_by(FgcReferral.id.desc())
-)
 
 
-def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = True) -> CaseView:
+def load_case(
+    session: Session, item_id: int, viewer: Actor, *, clock: Clock, audit_view: bool = True
+) -> CaseView:
     """Everything about one case as ``viewer`` may see it; the view is audited.
 
-    Pass ``audit_view=False`` when merely refreshing a case already open on the screen.
+    ``clock`` is the authority's (``profile.clock``): what is overdue, and when a meeting
+    was, are read in its time zone. Pass ``audit_view=False`` when merely refreshing a case
+    already open on the screen.
     About fifteen indexed queries, however long the household's history.
     """
     found = session.execute(_ITEM, {"item_id": item_id}).first()
@@ -180,7 +129,7 @@ def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = 
         raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
     item, meeting, notification, decision, decided_by = found
     on = meeting.meeting_date
-    today = dt.date.today()
+    today = clock.today()
     sent = list(session.scalars(_SENT, {"notification_id": notification.id}))
     row = build_row(
         item,
@@ -196,8 +145,8 @@ def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = 
     total = connection.execute(_TOTAL, {"meeting_id": meeting.id}).scalar() or 0
     agencies = {a.id: (a.code, a.name) for a in connection.execute(_AGENCIES)}
     entries, hidden = _entries(session, notification.id, viewer, agencies)
-    earlier = _earlier_items(session, item)
-    outcomes = _outcomes(
+    earlier = earlier_items(session, item)
+    outcomes = outcomes_of(
         session,
         [r.decision_id for r in earlier if r.decision_id is not None]
         + ([decision.id] if decision is not None else []),
@@ -205,7 +154,7 @@ def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = 
     all_actions = action_queries.views_for_items(
         session, [*(r.id for r in earlier), item.id], today, updates_for_items=(item.id,)
     )
-    fgc = _fgc(session, item.household_id)
+    fgc = fgc_summaries(session, item.household_id)
     if audit_view:
         audit.record(session, viewer, "view", "agenda_item", item.id, detail="case opened")
     return CaseView(
@@ -226,6 +175,7 @@ def load_case(session: Session, item_id: int, viewer: Actor, audit_view: bool = 
             [a for a in all_actions if a.agenda_item_id != item.id],
             fgc,
             today,
+            clock,
         ),
         intelligence=tuple(e for e in entries if e.kind == "agency"),
         victim_views=tuple(e for e in entries if e.kind == "victim_view"),
@@ -342,107 +292,6 @@ def _ordered(members: list[PersonView]) -> tuple[PersonView, ...]:
     return tuple(sorted(members, key=lambda m: (ROLE_ORDER.get(m.role, 9), -(m.age or 0))))
 
 
-def _earlier_items(s: Session, item: AgendaItem) -> list[EarlierRow]:
-    """The household's other agenda items with their meeting and decision."""
-    if item.household_id is None:
-        return []
-    params = {"household_id": item.household_id, "item_id": item.id}
-    return list(s.connection().execute(_EARLIER, params).all())
-
-
-def _outcomes(
-    s: Session, decision_ids: list[int]
-) -> dict[int, list[tuple[OutcomeCode, str | None]]]:
-    found: dict[int, list[tuple[OutcomeCode, str | None]]] = defaultdict(list)
-    if decision_ids:
-        for decision_id, code, detail in s.execute(_OUTCOMES, {"decision_ids": decision_ids}):
-            found[decision_id].append((code, detail))
-    return found
-
-
-def history(
-    s: Session,
-    item: AgendaItem,
-    notification: Notification,
-    earlier: list[EarlierRow],
-    outcomes: dict[int, list[tuple[OutcomeCode, str | None]]],
-    earlier_actions: list[ActionView],
-    fgc: tuple[FgcSummary, ...],
-    today: dt.date,
-) -> tuple[HistoryEvent, ...]:
-    """The household's timeline, newest first: notifications, meetings, actions, FGCs."""
-    if item.household_id is None:
-        return ()
-    events: list[HistoryEvent] = []
-    params = {"household_id": item.household_id, "notification_id": notification.id}
-    for n in s.connection().execute(_NOTIFICATIONS, params):
-        what = n.offence or (n.incident_type or "domestic incident")
-        events.append(
-            HistoryEvent(
-                n.received_at,
-                "notification",
-                f"Notification {n.police_ref} · DASH {n.dash_risk}",
-                what,
-                None,
-                notification_id=n.id,
-            )
-        )
-    for r in earlier:
-        decided = [o.label for o, _ in outcomes.get(r.decision_id, [])] if r.decision_id else []
-        detail = (
-            "; ".join(decided)
-            if decided
-            else ("deferred" if r.status == "deferred" else "no decision recorded")
-        )
-        if r.agreed_risk:
-            detail += f" · agreed risk {r.agreed_risk}"
-        events.append(
-            HistoryEvent(
-                _meeting_instant(r.meeting_date),
-                "meeting",
-                f"Meeting {r.meeting_date:%d %b %Y}",
-                detail,
-                r.status,
-                meeting_id=r.meeting_id,
-                agenda_item_id=r.id,
-            )
-        )
-    for a in earlier_actions:
-        who = a.agency_name + (f" ({a.owner_name})" if a.owner_name else "")
-        status = a.status + (" · overdue" if a.overdue else "")
-        events.append(
-            HistoryEvent(
-                _meeting_instant(a.meeting_date),
-                "action",
-                f"Action · {who}",
-                f"{a.description} · due {a.due_date:%d %b %Y}",
-                status,
-                meeting_id=a.meeting_id,
-                agenda_item_id=a.agenda_item_id,
-                action_id=a.id,
-            )
-        )
-    for f in fgc:
-        events.append(
-            HistoryEvent(
-                f.offered_at or _meeting_instant(today),
-                "fgc",
-                f"FGC referral · {f.team_name or 'team not yet chosen'}",
-                f"stage: {f.stage.replace('_', ' ')}",
-                f.stage,
-                agenda_item_id=f.origin_agenda_item_id,
-                fgc_referral_id=f.id,
-            )
-        )
-    order = {"fgc": 0, "action": 1, "meeting": 2, "notification": 3}
-    events.sort(key=lambda e: (e.at, -order[e.kind]), reverse=True)
-    return tuple(events)
-
-
-def _meeting_instant(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(9, 30), LONDON).astimezone(dt.UTC)
-
-
 def _entries(
     s: Session, notification_id: int, viewer: Actor, agencies: dict[int, tuple[str, str]]
 ) -> tuple[list[IntelligenceView], int]:
@@ -491,18 +340,6 @@ def _sharing(
             r.recorded_by_id,
             r.created_at,
             r.version,
-        )
-        for r in rows
-    )
-
-
-def _fgc(s: Session, household_id: int | None) -> tuple[FgcSummary, ...]:
-    if household_id is None:
-        return ()
-    rows = s.connection().execute(_FGC, {"household_id": household_id})
-    return tuple(
-        FgcSummary(
-            r.id, r.stage, r.is_open, r.name, r.offered_at or r.created_at, r.origin_agenda_item_id
         )
         for r in rows
     )

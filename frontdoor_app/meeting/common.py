@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import ROLE_WORDS, Actor
 from frontdoor_app.models import AgendaItem, Amendment, Meeting
 from frontdoor_app.models.base import Base, utcnow
 from frontdoor_app.models.database import session_scope
@@ -28,12 +28,6 @@ from .errors import (
     PermissionDenied,
 )
 
-ROLE_WORDS = {
-    "chair": "the chair",
-    "admin": "an admin",
-    "representative": "a representative",
-    "viewer": "a viewer",
-}
 # Columns that change on every save and say nothing to a person reading an amendment.
 _NOISE = {"version", "updated_at", "created_at", "decided_at"}
 

@@ -19,6 +19,7 @@ from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.fgc.errors import FgcError
 from frontdoor_app.fgc.referrals import offer_for_decision
+from frontdoor_app.flags import Flags
 from frontdoor_app.models import (
     AgendaItem,
     Decision,
@@ -31,6 +32,7 @@ from frontdoor_app.profile import RISK_LEVELS, Profile
 from frontdoor_app.wording import says_something, tidy
 
 from .common import Writer, check_version, get, item_and_meeting, now, require_role, unit
+from .drafts import drop_draft
 from .errors import ConflictError, DecisionConflict, DecisionRefused, MeetingError
 from .views import RISK_ORDER, DecisionView, OutcomeView
 
@@ -109,13 +111,15 @@ def save_decision(
     details: Mapping[str, str] | None = None,
     version: int | None = None,
     reason: str | None = None,
+    draft: str | None = None,
 ) -> DecisionView:
     """Record (or change) the chair's decision for a case.
 
     ``version`` is None for a first decision and the ``DecisionView.version`` the chair saw
     when changing one. ``details`` adds a note per outcome code (e.g. INFO → "school").
     An FGC-offer outcome starts the FGC offer in the same transaction. ``reason`` is needed
-    only after the meeting is closed (the change is then an amendment).
+    only after the meeting is closed (the change is then an amendment). ``draft`` names the
+    kind of the chair's draft this decision replaces: it is cleared in the same transaction.
     """
     require_role(actor, ("chair",), "record the decision")
     codes = list(dict.fromkeys(c.strip() for c in outcome_codes if c.strip()))
@@ -132,6 +136,7 @@ def save_decision(
             details,
             version,
             reason,
+            draft,
         )
     except IntegrityError:
         # Two first decisions at the same moment: the other one's insert won the case's
@@ -165,6 +170,7 @@ def _save_decision(
     details: Mapping[str, str] | None,
     version: int | None,
     reason: str | None,
+    draft: str | None,
 ) -> DecisionView:
     with unit(sessions) as s:
         item, meeting = item_and_meeting(s, item_id)
@@ -222,6 +228,8 @@ def _save_decision(
                 f"The decision calls for an FGC offer that could not be "
                 f"started, so nothing was saved: {exc}"
             ) from exc
+        if draft is not None:
+            drop_draft(s, actor, item_id, draft)
         return decision_view(s, decision)
 
 
@@ -269,8 +277,7 @@ def build_decision_view(
 
 
 def _marac_criteria(item: AgendaItem) -> list[str]:
-    flags = item.flags if isinstance(item.flags, dict) else {}
-    return [str(m) for m in (flags.get("marac") or [])]
+    return list(Flags.read(item.flags).marac)
 
 
 def _outcome_rows(s: Session, codes: Sequence[str]) -> list[OutcomeCode]:

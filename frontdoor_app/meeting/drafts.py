@@ -2,7 +2,7 @@
 
 One draft per (user login, case, kind); ``kind`` is the screen's own word (for example
 ``"intelligence"``, ``"decision"``, ``"action"``, ``"victim_view"``). Saving replaces it;
-clearing it after the real save is the screen's job.
+the real save (an entry, a decision) clears it in its own transaction (``drop_draft``).
 """
 
 from __future__ import annotations
@@ -81,18 +81,23 @@ def list_drafts(
 
 
 def clear_draft(sessions: sessionmaker[Session], actor: Actor, item_id: int, kind: str) -> bool:
-    """Forget the draft once the real entry is saved; True when there was one."""
+    """Forget the draft (the user dropped it); True when there was one."""
     with unit(sessions) as s:
-        draft = _find(s, actor.login, item_id, kind)
-        if draft is None:
-            return False
-        meeting_id = get(s, AgendaItem, item_id, "Case").meeting_id
-        draft_id = draft.id
-        s.delete(draft)
-        s.flush()
-        audit.record(s, actor, "delete", "draft", draft_id, None, None, f"draft {kind} cleared")
-        changes.note(s, "draft", draft_id, "delete", meeting_id)
-        return True
+        return drop_draft(s, actor, item_id, kind)
+
+
+def drop_draft(s: Session, actor: Actor, item_id: int, kind: str) -> bool:
+    """Forget the draft inside the caller's unit of work (the save that replaces it)."""
+    draft = _find(s, actor.login, item_id, kind)
+    if draft is None:
+        return False
+    meeting_id = get(s, AgendaItem, item_id, "Case").meeting_id
+    draft_id = draft.id
+    s.delete(draft)
+    s.flush()
+    audit.record(s, actor, "delete", "draft", draft_id, None, None, f"draft {kind} cleared")
+    changes.note(s, "draft", draft_id, "delete", meeting_id)
+    return True
 
 
 def _find(s: Session, login: str, item_id: int, kind: str) -> Draft | None:

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import Actor, require_agency
 from frontdoor_app.models import Agency, IntelligenceEntry, SharingDecision
 from frontdoor_app.wording import optional
 
 from .common import Writer, check_version, get, item_and_meeting, require_text, unit
+from .drafts import drop_draft
 from .errors import MeetingError, PermissionDenied
 from .views import ENTRY_KINDS, IntelligenceView, SharingView
 
@@ -43,6 +44,7 @@ def add_entry(
     author_name: str | None = None,
     reason: str | None = None,
     client_ref: str | None = None,
+    draft: str | None = None,
 ) -> IntelligenceView:
     """Add what an agency knows (or the victim's view / child's voice) to a case.
 
@@ -50,16 +52,20 @@ def add_entry(
     for their own agency. ``reason`` is needed only after the meeting is closed.
     ``client_ref`` is the laptop's reference for this Save: sent again (after a dropped
     connection), the entry it already made is returned instead of a second one.
+    ``draft`` names the kind of the user's draft this entry replaces: it is cleared in the
+    same transaction.
     """
     _check_kind(kind)
     body = _check_text(text, kind)
-    _may_write_for(actor, agency_id, f"add {KIND_WORDS[kind]}")
+    require_agency(actor, agency_id, f"add {KIND_WORDS[kind]}", PermissionDenied)
     with unit(sessions) as s:
         if client_ref is not None:
             earlier = s.scalar(
                 select(IntelligenceEntry).where(IntelligenceEntry.client_ref == client_ref)
             )
             if earlier is not None:
+                if draft is not None:
+                    drop_draft(s, actor, item_id, draft)
                 return entry_view(s, earlier)
         item, meeting = item_and_meeting(s, item_id)
         agency = get(s, Agency, agency_id, "Agency")
@@ -80,6 +86,8 @@ def add_entry(
         )
         s.add(entry)
         writer.written(entry, "create")
+        if draft is not None:
+            drop_draft(s, actor, item_id, draft)
         return entry_view(s, entry)
 
 
@@ -135,7 +143,7 @@ def record_sharing(
     whom = optional(with_whom, "With whom it is shared", 400, MeetingError)
     if shared and whom is None:
         raise MeetingError("Say with whom the information is shared.")
-    _may_write_for(actor, agency_id, "record a sharing decision")
+    require_agency(actor, agency_id, "record a sharing decision", PermissionDenied)
     with unit(sessions) as s:
         item, meeting = item_and_meeting(s, item_id)
         agency = get(s, Agency, agency_id, "Agency")
@@ -171,7 +179,7 @@ def edit_sharing(
         raise MeetingError("Say with whom the information is shared.")
     with unit(sessions) as s:
         row = get(s, SharingDecision, sharing_id, "Sharing decision")
-        _may_write_for(actor, row.agency_id, "change a sharing decision")
+        require_agency(actor, row.agency_id, "change a sharing decision", PermissionDenied)
         check_version(row, version, "This sharing decision")
         _, meeting = item_and_meeting(s, row.agenda_item_id)
         writer = Writer(s, actor, meeting, amendment_reason, "change a sharing decision")
@@ -252,16 +260,6 @@ def _check_text(text: str | None, kind: str) -> str:
             f"hold is {MAX_TEXT:,}. Split it into two entries."
         )
     return body
-
-
-def _may_write_for(actor: Actor, agency_id: int, doing: str) -> None:
-    if actor.role in ("chair", "admin"):
-        return
-    if actor.role == "representative":
-        if actor.agency_id == agency_id:
-            return
-        raise PermissionDenied(f"A representative can {doing} only for their own agency.")
-    raise PermissionDenied(f"A viewer cannot {doing}.")
 
 
 def _may_edit(actor: Actor, entry: IntelligenceEntry) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import Actor, require_agency
 from frontdoor_app.models import (
     Agency,
     AgendaItem,
@@ -37,6 +37,7 @@ from .common import (
     unit,
 )
 from .errors import MeetingError, MeetingStateError, PermissionDenied
+from .timer import stop_timer
 from .views import (
     ATTENDANCE_STATUSES,
     AgencyOption,
@@ -54,11 +55,6 @@ ATTENDANCE_WORDS = {
 
 
 # ---------------------------------------------------------------- reading
-
-
-def local_today(profile: Profile) -> dt.date:
-    """Today's date where the authority is (meeting dates are local)."""
-    return profile.today()
 
 
 def confidentiality_statement(profile: Profile) -> str:
@@ -239,8 +235,7 @@ def close_meeting(
             item = get(s, AgendaItem, meeting.current_item_id, "Case")
             before = audit.snapshot(item)
             item.status, item.ended_at = "discussed", stamp
-            if item.started_at is not None:
-                item.seconds_spent += max(0, int((stamp - item.started_at).total_seconds()))
+            stop_timer(item, stamp)
             audit.written(s, actor, item, "update", before, meeting.id)
         before = audit.snapshot(meeting)
         meeting.status, meeting.closed_at, meeting.current_item_id = "closed", stamp, None
@@ -290,7 +285,7 @@ def add_attendance(
     reason: str | None = None,
 ) -> AttendanceRow:
     """Record who attends (or sent apologies / information) for an agency."""
-    _may_keep_attendance(actor, agency_id)
+    require_agency(actor, agency_id, "change the attendance", PermissionDenied)
     name = require_text(person_name, "The person's name", 200)
     _check_status(status)
     with unit(sessions) as s:
@@ -327,7 +322,7 @@ def update_attendance(
     """Change a person's name or attendance status."""
     with unit(sessions) as s:
         row = get(s, Attendance, attendance_id, "Attendance entry")
-        _may_keep_attendance(actor, row.agency_id)
+        require_agency(actor, row.agency_id, "change the attendance", PermissionDenied)
         check_version(row, version, "This attendance entry")
         writer = Writer(s, actor, row.meeting, reason, "change the attendance")
         agency = get(s, Agency, row.agency_id, "Agency")
@@ -362,7 +357,7 @@ def remove_attendance(
     """Take a wrongly entered person off the attendance (audited; an amendment after close)."""
     with unit(sessions) as s:
         row = get(s, Attendance, attendance_id, "Attendance entry")
-        _may_keep_attendance(actor, row.agency_id)
+        require_agency(actor, row.agency_id, "change the attendance", PermissionDenied)
         check_version(row, version, "This attendance entry")
         writer = Writer(s, actor, row.meeting, reason, "change the attendance")
         before = audit.snapshot(row)
@@ -381,14 +376,3 @@ def _check_status(status: str) -> None:
     if status not in ATTENDANCE_STATUSES:
         words = ", ".join(ATTENDANCE_WORDS.values())
         raise MeetingError(f"Attendance must be one of {words}; {status!r} is not.")
-
-
-def _may_keep_attendance(actor: Actor, agency_id: int) -> None:
-    if actor.role in ("chair", "admin"):
-        return
-    if actor.role == "representative" and actor.agency_id == agency_id:
-        return
-    raise PermissionDenied(
-        "Only the chair, an admin, or a representative for their own agency can change the "
-        "attendance."
-    )

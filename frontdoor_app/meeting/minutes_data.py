@@ -23,6 +23,7 @@ from frontdoor_app.export.minutes_model import (
     PersonRow,
     SharingRow,
 )
+from frontdoor_app.flags import Flags
 from frontdoor_app.models import (
     Action,
     Agency,
@@ -47,13 +48,6 @@ from frontdoor_app.personal import age_text, full_name, initials
 from frontdoor_app.profile import Profile
 
 YEAR = dt.timedelta(days=365)
-MARAC_WORDS = {
-    "visible_high_risk": "MARAC: visible high risk",
-    "potential_escalation": "MARAC: potential escalation",
-    "repeat": "MARAC: repeat",
-    "repeat_after_marac": "MARAC: repeat (within 12 months of a MARAC)",
-    "professional_judgement": "MARAC: professional judgement",
-}
 
 
 class MinutesError(LookupError):
@@ -210,7 +204,7 @@ class _Loader:
         for item in items:
             n = notifications[item.notification_id]
             hh = households.get(item.household_id) if item.household_id else None
-            flags: dict[str, Any] = dict(item.flags or {})
+            flags = Flags.read(item.flags)
             decision = decisions.get(item.id)
             case = CaseMinutes(
                 position=item.position,
@@ -222,9 +216,7 @@ class _Loader:
                 police_risk=n.dash_risk,
                 dash_yes=n.dash_yes,
                 agreed_risk=decision.agreed_risk if decision else None,
-                flags=flag_words(
-                    flags, decision.professional_judgement_marac if decision else False
-                ),
+                flags=flag_words(flags, bool(decision and decision.professional_judgement_marac)),
                 incident_at=n.incident_at,
                 incident_summary=" \u00b7 ".join(
                     p
@@ -251,7 +243,7 @@ class _Loader:
                 fgc=self.fgc(referrals.get(item.id), teams),
                 amendments=tuple(case_amendments.get(item.id, ())),
                 deferred_to=deferred_to.get(item.id),
-                deferred_reason=_carried(flags),
+                deferred_reason=flags.carried_words(),
                 minutes_spent=(item.seconds_spent // 60) if item.seconds_spent else None,
             )
             (deferred if item.status == "deferred" else cases).append(case)
@@ -454,33 +446,10 @@ class _Loader:
         return by_case, meeting_level
 
 
-def flag_words(flags: dict[str, Any], professional_judgement: bool = False) -> tuple[str, ...]:
-    """The agenda flags in words (keys from ``frontdoor_app.intake.flags``)."""
-    words = [
-        MARAC_WORDS.get(str(m), f"MARAC: {str(m).replace('_', ' ')}")
-        for m in flags.get("marac") or ()
-    ]
-    if professional_judgement and MARAC_WORDS["professional_judgement"] not in words:
-        words.append(MARAC_WORDS["professional_judgement"])
-    if flags.get("repeat"):
-        count = int(flags.get("repeat_count") or 0)
-        words.append(f"Repeat ({count} earlier in 12 months)" if count else "Repeat")
-    if flags.get("under5"):
-        words.append("Child under five")
-    if flags.get("unborn"):
-        words.append("Unborn child")
-    if flags.get("no_child"):
-        words.append("No child listed")
-    elif flags.get("children"):
-        ages = flags.get("child_ages") or []
-        listed = f": {', '.join(str(a) for a in ages)} y" if ages else ""
-        words.append(f"{flags['children']} child{'ren' if flags['children'] != 1 else ''}{listed}")
-    return tuple(words)
-
-
-def _carried(flags: dict[str, Any]) -> str:
-    carried = flags.get("carried_from")
-    return f"Carried from the meeting of {carried}" if carried else ""
+def flag_words(flags: Flags, professional_judgement: bool = False) -> tuple[str, ...]:
+    """The flags in the agenda's words, then the children listed with their ages."""
+    children = flags.children_words()
+    return (*flags.words(professional_judgement), *((children,) if children else ()))
 
 
 def _group(rows: Any) -> dict[int, list[Any]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .agenda_rows import AgendaRow as AgendaRow
 from .agenda_rows import AgendaView as AgendaView
 from .agenda_rows import MeetingView as MeetingView
+from .timer import case_seconds
 
 RISK_ORDER = {"standard": 0, "medium": 1, "high": 2}
 ITEM_STATUSES = ("waiting", "current", "discussed", "deferred")
@@ -318,8 +319,7 @@ class ProjectorView:
 
     def timer_seconds(self, now: dt.datetime) -> int:
         """The case timer, as on the agenda row."""
-        running = (now - self.started_at).total_seconds() if self.started_at else 0
-        return self.seconds_spent + max(0, int(running))
+        return case_seconds(self.started_at, self.seconds_spent, now)
 
 
 # ---------------------------------------------------------------- actions, amendments, drafts

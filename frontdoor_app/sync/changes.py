@@ -16,13 +16,15 @@ twice, however the writers' commits interleave.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import Table, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from frontdoor_app.models import ChangeLog
+from frontdoor_app.models import ChangeLog, utcnow
 
 CHANNEL = "frontdoor_changes"
 
@@ -75,6 +77,27 @@ def note(
             text("SELECT pg_notify(:channel, :p)"),
             {"channel": CHANNEL, "p": payload(table_name, row_id)},
         )
+
+
+def note_many(session: Session, rows: Sequence[tuple[str, int | None, str, int | None]]) -> None:
+    """``note`` for many writes at once (an import): (table, row id, operation, meeting id)
+    each, in one INSERT, and one doorbell per table rather than per row."""
+    if not rows:
+        return
+    now = utcnow()
+    session.execute(
+        insert(cast(Table, ChangeLog.__table__)),
+        [
+            {"table_name": t, "row_id": r, "operation": o, "meeting_id": m, "at": now}
+            for t, r, o, m in rows
+        ],
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        for table_name in sorted({t for t, _r, _o, _m in rows}):
+            session.execute(
+                text("SELECT pg_notify(:channel, :p)"),
+                {"channel": CHANNEL, "p": payload(table_name, None)},
+            )
 
 
 def last_change_id(session: Session) -> int:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
+from frontdoor_app.meeting.timer import case_seconds
 from frontdoor_app.meeting.views import CaseView
 from frontdoor_app.ui.case.actions_tab import ActionsTab
 from frontdoor_app.ui.case.decision_tab import DecisionTab
@@ -21,25 +20,6 @@ from frontdoor_app.ui.core.theme import repolish, set_scaled_font
 from frontdoor_app.ui.widgets.tables import label, minutes_seconds
 from frontdoor_app.ui.widgets.words import risk_label
 
-MARAC_WORDS = {
-    "visible_high_risk": "visible high risk",
-    "potential_escalation": "potential escalation",
-    "repeat": "repeat within 12 months of MARAC",
-    "professional_judgement": "professional judgement",
-}
-
-
-def elapsed_seconds(
-    started_at: dt.datetime | None, spent: int, now: dt.datetime | None = None
-) -> int:
-    """Time on the case so far: earlier stretches plus the running one."""
-    if started_at is None:
-        return spent
-    if started_at.tzinfo is None:
-        started_at = started_at.replace(tzinfo=dt.UTC)
-    now = now or dt.datetime.now(dt.UTC)
-    return spent + max(0, int((now - started_at).total_seconds()))
-
 
 def timer_text(seconds: int, target_minutes: int) -> tuple[str, bool]:
     over = seconds > target_minutes * 60
@@ -47,10 +27,6 @@ def timer_text(seconds: int, target_minutes: int) -> tuple[str, bool]:
     if over:
         text += " " + translate("Case", "(over %1 min)").replace("%1", str(target_minutes))
     return text, over
-
-
-def marac_words(codes: tuple[str, ...]) -> str:
-    return ", ".join(translate("Case", MARAC_WORDS.get(c, c.replace("_", " "))) for c in codes)
 
 
 class CaseViewWidget(QWidget):
@@ -213,10 +189,7 @@ class CaseViewWidget(QWidget):
             )
         if item.dash_yes is not None:
             bits.append(translate("Case", "DASH %1").replace("%1", str(item.dash_yes)))
-        if item.marac:
-            bits.append(translate("Case", "MARAC: %1").replace("%1", marac_words(item.marac)))
-        other = [t for t in item.flag_texts if not t.lower().startswith("marac")]
-        bits.extend(other)
+        bits.extend(item.flag_texts)  # the agenda's, the projector's and the minutes' words
         self.risk.setText(" · ".join(bits))
         if self.risk.property("risk") != risk:
             self.risk.setProperty("risk", risk)
@@ -232,7 +205,7 @@ class CaseViewWidget(QWidget):
             return 0
         item = self.case.item
         running = item.started_at if item.status == "current" else None
-        return elapsed_seconds(running, item.seconds_spent)
+        return case_seconds(running, item.seconds_spent)
 
     def _update_timer(self) -> None:
         if self.case is None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from frontdoor_app.context import AppContext
 from frontdoor_app.intake import links
 from frontdoor_app.intake import quarantine as q
-from frontdoor_app.intake.agenda import build_agenda, local_today
+from frontdoor_app.intake.agenda import build_agenda
 from frontdoor_app.intake.importer import FeedUnreadable, ImportSummary, import_file
 from frontdoor_app.intake.training import model_view
 from frontdoor_app.ui.core.messages import Messages
@@ -116,7 +116,7 @@ class ImportScreen(QWidget):
         self.agenda_box.setChecked(True)
         self.agenda_box.setToolTip(
             self.tr("Builds or tops up the meeting of {0}, ordered by risk.").format(
-                local_today().strftime("%d %B %Y")
+                self.ctx.profile.today().strftime("%d %B %Y")
             )
         )
         chooser.addWidget(self.choose_button)
@@ -275,11 +275,9 @@ class ImportScreen(QWidget):
         with_agenda = self.agenda_box.isChecked()
 
         def job() -> tuple[ImportSummary, int | None]:
-            summary = import_file(ctx.sessions, ctx.profile, ctx.actor, path, report)
-            meeting_id = None
-            if with_agenda and (summary.imported or summary.updated):
-                meeting_id = build_agenda(ctx.sessions, ctx.profile, ctx.actor, local_today())
-            return summary, meeting_id
+            day = ctx.profile.today() if with_agenda else None
+            summary = import_file(ctx.sessions, ctx.profile, ctx.actor, path, report, agenda_on=day)
+            return summary, summary.meeting_id
 
         self.ops.command(
             self,
@@ -417,7 +415,9 @@ class ImportScreen(QWidget):
             ctx = self.ctx
             self.ops.command(
                 self,
-                lambda _reason: build_agenda(ctx.sessions, ctx.profile, ctx.actor, local_today()),
+                lambda _reason: build_agenda(
+                    ctx.sessions, ctx.profile, ctx.actor, ctx.profile.today()
+                ),
                 self.agenda_changed.emit,
                 doing=self.tr("Bring today's agenda up to date"),
             )

@@ -114,9 +114,17 @@ class ActionTrackerWindow(QWidget):
         self._request += 1
         request = self._request
 
+        today = self.ctx.profile.today()
+
         def job(s: Any) -> ActionPage:
             return actions.action_tracker(
-                s, agency_id=agency_id, owner=owner, statuses=statuses, limit=PAGE, offset=offset
+                s,
+                today=today,
+                agency_id=agency_id,
+                owner=owner,
+                statuses=statuses,
+                limit=PAGE,
+                offset=offset,
             )
 
         self.ops.read(self, job, lambda page: self._loaded(page, request), doing=self.windowTitle())

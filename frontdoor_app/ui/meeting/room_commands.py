@@ -125,13 +125,13 @@ class RoomCommands:
         on_offline: Callable[[], None],
     ) -> None:
         """An intelligence entry; ``content["ref"]`` makes a Save sent twice count once."""
-        from frontdoor_app.meeting import drafts, entries
+        from frontdoor_app.meeting import entries
 
         sessions, actor = self.ctx.sessions, self.ctx.actor
         restricted = agency_id if content.get("restricted") else None
 
         def job(reason: str | None) -> Any:
-            view = entries.add_entry(
+            return entries.add_entry(  # the draft is cleared in the same transaction
                 sessions,
                 actor,
                 item_id,
@@ -142,9 +142,8 @@ class RoomCommands:
                 restricted_to_agency_id=restricted,
                 reason=reason,
                 client_ref=content["ref"],
+                draft="intelligence",
             )
-            drafts.clear_draft(sessions, actor, item_id, "intelligence")
-            return view
 
         self._write(
             job, on_done, translate("MainWindow", "Adding intelligence"), on_offline=on_offline
@@ -159,12 +158,12 @@ class RoomCommands:
         on_offline: Callable[[], None],
     ) -> None:
         """Saved against ``content["version"]``, the version the form was started from."""
-        from frontdoor_app.meeting import decisions, drafts
+        from frontdoor_app.meeting import decisions
 
         sessions, actor, profile = self.ctx.sessions, self.ctx.actor, self.ctx.profile
 
         def job(reason: str | None) -> Any:
-            view = decisions.save_decision(
+            return decisions.save_decision(  # the draft is cleared in the same transaction
                 sessions,
                 actor,
                 profile,
@@ -175,9 +174,8 @@ class RoomCommands:
                 professional_judgement_marac=content["pj_marac"],
                 version=content.get("version"),
                 reason=reason,
+                draft="decision",
             )
-            drafts.clear_draft(sessions, actor, item_id, "decision")
-            return view
 
         self._write(
             job,

@@ -28,7 +28,7 @@ def load_start(s: Any, profile: Profile, day: dt.date | None) -> StartData:
     from frontdoor_app.meeting import lifecycle
     from frontdoor_app.meeting.agenda_rows import fallback_note
 
-    day = day or lifecycle.local_today(profile)
+    day = day or profile.today()
     meeting = lifecycle.find_meeting(s, day)
     note = None
     if meeting is None:
@@ -62,7 +62,7 @@ def load_case_bundle(ctx: AppContext, item_id: int, audit_view: bool) -> CaseBun
     from frontdoor_app.meeting import case, drafts
 
     with ctx.session() as s:
-        view = case.load_case(s, item_id, ctx.actor, audit_view=audit_view)
+        view = case.load_case(s, item_id, ctx.actor, clock=ctx.profile.clock, audit_view=audit_view)
         kept = {}
         for kind in DRAFT_KINDS:
             draft = drafts.load_draft(s, ctx.actor, item_id, kind)

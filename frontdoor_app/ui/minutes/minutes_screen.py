@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.meeting.lifecycle import local_today
 from frontdoor_app.meeting.minutes_export import (
     MeetingChoice,
     ProducedMinutes,
@@ -189,7 +188,7 @@ class MinutesScreen(QWidget):
     # --- meetings -----------------------------------------------------------------
     def reload_meetings(self) -> None:
         ctx = self.ctx
-        today = local_today(ctx.profile)
+        today = ctx.profile.today()
 
         self._say(self.tr("Looking for meetings…"))
         self.ops.read(

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QScreen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from frontdoor_app.meeting.timer import case_seconds
 from frontdoor_app.meeting.views import ProjectorView
-from frontdoor_app.ui.case.case_view import elapsed_seconds
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import repolish, style_sheet
 from frontdoor_app.ui.widgets.tables import minutes_seconds
@@ -194,7 +194,7 @@ class ProjectorWindow(QWidget):
         view = self.view
         if view is None or view.item_id is None:
             return
-        seconds = elapsed_seconds(view.started_at, view.seconds_spent)
+        seconds = case_seconds(view.started_at, view.seconds_spent)
         over = seconds > self.target_minutes * 60
         self.timer.setText(translate("Projector", "Timer") + " " + minutes_seconds(seconds))
         if self.timer.property("over") != over:

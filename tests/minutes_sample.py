@@ -1,11 +1,11 @@
-"""Synthetic minutes as plain data: benchmarks, previews and layout tests use it."""
+"""Synthetic minutes as plain data, for the layout tests and the minutes benchmark."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 
-from .minutes_model import (
+from frontdoor_app.export.minutes_model import (
     ActionRow,
     AmendmentRow,
     AttendanceRow,
@@ -16,6 +16,7 @@ from .minutes_model import (
     PersonRow,
     SharingRow,
 )
+from frontdoor_app.flags import Flags
 
 AGENCIES = {
     "POL": "West Yorkshire Police",
@@ -57,14 +58,14 @@ OUTCOMES = [
     "FGC offer",
     "MARAC referral",
 ]
-FLAGS = [
-    "MARAC: visible high risk",
-    "MARAC: potential escalation",
-    "Repeat",
-    "Child under 5",
-    "Unborn child",
-    "No child listed",
-]
+# Every flag the minutes can show, in the words they show them in.
+FLAGS = Flags(
+    marac=("visible_high_risk", "potential_escalation"),
+    repeat=True,
+    under5=True,
+    unborn=True,
+    no_child=True,
+).words()
 LOREM = (
     "Officers attended following a call from a neighbour reporting shouting. The victim "
     "disclosed a history of controlling behaviour and two earlier incidents that were not "
