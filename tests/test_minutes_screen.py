@@ -6,8 +6,11 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from frontdoor_app.context import AppContext
@@ -112,18 +115,78 @@ def test_cancelled_dialogs_do_nothing(screen: tuple[MinutesScreen, BuiltMeeting]
 
 
 def test_per_agency_copies_one_file_per_attending_agency(
-    screen: tuple[MinutesScreen, BuiltMeeting], qtbot: QtBot, tmp_path: Path
+    screen: tuple[MinutesScreen, BuiltMeeting], qtbot: QtBot, tmp_path: Path, artefacts: Path
 ) -> None:
-    widget, _ = screen
+    widget, built = screen
     widget.dialogs.answer_next(str(tmp_path))
     with qtbot.waitSignal(widget.copies_written, timeout=TIMEOUT) as blocker:
         widget.copies_button.click()
     files = sorted(p.name for p in tmp_path.glob("*.pdf"))
     # Present or information sent: CSWS, DVS, HSG, POL (HV sent apologies).
+    codes = ("CSWS", "DVS", "HSG", "POL")
     assert blocker.args == [4]
-    assert files == [f"minutes-2026-11-23-{c}.pdf" for c in ("CSWS", "DVS", "HSG", "POL")]
-    assert RESTRICTED_TEXT not in pdf_text(tmp_path / "minutes-2026-11-23-POL.pdf")
-    assert RESTRICTED_TEXT in pdf_text(tmp_path / "minutes-2026-11-23-HSG.pdf")
+    assert files == [f"minutes-2026-11-23-{c}.pdf" for c in codes]
+    # Each copy is encrypted: its password is shown once, in the dialog, and nowhere else.
+    dialog = widget.dialogs.passwords_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert widget.dialogs.asked[-1] == "passwords"
+    explanation = dialog.explanation.text()
+    assert "not stored anywhere" in explanation and "different route" in explanation
+    dialog.grab().save(str(artefacts / "minutes_copy_passwords.png"))
+    passwords = {code: dialog.password_for(code) for code in codes}
+    assert len(set(passwords.values())) == 4  # one password per agency
+    texts = {}
+    for code in codes:
+        path = tmp_path / f"minutes-2026-11-23-{code}.pdf"
+        raw = path.read_bytes()
+        assert b"/Encrypt" in raw
+        with pytest.raises(pikepdf.PasswordError):
+            pikepdf.open(path)
+        for other in codes:
+            if other != code:
+                with pytest.raises(pikepdf.PasswordError):
+                    pikepdf.open(path, password=passwords[other])
+        with pikepdf.open(path, password=passwords[code]) as pdf:
+            assert pdf.user_password_matched and pdf.is_encrypted
+            assert pdf.encryption.bits == 256 and pdf.encryption.R == 6  # AES-256
+            assert len(pdf.pages) >= 1
+        reader = PdfReader(io.BytesIO(raw))
+        assert reader.is_encrypted
+        assert reader.decrypt(passwords[code])
+        texts[code] = " ".join(p.extract_text() for p in reader.pages)
+        assert "Copy for" in texts[code] and code in texts[code]
+        assert passwords[code] not in texts[code]
+    assert RESTRICTED_TEXT not in texts["POL"]
+    assert RESTRICTED_TEXT in texts["HSG"]
+    assert any(ref in texts["CSWS"] for ref in built.refs)
+    # The password is kept nowhere: not in the audit trail's export records nor the log.
+    qtbot.waitUntil(
+        lambda: (
+            sum(
+                "encrypted (AES-256)" in widget.log_model.row_at(r).detail
+                for r in range(widget.log_model.rowCount())
+            )
+            == 4
+        ),
+        timeout=TIMEOUT,
+    )
+    for r in range(widget.log_model.rowCount()):
+        assert not any(pw in widget.log_model.row_at(r).detail for pw in passwords.values())
+    # Copy all puts every row on the clipboard for the admin to paste elsewhere.
+    dialog.copy_button.click()
+    clipboard = QGuiApplication.clipboard().text()
+    assert all(f"{code}\t{passwords[code]}" in clipboard for code in codes)
+    # Print: the sheet carries the warning and every password.
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    sheet = tmp_path / "sheet" / "passwords.pdf"
+    sheet.parent.mkdir()
+    printer.setOutputFileName(str(sheet))
+    assert dialog.print_sheet(printer)
+    printed = " ".join(pdf_text(sheet).split())
+    assert "not stored anywhere" in printed
+    assert all(passwords[code] in printed for code in codes)
+    dialog.close()
 
 
 def test_todays_open_meeting_is_offered_as_a_draft(

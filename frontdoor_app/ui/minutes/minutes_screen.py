@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.context import AppContext
+from frontdoor_app.export.secure import encrypt_pdf, new_password
 from frontdoor_app.meeting.minutes_export import (
     MeetingChoice,
     ProducedMinutes,
@@ -42,6 +43,7 @@ from frontdoor_app.meeting.minutes_export import (
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.minutes.passwords_dialog import CopyPassword
 from frontdoor_app.ui.minutes.support import (
     MinutesDialogs,
     export_log_model,
@@ -432,9 +434,9 @@ class MinutesScreen(QWidget):
         self.progress.setRange(0, len(agencies))
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Copy %v of %m"))
-        written: list[str] = []
+        written: list[CopyPassword] = []
 
-        def job(code: str, _reason: str | None) -> str:
+        def job(code: str, _reason: str | None) -> CopyPassword:
             produced = produce_minutes(
                 ctx.sessions,
                 ctx.profile,
@@ -443,22 +445,49 @@ class MinutesScreen(QWidget):
                 draft=draft,
                 actor=ctx.actor,
             )
+            # Encrypted as `frontdoor minutes --encrypt` does; the password lives only in
+            # memory until the admin has seen it once.
+            password = new_password()
             target = Path(folder) / suggested_name(produced.meeting_date, code, produced.draft)
-            target.write_bytes(produced.pdf)
+            target.write_bytes(encrypt_pdf(produced.pdf, password))
             record_minutes(
-                ctx.sessions, ctx.actor, produced, "export", f"per-agency copy saved to {target}"
+                ctx.sessions,
+                ctx.actor,
+                produced,
+                "export",
+                f"per-agency copy saved encrypted (AES-256) to {target}",
             )
-            return str(target)
+            return CopyPassword(code, str(target), password)
 
-        def one_done(path: str) -> None:
-            written.append(path)
-            self.progress.setValue(len(written))
-            if len(written) == len(agencies):
+        failed: list[BaseException] = []
+
+        def finish() -> None:
+            if len(written) + len(failed) < len(agencies):
+                return
+            if written:
                 self._say(
-                    self.tr("{0} per-agency copies written to {1}.").format(len(written), folder)
+                    self.tr(
+                        "{0} per-agency copies written to {1}, each encrypted with its own "
+                        "password."
+                    ).format(len(written), folder)
                 )
                 self.reload_log()
-                self.copies_written.emit(len(written))
+                # Even when a copy failed: the written ones are useless without these.
+                self.dialogs.show_passwords(self, list(written))
+            count = len(written)
+            written.clear()
+            if not failed:
+                self.copies_written.emit(count)
+
+        def one_done(copy: CopyPassword) -> None:
+            written.append(copy)
+            self.progress.setValue(len(written))
+            finish()
+
+        def one_failed(exc: BaseException) -> None:
+            failed.append(exc)
+            self._failed(exc)
+            finish()
 
         for code in agencies:
             self.ops.command(
@@ -466,7 +495,7 @@ class MinutesScreen(QWidget):
                 partial(job, code),
                 one_done,
                 doing=self.windowTitle(),
-                on_failed=self._failed,
+                on_failed=one_failed,
             )
 
     # --- export log ---------------------------------------------------------------

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from frontdoor_app.meeting.minutes_export import ExportLogRow
 from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.minutes.passwords_dialog import CopyPassword, CopyPasswordsDialog
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 
 PREVIEW_WIDTH = 760  # pixels: a page readable on a laptop without zooming
@@ -44,6 +45,7 @@ class MinutesDialogs:
         self._answers: deque[Answer] = deque()
         self.scripted = False
         self.asked: list[str] = []
+        self.passwords_dialog: CopyPasswordsDialog | None = None  # scripted: the last shown
 
     def answer_next(self, *answers: Answer) -> None:
         """Queue answers: a path (str) for a file or folder, True/False for the print dialog."""
@@ -79,6 +81,18 @@ class MinutesDialogs:
             )
             or None
         )
+
+    def show_passwords(self, parent: QWidget | None, copies: list[CopyPassword]) -> None:
+        """Show the encrypted copies' passwords once. Scripted (tests): the dialog is shown
+        without blocking and kept in ``passwords_dialog`` for the test to read and close."""
+        self.asked.append("passwords")
+        dialog = CopyPasswordsDialog(copies, parent)
+        if self.scripted:
+            self.passwords_dialog = dialog
+            dialog.show()
+            return
+        dialog.exec()
+        dialog.deleteLater()  # the passwords go with it
 
     def setup_printer(self, parent: QWidget | None, printer: QPrinter) -> bool:
         """Let the user choose the printer; in tests, print to the queued PDF file path."""
