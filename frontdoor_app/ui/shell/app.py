@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from frontdoor_app.ui.core.crash import ErrorReporter
     from frontdoor_app.ui.core.worker import Worker
     from frontdoor_app.ui.meeting.main_window import MainWindow
+    from frontdoor_app.ui.shell.passphrase import DesktopPassphrasePrompt
 
 ENV_EXIT_AFTER_AGENDA = "FRONTDOOR_EXIT_AFTER_AGENDA"
 # If the first look is never painted (a minimised window), load the rest anyway.
@@ -86,6 +87,7 @@ class Started:
         self.with_log_and_error_dialog = False
         self.log_file: Path | None = None
         self.reporter: ErrorReporter | None = None
+        self.passphrase_prompt: DesktopPassphrasePrompt | None = None
 
     # ------------------------------------------------------------------ step 2
     def load_rest(self) -> None:
@@ -106,6 +108,8 @@ class Started:
                 return
             self.settings = signed_in
 
+        if self.settings.is_embedded:
+            self._install_passphrase_prompt()
         self.worker = Worker()
         self._progress = _Progress()
         self._progress.changed.connect(self._show_progress)
@@ -135,6 +139,26 @@ class Started:
             self._prepared,
             doing=translate("App", "Starting"),
             on_failed=self._prepare_failed,
+        )
+
+    def _install_passphrase_prompt(self) -> None:
+        """With no keyring, ``cipher`` asks for a passphrase (on the worker): in a dialog
+        here (``ui.shell.passphrase``), never at a terminal nobody sees."""
+        from frontdoor_app import cipher
+        from frontdoor_app.ui.shell.passphrase import DesktopPassphrasePrompt
+
+        self.passphrase_prompt = DesktopPassphrasePrompt(self.shell, self._no_passphrase)
+        cipher.set_passphrase_prompt(self.passphrase_prompt)
+
+    def _no_passphrase(self) -> None:
+        self.cancel()
+        self._fail(
+            translate(
+                "App",
+                "Not started: no passphrase was given, and the database stays locked. "
+                "Close this window to leave.",
+            ),
+            1,
         )
 
     def _after_first_paint(self) -> None:
@@ -269,6 +293,11 @@ class Started:
 
     # ------------------------------------------------------------------ stopping
     def stop(self) -> None:
+        if self.passphrase_prompt is not None:
+            from frontdoor_app import cipher
+
+            self.passphrase_prompt.release()  # a worker still waiting for it goes on
+            cipher.set_passphrase_prompt(cipher.terminal_prompt)
         if self.reporter is not None:
             self.reporter.uninstall()
         if self.window is not None:
