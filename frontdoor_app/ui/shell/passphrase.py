@@ -69,7 +69,7 @@ class PassphraseDialog(QDialog):
         self.explanation.setWordWrap(True)
         self.first = QLineEdit()
         self.first.setObjectName("passphraseFirst")
-        self.again = QLineEdit()
+        self.again = QLineEdit(self)  # owned by the dialog even when not shown
         self.again.setObjectName("passphraseAgain")
         for edit in (self.first, self.again):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
