@@ -189,6 +189,25 @@ def test_per_agency_copies_one_file_per_attending_agency(
     dialog.close()
 
 
+def test_a_failed_copy_still_shows_the_passwords_of_those_written(
+    screen: tuple[MinutesScreen, BuiltMeeting], qtbot: QtBot, tmp_path: Path
+) -> None:
+    widget, _ = screen
+    (tmp_path / "minutes-2026-11-23-DVS.pdf").mkdir()  # that copy cannot be written
+    widget.dialogs.answer_next(str(tmp_path))
+    widget.copies_button.click()
+    qtbot.waitUntil(lambda: widget.dialogs.passwords_dialog is not None, timeout=TIMEOUT)
+    dialog = widget.dialogs.passwords_dialog
+    assert dialog is not None
+    assert [c.agency for c in dialog.copies] == ["CSWS", "HSG", "POL"]
+    with pikepdf.open(
+        tmp_path / "minutes-2026-11-23-POL.pdf", password=dialog.password_for("POL")
+    ) as pdf:
+        assert len(pdf.pages) >= 1
+    assert any(shown.kind == "error" for shown in widget.messages.log)
+    dialog.close()
+
+
 def test_todays_open_meeting_is_offered_as_a_draft(
     ctx: AppContext, worker: Worker, qtbot: QtBot
 ) -> None:
