@@ -10,15 +10,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import entries
 from frontdoor_app.sync.changes import last_change_id
 from frontdoor_app.ui.meeting import room_reads
+from tests.test_ui_server_meeting import server_meeting  # noqa: F401 - a fixture
 from tests.ui_support import close_window, idle, open_window, start_meeting
 
 
 def test_an_own_entry_is_read_once_and_anothers_edit_is_still_read(
     qtbot, chair_ctx, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
+    read_once(qtbot, chair_ctx, monkeypatch)
+
+
+def test_on_the_server_an_own_entry_is_read_once_too(qtbot, request, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL: the doorbell (LISTEN) rings for the window's own commit as well."""
+    read_once(qtbot, request.getfixturevalue("server_meeting")["chair"], monkeypatch)
+
+
+def read_once(qtbot, chair_ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     win = open_window(qtbot, chair_ctx)
     try:
         first = start_meeting(qtbot, win)

@@ -11,10 +11,11 @@ The doorbell says "read the log"; the log (``frontdoor_app.sync.changes``) is th
 
 The log is read on the worker with a ``Cursor`` that never skips a change committed out of
 order. A client's own saves come back through the log like everyone else's; a save that
-has already read its row back says so (``wrote``), and ``news`` leaves that change out, so
-the screens showing it are not read a second time. When the server cannot be reached the feed says so (``online_changed``) and keeps
-trying with a growing pause; when it answers again it listens again and catches up from
-where it stood. A feed started while the server is down keeps trying and catches up too.
+reads its row back itself says so (``wrote``), and ``news`` leaves that change out, so the
+screens showing it are not read a second time. When the server cannot be reached the feed
+says so (``online_changed``) and keeps trying with a growing pause; when it answers again
+it listens again and catches up from where it stood. A feed started while the server is
+down keeps trying and catches up too.
 """
 
 from __future__ import annotations
@@ -276,11 +277,12 @@ class LiveFeed(QObject):
 
     # ------------------------------------------------------------------ own writes
     def wrote(self, table_name: str, row_id: int) -> None:
-        """This client wrote ``row_id`` of ``table_name`` and has read it back: when the log
-        brings that change, ``news`` leaves it out (once).
+        """This client wrote ``row_id`` of ``table_name`` and reads it back itself: when the
+        log brings that change, ``news`` leaves it out (once).
 
-        Call it when the write's answer is back. The worker runs one job at a time, so no
-        read of the log that can hold the change has been handed back yet.
+        Call it when the write's answer is back (the read back queued behind the write).
+        The worker runs one job at a time, so no read of the log that can hold the change
+        has been handed back yet.
         """
         self._own.append((table_name, row_id, self._reads))
 
