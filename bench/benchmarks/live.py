@@ -20,6 +20,7 @@ import select
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from common import BENCH_DIR, BenchEnv, summarise
@@ -37,42 +38,52 @@ LOAD_SECONDS = float(os.environ.get("FRONTDOOR_LOAD_SECONDS", "180"))
 
 
 class Client:
-    def __init__(self, name: str, args: list[str]) -> None:
+    def __init__(self, name: str, args: list[str], script: Path = CLIENT) -> None:
         self.name = name
         # The project first, then what the runner set (bench/ holds the benchmark keyring
         # that PYTHON_KEYRING_BACKEND names: without it every client dies at its first read).
         path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=path)
         self.proc = subprocess.Popen(
-            [sys.executable, str(CLIENT), *args],
+            [sys.executable, str(script), *args],
             stdout=subprocess.PIPE,
             stdin=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
-            text=True,
-            bufsize=1,
+            bufsize=0,
         )
         self.events: list[dict[str, Any]] = []
         self.ready = False
+        self._partial = b""
 
     def pump(self, timeout: float) -> None:
+        """Take in what the client has printed, waiting at most ``timeout`` for the first.
+
+        The pipe is read with ``os.read`` and split into lines here: a buffered
+        ``readline`` would read two lines printed together (two entries shown by one
+        refresh) and return one, and ``select`` on the pipe would then not wake for the
+        other until the client printed again: after the last save, never.
+        """
         out = self.proc.stdout
         assert out is not None
-        while select.select([out], [], [], timeout)[0]:
-            line = out.readline()
-            if not line:
+        fd = out.fileno()
+        while select.select([fd], [], [], timeout)[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
                 return
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            self.events.append(event)
-            self.ready = self.ready or bool(event.get("ready"))
+            *lines, self._partial = (self._partial + chunk).split(b"\n")
+            for line in lines:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue
+                self.events.append(event)
+                self.ready = self.ready or bool(event.get("ready"))
             timeout = 0
 
     def send(self, line: str) -> None:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.write((line + "\n").encode())
         self.proc.stdin.flush()
 
     def seen(self) -> dict[str, float]:
@@ -88,6 +99,10 @@ class Client:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
 def _pump_all(clients: list[Client], until: Any, timeout_s: float) -> bool:
@@ -213,8 +228,10 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
         _pump_all(clients, lambda: all(len(c.seen()) >= SAVES for c in clients), 30)
         latencies, missing, worst = [], 0, []
         missing_by: dict[str, list[str]] = {}
+        together = 0  # refreshes that brought more than one new entry at once
         for c in clients:
             seen = c.seen()
+            together += len(seen) - len(set(seen.values()))
             mine = [(seen[m] - t) * 1000 for m, t in committed.items() if m in seen]
             missing += SAVES - len(mine)
             if len(mine) < SAVES:
@@ -227,6 +244,7 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             "saves": SAVES,
             "missing": missing,
             "missing_by_receiver": missing_by,
+            "entries_shown_with_another": together,
             "commit_to_shown": summarise(latencies) if latencies else None,
             "max_ms": round(max(latencies), 1) if latencies else None,
             "worst_receiver_p95_ms": max(worst) if worst else None,

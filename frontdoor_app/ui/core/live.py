@@ -10,9 +10,12 @@ The doorbell says "read the log"; the log (``frontdoor_app.sync.changes``) is th
   stays as a slow safety net, and takes over at full speed while the listener is down.
 
 The log is read on the worker with a ``Cursor`` that never skips a change committed out of
-order. When the server cannot be reached the feed says so (``online_changed``) and keeps
-trying with a growing pause; when it answers again it listens again and catches up from
-where it stood. A feed started while the server is down keeps trying and catches up too.
+order. A client's own saves come back through the log like everyone else's; a save that
+reads its row back itself says so (``wrote``), and ``news`` leaves that change out, so the
+screens showing it are not read a second time. When the server cannot be reached the feed
+says so (``online_changed``) and keeps trying with a growing pause; when it answers again
+it listens again and catches up from where it stood. A feed started while the server is
+down keeps trying and catches up too.
 """
 
 from __future__ import annotations
@@ -71,6 +74,9 @@ class LiveFeed(QObject):
         self._interval_ms = interval_ms
         self._safety_net_ms = safety_net_ms
         self._last_read = 0.0
+        self._reads = 0  # reads of the log queued so far
+        # Rows this client wrote and read back: (table, row id, reads queued by then).
+        self._own: list[tuple[str, int, int]] = []
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
@@ -237,10 +243,12 @@ class LiveFeed(QObject):
             return
         self._fetching = True
         cursor = self._cursor
+        self._reads += 1
+        number = self._reads
         self._ops.query(
             self,
             lambda: self._read(cursor),
-            self._got_changes,
+            lambda result: self._got_changes(result, number),
             doing="change feed",
             on_failed=self._failed,
         )
@@ -249,7 +257,7 @@ class LiveFeed(QObject):
         with self._ctx.read_session() as s:
             return read(s, cursor)
 
-    def _got_changes(self, result: tuple[Sequence[Change], Cursor]) -> None:
+    def _got_changes(self, result: tuple[Sequence[Change], Cursor], number: int) -> None:
         rows, cursor = result
         self._fetching = False
         self._cursor = cursor
@@ -257,12 +265,41 @@ class LiveFeed(QObject):
         if self._again:
             self._again = False
             QTimer.singleShot(0, self.poll)
-        if not rows:
-            return
-        self.changed.emit(tuple(rows))
+        if rows:
+            self.changed.emit(tuple(rows))
+        # Writes read back before this read was queued committed before it ran (one
+        # worker): their changes were in it or in an earlier one. Forget them, so they
+        # never leave out someone else's later change to the same row.
+        self._own = [own for own in self._own if own[2] >= number]
         if len(rows) >= 1000:  # more waiting: read on at once
             self._data_version = None
             QTimer.singleShot(0, self.poll)
+
+    # ------------------------------------------------------------------ own writes
+    def wrote(self, table_name: str, row_id: int) -> None:
+        """This client wrote ``row_id`` of ``table_name`` and reads it back itself: when the
+        log brings that change, ``news`` leaves it out (once).
+
+        Call it when the write's answer is back (the read back queued behind the write).
+        The worker runs one job at a time, so no read of the log that can hold the change
+        has been handed back yet.
+        """
+        self._own.append((table_name, row_id, self._reads))
+
+    def news(self, rows: Sequence[Change]) -> tuple[Change, ...]:
+        """``rows`` less the changes this client made and has already read back (``wrote``);
+        each such write leaves out one change, so another's change to the row still counts.
+        Call it while handling ``changed``."""
+        fresh = []
+        for row in rows:
+            own = next(
+                (o for o in self._own if o[0] == row.table_name and o[1] == row.row_id), None
+            )
+            if own is None:
+                fresh.append(row)
+            else:
+                self._own.remove(own)
+        return tuple(fresh)
 
     def _succeeded(self) -> None:
         self._backoff = 0.0

@@ -34,6 +34,7 @@ class CaseSaves(QObject):
     header_stale = Signal()  # the header's counts changed (saves waiting)
     projector_stale = Signal()
     server_away = Signal()  # a save found the server gone: the feed should notice
+    wrote = Signal(str, int)  # a table and row this window wrote and has read back
 
     def __init__(
         self,
@@ -85,13 +86,15 @@ class CaseSaves(QObject):
         content = {**content, "ref": content.get("ref") or uuid.uuid4().hex}
         shown_item = item_id
 
-        def done(_view: Any) -> None:
+        def done(view: Any) -> None:
             self.outbox.remove(content["ref"])
             self.sending.discard(content["ref"])
             if not replay:
                 self.case_view.intelligence.clear_form()
             self.status.emit(translate("MainWindow", "Intelligence saved"), 5000)
             self.header_stale.emit()
+            # Read back here: the change feed bringing this entry need not read it again.
+            self.wrote.emit("intelligence_entry", view.id)
             self.case_stale.emit(shown_item)
             self.projector_stale.emit()
 

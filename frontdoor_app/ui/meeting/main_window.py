@@ -44,6 +44,7 @@ from frontdoor_app.ui.meeting.help_overlay import HelpOverlay, shortcut_bar_text
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_header import RoomHeader
 from frontdoor_app.ui.meeting.room_state import (
+    IGNORED_TABLES,
     Refresh,
     RoomData,
     RoomState,
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
         self.saves.header_stale.connect(self._update_header)
         self.saves.projector_stale.connect(self.projector.refresh)
         self.saves.server_away.connect(self.live.poll)
+        self.saves.wrote.connect(self.live.wrote)
         self.clock = QTimer(self)
         self.clock.setInterval(15_000)
         self.clock.timeout.connect(self._update_header)
@@ -432,10 +434,15 @@ class MainWindow(QMainWindow):
             self.reload_room()  # also refreshes the open case and the projector
         elif refresh is Refresh.ASK_CASES:
             # Entries for one case: ask which case, and reload only a screen showing it
-            # (fifteen laptops saving must not make every laptop reload its case each time).
-            self._read(
-                lambda s: reads.cases_touched(s, rows), self._cases_changed, self.tr("Refreshing")
-            )
+            # (fifteen laptops saving must not make every laptop reload its case each time);
+            # this window's own saves it has read back already (and drafts are no news).
+            news = [r for r in self.live.news(rows) if r.table_name not in IGNORED_TABLES]
+            if news:
+                self._read(
+                    lambda s: reads.cases_touched(s, news),
+                    self._cases_changed,
+                    self.tr("Refreshing"),
+                )
         else:
             if self.viewing is not None:
                 self.show_item(self.viewing, refresh=True)

@@ -1,0 +1,94 @@
+"""A window's own save is read back once: the feed bringing the same change adds no read.
+
+The save already reads the case again (its entry shows at once); when the change log
+brings that change, the window knows it wrote that row and has read it back, and does not
+ask which case it belongs to nor read the case a second time. A later change to the same
+row by anyone else is still read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.meeting import entries
+from frontdoor_app.sync.changes import last_change_id
+from frontdoor_app.ui.meeting import room_reads
+from tests.test_ui_server_meeting import server_meeting  # noqa: F401 - a fixture
+from tests.ui_support import close_window, idle, open_window, start_meeting
+
+
+def test_an_own_entry_is_read_once_and_anothers_edit_is_still_read(
+    qtbot, chair_ctx, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    read_once(qtbot, chair_ctx, monkeypatch)
+
+
+def test_on_the_server_an_own_entry_is_read_once_too(qtbot, request, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL: the doorbell (LISTEN) rings for the window's own commit as well."""
+    read_once(qtbot, request.getfixturevalue("server_meeting")["chair"], monkeypatch)
+
+
+def read_once(qtbot, chair_ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    win = open_window(qtbot, chair_ctx)
+    try:
+        first = start_meeting(qtbot, win)
+        with chair_ctx.read_session() as s:
+            newest = last_change_id(s)
+        qtbot.waitUntil(lambda: (win.live.last_id or 0) >= newest, timeout=5000)
+        qtbot.wait(400)
+        idle(qtbot, win)
+
+        loads: list[int] = []
+        asked: list[int] = []
+        load_case_bundle, cases_touched = room_reads.load_case_bundle, room_reads.cases_touched
+
+        def counted_load(ctx: Any, item_id: int, audit_view: bool) -> Any:
+            loads.append(item_id)
+            return load_case_bundle(ctx, item_id, audit_view)
+
+        def counted_touched(s: Any, rows: Any) -> Any:
+            asked.append(len(rows))
+            return cases_touched(s, rows)
+
+        monkeypatch.setattr(room_reads, "load_case_bundle", counted_load)
+        monkeypatch.setattr(room_reads, "cases_touched", counted_touched)
+        batches: list[list[tuple[str, int | None]]] = []
+        win.live.changed.connect(
+            lambda rows: batches.append([(r.table_name, r.row_id) for r in rows])
+        )
+
+        form = win.case_view.intelligence
+        assert form.agency.currentData() is not None
+        form.text.setPlainText("Said once, read once")
+        form.flush_draft()  # kept as a draft first: the Save clears it in its transaction
+        idle(qtbot, win)
+        form.save.click()
+        qtbot.waitUntil(
+            lambda: any(e.text == "Said once, read once" for e in win.case_view.case.intelligence),
+            timeout=5000,
+        )
+        entry = next(e for e in win.case_view.case.intelligence if e.text.startswith("Said once"))
+        # The feed brings the change too (the log is the truth for every client)...
+        mine = ("intelligence_entry", entry.id)
+        qtbot.waitUntil(lambda: any(mine in b for b in batches), timeout=5000)
+        qtbot.wait(600)  # several feed ticks
+        idle(qtbot, win)
+        # (with the draft the Save cleared, which is no news to anyone)
+        assert any(t == "draft" for t, _ in next(b for b in batches if mine in b))
+        # ... but the case was read once, by the save, and nobody asked which case it was.
+        assert loads.count(first) == 1
+        assert asked == []
+
+        # Someone else changes the same entry: that change is read.
+        entries.edit_entry(
+            chair_ctx.sessions, chair_ctx.actor, entry.id, entry.version, text="Changed elsewhere"
+        )
+        qtbot.waitUntil(
+            lambda: any(e.text == "Changed elsewhere" for e in win.case_view.case.intelligence),
+            timeout=5000,
+        )
+        assert asked == [1]
+        assert loads.count(first) == 2
+    finally:
+        close_window(win)
