@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.export.minutes import minutes_reference, render_minutes_built
 from frontdoor_app.export.minutes_model import MinutesData
+from frontdoor_app.export.secure import encrypt_pdf, new_password
 from frontdoor_app.models import Agency, Attendance, AuditEvent, Meeting
 from frontdoor_app.models.base import utcnow
 from frontdoor_app.models.database import session_scope
@@ -232,3 +234,59 @@ def _meeting_id(session: Session, day: dt.date) -> int:
     meeting_id = session.scalar(select(Meeting.id).where(Meeting.meeting_date == day))
     assert meeting_id is not None
     return meeting_id
+
+
+def save_minutes(
+    sessions: sessionmaker[Session], actor: Actor, produced: ProducedMinutes, path: Path
+) -> str:
+    """The minutes written to ``path`` and recorded as an export; returns where."""
+    path.write_bytes(produced.pdf)
+    record_minutes(sessions, actor, produced, "export", f"saved to {path}")
+    return str(path)
+
+
+def suggested_name(meeting_date: dt.date, agency: str | None, draft: bool) -> str:
+    """The minutes' file name: the date, the agency of a copy, DRAFT until closed."""
+    parts = ["minutes", meeting_date.isoformat()]
+    if agency:
+        parts.append(agency)
+    if draft:
+        parts.append("DRAFT")
+    return "-".join(parts) + ".pdf"
+
+
+@dataclass(frozen=True)
+class EncryptedCopy:
+    """One agency's copy written encrypted; its password exists only here, to show once."""
+
+    agency: str
+    path: Path
+    password: str = field(repr=False)
+
+
+def write_encrypted_copy(
+    sessions: sessionmaker[Session],
+    profile: Profile,
+    actor: Actor,
+    meeting_id: int,
+    agency: str,
+    folder: Path,
+    draft: bool,
+) -> EncryptedCopy:
+    """``agency``'s copy of the minutes into ``folder``, encrypted (AES-256) with a new
+    password as ``frontdoor minutes --encrypt`` does, and recorded as an export (never its
+    password)."""
+    produced = produce_minutes(
+        sessions, profile, meeting_id, agency=agency, draft=draft, actor=actor
+    )
+    password = new_password()
+    target = folder / suggested_name(produced.meeting_date, agency, produced.draft)
+    target.write_bytes(encrypt_pdf(produced.pdf, password))
+    record_minutes(
+        sessions,
+        actor,
+        produced,
+        "export",
+        f"per-agency copy saved encrypted (AES-256) to {target}",
+    )
+    return EncryptedCopy(agency, target, password)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.export.secure import encrypt_pdf, new_password
 from frontdoor_app.meeting.minutes_export import (
     MeetingChoice,
     ProducedMinutes,
@@ -39,6 +38,9 @@ from frontdoor_app.meeting.minutes_export import (
     meeting_choices,
     produce_minutes,
     record_minutes,
+    save_minutes,
+    suggested_name,
+    write_encrypted_copy,
 )
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
@@ -46,12 +48,12 @@ from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.minutes.passwords_dialog import CopyPassword
 from frontdoor_app.ui.minutes.support import (
     MinutesDialogs,
+    close_document,
     export_log_model,
     named,
     pdf_document,
     print_pdf,
     render_page,
-    suggested_name,
 )
 
 STATUS_WORDS = {
@@ -313,7 +315,7 @@ class MinutesScreen(QWidget):
         has closed meanwhile; ``then`` runs if it has not."""
         self.ops.query(
             None,
-            lambda: _close(document, path),
+            lambda: close_document(document, path),
             lambda done: then(done) if then is not None and self._alive() else None,
             doing="releasing the minutes preview",  # only logged: the screen may be gone
             on_failed=self._failed,
@@ -363,15 +365,9 @@ class MinutesScreen(QWidget):
         if not path:
             return
         ctx = self.ctx
-
-        def job() -> str:
-            Path(path).write_bytes(produced.pdf)
-            record_minutes(ctx.sessions, ctx.actor, produced, "export", f"saved to {path}")
-            return path
-
         self.ops.command(
             self,
-            lambda _reason: job(),
+            lambda _reason: save_minutes(ctx.sessions, ctx.actor, produced, Path(path)),
             self._saved,
             doing=self.windowTitle(),
             on_failed=self._failed,
@@ -437,27 +433,10 @@ class MinutesScreen(QWidget):
         written: list[CopyPassword] = []
 
         def job(code: str, _reason: str | None) -> CopyPassword:
-            produced = produce_minutes(
-                ctx.sessions,
-                ctx.profile,
-                choice.meeting_id,
-                agency=code,
-                draft=draft,
-                actor=ctx.actor,
+            made = write_encrypted_copy(
+                ctx.sessions, ctx.profile, ctx.actor, choice.meeting_id, code, Path(folder), draft
             )
-            # Encrypted as `frontdoor minutes --encrypt` does; the password lives only in
-            # memory until the admin has seen it once.
-            password = new_password()
-            target = Path(folder) / suggested_name(produced.meeting_date, code, produced.draft)
-            target.write_bytes(encrypt_pdf(produced.pdf, password))
-            record_minutes(
-                ctx.sessions,
-                ctx.actor,
-                produced,
-                "export",
-                f"per-agency copy saved encrypted (AES-256) to {target}",
-            )
-            return CopyPassword(code, str(target), password)
+            return CopyPassword(made.agency, str(made.path), made.password)
 
         failed: list[BaseException] = []
 
@@ -515,9 +494,3 @@ class MinutesScreen(QWidget):
             doing=self.windowTitle(),
             on_failed=self._failed,
         )
-
-
-def _close(document: Any, path: Path) -> None:
-    """Release a preview document on the worker thread that made it."""
-    document.close()
-    path.unlink(missing_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from collections import deque
 from pathlib import Path
@@ -199,10 +198,7 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
         path.unlink(missing_ok=True)
 
 
-def suggested_name(meeting_date: dt.date, agency: str | None, draft: bool) -> str:
-    parts = ["minutes", meeting_date.isoformat()]
-    if agency:
-        parts.append(agency)
-    if draft:
-        parts.append("DRAFT")
-    return "-".join(parts) + ".pdf"
+def close_document(document: Any, path: Path) -> None:
+    """Release a preview document (``pdf_document``) on the worker thread that made it."""
+    document.close()
+    path.unlink(missing_ok=True)
