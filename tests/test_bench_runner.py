@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,12 @@ def test_the_live_benchmark_takes_in_two_lines_printed_together(tmp_path: Path) 
     first and left the second unread: "missing": 1)."""
     import importlib.util
 
+    import keyring
+
+    # Importing the benchmarks installs their keyring in the process and its environment
+    # (bench/common.py): put both back, or later tests (the bundle's) inherit a backend
+    # named PYTHON_KEYRING_BACKEND that a frozen program cannot import.
+    environ, backend = dict(os.environ), keyring.get_keyring()
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         spec = importlib.util.spec_from_file_location(
@@ -50,6 +57,9 @@ def test_the_live_benchmark_takes_in_two_lines_printed_together(tmp_path: Path) 
         spec.loader.exec_module(live)
     finally:
         sys.path.remove(str(ROOT / "bench"))
+        os.environ.clear()
+        os.environ.update(environ)
+        keyring.set_keyring(backend)
     script = tmp_path / "two_lines.py"
     script.write_text(
         "import sys, time\n"

@@ -21,7 +21,13 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     pdf = tmp_path_factory.mktemp("bundle") / "minutes.pdf"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDOOR_")}
+    # Nothing of the test run's own set-up: its FRONTDOOR_ settings, nor a keyring backend
+    # named by module (the frozen program cannot import the benchmarks' one).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("FRONTDOOR_") and k not in ("PYTHON_KEYRING_BACKEND", "PYTHONPATH")
+    }
     env["FRONTDOOR_BUNDLE_KEEP_PDF"] = str(pdf)
     done = subprocess.run(
         ["bash", str(ROOT / "scripts" / "bundle.sh")],
