@@ -9,8 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import String, and_, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from frontdoor_app.models import (
     FgcConsent,
@@ -174,15 +175,21 @@ def referral_views(
     referrals: Sequence[Any],
     today: dt.date,
     detail: bool = True,
+    chosen: Select[Any] | None = None,
 ) -> list[ReferralView]:
     """Views of many referrals with a fixed number of queries (the queue loads them all).
 
     ``referrals`` are FgcReferral rows or plain rows of the fgc_referral table. Related rows
     are read as plain rows (the views only read; ORM objects cost several times more).
     ``detail=False`` (the queue) reads only what the gate status needs and leaves the
-    consents, invitees and safeguards of each view empty.
+    consents, invitees and safeguards of each view empty, and reads the timestamps it only
+    tests for None as the database's raw value. ``chosen`` is the query that picked the
+    referrals (the queue's): related rows are then read by a subquery instead of a list of
+    several hundred ids bound one by one.
     """
     ids = [r.id for r in referrals]
+    raw = _raw if not detail else (lambda column: column)
+    picked: Any = ids if chosen is None else chosen.with_only_columns(FgcReferral.id)
     consents: dict[int, list[Any]] = defaultdict(list)
     invitees: dict[int, list[Any]] = defaultdict(list)
     safeguards: dict[int, list[Any]] = defaultdict(list)
@@ -196,16 +203,16 @@ def referral_views(
         i.willing_to_address_at.is_not(None),
     ).label("has_three")
     wanted = (
-        ((c.referral_id, c.kind, c.withdrawn_at), FgcConsent.__table__, consents, ()),
+        ((c.referral_id, c.kind, raw(c.withdrawn_at)), FgcConsent.__table__, consents, ()),
         (
             (
                 i.referral_id,
                 i.id,
                 i.name,
                 i.person_id,
-                i.approved_by_victim_at,
+                raw(i.approved_by_victim_at),
                 i.is_person_who_harmed,
-                i.removed_at,
+                raw(i.removed_at),
             ),
             FgcInvitee.__table__,
             invitees,
@@ -213,18 +220,26 @@ def referral_views(
         ),
         ((g.referral_id, g.kind), FgcSafeguard.__table__, safeguards, ()),
     )
+    # Plain Core statements on the session's connection: no ORM loading for plain rows.
+    connection = session.connection()
     if ids:
         for columns, table, into, extra in wanted:
             query = select(table, *extra) if detail else select(*columns, *extra)
-            rows = session.execute(query.where(table.c.referral_id.in_(ids)).order_by(table.c.id))
+            rows = connection.execute(
+                query.where(table.c.referral_id.in_(picked)).order_by(table.c.id)
+            ).all()  # one fetchall: iterating the cursor fetches row by row
             for row in rows:
                 into[row.referral_id].append(row)
-    teams = {t.id: t for t in session.scalars(select(FgcTeam))}
+    teams = {t.id: t for t in connection.execute(select(FgcTeam.__table__))}
     households = {
         h.id: h
-        for h in session.execute(
+        for h in connection.execute(
             select(Household.id, Household.reference, Household.postcode).where(
-                Household.id.in_({r.household_id for r in referrals})
+                Household.id.in_(
+                    {r.household_id for r in referrals}
+                    if chosen is None
+                    else chosen.with_only_columns(FgcReferral.household_id)
+                )
             )
         )
     }
@@ -328,6 +343,13 @@ def referral_views(
     return out
 
 
+def _raw(column: Any) -> Any:
+    """A timestamp column read as the database's raw value, under its own name: for the
+    queue, which only asks whether it is None (converting thousands to UTC datetimes cost
+    more than the rest of the row)."""
+    return type_coerce(column, String).label(column.name)
+
+
 def _has_three(i: Any) -> bool:
     return bool(i.has_three)
 
@@ -424,8 +446,8 @@ def queue(
         )
     if stage is not None:
         query = query.where(FgcReferral.stage == stage)
-    rows = session.execute(query.with_only_columns(*FgcReferral.__table__.columns)).all()
-    views = referral_views(session, profile, rows, today, detail=False)
+    rows = session.connection().execute(query.with_only_columns(*_queue_columns())).all()
+    views = referral_views(session, profile, rows, today, detail=False, chosen=query)
     return tuple(
         sorted(
             views,
@@ -437,6 +459,36 @@ def queue(
                 v.id,
             ),
         )
+    )
+
+
+def _queue_columns() -> tuple[Any, ...]:
+    """The referral's columns a queue row reads (not the timestamps of every stage)."""
+    r = FgcReferral.__table__.c
+    return (
+        *(
+            r[name]
+            for name in (
+                "id",
+                "version",
+                "origin_agenda_item_id",
+                "household_id",
+                "team_id",
+                "stage",
+                "is_open",
+                "routed_how",
+                "routing_reason",
+                "coordinator",
+                "conference_date",
+                "plan_agreed",
+                "review_due",
+                "end_reason",
+                "offered_at",
+                "referred_at",
+                "created_at",
+            )
+        ),
+        _raw(r.conference_held_at),
     )
 
 
