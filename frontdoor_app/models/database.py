@@ -16,6 +16,11 @@ from frontdoor_app import cipher
 from frontdoor_app.schema_head import MIGRATIONS, head_revision
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Each connection's page cache, in KiB (the SQLCipher build's default is about 8 MiB).
+# SQLCipher decrypts and checks every page it reads from the file; a page found in this
+# cache costs nothing. A year of measures on the city database took about a fifth less CPU
+# with 64 MiB than with 8 (bench/run.py measures_52). The cache grows only as pages are read.
+SQLITE_CACHE_KIB = 64 * 1024
 READ_ONLY = "frontdoor_read_only"
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,7 @@ def _configure_sqlite(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

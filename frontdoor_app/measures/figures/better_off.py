@@ -160,22 +160,29 @@ def _weeks_in_system(ask: Ask, fgc: bool) -> Rows:
 
 
 def _families_closed(ask: Ask) -> Rows:
-    """(bucket, referred to FGC, weeks) for each family whose last open action closed."""
-    closing = (
-        select(AgendaItem.household_id)
-        .select_from(Action)
-        .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
-        .where(ask.within(Action.closed_at))
-    )
+    """(bucket, referred to FGC, weeks) for each family whose last open action closed.
+
+    A family's last action closed in the days asked for when one of its actions closed
+    then, none closed after them and none is still open; its last closing is then the
+    latest in the days. All three are read from the actions closed in the days, the few
+    closed since and the open ones, never from every action of every family (which cost
+    about half again as much on the city database).
+    """
+
+    def households_of(*where: Any) -> Any:
+        return (
+            select(AgendaItem.household_id)
+            .select_from(Action)
+            .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
+            .where(AgendaItem.household_id.is_not(None), *where)
+        )
+
     last = (
-        select(
+        households_of(ask.within(Action.closed_at), in_locality(ask, AgendaItem.household_id))
+        .with_only_columns(
             AgendaItem.household_id.label("household"), func.max(Action.closed_at).label("closed")
         )
-        .select_from(Action)
-        .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
-        .where(AgendaItem.household_id.in_(closing), in_locality(ask, AgendaItem.household_id))
         .group_by(AgendaItem.household_id)
-        .having(func.sum(case((Action.status == "open", 1), else_=0)) == 0)
         .subquery()
     )
     first = (
@@ -189,7 +196,8 @@ def _families_closed(ask: Ask) -> Rows:
     rows = fetch_rows(
         ask,
         select(first.label("first"), last.c.closed, case((referred, 1), else_=0)).where(
-            ask.within(last.c.closed)
+            last.c.household.not_in(households_of(Action.closed_at >= ask.span[1])),
+            last.c.household.not_in(households_of(Action.status == "open")),
         ),
     )
     # The week of each closing is looked up here rather than in SQL: tens of thousands of
