@@ -44,6 +44,9 @@ class LiveFeed(QObject):
 
     changed = Signal(object)  # tuple[Change, ...]
     online_changed = Signal(bool)
+    # Each read the server answered. A save kept on the laptop because its own connection
+    # died is sent again on this, even when the feed never saw the server away.
+    answered = Signal()
 
     def __init__(
         self,
@@ -306,6 +309,7 @@ class LiveFeed(QObject):
         if self._postgresql and self._listener is None:
             self._listen()
         self._set_online(True)
+        self.answered.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self._fetching = False
