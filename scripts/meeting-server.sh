@@ -75,7 +75,9 @@ fi
 if ! "${RUN[@]}" "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
     say "starting it on 127.0.0.1:$PORT"
     "${RUN[@]}" "$BIN/pg_ctl" -D "$DATA" -l "$HOME_DIR/server.log" -w \
-        -o "-c listen_addresses=127.0.0.1 -p $PORT -k $HOME_DIR -c password_encryption=scram-sha-256" start >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $PORT -k $HOME_DIR -c password_encryption=scram-sha-256 \
+            -c logging_collector=on -c log_destination=stderr,csvlog -c log_directory=$HOME_DIR/log \
+            -c log_timezone=UTC" start >/dev/null
 fi
 ADMIN_URL="postgresql+psycopg://$DBA@/$DB?host=$HOME_DIR&port=$PORT"
 CLIENT="postgresql+psycopg://LOGIN@127.0.0.1:$PORT/$DB"
@@ -85,7 +87,10 @@ if [ "$NEW" = 1 ]; then
     say "server init (roles, schema as the owner, reference lists, row-level security)"
     "$FRONTDOOR" --database "$ADMIN_URL" server init | tail -n 1
     say "building the small demo city into it"
-    "$FRONTDOOR" --database "$ADMIN_URL" demo --scale small | head -n 1
+    # Into a file, then its first line: `| head -n 1` closed the pipe while the demo was
+    # still printing its summary (BrokenPipeError, and pipefail ended the script).
+    "$FRONTDOOR" --database "$ADMIN_URL" demo --scale small >"$HOME_DIR/demo.log"
+    head -n 1 "$HOME_DIR/demo.log"
     say "demo users and their passwords (shown once; keep them, or set new ones with"
     say "  $FRONTDOOR --database '$ADMIN_URL' users password LOGIN)"
     printf '\n  %-22s %-16s %s\n' LOGIN ROLE PASSWORD
@@ -101,6 +106,8 @@ else
     say "the server was already set up; users: $FRONTDOOR --database '$ADMIN_URL' users list"
 fi
 say "check: $FRONTDOOR --database '$ADMIN_URL' server check"
+say "failed sign-ins into the audit trail (run it now and then, e.g. from cron):"
+say "  $FRONTDOOR --database '$ADMIN_URL' server failed-sign-ins $HOME_DIR/log"
 say "open a window, signing in as LOGIN (the sign-in dialog asks for the password):"
 say "  FRONTDOOR_DATABASE_URL=$CLIENT $FRONTDOOR"
 say "stop the server: bash scripts/meeting-server.sh --stop"

@@ -173,8 +173,11 @@ def _run_as() -> tuple[list[str], int | None, int | None]:
     return prefix, account.pw_uid, account.pw_gid
 
 
-def start(attempts: int = 3) -> PgServer:
-    """initdb and start a server; retries on a port taken between choosing and binding it."""
+def start(attempts: int = 3, extra: str = "") -> PgServer:
+    """initdb and start a server; retries on a port taken between choosing and binding it.
+
+    ``extra``: more ``-c name=value`` options for the server (``{folder}`` is replaced by
+    its temporary folder)."""
     bindir = find_bindir()
     run_as, uid, gid = _run_as()
     folder = Path(tempfile.mkdtemp(prefix="frontdoor-pg-"))
@@ -212,7 +215,8 @@ def start(attempts: int = 3) -> PgServer:
             port = free_port()
             options = (
                 f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100 "
+                + extra.replace("{folder}", str(folder))
             )
             started = subprocess.run(
                 [

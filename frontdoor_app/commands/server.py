@@ -4,6 +4,9 @@ the authority's database administrator."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
 
 from frontdoor_app.access.credentials import with_password
 from frontdoor_app.access.server import ServerError, is_postgresql, set_up
@@ -32,6 +35,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ("check", "report owner, RLS, policies and grants table by table"),
     ):
         sub.add_parser(name, help=text).set_defaults(handler=run_server, action=name)
+    failed = sub.add_parser(
+        "failed-sign-ins",
+        help="add the server log's refused sign-ins to the audit trail",
+        description="Reads the PostgreSQL server's csvlog files (log_destination = 'csvlog', "
+        "log_timezone = 'UTC'; scripts/meeting-server.sh sets both) on the server's host and "
+        "adds one audit row per refused sign-in not yet recorded. Safe to run again.",
+    )
+    failed.add_argument("log_folder", help="the server's log folder (its *.csv files are read)")
+    failed.set_defaults(handler=run_failed_sign_ins)
 
 
 def run_server(args: argparse.Namespace) -> int:
@@ -57,3 +69,39 @@ def run_server(args: argparse.Namespace) -> int:
         return 0 if report.ok else 1
     finally:
         engine.dispose()
+
+
+def run_failed_sign_ins(args: argparse.Namespace) -> int:
+    from frontdoor_app.access.failed_signins import LogError, read_csvlog, record_failed
+    from frontdoor_app.models.database import make_session_factory, session_scope
+
+    settings = load_settings(database_url=args.database, profile=args.profile)
+    if not is_postgresql(settings.database_url):
+        return fail("failed sign-ins are the shared server's: give --database postgresql://...", 2)
+    folder = Path(args.log_folder)
+    files = sorted(folder.glob("*.csv"))
+    if not files:
+        return fail(
+            f"no csvlog files in {folder}: the server must log with log_destination = 'csvlog'"
+        )
+    try:
+        refused = read_csvlog(files)
+    except (OSError, LogError) as exc:
+        return fail(str(exc))
+    engine = make_engine(with_password(settings.database_url))
+    try:
+        with session_scope(make_session_factory(engine)) as s:
+            added = record_failed(s, refused)
+    except DBAPIError as exc:
+        words = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        return fail(
+            f"the server refused ({words}): run this as the server's administrator, "
+            "with the --database URL that ran server init"
+        )
+    finally:
+        engine.dispose()
+    print(
+        f"{len(refused)} refused sign-ins in {len(files)} log files; "
+        f"{added} added to the audit trail"
+    )
+    return 0
