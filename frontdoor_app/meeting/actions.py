@@ -33,7 +33,6 @@ from frontdoor_app.wording import optional
 from .common import (
     Writer,
     add_working_days,
-    check_version,
     get,
     item_and_meeting,
     meeting_of,
@@ -41,7 +40,7 @@ from .common import (
     require_text,
     unit,
 )
-from .errors import MeetingError, PermissionDenied
+from .errors import ActionConflict, ConflictError, MeetingError, PermissionDenied
 from .views import (
     ACTION_STATUSES,
     ActionPage,
@@ -58,6 +57,10 @@ STATUS_WORDS = {
     "not_done": "not done by the agency",
 }
 NOTE_REQUIRED = ("not_possible", "not_done")
+_CHANGED = (
+    "The action was updated by someone else after you opened it; both versions are shown "
+    "so you can choose."
+)
 MAX_PAGE = 500
 # Rows of the base query: the action's own columns (plain columns, not ORM objects: the
 # case view reads dozens at a time), then meeting id and date, notification id, police ref,
@@ -145,7 +148,7 @@ def edit_action(
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
         require_agency(actor, action.owner_agency_id, "change this action", PermissionDenied)
-        check_version(action, version, "This action")
+        _check_version(s, action, version)
         _, meeting = item_and_meeting(s, action.agenda_item_id)
         writer = Writer(s, actor, meeting, reason, "change an action")
         if owner_agency_id is not None:
@@ -186,10 +189,37 @@ def update_action_status(
             f"An action's status is one of {', '.join(STATUS_WORDS.values())}; {status!r} is not."
         )
     text = optional(note, "The note", None, MeetingError)
+    try:
+        return _update_status(sessions, actor, action_id, version, status, text, meeting_id)
+    except ActionConflict:
+        raise
+    except ConflictError as exc:
+        # Saved at the same moment as someone else's update: theirs won the row.
+        with sessions() as s:
+            theirs = load_action(s, action_id, dt.date.today())
+        raise ActionConflict(_CHANGED, theirs) from exc
+
+
+def _check_version(s: Session, action: Action, version: int) -> None:
+    """Refuse a save against an older version, carrying the action as it now stands."""
+    if action.version != version:
+        theirs = _views(s, _base().where(Action.id == action.id), dt.date.today(), True)[0]
+        raise ActionConflict(_CHANGED, theirs)
+
+
+def _update_status(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    action_id: int,
+    version: int,
+    status: str,
+    text: str | None,
+    meeting_id: int | None,
+) -> ActionView:
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
         require_agency(actor, action.owner_agency_id, "update this action", PermissionDenied)
-        check_version(action, version, "This action")
+        _check_version(s, action, version)
         if status in NOTE_REQUIRED and text is None:
             raise MeetingError(f"Write a note saying why the action is {STATUS_WORDS[status]}.")
         if status == action.status and text is None:

@@ -21,6 +21,7 @@ from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.outbox import Outbox
+from frontdoor_app.ui.meeting.action_status import ActionStatusSaves
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_state import RoomState
 
@@ -57,6 +58,15 @@ class CaseSaves(QObject):
         cv.decision.draft_changed.connect(self.save_draft)
         cv.actions_tab.add_requested.connect(self.add_action)
         cv.actions_tab.status_requested.connect(self.update_action)
+        self.action_status = ActionStatusSaves(
+            cv.actions_tab.status_form,
+            messages,
+            owner,
+            self._send_status,
+            on_saved=self._saved(translate("MainWindow", "Action updated")),
+            on_kept=lambda theirs: self.case_stale.emit(theirs.agenda_item_id),
+            say=lambda text: self.status.emit(text, 8000),
+        )
         cv.sharing.record_requested.connect(self.record_sharing)
         cv.history.undo_requested.connect(self.undo_link)
 
@@ -262,6 +272,18 @@ class CaseSaves(QObject):
         self.commands.add_action(item_id, content, done)
 
     def update_action(self, action: ActionView, status: str, note: str) -> None:
+        """Against ``action``'s version, the one the status form was started from: an
+        update saved meanwhile by someone else is shown beside this one, never lost."""
+        self.action_status.update(status, note)
+
+    def _send_status(
+        self,
+        action: ActionView,
+        status: str,
+        note: str,
+        on_done: Any,
+        on_conflict: Any,
+    ) -> None:
         meeting = self.state.meeting
         self.commands.update_action(
             action.id,
@@ -269,7 +291,8 @@ class CaseSaves(QObject):
             status,
             note or None,
             meeting.id if meeting else None,
-            self._saved(translate("MainWindow", "Action updated")),
+            on_done,
+            on_conflict=on_conflict,
         )
 
     def record_sharing(self, content: dict[str, Any]) -> None:

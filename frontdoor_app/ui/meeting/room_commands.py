@@ -213,7 +213,9 @@ class RoomCommands:
         note: str | None,
         meeting_id: int | None,
         on_done: Done,
+        on_conflict: Callable[[Any], None] | None = None,
     ) -> None:
+        """Against ``version``, the one the status form was started from."""
         from frontdoor_app.meeting import actions
 
         sessions, actor = self.ctx.sessions, self.ctx.actor
@@ -223,6 +225,7 @@ class RoomCommands:
             ),
             on_done,
             translate("MainWindow", "Updating the action"),
+            on_conflict=on_conflict,
         )
 
     def record_sharing(self, item_id: int, content: dict[str, Any], on_done: Done) -> None:
