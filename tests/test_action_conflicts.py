@@ -71,9 +71,7 @@ def test_an_update_against_an_older_version_carries_theirs(two_clients) -> None:
 
 
 @pytest.mark.postgres
-def test_two_updates_at_the_same_moment_on_postgresql(
-    fresh_settings, pg_app_url, profile
-) -> None:  # type: ignore[no-untyped-def]
+def test_two_updates_at_the_same_moment_on_postgresql(fresh_settings, pg_app_url, profile) -> None:  # type: ignore[no-untyped-def]
     """The other update holds the row; this one waits, then finds the version moved on:
     that is the conflict view's refusal carrying theirs, not 'Something went wrong'."""
     ctx = build_context(fresh_settings.with_database(pg_app_url), profile)

@@ -197,11 +197,15 @@ class ActionStatusForm(QWidget):
             self.see_change.hide()
             return
         by, at = last_change(now)
-        self.notice.setText(
-            self.tr("Changed by %1 at %2 — see the change before you save.")
-            .replace("%1", by or "?")
-            .replace("%2", at)
-        )
+        if by:
+            text = (
+                self.tr("Changed by %1 at %2 — see the change before you save.")
+                .replace("%1", by)
+                .replace("%2", at)
+            )
+        else:  # a list read without the updates: who is in the conflict view
+            text = self.tr("Changed by someone else meanwhile — see the change before you save.")
+        self.notice.setText(text)
         self.notice.show()
         self.see_change.show()
 
