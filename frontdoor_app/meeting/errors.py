@@ -46,6 +46,16 @@ class ActionConflict(VersionConflict):
     ``ActionView`` as it now stands, with its updates (who changed it and when)."""
 
 
+class EntryConflict(VersionConflict):
+    """The intelligence entry was edited by someone else since the form was started from
+    it; ``theirs`` is the ``IntelligenceView`` as it now stands."""
+
+
+class AttendanceConflict(VersionConflict):
+    """The attendance row was changed by someone else since it was read; ``theirs`` is the
+    ``AttendanceRow`` as it now stands."""
+
+
 class MeetingStateError(MeetingError):
     """The meeting is not in a state that allows this (not open yet, already closed, ...)."""
 

@@ -61,6 +61,9 @@ class Attendance(Versioned, Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     person_name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
+    # Who last changed the row and when: the conflict view names them (None: as added).
+    changed_by_name: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendance")
 
@@ -108,6 +111,8 @@ class IntelligenceEntry(Versioned, Timestamps, Base):
     # Made by the laptop for each Save: a save sent again after a dropped connection (which
     # may or may not have reached the server) is recognised, never stored twice.
     client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)
+    # Who last edited the entry (None: never edited; the author wrote it as it stands).
+    changed_by_name: Mapped[str | None] = mapped_column(String(200))
 
 
 class SharingDecision(Versioned, Timestamps, Base):

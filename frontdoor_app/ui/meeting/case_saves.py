@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from frontdoor_app.meeting.views import ActionView, DecisionView
+from frontdoor_app.meeting.views import ActionView, DecisionView, IntelligenceView
 from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
@@ -53,6 +53,8 @@ class CaseSaves(QObject):
         cv = case_view
         cv.intelligence.save_requested.connect(self.add_intelligence)
         cv.intelligence.draft_changed.connect(self.save_draft)
+        cv.intelligence.edit_requested.connect(self.edit_intelligence)
+        cv.intelligence.see_change_requested.connect(self.see_entry_change)
         cv.decision.save_requested.connect(self.save_decision)
         cv.decision.see_change_requested.connect(self.see_decision_change)
         cv.decision.draft_changed.connect(self.save_draft)
@@ -114,6 +116,83 @@ class CaseSaves(QObject):
                 self.case_view.intelligence.clear_form()
 
         self.commands.add_entry(item_id, agency_id, content, done, offline)
+
+    def edit_intelligence(self, content: dict[str, Any]) -> None:
+        """An entry changed after it was saved, against the version the edit started from:
+        an edit saved meanwhile by someone else is shown beside this one, never lost."""
+        from frontdoor_app.meeting.errors import EntryConflict
+
+        tab = self.case_view.intelligence
+
+        def done(view: Any) -> None:
+            if tab.editing is not None and tab.editing.id == view.id:
+                tab.stop_editing()
+            self.status.emit(translate("MainWindow", "Entry changed"), 5000)
+            self.wrote.emit("intelligence_entry", view.id)
+            self.case_stale.emit(view.agenda_item_id)
+            self.projector_stale.emit()
+
+        def conflict(exc: Any) -> None:
+            if isinstance(exc, EntryConflict):
+                self.entry_conflict(content, exc.theirs)
+            else:
+                self.commands.failed(exc, translate("MainWindow", "Changing an entry"))
+
+        self.commands.edit_entry(content, done, conflict)
+
+    def see_entry_change(self) -> None:
+        """The form's "See the change": the same choice as an edit that met a conflict."""
+        tab = self.case_view.intelligence
+        now = tab.current()
+        if tab.editing is None or now is None:
+            return
+        self.entry_conflict(tab.edit_content(), now)
+
+    def entry_conflict(self, mine: dict[str, Any], theirs: IntelligenceView) -> None:
+        """Both versions of the entry; keep theirs, put mine on top, or go on editing."""
+        from frontdoor_app.ui.case.intelligence_tab import sharing_word
+        from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
+        from frontdoor_app.ui.widgets.words import hhmm
+
+        tab = self.case_view.intelligence
+        if mine.get("restricted"):
+            my_sharing = translate("Intelligence", "restricted: %1 only").replace(
+                "%1", theirs.agency_code
+            )
+        elif mine.get("may_share"):
+            my_sharing = translate("Intelligence", "may share beyond meeting")
+        else:
+            my_sharing = translate("Intelligence", "meeting only")
+        rows = [
+            (translate("MainWindow", "Entry"), mine.get("text", ""), theirs.text),
+            (translate("MainWindow", "Sharing"), my_sharing, sharing_word(theirs)),
+        ]
+        what = (
+            translate("MainWindow", "The entry by %1 (%2)")
+            .replace("%1", theirs.author_name)
+            .replace("%2", theirs.agency_code)
+        )
+        conflict = Conflict(what, theirs.saved_by, hhmm(theirs.updated_at), pairs(rows))
+        choice = self.messages.conflict(self.owner, conflict)
+        if choice == MINE_ON_TOP:
+            tab.rebase(theirs)
+            self.edit_intelligence({**mine, "version": theirs.version})
+        elif choice == KEEP_THEIRS:
+            tab.stop_editing()
+            self.case_stale.emit(theirs.agenda_item_id)
+            self.status.emit(
+                translate("MainWindow", "Their entry kept; your changes dropped"), 5000
+            )
+        else:  # go on editing: what is typed stays, now as an edit of their version
+            tab.rebase(theirs)
+            self.case_stale.emit(theirs.agenda_item_id)
+            self.status.emit(
+                translate(
+                    "MainWindow",
+                    "Your changes are still in the form; saving now puts them on top of theirs",
+                ),
+                8000,
+            )
 
     # ------------------------------------------------------------------ offline
     def keep_waiting(self, kind: str, item_id: int, content: dict[str, Any]) -> None:

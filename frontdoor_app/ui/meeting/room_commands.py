@@ -149,6 +149,35 @@ class RoomCommands:
             job, on_done, translate("MainWindow", "Adding intelligence"), on_offline=on_offline
         )
 
+    def edit_entry(
+        self,
+        content: dict[str, Any],
+        on_done: Done,
+        on_conflict: Callable[[Any], None],
+    ) -> None:
+        """An entry changed after it was saved, against ``content["version"]``: the version
+        the form was started from."""
+        from frontdoor_app.meeting import entries
+
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        restricted = content["agency_id"] if content.get("restricted") else None
+
+        def job(reason: str | None) -> Any:
+            return entries.edit_entry(
+                sessions,
+                actor,
+                content["entry_id"],
+                content["version"],
+                text=content.get("text", ""),
+                may_share_beyond_meeting=bool(content.get("may_share")) and restricted is None,
+                restricted_to_agency_id=restricted,
+                reason=reason,
+            )
+
+        self._write(
+            job, on_done, translate("MainWindow", "Changing an entry"), on_conflict=on_conflict
+        )
+
     def save_decision(
         self,
         item_id: int,
