@@ -66,17 +66,13 @@ def test_an_edit_against_an_older_version_carries_theirs(two_clients) -> None:  
     with a.read_session() as s:
         trail = " ".join(
             str(e.before) + str(e.after)
-            for e in s.scalars(
-                select(AuditEvent).where(AuditEvent.entity == "intelligence_entry")
-            )
+            for e in s.scalars(select(AuditEvent).where(AuditEvent.entity == "intelligence_entry"))
         )
     assert "B: the baby missed a check" in trail
 
 
 @pytest.mark.postgres
-def test_two_edits_at_the_same_moment_on_postgresql(
-    fresh_settings, pg_app_url, profile
-) -> None:  # type: ignore[no-untyped-def]
+def test_two_edits_at_the_same_moment_on_postgresql(fresh_settings, pg_app_url, profile) -> None:  # type: ignore[no-untyped-def]
     ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
     try:
         who, entry = _entry(ctx)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, IntelligenceView
+from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
@@ -45,6 +46,28 @@ def sharing_word(entry: IntelligenceView) -> str:
     if entry.may_share_beyond_meeting:
         return translate("Intelligence", "may share beyond meeting")
     return translate("Intelligence", "meeting only")
+
+
+def entry_conflict(mine: dict[str, Any], theirs: IntelligenceView) -> Conflict:
+    """What the conflict view shows: the edit typed (``mine``, the form's content) beside
+    the entry as it now stands."""
+    t = translate
+    if mine.get("restricted"):
+        my_sharing = t("Intelligence", "restricted: %1 only").replace("%1", theirs.agency_code)
+    elif mine.get("may_share"):
+        my_sharing = t("Intelligence", "may share beyond meeting")
+    else:
+        my_sharing = t("Intelligence", "meeting only")
+    rows = [
+        (t("Intelligence", "Entry"), str(mine.get("text", "")), theirs.text),
+        (t("Intelligence", "Sharing"), my_sharing, sharing_word(theirs)),
+    ]
+    what = (
+        t("Intelligence", "The entry by %1 (%2)")
+        .replace("%1", theirs.author_name)
+        .replace("%2", theirs.agency_code)
+    )
+    return Conflict(what, theirs.saved_by, hhmm(theirs.updated_at), pairs(rows))
 
 
 def entry_model() -> RowsModel[IntelligenceView]:

@@ -150,29 +150,11 @@ class CaseSaves(QObject):
 
     def entry_conflict(self, mine: dict[str, Any], theirs: IntelligenceView) -> None:
         """Both versions of the entry; keep theirs, put mine on top, or go on editing."""
-        from frontdoor_app.ui.case.intelligence_tab import sharing_word
-        from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
-        from frontdoor_app.ui.widgets.words import hhmm
+        from frontdoor_app.ui.case.intelligence_tab import entry_conflict
+        from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP
 
         tab = self.case_view.intelligence
-        if mine.get("restricted"):
-            my_sharing = translate("Intelligence", "restricted: %1 only").replace(
-                "%1", theirs.agency_code
-            )
-        elif mine.get("may_share"):
-            my_sharing = translate("Intelligence", "may share beyond meeting")
-        else:
-            my_sharing = translate("Intelligence", "meeting only")
-        rows = [
-            (translate("MainWindow", "Entry"), mine.get("text", ""), theirs.text),
-            (translate("MainWindow", "Sharing"), my_sharing, sharing_word(theirs)),
-        ]
-        what = (
-            translate("MainWindow", "The entry by %1 (%2)")
-            .replace("%1", theirs.author_name)
-            .replace("%2", theirs.agency_code)
-        )
-        conflict = Conflict(what, theirs.saved_by, hhmm(theirs.updated_at), pairs(rows))
+        conflict = entry_conflict(mine, theirs)
         choice = self.messages.conflict(self.owner, conflict)
         if choice == MINE_ON_TOP:
             tab.rebase(theirs)
