@@ -108,3 +108,27 @@ def test_two_updates_at_the_same_moment_on_postgresql(fresh_settings, pg_app_url
             assert s.scalar(select(Action.status_note).where(Action.id == action.id)) == "B first"
     finally:
         ctx.close()
+
+
+def test_a_save_sent_twice_is_stored_once(two_clients) -> None:  # type: ignore[no-untyped-def]
+    """An action or a status update that waited on the laptop may have reached the server
+    before the connection dropped: sent again with its reference, it is stored once."""
+    a, _ = two_clients
+    who, action = _action(a)
+    item = action.agenda_item_id
+    first = actions.add_action(
+        a.sessions, who.health, a.profile, item, action.owner_agency_id, "Visit", client_ref="r1"
+    )
+    again = actions.add_action(
+        a.sessions, who.health, a.profile, item, action.owner_agency_id, "Visit", client_ref="r1"
+    )
+    assert again.id == first.id
+    done = actions.update_action_status(
+        a.sessions, who.health, first.id, first.version, "done", "Seen", client_ref="u1"
+    )
+    resent = actions.update_action_status(
+        a.sessions, who.health, first.id, first.version, "done", "Seen", client_ref="u1"
+    )
+    assert resent.version == done.version and [u.note for u in resent.updates] == ["Seen"]
+    with a.read_session() as s:
+        assert len(actions.actions_for_item(s, item, DAY)) == 2

@@ -118,7 +118,7 @@ def test_an_update_saved_meanwhile_is_shown_not_overwritten(
     qtbot.waitUntil(lambda: _stored(chair_ctx, action.id).status == "not_possible", timeout=5000)
     stored = _stored(chair_ctx, action.id)
     assert [u.note for u in stored.updates] == [THEIRS, MINE]
-    assert form.note.text() == "" and not form.touched
+    qtbot.waitUntil(lambda: form.note.text() == "" and not form.touched, timeout=5000)
     qtbot.waitUntil(lambda: b.case_view.case.actions[0].status == "not_possible", timeout=5000)
 
 
@@ -194,3 +194,38 @@ def test_the_tracker_keeps_its_version_too(qtbot, chair_and_visitor, chair_ctx, 
     assert [u.note for u in _stored(chair_ctx, action.id).updates] == [THEIRS, MINE]
     assert any(m.kind == "conflict" for m in a.messages.log)
     tracker.close()
+
+
+def test_an_update_that_waited_on_the_laptop_meets_the_conflict_view(
+    qtbot, chair_and_visitor, chair_ctx
+):  # type: ignore[no-untyped-def]
+    """An update kept on the laptop while the server was away is sent when it is back,
+    against the version it was made from: the visitor's update meanwhile is shown, never
+    overwritten, and the chair's goes on top only when the chair says so."""
+    a, b, action = chair_and_visitor
+    meeting_id = a.meeting.id
+    a.outbox.put(
+        "waiting-1",
+        "action_status",
+        action.agenda_item_id,
+        {
+            "ref": "waiting-1",
+            "action_id": action.id,
+            "item_id": action.agenda_item_id,
+            "version": action.version,
+            "status": "not_possible",
+            "note": MINE,
+            "meeting_id": meeting_id,
+        },
+    )
+    theirs_form = b.case_view.actions_tab.status_form
+    theirs_form.choose("done", THEIRS)
+    qtbot.mouseClick(theirs_form.apply, LEFT)
+    qtbot.waitUntil(lambda: _stored(chair_ctx, action.id).status == "done", timeout=5000)
+    a.messages.answer_next("mine")
+    a.saves.send_waiting()  # what the window does when the connection is back
+    qtbot.waitUntil(lambda: _stored(chair_ctx, action.id).status == "not_possible", timeout=5000)
+    shown = [m for m in a.messages.log if m.kind == "conflict"]
+    assert len(shown) == 1 and "Hannah Lee" in shown[0].text
+    assert [u.note for u in _stored(chair_ctx, action.id).updates] == [THEIRS, MINE]
+    qtbot.waitUntil(lambda: len(a.outbox) == 0, timeout=5000)

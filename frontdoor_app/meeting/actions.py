@@ -104,11 +104,20 @@ def add_action(
     owner_name: str | None = None,
     due_date: dt.date | None = None,
     reason: str | None = None,
+    client_ref: str | None = None,
 ) -> ActionView:
-    """Agree an action for a case; the due date defaults from the profile."""
+    """Agree an action for a case; the due date defaults from the profile.
+
+    ``client_ref`` is the laptop's reference for this Save: sent again (after a dropped
+    connection), the action it already made is returned instead of a second one.
+    """
     text = require_text(description, "The action's description")
     require_agency(actor, agency_id, "add an action", PermissionDenied)
     with unit(sessions) as s:
+        if client_ref is not None:
+            earlier = s.scalar(select(Action.id).where(Action.client_ref == client_ref))
+            if earlier is not None:
+                return _views(s, _base().where(Action.id == earlier), dt.date.today())[0]
         item, meeting = item_and_meeting(s, item_id)
         get(s, Agency, agency_id, "Agency")
         due = due_date or default_due_date(profile, meeting.meeting_date)
@@ -126,6 +135,7 @@ def add_action(
             due_date=due,
             status="open",
             created_by_id=actor.user_id,
+            client_ref=client_ref,
         )
         s.add(action)
         writer.written(action, "create")
@@ -177,12 +187,16 @@ def update_action_status(
     status: str,
     note: str | None = None,
     meeting_id: int | None = None,
+    client_ref: str | None = None,
 ) -> ActionView:
     """Mark an action done / not possible / not done (a note is required for the last two),
     or add a note without changing the status (pass the current status).
 
     ``meeting_id`` is the meeting at which it was reviewed, if any. Reviewing an earlier
     meeting's action is ordinary follow-up, not an amendment of that meeting.
+    ``client_ref`` is the laptop's reference for this Save: sent again (after a dropped
+    connection), an update it already made is not made twice (the action is returned).
+    Against an older ``version`` it is refused with ``ActionConflict``.
     """
     if status not in ACTION_STATUSES:
         raise MeetingError(
@@ -190,7 +204,9 @@ def update_action_status(
         )
     text = optional(note, "The note", None, MeetingError)
     try:
-        return _update_status(sessions, actor, action_id, version, status, text, meeting_id)
+        return _update_status(
+            sessions, actor, action_id, version, status, text, meeting_id, client_ref
+        )
     except ActionConflict:
         raise
     except ConflictError as exc:
@@ -215,8 +231,13 @@ def _update_status(
     status: str,
     text: str | None,
     meeting_id: int | None,
+    client_ref: str | None = None,
 ) -> ActionView:
     with unit(sessions) as s:
+        if client_ref is not None and s.scalar(
+            select(ActionUpdate.id).where(ActionUpdate.client_ref == client_ref)
+        ):
+            return _views(s, _base().where(Action.id == action_id), dt.date.today(), True)[0]
         action = get(s, Action, action_id, "Action")
         require_agency(actor, action.owner_agency_id, "update this action", PermissionDenied)
         _check_version(s, action, version)
@@ -247,6 +268,7 @@ def _update_status(
             status_from=before["status"] if changed else None,
             status_to=status if changed else None,
             meeting_id=meeting_id,
+            client_ref=client_ref,
         )
         s.add(update)
         audit.written(s, actor, action, "update", before, meeting_id or origin_meeting)

@@ -182,6 +182,9 @@ class Action(Versioned, Timestamps, Base):
     status_note: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The laptop's reference for the Save that made it: sent again after a dropped
+    # connection, it is recognised, never stored twice.
+    client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     updates: Mapped[list[ActionUpdate]] = relationship(
         back_populates="action", order_by="ActionUpdate.at"
@@ -200,6 +203,7 @@ class ActionUpdate(Base):
     status_from: Mapped[str | None] = mapped_column(String(14))
     status_to: Mapped[str | None] = mapped_column(String(14))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)  # as Action's
 
     action: Mapped[Action] = relationship(back_populates="updates")
 

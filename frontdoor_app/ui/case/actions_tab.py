@@ -126,8 +126,8 @@ class ActionStatusForm(QWidget):
         """Follow ``table``'s selection and ``model``'s refreshes."""
         self._table, self._model = table, model
         table.selectionModel().currentRowChanged.connect(self._selected)
-        model.modelReset.connect(self._refreshed)
-        model.dataChanged.connect(self._refreshed)
+        model.modelReset.connect(self.follow)
+        model.dataChanged.connect(self.follow)
 
     def _apply(self) -> None:
         self.update_requested.emit(self.status.currentData(), self.note.text())
@@ -174,7 +174,9 @@ class ActionStatusForm(QWidget):
         if action is not None and (self.base is None or action.id != self.base.id):
             self.start(action)
 
-    def _refreshed(self, *_args: object) -> None:
+    def follow(self, *_args: object) -> None:
+        """After a refresh: untouched, the form follows the newer version; chosen or typed,
+        it keeps its version and says who changed the action meanwhile."""
         now = self.current()
         if self.base is not None and now is None and not self.touched:
             self.start(None)  # gone from the list, nothing typed for it

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from frontdoor_app.meeting.errors import ActionConflict
 from frontdoor_app.meeting.views import ActionView
-from frontdoor_app.ui.case.actions_tab import ActionStatusForm, action_conflict
+from frontdoor_app.ui.case.actions_tab import STATUS_WORDS, ActionStatusForm, action_conflict
 from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
@@ -90,15 +90,37 @@ class ActionStatusSaves:
     def choose(self, mine: ActionView, status: str, note: str, theirs: ActionView) -> None:
         """Both versions, field by field; keep theirs, put mine on top, or go on editing."""
         choice = self.messages.conflict(self.owner, action_conflict(mine, status, note, theirs))
+        # The form may be about another action by now (an update that waited on the laptop).
+        ours = self.form.base is not None and self.form.base.id == theirs.id
         if choice == MINE_ON_TOP:
-            self.form.rebase(theirs)
+            if ours:
+                self.form.rebase(theirs)
             self._send(theirs, status, note)
         elif choice == KEEP_THEIRS:
-            self.form.reset(theirs)
+            if ours:
+                self.form.reset(theirs)
             self.on_kept(theirs)
             self._say(translate("Actions", "Their update kept; yours dropped"))
         else:  # go on editing: what is chosen and typed stays, now against their version
-            self.form.rebase(theirs)
+            if ours:
+                self.form.rebase(theirs)
+            elif not self.form.touched:  # a waiting update: put it in the form
+                self.form.start(theirs)
+                self.form.choose(status, note)
+                self.form.follow()  # its row selected, where the list shows it
+            else:  # the form holds other typing: say what the update was, never drop it
+                self.messages.info(
+                    self.owner,
+                    self.doing,
+                    translate(
+                        "Actions",
+                        "Your update of “%1” was not sent (someone else updated it first): %2 — %3",
+                    )
+                    .replace("%1", theirs.description)
+                    .replace("%2", translate("Actions", STATUS_WORDS.get(status, status)))
+                    .replace("%3", note),
+                )
+                return
             self._say(
                 translate(
                     "Actions",

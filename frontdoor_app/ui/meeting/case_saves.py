@@ -10,6 +10,7 @@ the header, the projector) it asks for by signal; it never reaches into the wind
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -203,6 +204,10 @@ class CaseSaves(QObject):
                 self.add_intelligence(content, item_id=item_id)
             elif waiting["kind"] == "decision":
                 self.save_decision(content, item_id=item_id)
+            elif waiting["kind"] == "action":
+                self.add_action(content, item_id=item_id)
+            elif waiting["kind"] == "action_status":
+                self.resend_status(content)
 
     # ------------------------------------------------------------------ decisions
     def save_decision(self, content: dict[str, Any], item_id: int | None = None) -> None:
@@ -314,8 +319,10 @@ class CaseSaves(QObject):
             )
 
     # ------------------------------------------------------------------ actions, sharing
-    def add_action(self, content: dict[str, Any]) -> None:
-        item_id = self.state.viewing
+    def add_action(self, content: dict[str, Any], item_id: int | None = None) -> None:
+        """Add an action; when the server cannot be reached it waits on the laptop."""
+        replay = item_id is not None
+        item_id = item_id if item_id is not None else self.state.viewing
         if item_id is None:
             return
         if content.get("agency_id") is None:
@@ -325,12 +332,29 @@ class CaseSaves(QObject):
                 translate("MainWindow", "Choose the owning agency."),
             )
             return
+        # One reference per Save, kept if it has to wait: sent again, it is stored once.
+        due = content.get("due_date")
+        content = {
+            **content,
+            "ref": content.get("ref") or uuid.uuid4().hex,
+            "due_date": due.isoformat() if isinstance(due, dt.date) else due,
+        }
+        shown_item = item_id
 
         def done(view: Any) -> None:
-            self.case_view.actions_tab.clear_form()
+            self.outbox.remove(content["ref"])
+            self.sending.discard(content["ref"])
+            if not replay:
+                self.case_view.actions_tab.clear_form()
+            self.header_stale.emit()
             self._saved(translate("MainWindow", "Action added"))(view)
 
-        self.commands.add_action(item_id, content, done)
+        def offline() -> None:
+            self.keep_waiting("action", shown_item, content)
+            if not replay:
+                self.case_view.actions_tab.clear_form()
+
+        self.commands.add_action(item_id, content, done, offline)
 
     def update_action(self, action: ActionView, status: str, note: str) -> None:
         """Against ``action``'s version, the one the status form was started from: an
@@ -346,14 +370,65 @@ class CaseSaves(QObject):
         on_conflict: Any,
     ) -> None:
         meeting = self.state.meeting
+        content = {
+            "ref": uuid.uuid4().hex,  # one per Save: sent again, it is stored once
+            "action_id": action.id,
+            "item_id": action.agenda_item_id,
+            "version": action.version,
+            "status": status,
+            "note": note,
+            "meeting_id": meeting.id if meeting else None,
+        }
+        self._status_to_server(content, on_done, on_conflict)
+
+    def _status_waits(self, content: dict[str, Any]) -> None:
+        """Kept on the laptop: the form is free again (as an entry's is)."""
+        self.keep_waiting("action_status", content["item_id"], content)
+        form = self.case_view.actions_tab.status_form
+        if form.base is not None and form.base.id == content["action_id"]:
+            form.reset(form.base)
+
+    def resend_status(self, content: dict[str, Any]) -> None:
+        """A status update that waited on the laptop, through the same conflict check."""
+        from frontdoor_app.meeting.errors import ActionConflict
+
+        def conflict(exc: Any) -> None:
+            if isinstance(exc, ActionConflict):
+                theirs = exc.theirs
+                self.action_status.choose(theirs, content["status"], content["note"], theirs)
+            else:
+                self.commands.failed(exc, translate("MainWindow", "Updating the action"))
+
+        self._status_to_server(
+            content, self._saved(translate("MainWindow", "Action updated")), conflict
+        )
+
+    def _status_to_server(self, content: dict[str, Any], on_done: Any, on_conflict: Any) -> None:
+        ref = content["ref"]
+
+        def settled() -> None:
+            self.outbox.remove(ref)
+            self.sending.discard(ref)
+            self.header_stale.emit()
+
+        def done(view: Any) -> None:
+            settled()
+            on_done(view)
+
+        def conflict(exc: Any) -> None:
+            settled()  # the conflict view now holds both versions
+            on_conflict(exc)
+
         self.commands.update_action(
-            action.id,
-            action.version,
-            status,
-            note or None,
-            meeting.id if meeting else None,
-            on_done,
-            on_conflict=on_conflict,
+            content["action_id"],
+            content["version"],
+            content["status"],
+            content["note"] or None,
+            content["meeting_id"],
+            done,
+            on_conflict=conflict,
+            on_offline=lambda: self._status_waits(content),
+            client_ref=ref,
         )
 
     def record_sharing(self, content: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ window opens without loading them.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -214,10 +215,20 @@ class RoomCommands:
             on_offline=on_offline,
         )
 
-    def add_action(self, item_id: int, content: dict[str, Any], on_done: Done) -> None:
+    def add_action(
+        self,
+        item_id: int,
+        content: dict[str, Any],
+        on_done: Done,
+        on_offline: Callable[[], None] | None = None,
+    ) -> None:
+        """An action; ``content["ref"]`` (when given) makes a Save sent twice count once.
+        ``content["due_date"]`` is a date or its ISO text (as kept on the laptop)."""
         from frontdoor_app.meeting import actions
 
         sessions, actor, profile = self.ctx.sessions, self.ctx.actor, self.ctx.profile
+        due = content.get("due_date")
+        due_date = dt.date.fromisoformat(due) if isinstance(due, str) else due
         self._write(
             lambda reason: actions.add_action(
                 sessions,
@@ -227,11 +238,13 @@ class RoomCommands:
                 content["agency_id"],
                 content["description"],
                 owner_name=content.get("owner_name"),
-                due_date=content.get("due_date"),
+                due_date=due_date,
                 reason=reason,
+                client_ref=content.get("ref"),
             ),
             on_done,
             translate("MainWindow", "Adding an action"),
+            on_offline=on_offline,
         )
 
     def update_action(
@@ -243,18 +256,22 @@ class RoomCommands:
         meeting_id: int | None,
         on_done: Done,
         on_conflict: Callable[[Any], None] | None = None,
+        on_offline: Callable[[], None] | None = None,
+        client_ref: str | None = None,
     ) -> None:
-        """Against ``version``, the one the status form was started from."""
+        """Against ``version``, the one the status form was started from; ``client_ref``
+        makes an update sent twice (after a dropped connection) count once."""
         from frontdoor_app.meeting import actions
 
         sessions, actor = self.ctx.sessions, self.ctx.actor
         self._write(
             lambda _r: actions.update_action_status(
-                sessions, actor, action_id, version, status, note, meeting_id
+                sessions, actor, action_id, version, status, note, meeting_id, client_ref
             ),
             on_done,
             translate("MainWindow", "Updating the action"),
             on_conflict=on_conflict,
+            on_offline=on_offline,
         )
 
     def record_sharing(self, item_id: int, content: dict[str, Any], on_done: Done) -> None:
