@@ -56,6 +56,15 @@ class AttendanceConflict(VersionConflict):
     ``AttendanceRow`` as it now stands."""
 
 
+class AgendaConflict(VersionConflict):
+    """The agenda order was changed by someone else since it was read; ``theirs`` is the
+    ``AgendaView`` as it now stands, ``by`` and ``at`` who last moved a case and when."""
+
+    def __init__(self, message: str, theirs: Any, by: str | None, at: Any) -> None:
+        super().__init__(message, theirs)
+        self.by, self.at = by, at
+
+
 class MeetingStateError(MeetingError):
     """The meeting is not in a state that allows this (not open yet, already closed, ...)."""
 

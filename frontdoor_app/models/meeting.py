@@ -89,6 +89,9 @@ class AgendaItem(Versioned, Base):
     started_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
     seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    # Who last moved the case in the agenda order and when: the conflict view names them.
+    moved_by_name: Mapped[str | None] = mapped_column(String(200))
+    moved_at: Mapped[dt.datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
 

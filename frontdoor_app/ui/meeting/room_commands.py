@@ -89,7 +89,15 @@ class RoomCommands:
             translate("MainWindow", "Deferring the case"),
         )
 
-    def move(self, item_id: int, version: int, position: int, on_done: Done) -> None:
+    def move(
+        self,
+        item_id: int,
+        version: int,
+        position: int,
+        on_done: Done,
+        on_conflict: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Against ``version``, the case's as the agenda showed it."""
         from frontdoor_app.meeting import agenda
 
         sessions, actor = self.ctx.sessions, self.ctx.actor
@@ -97,6 +105,7 @@ class RoomCommands:
             lambda _r: agenda.move_item(sessions, actor, item_id, version, position),
             on_done,
             translate("MainWindow", "Reordering the agenda"),
+            on_conflict=on_conflict,
         )
 
     def set_curtain(

@@ -1,8 +1,9 @@
-"""An intelligence entry and an attendance row record who last changed them (and when).
+"""An intelligence entry, an attendance row and an agenda item's place record who last
+changed them (and when).
 
 When a save finds the row changed since the form was started, the conflict view shows the
 other version with who saved it and when. An entry has its author and ``updated_at``; an
-edit by someone else needs its own name. Attendance had neither.
+edit by someone else needs its own name. Attendance had neither; nor had the agenda order.
 
 Revision ID: 0011_who_changed
 Revises: 0010_change_txid
@@ -27,9 +28,15 @@ def upgrade() -> None:
     with op.batch_alter_table("attendance") as batch:
         batch.add_column(sa.Column("changed_by_name", sa.String(length=200), nullable=True))
         batch.add_column(sa.Column("changed_at", UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("agenda_item") as batch:
+        batch.add_column(sa.Column("moved_by_name", sa.String(length=200), nullable=True))
+        batch.add_column(sa.Column("moved_at", UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("agenda_item") as batch:
+        batch.drop_column("moved_at")
+        batch.drop_column("moved_by_name")
     with op.batch_alter_table("attendance") as batch:
         batch.drop_column("changed_at")
         batch.drop_column("changed_by_name")
