@@ -196,8 +196,9 @@ def test_the_tracker_keeps_its_version_too(qtbot, chair_and_visitor, chair_ctx, 
     tracker.close()
 
 
+@pytest.mark.parametrize("answer", ["mine", "edit"])
 def test_an_update_that_waited_on_the_laptop_meets_the_conflict_view(
-    qtbot, chair_and_visitor, chair_ctx
+    qtbot, chair_and_visitor, chair_ctx, answer
 ):  # type: ignore[no-untyped-def]
     """An update kept on the laptop while the server was away is sent when it is back,
     against the version it was made from: the visitor's update meanwhile is shown, never
@@ -222,10 +223,21 @@ def test_an_update_that_waited_on_the_laptop_meets_the_conflict_view(
     theirs_form.choose("done", THEIRS)
     qtbot.mouseClick(theirs_form.apply, LEFT)
     qtbot.waitUntil(lambda: _stored(chair_ctx, action.id).status == "done", timeout=5000)
-    a.messages.answer_next("mine")
+    qtbot.waitUntil(lambda: a.case_view.case.actions[0].status == "done", timeout=5000)
+    a.messages.answer_next(answer)
     a.saves.send_waiting()  # what the window does when the connection is back
-    qtbot.waitUntil(lambda: _stored(chair_ctx, action.id).status == "not_possible", timeout=5000)
+    qtbot.waitUntil(lambda: any(m.kind == "conflict" for m in a.messages.log), timeout=5000)
     shown = [m for m in a.messages.log if m.kind == "conflict"]
     assert len(shown) == 1 and "Hannah Lee" in shown[0].text
-    assert [u.note for u in _stored(chair_ctx, action.id).updates] == [THEIRS, MINE]
     qtbot.waitUntil(lambda: len(a.outbox) == 0, timeout=5000)
+    if answer == "mine":
+        qtbot.waitUntil(
+            lambda: _stored(chair_ctx, action.id).status == "not_possible", timeout=5000
+        )
+        assert [u.note for u in _stored(chair_ctx, action.id).updates] == [THEIRS, MINE]
+    else:  # the waiting update is put in the (free) form, against their version
+        form = a.case_view.actions_tab.status_form
+        stored = _stored(chair_ctx, action.id)
+        assert (stored.status, [u.note for u in stored.updates]) == ("done", [THEIRS])
+        assert form.note.text() == MINE and form.status.currentData() == "not_possible"
+        assert form.base.version == stored.version and form.touched

@@ -152,6 +152,10 @@ class ActionStatusForm(QWidget):
             return None
         return next((a for a in self._model.rows if a.id == self.base.id), None)
 
+    def shows(self, action_id: int) -> bool:
+        """The list beside the form shows this action."""
+        return self._model is not None and any(a.id == action_id for a in self._model.rows)
+
     def changed_meanwhile(self) -> bool:
         now = self.current()
         return self.base is not None and now is not None and now.version != self.base.version
@@ -178,12 +182,15 @@ class ActionStatusForm(QWidget):
         """After a refresh: untouched, the form follows the newer version; chosen or typed,
         it keeps its version and says who changed the action meanwhile."""
         now = self.current()
-        if self.base is not None and now is None and not self.touched:
-            self.start(None)  # gone from the list, nothing typed for it
+        if now is None:
+            if self.base is not None:
+                # Gone from the list (another case, another filter): the form is about no
+                # action until one is selected again; what is typed stays in the form.
+                self.start(None)
             return
-        if now is not None and now.version != self.base_version() and not self.touched:
+        if now.version != self.base_version() and not self.touched:
             self.base = now  # nothing typed yet: the form simply follows
-        if now is not None and self._table is not None and self._model is not None:
+        if self._table is not None and self._model is not None:
             row = next(n for n, a in enumerate(self._model.rows) if a.id == now.id)
             if self._table.currentIndex().row() != row:
                 self._table.selectRow(row)

@@ -87,11 +87,20 @@ class ActionStatusSaves:
             return
         self.choose(base, self.form.status.currentData(), self.form.note.text(), now)
 
-    def choose(self, mine: ActionView, status: str, note: str, theirs: ActionView) -> None:
-        """Both versions, field by field; keep theirs, put mine on top, or go on editing."""
+    def choose(
+        self,
+        mine: ActionView,
+        status: str,
+        note: str,
+        theirs: ActionView,
+        from_form: bool = True,
+    ) -> None:
+        """Both versions, field by field; keep theirs, put mine on top, or go on editing.
+
+        ``from_form`` False: the update waited on the laptop; the form may hold something
+        else by now (another action, or new typing), which this never touches."""
         choice = self.messages.conflict(self.owner, action_conflict(mine, status, note, theirs))
-        # The form may be about another action by now (an update that waited on the laptop).
-        ours = self.form.base is not None and self.form.base.id == theirs.id
+        ours = from_form and self.form.base is not None and self.form.base.id == theirs.id
         if choice == MINE_ON_TOP:
             if ours:
                 self.form.rebase(theirs)
@@ -104,11 +113,12 @@ class ActionStatusSaves:
         else:  # go on editing: what is chosen and typed stays, now against their version
             if ours:
                 self.form.rebase(theirs)
-            elif not self.form.touched:  # a waiting update: put it in the form
+            elif not self.form.touched and self.form.shows(theirs.id):
+                # A waiting update, its action in view and the form free: put it there.
                 self.form.start(theirs)
                 self.form.choose(status, note)
                 self.form.follow()  # its row selected, where the list shows it
-            else:  # the form holds other typing: say what the update was, never drop it
+            else:  # the form is busy or elsewhere: say what the update was, never drop it
                 self.messages.info(
                     self.owner,
                     self.doing,

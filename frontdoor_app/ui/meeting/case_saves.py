@@ -395,7 +395,9 @@ class CaseSaves(QObject):
         def conflict(exc: Any) -> None:
             if isinstance(exc, ActionConflict):
                 theirs = exc.theirs
-                self.action_status.choose(theirs, content["status"], content["note"], theirs)
+                self.action_status.choose(
+                    theirs, content["status"], content["note"], theirs, from_form=False
+                )
             else:
                 self.commands.failed(exc, translate("MainWindow", "Updating the action"))
 
