@@ -266,7 +266,10 @@ def test_panel_conflict_is_explained_and_reloaded(qtbot, ctx, worker, messages):
         referrals.end_referral(s, ctx.actor, rid, "suspended", "new incident")
     with qtbot.waitSignal(panel.loaded, timeout=10_000):
         panel.stage.next.click()
-    assert "changed by someone else" in messages.last().text
+    # The conflict view (both versions, who saved theirs), then theirs is shown.
+    shown = messages.last()
+    assert shown.kind == "conflict" and "saved by Coordinator" in shown.text
+    assert "Fields that differ: Stage" in shown.text
     assert panel.state.referral.stage == "suspended"
     assert panel.stage.resume.isEnabled() and not panel.stage.suspend.isEnabled()
 

@@ -73,7 +73,9 @@ def test_intelligence_by_agency_with_author_flags_and_versions(ctx):
         "restricted_to_agency_id": None,
         "version": 1,
         "updated_at": audited[1].before["updated_at"],
+        "changed_by_name": None,  # who edited it last: nobody before this edit
     }
+    assert audited[1].after["changed_by_name"] == "PC 4711 Smith"
 
 
 def test_sharing_decisions_need_a_reason_and_a_recipient(ctx):

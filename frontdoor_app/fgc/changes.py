@@ -12,15 +12,17 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from frontdoor_app.access.actor import Actor
+from frontdoor_app.models import FgcReferral, FgcStageEvent
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
 
 from .document import export_referral
-from .errors import ConflictError
+from .errors import ConflictError, ReferralConflict
 from .referrals import offer_for_decision
 from .views import CaseFgc, case_fgc
 
@@ -57,9 +59,40 @@ def change_referral(
     step: Step,
 ) -> CaseFgc:
     """Run ``step(session, referral_id)`` in one transaction; then the case's FGC."""
-    with unit(sessions) as session:
-        step(session, referral_id)
+    try:
+        with unit(sessions) as session:
+            step(session, referral_id)
+    except ReferralConflict:
+        raise
+    except ConflictError as exc:
+        # Changed since the form was started (or at the same moment): both versions.
+        theirs = read_case(sessions, profile, agenda_item_id)
+        by, at = last_change(sessions, referral_id)
+        raise ReferralConflict(str(exc), theirs, by, at) from exc
     return read_case(sessions, profile, agenda_item_id)
+
+
+def last_change(
+    sessions: sessionmaker[Session], referral_id: int
+) -> tuple[str | None, dt.datetime | None]:
+    """Who last changed the referral (from its last stage change, when that was the last
+    change) and when."""
+    with session_scope(sessions) as s:
+        referral = s.get(FgcReferral, referral_id)
+        if referral is None:
+            return None, None
+        event = s.execute(
+            select(FgcStageEvent.by_name, FgcStageEvent.at)
+            .where(FgcStageEvent.referral_id == referral_id)
+            .order_by(FgcStageEvent.at.desc(), FgcStageEvent.id.desc())
+            .limit(1)
+        ).first()
+        at = referral.updated_at
+        by = event[0] if event is not None and abs(event[1] - at) < _SAME_CHANGE else None
+        return by, at
+
+
+_SAME_CHANGE = dt.timedelta(seconds=5)
 
 
 def start_offer(

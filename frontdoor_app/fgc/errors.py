@@ -25,6 +25,19 @@ class ConflictError(FgcError):
     """Someone else changed the referral since it was read."""
 
 
+class ReferralConflict(ConflictError):
+    """The referral was changed by someone else since the form was started from it.
+
+    ``theirs`` is the case's FGC (``CaseFgc``) as it now stands, ``by`` who last moved its
+    stage (None when the last change was not a stage change) and ``at`` when it was last
+    changed, so the screen shows both versions and nothing typed is lost.
+    """
+
+    def __init__(self, message: str, theirs: object, by: str | None, at: object) -> None:
+        super().__init__(message)
+        self.theirs, self.by, self.at = theirs, by, at
+
+
 class FgcRulesError(FgcError):
     """The profile's [fgc] table is wrong; the message names the key."""
 

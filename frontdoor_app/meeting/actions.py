@@ -33,7 +33,6 @@ from frontdoor_app.wording import optional
 from .common import (
     Writer,
     add_working_days,
-    check_version,
     get,
     item_and_meeting,
     meeting_of,
@@ -41,7 +40,7 @@ from .common import (
     require_text,
     unit,
 )
-from .errors import MeetingError, PermissionDenied
+from .errors import ActionConflict, ConflictError, MeetingError, PermissionDenied
 from .views import (
     ACTION_STATUSES,
     ActionPage,
@@ -58,6 +57,10 @@ STATUS_WORDS = {
     "not_done": "not done by the agency",
 }
 NOTE_REQUIRED = ("not_possible", "not_done")
+_CHANGED = (
+    "The action was updated by someone else after you opened it; both versions are shown "
+    "so you can choose."
+)
 MAX_PAGE = 500
 # Rows of the base query: the action's own columns (plain columns, not ORM objects: the
 # case view reads dozens at a time), then meeting id and date, notification id, police ref,
@@ -101,11 +104,20 @@ def add_action(
     owner_name: str | None = None,
     due_date: dt.date | None = None,
     reason: str | None = None,
+    client_ref: str | None = None,
 ) -> ActionView:
-    """Agree an action for a case; the due date defaults from the profile."""
+    """Agree an action for a case; the due date defaults from the profile.
+
+    ``client_ref`` is the laptop's reference for this Save: sent again (after a dropped
+    connection), the action it already made is returned instead of a second one.
+    """
     text = require_text(description, "The action's description")
     require_agency(actor, agency_id, "add an action", PermissionDenied)
     with unit(sessions) as s:
+        if client_ref is not None:
+            earlier = s.scalar(select(Action.id).where(Action.client_ref == client_ref))
+            if earlier is not None:
+                return _views(s, _base().where(Action.id == earlier), dt.date.today())[0]
         item, meeting = item_and_meeting(s, item_id)
         get(s, Agency, agency_id, "Agency")
         due = due_date or default_due_date(profile, meeting.meeting_date)
@@ -123,6 +135,7 @@ def add_action(
             due_date=due,
             status="open",
             created_by_id=actor.user_id,
+            client_ref=client_ref,
         )
         s.add(action)
         writer.written(action, "create")
@@ -145,7 +158,7 @@ def edit_action(
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
         require_agency(actor, action.owner_agency_id, "change this action", PermissionDenied)
-        check_version(action, version, "This action")
+        _check_version(s, action, version)
         _, meeting = item_and_meeting(s, action.agenda_item_id)
         writer = Writer(s, actor, meeting, reason, "change an action")
         if owner_agency_id is not None:
@@ -174,22 +187,60 @@ def update_action_status(
     status: str,
     note: str | None = None,
     meeting_id: int | None = None,
+    client_ref: str | None = None,
 ) -> ActionView:
     """Mark an action done / not possible / not done (a note is required for the last two),
     or add a note without changing the status (pass the current status).
 
     ``meeting_id`` is the meeting at which it was reviewed, if any. Reviewing an earlier
     meeting's action is ordinary follow-up, not an amendment of that meeting.
+    ``client_ref`` is the laptop's reference for this Save: sent again (after a dropped
+    connection), an update it already made is not made twice (the action is returned).
+    Against an older ``version`` it is refused with ``ActionConflict``.
     """
     if status not in ACTION_STATUSES:
         raise MeetingError(
             f"An action's status is one of {', '.join(STATUS_WORDS.values())}; {status!r} is not."
         )
     text = optional(note, "The note", None, MeetingError)
+    try:
+        return _update_status(
+            sessions, actor, action_id, version, status, text, meeting_id, client_ref
+        )
+    except ActionConflict:
+        raise
+    except ConflictError as exc:
+        # Saved at the same moment as someone else's update: theirs won the row.
+        with sessions() as s:
+            theirs = load_action(s, action_id, dt.date.today())
+        raise ActionConflict(_CHANGED, theirs) from exc
+
+
+def _check_version(s: Session, action: Action, version: int) -> None:
+    """Refuse a save against an older version, carrying the action as it now stands."""
+    if action.version != version:
+        theirs = _views(s, _base().where(Action.id == action.id), dt.date.today(), True)[0]
+        raise ActionConflict(_CHANGED, theirs)
+
+
+def _update_status(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    action_id: int,
+    version: int,
+    status: str,
+    text: str | None,
+    meeting_id: int | None,
+    client_ref: str | None = None,
+) -> ActionView:
     with unit(sessions) as s:
+        if client_ref is not None and s.scalar(
+            select(ActionUpdate.id).where(ActionUpdate.client_ref == client_ref)
+        ):
+            return _views(s, _base().where(Action.id == action_id), dt.date.today(), True)[0]
         action = get(s, Action, action_id, "Action")
         require_agency(actor, action.owner_agency_id, "update this action", PermissionDenied)
-        check_version(action, version, "This action")
+        _check_version(s, action, version)
         if status in NOTE_REQUIRED and text is None:
             raise MeetingError(f"Write a note saying why the action is {STATUS_WORDS[status]}.")
         if status == action.status and text is None:
@@ -217,6 +268,7 @@ def update_action_status(
             status_from=before["status"] if changed else None,
             status_to=status if changed else None,
             meeting_id=meeting_id,
+            client_ref=client_ref,
         )
         s.add(update)
         audit.written(s, actor, action, "update", before, meeting_id or origin_meeting)

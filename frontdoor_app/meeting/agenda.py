@@ -26,7 +26,7 @@ from .common import (
     require_role,
     unit,
 )
-from .errors import MeetingStateError
+from .errors import AgendaConflict, ConflictError, MeetingStateError
 from .lifecycle import load_meeting
 from .timer import stop_timer
 
@@ -153,11 +153,47 @@ def _neighbour(
 def move_item(
     sessions: sessionmaker[Session], actor: Actor, item_id: int, version: int, position: int
 ) -> AgendaView:
-    """Move a case to ``position`` (1 = first); the others close up around it."""
+    """Move a case to ``position`` (1 = first); the others close up around it.
+
+    ``version`` is the case's as the chair's agenda showed it: moved meanwhile (by another
+    chair's reordering), the move is refused with ``AgendaConflict`` carrying the agenda as
+    it now stands and who last moved a case, never applied to an order nobody saw.
+    """
     require_role(actor, ("chair",), "reorder the agenda")
+    try:
+        return _move_item(sessions, actor, item_id, version, position)
+    except AgendaConflict:
+        raise
+    except ConflictError as exc:
+        # Moved at the same moment as someone else's reordering: theirs won the rows.
+        with sessions() as s:
+            raise _agenda_conflict(s, get(s, AgendaItem, item_id, "Case").meeting_id) from exc
+
+
+_MOVED = (
+    "The agenda order was changed by someone else after you read it; both orders are shown "
+    "so you can choose."
+)
+
+
+def _agenda_conflict(s: Session, meeting_id: int) -> AgendaConflict:
+    last = s.execute(
+        select(AgendaItem.moved_by_name, AgendaItem.moved_at)
+        .where(AgendaItem.meeting_id == meeting_id, AgendaItem.moved_at.is_not(None))
+        .order_by(AgendaItem.moved_at.desc())
+        .limit(1)
+    ).first()
+    by, at = (last[0], last[1]) if last is not None else (None, None)
+    return AgendaConflict(_MOVED, load_agenda(s, meeting_id), by, at)
+
+
+def _move_item(
+    sessions: sessionmaker[Session], actor: Actor, item_id: int, version: int, position: int
+) -> AgendaView:
     with unit(sessions) as s:
         item = get(s, AgendaItem, item_id, "Case")
-        check_version(item, version, "This case")
+        if item.version != version:
+            raise _agenda_conflict(s, item.meeting_id)
         meeting = item.meeting
         _not_closed(meeting, "reorder the agenda")
         items = list(
@@ -169,10 +205,12 @@ def move_item(
         )
         items.remove(item)
         items.insert(max(0, min(position - 1, len(items))), item)
+        moved_at = now()
         for number, row in enumerate(items, start=1):
             if row.position != number:
                 before = audit.snapshot(row)
                 row.position = number
+                row.moved_by_name, row.moved_at = actor.display_name, moved_at
                 audit.written(s, actor, row, "update", before, meeting.id)
         return load_agenda(s, meeting.id)
 

@@ -319,6 +319,7 @@ def _entries(
                 created_at=e.created_at,
                 updated_at=e.updated_at,
                 version=e.version,
+                changed_by_name=e.changed_by_name,
             )
         )
     return shown, hidden

@@ -29,7 +29,7 @@ from .errors import (
 )
 
 # Columns that change on every save and say nothing to a person reading an amendment.
-_NOISE = {"version", "updated_at", "created_at", "decided_at"}
+_NOISE = {"version", "updated_at", "created_at", "decided_at", "changed_by_name", "changed_at"}
 
 
 @contextmanager

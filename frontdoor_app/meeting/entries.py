@@ -20,7 +20,7 @@ from frontdoor_app.wording import optional
 
 from .common import Writer, check_version, get, item_and_meeting, require_text, unit
 from .drafts import drop_draft
-from .errors import MeetingError, PermissionDenied
+from .errors import ConflictError, EntryConflict, MeetingError, PermissionDenied
 from .views import ENTRY_KINDS, IntelligenceView, SharingView
 
 KIND_WORDS = {
@@ -102,14 +102,53 @@ def edit_entry(
     restricted_to_agency_id: int | None | Literal["keep"] = "keep",
     reason: str | None = None,
 ) -> IntelligenceView:
-    """Change an entry's text or flags; ``version`` is the one the user saw.
+    """Change an entry's text or flags; ``version`` is the one the user's form started from.
 
     Pass ``restricted_to_agency_id=None`` to lift a restriction; leave it out to keep it.
+    An entry edited by someone else meanwhile is refused with ``EntryConflict`` carrying it
+    as it now stands (who edited it and when), never overwritten.
     """
+    try:
+        return _edit_entry(
+            sessions,
+            actor,
+            entry_id,
+            version,
+            text,
+            may_share_beyond_meeting,
+            restricted_to_agency_id,
+            reason,
+        )
+    except EntryConflict:
+        raise
+    except ConflictError as exc:
+        # Saved at the same moment as someone else's edit: theirs won the row.
+        with sessions() as s:
+            theirs = entry_view(s, get(s, IntelligenceEntry, entry_id, "Entry"))
+        raise EntryConflict(_EDITED, theirs) from exc
+
+
+_EDITED = (
+    "The entry was changed by someone else after you started editing it; both versions are "
+    "shown so you can choose."
+)
+
+
+def _edit_entry(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    entry_id: int,
+    version: int,
+    text: str | None,
+    may_share_beyond_meeting: bool | None,
+    restricted_to_agency_id: int | None | Literal["keep"],
+    reason: str | None,
+) -> IntelligenceView:
     with unit(sessions) as s:
         entry = get(s, IntelligenceEntry, entry_id, "Entry")
         _may_edit(actor, entry)
-        check_version(entry, version, "This entry")
+        if entry.version != version:
+            raise EntryConflict(_EDITED, entry_view(s, entry))
         _, meeting = item_and_meeting(s, entry.agenda_item_id)
         writer = Writer(s, actor, meeting, reason, f"change {KIND_WORDS[entry.kind]}")
         if isinstance(restricted_to_agency_id, int):
@@ -121,7 +160,9 @@ def edit_entry(
             entry.may_share_beyond_meeting = may_share_beyond_meeting
         if restricted_to_agency_id != "keep":
             entry.restricted_to_agency_id = restricted_to_agency_id
+        entry.changed_by_name = actor.display_name
         writer.written(entry, "update", before)
+        s.flush()  # the new version and time, for the view
         return entry_view(s, entry)
 
 
@@ -216,6 +257,7 @@ def entry_view(s: Session, entry: IntelligenceEntry) -> IntelligenceView:
         created_at=entry.created_at,
         updated_at=entry.updated_at,
         version=entry.version,
+        changed_by_name=entry.changed_by_name,
     )
 
 

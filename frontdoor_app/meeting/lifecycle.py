@@ -36,7 +36,13 @@ from .common import (
     require_text,
     unit,
 )
-from .errors import MeetingError, MeetingStateError, PermissionDenied
+from .errors import (
+    AttendanceConflict,
+    ConflictError,
+    MeetingError,
+    MeetingStateError,
+    PermissionDenied,
+)
 from .timer import stop_timer
 from .views import (
     ATTENDANCE_STATUSES,
@@ -319,11 +325,51 @@ def update_attendance(
     status: str | None = None,
     reason: str | None = None,
 ) -> AttendanceRow:
-    """Change a person's name or attendance status."""
+    """Change a person's name or attendance status, against ``version`` (the one the screen
+    read): changed by someone else meanwhile, it is refused with ``AttendanceConflict``
+    carrying the row as it now stands (who changed it and when), never overwritten."""
+    try:
+        return _update_attendance(
+            sessions, actor, attendance_id, version, person_name, status, reason
+        )
+    except AttendanceConflict:
+        raise
+    except ConflictError as exc:
+        # Saved at the same moment as someone else's change: theirs won the row.
+        with sessions() as s:
+            theirs = _attendance_view(s, get(s, Attendance, attendance_id, "Attendance entry"))
+        raise AttendanceConflict(_CHANGED, theirs) from exc
+
+
+_CHANGED = (
+    "This attendance entry was changed by someone else after you opened it; both versions "
+    "are shown so you can choose."
+)
+
+
+def _check_attendance_version(s: Session, row: Attendance, version: int) -> None:
+    if row.version != version:
+        raise AttendanceConflict(_CHANGED, _attendance_view(s, row))
+
+
+def _attendance_view(s: Session, row: Attendance) -> AttendanceRow:
+    agency = get(s, Agency, row.agency_id, "Agency")
+    return _attendance_row(row, agency.code, agency.name)
+
+
+def _update_attendance(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    attendance_id: int,
+    version: int,
+    person_name: str | None,
+    status: str | None,
+    reason: str | None,
+) -> AttendanceRow:
     with unit(sessions) as s:
         row = get(s, Attendance, attendance_id, "Attendance entry")
         require_agency(actor, row.agency_id, "change the attendance", PermissionDenied)
-        check_version(row, version, "This attendance entry")
+        _check_attendance_version(s, row, version)
         writer = Writer(s, actor, row.meeting, reason, "change the attendance")
         agency = get(s, Agency, row.agency_id, "Agency")
         before = audit.snapshot(row)
@@ -343,6 +389,7 @@ def update_attendance(
         if status is not None:
             _check_status(status)
             row.status = status
+        row.changed_by_name, row.changed_at = actor.display_name, now()
         writer.written(row, "update", before)
         return _attendance_row(row, agency.code, agency.name)
 
@@ -358,7 +405,7 @@ def remove_attendance(
     with unit(sessions) as s:
         row = get(s, Attendance, attendance_id, "Attendance entry")
         require_agency(actor, row.agency_id, "change the attendance", PermissionDenied)
-        check_version(row, version, "This attendance entry")
+        _check_attendance_version(s, row, version)
         writer = Writer(s, actor, row.meeting, reason, "change the attendance")
         before = audit.snapshot(row)
         s.delete(row)
@@ -368,7 +415,16 @@ def remove_attendance(
 
 def _attendance_row(a: Attendance, code: str, name: str) -> AttendanceRow:
     return AttendanceRow(
-        a.id, a.meeting_id, a.agency_id, code, name, a.person_name, a.status, a.version
+        a.id,
+        a.meeting_id,
+        a.agency_id,
+        code,
+        name,
+        a.person_name,
+        a.status,
+        a.version,
+        a.changed_by_name,
+        a.changed_at,
     )
 
 

@@ -57,6 +57,8 @@ class AttendanceRow:
     person_name: str
     status: str  # present | apologies | information_sent
     version: int
+    changed_by_name: str | None = None  # who last changed it (None: as added)
+    changed_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,12 @@ class IntelligenceView:
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+    changed_by_name: str | None = None  # who last edited it (None: as the author wrote it)
+
+    @property
+    def saved_by(self) -> str:
+        """Who saved the entry as it stands: the last editor, else the author."""
+        return self.changed_by_name or self.author_name
 
     @property
     def restricted(self) -> bool:

@@ -61,6 +61,9 @@ class Attendance(Versioned, Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     person_name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
+    # Who last changed the row and when: the conflict view names them (None: as added).
+    changed_by_name: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendance")
 
@@ -86,6 +89,9 @@ class AgendaItem(Versioned, Base):
     started_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
     seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    # Who last moved the case in the agenda order and when: the conflict view names them.
+    moved_by_name: Mapped[str | None] = mapped_column(String(200))
+    moved_at: Mapped[dt.datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
 
@@ -108,6 +114,8 @@ class IntelligenceEntry(Versioned, Timestamps, Base):
     # Made by the laptop for each Save: a save sent again after a dropped connection (which
     # may or may not have reached the server) is recognised, never stored twice.
     client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)
+    # Who last edited the entry (None: never edited; the author wrote it as it stands).
+    changed_by_name: Mapped[str | None] = mapped_column(String(200))
 
 
 class SharingDecision(Versioned, Timestamps, Base):
@@ -177,6 +185,9 @@ class Action(Versioned, Timestamps, Base):
     status_note: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The laptop's reference for the Save that made it: sent again after a dropped
+    # connection, it is recognised, never stored twice.
+    client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     updates: Mapped[list[ActionUpdate]] = relationship(
         back_populates="action", order_by="ActionUpdate.at"
@@ -195,6 +206,7 @@ class ActionUpdate(Base):
     status_from: Mapped[str | None] = mapped_column(String(14))
     status_to: Mapped[str | None] = mapped_column(String(14))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)  # as Action's
 
     action: Mapped[Action] = relationship(back_populates="updates")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QModelIndex, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -14,14 +14,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from frontdoor_app.meeting.views import ActionView, AgencyOption, CaseView
+from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
+from frontdoor_app.ui.widgets.words import hhmm
 
 STATUS_WORDS = {
     "open": "open",
@@ -65,14 +68,42 @@ def action_model(with_case: bool = False) -> RowsModel[ActionView]:
 
 
 class ActionStatusForm(QWidget):
-    """Done / not possible / not done, with a note; for the selected action."""
+    """Done / not possible / not done, with a note; for the selected action.
+
+    The form keeps the action as it was when the form was started from it (``base``): an
+    update is sent against that version, never against whatever a live refresh brought in
+    since. While nothing is chosen or typed the form follows the refreshes; once it is, a
+    newer version says "Changed by ... — see the change" and the form keeps what is typed.
+    """
 
     update_requested = Signal(str, str)  # status, note
+    see_change_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        self.base: ActionView | None = None
+        self.touched = False  # a status chosen or a note typed since the form was started
+        self._model: RowsModel[ActionView] | None = None
+        self._table: QTableView | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        notice_row = QHBoxLayout()
+        self.notice = label("", self, self.tr("Changed by someone else"))
+        self.notice.setObjectName("changedNotice")
+        self.notice.setStyleSheet(
+            "QLabel#changedNotice { background: #fff3cd; border: 1px solid #c69500;"
+            " padding: 6px; font-weight: 600; }"
+        )
+        self.see_change = QPushButton(self.tr("See the change"), self)
+        self.see_change.setAccessibleName(self.tr("See the change"))
+        self.see_change.clicked.connect(self.see_change_requested.emit)
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.see_change)
+        outer.addLayout(notice_row)
+        self.notice.hide()
+        self.see_change.hide()
+        row = QHBoxLayout()
+        outer.addLayout(row)
         self.status = QComboBox(self)
         self.status.setAccessibleName(self.tr("New status"))
         for code in ("done", "not_possible", "not_done", "open"):
@@ -88,18 +119,141 @@ class ActionStatusForm(QWidget):
         row.addWidget(self.apply)
         self.apply.clicked.connect(self._apply)
         self.note.returnPressed.connect(self._apply)
+        self.note.textEdited.connect(self._touch)
+        self.status.activated.connect(self._touch)
+
+    def attach(self, table: QTableView, model: RowsModel[ActionView]) -> None:
+        """Follow ``table``'s selection and ``model``'s refreshes."""
+        self._table, self._model = table, model
+        table.selectionModel().currentRowChanged.connect(self._selected)
+        model.modelReset.connect(self.follow)
+        model.dataChanged.connect(self.follow)
 
     def _apply(self) -> None:
         self.update_requested.emit(self.status.currentData(), self.note.text())
 
+    def _touch(self, *_args: object) -> None:
+        self.touched = True
+
     def choose(self, status: str, note: str) -> None:
         self.status.setCurrentIndex(self.status.findData(status))
         self.note.setText(note)
+        self.touched = True
+
+    def start(self, action: ActionView | None) -> None:
+        """The form is now about ``action``, at the version shown."""
+        self.base = action
+        self._show_notice()
+
+    def current(self) -> ActionView | None:
+        """The form's action as the screen now shows it (a refresh may have brought a newer
+        version than ``base``)."""
+        if self.base is None or self._model is None:
+            return None
+        return next((a for a in self._model.rows if a.id == self.base.id), None)
+
+    def shows(self, action_id: int) -> bool:
+        """The list beside the form shows this action."""
+        return self._model is not None and any(a.id == action_id for a in self._model.rows)
+
+    def changed_meanwhile(self) -> bool:
+        now = self.current()
+        return self.base is not None and now is not None and now.version != self.base.version
+
+    def rebase(self, theirs: ActionView) -> None:
+        """Keep what is chosen and typed, now as an update of ``theirs``."""
+        self.base = theirs
+        self._show_notice()
+
+    def reset(self, action: ActionView | None) -> None:
+        """Drop what is chosen and typed (saved, or theirs kept); the form is about ``action``."""
+        self.note.clear()
+        self.touched = False
+        self.start(action)
+
+    def _selected(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        if not index.isValid() or self._model is None:
+            return  # a refresh clears the selection for a moment: the form stays
+        action = self._model.row_at(index.row())
+        if action is not None and (self.base is None or action.id != self.base.id):
+            self.start(action)
+
+    def follow(self, *_args: object) -> None:
+        """After a refresh: untouched, the form follows the newer version; chosen or typed,
+        it keeps its version and says who changed the action meanwhile."""
+        now = self.current()
+        if now is None:
+            if self.base is not None:
+                # Gone from the list (another case, another filter): the form is about no
+                # action until one is selected again; what is typed stays in the form.
+                self.start(None)
+            return
+        if now.version != self.base_version() and not self.touched:
+            self.base = now  # nothing typed yet: the form simply follows
+        if self._table is not None and self._model is not None:
+            row = next(n for n, a in enumerate(self._model.rows) if a.id == now.id)
+            if self._table.currentIndex().row() != row:
+                self._table.selectRow(row)
+        self._show_notice()
+
+    def base_version(self) -> int | None:
+        return self.base.version if self.base is not None else None
+
+    def _show_notice(self) -> None:
+        now = self.current()
+        if now is None or not self.changed_meanwhile():
+            self.notice.hide()
+            self.see_change.hide()
+            return
+        by, at = last_change(now)
+        if by:
+            text = (
+                self.tr("Changed by %1 at %2 — see the change before you save.")
+                .replace("%1", by)
+                .replace("%2", at)
+            )
+        else:  # a list read without the updates: who is in the conflict view
+            text = self.tr("Changed by someone else meanwhile — see the change before you save.")
+        self.notice.setText(text)
+        self.notice.show()
+        self.see_change.show()
+
+
+def last_change(action: ActionView) -> tuple[str, str]:
+    """Who last updated ``action`` and at what time (local), from its updates."""
+    if not action.updates:
+        return "", ""
+    last = action.updates[-1]
+    return last.by_name, hhmm(last.at)
+
+
+def action_conflict(mine: ActionView, status: str, note: str, theirs: ActionView) -> Conflict:
+    """What the conflict view shows: the update typed against ``mine`` (the version the
+    form was started from) beside ``theirs``, as it now stands."""
+    by, at = last_change(theirs)
+    what = translate("Actions", "The action “%1”").replace("%1", mine.description)
+    t = translate
+    rows = [
+        (
+            t("Actions", "Status"),
+            t("Actions", STATUS_WORDS.get(status, status)),
+            status_word(theirs),
+        ),
+        (t("Actions", "Note"), note.strip(), theirs.status_note or ""),
+        (t("Actions", "Action"), mine.description, theirs.description),
+        (t("Actions", "Person"), mine.owner_name or "", theirs.owner_name or ""),
+        (
+            t("Actions", "Due"),
+            mine.due_date.strftime("%a %d %b %Y"),
+            theirs.due_date.strftime("%a %d %b %Y"),
+        ),
+    ]
+    return Conflict(what, by or t("Actions", "someone"), at, pairs(rows))
 
 
 class ActionsTab(QWidget):
     add_requested = Signal(dict)  # agency_id, owner_name, description, due_date
-    status_requested = Signal(object, str, str)  # ActionView, status, note
+    status_requested = Signal(object, str, str)  # ActionView (the form's base), status, note
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +266,7 @@ class ActionsTab(QWidget):
         )
         layout.addWidget(self.table, 1)
         self.status_form = ActionStatusForm(self)
+        self.status_form.attach(self.table, self.model)
         layout.addWidget(self.status_form)
         box = QGroupBox(self.tr("+ Add action (Ctrl+Shift+A)"), self)
         box.setAccessibleName(self.tr("Add action"))
@@ -177,6 +332,6 @@ class ActionsTab(QWidget):
         )
 
     def _status(self, status: str, note: str) -> None:
-        action = self.selected()
+        action = self.status_form.base  # the version the form was started from
         if action is not None:
             self.status_requested.emit(action, status, note)

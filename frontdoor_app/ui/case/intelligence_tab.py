@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, IntelligenceView
+from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
@@ -47,6 +48,28 @@ def sharing_word(entry: IntelligenceView) -> str:
     return translate("Intelligence", "meeting only")
 
 
+def entry_conflict(mine: dict[str, Any], theirs: IntelligenceView) -> Conflict:
+    """What the conflict view shows: the edit typed (``mine``, the form's content) beside
+    the entry as it now stands."""
+    t = translate
+    if mine.get("restricted"):
+        my_sharing = t("Intelligence", "restricted: %1 only").replace("%1", theirs.agency_code)
+    elif mine.get("may_share"):
+        my_sharing = t("Intelligence", "may share beyond meeting")
+    else:
+        my_sharing = t("Intelligence", "meeting only")
+    rows = [
+        (t("Intelligence", "Entry"), str(mine.get("text", "")), theirs.text),
+        (t("Intelligence", "Sharing"), my_sharing, sharing_word(theirs)),
+    ]
+    what = (
+        t("Intelligence", "The entry by %1 (%2)")
+        .replace("%1", theirs.author_name)
+        .replace("%2", theirs.agency_code)
+    )
+    return Conflict(what, theirs.saved_by, hhmm(theirs.updated_at), pairs(rows))
+
+
 def entry_model() -> RowsModel[IntelligenceView]:
     return RowsModel(
         [
@@ -70,20 +93,47 @@ class IntelligenceTab(QWidget):
     """The entries by agency, and a form to add one (Ctrl+I puts the cursor in it)."""
 
     save_requested = Signal(dict)  # kind, agency_id, text, may_share, restricted
+    edit_requested = Signal(dict)  # entry_id, version (the one editing started from), ...
+    see_change_requested = Signal()
     draft_changed = Signal(str, object)  # draft kind, content (None when cleared)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(self.tr("Intelligence"))
+        # The entry being edited, as it was when editing started (None: adding a new one).
+        # The edit is saved against that version, never against a live refresh's.
+        self.editing: IntelligenceView | None = None
+        self.agency_was_enabled = True
         layout = QVBoxLayout(self)
         self.model = entry_model()
         self.table = make_table(self.model, self.tr("Intelligence entries"), self, stretch_column=4)
         layout.addWidget(self.table, 3)
+        under = QHBoxLayout()
         self.hidden_note = label("", self, self.tr("Restricted entries note"))
         self.hidden_note.setObjectName("restrictedTag")
-        layout.addWidget(self.hidden_note)
+        self.edit = QPushButton(self.tr("Edit selected entry"), self)
+        self.edit.setAccessibleName(self.tr("Edit the selected entry"))
+        under.addWidget(self.hidden_note, 1)
+        under.addWidget(self.edit)
+        layout.addLayout(under)
+        notice_row = QHBoxLayout()
+        self.notice = label("", self, self.tr("Changed by someone else"))
+        self.notice.setObjectName("changedNotice")
+        self.notice.setStyleSheet(
+            "QLabel#changedNotice { background: #fff3cd; border: 1px solid #c69500;"
+            " padding: 6px; font-weight: 600; }"
+        )
+        self.see_change = QPushButton(self.tr("See the change"), self)
+        self.see_change.setAccessibleName(self.tr("See the change"))
+        self.see_change.clicked.connect(self.see_change_requested.emit)
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.see_change)
+        layout.addLayout(notice_row)
+        self.notice.hide()
+        self.see_change.hide()
 
         box = QGroupBox(self.tr("+ Add for my agency (Ctrl+I)"), self)
+        self.box = box
         box.setAccessibleName(self.tr("Add intelligence"))
         form = QFormLayout(box)
         row = QHBoxLayout()
@@ -114,6 +164,10 @@ class IntelligenceTab(QWidget):
         flags.addWidget(self.may_share)
         flags.addWidget(self.restricted)
         flags.addStretch(1)
+        self.cancel_edit = QPushButton(self.tr("Cancel edit"), box)
+        self.cancel_edit.setAccessibleName(self.tr("Cancel the edit"))
+        self.cancel_edit.hide()
+        flags.addWidget(self.cancel_edit)
         flags.addWidget(self.save)
         form.addRow(flags)
         layout.addWidget(box)
@@ -125,6 +179,8 @@ class IntelligenceTab(QWidget):
         self._restoring = False
         self.text.textChanged.connect(self._typed)
         self.save.clicked.connect(self._save)
+        self.edit.clicked.connect(self.start_editing)
+        self.cancel_edit.clicked.connect(self.stop_editing)
         self.restricted.toggled.connect(lambda on: self.may_share.setEnabled(not on))
 
     def set_agencies(
@@ -144,6 +200,93 @@ class IntelligenceTab(QWidget):
             )
         else:
             self.hidden_note.setText("")
+        if self.editing is not None and self.current() is None:
+            self.stop_editing()  # another case: an edit of this one's entry cannot stay
+        self._show_notice()
+
+    # ------------------------------------------------------------------ editing an entry
+    def selected(self) -> IntelligenceView | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def start_editing(self, entry: IntelligenceView | None = None) -> None:
+        """Put the selected entry (or ``entry``) in the form, to be saved against its
+        version as it is now."""
+        entry = entry if isinstance(entry, IntelligenceView) else self.selected()
+        if entry is None:
+            return
+        self.editing = entry
+        self._restoring = True
+        try:
+            self.text.setPlainText(entry.text)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(entry.kind)))
+            self.agency.setCurrentIndex(max(0, self.agency.findData(entry.agency_id)))
+            self.restricted.setChecked(entry.restricted)
+            self.may_share.setChecked(entry.may_share_beyond_meeting)
+        finally:
+            self._restoring = False
+        self._draft_timer.stop()
+        self.kind.setEnabled(False)
+        self.agency_was_enabled = self.agency.isEnabled()
+        self.agency.setEnabled(False)
+        self.box.setTitle(
+            self.tr("Editing the entry by %1 (%2)")
+            .replace("%1", entry.author_name)
+            .replace("%2", hhmm(entry.created_at))
+        )
+        self.save.setText(self.tr("Save changes"))
+        self.cancel_edit.show()
+        self._show_notice()
+        self.text.setFocus()
+
+    def stop_editing(self) -> None:
+        """Back to adding: the form is emptied."""
+        if self.editing is None:
+            return
+        self.editing = None
+        self.kind.setEnabled(True)
+        self.agency.setEnabled(self.agency_was_enabled)
+        self.box.setTitle(self.tr("+ Add for my agency (Ctrl+I)"))
+        self.save.setText(self.tr("Save entry"))
+        self.cancel_edit.hide()
+        self.clear_form()
+        self._show_notice()
+
+    def rebase(self, theirs: IntelligenceView) -> None:
+        """Keep what is typed, now as an edit of ``theirs``."""
+        if self.editing is not None:
+            self.editing = theirs
+        self._show_notice()
+
+    def current(self) -> IntelligenceView | None:
+        """The entry being edited as the screen now shows it (maybe newer than ``editing``)."""
+        if self.editing is None:
+            return None
+        return next((e for e in self.model.rows if e.id == self.editing.id), None)
+
+    def edit_content(self) -> dict[str, Any]:
+        """What the edit would save, against the version editing started from."""
+        assert self.editing is not None
+        return {
+            **self._content(),
+            "entry_id": self.editing.id,
+            "version": self.editing.version,
+            "agency_id": self.editing.agency_id,
+        }
+
+    def _show_notice(self) -> None:
+        now = self.current()
+        if self.editing is None or now is None or now.version == self.editing.version:
+            self.notice.hide()
+            self.see_change.hide()
+            return
+        self.notice.setText(
+            self.tr("Changed by %1 at %2 — see the change before you save.")
+            .replace("%1", now.saved_by)
+            .replace("%2", hhmm(now.updated_at))
+        )
+        self.notice.show()
+        self.see_change.show()
 
     def focus_entry(self) -> None:
         self.text.setFocus()
@@ -174,7 +317,7 @@ class IntelligenceTab(QWidget):
         self._draft_timer.stop()
 
     def _typed(self) -> None:
-        if not self._restoring:
+        if not self._restoring and self.editing is None:  # a draft is of a new entry
             self._draft_timer.start()
 
     def flush_draft(self) -> None:
@@ -196,6 +339,9 @@ class IntelligenceTab(QWidget):
         self.draft_changed.emit(DRAFT_KIND, content if content["text"].strip() else None)
 
     def _save(self) -> None:
+        if self.editing is not None:
+            self.edit_requested.emit(self.edit_content())
+            return
         content = self._content()
         content["agency_id"] = self.agency.currentData()
         self.save_requested.emit(content)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -182,9 +183,17 @@ class FgcPanel(QWidget):
         self.loaded.emit(state)
 
     # ------------------------------------------------------------------ writes
-    def write(self, job: Step, doing: str, after: Callable[[], None] | None = None) -> None:
+    def write(
+        self,
+        job: Step,
+        doing: str,
+        after: Callable[[], None] | None = None,
+        on_conflict: Callable[[Any], None] | None = None,
+    ) -> None:
         """Run ``job(session, referral_id)`` in one unit of work (``fgc.changes``) on the
-        worker, then show the case's FGC as it now stands."""
+        worker, then show the case's FGC as it now stands. ``on_conflict`` is given the
+        refusal (``ReferralConflict``, both versions) of a step sent against a version
+        someone else has changed since; without it that is a refusal like any other."""
         if self.state is None or self.state.referral is None:
             return
         referral_id, ctx, item_id = self.state.referral.id, self.ctx, self.item_id
@@ -194,6 +203,10 @@ class FgcPanel(QWidget):
             self.problem.setText("")
             if after is not None:
                 after()
+            if state.referral is not None and self.stage.touched:
+                # This panel's own change (another part's step): the stage form's typing
+                # stays, now on the referral as this change left it.
+                self.stage.rebase(state.referral.version)
             self._show(state)
             self.changed.emit()
 
@@ -202,8 +215,14 @@ class FgcPanel(QWidget):
             lambda _reason: change_referral(ctx.sessions, ctx.profile, item_id, referral_id, job),
             done,
             doing=doing,
+            on_conflict=on_conflict,
             on_failed=lambda exc: self.refuse(exc, doing),
         )
+
+    def show_theirs(self, state: CaseFgc) -> None:
+        """Show the case's FGC as someone else left it (what is typed in the stage form
+        stays while it is touched)."""
+        self._show(state)
 
     def refuse(self, exc: BaseException, doing: str) -> None:
         # The message box is the one every screen shows (a refusal in its own words, a

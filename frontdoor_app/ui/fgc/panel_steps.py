@@ -7,15 +7,64 @@ coordinator typed into steps.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from frontdoor_app.fgc import gate, referrals, routing
+from frontdoor_app.fgc.changes import last_change
 from frontdoor_app.fgc.common import STAGE_WORDS
-from frontdoor_app.fgc.errors import FgcError
+from frontdoor_app.fgc.errors import FgcError, ReferralConflict
+from frontdoor_app.fgc.views import CaseFgc, ReferralView
+from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.widgets.words import hhmm
 
 if TYPE_CHECKING:
     from frontdoor_app.ui.fgc.panel import FgcPanel
+
+
+def stage_conflict(
+    mine: dict[str, Any],
+    to_stage: str | None,
+    theirs: ReferralView,
+    by: str | None,
+    at: Any,
+) -> Conflict:
+    """The stage form as typed (and the step asked for) beside the referral as it stands."""
+    t = translate
+
+    def plan(value: object) -> str:
+        if value is None:
+            return ""
+        return t("FgcPanel", "agreed") if value else t("FgcPanel", "not agreed")
+
+    when = mine.get("conference_date")
+    mine_date = when.strftime("%a %d %b %Y") if isinstance(when, dt.date) else ""
+    rows = [
+        (
+            t("FgcPanel", "Stage"),
+            STAGE_WORDS.get(to_stage, theirs.stage_words) if to_stage else theirs.stage_words,
+            theirs.stage_words,
+        ),
+        (
+            t("FgcPanel", "Coordinator"),
+            str(mine.get("coordinator") or ""),
+            theirs.coordinator or "",
+        ),
+        (
+            t("FgcPanel", "Conference date"),
+            mine_date,
+            theirs.conference_date.strftime("%a %d %b %Y") if theirs.conference_date else "",
+        ),
+        (t("FgcPanel", "Plan agreed"), plan(mine.get("plan")), plan(theirs.plan_agreed)),
+    ]
+    return Conflict(
+        t("FgcPanel", "The FGC referral for %1").replace("%1", theirs.household_reference),
+        by or t("FgcPanel", "someone else"),
+        hhmm(at),
+        pairs(rows),
+    )
 
 
 class PanelSteps:
@@ -47,8 +96,9 @@ class PanelSteps:
         inv.withdraw_request.clicked.connect(self._withdraw_request)
         inv.remove.clicked.connect(self._remove)
         sg.record.clicked.connect(self._record_safeguard)
-        st.next.clicked.connect(self._next)
-        st.set_date.clicked.connect(self._set_date)
+        st.next.clicked.connect(lambda: self._next())
+        st.set_date.clicked.connect(lambda: self._set_date())
+        st.see_change_requested.connect(self._see_stage_change)
         for button, stage in (
             (st.suspend, "suspended"),
             (st.stop, "stopped"),
@@ -102,17 +152,23 @@ class PanelSteps:
             sg.note.clear,
         )
 
-    def _set_date(self) -> None:
-        actor, date = self.panel.ctx.actor, self.panel.stage.conference_date()
-        version = (
-            self.panel.state.referral.version
-            if self.panel.state and self.panel.state.referral
-            else None
-        )
+    def _set_date(self, version: int | None = None) -> None:
+        """Against the version the stage form was started from (``version``: theirs, when
+        the coordinator puts theirs on top after a conflict)."""
+        if self.panel.state is None or self.panel.state.referral is None:
+            return
+        st, actor = self.panel.stage, self.panel.ctx.actor
+        date = st.conference_date()
+        if version is None:
+            known = self.panel.state.referral.version
+            version = st.base_version if st.base_version is not None else known
         rules = self.panel.ctx.profile.intake
+        doing = translate("FgcPanel", "Set conference date")
         self.panel.write(
             lambda s, rid: gate.set_conference_date(s, actor, rid, date, version, rules=rules),
-            translate("FgcPanel", "Set conference date"),
+            doing,
+            st.saved,
+            on_conflict=lambda exc: self._stage_conflict(exc, doing, None, self._set_date),
         )
 
     def _route_by_hand(self) -> None:
@@ -124,7 +180,10 @@ class PanelSteps:
             ro.reason.clear,
         )
 
-    def _next(self) -> None:
+    def _next(self, version: int | None = None, to_stage: str | None = None) -> None:
+        """The next step, against the version the stage form was started from
+        (``version``: theirs, when the coordinator puts theirs on top after a conflict, with
+        ``to_stage`` the step first asked for: never a further one)."""
         if self.panel.state is None or self.panel.state.referral is None:
             return
         view, st, actor, profile = (
@@ -133,7 +192,7 @@ class PanelSteps:
             self.panel.ctx.actor,
             self.panel.ctx.profile,
         )
-        to_stage = view.next_stage
+        to_stage = to_stage or view.next_stage
         if to_stage is None:
             return
         coordinator, match, plan = st.coordinator.text(), st.match.text(), st.plan.currentData()
@@ -148,6 +207,9 @@ class PanelSteps:
                     return
             else:
                 review = st.review_date()
+        if version is None:
+            version = st.base_version if st.base_version is not None else view.version
+        doing = st.next.text()
         self.panel.write(
             lambda s, rid: referrals.advance(
                 s,
@@ -155,15 +217,69 @@ class PanelSteps:
                 profile,
                 rid,
                 to_stage,
-                version=view.version,
+                version=version,
                 coordinator=coordinator,
                 match_request=match,
                 plan_agreed=plan,
                 review_date=review,
                 close_reason=close,
             ),
-            st.next.text(),
+            doing,
+            st.saved,
+            on_conflict=lambda exc: self._stage_conflict(
+                exc, doing, to_stage, lambda v: self._next(v, to_stage)
+            ),
         )
+
+    def _see_stage_change(self) -> None:
+        """The stage form's "See the change": both versions before anything is sent (the
+        form's stage is the one it was started from; who changed it is read first)."""
+        state, st, ctx = self.panel.state, self.panel.stage, self.panel.ctx
+        referral = state.referral if state else None
+        if state is None or referral is None:
+            return
+        started = st.base.stage if st.base is not None else None
+        rid = referral.id
+        self.panel.ops.query(
+            self.panel,
+            lambda: last_change(ctx.sessions, rid),
+            lambda found: self._choose(state, started, found[0], found[1], None),
+            doing=translate("FgcPanel", "See the change"),
+        )
+
+    def _stage_conflict(
+        self, exc: Any, doing: str, to_stage: str | None, again: Callable[[int], None]
+    ) -> None:
+        """A step sent against a version someone else changed since: both versions."""
+        theirs = getattr(exc, "theirs", None)
+        if not isinstance(exc, ReferralConflict) or theirs is None or theirs.referral is None:
+            self.panel.refuse(exc, doing)
+            return
+        self._choose(theirs, to_stage, exc.by, exc.at, again)
+
+    def _choose(
+        self,
+        theirs: CaseFgc,
+        to_stage: str | None,
+        by: str | None,
+        at: Any,
+        again: Callable[[int], None] | None,
+    ) -> None:
+        st, referral = self.panel.stage, theirs.referral
+        assert referral is not None
+        choice = self.panel.messages.conflict(
+            self.panel, stage_conflict(st.content(), to_stage, referral, by, at)
+        )
+        if choice == MINE_ON_TOP and again is not None:
+            st.rebase(referral.version)
+            again(referral.version)  # reads the form as typed, before theirs is shown
+            self.panel.show_theirs(theirs)
+        elif choice == KEEP_THEIRS:
+            st.saved()  # what was typed is dropped: the form shows theirs
+            self.panel.show_theirs(theirs)
+        else:  # go on editing (or, from "See the change", put mine on top by sending)
+            st.rebase(referral.version)
+            self.panel.show_theirs(theirs)
 
     def _end(self, stage: str) -> None:
         if self.panel.state is None or self.panel.state.referral is None:

@@ -23,6 +23,7 @@ from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.meeting.action_status import ActionStatusSaves, send_through
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
 
 PAGE = 200
@@ -84,7 +85,17 @@ class ActionTrackerWindow(QWidget):
         self.table = make_table(self.model, self.tr("Actions"), self, stretch_column=4)
         layout.addWidget(self.table, 1)
         self.form = ActionStatusForm(self)
+        self.form.attach(self.table, self.model)
         layout.addWidget(self.form)
+        self.saves = ActionStatusSaves(
+            self.form,
+            messages,
+            self,
+            send_through(self.ops, self, ctx, self.windowTitle()),
+            on_saved=lambda _view: self.refresh(),
+            on_kept=lambda _theirs: self.refresh(),
+            doing=self.windowTitle(),
+        )
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
@@ -94,7 +105,7 @@ class ActionTrackerWindow(QWidget):
         self.owner.textChanged.connect(self._owner_typed)
         self.previous.clicked.connect(lambda: self._page(-1))
         self.next.clicked.connect(lambda: self._page(+1))
-        self.form.update_requested.connect(self._update)
+        self.form.update_requested.connect(self.saves.update)
 
     def _owner_typed(self, _text: str) -> None:
         self.offset = 0
@@ -145,23 +156,3 @@ class ActionTrackerWindow(QWidget):
         self.previous.setEnabled(page.offset > 0)
         self.next.setEnabled(page.offset + len(page.rows) < page.total)
         self.loaded.emit()
-
-    def _update(self, status: str, note: str) -> None:
-        index = self.table.currentIndex()
-        action = self.model.row_at(index.row()) if index.isValid() else None
-        if action is None:
-            self.messages.info(self, self.windowTitle(), self.tr("Select an action first."))
-            return
-        sessions, actor = self.ctx.sessions, self.ctx.actor
-        self.ops.command(
-            self,
-            lambda _reason: actions.update_action_status(
-                sessions, actor, action.id, action.version, status, note or None
-            ),
-            self._updated,
-            doing=self.windowTitle(),
-        )
-
-    def _updated(self, _view: Any) -> None:
-        self.form.note.clear()
-        self.refresh()

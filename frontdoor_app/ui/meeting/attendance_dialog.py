@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,13 +21,16 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import lifecycle
+from frontdoor_app.meeting.errors import AttendanceConflict
 from frontdoor_app.meeting.views import AgencyOption, AttendanceRow, AttendanceSummary
+from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
+from frontdoor_app.ui.widgets.words import hhmm
 
 STATUS_WORDS = {
     "present": "present",
@@ -48,6 +51,24 @@ def attendance_model() -> RowsModel[AttendanceRow]:
         ],
         describe=lambda a: f"{a.agency_name}: {a.person_name}, {STATUS_WORDS.get(a.status)}",
     )
+
+
+def attendance_conflict(mine: AttendanceRow, status: str, theirs: AttendanceRow) -> Conflict:
+    """What the conflict view shows: the status chosen for ``mine`` (the version the form
+    was started from) beside the row as it now stands."""
+    t = translate
+
+    def word(code: str) -> str:
+        return t("Attendance", STATUS_WORDS.get(code, code))
+
+    rows = [
+        (t("Attendance", "Status"), word(status), word(theirs.status)),
+        (t("Attendance", "Person"), mine.person_name, theirs.person_name),
+        (t("Attendance", "Agency"), mine.agency_name, theirs.agency_name),
+    ]
+    what = t("Attendance", "The attendance of %1").replace("%1", mine.person_name)
+    by = theirs.changed_by_name or t("Attendance", "someone else")
+    return Conflict(what, by, hhmm(theirs.changed_at), pairs(rows))
 
 
 class AttendanceDialog(QDialog):
@@ -85,7 +106,28 @@ class AttendanceDialog(QDialog):
         change.addWidget(self.change_status)
         change.addWidget(self.change)
         change.addStretch(1)
+        notice_row = QHBoxLayout()
+        self.notice = label("", self, self.tr("Changed by someone else"))
+        self.notice.setObjectName("changedNotice")
+        self.notice.setStyleSheet(
+            "QLabel#changedNotice { background: #fff3cd; border: 1px solid #c69500;"
+            " padding: 6px; font-weight: 600; }"
+        )
+        self.see_change = QPushButton(self.tr("See the change"), self)
+        self.see_change.setAccessibleName(self.tr("See the change"))
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.see_change)
+        layout.addLayout(notice_row)
+        self.notice.hide()
+        self.see_change.hide()
         layout.addLayout(change)
+        # The row the change form was started from (its version is the one a change is
+        # sent against), and whether a status was chosen for it since.
+        self.base: AttendanceRow | None = None
+        self.touched = False
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+        self.change_status.activated.connect(self._touch)
+        self.see_change.clicked.connect(self._see_change)
         box = QGroupBox(self.tr("Add a person"), self)
         box.setAccessibleName(self.tr("Add a person to the attendance"))
         form = QFormLayout(box)
@@ -132,6 +174,7 @@ class AttendanceDialog(QDialog):
     def _loaded(self, result: tuple[Sequence[AttendanceRow], AttendanceSummary]) -> None:
         rows, summary = result
         self.model.set_rows(rows)
+        self._follow()
         text = (
             self.tr("%1 of %2 core agencies present.")
             .replace("%1", str(summary.present_agencies))
@@ -142,6 +185,68 @@ class AttendanceDialog(QDialog):
                 "%1", ", ".join(summary.core_missing)
             )
         self.summary.setText(text)
+
+    # ------------------------------------------------------------------ the change form
+    def _selected(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        if row is not None and (self.base is None or row.id != self.base.id):
+            self.base, self.touched = row, False
+            self._show_notice()
+
+    def _touch(self, *_args: object) -> None:
+        self.touched = True
+
+    def current(self) -> AttendanceRow | None:
+        """The form's row as the list now shows it (maybe newer than ``base``)."""
+        if self.base is None:
+            return None
+        return next((r for r in self.model.rows if r.id == self.base.id), None)
+
+    def _follow(self) -> None:
+        """After a refresh: untouched, the form follows the newer version; chosen, it keeps
+        its version and says who changed the row meanwhile."""
+        now = self.current()
+        if now is None:
+            if not self.touched:
+                self.base = None
+        else:
+            if not self.touched:
+                self.base = now
+            row = self.model.rows.index(now)
+            if self.table.currentIndex().row() != row:
+                self.table.selectRow(row)
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        now = self.current()
+        if self.base is None or now is None or now.version == self.base.version:
+            self.notice.hide()
+            self.see_change.hide()
+            return
+        self.notice.setText(
+            self.tr("Changed by %1 at %2 — see the change before you save.")
+            .replace("%1", now.changed_by_name or self.tr("someone else"))
+            .replace("%2", hhmm(now.changed_at))
+        )
+        self.notice.show()
+        self.see_change.show()
+
+    def _see_change(self) -> None:
+        now = self.current()
+        if self.base is not None and now is not None:
+            self._conflict(self.base, self.change_status.currentData(), now)
+
+    def _conflict(self, mine: AttendanceRow, status: str, theirs: AttendanceRow) -> None:
+        """Both versions; keep theirs, put mine on top, or go on choosing."""
+        choice = self.messages.conflict(self, attendance_conflict(mine, status, theirs))
+        self.base = theirs
+        if choice == MINE_ON_TOP:
+            self._send_change(theirs, status)
+        elif choice == KEEP_THEIRS:
+            self.touched = False
+            self.change_status.setCurrentIndex(self.change_status.findData(theirs.status))
+            self.refresh()
+        self._show_notice()
 
     def add_person(self, agency_id: int, name: str, status: str) -> None:
         """Fill the form and add (what the Add button does)."""
@@ -162,26 +267,46 @@ class AttendanceDialog(QDialog):
         )
 
     def _change(self) -> None:
-        row = self.model.row_at(self.table.currentIndex().row())
+        row = self.base  # the version the form was started from
         if row is None:
             self.messages.info(self, self.tr("Attendance"), self.tr("Select a person first."))
             return
-        sessions, actor, status = (
-            self.ctx.sessions,
-            self.ctx.actor,
-            self.change_status.currentData(),
-        )
+        self._send_change(row, self.change_status.currentData())
+
+    def _send_change(self, row: AttendanceRow, status: str) -> None:
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+
+        def conflict(exc: Any) -> None:
+            if isinstance(exc, AttendanceConflict):
+                self._conflict(row, status, exc.theirs)
+            else:
+                self.ops.report(self, self.tr("Attendance"), exc)
+
+        def saved(view: AttendanceRow) -> None:
+            if self.base is not None and self.base.id == view.id:
+                self.base, self.touched = view, False
+
         self._write(
             lambda reason: lifecycle.update_attendance(
                 sessions, actor, row.id, row.version, status=status, reason=reason
-            )
+            ),
+            on_conflict=conflict,
+            then=saved,
         )
 
-    def _write(self, job: Callable[[str | None], Any], clear: bool = False) -> None:
-        def done(_row: Any) -> None:
+    def _write(
+        self,
+        job: Callable[[str | None], Any],
+        clear: bool = False,
+        on_conflict: Callable[[Any], None] | None = None,
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        def done(row: Any) -> None:
             if clear:
                 self.name.clear()
+            if then is not None:
+                then(row)
             self.changed.emit()
             self.refresh()
 
-        self.ops.command(self, job, done, doing=self.tr("Attendance"))
+        self.ops.command(self, job, done, doing=self.tr("Attendance"), on_conflict=on_conflict)

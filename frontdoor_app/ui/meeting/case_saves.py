@@ -10,17 +10,19 @@ the header, the projector) it asks for by signal; it never reaches into the wind
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from frontdoor_app.meeting.views import ActionView, DecisionView
+from frontdoor_app.meeting.views import ActionView, DecisionView, IntelligenceView
 from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.outbox import Outbox
+from frontdoor_app.ui.meeting.action_status import ActionStatusSaves
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_state import RoomState
 
@@ -52,11 +54,22 @@ class CaseSaves(QObject):
         cv = case_view
         cv.intelligence.save_requested.connect(self.add_intelligence)
         cv.intelligence.draft_changed.connect(self.save_draft)
+        cv.intelligence.edit_requested.connect(self.edit_intelligence)
+        cv.intelligence.see_change_requested.connect(self.see_entry_change)
         cv.decision.save_requested.connect(self.save_decision)
         cv.decision.see_change_requested.connect(self.see_decision_change)
         cv.decision.draft_changed.connect(self.save_draft)
         cv.actions_tab.add_requested.connect(self.add_action)
         cv.actions_tab.status_requested.connect(self.update_action)
+        self.action_status = ActionStatusSaves(
+            cv.actions_tab.status_form,
+            messages,
+            owner,
+            self._send_status,
+            on_saved=self._saved(translate("MainWindow", "Action updated")),
+            on_kept=lambda theirs: self.case_stale.emit(theirs.agenda_item_id),
+            say=lambda text: self.status.emit(text, 8000),
+        )
         cv.sharing.record_requested.connect(self.record_sharing)
         cv.history.undo_requested.connect(self.undo_link)
 
@@ -105,6 +118,65 @@ class CaseSaves(QObject):
 
         self.commands.add_entry(item_id, agency_id, content, done, offline)
 
+    def edit_intelligence(self, content: dict[str, Any]) -> None:
+        """An entry changed after it was saved, against the version the edit started from:
+        an edit saved meanwhile by someone else is shown beside this one, never lost."""
+        from frontdoor_app.meeting.errors import EntryConflict
+
+        tab = self.case_view.intelligence
+
+        def done(view: Any) -> None:
+            if tab.editing is not None and tab.editing.id == view.id:
+                tab.stop_editing()
+            self.status.emit(translate("MainWindow", "Entry changed"), 5000)
+            self.wrote.emit("intelligence_entry", view.id)
+            self.case_stale.emit(view.agenda_item_id)
+            self.projector_stale.emit()
+
+        def conflict(exc: Any) -> None:
+            if isinstance(exc, EntryConflict):
+                self.entry_conflict(content, exc.theirs)
+            else:
+                self.commands.failed(exc, translate("MainWindow", "Changing an entry"))
+
+        self.commands.edit_entry(content, done, conflict)
+
+    def see_entry_change(self) -> None:
+        """The form's "See the change": the same choice as an edit that met a conflict."""
+        tab = self.case_view.intelligence
+        now = tab.current()
+        if tab.editing is None or now is None:
+            return
+        self.entry_conflict(tab.edit_content(), now)
+
+    def entry_conflict(self, mine: dict[str, Any], theirs: IntelligenceView) -> None:
+        """Both versions of the entry; keep theirs, put mine on top, or go on editing."""
+        from frontdoor_app.ui.case.intelligence_tab import entry_conflict
+        from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP
+
+        tab = self.case_view.intelligence
+        conflict = entry_conflict(mine, theirs)
+        choice = self.messages.conflict(self.owner, conflict)
+        if choice == MINE_ON_TOP:
+            tab.rebase(theirs)
+            self.edit_intelligence({**mine, "version": theirs.version})
+        elif choice == KEEP_THEIRS:
+            tab.stop_editing()
+            self.case_stale.emit(theirs.agenda_item_id)
+            self.status.emit(
+                translate("MainWindow", "Their entry kept; your changes dropped"), 5000
+            )
+        else:  # go on editing: what is typed stays, now as an edit of their version
+            tab.rebase(theirs)
+            self.case_stale.emit(theirs.agenda_item_id)
+            self.status.emit(
+                translate(
+                    "MainWindow",
+                    "Your changes are still in the form; saving now puts them on top of theirs",
+                ),
+                8000,
+            )
+
     # ------------------------------------------------------------------ offline
     def keep_waiting(self, kind: str, item_id: int, content: dict[str, Any]) -> None:
         """The server cannot be reached: keep the Save on the laptop and say so."""
@@ -132,6 +204,10 @@ class CaseSaves(QObject):
                 self.add_intelligence(content, item_id=item_id)
             elif waiting["kind"] == "decision":
                 self.save_decision(content, item_id=item_id)
+            elif waiting["kind"] == "action":
+                self.add_action(content, item_id=item_id)
+            elif waiting["kind"] == "action_status":
+                self.resend_status(content)
 
     # ------------------------------------------------------------------ decisions
     def save_decision(self, content: dict[str, Any], item_id: int | None = None) -> None:
@@ -243,8 +319,10 @@ class CaseSaves(QObject):
             )
 
     # ------------------------------------------------------------------ actions, sharing
-    def add_action(self, content: dict[str, Any]) -> None:
-        item_id = self.state.viewing
+    def add_action(self, content: dict[str, Any], item_id: int | None = None) -> None:
+        """Add an action; when the server cannot be reached it waits on the laptop."""
+        replay = item_id is not None
+        item_id = item_id if item_id is not None else self.state.viewing
         if item_id is None:
             return
         if content.get("agency_id") is None:
@@ -254,22 +332,105 @@ class CaseSaves(QObject):
                 translate("MainWindow", "Choose the owning agency."),
             )
             return
+        # One reference per Save, kept if it has to wait: sent again, it is stored once.
+        due = content.get("due_date")
+        content = {
+            **content,
+            "ref": content.get("ref") or uuid.uuid4().hex,
+            "due_date": due.isoformat() if isinstance(due, dt.date) else due,
+        }
+        shown_item = item_id
 
         def done(view: Any) -> None:
-            self.case_view.actions_tab.clear_form()
+            self.outbox.remove(content["ref"])
+            self.sending.discard(content["ref"])
+            if not replay:
+                self.case_view.actions_tab.clear_form()
+            self.header_stale.emit()
             self._saved(translate("MainWindow", "Action added"))(view)
 
-        self.commands.add_action(item_id, content, done)
+        def offline() -> None:
+            self.keep_waiting("action", shown_item, content)
+            if not replay:
+                self.case_view.actions_tab.clear_form()
+
+        self.commands.add_action(item_id, content, done, offline)
 
     def update_action(self, action: ActionView, status: str, note: str) -> None:
+        """Against ``action``'s version, the one the status form was started from: an
+        update saved meanwhile by someone else is shown beside this one, never lost."""
+        self.action_status.update(status, note)
+
+    def _send_status(
+        self,
+        action: ActionView,
+        status: str,
+        note: str,
+        on_done: Any,
+        on_conflict: Any,
+    ) -> None:
         meeting = self.state.meeting
+        content = {
+            "ref": uuid.uuid4().hex,  # one per Save: sent again, it is stored once
+            "action_id": action.id,
+            "item_id": action.agenda_item_id,
+            "version": action.version,
+            "status": status,
+            "note": note,
+            "meeting_id": meeting.id if meeting else None,
+        }
+        self._status_to_server(content, on_done, on_conflict)
+
+    def _status_waits(self, content: dict[str, Any]) -> None:
+        """Kept on the laptop: the form is free again (as an entry's is)."""
+        self.keep_waiting("action_status", content["item_id"], content)
+        form = self.case_view.actions_tab.status_form
+        if form.base is not None and form.base.id == content["action_id"]:
+            form.reset(form.base)
+
+    def resend_status(self, content: dict[str, Any]) -> None:
+        """A status update that waited on the laptop, through the same conflict check."""
+        from frontdoor_app.meeting.errors import ActionConflict
+
+        def conflict(exc: Any) -> None:
+            if isinstance(exc, ActionConflict):
+                theirs = exc.theirs
+                self.action_status.choose(
+                    theirs, content["status"], content["note"], theirs, from_form=False
+                )
+            else:
+                self.commands.failed(exc, translate("MainWindow", "Updating the action"))
+
+        self._status_to_server(
+            content, self._saved(translate("MainWindow", "Action updated")), conflict
+        )
+
+    def _status_to_server(self, content: dict[str, Any], on_done: Any, on_conflict: Any) -> None:
+        ref = content["ref"]
+
+        def settled() -> None:
+            self.outbox.remove(ref)
+            self.sending.discard(ref)
+            self.header_stale.emit()
+
+        def done(view: Any) -> None:
+            settled()
+            on_done(view)
+
+        def conflict(exc: Any) -> None:
+            settled()  # the conflict view now holds both versions
+            on_conflict(exc)
+
         self.commands.update_action(
-            action.id,
-            action.version,
-            status,
-            note or None,
-            meeting.id if meeting else None,
-            self._saved(translate("MainWindow", "Action updated")),
+            content["action_id"],
+            content["version"],
+            content["status"],
+            content["note"] or None,
+            content["meeting_id"],
+            done,
+            on_conflict=conflict,
+            on_offline=lambda: self._status_waits(content),
+            client_ref=ref,
         )
 
     def record_sharing(self, content: dict[str, Any]) -> None:

@@ -387,10 +387,12 @@ class MainWindow(QMainWindow):
         self.commands.defer(item_id, row.version, done)
 
     def move_case(self, item_id: int, position: int) -> None:
-        row = self.state.row(item_id)
-        if row is not None:
-            done = self._saved(self.tr("Agenda order changed"))
-            self.commands.move(item_id, row.version, position, done)
+        """Against the order shown; reordered meanwhile, both orders are shown."""
+        from frontdoor_app.ui.meeting.agenda_moves import AgendaMoves
+
+        state, messages = self.state, self.messages
+        moves = AgendaMoves(self.commands, state, messages, self, self._saved, self.reload_room)
+        moves.move(item_id, position)
 
     def toggle_curtain(self) -> None:
         """B: blank the projector. The chair's curtain is shared; others' is their own."""

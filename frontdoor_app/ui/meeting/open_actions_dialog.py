@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
@@ -14,6 +13,7 @@ from frontdoor_app.ui.case.actions_tab import ActionStatusForm, action_model
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.meeting.action_status import ActionStatusSaves, send_through
 from frontdoor_app.ui.widgets.tables import label, make_table
 
 PER_AGENCY = 100  # a city has thousands open: each agency's most pressing first
@@ -43,11 +43,21 @@ class OpenActionsDialog(QDialog):
         self.table = make_table(self.model, self.tr("Open actions"), self, stretch_column=4)
         layout.addWidget(self.table, 1)
         self.form = ActionStatusForm(self)
+        self.form.attach(self.table, self.model)
         layout.addWidget(self.form)
+        self.saves = ActionStatusSaves(
+            self.form,
+            messages,
+            self,
+            send_through(self.ops, self, ctx, self.windowTitle(), meeting_id),
+            on_saved=lambda _view: self.refresh(),
+            on_kept=lambda _theirs: self.refresh(),
+            doing=self.windowTitle(),
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.form.update_requested.connect(self._update)
+        self.form.update_requested.connect(self.saves.update)
         self.groups: tuple[AgencyActions, ...] = ()
         self.refresh()
 
@@ -86,23 +96,3 @@ class OpenActionsDialog(QDialog):
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
-
-    def _update(self, status: str, note: str) -> None:
-        index = self.table.currentIndex()
-        action = self.model.row_at(index.row()) if index.isValid() else None
-        if action is None:
-            self.messages.info(self, self.windowTitle(), self.tr("Select an action first."))
-            return
-        sessions, actor, meeting_id = self.ctx.sessions, self.ctx.actor, self.meeting_id
-        self.ops.command(
-            self,
-            lambda _reason: actions.update_action_status(
-                sessions, actor, action.id, action.version, status, note or None, meeting_id
-            ),
-            self._updated,
-            doing=self.windowTitle(),
-        )
-
-    def _updated(self, _view: Any) -> None:
-        self.form.note.clear()
-        self.refresh()

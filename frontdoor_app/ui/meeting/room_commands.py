@@ -12,6 +12,7 @@ window opens without loading them.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -88,7 +89,15 @@ class RoomCommands:
             translate("MainWindow", "Deferring the case"),
         )
 
-    def move(self, item_id: int, version: int, position: int, on_done: Done) -> None:
+    def move(
+        self,
+        item_id: int,
+        version: int,
+        position: int,
+        on_done: Done,
+        on_conflict: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Against ``version``, the case's as the agenda showed it."""
         from frontdoor_app.meeting import agenda
 
         sessions, actor = self.ctx.sessions, self.ctx.actor
@@ -96,6 +105,7 @@ class RoomCommands:
             lambda _r: agenda.move_item(sessions, actor, item_id, version, position),
             on_done,
             translate("MainWindow", "Reordering the agenda"),
+            on_conflict=on_conflict,
         )
 
     def set_curtain(
@@ -149,6 +159,35 @@ class RoomCommands:
             job, on_done, translate("MainWindow", "Adding intelligence"), on_offline=on_offline
         )
 
+    def edit_entry(
+        self,
+        content: dict[str, Any],
+        on_done: Done,
+        on_conflict: Callable[[Any], None],
+    ) -> None:
+        """An entry changed after it was saved, against ``content["version"]``: the version
+        the form was started from."""
+        from frontdoor_app.meeting import entries
+
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        restricted = content["agency_id"] if content.get("restricted") else None
+
+        def job(reason: str | None) -> Any:
+            return entries.edit_entry(
+                sessions,
+                actor,
+                content["entry_id"],
+                content["version"],
+                text=content.get("text", ""),
+                may_share_beyond_meeting=bool(content.get("may_share")) and restricted is None,
+                restricted_to_agency_id=restricted,
+                reason=reason,
+            )
+
+        self._write(
+            job, on_done, translate("MainWindow", "Changing an entry"), on_conflict=on_conflict
+        )
+
     def save_decision(
         self,
         item_id: int,
@@ -185,10 +224,20 @@ class RoomCommands:
             on_offline=on_offline,
         )
 
-    def add_action(self, item_id: int, content: dict[str, Any], on_done: Done) -> None:
+    def add_action(
+        self,
+        item_id: int,
+        content: dict[str, Any],
+        on_done: Done,
+        on_offline: Callable[[], None] | None = None,
+    ) -> None:
+        """An action; ``content["ref"]`` (when given) makes a Save sent twice count once.
+        ``content["due_date"]`` is a date or its ISO text (as kept on the laptop)."""
         from frontdoor_app.meeting import actions
 
         sessions, actor, profile = self.ctx.sessions, self.ctx.actor, self.ctx.profile
+        due = content.get("due_date")
+        due_date = dt.date.fromisoformat(due) if isinstance(due, str) else due
         self._write(
             lambda reason: actions.add_action(
                 sessions,
@@ -198,11 +247,13 @@ class RoomCommands:
                 content["agency_id"],
                 content["description"],
                 owner_name=content.get("owner_name"),
-                due_date=content.get("due_date"),
+                due_date=due_date,
                 reason=reason,
+                client_ref=content.get("ref"),
             ),
             on_done,
             translate("MainWindow", "Adding an action"),
+            on_offline=on_offline,
         )
 
     def update_action(
@@ -213,16 +264,23 @@ class RoomCommands:
         note: str | None,
         meeting_id: int | None,
         on_done: Done,
+        on_conflict: Callable[[Any], None] | None = None,
+        on_offline: Callable[[], None] | None = None,
+        client_ref: str | None = None,
     ) -> None:
+        """Against ``version``, the one the status form was started from; ``client_ref``
+        makes an update sent twice (after a dropped connection) count once."""
         from frontdoor_app.meeting import actions
 
         sessions, actor = self.ctx.sessions, self.ctx.actor
         self._write(
             lambda _r: actions.update_action_status(
-                sessions, actor, action_id, version, status, note, meeting_id
+                sessions, actor, action_id, version, status, note, meeting_id, client_ref
             ),
             on_done,
             translate("MainWindow", "Updating the action"),
+            on_conflict=on_conflict,
+            on_offline=on_offline,
         )
 
     def record_sharing(self, item_id: int, content: dict[str, Any], on_done: Done) -> None:

@@ -1,0 +1,102 @@
+"""Moving a case in the agenda, against the order the chair saw.
+
+The move carries the case's version as the chair's agenda showed it. When another chair
+reordered the agenda meanwhile the domain refuses with both orders (``AgendaConflict``)
+and the conflict view shows them place by place: keep theirs, put mine on top (the same
+move made on their order), or go back to the agenda (theirs shown, move again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from frontdoor_app.meeting.errors import AgendaConflict
+from frontdoor_app.meeting.views import AgendaRow, AgendaView
+from frontdoor_app.ui.core.conflict_view import MINE_ON_TOP, Conflict, pairs
+from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.meeting.room_commands import RoomCommands
+from frontdoor_app.ui.meeting.room_state import RoomState
+from frontdoor_app.ui.widgets.words import hhmm
+
+
+def _case(row: AgendaRow | None) -> str:
+    if row is None:
+        return ""
+    return f"{row.household_name or row.initials} · {row.police_ref}"
+
+
+def agenda_conflict(
+    seen: AgendaView, item_id: int, position: int, conflict: AgendaConflict
+) -> Conflict:
+    """The order the chair saw with the move made, beside the order as it now stands."""
+    theirs: AgendaView = conflict.theirs
+    mine = [r for r in seen.rows if r.item_id != item_id]
+    moved = seen.row(item_id)
+    if moved is not None:
+        mine.insert(max(0, min(position - 1, len(mine))), moved)
+    count = max(len(mine), len(theirs.rows))
+    rows = [
+        (
+            translate("Agenda", "Case %1").replace("%1", str(n + 1)),
+            _case(mine[n] if n < len(mine) else None),
+            _case(theirs.rows[n] if n < len(theirs.rows) else None),
+        )
+        for n in range(count)
+    ]
+    return Conflict(
+        translate("Agenda", "The agenda order"),
+        conflict.by or translate("Agenda", "another chair"),
+        hhmm(conflict.at),
+        pairs(rows),
+    )
+
+
+class AgendaMoves:
+    """``move(item_id, position)`` for the room; ``saved(text)`` is the room's "done" (it
+    says so and reads the room again), ``reload()`` reads the room again."""
+
+    def __init__(
+        self,
+        commands: RoomCommands,
+        state: RoomState,
+        messages: Messages,
+        owner: QWidget,
+        saved: Callable[[str], Callable[[Any], None]],
+        reload: Callable[[], None],
+    ) -> None:
+        self.commands, self.state, self.messages, self.owner = commands, state, messages, owner
+        self.saved, self.reload = saved, reload
+
+    def move(self, item_id: int, position: int) -> None:
+        seen, row = self.state.agenda, self.state.row(item_id)
+        if seen is None or row is None:
+            return
+        self._send(seen, item_id, row.version, position)
+
+    def _send(self, seen: AgendaView, item_id: int, version: int, position: int) -> None:
+        def conflict(exc: Any) -> None:
+            if isinstance(exc, AgendaConflict):
+                self.choose(seen, item_id, position, exc)
+            else:
+                self.commands.failed(exc, translate("MainWindow", "Reordering the agenda"))
+
+        self.commands.move(
+            item_id,
+            version,
+            position,
+            self.saved(translate("MainWindow", "Agenda order changed")),
+            on_conflict=conflict,
+        )
+
+    def choose(self, seen: AgendaView, item_id: int, position: int, exc: AgendaConflict) -> None:
+        """Both orders, place by place; mine on top makes the same move on theirs."""
+        choice = self.messages.conflict(self.owner, agenda_conflict(seen, item_id, position, exc))
+        now = exc.theirs.row(item_id)
+        if choice == MINE_ON_TOP and now is not None:
+            self._send(exc.theirs, item_id, now.version, position)
+        else:  # keep theirs, or back to the agenda: it shows theirs
+            self.reload()

@@ -1,0 +1,107 @@
+"""An intelligence entry edited meanwhile is a conflict carrying the other version.
+
+Two clients (each its own engine) edit one entry after it was saved: the second edit, sent
+against the version it started from, is refused with ``EntryConflict`` carrying the entry
+as it now stands and who edited it; put on top against that version it is saved, and the
+first edit stays in the audit trail. The same moment on PostgreSQL is the same refusal.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import select, update
+
+from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.meeting import entries, lifecycle
+from frontdoor_app.meeting.errors import ConflictError, EntryConflict
+from frontdoor_app.models import AuditEvent, IntelligenceEntry
+from tests.meeting_support import DAY, agency_id, build, people
+
+
+@pytest.fixture
+def two_clients(fresh_settings, any_app_url, profile):  # type: ignore[no-untyped-def]
+    first = build_context(fresh_settings.with_database(any_app_url), profile)
+    second = build_context(fresh_settings.with_database(any_app_url), profile)
+    yield first, second
+    second.close()
+    first.close()
+
+
+def _entry(ctx: AppContext):  # type: ignore[no-untyped-def]
+    who = people(ctx)
+    built = build(ctx, 1)
+    with ctx.session() as s:
+        m = lifecycle.find_meeting(s, DAY)
+        hv = agency_id(s, "HV")
+    assert m is not None
+    lifecycle.open_meeting(ctx.sessions, who.chair, m.id, m.version)
+    entry = entries.add_entry(
+        ctx.sessions, who.health, built.item_ids[0], hv, "Two children, both seen at clinic"
+    )
+    return who, entry
+
+
+def test_an_edit_against_an_older_version_carries_theirs(two_clients) -> None:  # type: ignore[no-untyped-def]
+    a, b = two_clients
+    who, entry = _entry(a)
+    assert entry.changed_by_name is None and entry.saved_by == "Hannah Lee"
+    theirs = entries.edit_entry(
+        b.sessions, who.health, entry.id, entry.version, text="B: the baby missed a check"
+    )
+    assert theirs.changed_by_name == "Hannah Lee" and theirs.version > entry.version
+    with pytest.raises(EntryConflict, match="changed by someone else") as refused:
+        entries.edit_entry(
+            a.sessions, who.chair, entry.id, entry.version, text="A: both seen, all well"
+        )
+    assert isinstance(refused.value, ConflictError)
+    now = refused.value.theirs
+    assert (now.text, now.version, now.saved_by) == (theirs.text, theirs.version, "Hannah Lee")
+    mine = entries.edit_entry(
+        a.sessions, who.chair, entry.id, now.version, text="A: both seen, all well"
+    )
+    assert mine.text.startswith("A:") and mine.saved_by == "Jane Ahmed"
+    with a.read_session() as s:
+        trail = " ".join(
+            str(e.before) + str(e.after)
+            for e in s.scalars(select(AuditEvent).where(AuditEvent.entity == "intelligence_entry"))
+        )
+    assert "B: the baby missed a check" in trail
+
+
+@pytest.mark.postgres
+def test_two_edits_at_the_same_moment_on_postgresql(fresh_settings, pg_app_url, profile) -> None:  # type: ignore[no-untyped-def]
+    ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
+    try:
+        who, entry = _entry(ctx)
+        holder = ctx.sessions()
+        holder.execute(
+            update(IntelligenceEntry)
+            .where(IntelligenceEntry.id == entry.id)
+            .values(text="B first", changed_by_name="Ravi Rao", version=entry.version + 1)
+        )  # not committed: the other edit reads the old version, then waits on the row
+        outcome: list[BaseException | object] = []
+
+        def second() -> None:
+            try:
+                outcome.append(
+                    entries.edit_entry(
+                        ctx.sessions, who.chair, entry.id, entry.version, text="A second"
+                    )
+                )
+            except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+                outcome.append(exc)
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.5)
+        assert thread.is_alive()
+        holder.commit()
+        holder.close()
+        thread.join(10)
+        assert len(outcome) == 1 and isinstance(outcome[0], EntryConflict), outcome
+        assert outcome[0].theirs.text == "B first" and outcome[0].theirs.saved_by == "Ravi Rao"
+    finally:
+        ctx.close()
