@@ -9,11 +9,8 @@ of thousands of actions.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Collection, Sequence
-from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
@@ -23,13 +20,21 @@ from frontdoor_app.models import (
     ActionUpdate,
     Agency,
     AgendaItem,
-    Meeting,
-    Notification,
-    NotificationPerson,
 )
 from frontdoor_app.profile import Profile
 from frontdoor_app.wording import optional
 
+from .action_reads import (  # the reading side, re-exported (__all__)
+    MAX_PAGE,
+    _base,
+    _views,
+    action_tracker,
+    actions_for_item,
+    load_action,
+    open_actions_count,
+    open_actions_review,
+    views_for_items,
+)
 from .common import (
     Writer,
     add_working_days,
@@ -43,13 +48,24 @@ from .common import (
 from .errors import ActionConflict, ConflictError, MeetingError, PermissionDenied
 from .views import (
     ACTION_STATUSES,
-    ActionPage,
-    ActionUpdateView,
     ActionView,
-    AgencyActions,
-    OpenActionsCount,
 )
 
+__all__ = [
+    "MAX_PAGE",
+    "NOTE_REQUIRED",
+    "STATUS_WORDS",
+    "action_tracker",
+    "actions_for_item",
+    "add_action",
+    "default_due_date",
+    "edit_action",
+    "load_action",
+    "open_actions_count",
+    "open_actions_review",
+    "update_action_status",
+    "views_for_items",
+]
 STATUS_WORDS = {
     "open": "open",
     "done": "done",
@@ -61,28 +77,6 @@ _CHANGED = (
     "The action was updated by someone else after you opened it; both versions are shown "
     "so you can choose."
 )
-MAX_PAGE = 500
-# Rows of the base query: the action's own columns (plain columns, not ORM objects: the
-# case view reads dozens at a time), then meeting id and date, notification id, police ref,
-# agency code and name.
-ActionSelect = Select[
-    int,
-    int,
-    int,
-    str | None,
-    str,
-    dt.date,
-    str,
-    str | None,
-    dt.datetime | None,
-    int,
-    int,
-    dt.date,
-    int,
-    str,
-    str,
-    str,
-]
 
 
 def default_due_date(profile: Profile, meeting_date: dt.date) -> dt.date:
@@ -274,250 +268,3 @@ def _update_status(
         audit.written(s, actor, action, "update", before, meeting_id or origin_meeting)
         audit.written(s, actor, update, "create", None, meeting_id or origin_meeting)
         return _views(s, _base().where(Action.id == action.id), dt.date.today(), True)[0]
-
-
-# ---------------------------------------------------------------- reading
-
-
-def actions_for_item(
-    session: Session, item_id: int, today: dt.date, with_updates: bool = False
-) -> tuple[ActionView, ...]:
-    """A case's actions in the order they were agreed."""
-    query = _base().where(Action.agenda_item_id == item_id).order_by(Action.id)
-    return tuple(_views(session, query, today, with_updates))
-
-
-def load_action(session: Session, action_id: int, today: dt.date) -> ActionView:
-    """One action with its updates."""
-    get(session, Action, action_id, "Action")
-    return _views(session, _base().where(Action.id == action_id), today, True)[0]
-
-
-def open_actions_count(session: Session, meeting_id: int) -> OpenActionsCount:
-    """How many actions from earlier meetings are still open, and how many are overdue."""
-    meeting = meeting_of(session, meeting_id)
-    overdue = case((Action.due_date < meeting.meeting_date, 1), else_=0)
-    counted = session.execute(
-        select(func.count(Action.id), func.coalesce(func.sum(overdue), 0))
-        .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(Action.status == "open", Meeting.meeting_date < meeting.meeting_date)
-    ).one()
-    return OpenActionsCount(int(counted[0] or 0), int(counted[1] or 0))
-
-
-def open_actions_review(
-    session: Session, meeting_id: int, limit_per_agency: int | None = None
-) -> tuple[AgencyActions, ...]:
-    """Open actions from earlier meetings, by agency, overdue first: reviewed at the opening.
-
-    Overdue means due before this meeting's date. With ``limit_per_agency`` only each
-    agency's first actions are read (a city has thousands open); ``total`` and ``overdue``
-    still count them all.
-    """
-    meeting = meeting_of(session, meeting_id)
-    earlier = (Action.status == "open", Meeting.meeting_date < meeting.meeting_date)
-    overdue = case((Action.due_date < meeting.meeting_date, 1), else_=0)
-    counts = {
-        r[0]: (int(r[1]), int(r[2] or 0))
-        for r in session.execute(
-            select(Action.owner_agency_id, func.count(Action.id), func.sum(overdue))
-            .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
-            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(*earlier)
-            .group_by(Action.owner_agency_id)
-        )
-    }
-    query = _base().where(*earlier)
-    if limit_per_agency is not None:
-        ranked = (
-            select(
-                Action.id.label("id"),
-                func.row_number()
-                .over(partition_by=Action.owner_agency_id, order_by=(Action.due_date, Action.id))
-                .label("rank"),
-            )
-            .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
-            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(*earlier)
-        ).subquery()
-        query = query.where(
-            Action.id.in_(select(ranked.c.id).where(ranked.c.rank <= max(1, limit_per_agency)))
-        )
-    grouped: dict[int, list[ActionView]] = defaultdict(list)
-    for view in _views(
-        session, query.order_by(Agency.name, Action.due_date, Action.id), meeting.meeting_date
-    ):
-        grouped[view.owner_agency_id].append(view)
-    return tuple(
-        AgencyActions(
-            rows[0].owner_agency_id,
-            rows[0].agency_code,
-            rows[0].agency_name,
-            tuple(rows),
-            counts.get(rows[0].owner_agency_id, (0, 0))[1],
-            counts.get(rows[0].owner_agency_id, (len(rows), 0))[0],
-        )
-        for rows in grouped.values()
-    )
-
-
-def action_tracker(
-    session: Session,
-    *,
-    agency_id: int | None = None,
-    owner: str | None = None,
-    today: dt.date,
-    statuses: Sequence[str] = ("open",),
-    limit: int = 50,
-    offset: int = 0,
-) -> ActionPage:
-    """Actions across every meeting, overdue first then by due date, one page at a time.
-
-    Filtering, ordering and paging happen in SQL. ``owner`` matches part of the owner's name;
-    ``today`` is the authority's (``profile.today()``): what is overdue.
-    """
-    limit = max(1, min(limit, MAX_PAGE))
-    conditions: list[Any] = [Action.status.in_(list(statuses))]
-    if agency_id is not None:
-        conditions.append(Action.owner_agency_id == agency_id)
-    if owner and owner.strip():
-        pattern = "%" + owner.strip().replace("%", r"\%").replace("_", r"\_") + "%"
-        conditions.append(Action.owner_name.ilike(pattern, escape="\\"))
-    # Both counts in one pass over the matching rows.
-    overdue_case = case((and_(Action.status == "open", Action.due_date < today), 1), else_=0)
-    counted = session.execute(
-        select(func.count(Action.id), func.coalesce(func.sum(overdue_case), 0)).where(*conditions)
-    ).one()
-    total, overdue = int(counted[0] or 0), int(counted[1] or 0)
-    # Open actions overdue are exactly those due earliest, so due date order puts them first;
-    # closed ones (when asked for) follow.
-    order: list[Any] = [Action.due_date, Action.id]
-    if set(statuses) != {"open"}:
-        order.insert(0, Action.status != "open")
-    query = _base().where(*conditions).order_by(*order).limit(limit).offset(max(0, offset))
-    return ActionPage(tuple(_views(session, query, today)), total, overdue, max(0, offset), limit)
-
-
-def _base() -> ActionSelect:
-    return (
-        select(
-            Action.id,
-            Action.agenda_item_id,
-            Action.owner_agency_id,
-            Action.owner_name,
-            Action.description,
-            Action.due_date,
-            Action.status,
-            Action.status_note,
-            Action.closed_at,
-            Action.version,
-            AgendaItem.meeting_id,
-            Meeting.meeting_date,
-            Notification.id.label("notification_id"),
-            Notification.police_ref,
-            Agency.code,
-            Agency.name,
-        )
-        .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .join(Notification, Notification.id == AgendaItem.notification_id)
-        .join(Agency, Agency.id == Action.owner_agency_id)
-    )
-
-
-_FOR_ITEMS = (
-    _base()
-    .where(Action.agenda_item_id.in_(bindparam("item_ids", expanding=True)))
-    .order_by(Action.id)
-)
-_UPDATES = (
-    select(
-        ActionUpdate.id,
-        ActionUpdate.action_id,
-        ActionUpdate.at,
-        ActionUpdate.by_name,
-        ActionUpdate.note,
-        ActionUpdate.status_from,
-        ActionUpdate.status_to,
-        ActionUpdate.meeting_id,
-    )
-    .where(ActionUpdate.action_id.in_(bindparam("action_ids", expanding=True)))
-    .order_by(ActionUpdate.at, ActionUpdate.id)
-)
-_NAMES = select(
-    NotificationPerson.notification_id, NotificationPerson.role, NotificationPerson.surname
-).where(NotificationPerson.notification_id.in_(bindparam("ids", expanding=True)))
-
-
-def views_for_items(
-    s: Session, item_ids: Collection[int], today: dt.date, updates_for_items: Collection[int] = ()
-) -> list[ActionView]:
-    """The actions of several cases in one go (the case view's history); updates are read
-    only for the actions of ``updates_for_items``."""
-    if not item_ids:
-        return []
-    return _views(
-        s,
-        _FOR_ITEMS,
-        today,
-        updates_for_items=set(updates_for_items),
-        params={"item_ids": list(item_ids)},
-    )
-
-
-def _views(
-    s: Session,
-    query: ActionSelect,
-    today: dt.date,
-    with_updates: bool = False,
-    updates_for_items: Collection[int] = (),
-    params: dict[str, Any] | None = None,
-) -> list[ActionView]:
-    connection = s.connection()
-    rows = connection.execute(query, params or {}).all()
-    names = _household_names(s, {r.notification_id for r in rows})
-    updates: dict[int, list[ActionUpdateView]] = defaultdict(list)
-    wanted = [r.id for r in rows if with_updates or r.agenda_item_id in updates_for_items]
-    if wanted:
-        for u in connection.execute(_UPDATES, {"action_ids": wanted}):
-            updates[u.action_id].append(
-                ActionUpdateView(
-                    u.id, u.at, u.by_name, u.note, u.status_from, u.status_to, u.meeting_id
-                )
-            )
-    return [
-        ActionView(
-            id=r.id,
-            agenda_item_id=r.agenda_item_id,
-            meeting_id=r.meeting_id,
-            meeting_date=r.meeting_date,
-            police_ref=r.police_ref,
-            household_name=names.get(r.notification_id, ""),
-            owner_agency_id=r.owner_agency_id,
-            agency_code=r.code,
-            agency_name=r.name,
-            owner_name=r.owner_name,
-            description=r.description,
-            due_date=r.due_date,
-            status=r.status,
-            status_note=r.status_note,
-            closed_at=r.closed_at,
-            overdue=r.status == "open" and r.due_date < today,
-            version=r.version,
-            updates=tuple(updates.get(r.id, ())),
-        )
-        for r in rows
-    ]
-
-
-def _household_names(s: Session, notification_ids: set[int]) -> dict[int, str]:
-    """The victim's surname per notification (the first adult's when no victim is named)."""
-    if not notification_ids:
-        return {}
-    rank = {"victim": 0, "other_adult": 1, "perpetrator": 2, "child": 3}
-    best: dict[int, tuple[int, str]] = {}
-    for nid, role, surname in s.connection().execute(_NAMES, {"ids": list(notification_ids)}):
-        if nid not in best or rank[role] < best[nid][0]:
-            best[nid] = (rank[role], surname)
-    return {nid: surname for nid, (_, surname) in best.items()}

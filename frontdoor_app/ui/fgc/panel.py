@@ -36,10 +36,10 @@ from frontdoor_app.ui.fgc.forms import (
     InviteBox,
     RoutingBox,
     SafeguardBox,
-    StageBox,
     wrapped,
 )
 from frontdoor_app.ui.fgc.panel_steps import PanelSteps
+from frontdoor_app.ui.fgc.stage_form import StageBox
 
 
 class FgcPanel(QWidget):

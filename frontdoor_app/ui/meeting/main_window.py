@@ -156,7 +156,6 @@ class MainWindow(QMainWindow):
         self.saves.header_stale.connect(self._update_header)
         self.saves.projector_stale.connect(self.projector.refresh)
         self.saves.server_away.connect(self.live.poll)
-        # A save's own connection may die while the feed's stays up: answering is enough.
         self.live.answered.connect(self.saves.send_waiting)
         self.saves.wrote.connect(self.live.wrote)
         self.clock = QTimer(self)
