@@ -205,6 +205,14 @@ def test_an_update_that_waited_on_the_laptop_meets_the_conflict_view(
     overwritten, and the chair's goes on top only when the chair says so."""
     a, b, action = chair_and_visitor
     meeting_id = a.meeting.id
+    theirs_form = b.case_view.actions_tab.status_form
+    theirs_form.choose("done", THEIRS)
+    qtbot.mouseClick(theirs_form.apply, LEFT)
+    qtbot.waitUntil(lambda: _stored(chair_ctx, action.id).status == "done", timeout=5000)
+    qtbot.waitUntil(lambda: a.case_view.case.actions[0].status == "done", timeout=5000)
+    a.messages.answer_next(answer)
+    # Kept on the laptop only now: the window sends what waits whenever the server
+    # answers, so put earlier it would have gone before the visitor's update.
     a.outbox.put(
         "waiting-1",
         "action_status",
@@ -219,12 +227,6 @@ def test_an_update_that_waited_on_the_laptop_meets_the_conflict_view(
             "meeting_id": meeting_id,
         },
     )
-    theirs_form = b.case_view.actions_tab.status_form
-    theirs_form.choose("done", THEIRS)
-    qtbot.mouseClick(theirs_form.apply, LEFT)
-    qtbot.waitUntil(lambda: _stored(chair_ctx, action.id).status == "done", timeout=5000)
-    qtbot.waitUntil(lambda: a.case_view.case.actions[0].status == "done", timeout=5000)
-    a.messages.answer_next(answer)
     a.saves.send_waiting()  # what the window does when the connection is back
     qtbot.waitUntil(lambda: any(m.kind == "conflict" for m in a.messages.log), timeout=5000)
     shown = [m for m in a.messages.log if m.kind == "conflict"]
