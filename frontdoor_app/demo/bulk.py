@@ -140,8 +140,9 @@ def _postgres_load(conn: Connection, names: list[str]) -> Iterator[bool]:
     and secondary indexes are dropped and then made again from their own definitions: one
     sort per index and one join per foreign key instead of a B-tree insert and a key lookup
     per row. Everything (FORCE, the drops, the rows, the rebuilds) is in the caller's one
-    transaction, whose locks keep every other session out meanwhile; an interrupted build
-    rolls all of it back. Afterwards the ids' sequences are moved past the generator's ids
+    transaction, whose locks keep every other session out meanwhile (the tables the keys
+    point at too, users and agencies among them: sign-ins wait for the build, which goes into
+    a server's new database); an interrupted build rolls all of it back. Afterwards the ids' sequences are moved past the generator's ids
     and the tables analysed.
     """
     if conn.dialect.name != "postgresql" or not names:
