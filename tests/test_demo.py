@@ -303,10 +303,64 @@ def test_demo_command_builds_then_refuses(db_url: str, capsys: pytest.CaptureFix
     assert "already holds" in err and "dangerous" in err
 
 
+def _pg_catalog(url: str) -> dict[str, Any]:
+    """What the build's load takes apart and puts back: every constraint and index by its
+    definition, row-level security on and forced, the policies."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                "constraints": sorted(
+                    conn.exec_driver_sql(
+                        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
+                        "convalidated FROM pg_constraint "
+                        "WHERE connamespace = 'public'::regnamespace"
+                    ).all()
+                ),
+                "indexes": sorted(
+                    conn.exec_driver_sql(
+                        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+                    ).all()
+                ),
+                "security": sorted(
+                    conn.exec_driver_sql(
+                        "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
+                        "WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
+                    ).all()
+                ),
+                "policies": sorted(
+                    conn.exec_driver_sql(
+                        "SELECT tablename, policyname, cmd, roles::text, qual, with_check "
+                        "FROM pg_policies WHERE schemaname = 'public'"
+                    ).all()
+                ),
+            }
+    finally:
+        engine.dispose()
+
+
+def _pg_counts(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                name: conn.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar_one()
+                for name in bulk.TABLE_ORDER
+            }
+    finally:
+        engine.dispose()
+
+
 def test_demo_builds_on_postgresql(pg_url: str, tmp_path: Path) -> None:
-    """Core bulk insert with the generator's ids; sequences moved on, so the import works."""
+    """Core bulk insert with the generator's ids; sequences moved on, so the import works.
+    The load drops the tables' foreign keys and secondary indexes and makes them again: the
+    schema afterwards is the schema before, row-level security forced as ``server init`` left
+    it."""
     init_server(pg_url)
+    before = _pg_catalog(pg_url)
+    assert before["constraints"] and before["indexes"] and before["policies"]
     summary = build_demo_url(pg_url, "small", seed=5, today=TODAY, feed_dir=tmp_path)
+    assert _pg_catalog(pg_url) == before
     assert summary.notifications >= 700 and summary.people > 1000
     assert summary.feed_imported == summary.feed_notifications and summary.feed_quarantined == 0
     engine = create_engine(pg_url)
@@ -349,6 +403,30 @@ def test_an_interrupted_build_leaves_the_database_empty(ctx, tmp_path: Path, mon
     assert indexes() == before
     monkeypatch.setattr(bulk, "_insert_table", real)
     assert build_demo(ctx, "small", seed=1, today=TODAY, feed_dir=tmp_path).notifications > 0
+
+
+def test_an_interrupted_build_on_postgresql_leaves_it_empty(
+    pg_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """A load that fails after its foreign keys and indexes were dropped rolls back to the
+    empty database with its schema whole; building again then works."""
+    init_server(pg_url)
+    before = _pg_catalog(pg_url)
+    real = bulk._postgres_copy_table
+
+    def failing(conn: Any, table: Any, data: Any) -> None:
+        if table.name == "decision":
+            raise OSError("disk full")
+        real(conn, table, data)
+
+    monkeypatch.setattr(bulk, "_postgres_copy_table", failing)
+    with pytest.raises(OSError, match="disk full"):
+        build_demo_url(pg_url, "small", seed=1, today=TODAY, feed_dir=tmp_path)
+    assert set(_pg_counts(pg_url).values()) == {0}
+    assert _pg_catalog(pg_url) == before
+    monkeypatch.setattr(bulk, "_postgres_copy_table", real)
+    summary = build_demo_url(pg_url, "small", seed=1, today=TODAY, feed_dir=tmp_path)
+    assert summary.notifications > 0 and _pg_catalog(pg_url) == before
 
 
 def test_the_demo_has_an_fgc_coordinator_for_each_team(city) -> None:

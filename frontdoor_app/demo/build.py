@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,51 +225,52 @@ def build_demo(
             detail="demo build started",
         )
         refs = demo_users(s, profile)
-    step("history")
-    start = today - dt.timedelta(days=round(spec.years * 365))
-    dates = meetings.weekdays(start, today)
-    limit = meetings.cutoff(profile, meetings.previous_weekday(today))
-    maker = PopulationMaker(random.Random(f"{seed}/people"), Places(profile), IdSource())
-    history = generate_history(
-        random.Random(f"{seed}/history"),
-        maker,
-        IdSource(),
-        IdSource(),
-        start,
-        today - dt.timedelta(days=1),
-        limit,
-        spec.notifications,
-        spec.repeat_share,
-    )
-    log.info(
-        "demo: history of %d notifications drawn (cpu %.1fs)",
-        len(history.notifications),
-        time.process_time(),
-    )
-    step("meetings")
-    rows = meetings.MeetingHistory(
-        profile, refs, random.Random(f"{seed}/meetings"), today, spec.intelligence_days
-    ).build(history, dates)
-    log.info("demo: meetings built (cpu %.1fs)", time.process_time())
-    step("people")
-    rows.update(people_rows(history, refs.localities))
-    log.info("demo: people rows built (cpu %.1fs)", time.process_time())
-    generated = time.perf_counter()
-    step("insert")
-    inserting = STEPS["insert"]
-    share = (STEPS["feed"] - inserting) / len(bulk.TABLE_ORDER)
+    with _no_gc_pauses():
+        step("history")
+        start = today - dt.timedelta(days=round(spec.years * 365))
+        dates = meetings.weekdays(start, today)
+        limit = meetings.cutoff(profile, meetings.previous_weekday(today))
+        maker = PopulationMaker(random.Random(f"{seed}/people"), Places(profile), IdSource())
+        history = generate_history(
+            random.Random(f"{seed}/history"),
+            maker,
+            IdSource(),
+            IdSource(),
+            start,
+            today - dt.timedelta(days=1),
+            limit,
+            spec.notifications,
+            spec.repeat_share,
+        )
+        log.info(
+            "demo: history of %d notifications drawn (cpu %.1fs)",
+            len(history.notifications),
+            time.process_time(),
+        )
+        step("meetings")
+        rows = meetings.MeetingHistory(
+            profile, refs, random.Random(f"{seed}/meetings"), today, spec.intelligence_days
+        ).build(history, dates)
+        log.info("demo: meetings built (cpu %.1fs)", time.process_time())
+        step("people")
+        rows.update(people_rows(history, refs.localities))
+        log.info("demo: people rows built (cpu %.1fs)", time.process_time())
+        generated = time.perf_counter()
+        step("insert")
+        inserting = STEPS["insert"]
+        share = (STEPS["feed"] - inserting) / len(bulk.TABLE_ORDER)
 
-    def table_done(index: int, name: str) -> None:
-        if progress is not None:
-            progress(f"insert:{name}", inserting + share * (index + 1))
+        def table_done(index: int, name: str) -> None:
+            if progress is not None:
+                progress(f"insert:{name}", inserting + share * (index + 1))
 
-    with ctx.engine.connect() as conn, bulk.fast_sqlite(conn):
-        counts = bulk.insert_all(conn, rows, table_done)
-    log.info(
-        "demo: generated in %.1fs, inserted in %.1fs",
-        generated - started,
-        time.perf_counter() - generated,
-    )
+        with ctx.engine.connect() as conn, bulk.fast_sqlite(conn):
+            counts = bulk.insert_all(conn, rows, table_done)
+        log.info(
+            "demo: generated in %.1fs, inserted in %.1fs",
+            generated - started,
+            time.perf_counter() - generated,
+        )
     open_actions = sum(1 for a in rows["action"] if a["status"] == "open")
     with session_scope(ctx.sessions) as s:
         audit.record(
@@ -323,6 +326,20 @@ def build_demo(
         agenda_meeting_id=meeting_id,
         duration_s=round(time.perf_counter() - started, 2),
     )
+
+
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """The generator makes millions of long-lived rows and no cycles worth collecting; the
+    cycle collector scanning them all again and again meanwhile only costs time (as in the
+    importer). Left as it was when the caller (the application) already collects itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def build_demo_url(

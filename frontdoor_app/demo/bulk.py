@@ -72,31 +72,28 @@ def insert_all(
     rows: dict[str, list[dict[str, Any]]],
     table_done: Callable[[int, str], None] | None = None,
 ) -> dict[str, int]:
-    """Insert every table's rows in dependency order, executemany in big chunks.
+    """Insert every table's rows in dependency order, executemany in big chunks (on
+    PostgreSQL, COPY: see ``_postgres_load``).
 
     One transaction for the whole history: an interrupted build leaves the database as
-    empty as it was (SQLite's index drops and rebuilds are transactional too).
+    empty as it was (SQLite's index drops and rebuilds are transactional too, and so is
+    PostgreSQL's DDL).
     """
     counts: dict[str, int] = {}
-    with conn.begin():
+    loaded = [name for name in TABLE_ORDER if rows.get(name)]
+    with conn.begin(), _postgres_load(conn, loaded) as copying:
         for index, name in enumerate(TABLE_ORDER):
             table: Table = Base.metadata.tables[name]
             data = rows.get(name, [])
-            with _indexes_after(conn, name, len(data)):
-                _insert_table(conn, table, data)
+            if copying:
+                _postgres_copy_table(conn, table, data)
+            else:
+                with _indexes_after(conn, name, len(data)):
+                    _insert_table(conn, table, data)
             counts[name] = len(data)
             log.info("demo: %s: %d rows (cpu %.1fs)", name, len(data), time.process_time())
             if table_done is not None:
                 table_done(index, name)  # it may raise: the whole history is rolled back
-        if conn.dialect.name == "postgresql":
-            for name in TABLE_ORDER:
-                _advance_sequence(conn, name)
-            # Statistics for the tables just filled: without them the planner takes them
-            # for nearly empty, and the feed and agenda that follow (a query per household)
-            # scan instead of using the indexes.
-            loaded = [name for name in TABLE_ORDER if counts.get(name)]
-            if loaded:
-                conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{n}"' for n in loaded))
     return counts
 
 
@@ -122,12 +119,6 @@ def _indexes_after(conn: Connection, name: str, count: int) -> Iterator[None]:
 
 
 def _insert_table(conn: Connection, table: Table, data: list[dict[str, Any]]) -> None:
-    if conn.dialect.name == "postgresql" and data:
-        with _copy_allowed(conn, table.name) as allowed:
-            if allowed:
-                for start in range(0, len(data), CHUNK):
-                    _postgres_copy(conn, table, data[start : start + CHUNK])
-                return
     for start in range(0, len(data), CHUNK):
         chunk = data[start : start + CHUNK]
         if conn.dialect.name == "sqlite":
@@ -137,32 +128,101 @@ def _insert_table(conn: Connection, table: Table, data: list[dict[str, Any]]) ->
 
 
 @contextlib.contextmanager
-def _copy_allowed(conn: Connection, name: str) -> Iterator[bool]:
-    """Whether COPY may load ``name`` (PostgreSQL refuses COPY FROM under row-level security).
+def _postgres_load(conn: Connection, names: list[str]) -> Iterator[bool]:
+    """PostgreSQL: whether the rows of ``names`` go in by COPY, and the load's setting.
 
-    A superuser is not subject to it. The owner role (the demo is built by the server's
-    administrator acting as the owner, ``server init``) lifts FORCE for the load and puts it
-    back in the same transaction: the ALTER's lock keeps every other session out meanwhile.
-    Anyone else (RLS applies) inserts row by row.
+    COPY needs a builder that row-level security does not stop (PostgreSQL refuses COPY FROM
+    under it): the server's superuser, or the owner role (the demo is built by the server's
+    administrator acting as the owner, ``server init``), which lifts FORCE for the load. Anyone
+    else inserts row by row, in dependency order, with every check as it goes.
+
+    For the load, as PostgreSQL's "Populating a Database" advises, the tables' foreign keys
+    and secondary indexes are dropped and then made again from their own definitions: one
+    sort per index and one join per foreign key instead of a B-tree insert and a key lookup
+    per row. Everything (FORCE, the drops, the rows, the rebuilds) is in the caller's one
+    transaction, whose locks keep every other session out meanwhile (the tables the keys
+    point at too, users and agencies among them: sign-ins wait for the build, which goes into
+    a server's new database); an interrupted build rolls all of it back. Afterwards the ids' sequences are moved past the generator's ids
+    and the tables analysed.
     """
-    forced, owner, superuser = conn.execute(
-        text(
-            "SELECT c.relrowsecurity AND c.relforcerowsecurity, pg_get_userbyid(c.relowner) = "
-            "current_user, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
-            "FROM pg_class c WHERE c.oid = to_regclass(:t)"
-        ),
-        {"t": f'public."{name}"'},
-    ).one()
-    if superuser or (owner and not forced):
-        yield True
-    elif owner:
-        conn.exec_driver_sql(f'ALTER TABLE "{name}" NO FORCE ROW LEVEL SECURITY')
-        try:
-            yield True
-        finally:
-            conn.exec_driver_sql(f'ALTER TABLE "{name}" FORCE ROW LEVEL SECURITY')
-    else:
+    if conn.dialect.name != "postgresql" or not names:
         yield False
+        return
+    tables = conn.execute(
+        text(
+            "SELECT c.relname, c.relrowsecurity AND c.relforcerowsecurity, "
+            "pg_get_userbyid(c.relowner) = current_user, "
+            "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+            "FROM pg_class c WHERE c.oid = ANY(CAST(:oids AS regclass[]))"
+        ),
+        {"oids": [f'public."{name}"' for name in names]},
+    ).all()
+    if not all(superuser or owner for _name, _forced, owner, superuser in tables):
+        yield False
+    else:
+        forced = [name for name, force, _owner, superuser in tables if force and not superuser]
+        for name in forced:
+            conn.exec_driver_sql(f'ALTER TABLE "{name}" NO FORCE ROW LEVEL SECURITY')
+        keys, indexes = _postgres_drop_checks(conn, names)
+        yield True
+        started = time.perf_counter()
+        for definition in indexes:
+            conn.exec_driver_sql(definition)
+        log.info(
+            "demo: %d indexes made again in %.1fs", len(indexes), time.perf_counter() - started
+        )
+        started = time.perf_counter()
+        for table, name, definition in keys:
+            conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        log.info("demo: %d foreign keys checked in %.1fs", len(keys), time.perf_counter() - started)
+        for name in forced:
+            conn.exec_driver_sql(f'ALTER TABLE "{name}" FORCE ROW LEVEL SECURITY')
+    for name in names:
+        _advance_sequence(conn, name)
+    # Statistics for the tables just filled: without them the planner takes them for nearly
+    # empty, and the feed and agenda that follow (a query per household) scan instead of
+    # using the indexes.
+    conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{n}"' for n in names))
+
+
+def _postgres_drop_checks(
+    conn: Connection, names: list[str]
+) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """Drop the foreign keys of ``names`` and their indexes that no constraint uses; return
+    (table, name, definition) of each key and each index's CREATE statement."""
+    oids = {"oids": [f'public."{name}"' for name in names]}
+    keys = [
+        (str(table), str(name), str(definition))
+        for table, name, definition in conn.execute(
+            text(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' "
+                "AND conrelid = ANY(CAST(:oids AS regclass[])) ORDER BY conrelid, conname"
+            ),
+            oids,
+        )
+    ]
+    # Indexes behind a constraint (primary keys, unique constraints, and any a foreign key
+    # points at) stay.
+    indexes = conn.execute(
+        text(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(CAST(:oids AS regclass[])) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+            "ORDER BY i.indrelid, i.indexrelid"
+        ),
+        oids,
+    ).all()
+    for table, name, _definition in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        conn.exec_driver_sql(f"DROP INDEX {name}")
+    return keys, [str(definition) for _name, definition in indexes]
+
+
+def _postgres_copy_table(conn: Connection, table: Table, data: list[dict[str, Any]]) -> None:
+    for start in range(0, len(data), CHUNK):
+        _postgres_copy(conn, table, data[start : start + CHUNK])
 
 
 def _postgres_copy(conn: Connection, table: Table, chunk: list[dict[str, Any]]) -> None:

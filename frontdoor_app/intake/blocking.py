@@ -271,10 +271,16 @@ def db_candidates(session: Session, wanted: Sequence[list[Key]]) -> list[set[int
                 params.extend(
                     v.isoformat() if sqlite and isinstance(v, dt.date) else v for v in key
                 )
-            sql = (
-                f"WITH p({names}) AS (VALUES {', '.join([row_sql] * len(chunk))}) "
-                f"SELECT p.n, person.id FROM p JOIN person ON {condition}{live}"
-            )
+            values = f"WITH p({names}) AS (VALUES {', '.join([row_sql] * len(chunk))}) "
+            if sqlite:  # SQLite looks each probe up in the index by itself
+                sql = f"{values}SELECT p.n, person.id FROM p JOIN person ON {condition}{live}"
+            else:
+                # PostgreSQL would hash-join a range block ("sm") over a scan of everyone:
+                # a look-up per probe instead (OFFSET 0 keeps the planner from flattening it).
+                sql = (
+                    f"{values}SELECT p.n, person.id FROM p CROSS JOIN LATERAL "
+                    f"(SELECT person.id FROM person WHERE {condition}{live} OFFSET 0) AS person"
+                )
             for n, person_id in connection.exec_driver_sql(sql, tuple(params)):
                 for index in probes[chunk[int(n)]]:
                     found[index].add(person_id)
