@@ -50,6 +50,30 @@ def _t(model: type[Any]) -> Table:
 # --- writing ------------------------------------------------------------------------------
 
 
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` into ``table``; their ids, in order.
+
+    On SQLite the ids are given: the transaction holds the write lock from its start
+    (BEGIN IMMEDIATE, models/database.py), so the next ids are the largest one's
+    successors, exactly as SQLite would choose them (these tables have no AUTOINCREMENT),
+    and the rows go in one executemany. RETURNING in parameter order has no deterministic
+    form there and was run one row per statement (some 2,300 statements a Monday feed).
+    Elsewhere (PostgreSQL) the ids come back from the sequence through RETURNING.
+    """
+    if not rows:
+        return []
+    if session.connection().dialect.name == "sqlite":
+        start = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+        ids = list(range(start, start + len(rows)))
+        session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+        return ids
+    return list(
+        session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        ).scalars()
+    )
+
+
 class _Writer:
     """The rows one import writes in bulk, with their audit and change-log rows."""
 
@@ -62,11 +86,7 @@ class _Writer:
     ) -> list[int]:
         if not rows:
             return []
-        ids = list(
-            self.s.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-            ).scalars()
-        )
+        ids = insert_rows(self.s, table, rows)
         for row_id, row in zip(ids, rows, strict=True):
             # The record as sent stays on the notification itself; the trail names it.
             after = {k: plain(v) for k, v in row.items() if k != "raw_record"}
@@ -186,18 +206,7 @@ def write(
                     "raw_fields": d.raw,
                 }
             )
-    np_ids = (
-        session.execute(
-            insert(_t(NotificationPerson)).returning(
-                _t(NotificationPerson).c.id, sort_by_parameter_order=True
-            ),
-            np_rows,
-        )
-        .scalars()
-        .all()
-        if np_rows
-        else []
-    )
+    np_ids = insert_rows(session, _t(NotificationPerson), np_rows)
     link_rows = []
     flat = [planned for n in items for planned in n.persons]
     asked: set[int] = set()  # a person sent twice in one notification is asked about once
