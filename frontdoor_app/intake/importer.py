@@ -341,7 +341,9 @@ def _write_new(
             progress(done + n, total)
 
     try:
-        with s.begin_nested(), _no_gc_pauses(), _page_cache(s):
+        # The file's 64 MiB page cache (models.database) keeps the person pages the blocks
+        # read, and read again to weigh them, decrypted once.
+        with s.begin_nested(), _no_gc_pauses():
             plan = batch_plan.plan(s, profile.intake, new, step)
             return batch.write(s, actor, plan, new, batch_id)
     except Exception:  # noqa: BLE001 - retried one by one; a failing record is quarantined
@@ -349,27 +351,6 @@ def _write_new(
         for item in new:
             item.persons.clear()
         return None
-
-
-PAGE_CACHE_KIB = 65536
-
-
-@contextlib.contextmanager
-def _page_cache(s: Session) -> Iterator[None]:
-    """On SQLite, a larger page cache while the file is matched and written: the blocks read
-    scattered rows of ``person`` (each page decrypted on every cache miss), and the same
-    people again to weigh them; with the default cache half the block look-ups' time went
-    on reading pages again. Put back afterwards: the connection returns to the pool."""
-    connection = s.connection()
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 @contextlib.contextmanager
