@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib.util
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -28,7 +29,9 @@ ROOM = {
     "action_tracker": "meeting",
     "case_switch": "meeting_ui",
     "intake_monday": "intake",
+    "start_to_agenda": "foundation",  # a started process: plain_release/ swaps it
 }
+PLAIN_RELEASE = BENCH_DIR / "plain_release"  # sitecustomize for a plain started process
 
 
 def _benchmark(name: str) -> Any:
@@ -59,8 +62,11 @@ class PlainEnv(BenchEnv):
 
 @contextlib.contextmanager
 def plain_sqlite() -> Iterator[None]:
-    """Engines and connections on plain files, through the stdlib driver (no SQLCipher)."""
+    """Engines and connections on plain files, through the stdlib driver (no SQLCipher),
+    here and in the processes started meanwhile (``plain_release/sitecustomize.py``)."""
     saved = cipher.dbapi, cipher.prepare, cipher.connect
+    started = os.environ.get("PYTHONPATH", "")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(PLAIN_RELEASE), started) if p)
     cipher.dbapi = lambda: sqlite3  # type: ignore[assignment]
     cipher.prepare = lambda path, data_dir=None: cipher.Prepared(cipher.Key(raw=bytes(32)))  # type: ignore[assignment]
     cipher.connect = lambda path, key=None, **kw: sqlite3.connect(str(path), **kw)  # type: ignore[assignment]
@@ -68,6 +74,7 @@ def plain_sqlite() -> Iterator[None]:
         yield
     finally:
         cipher.dbapi, cipher.prepare, cipher.connect = saved
+        os.environ["PYTHONPATH"] = started
 
 
 def _figure(result: dict[str, Any]) -> tuple[float, float]:
