@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from frontdoor_app.meeting.views import ActionView, AgencyOption, CaseView
 from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
 from frontdoor_app.ui.widgets.words import hhmm
@@ -87,21 +88,8 @@ class ActionStatusForm(QWidget):
         self._table: QTableView | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        notice_row = QHBoxLayout()
-        self.notice = label("", self, self.tr("Changed by someone else"))
-        self.notice.setObjectName("changedNotice")
-        self.notice.setStyleSheet(
-            "QLabel#changedNotice { background: #fff3cd; border: 1px solid #c69500;"
-            " padding: 6px; font-weight: 600; }"
-        )
-        self.see_change = QPushButton(self.tr("See the change"), self)
-        self.see_change.setAccessibleName(self.tr("See the change"))
+        self.notice, self.see_change = changed_notice(self, outer)
         self.see_change.clicked.connect(self.see_change_requested.emit)
-        notice_row.addWidget(self.notice, 1)
-        notice_row.addWidget(self.see_change)
-        outer.addLayout(notice_row)
-        self.notice.hide()
-        self.see_change.hide()
         row = QHBoxLayout()
         outer.addLayout(row)
         self.status = QComboBox(self)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.meeting.views import RISK_ORDER, CaseView, OutcomeOption
 from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.tables import label
 from frontdoor_app.ui.widgets.words import hhmm, risk_label
 
@@ -99,21 +100,8 @@ class DecisionTab(QWidget):
         layout = QVBoxLayout(self)
         self.decided = label("", self, self.tr("Decision status"))
         layout.addWidget(self.decided)
-        notice_row = QHBoxLayout()
-        self.notice = label("", self, self.tr("Changed by someone else"))
-        self.notice.setObjectName("changedNotice")
-        self.notice.setStyleSheet(
-            "QLabel#changedNotice { background: #fff3cd; border: 1px solid #c69500;"
-            " padding: 6px; font-weight: 600; }"
-        )
-        self.see_change = QPushButton(self.tr("See the change"), self)
-        self.see_change.setAccessibleName(self.tr("See the change"))
+        self.notice, self.see_change = changed_notice(self, layout)
         self.see_change.clicked.connect(self.see_change_requested.emit)
-        notice_row.addWidget(self.notice, 1)
-        notice_row.addWidget(self.see_change)
-        layout.addLayout(notice_row)
-        self.notice.hide()
-        self.see_change.hide()
         self.outcome_box = QGroupBox(self.tr("Outcomes"), self)
         self.outcome_box.setAccessibleName(self.tr("Outcomes"))
         self.outcome_grid = QGridLayout(self.outcome_box)

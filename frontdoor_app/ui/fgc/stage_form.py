@@ -22,6 +22,7 @@ from frontdoor_app.fgc.views import (
     ReferralView,
 )
 from frontdoor_app.ui.fgc.forms import tick, wrapped
+from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.words import day
 
 
@@ -44,19 +45,8 @@ class StageBox(QGroupBox):
         layout = QVBoxLayout(self)
         self.summary = wrapped("", "fgcStageSummary", self, self.tr("Stage summary"))
         layout.addWidget(self.summary)
-        notice_row = QHBoxLayout()
-        self.notice = wrapped("", "changedNotice", self, self.tr("Changed by someone else"))
-        self.notice.setStyleSheet(
-            "QLabel#changedNotice { background: #fff3cd; border: 1px solid #c69500;"
-            " padding: 6px; font-weight: 600; }"
-        )
-        self.see_change = QPushButton(self.tr("See the change"), self)
+        self.notice, self.see_change = changed_notice(self, layout)
         self.see_change.clicked.connect(self.see_change_requested.emit)
-        notice_row.addWidget(self.notice, 1)
-        notice_row.addWidget(self.see_change)
-        layout.addLayout(notice_row)
-        self.notice.hide()
-        self.see_change.hide()
         form = QFormLayout()
         self.coordinator = QLineEdit(self)
         self.match = QLineEdit(self)

@@ -28,6 +28,7 @@ from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
 from frontdoor_app.ui.widgets.words import hhmm
@@ -106,20 +107,7 @@ class AttendanceDialog(QDialog):
         change.addWidget(self.change_status)
         change.addWidget(self.change)
         change.addStretch(1)
-        notice_row = QHBoxLayout()
-        self.notice = label("", self, self.tr("Changed by someone else"))
-        self.notice.setObjectName("changedNotice")
-        self.notice.setStyleSheet(
-            "QLabel#changedNotice { background: #fff3cd; border: 1px solid #c69500;"
-            " padding: 6px; font-weight: 600; }"
-        )
-        self.see_change = QPushButton(self.tr("See the change"), self)
-        self.see_change.setAccessibleName(self.tr("See the change"))
-        notice_row.addWidget(self.notice, 1)
-        notice_row.addWidget(self.see_change)
-        layout.addLayout(notice_row)
-        self.notice.hide()
-        self.see_change.hide()
+        self.notice, self.see_change = changed_notice(self, layout)
         layout.addLayout(change)
         # The row the change form was started from (its version is the one a change is
         # sent against), and whether a status was chosen for it since.
