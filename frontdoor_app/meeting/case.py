@@ -39,6 +39,7 @@ from .decisions import build_decision_view
 from .entries import can_see
 from .errors import NotFoundError
 from .views import (
+    CaseEntries,
     CaseView,
     HouseholdView,
     IncidentView,
@@ -144,7 +145,7 @@ def load_case(
     connection = session.connection()
     total = connection.execute(_TOTAL, {"meeting_id": meeting.id}).scalar() or 0
     agencies = {a.id: (a.code, a.name) for a in connection.execute(_AGENCIES)}
-    entries, hidden = _entries(session, notification.id, viewer, agencies)
+    said = _case_entries(session, item.id, notification.id, viewer, agencies)
     earlier = earlier_items(session, item)
     outcomes = outcomes_of(
         session,
@@ -177,16 +178,48 @@ def load_case(
             today,
             clock,
         ),
-        intelligence=tuple(e for e in entries if e.kind == "agency"),
-        victim_views=tuple(e for e in entries if e.kind == "victim_view"),
-        child_voices=tuple(e for e in entries if e.kind == "child_voice"),
-        hidden_restricted=hidden,
+        intelligence=said.intelligence,
+        victim_views=said.victim_views,
+        child_voices=said.child_voices,
+        hidden_restricted=said.hidden_restricted,
         decision=build_decision_view(decision, outcomes.get(decision.id, []), decided_by)
         if decision is not None
         else None,
         actions=tuple(a for a in all_actions if a.agenda_item_id == item.id),
-        sharing=_sharing(session, item.id, agencies),
+        sharing=said.sharing,
         fgc=fgc,
+    )
+
+
+_NOTIFICATION_OF = select(AgendaItem.notification_id).where(AgendaItem.id == bindparam("item_id"))
+
+
+def case_entries(session: Session, item_id: int, viewer: Actor) -> CaseEntries:
+    """What the agencies said about one case, as ``viewer`` may see it: the part of
+    ``load_case`` that a saved entry or sharing decision changes. Three queries; not
+    audited (a refresh of a case already open)."""
+    connection = session.connection()
+    notification_id = connection.execute(_NOTIFICATION_OF, {"item_id": item_id}).scalar()
+    if notification_id is None:
+        raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
+    agencies = {a.id: (a.code, a.name) for a in connection.execute(_AGENCIES)}
+    return _case_entries(session, item_id, notification_id, viewer, agencies)
+
+
+def _case_entries(
+    s: Session,
+    item_id: int,
+    notification_id: int,
+    viewer: Actor,
+    agencies: dict[int, tuple[str, str]],
+) -> CaseEntries:
+    entries, hidden = _entries(s, notification_id, viewer, agencies)
+    return CaseEntries(
+        intelligence=tuple(e for e in entries if e.kind == "agency"),
+        victim_views=tuple(e for e in entries if e.kind == "victim_view"),
+        child_voices=tuple(e for e in entries if e.kind == "child_voice"),
+        hidden_restricted=hidden,
+        sharing=_sharing(s, item_id, agencies),
     )
 
 

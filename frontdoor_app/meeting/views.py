@@ -275,6 +275,18 @@ class CaseView:
     fgc: tuple[FgcSummary, ...]
 
 
+@dataclass(frozen=True)
+class CaseEntries:
+    """The part of a case that the agencies' entries and sharing decisions make: all that
+    changes when someone saves an entry (a refresh after one reads only this)."""
+
+    intelligence: tuple[IntelligenceView, ...]
+    victim_views: tuple[IntelligenceView, ...]
+    child_voices: tuple[IntelligenceView, ...]
+    hidden_restricted: int
+    sharing: tuple[SharingView, ...]
+
+
 # ---------------------------------------------------------------- projector
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -24,10 +24,11 @@ from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting import room_reads as reads
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
-from frontdoor_app.ui.meeting.room_state import CaseBundle, RoomState
+from frontdoor_app.ui.meeting.room_state import CaseBundle, CasesTouched, RoomState
 
 if TYPE_CHECKING:
     from frontdoor_app.context import AppContext
+    from frontdoor_app.sync.changes import Change
 
 PREFETCH_DELAY_MS = 150
 
@@ -117,7 +118,7 @@ class CasePane(QObject):
             return
         ctx, audit_view = self.ctx, not refresh
         self.read(
-            lambda: reads.load_case_bundle(ctx, item_id, audit_view),
+            lambda: reads.load_case_bundle(ctx, item_id, audit_view, with_drafts=not refresh),
             lambda bundle: self._case_loaded(bundle, refresh),
             translate("MainWindow", "Opening the case"),
         )
@@ -129,6 +130,35 @@ class CasePane(QObject):
         if case is not None and row is not None:
             fresh = dataclasses.replace(case, item=row, meeting_status=view.meeting.status)
             self.case_view.update_item(fresh)
+
+    def touched_read(self, news: Sequence[Change]) -> Callable[[Any], CasesTouched]:
+        """The read (given a session) of the cases ``news`` touched, with the entries of
+        the case on screen when it is one of them."""
+        shown, viewer = self.state.viewing, self.ctx.actor
+        return lambda s: reads.cases_touched(s, news, shown, viewer)
+
+    def cases_changed(self, touched: CasesTouched) -> None:
+        """Someone's entries or sharing decisions changed these cases: the case on screen
+        takes its entries read again (what is typed stays); cases read ahead are dropped."""
+        self.state.cases_changed(touched.item_ids)
+        viewing, case = self.state.viewing, self.case_view.case
+        if viewing is None or viewing not in touched.item_ids:
+            return
+        if touched.shown is None or case is None or case.item.item_id != viewing:
+            self.show_item(viewing, refresh=True)  # another case came meanwhile: read it all
+            return
+        said = touched.shown
+        self.case_view.show_case(
+            dataclasses.replace(
+                case,
+                intelligence=said.intelligence,
+                victim_views=said.victim_views,
+                child_voices=said.child_voices,
+                hidden_restricted=said.hidden_restricted,
+                sharing=said.sharing,
+            ),
+            keep_edits=True,
+        )
 
     def refresh_if_shown(self, item_id: int) -> None:
         if self.state.viewing == item_id:

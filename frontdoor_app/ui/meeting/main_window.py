@@ -38,6 +38,7 @@ from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_header import RoomHeader
 from frontdoor_app.ui.meeting.room_state import (
     IGNORED_TABLES,
+    CasesTouched,
     Refresh,
     RoomData,
     RoomState,
@@ -435,20 +436,17 @@ class MainWindow(QMainWindow):
             news = [r for r in self.live.news(rows) if r.table_name not in IGNORED_TABLES]
             if news:
                 self._read(
-                    lambda s: reads.cases_touched(s, news),
-                    self._cases_changed,
-                    self.tr("Refreshing"),
+                    self.cases.touched_read(news), self._cases_changed, self.tr("Refreshing")
                 )
         else:
             if self.viewing is not None:
                 self.show_item(self.viewing, refresh=True)
             self.projector.refresh()
 
-    def _cases_changed(self, item_ids: frozenset[int]) -> None:
+    def _cases_changed(self, touched: CasesTouched) -> None:
+        self.cases.cases_changed(touched)
         meeting = self.meeting
-        if self.viewing is not None and self.viewing in item_ids:
-            self.show_item(self.viewing, refresh=True)
-        if meeting is not None and meeting.current_item_id in item_ids:
+        if meeting is not None and meeting.current_item_id in touched.item_ids:
             self.projector.refresh()
 
     def _online_changed(self, online: bool) -> None:

@@ -12,9 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from frontdoor_app.ui.meeting.room_state import CaseBundle, RoomData, StartData
+from frontdoor_app.ui.meeting.room_state import CaseBundle, CasesTouched, RoomData, StartData
 
 if TYPE_CHECKING:
+    from frontdoor_app.access.actor import Actor
     from frontdoor_app.context import AppContext
     from frontdoor_app.profile import Profile
     from frontdoor_app.sync.changes import Change
@@ -56,23 +57,30 @@ def _room(s: Any, meeting_id: int, note: str | None) -> RoomData:
     return RoomData(view.meeting, view, summary, counted.open, note)
 
 
-def load_case_bundle(ctx: AppContext, item_id: int, audit_view: bool) -> CaseBundle:
+def load_case_bundle(
+    ctx: AppContext, item_id: int, audit_view: bool, *, with_drafts: bool = True
+) -> CaseBundle:
     """The case and the user's drafts for it; ``audit_view`` records the view, so this read
-    is a unit of work of its own (a session that may write)."""
+    is a unit of work of its own (a session that may write). A refresh of the case on
+    screen keeps what is typed, so it reads no drafts (``with_drafts=False``)."""
     from frontdoor_app.meeting import case, drafts
 
     with ctx.session() as s:
         view = case.load_case(s, item_id, ctx.actor, clock=ctx.profile.clock, audit_view=audit_view)
         kept = {}
-        for kind in DRAFT_KINDS:
+        for kind in DRAFT_KINDS if with_drafts else ():
             draft = drafts.load_draft(s, ctx.actor, item_id, kind)
             if draft is not None:
                 kept[kind] = draft.content
         return CaseBundle(view, kept)
 
 
-def cases_touched(s: Any, rows: Sequence[Change]) -> frozenset[int]:
-    """The cases whose entries or sharing decisions ``rows`` changed (one query a table)."""
-    from frontdoor_app.meeting import feed
+def cases_touched(s: Any, rows: Sequence[Change], shown: int | None, viewer: Actor) -> CasesTouched:
+    """The cases whose entries or sharing decisions ``rows`` changed (one query a table),
+    and, when the case ``shown`` is one of them, its entries as ``viewer`` may see them:
+    nothing else of a case changes with an entry, so nothing else is read again."""
+    from frontdoor_app.meeting import case, feed
 
-    return feed.affected(s, rows).item_ids
+    item_ids = feed.affected(s, rows).item_ids
+    entries = case.case_entries(s, shown, viewer) if shown in item_ids and shown else None
+    return CasesTouched(item_ids, entries)

@@ -20,6 +20,7 @@ from frontdoor_app.meeting.views import (
     AgendaRow,
     AgendaView,
     AttendanceSummary,
+    CaseEntries,
     CaseView,
     MeetingView,
     OutcomeOption,
@@ -75,6 +76,15 @@ class StartData:
 class CaseBundle:
     case: CaseView
     drafts: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CasesTouched:
+    """The cases a batch of entries and sharing decisions touched, and the entries of the
+    case on this screen read again when it is one of them (nothing else of it changed)."""
+
+    item_ids: frozenset[int]
+    shown: CaseEntries | None
 
 
 class Step(enum.Enum):
@@ -214,6 +224,8 @@ class RoomState:
         touched = set(tables) - IGNORED_TABLES
         if not touched:
             return Refresh.NOTHING
+        if touched <= CASE_SCOPED_TABLES and not self.behind_chair:
+            return Refresh.ASK_CASES  # what was read ahead goes once the cases are known
         self.generation += 1
         self.prefetched.clear()
         if touched & ROOM_TABLES:
@@ -235,6 +247,13 @@ class RoomState:
             return False
         self.room = dataclasses.replace(self.room, meeting=view.meeting, agenda=view)
         return True
+
+    def cases_changed(self, item_ids: Iterable[int]) -> None:
+        """Entries of ``item_ids`` changed: those cases read ahead are stale (and a read
+        ahead under way may be); the other cases read ahead stay."""
+        self.generation += 1
+        for item_id in item_ids:
+            self.prefetched.pop(item_id, None)
 
     def take_prefetched(self, item_id: int) -> CaseBundle | None:
         return self.prefetched.pop(item_id, None)
