@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
@@ -43,6 +43,8 @@ class LiveFeed(QObject):
     """Wakes on other clients' commits and emits the change-log rows that follow."""
 
     changed = Signal(object)  # tuple[Change, ...]
+    # The same, with what ``look_ahead`` read in the same unit of work (None when nothing).
+    changed_ahead = Signal(object, object)
     online_changed = Signal(bool)
     # Each read the server answered. A save kept on the laptop because its own connection
     # died is sent again on this, even when the feed never saw the server away.
@@ -80,6 +82,12 @@ class LiveFeed(QObject):
         self._reads = 0  # reads of the log queued so far
         # Rows this client wrote and read back: (table, row id, reads queued by then).
         self._own: list[tuple[str, int, int]] = []
+        # The window's read to run with each read of the log, in its unit of work, so a
+        # screen can refresh one read after the doorbell: called on the GUI thread when a
+        # read is queued, it returns ``fn(session, changes) -> answer`` (or None) for the
+        # worker; the changes it is given leave out this client's own, read back already.
+        self.look_ahead: Callable[[], Callable[[Any, Sequence[Change]], Any] | None] | None
+        self.look_ahead = None
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
@@ -248,20 +256,32 @@ class LiveFeed(QObject):
         cursor = self._cursor
         self._reads += 1
         number = self._reads
+        # Only with no job of this window's in flight: a save whose answer is not back
+        # yet has not said ``wrote``, and its own change would be read ahead for nothing.
+        idle = self._worker.pending == 0
+        ahead = self.look_ahead() if self.look_ahead is not None and idle else None
+        own = [(table, row) for table, row, _n in self._own]
         self._ops.query(
             self,
-            lambda: self._read(cursor),
+            lambda: self._read(cursor, ahead, own),
             lambda result: self._got_changes(result, number),
             doing="change feed",
             on_failed=self._failed,
         )
 
-    def _read(self, cursor: Cursor) -> tuple[list[Change], Cursor]:
+    def _read(
+        self,
+        cursor: Cursor,
+        ahead: Callable[[Any, Sequence[Change]], Any] | None = None,
+        own: Sequence[tuple[str, int]] = (),
+    ) -> tuple[list[Change], Cursor, Any]:
         with self._ctx.read_session() as s:
-            return read(s, cursor)
+            rows, cursor = read(s, cursor)
+            news = _less_own(rows, own)
+            return rows, cursor, ahead(s, news) if ahead is not None and news else None
 
-    def _got_changes(self, result: tuple[Sequence[Change], Cursor], number: int) -> None:
-        rows, cursor = result
+    def _got_changes(self, result: tuple[Sequence[Change], Cursor, Any], number: int) -> None:
+        rows, cursor, answer = result
         self._fetching = False
         self._cursor = cursor
         self._succeeded()
@@ -270,6 +290,7 @@ class LiveFeed(QObject):
             QTimer.singleShot(0, self.poll)
         if rows:
             self.changed.emit(tuple(rows))
+            self.changed_ahead.emit(tuple(rows), answer)
         # Writes read back before this read was queued committed before it ran (one
         # worker): their changes were in it or in an earlier one. Forget them, so they
         # never leave out someone else's later change to the same row.
@@ -324,6 +345,17 @@ class LiveFeed(QObject):
         if online != self._online:
             self._online = online
             self.online_changed.emit(online)
+
+
+def _less_own(rows: Sequence[Change], own: Sequence[tuple[str, int]]) -> list[Change]:
+    """``rows`` less one change for each of ``own`` (as ``LiveFeed.news`` leaves them out)."""
+    left, fresh = list(own), []
+    for row in rows:
+        if (row.table_name, row.row_id) in left:
+            left.remove((row.table_name, row.row_id))  # type: ignore[arg-type]
+        else:
+            fresh.append(row)
+    return fresh
 
 
 def tables(rows: Sequence[Change]) -> set[str]:

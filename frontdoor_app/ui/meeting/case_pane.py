@@ -24,7 +24,13 @@ from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting import room_reads as reads
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
-from frontdoor_app.ui.meeting.room_state import CaseBundle, CasesTouched, RoomState
+from frontdoor_app.ui.meeting.room_state import (
+    CASE_SCOPED_TABLES,
+    IGNORED_TABLES,
+    CaseBundle,
+    CasesTouched,
+    RoomState,
+)
 
 if TYPE_CHECKING:
     from frontdoor_app.context import AppContext
@@ -137,6 +143,20 @@ class CasePane(QObject):
         shown, viewer = self.state.viewing, self.ctx.actor
         return lambda s: reads.cases_touched(s, news, shown, viewer)
 
+    def look_ahead(self) -> Callable[[Any, Sequence[Change]], CasesTouched | None]:
+        """For the change feed's next read of the log, in its unit of work: when the news
+        is entries or sharing decisions only, the cases they touch and the entries of the
+        case on screen, so that one read after the doorbell shows them."""
+        touched_read = self.touched_read
+
+        def read(s: Any, rows: Sequence[Change]) -> CasesTouched | None:
+            news = [r for r in rows if r.table_name not in IGNORED_TABLES]
+            if not news or any(r.table_name not in CASE_SCOPED_TABLES for r in news):
+                return None
+            return touched_read(news)(s)
+
+        return read
+
     def cases_changed(self, touched: CasesTouched) -> None:
         """Someone's entries or sharing decisions changed these cases: the case on screen
         takes its entries read again (what is typed stays); cases read ahead are dropped."""
@@ -144,8 +164,10 @@ class CasePane(QObject):
         viewing, case = self.state.viewing, self.case_view.case
         if viewing is None or viewing not in touched.item_ids:
             return
-        if touched.shown is None or case is None or case.item.item_id != viewing:
+        if touched.shown is None or touched.shown_id != viewing or case is None:
             self.show_item(viewing, refresh=True)  # another case came meanwhile: read it all
+            return
+        if case.item.item_id != viewing:  # a case being opened: it reads its entries
             return
         said = touched.shown
         self.case_view.show_case(

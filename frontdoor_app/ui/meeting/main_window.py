@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         )
         self._build_body()
         self.live = LiveFeed(ctx, worker, live_interval_ms, self)
-        self.live.changed.connect(self._changes)
+        self.live.changed_ahead.connect(self._changes)
         self.live.online_changed.connect(self._online_changed)
         self.outbox = Outbox(ctx.settings.data_dir, ctx.actor.login)
         self.saves = CaseSaves(
@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
             select=self.agenda.select,
         )
         self.cases.shown.connect(self.case_shown)
+        self.live.look_ahead = self.cases.look_ahead
         self.cases.room_stale.connect(self.reload_room)
         self.saves.status.connect(self.say)
         self.saves.room_stale.connect(self.reload_room)
@@ -421,7 +422,7 @@ class MainWindow(QMainWindow):
         self._update_header()
 
     # ------------------------------------------------------------------ change feed
-    def _changes(self, rows: Sequence[Change]) -> None:
+    def _changes(self, rows: Sequence[Change], ahead: CasesTouched | None = None) -> None:
         tables = {r.table_name for r in rows}
         refresh = self.state.refresh_for(tables)
         if refresh is Refresh.NOTHING:
@@ -430,11 +431,12 @@ class MainWindow(QMainWindow):
         if refresh is Refresh.ROOM:
             self.reload_room()  # also refreshes the open case and the projector
         elif refresh is Refresh.ASK_CASES:
-            # Entries for one case: ask which case, and reload only a screen showing it
-            # (fifteen laptops saving must not make every laptop reload its case each time);
-            # this window's own saves it has read back already (and drafts are no news).
+            # Entries: which cases (read with the log, or asked now), and only a screen
+            # showing one reads its entries again; own saves were read back already.
             news = [r for r in self.live.news(rows) if r.table_name not in IGNORED_TABLES]
-            if news:
+            if ahead is not None and ahead.changes == tuple(r.id for r in news):
+                self._cases_changed(ahead)
+            elif news:
                 self._read(
                     self.cases.touched_read(news), self._cases_changed, self.tr("Refreshing")
                 )

@@ -83,4 +83,4 @@ def cases_touched(s: Any, rows: Sequence[Change], shown: int | None, viewer: Act
 
     item_ids = feed.affected(s, rows).item_ids
     entries = case.case_entries(s, shown, viewer) if shown in item_ids and shown else None
-    return CasesTouched(item_ids, entries)
+    return CasesTouched(item_ids, shown, entries, tuple(r.id for r in rows))

@@ -84,7 +84,9 @@ class CasesTouched:
     case on this screen read again when it is one of them (nothing else of it changed)."""
 
     item_ids: frozenset[int]
+    shown_id: int | None  # the case on screen when the read was queued
     shown: CaseEntries | None
+    changes: tuple[int, ...] = ()  # the change-log ids this answers for
 
 
 class Step(enum.Enum):
