@@ -6,6 +6,7 @@ Dates of meetings are local dates; every ``datetime`` is UTC-aware.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -273,6 +274,11 @@ class CaseView:
     actions: tuple[ActionView, ...]
     sharing: tuple[SharingView, ...]
     fgc: tuple[FgcSummary, ...]
+
+    def with_entries(self, said: CaseEntries) -> CaseView:
+        """This case with its entries and sharing decisions as read again."""
+        fields = {f.name: getattr(said, f.name) for f in dataclasses.fields(said)}
+        return dataclasses.replace(self, **fields)
 
 
 @dataclass(frozen=True)

@@ -169,18 +169,7 @@ class CasePane(QObject):
             return
         if case.item.item_id != viewing:  # a case being opened: it reads its entries
             return
-        said = touched.shown
-        self.case_view.show_case(
-            dataclasses.replace(
-                case,
-                intelligence=said.intelligence,
-                victim_views=said.victim_views,
-                child_voices=said.child_voices,
-                hidden_restricted=said.hidden_restricted,
-                sharing=said.sharing,
-            ),
-            keep_edits=True,
-        )
+        self.case_view.show_case(case.with_entries(touched.shown), keep_edits=True)
 
     def refresh_if_shown(self, item_id: int) -> None:
         if self.state.viewing == item_id:
