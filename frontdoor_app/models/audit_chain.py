@@ -64,12 +64,19 @@ def _head(session: Session) -> str:
     conn = session.connection()
     newest = "SELECT chain_hash FROM audit_event ORDER BY id DESC LIMIT 1"
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
         # On a server set up by `server init` only admins may read the trail: the newest
-        # hash (and nothing else) comes from fd_audit_head(), run as the owner.
-        if conn.execute(
-            text("SELECT to_regprocedure('public.fd_audit_head()') IS NOT NULL")
-        ).scalar():
+        # hash (and nothing else) comes from fd_audit_head(), run as the owner. Whether the
+        # server has it is asked once per connection, before the lock (not while holding
+        # it: every audited write in the room waits on this lock).
+        info = conn.connection.info
+        if "fd_audit_head" not in info:
+            info["fd_audit_head"] = bool(
+                conn.execute(
+                    text("SELECT to_regprocedure('public.fd_audit_head()') IS NOT NULL")
+                ).scalar()
+            )
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
+        if info["fd_audit_head"]:
             newest = "SELECT public.fd_audit_head()"
     head = conn.execute(text(newest)).scalar()
     return head or GENESIS
