@@ -37,6 +37,10 @@ from PySide6.QtCore import QObject, QTimer, Signal  # noqa: E402 - after the clo
 from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from frontdoor_app.ui.shell.quick_imports import skip_source_scan  # noqa: E402
+
+skip_source_scan()  # before the modules below: see quick_imports
+
 from frontdoor_app.meeting.first_look import read_first_look  # noqa: E402
 from frontdoor_app.profile_error import ProfileError  # noqa: E402
 from frontdoor_app.settings import Settings, load_settings  # noqa: E402
