@@ -81,9 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_desktop(args: argparse.Namespace) -> int:
     # The embedded file's key is fetched while Qt loads: importing the keyring takes a while.
-    from frontdoor_app.cipher import prefetch_key
+    # Not for the smoke test's throwaway folder, which never touches the computer's keyring.
+    if not (args.smoke_test and args.database is None):
+        from frontdoor_app.cipher import prefetch_key
 
-    prefetch_key()
+        prefetch_key()
     # Imported here so the admin commands run on machines without Qt's system libraries.
     if args.smoke_test:
         import os
