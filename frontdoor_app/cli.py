@@ -80,6 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_desktop(args: argparse.Namespace) -> int:
+    # No automatic cycle collection: the window's GUI-thread collector (ui.core.collector)
+    # takes over as soon as the window exists, and nothing is collected on another thread.
+    import gc
+
+    gc.disable()
     # The embedded file's key is fetched while Qt loads: importing the keyring takes a while.
     # Not for the smoke test's throwaway folder, which never touches the computer's keyring.
     if not (args.smoke_test and args.database is None):

@@ -44,6 +44,7 @@ skip_source_scan()  # before the modules below: see quick_imports
 from frontdoor_app.meeting.first_look import read_first_look  # noqa: E402
 from frontdoor_app.profile_error import ProfileError  # noqa: E402
 from frontdoor_app.settings import Settings, load_settings  # noqa: E402
+from frontdoor_app.ui.core.collector import GuiThreadCollector  # noqa: E402
 from frontdoor_app.ui.core.i18n import translate  # noqa: E402
 from frontdoor_app.ui.core.theme import ICONS, apply_desk_theme  # noqa: E402
 from frontdoor_app.ui.shell.start_window import StartWindow  # noqa: E402
@@ -87,6 +88,9 @@ class Started:
         self._cancel = threading.Event()
         self._progress: _Progress | None = None
         shell.closing.connect(self.cancel)
+        # The cycle collector runs on this thread's timer from the start, never on the
+        # worker (which loads the database layer meanwhile): see ui.core.collector.
+        self.collector = GuiThreadCollector(shell)
         # run() (the real desktop, not the tests) adds the log file and the error dialog.
         self.with_log_and_error_dialog = False
         self.log_file: Path | None = None
@@ -208,9 +212,6 @@ class Started:
             self._prepare_failed(exc)
             return
         self.window = window
-        from frontdoor_app.ui.core.collector import GuiThreadCollector
-
-        self.collector = GuiThreadCollector(window)
         if prepared.demo == "built":
             window.show_demo_note(translate("App", "Demo data created for a first look"))
         elif prepared.demo == "rebuilt":
