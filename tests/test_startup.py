@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 
 from frontdoor_app.cli import build_parser, requested_commands
@@ -108,16 +109,25 @@ def test_the_desktop_reads_the_key_in_a_child_and_never_loads_the_keyring_itself
     assert "KEYRING False" in out.stdout and "CHILDREN none" in out.stdout, out.stdout
 
 
-def test_without_a_key_in_the_keyring_the_prefetch_says_none_and_the_start_asks_itself(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "keyring",
+    [
+        {"FRONTDOOR_BENCH_KEYRING": "{}"},  # a keyring without the key
+        {"PYTHON_KEYRING_BACKEND": "nosuch.Keyring"},  # a keyring that fails to load
+    ],
+)
+def test_without_a_key_from_the_keyring_the_prefetch_says_none_and_the_start_asks_itself(
+    tmp_path: Path, keyring: dict[str, str]
 ) -> None:
+    # The full start then reads the keyring itself (cipher.key_for), as before: it asks
+    # for a passphrase, says the key is missing, or reports the keyring's own error.
     probe = (
         "import sys\n"
         "from frontdoor_app import cipher\n"
         "cipher.prefetch_key()\n"
         "print(cipher.first_look_key(), cipher.prefetched_key(), 'keyring' in sys.modules)\n"
     )
-    env = dict(_app_env(tmp_path / "data"), FRONTDOOR_BENCH_KEYRING="{}")
+    env = dict(_app_env(tmp_path / "data"), **keyring)
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
     )
