@@ -3,7 +3,11 @@
 1. **First look** (a fraction of a second): Qt, the settings and, on the embedded SQLite
    database, today's agenda read with the standard library (``meeting.first_look``). The
    window shows it as soon as the process has started. "Today" is the computer's date
-   here; the authority profile (and its time zone) is not loaded yet.
+   here; the authority profile (and its time zone) is not loaded yet. An encrypted file's
+   key is read meanwhile by a forked child (``cipher.prefetch_key``, from ``cli``), on
+   another core while Qt loads; step 2 opens the file with the same key, so this process
+   never loads the keyring. From the first line, cycles are collected on this thread's
+   timer only (``ui.core.collector``), never on the worker.
 2. **The rest** (about a second, once the first look is painted): on the worker thread,
    the authority profile, SQLAlchemy and the database context (migrations, reference
    data, the user) and, on an empty database, the demo city (``frontdoor_app.startup``),
@@ -13,7 +17,7 @@
    when it is closed). Closing the window while the rest loads cancels it cleanly.
 
 Only step 1 is imported at the top of this module; step 2's modules are imported when it
-runs. With FRONTDOOR_EXIT_AFTER_AGENDA=1 the process prints ``AGENDA_PAINTED <ms>`` when
+runs (and PySide's import hook does not read their sources again: ``quick_imports``). With FRONTDOOR_EXIT_AFTER_AGENDA=1 the process prints ``AGENDA_PAINTED <ms>`` when
 the agenda is first painted and ``ROOM_READY <ms>`` when the main window is in place with
 its agenda painted, then quits (the ``start_to_agenda`` benchmark measures both).
 ``--smoke-test`` (``smoke_test``) starts on a fresh data folder offscreen, checks that
