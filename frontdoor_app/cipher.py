@@ -250,14 +250,21 @@ class _KeyRead:
         while chunk := os.read(self._fd, 64):
             data += chunk
         os.close(self._fd)
-        os.waitpid(self._pid, 0)
+        with contextlib.suppress(ChildProcessError):  # reaped already by someone else
+            os.waitpid(self._pid, 0)
         self._done = True
         if data[:1] == b"K" and len(data) == 33:
             self._raw = data[1:]
 
 
 def _forking_is_safe() -> bool:
-    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
+    """Linux, and nothing that runs threads of its own yet (Python's, or Qt's)."""
+    return (
+        sys.platform == "linux"
+        and hasattr(os, "fork")
+        and threading.active_count() == 1
+        and "PySide6.QtCore" not in sys.modules
+    )
 
 
 _prefetched: list[_KeyRead] = []  # the read once prefetch_key has started it
