@@ -79,12 +79,13 @@ def test_the_desktop_reads_the_key_in_a_child_and_never_loads_the_keyring_itself
     # the child is reaped, and this process never imports keyring.
     probe = (
         "import os, sys\n"
-        "from frontdoor_app.ui.shell import start_window\n"
-        "shown = start_window.StartWindow.show_look\n"
-        "def show_look(self, look):\n"
-        "    print('LOOK', len(look.agenda.rows), flush=True)\n"
-        "    shown(self, look)\n"
-        "start_window.StartWindow.show_look = show_look\n"
+        "from frontdoor_app.meeting import first_look\n"  # no Qt before the start
+        "read = first_look.read_first_look\n"
+        "def read_first_look(url, today):\n"
+        "    look = read(url, today)\n"
+        "    print('LOOK', len(look.agenda.rows) if look else 0, flush=True)\n"
+        "    return look\n"
+        "first_look.read_first_look = read_first_look\n"
         "from frontdoor_app.cli import main\n"
         "code = main(['--database', sys.argv[1]])\n"
         "print('KEYRING', 'keyring' in sys.modules, flush=True)\n"
