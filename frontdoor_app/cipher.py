@@ -12,13 +12,9 @@ plain file is untouched.
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import getpass
-import hashlib
 import logging
 import os
-import secrets
 import stat
 import sys
 import threading
@@ -27,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# hashlib, base64, secrets and getpass are imported where used: this module is loaded
+# before the desktop's first look, which needs none of them.
 log = logging.getLogger(__name__)
 
 KEY_SERVICE = "frontdoor-database-key"
@@ -82,6 +80,9 @@ class Prepared:
 
 def recovery_key(raw: bytes) -> str:
     """``raw`` for people: base32 with a 2-byte checksum, in groups of five."""
+    import base64
+    import hashlib
+
     check = hashlib.sha256(raw).digest()[:2]
     text = base64.b32encode(raw + check).decode("ascii").rstrip("=")
     return "-".join(text[i : i + 5] for i in range(0, len(text), 5))
@@ -89,6 +90,9 @@ def recovery_key(raw: bytes) -> str:
 
 def parse_recovery_key(text: str) -> bytes:
     """The raw key from a typed recovery key (spaces, dashes and case do not matter)."""
+    import base64
+    import hashlib
+
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
     if len(cleaned) != 55:
         raise DatabaseKeyError(
@@ -331,6 +335,8 @@ def terminal_prompt(path: Path, new: bool) -> str | None:
         return passphrase or None
     if not sys.stdin or not sys.stdin.isatty():
         return None
+    import getpass
+
     if not new:
         return getpass.getpass(f"Passphrase for the database {path}: ")
     first = getpass.getpass(f"This computer has no keyring. Choose a passphrase for {path}: ")
@@ -425,6 +431,8 @@ def key_for(path: Path, create: bool = False) -> Key:
     if raw is not None:
         return Key(raw=raw)
     if create:
+        import secrets
+
         raw = secrets.token_bytes(32)
         store_key(raw)
         return Key(raw=raw)
