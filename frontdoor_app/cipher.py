@@ -12,20 +12,19 @@ plain file is untouched.
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import getpass
-import hashlib
 import logging
 import os
-import secrets
 import stat
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# hashlib, base64, secrets and getpass are imported where used: this module is loaded
+# before the desktop's first look, which needs none of them.
 log = logging.getLogger(__name__)
 
 KEY_SERVICE = "frontdoor-database-key"
@@ -81,6 +80,9 @@ class Prepared:
 
 def recovery_key(raw: bytes) -> str:
     """``raw`` for people: base32 with a 2-byte checksum, in groups of five."""
+    import base64
+    import hashlib
+
     check = hashlib.sha256(raw).digest()[:2]
     text = base64.b32encode(raw + check).decode("ascii").rstrip("=")
     return "-".join(text[i : i + 5] for i in range(0, len(text), 5))
@@ -88,6 +90,9 @@ def recovery_key(raw: bytes) -> str:
 
 def parse_recovery_key(text: str) -> bytes:
     """The raw key from a typed recovery key (spaces, dashes and case do not matter)."""
+    import base64
+    import hashlib
+
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
     if len(cleaned) != 55:
         raise DatabaseKeyError(
@@ -186,28 +191,105 @@ def stored_key() -> bytes | None:
     return raw if len(raw) == 32 else None
 
 
-_prefetched: list[Any] = []  # [thread, [raw key or None]] once prefetch_key has started
+class _KeyRead:
+    """The keyring's key, read in the background while Qt loads.
+
+    On Linux a forked child reads it: importing ``keyring`` (its backends, their
+    dependencies) costs about 90 ms of CPU, which then runs on another core instead of
+    competing with Qt's start for this interpreter; the answer comes back through a pipe.
+    The fork happens before any thread or Qt exists. Elsewhere a thread reads it (as on
+    Linux, the first look waits for it at most ``timeout`` seconds).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done = False
+        self._raw: bytes | None = None
+        self._pid = 0
+        self._fd = -1
+        self._thread: threading.Thread | None = None
+        if _forking_is_safe():
+            self._fork()
+        else:
+            self._thread = threading.Thread(target=self._read_here, daemon=True, name="keyring")
+            self._thread.start()
+
+    def _fork(self) -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: read the key, say it, leave (no atexit, no buffers)
+            try:
+                os.close(read_end)
+                raw = stored_key()
+                os.write(write_end, b"K" + raw if raw is not None else b"N")
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self._pid, self._fd = pid, read_end
+
+    def _read_here(self) -> None:
+        raw = stored_key()
+        with self._lock:
+            self._raw, self._done = raw, True
+
+    def result(self, timeout: float) -> bytes | None:
+        """The key (None: no key, no keyring, or no answer within ``timeout`` seconds)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+            with self._lock:
+                return self._raw
+        with self._lock:
+            if not self._done and self._answered(timeout):
+                self._collect()
+            return self._raw
+
+    def _answered(self, timeout: float) -> bool:
+        import select
+
+        return bool(select.select([self._fd], [], [], timeout)[0])
+
+    def _collect(self) -> None:
+        """Read the child's answer to its end and reap it (it exits once it has answered)."""
+        data = b""
+        while chunk := os.read(self._fd, 64):
+            data += chunk
+        os.close(self._fd)
+        with contextlib.suppress(ChildProcessError):  # reaped already by someone else
+            os.waitpid(self._pid, 0)
+        self._done = True
+        if data[:1] == b"K" and len(data) == 33:
+            self._raw = data[1:]
+
+
+def _forking_is_safe() -> bool:
+    """Linux, and nothing that runs threads of its own yet (Python's, or Qt's)."""
+    return (
+        sys.platform == "linux"
+        and hasattr(os, "fork")
+        and threading.active_count() == 1
+        and "PySide6.QtCore" not in sys.modules
+    )
+
+
+_prefetched: list[_KeyRead] = []  # the read once prefetch_key has started it
 
 
 def prefetch_key() -> None:
     """Start reading the key in the background (the desktop's first look waits for it)."""
-    import threading
-
-    result: list[bytes | None] = []
-    thread = threading.Thread(
-        target=lambda: result.append(stored_key()), daemon=True, name="keyring"
-    )
-    thread.start()
-    _prefetched[:] = [thread, result]
+    _prefetched[:] = [_KeyRead()]
 
 
 def first_look_key(timeout: float = 5.0) -> bytes | None:
     """The prefetched key when there is one, else read now."""
     if not _prefetched:
         return stored_key()
-    thread, result = _prefetched
-    thread.join(timeout)
-    return result[0] if result else None
+    return _prefetched[0].result(timeout)
+
+
+def prefetched_key(timeout: float = 5.0) -> bytes | None:
+    """The key the prefetch found (None when nothing was prefetched, or it found none):
+    the start then needs no keyring of its own for a file the key opens."""
+    return _prefetched[0].result(timeout) if _prefetched else None
 
 
 def store_key(raw: bytes) -> None:
@@ -253,6 +335,8 @@ def terminal_prompt(path: Path, new: bool) -> str | None:
         return passphrase or None
     if not sys.stdin or not sys.stdin.isatty():
         return None
+    import getpass
+
     if not new:
         return getpass.getpass(f"Passphrase for the database {path}: ")
     first = getpass.getpass(f"This computer has no keyring. Choose a passphrase for {path}: ")
@@ -347,6 +431,8 @@ def key_for(path: Path, create: bool = False) -> Key:
     if raw is not None:
         return Key(raw=raw)
     if create:
+        import secrets
+
         raw = secrets.token_bytes(32)
         store_key(raw)
         return Key(raw=raw)
@@ -385,7 +471,10 @@ def prepare(path: Path, data_dir: Path | None = None) -> Prepared:
         key = key_for(path, create=True)
         made_key = key.raw is not None and not had_key
     else:
-        key = key_for(path)
+        # The desktop read the key while Qt loaded (prefetch_key): the same keyring's key,
+        # so the keyring need not be loaded again here.
+        raw = prefetched_key()
+        key = Key(raw=raw) if raw is not None else key_for(path)
     converted = None
     if not exists:
         _create(path, key)

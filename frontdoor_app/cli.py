@@ -80,14 +80,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_desktop(args: argparse.Namespace) -> int:
-    # The embedded file's key is fetched while Qt loads: importing the keyring takes a while.
-    from frontdoor_app.cipher import prefetch_key
+    # No automatic cycle collection: the window's GUI-thread collector (ui.core.collector)
+    # takes over as soon as the window exists, and nothing is collected on another thread.
+    import gc
 
-    prefetch_key()
+    gc.disable()
+    # The embedded file's key is fetched while Qt loads: importing the keyring takes a while.
+    # Not for the smoke test's throwaway folder, which never touches the computer's keyring,
+    # nor for a shared server, which has no embedded file.
+    import os
+
+    from frontdoor_app.settings import ENV_DATABASE
+
+    url = args.database or os.environ.get(ENV_DATABASE) or "sqlite:"
+    if url.startswith("sqlite") and not (args.smoke_test and args.database is None):
+        from frontdoor_app.cipher import prefetch_key
+
+        prefetch_key()
     # Imported here so the admin commands run on machines without Qt's system libraries.
     if args.smoke_test:
-        import os
-
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is loaded
         from frontdoor_app.ui.shell.app import smoke_test
 

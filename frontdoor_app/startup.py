@@ -4,7 +4,7 @@ run is all there. ``ui.app`` runs ``prepare`` on its worker thread and shows the
 
 A first run builds the demo into the empty embedded database. If that run was interrupted
 (the process killed, the window closed, the machine switched off) the database holds part
-of a demo, marked as such (``demo.build.STARTED`` without ``BUILT``). The next start sets
+of a demo, marked as such (``demo.marks.STARTED`` without ``BUILT``). The next start sets
 that file aside (renamed, never deleted) and builds the demo again, and says so. On
 PostgreSQL the audit trail is append-only, so a half-built demo cannot be cleared there:
 the start stops with a message saying what to do.
@@ -96,7 +96,7 @@ def prepare(
 
 
 def _demo_state(ctx: AppContext) -> str:
-    from frontdoor_app.demo.build import demo_state
+    from frontdoor_app.demo.marks import demo_state  # not the generator: see marks
 
     with ctx.read_session() as s:
         return demo_state(s)

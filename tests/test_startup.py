@@ -3,7 +3,9 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 
 from frontdoor_app.cli import build_parser, requested_commands
@@ -53,3 +55,108 @@ def test_the_first_look_is_painted_before_the_database_layer_or_main_window_load
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == "[]"
+
+
+def _app_env(data: Path) -> dict[str, str]:
+    from tests.conftest import keyring_env
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDOOR_")}
+    return dict(
+        env,
+        QT_QPA_PLATFORM="offscreen",
+        FRONTDOOR_EXIT_AFTER_AGENDA="1",
+        FRONTDOOR_DATA_DIR=str(data),
+        FRONTDOOR_USER="test.chair",
+        **keyring_env(),
+    )
+
+
+def test_the_desktop_reads_the_key_in_a_child_and_never_loads_the_keyring_itself(
+    demo_db: str, tmp_path: Path
+) -> None:
+    # The real start on an encrypted file: the first look is shown with the key the forked
+    # child read (cipher.prefetch_key), the full start opens the file with the same key,
+    # the child is reaped, and this process never imports keyring.
+    probe = (
+        "import os, sys\n"
+        "from frontdoor_app.meeting import first_look\n"  # no Qt before the start
+        "read = first_look.read_first_look\n"
+        "def read_first_look(url, today):\n"
+        "    look = read(url, today)\n"
+        "    print('LOOK', len(look.agenda.rows) if look else 0, flush=True)\n"
+        "    return look\n"
+        "first_look.read_first_look = read_first_look\n"
+        "from frontdoor_app.cli import main\n"
+        "code = main(['--database', sys.argv[1]])\n"
+        "print('KEYRING', 'keyring' in sys.modules, flush=True)\n"
+        "try:\n"
+        "    os.waitpid(-1, os.WNOHANG)\n"
+        "    print('CHILDREN left', flush=True)\n"
+        "except ChildProcessError:\n"
+        "    print('CHILDREN none', flush=True)\n"
+        "sys.exit(code)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, demo_db],
+        capture_output=True,
+        text=True,
+        env=_app_env(tmp_path / "data"),
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stderr
+    said = [line.split()[0] for line in out.stdout.splitlines()]
+    assert said[:1] == ["LOOK"] and int(out.stdout.split()[1]) > 0, out.stdout
+    assert said.index("AGENDA_PAINTED") < said.index("ROOM_READY"), out.stdout
+    assert "KEYRING False" in out.stdout and "CHILDREN none" in out.stdout, out.stdout
+
+
+@pytest.mark.parametrize(
+    "keyring",
+    [
+        {"FRONTDOOR_BENCH_KEYRING": "{}"},  # a keyring without the key
+        {"PYTHON_KEYRING_BACKEND": "nosuch.Keyring"},  # a keyring that fails to load
+    ],
+)
+def test_without_a_key_from_the_keyring_the_prefetch_says_none_and_the_start_asks_itself(
+    tmp_path: Path, keyring: dict[str, str]
+) -> None:
+    # The full start then reads the keyring itself (cipher.key_for), as before: it asks
+    # for a passphrase, says the key is missing, or reports the keyring's own error.
+    probe = (
+        "import sys\n"
+        "from frontdoor_app import cipher\n"
+        "cipher.prefetch_key()\n"
+        "print(cipher.first_look_key(), cipher.prefetched_key(), 'keyring' in sys.modules)\n"
+    )
+    env = dict(_app_env(tmp_path / "data"), **keyring)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.split() == ["None", "None", "False"]
+
+
+def test_pyside_is_told_which_modules_use_it_without_reading_their_source() -> None:
+    probe = (
+        "import sys, frontdoor_app.ui.shell.app, frontdoor_app.ui.shell.quick_imports as q\n"
+        "feature = sys.modules['shibokensupport.feature']\n"
+        "table = feature.pyside_feature_dict\n"
+        "print(feature._mod_uses_pyside is q.uses_pyside,\n"
+        "      table['frontdoor_app.ui.shell.start_window'], table['frontdoor_app.meeting.first_look'])\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.split() == ["True", "0", "-1"]
+
+
+def test_no_module_selects_a_pyside_feature() -> None:
+    # quick_imports answers PySide's "does it use PySide?" by name, which is only safe while
+    # nothing selects a feature (``from __feature__ import snake_case``).
+    import re
+
+    import frontdoor_app
+
+    statement = re.compile(r"^\s*(from|import)\s+__feature__", re.MULTILINE)
+    sources = Path(frontdoor_app.__file__).parent.rglob("*.py")
+    assert [p.name for p in sources if statement.search(p.read_text(encoding="utf-8"))] == []

@@ -21,7 +21,6 @@ from frontdoor_app.access.users import ensure_user
 from frontdoor_app.context import AppContext, administrator_context, build_context
 from frontdoor_app.models import (
     Agency,
-    AuditEvent,
     FgcTeam,
     Household,
     Locality,
@@ -38,6 +37,7 @@ from frontdoor_app.settings import load_settings
 from . import bulk, feed, meetings
 from .history import generate_history
 from .incidents import LONDON
+from .marks import BUILT, STARTED, demo_state
 from .places import Places
 from .population import IdSource, PopulationMaker
 from .records import RefIds, people_rows
@@ -72,13 +72,6 @@ _REP_NAMES = (
 )
 
 
-# The demo's build is marked in the audit trail: STARTED in the transaction that found the
-# database empty, BUILT once today's agenda is in. STARTED without BUILT is a build that was
-# interrupted (the process killed, the window closed): the database holds nothing but part of
-# a demo, and the desktop's start builds it again (see frontdoor_app.startup).
-STARTED = "demo_started"
-BUILT = "demo_built"
-
 # ``progress(step, fraction)``: where the build is (a step name from STEPS, or "insert:<table>"
 # during the history's one transaction) and how far, 0..1. It may raise to stop the build
 # (the window was closed): nothing half done is left that the next start would not rebuild.
@@ -98,16 +91,6 @@ STEPS = {
 
 class DemoError(RuntimeError):
     """The demo cannot be built here (for instance: the database already holds data)."""
-
-
-def demo_state(session: Session) -> str:
-    """The demo's state here: "none" (never started), "unfinished" or "built"."""
-    actions = set(
-        session.scalars(select(AuditEvent.action).where(AuditEvent.action.in_((STARTED, BUILT))))
-    )
-    if BUILT in actions:
-        return "built"
-    return "unfinished" if STARTED in actions else "none"
 
 
 @dataclass(frozen=True)

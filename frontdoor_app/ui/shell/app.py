@@ -3,7 +3,11 @@
 1. **First look** (a fraction of a second): Qt, the settings and, on the embedded SQLite
    database, today's agenda read with the standard library (``meeting.first_look``). The
    window shows it as soon as the process has started. "Today" is the computer's date
-   here; the authority profile (and its time zone) is not loaded yet.
+   here; the authority profile (and its time zone) is not loaded yet. An encrypted file's
+   key is read meanwhile by a forked child (``cipher.prefetch_key``, from ``cli``), on
+   another core while Qt loads; step 2 opens the file with the same key, so this process
+   never loads the keyring. From the first line, cycles are collected on this thread's
+   timer only (``ui.core.collector``), never on the worker.
 2. **The rest** (about a second, once the first look is painted): on the worker thread,
    the authority profile, SQLAlchemy and the database context (migrations, reference
    data, the user) and, on an empty database, the demo city (``frontdoor_app.startup``),
@@ -13,7 +17,7 @@
    when it is closed). Closing the window while the rest loads cancels it cleanly.
 
 Only step 1 is imported at the top of this module; step 2's modules are imported when it
-runs. With FRONTDOOR_EXIT_AFTER_AGENDA=1 the process prints ``AGENDA_PAINTED <ms>`` when
+runs (and PySide's import hook does not read their sources again: ``quick_imports``). With FRONTDOOR_EXIT_AFTER_AGENDA=1 the process prints ``AGENDA_PAINTED <ms>`` when
 the agenda is first painted and ``ROOM_READY <ms>`` when the main window is in place with
 its agenda painted, then quits (the ``start_to_agenda`` benchmark measures both).
 ``--smoke-test`` (``smoke_test``) starts on a fresh data folder offscreen, checks that
@@ -37,9 +41,14 @@ from PySide6.QtCore import QObject, QTimer, Signal  # noqa: E402 - after the clo
 from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from frontdoor_app.ui.shell.quick_imports import skip_source_scan  # noqa: E402
+
+skip_source_scan()  # before the modules below: see quick_imports
+
 from frontdoor_app.meeting.first_look import read_first_look  # noqa: E402
 from frontdoor_app.profile_error import ProfileError  # noqa: E402
 from frontdoor_app.settings import Settings, load_settings  # noqa: E402
+from frontdoor_app.ui.core.collector import GuiThreadCollector  # noqa: E402
 from frontdoor_app.ui.core.i18n import translate  # noqa: E402
 from frontdoor_app.ui.core.theme import ICONS, apply_desk_theme  # noqa: E402
 from frontdoor_app.ui.shell.start_window import StartWindow  # noqa: E402
@@ -83,6 +92,9 @@ class Started:
         self._cancel = threading.Event()
         self._progress: _Progress | None = None
         shell.closing.connect(self.cancel)
+        # The cycle collector runs on this thread's timer from the start, never on the
+        # worker (which loads the database layer meanwhile): see ui.core.collector.
+        self.collector = GuiThreadCollector(shell)
         # run() (the real desktop, not the tests) adds the log file and the error dialog.
         self.with_log_and_error_dialog = False
         self.log_file: Path | None = None
@@ -204,9 +216,6 @@ class Started:
             self._prepare_failed(exc)
             return
         self.window = window
-        from frontdoor_app.ui.core.collector import GuiThreadCollector
-
-        self.collector = GuiThreadCollector(window)
         if prepared.demo == "built":
             window.show_demo_note(translate("App", "Demo data created for a first look"))
         elif prepared.demo == "rebuilt":
