@@ -94,7 +94,7 @@ def run_desktop(args: argparse.Namespace) -> int:
 
     url = args.database or os.environ.get(ENV_DATABASE) or "sqlite:"
     if url.startswith("sqlite") and not (args.smoke_test and args.database is None):
-        from frontdoor_app.cipher import prefetch_key
+        from frontdoor_app.key_prefetch import prefetch_key
 
         prefetch_key()
     # Imported here so the admin commands run on machines without Qt's system libraries.

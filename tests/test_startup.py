@@ -75,7 +75,7 @@ def test_the_desktop_reads_the_key_in_a_child_and_never_loads_the_keyring_itself
     demo_db: str, tmp_path: Path
 ) -> None:
     # The real start on an encrypted file: the first look is shown with the key the forked
-    # child read (cipher.prefetch_key), the full start opens the file with the same key,
+    # child read (key_prefetch.prefetch_key), the full start opens the file with the same key,
     # the child is reaped, and this process never imports keyring.
     probe = (
         "import os, sys\n"
@@ -124,9 +124,9 @@ def test_without_a_key_from_the_keyring_the_prefetch_says_none_and_the_start_ask
     # for a passphrase, says the key is missing, or reports the keyring's own error.
     probe = (
         "import sys\n"
-        "from frontdoor_app import cipher\n"
-        "cipher.prefetch_key()\n"
-        "print(cipher.first_look_key(), cipher.prefetched_key(), 'keyring' in sys.modules)\n"
+        "from frontdoor_app import key_prefetch as k\n"
+        "k.prefetch_key()\n"
+        "print(k.first_look_key(), k.prefetched_key(), 'keyring' in sys.modules)\n"
     )
     env = dict(_app_env(tmp_path / "data"), **keyring)
     out = subprocess.run(

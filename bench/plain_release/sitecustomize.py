@@ -5,9 +5,9 @@ module at start-up when this folder is on PYTHONPATH; nothing else puts it there
 
 import sqlite3
 
-from frontdoor_app import cipher
+from frontdoor_app import cipher, key_prefetch
 
 cipher.dbapi = lambda: sqlite3  # type: ignore[assignment]
 cipher.prepare = lambda path, data_dir=None: cipher.Prepared(cipher.Key(raw=bytes(32)))  # type: ignore[assignment]
 cipher.connect = lambda path, key=None, **kw: sqlite3.connect(str(path), **kw)  # type: ignore[assignment]
-cipher.prefetch_key = lambda: None  # type: ignore[assignment]  # no key to read
+key_prefetch.prefetch_key = lambda: None  # type: ignore[assignment]  # no key to read

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
-from frontdoor_app import cipher
+from frontdoor_app import cipher, key_prefetch
 from frontdoor_app.schema_head import head_revision
 
 from .agenda_rows import AgendaView, MeetingView, build_row, fallback_note
@@ -99,7 +99,7 @@ def _open(path: Path) -> Any:
     uri = f"file:{quote(str(path.resolve()))}?mode=rw"
     if cipher.is_plain_sqlite(path):
         return sqlite3.connect(uri, uri=True, timeout=2.0)
-    raw = cipher.first_look_key()  # never a passphrase prompt: the full start-up asks
+    raw = key_prefetch.first_look_key()  # never a passphrase prompt: the full start-up asks
     if raw is None:
         return None
     conn = cipher.dbapi().connect(uri, uri=True, timeout=2.0)

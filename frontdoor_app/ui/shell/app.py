@@ -4,7 +4,7 @@
    database, today's agenda read with the standard library (``meeting.first_look``). The
    window shows it as soon as the process has started. "Today" is the computer's date
    here; the authority profile (and its time zone) is not loaded yet. An encrypted file's
-   key is read meanwhile by a forked child (``cipher.prefetch_key``, from ``cli``), on
+   key is read meanwhile by a forked child (``key_prefetch.prefetch_key``, from ``cli``), on
    another core while Qt loads; step 2 opens the file with the same key, so this process
    never loads the keyring. From the first line, cycles are collected on this thread's
    timer only (``ui.core.collector``), never on the worker.
