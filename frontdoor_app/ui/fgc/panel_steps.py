@@ -281,20 +281,32 @@ class PanelSteps:
             st.rebase(referral.version)
             self.panel.show_theirs(theirs)
 
-    def _end(self, stage: str) -> None:
+    def _end(self, stage: str, version: int | None = None, reason: str | None = None) -> None:
+        """Suspend, stop, decline or withdraw, against the version the stage form was
+        started from (``version``: theirs, when the coordinator puts the step on top of
+        theirs after a conflict, with the ``reason`` already given)."""
         if self.panel.state is None or self.panel.state.referral is None:
             return
         words = STAGE_WORDS[stage]
-        reason = self._ask_reason(
-            translate("FgcPanel", "Referral %1").replace("%1", words),
-            translate("FgcPanel", "Why is the referral %1?").replace("%1", words),
-        )
+        if reason is None:
+            reason = self._ask_reason(
+                translate("FgcPanel", "Referral %1").replace("%1", words),
+                translate("FgcPanel", "Why is the referral %1?").replace("%1", words),
+            )
         if reason is None:
             self.panel.refuse(FgcError(f"not {words}: a reason is needed"), words)
             return
-        actor, version = self.panel.ctx.actor, self.panel.state.referral.version
+        st, actor = self.panel.stage, self.panel.ctx.actor
+        if version is None:
+            known = self.panel.state.referral.version
+            version = st.base_version if st.base_version is not None else known
+        given = reason
         self.panel.write(
-            lambda s, rid: referrals.end_referral(s, actor, rid, stage, reason, version), words
+            lambda s, rid: referrals.end_referral(s, actor, rid, stage, given, version),
+            words,
+            on_conflict=lambda exc: self._stage_conflict(
+                exc, words, stage, lambda v: self._end(stage, v, given)
+            ),
         )
 
     def _resume(self) -> None:
