@@ -164,6 +164,7 @@ class RoomCommands:
         content: dict[str, Any],
         on_done: Done,
         on_conflict: Callable[[Any], None],
+        on_offline: Callable[[], None] | None = None,
     ) -> None:
         """An entry changed after it was saved, against ``content["version"]``: the version
         the form was started from."""
@@ -185,7 +186,11 @@ class RoomCommands:
             )
 
         self._write(
-            job, on_done, translate("MainWindow", "Changing an entry"), on_conflict=on_conflict
+            job,
+            on_done,
+            translate("MainWindow", "Changing an entry"),
+            on_conflict=on_conflict,
+            on_offline=on_offline,
         )
 
     def save_decision(
