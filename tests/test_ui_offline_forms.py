@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from frontdoor_app.meeting import entries
-from frontdoor_app.models import Agency, AuditEvent, IntelligenceEntry
+from frontdoor_app.meeting import agenda, entries, lifecycle
+from frontdoor_app.models import Agency, Attendance, AuditEvent, IntelligenceEntry
 from tests.server_clients import cell, conflicts, server
 from tests.ui_support import LEFT, idle
 
@@ -148,6 +148,124 @@ def test_an_entry_edit_that_waited_meets_an_edit_saved_meanwhile(
             with srv.setup.read_session() as s:
                 assert s.get(IntelligenceEntry, entry.id).text == OFFLINE
             assert _edits_stored(srv, entry.id) == 2  # theirs, then mine: both in the trail
+            assert not [m for m in win.messages.log if m.kind == "error"]
+        finally:
+            _allow(pg_app_url, True)
+
+
+def _order(srv) -> list[int]:  # type: ignore[no-untyped-def]
+    with srv.setup.read_session() as s:
+        return [r.item_id for r in agenda.load_agenda(s, srv.meeting_id).rows]
+
+
+@pytest.mark.postgres
+def test_agenda_moves_made_while_the_server_is_away_wait_and_meet_a_move_made_meanwhile(
+    qtbot, pg_app_url, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    with server(fresh_settings, pg_app_url, profile, cases=3) as srv:
+        chair = srv.client(fresh_settings, profile, "chair.one")
+        other = srv.client(fresh_settings, profile, "chair.two")
+        win = srv.window(qtbot, chair)
+        try:
+            first, second, last = _order(srv)
+            # 1. Alone: the move waits, is counted, and is made once the server is back.
+            _allow(pg_app_url, False)
+            win.move_case(last, 1)
+            qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=10_000)
+            qtbot.waitUntil(lambda: "1 save waiting" in win.header.offline_banner.text())
+            _allow(pg_app_url, True)
+            qtbot.waitUntil(lambda: win.live.online and len(win.outbox) == 0, timeout=30_000)
+            assert _order(srv) == [last, first, second]
+            qtbot.waitUntil(
+                lambda: [r.item_id for r in win.state.agenda.rows] == [last, first, second],
+                timeout=10_000,
+            )
+            assert not [m for m in win.messages.log if m.kind in ("error", "conflict")]
+            # 2. Another chair reorders before this laptop is back: both orders are shown,
+            #    and mine goes on top of theirs (the same move, made on their order).
+            _allow(pg_app_url, False)
+            win.move_case(second, 1)
+            qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=10_000)
+            _allow(pg_app_url, True)
+            with other.read_session() as s:
+                row = agenda.load_agenda(s, srv.meeting_id).row(first)
+            assert row is not None
+            agenda.move_item(other.sessions, other.actor, first, row.version, 3)
+            theirs = _order(srv)
+            assert theirs == [last, second, first]
+            win.messages.answer_next("mine")
+            qtbot.waitUntil(lambda: len(conflicts(win)) == 1, timeout=30_000)
+            shown = conflicts(win)[0]
+            assert shown.saved_by == "Chair Two" and cell(shown, "Case 1")[0] != ""
+            qtbot.waitUntil(lambda: _order(srv) == [second, last, first], timeout=10_000)
+            idle(qtbot, win)
+            assert len(win.outbox) == 0
+            assert not [m for m in win.messages.log if m.kind == "error"]
+        finally:
+            _allow(pg_app_url, True)
+
+
+def _attendance(srv, row_id: int) -> tuple[str, str | None]:  # type: ignore[no-untyped-def]
+    with srv.setup.read_session() as s:
+        row = s.get(Attendance, row_id)
+        assert row is not None
+        return row.status, row.changed_by_name
+
+
+@pytest.mark.postgres
+def test_attendance_changed_while_the_server_is_away_waits_and_is_sent_once(
+    qtbot, pg_app_url, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    with server(fresh_settings, pg_app_url, profile) as srv:
+        one = srv.client(fresh_settings, profile, "hv.one")
+        two = srv.client(fresh_settings, profile, "hv.two")
+        with one.read_session() as s:
+            hv = s.scalar(select(Agency.id).where(Agency.code == "HV"))
+        row = lifecycle.add_attendance(
+            one.sessions, one.actor, srv.meeting_id, hv, "Hannah Lee", "present"
+        )
+        win = srv.window(qtbot, one)
+
+        def change(status: str) -> None:
+            dialog = win.screens.open("attendance")
+            qtbot.waitUntil(lambda: any(r.id == row.id for r in dialog.model.rows))
+            n = next(i for i, r in enumerate(dialog.model.rows) if r.id == row.id)
+            dialog.table.selectRow(n)
+            idle(qtbot, win)
+            _allow(pg_app_url, False)
+            dialog.change_status.setCurrentIndex(dialog.change_status.findData(status))
+            qtbot.mouseClick(dialog.change, LEFT)
+            qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=10_000)
+            qtbot.waitUntil(lambda: "1 save waiting" in win.header.offline_banner.text())
+            dialog.reject()  # sent when the server is back, the screen open or not
+
+        try:
+            # 1. Alone: the change waits and is made once.
+            change("apologies")
+            _allow(pg_app_url, True)
+            qtbot.waitUntil(lambda: win.live.online and len(win.outbox) == 0, timeout=30_000)
+            assert _attendance(srv, row.id) == ("apologies", "Health Visitor One")
+            assert not [m for m in win.messages.log if m.kind in ("error", "conflict")]
+            # 2. The other health visitor changes it before this laptop is back: both
+            #    versions are shown, and mine goes on top.
+            change("information_sent")
+            _allow(pg_app_url, True)
+            with two.read_session() as s:
+                now = s.get(Attendance, row.id)
+                assert now is not None
+                version = now.version
+            lifecycle.update_attendance(two.sessions, two.actor, row.id, version, status="present")
+            win.messages.answer_next("mine")
+            qtbot.waitUntil(lambda: len(conflicts(win)) == 1, timeout=30_000)
+            shown = conflicts(win)[0]
+            assert shown.saved_by == "Health Visitor Two"
+            assert cell(shown, "Status") == ("information sent", "present")
+            qtbot.waitUntil(
+                lambda: _attendance(srv, row.id) == ("information_sent", "Health Visitor One"),
+                timeout=10_000,
+            )
+            idle(qtbot, win)
+            assert len(win.outbox) == 0
             assert not [m for m in win.messages.log if m.kind == "error"]
         finally:
             _allow(pg_app_url, True)

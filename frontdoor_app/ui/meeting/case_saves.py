@@ -24,6 +24,8 @@ from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.outbox import Outbox
 from frontdoor_app.ui.meeting.action_status import ActionStatusSaves
+from frontdoor_app.ui.meeting.agenda_moves import AgendaMoves
+from frontdoor_app.ui.meeting.attendance_waits import AttendanceWaits
 from frontdoor_app.ui.meeting.entry_edits import KIND as ENTRY_EDIT
 from frontdoor_app.ui.meeting.entry_edits import EntryEdits
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
@@ -83,6 +85,10 @@ class CaseSaves(QObject):
             "action_status": lambda c, _i: self.resend_status(c),
             ENTRY_EDIT: lambda c, _i: self.entry_edits.resend(c),
         }
+        self.agenda_moves = AgendaMoves(
+            commands, state, messages, owner, self._saved, self.room_stale.emit, self
+        )
+        self.attendance_waits = AttendanceWaits(self)
 
     def _saved(self, text: str) -> Any:
         def done(_result: Any) -> None:

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
                 meeting=lambda: self.meeting,
                 agencies=lambda: self.state.agencies,
                 agenda_changed=self.reload_meeting,
+                waiting=lambda: self.saves.attendance_waits,
             )
         )
         self.toolbar = RoomToolbar(
@@ -387,11 +388,7 @@ class MainWindow(QMainWindow):
 
     def move_case(self, item_id: int, position: int) -> None:
         """Against the order shown; reordered meanwhile, both orders are shown."""
-        from frontdoor_app.ui.meeting.agenda_moves import AgendaMoves
-
-        state, messages = self.state, self.messages
-        moves = AgendaMoves(self.commands, state, messages, self, self._saved, self.reload_room)
-        moves.move(item_id, position)
+        self.saves.agenda_moves.move(item_id, position)
 
     def toggle_curtain(self) -> None:
         """B: blank the projector. The chair's curtain is shared; others' is their own."""

@@ -109,6 +109,7 @@ def room_screens(
     meeting: Callable[[], MeetingView | None],
     agencies: Callable[[], tuple[AgencyOption, ...]],
     agenda_changed: Callable[[], None],
+    waiting: Callable[[], Any] | None = None,
 ) -> tuple[Screen, ...]:
     """The meeting room's screens. ``meeting()`` is the meeting shown, ``agencies()`` the
     pick list, ``agenda_changed()`` reads today's meeting again (after an import)."""
@@ -119,7 +120,8 @@ def room_screens(
         shown = meeting()
         if shown is None:
             return None
-        return AttendanceDialog(ctx, worker, messages, shown.id, agencies(), owner)
+        waits = waiting() if waiting is not None else None  # changes kept while offline
+        return AttendanceDialog(ctx, worker, messages, shown.id, agencies(), owner, waits)
 
     def open_actions() -> QWidget | None:
         from frontdoor_app.ui.meeting.open_actions_dialog import OpenActionsDialog
