@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from frontdoor_app.fgc import referrals
 from frontdoor_app.meeting import agenda, entries, lifecycle
-from frontdoor_app.models import Agency, Attendance, AuditEvent, IntelligenceEntry
+from frontdoor_app.models import Agency, Attendance, AuditEvent, FgcReferral, IntelligenceEntry
+from tests.fgc_support import build_case, coordinator
 from tests.server_clients import cell, conflicts, server
 from tests.ui_support import LEFT, idle
 
@@ -264,6 +266,78 @@ def test_attendance_changed_while_the_server_is_away_waits_and_is_sent_once(
                 lambda: _attendance(srv, row.id) == ("information_sent", "Health Visitor One"),
                 timeout=10_000,
             )
+            idle(qtbot, win)
+            assert len(win.outbox) == 0
+            assert not [m for m in win.messages.log if m.kind == "error"]
+        finally:
+            _allow(pg_app_url, True)
+
+
+@pytest.mark.postgres
+def test_fgc_steps_made_while_the_server_is_away_wait_and_meet_a_change_made_meanwhile(
+    qtbot, pg_app_url, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    # The FGC cases are built here (their household references would clash with build's).
+    with server(fresh_settings, pg_app_url, profile, cases=0) as srv:
+        offered = []
+        with srv.setup.session() as s:
+            for surname in ("Kowalski", "Nowak"):
+                case = build_case(s, surname=surname)
+                rid = referrals.offer_for_decision(s, srv.setup.actor, profile, case.agenda_item_id)
+                offered.append((case.agenda_item_id, rid))
+        win = srv.window(qtbot, srv.client(fresh_settings, profile, "chair.one"))
+
+        def stage(rid: int) -> str:
+            with srv.setup.read_session() as s:
+                row = s.get(FgcReferral, rid)
+                assert row is not None
+                return row.stage
+
+        def panel_on(item: int):  # type: ignore[no-untyped-def]
+            win.show_item(item)
+            qtbot.waitUntil(lambda: win.case_view.case.item.item_id == item, timeout=10_000)
+            win.case_view.tabs.setCurrentWidget(win.case_view.fgc)
+            qtbot.waitUntil(
+                lambda: (
+                    win.case_view.fgc.panel is not None
+                    and win.case_view.fgc.panel.state is not None
+                    and win.case_view.fgc.panel.state.agenda_item_id == item
+                ),
+                timeout=10_000,
+            )
+            idle(qtbot, win)
+            return win.case_view.fgc.panel
+
+        try:
+            # 1. Alone: the chair declines the offer while away; sent once when back.
+            item, rid = offered[0]
+            panel = panel_on(item)
+            assert panel.waiting is not None
+            _allow(pg_app_url, False)
+            win.messages.answer_next("the family say they do not want a conference")
+            panel.stage.decline.click()
+            qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=10_000)
+            qtbot.waitUntil(lambda: "1 save waiting" in win.header.offline_banner.text())
+            _allow(pg_app_url, True)
+            qtbot.waitUntil(lambda: win.live.online and len(win.outbox) == 0, timeout=30_000)
+            assert stage(rid) == "declined"
+            assert not [m for m in win.messages.log if m.kind in ("error", "conflict")]
+            # 2. The coordinator suspends the other referral before this laptop is back:
+            #    both versions are shown, and the chair's withdrawal goes on top.
+            item, rid = offered[1]
+            panel = panel_on(item)
+            _allow(pg_app_url, False)
+            win.messages.answer_next("the victim has withdrawn her agreement")
+            panel.stage.withdraw.click()
+            qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=10_000)
+            _allow(pg_app_url, True)
+            with srv.setup.session() as s:
+                referrals.end_referral(s, coordinator(s, rid), rid, "suspended", "new incident")
+            win.messages.answer_next("mine")
+            qtbot.waitUntil(lambda: len(conflicts(win)) == 1, timeout=30_000)
+            shown = conflicts(win)[0]
+            assert cell(shown, "Stage")[1] == "suspended"
+            qtbot.waitUntil(lambda: stage(rid) == "withdrawn", timeout=10_000)
             idle(qtbot, win)
             assert len(win.outbox) == 0
             assert not [m for m in win.messages.log if m.kind == "error"]

@@ -23,6 +23,7 @@ from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.outbox import Outbox
+from frontdoor_app.ui.fgc.waits import FgcWaits
 from frontdoor_app.ui.meeting.action_status import ActionStatusSaves
 from frontdoor_app.ui.meeting.agenda_moves import AgendaMoves
 from frontdoor_app.ui.meeting.attendance_waits import AttendanceWaits
@@ -89,6 +90,7 @@ class CaseSaves(QObject):
             commands, state, messages, owner, self._saved, self.room_stale.emit, self
         )
         self.attendance_waits = AttendanceWaits(self)
+        self.fgc_waits = FgcWaits(self)
 
     def _saved(self, text: str) -> Any:
         def done(_result: Any) -> None:

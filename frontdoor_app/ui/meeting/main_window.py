@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
             failed=self.show_error,
             flush_drafts=self.saves.flush_drafts,
             select=self.agenda.select,
+            fgc_waits=self.saves.fgc_waits,
         )
         self.cases.shown.connect(self.case_shown)
         self.cases.room_stale.connect(self.reload_room)
