@@ -74,8 +74,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         if parent is not None:
-            # To be placed inside ``parent`` (the start window): a widget from the start,
-            # so taking its place later does not rebuild and restyle every child.
+            # Inside ``parent`` (the start window) from the start: never rebuilt or restyled.
             self.setWindowFlags(Qt.WindowType.Widget)
         self.ctx, self.worker, self.messages = ctx, worker, messages
         self.meeting_date = meeting_date
@@ -114,7 +113,6 @@ class MainWindow(QMainWindow):
                 meeting=lambda: self.meeting,
                 agencies=lambda: self.state.agencies,
                 agenda_changed=self.reload_meeting,
-                waiting=lambda: self.saves.attendance_waits,
             )
         )
         self.toolbar = RoomToolbar(
@@ -130,6 +128,7 @@ class MainWindow(QMainWindow):
         )
         self._build_body()
         self.live = LiveFeed(ctx, worker, live_interval_ms, self)
+        self.feed_on = False  # started once: at load, or at once if the server is away then
         self.live.changed.connect(self._changes)
         self.live.online_changed.connect(self._online_changed)
         self.outbox = Outbox(ctx.settings.data_dir, ctx.actor.login)
@@ -241,7 +240,7 @@ class MainWindow(QMainWindow):
         shown = data.room.meeting
         self.commands.record("view", "meeting", shown.id if shown else None, "agenda shown")
         self._room_loaded(data.room)
-        self.live.start()
+        self.start_feed()
         if len(self.outbox):
             self.saves.send_waiting()  # kept on the laptop last time: send them now
 
@@ -449,9 +448,16 @@ class MainWindow(QMainWindow):
         if meeting is not None and meeting.current_item_id in item_ids:
             self.projector.refresh()
 
+    def start_feed(self) -> None:
+        if not self.feed_on:
+            self.feed_on = True
+            self.live.start()
+
     def _online_changed(self, online: bool) -> None:
         self._update_header()
-        if online:
+        if online and self.room is None:
+            self.load()  # started while the server was away: load what it has now
+        elif online:
             self.saves.send_waiting()
 
     # ------------------------------------------------------------------ telling
@@ -471,15 +477,10 @@ class MainWindow(QMainWindow):
         from frontdoor_app.sync.offline import connection_lost
 
         if connection_lost(exc):
-            # Not a fault to report in a box: the banner says the server is away, the
-            # window keeps what it has, and the feed reconnects and refreshes.
-            self.say(
-                self.tr("%1: the server cannot be reached; showing what this laptop has.").replace(
-                    "%1", doing
-                ),
-                10_000,
-            )
-            self.live.poll()
+            # Not a fault for a box: the banner says so; the feed reconnects and refreshes.
+            words = self.tr("%1: the server cannot be reached; showing what this laptop has.")
+            self.say(words.replace("%1", doing), 10_000)
+            self.live.poll() if self.feed_on else self.start_feed()  # it keeps trying
             return
         self.messages.failed(self, doing, exc)
         self.say(f"{doing}: {exc}", 10_000)

@@ -109,7 +109,6 @@ def room_screens(
     meeting: Callable[[], MeetingView | None],
     agencies: Callable[[], tuple[AgencyOption, ...]],
     agenda_changed: Callable[[], None],
-    waiting: Callable[[], Any] | None = None,
 ) -> tuple[Screen, ...]:
     """The meeting room's screens. ``meeting()`` is the meeting shown, ``agencies()`` the
     pick list, ``agenda_changed()`` reads today's meeting again (after an import)."""
@@ -120,7 +119,8 @@ def room_screens(
         shown = meeting()
         if shown is None:
             return None
-        waits = waiting() if waiting is not None else None  # changes kept while offline
+        # In the meeting room, a change made while offline waits with the room's saves.
+        waits = getattr(getattr(owner, "saves", None), "attendance_waits", None)
         return AttendanceDialog(ctx, worker, messages, shown.id, agencies(), owner, waits)
 
     def open_actions() -> QWidget | None:
