@@ -22,7 +22,6 @@ from frontdoor_app.ui.core.i18n import translate
 if TYPE_CHECKING:
     from frontdoor_app.access.actor import Actor
     from frontdoor_app.profile import Profile
-    from frontdoor_app.ui.meeting.case_saves import CaseSaves
 
 KIND = "fgc_step"  # in the outbox
 
@@ -92,9 +91,10 @@ def mine(content: dict[str, Any]) -> dict[str, Any]:
 
 
 class FgcWaits:
-    """Keeps and sends the FGC steps that wait, for ``CaseSaves``."""
+    """Keeps and sends the FGC steps that wait, for the meeting room's saves (``CaseSaves``
+    of ``ui/meeting``, which this feature does not import: its outbox, signals, commands)."""
 
-    def __init__(self, saves: CaseSaves) -> None:
+    def __init__(self, saves: Any) -> None:
         self.saves = saves
         saves.resenders[KIND] = lambda content, _item: self.resend(content)
 
