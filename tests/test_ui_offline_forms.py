@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from frontdoor_app.fgc import referrals
-from frontdoor_app.meeting import agenda, entries, lifecycle
+from frontdoor_app.meeting import agenda, decisions, entries, lifecycle
 from frontdoor_app.models import Agency, Attendance, AuditEvent, FgcReferral, IntelligenceEntry
 from tests.fgc_support import build_case, coordinator
 from tests.server_clients import cell, conflicts, server
@@ -340,6 +340,72 @@ def test_fgc_steps_made_while_the_server_is_away_wait_and_meet_a_change_made_mea
             qtbot.waitUntil(lambda: stage(rid) == "withdrawn", timeout=10_000)
             idle(qtbot, win)
             assert len(win.outbox) == 0
+            assert not [m for m in win.messages.log if m.kind == "error"]
+        finally:
+            _allow(pg_app_url, True)
+
+
+@pytest.mark.postgres
+def test_a_decision_saved_while_the_server_is_away_waits_and_meets_one_saved_meanwhile(
+    qtbot, pg_app_url, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    with server(fresh_settings, pg_app_url, profile) as srv:
+        chair = srv.client(fresh_settings, profile, "chair.one")
+        other = srv.client(fresh_settings, profile, "chair.two")
+        win = srv.window(qtbot, chair)
+
+        def decision(item: int):  # type: ignore[no-untyped-def]
+            with srv.setup.read_session() as s:
+                return decisions.load_decision(s, item)
+
+        def fill(item: int, rationale: str) -> str:
+            win.show_item(item)
+            qtbot.waitUntil(lambda: win.case_view.case.item.item_id == item, timeout=10_000)
+            idle(qtbot, win)
+            tab = win.case_view.decision
+            win.case_view.tabs.setCurrentWidget(tab)
+            code = next(
+                o.code
+                for o in tab._options
+                if not (o.is_nfa or o.is_fgc_offer or o.is_marac_referral)
+            )
+            for c, box in tab.boxes.items():
+                box.setChecked(c == code)
+            tab.risk.setCurrentIndex(tab.risk.findData("high"))
+            tab.rationale.setPlainText(rationale)
+            return code
+
+        try:
+            # 1. Alone: the decision waits and is saved once.
+            first, second = srv.item_ids
+            fill(first, "Typed while the Wi-Fi was down: refer to the IDVA service")
+            _allow(pg_app_url, False)
+            qtbot.mouseClick(win.case_view.decision.save, LEFT)
+            qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=10_000)
+            qtbot.waitUntil(lambda: "1 save waiting" in win.header.offline_banner.text())
+            _allow(pg_app_url, True)
+            qtbot.waitUntil(lambda: win.live.online and len(win.outbox) == 0, timeout=30_000)
+            saved = decision(first)
+            assert saved is not None and saved.rationale.startswith("Typed while")
+            assert not [m for m in win.messages.log if m.kind in ("error", "conflict")]
+            # 2. The other chair saves the second case's first decision before this laptop
+            #    is back: both versions are shown, theirs stands, mine stays in the form.
+            mine = "Mine, typed offline: the school holds a safety meeting"
+            code = fill(second, mine)
+            _allow(pg_app_url, False)
+            qtbot.mouseClick(win.case_view.decision.save, LEFT)
+            qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=10_000)
+            _allow(pg_app_url, True)
+            decisions.save_decision(
+                other.sessions, other.actor, profile, second, [code], "high", "Theirs, online"
+            )
+            win.messages.answer_next("edit")
+            qtbot.waitUntil(lambda: len(conflicts(win)) == 1, timeout=30_000)
+            assert cell(conflicts(win)[0], "Rationale") == (mine, "Theirs, online")
+            idle(qtbot, win)
+            assert len(win.outbox) == 0
+            assert decision(second).rationale == "Theirs, online"
+            assert win.case_view.decision.rationale.toPlainText() == mine
             assert not [m for m in win.messages.log if m.kind == "error"]
         finally:
             _allow(pg_app_url, True)
