@@ -244,6 +244,11 @@ class MainWindow(QMainWindow):
         if len(self.outbox):
             self.saves.send_waiting()  # kept on the laptop last time: send them now
 
+    def start_feed(self) -> None:
+        if not self.feed_on:
+            self.feed_on = True
+            self.live.start()
+
     def reload_meeting(self) -> None:
         """Find today's meeting again (an import may just have built it)."""
         profile, day = self.ctx.profile, self.meeting_date
@@ -447,11 +452,6 @@ class MainWindow(QMainWindow):
             self.show_item(self.viewing, refresh=True)
         if meeting is not None and meeting.current_item_id in item_ids:
             self.projector.refresh()
-
-    def start_feed(self) -> None:
-        if not self.feed_on:
-            self.feed_on = True
-            self.live.start()
 
     def _online_changed(self, online: bool) -> None:
         self._update_header()
