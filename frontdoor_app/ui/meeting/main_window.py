@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
             self.setWindowFlags(Qt.WindowType.Widget)
         self.ctx, self.worker, self.messages = ctx, worker, messages
         self.meeting_date = meeting_date
+        self.feed_on = False  # the change feed: started once, at load or when the server is away
         self.state = RoomState(ctx.actor.is_chair)
         self.ops = Ops(worker, messages, ctx)
         self.commands = RoomCommands(ctx, self.ops, self, self.show_error)
@@ -128,7 +129,6 @@ class MainWindow(QMainWindow):
         )
         self._build_body()
         self.live = LiveFeed(ctx, worker, live_interval_ms, self)
-        self.feed_on = False  # started once: at load, or at once if the server is away then
         self.live.changed.connect(self._changes)
         self.live.online_changed.connect(self._online_changed)
         self.outbox = Outbox(ctx.settings.data_dir, ctx.actor.login)
