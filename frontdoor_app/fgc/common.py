@@ -44,9 +44,14 @@ def stage_words(stage: str) -> str:
     return STAGE_WORDS.get(stage, f"unknown stage ({stage})")
 
 
-def load_referral(session: Session, referral_id: int, version: int | None = None) -> FgcReferral:
-    """The referral, refusing a missing one or one changed since ``version`` was read."""
-    referral = session.get(FgcReferral, referral_id)
+def load_referral(
+    session: Session, referral_id: int, version: int | None = None, lock: bool = False
+) -> FgcReferral:
+    """The referral, refusing a missing one or one changed since ``version`` was read.
+
+    ``lock``: its row held until the unit of work ends (``FOR UPDATE`` on PostgreSQL; a
+    SQLite write already holds the whole file), for a check-then-add on its lists."""
+    referral = session.get(FgcReferral, referral_id, with_for_update=True if lock else None)
     if referral is None:
         raise FgcError(f"there is no FGC referral {referral_id}")
     if version is not None and referral.version != version:

@@ -67,9 +67,11 @@ def add_invitee(
 
     The person is chosen from the household's people (``person_id``) or added as a new
     person, matched as the intake matches. Whether they are, or may be, the person who
-    harmed is decided here, whatever the caller says.
+    harmed is decided here, whatever the caller says. Two people putting the same person
+    on the list at the same moment: the second waits for the first (the referral's row is
+    locked while the list is checked) and is told they are already on it.
     """
-    referral = load_referral(session, referral_id)
+    referral = load_referral(session, referral_id, lock=True)
     roles.require(session, actor, INVITE_STEP, referral)
     require_open(referral, "change the invite list")
     require_victim_consent(session, referral, "change the invite list")

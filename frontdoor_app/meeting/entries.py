@@ -125,9 +125,17 @@ def edit_entry(
         # Saved at the same moment as someone else's edit: theirs won the row.
         with sessions() as s:
             theirs = entry_view(s, get(s, IntelligenceEntry, entry_id, "Entry"))
+        if theirs.version == version:
+            # Nobody changed it: the server's row rules refused the change (on the meeting
+            # server only the entry's own agency may change it), never a conflict with itself.
+            raise PermissionDenied(_SERVER_REFUSED) from exc
         raise EntryConflict(_EDITED, theirs) from exc
 
 
+_SERVER_REFUSED = (
+    "The meeting server does not let you change this entry: only its own agency can. Add "
+    "what you know as an entry of your own."
+)
 _EDITED = (
     "The entry was changed by someone else after you started editing it; both versions are "
     "shown so you can choose."

@@ -40,6 +40,7 @@ from frontdoor_app.ui.fgc.forms import (
 )
 from frontdoor_app.ui.fgc.panel_steps import PanelSteps
 from frontdoor_app.ui.fgc.stage_form import StageBox
+from frontdoor_app.ui.fgc.waits import FgcWaits
 
 
 class FgcPanel(QWidget):
@@ -63,6 +64,7 @@ class FgcPanel(QWidget):
         self.ctx, self.worker = ctx, worker
         self.messages = messages or Messages()
         self.ops = Ops(worker, self.messages, ctx)
+        self.waiting: FgcWaits | None = None  # in the meeting room: keeps steps while offline
         self.item_id: int | None = None
         self.state: CaseFgc | None = None
         outer = QVBoxLayout(self)
@@ -189,6 +191,7 @@ class FgcPanel(QWidget):
         doing: str,
         after: Callable[[], None] | None = None,
         on_conflict: Callable[[Any], None] | None = None,
+        on_offline: Callable[[], None] | None = None,
     ) -> None:
         """Run ``job(session, referral_id)`` in one unit of work (``fgc.changes``) on the
         worker, then show the case's FGC as it now stands. ``on_conflict`` is given the
@@ -216,6 +219,7 @@ class FgcPanel(QWidget):
             done,
             doing=doing,
             on_conflict=on_conflict,
+            on_offline=on_offline,
             on_failed=lambda exc: self.refuse(exc, doing),
         )
 

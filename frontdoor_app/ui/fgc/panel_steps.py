@@ -18,6 +18,7 @@ from frontdoor_app.fgc.errors import FgcError, ReferralConflict
 from frontdoor_app.fgc.views import CaseFgc, ReferralView
 from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.fgc.waits import step_content, step_of
 from frontdoor_app.ui.widgets.words import hhmm
 
 if TYPE_CHECKING:
@@ -157,15 +158,15 @@ class PanelSteps:
         the coordinator puts theirs on top after a conflict)."""
         if self.panel.state is None or self.panel.state.referral is None:
             return
-        st, actor = self.panel.stage, self.panel.ctx.actor
+        st = self.panel.stage
         date = st.conference_date()
         if version is None:
             known = self.panel.state.referral.version
             version = st.base_version if st.base_version is not None else known
-        rules = self.panel.ctx.profile.intake
         doing = translate("FgcPanel", "Set conference date")
-        self.panel.write(
-            lambda s, rid: gate.set_conference_date(s, actor, rid, date, version, rules=rules),
+        content = step_content("date", version, date=date)
+        self._send(
+            content,
             doing,
             st.saved,
             on_conflict=lambda exc: self._stage_conflict(exc, doing, None, self._set_date),
@@ -186,12 +187,7 @@ class PanelSteps:
         ``to_stage`` the step first asked for: never a further one)."""
         if self.panel.state is None or self.panel.state.referral is None:
             return
-        view, st, actor, profile = (
-            self.panel.state.referral,
-            self.panel.stage,
-            self.panel.ctx.actor,
-            self.panel.ctx.profile,
-        )
+        view, st = self.panel.state.referral, self.panel.stage
         to_stage = to_stage or view.next_stage
         if to_stage is None:
             return
@@ -210,26 +206,46 @@ class PanelSteps:
         if version is None:
             version = st.base_version if st.base_version is not None else view.version
         doing = st.next.text()
-        self.panel.write(
-            lambda s, rid: referrals.advance(
-                s,
-                actor,
-                profile,
-                rid,
-                to_stage,
-                version=version,
-                coordinator=coordinator,
-                match_request=match,
-                plan_agreed=plan,
-                review_date=review,
-                close_reason=close,
-            ),
+        content = step_content(
+            "advance",
+            version,
+            stage=to_stage,
+            coordinator=coordinator,
+            match=match,
+            plan=plan,
+            review=review,
+            close=close,
+        )
+        self._send(
+            content,
             doing,
             st.saved,
             on_conflict=lambda exc: self._stage_conflict(
                 exc, doing, to_stage, lambda v: self._next(v, to_stage)
             ),
         )
+
+    def _send(
+        self,
+        content: dict[str, Any],
+        doing: str,
+        after: Callable[[], None] | None,
+        on_conflict: Callable[[Any], None],
+    ) -> None:
+        """A stage step, as data (``ui/fgc/waits.py``): made while the server cannot be
+        reached, it waits on the laptop (in the meeting room) and the form is free again."""
+        panel = self.panel
+        step = step_of(content, panel.ctx.actor, panel.ctx.profile)
+        waiting, state = panel.waiting, panel.state
+        offline = None
+        if waiting is not None and state is not None and state.referral is not None:
+            kept = {**content, "item_id": state.agenda_item_id, "referral_id": state.referral.id}
+
+            def offline() -> None:
+                waiting.keep(kept)
+                panel.stage.saved()
+
+        panel.write(step, doing, after, on_conflict=on_conflict, on_offline=offline)
 
     def _see_stage_change(self) -> None:
         """The stage form's "See the change": both versions before anything is sent (the
@@ -281,20 +297,33 @@ class PanelSteps:
             st.rebase(referral.version)
             self.panel.show_theirs(theirs)
 
-    def _end(self, stage: str) -> None:
+    def _end(self, stage: str, version: int | None = None, reason: str | None = None) -> None:
+        """Suspend, stop, decline or withdraw, against the version the stage form was
+        started from (``version``: theirs, when the coordinator puts the step on top of
+        theirs after a conflict, with the ``reason`` already given)."""
         if self.panel.state is None or self.panel.state.referral is None:
             return
         words = STAGE_WORDS[stage]
-        reason = self._ask_reason(
-            translate("FgcPanel", "Referral %1").replace("%1", words),
-            translate("FgcPanel", "Why is the referral %1?").replace("%1", words),
-        )
+        if reason is None:
+            reason = self._ask_reason(
+                translate("FgcPanel", "Referral %1").replace("%1", words),
+                translate("FgcPanel", "Why is the referral %1?").replace("%1", words),
+            )
         if reason is None:
             self.panel.refuse(FgcError(f"not {words}: a reason is needed"), words)
             return
-        actor, version = self.panel.ctx.actor, self.panel.state.referral.version
-        self.panel.write(
-            lambda s, rid: referrals.end_referral(s, actor, rid, stage, reason, version), words
+        st = self.panel.stage
+        if version is None:
+            known = self.panel.state.referral.version
+            version = st.base_version if st.base_version is not None else known
+        given = reason
+        self._send(
+            step_content("end", version, stage=stage, reason=given),
+            words,
+            None,
+            on_conflict=lambda exc: self._stage_conflict(
+                exc, words, stage, lambda v: self._end(stage, v, given)
+            ),
         )
 
     def _resume(self) -> None:

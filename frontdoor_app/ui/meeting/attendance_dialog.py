@@ -28,6 +28,7 @@ from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.meeting.attendance_waits import AttendanceWaits, waiting_change
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
@@ -83,9 +84,11 @@ class AttendanceDialog(QDialog):
         meeting_id: int,
         agencies: Sequence[AgencyOption],
         parent: QWidget | None = None,
+        waiting: AttendanceWaits | None = None,  # keeps a change made while offline
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting_id = ctx, worker, messages, meeting_id
+        self.waiting = waiting
         self.ops = Ops(worker, messages, ctx)
         self.setWindowTitle(self.tr("Attendance"))
         self.setAccessibleName(self.tr("Attendance"))
@@ -274,12 +277,22 @@ class AttendanceDialog(QDialog):
             if self.base is not None and self.base.id == view.id:
                 self.base, self.touched = view, False
 
+        waiting = self.waiting
+        offline = None
+        if waiting is not None:
+            content = waiting_change(row, status)
+
+            def offline() -> None:
+                waiting.keep(content)  # sent when the connection is back
+                self.touched = False
+
         self._write(
             lambda reason: lifecycle.update_attendance(
                 sessions, actor, row.id, row.version, status=status, reason=reason
             ),
             on_conflict=conflict,
             then=saved,
+            on_offline=offline,
         )
 
     def _write(
@@ -288,6 +301,7 @@ class AttendanceDialog(QDialog):
         clear: bool = False,
         on_conflict: Callable[[Any], None] | None = None,
         then: Callable[[Any], None] | None = None,
+        on_offline: Callable[[], None] | None = None,
     ) -> None:
         def done(row: Any) -> None:
             if clear:
@@ -297,4 +311,11 @@ class AttendanceDialog(QDialog):
             self.changed.emit()
             self.refresh()
 
-        self.ops.command(self, job, done, doing=self.tr("Attendance"), on_conflict=on_conflict)
+        self.ops.command(
+            self,
+            job,
+            done,
+            doing=self.tr("Attendance"),
+            on_conflict=on_conflict,
+            on_offline=on_offline,
+        )

@@ -60,8 +60,10 @@ class CasePane(QObject):
         failed: Callable[[BaseException, str], None],
         flush_drafts: Callable[[], None],
         select: Callable[[int], None],
+        fgc_waits: Any = None,
     ) -> None:
         super().__init__(owner)
+        self.fgc_waits = fgc_waits
         self.ctx, self.worker, self.messages, self.ops, self.owner = (
             ctx,
             worker,
@@ -245,6 +247,7 @@ class CasePane(QObject):
             from frontdoor_app.ui.fgc.panel import FgcPanel  # heavy: imported when first opened
 
             panel = FgcPanel(self.ctx, self.worker, self.messages, tab)
+            panel.waiting = self.fgc_waits  # a step made while offline waits on the laptop
             panel.changed.connect(self.room_stale)
             tab.embed(panel)
         case = self.case_view.case

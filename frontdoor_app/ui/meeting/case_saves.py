@@ -12,17 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from frontdoor_app.meeting.views import ActionView, DecisionView, IntelligenceView
+from frontdoor_app.meeting.views import ActionView, DecisionView
 from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.outbox import Outbox
+from frontdoor_app.ui.fgc.waits import FgcWaits
 from frontdoor_app.ui.meeting.action_status import ActionStatusSaves
+from frontdoor_app.ui.meeting.agenda_moves import AgendaMoves
+from frontdoor_app.ui.meeting.attendance_waits import AttendanceWaits
+from frontdoor_app.ui.meeting.entry_edits import KIND as ENTRY_EDIT
+from frontdoor_app.ui.meeting.entry_edits import EntryEdits
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_state import RoomState
 
@@ -54,8 +60,6 @@ class CaseSaves(QObject):
         cv = case_view
         cv.intelligence.save_requested.connect(self.add_intelligence)
         cv.intelligence.draft_changed.connect(self.save_draft)
-        cv.intelligence.edit_requested.connect(self.edit_intelligence)
-        cv.intelligence.see_change_requested.connect(self.see_entry_change)
         cv.decision.save_requested.connect(self.save_decision)
         cv.decision.see_change_requested.connect(self.see_decision_change)
         cv.decision.draft_changed.connect(self.save_draft)
@@ -72,6 +76,21 @@ class CaseSaves(QObject):
         )
         cv.sharing.record_requested.connect(self.record_sharing)
         cv.history.undo_requested.connect(self.undo_link)
+        self.entry_edits = EntryEdits(self)
+        # How each kind of Save that waited on the laptop is sent again (other parts of the
+        # window add theirs: attendance, the agenda order, the FGC forms).
+        self.resenders: dict[str, Callable[[dict[str, Any], int], None]] = {
+            "intelligence": lambda c, i: self.add_intelligence(c, item_id=i),
+            "decision": lambda c, i: self.save_decision(c, item_id=i),
+            "action": lambda c, i: self.add_action(c, item_id=i),
+            "action_status": lambda c, _i: self.resend_status(c),
+            ENTRY_EDIT: lambda c, _i: self.entry_edits.resend(c),
+        }
+        self.agenda_moves = AgendaMoves(
+            commands, state, messages, owner, self._saved, self.room_stale.emit, self
+        )
+        self.attendance_waits = AttendanceWaits(self)
+        self.fgc_waits = FgcWaits(self)
 
     def _saved(self, text: str) -> Any:
         def done(_result: Any) -> None:
@@ -118,65 +137,6 @@ class CaseSaves(QObject):
 
         self.commands.add_entry(item_id, agency_id, content, done, offline)
 
-    def edit_intelligence(self, content: dict[str, Any]) -> None:
-        """An entry changed after it was saved, against the version the edit started from:
-        an edit saved meanwhile by someone else is shown beside this one, never lost."""
-        from frontdoor_app.meeting.errors import EntryConflict
-
-        tab = self.case_view.intelligence
-
-        def done(view: Any) -> None:
-            if tab.editing is not None and tab.editing.id == view.id:
-                tab.stop_editing()
-            self.status.emit(translate("MainWindow", "Entry changed"), 5000)
-            self.wrote.emit("intelligence_entry", view.id)
-            self.case_stale.emit(view.agenda_item_id)
-            self.projector_stale.emit()
-
-        def conflict(exc: Any) -> None:
-            if isinstance(exc, EntryConflict):
-                self.entry_conflict(content, exc.theirs)
-            else:
-                self.commands.failed(exc, translate("MainWindow", "Changing an entry"))
-
-        self.commands.edit_entry(content, done, conflict)
-
-    def see_entry_change(self) -> None:
-        """The form's "See the change": the same choice as an edit that met a conflict."""
-        tab = self.case_view.intelligence
-        now = tab.current()
-        if tab.editing is None or now is None:
-            return
-        self.entry_conflict(tab.edit_content(), now)
-
-    def entry_conflict(self, mine: dict[str, Any], theirs: IntelligenceView) -> None:
-        """Both versions of the entry; keep theirs, put mine on top, or go on editing."""
-        from frontdoor_app.ui.case.intelligence_tab import entry_conflict
-        from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP
-
-        tab = self.case_view.intelligence
-        conflict = entry_conflict(mine, theirs)
-        choice = self.messages.conflict(self.owner, conflict)
-        if choice == MINE_ON_TOP:
-            tab.rebase(theirs)
-            self.edit_intelligence({**mine, "version": theirs.version})
-        elif choice == KEEP_THEIRS:
-            tab.stop_editing()
-            self.case_stale.emit(theirs.agenda_item_id)
-            self.status.emit(
-                translate("MainWindow", "Their entry kept; your changes dropped"), 5000
-            )
-        else:  # go on editing: what is typed stays, now as an edit of their version
-            tab.rebase(theirs)
-            self.case_stale.emit(theirs.agenda_item_id)
-            self.status.emit(
-                translate(
-                    "MainWindow",
-                    "Your changes are still in the form; saving now puts them on top of theirs",
-                ),
-                8000,
-            )
-
     # ------------------------------------------------------------------ offline
     def keep_waiting(self, kind: str, item_id: int, content: dict[str, Any]) -> None:
         """The server cannot be reached: keep the Save on the laptop and say so."""
@@ -196,18 +156,17 @@ class CaseSaves(QObject):
     def send_waiting(self) -> None:
         """Send what waited on the laptop, in order, through the same checks as any Save."""
         for waiting in self.outbox:
-            if waiting["ref"] in self.sending:
-                continue  # already on its way
+            resend = self.resenders.get(waiting["kind"])
+            if waiting["ref"] in self.sending or resend is None:
+                continue  # already on its way (or its screen is not open to send it)
             self.sending.add(waiting["ref"])
-            content, item_id = waiting["content"], int(waiting["item_id"])
-            if waiting["kind"] == "intelligence":
-                self.add_intelligence(content, item_id=item_id)
-            elif waiting["kind"] == "decision":
-                self.save_decision(content, item_id=item_id)
-            elif waiting["kind"] == "action":
-                self.add_action(content, item_id=item_id)
-            elif waiting["kind"] == "action_status":
-                self.resend_status(content)
+            resend(waiting["content"], int(waiting["item_id"]))
+
+    def settle(self, ref: str) -> None:
+        """A Save that waited (or might have) is done with: stored, or shown as a conflict."""
+        self.outbox.remove(ref)
+        self.sending.discard(ref)
+        self.header_stale.emit()
 
     # ------------------------------------------------------------------ decisions
     def save_decision(self, content: dict[str, Any], item_id: int | None = None) -> None:
@@ -408,17 +367,12 @@ class CaseSaves(QObject):
     def _status_to_server(self, content: dict[str, Any], on_done: Any, on_conflict: Any) -> None:
         ref = content["ref"]
 
-        def settled() -> None:
-            self.outbox.remove(ref)
-            self.sending.discard(ref)
-            self.header_stale.emit()
-
         def done(view: Any) -> None:
-            settled()
+            self.settle(ref)
             on_done(view)
 
         def conflict(exc: Any) -> None:
-            settled()  # the conflict view now holds both versions
+            self.settle(ref)  # the conflict view now holds both versions
             on_conflict(exc)
 
         self.commands.update_action(

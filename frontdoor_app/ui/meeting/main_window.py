@@ -75,11 +75,11 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         if parent is not None:
-            # To be placed inside ``parent`` (the start window): a widget from the start,
-            # so taking its place later does not rebuild and restyle every child.
+            # Inside ``parent`` (the start window) from the start: never rebuilt or restyled.
             self.setWindowFlags(Qt.WindowType.Widget)
         self.ctx, self.worker, self.messages = ctx, worker, messages
         self.meeting_date = meeting_date
+        self.feed_on = False  # the change feed: started once, at load or when the server is away
         self.state = RoomState(ctx.actor.is_chair)
         self.ops = Ops(worker, messages, ctx)
         self.commands = RoomCommands(ctx, self.ops, self, self.show_error)
@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
             failed=self.show_error,
             flush_drafts=self.saves.flush_drafts,
             select=self.agenda.select,
+            fgc_waits=self.saves.fgc_waits,
         )
         self.cases.shown.connect(self.case_shown)
         self.live.look_ahead = self.cases.look_ahead
@@ -241,9 +242,14 @@ class MainWindow(QMainWindow):
         shown = data.room.meeting
         self.commands.record("view", "meeting", shown.id if shown else None, "agenda shown")
         self._room_loaded(data.room)
-        self.live.start()
+        self.start_feed()
         if len(self.outbox):
             self.saves.send_waiting()  # kept on the laptop last time: send them now
+
+    def start_feed(self) -> None:
+        if not self.feed_on:
+            self.feed_on = True
+            self.live.start()
 
     def reload_meeting(self) -> None:
         """Find today's meeting again (an import may just have built it)."""
@@ -389,11 +395,7 @@ class MainWindow(QMainWindow):
 
     def move_case(self, item_id: int, position: int) -> None:
         """Against the order shown; reordered meanwhile, both orders are shown."""
-        from frontdoor_app.ui.meeting.agenda_moves import AgendaMoves
-
-        state, messages = self.state, self.messages
-        moves = AgendaMoves(self.commands, state, messages, self, self._saved, self.reload_room)
-        moves.move(item_id, position)
+        self.saves.agenda_moves.move(item_id, position)
 
     def toggle_curtain(self) -> None:
         """B: blank the projector. The chair's curtain is shared; others' is their own."""
@@ -453,7 +455,9 @@ class MainWindow(QMainWindow):
 
     def _online_changed(self, online: bool) -> None:
         self._update_header()
-        if online:
+        if online and self.room is None:
+            self.load()  # started while the server was away: load what it has now
+        elif online:
             self.saves.send_waiting()
 
     # ------------------------------------------------------------------ telling
@@ -473,15 +477,10 @@ class MainWindow(QMainWindow):
         from frontdoor_app.sync.offline import connection_lost
 
         if connection_lost(exc):
-            # Not a fault to report in a box: the banner says the server is away, the
-            # window keeps what it has, and the feed reconnects and refreshes.
-            self.say(
-                self.tr("%1: the server cannot be reached; showing what this laptop has.").replace(
-                    "%1", doing
-                ),
-                10_000,
-            )
-            self.live.poll()
+            # Not a fault for a box: the banner says so; the feed reconnects and refreshes.
+            words = self.tr("%1: the server cannot be reached; showing what this laptop has.")
+            self.say(words.replace("%1", doing), 10_000)
+            self.live.poll() if self.feed_on else self.start_feed()  # it keeps trying
             return
         self.messages.failed(self, doing, exc)
         self.say(f"{doing}: {exc}", 10_000)

@@ -96,6 +96,7 @@ class RoomCommands:
         position: int,
         on_done: Done,
         on_conflict: Callable[[Any], None] | None = None,
+        on_offline: Callable[[], None] | None = None,
     ) -> None:
         """Against ``version``, the case's as the agenda showed it."""
         from frontdoor_app.meeting import agenda
@@ -106,6 +107,30 @@ class RoomCommands:
             on_done,
             translate("MainWindow", "Reordering the agenda"),
             on_conflict=on_conflict,
+            on_offline=on_offline,
+        )
+
+    def update_attendance(
+        self,
+        row_id: int,
+        version: int,
+        status: str,
+        on_done: Done,
+        on_conflict: Callable[[Any], None],
+        on_offline: Callable[[], None],
+    ) -> None:
+        """An attendance row's status, against ``version`` (the row as it was changed on)."""
+        from frontdoor_app.meeting import lifecycle
+
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+        self._write(
+            lambda reason: lifecycle.update_attendance(
+                sessions, actor, row_id, version, status=status, reason=reason
+            ),
+            on_done,
+            translate("Attendance", "Attendance"),
+            on_conflict=on_conflict,
+            on_offline=on_offline,
         )
 
     def set_curtain(
@@ -164,6 +189,7 @@ class RoomCommands:
         content: dict[str, Any],
         on_done: Done,
         on_conflict: Callable[[Any], None],
+        on_offline: Callable[[], None] | None = None,
     ) -> None:
         """An entry changed after it was saved, against ``content["version"]``: the version
         the form was started from."""
@@ -185,7 +211,11 @@ class RoomCommands:
             )
 
         self._write(
-            job, on_done, translate("MainWindow", "Changing an entry"), on_conflict=on_conflict
+            job,
+            on_done,
+            translate("MainWindow", "Changing an entry"),
+            on_conflict=on_conflict,
+            on_offline=on_offline,
         )
 
     def save_decision(

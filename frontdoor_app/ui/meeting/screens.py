@@ -119,7 +119,9 @@ def room_screens(
         shown = meeting()
         if shown is None:
             return None
-        return AttendanceDialog(ctx, worker, messages, shown.id, agencies(), owner)
+        # In the meeting room, a change made while offline waits with the room's saves.
+        waits = getattr(getattr(owner, "saves", None), "attendance_waits", None)
+        return AttendanceDialog(ctx, worker, messages, shown.id, agencies(), owner, waits)
 
     def open_actions() -> QWidget | None:
         from frontdoor_app.ui.meeting.open_actions_dialog import OpenActionsDialog
