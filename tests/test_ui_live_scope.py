@@ -26,10 +26,15 @@ def test_an_entry_on_another_case_does_not_reload_mine(
         qtbot.wait(400)
         idle(qtbot, rep)
         shown: list[int] = []
-        original = rep.case_view.show_case
+        original, entries_only = rep.case_view.show_case, rep.case_view.show_entries
         rep.case_view.show_case = lambda case, keep_edits=False: (  # type: ignore[method-assign]
             shown.append(case.item.item_id),
             original(case, keep_edits),
+        )
+        # (an entry saved elsewhere reaches the case on screen as its entries only)
+        rep.case_view.show_entries = lambda case: (  # type: ignore[method-assign]
+            shown.append(case.item.item_id),
+            entries_only(case),
         )
         agency = rep_ctx.actor.agency_id
         entries.add_entry(rep_ctx.sessions, rep_ctx.actor, first, agency, "On the first case")
@@ -42,6 +47,7 @@ def test_an_entry_on_another_case_does_not_reload_mine(
         assert any(e.text == "On the second case" for e in rep.case_view.case.intelligence)
     finally:
         vars(rep.case_view).pop("show_case", None)  # no cycle left holding the widget
+        vars(rep.case_view).pop("show_entries", None)
         close_window(rep)
         close_window(chair)
         rep_ctx.close()

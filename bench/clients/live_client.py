@@ -106,6 +106,9 @@ def main() -> int:
 
     def show_case(case, keep_edits=False):  # type: ignore[no-untyped-def]
         original(case, keep_edits)
+        shown(case)
+
+    def shown(case):  # type: ignore[no-untyped-def]
         now = time.time()
         for entry in case.intelligence:
             marker = entry.text.split(" ", 1)[0]
@@ -114,6 +117,13 @@ def main() -> int:
                 say(seen=marker, t=now)
 
     window.case_view.show_case = show_case  # type: ignore[method-assign]
+    entries_only = window.case_view.show_entries
+
+    def show_entries(case):  # type: ignore[no-untyped-def]
+        entries_only(case)
+        shown(case)
+
+    window.case_view.show_entries = show_entries  # type: ignore[method-assign]
     feed_seen: set[int] = set()  # entry rows the change feed delivered (all cases)
     feed_dupes = [0]
 

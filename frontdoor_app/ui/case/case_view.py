@@ -132,21 +132,37 @@ class CaseViewWidget(QWidget):
         self.actions_tab.show_case(case)
         self.fgc.show_case(case)
         self.sharing.show_case(case)
-        entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
-        self.tabs.setTabText(
-            2, translate("Case", "History (%1)").replace("%1", str(len(case.history)))
-        )
-        self.tabs.setTabText(3, translate("Case", "Intelligence (%1)").replace("%1", str(entries)))
-        self.tabs.setTabText(
+        self._tab_text(2, translate("Case", "History (%1)"), len(case.history))
+        self._tab_text(
             4, translate("Case", "Decision ✓") if case.decision else translate("Case", "Decision")
         )
-        self.tabs.setTabText(
-            5, translate("Case", "Actions (%1)").replace("%1", str(len(case.actions)))
-        )
-        self.tabs.setTabText(
-            7, translate("Case", "Sharing (%1)").replace("%1", str(len(case.sharing)))
-        )
+        self._tab_text(5, translate("Case", "Actions (%1)"), len(case.actions))
+        self._show_entry_counts(case)
         self.stack.setCurrentWidget(self.page)
+
+    def show_entries(self, case: CaseView) -> None:
+        """Someone saved an entry or a sharing decision: only the tabs that show them take
+        ``case`` (the others, and what is typed, stay as they are; Qt repaints only them)."""
+        if self.case is None or self.case.item.item_id != case.item.item_id:
+            self.show_case(case, keep_edits=True)
+            return
+        self.case = case
+        self.intelligence.show_case(case)
+        self.sharing.show_case(case)
+        self._show_entry_counts(case)
+
+    def _show_entry_counts(self, case: CaseView) -> None:
+        entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
+        self._tab_text(3, translate("Case", "Intelligence (%1)"), entries)
+        self._tab_text(7, translate("Case", "Sharing (%1)"), len(case.sharing))
+
+    def _tab_text(self, index: int, text: str, count: int | None = None) -> None:
+        """A tab's title, with ``count`` for its %1; set only when it changes (setting the
+        same text lays the tab bar out and paints it again)."""
+        if count is not None:
+            text = text.replace("%1", str(count))
+        if self.tabs.tabText(index) != text:
+            self.tabs.setTabText(index, text)
 
     def update_item(self, case: CaseView) -> None:
         """Only the case's agenda row changed (status, timer): the heading, not the tabs."""

@@ -171,7 +171,7 @@ class CasePane(QObject):
             return
         if case.item.item_id != viewing:  # a case being opened: it reads its entries
             return
-        self.case_view.show_case(case.with_entries(touched.shown), keep_edits=True)
+        self.case_view.show_entries(case.with_entries(touched.shown))
 
     def refresh_if_shown(self, item_id: int) -> None:
         if self.state.viewing == item_id:
