@@ -24,6 +24,7 @@ from frontdoor_app.models import (
     Person,
     PersonLink,
     PostcodeDistrict,
+    bulk,
     utcnow,
 )
 
@@ -58,7 +59,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> l
     successors, exactly as SQLite would choose them (these tables have no AUTOINCREMENT),
     and the rows go in one executemany. RETURNING in parameter order has no deterministic
     form there and was run one row per statement (some 2,300 statements a Monday feed).
-    Elsewhere (PostgreSQL) the ids come back from the sequence through RETURNING.
+    On PostgreSQL the ids are taken from the table's sequence first (one statement) and
+    the rows go in one statement, one array a column (``models.bulk``).
     """
     if not rows:
         return []
@@ -67,11 +69,10 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> l
         ids = list(range(start, start + len(rows)))
         session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
         return ids
-    return list(
-        session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-        ).scalars()
-    )
+    connection = session.connection()
+    ids = bulk.next_ids(connection, table, len(rows))
+    bulk.insert_rows(connection, table, rows, ids)
+    return ids
 
 
 class _Writer:

@@ -1,0 +1,106 @@
+"""Many rows into one table in one statement on PostgreSQL: the rows as one JSON document.
+
+An executemany sends one statement a row (pipelined), and a multi-row VALUES has one
+placeholder a value, whose text the driver parses and the server plans afresh for each
+file (an import's audit rows: 1,500 rows, 17,000 placeholders); arrays of long strings
+(``unnest``) cost the driver more still to write. Here the statement's text depends only on
+the table and its columns, and the rows go as one JSON text the server reads
+(``json_to_recordset``), each value as the column's own type would send it. Row-level
+security applies as to any INSERT (COPY would be refused under it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.types import JSON
+
+
+def _sender(column: Any, dialect: Any) -> Callable[[Any], Any]:
+    """The value written into the JSON document for ``column``: what its type's bind
+    processing gives the driver, dates and times as ISO text.
+
+    A JSON column goes as its own text (None as JSON null, as the column type writes it),
+    cast back on the server."""
+    if isinstance(column.type, JSON):
+        return json.dumps
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+
+    def send(value: Any) -> Any:
+        value = process(value) if process is not None else value
+        if isinstance(value, dt.date | dt.datetime | dt.time):
+            return value.isoformat()
+        if isinstance(value, decimal.Decimal):
+            return str(value)
+        return value
+
+    return send
+
+
+def _defaults(table: Table, given: Sequence[str]) -> list[tuple[str, Callable[[], Any]]]:
+    """The Python-side defaults an INSERT of ``table`` fills in for the columns not given."""
+    out: list[tuple[str, Callable[[], Any]]] = []
+    for column in table.columns:
+        default = column.default
+        if column.name in given or default is None or column.primary_key:
+            continue
+        if getattr(default, "is_callable", False):
+            out.append((column.name, lambda d=default: d.arg(None)))  # type: ignore[attr-defined]
+        elif getattr(default, "is_scalar", False):
+            out.append((column.name, lambda d=default: d.arg))  # type: ignore[attr-defined]
+    return out
+
+
+def insert_rows(
+    connection: Connection, table: Table, rows: Sequence[dict[str, Any]], ids: Sequence[int] = ()
+) -> None:
+    """INSERT ``rows`` (dicts with the same keys) into ``table`` on PostgreSQL, in order.
+
+    With ``ids`` the rows get those ids; without, the table's sequence numbers them in the
+    order given (ORDER BY the row's position: an audit chain runs in id order)."""
+    if not rows:
+        return
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    given = list(rows[0])
+    defaults = _defaults(table, given)
+    names = (["id"] if ids else []) + given + [name for name, _ in defaults]
+    columns = [table.c[name] for name in names]
+    send = [_sender(c, dialect) for c in columns]
+    first = 1 if ids else 0
+    document = []
+    for position, row in enumerate(rows):
+        record: dict[str, Any] = {"n": position}
+        if ids:
+            record["c0"] = ids[position]
+        for i, name in enumerate(given, first):
+            record[f"c{i}"] = send[i](row[name])
+        for i, (_name, make) in enumerate(defaults, first + len(given)):
+            record[f"c{i}"] = send[i](make())
+        document.append(record)
+    kinds = [
+        "text" if isinstance(c.type, JSON) else c.type.compile(dialect=dialect) for c in columns
+    ]
+    values = ", ".join(
+        f"u.c{i}::{c.type.compile(dialect=dialect)}" if isinstance(c.type, JSON) else f"u.c{i}"
+        for i, c in enumerate(columns)
+    )
+    shape = ", ".join(["n int"] + [f"c{i} {kind}" for i, kind in enumerate(kinds)])
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"SELECT {values} FROM json_to_recordset(%s::json) AS u({shape}) ORDER BY u.n"
+    )
+    connection.exec_driver_sql(sql, (json.dumps(document),))
+
+
+def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """``count`` new ids from ``table``'s sequence, in increasing order."""
+    if count <= 0:
+        return []
+    sql = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
+    return sorted(int(i) for (i,) in connection.exec_driver_sql(sql, (table.name, count)))
