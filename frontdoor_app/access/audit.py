@@ -11,7 +11,7 @@ import decimal
 from collections.abc import Sequence
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, insert, inspect
+from sqlalchemy import Table, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.models import AuditEvent, Base, bulk, utcnow
@@ -92,11 +92,7 @@ def record_many(session: Session, actor: Actor, rows: Sequence[Recorded]) -> Non
         for r in rows
     ]
     seal_rows(session, values)
-    table = cast(Table, AuditEvent.__table__)
-    if session.get_bind().dialect.name == "postgresql":
-        bulk.insert_rows(session.connection(), table, values)  # one statement, in order
-    else:
-        session.execute(insert(table), values)
+    bulk.insert_rows(session.connection(), cast(Table, AuditEvent.__table__), values)
 
 
 def written_many(

@@ -59,10 +59,12 @@ def _defaults(table: Table, given: Sequence[str]) -> list[tuple[str, Callable[[]
 def insert_rows(
     connection: Connection, table: Table, rows: Sequence[dict[str, Any]], ids: Sequence[int] = ()
 ) -> None:
-    """INSERT ``rows`` (dicts with the same keys) into ``table`` on PostgreSQL, in order.
+    """INSERT ``rows`` (dicts with the same keys) into ``table``, in order, as an INSERT of
+    the table would (its Python-side defaults filled in, each value bound by its type).
 
-    With ``ids`` the rows get those ids; without, the table's sequence numbers them in the
-    order given (ORDER BY the row's position: an audit chain runs in id order)."""
+    With ``ids`` the rows get those ids; without, the database numbers them in the order
+    given (an audit chain runs in id order). SQLite: one executemany of plain tuples.
+    PostgreSQL: one statement, the rows as one JSON document, ORDER BY their position."""
     if not rows:
         return
     dialect = connection.dialect
@@ -71,6 +73,9 @@ def insert_rows(
     defaults = _defaults(table, given)
     names = (["id"] if ids else []) + given + [name for name, _ in defaults]
     columns = [table.c[name] for name in names]
+    if dialect.name == "sqlite":
+        _sqlite_insert(connection, table, rows, ids, given, defaults, columns)
+        return
     send = [_sender(c, dialect) for c in columns]
     first = 1 if ids else 0
     document = []
@@ -96,6 +101,33 @@ def insert_rows(
         f"SELECT {values} FROM json_to_recordset(%s::json) AS u({shape}) ORDER BY u.n"
     )
     connection.exec_driver_sql(sql, (json.dumps(document),))
+
+
+def _sqlite_insert(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    ids: Sequence[int],
+    given: list[str],
+    defaults: list[tuple[str, Callable[[], Any]]],
+    columns: list[Any],
+) -> None:
+    dialect = connection.dialect
+    process = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    values = []
+    for position, row in enumerate(rows):
+        raw = (
+            ([ids[position]] if ids else [])
+            + [row[name] for name in given]
+            + [make() for _name, make in defaults]
+        )
+        values.append(tuple(v if p is None else p(v) for p, v in zip(process, raw, strict=True)))
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})"
+    )
+    connection.exec_driver_sql(sql, values)
 
 
 def next_ids(connection: Connection, table: Table, count: int) -> list[int]:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Table, func, insert, or_, select, text
+from sqlalchemy import Table, func, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -89,11 +89,7 @@ def note_many(session: Session, rows: Sequence[tuple[str, int | None, str, int |
         {"table_name": t, "row_id": r, "operation": o, "meeting_id": m, "at": now}
         for t, r, o, m in rows
     ]
-    table = cast(Table, ChangeLog.__table__)
-    if session.get_bind().dialect.name == "postgresql":
-        bulk.insert_rows(session.connection(), table, values)  # one statement
-    else:
-        session.execute(insert(table), values)
+    bulk.insert_rows(session.connection(), cast(Table, ChangeLog.__table__), values)
     if session.get_bind().dialect.name == "postgresql":
         for table_name in sorted({t for t, _r, _o, _m in rows}):
             session.execute(
