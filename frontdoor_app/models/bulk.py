@@ -15,6 +15,7 @@ import datetime as dt
 import decimal
 import json
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -42,17 +43,21 @@ def _sender(column: Any, dialect: Any) -> Callable[[Any], Any]:
     return send
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _defaults(table: Table, given: Sequence[str]) -> list[tuple[str, Callable[[], Any]]]:
     """The Python-side defaults an INSERT of ``table`` fills in for the columns not given."""
     out: list[tuple[str, Callable[[], Any]]] = []
     for column in table.columns:
-        default = column.default
+        default: Any = column.default
         if column.name in given or default is None or column.primary_key:
             continue
         if getattr(default, "is_callable", False):
-            out.append((column.name, lambda d=default: d.arg(None)))  # type: ignore[attr-defined]
+            out.append((column.name, partial(default.arg, None)))  # called as SQLAlchemy does
         elif getattr(default, "is_scalar", False):
-            out.append((column.name, lambda d=default: d.arg))  # type: ignore[attr-defined]
+            out.append((column.name, partial(_same, default.arg)))
     return out
 
 
