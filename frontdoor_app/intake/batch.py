@@ -56,7 +56,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> l
 
     On SQLite the ids are given: the transaction holds the write lock from its start
     (BEGIN IMMEDIATE, models/database.py), so the next ids are the largest one's
-    successors, exactly as SQLite would choose them (these tables have no AUTOINCREMENT),
+    successors, exactly as SQLite would choose them (these tables have no AUTOINCREMENT):
     RETURNING in parameter order has no deterministic form there and was run one row per
     statement (some 2,300 statements a Monday feed). On PostgreSQL the ids are taken from
     the table's sequence first (one statement). The rows then go in together
