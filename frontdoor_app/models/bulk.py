@@ -22,15 +22,21 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.types import JSON
 
 
-def _sender(column: Any, dialect: Any) -> Callable[[Any], Any]:
-    """The value written into the JSON document for ``column``: what its type's bind
-    processing gives the driver, dates and times as ISO text.
+def _sender(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """How a value of ``column`` is written into the JSON document: what its type's bind
+    processing gives the driver, dates and times as ISO text; None: as it is.
 
     A JSON column goes as its own text (None as JSON null, as the column type writes it),
     cast back on the server."""
     if isinstance(column.type, JSON):
         return json.dumps
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        python_type = object
+    if process is None and python_type in (str, int, float, bool):
+        return None
 
     def send(value: Any) -> Any:
         value = process(value) if process is not None else value
@@ -82,16 +88,17 @@ def insert_rows(
         _sqlite_insert(connection, table, rows, ids, given, defaults, columns)
         return
     send = [_sender(c, dialect) for c in columns]
-    first = 1 if ids else 0
+    keys = [f"c{i}" for i in range(len(columns))]
     document = []
     for position, row in enumerate(rows):
+        given_values = (
+            ([ids[position]] if ids else [])
+            + [row[name] for name in given]
+            + [make() for _name, make in defaults]
+        )
         record: dict[str, Any] = {"n": position}
-        if ids:
-            record["c0"] = ids[position]
-        for i, name in enumerate(given, first):
-            record[f"c{i}"] = send[i](row[name])
-        for i, (_name, make) in enumerate(defaults, first + len(given)):
-            record[f"c{i}"] = send[i](make())
+        for key, how, value in zip(keys, send, given_values, strict=True):
+            record[key] = value if how is None else how(value)
         document.append(record)
     kinds = [
         "text" if isinstance(c.type, JSON) else c.type.compile(dialect=dialect) for c in columns
