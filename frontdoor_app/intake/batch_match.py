@@ -1,7 +1,7 @@
 """Matching the people of a whole file at once: set-based look-ups in the same blocks.
 
-Each block (``blocking``) is one indexed join between the file's keys (a VALUES list) and
-``person``, instead of queries per person. People created earlier in the same file are found through an
+Each block (``blocking``) is one indexed join between the file's keys (a VALUES list on
+SQLite, a JSON document on PostgreSQL) and ``person``, instead of queries per person. People created earlier in the same file are found through an
 in-memory index of the same keys, so the second notification of a weekend family joins
 the first.
 """
@@ -11,19 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from .blocking import Key, in_memory_keys, stored_keys
 from .similarity import PersonFacts
-
-
-def _chunks(rows: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 @dataclass(frozen=True)

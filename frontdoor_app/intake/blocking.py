@@ -1,7 +1,8 @@
 """Blocking: which known people are worth scoring against a person as sent.
 
 Every block is an indexed look-up on ``person`` (see the indexes in models/people.py), run
-for a whole file at once as a join with a VALUES list of keys; never a scan of everyone.
+for a whole file at once as a join with the keys (a VALUES list on SQLite, one JSON document
+on PostgreSQL); never a scan of everyone.
 
 Everyone born on the date of birth (or with day and month swapped, or the year out by one)
 whose forename or surname starts with either name's initial, names compared fuzzily
