@@ -124,3 +124,92 @@ def test_0005_upgrades_a_database_holding_data(any_db_url: str) -> None:
             assert conn.scalar(text("SELECT fgc_team_id FROM app_user")) is None
     finally:
         engine.dispose()
+
+
+def test_0013_blocks_read_their_indexes_alone_and_find_the_same_people(any_db_url: str) -> None:
+    """A 0012 database with people upgrades to 0013: the date-of-birth and sound-alike
+    blocks then read only their (covering) indexes on SQLite, the candidates are the same as
+    before the upgrade, and the downgrade puts the former indexes back."""
+    import datetime as dt
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from frontdoor_app.intake.blocking import block_keys, db_candidates, lookup_keys
+    from frontdoor_app.intake.keys import name_keys
+    from frontdoor_app.intake.similarity import PersonFacts
+    from frontdoor_app.models.database import alembic_config
+
+    people = [
+        ("Mercorella", "Jack", dt.date(1990, 4, 7)),  # typos in both names, same date
+        ("Mercorella", "Jane", dt.date(1990, 7, 4)),  # day and month swapped
+        ("Liebenberg", "Bianca", dt.date(1991, 4, 7)),  # a year out, initials swapped
+        ("Smith", "Robert", dt.date(1990, 4, 7)),  # other initials: in no block
+    ]
+    sent = [
+        PersonFacts("Mercorglla", "Jac", dt.date(1990, 4, 7), 1990, None, None, None, None, None),
+        PersonFacts(
+            "Bianca", "Liebenbrrg", dt.date(1990, 4, 7), 1990, None, None, None, None, None
+        ),
+    ]
+    engine = make_engine(any_db_url)
+    try:
+        command.upgrade(alembic_config(engine), "0012_action_client_ref")
+        with engine.begin() as conn:
+            for n, (surname, forenames, dob) in enumerate(people, start=1):
+                keys = name_keys(surname, forenames)
+                conn.execute(
+                    text(
+                        "INSERT INTO person (id, surname, forenames, dob, birth_year, "
+                        "birth_year_estimated, surname_key, surname_phonetic, forename_key, "
+                        "forename_initial, version, created_at, updated_at) VALUES (:id, :s, "
+                        ":f, :d, :y, false, :sk, :sp, :fk, :fi, 1, :t, :t)"
+                    ),
+                    {
+                        "id": n,
+                        "s": surname,
+                        "f": forenames,
+                        "d": dob,
+                        "y": dob.year,
+                        "sk": keys.surname_key,
+                        "sp": keys.surname_phonetic,
+                        "fk": keys.forename_key,
+                        "fi": keys.forename_initial,
+                        "t": "2026-11-23 10:00:00",
+                    },
+                )
+        wanted = [lookup_keys(block_keys(f)) for f in sent]
+        with Session(engine) as session:
+            before = db_candidates(session, wanted)
+        assert before[0] >= {1, 2} and 4 not in before[0] and 3 in before[1]
+        assert upgrade(engine) is True
+        with Session(engine) as session:
+            assert db_candidates(session, wanted) == before
+        indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("person")}
+        assert indexes["ix_person_block_dob"][:2] == ["dob", "forename_initial"]
+        assert "ix_person_dob" not in indexes and "ix_person_block_phonetic_year" not in indexes
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                for block, sql in (
+                    ("d", "person.dob = ? AND person.forename_initial IN (?, ?)"),
+                    (
+                        "pyf",
+                        "person.surname_phonetic = ? AND person.birth_year = ? AND "
+                        "person.forename_initial = ?",
+                    ),
+                ):
+                    plan = " ".join(
+                        row[-1]
+                        for row in conn.exec_driver_sql(
+                            "EXPLAIN QUERY PLAN SELECT person.id FROM person WHERE "
+                            f"{sql} AND +person.merged_into_id IS NULL",
+                            ("x",) * sql.count("?"),
+                        )
+                    )
+                    assert "USING COVERING INDEX" in plan, (block, plan)
+        command.downgrade(alembic_config(engine), "0012_action_client_ref")
+        indexes = {i["name"] for i in inspect(engine).get_indexes("person")}
+        assert {"ix_person_dob", "ix_person_block_phonetic_year"} <= indexes
+        assert "ix_person_block_dob" not in indexes
+    finally:
+        engine.dispose()

@@ -11,10 +11,10 @@ import decimal
 from collections.abc import Sequence
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, insert, inspect
+from sqlalchemy import Table, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from frontdoor_app.models import AuditEvent, Base, utcnow
+from frontdoor_app.models import AuditEvent, Base, bulk, utcnow
 from frontdoor_app.models.audit_chain import seal_rows
 from frontdoor_app.sync import changes
 
@@ -92,7 +92,7 @@ def record_many(session: Session, actor: Actor, rows: Sequence[Recorded]) -> Non
         for r in rows
     ]
     seal_rows(session, values)
-    session.execute(insert(cast(Table, AuditEvent.__table__)), values)
+    bulk.insert_rows(session.connection(), cast(Table, AuditEvent.__table__), values)
 
 
 def written_many(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
@@ -24,6 +24,7 @@ from frontdoor_app.models import (
     Person,
     PersonLink,
     PostcodeDistrict,
+    bulk,
     utcnow,
 )
 
@@ -55,23 +56,22 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> l
 
     On SQLite the ids are given: the transaction holds the write lock from its start
     (BEGIN IMMEDIATE, models/database.py), so the next ids are the largest one's
-    successors, exactly as SQLite would choose them (these tables have no AUTOINCREMENT),
-    and the rows go in one executemany. RETURNING in parameter order has no deterministic
-    form there and was run one row per statement (some 2,300 statements a Monday feed).
-    Elsewhere (PostgreSQL) the ids come back from the sequence through RETURNING.
+    successors, exactly as SQLite would choose them (these tables have no AUTOINCREMENT):
+    RETURNING in parameter order has no deterministic form there and was run one row per
+    statement (some 2,300 statements a Monday feed). On PostgreSQL the ids are taken from
+    the table's sequence first (one statement). The rows then go in together
+    (``models.bulk``: one executemany on SQLite, one statement on PostgreSQL).
     """
     if not rows:
         return []
-    if session.connection().dialect.name == "sqlite":
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
         start = (session.scalar(select(func.max(table.c.id))) or 0) + 1
         ids = list(range(start, start + len(rows)))
-        session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
-        return ids
-    return list(
-        session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-        ).scalars()
-    )
+    else:
+        ids = bulk.next_ids(connection, table, len(rows))
+    bulk.insert_rows(connection, table, rows, ids)
+    return ids
 
 
 class _Writer:

@@ -1,7 +1,7 @@
 """Matching the people of a whole file at once: set-based look-ups in the same blocks.
 
-Each block (``blocking``) is one indexed join between the file's keys (a VALUES list) and
-``person``, instead of queries per person. People created earlier in the same file are found through an
+Each block (``blocking``) is one indexed join between the file's keys (a VALUES list on
+SQLite, a JSON document on PostgreSQL) and ``person``, instead of queries per person. People created earlier in the same file are found through an
 in-memory index of the same keys, so the second notification of a weekend family joins
 the first.
 """
@@ -11,22 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from frontdoor_app.models import Person
 
 from .blocking import Key, in_memory_keys, stored_keys
 from .similarity import PersonFacts
-
-
-def _chunks(rows: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 @dataclass(frozen=True)
@@ -38,41 +29,23 @@ class KnownPerson:
 
 
 def load_people(session: Session, ids: Iterable[int]) -> dict[int, KnownPerson]:
-    """The people with these ids, and the people they were merged into."""
+    """The people with these ids, and the people they were merged into: one statement (and
+    one more for each step of merges), the ids as one value, plain rows.
+
+    SQLite takes them as a JSON array (``json_each``) and returns ISO dates; PostgreSQL as an
+    array (``= ANY``): not an IN list of one placeholder an id, whose text the driver parses
+    and the server plans afresh for every file."""
     out: dict[int, KnownPerson] = {}
     todo = sorted(set(ids))
-    if session.connection().dialect.name == "sqlite":
-        return _load_people_sqlite(session, todo)
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    where = "IN (SELECT value FROM json_each(?))" if sqlite else "= ANY(%s::int[])"
+    sql = f"SELECT {_COLUMNS} FROM person WHERE id {where}"
     while todo:
-        for chunk in _chunks(todo, 500):
-            for p in session.execute(
-                select(
-                    Person.id,
-                    Person.surname,
-                    Person.forenames,
-                    Person.dob,
-                    Person.birth_year,
-                    Person.gender,
-                    Person.nhs_number,
-                    Person.pnc_id,
-                    Person.address,
-                    Person.postcode,
-                    Person.merged_into_id,
-                    Person.school,
-                ).where(Person.id.in_(chunk))
-            ):
-                facts = PersonFacts(
-                    p.surname,
-                    p.forenames,
-                    p.dob,
-                    p.birth_year,
-                    p.gender,
-                    p.nhs_number,
-                    p.pnc_id,
-                    p.address,
-                    p.postcode,
-                )
-                out[p.id] = KnownPerson(p.id, facts, p.merged_into_id, p.school)
+        for r in connection.exec_driver_sql(sql, (json.dumps(todo) if sqlite else todo,)):
+            dob = (dt.date.fromisoformat(r[3]) if r[3] else None) if sqlite else r[3]
+            facts = PersonFacts(r[1], r[2], dob, r[4], r[5], r[6], r[7], r[8], r[9])
+            out[r[0]] = KnownPerson(r[0], facts, r[10], r[11])
         todo = sorted(
             {
                 p.merged_into_id
@@ -87,27 +60,6 @@ _COLUMNS = (
     "id, surname, forenames, dob, birth_year, gender, nhs_number, pnc_id, address, postcode, "
     "merged_into_id, school"
 )
-
-
-def _load_people_sqlite(session: Session, todo: list[int]) -> dict[int, KnownPerson]:
-    """As ``load_people``, on SQLite: the ids as one JSON array (one statement, not an
-    expanded IN list per 500), plain rows, the ISO dates parsed directly."""
-    out: dict[int, KnownPerson] = {}
-    connection = session.connection()
-    sql = f"SELECT {_COLUMNS} FROM person WHERE id IN (SELECT value FROM json_each(?))"
-    while todo:
-        for r in connection.exec_driver_sql(sql, (json.dumps(todo),)):
-            dob = dt.date.fromisoformat(r[3]) if r[3] else None
-            facts = PersonFacts(r[1], r[2], dob, r[4], r[5], r[6], r[7], r[8], r[9])
-            out[r[0]] = KnownPerson(r[0], facts, r[10], r[11])
-        todo = sorted(
-            {
-                p.merged_into_id
-                for p in out.values()
-                if p.merged_into_id is not None and p.merged_into_id not in out
-            }
-        )
-    return out
 
 
 def resolve(people: dict[int, KnownPerson], person_id: int) -> int:

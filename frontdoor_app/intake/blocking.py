@@ -1,7 +1,8 @@
 """Blocking: which known people are worth scoring against a person as sent.
 
 Every block is an indexed look-up on ``person`` (see the indexes in models/people.py), run
-for a whole file at once as a join with a VALUES list of keys; never a scan of everyone.
+for a whole file at once as a join with the keys (a VALUES list on SQLite, one JSON document
+on PostgreSQL); never a scan of everyone.
 
 Everyone born on the date of birth (or with day and month swapped, or the year out by one)
 whose forename or surname starts with either name's initial, names compared fuzzily
@@ -18,8 +19,9 @@ postcode with the same or sound-alike name, or the same forename (``ps``, ``ppf`
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -243,11 +245,6 @@ def in_memory_keys(lookups: Iterable[Key]) -> list[Key]:
     return out
 
 
-def _chunks(rows: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
 def db_candidates(session: Session, wanted: Sequence[list[Key]]) -> list[set[int]]:
     """For each person as sent (its lookup keys), the ids of known people in its blocks."""
     by_block: dict[str, dict[Key, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -256,38 +253,78 @@ def db_candidates(session: Session, wanted: Sequence[list[Key]]) -> list[set[int
             by_block[key[0]][key[1:]].append(index)
     found: list[set[int]] = [set() for _ in wanted]
     connection = session.connection()
-    sqlite = connection.dialect.name == "sqlite"
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    look_up = _sqlite_block if connection.dialect.name == "sqlite" else _server_block
     for name, probes in by_block.items():
-        width, condition, live_only = BLOCKS[name]
-        names = ", ".join(("n", "a", "b", "c", "d")[: width + 1])
-        row_sql = "(" + ", ".join([mark] * (width + 1)) + ")"
-        # On SQLite the probes drive the join (CROSS JOIN fixes the order) and the unary
-        # plus keeps the planner off the index on merged_into_id: "IS NULL" holds for
-        # nearly everyone, and led by it each block scanned the register (minutes a file).
-        live = f" AND {'+' if sqlite else ''}person.merged_into_id IS NULL" if live_only else ""
         keys = list(probes)
-        for chunk in _chunks(keys):
-            params: list[Any] = []
-            for n, key in enumerate(chunk):
-                params.append(n)
-                params.extend(
-                    v.isoformat() if sqlite and isinstance(v, dt.date) else v for v in key
-                )
-            values = f"WITH p({names}) AS (VALUES {', '.join([row_sql] * len(chunk))}) "
-            if sqlite:  # the probes drive the join: each looked up in the index by itself
-                sql = f"{values}SELECT p.n, person.id FROM p CROSS JOIN person ON {condition}{live}"
-            else:
-                # PostgreSQL would hash-join a range block ("sm") over a scan of everyone:
-                # a look-up per probe instead (OFFSET 0 keeps the planner from flattening it).
-                sql = (
-                    f"{values}SELECT p.n, person.id FROM p CROSS JOIN LATERAL "
-                    f"(SELECT person.id FROM person WHERE {condition}{live} OFFSET 0) AS person"
-                )
-            for n, person_id in connection.exec_driver_sql(sql, tuple(params)):
-                for index in probes[chunk[int(n)]]:
-                    found[index].add(person_id)
+        for n, person_id in look_up(connection, name, keys):
+            for index in probes[keys[n]]:
+                found[index].add(person_id)
     return found
+
+
+def _sqlite_block(connection: Any, name: str, keys: list[Key]) -> Iterator[tuple[int, int]]:
+    """(probe number, person id) of a block on SQLite: the probes as VALUES rows, in chunks.
+
+    The probes drive the join (CROSS JOIN fixes the order) and the unary plus keeps the
+    planner off the index on merged_into_id: "IS NULL" holds for nearly everyone, and led
+    by it each block scanned the register (minutes a file)."""
+    width, condition, live_only = BLOCKS[name]
+    names = ", ".join(("n", "a", "b", "c", "d")[: width + 1])
+    row_sql = "(" + ", ".join(["?"] * (width + 1)) + ")"
+    live = " AND +person.merged_into_id IS NULL" if live_only else ""
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        params: list[Any] = []
+        for n, key in enumerate(chunk, start):
+            params.append(n)
+            params.extend(v.isoformat() if isinstance(v, dt.date) else v for v in key)
+        sql = (
+            f"WITH p({names}) AS (VALUES {', '.join([row_sql] * len(chunk))}) "
+            f"SELECT p.n, person.id FROM p CROSS JOIN person ON {condition}{live}"
+        )
+        for n, person_id in connection.exec_driver_sql(sql, tuple(params)):
+            yield int(n), person_id
+
+
+def _server_block(connection: Any, name: str, keys: list[Key]) -> Iterator[tuple[int, int]]:
+    """(probe number, person id) of a block on PostgreSQL: every probe in one statement, the
+    probes as one JSON document (``json_to_recordset``), so the statement's text is the same
+    whatever the file (one parameter, not one a value). Each probe is looked up by itself (a
+    LATERAL subquery the planner may not flatten, OFFSET 0): otherwise it hash-joins a range
+    block ("sm") over a scan of everyone."""
+    width, condition, live_only = BLOCKS[name]
+    names = ("a", "b", "c", "d")[:width]
+    shape = ", ".join(
+        ["n int"]
+        + [f"{n} {kind}" for n, kind in zip(names, _column_types(keys, width), strict=True)]
+    )
+    live = " AND person.merged_into_id IS NULL" if live_only else ""
+    sql = (
+        f"SELECT p.n, person.id FROM json_to_recordset(%s::json) AS p({shape}) "
+        f"CROSS JOIN LATERAL (SELECT person.id FROM person WHERE {condition}{live} OFFSET 0) "
+        "AS person"
+    )
+    probes = [
+        {"n": n, **{c: _plain(v) for c, v in zip(names, key, strict=True)}}
+        for n, key in enumerate(keys)
+    ]
+    yield from connection.exec_driver_sql(sql, (json.dumps(probes),))
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+_SERVER_TYPES = {str: "text", int: "int", dt.date: "date"}
+
+
+def _column_types(keys: list[Key], width: int) -> list[str]:
+    """The server type of each key column, from its first value that is not None."""
+    kinds = []
+    for i in range(width):
+        value = next((k[i] for k in keys if k[i] is not None), "")
+        kinds.append(_SERVER_TYPES.get(type(value), "text"))
+    return kinds
 
 
 def candidate_ids(session: Session, facts: PersonFacts) -> list[int]:

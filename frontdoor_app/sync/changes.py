@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Table, func, insert, or_, select, text
+from sqlalchemy import Table, func, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from frontdoor_app.models import ChangeLog, utcnow
+from frontdoor_app.models import ChangeLog, bulk, utcnow
 
 CHANNEL = "frontdoor_changes"
 
@@ -85,13 +85,11 @@ def note_many(session: Session, rows: Sequence[tuple[str, int | None, str, int |
     if not rows:
         return
     now = utcnow()
-    session.execute(
-        insert(cast(Table, ChangeLog.__table__)),
-        [
-            {"table_name": t, "row_id": r, "operation": o, "meeting_id": m, "at": now}
-            for t, r, o, m in rows
-        ],
-    )
+    values = [
+        {"table_name": t, "row_id": r, "operation": o, "meeting_id": m, "at": now}
+        for t, r, o, m in rows
+    ]
+    bulk.insert_rows(session.connection(), cast(Table, ChangeLog.__table__), values)
     if session.get_bind().dialect.name == "postgresql":
         for table_name in sorted({t for t, _r, _o, _m in rows}):
             session.execute(
