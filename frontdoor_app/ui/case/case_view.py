@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
@@ -109,6 +111,7 @@ class CaseViewWidget(QWidget):
         self.stack.addWidget(page)
         self.page = page
 
+        self._timer_shape = ""
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._update_timer)
@@ -233,13 +236,25 @@ class CaseViewWidget(QWidget):
                 text = translate("Case", "Not started · %1 min target").replace(
                     "%1", str(self.target_minutes)
                 )
+        self._fit_timer(text)
         self.timer_label.setText(text)
-        # A wrapping heading beside it would otherwise squeeze the timer to nothing.
-        self.timer_label.setMinimumWidth(self.timer_label.sizeHint().width())
         self.timer_label.setAccessibleDescription(text)
         if self.timer_label.property("over") != over:
             self.timer_label.setProperty("over", over)
             repolish(self.timer_label)
+
+    def _fit_timer(self, text: str) -> None:
+        """The timer's size is fixed to its text with every digit an 8: the seconds ticking
+        change no size, so no layout runs and only the timer is painted again each second
+        (a label that may change size lays out the whole window, whose wrapping heading
+        then paints it all again, on every laptop, every second). A wrapping heading beside
+        it would otherwise squeeze the timer to nothing."""
+        shape = re.sub(r"[0-9]", "8", text)
+        if shape == self._timer_shape:
+            return
+        self._timer_shape = shape
+        self.timer_label.setText(shape)
+        self.timer_label.setFixedSize(self.timer_label.sizeHint())
 
     def show_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(self.TAB_NAMES.index(name))
