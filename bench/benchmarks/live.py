@@ -14,6 +14,7 @@ saves seen by every client's change feed, duplicates, conflicts, save p95, CPU a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import select
@@ -206,12 +207,16 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             late = [c.name for c in everyone if not c.ready]
             return {"error": f"clients not ready after 180 s: {late}"}
         time.sleep(2)  # let every window settle after its first load
-        writer = ctx
-        if url.startswith("postgresql"):  # the representative saves over their own connection
-            from frontdoor_app.context import build_context
-            from frontdoor_app.settings import load_settings
+        # The representative saves as themselves: on a server over their own connection,
+        # on the file as the signed-in user (the chair's context has no agency to save for).
+        from frontdoor_app.context import build_context
+        from frontdoor_app.settings import load_settings
 
+        if url.startswith("postgresql"):
             writer = build_context(load_settings(database_url=_as(url, saver)))
+        else:
+            settings = load_settings(database_url=url)
+            writer = build_context(dataclasses.replace(settings, user_login=saver))
         actor = writer.actor
         committed: dict[str, float] = {}
         for n in range(1, SAVES + 1):
