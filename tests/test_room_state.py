@@ -133,6 +133,23 @@ def test_a_case_read_ahead_is_kept_only_if_nothing_changed_meanwhile() -> None:
     assert state.prefetched == {}
 
 
+def test_entries_elsewhere_keep_a_case_read_ahead_and_entries_of_it_drop_it() -> None:
+    """Fifteen laptops saving entries: a laptop's next case, read ahead, is read again only
+    when its own entries changed (not on every entry anyone saves)."""
+    state = _state(False, _room(current=10), viewing=10)
+    bundle = CaseBundle(case=None, drafts={})  # type: ignore[arg-type]
+    assert state.to_prefetch() == 11
+    assert state.keep_prefetched(11, bundle, state.generation)
+    assert state.refresh_for({"intelligence_entry"}) is Refresh.ASK_CASES
+    assert state.prefetched == {11: bundle}  # which cases is not known yet: nothing dropped
+    state.cases_changed({10, 12})
+    assert state.prefetched == {11: bundle}
+    generation = state.generation
+    state.cases_changed({11})
+    assert state.prefetched == {}
+    assert not state.keep_prefetched(11, bundle, generation)  # began before: stale
+
+
 def test_the_agenda_a_write_returned_replaces_the_one_read() -> None:
     state = _state(True, _room(current=10), viewing=10)
     state.moving_to = 11

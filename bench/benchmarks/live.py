@@ -416,6 +416,9 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
             "conflicts_reported": sum(s.get("conflicts", 0) for s in stats),
             "errors": [e for s in stats for e in s.get("errors", [])][:5],
             "save": summarise(save_ms) if save_ms else None,
+            # the same saves: waiting for the client's worker, then the save's own time
+            "save_queued": summarise([e["queued_ms"] for e in saves]) if saves else None,
+            "save_job": summarise([e["job_ms"] for e in saves]) if saves else None,
             "action_save": summarise(action_ms) if action_ms else None,
             "cpu_share_max": round(max(s.get("cpu_s", 0) for s in stats) / max(elapsed, 1), 3),
             "rss_mb_max": round(max(s.get("max_rss_mb", 0) for s in stats), 1),

@@ -167,21 +167,33 @@ def main() -> int:
         items = [r.item_id for r in window.room.agenda.rows] if window.room else [args.item]
         item = items[state["n"] % len(items)]
         started = time.perf_counter()
+        ran: dict[str, float] = {}
 
         def done(_view: object) -> None:
-            say(saved=marker, t=time.time(), ms=(time.perf_counter() - started) * 1000)
+            say(
+                saved=marker,
+                t=time.time(),
+                ms=(time.perf_counter() - started) * 1000,
+                # where that time went: waiting for the worker, the save itself
+                queued_ms=(ran["start"] - started) * 1000,
+                job_ms=(ran["end"] - ran["start"]) * 1000,
+            )
 
         from frontdoor_app.meeting import entries
 
         ctx_ = window.ctx
         agency = ctx_.actor.agency_id
-        window.worker.run(
-            lambda: entries.add_entry(
-                ctx_.sessions, ctx_.actor, item, agency, f"{marker} what the agency knows"
-            ),
-            done,
-            lambda exc: say(error=str(exc)),
-        )
+
+        def job() -> object:
+            ran["start"] = time.perf_counter()
+            try:
+                return entries.add_entry(
+                    ctx_.sessions, ctx_.actor, item, agency, f"{marker} what the agency knows"
+                )
+            finally:
+                ran["end"] = time.perf_counter()
+
+        window.worker.run(job, done, lambda exc: say(error=str(exc)))
 
     def add_action() -> None:
         if not state["ready"]:

@@ -174,6 +174,9 @@ class CasePane(QObject):
         self.case_view.show_entries(case.with_entries(touched.shown))
 
     def refresh_if_shown(self, item_id: int) -> None:
+        """This window saved something of ``item_id``: a copy of it read ahead is stale
+        (the feed leaves this window's own saves out), and the case is read again if shown."""
+        self.state.cases_changed((item_id,))
         if self.state.viewing == item_id:
             self.show_item(item_id, refresh=True)
 
