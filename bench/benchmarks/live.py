@@ -419,6 +419,10 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
             # the same saves: waiting for the client's worker, then the save's own time
             "save_queued": summarise([e["queued_ms"] for e in saves]) if saves else None,
             "save_job": summarise([e["job_ms"] for e in saves]) if saves else None,
+            # of the save itself: its statements' round trips, and waiting for the chain's lock
+            "save_sql": summarise([e.get("sql_ms", 0) for e in saves]) if saves else None,
+            "save_lock_wait": summarise([e.get("lock_ms", 0) for e in saves]) if saves else None,
+            "save_statements": max((e.get("statements", 0) for e in saves), default=0),
             "action_save": summarise(action_ms) if action_ms else None,
             "cpu_share_max": round(max(s.get("cpu_s", 0) for s in stats) / max(elapsed, 1), 3),
             "rss_mb_max": round(max(s.get("max_rss_mb", 0) for s in stats), 1),

@@ -25,6 +25,7 @@ import json
 import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -135,6 +136,27 @@ def main() -> int:
                 feed_seen.add(row.row_id)
 
     window.live.changed.connect(changed)
+    # the save job's statements: seconds in them, how many, the chain's lock among them
+    timing: dict[str, float] = {}
+    engine = ctx.sessions.kw["bind"]
+
+    def before_sql(conn, _cursor, _statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        if timing.get("on") == threading.get_ident():
+            conn.info["bench_t0"] = time.perf_counter()
+
+    def after_sql(conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        t0 = conn.info.pop("bench_t0", None)
+        if timing.get("on") == threading.get_ident() and t0 is not None:
+            spent = time.perf_counter() - t0
+            timing["sql"] = timing.get("sql", 0.0) + spent
+            timing["n"] = timing.get("n", 0) + 1
+            if "advisory" in statement:
+                timing["lock"] = timing.get("lock", 0.0) + spent
+
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", before_sql)
+    event.listen(engine, "after_cursor_execute", after_sql)
     window.set_follow_chair(False)  # stay on the measured case whatever the chair does
     window.show()
     window.load()
@@ -174,9 +196,13 @@ def main() -> int:
                 saved=marker,
                 t=time.time(),
                 ms=(time.perf_counter() - started) * 1000,
-                # where that time went: waiting for the worker, the save itself
+                # where that time went: waiting for the worker, the save itself, and of
+                # that the statements' round trips (the chain's lock among them)
                 queued_ms=(ran["start"] - started) * 1000,
                 job_ms=(ran["end"] - ran["start"]) * 1000,
+                sql_ms=ran.get("sql", 0.0) * 1000,
+                lock_ms=ran.get("lock", 0.0) * 1000,
+                statements=ran.get("n", 0),
             )
 
         from frontdoor_app.meeting import entries
@@ -186,12 +212,16 @@ def main() -> int:
 
         def job() -> object:
             ran["start"] = time.perf_counter()
+            timing.clear()
+            timing["on"] = threading.get_ident()
             try:
                 return entries.add_entry(
                     ctx_.sessions, ctx_.actor, item, agency, f"{marker} what the agency knows"
                 )
             finally:
                 ran["end"] = time.perf_counter()
+                timing.pop("on", None)
+                ran.update(timing)
 
         window.worker.run(job, done, lambda exc: say(error=str(exc)))
 

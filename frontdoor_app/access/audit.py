@@ -15,7 +15,7 @@ from sqlalchemy import Table, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.models import AuditEvent, Base, bulk, utcnow
-from frontdoor_app.models.audit_chain import seal_rows
+from frontdoor_app.models.audit_chain import add_at_commit, add_held_rows, seal_rows
 from frontdoor_app.sync import changes
 
 from .actor import Actor
@@ -46,7 +46,8 @@ def record(
     after: dict[str, Any] | None = None,
     detail: str | None = None,
 ) -> None:
-    session.add(
+    add_at_commit(
+        session,
         AuditEvent(
             user_id=actor.user_id,
             user_login=actor.login,
@@ -56,7 +57,7 @@ def record(
             before=before,
             after=after,
             detail=detail,
-        )
+        ),
     )
 
 
@@ -76,7 +77,8 @@ def record_many(session: Session, actor: Actor, rows: Sequence[Recorded]) -> Non
     hash chain in the order given, after every row already added to the session."""
     if not rows:
         return
-    session.flush()  # rows ``record`` added go first: the chain follows the order of writing
+    add_held_rows(session)  # rows ``record`` added go first: the chain follows the order
+    session.flush()  # of writing
     values = [
         {
             "at": utcnow(),

@@ -74,8 +74,15 @@ def get(session: Session, model: type[Any], row_id: int, what: str) -> Any:
 
 
 def item_and_meeting(session: Session, item_id: int) -> tuple[AgendaItem, Meeting]:
-    item = get(session, AgendaItem, item_id, "Case")
-    return item, item.meeting
+    """The case and its meeting in one round trip (a save's first read, on every laptop)."""
+    found = session.execute(
+        select(AgendaItem, Meeting)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .where(AgendaItem.id == item_id)
+    ).one_or_none()
+    if found is None:
+        raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
+    return found[0], found[1]
 
 
 class Writer:

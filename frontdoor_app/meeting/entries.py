@@ -239,14 +239,10 @@ def edit_sharing(
 
 
 def entry_view(s: Session, entry: IntelligenceEntry) -> IntelligenceView:
-    codes = dict(
-        s.execute(
-            select(Agency.id, Agency.code).where(
-                Agency.id.in_({entry.agency_id, entry.restricted_to_agency_id or entry.agency_id})
-            )
-        ).all()
-    )
-    name = s.scalar(select(Agency.name).where(Agency.id == entry.agency_id)) or ""
+    # By key: the save that made the entry has both agencies in hand already (no round trip).
+    agencies = [s.get(Agency, i) for i in {entry.agency_id, entry.restricted_to_agency_id} if i]
+    codes = {a.id: a.code for a in agencies if a is not None}
+    name = next((a.name for a in agencies if a is not None and a.id == entry.agency_id), "")
     return IntelligenceView(
         id=entry.id,
         agenda_item_id=entry.agenda_item_id,

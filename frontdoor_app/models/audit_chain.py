@@ -8,6 +8,11 @@ written (a ``before_flush`` hook for ORM rows, ``seal_rows`` for bulk inserts), 
 database's write lock: SQLite's BEGIN IMMEDIATE, PostgreSQL's transaction advisory lock, so
 two writers never chain onto the same head. Redaction (retention) blanks a row's personal
 content but keeps both hashes, so the chain still verifies.
+
+On PostgreSQL that lock is the one place where every audited write in the room queues, and it
+is held until the transaction ends. So a unit of work's audit rows (``add_at_commit``) are
+held back and written last, as it commits: the lock then covers taking it, one statement
+for the chain's head and the rows' ids, the insert and the commit, not the work before.
 """
 
 from __future__ import annotations
@@ -59,8 +64,41 @@ def link(previous_chain: str, content: str) -> str:
     return hashlib.sha256(f"{previous_chain}:{content}".encode("ascii")).hexdigest()
 
 
-def _head(session: Session) -> str:
-    """The newest chain hash, after taking the chain's write lock."""
+_DEFERRED = "audit_chain_at_commit"  # session.info: the audit rows held back
+
+
+def add_at_commit(session: Session, row: Any) -> None:
+    """Add an audit row to be written as the unit of work commits (see the module's note).
+
+    Inside a savepoint the row is added at once, so that rolling the savepoint back takes
+    it away with the rest of that savepoint's work.
+    """
+    if session.in_nested_transaction():
+        session.add(row)
+        return
+    session.info.setdefault(_DEFERRED, []).append(row)
+
+
+def add_held_rows(session: Session) -> None:
+    """Put the rows ``add_at_commit`` held back into the session (the next flush seals and
+    writes them): as the unit of work commits, or earlier where a caller needs them
+    written now. (A transaction that ends without committing drops them.)"""
+    if session.in_nested_transaction():
+        return
+    held = session.info.pop(_DEFERRED, None)
+    if held:
+        session.add_all(held)
+
+
+def _drop_held_rows(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_DEFERRED, None)
+
+
+def _head(session: Session, ids: int = 0) -> tuple[str, list[int]]:
+    """The newest chain hash, after taking the chain's write lock; on PostgreSQL also
+    ``ids`` new row ids from the table's sequence, taken under the lock (so the ids' order
+    is the chain's) and in the same statement as the head."""
     conn = session.connection()
     newest = "SELECT chain_hash FROM audit_event ORDER BY id DESC LIMIT 1"
     if conn.dialect.name == "postgresql":
@@ -76,17 +114,24 @@ def _head(session: Session) -> str:
                 ).scalar()
             )
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
-        if info["fd_audit_head"]:
-            newest = "SELECT public.fd_audit_head()"
+        head_sql = "public.fd_audit_head()" if info["fd_audit_head"] else f"({newest})"
+        row = conn.execute(
+            text(
+                f"SELECT {head_sql}, ARRAY(SELECT nextval('audit_event_id_seq') "
+                "FROM generate_series(1, :n) ORDER BY 1)"
+            ),
+            {"n": ids},
+        ).one()
+        return row[0] or GENESIS, list(row[1])
     head = conn.execute(text(newest)).scalar()
-    return head or GENESIS
+    return head or GENESIS, []
 
 
 def seal_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """Give bulk-inserted audit rows (dicts, in insert order) their hashes."""
     if not rows:
         return
-    previous = _head(session)
+    previous, _ids = _head(session)
     for row in rows:
         row["content_hash"] = content_hash(row)
         row["chain_hash"] = previous = link(previous, row["content_hash"])
@@ -99,7 +144,10 @@ def _seal_new_events(session: Session, _context: Any, _instances: Any) -> None:
     if not new:
         return
     new.sort(key=lambda obj: inspect(obj).insert_order or 0)
-    previous = _head(session)
+    without_id = [obj for obj in new if obj.id is None]
+    previous, ids = _head(session, len(without_id))
+    for obj, new_id in zip(without_id, ids, strict=False):
+        obj.id = new_id
     for obj in new:
         if obj.at is None:
             obj.at = dt.datetime.now(dt.UTC)
@@ -107,4 +155,20 @@ def _seal_new_events(session: Session, _context: Any, _instances: Any) -> None:
         obj.chain_hash = previous = link(previous, obj.content_hash)
 
 
+def _held_rows_before_reading_the_trail(state: Any) -> None:
+    """A unit of work reading the trail sees its own rows, held back or not."""
+    session = state.session
+    if _DEFERRED in session.info and any(
+        getattr(mapper, "local_table", None) is not None
+        and mapper.local_table.name == "audit_event"
+        for mapper in state.all_mappers
+    ):
+        add_held_rows(session)
+        session.flush()
+
+
 event.listen(Session, "before_flush", _seal_new_events)
+event.listen(Session, "do_orm_execute", _held_rows_before_reading_the_trail)
+# The commit's own flush comes after ``before_commit``: it writes the rows held back.
+event.listen(Session, "before_commit", add_held_rows)
+event.listen(Session, "after_transaction_end", _drop_held_rows)
