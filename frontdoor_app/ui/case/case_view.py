@@ -31,6 +31,19 @@ def timer_text(seconds: int, target_minutes: int) -> tuple[str, bool]:
     return text, over
 
 
+class _CaseTabs(QTabWidget):
+    """The case's tabs take the height left below the heading, whatever their pages hold.
+
+    Saying so (no height-for-width) matters on every laptop in the room: a tab's count
+    changes with each entry anyone saves, which lays the case out again, and a tab widget
+    with height-for-width asks every page for its height at the new width, laying out the
+    text of each wrapped label on all eight pages: half the work of showing the entry.
+    """
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False
+
+
 class CaseViewWidget(QWidget):
     """Shows one ``CaseView``; tabs emit what the user asks for, the window does it."""
 
@@ -85,7 +98,8 @@ class CaseViewWidget(QWidget):
         self.risk.setObjectName("caseRisk")
         set_scaled_font(self.risk, 1.15, bold=True)
         layout.addWidget(self.risk)
-        self.tabs = QTabWidget(page)
+        self.tabs = _CaseTabs(page)
+        self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName(self.tr("Case tabs"))
         self.tabs.tabBar().setAccessibleName(self.tr("Case tabs (Ctrl+1 to Ctrl+7)"))
         self.incident = IncidentTab(self.tabs)
