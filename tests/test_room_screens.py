@@ -104,6 +104,9 @@ def test_the_main_window_loads_without_its_other_screens_or_the_domain_reads() -
         "reportlab",
         "frontdoor_app.intake.matching",
         "rapidfuzz",
+        # The history tab's person links: read when the tab asks for them.
+        "frontdoor_app.intake.links",
+        "jellyfish",
     ]
     code = (
         "import sys\n"
