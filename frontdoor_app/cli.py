@@ -100,7 +100,7 @@ def run_desktop(args: argparse.Namespace) -> int:
     # Imported here so the admin commands run on machines without Qt's system libraries.
     if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is loaded
-        from frontdoor_app.ui.shell.app import smoke_test
+        from frontdoor_app.ui.shell.smoke import smoke_test
 
         return smoke_test(database_url=args.database, profile=args.profile)
     from frontdoor_app.ui.shell.app import run

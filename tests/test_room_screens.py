@@ -96,10 +96,41 @@ def test_the_main_window_loads_without_its_other_screens_or_the_domain_reads() -
         "frontdoor_app.ui.projector.projector",
         "frontdoor_app.meeting.case",
         "frontdoor_app.meeting.decisions",
+        # The FGC domain behind the room's waiting steps (ui/fgc/waits), and what it pulls
+        # in: the referral PDF (reportlab) and the intake's fuzzy matching.
+        "frontdoor_app.fgc.changes",
+        "frontdoor_app.fgc.document",
+        "frontdoor_app.export.referral",
+        "reportlab",
+        "frontdoor_app.intake.matching",
+        "rapidfuzz",
+        # The history tab's person links: read when the tab asks for them.
+        "frontdoor_app.intake.links",
+        "jellyfish",
     ]
     code = (
         "import sys\n"
         "import frontdoor_app.ui.meeting.main_window\n"
+        f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_reading_a_case_leaves_the_fgc_writes_and_the_intake_matching_unloaded() -> None:
+    """The worker's first case read (``meeting.case``) loads what a case shows, not the FGC
+    offer a decision may start nor the matching that links a new invitee."""
+    later = [
+        "frontdoor_app.fgc.referrals",
+        "frontdoor_app.intake.matching",
+        "rapidfuzz",
+        "reportlab",
+    ]
+    code = (
+        "import sys\n"
+        "import frontdoor_app.meeting.case, frontdoor_app.meeting.drafts\n"
         f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
     )
     out = subprocess.run(

@@ -12,9 +12,6 @@ from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
-from frontdoor_app.intake.keys import name_keys
-from frontdoor_app.intake.matching import match_person
-from frontdoor_app.intake.similarity import PersonFacts
 from frontdoor_app.models import (
     HouseholdMember,
     Notification,
@@ -207,6 +204,12 @@ def person_for_invitee(
     forenames = optional(new.forenames, "The invitee's forename(s)", 200, FgcError)
     surname = meaningful(new.surname, "The invitee's surname", 200, FgcError)
     optional(new.contact, "The invitee's contact", 200, FgcError)
+    # The intake's matching (and its fuzzy-matching libraries) loads when an invitee is
+    # added, not with every case read that shows the FGC rules.
+    from frontdoor_app.intake.keys import name_keys
+    from frontdoor_app.intake.matching import match_person
+    from frontdoor_app.intake.similarity import PersonFacts
+
     facts = PersonFacts(
         surname, forenames, new.dob, new.dob.year if new.dob else None, None, None, None, None, None
     )

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.fgc.errors import FgcError
-from frontdoor_app.fgc.referrals import offer_for_decision
 from frontdoor_app.flags import Flags
 from frontdoor_app.models import (
     AgendaItem,
@@ -220,6 +219,9 @@ def _save_decision(
             )
         # The profile's [fgc] offer_when rules decide which outcomes start an offer (an FGC
         # offer, and also strategy discussion / ICPC: those families are always offered one).
+        # Imported here: reading a case (decision_view) needs none of the FGC machinery.
+        from frontdoor_app.fgc.referrals import offer_for_decision
+
         try:
             offer_for_decision(s, actor, profile, item.id)
         except FgcError as exc:

@@ -72,7 +72,7 @@ class CaseViewWidget(QWidget):
             self.tr(
                 "No case selected. Choose a case in the agenda (Ctrl+L, then arrows and Enter)."
             ),
-            self,
+            self.stack,
         )
         self.empty.setObjectName("emptyCase")
         self.empty.setAccessibleName(self.tr("No case selected"))
@@ -81,7 +81,10 @@ class CaseViewWidget(QWidget):
         set_scaled_font(self.empty, 1.3)
         self.stack.addWidget(self.empty)
 
-        page = QWidget(self)
+        # Each widget is made inside the one that will hold it: moved there afterwards (by
+        # addWidget or addTab), it and everything in it would be styled again (about half
+        # of what building the case view costs at start-up).
+        page = QWidget(self.stack)
         layout = QVBoxLayout(page)
         top = QHBoxLayout()
         self.heading = label("", page, self.tr("Case heading"))
@@ -102,14 +105,16 @@ class CaseViewWidget(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName(self.tr("Case tabs"))
         self.tabs.tabBar().setAccessibleName(self.tr("Case tabs (Ctrl+1 to Ctrl+7)"))
-        self.incident = IncidentTab(self.tabs)
-        self.household = HouseholdTab(self.tabs)
-        self.history = HistoryTab(self.tabs)
-        self.intelligence = IntelligenceTab(self.tabs)
-        self.decision = DecisionTab(self.tabs)
-        self.actions_tab = ActionsTab(self.tabs)
-        self.fgc = FgcTab(self.tabs)
-        self.sharing = SharingTab(self.tabs)
+        # The tab widget's own page stack (Qt's), where addTab puts each tab.
+        pages = self.tabs.findChild(QStackedWidget) or self.tabs
+        self.incident = IncidentTab(pages)
+        self.household = HouseholdTab(pages)
+        self.history = HistoryTab(pages)
+        self.intelligence = IntelligenceTab(pages)
+        self.decision = DecisionTab(pages)
+        self.actions_tab = ActionsTab(pages)
+        self.fgc = FgcTab(pages)
+        self.sharing = SharingTab(pages)
         for tab in (
             self.incident,
             self.household,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from frontdoor_app.intake.links import MatchRow
 from frontdoor_app.meeting.views import CaseView, HistoryEvent
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import label, make_table
 from frontdoor_app.ui.widgets.words import day
+
+if TYPE_CHECKING:  # the intake's links module (and its name keys) loads when links are read
+    from frontdoor_app.intake.links import MatchRow
 
 KIND_WORDS = {
     "notification": "Notification",

@@ -5,26 +5,47 @@ is crossed — often the worker. A Qt widget caught in a reference cycle (a lamb
 its own widget) would then be deleted on the worker thread, which crashes the interpreter.
 So automatic collection is switched off and the GUI thread collects on a timer: the young
 generation often, everything now and then (the same cure pyqtgraph uses).
+
+While the application starts, nothing is collected (``hold_ms``): with automatic collection
+off since the first line, the young generation then holds every object made so far (some
+150,000), and one young collection takes 50-70 ms of the GUI thread the main window is
+waiting for. The start says when it is over (``settle``: the main window is in place, or
+the start failed), at the latest ``hold_ms`` on (a first run building its demo, a
+passphrase being typed), and the timer collects from then on.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QObject, QTimer
 
 
 class GuiThreadCollector(QObject):
-    def __init__(self, parent: QObject | None = None, interval_ms: int = 1000) -> None:
+    def __init__(
+        self, parent: QObject | None = None, interval_ms: int = 1000, hold_ms: int = 0
+    ) -> None:
         super().__init__(parent)
         gc.disable()
         self._ticks = 0
+        self._held_until = time.monotonic() + hold_ms / 1000
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.collect)
         self._timer.start()
 
+    @property
+    def holding(self) -> bool:
+        return time.monotonic() < self._held_until
+
+    def settle(self) -> None:
+        """The start is over: collect from the next tick on."""
+        self._held_until = 0.0
+
     def collect(self) -> None:
+        if self.holding:
+            return
         self._ticks += 1
         generation = 2 if self._ticks % 30 == 0 else 0
         if gc.get_count()[0] > 700 or generation:

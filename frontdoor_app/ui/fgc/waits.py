@@ -13,14 +13,12 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from frontdoor_app.fgc import gate, referrals
-from frontdoor_app.fgc.changes import Step, change_referral
-from frontdoor_app.fgc.errors import ReferralConflict
-from frontdoor_app.fgc.views import CaseFgc, ReferralView
 from frontdoor_app.ui.core.i18n import translate
 
 if TYPE_CHECKING:
     from frontdoor_app.access.actor import Actor
+    from frontdoor_app.fgc.changes import Step
+    from frontdoor_app.fgc.views import ReferralView
     from frontdoor_app.profile import Profile
 
 KIND = "fgc_step"  # in the outbox
@@ -42,6 +40,8 @@ def step_content(step: str, version: int, **fields: Any) -> dict[str, Any]:
 
 def step_of(content: dict[str, Any], actor: Actor, profile: Profile) -> Step:
     """The domain step ``content`` describes, run against ``content["version"]``."""
+    from frontdoor_app.fgc import gate, referrals  # when a step is made, not at start-up
+
     version, kind = content["version"], content["step"]
     if kind == "date":
         day = _day(content.get("date"))
@@ -102,6 +102,12 @@ class FgcWaits:
         self.saves.keep_waiting(KIND, content["item_id"], content)
 
     def resend(self, content: dict[str, Any]) -> None:
+        # The FGC domain (and the referral PDF's machinery behind it) loads when a step is
+        # sent, not with the meeting room.
+        from frontdoor_app.fgc.changes import change_referral
+        from frontdoor_app.fgc.errors import ReferralConflict
+        from frontdoor_app.fgc.views import CaseFgc
+
         saves, ref = self.saves, content["ref"]
         ctx = saves.commands.ctx
         step = step_of(content, ctx.actor, ctx.profile)

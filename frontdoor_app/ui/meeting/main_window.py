@@ -227,11 +227,12 @@ class MainWindow(QMainWindow):
         profile, day = self.ctx.profile, self.meeting_date
         self._read(
             lambda s: reads.load_start(s, profile, day),
-            self._started,
+            self.show_start,
             self.tr("Loading the agenda"),
         )
 
-    def _started(self, data: StartData) -> None:
+    def show_start(self, data: StartData) -> None:
+        """Today's meeting, read by ``load`` (or by the start-up while it built this window)."""
         self.state.agencies = data.agencies
         self.cases.set_choices(data.agencies, data.outcomes)
         if data.room.note:

@@ -91,8 +91,10 @@ class RoomHeader(QWidget):
                 )
             self.offline_banner.setText(banner + (" " + count + "." if waiting else ""))
         self.offline_banner.setVisible(not online or bool(waiting))
-        self.live_label.setProperty("state", "live" if online else "offline")
-        repolish(self.live_label)
+        state = "live" if online else "offline"
+        if self.live_label.property("state") != state:  # each 15 s tick too: restyle on change
+            self.live_label.setProperty("state", state)
+            repolish(self.live_label)
         self.curtain_banner.setVisible(curtain_down)
         return text
 

@@ -7,12 +7,14 @@
    key is read meanwhile by a forked child (``key_prefetch.prefetch_key``, from ``cli``), on
    another core while Qt loads; step 2 opens the file with the same key, so this process
    never loads the keyring. From the first line, cycles are collected on this thread's
-   timer only (``ui.core.collector``), never on the worker.
+   timer only (``ui.core.collector``), never on the worker, and not before the start is
+   over (step 2's main window in place).
 2. **The rest** (about a second, once the first look is painted): on the worker thread,
    the authority profile, SQLAlchemy and the database context (migrations, reference
    data, the user) and, on an empty database, the demo city (``frontdoor_app.startup``),
-   with its progress shown in the window; then, on the GUI thread, the main window, which
-   takes the first look's place in the same window when it has loaded the meeting. A
+   with its progress shown in the window; then, on the GUI thread, the main window (built
+   while the worker reads today's meeting for it), which takes the first look's place in
+   the same window when it has loaded the meeting. A
    mistake in the profile is shown in the window (and the process exits with status 2
    when it is closed). Closing the window while the rest loads cancels it cleanly.
 
@@ -20,7 +22,7 @@ Only step 1 is imported at the top of this module; step 2's modules are imported
 runs (and PySide's import hook does not read their sources again: ``quick_imports``). With FRONTDOOR_EXIT_AFTER_AGENDA=1 the process prints ``AGENDA_PAINTED <ms>`` when
 the agenda is first painted and ``ROOM_READY <ms>`` when the main window is in place with
 its agenda painted, then quits (the ``start_to_agenda`` benchmark measures both).
-``--smoke-test`` (``smoke_test``) starts on a fresh data folder offscreen, checks that
+``--smoke-test`` (``ui.shell.smoke``) starts on a fresh data folder offscreen, checks that
 today's demo agenda opens and exits 0 (the bundle's build script runs it).
 """
 
@@ -59,11 +61,14 @@ if TYPE_CHECKING:
     from frontdoor_app.ui.core.crash import ErrorReporter
     from frontdoor_app.ui.core.worker import Worker
     from frontdoor_app.ui.meeting.main_window import MainWindow
+    from frontdoor_app.ui.meeting.room_state import StartData
     from frontdoor_app.ui.shell.passphrase import DesktopPassphrasePrompt
 
 ENV_EXIT_AFTER_AGENDA = "FRONTDOOR_EXIT_AFTER_AGENDA"
 # If the first look is never painted (a minimised window), load the rest anyway.
 LOAD_ANYWAY_MS = 1000
+# No cycle collection while the start runs, for this long at most (see ui.core.collector).
+START_HOLD_MS = 5000
 log = logging.getLogger(__name__)
 
 
@@ -92,9 +97,10 @@ class Started:
         self._cancel = threading.Event()
         self._progress: _Progress | None = None
         shell.closing.connect(self.cancel)
-        # The cycle collector runs on this thread's timer from the start, never on the
-        # worker (which loads the database layer meanwhile): see ui.core.collector.
-        self.collector = GuiThreadCollector(shell)
+        # The cycle collector runs on this thread's timer, never on the worker (which loads
+        # the database layer meanwhile), from when the main window is in place (or the start
+        # failed; START_HOLD_MS at the latest): see ui.core.collector.
+        self.collector = GuiThreadCollector(shell, hold_ms=START_HOLD_MS)
         # run() (the real desktop, not the tests) adds the log file and the error dialog.
         self.with_log_and_error_dialog = False
         self.log_file: Path | None = None
@@ -208,9 +214,21 @@ class Started:
         self.prepared, self.ctx = prepared, prepared.ctx
         try:
             from frontdoor_app.ui.core.messages import Messages
+            from frontdoor_app.ui.core.ops import Ops
+            from frontdoor_app.ui.meeting import room_reads
             from frontdoor_app.ui.meeting.main_window import MainWindow
 
             assert self.worker is not None
+            # Today's meeting is read on the worker while the window is built here (the
+            # read's SQL runs while this thread lays out the widgets); the window shows it.
+            profile = self.ctx.profile
+            Ops(self.worker, None, self.ctx).read(
+                None,
+                lambda s: room_reads.load_start(s, profile, None),
+                self._start_read,
+                doing=translate("App", "Starting"),
+                on_failed=lambda _exc: self._start_read(None),
+            )
             window = MainWindow(self.ctx, self.worker, Messages(), parent=self.shell)
         except Exception as exc:  # noqa: BLE001 - whatever it is, the user must be told
             self._prepare_failed(exc)
@@ -229,7 +247,17 @@ class Started:
             )
         window.room_loaded.connect(self._room_loaded)
         window.agenda_painted.connect(self._main_agenda_painted)
-        window.load()
+
+    def _start_read(self, start: StartData | None) -> None:
+        """Today's meeting, read while the window was built: shown in it (None: the read
+        failed, and the window reads it again itself, saying what goes wrong)."""
+        window = self.window
+        if window is None or self._cancel.is_set():
+            return
+        if start is None:
+            window.load()
+        else:
+            window.show_start(start)
 
     def _prepare_failed(self, exc: BaseException) -> None:
         from frontdoor_app.startup import StartCancelled
@@ -270,6 +298,7 @@ class Started:
             self._report_ready()  # nothing to paint: no meeting yet
 
     def _fail(self, text: str, code: int) -> None:
+        self.collector.settle()
         print(f"frontdoor: {text}", file=sys.stderr, flush=True)
         self.exit_code = code
         self.shell.fail(text)
@@ -295,6 +324,8 @@ class Started:
             print(f"AGENDA_PAINTED {_since_start_ms():.1f}", flush=True)
 
     def _report_ready(self) -> None:
+        """The main window is in place with today's agenda: the start is over."""
+        self.collector.settle()
         if self.exit_after_agenda:
             self._report_agenda()
             print(f"ROOM_READY {_since_start_ms():.1f}", flush=True)
@@ -365,11 +396,15 @@ def run(database_url: str | None = None, profile: str | None = None, smoke: bool
     """Open the main window at today's meeting agenda; returns the process exit code.
 
     The log goes to the user data folder's rotated file, and an unexpected error is
-    logged and shown (``ui.crash``). ``smoke``: see ``smoke_test``.
+    logged and shown (``ui.crash``). ``smoke``: see ``ui.shell.smoke``.
     """
     started = start(database_url, profile)
     started.with_log_and_error_dialog = True  # once the first look is painted
-    checker = SmokeTest(started) if smoke else None
+    checker = None
+    if smoke:
+        from frontdoor_app.ui.shell.smoke import SmokeTest
+
+        checker = SmokeTest(started)
     try:
         code = started.app.exec()
     finally:
@@ -377,96 +412,3 @@ def run(database_url: str | None = None, profile: str | None = None, smoke: bool
     if checker is not None:
         return checker.result()
     return code or started.exit_code
-
-
-SMOKE_TIMEOUT_MS = 300_000
-
-
-class SmokeTest:
-    """Watches a start for ``--smoke-test``: today's demo agenda must open in the main
-    window, with no start-up failure, within SMOKE_TIMEOUT_MS; then the application quits."""
-
-    def __init__(self, started: Started) -> None:
-        self.started = started
-        self.verdict: str | None = None
-        self.passed = False
-        started.shell.adopted.connect(self._adopted)
-        QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: self._finish(False, "timed out"))
-        self._poll = QTimer()
-        self._poll.timeout.connect(self._check_failed)
-        self._poll.start(200)
-
-    def _check_failed(self) -> None:
-        if self.started.shell.failed and self.started.shell.glance is not None:
-            self._finish(False, self.started.shell.glance.message)
-
-    def _adopted(self) -> None:
-        window = self.started.window
-        assert window is not None
-        window.agenda_painted.connect(self._painted)
-        window.room_loaded.connect(self._painted)
-        self._painted()
-
-    def _painted(self) -> None:
-        from frontdoor_app.demo.build import local_today
-
-        window = self.started.window
-        if self.verdict is not None or window is None or window.room is None:
-            return
-        meeting, rows = window.meeting, window.agenda.model.rowCount()
-        today = local_today()
-        if meeting is None or meeting.meeting_date != today:
-            self._finish(False, f"no meeting for today ({today}) opened: {window.room.note}")
-        elif rows == 0:
-            return  # the agenda's rows are still coming
-        else:
-            prepared = self.started.prepared
-            demo = prepared.demo if prepared is not None else None
-            self._finish(
-                True,
-                f"today's agenda ({today:%A %d %B %Y}) opened with {rows} "
-                f"cases; demo: {demo or 'already there'}",
-            )
-
-    def _finish(self, passed: bool, verdict: str) -> None:
-        if self.verdict is not None:
-            return
-        self.passed, self.verdict = passed, verdict
-        self._poll.stop()
-        QTimer.singleShot(0, self.started.app.quit)
-
-    def result(self) -> int:
-        word = "passed" if self.passed else "FAILED"
-        print(f"frontdoor smoke test {word}: {self.verdict or 'the window was closed'}", flush=True)
-        return 0 if self.passed else 1
-
-
-def smoke_test(database_url: str | None = None, profile: str | None = None) -> int:
-    """``frontdoor --smoke-test``: start offscreen on a fresh, temporary data folder (unless
-    ``database_url`` names a database), build the demo, open today's agenda, exit 0."""
-    import shutil
-    import tempfile
-
-    from frontdoor_app.settings import ENV_DATA_DIR
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    folder = None
-    if database_url is None:
-        folder = tempfile.mkdtemp(prefix="frontdoor-smoke-")
-        os.environ[ENV_DATA_DIR] = folder
-        os.environ.pop("FRONTDOOR_DATABASE_URL", None)
-        # The throwaway database's key lives and dies with this process: the check never
-        # touches the computer's keyring (and works on a build machine that has none).
-        import keyring
-
-        from frontdoor_app.cipher import ThrowawayKeyring
-
-        keyring.set_keyring(ThrowawayKeyring())
-    try:
-        return run(database_url, profile, smoke=True)
-    finally:
-        if folder is not None:
-            from frontdoor_app.applog import log_path, stop_log_file
-
-            stop_log_file(log_path(Path(folder)))
-            shutil.rmtree(folder, ignore_errors=True)
