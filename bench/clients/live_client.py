@@ -90,6 +90,8 @@ def main() -> int:
     from frontdoor_app.ui.meeting.main_window import MainWindow
 
     app = QApplication([])
+    if os.environ.get("LIVE_SWITCH_S"):
+        sys.setswitchinterval(float(os.environ["LIVE_SWITCH_S"]))
     settings = dataclasses.replace(load_settings(database_url=args.url), user_login=args.login)
     ctx = build_context(settings)
     messages = Messages()
@@ -152,6 +154,7 @@ def main() -> int:
             timing["n"] = timing.get("n", 0) + 1
             if "advisory" in statement:
                 timing["lock"] = timing.get("lock", 0.0) + spent
+                timing["locked_at"] = time.perf_counter()
 
     from sqlalchemy import event
 
@@ -202,6 +205,9 @@ def main() -> int:
                 job_ms=(ran["end"] - ran["start"]) * 1000,
                 sql_ms=ran.get("sql", 0.0) * 1000,
                 lock_ms=ran.get("lock", 0.0) * 1000,
+                # from taking the chain's lock to the save's end (its commit): what every
+                # other save in the room waits behind
+                held_ms=(ran["end"] - ran["locked_at"]) * 1000 if "locked_at" in ran else 0.0,
                 statements=ran.get("n", 0),
             )
 
@@ -257,8 +263,10 @@ def main() -> int:
 
     timers = []
 
-    def go(seconds: float) -> None:
-        """Start saving now, for ``seconds``, then report and quit."""
+    def go(seconds: float, phase: float = 0.0) -> None:
+        """Start saving now, for ``seconds``, then report and quit. ``phase`` (0 to 1): how
+        far into each period this person's first save falls (people in a room do not
+        press Save in step)."""
         for every, fn in (
             (args.save_every, save_entry),
             (args.action_every, add_action),
@@ -267,7 +275,9 @@ def main() -> int:
             if every:
                 timer = QTimer()
                 timer.timeout.connect(fn)
-                timer.start(int(every * 1000))
+                QTimer.singleShot(
+                    int(phase * every * 1000), lambda t=timer, e=every: t.start(int(e * 1000))
+                )
                 timers.append(timer)
         QTimer.singleShot(int(seconds * 1000), lambda: [t.stop() for t in timers])
         QTimer.singleShot(int(seconds * 1000) + 8000, finish)  # let the last saves arrive
@@ -275,7 +285,8 @@ def main() -> int:
     def command() -> None:
         line = sys.stdin.readline()
         if line.startswith("go "):
-            go(float(line.split()[1]))
+            words = line.split()
+            go(float(words[1]), float(words[2]) if len(words) > 2 else 0.0)
         elif not line or line.startswith("quit"):
             finish()
 
