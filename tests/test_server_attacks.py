@@ -436,6 +436,38 @@ def test_no_function_answers_for_another_user(server: Server) -> None:
         refused(c, "SELECT count(*) FROM audit_event")  # still not the trail
 
 
+def _audit_row(login: str) -> str:
+    import json
+
+    return json.dumps(
+        [
+            {
+                "at": "2026-12-04T09:00:00+00:00",
+                "user_id": None,
+                "user_login": login,
+                "action": "view",
+                "entity": "meeting",
+                "entity_id": None,
+                "before": None,
+                "after": None,
+                "detail": "attack test",
+                "content_hash": "0" * 64,
+            }
+        ]
+    )
+
+
+@pytest.mark.parametrize("who", ["police", "housing", "chair"])
+def test_fd_audit_append_writes_in_the_callers_own_name_only(server: Server, who: str) -> None:
+    """The chain's append function runs as the caller: the trail's row rules apply to it."""
+    other = server.logins["admin"]
+    with server.connect(who) as c:
+        with rolled_back(c):  # allowed: a row in their own name
+            c.execute("SELECT fd_audit_append(%s::json)", (_audit_row(server.logins[who]),))
+        refused(c, "SELECT fd_audit_append(%s::json)", _audit_row(other))
+        refused(c, "SELECT fd_audit_append(%s::json)", _audit_row("someone.else"))
+
+
 # --- reference lists, users, intake ------------------------------------------------------------
 
 

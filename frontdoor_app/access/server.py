@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from frontdoor_app.models.audit_chain import CHAIN_LOCK
 from frontdoor_app.models.database import (
     current_revision,
     make_session_factory,
@@ -316,6 +317,31 @@ def apply_security(conn: Connection) -> None:
     conn.execute(text("REVOKE ALL ON FUNCTION public.fd_audit_head() FROM PUBLIC"))
     for group in GROUPS.values():
         conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.fd_audit_head() TO {q(group)}"))
+    # Appending to the chain (models/audit_chain.py) in one call as a unit of work commits:
+    # the chain's lock, the head, each row's link and the insert, all in the server, so the
+    # lock every audited write in the room queues on is held for this call and the commit
+    # only. It runs as the caller (row-level security and grants apply to its INSERT).
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION public.fd_audit_append(rows json) RETURNS void "
+            "LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, public "
+            "AS $$ DECLARE previous text; r json; BEGIN "
+            f"PERFORM pg_advisory_xact_lock({CHAIN_LOCK}); "
+            "previous := coalesce(public.fd_audit_head(), repeat('0', 64)); "
+            "FOR r IN SELECT value FROM json_array_elements(rows) LOOP "
+            "previous := encode(sha256(convert_to(previous || ':' || (r->>'content_hash'), "
+            "'UTF8')), 'hex'); "
+            "INSERT INTO public.audit_event (at, user_id, user_login, action, entity, "
+            "entity_id, before, after, detail, content_hash, chain_hash) VALUES ("
+            "(r->>'at')::timestamptz, (r->>'user_id')::integer, r->>'user_login', "
+            "r->>'action', r->>'entity', (r->>'entity_id')::integer, r->'before', "
+            "r->'after', r->>'detail', r->>'content_hash', previous); "
+            "END LOOP; END $$"
+        )
+    )
+    conn.execute(text("REVOKE ALL ON FUNCTION public.fd_audit_append(json) FROM PUBLIC"))
+    for group in GROUPS.values():
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.fd_audit_append(json) TO {q(group)}"))
     groups = ", ".join(q(g) for g in GROUPS.values())
     for table in _tables(conn):
         conn.execute(text(f"REVOKE ALL ON public.{q(table)} FROM PUBLIC, {groups}"))

@@ -11,8 +11,10 @@ content but keeps both hashes, so the chain still verifies.
 
 On PostgreSQL that lock is the one place where every audited write in the room queues, and it
 is held until the transaction ends. So a unit of work's audit rows (``add_at_commit``) are
-held back and written last, as it commits: the lock then covers taking it, one statement
-for the chain's head and the rows' ids, the insert and the commit, not the work before.
+held back and written last, as it commits: on a server set up by ``server init`` in one
+call, ``fd_audit_append`` (lock, head, links and insert in the server), elsewhere as the
+commit's flush (the lock, one statement for the head and the ids, the insert). Either
+way the lock covers that and the commit, not the work before.
 """
 
 from __future__ import annotations
@@ -86,8 +88,45 @@ def add_held_rows(session: Session) -> None:
     if session.in_nested_transaction():
         return
     held = session.info.pop(_DEFERRED, None)
-    if held:
+    if not held:
+        return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql" and _server_has(conn, "fd_audit_append(json)"):
+        _append_on_server(conn, held)
+    else:
         session.add_all(held)
+
+
+def _server_has(conn: Any, function: str) -> bool:
+    """Whether the server has ``public.<function>`` (made by ``server init``); asked once per
+    connection, never while holding the chain's lock."""
+    info = conn.connection.info
+    key = f"fd:{function}"
+    if key not in info:
+        info[key] = bool(
+            conn.execute(
+                text("SELECT to_regprocedure(:f) IS NOT NULL"), {"f": f"public.{function}"}
+            ).scalar()
+        )
+    return bool(info[key])
+
+
+def _append_on_server(conn: Any, rows: list[Any]) -> None:
+    """The rows onto the chain in one call (``fd_audit_append``): the server takes the lock,
+    reads the head, links each row's content hash and inserts them, ids in chain order."""
+    values = []
+    for obj in rows:
+        if obj.at is None:
+            obj.at = dt.datetime.now(dt.UTC)
+        content = {name: getattr(obj, name) for name in CONTENT_FIELDS}
+        obj.content_hash = content_hash(content)
+        values.append(
+            {**content, "at": f"{_instant(obj.at)}+00:00", "content_hash": obj.content_hash}
+        )
+    conn.execute(
+        text("SELECT public.fd_audit_append(CAST(:rows AS json))"),
+        {"rows": json.dumps(values, ensure_ascii=False)},
+    )
 
 
 def _drop_held_rows(session: Session, transaction: Any) -> None:
@@ -106,15 +145,9 @@ def _head(session: Session, ids: int = 0) -> tuple[str, list[int]]:
         # hash (and nothing else) comes from fd_audit_head(), run as the owner. Whether the
         # server has it is asked once per connection, before the lock (not while holding
         # it: every audited write in the room waits on this lock).
-        info = conn.connection.info
-        if "fd_audit_head" not in info:
-            info["fd_audit_head"] = bool(
-                conn.execute(
-                    text("SELECT to_regprocedure('public.fd_audit_head()') IS NOT NULL")
-                ).scalar()
-            )
+        has_head = _server_has(conn, "fd_audit_head()")
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
-        head_sql = "public.fd_audit_head()" if info["fd_audit_head"] else f"({newest})"
+        head_sql = "public.fd_audit_head()" if has_head else f"({newest})"
         row = conn.execute(
             text(
                 f"SELECT {head_sql}, ARRAY(SELECT nextval('audit_event_id_seq') "
