@@ -152,7 +152,8 @@ def main() -> int:
             spent = time.perf_counter() - t0
             timing["sql"] = timing.get("sql", 0.0) + spent
             timing["n"] = timing.get("n", 0) + 1
-            if "advisory" in statement:
+            # the statement that takes the chain's lock (and, in fd_audit_append, appends)
+            if "advisory" in statement or "fd_audit_append" in statement:
                 timing["lock"] = timing.get("lock", 0.0) + spent
                 timing["locked_at"] = time.perf_counter()
 
