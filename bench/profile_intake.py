@@ -1,0 +1,184 @@
+"""Where one import of the Monday feed spends its time (issue 15): not a benchmark, a look.
+
+    nice .venv/bin/python bench/profile_intake.py [--scale city] [--no-checkpoint]
+
+The same feed and stored model as ``intake_monday``, imported once into a fresh copy of the
+cached demo, with the phases timed (reading, checking, the blocks' look-ups one by one,
+loading the candidates, weighing, writing, the commit) and every statement timed by its SQL
+(SQLAlchemy's cursor events; a SELECT's rows are fetched after its event, so the blocks are
+timed around their iteration). The WAL's frames after the commit are the pages the import
+wrote, each encrypted once. ``--no-checkpoint`` leaves the WAL unchecked-pointed, so the
+commit's time is the WAL write alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from benchmarks.intake import last_monday, settled_copy
+from common import BenchEnv
+from sqlalchemy import event
+
+import frontdoor_app.intake.batch as batch
+import frontdoor_app.intake.batch_plan as batch_plan
+import frontdoor_app.intake.blocking as blocking
+import frontdoor_app.intake.importer as importer
+from frontdoor_app.context import build_context
+from frontdoor_app.demo import DEFAULT_SEED, build_demo_url
+from frontdoor_app.demo.feed import make_feed, write_csv
+from frontdoor_app.intake.training import train_and_store
+from frontdoor_app.models import MatchingModel, utcnow
+from frontdoor_app.settings import load_settings
+
+WAL_HEADER, FRAME_HEADER = 32, 24
+
+
+def _timed(phases: dict[str, float], module: Any, name: str) -> None:
+    inner: Callable[..., Any] = getattr(module, name)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            phases[name] += time.perf_counter() - start
+
+    setattr(module, name, timed)
+
+
+def _timed_blocks(blocks: dict[str, list[float]]) -> None:
+    inner = blocking._sqlite_block
+
+    def timed(connection: Any, name: str, keys: list[Any]) -> Iterator[tuple[int, int]]:
+        start, rows = time.perf_counter(), 0
+        for row in inner(connection, name, keys):
+            rows += 1
+            yield row
+        seen = blocks[name]
+        seen[0] += time.perf_counter() - start
+        seen[1] += rows
+        seen[2] += len(keys)
+
+    blocking._sqlite_block = timed  # type: ignore[assignment]
+
+
+def wal_frames(path: Path) -> int:
+    """The frames in a WAL file (its header gives the page size)."""
+    if not path.exists():
+        return 0
+    with open(path, "rb") as wal:
+        header = wal.read(WAL_HEADER)
+        page_size = int.from_bytes(header[8:12], "big")
+    return max(0, (path.stat().st_size - WAL_HEADER) // (FRAME_HEADER + page_size))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="city")
+    parser.add_argument("--no-checkpoint", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="frontdoor-profile-intake-"))
+    # As bench/run.py: out of the developer's own data, signed in as the demo's chair.
+    os.environ["FRONTDOOR_DATA_DIR"] = str(work / "data")
+    os.environ.setdefault("FRONTDOOR_USER", "bench.chair")
+    os.environ.pop("FRONTDOOR_DATABASE_URL", None)
+    try:
+        return profile(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the city copies are ~800 MB each
+
+
+def profile(args: argparse.Namespace, work: Path) -> int:
+    env = BenchEnv(args.scale, lambda scale, p: build_demo_url(f"sqlite:///{p}", scale=scale), work)
+    monday = last_monday()
+    ctx = build_context(load_settings(database_url=env.fresh_copy("source")))
+    with ctx.session() as s:
+        feed = make_feed(s, DEFAULT_SEED, 180, monday, ctx.profile)
+    with ctx.session() as s:
+        model = train_and_store(s, ctx.actor, ctx.profile.intake).model.to_json()
+    ctx.close()
+    path = write_csv(feed, work / f"feed-{monday.isoformat()}.csv")
+    url = settled_copy(env, "import")
+    ctx = build_context(load_settings(database_url=url))
+    with ctx.session() as s:
+        s.add(MatchingModel(trained_at=utcnow(), register_size=0, parameters=model))
+    engine = ctx.engine
+    if args.no_checkpoint:
+        event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA wal_autocheckpoint=0"))
+        engine.dispose()
+    statements: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0])
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn: Any, _c: Any, _s: str, _p: Any, _x: Any, _m: bool) -> None:
+        conn.info["profile_started"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn: Any, _c: Any, sql: str, params: Any, _x: Any, many: bool) -> None:
+        seen = statements[" ".join(sql.split())[:90]]
+        seen[0] += 1
+        seen[1] += time.perf_counter() - conn.info["profile_started"]
+        seen[2] += len(params) if many else 1
+
+    phases: dict[str, float] = collections.defaultdict(float)
+    blocks: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0, 0])
+    for module, name in (
+        (importer, "read_feed"),
+        (importer, "validate"),
+        (batch_plan, "plan"),
+        (batch_plan, "db_candidates"),
+        (batch_plan, "load_people"),
+        (batch_plan, "decide"),
+        (batch, "write"),
+    ):
+        _timed(phases, module, name)
+    _timed_blocks(blocks)
+    do_commit = engine.dialect.do_commit
+
+    def commit(connection: Any) -> None:
+        start = time.perf_counter()
+        do_commit(connection)
+        phases["commit"] += time.perf_counter() - start
+
+    engine.dialect.do_commit = commit  # type: ignore[method-assign]
+    start, begun = time.perf_counter(), time.process_time()
+    summary = importer.import_file(ctx.sessions, ctx.profile, ctx.actor, path)
+    wall, cpu = time.perf_counter() - start, time.process_time() - begun
+    database = Path(url.removeprefix("sqlite:///"))
+    frames = wal_frames(database.with_name(database.name + "-wal"))
+    ctx.close()
+    ms = lambda seconds: round(seconds * 1000, 1)  # noqa: E731
+    print(
+        json.dumps(
+            {
+                "wall_ms": ms(wall),
+                "cpu_ms": ms(cpu),
+                "imported": summary.imported,
+                "phases_ms": {k: ms(v) for k, v in phases.items()},
+                "blocks": {
+                    k: {"ms": ms(v[0]), "rows": v[1], "probes": v[2]}
+                    for k, v in sorted(blocks.items(), key=lambda kv: -kv[1][0])
+                },
+                "wal_frames": frames,
+                "statements": [
+                    {"ms": ms(v[1]), "calls": v[0], "rows": v[2], "sql": k}
+                    for k, v in sorted(statements.items(), key=lambda kv: -kv[1][1])[:15]
+                ],
+            },
+            indent=2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
