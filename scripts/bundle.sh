@@ -103,5 +103,8 @@ if find "$DIST" -ipath '*keyrings*alt*' | grep -q .; then
     die "keyrings.alt is in the bundle: it would store database passwords in a plain file"
 fi
 
-size_mb=$(($(du -sk "$DIST" | cut -f1) / 1024))
-say "passed: $DIST is $size_mb MB (goal < 250 MB)"
+# The files' own sizes (as the bench and tests/test_bundle.py count them), not the disk
+# blocks they take, which round each of some 1,500 files up to 4 KiB.
+size_kib=$(du -sk --apparent-size "$DIST" | cut -f1)
+size_mib="$((size_kib / 1024)).$(((size_kib % 1024) * 10 / 1024))"
+say "passed: $DIST is $size_mib MiB of files, $(($(du -sk "$DIST" | cut -f1) / 1024)) MiB on disk (goal < 250 MiB)"
