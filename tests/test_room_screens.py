@@ -3,6 +3,7 @@ changes they watch, and their modules not loaded with the main window."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -108,15 +109,7 @@ def test_the_main_window_loads_without_its_other_screens_or_the_domain_reads() -
         "frontdoor_app.intake.links",
         "jellyfish",
     ]
-    code = (
-        "import sys\n"
-        "import frontdoor_app.ui.meeting.main_window\n"
-        f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.strip() == "[]"
+    assert _loaded_by("frontdoor_app.ui.meeting.main_window", later) == []
 
 
 def test_reading_a_case_leaves_the_fgc_writes_and_the_intake_matching_unloaded() -> None:
@@ -128,12 +121,15 @@ def test_reading_a_case_leaves_the_fgc_writes_and_the_intake_matching_unloaded()
         "rapidfuzz",
         "reportlab",
     ]
+    assert _loaded_by("frontdoor_app.meeting.case, frontdoor_app.meeting.drafts", later) == []
+
+
+def _loaded_by(modules: str, later: list[str]) -> list[str]:
+    """Which of ``later`` a fresh interpreter has loaded after importing ``modules``."""
     code = (
-        "import sys\n"
-        "import frontdoor_app.meeting.case, frontdoor_app.meeting.drafts\n"
-        f"print(sorted(m for m in {later!r} if m in sys.modules))\n"
+        f"import sys\nimport {modules}\nprint(sorted(m for m in {later!r} if m in sys.modules))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
-    assert out.stdout.strip() == "[]"
+    return list(ast.literal_eval(out.stdout.strip()))

@@ -170,6 +170,13 @@ class ServerError(RuntimeError):
     """The server cannot be set up or used as asked; the message says what to do."""
 
 
+def _executable_by_the_groups(conn: Connection, function: str) -> None:
+    """``public.<function>`` (its signature) may be run by the application's groups only."""
+    conn.execute(text(f"REVOKE ALL ON FUNCTION public.{function} FROM PUBLIC"))
+    for group in GROUPS.values():
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{function} TO {q(group)}"))
+
+
 def q(name: str) -> str:
     """A quoted identifier."""
     return '"' + name.replace('"', '""') + '"'
@@ -301,9 +308,7 @@ def apply_security(conn: Connection) -> None:
                 f"$$ SELECT {column} FROM public.app_user WHERE login = session_user AND active $$"
             )
         )
-        conn.execute(text(f"REVOKE ALL ON FUNCTION public.{name}() FROM PUBLIC"))
-        for group in GROUPS.values():
-            conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{name}() TO {q(group)}"))
+        _executable_by_the_groups(conn, f"{name}()")
     # The audit chain (models/audit_chain.py): each new row links to the newest row's hash,
     # which only admins may read. This one function, with no arguments, hands every role that
     # hash and nothing else (a hash says nothing about anyone); it runs as the owner.
@@ -314,9 +319,7 @@ def apply_security(conn: Connection) -> None:
             "$$ SELECT chain_hash FROM public.audit_event ORDER BY id DESC LIMIT 1 $$"
         )
     )
-    conn.execute(text("REVOKE ALL ON FUNCTION public.fd_audit_head() FROM PUBLIC"))
-    for group in GROUPS.values():
-        conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.fd_audit_head() TO {q(group)}"))
+    _executable_by_the_groups(conn, "fd_audit_head()")
     # Appending to the chain (models/audit_chain.py) in one call as a unit of work commits:
     # the chain's lock, the head, each row's link and the insert, all in the server, so the
     # lock every audited write in the room queues on is held for this call and the commit
@@ -339,9 +342,7 @@ def apply_security(conn: Connection) -> None:
             "END LOOP; END $$"
         )
     )
-    conn.execute(text("REVOKE ALL ON FUNCTION public.fd_audit_append(json) FROM PUBLIC"))
-    for group in GROUPS.values():
-        conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.fd_audit_append(json) TO {q(group)}"))
+    _executable_by_the_groups(conn, "fd_audit_append(json)")
     groups = ", ".join(q(g) for g in GROUPS.values())
     for table in _tables(conn):
         conn.execute(text(f"REVOKE ALL ON public.{q(table)} FROM PUBLIC, {groups}"))
