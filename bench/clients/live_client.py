@@ -90,8 +90,6 @@ def main() -> int:
     from frontdoor_app.ui.meeting.main_window import MainWindow
 
     app = QApplication([])
-    if os.environ.get("LIVE_SWITCH_S"):
-        sys.setswitchinterval(float(os.environ["LIVE_SWITCH_S"]))
     settings = dataclasses.replace(load_settings(database_url=args.url), user_login=args.login)
     ctx = build_context(settings)
     messages = Messages()

@@ -116,13 +116,8 @@ def _append_on_server(conn: Any, rows: list[Any]) -> None:
     reads the head, links each row's content hash and inserts them, ids in chain order."""
     values = []
     for obj in rows:
-        if obj.at is None:
-            obj.at = dt.datetime.now(dt.UTC)
-        content = {name: getattr(obj, name) for name in CONTENT_FIELDS}
-        obj.content_hash = content_hash(content)
-        values.append(
-            {**content, "at": f"{_instant(obj.at)}+00:00", "content_hash": obj.content_hash}
-        )
+        content, hashed = _stamp(obj)
+        values.append({**content, "at": f"{_instant(obj.at)}+00:00", "content_hash": hashed})
     conn.execute(
         text("SELECT public.fd_audit_append(CAST(:rows AS json))"),
         {"rows": json.dumps(values, ensure_ascii=False)},
@@ -182,10 +177,17 @@ def _seal_new_events(session: Session, _context: Any, _instances: Any) -> None:
     for obj, new_id in zip(without_id, ids, strict=False):
         obj.id = new_id
     for obj in new:
-        if obj.at is None:
-            obj.at = dt.datetime.now(dt.UTC)
-        obj.content_hash = content_hash({name: getattr(obj, name) for name in CONTENT_FIELDS})
-        obj.chain_hash = previous = link(previous, obj.content_hash)
+        _content, hashed = _stamp(obj)
+        obj.chain_hash = previous = link(previous, hashed)
+
+
+def _stamp(obj: Any) -> tuple[dict[str, Any], str]:
+    """An ORM audit row's time (now, if unset) and content hash: its content and the hash."""
+    if obj.at is None:
+        obj.at = dt.datetime.now(dt.UTC)
+    content = {name: getattr(obj, name) for name in CONTENT_FIELDS}
+    obj.content_hash = hashed = content_hash(content)
+    return content, hashed
 
 
 def _held_rows_before_reading_the_trail(state: Any) -> None:
