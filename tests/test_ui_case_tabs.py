@@ -1,0 +1,71 @@
+"""An entry saved by someone else changes a tab's count on every laptop showing the case:
+only the tab bar is painted again, not the case on screen; a count that needs more room
+still gets it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+
+from frontdoor_app.meeting import entries
+from tests.ui_support import close_window, context_for, idle, open_window, start_meeting
+
+
+class _Paints(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict[str, int] = {}
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.counts[obj.objectName()] = self.counts.get(obj.objectName(), 0) + 1
+        return False
+
+
+def test_a_new_count_paints_the_tab_bar_not_the_case(
+    qtbot, chair_ctx, demo_db, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    rep_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
+    chair = open_window(qtbot, chair_ctx)
+    rep = open_window(qtbot, rep_ctx)
+    paints = _Paints()
+    view = rep.case_view
+    try:
+        item = start_meeting(qtbot, chair)
+        rep.set_follow_chair(False)
+        rep.show_item(item)
+        qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
+        view.tabs.setCurrentIndex(0)  # the incident: the case as the room sees it
+        idle(qtbot, rep)
+        qtbot.wait(300)
+        idle(qtbot, rep)
+        bar = view.tabs.tabBar()
+        bar.setObjectName("caseTabBar")
+        before = len(view.case.intelligence) + len(view.case.victim_views)
+        before += len(view.case.child_voices)
+        assert view.tabs.tabText(3) == f"Intelligence ({before})"
+        for watched in (view.heading, view.risk, view.incident, bar):
+            watched.installEventFilter(paints)
+        agency = rep_ctx.actor.agency_id
+        entries.add_entry(chair_ctx.sessions, chair_ctx.actor, item, agency, "Seen at school")
+        qtbot.waitUntil(lambda: view.tabs.tabText(3) == f"Intelligence ({before + 1})")
+        idle(qtbot, rep)
+        qtbot.wait(100)
+        idle(qtbot, rep)
+        assert paints.counts.get("caseTabBar", 0) >= 1  # the new count is on screen
+        assert paints.counts.get("caseHeading", 0) == 0
+        assert paints.counts.get("caseRisk", 0) == 0
+        assert paints.counts.get(view.incident.objectName(), 0) == 0
+
+        # Enough entries for the count to need another digit: the tab grows to hold it.
+        target = 10 ** len(str(before + 1))
+        for n in range(target - (before + 1)):
+            entries.add_entry(chair_ctx.sessions, chair_ctx.actor, item, agency, f"Note {n}")
+        qtbot.waitUntil(lambda: view.tabs.tabText(3) == f"Intelligence ({target})")
+        idle(qtbot, rep)
+        needed = bar.fontMetrics().horizontalAdvance(f"Intelligence ({target})")
+        assert bar.tabRect(3).width() >= needed
+        assert bar.geometry().width() >= min(bar.sizeHint().width(), view.tabs.width())
+    finally:
+        close_window(rep)
+        close_window(chair)
+        rep_ctx.close()
