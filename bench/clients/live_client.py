@@ -85,11 +85,16 @@ def main() -> int:
 
     from frontdoor_app.context import build_context
     from frontdoor_app.settings import load_settings
+    from frontdoor_app.ui.core.collector import GuiThreadCollector
     from frontdoor_app.ui.core.messages import Messages
     from frontdoor_app.ui.core.worker import Worker
     from frontdoor_app.ui.meeting.main_window import MainWindow
 
     app = QApplication([])
+    # Cycles collected as the desktop application collects them (ui.core.collector): on
+    # this thread's timer, held while the window loads, what the start made then frozen.
+    collector = GuiThreadCollector(app, hold_ms=60_000)
+    collector.freeze_after_start = True
     settings = dataclasses.replace(load_settings(database_url=args.url), user_login=args.login)
     ctx = build_context(settings)
     messages = Messages()
@@ -177,6 +182,7 @@ def main() -> int:
         if window.live.last_id is None:
             return
         state["ready"] = True
+        collector.settle()
         say(ready=True)
 
     ticker = QTimer()

@@ -400,6 +400,7 @@ def run(database_url: str | None = None, profile: str | None = None, smoke: bool
     """
     started = start(database_url, profile)
     started.with_log_and_error_dialog = True  # once the first look is painted
+    started.collector.freeze_after_start = True  # the process's own: see ui.core.collector
     checker = None
     if smoke:
         from frontdoor_app.ui.shell.smoke import SmokeTest
