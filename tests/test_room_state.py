@@ -116,8 +116,13 @@ def test_changes_from_the_feed_call_for_as_little_as_they_can() -> None:
     assert rep.refresh_for({"household", "intelligence_entry"}) is Refresh.CASE
     assert rep.refresh_for({"some_other_table"}) is Refresh.NOTHING
     assert rep.generation > generation
+    # Actions: the count and the cases they belong to, not the whole room.
+    assert rep.refresh_for({"action"}) is Refresh.ACTIONS
+    assert rep.refresh_for({"action", "action_update", "draft"}) is Refresh.ACTIONS
+    assert rep.refresh_for({"action", "agenda_item"}) is Refresh.ROOM
     rep.viewing = 11  # held back while typing: any change lets them follow now
     assert rep.refresh_for({"intelligence_entry"}) is Refresh.ROOM
+    assert rep.refresh_for({"action"}) is Refresh.ROOM
 
 
 def test_a_case_read_ahead_is_kept_only_if_nothing_changed_meanwhile() -> None:

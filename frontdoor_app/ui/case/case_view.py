@@ -191,6 +191,12 @@ class CaseViewWidget(QWidget):
         self.sharing.show_case(case)
         self._show_entry_counts(case)
 
+    def show_actions(self, case: CaseView) -> None:
+        """Only the case's actions changed (someone else's): the actions tab and its count."""
+        self.case = case
+        self.actions_tab.show_case(case)
+        self._tab_text(5, translate("Case", "Actions (%1)"), len(case.actions))
+
     def _show_entry_counts(self, case: CaseView) -> None:
         entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
         self._tab_text(3, translate("Case", "Intelligence (%1)"), entries)

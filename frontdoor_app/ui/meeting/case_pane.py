@@ -27,8 +27,10 @@ from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_state import (
     CASE_SCOPED_TABLES,
     IGNORED_TABLES,
+    ActionsTouched,
     CaseBundle,
     CasesTouched,
+    Refresh,
     RoomState,
 )
 
@@ -45,6 +47,8 @@ class CasePane(QObject):
 
     shown = Signal(int)  # the item id, once every tab shows it
     room_stale = Signal()  # the FGC panel changed something the agenda shows
+    projector_stale = Signal()  # someone's change touched the room's current case
+    header_stale = Signal()  # the room's counts changed (open actions)
 
     def __init__(
         self,
@@ -158,6 +162,63 @@ class CasePane(QObject):
             return touched_read(news)(s)
 
         return read
+
+    def news(
+        self, refresh: Refresh, news: Sequence[Change], ahead: CasesTouched | None = None
+    ) -> None:
+        """Someone else's entries, sharing decisions (``Refresh.ASK_CASES``) or actions
+        (``Refresh.ACTIONS``): the cases they touch are asked, and only the case on screen
+        reads again what changed (``ahead``: entries read with the log already)."""
+        doing = translate("MainWindow", "Refreshing")
+        if refresh is Refresh.ACTIONS:
+            meeting, viewing = self.state.meeting, self.state.viewing
+            if meeting is None or not news:
+                return
+            meeting_id, today = meeting.id, self.ctx.profile.clock.today()
+            self.ops.read(
+                self.owner,
+                lambda s: reads.actions_touched(s, news, meeting_id, viewing, today),
+                self._actions_changed,
+                doing=doing,
+                on_failed=lambda e: self.failed(e, doing),
+            )
+        elif ahead is not None and ahead.changes == tuple(r.id for r in news):
+            self._entries_changed(ahead)
+        elif news:
+            self.ops.read(
+                self.owner,
+                self.touched_read(news),
+                self._entries_changed,
+                doing=doing,
+                on_failed=lambda e: self.failed(e, doing),
+            )
+
+    def _entries_changed(self, touched: CasesTouched) -> None:
+        self.cases_changed(touched)
+        self._touched_current(touched.item_ids)
+
+    def _touched_current(self, item_ids: frozenset[int]) -> None:
+        meeting = self.state.meeting
+        if meeting is not None and meeting.current_item_id in item_ids:
+            self.projector_stale.emit()
+
+    def _actions_changed(self, touched: ActionsTouched) -> None:
+        """Someone's actions changed these cases: the header's count, the actions of the
+        case on screen, and the case read again when its history shows one of them."""
+        room = self.state.room
+        if room is not None and room.open_actions != touched.open_actions:
+            self.state.room = dataclasses.replace(room, open_actions=touched.open_actions)
+            self.header_stale.emit()
+        self.state.cases_changed(touched.item_ids)
+        self._touched_current(touched.item_ids)
+        viewing, case = self.state.viewing, self.case_view.case
+        if viewing is None or case is None or case.item.item_id != viewing:
+            return  # no case, or one being opened (it reads its actions)
+        earlier = {e.agenda_item_id for e in case.history} & touched.item_ids
+        if earlier or (viewing in touched.item_ids and touched.shown_id != viewing):
+            self.show_item(viewing, refresh=True)  # an earlier case's action, in its history
+        elif viewing in touched.item_ids and touched.shown is not None:
+            self.case_view.show_actions(dataclasses.replace(case, actions=touched.shown))
 
     def cases_changed(self, touched: CasesTouched) -> None:
         """Someone's entries or sharing decisions changed these cases: the case on screen

@@ -153,6 +153,8 @@ class MainWindow(QMainWindow):
         self.cases.shown.connect(self.case_shown)
         self.live.look_ahead = self.cases.look_ahead
         self.cases.room_stale.connect(self.reload_room)
+        self.cases.projector_stale.connect(self.projector.refresh)
+        self.cases.header_stale.connect(self._update_header)
         self.saves.status.connect(self.say)
         self.saves.room_stale.connect(self.reload_room)
         self.saves.case_stale.connect(self.cases.refresh_if_shown)
@@ -433,25 +435,14 @@ class MainWindow(QMainWindow):
         self.screens.changed(tables)  # other people's saves reach the open lists too
         if refresh is Refresh.ROOM:
             self.reload_room()  # also refreshes the open case and the projector
-        elif refresh is Refresh.ASK_CASES:
-            # Entries: which cases (read with the log, or asked now), and only a screen
-            # showing one reads its entries again; own saves were read back already.
+        elif refresh in (Refresh.ASK_CASES, Refresh.ACTIONS):
+            # Entries or actions: which cases (read with the log, or asked now), and only a
+            # screen showing one reads them again; own saves were read back already.
             news = [r for r in self.live.news(rows) if r.table_name not in IGNORED_TABLES]
-            if ahead is not None and ahead.changes == tuple(r.id for r in news):
-                self._cases_changed(ahead)
-            elif news:
-                self._read(
-                    self.cases.touched_read(news), self._cases_changed, self.tr("Refreshing")
-                )
+            self.cases.news(refresh, news, ahead)
         else:
             if self.viewing is not None:
                 self.show_item(self.viewing, refresh=True)
-            self.projector.refresh()
-
-    def _cases_changed(self, touched: CasesTouched) -> None:
-        self.cases.cases_changed(touched)
-        meeting = self.meeting
-        if meeting is not None and meeting.current_item_id in touched.item_ids:
             self.projector.refresh()
 
     def _online_changed(self, online: bool) -> None:

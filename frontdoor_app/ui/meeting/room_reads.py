@@ -12,7 +12,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from frontdoor_app.ui.meeting.room_state import CaseBundle, CasesTouched, RoomData, StartData
+from frontdoor_app.ui.meeting.room_state import (
+    ActionsTouched,
+    CaseBundle,
+    CasesTouched,
+    RoomData,
+    StartData,
+)
 
 if TYPE_CHECKING:
     from frontdoor_app.access.actor import Actor
@@ -84,3 +90,21 @@ def cases_touched(s: Any, rows: Sequence[Change], shown: int | None, viewer: Act
     item_ids = feed.affected(s, rows).item_ids
     entries = case.case_entries(s, shown, viewer) if shown in item_ids and shown else None
     return CasesTouched(item_ids, shown, entries, tuple(r.id for r in rows))
+
+
+def actions_touched(
+    s: Any, rows: Sequence[Change], meeting_id: int, shown: int | None, today: dt.date
+) -> ActionsTouched:
+    """The cases whose actions ``rows`` changed, the meeting's open actions, and the
+    actions of the case ``shown`` when it is one of them (read as ``load_case`` does)."""
+    from frontdoor_app.meeting import actions as action_queries
+    from frontdoor_app.meeting import feed
+
+    item_ids = feed.affected(s, rows).item_ids
+    counted = action_queries.open_actions_count(s, meeting_id)
+    actions = None
+    if shown is not None and shown in item_ids:
+        actions = tuple(
+            action_queries.views_for_items(s, [shown], today, updates_for_items=(shown,))
+        )
+    return ActionsTouched(item_ids, counted.open, shown, actions)

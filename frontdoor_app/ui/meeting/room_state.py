@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from frontdoor_app.meeting.views import (
+    ActionView,
     AgencyOption,
     AgendaRow,
     AgendaView,
@@ -52,6 +53,8 @@ ROOM_TABLES = AGENDA_TABLES | {"attendance", "action", "action_update"}
 IGNORED_TABLES = frozenset({"draft", "audit_event"})
 # Rows that always belong to one case: a change to them reloads only screens showing it.
 CASE_SCOPED_TABLES = frozenset({"intelligence_entry", "sharing_decision"})
+# Actions and their updates: the case(s) they belong to, and the header's count of open ones.
+ACTION_TABLES = frozenset({"action", "action_update"})
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,17 @@ class CasesTouched:
     changes: tuple[int, ...] = ()  # the change-log ids this answers for
 
 
+@dataclass(frozen=True)
+class ActionsTouched:
+    """The cases whose actions a batch changed, the meeting's count of open actions, and
+    the actions of the case on this screen read again when it is one of them."""
+
+    item_ids: frozenset[int]
+    open_actions: int
+    shown_id: int | None
+    shown: tuple[ActionView, ...] | None
+
+
 class Step(enum.Enum):
     """Where PgDn/PgUp takes this screen."""
 
@@ -103,6 +117,7 @@ class Refresh(enum.Enum):
     ROOM = "room"  # read the room again (it refreshes the case shown and the projector)
     ASK_CASES = "ask_cases"  # ask which cases the entries belong to, refresh only those
     CASE = "case"  # read the case shown again, and the projector
+    ACTIONS = "actions"  # the open count, and the actions of the case shown if they changed
 
 
 @dataclass(frozen=True)
@@ -230,6 +245,8 @@ class RoomState:
             return Refresh.ASK_CASES  # what was read ahead goes once the cases are known
         self.generation += 1
         self.prefetched.clear()
+        if touched <= ACTION_TABLES and not self.behind_chair:
+            return Refresh.ACTIONS
         if touched & ROOM_TABLES:
             return Refresh.ROOM
         if self.behind_chair:

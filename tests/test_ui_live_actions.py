@@ -1,0 +1,103 @@
+"""Someone else's action reaches each laptop as the actions of the case it touches: the
+actions tab and its count, not the whole room read again; an action of an earlier case
+that the history on screen shows reads that case again."""
+
+from __future__ import annotations
+
+from frontdoor_app.meeting import actions, case
+from frontdoor_app.sync.changes import last_change_id
+from tests.ui_support import close_window, context_for, idle, open_window, start_meeting
+
+
+def _settled(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    with ctx.read_session() as s:
+        newest = last_change_id(s)
+    qtbot.waitUntil(lambda: (window.live.last_id or 0) >= newest, timeout=5000)
+    qtbot.waitUntil(lambda: window.worker.pending == 0)
+    idle(qtbot, window)
+
+
+def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
+    qtbot, chair_ctx, demo_db, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    rep_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
+    chair = open_window(qtbot, chair_ctx)
+    rep = open_window(qtbot, rep_ctx)
+    calls: list[str] = []
+    view = rep.case_view
+    try:
+        item = start_meeting(qtbot, chair)
+        qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
+        _settled(qtbot, rep, rep_ctx)
+        before = len(view.case.actions)
+        agenda, full = rep.agenda.show_agenda, view.show_case
+        rep.agenda.show_agenda = lambda *a, **k: (calls.append("room"), agenda(*a, **k))  # type: ignore[method-assign]
+        view.show_case = lambda *a, **k: (calls.append("case"), full(*a, **k))  # type: ignore[method-assign]
+        actions.add_action(
+            chair_ctx.sessions,
+            chair_ctx.actor,
+            chair_ctx.profile,
+            item,
+            rep_ctx.actor.agency_id,
+            "Health visitor to call the mother today",
+        )
+        qtbot.waitUntil(lambda: len(view.case.actions) == before + 1, timeout=3000)
+        assert view.actions_tab.model.rows[-1].description.startswith("Health visitor")
+        assert view.tabs.tabText(5) == f"Actions ({before + 1})"
+        _settled(qtbot, rep, rep_ctx)
+        assert calls == []  # neither the agenda nor the whole case was read again
+    finally:
+        vars(rep.agenda).pop("show_agenda", None)
+        vars(view).pop("show_case", None)
+        close_window(rep)
+        close_window(chair)
+        rep_ctx.close()
+
+
+def test_an_action_of_an_earlier_case_in_the_history_reads_the_case_again(
+    qtbot, chair_ctx, demo_db, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    rep_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
+    chair = open_window(qtbot, chair_ctx)
+    rep = open_window(qtbot, rep_ctx)
+    view = rep.case_view
+    try:
+        start_meeting(qtbot, chair)
+        # A case whose history shows an action of an earlier meeting, still open.
+        found = None
+        with rep_ctx.read_session() as s:
+            for row in rep.room.agenda.rows:
+                shown = case.load_case(
+                    s, row.item_id, rep_ctx.actor, clock=profile.clock, audit_view=False
+                )
+                events = [
+                    e
+                    for e in shown.history
+                    if e.kind == "action" and e.action_id and (e.status or "").startswith("open")
+                ]
+                if events:
+                    found = (row.item_id, events[0])
+                    break
+        assert found is not None, "the demo has a case with an earlier open action"
+        item, event = found
+        rep.set_follow_chair(False)
+        rep.show_item(item)
+        qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
+        _settled(qtbot, rep, rep_ctx)
+        with chair_ctx.read_session() as s:
+            earlier = actions.views_for_items(s, [event.agenda_item_id], chair.meeting_date)
+        action = next(a for a in earlier if a.id == event.action_id)
+        note = "Seen by the health visitor: done"
+        actions.update_action_status(
+            chair_ctx.sessions, chair_ctx.actor, action.id, action.version, "done", note
+        )
+
+        def updated() -> bool:
+            lines = [e for e in view.case.history if e.action_id == action.id]
+            return bool(lines) and lines[0].status == "done"
+
+        qtbot.waitUntil(updated, timeout=3000)
+    finally:
+        close_window(rep)
+        close_window(chair)
+        rep_ctx.close()
