@@ -8,8 +8,9 @@ the audit trail. The projector's view is in ``projector``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import bindparam, func, or_, select, true
+from sqlalchemy import Table, bindparam, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
@@ -70,8 +71,9 @@ _AGENCIES = select(Agency.id, Agency.code, Agency.name)
 SAME_NOTIFICATION = select(AgendaItem.id).where(
     AgendaItem.notification_id == bindparam("notification_id")
 )
+# Plain rows, not ORM objects: every laptop reads them again for each entry anyone saves.
 _ENTRIES = (
-    select(IntelligenceEntry)
+    select(*cast(Table, IntelligenceEntry.__table__).c)
     .where(IntelligenceEntry.agenda_item_id.in_(SAME_NOTIFICATION))
     .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
 )
@@ -335,7 +337,7 @@ def _entries(
     s: Session, notification_id: int, viewer: Actor, agencies: dict[int, tuple[str, str]]
 ) -> tuple[list[IntelligenceView], int]:
     shown, hidden = [], 0
-    for e in s.scalars(_ENTRIES, {"notification_id": notification_id}):
+    for e in s.connection().execute(_ENTRIES, {"notification_id": notification_id}):
         if not can_see(viewer, e.restricted_to_agency_id):
             hidden += 1
             continue
