@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject
 
 from frontdoor_app.meeting import entries
-from tests.ui_support import close_window, context_for, idle, open_window, start_meeting
+from tests.ui_support import close_window, context_for, idle, open_window, settled, start_meeting
 
 
 class _Paints(QObject):
@@ -35,9 +35,7 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
         rep.show_item(item)
         qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
         view.tabs.setCurrentIndex(0)  # the incident: the case as the room sees it
-        idle(qtbot, rep)
-        qtbot.wait(300)
-        idle(qtbot, rep)
+        settled(qtbot, rep, rep_ctx)
         bar = view.tabs.tabBar()
         bar.setObjectName("caseTabBar")
         before = len(view.case.intelligence) + len(view.case.victim_views)

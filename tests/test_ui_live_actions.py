@@ -5,16 +5,7 @@ that the history on screen shows reads that case again."""
 from __future__ import annotations
 
 from frontdoor_app.meeting import actions, case
-from frontdoor_app.sync.changes import last_change_id
-from tests.ui_support import close_window, context_for, idle, open_window, start_meeting
-
-
-def _settled(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
-    with ctx.read_session() as s:
-        newest = last_change_id(s)
-    qtbot.waitUntil(lambda: (window.live.last_id or 0) >= newest, timeout=5000)
-    qtbot.waitUntil(lambda: window.worker.pending == 0)
-    idle(qtbot, window)
+from tests.ui_support import close_window, context_for, open_window, settled, start_meeting
 
 
 def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
@@ -28,7 +19,7 @@ def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
     try:
         item = start_meeting(qtbot, chair)
         qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
-        _settled(qtbot, rep, rep_ctx)
+        settled(qtbot, rep, rep_ctx)
         before = len(view.case.actions)
         agenda, full = rep.agenda.show_agenda, view.show_case
         rep.agenda.show_agenda = lambda *a, **k: (calls.append("room"), agenda(*a, **k))  # type: ignore[method-assign]
@@ -44,7 +35,7 @@ def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
         qtbot.waitUntil(lambda: len(view.case.actions) == before + 1, timeout=3000)
         assert view.actions_tab.model.rows[-1].description.startswith("Health visitor")
         assert view.tabs.tabText(5) == f"Actions ({before + 1})"
-        _settled(qtbot, rep, rep_ctx)
+        settled(qtbot, rep, rep_ctx)
         assert calls == []  # neither the agenda nor the whole case was read again
     finally:
         vars(rep.agenda).pop("show_agenda", None)
@@ -83,7 +74,7 @@ def test_an_action_of_an_earlier_case_in_the_history_reads_the_case_again(
         rep.set_follow_chair(False)
         rep.show_item(item)
         qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
-        _settled(qtbot, rep, rep_ctx)
+        settled(qtbot, rep, rep_ctx)
         with chair_ctx.read_session() as s:
             earlier = actions.views_for_items(s, [event.agenda_item_id], chair.meeting_date)
         action = next(a for a in earlier if a.id == event.action_id)

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from frontdoor_app.meeting import entries
-from frontdoor_app.sync.changes import last_change_id
-from tests.ui_support import close_window, context_for, idle, open_window, start_meeting
+from tests.ui_support import (
+    close_window,
+    context_for,
+    idle,
+    open_window,
+    settled,
+    start_meeting,
+)
 
 
 def test_an_entry_on_another_case_does_not_reload_mine(
@@ -20,9 +26,7 @@ def test_an_entry_on_another_case_does_not_reload_mine(
         rep.show_item(second)
         qtbot.waitUntil(lambda: rep.case_view.case.item.item_id == second, timeout=3000)
         # Everything written so far (the chair opening the meeting) has reached this window.
-        with rep_ctx.read_session() as s:
-            newest = last_change_id(s)
-        qtbot.waitUntil(lambda: (rep.live.last_id or 0) >= newest, timeout=5000)
+        settled(qtbot, rep, rep_ctx)
         qtbot.wait(400)
         idle(qtbot, rep)
         shown: list[int] = []

@@ -92,6 +92,17 @@ def idle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10_000)
 
 
+def settled(qtbot, window: MainWindow, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """Everything written so far has reached ``window`` through its feed, and its reads
+    are done: what a test saves next is the only news."""
+    from frontdoor_app.sync.changes import last_change_id
+
+    with ctx.read_session() as s:
+        newest = last_change_id(s)
+    qtbot.waitUntil(lambda: (window.live.last_id or 0) >= newest, timeout=5000)
+    idle(qtbot, window)
+
+
 def start_meeting(qtbot, win: MainWindow) -> int:  # type: ignore[no-untyped-def]
     """Open the meeting and make its first case current; returns that case's id."""
     win.toolbar.open_meeting_action.trigger()

@@ -17,7 +17,7 @@ With ``freeze_after_start`` (the desktop application's own collector, not the te
 first collection after the start collects everything once and then freezes what is left
 (``gc.freeze``): modules, tables and mappers, the window and its widgets, which live as
 long as the process. Each later full collection walks only what was made since, instead
-of every object of the start each time (about 45 ms every 30 seconds on every laptop).
+of every object of the start each time (50-65 ms every 30 seconds on every laptop).
 Objects made at the start and dropped later are still freed when nothing refers to them;
 only a cycle among them would stay (the tests keep collecting everything: ``conftest``).
 """

@@ -209,14 +209,15 @@ class CasePane(QObject):
         if room is not None and room.open_actions != touched.open_actions:
             self.state.room = dataclasses.replace(room, open_actions=touched.open_actions)
             self.header_stale.emit()
-        self.state.cases_changed(touched.item_ids)
+        # (the cases read ahead went when the change arrived: RoomState.refresh_for)
         self._touched_current(touched.item_ids)
         viewing, case = self.state.viewing, self.case_view.case
         if viewing is None or case is None or case.item.item_id != viewing:
             return  # no case, or one being opened (it reads its actions)
         earlier = {e.agenda_item_id for e in case.history} & touched.item_ids
         if earlier or (viewing in touched.item_ids and touched.shown_id != viewing):
-            self.show_item(viewing, refresh=True)  # an earlier case's action, in its history
+            # an earlier case's action in the history shown, or another case came meanwhile
+            self.show_item(viewing, refresh=True)
         elif viewing in touched.item_ids and touched.shown is not None:
             self.case_view.show_actions(dataclasses.replace(case, actions=touched.shown))
 

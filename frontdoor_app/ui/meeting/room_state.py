@@ -48,13 +48,13 @@ CONTENT_TABLES = frozenset(
 )
 # Tables whose rows show in the agenda or the header: the room is read again.
 AGENDA_TABLES = frozenset({"meeting", "agenda_item", "decision"})
-ROOM_TABLES = AGENDA_TABLES | {"attendance", "action", "action_update"}
+# Actions and their updates: the case(s) they belong to, and the header's count of open ones.
+ACTION_TABLES = frozenset({"action", "action_update"})
+ROOM_TABLES = AGENDA_TABLES | ACTION_TABLES | {"attendance"}
 # Rows no other screen shows.
 IGNORED_TABLES = frozenset({"draft", "audit_event"})
 # Rows that always belong to one case: a change to them reloads only screens showing it.
 CASE_SCOPED_TABLES = frozenset({"intelligence_entry", "sharing_decision"})
-# Actions and their updates: the case(s) they belong to, and the header's count of open ones.
-ACTION_TABLES = frozenset({"action", "action_update"})
 
 
 @dataclass(frozen=True)
