@@ -8,10 +8,10 @@ the audit trail. The projector's view is in ``projector``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
@@ -148,6 +148,7 @@ def load_case(
     total = connection.execute(_TOTAL, {"meeting_id": meeting.id}).scalar() or 0
     agencies = {a.id: (a.code, a.name) for a in connection.execute(_AGENCIES)}
     said = _case_entries(session, item.id, notification.id, viewer, agencies)
+    assert said.sharing is not None  # read with the entries
     earlier = earlier_items(session, item)
     outcomes = outcomes_of(
         session,
@@ -203,15 +204,71 @@ _NOTIFICATION_AND_AGENCIES = (
 )
 
 
-def case_entries(session: Session, item_id: int, viewer: Actor) -> CaseEntries:
+# The entries of the case's notification with their agencies' names, in one statement
+# keyed by the case: what a laptop reads again when someone saves an entry.
+_AUTHOR_AGENCY, _RESTRICTED_AGENCY = aliased(Agency), aliased(Agency)
+_SAME_NOTIFICATION_AS_ITEM = select(AgendaItem.id).where(
+    AgendaItem.notification_id
+    == select(AgendaItem.notification_id)
+    .where(AgendaItem.id == bindparam("item_id"))
+    .scalar_subquery()
+)
+_ENTRIES_OF_ITEM = (
+    select(
+        *cast(Table, IntelligenceEntry.__table__).c,
+        _AUTHOR_AGENCY.code.label("agency_code"),
+        _AUTHOR_AGENCY.name.label("agency_name"),
+        _RESTRICTED_AGENCY.code.label("restricted_code"),
+    )
+    .join(_AUTHOR_AGENCY, _AUTHOR_AGENCY.id == IntelligenceEntry.agency_id)
+    .outerjoin(
+        _RESTRICTED_AGENCY, _RESTRICTED_AGENCY.id == IntelligenceEntry.restricted_to_agency_id
+    )
+    .where(IntelligenceEntry.agenda_item_id.in_(_SAME_NOTIFICATION_AS_ITEM))
+    .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
+)
+
+
+def case_entries(
+    session: Session, item_id: int, viewer: Actor, *, sharing: bool = True
+) -> CaseEntries:
     """What the agencies said about one case, as ``viewer`` may see it: the part of
-    ``load_case`` that a saved entry or sharing decision changes. Three queries; not
-    audited (a refresh of a case already open)."""
+    ``load_case`` that a saved entry or sharing decision changes. Not audited (a refresh of
+    a case already open).
+
+    ``sharing=False`` (someone saved an entry, and no sharing decision changed): the entries
+    only, in one statement, and ``sharing`` None in the answer (unchanged). Otherwise three
+    statements; so too when the case has no entry to show, which also names a case that
+    no longer exists."""
+    if not sharing:
+        said = _entries_of_item(session, item_id, viewer)
+        if said is not None:
+            return said
     rows = session.connection().execute(_NOTIFICATION_AND_AGENCIES, {"item_id": item_id}).all()
     if not rows:
         raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
     agencies = {r.id: (r.code, r.name) for r in rows if r.id is not None}
     return _case_entries(session, item_id, rows[0].notification_id, viewer, agencies)
+
+
+def _entries_of_item(s: Session, item_id: int, viewer: Actor) -> CaseEntries | None:
+    """``case_entries`` without the sharing decisions, in one statement (None: no entry)."""
+    rows = s.connection().execute(_ENTRIES_OF_ITEM, {"item_id": item_id}).all()
+    if not rows:
+        return None
+    entries, hidden = [], 0
+    for e in rows:
+        if can_see(viewer, e.restricted_to_agency_id):
+            entries.append(_entry_view(e, e.agency_code, e.agency_name, e.restricted_code))
+        else:
+            hidden += 1
+    return CaseEntries(
+        intelligence=tuple(e for e in entries if e.kind == "agency"),
+        victim_views=tuple(e for e in entries if e.kind == "victim_view"),
+        child_voices=tuple(e for e in entries if e.kind == "child_voice"),
+        hidden_restricted=hidden,
+        sharing=None,
+    )
 
 
 def _case_entries(
@@ -343,27 +400,30 @@ def _entries(
             continue
         code, name = agencies[e.agency_id]
         restricted = agencies.get(e.restricted_to_agency_id) if e.restricted_to_agency_id else None
-        shown.append(
-            IntelligenceView(
-                id=e.id,
-                agenda_item_id=e.agenda_item_id,
-                kind=e.kind,
-                agency_id=e.agency_id,
-                agency_code=code,
-                agency_name=name,
-                author_id=e.author_id,
-                author_name=e.author_name,
-                text=e.text,
-                may_share_beyond_meeting=e.may_share_beyond_meeting,
-                restricted_to_agency_id=e.restricted_to_agency_id,
-                restricted_to_agency_code=restricted[0] if restricted else None,
-                created_at=e.created_at,
-                updated_at=e.updated_at,
-                version=e.version,
-                changed_by_name=e.changed_by_name,
-            )
-        )
+        shown.append(_entry_view(e, code, name, restricted[0] if restricted else None))
     return shown, hidden
+
+
+def _entry_view(e: Any, code: str, name: str, restricted_code: str | None) -> IntelligenceView:
+    """One entry's row (``_ENTRIES``' columns) as shown, with its agencies' names."""
+    return IntelligenceView(
+        id=e.id,
+        agenda_item_id=e.agenda_item_id,
+        kind=e.kind,
+        agency_id=e.agency_id,
+        agency_code=code,
+        agency_name=name,
+        author_id=e.author_id,
+        author_name=e.author_name,
+        text=e.text,
+        may_share_beyond_meeting=e.may_share_beyond_meeting,
+        restricted_to_agency_id=e.restricted_to_agency_id,
+        restricted_to_agency_code=restricted_code,
+        created_at=e.created_at,
+        updated_at=e.updated_at,
+        version=e.version,
+        changed_by_name=e.changed_by_name,
+    )
 
 
 def _sharing(

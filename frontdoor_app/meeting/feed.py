@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, case, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from frontdoor_app.models import (
     Action,
@@ -35,17 +36,42 @@ _ITEM_COLUMN: dict[str, Any] = {
 }
 
 
+def item_of_change(log: Table) -> ColumnElement[Any]:
+    """For ``sync.changes.read``: the case each change of the log names, looked up in the
+    log's own statement (only the changed table's, by its primary key), so a laptop learns
+    which case someone's save touched without a statement of its own."""
+    lookups: list[tuple[ColumnElement[bool], ColumnElement[Any]]] = [
+        (log.c.table_name == "agenda_item", log.c.row_id)
+    ]
+    for table, (id_column, item_column) in _ITEM_COLUMN.items():
+        found = select(item_column).where(id_column == log.c.row_id).scalar_subquery()
+        lookups.append((log.c.table_name == table, found))
+    of_update = (
+        select(Action.agenda_item_id)
+        .join(ActionUpdate, ActionUpdate.action_id == Action.id)
+        .where(ActionUpdate.id == log.c.row_id)
+        .scalar_subquery()
+    )
+    lookups.append((log.c.table_name == "action_update", of_update))
+    return case(*lookups)
+
+
 def affected(session: Session, changes: Iterable[Change], last_id: int = 0) -> Affected:
-    """Which meetings, agenda, cases and lists a batch of changes touched."""
+    """Which meetings, agenda, cases and lists a batch of changes touched (the cases of the
+    changes read with their case, ``item_of_change``, without asking again)."""
     batch = list(changes)
     by_table: dict[str, set[int]] = {}
     meeting_ids: set[int] = set()
+    item_ids: set[int] = set()
     for change in batch:
         if change.meeting_id is not None:
             meeting_ids.add(change.meeting_id)
-        if change.row_id is not None:
+        if change.item_read:
+            if change.item_id is not None:
+                item_ids.add(change.item_id)
+        elif change.row_id is not None:
             by_table.setdefault(change.table_name, set()).add(change.row_id)
-    item_ids: set[int] = set(by_table.get("agenda_item", set()))
+    item_ids.update(by_table.get("agenda_item", set()))
     for table, (id_column, item_column) in _ITEM_COLUMN.items():
         ids = by_table.get(table)
         if ids:

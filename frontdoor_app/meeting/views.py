@@ -276,8 +276,11 @@ class CaseView:
     fgc: tuple[FgcSummary, ...]
 
     def with_entries(self, said: CaseEntries) -> CaseView:
-        """This case with its entries and sharing decisions as read again."""
+        """This case with its entries and sharing decisions as read again (its sharing
+        decisions as they were when ``said`` did not read them)."""
         fields = {f.name: getattr(said, f.name) for f in dataclasses.fields(said)}
+        if said.sharing is None:
+            del fields["sharing"]
         return dataclasses.replace(self, **fields)
 
 
@@ -290,7 +293,8 @@ class CaseEntries:
     victim_views: tuple[IntelligenceView, ...]
     child_voices: tuple[IntelligenceView, ...]
     hidden_restricted: int
-    sharing: tuple[SharingView, ...]
+    # None: not read (``case.case_entries(sharing=False)``), unchanged.
+    sharing: tuple[SharingView, ...] | None
 
 
 # ---------------------------------------------------------------- projector

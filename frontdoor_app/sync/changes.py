@@ -16,14 +16,15 @@ twice, however the writers' commits interleave.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, func, literal_column, or_, select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import FromClause, Table, bindparam, func, literal_column, or_, select, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 from frontdoor_app.models import ChangeLog, bulk, utcnow
 
@@ -37,6 +38,16 @@ class Change:
     row_id: int | None
     operation: str
     meeting_id: int | None
+    # The case (agenda item) the changed row belongs to, when the read looked it up with the
+    # log (``read``'s ``item``): ``item_read`` says it did, and None is then "no case" (a
+    # row of no case, one since deleted, or one this reader may not see).
+    item_id: int | None = None
+    item_read: bool = False
+
+
+# Given the change log: the expression naming each change's case, evaluated in the log's
+# own statement (``meeting.feed.item_of_change``).
+ItemOf = Callable[[Table], ColumnElement[Any]]
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,10 @@ def _change(r: Any) -> Change:  # a ChangeLog or a row of its columns
     return Change(r.id, r.table_name, r.row_id, r.operation, r.meeting_id)
 
 
+def _change_with_item(r: Any) -> Change:  # a row of the log's columns and ``item_id``
+    return Change(r.id, r.table_name, r.row_id, r.operation, r.meeting_id, r.item_id, True)
+
+
 def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -142,27 +157,57 @@ def _repeatable(session: Session) -> None:
     session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-def read(session: Session, cursor: Cursor, limit: int = 1000) -> tuple[list[Change], Cursor]:
+_READS: dict[ItemOf | None, Any] = {}
+
+
+def _read_statement(item: ItemOf | None) -> Any:
+    """The snapshot's xmin beside the rows, in one statement (one snapshot): a row alone
+    when the log has nothing new. Every laptop reads this for every change in the room, so
+    it is built once (for each ``item``), its values bound when it runs."""
+    statement = _READS.get(item)
+    if statement is None:
+        log = cast(Table, ChangeLog.__table__)
+        horizon_of = select(_XMIN.label("horizon")).subquery()
+        frm: FromClause = horizon_of.outerjoin(
+            log,
+            or_(log.c.txid >= bindparam("horizon"), log.c.id > bindparam("last_id")),
+        )
+        columns: list[ColumnElement[Any]] = [horizon_of.c.horizon, *log.c]
+        if item is not None:
+            columns.append(item(log).label("item_id"))
+        statement = _READS[item] = select(*columns).select_from(frm).order_by(log.c.id)
+    return statement
+
+
+def read(
+    session: Session,
+    cursor: Cursor,
+    limit: int = 1000,
+    *,
+    item: ItemOf | None = None,
+    snapshot: bool = True,
+) -> tuple[list[Change], Cursor]:
     """The changes after ``cursor`` (at most ``limit``), and the cursor to go on from.
 
-    Call in a fresh read-only unit of work: on PostgreSQL it must be the first statement.
+    ``item`` (PostgreSQL): each change's case looked up in the same statement (``Change.item_id``).
+    ``snapshot``: the read is REPEATABLE READ, so what is read after it in the same unit of
+    work sees what the log saw and no more; call it in a fresh read-only unit of work, where
+    it must be the first statement. Without it (a connection in autocommit: no BEGIN, no
+    COMMIT, one round trip) the log's horizon still comes from the log's own statement,
+    which is all the cursor needs; a later statement then sees at least what the log saw.
     """
     if not _is_postgresql(session) or cursor.horizon is None:
         batch = changes_since(session, cursor.last_id, limit)
         last = batch[-1].id if batch else cursor.last_id
         return batch, Cursor(last, cursor.horizon, cursor.seen)
-    _repeatable(session)
-    # The snapshot's xmin beside the rows, in one statement (one snapshot): a row alone
-    # when the log has nothing new. Every laptop reads this for every change in the room.
-    log = cast(Table, ChangeLog.__table__)
-    snapshot = select(_XMIN.label("horizon")).subquery()
-    read_rows = session.execute(
-        select(snapshot.c.horizon, *log.c)
-        .select_from(
-            snapshot.outerjoin(log, or_(log.c.txid >= cursor.horizon, log.c.id > cursor.last_id))
-        )
-        .order_by(log.c.id)
-    ).all()
+    if snapshot:
+        _repeatable(session)
+    read_rows = (
+        session.connection()
+        .execute(_read_statement(item), {"horizon": cursor.horizon, "last_id": cursor.last_id})
+        .all()
+    )
+    make = _change if item is None else _change_with_item
     horizon = int(read_rows[0].horizon or 0)
     every = [r for r in read_rows if r.id is not None]
     rows = [r for r in every if r.id not in cursor.seen]
@@ -171,10 +216,48 @@ def read(session: Session, cursor: Cursor, limit: int = 1000) -> tuple[list[Chan
     last = max([cursor.last_id, *(r.id for r in fresh)])
     if len(rows) > limit:
         # More waiting: keep the old horizon so nothing below it is forgotten.
-        return [_change(r) for r in fresh], Cursor(last, cursor.horizon, frozenset(delivered))
+        return [make(r) for r in fresh], Cursor(last, cursor.horizon, frozenset(delivered))
     # Rows below the new horizon can never be read again: forget them.
     still = {r.id for r in every if r.id in delivered and r.txid is not None and r.txid >= horizon}
-    return [_change(r) for r in fresh], Cursor(last, horizon, frozenset(still))
+    return [make(r) for r in fresh], Cursor(last, horizon, frozenset(still))
+
+
+class FeedConnection:
+    """The change feed's own server connection (PostgreSQL), kept from one read to the next
+    and in autocommit: a read of the log is then one round trip, where a unit of work from
+    the pool costs three more (the pool's ping, BEGIN, COMMIT) on every laptop for every
+    change in the room. Use it from one thread (the worker). A read that fails drops the
+    connection, so the next one connects afresh (the server went away, or was restarted).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read-only unit of work on the kept connection (nothing to commit)."""
+        if self._connection is None:
+            self._connection = self._engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT"
+            )
+        session = Session(bind=self._connection)
+        try:
+            yield session
+            if session.new or session.dirty or session.deleted:
+                raise RuntimeError("the change feed's connection is for reading only")
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # a dead connection: nothing to keep
+                connection.invalidate()
+                connection.close()
 
 
 def sqlite_data_version(connection: Connection) -> int:

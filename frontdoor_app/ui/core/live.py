@@ -10,7 +10,9 @@ The doorbell says "read the log"; the log (``frontdoor_app.sync.changes``) is th
   stays as a slow safety net, and takes over at full speed while the listener is down.
 
 The log is read on the worker with a ``Cursor`` that never skips a change committed out of
-order. A client's own saves come back through the log like everyone else's; a save that
+order. On PostgreSQL the reads share one kept connection in autocommit (``FeedConnection``),
+and each change comes with the case it touched (``meeting.feed.item_of_change``): after the
+doorbell a laptop learns what changed, and where, in one round trip. A client's own saves come back through the log like everyone else's; a save that
 reads its row back itself says so (``wrote``), and ``news`` leaves that change out, so the
 screens showing it are not read a second time. When the server cannot be reached the feed
 says so (``online_changed``) and keeps trying with a growing pause; when it answers again
@@ -28,7 +30,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.sync.changes import CHANNEL, Change, Cursor, read, start
+from frontdoor_app.meeting.feed import item_of_change
+from frontdoor_app.sync.changes import CHANNEL, Change, Cursor, FeedConnection, read, start
 from frontdoor_app.ui.core.ops import Ops, alive
 from frontdoor_app.ui.core.worker import Worker
 
@@ -69,6 +72,8 @@ class LiveFeed(QObject):
         self._raw: Any = None
         self._data_version: int | None = None
         self._postgresql = ctx.engine.dialect.name == "postgresql"
+        # The log's reads (PostgreSQL): one kept connection, used on the worker only.
+        self._reads_on = FeedConnection(ctx.engine) if self._postgresql else None
         self._listener: Any = None  # psycopg connection that LISTENs
         self._notifier: QSocketNotifier | None = None
         self._listening_soon = False
@@ -121,6 +126,8 @@ class LiveFeed(QObject):
     def stop(self) -> None:
         self._timer.stop()
         self._unlisten()
+        if self._reads_on is not None:
+            self._worker.run(self._reads_on.close)  # on the worker, after any read queued
         if self._raw is not None:
             self._raw.close()
             self._raw = None
@@ -275,8 +282,13 @@ class LiveFeed(QObject):
         ahead: Callable[[Any, Sequence[Change]], Any] | None = None,
         own: Sequence[tuple[str, int]] = (),
     ) -> tuple[list[Change], Cursor, Any]:
-        with self._ctx.read_session() as s:
-            rows, cursor = read(s, cursor)
+        if self._reads_on is None:
+            with self._ctx.read_session() as s:
+                rows, cursor = read(s, cursor)
+                news = _less_own(rows, own)
+                return rows, cursor, ahead(s, news) if ahead is not None and news else None
+        with self._reads_on.session() as s:
+            rows, cursor = read(s, cursor, item=item_of_change, snapshot=False)
             news = _less_own(rows, own)
             return rows, cursor, ahead(s, news) if ahead is not None and news else None
 

@@ -82,13 +82,17 @@ def load_case_bundle(
 
 
 def cases_touched(s: Any, rows: Sequence[Change], shown: int | None, viewer: Actor) -> CasesTouched:
-    """The cases whose entries or sharing decisions ``rows`` changed (one query a table),
-    and, when the case ``shown`` is one of them, its entries as ``viewer`` may see them:
-    nothing else of a case changes with an entry, so nothing else is read again."""
+    """The cases whose entries or sharing decisions ``rows`` changed (read with the log, or
+    one query a table), and, when the case ``shown`` is one of them, its entries as
+    ``viewer`` may see them: nothing else of a case changes with an entry, so nothing else
+    is read again (nor its sharing decisions, when none of them changed)."""
     from frontdoor_app.meeting import case, feed
 
     item_ids = feed.affected(s, rows).item_ids
-    entries = case.case_entries(s, shown, viewer) if shown in item_ids and shown else None
+    entries = None
+    if shown and shown in item_ids:
+        sharing = any(r.table_name == "sharing_decision" for r in rows)
+        entries = case.case_entries(s, shown, viewer, sharing=sharing)
     return CasesTouched(item_ids, shown, entries, tuple(r.id for r in rows))
 
 

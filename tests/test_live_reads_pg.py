@@ -1,0 +1,181 @@
+"""What every laptop reads when someone saves, on the real server as each person: the log
+names each change's case in its own statement (as the per-table lookup did, row-level
+security included), a case's entries alone come in one statement (as the full read has
+them), and the feed's kept connection holds no transaction open and reconnects when the
+server drops it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select, text
+
+from frontdoor_app.context import AppContext
+from frontdoor_app.meeting import actions, case, entries, feed, lifecycle
+from frontdoor_app.models import AgendaItem, Meeting
+from frontdoor_app.sync.changes import FeedConnection, read, start
+from tests.test_ui_server_meeting import server_meeting  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def room(request: pytest.FixtureRequest) -> dict[str, AppContext]:
+    """A chair, a police and a housing representative signed in to one server meeting."""
+    contexts: dict[str, AppContext] = request.getfixturevalue("server_meeting")
+    return contexts
+
+
+@contextmanager
+def counted(ctx: AppContext) -> Iterator[list[str]]:
+    """The statements ``ctx``'s engine sends meanwhile."""
+    sent: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        sent.append(statement)
+
+    event.listen(ctx.engine, "before_cursor_execute", before)
+    try:
+        yield sent
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", before)
+
+
+def _open_meeting(chair: AppContext) -> tuple[int, int]:
+    """Today's meeting opened; its first two cases."""
+    with chair.read_session() as s:
+        meeting = s.scalars(select(Meeting).order_by(Meeting.meeting_date.desc())).first()
+        assert meeting is not None
+        items = s.scalars(
+            select(AgendaItem.id)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position)
+        ).all()
+        meeting_id, version, status = meeting.id, meeting.version, meeting.status
+    if status == "planned":
+        lifecycle.open_meeting(chair.sessions, chair.actor, meeting_id, version)
+    return items[0], items[1]
+
+
+def _writes(ctxs: dict[str, AppContext], first: int, second: int) -> None:
+    """An entry of each kind of visibility, a sharing decision, an action and its update."""
+    police, housing, chair = ctxs["police"], ctxs["housing"], ctxs["chair"]
+    pol = police.actor.agency_id
+    assert pol is not None and housing.actor.agency_id is not None
+    entries.add_entry(
+        police.sessions, police.actor, first, pol, "Covert source", restricted_to_agency_id=pol
+    )
+    entries.add_entry(police.sessions, police.actor, first, pol, "Two call-outs this year")
+    entries.record_sharing(police.sessions, police.actor, second, pol, True, "Safety", "GP")
+    action = actions.add_action(
+        chair.sessions, chair.actor, chair.profile, second, housing.actor.agency_id, "Visit"
+    )
+    actions.update_action_status(
+        housing.sessions, housing.actor, action.id, action.version, "open", "Booked for Monday"
+    )
+
+
+def test_each_change_names_its_case_in_the_logs_own_statement_as_the_lookup_did(
+    room: dict[str, AppContext],
+) -> None:
+    ctxs = room
+    first, second = _open_meeting(ctxs["chair"])
+    cursors = {}
+    for who in ("police", "housing"):
+        with ctxs[who].read_session() as s:
+            cursors[who] = start(s)
+    _writes(ctxs, first, second)
+    for who, cursor in cursors.items():
+        ctx = ctxs[who]
+        reads = FeedConnection(ctx.engine)
+        try:
+            with counted(ctx) as sent, reads.session() as s:
+                rows, _ = read(s, cursor, item=feed.item_of_change, snapshot=False)
+                named = feed.affected(s, rows)
+            assert len(sent) == 1, sent  # the log and each change's case, nothing more
+            with ctx.read_session() as s:
+                plain, _ = read(s, cursor)
+                with counted(ctx) as looked_up:
+                    asked = feed.affected(s, plain)
+            assert looked_up  # the lookup a table the log's own statement spares
+        finally:
+            reads.close()
+        tables = [r.table_name for r in rows]
+        assert tables.count("intelligence_entry") == 2 and "action_update" in tables
+        assert all(r.item_read for r in rows) and not any(r.item_read for r in plain)
+        assert named == asked
+        assert named.item_ids == {first, second}
+        by_table = {}
+        for r in rows:
+            by_table.setdefault(r.table_name, []).append(r.item_id)
+        assert by_table["sharing_decision"] == [second]
+        assert set(by_table["action"]) == {second} and by_table["action_update"] == [second]
+        if who == "police":
+            assert by_table["intelligence_entry"] == [first, first]
+        else:  # the server hides the police's restricted entry from housing: no case
+            assert by_table["intelligence_entry"] == [None, first]
+
+
+def test_a_cases_entries_alone_come_in_one_statement_as_the_full_read_has_them(
+    room: dict[str, AppContext],
+) -> None:
+    ctxs = room
+    first, second = _open_meeting(ctxs["chair"])
+    _writes(ctxs, first, second)
+    for who in ("chair", "police", "housing"):
+        ctx = ctxs[who]
+        with ctx.read_session() as s:
+            full = case.case_entries(s, first, ctx.actor)
+            with counted(ctx) as sent:
+                alone = case.case_entries(s, first, ctx.actor, sharing=False)
+        assert len(sent) == 1, sent
+        assert alone.sharing is None and full.sharing is not None
+        assert alone.intelligence == full.intelligence
+        assert alone.hidden_restricted == full.hidden_restricted
+        assert (alone.victim_views, alone.child_voices) == (full.victim_views, full.child_voices)
+        assert [e.text for e in full.intelligence][-1] == "Two call-outs this year"
+        shown = {e.text for e in full.intelligence}
+        # Only the police (and the chair) see the restricted entry: the server does not
+        # give it to housing at all.
+        assert ("Covert source" in shown) == (who != "housing")
+        restricted = [e for e in alone.intelligence if e.text == "Covert source"]
+        assert all(e.restricted_to_agency_code == "POL" for e in restricted)
+        # A case with nothing to show is read the full way (which names a missing case).
+        with ctx.read_session() as s:
+            empty = case.case_entries(s, second, ctx.actor, sharing=False)
+        assert empty.intelligence == () and empty.sharing is not None
+
+
+def test_the_feeds_connection_holds_no_transaction_and_reconnects_after_a_drop(
+    room: dict[str, AppContext],
+) -> None:
+    police = room["police"]
+    with police.read_session() as s:
+        cursor = start(s)
+    reads = FeedConnection(police.engine)
+    try:
+        with reads.session() as s:
+            read(s, cursor, item=feed.item_of_change, snapshot=False)
+            pid = s.scalar(text("SELECT pg_backend_pid()"))
+            # Autocommit: even in the read's unit of work no transaction is held open (a
+            # unit of work from the pool would show "idle in transaction" here).
+            with police.read_session() as other:
+                state = other.scalar(
+                    text("SELECT state FROM pg_stat_activity WHERE pid = :p"), {"p": pid}
+                )
+            assert state == "idle"
+        with reads.session() as s:  # the same connection, kept
+            assert s.scalar(text("SELECT pg_backend_pid()")) == pid
+        # The server drops it (restart, Wi-Fi): that read fails, the next connects afresh.
+        with police.read_session() as s:
+            s.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        with pytest.raises(Exception, match="terminat|closed|connection"), reads.session() as s:
+            read(s, cursor, item=feed.item_of_change, snapshot=False)
+        with reads.session() as s:
+            rows, _ = read(s, cursor, item=feed.item_of_change, snapshot=False)
+            assert s.scalar(text("SELECT pg_backend_pid()")) != pid
+    finally:
+        reads.close()
