@@ -65,3 +65,53 @@ def test_the_real_worker_tells_the_same_story(qtbot) -> None:  # type: ignore[no
         assert seen == EXPECTED and worker.pending == 0
     finally:
         worker.stop()
+
+
+def _ask(worker: Any, ran: list[str]) -> None:
+    """Reads and writes asked for while a job is in hand."""
+    for name, first in (("read 1", False), ("read 2", False), ("save 1", True)):
+        worker.run(lambda name=name: ran.append(name), first=first)
+    worker.run(lambda: ran.append("read 3"))
+    worker.run(lambda: ran.append("save 2"), first=True)
+
+
+# A Save waits for the job in hand only, not for the reads queued before it; writes keep
+# their own order, and so do the reads.
+ORDER = ["save 1", "save 2", "read 1", "read 2", "read 3"]
+
+
+def test_a_save_goes_ahead_of_the_reads_waiting_on_the_real_worker(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    worker = Worker()
+    release, ran = threading.Event(), []  # type: ignore[var-annotated]
+    try:
+        worker.run(lambda: release.wait(10))
+        _ask(worker, ran)
+        assert ran == [] and worker.pending == 6
+        release.set()
+        qtbot.waitUntil(lambda: worker.pending == 0, timeout=10_000)
+        assert ran == ORDER
+    finally:
+        release.set()
+        worker.stop()
+
+
+def test_a_save_goes_ahead_of_the_reads_waiting_on_the_sync_worker(qtbot) -> None:  # type: ignore[no-untyped-def]
+    worker = SyncWorker()
+    ran: list[str] = []
+    worker.run(lambda: _ask(worker, ran))  # asked for by the job in hand: run after it
+    assert ran == ORDER
+    worker.stop()
+
+
+def test_stopping_runs_every_job_asked_for_then_ends(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    worker = Worker()
+    release, ran = threading.Event(), []  # type: ignore[var-annotated]
+    worker.run(lambda: release.wait(10))
+    _ask(worker, ran)
+    threading.Timer(0.2, release.set).start()
+    worker.stop()  # the drafts being saved, and the reads asked for, still run
+    assert ran == ORDER

@@ -234,7 +234,10 @@ def main() -> int:
                 timing.pop("on", None)
                 ran.update(timing)
 
-        window.worker.run(job, done, lambda exc: say(error=str(exc)))
+        # As the window's Save: a command (ahead of the reads waiting on the worker).
+        window.ops.command(
+            None, lambda _reason: job(), done, doing="Save", on_failed=lambda e: say(error=str(e))
+        )
 
     def add_action() -> None:
         if not state["ready"]:
@@ -243,8 +246,9 @@ def main() -> int:
 
         ctx_ = window.ctx
         started = time.perf_counter()
-        window.worker.run(
-            lambda: actions.add_action(
+        window.ops.command(
+            None,
+            lambda _reason: actions.add_action(
                 ctx_.sessions,
                 ctx_.actor,
                 ctx_.profile,
@@ -253,7 +257,8 @@ def main() -> int:
                 "Follow up with the family",
             ),
             lambda _v: say(action=True, ms=(time.perf_counter() - started) * 1000),
-            lambda exc: say(error=str(exc)),
+            doing="Save the action",
+            on_failed=lambda exc: say(error=str(exc)),
         )
 
     def move_case() -> None:

@@ -158,6 +158,7 @@ class Ops:
             lambda: fn(reason),
             self._guard(parent, doing, on_done),
             self._guard(parent, doing, failed, failure=True),
+            first=True,  # ahead of the reads waiting (see ui.core.worker)
         )
 
     # ------------------------------------------------------------------ the one place

@@ -2,13 +2,17 @@
 
 ``worker.run(fn, on_done, on_error)``: ``fn`` runs on the worker thread (it opens its own
 session; ORM objects never cross threads, it returns plain data) and the callbacks run
-back on the UI thread. Jobs run one at a time, in order. Screens do not call it directly:
-they go through ``ui.core.ops`` (``Ops.query`` and ``Ops.command``), which handles what
-goes wrong in one place.
+back on the UI thread. Jobs run one at a time, in order, except that a job asked for with
+``first=True`` (a write: ``Ops.command``) goes ahead of the reads still waiting, behind
+the writes asked for before it: someone's Save does not wait while the laptop catches up
+with everyone else's saves (a read it passes runs after it, and so sees it). Screens do
+not call it directly: they go through ``ui.core.ops`` (``Ops.query`` and
+``Ops.command``), which handles what goes wrong in one place.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
@@ -21,6 +25,9 @@ log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
+Job = tuple[Callable[[], Any], Done | None, Failed | None]
+# The queue's order: writes, then reads, then the end (each in the order asked for).
+FIRST, IN_TURN, LAST = 0, 1, 2
 
 
 class Worker(QObject):
@@ -31,9 +38,8 @@ class Worker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._jobs: queue.Queue[tuple[Callable[[], Any], Done | None, Failed | None] | None] = (
-            queue.Queue()
-        )
+        self._jobs: queue.PriorityQueue[tuple[int, int, Job | None]] = queue.PriorityQueue()
+        self._asked = itertools.count()  # the order asked for, within a priority
         self._pending = 0
         self._lock = threading.Lock()
         self._stopped = False
@@ -42,14 +48,21 @@ class Worker(QObject):
         self._thread.start()
 
     def run(
-        self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
+        self,
+        fn: Callable[[], Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        *,
+        first: bool = False,
     ) -> None:
         with self._lock:
             self._pending += 1
-            first = self._pending == 1
-        if first:
+            busy = self._pending == 1
+            self._jobs.put(
+                (FIRST if first else IN_TURN, next(self._asked), (fn, on_done, on_error))
+            )
+        if busy:
             self.busy_changed.emit(True)
-        self._jobs.put((fn, on_done, on_error))
 
     @property
     def pending(self) -> int:
@@ -57,7 +70,7 @@ class Worker(QObject):
 
     def _loop(self) -> None:
         while True:
-            job = self._jobs.get()
+            _order, _asked, job = self._jobs.get()
             if job is None:
                 return
             fn, on_done, on_error = job
@@ -88,5 +101,6 @@ class Worker(QObject):
         """Run the jobs already queued (drafts being saved), then end; results are no longer
         delivered to the screens, which may be gone."""
         self._stopped = True
-        self._jobs.put(None)
+        with self._lock:
+            self._jobs.put((LAST, next(self._asked), None))
         self._thread.join(timeout)
