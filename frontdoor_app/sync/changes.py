@@ -21,7 +21,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import FromClause, Table, bindparam, func, literal_column, or_, select, text
+from sqlalchemy import (
+    FromClause,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnClause, ColumnElement
@@ -72,6 +82,24 @@ def payload(table_name: str, row_id: int | None) -> str:
     return f"{table_name}:{'' if row_id is None else row_id}"
 
 
+_LOG = cast(Table, ChangeLog.__table__)
+# The change and its doorbell in one statement: the row inserted (its ``txid`` the column's
+# default), and a notification for it.
+_LOGGED = (
+    insert(_LOG)
+    .values(
+        table_name=bindparam("table_name"),
+        row_id=bindparam("row_id"),
+        operation=bindparam("operation"),
+        meeting_id=bindparam("meeting_id"),
+        at=bindparam("at"),
+    )
+    .returning(_LOG.c.id)
+    .cte("logged")
+)
+_NOTE = select(func.pg_notify(bindparam("channel"), bindparam("payload"))).select_from(_LOGGED)
+
+
 def note(
     session: Session,
     table_name: str,
@@ -79,16 +107,29 @@ def note(
     operation: str,
     meeting_id: int | None = None,
 ) -> None:
-    """Record a write for other clients; call inside the writer's transaction."""
-    session.add(
-        ChangeLog(table_name=table_name, row_id=row_id, operation=operation, meeting_id=meeting_id)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        # NOTIFY is delivered only on commit: a doorbell, the log is the truth.
-        session.execute(
-            text("SELECT pg_notify(:channel, :p)"),
-            {"channel": CHANNEL, "p": payload(table_name, row_id)},
+    """Record a write for other clients; call inside the writer's transaction.
+
+    On PostgreSQL the row and the doorbell go in one statement (one round trip of every
+    Save); NOTIFY is delivered only on commit: a doorbell, the log is the truth."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.add(
+            ChangeLog(
+                table_name=table_name, row_id=row_id, operation=operation, meeting_id=meeting_id
+            )
         )
+        return
+    session.connection().execute(
+        _NOTE,
+        {
+            "table_name": table_name,
+            "row_id": row_id,
+            "operation": operation,
+            "meeting_id": meeting_id,
+            "at": utcnow(),
+            "channel": CHANNEL,
+            "payload": payload(table_name, row_id),
+        },
+    )
 
 
 def note_many(session: Session, rows: Sequence[tuple[str, int | None, str, int | None]]) -> None:
