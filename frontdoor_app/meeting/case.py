@@ -8,7 +8,7 @@ the audit trail. The projector's view is in ``projector``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, bindparam, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
@@ -37,7 +37,7 @@ from . import actions as action_queries
 from .agenda_rows import build_row
 from .case_history import earlier_items, fgc_summaries, history, outcomes_of
 from .decisions import build_decision_view
-from .entries import can_see
+from .entries import can_see, view_of
 from .errors import NotFoundError
 from .views import (
     CaseEntries,
@@ -259,7 +259,7 @@ def _entries_of_item(s: Session, item_id: int, viewer: Actor) -> CaseEntries | N
     entries, hidden = [], 0
     for e in rows:
         if can_see(viewer, e.restricted_to_agency_id):
-            entries.append(_entry_view(e, e.agency_code, e.agency_name, e.restricted_code))
+            entries.append(view_of(e, e.agency_code, e.agency_name, e.restricted_code))
         else:
             hidden += 1
     return CaseEntries(
@@ -400,30 +400,8 @@ def _entries(
             continue
         code, name = agencies[e.agency_id]
         restricted = agencies.get(e.restricted_to_agency_id) if e.restricted_to_agency_id else None
-        shown.append(_entry_view(e, code, name, restricted[0] if restricted else None))
+        shown.append(view_of(e, code, name, restricted[0] if restricted else None))
     return shown, hidden
-
-
-def _entry_view(e: Any, code: str, name: str, restricted_code: str | None) -> IntelligenceView:
-    """One entry's row (``_ENTRIES``' columns) as shown, with its agencies' names."""
-    return IntelligenceView(
-        id=e.id,
-        agenda_item_id=e.agenda_item_id,
-        kind=e.kind,
-        agency_id=e.agency_id,
-        agency_code=code,
-        agency_name=name,
-        author_id=e.author_id,
-        author_name=e.author_name,
-        text=e.text,
-        may_share_beyond_meeting=e.may_share_beyond_meeting,
-        restricted_to_agency_id=e.restricted_to_agency_id,
-        restricted_to_agency_code=restricted_code,
-        created_at=e.created_at,
-        updated_at=e.updated_at,
-        version=e.version,
-        changed_by_name=e.changed_by_name,
-    )
 
 
 def _sharing(

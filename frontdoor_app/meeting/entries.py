@@ -8,7 +8,7 @@ agency and the chair (never on the projector; see ``case``).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -243,25 +243,32 @@ def entry_view(s: Session, entry: IntelligenceEntry) -> IntelligenceView:
     agencies = [s.get(Agency, i) for i in {entry.agency_id, entry.restricted_to_agency_id} if i]
     codes = {a.id: a.code for a in agencies if a is not None}
     name = next((a.name for a in agencies if a is not None and a.id == entry.agency_id), "")
+    restricted = entry.restricted_to_agency_id
+    return view_of(
+        entry, codes.get(entry.agency_id, ""), name, codes.get(restricted) if restricted else None
+    )
+
+
+def view_of(e: Any, code: str, name: str, restricted_code: str | None) -> IntelligenceView:
+    """An entry as shown (an ``IntelligenceEntry``, or a row of its columns), with its
+    agency's code and name and the code of the agency it is restricted to."""
     return IntelligenceView(
-        id=entry.id,
-        agenda_item_id=entry.agenda_item_id,
-        kind=entry.kind,
-        agency_id=entry.agency_id,
-        agency_code=codes.get(entry.agency_id, ""),
+        id=e.id,
+        agenda_item_id=e.agenda_item_id,
+        kind=e.kind,
+        agency_id=e.agency_id,
+        agency_code=code,
         agency_name=name,
-        author_id=entry.author_id,
-        author_name=entry.author_name,
-        text=entry.text,
-        may_share_beyond_meeting=entry.may_share_beyond_meeting,
-        restricted_to_agency_id=entry.restricted_to_agency_id,
-        restricted_to_agency_code=codes.get(entry.restricted_to_agency_id)
-        if entry.restricted_to_agency_id
-        else None,
-        created_at=entry.created_at,
-        updated_at=entry.updated_at,
-        version=entry.version,
-        changed_by_name=entry.changed_by_name,
+        author_id=e.author_id,
+        author_name=e.author_name,
+        text=e.text,
+        may_share_beyond_meeting=e.may_share_beyond_meeting,
+        restricted_to_agency_id=e.restricted_to_agency_id,
+        restricted_to_agency_code=restricted_code,
+        created_at=e.created_at,
+        updated_at=e.updated_at,
+        version=e.version,
+        changed_by_name=e.changed_by_name,
     )
 
 
