@@ -5,11 +5,12 @@ that the history on screen shows reads that case again."""
 from __future__ import annotations
 
 from frontdoor_app.meeting import actions, case
+from frontdoor_app.ui.meeting import room_reads
 from tests.ui_support import close_window, context_for, open_window, settled, start_meeting
 
 
 def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
-    qtbot, chair_ctx, demo_db, fresh_settings, profile
+    qtbot, chair_ctx, demo_db, fresh_settings, profile, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     rep_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
     chair = open_window(qtbot, chair_ctx)
@@ -21,6 +22,18 @@ def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
         qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
         settled(qtbot, rep, rep_ctx)
         before = len(view.case.actions)
+        # What the window reads for it: once, with the log (the feed reads ahead while
+        # the window is idle), not in a read of its own after.
+        asked: list[int] = []
+        touched, window_reads = room_reads.actions_touched, rep.ops.read
+        monkeypatch.setattr(
+            room_reads,
+            "actions_touched",
+            lambda s, rows, *a: (asked.append(len(rows)), touched(s, rows, *a))[1],
+        )
+        monkeypatch.setattr(
+            rep.ops, "read", lambda *a, **k: (calls.append("read"), window_reads(*a, **k))
+        )
         agenda, full = rep.agenda.show_agenda, view.show_case
         rep.agenda.show_agenda = lambda *a, **k: (calls.append("room"), agenda(*a, **k))  # type: ignore[method-assign]
         view.show_case = lambda *a, **k: (calls.append("case"), full(*a, **k))  # type: ignore[method-assign]
@@ -36,7 +49,8 @@ def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
         assert view.actions_tab.model.rows[-1].description.startswith("Health visitor")
         assert view.tabs.tabText(5) == f"Actions ({before + 1})"
         settled(qtbot, rep, rep_ctx)
-        assert calls == []  # neither the agenda nor the whole case was read again
+        # Neither the agenda nor the whole case was read again, nor the actions apart.
+        assert calls == [] and asked == [1]
     finally:
         vars(rep.agenda).pop("show_agenda", None)
         vars(view).pop("show_case", None)

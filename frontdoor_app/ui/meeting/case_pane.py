@@ -25,6 +25,7 @@ from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting import room_reads as reads
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_state import (
+    ACTION_TABLES,
     CASE_SCOPED_TABLES,
     IGNORED_TABLES,
     ActionsTouched,
@@ -149,40 +150,61 @@ class CasePane(QObject):
         shown, viewer = self.state.viewing, self.ctx.actor
         return lambda s: reads.cases_touched(s, news, shown, viewer)
 
-    def look_ahead(self) -> Callable[[Any, Sequence[Change]], CasesTouched | None]:
+    def look_ahead(
+        self,
+    ) -> Callable[[Any, Sequence[Change]], CasesTouched | ActionsTouched | None]:
         """For the change feed's next read of the log, in its unit of work: when the news
         is entries or sharing decisions only, the cases they touch and the entries of the
-        case on screen, so that one read after the doorbell shows them."""
-        touched_read = self.touched_read
+        case on screen; when it is actions only, what ``Refresh.ACTIONS`` reads. One read
+        after the doorbell then shows them."""
+        touched_read, actions_read = self.touched_read, self._actions_read()
 
-        def read(s: Any, rows: Sequence[Change]) -> CasesTouched | None:
+        def read(s: Any, rows: Sequence[Change]) -> CasesTouched | ActionsTouched | None:
             news = [r for r in rows if r.table_name not in IGNORED_TABLES]
-            if not news or any(r.table_name not in CASE_SCOPED_TABLES for r in news):
-                return None
-            return touched_read(news)(s)
+            tables = {r.table_name for r in news}
+            if news and tables <= CASE_SCOPED_TABLES:
+                return touched_read(news)(s)
+            if news and tables <= ACTION_TABLES and actions_read is not None:
+                return actions_read(s, news)
+            return None
 
         return read
 
+    def _actions_read(self) -> Callable[[Any, Sequence[Change]], ActionsTouched] | None:
+        """The read (given a session and the news) of ``Refresh.ACTIONS``, for the meeting
+        and the case on screen now (None: no meeting)."""
+        meeting, viewing = self.state.meeting, self.state.viewing
+        if meeting is None:
+            return None
+        meeting_id, today = meeting.id, self.ctx.profile.clock.today()
+        return lambda s, news: reads.actions_touched(s, news, meeting_id, viewing, today)
+
     def news(
-        self, refresh: Refresh, news: Sequence[Change], ahead: CasesTouched | None = None
+        self,
+        refresh: Refresh,
+        news: Sequence[Change],
+        ahead: CasesTouched | ActionsTouched | None = None,
     ) -> None:
         """Someone else's entries, sharing decisions (``Refresh.ASK_CASES``) or actions
         (``Refresh.ACTIONS``): the cases they touch are asked, and only the case on screen
-        reads again what changed (``ahead``: entries read with the log already)."""
+        reads again what changed (``ahead``: entries or actions read with the log already)."""
         doing = translate("MainWindow", "Refreshing")
+        ids = tuple(r.id for r in news)
         if refresh is Refresh.ACTIONS:
-            meeting, viewing = self.state.meeting, self.state.viewing
-            if meeting is None or not news:
+            actions_read = self._actions_read()
+            if actions_read is None or not news:
                 return
-            meeting_id, today = meeting.id, self.ctx.profile.clock.today()
+            if isinstance(ahead, ActionsTouched) and ahead.changes == ids:
+                self._actions_changed(ahead)  # read with the log
+                return
             self.ops.read(
                 self.owner,
-                lambda s: reads.actions_touched(s, news, meeting_id, viewing, today),
+                lambda s: actions_read(s, news),
                 self._actions_changed,
                 doing=doing,
                 on_failed=lambda e: self.failed(e, doing),
             )
-        elif ahead is not None and ahead.changes == tuple(r.id for r in news):
+        elif isinstance(ahead, CasesTouched) and ahead.changes == ids:
             self._entries_changed(ahead)
         elif news:
             self.ops.read(

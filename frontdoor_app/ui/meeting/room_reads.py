@@ -111,4 +111,4 @@ def actions_touched(
         actions = tuple(
             action_queries.views_for_items(s, [shown], today, updates_for_items=(shown,))
         )
-    return ActionsTouched(item_ids, counted.open, shown, actions)
+    return ActionsTouched(item_ids, counted.open, shown, actions, tuple(r.id for r in rows))

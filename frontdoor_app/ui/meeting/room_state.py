@@ -101,6 +101,7 @@ class ActionsTouched:
     open_actions: int
     shown_id: int | None
     shown: tuple[ActionView, ...] | None
+    changes: tuple[int, ...] = ()  # the change-log ids this answers for
 
 
 class Step(enum.Enum):
