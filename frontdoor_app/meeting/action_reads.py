@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from frontdoor_app.models import (
     Action,
@@ -74,16 +74,30 @@ def load_action(session: Session, action_id: int, today: dt.date) -> ActionView:
     return _views(session, _base().where(Action.id == action_id), today, True)[0]
 
 
+# The meeting's day, and the open actions of earlier meetings with those overdue by it, in
+# one statement (every laptop counts them again when someone saves an action).
+_THE_MEETING = aliased(Meeting)
+_ITS_DAY = (
+    select(_THE_MEETING.meeting_date)
+    .where(_THE_MEETING.id == bindparam("meeting_id"))
+    .scalar_subquery()
+)
+_OPEN_COUNT = (
+    select(
+        func.count(Action.id),
+        func.coalesce(func.sum(case((Action.due_date < _ITS_DAY, 1), else_=0)), 0),
+    )
+    .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
+    .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+    .where(Action.status == "open", Meeting.meeting_date < _ITS_DAY)
+)
+
+
 def open_actions_count(session: Session, meeting_id: int) -> OpenActionsCount:
     """How many actions from earlier meetings are still open, and how many are overdue."""
-    meeting = meeting_of(session, meeting_id)
-    overdue = case((Action.due_date < meeting.meeting_date, 1), else_=0)
-    counted = session.execute(
-        select(func.count(Action.id), func.coalesce(func.sum(overdue), 0))
-        .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(Action.status == "open", Meeting.meeting_date < meeting.meeting_date)
-    ).one()
+    counted = session.connection().execute(_OPEN_COUNT, {"meeting_id": meeting_id}).one()
+    if not counted[0]:
+        meeting_of(session, meeting_id)  # none: say so if the meeting itself is missing
     return OpenActionsCount(int(counted[0] or 0), int(counted[1] or 0))
 
 
