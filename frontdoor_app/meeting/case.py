@@ -71,13 +71,6 @@ _AGENCIES = select(Agency.id, Agency.code, Agency.name)
 SAME_NOTIFICATION = select(AgendaItem.id).where(
     AgendaItem.notification_id == bindparam("notification_id")
 )
-# Plain rows, not ORM objects: every laptop reads them again for each entry anyone saves.
-_ENTRIES = (
-    select(*cast(Table, IntelligenceEntry.__table__).c)
-    .where(IntelligenceEntry.agenda_item_id.in_(SAME_NOTIFICATION))
-    .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
-)
-
 
 _HOUSEHOLD = (
     select(
@@ -147,8 +140,8 @@ def load_case(
     connection = session.connection()
     total = connection.execute(_TOTAL, {"meeting_id": meeting.id}).scalar() or 0
     agencies = {a.id: (a.code, a.name) for a in connection.execute(_AGENCIES)}
-    said = _case_entries(session, item.id, notification.id, viewer, agencies)
-    assert said.sharing is not None  # read with the entries
+    sharing = _sharing(session, item.id, agencies)
+    said = _said(_entries(session, item.id, viewer), sharing)
     earlier = earlier_items(session, item)
     outcomes = outcomes_of(
         session,
@@ -189,23 +182,25 @@ def load_case(
         if decision is not None
         else None,
         actions=tuple(a for a in all_actions if a.agenda_item_id == item.id),
-        sharing=said.sharing,
+        sharing=sharing,
         fgc=fgc,
     )
 
 
-# The case's notification with the agencies' names, in one statement (a row an agency;
-# none when the case does not exist): each laptop reads it for every entry anyone saves.
-_NOTIFICATION_AND_AGENCIES = (
-    select(AgendaItem.notification_id, Agency.id, Agency.code, Agency.name)
+# The agencies' names for the case's sharing decisions, in one statement that also says
+# whether the case exists (a row an agency; none when it does not).
+_CASE_AND_AGENCIES = (
+    select(AgendaItem.id.label("item_id"), Agency.id, Agency.code, Agency.name)
     .select_from(AgendaItem)
     .outerjoin(Agency, true())
     .where(AgendaItem.id == bindparam("item_id"))
 )
 
 
-# The entries of the case's notification with their agencies' names, in one statement
-# keyed by the case: what a laptop reads again when someone saves an entry.
+# The entries of the case's notification (a case deferred to a later meeting keeps what
+# was said at the earlier one) with their agencies' names, in one statement keyed by the
+# case. Plain rows, not ORM objects: every laptop reads them again for each entry anyone
+# saves.
 _AUTHOR_AGENCY, _RESTRICTED_AGENCY = aliased(Agency), aliased(Agency)
 _SAME_NOTIFICATION_AS_ITEM = select(AgendaItem.id).where(
     AgendaItem.notification_id
@@ -213,7 +208,7 @@ _SAME_NOTIFICATION_AS_ITEM = select(AgendaItem.id).where(
     .where(AgendaItem.id == bindparam("item_id"))
     .scalar_subquery()
 )
-_ENTRIES_OF_ITEM = (
+_ENTRIES = (
     select(
         *cast(Table, IntelligenceEntry.__table__).c,
         _AUTHOR_AGENCY.code.label("agency_code"),
@@ -237,54 +232,29 @@ def case_entries(
     a case already open).
 
     ``sharing=False`` (someone saved an entry, and no sharing decision changed): the entries
-    only, in one statement, and ``sharing`` None in the answer (unchanged). Otherwise three
-    statements; so too when the case has no entry to show, which also names a case that
-    no longer exists."""
-    if not sharing:
-        said = _entries_of_item(session, item_id, viewer)
-        if said is not None:
-            return said
-    rows = session.connection().execute(_NOTIFICATION_AND_AGENCIES, {"item_id": item_id}).all()
+    only, in one statement, and ``sharing`` None in the answer (unchanged). Otherwise the
+    sharing decisions too, in two more statements; so too when the case has no entry,
+    which also names a case that no longer exists."""
+    entries = _entries(session, item_id, viewer)
+    if not sharing and (entries[0] or entries[1]):
+        return _said(entries, None)
+    rows = session.connection().execute(_CASE_AND_AGENCIES, {"item_id": item_id}).all()
     if not rows:
         raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
     agencies = {r.id: (r.code, r.name) for r in rows if r.id is not None}
-    return _case_entries(session, item_id, rows[0].notification_id, viewer, agencies)
+    return _said(entries, _sharing(session, item_id, agencies))
 
 
-def _entries_of_item(s: Session, item_id: int, viewer: Actor) -> CaseEntries | None:
-    """``case_entries`` without the sharing decisions, in one statement (None: no entry)."""
-    rows = s.connection().execute(_ENTRIES_OF_ITEM, {"item_id": item_id}).all()
-    if not rows:
-        return None
-    entries, hidden = [], 0
-    for e in rows:
-        if can_see(viewer, e.restricted_to_agency_id):
-            entries.append(view_of(e, e.agency_code, e.agency_name, e.restricted_code))
-        else:
-            hidden += 1
-    return CaseEntries(
-        intelligence=tuple(e for e in entries if e.kind == "agency"),
-        victim_views=tuple(e for e in entries if e.kind == "victim_view"),
-        child_voices=tuple(e for e in entries if e.kind == "child_voice"),
-        hidden_restricted=hidden,
-        sharing=None,
-    )
-
-
-def _case_entries(
-    s: Session,
-    item_id: int,
-    notification_id: int,
-    viewer: Actor,
-    agencies: dict[int, tuple[str, str]],
+def _said(
+    entries: tuple[list[IntelligenceView], int], sharing: tuple[SharingView, ...] | None
 ) -> CaseEntries:
-    entries, hidden = _entries(s, notification_id, viewer, agencies)
+    shown, hidden = entries
     return CaseEntries(
-        intelligence=tuple(e for e in entries if e.kind == "agency"),
-        victim_views=tuple(e for e in entries if e.kind == "victim_view"),
-        child_voices=tuple(e for e in entries if e.kind == "child_voice"),
+        intelligence=tuple(e for e in shown if e.kind == "agency"),
+        victim_views=tuple(e for e in shown if e.kind == "victim_view"),
+        child_voices=tuple(e for e in shown if e.kind == "child_voice"),
         hidden_restricted=hidden,
-        sharing=_sharing(s, item_id, agencies),
+        sharing=sharing,
     )
 
 
@@ -390,17 +360,14 @@ def _ordered(members: list[PersonView]) -> tuple[PersonView, ...]:
     return tuple(sorted(members, key=lambda m: (ROLE_ORDER.get(m.role, 9), -(m.age or 0))))
 
 
-def _entries(
-    s: Session, notification_id: int, viewer: Actor, agencies: dict[int, tuple[str, str]]
-) -> tuple[list[IntelligenceView], int]:
+def _entries(s: Session, item_id: int, viewer: Actor) -> tuple[list[IntelligenceView], int]:
+    """The entries ``viewer`` may see, and how many others are restricted from them."""
     shown, hidden = [], 0
-    for e in s.connection().execute(_ENTRIES, {"notification_id": notification_id}):
-        if not can_see(viewer, e.restricted_to_agency_id):
+    for e in s.connection().execute(_ENTRIES, {"item_id": item_id}):
+        if can_see(viewer, e.restricted_to_agency_id):
+            shown.append(view_of(e, e.agency_code, e.agency_name, e.restricted_code))
+        else:
             hidden += 1
-            continue
-        code, name = agencies[e.agency_id]
-        restricted = agencies.get(e.restricted_to_agency_id) if e.restricted_to_agency_id else None
-        shown.append(view_of(e, code, name, restricted[0] if restricted else None))
     return shown, hidden
 
 

@@ -17,6 +17,7 @@ twice, however the writers' commits interleave.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -111,7 +112,7 @@ def note(
 
     On PostgreSQL the row and the doorbell go in one statement (one round trip of every
     Save); NOTIFY is delivered only on commit: a doorbell, the log is the truth."""
-    if session.get_bind().dialect.name != "postgresql":
+    if not _is_postgresql(session):
         session.add(
             ChangeLog(
                 table_name=table_name, row_id=row_id, operation=operation, meeting_id=meeting_id
@@ -198,26 +199,19 @@ def _repeatable(session: Session) -> None:
     session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-_READS: dict[ItemOf | None, Any] = {}
-
-
+@functools.cache
 def _read_statement(item: ItemOf | None) -> Any:
     """The snapshot's xmin beside the rows, in one statement (one snapshot): a row alone
     when the log has nothing new. Every laptop reads this for every change in the room, so
     it is built once (for each ``item``), its values bound when it runs."""
-    statement = _READS.get(item)
-    if statement is None:
-        log = cast(Table, ChangeLog.__table__)
-        horizon_of = select(_XMIN.label("horizon")).subquery()
-        frm: FromClause = horizon_of.outerjoin(
-            log,
-            or_(log.c.txid >= bindparam("horizon"), log.c.id > bindparam("last_id")),
-        )
-        columns: list[ColumnElement[Any]] = [horizon_of.c.horizon, *log.c]
-        if item is not None:
-            columns.append(item(log).label("item_id"))
-        statement = _READS[item] = select(*columns).select_from(frm).order_by(log.c.id)
-    return statement
+    horizon_of = select(_XMIN.label("horizon")).subquery()
+    frm: FromClause = horizon_of.outerjoin(
+        _LOG, or_(_LOG.c.txid >= bindparam("horizon"), _LOG.c.id > bindparam("last_id"))
+    )
+    columns: list[ColumnElement[Any]] = [horizon_of.c.horizon, *_LOG.c]
+    if item is not None:
+        columns.append(item(_LOG).label("item_id"))
+    return select(*columns).select_from(frm).order_by(_LOG.c.id)
 
 
 def read(

@@ -12,7 +12,8 @@ The doorbell says "read the log"; the log (``frontdoor_app.sync.changes``) is th
 The log is read on the worker with a ``Cursor`` that never skips a change committed out of
 order. On PostgreSQL the reads share one kept connection in autocommit (``FeedConnection``),
 and each change comes with the case it touched (``meeting.feed.item_of_change``): after the
-doorbell a laptop learns what changed, and where, in one round trip. A client's own saves come back through the log like everyone else's; a save that
+doorbell a laptop learns what changed, and where, in one round trip. A client's own saves
+come back through the log like everyone else's; a save that
 reads its row back itself says so (``wrote``), and ``news`` leaves that change out, so the
 screens showing it are not read a second time. When the server cannot be reached the feed
 says so (``online_changed``) and keeps trying with a growing pause; when it answers again
@@ -282,13 +283,9 @@ class LiveFeed(QObject):
         ahead: Callable[[Any, Sequence[Change]], Any] | None = None,
         own: Sequence[tuple[str, int]] = (),
     ) -> tuple[list[Change], Cursor, Any]:
-        if self._reads_on is None:
-            with self._ctx.read_session() as s:
-                rows, cursor = read(s, cursor)
-                news = _less_own(rows, own)
-                return rows, cursor, ahead(s, news) if ahead is not None and news else None
-        with self._reads_on.session() as s:
-            rows, cursor = read(s, cursor, item=item_of_change, snapshot=False)
+        kept = self._reads_on  # PostgreSQL: the kept connection, in autocommit
+        with self._ctx.read_session() if kept is None else kept.session() as s:
+            rows, cursor = read(s, cursor, item=item_of_change, snapshot=kept is None)
             news = _less_own(rows, own)
             return rows, cursor, ahead(s, news) if ahead is not None and news else None
 

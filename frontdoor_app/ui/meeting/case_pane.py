@@ -31,7 +31,6 @@ from frontdoor_app.ui.meeting.room_state import (
     ActionsTouched,
     CaseBundle,
     CasesTouched,
-    Refresh,
     RoomState,
 )
 
@@ -144,76 +143,57 @@ class CasePane(QObject):
             fresh = dataclasses.replace(case, item=row, meeting_status=view.meeting.status)
             self.case_view.update_item(fresh)
 
-    def touched_read(self, news: Sequence[Change]) -> Callable[[Any], CasesTouched]:
-        """The read (given a session) of the cases ``news`` touched, with the entries of
-        the case on screen when it is one of them."""
-        shown, viewer = self.state.viewing, self.ctx.actor
-        return lambda s: reads.cases_touched(s, news, shown, viewer)
-
     def look_ahead(
         self,
     ) -> Callable[[Any, Sequence[Change]], CasesTouched | ActionsTouched | None]:
-        """For the change feed's next read of the log, in its unit of work: when the news
-        is entries or sharing decisions only, the cases they touch and the entries of the
-        case on screen; when it is actions only, what ``Refresh.ACTIONS`` reads. One read
-        after the doorbell then shows them."""
-        touched_read, actions_read = self.touched_read, self._actions_read()
+        """The read (given a session and someone's news) that shows that news: when it is
+        entries or sharing decisions only, the cases they touch and the entries of the case
+        on screen; when it is actions only, the meeting's open actions and the actions of the
+        case on screen; None otherwise. What the screen shows is taken now, on this thread.
+        The change feed runs it with its next read of the log, in the same unit of work, so
+        one read after the doorbell shows the news; ``news`` runs it on its own otherwise."""
+        shown, viewer, meeting = self.state.viewing, self.ctx.actor, self.state.meeting
+        meeting_id = meeting.id if meeting is not None else None
+        today = self.ctx.profile.clock.today()
 
         def read(s: Any, rows: Sequence[Change]) -> CasesTouched | ActionsTouched | None:
             news = [r for r in rows if r.table_name not in IGNORED_TABLES]
             tables = {r.table_name for r in news}
             if news and tables <= CASE_SCOPED_TABLES:
-                return touched_read(news)(s)
-            if news and tables <= ACTION_TABLES and actions_read is not None:
-                return actions_read(s, news)
+                return reads.cases_touched(s, news, shown, viewer)
+            if news and tables <= ACTION_TABLES and meeting_id is not None:
+                return reads.actions_touched(s, news, meeting_id, shown, today)
             return None
 
         return read
 
-    def _actions_read(self) -> Callable[[Any, Sequence[Change]], ActionsTouched] | None:
-        """The read (given a session and the news) of ``Refresh.ACTIONS``, for the meeting
-        and the case on screen now (None: no meeting)."""
-        meeting, viewing = self.state.meeting, self.state.viewing
-        if meeting is None:
-            return None
-        meeting_id, today = meeting.id, self.ctx.profile.clock.today()
-        return lambda s, news: reads.actions_touched(s, news, meeting_id, viewing, today)
-
     def news(
-        self,
-        refresh: Refresh,
-        news: Sequence[Change],
-        ahead: CasesTouched | ActionsTouched | None = None,
+        self, news: Sequence[Change], ahead: CasesTouched | ActionsTouched | None = None
     ) -> None:
         """Someone else's entries, sharing decisions (``Refresh.ASK_CASES``) or actions
         (``Refresh.ACTIONS``): the cases they touch are asked, and only the case on screen
-        reads again what changed (``ahead``: entries or actions read with the log already)."""
-        doing = translate("MainWindow", "Refreshing")
-        ids = tuple(r.id for r in news)
-        if refresh is Refresh.ACTIONS:
-            actions_read = self._actions_read()
-            if actions_read is None or not news:
-                return
-            if isinstance(ahead, ActionsTouched) and ahead.changes == ids:
-                self._actions_changed(ahead)  # read with the log
-                return
-            self.ops.read(
-                self.owner,
-                lambda s: actions_read(s, news),
-                self._actions_changed,
-                doing=doing,
-                on_failed=lambda e: self.failed(e, doing),
-            )
-        elif isinstance(ahead, CasesTouched) and ahead.changes == ids:
-            self._entries_changed(ahead)
-        elif news:
-            self.ops.read(
-                self.owner,
-                self.touched_read(news),
-                self._entries_changed,
-                doing=doing,
-                on_failed=lambda e: self.failed(e, doing),
-            )
+        reads again what changed (``ahead``: read with the log already)."""
+        if not news:
+            return
+        if isinstance(ahead, CasesTouched | ActionsTouched) and ahead.changes == tuple(
+            r.id for r in news
+        ):
+            self._answered(ahead)
+            return
+        doing, read = translate("MainWindow", "Refreshing"), self.look_ahead()
+        self.ops.read(
+            self.owner,
+            lambda s: read(s, news),
+            self._answered,
+            doing=doing,
+            on_failed=lambda e: self.failed(e, doing),
+        )
+
+    def _answered(self, touched: CasesTouched | ActionsTouched | None) -> None:
+        if isinstance(touched, ActionsTouched):
+            self._actions_changed(touched)
+        elif touched is not None:
+            self._entries_changed(touched)
 
     def _entries_changed(self, touched: CasesTouched) -> None:
         self.cases_changed(touched)

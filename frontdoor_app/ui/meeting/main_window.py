@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
             # Entries or actions: which cases (read with the log, or asked now), and only a
             # screen showing one reads them again; own saves were read back already.
             news = [r for r in self.live.news(rows) if r.table_name not in IGNORED_TABLES]
-            self.cases.news(refresh, news, ahead)
+            self.cases.news(news, ahead)
         else:
             if self.viewing is not None:
                 self.show_item(self.viewing, refresh=True)
