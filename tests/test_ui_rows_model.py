@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelRoleData, Qt
 from PySide6.QtWidgets import QTableView
 
 from frontdoor_app.meeting.minutes_export import ExportLogRow
@@ -54,6 +54,65 @@ def test_a_refresh_of_the_same_rows_repaints_only_what_changed(qtbot, qtmodeltes
     m.set_rows([Row(1, "Anna"), Row(3, "Cleo")])  # a row gone: the model is reset
     assert resets == [True] and m.rowCount() == 2
     qtmodeltester.check(m)
+
+
+def test_rows_added_after_the_same_rows_are_inserted_and_the_selection_stays(
+    qtbot, qtmodeltester
+) -> None:
+    m = model()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(m)
+    m.set_rows([Row(1, "Anna"), Row(2, "Ben")])
+    view.selectRow(1)
+    inserted: list[tuple[int, int]] = []
+    changed: list[tuple[int, int]] = []
+    resets: list[bool] = []
+    m.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    m.dataChanged.connect(lambda a, b, *_: changed.append((a.row(), b.row())))
+    m.modelReset.connect(lambda: resets.append(True))
+
+    # Someone else's entry (after the others), and Anna's row edited meanwhile.
+    m.set_rows([Row(1, "Anna", "edited"), Row(2, "Ben"), Row(3, "Cleo"), Row(4, "Dev")])
+    assert inserted == [(2, 3)] and changed == [(0, 0)] and resets == []
+    assert m.rowCount() == 4 and m.data(m.index(3, 0)) == "Dev"
+    assert m.data(m.index(0, 1)) == "edite"
+    assert view.currentIndex().row() == 1 and view.selectionModel().isRowSelected(1)
+    qtmodeltester.check(m)
+
+    m.set_rows([Row(5, "Eve"), Row(1, "Anna")])  # another order: the model is reset
+    assert resets == [True] and m.rowCount() == 2
+
+
+def test_a_cells_roles_asked_together_are_the_roles_asked_one_by_one(qtbot) -> None:
+    m = RowsModel(
+        [("Name", lambda r: r.name), ("Note", lambda r: r.note[:5], lambda r: r.note)],
+        describe=lambda r: f"{r.name}: {r.note}",
+        roles={Qt.ItemDataRole.ForegroundRole: lambda r: "grey" if r.note else None},
+    )
+    m.set_rows([Row(1, "Anna", "moved to Leeds"), Row(2, "Ben")])
+    roles = [
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,  # none: cleared
+        RowsModel.RowRole,
+    ]
+    asked = 0
+    for row in range(2):
+        for column in range(2):
+            index = m.index(row, column)
+            for role in roles:
+                wanted = QModelRoleData(role)
+                wanted.setData("left over from the last cell")
+                m.multiData(index, wanted)
+                assert wanted.data() == m.data(index, role)
+                asked += wanted.data() is not None
+    assert asked == 2 * 2 * 4 + 2  # and Anna's foreground in both columns; nobody's font
+    outside = QModelRoleData(Qt.ItemDataRole.DisplayRole)
+    m.multiData(m.index(5, 0), outside)
+    assert outside.data() is None
 
 
 def test_rows_without_an_id_are_compared_whole(qtbot, qtmodeltester) -> None:

@@ -2,16 +2,24 @@
 FGC queue, the audit viewer and the minutes' export log.
 
 ``set_rows`` diffs: when the new rows are the same records in the same order (by ``key``:
-a row's ``id`` if it has one, else the row itself) only the rows that changed are
-repainted and the selection stays; otherwise the model is reset.
+a row's ``id`` if it has one, else the row itself), perhaps with more after them, only
+the rows that changed are repainted, the new ones are inserted, and the selection stays;
+otherwise the model is reset.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Any, Generic, TypeVar, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
 
 T = TypeVar("T")
 _Index = QModelIndex | QPersistentModelIndex
@@ -44,23 +52,39 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         self._describe = describe
         self._key = key
         self._roles = dict(roles or {})  # more roles of a whole row: its colour, say
+        self._served = frozenset(
+            int(role)
+            for role in (
+                Qt.ItemDataRole.DisplayRole,
+                Qt.ItemDataRole.ToolTipRole,
+                Qt.ItemDataRole.AccessibleTextRole,
+                self.RowRole,
+                *self._roles,
+            )
+        )
         self._rows: tuple[T, ...] = ()
 
     def set_rows(self, rows: Sequence[T]) -> None:
         new = tuple(rows)
-        key = self._key
-        if len(new) == len(self._rows) and [key(r) for r in new] == [key(r) for r in self._rows]:
-            # The same records in the same order: repaint only the rows that changed and
-            # keep the selection (a live refresh usually changes one or two rows).
-            old, self._rows = self._rows, new
-            last = len(self._columns) - 1
-            for row, (before, after) in enumerate(zip(old, new, strict=True)):
-                if before != after:
-                    self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        old, key = self._rows, self._key
+        kept = len(old)
+        if not old or len(new) < kept or [key(r) for r in new[:kept]] != [key(r) for r in old]:
+            self.beginResetModel()
+            self._rows = new
+            self.endResetModel()
             return
-        self.beginResetModel()
-        self._rows = new
-        self.endResetModel()
+        # The same records in the same order, perhaps more after them (a live refresh
+        # usually changes or adds one or two rows): repaint only the rows that changed,
+        # add the new ones, and keep the selection.
+        self._rows = new[:kept]
+        last = len(self._columns) - 1
+        for row, (before, after) in enumerate(zip(old, self._rows, strict=True)):
+            if before != after:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        if len(new) > kept:
+            self.beginInsertRows(QModelIndex(), kept, len(new) - 1)
+            self._rows = new
+            self.endInsertRows()
 
     @property
     def rows(self) -> tuple[T, ...]:
@@ -90,12 +114,40 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row, column = index.row(), index.column()
+        if not index.isValid() or not 0 <= row < len(self._rows):
             return None
-        if not 0 <= index.column() < len(self._columns):
+        if not 0 <= column < len(self._columns):
             return None
-        row = self._rows[index.row()]
-        column = self._columns[index.column()]
+        return self._value(self._rows[row], self._columns[column], role)
+
+    def multiData(  # noqa: N802 - Qt's name
+        self,
+        index: _Index,
+        roleDataSpan: QModelRoleDataSpan | QModelRoleData,  # noqa: N803
+    ) -> None:
+        """A view asks for a cell's roles together (seven, to paint or measure it): one
+        call into Python for the cell, not one per role (a table on screen paints every
+        cell again when a row is added: about 900 calls for a case's entries)."""
+        asked: Iterable[QModelRoleData] = (
+            (roleDataSpan,)
+            if isinstance(roleDataSpan, QModelRoleData)
+            else cast("Iterable[QModelRoleData]", roleDataSpan)  # iterable; not in the stubs
+        )
+        row, column = index.row(), index.column()
+        if index.isValid() and 0 <= row < len(self._rows) and 0 <= column < len(self._columns):
+            shown, columns, served = self._rows[row], self._columns[column], self._served
+        else:
+            served = frozenset()
+        for wanted in asked:
+            role = wanted.role()
+            value = self._value(shown, columns, role) if role in served else None
+            if value is None:
+                wanted.clearData()
+            else:
+                wanted.setData(value)
+
+    def _value(self, row: T, column: Column[T], role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return column[1](row)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):

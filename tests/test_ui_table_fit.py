@@ -1,0 +1,102 @@
+"""Tables fit their columns and wrapped rows to what they show (``make_table``), measuring
+only what changed: a row added is as tall as a fresh fit would make it, a table on a
+hidden tab is measured when shown, and a new width measures the rows again."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
+
+from frontdoor_app.ui.widgets.rows_model import RowsModel
+from frontdoor_app.ui.widgets.tables import make_table
+
+LONG = "The school reports the children arrived late and hungry on three days this week. " * 3
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    id: int
+    agency: str
+    text: str
+
+
+def entries_model() -> RowsModel[Entry]:
+    return RowsModel([("Agency", lambda e: e.agency), ("Entry", lambda e: e.text)])
+
+
+def table(qtbot, rows: list[Entry]) -> tuple[QTableView, RowsModel[Entry]]:
+    model = entries_model()
+    view = make_table(model, "Entries", None, stretch_column=1)
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    model.set_rows(rows)
+    return view, model
+
+
+def heights(view: QTableView) -> list[int]:
+    return [view.rowHeight(r) for r in range(view.model().rowCount())]
+
+
+def fresh_fit(qtbot, rows: list[Entry]) -> tuple[list[int], int]:
+    view, _model = table(qtbot, rows)
+    qtbot.wait(10)
+    return heights(view), view.columnWidth(0)
+
+
+def test_a_row_added_is_measured_as_a_fresh_table_would_measure_it(qtbot) -> None:
+    first = [Entry(1, "HV", "Seen at home."), Entry(2, "Police", "No further calls.")]
+    view, model = table(qtbot, first)
+    qtbot.wait(10)
+    one_line = view.rowHeight(0)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+
+    added = [*first, Entry(3, "Children's Social Care (a long agency name)", LONG)]
+    model.set_rows(added)
+    qtbot.wait(10)
+    assert resets == []  # added, not reset: the selection and scroll stay
+    assert view.rowHeight(2) > 2 * one_line  # the long entry wraps over several lines
+    # the agency column widened for the longer name, as a fresh fit makes it
+    assert (heights(view), view.columnWidth(0)) == fresh_fit(qtbot, added)
+
+
+def test_a_changed_row_is_measured_again(qtbot) -> None:
+    view, model = table(qtbot, [Entry(1, "HV", "Seen at home."), Entry(2, "HV", "Short.")])
+    qtbot.wait(10)
+    short = view.rowHeight(1)
+    model.set_rows([Entry(1, "HV", "Seen at home."), Entry(2, "HV", LONG)])
+    qtbot.wait(10)
+    assert view.rowHeight(1) > 2 * short
+    model.set_rows([Entry(1, "HV", "Seen at home."), Entry(2, "HV", "Short.")])
+    qtbot.wait(10)
+    assert view.rowHeight(1) == short
+
+
+def test_a_table_on_a_hidden_tab_is_measured_when_shown(qtbot) -> None:
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.addTab(QWidget(), "First")
+    model = entries_model()
+    view = make_table(model, "Entries", None, stretch_column=1)
+    tabs.addTab(view, "Entries")
+    tabs.resize(600, 400)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    rows = [Entry(1, "HV", "Seen at home."), Entry(2, "Police", LONG)]
+    model.set_rows(rows)
+    model.set_rows([*rows, Entry(3, "School", LONG)])
+    tabs.setCurrentIndex(1)
+    qtbot.wait(10)
+    assert view.rowHeight(2) == view.rowHeight(1) > 2 * view.rowHeight(0)
+    assert heights(view) == fresh_fit(qtbot, [*rows, Entry(3, "School", LONG)])[0]
+
+
+def test_a_narrower_table_wraps_its_rows_over_more_lines(qtbot) -> None:
+    view, _model = table(qtbot, [Entry(1, "HV", LONG)])
+    qtbot.wait(10)
+    wide = view.rowHeight(0)
+    view.resize(300, 400)
+    qtbot.waitUntil(lambda: view.rowHeight(0) > wide, timeout=2000)
