@@ -32,6 +32,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 CLIENT = BENCH_DIR / "clients" / "live_client.py"
+# The case's tab each receiver shows: the entries, where representatives read and type (the
+# case's first tab, "incident", does not lay out or paint the entries when one comes).
+TAB = os.environ.get("FRONTDOOR_LIVE_TAB", "intelligence")
 RECEIVERS = 15  # the chair and fourteen representatives; the fifteenth representative saves
 SAVES = 20
 GOAL_P95_MS = 30.0
@@ -192,6 +195,8 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
                     day,
                     "--seconds",
                     "300",
+                    "--tab",
+                    TAB,
                 ],
             )
             for login in logins
@@ -208,6 +213,7 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             late = [c.name for c in everyone if not c.ready]
             return {"error": f"clients not ready after 180 s: {late}"}
         time.sleep(2)  # let every window settle after its first load
+        cpu_before = _thread_cpu(clients)
         # The representative saves as themselves: on a server over their own connection,
         # on the file as the signed-in user (the chair's context has no agency to save for).
         from frontdoor_app.context import build_context
@@ -232,6 +238,7 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             committed[marker] = time.time()
             _pump_all(everyone, lambda: False, 0.6)
         _pump_all(clients, lambda: all(len(c.seen()) >= SAVES for c in clients), 30)
+        cpu_after = _thread_cpu(clients)
         latencies, missing, worst = [], 0, []
         missing_by: dict[str, list[str]] = {}
         together = 0  # refreshes that brought more than one new entry at once
@@ -255,6 +262,13 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             "max_ms": round(max(latencies), 1) if latencies else None,
             "worst_receiver_p95_ms": max(worst) if worst else None,
             "goal_p95_ms": GOAL_P95_MS,
+            "receivers_tab": TAB,
+            # each receiver's CPU for one entry someone saved: its Qt thread (the feed, the
+            # case view, painting) and the others (the worker's reads, Qt's own)
+            "receiver_cpu_ms_per_save": {
+                part: round((cpu_after[part] - cpu_before[part]) * 1000 / (SAVES * len(clients)), 2)
+                for part in ("gui_thread", "other_threads")
+            },
         }
         if floor is not None:
             seen = floor.seen()
@@ -272,6 +286,22 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
         if "writer" in locals() and writer is not ctx:
             writer.close()
         ctx.close()
+
+
+def _thread_cpu(clients: list[Client]) -> dict[str, float]:
+    """CPU seconds the clients have used so far: their main (Qt) threads, and the rest."""
+    used = {"gui_thread": 0.0, "other_threads": 0.0}
+    tick = os.sysconf("SC_CLK_TCK")
+    for c in clients:
+        tasks = Path(f"/proc/{c.proc.pid}/task")
+        for task in tasks.iterdir() if tasks.exists() else ():
+            try:
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the thread ended meanwhile
+                continue
+            part = "gui_thread" if task.name == str(c.proc.pid) else "other_threads"
+            used[part] += (int(fields[11]) + int(fields[12])) / tick
+    return used
 
 
 def _pg(env: BenchEnv) -> tuple[Any, str]:
@@ -336,7 +366,7 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
         chairs = [login for login, role in users if role == "chair" and login.startswith("demo.")]
         reps = [login for login, role in users if role == "representative"][:RECEIVERS]
         seconds = LOAD_SECONDS
-        common = ["--item", str(item), "--date", day]
+        common = ["--item", str(item), "--date", day, "--tab", TAB]
         specs = [
             (
                 chairs[0],
@@ -434,6 +464,7 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
             "cpu_share_max": round(max(s.get("cpu_s", 0) for s in stats) / max(elapsed, 1), 3),
             "rss_mb_max": round(max(s.get("max_rss_mb", 0) for s in stats), 1),
             "phases": "together" if together else "random (seeded)",
+            "receivers_tab": TAB,
             "goals": {"save_p95_ms": 50, "rss_mb": 300, "conflicts": 0},
         }
     finally:

@@ -75,6 +75,8 @@ def main() -> int:
     parser.add_argument("--action-every", type=float, default=0)
     parser.add_argument("--move-every", type=float, default=0)
     parser.add_argument("--interval-ms", type=int, default=200)
+    # The case's tab on screen: the entries, where a representative types and reads.
+    parser.add_argument("--tab", default="intelligence")
     args = parser.parse_args()
     if args.floor:
         floor(args.url, args.seconds)
@@ -181,6 +183,8 @@ def main() -> int:
             return
         if window.live.last_id is None:
             return
+        view = window.case_view
+        view.tabs.setCurrentIndex(view.TAB_NAMES.index(args.tab))
         state["ready"] = True
         collector.settle()
         say(ready=True)
