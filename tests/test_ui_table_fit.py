@@ -93,6 +93,14 @@ def test_a_table_on_a_hidden_tab_is_measured_when_shown(qtbot) -> None:
     assert view.rowHeight(2) == view.rowHeight(1) > 2 * view.rowHeight(0)
     assert heights(view) == fresh_fit(qtbot, [*rows, Entry(3, "School", LONG)])[0]
 
+    # Narrowed while another tab is on screen: measured again when the table is shown.
+    wide = view.rowHeight(2)
+    tabs.setCurrentIndex(0)
+    tabs.resize(320, 400)
+    qtbot.wait(10)
+    tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.rowHeight(2) > wide, timeout=2000)
+
 
 def test_a_narrower_table_wraps_its_rows_over_more_lines(qtbot) -> None:
     view, _model = table(qtbot, [Entry(1, "HV", LONG)])

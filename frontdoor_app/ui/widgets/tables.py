@@ -93,7 +93,7 @@ class _FitToContents(QObject):
         self._rows_again = QTimer(self)
         self._rows_again.setSingleShot(True)
         self._rows_again.setInterval(0)
-        self._rows_again.timeout.connect(view.resizeRowsToContents)
+        self._rows_again.timeout.connect(self._all_rows)
         model = view.model()
         model.modelReset.connect(self.everything)
         model.layoutChanged.connect(self.everything)
@@ -153,6 +153,12 @@ class _FitToContents(QObject):
             self._sizing = False
         for row in range(first, last + 1):
             view.resizeRowToContents(row)
+
+    def _all_rows(self) -> None:
+        if self._view.isVisible():
+            self._view.resizeRowsToContents()
+        else:
+            self._stale = True
 
     def _resized(self, _column: int, _old: int, _new: int) -> None:
         # While a column is being fitted here, the rows are measured after it anyway.
