@@ -185,7 +185,10 @@ def test_per_agency_copies_one_file_per_attending_agency(
     assert dialog.print_sheet(printer)
     printed = " ".join(pdf_text(sheet).split())
     assert "not stored anywhere" in printed
-    assert all(passwords[code] in printed for code in codes)
+    # pypdf's extraction puts a space inside about 1 password in 80 (the sheet shows it
+    # whole: poppler reads it whole, and so does the eye); passwords have no spaces.
+    unspaced = "".join(printed.split())
+    assert all(passwords[code] in unspaced for code in codes)
     dialog.close()
 
 
