@@ -13,9 +13,9 @@ The log is read on the worker with a ``Cursor`` that never skips a change commit
 order. On PostgreSQL the reads share one kept connection in autocommit (``FeedConnection``),
 and each change comes with the case it touched (``meeting.feed.item_of_change``): after the
 doorbell a laptop learns what changed, and where, in one round trip. A client's own saves
-come back through the log like everyone else's; a save that
-reads its row back itself says so (``wrote``), and ``news`` leaves that change out, so the
-screens showing it are not read a second time. When the server cannot be reached the feed
+come back through the log like everyone else's; a save that reads its row back itself says
+so (``wrote``), and ``news`` leaves that change out, so the screens showing it are not
+read a second time. When the server cannot be reached the feed
 says so (``online_changed``) and keeps trying with a growing pause; when it answers again
 it listens again and catches up from where it stood. A feed started while the server is
 down keeps trying and catches up too.

@@ -170,9 +170,9 @@ class CasePane(QObject):
     def news(
         self, news: Sequence[Change], ahead: CasesTouched | ActionsTouched | None = None
     ) -> None:
-        """Someone else's entries, sharing decisions (``Refresh.ASK_CASES``) or actions
-        (``Refresh.ACTIONS``): the cases they touch are asked, and only the case on screen
-        reads again what changed (``ahead``: read with the log already)."""
+        """Someone else's entries, sharing decisions or actions: the cases they touch are
+        asked, and only the case on screen reads again what changed (``ahead``: read with
+        the log already, used when it answers for exactly this news)."""
         if not news:
             return
         if isinstance(ahead, CasesTouched | ActionsTouched) and ahead.changes == tuple(

@@ -114,12 +114,8 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row, column = index.row(), index.column()
-        if not index.isValid() or not 0 <= row < len(self._rows):
-            return None
-        if not 0 <= column < len(self._columns):
-            return None
-        return self._value(self._rows[row], self._columns[column], role)
+        cell = self._cell(index)
+        return None if cell is None else self._value(*cell, role)
 
     def multiData(  # noqa: N802 - Qt's name
         self,
@@ -134,18 +130,21 @@ class RowsModel(QAbstractTableModel, Generic[T]):
             if isinstance(roleDataSpan, QModelRoleData)
             else cast("Iterable[QModelRoleData]", roleDataSpan)  # iterable; not in the stubs
         )
-        row, column = index.row(), index.column()
-        if index.isValid() and 0 <= row < len(self._rows) and 0 <= column < len(self._columns):
-            shown, columns, served = self._rows[row], self._columns[column], self._served
-        else:
-            served = frozenset()
+        cell = self._cell(index)
         for wanted in asked:
             role = wanted.role()
-            value = self._value(shown, columns, role) if role in served else None
+            value = None if cell is None or role not in self._served else self._value(*cell, role)
             if value is None:
                 wanted.clearData()
             else:
                 wanted.setData(value)
+
+    def _cell(self, index: _Index) -> tuple[T, Column[T]] | None:
+        """The row and column ``index`` names (None: none of this model's cells)."""
+        row, column = index.row(), index.column()
+        if index.isValid() and 0 <= row < len(self._rows) and 0 <= column < len(self._columns):
+            return self._rows[row], self._columns[column]
+        return None
 
     def _value(self, row: T, column: Column[T], role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:

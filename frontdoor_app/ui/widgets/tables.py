@@ -95,18 +95,18 @@ class _FitToContents(QObject):
         self._rows_again.setInterval(0)
         self._rows_again.timeout.connect(self._all_rows)
         model = view.model()
-        model.modelReset.connect(self.everything)
-        model.layoutChanged.connect(self.everything)
+        model.modelReset.connect(self._everything)
+        model.layoutChanged.connect(self._everything)
         model.rowsInserted.connect(self._inserted)
         model.dataChanged.connect(self._changed)
         view.horizontalHeader().sectionResized.connect(self._resized)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Show and self._stale:
-            self.everything()
+            self._everything()
         return False
 
-    def everything(self) -> None:
+    def _everything(self) -> None:
         view = self._view
         if not view.isVisible():
             self._stale = True
@@ -134,7 +134,7 @@ class _FitToContents(QObject):
 
     def _rows(self, first: int, last: int) -> None:
         if self._stale or not self._view.isVisible() or last - first >= RESIZE_ROWS:
-            self.everything()
+            self._everything()
             return
         view = self._view
         model, header, grid = view.model(), view.horizontalHeader(), int(view.showGrid())
