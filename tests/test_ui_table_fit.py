@@ -1,11 +1,15 @@
 """Tables fit their columns and wrapped rows to what they show (``make_table``), measuring
 only what changed: a row added is as tall as a fresh fit would make it, a table on a
-hidden tab is measured when shown, and a new width measures the rows again."""
+hidden tab is measured when shown, and a new width measures the rows again. Rows added
+at the end paint only themselves, and what is on screen is then what a whole repaint
+shows."""
 
 from __future__ import annotations
 
 import dataclasses
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
 
 from frontdoor_app.ui.widgets.rows_model import RowsModel
@@ -108,3 +112,74 @@ def test_a_narrower_table_wraps_its_rows_over_more_lines(qtbot) -> None:
     wide = view.rowHeight(0)
     view.resize(300, 400)
     qtbot.waitUntil(lambda: view.rowHeight(0) > wide, timeout=2000)
+
+
+class _Painted(QObject):
+    """The area of a widget's paint events, in pixels."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.pixels = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.pixels += event.rect().width() * event.rect().height()
+        return False
+
+
+def on_screen_is_a_fresh_paint(view: QTableView) -> bool:
+    """What the window shows (its backing store) equals the table painted afresh (which
+    sends paint events of its own)."""
+    window = view.window()
+    shown = window.screen().grabWindow(window.winId()).toImage()
+    fresh = view.grab().toImage()
+    fmt = QImage.Format.Format_RGB32
+    return shown.convertToFormat(fmt) == fresh.convertToFormat(fmt)
+
+
+def test_rows_added_at_the_end_paint_only_themselves_and_the_screen_stays_right(qtbot) -> None:
+    rows = [Entry(i, "HV", f"Seen at home, visit {i}.") for i in range(3)]
+    view, model = table(qtbot, rows)
+    view.resize(500, 300)
+    qtbot.wait(20)
+    assert on_screen_is_a_fresh_paint(view)
+    painted = _Painted(view.viewport())
+
+    def area() -> int:
+        return view.viewport().width() * view.viewport().height()
+
+    # Added while there is room: the new row is painted, not the rows above it.
+    rows = [*rows, Entry(10, "HV", LONG)]
+    model.set_rows(rows)
+    qtbot.wait(20)
+    assert 0 < painted.pixels < area()
+    assert on_screen_is_a_fresh_paint(view)
+
+    # Until the table is full: the scroll bar takes width, and everything is painted.
+    for n in range(11, 30):
+        rows = [*rows, Entry(n, "School", "Attending. " * (n % 5 + 1))]
+        model.set_rows(rows)
+        qtbot.wait(20)
+        assert on_screen_is_a_fresh_paint(view)
+    assert view.verticalScrollBar().isVisible()
+
+    # Added below what is on screen: nothing in the table is painted again.
+    view.selectRow(1)
+    qtbot.wait(20)
+    painted.pixels = 0
+    rows = [*rows, Entry(30, "CSC", LONG)]
+    model.set_rows(rows)
+    qtbot.wait(20)
+    assert painted.pixels == 0
+    assert on_screen_is_a_fresh_paint(view)
+    assert view.currentIndex().row() == 1  # the selection stays
+
+    # Scrolled to the end, the rows above move up for the new one: all painted again.
+    view.scrollToBottom()
+    qtbot.wait(20)
+    painted.pixels = 0
+    model.set_rows([*rows, Entry(31, "CSC", "At the end.")])
+    qtbot.wait(20)
+    assert painted.pixels >= area()
+    assert on_screen_is_a_fresh_paint(view)

@@ -89,6 +89,10 @@ class _FitToContents(QObject):
         self._stretch = stretch
         self._sizing = False
         self._stale = False  # changed while hidden: measured when shown
+        # The table's viewport, once it has been fitted on screen: PySide's first wrapping
+        # of one builds some 70 enum types (about 9 ms), better spent opening the case
+        # than on the first entry someone else saves.
+        self._viewport: QWidget | None = None
         view.installEventFilter(self)
         self._rows_again = QTimer(self)
         self._rows_again.setSingleShot(True)
@@ -112,6 +116,8 @@ class _FitToContents(QObject):
             self._stale = True
             return
         self._stale, self._sizing = False, True
+        if self._viewport is None:
+            self._viewport = view.viewport()
         try:
             for column in range(view.model().columnCount()):
                 if column != self._stretch:
@@ -122,7 +128,48 @@ class _FitToContents(QObject):
         view.resizeRowsToContents()
 
     def _inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        self._rows(first, last)
+        view = self._view
+        if (
+            self._stale
+            or not view.isVisible()
+            or last + 1 != view.model().rowCount()  # not added at the end
+            or last - first >= RESIZE_ROWS
+        ):
+            self._rows(first, last)
+            return
+        # Rows added at the end (someone's new entry): nothing above them moves, so only
+        # they need painting. Qt would repaint the whole table for it (its row-count
+        # layout; and a row measured, when not scrolled, on its timer), which was most of
+        # what a laptop spent on each entry saved in the room: lay out and measure now,
+        # with the table's painting held and the row heights' signal to it too, then
+        # paint from the first new row down.
+        viewport, rows = self._viewport or view.viewport(), view.verticalHeader()
+        before = self._placing()
+        held = Qt.WidgetAttribute.WA_UpdatesDisabled
+        viewport.setAttribute(held, True)
+        blocked = rows.blockSignals(True)
+        try:
+            view.doItemsLayout()  # the pending row-count layout, now (it paints nothing)
+            self._rows(first, last)
+            view.updateGeometries()  # the scroll range with the new rows' heights
+        finally:
+            rows.blockSignals(blocked)
+            viewport.setAttribute(held, False)
+        if self._placing() != before:
+            viewport.update()  # the rows above moved (a scroll bar came, or scrolled down)
+            return
+        top = max(0, view.rowViewportPosition(first))
+        if top < viewport.height():
+            viewport.update(0, top, viewport.width(), viewport.height() - top)
+
+    def _placing(self) -> tuple[bool, int, int]:
+        """Where the rows are drawn: whether the scroll bar takes width, the scroll."""
+        view = self._view
+        return (
+            view.verticalScrollBar().isVisible(),
+            view.verticalHeader().offset(),
+            view.horizontalHeader().offset(),
+        )
 
     def _changed(
         self,
