@@ -162,11 +162,12 @@ class _FitToContents(QObject):
         if top < viewport.height():
             viewport.update(0, top, viewport.width(), viewport.height() - top)
 
-    def _placing(self) -> tuple[bool, int, int]:
-        """Where the rows are drawn: whether the scroll bar takes width, the scroll."""
+    def _placing(self) -> tuple[bool, bool, int, int]:
+        """Where the rows are drawn: whether the scroll bars take room, the scroll."""
         view = self._view
         return (
             view.verticalScrollBar().isVisible(),
+            view.horizontalScrollBar().isVisible(),
             view.verticalHeader().offset(),
             view.horizontalHeader().offset(),
         )
