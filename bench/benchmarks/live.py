@@ -243,10 +243,14 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
         latencies, missing, worst = [], 0, []
         missing_by: dict[str, list[str]] = {}
         together = 0  # refreshes that brought more than one new entry at once
+        by_save: dict[str, list[float]] = {m: [] for m in committed}
         for c in clients:
             seen = c.seen()
             together += len(seen) - len(set(seen.values()))
             mine = [(seen[m] - t) * 1000 for m, t in committed.items() if m in seen]
+            for m, t in committed.items():
+                if m in seen:
+                    by_save[m].append((seen[m] - t) * 1000)
             missing += SAVES - len(mine)
             if len(mine) < SAVES:
                 missing_by[c.name] = sorted(m for m in committed if m not in seen)
@@ -264,10 +268,7 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             # which alone is the 15 slowest of the 300 samples the p95 is taken from.
             "per_save_ms": [
                 [round(x, 1) for x in (min(ms), statistics.median(ms), max(ms))]
-                for ms in (
-                    [(c.seen()[m] - t) * 1000 for c in clients if m in c.seen()]
-                    for m, t in committed.items()
-                )
+                for ms in by_save.values()
                 if ms
             ],
             "commit_to_shown": summarise(latencies) if latencies else None,

@@ -123,8 +123,8 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         roleDataSpan: QModelRoleDataSpan | QModelRoleData,  # noqa: N803
     ) -> None:
         """A view asks for a cell's roles together (seven, to paint or measure it): one
-        call into Python for the cell, not one per role (a table on screen paints every
-        cell again when a row is added: about 900 calls for a case's entries)."""
+        call into Python for the cell, not one per role (about 900 calls to paint or fit
+        the table of a case's entries)."""
         asked: Iterable[QModelRoleData] = (
             (roleDataSpan,)
             if isinstance(roleDataSpan, QModelRoleData)

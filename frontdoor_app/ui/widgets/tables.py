@@ -129,13 +129,8 @@ class _FitToContents(QObject):
 
     def _inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         view = self._view
-        if (
-            self._stale
-            or not view.isVisible()
-            or last + 1 != view.model().rowCount()  # not added at the end
-            or last - first >= RESIZE_ROWS
-        ):
-            self._rows(first, last)
+        if not self._one_by_one(first, last) or last + 1 != view.model().rowCount():
+            self._rows(first, last)  # a whole fit, or rows added above others
             return
         # Rows added at the end (someone's new entry): nothing above them moves, so only
         # they need painting. Qt would repaint the whole table for it (its row-count
@@ -180,8 +175,13 @@ class _FitToContents(QObject):
     ) -> None:
         self._rows(top.row(), bottom.row())
 
+    def _one_by_one(self, first: int, last: int) -> bool:
+        """Whether rows ``first``..``last`` can be measured on their own (the table is on
+        screen, measured, and they are not a screenful), not by a whole fit."""
+        return not self._stale and self._view.isVisible() and last - first < RESIZE_ROWS
+
     def _rows(self, first: int, last: int) -> None:
-        if self._stale or not self._view.isVisible() or last - first >= RESIZE_ROWS:
+        if not self._one_by_one(first, last):
             self._everything()
             return
         view = self._view
