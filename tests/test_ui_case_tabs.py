@@ -1,23 +1,33 @@
 """An entry saved by someone else changes a tab's count on every laptop showing the case:
-only the tab bar is painted again, not the case on screen; a count that needs more room
-still gets it."""
+only that tab is painted again, not the other tabs nor the case on screen, and the screen
+is then as a whole repaint would show it; a count that needs more room still gets it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QRect
 
 from frontdoor_app.meeting import entries
-from tests.ui_support import close_window, context_for, idle, open_window, settled, start_meeting
+from tests.ui_support import (
+    close_window,
+    context_for,
+    idle,
+    on_screen_is_a_fresh_paint,
+    open_window,
+    settled,
+    start_meeting,
+)
 
 
 class _Paints(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.counts: dict[str, int] = {}
+        self.rects: dict[str, list[QRect]] = {}
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Paint:
             self.counts[obj.objectName()] = self.counts.get(obj.objectName(), 0) + 1
+            self.rects.setdefault(obj.objectName(), []).append(event.rect())
         return False
 
 
@@ -44,12 +54,19 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
         for watched in (view.heading, view.risk, view.incident, bar):
             watched.installEventFilter(paints)
         agency = rep_ctx.actor.agency_id
+        tab_before = bar.tabRect(3)
         entries.add_entry(chair_ctx.sessions, chair_ctx.actor, item, agency, "Seen at school")
         qtbot.waitUntil(lambda: view.tabs.tabText(3) == f"Intelligence ({before + 1})")
         idle(qtbot, rep)
         qtbot.wait(100)
         idle(qtbot, rep)
         assert paints.counts.get("caseTabBar", 0) >= 1  # the new count is on screen
+        # A count as wide as the last (digits are equally wide): that tab alone is painted.
+        assert len(str(before + 1)) == len(str(before))
+        assert bar.tabRect(3) == tab_before
+        assert all(tab_before.contains(r) for r in paints.rects["caseTabBar"])
+        assert tab_before.width() < bar.width()
+        assert on_screen_is_a_fresh_paint(bar)
         assert paints.counts.get("caseHeading", 0) == 0
         assert paints.counts.get("caseRisk", 0) == 0
         assert paints.counts.get(view.incident.objectName(), 0) == 0
@@ -58,8 +75,13 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
         target = 10 ** len(str(before + 1))
         for n in range(target - (before + 1)):
             entries.add_entry(chair_ctx.sessions, chair_ctx.actor, item, agency, f"Note {n}")
+        paints.rects.clear()
         qtbot.waitUntil(lambda: view.tabs.tabText(3) == f"Intelligence ({target})")
         idle(qtbot, rep)
+        qtbot.wait(50)
+        # Another digit moves the tabs after it: the whole bar is painted.
+        assert any(r.width() == bar.width() for r in paints.rects["caseTabBar"])
+        assert on_screen_is_a_fresh_paint(bar)
         needed = bar.fontMetrics().horizontalAdvance(f"Intelligence ({target})")
         assert bar.tabRect(3).width() >= needed
         assert bar.geometry().width() >= min(bar.sizeHint().width(), view.tabs.width())

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
 
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import make_table
+from tests.ui_support import on_screen_is_a_fresh_paint as shown_as_painted
 
 LONG = "The school reports the children arrived late and hungry on three days this week. " * 3
 
@@ -129,17 +129,9 @@ class _Painted(QObject):
 
 
 def on_screen_is_a_fresh_paint(view: QTableView) -> bool:
-    """What the window shows of the table's rows (its backing store) equals the rows
-    painted afresh (which sends paint events of its own). The rows only: with both scroll
-    bars shown, the corner between them differs by a pixel in any case."""
-    viewport = view.viewport()
-    window = view.window()
-    where = viewport.mapTo(window, viewport.rect().topLeft())
-    shown = window.screen().grabWindow(window.winId()).toImage()
-    shown = shown.copy(where.x(), where.y(), viewport.width(), viewport.height())
-    fresh = viewport.grab().toImage()
-    fmt = QImage.Format.Format_RGB32
-    return shown.convertToFormat(fmt) == fresh.convertToFormat(fmt)
+    """The table's rows on screen are as a fresh paint: the rows only, since with both
+    scroll bars shown the corner between them differs by a pixel in any case."""
+    return shown_as_painted(view.viewport())
 
 
 def test_rows_added_at_the_end_paint_only_themselves_and_the_screen_stays_right(qtbot) -> None:

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
 
 from frontdoor_app.access.users import ensure_user
 from frontdoor_app.context import AppContext, build_context
@@ -134,3 +136,19 @@ def activate(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
         return window.isActiveWindow()
 
     qtbot.waitUntil(active)
+
+
+def on_screen_is_a_fresh_paint(widget: QWidget) -> bool:
+    """What the window shows of ``widget`` (its backing store) is what it shows once the
+    whole widget is painted again at once: what a partial repaint left is right."""
+
+    def on_screen() -> QImage:
+        window = widget.window()
+        where = widget.mapTo(window, widget.rect().topLeft())
+        shown = window.screen().grabWindow(window.winId()).toImage()
+        shown = shown.copy(where.x(), where.y(), widget.width(), widget.height())
+        return shown.convertToFormat(QImage.Format.Format_RGB32)
+
+    before = on_screen()
+    widget.repaint()
+    return before == on_screen()

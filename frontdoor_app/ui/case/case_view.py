@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QTabBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from frontdoor_app.meeting.timer import case_seconds
 from frontdoor_app.meeting.views import CaseView
@@ -29,6 +37,32 @@ def timer_text(seconds: int, target_minutes: int) -> tuple[str, bool]:
     if over:
         text += " " + translate("Case", "(over %1 min)").replace("%1", str(target_minutes))
     return text, over
+
+
+def set_tab_text(bar: QTabBar, index: int, text: str) -> None:
+    """``bar``'s tab ``index`` says ``text``; only that tab is painted again when no tab moved.
+
+    Qt's bar paints every tab for a new title, wherever the others stand: on every laptop in
+    the room, for each entry anyone saves (the intelligence tab's count), about half of
+    what showing the entry costs. So the bar's painting is held while the title is set, and
+    only the tab is painted when every tab is where it was (a count of the same width); a
+    title that moves the tabs (one digit more, a scroll) paints the whole bar as before.
+    """
+    held = bar.isVisible() and not bar.testAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled)
+    if not held:
+        bar.setTabText(index, text)
+        return
+    before = [bar.tabRect(i) for i in range(bar.count())]
+    # the attribute update() looks at (setUpdatesEnabled(True) would paint it all again)
+    bar.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, True)
+    try:
+        bar.setTabText(index, text)
+    finally:
+        bar.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, False)
+    if [bar.tabRect(i) for i in range(bar.count())] == before:
+        bar.update(bar.tabRect(index))
+    else:
+        bar.update()
 
 
 class _CaseTabs(QTabWidget):
@@ -209,7 +243,7 @@ class CaseViewWidget(QWidget):
             text = text.replace("%1", str(count))
         if self.tabs.tabText(index) != text:
             # The bar's own setter: the tab widget's repaints the whole case (_CaseTabs).
-            self.tabs.tabBar().setTabText(index, text)
+            set_tab_text(self.tabs.tabBar(), index, text)
 
     def update_item(self, case: CaseView) -> None:
         """Only the case's agenda row changed (status, timer): the heading, not the tabs."""
