@@ -1,8 +1,8 @@
 """Tables fit their columns and wrapped rows to what they show (``make_table``), measuring
 only what changed: a row added is as tall as a fresh fit would make it, a table on a
 hidden tab is measured when shown, and a new width measures the rows again. Rows added
-at the end paint only themselves, and what is on screen is then what a whole repaint
-shows."""
+at the end paint only themselves (not the empty table below them), and what is on screen
+is then what a whole repaint shows."""
 
 from __future__ import annotations
 
@@ -145,11 +145,14 @@ def test_rows_added_at_the_end_paint_only_themselves_and_the_screen_stays_right(
     def area() -> int:
         return view.viewport().width() * view.viewport().height()
 
-    # Added while there is room: the new row is painted, not the rows above it.
+    # Added while there is room: the new row is painted, not the rows above it nor the
+    # empty table below it.
     rows = [*rows, Entry(10, "HV", LONG)]
     model.set_rows(rows)
     qtbot.wait(20)
-    assert 0 < painted.pixels < area()
+    new_row = view.viewport().width() * (view.rowHeight(3) + 1)
+    assert 0 < painted.pixels <= new_row
+    assert view.rowViewportPosition(3) + view.rowHeight(3) + 1 < view.viewport().height()
     assert on_screen_is_a_fresh_paint(view)
 
     # Until the table is full: the scroll bar takes width, and everything is painted.

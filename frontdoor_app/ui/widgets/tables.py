@@ -153,9 +153,11 @@ class _FitToContents(QObject):
         if self._placing() != before:
             viewport.update()  # the rows above moved (a scroll bar came, or scrolled down)
             return
+        # The new rows and their grid line: below them the table is empty, as it was.
         top = max(0, view.rowViewportPosition(first))
-        if top < viewport.height():
-            viewport.update(0, top, viewport.width(), viewport.height() - top)
+        bottom = min(view.rowViewportPosition(last) + view.rowHeight(last) + 1, viewport.height())
+        if top < bottom:
+            viewport.update(0, top, viewport.width(), bottom - top)
 
     def _placing(self) -> tuple[bool, bool, int, int]:
         """Where the rows are drawn: whether the scroll bars take room, the scroll."""
