@@ -9,7 +9,8 @@ from frontdoor_app import cipher
 from frontdoor_app.access.credentials import with_password
 from frontdoor_app.commands.common import fail
 from frontdoor_app.meeting.first_look import sqlite_path
-from frontdoor_app.models.database import current_revision, head_revision, make_engine, upgrade
+from frontdoor_app.models.database import current_revision, make_engine, upgrade
+from frontdoor_app.schema_head import head_revision
 from frontdoor_app.settings import load_settings
 
 

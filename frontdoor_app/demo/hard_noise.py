@@ -145,7 +145,7 @@ def _slip_date(rng: random.Random, dob: dt.date, day: dt.date) -> tuple[dt.date,
     return dob, ""
 
 
-def add_hard_noise(rng: random.Random, obj: dict[str, Any], day: dt.date, age: int) -> str:
+def add_hard_noise(rng: random.Random, obj: dict[str, Any], day: dt.date, age: int | None) -> str:
     """Several corruptions of one persons entry at once; the kinds applied, joined by '+'."""
     done: list[str] = []
     for key, chance in (("surname", 0.35), ("forenames", 0.3)):
@@ -172,12 +172,12 @@ def add_hard_noise(rng: random.Random, obj: dict[str, Any], day: dt.date, age: i
         obj["surname"], obj["forenames"] = obj["forenames"], obj["surname"]
         done.append("swapped")
     if "dob" in obj and rng.random() < 0.15:
-        new, kind = _slip_date(rng, dt.date.fromisoformat(obj["dob"]), day)
+        slipped, kind = _slip_date(rng, dt.date.fromisoformat(obj["dob"]), day)
         if kind:
-            obj["dob"] = new.isoformat()
+            obj["dob"] = slipped.isoformat()
             done.append(kind)
     roll = rng.random()
-    if "dob" in obj and roll < 0.07:
+    if "dob" in obj and roll < 0.07 and age is not None:  # (a person with a DOB has an age)
         del obj["dob"]
         obj["age"] = str(age)
         done.append("age_only")
