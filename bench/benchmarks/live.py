@@ -9,7 +9,8 @@ SELECTs the changed row. Goal: p95 < 30 ms across all receivers, ≤ 10× the fl
 ``live_sqlite``: the same clients on one SQLite file (PRAGMA data_version doorbell).
 ``meeting_load_pg``: the sixteen clients for ``LOAD_SECONDS``: each representative saves an
 entry every 2 s and an action every 10 s, the chair moves the case every 30 s; saves made,
-saves seen by every client's change feed, duplicates, conflicts, save p95, CPU and memory.
+saves seen by every client's change feed, duplicates, conflicts, save p95, CPU and memory;
+and its floor in the same run, the same Save on the server once the room is quiet.
 """
 
 from __future__ import annotations
@@ -301,6 +302,27 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
         ctx.close()
 
 
+def _quiet_saves(url: str, login: str, item: int, n: int = 40) -> list[float]:
+    """``n`` entries saved one after the other by ``login`` on its own connection, with no
+    client running: each Save's milliseconds (after three unmeasured, which connect)."""
+    from frontdoor_app.context import build_context
+    from frontdoor_app.meeting import entries
+    from frontdoor_app.settings import load_settings
+
+    ctx = build_context(load_settings(database_url=_as(url, login)))
+    try:
+        actor, taken = ctx.actor, []
+        for k in range(n + 3):
+            started = time.perf_counter()
+            text = f"FLOOR-{k} what the agency knows"
+            entries.add_entry(ctx.sessions, actor, item, actor.agency_id or 0, text)
+            if k >= 3:
+                taken.append((time.perf_counter() - started) * 1000)
+        return taken
+    finally:
+        ctx.close()
+
+
 def _thread_cpu(clients: list[Client]) -> dict[str, float]:
     """CPU seconds the clients have used so far: their main (Qt) threads, and the rest."""
     used = {"gui_thread": 0.0, "other_threads": 0.0}
@@ -434,6 +456,10 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
                 c.stop()
         saves = [e for c in clients for e in c.events if "saved" in e]
         save_ms = [e["ms"] for e in saves]
+        # The floor, in the same run: the same Save (the same domain function, the same
+        # statements, a representative's own connection) on the server once the room is
+        # quiet: what the load adds is the ratio of the two.
+        floor_ms = _quiet_saves(url, reps[-1], item)
         action_ms = [e["ms"] for c in clients for e in c.events if e.get("action")]
         stats = [c.stats() for c in clients]
         from sqlalchemy import create_engine, text
@@ -465,6 +491,12 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
             "conflicts_reported": sum(s.get("conflicts", 0) for s in stats),
             "errors": [e for s in stats for e in s.get("errors", [])][:5],
             "save": summarise(save_ms) if save_ms else None,
+            "save_floor_quiet_server": summarise(floor_ms),
+            "save_ratio_p95": (
+                round(summarise(save_ms)["p95_ms"] / summarise(floor_ms)["p95_ms"], 2)
+                if save_ms
+                else None
+            ),
             # the same saves: waiting for the client's worker, then the save's own time
             "save_queued": summarise([e["queued_ms"] for e in saves]) if saves else None,
             "save_job": summarise([e["job_ms"] for e in saves]) if saves else None,
