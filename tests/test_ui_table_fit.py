@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
 
 from frontdoor_app.ui.widgets.rows_model import RowsModel
@@ -194,4 +194,24 @@ def test_rows_added_at_the_end_paint_only_themselves_and_the_screen_stays_right(
     model.set_rows([*rows, Entry(31, "CSC", "At the end.")])
     qtbot.wait(20)
     assert painted.pixels >= area()
+    assert on_screen_is_a_fresh_paint(view)
+
+
+def test_a_row_added_while_the_window_holds_its_painting_leaves_it_held(qtbot) -> None:
+    """Rows added at the end hold the table's painting for a moment; a table whose window
+    had switched its painting off stays so (whoever switched it off paints it later)."""
+    rows = [Entry(i, "HV", f"Seen at home, visit {i}.") for i in range(3)]
+    view, model = table(qtbot, rows)
+    qtbot.wait(20)
+    held = Qt.WidgetAttribute.WA_UpdatesDisabled
+    assert not view.viewport().testAttribute(held)
+    view.setUpdatesEnabled(False)
+    assert view.viewport().testAttribute(held)
+    model.set_rows([*rows, Entry(10, "HV", LONG)])
+    assert view.viewport().testAttribute(held)
+    view.setUpdatesEnabled(True)
+    assert not view.viewport().testAttribute(held)
+    model.set_rows([*rows, Entry(10, "HV", LONG), Entry(11, "CSC", "At school.")])
+    assert not view.viewport().testAttribute(held)
+    qtbot.wait(20)
     assert on_screen_is_a_fresh_paint(view)

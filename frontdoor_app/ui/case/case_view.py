@@ -5,15 +5,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QStackedWidget,
-    QTabBar,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from frontdoor_app.meeting.timer import case_seconds
 from frontdoor_app.meeting.views import CaseView
@@ -27,6 +19,7 @@ from frontdoor_app.ui.case.intelligence_tab import IntelligenceTab
 from frontdoor_app.ui.case.sharing_tab import SharingTab
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import repolish, set_scaled_font
+from frontdoor_app.ui.widgets.painting import set_tab_text
 from frontdoor_app.ui.widgets.tables import label, minutes_seconds
 from frontdoor_app.ui.widgets.words import risk_label
 
@@ -37,33 +30,6 @@ def timer_text(seconds: int, target_minutes: int) -> tuple[str, bool]:
     if over:
         text += " " + translate("Case", "(over %1 min)").replace("%1", str(target_minutes))
     return text, over
-
-
-def set_tab_text(bar: QTabBar, index: int, text: str) -> None:
-    """``bar``'s tab ``index`` says ``text``; only that tab is painted again when no tab moved.
-
-    Qt's bar repaints all of itself for a new title, wherever the other tabs stand: on every
-    laptop in the room, for each entry anyone saves (the intelligence tab's count). So the
-    bar's painting is held while the title is set, and only the tab is painted when every
-    tab is where it was (a count of the same width): a seventh of the bar's area, though
-    Qt's paint still lays out every tab's text (0.36 ms against 0.45 ms for the whole bar,
-    measured). A title that moves the tabs (one digit more, a scroll) paints the whole bar.
-    """
-    held = bar.isVisible() and not bar.testAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled)
-    if not held:
-        bar.setTabText(index, text)
-        return
-    before = [bar.tabRect(i) for i in range(bar.count())]
-    # the attribute update() looks at (setUpdatesEnabled(True) would paint it all again)
-    bar.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, True)
-    try:
-        bar.setTabText(index, text)
-    finally:
-        bar.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, False)
-    if [bar.tabRect(i) for i in range(bar.count())] == before:
-        bar.update(bar.tabRect(index))
-    else:
-        bar.update()
 
 
 class _CaseTabs(QTabWidget):

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdoor_app.ui.widgets.painting import painting_held
+
 if TYPE_CHECKING:  # only named in annotations: the first paint need not load the views
     from frontdoor_app.meeting.views import AgencyOption
 
@@ -140,16 +142,14 @@ class _FitToContents(QObject):
         # paint from the first new row down.
         viewport, rows = self._viewport or view.viewport(), view.verticalHeader()
         before = self._placing()
-        held = Qt.WidgetAttribute.WA_UpdatesDisabled
-        viewport.setAttribute(held, True)
         blocked = rows.blockSignals(True)
         try:
-            view.doItemsLayout()  # the pending row-count layout, now (it paints nothing)
-            self._rows(first, last)
-            view.updateGeometries()  # the scroll range with the new rows' heights
+            with painting_held(viewport):
+                view.doItemsLayout()  # the pending row-count layout, now (it paints nothing)
+                self._rows(first, last)
+                view.updateGeometries()  # the scroll range with the new rows' heights
         finally:
             rows.blockSignals(blocked)
-            viewport.setAttribute(held, False)
         if self._placing() != before:
             viewport.update()  # the rows above moved (a scroll bar came, or scrolled down)
             return
