@@ -248,10 +248,11 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
         for c in clients:
             seen = c.seen()
             together += len(seen) - len(set(seen.values()))
-            mine = [(seen[m] - t) * 1000 for m, t in committed.items() if m in seen]
+            mine = []
             for m, t in committed.items():
                 if m in seen:
-                    by_save[m].append((seen[m] - t) * 1000)
+                    mine.append((seen[m] - t) * 1000)
+                    by_save[m].append(mine[-1])
             missing += SAVES - len(mine)
             if len(mine) < SAVES:
                 missing_by[c.name] = sorted(m for m in committed if m not in seen)
