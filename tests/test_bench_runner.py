@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,10 +39,8 @@ def test_an_unknown_benchmark_is_refused_by_name() -> None:
     assert "unknown benchmark no_such_benchmark" in done.stderr
 
 
-def test_the_live_benchmark_takes_in_two_lines_printed_together(tmp_path: Path) -> None:
-    """A refresh that shows two new entries prints two lines at once; after the last save
-    nothing more is printed, and both must still be counted (a buffered readline took the
-    first and left the second unread: "missing": 1)."""
+def load_live() -> Any:
+    """``bench/benchmarks/live.py`` as a module, leaving this process as it found it."""
     import importlib.util
 
     import keyring
@@ -60,6 +62,14 @@ def test_the_live_benchmark_takes_in_two_lines_printed_together(tmp_path: Path) 
         os.environ.clear()
         os.environ.update(environ)
         keyring.set_keyring(backend)
+    return live
+
+
+def test_the_live_benchmark_takes_in_two_lines_printed_together(tmp_path: Path) -> None:
+    """A refresh that shows two new entries prints two lines at once; after the last save
+    nothing more is printed, and both must still be counted (a buffered readline took the
+    first and left the second unread: "missing": 1)."""
+    live = load_live()
     script = tmp_path / "two_lines.py"
     script.write_text(
         "import sys, time\n"
@@ -76,3 +86,57 @@ def test_the_live_benchmark_takes_in_two_lines_printed_together(tmp_path: Path) 
         assert client.seen() == {"LIVE-19": 1.0, "LIVE-20": 1.0}
     finally:
         client.stop()
+
+
+def test_a_live_client_that_dies_is_reported_at_once_in_its_own_words(tmp_path: Path) -> None:
+    """A client that ends before it is ready stops the wait at once, and the error carries
+    what it said (it used to be "clients not ready after 180 s", minutes later)."""
+    live = load_live()
+    script = tmp_path / "dies.py"
+    script.write_text(
+        "import sys\n"
+        "print('This plugin does not support propagateSizeHints()', file=sys.stderr)\n"
+        "sys.exit('live_client.py: error: no such case 999')\n"
+    )
+    client = live.Client("demo.hv", [], script=script)
+    started = time.monotonic()
+    try:
+        with pytest.raises(live.ClientFailed) as failed:
+            live._until_ready([client], 60)
+    finally:
+        client.stop()
+    assert time.monotonic() - started < 30
+    said = str(failed.value)
+    assert "client demo.hv ended before it was ready (exit code 1)" in said
+    assert "no such case 999" in said
+    assert "propagateSizeHints" not in said
+
+
+def test_a_live_client_that_is_ready_is_waited_for(tmp_path: Path) -> None:
+    live = load_live()
+    script = tmp_path / "ready.py"
+    script.write_text("import time\nprint('{\"ready\": true}', flush=True)\ntime.sleep(30)\n")
+    client = live.Client("ready", [], script=script)
+    try:
+        live._until_ready([client], 20)  # raises when it is not
+        assert client.ready and client.failure() is None
+    finally:
+        client.stop()
+
+
+def test_the_live_client_refuses_a_tab_the_case_view_has_not() -> None:
+    """FRONTDOOR_LIVE_TAB names the tab every client shows: a wrong name is refused at once,
+    naming the tabs there are (every client used to wait, never ready, for 18 minutes)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "clients" / "live_client.py")]
+        + ["--url", "sqlite:///unused.sqlite", "--tab", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 2
+    assert "--tab '0' is not a tab of the case view" in done.stderr
+    assert "intelligence" in done.stderr

@@ -23,6 +23,7 @@ import select
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,10 @@ GOAL_RATIO = 10.0
 LOAD_SECONDS = float(os.environ.get("FRONTDOOR_LOAD_SECONDS", "180"))
 
 
+class ClientFailed(RuntimeError):
+    """A client process ended before it was ready: its name, exit code and its own words."""
+
+
 class Client:
     def __init__(self, name: str, args: list[str], script: Path = CLIENT) -> None:
         self.name = name
@@ -51,17 +56,37 @@ class Client:
         # that PYTHON_KEYRING_BACKEND names: without it every client dies at its first read).
         path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=path)
+        # What it says on stderr is kept (a file: Qt's warnings never fill a pipe), so a
+        # client that dies is reported in its own words, not as one that never got ready.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
         self.proc = subprocess.Popen(
             [sys.executable, str(script), *args],
             stdout=subprocess.PIPE,
             stdin=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self._stderr,
             env=env,
             bufsize=0,
         )
         self.events: list[dict[str, Any]] = []
         self.ready = False
         self._partial = b""
+
+    def said(self, lines: int = 6) -> str:
+        """The last ``lines`` lines the client wrote on stderr (Qt's platform chatter left out)."""
+        self._stderr.seek(0)
+        text = self._stderr.read().decode(errors="replace")
+        kept = [line for line in text.splitlines() if "propagateSizeHints" not in line]
+        return "\n".join(kept[-lines:])
+
+    def failure(self) -> str | None:
+        """Why the client ended before it was ready; None while it runs or once ready."""
+        if self.ready or self.proc.poll() is None:
+            return None
+        self.pump(0)  # a "ready" printed just before it ended still counts
+        if self.ready:
+            return None
+        said = self.said() or "(nothing on stderr)"
+        return f"client {self.name} ended before it was ready (exit code {self.proc.returncode}):\n{said}"
 
     def pump(self, timeout: float) -> None:
         """Take in what the client has printed, waiting at most ``timeout`` for the first.
@@ -110,6 +135,7 @@ class Client:
         for pipe in (self.proc.stdin, self.proc.stdout):
             if pipe is not None:
                 pipe.close()
+        self._stderr.close()
 
 
 def _pump_all(clients: list[Client], until: Any, timeout_s: float) -> bool:
@@ -122,14 +148,34 @@ def _pump_all(clients: list[Client], until: Any, timeout_s: float) -> bool:
     return False
 
 
+def _until_ready(clients: list[Client], timeout_s: float) -> None:
+    """Wait for every client to say it is ready; raise ``ClientFailed`` at once when one has
+    ended first (in its own words), or naming those not ready when ``timeout_s`` is up."""
+
+    def settled() -> bool:
+        for c in clients:
+            if (why := c.failure()) is not None:
+                raise ClientFailed(why)
+        return all(c.ready for c in clients)
+
+    if not _pump_all(clients, settled, timeout_s):
+        late = [c.name for c in clients if not c.ready]
+        raise ClientFailed(f"clients not ready after {timeout_s:.0f} s: {late}")
+
+
 def _start_in_turn(specs: list[tuple[str, list[str]]]) -> list[Client]:
     """Start the clients one after the other (each start syncs reference data, a write:
     fifteen at once on one SQLite file would queue on its lock), each once the last is up."""
     clients: list[Client] = []
-    for name, args in specs:
-        client = Client(name, args)
-        clients.append(client)
-        _pump_all([client], lambda c=client: c.ready, 60)
+    try:
+        for name, args in specs:
+            client = Client(name, args)
+            clients.append(client)
+            _until_ready([client], 60)
+    except ClientFailed:
+        for c in clients:
+            c.stop()
+        raise
     return clients
 
 
@@ -211,9 +257,7 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
     )
     everyone = clients + ([floor] if floor else [])
     try:
-        if not _pump_all(everyone, lambda: all(c.ready for c in everyone), 180):
-            late = [c.name for c in everyone if not c.ready]
-            return {"error": f"clients not ready after 180 s: {late}"}
+        _until_ready(everyone, 180)
         time.sleep(2)  # let every window settle after its first load
         cpu_before = _thread_cpu(clients)
         # The representative saves as themselves: on a server over their own connection,
@@ -440,8 +484,7 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
         ]
         clients = _start_in_turn(specs)
         try:
-            if not _pump_all(clients, lambda: all(c.ready for c in clients), 240):
-                return {"error": "clients not ready after 240 s"}
+            _until_ready(clients, 240)
             started = time.monotonic()
             # Each person's saves fall at their own point in the 2-second period (seeded, so
             # runs compare). FRONTDOOR_LOAD_PHASES=together starts every timer at the same

@@ -85,6 +85,14 @@ def main() -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from frontdoor_app.ui.case.case_view import CaseViewWidget
+
+    if args.tab not in CaseViewWidget.TAB_NAMES:  # never "not ready": say so, and stop
+        parser.error(
+            f"--tab {args.tab!r} is not a tab of the case view; "
+            f"one of: {', '.join(CaseViewWidget.TAB_NAMES)}"
+        )
+
     from frontdoor_app.context import build_context
     from frontdoor_app.settings import load_settings
     from frontdoor_app.ui.core.collector import GuiThreadCollector
