@@ -5,7 +5,9 @@ fifteen representatives, each a separate process with a real main window (offscr
 the same case (``bench/clients/live_client.py``). A representative saves entries; for each,
 the time from its commit to the entry being shown in every other client's case view. The
 floor, in the same run: a bare psycopg client that LISTENs, wakes on the notification and
-SELECTs the changed row. Goal: p95 < 30 ms across all receivers, ≤ 10× the floor.
+SELECTs the changed row. Goal: p95 < 30 ms across all receivers, ≤ 10× the floor. Beside
+it, the room's CPU for one save (every receiver, and the server's processes) and that over
+the machine's cores: the least time in which all sixteen processes sharing it can react.
 ``live_sqlite``: the same clients on one SQLite file (PRAGMA data_version doorbell).
 ``meeting_load_pg``: the sixteen clients for ``LOAD_SECONDS``: each representative saves an
 entry every 2 s and an action every 10 s, the chair moves the case every 30 s; saves made,
@@ -219,7 +221,7 @@ def _actor(ctx: Any, login: str) -> Any:
     return actor
 
 
-def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
+def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> dict[str, Any]:
     from frontdoor_app.meeting import entries
 
     day, item, users, ctx = _room(url)
@@ -260,6 +262,7 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
         _until_ready(everyone, 180)
         time.sleep(2)  # let every window settle after its first load
         cpu_before = _thread_cpu(clients)
+        server_before = _server_cpu(server_pid)
         # The representative saves as themselves: on a server over their own connection,
         # on the file as the signed-in user (the chair's context has no agency to save for).
         from frontdoor_app.context import build_context
@@ -285,6 +288,7 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             _pump_all(everyone, lambda: False, 0.6)
         _pump_all(clients, lambda: all(len(c.seen()) >= SAVES for c in clients), 30)
         cpu_after = _thread_cpu(clients)
+        server_after = _server_cpu(server_pid)
         latencies, missing, worst = [], 0, []
         missing_by: dict[str, list[str]] = {}
         together = 0  # refreshes that brought more than one new entry at once
@@ -303,6 +307,9 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
             latencies += mine
             if mine:
                 worst.append(summarise(mine)["p95_ms"])
+        receivers_cpu = sum(cpu_after[p] - cpu_before[p] for p in cpu_after)
+        server_cpu = server_after - server_before
+        room_cpu = round((receivers_cpu + server_cpu) * 1000 / SAVES, 1)
         result: dict[str, Any] = {
             "receivers": len(clients),
             "saves": SAVES,
@@ -328,6 +335,15 @@ def _measure(url: str, floor_url: str | None) -> dict[str, Any]:
                 part: round((cpu_after[part] - cpu_before[part]) * 1000 / (SAVES * len(clients)), 2)
                 for part in ("gui_thread", "other_threads")
             },
+            # The room's CPU for one save: every receiver (both parts) and, on a server, its
+            # processes (the receivers' reads, the save, the floor's SELECT). Over the cores,
+            # it is the least time before the last receiver has done its part, when they all
+            # share this machine (as here; in the room each laptop has its own).
+            "server_cpu_ms_per_save": (
+                round(server_cpu * 1000 / SAVES, 2) if server_pid is not None else None
+            ),
+            "room_cpu_ms_per_save": room_cpu,
+            "cpu_bound_ms": round(room_cpu / (os.cpu_count() or 1), 1),
         }
         if floor is not None:
             seen = floor.seen()
@@ -384,6 +400,24 @@ def _thread_cpu(clients: list[Client]) -> dict[str, float]:
     return used
 
 
+def _server_cpu(pid: int | None) -> float:
+    """CPU seconds the PostgreSQL server ``pid`` and its processes (each client's backend
+    among them) have used so far; 0 without a server."""
+    if pid is None:
+        return 0.0
+    tick, used = os.sysconf("SC_CLK_TCK"), 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if proc.name == str(pid) or fields[1] == str(pid):  # the server, or a child of it
+            used += (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
 def _pg(env: BenchEnv) -> tuple[Any, str]:
     """A server set up by `server init`, the small demo in it, every demo user a login of
     their own (row-level security applies to each client as it does in the room)."""
@@ -429,7 +463,7 @@ def _as(url: str, login: str) -> str:
 def live_pg(env: BenchEnv) -> dict[str, Any]:
     server, url = _pg(env)
     try:
-        return _measure(url, url)
+        return _measure(url, url, server.pid)
     finally:
         server.stop()
 
