@@ -65,3 +65,27 @@ def test_the_fmt_check_tells_a_reason_from_none() -> None:
         "# fmt: off  # a hand-aligned matrix\n"
     )
     assert unexplained_fmt_pragmas(source) == [1, 3, 5]
+
+
+# Issue 10's check, as its "Done when" words it: in ``ui/``, only the operation helper and
+# the worker run jobs on the worker or touch SQLAlchemy (grep's basic regex: "." is any
+# character, so a comment saying "the worker runs ..." counts too).
+DATABASE_REACH = re.compile(r"worker.run|sessionmaker|import sqlalchemy|from sqlalchemy")
+REACH_ALLOWED = {"frontdoor_app/ui/core/ops.py", "frontdoor_app/ui/core/worker.py"}
+
+
+def test_only_the_operation_helper_and_the_worker_reach_the_database_from_ui() -> None:
+    found = sorted(
+        f"{path.relative_to(ROOT).as_posix()}:{number}: {line.strip()}"
+        for path in (ROOT / "frontdoor_app" / "ui").rglob("*.py")
+        if path.relative_to(ROOT).as_posix() not in REACH_ALLOWED
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if DATABASE_REACH.search(line)
+    )
+    assert found == []
+
+
+def test_the_database_reach_check_finds_what_it_looks_for() -> None:
+    for line in ("self._worker.run(job)", "from sqlalchemy.orm import Session", "# worker runs"):
+        assert DATABASE_REACH.search(line), line
+    assert not DATABASE_REACH.search("self.ops.query(self, job, done, doing='Save')")

@@ -128,7 +128,8 @@ class LiveFeed(QObject):
         self._timer.stop()
         self._unlisten()
         if self._reads_on is not None:
-            self._worker.run(self._reads_on.close)  # on the worker, after any read queued
+            # On the worker, after any read queued (closing never fails: nothing to report).
+            self._ops.query(None, self._reads_on.close, doing="change feed")
         if self._raw is not None:
             self._raw.close()
             self._raw = None
@@ -314,8 +315,8 @@ class LiveFeed(QObject):
         log brings that change, ``news`` leaves it out (once).
 
         Call it when the write's answer is back (the read back queued behind the write).
-        The worker runs one job at a time, so no read of the log that can hold the change
-        has been handed back yet.
+        The worker takes one job at a time, so no read of the log that can hold the
+        change has been handed back yet.
         """
         self._own.append((table_name, row_id, self._reads))
 
