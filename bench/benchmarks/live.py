@@ -387,17 +387,23 @@ def _quiet_saves(url: str, login: str, item: int, n: int = 40) -> list[float]:
 def _thread_cpu(clients: list[Client]) -> dict[str, float]:
     """CPU seconds the clients have used so far: their main (Qt) threads, and the rest."""
     used = {"gui_thread": 0.0, "other_threads": 0.0}
-    tick = os.sysconf("SC_CLK_TCK")
     for c in clients:
         tasks = Path(f"/proc/{c.proc.pid}/task")
         for task in tasks.iterdir() if tasks.exists() else ():
-            try:
-                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:  # the thread ended meanwhile
-                continue
-            part = "gui_thread" if task.name == str(c.proc.pid) else "other_threads"
-            used[part] += (int(fields[11]) + int(fields[12])) / tick
+            if (stat := _stat(task)) is not None:
+                part = "gui_thread" if task.name == str(c.proc.pid) else "other_threads"
+                used[part] += stat[1]
     return used
+
+
+def _stat(task: Path) -> tuple[str, float] | None:
+    """A process's (or thread's) parent pid and CPU seconds so far, from ``/proc``; None
+    when it has ended meanwhile."""
+    try:
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[1], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _server_cpu(pid: int | None) -> float:
@@ -405,16 +411,11 @@ def _server_cpu(pid: int | None) -> float:
     among them) have used so far; 0 without a server."""
     if pid is None:
         return 0.0
-    tick, used = os.sysconf("SC_CLK_TCK"), 0.0
+    used = 0.0
     for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended meanwhile
-            continue
-        if proc.name == str(pid) or fields[1] == str(pid):  # the server, or a child of it
-            used += (int(fields[11]) + int(fields[12])) / tick
+        stat = _stat(proc) if proc.name.isdigit() else None
+        if stat is not None and str(pid) in (proc.name, stat[0]):  # the server, or its child
+            used += stat[1]
     return used
 
 
