@@ -22,6 +22,20 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # with 64 MiB than with 8 (bench/run.py measures_52). The cache grows only as pages are read.
 SQLITE_CACHE_KIB = 64 * 1024
 READ_ONLY = "frontdoor_read_only"
+# libpq on every server connection (the engine's and the change feed's listener). In the
+# room the server goes silent rather than away (Wi-Fi dropped, a lid closed): without these
+# a statement waiting for its answer holds the one worker for TCP's quarter of an hour, and
+# every Save queues behind it. With them a dead connection fails within seconds (keepalive
+# probes while waiting for an answer; a bound on what the server never acknowledged), so
+# the Save waits on the laptop instead, and the feed says the server is away.
+LIBPQ_LIVENESS: dict[str, int] = {
+    "connect_timeout": 3,  # seconds; an unreachable server, not a refused one
+    "keepalives": 1,
+    "keepalives_idle": 5,  # seconds of silence before the first probe
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 10_000,  # milliseconds a sent statement may go unacknowledged
+}
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +101,7 @@ def make_engine(url: str, key: cipher.Key | None = None, **kwargs: Any) -> Engin
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs["connect_args"] = {**LIBPQ_LIVENESS, **kwargs.get("connect_args", {})}
     return create_engine(url, **kwargs)
 
 

@@ -32,6 +32,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting.feed import item_of_change
+from frontdoor_app.models.database import LIBPQ_LIVENESS
 from frontdoor_app.sync.changes import CHANNEL, Change, Cursor, FeedConnection, read, start
 from frontdoor_app.ui.core.ops import Ops, alive
 from frontdoor_app.ui.core.worker import Worker
@@ -153,17 +154,11 @@ class LiveFeed(QObject):
 
     def _connect_listener(self) -> Any:
         import psycopg
+        from psycopg.conninfo import make_conninfo
 
         url = self._ctx.engine.url.set(drivername="postgresql")
-        conn = psycopg.connect(
-            url.render_as_string(hide_password=False),
-            autocommit=True,
-            connect_timeout=3,
-            keepalives=1,
-            keepalives_idle=5,
-            keepalives_interval=2,
-            keepalives_count=2,
-        )
+        conninfo = make_conninfo(url.render_as_string(hide_password=False), **LIBPQ_LIVENESS)
+        conn = psycopg.connect(conninfo, autocommit=True)
         conn.execute(f"LISTEN {CHANNEL}")
         return conn
 
