@@ -66,6 +66,22 @@ class Messages:
         if isinstance(exc, REFUSALS):
             self.warning(parent, title, str(exc))
             return
+        from frontdoor_app.sync.offline import connection_lost  # SQLAlchemy: loaded by now
+
+        if connection_lost(exc):
+            # Not a fault, and never the driver's text: it names the statement, and its
+            # parameters can be what someone typed about a family. The log keeps the cause.
+            log.warning("%s: the server cannot be reached: %s", title, getattr(exc, "orig", exc))
+            self.warning(
+                parent,
+                title,
+                QCoreApplication.translate(
+                    "Messages",
+                    "The server cannot be reached, so this was not done. Nothing you typed "
+                    "is lost: try again once the server is back.",
+                ),
+            )
+            return
         log.error("%s failed", title, exc_info=exc)
         text = QCoreApplication.translate(
             "Messages", "Something went wrong: %1. Nothing was lost; try again."
