@@ -85,3 +85,24 @@ def test_a_server_that_answered_with_an_error_is_not_away(pg_url: str, qapp: Any
     shown = _shown(exc, qapp)
     assert shown.kind == "error"
     assert "cannot be reached" not in shown.text
+
+
+def test_a_fault_is_shown_by_its_first_line_without_what_was_typed(pg_url: str, qapp: Any) -> None:
+    """A fault (here a unique key the server refuses) is shown by the server's own first
+    line: not the statement, its parameters, nor the server's detail naming the value."""
+    engine = make_engine(pg_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE note (body text UNIQUE)"))
+            conn.execute(text("INSERT INTO note VALUES (:body)"), {"body": PRIVATE})
+        with pytest.raises(Exception) as failed, engine.begin() as conn:
+            conn.execute(text("INSERT INTO note VALUES (:body)"), {"body": PRIVATE})
+    finally:
+        engine.dispose()
+    assert PRIVATE in str(failed.value)  # in the statement's parameters and the detail
+    assert not connection_lost(failed.value)
+    shown = _shown(failed.value, qapp)
+    assert shown.kind == "error"
+    assert 'duplicate key value violates unique constraint "note_body_key"' in shown.text
+    assert PRIVATE not in shown.text
+    assert "INSERT" not in shown.text and "DETAIL" not in shown.text

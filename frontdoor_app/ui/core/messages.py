@@ -86,7 +86,7 @@ class Messages:
         text = QCoreApplication.translate(
             "Messages", "Something went wrong: %1. Nothing was lost; try again."
         )
-        self.error(parent, title, text.replace("%1", str(exc)))
+        self.error(parent, title, text.replace("%1", _cause(exc)))
 
     def ask(self, parent: QWidget | None, title: str, text: str) -> bool:
         self.log.append(Shown("question", title, text))
@@ -118,3 +118,12 @@ class Messages:
 
     def last(self) -> Shown | None:
         return self.log[-1] if self.log else None
+
+
+def _cause(exc: BaseException) -> str:
+    """What a fault says, for the person: a database error's own first line, without the
+    statement, its parameters or the server's detail, which can carry what someone typed
+    about a family (the log keeps all of it)."""
+    orig = getattr(exc, "orig", None)  # SQLAlchemy's wrapper around the driver's error
+    said = str(orig if isinstance(orig, BaseException) else exc).strip()
+    return said.splitlines()[0] if said else type(exc).__name__
