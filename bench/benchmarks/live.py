@@ -230,28 +230,21 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
     saver = reps[-1]
     logins = [chairs[0], *reps[: RECEIVERS - 1]]
     own = (lambda login: _as(url, login)) if url.startswith("postgresql") else (lambda _l: url)
-    clients = _start_in_turn(
-        [
-            (
-                login,
-                [
-                    "--url",
-                    own(login),
-                    "--login",
-                    login,
-                    "--item",
-                    str(item),
-                    "--date",
-                    day,
-                    "--seconds",
-                    "300",
-                    "--tab",
-                    TAB,
-                ],
-            )
-            for login in logins
-        ]
-    )
+    specs = [
+        (
+            login,
+            [
+                *("--url", own(login), "--login", login, "--item", str(item), "--date", day),
+                *("--seconds", "300", "--tab", TAB),
+            ],
+        )
+        for login in logins
+    ]
+    try:
+        clients = _start_in_turn(specs)
+    except ClientFailed:  # the chair's context is closed below only once they are up
+        ctx.close()
+        raise
     floor = (
         Client("floor", ["--floor", "--url", own(logins[1]), "--seconds", "240"])
         if floor_url
