@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from frontdoor_app.access import people
 from frontdoor_app.access.server import OWNER, set_up
@@ -24,6 +24,7 @@ from frontdoor_app.cli import main
 from frontdoor_app.context import build_context
 from frontdoor_app.demo import build_demo_url
 from frontdoor_app.meeting.entries import add_entry
+from frontdoor_app.models import FgcTeam
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
 from frontdoor_app.profile import load_profile
 from frontdoor_app.settings import load_settings
@@ -101,6 +102,17 @@ def server(
         with session_scope(make_session_factory(engine)) as s:
             for who, (role, agency) in roles.items():
                 people.add_user(s, logins[who], who.title(), role, agency, "correct horse battery")
+            team = s.scalar(select(FgcTeam.code).order_by(FgcTeam.id))
+            logins["coordinator"] = f"coordinator.{tag}"
+            people.add_user(
+                s,
+                logins["coordinator"],
+                "Coordinator",
+                "fgc_coordinator",
+                None,
+                "correct horse battery",
+                fgc_team_code=team,
+            )
             people.disable_user(s, logins["gone"])
         with engine.begin() as conn:
             meeting_id, item_id = conn.execute(
@@ -498,6 +510,39 @@ def test_imports_quarantine_and_person_links_are_admins_and_the_chairs(server: S
             refused(c, sql)
             refused(c, "DELETE FROM person_link")
             refused(c, "UPDATE quarantined_record SET status = 'resolved'")
+
+
+def _new_person(extra: str = "", value: str = "") -> str:
+    """INSERT of a person with what every person row needs (``extra``: one more column,
+    ``value``: the SQL giving it)."""
+    columns = (
+        "surname, forenames, surname_key, surname_phonetic, forename_key, forename_initial, "
+        "birth_year_estimated, version, created_at, updated_at"
+    )
+    values = "'Nowak', 'Ewa', 'nowak', 'N200', 'ewa', 'e', false, 1, now(), now()"
+    if extra:
+        return f"INSERT INTO person ({columns}, {extra}) SELECT {values}, {value}"
+    return f"INSERT INTO person ({columns}) VALUES ({values})"
+
+
+def test_an_fgc_coordinator_adds_a_new_person_to_invite_and_nothing_else(server: Server) -> None:
+    """Inviting someone not known yet makes a person (``person_for_invitee``): the team's
+    coordinator may add one, never one from the police feed nor a merge, and may not change
+    or remove anyone; representatives and viewers add no one."""
+    for who in ("coordinator", "chair", "admin"):
+        with server.connect(who) as c, rolled_back(c):
+            assert c.execute(_new_person()).rowcount == 1, who
+    for who in ("housing", "police", "viewer"):
+        with server.connect(who) as c:
+            refused(c, _new_person())
+    with server.connect("coordinator") as c:
+        refused(
+            c,
+            _new_person("created_from_notification_id", "(SELECT min(id) FROM notification)"),
+        )
+        refused(c, _new_person("merged_into_id", "(SELECT min(id) FROM person)"))
+        refused(c, "UPDATE person SET surname = 'tampered' WHERE id = (SELECT min(id) FROM person)")
+        refused(c, "DELETE FROM person WHERE id = (SELECT max(id) FROM person)")
 
 
 def test_a_viewer_writes_nothing(server: Server) -> None:

@@ -111,6 +111,16 @@ def _rules() -> dict[str, Rule]:
     # The agenda is built from the feed when it is imported (by an admin or the chair).
     for table in INTAKE_TABLES:
         rules[table] = Rule(insert=chair_admin, update=chair_admin, delete=chair_admin)
+    # An FGC coordinator adds a person the victim wants invited who is not known yet
+    # (``fgc.people.person_for_invitee``): a new person only, never one from the feed.
+    rules["person"] = Rule(
+        insert=(
+            f"{chair_admin} OR ({_is('fgc_coordinator')} "
+            "AND created_from_notification_id IS NULL AND merged_into_id IS NULL)"
+        ),
+        update=chair_admin,
+        delete=chair_admin,
+    )
     rules["meeting"] = Rule(insert=chair_admin, update=_is("chair"))
     rules["agenda_item"] = Rule(insert=chair_admin, update=_is("chair"))
     rules["attendance"] = Rule(
