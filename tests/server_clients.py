@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from sqlalchemy.engine import make_url
 
 from frontdoor_app.access.people import add_user
@@ -66,6 +67,20 @@ class Server:
         qtbot.waitUntil(lambda: win.live.last_id is not None, timeout=10_000)
         self.windows.append(win)
         return win
+
+
+def allow_connections(pg_url: str, allow: bool) -> None:
+    """The laptop's Wi-Fi: off terminates every connection to the database and refuses
+    new ones (pg_terminate_backend); on lets them in again."""
+    url = make_url(pg_url)
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS {str(allow).lower()}')
+        if not allow:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (url.database,),
+            )
 
 
 # login, name, role, agency

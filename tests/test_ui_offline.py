@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import stat
 
-import psycopg
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -19,6 +18,7 @@ from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting.main_window import MainWindow
 from tests.meeting_support import DAY, agency_id, build, people
+from tests.server_clients import allow_connections as _allow
 from tests.ui_support import LEFT, context_for
 
 
@@ -43,18 +43,6 @@ def test_a_save_sent_twice_is_stored_once(ctx) -> None:  # type: ignore[no-untyp
     assert again.id == first.id and other.id != first.id
     with ctx.read_session() as s:
         assert s.scalar(select(func.count()).select_from(IntelligenceEntry)) == 2
-
-
-def _allow(pg_url: str, allow: bool) -> None:
-    url = make_url(pg_url)
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS {str(allow).lower()}')
-        if not allow:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (url.database,),
-            )
 
 
 @pytest.mark.postgres

@@ -4,7 +4,6 @@ once when the server is back (through the same conflict check as any update)."""
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -17,19 +16,8 @@ from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting.main_window import MainWindow
 from tests.meeting_support import DAY, agency_id, build, people
+from tests.server_clients import allow_connections as _allow
 from tests.ui_support import LEFT, context_for
-
-
-def _allow(pg_url: str, allow: bool) -> None:
-    url = make_url(pg_url)
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS {str(allow).lower()}')
-        if not allow:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (url.database,),
-            )
 
 
 @pytest.mark.postgres

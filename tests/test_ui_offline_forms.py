@@ -5,35 +5,20 @@ through the same conflict check as any save."""
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from frontdoor_app.fgc import referrals
 from frontdoor_app.meeting import agenda, decisions, entries, lifecycle
 from frontdoor_app.models import Agency, Attendance, AuditEvent, FgcReferral, IntelligenceEntry
 from tests.fgc_support import build_case, coordinator
+from tests.server_clients import allow_connections as _allow
 from tests.server_clients import cell, conflicts, server
 from tests.ui_support import LEFT, idle
 
 FIRST = "Both children seen at the clinic in October"
 OFFLINE = "HV1 (typed on the train): the baby's 8-week check is overdue"
 THEIRS = "HV2: mother says she is moving to her sister's"
-
-
-def _allow(pg_url: str, allow: bool) -> None:
-    """The laptop's Wi-Fi: off terminates every connection to the database and refuses
-    new ones (pg_terminate_backend); on lets them in again."""
-    url = make_url(pg_url)
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS {str(allow).lower()}')
-        if not allow:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (url.database,),
-            )
 
 
 def _editing(qtbot, win, entry) -> None:  # type: ignore[no-untyped-def]
