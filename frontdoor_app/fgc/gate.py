@@ -37,6 +37,7 @@ from .gate_checks import (
     SAFEGUARD_WORDS,
     THREE_ANSWERS,
     VictimSays,
+    already,
     check_invitee,
     consents_in_force,
     harm_problems,
@@ -99,12 +100,19 @@ def record_consent(
     how: str,
     at: dt.datetime | None = None,
     relayed_by: str | None = None,
+    client_ref: str | None = None,
 ) -> int:
-    """Record who consented (a person of the household), when and how; returns its id."""
+    """Record who consented (a person of the household), when and how; returns its id.
+
+    ``client_ref`` is the laptop's reference for the step: sent again (after a dropped
+    connection), the consent it already recorded is returned instead of a second one."""
     if kind not in CONSENT_KINDS:
         raise FgcError(f"consent kind must be one of {', '.join(CONSENT_KINDS)}, not {kind!r}")
     referral = load_referral(session, referral_id)
     roles.require(session, actor, "record consent", referral)
+    earlier = already(session, FgcConsent, client_ref)
+    if earlier is not None:
+        return earlier
     require_open(referral, "record consent")
     what = CONSENT_KINDS[kind]
     how, relayed = how_given(how, relayed_by, what)
@@ -129,6 +137,7 @@ def record_consent(
         relayed_by=relayed,
         recorded_by=actor.display_name,
         at=at,
+        client_ref=client_ref,
     )
     session.add(consent)
     audit.written(session, actor, consent, "create")
@@ -139,13 +148,22 @@ def record_consent(
 
 
 def record_safeguard(
-    session: Session, actor: Actor, referral_id: int, kind: str, note: str | None = None
+    session: Session,
+    actor: Actor,
+    referral_id: int,
+    kind: str,
+    note: str | None = None,
+    client_ref: str | None = None,
 ) -> int:
-    """Record separate preparation (victim / person who harmed) or the safety plan."""
+    """Record separate preparation (victim / person who harmed) or the safety plan;
+    ``client_ref`` as ``record_consent``'s."""
     if kind not in SAFEGUARD_WORDS:
         raise FgcError(f"safeguard kind must be one of {', '.join(SAFEGUARD_WORDS)}, not {kind!r}")
     referral = load_referral(session, referral_id)
     roles.require(session, actor, "record a safeguard", referral)
+    earlier = already(session, FgcSafeguard, client_ref)
+    if earlier is not None:
+        return earlier
     if kind == "safety_plan":
         note = meaningful(
             note, "The safety plan's note (what it is and where it is kept)", None, SafeguardError
@@ -162,7 +180,11 @@ def record_safeguard(
             "on the invite list with all three answers"
         )
     row = FgcSafeguard(
-        referral_id=referral.id, kind=kind, recorded_by=actor.display_name, note=note
+        referral_id=referral.id,
+        kind=kind,
+        recorded_by=actor.display_name,
+        note=note,
+        client_ref=client_ref,
     )
     session.add(row)
     audit.written(session, actor, row, "create")

@@ -61,6 +61,17 @@ class VictimSays:
     relayed_by: str | None = None
 
 
+def already(
+    session: Session, model: type[FgcConsent | FgcSafeguard | FgcInvitee], client_ref: str | None
+) -> int | None:
+    """The id of the row a step with ``client_ref`` has already stored (a step sent again
+    after a dropped connection, whose first attempt did reach the server), else None."""
+    if client_ref is None:
+        return None
+    found = session.scalar(select(model.id).where(model.client_ref == client_ref))
+    return None if found is None else int(found)
+
+
 def intake_rules(rules: IntakeRules | None) -> IntakeRules:
     return rules or IntakeRules()
 

@@ -22,6 +22,7 @@ from .gate_checks import (
     INVITE_STEP,
     THREE_ANSWERS,
     VictimSays,
+    already,
     check_invitee,
     intake_rules,
     invited,
@@ -62,6 +63,7 @@ def add_invitee(
     acknowledges_abuse: bool = False,
     willing_to_address: bool = False,
     rules: IntakeRules | None = None,
+    client_ref: str | None = None,
 ) -> int:
     """Put a person on the invite list; the person who harmed only with all three answers.
 
@@ -69,10 +71,15 @@ def add_invitee(
     person, matched as the intake matches. Whether they are, or may be, the person who
     harmed is decided here, whatever the caller says. Two people putting the same person
     on the list at the same moment: the second waits for the first (the referral's row is
-    locked while the list is checked) and is told they are already on it.
+    locked while the list is checked) and is told they are already on it. ``client_ref`` is
+    the laptop's reference for the step: sent again (after a dropped connection), the
+    invitee it already added is returned, not refused as already on the list.
     """
     referral = load_referral(session, referral_id, lock=True)
     roles.require(session, actor, INVITE_STEP, referral)
+    earlier = already(session, FgcInvitee, client_ref)
+    if earlier is not None:
+        return earlier
     require_open(referral, "change the invite list")
     require_victim_consent(session, referral, "change the invite list")
     relationship = optional(relationship, "The relationship to the child", 100, FgcError)
@@ -109,6 +116,7 @@ def add_invitee(
         name=name,
         relationship_to_family=relationship,
         contact=contact,
+        client_ref=client_ref,
     )
     if check.is_person_who_harmed:
         answers = {

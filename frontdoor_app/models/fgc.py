@@ -129,6 +129,8 @@ class FgcConsent(Base):
     relayed_by: Mapped[str | None] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[dt.datetime | None]
+    # The laptop's reference for the step: sent again, it is stored once (0014).
+    client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     referral: Mapped[FgcReferral] = relationship(back_populates="consents")
 
@@ -157,6 +159,7 @@ class FgcInvitee(Versioned, Base):
     willing_to_address_at: Mapped[dt.datetime | None]
     removed_at: Mapped[dt.datetime | None]
     removed_reason: Mapped[str | None] = mapped_column(Text)
+    client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)  # as a consent's
 
     referral: Mapped[FgcReferral] = relationship(back_populates="invitees")
 
@@ -204,6 +207,7 @@ class FgcSafeguard(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
+    client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)  # as a consent's
 
     referral: Mapped[FgcReferral] = relationship(back_populates="safeguards")
 

@@ -84,6 +84,22 @@ class VictimDecisionForm(QGroupBox):
         form.addRow(self.tr("Ho&w"), self.how)
         form.addRow(self.tr("W&hen"), self.when)
         form.addRow(self.tr("Relayed b&y"), self.relayed)
+        # "When" follows the clock until someone sets it; a refresh (someone else's step
+        # reaching this panel) never moves a time that was typed.
+        self.when_typed = False
+        self.when.dateTimeChanged.connect(self._when_changed)
+        self._setting_when = False
+
+    def _when_changed(self) -> None:
+        if not self._setting_when:
+            self.when_typed = True
+
+    def _now(self) -> None:
+        self._setting_when = True
+        try:
+            self.when.setDateTime(QDateTime.currentDateTime())
+        finally:
+            self._setting_when = False
 
     def fill_people(self, people: tuple[HouseholdPerson, ...], victims_only: bool = True) -> None:
         current = self.person.currentData()
@@ -93,7 +109,14 @@ class VictimDecisionForm(QGroupBox):
                 self.person.addItem(p.label, p.person_id)
         index = self.person.findData(current)
         self.person.setCurrentIndex(max(index, 0))
-        self.when.setDateTime(QDateTime.currentDateTime())
+        if not self.when_typed:
+            self._now()
+
+    def clear(self) -> None:
+        """Recorded (or kept on the laptop): who relayed it goes, and "when" is now again."""
+        self.relayed.clear()
+        self.when_typed = False
+        self._now()
 
     def given(self) -> VictimSays:
         when = dt.datetime.fromtimestamp(self.when.dateTime().toSecsSinceEpoch(), dt.UTC)
@@ -302,6 +325,7 @@ class InviteBox(QGroupBox):
     def clear_form(self) -> None:
         for edit in (self.forenames, self.surname, self.contact, self.relationship):
             edit.clear()
+        self.given.clear()
         for box in (self.approved, self.victim_requested, self.acknowledges, self.willing):
             box.setChecked(False)
 

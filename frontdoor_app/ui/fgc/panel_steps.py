@@ -18,7 +18,7 @@ from frontdoor_app.fgc.errors import FgcError, ReferralConflict
 from frontdoor_app.fgc.views import CaseFgc, ReferralView
 from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
-from frontdoor_app.ui.fgc.waits import step_content, step_of
+from frontdoor_app.ui.fgc.waits import ADDS, step_content, step_of
 from frontdoor_app.ui.widgets.words import hhmm
 
 if TYPE_CHECKING:
@@ -111,47 +111,46 @@ class PanelSteps:
         ro.choose.clicked.connect(self._route_by_hand)
 
     def _record_consent(self) -> None:
-        c, actor = self.panel.consent, self.panel.ctx.actor
-        kind, given = c.kind.currentData(), c.given.given()
-        self.panel.write(
-            lambda s, rid: gate.record_consent(
-                s, actor, rid, kind, given.victim_person_id, given.how, given.at, given.relayed_by
-            ),
-            translate("FgcPanel", "Record consent"),
-            c.given.relayed.clear,
+        c = self.panel.consent
+        given = c.given.given()
+        doing = translate("FgcPanel", "Record consent")
+        content = step_content(
+            "consent",
+            None,
+            doing=doing,
+            kind=c.kind.currentData(),
+            person=given.victim_person_id,
+            how=given.how,
+            at=given.at,
+            relayed=given.relayed_by,
         )
+        self._send(content, doing, c.given.clear)
 
     def _add_invitee(self, from_household: bool) -> None:
-        inv, actor, rules = self.panel.invites, self.panel.ctx.actor, self.panel.ctx.profile.intake
+        inv = self.panel.invites
         given = inv.given.given()
-        who: dict[str, Any] = (
-            {"person_id": inv.household.currentData()}
-            if from_household
-            else {"new_person": inv.new_person()}
+        doing = translate("FgcPanel", "Add to the invite list")
+        content = step_content(
+            "invitee",
+            None,
+            doing=doing,
+            person=inv.household.currentData() if from_household else None,
+            new=None if from_household else inv.new_person(),
+            relationship=inv.relationship.text(),
+            approval=given if inv.approved.isChecked() else None,
+            request=given if inv.victim_requested.isChecked() else None,
+            acknowledges=inv.acknowledges.isChecked(),
+            willing=inv.willing.isChecked(),
         )
-        answers: dict[str, Any] = {
-            "approval": given if inv.approved.isChecked() else None,
-            "request": given if inv.victim_requested.isChecked() else None,
-            "acknowledges_abuse": inv.acknowledges.isChecked(),
-            "willing_to_address": inv.willing.isChecked(),
-        }
-        relationship = inv.relationship.text()
-        self.panel.write(
-            lambda s, rid: gate.add_invitee(
-                s, actor, rid, relationship=relationship, rules=rules, **who, **answers
-            ),
-            translate("FgcPanel", "Add to the invite list"),
-            inv.clear_form,
-        )
+        self._send(content, doing, inv.clear_form)
 
     def _record_safeguard(self) -> None:
-        sg, actor = self.panel.safeguards, self.panel.ctx.actor
-        kind, note = sg.kind.currentData(), sg.note.text()
-        self.panel.write(
-            lambda s, rid: gate.record_safeguard(s, actor, rid, kind, note),
-            translate("FgcPanel", "Record safeguard"),
-            sg.note.clear,
+        sg = self.panel.safeguards
+        doing = translate("FgcPanel", "Record safeguard")
+        content = step_content(
+            "safeguard", None, doing=doing, kind=sg.kind.currentData(), note=sg.note.text()
         )
+        self._send(content, doing, sg.note.clear)
 
     def _set_date(self, version: int | None = None) -> None:
         """Against the version the stage form was started from (``version``: theirs, when
@@ -230,20 +229,26 @@ class PanelSteps:
         content: dict[str, Any],
         doing: str,
         after: Callable[[], None] | None,
-        on_conflict: Callable[[Any], None],
+        on_conflict: Callable[[Any], None] | None = None,
     ) -> None:
-        """A stage step, as data (``ui/fgc/waits.py``): made while the server cannot be
-        reached, it waits on the laptop (in the meeting room) and the form is free again."""
+        """A step as data (``ui/fgc/waits.py``): made while the server cannot be reached, it
+        waits on the laptop (in the meeting room) and the form is free again (a stage step
+        against its version, with ``on_conflict``; a consent, safeguard or invitee under its
+        reference, stored once however often it is sent)."""
         panel = self.panel
         step = step_of(content, panel.ctx.actor, panel.ctx.profile)
         waiting, state = panel.waiting, panel.state
         offline = None
         if waiting is not None and state is not None and state.referral is not None:
             kept = {**content, "item_id": state.agenda_item_id, "referral_id": state.referral.id}
+            adds = content["step"] in ADDS
 
             def offline() -> None:
                 waiting.keep(kept)
-                panel.stage.saved()
+                if not adds:
+                    panel.stage.saved()
+                elif after is not None:
+                    after()  # what was typed is on the laptop now: the form is free again
 
         panel.write(step, doing, after, on_conflict=on_conflict, on_offline=offline)
 

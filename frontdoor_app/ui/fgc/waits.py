@@ -1,14 +1,23 @@
-"""The FGC stage form's steps (next stage, conference date, suspend, stop, decline,
-withdraw) as plain data, so that one made while the server cannot be reached is kept on the
-laptop with the room's other waiting saves and sent once when the connection is back —
-against the version the form was started from, through the same conflict check. A step
-that meets a referral changed meanwhile is shown beside theirs (the conflict view): keep
-theirs, or put mine on top (the same step on their version). One that is in effect
-already (it reached the server before the connection dropped) is done, not a conflict.
+"""The FGC panel's steps as plain data, so that one made while the server cannot be
+reached is kept on the laptop with the room's other waiting saves and sent once when the
+connection is back.
+
+- **The stage form's steps** (next stage, conference date, suspend, stop, decline,
+  withdraw) are sent against the version the form was started from, through the same
+  conflict check. A step that meets a referral changed meanwhile is shown beside theirs
+  (the conflict view): keep theirs, or put mine on top (the same step on their version).
+  One that is in effect already (it reached the server before the connection dropped) is
+  done, not a conflict.
+- **The steps that add a record** (``ADDS``: a consent, a safeguard, an invitee) change
+  nothing anyone else typed, so they carry no version: each carries its reference, which
+  the gate stores with the record (``client_ref``), so one sent again after its first
+  attempt did reach the server is stored once. Whatever the gate refuses when it is sent
+  (consent withdrawn meanwhile, say) is said in the gate's words, with what was typed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -18,31 +27,110 @@ from frontdoor_app.ui.core.i18n import translate
 if TYPE_CHECKING:
     from frontdoor_app.access.actor import Actor
     from frontdoor_app.fgc.changes import Step
+    from frontdoor_app.fgc.gate import VictimSays
     from frontdoor_app.fgc.views import ReferralView
     from frontdoor_app.profile import Profile
 
 KIND = "fgc_step"  # in the outbox
+ADDS = ("consent", "safeguard", "invitee")  # steps that add a record: no version
+SEND_TRIES = 3  # an added record meeting a change at the same moment is sent this often
 
 
 def _day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def step_content(step: str, version: int, **fields: Any) -> dict[str, Any]:
-    """A step as data (dates as ISO text): ``step`` is "advance", "date" or "end"."""
+def _moment(value: Any) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _data(value: Any) -> Any:
+    """``value`` as JSON can hold it: dates as ISO text, dataclasses as dicts."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def step_content(step: str, version: int | None, **fields: Any) -> dict[str, Any]:
+    """A step as data: ``step`` is "advance", "date" or "end" (against ``version``), or one
+    of ``ADDS`` (``version`` None)."""
     return {
         "ref": uuid.uuid4().hex,
         "step": step,
         "version": version,
-        **{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in fields.items()},
+        **{k: _data(v) for k, v in fields.items()},
     }
 
 
+def _says(value: Any) -> VictimSays | None:
+    from frontdoor_app.fgc.gate import VictimSays
+
+    if not isinstance(value, dict):
+        return None
+    return VictimSays(
+        value.get("victim_person_id"),
+        value["how"],
+        _moment(value.get("at")),
+        value.get("relayed_by"),
+    )
+
+
+def _adds(content: dict[str, Any], actor: Actor, profile: Profile) -> Step:
+    """A consent, safeguard or invitee step: stored once under ``content["ref"]``."""
+    from frontdoor_app.fgc import gate
+    from frontdoor_app.fgc.people import NewPerson
+
+    kind, ref = content["step"], content["ref"]
+    if kind == "consent":
+        return lambda s, rid: gate.record_consent(
+            s,
+            actor,
+            rid,
+            content["kind"],
+            content.get("person"),
+            content["how"],
+            _moment(content.get("at")),
+            content.get("relayed"),
+            client_ref=ref,
+        )
+    if kind == "safeguard":
+        return lambda s, rid: gate.record_safeguard(
+            s, actor, rid, content["kind"], content.get("note"), client_ref=ref
+        )
+    new = content.get("new")
+    new_person = (
+        NewPerson(
+            new.get("forenames"), new.get("surname") or "", _day(new.get("dob")), new.get("contact")
+        )
+        if isinstance(new, dict)
+        else None
+    )
+    return lambda s, rid: gate.add_invitee(
+        s,
+        actor,
+        rid,
+        person_id=content.get("person"),
+        new_person=new_person,
+        relationship=content.get("relationship"),
+        approval=_says(content.get("approval")),
+        request=_says(content.get("request")),
+        acknowledges_abuse=bool(content.get("acknowledges")),
+        willing_to_address=bool(content.get("willing")),
+        rules=profile.intake,
+        client_ref=ref,
+    )
+
+
 def step_of(content: dict[str, Any], actor: Actor, profile: Profile) -> Step:
-    """The domain step ``content`` describes, run against ``content["version"]``."""
+    """The domain step ``content`` describes: run against ``content["version"]``, or stored
+    once under its reference (``ADDS``)."""
     from frontdoor_app.fgc import gate, referrals  # when a step is made, not at start-up
 
     version, kind = content["version"], content["step"]
+    if kind in ADDS:
+        return _adds(content, actor, profile)
     if kind == "date":
         day = _day(content.get("date"))
         return lambda s, rid: gate.set_conference_date(
@@ -81,6 +169,33 @@ def in_effect(content: dict[str, Any], theirs: ReferralView) -> bool:
     return bool(theirs.stage == content["stage"])
 
 
+def described(content: dict[str, Any], doing: str) -> str:
+    """What the step was (``content["doing"]``, else ``doing``) and, for a step that adds a
+    record, what was typed in it: a message about a step that waited and was then refused
+    is all that is left of it."""
+    doing = content.get("doing") or doing
+    if content["step"] not in ADDS:
+        return doing
+    from frontdoor_app.fgc.gate import CONSENT_KINDS, SAFEGUARD_WORDS
+
+    words = {**CONSENT_KINDS, **SAFEGUARD_WORDS} if content["step"] != "invitee" else {}
+    new = content.get("new")
+    typed = [
+        str(v)
+        for v in (
+            words.get(content.get("kind") or ""),
+            " ".join(str(new.get(k) or "") for k in ("forenames", "surname")).strip()
+            if isinstance(new, dict)
+            else None,
+            content.get("relationship"),
+            content.get("note"),
+            content.get("relayed"),
+        )
+        if v
+    ]
+    return f"{doing} ({'; '.join(typed)})" if typed else doing
+
+
 def mine(content: dict[str, Any]) -> dict[str, Any]:
     """The step as the stage form's fields, for the conflict view."""
     return {
@@ -111,7 +226,7 @@ class FgcWaits:
         saves, ref = self.saves, content["ref"]
         ctx = saves.commands.ctx
         step = step_of(content, ctx.actor, ctx.profile)
-        doing = translate("FgcPanel", "FGC referral")
+        doing = content.get("doing") or translate("FgcPanel", "FGC referral")
 
         def done(_state: Any) -> None:
             saves.settle(ref)
@@ -121,10 +236,20 @@ class FgcWaits:
 
         def failed(exc: BaseException) -> None:
             saves.settle(ref)
-            saves.commands.failed(exc, doing)
+            # Not stored, and no longer on the laptop: what was typed is in the message.
+            saves.commands.failed(exc, described(content, doing))
 
         def conflict(exc: Any) -> None:
+            tries = int(content.get("tries") or 1)
+            if content["step"] in ADDS and tries < SEND_TRIES:
+                # Another change at the same moment: an added record overwrites nothing, and
+                # its reference stores it once, so it is sent again.
+                self.resend({**content, "tries": tries + 1})
+                return
             saves.settle(ref)
+            if content["step"] in ADDS:
+                saves.commands.failed(exc, described(content, doing))
+                return
             now = exc.theirs if isinstance(exc, ReferralConflict) else None
             theirs = now.referral if isinstance(now, CaseFgc) else None
             if theirs is None:

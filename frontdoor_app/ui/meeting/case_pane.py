@@ -264,7 +264,7 @@ class CasePane(QObject):
         if cv.tabs.currentWidget() is cv.history:
             cv.history.want_links()
         if cv.tabs.currentWidget() is cv.fgc:
-            self.ensure_fgc_panel()
+            self.ensure_fgc_panel(refresh)
         elif cv.fgc.panel is not None and refresh:
             cv.fgc.shown_item = None  # read again when next shown
         self.shown.emit(bundle.case.item.item_id)
@@ -307,8 +307,10 @@ class CasePane(QObject):
             translate("MainWindow", "Reading the person links"),
         )
 
-    def ensure_fgc_panel(self) -> None:
-        """Put the FGC panel in the case view's FGC tab the first time it is shown."""
+    def ensure_fgc_panel(self, refresh: bool = False) -> None:
+        """Put the FGC panel in the case view's FGC tab the first time it is shown; with
+        ``refresh`` (the case changed: someone's FGC step, or one that waited on this laptop
+        and has now been sent) the panel shown reads the case's FGC again."""
         tab = self.case_view.fgc
         if tab.panel is None:
             from frontdoor_app.ui.fgc.panel import FgcPanel  # heavy: imported when first opened
@@ -322,3 +324,5 @@ class CasePane(QObject):
         if tab.shown_item != item_id:
             tab.shown_item = item_id
             tab.panel.show_item(item_id)
+        elif refresh:
+            tab.panel.refresh()
