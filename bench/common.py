@@ -88,6 +88,13 @@ def case_sample(s: Session) -> tuple[list[int], list[int]]:
     return busiest, latest
 
 
+def bench_admin(s: Session) -> Any:
+    """The benchmarks' admin, for what only an admin does (``frontdoor matching train``)."""
+    from frontdoor_app.access.users import ensure_user
+
+    return ensure_user(s, "bench.admin", "Bench Admin", "admin")
+
+
 def summarise(samples_ms: list[float]) -> dict[str, float]:
     """Median and p95 (nearest rank) of timings in milliseconds, and how many there were."""
     samples = sorted(samples_ms)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.intake import last_monday, settled_copy
-from common import BenchEnv
+from common import BenchEnv, bench_admin
 from sqlalchemy import event
 
 import frontdoor_app.intake.batch as batch
@@ -105,7 +105,7 @@ def profile(args: argparse.Namespace, work: Path) -> int:
     with ctx.session() as s:
         feed = make_feed(s, DEFAULT_SEED, 180, monday, ctx.profile)
     with ctx.session() as s:
-        model = train_and_store(s, ctx.actor, ctx.profile.intake).model.to_json()
+        model = train_and_store(s, bench_admin(s), ctx.profile.intake).model.to_json()
     ctx.close()
     path = write_csv(feed, work / f"feed-{monday.isoformat()}.csv")
     url = settled_copy(env, "import")

@@ -53,6 +53,9 @@ def build_parser(commands: Sequence[str] = tuple(COMMANDS)) -> argparse.Argument
     return parser
 
 
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: a grant or a row-level security policy
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(requested_commands(argv))
@@ -77,6 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseKeyError as exc:
         print(f"frontdoor: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        # The server's own refusal of something the application did not stop first: said
+        # in its words (the first line: never the statement, which can name a family).
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        first = str(exc.orig).splitlines()[0]  # type: ignore[attr-defined]
+        print(f"frontdoor: the server refused this: {first}", file=sys.stderr)
+        return 6
 
 
 def run_desktop(args: argparse.Namespace) -> int:

@@ -10,8 +10,9 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from frontdoor_app.access.users import ensure_user
 from frontdoor_app.cli import main
 from frontdoor_app.context import build_context
 from frontdoor_app.intake.blocking import block_keys, candidate_ids, lookup_keys
@@ -32,6 +33,7 @@ from frontdoor_app.models import (
     Person,
     PersonLink,
 )
+from frontdoor_app.settings import load_settings
 from tests.intake_feedkit import NOW, notification, person
 
 STREET, POSTCODE = "12 Mercer Street, Leeds", "LS9 8AB"
@@ -379,7 +381,8 @@ def test_training_stores_the_model_and_the_admin_sees_it(any_ctx):
             postcode=f"LS{n % 20 + 1} 1AA",
         )
     with ctx.session() as s:
-        trained = train_and_store(s, ctx.actor, ctx.profile.intake)
+        admin = ensure_user(s, "t.admin", "An Admin", "admin")  # admins only
+        trained = train_and_store(s, admin, ctx.profile.intake)
     with ctx.session() as s:
         stored = s.scalars(select(MatchingModel)).one()
         assert stored.id == trained.model_id
@@ -408,6 +411,18 @@ def test_matching_train_command(any_app_url, capsys):
     if db_url.startswith("sqlite"):  # a server is brought up to date by `server init`
         assert main(["--database", db_url, "db", "upgrade"]) == 0
     capsys.readouterr()
+    # Admins only: the chair the command signs in as is refused, in words.
+    assert main(["--database", db_url, "matching", "train"]) == 6
+    assert "Only an admin can train the matching model" in capsys.readouterr().err
+    ctx = build_context(load_settings(database_url=db_url))
+    try:
+        with ctx.session() as s:
+            s.execute(
+                text("UPDATE app_user SET role = 'admin' WHERE login = :login"),
+                {"login": ctx.actor.login},
+            )
+    finally:
+        ctx.close()
     assert main(["--database", db_url, "matching", "train"]) == 2
     assert "too few" in capsys.readouterr().err
     assert main(["--database", db_url, "matching", "show", "--json"]) == 0

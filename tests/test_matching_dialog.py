@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from frontdoor_app.access.users import ensure_user
 from frontdoor_app.intake.training import train_and_store
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.theme import style_sheet
@@ -45,7 +46,7 @@ def test_trained_model_shows_thresholds_workload_and_weights(qtbot, ctx, sync_wo
             postcode=f"LS{n % 20 + 1} 1AA",
         )
     with ctx.session() as s:
-        train_and_store(s, ctx.actor, ctx.profile.intake)
+        train_and_store(s, ensure_user(s, "t.admin", "An Admin", "admin"), ctx.profile.intake)
     dialog = open_dialog(qtbot, ctx, sync_worker).matching_dialog
     assert "Trained" in dialog.trained_label.text()
     text = dialog.summary_label.text()

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import Actor, require
 from frontdoor_app.models import MatchingModel, Notification, NotificationPerson, Person, utcnow
 from frontdoor_app.profile import IntakeRules
 
@@ -190,7 +190,9 @@ def train_and_store(
     seed: int = 0,
     say: Callable[[str], None] | None = None,
 ) -> Trained:
-    """Train on the register, replay a sample of history through the model, store it."""
+    """Train on the register, replay a sample of history through the model, store it.
+    Admins only (on a server the row-level security policies refuse anyone else again)."""
+    require(actor, ("admin",), "train the matching model")
     progress = say or (lambda _text: None)
     rng = random.Random(seed)
     register, total = _register(session, rng)

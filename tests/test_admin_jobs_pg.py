@@ -1,0 +1,118 @@
+"""An admin's daily jobs, run signed in to the shared server as that admin (row-level security
+on): import the police feed, write the minutes, re-estimate the matching model, check the
+audit trail, list what retention would remove, write the measures. Each is let through; a
+representative trying the same is refused by the application or the server, and nothing
+of theirs is stored.
+
+The superuser that ``pg_app_url`` signs in as passes every policy; these sign in as the
+people the server knows (``users add``), as in the room.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from frontdoor_app.access.people import add_user
+from frontdoor_app.cli import main
+from frontdoor_app.context import build_context
+from frontdoor_app.demo import build_demo_url
+from frontdoor_app.demo.feed import make_feed
+from frontdoor_app.models import ImportBatch, Notification
+
+pytestmark = pytest.mark.postgres
+
+TODAY = dt.date.today()
+
+
+def _as(url: str, login: str) -> str:
+    return make_url(url).set(username=login, password=None).render_as_string(False)
+
+
+def test_the_admins_daily_jobs_run_signed_in_to_the_server(
+    pg_app_url: str, fresh_settings, profile, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    build_demo_url(pg_app_url, "small", seed=11, today=TODAY, feed_dir=tmp_path / "feeds")
+    setup = build_context(fresh_settings.with_database(pg_app_url), profile)
+    try:
+        with setup.session() as s:
+            add_user(s, "jobs.admin", "Jobs Admin", "admin", None, "a proper password a")
+            add_user(s, "jobs.rep", "Jobs Rep", "representative", "HSG", "a proper password r")
+            feed = make_feed(s, seed=4242, count=8, received_on=TODAY, profile=profile)
+        with setup.read_session() as s:
+            notifications = s.scalar(select(func.count()).select_from(Notification))
+            batches = s.scalar(select(func.count()).select_from(ImportBatch))
+    finally:
+        setup.close()
+    path = tmp_path / "police-feed.json"
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    admin, rep = _as(pg_app_url, "jobs.admin"), _as(pg_app_url, "jobs.rep")
+
+    # A representative imports nothing: refused, and the feed is not stored.
+    assert main(["--database", rep, "import", str(path)]) != 0
+    capsys.readouterr()
+    # The admin imports the morning's feed.
+    assert main(["--database", admin, "import", "--json", str(path)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary, summary
+    check = build_context(fresh_settings.with_database(pg_app_url), profile)
+    try:
+        with check.read_session() as s:
+            assert s.scalar(select(func.count()).select_from(Notification)) == notifications + 8
+            assert s.scalar(select(func.count()).select_from(ImportBatch)) == batches + 1
+    finally:
+        check.close()
+
+    jobs = [
+        ["minutes", "--date", TODAY.isoformat(), "--draft", "--out", str(tmp_path / "m.pdf")],
+        ["matching", "train"],
+        ["audit", "verify"],
+        ["retention", "--dry-run"],
+        [
+            "measures",
+            "--from",
+            (TODAY - dt.timedelta(days=28)).isoformat(),
+            "--to",
+            TODAY.isoformat(),
+            "--out",
+            str(tmp_path / "card.pdf"),
+        ],
+    ]
+    for job in jobs:
+        code = main(["--database", admin, *job])
+        said = capsys.readouterr()
+        assert code == 0, (job, said.out[-800:], said.err[-800:])
+    assert (tmp_path / "m.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "card.pdf").read_bytes().startswith(b"%PDF")
+    # The representative runs none of the admins' jobs, each refused in words.
+    for job in (["matching", "train"], ["audit", "verify"], ["retention", "--dry-run"]):
+        assert main(["--database", rep, *job]) != 0, job
+        said = capsys.readouterr().err
+        assert said.startswith("frontdoor: ") and "Traceback" not in said, (job, said)
+
+
+def test_the_servers_own_refusal_is_said_in_words_not_a_traceback(
+    pg_app_url: str, fresh_settings, profile, tmp_path: Path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Were the application's own check ever missing, the server still refuses, and the
+    command says so in one line (exit 6), never with the statement or a traceback."""
+    from frontdoor_app.intake import training
+
+    build_demo_url(pg_app_url, "small", seed=12, today=TODAY, feed_dir=tmp_path / "feeds")
+    setup = build_context(fresh_settings.with_database(pg_app_url), profile)
+    try:
+        with setup.session() as s:
+            add_user(s, "jobs.rep2", "Jobs Rep", "representative", "HSG", "a proper password r")
+    finally:
+        setup.close()
+    monkeypatch.setattr(training, "require", lambda *_args: None)  # the first line gone
+    assert main(["--database", _as(pg_app_url, "jobs.rep2"), "matching", "train"]) == 6
+    said = capsys.readouterr().err
+    assert said == (
+        "frontdoor: the server refused this: permission denied for table matching_model\n"
+    ), said
