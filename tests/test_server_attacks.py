@@ -434,14 +434,19 @@ def test_no_function_answers_for_another_user(server: Server) -> None:
     with server.connect("housing") as c:
         for fn in ("fd_uid", "fd_role", "fd_agency"):
             refused(c, f"SELECT {fn}(%s)", police)
-        # One SECURITY DEFINER function only: the audit chain's newest hash, which takes no
-        # argument and gives a hash, never a row (a representative needs it to link an audit
-        # row of their own; the trail itself stays unreadable to them).
+        # Two SECURITY DEFINER functions only, neither taking an argument nor giving a row
+        # of the trail: the audit chain's newest hash (a representative needs it to link an
+        # audit row of their own) and when each meeting's final minutes were first issued
+        # (a measure everyone sees); the trail itself stays unreadable to them.
         assert rows(
             c,
             "SELECT proname, pronargs FROM pg_proc p JOIN pg_namespace n ON"
-            " n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef",
-        ) == [("fd_audit_head", 0)]
+            " n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef"
+            " ORDER BY proname",
+        ) == [("fd_audit_head", 0), ("fd_minutes_issued", 0)]
+        refused(c, "SELECT * FROM fd_minutes_issued(%s)", police)
+        issued = c.execute("SELECT * FROM fd_minutes_issued()")
+        assert [d.name for d in issued.description] == ["meeting_id", "issued_at"]
         refused(c, "SELECT fd_audit_head(%s)", police)
         head = rows(c, "SELECT fd_audit_head()")[0][0]
         assert isinstance(head, str) and len(head) == 64 and police not in head

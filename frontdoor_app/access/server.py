@@ -89,6 +89,7 @@ FGC_TABLES = (
     "fgc_victim_decision",
 )
 APPEND_ONLY = ("audit_event", "change_log")
+MINUTES_ENTITY = "minutes"  # the trail's name for minutes (meeting.minutes_export.AUDIT_ENTITY)
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,20 @@ def apply_security(conn: Connection) -> None:
         )
     )
     _executable_by_the_groups(conn, "fd_audit_head()")
+    # The measure "minutes issued the same day" (measures/figures/how_well.py) for everyone
+    # who sees the measures: when each meeting's final minutes were first issued, read from
+    # the trail as the owner. A meeting's id and a time, never a row of the trail.
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION public.fd_minutes_issued() RETURNS TABLE "
+            "(meeting_id integer, issued_at timestamptz) LANGUAGE sql STABLE "
+            "SECURITY DEFINER SET search_path = pg_catalog, public AS "
+            "$$ SELECT entity_id, min(at) FROM public.audit_event "
+            f"WHERE entity = '{MINUTES_ENTITY}' AND action IN ('export', 'print') "
+            "AND (after->>'draft')::boolean = false GROUP BY entity_id $$"
+        )
+    )
+    _executable_by_the_groups(conn, "fd_minutes_issued()")
     # Appending to the chain (models/audit_chain.py) in one call as a unit of work commits:
     # the chain's lock, the head, each row's link and the insert, all in the server, so the
     # lock every audited write in the room queues on is held for this call and the commit

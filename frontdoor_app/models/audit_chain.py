@@ -91,13 +91,13 @@ def add_held_rows(session: Session) -> None:
     if not held:
         return
     conn = session.connection()
-    if conn.dialect.name == "postgresql" and _server_has(conn, "fd_audit_append(json)"):
+    if conn.dialect.name == "postgresql" and server_has(conn, "fd_audit_append(json)"):
         _append_on_server(conn, held)
     else:
         session.add_all(held)
 
 
-def _server_has(conn: Any, function: str) -> bool:
+def server_has(conn: Any, function: str) -> bool:
     """Whether the server has ``public.<function>`` (made by ``server init``); asked once per
     connection, never while holding the chain's lock."""
     info = conn.connection.info
@@ -140,7 +140,7 @@ def _head(session: Session, ids: int = 0) -> tuple[str, list[int]]:
         # hash (and nothing else) comes from fd_audit_head(), run as the owner. Whether the
         # server has it is asked once per connection, before the lock (not while holding
         # it: every audited write in the room waits on this lock).
-        has_head = _server_has(conn, "fd_audit_head()")
+        has_head = server_has(conn, "fd_audit_head()")
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK})
         head_sql = "public.fd_audit_head()" if has_head else f"({newest})"
         row = conn.execute(

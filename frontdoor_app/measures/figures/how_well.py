@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
+    DateTime,
+    Integer,
     and_,
     case,
+    column,
     exists,
     false,
     func,
@@ -25,6 +30,7 @@ from frontdoor_app.models import (
     Meeting,
     Notification,
 )
+from frontdoor_app.models.audit_chain import server_has
 
 from ..model import AGENCY, HOW_WELL, LOCALITY, MEDIAN, SHARE
 from .base import (
@@ -179,13 +185,8 @@ def _fgc_safe(ask: Ask) -> Rows:
 )
 def _minutes_same_day(ask: Ask) -> Rows:
     d = ask.d
-    issued = exists().where(
-        AuditEvent.entity == MINUTES_ENTITY,
-        AuditEvent.entity_id == Meeting.id,
-        AuditEvent.action.in_(("export", "print")),
-        AuditEvent.at < d.c.end_at,
-        AuditEvent.after["draft"].as_boolean() == false(),
-    )
+    first = _minutes_issued(ask)
+    issued = exists().where(first.c.meeting_id == Meeting.id, first.c.issued_at < d.c.end_at)
     return fetch_rows(
         ask,
         select(
@@ -194,6 +195,30 @@ def _minutes_same_day(ask: Ask) -> Rows:
         .join(d, d.c.day == Meeting.meeting_date)
         .where(Meeting.status == "closed")
         .group_by(d.c.bucket),
+    )
+
+
+def _minutes_issued(ask: Ask) -> Any:
+    """Each meeting's first final (not draft) minutes exported or printed: (meeting_id,
+    issued_at). The trail is the admins' to read on a server set up by ``server init``:
+    there everyone who sees the measures gets these two columns from ``fd_minutes_issued``
+    (access/server.py), the same query run as the owner."""
+    conn = ask.session.connection()
+    if conn.dialect.name == "postgresql" and server_has(conn, "fd_minutes_issued()"):
+        return (
+            func.fd_minutes_issued()
+            .table_valued(column("meeting_id", Integer), column("issued_at", DateTime))
+            .alias("issued")
+        )
+    return (
+        select(AuditEvent.entity_id.label("meeting_id"), func.min(AuditEvent.at).label("issued_at"))
+        .where(
+            AuditEvent.entity == MINUTES_ENTITY,
+            AuditEvent.action.in_(("export", "print")),
+            AuditEvent.after["draft"].as_boolean() == false(),
+        )
+        .group_by(AuditEvent.entity_id)
+        .subquery("issued")
     )
 
 
