@@ -18,12 +18,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from frontdoor_app.access import audit
 from frontdoor_app.access.people import add_user
 from frontdoor_app.cli import main
 from frontdoor_app.context import build_context
 from frontdoor_app.demo import build_demo_url
 from frontdoor_app.demo.feed import make_feed
-from frontdoor_app.models import ImportBatch, Notification
+from frontdoor_app.meeting.minutes_data import load_minutes
+from frontdoor_app.models import AuditEvent, ImportBatch, Meeting, Notification
 
 pytestmark = pytest.mark.postgres
 
@@ -116,3 +118,56 @@ def test_the_servers_own_refusal_is_said_in_words_not_a_traceback(
     assert said == (
         "frontdoor: the server refused this: permission denied for table matching_model\n"
     ), said
+
+
+def test_the_chair_prints_the_final_minutes_with_the_trails_hash_at_close(
+    pg_app_url: str, fresh_settings, profile, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """The final minutes carry the audit chain's hash as the meeting closed, from a trail
+    only admins read: the chair's minutes and a representative's agency copy carry the
+    same hash an admin reads there (they used to fail: permission denied for audit_event)."""
+    build_demo_url(pg_app_url, "small", seed=13, today=TODAY, feed_dir=tmp_path / "feeds")
+    setup = build_context(fresh_settings.with_database(pg_app_url), profile)
+    try:
+        with setup.session() as s:
+            add_user(s, "min.chair", "Min Chair", "chair", "CSWS", "a proper password c")
+            add_user(s, "min.rep", "Min Rep", "representative", "HSG", "a proper password r")
+            add_user(s, "min.admin", "Min Admin", "admin", None, "a proper password a")
+            closed = s.scalars(
+                select(Meeting)
+                .where(Meeting.status == "closed")
+                .order_by(Meeting.meeting_date.desc())
+            ).first()
+            assert closed is not None
+            day = closed.meeting_date.isoformat()
+            # The demo's meetings are built closed; the trail gets the closing row a chair's
+            # "Close meeting" writes (meeting.lifecycle), sealed onto the chain.
+            audit.record(s, setup.actor, "update", "meeting", closed.id, detail="meeting closed")
+        with setup.read_session() as s:
+            at_close = s.scalar(
+                select(AuditEvent.chain_hash)
+                .where(
+                    AuditEvent.entity == "meeting",
+                    AuditEvent.entity_id == closed.id,
+                    AuditEvent.detail == "meeting closed",
+                )
+                .order_by(AuditEvent.id.desc())
+            )
+            assert at_close
+    finally:
+        setup.close()
+    for login, extra in (("min.chair", []), ("min.rep", ["--agency", "HSG"]), ("min.admin", [])):
+        out = tmp_path / f"{login}.pdf"
+        code = main(
+            ["--database", _as(pg_app_url, login), "minutes", "--date", day, "--out", str(out)]
+            + extra
+        )
+        said = capsys.readouterr()
+        assert code == 0, (login, said.err)
+        assert out.read_bytes().startswith(b"%PDF")
+        ctx = build_context(fresh_settings.with_database(_as(pg_app_url, login)), profile)
+        try:
+            with ctx.read_session() as s:
+                assert load_minutes(s, profile, closed.id).audit_head == at_close, login
+        finally:
+            ctx.close()

@@ -434,16 +434,19 @@ def test_no_function_answers_for_another_user(server: Server) -> None:
     with server.connect("housing") as c:
         for fn in ("fd_uid", "fd_role", "fd_agency"):
             refused(c, f"SELECT {fn}(%s)", police)
-        # Two SECURITY DEFINER functions only, neither taking an argument nor giving a row
-        # of the trail: the audit chain's newest hash (a representative needs it to link an
-        # audit row of their own) and when each meeting's final minutes were first issued
-        # (a measure everyone sees); the trail itself stays unreadable to them.
+        # Three SECURITY DEFINER functions only, none giving a row of the trail: the audit
+        # chain's newest hash (a representative needs it to link an audit row of their
+        # own), the hash as a meeting closed (printed on its final minutes), and when each
+        # meeting's final minutes were first issued (a measure everyone sees); the trail
+        # itself stays unreadable to them.
         assert rows(
             c,
             "SELECT proname, pronargs FROM pg_proc p JOIN pg_namespace n ON"
             " n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef"
             " ORDER BY proname",
-        ) == [("fd_audit_head", 0), ("fd_minutes_issued", 0)]
+        ) == [("fd_audit_head", 0), ("fd_meeting_closed_hash", 1), ("fd_minutes_issued", 0)]
+        closed = rows(c, "SELECT fd_meeting_closed_hash(%s)", server.meeting_id)[0][0]
+        assert closed is None or (isinstance(closed, str) and len(closed) == 64)
         refused(c, "SELECT * FROM fd_minutes_issued(%s)", police)
         issued = c.execute("SELECT * FROM fd_minutes_issued()")
         assert [d.name for d in issued.description] == ["meeting_id", "issued_at"]

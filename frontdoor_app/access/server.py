@@ -90,6 +90,7 @@ FGC_TABLES = (
 )
 APPEND_ONLY = ("audit_event", "change_log")
 MINUTES_ENTITY = "minutes"  # the trail's name for minutes (meeting.minutes_export.AUDIT_ENTITY)
+MEETING_CLOSED = "meeting closed"  # the trail's detail of a meeting's closing row
 
 
 @dataclass(frozen=True)
@@ -345,6 +346,18 @@ def apply_security(conn: Connection) -> None:
         )
     )
     _executable_by_the_groups(conn, "fd_minutes_issued()")
+    # The final minutes carry the chain's hash as the meeting closed (meeting/minutes_data):
+    # for whoever may print them, that one hash, read as the owner.
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION public.fd_meeting_closed_hash(meeting integer) "
+            "RETURNS text LANGUAGE sql STABLE SECURITY DEFINER "
+            "SET search_path = pg_catalog, public AS "
+            "$$ SELECT chain_hash FROM public.audit_event WHERE entity = 'meeting' "
+            f"AND entity_id = meeting AND detail = '{MEETING_CLOSED}' ORDER BY id DESC LIMIT 1 $$"
+        )
+    )
+    _executable_by_the_groups(conn, "fd_meeting_closed_hash(integer)")
     # Appending to the chain (models/audit_chain.py) in one call as a unit of work commits:
     # the chain's lock, the head, each row's link and the insert, all in the server, so the
     # lock every audited write in the room queues on is held for this call and the commit

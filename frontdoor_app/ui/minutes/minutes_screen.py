@@ -18,13 +18,11 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +47,7 @@ from frontdoor_app.ui.minutes.passwords_dialog import CopyPassword
 from frontdoor_app.ui.minutes.support import (
     MinutesDialogs,
     close_document,
+    export_log_box,
     export_log_model,
     named,
     pdf_document,
@@ -133,22 +132,9 @@ class MinutesScreen(QWidget):
         self.preview_scroll.setWidget(self.pages)
         self.preview_scroll.setWidgetResizable(True)
         self.log_model = export_log_model(self.ctx.profile.timezone, self)
-        self.log_view = named(QTableView(), "minutesExportLog")
-        self.log_view.setModel(self.log_model)
-        self.log_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.log_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.log_view.horizontalHeader().setStretchLastSection(True)
-        log_box = QWidget()
-        log_layout = QVBoxLayout(log_box)
-        log_layout.setContentsMargins(0, 0, 0, 0)
-        log_heading = named(
-            QLabel(self.tr("Export log: who generated, saved or printed these minutes")),
-            "minutesLogHeading",
-        )
-        log_layout.addWidget(log_heading)
-        log_layout.addWidget(self.log_view)
+        # On a shared server the log is the audit trail's, which admins read.
+        self.log_shown = self.ctx.settings.is_embedded or self.ctx.actor.is_admin
+        log_box, self.log_view = export_log_box(self.log_model, self.log_shown)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.preview_scroll)
         splitter.addWidget(log_box)
@@ -480,7 +466,7 @@ class MinutesScreen(QWidget):
     # --- export log ---------------------------------------------------------------
     def reload_log(self) -> None:
         choice = self.current_choice()
-        if choice is None:
+        if choice is None or not self.log_shown:
             return
 
         def done(rows: Any) -> None:

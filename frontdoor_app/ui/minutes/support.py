@@ -17,7 +17,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from frontdoor_app.meeting.minutes_export import ExportLogRow
 from frontdoor_app.ui.core.i18n import translate
@@ -130,6 +138,35 @@ def export_log_model(
         ],
         parent=parent,
     )
+
+
+def export_log_box(model: RowsModel[ExportLogRow], shown: bool) -> tuple[QWidget, QTableView]:
+    """The export log under the pages: who generated, saved or printed these minutes.
+    Not ``shown`` (someone other than an admin on a shared server, where the log is the
+    audit trail's): a line saying where it is kept, instead of the table."""
+    view = named(QTableView(), "minutesExportLog")
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    heading = (
+        translate("MinutesScreen", "Export log: who generated, saved or printed these minutes")
+        if shown
+        else translate(
+            "MinutesScreen",
+            "Who generated, saved or printed these minutes is kept in the audit trail; "
+            "an admin can show it to you.",
+        )
+    )
+    layout.addWidget(named(QLabel(heading), "minutesLogHeading"))
+    layout.addWidget(view)
+    view.setVisible(shown)
+    if not shown:  # one line: the pages take the rest
+        box.setMaximumHeight(box.sizeHint().height())
+    return box, view
 
 
 def pdf_document(pdf: bytes) -> tuple[QPdfDocument, Path]:
