@@ -83,6 +83,23 @@ def allow_connections(pg_url: str, allow: bool) -> None:
             )
 
 
+def fgc_tab(qtbot: Any, win: MainWindow, item: int) -> Any:
+    """``win`` on case ``item``'s FGC tab, its panel loaded; the panel."""
+    win.show_item(item)
+    qtbot.waitUntil(lambda: win.case_view.case.item.item_id == item, timeout=10_000)
+    win.case_view.tabs.setCurrentWidget(win.case_view.fgc)
+    qtbot.waitUntil(
+        lambda: (
+            win.case_view.fgc.panel is not None
+            and win.case_view.fgc.panel.state is not None
+            and win.case_view.fgc.panel.state.agenda_item_id == item
+        ),
+        timeout=10_000,
+    )
+    qtbot.waitUntil(lambda: win.worker.pending == 0, timeout=10_000)
+    return win.case_view.fgc.panel
+
+
 # login, name, role, agency
 USERS = (
     ("chair.one", "Chair One", "chair", "CSWS"),

@@ -22,7 +22,7 @@ from frontdoor_app.access.people import add_user
 from frontdoor_app.fgc import gate, referrals
 from frontdoor_app.models import FgcConsent, FgcInvitee, FgcReferral, FgcSafeguard, FgcTeam
 from tests.fgc_support import build_case, coordinator
-from tests.server_clients import allow_connections, server
+from tests.server_clients import allow_connections, fgc_tab, server
 from tests.ui_support import idle
 
 PLAN = "Safety plan agreed with the IDVA; copy held by the coordinator"
@@ -55,21 +55,12 @@ def _coordinated_case(srv, profile):  # type: ignore[no-untyped-def]
     return case, rid, login
 
 
-def _fgc_tab(qtbot, win, item: int):  # type: ignore[no-untyped-def]
-    """``win`` on case ``item``'s FGC tab, its panel loaded."""
-    win.show_item(item)
-    qtbot.waitUntil(lambda: win.case_view.case.item.item_id == item, timeout=10_000)
-    win.case_view.tabs.setCurrentWidget(win.case_view.fgc)
-    qtbot.waitUntil(
-        lambda: (
-            win.case_view.fgc.panel is not None
-            and win.case_view.fgc.panel.state is not None
-            and win.case_view.fgc.panel.state.agenda_item_id == item
-        ),
-        timeout=10_000,
-    )
-    idle(qtbot, win)
-    return win.case_view.fgc.panel
+def _coordinator_on_the_fgc_tab(qtbot, srv, settings, profile):  # type: ignore[no-untyped-def]
+    """A case offered an FGC, and its team's coordinator's window on its FGC tab."""
+    case, rid, login = _coordinated_case(srv, profile)
+    srv.logins["coord"] = login
+    win = srv.window(qtbot, srv.client(settings, profile, "coord"))
+    return case, rid, win, fgc_tab(qtbot, win, case.agenda_item_id)
 
 
 def _shown(win) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
@@ -86,10 +77,7 @@ def test_a_consent_recorded_on_another_laptop_reaches_the_fgc_tab(
     qtbot, pg_app_url, fresh_settings, profile
 ) -> None:  # type: ignore[no-untyped-def]
     with server(fresh_settings, pg_app_url, profile, cases=0) as srv:
-        case, rid, login = _coordinated_case(srv, profile)
-        srv.logins["coord"] = login
-        win = srv.window(qtbot, srv.client(fresh_settings, profile, "coord"))
-        panel = _fgc_tab(qtbot, win, case.agenda_item_id)
+        case, rid, win, panel = _coordinator_on_the_fgc_tab(qtbot, srv, fresh_settings, profile)
         assert _shown(win) == (0, 0, 0)
         # The coordinator is half way through the parental consent, given just after the
         # offer (a time typed, not the clock's).
@@ -130,10 +118,7 @@ def test_consent_invitee_and_safeguard_made_while_the_server_is_away_are_stored_
     qtbot, pg_app_url, fresh_settings, profile
 ) -> None:  # type: ignore[no-untyped-def]
     with server(fresh_settings, pg_app_url, profile, cases=0) as srv:
-        case, rid, login = _coordinated_case(srv, profile)
-        srv.logins["coord"] = login
-        win = srv.window(qtbot, srv.client(fresh_settings, profile, "coord"))
-        panel = _fgc_tab(qtbot, win, case.agenda_item_id)
+        case, rid, win, panel = _coordinator_on_the_fgc_tab(qtbot, srv, fresh_settings, profile)
         assert panel.waiting is not None
         try:
             allow_connections(pg_app_url, False)

@@ -13,7 +13,7 @@ from frontdoor_app.meeting import agenda, decisions, entries, lifecycle
 from frontdoor_app.models import Agency, Attendance, AuditEvent, FgcReferral, IntelligenceEntry
 from tests.fgc_support import build_case, coordinator
 from tests.server_clients import allow_connections as _allow
-from tests.server_clients import cell, conflicts, server
+from tests.server_clients import cell, conflicts, fgc_tab, server
 from tests.ui_support import LEFT, idle
 
 FIRST = "Both children seen at the clinic in October"
@@ -278,25 +278,10 @@ def test_fgc_steps_made_while_the_server_is_away_wait_and_meet_a_change_made_mea
                 assert row is not None
                 return row.stage
 
-        def panel_on(item: int):  # type: ignore[no-untyped-def]
-            win.show_item(item)
-            qtbot.waitUntil(lambda: win.case_view.case.item.item_id == item, timeout=10_000)
-            win.case_view.tabs.setCurrentWidget(win.case_view.fgc)
-            qtbot.waitUntil(
-                lambda: (
-                    win.case_view.fgc.panel is not None
-                    and win.case_view.fgc.panel.state is not None
-                    and win.case_view.fgc.panel.state.agenda_item_id == item
-                ),
-                timeout=10_000,
-            )
-            idle(qtbot, win)
-            return win.case_view.fgc.panel
-
         try:
             # 1. Alone: the chair declines the offer while away; sent once when back.
             item, rid = offered[0]
-            panel = panel_on(item)
+            panel = fgc_tab(qtbot, win, item)
             assert panel.waiting is not None
             _allow(pg_app_url, False)
             win.messages.answer_next("the family say they do not want a conference")
@@ -310,7 +295,7 @@ def test_fgc_steps_made_while_the_server_is_away_wait_and_meet_a_change_made_mea
             # 2. The coordinator suspends the other referral before this laptop is back:
             #    both versions are shown, and the chair's withdrawal goes on top.
             item, rid = offered[1]
-            panel = panel_on(item)
+            panel = fgc_tab(qtbot, win, item)
             _allow(pg_app_url, False)
             win.messages.answer_next("the victim has withdrawn her agreement")
             panel.stage.withdraw.click()
