@@ -21,11 +21,12 @@ from sqlalchemy.engine import make_url
 from frontdoor_app.access import audit
 from frontdoor_app.access.people import add_user
 from frontdoor_app.cli import main
+from frontdoor_app.commands.retention import APPLY_ON_SERVER
 from frontdoor_app.context import build_context
 from frontdoor_app.demo import build_demo_url
 from frontdoor_app.demo.feed import make_feed
 from frontdoor_app.meeting.minutes_data import load_minutes
-from frontdoor_app.models import AuditEvent, ImportBatch, Meeting, Notification
+from frontdoor_app.models import AuditEvent, Household, ImportBatch, Meeting, Notification
 
 pytestmark = pytest.mark.postgres
 
@@ -171,3 +172,41 @@ def test_the_chair_prints_the_final_minutes_with_the_trails_hash_at_close(
                 assert load_minutes(s, profile, closed.id).audit_head == at_close, login
         finally:
             ctx.close()
+
+
+def test_retention_on_the_server_is_listed_by_an_admin_and_applied_by_its_administrator(
+    pg_app_url: str, fresh_settings, profile, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """Removing a household's rows and redacting its audit rows is more than any signed-in
+    user may do on the server: an admin lists what would go, as themselves; applying it is
+    the server's administrator's (who ran `server init`), and the chain still verifies."""
+    build_demo_url(pg_app_url, "small", seed=14, today=TODAY, feed_dir=tmp_path / "feeds")
+    setup = build_context(fresh_settings.with_database(pg_app_url), profile)
+    try:
+        with setup.session() as s:
+            add_user(s, "ret.admin", "Ret Admin", "admin", None, "a proper password a")
+    finally:
+        setup.close()
+
+    def households() -> int:
+        ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
+        try:
+            with ctx.read_session() as s:
+                return int(s.scalar(select(func.count()).select_from(Household)) or 0)
+        finally:
+            ctx.close()
+
+    admin, later = _as(pg_app_url, "ret.admin"), ["--today", "2045-01-02"]
+    assert main(["--database", admin, "retention", "--dry-run", *later]) == 0
+    listed = capsys.readouterr().out.splitlines()[-1]
+    going = int(listed.split(" households would go")[0])
+    assert going > 0, listed
+    before = households()
+    assert main(["--database", admin, "retention", "--apply", *later]) == 6
+    assert capsys.readouterr().err == f"frontdoor: {APPLY_ON_SERVER}\n"
+    assert households() == before  # nothing removed
+    assert main(["--database", pg_app_url, "retention", "--apply", *later]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith(f"removed {going} households"), said
+    assert households() == before - going
+    assert main(["--database", admin, "audit", "verify"]) == 0, capsys.readouterr()

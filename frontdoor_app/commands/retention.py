@@ -5,10 +5,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from sqlalchemy.exc import DBAPIError
+
 from frontdoor_app.access.audit_view import AuditAccessDenied, require_admin
 from frontdoor_app.access.retention import apply, plan, rules_from_profile
+from frontdoor_app.settings import load_settings
 
 from .common import context_from, fail
+
+INSUFFICIENT_PRIVILEGE = "42501"
+APPLY_ON_SERVER = (
+    "on a shared server retention is applied by the server's administrator, with the "
+    "connection that ran `frontdoor server init` (it removes rows and redacts audit rows no "
+    "signed-in user may touch); `retention --dry-run` lists what it would remove"
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "notification, meeting or open action for N years goes, with its people known only "
         "through it; its audit rows are redacted (their hashes kept) and a tombstone without "
         "personal data is recorded. A household with an open action or open FGC referral is "
-        "held. Drafts older than the profile's limit are removed. Admins only.",
+        "held. Drafts older than the profile's limit are removed. Admins only; on a shared "
+        "server --apply is the server's administrator's (the connection that ran `server "
+        "init`): no signed-in user may remove those rows or redact the audit trail.",
     )
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--dry-run", action="store_true", help="list what would go, change nothing")
@@ -35,7 +47,16 @@ def run_retention(args: argparse.Namespace) -> int:
         today = dt.date.fromisoformat(args.today) if args.today else None
     except ValueError:
         return fail(f"--today must be a date like 2026-11-23, not {args.today!r}", 2)
-    ctx = context_from(args)
+    # On a shared server removing a household's rows and redacting its audit rows is more
+    # than any signed-in user may do (the trail is append-only to them): the server's
+    # administrator applies it, acting as the owner. Listing it is an admin's, as themselves.
+    on_server = args.apply and not load_settings(args.database, args.profile).is_embedded
+    try:
+        ctx = context_from(args, administrator=on_server)
+    except DBAPIError as exc:
+        if not on_server or getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        return fail(APPLY_ON_SERVER, 6)
     try:
         require_admin(ctx.actor)
         rules = rules_from_profile(ctx.profile)
