@@ -27,7 +27,7 @@ from frontdoor_app.access import people
 from frontdoor_app.access.server import APP_ROLES
 from frontdoor_app.context import AppContext
 from frontdoor_app.ui.core.i18n import translate
-from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.messages import Messages, cause
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
@@ -247,7 +247,7 @@ class PeopleScreen(QWidget):
         )
 
     def _failed(self, exc: BaseException) -> None:
-        text = str(exc)
+        text = cause(exc)
         if "permission denied" in text.lower() or "must have" in text.lower():
             text = self.tr(
                 "This server lets only its database administrator create logins and "

@@ -86,7 +86,7 @@ class Messages:
         text = QCoreApplication.translate(
             "Messages", "Something went wrong: %1. Nothing was lost; try again."
         )
-        self.error(parent, title, text.replace("%1", _cause(exc)))
+        self.error(parent, title, text.replace("%1", cause(exc)))
 
     def ask(self, parent: QWidget | None, title: str, text: str) -> bool:
         self.log.append(Shown("question", title, text))
@@ -120,7 +120,7 @@ class Messages:
         return self.log[-1] if self.log else None
 
 
-def _cause(exc: BaseException) -> str:
+def cause(exc: BaseException) -> str:
     """What a fault says, for the person: a database error's own first line, without the
     statement, its parameters or the server's detail, which can carry what someone typed
     about a family (the log keeps all of it)."""

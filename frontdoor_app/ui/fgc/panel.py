@@ -27,7 +27,7 @@ from frontdoor_app.fgc.common import STAGE_WORDS
 from frontdoor_app.fgc.errors import ConflictError, FgcError
 from frontdoor_app.fgc.views import CaseFgc
 from frontdoor_app.models import utcnow
-from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.messages import Messages, cause
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import repolish
 from frontdoor_app.ui.core.worker import Worker
@@ -237,7 +237,7 @@ class FgcPanel(QWidget):
             if isinstance(exc, ConflictError):
                 self.refresh()  # someone else's change: show it
         else:
-            text = self.tr("Something went wrong: %1. Nothing was saved.").replace("%1", str(exc))
+            text = self.tr("Something went wrong: %1. Nothing was saved.").replace("%1", cause(exc))
         self.problem.setText("⚠ " + text[:1].upper() + text[1:])
         if "recorded as the person who harmed" in text:
             # Said where the coordinator is working too: who this may be, and why.

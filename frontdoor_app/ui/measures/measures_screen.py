@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from frontdoor_app.context import AppContext
 from frontdoor_app.measures import Measures, compute, default_range, week_start
 from frontdoor_app.ui.core.i18n import translate
-from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.messages import Messages, cause
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.measures.figure_panel import FigurePanel
@@ -222,7 +222,9 @@ class MeasuresScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.setVisible(False)
-        self.status.setText(self.tr("The figures could not be counted: %1").replace("%1", str(exc)))
+        self.status.setText(
+            self.tr("The figures could not be counted: %1").replace("%1", cause(exc))
+        )
 
     def _clear(self) -> None:
         while self.body_layout.count():

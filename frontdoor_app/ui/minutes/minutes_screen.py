@@ -40,7 +40,7 @@ from frontdoor_app.meeting.minutes_export import (
     suggested_name,
     write_encrypted_copy,
 )
-from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.messages import Messages, cause
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.minutes.passwords_dialog import CopyPassword
@@ -172,7 +172,7 @@ class MinutesScreen(QWidget):
             return
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self._say(str(exc))
+        self._say(cause(exc))
         self.ops.report(self, self.windowTitle(), exc)
 
     # --- meetings -----------------------------------------------------------------

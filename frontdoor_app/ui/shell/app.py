@@ -274,13 +274,15 @@ class Started:
                 2,
             )
             return
+        from frontdoor_app.ui.core.messages import cause  # a failed start only
+
         log.error("start-up failed", exc_info=(type(exc), exc, exc.__traceback__))
         self._fail(
             translate(
                 "App",
                 "The meeting could not be opened: %1\n\nClose this window and start "
                 "again; if it happens again, tell your admin.",
-            ).replace("%1", str(exc)),
+            ).replace("%1", cause(exc)),
             1,
         )
 
