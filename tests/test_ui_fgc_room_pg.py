@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from frontdoor_app.access.people import add_user
 from frontdoor_app.fgc import gate, referrals
 from frontdoor_app.models import FgcConsent, FgcInvitee, FgcReferral, FgcSafeguard, FgcTeam
-from tests.fgc_support import build_case, coordinator
+from tests.fgc_support import build_case, consent_both, coordinator
 from tests.server_clients import allow_connections, fgc_tab, server
 from tests.ui_support import idle
 
@@ -185,5 +185,54 @@ def test_consent_invitee_and_safeguard_made_while_the_server_is_away_are_stored_
 
             qtbot.waitUntil(lambda: _shown(win) == (1, 1, 1), timeout=10_000)
             assert not win.header.offline_banner.isVisible()
+        finally:
+            allow_connections(pg_app_url, True)
+
+
+@pytest.mark.postgres
+def test_a_step_made_in_the_fgc_queue_while_the_server_is_away_waits_too(
+    qtbot, pg_app_url, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    """The coordinator works from the FGC queue (at a family's home, on a phone's
+    connection): a safeguard recorded there while the server is away waits on the laptop
+    like one made in the case's FGC tab, and the queue's panel shows it once sent."""
+    with server(fresh_settings, pg_app_url, profile, cases=0) as srv:
+        case, rid, login = _coordinated_case(srv, profile)
+        with srv.setup.session() as s:
+            consent_both(s, srv.setup.actor, rid)
+        srv.logins["coord"] = login
+        win = srv.window(qtbot, srv.client(fresh_settings, profile, "coord"))
+        queue = win.screens.open("fgc_queue")
+        qtbot.addWidget(queue)
+        qtbot.waitUntil(lambda: queue.model.rowCount() == 1, timeout=10_000)
+        queue.table.selectRow(0)
+        panel = queue.panel
+        qtbot.waitUntil(
+            lambda: panel.state is not None and panel.state.agenda_item_id == case.agenda_item_id,
+            timeout=10_000,
+        )
+        idle(qtbot, win)
+        assert panel.waiting is not None
+        try:
+            allow_connections(pg_app_url, False)
+            sg = panel.safeguards
+            sg.kind.setCurrentIndex(sg.kind.findData("separate_preparation_victim"))
+            sg.note.setText("Seen alone at the children's centre")
+            sg.record.click()
+            qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=15_000)
+            assert sg.note.text() == ""
+            allow_connections(pg_app_url, True)
+            qtbot.waitUntil(lambda: win.live.online and len(win.outbox) == 0, timeout=30_000)
+            idle(qtbot, win)
+            assert _count(srv, FgcSafeguard, referral_id=rid) == 1
+            qtbot.waitUntil(
+                lambda: (
+                    panel.state is not None
+                    and panel.state.referral is not None
+                    and len(panel.state.referral.safeguards) == 1
+                ),
+                timeout=10_000,
+            )
+            assert not [m for m in win.messages.log if m.kind in ("error", "warning")]
         finally:
             allow_connections(pg_app_url, True)

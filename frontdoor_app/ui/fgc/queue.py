@@ -164,6 +164,10 @@ class FgcQueueScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the queue again, and the referral being worked on with it (someone else's
+        step, or one of this laptop's sent after waiting, shows in the panel too)."""
+        if self.panel.item_id is not None:
+            self.panel.refresh()
         ctx, team, stage, today = (
             self.ctx,
             self.team.currentData(),

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
                 meeting=lambda: self.meeting,
                 agencies=lambda: self.state.agencies,
                 agenda_changed=self.reload_meeting,
+                fgc_waits=lambda: self.saves.fgc_waits,
             )
         )
         self.toolbar = RoomToolbar(

@@ -100,6 +100,11 @@ def _sized(widget: QWidget, width: int = 1280, height: int = 800) -> QWidget:
     return widget
 
 
+# The FGC queue is read again when any of these change (someone's step, or one of this
+# laptop's sent after waiting).
+FGC_TABLES = frozenset({"fgc_referral", "fgc_consent", "fgc_invitee", "fgc_safeguard"})
+
+
 def room_screens(
     ctx: AppContext,
     worker: Worker,
@@ -109,9 +114,11 @@ def room_screens(
     meeting: Callable[[], MeetingView | None],
     agencies: Callable[[], tuple[AgencyOption, ...]],
     agenda_changed: Callable[[], None],
+    fgc_waits: Callable[[], Any] | None = None,
 ) -> tuple[Screen, ...]:
     """The meeting room's screens. ``meeting()`` is the meeting shown, ``agencies()`` the
-    pick list, ``agenda_changed()`` reads today's meeting again (after an import)."""
+    pick list, ``agenda_changed()`` reads today's meeting again (after an import),
+    ``fgc_waits()`` keeps the FGC steps made while the server is away (``ui/fgc/waits``)."""
 
     def attendance() -> QWidget | None:
         from frontdoor_app.ui.meeting.attendance_dialog import AttendanceDialog
@@ -173,7 +180,11 @@ def room_screens(
     def fgc_queue() -> QWidget:
         from frontdoor_app.ui.fgc.queue import FgcQueueScreen
 
-        return _sized(FgcQueueScreen(ctx, worker, messages))
+        screen = FgcQueueScreen(ctx, worker, messages)
+        # A step made in the queue while the server is away waits on the laptop, as one
+        # made in the case's FGC tab does.
+        screen.panel.waiting = fgc_waits() if fgc_waits is not None else None
+        return _sized(screen)
 
     def audit() -> QWidget:
         from frontdoor_app.ui.admin.audit_viewer import AuditViewerScreen
@@ -201,7 +212,12 @@ def room_screens(
         Screen("minutes", minutes),
         Screen("people", people, on_show=refresh),
         Screen("measures", measures),
-        Screen("fgc_queue", fgc_queue, audit=("fgc_queue", "FGC queue shown")),
+        Screen(
+            "fgc_queue",
+            fgc_queue,
+            watches=FGC_TABLES,
+            audit=("fgc_queue", "FGC queue shown"),
+        ),
         Screen("audit", audit),
     )
 
