@@ -12,6 +12,7 @@ from frontdoor_app.access.actor import AccessDenied, SignInError
 from frontdoor_app.cipher import DatabaseKeyError
 from frontdoor_app.commands import COMMANDS, command_module
 from frontdoor_app.profile_error import ProfileError
+from frontdoor_app.refusal import server_refused
 
 _OPTIONS_WITH_VALUE = ("--database", "--profile")
 
@@ -53,9 +54,6 @@ def build_parser(commands: Sequence[str] = tuple(COMMANDS)) -> argparse.Argument
     return parser
 
 
-INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: a grant or a row-level security policy
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(requested_commands(argv))
@@ -83,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         # The server's own refusal of something the application did not stop first: said
         # in its words (the first line: never the statement, which can name a family).
-        if getattr(getattr(exc, "orig", None), "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        if not server_refused(exc):
             raise
         first = str(exc.orig).splitlines()[0]  # type: ignore[attr-defined]
         print(f"frontdoor: the server refused this: {first}", file=sys.stderr)

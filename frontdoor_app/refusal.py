@@ -7,3 +7,12 @@ from __future__ import annotations
 
 class Refusal(ValueError):
     """A rule refused what was asked; the message says which and what to do."""
+
+
+# PostgreSQL's SQLSTATE for a grant or a row-level security policy that said no.
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def server_refused(exc: BaseException) -> bool:
+    """``exc`` is the shared server's own refusal (a grant or a policy), however wrapped."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == INSUFFICIENT_PRIVILEGE

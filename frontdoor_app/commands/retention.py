@@ -9,11 +9,11 @@ from sqlalchemy.exc import DBAPIError
 
 from frontdoor_app.access.audit_view import AuditAccessDenied, require_admin
 from frontdoor_app.access.retention import apply, plan, rules_from_profile
+from frontdoor_app.refusal import server_refused
 from frontdoor_app.settings import load_settings
 
 from .common import context_from, fail
 
-INSUFFICIENT_PRIVILEGE = "42501"
 APPLY_ON_SERVER = (
     "on a shared server retention is applied by the server's administrator, with the "
     "connection that ran `frontdoor server init` (it removes rows and redacts audit rows no "
@@ -54,7 +54,7 @@ def run_retention(args: argparse.Namespace) -> int:
     try:
         ctx = context_from(args, administrator=on_server)
     except DBAPIError as exc:
-        if not on_server or getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        if not on_server or not server_refused(exc):
             raise
         return fail(APPLY_ON_SERVER, 6)
     try:
