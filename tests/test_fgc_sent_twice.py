@@ -14,7 +14,14 @@ from sqlalchemy import func, select
 from frontdoor_app.fgc import gate, referrals
 from frontdoor_app.fgc.errors import FgcError, PermissionError_
 from frontdoor_app.fgc.people import NewPerson
-from frontdoor_app.models import AuditEvent, FgcConsent, FgcInvitee, FgcSafeguard
+from frontdoor_app.models import (
+    AuditEvent,
+    FgcConsent,
+    FgcInvitee,
+    FgcReferral,
+    FgcSafeguard,
+    FgcVictimDecision,
+)
 from tests.fgc_support import actors, build_case, coordinator, says
 
 
@@ -134,3 +141,83 @@ def test_a_reference_is_no_way_round_who_may_take_the_step(ctx, consented) -> No
                 s, who[role], rid, "separate_preparation_victim", "at home", client_ref=ref
             )
     assert _count(ctx, FgcSafeguard, client_ref=ref) == 1
+
+
+def _aunt_and_harmer(ctx, case, rid, coord):  # type: ignore[no-untyped-def]
+    """Ewa Nowak on the list (not yet approved) and the person who harmed, with all three."""
+    with ctx.session() as s:
+        aunt = gate.add_invitee(s, coord, rid, new_person=NewPerson("Ewa", "Nowak"))
+        harmer = gate.add_invitee(
+            s,
+            coord,
+            rid,
+            person_id=case.perpetrator_id,
+            request=says(case),
+            acknowledges_abuse=True,
+            willing_to_address=True,
+        )
+    return aunt, harmer
+
+
+def test_the_victims_decisions_sent_twice_are_recorded_once(ctx, consented) -> None:
+    """Approving an invitee, the three answers and withdrawing the request each record a
+    victim's decision: sent twice under one reference, it is recorded (and audited) once."""
+    case, rid, coord = consented
+    aunt, harmer = _aunt_and_harmer(ctx, case, rid, coord)
+    steps = {
+        "approve": lambda s, ref: gate.approve_invitee(s, coord, aunt, says(case), client_ref=ref),
+        "answers": lambda s, ref: gate.record_three_answers(
+            s,
+            coord,
+            harmer,
+            request=says(case),
+            acknowledges_abuse=True,
+            willing_to_address=True,
+            client_ref=ref,
+        ),
+        "withdraw": lambda s, ref: gate.withdraw_request(
+            s, coord, harmer, says(case), "she no longer wants him there", client_ref=ref
+        ),
+    }
+    for name, step in steps.items():
+        ref = uuid.uuid4().hex
+        for _sending in range(2):  # its answer lost, then sent again
+            with ctx.session() as s:
+                step(s, ref)
+        assert _count(ctx, FgcVictimDecision, client_ref=ref) == 1, name
+    with ctx.read_session() as s:
+        assert s.get(FgcInvitee, aunt).approved_by_victim_at is not None
+        assert s.get(FgcInvitee, harmer).removed_at is not None
+
+
+def test_a_removal_or_withdrawal_sent_again_is_done_not_refused(ctx, consented) -> None:
+    """Taking someone off the list and withdrawing consent close something: sent again after
+    a first attempt that did reach the server, they find it closed and are done; taken
+    again by hand (not a sending again) they are refused as before."""
+    case, rid, coord = consented
+    aunt, _harmer = _aunt_and_harmer(ctx, case, rid, coord)
+    for _sending in range(2):
+        with ctx.session() as s:
+            gate.remove_invitee(s, coord, aunt, "moved abroad", again=True)
+    with ctx.session() as s, pytest.raises(FgcError, match="no invitee"):
+        gate.remove_invitee(s, coord, aunt, "moved abroad")
+    with ctx.session() as s, pytest.raises(FgcError, match="no invitee"):
+        gate.remove_invitee(s, coord, aunt, "another reason", again=True)  # not the same step
+    with ctx.read_session() as s:
+        consent = s.scalars(
+            select(FgcConsent.id).where(FgcConsent.referral_id == rid, FgcConsent.kind == "victim")
+        ).first()
+    for _sending in range(2):
+        with ctx.session() as s:
+            referrals.withdraw_consent(s, ctx.actor, consent, "she has changed her mind", True)
+    with ctx.session() as s, pytest.raises(FgcError, match="no consent"):
+        referrals.withdraw_consent(s, ctx.actor, consent, "she has changed her mind")
+    with ctx.read_session() as s:
+        assert s.get(FgcReferral, rid).stage == "withdrawn"
+    # Sent again, who may take the step is checked before it is found done.
+    with ctx.session() as s:
+        rep = actors(s, rid)["representative"]
+    with ctx.session() as s, pytest.raises(PermissionError_):
+        gate.remove_invitee(s, rep, aunt, "moved abroad", again=True)
+    with ctx.session() as s, pytest.raises(PermissionError_):
+        referrals.withdraw_consent(s, rep, consent, "she has changed her mind", True)

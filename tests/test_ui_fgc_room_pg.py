@@ -20,7 +20,15 @@ from sqlalchemy import func, select
 
 from frontdoor_app.access.people import add_user
 from frontdoor_app.fgc import gate, referrals
-from frontdoor_app.models import FgcConsent, FgcInvitee, FgcReferral, FgcSafeguard, FgcTeam
+from frontdoor_app.fgc.people import NewPerson
+from frontdoor_app.models import (
+    FgcConsent,
+    FgcInvitee,
+    FgcReferral,
+    FgcSafeguard,
+    FgcTeam,
+    FgcVictimDecision,
+)
 from tests.fgc_support import build_case, consent_both, coordinator
 from tests.server_clients import allow_connections, fgc_tab, server
 from tests.ui_support import idle
@@ -234,5 +242,60 @@ def test_a_step_made_in_the_fgc_queue_while_the_server_is_away_waits_too(
                 timeout=10_000,
             )
             assert not [m for m in win.messages.log if m.kind in ("error", "warning")]
+        finally:
+            allow_connections(pg_app_url, True)
+
+
+@pytest.mark.postgres
+def test_invite_list_changes_made_while_the_server_is_away_are_made_once(
+    qtbot, pg_app_url, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    """The victim approves her sister and the coordinator takes her uncle off the list, both
+    while the server is away: both wait, and are made once when it is back, also the
+    removal whose first attempt did reach the server (sent again, it finds him off the list
+    for that reason, and is done, not refused)."""
+    with server(fresh_settings, pg_app_url, profile, cases=0) as srv:
+        case, rid, login = _coordinated_case(srv, profile)
+        with srv.setup.session() as s:
+            consent_both(s, srv.setup.actor, rid)
+            coord = coordinator(s, rid)
+            aunt = gate.add_invitee(s, coord, rid, new_person=NewPerson("Ewa", "Nowak"))
+            uncle = gate.add_invitee(s, coord, rid, new_person=NewPerson("Piotr", "Nowak"))
+        srv.logins["coord"] = login
+        win = srv.window(qtbot, srv.client(fresh_settings, profile, "coord"))
+        panel = fgc_tab(qtbot, win, case.agenda_item_id)
+        inv = panel.invites
+
+        def choose(invitee_id: int) -> None:
+            inv.table.selectRow(next(n for n, i in enumerate(inv.model.rows) if i.id == invitee_id))
+
+        try:
+            allow_connections(pg_app_url, False)
+            choose(aunt)
+            inv.approve.click()
+            qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=15_000)
+            choose(uncle)
+            win.messages.answer_next("he has moved abroad")
+            inv.remove.click()
+            qtbot.waitUntil(lambda: len(win.outbox) == 2, timeout=15_000)
+            # The removal's first attempt did reach the server; its answer never came back.
+            hold = threading.Event()
+            win.worker.run(lambda: hold.wait(20))
+            allow_connections(pg_app_url, True)
+            with srv.setup.session() as s:
+                gate.remove_invitee(s, coordinator(s, rid), uncle, "he has moved abroad")
+            hold.set()
+            qtbot.waitUntil(lambda: win.live.online and len(win.outbox) == 0, timeout=30_000)
+            idle(qtbot, win)
+            qtbot.wait(300)
+            assert _count(srv, FgcVictimDecision, invitee_id=aunt, kind="approve_invitee") == 1
+            with srv.setup.read_session() as s:
+                assert s.get(FgcInvitee, aunt).approved_by_victim_at is not None
+                assert s.get(FgcInvitee, uncle).removed_reason == "he has moved abroad"
+            assert not [m for m in win.messages.log if m.kind in ("error", "warning")]
+            qtbot.waitUntil(
+                lambda: [i.name for i in panel.state.referral.invitees] == ["Ewa Nowak"],
+                timeout=10_000,
+            )
         finally:
             allow_connections(pg_app_url, True)

@@ -62,7 +62,9 @@ class VictimSays:
 
 
 def already(
-    session: Session, model: type[FgcConsent | FgcSafeguard | FgcInvitee], client_ref: str | None
+    session: Session,
+    model: type[FgcConsent | FgcSafeguard | FgcInvitee | FgcVictimDecision],
+    client_ref: str | None,
 ) -> int | None:
     """The id of the row a step with ``client_ref`` has already stored (a step sent again
     after a dropped connection, whose first attempt did reach the server), else None."""
@@ -264,6 +266,7 @@ def victim_decision(
     says: VictimSays,
     what: str,
     reason: str | None = None,
+    client_ref: str | None = None,
 ) -> dt.datetime:
     victim_id = victim_of(session, referral, says.victim_person_id, what)
     how, relayed = how_given(says.how, says.relayed_by, what)
@@ -280,6 +283,7 @@ def victim_decision(
         recorded_by=actor.display_name,
         recorded_at=utcnow(),
         reason=reason,
+        client_ref=client_ref,
     )
     session.add(row)
     audit.written(

@@ -10,6 +10,7 @@ from frontdoor_app.access.actor import Actor
 from frontdoor_app.models import (
     FgcInvitee,
     FgcReferral,
+    FgcVictimDecision,
     utcnow,
 )
 from frontdoor_app.profile import IntakeRules
@@ -153,7 +154,12 @@ def add_invitee(
 
 
 def _set_three(
-    session: Session, actor: Actor, referral: FgcReferral, invitee: FgcInvitee, request: VictimSays
+    session: Session,
+    actor: Actor,
+    referral: FgcReferral,
+    invitee: FgcInvitee,
+    request: VictimSays,
+    client_ref: str | None = None,
 ) -> None:
     at = victim_decision(
         session,
@@ -163,6 +169,7 @@ def _set_three(
         "request_attendance",
         request,
         f"the victim's request for {invitee.name} to attend",
+        client_ref=client_ref,
     )
     now = utcnow()
     invitee.is_person_who_harmed = True
@@ -178,6 +185,15 @@ def _invitee(session: Session, invitee_id: int) -> tuple[FgcInvitee, FgcReferral
     return invitee, load_referral(session, invitee.referral_id)
 
 
+def _on_or_off_the_list(session: Session, actor: Actor, invitee_id: int) -> FgcInvitee:
+    """The invitee, on the list or taken off it, once ``actor`` may change the list."""
+    invitee = session.get(FgcInvitee, invitee_id)
+    if invitee is None:
+        raise FgcError(f"there is no invitee {invitee_id}")
+    roles.require(session, actor, INVITE_STEP, load_referral(session, invitee.referral_id))
+    return invitee
+
+
 def _invite_step(session: Session, actor: Actor, invitee_id: int) -> tuple[FgcInvitee, FgcReferral]:
     invitee, referral = _invitee(session, invitee_id)
     roles.require(session, actor, INVITE_STEP, referral)
@@ -185,9 +201,19 @@ def _invite_step(session: Session, actor: Actor, invitee_id: int) -> tuple[FgcIn
     return invitee, referral
 
 
-def approve_invitee(session: Session, actor: Actor, invitee_id: int, approval: VictimSays) -> None:
-    """The victim approves this person on the invite list (as the victim gave it)."""
+def approve_invitee(
+    session: Session,
+    actor: Actor,
+    invitee_id: int,
+    approval: VictimSays,
+    client_ref: str | None = None,
+) -> None:
+    """The victim approves this person on the invite list (as the victim gave it).
+    ``client_ref``: the laptop's reference for the step; sent again (after a dropped
+    connection), a decision already recorded under it is not recorded twice."""
     invitee, referral = _invite_step(session, actor, invitee_id)
+    if already(session, FgcVictimDecision, client_ref) is not None:
+        return
     require_victim_consent(session, referral, f"approve {invitee.name}")
     before = audit.snapshot(invitee)
     invitee.approved_by_victim_at = victim_decision(
@@ -198,6 +224,7 @@ def approve_invitee(session: Session, actor: Actor, invitee_id: int, approval: V
         "approve_invitee",
         approval,
         f"the victim's approval of {invitee.name}",
+        client_ref=client_ref,
     )
     audit.written(session, actor, invitee, "update", before, detail="approved by the victim")
 
@@ -210,9 +237,13 @@ def record_three_answers(
     request: VictimSays | None,
     acknowledges_abuse: bool = False,
     willing_to_address: bool = False,
+    client_ref: str | None = None,
 ) -> None:
-    """The person who harmed stays on the list only with all three answers."""
+    """The person who harmed stays on the list only with all three answers (``client_ref``
+    as ``approve_invitee``'s)."""
     invitee, referral = _invite_step(session, actor, invitee_id)
+    if already(session, FgcVictimDecision, client_ref) is not None:
+        return
     require_victim_consent(session, referral, f"change {invitee.name}")
     check = check_invitee(session, referral, invitee)
     _require_three(
@@ -226,7 +257,7 @@ def record_three_answers(
     )
     assert request is not None
     before = audit.snapshot(invitee)
-    _set_three(session, actor, referral, invitee, request)
+    _set_three(session, actor, referral, invitee, request, client_ref)
     audit.written(
         session,
         actor,
@@ -241,12 +272,22 @@ mark_person_who_harmed = record_three_answers
 
 
 def withdraw_request(
-    session: Session, actor: Actor, invitee_id: int, says: VictimSays, reason: str
+    session: Session,
+    actor: Actor,
+    invitee_id: int,
+    says: VictimSays,
+    reason: str,
+    client_ref: str | None = None,
 ) -> None:
     """The victim no longer asks for the person who harmed to attend: he leaves the list at
     once (kept, as removed, with the reason and time); a date set while he was invited is
     cleared, so the gate is passed again, and he returns only with a new request and all
-    three answers."""
+    three answers. ``client_ref`` as ``approve_invitee``'s: a withdrawal sent again whose
+    first attempt did reach the server is done (he is off the list already)."""
+    if client_ref is not None:
+        _on_or_off_the_list(session, actor, invitee_id)  # who may: checked first
+        if already(session, FgcVictimDecision, client_ref) is not None:
+            return
     invitee, referral = _invite_step(session, actor, invitee_id)
     reason = meaningful(reason, "The reason the request is withdrawn", None, FgcError)
     if not (invitee.is_person_who_harmed or check_invitee(session, referral, invitee).known):
@@ -264,6 +305,7 @@ def withdraw_request(
         says,
         f"the victim's withdrawal of the request for {invitee.name} to attend",
         reason,
+        client_ref=client_ref,
     )
     invitee.removed_at = utcnow()
     invitee.removed_reason = f"the victim withdrew the request: {reason}"
@@ -286,9 +328,17 @@ def withdraw_request(
         )
 
 
-def remove_invitee(session: Session, actor: Actor, invitee_id: int, reason: str) -> None:
-    """Take someone off the list (kept, with the reason and time)."""
+def remove_invitee(
+    session: Session, actor: Actor, invitee_id: int, reason: str, again: bool = False
+) -> None:
+    """Take someone off the list (kept, with the reason and time). ``again``: the step is
+    sent again after a dropped connection, and someone already taken off for this very
+    reason (by its first attempt) is done, not refused."""
     reason = meaningful(reason, "The reason for taking someone off the invite list", None, FgcError)
+    if again:
+        off = _on_or_off_the_list(session, actor, invitee_id)
+        if off.removed_at is not None and off.removed_reason == reason:
+            return
     invitee, _ = _invite_step(session, actor, invitee_id)
     before = audit.snapshot(invitee)
     invitee.removed_at = utcnow()

@@ -368,9 +368,18 @@ def resume(
     return previous
 
 
-def withdraw_consent(session: Session, actor: Actor, consent_id: int, reason: str) -> None:
-    """Consent withdrawn: an FGC is voluntary, so the referral is withdrawn with it."""
+def withdraw_consent(
+    session: Session, actor: Actor, consent_id: int, reason: str, again: bool = False
+) -> None:
+    """Consent withdrawn: an FGC is voluntary, so the referral is withdrawn with it.
+    ``again``: the step is sent again after a dropped connection, and a consent already
+    withdrawn (by its first attempt) is done, not refused."""
     consent = session.get(FgcConsent, consent_id)
+    if consent is not None and consent.withdrawn_at is not None and again:
+        roles.require(
+            session, actor, "withdraw consent", load_referral(session, consent.referral_id)
+        )
+        return
     if consent is None or consent.withdrawn_at is not None:
         raise FgcError(f"there is no consent {consent_id} in force")
     roles.require(session, actor, "withdraw consent", load_referral(session, consent.referral_id))

@@ -186,6 +186,7 @@ class FgcVictimDecision(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     reason: Mapped[str | None] = mapped_column(Text)
+    client_ref: Mapped[str | None] = mapped_column(String(36), unique=True)  # 0015
 
 
 class FgcSafeguard(Base):

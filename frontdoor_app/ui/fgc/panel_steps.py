@@ -11,14 +11,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from frontdoor_app.fgc import gate, referrals, routing
+from frontdoor_app.fgc import referrals, routing
 from frontdoor_app.fgc.changes import last_change
 from frontdoor_app.fgc.common import STAGE_WORDS
 from frontdoor_app.fgc.errors import FgcError, ReferralConflict
 from frontdoor_app.fgc.views import CaseFgc, ReferralView
 from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
-from frontdoor_app.ui.fgc.waits import ADDS, step_content, step_of
+from frontdoor_app.ui.fgc.waits import ONCE, step_content, step_of
 from frontdoor_app.ui.widgets.words import hhmm
 
 if TYPE_CHECKING:
@@ -241,11 +241,11 @@ class PanelSteps:
         offline = None
         if waiting is not None and state is not None and state.referral is not None:
             kept = {**content, "item_id": state.agenda_item_id, "referral_id": state.referral.id}
-            adds = content["step"] in ADDS
+            once = content["step"] in ONCE
 
             def offline() -> None:
                 waiting.keep(kept)
-                if not adds:
+                if not once:
                     panel.stage.saved()
                 elif after is not None:
                     after()  # what was typed is on the laptop now: the form is free again
@@ -350,38 +350,41 @@ class PanelSteps:
         return invitee
 
     def _approve(self) -> None:
-        invitee, actor = self._selected(translate("FgcPanel", "Approve")), self.panel.ctx.actor
+        doing = translate("FgcPanel", "Victim approves")
+        invitee = self._selected(doing)
         if invitee is None:
             return
-        given = self.panel.invites.given.given()
-        self.panel.write(
-            lambda s, _rid: gate.approve_invitee(s, actor, invitee.id, given),
-            translate("FgcPanel", "Victim approves"),
+        content = step_content(
+            "approve",
+            None,
+            doing=doing,
+            invitee=invitee.id,
+            name=invitee.name,
+            approval=self.panel.invites.given.given(),
         )
+        self._send(content, doing, None)
 
     def _three_answers(self) -> None:
-        inv, actor = self.panel.invites, self.panel.ctx.actor
-        invitee = self._selected(translate("FgcPanel", "The three answers"))
+        inv = self.panel.invites
+        doing = translate("FgcPanel", "The three answers")
+        invitee = self._selected(doing)
         if invitee is None:
             return
-        request = inv.given.given() if inv.victim_requested.isChecked() else None
-        ack, willing = inv.acknowledges.isChecked(), inv.willing.isChecked()
-        self.panel.write(
-            lambda s, _rid: gate.record_three_answers(
-                s,
-                actor,
-                invitee.id,
-                request=request,
-                acknowledges_abuse=ack,
-                willing_to_address=willing,
-            ),
-            translate("FgcPanel", "The three answers"),
-            inv.clear_form,
+        content = step_content(
+            "answers",
+            None,
+            doing=doing,
+            invitee=invitee.id,
+            name=invitee.name,
+            request=inv.given.given() if inv.victim_requested.isChecked() else None,
+            acknowledges=inv.acknowledges.isChecked(),
+            willing=inv.willing.isChecked(),
         )
+        self._send(content, doing, inv.clear_form)
 
     def _withdraw_request(self) -> None:
         doing = translate("FgcPanel", "The victim withdraws the request")
-        invitee, actor = self._selected(doing), self.panel.ctx.actor
+        invitee = self._selected(doing)
         if invitee is None:
             return
         reason = self._ask_reason(
@@ -392,45 +395,54 @@ class PanelSteps:
         )
         if reason is None:
             return
-        given = self.panel.invites.given.given()
-        self.panel.write(
-            lambda s, _rid: gate.withdraw_request(s, actor, invitee.id, given, reason), doing
+        content = step_content(
+            "withdraw_request",
+            None,
+            doing=doing,
+            invitee=invitee.id,
+            name=invitee.name,
+            says=self.panel.invites.given.given(),
+            reason=reason,
         )
+        self._send(content, doing, None)
 
     def _remove(self) -> None:
-        invitee, actor = self.panel.invites.selected(), self.panel.ctx.actor
+        doing = translate("FgcPanel", "Remove from the invite list")
+        invitee = self.panel.invites.selected()
         if invitee is None:
             self.panel.refuse(
                 FgcError("choose someone on the invite list first"), translate("FgcPanel", "Remove")
             )
             return
         reason = self._ask_reason(
-            translate("FgcPanel", "Remove from the invite list"),
+            doing,
             translate("FgcPanel", "Why is %1 no longer invited?").replace("%1", invitee.name),
         )
         if reason is None:
             return
-        self.panel.write(
-            lambda s, _rid: gate.remove_invitee(s, actor, invitee.id, reason),
-            translate("FgcPanel", "Remove from the invite list"),
+        content = step_content(
+            "remove", None, doing=doing, invitee=invitee.id, name=invitee.name, reason=reason
         )
+        self._send(content, doing, None)
 
     def _withdraw_consent(self) -> None:
+        doing = translate("FgcPanel", "Withdraw consent")
         rows = self.panel.consent.table.selectionModel().selectedRows()
         consent = self.panel.consent.model.row_at(rows[0].row()) if rows else None
         if consent is None:
-            self.panel.refuse(
-                FgcError("choose a consent first"), translate("FgcPanel", "Withdraw consent")
-            )
+            self.panel.refuse(FgcError("choose a consent first"), doing)
             return
         reason = self._ask_reason(
-            translate("FgcPanel", "Withdraw consent"),
-            translate("FgcPanel", "Why is consent withdrawn? (the family's words)"),
+            doing, translate("FgcPanel", "Why is consent withdrawn? (the family's words)")
         )
         if reason is None:
             return
-        actor = self.panel.ctx.actor
-        self.panel.write(
-            lambda s, _rid: referrals.withdraw_consent(s, actor, consent.id, reason),
-            translate("FgcPanel", "Withdraw consent"),
+        content = step_content(
+            "withdraw_consent",
+            None,
+            doing=doing,
+            consent=consent.id,
+            name=consent.person_name,
+            reason=reason,
         )
+        self._send(content, doing, None)

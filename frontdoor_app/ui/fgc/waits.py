@@ -8,11 +8,14 @@ connection is back.
   (the conflict view): keep theirs, or put mine on top (the same step on their version).
   One that is in effect already (it reached the server before the connection dropped) is
   done, not a conflict.
-- **The steps that add a record** (``ADDS``: a consent, a safeguard, an invitee) change
-  nothing anyone else typed, so they carry no version: each carries its reference, which
-  the gate stores with the record (``client_ref``), so one sent again after its first
-  attempt did reach the server is stored once. Whatever the gate refuses when it is sent
-  (consent withdrawn meanwhile, say) is said in the gate's words, with what was typed.
+- **The other steps** (``ONCE``) change nothing anyone else typed, so they carry no
+  version; each is stored once however often it is sent. Those that add a record (a
+  consent, a safeguard, an invitee) or record a victim's decision (approving an invitee,
+  the three answers, withdrawing the request) carry their reference, which the gate stores
+  with the record (``client_ref``); those that close something (taking someone off the
+  list, withdrawing consent) are sent again as such (``again``), and find it closed by
+  their first attempt. Whatever the gate refuses when it is sent (consent withdrawn
+  meanwhile, say) is said in the gate's words, with what was typed.
 """
 
 from __future__ import annotations
@@ -32,7 +35,10 @@ if TYPE_CHECKING:
     from frontdoor_app.profile import Profile
 
 KIND = "fgc_step"  # in the outbox
-ADDS = ("consent", "safeguard", "invitee")  # steps that add a record: no version
+ADDS = ("consent", "safeguard", "invitee")  # steps that add a record
+DECISIONS = ("approve", "answers", "withdraw_request")  # record a victim's decision
+CLOSES = ("remove", "withdraw_consent")  # close something: done when found closed
+ONCE = ADDS + DECISIONS + CLOSES  # no version: stored once however often sent
 SEND_TRIES = 3  # an added record meeting a change at the same moment is sent this often
 
 
@@ -55,7 +61,7 @@ def _data(value: Any) -> Any:
 
 def step_content(step: str, version: int | None, **fields: Any) -> dict[str, Any]:
     """A step as data: ``step`` is "advance", "date" or "end" (against ``version``), or one
-    of ``ADDS`` (``version`` None)."""
+    of ``ONCE`` (``version`` None)."""
     return {
         "ref": uuid.uuid4().hex,
         "step": step,
@@ -75,6 +81,14 @@ def _says(value: Any) -> VictimSays | None:
         _moment(value.get("at")),
         value.get("relayed_by"),
     )
+
+
+def _given(value: Any) -> VictimSays:
+    """A victim's decision the step carries (the form always gives one)."""
+    says = _says(value)
+    if says is None:
+        raise ValueError("the step carries no decision of the victim's")
+    return says
 
 
 def _adds(content: dict[str, Any], actor: Actor, profile: Profile) -> Step:
@@ -123,14 +137,47 @@ def _adds(content: dict[str, Any], actor: Actor, profile: Profile) -> Step:
     )
 
 
-def step_of(content: dict[str, Any], actor: Actor, profile: Profile) -> Step:
+def _once(content: dict[str, Any], actor: Actor, again: bool) -> Step:
+    """A victim's decision on the invite list (stored once under ``content["ref"]``), or a
+    step that closes something (``again``: sent again, it finds it closed)."""
+    from frontdoor_app.fgc import gate, referrals
+
+    kind, ref, who = content["step"], content["ref"], int(content.get("invitee") or 0)
+    if kind == "approve":
+        approval = _given(content.get("approval"))
+        return lambda s, _rid: gate.approve_invitee(s, actor, who, approval, client_ref=ref)
+    if kind == "answers":
+        return lambda s, _rid: gate.record_three_answers(
+            s,
+            actor,
+            who,
+            request=_says(content.get("request")),
+            acknowledges_abuse=bool(content.get("acknowledges")),
+            willing_to_address=bool(content.get("willing")),
+            client_ref=ref,
+        )
+    if kind == "withdraw_request":
+        says = _given(content.get("says"))
+        return lambda s, _rid: gate.withdraw_request(
+            s, actor, who, says, content["reason"], client_ref=ref
+        )
+    if kind == "remove":
+        return lambda s, _rid: gate.remove_invitee(s, actor, who, content["reason"], again)
+    return lambda s, _rid: referrals.withdraw_consent(
+        s, actor, content["consent"], content["reason"], again
+    )
+
+
+def step_of(content: dict[str, Any], actor: Actor, profile: Profile, again: bool = False) -> Step:
     """The domain step ``content`` describes: run against ``content["version"]``, or stored
-    once under its reference (``ADDS``)."""
+    once however often it is sent (``ONCE``; ``again``: this is a sending after the first)."""
     from frontdoor_app.fgc import gate, referrals  # when a step is made, not at start-up
 
     version, kind = content["version"], content["step"]
     if kind in ADDS:
         return _adds(content, actor, profile)
+    if kind in DECISIONS + CLOSES:
+        return _once(content, actor, again)
     if kind == "date":
         day = _day(content.get("date"))
         return lambda s, rid: gate.set_conference_date(
@@ -170,11 +217,11 @@ def in_effect(content: dict[str, Any], theirs: ReferralView) -> bool:
 
 
 def described(content: dict[str, Any], doing: str) -> str:
-    """What the step was (``content["doing"]``, else ``doing``) and, for a step that adds a
-    record, what was typed in it: a message about a step that waited and was then refused
-    is all that is left of it."""
+    """What the step was (``content["doing"]``, else ``doing``) and, for one of ``ONCE``,
+    what was typed in it and whom it was about: a message about a step that waited and was
+    then refused is all that is left of it."""
     doing = content.get("doing") or doing
-    if content["step"] not in ADDS:
+    if content["step"] not in ONCE:
         return doing
     from frontdoor_app.fgc.gate import CONSENT_KINDS, SAFEGUARD_WORDS
 
@@ -187,8 +234,10 @@ def described(content: dict[str, Any], doing: str) -> str:
             " ".join(str(new.get(k) or "") for k in ("forenames", "surname")).strip()
             if isinstance(new, dict)
             else None,
+            content.get("name"),
             content.get("relationship"),
             content.get("note"),
+            content.get("reason"),
             content.get("relayed"),
         )
         if v
@@ -225,7 +274,7 @@ class FgcWaits:
 
         saves, ref = self.saves, content["ref"]
         ctx = saves.commands.ctx
-        step = step_of(content, ctx.actor, ctx.profile)
+        step = step_of(content, ctx.actor, ctx.profile, again=True)
         doing = content.get("doing") or translate("FgcPanel", "FGC referral")
 
         def done(_state: Any) -> None:
@@ -241,13 +290,13 @@ class FgcWaits:
 
         def conflict(exc: Any) -> None:
             tries = int(content.get("tries") or 1)
-            if content["step"] in ADDS and tries < SEND_TRIES:
+            if content["step"] in ONCE and tries < SEND_TRIES:
                 # Another change at the same moment: an added record overwrites nothing, and
                 # its reference stores it once, so it is sent again.
                 self.resend({**content, "tries": tries + 1})
                 return
             saves.settle(ref)
-            if content["step"] in ADDS:
+            if content["step"] in ONCE:
                 saves.commands.failed(exc, described(content, doing))
                 return
             now = exc.theirs if isinstance(exc, ReferralConflict) else None
