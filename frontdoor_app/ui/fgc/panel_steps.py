@@ -354,15 +354,7 @@ class PanelSteps:
         invitee = self._selected(doing)
         if invitee is None:
             return
-        content = step_content(
-            "approve",
-            None,
-            doing=doing,
-            invitee=invitee.id,
-            name=invitee.name,
-            approval=self.panel.invites.given.given(),
-        )
-        self._send(content, doing, None)
+        self._for_invitee(invitee, "approve", doing, approval=self.panel.invites.given.given())
 
     def _three_answers(self) -> None:
         inv = self.panel.invites
@@ -370,17 +362,15 @@ class PanelSteps:
         invitee = self._selected(doing)
         if invitee is None:
             return
-        content = step_content(
+        self._for_invitee(
+            invitee,
             "answers",
-            None,
-            doing=doing,
-            invitee=invitee.id,
-            name=invitee.name,
+            doing,
+            inv.clear_form,
             request=inv.given.given() if inv.victim_requested.isChecked() else None,
             acknowledges=inv.acknowledges.isChecked(),
             willing=inv.willing.isChecked(),
         )
-        self._send(content, doing, inv.clear_form)
 
     def _withdraw_request(self) -> None:
         doing = translate("FgcPanel", "The victim withdraws the request")
@@ -395,16 +385,9 @@ class PanelSteps:
         )
         if reason is None:
             return
-        content = step_content(
-            "withdraw_request",
-            None,
-            doing=doing,
-            invitee=invitee.id,
-            name=invitee.name,
-            says=self.panel.invites.given.given(),
-            reason=reason,
+        self._for_invitee(
+            invitee, "withdraw_request", doing, says=self.panel.invites.given.given(), reason=reason
         )
-        self._send(content, doing, None)
 
     def _remove(self) -> None:
         doing = translate("FgcPanel", "Remove from the invite list")
@@ -420,10 +403,21 @@ class PanelSteps:
         )
         if reason is None:
             return
+        self._for_invitee(invitee, "remove", doing, reason=reason)
+
+    def _for_invitee(
+        self,
+        invitee: Any,
+        step: str,
+        doing: str,
+        after: Callable[[], None] | None = None,
+        **fields: Any,
+    ) -> None:
+        """A step on one person of the invite list, sent as data (``_send``)."""
         content = step_content(
-            "remove", None, doing=doing, invitee=invitee.id, name=invitee.name, reason=reason
+            step, None, doing=doing, invitee=invitee.id, name=invitee.name, **fields
         )
-        self._send(content, doing, None)
+        self._send(content, doing, after)
 
     def _withdraw_consent(self) -> None:
         doing = translate("FgcPanel", "Withdraw consent")
