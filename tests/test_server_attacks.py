@@ -246,6 +246,10 @@ INSERT_ENTRY = (
 def test_an_entry_is_written_only_for_the_writers_agency(server: Server) -> None:
     with server.connect("police") as c, rolled_back(c):
         c.execute(INSERT_ENTRY, (server.item_id, server.agencies["POL"]))
+    # The chair and admins record what an absent agency sent in, for that agency.
+    for who in ("chair", "admin"):
+        with server.connect(who) as c, rolled_back(c):
+            c.execute(INSERT_ENTRY, (server.item_id, server.agencies["POL"]))
     with server.connect("housing") as c:
         refused(c, INSERT_ENTRY, server.item_id, server.agencies["POL"])
     with server.connect("viewer") as c:

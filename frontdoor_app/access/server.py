@@ -134,9 +134,10 @@ def _rules() -> dict[str, Rule]:
             f"restricted_to_agency_id IS NULL OR restricted_to_agency_id = {AGENCY} "
             f"OR {chair_admin}"
         ),
-        # Admins may record what an absent agency sent in.
+        # The chair and admins may record what an absent agency sent in (DOMAIN.md, the
+        # opening: "information sent by absent agencies"), as the case view lets them.
         insert=(
-            f"({WRITERS} AND {own_agency_entry} OR {admin}) AND (restricted_to_agency_id "
+            f"({WRITERS} AND {own_agency_entry} OR {chair_admin}) AND (restricted_to_agency_id "
             f"IS NULL OR restricted_to_agency_id = agency_id)"
         ),
         update=f"{WRITERS} AND {own_agency_entry}",
