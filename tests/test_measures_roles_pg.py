@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from frontdoor_app.access.people import add_user
 from frontdoor_app.access.server import MINUTES_ENTITY as SERVER_MINUTES
 from frontdoor_app.measures import compute
-from frontdoor_app.measures.figures.base import MINUTES_ENTITY
+from frontdoor_app.measures.figures import MINUTES_ENTITY
 from frontdoor_app.meeting.minutes_export import AUDIT_ENTITY
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
 from frontdoor_app.profile import MeasureRules

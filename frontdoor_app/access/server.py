@@ -31,6 +31,7 @@ from frontdoor_app.models.database import (
     session_scope,
     upgrade,
 )
+from frontdoor_app.models.journal import MEETING_CLOSED, MINUTES_ENTITY
 from frontdoor_app.profile import Profile
 from frontdoor_app.schema_head import head_revision
 
@@ -89,8 +90,6 @@ FGC_TABLES = (
     "fgc_victim_decision",
 )
 APPEND_ONLY = ("audit_event", "change_log")
-MINUTES_ENTITY = "minutes"  # the trail's name for minutes (meeting.minutes_export.AUDIT_ENTITY)
-MEETING_CLOSED = "meeting closed"  # the trail's detail of a meeting's closing row
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from frontdoor_app.models import (
     OutcomeCode,
     User,
 )
+from frontdoor_app.models.journal import MEETING_CLOSED
 from frontdoor_app.profile import Profile
 
 from .common import (
@@ -245,7 +246,7 @@ def close_meeting(
             audit.written(s, actor, item, "update", before, meeting.id)
         before = audit.snapshot(meeting)
         meeting.status, meeting.closed_at, meeting.current_item_id = "closed", stamp, None
-        audit.written(s, actor, meeting, "update", before, meeting.id, "meeting closed")
+        audit.written(s, actor, meeting, "update", before, meeting.id, MEETING_CLOSED)
         return load_meeting(s, meeting.id)
 
 

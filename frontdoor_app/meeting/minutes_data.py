@@ -45,6 +45,7 @@ from frontdoor_app.models import (
     User,
 )
 from frontdoor_app.models.audit_chain import server_has
+from frontdoor_app.models.journal import MEETING_CLOSED
 from frontdoor_app.personal import age_text, full_name, initials
 from frontdoor_app.profile import Profile
 
@@ -147,7 +148,7 @@ class _Loader:
             .where(
                 AuditEvent.entity == "meeting",
                 AuditEvent.entity_id == m.id,
-                AuditEvent.detail == "meeting closed",
+                AuditEvent.detail == MEETING_CLOSED,
             )
             .order_by(AuditEvent.id.desc())
             .limit(1)

@@ -23,12 +23,13 @@ from frontdoor_app.export.secure import encrypt_pdf, new_password
 from frontdoor_app.models import Agency, Attendance, AuditEvent, Meeting
 from frontdoor_app.models.base import utcnow
 from frontdoor_app.models.database import session_scope
+from frontdoor_app.models.journal import MINUTES_ENTITY
 from frontdoor_app.profile import Profile
 
 from .errors import PermissionDenied
 from .minutes_data import MinutesError, load_minutes
 
-AUDIT_ENTITY = "minutes"
+AUDIT_ENTITY = MINUTES_ENTITY  # the trail's name for minutes
 Clock = Callable[[], dt.datetime]
 
 

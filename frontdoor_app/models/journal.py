@@ -32,6 +32,13 @@ class ChangeLog(Base):
     txid: Mapped[int | None] = mapped_column(BigInteger, server_default=FetchedValue(), index=True)
 
 
+# What the trail calls minutes (each generation, save or print is a row of this entity) and
+# the detail of a meeting's closing row: written by the meeting, read by the measures, the
+# minutes and the server's functions (access/server.py), one name for each.
+MINUTES_ENTITY = "minutes"
+MEETING_CLOSED = "meeting closed"
+
+
 class AuditEvent(Base):
     """Append-only: the database refuses UPDATE and DELETE (triggers / grants)."""
 

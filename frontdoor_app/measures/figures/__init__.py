@@ -12,9 +12,11 @@ check the SQL below them against them. The function gets the days table ``d``
 
 from __future__ import annotations
 
+from frontdoor_app.models.journal import MINUTES_ENTITY
+
 from ..model import GROUPS, Figure
 from . import better_off, how_much, how_well
-from .base import MINUTES_ENTITY, REGISTERED, Ask, Compute, Rows
+from .base import REGISTERED, Ask, Compute, Rows
 
 # Every module registers its figures on import; listed by group, each group's in its order.
 FIGURES: list[tuple[Figure, Compute]] = sorted(

@@ -33,8 +33,6 @@ from frontdoor_app.models import (
 from ..calendar import Day
 from ..model import Figure
 
-MINUTES_ENTITY = "minutes"  # the audit trail's name for minutes (meeting.minutes_export)
-
 
 @dataclass(frozen=True)
 class Ask:

@@ -31,10 +31,10 @@ from frontdoor_app.models import (
     Notification,
 )
 from frontdoor_app.models.audit_chain import server_has
+from frontdoor_app.models.journal import MINUTES_ENTITY
 
 from ..model import AGENCY, HOW_WELL, LOCALITY, MEDIAN, SHARE
 from .base import (
-    MINUTES_ENTITY,
     Ask,
     Rows,
     discussed_cases,
