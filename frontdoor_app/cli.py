@@ -12,7 +12,7 @@ from frontdoor_app.access.actor import AccessDenied, SignInError
 from frontdoor_app.cipher import DatabaseKeyError
 from frontdoor_app.commands import COMMANDS, command_module
 from frontdoor_app.profile_error import ProfileError
-from frontdoor_app.refusal import server_refused
+from frontdoor_app.refusal import first_line, server_refused
 
 _OPTIONS_WITH_VALUE = ("--database", "--profile")
 
@@ -83,8 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # in its words (the first line: never the statement, which can name a family).
         if not server_refused(exc):
             raise
-        first = str(exc.orig).splitlines()[0]  # type: ignore[attr-defined]
-        print(f"frontdoor: the server refused this: {first}", file=sys.stderr)
+        print(f"frontdoor: the server refused this: {first_line(exc)}", file=sys.stderr)
         return 6
 
 

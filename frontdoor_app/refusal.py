@@ -13,6 +13,15 @@ class Refusal(ValueError):
 INSUFFICIENT_PRIVILEGE = "42501"
 
 
+def first_line(exc: BaseException) -> str:
+    """What a fault says, for a person: a database error's own first line, without the
+    statement, its parameters or the server's detail, which can carry what someone typed
+    about a family (the log keeps all of it)."""
+    orig = getattr(exc, "orig", None)  # SQLAlchemy's wrapper around the driver's error
+    said = str(orig if isinstance(orig, BaseException) else exc).strip()
+    return said.splitlines()[0] if said else type(exc).__name__
+
+
 def server_refused(exc: BaseException) -> bool:
     """``exc`` is the shared server's own refusal (a grant or a policy), however wrapped."""
     return getattr(getattr(exc, "orig", None), "sqlstate", None) == INSUFFICIENT_PRIVILEGE

@@ -375,14 +375,13 @@ def withdraw_consent(
     ``again``: the step is sent again after a dropped connection, and a consent already
     withdrawn (by its first attempt) is done, not refused."""
     consent = session.get(FgcConsent, consent_id)
-    if consent is not None and consent.withdrawn_at is not None and again:
-        roles.require(
-            session, actor, "withdraw consent", load_referral(session, consent.referral_id)
-        )
-        return
-    if consent is None or consent.withdrawn_at is not None:
+    if consent is None:
         raise FgcError(f"there is no consent {consent_id} in force")
     roles.require(session, actor, "withdraw consent", load_referral(session, consent.referral_id))
+    if consent.withdrawn_at is not None:
+        if again:
+            return  # withdrawn by this step's first attempt
+        raise FgcError(f"there is no consent {consent_id} in force")
     reason = meaningful(
         reason,
         "The reason consent is withdrawn (the family's words where possible)",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from frontdoor_app.refusal import Refusal
+from frontdoor_app.refusal import Refusal, first_line
 from frontdoor_app.ui.core.conflict_view import CHOICES, EDIT, Conflict, ConflictDialog
 
 log = logging.getLogger(__name__)
@@ -121,9 +121,5 @@ class Messages:
 
 
 def cause(exc: BaseException) -> str:
-    """What a fault says, for the person: a database error's own first line, without the
-    statement, its parameters or the server's detail, which can carry what someone typed
-    about a family (the log keeps all of it)."""
-    orig = getattr(exc, "orig", None)  # SQLAlchemy's wrapper around the driver's error
-    said = str(orig if isinstance(orig, BaseException) else exc).strip()
-    return said.splitlines()[0] if said else type(exc).__name__
+    """What a fault says on a screen (``refusal.first_line``)."""
+    return first_line(exc)

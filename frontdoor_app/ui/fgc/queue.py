@@ -152,9 +152,10 @@ class FgcQueueScreen(QWidget):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 2)
         layout.addWidget(split, 1)
-        self.panel.changed.connect(self.refresh)
-        self.team.currentIndexChanged.connect(self.refresh)
-        self.stage.currentIndexChanged.connect(self.refresh)
+        # The panel shows its own step's answer already: only the list is read again.
+        self.panel.changed.connect(self._read_queue)
+        self.team.currentIndexChanged.connect(self._read_queue)
+        self.stage.currentIndexChanged.connect(self._read_queue)
         self.refresh_button.clicked.connect(self.refresh)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
         self.table.selectionModel().currentRowChanged.connect(self._current)
@@ -168,6 +169,9 @@ class FgcQueueScreen(QWidget):
         step, or one of this laptop's sent after waiting, shows in the panel too)."""
         if self.panel.item_id is not None:
             self.panel.refresh()
+        self._read_queue()
+
+    def _read_queue(self) -> None:
         ctx, team, stage, today = (
             self.ctx,
             self.team.currentData(),
