@@ -120,6 +120,8 @@ def test_changes_from_the_feed_call_for_as_little_as_they_can() -> None:
     assert rep.refresh_for({"action"}) is Refresh.ACTIONS
     assert rep.refresh_for({"action", "action_update", "draft"}) is Refresh.ACTIONS
     assert rep.refresh_for({"action", "agenda_item"}) is Refresh.ROOM
+    # Entries and actions in one batch: both asked for, in one read, not the room.
+    assert rep.refresh_for({"action", "intelligence_entry", "audit_event"}) is Refresh.ACTIONS
     rep.viewing = 11  # held back while typing: any change lets them follow now
     assert rep.refresh_for({"intelligence_entry"}) is Refresh.ROOM
     assert rep.refresh_for({"action"}) is Refresh.ROOM

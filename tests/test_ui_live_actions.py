@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from frontdoor_app.meeting import actions, case
+from frontdoor_app.meeting import actions, case, entries
 from frontdoor_app.ui.meeting import room_reads
 from tests.ui_support import close_window, context_for, open_window, settled, start_meeting
 
@@ -55,6 +55,89 @@ def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
         settled(qtbot, rep, rep_ctx)
         # Neither the agenda nor the whole case was read again, nor the actions apart.
         assert calls == [] and asked == [1]
+    finally:
+        vars(rep.agenda).pop("show_agenda", None)
+        vars(view).pop("show_case", None)
+        close_window(rep)
+        close_window(chair)
+        rep_ctx.close()
+
+
+def test_an_entry_and_an_action_read_together_show_without_reading_the_room_or_the_case(
+    qtbot, chair_ctx, demo_db, fresh_settings, profile, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Under load a laptop's one read of the log often brings an entry and an action
+    together: both reach the case on screen from that read, as each would alone (this
+    read the whole room and the whole case again, on every laptop)."""
+    rep_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
+    chair = open_window(qtbot, chair_ctx)
+    rep = open_window(qtbot, rep_ctx)
+    calls: list[str] = []
+    view = rep.case_view
+    try:
+        item = start_meeting(qtbot, chair)
+        qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
+        settled(qtbot, rep, rep_ctx)
+        entries_before, actions_before = len(view.case.intelligence), len(view.case.actions)
+        read_logs: list[tuple[str, ...]] = []
+        touched, window_reads = room_reads.actions_touched, room_reads.cases_touched
+
+        def acted(s, rows, *a):  # type: ignore[no-untyped-def]
+            if threading.current_thread() is rep.worker._thread:
+                read_logs.append(("actions", *sorted(r.table_name for r in rows)))
+            return touched(s, rows, *a)
+
+        def entered(s, rows, *a):  # type: ignore[no-untyped-def]
+            if threading.current_thread() is rep.worker._thread:
+                read_logs.append(("cases", *sorted(r.table_name for r in rows)))
+            return window_reads(s, rows, *a)
+
+        monkeypatch.setattr(room_reads, "actions_touched", acted)
+        monkeypatch.setattr(room_reads, "cases_touched", entered)
+        agenda, full = rep.agenda.show_agenda, view.show_case
+        rep.agenda.show_agenda = lambda *a, **k: (calls.append("room"), agenda(*a, **k))  # type: ignore[method-assign]
+        view.show_case = lambda *a, **k: (calls.append("case"), full(*a, **k))  # type: ignore[method-assign]
+        # The laptop's worker is busy while both are saved: its next read of the log
+        # brings the two together.
+        busy, started = threading.Event(), threading.Event()
+        rep.worker.run(lambda: (started.set(), busy.wait(5)))
+        assert started.wait(5)
+        entries.add_entry(
+            chair_ctx.sessions,
+            chair_ctx.actor,
+            item,
+            rep_ctx.actor.agency_id,
+            "The school saw the children this morning",
+        )
+        actions.add_action(
+            chair_ctx.sessions,
+            chair_ctx.actor,
+            chair_ctx.profile,
+            item,
+            rep_ctx.actor.agency_id,
+            "Health visitor to call the mother today",
+        )
+        busy.set()
+        qtbot.waitUntil(
+            lambda: (
+                len(view.case.actions) == actions_before + 1
+                and len(view.case.intelligence) == entries_before + 1
+            ),
+            timeout=3000,
+        )
+        settled(qtbot, rep, rep_ctx)
+        assert view.actions_tab.model.rows[-1].description.startswith("Health visitor")
+        assert view.tabs.tabText(5) == f"Actions ({actions_before + 1})"
+        assert any("The school saw" in e.text for e in view.intelligence.model.rows), (
+            "the entry is in the table on screen"
+        )
+        # One read of the log with both in it, each part asked once; neither the agenda
+        # nor the whole case read again.
+        assert sorted(read_logs) == [
+            ("actions", "action"),
+            ("cases", "intelligence_entry"),
+        ]
+        assert calls == []
     finally:
         vars(rep.agenda).pop("show_agenda", None)
         vars(view).pop("show_case", None)

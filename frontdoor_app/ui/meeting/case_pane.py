@@ -28,9 +28,11 @@ from frontdoor_app.ui.meeting.room_state import (
     ACTION_TABLES,
     CASE_SCOPED_TABLES,
     IGNORED_TABLES,
+    NEWS_TABLES,
     ActionsTouched,
     CaseBundle,
     CasesTouched,
+    NewsTouched,
     RoomState,
 )
 
@@ -143,41 +145,43 @@ class CasePane(QObject):
             fresh = dataclasses.replace(case, item=row, meeting_status=view.meeting.status)
             self.case_view.update_item(fresh)
 
-    def look_ahead(
-        self,
-    ) -> Callable[[Any, Sequence[Change]], CasesTouched | ActionsTouched | None]:
-        """The read (given a session and someone's news) that shows that news: when it is
-        entries or sharing decisions only, the cases they touch and the entries of the case
-        on screen; when it is actions only, the meeting's open actions and the actions of the
-        case on screen; None otherwise. What the screen shows is taken now, on this thread.
-        The change feed runs it with its next read of the log, in the same unit of work, so
-        one read after the doorbell shows the news; ``news`` runs it on its own otherwise."""
+    def look_ahead(self) -> Callable[[Any, Sequence[Change]], NewsTouched | None]:
+        """The read (given a session and someone's news) that shows that news when it is
+        entries, sharing decisions and actions only: the cases they touch, the entries and
+        the actions of the case on screen that changed, and the meeting's open actions
+        when actions did; None otherwise. What the screen shows is taken now, on this
+        thread. The change feed runs it with its next read of the log, in the same unit of
+        work, so one read after the doorbell shows the news; ``news`` runs it on its own
+        otherwise."""
         shown, viewer, meeting = self.state.viewing, self.ctx.actor, self.state.meeting
         meeting_id = meeting.id if meeting is not None else None
         today = self.ctx.profile.clock.today()
 
-        def read(s: Any, rows: Sequence[Change]) -> CasesTouched | ActionsTouched | None:
+        def read(s: Any, rows: Sequence[Change]) -> NewsTouched | None:
             news = [r for r in rows if r.table_name not in IGNORED_TABLES]
-            tables = {r.table_name for r in news}
-            if news and tables <= CASE_SCOPED_TABLES:
-                return reads.cases_touched(s, news, shown, viewer)
-            if news and tables <= ACTION_TABLES and meeting_id is not None:
-                return reads.actions_touched(s, news, meeting_id, shown, today)
-            return None
+            if not news or not {r.table_name for r in news} <= NEWS_TABLES:
+                return None
+            entries = [r for r in news if r.table_name in CASE_SCOPED_TABLES]
+            acted = [r for r in news if r.table_name in ACTION_TABLES]
+            if acted and meeting_id is None:
+                return None
+            return NewsTouched(
+                reads.cases_touched(s, entries, shown, viewer) if entries else None,
+                reads.actions_touched(s, acted, meeting_id, shown, today)
+                if acted and meeting_id is not None
+                else None,
+                tuple(r.id for r in news),
+            )
 
         return read
 
-    def news(
-        self, news: Sequence[Change], ahead: CasesTouched | ActionsTouched | None = None
-    ) -> None:
+    def news(self, news: Sequence[Change], ahead: NewsTouched | None = None) -> None:
         """Someone else's entries, sharing decisions or actions: the cases they touch are
         asked, and only the case on screen reads again what changed (``ahead``: read with
         the log already, used when it answers for exactly this news)."""
         if not news:
             return
-        if isinstance(ahead, CasesTouched | ActionsTouched) and ahead.changes == tuple(
-            r.id for r in news
-        ):
+        if isinstance(ahead, NewsTouched) and ahead.changes == tuple(r.id for r in news):
             self._answered(ahead)
             return
         doing, read = translate("MainWindow", "Refreshing"), self.look_ahead()
@@ -189,24 +193,28 @@ class CasePane(QObject):
             on_failed=lambda e: self.failed(e, doing),
         )
 
-    def _answered(self, touched: CasesTouched | ActionsTouched | None) -> None:
-        if isinstance(touched, ActionsTouched):
-            self._actions_changed(touched)
-        elif touched is not None:
-            self._entries_changed(touched)
+    def _answered(self, touched: NewsTouched | None) -> None:
+        if touched is None:
+            return
+        read_again = touched.cases is not None and self._entries_changed(touched.cases)
+        if touched.actions is not None:
+            self._actions_changed(touched.actions, read_again)
 
-    def _entries_changed(self, touched: CasesTouched) -> None:
-        self.cases_changed(touched)
+    def _entries_changed(self, touched: CasesTouched) -> bool:
+        """True when the whole case shown is read again."""
+        read_again = self.cases_changed(touched)
         self._touched_current(touched.item_ids)
+        return read_again
 
     def _touched_current(self, item_ids: frozenset[int]) -> None:
         meeting = self.state.meeting
         if meeting is not None and meeting.current_item_id in item_ids:
             self.projector_stale.emit()
 
-    def _actions_changed(self, touched: ActionsTouched) -> None:
+    def _actions_changed(self, touched: ActionsTouched, read_again: bool = False) -> None:
         """Someone's actions changed these cases: the header's count, the actions of the
-        case on screen, and the case read again when its history shows one of them."""
+        case on screen, and the case read again when its history shows one of them
+        (``read_again``: it is being read again already)."""
         room = self.state.room
         if room is not None and room.open_actions != touched.open_actions:
             self.state.room = dataclasses.replace(room, open_actions=touched.open_actions)
@@ -214,8 +222,8 @@ class CasePane(QObject):
         # (the cases read ahead went when the change arrived: RoomState.refresh_for)
         self._touched_current(touched.item_ids)
         viewing, case = self.state.viewing, self.case_view.case
-        if viewing is None or case is None or case.item.item_id != viewing:
-            return  # no case, or one being opened (it reads its actions)
+        if read_again or viewing is None or case is None or case.item.item_id != viewing:
+            return  # no case, or one being opened or read again (it reads its actions)
         earlier = {e.agenda_item_id for e in case.history} & touched.item_ids
         if earlier or (viewing in touched.item_ids and touched.shown_id != viewing):
             # an earlier case's action in the history shown, or another case came meanwhile
@@ -223,19 +231,21 @@ class CasePane(QObject):
         elif viewing in touched.item_ids and touched.shown is not None:
             self.case_view.show_actions(dataclasses.replace(case, actions=touched.shown))
 
-    def cases_changed(self, touched: CasesTouched) -> None:
+    def cases_changed(self, touched: CasesTouched) -> bool:
         """Someone's entries or sharing decisions changed these cases: the case on screen
-        takes its entries read again (what is typed stays); cases read ahead are dropped."""
+        takes its entries read again (what is typed stays); cases read ahead are dropped.
+        True when the whole case shown is read again."""
         self.state.cases_changed(touched.item_ids)
         viewing, case = self.state.viewing, self.case_view.case
         if viewing is None or viewing not in touched.item_ids:
-            return
+            return False
         if touched.shown is None or touched.shown_id != viewing or case is None:
             self.show_item(viewing, refresh=True)  # another case came meanwhile: read it all
-            return
+            return True
         if case.item.item_id != viewing:  # a case being opened: it reads its entries
-            return
+            return False
         self.case_view.show_entries(case.with_entries(touched.shown))
+        return False
 
     def refresh_if_shown(self, item_id: int) -> None:
         """This window saved something of ``item_id``: a copy of it read ahead is stale

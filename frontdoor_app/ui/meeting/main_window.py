@@ -38,8 +38,7 @@ from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_header import RoomHeader
 from frontdoor_app.ui.meeting.room_state import (
     IGNORED_TABLES,
-    ActionsTouched,
-    CasesTouched,
+    NewsTouched,
     Refresh,
     RoomData,
     RoomState,
@@ -429,9 +428,7 @@ class MainWindow(QMainWindow):
         self._update_header()
 
     # ------------------------------------------------------------------ change feed
-    def _changes(
-        self, rows: Sequence[Change], ahead: CasesTouched | ActionsTouched | None = None
-    ) -> None:
+    def _changes(self, rows: Sequence[Change], ahead: NewsTouched | None = None) -> None:
         tables = {r.table_name for r in rows}
         refresh = self.state.refresh_for(tables)
         if refresh is Refresh.NOTHING:

@@ -93,7 +93,7 @@ def cases_touched(s: Any, rows: Sequence[Change], shown: int | None, viewer: Act
     if shown and shown in item_ids:
         sharing = any(r.table_name == "sharing_decision" for r in rows)
         entries = case.case_entries(s, shown, viewer, sharing=sharing)
-    return CasesTouched(item_ids, shown, entries, tuple(r.id for r in rows))
+    return CasesTouched(item_ids, shown, entries)
 
 
 def actions_touched(
@@ -111,4 +111,4 @@ def actions_touched(
         actions = tuple(
             action_queries.views_for_items(s, [shown], today, updates_for_items=(shown,))
         )
-    return ActionsTouched(item_ids, counted.open, shown, actions, tuple(r.id for r in rows))
+    return ActionsTouched(item_ids, counted.open, shown, actions)

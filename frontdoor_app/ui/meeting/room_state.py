@@ -55,6 +55,9 @@ ROOM_TABLES = AGENDA_TABLES | ACTION_TABLES | {"attendance"}
 IGNORED_TABLES = frozenset({"draft", "audit_event"})
 # Rows that always belong to one case: a change to them reloads only screens showing it.
 CASE_SCOPED_TABLES = frozenset({"intelligence_entry", "sharing_decision"})
+# Someone's entries and actions: what the cases they touch show is asked for them alone,
+# together in one read when a batch has both (never the room, nor the whole case).
+NEWS_TABLES = CASE_SCOPED_TABLES | ACTION_TABLES
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,6 @@ class CasesTouched:
     item_ids: frozenset[int]
     shown_id: int | None  # the case on screen when the read was queued
     shown: CaseEntries | None
-    changes: tuple[int, ...] = ()  # the change-log ids this answers for
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,16 @@ class ActionsTouched:
     open_actions: int
     shown_id: int | None
     shown: tuple[ActionView, ...] | None
-    changes: tuple[int, ...] = ()  # the change-log ids this answers for
+
+
+@dataclass(frozen=True)
+class NewsTouched:
+    """What a batch of someone's entries and actions touched, read in one unit of work:
+    each part as it is read alone, None when the batch had none of it."""
+
+    cases: CasesTouched | None
+    actions: ActionsTouched | None
+    changes: tuple[int, ...]  # the change-log ids this answers for
 
 
 class Step(enum.Enum):
@@ -118,7 +129,9 @@ class Refresh(enum.Enum):
     ROOM = "room"  # read the room again (it refreshes the case shown and the projector)
     ASK_CASES = "ask_cases"  # ask which cases the entries belong to, refresh only those
     CASE = "case"  # read the case shown again, and the projector
-    ACTIONS = "actions"  # the open count, and the actions of the case shown if they changed
+    # actions, with or without entries: the open count, and the actions (and entries) of
+    # the case shown if they changed
+    ACTIONS = "actions"
 
 
 @dataclass(frozen=True)
@@ -246,7 +259,7 @@ class RoomState:
             return Refresh.ASK_CASES  # what was read ahead goes once the cases are known
         self.generation += 1
         self.prefetched.clear()
-        if touched <= ACTION_TABLES and not self.behind_chair:
+        if touched <= NEWS_TABLES and not self.behind_chair:
             return Refresh.ACTIONS
         if touched & ROOM_TABLES:
             return Refresh.ROOM
