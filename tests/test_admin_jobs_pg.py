@@ -97,6 +97,15 @@ def test_the_admins_daily_jobs_run_signed_in_to_the_server(
         assert main(["--database", rep, *job]) != 0, job
         said = capsys.readouterr().err
         assert said.startswith("frontdoor: ") and "Traceback" not in said, (job, said)
+    # The admin disables the representative: the server login stays (its administrator's
+    # to take away), and opens nothing from now on.
+    assert main(["--database", rep, "fgc", "queue"]) == 0
+    capsys.readouterr()
+    assert main(["--database", admin, "users", "disable", "jobs.rep"]) == 0
+    assert "can no longer read or change anything" in capsys.readouterr().out
+    assert main(["--database", rep, "fgc", "queue"]) != 0
+    said = capsys.readouterr().err
+    assert said.startswith("frontdoor: ") and "Traceback" not in said, said
 
 
 def test_the_servers_own_refusal_is_said_in_words_not_a_traceback(

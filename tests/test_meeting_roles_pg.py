@@ -59,6 +59,36 @@ def test_the_chairs_meeting_on_the_server_from_opening_to_an_amendment(
             "HV phoned after the meeting: the baby's check is overdue",
             reason="HV phoned after the meeting",
         )
+        # ... and amends what the agencies said, theirs and the one they recorded for the
+        # police (the server let only an entry's own agency change it: nobody could amend).
+        hv_entry = next(
+            e for e in case_entries(srv, item) if e.agency_id == hv_agency and "Known" in e.text
+        )
+        entries.edit_entry(
+            chair.sessions,
+            chair.actor,
+            hv_entry.id,
+            hv_entry.version,
+            text="Known to health visiting since 2024",
+            reason="HV corrected the year",
+        )
+        entries.edit_entry(
+            chair.sessions,
+            chair.actor,
+            sent.id,
+            sent.version,
+            text="Police: three call-outs this year, sent in",
+            reason="the police's figure was wrong",
+        )
+        with pytest.raises(PermissionDenied):  # the representative: not after the close
+            entries.edit_entry(
+                hv.sessions, hv.actor, hv_entry.id, hv_entry.version + 1, text="Mine again"
+            )
+        texts = {e.text for e in case_entries(srv, item)}
+        assert {
+            "Known to health visiting since 2024",
+            "Police: three call-outs this year, sent in",
+        } <= texts
         with srv.setup.read_session() as s:
             assert (
                 s.scalar(
@@ -69,3 +99,10 @@ def test_the_chairs_meeting_on_the_server_from_opening_to_an_amendment(
                 == 3
             )
             assert s.scalar(select(func.count()).select_from(Amendment)) >= 1
+
+
+def case_entries(srv, item: int) -> list[IntelligenceEntry]:  # type: ignore[no-untyped-def]
+    with srv.setup.read_session() as s:
+        return list(
+            s.scalars(select(IntelligenceEntry).where(IntelligenceEntry.agenda_item_id == item))
+        )

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select
 
 from frontdoor_app.meeting import agenda, decisions, entries, lifecycle
-from frontdoor_app.meeting.errors import ConflictError, PermissionDenied
 from frontdoor_app.models import Agency, Attendance, AuditEvent, IntelligenceEntry
 from frontdoor_app.ui.core.conflict_view import ConflictDialog
 from tests.server_clients import cell, conflicts, server
@@ -304,23 +303,22 @@ def test_the_agenda_reordered_on_two_laptops(qtbot, pg_app_url, fresh_settings, 
         assert not [m for w in (a, b) for m in w.messages.log if m.kind == "error"]
 
 
-def test_an_edit_the_server_refuses_is_a_refusal_not_a_conflict(
+def test_the_chair_corrects_another_agencys_entry_on_the_server(
     pg_app_url, fresh_settings, profile
 ) -> None:  # type: ignore[no-untyped-def]
-    """On the server only the entry's own agency may change it (row-level security): the
-    chair's edit of a health visitor's entry is refused in words, never shown as a conflict
-    with itself (the row is unchanged, so there is no other version to show)."""
+    """``entries._may_edit`` lets the chair correct what an agency said (what they recorded
+    for an absent agency above all); the server refused it, as only the entry's own agency
+    could change a row, and said so in words. Now it goes through, once, as a plain edit."""
     with server(fresh_settings, pg_app_url, profile) as srv:
         hv_ctx = srv.client(fresh_settings, profile, "hv.one")
         chair_ctx = srv.client(fresh_settings, profile, "chair.one")
         with hv_ctx.read_session() as s:
             hv = s.scalar(select(Agency.id).where(Agency.code == "HV"))
         entry = entries.add_entry(hv_ctx.sessions, hv_ctx.actor, srv.item_ids[0], hv, FIRST)
-        with pytest.raises(PermissionDenied, match="only its own agency") as refused:
-            entries.edit_entry(
-                chair_ctx.sessions, chair_ctx.actor, entry.id, entry.version, text=MINE
-            )
-        assert not isinstance(refused.value, ConflictError)
+        edited = entries.edit_entry(
+            chair_ctx.sessions, chair_ctx.actor, entry.id, entry.version, text=MINE
+        )
+        assert (edited.text, edited.version) == (MINE, entry.version + 1)
         with srv.setup.read_session() as s:
             row = s.get(IntelligenceEntry, entry.id)
-            assert (row.text, row.version) == (FIRST, entry.version)
+            assert (row.text, row.version, row.agency_id) == (MINE, entry.version + 1, hv)

@@ -15,8 +15,10 @@ import hmac
 import os
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.models import Agency, FgcTeam, User
@@ -29,6 +31,7 @@ from .users import UserError
 
 LOGIN_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{1,62}$")
 MIN_PASSWORD = 12
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denied"
 SCRAM_ITERATIONS = 4096
 
 
@@ -182,23 +185,40 @@ def set_password(session: Session, login: str, password: str, by: Actor = SYSTEM
     audit.record(session, by, "update", "app_user", None, detail=f"password of {login} set")
 
 
-def disable_user(session: Session, login: str, by: Actor = SYSTEM) -> int:
-    """The user can no longer sign in; on PostgreSQL their open sessions end. Returns how many."""
+class Disabled(NamedTuple):
+    """What disabling did: sessions ended, and whether the server login was taken away (on a
+    server only its administrator can; an admin's disable stops the person reading or
+    changing anything at once, and the login stays until the administrator removes it)."""
+
+    sessions_ended: int = 0
+    login_taken: bool = True
+
+
+def disable_user(session: Session, login: str, by: Actor = SYSTEM) -> Disabled:
+    """The user can no longer sign in; on PostgreSQL their open sessions end."""
     _require_admin(session, by, "disable users")
     user = _known(session, login)
     before = audit.snapshot(user)
     user.active = False
     audit.written(session, by, user, "update", before)
-    ended = 0
-    if _postgres(session):
-        session.execute(text(f"ALTER ROLE {q(login)} NOLOGIN"))
-        ended = len(
-            session.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :n"),
-                {"n": login},
-            ).all()
-        )
-    return ended
+    if not _postgres(session):
+        return Disabled()
+    try:
+        with session.begin_nested():
+            session.execute(text(f"ALTER ROLE {q(login)} NOLOGIN"))
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        # An admin signed in as themselves: ``active`` is false, and every row rule asks
+        # for an active user (``server_rules.SIGNED_IN``), so the login opens nothing.
+        return Disabled(login_taken=False)
+    ended = len(
+        session.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :n"),
+            {"n": login},
+        ).all()
+    )
+    return Disabled(ended)
 
 
 def list_users(session: Session) -> list[Person]:
@@ -260,8 +280,8 @@ def add_person(
         return add_user(s, login, display_name, role, agency_code, password, actor)
 
 
-def disable_person(sessions: sessionmaker[Session], actor: Actor, login: str) -> int:
-    """``disable_user`` by ``actor``, in one unit of work; how many sessions were ended."""
+def disable_person(sessions: sessionmaker[Session], actor: Actor, login: str) -> Disabled:
+    """``disable_user`` by ``actor``, in one unit of work."""
     with session_scope(sessions) as s:
         return disable_user(s, login, actor)
 

@@ -17,7 +17,6 @@ migration that adds a table needs the grants and policies applied again afterwar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -36,146 +35,19 @@ from frontdoor_app.profile import Profile
 from frontdoor_app.schema_head import head_revision
 
 from .reference import sync_reference
-
-OWNER = "frontdoor_owner"
-GROUPS: dict[str, str] = {
-    "chair": "frontdoor_chair",
-    "representative": "frontdoor_representative",
-    "fgc_coordinator": "frontdoor_fgc_coordinator",
-    "admin": "frontdoor_admin",
-    "viewer": "frontdoor_viewer",
-}
-APP_ROLES = tuple(GROUPS)
-
-# The helper functions the policies use: no arguments, SECURITY INVOKER (they run with the
-# caller's own rights, reading the caller's own row), so nobody can ask about another user.
-_HELPERS = {
-    "fd_uid": ("integer", "id"),
-    "fd_role": ("text", "role"),
-    "fd_agency": ("integer", "agency_id"),
-}
-UID, ROLE, AGENCY = "(SELECT fd_uid())", "(SELECT fd_role())", "(SELECT fd_agency())"
-
-
-def _is(*roles: str) -> str:
-    return f"{ROLE} IN ({', '.join(repr(r) for r in roles)})"
-
-
-WRITERS = _is("chair", "representative", "admin", "fgc_coordinator")
-EVERYONE = "true"
-REFERENCE_TABLES = (
-    "agency",
-    "fgc_team",
-    "locality",
-    "postcode_district",
-    "outcome_code",
-    "matching_model",
+from .server_rules import (
+    ADMINS,
+    APP_ROLES,
+    APPEND_ONLY,
+    GROUPS,
+    HELPERS,
+    LOOKUPS,
+    OWNER,
+    RULES,
+    roles_in,
 )
-INTAKE_TABLES = (
-    "person",
-    "household",
-    "household_member",
-    "notification",
-    "notification_person",
-    "import_batch",
-    "quarantined_record",
-    "person_link",
-)
-FGC_TABLES = (
-    "fgc_referral",
-    "fgc_consent",
-    "fgc_invitee",
-    "fgc_safeguard",
-    "fgc_stage_event",
-    "fgc_victim_decision",
-)
-APPEND_ONLY = ("audit_event", "change_log")
 
-
-@dataclass(frozen=True)
-class Rule:
-    """Who may do what to one table: a USING/WITH CHECK expression per command (None: no one)."""
-
-    select: str | None = EVERYONE
-    insert: str | None = None
-    update: str | None = None
-    delete: str | None = None
-
-
-def _rules() -> dict[str, Rule]:
-    admin, chair_admin = _is("admin"), _is("chair", "admin")
-    own_agency_entry = f"agency_id = {AGENCY}"
-    rules: dict[str, Rule] = {}
-    for table in REFERENCE_TABLES:
-        rules[table] = Rule(insert=admin, update=admin, delete=admin)
-    rules["app_user"] = Rule(insert=admin, update=admin)
-    # The agenda is built from the feed when it is imported (by an admin or the chair).
-    for table in INTAKE_TABLES:
-        rules[table] = Rule(insert=chair_admin, update=chair_admin, delete=chair_admin)
-    # An FGC coordinator adds a person the victim wants invited who is not known yet
-    # (``fgc.people.person_for_invitee``): a new person only, never one from the feed.
-    rules["person"] = Rule(
-        insert=(
-            f"{chair_admin} OR ({_is('fgc_coordinator')} "
-            "AND created_from_notification_id IS NULL AND merged_into_id IS NULL)"
-        ),
-        update=chair_admin,
-        delete=chair_admin,
-    )
-    rules["meeting"] = Rule(insert=chair_admin, update=_is("chair"))
-    rules["agenda_item"] = Rule(insert=chair_admin, update=_is("chair"))
-    rules["attendance"] = Rule(
-        insert=f"{chair_admin} OR ({_is('representative')} AND agency_id = {AGENCY})",
-        update=f"{chair_admin} OR ({_is('representative')} AND agency_id = {AGENCY})",
-    )
-    rules["intelligence_entry"] = Rule(
-        select=(
-            f"restricted_to_agency_id IS NULL OR restricted_to_agency_id = {AGENCY} "
-            f"OR {chair_admin}"
-        ),
-        # The chair and admins may record what an absent agency sent in (DOMAIN.md, the
-        # opening: "information sent by absent agencies"), as the case view lets them.
-        insert=(
-            f"({WRITERS} AND {own_agency_entry} OR {chair_admin}) AND (restricted_to_agency_id "
-            f"IS NULL OR restricted_to_agency_id = agency_id)"
-        ),
-        update=f"{WRITERS} AND {own_agency_entry}",
-        delete=f"{WRITERS} AND {own_agency_entry}",
-    )
-    rules["sharing_decision"] = Rule(
-        insert=f"{chair_admin} OR ({WRITERS} AND agency_id = {AGENCY})",
-        update=f"{chair_admin} OR ({WRITERS} AND agency_id = {AGENCY})",
-    )
-    rules["decision"] = Rule(insert=_is("chair"), update=_is("chair"))
-    rules["decision_outcome"] = Rule(insert=_is("chair"), update=_is("chair"), delete=_is("chair"))
-    rules["action"] = Rule(
-        insert=f"{chair_admin} OR ({WRITERS} AND owner_agency_id = {AGENCY})",
-        update=f"{chair_admin} OR ({WRITERS} AND owner_agency_id = {AGENCY})",
-    )
-    rules["action_update"] = Rule(insert=f"{WRITERS} AND by_id = {UID}")
-    rules["amendment"] = Rule(insert=f"{chair_admin} AND by_id = {UID}")
-    mine = "user_login = session_user"
-    rules["draft"] = Rule(
-        select=mine, insert=f"{WRITERS} AND {mine}", update=f"{WRITERS} AND {mine}", delete=mine
-    )
-    # The gate's steps are the chair's at the meeting, then the team's coordinator's (and an
-    # admin's, for corrections): representatives and viewers read only.
-    fgc = _is("chair", "admin", "fgc_coordinator")
-    for table in FGC_TABLES:
-        rules[table] = Rule(insert=fgc, update=fgc)
-    # The trail: every signed-in role adds to it (under its own name); admins read it.
-    rules["audit_event"] = Rule(select=admin, insert="user_login = session_user")
-    rules["change_log"] = Rule(insert=WRITERS)
-    return rules
-
-
-RULES = _rules()
-
-
-def roles_in(expression: str) -> tuple[str, ...]:
-    """The application roles an expression can let through: those it names, else all."""
-    named = tuple(r for r in APP_ROLES if f"'{r}'" in expression)
-    return named or APP_ROLES
+__all__ = ["APP_ROLES", "APPEND_ONLY", "GROUPS", "OWNER", "ServerError", "set_up"]
 
 
 class ServerError(RuntimeError):
@@ -187,6 +59,13 @@ def _executable_by_the_groups(conn: Connection, function: str) -> None:
     conn.execute(text(f"REVOKE ALL ON FUNCTION public.{function} FROM PUBLIC"))
     for group in GROUPS.values():
         conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{function} TO {q(group)}"))
+
+
+def _types_only(signature: str) -> str:
+    """``f(a integer, b text)`` as ``f(integer, text)``: how GRANT names a function."""
+    name, _, args = signature.partition("(")
+    kinds = [a.split()[-1] for a in args.rstrip(")").split(",") if a.strip()]
+    return f"{name}({', '.join(kinds)})"
 
 
 def q(name: str) -> str:
@@ -312,7 +191,7 @@ def _tables(conn: Connection) -> list[str]:
 def apply_security(conn: Connection) -> None:
     """Helper functions, RLS (enabled and forced), policies and grants: idempotent."""
     conn.execute(text(f"SET ROLE {q(OWNER)}"))
-    for name, (kind, column) in _HELPERS.items():
+    for name, (kind, column) in HELPERS.items():
         conn.execute(
             text(
                 f"CREATE OR REPLACE FUNCTION public.{name}() RETURNS {kind} LANGUAGE sql STABLE "
@@ -321,6 +200,14 @@ def apply_security(conn: Connection) -> None:
             )
         )
         _executable_by_the_groups(conn, f"{name}()")
+    for signature, (kind, body) in LOOKUPS.items():
+        conn.execute(
+            text(
+                f"CREATE OR REPLACE FUNCTION public.{signature} RETURNS {kind} LANGUAGE sql "
+                f"STABLE SECURITY INVOKER SET search_path = pg_catalog, public AS $$ {body} $$"
+            )
+        )
+        _executable_by_the_groups(conn, _types_only(signature))
     # The audit chain (models/audit_chain.py): each new row links to the newest row's hash,
     # which only admins may read. This one function, with no arguments, hands every role that
     # hash and nothing else (a hash says nothing about anyone); it runs as the owner.
@@ -410,7 +297,7 @@ def apply_security(conn: Connection) -> None:
                 continue
             # Reading is granted to every group (the policy picks the rows) unless only
             # admins may read at all; the other verbs go to the roles the policy names.
-            allowed = roles_in(expr) if verb != "SELECT" or expr == _is("admin") else APP_ROLES
+            allowed = roles_in(expr) if verb != "SELECT" or expr == ADMINS else APP_ROLES
             to = ", ".join(q(GROUPS[r]) for r in allowed)
             conn.execute(text(f"GRANT {verb} ON public.{q(table)} TO {to}"))
             name = f"fd_{verb.lower()}"

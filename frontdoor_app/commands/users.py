@@ -10,6 +10,8 @@ import argparse
 import getpass
 import sys
 
+from sqlalchemy import text
+
 from frontdoor_app.access import people
 from frontdoor_app.access.actor import SYSTEM, Actor
 from frontdoor_app.access.credentials import with_password
@@ -69,6 +71,20 @@ def run_users(args: argparse.Namespace) -> int:
                 if found is None and people.list_users(s):
                     return fail(f"{settings.user_login} is not a user of this database")
                 by = found or SYSTEM
+            else:
+                # The server's administrator (a role that may create roles) acts as the
+                # system; an application user (an admin) as themselves, recorded so.
+                login, administrator = s.execute(
+                    text(
+                        "SELECT session_user, rolsuper OR rolcreaterole FROM pg_roles "
+                        "WHERE rolname = session_user"
+                    )
+                ).one()
+                if not administrator:
+                    found = find_actor(s, login)
+                    if found is None:
+                        return fail(f"{login} is not an active user of the front door")
+                    by = found
             if args.action == "list":
                 for p in people.list_users(s):
                     state = "active" if p.active else "disabled"
@@ -92,8 +108,8 @@ def run_users(args: argparse.Namespace) -> int:
                 )
                 print(f"added {p.login} ({p.role}{', ' + p.agency_code if p.agency_code else ''})")
             elif args.action == "disable":
-                ended = people.disable_user(s, args.login, by)
-                print(f"disabled {args.login}" + (f"; {ended} session(s) ended" if ended else ""))
+                done = people.disable_user(s, args.login, by)
+                print(f"disabled {args.login}" + _disabled_words(args.login, done))
             else:
                 people.set_password(s, args.login, _password(args) if server else "", by)
                 print(f"password of {args.login} set")
@@ -102,3 +118,12 @@ def run_users(args: argparse.Namespace) -> int:
         return fail(str(exc))
     finally:
         engine.dispose()
+
+
+def _disabled_words(login: str, done: people.Disabled) -> str:
+    if not done.login_taken:
+        return (
+            ": they can no longer read or change anything. Their server login stays until "
+            f"the server's administrator runs `frontdoor users disable {login}`"
+        )
+    return f"; {done.sessions_ended} session(s) ended" if done.sessions_ended else ""

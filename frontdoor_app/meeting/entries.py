@@ -126,15 +126,16 @@ def edit_entry(
         with sessions() as s:
             theirs = entry_view(s, get(s, IntelligenceEntry, entry_id, "Entry"))
         if theirs.version == version:
-            # Nobody changed it: the server's row rules refused the change (on the meeting
-            # server only the entry's own agency may change it), never a conflict with itself.
+            # Nobody changed it: the server's row rules refused the change (they hold the
+            # same people to the same rules as ``_may_edit``, as a safety net), never a
+            # conflict with itself.
             raise PermissionDenied(_SERVER_REFUSED) from exc
         raise EntryConflict(_EDITED, theirs) from exc
 
 
 _SERVER_REFUSED = (
-    "The meeting server does not let you change this entry: only its own agency can. Add "
-    "what you know as an entry of your own."
+    "The meeting server refused this change to the entry: its rules do not let you change "
+    "it. Add what you know as an entry of your own."
 )
 _EDITED = (
     "The entry was changed by someone else after you started editing it; both versions are "

@@ -9,6 +9,7 @@ administrator rights, so a signed-in admin without them is told to ask for
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
@@ -185,9 +186,11 @@ class PeopleScreen(QWidget):
         return self.people[rows[0].row()] if rows else None
 
     # ------------------------------------------------------------------ writes
-    def _write(self, job: Callable[[], object], done_text: str) -> None:
-        def done(_result: object) -> None:
-            self.status.setText(done_text)
+    def _write(self, job: Callable[[], Any], done_text: str | Callable[[Any], str]) -> None:
+        """Run ``job``; then say ``done_text`` (or what it makes of the job's answer)."""
+
+        def done(result: Any) -> None:
+            self.status.setText(done_text if isinstance(done_text, str) else done_text(result))
             self.changed.emit()
             self.refresh()
 
@@ -225,10 +228,18 @@ class PeopleScreen(QWidget):
             ),
         ):
             return
-        sessions, actor = self.ctx.sessions, self.ctx.actor
+        sessions, actor, login = self.ctx.sessions, self.ctx.actor, person.login
         self._write(
-            lambda: people.disable_person(sessions, actor, person.login),
-            self.tr("%1 can no longer sign in.").replace("%1", person.login),
+            lambda: people.disable_person(sessions, actor, login),
+            lambda done: (
+                self.tr("%1 can no longer sign in.")
+                if done.login_taken
+                else self.tr(
+                    "%1 can no longer read or change anything. Their server login stays "
+                    "until the server's administrator removes it (`frontdoor users "
+                    "disable %1`)."
+                )
+            ).replace("%1", login),
         )
 
     def set_password_selected(self) -> None:

@@ -37,7 +37,7 @@ from frontdoor_app.intake import quarantine as q
 from frontdoor_app.intake.agenda import build_agenda
 from frontdoor_app.intake.importer import FeedUnreadable, ImportSummary, import_file
 from frontdoor_app.intake.training import model_view
-from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.core.messages import Messages, cause
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
@@ -346,7 +346,8 @@ class ImportScreen(QWidget):
                 error.message
             )
         else:
-            text = self.tr("The import stopped: {0}").format(error)
+            # its first line, never the statement and the values it carried
+            text = self.tr("The import stopped: {0}").format(cause(error))
         self.summary_label.setText("⚠ " + text)
         self.messages.error(self, self.tr("Import failed"), text)
 
