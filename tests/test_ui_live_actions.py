@@ -4,63 +4,95 @@ that the history on screen shows reads that case again."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from frontdoor_app.meeting import actions, case, entries
 from frontdoor_app.ui.meeting import room_reads
 from tests.ui_support import close_window, context_for, open_window, settled, start_meeting
 
 
-def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
+@dataclass
+class Room:
+    """The chair's window and a health visitor's on the meeting's first case; ``calls``
+    records the health visitor's window reading the room or the whole case again, and
+    ``asked`` each look-ahead part it ran (a kind, and the tables it was asked about)."""
+
+    chair_ctx: Any
+    rep_ctx: Any
+    rep: Any
+    view: Any
+    item: int
+    calls: list[str] = field(default_factory=list)
+    asked: list[tuple[str, ...]] = field(default_factory=list)
+
+    def add_action(self) -> None:
+        actions.add_action(
+            self.chair_ctx.sessions,
+            self.chair_ctx.actor,
+            self.chair_ctx.profile,
+            self.item,
+            self.rep_ctx.actor.agency_id,
+            "Health visitor to call the mother today",
+        )
+
+
+@contextlib.contextmanager
+def _room(  # type: ignore[no-untyped-def]
     qtbot, chair_ctx, demo_db, fresh_settings, profile, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> Iterator[Room]:
     rep_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
     chair = open_window(qtbot, chair_ctx)
     rep = open_window(qtbot, rep_ctx)
-    calls: list[str] = []
     view = rep.case_view
     try:
         item = start_meeting(qtbot, chair)
         qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
         settled(qtbot, rep, rep_ctx)
-        before = len(view.case.actions)
-        # What the window reads for it: once, with the log (the feed reads ahead while
-        # the window is idle), not in a read of its own after.
-        asked: list[int] = []
-        touched, window_reads = room_reads.actions_touched, rep.ops.read
+        room = Room(chair_ctx, rep_ctx, rep, view, item)
+        for kind, name in (("actions", "actions_touched"), ("cases", "cases_touched")):
+            read = getattr(room_reads, name)
 
-        def counted(s, rows, *a):  # type: ignore[no-untyped-def]
-            if threading.current_thread() is rep.worker._thread:  # not the chair's window
-                asked.append(len(rows))
-            return touched(s, rows, *a)
+            def counted(s, rows, *a, kind=kind, read=read):  # type: ignore[no-untyped-def]
+                if threading.current_thread() is rep.worker._thread:  # not the chair's
+                    room.asked.append((kind, *sorted(r.table_name for r in rows)))
+                return read(s, rows, *a)
 
-        monkeypatch.setattr(room_reads, "actions_touched", counted)
-        monkeypatch.setattr(
-            rep.ops, "read", lambda *a, **k: (calls.append("read"), window_reads(*a, **k))
-        )
+            monkeypatch.setattr(room_reads, name, counted)
         agenda, full = rep.agenda.show_agenda, view.show_case
-        rep.agenda.show_agenda = lambda *a, **k: (calls.append("room"), agenda(*a, **k))  # type: ignore[method-assign]
-        view.show_case = lambda *a, **k: (calls.append("case"), full(*a, **k))  # type: ignore[method-assign]
-        actions.add_action(
-            chair_ctx.sessions,
-            chair_ctx.actor,
-            chair_ctx.profile,
-            item,
-            rep_ctx.actor.agency_id,
-            "Health visitor to call the mother today",
-        )
-        qtbot.waitUntil(lambda: len(view.case.actions) == before + 1, timeout=3000)
-        assert view.actions_tab.model.rows[-1].description.startswith("Health visitor")
-        assert view.tabs.tabText(5) == f"Actions ({before + 1})"
-        settled(qtbot, rep, rep_ctx)
-        # Neither the agenda nor the whole case was read again, nor the actions apart.
-        assert calls == [] and asked == [1]
+        rep.agenda.show_agenda = lambda *a, **k: (room.calls.append("room"), agenda(*a, **k))  # type: ignore[method-assign]
+        view.show_case = lambda *a, **k: (room.calls.append("case"), full(*a, **k))  # type: ignore[method-assign]
+        yield room
     finally:
         vars(rep.agenda).pop("show_agenda", None)
         vars(view).pop("show_case", None)
         close_window(rep)
         close_window(chair)
         rep_ctx.close()
+
+
+def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
+    qtbot, chair_ctx, demo_db, fresh_settings, profile, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    with _room(qtbot, chair_ctx, demo_db, fresh_settings, profile, monkeypatch) as room:
+        view, rep = room.view, room.rep
+        before = len(view.case.actions)
+        # What the window reads for it: once, with the log (the feed reads ahead while
+        # the window is idle), not in a read of its own after.
+        window_reads = rep.ops.read
+        monkeypatch.setattr(
+            rep.ops, "read", lambda *a, **k: (room.calls.append("read"), window_reads(*a, **k))
+        )
+        room.add_action()
+        qtbot.waitUntil(lambda: len(view.case.actions) == before + 1, timeout=3000)
+        assert view.actions_tab.model.rows[-1].description.startswith("Health visitor")
+        assert view.tabs.tabText(5) == f"Actions ({before + 1})"
+        settled(qtbot, rep, room.rep_ctx)
+        # Neither the agenda nor the whole case was read again, nor the actions apart.
+        assert room.calls == [] and room.asked == [("actions", "action")]
 
 
 def test_an_entry_and_an_action_read_together_show_without_reading_the_room_or_the_case(
@@ -69,34 +101,9 @@ def test_an_entry_and_an_action_read_together_show_without_reading_the_room_or_t
     """Under load a laptop's one read of the log often brings an entry and an action
     together: both reach the case on screen from that read, as each would alone (this
     read the whole room and the whole case again, on every laptop)."""
-    rep_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
-    chair = open_window(qtbot, chair_ctx)
-    rep = open_window(qtbot, rep_ctx)
-    calls: list[str] = []
-    view = rep.case_view
-    try:
-        item = start_meeting(qtbot, chair)
-        qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
-        settled(qtbot, rep, rep_ctx)
+    with _room(qtbot, chair_ctx, demo_db, fresh_settings, profile, monkeypatch) as room:
+        view, rep = room.view, room.rep
         entries_before, actions_before = len(view.case.intelligence), len(view.case.actions)
-        read_logs: list[tuple[str, ...]] = []
-        touched, window_reads = room_reads.actions_touched, room_reads.cases_touched
-
-        def acted(s, rows, *a):  # type: ignore[no-untyped-def]
-            if threading.current_thread() is rep.worker._thread:
-                read_logs.append(("actions", *sorted(r.table_name for r in rows)))
-            return touched(s, rows, *a)
-
-        def entered(s, rows, *a):  # type: ignore[no-untyped-def]
-            if threading.current_thread() is rep.worker._thread:
-                read_logs.append(("cases", *sorted(r.table_name for r in rows)))
-            return window_reads(s, rows, *a)
-
-        monkeypatch.setattr(room_reads, "actions_touched", acted)
-        monkeypatch.setattr(room_reads, "cases_touched", entered)
-        agenda, full = rep.agenda.show_agenda, view.show_case
-        rep.agenda.show_agenda = lambda *a, **k: (calls.append("room"), agenda(*a, **k))  # type: ignore[method-assign]
-        view.show_case = lambda *a, **k: (calls.append("case"), full(*a, **k))  # type: ignore[method-assign]
         # The laptop's worker is busy while both are saved: its next read of the log
         # brings the two together.
         busy, started = threading.Event(), threading.Event()
@@ -105,18 +112,11 @@ def test_an_entry_and_an_action_read_together_show_without_reading_the_room_or_t
         entries.add_entry(
             chair_ctx.sessions,
             chair_ctx.actor,
-            item,
-            rep_ctx.actor.agency_id,
+            room.item,
+            room.rep_ctx.actor.agency_id,
             "The school saw the children this morning",
         )
-        actions.add_action(
-            chair_ctx.sessions,
-            chair_ctx.actor,
-            chair_ctx.profile,
-            item,
-            rep_ctx.actor.agency_id,
-            "Health visitor to call the mother today",
-        )
+        room.add_action()
         busy.set()
         qtbot.waitUntil(
             lambda: (
@@ -125,7 +125,7 @@ def test_an_entry_and_an_action_read_together_show_without_reading_the_room_or_t
             ),
             timeout=3000,
         )
-        settled(qtbot, rep, rep_ctx)
+        settled(qtbot, rep, room.rep_ctx)
         assert view.actions_tab.model.rows[-1].description.startswith("Health visitor")
         assert view.tabs.tabText(5) == f"Actions ({actions_before + 1})"
         assert any("The school saw" in e.text for e in view.intelligence.model.rows), (
@@ -133,17 +133,8 @@ def test_an_entry_and_an_action_read_together_show_without_reading_the_room_or_t
         )
         # One read of the log with both in it, each part asked once; neither the agenda
         # nor the whole case read again.
-        assert sorted(read_logs) == [
-            ("actions", "action"),
-            ("cases", "intelligence_entry"),
-        ]
-        assert calls == []
-    finally:
-        vars(rep.agenda).pop("show_agenda", None)
-        vars(view).pop("show_case", None)
-        close_window(rep)
-        close_window(chair)
-        rep_ctx.close()
+        assert sorted(room.asked) == [("actions", "action"), ("cases", "intelligence_entry")]
+        assert room.calls == []
 
 
 def test_an_action_of_an_earlier_case_in_the_history_reads_the_case_again(
