@@ -159,3 +159,52 @@ def test_put_mine_on_top_and_see_the_change(qtbot, chair_and_visitor, chair_ctx,
     qtbot.waitUntil(
         lambda: any(e.text == MINE for e in b.case_view.case.intelligence), timeout=5000
     )
+
+
+def test_edit_is_offered_for_the_entries_each_person_may_change(
+    qtbot, chair_ctx: AppContext, demo_db: str, fresh_settings: Settings, profile: Profile
+) -> None:  # type: ignore[no-untyped-def]
+    """The chair may change any agency's entry, a health visitor only their agency's (or
+    one they wrote): "Edit" is offered for those, and for another agency's says who may
+    (it was offered for every entry, and the Save then refused)."""
+    visitor_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
+    a = open_window(qtbot, chair_ctx)
+    b = open_window(qtbot, visitor_ctx)
+    try:
+        first = start_meeting(qtbot, a)
+        with chair_ctx.read_session() as s:
+            hv = s.scalar(select(Agency.id).where(Agency.code == "HV"))
+            pol = s.scalar(select(Agency.id).where(Agency.code == "POL"))
+        ours = entries.add_entry(visitor_ctx.sessions, visitor_ctx.actor, first, hv, FIRST)
+        police = entries.add_entry(chair_ctx.sessions, chair_ctx.actor, first, pol, THEIRS)
+        b.show_item(first)
+        offered = {}
+        for name, win in (("chair", a), ("visitor", b)):
+            qtbot.waitUntil(
+                lambda w=win: (
+                    w.case_view.case.item.item_id == first
+                    and {ours.id, police.id} <= {e.id for e in w.case_view.case.intelligence}
+                ),
+                timeout=5000,
+            )
+            tab = win.case_view.intelligence
+            win.case_view.tabs.setCurrentWidget(tab)
+            for entry in (ours, police):
+                tab.table.selectRow(
+                    next(n for n, e in enumerate(tab.model.rows) if e.id == entry.id)
+                )
+                offered[name, entry.id] = (tab.edit.isEnabled(), tab.edit.toolTip())
+        assert offered["chair", ours.id] == (True, "")
+        assert offered["chair", police.id] == (True, "")
+        assert offered["visitor", ours.id] == (True, "")
+        allowed, why = offered["visitor", police.id]
+        assert not allowed and "Only the chair, the author or a colleague from" in why
+        assert "Police" in why  # the entry's agency, by name
+        tab = b.case_view.intelligence
+        tab.table.clearSelection()
+        tab.table.setCurrentIndex(tab.model.index(-1, 0))
+        assert not tab.edit.isEnabled() and "Choose an entry" in tab.edit.toolTip()
+    finally:
+        close_window(b)
+        close_window(a)
+        visitor_ctx.close()

@@ -52,6 +52,15 @@ def may_act_for_agency(actor: Actor, agency_id: int | None) -> bool:
     return actor.role == "representative" and agency_id is not None and actor.agency_id == agency_id
 
 
+def may_change_entry(actor: Actor, author_id: int | None, agency_id: int) -> bool:
+    """The chair, the entry's author, or a representative of the entry's agency: who may
+    change what an agency said (``meeting.entries`` refuses anyone else on Save; the case
+    view offers "Edit" to these only)."""
+    if actor.is_chair or (author_id is not None and author_id == actor.user_id):
+        return True
+    return actor.role == "representative" and actor.agency_id == agency_id
+
+
 def require_agency(
     actor: Actor,
     agency_id: int | None,

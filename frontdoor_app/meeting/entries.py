@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor, require_agency
+from frontdoor_app.access.actor import Actor, may_change_entry, require_agency
 from frontdoor_app.models import Agency, IntelligenceEntry, SharingDecision
 from frontdoor_app.wording import optional
 
@@ -317,9 +317,7 @@ def _check_text(text: str | None, kind: str) -> str:
 
 
 def _may_edit(actor: Actor, entry: IntelligenceEntry) -> None:
-    if actor.is_chair or (entry.author_id is not None and entry.author_id == actor.user_id):
-        return
-    if actor.role == "representative" and actor.agency_id == entry.agency_id:
+    if may_change_entry(actor, entry.author_id, entry.agency_id):
         return
     raise PermissionDenied(
         "Only the chair, the author or a colleague from the same agency can change this entry."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -168,6 +168,11 @@ class IntelligenceTab(QWidget):
         self.text.textChanged.connect(self._typed)
         self.save.clicked.connect(self._save)
         self.edit.clicked.connect(self.start_editing)
+        # Who may change which entry (``access.actor.may_change_entry``, from the window):
+        # "Edit" is offered for those entries only, and says why not for the others.
+        self.may_change: Callable[[IntelligenceView], bool] = lambda _entry: True
+        self.table.selectionModel().currentChanged.connect(lambda *_: self._offer_edit())
+        self._offer_edit()
         self.cancel_edit.clicked.connect(self.stop_editing)
         self.restricted.toggled.connect(lambda on: self.may_share.setEnabled(not on))
 
@@ -191,8 +196,27 @@ class IntelligenceTab(QWidget):
         if self.editing is not None and self.current() is None:
             self.stop_editing()  # another case: an edit of this one's entry cannot stay
         self._show_notice()
+        self._offer_edit()
 
     # ------------------------------------------------------------------ editing an entry
+    def set_editor(self, may_change: Callable[[IntelligenceView], bool]) -> None:
+        self.may_change = may_change
+        self._offer_edit()
+
+    def _offer_edit(self) -> None:
+        entry = self.selected()
+        allowed = entry is not None and self.may_change(entry)
+        self.edit.setEnabled(allowed)
+        if entry is None:
+            why = self.tr("Choose an entry in the table to edit it.")
+        elif allowed:
+            why = ""
+        else:
+            why = self.tr(
+                "Only the chair, the author or a colleague from %1 can change this entry."
+            ).replace("%1", entry.agency_name)
+        self.edit.setToolTip(why)
+
     def selected(self) -> IntelligenceView | None:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None

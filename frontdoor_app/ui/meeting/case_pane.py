@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from frontdoor_app.access.actor import may_change_entry
 from frontdoor_app.meeting.views import AgencyOption, AgendaView, OutcomeOption
 from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.core.i18n import translate
@@ -91,6 +92,7 @@ class CasePane(QObject):
         actor, cv = self.ctx.actor, self.case_view
         chooses = actor.role in ("chair", "admin")
         cv.intelligence.set_agencies(agencies, actor.agency_id, chooses)
+        cv.intelligence.set_editor(lambda e: may_change_entry(actor, e.author_id, e.agency_id))
         cv.actions_tab.set_agencies(agencies, actor.agency_id)
         cv.sharing.set_agencies(agencies, actor.agency_id)
         cv.decision.set_outcomes(outcomes)
