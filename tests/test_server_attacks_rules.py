@@ -221,6 +221,14 @@ def test_a_person_disabled_by_an_admin_reads_nothing_while_their_login_stays(
             assert rows(c, "SELECT count(*) FROM meeting")[0][0] > 0
         done = people.disable_person(admin.sessions, admin.actor, login)
         assert done == people.Disabled(0, login_taken=False)
+        # One of the demo's people, made without a login: disabled, with none to take.
+        with psycopg.connect(server.admin_url.replace("+psycopg", ""), autocommit=True) as c:
+            found = c.execute(
+                "SELECT u.login FROM app_user u WHERE u.active AND NOT EXISTS "
+                "(SELECT 1 FROM pg_roles r WHERE r.rolname = u.login) ORDER BY u.login LIMIT 1"
+            ).fetchone()
+        assert found is not None
+        assert people.disable_person(admin.sessions, admin.actor, found[0]) == people.Disabled()
     finally:
         admin.close()
     with server.connect(login) as c:

@@ -31,7 +31,8 @@ from .users import UserError
 
 LOGIN_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{1,62}$")
 MIN_PASSWORD = 12
-INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denied"
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATEs: "permission denied",
+UNDEFINED_OBJECT = "42704"  # and "role does not exist"
 SCRAM_ITERATIONS = 4096
 
 
@@ -207,7 +208,10 @@ def disable_user(session: Session, login: str, by: Actor = SYSTEM) -> Disabled:
         with session.begin_nested():
             session.execute(text(f"ALTER ROLE {q(login)} NOLOGIN"))
     except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        state = getattr(exc.orig, "sqlstate", None)
+        if state == UNDEFINED_OBJECT:
+            return Disabled()  # a user made without a login (the demo's): none to take
+        if state != INSUFFICIENT_PRIVILEGE:
             raise
         # An admin signed in as themselves: ``active`` is false, and every row rule asks
         # for an active user (``server_rules.SIGNED_IN``), so the login opens nothing.
