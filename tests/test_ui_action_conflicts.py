@@ -18,7 +18,11 @@ from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 from frontdoor_app.ui.case.actions_tab import action_conflict
 from frontdoor_app.ui.core.conflict_view import ConflictDialog
-from tests.ui_support import LEFT, close_window, context_for, idle, open_window, start_meeting
+from tests.ui_support import (
+    LEFT,
+    chair_and_visitor_windows,
+    idle,
+)
 
 MINE = "A: the family moved to Bradford on Friday"
 THEIRS = "B: seen at home on Thursday, all well"
@@ -34,11 +38,12 @@ def _stored(ctx: AppContext, action_id: int):  # type: ignore[no-untyped-def]
 def chair_and_visitor(
     qtbot, chair_ctx: AppContext, demo_db: str, fresh_settings: Settings, profile: Profile
 ):  # type: ignore[no-untyped-def]
-    visitor_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
-    a = open_window(qtbot, chair_ctx)
-    b = open_window(qtbot, visitor_ctx)
-    try:
-        first = start_meeting(qtbot, a)
+    with chair_and_visitor_windows(qtbot, chair_ctx, demo_db, fresh_settings, profile) as (
+        a,
+        b,
+        _visitor_ctx,
+        first,
+    ):
         with chair_ctx.read_session() as s:
             hv = s.scalar(select(Agency.id).where(Agency.code == "HV"))
         action = actions.add_action(
@@ -63,10 +68,6 @@ def chair_and_visitor(
             win.case_view.actions_tab.table.selectRow(0)
             idle(qtbot, win)
         yield a, b, action
-    finally:
-        close_window(b)
-        close_window(a)
-        visitor_ctx.close()
 
 
 def _visitor_updates_while_chair_types(qtbot, a, b, action) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,11 @@ from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 from frontdoor_app.ui.case.intelligence_tab import entry_conflict
 from frontdoor_app.ui.core.conflict_view import ConflictDialog
-from tests.ui_support import LEFT, close_window, context_for, idle, open_window, start_meeting
+from tests.ui_support import (
+    LEFT,
+    chair_and_visitor_windows,
+    idle,
+)
 
 FIRST = "Both children seen at the clinic in October"
 MINE = "A: both children seen at the clinic; the baby's 8-week check is overdue"
@@ -37,11 +41,12 @@ def _stored(ctx: AppContext, entry_id: int) -> tuple[str, int, str | None]:
 def chair_and_visitor(
     qtbot, chair_ctx: AppContext, demo_db: str, fresh_settings: Settings, profile: Profile
 ):  # type: ignore[no-untyped-def]
-    visitor_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
-    a = open_window(qtbot, chair_ctx)
-    b = open_window(qtbot, visitor_ctx)
-    try:
-        first = start_meeting(qtbot, a)
+    with chair_and_visitor_windows(qtbot, chair_ctx, demo_db, fresh_settings, profile) as (
+        a,
+        b,
+        visitor_ctx,
+        first,
+    ):
         with chair_ctx.read_session() as s:
             hv = s.scalar(select(Agency.id).where(Agency.code == "HV"))
         entry = entries.add_entry(visitor_ctx.sessions, visitor_ctx.actor, first, hv, FIRST)
@@ -63,10 +68,6 @@ def chair_and_visitor(
             assert tab.text.toPlainText() == FIRST
             idle(qtbot, win)
         yield a, b, entry
-    finally:
-        close_window(b)
-        close_window(a)
-        visitor_ctx.close()
 
 
 def _visitor_saves_while_chair_types(qtbot, a, b, entry) -> None:  # type: ignore[no-untyped-def]
@@ -167,11 +168,12 @@ def test_edit_is_offered_for_the_entries_each_person_may_change(
     """The chair may change any agency's entry, a health visitor only their agency's (or
     one they wrote): "Edit" is offered for those, and for another agency's says who may
     (it was offered for every entry, and the Save then refused)."""
-    visitor_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
-    a = open_window(qtbot, chair_ctx)
-    b = open_window(qtbot, visitor_ctx)
-    try:
-        first = start_meeting(qtbot, a)
+    with chair_and_visitor_windows(qtbot, chair_ctx, demo_db, fresh_settings, profile) as (
+        a,
+        b,
+        visitor_ctx,
+        first,
+    ):
         with chair_ctx.read_session() as s:
             hv = s.scalar(select(Agency.id).where(Agency.code == "HV"))
             pol = s.scalar(select(Agency.id).where(Agency.code == "POL"))
@@ -204,7 +206,3 @@ def test_edit_is_offered_for_the_entries_each_person_may_change(
         tab.table.clearSelection()
         tab.table.setCurrentIndex(tab.model.index(-1, 0))
         assert not tab.edit.isEnabled() and "Choose an entry" in tab.edit.toolTip()
-    finally:
-        close_window(b)
-        close_window(a)
-        visitor_ctx.close()

@@ -12,7 +12,14 @@ from typing import Any
 
 from frontdoor_app.meeting import actions, case, entries
 from frontdoor_app.ui.meeting import room_reads
-from tests.ui_support import close_window, context_for, open_window, settled, start_meeting
+from tests.ui_support import (
+    chair_and_visitor_windows,
+    close_window,
+    context_for,
+    open_window,
+    settled,
+    start_meeting,
+)
 
 
 @dataclass
@@ -44,12 +51,13 @@ class Room:
 def _room(  # type: ignore[no-untyped-def]
     qtbot, chair_ctx, demo_db, fresh_settings, profile, monkeypatch
 ) -> Iterator[Room]:
-    rep_ctx = context_for(fresh_settings, demo_db, profile, "hv.lee")
-    chair = open_window(qtbot, chair_ctx)
-    rep = open_window(qtbot, rep_ctx)
-    view = rep.case_view
-    try:
-        item = start_meeting(qtbot, chair)
+    with chair_and_visitor_windows(qtbot, chair_ctx, demo_db, fresh_settings, profile) as (
+        _chair,
+        rep,
+        rep_ctx,
+        item,
+    ):
+        view = rep.case_view
         qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == item)
         settled(qtbot, rep, rep_ctx)
         room = Room(chair_ctx, rep_ctx, rep, view, item)
@@ -65,13 +73,11 @@ def _room(  # type: ignore[no-untyped-def]
         agenda, full = rep.agenda.show_agenda, view.show_case
         rep.agenda.show_agenda = lambda *a, **k: (room.calls.append("room"), agenda(*a, **k))  # type: ignore[method-assign]
         view.show_case = lambda *a, **k: (room.calls.append("case"), full(*a, **k))  # type: ignore[method-assign]
-        yield room
-    finally:
-        vars(rep.agenda).pop("show_agenda", None)
-        vars(view).pop("show_case", None)
-        close_window(rep)
-        close_window(chair)
-        rep_ctx.close()
+        try:
+            yield room
+        finally:
+            vars(rep.agenda).pop("show_agenda", None)
+            vars(view).pop("show_case", None)
 
 
 def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(

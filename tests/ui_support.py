@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -116,6 +118,24 @@ def start_meeting(qtbot, win: MainWindow) -> int:  # type: ignore[no-untyped-def
     qtbot.waitUntil(lambda: win.case_view.case.item.status == "current")
     idle(qtbot, win)
     return first
+
+
+@contextlib.contextmanager
+def chair_and_visitor_windows(  # type: ignore[no-untyped-def]
+    qtbot, chair_ctx: AppContext, url: str, settings: Settings, profile: Profile
+) -> Iterator[tuple[MainWindow, MainWindow, AppContext, int]]:
+    """The chair's window and health visitor Lee's (their own client on the one meeting
+    file), the meeting open at its first case: (chair's, visitor's, visitor's context, the
+    case). Both are closed after."""
+    visitor_ctx = context_for(settings, url, profile, "hv.lee")
+    chair = open_window(qtbot, chair_ctx)
+    visitor = open_window(qtbot, visitor_ctx)
+    try:
+        yield chair, visitor, visitor_ctx, start_meeting(qtbot, chair)
+    finally:
+        close_window(visitor)
+        close_window(chair)
+        visitor_ctx.close()
 
 
 def add_entry(qtbot, win: MainWindow, agency: int, text: str, restricted: bool) -> None:  # type: ignore[no-untyped-def]
