@@ -149,6 +149,8 @@ def set_up(engine: Engine, profile: Profile) -> str:
         prepare_database(conn)
     as_owner = owner_engine(engine)
     try:
+        with as_owner.begin() as conn:
+            _drop_rule_functions(conn)
         upgrade(as_owner)
         with as_owner.begin() as conn:
             apply_security(conn)
@@ -188,6 +190,18 @@ def _tables(conn: Connection) -> list[str]:
     return [r for (r,) in rows]
 
 
+def _drop_rule_functions(conn: Connection) -> None:
+    """The rules' functions are bound to the columns they read when made (SQL-standard
+    bodies, so nothing a caller sets can change what they mean, and the planner inlines
+    them). Before the migrations run they go, with the policies that use them, so that a
+    migration may change those columns; ``apply_security`` makes both again. Meanwhile
+    no application role reads or writes anything (row-level security with no policy)."""
+    for name in HELPERS:
+        conn.execute(text(f"DROP FUNCTION IF EXISTS public.{name}() CASCADE"))
+    for signature in LOOKUPS:
+        conn.execute(text(f"DROP FUNCTION IF EXISTS public.{_types_only(signature)} CASCADE"))
+
+
 def apply_security(conn: Connection) -> None:
     """Helper functions, RLS (enabled and forced), policies and grants: idempotent."""
     conn.execute(text(f"SET ROLE {q(OWNER)}"))
@@ -195,8 +209,8 @@ def apply_security(conn: Connection) -> None:
         conn.execute(
             text(
                 f"CREATE OR REPLACE FUNCTION public.{name}() RETURNS {kind} LANGUAGE sql STABLE "
-                "SECURITY INVOKER SET search_path = pg_catalog, public AS "
-                f"$$ SELECT {column} FROM public.app_user WHERE login = session_user AND active $$"
+                "SECURITY INVOKER RETURN (SELECT "
+                f"{column} FROM public.app_user WHERE login = session_user AND active)"
             )
         )
         _executable_by_the_groups(conn, f"{name}()")
@@ -204,7 +218,7 @@ def apply_security(conn: Connection) -> None:
         conn.execute(
             text(
                 f"CREATE OR REPLACE FUNCTION public.{signature} RETURNS {kind} LANGUAGE sql "
-                f"STABLE SECURITY INVOKER SET search_path = pg_catalog, public AS $$ {body} $$"
+                f"STABLE SECURITY INVOKER RETURN ({body})"
             )
         )
         _executable_by_the_groups(conn, _types_only(signature))

@@ -23,6 +23,8 @@ APP_ROLES = tuple(GROUPS)
 
 # The helper functions the policies use: no arguments, SECURITY INVOKER (they run with the
 # caller's own rights, reading the caller's own row), so nobody can ask about another user.
+# Their bodies are SQL-standard (``RETURN (...)``): bound to the tables when made, so no
+# search path a caller sets changes them, and inlined into the statements that use them.
 HELPERS = {
     "fd_uid": ("integer", "id"),
     "fd_role": ("text", "role"),
