@@ -126,6 +126,45 @@ def test_a_closed_meetings_record_changes_only_by_the_chairs_or_an_admins_amendm
                 refused(c, sql, *params)
 
 
+def test_a_closed_meetings_action_is_followed_up_but_what_it_says_is_amended_by_the_chair(
+    server: Server, closed: Closed
+) -> None:
+    """After the close an action's agency records its follow-up (status, notes), but what
+    it says (what, by when, whose, on which case) changes only by the chair's or an
+    admin's amendment; a row rule cannot tell the columns apart, so a trigger does."""
+    police = server.agencies["POL"]
+    with psycopg.connect(server.admin_url.replace("+psycopg", ""), autocommit=True) as c:
+        ids = [
+            c.execute(INSERT_ACTION + " RETURNING id", (item, police)).fetchone()[0]
+            for item in (server.item_id, closed.item_id)
+        ]
+    on_open, on_closed = ids
+    follow_up = "UPDATE action SET status = 'done', status_note = 'seen' WHERE id = %s"
+    says = [
+        "UPDATE action SET description = 'rewritten' WHERE id = %s",
+        "UPDATE action SET due_date = due_date + 30 WHERE id = %s",
+        f"UPDATE action SET owner_agency_id = {server.agencies['HSG']} WHERE id = %s",
+        f"UPDATE action SET agenda_item_id = {server.item_id} WHERE id = %s",
+    ]
+    with server.connect("police") as c:
+        for sql in (follow_up, *says[:2]):  # the open meeting's: theirs to change
+            with rolled_back(c):
+                assert c.execute(sql, (on_open,)).rowcount == 1, sql
+        with rolled_back(c):  # the closed meeting's: followed up
+            assert c.execute(follow_up, (on_closed,)).rowcount == 1
+        for sql in says:
+            refused(c, sql, on_closed)
+    for who in ("chair", "admin"):  # an amendment
+        with server.connect(who) as c:
+            for sql in says:
+                with rolled_back(c):
+                    assert c.execute(sql, (on_closed,)).rowcount == 1, (who, sql)
+    for who in ("housing", "viewer", "coordinator"):
+        with server.connect(who) as c:
+            refused(c, follow_up, on_closed)
+            refused(c, says[0], on_closed)
+
+
 def test_a_wrongly_entered_attendance_row_is_taken_off_by_its_agency_or_the_chair(
     server: Server, closed: Closed
 ) -> None:

@@ -200,6 +200,41 @@ def _drop_rule_functions(conn: Connection) -> None:
         conn.execute(text(f"DROP FUNCTION IF EXISTS public.{name}() CASCADE"))
     for signature in LOOKUPS:
         conn.execute(text(f"DROP FUNCTION IF EXISTS public.{_types_only(signature)} CASCADE"))
+    # (with its trigger: it asks the functions above)
+    conn.execute(text("DROP FUNCTION IF EXISTS public.fd_action_amended() CASCADE"))
+
+
+# What an action says (what, by when, whose, on which case) is the meeting's: after the
+# close only the chair or an admin amends it. Its status and notes are followed up after
+# the meeting by its agency, so a row rule (which cannot tell one column from another)
+# lets those through, and this trigger holds the rest. Not the server's administrator's
+# nor the owner's own work (no application role: ``fd_role`` is NULL).
+_ACTION_SAYS = ("description", "due_date", "owner_agency_id", "owner_name", "agenda_item_id")
+_ACTION_AMENDED = (
+    "CREATE OR REPLACE FUNCTION public.fd_action_amended() RETURNS trigger LANGUAGE plpgsql "
+    "SECURITY INVOKER SET search_path = pg_catalog, public AS $$ BEGIN "
+    "IF public.fd_role() NOT IN ('chair', 'admin') AND NOT ("
+    "coalesce(public.fd_item_open(OLD.agenda_item_id), false) "
+    "AND coalesce(public.fd_item_open(NEW.agenda_item_id), false)) THEN "
+    "RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = "
+    "'the meeting is closed: only the chair or an admin may change what an action says "
+    "(its status and notes are followed up)'; "
+    "END IF; RETURN NEW; END $$"
+)
+
+
+def _hold_closed_actions(conn: Connection) -> None:
+    conn.execute(text(_ACTION_AMENDED))
+    conn.execute(text("DROP TRIGGER IF EXISTS fd_action_amended ON public.action"))
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _ACTION_SAYS)
+    conn.execute(
+        text(
+            f"CREATE TRIGGER fd_action_amended BEFORE UPDATE OF {', '.join(_ACTION_SAYS)} "
+            f"ON public.action FOR EACH ROW WHEN ({changed}) "
+            "EXECUTE FUNCTION public.fd_action_amended()"
+        )
+    )
+    _executable_by_the_groups(conn, "fd_action_amended()")
 
 
 def apply_security(conn: Connection) -> None:
@@ -337,4 +372,5 @@ def apply_security(conn: Connection) -> None:
     ).all():
         conn.execute(text(f"REVOKE ALL ON SEQUENCE public.{q(sequence)} FROM PUBLIC"))
         conn.execute(text(f"GRANT USAGE ON SEQUENCE public.{q(sequence)} TO {groups}"))
+    _hold_closed_actions(conn)
     conn.execute(text("RESET ROLE"))
