@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from frontdoor_app.access.people import add_user
-from frontdoor_app.access.server import MINUTES_ENTITY as SERVER_MINUTES
 from frontdoor_app.measures import compute
 from frontdoor_app.measures.figures import MINUTES_ENTITY
 from frontdoor_app.meeting.minutes_export import AUDIT_ENTITY
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
+from frontdoor_app.models.journal import MINUTES_ENTITY as SERVER_MINUTES
 from frontdoor_app.profile import MeasureRules
 from tests.measures_dataset import AS_OF, BANK_HOLIDAY, W1, W5, build
 from tests.ui_support import context_for

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from frontdoor_app.access.server import OWNER
+from frontdoor_app.access.server_rules import OWNER
 from frontdoor_app.cli import main
 from frontdoor_app.context import build_context
 from frontdoor_app.meeting.entries import add_entry

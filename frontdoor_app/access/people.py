@@ -23,16 +23,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.models import Agency, FgcTeam, User
 from frontdoor_app.models.database import session_scope
+from frontdoor_app.refusal import server_refused
 
 from . import audit
 from .actor import SYSTEM, Actor
-from .server import GROUPS, OWNER, group_for, q
+from .server import group_for, q
+from .server_rules import GROUPS, OWNER
 from .users import UserError
 
 LOGIN_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{1,62}$")
 MIN_PASSWORD = 12
-INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATEs: "permission denied",
-UNDEFINED_OBJECT = "42704"  # and "role does not exist"
+UNDEFINED_OBJECT = "42704"  # PostgreSQL's SQLSTATE for "role does not exist"
 SCRAM_ITERATIONS = 4096
 
 
@@ -208,10 +209,9 @@ def disable_user(session: Session, login: str, by: Actor = SYSTEM) -> Disabled:
         with session.begin_nested():
             session.execute(text(f"ALTER ROLE {q(login)} NOLOGIN"))
     except DBAPIError as exc:
-        state = getattr(exc.orig, "sqlstate", None)
-        if state == UNDEFINED_OBJECT:
+        if getattr(exc.orig, "sqlstate", None) == UNDEFINED_OBJECT:
             return Disabled()  # a user made without a login (the demo's): none to take
-        if state != INSUFFICIENT_PRIVILEGE:
+        if not server_refused(exc):
             raise
         # An admin signed in as themselves: ``active`` is false, and every row rule asks
         # for an active user (``server_rules.SIGNED_IN``), so the login opens nothing.

@@ -38,7 +38,6 @@ from .reference import sync_reference
 from .server_rules import (
     ADMINS,
     APP_ROLES,
-    APPEND_ONLY,
     GROUPS,
     HELPERS,
     LOOKUPS,
@@ -46,8 +45,6 @@ from .server_rules import (
     RULES,
     roles_in,
 )
-
-__all__ = ["APP_ROLES", "APPEND_ONLY", "GROUPS", "OWNER", "ServerError", "set_up"]
 
 
 class ServerError(RuntimeError):
@@ -59,13 +56,6 @@ def _executable_by_the_groups(conn: Connection, function: str) -> None:
     conn.execute(text(f"REVOKE ALL ON FUNCTION public.{function} FROM PUBLIC"))
     for group in GROUPS.values():
         conn.execute(text(f"GRANT EXECUTE ON FUNCTION public.{function} TO {q(group)}"))
-
-
-def _types_only(signature: str) -> str:
-    """``f(a integer, b text)`` as ``f(integer, text)``: how GRANT names a function."""
-    name, _, args = signature.partition("(")
-    kinds = [a.split()[-1] for a in args.rstrip(")").split(",") if a.strip()]
-    return f"{name}({', '.join(kinds)})"
 
 
 def q(name: str) -> str:
@@ -199,7 +189,7 @@ def _drop_rule_functions(conn: Connection) -> None:
     for name in HELPERS:
         conn.execute(text(f"DROP FUNCTION IF EXISTS public.{name}() CASCADE"))
     for signature in LOOKUPS:
-        conn.execute(text(f"DROP FUNCTION IF EXISTS public.{_types_only(signature)} CASCADE"))
+        conn.execute(text(f"DROP FUNCTION IF EXISTS public.{signature} CASCADE"))
     # (with its trigger: it asks the functions above)
     conn.execute(text("DROP FUNCTION IF EXISTS public.fd_action_amended() CASCADE"))
 
@@ -234,7 +224,6 @@ def _hold_closed_actions(conn: Connection) -> None:
             "EXECUTE FUNCTION public.fd_action_amended()"
         )
     )
-    _executable_by_the_groups(conn, "fd_action_amended()")
 
 
 def apply_security(conn: Connection) -> None:
@@ -256,7 +245,7 @@ def apply_security(conn: Connection) -> None:
                 f"STABLE SECURITY INVOKER RETURN ({body})"
             )
         )
-        _executable_by_the_groups(conn, _types_only(signature))
+        _executable_by_the_groups(conn, signature)  # (names and types both name it)
     # The audit chain (models/audit_chain.py): each new row links to the newest row's hash,
     # which only admins may read. This one function, with no arguments, hands every role that
     # hash and nothing else (a hash says nothing about anyone); it runs as the owner.

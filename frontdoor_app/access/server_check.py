@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from .server import APPEND_ONLY, GROUPS, OWNER, q, role_exists
+from .server import q, role_exists
+from .server_rules import APPEND_ONLY, GROUPS, OWNER
 
 
 @dataclass(frozen=True)

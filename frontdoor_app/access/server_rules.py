@@ -62,7 +62,6 @@ WRITERS = _is("chair", "representative", "admin", "fgc_coordinator")
 # Anyone signed in as an active user: a disabled user's login reads nothing, even before
 # the server's administrator has taken the login away (``people.disable_user``).
 SIGNED_IN = f"{ROLE} IS NOT NULL"
-EVERYONE = SIGNED_IN
 REFERENCE_TABLES = (
     "agency",
     "fgc_team",
@@ -96,7 +95,7 @@ APPEND_ONLY = ("audit_event", "change_log")
 class Rule:
     """Who may do what to one table: a USING/WITH CHECK expression per command (None: no one)."""
 
-    select: str | None = EVERYONE
+    select: str | None = SIGNED_IN
     insert: str | None = None
     update: str | None = None
     delete: str | None = None

@@ -15,7 +15,8 @@ from sqlalchemy import text
 from frontdoor_app.access import people
 from frontdoor_app.access.actor import SYSTEM, Actor
 from frontdoor_app.access.credentials import with_password
-from frontdoor_app.access.server import APP_ROLES, is_postgresql
+from frontdoor_app.access.server import is_postgresql
+from frontdoor_app.access.server_rules import APP_ROLES
 from frontdoor_app.access.users import UserError, find_actor
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope, upgrade
 from frontdoor_app.settings import load_settings

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.access import people
-from frontdoor_app.access.server import APP_ROLES
+from frontdoor_app.access.server_rules import APP_ROLES
 from frontdoor_app.context import AppContext
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages, cause

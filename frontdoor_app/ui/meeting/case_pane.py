@@ -165,10 +165,9 @@ class CasePane(QObject):
                 return None
             entries = [r for r in news if r.table_name in CASE_SCOPED_TABLES]
             acted = [r for r in news if r.table_name in ACTION_TABLES]
-            if acted and meeting_id is None:
-                return None
             return NewsTouched(
                 reads.cases_touched(s, entries, shown, viewer) if entries else None,
+                # (no meeting: no open actions to count, nor a case of it on screen)
                 reads.actions_touched(s, acted, meeting_id, shown, today)
                 if acted and meeting_id is not None
                 else None,
