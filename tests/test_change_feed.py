@@ -128,10 +128,10 @@ def test_many_writers_at_random_every_change_is_delivered_exactly_once(pg_url: s
             for pause in pauses:
                 with Session(engine) as s:
                     note(s, "intelligence_entry", 1, "insert")
-                    s.flush()
+                    # Reading the log in the writer's unit of work writes its held row.
                     new = s.scalar(
-                        text(
-                            "SELECT id FROM change_log WHERE txid = pg_current_xact_id()::text::bigint"
+                        select(ChangeLog.id).where(
+                            ChangeLog.txid == text("pg_current_xact_id()::text::bigint")
                         )
                     )
                     time.sleep(pause)  # hold the id while others commit theirs

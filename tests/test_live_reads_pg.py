@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event, select, text
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.meeting import actions, case, entries, feed, lifecycle
+from frontdoor_app.meeting import actions, case, drafts, entries, feed, lifecycle
 from frontdoor_app.models import AgendaItem, Meeting
 from frontdoor_app.sync.changes import FeedConnection, read, start
 from tests.test_ui_server_meeting import server_meeting  # noqa: F401 - a fixture
@@ -179,3 +179,53 @@ def test_the_feeds_connection_holds_no_transaction_and_reconnects_after_a_drop(
             assert s.scalar(text("SELECT pg_backend_pid()")) != pid
     finally:
         reads.close()
+
+
+def test_a_save_is_three_statements_its_change_and_trail_in_the_last_one(
+    room: dict[str, AppContext],
+) -> None:
+    """A representative's Save on the server: its first read (the case, the meeting, the
+    agency, and whether this Save was made already), the entry, and then its change, the
+    doorbell and its audit rows in one statement (it was six statements). A Save sent again
+    finds the entry it made; the draft a Save replaces is cleared with it, the draft's
+    change and trail in that same last statement."""
+    police, chair = room["police"], room["chair"]
+    first, _second = _open_meeting(chair)
+    pol = police.actor.agency_id
+    assert pol is not None
+    with chair.read_session() as s:
+        cursor = start(s)
+    with counted(police) as sent:
+        made = entries.add_entry(
+            police.sessions, police.actor, first, pol, "Known to us since May", client_ref="r-1"
+        )
+    assert len(sent) == 3, sent
+    assert "change_log" in sent[-1] and "fd_audit_append" in sent[-1] and "pg_notify" in sent[-1]
+    with chair.read_session() as s:
+        rows, cursor = read(s, cursor)
+    assert [(r.table_name, r.row_id) for r in rows] == [("intelligence_entry", made.id)]
+    with counted(police) as sent:
+        again = entries.add_entry(
+            police.sessions, police.actor, first, pol, "Known to us since May", client_ref="r-1"
+        )
+    assert again.id == made.id and not any(s.startswith("INSERT") for s in sent)
+    # The draft the next Save replaces is cleared in it, its change in the same last statement.
+    drafts.save_draft(police.sessions, police.actor, first, "intelligence", "Half a sentence")
+    with chair.read_session() as s:
+        cursor = read(s, cursor)[1]  # (the draft's own change)
+    with counted(police) as sent:
+        entries.add_entry(
+            police.sessions,
+            police.actor,
+            first,
+            pol,
+            "Seen at school",
+            client_ref="r-2",
+            draft="intelligence",
+        )
+    assert sum("change_log" in s for s in sent) == 1 and "fd_audit_append" in sent[-1]
+    with chair.read_session() as s:
+        rows, cursor = read(s, cursor)
+    assert sorted(r.table_name for r in rows) == ["draft", "intelligence_entry"]
+    with police.read_session() as s:
+        assert drafts.load_draft(s, police.actor, first, "intelligence") is None

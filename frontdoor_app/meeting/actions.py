@@ -43,6 +43,7 @@ from .common import (
     meeting_of,
     now,
     require_text,
+    save_target,
     unit,
 )
 from .errors import ActionConflict, ConflictError, MeetingError, PermissionDenied
@@ -108,12 +109,12 @@ def add_action(
     text = require_text(description, "The action's description")
     require_agency(actor, agency_id, "add an action", PermissionDenied)
     with unit(sessions) as s:
+        made = None
         if client_ref is not None:
-            earlier = s.scalar(select(Action.id).where(Action.client_ref == client_ref))
-            if earlier is not None:
-                return _views(s, _base().where(Action.id == earlier), dt.date.today())[0]
-        item, meeting = item_and_meeting(s, item_id)
-        get(s, Agency, agency_id, "Agency")
+            made = select(Action.id).where(Action.client_ref == client_ref).scalar_subquery()
+        item, meeting, _agency, earlier = save_target(s, item_id, agency_id, made)
+        if earlier is not None:  # sent again: this Save's action is already there
+            return _views(s, _base().where(Action.id == earlier), dt.date.today())[0]
         due = due_date or default_due_date(profile, meeting.meeting_date)
         if due < meeting.meeting_date:
             raise MeetingError(

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import ROLE_WORDS, Actor
-from frontdoor_app.models import AgendaItem, Amendment, Meeting
+from frontdoor_app.models import Agency, AgendaItem, Amendment, Meeting
 from frontdoor_app.models.base import Base, utcnow
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.sync import changes
@@ -83,6 +83,31 @@ def item_and_meeting(session: Session, item_id: int) -> tuple[AgendaItem, Meetin
     if found is None:
         raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
     return found[0], found[1]
+
+
+class SaveTarget(NamedTuple):
+    item: AgendaItem
+    meeting: Meeting
+    agency: Agency
+    earlier_id: int | None  # the row this Save already made (sent again), if any
+
+
+def save_target(session: Session, item_id: int, agency_id: int, earlier: Any = None) -> SaveTarget:
+    """A Save's first read, in one round trip: the case, its meeting, the agency writing
+    to it and, when ``earlier`` (a scalar subquery: the id of the row made by the laptop's
+    reference for this Save) is given, that row's id: a Save sent again after a dropped
+    connection finds the row it already made."""
+    found = session.execute(
+        select(AgendaItem, Meeting, Agency, earlier if earlier is not None else null())
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .outerjoin(Agency, Agency.id == agency_id)
+        .where(AgendaItem.id == item_id)
+    ).one_or_none()
+    if found is None:
+        raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
+    if found[2] is None:
+        raise NotFoundError(f"Agency {agency_id} does not exist (it may have been removed).")
+    return SaveTarget(found[0], found[1], found[2], found[3])
 
 
 class Writer:

@@ -18,7 +18,15 @@ from frontdoor_app.access.actor import Actor, may_change_entry, require_agency
 from frontdoor_app.models import Agency, IntelligenceEntry, SharingDecision
 from frontdoor_app.wording import optional
 
-from .common import Writer, check_version, get, item_and_meeting, require_text, unit
+from .common import (
+    Writer,
+    check_version,
+    get,
+    item_and_meeting,
+    require_text,
+    save_target,
+    unit,
+)
 from .drafts import drop_draft
 from .errors import ConflictError, EntryConflict, MeetingError, PermissionDenied
 from .views import ENTRY_KINDS, IntelligenceView, SharingView
@@ -59,16 +67,18 @@ def add_entry(
     body = _check_text(text, kind)
     require_agency(actor, agency_id, f"add {KIND_WORDS[kind]}", PermissionDenied)
     with unit(sessions) as s:
+        made = None
         if client_ref is not None:
-            earlier = s.scalar(
-                select(IntelligenceEntry).where(IntelligenceEntry.client_ref == client_ref)
+            made = (
+                select(IntelligenceEntry.id)
+                .where(IntelligenceEntry.client_ref == client_ref)
+                .scalar_subquery()
             )
-            if earlier is not None:
-                if draft is not None:
-                    drop_draft(s, actor, item_id, draft)
-                return entry_view(s, earlier)
-        item, meeting = item_and_meeting(s, item_id)
-        agency = get(s, Agency, agency_id, "Agency")
+        item, meeting, agency, earlier = save_target(s, item_id, agency_id, made)
+        if earlier is not None:  # sent again: this Save's entry is already there
+            if draft is not None:
+                drop_draft(s, actor, item_id, draft)
+            return entry_view(s, get(s, IntelligenceEntry, earlier, "Entry"))
         if restricted_to_agency_id is not None:
             get(s, Agency, restricted_to_agency_id, "Agency")
         writer = Writer(s, actor, meeting, reason, f"add {KIND_WORDS[kind]}")
@@ -195,8 +205,7 @@ def record_sharing(
         raise MeetingError("Say with whom the information is shared.")
     require_agency(actor, agency_id, "record a sharing decision", PermissionDenied)
     with unit(sessions) as s:
-        item, meeting = item_and_meeting(s, item_id)
-        agency = get(s, Agency, agency_id, "Agency")
+        item, meeting, agency, _ = save_target(s, item_id, agency_id)
         writer = Writer(s, actor, meeting, amendment_reason, "record a sharing decision")
         row = SharingDecision(
             agenda_item_id=item.id,

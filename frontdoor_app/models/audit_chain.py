@@ -67,6 +67,7 @@ def link(previous_chain: str, content: str) -> str:
 
 
 _DEFERRED = "audit_chain_at_commit"  # session.info: the audit rows held back
+_NOTES = "change_log_at_commit"  # session.info: change-log rows held back (PostgreSQL)
 
 
 def add_at_commit(session: Session, row: Any) -> None:
@@ -81,19 +82,32 @@ def add_at_commit(session: Session, row: Any) -> None:
     session.info.setdefault(_DEFERRED, []).append(row)
 
 
+def note_at_commit(session: Session, row: dict[str, Any], channel: str, payload: str) -> None:
+    """Hold a change-log row (PostgreSQL: ``sync.changes.note``) and its doorbell until the
+    unit of work commits, when they go to the server in the statement that appends its
+    audit rows: a Save's change and its trail are one round trip, not two. The caller
+    writes it at once inside a savepoint (rolling that back must take it away)."""
+    session.info.setdefault(_NOTES, []).append((row, channel, payload))
+
+
 def add_held_rows(session: Session) -> None:
     """Put the rows ``add_at_commit`` held back into the session (the next flush seals and
     writes them): as the unit of work commits, or earlier where a caller needs them
-    written now. (A transaction that ends without committing drops them.)"""
+    written now; with them the change-log rows ``note_at_commit`` held. (A transaction
+    that ends without committing drops both.)"""
     if session.in_nested_transaction():
         return
     held = session.info.pop(_DEFERRED, None)
-    if not held:
+    notes = session.info.pop(_NOTES, None)
+    if not held and not notes:
         return
     conn = session.connection()
-    if conn.dialect.name == "postgresql" and server_has(conn, "fd_audit_append(json)"):
-        _append_on_server(conn, held)
-    else:
+    if held and conn.dialect.name == "postgresql" and server_has(conn, "fd_audit_append(json)"):
+        _append_on_server(conn, held, notes or [])
+        return
+    if notes:
+        _notes_on_server(conn, notes)
+    if held:
         session.add_all(held)
 
 
@@ -111,22 +125,57 @@ def server_has(conn: Any, function: str) -> bool:
     return bool(info[key])
 
 
-def _append_on_server(conn: Any, rows: list[Any]) -> None:
+# The held change-log rows and their doorbells, as a statement's common table expression
+# and a column (``note_at_commit``): the rows inserted (``txid`` their column's default), one
+# notification each.
+_LOGGED = (
+    "WITH logged AS (INSERT INTO public.change_log (table_name, row_id, operation, "
+    "meeting_id, at) SELECT c.table_name, c.row_id, c.operation, c.meeting_id, c.at "
+    "FROM json_to_recordset(CAST(:changes AS json)) AS c(table_name text, row_id integer, "
+    "operation text, meeting_id integer, at timestamptz) RETURNING id) "
+)
+_RUNG = (
+    "(SELECT count(*) FROM json_array_elements(CAST(:bells AS json)) AS b(v) "
+    "WHERE pg_notify(b.v->>0, b.v->>1) IS NOT NULL) AS rung, "
+    "(SELECT count(*) FROM logged) AS logged"
+)
+
+
+def _notes(notes: list[tuple[dict[str, Any], str, str]]) -> dict[str, str]:
+    changes = [{**row, "at": f"{_instant(row['at'])}+00:00"} for row, _c, _p in notes]
+    bells = [[channel, payload] for _row, channel, payload in notes]
+    return {"changes": json.dumps(changes), "bells": json.dumps(bells)}
+
+
+def _notes_on_server(conn: Any, notes: list[tuple[dict[str, Any], str, str]]) -> None:
+    """Held change-log rows and their doorbells, in one statement."""
+    conn.execute(text(f"{_LOGGED}SELECT {_RUNG}"), _notes(notes))
+
+
+def _append_on_server(
+    conn: Any, rows: list[Any], notes: list[tuple[dict[str, Any], str, str]]
+) -> None:
     """The rows onto the chain in one call (``fd_audit_append``): the server takes the lock,
-    reads the head, links each row's content hash and inserts them, ids in chain order."""
+    reads the head, links each row's content hash and inserts them, ids in chain order.
+    The held change-log rows and their doorbells go in the same statement."""
     values = []
     for obj in rows:
         content, hashed = _stamp(obj)
         values.append({**content, "at": f"{_instant(obj.at)}+00:00", "content_hash": hashed})
+    params = {"rows": json.dumps(values, ensure_ascii=False)}
+    if not notes:
+        conn.execute(text("SELECT public.fd_audit_append(CAST(:rows AS json))"), params)
+        return
     conn.execute(
-        text("SELECT public.fd_audit_append(CAST(:rows AS json))"),
-        {"rows": json.dumps(values, ensure_ascii=False)},
+        text(f"{_LOGGED}SELECT public.fd_audit_append(CAST(:rows AS json)), {_RUNG}"),
+        {**params, **_notes(notes)},
     )
 
 
 def _drop_held_rows(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(_DEFERRED, None)
+        session.info.pop(_NOTES, None)
 
 
 def _head(session: Session, ids: int = 0) -> tuple[str, list[int]]:
@@ -191,11 +240,14 @@ def _stamp(obj: Any) -> tuple[dict[str, Any], str]:
 
 
 def _held_rows_before_reading_the_trail(state: Any) -> None:
-    """A unit of work reading the trail sees its own rows, held back or not."""
+    """A unit of work reading the trail (or the change log) sees its own rows, held back
+    or not."""
     session = state.session
-    if _DEFERRED in session.info and any(
-        getattr(mapper, "local_table", None) is not None
-        and mapper.local_table.name == "audit_event"
+    held = {"audit_event"} if _DEFERRED in session.info else set()
+    if _NOTES in session.info:
+        held.add("change_log")
+    if held and any(
+        getattr(mapper, "local_table", None) is not None and mapper.local_table.name in held
         for mapper in state.all_mappers
     ):
         add_held_rows(session)

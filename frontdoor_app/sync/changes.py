@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 from frontdoor_app.models import ChangeLog, bulk, utcnow
+from frontdoor_app.models.audit_chain import note_at_commit
 
 CHANNEL = "frontdoor_changes"
 
@@ -110,13 +111,24 @@ def note(
 ) -> None:
     """Record a write for other clients; call inside the writer's transaction.
 
-    On PostgreSQL the row and the doorbell go in one statement (one round trip of every
-    Save); NOTIFY is delivered only on commit: a doorbell, the log is the truth."""
+    On PostgreSQL the row and its doorbell are held until the unit of work commits, and go
+    in the statement that appends its audit rows (``audit_chain.note_at_commit``: one round
+    trip of every Save for both); NOTIFY is delivered only on commit: a doorbell, the log
+    is the truth. Inside a savepoint they are written at once, in one statement."""
     if not _is_postgresql(session):
         session.add(
             ChangeLog(
                 table_name=table_name, row_id=row_id, operation=operation, meeting_id=meeting_id
             )
+        )
+        return
+    if not session.in_nested_transaction():
+        row = {"table_name": table_name, "row_id": row_id, "operation": operation}
+        note_at_commit(
+            session,
+            {**row, "meeting_id": meeting_id, "at": utcnow()},
+            CHANNEL,
+            payload(table_name, row_id),
         )
         return
     session.connection().execute(
