@@ -13,6 +13,7 @@ from frontdoor_app.ui.meeting.room_state import (
     RoomData,
     RoomState,
     Step,
+    case_unmoved,
     neighbour,
 )
 
@@ -166,3 +167,18 @@ def test_the_agenda_a_write_returned_replaces_the_one_read() -> None:
     assert state.meeting is not None and state.meeting.current_item_id == 11
     assert state.moving_to is None
     assert not RoomState(True).agenda_written(written)
+
+
+def test_a_case_is_unmoved_while_its_row_the_agendas_length_and_the_meetings_status_stay() -> None:
+    before = _room(("current", "waiting", "waiting", "waiting"), current=10)
+    moved = _room(("discussed", "current", "waiting", "waiting"), current=11)
+    assert case_unmoved(before, moved, 12)  # the chair moved between two other cases
+    assert not case_unmoved(before, moved, 10) and not case_unmoved(before, moved, 11)
+    assert not case_unmoved(None, moved, 12)  # nothing to compare with
+    shorter = RoomData(
+        moved.meeting, dataclasses.replace(moved.agenda, rows=moved.agenda.rows[:3]), None, 0
+    )
+    assert not case_unmoved(before, shorter, 12)  # a case taken off: its count changes
+    closed = _room(("discussed", "current", "waiting", "waiting"), status="closed", current=11)
+    assert not case_unmoved(before, closed, 12)
+    assert not case_unmoved(before, moved, 99)  # no longer on the agenda

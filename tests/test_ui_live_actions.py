@@ -190,3 +190,42 @@ def test_an_action_of_an_earlier_case_in_the_history_reads_the_case_again(
         close_window(rep)
         close_window(chair)
         rep_ctx.close()
+
+
+def test_the_chair_moving_case_reads_a_browsing_laptops_case_again_only_when_it_is_one_moved(
+    qtbot, chair_ctx, demo_db, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    """A representative browsing a case of their own while the chair moves between two
+    others: their agenda follows the move, their case is not read again (on every laptop
+    in the room, at every move, it was); when the chair moves to it, it is."""
+    with chair_and_visitor_windows(qtbot, chair_ctx, demo_db, fresh_settings, profile) as (
+        chair,
+        rep,
+        rep_ctx,
+        first,
+    ):
+        view, rows = rep.case_view, rep.room.agenda.rows
+        second, browsed = rows[1].item_id, rows[2].item_id
+        rep.set_follow_chair(False)
+        rep.show_item(browsed)
+        qtbot.waitUntil(lambda: view.case is not None and view.case.item.item_id == browsed)
+        settled(qtbot, rep, rep_ctx)
+        calls: list[str] = []
+        full = view.show_case
+        view.show_case = lambda *a, **k: (calls.append("case"), full(*a, **k))  # type: ignore[method-assign]
+        try:
+            chair.make_current(second)
+            qtbot.waitUntil(lambda: rep.meeting.current_item_id == second, timeout=5000)
+            settled(qtbot, rep, rep_ctx)
+            shown = {r.item_id: r.status for r in rep.agenda.model.rows}
+            assert shown[second] == "current" and shown[first] != "current"  # it followed
+            assert rep.viewing == browsed and view.case.item.item_id == browsed
+            assert calls == [], "the browsed case was read again though nothing of it changed"
+
+            chair.make_current(browsed)  # now its own agenda row changes
+            qtbot.waitUntil(lambda: view.case.item.status == "current", timeout=5000)
+            settled(qtbot, rep, rep_ctx)
+            assert calls == ["case"]
+            assert view.case.item.item_id == browsed and rep.meeting.current_item_id == browsed
+        finally:
+            vars(view).pop("show_case", None)

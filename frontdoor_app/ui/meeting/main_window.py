@@ -38,12 +38,14 @@ from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_header import RoomHeader
 from frontdoor_app.ui.meeting.room_state import (
     IGNORED_TABLES,
+    ROOM_ONLY_TABLES,
     NewsTouched,
     Refresh,
     RoomData,
     RoomState,
     StartData,
     Step,
+    case_unmoved,
 )
 from frontdoor_app.ui.meeting.room_toolbar import RoomToolbar
 from frontdoor_app.ui.meeting.screens import ScreenRegistry, room_screens, show_recovery_key
@@ -264,19 +266,21 @@ class MainWindow(QMainWindow):
             self.tr("Loading the agenda"),
         )
 
-    def reload_room(self) -> None:
+    def reload_room(self, case_too: bool = True) -> None:
+        """The room read again, and the case shown (``case_too`` False: if its row changed)."""
         meeting = self.meeting
         if meeting is None:
             return
         meeting_id = meeting.id
         self._read(
             lambda s: reads.load_room(s, meeting_id),
-            self._room_loaded,
+            lambda room: self._room_loaded(room, case_too),
             self.tr("Refreshing the agenda"),
         )
 
-    def _room_loaded(self, room: RoomData) -> None:
-        first = self.state.room is None
+    def _room_loaded(self, room: RoomData, case_too: bool = True) -> None:
+        before = self.state.room
+        first = before is None
         typing = bool(self.case_view.intelligence.text.toPlainText().strip())
         target = self.state.target_after(room, typing)
         self.state.room = room
@@ -287,23 +291,24 @@ class MainWindow(QMainWindow):
             self.room_loaded.emit()
             return
         self.cases.set_meeting_date(meeting.meeting_date)
-        if target.held_back:
-            # Never pull someone away mid-sentence: they stay, and are told.
-            row = target.chair_row
-            self.say(
-                self.tr(
-                    "The chair has moved to case %1; you will follow once your "
-                    "entry here is saved or cleared."
-                ).replace("%1", str(row.position if row else "?")),
-                15_000,
+        if target.held_back:  # never pulled away mid-sentence: they stay, and are told
+            position = str(target.chair_row.position if target.chair_row else "?")
+            words = self.tr(
+                "The chair has moved to case %1; you will follow once your "
+                "entry here is saved or cleared."
             )
+            self.say(words.replace("%1", position), 15_000)
         self.agenda.show_agenda(agenda, target.item_id)
         self.agenda.set_chair_tools(self.is_chair and not meeting.is_closed)
         self._update_header()
         self.projector.refresh()
         if target.item_id is not None and (target.item_id != self.viewing or first):
             self.show_item(target.item_id)
-        elif target.item_id is not None and self.case_view.case is not None:
+        elif (
+            target.item_id is not None
+            and self.case_view.case is not None
+            and (case_too or not case_unmoved(before, room, target.item_id))
+        ):
             self.show_item(target.item_id, refresh=True)
         self.room_loaded.emit()
 
@@ -435,7 +440,9 @@ class MainWindow(QMainWindow):
             return
         self.screens.changed(tables)  # other people's saves reach the open lists too
         if refresh is Refresh.ROOM:
-            self.reload_room()  # also refreshes the open case and the projector
+            # also the projector, and the open case (only if its own agenda row changed,
+            # when nothing but the room's rows did: the chair moved case, say)
+            self.reload_room(case_too=not tables - IGNORED_TABLES <= ROOM_ONLY_TABLES)
         elif refresh in (Refresh.ASK_CASES, Refresh.ACTIONS):
             # Entries or actions: which cases (read with the log, or asked now), and only a
             # screen showing one reads them again; own saves were read back already.

@@ -53,11 +53,32 @@ ACTION_TABLES = frozenset({"action", "action_update"})
 ROOM_TABLES = AGENDA_TABLES | ACTION_TABLES | {"attendance"}
 # Rows no other screen shows.
 IGNORED_TABLES = frozenset({"draft", "audit_event"})
+# The room's own rows (the chair moves case, reorders the agenda, takes attendance): the case
+# on screen is read again with them only when its own agenda row changed (``case_unmoved``).
+ROOM_ONLY_TABLES = frozenset({"meeting", "agenda_item", "attendance"})
 # Rows that always belong to one case: a change to them reloads only screens showing it.
 CASE_SCOPED_TABLES = frozenset({"intelligence_entry", "sharing_decision"})
 # Someone's entries and actions: what the cases they touch show is asked for them alone,
 # together in one read when a batch has both (never the room, nor the whole case).
 NEWS_TABLES = CASE_SCOPED_TABLES | ACTION_TABLES
+
+
+def case_unmoved(before: RoomData | None, after: RoomData, item_id: int) -> bool:
+    """Whether the room read again says the same of case ``item_id`` as before: its agenda
+    row (status, timer, position, version), the agenda's length, the meeting's status. The
+    case shown is then still as it was read (when the room's own rows changed, and nothing
+    of any case)."""
+    if before is None or before.agenda is None or after.agenda is None:
+        return False
+    if before.meeting is None or after.meeting is None:
+        return False
+    row = after.agenda.row(item_id)
+    return (
+        row is not None
+        and row == before.agenda.row(item_id)
+        and len(after.agenda.rows) == len(before.agenda.rows)
+        and after.meeting.status == before.meeting.status
+    )
 
 
 @dataclass(frozen=True)
