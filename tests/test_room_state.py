@@ -6,8 +6,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from frontdoor_app.meeting.views import AgendaRow, AgendaView, MeetingView
+from frontdoor_app.meeting.views import ActionView, AgendaRow, AgendaView, MeetingView
 from frontdoor_app.ui.meeting.room_state import (
+    ActionsTouched,
     CaseBundle,
     Refresh,
     RoomData,
@@ -182,3 +183,17 @@ def test_a_case_is_unmoved_while_its_row_the_agendas_length_and_the_meetings_sta
     closed = _room(("discussed", "current", "waiting", "waiting"), status="closed", current=11)
     assert not case_unmoved(before, closed, 12)
     assert not case_unmoved(before, moved, 99)  # no longer on the agenda
+
+
+def test_actions_read_alone_go_into_the_list_on_screen() -> None:
+    def action(id_: int, item: int, status: str = "open") -> Any:
+        return _blank(ActionView, id=id_, agenda_item_id=item, status=status)
+
+    before = (action(1, 10), action(3, 10), action(5, 10))
+    changed = (action(2, 10), action(3, 10, "done"), action(5, 11))  # new, changed, moved away
+    touched = ActionsTouched(frozenset({10, 11}), 4, 10, changed, only_changed=True)
+    now = touched.actions_now(before)
+    assert [(a.id, a.status) for a in now] == [(1, "open"), (2, "open"), (3, "done")]
+    whole = ActionsTouched(frozenset({10}), 4, 10, (action(7, 10),))
+    assert whole.actions_now(before) == (action(7, 10),)  # a whole read replaces the list
+    assert ActionsTouched(frozenset({10}), 4, 10, None).actions_now(before) == before

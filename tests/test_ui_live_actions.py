@@ -5,6 +5,7 @@ that the history on screen shows reads that case again."""
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -229,3 +230,48 @@ def test_the_chair_moving_case_reads_a_browsing_laptops_case_again_only_when_it_
             assert view.case.item.item_id == browsed and rep.meeting.current_item_id == browsed
         finally:
             vars(view).pop("show_case", None)
+
+
+def test_an_action_added_elsewhere_is_read_alone_and_a_status_update_reads_the_list(
+    qtbot, chair_ctx, demo_db, fresh_settings, profile, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Every laptop showing the case read its whole list of actions again for each action
+    saved in the room (under load, hundreds): an added action is read alone and goes into
+    the list on screen; a status update (with its history) still reads the list."""
+    from frontdoor_app.meeting import actions as action_queries
+
+    with _room(qtbot, chair_ctx, demo_db, fresh_settings, profile, monkeypatch) as room:
+        view, rep = room.view, room.rep
+        lists: list[str] = []
+        for name in ("views_for_items", "views_of_actions"):
+            read = getattr(action_queries, name)
+
+            def counted(*a, name=name, read=read, **k):  # type: ignore[no-untyped-def]
+                # the laptop's reads for the feed (not opening a case, nor reading ahead)
+                caller = sys._getframe(1).f_code.co_name
+                if threading.current_thread() is rep.worker._thread and caller == "actions_touched":
+                    lists.append(name)
+                return read(*a, **k)
+
+            monkeypatch.setattr(action_queries, name, counted)
+        room.add_action()
+        room.add_action()
+        qtbot.waitUntil(lambda: len(view.case.actions) >= 2, timeout=3000)
+        settled(qtbot, rep, room.rep_ctx)
+        with room.chair_ctx.read_session() as s:  # what a whole read has now
+            whole = action_queries.views_for_items(
+                s, [room.item], room.chair_ctx.profile.clock.today(), updates_for_items=[room.item]
+            )
+        assert view.case.actions == tuple(whole)  # the same list, in the same order
+        assert [r.id for r in view.actions_tab.model.rows] == [a.id for a in whole]
+        assert view.tabs.tabText(5) == f"Actions ({len(whole)})"
+        assert set(lists) == {"views_of_actions"}, lists
+        lists.clear()
+        last = whole[-1]
+        action_queries.update_action_status(
+            room.rep_ctx.sessions, room.rep_ctx.actor, last.id, last.version, "done"
+        )
+        qtbot.waitUntil(lambda: view.case.actions[-1].status == "done", timeout=3000)
+        settled(qtbot, rep, room.rep_ctx)
+        assert view.case.actions[-1].updates, "its history came with the list"
+        assert lists == ["views_for_items"]

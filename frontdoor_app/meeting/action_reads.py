@@ -226,6 +226,7 @@ _FOR_ITEMS = (
     .where(Action.agenda_item_id.in_(bindparam("item_ids", expanding=True)))
     .order_by(Action.id)
 )
+_FOR_IDS = _base().where(Action.id.in_(bindparam("action_ids", expanding=True))).order_by(Action.id)
 _UPDATES = (
     select(
         ActionUpdate.id,
@@ -258,6 +259,22 @@ def views_for_items(
         today,
         updates_for_items=set(updates_for_items),
         params={"item_ids": list(item_ids)},
+    )
+
+
+def views_of_actions(
+    s: Session, action_ids: Collection[int], today: dt.date, updates_for_items: Collection[int] = ()
+) -> list[ActionView]:
+    """Some actions by id (those someone just added or changed), as ``views_for_items``
+    has them, in id order; updates are read only for the actions of ``updates_for_items``."""
+    if not action_ids:
+        return []
+    return _views(
+        s,
+        _FOR_IDS,
+        today,
+        updates_for_items=set(updates_for_items),
+        params={"action_ids": list(action_ids)},
     )
 
 

@@ -34,6 +34,7 @@ from .action_reads import (  # the reading side, re-exported (__all__)
     open_actions_count,
     open_actions_review,
     views_for_items,
+    views_of_actions,
 )
 from .common import (
     Writer,
@@ -66,6 +67,7 @@ __all__ = [
     "open_actions_review",
     "update_action_status",
     "views_for_items",
+    "views_of_actions",
 ]
 STATUS_WORDS = {
     "open": "open",

@@ -230,7 +230,8 @@ class CasePane(QObject):
             # an earlier case's action in the history shown, or another case came meanwhile
             self.show_item(viewing, refresh=True)
         elif viewing in touched.item_ids and touched.shown is not None:
-            self.case_view.show_actions(dataclasses.replace(case, actions=touched.shown))
+            actions = touched.actions_now(case.actions)
+            self.case_view.show_actions(dataclasses.replace(case, actions=actions))
 
     def cases_changed(self, touched: CasesTouched) -> bool:
         """Someone's entries or sharing decisions changed these cases: the case on screen

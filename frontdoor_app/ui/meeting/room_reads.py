@@ -100,15 +100,25 @@ def actions_touched(
     s: Any, rows: Sequence[Change], meeting_id: int, shown: int | None, today: dt.date
 ) -> ActionsTouched:
     """The cases whose actions ``rows`` changed, the meeting's open actions, and the
-    actions of the case ``shown`` when it is one of them (read as ``load_case`` does)."""
+    actions of the case ``shown`` when it is one of them (read as ``load_case`` does): when
+    the rows only added or changed actions, those actions alone (``only_changed``)."""
     from frontdoor_app.meeting import actions as action_queries
     from frontdoor_app.meeting import feed
 
     item_ids = feed.affected(s, rows).item_ids
     counted = action_queries.open_actions_count(s, meeting_id)
-    actions = None
-    if shown is not None and shown in item_ids:
-        actions = tuple(
-            action_queries.views_for_items(s, [shown], today, updates_for_items=(shown,))
+    if shown is None or shown not in item_ids:
+        return ActionsTouched(item_ids, counted.open, shown, None)
+    if all(r.table_name == "action" and r.operation != "delete" for r in rows):
+        # Actions added or changed (not a status update, nor a deletion): those alone, not
+        # the case's whole list on every laptop at every action saved in the room.
+        changed = {r.row_id for r in rows if r.row_id is not None}
+        return ActionsTouched(
+            item_ids,
+            counted.open,
+            shown,
+            tuple(action_queries.views_of_actions(s, changed, today, updates_for_items=(shown,))),
+            only_changed=True,
         )
-    return ActionsTouched(item_ids, counted.open, shown, actions)
+    actions = action_queries.views_for_items(s, [shown], today, updates_for_items=(shown,))
+    return ActionsTouched(item_ids, counted.open, shown, tuple(actions))

@@ -124,6 +124,22 @@ class ActionsTouched:
     open_actions: int
     shown_id: int | None
     shown: tuple[ActionView, ...] | None
+    # ``shown`` holds only the actions the batch added or changed (those of any case), to
+    # go into the case's list as it stands (``actions_now``), not the case's whole list
+    only_changed: bool = False
+
+    def actions_now(self, before: tuple[ActionView, ...]) -> tuple[ActionView, ...]:
+        """The shown case's actions, ``before`` them the batch's: read whole, or merged
+        (an action changed to another case leaves the list); in id order, as read."""
+        if self.shown is None or not self.only_changed:
+            return self.shown if self.shown is not None else before
+        by_id = {a.id: a for a in before}
+        for action in self.shown:
+            if action.agenda_item_id == self.shown_id:
+                by_id[action.id] = action
+            else:
+                by_id.pop(action.id, None)
+        return tuple(sorted(by_id.values(), key=lambda a: a.id))
 
 
 @dataclass(frozen=True)
