@@ -251,15 +251,7 @@ def views_for_items(
 ) -> list[ActionView]:
     """The actions of several cases in one go (the case view's history); updates are read
     only for the actions of ``updates_for_items``."""
-    if not item_ids:
-        return []
-    return _views(
-        s,
-        _FOR_ITEMS,
-        today,
-        updates_for_items=set(updates_for_items),
-        params={"item_ids": list(item_ids)},
-    )
+    return _views_of(s, _FOR_ITEMS, "item_ids", item_ids, today, updates_for_items)
 
 
 def views_of_actions(
@@ -267,15 +259,22 @@ def views_of_actions(
 ) -> list[ActionView]:
     """Some actions by id (those someone just added or changed), as ``views_for_items``
     has them, in id order; updates are read only for the actions of ``updates_for_items``."""
-    if not action_ids:
+    return _views_of(s, _FOR_IDS, "action_ids", action_ids, today, updates_for_items)
+
+
+def _views_of(
+    s: Session,
+    query: ActionSelect,
+    name: str,
+    ids: Collection[int],
+    today: dt.date,
+    updates_for_items: Collection[int],
+) -> list[ActionView]:
+    """``query``'s actions for the ids bound as ``name`` (none: no query)."""
+    if not ids:
         return []
-    return _views(
-        s,
-        _FOR_IDS,
-        today,
-        updates_for_items=set(updates_for_items),
-        params={"action_ids": list(action_ids)},
-    )
+    params = {name: list(ids)}
+    return _views(s, query, today, updates_for_items=set(updates_for_items), params=params)
 
 
 def _views(
