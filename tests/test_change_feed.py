@@ -270,3 +270,21 @@ def test_killed_connections_are_noticed_and_nothing_written_meanwhile_is_missed(
         worker.stop()
         writer.dispose()
         ctx.close()
+
+
+def test_a_change_noted_in_a_savepoint_goes_with_it(engine: Engine) -> None:
+    """A change noted inside a savepoint is written there and then (the import stores each
+    record in one): rolling the savepoint back takes the change away, keeping it keeps it."""
+    cursor = _start(engine)
+    with Session(engine) as s:
+        with s.begin_nested() as gone:
+            note(s, "decision", 21, "update")
+            gone.rollback()
+        with s.begin_nested():
+            note(s, "decision", 22, "update")
+        note(s, "decision", 23, "update")  # the unit of work's own, held to its commit
+        s.commit()
+    with Session(engine) as s:
+        rows, _cursor = read(s, cursor)
+        s.rollback()
+    assert [r.row_id for r in rows] == [22, 23]

@@ -85,8 +85,11 @@ def add_at_commit(session: Session, row: Any) -> None:
 def note_at_commit(session: Session, row: dict[str, Any], channel: str, payload: str) -> None:
     """Hold a change-log row (PostgreSQL: ``sync.changes.note``) and its doorbell until the
     unit of work commits, when they go to the server in the statement that appends its
-    audit rows: a Save's change and its trail are one round trip, not two. The caller
-    writes it at once inside a savepoint (rolling that back must take it away)."""
+    audit rows: a Save's change and its trail are one round trip, not two. Inside a
+    savepoint they are written at once, so that rolling it back takes them away."""
+    if session.in_nested_transaction():
+        _notes_on_server(session.connection(), [(row, channel, payload)])
+        return
     session.info.setdefault(_NOTES, []).append((row, channel, payload))
 
 

@@ -27,7 +27,6 @@ from sqlalchemy import (
     Table,
     bindparam,
     func,
-    insert,
     literal_column,
     or_,
     select,
@@ -85,21 +84,6 @@ def payload(table_name: str, row_id: int | None) -> str:
 
 
 _LOG = cast(Table, ChangeLog.__table__)
-# The change and its doorbell in one statement: the row inserted (its ``txid`` the column's
-# default), and a notification for it.
-_LOGGED = (
-    insert(_LOG)
-    .values(
-        table_name=bindparam("table_name"),
-        row_id=bindparam("row_id"),
-        operation=bindparam("operation"),
-        meeting_id=bindparam("meeting_id"),
-        at=bindparam("at"),
-    )
-    .returning(_LOG.c.id)
-    .cte("logged")
-)
-_NOTE = select(func.pg_notify(bindparam("channel"), bindparam("payload"))).select_from(_LOGGED)
 
 
 def note(
@@ -113,8 +97,8 @@ def note(
 
     On PostgreSQL the row and its doorbell are held until the unit of work commits, and go
     in the statement that appends its audit rows (``audit_chain.note_at_commit``: one round
-    trip of every Save for both); NOTIFY is delivered only on commit: a doorbell, the log
-    is the truth. Inside a savepoint they are written at once, in one statement."""
+    trip of every Save for both; inside a savepoint, at once); NOTIFY is delivered only on
+    commit: a doorbell, the log is the truth."""
     if not _is_postgresql(session):
         session.add(
             ChangeLog(
@@ -122,26 +106,12 @@ def note(
             )
         )
         return
-    if not session.in_nested_transaction():
-        row = {"table_name": table_name, "row_id": row_id, "operation": operation}
-        note_at_commit(
-            session,
-            {**row, "meeting_id": meeting_id, "at": utcnow()},
-            CHANNEL,
-            payload(table_name, row_id),
-        )
-        return
-    session.connection().execute(
-        _NOTE,
-        {
-            "table_name": table_name,
-            "row_id": row_id,
-            "operation": operation,
-            "meeting_id": meeting_id,
-            "at": utcnow(),
-            "channel": CHANNEL,
-            "payload": payload(table_name, row_id),
-        },
+    row = {"table_name": table_name, "row_id": row_id, "operation": operation}
+    note_at_commit(
+        session,
+        {**row, "meeting_id": meeting_id, "at": utcnow()},
+        CHANNEL,
+        payload(table_name, row_id),
     )
 
 
