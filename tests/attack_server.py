@@ -13,15 +13,14 @@ import pytest
 from sqlalchemy import select, text
 
 from frontdoor_app.access import people
-from frontdoor_app.access.server import set_up
 from frontdoor_app.context import build_context
 from frontdoor_app.demo import build_demo_url
 from frontdoor_app.meeting.entries import add_entry
 from frontdoor_app.models import FgcTeam
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
-from frontdoor_app.profile import load_profile
 from frontdoor_app.settings import load_settings
 from tests import pgserver
+from tests.conftest import init_server
 from tests.ui_support import TODAY
 
 Denied = (
@@ -72,11 +71,7 @@ def serve(
     attack module's ``server`` fixture (module scope) yields from this."""
     dbname = pg_server.create_database("attack")
     url = pg_server.url(dbname)
-    engine = make_engine(url)
-    try:
-        set_up(engine, load_profile())
-    finally:
-        engine.dispose()
+    init_server(url)
     build_demo_url(url, "small", seed=7, today=TODAY, feed_dir=tmp_path_factory.mktemp("feed"))
     tag = uuid.uuid4().hex[:6]
     roles = {

@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 
 from frontdoor_app.access import people
-from frontdoor_app.access.server import set_up
 from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.demo import build_demo_url
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope
-from frontdoor_app.profile import load_profile
 from frontdoor_app.settings import load_settings
 from tests import pgserver
+from tests.conftest import init_server
 from tests.ui_support import TODAY, add_entry, close_window, idle, open_window, start_meeting
 
 SECRET = "Intelligence from a covert source: the perpetrator has access to a shotgun"
@@ -31,11 +30,7 @@ OPEN = "Two call-outs to the address this year; bail conditions in place"
 def server_meeting(pg_server: pgserver.PgServer, tmp_path: Path) -> Iterator[dict[str, AppContext]]:
     dbname = pg_server.create_database("meeting")
     url = pg_server.url(dbname)
-    engine = make_engine(url)
-    try:
-        set_up(engine, load_profile())
-    finally:
-        engine.dispose()
+    init_server(url)
     build_demo_url(url, "small", seed=11, today=TODAY, feed_dir=tmp_path / "feed")
     tag = uuid.uuid4().hex[:5]
     who = {
