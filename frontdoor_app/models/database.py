@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import select
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app import cipher
@@ -100,9 +103,57 @@ def make_engine(url: str, key: cipher.Key | None = None, **kwargs: Any) -> Engin
             engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs["connect_args"] = {**LIBPQ_LIVENESS, **kwargs.get("connect_args", {})}
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_in_doubt(engine)
+    return engine
+
+
+# A pooled server connection used this recently, with nothing from the server waiting on
+# it, is taken as it is. Before the keepalives' first probe is due, a connection that went
+# silently dead would hold a ping as long as it holds the first statement.
+QUIET_S = LIBPQ_LIVENESS["keepalives_idle"]
+_RETURNED = "frontdoor_returned_at"
+
+
+def _ping_when_in_doubt(engine: Engine) -> None:
+    """Ask the server whether a pooled connection is alive only when in doubt, where
+    SQLAlchemy's ``pool_pre_ping`` asks every time: one round trip more for every unit of
+    work (a Save's sixth), and in a busy room each costs the laptop a wait for the CPU too.
+
+    In doubt: the server sent something while the connection sat in the pool (a restart or
+    ``pg_terminate_backend`` sends its last word, then closes), or it sat there longer than
+    ``QUIET_S`` by the wall clock (a laptop's sleep counts). Then it is pinged as before, and
+    a dead one is replaced before any statement is sent on it."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED] = time.time()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED)
+        if returned is None:  # just opened
+            return
+        if time.time() - returned < QUIET_S and not _server_spoke(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"the server connection is gone: {exc}") from exc
+
+
+def _server_spoke(dbapi_connection: Any) -> bool:
+    """Whether a connection idle in the pool has input from the server waiting (no round
+    trip: its socket is polled); True when that cannot be told."""
+    try:
+        socket = dbapi_connection.pgconn.socket
+        poller = select.poll()
+        poller.register(socket, select.POLLIN | select.POLLERR | select.POLLHUP)
+        return bool(poller.poll(0))
+    except Exception:  # noqa: BLE001 - not a psycopg connection, or a closed one: ask
+        return True
 
 
 class ReadOnlySessionError(RuntimeError):
