@@ -100,6 +100,8 @@ class ProjectorWindow(QWidget):
         for lab in self._body_labels:
             bold = lab.objectName() == "projectorSection"
             lab.setFont(self._font(int(self._body_px * (1.1 if bold else 1.0)), bold))
+            if not bold:
+                lab.setIndent(self._line_indent())
         margin = max(16, height // 40)
         self.page_layout.setContentsMargins(margin, margin, margin, margin)
 
@@ -221,6 +223,10 @@ class ProjectorWindow(QWidget):
         lab.setWordWrap(name not in ("projectorHeading", "projectorTimer", "projectorRisk"))
         return lab
 
+    def _line_indent(self) -> int:
+        """How far a line sits in under its section's heading, in pixels."""
+        return max(8, self._body_px * 3 // 4)
+
     def _section(self, text: str) -> None:
         lab = self._label("projectorSection", text)
         lab.setText(text)
@@ -230,7 +236,8 @@ class ProjectorWindow(QWidget):
 
     def _line(self, text: str) -> None:
         lab = self._label("projectorLine", text)
-        lab.setText("  " + text)
+        lab.setText(text)
         lab.setFont(self._font(self._body_px))
+        lab.setIndent(self._line_indent())  # every line of a long entry, not just its first
         self.body.addWidget(lab)
         self._body_labels.append(lab)
