@@ -70,6 +70,8 @@ def _window(qtbot, view) -> ProjectorWindow:  # type: ignore[no-untyped-def]
 def _laid_out(qtbot, window: ProjectorWindow) -> None:  # type: ignore[no-untyped-def]
     window.page_layout.activate()
     qtbot.waitUntil(lambda: window.risk.width() > 50 and window.timer.width() > 50)
+    body = [lab for lab in window.findChildren(QLabel) if lab.parent() is not window.stack]
+    qtbot.waitUntil(lambda: all(lab.isVisible() for lab in body if lab.text()))
 
 
 def test_the_risk_the_headings_and_an_overrun_are_painted_in_their_colours(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -106,3 +108,30 @@ def test_every_line_of_a_long_entry_sits_in_under_its_heading(qtbot, ctx) -> Non
     heading_x = heading.mapTo(window, heading.rect().topLeft()).x() + min(_line_starts(heading))
     line_x = long_entry.mapTo(window, long_entry.rect().topLeft()).x() + min(starts)
     assert line_x - heading_x >= 8  # in under the heading
+
+
+def test_on_a_1024_by_768_projector_the_top_line_fits_the_screen(qtbot, ctx, artefacts) -> None:  # type: ignore[no-untyped-def]
+    """Many meeting rooms still have an XGA projector: the case number, a medium risk and
+    an overrun timer in two digits stay on the screen, and as large as that allows."""
+    _who, built, _item = _meeting_with_current_case(ctx)
+    with ctx.session() as s:
+        view = load_projector_view(s, built.meeting_id)
+    worst = dataclasses.replace(
+        view, case_number=28, case_total=32, agreed_risk="medium", seconds_spent=59 * 60 + 59
+    )
+    window = ProjectorWindow(target_minutes=10)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_view(worst)
+    _laid_out(qtbot, window)
+    assert window.width() == 1024
+    assert window.minimumSizeHint().width() <= 1024
+    for label in (window.heading, window.risk, window.timer):
+        right = label.mapTo(window, label.rect().topRight()).x()
+        assert right <= window.width(), (label.text(), right)
+        shown = label.fontMetrics().horizontalAdvance(label.text())
+        assert shown <= label.contentsRect().width(), label.text()  # not cut short
+    assert window.heading_pixel_height() >= 36  # still read from the back of the room
+    assert window.grab().save(str(artefacts / "projector-1024x768.png"))

@@ -21,6 +21,8 @@ from frontdoor_app.ui.widgets.words import risk_label
 MAX_ENTRIES = 6
 MAX_ACTIONS = 5
 MAX_CHARS = 160
+# The smallest heading (px) a narrow screen may bring it down to: still read across a room.
+MIN_HEADING_PX = 36
 
 
 def _short(text: str, limit: int = MAX_CHARS) -> str:
@@ -48,7 +50,7 @@ class ProjectorWindow(QWidget):
 
         self.page = QWidget(self)
         self.page_layout = QVBoxLayout(self.page)
-        top = QHBoxLayout()
+        top = self._top = QHBoxLayout()
         self.heading = self._label("projectorHeading", self.tr("Case number"))
         self.risk = self._label("projectorRisk", self.tr("Risk"))
         self.timer = self._label("projectorTimer", self.tr("Case timer"))
@@ -81,13 +83,16 @@ class ProjectorWindow(QWidget):
         if screen is not None:
             self.setScreen(screen)
             self.setGeometry(screen.geometry())
-            self.scale_to_height(screen.geometry().height())
+            self.scale_to_height(screen.geometry().height(), screen.geometry().width())
         self.showFullScreen()
 
-    def scale_to_height(self, height: int) -> None:
-        """Type read from the back of a room: the heading is about 1/16 of the screen."""
+    def scale_to_height(self, height: int, width: int | None = None) -> None:
+        """Type read from the back of a room: the heading is about 1/16 of the screen's
+        height, less when the top line would not fit its ``width`` (a 4:3 projector)."""
         self._body_px = max(20, height // 30)
         self._heading_px = max(40, height // 16)
+        if width is not None:
+            self._heading_px = self._heading_to_fit(self._heading_px, width, height)
         for widget, px in (
             (self.heading, self._heading_px),
             (self.risk, self._heading_px),
@@ -105,12 +110,33 @@ class ProjectorWindow(QWidget):
         margin = max(16, height // 40)
         self.page_layout.setContentsMargins(margin, margin, margin, margin)
 
+    def _heading_to_fit(self, px: int, width: int, height: int) -> int:
+        """The largest heading size up to ``px`` at which the top line's longest texts (a
+        two-digit case number, a medium risk, a timer past ten minutes) fit ``width``."""
+        margin = max(16, height // 40)
+        spacing = self._top.spacing()
+        texts = (
+            translate("Projector", "CASE %1 of %2").replace("%1", "88").replace("%2", "88"),
+            max((risk_label(r, short=False) for r in ("high", "medium", "standard")), key=len)
+            + " "
+            + translate("Projector", "RISK"),
+            translate("Projector", "Timer") + " 88:88",
+        )
+        while px > MIN_HEADING_PX:
+            metrics = QFontMetrics(self._font(px, bold=True))
+            # (each label's own margins: a few pixels a side, for the rounding of the font)
+            needed = sum(metrics.horizontalAdvance(t) + 8 for t in texts)
+            if needed + 2 * spacing + 2 * margin <= width:
+                break
+            px -= 1
+        return px
+
     def heading_pixel_height(self) -> int:
         return QFontMetrics(self.heading.font()).height()
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         super().resizeEvent(event)
-        self.scale_to_height(self.height())
+        self.scale_to_height(self.height(), self.width())
 
     # -- content
     def set_curtain(self, down: bool) -> None:
