@@ -339,3 +339,22 @@ def test_a_wrong_person_link_is_undone_from_the_history_tab(
     qtbot.waitUntil(
         lambda: any(m.link_id == found.link_id and m.status == "undone" for m in history.links.rows)
     )
+
+
+def test_the_case_timer_is_as_wide_as_its_text_after_the_case_starts(qtbot, meeting_window) -> None:  # type: ignore[no-untyped-def]
+    """Before the meeting starts the timer says "Not started · 10 min target"; once the case
+    runs it says "Timer 00:00", and gives the case heading back the room the longer text
+    took (it kept it: 272 pixels for 11 characters, beside a heading squeezed to wrap)."""
+    win = meeting_window
+    win.resize(1280, 720)
+    settle(qtbot, win)
+    timer, heading = win.case_view.timer_label, win.case_view.heading
+    assert timer.text().startswith("Timer")
+    widest = timer.fontMetrics().horizontalAdvance("Timer 88:88")
+    frame = timer.contentsMargins().left() + timer.contentsMargins().right()
+    assert timer.width() <= widest + frame + 16, (timer.width(), widest)
+    # The heading takes the rest of the row (it had 560 of its 856 pixels).
+    assert heading.width() >= win.case_view.width() - timer.width() - 60
+    width = timer.width()
+    qtbot.wait(1100)  # a second ticks by: the timer keeps its size (nothing lays out)
+    assert timer.width() == width

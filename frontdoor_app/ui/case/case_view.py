@@ -298,6 +298,7 @@ class CaseViewWidget(QWidget):
         if shape == self._timer_shape:
             return
         self._timer_shape = shape
+        self.timer_label.setMinimumSize(0, 0)  # the hint grows to the minimum: never shrinks
         self.timer_label.setText(shape)
         self.timer_label.setFixedSize(self.timer_label.sizeHint())
 
