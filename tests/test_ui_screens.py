@@ -358,3 +358,21 @@ def test_the_case_timer_is_as_wide_as_its_text_after_the_case_starts(qtbot, meet
     width = timer.width()
     qtbot.wait(1100)  # a second ticks by: the timer keeps its size (nothing lays out)
     assert timer.width() == width
+
+
+def test_a_person_link_can_be_read_whole_on_a_laptop_screen(qtbot, meeting_window) -> None:  # type: ignore[no-untyped-def]
+    """At 1280x720 the history tab's person links show each link's row whole, and more than
+    one of them: the names sit above their dates of birth, so "Why" (the evidence, the
+    longest text) has the room to wrap in a few lines, not a dozen."""
+    win = meeting_window
+    win.resize(1280, 720)
+    history = win.case_view.history
+    win.case_view.show_tab("history")
+    qtbot.waitUntil(lambda: history.links_for == history.notification_id)
+    qtbot.waitUntil(lambda: history.links.rowCount() >= 2)
+    idle(qtbot, win)
+    settle(qtbot, win)
+    table = history.links_table
+    visible = table.viewport().height()
+    assert all(table.rowHeight(r) <= visible for r in range(table.model().rowCount()))
+    assert table.rowViewportPosition(1) + table.rowHeight(1) <= visible  # two at once

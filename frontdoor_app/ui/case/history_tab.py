@@ -44,11 +44,12 @@ def links_model() -> RowsModel[MatchRow]:
     return RowsModel(
         [
             (translate("History", "Role"), lambda m: m.role.replace("_", " ")),
+            # The name above the date of birth: two narrow columns leave "Why" the room.
             (
                 translate("History", "As the police sent"),
-                lambda m: f"{m.incoming.name}, born {m.incoming.born}",
+                lambda m: f"{m.incoming.name}\nborn {m.incoming.born}",
             ),
-            (translate("History", "Linked to"), lambda m: f"{m.known.name}, born {m.known.born}"),
+            (translate("History", "Linked to"), lambda m: f"{m.known.name}\nborn {m.known.born}"),
             (translate("History", "Score"), lambda m: f"{m.score:.2f}"),
             (translate("History", "Why"), lambda m: "; ".join(m.reasons)),
             (translate("History", "Status"), lambda m: f"{m.status} ({m.decided_by})"),
@@ -71,7 +72,7 @@ class HistoryTab(QWidget):
         layout.addWidget(self.caption)
         self.model = history_model()
         self.table = make_table(self.model, self.tr("Household history"), self, stretch_column=3)
-        layout.addWidget(self.table, 3)
+        layout.addWidget(self.table, 2)
         self.links_caption = label(
             self.tr("How the people in this notification were matched to people already known:"),
             self,
