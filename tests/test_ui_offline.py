@@ -93,6 +93,8 @@ def test_save_while_the_server_is_away_waits_and_is_sent_once(
         assert mode == 0o600, oct(mode)
         assert text in win.outbox.path.read_text(encoding="utf-8")
         assert not any(m.kind == "error" for m in messages.log), messages.log
+        live = win.header.live_label  # laid out with its new words before the picture
+        qtbot.waitUntil(lambda: live.width() >= live.sizeHint().width())
         win.grab().save(str(artefacts / "offline_waiting.png"))
 
         _allow(pg_url, True)
