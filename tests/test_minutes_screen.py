@@ -66,6 +66,9 @@ def test_preview_renders_pages_and_logs_the_generation(
     assert widget.log_model.row_at(0).user == "test.chair"
     assert "generated" in widget.log_model.row_at(0).detail
     qtmodeltester.check(widget.log_model)  # type: ignore[attr-defined]
+    # The picture once the pages are laid out at their size (not squeezed while they come).
+    pages = widget._page_labels
+    qtbot.waitUntil(lambda: all(p.height() >= p.pixmap().height() for p in pages))
     widget.grab().save(str(artefacts / "minutes_screen.png"))
 
 
