@@ -376,3 +376,21 @@ def test_a_person_link_can_be_read_whole_on_a_laptop_screen(qtbot, meeting_windo
     visible = table.viewport().height()
     assert all(table.rowHeight(r) <= visible for r in range(table.model().rowCount()))
     assert table.rowViewportPosition(1) + table.rowHeight(1) <= visible  # two at once
+
+
+def test_the_projector_button_shows_its_words_and_no_arrow_over_them(qtbot, meeting_window) -> None:  # type: ignore[no-untyped-def]
+    """ "Projector ▸ on" carries its own arrow: Qt's menu arrow is not drawn over its last
+    letters too (the button looks as it would with no menu at all)."""
+    win = meeting_window
+    win.resize(1280, 720)
+    settle(qtbot, win)
+    button = win.toolbar.projector_button
+    assert button.text().startswith("Projector ▸")
+    with_menu = button.grab().toImage()
+    menu = button.menu()
+    button.setMenu(None)  # type: ignore[arg-type]
+    try:
+        plain = button.grab().toImage()
+    finally:
+        button.setMenu(menu)
+    assert with_menu == plain

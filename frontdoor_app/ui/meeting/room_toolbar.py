@@ -110,6 +110,7 @@ class RoomToolbar(QToolBar):
                 translate("MainWindow", "Audit trail")
             )
         self.projector_button = QToolButton(self)
+        self.projector_button.setObjectName("projectorButton")  # its text has the arrow
         self.projector_button.setText(translate("MainWindow", "Projector ▸"))
         self.projector_button.setAccessibleName(translate("MainWindow", "Projector screen"))
         self.projector_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
