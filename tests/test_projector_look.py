@@ -56,10 +56,10 @@ def _line_starts(label: QLabel) -> list[int]:
     return starts
 
 
-def _window(qtbot, view) -> ProjectorWindow:  # type: ignore[no-untyped-def]
+def _window(qtbot, view, width: int = 1280, height: int = 720) -> ProjectorWindow:  # type: ignore[no-untyped-def]
     window = ProjectorWindow(target_minutes=10)
     qtbot.addWidget(window)
-    window.resize(1280, 720)
+    window.resize(width, height)
     window.show()
     qtbot.waitExposed(window)
     window.show_view(view)
@@ -119,13 +119,7 @@ def test_on_a_1024_by_768_projector_the_top_line_fits_the_screen(qtbot, ctx, art
     worst = dataclasses.replace(
         view, case_number=28, case_total=32, agreed_risk="medium", seconds_spent=59 * 60 + 59
     )
-    window = ProjectorWindow(target_minutes=10)
-    qtbot.addWidget(window)
-    window.resize(1024, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.show_view(worst)
-    _laid_out(qtbot, window)
+    window = _window(qtbot, worst, 1024, 768)
     assert window.width() == 1024
     assert window.minimumSizeHint().width() <= 1024
     for label in (window.heading, window.risk, window.timer):
