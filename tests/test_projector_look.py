@@ -129,3 +129,18 @@ def test_on_a_1024_by_768_projector_the_top_line_fits_the_screen(qtbot, ctx, art
         assert shown <= label.contentsRect().width(), label.text()  # not cut short
     assert window.heading_pixel_height() >= 36  # still read from the back of the room
     assert window.grab().save(str(artefacts / "projector-1024x768.png"))
+
+
+def test_moved_from_a_large_screen_to_a_small_one_it_takes_the_small_ones_size(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    """Opened on a 1920x1080 screen, then sent to a 1024x768 projector: the window takes the
+    projector's size (the large screen's type set no minimum the small one cannot meet)."""
+    _who, built, _item = _meeting_with_current_case(ctx)
+    with ctx.session() as s:
+        view = load_projector_view(s, built.meeting_id)
+    window = _window(qtbot, view, 1920, 1080)
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.height() == 768)
+    _laid_out(qtbot, window)
+    for label in (window.heading, window.risk, window.timer):
+        assert label.mapTo(window, label.rect().topRight()).x() <= 1024, label.text()
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QScreen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from frontdoor_app.meeting.timer import case_seconds
 from frontdoor_app.meeting.views import ProjectorView
@@ -45,6 +52,9 @@ class ProjectorWindow(QWidget):
         self.curtain_down = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        # The screen sets the size, never the type: a window whose large screen's type set
+        # its minimum could not then take a smaller projector's size.
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.stack = QStackedWidget(self)
         outer.addWidget(self.stack)
 
@@ -81,9 +91,10 @@ class ProjectorWindow(QWidget):
         """Full screen on ``screen`` (the primary one when None)."""
         screen = screen or QGuiApplication.primaryScreen()
         if screen is not None:
+            area = screen.geometry()
+            self.scale_to_height(area.height(), area.width())  # the type first, then the size
             self.setScreen(screen)
-            self.setGeometry(screen.geometry())
-            self.scale_to_height(screen.geometry().height(), screen.geometry().width())
+            self.setGeometry(area)
         self.showFullScreen()
 
     def scale_to_height(self, height: int, width: int | None = None) -> None:
