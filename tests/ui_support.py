@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from frontdoor_app.access.users import ensure_user
 from frontdoor_app.context import AppContext, build_context
@@ -172,3 +172,12 @@ def on_screen_is_a_fresh_paint(widget: QWidget) -> bool:
     before = on_screen()
     widget.repaint()
     return before == on_screen()
+
+
+def snapshot(widget: QWidget, path: Path) -> None:
+    """Save what ``widget`` shows once it has laid itself out: a resize, or new text in a
+    label, lays the window out on a later turn of the event loop, and a picture taken at
+    once shows the old layout (columns not stretched, text cut short)."""
+    for _ in range(3):
+        QApplication.processEvents()
+    assert widget.grab().save(str(path))

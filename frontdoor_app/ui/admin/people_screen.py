@@ -178,8 +178,7 @@ class PeopleScreen(QWidget):
             for agency in agencies:
                 self.agency_box.addItem(f"{agency.name} ({agency.code})", agency.code)
         self.people = list(found)
-        self.model.set_rows(self.people)
-        self.table.resizeColumnsToContents()
+        self.model.set_rows(self.people)  # the table fits its columns itself (make_table)
 
     def selected(self) -> people.Person | None:
         rows = self.table.selectionModel().selectedRows()
