@@ -15,6 +15,7 @@ from frontdoor_app.ui.core.theme import style_sheet
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.intake.import_screen import ImportScreen
 from tests.intake_feedkit import NOW, notification, person, write_csv
+from tests.ui_support import snapshot
 
 
 def make_screen(qtbot, ctx, worker) -> ImportScreen:  # type: ignore[no-untyped-def]
@@ -100,7 +101,7 @@ def test_import_with_progress_then_correct_a_record(
     qtmodeltester.check(screen.quarantine)
     qtmodeltester.check(screen.matches)
     screen.resize(1200, 700)
-    screen.grab().save(str(artefacts / "import-screen-summary.png"))
+    snapshot(screen, artefacts / "import-screen-summary.png")
 
     screen.quarantine_view.selectRow(0)
     screen.open_button.click()
@@ -114,7 +115,7 @@ def test_import_with_progress_then_correct_a_record(
     assert nhs.problem.isVisible() and "10 digits" in nhs.problem.text()
     assert not dialog.field("address").problem.isVisible()
     dialog.resize(920, 900)
-    dialog.grab().save(str(artefacts / "import-correction-form.png"))
+    snapshot(dialog, artefacts / "import-correction-form.png")
     postcode.set_value("LS9 9ZZ")
     assert [p.field for p in dialog.check()] == ["nhs_number"]
     assert not postcode.problem.isVisible() and nhs.problem.isVisible()
@@ -206,7 +207,7 @@ def test_confirm_a_possible_match(qtbot, screen, tmp_path, artefacts):  # type: 
     text = " ".join(screen.matches.data(screen.matches.index(0, c)) for c in range(8))
     assert "Amna Hussain" in text and "Amina Hussain" in text and "%" in text
     screen.resize(1200, 600)
-    screen.grab().save(str(artefacts / "import-possible-matches.png"))
+    snapshot(screen, artefacts / "import-possible-matches.png")
     screen.matches_view.selectRow(0)
     screen.same_button.click()
     assert screen.matches.rowCount() == 0 and "(0)" in screen.tabs.tabText(1)
@@ -236,7 +237,7 @@ def test_undo_a_wrong_link_from_the_links_made(qtbot, screen, tmp_path, artefact
     qtmodeltester.check(screen.links)
     screen.tabs.setCurrentIndex(2)
     screen.resize(1200, 500)
-    screen.grab().save(str(artefacts / "import-links-made.png"))
+    snapshot(screen, artefacts / "import-links-made.png")
     victim = next(i for i, r in enumerate(screen.links.rows) if r.role == "victim")
     screen.links_view.selectRow(victim)
     screen.messages.answer_next("a different Amina: the GP confirmed")

@@ -20,6 +20,7 @@ from frontdoor_app.models.database import make_engine, make_session_factory, ses
 from frontdoor_app.settings import load_settings
 from frontdoor_app.ui.shell.sign_in import SignInDialog, sign_in
 from tests import pgserver
+from tests.ui_support import snapshot
 
 PASSWORD = "a long and proper password"
 
@@ -162,7 +163,7 @@ def test_the_dialog_signs_in_and_keeps_the_password_only_in_the_keyring(
     dialog.sign_in_button.click()
     assert "not accepted" in dialog.problem.text() and dialog.result() == 0
     dialog.resize(640, 420)
-    dialog.grab().save(str(artefacts / "sign_in_wrong_password.png"))
+    snapshot(dialog, artefacts / "sign_in_wrong_password.png")
     dialog.password_edit.setText(PASSWORD)
     dialog.remember.setChecked(True)
     dialog.sign_in_button.click()

@@ -20,7 +20,15 @@ from frontdoor_app.models.database import make_engine, make_session_factory, ses
 from frontdoor_app.settings import load_settings
 from tests import pgserver
 from tests.conftest import init_server
-from tests.ui_support import TODAY, add_entry, close_window, idle, open_window, start_meeting
+from tests.ui_support import (
+    TODAY,
+    add_entry,
+    close_window,
+    idle,
+    open_window,
+    snapshot,
+    start_meeting,
+)
 
 SECRET = "Intelligence from a covert source: the perpetrator has access to a shotgun"
 OPEN = "Two call-outs to the address this year; bail conditions in place"
@@ -92,8 +100,8 @@ def test_three_signed_in_people_and_the_server_keeps_the_secret(
         # Nothing anywhere in the housing window's data holds the secret.
         assert "shotgun" not in repr(housing.case_view.case) and "shotgun" not in repr(housing.room)
         housing.resize(1600, 900)
-        housing.grab().save(str(artefacts / "server_meeting_housing.png"))
-        chair.grab().save(str(artefacts / "server_meeting_chair.png"))
+        snapshot(housing, artefacts / "server_meeting_housing.png")
+        snapshot(chair, artefacts / "server_meeting_chair.png")
         # Three people wrote to the audit trail, none of the representatives able to read it:
         # its hash chain still holds, checked by the administrator.
         from sqlalchemy.exc import ProgrammingError
