@@ -106,13 +106,14 @@ def note(
             )
         )
         return
-    row = {"table_name": table_name, "row_id": row_id, "operation": operation}
-    note_at_commit(
-        session,
-        {**row, "meeting_id": meeting_id, "at": utcnow()},
-        CHANNEL,
-        payload(table_name, row_id),
-    )
+    row = {
+        "table_name": table_name,
+        "row_id": row_id,
+        "operation": operation,
+        "meeting_id": meeting_id,
+        "at": utcnow(),
+    }
+    note_at_commit(session, row, CHANNEL, payload(table_name, row_id))
 
 
 def note_many(session: Session, rows: Sequence[tuple[str, int | None, str, int | None]]) -> None:

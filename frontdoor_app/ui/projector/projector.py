@@ -102,8 +102,9 @@ class ProjectorWindow(QWidget):
         height, less when the top line would not fit its ``width`` (a 4:3 projector)."""
         self._body_px = max(20, height // 30)
         self._heading_px = max(40, height // 16)
+        margin = max(16, height // 40)
         if width is not None:
-            self._heading_px = self._heading_to_fit(self._heading_px, width, height)
+            self._heading_px = self._heading_to_fit(self._heading_px, width - 2 * margin)
         for widget, px in (
             (self.heading, self._heading_px),
             (self.risk, self._heading_px),
@@ -118,13 +119,12 @@ class ProjectorWindow(QWidget):
             lab.setFont(self._font(int(self._body_px * (1.1 if bold else 1.0)), bold))
             if not bold:
                 lab.setIndent(self._line_indent())
-        margin = max(16, height // 40)
         self.page_layout.setContentsMargins(margin, margin, margin, margin)
 
-    def _heading_to_fit(self, px: int, width: int, height: int) -> int:
+    def _heading_to_fit(self, px: int, width: int) -> int:
         """The largest heading size up to ``px`` at which the top line's longest texts (a
-        two-digit case number, a medium risk, a timer past ten minutes) fit ``width``."""
-        margin = max(16, height // 40)
+        two-digit case number, a medium risk, a timer past ten minutes) fit ``width`` (the
+        page's, inside its margins)."""
         spacing = self._top.spacing()
         texts = (
             translate("Projector", "CASE %1 of %2").replace("%1", "88").replace("%2", "88"),
@@ -137,7 +137,7 @@ class ProjectorWindow(QWidget):
             metrics = QFontMetrics(self._font(px, bold=True))
             # (each label's own margins: a few pixels a side, for the rounding of the font)
             needed = sum(metrics.horizontalAdvance(t) + 8 for t in texts)
-            if needed + 2 * spacing + 2 * margin <= width:
+            if needed + 2 * spacing <= width:
                 break
             px -= 1
         return px
