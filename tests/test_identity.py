@@ -7,12 +7,14 @@ import uuid
 
 import psycopg
 import pytest
+from sqlalchemy import select
 
 from frontdoor_app.access import people
 from frontdoor_app.access.actor import SignInError
 from frontdoor_app.access.users import UserError
 from frontdoor_app.cli import main
 from frontdoor_app.context import build_context
+from frontdoor_app.models import AuditEvent
 from frontdoor_app.settings import ENV_USER, load_settings
 
 
@@ -60,6 +62,49 @@ def test_a_disabled_user_is_refused(ctx, fresh_settings) -> None:
         build_context(settings)
 
 
+def test_a_disabled_user_is_given_their_access_back(ctx, fresh_settings) -> None:
+    """Disabled by mistake, or back from leave: an admin (here the file's chair) gives the
+    access back, with the same role and agency, and the audit trail says who did."""
+    with ctx.session() as s:
+        people.add_user(s, "hsg.rao", "Ravi Rao", "representative", "HSG", by=ctx.actor)
+        people.disable_user(s, "hsg.rao", by=ctx.actor)
+    settings = dataclasses.replace(
+        fresh_settings.with_database(ctx.settings.database_url), user_login="hsg.rao"
+    )
+    with pytest.raises(SignInError, match="hsg.rao has been disabled"):
+        build_context(settings)
+    assert people.enable_person(ctx.sessions, ctx.actor, "hsg.rao") == people.Enabled()
+    rao = build_context(settings)
+    try:
+        assert (rao.actor.role, rao.actor.agency_code) == ("representative", "HSG")
+        # Nobody else gives access back: the representative is refused, with the reason.
+        with pytest.raises(UserError, match="only an admin can give users their access back"):
+            people.enable_person(rao.sessions, rao.actor, "hsg.rao")
+    finally:
+        rao.close()
+    # Asked again, nothing changes, and it says so.
+    assert people.enable_person(ctx.sessions, ctx.actor, "hsg.rao").already
+    with ctx.read_session() as s:
+        changes = s.execute(
+            select(AuditEvent.user_login, AuditEvent.before, AuditEvent.after)
+            .where(AuditEvent.entity == "app_user", AuditEvent.action == "update")
+            .order_by(AuditEvent.id)
+        ).all()
+    # the disable and the enable, each once (asking again wrote nothing)
+    assert [login for login, _b, _a in changes] == ["test.chair", "test.chair"]
+    assert changes[-1].before["active"] is False and changes[-1].after["active"] is True
+    with pytest.raises(UserError, match="there is no user 'nobody.here'"):
+        people.enable_person(ctx.sessions, ctx.actor, "nobody.here")
+
+
+def test_nobody_takes_away_their_own_access(ctx) -> None:
+    """The file's last chair disabling themselves would lock everyone out of it."""
+    with pytest.raises(UserError, match="you cannot take away your own access"):
+        people.disable_person(ctx.sessions, ctx.actor, ctx.actor.login)
+    with ctx.read_session() as s:
+        assert {p.login: p.active for p in people.list_users(s)}[ctx.actor.login] is True
+
+
 def test_only_an_admin_or_the_files_chair_manages_users(ctx) -> None:
     with ctx.session() as s:
         rep = people.add_user(s, "pc.4711", "PC Smith", "representative", "POL", by=ctx.actor)
@@ -104,6 +149,12 @@ def test_users_commands_on_the_embedded_file(ctx, capsys) -> None:
     assert main(["--database", url, "users", "disable", "hv.lee"]) == 0
     assert main(["--database", url, "users", "password", "hv.lee", "--password-stdin"]) == 1
     assert "no passwords" in capsys.readouterr().err
+    assert main(["--database", url, "users", "enable", "hv.lee"]) == 0
+    assert "enabled hv.lee: they can sign in again" in capsys.readouterr().out
+    assert main(["--database", url, "users", "enable", "hv.lee"]) == 0
+    assert "hv.lee can already sign in: nothing changed" in capsys.readouterr().out
+    assert main(["--database", url, "users", "enable", "no.body"]) != 0
+    assert "there is no user 'no.body'" in capsys.readouterr().err
 
 
 def test_users_commands_on_the_server(pg_app_url, monkeypatch, capsys, pg_server) -> None:
@@ -143,6 +194,11 @@ def test_users_commands_on_the_server(pg_app_url, monkeypatch, capsys, pg_server
         psycopg.connect(host="127.0.0.1", port=pg_server.port, user=login, dbname=dbname)
     assert main(["--database", pg_app_url, "users", "list"]) == 0
     assert "disabled" in capsys.readouterr().out
+    # Given back by the server's administrator: the login opens again, the password kept.
+    assert main(["--database", pg_app_url, "users", "enable", login]) == 0
+    assert f"enabled {login}: they can sign in again" in capsys.readouterr().out
+    with psycopg.connect(host="127.0.0.1", port=pg_server.port, user=login, dbname=dbname) as again:
+        assert again.execute("SELECT session_user").fetchone() == (login,)
 
 
 class _Lines:

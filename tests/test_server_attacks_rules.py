@@ -276,3 +276,39 @@ def test_a_person_disabled_by_an_admin_reads_nothing_while_their_login_stays(
         refused(c, INSERT_ENTRY, server.item_id, server.agencies["HSG"])
     with server.connect("housing") as c:  # an active colleague still reads the room
         assert rows(c, "SELECT count(*) FROM meeting")[0][0] > 0
+
+
+def test_an_admin_gives_access_back_and_nobody_else_can(server: Server) -> None:
+    """The People screen's "Give access back": an admin signed in as themselves makes a
+    person they disabled active again, and the person reads the room again. The server
+    refuses every other role the same change, and a login its administrator took stays
+    closed (only they can open it: ``frontdoor users enable``)."""
+    login = server.logins["housing"] + ".back"
+    engine = make_engine(server.admin_url)
+    try:
+        with session_scope(make_session_factory(engine)) as s:
+            people.add_user(s, login, "On leave", "representative", "HSG", "correct horse battery")
+    finally:
+        engine.dispose()
+    admin = build_context(load_settings(database_url=server.url_for("admin")))
+    try:
+        people.disable_person(admin.sessions, admin.actor, login)
+        with server.connect(login) as c:
+            assert rows(c, "SELECT count(*) FROM meeting") == [(0,)]
+        give_back = "UPDATE app_user SET active = true WHERE login = %s"
+        for who in ("chair", "housing", "police", "viewer", "coordinator"):
+            with server.connect(who) as c:
+                refused(c, give_back, login)
+        assert people.enable_person(admin.sessions, admin.actor, login) == people.Enabled()
+        with server.connect(login) as c:
+            assert rows(c, "SELECT count(*) FROM meeting")[0][0] > 0
+        # "gone" had their login taken by the server's administrator: active again, but the
+        # admin cannot open the login, and is told so.
+        assert people.enable_person(admin.sessions, admin.actor, server.logins["gone"]) == (
+            people.Enabled(login_given=False)
+        )
+        with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+            server.connect("gone")
+        people.disable_person(admin.sessions, admin.actor, server.logins["gone"])  # as it was
+    finally:
+        admin.close()

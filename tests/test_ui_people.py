@@ -51,6 +51,50 @@ def test_people_screen_adds_lists_and_disables(qtbot, chair_ctx, artefacts, monk
         close_window(win)
 
 
+def test_the_buttons_follow_the_person_chosen_and_access_is_given_back(
+    qtbot, chair_ctx, artefacts, monkeypatch
+) -> None:
+    """Nothing chosen: no button acts, and each says why. An active person can be disabled,
+    a disabled one given their access back, and nobody can disable themselves."""
+    win = open_window(qtbot, chair_ctx)
+    try:
+        screen = win.screens.open("people")
+        assert isinstance(screen, PeopleScreen)
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=10_000)
+        for button in (screen.disable_button, screen.enable_button):
+            assert not button.isEnabled()
+            assert button.toolTip() == "Choose a person in the table first."
+
+        def choose(login: str) -> None:
+            screen.table.selectRow(next(i for i, p in enumerate(screen.people) if p.login == login))
+
+        choose(chair_ctx.actor.login)  # the chair's own row
+        assert not screen.disable_button.isEnabled()
+        assert "their own access" in screen.disable_button.toolTip()
+        assert not screen.enable_button.isEnabled()
+        choose("demo.hv")
+        assert screen.disable_button.isEnabled() and screen.disable_button.toolTip() == ""
+        assert not screen.enable_button.isEnabled()
+        assert screen.enable_button.toolTip() == "demo.hv can sign in."
+        monkeypatch.setattr(screen.messages, "ask", lambda *_a: True)
+        screen.disable_button.click()
+        qtbot.waitUntil(lambda: "can no longer sign in" in screen.status.text(), timeout=10_000)
+        # Still chosen after the table is read again: now only its access can be given back.
+        qtbot.waitUntil(lambda: screen.enable_button.isEnabled(), timeout=10_000)
+        assert screen.selected() is not None and screen.selected().login == "demo.hv"
+        assert not screen.disable_button.isEnabled()
+        assert screen.disable_button.toolTip() == "demo.hv is disabled already."
+        screen.enable_button.click()
+        qtbot.waitUntil(
+            lambda: screen.status.text() == "demo.hv can sign in again.", timeout=10_000
+        )
+        qtbot.waitUntil(lambda: screen.disable_button.isEnabled(), timeout=10_000)
+        with chair_ctx.read_session() as s:
+            assert {p.login: p.active for p in people.list_users(s)}["demo.hv"] is True
+    finally:
+        close_window(win)
+
+
 def test_a_representative_sees_the_screen_read_only(
     qtbot, demo_db, fresh_settings, profile, sync_worker
 ) -> None:
@@ -61,6 +105,12 @@ def test_a_representative_sees_the_screen_read_only(
         screen = PeopleScreen(ctx, sync_worker, None)  # type: ignore[arg-type]
         qtbot.addWidget(screen)
         assert not screen.form_box.isEnabled() and not screen.disable_button.isEnabled()
+        assert not screen.enable_button.isEnabled()
         assert "Only an admin" in screen.status.text()
+        screen.refresh()  # the screen registry reads it when it opens
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=10_000)
+        screen.table.selectRow(0)  # a person chosen: still nothing to press, and why
+        assert not screen.disable_button.isEnabled() and not screen.enable_button.isEnabled()
+        assert screen.enable_button.toolTip() == "Only an admin can change who has access."
     finally:
         ctx.close()

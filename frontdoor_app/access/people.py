@@ -1,10 +1,12 @@
-"""People and access: adding, listing, disabling users and setting their passwords.
+"""People and access: adding, listing, disabling and enabling users, setting passwords.
 
 The ``frontdoor users`` commands and the admin screen call these same functions. On
 PostgreSQL each user is a LOGIN role (its password stored as a SCRAM-SHA-256 verifier,
 computed here so the password itself never reaches the server) in its role's group, plus
-its ``app_user`` row; disabling sets NOLOGIN and ends the user's open sessions. On the
-embedded SQLite file there are no passwords: the computer's account is the identity.
+its ``app_user`` row; disabling sets NOLOGIN and ends the user's open sessions, and
+enabling gives the access back (LOGIN again). Nobody takes their own access away: the
+last admin of a laptop's file would lock everyone out of it. On the embedded SQLite file
+there are no passwords: the computer's account is the identity.
 """
 
 from __future__ import annotations
@@ -199,6 +201,8 @@ class Disabled(NamedTuple):
 def disable_user(session: Session, login: str, by: Actor = SYSTEM) -> Disabled:
     """The user can no longer sign in; on PostgreSQL their open sessions end."""
     _require_admin(session, by, "disable users")
+    if by is not SYSTEM and by.login == login:
+        raise UserError("you cannot take away your own access: another admin can, if it must go")
     user = _known(session, login)
     before = audit.snapshot(user)
     user.active = False
@@ -223,6 +227,43 @@ def disable_user(session: Session, login: str, by: Actor = SYSTEM) -> Disabled:
         ).all()
     )
     return Disabled(ended)
+
+
+class Enabled(NamedTuple):
+    """What enabling did: whether the person's server login may sign in again. On a server
+    only its administrator can give a login back; an admin signed in as themselves makes
+    the person active (every row rule asks for that), and a login the administrator took
+    stays closed until they run ``frontdoor users enable``."""
+
+    login_given: bool = True
+    already: bool = False  # they could sign in already: nothing was changed
+
+
+def enable_user(session: Session, login: str, by: Actor = SYSTEM) -> Enabled:
+    """A disabled user may sign in again, as before (their role and agency are kept)."""
+    _require_admin(session, by, "give users their access back")
+    user = _known(session, login)
+    was_active = user.active
+    if not was_active:
+        before = audit.snapshot(user)
+        user.active = True
+        audit.written(session, by, user, "update", before)
+    if not _postgres(session):
+        return Enabled(already=was_active)
+    can_log_in = session.execute(
+        text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :n"), {"n": login}
+    ).scalar()
+    if can_log_in is None or can_log_in:
+        # no login of its own (the demo's people), or one still open
+        return Enabled(already=was_active)
+    try:
+        with session.begin_nested():
+            session.execute(text(f"ALTER ROLE {q(login)} LOGIN"))
+    except DBAPIError as exc:
+        if not server_refused(exc):
+            raise
+        return Enabled(login_given=False)
+    return Enabled()
 
 
 def list_users(session: Session) -> list[Person]:
@@ -288,6 +329,12 @@ def disable_person(sessions: sessionmaker[Session], actor: Actor, login: str) ->
     """``disable_user`` by ``actor``, in one unit of work."""
     with session_scope(sessions) as s:
         return disable_user(s, login, actor)
+
+
+def enable_person(sessions: sessionmaker[Session], actor: Actor, login: str) -> Enabled:
+    """``enable_user`` by ``actor``, in one unit of work."""
+    with session_scope(sessions) as s:
+        return enable_user(s, login, actor)
 
 
 def set_person_password(

@@ -1,4 +1,4 @@
-"""``frontdoor users add|list|disable|password``: people and their access.
+"""``frontdoor users add|list|disable|enable|password``: people and their access.
 
 On PostgreSQL run with the administrator's connection (a role allowed to create roles);
 on the embedded file, by its admin (or the computer's account on a file with no users).
@@ -25,7 +25,9 @@ from .common import fail
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = subparsers.add_parser("users", help="add, list and disable users, set passwords")
+    parser = subparsers.add_parser(
+        "users", help="add, list, disable and enable users, set passwords"
+    )
     sub = parser.add_subparsers(dest="users_command", required=True)
     add = sub.add_parser("add", help="add a user (on a server: a login with a password)")
     add.add_argument("login")
@@ -43,6 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     dis = sub.add_parser("disable", help="stop a user signing in (ends their sessions)")
     dis.add_argument("login")
     dis.set_defaults(handler=run_users, action="disable")
+    ena = sub.add_parser("enable", help="give a disabled user their access back")
+    ena.add_argument("login")
+    ena.set_defaults(handler=run_users, action="enable")
     pw = sub.add_parser("password", help="set a user's password (server only)")
     pw.add_argument("login")
     pw.add_argument("--password-stdin", action="store_true")
@@ -111,6 +116,8 @@ def run_users(args: argparse.Namespace) -> int:
             elif args.action == "disable":
                 done = people.disable_user(s, args.login, by)
                 print(f"disabled {args.login}" + _disabled_words(args.login, done))
+            elif args.action == "enable":
+                print(_enabled_words(args.login, people.enable_user(s, args.login, by)))
             else:
                 people.set_password(s, args.login, _password(args) if server else "", by)
                 print(f"password of {args.login} set")
@@ -119,6 +126,18 @@ def run_users(args: argparse.Namespace) -> int:
         return fail(str(exc))
     finally:
         engine.dispose()
+
+
+def _enabled_words(login: str, done: people.Enabled) -> str:
+    if done.already:
+        return f"{login} can already sign in: nothing changed"
+    if not done.login_given:
+        return (
+            f"enabled {login}: they may read and change again what their role allows, "
+            "once their server login is open: the server's administrator runs "
+            f"`frontdoor users enable {login}`"
+        )
+    return f"enabled {login}: they can sign in again"
 
 
 def _disabled_words(login: str, done: people.Disabled) -> str:

@@ -70,7 +70,9 @@ def people_model(parent: QWidget | None = None) -> RowsModel[people.Person]:
 
 
 class PeopleScreen(QWidget):
-    """A table of users, a form to add one, and buttons to disable or set a password."""
+    """A table of users, a form to add one, and buttons for the one chosen in the table:
+    disable their sign-in, give it back, set their password. Each button is usable only
+    when it applies to the person chosen (its tooltip says why not)."""
 
     changed = Signal()
 
@@ -106,20 +108,24 @@ class PeopleScreen(QWidget):
         buttons = QHBoxLayout()
         self.disable_button = QPushButton(self.tr("&Disable sign-in"), self)
         self.disable_button.clicked.connect(self.disable_selected)
+        self.enable_button = QPushButton(self.tr("Give access &back"), self)
+        self.enable_button.clicked.connect(self.enable_selected)
         self.password_button = QPushButton(self.tr("Set &password…"), self)
         self.password_button.clicked.connect(self.set_password_selected)
         self.password_button.setVisible(self.server)
         buttons.addWidget(self.disable_button)
+        buttons.addWidget(self.enable_button)
         buttons.addWidget(self.password_button)
         buttons.addStretch(1)
         column.addLayout(buttons)
         column.addWidget(self._build_form())
         self.status = label("", self, "Status")
         column.addWidget(self.status)
-        may = ctx.actor.role == "admin" or (not self.server and ctx.actor.role == "chair")
-        for widget in (self.disable_button, self.password_button, self.form_box):
-            widget.setEnabled(may)
-        if not may:
+        self.may = ctx.actor.role == "admin" or (not self.server and ctx.actor.role == "chair")
+        self.form_box.setEnabled(self.may)
+        self.table.selectionModel().selectionChanged.connect(self._chosen)
+        self._chosen()
+        if not self.may:
             self.status.setText(self.tr("Only an admin can change who has access."))
 
     def _build_form(self) -> QGroupBox:
@@ -179,10 +185,37 @@ class PeopleScreen(QWidget):
                 self.agency_box.addItem(f"{agency.name} ({agency.code})", agency.code)
         self.people = list(found)
         self.model.set_rows(self.people)  # the table fits its columns itself (make_table)
+        self._chosen()  # the person chosen may have changed (disabled, or back)
 
     def selected(self) -> people.Person | None:
         rows = self.table.selectionModel().selectedRows()
         return self.people[rows[0].row()] if rows else None
+
+    def _chosen(self, *_args: object) -> None:
+        """The buttons for the person chosen: usable when they apply, else why not."""
+        person = self.selected()
+        first = (
+            self.tr("Only an admin can change who has access.")
+            if not self.may
+            else self.tr("Choose a person in the table first.")
+            if person is None
+            else ""
+        )
+        off = back = first
+        if person is not None and not first:
+            if person.login == self.ctx.actor.login:
+                off = self.tr("Nobody takes away their own access: another admin can.")
+            elif not person.active:
+                off = self.tr("%1 is disabled already.").replace("%1", person.login)
+            if person.active and person.can_log_in is not False:
+                back = self.tr("%1 can sign in.").replace("%1", person.login)
+        for button, why in (
+            (self.disable_button, off),
+            (self.enable_button, back),
+            (self.password_button, first),
+        ):
+            button.setEnabled(not why)
+            button.setToolTip(why)
 
     # ------------------------------------------------------------------ writes
     def _write(self, job: Callable[[], Any], done_text: str | Callable[[Any], str]) -> None:
@@ -237,6 +270,25 @@ class PeopleScreen(QWidget):
                     "%1 can no longer read or change anything. Their server login stays "
                     "until the server's administrator removes it (`frontdoor users "
                     "disable %1`)."
+                )
+            ).replace("%1", login),
+        )
+
+    def enable_selected(self) -> None:
+        person = self.selected()
+        if person is None:
+            self.status.setText(self.tr("Choose a person in the table first."))
+            return
+        sessions, actor, login = self.ctx.sessions, self.ctx.actor, person.login
+        self._write(
+            lambda: people.enable_person(sessions, actor, login),
+            lambda done: (
+                self.tr("%1 can sign in again.")
+                if done.login_given
+                else self.tr(
+                    "%1 may read and change again what their role allows, once their "
+                    "server login is open: ask the server's administrator to run "
+                    "`frontdoor users enable %1`."
                 )
             ).replace("%1", login),
         )
