@@ -212,3 +212,35 @@ def test_keep_theirs_and_mine_on_top(qtbot, two_dialogs, chair_ctx):  # type: ig
     qtbot.mouseClick(da.change, LEFT)
     qtbot.waitUntil(lambda: _stored(chair_ctx, row.id) == ("information_sent", "Jo Chair"))
     assert len([m for m in a.messages.log if m.kind == "conflict"]) == 2
+
+
+def test_the_change_form_names_the_person_and_waits_for_one(qtbot, chair_ctx, artefacts):  # type: ignore[no-untyped-def]
+    """Nobody chosen: the status list and "Change selected" wait, and say why. Chosen: the
+    form names them and starts from their own status."""
+    win = open_window(qtbot, chair_ctx)
+    try:
+        start_meeting(qtbot, win)
+        dialog = win.screens.open("attendance")
+        assert not dialog.change.isEnabled() and not dialog.change_status.isEnabled()
+        assert dialog.change.toolTip() == "Select a person in the list first."
+        assert dialog.chosen.text() == "Select a person in the list to change their status:"
+        with chair_ctx.read_session() as s:
+            hv = s.scalar(select(Agency.id).where(Agency.code == "HV"))
+        for name, status in (("Hannah Lee", "present"), ("Ravi Rao", "apologies")):
+            dialog.add_person(hv, name, status)
+        qtbot.waitUntil(lambda: len(dialog.model.rows) == 2)
+        rao = next(i for i, r in enumerate(dialog.model.rows) if r.person_name == "Ravi Rao")
+        dialog.table.selectRow(rao)
+        assert dialog.change.isEnabled() and dialog.change.toolTip() == ""
+        assert dialog.chosen.text() == "Ravi Rao (HV):"
+        assert dialog.change_status.currentData() == "apologies"
+        dialog.change_status.setCurrentIndex(dialog.change_status.findData("present"))
+        qtbot.mouseClick(dialog.change, LEFT)
+        qtbot.waitUntil(
+            lambda: (
+                [r.status for r in dialog.model.rows if r.person_name == "Ravi Rao"] == ["present"]
+            )
+        )
+        dialog.grab().save(str(artefacts / "attendance_change_form.png"))
+    finally:
+        close_window(win)

@@ -106,7 +106,8 @@ class AttendanceDialog(QDialog):
             self.change_status.addItem(translate("Attendance", words), code)
         self.change = QPushButton(self.tr("Change selected"), self)
         self.change.setAccessibleName(self.tr("Change the selected person's status"))
-        change.addWidget(label(self.tr("Selected person:"), self, wrap=False))
+        self.chosen = label("", self, self.tr("Selected person"), wrap=False)
+        change.addWidget(self.chosen)
         change.addWidget(self.change_status)
         change.addWidget(self.change)
         change.addStretch(1)
@@ -119,6 +120,7 @@ class AttendanceDialog(QDialog):
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.change_status.activated.connect(self._touch)
         self.see_change.clicked.connect(self._see_change)
+        self._show_chosen()
         box = QGroupBox(self.tr("Add a person"), self)
         box.setAccessibleName(self.tr("Add a person to the attendance"))
         form = QFormLayout(box)
@@ -184,6 +186,23 @@ class AttendanceDialog(QDialog):
             self.base, self.touched = row, False
             self._show_notice()
 
+    def _show_chosen(self) -> None:
+        """The change form names the person it is about, starts from their status, and
+        acts only once someone is chosen (saying so until then)."""
+        row = self.base
+        if row is None:
+            self.chosen.setText(self.tr("Select a person in the list to change their status:"))
+        else:
+            self.chosen.setText(
+                self.tr("%1 (%2):").replace("%1", row.person_name).replace("%2", row.agency_code)
+            )
+            if not self.touched:
+                self.change_status.setCurrentIndex(self.change_status.findData(row.status))
+        why = "" if row is not None else self.tr("Select a person in the list first.")
+        for widget in (self.change_status, self.change):
+            widget.setEnabled(row is not None)
+            widget.setToolTip(why)
+
     def _touch(self, *_args: object) -> None:
         self.touched = True
 
@@ -209,6 +228,7 @@ class AttendanceDialog(QDialog):
         self._show_notice()
 
     def _show_notice(self) -> None:
+        self._show_chosen()
         now = self.current()
         if self.base is None or now is None or now.version == self.base.version:
             self.notice.hide()
