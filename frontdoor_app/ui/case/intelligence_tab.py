@@ -23,6 +23,7 @@ from frontdoor_app.meeting.views import AgencyOption, CaseView, IntelligenceView
 from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
+from frontdoor_app.ui.widgets.flow import FlowRow
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
 from frontdoor_app.ui.widgets.words import hhmm
@@ -131,6 +132,11 @@ class IntelligenceTab(QWidget):
             self.kind.addItem(translate("Intelligence", words), code)
         self.agency = QComboBox(box)
         self.agency.setAccessibleName(self.tr("Agency"))
+        # As wide as the row allows, not the longest agency's name (a large system font).
+        self.agency.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.agency.setMinimumContentsLength(12)
         row.addWidget(self.kind)
         row.addWidget(self.agency, 1)
         form.addRow(self.tr("Kind and agency:"), row)
@@ -142,7 +148,8 @@ class IntelligenceTab(QWidget):
         self.text.setMinimumHeight(lines * 3)
         self.text.setMaximumHeight(lines * 7)  # the entries above matter more than the box
         form.addRow(self.tr("Entry:"), self.text)
-        flags = QHBoxLayout()
+        # Side by side while they fit, wrapping with a large system font (``FlowRow``).
+        flags = FlowRow()
         self.may_share = QCheckBox(self.tr("May be shared beyond the meeting"), box)
         self.may_share.setAccessibleName(self.tr("May be shared beyond the meeting"))
         self.restricted = QCheckBox(self.tr("Restricted to my agency (never projected)"), box)
@@ -151,12 +158,11 @@ class IntelligenceTab(QWidget):
         self.save.setAccessibleName(self.tr("Save intelligence entry"))
         flags.addWidget(self.may_share)
         flags.addWidget(self.restricted)
-        flags.addStretch(1)
         self.cancel_edit = QPushButton(self.tr("Cancel edit"), box)
         self.cancel_edit.setAccessibleName(self.tr("Cancel the edit"))
         self.cancel_edit.hide()
-        flags.addWidget(self.cancel_edit)
-        flags.addWidget(self.save)
+        flags.add_right(self.cancel_edit)
+        flags.add_right(self.save)
         form.addRow(flags)
         layout.addWidget(box)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QMargins, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -18,7 +19,13 @@ from frontdoor_app.meeting.agenda_rows import AgendaView
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.meeting.agenda_model import AgendaModel
 from frontdoor_app.ui.widgets.tables import RESIZE_ROWS, label
-from frontdoor_app.ui.widgets.words import flag_legend_text
+from frontdoor_app.ui.widgets.words import AGENDA_COLUMNS, flag_legend_text
+
+HOUSEHOLD = AGENDA_COLUMNS.index("household")
+# Room for a household's name beside the other columns, in average characters of the
+# table's type: the panel opens this wide at least, and is never squeezed below the least.
+HOUSEHOLD_CHARS = 16
+HOUSEHOLD_LEAST_CHARS = 8
 
 
 class AgendaTable(QTableView):
@@ -84,7 +91,7 @@ class AgendaPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(RESIZE_ROWS)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(HOUSEHOLD, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.summary = label("", self, self.tr("Agenda summary"))
         self.summary.setObjectName("agendaSummary")
@@ -113,6 +120,65 @@ class AgendaPanel(QWidget):
         self.down.clicked.connect(lambda: self.move_selected(+1))
         self.defer.clicked.connect(self._defer)
         self._quiet = False
+        self._columns: tuple[object, int] = (None, 0)
+        self._least_width = self.width_for(HOUSEHOLD_LEAST_CHARS)
+        self._room_made = False
+
+    # ------------------------------------------------------------------ its width
+    def width_for(self, household_chars: int) -> int:
+        """The panel's width for its other columns, as wide as their headings and contents
+        (the type the system gives, however large), and ``household_chars`` of a name."""
+        table = self.table
+        name = table.fontMetrics().averageCharWidth() * household_chars
+        scroll = table.verticalScrollBar().sizeHint().width()
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
+        return (
+            self._columns_width()
+            + name
+            + scroll
+            + 2 * table.frameWidth()
+            + margins.left()
+            + margins.right()
+        )
+
+    def _columns_width(self) -> int:
+        """The columns but the household's, fitted (measured again when the number of rows
+        or the type changes: measuring every cell takes milliseconds)."""
+        table, header = self.table, self.table.horizontalHeader()
+        key = (self.model.rowCount(), table.font().key())
+        if self._columns[0] != key:
+            width = sum(
+                max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+                for c in range(self.model.columnCount())
+                if c != HOUSEHOLD
+            )
+            self._columns = (key, width)
+        return self._columns[1]
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """A splitter never squeezes the household names out of the agenda."""
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self._least_width), hint.height())
+
+    def _fit_width(self) -> None:
+        """After the rows changed: the least width for them; with the first rows, a share of
+        the window narrower than the agenda needs (a large system font) grows to it once
+        (the chair may drag it narrower, down to the least, or wider)."""
+        least = self.width_for(HOUSEHOLD_LEAST_CHARS)
+        if least != self._least_width:
+            self._least_width = least
+            self.updateGeometry()
+        splitter = self.parentWidget()
+        if self._room_made or self.model.rowCount() == 0 or not isinstance(splitter, QSplitter):
+            return
+        self._room_made = True
+        sizes = splitter.sizes()
+        wanted = self.width_for(HOUSEHOLD_CHARS)
+        whole = sum(sizes) or splitter.width()
+        if sizes and sizes[0] < wanted and whole > 0:
+            wanted = min(wanted, whole * 45 // 100)  # the case keeps most of the window
+            splitter.setSizes([wanted, *([max(whole - wanted, 0)] * (len(sizes) - 1))])
 
     def set_chair_tools(self, visible: bool) -> None:
         for button in (self.up, self.down, self.defer):
@@ -126,6 +192,7 @@ class AgendaPanel(QWidget):
             self.select(select_item)
         finally:
             self._quiet = False
+        self._fit_width()
         done = sum(1 for r in rows if r.status == "discussed")
         deferred = sum(1 for r in rows if r.status == "deferred")
         self.heading.setText(

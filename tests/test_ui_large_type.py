@@ -1,0 +1,96 @@
+"""A large system font on a laptop: the meeting still fits the screen and reads.
+
+SCREENS.md: every screen scales with the system font. With the type half as large again
+on a 1366x768 laptop, the agenda had squeezed the household names to "K…" (the splitter's
+share was fixed in pixels while every other column grew with the type), and the case
+view's entry form was too wide to share the screen with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QWidget
+
+from frontdoor_app.ui.meeting.agenda_panel import HOUSEHOLD
+from frontdoor_app.ui.widgets.flow import FlowRow
+from tests.ui_support import close_window, open_window, snapshot, start_meeting
+
+
+@pytest.fixture
+def large_type() -> Iterator[QFont]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.font()
+    font = QFont(before)
+    font.setPointSizeF(before.pointSizeF() * 1.5)
+    app.setFont(font)
+    try:
+        yield font
+    finally:
+        app.setFont(before)
+
+
+def test_the_meeting_fits_a_laptop_and_the_households_read(
+    qtbot, chair_ctx, large_type, artefacts
+) -> None:  # type: ignore[no-untyped-def]
+    win = open_window(qtbot, chair_ctx)
+    try:
+        start_meeting(qtbot, win)
+        win.resize(1366, 768)
+        win.case_view.show_tab("intelligence")
+        snapshot(win, artefacts / "large-type-1366x768.png")
+        assert win.minimumSizeHint().width() <= 1366 and win.width() == 1366
+        table = win.agenda.table
+        names = [table.model().index(r, HOUSEHOLD).data() for r in range(table.model().rowCount())]
+        longest_common = max((n for n in names if len(n) <= 10), key=len)
+        assert table.horizontalHeader().sectionSize(
+            HOUSEHOLD
+        ) >= table.fontMetrics().horizontalAdvance(longest_common), (longest_common, names)
+        # The entry form's Save is on screen, inside the window.
+        save = win.case_view.intelligence.save
+        corner = save.mapTo(win, QPoint(save.width(), save.height()))
+        assert QRect(0, 0, win.width(), win.height()).contains(corner - QPoint(1, 1))
+        # Dragged narrower, the agenda stops where a household's name still has room.
+        win.splitter.setSizes([100, 1266])
+        qtbot.waitUntil(lambda: win.agenda.width() >= win.agenda.minimumSizeHint().width())
+        assert table.horizontalHeader().sectionSize(HOUSEHOLD) >= (
+            table.fontMetrics().averageCharWidth() * 7
+        )
+    finally:
+        close_window(win)
+
+
+def test_a_flow_row_wraps_when_narrow_and_keeps_its_button_right(qtbot) -> None:  # type: ignore[no-untyped-def]
+    host = QWidget()
+    qtbot.addWidget(host)
+    row = FlowRow(host)
+    first, second = QCheckBox("May be shared beyond the meeting"), QCheckBox("Restricted")
+    save = QPushButton("Save entry")
+    row.addWidget(first)
+    row.addWidget(second)
+    row.add_right(save)
+    wide = row.sizeHint().width() + 40
+    one_line = row.heightForWidth(wide)
+    host.resize(wide, one_line)
+    host.show()
+    qtbot.waitExposed(host)
+    row.setGeometry(QRect(0, 0, wide, one_line))
+    middles = {w.geometry().center().y() for w in (first, second, save)}
+    assert max(middles) - min(middles) <= 1  # one line
+    assert save.geometry().right() == wide - 1  # at the right edge, the stretch before it
+    narrow = first.sizeHint().width() + 10  # the rest fit on a second line together
+    assert row.heightForWidth(narrow) < 3 * save.sizeHint().height()
+    assert row.minimumSize().width() == max(
+        w.minimumSizeHint().width() for w in (first, second, save)
+    )
+    row.setGeometry(QRect(0, 0, narrow, row.heightForWidth(narrow)))
+    assert first.geometry().bottom() < second.y()
+    assert abs(second.geometry().center().y() - save.geometry().center().y()) <= 1
+    assert save.geometry().right() == narrow - 1
+    whole = row.sizeHint().width()
+    save.hide()  # a hidden widget takes no room
+    assert row.sizeHint().width() < whole - save.sizeHint().width()
