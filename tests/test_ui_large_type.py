@@ -94,3 +94,28 @@ def test_a_flow_row_wraps_when_narrow_and_keeps_its_button_right(qtbot) -> None:
     whole = row.sizeHint().width()
     save.hide()  # a hidden widget takes no room
     assert row.sizeHint().width() < whole - save.sizeHint().width()
+
+
+def test_the_minutes_and_measures_screens_fit_a_laptop(qtbot, chair_ctx, large_type) -> None:  # type: ignore[no-untyped-def]
+    """Their rows of choices and buttons were as wide as all of them side by side: at this
+    type the measures screen could not be narrower than 1,984 pixels, the minutes 1,316.
+    They wrap now, each label with its field."""
+    from PySide6.QtWidgets import QLabel
+
+    win = open_window(qtbot, chair_ctx)
+    try:
+        for name in ("measures", "minutes"):
+            screen = win.screens.open(name)
+            screen.resize(1280, 800)
+            qtbot.waitExposed(screen)
+            assert screen.minimumSizeHint().width() <= 1024, name
+            for label in screen.findChildren(QLabel):
+                buddy = label.buddy()
+                if buddy is not None and label.isVisible():
+                    middle = label.geometry().center().y()
+                    assert label.parentWidget() is buddy.parentWidget(), label.text()
+                    assert buddy.geometry().top() <= middle <= buddy.geometry().bottom()
+                    assert label.geometry().right() < buddy.geometry().left()
+            screen.close()
+    finally:
+        close_window(win)

@@ -36,6 +36,7 @@ from frontdoor_app.ui.core.messages import Messages, cause
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.measures.figure_panel import FigurePanel
+from frontdoor_app.ui.widgets.flow import FlowRow, labelled
 
 RANGES = ((12, "Last 12 weeks"), (26, "Last 26 weeks"), (52, "Last 52 weeks"))
 
@@ -67,7 +68,7 @@ class MeasuresScreen(QWidget):
         self.panels: dict[str, FigurePanel] = {}
         self._generation = 0
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = FlowRow()  # wraps onto more lines with a large system font
         self.range = QComboBox(self)
         self.range.setAccessibleName(self.tr("Range of weeks"))
         for weeks, words in RANGES:
@@ -102,11 +103,9 @@ class MeasuresScreen(QWidget):
         ):
             label = QLabel(text, self)
             label.setBuddy(widget)
-            bar.addWidget(label)
-            bar.addWidget(widget)
+            bar.addWidget(labelled(label, widget))
         bar.addWidget(self.refresh_button)
         bar.addWidget(self.save_button)
-        bar.addStretch(1)
         layout.addLayout(bar)
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName(self.tr("Counting the figures"))

@@ -17,7 +17,6 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -54,6 +53,7 @@ from frontdoor_app.ui.minutes.support import (
     print_pdf,
     render_page,
 )
+from frontdoor_app.ui.widgets.flow import FlowRow, labelled
 
 STATUS_WORDS = {
     "closed": "closed",
@@ -108,18 +108,12 @@ class MinutesScreen(QWidget):
         meeting_label.setBuddy(self.meeting_box)
         copy_label = QLabel(self.tr("&Copy for:"))
         copy_label.setBuddy(self.copy_box)
-        top = QHBoxLayout()
-        for widget in (
-            meeting_label,
-            self.meeting_box,
-            copy_label,
-            self.copy_box,
-            self.preview_button,
-        ):
-            top.addWidget(widget)
-        top.addStretch(1)
+        top = FlowRow()  # wraps onto more lines with a large system font
+        top.addWidget(labelled(meeting_label, self.meeting_box))
+        top.addWidget(labelled(copy_label, self.copy_box))
+        top.addWidget(self.preview_button)
         for widget in (self.save_button, self.print_button, self.copies_button):
-            top.addWidget(widget)
+            top.add_right(widget)
         self.progress = named(QProgressBar(), "minutesProgress")
         self.progress.setTextVisible(True)
         self.status = named(QLabel(), "minutesStatus")

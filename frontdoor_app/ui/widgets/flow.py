@@ -10,7 +10,14 @@ kept to the right, as a form's buttons are). Its least width is its widest widge
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLayout,
+    QLayoutItem,
+    QSizePolicy,
+    QStyle,
+    QWidget,
+)
 
 
 class FlowRow(QLayout):
@@ -125,3 +132,15 @@ class FlowRow(QLayout):
             width = min(hint.width(), max(right_x - left_x, item.minimumSize().width()))
             item.setGeometry(QRect(QPoint(left_x, y), QSize(width, height)))
             left_x += width + gap
+
+
+def labelled(label: QWidget, field: QWidget) -> QWidget:
+    """A label and its field as one widget, so a ``FlowRow`` never wraps between them."""
+    pair = QWidget(field.parentWidget())
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    label.setParent(pair)
+    field.setParent(pair)
+    row.addWidget(label)
+    row.addWidget(field)
+    return pair
