@@ -215,3 +215,24 @@ def test_a_row_added_while_the_window_holds_its_painting_leaves_it_held(qtbot) -
     assert not view.viewport().testAttribute(held)
     qtbot.wait(20)
     assert on_screen_is_a_fresh_paint(view)
+
+
+def test_an_empty_table_says_what_it_is_and_a_filled_one_does_not(qtbot) -> None:
+    """An empty grid looks as if something failed to load: the table says in words what
+    goes in it (``empty``), only while it has no rows."""
+    said = "Nothing shared yet: each agency's entry appears here once saved."
+
+    def pictures(rows: list[Entry]):  # type: ignore[no-untyped-def]
+        """The same table painted with the words, then without."""
+        view, _model = table(qtbot, rows)
+        shots = []
+        for words in (said, ""):
+            view.empty = words
+            view.viewport().repaint()
+            shots.append(view.viewport().grab().toImage())
+        return shots
+
+    with_words, without = pictures([])
+    assert with_words != without  # the words are painted
+    with_words, without = pictures([Entry(1, "Police", "Bail conditions")])
+    assert with_words == without  # and not once there are rows

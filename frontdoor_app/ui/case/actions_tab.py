@@ -250,7 +250,11 @@ class ActionsTab(QWidget):
         layout = QVBoxLayout(self)
         self.model = action_model()
         self.table = make_table(
-            self.model, self.tr("Actions for this case"), self, stretch_column=2
+            self.model,
+            self.tr("Actions for this case"),
+            self,
+            stretch_column=2,
+            empty=self.tr("No actions agreed for this case yet."),
         )
         layout.addWidget(self.table, 1)
         self.status_form = ActionStatusForm(self)

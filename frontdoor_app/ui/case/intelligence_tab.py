@@ -108,7 +108,13 @@ class IntelligenceTab(QWidget):
         self.agency_was_enabled = True
         layout = QVBoxLayout(self)
         self.model = entry_model()
-        self.table = make_table(self.model, self.tr("Intelligence entries"), self, stretch_column=4)
+        self.table = make_table(
+            self.model,
+            self.tr("Intelligence entries"),
+            self,
+            stretch_column=4,
+            empty=self.tr("Nothing shared yet: each agency's entry appears here once saved."),
+        )
         layout.addWidget(self.table, 3)
         under = QHBoxLayout()
         self.hidden_note = label("", self, self.tr("Restricted entries note"))

@@ -66,7 +66,13 @@ class SharingTab(QWidget):
             )
         )
         self.model = sharing_model()
-        self.table = make_table(self.model, self.tr("Sharing decisions"), self, stretch_column=3)
+        self.table = make_table(
+            self.model,
+            self.tr("Sharing decisions"),
+            self,
+            stretch_column=3,
+            empty=self.tr("No sharing decisions recorded for this case."),
+        )
         layout.addWidget(self.table, 1)
         box = QGroupBox(self.tr("Record a sharing decision"), self)
         box.setAccessibleName(self.tr("Record a sharing decision"))

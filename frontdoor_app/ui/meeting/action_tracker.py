@@ -82,7 +82,13 @@ class ActionTrackerWindow(QWidget):
         self.summary = label("", self, self.tr("Action tracker summary"))
         layout.addWidget(self.summary)
         self.model = action_model(with_case=True)
-        self.table = make_table(self.model, self.tr("Actions"), self, stretch_column=4)
+        self.table = make_table(
+            self.model,
+            self.tr("Actions"),
+            self,
+            stretch_column=4,
+            empty=self.tr("No actions match these choices."),
+        )
         layout.addWidget(self.table, 1)
         self.form = ActionStatusForm(self)
         self.form.attach(self.table, self.model)

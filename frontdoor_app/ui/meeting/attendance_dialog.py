@@ -97,7 +97,13 @@ class AttendanceDialog(QDialog):
         self.summary = label("", self, self.tr("Attendance summary"))
         layout.addWidget(self.summary)
         self.model = attendance_model()
-        self.table = make_table(self.model, self.tr("Attendance list"), self, stretch_column=1)
+        self.table = make_table(
+            self.model,
+            self.tr("Attendance list"),
+            self,
+            stretch_column=1,
+            empty=self.tr("Nobody recorded yet: add each person below as they arrive."),
+        )
         layout.addWidget(self.table, 1)
         change = QHBoxLayout()
         self.change_status = QComboBox(self)

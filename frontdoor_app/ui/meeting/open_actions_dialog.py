@@ -40,7 +40,13 @@ class OpenActionsDialog(QDialog):
         self.summary = label(self.tr("Loading…"), self, self.tr("Open actions summary"))
         layout.addWidget(self.summary)
         self.model = action_model(with_case=True)
-        self.table = make_table(self.model, self.tr("Open actions"), self, stretch_column=4)
+        self.table = make_table(
+            self.model,
+            self.tr("Open actions"),
+            self,
+            stretch_column=4,
+            empty=self.tr("No open actions: every action agreed is done or closed."),
+        )
         layout.addWidget(self.table, 1)
         self.form = ActionStatusForm(self)
         self.form.attach(self.table, self.model)

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,11 +48,38 @@ def yes_no(value: bool | None) -> str:
     )
 
 
+class Table(QTableView):
+    """A table that says, in words, what it is when it has no rows (``empty``): an empty
+    grid on its own looks as if something failed to load."""
+
+    empty = ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        model = self.model()
+        if self.empty and model is not None and model.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            metrics, rect = self.fontMetrics(), self.viewport().rect()
+            side = metrics.averageCharWidth() * 2
+            top = max(0, min(side, (rect.height() - metrics.lineSpacing()) // 2))
+            area = rect.adjusted(side, top, -side, 0)
+            flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+            painter.drawText(area, int(flags) | int(Qt.TextFlag.TextWordWrap), self.empty)
+            painter.end()
+
+
 def make_table(
-    model: QAbstractItemModel, name: str, parent: QWidget | None = None, stretch_column: int = -1
-) -> QTableView:
-    """A read-only, row-selecting, word-wrapping table with an accessible name."""
-    view = QTableView(parent)
+    model: QAbstractItemModel,
+    name: str,
+    parent: QWidget | None = None,
+    stretch_column: int = -1,
+    empty: str = "",
+) -> Table:
+    """A read-only, row-selecting, word-wrapping table with an accessible name; ``empty``
+    is what it says while it has no rows."""
+    view = Table(parent)
+    view.empty = empty
     view.setObjectName(name.replace(" ", "") + "Table")
     view.setAccessibleName(name)
     view.setModel(model)
