@@ -394,3 +394,28 @@ def test_the_projector_button_shows_its_words_and_no_arrow_over_them(qtbot, meet
     finally:
         button.setMenu(menu)
     assert with_menu == plain
+
+
+def test_the_action_status_form_waits_for_an_action_and_names_it(
+    qtbot, meeting_window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    """Nothing chosen: the status, the note and "Update status" wait, and say why (they
+    were enabled and answered "Select an action first"). Chosen: the form names it."""
+    win = meeting_window
+    tab = win.case_view.actions_tab
+    win.case_view.show_tab("actions")
+    form = tab.status_form
+    first, second = (r.item_id for r in win.room.agenda.rows[:2])
+    win.browse_to(second)  # a case with no actions: nothing to choose
+    qtbot.waitUntil(lambda: win.case_view.case.item.item_id == second)
+    qtbot.waitUntil(lambda: form.base is None)
+    for widget in (form.status, form.note, form.apply):
+        assert not widget.isEnabled()
+        assert widget.toolTip() == "Select an action in the list first."
+    assert form.chosen.text() == "Choose an action above:"
+    win.browse_to(first)
+    qtbot.waitUntil(lambda: win.case_view.case.item.item_id == first and tab.model.rowCount())
+    tab.table.selectRow(0)
+    action = tab.model.rows[0]
+    assert form.apply.isEnabled() and form.note.isEnabled() and form.apply.toolTip() == ""
+    assert form.chosen.text() == f"HV action, due {action.due_date.strftime('%d %b')}:"

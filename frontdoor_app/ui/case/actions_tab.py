@@ -101,7 +101,8 @@ class ActionStatusForm(QWidget):
         self.note.setPlaceholderText(self.tr("Note (what happened, or why not)"))
         self.apply = QPushButton(self.tr("Update status"), self)
         self.apply.setAccessibleName(self.tr("Update the selected action's status"))
-        row.addWidget(label(self.tr("Selected action:"), self, wrap=False))
+        self.chosen = label("", self, self.tr("Selected action"), wrap=False)
+        row.addWidget(self.chosen)
         row.addWidget(self.status)
         row.addWidget(self.note, 1)
         row.addWidget(self.apply)
@@ -109,6 +110,7 @@ class ActionStatusForm(QWidget):
         self.note.returnPressed.connect(self._apply)
         self.note.textEdited.connect(self._touch)
         self.status.activated.connect(self._touch)
+        self._show_chosen()
 
     def attach(self, table: QTableView, model: RowsModel[ActionView]) -> None:
         """Follow ``table``'s selection and ``model``'s refreshes."""
@@ -187,7 +189,25 @@ class ActionStatusForm(QWidget):
     def base_version(self) -> int | None:
         return self.base.version if self.base is not None else None
 
+    def _show_chosen(self) -> None:
+        """The form names the action it updates, and acts only once one is chosen (saying
+        so until then); what is typed stays while none is."""
+        action = self.base
+        if action is None:
+            self.chosen.setText(self.tr("Choose an action above:"))
+        else:
+            self.chosen.setText(
+                self.tr("%1 action, due %2:")
+                .replace("%1", action.agency_code)
+                .replace("%2", action.due_date.strftime("%d %b"))
+            )
+        why = "" if action is not None else self.tr("Select an action in the list first.")
+        for widget in (self.status, self.note, self.apply):
+            widget.setEnabled(action is not None)
+            widget.setToolTip(why)
+
     def _show_notice(self) -> None:
+        self._show_chosen()
         now = self.current()
         if now is None or not self.changed_meanwhile():
             self.notice.hide()
