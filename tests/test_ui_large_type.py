@@ -15,6 +15,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QWidget
 
+from frontdoor_app.ui.core.theme import apply_desk_theme
 from frontdoor_app.ui.meeting.agenda_panel import HOUSEHOLD
 from frontdoor_app.ui.widgets.flow import FlowRow
 from tests.ui_support import close_window, open_window, snapshot, start_meeting
@@ -24,7 +25,8 @@ from tests.ui_support import close_window, open_window, snapshot, start_meeting
 def large_type() -> Iterator[QFont]:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    before = app.font()
+    before, sheet = app.font(), app.styleSheet()
+    apply_desk_theme(app)  # as the application looks: its style sheet's padding counts
     font = QFont(before)
     font.setPointSizeF(before.pointSizeF() * 1.5)
     app.setFont(font)
@@ -32,6 +34,7 @@ def large_type() -> Iterator[QFont]:
         yield font
     finally:
         app.setFont(before)
+        app.setStyleSheet(sheet)
 
 
 def test_the_meeting_fits_a_laptop_and_the_households_read(
