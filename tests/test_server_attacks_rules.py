@@ -240,6 +240,19 @@ def test_an_fgc_coordinator_changes_only_their_own_teams_referrals(server: Serve
             refused(c, step, ours)
 
 
+def _housing_rep(server: Server, suffix: str, name: str) -> str:
+    """A housing representative with a login of their own, added by the server's
+    administrator: their login."""
+    login = server.logins["housing"] + suffix
+    engine = make_engine(server.admin_url)
+    try:
+        with session_scope(make_session_factory(engine)) as s:
+            people.add_user(s, login, name, "representative", "HSG", "correct horse battery")
+    finally:
+        engine.dispose()
+    return login
+
+
 def test_a_person_disabled_by_an_admin_reads_nothing_while_their_login_stays(
     server: Server,
 ) -> None:
@@ -247,13 +260,7 @@ def test_a_person_disabled_by_an_admin_reads_nothing_while_their_login_stays(
     administrator can): disabling from the People screen was refused outright ("permission
     denied to alter role") and nothing was disabled. Now the person is disabled, and every
     row rule asks for an active user, so the login that stays reads and writes nothing."""
-    login = server.logins["housing"] + ".x"
-    engine = make_engine(server.admin_url)  # the server's administrator adds them
-    try:
-        with session_scope(make_session_factory(engine)) as s:
-            people.add_user(s, login, "Leaving", "representative", "HSG", "correct horse battery")
-    finally:
-        engine.dispose()
+    login = _housing_rep(server, ".x", "Leaving")
     admin = build_context(load_settings(database_url=server.url_for("admin")))
     try:
         with server.connect(login) as c:  # before: they read the room
@@ -283,13 +290,7 @@ def test_an_admin_gives_access_back_and_nobody_else_can(server: Server) -> None:
     person they disabled active again, and the person reads the room again. The server
     refuses every other role the same change, and a login its administrator took stays
     closed (only they can open it: ``frontdoor users enable``)."""
-    login = server.logins["housing"] + ".back"
-    engine = make_engine(server.admin_url)
-    try:
-        with session_scope(make_session_factory(engine)) as s:
-            people.add_user(s, login, "On leave", "representative", "HSG", "correct horse battery")
-    finally:
-        engine.dispose()
+    login = _housing_rep(server, ".back", "On leave")
     admin = build_context(load_settings(database_url=server.url_for("admin")))
     try:
         people.disable_person(admin.sessions, admin.actor, login)
