@@ -119,7 +119,6 @@ class _FitToContents(QObject):
         self._stretch = stretch
         self._sizing = False
         self._stale = False  # changed while hidden: measured when shown
-        self._columns_stale = False  # resized: the columns are fitted again (``_widest``)
         # The table's viewport, once it has been fitted on screen: PySide's first wrapping
         # of one builds some 70 enum types (about 9 ms), better spent opening the case
         # than on the first entry someone else saves.
@@ -137,14 +136,8 @@ class _FitToContents(QObject):
         view.horizontalHeader().sectionResized.connect(self._resized)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind == QEvent.Type.Show and self._stale:
+        if event.type() == QEvent.Type.Show and self._stale:
             self._everything()
-        elif kind == QEvent.Type.Resize and self._stretch >= 0:
-            # A fifth of the new width for each column beside the stretched one: fitted
-            # again, with the rows, once the resize is over.
-            self._columns_stale = True
-            self._rows_again.start()
         return False
 
     def _everything(self) -> None:
@@ -152,15 +145,13 @@ class _FitToContents(QObject):
         if not view.isVisible():
             self._stale = True
             return
-        self._stale, self._sizing, self._columns_stale = False, True, False
+        self._stale, self._sizing = False, True
         if self._viewport is None:
             self._viewport = view.viewport()
         try:
             for column in range(view.model().columnCount()):
                 if column != self._stretch:
                     view.resizeColumnToContents(column)
-                    if view.columnWidth(column) > self._widest(column):
-                        view.setColumnWidth(column, self._widest(column))
         finally:
             self._sizing = False
         self._rows_again.stop()
@@ -195,14 +186,6 @@ class _FitToContents(QObject):
         bottom = min(view.rowViewportPosition(last) + view.rowHeight(last) + 1, viewport.height())
         if top < bottom:
             viewport.update(0, top, viewport.width(), bottom - top)
-
-    def _widest(self, column: int) -> int:
-        """A column beside the stretched one takes a fifth of the table at most (wider, its
-        words wrap): a long agency name leaves the entry or the action beside it room."""
-        if self._stretch < 0:
-            return 1 << 20
-        view = self._view
-        return max(view.horizontalHeader().sectionSizeHint(column), view.viewport().width() // 5)
 
     def _placing(self) -> tuple[bool, bool, int, int]:
         """Where the rows are drawn: whether the scroll bars take room, the scroll."""
@@ -242,7 +225,6 @@ class _FitToContents(QObject):
                     view.sizeHintForIndex(model.index(row, column)).width()
                     for row in range(first, last + 1)
                 )
-                wanted = min(wanted, max(self._widest(column), header.sectionSize(column)))
                 if wanted > header.sectionSize(column):
                     header.resizeSection(column, wanted)
         finally:
@@ -251,12 +233,10 @@ class _FitToContents(QObject):
             view.resizeRowToContents(row)
 
     def _all_rows(self) -> None:
-        if not self._view.isVisible():
-            self._stale = True
-        elif self._columns_stale:
-            self._everything()
-        else:
+        if self._view.isVisible():
             self._view.resizeRowsToContents()
+        else:
+            self._stale = True
 
     def _resized(self, _column: int, _old: int, _new: int) -> None:
         # While a column is being fitted here, the rows are measured after it anyway.
