@@ -122,3 +122,31 @@ def test_the_minutes_and_measures_screens_fit_a_laptop(qtbot, chair_ctx, large_t
             screen.close()
     finally:
         close_window(win)
+
+
+def test_a_label_beside_its_field_is_drawn_whole(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The measures screen's "&To" read "Tc": Qt drew the kerned o past the label's edge.
+    Whatever the type, nothing of a label's text reaches its right edge."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QDateEdit, QLabel
+
+    from frontdoor_app.ui.widgets.flow import labelled
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    row = FlowRow(host)
+    labels = []
+    for text in ("&To", "&From", "&Weeks", "&Agency"):
+        label, field = QLabel(text), QDateEdit()
+        label.setBuddy(field)
+        row.addWidget(labelled(label, field))
+        labels.append(label)
+    host.show()
+    qtbot.waitExposed(host)
+    for label in labels:
+        picture = label.grab().toImage()
+        edge = picture.width() - 1
+        inked = [
+            y for y in range(picture.height()) if QColor(picture.pixel(edge, y)).lightness() < 160
+        ]
+        assert not inked, (label.text(), picture.width())

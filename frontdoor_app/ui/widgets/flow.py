@@ -140,6 +140,11 @@ def labelled(label: QWidget, field: QWidget) -> QWidget:
     row = QHBoxLayout(pair)
     row.setContentsMargins(0, 0, 0, 0)
     label.setParent(pair)
+    # Qt draws a label with a mnemonic ("&To") one kerned glyph short at its right edge:
+    # "To" reads "Tc". Unkerned, the label is as wide as what it draws.
+    font = label.font()
+    font.setKerning(False)
+    label.setFont(font)
     field.setParent(pair)
     row.addWidget(label)
     row.addWidget(field)
