@@ -114,3 +114,31 @@ def test_a_representative_sees_the_screen_read_only(
         assert screen.enable_button.toolTip() == "Only an admin can change who has access."
     finally:
         ctx.close()
+
+
+def test_another_admins_change_of_access_shows_on_the_screen(
+    qtbot, chair_ctx, demo_db, fresh_settings, profile
+) -> None:
+    """Two people who manage access, on one file: one disables a person; the other's open
+    People screen shows it without being opened again (the change feed)."""
+    from tests.ui_support import context_for
+
+    other = context_for(fresh_settings, demo_db, profile, "demo.admin")
+    win = open_window(qtbot, chair_ctx)
+    try:
+        screen = win.screens.open("people")
+        qtbot.waitUntil(lambda: screen.model.rowCount() > 0, timeout=10_000)
+        assert {p.login: p.active for p in screen.people}["demo.hv"] is True
+        people.disable_person(other.sessions, other.actor, "demo.hv")
+        qtbot.waitUntil(
+            lambda: {p.login: p.active for p in screen.people}["demo.hv"] is False,
+            timeout=5_000,
+        )
+        people.enable_person(other.sessions, other.actor, "demo.hv")
+        qtbot.waitUntil(
+            lambda: {p.login: p.active for p in screen.people}["demo.hv"] is True,
+            timeout=5_000,
+        )
+    finally:
+        close_window(win)
+        other.close()

@@ -435,10 +435,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ change feed
     def _changes(self, rows: Sequence[Change], ahead: NewsTouched | None = None) -> None:
         tables = {r.table_name for r in rows}
+        self.screens.changed(tables)  # other people's saves reach the open lists too
         refresh = self.state.refresh_for(tables)
         if refresh is Refresh.NOTHING:
             return
-        self.screens.changed(tables)  # other people's saves reach the open lists too
         if refresh is Refresh.ROOM:
             # also the projector, and the open case (only if its own agenda row changed,
             # when nothing but the room's rows did: the chair moved case, say)

@@ -210,7 +210,8 @@ def room_screens(
             "import", import_screen, audit=("quarantine", "import screen and quarantine list shown")
         ),
         Screen("minutes", minutes),
-        Screen("people", people, on_show=refresh),
+        # Another admin's change of someone's access shows here too.
+        Screen("people", people, on_show=refresh, watches=frozenset({"app_user"})),
         Screen("measures", measures),
         Screen(
             "fgc_queue",
