@@ -33,7 +33,7 @@ from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.widgets.rows_model import RowsModel
-from frontdoor_app.ui.widgets.tables import label, make_table
+from frontdoor_app.ui.widgets.tables import label, make_table, offer
 
 ROLE_WORDS = {
     "chair": "Chair",
@@ -209,13 +209,9 @@ class PeopleScreen(QWidget):
                 off = self.tr("%1 is disabled already.").replace("%1", person.login)
             if person.active and person.can_log_in is not False:
                 back = self.tr("%1 can sign in.").replace("%1", person.login)
-        for button, why in (
-            (self.disable_button, off),
-            (self.enable_button, back),
-            (self.password_button, first),
-        ):
-            button.setEnabled(not why)
-            button.setToolTip(why)
+        offer(off, self.disable_button)
+        offer(back, self.enable_button)
+        offer(first, self.password_button)
 
     # ------------------------------------------------------------------ writes
     def _write(self, job: Callable[[], Any], done_text: str | Callable[[Any], str]) -> None:

@@ -24,7 +24,7 @@ from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.rows_model import RowsModel
-from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
+from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table, offer
 from frontdoor_app.ui.widgets.words import hhmm
 
 STATUS_WORDS = {
@@ -202,9 +202,7 @@ class ActionStatusForm(QWidget):
                 .replace("%2", action.due_date.strftime("%d %b"))
             )
         why = "" if action is not None else self.tr("Select an action in the list first.")
-        for widget in (self.status, self.note, self.apply):
-            widget.setEnabled(action is not None)
-            widget.setToolTip(why)
+        offer(why, self.status, self.note, self.apply)
 
     def _show_notice(self) -> None:
         self._show_chosen()

@@ -25,7 +25,7 @@ from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.flow import FlowRow
 from frontdoor_app.ui.widgets.rows_model import RowsModel
-from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
+from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table, offer
 from frontdoor_app.ui.widgets.words import hhmm
 
 DRAFT_KIND = "intelligence"
@@ -217,17 +217,15 @@ class IntelligenceTab(QWidget):
 
     def _offer_edit(self) -> None:
         entry = self.selected()
-        allowed = entry is not None and self.may_change(entry)
-        self.edit.setEnabled(allowed)
         if entry is None:
             why = self.tr("Choose an entry in the table to edit it.")
-        elif allowed:
+        elif self.may_change(entry):
             why = ""
         else:
             why = self.tr(
                 "Only the chair, the author or a colleague from %1 can change this entry."
             ).replace("%1", entry.agency_name)
-        self.edit.setToolTip(why)
+        offer(why, self.edit)
 
     def selected(self) -> IntelligenceView | None:
         index = self.table.currentIndex()

@@ -31,7 +31,7 @@ from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting.attendance_waits import AttendanceWaits, waiting_change
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.rows_model import RowsModel
-from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
+from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table, offer
 from frontdoor_app.ui.widgets.words import hhmm
 
 STATUS_WORDS = {
@@ -205,9 +205,7 @@ class AttendanceDialog(QDialog):
             if not self.touched:
                 self.change_status.setCurrentIndex(self.change_status.findData(row.status))
         why = "" if row is not None else self.tr("Select a person in the list first.")
-        for widget in (self.change_status, self.change):
-            widget.setEnabled(row is not None)
-            widget.setToolTip(why)
+        offer(why, self.change_status, self.change)
 
     def _touch(self, *_args: object) -> None:
         self.touched = True

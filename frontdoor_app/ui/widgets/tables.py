@@ -254,6 +254,14 @@ def label(
     return widget
 
 
+def offer(why_not: str, *widgets: QWidget) -> None:
+    """``widgets`` usable when there is no reason not (``why_not`` empty); otherwise
+    disabled, their tooltip saying why (a control greyed out without a word is a puzzle)."""
+    for widget in widgets:
+        widget.setEnabled(not why_not)
+        widget.setToolTip(why_not)
+
+
 def fill_agencies(
     combo: QComboBox,
     agencies: Sequence[AgencyOption],
