@@ -3,8 +3,9 @@
 A form's row of check boxes and buttons is as wide as all of them side by side; with a large
 system font on a laptop that is wider than the case view can be, and the window would run
 off the screen. In a ``FlowRow`` the widgets stand side by side while they fit and wrap
-onto the next line when they do not (Qt's own "flow layout" example, with the last widgets
-kept to the right, as a form's buttons are). Its least width is its widest widget's.
+onto the next line when they do not (Qt's own "flow layout" example, with the widgets added
+by ``add_right`` kept to the right, as a form's buttons are). Its least width is its widest
+widget's.
 """
 
 from __future__ import annotations
