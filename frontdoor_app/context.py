@@ -1,9 +1,8 @@
-"""The application context: built once, handed to whoever needs it. No globals."""
+"""Building the application context (``app_context.AppContext``): open the database, load the
+profile and the signed-in user."""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, text
@@ -16,9 +15,10 @@ from frontdoor_app.access.actor import Actor, SignInError
 from frontdoor_app.access.credentials import with_password
 from frontdoor_app.access.reference import sync_reference
 from frontdoor_app.access.users import ensure_user, find_actor
+from frontdoor_app.app_context import AppContext as AppContext  # its home; named here too
 from frontdoor_app.fgc.errors import FgcRulesError
 from frontdoor_app.fgc.rules import rules_from_profile
-from frontdoor_app.models import Notification, User
+from frontdoor_app.models import User
 from frontdoor_app.models.database import (
     make_engine,
     make_session_factory,
@@ -27,32 +27,6 @@ from frontdoor_app.models.database import (
 )
 from frontdoor_app.profile import Profile, ProfileError, load_profile
 from frontdoor_app.settings import Settings
-
-
-@dataclass
-class AppContext:
-    settings: Settings
-    profile: Profile
-    engine: Engine
-    sessions: sessionmaker[Session]
-    actor: Actor
-    read_sessions: sessionmaker[Session]
-    recovery_key: str | None = None  # a new embedded file's key, to show the user once
-
-    def session(self) -> AbstractContextManager[Session]:
-        """``with ctx.session() as s:`` — one unit of work."""
-        return session_scope(self.sessions)
-
-    def read_session(self) -> AbstractContextManager[Session]:
-        """``with ctx.read_session() as s:`` — a read that never holds up a writer."""
-        return session_scope(self.read_sessions)
-
-    def is_empty(self) -> bool:
-        with self.read_session() as s:
-            return (s.scalar(select(func.count()).select_from(Notification)) or 0) == 0
-
-    def close(self) -> None:
-        self.engine.dispose()
 
 
 def build_context(settings: Settings, profile: Profile | None = None) -> AppContext:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from frontdoor_app.meeting import actions
-from frontdoor_app.meeting.common import add_working_days
+from frontdoor_app.meeting.due import add_working_days
 from frontdoor_app.meeting.errors import ConflictError, MeetingError, PermissionDenied
 from frontdoor_app.models import Action, ActionUpdate, AuditEvent
 from tests.meeting_support import DAY, agency_id, build, case, meeting, people

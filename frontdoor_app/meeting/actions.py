@@ -38,7 +38,6 @@ from .action_reads import (  # the reading side, re-exported (__all__)
 )
 from .common import (
     Writer,
-    add_working_days,
     get,
     item_and_meeting,
     meeting_of,
@@ -47,6 +46,7 @@ from .common import (
     save_target,
     unit,
 )
+from .due import default_due_date
 from .errors import ActionConflict, ConflictError, MeetingError, PermissionDenied
 from .views import (
     ACTION_STATUSES,
@@ -80,11 +80,6 @@ _CHANGED = (
     "The action was updated by someone else after you opened it; both versions are shown "
     "so you can choose."
 )
-
-
-def default_due_date(profile: Profile, meeting_date: dt.date) -> dt.date:
-    """The profile's number of working days after the meeting."""
-    return add_working_days(meeting_date, profile.meeting.action_due_days)
 
 
 # ---------------------------------------------------------------- writing

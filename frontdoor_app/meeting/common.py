@@ -231,16 +231,6 @@ def require_in_progress(meeting: Meeting, doing: str) -> None:
         )
 
 
-def add_working_days(day: dt.date, days: int) -> dt.date:
-    """``days`` working days (Monday to Friday) after ``day``."""
-    out = day
-    while days > 0:
-        out += dt.timedelta(days=1)
-        if out.weekday() < 5:
-            days -= 1
-    return out
-
-
 def now() -> dt.datetime:
     return utcnow()
 

@@ -26,16 +26,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
-from frontdoor_app.context import AppContext
-from frontdoor_app.meeting.feed import item_of_change
-from frontdoor_app.models.database import LIBPQ_LIVENESS
-from frontdoor_app.sync.changes import CHANNEL, Change, Cursor, FeedConnection, read, start
+from frontdoor_app.app_context import AppContext
 from frontdoor_app.ui.core.ops import Ops, alive
 from frontdoor_app.ui.core.worker import Worker
+
+if TYPE_CHECKING:
+    from frontdoor_app.sync.changes import Change, Cursor
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +73,15 @@ class LiveFeed(QObject):
         self._online = True
         self._raw: Any = None
         self._data_version: int | None = None
-        self._postgresql = ctx.engine.dialect.name == "postgresql"
-        # The log's reads (PostgreSQL): one kept connection, used on the worker only.
-        self._reads_on = FeedConnection(ctx.engine) if self._postgresql else None
+        # The settings say, not the engine: a window built while the database is still
+        # opening has no engine yet (``app_context.DatabaseLater``; SQLite only).
+        self._postgresql = not ctx.settings.is_embedded
+        self._reads_on: Any = None
+        if self._postgresql:
+            from frontdoor_app.sync.changes import FeedConnection
+
+            # The log's reads: one kept connection, used on the worker only.
+            self._reads_on = FeedConnection(ctx.engine)
         self._listener: Any = None  # psycopg connection that LISTENs
         self._notifier: QSocketNotifier | None = None
         self._listening_soon = False
@@ -156,6 +162,9 @@ class LiveFeed(QObject):
         import psycopg
         from psycopg.conninfo import make_conninfo
 
+        from frontdoor_app.models.database import LIBPQ_LIVENESS
+        from frontdoor_app.sync.changes import CHANNEL
+
         url = self._ctx.engine.url.set(drivername="postgresql")
         conninfo = make_conninfo(url.render_as_string(hide_password=False), **LIBPQ_LIVENESS)
         conn = psycopg.connect(conninfo, autocommit=True)
@@ -220,6 +229,8 @@ class LiveFeed(QObject):
 
     # ------------------------------------------------------------------ reading
     def _read_start(self) -> Cursor:
+        from frontdoor_app.sync.changes import start
+
         with self._ctx.read_session() as s:
             return start(s)
 
@@ -279,6 +290,9 @@ class LiveFeed(QObject):
         ahead: Callable[[Any, Sequence[Change]], Any] | None = None,
         own: Sequence[tuple[str, int]] = (),
     ) -> tuple[list[Change], Cursor, Any]:
+        from frontdoor_app.meeting.feed import item_of_change
+        from frontdoor_app.sync.changes import read
+
         kept = self._reads_on  # PostgreSQL: the kept connection, in autocommit
         with self._ctx.read_session() if kept is None else kept.session() as s:
             rows, cursor = read(s, cursor, item=item_of_change, snapshot=kept is None)

@@ -99,7 +99,7 @@ class CasePane(QObject):
 
     def set_meeting_date(self, day: dt.date) -> None:
         """New actions are due by the profile's default after the meeting."""
-        from frontdoor_app.meeting.actions import default_due_date
+        from frontdoor_app.meeting.due import default_due_date
 
         self.case_view.actions_tab.set_default_due(default_due_date(self.ctx.profile, day))
 
