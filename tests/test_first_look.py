@@ -7,9 +7,10 @@ import hashlib
 from pathlib import Path
 
 from frontdoor_app import cipher
+from frontdoor_app.access.users import find_actor
 from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.meeting import agenda, decisions, lifecycle
-from frontdoor_app.meeting.first_look import read_first_look, sqlite_path
+from frontdoor_app.meeting.first_look import read_first_look, read_first_rest, sqlite_path
 from frontdoor_app.profile import Profile
 from frontdoor_app.schema_head import head_revision
 from frontdoor_app.settings import Settings
@@ -108,6 +109,68 @@ def test_it_gives_way_to_the_full_start_when_unsure(
     assert read_first_look(demo_db, TODAY) is not None
     cipher.forget_key()
     assert read_first_look(demo_db, TODAY) is None
+
+
+def test_the_rest_of_the_start_is_what_the_window_loads(chair_ctx: AppContext) -> None:
+    # The main window is built from the first look and this, before the database layer
+    # loads (ui.shell.app): each part equals what load_start and the sign-in read.
+    ctx, url = chair_ctx, chair_ctx.settings.database_url
+    with ctx.read_session() as s:
+        start = room_reads.load_start(s, ctx.profile, TODAY)
+        agencies = {a.code: a for a in lifecycle.agencies(s)}
+    meeting = start.room.meeting
+    assert meeting is not None
+    # Someone present, so the header's count is not just zero.
+    lifecycle.add_attendance(
+        ctx.sessions, ctx.actor, meeting.id, agencies["HV"].id, "Ravi Rao", "present"
+    )
+    with ctx.read_session() as s:
+        start = room_reads.load_start(s, ctx.profile, TODAY)
+        signed_in = find_actor(s, "test.chair")
+        rep = find_actor(s, "demo.hv")
+    rest = read_first_rest(url, meeting.id, "test.chair")
+    assert rest is not None and signed_in is not None and rep is not None
+    assert start.room.attendance is not None and start.room.attendance.present_agencies == 1
+    assert rest.attendance == start.room.attendance
+    assert start.room.open_actions > 0 and rest.open_actions == start.room.open_actions
+    assert len(start.agencies) > 5 and rest.agencies == start.agencies
+    assert len(start.outcomes) > 5 and rest.outcomes == start.outcomes
+    assert rest.actor == signed_in == ctx.actor
+    # A representative: their agency is part of who they are.
+    by_rep = read_first_rest(url, meeting.id, "demo.hv")
+    assert by_rep is not None and by_rep.actor == rep and rep.agency_code == "HV"
+
+
+def test_the_rest_gives_way_for_an_unknown_user_or_an_unfinished_demo(
+    chair_ctx: AppContext,
+) -> None:
+    from frontdoor_app.access.people import disable_user
+    from frontdoor_app.demo.marks import BUILT, STARTED
+
+    ctx, url = chair_ctx, chair_ctx.settings.database_url
+    look = read_first_look(url, TODAY)
+    assert look is not None
+    meeting_id = look.agenda.meeting.id
+    assert read_first_rest(url, meeting_id, "test.chair") is not None
+    assert read_first_rest(url, meeting_id, "nobody.here") is None
+    assert read_first_rest(url, meeting_id, "demo.hv") is not None
+    with ctx.session() as s:
+        disable_user(s, "demo.hv", ctx.actor)
+    assert read_first_rest(url, meeting_id, "demo.hv") is None
+    assert read_first_rest("postgresql://u@localhost/frontdoor", meeting_id, "test.chair") is None
+    # A first run's demo that was interrupted (its mark of being built never written; the
+    # trail is append-only, so this copy's guard is taken off to make one): the full start
+    # sets the file aside and builds the demo again, so the window waits for it.
+    path = sqlite_path(url)
+    assert path is not None
+    ctx.close()
+    with cipher.opened(path) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_event WHERE action = ?", (STARTED,))
+        conn.execute("DROP TRIGGER audit_event_no_delete")
+        conn.execute("DELETE FROM audit_event WHERE action = ?", (BUILT,))
+        conn.commit()
+    assert read_first_look(url, TODAY) is not None
+    assert read_first_rest(url, meeting_id, "test.chair") is None
 
 
 def test_sqlite_paths_from_urls() -> None:

@@ -18,13 +18,18 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from frontdoor_app import cipher, key_prefetch
 from frontdoor_app.schema_head import head_revision
 
 from .agenda_rows import AgendaView, MeetingView, build_row, fallback_note
+
+if TYPE_CHECKING:
+    from frontdoor_app.access.actor import Actor
+
+    from .views import AgencyOption, AttendanceSummary, OutcomeOption
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,46 @@ ORDER BY p.id
 """
 
 
+@dataclass(frozen=True)
+class FirstRest:
+    """The rest of what the main window starts with, read the same way after the first
+    paint (``read_first_rest``): who is signed in, the header's counts and the pick lists.
+    ``ui.meeting.room_reads.load_start`` reads the same through the database layer; a test
+    holds the two equal."""
+
+    actor: Actor
+    attendance: AttendanceSummary
+    open_actions: int
+    agencies: tuple[AgencyOption, ...]
+    outcomes: tuple[OutcomeOption, ...]
+
+
+_ACTOR = """
+SELECT u.id, u.login, u.display_name, u.role, u.agency_id, a.code, u.fgc_team_id
+FROM app_user u LEFT JOIN agency a ON a.id = u.agency_id
+WHERE u.login = ? AND u.active
+"""
+# A first run's demo interrupted (``demo.marks``): the full start sets the file aside.
+_DEMO_UNFINISHED = """
+SELECT EXISTS (SELECT 1 FROM audit_event WHERE action = 'demo_started')
+   AND NOT EXISTS (SELECT 1 FROM audit_event WHERE action = 'demo_built')
+"""
+_PRESENT = "SELECT DISTINCT agency_id FROM attendance WHERE meeting_id = ? AND status = 'present'"
+_CORE = "SELECT id, name FROM agency WHERE core AND active ORDER BY name"
+_OPEN_ACTIONS = """
+SELECT count(x.id)
+FROM action x
+JOIN agenda_item a ON a.id = x.agenda_item_id
+JOIN meeting m ON m.id = a.meeting_id
+WHERE x.status = 'open' AND m.meeting_date < (SELECT meeting_date FROM meeting WHERE id = ?)
+"""
+_AGENCIES = "SELECT id, code, name, core FROM agency WHERE active ORDER BY name"
+_OUTCOMES = """
+SELECT id, code, label, is_nfa, is_fgc_offer, is_marac_referral
+FROM outcome_code ORDER BY sort_order, id
+"""
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file behind a plain ``sqlite:///`` URL; None for anything else (or in memory)."""
     scheme, sep, rest = url.partition("://")
@@ -88,6 +133,55 @@ def read_first_look(url: str, today: dt.date) -> FirstLook | None:
         return _read(conn, today)
     except (sqlite3.Error, cipher.dbapi().Error, ValueError, TypeError, KeyError):
         return None  # the full start-up will read it properly, and report what is wrong
+    finally:
+        conn.close()
+
+
+def read_first_rest(url: str, meeting_id: int, login: str) -> FirstRest | None:
+    """The rest of the window's start for ``login`` (see ``FirstRest``), read as the first
+    look is; None when unsure: also when ``login`` is no active user here, or a first run's
+    demo was interrupted (the full start-up says why, or builds it again)."""
+    from frontdoor_app.access.actor import Actor
+
+    from .views import AgencyOption, AttendanceSummary, OutcomeOption
+
+    path = sqlite_path(url)
+    if path is None or not path.is_file():
+        return None
+    try:
+        conn = _open(path)
+    except (sqlite3.Error, cipher.DatabaseKeyError, OSError):
+        return None
+    if conn is None:
+        return None
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("BEGIN")  # one snapshot for every read below
+        user = conn.execute(_ACTOR, (login,)).fetchone()
+        if user is None or conn.execute(_DEMO_UNFINISHED).fetchone()[0]:
+            return None
+        present = {r[0] for r in conn.execute(_PRESENT, (meeting_id,))}
+        core = conn.execute(_CORE).fetchall()
+        (open_actions,) = conn.execute(_OPEN_ACTIONS, (meeting_id,)).fetchone()
+        return FirstRest(
+            Actor(*user),
+            AttendanceSummary(
+                len(present),
+                len(core),
+                tuple(name for agency_id, name in core if agency_id not in present),
+            ),
+            int(open_actions or 0),
+            tuple(
+                AgencyOption(i, code, name, bool(core_))
+                for i, code, name, core_ in conn.execute(_AGENCIES)
+            ),
+            tuple(
+                OutcomeOption(i, code, label, bool(nfa), bool(fgc), bool(marac))
+                for i, code, label, nfa, fgc, marac in conn.execute(_OUTCOMES)
+            ),
+        )
+    except (sqlite3.Error, cipher.dbapi().Error, ValueError, TypeError):
+        return None
     finally:
         conn.close()
 
