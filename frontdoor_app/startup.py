@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,10 @@ _DEMO_STEPS = {
 
 
 def prepare(
-    settings: Settings, report: Report | None = None, cancelled: Callable[[], bool] = lambda: False
+    settings: Settings,
+    report: Report | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+    profile: Profile | None = None,
 ) -> Prepared:
     """Open the database and make sure a first run's demo is all there (see the module).
 
@@ -74,7 +78,7 @@ def prepare(
             report(text, fraction)
 
     say("Opening the database and bringing it up to date…", None)
-    ctx = build_context(settings)
+    ctx = build_context(settings, profile)
     try:
         say("Opening the database and bringing it up to date…", 0.0)
         # On a shared server the demo is its administrator's (meeting-server.sh), never a

@@ -110,6 +110,40 @@ def test_the_desktop_reads_the_key_in_a_child_and_never_loads_the_keyring_itself
     assert "KEYRING False" in out.stdout and "CHILDREN none" in out.stdout, out.stdout
 
 
+def test_the_main_window_is_in_place_before_the_database_layer_loads(
+    demo_db: str, tmp_path: Path
+) -> None:
+    # The real start on the embedded file (issue 10's main_window_ready): the main window
+    # takes the first look's place with SQLAlchemy and the models not yet imported; they
+    # load after, and the database is open (DATABASE_READY) with nothing asked for lost.
+    probe = (
+        "import sys\n"
+        "import frontdoor_app.ui.shell.app as app\n"
+        "ready = app.Started._report_ready\n"
+        "def report_ready(self):\n"
+        "    late = ('sqlalchemy', 'frontdoor_app.models', 'frontdoor_app.context')\n"
+        "    print('LOADED', sorted(m for m in late if m in sys.modules), flush=True)\n"
+        "    print('IN_PLACE', self.shell.main is self.window is not None, flush=True)\n"
+        "    ready(self)\n"
+        "app.Started._report_ready = report_ready\n"
+        "from frontdoor_app.cli import main\n"
+        "sys.exit(main(['--database', sys.argv[1]]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, demo_db],
+        capture_output=True,
+        text=True,
+        env=_app_env(tmp_path / "data"),
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stderr
+    said = [w for line in out.stdout.splitlines() if not (w := line.split()[0]).endswith("_CPU")]
+    assert said == ["AGENDA_PAINTED", "LOADED", "IN_PLACE", "ROOM_READY", "DATABASE_READY"], (
+        out.stdout
+    )
+    assert "LOADED []" in out.stdout and "IN_PLACE True" in out.stdout, out.stdout
+
+
 @pytest.mark.parametrize(
     "keyring",
     [

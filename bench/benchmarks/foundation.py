@@ -153,12 +153,13 @@ def _launch(
     return wall, reported, code, _children_cpu_ms() - cpu_before
 
 
-APP_MARKERS = ("AGENDA_PAINTED", "ROOM_READY")
+APP_MARKERS = ("AGENDA_PAINTED", "ROOM_READY", "DATABASE_READY")
 
 
 def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
     """Process start to today's agenda painted, against a bare PySide6 window, same run;
-    and to the main window in place (every tab and button usable)."""
+    to the main window in place (every tab and button usable: a click's job waits for the
+    database if it is still opening); and to the database open, the agenda read through it."""
     url = env.fresh_copy("start_to_agenda")
     child_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FRONTDOOR_EXIT_AFTER_AGENDA": "1"}
     # An installed application starts from compiled bytecode: the warm-up run writes it, so
@@ -174,6 +175,7 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
     _launch(bare, ("PAINTED",), child_env)
     app_ms: list[float] = []
     ready_ms: list[float] = []
+    database_ms: list[float] = []
     bare_ms: list[float] = []
     app_reported: list[float] = []
     bare_reported: list[float] = []
@@ -188,6 +190,7 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
         app_paint_cpu.append(reported["AGENDA_PAINTED_CPU"])
         app_ms.append(wall["AGENDA_PAINTED"])
         ready_ms.append(wall["ROOM_READY"])
+        database_ms.append(wall["DATABASE_READY"])
         app_reported.append(reported["AGENDA_PAINTED"])
         app_cpu.append(cpu)
         exit_codes.add(code)
@@ -210,9 +213,11 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
         ),
         "goal_ratio": START_RATIO_GOAL,
         "meets_goal": ratio <= START_RATIO_GOAL,
-        # The agenda is painted from a first look (stdlib sqlite3); the main window, with
-        # the database layer loaded and the agenda read again through it, takes its place
-        # in the same window at this point; its goal is READY_RATIO_GOAL bare windows.
+        # The agenda is painted from a first look (stdlib sqlite3). On the embedded file the
+        # main window takes its place next, built from the first look and the rest read the
+        # same way, before SQLAlchemy is loaded: every control is live, and a job a click
+        # queues runs once the database is open (``database_ready``, below). Its goal is
+        # READY_RATIO_GOAL bare windows.
         "main_window_ready": summarise(ready_ms),
         "main_window_ready_ratio_median": round(
             summarise(ready_ms)["median_ms"] / bare_stats["median_ms"], 2
@@ -220,6 +225,12 @@ def start_to_agenda(env: BenchEnv) -> dict[str, Any]:
         "main_window_ready_goal_ratio": READY_RATIO_GOAL,
         "main_window_ready_meets_goal": summarise(ready_ms)["median_ms"]
         <= READY_RATIO_GOAL * bare_stats["median_ms"],
+        # The database layer loaded, the file opened, and today's meeting read again
+        # through it into the window: the start is over (no goal of its own).
+        "database_ready": summarise(database_ms),
+        "database_ready_ratio_median": round(
+            summarise(database_ms)["median_ms"] / bare_stats["median_ms"], 2
+        ),
         # What the processes printed themselves (app: since its module import; bare: since
         # process start from /proc); the wall figures above are the comparable ones.
         "app_self_reported_median_ms": summarise(app_reported)["median_ms"],

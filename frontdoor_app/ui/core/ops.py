@@ -33,6 +33,7 @@ import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from frontdoor_app.app_context import DatabaseNotOpen
 from frontdoor_app.fgc.errors import ConflictError as FgcConflict
 from frontdoor_app.meeting.errors import AmendmentReasonRequired, ConflictError
 from frontdoor_app.ui.core.i18n import translate
@@ -200,14 +201,17 @@ class Ops:
         callback: Callable[[Any], None] | None,
         failure: bool = False,
     ) -> Callable[[Any], None] | None:
-        """``callback``, unless ``parent`` has gone by the time it would be called."""
+        """``callback``, unless ``parent`` has gone by the time it would be called. A job
+        queued by a window built before its database was open, which then never opened,
+        fails silently: the start has said why, in the window's place (``ui.shell.app``)."""
         if callback is None:
             return None
-        if parent is None:
-            return callback
 
         def guarded(value: Any) -> None:
-            if not alive(parent):
+            if failure and isinstance(value, DatabaseNotOpen):
+                log.info("%s: not done, the database was never opened", doing)
+                return
+            if parent is not None and not alive(parent):
                 if failure:
                     log.info("%s: the screen that asked is gone; not shown: %s", doing, value)
                 else:

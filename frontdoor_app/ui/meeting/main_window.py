@@ -4,11 +4,11 @@ It is composed of parts, each knowing nothing of the window: the room's state
 (``RoomState``: what is shown, followed, current, the curtain; no Qt), its reads
 (``room_reads``) and writes (``RoomCommands``), the case on the right (``CasePane``) and
 the saves from its forms (``CaseSaves``), the projector (``ProjectorController``), the
-other screens (``ScreenRegistry``, built when first opened), the title bar
-(``RoomHeader``), the toolbar (``RoomToolbar``) and the keys (``install_room_keys``).
-The window builds them, wires them together and carries out the state's decisions. Reads run on the
-worker through the operation helper; the change feed refreshes only what changed, and
-the window (and its projector) follow the chair's current case when "Follow chair" is on.
+other screens (``ScreenRegistry``, built when first opened), the title bar (``RoomHeader``),
+the toolbar (``RoomToolbar``) and the keys (``install_room_keys``). The window builds them,
+wires them together and carries out the state's decisions. Reads run on the worker through
+the operation helper; the change feed refreshes only what changed, and the window (and its
+projector) follow the chair's current case when "Follow chair" is on.
 """
 
 from __future__ import annotations
@@ -236,13 +236,17 @@ class MainWindow(QMainWindow):
             self.tr("Loading the agenda"),
         )
 
-    def show_start(self, data: StartData) -> None:
-        """Today's meeting, read by ``load`` (or by the start-up while it built this window)."""
+    def show_start(self, data: StartData, *, early: bool = False) -> None:
+        """Today's meeting, read by ``load`` or the start-up; ``early``: before the database was
+        open (``ui.shell.app`` calls ``load`` once it is), so no view recorded, no feed yet."""
         self.state.agencies = data.agencies
         self.cases.set_choices(data.agencies, data.outcomes)
         if data.room.note:
             self.show_demo_note(data.room.note)
         self.statusBar().clearMessage()
+        if early:
+            self._room_loaded(data.room)
+            return
         if self.ctx.recovery_key:  # a new encrypted database: its recovery key, this once
             show_recovery_key(self.ctx, self.messages, self, self.screens)
         shown = data.room.meeting
@@ -331,10 +335,8 @@ class MainWindow(QMainWindow):
             return
         if self.state.following:
             self.set_follow_chair(False)
-            self.say(
-                self.tr("Follow chair is off while you look at another case (Ctrl+Shift+F)."),
-                8000,
-            )
+            words = self.tr("Follow chair is off while you look at another case (Ctrl+Shift+F).")
+            self.say(words, 8000)
         self.show_item(item_id)
 
     def step_case(self, step: int) -> None:
@@ -359,8 +361,7 @@ class MainWindow(QMainWindow):
         self.state.moving_to = item_id
         self.show_item(item_id)  # show it at once; the shared write follows
         meeting_id = meeting.id
-        # Queued once the case is painted: the write's Python work would otherwise compete
-        # with the paint for the interpreter; the room follows a few milliseconds later.
+        # After the case's paint, not competing with it; the room follows a little later.
         QTimer.singleShot(
             0, lambda: self.commands.set_current(meeting_id, item_id, self._agenda_written)
         )

@@ -1,27 +1,26 @@
-"""Start the desktop application in two steps, so today's agenda is on screen at once.
+"""Start the desktop application in steps, so today's agenda is on screen at once.
 
 1. **First look** (a fraction of a second): Qt, the settings and, on the embedded SQLite
-   database, today's agenda read with the standard library (``meeting.first_look``). The
-   window shows it as soon as the process has started. "Today" is the computer's date
-   here; the authority profile (and its time zone) is not loaded yet. An encrypted file's
-   key is read meanwhile by a forked child (``key_prefetch.prefetch_key``, from ``cli``), on
-   another core while Qt loads; step 2 opens the file with the same key, so this process
-   never loads the keyring. From the first line, cycles are collected on this thread's
-   timer only (``ui.core.collector``), never on the worker, and not before the start is
-   over (step 2's main window in place).
-2. **The rest** (about a second, once the first look is painted): on the worker thread,
-   the authority profile, SQLAlchemy and the database context (migrations, reference
-   data, the user) and, on an empty database, the demo city (``frontdoor_app.startup``),
-   with its progress shown in the window; then, on the GUI thread, the main window (built
-   while the worker reads today's meeting for it), which takes the first look's place in
-   the same window when it has loaded the meeting. A
-   mistake in the profile is shown in the window (and the process exits with status 2
-   when it is closed). Closing the window while the rest loads cancels it cleanly.
+   database, today's agenda read with the standard library (``meeting.first_look``), shown
+   as soon as the process has started ("today" is the computer's date here). An encrypted
+   file's key is read meanwhile by a forked child (``key_prefetch.prefetch_key``, from
+   ``cli``); step 2 opens the file with the same key, so this process never loads the
+   keyring. Cycles are collected on this thread's timer only (``ui.core.collector``), never
+   on the worker, and not before the start is over.
+2. **The rest**, once the first look is painted. On the embedded file the main window takes
+   its place at once, built from what the first look reads, and the database opens behind
+   it (``early_window``). Otherwise (a shared server, after signing in; a first run; a
+   first look that cannot say it all) the worker loads SQLAlchemy, opens the database and
+   builds a first run's demo city (``frontdoor_app.startup``), its progress shown in the
+   window, and the main window then takes the first look's place. A mistake in the profile
+   is shown in the window (the process exits with status 2 when it is closed). Closing the
+   window while the rest loads cancels it cleanly.
 
-Only step 1 is imported at the top of this module; step 2's modules are imported when it
-runs (and PySide's import hook does not read their sources again: ``quick_imports``). With FRONTDOOR_EXIT_AFTER_AGENDA=1 the process prints ``AGENDA_PAINTED <ms>`` when
-the agenda is first painted and ``ROOM_READY <ms>`` when the main window is in place with
-its agenda painted, then quits (the ``start_to_agenda`` benchmark measures both).
+Only step 1 is imported at the top of this module (and PySide's import hook does not read
+the later modules' sources again: ``quick_imports``). With FRONTDOOR_EXIT_AFTER_AGENDA=1 the
+process prints ``AGENDA_PAINTED <ms>`` when the agenda is first painted, ``ROOM_READY <ms>``
+when the main window is in place with it, and ``DATABASE_READY <ms>`` when the database is
+open and the meeting read through it, then quits (the ``start_to_agenda`` benchmark).
 ``--smoke-test`` (``ui.shell.smoke``) starts on a fresh data folder offscreen, checks that
 today's demo agenda opens and exits 0 (the bundle's build script runs it).
 """
@@ -47,7 +46,7 @@ from frontdoor_app.ui.shell.quick_imports import skip_source_scan  # noqa: E402
 
 skip_source_scan()  # before the modules below: see quick_imports
 
-from frontdoor_app.meeting.first_look import read_first_look  # noqa: E402
+from frontdoor_app.meeting.first_look import FirstLook, read_first_look  # noqa: E402
 from frontdoor_app.profile_error import ProfileError  # noqa: E402
 from frontdoor_app.settings import Settings, load_settings  # noqa: E402
 from frontdoor_app.ui.core.collector import GuiThreadCollector  # noqa: E402
@@ -57,11 +56,13 @@ from frontdoor_app.ui.shell.start_window import StartWindow  # noqa: E402
 
 if TYPE_CHECKING:
     from frontdoor_app.context import AppContext
-    from frontdoor_app.startup import Prepared
+    from frontdoor_app.startup import Prepared, Report
     from frontdoor_app.ui.core.crash import ErrorReporter
+    from frontdoor_app.ui.core.ops import Ops
     from frontdoor_app.ui.core.worker import Worker
     from frontdoor_app.ui.meeting.main_window import MainWindow
     from frontdoor_app.ui.meeting.room_state import StartData
+    from frontdoor_app.ui.shell.early_window import EarlyWindow
     from frontdoor_app.ui.shell.passphrase import DesktopPassphrasePrompt
 
 ENV_EXIT_AFTER_AGENDA = "FRONTDOOR_EXIT_AFTER_AGENDA"
@@ -83,10 +84,20 @@ class Started:
     arrive in step 2; ``shell`` is the top-level window throughout."""
 
     def __init__(
-        self, app: QApplication, shell: StartWindow, settings: Settings, exit_after_agenda: bool
+        self,
+        app: QApplication,
+        shell: StartWindow,
+        settings: Settings,
+        exit_after_agenda: bool,
+        look: FirstLook | None = None,
+        look_day: dt.date | None = None,
     ) -> None:
         self.app, self.shell, self.settings = app, shell, settings
         self.exit_after_agenda = exit_after_agenda
+        self.look, self.look_day = look, look_day
+        self.early: EarlyWindow | None = None  # the main window before the database
+        self._ready_reported = False
+        self._database_reported = False
         self.ctx: AppContext | None = None
         self.worker: Worker | None = None
         self.window: MainWindow | None = None
@@ -133,13 +144,16 @@ class Started:
         self._progress.changed.connect(self._show_progress)
         settings, report = self.settings, self._progress.changed.emit
         cancelled = self._cancel.is_set
+        ops = Ops(self.worker, None)
+        if self.look is not None and self.look_day is not None and self.settings.is_embedded:
+            self._window_first(ops, report)
+            return
 
         def open_database() -> Prepared:
             from frontdoor_app.startup import prepare
 
             return prepare(settings, report, cancelled)
 
-        ops = Ops(self.worker, None)
         # The database layer is imported on the worker (this window stays live); then,
         # while the worker opens the database, the main window's modules load here.
         ops.query(
@@ -212,6 +226,17 @@ class Started:
             prepared.ctx.close()
             return
         self.prepared, self.ctx = prepared, prepared.ctx
+        if self.early is not None and self.window is not None:  # built before it was open
+            if not self.early.database_open(prepared, self._report_database):
+                self._fail(
+                    translate(
+                        "App",
+                        "Your access to this database changed while the meeting opened. "
+                        "Close this window and start again.",
+                    ),
+                    1,
+                )
+            return
         try:
             from frontdoor_app.ui.core.messages import Messages
             from frontdoor_app.ui.core.ops import Ops
@@ -259,6 +284,36 @@ class Started:
         else:
             window.show_start(start)
 
+    # ------------------------------------------------------------------ the window first
+    def _window_first(self, ops: Ops, report: Report) -> None:
+        """The main window at once, the database opened behind it (``early_window``)."""
+        from frontdoor_app.ui.shell.early_window import EarlyWindow
+
+        assert self.look is not None and self.look_day is not None and self.worker is not None
+        early = self.early = EarlyWindow(self.settings, self.look, self.look_day)
+        # Queued first: every job the window asks for runs after it.
+        ops.query(
+            None,
+            lambda: early.open_behind(self._cancel.is_set, report),
+            self._prepared,
+            doing=translate("App", "Starting"),
+            on_failed=self._prepare_failed,
+        )
+        try:
+            self.window = early.build(self.worker, self.shell)
+            if self.window is not None:
+                self.window.room_loaded.connect(self._room_loaded)
+                self.window.agenda_painted.connect(self._main_agenda_painted)
+                early.show()
+        except Exception:  # noqa: BLE001 - the start goes on the usual way, which says
+            log.warning("the main window could not be built early", exc_info=True)
+            self.window = None
+            early.abandon()
+        finally:
+            early.built()
+        if self.window is None:
+            self.early = None  # the usual start, behind the worker's job
+
     def _prepare_failed(self, exc: BaseException) -> None:
         from frontdoor_app.startup import StartCancelled
 
@@ -290,6 +345,8 @@ class Started:
         """The window is closing: stop loading at the next step (nothing is left half done
         that the next start would not finish)."""
         self._cancel.set()
+        if self.early is not None:
+            self.early.release()
 
     def _room_loaded(self) -> None:
         window = self.window
@@ -303,6 +360,11 @@ class Started:
         self.collector.settle()
         print(f"frontdoor: {text}", file=sys.stderr, flush=True)
         self.exit_code = code
+        if self.window is not None and self.window is self.shell.main:
+            # Built before the database was open, which then failed: it goes, and the
+            # reason takes its place (nothing was saved from it: no job ran).
+            self.window.shutdown()
+            self.window = None
         self.shell.fail(text)
         if self.exit_after_agenda:
             self.app.exit(code)
@@ -316,6 +378,8 @@ class Started:
     def _main_agenda_painted(self) -> None:
         self._report_agenda()
         self._report_ready()
+        if self.early is not None:
+            self.early.painted()  # its database opens now
 
     def _report_agenda(self) -> None:
         if self.exit_after_agenda and not self._agenda_reported:
@@ -326,15 +390,31 @@ class Started:
             print(f"AGENDA_PAINTED {_since_start_ms():.1f}", flush=True)
 
     def _report_ready(self) -> None:
-        """The main window is in place with today's agenda: the start is over."""
-        self.collector.settle()
+        """The main window is in place with today's agenda (built early: its database is
+        still opening, and ``_report_database`` ends the start)."""
+        if self._ready_reported:
+            return
+        self._ready_reported = True
         if self.exit_after_agenda:
             self._report_agenda()
             print(f"ROOM_READY {_since_start_ms():.1f}", flush=True)
+        if self.early is None:
+            self._report_database()
+
+    def _report_database(self) -> None:
+        """The database is open and today's meeting read through it: the start is over."""
+        if self._database_reported:
+            return
+        self._database_reported = True
+        self.collector.settle()
+        if self.exit_after_agenda:
+            print(f"DATABASE_READY {_since_start_ms():.1f}", flush=True)
             QTimer.singleShot(0, self.app.quit)  # once the paint in hand has finished
 
     # ------------------------------------------------------------------ stopping
     def stop(self) -> None:
+        if self.early is not None:
+            self.early.release()
         if self.passphrase_prompt is not None:
             from frontdoor_app import cipher
 
@@ -384,10 +464,13 @@ def start(database_url: str | None = None, profile: str | None = None) -> Starte
     apply_desk_theme(app)
     settings = load_settings(database_url, profile)
     shell = StartWindow()
-    look = read_first_look(settings.database_url, dt.date.today())
+    today = dt.date.today()
+    look = read_first_look(settings.database_url, today)
     if look is not None:
         shell.show_look(look)
-    started = Started(app, shell, settings, os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1")
+    started = Started(
+        app, shell, settings, os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1", look, today
+    )
     shell.painted.connect(started.first_look_painted)
     QTimer.singleShot(LOAD_ANYWAY_MS, shell, started.load_rest)  # dropped if the window goes
     shell.show()

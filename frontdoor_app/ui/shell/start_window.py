@@ -333,9 +333,17 @@ class StartWindow(QMainWindow):
             self.glance.progress(text, fraction)
 
     def fail(self, text: str) -> None:
-        """Start-up failed: say so in the window, which stays open until the user closes it."""
-        if self.glance is not None:
-            self.glance.say(text, failed=True)
+        """Start-up failed: say so in the window, which stays open until the user closes it.
+        A main window already in place (built before the database was open) goes."""
+        if self.glance is None:
+            self.glance = AgendaGlance(self)
+            old, self.main = self.takeCentralWidget(), None
+            self.setCentralWidget(self.glance)
+            self.glance.show()  # a child added to a window on screen is not shown with it
+            self.setWindowTitle(translate("StartWindow", "Front door"))
+            if old is not None:
+                old.deleteLater()
+        self.glance.say(text, failed=True)
 
     def adopt(self, window: MainWindow) -> None:
         """The main window takes the first look's place, inside this same window."""

@@ -1,0 +1,117 @@
+"""The main window before the database: on the embedded file it is built from the first look
+(stdlib sqlite3) while SQLAlchemy has not loaded yet, every control live; what a click asks
+for runs once the database is open, and a start that fails after all takes the window away
+and says why (``ui.shell.app``, ``app_context.DatabaseLater``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from frontdoor_app.app_context import DatabaseNotOpen
+from frontdoor_app.ui.shell import app as desktop
+from frontdoor_app.ui.shell.early_window import EarlyWindow
+
+
+def _adopted(qtbot: Any, started: desktop.Started) -> None:
+    qtbot.waitUntil(lambda: started.shell.main is not None, timeout=60_000)
+
+
+def test_a_case_chosen_before_the_database_is_open_is_shown_once_it_is(
+    qtbot: Any, demo_db: str, monkeypatch: pytest.MonkeyPatch, artefacts: Path
+) -> None:
+    asked: dict[str, Any] = {}
+    show = EarlyWindow.show
+
+    def show_and_choose(early: EarlyWindow) -> None:
+        show(early)
+        # The window is in place and the worker still waits to open the database: nothing
+        # reaches it yet. The third case is chosen now.
+        window = early.window
+        assert window is not None
+        asked["attached"] = early.attached
+        with pytest.raises(DatabaseNotOpen):
+            window.ctx.sessions()
+        asked["item"] = window.agenda.model.rows[2].item_id
+        window.browse_to(asked["item"])
+
+    monkeypatch.setattr(EarlyWindow, "show", show_and_choose)
+    started = desktop.start(demo_db)
+    shell = started.shell
+    qtbot.addWidget(shell)
+    try:
+        qtbot.waitUntil(lambda: started.window is not None, timeout=60_000)
+        window = started.window
+        assert window is not None
+        assert window.ctx.actor.login == "test.chair" and window.ctx.actor.is_chair
+        assert asked["attached"] is False
+        with qtbot.waitSignal(window.case_shown, timeout=60_000) as shown:
+            pass
+        assert shown.args == [asked["item"]]
+        assert started.early is not None and started.early.attached
+        qtbot.waitUntil(lambda: started._database_reported, timeout=60_000)
+        case = window.case_view.case
+        assert case is not None and case.item.item_id == asked["item"]
+        assert window.feed_on  # the change feed runs once the database is open
+        shell.grab().save(str(artefacts / "early-window-case-chosen-1280x800.png"))
+    finally:
+        started.stop()
+
+
+def test_a_start_that_fails_after_the_window_is_in_place_says_why_in_its_place(
+    qtbot: Any, demo_db: str, monkeypatch: pytest.MonkeyPatch, artefacts: Path
+) -> None:
+    import frontdoor_app.startup as startup
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise OSError("the disk is not there")
+
+    monkeypatch.setattr(startup, "prepare", broken)
+    started = desktop.start(demo_db)
+    shell = started.shell
+    qtbot.addWidget(shell)
+    try:
+        _adopted(qtbot, started)
+        qtbot.waitUntil(lambda: shell.failed, timeout=60_000)
+        assert shell.main is None and started.window is None
+        assert shell.glance is not None
+        assert "could not be opened: the disk is not there" in shell.glance.message
+        assert started.exit_code == 1
+        shell.grab().save(str(artefacts / "early-window-start-failed-1280x800.png"))
+    finally:
+        started.stop()
+
+
+def test_a_window_built_for_someone_the_database_does_not_sign_in_is_never_given_it(
+    qtbot: Any, demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the first look read of the user differs from what the sign-in finds (their role
+    # changed in between): the window built for the first is taken away, and nothing it
+    # queued ran as them.
+    import frontdoor_app.meeting.first_look as first_look
+
+    real = first_look.read_first_rest
+
+    def as_viewer(*args: Any) -> Any:
+        rest = real(*args)
+        return dataclasses.replace(rest, actor=dataclasses.replace(rest.actor, role="viewer"))
+
+    monkeypatch.setattr(first_look, "read_first_rest", as_viewer)
+    started = desktop.start(demo_db)
+    shell = started.shell
+    qtbot.addWidget(shell)
+    try:
+        _adopted(qtbot, started)
+        later = started.early.later if started.early else None
+        assert later is not None
+        qtbot.waitUntil(lambda: shell.failed, timeout=60_000)
+        assert not later.attached and shell.main is None and started.window is None
+        assert shell.glance is not None and "access to this database changed" in (
+            shell.glance.message
+        )
+        assert started.ctx is not None and started.ctx.actor.role == "chair"
+    finally:
+        started.stop()
