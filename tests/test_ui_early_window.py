@@ -115,3 +115,28 @@ def test_a_window_built_for_someone_the_database_does_not_sign_in_is_never_given
         assert started.ctx is not None and started.ctx.actor.role == "chair"
     finally:
         started.stop()
+
+
+def test_the_started_window_gives_the_agenda_room_for_the_household_names(
+    qtbot: Any, demo_db: str
+) -> None:
+    # The start builds the main window hidden and gives it the agenda before it is on
+    # screen; the agenda's share of the window was then worked out from a hidden splitter
+    # (100 pixels wide) and the names read "Kow…" at 1280x800.
+    from frontdoor_app.ui.meeting.agenda_panel import HOUSEHOLD
+
+    started = desktop.start(demo_db)
+    qtbot.addWidget(started.shell)
+    try:
+        _adopted(qtbot, started)
+        window = started.window
+        assert window is not None and started.shell.width() == 1280
+        table = window.agenda.table
+        qtbot.waitUntil(lambda: table.isVisible() and table.width() > 200)
+        names = [table.model().index(r, HOUSEHOLD).data() for r in range(table.model().rowCount())]
+        longest_common = max((n for n in names if len(n) <= 10), key=len)
+        assert table.horizontalHeader().sectionSize(HOUSEHOLD) >= (
+            table.fontMetrics().horizontalAdvance(longest_common)
+        ), (longest_common, table.horizontalHeader().sectionSize(HOUSEHOLD))
+    finally:
+        started.stop()

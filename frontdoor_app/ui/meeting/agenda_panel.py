@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QMargins, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPaintEvent
+from PySide6.QtGui import QKeyEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -164,13 +164,17 @@ class AgendaPanel(QWidget):
     def _fit_width(self) -> None:
         """After the rows changed: the least width for them; with the first rows, a share of
         the window narrower than the agenda needs (a large system font) grows to it once
-        (the chair may drag it narrower, down to the least, or wider)."""
+        (the chair may drag it narrower, down to the least, or wider). Rows that come
+        before the window is on screen (the start builds it hidden) wait for its first
+        layout (``resizeEvent``): a hidden splitter's sizes are not the window's yet."""
         least = self.width_for(HOUSEHOLD_LEAST_CHARS)
         if least != self._least_width:
             self._least_width = least
             self.updateGeometry()
         splitter = self.parentWidget()
         if self._room_made or self.model.rowCount() == 0 or not isinstance(splitter, QSplitter):
+            return
+        if not splitter.isVisible():
             return
         self._room_made = True
         sizes = splitter.sizes()
@@ -179,6 +183,11 @@ class AgendaPanel(QWidget):
         if sizes and sizes[0] < wanted and whole > 0:
             wanted = min(wanted, whole * 45 // 100)  # the case keeps most of the window
             splitter.setSizes([wanted, *([max(whole - wanted, 0)] * (len(sizes) - 1))])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if not self._room_made:
+            self._fit_width()
 
     def set_chair_tools(self, visible: bool) -> None:
         for button in (self.up, self.down, self.defer):
