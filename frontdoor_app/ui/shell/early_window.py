@@ -6,7 +6,7 @@ header's counts, the pick lists and the signed-in user) is read the first look's
 (``meeting.first_look``), and its context's database is a ``DatabaseLater``. So the window
 takes the first look's place at once, every control live, and the worker opens the
 database behind it: a job any click queues meanwhile runs after that, on the open database
-(the worker runs its jobs one at a time, in order). The opening waits until the window is
+(the worker takes its jobs one at a time, in order). The opening waits until the window is
 painted (the two would only share one interpreter's time), a second at most.
 
 The window is given the database only when it was opened for the same user, holding the
