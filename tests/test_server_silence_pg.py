@@ -132,7 +132,8 @@ def test_every_server_connection_carries_the_liveness_settings(pg_url: str, qapp
             raw = conn.connection.driver_connection
             assert raw is not None
             pooled = _in_effect(raw.pgconn)
-        feed = LiveFeed(SimpleNamespace(engine=engine), worker)  # type: ignore[arg-type]
+        ctx = SimpleNamespace(engine=engine, settings=SimpleNamespace(is_embedded=False))
+        feed = LiveFeed(ctx, worker)  # type: ignore[arg-type]
         listener = feed._connect_listener()
         try:
             listening = _in_effect(listener.pgconn)
