@@ -71,6 +71,19 @@ def _app_env(data: Path) -> dict[str, str]:
     )
 
 
+def _run_app(probe: str, database: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``probe`` run as the desktop's process on ``database``; it must exit 0."""
+    out = subprocess.run(
+        [sys.executable, "-c", probe, database],
+        capture_output=True,
+        text=True,
+        env=_app_env(tmp_path / "data"),
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stderr
+    return out
+
+
 def test_the_desktop_reads_the_key_in_a_child_and_never_loads_the_keyring_itself(
     demo_db: str, tmp_path: Path
 ) -> None:
@@ -96,14 +109,7 @@ def test_the_desktop_reads_the_key_in_a_child_and_never_loads_the_keyring_itself
         "    print('CHILDREN none', flush=True)\n"
         "sys.exit(code)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, demo_db],
-        capture_output=True,
-        text=True,
-        env=_app_env(tmp_path / "data"),
-        timeout=180,
-    )
-    assert out.returncode == 0, out.stderr
+    out = _run_app(probe, demo_db, tmp_path)
     said = [line.split()[0] for line in out.stdout.splitlines()]
     assert said[:1] == ["LOOK"] and int(out.stdout.split()[1]) > 0, out.stdout
     assert said.index("AGENDA_PAINTED") < said.index("ROOM_READY"), out.stdout
@@ -129,14 +135,7 @@ def test_the_main_window_is_in_place_before_the_database_layer_loads(
         "from frontdoor_app.cli import main\n"
         "sys.exit(main(['--database', sys.argv[1]]))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, demo_db],
-        capture_output=True,
-        text=True,
-        env=_app_env(tmp_path / "data"),
-        timeout=180,
-    )
-    assert out.returncode == 0, out.stderr
+    out = _run_app(probe, demo_db, tmp_path)
     said = [w for line in out.stdout.splitlines() if not (w := line.split()[0]).endswith("_CPU")]
     assert said == ["AGENDA_PAINTED", "LOADED", "IN_PLACE", "ROOM_READY", "DATABASE_READY"], (
         out.stdout

@@ -16,6 +16,12 @@ from frontdoor_app.ui.shell import app as desktop
 from frontdoor_app.ui.shell.early_window import EarlyWindow
 
 
+def _start(qtbot: Any, database: str) -> desktop.Started:
+    started = desktop.start(database)
+    qtbot.addWidget(started.shell)
+    return started
+
+
 def _adopted(qtbot: Any, started: desktop.Started) -> None:
     qtbot.waitUntil(lambda: started.shell.main is not None, timeout=60_000)
 
@@ -39,9 +45,8 @@ def test_a_case_chosen_before_the_database_is_open_is_shown_once_it_is(
         window.browse_to(asked["item"])
 
     monkeypatch.setattr(EarlyWindow, "show", show_and_choose)
-    started = desktop.start(demo_db)
+    started = _start(qtbot, demo_db)
     shell = started.shell
-    qtbot.addWidget(shell)
     try:
         qtbot.waitUntil(lambda: started.window is not None, timeout=60_000)
         window = started.window
@@ -70,9 +75,8 @@ def test_a_start_that_fails_after_the_window_is_in_place_says_why_in_its_place(
         raise OSError("the disk is not there")
 
     monkeypatch.setattr(startup, "prepare", broken)
-    started = desktop.start(demo_db)
+    started = _start(qtbot, demo_db)
     shell = started.shell
-    qtbot.addWidget(shell)
     try:
         _adopted(qtbot, started)
         qtbot.waitUntil(lambda: shell.failed, timeout=60_000)
@@ -100,9 +104,8 @@ def test_a_window_built_for_someone_the_database_does_not_sign_in_is_never_given
         return dataclasses.replace(rest, actor=dataclasses.replace(rest.actor, role="viewer"))
 
     monkeypatch.setattr(first_look, "read_first_rest", as_viewer)
-    started = desktop.start(demo_db)
+    started = _start(qtbot, demo_db)
     shell = started.shell
-    qtbot.addWidget(shell)
     try:
         _adopted(qtbot, started)
         later = started.early.later if started.early else None
@@ -125,8 +128,7 @@ def test_the_started_window_gives_the_agenda_room_for_the_household_names(
     # (100 pixels wide) and the names read "Kow…" at 1280x800.
     from frontdoor_app.ui.meeting.agenda_panel import HOUSEHOLD
 
-    started = desktop.start(demo_db)
-    qtbot.addWidget(started.shell)
+    started = _start(qtbot, demo_db)
     try:
         _adopted(qtbot, started)
         window = started.window

@@ -12,9 +12,11 @@ and the full start-up then does everything as before.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -119,71 +121,82 @@ def sqlite_path(url: str) -> Path | None:
 
 def read_first_look(url: str, today: dt.date) -> FirstLook | None:
     """Today's meeting (else the latest, with a note) and its agenda; None when unsure."""
-    path = sqlite_path(url)
-    if path is None or not path.is_file():
-        return None
-    try:
-        conn = _open(path)
-    except (sqlite3.Error, cipher.DatabaseKeyError, OSError):
-        return None
-    if conn is None:
-        return None
-    try:
-        conn.execute("PRAGMA query_only = ON")
-        return _read(conn, today)
-    except (sqlite3.Error, cipher.dbapi().Error, ValueError, TypeError, KeyError):
-        return None  # the full start-up will read it properly, and report what is wrong
-    finally:
-        conn.close()
+    with _query_only(url) as conn:
+        if conn is None:
+            return None
+        try:
+            return _read(conn, today)
+        except (sqlite3.Error, cipher.dbapi().Error, ValueError, TypeError, KeyError):
+            return None  # the full start-up will read it properly, and report what is wrong
 
 
 def read_first_rest(url: str, meeting_id: int, login: str) -> FirstRest | None:
     """The rest of the window's start for ``login`` (see ``FirstRest``), read as the first
     look is; None when unsure: also when ``login`` is no active user here, or a first run's
     demo was interrupted (the full start-up says why, or builds it again)."""
+    with _query_only(url) as conn:
+        if conn is None:
+            return None
+        try:
+            return _read_rest(conn, meeting_id, login)
+        except (sqlite3.Error, cipher.dbapi().Error, ValueError, TypeError):
+            return None
+
+
+def _read_rest(conn: Any, meeting_id: int, login: str) -> FirstRest | None:
+    """What ``ui.meeting.room_reads.load_start`` reads besides the agenda, and the user."""
     from frontdoor_app.access.actor import Actor
 
     from .views import AgencyOption, AttendanceSummary, OutcomeOption
 
+    conn.execute("BEGIN")  # one snapshot for every read below
+    user = conn.execute(_ACTOR, (login,)).fetchone()
+    if user is None or conn.execute(_DEMO_UNFINISHED).fetchone()[0]:
+        return None
+    present = {r[0] for r in conn.execute(_PRESENT, (meeting_id,))}
+    core = conn.execute(_CORE).fetchall()
+    (open_actions,) = conn.execute(_OPEN_ACTIONS, (meeting_id,)).fetchone()
+    return FirstRest(
+        Actor(*user),
+        AttendanceSummary(
+            len(present),
+            len(core),
+            tuple(name for agency_id, name in core if agency_id not in present),
+        ),
+        int(open_actions or 0),
+        tuple(
+            AgencyOption(i, code, name, bool(core_))
+            for i, code, name, core_ in conn.execute(_AGENCIES)
+        ),
+        tuple(
+            OutcomeOption(i, code, label, bool(nfa), bool(fgc), bool(marac))
+            for i, code, label, nfa, fgc, marac in conn.execute(_OUTCOMES)
+        ),
+    )
+
+
+@contextlib.contextmanager
+def _query_only(url: str) -> Iterator[Any]:
+    """The file behind a plain ``sqlite:///`` URL, open to be read only (never written, never
+    created); None when that cannot be (not such a URL, no file, no key, not a database)."""
     path = sqlite_path(url)
-    if path is None or not path.is_file():
-        return None
-    try:
-        conn = _open(path)
-    except (sqlite3.Error, cipher.DatabaseKeyError, OSError):
-        return None
+    conn = None
+    if path is not None and path.is_file():
+        with contextlib.suppress(sqlite3.Error, cipher.DatabaseKeyError, OSError):
+            conn = _open(path)
     if conn is None:
-        return None
+        yield None
+        return
     try:
-        conn.execute("PRAGMA query_only = ON")
-        conn.execute("BEGIN")  # one snapshot for every read below
-        user = conn.execute(_ACTOR, (login,)).fetchone()
-        if user is None or conn.execute(_DEMO_UNFINISHED).fetchone()[0]:
-            return None
-        present = {r[0] for r in conn.execute(_PRESENT, (meeting_id,))}
-        core = conn.execute(_CORE).fetchall()
-        (open_actions,) = conn.execute(_OPEN_ACTIONS, (meeting_id,)).fetchone()
-        return FirstRest(
-            Actor(*user),
-            AttendanceSummary(
-                len(present),
-                len(core),
-                tuple(name for agency_id, name in core if agency_id not in present),
-            ),
-            int(open_actions or 0),
-            tuple(
-                AgencyOption(i, code, name, bool(core_))
-                for i, code, name, core_ in conn.execute(_AGENCIES)
-            ),
-            tuple(
-                OutcomeOption(i, code, label, bool(nfa), bool(fgc), bool(marac))
-                for i, code, label, nfa, fgc, marac in conn.execute(_OUTCOMES)
-            ),
-        )
-    except (sqlite3.Error, cipher.dbapi().Error, ValueError, TypeError):
-        return None
+        try:
+            conn.execute("PRAGMA query_only = ON")
+        except (sqlite3.Error, cipher.dbapi().Error):
+            conn.close()
+            conn = None
+        yield conn
     finally:
-        conn.close()
+        if conn is not None:
+            conn.close()
 
 
 def _open(path: Path) -> Any:
