@@ -142,3 +142,30 @@ def test_the_started_window_gives_the_agenda_room_for_the_household_names(
         ), (longest_common, table.horizontalHeader().sectionSize(HOUSEHOLD))
     finally:
         started.stop()
+
+
+def test_a_meeting_with_no_cases_yet_opens_its_database_without_waiting_for_a_paint(
+    qtbot: Any, chair_ctx: Any
+) -> None:
+    # Today's meeting exists with nothing on its agenda: there is no row to paint, and the
+    # database must not wait for one (the opening waits for the window's paint).
+    import datetime as dt
+
+    from frontdoor_app.models import Meeting, utcnow
+
+    url = chair_ctx.settings.database_url
+    now = utcnow()
+    with chair_ctx.session() as s:
+        s.add(Meeting(meeting_date=dt.date.today(), window_start=now, window_end=now))
+    chair_ctx.close()
+    started = _start(qtbot, url)
+    try:
+        _adopted(qtbot, started)
+        window, early = started.window, started.early
+        assert window is not None and early is not None
+        assert window.agenda.model.rowCount() == 0
+        assert early._painted.is_set()  # the worker goes on at once
+        qtbot.waitUntil(lambda: started._database_reported, timeout=60_000)
+        assert early.attached and window.feed_on
+    finally:
+        started.stop()

@@ -378,8 +378,6 @@ class Started:
     def _main_agenda_painted(self) -> None:
         self._report_agenda()
         self._report_ready()
-        if self.early is not None:
-            self.early.painted()  # its database opens now
 
     def _report_agenda(self) -> None:
         if self.exit_after_agenda and not self._agenda_reported:
@@ -400,6 +398,8 @@ class Started:
             print(f"ROOM_READY {_since_start_ms():.1f}", flush=True)
         if self.early is None:
             self._report_database()
+        else:
+            self.early.painted()  # its database opens now (also with no case to paint)
 
     def _report_database(self) -> None:
         """The database is open and today's meeting read through it: the start is over."""
