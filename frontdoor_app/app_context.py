@@ -10,7 +10,6 @@ job a click queues meanwhile runs after it, on the open database (``ui.shell.app
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -68,16 +67,14 @@ class DatabaseLater:
 
     def __init__(self) -> None:
         self._ctx: AppContext | None = None
-        self._attached = threading.Event()
 
     @property
     def attached(self) -> bool:
-        return self._attached.is_set()
+        return self._ctx is not None
 
     def attach(self, ctx: AppContext) -> None:
         """The real context, opened (on the worker, before the jobs queued behind it run)."""
         self._ctx = ctx
-        self._attached.set()
 
     def context(self, settings: Settings, profile: Profile, actor: Actor) -> AppContext:
         """A context for ``actor`` whose engine and session factories are this one's."""

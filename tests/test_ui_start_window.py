@@ -46,7 +46,7 @@ def test_names_are_shown_as_written_never_as_markup(qtbot, demo_db: str) -> None
     agenda = dataclasses.replace(look.agenda, rows=(first, *look.agenda.rows[1:]))
     window = StartWindow()
     qtbot.addWidget(window)
-    window.show_look(FirstLook(agenda, "No meeting for today yet"))
+    window.show_look(FirstLook(agenda, "No meeting for today yet", look.day))
     glance = window.glance
     assert glance is not None and window.has_look
     household = glance.columns[AGENDA_COLUMNS.index("household")].text()

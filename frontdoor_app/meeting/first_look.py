@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 class FirstLook:
     agenda: AgendaView
     note: str | None  # e.g. "No meeting for ... yet; showing the meeting of ..."
+    day: dt.date  # the day it was read for: the computer's "today"
 
 
 _MEETING = """
@@ -259,7 +260,7 @@ def _read(conn: sqlite3.Connection, today: dt.date) -> FirstLook | None:
                 item, r[10], r[11], r[12], r[13], meeting.meeting_date, r[14], people.get(r[2], [])
             )
         )
-    return FirstLook(AgendaView(meeting, tuple(rows)), note)
+    return FirstLook(AgendaView(meeting, tuple(rows)), note, today)
 
 
 def _meeting(r: Any) -> MeetingView:

@@ -90,11 +90,10 @@ class Started:
         settings: Settings,
         exit_after_agenda: bool,
         look: FirstLook | None = None,
-        look_day: dt.date | None = None,
     ) -> None:
         self.app, self.shell, self.settings = app, shell, settings
         self.exit_after_agenda = exit_after_agenda
-        self.look, self.look_day = look, look_day
+        self.look = look
         self.early: EarlyWindow | None = None  # the main window before the database
         self._ready_reported = False
         self._database_reported = False
@@ -145,7 +144,7 @@ class Started:
         settings, report = self.settings, self._progress.changed.emit
         cancelled = self._cancel.is_set
         ops = Ops(self.worker, None)
-        if self.look is not None and self.look_day is not None and self.settings.is_embedded:
+        if self.look is not None and self.settings.is_embedded:
             self._window_first(ops, report)
             return
 
@@ -289,8 +288,8 @@ class Started:
         """The main window at once, the database opened behind it (``early_window``)."""
         from frontdoor_app.ui.shell.early_window import EarlyWindow
 
-        assert self.look is not None and self.look_day is not None and self.worker is not None
-        early = self.early = EarlyWindow(self.settings, self.look, self.look_day)
+        assert self.look is not None and self.worker is not None
+        early = self.early = EarlyWindow(self.settings, self.look)
         # Queued first: every job the window asks for runs after it.
         ops.query(
             None,
@@ -464,13 +463,10 @@ def start(database_url: str | None = None, profile: str | None = None) -> Starte
     apply_desk_theme(app)
     settings = load_settings(database_url, profile)
     shell = StartWindow()
-    today = dt.date.today()
-    look = read_first_look(settings.database_url, today)
+    look = read_first_look(settings.database_url, dt.date.today())
     if look is not None:
         shell.show_look(look)
-    started = Started(
-        app, shell, settings, os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1", look, today
-    )
+    started = Started(app, shell, settings, os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1", look)
     shell.painted.connect(started.first_look_painted)
     QTimer.singleShot(LOAD_ANYWAY_MS, shell, started.load_rest)  # dropped if the window goes
     shell.show()

@@ -18,7 +18,6 @@ profile with a mistake) nothing is built here and the start goes on the usual wa
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from typing import TYPE_CHECKING
 
@@ -44,8 +43,8 @@ class EarlyWindow:
     """One start's window before its database: ``build`` on the GUI thread, then
     ``open_behind`` on the worker (queued before anything the window can ask for)."""
 
-    def __init__(self, settings: Settings, look: FirstLook, look_day: dt.date) -> None:
-        self.settings, self.look, self.look_day = settings, look, look_day
+    def __init__(self, settings: Settings, look: FirstLook) -> None:
+        self.settings, self.look = settings, look
         self.window: MainWindow | None = None
         self.later: DatabaseLater | None = None
         self._rest: FirstRest | None = None
@@ -71,7 +70,7 @@ class EarlyWindow:
             profile = load_profile(self.settings.profile_path)
         except ProfileError:
             return None  # the usual start says what is wrong with it
-        if profile.today() != self.look_day:
+        if profile.today() != self.look.day:
             return None  # the computer's date is not the authority's: read "today" properly
         from frontdoor_app.app_context import DatabaseLater
         from frontdoor_app.ui.core.messages import Messages
