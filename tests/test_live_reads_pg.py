@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import create_engine, event, select, text
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions, case, drafts, entries, feed, lifecycle
@@ -229,3 +229,62 @@ def test_a_save_is_three_statements_its_change_and_trail_in_the_last_one(
     assert sorted(r.table_name for r in rows) == ["draft", "intelligence_entry"]
     with police.read_session() as s:
         assert drafts.load_draft(s, police.actor, first, "intelligence") is None
+
+
+def test_the_feeds_read_of_a_long_log_goes_by_its_indexes_on_one_kept_plan(
+    room: dict[str, AppContext], pg_server: Any
+) -> None:
+    """A year of imports makes the log long. Every laptop reads it for every change in the
+    room: the server plans that read once per connection, and the plan it keeps goes by the
+    log's indexes (with ``id > $1`` alone the kept plan read the whole log each time, or the
+    server planned the read afresh every time). What the read brings is unchanged."""
+    police, chair = room["police"], room["chair"]
+    first, _second = _open_meeting(chair)
+    pol = police.actor.agency_id
+    assert pol is not None
+    owner = create_engine(pg_server.url(police.engine.url.database))
+    try:
+        with owner.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO change_log (table_name, row_id, operation, at) "
+                    "SELECT 'person', g, 'insert', now() FROM generate_series(1, 50000) g"
+                )
+            )
+            conn.execute(text("ANALYZE change_log"))
+    finally:
+        owner.dispose()
+    with police.read_session() as s:
+        cursor = start(s)
+    reads = FeedConnection(police.engine)
+    try:
+        made = []
+        for n in range(3):
+            made.append(entries.add_entry(police.sessions, police.actor, first, pol, f"E{n}").id)
+            with reads.session() as s:
+                rows, cursor = read(s, cursor, item=feed.item_of_change, snapshot=False)
+                assert [(r.table_name, r.row_id, r.item_id) for r in rows] == [
+                    ("intelligence_entry", made[-1], first)
+                ]
+        with reads.session() as s:
+            driver = s.connection().connection.driver_connection
+            kept = driver.execute(
+                "SELECT name, generic_plans, custom_plans, cardinality(parameter_types) "
+                "FROM pg_prepared_statements WHERE statement LIKE '%%horizon%%'",
+                prepare=False,
+            ).fetchall()
+            assert len(kept) == 1
+            name, generic, custom, params = kept[0]
+            assert (generic, custom) == (3, 0)
+            # The kept plan, whatever the values (a generic plan does not look at them).
+            nulls = ", ".join(["NULL"] * params)
+            plan = "\n".join(
+                r[0]
+                for r in driver.execute(
+                    f"EXPLAIN (COSTS OFF) EXECUTE {name}({nulls})", prepare=False
+                )
+            )
+        assert "Seq Scan on change_log" not in plan, plan
+        assert "Index Scan on ix_change_log_txid" in plan and "pk_change_log" in plan, plan
+    finally:
+        reads.close()

@@ -181,11 +181,10 @@ def _tables(conn: Connection) -> list[str]:
 
 
 def _drop_rule_functions(conn: Connection) -> None:
-    """The rules' functions are bound to the columns they read when made (SQL-standard
-    bodies, so nothing a caller sets can change what they mean, and the planner inlines
-    them). Before the migrations run they go, with the policies that use them, so that a
-    migration may change those columns; ``apply_security`` makes both again. Meanwhile
-    no application role reads or writes anything (row-level security with no policy)."""
+    """The rules' functions read the columns a migration may change (the lookups'
+    SQL-standard bodies are bound to them when made). Before the migrations run they go,
+    with the policies that use them; ``apply_security`` makes both again. Meanwhile no
+    application role reads or writes anything (row-level security with no policy)."""
     for name in HELPERS:
         conn.execute(text(f"DROP FUNCTION IF EXISTS public.{name}() CASCADE"))
     for signature in LOOKUPS:
@@ -232,9 +231,10 @@ def apply_security(conn: Connection) -> None:
     for name, (kind, column) in HELPERS.items():
         conn.execute(
             text(
-                f"CREATE OR REPLACE FUNCTION public.{name}() RETURNS {kind} LANGUAGE sql STABLE "
-                "SECURITY INVOKER RETURN (SELECT "
-                f"{column} FROM public.app_user WHERE login = session_user AND active)"
+                f"CREATE OR REPLACE FUNCTION public.{name}() RETURNS {kind} LANGUAGE plpgsql "
+                "STABLE SECURITY INVOKER SET search_path = pg_catalog, public AS $$ BEGIN "
+                f"RETURN (SELECT {column} FROM public.app_user WHERE login = session_user "
+                "AND active); END $$"
             )
         )
         _executable_by_the_groups(conn, f"{name}()")

@@ -23,8 +23,11 @@ APP_ROLES = tuple(GROUPS)
 
 # The helper functions the policies use: no arguments, SECURITY INVOKER (they run with the
 # caller's own rights, reading the caller's own row), so nobody can ask about another user.
-# Their bodies are SQL-standard (``RETURN (...)``): bound to the tables when made, so no
-# search path a caller sets changes them, and inlined into the statements that use them.
+# PL/pgSQL with their own search path (``server.apply_security``), so no search path a
+# caller sets changes what they read; each policy asks once per statement (``(SELECT
+# ...)``). A SQL function holding a subquery is not inlined but planned afresh at every
+# call (50 microseconds, some 150 calls for each save in a room of 16); PL/pgSQL keeps
+# its plan for the session (8 microseconds).
 HELPERS = {
     "fd_uid": ("integer", "id"),
     "fd_role": ("text", "role"),

@@ -25,6 +25,7 @@ from typing import Any, cast
 from sqlalchemy import (
     FromClause,
     Table,
+    and_,
     bindparam,
     func,
     literal_column,
@@ -34,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnClause, ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnClause, ColumnElement
 
 from frontdoor_app.models import ChangeLog, bulk, utcnow
 from frontdoor_app.models.audit_chain import note_at_commit
@@ -182,14 +183,29 @@ def _repeatable(session: Session) -> None:
     session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
+# Further than any transaction id or log id gets from the cursor's (2**62: no sum overflows).
+_FAR = 1 << 62
+
+
 @functools.cache
 def _read_statement(item: ItemOf | None) -> Any:
     """The snapshot's xmin beside the rows, in one statement (one snapshot): a row alone
     when the log has nothing new. Every laptop reads this for every change in the room, so
     it is built once (for each ``item``), its values bound when it runs."""
     horizon_of = select(_XMIN.label("horizon")).subquery()
+    horizon: BindParameter[int] = bindparam("horizon")
+    last_id: BindParameter[int] = bindparam("last_id")
+    # Each bound is a range, closed above where no value reaches (``_FAR``), which changes
+    # nothing read but everything about the plan the server keeps for the statement: with
+    # ``x > $1`` alone it guesses a third of the log matches, and once the log is long (a
+    # year of imports) it reads the whole log for each change; a range it guesses narrow,
+    # and reads both indexes.
     frm: FromClause = horizon_of.outerjoin(
-        _LOG, or_(_LOG.c.txid >= bindparam("horizon"), _LOG.c.id > bindparam("last_id"))
+        _LOG,
+        or_(
+            and_(_LOG.c.txid >= horizon, _LOG.c.txid < horizon + _FAR),
+            and_(_LOG.c.id > last_id, _LOG.c.id < last_id + _FAR),
+        ),
     )
     columns: list[ColumnElement[Any]] = [horizon_of.c.horizon, *_LOG.c]
     if item is not None:
@@ -256,9 +272,7 @@ class FeedConnection:
     def session(self) -> Iterator[Session]:
         """A read-only unit of work on the kept connection (nothing to commit)."""
         if self._connection is None:
-            self._connection = self._engine.connect().execution_options(
-                isolation_level="AUTOCOMMIT"
-            )
+            self._connection = self._connect()
         session = Session(bind=self._connection)
         try:
             yield session
@@ -269,6 +283,27 @@ class FeedConnection:
             raise
         finally:
             session.close()
+
+    def _connect(self) -> Connection:
+        connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            # Its few statements run for every change in the room, all day: prepared on
+            # their first run, not their sixth; the plan kept is the one for any cursor
+            # (``_read_statement``'s ranges); and it runs as planned, never compiled (the
+            # server's JIT costs 15-40 ms a statement whose plan it thinks long).
+            driver: Any = connection.connection.driver_connection  # psycopg's Connection
+            driver.prepare_threshold = 0
+            driver.execute(
+                "SELECT set_config('jit', 'off', false), "
+                "set_config('plan_cache_mode', 'force_generic_plan', false)",
+                prepare=False,
+            )
+        except BaseException:
+            with contextlib.suppress(Exception):
+                connection.invalidate()
+                connection.close()
+            raise
+        return connection
 
     def close(self) -> None:
         connection, self._connection = self._connection, None
