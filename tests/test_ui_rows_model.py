@@ -56,6 +56,22 @@ def test_a_refresh_of_the_same_rows_repaints_only_what_changed(qtbot, qtmodeltes
     qtmodeltester.check(m)
 
 
+def test_an_empty_list_set_empty_again_tells_the_view_nothing(qtbot, qtmodeltester) -> None:
+    """Every entry saved in the room sets the case's sharing decisions again; with none
+    there is nothing to tell the view (a reset cost the table a fit each time)."""
+    m = model()
+    told: list[str] = []
+    for signal in (m.modelReset, m.rowsInserted, m.rowsRemoved, m.dataChanged):
+        signal.connect(lambda *_a, name=signal: told.append(str(name)))
+    m.set_rows([])
+    assert told == [] and m.rowCount() == 0
+    m.set_rows([Row(1, "Anna")])
+    assert len(told) == 1 and m.rowCount() == 1  # the first row: a reset, as before
+    m.set_rows([])
+    assert len(told) == 2 and m.rowCount() == 0
+    qtmodeltester.check(m)
+
+
 def test_rows_added_after_the_same_rows_are_inserted_and_the_selection_stays(
     qtbot, qtmodeltester
 ) -> None:

@@ -67,6 +67,8 @@ class RowsModel(QAbstractTableModel, Generic[T]):
     def set_rows(self, rows: Sequence[T]) -> None:
         new = tuple(rows)
         old, key = self._rows, self._key
+        if not old and not new:
+            return  # empty and still empty: nothing to tell the view (a reset costs it a fit)
         kept = len(old)
         if not old or len(new) < kept or [key(r) for r in new[:kept]] != [key(r) for r in old]:
             self.beginResetModel()
