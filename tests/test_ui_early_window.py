@@ -169,3 +169,71 @@ def test_a_meeting_with_no_cases_yet_opens_its_database_without_waiting_for_a_pa
         assert early.attached and window.feed_on
     finally:
         started.stop()
+
+
+def test_until_the_database_is_open_the_window_says_so_not_live_nor_no_case(
+    qtbot: Any, demo_db: str, monkeypatch: pytest.MonkeyPatch, artefacts: Path
+) -> None:
+    """The window in place before the database said "● live" and "No case selected" while
+    it opened the database and read the first case: both untrue for that moment."""
+    seen: dict[str, Any] = {}
+    show = EarlyWindow.show
+
+    def show_and_look(early: EarlyWindow) -> None:
+        show(early)
+        window = early.window
+        assert window is not None
+        row = window.agenda.model.rows[0]
+        seen["row"] = row
+        window.browse_to(row.item_id)
+        seen["live"] = window.header.live_label.text()
+        seen["state"] = window.header.live_label.property("state")
+        seen["case"] = window.case_view.empty.text()
+        seen["name"] = window.case_view.empty.accessibleName()
+        window.grab().save(str(artefacts / "early-window-opening-1280x800.png"))
+
+    monkeypatch.setattr(EarlyWindow, "show", show_and_look)
+    started = _start(qtbot, demo_db)
+    try:
+        qtbot.waitUntil(lambda: started.window is not None, timeout=60_000)
+        window = started.window
+        assert window is not None
+        row = seen["row"]
+        assert seen["live"] == "○ connecting…" and seen["state"] == "connecting"
+        opening = f"Opening case {row.position}: {row.household_name}…"
+        assert seen["case"] == opening and seen["name"] == opening
+        qtbot.waitUntil(lambda: window.live.following, timeout=60_000)
+        assert window.header.live_label.text() == "● live"
+        assert window.header.live_label.property("state") == "live"
+        qtbot.waitUntil(lambda: window.case_view.case is not None, timeout=60_000)
+        assert window.case_view.stack.currentWidget() is window.case_view.page
+    finally:
+        started.stop()
+
+
+def test_a_case_that_cannot_be_opened_leaves_no_case_shown_and_says_why(
+    qtbot: Any, chair_ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a case is read the case view names it; a read that fails does not leave it
+    saying "Opening…" for ever: no case is shown, and the message says why."""
+    from frontdoor_app.ui.meeting import room_reads
+    from tests.ui_support import close_window, idle, open_window
+
+    window = open_window(qtbot, chair_ctx)
+    try:
+        rows = window.agenda.model.rows
+        window.case_view.clear()  # as at the start: no case yet
+        refused = RuntimeError("the case could not be read")
+
+        def fail(*_args: Any, **_kwargs: Any) -> Any:
+            raise refused
+
+        monkeypatch.setattr(room_reads, "load_case_bundle", fail)
+        window.browse_to(rows[1].item_id)
+        assert window.case_view.empty.text().startswith(f"Opening case {rows[1].position}")
+        idle(qtbot, window)
+        assert window.case_view.case is None
+        assert window.case_view.empty.text() == window.case_view.no_case
+        assert any("could not be read" in m.text for m in window.messages.log)
+    finally:
+        close_window(window)

@@ -87,12 +87,10 @@ class CaseViewWidget(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget(self)
         outer.addWidget(self.stack)
-        self.empty = QLabel(
-            self.tr(
-                "No case selected. Choose a case in the agenda (Ctrl+L, then arrows and Enter)."
-            ),
-            self.stack,
+        self.no_case = self.tr(
+            "No case selected. Choose a case in the agenda (Ctrl+L, then arrows and Enter)."
         )
+        self.empty = QLabel(self.no_case, self.stack)
         self.empty.setObjectName("emptyCase")
         self.empty.setAccessibleName(self.tr("No case selected"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -155,11 +153,22 @@ class CaseViewWidget(QWidget):
         self._tick.timeout.connect(self._update_timer)
 
     def clear(self, message: str | None = None) -> None:
+        """No case: ``message`` says why (no meeting today, say), else "No case selected"."""
         self.case = None
-        if message:
-            self.empty.setText(message)
+        self._say(message or self.no_case, message or self.tr("No case selected"))
         self.stack.setCurrentWidget(self.empty)
         self._tick.stop()
+
+    def show_opening(self, what: str) -> None:
+        """A case is being read while none is shown (the start, a first click): ``what``
+        says which, where "No case selected" would say the opposite."""
+        if self.case is None:
+            self._say(what, what)
+            self.stack.setCurrentWidget(self.empty)
+
+    def _say(self, text: str, name: str) -> None:
+        self.empty.setText(text)
+        self.empty.setAccessibleName(name)
 
     def show_case(self, case: CaseView, keep_edits: bool = False) -> None:
         """Fill every tab; ``keep_edits`` keeps what the user is typing (a live refresh)."""

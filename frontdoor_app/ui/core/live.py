@@ -51,6 +51,7 @@ class LiveFeed(QObject):
     # The same, with what ``look_ahead`` read in the same unit of work (None when nothing).
     changed_ahead = Signal(object, object)
     online_changed = Signal(bool)
+    started = Signal()  # its place in the log is known: from now on it follows the room
     # Each read the server answered. A save kept on the laptop because its own connection
     # died is sent again on this, even when the feed never saw the server away.
     answered = Signal()
@@ -108,6 +109,12 @@ class LiveFeed(QObject):
     @property
     def online(self) -> bool:
         return self._online
+
+    @property
+    def following(self) -> bool:
+        """Whether it has its place in the log (before that, the room's saves reach this
+        window only when it reads the room itself)."""
+        return self._cursor is not None
 
     @property
     def last_id(self) -> int | None:
@@ -236,9 +243,12 @@ class LiveFeed(QObject):
 
     def _started(self, cursor: Cursor) -> None:
         self._fetching = False
-        if self._cursor is None:
+        first = self._cursor is None
+        if first:
             self._cursor = cursor
         self._succeeded()
+        if first:
+            self.started.emit()
 
     def _moved(self) -> bool:
         if self._postgresql:

@@ -133,11 +133,31 @@ class CasePane(QObject):
             self.commands.record_view(item_id)
             return
         ctx, audit_view = self.ctx, not refresh
-        self.read(
+        doing = translate("MainWindow", "Opening the case")
+        self.case_view.show_opening(self._opening_words(item_id))
+        self.ops.query(
+            self.owner,
             lambda: reads.load_case_bundle(ctx, item_id, audit_view, with_drafts=not refresh),
             lambda bundle: self._case_loaded(bundle, refresh),
-            translate("MainWindow", "Opening the case"),
+            doing=doing,
+            on_failed=lambda e: self._not_opened(e, doing),
         )
+
+    def _opening_words(self, item_id: int) -> str:
+        """What the case view says while case ``item_id`` is read ("Opening case 3: Khan…")."""
+        room = self.state.room
+        row = room.agenda.row(item_id) if room is not None and room.agenda else None
+        if row is None:
+            return translate("Case", "Opening the case…")
+        if not row.household_name:
+            return translate("Case", "Opening case %1…").replace("%1", str(row.position))
+        words = translate("Case", "Opening case %1: %2…").replace("%1", str(row.position))
+        return words.replace("%2", row.household_name)
+
+    def _not_opened(self, exc: BaseException, doing: str) -> None:
+        if self.case_view.case is None:
+            self.case_view.clear()  # not "Opening…" for ever: the message says why
+        self.failed(exc, doing)
 
     def agenda_written(self, view: AgendaView) -> None:
         """The case shown, as the agenda a write returned has it (status, timer)."""

@@ -6,9 +6,8 @@ It is composed of parts, each knowing nothing of the window: the room's state
 the saves from its forms (``CaseSaves``), the projector (``ProjectorController``), the
 other screens (``ScreenRegistry``, built when first opened), the title bar (``RoomHeader``),
 the toolbar (``RoomToolbar``) and the keys (``install_room_keys``). The window builds them,
-wires them together and carries out the state's decisions. Reads run on the worker through
-the operation helper; the change feed refreshes only what changed, and the window (and its
-projector) follow the chair's current case when "Follow chair" is on.
+wires them together and carries out the state's decisions. Reads run on the worker (``Ops``);
+the change feed refreshes only what changed; "Follow chair" follows the chair's case.
 """
 
 from __future__ import annotations
@@ -135,6 +134,7 @@ class MainWindow(QMainWindow):
         self.live = LiveFeed(ctx, worker, live_interval_ms, self)
         self.live.changed_ahead.connect(self._changes)
         self.live.online_changed.connect(self._online_changed)
+        self.live.started.connect(self._update_header)
         self.outbox = Outbox(ctx.settings.data_dir, ctx.actor.login)
         self.saves = CaseSaves(
             self.case_view, self.commands, self.state, self.outbox, messages, self
@@ -466,7 +466,7 @@ class MainWindow(QMainWindow):
         """The title bar facts, toolbar counts and the curtain banner, from the room data."""
         meeting, room = self.meeting, self.room
         down = self.state.curtain_is_down()
-        title = self.header.show_facts(meeting, self.live.online, len(self.outbox), down)
+        title = self.header.show_facts(meeting, self.live, len(self.outbox), down)
         self.setWindowTitle(title)
         self.toolbar.show_room(room, self.projector.button_text())
 

@@ -8,6 +8,7 @@ the facts (``show_facts``) and keeps none of its own.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -15,6 +16,16 @@ from frontdoor_app.meeting.views import MeetingView
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import repolish
 from frontdoor_app.ui.widgets.words import meeting_title
+
+
+class Feed(Protocol):
+    """What the title bar shows of the change feed (``ui.core.live.LiveFeed``)."""
+
+    @property
+    def online(self) -> bool: ...
+
+    @property
+    def following(self) -> bool: ...
 
 
 def _label(parent: QWidget, name: str, accessible: str) -> QLabel:
@@ -65,16 +76,20 @@ class RoomHeader(QWidget):
         column.addWidget(self.offline_banner)
 
     def show_facts(
-        self, meeting: MeetingView | None, online: bool, waiting: int, curtain_down: bool
+        self, meeting: MeetingView | None, feed: Feed, waiting: int, curtain_down: bool
     ) -> str:
-        """Show the meeting's facts, the connection and the curtain; returns the title."""
+        """Show the meeting's facts, the connection and the curtain; returns the title.
+        The change feed is "connecting" until it has its place in the log (the database is
+        still opening, or its first read is on the way), and live from then on."""
         text = meeting_title(meeting, dt.datetime.now(dt.UTC))
         self.title_info.setText(text)
-        words = (
-            translate("MainWindow", "● live")
-            if online
-            else translate("MainWindow", "○ offline — retrying")
-        )
+        online, following = feed.online, feed.following
+        if not online:
+            words, state = translate("MainWindow", "○ offline — retrying"), "offline"
+        elif not following:
+            words, state = translate("MainWindow", "○ connecting…"), "connecting"
+        else:
+            words, state = translate("MainWindow", "● live"), "live"
         count = waiting_words(waiting)
         if waiting:
             words += " · " + count
@@ -91,7 +106,6 @@ class RoomHeader(QWidget):
                 )
             self.offline_banner.setText(banner + (" " + count + "." if waiting else ""))
         self.offline_banner.setVisible(not online or bool(waiting))
-        state = "live" if online else "offline"
         if self.live_label.property("state") != state:  # each 15 s tick too: restyle on change
             self.live_label.setProperty("state", state)
             repolish(self.live_label)
