@@ -6,6 +6,7 @@ and says why (``ui.shell.app``, ``app_context.DatabaseLater``)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +27,34 @@ def _adopted(qtbot: Any, started: desktop.Started) -> None:
     qtbot.waitUntil(lambda: started.shell.main is not None, timeout=60_000)
 
 
+def _when_shown(monkeypatch: pytest.MonkeyPatch, then: Callable[[EarlyWindow, Any], None]) -> None:
+    """``then(early, window)`` runs the moment the early window is on screen, while the
+    worker still waits to open the database."""
+    show = EarlyWindow.show
+
+    def show_then(early: EarlyWindow) -> None:
+        show(early)
+        assert early.window is not None
+        then(early, early.window)
+
+    monkeypatch.setattr(EarlyWindow, "show", show_then)
+
+
 def test_a_case_chosen_before_the_database_is_open_is_shown_once_it_is(
     qtbot: Any, demo_db: str, monkeypatch: pytest.MonkeyPatch, artefacts: Path
 ) -> None:
     asked: dict[str, Any] = {}
-    show = EarlyWindow.show
 
-    def show_and_choose(early: EarlyWindow) -> None:
-        show(early)
+    def choose(early: EarlyWindow, window: Any) -> None:
         # The window is in place and the worker still waits to open the database: nothing
         # reaches it yet. The third case is chosen now.
-        window = early.window
-        assert window is not None
         asked["attached"] = early.attached
         with pytest.raises(DatabaseNotOpen):
             window.ctx.sessions()
         asked["item"] = window.agenda.model.rows[2].item_id
         window.browse_to(asked["item"])
 
-    monkeypatch.setattr(EarlyWindow, "show", show_and_choose)
+    _when_shown(monkeypatch, choose)
     started = _start(qtbot, demo_db)
     shell = started.shell
     try:
@@ -177,12 +187,8 @@ def test_until_the_database_is_open_the_window_says_so_not_live_nor_no_case(
     """The window in place before the database said "● live" and "No case selected" while
     it opened the database and read the first case: both untrue for that moment."""
     seen: dict[str, Any] = {}
-    show = EarlyWindow.show
 
-    def show_and_look(early: EarlyWindow) -> None:
-        show(early)
-        window = early.window
-        assert window is not None
+    def look(_early: EarlyWindow, window: Any) -> None:
         row = window.agenda.model.rows[0]
         seen["row"] = row
         window.browse_to(row.item_id)
@@ -192,7 +198,7 @@ def test_until_the_database_is_open_the_window_says_so_not_live_nor_no_case(
         seen["name"] = window.case_view.empty.accessibleName()
         window.grab().save(str(artefacts / "early-window-opening-1280x800.png"))
 
-    monkeypatch.setattr(EarlyWindow, "show", show_and_look)
+    _when_shown(monkeypatch, look)
     started = _start(qtbot, demo_db)
     try:
         qtbot.waitUntil(lambda: started.window is not None, timeout=60_000)
