@@ -28,7 +28,12 @@ from typing import Any
 
 from common import BENCH_DIR, RESULTS_DIR, BenchEnv
 
-from frontdoor_app.demo import build_demo_url
+# This checkout's application, whichever one the virtualenv has installed (editable installs
+# resolve to theirs only when the path has none): a run from another worktree measures its
+# own code, as its clients (bench/clients) already do.
+sys.path.insert(0, str(BENCH_DIR.parent))
+
+from frontdoor_app.demo import build_demo_url  # noqa: E402 - after the path above
 
 BENCHMARK_DIR = BENCH_DIR / "benchmarks"
 SCALES = ("small", "city")
