@@ -299,18 +299,21 @@ class FeedConnection:
                 prepare=False,
             )
         except BaseException:
-            with contextlib.suppress(Exception):
-                connection.invalidate()
-                connection.close()
+            _drop(connection)
             raise
         return connection
 
     def close(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            with contextlib.suppress(Exception):  # a dead connection: nothing to keep
-                connection.invalidate()
-                connection.close()
+            _drop(connection)
+
+
+def _drop(connection: Connection) -> None:
+    """A connection never given back to the pool (it may be dead: nothing to keep)."""
+    with contextlib.suppress(Exception):
+        connection.invalidate()
+        connection.close()
 
 
 def sqlite_data_version(connection: Connection) -> int:

@@ -114,10 +114,16 @@ class CasePane(QObject):
         elif name == "decision":
             cv.decision.focus_first()
 
-    def read(self, fn: Callable[[], Any], on_done: Callable[[Any], None], doing: str) -> None:
-        self.ops.query(
-            self.owner, fn, on_done, doing=doing, on_failed=lambda e: self.failed(e, doing)
-        )
+    def read(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        doing: str,
+        failed: Callable[[BaseException, str], None] | None = None,
+    ) -> None:
+        """``fn`` on the worker; ``failed`` (else the window's message) if it fails."""
+        said = failed or self.failed
+        self.ops.query(self.owner, fn, on_done, doing=doing, on_failed=lambda e: said(e, doing))
 
     def show_item(self, item_id: int, refresh: bool = False) -> None:
         """Load one case into the case view (a refresh keeps what the user is typing)."""
@@ -133,14 +139,12 @@ class CasePane(QObject):
             self.commands.record_view(item_id)
             return
         ctx, audit_view = self.ctx, not refresh
-        doing = translate("MainWindow", "Opening the case")
         self.case_view.show_opening(self._opening_words(item_id))
-        self.ops.query(
-            self.owner,
+        self.read(
             lambda: reads.load_case_bundle(ctx, item_id, audit_view, with_drafts=not refresh),
             lambda bundle: self._case_loaded(bundle, refresh),
-            doing=doing,
-            on_failed=lambda e: self._not_opened(e, doing),
+            translate("MainWindow", "Opening the case"),
+            failed=self._not_opened,
         )
 
     def _opening_words(self, item_id: int) -> str:
