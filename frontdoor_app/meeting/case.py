@@ -31,6 +31,7 @@ from frontdoor_app.models import (
     SharingDecision,
     User,
 )
+from frontdoor_app.models.driver import select_rows
 from frontdoor_app.personal import age_on, age_text, initials
 
 from . import actions as action_queries
@@ -363,7 +364,8 @@ def _ordered(members: list[PersonView]) -> tuple[PersonView, ...]:
 def _entries(s: Session, item_id: int, viewer: Actor) -> tuple[list[IntelligenceView], int]:
     """The entries ``viewer`` may see, and how many others are restricted from them."""
     shown, hidden = [], 0
-    for e in s.connection().execute(_ENTRIES, {"item_id": item_id}):
+    # on the driver (PostgreSQL): every laptop showing the case reads this at each entry saved
+    for e in select_rows(s.connection(), _ENTRIES, {"item_id": item_id}):
         if can_see(viewer, e.restricted_to_agency_id):
             shown.append(view_of(e, e.agency_code, e.agency_name, e.restricted_code))
         else:

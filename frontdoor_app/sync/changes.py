@@ -39,6 +39,7 @@ from sqlalchemy.sql.elements import BindParameter, ColumnClause, ColumnElement
 
 from frontdoor_app.models import ChangeLog, bulk, utcnow
 from frontdoor_app.models.audit_chain import note_at_commit
+from frontdoor_app.models.driver import select_rows
 
 CHANNEL = "frontdoor_changes"
 
@@ -236,10 +237,11 @@ def read(
         return batch, Cursor(last, cursor.horizon, cursor.seen)
     if snapshot:
         _repeatable(session)
-    read_rows = (
-        session.connection()
-        .execute(_read_statement(item), {"horizon": cursor.horizon, "last_id": cursor.last_id})
-        .all()
+    # on the driver (``models.driver``): every laptop reads it for every change in the room
+    read_rows = select_rows(
+        session.connection(),
+        _read_statement(item),
+        {"horizon": cursor.horizon, "last_id": cursor.last_id},
     )
     make = _change if item is None else _change_with_item
     horizon = int(read_rows[0].horizon or 0)
