@@ -222,6 +222,39 @@ def test_the_feed_wakes_on_the_doorbell_not_the_timer(
         ctx.close()
 
 
+def test_the_safety_net_reads_only_when_the_bell_has_been_quiet(
+    qtbot, pg_app_url: str, fresh_settings: Settings, profile: Profile
+) -> None:  # type: ignore[no-untyped-def]
+    """While saves keep the bell ringing the net reads nothing beside the bell's reads (it
+    read every 2 s regardless: a third more reads for every laptop in a busy room); once
+    the room is quiet it reads again, as often as set."""
+    ctx = context_for(fresh_settings, pg_app_url, profile, "test.chair")
+    feed, worker, received = _feed(qtbot, ctx, interval_ms=60_000, safety_net_ms=500)
+    reads: list[float] = []
+    feed.answered.connect(lambda: reads.append(time.monotonic()))
+    try:
+        feed.start()
+        qtbot.waitUntil(lambda: feed.listening and feed.last_id is not None, timeout=10_000)
+        qtbot.wait(100)
+        busy_from = time.monotonic()
+        written = []
+        for row in range(8):  # 1.6 s of saves, one every 200 ms: three nets' worth
+            written.append(_write(ctx.engine, "decision", 30 + row))
+            qtbot.waitUntil(lambda: written[-1] in received, timeout=3_000)
+            qtbot.wait(200)
+        quiet_from = time.monotonic()
+        qtbot.wait(1_300)
+        busy = [t for t in reads if busy_from <= t < quiet_from]
+        quiet = [t for t in reads if t >= quiet_from]
+        assert received == written
+        assert len(busy) <= len(written), busy  # the bell's reads, and no net among them
+        assert 1 <= len(quiet) <= 3, quiet  # the net, once the bell is quiet
+    finally:
+        feed.stop()
+        worker.stop()
+        ctx.close()
+
+
 def test_a_feed_started_while_the_server_refuses_catches_up_when_it_is_back(
     qtbot, pg_app_url: str, fresh_settings: Settings, profile: Profile
 ) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,8 @@ The doorbell says "read the log"; the log (``frontdoor_app.sync.changes``) is th
 - PostgreSQL: a dedicated connection LISTENs, and a ``QSocketNotifier`` on its socket wakes
   the feed the moment a notification arrives (no thread, no blocking). The payload carries
   a table and an opaque row id only, since LISTEN ignores row-level security. The timer
-  stays as a slow safety net, and takes over at full speed while the listener is down.
+  stays as a slow safety net (a read when the log has not been read for two seconds), and
+  takes over at full speed while the listener is down.
 
 The log is read on the worker with a ``Cursor`` that never skips a change committed out of
 order. On PostgreSQL the reads share one kept connection in autocommit (``FeedConnection``),
@@ -41,7 +42,8 @@ log = logging.getLogger(__name__)
 
 BACKOFF_FIRST_S = 0.5
 BACKOFF_MAX_S = 8.0
-SAFETY_NET_MS = 2000  # PostgreSQL with a live listener: read the log this often anyway
+# PostgreSQL with a live listener: read the log when it has not been read for this long
+SAFETY_NET_MS = 2000
 
 
 class LiveFeed(QObject):
@@ -313,6 +315,10 @@ class LiveFeed(QObject):
         rows, cursor, answer = result
         self._fetching = False
         self._cursor = cursor
+        if self._notifier is not None:
+            # The safety net counts from this read: in a busy room the bell's reads are
+            # the net's, and it reads nothing more beside them.
+            self._timer.start()
         self._succeeded()
         if self._again:
             self._again = False
