@@ -149,6 +149,59 @@ def test_a_cases_entries_alone_come_in_one_statement_as_the_full_read_has_them(
         assert empty.intelligence == () and empty.sharing is not None
 
 
+def test_new_entries_alone_come_one_statement_each_and_make_the_case_the_full_read_does(
+    room: dict[str, AppContext],
+) -> None:
+    """Someone saves entries: each laptop reads only those (one statement each), and the case
+    on its screen with them is the case read whole; an entry restricted from the viewer
+    (the server hides it), or one of another case, is not "just added" for them: the case is
+    then read whole, which counts what is restricted."""
+    ctxs = room
+    first, second = _open_meeting(ctxs["chair"])
+    police = ctxs["police"]
+    pol = police.actor.agency_id
+    assert pol is not None
+    entries.add_entry(police.sessions, police.actor, first, pol, "Known since May")
+    before = {}
+    for who in ("chair", "police", "housing"):
+        with ctxs[who].read_session() as s:
+            before[who] = case.load_case(s, first, ctxs[who].actor, clock=ctxs[who].profile.clock)
+    said = [
+        entries.add_entry(police.sessions, police.actor, first, pol, text).id
+        for text in ("Two call-outs this year", "A third last night")
+    ]
+    hidden = entries.add_entry(
+        police.sessions, police.actor, first, pol, "Covert source", restricted_to_agency_id=pol
+    ).id
+    elsewhere = entries.add_entry(police.sessions, police.actor, second, pol, "Other case").id
+    for who in ("chair", "police", "housing"):
+        ctx = ctxs[who]
+        with ctx.read_session() as s, counted(ctx) as sent:
+            added = case.added_entries(s, first, said, ctx.actor)
+        assert len(sent) == 2, sent  # one statement an entry, nothing more
+        assert added is not None and added.added
+        assert [e.text for e in added.intelligence] == [
+            "Two call-outs this year",
+            "A third last night",
+        ]
+        with ctx.read_session() as s:
+            full = case.case_entries(s, first, ctx.actor)
+            whole = case.load_case(s, first, ctx.actor, clock=ctx.profile.clock)
+            restricted = case.added_entries(s, first, [hidden], ctx.actor)
+            other = case.added_entries(s, first, [elsewhere], ctx.actor)
+        now = before[who].with_entries(added)
+        assert now.intelligence == whole.intelligence[: len(now.intelligence)]
+        assert now.with_entries(added) == now  # each once, however often it comes
+        assert now.hidden_restricted == before[who].hidden_restricted
+        # The restricted entry: the police and the chair see it, the server hides it from
+        # housing; either way not "just added" for housing, whose full read then counts it.
+        assert (restricted is None) == (who == "housing")
+        assert other is None
+        if restricted is not None:
+            assert now.with_entries(restricted).intelligence == full.intelligence
+        assert before[who].with_entries(full).intelligence == whole.intelligence
+
+
 def test_the_feeds_connection_holds_no_transaction_and_reconnects_after_a_drop(
     room: dict[str, AppContext],
 ) -> None:

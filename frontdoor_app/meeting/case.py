@@ -7,7 +7,9 @@ the audit trail. The projector's view is in ``projector``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import cast
 
 from sqlalchemy import Table, bindparam, func, or_, select, true
@@ -223,6 +225,8 @@ _ENTRIES = (
     .where(IntelligenceEntry.agenda_item_id.in_(_SAME_NOTIFICATION_AS_ITEM))
     .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
 )
+# One of them, by its id (``added_entries``).
+_ENTRY = _ENTRIES.where(IntelligenceEntry.id == bindparam("entry_id"))
 
 
 def case_entries(
@@ -244,6 +248,26 @@ def case_entries(
         raise NotFoundError(f"Case {item_id} does not exist (it may have been removed).")
     agencies = {r.id: (r.code, r.name) for r in rows if r.id is not None}
     return _said(entries, _sharing(session, item_id, agencies))
+
+
+def added_entries(
+    session: Session, item_id: int, entry_ids: Sequence[int], viewer: Actor
+) -> CaseEntries | None:
+    """Entries just added to case ``item_id`` (someone's Save), as ``viewer`` sees them, to
+    go among those already on their screen (``CaseEntries.added``), one statement each:
+    every laptop showing the case reads this at each entry saved in the room, where the
+    case's whole list grows through the meeting. None when one of them is not simply a
+    new entry this viewer sees (restricted from them, hidden by the server, removed, of
+    another case): then the case's entries are to be read whole (``case_entries``), which
+    also counts those restricted from the viewer."""
+    seen = []
+    for entry_id in entry_ids:
+        rows = select_rows(session.connection(), _ENTRY, {"item_id": item_id, "entry_id": entry_id})
+        if not rows or not can_see(viewer, rows[0].restricted_to_agency_id):
+            return None
+        e = rows[0]
+        seen.append(view_of(e, e.agency_code, e.agency_name, e.restricted_code))
+    return dataclasses.replace(_said((seen, 0), None), added=True)
 
 
 def _said(

@@ -277,11 +277,31 @@ class CaseView:
 
     def with_entries(self, said: CaseEntries) -> CaseView:
         """This case with its entries and sharing decisions as read again (its sharing
-        decisions as they were when ``said`` did not read them)."""
+        decisions as they were when ``said`` did not read them); when ``said`` holds only
+        entries just added (``added``), this case's with them among its own, in the order
+        a full read gives (by time saved), each once."""
+        if said.added:
+            return dataclasses.replace(
+                self,
+                intelligence=_with_added(self.intelligence, said.intelligence),
+                victim_views=_with_added(self.victim_views, said.victim_views),
+                child_voices=_with_added(self.child_voices, said.child_voices),
+            )
         fields = {f.name: getattr(said, f.name) for f in dataclasses.fields(said)}
+        del fields["added"]
         if said.sharing is None:
             del fields["sharing"]
         return dataclasses.replace(self, **fields)
+
+
+def _with_added(
+    shown: tuple[IntelligenceView, ...], added: tuple[IntelligenceView, ...]
+) -> tuple[IntelligenceView, ...]:
+    known = {e.id for e in shown}
+    fresh = [e for e in added if e.id not in known]
+    if not fresh:
+        return shown
+    return tuple(sorted((*shown, *fresh), key=lambda e: (e.created_at, e.id)))
 
 
 @dataclass(frozen=True)
@@ -295,6 +315,9 @@ class CaseEntries:
     hidden_restricted: int
     # None: not read (``case.case_entries(sharing=False)``), unchanged.
     sharing: tuple[SharingView, ...] | None
+    # Only the entries just added, all seen by this viewer (``case.added_entries``): they go
+    # among the case's own (``CaseView.with_entries``); the rest of the case is unchanged.
+    added: bool = False
 
 
 # ---------------------------------------------------------------- projector

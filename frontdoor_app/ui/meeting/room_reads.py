@@ -81,18 +81,34 @@ def load_case_bundle(
         return CaseBundle(view, kept)
 
 
+# Up to this many entries added at once are read one by one (a statement each); more, and
+# the case's list is read whole in one.
+ADDED_ALONE = 3
+
+
 def cases_touched(s: Any, rows: Sequence[Change], shown: int | None, viewer: Actor) -> CasesTouched:
     """The cases whose entries or sharing decisions ``rows`` changed (read with the log, or
     one query a table), and, when the case ``shown`` is one of them, its entries as
     ``viewer`` may see them: nothing else of a case changes with an entry, so nothing else
-    is read again (nor its sharing decisions, when none of them changed)."""
+    is read again (nor its sharing decisions, when none of them changed), and when the
+    batch only added entries, only those (``case.added_entries``)."""
     from frontdoor_app.meeting import case, feed
 
     item_ids = feed.affected(s, rows).item_ids
     entries = None
     if shown and shown in item_ids:
-        sharing = any(r.table_name == "sharing_decision" for r in rows)
-        entries = case.case_entries(s, shown, viewer, sharing=sharing)
+        added = [
+            r.row_id
+            for r in rows
+            if r.table_name == "intelligence_entry" and r.operation == "create"
+            if r.row_id is not None
+        ]
+        if len(added) == len(rows) <= ADDED_ALONE:
+            # Only new entries of this case: those alone, not its whole list again.
+            entries = case.added_entries(s, shown, added, viewer)
+        if entries is None:
+            sharing = any(r.table_name == "sharing_decision" for r in rows)
+            entries = case.case_entries(s, shown, viewer, sharing=sharing)
     return CasesTouched(item_ids, shown, entries)
 
 
