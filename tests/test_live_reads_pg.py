@@ -6,6 +6,7 @@ server drops it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -200,6 +201,53 @@ def test_new_entries_alone_come_one_statement_each_and_make_the_case_the_full_re
         if restricted is not None:
             assert now.with_entries(restricted).intelligence == full.intelligence
         assert before[who].with_entries(full).intelligence == whole.intelligence
+
+
+def test_the_logs_read_brings_each_new_entry_so_no_statement_more_shows_it(
+    room: dict[str, AppContext],
+) -> None:
+    """The feed's read brings a new entry with its change, as the reader may see it: the
+    case's new entries are then shown from it with no statement more, as read by id; the
+    server gives housing nothing of the police's restricted entry (so the case is read
+    whole), nor anyone anything for other changes."""
+    ctxs = room
+    first, second = _open_meeting(ctxs["chair"])
+    cursors = {}
+    for who in ("chair", "police", "housing"):
+        with ctxs[who].read_session() as s:
+            cursors[who] = start(s)
+    _writes(ctxs, first, second)
+    for who, cursor in cursors.items():
+        ctx = ctxs[who]
+        reads = FeedConnection(ctx.engine)
+        try:
+            with counted(ctx) as sent, reads.session() as s:
+                rows, _ = read(
+                    s,
+                    cursor,
+                    item=feed.item_of_change,
+                    row=case.new_entry_of_change,
+                    snapshot=False,
+                )
+            assert len(sent) == 1, sent  # the log, each change's case and each new entry
+        finally:
+            reads.close()
+        made = [r for r in rows if r.table_name == "intelligence_entry"]
+        assert [r.row is not None for r in made] == [who != "housing", True]
+        assert all(r.row is None for r in rows if r.table_name != "intelligence_entry")
+        brought = {r.row_id: r.row for r in made if r.row is not None}
+        ids = [r.row_id for r in made if r.row is not None]
+        with ctx.read_session() as s:
+            with counted(ctx) as asked:
+                shown = case.added_entries(s, first, ids, ctx.actor, brought)
+            by_id = case.added_entries(s, first, ids, ctx.actor)
+        assert asked == []  # nothing more to read
+        assert shown is not None and shown == by_id
+        assert shown.intelligence[-1].text == "Two call-outs this year"
+        assert shown.intelligence[-1].created_at.tzinfo is dt.UTC
+        # What was brought of one case is not taken for another: that one is read.
+        with ctx.read_session() as s:
+            assert case.added_entries(s, second, ids, ctx.actor, brought) is None
 
 
 def test_the_feeds_connection_holds_no_transaction_and_reconnects_after_a_drop(

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
-from typing import cast
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, or_, select, true
+from sqlalchemy import Table, and_, bindparam, func, literal_column, or_, select, true
+from sqlalchemy import case as sa_case
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
@@ -227,6 +230,28 @@ _ENTRIES = (
 )
 # One of them, by its id (``added_entries``).
 _ENTRY = _ENTRIES.where(IntelligenceEntry.id == bindparam("entry_id"))
+_INSTANTS = ("created_at", "updated_at")
+
+
+def new_entry_of_change(log: Table) -> ColumnElement[Any]:
+    """For ``sync.changes.read``'s ``row`` (PostgreSQL): each new entry with its change, as
+    ``_ENTRIES`` has it (one JSON object), in the log's own statement, so a laptop showing
+    the case needs no statement more for someone's Save; nothing for other changes, or for
+    an entry the reader may not see (row-level security)."""
+    entry = cast(Table, IntelligenceEntry.__table__)
+    pairs: list[Any] = []
+    for column in _ENTRIES.selected_columns:  # the entry's columns, its agencies' names
+        pairs += [literal_column(f"'{column.key}'"), column]
+    found = (
+        select(func.json_build_object(*pairs))
+        .select_from(entry)
+        .join(_AUTHOR_AGENCY, _AUTHOR_AGENCY.id == entry.c.agency_id)
+        .outerjoin(_RESTRICTED_AGENCY, _RESTRICTED_AGENCY.id == entry.c.restricted_to_agency_id)
+        .where(entry.c.id == log.c.row_id)
+        .scalar_subquery()
+    )
+    new = and_(log.c.table_name == "intelligence_entry", log.c.operation == "create")
+    return sa_case((new, found))
 
 
 def case_entries(
@@ -251,23 +276,42 @@ def case_entries(
 
 
 def added_entries(
-    session: Session, item_id: int, entry_ids: Sequence[int], viewer: Actor
+    session: Session,
+    item_id: int,
+    entry_ids: Sequence[int],
+    viewer: Actor,
+    brought: Mapping[int, Any] | None = None,
 ) -> CaseEntries | None:
     """Entries just added to case ``item_id`` (someone's Save), as ``viewer`` sees them, to
-    go among those already on their screen (``CaseEntries.added``), one statement each:
-    every laptop showing the case reads this at each entry saved in the room, where the
-    case's whole list grows through the meeting. None when one of them is not simply a
-    new entry this viewer sees (restricted from them, hidden by the server, removed, of
-    another case): then the case's entries are to be read whole (``case_entries``), which
-    also counts those restricted from the viewer."""
+    go among those already on their screen (``CaseEntries.added``): every laptop showing
+    the case reads this at each entry saved in the room, where the case's whole list grows
+    through the meeting. Each is taken from ``brought`` (by id: what the log's read brought
+    of it, ``new_entry_of_change``) when it is there and of this case, else read (one
+    statement). None when one of them is not simply a new entry this viewer sees
+    (restricted from them, hidden by the server, removed, of another case): then the
+    case's entries are to be read whole (``case_entries``), which also counts those
+    restricted from the viewer."""
     seen = []
     for entry_id in entry_ids:
-        rows = select_rows(session.connection(), _ENTRY, {"item_id": item_id, "entry_id": entry_id})
-        if not rows or not can_see(viewer, rows[0].restricted_to_agency_id):
+        e = _brought_entry((brought or {}).get(entry_id), item_id)
+        if e is None:
+            rows = select_rows(
+                session.connection(), _ENTRY, {"item_id": item_id, "entry_id": entry_id}
+            )
+            e = rows[0] if rows else None
+        if e is None or not can_see(viewer, e.restricted_to_agency_id):
             return None
-        e = rows[0]
         seen.append(view_of(e, e.agency_code, e.agency_name, e.restricted_code))
     return dataclasses.replace(_said((seen, 0), None), added=True)
+
+
+def _brought_entry(row: Any, item_id: int) -> Any:
+    """An entry as ``new_entry_of_change`` brought it (JSON), with the attributes of a row of
+    ``_ENTRIES``; None when nothing came, or it is of another case."""
+    if not isinstance(row, Mapping) or row.get("agenda_item_id") != item_id:
+        return None
+    at = {k: dt.datetime.fromisoformat(row[k]).astimezone(dt.UTC) for k in _INSTANTS}
+    return SimpleNamespace(**{**row, **at})
 
 
 def _said(

@@ -56,6 +56,9 @@ class Change:
     # row of no case, one since deleted, or one this reader may not see).
     item_id: int | None = None
     item_read: bool = False
+    # What the read brought of the changed row itself, when asked (``read``'s ``row``):
+    # None when it brought nothing (another kind of change, or a row this reader may not see).
+    row: Any = None
 
 
 # Given the change log: the expression naming each change's case, evaluated in the log's
@@ -157,6 +160,10 @@ def _change_with_item(r: Any) -> Change:  # a row of the log's columns and ``ite
     return Change(r.id, r.table_name, r.row_id, r.operation, r.meeting_id, r.item_id, True)
 
 
+def _change_with_row(r: Any) -> Change:  # the same and ``row``
+    return Change(r.id, r.table_name, r.row_id, r.operation, r.meeting_id, r.item_id, True, r.row)
+
+
 def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -189,10 +196,10 @@ _FAR = 1 << 62
 
 
 @functools.cache
-def _read_statement(item: ItemOf | None) -> Any:
+def _read_statement(item: ItemOf | None, row: ItemOf | None = None) -> Any:
     """The snapshot's xmin beside the rows, in one statement (one snapshot): a row alone
     when the log has nothing new. Every laptop reads this for every change in the room, so
-    it is built once (for each ``item``), its values bound when it runs."""
+    it is built once (for each ``item`` and ``row``), its values bound when it runs."""
     horizon_of = select(_XMIN.label("horizon")).subquery()
     horizon: BindParameter[int] = bindparam("horizon")
     last_id: BindParameter[int] = bindparam("last_id")
@@ -211,6 +218,8 @@ def _read_statement(item: ItemOf | None) -> Any:
     columns: list[ColumnElement[Any]] = [horizon_of.c.horizon, *_LOG.c]
     if item is not None:
         columns.append(item(_LOG).label("item_id"))
+        if row is not None:
+            columns.append(row(_LOG).label("row"))
     return select(*columns).select_from(frm).order_by(_LOG.c.id)
 
 
@@ -220,11 +229,14 @@ def read(
     limit: int = 1000,
     *,
     item: ItemOf | None = None,
+    row: ItemOf | None = None,
     snapshot: bool = True,
 ) -> tuple[list[Change], Cursor]:
     """The changes after ``cursor`` (at most ``limit``), and the cursor to go on from.
 
     ``item`` (PostgreSQL): each change's case looked up in the same statement (``Change.item_id``).
+    ``row`` (PostgreSQL, with ``item``): what of each changed row to bring in it too
+    (``Change.row``; the reader's row-level security applies, as to any read).
     ``snapshot``: the read is REPEATABLE READ, so what is read after it in the same unit of
     work sees what the log saw and no more; call it in a fresh read-only unit of work, where
     it must be the first statement. Without it (a connection in autocommit: no BEGIN, no
@@ -240,10 +252,10 @@ def read(
     # on the driver (``models.driver``): every laptop reads it for every change in the room
     read_rows = select_rows(
         session.connection(),
-        _read_statement(item),
+        _read_statement(item, row if item is not None else None),
         {"horizon": cursor.horizon, "last_id": cursor.last_id},
     )
-    make = _change if item is None else _change_with_item
+    make = _change if item is None else _change_with_item if row is None else _change_with_row
     horizon = int(read_rows[0].horizon or 0)
     every = [r for r in read_rows if r.id is not None]
     rows = [r for r in every if r.id not in cursor.seen]

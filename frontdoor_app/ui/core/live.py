@@ -12,11 +12,12 @@ The doorbell says "read the log"; the log (``frontdoor_app.sync.changes``) is th
 
 The log is read on the worker with a ``Cursor`` that never skips a change committed out of
 order. On PostgreSQL the reads share one kept connection in autocommit (``FeedConnection``),
-and each change comes with the case it touched (``meeting.feed.item_of_change``): after the
-doorbell a laptop learns what changed, and where, in one round trip. A client's own saves
-come back through the log like everyone else's; a save that reads its row back itself says
-so (``wrote``), and ``news`` leaves that change out, so the screens showing it are not
-read a second time. When the server cannot be reached the feed
+and each change comes with the case it touched (``meeting.feed.item_of_change``), a new
+entry with the entry itself (``meeting.case.new_entry_of_change``): after the doorbell a
+laptop learns what changed, and where, in one round trip, and needs no other for an entry.
+A client's own saves come back through the log like everyone else's; a save that reads its
+row back itself says so (``wrote``), and ``news`` leaves that change out, so the screens
+showing it are not read a second time. When the server cannot be reached the feed
 says so (``online_changed``) and keeps trying with a growing pause; when it answers again
 it listens again and catches up from where it stood. A feed started while the server is
 down keeps trying and catches up too.
@@ -302,12 +303,15 @@ class LiveFeed(QObject):
         ahead: Callable[[Any, Sequence[Change]], Any] | None = None,
         own: Sequence[tuple[str, int]] = (),
     ) -> tuple[list[Change], Cursor, Any]:
+        from frontdoor_app.meeting.case import new_entry_of_change
         from frontdoor_app.meeting.feed import item_of_change
         from frontdoor_app.sync.changes import read
 
         kept = self._reads_on  # PostgreSQL: the kept connection, in autocommit
         with self._ctx.read_session() if kept is None else kept.session() as s:
-            rows, cursor = read(s, cursor, item=item_of_change, snapshot=kept is None)
+            rows, cursor = read(
+                s, cursor, item=item_of_change, row=new_entry_of_change, snapshot=kept is None
+            )
             news = _less_own(rows, own)
             return rows, cursor, ahead(s, news) if ahead is not None and news else None
 

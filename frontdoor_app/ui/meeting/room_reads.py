@@ -105,7 +105,8 @@ def cases_touched(s: Any, rows: Sequence[Change], shown: int | None, viewer: Act
         ]
         if len(added) == len(rows) <= ADDED_ALONE:
             # Only new entries of this case: those alone, not its whole list again.
-            entries = case.added_entries(s, shown, added, viewer)
+            brought = {r.row_id: r.row for r in rows if r.row is not None and r.row_id}
+            entries = case.added_entries(s, shown, added, viewer, brought)
         if entries is None:
             sharing = any(r.table_name == "sharing_decision" for r in rows)
             entries = case.case_entries(s, shown, viewer, sharing=sharing)
