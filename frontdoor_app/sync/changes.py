@@ -247,11 +247,19 @@ def read(
         batch = changes_since(session, cursor.last_id, limit)
         last = batch[-1].id if batch else cursor.last_id
         return batch, Cursor(last, cursor.horizon, cursor.seen)
+    bind = session.get_bind()
     if snapshot:
         _repeatable(session)
+        connection = session.connection()
+    elif isinstance(bind, Connection):
+        # The feed's own connection, in autocommit: read on it as it is (the unit of work
+        # would only wrap it in a transaction that sends nothing).
+        connection = bind
+    else:
+        connection = session.connection()
     # on the driver (``models.driver``): every laptop reads it for every change in the room
     read_rows = select_rows(
-        session.connection(),
+        connection,
         _read_statement(item, row if item is not None else None),
         {"horizon": cursor.horizon, "last_id": cursor.last_id},
     )
