@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
 
 from frontdoor_app.ui.widgets.rows_model import RowsModel
@@ -77,6 +78,31 @@ def test_a_changed_row_is_measured_again(qtbot) -> None:
     model.set_rows([Entry(1, "HV", "Seen at home."), Entry(2, "HV", "Short.")])
     qtbot.wait(10)
     assert view.rowHeight(1) == short
+
+
+def test_a_text_measured_before_is_measured_again_in_a_new_font(qtbot) -> None:
+    """A column's texts are measured once each (rows someone adds repeat their agency), but
+    a larger font (the user's text size) measures them afresh."""
+    name = "Children's Social Care"
+    first = [Entry(1, "HV", "Seen at home."), Entry(2, name, "Seen at school.")]
+    view, model = table(qtbot, first[:1])
+    model.set_rows(first)  # added: its agency measured
+    qtbot.wait(10)
+    font = QFont(view.font())
+    font.setPointSizeF(font.pointSizeF() * 2)
+    view.setFont(font)
+    added = [*first, Entry(3, name, "No further calls.")]
+    model.set_rows(added)
+    qtbot.wait(10)
+    fresh = make_table(entries_model(), "Fresh", None, stretch_column=1)
+    qtbot.addWidget(fresh)
+    fresh.setFont(font)
+    fresh.resize(600, 400)
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    fresh.model().set_rows(added)  # type: ignore[attr-defined]
+    qtbot.wait(10)
+    assert view.columnWidth(0) == fresh.columnWidth(0) > 0
 
 
 def test_a_table_on_a_hidden_tab_is_measured_when_shown(qtbot) -> None:

@@ -123,6 +123,10 @@ class _FitToContents(QObject):
         # of one builds some 70 enum types (about 9 ms), better spent opening the case
         # than on the first entry someone else saves.
         self._viewport: QWidget | None = None
+        # The width each column's text needs, by column and text (a row's agency, author,
+        # time and sharing repeat those above it): measured once while the table shows the
+        # same rows in the same font, not again for every row someone adds.
+        self._widths: dict[tuple[int, object], int] = {}
         view.installEventFilter(self)
         self._rows_again = QTimer(self)
         self._rows_again.setSingleShot(True)
@@ -138,6 +142,8 @@ class _FitToContents(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Show and self._stale:
             self._everything()
+        elif event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._widths.clear()
         return False
 
     def _everything(self) -> None:
@@ -146,6 +152,7 @@ class _FitToContents(QObject):
             self._stale = True
             return
         self._stale, self._sizing = False, True
+        self._widths.clear()
         if self._viewport is None:
             self._viewport = view.viewport()
         try:
@@ -221,16 +228,24 @@ class _FitToContents(QObject):
             for column in range(model.columnCount()):
                 if column == self._stretch or header.isSectionHidden(column):
                     continue
-                wanted = grid + max(
-                    view.sizeHintForIndex(model.index(row, column)).width()
-                    for row in range(first, last + 1)
-                )
+                wanted = grid + max(self._width(row, column) for row in range(first, last + 1))
                 if wanted > header.sectionSize(column):
                     header.resizeSection(column, wanted)
         finally:
             self._sizing = False
         for row in range(first, last + 1):
             view.resizeRowToContents(row)
+
+    def _width(self, row: int, column: int) -> int:
+        """The width cell ``row``, ``column`` needs (as Qt measures it), by its text."""
+        index = self._view.model().index(row, column)
+        key = (column, index.data())
+        width = self._widths.get(key)
+        if width is None:
+            if len(self._widths) > 2000:  # a long list of distinct texts: start again
+                self._widths.clear()
+            width = self._widths[key] = self._view.sizeHintForIndex(index).width()
+        return width
 
     def _all_rows(self) -> None:
         if self._view.isVisible():
