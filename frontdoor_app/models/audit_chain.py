@@ -14,14 +14,18 @@ is held until the transaction ends. So a unit of work's audit rows (``add_at_com
 held back and written last, as it commits: on a server set up by ``server init`` in one
 call, ``fd_audit_append`` (lock, head, links and insert in the server), elsewhere as the
 commit's flush (the lock, one statement for the head and the ids, the insert). Either
-way the lock covers that and the commit, not the work before.
+way the lock covers that and the commit, not the work before; and on such a server the
+COMMIT goes in the append's own message when nothing else is left to write, so the lock
+is let go on the server without waiting for the laptop's next word.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -93,11 +97,11 @@ def note_at_commit(session: Session, row: dict[str, Any], channel: str, payload:
     session.info.setdefault(_NOTES, []).append((row, channel, payload))
 
 
-def add_held_rows(session: Session) -> None:
+def add_held_rows(session: Session, committing: bool = False) -> None:
     """Put the rows ``add_at_commit`` held back into the session (the next flush seals and
-    writes them): as the unit of work commits, or earlier where a caller needs them
-    written now; with them the change-log rows ``note_at_commit`` held. (A transaction
-    that ends without committing drops both.)"""
+    writes them): as the unit of work commits (``committing``), or earlier where a caller
+    needs them written now; with them the change-log rows ``note_at_commit`` held. (A
+    transaction that ends without committing drops both.)"""
     if session.in_nested_transaction():
         return
     held = session.info.pop(_DEFERRED, None)
@@ -106,7 +110,7 @@ def add_held_rows(session: Session) -> None:
         return
     conn = session.connection()
     if held and conn.dialect.name == "postgresql" and server_has(conn, "fd_audit_append(json)"):
-        _append_on_server(conn, held, notes or [])
+        _append_on_server(conn, held, notes or [], commit=committing and _commits_alone(session))
         return
     if notes:
         _notes_on_server(conn, notes)
@@ -156,23 +160,55 @@ def _notes_on_server(conn: Any, notes: list[tuple[dict[str, Any], str, str]]) ->
 
 
 def _append_on_server(
-    conn: Any, rows: list[Any], notes: list[tuple[dict[str, Any], str, str]]
+    conn: Any, rows: list[Any], notes: list[tuple[dict[str, Any], str, str]], commit: bool
 ) -> None:
     """The rows onto the chain in one call (``fd_audit_append``): the server takes the lock,
     reads the head, links each row's content hash and inserts them, ids in chain order.
-    The held change-log rows and their doorbells go in the same statement."""
+    The held change-log rows and their doorbells go in the same statement.
+
+    ``commit``: the COMMIT goes in the same message (``_with_commit``), so the server lets
+    go of the chain's lock as soon as it has appended, without waiting for this laptop to
+    read the answer and send a COMMIT of its own: every audited write in the room queues on
+    that lock, and a laptop short of CPU (or a slow network) held everyone else up."""
     values = []
     for obj in rows:
         content, hashed = _stamp(obj)
         values.append({**content, "at": f"{_instant(obj.at)}+00:00", "content_hash": hashed})
     params = {"rows": json.dumps(values, ensure_ascii=False)}
-    if not notes:
-        conn.execute(text("SELECT public.fd_audit_append(CAST(:rows AS json))"), params)
-        return
-    conn.execute(
-        text(f"{_LOGGED}SELECT public.fd_audit_append(CAST(:rows AS json)), {_RUNG}"),
-        {**params, **_notes(notes)},
+    statement = "SELECT public.fd_audit_append(CAST(:rows AS json))"
+    if notes:
+        statement = f"{_LOGGED}SELECT public.fd_audit_append(CAST(:rows AS json)), {_RUNG}"
+        params.update(_notes(notes))
+    if commit:
+        _with_commit(conn, statement, params)
+    else:
+        conn.execute(text(statement), params)
+
+
+def _commits_alone(session: Session) -> bool:
+    """Whether the commit will have nothing to do but commit: the unit of work's connection
+    is its own, from the engine (a connection given to it may be in someone else's
+    transaction), and nothing is left to flush."""
+    from sqlalchemy.engine import Engine
+
+    return isinstance(session.get_bind(), Engine) and not (
+        session.new or session.dirty or session.deleted
     )
+
+
+def _with_commit(conn: Any, statement: str, params: dict[str, str]) -> None:
+    """``statement`` (its ``:name`` parameters valued by ``params``) and COMMIT in one
+    message: the values are written into the text as the driver quotes them (a message
+    of more than one statement takes no parameters). The driver's transaction has then
+    ended; the commit that follows finds nothing to commit."""
+    from psycopg import sql
+
+    from .driver import run_script
+
+    driver = conn.connection.driver_connection
+    shape = re.sub(r":(\w+)", r"{\1}", statement.replace("{", "{{").replace("}", "}}"))
+    filled = sql.SQL(shape).format(**{k: sql.Literal(v) for k, v in params.items()})
+    run_script(conn, f"{filled.as_string(driver)}; COMMIT")
 
 
 def _drop_held_rows(session: Session, transaction: Any) -> None:
@@ -260,5 +296,5 @@ def _held_rows_before_reading_the_trail(state: Any) -> None:
 event.listen(Session, "before_flush", _seal_new_events)
 event.listen(Session, "do_orm_execute", _held_rows_before_reading_the_trail)
 # The commit's own flush comes after ``before_commit``: it writes the rows held back.
-event.listen(Session, "before_commit", add_held_rows)
+event.listen(Session, "before_commit", functools.partial(add_held_rows, committing=True))
 event.listen(Session, "after_transaction_end", _drop_held_rows)

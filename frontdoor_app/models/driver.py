@@ -58,37 +58,11 @@ class DriverSelect:
         self._processors: list[tuple[int, Callable[[Any], Any]]] = [
             (i, p) for i, p in processors if p is not None
         ]
-        self._dialect = dialect
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
         """The statement's rows on ``connection`` (in its transaction, if it has one)."""
-        driver: Any = connection.connection.driver_connection
         values = {**self._params, **params}
-        heard = connection._has_events or connection.engine._has_events
-        try:
-            with driver.cursor() as cursor:
-                if heard:
-                    connection.dispatch.before_cursor_execute(
-                        connection, cursor, self.sql, values, None, False
-                    )
-                cursor.execute(self.sql, values)
-                fetched = cursor.fetchall()
-                if heard:
-                    connection.dispatch.after_cursor_execute(
-                        connection, cursor, self.sql, values, None, False
-                    )
-        except self._dialect.loaded_dbapi.Error as exc:
-            lost = self._dialect.is_disconnect(exc, driver, None)
-            if lost:
-                connection.invalidate(exc)
-            raise DBAPIError.instance(
-                self.sql,
-                values,
-                exc,
-                self._dialect.loaded_dbapi.Error,
-                connection_invalidated=lost,
-                dialect=self._dialect,
-            ) from exc
+        fetched = _run(connection, self.sql, values)
         make, processors = self.row._make, self._processors
         if not processors:
             return [make(r) for r in fetched]
@@ -99,3 +73,48 @@ class DriverSelect:
                 values_of[i] = process(values_of[i])
             out.append(make(values_of))
         return out
+
+
+def run_script(connection: Connection, script: str) -> None:
+    """``script`` (statements whose values are written in as literals, no parameters) sent
+    as one message, in the simple query protocol: "...; COMMIT" ends the transaction in
+    the same round trip as the work before it."""
+    _run(connection, script, None)
+
+
+def _run(connection: Connection, statement: str, values: Mapping[str, Any] | None) -> list[Any]:
+    """``statement`` on ``connection``'s driver: its rows (a script: none). Failures are
+    raised as SQLAlchemy raises them (a lost connection invalidated); the engine's cursor
+    events are emitted around it."""
+    dialect = connection.dialect
+    driver: Any = connection.connection.driver_connection
+    heard = connection._has_events or connection.engine._has_events
+    try:
+        with driver.cursor() as cursor:
+            if heard:
+                connection.dispatch.before_cursor_execute(
+                    connection, cursor, statement, values, None, False
+                )
+            if values is None:  # never prepared: a script is not one statement
+                cursor.execute(statement, prepare=False)
+                fetched = []
+            else:
+                cursor.execute(statement, values)
+                fetched = cursor.fetchall()
+            if heard:
+                connection.dispatch.after_cursor_execute(
+                    connection, cursor, statement, values, None, False
+                )
+    except dialect.loaded_dbapi.Error as exc:
+        lost = dialect.is_disconnect(exc, driver, None)
+        if lost:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            statement,
+            values,
+            exc,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=dialect,
+        ) from exc
+    return fetched
