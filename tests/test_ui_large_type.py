@@ -47,6 +47,18 @@ def test_the_meeting_fits_a_laptop_and_the_households_read(
         win.case_view.show_tab("intelligence")
         snapshot(win, artefacts / "large-type-1366x768.png")
         assert win.minimumSizeHint().width() <= 1366 and win.width() == 1366
+        # The chair's own controls in the meeting are on the bar, not behind its "»" (the
+        # screens come after them, and go there first).
+        bar = win.toolbar
+        for action in (bar.follow_action, bar.close_action):
+            assert action.isVisible(), action.text()
+        for widget in (
+            bar.projector_button,
+            bar.widgetForAction(bar.follow_action),
+            bar.widgetForAction(bar.close_action),
+        ):
+            assert widget.isVisible(), widget.accessibleName()
+            assert widget.geometry().right() < bar.width(), widget.accessibleName()
         table = win.agenda.table
         names = [table.model().index(r, HOUSEHOLD).data() for r in range(table.model().rowCount())]
         longest_common = max((n for n in names if len(n) <= 10), key=len)

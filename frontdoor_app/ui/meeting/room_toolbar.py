@@ -1,4 +1,5 @@
-"""The meeting room's toolbar: the meeting's steps, the other screens, projector, follow.
+"""The meeting room's toolbar: the meeting's steps (projector and follow among them), then
+the other screens.
 
 Each button opens a screen by its key (``open_screen``) or calls the slot it is given;
 ``show_room`` updates the counts on the buttons and which of them the user may see.
@@ -55,11 +56,6 @@ class RoomToolbar(QToolBar):
             open_meeting,
             translate("MainWindow", "Open the meeting"),
         )
-        self.open_actions_action = action(
-            translate("MainWindow", "Open actions"),
-            screen("open_actions"),
-            translate("MainWindow", "Open actions from earlier meetings"),
-        )
         self.attendance_action = action(
             translate("MainWindow", "Attendance"),
             screen("attendance"),
@@ -69,6 +65,36 @@ class RoomToolbar(QToolBar):
             translate("MainWindow", "Confidentiality"),
             screen("confidentiality"),
             translate("MainWindow", "Confidentiality statement"),
+        )
+        self.projector_button = QToolButton(self)
+        self.projector_button.setObjectName("projectorButton")  # its text has the arrow
+        self.projector_button.setText(translate("MainWindow", "Projector ▸"))
+        self.projector_button.setAccessibleName(translate("MainWindow", "Projector screen"))
+        self.projector_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.projector_menu = QMenu(self.projector_button)
+        self.projector_button.setMenu(self.projector_menu)
+        self.addWidget(self.projector_button)
+        self.follow_action = QAction(translate("MainWindow", "Follow chair"), window)
+        self.follow_action.setCheckable(True)
+        self.follow_action.setChecked(True)
+        self.follow_action.toggled.connect(follow)
+        self.addAction(self.follow_action)
+        self.widgetForAction(self.follow_action).setAccessibleName(
+            translate("MainWindow", "Follow the chair")
+        )
+        self.close_action = action(
+            translate("MainWindow", "Close meeting"),
+            screen("close"),
+            translate("MainWindow", "Close the meeting"),
+        )
+        # The screens, after the meeting's own steps: with large type on a laptop the bar
+        # runs out of room from its end, and what goes behind its "»" should be what the
+        # room uses least in the meeting (the chair needs Projector and Close meeting).
+        self.addSeparator()
+        self.open_actions_action = action(
+            translate("MainWindow", "Open actions"),
+            screen("open_actions"),
+            translate("MainWindow", "Open actions from earlier meetings"),
         )
         self.tracker_action = action(
             translate("MainWindow", "Action tracker"),
@@ -109,27 +135,6 @@ class RoomToolbar(QToolBar):
             self.widgetForAction(self.audit_action).setAccessibleName(
                 translate("MainWindow", "Audit trail")
             )
-        self.projector_button = QToolButton(self)
-        self.projector_button.setObjectName("projectorButton")  # its text has the arrow
-        self.projector_button.setText(translate("MainWindow", "Projector ▸"))
-        self.projector_button.setAccessibleName(translate("MainWindow", "Projector screen"))
-        self.projector_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.projector_menu = QMenu(self.projector_button)
-        self.projector_button.setMenu(self.projector_menu)
-        self.addWidget(self.projector_button)
-        self.follow_action = QAction(translate("MainWindow", "Follow chair"), window)
-        self.follow_action.setCheckable(True)
-        self.follow_action.setChecked(True)
-        self.follow_action.toggled.connect(follow)
-        self.addAction(self.follow_action)
-        self.widgetForAction(self.follow_action).setAccessibleName(
-            translate("MainWindow", "Follow the chair")
-        )
-        self.close_action = action(
-            translate("MainWindow", "Close meeting"),
-            screen("close"),
-            translate("MainWindow", "Close the meeting"),
-        )
 
     def show_room(self, room: RoomData | None, projector_text: str) -> None:
         """The counts on the buttons, and the meeting's steps the user may take now."""
