@@ -58,7 +58,8 @@ class Change:
     item_read: bool = False
     # What the read brought of the changed row itself, when asked (``read``'s ``row``):
     # None when it brought nothing (another kind of change, or a row this reader may not see).
-    row: Any = None
+    # Not part of what the change is (nor of its hash: it may be a JSON object).
+    row: Any = field(default=None, compare=False)
 
 
 # Given the change log: the expression naming each change's case, evaluated in the log's

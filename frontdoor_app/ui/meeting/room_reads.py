@@ -81,8 +81,8 @@ def load_case_bundle(
         return CaseBundle(view, kept)
 
 
-# Up to this many entries added at once are read one by one (a statement each); more, and
-# the case's list is read whole in one.
+# Up to this many entries added at once go in one by one (each as the log's read brought
+# it, else a statement each); more, and the case's list is read whole in one.
 ADDED_ALONE = 3
 
 
