@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from frontdoor_app.access.people import add_user
@@ -22,6 +23,21 @@ from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting.main_window import MainWindow
 from tests.meeting_support import DAY, build, people
 from tests.ui_support import context_for
+
+
+@contextlib.contextmanager
+def counted(ctx: AppContext) -> Iterator[list[str]]:
+    """The statements ``ctx``'s engine sends meanwhile."""
+    sent: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        sent.append(statement)
+
+    event.listen(ctx.engine, "before_cursor_execute", before)
+    try:
+        yield sent
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", before)
 
 
 class Recording(Messages):

@@ -5,12 +5,8 @@ write at its commit keeps the COMMIT apart; and one the server refuses stores no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from frontdoor_app.access.chain import verify
@@ -18,23 +14,15 @@ from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import entries
 from frontdoor_app.models import AuditEvent, IntelligenceEntry
 from frontdoor_app.models.audit_chain import add_at_commit
-from tests.server_clients import server
+from tests.server_clients import counted, server
 
 pytestmark = pytest.mark.postgres
 
 
-@contextmanager
-def sent(ctx: AppContext) -> Iterator[list[str]]:
-    said: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        said.append(statement)
-
-    event.listen(ctx.engine, "before_cursor_execute", before)
-    try:
-        yield said
-    finally:
-        event.remove(ctx.engine, "before_cursor_execute", before)
+def _entry(item_id: int, agency_id: int, text: str) -> IntelligenceEntry:
+    return IntelligenceEntry(
+        agenda_item_id=item_id, agency_id=agency_id, author_name="HV", text=text, kind="agency"
+    )
 
 
 def _stored(setup: AppContext, text: str) -> int:
@@ -56,7 +44,7 @@ def test_a_saves_commit_goes_with_its_trail_and_what_is_stored_is_as_before(
         hv = room.client(fresh_settings, profile, "hv.one")
         agency = hv.actor.agency_id
         assert agency is not None
-        with sent(hv) as said:
+        with counted(hv) as said:
             entries.add_entry(hv.sessions, hv.actor, room.item_ids[0], agency, "Seen at home")
         last = said[-1]
         assert "fd_audit_append" in last and last.rstrip().endswith("; COMMIT")
@@ -76,21 +64,13 @@ def test_a_unit_of_work_with_more_to_write_at_its_commit_sends_the_commit_apart(
     with server(fresh_settings, pg_app_url, profile) as room:
         chair = room.client(fresh_settings, profile, "chair.one")
         agency = chair.actor.agency_id or 1
-        with sent(chair) as said, chair.sessions() as s:
+        with counted(chair) as said, chair.sessions() as s:
             add_at_commit(
                 s,
                 AuditEvent(user_login=chair.actor.login, action="view", entity="case"),
             )
             # Not flushed before the commit: the commit's own flush writes it, after the trail.
-            s.add(
-                IntelligenceEntry(
-                    agenda_item_id=room.item_ids[0],
-                    agency_id=agency,
-                    author_name="Chair",
-                    text="Flushed by the commit",
-                    kind="agency",
-                )
-            )
+            s.add(_entry(room.item_ids[0], agency, "Flushed by the commit"))
             s.commit()
         appended = [x for x in said if "fd_audit_append" in x]
         assert appended and not appended[0].rstrip().endswith("COMMIT")
@@ -107,15 +87,7 @@ def test_a_save_the_server_refuses_in_its_last_message_stores_nothing(
         agency = hv.actor.agency_id
         assert agency is not None
         with pytest.raises(DBAPIError, match="row-level security"), hv.sessions() as s:
-            s.add(
-                IntelligenceEntry(
-                    agenda_item_id=room.item_ids[0],
-                    agency_id=agency,
-                    author_name="HV",
-                    text="Never stored",
-                    kind="agency",
-                )
-            )
+            s.add(_entry(room.item_ids[0], agency, "Never stored"))
             s.flush()
             add_at_commit(s, AuditEvent(user_login="someone.else", action="create", entity="x"))
             s.commit()

@@ -7,17 +7,16 @@ server drops it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, select, text
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions, case, drafts, entries, feed, lifecycle
 from frontdoor_app.models import AgendaItem, Meeting
 from frontdoor_app.sync.changes import FeedConnection, read, start
+from tests.server_clients import counted
 from tests.test_ui_server_meeting import server_meeting  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.postgres
@@ -28,21 +27,6 @@ def room(request: pytest.FixtureRequest) -> dict[str, AppContext]:
     """A chair, a police and a housing representative signed in to one server meeting."""
     contexts: dict[str, AppContext] = request.getfixturevalue("server_meeting")
     return contexts
-
-
-@contextmanager
-def counted(ctx: AppContext) -> Iterator[list[str]]:
-    """The statements ``ctx``'s engine sends meanwhile."""
-    sent: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        sent.append(statement)
-
-    event.listen(ctx.engine, "before_cursor_execute", before)
-    try:
-        yield sent
-    finally:
-        event.remove(ctx.engine, "before_cursor_execute", before)
 
 
 def _open_meeting(chair: AppContext) -> tuple[int, int]:
@@ -79,31 +63,47 @@ def _writes(ctxs: dict[str, AppContext], first: int, second: int) -> None:
     )
 
 
-def test_each_change_names_its_case_in_the_logs_own_statement_as_the_lookup_did(
-    room: dict[str, AppContext],
-) -> None:
-    ctxs = room
+def _feed_reads(
+    ctxs: dict[str, AppContext], readers: tuple[str, ...], **along: Any
+) -> tuple[int, int, dict[str, tuple[list[Any], list[str], Any]]]:
+    """The meeting's first two cases, and each of ``readers``' change feed (its kept
+    connection) reading the log once ``_writes`` are made to them, with ``along``
+    (``read``'s ``row``): the changes, the statements it sent, its cursor from before."""
     first, second = _open_meeting(ctxs["chair"])
     cursors = {}
-    for who in ("police", "housing"):
+    for who in readers:
         with ctxs[who].read_session() as s:
             cursors[who] = start(s)
     _writes(ctxs, first, second)
+    out = {}
     for who, cursor in cursors.items():
         ctx = ctxs[who]
         reads = FeedConnection(ctx.engine)
         try:
             with counted(ctx) as sent, reads.session() as s:
-                rows, _ = read(s, cursor, item=feed.item_of_change, snapshot=False)
-                named = feed.affected(s, rows)
-            assert len(sent) == 1, sent  # the log and each change's case, nothing more
-            with ctx.read_session() as s:
-                plain, _ = read(s, cursor)
-                with counted(ctx) as looked_up:
-                    asked = feed.affected(s, plain)
-            assert looked_up  # the lookup a table the log's own statement spares
+                rows, _ = read(s, cursor, item=feed.item_of_change, snapshot=False, **along)
         finally:
             reads.close()
+        out[who] = (rows, sent, cursor)
+    return first, second, out
+
+
+def test_each_change_names_its_case_in_the_logs_own_statement_as_the_lookup_did(
+    room: dict[str, AppContext],
+) -> None:
+    ctxs = room
+    first, second, read_by = _feed_reads(ctxs, ("police", "housing"))
+    for who, (rows, sent, cursor) in read_by.items():
+        ctx = ctxs[who]
+        assert len(sent) == 1, sent  # the log and each change's case
+        with ctx.read_session() as s:
+            with counted(ctx) as more:
+                named = feed.affected(s, rows)
+            assert more == []  # nothing more
+            plain, _ = read(s, cursor)
+            with counted(ctx) as looked_up:
+                asked = feed.affected(s, plain)
+        assert looked_up  # the lookup a table the log's own statement spares
         tables = [r.table_name for r in rows]
         assert tables.count("intelligence_entry") == 2 and "action_update" in tables
         assert all(r.item_read for r in rows) and not any(r.item_read for r in plain)
@@ -211,27 +211,11 @@ def test_the_logs_read_brings_each_new_entry_so_no_statement_more_shows_it(
     server gives housing nothing of the police's restricted entry (so the case is read
     whole), nor anyone anything for other changes."""
     ctxs = room
-    first, second = _open_meeting(ctxs["chair"])
-    cursors = {}
-    for who in ("chair", "police", "housing"):
-        with ctxs[who].read_session() as s:
-            cursors[who] = start(s)
-    _writes(ctxs, first, second)
-    for who, cursor in cursors.items():
+    readers = ("chair", "police", "housing")
+    first, second, read_by = _feed_reads(ctxs, readers, row=case.new_entry_of_change)
+    for who, (rows, sent, _cursor) in read_by.items():
         ctx = ctxs[who]
-        reads = FeedConnection(ctx.engine)
-        try:
-            with counted(ctx) as sent, reads.session() as s:
-                rows, _ = read(
-                    s,
-                    cursor,
-                    item=feed.item_of_change,
-                    row=case.new_entry_of_change,
-                    snapshot=False,
-                )
-            assert len(sent) == 1, sent  # the log, each change's case and each new entry
-        finally:
-            reads.close()
+        assert len(sent) == 1, sent  # the log, each change's case and each new entry
         made = [r for r in rows if r.table_name == "intelligence_entry"]
         assert [r.row is not None for r in made] == [who != "housing", True]
         assert all(r.row is None for r in rows if r.table_name != "intelligence_entry")
