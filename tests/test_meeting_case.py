@@ -164,3 +164,54 @@ def test_fgc_offer_outcome_starts_the_offer_in_the_same_transaction(ctx):
     assert stages == ["offered"]
     assert [f.stage for f in view.fgc] == ["offered"]
     assert [o.code for o in view.decision.outcomes] == ["IDVA", "FGC"]
+
+
+def test_entries_just_added_go_among_the_cases_own_in_time_order_each_once(ctx):
+    """Someone saves entries: a laptop takes only those (``added_entries``; what the log's
+    read brought of one is taken as it came, its times in any zone the server writes them,
+    a summer +01:00 among them) and the case it shows is the case read whole."""
+    who = people(ctx)
+    with ctx.session() as s:
+        item_id = case(s, meeting(s, DAY), 1).id
+        pol = agency_id(s, "POL")
+    first = entries.add_entry(ctx.sessions, who.police, item_id, pol, "Known since May")
+    with ctx.session() as s:
+        before = case_view.load_case(s, item_id, who.police, clock=ctx.profile.clock)
+    second = entries.add_entry(ctx.sessions, who.police, item_id, pol, "Two call-outs")
+    third = entries.add_entry(ctx.sessions, who.police, item_id, pol, "A third last night")
+    summer = dt.timezone(dt.timedelta(hours=1))
+    brought = {
+        third.id: {
+            "id": third.id,
+            "agenda_item_id": item_id,
+            "kind": "agency",
+            "agency_id": pol,
+            "agency_code": third.agency_code,
+            "agency_name": third.agency_name,
+            "author_id": third.author_id,
+            "author_name": third.author_name,
+            "text": third.text,
+            "may_share_beyond_meeting": False,
+            "restricted_to_agency_id": None,
+            "restricted_code": None,
+            "created_at": third.created_at.astimezone(summer).isoformat(),
+            "updated_at": third.updated_at.astimezone(summer).isoformat(),
+            "version": third.version,
+            "changed_by_name": None,
+        }
+    }
+    with ctx.session() as s:
+        # the later one first, as a batch may bring them: the case orders them by time
+        added = case_view.added_entries(s, item_id, [third.id, second.id], who.police, brought)
+        whole = case_view.load_case(s, item_id, who.police, clock=ctx.profile.clock)
+    assert added is not None and added.added
+    now = before.with_entries(added)
+    assert [e.id for e in now.intelligence] == [first.id, second.id, third.id]
+    assert now.intelligence == whole.intelligence
+    assert now.intelligence[-1].created_at == third.created_at
+    assert now.intelligence[-1].created_at.tzinfo is dt.UTC
+    assert now.with_entries(added) == now  # each once, however often it comes
+    # Brought for another case, it is not taken for this one.
+    with ctx.session() as s:
+        other = case(s, meeting(s, DAY + dt.timedelta(days=7)), 1).id
+        assert case_view.added_entries(s, other, [third.id], who.police, brought) is None
