@@ -82,7 +82,7 @@ def main() -> int:
         floor(args.url, args.seconds)
         return 0
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from frontdoor_app.ui.case.case_view import CaseViewWidget
@@ -292,18 +292,25 @@ def main() -> int:
         """Start saving now, for ``seconds``, then report and quit. ``phase`` (0 to 1): how
         far into each period this person's first save falls (people in a room do not
         press Save in step)."""
+        # Precise timers: Qt's default (coarse) timers move a timeout by up to 5% to wake
+        # with others, which put every laptop's Save on the same half-second boundaries
+        # (seven representatives pressing Save at the same instant every 2 s), whatever
+        # each one's phase.
+        precise = Qt.TimerType.PreciseTimer
         for every, fn in (
             (args.save_every, save_entry),
             (args.action_every, add_action),
             (args.move_every, move_case),
         ):
             if every:
-                timer = QTimer()
+                timer, first = QTimer(), QTimer()
+                timer.setTimerType(precise)
                 timer.timeout.connect(fn)
-                QTimer.singleShot(
-                    int(phase * every * 1000), lambda t=timer, e=every: t.start(int(e * 1000))
-                )
-                timers.append(timer)
+                first.setTimerType(precise)
+                first.setSingleShot(True)
+                first.timeout.connect(lambda t=timer, e=every: t.start(int(e * 1000)))
+                first.start(int(phase * every * 1000))
+                timers.extend((first, timer))
         QTimer.singleShot(int(seconds * 1000), lambda: [t.stop() for t in timers])
         QTimer.singleShot(int(seconds * 1000) + 8000, finish)  # let the last saves arrive
 
