@@ -56,6 +56,12 @@ def test_a_saves_commit_goes_with_its_trail_and_what_is_stored_is_as_before(
             ).all()
             verdict = verify(s)
         assert [e.action for e in trail] == ["create"] and verdict.ok, verdict.problem
+        # Quotes, a backslash, braces and a colon in what goes into the message's text.
+        awkward = "O'Brien's {note}: C:\\temp \\n 50% «done»"
+        entries.add_entry(hv.sessions, hv.actor, room.item_ids[0], agency, awkward)
+        assert _stored(room.setup, awkward) == 1
+        with room.setup.read_session() as s:
+            assert verify(s).ok
 
 
 def test_a_unit_of_work_with_more_to_write_at_its_commit_sends_the_commit_apart(

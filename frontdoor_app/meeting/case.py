@@ -214,7 +214,8 @@ _SAME_NOTIFICATION_AS_ITEM = select(AgendaItem.id).where(
     .where(AgendaItem.id == bindparam("item_id"))
     .scalar_subquery()
 )
-_ENTRIES = (
+# Entries with their agencies' names (any entry: each read below says which).
+_ENTRY_ROWS = (
     select(
         *cast(Table, IntelligenceEntry.__table__).c,
         _AUTHOR_AGENCY.code.label("agency_code"),
@@ -225,9 +226,10 @@ _ENTRIES = (
     .outerjoin(
         _RESTRICTED_AGENCY, _RESTRICTED_AGENCY.id == IntelligenceEntry.restricted_to_agency_id
     )
-    .where(IntelligenceEntry.agenda_item_id.in_(_SAME_NOTIFICATION_AS_ITEM))
-    .order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
 )
+_ENTRIES = _ENTRY_ROWS.where(
+    IntelligenceEntry.agenda_item_id.in_(_SAME_NOTIFICATION_AS_ITEM)
+).order_by(IntelligenceEntry.created_at, IntelligenceEntry.id)
 # One of them, by its id (``added_entries``).
 _ENTRY = _ENTRIES.where(IntelligenceEntry.id == bindparam("entry_id"))
 _INSTANTS = ("created_at", "updated_at")
@@ -238,16 +240,12 @@ def new_entry_of_change(log: Table) -> ColumnElement[Any]:
     ``_ENTRIES`` has it (one JSON object), in the log's own statement, so a laptop showing
     the case needs no statement more for someone's Save; nothing for other changes, or for
     an entry the reader may not see (row-level security)."""
-    entry = cast(Table, IntelligenceEntry.__table__)
     pairs: list[Any] = []
-    for column in _ENTRIES.selected_columns:  # the entry's columns, its agencies' names
+    for column in _ENTRY_ROWS.selected_columns:  # the entry's columns, its agencies' names
         pairs += [literal_column(f"'{column.key}'"), column]
     found = (
-        select(func.json_build_object(*pairs))
-        .select_from(entry)
-        .join(_AUTHOR_AGENCY, _AUTHOR_AGENCY.id == entry.c.agency_id)
-        .outerjoin(_RESTRICTED_AGENCY, _RESTRICTED_AGENCY.id == entry.c.restricted_to_agency_id)
-        .where(entry.c.id == log.c.row_id)
+        _ENTRY_ROWS.with_only_columns(func.json_build_object(*pairs), maintain_column_froms=True)
+        .where(IntelligenceEntry.id == log.c.row_id)
         .scalar_subquery()
     )
     new = and_(log.c.table_name == "intelligence_entry", log.c.operation == "create")

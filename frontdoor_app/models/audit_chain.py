@@ -25,11 +25,11 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 GENESIS = "0" * 64
@@ -189,8 +189,6 @@ def _commits_alone(session: Session) -> bool:
     """Whether the commit will have nothing to do but commit: the unit of work's connection
     is its own, from the engine (a connection given to it may be in someone else's
     transaction), and nothing is left to flush."""
-    from sqlalchemy.engine import Engine
-
     return isinstance(session.get_bind(), Engine) and not (
         session.new or session.dirty or session.deleted
     )
@@ -198,17 +196,17 @@ def _commits_alone(session: Session) -> bool:
 
 def _with_commit(conn: Any, statement: str, params: dict[str, str]) -> None:
     """``statement`` (its ``:name`` parameters valued by ``params``) and COMMIT in one
-    message: the values are written into the text as the driver quotes them (a message
-    of more than one statement takes no parameters). The driver's transaction has then
-    ended; the commit that follows finds nothing to commit."""
-    from psycopg import sql
+    message: the values are written into the text by the driver's own client-side binding
+    (``mogrify``: a message of more than one statement takes no parameters). The driver's
+    transaction has then ended; the commit that follows finds nothing to commit."""
+    from psycopg import ClientCursor
 
     from .driver import run_script
 
-    driver = conn.connection.driver_connection
-    shape = re.sub(r":(\w+)", r"{\1}", statement.replace("{", "{{").replace("}", "}}"))
-    filled = sql.SQL(shape).format(**{k: sql.Literal(v) for k, v in params.items()})
-    run_script(conn, f"{filled.as_string(driver)}; COMMIT")
+    compiled = str(text(statement).compile(dialect=conn.dialect))  # :name -> %(name)s
+    with ClientCursor(conn.connection.driver_connection) as cursor:
+        filled = cursor.mogrify(compiled, params)
+    run_script(conn, f"{filled}; COMMIT")
 
 
 def _drop_held_rows(session: Session, transaction: Any) -> None:

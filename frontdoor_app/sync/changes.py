@@ -157,12 +157,9 @@ def _change(r: Any) -> Change:  # a ChangeLog or a row of its columns
     return Change(r.id, r.table_name, r.row_id, r.operation, r.meeting_id)
 
 
-def _change_with_item(r: Any) -> Change:  # a row of the log's columns and ``item_id``
-    return Change(r.id, r.table_name, r.row_id, r.operation, r.meeting_id, r.item_id, True)
-
-
-def _change_with_row(r: Any) -> Change:  # the same and ``row``
-    return Change(r.id, r.table_name, r.row_id, r.operation, r.meeting_id, r.item_id, True, r.row)
+def _change_with_item(r: Any) -> Change:  # a row of the log's columns, ``item_id`` [, ``row``]
+    row = getattr(r, "row", None)
+    return Change(r.id, r.table_name, r.row_id, r.operation, r.meeting_id, r.item_id, True, row)
 
 
 def _is_postgresql(session: Session) -> bool:
@@ -248,23 +245,17 @@ def read(
         batch = changes_since(session, cursor.last_id, limit)
         last = batch[-1].id if batch else cursor.last_id
         return batch, Cursor(last, cursor.horizon, cursor.seen)
-    bind = session.get_bind()
     if snapshot:
         _repeatable(session)
-        connection = session.connection()
-    elif isinstance(bind, Connection):
-        # The feed's own connection, in autocommit: read on it as it is (the unit of work
-        # would only wrap it in a transaction that sends nothing).
-        connection = bind
-    else:
-        connection = session.connection()
+    bind = session.get_bind()
+    # The feed's own connection, in autocommit, is read on as it is (a unit of work would
+    # only wrap it in a transaction that sends nothing).
+    on = bind if not snapshot and isinstance(bind, Connection) else session.connection()
     # on the driver (``models.driver``): every laptop reads it for every change in the room
     read_rows = select_rows(
-        connection,
-        _read_statement(item, row if item is not None else None),
-        {"horizon": cursor.horizon, "last_id": cursor.last_id},
+        on, _read_statement(item, row), {"horizon": cursor.horizon, "last_id": cursor.last_id}
     )
-    make = _change if item is None else _change_with_item if row is None else _change_with_row
+    make = _change if item is None else _change_with_item
     horizon = int(read_rows[0].horizon or 0)
     every = [r for r in read_rows if r.id is not None]
     rows = [r for r in every if r.id not in cursor.seen]
