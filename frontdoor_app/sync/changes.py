@@ -20,7 +20,7 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     FromClause,
@@ -34,14 +34,16 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import UnboundExecutionError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter, ColumnClause, ColumnElement
 
 from frontdoor_app.models import ChangeLog, bulk, utcnow
 from frontdoor_app.models.audit_chain import note_at_commit
-from frontdoor_app.models.driver import select_rows
+from frontdoor_app.models.driver import SentSelect, driver_select, select_rows
 
 CHANNEL = "frontdoor_changes"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -252,9 +254,43 @@ def read(
     # only wrap it in a transaction that sends nothing).
     on = bind if not snapshot and isinstance(bind, Connection) else session.connection()
     # on the driver (``models.driver``): every laptop reads it for every change in the room
-    read_rows = select_rows(
-        on, _read_statement(item, row), {"horizon": cursor.horizon, "last_id": cursor.last_id}
-    )
+    read_rows = select_rows(on, _read_statement(item, row), _read_params(cursor))
+    return after_read(cursor, read_rows, limit, item=item)
+
+
+def send_read(
+    connection: Connection, cursor: Cursor, *, item: ItemOf, row: ItemOf | None = None
+) -> SentSelect:
+    """``read`` (PostgreSQL, a cursor with its horizon) sent on ``connection`` (the feed's
+    own, in autocommit) and not waited for: once ``SentSelect.advance`` gives its rows,
+    ``after_read`` makes the changes and the cursor of them."""
+    statement = driver_select(_read_statement(item, row), connection.dialect)
+    return statement.send(connection, _read_params(cursor))
+
+
+def answer_at_once(
+    reader: Callable[[Session, Sequence[Change]], T], news: Sequence[Change]
+) -> tuple[bool, T | None]:
+    """What ``reader`` (a look-ahead: it only reads) makes of ``news`` from what the log's
+    read brought with them (each change its case, a new entry the entry), in a unit of work
+    bound to no database: (True, its answer). (False, None) when it needs to read more: its
+    first statement is refused there, and it is to be run again where it can read."""
+    with Session() as nowhere:
+        try:
+            return True, reader(nowhere, news)
+        except UnboundExecutionError:
+            return False, None
+
+
+def _read_params(cursor: Cursor) -> dict[str, Any]:
+    return {"horizon": cursor.horizon, "last_id": cursor.last_id}
+
+
+def after_read(
+    cursor: Cursor, read_rows: Sequence[Any], limit: int = 1000, *, item: ItemOf | None = None
+) -> tuple[list[Change], Cursor]:
+    """The changes the log's read (``_read_statement``) gave after ``cursor``, at most
+    ``limit``, and the cursor to go on from."""
     make = _change if item is None else _change_with_item
     horizon = int(read_rows[0].horizon or 0)
     every = [r for r in read_rows if r.id is not None]
@@ -297,6 +333,12 @@ class FeedConnection:
             raise
         finally:
             session.close()
+
+    @property
+    def connected(self) -> Connection | None:
+        """The kept connection, when it is open (None before the first read, and after a
+        failed one)."""
+        return self._connection
 
     def _connect(self) -> Connection:
         connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")

@@ -28,12 +28,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from frontdoor_app.app_context import AppContext
 from frontdoor_app.ui.core.ops import Ops, alive
+from frontdoor_app.ui.core.sent_read import AnswerBell
 from frontdoor_app.ui.core.worker import Worker
 
 if TYPE_CHECKING:
@@ -86,6 +87,9 @@ class LiveFeed(QObject):
 
             # The log's reads: one kept connection, used on the worker only.
             self._reads_on = FeedConnection(ctx.engine)
+        # The log's read sent from this thread (PostgreSQL), while it is under way.
+        self._sent: _Sent | None = None
+        self._answer = AnswerBell(self._read_answered, self._read_failed, self)
         self._listener: Any = None  # psycopg connection that LISTENs
         self._notifier: QSocketNotifier | None = None
         self._listening_soon = False
@@ -144,6 +148,10 @@ class LiveFeed(QObject):
     def stop(self) -> None:
         self._timer.stop()
         self._unlisten()
+        if self._answer.waiting and self._reads_on is not None:
+            self._reads_on.close()  # an answer half read is not left on the connection
+        self._answer.cancel()
+        self._sent = None
         if self._reads_on is not None:
             # On the worker, after any read queued (closing never fails: nothing to report).
             self._ops.query(None, self._reads_on.close, doing="change feed")
@@ -289,6 +297,8 @@ class LiveFeed(QObject):
         idle = self._worker.pending == 0
         ahead = self.look_ahead() if self.look_ahead is not None and idle else None
         own = [(table, row) for table, row, _n in self._own]
+        if self._send_read(cursor, ahead, own, number):
+            return
         self._ops.query(
             self,
             lambda: self._read(cursor, ahead, own),
@@ -314,6 +324,77 @@ class LiveFeed(QObject):
             )
             news = _less_own(rows, own)
             return rows, cursor, ahead(s, news) if ahead is not None and news else None
+
+    # ------------------------------------------------------------------ a read sent
+    def _send_read(
+        self,
+        cursor: Cursor,
+        ahead: Callable[[Any, Sequence[Change]], Any] | None,
+        own: Sequence[tuple[str, int]],
+        number: int,
+    ) -> bool:
+        """PostgreSQL, the kept connection open: the log's read sent from this thread and
+        not waited for (``changes.send_read``): the connection's socket says when the answer
+        is there. No thread is woken for it and none hands it back, which was a third of
+        what a laptop spent on someone's save besides showing it. False when it cannot be
+        sent (no connection kept yet, or it has just failed): the worker reads, as before,
+        and connects."""
+        kept = self._reads_on
+        connection = kept.connected if kept is not None and self._online else None
+        if connection is None or cursor.horizon is None:
+            return False
+        from frontdoor_app.meeting.case import new_entry_of_change
+        from frontdoor_app.meeting.feed import item_of_change
+        from frontdoor_app.sync.changes import send_read
+
+        try:
+            sent = send_read(connection, cursor, item=item_of_change, row=new_entry_of_change)
+        except Exception:  # noqa: BLE001 - the worker reads instead, and says what failed
+            log.info("change feed: the kept connection cannot send; read on the worker")
+            kept.close()
+            return False
+        self._sent = _Sent(cursor, ahead, own, number)
+        self._answer.wait_for(sent)
+        return True
+
+    def _read_answered(self, read_rows: list[Any]) -> None:
+        from frontdoor_app.meeting.feed import item_of_change
+        from frontdoor_app.sync.changes import after_read, answer_at_once
+
+        sent, self._sent = self._sent, None
+        if sent is None:
+            return
+        try:
+            rows, cursor = after_read(sent.cursor, read_rows, item=item_of_change)
+            news = _less_own(rows, sent.own)
+            known, answer = True, None
+            if sent.ahead is not None and news:
+                known, answer = answer_at_once(sent.ahead, news)
+        except Exception as exc:  # noqa: BLE001 - as a read on the worker that failed
+            self._read_failed(exc)
+            return
+        kept, ahead = self._reads_on, sent.ahead
+        if known or ahead is None or kept is None:
+            self._got_changes((rows, cursor, answer), sent.number)
+            return
+
+        def read_ahead() -> tuple[list[Change], Cursor, Any]:
+            with kept.session() as s:  # on the worker: the kept connection is idle now
+                return rows, cursor, ahead(s, news)
+
+        self._ops.query(
+            self,
+            read_ahead,
+            lambda result: self._got_changes(result, sent.number),
+            doing="change feed",
+            on_failed=self._failed,
+        )
+
+    def _read_failed(self, exc: BaseException) -> None:
+        self._sent = None
+        if self._reads_on is not None:
+            self._reads_on.close()  # as a read on the worker that failed: connect afresh
+        self._failed(exc)
 
     def _got_changes(self, result: tuple[Sequence[Change], Cursor, Any], number: int) -> None:
         rows, cursor, answer = result
@@ -384,6 +465,15 @@ class LiveFeed(QObject):
         if online != self._online:
             self._online = online
             self.online_changed.emit(online)
+
+
+class _Sent(NamedTuple):
+    """What to do with the answer of the log's read sent from the GUI thread."""
+
+    cursor: Cursor
+    ahead: Callable[[Any, Sequence[Change]], Any] | None
+    own: Sequence[tuple[str, int]]
+    number: int
 
 
 def _less_own(rows: Sequence[Change], own: Sequence[tuple[str, int]]) -> list[Change]:
