@@ -68,6 +68,30 @@ def test_a_row_added_is_measured_as_a_fresh_table_would_measure_it(qtbot) -> Non
     assert (heights(view), view.columnWidth(0)) == fresh_fit(qtbot, added)
 
 
+def test_rows_added_one_by_one_are_as_tall_as_qt_makes_them_in_any_font(qtbot) -> None:
+    """Only the wrapped column is measured for a row added (the others are one line, by
+    their text): the heights are Qt's own (``resizeRowsToContents``), grid line and all,
+    and again once the type is doubled."""
+    view, model = table(qtbot, [Entry(1, "HV", "Seen at home.")])
+    rows = [Entry(1, "HV", "Seen at home.")]
+    for step in range(2):
+        if step:
+            font = QFont(view.font())
+            font.setPointSizeF(font.pointSizeF() * 2)
+            view.setFont(font)
+            qtbot.wait(10)
+        for n in range(12):
+            words = LONG[: 20 + 37 * n]
+            rows = [*rows, Entry(len(rows) + 1, ("Police", "School nurse")[n % 2], words)]
+            model.set_rows(rows)
+            # as it is measured, before anything else (a scroll bar coming, say) measures
+            # the table again: what ``resizeRowToContents`` would make it
+            row = len(rows) - 1
+            qts = max(view.sizeHintForRow(row), view.verticalHeader().sectionSizeHint(row))
+            assert view.rowHeight(row) == qts, (step, n)
+        assert len(set(heights(view))) >= 3  # one line, and several heights of wrapped text
+
+
 def test_a_changed_row_is_measured_again(qtbot) -> None:
     view, model = table(qtbot, [Entry(1, "HV", "Seen at home."), Entry(2, "HV", "Short.")])
     qtbot.wait(10)

@@ -81,7 +81,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         self._rows = new[:kept]
         last = len(self._columns) - 1
         for row, (before, after) in enumerate(zip(old, self._rows, strict=True)):
-            if before != after:
+            if before is not after and before != after:  # (a refresh keeps the rows it had)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last))
         if len(new) > kept:
             self.beginInsertRows(QModelIndex(), kept, len(new) - 1)

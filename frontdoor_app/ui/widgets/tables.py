@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
     Qt,
     QTimer,
 )
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
@@ -126,7 +128,8 @@ class _FitToContents(QObject):
         # The width each column's text needs, by column and text (a row's agency, author,
         # time and sharing repeat those above it): measured once while the table shows the
         # same rows in the same font, not again for every row someone adds.
-        self._widths: dict[tuple[int, object], int] = {}
+        self._widths: dict[tuple[int, object], tuple[int, int]] = {}
+        self._row_header: int | None = None
         view.installEventFilter(self)
         self._rows_again = QTimer(self)
         self._rows_again.setSingleShot(True)
@@ -144,6 +147,7 @@ class _FitToContents(QObject):
             self._everything()
         elif event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._widths.clear()
+            self._row_header = None
         return False
 
     def _everything(self) -> None:
@@ -153,6 +157,7 @@ class _FitToContents(QObject):
             return
         self._stale, self._sizing = False, True
         self._widths.clear()
+        self._row_header = None
         if self._viewport is None:
             self._viewport = view.viewport()
         try:
@@ -234,18 +239,60 @@ class _FitToContents(QObject):
         finally:
             self._sizing = False
         for row in range(first, last + 1):
-            view.resizeRowToContents(row)
+            self._fit_row(row)
+
+    def _fit_row(self, row: int) -> None:
+        """Row ``row`` as tall as Qt's ``resizeRowToContents`` makes it (its tallest cell,
+        and its hidden header's hint), asking Qt to measure only the wrapped column at its
+        width: every other column is as wide as its text (``_rows``), so each of its cells
+        is one line, measured with its width (``_size``), not again."""
+        view = self._view
+        model, header = view.model(), view.horizontalHeader()
+        height = 0
+        for column in range(model.columnCount()):
+            if header.isSectionHidden(column):
+                continue
+            if column != self._stretch:
+                height = max(height, self._size(row, column)[1])
+                continue
+            index = model.index(row, column)
+            option = QStyleOptionViewItem()
+            view.initViewItemOption(option)
+            width = view.columnWidth(column) - int(view.showGrid())
+            option.rect = QRect(
+                view.columnViewportPosition(column),
+                view.rowViewportPosition(row),
+                width,
+                max(1, view.rowHeight(row)),
+            )
+            wrapped = view.itemDelegateForIndex(index).sizeHint(option, index).height()
+            height = max(height, wrapped)
+        # (Qt's hint has the grid line below the cells; the header's does not)
+        height = max(height + int(view.showGrid()), self._header_hint(row))
+        view.verticalHeader().resizeSection(row, height)
+
+    def _header_hint(self, row: int) -> int:
+        """The row header's hint (hidden, it still counts): the same for every row of a
+        table whose rows have no header of their own, so asked once for the font."""
+        if self._row_header is None:
+            self._row_header = self._view.verticalHeader().sectionSizeHint(row)
+        return self._row_header
 
     def _width(self, row: int, column: int) -> int:
-        """The width cell ``row``, ``column`` needs (as Qt measures it), by its text."""
+        return self._size(row, column)[0]
+
+    def _size(self, row: int, column: int) -> tuple[int, int]:
+        """The size cell ``row``, ``column`` needs on one line (as Qt measures it), by its
+        text."""
         index = self._view.model().index(row, column)
         key = (column, index.data())
-        width = self._widths.get(key)
-        if width is None:
+        size = self._widths.get(key)
+        if size is None:
             if len(self._widths) > 2000:  # a long list of distinct texts: start again
                 self._widths.clear()
-            width = self._widths[key] = self._view.sizeHintForIndex(index).width()
-        return width
+            hint = self._view.sizeHintForIndex(index)
+            size = self._widths[key] = (hint.width(), hint.height())
+        return size
 
     def _all_rows(self) -> None:
         if self._view.isVisible():
