@@ -310,8 +310,10 @@ class FeedConnection:
     """The change feed's own server connection (PostgreSQL), kept from one read to the next
     and in autocommit: a read of the log is then one round trip, where a unit of work from
     the pool costs three more (the pool's ping, BEGIN, COMMIT) on every laptop for every
-    change in the room. Use it from one thread (the worker). A read that fails drops the
-    connection, so the next one connects afresh (the server went away, or was restarted).
+    change in the room. One reader at a time (the worker, or a read sent from the GUI
+    thread, ``send_read``; the change feed reads once at a time). A read that fails drops
+    the connection, so the next one connects afresh (the server went away, or was
+    restarted).
     """
 
     def __init__(self, engine: Engine) -> None:

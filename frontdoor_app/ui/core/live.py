@@ -10,8 +10,10 @@ The doorbell says "read the log"; the log (``frontdoor_app.sync.changes``) is th
   stays as a slow safety net (a read when the log has not been read for two seconds), and
   takes over at full speed while the listener is down.
 
-The log is read on the worker with a ``Cursor`` that never skips a change committed out of
-order. On PostgreSQL the reads share one kept connection in autocommit (``FeedConnection``),
+The log is read with a ``Cursor`` that never skips a change committed out of order: on
+SQLite on the worker; on PostgreSQL on one kept connection in autocommit (``FeedConnection``),
+opened by a first read on the worker, then sent from this thread and answered when its
+socket rings (``sent_read``: no thread woken, none handing back, the window never waiting),
 and each change comes with the case it touched (``meeting.feed.item_of_change``), a new
 entry with the entry itself (``meeting.case.new_entry_of_change``): after the doorbell a
 laptop learns what changed, and where, in one round trip, and needs no other for an entry.
