@@ -26,7 +26,7 @@ from frontdoor_app.context import build_context
 from frontdoor_app.demo import build_demo_url
 from frontdoor_app.demo.feed import make_feed
 from frontdoor_app.meeting.minutes_data import load_minutes
-from frontdoor_app.models import AuditEvent, Household, ImportBatch, Meeting, Notification
+from frontdoor_app.models import AuditEvent, Household, ImportBatch, Meeting, Notification, utcnow
 
 pytestmark = pytest.mark.postgres
 
@@ -46,7 +46,16 @@ def test_the_admins_daily_jobs_run_signed_in_to_the_server(
         with setup.session() as s:
             add_user(s, "jobs.admin", "Jobs Admin", "admin", None, "a proper password a")
             add_user(s, "jobs.rep", "Jobs Rep", "representative", "HSG", "a proper password r")
-            feed = make_feed(s, seed=4242, count=8, received_on=TODAY, profile=profile)
+            # (received before now: run after midnight, today's window is still open, and
+            # a notification "received" later this morning would be refused as future)
+            feed = make_feed(
+                s,
+                seed=4242,
+                count=8,
+                received_on=TODAY,
+                profile=profile,
+                until=utcnow() - dt.timedelta(minutes=5),
+            )
         with setup.read_session() as s:
             notifications = s.scalar(select(func.count()).select_from(Notification))
             batches = s.scalar(select(func.count()).select_from(ImportBatch))
