@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from frontdoor_app.demo.feed import make_feed
 from frontdoor_app.models import (
     AuditEvent,
     Household,
@@ -21,6 +22,7 @@ from frontdoor_app.models import (
     Person,
     PersonLink,
     QuarantinedRecord,
+    utcnow,
 )
 from frontdoor_app.profile import FEED_FIELDS
 
@@ -47,6 +49,13 @@ Victim had a cut lip; suspect arrested at scene, later bailed with conditions no
 
 NOW = dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC)
 PERSON_KEYS = FEED_FIELDS[FEED_FIELDS.index("person_role") :]
+
+
+def feed_so_far(session: Any, seed: int, count: int, today: dt.date, profile: Any) -> list[Any]:
+    """Today's feed as received by now: run after midnight, today's window is still open,
+    and a notification "received" later this morning would be refused as in the future."""
+    until = utcnow() - dt.timedelta(minutes=5)
+    return make_feed(session, seed, count, received_on=today, profile=profile, until=until)
 
 
 def person(

@@ -24,9 +24,9 @@ from frontdoor_app.cli import main
 from frontdoor_app.commands.retention import APPLY_ON_SERVER
 from frontdoor_app.context import build_context
 from frontdoor_app.demo import build_demo_url
-from frontdoor_app.demo.feed import make_feed
 from frontdoor_app.meeting.minutes_data import load_minutes
-from frontdoor_app.models import AuditEvent, Household, ImportBatch, Meeting, Notification, utcnow
+from frontdoor_app.models import AuditEvent, Household, ImportBatch, Meeting, Notification
+from tests.intake_feedkit import feed_so_far
 
 pytestmark = pytest.mark.postgres
 
@@ -46,16 +46,7 @@ def test_the_admins_daily_jobs_run_signed_in_to_the_server(
         with setup.session() as s:
             add_user(s, "jobs.admin", "Jobs Admin", "admin", None, "a proper password a")
             add_user(s, "jobs.rep", "Jobs Rep", "representative", "HSG", "a proper password r")
-            # (received before now: run after midnight, today's window is still open, and
-            # a notification "received" later this morning would be refused as future)
-            feed = make_feed(
-                s,
-                seed=4242,
-                count=8,
-                received_on=TODAY,
-                profile=profile,
-                until=utcnow() - dt.timedelta(minutes=5),
-            )
+            feed = feed_so_far(s, seed=4242, count=8, today=TODAY, profile=profile)
         with setup.read_session() as s:
             notifications = s.scalar(select(func.count()).select_from(Notification))
             batches = s.scalar(select(func.count()).select_from(ImportBatch))

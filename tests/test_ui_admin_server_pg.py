@@ -6,7 +6,6 @@ for table agenda_item", shown with the SQL statement and its values), and disabl
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,12 @@ import pytest
 from sqlalchemy import func, select
 
 from frontdoor_app.access.people import add_user
-from frontdoor_app.demo.feed import make_feed
-from frontdoor_app.models import AgendaItem, Meeting, Notification, User, utcnow
+from frontdoor_app.models import AgendaItem, Meeting, Notification, User
 from frontdoor_app.ui.admin.people_screen import PeopleScreen
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.intake.import_screen import ImportScreen
+from tests.intake_feedkit import feed_so_far
 from tests.server_clients import Server, server
 from tests.ui_support import LEFT
 
@@ -49,14 +48,7 @@ def test_the_admin_imports_the_morning_feed_onto_todays_agenda(
         admin = srv.client(fresh_settings, profile, _admin(srv))
         today = profile.today()
         with srv.setup.session() as s:
-            feed = make_feed(
-                s,
-                seed=5,
-                count=6,
-                received_on=today,
-                profile=profile,
-                until=utcnow() - dt.timedelta(minutes=5),
-            )
+            feed = feed_so_far(s, seed=5, count=6, today=today, profile=profile)
         refs = [record["police_ref"] for record in feed]
         path = tmp_path / "feed.json"
         path.write_text(json.dumps(feed), encoding="utf-8")
