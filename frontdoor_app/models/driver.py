@@ -114,27 +114,37 @@ def _run(connection: Connection, statement: str, values: Mapping[str, Any] | Non
     """``statement`` on ``connection``'s driver: its rows (a script: none). Failures are
     raised as SQLAlchemy raises them (a lost connection invalidated); the engine's cursor
     events are emitted around it."""
-    dialect = connection.dialect
     driver: Any = connection.connection.driver_connection
     heard = connection._has_events or connection.engine._has_events
+    with _as_sqlalchemy(connection, statement, values), driver.cursor() as cursor:
+        if heard:
+            connection.dispatch.before_cursor_execute(
+                connection, cursor, statement, values, None, False
+            )
+        if values is None:  # never prepared: a script is not one statement
+            cursor.execute(statement, prepare=False)
+            fetched = []
+        else:
+            cursor.execute(statement, values)
+            fetched = cursor.fetchall()
+        if heard:
+            connection.dispatch.after_cursor_execute(
+                connection, cursor, statement, values, None, False
+            )
+    return fetched
+
+
+@contextlib.contextmanager
+def _as_sqlalchemy(
+    connection: Connection, statement: str, values: Mapping[str, Any] | None
+) -> Iterator[None]:
+    """The driver's failures in the block raised as SQLAlchemy raises them (``statement``
+    and ``values`` named in them), a lost connection invalidated."""
+    dialect = connection.dialect
     try:
-        with driver.cursor() as cursor:
-            if heard:
-                connection.dispatch.before_cursor_execute(
-                    connection, cursor, statement, values, None, False
-                )
-            if values is None:  # never prepared: a script is not one statement
-                cursor.execute(statement, prepare=False)
-                fetched = []
-            else:
-                cursor.execute(statement, values)
-                fetched = cursor.fetchall()
-            if heard:
-                connection.dispatch.after_cursor_execute(
-                    connection, cursor, statement, values, None, False
-                )
+        yield
     except dialect.loaded_dbapi.Error as exc:
-        lost = dialect.is_disconnect(exc, driver, None)
+        lost = dialect.is_disconnect(exc, connection.connection.driver_connection, None)
         if lost:
             connection.invalidate(exc)
         raise DBAPIError.instance(
@@ -145,7 +155,6 @@ def _run(connection: Connection, statement: str, values: Mapping[str, Any] | Non
             connection_invalidated=lost,
             dialect=dialect,
         ) from exc
-    return fetched
 
 
 class SentSelect:
@@ -176,6 +185,9 @@ class SentSelect:
                 self._pg.send_prepare(select.name.encode(), select.numbered_sql.encode())
             else:
                 self._send_run()
+
+    def _as_sqlalchemy(self) -> contextlib.AbstractContextManager[None]:
+        return _as_sqlalchemy(self._connection, self._select.sql, self._values)
 
     @property
     def socket(self) -> int:
@@ -238,25 +250,6 @@ class SentSelect:
                 connection, None, select.sql, self._values, None, False
             )
         return select.convert(fetched)
-
-    @contextlib.contextmanager
-    def _as_sqlalchemy(self) -> Iterator[None]:
-        """The driver's failures raised as SQLAlchemy raises them (as ``_run`` does)."""
-        connection, dialect = self._connection, self._connection.dialect
-        try:
-            yield
-        except dialect.loaded_dbapi.Error as exc:
-            lost = dialect.is_disconnect(exc, self._driver, None)
-            if lost:
-                connection.invalidate(exc)
-            raise DBAPIError.instance(
-                self._select.sql,
-                self._values,
-                exc,
-                dialect.loaded_dbapi.Error,
-                connection_invalidated=lost,
-                dialect=dialect,
-            ) from exc
 
 
 @functools.cache

@@ -87,7 +87,8 @@ class LiveFeed(QObject):
         if self._postgresql:
             from frontdoor_app.sync.changes import FeedConnection
 
-            # The log's reads: one kept connection, used on the worker only.
+            # The log's reads: one kept connection, one read at a time (the first on the
+            # worker, which connects; then sent from this thread, ``_send_read``).
             self._reads_on = FeedConnection(ctx.engine)
         # The log's read sent from this thread (PostgreSQL), while it is under way.
         self._sent: _Sent | None = None

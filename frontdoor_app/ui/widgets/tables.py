@@ -125,10 +125,11 @@ class _FitToContents(QObject):
         # of one builds some 70 enum types (about 9 ms), better spent opening the case
         # than on the first entry someone else saves.
         self._viewport: QWidget | None = None
-        # The width each column's text needs, by column and text (a row's agency, author,
-        # time and sharing repeat those above it): measured once while the table shows the
-        # same rows in the same font, not again for every row someone adds.
-        self._widths: dict[tuple[int, object], tuple[int, int]] = {}
+        # The size each column's text needs on one line, by column and text (a row's
+        # agency, author, time and sharing repeat those above it), and the hidden row
+        # header's hint: measured once while the table shows the same rows in the same
+        # font, not again for every row someone adds.
+        self._sizes: dict[tuple[int, object], tuple[int, int]] = {}
         self._row_header: int | None = None
         view.installEventFilter(self)
         self._rows_again = QTimer(self)
@@ -146,8 +147,7 @@ class _FitToContents(QObject):
         if event.type() == QEvent.Type.Show and self._stale:
             self._everything()
         elif event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._widths.clear()
-            self._row_header = None
+            self._forget_sizes()
         return False
 
     def _everything(self) -> None:
@@ -156,8 +156,7 @@ class _FitToContents(QObject):
             self._stale = True
             return
         self._stale, self._sizing = False, True
-        self._widths.clear()
-        self._row_header = None
+        self._forget_sizes()
         if self._viewport is None:
             self._viewport = view.viewport()
         try:
@@ -233,7 +232,7 @@ class _FitToContents(QObject):
             for column in range(model.columnCount()):
                 if column == self._stretch or header.isSectionHidden(column):
                     continue
-                wanted = grid + max(self._width(row, column) for row in range(first, last + 1))
+                wanted = grid + max(self._size(row, column)[0] for row in range(first, last + 1))
                 if wanted > header.sectionSize(column):
                     header.resizeSection(column, wanted)
         finally:
@@ -247,29 +246,35 @@ class _FitToContents(QObject):
         width: every other column is as wide as its text (``_rows``), so each of its cells
         is one line, measured with its width (``_size``), not again."""
         view = self._view
-        model, header = view.model(), view.horizontalHeader()
-        height = 0
-        for column in range(model.columnCount()):
-            if header.isSectionHidden(column):
-                continue
-            if column != self._stretch:
-                height = max(height, self._size(row, column)[1])
-                continue
-            index = model.index(row, column)
-            option = QStyleOptionViewItem()
-            view.initViewItemOption(option)
-            width = view.columnWidth(column) - int(view.showGrid())
-            option.rect = QRect(
-                view.columnViewportPosition(column),
-                view.rowViewportPosition(row),
-                width,
-                max(1, view.rowHeight(row)),
-            )
-            wrapped = view.itemDelegateForIndex(index).sizeHint(option, index).height()
-            height = max(height, wrapped)
+        header = view.horizontalHeader()
+        height = max(
+            (
+                self._wrapped_height(row, column)
+                if column == self._stretch
+                else self._size(row, column)[1]
+                for column in range(view.model().columnCount())
+                if not header.isSectionHidden(column)
+            ),
+            default=0,
+        )
         # (Qt's hint has the grid line below the cells; the header's does not)
         height = max(height + int(view.showGrid()), self._header_hint(row))
         view.verticalHeader().resizeSection(row, height)
+
+    def _wrapped_height(self, row: int, column: int) -> int:
+        """The height of cell ``row``, ``column`` wrapped at its column's width, as Qt's
+        table measures it."""
+        view = self._view
+        index = view.model().index(row, column)
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)
+        option.rect = QRect(
+            view.columnViewportPosition(column),
+            view.rowViewportPosition(row),
+            view.columnWidth(column) - int(view.showGrid()),
+            max(1, view.rowHeight(row)),
+        )
+        return view.itemDelegateForIndex(index).sizeHint(option, index).height()
 
     def _header_hint(self, row: int) -> int:
         """The row header's hint (hidden, it still counts): the same for every row of a
@@ -278,21 +283,23 @@ class _FitToContents(QObject):
             self._row_header = self._view.verticalHeader().sectionSizeHint(row)
         return self._row_header
 
-    def _width(self, row: int, column: int) -> int:
-        return self._size(row, column)[0]
-
     def _size(self, row: int, column: int) -> tuple[int, int]:
         """The size cell ``row``, ``column`` needs on one line (as Qt measures it), by its
         text."""
         index = self._view.model().index(row, column)
         key = (column, index.data())
-        size = self._widths.get(key)
+        size = self._sizes.get(key)
         if size is None:
-            if len(self._widths) > 2000:  # a long list of distinct texts: start again
-                self._widths.clear()
+            if len(self._sizes) > 2000:  # a long list of distinct texts: start again
+                self._sizes.clear()
             hint = self._view.sizeHintForIndex(index)
-            size = self._widths[key] = (hint.width(), hint.height())
+            size = self._sizes[key] = (hint.width(), hint.height())
         return size
+
+    def _forget_sizes(self) -> None:
+        """Another font, style or set of rows: measure afresh."""
+        self._sizes.clear()
+        self._row_header = None
 
     def _all_rows(self) -> None:
         if self._view.isVisible():
