@@ -1,6 +1,6 @@
 """Where one import of the Monday feed spends its time (issue 15): not a benchmark, a look.
 
-    nice .venv/bin/python bench/profile_intake.py [--scale city] [--no-checkpoint]
+    nice .venv/bin/python bench/profile_intake.py [--scale city] [--no-checkpoint] [--plain]
 
 The same feed and stored model as ``intake_monday``, imported once into a fresh copy of the
 cached demo, with the phases timed (reading, checking, the blocks' look-ups one by one,
@@ -9,6 +9,12 @@ loading the candidates, weighing, writing, the commit) and every statement timed
 timed around their iteration). The WAL's frames after the commit are the pages the import
 wrote, each encrypted once. ``--no-checkpoint`` leaves the WAL unchecked-pointed, so the
 commit's time is the WAL write alone.
+
+``--plain`` imports into the same copy decrypted (SQLCipher's own export, opened with the
+standard library's SQLite): how much of the import the encryption costs. The application
+never opens its file that way. With ``--no-checkpoint`` as well, the pages the import wrote
+are counted by the table or index they belong to (SQLite's ``dbstat``, which the plain
+build has), from the page number of each frame of the WAL.
 """
 
 from __future__ import annotations
@@ -86,6 +92,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="city")
     parser.add_argument("--no-checkpoint", action="store_true")
+    parser.add_argument("--plain", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="frontdoor-profile-intake-"))
     # As bench/run.py: out of the developer's own data, signed in as the demo's chair.
@@ -96,6 +103,53 @@ def main() -> int:
         return profile(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)  # the city copies are ~800 MB each
+
+
+def open_plain(database: Path) -> None:
+    """``database`` rewritten unencrypted (the same schema and rows), and SQLite files opened
+    plain from here on, by this process only (``--plain``)."""
+    import sqlite3
+
+    import frontdoor_app.models.database as database_module
+    from frontdoor_app import cipher
+
+    plain = database.with_name("plain-" + database.name)
+    conn = cipher.connect(database)
+    try:
+        conn.execute(f"ATTACH DATABASE '{plain}' AS plaintext KEY ''")
+        conn.execute("SELECT sqlcipher_export('plaintext')")
+        conn.execute("DETACH DATABASE plaintext")
+    finally:
+        conn.close()
+    with open(plain, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(plain, database)
+    # build_context would encrypt a plain file (a file of an earlier release): not here.
+    cipher.prepare = lambda _path, _data_dir=None: cipher.Prepared(cipher.Key(raw=bytes(32)))
+    cipher.dbapi = lambda: sqlite3
+    database_module._key_connections = lambda *_args: None  # type: ignore[assignment]
+
+
+def pages_written(database: Path) -> dict[str, int]:
+    """The WAL's frames by the table or index their page belongs to (the plain file only:
+    ``dbstat`` is not in SQLCipher's build); pages past the file's end are new ones."""
+    import sqlite3
+
+    data = database.with_name(database.name + "-wal").read_bytes()
+    page_size = int.from_bytes(data[8:12], "big")
+    numbers = [
+        int.from_bytes(data[at : at + 4], "big")
+        for at in range(
+            WAL_HEADER, len(data) - page_size - FRAME_HEADER + 1, FRAME_HEADER + page_size
+        )
+    ]
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        names = dict(conn.execute("SELECT pageno, name FROM dbstat"))
+    finally:
+        conn.close()
+    counted = collections.Counter(names.get(n, "(a new page)") for n in numbers)
+    return dict(counted.most_common())
 
 
 def profile(args: argparse.Namespace, work: Path) -> int:
@@ -109,6 +163,9 @@ def profile(args: argparse.Namespace, work: Path) -> int:
     ctx.close()
     path = write_csv(feed, work / f"feed-{monday.isoformat()}.csv")
     url = settled_copy(env, "import")
+    database = Path(url.removeprefix("sqlite:///"))
+    if args.plain:
+        open_plain(database)
     ctx = build_context(load_settings(database_url=url))
     with ctx.session() as s:
         s.add(MatchingModel(trained_at=utcnow(), register_size=0, parameters=model))
@@ -116,6 +173,11 @@ def profile(args: argparse.Namespace, work: Path) -> int:
     if args.no_checkpoint:
         event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA wal_autocheckpoint=0"))
         engine.dispose()
+        raw = engine.raw_connection()  # (outside a transaction) the WAL: the import's pages
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
     statements: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0])
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -153,8 +215,9 @@ def profile(args: argparse.Namespace, work: Path) -> int:
     start, begun = time.perf_counter(), time.process_time()
     summary = importer.import_file(ctx.sessions, ctx.profile, ctx.actor, path)
     wall, cpu = time.perf_counter() - start, time.process_time() - begun
-    database = Path(url.removeprefix("sqlite:///"))
     frames = wal_frames(database.with_name(database.name + "-wal"))
+    # (read before the last connection closes: closing checkpoints the WAL away)
+    pages = pages_written(database) if args.plain and args.no_checkpoint else None
     ctx.close()
     ms = lambda seconds: round(seconds * 1000, 1)  # noqa: E731
     print(
@@ -169,6 +232,7 @@ def profile(args: argparse.Namespace, work: Path) -> int:
                     for k, v in sorted(blocks.items(), key=lambda kv: -kv[1][0])
                 },
                 "wal_frames": frames,
+                **({"pages_written_by_btree": pages} if pages is not None else {}),
                 "statements": [
                     {"ms": ms(v[1]), "calls": v[0], "rows": v[2], "sql": k}
                     for k, v in sorted(statements.items(), key=lambda kv: -kv[1][1])[:15]
