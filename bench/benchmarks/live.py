@@ -3,7 +3,8 @@
 ``live_pg``: a throwaway loopback PostgreSQL server with the small demo; one chair and
 fifteen representatives, each a separate process with a real main window (offscreen) on
 the same case (``bench/clients/live_client.py``). A representative saves entries; for each,
-the time from its commit to the entry being shown in every other client's case view. The
+the time from its commit (its COMMIT sent) to the entry being shown in every other client's
+case view. The
 floor, in the same run: a bare psycopg client that LISTENs, wakes on the notification and
 SELECTs the changed row. Goal: p95 < 30 ms across all receivers, ≤ 10× the floor. Beside
 it, the room's CPU for one save (every receiver, and the server's processes) and that over
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from common import BENCH_DIR, BenchEnv, summarise
+from sqlalchemy import event
 
 ROOT = BENCH_DIR.parent
 if str(ROOT) not in sys.path:
@@ -271,9 +273,26 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             settings = load_settings(database_url=url)
             writer = build_context(dataclasses.replace(settings, user_login=saver))
         actor = writer.actor
+        # Each save's commit: the moment its COMMIT is sent, so the commit's own round trip
+        # counts in commit-to-shown. On the server that is the audit chain's statement with
+        # COMMIT in the same message (``audit_chain._with_commit``), some way before the Save
+        # returns; elsewhere SQLAlchemy's commit event, just before the driver's commit.
+        # Stamped when the Save returned, as it was, a busy room read entries "shown" up to
+        # 43 ms before "committed": the saver waits its turn for the CPU among the receivers
+        # woken by its own commit before it reads the answer.
+        sent: list[float] = []
+
+        def sending(_connection: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+            if statement.rstrip().upper().endswith("COMMIT"):
+                sent.append(time.time())
+
+        event.listen(writer.engine, "before_cursor_execute", sending)
+        event.listen(writer.engine, "commit", lambda _connection: sent.append(time.time()))
         committed: dict[str, float] = {}
+        back_after: list[float] = []  # from the COMMIT sent to the Save back in the saver
         for n in range(1, SAVES + 1):
             marker = f"LIVE-{n}"
+            first = len(sent)
             entries.add_entry(
                 writer.sessions,
                 actor,
@@ -281,7 +300,9 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
                 actor.agency_id or 0,
                 f"{marker} what the agency knows",
             )
-            committed[marker] = time.time()
+            back = time.time()
+            committed[marker] = sent[first]  # the first: a later COMMIT finds nothing to do
+            back_after.append((back - sent[first]) * 1000)
             _pump_all(everyone, lambda: False, 0.6)
         _pump_all(clients, lambda: all(len(c.seen()) >= SAVES for c in clients), 30)
         cpu_after = _thread_cpu(clients)
@@ -322,6 +343,7 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
                 if ms
             ],
             "commit_to_shown": summarise(latencies) if latencies else None,
+            "commit_to_save_back": summarise(back_after),
             "max_ms": round(max(latencies), 1) if latencies else None,
             "worst_receiver_p95_ms": max(worst) if worst else None,
             "goal_p95_ms": GOAL_P95_MS,
