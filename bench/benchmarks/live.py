@@ -4,11 +4,11 @@
 fifteen representatives, each a separate process with a real main window (offscreen) on
 the same case (``bench/clients/live_client.py``). A representative saves entries; for each,
 the time from its commit (its COMMIT sent) to the entry being shown in every other client's
-case view. The
-floor, in the same run: a bare psycopg client that LISTENs, wakes on the notification and
-SELECTs the changed row. Goal: p95 < 30 ms across all receivers, ≤ 10× the floor. Beside
-it, the room's CPU for one save (every receiver, and the server's processes) and that over
-the machine's cores: the least time in which all sixteen processes sharing it can react.
+case view. The floor, in the same run: a bare psycopg client that LISTENs, wakes on the
+notification and SELECTs the changed row. Goal: p95 < 30 ms across all receivers, ≤ 10×
+the floor. Beside it, the room's CPU for one save (every receiver, and the server's
+processes) and that over the machine's cores: the least time in which all sixteen
+processes sharing it can react.
 ``live_sqlite``: the same clients on one SQLite file (PRAGMA data_version doorbell).
 ``meeting_load_pg``: the sixteen clients for ``LOAD_SECONDS``: each representative saves an
 entry every 2 s and an action every 10 s, the chair moves the case every 30 s; saves made,
