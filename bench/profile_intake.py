@@ -78,14 +78,17 @@ def _timed_blocks(blocks: dict[str, list[float]]) -> None:
     blocking._sqlite_block = timed  # type: ignore[assignment]
 
 
-def wal_frames(path: Path) -> int:
-    """The frames in a WAL file (its header gives the page size)."""
+def wal_pages(path: Path) -> list[int]:
+    """The page number of each frame in a WAL file (its header gives the page size)."""
     if not path.exists():
-        return 0
-    with open(path, "rb") as wal:
-        header = wal.read(WAL_HEADER)
-        page_size = int.from_bytes(header[8:12], "big")
-    return max(0, (path.stat().st_size - WAL_HEADER) // (FRAME_HEADER + page_size))
+        return []
+    data = path.read_bytes()
+    page_size = int.from_bytes(data[8:12], "big")
+    frame = FRAME_HEADER + page_size
+    return [
+        int.from_bytes(data[at : at + 4], "big")
+        for at in range(WAL_HEADER, len(data) - frame + 1, frame)
+    ]
 
 
 def main() -> int:
@@ -130,19 +133,12 @@ def open_plain(database: Path) -> None:
     database_module._key_connections = lambda *_args: None  # type: ignore[assignment]
 
 
-def pages_written(database: Path) -> dict[str, int]:
-    """The WAL's frames by the table or index their page belongs to (the plain file only:
-    ``dbstat`` is not in SQLCipher's build); pages past the file's end are new ones."""
+def pages_written(database: Path, numbers: list[int]) -> dict[str, int]:
+    """The WAL's frames (their page ``numbers``) by the table or index each page belongs to
+    (the plain file only: ``dbstat`` is not in SQLCipher's build); pages past the file's
+    end are new ones."""
     import sqlite3
 
-    data = database.with_name(database.name + "-wal").read_bytes()
-    page_size = int.from_bytes(data[8:12], "big")
-    numbers = [
-        int.from_bytes(data[at : at + 4], "big")
-        for at in range(
-            WAL_HEADER, len(data) - page_size - FRAME_HEADER + 1, FRAME_HEADER + page_size
-        )
-    ]
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
         names = dict(conn.execute("SELECT pageno, name FROM dbstat"))
@@ -215,9 +211,9 @@ def profile(args: argparse.Namespace, work: Path) -> int:
     start, begun = time.perf_counter(), time.process_time()
     summary = importer.import_file(ctx.sessions, ctx.profile, ctx.actor, path)
     wall, cpu = time.perf_counter() - start, time.process_time() - begun
-    frames = wal_frames(database.with_name(database.name + "-wal"))
     # (read before the last connection closes: closing checkpoints the WAL away)
-    pages = pages_written(database) if args.plain and args.no_checkpoint else None
+    numbers = wal_pages(database.with_name(database.name + "-wal"))
+    pages = pages_written(database, numbers) if args.plain and args.no_checkpoint else None
     ctx.close()
     ms = lambda seconds: round(seconds * 1000, 1)  # noqa: E731
     print(
@@ -231,7 +227,7 @@ def profile(args: argparse.Namespace, work: Path) -> int:
                     k: {"ms": ms(v[0]), "rows": v[1], "probes": v[2]}
                     for k, v in sorted(blocks.items(), key=lambda kv: -kv[1][0])
                 },
-                "wal_frames": frames,
+                "wal_frames": len(numbers),
                 **({"pages_written_by_btree": pages} if pages is not None else {}),
                 "statements": [
                     {"ms": ms(v[1]), "calls": v[0], "rows": v[2], "sql": k}
