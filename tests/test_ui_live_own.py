@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QTimer
+
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import entries
 from frontdoor_app.sync.changes import last_change_id
+from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting import room_reads
 from tests.test_ui_server_meeting import server_meeting  # noqa: F401 - a fixture
 from tests.ui_support import close_window, idle, open_window, start_meeting
@@ -28,6 +31,39 @@ def test_an_own_entry_is_read_once_and_anothers_edit_is_still_read(
 def test_on_the_server_an_own_entry_is_read_once_too(qtbot, request, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """PostgreSQL: the doorbell (LISTEN) rings for the window's own commit as well."""
     read_once(qtbot, request.getfixturevalue("server_meeting")["chair"], monkeypatch)
+
+
+def test_on_the_server_a_save_answered_late_is_still_read_once(qtbot, request, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The Save's answer reaches the window after the doorbell its COMMIT rang (a laptop
+    whose CPU is taken: the commit is sent with the audit chain's statement, and the saver
+    waits its turn behind everyone it woke). The log's read that brings the entry is
+    handed back after the Save's answer, not before it: the window knows the entry is its
+    own and reads it once."""
+    deliver, waiting = Worker._deliver, []
+
+    def deliver_late(worker: Worker, callback: Any, result: Any, is_error: bool) -> None:
+        if worker._stopped:  # the window closing: nothing waits for it, and no timer is left
+            deliver(worker, callback, result, is_error)
+            return
+
+        def now() -> None:
+            waiting.remove(now)
+            deliver(worker, callback, result, is_error)
+
+        waiting.append(now)
+        QTimer.singleShot(LATE_ANSWER_MS, now)
+
+    # (before the window is opened: its worker connects this to its results)
+    monkeypatch.setattr(Worker, "_deliver", deliver_late)
+    try:
+        read_once(qtbot, request.getfixturevalue("server_meeting")["chair"], monkeypatch)
+    finally:
+        qtbot.waitUntil(lambda: not waiting, timeout=5000)  # (the window is closed: dropped)
+
+
+# Each answer of the worker is handed to the window this much later: far longer than the
+# doorbell and the log's read take on loopback.
+LATE_ANSWER_MS = 150
 
 
 def read_once(qtbot, chair_ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -297,10 +297,13 @@ class LiveFeed(QObject):
         number = self._reads
         # Only with no job of this window's in flight: a save whose answer is not back
         # yet has not said ``wrote``, and its own change would be read ahead for nothing.
+        # Nor is the read sent then: its answer could come back before the save's (its
+        # COMMIT rings the bell before the saver gets the CPU back), and the window would
+        # take its own entry for someone else's. Read on the worker, behind the save.
         idle = self._worker.pending == 0
         ahead = self.look_ahead() if self.look_ahead is not None and idle else None
         own = [(table, row) for table, row, _n in self._own]
-        if self._send_read(cursor, ahead, own, number):
+        if idle and self._send_read(cursor, ahead, own, number):
             return
         self._ops.query(
             self,
@@ -428,8 +431,9 @@ class LiveFeed(QObject):
         log brings that change, ``news`` leaves it out (once).
 
         Call it when the write's answer is back (the read back queued behind the write).
-        The worker takes one job at a time, so no read of the log that can hold the
-        change has been handed back yet.
+        The worker takes one job at a time, and no read of the log is sent past it while
+        a job is in flight (``poll``), so no read that can hold the change has been
+        handed back yet.
         """
         self._own.append((table_name, row_id, self._reads))
 
