@@ -261,6 +261,7 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
         _until_ready(everyone, 180)
         time.sleep(2)  # let every window settle after its first load
         cpu_before = _thread_cpu(clients)
+        gui_before = _gui_cpu_each(clients)
         server_before = _server_cpu(server_pid)
         # The representative saves as themselves: on a server over their own connection,
         # on the file as the signed-in user (the chair's context has no agency to save for).
@@ -306,8 +307,10 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             _pump_all(everyone, lambda: False, 0.6)
         _pump_all(clients, lambda: all(len(c.seen()) >= SAVES for c in clients), 30)
         cpu_after = _thread_cpu(clients)
+        gui_after = _gui_cpu_each(clients)
         server_after = _server_cpu(server_pid)
         latencies, missing, worst = [], 0, []
+        by_role: dict[str, list[float]] = {"chair": [], "representatives": []}
         missing_by: dict[str, list[str]] = {}
         together = 0  # refreshes that brought more than one new entry at once
         by_save: dict[str, list[float]] = {m: [] for m in committed}
@@ -323,6 +326,7 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             if len(mine) < SAVES:
                 missing_by[c.name] = sorted(m for m in committed if m not in seen)
             latencies += mine
+            by_role["chair" if c.name == chairs[0] else "representatives"] += mine
             if mine:
                 worst.append(summarise(mine)["p95_ms"])
         receivers_cpu = sum(cpu_after[p] - cpu_before[p] for p in cpu_after)
@@ -363,6 +367,20 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             ),
             "room_cpu_ms_per_save": room_cpu,
             "cpu_bound_ms": round(room_cpu / (os.cpu_count() or 1), 1),
+            # The chair's window beside the representatives': commit-to-shown, and its Qt
+            # thread's CPU for one save (a receiver that costs more is shown later, and with
+            # twenty saves it alone can be the 15 slowest samples of 300)
+            "by_role": {
+                role: {
+                    **(summarise(ms) if ms else {}),
+                    "gui_cpu_ms_per_save": _per_save(
+                        [c for c in clients if (c.name == chairs[0]) == (role == "chair")],
+                        gui_before,
+                        gui_after,
+                    ),
+                }
+                for role, ms in by_role.items()
+            },
         }
         if floor is not None:
             seen = floor.seen()
@@ -413,6 +431,23 @@ def _thread_cpu(clients: list[Client]) -> dict[str, float]:
                 part = "gui_thread" if task.name == str(c.proc.pid) else "other_threads"
                 used[part] += stat[1]
     return used
+
+
+def _gui_cpu_each(clients: list[Client]) -> dict[str, float]:
+    """Each client's main (Qt) thread's CPU seconds so far, by its name."""
+    used = {}
+    for c in clients:
+        stat = _stat(Path(f"/proc/{c.proc.pid}/task/{c.proc.pid}"))
+        used[c.name] = stat[1] if stat is not None else 0.0
+    return used
+
+
+def _per_save(clients: list[Client], before: dict[str, float], after: dict[str, float]) -> float:
+    """The mean CPU (ms) one of ``clients`` spent on one save, between the two readings."""
+    if not clients:
+        return 0.0
+    spent = sum(after[c.name] - before[c.name] for c in clients)
+    return round(spent * 1000 / (SAVES * len(clients)), 2)
 
 
 def _stat(task: Path) -> tuple[str, float] | None:
