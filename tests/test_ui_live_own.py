@@ -9,6 +9,7 @@ case on screen has its entries read, and nothing else of it.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -19,7 +20,7 @@ from frontdoor_app.sync.changes import last_change_id
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting import room_reads
 from tests.test_ui_server_meeting import server_meeting  # noqa: F401 - a fixture
-from tests.ui_support import close_window, idle, open_window, start_meeting
+from tests.ui_support import close_window, idle, open_window, settled, start_meeting
 
 
 def test_an_own_entry_is_read_once_and_anothers_edit_is_still_read(
@@ -141,4 +142,55 @@ def read_once(qtbot, chair_ctx: AppContext, monkeypatch) -> None:  # type: ignor
         # the rest of the case was not read again.
         assert loads.count(first) == 1
     finally:
+        close_window(win)
+
+
+def test_on_the_server_a_log_read_answered_while_a_save_is_under_way_waits_for_it(
+    qtbot, request, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The log's read was sent before the Save went in, and a busy server ran it after the
+    Save's COMMIT: its answer brings the window's own entry while the Save's answer is not
+    back. The answer is taken behind the Save, which says the entry is its own, so the feed
+    does nothing for it (no question which case it touched, asked of the server or not)."""
+    chair_ctx = request.getfixturevalue("server_meeting")["chair"]
+    win = open_window(qtbot, chair_ctx)
+    release = threading.Event()
+    try:
+        first = start_meeting(qtbot, win)
+        settled(qtbot, win, chair_ctx)
+        touched: list[int] = []
+        cases_touched = room_reads.cases_touched
+
+        def counted_touched(s: Any, rows: Any, shown: Any, viewer: Any) -> Any:
+            touched.append(len(rows))
+            return cases_touched(s, rows, shown, viewer)
+
+        monkeypatch.setattr(room_reads, "cases_touched", counted_touched)
+        batches: list[list[tuple[str, int | None]]] = []
+        win.live.changed.connect(
+            lambda rows: batches.append([(r.table_name, r.row_id) for r in rows])
+        )
+        # The Save's COMMIT (as this window's user), then the read sent, then the Save's
+        # job still under way on the worker: nothing goes back to the event loop between.
+        agency = chair_ctx.actor.agency_id or win.case_view.intelligence.agency.currentData()
+        entry = entries.add_entry(
+            chair_ctx.sessions, chair_ctx.actor, first, agency, "Saved while the log was read"
+        )
+        win.live.poll()
+        assert win.live._answer.waiting  # sent from this thread, not read on the worker
+        win.worker.run(
+            lambda: release.wait(10),
+            lambda _r: win.live.wrote("intelligence_entry", entry.id),  # the Save's answer
+        )
+        qtbot.waitUntil(lambda: not win.live._answer.waiting, timeout=5000)  # answered
+        qtbot.wait(100)
+        assert batches == []  # taken behind the Save, not before it
+        release.set()
+        mine = ("intelligence_entry", entry.id)
+        qtbot.waitUntil(lambda: any(mine in b for b in batches), timeout=5000)
+        idle(qtbot, win)
+        assert touched == []
+        assert win.live._own == []  # the Save's entry left out once, nothing kept for later
+    finally:
+        release.set()
         close_window(win)

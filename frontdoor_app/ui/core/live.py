@@ -19,10 +19,9 @@ entry with the entry itself (``meeting.case.new_entry_of_change``): after the do
 laptop learns what changed, and where, in one round trip, and needs no other for an entry.
 A client's own saves come back through the log like everyone else's; a save that reads its
 row back itself says so (``wrote``), and ``news`` leaves that change out, so the screens
-showing it are not read a second time. When the server cannot be reached the feed
-says so (``online_changed``) and keeps trying with a growing pause; when it answers again
-it listens again and catches up from where it stood. A feed started while the server is
-down keeps trying and catches up too.
+showing it are not read a second time. When the server cannot be reached the feed says so
+(``online_changed``) and keeps trying with a growing pause; when it answers again it
+listens again and catches up from where it stood, as does a feed started while it is down.
 """
 
 from __future__ import annotations
@@ -295,15 +294,13 @@ class LiveFeed(QObject):
         cursor = self._cursor
         self._reads += 1
         number = self._reads
-        # Only with no job of this window's in flight: a save whose answer is not back
-        # yet has not said ``wrote``, and its own change would be read ahead for nothing.
-        # Nor is the read sent then: its answer could come back before the save's (its
-        # COMMIT rings the bell before the saver gets the CPU back), and the window would
-        # take its own entry for someone else's. Read on the worker, behind the save.
+        # With a job of this window's in flight (a Save whose answer is not back: its change
+        # is not known for its own yet, ``wrote``), nothing is read ahead, and the log is
+        # read on the worker behind the job: a read sent could be answered before it.
         idle = self._worker.pending == 0
         ahead = self.look_ahead() if self.look_ahead is not None and idle else None
-        own = [(table, row) for table, row, _n in self._own]
-        if idle and self._send_read(cursor, ahead, own, number):
+        own = self._own_rows()
+        if idle and self._send_read(cursor, ahead, number):
             return
         self._ops.query(
             self,
@@ -333,18 +330,13 @@ class LiveFeed(QObject):
 
     # ------------------------------------------------------------------ a read sent
     def _send_read(
-        self,
-        cursor: Cursor,
-        ahead: Callable[[Any, Sequence[Change]], Any] | None,
-        own: Sequence[tuple[str, int]],
-        number: int,
+        self, cursor: Cursor, ahead: Callable[[Any, Sequence[Change]], Any] | None, number: int
     ) -> bool:
         """PostgreSQL, the kept connection open: the log's read sent from this thread and
         not waited for (``changes.send_read``): the connection's socket says when the answer
-        is there. No thread is woken for it and none hands it back, which was a third of
-        what a laptop spent on someone's save besides showing it. False when it cannot be
-        sent (no connection kept yet, or it has just failed): the worker reads, as before,
-        and connects."""
+        is there: no thread is woken for it (a third of what a laptop spent on someone's
+        save besides showing it). False when it cannot be sent (no connection kept yet, or
+        it has just failed): the worker reads, and connects."""
         kept = self._reads_on
         connection = kept.connected if kept is not None and self._online else None
         if connection is None or cursor.horizon is None:
@@ -359,11 +351,20 @@ class LiveFeed(QObject):
             log.info("change feed: the kept connection cannot send; read on the worker")
             kept.close()
             return False
-        self._sent = _Sent(cursor, ahead, own, number)
+        self._sent = _Sent(cursor, ahead, number)
         self._answer.wait_for(sent)
         return True
 
     def _read_answered(self, read_rows: list[Any]) -> None:
+        if self._worker.pending:
+            # A job of this window's went in after the read was sent (a Save, say). A busy
+            # server can run the read after the job's COMMIT; the window knows that change
+            # for its own once the job's answer is back: the answer is taken behind it.
+            self._ops.query(self, lambda: read_rows, self._taken, doing="change feed")
+            return
+        self._taken(read_rows)
+
+    def _taken(self, read_rows: list[Any]) -> None:
         from frontdoor_app.meeting.feed import item_of_change
         from frontdoor_app.sync.changes import after_read, answer_at_once
 
@@ -372,7 +373,7 @@ class LiveFeed(QObject):
             return
         try:
             rows, cursor = after_read(sent.cursor, read_rows, item=item_of_change)
-            news = _less_own(rows, sent.own)
+            news = _less_own(rows, self._own_rows())  # as they are now: see _read_answered
             known, answer = True, None
             if sent.ahead is not None and news:
                 known, answer = answer_at_once(sent.ahead, news)
@@ -430,12 +431,14 @@ class LiveFeed(QObject):
         """This client wrote ``row_id`` of ``table_name`` and reads it back itself: when the
         log brings that change, ``news`` leaves it out (once).
 
-        Call it when the write's answer is back (the read back queued behind the write).
-        The worker takes one job at a time, and no read of the log is sent past it while
-        a job is in flight (``poll``), so no read that can hold the change has been
-        handed back yet.
+        Call it when the write's answer is back. No read of the log that can hold the
+        change has been handed back before: the worker takes one job at a time, no read is
+        sent past a job in flight (``poll``), nor taken before it (``_read_answered``).
         """
         self._own.append((table_name, row_id, self._reads))
+
+    def _own_rows(self) -> list[tuple[str, int]]:
+        return [(table, row) for table, row, _n in self._own]
 
     def news(self, rows: Sequence[Change]) -> tuple[Change, ...]:
         """``rows`` less the changes this client made and has already read back (``wrote``);
@@ -479,7 +482,6 @@ class _Sent(NamedTuple):
 
     cursor: Cursor
     ahead: Callable[[Any, Sequence[Change]], Any] | None
-    own: Sequence[tuple[str, int]]
     number: int
 
 
