@@ -261,7 +261,6 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
         _until_ready(everyone, 180)
         time.sleep(2)  # let every window settle after its first load
         cpu_before = _thread_cpu(clients)
-        gui_before = _gui_cpu_each(clients)
         server_before = _server_cpu(server_pid)
         # The representative saves as themselves: on a server over their own connection,
         # on the file as the signed-in user (the chair's context has no agency to save for).
@@ -307,10 +306,16 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             _pump_all(everyone, lambda: False, 0.6)
         _pump_all(clients, lambda: all(len(c.seen()) >= SAVES for c in clients), 30)
         cpu_after = _thread_cpu(clients)
-        gui_after = _gui_cpu_each(clients)
+        # each client's CPU seconds over the saves, by part (its Qt thread, the others)
+        spent = {
+            name: {part: cpu_after[name][part] - cpu_before[name][part] for part in PARTS}
+            for name in cpu_after
+        }
+        role = {c.name: "chair" if c.name == chairs[0] else "representatives" for c in clients}
         server_after = _server_cpu(server_pid)
         latencies, missing, worst = [], 0, []
         by_role: dict[str, list[float]] = {"chair": [], "representatives": []}
+        gui_by_role: dict[str, list[float]] = {"chair": [], "representatives": []}
         missing_by: dict[str, list[str]] = {}
         together = 0  # refreshes that brought more than one new entry at once
         by_save: dict[str, list[float]] = {m: [] for m in committed}
@@ -326,10 +331,11 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             if len(mine) < SAVES:
                 missing_by[c.name] = sorted(m for m in committed if m not in seen)
             latencies += mine
-            by_role["chair" if c.name == chairs[0] else "representatives"] += mine
+            by_role[role[c.name]] += mine
+            gui_by_role[role[c.name]].append(spent[c.name]["gui_thread"])
             if mine:
                 worst.append(summarise(mine)["p95_ms"])
-        receivers_cpu = sum(cpu_after[p] - cpu_before[p] for p in cpu_after)
+        receivers_cpu = sum(sum(parts.values()) for parts in spent.values())
         server_cpu = server_after - server_before
         room_cpu = round((receivers_cpu + server_cpu) * 1000 / SAVES, 1)
         result: dict[str, Any] = {
@@ -355,8 +361,7 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             # each receiver's CPU for one entry someone saved: its Qt thread (the feed, the
             # case view, painting) and the others (the worker's reads, Qt's own)
             "receiver_cpu_ms_per_save": {
-                part: round((cpu_after[part] - cpu_before[part]) * 1000 / (SAVES * len(clients)), 2)
-                for part in ("gui_thread", "other_threads")
+                part: _per_save([spent[name][part] for name in spent]) for part in PARTS
             },
             # The room's CPU for one save: every receiver (both parts) and, on a server, its
             # processes (the receivers' reads, the save, the floor's SELECT). Over the cores,
@@ -371,15 +376,11 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             # thread's CPU for one save (a receiver that costs more is shown later, and with
             # twenty saves it alone can be the 15 slowest samples of 300)
             "by_role": {
-                role: {
+                name: {
                     **(summarise(ms) if ms else {}),
-                    "gui_cpu_ms_per_save": _per_save(
-                        [c for c in clients if (c.name == chairs[0]) == (role == "chair")],
-                        gui_before,
-                        gui_after,
-                    ),
+                    "gui_cpu_ms_per_save": _per_save(gui_by_role[name]),
                 }
-                for role, ms in by_role.items()
+                for name, ms in by_role.items()
             },
         }
         if floor is not None:
@@ -421,33 +422,24 @@ def _quiet_saves(url: str, login: str, item: int, n: int = 40) -> list[float]:
         ctx.close()
 
 
-def _thread_cpu(clients: list[Client]) -> dict[str, float]:
-    """CPU seconds the clients have used so far: their main (Qt) threads, and the rest."""
-    used = {"gui_thread": 0.0, "other_threads": 0.0}
+PARTS = ("gui_thread", "other_threads")
+
+
+def _thread_cpu(clients: list[Client]) -> dict[str, dict[str, float]]:
+    """CPU seconds each client (by name) has used so far: its main (Qt) thread, the rest."""
+    used = {}
     for c in clients:
+        parts = used[c.name] = dict.fromkeys(PARTS, 0.0)
         tasks = Path(f"/proc/{c.proc.pid}/task")
         for task in tasks.iterdir() if tasks.exists() else ():
             if (stat := _stat(task)) is not None:
-                part = "gui_thread" if task.name == str(c.proc.pid) else "other_threads"
-                used[part] += stat[1]
+                parts[PARTS[0] if task.name == str(c.proc.pid) else PARTS[1]] += stat[1]
     return used
 
 
-def _gui_cpu_each(clients: list[Client]) -> dict[str, float]:
-    """Each client's main (Qt) thread's CPU seconds so far, by its name."""
-    used = {}
-    for c in clients:
-        stat = _stat(Path(f"/proc/{c.proc.pid}/task/{c.proc.pid}"))
-        used[c.name] = stat[1] if stat is not None else 0.0
-    return used
-
-
-def _per_save(clients: list[Client], before: dict[str, float], after: dict[str, float]) -> float:
-    """The mean CPU (ms) one of ``clients`` spent on one save, between the two readings."""
-    if not clients:
-        return 0.0
-    spent = sum(after[c.name] - before[c.name] for c in clients)
-    return round(spent * 1000 / (SAVES * len(clients)), 2)
+def _per_save(seconds: list[float]) -> float:
+    """The mean CPU (ms) one receiver spent on one save, from each one's seconds."""
+    return round(sum(seconds) * 1000 / (SAVES * len(seconds)), 2) if seconds else 0.0
 
 
 def _stat(task: Path) -> tuple[str, float] | None:

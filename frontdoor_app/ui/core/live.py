@@ -299,9 +299,9 @@ class LiveFeed(QObject):
         # read on the worker behind the job: a read sent could be answered before it.
         idle = self._worker.pending == 0
         ahead = self.look_ahead() if self.look_ahead is not None and idle else None
-        own = self._own_rows()
         if idle and self._send_read(cursor, ahead, number):
             return
+        own = self._own_rows()  # (a read sent takes them when it is answered: ``_taken``)
         self._ops.query(
             self,
             lambda: self._read(cursor, ahead, own),
