@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from common import BENCH_DIR, RESULTS_DIR, BenchEnv
+from idle_memory import memory_idle_penalty
 
 # This checkout's application, whichever one the virtualenv has installed (editable installs
 # resolve to theirs only when the path has none): a run from another worktree measures its
@@ -106,6 +107,8 @@ def machine() -> dict[str, Any]:
         "alembic": package_version("alembic"),
         "sqlite": sqlite3.sqlite_version,
         "git_commit": commit,
+        # memory left untouched for a while, dearer to touch again (bench/idle_memory.py)
+        "memory_idle_penalty": memory_idle_penalty(),
         "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 

@@ -48,6 +48,10 @@ TAB = os.environ.get("FRONTDOOR_LIVE_TAB", "intelligence")
 RECEIVERS = int(os.environ.get("FRONTDOOR_LIVE_RECEIVERS", "15"))
 # More saves (FRONTDOOR_LIVE_SAVES) keep the room busy for as long as a profiler samples it.
 SAVES = int(os.environ.get("FRONTDOOR_LIVE_SAVES", "20"))
+# The pause between two saves (s). On this machine memory untouched for a while is slow to
+# touch again (``machine.memory_idle_penalty`` in every result), so a shorter pause
+# (FRONTDOOR_LIVE_GAP) shows how much of each laptop's work is that.
+GAP = float(os.environ.get("FRONTDOOR_LIVE_GAP", "0.6"))
 GOAL_P95_MS = 30.0
 GOAL_RATIO = 10.0
 LOAD_SECONDS = float(os.environ.get("FRONTDOOR_LOAD_SECONDS", "180"))
@@ -290,9 +294,12 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
         event.listen(writer.engine, "commit", lambda _connection: sent.append(time.time()))
         committed: dict[str, float] = {}
         back_after: list[float] = []  # from the COMMIT sent to the Save back in the saver
+        saver_ms: list[float] = []  # the saver's Save, and its CPU (the saver's thread)
+        saver_cpu: list[float] = []
         for n in range(1, SAVES + 1):
             marker = f"LIVE-{n}"
             first = len(sent)
+            started, begun = time.perf_counter(), time.thread_time()
             entries.add_entry(
                 writer.sessions,
                 actor,
@@ -301,9 +308,11 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
                 f"{marker} what the agency knows",
             )
             back = time.time()
+            saver_ms.append((time.perf_counter() - started) * 1000)
+            saver_cpu.append((time.thread_time() - begun) * 1000)
             committed[marker] = sent[first]  # the first: a later COMMIT finds nothing to do
             back_after.append((back - sent[first]) * 1000)
-            _pump_all(everyone, lambda: False, 0.6)
+            _pump_all(everyone, lambda: False, GAP)
         _pump_all(clients, lambda: all(len(c.seen()) >= SAVES for c in clients), 30)
         cpu_after = _thread_cpu(clients)
         # each client's CPU seconds over the saves, by part (its Qt thread, the others)
@@ -354,6 +363,11 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             ],
             "commit_to_shown": summarise(latencies) if latencies else None,
             "commit_to_save_back": summarise(back_after),
+            # The saver's Save, GAP s after the last (on this machine memory left alone that
+            # long is dearer to touch: bench/idle_memory.py), beside the same Saves back to
+            # back once the room is quiet (server only, where the saver has its own login).
+            "saver_save": summarise(saver_ms),
+            "saver_save_cpu_median_ms": round(statistics.median(saver_cpu), 2),
             "max_ms": round(max(latencies), 1) if latencies else None,
             "worst_receiver_p95_ms": max(worst) if worst else None,
             "goal_p95_ms": GOAL_P95_MS,
@@ -401,23 +415,29 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
         ctx.close()
 
 
-def _quiet_saves(url: str, login: str, item: int, n: int = 40) -> list[float]:
+def _quiet_saves(
+    url: str, login: str, item: int, n: int = 40, pause: float = 0.0
+) -> tuple[list[float], list[float]]:
     """``n`` entries saved one after the other by ``login`` on its own connection, with no
-    client running: each Save's milliseconds (after three unmeasured, which connect)."""
+    client running, ``pause`` seconds apart: each Save's milliseconds and its CPU in this
+    thread (after three unmeasured, which connect)."""
     from frontdoor_app.context import build_context
     from frontdoor_app.meeting import entries
     from frontdoor_app.settings import load_settings
 
     ctx = build_context(load_settings(database_url=_as(url, login)))
     try:
-        actor, taken = ctx.actor, []
+        actor, taken, cpu = ctx.actor, [], []
         for k in range(n + 3):
-            started = time.perf_counter()
-            text = f"FLOOR-{k} what the agency knows"
+            if k >= 3:
+                time.sleep(pause)
+            started, begun = time.perf_counter(), time.thread_time()
+            text = f"FLOOR-{pause:g}-{k} what the agency knows"
             entries.add_entry(ctx.sessions, actor, item, actor.agency_id or 0, text)
             if k >= 3:
                 taken.append((time.perf_counter() - started) * 1000)
-        return taken
+                cpu.append((time.thread_time() - begun) * 1000)
+        return taken, cpu
     finally:
         ctx.close()
 
@@ -583,8 +603,11 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
         save_ms = [e["ms"] for e in saves]
         # The floor, in the same run: the same Save (the same domain function, the same
         # statements, a representative's own connection) on the server once the room is
-        # quiet: what the load adds is the ratio of the two.
-        floor_ms = _quiet_saves(url, reps[-1], item)
+        # quiet: what the load adds is the ratio of the two. Beside it the same Saves as far
+        # apart as each representative's in the load (2 s): on this machine memory left
+        # alone that long is dearer to touch (bench/idle_memory.py), and each Save pays it.
+        floor_ms, floor_cpu = _quiet_saves(url, reps[-1], item)
+        paced_ms, paced_cpu = _quiet_saves(url, reps[-1], item, n=10, pause=2.0)
         action_ms = [e["ms"] for c in clients for e in c.events if e.get("action")]
         stats = [c.stats() for c in clients]
         from sqlalchemy import create_engine, text
@@ -617,6 +640,9 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
             "errors": [e for s in stats for e in s.get("errors", [])][:5],
             "save": summarise(save_ms) if save_ms else None,
             "save_floor_quiet_server": summarise(floor_ms),
+            "save_floor_quiet_server_cpu_median_ms": round(statistics.median(floor_cpu), 2),
+            "save_quiet_server_2s_apart": summarise(paced_ms),
+            "save_quiet_server_2s_apart_cpu_median_ms": round(statistics.median(paced_cpu), 2),
             "save_ratio_p95": (
                 round(summarise(save_ms)["p95_ms"] / summarise(floor_ms)["p95_ms"], 2)
                 if save_ms
