@@ -41,16 +41,16 @@ def memory_idle_penalty(objects: int = OBJECTS, pauses: tuple[float, ...] = PAUS
     probe = [{"a": i, "b": str(i)} for i in range(objects)]
     other = [{"a": i, "b": str(i)} for i in range(objects)]
     _walk(probe)
-    warm = statistics.median(_walk(probe) for _ in range(5))
-    result: dict[str, Any] = {"objects": objects, "warm_ms": round(warm, 2)}
+    warm = round(statistics.median(_walk(probe) for _ in range(5)), 3)
+    result: dict[str, Any] = {"objects": objects, "warm_ms": warm}
     for pause in pauses:
         _walk(probe)
         end = time.perf_counter() + pause
         while time.perf_counter() < end:  # busy elsewhere, not asleep: the memory's age
             _walk(other)
-        taken = _walk(probe)
-        result[f"after_{pause:g}s_ms"] = round(taken, 2)
-        result[f"after_{pause:g}s_ratio"] = round(taken / max(warm, 1e-6), 1)
+        taken = round(_walk(probe), 3)
+        result[f"after_{pause:g}s_ms"] = taken
+        result[f"after_{pause:g}s_ratio"] = round(taken / max(warm, 0.001), 1)
     return result
 
 

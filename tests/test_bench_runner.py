@@ -140,3 +140,21 @@ def test_the_live_client_refuses_a_tab_the_case_view_has_not() -> None:
     assert done.returncode == 2
     assert "--tab '0' is not a tab of the case view" in done.stderr
     assert "intelligence" in done.stderr
+
+
+def test_the_idle_memory_probe_times_the_same_walk_warm_and_after_each_pause() -> None:
+    """Every result's ``machine`` says how much dearer memory left alone is to touch again
+    (bench/idle_memory.py): a walk warm, one after each pause, and their ratios."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_idle", ROOT / "bench" / "idle_memory.py")
+    assert spec is not None and spec.loader is not None
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    found = probe.memory_idle_penalty(objects=2_000, pauses=(0.01, 0.05))
+    assert found["objects"] == 2_000
+    assert found["warm_ms"] > 0
+    for pause in ("0.01", "0.05"):
+        taken = found[f"after_{pause}s_ms"]
+        assert taken > 0
+        assert found[f"after_{pause}s_ratio"] == round(taken / max(found["warm_ms"], 0.001), 1)
