@@ -365,9 +365,9 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             ],
             "commit_to_shown": summarise(latencies) if latencies else None,
             "commit_to_save_back": summarise(back_after),
-            # The saver's Save, GAP s after the last (on this machine memory left alone that
-            # long is dearer to touch: bench/idle_memory.py), beside the same Saves back to
-            # back once the room is quiet (server only, where the saver has its own login).
+            # The saver's own Save, GAP s after its last: on this machine memory left alone
+            # that long is dearer to touch (bench/idle_memory.py); the same Save back to back
+            # and 2 s apart on a quiet server is in meeting_load_pg's floors.
             "saver_save": summarise(saver_ms),
             "saver_save_cpu_median_ms": round(statistics.median(saver_cpu), 2),
             "max_ms": round(max(latencies), 1) if latencies else None,
@@ -431,7 +431,7 @@ def _quiet_saves(
     try:
         actor, taken, cpu = ctx.actor, [], []
         for k in range(n + 3):
-            if k >= 3:
+            if pause and k >= 3:
                 time.sleep(pause)
             started, begun = time.perf_counter(), time.thread_time()
             text = f"FLOOR-{pause:g}-{k} what the agency knows"
