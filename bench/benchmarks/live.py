@@ -444,6 +444,11 @@ def _quiet_saves(
         ctx.close()
 
 
+def _p95_over(taken: dict[str, float] | None, floor: dict[str, float]) -> float | None:
+    """The p95 of ``taken`` over the p95 of ``floor`` (both ``summarise``'s), if any."""
+    return round(taken["p95_ms"] / floor["p95_ms"], 2) if taken else None
+
+
 PARTS = ("gui_thread", "other_threads")
 
 
@@ -630,6 +635,8 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
             }
         engine.dispose()
         seen_all = sum(1 for s in stats if ids <= set(s.get("feed_entries", ())))
+        save = summarise(save_ms) if save_ms else None
+        quiet, paced = summarise(floor_ms), summarise(paced_ms)
         return {
             "clients": len(clients),
             "seconds": round(elapsed, 1),
@@ -640,21 +647,13 @@ def meeting_load_pg(env: BenchEnv) -> dict[str, Any]:
             "feed_duplicates": sum(s.get("feed_duplicates", 0) for s in stats),
             "conflicts_reported": sum(s.get("conflicts", 0) for s in stats),
             "errors": [e for s in stats for e in s.get("errors", [])][:5],
-            "save": summarise(save_ms) if save_ms else None,
-            "save_floor_quiet_server": summarise(floor_ms),
+            "save": save,
+            "save_floor_quiet_server": quiet,
             "save_floor_quiet_server_cpu_median_ms": round(statistics.median(floor_cpu), 2),
-            "save_quiet_server_2s_apart": summarise(paced_ms),
+            "save_quiet_server_2s_apart": paced,
             "save_quiet_server_2s_apart_cpu_median_ms": round(statistics.median(paced_cpu), 2),
-            "save_ratio_p95_to_2s_apart": (
-                round(summarise(save_ms)["p95_ms"] / summarise(paced_ms)["p95_ms"], 2)
-                if save_ms
-                else None
-            ),
-            "save_ratio_p95": (
-                round(summarise(save_ms)["p95_ms"] / summarise(floor_ms)["p95_ms"], 2)
-                if save_ms
-                else None
-            ),
+            "save_ratio_p95_to_2s_apart": _p95_over(save, paced),
+            "save_ratio_p95": _p95_over(save, quiet),
             # the same saves: waiting for the client's worker, then the save's own time
             "save_queued": summarise([e["queued_ms"] for e in saves]) if saves else None,
             "save_job": summarise([e["job_ms"] for e in saves]) if saves else None,
