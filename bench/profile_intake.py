@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import collections
+import cProfile
 import json
 import os
+import pstats
 import shutil
 import sys
 import tempfile
@@ -96,6 +98,13 @@ def main() -> int:
     parser.add_argument("--scale", default="city")
     parser.add_argument("--no-checkpoint", action="store_true")
     parser.add_argument("--plain", action="store_true")
+    parser.add_argument(
+        "--cprofile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run the import under cProfile and print its N costliest functions to stderr",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="frontdoor-profile-intake-"))
     # As bench/run.py: out of the developer's own data, signed in as the demo's chair.
@@ -208,9 +217,17 @@ def profile(args: argparse.Namespace, work: Path) -> int:
         phases["commit"] += time.perf_counter() - start
 
     engine.dialect.do_commit = commit  # type: ignore[method-assign]
+    profiler = cProfile.Profile() if args.cprofile else None
     start, begun = time.perf_counter(), time.process_time()
+    if profiler is not None:
+        profiler.enable()
     summary = importer.import_file(ctx.sessions, ctx.profile, ctx.actor, path)
+    if profiler is not None:
+        profiler.disable()
     wall, cpu = time.perf_counter() - start, time.process_time() - begun
+    if profiler is not None:
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(args.cprofile)
+        profiler.dump_stats(work.parent / "profile_intake.pstats")
     # (read before the last connection closes: closing checkpoints the WAL away)
     numbers = wal_pages(database.with_name(database.name + "-wal"))
     pages = pages_written(database, numbers) if args.plain and args.no_checkpoint else None
@@ -228,6 +245,7 @@ def profile(args: argparse.Namespace, work: Path) -> int:
                     for k, v in sorted(blocks.items(), key=lambda kv: -kv[1][0])
                 },
                 "wal_frames": len(numbers),
+                "wal_pages_distinct": len(set(numbers)),
                 **({"pages_written_by_btree": pages} if pages is not None else {}),
                 "statements": [
                     {"ms": ms(v[1]), "calls": v[0], "rows": v[2], "sql": k}

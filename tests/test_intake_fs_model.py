@@ -6,8 +6,10 @@ recording error, and looks at the decision stored (auto link, offered, or a new 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import math
 
 import pytest
 from sqlalchemy import func, select, text
@@ -16,9 +18,15 @@ from frontdoor_app.access.users import ensure_user
 from frontdoor_app.cli import main
 from frontdoor_app.context import build_context
 from frontdoor_app.intake.blocking import block_keys, candidate_ids, lookup_keys
-from frontdoor_app.intake.fs_compare import address_level, compare, same_house
+from frontdoor_app.intake.fs_compare import (
+    _dates_level,
+    address_level,
+    compare,
+    forename_level,
+    same_house,
+)
 from frontdoor_app.intake.fs_model import DEFAULT_MODEL
-from frontdoor_app.intake.fs_weigh import NAMESAKE, STRANGER, TWIN, weigh
+from frontdoor_app.intake.fs_weigh import NAMESAKE, STRANGER, TWIN, match_weight, weigh
 from frontdoor_app.intake.importer import import_records
 from frontdoor_app.intake.matching import load_model
 from frontdoor_app.intake.readers import json_record
@@ -292,6 +300,73 @@ def test_guards_are_explicit():
     typo = weigh(f("Thomas", day), f("Thomgas", day))
     assert typo.guard is None
     assert compare(f("Thomas", day), f("Thomgas", day)).levels["forename"] == 3
+
+
+FORENAME_LEVELS = [
+    ("Thomas", "Thomas", 0),
+    ("Amina Bibi", "Bibi Amina", 0),
+    ("William", "Bill", 1),
+    ("T", "Thomas", 1),
+    ("Thomas", "Thomgas", 3),
+    ("Catherine", "Kathryn", 3),  # C and K sound alike
+    ("Omar", "Umar", 3),
+    ("Stephen", "Ttephen", 3),  # one slip, in the first letter
+    ("Ann", "Anne", 3),
+    ("Anna Marie", "Marie", 2),
+    ("Christopher", "Christian", 4),
+    ("Jo", "Ho", 5),
+    ("Harriet", "Thomas", 5),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "level"), FORENAME_LEVELS)
+def test_each_forename_level_is_reached(a, b, level):
+    assert forename_level(a, b) == level
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "level"),
+    [
+        (dt.date(1990, 5, 6), dt.date(1990, 5, 6), 0),
+        (dt.date(1990, 5, 6), dt.date(1990, 6, 5), 1),  # day and month swapped
+        (dt.date(1990, 5, 6), dt.date(1991, 5, 6), 2),  # the year by one
+        (dt.date(1990, 5, 6), dt.date(1990, 5, 7), 2),  # the day by one
+        (dt.date(1990, 5, 12), dt.date(1990, 5, 21), 2),  # the day's digits swapped
+        (dt.date(1990, 1, 13), dt.date(1990, 1, 31), 2),
+        (dt.date(1990, 5, 6), dt.date(1990, 6, 6), 2),  # the month by one
+        (dt.date(1990, 5, 6), dt.date(1991, 5, 7), 4),  # two slips
+        (dt.date(1990, 5, 16), dt.date(1990, 5, 30), 4),
+        (dt.date(1990, 5, 6), dt.date(1992, 5, 6), 4),
+        (dt.date(1990, 5, 6), dt.date(1990, 8, 9), 4),
+    ],
+)
+def test_each_date_of_birth_level_is_reached(x, y, level):
+    assert _dates_level(x, y) == level
+
+
+def test_the_weight_tables_are_log_m_over_u_and_rank_as_the_weighing_adds_up():
+    model = dataclasses.replace(
+        DEFAULT_MODEL, surname_tf={"mercorella": 0.001}, forename_tf={"jack": 0.02}
+    )
+    for kin in (frozenset(), frozenset({"address"}), frozenset({"address", "dob"})):
+        for comparison, m in model.m.items():
+            u = model.u[comparison]
+            if comparison == "address" and "address" in kin:
+                u = model.u_kin
+            elif comparison == "dob" and "dob" in kin:
+                u = model.u_kin_dob
+            expected = [math.log2(mi / ui) for mi, ui in zip(m, u, strict=True)]
+            assert list(model.weights(kin)[comparison]) == pytest.approx(expected, rel=1e-12)
+    a = PersonFacts("Mercorella", "Jack", dt.date(1990, 5, 6), 1990, "m", None, None,
+                    "4 Mercer Street", "LS1 1AA")  # fmt: skip
+    for b in (
+        a,
+        dataclasses.replace(a, forenames="Jac", surname="Mercorglla"),
+        dataclasses.replace(a, forenames="Harriet"),
+        dataclasses.replace(a, dob=dt.date(1961, 1, 1), address="6 Mercer Street"),
+    ):
+        compared = compare(a, b, model)
+        assert match_weight(compared, model) == weigh(a, b, model).weight
 
 
 def test_blocks_find_typos_in_both_names_and_swapped_names(ctx):

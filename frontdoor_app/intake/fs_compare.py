@@ -152,13 +152,22 @@ def forename_level(a: str, b: str) -> int:
     x, y = ta[0], tb[0]
     if short_form(x, y) or ((len(x) == 1 or len(y) == 1) and x[0] == y[0]):
         return 1
+    # Each test only when the ones before it have not decided (most candidates of a broad
+    # block differ at once): spelled or sounding alike with the same initial, or a slip or
+    # two; one slip even in the first letter; a forename in common; somewhat alike.
     score = max(_alike(x, y), _alike("".join(ta), "".join(tb)))
-    sound = skeleton(x) == skeleton(y) or metaphone(x) == metaphone(y)
-    edits = jellyfish.damerau_levenshtein_distance(x, y)
-    if (score >= 0.92 or sound or (edits <= 2 and min(len(x), len(y)) >= 4)) and same_initial(x, y):
-        return 3
-    if edits <= 1 and len(x) >= 4:
-        return 3  # one slip of the keys, even in the first letter
+    edits = -1
+    if same_initial(x, y):
+        if score >= 0.92 or skeleton(x) == skeleton(y) or metaphone(x) == metaphone(y):
+            return 3
+        edits = jellyfish.damerau_levenshtein_distance(x, y)
+        if edits <= 2 and min(len(x), len(y)) >= 4:
+            return 3
+    if len(x) >= 4:
+        if edits < 0:
+            edits = jellyfish.damerau_levenshtein_distance(x, y)
+        if edits <= 1:
+            return 3  # one slip of the keys, even in the first letter
     if set(ta) & set(tb):
         return 2
     if score >= 0.8 or fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)) >= 80:
@@ -192,14 +201,16 @@ def _dates_level(x: dt.date, y: dt.date) -> int:
 
 def date_slip(x: dt.date, y: dt.date) -> bool:
     """One recording slip: one digit, the year by one, a day or month by one, the day's digits."""
-    dx, dy = x.strftime("%Y%m%d"), y.strftime("%Y%m%d")
-    differing = sum(p != q for p, q in zip(dx, dy, strict=True))
-    if abs(x.year - y.year) <= 1 and (differing == 1 or (x.month, x.day) == (y.month, y.day)):
-        return True
+    if abs(x.year - y.year) <= 1:
+        if (x.month, x.day) == (y.month, y.day):
+            return True
+        dx, dy = x.strftime("%Y%m%d"), y.strftime("%Y%m%d")
+        if sum(p != q for p, q in zip(dx, dy, strict=True)) == 1:
+            return True
     if x.year != y.year:
         return False
     if x.month == y.month:
-        return abs(x.day - y.day) == 1 or dx[6:] == dy[7] + dy[6]
+        return abs(x.day - y.day) == 1 or f"{x.day:02d}" == f"{y.day:02d}"[::-1]
     return x.day == y.day and abs(x.month - y.month) == 1
 
 
@@ -226,6 +237,7 @@ def same_house(a: str | None, b: str | None) -> bool:
     return not sa or not sb or fuzz.token_set_ratio(sa, sb) >= 85
 
 
+@lru_cache(maxsize=65536)
 def postcode_key(text: str | None) -> str:
     return "".join((text or "").split()).upper()
 
@@ -243,18 +255,20 @@ def address_level(a: PersonFacts, b: PersonFacts) -> int:
     return 3
 
 
+_GENDERS = {
+    "f": "f",
+    "female": "f",
+    "woman": "f",
+    "girl": "f",
+    "m": "m",
+    "male": "m",
+    "man": "m",
+    "boy": "m",
+}
+
+
 def _gender(value: str | None) -> str:
-    text = (value or "").strip().lower()
-    return {
-        "f": "f",
-        "female": "f",
-        "woman": "f",
-        "girl": "f",
-        "m": "m",
-        "male": "m",
-        "man": "m",
-        "boy": "m",
-    }.get(text, "")
+    return _GENDERS.get((value or "").strip().lower(), "")
 
 
 def compare(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -> Compared:
@@ -288,9 +302,10 @@ def compare(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -
 
 
 def _name_weight(model: MatchModel, sur: int, fore: int) -> float:
+    table = model.weights()
     total = 0.0
     if sur >= 0:
-        total += model.weight("surname", sur)
+        total += table["surname"][sur]
     if fore >= 0:
-        total += model.weight("forename", fore)
+        total += table["forename"][fore]
     return total

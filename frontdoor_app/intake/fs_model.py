@@ -17,6 +17,7 @@ candidate pairs of the register's own earlier notifications. Pure functions, no 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -139,12 +140,30 @@ class MatchModel:
 
     def weight(self, comparison: str, level: int, kin: frozenset[str] = frozenset()) -> float:
         """log2(m / u); ``kin``: the comparisons made between two people of one family."""
-        if comparison in kin:
-            u = self.u_kin if comparison == "address" else self.u_kin_dob
-            return math.log2(self.m[comparison][level] / u[level])
-        return math.log2(self.m[comparison][level] / self.u[comparison][level])
+        return self.weights(kin)[comparison][level]
 
-    @property
+    def weights(self, kin: frozenset[str] = frozenset()) -> Mapping[str, tuple[float, ...]]:
+        """Every level's weight, worked out once per ``kin`` (matching weighs thousands of
+        pairs an import, each with the same few tables)."""
+        tables = self._tables
+        table = tables.get(kin)
+        if table is None:
+            table = tables[kin] = {
+                c: tuple(math.log2(m / u) for m, u in zip(self.m[c], self._u(c, kin), strict=True))
+                for c in self.m
+            }
+        return table
+
+    def _u(self, comparison: str, kin: frozenset[str]) -> tuple[float, ...]:
+        if comparison in kin:
+            return self.u_kin if comparison == "address" else self.u_kin_dob
+        return tuple(self.u[comparison])
+
+    @functools.cached_property
+    def _tables(self) -> dict[frozenset[str], dict[str, tuple[float, ...]]]:
+        return {}
+
+    @functools.cached_property
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))
 

@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .fs_compare import compare
+from .fs_compare import Compared, compare
 from .fs_model import COMPARISONS, DEFAULT_MODEL, LEVELS, MIN_TF, MatchModel
 from .similarity import PersonFacts
 
@@ -81,24 +81,42 @@ def _detail(comparison: str, level: int, a: PersonFacts, b: PersonFacts) -> str:
 
 
 def weigh(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -> Weighing:
-    c = compare(a, b, model)
+    return weighing(compare(a, b, model), model)
+
+
+def weighing(c: Compared, model: MatchModel = DEFAULT_MODEL) -> Weighing:
+    """A compared pair's match weight with each comparison's term and the guard, if any."""
     terms: list[Term] = []
+    total = _add_up(c, model, terms)
+    return Weighing(total, tuple(terms), c.swapped, guard(c.levels))
+
+
+def match_weight(c: Compared, model: MatchModel = DEFAULT_MODEL) -> float:
+    """The match weight alone, as ``weighing`` adds it up (ranking every candidate of an
+    import needs only this; the terms and the words are for the one that may be chosen)."""
+    return _add_up(c, model, None)
+
+
+def _add_up(c: Compared, model: MatchModel, terms: list[Term] | None) -> float:
+    levels = c.levels
+    table = model.weights(kin_of(levels))
     total = model.prior_weight
-    kin = kin_of(c.levels)
     for comparison in COMPARISONS:
-        level = c.levels[comparison]
+        level = levels[comparison]
         if level < 0:
             continue
-        w = model.weight(comparison, level, kin)
         if level == 0 and comparison == "surname" and model.surname_tf:
             tf = max(model.surname_tf.get(c.surname, 0.0), MIN_TF)
             w = math.log2(model.m["surname"][0] / tf)
         elif level == 0 and comparison == "forename" and model.forename_tf:
             tf = max(model.forename_tf.get(c.forename, 0.0), MIN_TF)
             w = math.log2(model.m["forename"][0] / tf)
+        else:
+            w = table[comparison][level]
         total += w
-        terms.append(Term(comparison, level, w))
-    return Weighing(total, tuple(terms), c.swapped, guard(c.levels))
+        if terms is not None:
+            terms.append(Term(comparison, level, w))
+    return total
 
 
 TWIN = "same date of birth and surname but another forename: a twin or sibling, never linked without a person looking"

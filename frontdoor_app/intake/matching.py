@@ -17,8 +17,10 @@ from frontdoor_app.models import MatchingModel, Person
 from frontdoor_app.profile import IntakeRules
 
 from .blocking import candidate_ids
+from .fs_compare import Compared, compare
 from .fs_model import DEFAULT_MODEL, MatchModel, untrained_model
-from .fs_weigh import Weighing, weigh
+from .fs_weigh import match_weight
+from .fs_weigh import weighing as weigh_compared
 from .similarity import PersonFacts
 
 
@@ -84,7 +86,7 @@ def decide(
     """
     del rules
     model = model or DEFAULT_MODEL
-    weighed: list[tuple[float, int, PersonFacts, Weighing | None, str]] = []
+    weighed: list[tuple[float, int, PersonFacts, Compared | None, str]] = []
     for pid, known in candidates:
         same, words = _identifier(facts, known)
         if same is False:
@@ -92,14 +94,15 @@ def decide(
         if same:
             weighed.append((math.inf, pid, known, None, words))
         else:
-            w = weigh(facts, known, model)
-            weighed.append((w.weight, pid, known, w, ""))
+            c = compare(facts, known, model)
+            weighed.append((match_weight(c, model), pid, known, c, ""))
     if not weighed:
         return Match("new", None, 0.0, NO_CANDIDATE)
     weighed.sort(key=lambda row: (-row[0], row[1]))
-    best_weight, person_id, known, weighing, words = weighed[0]
-    if weighing is None:
+    best_weight, person_id, known, compared, words = weighed[0]
+    if compared is None:
         return Match("auto", person_id, 1.0, (words,))
+    weighing = weigh_compared(compared, model)
     odds = [2.0 ** min(row[0], 200.0) for row in weighed]
     chance = odds[0] / (1 + sum(odds))
     reasons = list(weighing.reasons(facts, known))
