@@ -55,6 +55,9 @@ class AppContext:
             return (s.scalar(select(func.count()).select_from(Notification)) or 0) == 0
 
     def close(self) -> None:
+        from frontdoor_app.models.checkpoint import wait
+
+        wait(self.engine)  # a large write's copy into the database file, if under way
         self.engine.dispose()
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import INTAKE_ROLES, Actor, require
 from frontdoor_app.models import ImportBatch, Notification, QuarantinedRecord, utcnow
+from frontdoor_app.models.checkpoint import checkpoint_after_commit
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
 
@@ -194,6 +195,7 @@ def import_feed(
     # One transaction for the file: an interruption leaves no notification half written,
     # and the import batch exists only when its notifications do.
     with session_scope(sessions) as s:
+        checkpoint_after_commit(s)  # thousands of pages: copied into the file after
         earlier = s.scalar(
             select(ImportBatch.id)
             .where(ImportBatch.file_hash == feed.file_hash, ImportBatch.finished_at.is_not(None))

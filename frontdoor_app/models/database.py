@@ -16,6 +16,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app import cipher
+from frontdoor_app.models import checkpoint
 from frontdoor_app.schema_head import MIGRATIONS, head_revision
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -62,6 +63,8 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
+
+    checkpoint.install(engine)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
