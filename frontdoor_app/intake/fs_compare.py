@@ -13,7 +13,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from .fs_model import DEFAULT_MODEL, MatchModel
 from .keys import compact, fold
-from .similarity import PersonFacts, same_initial, skeleton
+from .similarity import PersonFacts, gender_code, same_initial, skeleton
 
 _DIGITS = re.compile(r"\d+[a-z]?")
 
@@ -255,22 +255,6 @@ def address_level(a: PersonFacts, b: PersonFacts) -> int:
     return 3
 
 
-_GENDERS = {
-    "f": "f",
-    "female": "f",
-    "woman": "f",
-    "girl": "f",
-    "m": "m",
-    "male": "m",
-    "man": "m",
-    "boy": "m",
-}
-
-
-def _gender(value: str | None) -> str:
-    return _GENDERS.get((value or "").strip().lower(), "")
-
-
 def compare(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -> Compared:
     """The levels of each comparison; names compared as sent and swapped, the better kept."""
     sur, fore = (
@@ -288,7 +272,7 @@ def compare(a: PersonFacts, b: PersonFacts, model: MatchModel = DEFAULT_MODEL) -
         fore_x = forename_level(a.surname, b.forenames)
         if 0 <= fore_x <= 3:
             sur, fore, swapped = -1, fore_x, True
-    ga, gb = _gender(a.gender), _gender(b.gender)
+    ga, gb = gender_code(a.gender), gender_code(b.gender)
     levels = {
         "surname": sur,
         "forename": fore,

@@ -151,18 +151,21 @@ def address_bonus(a: PersonFacts, b: PersonFacts) -> tuple[float, list[str]]:
     return bonus, reasons
 
 
-def _gender(value: str | None) -> str:
-    text = (value or "").strip().lower()
-    return {
-        "f": "f",
-        "female": "f",
-        "woman": "f",
-        "girl": "f",
-        "m": "m",
-        "male": "m",
-        "man": "m",
-        "boy": "m",
-    }.get(text, "")
+_GENDERS = {
+    "f": "f",
+    "female": "f",
+    "woman": "f",
+    "girl": "f",
+    "m": "m",
+    "male": "m",
+    "man": "m",
+    "boy": "m",
+}
+
+
+def gender_code(value: str | None) -> str:
+    """ "f", "m", or "" (not recorded, or recorded otherwise): what is compared."""
+    return _GENDERS.get((value or "").strip().lower(), "")
 
 
 def same_initial(a: str | None, b: str | None) -> bool:
@@ -225,7 +228,7 @@ def score(incoming: PersonFacts, known: PersonFacts) -> Score:
         value = min(value, 0.8 if dob == 1.0 else 0.7)
     if sur < 0.8 and (fore is None or fore < 0.9):
         value = min(value, 0.7)
-    ga, gb = _gender(incoming.gender), _gender(known.gender)
+    ga, gb = gender_code(incoming.gender), gender_code(known.gender)
     if ga and gb and ga != gb:
         value -= 0.15
         reasons.append("recorded gender differs")
