@@ -357,8 +357,17 @@ def test_the_weight_tables_are_log_m_over_u_and_rank_as_the_weighing_adds_up():
                 u = model.u_kin_dob
             expected = [math.log2(mi / ui) for mi, ui in zip(m, u, strict=True)]
             assert list(model.weights(kin)[comparison]) == pytest.approx(expected, rel=1e-12)
-    a = PersonFacts("Mercorella", "Jack", dt.date(1990, 5, 6), 1990, "m", None, None,
-                    "4 Mercer Street", "LS1 1AA")  # fmt: skip
+    a = PersonFacts(
+        "Mercorella",
+        "Jack",
+        dt.date(1990, 5, 6),
+        1990,
+        "m",
+        None,
+        None,
+        "4 Mercer Street",
+        "LS1 1AA",
+    )
     for b in (
         a,
         dataclasses.replace(a, forenames="Jac", surname="Mercorglla"),
