@@ -61,17 +61,19 @@ def test_a_large_commit_checkpoints_as_it_commits_unless_told_to_leave_it(engine
     written, copied = frames(database)
     assert written > 1000 and copied == written  # SQLite's own: copied before commit returned
 
-    started: list[object] = []
+    started: list[tuple[int, int]] = []  # the WAL as the copy would have started
     real_start = checkpoint._start
-    checkpoint._start = started.append  # type: ignore[assignment]  # hold the thread back
+    checkpoint._start = lambda _engine: started.append(frames(database))  # type: ignore[assignment]
     try:
         with session_scope(sessions) as s:
             checkpoint.checkpoint_after_commit(s)
-            write_many(s)
+            with s.begin_nested():  # as the import writes: inside a savepoint
+                write_many(s)
+            assert started == []  # a savepoint released is no commit
     finally:
         checkpoint._start = real_start  # type: ignore[assignment]
-    assert started == [engine]
     written, copied = frames(database)
+    assert started == [(written, copied)]  # once, after the commit: its pages in the WAL
     assert written > 1000 and copied < written  # the commit wrote the WAL only
     with engine.connect() as c:  # the connection is back to SQLite's default
         assert c.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
@@ -103,6 +105,8 @@ def test_an_import_leaves_its_copy_to_the_thread_and_keeps_every_row(ctx, tmp_pa
     summary = import_file(ctx.sessions, ctx.profile, ctx.actor, path)
     assert summary.imported == 4
     assert checkpoint.wait(ctx.engine) is not None  # the import's copy ran on its thread
+    written, copied = frames(Path(ctx.engine.url.database))
+    assert written > 0 and copied == written  # after the commit: every page of it copied
     ctx.engine.dispose()  # every connection closed: what is read next comes from the file
     with ctx.session() as s:
         assert s.get_one(ImportBatch, summary.batch_id).imported == 4

@@ -164,7 +164,7 @@ _GENDERS = {
 
 
 def gender_code(value: str | None) -> str:
-    """ "f", "m", or "" (not recorded, or recorded otherwise): what is compared."""
+    """The gender as compared: "f", "m", or "" (not recorded, or recorded otherwise)."""
     return _GENDERS.get((value or "").strip().lower(), "")
 
 
