@@ -17,11 +17,12 @@ socket rings (``sent_read``: no thread woken, none handing back, the window neve
 and each change comes with the case it touched (``meeting.feed.item_of_change``), a new
 entry with the entry itself (``meeting.case.new_entry_of_change``): after the doorbell a
 laptop learns what changed, and where, in one round trip, and needs no other for an entry.
-A client's own saves come back through the log like everyone else's; a save that reads its
-row back itself says so (``wrote``), and ``news`` leaves that change out, so the screens
-showing it are not read a second time. When the server cannot be reached the feed says so
-(``online_changed``) and keeps trying with a growing pause; when it answers again it
-listens again and catches up from where it stood, as does a feed started while it is down.
+A client's own saves reach its screens by the same path as everyone else's: the log brings
+them, and what changed is read with it (a Save reads nothing back itself; ``read_now``
+asks the log at once when no doorbell rings for it). When the server cannot be reached the
+feed says so (``online_changed``) and keeps trying with a growing pause; when it answers
+again it listens again and catches up from where it stood, as does a feed started while it
+is down.
 """
 
 from __future__ import annotations
@@ -102,13 +103,10 @@ class LiveFeed(QObject):
         self._interval_ms = interval_ms
         self._safety_net_ms = safety_net_ms
         self._last_read = 0.0
-        self._reads = 0  # reads of the log queued so far
-        # Rows this client wrote and read back: (table, row id, reads queued by then).
-        self._own: list[tuple[str, int, int]] = []
         # The window's read to run with each read of the log, in its unit of work, so a
         # screen can refresh one read after the doorbell: called on the GUI thread when a
         # read is queued, it returns ``fn(session, changes) -> answer`` (or None) for the
-        # worker; the changes it is given leave out this client's own, read back already.
+        # worker, with the changes read.
         self.look_ahead: Callable[[], Callable[[Any, Sequence[Change]], Any] | None] | None
         self.look_ahead = None
         self._timer = QTimer(self)
@@ -292,20 +290,17 @@ class LiveFeed(QObject):
             return
         self._fetching = True
         cursor = self._cursor
-        self._reads += 1
-        number = self._reads
-        # With a job of this window's in flight (a Save whose answer is not back: its change
-        # is not known for its own yet, ``wrote``), nothing is read ahead, and the log is
-        # read on the worker behind the job: a read sent could be answered before it.
+        # With a job of this window's in flight (a Save whose answer is not back), nothing
+        # is read ahead, and the log is read on the worker behind the job: the window takes
+        # its own change after the Save's answer, never before it.
         idle = self._worker.pending == 0
         ahead = self.look_ahead() if self.look_ahead is not None and idle else None
-        if idle and self._send_read(cursor, ahead, number):
+        if idle and self._send_read(cursor, ahead):
             return
-        own = self._own_rows()  # (a read sent takes them when it is answered: ``_taken``)
         self._ops.query(
             self,
-            lambda: self._read(cursor, ahead, own),
-            lambda result: self._got_changes(result, number),
+            lambda: self._read(cursor, ahead),
+            self._got_changes,
             doing="change feed",
             on_failed=self._failed,
         )
@@ -314,7 +309,6 @@ class LiveFeed(QObject):
         self,
         cursor: Cursor,
         ahead: Callable[[Any, Sequence[Change]], Any] | None = None,
-        own: Sequence[tuple[str, int]] = (),
     ) -> tuple[list[Change], Cursor, Any]:
         from frontdoor_app.meeting.case import new_entry_of_change
         from frontdoor_app.meeting.feed import item_of_change
@@ -325,12 +319,11 @@ class LiveFeed(QObject):
             rows, cursor = read(
                 s, cursor, item=item_of_change, row=new_entry_of_change, snapshot=kept is None
             )
-            news = _less_own(rows, own)
-            return rows, cursor, ahead(s, news) if ahead is not None and news else None
+            return rows, cursor, ahead(s, rows) if ahead is not None and rows else None
 
     # ------------------------------------------------------------------ a read sent
     def _send_read(
-        self, cursor: Cursor, ahead: Callable[[Any, Sequence[Change]], Any] | None, number: int
+        self, cursor: Cursor, ahead: Callable[[Any, Sequence[Change]], Any] | None
     ) -> bool:
         """PostgreSQL, the kept connection open: the log's read sent from this thread and
         not waited for (``changes.send_read``): the connection's socket says when the answer
@@ -351,15 +344,15 @@ class LiveFeed(QObject):
             log.info("change feed: the kept connection cannot send; read on the worker")
             kept.close()
             return False
-        self._sent = _Sent(cursor, ahead, number)
+        self._sent = _Sent(cursor, ahead)
         self._answer.wait_for(sent)
         return True
 
     def _read_answered(self, read_rows: list[Any]) -> None:
         if self._worker.pending:
             # A job of this window's went in after the read was sent (a Save, say). A busy
-            # server can run the read after the job's COMMIT; the window knows that change
-            # for its own once the job's answer is back: the answer is taken behind it.
+            # server can run the read after the job's COMMIT: the answer is taken behind
+            # the job's, so the window shows its own change after its Save, not before.
             self._ops.query(self, lambda: read_rows, self._taken, doing="change feed")
             return
         self._taken(read_rows)
@@ -373,26 +366,25 @@ class LiveFeed(QObject):
             return
         try:
             rows, cursor = after_read(sent.cursor, read_rows, item=item_of_change)
-            news = _less_own(rows, self._own_rows())  # as they are now: see _read_answered
             known, answer = True, None
-            if sent.ahead is not None and news:
-                known, answer = answer_at_once(sent.ahead, news)
+            if sent.ahead is not None and rows:
+                known, answer = answer_at_once(sent.ahead, rows)
         except Exception as exc:  # noqa: BLE001 - as a read on the worker that failed
             self._read_failed(exc)
             return
         kept, ahead = self._reads_on, sent.ahead
         if known or ahead is None or kept is None:
-            self._got_changes((rows, cursor, answer), sent.number)
+            self._got_changes((rows, cursor, answer))
             return
 
         def read_ahead() -> tuple[list[Change], Cursor, Any]:
             with kept.session() as s:  # on the worker: the kept connection is idle now
-                return rows, cursor, ahead(s, news)
+                return rows, cursor, ahead(s, rows)
 
         self._ops.query(
             self,
             read_ahead,
-            lambda result: self._got_changes(result, sent.number),
+            self._got_changes,
             doing="change feed",
             on_failed=self._failed,
         )
@@ -403,7 +395,7 @@ class LiveFeed(QObject):
             self._reads_on.close()  # as a read on the worker that failed: connect afresh
         self._failed(exc)
 
-    def _got_changes(self, result: tuple[Sequence[Change], Cursor, Any], number: int) -> None:
+    def _got_changes(self, result: tuple[Sequence[Change], Cursor, Any]) -> None:
         rows, cursor, answer = result
         self._fetching = False
         self._cursor = cursor
@@ -418,42 +410,21 @@ class LiveFeed(QObject):
         if rows:
             self.changed.emit(tuple(rows))
             self.changed_ahead.emit(tuple(rows), answer)
-        # Writes read back before this read was queued committed before it ran (one
-        # worker): their changes were in it or in an earlier one. Forget them, so they
-        # never leave out someone else's later change to the same row.
-        self._own = [own for own in self._own if own[2] >= number]
         if len(rows) >= 1000:  # more waiting: read on at once
             self._data_version = None
             QTimer.singleShot(0, self.poll)
 
     # ------------------------------------------------------------------ own writes
-    def wrote(self, table_name: str, row_id: int) -> None:
-        """This client wrote ``row_id`` of ``table_name`` and reads it back itself: when the
-        log brings that change, ``news`` leaves it out (once).
-
-        Call it when the write's answer is back. No read of the log that can hold the
-        change has been handed back before: the worker takes one job at a time, no read is
-        sent past a job in flight (``poll``), nor taken before it (``_read_answered``).
-        """
-        self._own.append((table_name, row_id, self._reads))
-
-    def _own_rows(self) -> list[tuple[str, int]]:
-        return [(table, row) for table, row, _n in self._own]
-
-    def news(self, rows: Sequence[Change]) -> tuple[Change, ...]:
-        """``rows`` less the changes this client made and has already read back (``wrote``);
-        each such write leaves out one change, so another's change to the row still counts.
-        Call it while handling ``changed``."""
-        fresh = []
-        for row in rows:
-            own = next(
-                (o for o in self._own if o[0] == row.table_name and o[1] == row.row_id), None
-            )
-            if own is None:
-                fresh.append(row)
-            else:
-                self._own.remove(own)
-        return tuple(fresh)
+    def read_now(self) -> None:
+        """This window's Save is back: the log is read at once (or once more after the read
+        under way, sent perhaps before the COMMIT), and the Save reaches this window's
+        screens as anyone's does. On PostgreSQL the doorbell rings for it already."""
+        if self.listening:
+            return
+        if self._fetching:
+            self._again = True
+        else:
+            self.poll()
 
     def _succeeded(self) -> None:
         self._backoff = 0.0
@@ -482,18 +453,6 @@ class _Sent(NamedTuple):
 
     cursor: Cursor
     ahead: Callable[[Any, Sequence[Change]], Any] | None
-    number: int
-
-
-def _less_own(rows: Sequence[Change], own: Sequence[tuple[str, int]]) -> list[Change]:
-    """``rows`` less one change for each of ``own`` (as ``LiveFeed.news`` leaves them out)."""
-    left, fresh = list(own), []
-    for row in rows:
-        if (row.table_name, row.row_id) in left:
-            left.remove((row.table_name, row.row_id))  # type: ignore[arg-type]
-        else:
-            fresh.append(row)
-    return fresh
 
 
 def tables(rows: Sequence[Change]) -> set[str]:

@@ -40,6 +40,7 @@ from frontdoor_app.ui.meeting.room_state import (
 if TYPE_CHECKING:
     from frontdoor_app.context import AppContext
     from frontdoor_app.sync.changes import Change
+    from frontdoor_app.ui.core.live import LiveFeed
 
 PREFETCH_DELAY_MS = 150
 
@@ -272,6 +273,17 @@ class CasePane(QObject):
             return False
         self.case_view.show_entries(case.with_entries(touched.shown))
         return False
+
+    def saved(self, item_id: int, feed: LiveFeed, feed_on: bool) -> None:
+        """This window saved to case ``item_id`` (an entry, its edit, a sharing decision):
+        copies of the case read ahead are stale, and the Save reaches the screens as anyone's
+        does, through the change feed (what changed is read with the log: the entries, not
+        the whole case again). A window whose feed does not follow the log reads the case."""
+        if feed_on and feed.following and feed.online:
+            self.state.cases_changed((item_id,))
+            feed.read_now()
+        else:
+            self.refresh_if_shown(item_id)
 
     def refresh_if_shown(self, item_id: int) -> None:
         """This window saved something of ``item_id``: a copy of it read ahead is stale

@@ -42,7 +42,7 @@ class CaseSaves(QObject):
     header_stale = Signal()  # the header's counts changed (saves waiting)
     projector_stale = Signal()
     server_away = Signal()  # a save found the server gone: the feed should notice
-    wrote = Signal(str, int)  # a table and row this window wrote and has read back
+    saved = Signal(int)  # an entry or sharing decision of this case saved: the feed brings it
 
     def __init__(
         self,
@@ -125,10 +125,8 @@ class CaseSaves(QObject):
                 self.case_view.intelligence.clear_form()
             self.status.emit(translate("MainWindow", "Intelligence saved"), 5000)
             self.header_stale.emit()
-            # Read back here: the change feed bringing this entry need not read it again.
-            self.wrote.emit("intelligence_entry", view.id)
-            self.case_stale.emit(shown_item)
-            self.projector_stale.emit()
+            # (and to the projector, when the case is the room's current one)
+            self.saved.emit(shown_item)
 
         def offline() -> None:
             self.keep_waiting("intelligence", shown_item, content)
@@ -396,7 +394,7 @@ class CaseSaves(QObject):
         def done(_view: Any) -> None:
             self.case_view.sharing.clear_form()
             self.status.emit(translate("MainWindow", "Sharing decision recorded"), 5000)
-            self.case_stale.emit(shown_item)
+            self.saved.emit(shown_item)
 
         self.commands.record_sharing(item_id, content, done)
 

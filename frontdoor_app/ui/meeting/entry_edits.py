@@ -48,9 +48,7 @@ class EntryEdits:
             if tab.editing is not None and tab.editing.id == view.id:
                 tab.stop_editing()
             saves.status.emit(translate("MainWindow", "Entry changed"), 5000)
-            saves.wrote.emit("intelligence_entry", view.id)
-            saves.case_stale.emit(view.agenda_item_id)
-            saves.projector_stale.emit()
+            saves.saved.emit(view.agenda_item_id)  # the feed brings it, as anyone's edit
 
         def conflict(exc: Any) -> None:
             saves.settle(content["ref"])

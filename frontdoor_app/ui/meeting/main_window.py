@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         self.saves.projector_stale.connect(self.projector.refresh)
         self.saves.server_away.connect(self.live.poll)
         self.live.answered.connect(self.saves.send_waiting)
-        self.saves.wrote.connect(self.live.wrote)
+        self.saves.saved.connect(lambda item: self.cases.saved(item, self.live, self.feed_on))
         self.clock = QTimer(self)
         self.clock.setInterval(15_000)
         self.clock.timeout.connect(self._update_header)
@@ -445,9 +445,9 @@ class MainWindow(QMainWindow):
             # when nothing but the room's rows did: the chair moved case, say)
             self.reload_room(case_too=not tables - IGNORED_TABLES <= ROOM_ONLY_TABLES)
         elif refresh in (Refresh.ASK_CASES, Refresh.ACTIONS):
-            # Entries or actions: which cases (read with the log, or asked now), and only a
-            # screen showing one reads them again; own saves were read back already.
-            news = [r for r in self.live.news(rows) if r.table_name not in IGNORED_TABLES]
+            # Entries or actions (this window's own too): which cases (read with the log,
+            # or asked now), and only a screen showing one reads them again.
+            news = [r for r in rows if r.table_name not in IGNORED_TABLES]
             self.cases.news(news, ahead)
         else:
             if self.viewing is not None:
