@@ -7,8 +7,10 @@ cached demo, with the phases timed (reading, checking, the blocks' look-ups one 
 loading the candidates, weighing, writing, the commit) and every statement timed by its SQL
 (SQLAlchemy's cursor events; a SELECT's rows are fetched after its event, so the blocks are
 timed around their iteration). The WAL's frames after the commit are the pages the import
-wrote, each encrypted once. ``--no-checkpoint`` leaves the WAL unchecked-pointed, so the
-commit's time is the WAL write alone.
+wrote, each encrypted once. The commit's time is the WAL write alone: the import's pages
+are copied into the file by a thread just after it (``models/checkpoint.py``), not timed
+here. ``--no-checkpoint`` also turns SQLite's automatic checkpoint off on every connection
+and empties the WAL first, so its frames are the import's pages alone.
 
 ``--plain`` imports into the same copy decrypted (SQLCipher's own export, opened with the
 standard library's SQLite): how much of the import the encryption costs. The application

@@ -16,6 +16,7 @@ from PySide6.QtCore import QTimer
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import entries
+from frontdoor_app.meeting.action_reads import open_actions_count
 from frontdoor_app.sync.changes import last_change_id
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting import room_reads
@@ -211,4 +212,53 @@ def test_on_the_server_a_log_read_answered_while_a_save_is_under_way_waits_for_i
         assert sum(e.text == text for e in win.case_view.case.intelligence) == 1
     finally:
         release.set()
+        close_window(win)
+
+
+def test_an_own_action_reaches_the_case_and_the_count_through_the_feed(
+    qtbot, chair_ctx, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """An action added in this window shows in its actions tab as anyone's does: from the
+    change log, read with it (with the room's count of open actions); the room and the
+    whole case are not read again for it."""
+    win = open_window(qtbot, chair_ctx)
+    try:
+        first = start_meeting(qtbot, win)
+        settled(qtbot, win, chair_ctx)
+        qtbot.wait(300)
+        idle(qtbot, win)
+        rooms: list[int] = []
+        loads: list[int] = []
+        load_room, load_case_bundle = room_reads.load_room, room_reads.load_case_bundle
+        monkeypatch.setattr(
+            room_reads, "load_room", lambda s, m: (rooms.append(m), load_room(s, m))[1]
+        )
+        monkeypatch.setattr(
+            room_reads,
+            "load_case_bundle",
+            lambda ctx, i, audit, **kw: (loads.append(i), load_case_bundle(ctx, i, audit, **kw))[1],
+        )
+        batches: list[list[tuple[str, int | None]]] = []
+        win.live.changed.connect(
+            lambda rows: batches.append([(r.table_name, r.row_id) for r in rows])
+        )
+        tab = win.case_view.actions_tab
+        before = len(tab.model.rows)
+        tab.description.setText("Health visitor to call the mother by Friday")
+        tab.add.click()
+        qtbot.waitUntil(lambda: len(tab.model.rows) == before + 1, timeout=5000)
+        added = tab.model.rows[-1]
+        assert added.description == "Health visitor to call the mother by Friday"
+        assert ("action", added.id) in [row for b in batches for row in b]  # the feed's
+        qtbot.wait(400)  # the feed's ticks: nothing more comes of it
+        idle(qtbot, win)
+        # The room's count of open actions (from earlier meetings) is as the server counts.
+        with chair_ctx.read_session() as s:
+            counted = open_actions_count(s, win.meeting.id)
+        assert win.room.open_actions == counted.open
+        assert rooms == []
+        assert loads == []
+        assert [r.id for r in tab.model.rows].count(added.id) == 1
+        assert added.agenda_item_id == first
+    finally:
         close_window(win)

@@ -274,14 +274,18 @@ class CasePane(QObject):
         self.case_view.show_entries(case.with_entries(touched.shown))
         return False
 
-    def saved(self, item_id: int, feed: LiveFeed, feed_on: bool) -> None:
-        """This window saved to case ``item_id`` (an entry, its edit, a sharing decision):
-        copies of the case read ahead are stale, and the Save reaches the screens as anyone's
-        does, through the change feed (what changed is read with the log: the entries, not
-        the whole case again). A window whose feed does not follow the log reads the case."""
+    def saved(self, item_id: int, room: bool, feed: LiveFeed, feed_on: bool) -> None:
+        """This window saved to case ``item_id`` (an entry, its edit, a sharing decision, an
+        action or its status): copies of the case read ahead are stale, and the Save reaches
+        the screens as anyone's does, through the change feed (what changed is read with the
+        log: the entries, or the actions and the room's count of them; not the whole case nor
+        the room again). A window whose feed does not follow the log reads the case again
+        (``room``: the room too, for its counts)."""
         if feed_on and feed.following and feed.online:
             self.state.cases_changed((item_id,))
             feed.read_now()
+        elif room:
+            self.room_stale.emit()
         else:
             self.refresh_if_shown(item_id)
 

@@ -42,7 +42,8 @@ class CaseSaves(QObject):
     header_stale = Signal()  # the header's counts changed (saves waiting)
     projector_stale = Signal()
     server_away = Signal()  # a save found the server gone: the feed should notice
-    saved = Signal(int)  # an entry or sharing decision of this case saved: the feed brings it
+    # This case's entry, sharing decision or (True) action saved: the change feed brings it.
+    saved = Signal(int, bool)
 
     def __init__(
         self,
@@ -70,7 +71,7 @@ class CaseSaves(QObject):
             messages,
             owner,
             self._send_status,
-            on_saved=self._saved(translate("MainWindow", "Action updated")),
+            on_saved=self._action_saved(translate("MainWindow", "Action updated")),
             on_kept=lambda theirs: self.case_stale.emit(theirs.agenda_item_id),
             say=lambda text: self.status.emit(text, 8000),
         )
@@ -96,6 +97,16 @@ class CaseSaves(QObject):
         def done(_result: Any) -> None:
             self.status.emit(text, 5000)
             self.room_stale.emit()
+
+        return done
+
+    def _action_saved(self, text: str) -> Any:
+        """An action added or updated: it reaches this window's screens (the case's actions,
+        the room's count of open ones) through the change feed, as anyone's does."""
+
+        def done(view: Any) -> None:
+            self.status.emit(text, 5000)
+            self.saved.emit(view.agenda_item_id, True)
 
         return done
 
@@ -126,7 +137,7 @@ class CaseSaves(QObject):
             self.status.emit(translate("MainWindow", "Intelligence saved"), 5000)
             self.header_stale.emit()
             # (and to the projector, when the case is the room's current one)
-            self.saved.emit(shown_item)
+            self.saved.emit(shown_item, False)
 
         def offline() -> None:
             self.keep_waiting("intelligence", shown_item, content)
@@ -304,7 +315,7 @@ class CaseSaves(QObject):
             if not replay:
                 self.case_view.actions_tab.clear_form()
             self.header_stale.emit()
-            self._saved(translate("MainWindow", "Action added"))(view)
+            self._action_saved(translate("MainWindow", "Action added"))(view)
 
         def offline() -> None:
             self.keep_waiting("action", shown_item, content)
@@ -359,7 +370,7 @@ class CaseSaves(QObject):
                 self.commands.failed(exc, translate("MainWindow", "Updating the action"))
 
         self._status_to_server(
-            content, self._saved(translate("MainWindow", "Action updated")), conflict
+            content, self._action_saved(translate("MainWindow", "Action updated")), conflict
         )
 
     def _status_to_server(self, content: dict[str, Any], on_done: Any, on_conflict: Any) -> None:
@@ -394,7 +405,7 @@ class CaseSaves(QObject):
         def done(_view: Any) -> None:
             self.case_view.sharing.clear_form()
             self.status.emit(translate("MainWindow", "Sharing decision recorded"), 5000)
-            self.saved.emit(shown_item)
+            self.saved.emit(shown_item, False)
 
         self.commands.record_sharing(item_id, content, done)
 

@@ -48,7 +48,7 @@ class EntryEdits:
             if tab.editing is not None and tab.editing.id == view.id:
                 tab.stop_editing()
             saves.status.emit(translate("MainWindow", "Entry changed"), 5000)
-            saves.saved.emit(view.agenda_item_id)  # the feed brings it, as anyone's edit
+            saves.saved.emit(view.agenda_item_id, False)  # the feed brings it, as anyone's
 
         def conflict(exc: Any) -> None:
             saves.settle(content["ref"])

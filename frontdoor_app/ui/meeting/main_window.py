@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         self.saves.projector_stale.connect(self.projector.refresh)
         self.saves.server_away.connect(self.live.poll)
         self.live.answered.connect(self.saves.send_waiting)
-        self.saves.saved.connect(lambda item: self.cases.saved(item, self.live, self.feed_on))
+        self.saves.saved.connect(lambda i, room: self.cases.saved(i, room, self.live, self.feed_on))
         self.clock = QTimer(self)
         self.clock.setInterval(15_000)
         self.clock.timeout.connect(self._update_header)
