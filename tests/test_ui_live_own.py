@@ -262,3 +262,42 @@ def test_an_own_action_reaches_the_case_and_the_count_through_the_feed(
         assert added.agenda_item_id == first
     finally:
         close_window(win)
+
+
+def test_an_own_decision_reads_the_room_and_the_case_once(qtbot, chair_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A decision changes what the agenda shows: every window reads the room and the case
+    again when the log brings it, this one as well, and only then (not once for its Save
+    and again for the log)."""
+    from tests.test_ui_conflicts import _fill, _plain_codes
+
+    win = open_window(qtbot, chair_ctx)
+    try:
+        first = start_meeting(qtbot, win)
+        settled(qtbot, win, chair_ctx)
+        qtbot.wait(300)
+        idle(qtbot, win)
+        rooms: list[int] = []
+        loads: list[int] = []
+        load_room, load_case_bundle = room_reads.load_room, room_reads.load_case_bundle
+        monkeypatch.setattr(
+            room_reads, "load_room", lambda s, m: (rooms.append(m), load_room(s, m))[1]
+        )
+        monkeypatch.setattr(
+            room_reads,
+            "load_case_bundle",
+            lambda ctx, i, audit, **kw: (loads.append(i), load_case_bundle(ctx, i, audit, **kw))[1],
+        )
+        _fill(win, _plain_codes(win)[0], "high", "Mother to be seen by the IDVA first")
+        win.case_view.decision.save.click()
+        qtbot.waitUntil(lambda: win.case_view.case.decision is not None, timeout=5000)
+        qtbot.waitUntil(lambda: first in loads, timeout=5000)
+        qtbot.wait(600)  # the feed's ticks: nothing more comes of it
+        idle(qtbot, win)
+        assert rooms == [win.meeting.id]
+        assert loads.count(first) == 1  # (and the next case read ahead again, as anyone's)
+        decision = win.case_view.case.decision
+        assert decision.rationale == "Mother to be seen by the IDVA first"
+        row = win.room.agenda.row(first)
+        assert row is not None and row.has_decision and row.agreed_risk == "high"
+    finally:
+        close_window(win)

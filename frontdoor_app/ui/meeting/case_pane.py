@@ -275,11 +275,11 @@ class CasePane(QObject):
         return False
 
     def saved(self, item_id: int, room: bool, feed: LiveFeed, feed_on: bool) -> None:
-        """This window saved to case ``item_id`` (an entry, its edit, a sharing decision, an
-        action or its status): copies of the case read ahead are stale, and the Save reaches
+        """This window saved to case ``item_id`` (an entry, its edit, a sharing decision, a
+        decision, an action or its status): copies of the case read ahead are stale, and the Save reaches
         the screens as anyone's does, through the change feed (what changed is read with the
-        log: the entries, or the actions and the room's count of them; not the whole case nor
-        the room again). A window whose feed does not follow the log reads the case again
+        log: the entries, or the actions and the room's count of them; a decision's room and
+        case once, not twice). A window whose feed does not follow the log reads the case again
         (``room``: the room too, for its counts)."""
         if feed_on and feed.following and feed.online:
             self.state.cases_changed((item_id,))

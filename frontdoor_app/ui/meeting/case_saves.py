@@ -42,7 +42,8 @@ class CaseSaves(QObject):
     header_stale = Signal()  # the header's counts changed (saves waiting)
     projector_stale = Signal()
     server_away = Signal()  # a save found the server gone: the feed should notice
-    # This case's entry, sharing decision or (True) action saved: the change feed brings it.
+    # This case's entry or sharing decision, or (True: the room's too) its decision or an
+    # action saved: the change feed brings it.
     saved = Signal(int, bool)
 
     def __init__(
@@ -71,7 +72,7 @@ class CaseSaves(QObject):
             messages,
             owner,
             self._send_status,
-            on_saved=self._action_saved(translate("MainWindow", "Action updated")),
+            on_saved=self._fed(translate("MainWindow", "Action updated")),
             on_kept=lambda theirs: self.case_stale.emit(theirs.agenda_item_id),
             say=lambda text: self.status.emit(text, 8000),
         )
@@ -100,9 +101,10 @@ class CaseSaves(QObject):
 
         return done
 
-    def _action_saved(self, text: str) -> Any:
-        """An action added or updated: it reaches this window's screens (the case's actions,
-        the room's count of open ones) through the change feed, as anyone's does."""
+    def _fed(self, text: str) -> Any:
+        """A decision, an action added or updated: it reaches this window's screens (the
+        agenda and the case, the case's actions and the room's count of open ones) through
+        the change feed, as anyone's does, read once."""
 
         def done(view: Any) -> None:
             self.status.emit(text, 5000)
@@ -198,7 +200,7 @@ class CaseSaves(QObject):
             tab = self.case_view.decision
             if tab._case is not None and tab._case.item.item_id == saved_item:
                 tab.reload_saved()  # the form now shows what was saved, at its new version
-            self._saved(translate("MainWindow", "Decision saved"))(view)
+            self._fed(translate("MainWindow", "Decision saved"))(view)
 
         def conflict(exc: Any) -> None:
             self.outbox.remove(content["ref"])  # the conflict view now holds both versions
@@ -315,7 +317,7 @@ class CaseSaves(QObject):
             if not replay:
                 self.case_view.actions_tab.clear_form()
             self.header_stale.emit()
-            self._action_saved(translate("MainWindow", "Action added"))(view)
+            self._fed(translate("MainWindow", "Action added"))(view)
 
         def offline() -> None:
             self.keep_waiting("action", shown_item, content)
@@ -370,7 +372,7 @@ class CaseSaves(QObject):
                 self.commands.failed(exc, translate("MainWindow", "Updating the action"))
 
         self._status_to_server(
-            content, self._action_saved(translate("MainWindow", "Action updated")), conflict
+            content, self._fed(translate("MainWindow", "Action updated")), conflict
         )
 
     def _status_to_server(self, content: dict[str, Any], on_done: Any, on_conflict: Any) -> None:
