@@ -223,21 +223,7 @@ def test_an_own_action_reaches_the_case_and_the_count_through_the_feed(
     whole case are not read again for it."""
     win = open_window(qtbot, chair_ctx)
     try:
-        first = start_meeting(qtbot, win)
-        settled(qtbot, win, chair_ctx)
-        qtbot.wait(300)
-        idle(qtbot, win)
-        rooms: list[int] = []
-        loads: list[int] = []
-        load_room, load_case_bundle = room_reads.load_room, room_reads.load_case_bundle
-        monkeypatch.setattr(
-            room_reads, "load_room", lambda s, m: (rooms.append(m), load_room(s, m))[1]
-        )
-        monkeypatch.setattr(
-            room_reads,
-            "load_case_bundle",
-            lambda ctx, i, audit, **kw: (loads.append(i), load_case_bundle(ctx, i, audit, **kw))[1],
-        )
+        first, rooms, loads = _started_counting_reads(qtbot, win, chair_ctx, monkeypatch)
         batches: list[list[tuple[str, int | None]]] = []
         win.live.changed.connect(
             lambda rows: batches.append([(r.table_name, r.row_id) for r in rows])
@@ -272,21 +258,7 @@ def test_an_own_decision_reads_the_room_and_the_case_once(qtbot, chair_ctx, monk
 
     win = open_window(qtbot, chair_ctx)
     try:
-        first = start_meeting(qtbot, win)
-        settled(qtbot, win, chair_ctx)
-        qtbot.wait(300)
-        idle(qtbot, win)
-        rooms: list[int] = []
-        loads: list[int] = []
-        load_room, load_case_bundle = room_reads.load_room, room_reads.load_case_bundle
-        monkeypatch.setattr(
-            room_reads, "load_room", lambda s, m: (rooms.append(m), load_room(s, m))[1]
-        )
-        monkeypatch.setattr(
-            room_reads,
-            "load_case_bundle",
-            lambda ctx, i, audit, **kw: (loads.append(i), load_case_bundle(ctx, i, audit, **kw))[1],
-        )
+        first, rooms, loads = _started_counting_reads(qtbot, win, chair_ctx, monkeypatch)
         _fill(win, _plain_codes(win)[0], "high", "Mother to be seen by the IDVA first")
         win.case_view.decision.save.click()
         qtbot.waitUntil(lambda: win.case_view.case.decision is not None, timeout=5000)
@@ -301,3 +273,22 @@ def test_an_own_decision_reads_the_room_and_the_case_once(qtbot, chair_ctx, monk
         assert row is not None and row.has_decision and row.agreed_risk == "high"
     finally:
         close_window(win)
+
+
+def _started_counting_reads(qtbot, win, ctx, monkeypatch) -> tuple[int, list[int], list[int]]:  # type: ignore[no-untyped-def]
+    """The meeting started and settled in ``win``: its first case, and the meetings whose
+    room and the cases whose whole bundle are read from then on."""
+    first = start_meeting(qtbot, win)
+    settled(qtbot, win, ctx)
+    qtbot.wait(300)
+    idle(qtbot, win)
+    rooms: list[int] = []
+    loads: list[int] = []
+    load_room, load_case_bundle = room_reads.load_room, room_reads.load_case_bundle
+    monkeypatch.setattr(room_reads, "load_room", lambda s, m: (rooms.append(m), load_room(s, m))[1])
+    monkeypatch.setattr(
+        room_reads,
+        "load_case_bundle",
+        lambda c, i, audit, **kw: (loads.append(i), load_case_bundle(c, i, audit, **kw))[1],
+    )
+    return first, rooms, loads
