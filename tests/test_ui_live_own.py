@@ -292,3 +292,23 @@ def _started_counting_reads(qtbot, win, ctx, monkeypatch) -> tuple[int, list[int
         lambda c, i, audit, **kw: (loads.append(i), load_case_bundle(c, i, audit, **kw))[1],
     )
     return first, rooms, loads
+
+
+def test_an_own_move_of_the_agenda_reads_the_room_once(qtbot, chair_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The chair moves a case down the agenda: the room is read again once, when the log
+    brings the move (as in every other window), not for the Save and again for the log."""
+    win = open_window(qtbot, chair_ctx)
+    try:
+        first, rooms, loads = _started_counting_reads(qtbot, win, chair_ctx, monkeypatch)
+        rows = win.room.agenda.rows
+        last = rows[-1].item_id
+        win.move_case(last, 1)
+        qtbot.waitUntil(lambda: win.room.agenda.rows[0].item_id == last, timeout=5000)
+        qtbot.wait(600)  # the feed's ticks: nothing more comes of it
+        idle(qtbot, win)
+        assert rooms == [win.meeting.id]
+        assert [r.item_id for r in win.room.agenda.rows][1:] == [r.item_id for r in rows[:-1]]
+        # The case on screen is second now (its heading says so): read again, once.
+        assert loads.count(first) == 1
+    finally:
+        close_window(win)

@@ -274,24 +274,27 @@ class CasePane(QObject):
         self.case_view.show_entries(case.with_entries(touched.shown))
         return False
 
-    def saved(self, item_id: int, room: bool, feed: LiveFeed, feed_on: bool) -> None:
+    def saved(self, item_id: int | None, room: bool, feed: LiveFeed, feed_on: bool) -> None:
         """This window saved to case ``item_id`` (an entry, its edit, a sharing decision, a
-        decision, an action or its status): copies of the case read ahead are stale, and the Save reaches
+        decision, an action or its status), or to the room (None: its order, a case
+        deferred, the curtain): copies of the case read ahead are stale, and the Save reaches
         the screens as anyone's does, through the change feed (what changed is read with the
-        log: the entries, or the actions and the room's count of them; a decision's room and
-        case once, not twice). A window whose feed does not follow the log reads the case again
-        (``room``: the room too, for its counts)."""
+        log: the entries, or the actions and the room's count of them; the room once, not
+        for the Save and again for the log). A window whose feed does not follow the log
+        reads the case again (``room``: the room, and the case with it)."""
         if feed_on and feed.following and feed.online:
-            self.state.cases_changed((item_id,))
+            if item_id is not None:
+                self.state.cases_changed((item_id,))
             feed.read_now()
-        elif room:
+        elif room or item_id is None:
             self.room_stale.emit()
         else:
             self.refresh_if_shown(item_id)
 
     def refresh_if_shown(self, item_id: int) -> None:
-        """This window saved something of ``item_id``: a copy of it read ahead is stale
-        (the feed leaves this window's own saves out), and the case is read again if shown."""
+        """Case ``item_id`` changed in a way the feed does not show (a conflict resolved, a
+        link undone, no feed): a copy read ahead is stale, and the case is read again if
+        shown."""
         self.state.cases_changed((item_id,))
         if self.state.viewing == item_id:
             self.show_item(item_id, refresh=True)

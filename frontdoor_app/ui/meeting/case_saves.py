@@ -42,9 +42,9 @@ class CaseSaves(QObject):
     header_stale = Signal()  # the header's counts changed (saves waiting)
     projector_stale = Signal()
     server_away = Signal()  # a save found the server gone: the feed should notice
-    # This case's entry or sharing decision, or (True: the room's too) its decision or an
-    # action saved: the change feed brings it.
-    saved = Signal(int, bool)
+    # This case's entry or sharing decision, or (True: the room's too) its decision, an
+    # action, or (no case) the agenda's order saved: the change feed brings it.
+    saved = Signal(object, bool)
 
     def __init__(
         self,
@@ -97,7 +97,7 @@ class CaseSaves(QObject):
     def _saved(self, text: str) -> Any:
         def done(_result: Any) -> None:
             self.status.emit(text, 5000)
-            self.room_stale.emit()
+            self.saved.emit(None, True)
 
         return done
 

@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
     def _saved(self, text: str) -> Callable[[Any], None]:
         def done(_result: Any) -> None:
             self.say(text, 5000)
-            self.reload_room()
+            self.cases.saved(None, True, self.live, self.feed_on)  # the feed brings it
 
         return done
 
