@@ -72,7 +72,7 @@ class CaseSaves(QObject):
             messages,
             owner,
             self._send_status,
-            on_saved=self._fed(translate("MainWindow", "Action updated")),
+            on_saved=self.fed(translate("MainWindow", "Action updated")),
             on_kept=lambda theirs: self.case_stale.emit(theirs.agenda_item_id),
             say=lambda text: self.status.emit(text, 8000),
         )
@@ -89,26 +89,27 @@ class CaseSaves(QObject):
             ENTRY_EDIT: lambda c, _i: self.entry_edits.resend(c),
         }
         self.agenda_moves = AgendaMoves(
-            commands, state, messages, owner, self._saved, self.room_stale.emit, self
+            commands,
+            state,
+            messages,
+            owner,
+            lambda text: self.fed(text, of_case=False),
+            self.room_stale.emit,
+            self,
         )
         self.attendance_waits = AttendanceWaits(self)
         self.fgc_waits = FgcWaits(self)
 
-    def _saved(self, text: str) -> Any:
-        def done(_result: Any) -> None:
-            self.status.emit(text, 5000)
-            self.saved.emit(None, True)
-
-        return done
-
-    def _fed(self, text: str) -> Any:
-        """A decision, an action added or updated: it reaches this window's screens (the
-        agenda and the case, the case's actions and the room's count of open ones) through
-        the change feed, as anyone's does, read once."""
+    def fed(self, text: str, of_case: bool = True) -> Callable[[Any], None]:
+        """The answer to a Save of the room's: ``text`` in the status bar, and the change is
+        left to the feed, which brings it to this window's screens as anyone's (the agenda
+        and the case, the case's actions and the room's count of open ones), read once.
+        ``of_case``: the saved view names its case (a decision, an action); else the room
+        itself was saved (its order, a case deferred, the curtain)."""
 
         def done(view: Any) -> None:
             self.status.emit(text, 5000)
-            self.saved.emit(view.agenda_item_id, True)
+            self.saved.emit(view.agenda_item_id if of_case else None, True)
 
         return done
 
@@ -200,7 +201,7 @@ class CaseSaves(QObject):
             tab = self.case_view.decision
             if tab._case is not None and tab._case.item.item_id == saved_item:
                 tab.reload_saved()  # the form now shows what was saved, at its new version
-            self._fed(translate("MainWindow", "Decision saved"))(view)
+            self.fed(translate("MainWindow", "Decision saved"))(view)
 
         def conflict(exc: Any) -> None:
             self.outbox.remove(content["ref"])  # the conflict view now holds both versions
@@ -317,7 +318,7 @@ class CaseSaves(QObject):
             if not replay:
                 self.case_view.actions_tab.clear_form()
             self.header_stale.emit()
-            self._fed(translate("MainWindow", "Action added"))(view)
+            self.fed(translate("MainWindow", "Action added"))(view)
 
         def offline() -> None:
             self.keep_waiting("action", shown_item, content)
@@ -372,7 +373,7 @@ class CaseSaves(QObject):
                 self.commands.failed(exc, translate("MainWindow", "Updating the action"))
 
         self._status_to_server(
-            content, self._fed(translate("MainWindow", "Action updated")), conflict
+            content, self.fed(translate("MainWindow", "Action updated")), conflict
         )
 
     def _status_to_server(self, content: dict[str, Any], on_done: Any, on_conflict: Any) -> None:

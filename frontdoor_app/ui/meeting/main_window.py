@@ -376,13 +376,6 @@ class MainWindow(QMainWindow):
         self.projector.refresh()
 
     # ------------------------------------------------------------------ the agenda's writes
-    def _saved(self, text: str) -> Callable[[Any], None]:
-        def done(_result: Any) -> None:
-            self.say(text, 5000)
-            self.cases.saved(None, True, self.live, self.feed_on)  # the feed brings it
-
-        return done
-
     def open_meeting(self) -> None:
         meeting = self.meeting
         if meeting is None:
@@ -398,8 +391,9 @@ class MainWindow(QMainWindow):
         row = self.state.row(item_id)
         if item_id is None or row is None:
             return
-        done = self._saved(
-            self.tr("Case %1 deferred to the next meeting").replace("%1", str(row.position))
+        done = self.saves.fed(
+            self.tr("Case %1 deferred to the next meeting").replace("%1", str(row.position)),
+            of_case=False,
         )
         self.commands.defer(item_id, row.version, done)
 
@@ -419,7 +413,7 @@ class MainWindow(QMainWindow):
             def done(view: MeetingView) -> None:
                 state.curtain_pending = None
                 words = self.tr("Curtain down") if view.curtain_down else self.tr("Curtain up")
-                self._saved(words)(view)
+                self.saves.fed(words, of_case=False)(view)
 
             def failed(exc: BaseException) -> None:
                 state.curtain_pending = None
