@@ -122,6 +122,105 @@ def test_a_consent_recorded_on_another_laptop_reaches_the_fgc_tab(
 
 
 @pytest.mark.postgres
+def test_an_own_fgc_step_reaches_the_case_through_the_feed_read_once(
+    qtbot, pg_app_url, fresh_settings, profile, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A consent the coordinator records in the case's FGC tab: the panel shows its own
+    step's answer, and the case (its FGC history) and the panel are read again once, when
+    the change log brings the step, as in every window; the room, which shows nothing of
+    the FGC, is not read (it was read for the Save, and the case twice)."""
+    import frontdoor_app.ui.fgc.panel as panel_module
+    from frontdoor_app.ui.meeting import room_reads
+
+    with server(fresh_settings, pg_app_url, profile, cases=0) as srv:
+        case, rid, win, panel = _coordinator_on_the_fgc_tab(qtbot, srv, fresh_settings, profile)
+        # On a case the chair is not discussing: not following the chair, as picking it in
+        # the agenda leaves them (a window held back reads the room on any change).
+        win.set_follow_chair(False)
+        qtbot.wait(300)
+        idle(qtbot, win)
+        item, rooms, loads, fgc = case.agenda_item_id, [], [], []
+        load_room, load_case_bundle = room_reads.load_room, room_reads.load_case_bundle
+        read_case = panel_module.read_case
+        monkeypatch.setattr(
+            room_reads, "load_room", lambda s, m: (rooms.append(m), load_room(s, m))[1]
+        )
+        monkeypatch.setattr(
+            room_reads,
+            "load_case_bundle",
+            lambda c, i, audit, **kw: (loads.append(i), load_case_bundle(c, i, audit, **kw))[1],
+        )
+        monkeypatch.setattr(
+            panel_module, "read_case", lambda ss, p, i: (fgc.append(i), read_case(ss, p, i))[1]
+        )
+        tables: set[str] = set()
+        win.live.changed.connect(lambda rows: tables.update(r.table_name for r in rows))
+        c = panel.consent
+        c.kind.setCurrentIndex(c.kind.findData("parental_responsibility"))
+        c.given.relayed.setText("Jo Green, IDVA")
+        c.record.click()
+        qtbot.waitUntil(lambda: _shown(win) == (1, 0, 0), timeout=10_000)
+        qtbot.waitUntil(lambda: item in loads, timeout=10_000)
+        qtbot.wait(600)  # the feed's ticks: nothing more comes of it
+        idle(qtbot, win)
+        assert "fgc_consent" in tables  # the feed brought the step
+        assert rooms == []
+        assert loads == [item]
+        assert fgc == [item]
+        assert _shown(win) == (1, 0, 0)
+        assert [f.id for f in win.case_view.case.fgc] == [rid]
+
+
+@pytest.mark.postgres
+def test_an_own_step_in_the_fgc_queue_reads_the_queue_once(
+    qtbot, pg_app_url, fresh_settings, profile, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A safeguard recorded in the FGC queue's panel: the queue (its stage, what is
+    missing) is read again once, when the change log brings the step, as anyone's step
+    is, not for the Save and again for the log."""
+    import frontdoor_app.ui.fgc.queue as queue_module
+
+    with server(fresh_settings, pg_app_url, profile, cases=0) as srv:
+        case, rid, login = _coordinated_case(srv, profile)
+        with srv.setup.session() as s:
+            consent_both(s, srv.setup.actor, rid)  # (before a safeguard)
+        srv.logins["coord"] = login
+        win = srv.window(qtbot, srv.client(fresh_settings, profile, "coord"))
+        queue = win.screens.open("fgc_queue")
+        qtbot.addWidget(queue)
+        qtbot.waitUntil(lambda: queue.model.rowCount() == 1, timeout=10_000)
+        queue.table.selectRow(0)
+        panel = queue.panel
+        qtbot.waitUntil(
+            lambda: panel.state is not None and panel.state.agenda_item_id == case.agenda_item_id,
+            timeout=10_000,
+        )
+        idle(qtbot, win)
+        reads: list[str | None] = []
+        read_queue = queue_module.queue
+        monkeypatch.setattr(
+            queue_module,
+            "queue",
+            lambda s, p, today, team, stage: (
+                reads.append(team),
+                read_queue(s, p, today, team, stage),
+            )[1],
+        )
+        tables: set[str] = set()
+        win.live.changed.connect(lambda rows: tables.update(r.table_name for r in rows))
+        sg = panel.safeguards
+        sg.kind.setCurrentIndex(sg.kind.findData("separate_preparation_victim"))
+        sg.note.setText("Seen alone at the children's centre")
+        sg.record.click()
+        qtbot.waitUntil(lambda: "fgc_safeguard" in tables and bool(reads), timeout=10_000)
+        qtbot.wait(600)  # the feed's ticks: nothing more comes of it
+        idle(qtbot, win)
+        assert len(reads) == 1
+        assert panel.state is not None and len(panel.state.referral.safeguards) == 1
+        assert _count(srv, FgcSafeguard, referral_id=rid) == 1
+
+
+@pytest.mark.postgres
 def test_consent_invitee_and_safeguard_made_while_the_server_is_away_are_stored_once(
     qtbot, pg_app_url, fresh_settings, profile
 ) -> None:  # type: ignore[no-untyped-def]

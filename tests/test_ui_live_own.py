@@ -312,3 +312,45 @@ def test_an_own_move_of_the_agenda_reads_the_room_once(qtbot, chair_ctx, monkeyp
         assert loads.count(first) == 1
     finally:
         close_window(win)
+
+
+def test_an_own_attendance_change_reads_the_list_and_the_room_once(
+    qtbot, chair_ctx, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Someone recorded as present in the attendance dialog: the dialog's list and the
+    room (its count in the toolbar) are read again once, when the change log brings the
+    change (as in every other window), not for the Save and again for the log."""
+    from frontdoor_app.meeting import lifecycle
+
+    win = open_window(qtbot, chair_ctx)
+    try:
+        first, rooms, loads = _started_counting_reads(qtbot, win, chair_ctx, monkeypatch)
+        meeting_id = win.meeting.id
+        lists: list[int] = []
+        list_attendance = lifecycle.list_attendance
+        monkeypatch.setattr(
+            lifecycle,
+            "list_attendance",
+            lambda s, m: (lists.append(m), list_attendance(s, m))[1],
+        )
+        dialog = win.screens.open("attendance")
+        qtbot.waitUntil(lambda: lists == [meeting_id], timeout=5000)  # opened: read
+        idle(qtbot, win)
+        before = dialog.model.rowCount()
+        batches: list[set[str]] = []
+        win.live.changed.connect(lambda rows: batches.append({r.table_name for r in rows}))
+        dialog.agency.setCurrentIndex(dialog.agency.count() - 1)
+        dialog.name.setText("Priya Shah")
+        dialog.status.setCurrentIndex(dialog.status.findData("present"))
+        dialog.add.click()
+        qtbot.waitUntil(lambda: dialog.model.rowCount() == before + 1, timeout=5000)
+        qtbot.wait(600)  # the feed's ticks: nothing more comes of it
+        idle(qtbot, win)
+        assert any("attendance" in tables for tables in batches)  # the feed brought it
+        assert "Priya Shah" in [dialog.model.row_at(n).person_name for n in range(before + 1)]
+        assert lists == [meeting_id, meeting_id]  # opened, and once for the Save
+        assert rooms == [meeting_id]
+        assert loads == []  # the case shown did not move
+        dialog.reject()
+    finally:
+        close_window(win)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -152,8 +153,10 @@ class FgcQueueScreen(QWidget):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 2)
         layout.addWidget(split, 1)
-        # The panel shows its own step's answer already: only the list is read again.
-        self.panel.changed.connect(self._read_queue)
+        # The panel shows its own step's answer already: only the list is read again, by
+        # the room's change feed when it brings the step (``fed``, as anyone's), else here.
+        self.fed: Callable[[], bool] | None = None
+        self.panel.changed.connect(self._stepped)
         self.team.currentIndexChanged.connect(self._read_queue)
         self.stage.currentIndexChanged.connect(self._read_queue)
         self.refresh_button.clicked.connect(self.refresh)
@@ -170,6 +173,10 @@ class FgcQueueScreen(QWidget):
         if self.panel.item_id is not None:
             self.panel.refresh()
         self._read_queue()
+
+    def _stepped(self) -> None:
+        if self.fed is None or not self.fed():
+            self._read_queue()
 
     def _read_queue(self) -> None:
         ctx, team, stage, today = (

@@ -280,8 +280,8 @@ class FgcWaits:
         def done(_state: Any) -> None:
             saves.settle(ref)
             saves.status.emit(translate("FgcPanel", "FGC step sent"), 5000)
-            saves.room_stale.emit()
-            saves.case_stale.emit(content["item_id"])
+            # the case shown (its FGC tab) and the FGC queue, if open, from the feed
+            saves.saved.emit(content["item_id"], False)
 
         def failed(exc: BaseException) -> None:
             saves.settle(ref)

@@ -85,10 +85,11 @@ class AttendanceDialog(QDialog):
         agencies: Sequence[AgencyOption],
         parent: QWidget | None = None,
         waiting: AttendanceWaits | None = None,  # keeps a change made while offline
+        fed: Callable[[], bool] | None = None,  # the room's change feed brings our own Save
     ) -> None:
         super().__init__(parent)
         self.ctx, self.worker, self.messages, self.meeting_id = ctx, worker, messages, meeting_id
-        self.waiting = waiting
+        self.waiting, self.fed = waiting, fed
         self.ops = Ops(worker, messages, ctx)
         self.setWindowTitle(self.tr("Attendance"))
         self.setAccessibleName(self.tr("Attendance"))
@@ -333,7 +334,8 @@ class AttendanceDialog(QDialog):
             if then is not None:
                 then(row)
             self.changed.emit()
-            self.refresh()
+            if self.fed is None or not self.fed():
+                self.refresh()  # (else the list is read with the change log, as anyone's)
 
         self.ops.command(
             self,

@@ -52,7 +52,7 @@ class AttendanceWaits:
         def done(_row: Any) -> None:
             saves.settle(ref)
             saves.status.emit(translate("MainWindow", "Attendance changed"), 5000)
-            saves.room_stale.emit()
+            saves.saved.emit(None, True)  # the room (and the list, if open) from the feed
 
         def conflict(exc: Any) -> None:
             saves.settle(ref)

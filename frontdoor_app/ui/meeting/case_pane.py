@@ -50,7 +50,8 @@ class CasePane(QObject):
     ``select(item_id)`` shows which case it is in the agenda."""
 
     shown = Signal(int)  # the item id, once every tab shows it
-    room_stale = Signal()  # the FGC panel changed something the agenda shows
+    room_stale = Signal()  # read the room again (a Save of the room's, no feed to bring it)
+    fgc_saved = Signal(object)  # the FGC panel's own step on this case: the feed brings it
     projector_stale = Signal()  # someone's change touched the room's current case
     header_stale = Signal()  # the room's counts changed (open actions)
 
@@ -276,20 +277,30 @@ class CasePane(QObject):
 
     def saved(self, item_id: int | None, room: bool, feed: LiveFeed, feed_on: bool) -> None:
         """This window saved to case ``item_id`` (an entry, its edit, a sharing decision, a
-        decision, an action or its status), or to the room (None: its order, a case
-        deferred, the curtain): copies of the case read ahead are stale, and the Save reaches
-        the screens as anyone's does, through the change feed (what changed is read with the
-        log: the entries, or the actions and the room's count of them; the room once, not
-        for the Save and again for the log). A window whose feed does not follow the log
+        decision, an action or its status, an FGC step), or to the room (None: its order, a
+        case deferred, the curtain, attendance): the Save reaches the screens as anyone's
+        does, through the change feed (``fed``). A window whose feed does not follow the log
         reads the case again (``room``: the room, and the case with it)."""
-        if feed_on and feed.following and feed.online:
-            if item_id is not None:
-                self.state.cases_changed((item_id,))
-            feed.read_now()
-        elif room or item_id is None:
+        if self.fed(item_id, feed, feed_on):
+            return
+        if room or item_id is None:
             self.room_stale.emit()
         else:
             self.refresh_if_shown(item_id)
+
+    def fed(self, item_id: int | None, feed: LiveFeed, feed_on: bool) -> bool:
+        """Whether the change feed brings this window's own Save (to case ``item_id``, or
+        None: to the room or a screen of it), as it brings anyone's: copies of the case
+        read ahead are stale, and the feed is asked to read now (what changed is read with
+        the log: the entries, or the actions and the room's count of them; the room once,
+        not for the Save and again for the log). False: the feed does not follow the log
+        (not started, offline), and the caller reads what its Save changed itself."""
+        if not (feed_on and feed.following and feed.online):
+            return False
+        if item_id is not None:
+            self.state.cases_changed((item_id,))
+        feed.read_now()
+        return True
 
     def refresh_if_shown(self, item_id: int) -> None:
         """Case ``item_id`` changed in a way the feed does not show (a conflict resolved, a
@@ -372,7 +383,9 @@ class CasePane(QObject):
 
             panel = FgcPanel(self.ctx, self.worker, self.messages, tab)
             panel.waiting = self.fgc_waits  # a step made while offline waits on the laptop
-            panel.changed.connect(self.room_stale)
+            # (its own step is shown by the panel at once; the case's FGC history with it
+            # comes, as anyone's step does, through the feed)
+            panel.changed.connect(lambda: self.fgc_saved.emit(panel.item_id))
             tab.embed(panel)
         case = self.case_view.case
         item_id = case.item.item_id if case is not None else None

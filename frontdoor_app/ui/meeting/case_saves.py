@@ -42,8 +42,9 @@ class CaseSaves(QObject):
     header_stale = Signal()  # the header's counts changed (saves waiting)
     projector_stale = Signal()
     server_away = Signal()  # a save found the server gone: the feed should notice
-    # This case's entry or sharing decision, or (True: the room's too) its decision, an
-    # action, or (no case) the agenda's order saved: the change feed brings it.
+    # This case's entry, sharing decision or FGC step, or (True: the room's too) its
+    # decision, an action, or (no case) the agenda's order or attendance saved: the change
+    # feed brings it.
     saved = Signal(object, bool)
 
     def __init__(

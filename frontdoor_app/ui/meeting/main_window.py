@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
                 agencies=lambda: self.state.agencies,
                 agenda_changed=self.reload_meeting,
                 fgc_waits=lambda: self.saves.fgc_waits,
+                fed=lambda: self.cases.fed(None, self.live, self.feed_on),
             )
         )
         self.toolbar = RoomToolbar(
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         self.saves.server_away.connect(self.live.poll)
         self.live.answered.connect(self.saves.send_waiting)
         self.saves.saved.connect(lambda i, room: self.cases.saved(i, room, self.live, self.feed_on))
+        self.cases.fgc_saved.connect(lambda i: self.cases.saved(i, False, self.live, self.feed_on))
         self.clock = QTimer(self)
         self.clock.setInterval(15_000)
         self.clock.timeout.connect(self._update_header)

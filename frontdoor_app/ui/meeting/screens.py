@@ -115,10 +115,13 @@ def room_screens(
     agencies: Callable[[], tuple[AgencyOption, ...]],
     agenda_changed: Callable[[], None],
     fgc_waits: Callable[[], Any] | None = None,
+    fed: Callable[[], bool] | None = None,
 ) -> tuple[Screen, ...]:
     """The meeting room's screens. ``meeting()`` is the meeting shown, ``agencies()`` the
     pick list, ``agenda_changed()`` reads today's meeting again (after an import),
-    ``fgc_waits()`` keeps the FGC steps made while the server is away (``ui/fgc/waits``)."""
+    ``fgc_waits()`` keeps the FGC steps made while the server is away (``ui/fgc/waits``),
+    ``fed()`` says whether the change feed brings a screen's own Save (and asks it to read
+    now): the screen then reads it with the feed, as anyone's, not for the Save as well."""
 
     def attendance() -> QWidget | None:
         from frontdoor_app.ui.meeting.attendance_dialog import AttendanceDialog
@@ -128,7 +131,7 @@ def room_screens(
             return None
         # In the meeting room, a change made while offline waits with the room's saves.
         waits = getattr(getattr(owner, "saves", None), "attendance_waits", None)
-        return AttendanceDialog(ctx, worker, messages, shown.id, agencies(), owner, waits)
+        return AttendanceDialog(ctx, worker, messages, shown.id, agencies(), owner, waits, fed)
 
     def open_actions() -> QWidget | None:
         from frontdoor_app.ui.meeting.open_actions_dialog import OpenActionsDialog
@@ -184,6 +187,7 @@ def room_screens(
         # A step made in the queue while the server is away waits on the laptop, as one
         # made in the case's FGC tab does.
         screen.panel.waiting = fgc_waits() if fgc_waits is not None else None
+        screen.fed = fed
         return _sized(screen)
 
     def audit() -> QWidget:
