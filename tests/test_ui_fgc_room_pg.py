@@ -71,6 +71,27 @@ def _coordinator_on_the_fgc_tab(qtbot, srv, settings, profile):  # type: ignore[
     return case, rid, win, fgc_tab(qtbot, win, case.agenda_item_id)
 
 
+def _coordinator_on_the_queue(qtbot, srv, settings, profile):  # type: ignore[no-untyped-def]
+    """A case offered an FGC with both consents given (ready for a safeguard), and its
+    team's coordinator's window with the FGC queue open on it; the queue's panel."""
+    case, rid, login = _coordinated_case(srv, profile)
+    with srv.setup.session() as s:
+        consent_both(s, srv.setup.actor, rid)
+    srv.logins["coord"] = login
+    win = srv.window(qtbot, srv.client(settings, profile, "coord"))
+    queue = win.screens.open("fgc_queue")
+    qtbot.addWidget(queue)
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 1, timeout=10_000)
+    queue.table.selectRow(0)
+    panel = queue.panel
+    qtbot.waitUntil(
+        lambda: panel.state is not None and panel.state.agenda_item_id == case.agenda_item_id,
+        timeout=10_000,
+    )
+    idle(qtbot, win)
+    return case, rid, win, panel
+
+
 def _shown(win) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     """The consents, invitees and safeguards the FGC panel shows."""
     state = win.case_view.fgc.panel.state
@@ -181,21 +202,7 @@ def test_an_own_step_in_the_fgc_queue_reads_the_queue_once(
     import frontdoor_app.ui.fgc.queue as queue_module
 
     with server(fresh_settings, pg_app_url, profile, cases=0) as srv:
-        case, rid, login = _coordinated_case(srv, profile)
-        with srv.setup.session() as s:
-            consent_both(s, srv.setup.actor, rid)  # (before a safeguard)
-        srv.logins["coord"] = login
-        win = srv.window(qtbot, srv.client(fresh_settings, profile, "coord"))
-        queue = win.screens.open("fgc_queue")
-        qtbot.addWidget(queue)
-        qtbot.waitUntil(lambda: queue.model.rowCount() == 1, timeout=10_000)
-        queue.table.selectRow(0)
-        panel = queue.panel
-        qtbot.waitUntil(
-            lambda: panel.state is not None and panel.state.agenda_item_id == case.agenda_item_id,
-            timeout=10_000,
-        )
-        idle(qtbot, win)
+        case, rid, win, panel = _coordinator_on_the_queue(qtbot, srv, fresh_settings, profile)
         reads: list[str | None] = []
         read_queue = queue_module.queue
         monkeypatch.setattr(
@@ -304,21 +311,7 @@ def test_a_step_made_in_the_fgc_queue_while_the_server_is_away_waits_too(
     connection): a safeguard recorded there while the server is away waits on the laptop
     like one made in the case's FGC tab, and the queue's panel shows it once sent."""
     with server(fresh_settings, pg_app_url, profile, cases=0) as srv:
-        case, rid, login = _coordinated_case(srv, profile)
-        with srv.setup.session() as s:
-            consent_both(s, srv.setup.actor, rid)
-        srv.logins["coord"] = login
-        win = srv.window(qtbot, srv.client(fresh_settings, profile, "coord"))
-        queue = win.screens.open("fgc_queue")
-        qtbot.addWidget(queue)
-        qtbot.waitUntil(lambda: queue.model.rowCount() == 1, timeout=10_000)
-        queue.table.selectRow(0)
-        panel = queue.panel
-        qtbot.waitUntil(
-            lambda: panel.state is not None and panel.state.agenda_item_id == case.agenda_item_id,
-            timeout=10_000,
-        )
-        idle(qtbot, win)
+        case, rid, win, panel = _coordinator_on_the_queue(qtbot, srv, fresh_settings, profile)
         assert panel.waiting is not None
         try:
             allow_connections(pg_app_url, False)

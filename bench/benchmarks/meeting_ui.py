@@ -191,11 +191,16 @@ def _measure(url: str, login: str, role: str, chair: bool, prefetch: bool = True
         )
         return result
     finally:
-        window.shutdown()
-        worker.stop()
-        window.deleteLater()
-        app.processEvents()
-        ctx.close()
+        close(window, worker, ctx)
+
+
+def close(window: MainWindow, worker: Worker, ctx: AppContext) -> None:
+    """The window shut down and gone, its worker stopped, its connections closed."""
+    window.shutdown()
+    worker.stop()
+    window.deleteLater()
+    _app().processEvents()
+    ctx.close()
 
 
 def case_switch(env: BenchEnv) -> dict[str, Any]:

@@ -144,7 +144,7 @@ def _measure(url: str, login: str, meeting_date: Any) -> dict[str, Any]:
     from frontdoor_app.ui.core.worker import Worker
     from frontdoor_app.ui.meeting.main_window import MainWindow
 
-    app = ui._app()
+    ui._app()  # (the application, before any widget)
     ctx = build_context(dataclasses.replace(load_settings(url), user_login=login))
     counter = _Counter()
     event.listen(ctx.engine, "before_cursor_execute", counter)
@@ -256,11 +256,7 @@ def _measure(url: str, login: str, meeting_date: Any) -> dict[str, Any]:
         results["errors_shown"] = len(window.messages.log)
         return results
     finally:
-        window.shutdown()
-        worker.stop()
-        window.deleteLater()
-        app.processEvents()
-        ctx.close()
+        ui.close(window, worker, ctx)
 
 
 def _step(window: Any) -> None:
