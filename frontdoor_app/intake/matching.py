@@ -19,8 +19,7 @@ from frontdoor_app.profile import IntakeRules
 from .blocking import candidate_ids
 from .fs_compare import Compared, compare
 from .fs_model import DEFAULT_MODEL, MatchModel, untrained_model
-from .fs_weigh import match_weight
-from .fs_weigh import weighing as weigh_compared
+from .fs_weigh import match_weight, weighing
 from .similarity import PersonFacts
 
 
@@ -102,13 +101,13 @@ def decide(
     best_weight, person_id, known, compared, words = weighed[0]
     if compared is None:
         return Match("auto", person_id, 1.0, (words,))
-    weighing = weigh_compared(compared, model)
+    evidence = weighing(compared, model)
     odds = [2.0 ** min(row[0], 200.0) for row in weighed]
     chance = odds[0] / (1 + sum(odds))
-    reasons = list(weighing.reasons(facts, known))
+    reasons = list(evidence.reasons(facts, known))
     reasons.append(f"match weight {best_weight:+.1f}: {_percent(chance)} likely the same person")
     value = round(chance, 4)
-    if chance >= model.auto_probability and weighing.guard is None:
+    if chance >= model.auto_probability and evidence.guard is None:
         return Match("auto", person_id, value, tuple(reasons))
     if chance >= model.review_probability:
         if len(weighed) > 1 and odds[1] / (1 + sum(odds)) >= model.review_probability:
