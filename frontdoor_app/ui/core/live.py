@@ -77,6 +77,7 @@ class LiveFeed(QObject):
         self._ops = Ops(worker, None)
         self._cursor: Cursor | None = None
         self._fetching = False
+        self._stopped = False  # (set by stop: nothing more is read)
         self._online = True
         self._raw: Any = None
         self._data_version: int | None = None
@@ -133,6 +134,7 @@ class LiveFeed(QObject):
         return self._notifier is not None
 
     def start(self) -> None:
+        self._stopped = False
         if not self._postgresql:
             # A connection of its own, never in a transaction: data_version then reflects
             # every commit made by any other connection, ours included.
@@ -146,6 +148,7 @@ class LiveFeed(QObject):
         self._timer.start()
 
     def stop(self) -> None:
+        self._stopped = True  # (a Save answered, or a dialog closed, as the window closes)
         self._timer.stop()
         self._unlisten()
         if self._answer.waiting and self._reads_on is not None:
@@ -276,7 +279,7 @@ class LiveFeed(QObject):
 
     def poll(self) -> None:
         """Check once; safe to call at any time (tests call it to avoid waiting a tick)."""
-        if self._fetching:
+        if self._fetching or self._stopped:
             return
         if not self._online and time.monotonic() < self._next_try:
             return

@@ -51,7 +51,6 @@ class CasePane(QObject):
 
     shown = Signal(int)  # the item id, once every tab shows it
     room_stale = Signal()  # read the room again (a Save of the room's, no feed to bring it)
-    fgc_saved = Signal(object)  # the FGC panel's own step on this case: the feed brings it
     projector_stale = Signal()  # someone's change touched the room's current case
     header_stale = Signal()  # the room's counts changed (open actions)
 
@@ -83,6 +82,8 @@ class CasePane(QObject):
         self.state, self.case_view, self.commands = state, case_view, commands
         self.failed, self.flush_drafts, self.select = failed, flush_drafts, select
         self.prefetch_enabled = True
+        # The window's change feed, once started (None: not started): it brings own Saves.
+        self.feed: Callable[[], LiveFeed | None] = lambda: None
         self.prefetch_pending = False  # a background read of the next case is scheduled
         case_view.history.links_wanted.connect(self.load_links)
         case_view.tabs.currentChanged.connect(self._tab_changed)
@@ -275,27 +276,28 @@ class CasePane(QObject):
         self.case_view.show_entries(case.with_entries(touched.shown))
         return False
 
-    def saved(self, item_id: int | None, room: bool, feed: LiveFeed, feed_on: bool) -> None:
+    def saved(self, item_id: int | None, room: bool) -> None:
         """This window saved to case ``item_id`` (an entry, its edit, a sharing decision, a
         decision, an action or its status, an FGC step), or to the room (None: its order, a
         case deferred, the curtain, attendance): the Save reaches the screens as anyone's
         does, through the change feed (``fed``). A window whose feed does not follow the log
         reads the case again (``room``: the room, and the case with it)."""
-        if self.fed(item_id, feed, feed_on):
+        if self.fed(item_id):
             return
         if room or item_id is None:
             self.room_stale.emit()
         else:
             self.refresh_if_shown(item_id)
 
-    def fed(self, item_id: int | None, feed: LiveFeed, feed_on: bool) -> bool:
+    def fed(self, item_id: int | None) -> bool:
         """Whether the change feed brings this window's own Save (to case ``item_id``, or
         None: to the room or a screen of it), as it brings anyone's: copies of the case
         read ahead are stale, and the feed is asked to read now (what changed is read with
         the log: the entries, or the actions and the room's count of them; the room once,
         not for the Save and again for the log). False: the feed does not follow the log
         (not started, offline), and the caller reads what its Save changed itself."""
-        if not (feed_on and feed.following and feed.online):
+        feed = self.feed()
+        if feed is None or not (feed.following and feed.online):
             return False
         if item_id is not None:
             self.state.cases_changed((item_id,))
@@ -385,7 +387,7 @@ class CasePane(QObject):
             panel.waiting = self.fgc_waits  # a step made while offline waits on the laptop
             # (its own step is shown by the panel at once; the case's FGC history with it
             # comes, as anyone's step does, through the feed)
-            panel.changed.connect(lambda: self.fgc_saved.emit(panel.item_id))
+            panel.changed.connect(lambda: self.saved(panel.item_id, False))
             tab.embed(panel)
         case = self.case_view.case
         item_id = case.item.item_id if case is not None else None

@@ -106,7 +106,8 @@ class MainWindow(QMainWindow):
         )
         self.projector.updated.connect(self.projector_updated)
         self.projector.switched.connect(self._update_header)
-        self.screens = ScreenRegistry(self.reload_room, self.commands.record)
+        # A dialog closed: what it saved reaches the room through the feed (else: read it).
+        self.screens = ScreenRegistry(lambda: self.cases.saved(None, True), self.commands.record)
         self.screens.declare(
             *room_screens(
                 ctx,
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
                 agencies=lambda: self.state.agencies,
                 agenda_changed=self.reload_meeting,
                 fgc_waits=lambda: self.saves.fgc_waits,
-                fed=lambda: self.cases.fed(None, self.live, self.feed_on),
+                fed=lambda: self.cases.fed(None),
             )
         )
         self.toolbar = RoomToolbar(
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
         )
         self.cases.shown.connect(self.case_shown)
         self.live.look_ahead = self.cases.look_ahead
+        self.cases.feed = lambda: self.live if self.feed_on else None  # (once started)
         self.cases.room_stale.connect(self.reload_room)
         self.cases.projector_stale.connect(self.projector.refresh)
         self.cases.header_stale.connect(self._update_header)
@@ -166,8 +168,7 @@ class MainWindow(QMainWindow):
         self.saves.projector_stale.connect(self.projector.refresh)
         self.saves.server_away.connect(self.live.poll)
         self.live.answered.connect(self.saves.send_waiting)
-        self.saves.saved.connect(lambda i, room: self.cases.saved(i, room, self.live, self.feed_on))
-        self.cases.fgc_saved.connect(lambda i: self.cases.saved(i, False, self.live, self.feed_on))
+        self.saves.saved.connect(self.cases.saved)
         self.clock = QTimer(self)
         self.clock.setInterval(15_000)
         self.clock.timeout.connect(self._update_header)
