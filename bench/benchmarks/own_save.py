@@ -43,7 +43,7 @@ class _Counter:
 
     def __call__(self, _conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
         self.statements += 1
-        if sql.lstrip()[:6].upper() in ("SELECT", "WITH P", "PRAGMA"):
+        if sql.lstrip()[:6].upper().startswith(("SELECT", "WITH", "PRAGMA")):
             self.selects += 1
 
 

@@ -148,7 +148,9 @@ class LiveFeed(QObject):
         self._timer.start()
 
     def stop(self) -> None:
-        self._stopped = True  # (a Save answered, or a dialog closed, as the window closes)
+        # Nothing more is read: a Save answered, or a dialog closed, as the window closes
+        # would otherwise ask for a read on the connections closed here.
+        self._stopped = True
         self._timer.stop()
         self._unlisten()
         if self._answer.waiting and self._reads_on is not None:

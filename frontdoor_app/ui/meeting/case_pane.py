@@ -82,8 +82,7 @@ class CasePane(QObject):
         self.state, self.case_view, self.commands = state, case_view, commands
         self.failed, self.flush_drafts, self.select = failed, flush_drafts, select
         self.prefetch_enabled = True
-        # The window's change feed, once started (None: not started): it brings own Saves.
-        self.feed: Callable[[], LiveFeed | None] = lambda: None
+        self.feed: LiveFeed | None = None  # the window's change feed: it brings own Saves
         self.prefetch_pending = False  # a background read of the next case is scheduled
         case_view.history.links_wanted.connect(self.load_links)
         case_view.tabs.currentChanged.connect(self._tab_changed)
@@ -295,8 +294,9 @@ class CasePane(QObject):
         read ahead are stale, and the feed is asked to read now (what changed is read with
         the log: the entries, or the actions and the room's count of them; the room once,
         not for the Save and again for the log). False: the feed does not follow the log
-        (not started, offline), and the caller reads what its Save changed itself."""
-        feed = self.feed()
+        (not started, no place in the log yet, offline), and the caller reads what its Save
+        changed itself."""
+        feed = self.feed
         if feed is None or not (feed.following and feed.online):
             return False
         if item_id is not None:

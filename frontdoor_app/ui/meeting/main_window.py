@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
         )
         self.cases.shown.connect(self.case_shown)
         self.live.look_ahead = self.cases.look_ahead
-        self.cases.feed = lambda: self.live if self.feed_on else None  # (once started)
+        self.cases.feed = self.live  # (following the log once started)
         self.cases.room_stale.connect(self.reload_room)
         self.cases.projector_stale.connect(self.projector.refresh)
         self.cases.header_stale.connect(self._update_header)
