@@ -15,7 +15,15 @@ from frontdoor_app.models import AuditEvent
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 from frontdoor_app.ui.core.conflict_view import Conflict, ConflictDialog, pairs
-from tests.ui_support import LEFT, close_window, context_for, idle, open_window, start_meeting
+from tests.ui_support import (
+    LEFT,
+    close_window,
+    context_for,
+    idle,
+    open_window,
+    settled,
+    start_meeting,
+)
 
 
 def _fill(win, code: str, risk: str, rationale: str) -> None:  # type: ignore[no-untyped-def]
@@ -162,3 +170,61 @@ def test_the_conflict_view_shows_both_versions_field_by_field(qtbot, artefacts):
     dialog.grab().save(str(artefacts / "conflict_view.png"))
     qtbot.mouseClick(dialog.mine_on_top, LEFT)
     assert dialog.choice == "mine" and dialog.result()
+
+
+def test_a_decision_saved_elsewhere_reaches_a_form_being_typed_with_the_decision_alone(
+    qtbot, two_chairs, chair_ctx, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """B decides the case A is typing a decision for: A's window reads the room and that
+    case's decision (with the room), not the whole case again; A's form keeps what A typed
+    and says B changed it. A decision on a case neither shows reads no case at all, and
+    changes nothing of the case shown (its decision, read with the room, is as it was)."""
+    from frontdoor_app.ui.meeting import room_reads
+
+    a, b, first = two_chairs
+    for win in (a, b):  # the meeting's start has reached both: B's decision is the news
+        settled(qtbot, win, chair_ctx)
+    loads: list[int] = []
+    load_case_bundle = room_reads.load_case_bundle
+    monkeypatch.setattr(
+        room_reads,
+        "load_case_bundle",
+        lambda c, i, audit, **kw: (loads.append(i), load_case_bundle(c, i, audit, **kw))[1],
+    )
+    _b_saves_while_a_types(qtbot, a, b, first)
+    qtbot.wait(400)  # the feed's ticks: nothing more comes of it
+    idle(qtbot, a)
+    idle(qtbot, b)
+    assert first not in loads  # neither window read the case again
+    saved = _saved(chair_ctx, first)
+    for win in (a, b):
+        assert win.case_view.case.decision == saved
+        assert win.room.agenda.row(first).has_decision
+        assert win.case_view.case.item == win.room.agenda.row(first)
+        tabs = win.case_view.tabs
+        assert tabs.tabText(tabs.indexOf(win.case_view.decision)) == "Decision ✓"
+    tab = a.case_view.decision
+    assert tab.rationale.toPlainText() == "A: mother to be seen by the IDVA first"
+    assert tab.base_version is None  # A's Save still meets B's decision: the conflict view
+    assert b.case_view.decision.rationale.toPlainText() == "B: school to hold a safety meeting"
+
+    # Someone decides another case: the agenda says so; the case on screen stays as it is.
+    other = next(r.item_id for r in a.room.agenda.rows if r.item_id != first)
+    shown = a.case_view.case
+    decisions.save_decision(
+        chair_ctx.sessions,
+        chair_ctx.actor,
+        chair_ctx.profile,
+        other,
+        _plain_codes(a)[:1],
+        "medium",
+        "Decided elsewhere",
+    )
+    qtbot.waitUntil(lambda: a.room.agenda.row(other).has_decision, timeout=5000)
+    qtbot.waitUntil(lambda: b.room.agenda.row(other).has_decision, timeout=5000)
+    qtbot.wait(400)
+    idle(qtbot, a)
+    assert first not in loads
+    assert a.case_view.case is shown
+    assert tab.rationale.toPlainText() == "A: mother to be seen by the IDVA first"
+    assert tab.notice.isVisible()  # still: B's decision of this case is not A's yet

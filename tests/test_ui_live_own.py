@@ -250,27 +250,52 @@ def test_an_own_action_reaches_the_case_and_the_count_through_the_feed(
         close_window(win)
 
 
-def test_an_own_decision_reads_the_room_and_the_case_once(qtbot, chair_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A decision changes what the agenda shows: every window reads the room and the case
-    again when the log brings it, this one as well, and only then (not once for its Save
-    and again for the log)."""
+def test_an_own_decision_reads_the_room_and_the_decision_once(
+    qtbot, chair_ctx, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A decision changes what the agenda shows and the case's decision, nothing else of
+    the case: every window reads the room again when the log brings it, with the decision
+    of the case it shows, this one as well, and only then (not once for its Save and again
+    for the log). The rest of the case (its history, household, entries, actions) is not
+    read again."""
+    from frontdoor_app.meeting import decisions
     from tests.test_ui_conflicts import _fill, _plain_codes
 
     win = open_window(qtbot, chair_ctx)
     try:
         first, rooms, loads = _started_counting_reads(qtbot, win, chair_ctx, monkeypatch)
+        decided: list[int] = []
+        load_decision = decisions.load_decision
+        monkeypatch.setattr(
+            decisions,
+            "load_decision",
+            lambda s, item: (decided.append(item), load_decision(s, item))[1],
+        )
+        tabs = win.case_view.tabs
+        assert tabs.tabText(tabs.indexOf(win.case_view.decision)) == "Decision"
         _fill(win, _plain_codes(win)[0], "high", "Mother to be seen by the IDVA first")
         win.case_view.decision.save.click()
         qtbot.waitUntil(lambda: win.case_view.case.decision is not None, timeout=5000)
-        qtbot.waitUntil(lambda: first in loads, timeout=5000)
         qtbot.wait(600)  # the feed's ticks: nothing more comes of it
         idle(qtbot, win)
         assert rooms == [win.meeting.id]
-        assert loads.count(first) == 1  # (and the next case read ahead again, as anyone's)
-        decision = win.case_view.case.decision
-        assert decision.rationale == "Mother to be seen by the IDVA first"
+        assert decided == [first]
+        assert loads.count(first) == 0
+        case = win.case_view.case
+        assert case.decision.rationale == "Mother to be seen by the IDVA first"
         row = win.room.agenda.row(first)
         assert row is not None and row.has_decision and row.agreed_risk == "high"
+        assert case.item == row  # the heading's facts, as the agenda has them
+        # What every tab shows: the decision tab says who decided, its title is ticked,
+        # and the form holds what was saved (no "changed by" notice: it is this one's).
+        tab = win.case_view.decision
+        assert tabs.tabText(tabs.indexOf(tab)) == "Decision ✓"
+        assert tab.decided.text().startswith("Decided by Jo Chair")
+        assert tab.rationale.toPlainText() == "Mother to be seen by the IDVA first"
+        assert tab.base_version == case.decision.version
+        assert not tab.notice.isVisibleTo(win)
+        with chair_ctx.read_session() as s:
+            assert case.decision == decisions.load_decision(s, first)
     finally:
         close_window(win)
 

@@ -183,9 +183,7 @@ class CaseViewWidget(QWidget):
         self.fgc.show_case(case)
         self.sharing.show_case(case)
         self._tab_text(2, translate("Case", "History (%1)"), len(case.history))
-        self._tab_text(
-            4, translate("Case", "Decision ✓") if case.decision else translate("Case", "Decision")
-        )
+        self._show_decided(case)
         self._tab_text(5, translate("Case", "Actions (%1)"), len(case.actions))
         self._show_entry_counts(case)
         self.stack.setCurrentWidget(self.page)
@@ -207,6 +205,10 @@ class CaseViewWidget(QWidget):
         self.actions_tab.show_case(case)
         self._tab_text(5, translate("Case", "Actions (%1)"), len(case.actions))
 
+    def _show_decided(self, case: CaseView) -> None:
+        decided = translate("Case", "Decision ✓") if case.decision else None
+        self._tab_text(4, decided or translate("Case", "Decision"))
+
     def _show_entry_counts(self, case: CaseView) -> None:
         entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
         self._tab_text(3, translate("Case", "Intelligence (%1)"), entries)
@@ -222,12 +224,14 @@ class CaseViewWidget(QWidget):
             set_tab_text(self.tabs.tabBar(), index, text)
 
     def update_item(self, case: CaseView) -> None:
-        """Only the case's agenda row changed (status, timer): the heading, not the tabs."""
+        """Only the case's agenda row changed (status, timer), or its decision: the heading
+        and the decision tab, not the other tabs."""
         if self.case is None or self.case.item.item_id != case.item.item_id:
             self.show_case(case)
             return
         self._show_heading(case)
         self.decision.show_case(case, keep_edits=True)
+        self._show_decided(case)
 
     def _show_heading(self, case: CaseView) -> None:
         self.case = case

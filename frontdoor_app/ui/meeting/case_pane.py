@@ -33,8 +33,11 @@ from frontdoor_app.ui.meeting.room_state import (
     ActionsTouched,
     CaseBundle,
     CasesTouched,
+    DecisionRead,
     NewsTouched,
+    RoomData,
     RoomState,
+    case_unmoved,
 )
 
 if TYPE_CHECKING:
@@ -303,6 +306,35 @@ class CasePane(QObject):
             self.state.cases_changed((item_id,))
         feed.read_now()
         return True
+
+    def room_read_again(
+        self,
+        before: RoomData | None,
+        room: RoomData,
+        item_id: int,
+        case_too: bool,
+        decided: DecisionRead | None,
+    ) -> None:
+        """The room was read again with case ``item_id`` on screen: the case is read again
+        too when ``case_too``, or when its agenda row changed. When only decisions changed
+        (``decided``: its decision, read with the room), it takes that decision and its
+        agenda row alone (the heading and the decision tab; the form keeps what is typed and
+        says who changed it): a decision changes nothing else of a case."""
+        case = self.case_view.case
+        if (
+            decided is not None
+            and case is not None
+            and room.agenda is not None
+            and decided.item_id == item_id == case.item.item_id
+            and case_unmoved(before, room, item_id, decided=True)
+        ):
+            row = room.agenda.row(item_id)
+            if row is not None and (row != case.item or decided.view != case.decision):
+                fresh = dataclasses.replace(case, item=row, decision=decided.view)
+                self.case_view.update_item(fresh)
+            return
+        if case_too or not case_unmoved(before, room, item_id):
+            self.show_item(item_id, refresh=True)
 
     def refresh_if_shown(self, item_id: int) -> None:
         """Case ``item_id`` changed in a way the feed does not show (a conflict resolved, a

@@ -38,13 +38,14 @@ from frontdoor_app.ui.meeting.room_header import RoomHeader
 from frontdoor_app.ui.meeting.room_state import (
     IGNORED_TABLES,
     ROOM_ONLY_TABLES,
+    DecisionRead,
     NewsTouched,
     Refresh,
     RoomData,
     RoomState,
     StartData,
     Step,
-    case_unmoved,
+    decisions_only,
 )
 from frontdoor_app.ui.meeting.room_toolbar import RoomToolbar
 from frontdoor_app.ui.meeting.screens import ScreenRegistry, room_screens, show_recovery_key
@@ -273,19 +274,22 @@ class MainWindow(QMainWindow):
             self.tr("Loading the agenda"),
         )
 
-    def reload_room(self, case_too: bool = True) -> None:
-        """The room read again, and the case shown (``case_too`` False: if its row changed)."""
-        meeting = self.meeting
+    def reload_room(self, case_too: bool = True, decision: bool = False) -> None:
+        """The room read again, and the case shown (``case_too`` False: if its row changed;
+        ``decision``: only decisions changed, and of the case shown its decision is read)."""
+        meeting, shown = self.meeting, self.viewing if decision else None
         if meeting is None:
             return
         meeting_id = meeting.id
         self._read(
-            lambda s: reads.load_room(s, meeting_id),
-            lambda room: self._room_loaded(room, case_too),
+            lambda s: reads.load_room_and_decision(s, meeting_id, shown),
+            lambda read: self._room_loaded(read[0], case_too and shown is None, read[1]),
             self.tr("Refreshing the agenda"),
         )
 
-    def _room_loaded(self, room: RoomData, case_too: bool = True) -> None:
+    def _room_loaded(
+        self, room: RoomData, case_too: bool = True, decided: DecisionRead | None = None
+    ) -> None:
         before = self.state.room
         first = before is None
         typing = bool(self.case_view.intelligence.text.toPlainText().strip())
@@ -311,12 +315,8 @@ class MainWindow(QMainWindow):
         self.projector.refresh()
         if target.item_id is not None and (target.item_id != self.viewing or first):
             self.show_item(target.item_id)
-        elif (
-            target.item_id is not None
-            and self.case_view.case is not None
-            and (case_too or not case_unmoved(before, room, target.item_id))
-        ):
-            self.show_item(target.item_id, refresh=True)
+        elif target.item_id is not None and self.case_view.case is not None:
+            self.cases.room_read_again(before, room, target.item_id, case_too, decided)
         self.room_loaded.emit()
 
     def show_item(self, item_id: int, refresh: bool = False) -> None:
@@ -439,8 +439,10 @@ class MainWindow(QMainWindow):
             return
         if refresh is Refresh.ROOM:
             # also the projector, and the open case (only if its own agenda row changed,
-            # when nothing but the room's rows did: the chair moved case, say)
-            self.reload_room(case_too=not tables - IGNORED_TABLES <= ROOM_ONLY_TABLES)
+            # when nothing but the room's rows did: the chair moved case, say; only its
+            # decision, when nothing but decisions and the room's rows did)
+            kinds = tables - IGNORED_TABLES
+            self.reload_room(not kinds <= ROOM_ONLY_TABLES, decision=decisions_only(kinds))
         elif refresh in (Refresh.ASK_CASES, Refresh.ACTIONS):
             # Entries or actions (this window's own too): which cases (read with the log,
             # or asked now), and only a screen showing one reads them again.

@@ -16,6 +16,7 @@ from frontdoor_app.ui.meeting.room_state import (
     ActionsTouched,
     CaseBundle,
     CasesTouched,
+    DecisionRead,
     RoomData,
     StartData,
 )
@@ -51,6 +52,20 @@ def load_start(s: Any, profile: Profile, day: dt.date | None) -> StartData:
 
 def load_room(s: Any, meeting_id: int) -> RoomData:
     return _room(s, meeting_id, None)
+
+
+def load_room_and_decision(
+    s: Any, meeting_id: int, item_id: int | None
+) -> tuple[RoomData, DecisionRead | None]:
+    """The room, and when only decisions changed (``item_id``: the case on screen) that
+    case's decision: a decision changes nothing else of a case, so the rest of it (its
+    history, household, entries, actions) is not read again."""
+    from frontdoor_app.meeting import decisions
+
+    room = load_room(s, meeting_id)
+    if item_id is None:
+        return room, None
+    return room, DecisionRead(item_id, decisions.load_decision(s, item_id))
 
 
 def _room(s: Any, meeting_id: int, note: str | None) -> RoomData:

@@ -23,6 +23,7 @@ from frontdoor_app.meeting.views import (
     AttendanceSummary,
     CaseEntries,
     CaseView,
+    DecisionView,
     MeetingView,
     OutcomeOption,
 )
@@ -61,21 +62,35 @@ CASE_SCOPED_TABLES = frozenset({"intelligence_entry", "sharing_decision"})
 # Someone's entries and actions: what the cases they touch show is asked for them alone,
 # together in one read when a batch has both (never the room, nor the whole case).
 NEWS_TABLES = CASE_SCOPED_TABLES | ACTION_TABLES
+# A decision (and its outcomes): the room is read again (the agenda shows each case's), and
+# of the case shown only its decision, with the room (``room_reads.load_room_and_decision``).
+DECISION_TABLES = frozenset({"decision", "decision_outcome"})
 
 
-def case_unmoved(before: RoomData | None, after: RoomData, item_id: int) -> bool:
+def decisions_only(tables: set[str]) -> bool:
+    """Whether changes to ``tables`` (none ignored) are decisions, and perhaps the room's own
+    rows: the case shown needs only its decision, unless its agenda row changed otherwise."""
+    return bool(tables & DECISION_TABLES) and tables <= DECISION_TABLES | ROOM_ONLY_TABLES
+
+
+def case_unmoved(
+    before: RoomData | None, after: RoomData, item_id: int, *, decided: bool = False
+) -> bool:
     """Whether the room read again says the same of case ``item_id`` as before: its agenda
     row (status, timer, position, version), the agenda's length, the meeting's status. The
     case shown is then still as it was read (when the room's own rows changed, and nothing
-    of any case)."""
+    of any case). ``decided``: the same but for what a decision shows in the row (the agreed
+    risk, whether decided): the case shown then needs its decision alone."""
     if before is None or before.agenda is None or after.agenda is None:
         return False
     if before.meeting is None or after.meeting is None:
         return False
-    row = after.agenda.row(item_id)
+    row, was = after.agenda.row(item_id), before.agenda.row(item_id)
+    if decided and row is not None and was is not None:
+        row = dataclasses.replace(row, agreed_risk=was.agreed_risk, has_decision=was.has_decision)
     return (
         row is not None
-        and row == before.agenda.row(item_id)
+        and row == was
         and len(after.agenda.rows) == len(before.agenda.rows)
         and after.meeting.status == before.meeting.status
     )
@@ -90,6 +105,14 @@ class RoomData:
     attendance: AttendanceSummary | None
     open_actions: int
     note: str | None = None  # e.g. "No meeting for today; showing the meeting of ..."
+
+
+@dataclass(frozen=True)
+class DecisionRead:
+    """The decision of case ``item_id`` (None: none yet), read with the room."""
+
+    item_id: int
+    view: DecisionView | None
 
 
 @dataclass(frozen=True)
