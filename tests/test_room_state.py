@@ -15,6 +15,7 @@ from frontdoor_app.ui.meeting.room_state import (
     RoomState,
     Step,
     case_unmoved,
+    decisions_only,
     neighbour,
 )
 
@@ -183,6 +184,31 @@ def test_a_case_is_unmoved_while_its_row_the_agendas_length_and_the_meetings_sta
     closed = _room(("discussed", "current", "waiting", "waiting"), status="closed", current=11)
     assert not case_unmoved(before, closed, 12)
     assert not case_unmoved(before, moved, 99)  # no longer on the agenda
+
+
+def test_a_decided_case_needs_its_decision_alone_while_the_rest_of_its_row_stays() -> None:
+    before = _room(current=10)
+    assert before.agenda is not None
+    rows = list(before.agenda.rows)
+    rows[0] = dataclasses.replace(rows[0], agreed_risk="high", has_decision=True)
+    decided = RoomData(
+        before.meeting, dataclasses.replace(before.agenda, rows=tuple(rows)), None, 0
+    )
+    assert not case_unmoved(before, decided, 10)  # its row shows the decision
+    assert case_unmoved(before, decided, 10, decided=True)  # ... and nothing else changed
+    assert case_unmoved(before, decided, 11, decided=True)  # another case: as it was
+    rows[0] = dataclasses.replace(rows[0], status="discussed")
+    moved = RoomData(before.meeting, dataclasses.replace(before.agenda, rows=tuple(rows)), None, 0)
+    assert not case_unmoved(before, moved, 10, decided=True)  # its status changed too
+    closed = _room(status="closed", current=10)
+    assert not case_unmoved(before, closed, 11, decided=True)
+    assert not case_unmoved(None, decided, 10, decided=True)
+    # Which changes call for the case's decision alone (with the room), not the whole case.
+    assert decisions_only({"decision"}) and decisions_only({"decision", "decision_outcome"})
+    assert decisions_only({"decision", "agenda_item", "meeting"})
+    assert not decisions_only({"agenda_item"})  # no decision: the room's rows alone
+    assert not decisions_only({"decision", "fgc_referral"})  # an FGC offer: the whole case
+    assert not decisions_only({"decision", "intelligence_entry"})
 
 
 def test_actions_read_alone_go_into_the_list_on_screen() -> None:

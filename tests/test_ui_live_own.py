@@ -300,6 +300,33 @@ def test_an_own_decision_reads_the_room_and_the_decision_once(
         close_window(win)
 
 
+def test_an_own_decision_offering_an_fgc_reads_the_whole_case_once(
+    qtbot, chair_ctx, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A decision that offers the family an FGC starts the offer in the same transaction:
+    the case's FGC tab has news too, so the whole case is read again, once (not its
+    decision alone)."""
+    from tests.test_ui_conflicts import _fill
+
+    win = open_window(qtbot, chair_ctx)
+    try:
+        first, rooms, loads = _started_counting_reads(qtbot, win, chair_ctx, monkeypatch)
+        assert win.case_view.case.fgc == ()
+        offer = next(o.code for o in win.case_view.decision._options if o.is_fgc_offer)
+        _fill(win, offer, "medium", "Mother wants her sister involved")
+        win.case_view.decision.save.click()
+        qtbot.waitUntil(lambda: win.case_view.case.fgc != (), timeout=5000)
+        qtbot.wait(600)  # the feed's ticks: nothing more comes of it
+        idle(qtbot, win)
+        assert rooms == [win.meeting.id]
+        assert loads.count(first) == 1
+        case = win.case_view.case
+        assert case.decision is not None and [o.code for o in case.decision.outcomes] == [offer]
+        assert win.messages.log == []
+    finally:
+        close_window(win)
+
+
 def _started_counting_reads(qtbot, win, ctx, monkeypatch) -> tuple[int, list[int], list[int]]:  # type: ignore[no-untyped-def]
     """The meeting started and settled in ``win``: its first case, and the meetings whose
     room and the cases whose whole bundle are read from then on."""
