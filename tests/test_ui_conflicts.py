@@ -173,7 +173,7 @@ def test_the_conflict_view_shows_both_versions_field_by_field(qtbot, artefacts):
 
 
 def test_a_decision_saved_elsewhere_reaches_a_form_being_typed_with_the_decision_alone(
-    qtbot, two_chairs, chair_ctx, monkeypatch
+    qtbot, two_chairs, chair_ctx, monkeypatch, artefacts
 ):  # type: ignore[no-untyped-def]
     """B decides the case A is typing a decision for: A's window reads the room and that
     case's decision (with the room), not the whole case again; A's form keeps what A typed
@@ -207,6 +207,8 @@ def test_a_decision_saved_elsewhere_reaches_a_form_being_typed_with_the_decision
     assert tab.rationale.toPlainText() == "A: mother to be seen by the IDVA first"
     assert tab.base_version is None  # A's Save still meets B's decision: the conflict view
     assert b.case_view.decision.rationale.toPlainText() == "B: school to hold a safety meeting"
+    a.case_view.grab().save(str(artefacts / "decision_elsewhere_a.png"))
+    b.case_view.grab().save(str(artefacts / "decision_elsewhere_b.png"))
 
     # Someone decides another case: the agenda says so; the case on screen stays as it is.
     other = next(r.item_id for r in a.room.agenda.rows if r.item_id != first)
