@@ -264,13 +264,7 @@ def test_an_own_decision_reads_the_room_and_the_decision_once(
     win = open_window(qtbot, chair_ctx)
     try:
         first, rooms, loads = _started_counting_reads(qtbot, win, chair_ctx, monkeypatch)
-        decided: list[int] = []
-        load_decision = decisions.load_decision
-        monkeypatch.setattr(
-            decisions,
-            "load_decision",
-            lambda s, item: (decided.append(item), load_decision(s, item))[1],
-        )
+        decided = _calls(monkeypatch, decisions, "load_decision")
         tabs = win.case_view.tabs
         assert tabs.tabText(tabs.indexOf(win.case_view.decision)) == "Decision"
         _fill(win, _plain_codes(win)[0], "high", "Mother to be seen by the IDVA first")
@@ -334,16 +328,23 @@ def _started_counting_reads(qtbot, win, ctx, monkeypatch) -> tuple[int, list[int
     settled(qtbot, win, ctx)
     qtbot.wait(300)
     idle(qtbot, win)
-    rooms: list[int] = []
-    loads: list[int] = []
-    load_room, load_case_bundle = room_reads.load_room, room_reads.load_case_bundle
-    monkeypatch.setattr(room_reads, "load_room", lambda s, m: (rooms.append(m), load_room(s, m))[1])
-    monkeypatch.setattr(
-        room_reads,
-        "load_case_bundle",
-        lambda c, i, audit, **kw: (loads.append(i), load_case_bundle(c, i, audit, **kw))[1],
-    )
+    rooms = _calls(monkeypatch, room_reads, "load_room")
+    loads = _calls(monkeypatch, room_reads, "load_case_bundle")
     return first, rooms, loads
+
+
+def _calls(monkeypatch, module: Any, name: str) -> list[Any]:  # type: ignore[no-untyped-def]
+    """The calls of ``module.name`` from now on, each by its second argument (the meeting or
+    the case it reads)."""
+    calls: list[Any] = []
+    inner = getattr(module, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1])
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
 
 
 def test_an_own_move_of_the_agenda_reads_the_room_once(qtbot, chair_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -378,13 +379,7 @@ def test_an_own_attendance_change_reads_the_list_and_the_room_once(
     try:
         first, rooms, loads = _started_counting_reads(qtbot, win, chair_ctx, monkeypatch)
         meeting_id = win.meeting.id
-        lists: list[int] = []
-        list_attendance = lifecycle.list_attendance
-        monkeypatch.setattr(
-            lifecycle,
-            "list_attendance",
-            lambda s, m: (lists.append(m), list_attendance(s, m))[1],
-        )
+        lists = _calls(monkeypatch, lifecycle, "list_attendance")
         dialog = win.screens.open("attendance")
         qtbot.waitUntil(lambda: lists == [meeting_id], timeout=5000)  # opened: read
         idle(qtbot, win)
