@@ -17,6 +17,7 @@ from frontdoor_app.settings import Settings
 from frontdoor_app.ui.core.conflict_view import Conflict, ConflictDialog, pairs
 from tests.ui_support import (
     LEFT,
+    calls_of,
     close_window,
     context_for,
     idle,
@@ -184,13 +185,7 @@ def test_a_decision_saved_elsewhere_reaches_a_form_being_typed_with_the_decision
     a, b, first = two_chairs
     for win in (a, b):  # the meeting's start has reached both: B's decision is the news
         settled(qtbot, win, chair_ctx)
-    loads: list[int] = []
-    load_case_bundle = room_reads.load_case_bundle
-    monkeypatch.setattr(
-        room_reads,
-        "load_case_bundle",
-        lambda c, i, audit, **kw: (loads.append(i), load_case_bundle(c, i, audit, **kw))[1],
-    )
+    loads = calls_of(monkeypatch, room_reads, "load_case_bundle")
     _b_saves_while_a_types(qtbot, a, b, first)
     qtbot.wait(400)  # the feed's ticks: nothing more comes of it
     idle(qtbot, a)

@@ -31,7 +31,7 @@ from frontdoor_app.models import (
 )
 from tests.fgc_support import build_case, consent_both, coordinator
 from tests.server_clients import allow_connections, fgc_tab, server
-from tests.ui_support import idle
+from tests.ui_support import calls_of, idle
 
 PLAN = "Safety plan agreed with the IDVA; copy held by the coordinator"
 
@@ -160,20 +160,10 @@ def test_an_own_fgc_step_reaches_the_case_through_the_feed_read_once(
         win.set_follow_chair(False)
         qtbot.wait(300)
         idle(qtbot, win)
-        item, rooms, loads, fgc = case.agenda_item_id, [], [], []
-        load_room, load_case_bundle = room_reads.load_room, room_reads.load_case_bundle
-        read_case = panel_module.read_case
-        monkeypatch.setattr(
-            room_reads, "load_room", lambda s, m: (rooms.append(m), load_room(s, m))[1]
-        )
-        monkeypatch.setattr(
-            room_reads,
-            "load_case_bundle",
-            lambda c, i, audit, **kw: (loads.append(i), load_case_bundle(c, i, audit, **kw))[1],
-        )
-        monkeypatch.setattr(
-            panel_module, "read_case", lambda ss, p, i: (fgc.append(i), read_case(ss, p, i))[1]
-        )
+        item = case.agenda_item_id
+        rooms = calls_of(monkeypatch, room_reads, "load_room")
+        loads = calls_of(monkeypatch, room_reads, "load_case_bundle")
+        fgc = calls_of(monkeypatch, panel_module, "read_case", arg=2)
         tables: set[str] = set()
         win.live.changed.connect(lambda rows: tables.update(r.table_name for r in rows))
         c = panel.consent

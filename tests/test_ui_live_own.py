@@ -21,7 +21,14 @@ from frontdoor_app.sync.changes import last_change_id
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting import room_reads
 from tests.test_ui_server_meeting import server_meeting  # noqa: F401 - a fixture
-from tests.ui_support import close_window, idle, open_window, settled, start_meeting
+from tests.ui_support import (
+    calls_of,
+    close_window,
+    idle,
+    open_window,
+    settled,
+    start_meeting,
+)
 
 
 def test_an_own_entry_is_read_once_and_anothers_edit_is_still_read(
@@ -264,7 +271,7 @@ def test_an_own_decision_reads_the_room_and_the_decision_once(
     win = open_window(qtbot, chair_ctx)
     try:
         first, rooms, loads = _started_counting_reads(qtbot, win, chair_ctx, monkeypatch)
-        decided = _calls(monkeypatch, decisions, "load_decision")
+        decided = calls_of(monkeypatch, decisions, "load_decision")
         tabs = win.case_view.tabs
         assert tabs.tabText(tabs.indexOf(win.case_view.decision)) == "Decision"
         _fill(win, _plain_codes(win)[0], "high", "Mother to be seen by the IDVA first")
@@ -328,23 +335,9 @@ def _started_counting_reads(qtbot, win, ctx, monkeypatch) -> tuple[int, list[int
     settled(qtbot, win, ctx)
     qtbot.wait(300)
     idle(qtbot, win)
-    rooms = _calls(monkeypatch, room_reads, "load_room")
-    loads = _calls(monkeypatch, room_reads, "load_case_bundle")
+    rooms = calls_of(monkeypatch, room_reads, "load_room")
+    loads = calls_of(monkeypatch, room_reads, "load_case_bundle")
     return first, rooms, loads
-
-
-def _calls(monkeypatch, module: Any, name: str) -> list[Any]:  # type: ignore[no-untyped-def]
-    """The calls of ``module.name`` from now on, each by its second argument (the meeting or
-    the case it reads)."""
-    calls: list[Any] = []
-    inner = getattr(module, name)
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args[1])
-        return inner(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return calls
 
 
 def test_an_own_move_of_the_agenda_reads_the_room_once(qtbot, chair_ctx, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -379,7 +372,7 @@ def test_an_own_attendance_change_reads_the_list_and_the_room_once(
     try:
         first, rooms, loads = _started_counting_reads(qtbot, win, chair_ctx, monkeypatch)
         meeting_id = win.meeting.id
-        lists = _calls(monkeypatch, lifecycle, "list_attendance")
+        lists = calls_of(monkeypatch, lifecycle, "list_attendance")
         dialog = win.screens.open("attendance")
         qtbot.waitUntil(lambda: lists == [meeting_id], timeout=5000)  # opened: read
         idle(qtbot, win)

@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -181,3 +182,17 @@ def snapshot(widget: QWidget, path: Path) -> None:
     for _ in range(3):
         QApplication.processEvents()
     assert widget.grab().save(str(path))
+
+
+def calls_of(monkeypatch, module: Any, name: str, arg: int = 1) -> list[Any]:  # type: ignore[no-untyped-def]
+    """The calls of ``module.name`` from now on, each by its positional argument ``arg``
+    (the meeting or the case a read is for), the function still doing its work."""
+    calls: list[Any] = []
+    inner = getattr(module, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[arg])
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
