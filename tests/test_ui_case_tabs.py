@@ -1,12 +1,15 @@
 """An entry saved by someone else changes a tab's count on every laptop showing the case:
-only that tab is painted again, not the other tabs nor the case on screen, and the screen
-is then as a whole repaint would show it; a count that needs more room still gets it."""
+only that tab is painted again, not the other tabs, the case on screen nor the widgets under
+the bar, and the screen is then as a whole repaint would show it, the bar in the window's
+colour; a count that needs more room still gets it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect
+from PySide6.QtGui import QColor
 
 from frontdoor_app.meeting import entries
+from frontdoor_app.ui.core.theme import window_colour
 from tests.ui_support import (
     close_window,
     context_for,
@@ -51,7 +54,11 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
         before = len(view.case.intelligence) + len(view.case.victim_views)
         before += len(view.case.child_voices)
         assert view.tabs.tabText(3) == f"Intelligence ({before})"
-        for watched in (view.heading, view.risk, view.incident, bar):
+        # The widgets under the bar, up to the window: a bar that does not fill its own
+        # background has each of them paint its part of what shows through it.
+        view.tabs.setObjectName("caseTabs")
+        under = ("caseTabs", "caseView", "mainWindow")
+        for watched in (view.heading, view.risk, view.incident, bar, view.tabs, view, rep):
             watched.installEventFilter(paints)
         agency = rep_ctx.actor.agency_id
         tab_before = bar.tabRect(3)
@@ -79,11 +86,19 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
             assert on_screen_is_a_fresh_paint(bar)
             clean = not any(
                 paints.counts.get(name, 0)
-                for name in ("caseHeading", "caseRisk", view.incident.objectName())
+                for name in ("caseHeading", "caseRisk", view.incident.objectName(), *under)
             )
             if clean:
                 break
         assert clean, paints.counts
+        # The bar beyond its last tab is the window's colour, as it was when the window
+        # painted it (the desk theme's: not Qt's grey).
+        assert window_colour() == QColor("#f6f7f9")
+        end = bar.tabRect(bar.count() - 1).right()
+        assert end + 20 < bar.width()
+        strip = bar.mapTo(rep, QPoint(end + 10, bar.height() // 2))
+        shown = rep.screen().grabWindow(rep.winId()).toImage()
+        assert shown.pixelColor(strip) == window_colour()
 
         # Enough entries for the count to need another digit: the tab grows to hold it.
         target = 10 ** len(str(before))

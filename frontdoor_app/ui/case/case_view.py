@@ -19,7 +19,7 @@ from frontdoor_app.ui.case.intelligence_tab import IntelligenceTab
 from frontdoor_app.ui.case.sharing_tab import SharingTab
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import repolish, set_scaled_font
-from frontdoor_app.ui.widgets.painting import set_tab_text
+from frontdoor_app.ui.widgets.painting import fill_as_window, set_tab_text
 from frontdoor_app.ui.widgets.tables import label, minutes_seconds
 from frontdoor_app.ui.widgets.words import risk_label
 
@@ -121,7 +121,12 @@ class CaseViewWidget(QWidget):
         self.tabs = _CaseTabs(page)
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName(self.tr("Case tabs"))
-        self.tabs.tabBar().setAccessibleName(self.tr("Case tabs (Ctrl+1 to Ctrl+7)"))
+        bar = self.tabs.tabBar()
+        bar.setAccessibleName(self.tr("Case tabs (Ctrl+1 to Ctrl+7)"))
+        # The bar fills its own background, in the window's colour, so a tab's new count
+        # repaints the bar alone, not the seven widgets under it up to the window (a style
+        # sheet background would not do: Qt then paints what is under the bar as well).
+        fill_as_window(bar)
         # The tab widget's own page stack (Qt's), where addTab puts each tab.
         pages = self.tabs.findChild(QStackedWidget) or self.tabs
         self.incident = IncidentTab(pages)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
 from frontdoor_app.resource_files import resource_dir
@@ -24,6 +25,19 @@ def style_sheet(name: str) -> str:
 
 def apply_desk_theme(app: QApplication) -> None:
     app.setStyleSheet(style_sheet("desk"))
+
+
+def window_colour() -> QColor:
+    """The colour the windows are filled with: the application style sheet's for
+    ``QMainWindow`` (the desk theme's), else the palette's."""
+    app = QApplication.instance()
+    sheet = app.styleSheet() if isinstance(app, QApplication) else ""
+    found = re.search(
+        r"QMainWindow\b[^{]*\{[^}]*\bbackground(?:-color)?\s*:\s*(#[0-9a-fA-F]{3,8})", sheet
+    )
+    if found:
+        return QColor(found.group(1))
+    return QApplication.palette().window().color()
 
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:

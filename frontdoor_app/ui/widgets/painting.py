@@ -1,7 +1,8 @@
 """Painting only what changed, when Qt would paint a whole widget again.
 
 Some of Qt's setters repaint a whole widget for a small change: a tab bar for one tab's new
-title, a table for a row added at its end. On every laptop in the room that happens for
+title, a table for a row added at its end; and a widget that does not fill its background
+is painted with every widget under it (``fill_as_window``). On every laptop in the room that happens for
 each entry anyone saves. The cure is the same each time: hold the widget's painting while
 Qt does its work (``painting_held``), then paint the part that changed.
 """
@@ -13,6 +14,8 @@ from collections.abc import Iterator
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabBar, QWidget
+
+from frontdoor_app.ui.core.theme import window_colour
 
 _HELD = Qt.WidgetAttribute.WA_UpdatesDisabled
 
@@ -54,3 +57,19 @@ def set_tab_text(bar: QTabBar, index: int, text: str) -> None:
         bar.update(bar.tabRect(index))
     else:
         bar.update()
+
+
+def fill_as_window(widget: QWidget) -> None:
+    """``widget`` fills its own background in the window's colour, so Qt paints it alone.
+
+    A widget that does not fill its background (a tab bar, say) is painted with every
+    widget under it, up to the window, each drawing its part of what shows through: for a
+    tab's new title on every laptop in the room, seven widgets. A widget that fills itself
+    with an opaque colour is painted alone. A style sheet background does not do this: Qt
+    then still paints what is under it, so the colour is set on the palette, the one the
+    style sheet gives the window (``theme.window_colour``).
+    """
+    palette = widget.palette()
+    palette.setColor(widget.backgroundRole(), window_colour())
+    widget.setPalette(palette)
+    widget.setAutoFillBackground(True)
