@@ -286,3 +286,33 @@ def test_an_empty_table_says_what_it_is_and_a_filled_one_does_not(qtbot) -> None
     assert with_words != without  # the words are painted
     with_words, without = pictures([Entry(1, "Police", "Bail conditions")])
     assert with_words == without  # and not once there are rows
+
+
+def test_the_scroll_bar_comes_once_when_the_rows_no_longer_fit_and_stays(qtbot) -> None:
+    """A row that fits is measured before the table lays out its rows: laid out first, at
+    Qt's default height, it brought a scroll bar with nothing to scroll, which went again
+    and came back with the next row (two repaints and two fits of every row, and a flicker
+    on every laptop at the moment a case's entries fill the table)."""
+    view, model = table(qtbot, [Entry(0, "HV", "Seen at home.")])
+    qtbot.wait(20)
+    one_line = view.rowHeight(0)
+    fitting = 8  # rows that fit: the last of them leaves one pixel more than a row
+    target = fitting * one_line + 1
+    view.resize(600, view.height() + target - view.viewport().height())
+    qtbot.waitUntil(lambda: view.viewport().height() == target)
+    # Laid out at Qt's default height, the last row that fits would not fit.
+    assert view.verticalHeader().defaultSectionSize() > target - (fitting - 1) * one_line
+    bar = view.verticalScrollBar()
+    rows, seen = [Entry(0, "HV", "Seen at home.")], []
+    for n in range(1, fitting + 3):
+        rows = [*rows, Entry(n, "HV", f"Visit {n}.")]
+        model.set_rows(rows)
+        assert view.rowHeight(n) == one_line
+        seen.append((n + 1, bar.isVisible(), bar.maximum()))
+        qtbot.wait(20)
+        seen.append((n + 1, bar.isVisible(), bar.maximum()))
+    # With 8 rows, none to scroll and no bar; from 9 on, a bar with rows to scroll, for good.
+    assert [(rows_, visible) for rows_, visible, _ in seen] == [
+        (count, count > fitting) for count in range(2, fitting + 4) for _ in range(2)
+    ], seen
+    assert all(most > 0 for _, visible, most in seen if visible), seen

@@ -176,7 +176,7 @@ class _FitToContents(QObject):
         # Rows added at the end (someone's new entry): nothing above them moves, so only
         # they need painting. Qt would repaint the whole table for it (its row-count
         # layout; and a row measured, when not scrolled, on its timer), which was most of
-        # what a laptop spent on each entry saved in the room: lay out and measure now,
+        # what a laptop spent on each entry saved in the room: measure and lay out now,
         # with the table's painting held and the row heights' signal to it too, then
         # paint from the first new row down.
         viewport, rows = self._viewport or view.viewport(), view.verticalHeader()
@@ -184,8 +184,11 @@ class _FitToContents(QObject):
         blocked = rows.blockSignals(True)
         try:
             with painting_held(viewport):
-                view.doItemsLayout()  # the pending row-count layout, now (it paints nothing)
+                # Measured first: laid out at Qt's default height, a row that fits can
+                # seem not to, and bring a scroll bar with nothing to scroll (gone again
+                # on the next layout: two fits of every row, and a flicker).
                 self._rows(first, last)
+                view.doItemsLayout()  # the pending row-count layout, now (it paints nothing)
                 view.updateGeometries()  # the scroll range with the new rows' heights
         finally:
             rows.blockSignals(blocked)
