@@ -9,6 +9,7 @@ notification and SELECTs the changed row. Goal: p95 < 30 ms across all receivers
 the floor. Beside it, the room's CPU for one save (every receiver, and the server's
 processes) and that over the machine's cores: the least time in which all sixteen
 processes sharing it can react.
+``FRONTDOOR_LIVE_PHASES=DIR``: where each receiver's Qt thread spends a save, by step.
 ``live_sqlite``: the same clients on one SQLite file (PRAGMA data_version doorbell).
 ``meeting_load_pg``: the sixteen clients for ``LOAD_SECONDS``: each representative saves an
 entry every 2 s and an action every 10 s, the chair moves the case every 30 s; saves made,
@@ -399,6 +400,9 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
                 for name, ms in by_role.items()
             },
         }
+        phases_dir = os.environ.get("FRONTDOOR_LIVE_PHASES")
+        if phases_dir:
+            result["receiver_phases_ms_per_save"] = _phases(Path(phases_dir))
         if floor is not None:
             seen = floor.seen()
             floor_ms = [(seen[m] - t) * 1000 for m, t in committed.items() if m in seen]
@@ -415,6 +419,22 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
         if "writer" in locals() and writer is not ctx:
             writer.close()
         ctx.close()
+
+
+def _phases(folder: Path) -> dict[str, float]:
+    """The receivers' Qt thread CPU per save by step (``FRONTDOOR_LIVE_PHASES``: written by
+    each client, ``live_client.PHASES``), the median across receivers; "_total" is all of it."""
+    by_step: dict[str, list[float]] = {}
+    for path in folder.glob("*.json"):
+        spent = json.loads(path.read_text())
+        saves = spent.pop("_total", [0.0, 0])
+        spent.pop("_start", None)
+        if not saves[1]:
+            continue
+        by_step.setdefault("_total", []).append(saves[0] * 1000 / saves[1])
+        for step, (seconds, _calls) in spent.items():
+            by_step.setdefault(step, []).append(seconds * 1000 / saves[1])
+    return {step: round(statistics.median(ms), 3) for step, ms in sorted(by_step.items())}
 
 
 def _quiet_saves(

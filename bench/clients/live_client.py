@@ -63,6 +63,41 @@ def floor(url: str, seconds: float) -> None:
                     say(seen=text[0].split(" ", 1)[0], t=time.time())
 
 
+# FRONTDOOR_LIVE_PHASES=DIR: each receiver's Qt thread CPU by step of taking a save in
+# (wrapped functions; they nest: the feed's answer holds the showing), written after each
+# entry from the fifth on to DIR/LOGIN.json, summed with the calls, beside "_total": the
+# thread's CPU over those saves. The benchmark reports their medians across receivers.
+PHASES = (
+    ("frontdoor_app.ui.core.live", "LiveFeed", "_socket_ready", "feed: doorbell, log read sent"),
+    ("frontdoor_app.ui.core.live", "LiveFeed", "_taken", "feed: answer taken"),
+    ("frontdoor_app.ui.core.live", "LiveFeed", "_got_changes", "feed: changes to the screens"),
+    ("frontdoor_app.ui.case.case_view", "CaseViewWidget", "show_entries", "case: entries shown"),
+    ("frontdoor_app.ui.widgets.tables", "_FitToContents", "_inserted", "case: new row measured"),
+    ("frontdoor_app.ui.case.case_view", "CaseViewWidget", "_show_entry_counts", "case: tab counts"),
+    ("frontdoor_app.ui.widgets.tables", "Table", "paintEvent", "paint: table"),
+)
+
+
+def time_phases(spent: dict[str, list[float]]) -> None:
+    """Wrap each of ``PHASES`` to add its thread CPU (s) and calls to ``spent[label]``."""
+    import importlib
+
+    for module, owner_name, name, label in PHASES:
+        owner = getattr(importlib.import_module(module), owner_name)
+        inner = getattr(owner, name)
+
+        def timed(*args, _inner=inner, _label=label, **kwargs):  # type: ignore[no-untyped-def]
+            begun = time.thread_time()
+            try:
+                return _inner(*args, **kwargs)
+            finally:
+                total = spent.setdefault(_label, [0.0, 0])
+                total[0] += time.thread_time() - begun
+                total[1] += 1
+
+        setattr(owner, name, timed)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -101,6 +136,10 @@ def main() -> int:
     from frontdoor_app.ui.meeting.main_window import MainWindow
 
     app = QApplication([])
+    phases_dir = os.environ.get("FRONTDOOR_LIVE_PHASES", "")
+    spent: dict[str, list[float]] = {}
+    if phases_dir:
+        time_phases(spent)  # before the window is made: its signals connect to the wrappers
     # Cycles collected as the desktop application collects them (ui.core.collector): on
     # this thread's timer, held while the window loads, what the start made then frozen.
     collector = GuiThreadCollector(app, hold_ms=60_000)
@@ -131,6 +170,18 @@ def main() -> int:
             if marker.startswith("LIVE-") and marker not in seen:
                 seen.add(marker)
                 say(seen=marker, t=now)
+                if phases_dir:
+                    phases_after(len(seen))
+
+    def phases_after(entries: int) -> None:
+        """From the fifth entry on (the first ones load what the rest find loaded)."""
+        if entries == 4:
+            spent.clear()
+            spent["_start"] = [time.thread_time(), 0]
+        elif entries > 4:
+            spent["_total"] = [time.thread_time() - spent["_start"][0], entries - 4]
+            with open(os.path.join(phases_dir, f"{args.login}.json"), "w") as out:
+                json.dump(spent, out)
 
     window.case_view.show_case = show_case  # type: ignore[method-assign]
     entries_only = window.case_view.show_entries
