@@ -336,6 +336,30 @@ class FeedConnection:
         finally:
             session.close()
 
+    def prepare(
+        self, cursor: Cursor, *, item: ItemOf, row: ItemOf | None = None, wait_s: float = 5.0
+    ) -> None:
+        """Connect now, and run the log's read once (``send_read``: prepared on the server
+        on its first run; the answer dropped), on a thread that may wait. Left to the first
+        change, every laptop in the room connects and prepares at once for the first entry
+        anyone saves: that one reached the screens in twice the time of the rest."""
+        import select as io
+        import time
+
+        if self._connection is None:
+            self._connection = self._connect()
+        try:
+            sent = send_read(self._connection, cursor, item=item, row=row)
+            deadline = time.monotonic() + wait_s
+            while sent.advance() is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("the server did not answer the change log's read")
+                io.select([sent.socket], [sent.socket] if sent.wants_write else [], [], left)
+        except BaseException:
+            self.close()
+            raise
+
     @property
     def connected(self) -> Connection | None:
         """The kept connection, when it is open (None before the first read, and after a

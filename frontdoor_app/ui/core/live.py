@@ -255,7 +255,20 @@ class LiveFeed(QObject):
         from frontdoor_app.sync.changes import start
 
         with self._ctx.read_session() as s:
-            return start(s)
+            cursor = start(s)
+        kept = self._reads_on
+        if kept is not None and cursor.horizon is not None:
+            from frontdoor_app.meeting.case import new_entry_of_change
+            from frontdoor_app.meeting.feed import item_of_change
+
+            # The log's read ready on its own connection before the first change: then
+            # that one is sent from the GUI thread like the rest, not read on the worker
+            # after a connection and a PREPARE (on every laptop at once).
+            try:
+                kept.prepare(cursor, item=item_of_change, row=new_entry_of_change)
+            except Exception:  # noqa: BLE001 - the first change's read connects instead
+                log.info("change feed: the log's read could not be prepared", exc_info=True)
+        return cursor
 
     def _started(self, cursor: Cursor) -> None:
         self._fetching = False
