@@ -10,6 +10,7 @@ the floor. Beside it, the room's CPU for one save (every receiver, and the serve
 processes) and that over the machine's cores: the least time in which all sixteen
 processes sharing it can react.
 ``FRONTDOOR_LIVE_PHASES=DIR``: where each receiver's Qt thread spends a save, by step.
+``FRONTDOOR_LIVE_BARE=1``: every receiver a bare floor client: the room's own floor.
 ``live_sqlite``: the same clients on one SQLite file (PRAGMA data_version doorbell).
 ``meeting_load_pg``: the sixteen clients for ``LOAD_SECONDS``: each representative saves an
 entry every 2 s and an action every 10 s, the chair moves the case every 30 s; saves made,
@@ -55,6 +56,10 @@ SAVES = int(os.environ.get("FRONTDOOR_LIVE_SAVES", "20"))
 # touch again (``machine.memory_idle_penalty`` in every result), so a shorter pause
 # (FRONTDOOR_LIVE_GAP) shows how much of each laptop's work is that.
 GAP = float(os.environ.get("FRONTDOOR_LIVE_GAP", "0.6"))
+# FRONTDOOR_LIVE_BARE=1: every receiver is the bare floor client (LISTEN, wake, SELECT the
+# row), not a window: what the room's sixteen processes cost on this machine before any
+# window's work (the server's wake-ups and round trips, the machine's scheduling).
+BARE = os.environ.get("FRONTDOOR_LIVE_BARE") == "1"
 GOAL_P95_MS = 30.0
 GOAL_RATIO = 10.0
 LOAD_SECONDS = float(os.environ.get("FRONTDOOR_LOAD_SECONDS", "180"))
@@ -249,7 +254,9 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
             [
                 *("--url", own(login), "--login", login, "--item", str(item), "--date", day),
                 *("--seconds", "300", "--tab", TAB),
-            ],
+            ]
+            if not BARE
+            else ["--floor", "--url", own(login), "--seconds", "300"],
         )
         for login in logins
     ]
@@ -352,6 +359,7 @@ def _measure(url: str, floor_url: str | None, server_pid: int | None = None) -> 
         room_cpu = round((receivers_cpu + server_cpu) * 1000 / SAVES, 1)
         result: dict[str, Any] = {
             "receivers": len(clients),
+            "receivers_are": "bare psycopg clients (the floor's)" if BARE else "main windows",
             "saves": SAVES,
             "missing": missing,
             "missing_by_receiver": missing_by,
