@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import select as io
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -343,9 +345,6 @@ class FeedConnection:
         on its first run; the answer dropped), on a thread that may wait. Left to the first
         change, every laptop in the room connects and prepares at once for the first entry
         anyone saves: that one reached the screens in twice the time of the rest."""
-        import select as io
-        import time
-
         if self._connection is None:
             self._connection = self._connect()
         try:

@@ -211,8 +211,9 @@ class CaseViewWidget(QWidget):
         self._tab_text(5, translate("Case", "Actions (%1)"), len(case.actions))
 
     def _show_decided(self, case: CaseView) -> None:
-        decided = translate("Case", "Decision ✓") if case.decision else None
-        self._tab_text(4, decided or translate("Case", "Decision"))
+        # (each title whole in its own translate call: lupdate reads literal strings only)
+        decided, undecided = translate("Case", "Decision ✓"), translate("Case", "Decision")
+        self._tab_text(4, decided if case.decision else undecided)
 
     def _show_entry_counts(self, case: CaseView) -> None:
         entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)

@@ -258,14 +258,11 @@ class LiveFeed(QObject):
             cursor = start(s)
         kept = self._reads_on
         if kept is not None and cursor.horizon is not None:
-            from frontdoor_app.meeting.case import new_entry_of_change
-            from frontdoor_app.meeting.feed import item_of_change
-
             # The log's read ready on its own connection before the first change: then
             # that one is sent from the GUI thread like the rest, not read on the worker
             # after a connection and a PREPARE (on every laptop at once).
             try:
-                kept.prepare(cursor, item=item_of_change, row=new_entry_of_change)
+                kept.prepare(cursor, **_brought())
             except Exception:  # noqa: BLE001 - the first change's read connects instead
                 log.info("change feed: the log's read could not be prepared", exc_info=True)
         return cursor
@@ -328,15 +325,11 @@ class LiveFeed(QObject):
         cursor: Cursor,
         ahead: Callable[[Any, Sequence[Change]], Any] | None = None,
     ) -> tuple[list[Change], Cursor, Any]:
-        from frontdoor_app.meeting.case import new_entry_of_change
-        from frontdoor_app.meeting.feed import item_of_change
         from frontdoor_app.sync.changes import read
 
         kept = self._reads_on  # PostgreSQL: the kept connection, in autocommit
         with self._ctx.read_session() if kept is None else kept.session() as s:
-            rows, cursor = read(
-                s, cursor, item=item_of_change, row=new_entry_of_change, snapshot=kept is None
-            )
+            rows, cursor = read(s, cursor, snapshot=kept is None, **_brought())
             return rows, cursor, ahead(s, rows) if ahead is not None and rows else None
 
     # ------------------------------------------------------------------ a read sent
@@ -352,12 +345,10 @@ class LiveFeed(QObject):
         connection = kept.connected if kept is not None and self._online else None
         if connection is None or cursor.horizon is None:
             return False
-        from frontdoor_app.meeting.case import new_entry_of_change
-        from frontdoor_app.meeting.feed import item_of_change
         from frontdoor_app.sync.changes import send_read
 
         try:
-            sent = send_read(connection, cursor, item=item_of_change, row=new_entry_of_change)
+            sent = send_read(connection, cursor, **_brought())
         except Exception:  # noqa: BLE001 - the worker reads instead, and says what failed
             log.info("change feed: the kept connection cannot send; read on the worker")
             kept.close()
@@ -464,6 +455,15 @@ class LiveFeed(QObject):
         if online != self._online:
             self._online = online
             self.online_changed.emit(online)
+
+
+def _brought() -> dict[str, Any]:
+    """What the log's read brings with each change: its case (``item``) and, for a new
+    entry, the entry (``row``): the ``item`` and ``row`` of ``changes.read``."""
+    from frontdoor_app.meeting.case import new_entry_of_change
+    from frontdoor_app.meeting.feed import item_of_change
+
+    return {"item": item_of_change, "row": new_entry_of_change}
 
 
 class _Sent(NamedTuple):

@@ -1,10 +1,11 @@
 """Painting only what changed, when Qt would paint a whole widget again.
 
 Some of Qt's setters repaint a whole widget for a small change: a tab bar for one tab's new
-title, a table for a row added at its end; and a widget that does not fill its background
-is painted with every widget under it (``fill_as_window``). On every laptop in the room that happens for
+title, a table for a row added at its end. On every laptop in the room that happens for
 each entry anyone saves. The cure is the same each time: hold the widget's painting while
-Qt does its work (``painting_held``), then paint the part that changed.
+Qt does its work (``painting_held``), then paint the part that changed. And a widget that
+does not fill its own background is painted with every widget under it: one that changes
+often fills it (``fill_as_window``).
 """
 
 from __future__ import annotations
