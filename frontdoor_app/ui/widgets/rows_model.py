@@ -92,6 +92,16 @@ class RowsModel(QAbstractTableModel, Generic[T]):
     def rows(self) -> tuple[T, ...]:
         return self._rows
 
+    @property
+    def columns(self) -> tuple[Column[T], ...]:
+        return self._columns
+
+    def text(self, row: int, column: int) -> str | None:
+        """What cell ``row``, ``column`` shows (its display role), or None: no such cell."""
+        if 0 <= row < len(self._rows) and 0 <= column < len(self._columns):
+            return self._columns[column][1](self._rows[row])
+        return None
+
     def row_at(self, row: int) -> T | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

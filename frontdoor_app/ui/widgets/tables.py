@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.ui.widgets.painting import painting_held
+from frontdoor_app.ui.widgets.rows_model import RowsModel
 
 if TYPE_CHECKING:  # only named in annotations: the first paint need not load the views
     from frontdoor_app.meeting.views import AgencyOption
@@ -229,37 +230,34 @@ class _FitToContents(QObject):
             self._everything()
             return
         view = self._view
-        model, header, grid = view.model(), view.horizontalHeader(), int(view.showGrid())
+        header, grid = view.horizontalHeader(), int(view.showGrid())
+        shown = [c for c in range(self._columns()) if not header.isSectionHidden(c)]
+        lines = [c for c in shown if c != self._stretch]
+        # Each one-line cell measured once, for its column's width and its row's height.
+        sizes = {row: [self._size(row, c) for c in lines] for row in range(first, last + 1)}
         self._sizing = True
         try:
-            for column in range(model.columnCount()):
-                if column == self._stretch or header.isSectionHidden(column):
-                    continue
-                wanted = grid + max(self._size(row, column)[0] for row in range(first, last + 1))
+            for k, column in enumerate(lines):
+                wanted = grid + max(cells[k][0] for cells in sizes.values())
                 if wanted > header.sectionSize(column):
                     header.resizeSection(column, wanted)
         finally:
             self._sizing = False
-        for row in range(first, last + 1):
-            self._fit_row(row)
+        wrapped = self._stretch in shown
+        for row, cells in sizes.items():
+            self._fit_row(row, max((h for _w, h in cells), default=0), wrapped)
 
-    def _fit_row(self, row: int) -> None:
+    def _columns(self) -> int:
+        model = self._view.model()
+        return len(model.columns) if isinstance(model, RowsModel) else model.columnCount()
+
+    def _fit_row(self, row: int, lines: int, wrapped: bool) -> None:
         """Row ``row`` as tall as Qt's ``resizeRowToContents`` makes it (its tallest cell,
         and its hidden header's hint), asking Qt to measure only the wrapped column at its
         width: every other column is as wide as its text (``_rows``), so each of its cells
-        is one line, measured with its width (``_size``), not again."""
+        is one line, ``lines`` tall at most (``_size``), not measured again."""
         view = self._view
-        header = view.horizontalHeader()
-        height = max(
-            (
-                self._wrapped_height(row, column)
-                if column == self._stretch
-                else self._size(row, column)[1]
-                for column in range(view.model().columnCount())
-                if not header.isSectionHidden(column)
-            ),
-            default=0,
-        )
+        height = max(lines, self._wrapped_height(row, self._stretch)) if wrapped else lines
         # (Qt's hint has the grid line below the cells; the header's does not)
         height = max(height + int(view.showGrid()), self._header_hint(row))
         view.verticalHeader().resizeSection(row, height)
@@ -289,13 +287,16 @@ class _FitToContents(QObject):
     def _size(self, row: int, column: int) -> tuple[int, int]:
         """The size cell ``row``, ``column`` needs on one line (as Qt measures it), by its
         text."""
-        index = self._view.model().index(row, column)
-        key = (column, index.data())
+        model = self._view.model()
+        # (a RowsModel's text read here, not asked of Qt: it asks the model in Python again)
+        text = model.text(row, column) if isinstance(model, RowsModel) else None
+        index = None if text is not None else model.index(row, column)
+        key = (column, text if index is None else index.data())
         size = self._sizes.get(key)
         if size is None:
             if len(self._sizes) > 2000:  # a long list of distinct texts: start again
                 self._sizes.clear()
-            hint = self._view.sizeHintForIndex(index)
+            hint = self._view.sizeHintForIndex(index or model.index(row, column))
             size = self._sizes[key] = (hint.width(), hint.height())
         return size
 
