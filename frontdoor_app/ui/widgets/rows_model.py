@@ -142,14 +142,18 @@ class RowsModel(QAbstractTableModel, Generic[T]):
             if isinstance(roleDataSpan, QModelRoleData)
             else cast("Iterable[QModelRoleData]", roleDataSpan)  # iterable; not in the stubs
         )
-        cell = self._cell(index)
+        # (the cell found here, not by ``_cell``: this runs for every cell painted)
+        row, column, rows, columns = index.row(), index.column(), self._rows, self._columns
+        found = 0 <= row < len(rows) and 0 <= column < len(columns)  # (an invalid index: -1)
+        served, value_of = self._served, self._value
         for wanted in asked:
             role = wanted.role()
-            value = None if cell is None or role not in self._served else self._value(*cell, role)
-            if value is None:
-                wanted.clearData()
-            else:
-                wanted.setData(value)
+            if found and role in served:
+                value = value_of(rows[row], columns[column], role)
+                if value is not None:
+                    wanted.setData(value)
+                    continue
+            wanted.clearData()
 
     def _cell(self, index: _Index) -> tuple[T, Column[T]] | None:
         """The row and column ``index`` names (None: none of this model's cells)."""

@@ -296,7 +296,7 @@ class _FitToContents(QObject):
         if size is None:
             if len(self._sizes) > 2000:  # a long list of distinct texts: start again
                 self._sizes.clear()
-            hint = self._view.sizeHintForIndex(index or model.index(row, column))
+            hint = self._view.sizeHintForIndex(model.index(row, column) if index is None else index)
             size = self._sizes[key] = (hint.width(), hint.height())
         return size
 
