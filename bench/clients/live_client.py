@@ -163,9 +163,14 @@ def main() -> int:
         original(case, keep_edits)
         shown(case)
 
+    checked: set[int] = set()  # entries looked at already: each new one once, not all again
+
     def shown(case):  # type: ignore[no-untyped-def]
         now = time.time()
         for entry in case.intelligence:
+            if entry.id in checked:
+                continue
+            checked.add(entry.id)
             marker = entry.text.split(" ", 1)[0]
             if marker.startswith("LIVE-") and marker not in seen:
                 seen.add(marker)
@@ -221,10 +226,13 @@ def main() -> int:
                 timing["lock"] = timing.get("lock", 0.0) + spent
                 timing["locked_at"] = time.perf_counter()
 
-    from sqlalchemy import event
+    if args.save_every or args.action_every:
+        # Only on a client that saves: a listener makes every statement's events fire,
+        # the change feed's reads too (a receiver's cost, not the application's).
+        from sqlalchemy import event
 
-    event.listen(engine, "before_cursor_execute", before_sql)
-    event.listen(engine, "after_cursor_execute", after_sql)
+        event.listen(engine, "before_cursor_execute", before_sql)
+        event.listen(engine, "after_cursor_execute", after_sql)
     window.set_follow_chair(False)  # stay on the measured case whatever the chair does
     window.show()
     window.load()
