@@ -92,15 +92,10 @@ class RowsModel(QAbstractTableModel, Generic[T]):
     def rows(self) -> tuple[T, ...]:
         return self._rows
 
-    @property
-    def columns(self) -> tuple[Column[T], ...]:
-        return self._columns
-
     def text(self, row: int, column: int) -> str | None:
         """What cell ``row``, ``column`` shows (its display role), or None: no such cell."""
-        if 0 <= row < len(self._rows) and 0 <= column < len(self._columns):
-            return self._columns[column][1](self._rows[row])
-        return None
+        cell = self._cell(row, column)
+        return None if cell is None else cell[1][1](cell[0])
 
     def row_at(self, row: int) -> T | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -126,7 +121,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        cell = self._cell(index)
+        cell = self._cell(index.row(), index.column())
         return None if cell is None else self._value(*cell, role)
 
     def multiData(  # noqa: N802 - Qt's name
@@ -142,23 +137,21 @@ class RowsModel(QAbstractTableModel, Generic[T]):
             if isinstance(roleDataSpan, QModelRoleData)
             else cast("Iterable[QModelRoleData]", roleDataSpan)  # iterable; not in the stubs
         )
-        # (the cell found here, not by ``_cell``: this runs for every cell painted)
-        row, column, rows, columns = index.row(), index.column(), self._rows, self._columns
-        found = 0 <= row < len(rows) and 0 <= column < len(columns)  # (an invalid index: -1)
+        cell = self._cell(index.row(), index.column())
         served, value_of = self._served, self._value
         for wanted in asked:
             role = wanted.role()
-            if found and role in served:
-                value = value_of(rows[row], columns[column], role)
+            if cell is not None and role in served:
+                value = value_of(*cell, role)
                 if value is not None:
                     wanted.setData(value)
                     continue
             wanted.clearData()
 
-    def _cell(self, index: _Index) -> tuple[T, Column[T]] | None:
-        """The row and column ``index`` names (None: none of this model's cells)."""
-        row, column = index.row(), index.column()
-        if index.isValid() and 0 <= row < len(self._rows) and 0 <= column < len(self._columns):
+    def _cell(self, row: int, column: int) -> tuple[T, Column[T]] | None:
+        """The row and column at ``row``, ``column`` (None: none of this model's cells; an
+        invalid index has -1 for both, so Qt is not asked ``isValid`` for each cell)."""
+        if 0 <= row < len(self._rows) and 0 <= column < len(self._columns):
             return self._rows[row], self._columns[column]
         return None
 

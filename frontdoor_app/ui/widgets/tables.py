@@ -231,7 +231,8 @@ class _FitToContents(QObject):
             return
         view = self._view
         header, grid = view.horizontalHeader(), int(view.showGrid())
-        shown = [c for c in range(self._columns()) if not header.isSectionHidden(c)]
+        columns = view.model().columnCount()  # (in Python: a RowsModel's own method)
+        shown = [c for c in range(columns) if not header.isSectionHidden(c)]
         lines = [c for c in shown if c != self._stretch]
         # Each one-line cell measured once, for its column's width and its row's height.
         sizes = {row: [self._size(row, c) for c in lines] for row in range(first, last + 1)}
@@ -246,10 +247,6 @@ class _FitToContents(QObject):
         wrapped = self._stretch in shown
         for row, cells in sizes.items():
             self._fit_row(row, max((h for _w, h in cells), default=0), wrapped)
-
-    def _columns(self) -> int:
-        model = self._view.model()
-        return len(model.columns) if isinstance(model, RowsModel) else model.columnCount()
 
     def _fit_row(self, row: int, lines: int, wrapped: bool) -> None:
         """Row ``row`` as tall as Qt's ``resizeRowToContents`` makes it (its tallest cell,
@@ -288,15 +285,16 @@ class _FitToContents(QObject):
         """The size cell ``row``, ``column`` needs on one line (as Qt measures it), by its
         text."""
         model = self._view.model()
-        # (a RowsModel's text read here, not asked of Qt: it asks the model in Python again)
-        text = model.text(row, column) if isinstance(model, RowsModel) else None
-        index = None if text is not None else model.index(row, column)
-        key = (column, text if index is None else index.data())
+        if isinstance(model, RowsModel):  # read in Python, not asked of the model through Qt
+            text = model.text(row, column)
+        else:
+            text = model.index(row, column).data()
+        key = (column, text)
         size = self._sizes.get(key)
         if size is None:
             if len(self._sizes) > 2000:  # a long list of distinct texts: start again
                 self._sizes.clear()
-            hint = self._view.sizeHintForIndex(model.index(row, column) if index is None else index)
+            hint = self._view.sizeHintForIndex(model.index(row, column))
             size = self._sizes[key] = (hint.width(), hint.height())
         return size
 
