@@ -1,12 +1,14 @@
 """An entry saved by someone else changes a tab's count on every laptop showing the case:
-only that tab is painted again, not the other tabs, the case on screen nor the widgets under
-the bar, and the screen is then as a whole repaint would show it, the bar in the window's
-colour; a count that needs more room still gets it."""
+only the count is painted again, not the bar's tabs, the case on screen nor the widgets
+under the bar, and the screen is then as a whole repaint would show it, the bar in the
+window's colour, the count in its tab's colour whatever the tab's state; a count that needs
+more room still gets it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect
+from PySide6.QtGui import QColor, QHoverEvent
+from PySide6.QtWidgets import QApplication
 
 from frontdoor_app.meeting import entries
 from frontdoor_app.ui.core.theme import window_colour
@@ -53,12 +55,15 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
         bar.setObjectName("caseTabBar")
         before = len(view.case.intelligence) + len(view.case.victim_views)
         before += len(view.case.child_voices)
-        assert view.tabs.tabText(3) == f"Intelligence ({before})"
+        assert view.tab_words(3) == f"Intelligence ({before})"
+        assert bar.accessibleTabName(3) == f"Intelligence ({before})"  # read out whole
+        count = view.counts.label(3)
+        assert count is not None
         # The widgets under the bar, up to the window: a bar that does not fill its own
         # background has each of them paint its part of what shows through it.
         view.tabs.setObjectName("caseTabs")
         under = ("caseTabs", "caseView", "mainWindow")
-        for watched in (view.heading, view.risk, view.incident, bar, view.tabs, view, rep):
+        for watched in (view.heading, view.risk, view.incident, bar, count, view.tabs, view, rep):
             watched.installEventFilter(paints)
         agency = rep_ctx.actor.agency_id
         tab_before = bar.tabRect(3)
@@ -74,20 +79,26 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
             entries.add_entry(chair_ctx.sessions, chair_ctx.actor, item, agency, "Seen at school")
             before += 1
             shown = f"Intelligence ({before})"
-            qtbot.waitUntil(lambda shown=shown: view.tabs.tabText(3) == shown)
+            qtbot.waitUntil(lambda shown=shown: view.tab_words(3) == shown)
             idle(qtbot, rep)
             qtbot.wait(100)
             idle(qtbot, rep)
-            assert paints.counts.get("caseTabBar", 0) >= 1  # the new count is on screen
-            # A count as wide as the last (digits are equally wide): that tab alone is painted.
+            assert paints.counts.get("tabCount", 0) >= 1  # the new count is on screen
+            # A count as wide as the last (digits are equally wide): it alone is painted,
+            # inside its tab, and the tabs stay where they were.
             assert bar.tabRect(3) == tab_before
-            assert all(tab_before.contains(r) for r in paints.rects["caseTabBar"])
-            assert tab_before.width() < bar.width()
-            assert on_screen_is_a_fresh_paint(bar)
+            assert tab_before.contains(count.geometry())
             clean = not any(
                 paints.counts.get(name, 0)
-                for name in ("caseHeading", "caseRisk", view.incident.objectName(), *under)
+                for name in (
+                    "caseTabBar",
+                    "caseHeading",
+                    "caseRisk",
+                    view.incident.objectName(),
+                    *under,
+                )
             )
+            assert on_screen_is_a_fresh_paint(bar)  # (which paints the bar: after the count)
             if clean:
                 break
         assert clean, paints.counts
@@ -105,7 +116,7 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
         for n in range(target - before):
             entries.add_entry(chair_ctx.sessions, chair_ctx.actor, item, agency, f"Note {n}")
         paints.rects.clear()
-        qtbot.waitUntil(lambda: view.tabs.tabText(3) == f"Intelligence ({target})")
+        qtbot.waitUntil(lambda: view.tab_words(3) == f"Intelligence ({target})")
         idle(qtbot, rep)
         qtbot.wait(50)
         # Another digit moves the tabs after it: the whole bar is painted.
@@ -113,8 +124,65 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
         assert on_screen_is_a_fresh_paint(bar)
         needed = bar.fontMetrics().horizontalAdvance(f"Intelligence ({target})")
         assert bar.tabRect(3).width() >= needed
+        assert bar.tabRect(3).contains(count.geometry())
         assert bar.geometry().width() >= min(bar.sizeHint().width(), view.tabs.width())
     finally:
         close_window(rep)
         close_window(chair)
         rep_ctx.close()
+
+
+def _shown(window, widget, x: int, y: int) -> QColor:  # type: ignore[no-untyped-def]
+    """The colour the window shows at (x, y) of ``widget``."""
+    image = window.screen().grabWindow(window.winId()).toImage()
+    return image.pixelColor(widget.mapTo(window, QPoint(x, y)))
+
+
+def test_a_count_wears_its_tabs_colours_selected_hovered_or_neither(qtbot, chair_ctx) -> None:  # type: ignore[no-untyped-def]
+    """The count fills its own background (so it alone is painted): in its tab's colour
+    whatever the tab's state, as the tab beside it shows, and in the tab's font."""
+    chair = open_window(qtbot, chair_ctx)
+    view = chair.case_view
+    try:
+        settled(qtbot, chair, chair_ctx)
+        bar = view.tabs.tabBar()
+        count = view.counts.label(3)
+        assert count is not None and count.autoFillBackground()
+
+        def matches_its_tab() -> tuple[QColor, QColor]:
+            idle(qtbot, chair)
+            qtbot.wait(20)
+            where = count.geometry()
+            mine = _shown(chair, bar, where.left() + 1, where.top() + 1)
+            # the room Qt keeps between a title and its count: the tab's own background
+            tab = _shown(chair, bar, where.left() - 2, where.top() + 1)
+            return mine, tab
+
+        view.tabs.setCurrentIndex(0)
+        mine, tab = matches_its_tab()
+        assert mine == tab
+        unselected = tab
+        view.tabs.setCurrentIndex(3)
+        mine, tab = matches_its_tab()
+        assert mine == tab and tab != unselected  # white, the selected tab's
+        assert count.font().bold() and on_screen_is_a_fresh_paint(bar)
+
+        view.tabs.setCurrentIndex(0)
+        inside = bar.tabRect(3).center()
+        over = QHoverEvent(QEvent.Type.HoverMove, QPointF(inside), QPointF(inside), QPointF(0, 0))
+        QApplication.sendEvent(bar, over)
+        mine, tab = matches_its_tab()
+        assert mine == tab and tab not in (unselected, QColor("#ffffff"))  # the hover's
+        assert count.property("tab") == "hovered"
+        QApplication.sendEvent(
+            bar,
+            QHoverEvent(QEvent.Type.HoverLeave, QPointF(-1, -1), QPointF(-1, -1), QPointF(inside)),
+        )
+        mine, tab = matches_its_tab()
+        assert mine == tab == unselected
+        assert not count.font().bold()
+        # The count sits on its title's line, just after it: the bar's own text, drawn by
+        # the count for it, starts where the title's room ends.
+        assert bar.tabRect(3).contains(count.geometry())
+    finally:
+        close_window(chair)

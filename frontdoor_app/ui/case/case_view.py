@@ -20,6 +20,7 @@ from frontdoor_app.ui.case.sharing_tab import SharingTab
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import repolish, set_scaled_font
 from frontdoor_app.ui.widgets.painting import fill_as_window, set_tab_text
+from frontdoor_app.ui.widgets.tab_counts import TabCounts
 from frontdoor_app.ui.widgets.tables import label, minutes_seconds
 from frontdoor_app.ui.widgets.words import risk_label
 
@@ -44,9 +45,10 @@ class _CaseTabs(QTabWidget):
     tab's new text or asked by its bar to lay out, repaints itself with every widget of the
     page on screen (every label of the case: about 5 ms on each laptop for each entry
     anyone saves) and has the window laid out again, although only the bar's text changed.
-    So the count is set on the bar (``CaseViewWidget._tab_text``), which paints itself,
-    and the bar's request is answered here when its size and the tab widget's own sizes
-    are as they were (a longer count that needs more room is laid out as before).
+    So titles are set on the bar (``CaseViewWidget._tab_text``), which paints itself, and
+    counts beside them (``TabCounts``), which paint only themselves; the bar's request is
+    answered here when its size and the tab widget's own sizes are as they were (a longer
+    count that needs more room is laid out as before).
     """
 
     _sizes: tuple[QSize, QSize, QSize] | None = None
@@ -127,6 +129,9 @@ class CaseViewWidget(QWidget):
         # repaints the bar alone, not the seven widgets under it up to the window (a style
         # sheet background would not do: Qt then paints what is under the bar as well).
         fill_as_window(bar)
+        # The counts beside the titles (history, intelligence, actions, sharing): a new one
+        # paints itself alone, not the bar (``TabCounts``).
+        self.counts = TabCounts(bar)
         # The tab widget's own page stack (Qt's), where addTab puts each tab.
         pages = self.tabs.findChild(QStackedWidget) or self.tabs
         self.incident = IncidentTab(pages)
@@ -187,9 +192,9 @@ class CaseViewWidget(QWidget):
         self.actions_tab.show_case(case)
         self.fgc.show_case(case)
         self.sharing.show_case(case)
-        self._tab_text(2, translate("Case", "History (%1)"), len(case.history))
+        self.counts.show(2, translate("Case", "History"), len(case.history))
         self._show_decided(case)
-        self._tab_text(5, translate("Case", "Actions (%1)"), len(case.actions))
+        self.counts.show(5, translate("Case", "Actions"), len(case.actions))
         self._show_entry_counts(case)
         self.stack.setCurrentWidget(self.page)
 
@@ -208,7 +213,7 @@ class CaseViewWidget(QWidget):
         """Only the case's actions changed (someone else's): the actions tab and its count."""
         self.case = case
         self.actions_tab.show_case(case)
-        self._tab_text(5, translate("Case", "Actions (%1)"), len(case.actions))
+        self.counts.show(5, translate("Case", "Actions"), len(case.actions))
 
     def _show_decided(self, case: CaseView) -> None:
         # (each title whole in its own translate call: lupdate reads literal strings only)
@@ -217,14 +222,16 @@ class CaseViewWidget(QWidget):
 
     def _show_entry_counts(self, case: CaseView) -> None:
         entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
-        self._tab_text(3, translate("Case", "Intelligence (%1)"), entries)
-        self._tab_text(7, translate("Case", "Sharing (%1)"), len(case.sharing))
+        self.counts.show(3, translate("Case", "Intelligence"), entries)
+        self.counts.show(7, translate("Case", "Sharing"), len(case.sharing))
 
-    def _tab_text(self, index: int, text: str, count: int | None = None) -> None:
-        """A tab's title, with ``count`` for its %1; set only when it changes (setting the
-        same text lays the tab bar out and paints it again)."""
-        if count is not None:
-            text = text.replace("%1", str(count))
+    def tab_words(self, index: int) -> str:
+        """What tab ``index`` says on screen: its title, and its count if it has one."""
+        return self.counts.words(index)
+
+    def _tab_text(self, index: int, text: str) -> None:
+        """A tab's title, set only when it changes (setting the same text lays the tab bar
+        out and paints it again)."""
         if self.tabs.tabText(index) != text:
             # The bar's own setter: the tab widget's repaints the whole case (_CaseTabs).
             set_tab_text(self.tabs.tabBar(), index, text)
