@@ -33,8 +33,9 @@ def local(moment: dt.datetime | None, zone: str = LONDON) -> dt.datetime | None:
 
 
 def hhmm(moment: dt.datetime | None) -> str:
-    """"09:42" (a twelfth of ``strftime``'s time: each entry's time is written whenever a
-    laptop measures or paints its row)."""
+    """Hours and minutes, 09:42, on London's clock (written without ``strftime``, which
+    takes twelve times as long: each laptop writes a new entry's time to measure and paint
+    its row)."""
     value = local(moment)
     return f"{value.hour:02d}:{value.minute:02d}" if value else ""
 
