@@ -41,12 +41,13 @@ def painting_held(widget: QWidget) -> Iterator[None]:
 def set_tab_text(bar: QTabBar, index: int, text: str) -> None:
     """``bar``'s tab ``index`` says ``text``; only that tab is painted again when no tab moved.
 
-    Qt's bar repaints all of itself for a new title, wherever the other tabs stand: on every
-    laptop in the room, for each entry anyone saves (the intelligence tab's count). So the
+    Qt's bar repaints all of itself for a new title, wherever the other tabs stand (the
+    case's decision tab, "Decision ✓", on every laptop when the chair records one). So the
     bar's painting is held while the title is set, and only the tab is painted when every
-    tab is where it was (a count of the same width): a seventh of the bar's area, though
-    Qt's paint still lays out every tab's text (0.36 ms against 0.45 ms for the whole bar,
-    measured). A title that moves the tabs (one digit more, a scroll) paints the whole bar.
+    tab is where it was: a seventh of the bar's area, though Qt's paint still lays out
+    every tab's text (0.36 ms against 0.45 ms for the whole bar, measured). A title that
+    moves the tabs (a longer one, a scroll) paints the whole bar. A count that changes with
+    every entry is not a title at all (``tab_counts``): it paints only itself.
     """
     if not bar.isVisible():
         bar.setTabText(index, text)

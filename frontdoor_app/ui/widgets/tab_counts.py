@@ -3,8 +3,9 @@
 On every laptop in the room the case's intelligence count changes for each entry anyone
 saves. Qt's tab bar, given a tab's new title, lays out and paints all its tabs again, and
 even a repaint held to the one tab (``painting.set_tab_text``) has the style work out every
-tab's title (each shaped and elided to fit): measured on the case view, a third of what a
-laptop spent showing the entry and painting it (0.6 of 2.2 ms; 0.05 ms with the count here).
+tab's title (each shaped and elided to fit): measured on the case view, a quarter to a
+third of what a laptop spent showing the entry and painting it (0.5-0.8 ms of 1.7-2.6 ms;
+0.1-0.25 ms with the count here).
 
 So the title stays as it is, and the count is a small label the bar holds beside it (Qt's
 tab button): a new count as wide as the last paints that label alone. The label fills its
