@@ -55,7 +55,7 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
         bar.setObjectName("caseTabBar")
         before = len(view.case.intelligence) + len(view.case.victim_views)
         before += len(view.case.child_voices)
-        assert view.tab_words(3) == f"Intelligence ({before})"
+        assert view.counts.words(3) == f"Intelligence ({before})"
         assert bar.accessibleTabName(3) == f"Intelligence ({before})"  # read out whole
         count = view.counts.label(3)
         assert count is not None
@@ -79,7 +79,7 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
             entries.add_entry(chair_ctx.sessions, chair_ctx.actor, item, agency, "Seen at school")
             before += 1
             shown = f"Intelligence ({before})"
-            qtbot.waitUntil(lambda shown=shown: view.tab_words(3) == shown)
+            qtbot.waitUntil(lambda shown=shown: view.counts.words(3) == shown)
             idle(qtbot, rep)
             qtbot.wait(100)
             idle(qtbot, rep)
@@ -116,7 +116,7 @@ def test_a_new_count_paints_the_tab_bar_not_the_case(
         for n in range(target - before):
             entries.add_entry(chair_ctx.sessions, chair_ctx.actor, item, agency, f"Note {n}")
         paints.rects.clear()
-        qtbot.waitUntil(lambda: view.tab_words(3) == f"Intelligence ({target})")
+        qtbot.waitUntil(lambda: view.counts.words(3) == f"Intelligence ({target})")
         idle(qtbot, rep)
         qtbot.wait(50)
         # Another digit moves the tabs after it: the whole bar is painted.

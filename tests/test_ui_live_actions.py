@@ -96,7 +96,7 @@ def test_an_action_saved_elsewhere_shows_in_the_case_without_reading_the_room(
         room.add_action()
         qtbot.waitUntil(lambda: len(view.case.actions) == before + 1, timeout=3000)
         assert view.actions_tab.model.rows[-1].description.startswith("Health visitor")
-        assert view.tab_words(5) == f"Actions ({before + 1})"
+        assert view.counts.words(5) == f"Actions ({before + 1})"
         settled(qtbot, rep, room.rep_ctx)
         # Neither the agenda nor the whole case was read again, nor the actions apart.
         assert room.calls == [] and room.asked == [("actions", "action")]
@@ -134,7 +134,7 @@ def test_an_entry_and_an_action_read_together_show_without_reading_the_room_or_t
         )
         settled(qtbot, rep, room.rep_ctx)
         assert view.actions_tab.model.rows[-1].description.startswith("Health visitor")
-        assert view.tab_words(5) == f"Actions ({actions_before + 1})"
+        assert view.counts.words(5) == f"Actions ({actions_before + 1})"
         assert any("The school saw" in e.text for e in view.intelligence.model.rows), (
             "the entry is in the table on screen"
         )
@@ -264,7 +264,7 @@ def test_an_action_added_elsewhere_is_read_alone_and_a_status_update_reads_the_l
             )
         assert view.case.actions == tuple(whole)  # the same list, in the same order
         assert [r.id for r in view.actions_tab.model.rows] == [a.id for a in whole]
-        assert view.tab_words(5) == f"Actions ({len(whole)})"
+        assert view.counts.words(5) == f"Actions ({len(whole)})"
         assert set(lists) == {"views_of_actions"}, lists
         lists.clear()
         last = whole[-1]

@@ -225,10 +225,6 @@ class CaseViewWidget(QWidget):
         self.counts.show(3, translate("Case", "Intelligence"), entries)
         self.counts.show(7, translate("Case", "Sharing"), len(case.sharing))
 
-    def tab_words(self, index: int) -> str:
-        """What tab ``index`` says on screen: its title, and its count if it has one."""
-        return self.counts.words(index)
-
     def _tab_text(self, index: int, text: str) -> None:
         """A tab's title, set only when it changes (setting the same text lays the tab bar
         out and paints it again)."""

@@ -95,7 +95,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
     def text(self, row: int, column: int) -> str | None:
         """What cell ``row``, ``column`` shows (its display role), or None: no such cell."""
         cell = self._cell(row, column)
-        return None if cell is None else cell[1][1](cell[0])
+        return None if cell is None else self._value(*cell, Qt.ItemDataRole.DisplayRole)
 
     def row_at(self, row: int) -> T | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -27,7 +27,7 @@ from frontdoor_app.ui.core.theme import repolish
 
 _RIGHT = QTabBar.ButtonPosition.RightSide
 _HOVER = (QEvent.Type.HoverEnter, QEvent.Type.HoverMove)
-_LEFT = (QEvent.Type.HoverLeave, QEvent.Type.Leave)
+_LEAVE = (QEvent.Type.HoverLeave, QEvent.Type.Leave)
 _GAP = 4  # Qt's room between a tab's title and its button
 
 
@@ -61,12 +61,13 @@ class TabCounts(QObject):
         """Tab ``index`` says ``title`` and, beside it, ``count``."""
         bar = self._bar
         text = translate("Tabs", "(%1)").replace("%1", str(count))
+        retitled = bar.tabText(index) != title
         shown = self._labels.get(index)
         if shown is None:
             shown = self._made(index)
-        elif shown.text() == text and bar.tabText(index) == title:
+        elif shown.text() == text and not retitled:
             return
-        if bar.tabText(index) != title:
+        if retitled:
             bar.setTabText(index, title)
         shown.setText(text)
         bar.setAccessibleTabName(index, f"{title} {text}")
@@ -156,7 +157,7 @@ class TabCounts(QObject):
         kind = event.type()
         if kind in _HOVER:
             hovered = self._bar.tabAt(event.position().toPoint())  # type: ignore[attr-defined]
-        elif kind in _LEFT:
+        elif kind in _LEAVE:
             hovered = -1
         else:
             return False
