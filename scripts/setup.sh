@@ -38,7 +38,9 @@ die() {
 
 # What Qt (the PySide6 wheels) loads at run time, for both the offscreen and the xcb (X11)
 # platform plugins, plus an X server for headless runs, PDF tools to look at the minutes,
-# a font, and Python's venv module (a separate package on Debian).
+# fonts (DejaVu, and WenQuanYi Micro Hei for names in Chinese, Japanese or Korean script,
+# which the window draws with the system's fonts: without it they are empty boxes), and
+# Python's venv module (a separate package on Debian).
 SYSTEM_PACKAGES=(
     python3 python3-venv
     libgl1 libegl1 libopengl0 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6
@@ -47,7 +49,7 @@ SYSTEM_PACKAGES=(
     libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0
     libxcb-xinerama0 libxcb-xkb1
     libnss3 libasound2
-    xvfb xauth poppler-utils fonts-dejavu-core
+    xvfb xauth poppler-utils fonts-dejavu-core fonts-wqy-microhei
     binutils file  # scripts/bundle.sh strips debug information from the bundle's libraries
 )
 if [ "$WITH_TEST" = 1 ]; then

@@ -6,12 +6,19 @@ literally), control characters are dropped, and runs of Arabic-script characters
 wrapped in the Arabic font, because reportlab has no font fallback. Paragraphs holding
 Arabic script get HarfBuzz shaping (``styles.shaped``), which joins the letters and lays
 each run out right to left.
+
+A character the body font has no glyph for would print as an empty box, and copy out of
+the PDF as nothing: a name written in Chinese, say, lost from the minutes. Runs of such
+characters are set in the fallback font (Han, kana, Hangul); a character no shipped font
+has is written as its code point ("[U+0A15 U+0A4C]"), so what was sent is on the page.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
+from itertools import groupby
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -19,7 +26,15 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from .fonts import ARABIC, ARABIC_BOLD, BODY_BOLD, BODY_BOLD_ITALIC
+from .fonts import (
+    ARABIC,
+    ARABIC_BOLD,
+    BODY_BOLD,
+    BODY_BOLD_ITALIC,
+    FALLBACK,
+    body_characters,
+    fallback_characters,
+)
 from .styles import shaped
 
 # Arabic, Arabic Supplement, Arabic Extended-A, presentation forms A and B.
@@ -38,6 +53,54 @@ _TEMPLATES: dict[int, tuple[ParagraphStyle, Any]] = {}
 
 def has_arabic(text: str) -> bool:
     return _HAS_ARABIC.search(text) is not None
+
+
+def has_foreign(text: str) -> bool:
+    """Whether ``text`` holds a character the body font lacks (Arabic script aside, which
+    has its own font): it then needs ``markup``, not a plain paragraph or table cell."""
+    return not text.isascii() and _outside_body().search(text) is not None
+
+
+@cache
+def _outside_body() -> re.Pattern[str]:
+    """A run of characters that are neither in the body font, nor Arabic script, nor space."""
+    points = sorted(body_characters())
+    spans: list[str] = []
+    start = previous = points[0]
+    for point in [*points[1:], -1]:
+        if point != previous + 1:
+            first, last = re.escape(chr(start)), re.escape(chr(previous))
+            spans.append(first if start == previous else f"{first}-{last}")
+            start = point
+        previous = point
+    return re.compile(f"[^{''.join(spans)}{_ARABIC_CHARS}\\s]+")
+
+
+def _foreign_run(run: str) -> str:
+    """Markup for a run of characters the body font lacks: in the fallback font where it
+    has them, otherwise each as its code point."""
+    have = fallback_characters()
+    parts: list[str] = []
+    for found, chars in groupby(run, key=lambda char: ord(char) in have):
+        if found:
+            parts.append(f'<font name="{FALLBACK}">{escape("".join(chars))}</font>')
+        else:
+            parts.append("[" + " ".join(f"U+{ord(char):04X}" for char in chars) + "]")
+    return "".join(parts)
+
+
+def _body_text(text: str) -> str:
+    """Escaped text outside Arabic runs, with any run the body font lacks set apart."""
+    if not has_foreign(text):
+        return escape(text)
+    parts: list[str] = []
+    last = 0
+    for match in _outside_body().finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(_foreign_run(match.group(0)))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return "".join(parts)
 
 
 def escape(text: str) -> str:
@@ -66,12 +129,13 @@ def _arabic_run(run: str) -> str:
 
 
 def markup(text: str | None, *, newlines: bool = True) -> str:
-    """Paragraph markup for a user string: escaped, Arabic runs in the Arabic font."""
+    """Paragraph markup for a user string: escaped, Arabic runs in the Arabic font, and
+    characters the body font lacks in the fallback font (or as code points)."""
     value = clean(text)
     parts: list[str] = []
     last = 0
     for match in _ARABIC_RUN.finditer(value):
-        parts.append(escape(value[last : match.start()]))
+        parts.append(_body_text(value[last : match.start()]))
         # Punctuation glued to a run ends up shaped in the Arabic face, which lacks most
         # Latin punctuation, and reportlab 5.1 then fails on the missing glyph (a zero-width
         # space is not enough): a space keeps the neighbours in words of their own.
@@ -79,7 +143,7 @@ def markup(text: str | None, *, newlines: bool = True) -> str:
         after = match.end() < len(value) and not value[match.end()].isspace()
         parts.append(_SEPARATOR * before + _arabic_run(match.group(0)) + _SEPARATOR * after)
         last = match.end()
-    parts.append(escape(value[last:]))
+    parts.append(_body_text(value[last:]))
     out = "".join(parts)
     if newlines:
         out = out.replace("\n", "<br/>")
@@ -91,7 +155,8 @@ def para(
 ) -> Paragraph:
     """A paragraph of user text; ``prefix``/``suffix`` are trusted markup around it."""
     value = clean(text)
-    if not prefix and not suffix and "\n" not in value and not has_arabic(value):
+    plain = not has_arabic(value) and not has_foreign(value)
+    if not prefix and not suffix and "\n" not in value and plain:
         return _plain_paragraph(value, style)
     return markup_para(prefix + markup(text) + suffix, style, raw_text=text or "")
 
@@ -140,13 +205,14 @@ def join(parts: Iterable[str | None], sep: str = ", ") -> str:
 
 def wrap_plain(text: str | None, width: float, font: str, size: float) -> str | None:
     """``text`` broken into lines that fit ``width``, for a plain table cell; None when it
-    holds Arabic script (which needs a shaped paragraph).
+    holds Arabic script (which needs a shaped paragraph) or a character the body font
+    lacks (which needs the fallback font's markup).
 
     A plain cell is drawn literally (no markup, so nothing to escape) and costs a fraction
     of a paragraph: on a 180-case meeting this is most of the layout time saved.
     """
     value = clean(text)
-    if has_arabic(value):
+    if has_arabic(value) or has_foreign(value):
         return None
     lines: list[str] = []
     for line in simpleSplit(value, font, size, width) if value else [""]:
