@@ -3,7 +3,8 @@
 DejaVu Sans has no Chinese, Japanese or Korean glyph: with it alone a name written in
 Chinese printed as empty boxes and copied out of the PDF as NUL characters, lost from the
 minutes. Such runs are set in WenQuanYi Micro Hei; a character no shipped font has is
-printed as its code point. The window falls back to the same font (``ui.core.theme``).
+printed as its code point. The window draws with the system's fonts instead (a fresh
+Debian machine gets the same font from ``scripts/setup.sh``: ``test_ui_fallback_font``).
 """
 
 from __future__ import annotations
