@@ -62,7 +62,7 @@ def test_the_bundled_minutes_embed_the_bundled_arabic_font(bundle: tuple[str, Pa
     assert any(name.endswith("+NotoNaskhArabic-Regular") for name in fonts), fonts
     bundled = DIST / "_internal" / "frontdoor_app" / "resources" / "fonts"
     assert (bundled / "NotoNaskhArabic-Regular.ttf").is_file()
-    assert (bundled / "wqy-microhei.ttc").is_file()  # the fallback for Han, kana, Hangul
+    assert (bundled / "wqy-microhei.ttc.gz").is_file()  # the fallback for Han, kana, Hangul
 
 
 def test_keyrings_alt_is_not_in_the_bundle(bundle: tuple[str, Path]) -> None:

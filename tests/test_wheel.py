@@ -60,7 +60,7 @@ def test_the_wheel_carries_its_files_and_runs_from_a_fresh_venv(tmp_path: Path) 
         "frontdoor_app/resources/profiles/leeds-like.toml",
         "frontdoor_app/resources/styles/desk.qss",
         "frontdoor_app/resources/fonts/NotoNaskhArabic-Regular.ttf",
-        "frontdoor_app/resources/fonts/wqy-microhei.ttc",  # Chinese, Japanese, Korean
+        "frontdoor_app/resources/fonts/wqy-microhei.ttc.gz",  # Chinese, Japanese, Korean
         "frontdoor_app/resources/fonts/LICENSE-WenQuanYi.txt",
         "frontdoor_app/resources/icons/frontdoor.svg",
         "frontdoor_app/resources/frontdoor.desktop",
