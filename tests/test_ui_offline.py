@@ -7,19 +7,24 @@ import os
 import stat
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from frontdoor_app.access.people import add_user
 from frontdoor_app.context import build_context
 from frontdoor_app.meeting import entries, lifecycle
+from frontdoor_app.meeting.views import IntelligenceView
 from frontdoor_app.models import IntelligenceEntry
+from frontdoor_app.ui.case.waiting_rows import BACKGROUND, WaitingEntry
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting.main_window import MainWindow
 from tests.meeting_support import DAY, agency_id, build, people
 from tests.server_clients import allow_connections as _allow
 from tests.ui_support import LEFT, context_for
+
+BACKGROUND_ROLE = Qt.ItemDataRole.BackgroundRole
 
 
 def test_a_save_sent_twice_is_stored_once(ctx) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +98,16 @@ def test_save_while_the_server_is_away_waits_and_is_sent_once(
         assert mode == 0o600, oct(mode)
         assert text in win.outbox.path.read_text(encoding="utf-8")
         assert not any(m.kind == "error" for m in messages.log), messages.log
+        # What was typed is in the list, marked as waiting, not gone with the form.
+        assert tab.text.toPlainText() == ""
+        assert [(type(r), r.text) for r in tab.model.rows] == [(WaitingEntry, text)]
+        assert tab.model.text(0, 2) == "PC Offline"
+        assert tab.model.text(0, 5) == "waiting to be sent · meeting only"
+        assert tab.model.data(tab.model.index(0, 4), BACKGROUND_ROLE) == BACKGROUND
+        assert win.case_view.counts.words(3) == "Intelligence (1)"
+        tab.table.selectRow(0)
+        assert tab.selected() is None and not tab.edit.isEnabled()
+        assert "waiting on your laptop" in tab.edit.toolTip()
         live = win.header.live_label  # laid out with its new words before the picture
         qtbot.waitUntil(lambda: live.width() >= live.sizeHint().width())
         win.grab().save(str(artefacts / "offline_waiting.png"))
@@ -102,6 +117,10 @@ def test_save_while_the_server_is_away_waits_and_is_sent_once(
         qtbot.waitUntil(
             lambda: any(e.text == text for e in win.case_view.case.intelligence), timeout=10_000
         )
+        # sent: listed once, as saved, no longer as waiting
+        assert [(type(r), r.text) for r in tab.model.rows] == [(IntelligenceView, text)]
+        assert tab.model.data(tab.model.index(0, 4), BACKGROUND_ROLE) is None
+        assert win.case_view.counts.words(3) == "Intelligence (1)"
         with setup.read_session() as s:
             stored = s.scalar(
                 select(func.count())

@@ -5,13 +5,16 @@ once when the server is back (through the same conflict check as any update)."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from frontdoor_app.access.people import add_user
 from frontdoor_app.context import build_context
 from frontdoor_app.meeting import actions, lifecycle
+from frontdoor_app.meeting.views import ActionView
 from frontdoor_app.models import Action, ActionUpdate
+from frontdoor_app.ui.case.waiting_rows import BACKGROUND, WaitingAction
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting.main_window import MainWindow
@@ -81,6 +84,19 @@ def test_actions_saved_while_the_server_is_away_wait_and_are_sent_once(
         kept = win.outbox.path.read_text(encoding="utf-8")
         assert added in kept and "Bail conditions checked with custody" in kept
         assert not any(m.kind in ("error", "conflict") for m in messages.log), messages.log
+        # Both are in the list, marked as waiting: the new status in its action's place,
+        # the new action after it; neither can be updated again until it is sent.
+        rows = tab.model.rows
+        assert [type(r) for r in rows] == [WaitingAction, WaitingAction]
+        assert rows[0].update_of == agreed.id and rows[1].update_of is None
+        assert tab.model.text(0, 4) == "waiting to be sent · done"
+        assert tab.model.text(0, 5) == "Bail conditions checked with custody"
+        assert (tab.model.text(1, 2), tab.model.text(1, 4)) == (added, "waiting to be sent · open")
+        assert tab.model.data(tab.model.index(1, 2), Qt.ItemDataRole.BackgroundRole) == BACKGROUND
+        assert win.case_view.counts.words(5) == "Actions (2)"
+        tab.table.selectRow(0)
+        assert tab.selected() is None and not tab.status_form.apply.isEnabled()
+        assert "waiting on your laptop" in tab.status_form.apply.toolTip()
         win.grab().save(str(artefacts / "offline_actions_waiting.png"))
 
         _allow(pg_url, True)
@@ -94,6 +110,8 @@ def test_actions_saved_while_the_server_is_away_wait_and_are_sent_once(
             ),
             timeout=10_000,
         )
+        assert all(isinstance(r, ActionView) for r in tab.model.rows)
+        assert win.case_view.counts.words(5) == "Actions (2)"
         with setup.read_session() as s:
             made = s.scalar(
                 select(func.count()).select_from(Action).where(Action.description == added)

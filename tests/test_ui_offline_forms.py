@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from frontdoor_app.fgc import referrals
 from frontdoor_app.meeting import agenda, decisions, entries, lifecycle
 from frontdoor_app.models import Agency, Attendance, AuditEvent, FgcReferral, IntelligenceEntry
+from frontdoor_app.ui.case.waiting_rows import WaitingEntry
 from tests.fgc_support import build_case, coordinator
 from tests.server_clients import allow_connections as _allow
 from tests.server_clients import cell, conflicts, fgc_tab, server
@@ -80,6 +81,14 @@ def test_an_entry_edit_made_while_the_server_is_away_waits_and_is_sent_once(
             qtbot.waitUntil(lambda: not win.live.online, timeout=10_000)
             qtbot.waitUntil(lambda: "1 save waiting" in win.header.offline_banner.text())
             assert win.header.offline_banner.isVisible()
+            # The edit stands in the entry's place, marked as waiting, and cannot be
+            # edited again until it is sent (one change waits per entry).
+            (row,) = tab.model.rows
+            assert isinstance(row, WaitingEntry) and row.edit_of == entry.id
+            assert (row.text, row.created_at) == (OFFLINE, entry.created_at)
+            assert tab.model.text(0, 5) == "waiting to be sent · meeting only"
+            tab.table.selectRow(0)
+            assert tab.selected() is None and not tab.edit.isEnabled()
             win.grab().save(str(artefacts / "offline_entry_edit_waiting.png"))
             _allow(pg_app_url, True)
             qtbot.waitUntil(lambda: win.live.online and len(win.outbox) == 0, timeout=30_000)
@@ -92,6 +101,7 @@ def test_an_entry_edit_made_while_the_server_is_away_waits_and_is_sent_once(
                 row = s.get(IntelligenceEntry, entry.id)
                 assert (row.text, row.version) == (OFFLINE, entry.version + 1)
             assert _edits_stored(srv, entry.id) == 1
+            assert [(r.id, r.text) for r in tab.model.rows] == [(entry.id, OFFLINE)]
             assert not win.header.offline_banner.isVisible()
             assert not [m for m in win.messages.log if m.kind in ("error", "conflict")]
         finally:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QDate, QModelIndex, Signal
 from PySide6.QtWidgets import (
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import ActionView, AgencyOption, CaseView
+from frontdoor_app.ui.case.waiting_rows import ROLES, WaitingAction, merged
 from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
@@ -35,14 +36,21 @@ STATUS_WORDS = {
 }
 
 
-def status_word(action: ActionView) -> str:
+def status_word(action: ActionView | WaitingAction) -> str:
+    if isinstance(action, WaitingAction):
+        return action.status  # (its words already: "waiting to be sent · done")
     word = translate("Actions", STATUS_WORDS.get(action.status, action.status))
     if action.status == "open" and action.overdue:
         word = translate("Actions", "OVERDUE") + " · " + word
     return word
 
 
-def action_model(with_case: bool = False) -> RowsModel[ActionView]:
+# A saved action, or one (or its new status) waiting on this laptop to be sent: the case's
+# list shows both; the tracker's, saved ones only.
+ActionRow = ActionView | WaitingAction
+
+
+def action_model(with_case: bool = False) -> RowsModel[ActionRow]:
     columns = []
     if with_case:
         columns += [
@@ -65,6 +73,7 @@ def action_model(with_case: bool = False) -> RowsModel[ActionView]:
         describe=lambda a: (
             f"{a.agency_name}: {a.description}, due {a.due_date:%d %B}, {status_word(a)}"
         ),
+        roles=ROLES,
     )
 
 
@@ -84,7 +93,7 @@ class ActionStatusForm(QWidget):
         super().__init__(parent)
         self.base: ActionView | None = None
         self.touched = False  # a status chosen or a note typed since the form was started
-        self._model: RowsModel[ActionView] | None = None
+        self._model: RowsModel[ActionRow] | None = None
         self._table: QTableView | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -112,7 +121,7 @@ class ActionStatusForm(QWidget):
         self.status.activated.connect(self._touch)
         self._show_chosen()
 
-    def attach(self, table: QTableView, model: RowsModel[ActionView]) -> None:
+    def attach(self, table: QTableView, model: RowsModel[ActionRow]) -> None:
         """Follow ``table``'s selection and ``model``'s refreshes."""
         self._table, self._model = table, model
         table.selectionModel().currentRowChanged.connect(self._selected)
@@ -140,7 +149,10 @@ class ActionStatusForm(QWidget):
         version than ``base``)."""
         if self.base is None or self._model is None:
             return None
-        return next((a for a in self._model.rows if a.id == self.base.id), None)
+        base = self.base.id
+        return next(
+            (a for a in self._model.rows if a.id == base and isinstance(a, ActionView)), None
+        )
 
     def shows(self, action_id: int) -> bool:
         """The list beside the form shows this action."""
@@ -165,7 +177,19 @@ class ActionStatusForm(QWidget):
         if not index.isValid() or self._model is None:
             return  # a refresh clears the selection for a moment: the form stays
         action = self._model.row_at(index.row())
-        if action is not None and (self.base is None or action.id != self.base.id):
+        if isinstance(action, WaitingAction):
+            self.start(None)  # not saved yet: nothing to update (what is typed stays)
+            self.chosen.setText(self.tr("Waiting to be sent:"))
+            offer(
+                self.tr(
+                    "This is waiting on your laptop to be sent: it can be updated once the "
+                    "server has it."
+                ),
+                self.status,
+                self.note,
+                self.apply,
+            )
+        elif action is not None and (self.base is None or action.id != self.base.id):
             self.start(action)
 
     def follow(self, *_args: object) -> None:
@@ -267,6 +291,9 @@ class ActionsTab(QWidget):
         self._default_due = dt.date.today()
         layout = QVBoxLayout(self)
         self.model = action_model()
+        # What of this case waits on the laptop to be sent (``waiting_rows``; the window's).
+        self.waiting_for: Callable[[CaseView], Sequence[WaitingAction]] = lambda _case: ()
+        self._case: CaseView | None = None
         self.table = make_table(
             self.model,
             self.tr("Actions for this case"),
@@ -316,11 +343,20 @@ class ActionsTab(QWidget):
         self.due.setDate(QDate(due.year, due.month, due.day))
 
     def show_case(self, case: CaseView) -> None:
-        self.model.set_rows(case.actions)
+        self._case = case
+        waiting = self.waiting_for(case)
+        self.model.set_rows(merged(case.actions, waiting, "update_of") if waiting else case.actions)
+
+    def show_waiting(self) -> None:
+        """What waits on the laptop changed: the case's list again (what is typed stays)."""
+        if self._case is not None:
+            self.show_case(self._case)
 
     def selected(self) -> ActionView | None:
+        """The saved action chosen in the list (None: none, or one waiting to be sent)."""
         index = self.table.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        return row if isinstance(row, ActionView) else None
 
     def focus_entry(self) -> None:
         self.description.setFocus()

@@ -194,7 +194,7 @@ class CaseViewWidget(QWidget):
         self.sharing.show_case(case)
         self.counts.show(2, translate("Case", "History"), len(case.history))
         self._show_decided(case)
-        self.counts.show(5, translate("Case", "Actions"), len(case.actions))
+        self._show_action_count()
         self._show_entry_counts(case)
         self.stack.setCurrentWidget(self.page)
 
@@ -213,7 +213,21 @@ class CaseViewWidget(QWidget):
         """Only the case's actions changed (someone else's): the actions tab and its count."""
         self.case = case
         self.actions_tab.show_case(case)
-        self.counts.show(5, translate("Case", "Actions"), len(case.actions))
+        self._show_action_count()
+
+    def show_waiting(self) -> None:
+        """What of this window's Saves waits on the laptop changed: the lists that show
+        them (``waiting_rows``) and their counts; what is typed stays."""
+        if self.case is None:
+            return
+        self.intelligence.show_waiting()
+        self.actions_tab.show_waiting()
+        self._show_action_count()
+        self._show_entry_counts(self.case)
+
+    def _show_action_count(self) -> None:
+        # the rows listed: a new action waiting on the laptop to be sent counts as well
+        self.counts.show(5, translate("Case", "Actions"), len(self.actions_tab.model.rows))
 
     def _show_decided(self, case: CaseView) -> None:
         # (each title whole in its own translate call: lupdate reads literal strings only)
@@ -221,7 +235,8 @@ class CaseViewWidget(QWidget):
         self._tab_text(4, decided if case.decision else undecided)
 
     def _show_entry_counts(self, case: CaseView) -> None:
-        entries = len(case.intelligence) + len(case.victim_views) + len(case.child_voices)
+        # the entries listed: a new one waiting on the laptop to be sent counts as well
+        entries = len(self.intelligence.model.rows)
         self.counts.show(3, translate("Case", "Intelligence"), entries)
         self.counts.show(7, translate("Case", "Sharing"), len(case.sharing))
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, IntelligenceView
+from frontdoor_app.ui.case.waiting_rows import ROLES, WaitingEntry, merged
 from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
@@ -40,7 +41,9 @@ def kind_word(kind: str) -> str:
     return translate("Intelligence", dict(KINDS).get(kind, kind))
 
 
-def sharing_word(entry: IntelligenceView) -> str:
+def sharing_word(entry: IntelligenceView | WaitingEntry) -> str:
+    if isinstance(entry, WaitingEntry):
+        return entry.sharing
     if entry.restricted:
         return translate("Intelligence", "restricted: %1 only").replace(
             "%1", entry.restricted_to_agency_code or ""
@@ -72,7 +75,10 @@ def entry_conflict(mine: dict[str, Any], theirs: IntelligenceView) -> Conflict:
     return Conflict(what, theirs.saved_by, hhmm(theirs.updated_at), pairs(rows))
 
 
-def entry_model() -> RowsModel[IntelligenceView]:
+Row = IntelligenceView | WaitingEntry  # a saved entry, or one waiting on this laptop
+
+
+def entry_model() -> RowsModel[Row]:
     return RowsModel(
         [
             (translate("Intelligence", "Agency"), lambda e: e.agency_name),
@@ -88,6 +94,7 @@ def entry_model() -> RowsModel[IntelligenceView]:
         describe=lambda e: (
             f"{e.agency_name}, {kind_word(e.kind)}, {e.author_name}: {e.text} ({sharing_word(e)})"
         ),
+        roles=ROLES,
     )
 
 
@@ -183,6 +190,9 @@ class IntelligenceTab(QWidget):
         # Who may change which entry (``access.actor.may_change_entry``, from the window):
         # "Edit" is offered for those entries only, and says why not for the others.
         self.may_change: Callable[[IntelligenceView], bool] = lambda _entry: True
+        # What of this case waits on the laptop to be sent (``waiting_rows``; the window's).
+        self.waiting_for: Callable[[CaseView], Sequence[WaitingEntry]] = lambda _case: ()
+        self._case: CaseView | None = None
         self.table.selectionModel().currentChanged.connect(lambda *_: self._offer_edit())
         self._offer_edit()
         self.cancel_edit.clicked.connect(self.stop_editing)
@@ -195,8 +205,13 @@ class IntelligenceTab(QWidget):
         self.agency.setEnabled(can_choose or mine is None)
 
     def show_case(self, case: CaseView) -> None:
+        self._case = case
         entries = case.intelligence + case.victim_views + case.child_voices
-        self.model.set_rows(sorted(entries, key=lambda e: e.created_at))
+        rows: list[Row] = sorted(entries, key=lambda e: e.created_at)
+        waiting = self.waiting_for(case)
+        if waiting:
+            rows = merged(rows, waiting, "edit_of")
+        self.model.set_rows(rows)
         if case.hidden_restricted:
             self.hidden_note.setText(
                 self.tr("%1 entries restricted to other agencies are not shown to you.").replace(
@@ -215,9 +230,19 @@ class IntelligenceTab(QWidget):
         self.may_change = may_change
         self._offer_edit()
 
+    def show_waiting(self) -> None:
+        """What waits on the laptop changed: the case's list again (what is typed stays)."""
+        if self._case is not None:
+            self.show_case(self._case)
+
     def _offer_edit(self) -> None:
         entry = self.selected()
-        if entry is None:
+        if entry is None and isinstance(self._row(), WaitingEntry):
+            why = self.tr(
+                "This is waiting on your laptop to be sent: it can be changed once the "
+                "server has it."
+            )
+        elif entry is None:
             why = self.tr("Choose an entry in the table to edit it.")
         elif self.may_change(entry):
             why = ""
@@ -228,6 +253,11 @@ class IntelligenceTab(QWidget):
         offer(why, self.edit)
 
     def selected(self) -> IntelligenceView | None:
+        """The saved entry chosen in the table (None: none, or one waiting to be sent)."""
+        row = self._row()
+        return row if isinstance(row, IntelligenceView) else None
+
+    def _row(self) -> Row | None:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
@@ -284,7 +314,11 @@ class IntelligenceTab(QWidget):
         """The entry being edited as the screen now shows it (maybe newer than ``editing``)."""
         if self.editing is None:
             return None
-        return next((e for e in self.model.rows if e.id == self.editing.id), None)
+        editing = self.editing.id
+        return next(
+            (e for e in self.model.rows if e.id == editing and isinstance(e, IntelligenceView)),
+            None,
+        )
 
     def edit_content(self) -> dict[str, Any]:
         """What the edit would save, against the version editing started from."""

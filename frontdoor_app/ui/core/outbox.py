@@ -6,14 +6,17 @@ is closed or crashes while offline still has what was typed. Each waiting Save c
 reference it will be sent with, so a Save that did reach the server before the connection
 dropped is not stored twice (``entries.add_entry(client_ref=...)``), and a decision is sent
 against the version it was started from (a decision saved meanwhile is shown as a conflict).
+Each also carries when it was kept (``kept_at``, UTC), and the window's lists show what
+waits (``ui/meeting/waiting_shown.py``): ``listeners`` are told whenever the list changes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ class Outbox:
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", login) or "user"
         self.path = folder / f"waiting-{safe}.json"
         self._items: list[dict[str, Any]] = []
+        self.listeners: list[Callable[[], None]] = []  # told after each change
         if self.path.exists():
             try:
                 loaded = json.loads(self.path.read_text(encoding="utf-8"))
@@ -40,7 +44,10 @@ class Outbox:
 
     def put(self, ref: str, kind: str, item_id: int, content: dict[str, Any]) -> None:
         self._items = [i for i in self._items if i["ref"] != ref]
-        self._items.append({"ref": ref, "kind": kind, "item_id": item_id, "content": content})
+        kept_at = dt.datetime.now(dt.UTC).isoformat()
+        self._items.append(
+            {"ref": ref, "kind": kind, "item_id": item_id, "content": content, "kept_at": kept_at}
+        )
         self._write()
 
     def remove(self, ref: str) -> None:
@@ -61,3 +68,5 @@ class Outbox:
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o600)
         os.replace(temporary, self.path)
+        for listener in list(self.listeners):
+            listener()

@@ -31,6 +31,7 @@ from frontdoor_app.ui.meeting.entry_edits import KIND as ENTRY_EDIT
 from frontdoor_app.ui.meeting.entry_edits import EntryEdits
 from frontdoor_app.ui.meeting.room_commands import RoomCommands
 from frontdoor_app.ui.meeting.room_state import RoomState
+from frontdoor_app.ui.meeting.waiting_shown import WaitingShown
 
 
 class CaseSaves(QObject):
@@ -80,6 +81,7 @@ class CaseSaves(QObject):
         cv.sharing.record_requested.connect(self.record_sharing)
         cv.history.undo_requested.connect(self.undo_link)
         self.entry_edits = EntryEdits(self)
+        WaitingShown(self)  # what waits on the laptop, in the case's lists
         # How each kind of Save that waited on the laptop is sent again (other parts of the
         # window add theirs: attendance, the agenda order, the FGC forms).
         self.resenders: dict[str, Callable[[dict[str, Any], int], None]] = {
@@ -354,11 +356,13 @@ class CaseSaves(QObject):
         self._status_to_server(content, on_done, on_conflict)
 
     def _status_waits(self, content: dict[str, Any]) -> None:
-        """Kept on the laptop: the form is free again (as an entry's is)."""
-        self.keep_waiting("action_status", content["item_id"], content)
+        """Kept on the laptop: the form is free again (as an entry's is), and about no
+        action: the action's row now shows the status waiting to be sent."""
         form = self.case_view.actions_tab.status_form
-        if form.base is not None and form.base.id == content["action_id"]:
-            form.reset(form.base)
+        about = form.base
+        self.keep_waiting("action_status", content["item_id"], content)
+        if about is not None and about.id == content["action_id"]:
+            form.reset(None)
 
     def resend_status(self, content: dict[str, Any]) -> None:
         """A status update that waited on the laptop, through the same conflict check."""

@@ -1,0 +1,56 @@
+"""The window's Saves waiting on the laptop, shown in the case's lists (``ui/case/waiting_rows``).
+
+The case view's entries and actions tabs ask, each time they show a case, what of it waits
+in the outbox; when the outbox changes (a Save kept, or sent at last) the case shown is
+listed again. With nothing waiting (all day, while the server answers) the question costs
+one look at an empty list on every refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from frontdoor_app.meeting.views import CaseView
+from frontdoor_app.ui.case import waiting_rows
+from frontdoor_app.ui.case.actions_tab import STATUS_WORDS
+from frontdoor_app.ui.core.i18n import translate
+
+if TYPE_CHECKING:
+    from frontdoor_app.ui.meeting.case_saves import CaseSaves
+
+
+class WaitingShown:
+    """See the module."""
+
+    def __init__(self, saves: CaseSaves) -> None:
+        self.saves = saves
+        cv = saves.case_view
+        cv.intelligence.waiting_for = self.entries
+        cv.actions_tab.waiting_for = self.actions
+        saves.outbox.listeners.append(cv.show_waiting)
+
+    def _items(self, case: CaseView) -> list[dict[str, Any]]:
+        outbox = self.saves.outbox
+        if not len(outbox):
+            return []
+        item_id = case.item.item_id
+        return [i for i in outbox if i.get("item_id") == item_id]
+
+    def _agencies(self) -> dict[int, tuple[str, str]]:
+        return {a.id: (a.name, a.code) for a in self.saves.state.agencies}
+
+    def entries(self, case: CaseView) -> Sequence[waiting_rows.WaitingEntry]:
+        items = self._items(case)
+        if not items:
+            return ()
+        saved = case.intelligence + case.victim_views + case.child_voices
+        author = self.saves.commands.ctx.actor.display_name
+        return waiting_rows.entries(items, saved, self._agencies(), author)
+
+    def actions(self, case: CaseView) -> Sequence[waiting_rows.WaitingAction]:
+        items = self._items(case)
+        if not items:
+            return ()
+        words = {code: translate("Actions", text) for code, text in STATUS_WORDS.items()}
+        return waiting_rows.actions(items, case.actions, self._agencies(), words)
