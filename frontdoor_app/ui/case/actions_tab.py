@@ -73,7 +73,6 @@ def action_model(with_case: bool = False) -> RowsModel[ActionRow]:
         describe=lambda a: (
             f"{a.agency_name}: {a.description}, due {a.due_date:%d %B}, {status_word(a)}"
         ),
-        roles=ROLES,
     )
 
 
@@ -294,6 +293,7 @@ class ActionsTab(QWidget):
         # What of this case waits on the laptop to be sent (``waiting_rows``; the window's).
         self.waiting_for: Callable[[CaseView], Sequence[WaitingAction]] = lambda _case: ()
         self._case: CaseView | None = None
+        self._coloured = False
         self.table = make_table(
             self.model,
             self.tr("Actions for this case"),
@@ -345,6 +345,9 @@ class ActionsTab(QWidget):
     def show_case(self, case: CaseView) -> None:
         self._case = case
         waiting = self.waiting_for(case)
+        if bool(waiting) != self._coloured:  # the waiting rows' colours, only while any
+            self._coloured = bool(waiting)
+            self.model.serve(ROLES if waiting else None)
         self.model.set_rows(merged(case.actions, waiting, "update_of") if waiting else case.actions)
 
     def show_waiting(self) -> None:

@@ -94,7 +94,6 @@ def entry_model() -> RowsModel[Row]:
         describe=lambda e: (
             f"{e.agency_name}, {kind_word(e.kind)}, {e.author_name}: {e.text} ({sharing_word(e)})"
         ),
-        roles=ROLES,
     )
 
 
@@ -193,6 +192,7 @@ class IntelligenceTab(QWidget):
         # What of this case waits on the laptop to be sent (``waiting_rows``; the window's).
         self.waiting_for: Callable[[CaseView], Sequence[WaitingEntry]] = lambda _case: ()
         self._case: CaseView | None = None
+        self._coloured = False
         self.table.selectionModel().currentChanged.connect(lambda *_: self._offer_edit())
         self._offer_edit()
         self.cancel_edit.clicked.connect(self.stop_editing)
@@ -211,6 +211,9 @@ class IntelligenceTab(QWidget):
         waiting = self.waiting_for(case)
         if waiting:
             rows = merged(rows, waiting, "edit_of")
+        if bool(waiting) != self._coloured:  # the waiting rows' colours, only while any
+            self._coloured = bool(waiting)
+            self.model.serve(ROLES if waiting else None)
         self.model.set_rows(rows)
         if case.hidden_restricted:
             self.hidden_note.setText(

@@ -51,7 +51,16 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         self._columns = tuple(columns)
         self._describe = describe
         self._key = key
-        self._roles = dict(roles or {})  # more roles of a whole row: its colour, say
+        self._roles: dict[int, Callable[[T], Any]] = {}
+        self._served: frozenset[int] = frozenset()
+        self.serve(roles)
+        self._rows: tuple[T, ...] = ()
+
+    def serve(self, roles: Mapping[int, Callable[[T], Any]] | None) -> None:
+        """More roles of a whole row (its colour, say) from now on, or none. Each role
+        served is asked of every cell a view measures or paints: a model sets them only
+        while some row needs them (``ui/case/waiting_rows``); the rows are not repainted."""
+        self._roles = dict(roles or {})
         self._served = frozenset(
             int(role)
             for role in (
@@ -62,7 +71,6 @@ class RowsModel(QAbstractTableModel, Generic[T]):
                 *self._roles,
             )
         )
-        self._rows: tuple[T, ...] = ()
 
     def set_rows(self, rows: Sequence[T]) -> None:
         new = tuple(rows)
