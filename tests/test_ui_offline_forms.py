@@ -327,7 +327,7 @@ def test_fgc_steps_made_while_the_server_is_away_wait_and_meet_a_change_made_mea
 
 @pytest.mark.postgres
 def test_a_decision_saved_while_the_server_is_away_waits_and_meets_one_saved_meanwhile(
-    qtbot, pg_app_url, fresh_settings, profile
+    qtbot, pg_app_url, fresh_settings, profile, artefacts
 ) -> None:  # type: ignore[no-untyped-def]
     with server(fresh_settings, pg_app_url, profile) as srv:
         chair = srv.client(fresh_settings, profile, "chair.one")
@@ -363,8 +363,14 @@ def test_a_decision_saved_while_the_server_is_away_waits_and_meets_one_saved_mea
             qtbot.mouseClick(win.case_view.decision.save, LEFT)
             qtbot.waitUntil(lambda: len(win.outbox) == 1, timeout=10_000)
             qtbot.waitUntil(lambda: "1 save waiting" in win.header.offline_banner.text())
+            decided = win.case_view.decision.decided
+            assert decided.text().startswith("No decision yet")  # (not saved: waiting)
+            assert "is waiting on this laptop to be sent" in decided.text()
+            win.grab().save(str(artefacts / "offline_decision_waiting.png"))
             _allow(pg_app_url, True)
             qtbot.waitUntil(lambda: win.live.online and len(win.outbox) == 0, timeout=30_000)
+            qtbot.waitUntil(lambda: decided.text().startswith("Decided by"), timeout=10_000)
+            assert "waiting" not in decided.text()
             saved = decision(first)
             assert saved is not None and saved.rationale.startswith("Typed while")
             assert not [m for m in win.messages.log if m.kind in ("error", "conflict")]

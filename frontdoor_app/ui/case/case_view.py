@@ -222,6 +222,7 @@ class CaseViewWidget(QWidget):
             return
         self.intelligence.show_waiting()
         self.actions_tab.show_waiting()
+        self.decision.show_waiting()
         self._show_action_count()
         self._show_entry_counts(self.case)
 

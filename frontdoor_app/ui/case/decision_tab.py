@@ -6,7 +6,8 @@ The domain refuses the same decisions (``DecisionRefused``); this only says so e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -94,6 +95,9 @@ class DecisionTab(QWidget):
         # Saves go against it, never against whatever a live refresh brought in since.
         self.base_version: int | None = None
         self._reload_next = False
+        # When this case's decision was kept on the laptop to be sent (the window's: its
+        # outbox), or None: nothing of it waits.
+        self.waiting_since: Callable[[CaseView], dt.datetime | None] = lambda _case: None
         self._base_content: dict[str, Any] = {}
         self._options: tuple[OutcomeOption, ...] = ()
         self.boxes: dict[str, QCheckBox] = {}
@@ -184,21 +188,30 @@ class DecisionTab(QWidget):
         self._base_content = self._content()
         self._refresh_rules()
 
+    def show_waiting(self) -> None:
+        """What waits on the laptop changed: the line that says whether a decision does."""
+        if self._case is not None:
+            self._show_decided(self._case)
+
     def _show_decided(self, case: CaseView) -> None:
         decision = case.decision
         if decision:
-            self.decided.setText(
+            text = (
                 self.tr("Decided by %1 at %2 · police grade %3")
                 .replace("%1", decision.decided_by_name or "?")
                 .replace("%2", hhmm(decision.decided_at))
                 .replace("%3", risk_label(case.incident.dash_risk, False))
             )
         else:
-            self.decided.setText(
-                self.tr("No decision yet · police grade %1").replace(
-                    "%1", risk_label(case.incident.dash_risk, False)
-                )
+            text = self.tr("No decision yet · police grade %1").replace(
+                "%1", risk_label(case.incident.dash_risk, False)
             )
+        kept = self.waiting_since(case)
+        if kept is not None:
+            text += " · " + self.tr(
+                "your decision, saved at %1, is waiting on this laptop to be sent"
+            ).replace("%1", hhmm(kept))
+        self.decided.setText(text)
 
     def changed_meanwhile(self) -> bool:
         """The saved decision moved on since this form was started."""

@@ -3,7 +3,8 @@
 While the server cannot be reached a Save is kept on the laptop (``ui/core/outbox.py``) and
 sent when the connection is back. Until then the person who typed it sees it in the list,
 marked "waiting to be sent" on the offline banner's colours: a new entry or action after
-the saved ones, an edit of an entry or a new status of an action in that row's place.
+the saved ones, an edit of an entry or a new status of an action in that row's place (and
+the decision tab says when a decision waits: its form keeps what was typed).
 Without it the form emptied and nothing in the list showed what had been typed: a
 representative would type it again, and both would reach the meeting.
 
@@ -69,7 +70,8 @@ ROLES: Mapping[int, Callable[[Any], Any]] = {
 }
 
 
-def _kept_at(item: Mapping[str, Any]) -> dt.datetime:
+def kept_at(item: Mapping[str, Any]) -> dt.datetime:
+    """When an outbox item was kept on the laptop."""
     try:
         return dt.datetime.fromisoformat(str(item["kept_at"]))
     except (KeyError, ValueError):  # kept by an older version: now is near enough
@@ -115,7 +117,7 @@ def entries(
                 author_name=edited.author_name if edited else author,
                 text=str(content.get("text", "")),
                 sharing=_word(sharing),
-                created_at=edited.created_at if edited else _kept_at(item),
+                created_at=edited.created_at if edited else kept_at(item),
                 edit_of=edited.id if edited else None,
             )
         )

@@ -8,6 +8,7 @@ one look at an empty list on every refresh.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ class WaitingShown:
         cv = saves.case_view
         cv.intelligence.waiting_for = self.entries
         cv.actions_tab.waiting_for = self.actions
+        cv.decision.waiting_since = self.decision
         saves.outbox.listeners.append(cv.show_waiting)
 
     def _items(self, case: CaseView) -> list[dict[str, Any]]:
@@ -54,3 +56,7 @@ class WaitingShown:
             return ()
         words = {code: translate("Actions", text) for code, text in STATUS_WORDS.items()}
         return waiting_rows.actions(items, case.actions, self._agencies(), words)
+
+    def decision(self, case: CaseView) -> dt.datetime | None:
+        kept = [i for i in self._items(case) if i["kind"] == "decision"]
+        return waiting_rows.kept_at(kept[-1]) if kept else None
