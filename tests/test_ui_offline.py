@@ -111,6 +111,12 @@ def test_save_while_the_server_is_away_waits_and_is_sent_once(
         live = win.header.live_label  # laid out with its new words before the picture
         qtbot.waitUntil(lambda: live.width() >= live.sizeHint().width())
         win.grab().save(str(artefacts / "offline_waiting.png"))
+        # Closing now would leave it on the laptop until the next start: asked first.
+        messages.answer_next(False)  # "Close anyway?" No: the window stays
+        assert not win.close() and win.isVisible() and len(win.outbox) == 1
+        asked = messages.log[-1]
+        assert asked.kind == "question" and asked.title == "Saves waiting to be sent"
+        assert asked.text.startswith("One of your saves has not reached the server yet.")
 
         _allow(pg_url, True)
         qtbot.waitUntil(lambda: win.live.online and len(win.outbox) == 0, timeout=30_000)
@@ -130,6 +136,9 @@ def test_save_while_the_server_is_away_waits_and_is_sent_once(
         assert stored == 1
         assert "waiting" not in win.header.live_label.text()
         assert not win.header.offline_banner.isVisible()
+        asked_before = len(messages.log)
+        assert win.close()  # nothing waits: closed without a question
+        assert len(messages.log) == asked_before
     finally:
         _allow(pg_url, True)
         win.shutdown()

@@ -168,6 +168,28 @@ class CaseSaves(QObject):
         self.header_stale.emit()
         self.server_away.emit()  # the feed notices the server is away and starts retrying
 
+    def may_close(self) -> bool:
+        """Asked before the window closes with Saves still waiting on the laptop: they stay
+        there and are sent the next time this person opens the application, perhaps after
+        the minutes are printed. True: close (nothing waits, or the person said so)."""
+        waiting = len(self.outbox)
+        if not waiting:
+            return True
+        if waiting == 1:
+            text = translate("MainWindow", "One of your saves has not reached the server yet.")
+        else:
+            text = translate(
+                "MainWindow", "%1 of your saves have not reached the server yet."
+            ).replace("%1", str(waiting))
+        text += " " + translate(
+            "MainWindow",
+            "If you close now, they stay on this laptop and are sent the next time you open "
+            "Front door, which may be after today's minutes are printed.\n\nClose anyway?",
+        )
+        return self.messages.ask(
+            self.owner, translate("MainWindow", "Saves waiting to be sent"), text
+        )
+
     def send_waiting(self) -> None:
         """Send what waited on the laptop, in order, through the same checks as any Save."""
         for waiting in self.outbox:

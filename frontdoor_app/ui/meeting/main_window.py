@@ -463,11 +463,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ telling
     def _update_header(self) -> None:
         """The title bar facts, toolbar counts and the curtain banner, from the room data."""
-        meeting, room = self.meeting, self.room
         down = self.state.curtain_is_down()
-        title = self.header.show_facts(meeting, self.live, len(self.outbox), down)
+        title = self.header.show_facts(self.meeting, self.live, len(self.outbox), down)
         self.setWindowTitle(title)
-        self.toolbar.show_room(room, self.projector.button_text())
+        self.toolbar.show_room(self.room, self.projector.button_text())
 
     def show_demo_note(self, text: str) -> None:
         """A notice under the title bar (demo data created, no meeting today, ...)."""
@@ -495,5 +494,7 @@ class MainWindow(QMainWindow):
         self.screens.close_all()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.saves.may_close():  # saves still waiting on the laptop: the user stays
+            return event.ignore()
         self.shutdown()
         super().closeEvent(event)
