@@ -80,6 +80,7 @@ def test_actions_saved_while_the_server_is_away_wait_and_are_sent_once(
         assert tab.status_form.note.text() == ""  # kept on the laptop, the form is free
         qtbot.waitUntil(lambda: not win.live.online, timeout=10_000)
         qtbot.waitUntil(lambda: "2 saves waiting" in win.header.offline_banner.text())
+        assert win.header.offline_banner.text().endswith("2 saves waiting to be sent (case 1).")
         assert win.header.offline_banner.isVisible()
         kept = win.outbox.path.read_text(encoding="utf-8")
         assert added in kept and "Bail conditions checked with custody" in kept

@@ -81,7 +81,7 @@ class CaseSaves(QObject):
         cv.sharing.record_requested.connect(self.record_sharing)
         cv.history.undo_requested.connect(self.undo_link)
         self.entry_edits = EntryEdits(self)
-        WaitingShown(self)  # what waits on the laptop, in the case's lists
+        self.waiting_shown = WaitingShown(self)  # what waits on the laptop, in the case's lists
         # How each kind of Save that waited on the laptop is sent again (other parts of the
         # window add theirs: attendance, the agenda order, the FGC forms).
         self.resenders: dict[str, Callable[[dict[str, Any], int], None]] = {
@@ -167,6 +167,11 @@ class CaseSaves(QObject):
         )
         self.header_stale.emit()
         self.server_away.emit()  # the feed notices the server is away and starts retrying
+
+    def waiting_in(self, room: Any) -> tuple[int, str]:
+        """How many Saves wait on the laptop, and of which of ``room``'s cases, in words
+        ("case 3, case 7"), so the person can find them (``WaitingShown``)."""
+        return self.waiting_shown.where(room)
 
     def may_close(self) -> bool:
         """Asked before the window closes with Saves still waiting on the laptop: they stay

@@ -189,8 +189,7 @@ class MainWindow(QMainWindow):
         self.case_view = CaseViewWidget(self.ctx.profile.meeting.case_target_minutes, self.splitter)
         self.splitter.addWidget(self.agenda)
         self.splitter.addWidget(self.case_view)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(1, 1)  # (the agenda's stays Qt's 0)
         self.splitter.setSizes([420, 860])
         layout.addWidget(self.splitter, 1)
         self.shortcut_bar = QLabel(shortcut_bar_text(), central)
@@ -464,7 +463,8 @@ class MainWindow(QMainWindow):
     def _update_header(self) -> None:
         """The title bar facts, toolbar counts and the curtain banner, from the room data."""
         down = self.state.curtain_is_down()
-        title = self.header.show_facts(self.meeting, self.live, len(self.outbox), down)
+        waiting, where = self.saves.waiting_in(self.room)
+        title = self.header.show_facts(self.meeting, self.live, waiting, down, where)
         self.setWindowTitle(title)
         self.toolbar.show_room(self.room, self.projector.button_text())
 

@@ -76,9 +76,15 @@ class RoomHeader(QWidget):
         column.addWidget(self.offline_banner)
 
     def show_facts(
-        self, meeting: MeetingView | None, feed: Feed, waiting: int, curtain_down: bool
+        self,
+        meeting: MeetingView | None,
+        feed: Feed,
+        waiting: int,
+        curtain_down: bool,
+        where: str = "",
     ) -> str:
         """Show the meeting's facts, the connection and the curtain; returns the title.
+        ``waiting``: this laptop's saves waiting to be sent; ``where``: of which cases.
         The change feed is "connecting" until it has its place in the log (the database is
         still opening, or its first read is on the way), and live from then on."""
         text = meeting_title(meeting, dt.datetime.now(dt.UTC))
@@ -104,7 +110,9 @@ class RoomHeader(QWidget):
                 banner = translate(
                     "MainWindow", "Connection back: sending what waited on this laptop."
                 )
-            self.offline_banner.setText(banner + (" " + count + "." if waiting else ""))
+            if waiting:
+                banner += " " + count + (f" ({where})." if where else ".")
+            self.offline_banner.setText(banner)
         self.offline_banner.setVisible(not online or bool(waiting))
         if self.live_label.property("state") != state:  # each 15 s tick too: restyle on change
             self.live_label.setProperty("state", state)

@@ -60,3 +60,14 @@ class WaitingShown:
     def decision(self, case: CaseView) -> dt.datetime | None:
         kept = [i for i in self._items(case) if i["kind"] == "decision"]
         return waiting_rows.kept_at(kept[-1]) if kept else None
+
+    def where(self, room: Any) -> tuple[int, str]:
+        """How many Saves wait, and the agenda's numbers of the cases they are of ("case
+        3, case 7"; none for the room's own: attendance, the agenda's order)."""
+        items = list(self.saves.outbox)
+        if not items or room is None or room.agenda is None:
+            return len(items), ""
+        number = {row.item_id: row.position for row in room.agenda.rows}
+        cases = sorted({number[i["item_id"]] for i in items if i.get("item_id") in number})
+        words = translate("MainWindow", "case %1")
+        return len(items), ", ".join(words.replace("%1", str(n)) for n in cases)
