@@ -1,15 +1,25 @@
 """What waits on the laptop is listed where the saved row will stand (``ui/case/waiting_rows``),
 from the outbox file as it is kept, including one written before saves carried their time.
-The window with the server away is tested in ``test_ui_offline*.py``."""
+The window with the server away is tested in ``test_ui_offline*.py``; here, one opened
+with a save the last session left."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
+from sqlalchemy import select
+
+from frontdoor_app.meeting import lifecycle
 from frontdoor_app.meeting.views import IntelligenceView
+from frontdoor_app.models import IntelligenceEntry
 from frontdoor_app.ui.case.waiting_rows import WaitingEntry, entries, merged
+from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.outbox import Outbox
+from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.meeting.main_window import MainWindow
+from tests.meeting_support import DAY, agency_id, build, people
+from tests.ui_support import context_for
 
 AGENCIES = {7: ("West Yorkshire Police", "POL"), 9: ("Health Visiting", "HV")}
 AT = dt.datetime(2026, 11, 23, 9, 40, tzinfo=dt.UTC)
@@ -84,3 +94,45 @@ def test_new_entries_follow_the_saved_ones_and_an_edit_takes_its_entry_s_place(t
     listed = merged(saved, rows, "edit_of")
     assert [r.id for r in listed] == [10, "waiting:b", "waiting:a"]
     assert isinstance(listed[1], WaitingEntry) and listed[1].text == "Seen at clinic (corrected)"
+
+
+def test_a_save_left_on_the_laptop_is_listed_and_sent_when_the_window_next_opens(
+    qtbot, ctx, fresh_settings, db_url, profile
+) -> None:  # type: ignore[no-untyped-def]
+    """What the question on closing promises: closed with a save waiting, the laptop sends
+    it when the person next opens the window, once, and it is listed as saved."""
+    who = people(ctx)
+    item = build(ctx, 1).item_ids[0]
+    with ctx.session() as s:
+        meeting = lifecycle.find_meeting(s, DAY)
+        police = agency_id(s, "POL")
+    assert meeting is not None
+    lifecycle.open_meeting(ctx.sessions, who.chair, meeting.id, meeting.version)
+    text = "PC 4711 (typed yesterday, Wi-Fi down): bail conditions breached twice"
+    rep = context_for(fresh_settings, db_url, profile, "pc.4711")
+    left = Outbox(rep.settings.data_dir, "pc.4711")  # as the closed window left it
+    content = {"text": text, "kind": "agency", "agency_id": police, "ref": "left-1"}
+    left.put("left-1", "intelligence", item, content)
+    win = MainWindow(rep, Worker(), Messages(), meeting_date=DAY, live_interval_ms=50)
+    qtbot.addWidget(win)
+    try:
+        win.load()
+        qtbot.waitUntil(lambda: len(win.outbox) == 0, timeout=10_000)
+        win.show_item(item)
+        tab = win.case_view.intelligence
+        qtbot.waitUntil(
+            lambda: [(type(r), r.text) for r in tab.model.rows] == [(IntelligenceView, text)],
+            timeout=10_000,
+        )
+        with ctx.read_session() as s:
+            stored = s.execute(
+                select(IntelligenceEntry.agenda_item_id, IntelligenceEntry.agency_id).where(
+                    IntelligenceEntry.text == text
+                )
+            ).all()
+        assert [tuple(row) for row in stored] == [(item, police)]
+        assert not [m for m in win.messages.log if m.kind in ("error", "question")]
+    finally:
+        win.shutdown()
+        win.worker.stop()
+        rep.close()
