@@ -13,6 +13,7 @@ from sqlalchemy import select
 from frontdoor_app.meeting import lifecycle
 from frontdoor_app.meeting.views import IntelligenceView
 from frontdoor_app.models import IntelligenceEntry
+from frontdoor_app.ui.case.intelligence_tab import sharing_word
 from frontdoor_app.ui.case.waiting_rows import WaitingEntry, entries, merged
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.outbox import Outbox
@@ -88,7 +89,7 @@ def test_new_entries_follow_the_saved_ones_and_an_edit_takes_its_entry_s_place(t
         "PC One",
         "agency",
     )
-    assert new.sharing == "waiting to be sent · restricted: POL only"
+    assert sharing_word(new) == "waiting to be sent · restricted: POL only"
     assert new.created_at.tzinfo is not None  # no time kept: when it was read
     assert (edit.author_name, edit.created_at) == ("Health Visitor One", AT)
     listed = merged(saved, rows, "edit_of")

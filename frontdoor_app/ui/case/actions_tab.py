@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import ActionView, AgencyOption, CaseView
-from frontdoor_app.ui.case.waiting_rows import ROLES, WaitingAction, merged
+from frontdoor_app.ui.case.waiting_rows import WaitingAction, listed
 from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
@@ -292,8 +292,6 @@ class ActionsTab(QWidget):
         self.model = action_model()
         # What of this case waits on the laptop to be sent (``waiting_rows``; the window's).
         self.waiting_for: Callable[[CaseView], Sequence[WaitingAction]] = lambda _case: ()
-        self._case: CaseView | None = None
-        self._coloured = False
         self.table = make_table(
             self.model,
             self.tr("Actions for this case"),
@@ -343,17 +341,7 @@ class ActionsTab(QWidget):
         self.due.setDate(QDate(due.year, due.month, due.day))
 
     def show_case(self, case: CaseView) -> None:
-        self._case = case
-        waiting = self.waiting_for(case)
-        if bool(waiting) != self._coloured:  # the waiting rows' colours, only while any
-            self._coloured = bool(waiting)
-            self.model.serve(ROLES if waiting else None)
-        self.model.set_rows(merged(case.actions, waiting, "update_of") if waiting else case.actions)
-
-    def show_waiting(self) -> None:
-        """What waits on the laptop changed: the case's list again (what is typed stays)."""
-        if self._case is not None:
-            self.show_case(self._case)
+        listed(self.model, case.actions, self.waiting_for(case), "update_of")
 
     def selected(self) -> ActionView | None:
         """The saved action chosen in the list (None: none, or one waiting to be sent)."""

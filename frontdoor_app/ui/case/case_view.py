@@ -220,8 +220,8 @@ class CaseViewWidget(QWidget):
         them (``waiting_rows``) and their counts; what is typed stays."""
         if self.case is None:
             return
-        self.intelligence.show_waiting()
-        self.actions_tab.show_waiting()
+        self.intelligence.show_case(self.case)
+        self.actions_tab.show_case(self.case)
         self.decision.show_waiting()
         self._show_action_count()
         self._show_entry_counts(self.case)

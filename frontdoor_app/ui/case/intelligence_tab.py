@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, IntelligenceView
-from frontdoor_app.ui.case.waiting_rows import ROLES, WaitingEntry, merged
+from frontdoor_app.ui.case.waiting_rows import WaitingEntry, listed, waiting_words
 from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
@@ -41,28 +41,30 @@ def kind_word(kind: str) -> str:
     return translate("Intelligence", dict(KINDS).get(kind, kind))
 
 
-def sharing_word(entry: IntelligenceView | WaitingEntry) -> str:
-    if isinstance(entry, WaitingEntry):
-        return entry.sharing
-    if entry.restricted:
-        return translate("Intelligence", "restricted: %1 only").replace(
-            "%1", entry.restricted_to_agency_code or ""
-        )
-    if entry.may_share_beyond_meeting:
+def sharing_words(restricted: bool, may_share: bool, agency_code: str) -> str:
+    """How far an entry may go, in words: a saved one, one typed, one waiting to be sent."""
+    if restricted:
+        return translate("Intelligence", "restricted: %1 only").replace("%1", agency_code)
+    if may_share:
         return translate("Intelligence", "may share beyond meeting")
     return translate("Intelligence", "meeting only")
+
+
+def sharing_word(entry: IntelligenceView | WaitingEntry) -> str:
+    if isinstance(entry, WaitingEntry):
+        words = sharing_words(entry.restricted, entry.may_share, entry.agency_code)
+        return waiting_words(words)
+    return sharing_words(
+        entry.restricted, entry.may_share_beyond_meeting, entry.restricted_to_agency_code or ""
+    )
 
 
 def entry_conflict(mine: dict[str, Any], theirs: IntelligenceView) -> Conflict:
     """What the conflict view shows: the edit typed (``mine``, the form's content) beside
     the entry as it now stands."""
     t = translate
-    if mine.get("restricted"):
-        my_sharing = t("Intelligence", "restricted: %1 only").replace("%1", theirs.agency_code)
-    elif mine.get("may_share"):
-        my_sharing = t("Intelligence", "may share beyond meeting")
-    else:
-        my_sharing = t("Intelligence", "meeting only")
+    restricted, may_share = bool(mine.get("restricted")), bool(mine.get("may_share"))
+    my_sharing = sharing_words(restricted, may_share, theirs.agency_code)
     rows = [
         (t("Intelligence", "Entry"), str(mine.get("text", "")), theirs.text),
         (t("Intelligence", "Sharing"), my_sharing, sharing_word(theirs)),
@@ -191,8 +193,6 @@ class IntelligenceTab(QWidget):
         self.may_change: Callable[[IntelligenceView], bool] = lambda _entry: True
         # What of this case waits on the laptop to be sent (``waiting_rows``; the window's).
         self.waiting_for: Callable[[CaseView], Sequence[WaitingEntry]] = lambda _case: ()
-        self._case: CaseView | None = None
-        self._coloured = False
         self.table.selectionModel().currentChanged.connect(lambda *_: self._offer_edit())
         self._offer_edit()
         self.cancel_edit.clicked.connect(self.stop_editing)
@@ -205,16 +205,9 @@ class IntelligenceTab(QWidget):
         self.agency.setEnabled(can_choose or mine is None)
 
     def show_case(self, case: CaseView) -> None:
-        self._case = case
         entries = case.intelligence + case.victim_views + case.child_voices
-        rows: list[Row] = sorted(entries, key=lambda e: e.created_at)
-        waiting = self.waiting_for(case)
-        if waiting:
-            rows = merged(rows, waiting, "edit_of")
-        if bool(waiting) != self._coloured:  # the waiting rows' colours, only while any
-            self._coloured = bool(waiting)
-            self.model.serve(ROLES if waiting else None)
-        self.model.set_rows(rows)
+        saved = sorted(entries, key=lambda e: e.created_at)
+        listed(self.model, saved, self.waiting_for(case), "edit_of")
         if case.hidden_restricted:
             self.hidden_note.setText(
                 self.tr("%1 entries restricted to other agencies are not shown to you.").replace(
@@ -232,11 +225,6 @@ class IntelligenceTab(QWidget):
     def set_editor(self, may_change: Callable[[IntelligenceView], bool]) -> None:
         self.may_change = may_change
         self._offer_edit()
-
-    def show_waiting(self) -> None:
-        """What waits on the laptop changed: the case's list again (what is typed stays)."""
-        if self._case is not None:
-            self.show_case(self._case)
 
     def _offer_edit(self) -> None:
         entry = self.selected()

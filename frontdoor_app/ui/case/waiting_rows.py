@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor
 
 from frontdoor_app.meeting.views import ActionView, IntelligenceView
 from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.widgets.rows_model import RowsModel
 
 # the offline banner's colours (resources/styles/desk.qss, #offlineBanner)
 BACKGROUND, FOREGROUND = QColor("#fde2e1"), QColor("#5c1111")
@@ -37,10 +38,12 @@ class WaitingEntry:
     id: str  # "waiting:<ref>": never a saved entry's id
     kind: str
     agency_id: int | None
+    agency_code: str
     agency_name: str
     author_name: str
     text: str
-    sharing: str  # the Sharing column's words: "waiting to be sent · meeting only"
+    restricted: bool  # (to the agency) as typed
+    may_share: bool  # beyond the meeting, as typed
     created_at: dt.datetime
     edit_of: int | None = None
 
@@ -78,7 +81,8 @@ def kept_at(item: Mapping[str, Any]) -> dt.datetime:
         return dt.datetime.now(dt.UTC)
 
 
-def _word(text: str) -> str:
+def waiting_words(text: str) -> str:
+    """A Sharing or Status column's ``text`` for a row waiting to be sent."""
     return translate("Waiting", "waiting to be sent · %1").replace("%1", text)
 
 
@@ -102,21 +106,17 @@ def entries(
             continue  # an edit of an entry this screen does not show
         agency_id = content.get("agency_id")
         name, code = agencies.get(agency_id, ("", "")) if agency_id is not None else ("", "")
-        if content.get("restricted"):
-            sharing = translate("Waiting", "restricted: %1 only").replace("%1", code)
-        elif content.get("may_share"):
-            sharing = translate("Waiting", "may share beyond meeting")
-        else:
-            sharing = translate("Waiting", "meeting only")
         rows.append(
             WaitingEntry(
                 id=f"waiting:{item['ref']}",
                 kind=edited.kind if edited else str(content.get("kind") or "agency"),
                 agency_id=agency_id,
+                agency_code=edited.agency_code if edited else code,
                 agency_name=edited.agency_name if edited else name,
                 author_name=edited.author_name if edited else author,
                 text=str(content.get("text", "")),
-                sharing=_word(sharing),
+                restricted=bool(content.get("restricted")),
+                may_share=bool(content.get("may_share")),
                 created_at=edited.created_at if edited else kept_at(item),
                 edit_of=edited.id if edited else None,
             )
@@ -147,7 +147,7 @@ def actions(
                     owner_name=content.get("owner_name"),
                     description=str(content.get("description", "")),
                     due_date=due,
-                    status=_word(status_words["open"]),
+                    status=waiting_words(status_words["open"]),
                     status_note=None,
                 )
             )
@@ -161,7 +161,7 @@ def actions(
                     owner_name=action.owner_name,
                     description=action.description,
                     due_date=action.due_date,
-                    status=_word(status_words.get(status, status)),
+                    status=waiting_words(status_words.get(status, status)),
                     status_note=content.get("note") or None,
                     update_of=action.id,
                 )
@@ -179,3 +179,10 @@ def merged(saved: Sequence[Row], rows: Sequence[Any], replaces: str) -> list[Any
     out: list[Any] = [instead.get(getattr(s, "id", None), s) for s in saved]
     out += [r for r in rows if getattr(r, replaces) is None]
     return out
+
+
+def listed(model: RowsModel[Any], saved: Sequence[Any], rows: Sequence[Any], replaces: str) -> None:
+    """``model`` lists ``saved`` with the waiting ``rows`` (``merged``), in their colours:
+    served only while a row waits, so a refresh with none asks each cell nothing more."""
+    model.serve(ROLES if rows else None)
+    model.set_rows(merged(saved, rows, replaces) if rows else saved)

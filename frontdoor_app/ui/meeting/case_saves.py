@@ -168,11 +168,6 @@ class CaseSaves(QObject):
         self.header_stale.emit()
         self.server_away.emit()  # the feed notices the server is away and starts retrying
 
-    def waiting_in(self, room: Any) -> tuple[int, str]:
-        """How many Saves wait on the laptop, and of which of ``room``'s cases, in words
-        ("case 3, case 7"), so the person can find them (``WaitingShown``)."""
-        return self.waiting_shown.where(room)
-
     def may_close(self) -> bool:
         """Asked before the window closes with Saves still waiting on the laptop: they stay
         there and are sent the next time this person opens the application, perhaps after

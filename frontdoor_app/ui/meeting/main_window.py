@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
     def _update_header(self) -> None:
         """The title bar facts, toolbar counts and the curtain banner, from the room data."""
         down = self.state.curtain_is_down()
-        waiting, where = self.saves.waiting_in(self.room)
+        waiting, where = self.saves.waiting_shown.where(self.room)
         title = self.header.show_facts(self.meeting, self.live, waiting, down, where)
         self.setWindowTitle(title)
         self.toolbar.show_room(self.room, self.projector.button_text())

@@ -53,13 +53,18 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         self._key = key
         self._roles: dict[int, Callable[[T], Any]] = {}
         self._served: frozenset[int] = frozenset()
+        self._given: object = self  # (no mapping is this model: the first ``serve`` sets)
         self.serve(roles)
         self._rows: tuple[T, ...] = ()
 
     def serve(self, roles: Mapping[int, Callable[[T], Any]] | None) -> None:
         """More roles of a whole row (its colour, say) from now on, or none. Each role
         served is asked of every cell a view measures or paints: a model sets them only
-        while some row needs them (``ui/case/waiting_rows``); the rows are not repainted."""
+        while some row needs them (``ui/case/waiting_rows``); the rows are not repainted.
+        The same mapping again (or None again) changes nothing."""
+        if roles is self._given:
+            return
+        self._given = roles
         self._roles = dict(roles or {})
         self._served = frozenset(
             int(role)
