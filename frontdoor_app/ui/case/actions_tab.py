@@ -25,7 +25,7 @@ from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.rows_model import RowsModel
-from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table, offer
+from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, fill_agencies, label, make_table, offer
 from frontdoor_app.ui.widgets.words import hhmm
 
 STATUS_WORDS = {
@@ -297,6 +297,7 @@ class ActionsTab(QWidget):
             self.tr("Actions for this case"),
             self,
             stretch_column=2,
+            narrow={0: AGENCY_CHARS},
             empty=self.tr("No actions agreed for this case yet."),
         )
         layout.addWidget(self.table, 1)

@@ -26,7 +26,7 @@ from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.flow import FlowRow
 from frontdoor_app.ui.widgets.rows_model import RowsModel
-from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table, offer
+from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, fill_agencies, label, make_table, offer
 from frontdoor_app.ui.widgets.words import hhmm
 
 DRAFT_KIND = "intelligence"
@@ -121,6 +121,7 @@ class IntelligenceTab(QWidget):
             self.tr("Intelligence entries"),
             self,
             stretch_column=4,
+            narrow={0: AGENCY_CHARS},
             empty=self.tr("Nothing shared yet: each agency's entry appears here once saved."),
         )
         layout.addWidget(self.table, 3)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from frontdoor_app.meeting.views import AgencyOption, CaseView, SharingView
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.rows_model import RowsModel
-from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
+from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, fill_agencies, label, make_table
 from frontdoor_app.ui.widgets.words import hhmm
 
 
@@ -71,6 +71,7 @@ class SharingTab(QWidget):
             self.tr("Sharing decisions"),
             self,
             stretch_column=3,
+            narrow={0: AGENCY_CHARS},
             empty=self.tr("No sharing decisions recorded for this case."),
         )
         layout.addWidget(self.table, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # only named in annotations: the first paint need not load th
     from frontdoor_app.meeting.views import AgencyOption
 
 RESIZE_ROWS = 40
+# An agency's name in a list, at its widest (average characters): "Health Visiting (0-19
+# Public Health Nursing)" on two lines, not one line taking a third of a laptop's case view.
+AGENCY_CHARS = 24
 
 
 def minutes_seconds(seconds: int) -> str:
@@ -78,9 +81,12 @@ def make_table(
     parent: QWidget | None = None,
     stretch_column: int = -1,
     empty: str = "",
+    narrow: Mapping[int, int] | None = None,
 ) -> Table:
     """A read-only, row-selecting, word-wrapping table with an accessible name; ``empty``
-    is what it says while it has no rows."""
+    is what it says while it has no rows. ``narrow``: columns (an agency's name, say) never
+    wider than so many average characters, their longer texts wrapped onto a second line,
+    so that one long name cannot squeeze the stretching column on a laptop's screen."""
     view = Table(parent)
     view.empty = empty
     view.setObjectName(name.replace(" ", "") + "Table")
@@ -99,7 +105,7 @@ def make_table(
     column = stretch_column if stretch_column >= 0 else model.columnCount() - 1
     if column >= 0:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-    _FitToContents(view, column)
+    _FitToContents(view, column, narrow)
     return view
 
 
@@ -116,10 +122,13 @@ class _FitToContents(QObject):
     when it is shown.
     """
 
-    def __init__(self, view: QTableView, stretch: int) -> None:
+    def __init__(
+        self, view: QTableView, stretch: int, narrow: Mapping[int, int] | None = None
+    ) -> None:
         super().__init__(view)
         self._view = view
         self._stretch = stretch
+        self._narrow = dict(narrow or {})  # column: its widest, in average characters
         self._sizing = False
         self._stale = False  # changed while hidden: measured when shown
         # The table's viewport, once it has been fitted on screen: PySide's first wrapping
@@ -164,6 +173,9 @@ class _FitToContents(QObject):
             for column in range(view.model().columnCount()):
                 if column != self._stretch:
                     view.resizeColumnToContents(column)
+                    widest = self._widest(column)
+                    if widest is not None and view.columnWidth(column) > widest:
+                        view.setColumnWidth(column, widest)
         finally:
             self._sizing = False
         self._rows_again.stop()
@@ -240,21 +252,35 @@ class _FitToContents(QObject):
         try:
             for k, column in enumerate(lines):
                 wanted = grid + max(cells[k][0] for cells in sizes.values())
+                widest = self._widest(column)
+                if widest is not None:
+                    wanted = min(wanted, widest)
                 if wanted > header.sectionSize(column):
                     header.resizeSection(column, wanted)
         finally:
             self._sizing = False
-        wrapped = self._stretch in shown
+        wrapped = [self._stretch] if self._stretch in shown else []
         for row, cells in sizes.items():
-            self._fit_row(row, max((h for _w, h in cells), default=0), wrapped)
+            # a narrowed column's text wider than it: wrapped as well, measured as Qt does
+            over = [
+                c
+                for k, c in enumerate(lines)
+                if c in self._narrow and grid + cells[k][0] > view.columnWidth(c)
+            ]
+            self._fit_row(row, max((h for _w, h in cells), default=0), wrapped + over)
 
-    def _fit_row(self, row: int, lines: int, wrapped: bool) -> None:
+    def _widest(self, column: int) -> int | None:
+        """How wide a narrowed column may be, in pixels (None: as wide as its text)."""
+        chars = self._narrow.get(column)
+        return None if chars is None else self._view.fontMetrics().averageCharWidth() * chars
+
+    def _fit_row(self, row: int, lines: int, wrapped: Sequence[int]) -> None:
         """Row ``row`` as tall as Qt's ``resizeRowToContents`` makes it (its tallest cell,
-        and its hidden header's hint), asking Qt to measure only the wrapped column at its
-        width: every other column is as wide as its text (``_rows``), so each of its cells
-        is one line, ``lines`` tall at most (``_size``), not measured again."""
+        and its hidden header's hint), asking Qt to measure only the wrapped columns at
+        their widths: every other column is as wide as its text (``_rows``), so each of its
+        cells is one line, ``lines`` tall at most (``_size``), not measured again."""
         view = self._view
-        height = max(lines, self._wrapped_height(row, self._stretch)) if wrapped else lines
+        height = max([lines, *(self._wrapped_height(row, c) for c in wrapped)])
         # (Qt's hint has the grid line below the cells; the header's does not)
         height = max(height + int(view.showGrid()), self._header_hint(row))
         view.verticalHeader().resizeSection(row, height)
