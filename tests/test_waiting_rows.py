@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from frontdoor_app.meeting import lifecycle
@@ -133,6 +134,80 @@ def test_a_save_left_on_the_laptop_is_listed_and_sent_when_the_window_next_opens
             ).all()
         assert [tuple(row) for row in stored] == [(item, police)]
         assert not [m for m in win.messages.log if m.kind in ("error", "question")]
+    finally:
+        win.shutdown()
+        win.worker.stop()
+        rep.close()
+
+
+def test_a_waiting_save_stays_listed_until_the_feed_brings_the_saved_row(
+    qtbot, ctx, fresh_settings, db_url, profile
+) -> None:  # type: ignore[no-untyped-def]
+    """Sent at last, a waiting entry and action leave the outbox before the change feed
+    brings their saved rows: meanwhile their rows stay listed (the list never a row short,
+    the tab's count unchanged), then the saved rows take their places, uncoloured."""
+    from frontdoor_app.meeting.views import ActionView
+    from frontdoor_app.ui.case.waiting_rows import WaitingAction
+
+    who = people(ctx)
+    item = build(ctx, 1).item_ids[0]
+    with ctx.session() as s:
+        meeting = lifecycle.find_meeting(s, DAY)
+        police = agency_id(s, "POL")
+    assert meeting is not None
+    lifecycle.open_meeting(ctx.sessions, who.chair, meeting.id, meeting.version)
+    rep = context_for(fresh_settings, db_url, profile, "pc.4711")
+    win = MainWindow(rep, Worker(), Messages(), meeting_date=DAY, live_interval_ms=50)
+    qtbot.addWidget(win)
+    text = "PC 4711: bail conditions breached twice (typed with the Wi-Fi down)"
+    task = "Check the bail address with the custody sergeant"
+    try:
+        win.load()
+        win.show_item(item)
+        cv = win.case_view
+        qtbot.waitUntil(lambda: cv.case is not None and cv.case.item.item_id == item)
+        entries_before = len(cv.intelligence.model.rows)
+        actions_before = len(cv.actions_tab.model.rows)
+        seen_on_removal: list[tuple[list[object], list[object]]] = []
+
+        def on_change() -> None:  # after the case view's own listener has listed it again
+            if len(win.outbox) < 2:
+                rows = list(cv.intelligence.model.rows), list(cv.actions_tab.model.rows)
+                seen_on_removal.append(rows)
+
+        win.live.stop()  # the feed held still: the rows come only when it reads again
+        win.outbox.put(
+            "w-entry",
+            "intelligence",
+            item,
+            {"text": text, "kind": "agency", "agency_id": police, "ref": "w-entry"},
+        )
+        due = (DAY + dt.timedelta(days=2)).isoformat()
+        action = {"agency_id": police, "description": task, "due_date": due, "ref": "w-action"}
+        win.outbox.put("w-action", "action", item, action)
+        win.outbox.listeners.append(on_change)
+        assert [type(r) for r in cv.intelligence.model.rows[entries_before:]] == [WaitingEntry]
+        win.saves.send_waiting()
+        qtbot.waitUntil(lambda: len(win.outbox) == 0, timeout=10_000)
+        assert len(seen_on_removal) == 2
+        for entries_shown, actions_shown in seen_on_removal:
+            assert len(entries_shown) == entries_before + 1
+            assert len(actions_shown) == actions_before + 1
+            assert entries_shown[-1].text == text and actions_shown[-1].description == task
+            assert isinstance(actions_shown[-1], ActionView | WaitingAction)
+
+        win.live.start()  # the feed reads the log: the saved rows take the waiting ones' place
+        qtbot.waitUntil(
+            lambda: (
+                [type(r) for r in cv.intelligence.model.rows[entries_before:]] == [IntelligenceView]
+                and [type(r) for r in cv.actions_tab.model.rows[actions_before:]] == [ActionView]
+            ),
+            timeout=10_000,
+        )
+        assert cv.intelligence.model.rows[-1].text == text
+        assert cv.actions_tab.model.rows[-1].description == task
+        index = cv.intelligence.model.index(len(cv.intelligence.model.rows) - 1, 0)
+        assert index.data(Qt.ItemDataRole.BackgroundRole) is None  # no longer coloured
     finally:
         win.shutdown()
         win.worker.stop()

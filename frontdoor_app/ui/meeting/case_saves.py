@@ -136,12 +136,10 @@ class CaseSaves(QObject):
         shown_item = item_id
 
         def done(view: Any) -> None:
-            self.outbox.remove(content["ref"])
-            self.sending.discard(content["ref"])
+            self.settle(content["ref"], view)
             if not replay:
                 self.case_view.intelligence.clear_form()
             self.status.emit(translate("MainWindow", "Intelligence saved"), 5000)
-            self.header_stale.emit()
             # (and to the projector, when the case is the room's current one)
             self.saved.emit(shown_item, False)
 
@@ -199,8 +197,11 @@ class CaseSaves(QObject):
             self.sending.add(waiting["ref"])
             resend(waiting["content"], int(waiting["item_id"]))
 
-    def settle(self, ref: str) -> None:
-        """A Save that waited (or might have) is done with: stored, or shown as a conflict."""
+    def settle(self, ref: str, view: Any = None) -> None:
+        """A Save that waited (or might have) is done with: stored (as ``view``: its row
+        stays listed until the feed brings it), or shown as a conflict."""
+        if view is not None:
+            self.waiting_shown.landed(ref, view)
         self.outbox.remove(ref)
         self.sending.discard(ref)
         self.header_stale.emit()
@@ -338,11 +339,9 @@ class CaseSaves(QObject):
         shown_item = item_id
 
         def done(view: Any) -> None:
-            self.outbox.remove(content["ref"])
-            self.sending.discard(content["ref"])
+            self.settle(content["ref"], view)
             if not replay:
                 self.case_view.actions_tab.clear_form()
-            self.header_stale.emit()
             self.fed(translate("MainWindow", "Action added"))(view)
 
         def offline() -> None:
@@ -407,7 +406,7 @@ class CaseSaves(QObject):
         ref = content["ref"]
 
         def done(view: Any) -> None:
-            self.settle(ref)
+            self.settle(ref, view)
             on_done(view)
 
         def conflict(exc: Any) -> None:

@@ -44,7 +44,7 @@ class EntryEdits:
         content = {**content, "ref": content.get("ref") or uuid.uuid4().hex, "item_id": item_id}
 
         def done(view: Any) -> None:
-            saves.settle(content["ref"])
+            saves.settle(content["ref"], view)
             if tab.editing is not None and tab.editing.id == view.id:
                 tab.stop_editing()
             saves.status.emit(translate("MainWindow", "Entry changed"), 5000)

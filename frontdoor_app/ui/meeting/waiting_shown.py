@@ -4,13 +4,21 @@ The case view's entries and actions tabs ask, each time they show a case, what o
 in the outbox; when the outbox changes (a Save kept, or sent at last) the case shown is
 listed again. With nothing waiting (all day, while the server answers) the question costs
 one look at an empty list on every refresh.
+
+A Save that waited and has now reached the server (``landed``) stays listed until the
+change feed brings the saved row (a moment later: the next read of the log), so the list
+is never a row short in between, nor shows the old text of an edited entry again; and no
+longer than ``LANDING_S``, should the feed not bring it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from PySide6.QtCore import QTimer
 
 from frontdoor_app.meeting.views import CaseView
 from frontdoor_app.ui.case import waiting_rows
@@ -19,6 +27,18 @@ from frontdoor_app.ui.core.i18n import translate
 
 if TYPE_CHECKING:
     from frontdoor_app.ui.meeting.case_saves import CaseSaves
+
+LANDING_S = 5.0
+LISTED_KINDS = ("intelligence", "entry_edit", "action", "action_status")
+
+
+class Landing(NamedTuple):
+    """A listed Save sent at last: its outbox item, the saved row's id and version, when."""
+
+    item: dict[str, Any]
+    row_id: int
+    version: int
+    at: float
 
 
 class WaitingShown:
@@ -31,13 +51,46 @@ class WaitingShown:
         cv.actions_tab.waiting_for = self.actions
         cv.decision.waiting_since = self.decision
         saves.outbox.listeners.append(cv.show_waiting)
+        self.landing: dict[str, Landing] = {}  # by reference
+
+    def landed(self, ref: str, view: Any) -> None:
+        """The Save ``ref`` reached the server as ``view``: called before it leaves the
+        outbox, it is listed until the feed brings ``view``'s row (``_landing``)."""
+        item = next((i for i in self.saves.outbox if i["ref"] == ref), None)
+        if item is None or item["kind"] not in LISTED_KINDS:
+            return
+        version = int(getattr(view, "version", 0) or 0)
+        self.landing[ref] = Landing(item, view.id, version, time.monotonic())
+        cv = self.saves.case_view
+        QTimer.singleShot(int(LANDING_S * 1000) + 100, cv, cv.show_waiting)  # then gone
 
     def _items(self, case: CaseView) -> list[dict[str, Any]]:
         outbox = self.saves.outbox
-        if not len(outbox):
+        if not len(outbox) and not self.landing:
             return []
         item_id = case.item.item_id
-        return [i for i in outbox if i.get("item_id") == item_id]
+        items = [i for i in outbox if i.get("item_id") == item_id]
+        return items + self._landing(case) if self.landing else items
+
+    def _landing(self, case: CaseView) -> list[dict[str, Any]]:
+        """The outbox items sent at last whose saved rows this case does not list yet (as
+        saved, at the version sent or later); the others are forgotten."""
+        saved = {r.id: r.version for r in (*case.intelligence, *case.victim_views)}
+        saved.update((r.id, r.version) for r in case.child_voices)
+        actions = {a.id: a.version for a in case.actions}
+        now, items = time.monotonic(), []
+        for ref, landing in list(self.landing.items()):
+            if landing.item.get("item_id") != case.item.item_id:
+                if now - landing.at > LANDING_S:
+                    del self.landing[ref]
+                continue
+            rows = actions if landing.item["kind"].startswith("action") else saved
+            version = rows.get(landing.row_id)
+            if (version is not None and version >= landing.version) or now - landing.at > LANDING_S:
+                del self.landing[ref]
+            else:
+                items.append(landing.item)
+        return items
 
     def _agencies(self) -> dict[int, tuple[str, str]]:
         return {a.id: (a.name, a.code) for a in self.saves.state.agencies}
