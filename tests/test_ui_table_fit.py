@@ -377,23 +377,29 @@ def test_a_row_added_asks_qt_to_measure_only_its_wrapped_cell(qtbot) -> None:
         assert view.columnWidth(0) >= view.sizeHintForColumn(0)
 
 
-def test_a_long_agency_name_wraps_in_its_narrowed_column_and_leaves_the_entry_its_room(
-    qtbot,
-) -> None:
+def test_a_long_agency_name_is_cut_short_in_its_narrowed_column_on_one_line(qtbot) -> None:
     """``narrow``: a column never wider than so many average characters. A long agency's
-    name wraps onto a second line there (its row as tall as Qt makes it, whether fitted
-    whole or added by someone's save), and the entry's column keeps the rest; a short
-    name is one line, and the column as wide as its text, as before."""
+    name is cut short there with "…" on one line (its row as tall as a one-line row, the
+    whole name in the row's tooltip), whether fitted whole or added by someone's save, and
+    the entry's column keeps the rest; a short name's column is as wide as its text."""
     long_name = "Health Visiting (0-19 Public Health Nursing)"
-    model = entries_model()
-    view = make_table(model, "Entries", None, stretch_column=1, narrow={0: AGENCY_CHARS})
-    qtbot.addWidget(view)
-    view.resize(600, 400)
-    view.show()
-    qtbot.waitExposed(view)
+
+    def narrowed(rows: list[Entry]) -> tuple[QTableView, RowsModel[Entry]]:
+        model = RowsModel(
+            [("Agency", lambda e: e.agency), ("Entry", lambda e: e.text)],
+            describe=lambda e: f"{e.agency}: {e.text}",
+        )
+        view = make_table(model, "Entries", None, stretch_column=1, narrow={0: AGENCY_CHARS})
+        qtbot.addWidget(view)
+        view.resize(600, 400)
+        view.show()
+        qtbot.waitExposed(view)
+        model.set_rows(rows)
+        qtbot.wait(10)
+        return view, model
+
     short = [Entry(1, "Police", "Seen at home.")]
-    model.set_rows(short)
-    qtbot.wait(10)
+    view, model = narrowed(short)
     one_line, police = view.rowHeight(0), view.columnWidth(0)
     widest = view.fontMetrics().averageCharWidth() * AGENCY_CHARS
     assert police < widest  # a short name: its column as wide as its text, not the cap
@@ -401,27 +407,19 @@ def test_a_long_agency_name_wraps_in_its_narrowed_column_and_leaves_the_entry_it
     rows = [*short, Entry(2, long_name, "Baby missed two checks.")]
     model.set_rows(rows)  # added at the end, as someone's save is: measured on its own
     qtbot.wait(10)
-    assert view.sizeHintForColumn(0) > widest  # on one line the name would not fit
+    assert view.sizeHintForColumn(0) > widest  # on one line the whole name would not fit
     assert view.columnWidth(0) == widest
-    lines = view.fontMetrics().lineSpacing()
-    assert view.rowHeight(1) >= 2 * lines  # the name on two lines, not cut off
+    assert view.rowHeight(1) == one_line  # one line, cut short: not wrapped
     qts = max(view.sizeHintForRow(1), view.verticalHeader().sectionSizeHint(1))
     assert view.rowHeight(1) == qts
-    assert view.rowHeight(0) == one_line
     assert view.columnWidth(1) >= view.viewport().width() - widest - 2  # the entry's room
+    assert long_name in model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole)
 
     # the same rows fitted whole (another case opened): the same widths and heights
-    again = entries_model()
-    fresh = make_table(again, "Entries", None, stretch_column=1, narrow={0: AGENCY_CHARS})
-    qtbot.addWidget(fresh)
-    fresh.resize(600, 400)
-    fresh.show()
-    qtbot.waitExposed(fresh)
-    again.set_rows(rows)
-    qtbot.wait(10)
+    fresh, _model = narrowed(rows)
     assert (heights(fresh), fresh.columnWidth(0)) == (heights(view), view.columnWidth(0))
 
-    # without the cap (as before): the name on one line, the column as wide as it
+    # without the cap (as before): the name whole on one line, the column as wide as it
     plain, _model = table(qtbot, rows)
     qtbot.wait(10)
     assert plain.columnWidth(0) > widest

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
     QWidget,
@@ -85,8 +86,11 @@ def make_table(
 ) -> Table:
     """A read-only, row-selecting, word-wrapping table with an accessible name; ``empty``
     is what it says while it has no rows. ``narrow``: columns (an agency's name, say) never
-    wider than so many average characters, their longer texts wrapped onto a second line,
-    so that one long name cannot squeeze the stretching column on a laptop's screen."""
+    wider than so many average characters, on one line, a longer text cut short with "…"
+    (whole in the row's tooltip), so that one long name cannot squeeze the stretching
+    column on a laptop's screen. One line, not wrapped: a row someone adds is painted as
+    tall as the rest (two lines of an agency's name on every row doubled what each laptop
+    spent painting a colleague's new entry)."""
     view = Table(parent)
     view.empty = empty
     view.setObjectName(name.replace(" ", "") + "Table")
@@ -105,8 +109,22 @@ def make_table(
     column = stretch_column if stretch_column >= 0 else model.columnCount() - 1
     if column >= 0:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    if narrow:
+        one_line = _OneLine(view)
+        for kept in narrow:
+            view.setItemDelegateForColumn(kept, one_line)
     _FitToContents(view, column, narrow)
     return view
+
+
+class _OneLine(QStyledItemDelegate):
+    """A column's cells on one line, cut short with "…" where the column is narrower."""
+
+    def initStyleOption(  # noqa: N802 - Qt's name
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
 
 
 class _FitToContents(QObject):
@@ -259,28 +277,23 @@ class _FitToContents(QObject):
                     header.resizeSection(column, wanted)
         finally:
             self._sizing = False
-        wrapped = [self._stretch] if self._stretch in shown else []
+        wrapped = self._stretch in shown
         for row, cells in sizes.items():
-            # a narrowed column's text wider than it: wrapped as well, measured as Qt does
-            over = [
-                c
-                for k, c in enumerate(lines)
-                if c in self._narrow and grid + cells[k][0] > view.columnWidth(c)
-            ]
-            self._fit_row(row, max((h for _w, h in cells), default=0), wrapped + over)
+            self._fit_row(row, max((h for _w, h in cells), default=0), wrapped)
 
     def _widest(self, column: int) -> int | None:
         """How wide a narrowed column may be, in pixels (None: as wide as its text)."""
         chars = self._narrow.get(column)
         return None if chars is None else self._view.fontMetrics().averageCharWidth() * chars
 
-    def _fit_row(self, row: int, lines: int, wrapped: Sequence[int]) -> None:
+    def _fit_row(self, row: int, lines: int, wrapped: bool) -> None:
         """Row ``row`` as tall as Qt's ``resizeRowToContents`` makes it (its tallest cell,
-        and its hidden header's hint), asking Qt to measure only the wrapped columns at
-        their widths: every other column is as wide as its text (``_rows``), so each of its
-        cells is one line, ``lines`` tall at most (``_size``), not measured again."""
+        and its hidden header's hint), asking Qt to measure only the wrapped column at its
+        width: every other column is as wide as its text (``_rows``) or never wraps (a
+        narrowed one), so each of its cells is one line, ``lines`` tall at most (``_size``),
+        not measured again."""
         view = self._view
-        height = max([lines, *(self._wrapped_height(row, c) for c in wrapped)])
+        height = max(lines, self._wrapped_height(row, self._stretch)) if wrapped else lines
         # (Qt's hint has the grid line below the cells; the header's does not)
         height = max(height + int(view.showGrid()), self._header_hint(row))
         view.verticalHeader().resizeSection(row, height)
