@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from frontdoor_app.meeting import lifecycle
-from frontdoor_app.meeting.views import IntelligenceView
+from frontdoor_app.meeting.views import ActionView, IntelligenceView
 from frontdoor_app.models import IntelligenceEntry
 from frontdoor_app.ui.case.intelligence_tab import sharing_word
-from frontdoor_app.ui.case.waiting_rows import WaitingEntry, entries, merged
+from frontdoor_app.ui.case.waiting_rows import WaitingAction, WaitingEntry, entries, merged
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.outbox import Outbox
 from frontdoor_app.ui.core.worker import Worker
@@ -98,11 +98,8 @@ def test_new_entries_follow_the_saved_ones_and_an_edit_takes_its_entry_s_place(t
     assert isinstance(listed[1], WaitingEntry) and listed[1].text == "Seen at clinic (corrected)"
 
 
-def test_a_save_left_on_the_laptop_is_listed_and_sent_when_the_window_next_opens(
-    qtbot, ctx, fresh_settings, db_url, profile
-) -> None:  # type: ignore[no-untyped-def]
-    """What the question on closing promises: closed with a save waiting, the laptop sends
-    it when the person next opens the window, once, and it is listed as saved."""
+def _meeting_open(ctx) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Today's meeting of one case, opened by its chair: the case, the police's agency."""
     who = people(ctx)
     item = build(ctx, 1).item_ids[0]
     with ctx.session() as s:
@@ -110,6 +107,15 @@ def test_a_save_left_on_the_laptop_is_listed_and_sent_when_the_window_next_opens
         police = agency_id(s, "POL")
     assert meeting is not None
     lifecycle.open_meeting(ctx.sessions, who.chair, meeting.id, meeting.version)
+    return item, police
+
+
+def test_a_save_left_on_the_laptop_is_listed_and_sent_when_the_window_next_opens(
+    qtbot, ctx, fresh_settings, db_url, profile
+) -> None:  # type: ignore[no-untyped-def]
+    """What the question on closing promises: closed with a save waiting, the laptop sends
+    it when the person next opens the window, once, and it is listed as saved."""
+    item, police = _meeting_open(ctx)
     text = "PC 4711 (typed yesterday, Wi-Fi down): bail conditions breached twice"
     rep = context_for(fresh_settings, db_url, profile, "pc.4711")
     left = Outbox(rep.settings.data_dir, "pc.4711")  # as the closed window left it
@@ -144,18 +150,9 @@ def test_a_waiting_save_stays_listed_until_the_feed_brings_the_saved_row(
     qtbot, ctx, fresh_settings, db_url, profile
 ) -> None:  # type: ignore[no-untyped-def]
     """Sent at last, a waiting entry and action leave the outbox before the change feed
-    brings their saved rows: meanwhile their rows stay listed (the list never a row short,
-    the tab's count unchanged), then the saved rows take their places, uncoloured."""
-    from frontdoor_app.meeting.views import ActionView
-    from frontdoor_app.ui.case.waiting_rows import WaitingAction
-
-    who = people(ctx)
-    item = build(ctx, 1).item_ids[0]
-    with ctx.session() as s:
-        meeting = lifecycle.find_meeting(s, DAY)
-        police = agency_id(s, "POL")
-    assert meeting is not None
-    lifecycle.open_meeting(ctx.sessions, who.chair, meeting.id, meeting.version)
+    brings their saved rows: meanwhile their rows stay listed (the list, and so the tab's
+    count, never a row short), then the saved rows take their places, uncoloured."""
+    item, police = _meeting_open(ctx)
     rep = context_for(fresh_settings, db_url, profile, "pc.4711")
     win = MainWindow(rep, Worker(), Messages(), meeting_date=DAY, live_interval_ms=50)
     qtbot.addWidget(win)
