@@ -35,8 +35,8 @@ if TYPE_CHECKING:  # only named in annotations: the first paint need not load th
     from frontdoor_app.meeting.views import AgencyOption
 
 RESIZE_ROWS = 40
-# An agency's name in a list, at its widest (average characters): "Health Visiting (0-19
-# Public Health Nursing)" on two lines, not one line taking a third of a laptop's case view.
+# An agency's name in a case's lists, at its widest (average characters): "Health Visiting
+# (0-19…" (whole in the tooltip), not the whole name taking a third of a laptop's case view.
 AGENCY_CHARS = 24
 
 
