@@ -78,6 +78,7 @@ def entry_conflict(mine: dict[str, Any], theirs: IntelligenceView) -> Conflict:
 
 
 Row = IntelligenceView | WaitingEntry  # a saved entry, or one waiting on this laptop
+KIND_COLUMN = 1
 
 
 def entry_model() -> RowsModel[Row]:
@@ -209,6 +210,11 @@ class IntelligenceTab(QWidget):
         entries = case.intelligence + case.victim_views + case.child_voices
         saved = sorted(entries, key=lambda e: e.created_at)
         listed(self.model, saved, self.waiting_for(case), "edit_of")
+        # The Kind column marks a victim's view or a child's voice: blank on every row of a
+        # case that has neither (most cases), it is hidden there, leaving the entry its room.
+        marked = any(row.kind != "agency" for row in self.model.rows)
+        if self.table.isColumnHidden(KIND_COLUMN) == marked:
+            self.table.setColumnHidden(KIND_COLUMN, not marked)
         if case.hidden_restricted:
             self.hidden_note.setText(
                 self.tr("%1 entries restricted to other agencies are not shown to you.").replace(
