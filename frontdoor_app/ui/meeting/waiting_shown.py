@@ -74,22 +74,21 @@ class WaitingShown:
 
     def _landing(self, case: CaseView) -> list[dict[str, Any]]:
         """The outbox items sent at last whose saved rows this case does not list yet (as
-        saved, at the version sent or later); the others are forgotten."""
-        saved = {r.id: r.version for r in (*case.intelligence, *case.victim_views)}
-        saved.update((r.id, r.version) for r in case.child_voices)
+        saved, at the version sent or later); those it lists, and any older than
+        ``LANDING_S``, are forgotten."""
+        saved = (*case.intelligence, *case.victim_views, *case.child_voices)
+        entries = {e.id: e.version for e in saved}
         actions = {a.id: a.version for a in case.actions}
         now, items = time.monotonic(), []
         for ref, landing in list(self.landing.items()):
-            if landing.item.get("item_id") != case.item.item_id:
-                if now - landing.at > LANDING_S:
-                    del self.landing[ref]
-                continue
-            rows = actions if landing.item["kind"].startswith("action") else saved
-            version = rows.get(landing.row_id)
-            if (version is not None and version >= landing.version) or now - landing.at > LANDING_S:
+            if now - landing.at > LANDING_S:
                 del self.landing[ref]
-            else:
-                items.append(landing.item)
+            elif landing.item.get("item_id") == case.item.item_id:
+                rows = actions if landing.item["kind"].startswith("action") else entries
+                if rows.get(landing.row_id, -1) >= landing.version:
+                    del self.landing[ref]  # the feed has brought it
+                else:
+                    items.append(landing.item)
         return items
 
     def _agencies(self) -> dict[int, tuple[str, str]]:
