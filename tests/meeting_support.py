@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.access.users import ensure_user
 from frontdoor_app.context import AppContext
+from frontdoor_app.meeting import lifecycle
 from frontdoor_app.models import (
     Agency,
     AgendaItem,
@@ -213,3 +214,17 @@ def build(ctx: AppContext, cases: int = 3, day: dt.date = DAY) -> Built:
                 )
             )
         return Built(m.id, tuple(i.id for i in items), tuple(i.household_id or 0 for i in items))
+
+
+def build_open(ctx: AppContext, cases: int = 1) -> tuple[People, Built, int]:
+    """``build``'s meeting, opened by its chair: the people, what was built, and the
+    police's agency id."""
+    who = people(ctx)
+    built = build(ctx, cases)
+    with ctx.session() as s:
+        held = s.get(Meeting, built.meeting_id)
+        assert held is not None
+        version = held.version
+        police = agency_id(s, "POL")
+    lifecycle.open_meeting(ctx.sessions, who.chair, built.meeting_id, version)
+    return who, built, police

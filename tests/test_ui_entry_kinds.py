@@ -4,25 +4,20 @@ laptops as soon as someone saves one, and hidden again in the next case without.
 
 from __future__ import annotations
 
-from frontdoor_app.meeting import entries, lifecycle
+from frontdoor_app.meeting import entries
 from frontdoor_app.ui.case.intelligence_tab import KIND_COLUMN
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting.main_window import MainWindow
-from tests.meeting_support import DAY, agency_id, build, people
+from tests.meeting_support import DAY, build_open
 from tests.ui_support import context_for
 
 
 def test_the_kind_column_is_shown_only_while_the_case_has_a_view_or_a_voice(
     qtbot, ctx, fresh_settings, db_url, profile
 ) -> None:  # type: ignore[no-untyped-def]
-    who = people(ctx)
-    first, second = build(ctx, 2).item_ids[:2]
-    with ctx.session() as s:
-        meeting = lifecycle.find_meeting(s, DAY)
-        police = agency_id(s, "POL")
-    assert meeting is not None
-    lifecycle.open_meeting(ctx.sessions, who.chair, meeting.id, meeting.version)
+    who, built, police = build_open(ctx, 2)
+    first, second = built.item_ids[:2]
     for item in (first, second):
         entries.add_entry(ctx.sessions, who.police, item, police, "Two call-outs in October")
     rep = context_for(fresh_settings, db_url, profile, "hv.lee")

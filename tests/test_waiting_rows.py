@@ -11,7 +11,6 @@ import json
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from frontdoor_app.meeting import lifecycle
 from frontdoor_app.meeting.views import ActionView, IntelligenceView
 from frontdoor_app.models import IntelligenceEntry
 from frontdoor_app.ui.case.intelligence_tab import sharing_word
@@ -20,7 +19,7 @@ from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.outbox import Outbox
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting.main_window import MainWindow
-from tests.meeting_support import DAY, agency_id, build, people
+from tests.meeting_support import DAY, build_open
 from tests.ui_support import context_for
 
 AGENCIES = {7: ("West Yorkshire Police", "POL"), 9: ("Health Visiting", "HV")}
@@ -98,24 +97,13 @@ def test_new_entries_follow_the_saved_ones_and_an_edit_takes_its_entry_s_place(t
     assert isinstance(listed[1], WaitingEntry) and listed[1].text == "Seen at clinic (corrected)"
 
 
-def _meeting_open(ctx) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    """Today's meeting of one case, opened by its chair: the case, the police's agency."""
-    who = people(ctx)
-    item = build(ctx, 1).item_ids[0]
-    with ctx.session() as s:
-        meeting = lifecycle.find_meeting(s, DAY)
-        police = agency_id(s, "POL")
-    assert meeting is not None
-    lifecycle.open_meeting(ctx.sessions, who.chair, meeting.id, meeting.version)
-    return item, police
-
-
 def test_a_save_left_on_the_laptop_is_listed_and_sent_when_the_window_next_opens(
     qtbot, ctx, fresh_settings, db_url, profile
 ) -> None:  # type: ignore[no-untyped-def]
     """What the question on closing promises: closed with a save waiting, the laptop sends
     it when the person next opens the window, once, and it is listed as saved."""
-    item, police = _meeting_open(ctx)
+    _who, built, police = build_open(ctx)
+    item = built.item_ids[0]
     text = "PC 4711 (typed yesterday, Wi-Fi down): bail conditions breached twice"
     rep = context_for(fresh_settings, db_url, profile, "pc.4711")
     left = Outbox(rep.settings.data_dir, "pc.4711")  # as the closed window left it
@@ -152,7 +140,8 @@ def test_a_waiting_save_stays_listed_until_the_feed_brings_the_saved_row(
     """Sent at last, a waiting entry and action leave the outbox before the change feed
     brings their saved rows: meanwhile their rows stay listed (the list, and so the tab's
     count, never a row short), then the saved rows take their places, uncoloured."""
-    item, police = _meeting_open(ctx)
+    _who, built, police = build_open(ctx)
+    item = built.item_ids[0]
     rep = context_for(fresh_settings, db_url, profile, "pc.4711")
     win = MainWindow(rep, Worker(), Messages(), meeting_date=DAY, live_interval_ms=50)
     qtbot.addWidget(win)
