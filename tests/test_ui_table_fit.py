@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
 
 from frontdoor_app.ui.widgets.rows_model import RowsModel
-from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, make_table
+from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, STRETCH_KEEPS, make_table
 from tests.ui_support import on_screen_is_a_fresh_paint as shown_as_painted
 
 LONG = "The school reports the children arrived late and hungry on three days this week. " * 3
@@ -424,3 +424,44 @@ def test_a_long_agency_name_is_cut_short_in_its_narrowed_column_on_one_line(qtbo
     qtbot.wait(10)
     assert plain.columnWidth(0) > widest
     assert plain.rowHeight(1) == one_line
+
+
+def test_a_narrowed_column_is_whole_where_the_table_has_room_and_cut_where_it_has_not(
+    qtbot,
+) -> None:
+    """The cap is for a laptop's screen: on a wide one, beside ``STRETCH_KEEPS`` average
+    characters of the entry, the agency's name is whole. The window made narrower cuts it
+    short again, wider makes it whole; a column the user drags keeps its width."""
+    long_name = "Health Visiting (0-19 Public Health Nursing)"
+    model = entries_model()
+    view = make_table(model, "Entries", None, stretch_column=1, narrow={0: AGENCY_CHARS})
+    qtbot.addWidget(view)
+    average = view.fontMetrics().averageCharWidth()
+    wide = average * (STRETCH_KEEPS + 60)
+    view.resize(wide, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    model.set_rows([Entry(1, long_name, "Baby missed two checks.")])
+    qtbot.wait(10)
+    whole = view.sizeHintForColumn(0)
+    cap = average * AGENCY_CHARS
+    assert whole > cap  # the name is longer than the cap
+    assert view.columnWidth(0) == whole  # room enough: the whole name
+    assert view.columnWidth(1) >= average * STRETCH_KEEPS
+
+    view.resize(average * (STRETCH_KEEPS + 10), 400)  # a laptop's width: cut short
+    qtbot.waitUntil(lambda: view.columnWidth(0) == cap)
+    assert view.columnWidth(1) >= view.viewport().width() - cap - 2
+
+    view.resize(wide, 400)  # wide again: whole again
+    qtbot.waitUntil(lambda: view.columnWidth(0) == whole)
+
+    # someone's entry added at the end, with a longer name still: measured on its own, whole
+    longer = long_name + " (HV)"
+    model.set_rows([*model.rows, Entry(2, longer, "Seen at school.")])
+    qtbot.wait(10)
+    assert view.columnWidth(0) == view.sizeHintForColumn(0) > whole
+
+    view.setColumnWidth(0, cap + 10)  # the user drags the column: it stays where put
+    qtbot.wait(10)
+    assert view.columnWidth(0) == cap + 10

@@ -35,9 +35,14 @@ if TYPE_CHECKING:  # only named in annotations: the first paint need not load th
     from frontdoor_app.meeting.views import AgencyOption
 
 RESIZE_ROWS = 40
-# An agency's name in a case's lists, at its widest (average characters): "Health Visiting
-# (0-19…" (whole in the tooltip), not the whole name taking a third of a laptop's case view.
+# An agency's name in a case's lists, at its widest (average characters) where the table
+# has no room for it: "Health Visiting (0-19…" (whole in the tooltip), not the whole name
+# taking a third of a laptop's case view.
 AGENCY_CHARS = 24
+# What the stretching column (the entry) keeps, in average characters, before a narrowed
+# column is given more than its cap: on a 1280 px laptop the name is cut short; on a wider
+# screen, with room to spare beside a readable line of the entry, it is whole.
+STRETCH_KEEPS = 80
 
 
 def minutes_seconds(seconds: int) -> str:
@@ -159,6 +164,10 @@ class _FitToContents(QObject):
         # font, not again for every row someone adds.
         self._sizes: dict[tuple[int, object], tuple[int, int]] = {}
         self._row_header: int | None = None
+        # A narrowed column's width for its text on one line (the widest cell measured),
+        # and the viewport's width its cap was worked out for.
+        self._natural: dict[int, int] = {}
+        self._capped_for = -1
         view.installEventFilter(self)
         self._rows_again = QTimer(self)
         self._rows_again.setSingleShot(True)
@@ -191,9 +200,9 @@ class _FitToContents(QObject):
             for column in range(view.model().columnCount()):
                 if column != self._stretch:
                     view.resizeColumnToContents(column)
-                    widest = self._widest(column)
-                    if widest is not None and view.columnWidth(column) > widest:
-                        view.setColumnWidth(column, widest)
+            # capped once the other columns have their widths: the cap is what they leave
+            self._natural = {c: view.columnWidth(c) for c in self._narrow}
+            self._cap()
         finally:
             self._sizing = False
         self._rows_again.stop()
@@ -270,9 +279,10 @@ class _FitToContents(QObject):
         try:
             for k, column in enumerate(lines):
                 wanted = grid + max(cells[k][0] for cells in sizes.values())
-                widest = self._widest(column)
-                if widest is not None:
-                    wanted = min(wanted, widest)
+                if column in self._narrow:
+                    wanted = max(wanted, self._natural.get(column, 0))
+                    self._natural[column] = wanted
+                    wanted = min(wanted, self._widest(column))
                 if wanted > header.sectionSize(column):
                     header.resizeSection(column, wanted)
         finally:
@@ -281,10 +291,27 @@ class _FitToContents(QObject):
         for row, cells in sizes.items():
             self._fit_row(row, max((h for _w, h in cells), default=0), wrapped)
 
-    def _widest(self, column: int) -> int | None:
-        """How wide a narrowed column may be, in pixels (None: as wide as its text)."""
-        chars = self._narrow.get(column)
-        return None if chars is None else self._view.fontMetrics().averageCharWidth() * chars
+    def _widest(self, column: int) -> int:
+        """How wide narrowed ``column`` may be, in pixels: its cap in average characters,
+        or more where the table has room for it beside ``STRETCH_KEEPS`` of the entry."""
+        view = self._view
+        header, average = view.horizontalHeader(), view.fontMetrics().averageCharWidth()
+        others = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c not in (column, self._stretch) and not header.isSectionHidden(c)
+        )
+        room = view.viewport().width() - others - average * STRETCH_KEEPS
+        return max(average * self._narrow[column], room)
+
+    def _cap(self) -> None:
+        """Each narrowed column as wide as its text, or its ``_widest`` if less."""
+        view = self._view
+        self._capped_for = view.viewport().width()
+        for column, natural in self._natural.items():
+            wanted = min(natural, self._widest(column))
+            if view.columnWidth(column) != wanted:
+                view.setColumnWidth(column, wanted)
 
     def _fit_row(self, row: int, lines: int, wrapped: bool) -> None:
         """Row ``row`` as tall as Qt's ``resizeRowToContents`` makes it (its tallest cell,
@@ -350,8 +377,16 @@ class _FitToContents(QObject):
 
     def _resized(self, _column: int, _old: int, _new: int) -> None:
         # While a column is being fitted here, the rows are measured after it anyway.
-        if not self._sizing:
-            self._rows_again.start()
+        if self._sizing:
+            return
+        if self._natural and self._view.viewport().width() != self._capped_for:
+            # The table's width changed (not a column dragged): the narrowed columns' caps.
+            self._sizing = True
+            try:
+                self._cap()
+            finally:
+                self._sizing = False
+        self._rows_again.start()
 
 
 def label(
