@@ -10,6 +10,8 @@ the floor. Beside it, the room's CPU for one save (every receiver, and the serve
 processes) and that over the machine's cores: the least time in which all sixteen
 processes sharing it can react.
 ``FRONTDOOR_LIVE_PHASES=DIR``: where each receiver's Qt thread spends a save, by step.
+``FRONTDOOR_LIVE_EVENTS=DIR``: the Qt events each receiver's objects get per save; with
+``FRONTDOOR_LIVE_CPROFILE=LOGIN``, that receiver's Python profiled by thread CPU.
 ``FRONTDOOR_LIVE_BARE=1``: every receiver a bare floor client: the room's own floor.
 ``live_sqlite``: the same clients on one SQLite file (PRAGMA data_version doorbell).
 ``meeting_load_pg``: the sixteen clients for ``LOAD_SECONDS``: each representative saves an

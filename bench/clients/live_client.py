@@ -19,6 +19,7 @@ the notification and SELECTs the changed row.
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import datetime as dt
 import json
@@ -140,6 +141,27 @@ def main() -> int:
     spent: dict[str, list[float]] = {}
     if phases_dir:
         time_phases(spent)  # before the window is made: its signals connect to the wrappers
+    # FRONTDOOR_LIVE_EVENTS=DIR: the Qt events each receiver's objects get per save (by
+    # class and type, from the fifth entry on, to DIR/LOGIN.json), and with
+    # FRONTDOOR_LIVE_CPROFILE=LOGIN that one receiver's Python, by thread CPU (LOGIN.pstats).
+    events_dir = os.environ.get("FRONTDOOR_LIVE_EVENTS", "")
+    counted: collections.Counter[str] = collections.Counter()
+    profiled = None
+    if events_dir:
+        from PySide6.QtCore import QObject
+
+        class _Counter(QObject):
+            def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]  # noqa: N802
+                if counted.get("_on"):
+                    counted[f"{type(watched).__name__}/{event.type().name}"] += 1
+                return False
+
+        counter = _Counter()
+        app.installEventFilter(counter)
+        if os.environ.get("FRONTDOOR_LIVE_CPROFILE") == args.login:
+            import cProfile
+
+            profiled = cProfile.Profile(time.thread_time)
     # Cycles collected as the desktop application collects them (ui.core.collector): on
     # this thread's timer, held while the window loads, what the start made then frozen.
     collector = GuiThreadCollector(app, hold_ms=60_000)
@@ -175,11 +197,26 @@ def main() -> int:
             if marker.startswith("LIVE-") and marker not in seen:
                 seen.add(marker)
                 say(seen=marker, t=now)
-                if phases_dir:
+                if phases_dir or events_dir:
                     phases_after(len(seen))
 
     def phases_after(entries: int) -> None:
         """From the fifth entry on (the first ones load what the rest find loaded)."""
+        if profiled is not None and entries == 4:
+            profiled.enable()
+        elif profiled is not None and entries > 4:
+            profiled.disable()
+            profiled.dump_stats(os.path.join(events_dir, f"{args.login}.pstats"))
+            profiled.enable()
+        if events_dir and entries == 4:
+            counted.clear()
+            counted["_on"] = 1
+        elif events_dir and entries > 4:
+            counted["_entries"] = entries - 4
+            with open(os.path.join(events_dir, f"{args.login}.json"), "w") as out:
+                json.dump(counted, out)
+        if not phases_dir:
+            return
         if entries == 4:
             spent.clear()
             spent["_start"] = [time.thread_time(), 0]
