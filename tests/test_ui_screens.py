@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from frontdoor_app.context import AppContext
-from frontdoor_app.ui.case.actions_tab import action_model
+from frontdoor_app.ui.case.actions_tab import AGENCY_WITH_CASE, action_model
 from frontdoor_app.ui.case.history_tab import history_model
 from frontdoor_app.ui.case.household_tab import member_model
 from frontdoor_app.ui.case.intelligence_tab import entry_model
@@ -20,6 +20,7 @@ from frontdoor_app.ui.meeting.agenda_model import AgendaModel
 from frontdoor_app.ui.meeting.attendance_dialog import attendance_model
 from frontdoor_app.ui.meeting.help_overlay import shortcut_table
 from frontdoor_app.ui.meeting.main_window import MainWindow
+from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, STRETCH_KEEPS
 from tests.ui_support import (
     LEFT,
     activate,
@@ -106,6 +107,20 @@ def test_screenshots_of_the_meeting_room(
         path = folder / f"tracker-{tag}.png"
         assert tracker.grab().save(str(path))
         saved.append(path)
+        # The agencies' names: cut short on the laptop, whole where the table has room.
+        table = tracker.table
+        cap = table.fontMetrics().averageCharWidth() * AGENCY_CHARS
+        whole = max(
+            table.sizeHintForColumn(AGENCY_WITH_CASE),
+            table.horizontalHeader().sectionSizeHint(AGENCY_WITH_CASE),
+        )
+        agency = table.columnWidth(AGENCY_WITH_CASE)
+        if width < 1920:  # cut short, the action keeping a readable line
+            assert cap <= agency < whole
+            keeps = table.fontMetrics().averageCharWidth() * STRETCH_KEEPS
+            assert agency == cap or table.columnWidth(4) >= keeps
+        else:
+            assert agency == whole
         projector.showNormal()
         projector.resize(width, height)
         projector.scale_to_height(height)

@@ -50,6 +50,10 @@ def status_word(action: ActionView | WaitingAction) -> str:
 ActionRow = ActionView | WaitingAction
 
 
+# The agency's column in ``action_model(with_case=True)`` (after the meeting and the case).
+AGENCY_WITH_CASE = 2
+
+
 def action_model(with_case: bool = False) -> RowsModel[ActionRow]:
     columns = []
     if with_case:

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions
 from frontdoor_app.meeting.views import ActionPage, AgencyOption
-from frontdoor_app.ui.case.actions_tab import ActionStatusForm, action_model
+from frontdoor_app.ui.case.actions_tab import AGENCY_WITH_CASE, ActionStatusForm, action_model
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting.action_status import ActionStatusSaves, send_through
-from frontdoor_app.ui.widgets.tables import fill_agencies, label, make_table
+from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, fill_agencies, label, make_table
 
 PAGE = 200
 
@@ -87,6 +87,7 @@ class ActionTrackerWindow(QWidget):
             self.tr("Actions"),
             self,
             stretch_column=4,
+            narrow={AGENCY_WITH_CASE: AGENCY_CHARS},
             empty=self.tr("No actions match these choices."),
         )
         layout.addWidget(self.table, 1)

@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions
 from frontdoor_app.meeting.views import ActionView, AgencyActions
-from frontdoor_app.ui.case.actions_tab import ActionStatusForm, action_model
+from frontdoor_app.ui.case.actions_tab import AGENCY_WITH_CASE, ActionStatusForm, action_model
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
 from frontdoor_app.ui.meeting.action_status import ActionStatusSaves, send_through
-from frontdoor_app.ui.widgets.tables import label, make_table
+from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, label, make_table
 
 PER_AGENCY = 100  # a city has thousands open: each agency's most pressing first
 
@@ -45,6 +45,7 @@ class OpenActionsDialog(QDialog):
             self.tr("Open actions"),
             self,
             stretch_column=4,
+            narrow={AGENCY_WITH_CASE: AGENCY_CHARS},
             empty=self.tr("No open actions: every action agreed is done or closed."),
         )
         layout.addWidget(self.table, 1)
