@@ -201,29 +201,35 @@ def main() -> int:
                     phases_after(len(seen))
 
     def phases_after(entries: int) -> None:
-        """From the fifth entry on (the first ones load what the rest find loaded)."""
-        if profiled is not None and entries == 4:
-            profiled.enable()
-        elif profiled is not None and entries > 4:
-            profiled.disable()
-            profiled.dump_stats(os.path.join(events_dir, f"{args.login}.pstats"))
-            profiled.enable()
-        if events_dir and entries == 4:
-            counted.clear()
-            counted["_on"] = 1
-        elif events_dir and entries > 4:
-            counted["_entries"] = entries - 4
-            with open(os.path.join(events_dir, f"{args.login}.json"), "w") as out:
-                json.dump(counted, out)
-        if not phases_dir:
+        """From the fifth entry on (the first ones load what the rest find loaded): each
+        measure started at the fourth, and written after each one since."""
+        if entries < 4:
             return
-        if entries == 4:
-            spent.clear()
-            spent["_start"] = [time.thread_time(), 0]
-        elif entries > 4:
-            spent["_total"] = [time.thread_time() - spent["_start"][0], entries - 4]
-            with open(os.path.join(phases_dir, f"{args.login}.json"), "w") as out:
-                json.dump(spent, out)
+        first = entries == 4
+
+        def write(folder: str, what: object) -> None:
+            with open(os.path.join(folder, f"{args.login}.json"), "w") as out:
+                json.dump(what, out)
+
+        if profiled is not None:
+            if not first:
+                profiled.disable()
+                profiled.dump_stats(os.path.join(events_dir, f"{args.login}.pstats"))
+            profiled.enable()
+        if events_dir:
+            if first:
+                counted.clear()
+                counted["_on"] = 1
+            else:
+                counted["_entries"] = entries - 4
+                write(events_dir, counted)
+        if phases_dir:
+            if first:
+                spent.clear()
+                spent["_start"] = [time.thread_time(), 0]
+            else:
+                spent["_total"] = [time.thread_time() - spent["_start"][0], entries - 4]
+                write(phases_dir, spent)
 
     window.case_view.show_case = show_case  # type: ignore[method-assign]
     entries_only = window.case_view.show_entries
