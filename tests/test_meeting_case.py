@@ -67,6 +67,11 @@ def test_case_view_brings_incident_household_and_history(ctx):
     assert [e.at for e in view.history] == sorted((e.at for e in view.history), reverse=True)
     meeting_lines = [e for e in view.history if e.kind == "meeting"]
     assert "Referral to the DV service / IDVA" in meeting_lines[0].detail
+    # "Who or reference" says what the line's own Date and What columns do not.
+    assert not [e.title for e in view.history if f"{e.at:%b %Y}" in e.title]
+    assert all(e.title.startswith("ref ") for e in view.history if e.kind == "notification")
+    assert {e.title for e in meeting_lines} == {""}
+    assert all(e.title and "·" not in e.title for e in view.history if e.kind == "action")
     assert all(
         e.status == "open" or e.status.startswith("open")
         for e in view.history

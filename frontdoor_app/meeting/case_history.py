@@ -126,7 +126,7 @@ def history(
             HistoryEvent(
                 n.received_at,
                 "notification",
-                f"Notification {n.police_ref} · DASH {n.dash_risk}",
+                f"ref {n.police_ref} · DASH {n.dash_risk}",
                 what,
                 None,
                 notification_id=n.id,
@@ -145,7 +145,7 @@ def history(
             HistoryEvent(
                 meeting_instant(clock, r.meeting_date),
                 "meeting",
-                f"Meeting {r.meeting_date:%d %b %Y}",
+                "",  # the day and the kind are the line's own columns: nothing more to say
                 detail,
                 r.status,
                 meeting_id=r.meeting_id,
@@ -159,7 +159,7 @@ def history(
             HistoryEvent(
                 meeting_instant(clock, a.meeting_date),
                 "action",
-                f"Action · {who}",
+                who,
                 f"{a.description} · due {a.due_date:%d %b %Y}",
                 status,
                 meeting_id=a.meeting_id,
@@ -172,8 +172,8 @@ def history(
             HistoryEvent(
                 f.offered_at or meeting_instant(clock, today),
                 "fgc",
-                f"FGC referral · {f.team_name or 'team not yet chosen'}",
-                f"stage: {f.stage.replace('_', ' ')}",
+                f.team_name or "team not yet chosen",
+                "Family Group Conference referral",
                 f.stage,
                 agenda_item_id=f.origin_agenda_item_id,
                 fgc_referral_id=f.id,

@@ -133,7 +133,8 @@ class HistoryEvent:
 
     at: dt.datetime  # UTC instant used to order the timeline
     kind: str  # notification | meeting | action | fgc
-    title: str
+    title: str  # who or which: the police reference, the agency, the FGC team (the kind and
+    # the day are columns of their own, so neither is repeated here)
     detail: str
     status: str | None
     notification_id: int | None = None

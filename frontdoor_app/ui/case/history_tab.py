@@ -32,11 +32,15 @@ def history_model() -> RowsModel[HistoryEvent]:
                 translate("History", "What"),
                 lambda e: translate("History", KIND_WORDS.get(e.kind, e.kind)),
             ),
-            (translate("History", "Summary"), lambda e: e.title),
+            (translate("History", "Who or reference"), lambda e: e.title),
             (translate("History", "Detail"), lambda e: e.detail),
             (translate("History", "Status"), lambda e: (e.status or "").replace("_", " ")),
         ],
-        describe=lambda e: f"{day(e.at)}: {e.title}. {e.detail} {e.status or ''}",
+        describe=lambda e: (
+            f"{day(e.at)}: {translate('History', KIND_WORDS.get(e.kind, e.kind))}"
+            + (f" · {e.title}" if e.title else "")
+            + f". {e.detail} {e.status or ''}"
+        ),
     )
 
 
