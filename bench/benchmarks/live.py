@@ -52,8 +52,13 @@ TAB = os.environ.get("FRONTDOOR_LIVE_TAB", "intelligence")
 # (FRONTDOOR_LIVE_RECEIVERS) show what the machine's sharing adds: in the room each laptop
 # has its own cores, here all the receivers share two.
 RECEIVERS = int(os.environ.get("FRONTDOOR_LIVE_RECEIVERS", "15"))
-# More saves (FRONTDOOR_LIVE_SAVES) keep the room busy for as long as a profiler samples it.
-SAVES = int(os.environ.get("FRONTDOOR_LIVE_SAVES", "20"))
+# Two hundred saves, 3,000 receptions over two minutes. The p95 of 20 saves (300 receptions
+# in 12 s, the 15 slowest deciding it) moved by 6 ms between runs of the same code on this
+# shared machine (25.8-31.7 ms over 18 runs), whatever else the machine did in those 12 s,
+# and the receivers' first saves (warming up) weighed more in it; that of 200 by under 2 ms
+# (25.0-26.6 ms over 4 runs). FRONTDOOR_LIVE_SAVES sets it (fewer for a quick look, more to
+# keep the room busy while a profiler samples it).
+SAVES = int(os.environ.get("FRONTDOOR_LIVE_SAVES", "200"))
 # The pause between two saves (s). On this machine memory untouched for a while is slow to
 # touch again (``machine.memory_idle_penalty`` in every result), so a shorter pause
 # (FRONTDOOR_LIVE_GAP) shows how much of each laptop's work is that.
