@@ -112,6 +112,8 @@ def test_an_update_saved_meanwhile_is_shown_not_overwritten(
     assert dialog.table.item(0, 0).text() == "Status  ≠"
     assert dialog.table.item(1, 1).text() == MINE and dialog.table.item(1, 2).text() == THEIRS
     assert "Hannah Lee" in dialog.table.horizontalHeaderItem(2).text()
+    # one line of text a row once laid out: the rows fitted to the columns' widths
+    qtbot.waitUntil(lambda: dialog.table.rowHeight(0) == dialog.table.rowHeight(2))
     dialog.grab().save(str(artefacts / "conflict_action.png"))
     dialog.reject()
     # Sending again now puts the chair's on top, knowingly; both updates stay on record.

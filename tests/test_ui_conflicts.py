@@ -168,6 +168,9 @@ def test_the_conflict_view_shows_both_versions_field_by_field(qtbot, artefacts):
     assert table.item(0, 0).text() == "Outcomes  ≠" and table.item(1, 0).text() == "Agreed risk"
     assert table.item(2, 2).text() == "School to hold a safety meeting"
     assert "Sam Holt" in table.horizontalHeaderItem(2).text()
+    # Each row as tall as its text at the dialog's widths (one line here), not as measured
+    # before the dialog was laid out.
+    qtbot.waitUntil(lambda: table.rowHeight(2) == table.rowHeight(1))
     dialog.grab().save(str(artefacts / "conflict_view.png"))
     qtbot.mouseClick(dialog.mine_on_top, LEFT)
     assert dialog.choice == "mine" and dialog.result()
@@ -225,3 +228,34 @@ def test_a_decision_saved_elsewhere_reaches_a_form_being_typed_with_the_decision
     assert a.case_view.case is shown
     assert tab.rationale.toPlainText() == "A: mother to be seen by the IDVA first"
     assert tab.notice.isVisible()  # still: B's decision of this case is not A's yet
+
+
+def test_the_conflict_views_rows_fit_their_text_at_the_width_the_dialog_has(qtbot):  # type: ignore[no-untyped-def]
+    """A short value takes one line and a long one wraps to the lines it needs, at the
+    columns' widths once the dialog is shown, and again when it is made wider."""
+    long_note = "The family moved to Bradford on Friday; the school has been told. " * 4
+    conflict = Conflict(
+        "The action \u201cHome visit\u201d",
+        "Hannah Lee",
+        "08:22",
+        pairs([("Status", "not possible", "done"), ("Note", long_note, "seen at home")]),
+    )
+    dialog = ConflictDialog(conflict)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    table = dialog.table
+
+    def fitted() -> bool:  # as Qt fits a row: its cells, and its (hidden) header's hint
+        rows = table.verticalHeader()
+        return all(
+            table.rowHeight(r) == max(table.sizeHintForRow(r), rows.sectionSizeHint(r))
+            for r in range(2)
+        )
+
+    qtbot.waitUntil(fitted)
+    one_line = table.rowHeight(0)
+    assert one_line < 2 * table.fontMetrics().lineSpacing() + 8
+    assert table.rowHeight(1) > one_line  # the long note wraps
+    narrow = table.rowHeight(1)
+    dialog.resize(dialog.width() + 500, dialog.height())
+    qtbot.waitUntil(lambda: fitted() and table.rowHeight(1) < narrow)
