@@ -24,20 +24,21 @@ KIND_WORDS = {
 }
 
 
+def kind_word(event: HistoryEvent) -> str:
+    return translate("History", KIND_WORDS.get(event.kind, event.kind))
+
+
 def history_model() -> RowsModel[HistoryEvent]:
     return RowsModel(
         [
             (translate("History", "Date"), lambda e: day(e.at)),
-            (
-                translate("History", "What"),
-                lambda e: translate("History", KIND_WORDS.get(e.kind, e.kind)),
-            ),
+            (translate("History", "What"), kind_word),
             (translate("History", "Who or reference"), lambda e: e.title),
             (translate("History", "Detail"), lambda e: e.detail),
             (translate("History", "Status"), lambda e: (e.status or "").replace("_", " ")),
         ],
         describe=lambda e: (
-            f"{day(e.at)}: {translate('History', KIND_WORDS.get(e.kind, e.kind))}"
+            f"{day(e.at)}: {kind_word(e)}"
             + (f" · {e.title}" if e.title else "")
             + f". {e.detail} {e.status or ''}"
         ),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -110,15 +110,10 @@ class ConflictDialog(QDialog):
                 if pair.differs:
                     cell.setBackground(marked)  # the "≠" says it too: never colour alone
                 table.setItem(row, column, cell)
-        # Each row as tall as its text wrapped at its column's width, measured again when the
-        # widths change: measured once here, before the dialog is laid out, the stretching
-        # columns are narrow and a line of text was given three lines' height.
-        refit = QTimer(self)
-        refit.setSingleShot(True)
-        refit.setInterval(0)
-        refit.timeout.connect(table.resizeRowsToContents)
-        header.sectionResized.connect(lambda *_: refit.start())
-        table.resizeRowsToContents()
+        # Each row as tall as its text wrapped at its column's width, kept so by Qt as the
+        # widths change (a few rows): measured once, before the dialog was laid out, the
+        # stretching columns were narrow and a line of text had three lines' height.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(table, 1)
         buttons = QHBoxLayout()
         self.keep_theirs = QPushButton(self.tr("Keep theirs"), self)
