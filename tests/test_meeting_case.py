@@ -72,6 +72,9 @@ def test_case_view_brings_incident_household_and_history(ctx):
     assert all(e.title.startswith("ref ") for e in view.history if e.kind == "notification")
     assert {e.title for e in meeting_lines} == {""}
     assert all(e.title and "·" not in e.title for e in view.history if e.kind == "action")
+    # The owner on a line of their own under the agency, so the column is no wider than one.
+    owned = [e.title for e in view.history if e.kind == "action" and "R. Rao" in e.title]
+    assert owned and all(t.endswith("\nR. Rao") and "(" not in t for t in owned)
     assert all(
         e.status == "open" or e.status.startswith("open")
         for e in view.history

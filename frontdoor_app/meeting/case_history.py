@@ -153,7 +153,10 @@ def history(
             )
         )
     for a in earlier_actions:
-        who = a.agency_name + (f" ({a.owner_name})" if a.owner_name else "")
+        # The owner under the agency: the column is as wide as its longest line, and one
+        # line of both ("Domestic Violence Service / IDVA (Delroy Campbell)") left the
+        # Detail beside it a third of the table on a laptop, wrapped onto three lines.
+        who = a.agency_name + (f"\n{a.owner_name}" if a.owner_name else "")
         status = a.status + (" · overdue" if a.overdue else "")
         events.append(
             HistoryEvent(

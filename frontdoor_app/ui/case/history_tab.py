@@ -39,7 +39,7 @@ def history_model() -> RowsModel[HistoryEvent]:
         ],
         describe=lambda e: (
             f"{day(e.at)}: {kind_word(e)}"
-            + (f" · {e.title}" if e.title else "")
+            + (f" · {e.title}".replace("\n", ", ") if e.title else "")
             + f". {e.detail} {e.status or ''}"
         ),
     )
