@@ -77,7 +77,9 @@ class HistoryTab(QWidget):
         layout.addWidget(self.caption)
         self.model = history_model()
         self.table = make_table(self.model, self.tr("Household history"), self, stretch_column=3)
-        layout.addWidget(self.table, 2)
+        # Half each: at 1280x720, two thirds for the timeline left its rows room to spare
+        # and the links below two and a half of a family's five people.
+        layout.addWidget(self.table, 1)
         self.links_caption = label(
             self.tr("How the people in this notification were matched to people already known:"),
             self,
