@@ -188,6 +188,16 @@ def test_item_models_pass_the_model_tester(qtmodeltester, meeting_window: MainWi
         assert rows, "each model should be checked with rows in it"
         model.set_rows(rows)
         qtmodeltester.check(model)
+    # The history's "Who or reference" cell puts an action's owner under its agency; what a
+    # screen reader says of the row (and its tooltip) joins them on one line.
+    timeline = history_model()
+    timeline.set_rows(history)
+    actions = [r for r, e in enumerate(history) if e.kind == "action" and "\n" in e.title]
+    assert actions, "the repeat family's history should hold an action with an owner"
+    for row in actions:
+        spoken = timeline.data(timeline.index(row, 2), Qt.ItemDataRole.AccessibleTextRole)
+        owner = history[row].title.split("\n")[1]
+        assert "\n" not in spoken and f", {owner}" in spoken
     qtmodeltester.check(attendance_model())
     # Risk is a word and a shape, never a colour alone.
     risk = agenda.data(agenda.index(0, 2))
