@@ -158,3 +158,62 @@ def test_the_idle_memory_probe_times_the_same_walk_warm_and_after_each_pause() -
         taken = found[f"after_{pause}s_ms"]
         assert taken > 0
         assert found[f"after_{pause}s_ratio"] == round(taken / max(found["warm_ms"], 0.001), 1)
+
+
+def load_written_rows() -> Any:
+    """``bench/written_rows.py`` as a module (it imports nothing of the benchmarks' own)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_written_rows", ROOT / "bench" / "written_rows.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_write_floor_replays_exactly_the_rows_an_import_added(
+    ctx: Any, fresh_settings: Any, profile: Any, migrated_template: Path, tmp_path: Path
+) -> None:
+    """intake_monday's second floor: the rows the import added, every table, inserted again
+    into a copy of the database as it was, with every foreign key satisfied."""
+    from sqlalchemy import func, select
+
+    from frontdoor_app.context import build_context
+    from frontdoor_app.intake.importer import import_file
+    from frontdoor_app.models import AuditEvent, Notification, Person
+    from tests.conftest import copy_migrated
+    from tests.intake_feedkit import NOW, SAMPLE_FEED
+
+    written_rows = load_written_rows()
+    other_url = f"sqlite:///{tmp_path / 'other' / 'frontdoor.sqlite'}"
+    copy_migrated(migrated_template, other_url)
+    other = build_context(fresh_settings.with_database(other_url), profile)
+    try:
+        before = written_rows.highest_rowids(ctx.engine)
+        assert written_rows.highest_rowids(other.engine) == before  # the same starting point
+        feed = tmp_path / "sample-feed.csv"
+        feed.write_text(SAMPLE_FEED, encoding="utf-8")
+        done = import_file(ctx.sessions, ctx.profile, ctx.actor, feed, now=NOW)
+        assert done.imported == 4
+        added = written_rows.rows_after(ctx.engine, before)
+        counted = written_rows.counted(added)
+        with ctx.session() as s:
+            for model in (Notification, Person, AuditEvent):
+                assert (
+                    counted[model.__tablename__]
+                    == s.scalar(select(func.count()).select_from(model))
+                    - before[model.__tablename__]
+                    > 0
+                )
+
+        elapsed = written_rows.replay(other.engine, added)
+
+        assert elapsed > 0
+        assert written_rows.rows_after(other.engine, before) == added
+        with other.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    finally:
+        other.close()
