@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from common import BenchEnv, bench_admin, summarise
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
-from written_rows import counted, highest_rowids, replay, rows_after
+from written_rows import TableRows, counted, highest_rowids, replay, rows_after
 
 from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.demo import DEFAULT_SEED
@@ -113,7 +113,7 @@ def intake_monday(env: BenchEnv) -> dict[str, Any]:
     floor_cpu: list[float] = []
     copies: list[float] = []
     writes: list[float] = []  # the same rows, inserted alone into another fresh copy
-    written: dict[str, int] = {}
+    added: list[TableRows] = []  # the rows the last run's import added
     last: Any = None
     for run in range(RUNS):
         for _ in range(FLOOR_REPEATS):  # (a twentieth of the import's time: taken often)
@@ -145,10 +145,9 @@ def intake_monday(env: BenchEnv) -> dict[str, Any]:
             added = rows_after(ctx.engine, before)
         finally:
             ctx.close()
-        written = counted(added)
         ctx = open_context(settled_copy(env, f"intake-monday-{run}-rows-alone"))
         try:
-            with ctx.session() as s:
+            with ctx.session() as s:  # the same starting point as the import's copy
                 s.add(MatchingModel(trained_at=utcnow(), register_size=0, parameters=model))
             writes.append(replay(ctx.engine, added))
             checkpoint.wait(ctx.engine)
@@ -173,7 +172,7 @@ def intake_monday(env: BenchEnv) -> dict[str, Any]:
         "checkpoint_after_median_ms": round(statistics.median(copies), 1) if copies else None,
         "floor_write_same_rows_median_ms": write["median_ms"],
         "floor_write_same_rows_p95_ms": write["p95_ms"],
-        "rows_written": written,
+        "rows_written": counted(added),
         "floor_read_check_and_write_ms": round(unavoidable, 1),
         "ratio_to_read_check_and_write_floor": round(
             timing["median_ms"] / max(unavoidable, 0.001), 1
