@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QTableView, QWidget
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.ui.case.actions_tab import AGENCY_WITH_CASE, action_model
-from frontdoor_app.ui.case.history_tab import history_model
+from frontdoor_app.ui.case.history_tab import history_model, needed_height
 from frontdoor_app.ui.case.household_tab import member_model
 from frontdoor_app.ui.case.intelligence_tab import entry_model
 from frontdoor_app.ui.meeting import room_reads as ops
@@ -75,6 +75,13 @@ def settle(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
     QApplication.processEvents()
 
 
+def rows_all_shown(view: QTableView) -> bool:
+    """Every row of ``view`` inside its viewport, the last one's bottom edge included."""
+    last = view.model().rowCount() - 1
+    bottom = view.rowViewportPosition(last) + view.rowHeight(last)
+    return view.rowViewportPosition(0) >= 0 and bottom <= view.viewport().height()
+
+
 def test_screenshots_of_the_meeting_room(
     qtbot, meeting_window: MainWindow, artefacts: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -102,6 +109,15 @@ def test_screenshots_of_the_meeting_room(
             path = folder / f"case-{tab}-{tag}.png"
             assert win.case_view.grab().save(str(path))
             saved.append(path)
+        # This family's seven earlier events whole; its five people whole where they fit
+        # beside them (at 1920x1080), else given all the rest of the tab (at 1280x720 they
+        # are a few pixels short, and scroll).
+        history = win.case_view.history
+        assert history.model.rowCount() == 7 and history.links.rowCount() == 5
+        assert rows_all_shown(history.table)
+        assert rows_all_shown(history.links_table) or (
+            width < 1920 and history.split.sizes()[0] == needed_height(history.table)
+        )
         tracker.resize(width, height)
         settle(qtbot, tracker)
         path = folder / f"tracker-{tag}.png"
@@ -150,6 +166,47 @@ def test_screenshots_of_the_meeting_room(
     assert win.grab().save(str(path))
     saved.append(path)
     assert all(p.stat().st_size > 10_000 for p in saved)
+
+
+def test_the_history_tab_shares_its_height_by_what_each_table_needs(
+    qtbot, meeting_window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    win = meeting_window
+    win.resize(1280, 720)
+    win.case_view.show_tab("history")
+    idle(qtbot, win)
+    settle(qtbot, win)
+    tab = win.case_view.history
+    events, people = list(win.case_view.case.history), list(tab.links.rows)
+    assert len(events) == 7 and len(people) == 5
+    # One earlier event: its row, and all five people below it, whole (half each cut the
+    # people to four and a half).
+    tab.model.set_rows(events[:1])
+    qtbot.waitUntil(lambda: rows_all_shown(tab.table) and rows_all_shown(tab.links_table))
+    # A long history and two people: the two whole, the history the rest (it scrolls).
+    tab.model.set_rows(events * 6)
+    tab.links.set_rows(people[:2])
+    qtbot.waitUntil(lambda: tab.split.sizes()[0] > tab.split.sizes()[1])
+    qtbot.wait(50)  # the rows measured at their widths, and the height shared by them
+    assert rows_all_shown(tab.links_table) and not rows_all_shown(tab.table)
+    top = tab.split.sizes()[0]
+    # The chair drags the divider (QSplitter's own move, as its handle makes): kept while
+    # the case is on screen, whatever arrives.
+    tab.split.moveSplitter(top // 2, 1)
+    assert tab.dragged
+    dragged = tab.split.sizes()
+    tab.links.set_rows(people)
+    qtbot.wait(50)  # what would re-share the height has had its turn
+    assert tab.split.sizes() == dragged
+    # The same case again (a colleague's save refreshes it): the chair's divider stays.
+    tab.show_case(win.case_view.case)
+    assert tab.dragged
+    # Another case: its tables share the height again.
+    case = win.case_view.case
+    other = next(r for r in win.room.agenda.rows if r.item_id != case.item.item_id)
+    tab.show_case(ops.load_case_bundle(win.ctx, other.item_id, False).case)
+    assert not tab.dragged
+    qtbot.waitUntil(lambda: tab.split.sizes() != dragged)
 
 
 def test_every_widget_has_an_accessible_name(qtbot, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from frontdoor_app.meeting.views import CaseView, HistoryEvent
 from frontdoor_app.ui.core.i18n import translate
@@ -63,6 +70,14 @@ def links_model() -> RowsModel[MatchRow]:
     )
 
 
+def needed_height(view: QTableView) -> int:
+    """The height that shows every row of ``view`` with no scrolling (at least three rows'
+    worth, where an empty table says what it is)."""
+    rows = view.verticalHeader().length()
+    least = 3 * view.verticalHeader().defaultSectionSize()
+    return max(rows, least) + view.horizontalHeader().height() + 2 * view.frameWidth()
+
+
 class HistoryTab(QWidget):
     """The timeline, and the person links that brought it up (each can be undone)."""
 
@@ -77,17 +92,35 @@ class HistoryTab(QWidget):
         layout.addWidget(self.caption)
         self.model = history_model()
         self.table = make_table(self.model, self.tr("Household history"), self, stretch_column=3)
-        # Half each: at 1280x720, two thirds for the timeline left its rows room to spare
-        # and the links below two and a half of a family's five people.
-        layout.addWidget(self.table, 1)
+        # The timeline above, the links below, in a splitter the chair can drag, its height
+        # shared by what each table's rows need (``share_height``): a family's five people
+        # are not cut short under a timeline with room to spare, nor the reverse.
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.table)
+        self.below = below = QWidget(self.split)
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
         self.links_caption = label(
             self.tr("How the people in this notification were matched to people already known:"),
-            self,
+            below,
         )
-        layout.addWidget(self.links_caption)
+        below_layout.addWidget(self.links_caption)
         self.links = links_model()
-        self.links_table = make_table(self.links, self.tr("Person links"), self, stretch_column=4)
-        layout.addWidget(self.links_table, 1)
+        self.links_table = make_table(self.links, self.tr("Person links"), below, stretch_column=4)
+        below_layout.addWidget(self.links_table, 1)
+        self.split.addWidget(below)
+        layout.addWidget(self.split, 1)
+        self.dragged = False  # the chair moved the divider: kept until the next case
+        self.split.splitterMoved.connect(self._dragged)
+        self._share = QTimer(self)
+        self._share.setSingleShot(True)
+        self._share.setInterval(0)
+        self._share.timeout.connect(self.share_height)
+        for view in (self.table, self.links_table):
+            # after the rows are measured at their columns' widths (new rows, a new width)
+            view.rows_fitted.connect(self._share_later)
+        self.split.installEventFilter(self)
         row = QHBoxLayout()
         row.addStretch(1)
         self.undo = QPushButton(self.tr("Undo the selected link…"), self)
@@ -97,6 +130,38 @@ class HistoryTab(QWidget):
         self.undo.clicked.connect(self._undo)
         self.notification_id: int | None = None
         self.links_for: int | None = None  # the notification whose links are shown
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.split and event.type() == QEvent.Type.Resize:
+            self._share_later()
+        return False
+
+    def _share_later(self, *_: object) -> None:
+        self._share.start()
+
+    def _dragged(self, _pos: int, _index: int) -> None:
+        self.dragged = True
+
+    def share_height(self) -> None:
+        """The splitter's height between the timeline and the links, by what their rows
+        need: the links all they need where that leaves the timeline its rows or half the
+        room (the timeline the rest, the links then just above the button that undoes
+        one); else a timeline that fits in half all it needs and the links the rest; else
+        half each. The longer one scrolls."""
+        if self.dragged or not self.split.isVisible():
+            return
+        room = sum(self.split.sizes())
+        if room <= 0:
+            return
+        extra = self.below.height() - self.links_table.height()  # its caption, as laid out
+        timeline, links = needed_height(self.table), needed_height(self.links_table) + extra
+        if links <= max(room - timeline, room // 2):
+            top = room - links
+        elif timeline <= room // 2:
+            top = timeline
+        else:
+            top = room // 2
+        self.split.setSizes([top, room - top])
 
     def want_links(self) -> None:
         """Ask for the links of the case on screen, once per case."""
@@ -117,6 +182,7 @@ class HistoryTab(QWidget):
         if case.incident.notification_id != self.notification_id:
             self.notification_id = case.incident.notification_id
             self.links_for = None
+            self.dragged = False
             self.links.set_rows(())
         self.model.set_rows(case.history)
         if case.history:

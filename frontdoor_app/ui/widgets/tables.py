@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QRect,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -65,6 +66,8 @@ class Table(QTableView):
     grid on its own looks as if something failed to load."""
 
     empty = ""
+    # Its rows measured again (new rows, a new width): for a layout sized by its rows.
+    rows_fitted = Signal()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
@@ -145,9 +148,7 @@ class _FitToContents(QObject):
     when it is shown.
     """
 
-    def __init__(
-        self, view: QTableView, stretch: int, narrow: Mapping[int, int] | None = None
-    ) -> None:
+    def __init__(self, view: Table, stretch: int, narrow: Mapping[int, int] | None = None) -> None:
         super().__init__(view)
         self._view = view
         self._stretch = stretch
@@ -207,6 +208,7 @@ class _FitToContents(QObject):
             self._sizing = False
         self._rows_again.stop()
         view.resizeRowsToContents()
+        view.rows_fitted.emit()
 
     def _inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         view = self._view
@@ -290,6 +292,7 @@ class _FitToContents(QObject):
         wrapped = self._stretch in shown
         for row, cells in sizes.items():
             self._fit_row(row, max((h for _w, h in cells), default=0), wrapped)
+        view.rows_fitted.emit()
 
     def _widest(self, column: int) -> int:
         """How wide narrowed ``column`` may be, in pixels: its cap in average characters,
@@ -372,6 +375,7 @@ class _FitToContents(QObject):
     def _all_rows(self) -> None:
         if self._view.isVisible():
             self._view.resizeRowsToContents()
+            self._view.rows_fitted.emit()
         else:
             self._stale = True
 
