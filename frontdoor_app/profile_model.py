@@ -19,9 +19,10 @@ AGENDA_ORDER_KEYS = ("dash", "marac", "repeat_count", "youngest_child", "pregnan
 HOUSEHOLD_DISPLAY = ("surname", "initials", "reference")
 DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 
-# Field names of the police feed (shared/formats/notifications.md); the profile's
-# [intake.columns] maps a force's own column names onto these.
-FEED_FIELDS = (
+# Field names of the police feed (shared/formats/notifications.md): the notification's,
+# then each person's. The profile's [intake.columns] maps a force's own column names onto
+# these; the demo feed writes them; validation reads them in this order.
+NOTIFICATION_FIELDS = (
     "police_ref",
     "force",
     "received_at",
@@ -39,6 +40,8 @@ FEED_FIELDS = (
     "pregnancy",
     "narrative",
     "officer",
+)
+PERSON_FIELDS = (
     "person_role",
     "surname",
     "forenames",
@@ -52,6 +55,7 @@ FEED_FIELDS = (
     "nhs_number",
     "pnc_id",
 )
+FEED_FIELDS = NOTIFICATION_FIELDS + PERSON_FIELDS
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,6 @@ Victim had a cut lip; suspect arrested at scene, later bailed with conditions no
 """
 
 NOW = dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.UTC)
-PERSON_KEYS = FEED_FIELDS[FEED_FIELDS.index("person_role") :]
 
 
 def feed_so_far(session: Any, seed: int, count: int, today: dt.date, profile: Any) -> list[Any]:

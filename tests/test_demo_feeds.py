@@ -15,13 +15,13 @@ from sqlalchemy.dialects import sqlite
 from frontdoor_app.demo import build_demo
 from frontdoor_app.demo.bulk import sqlite_converter
 from frontdoor_app.demo.feed import CSV_COLUMNS, make_feed, write_csv
-from frontdoor_app.demo.incidents import NOTIFICATION_FIELDS, PERSON_FIELDS
 from frontdoor_app.demo.names import nhs_number, nhs_number_valid
 from frontdoor_app.demo.noisy import NoisyFeed, make_noisy_feed, one_edit, strip_diacritics
 from frontdoor_app.intake.importer import import_file
 from frontdoor_app.intake.keys import compact
 from frontdoor_app.models import Notification, Person
 from frontdoor_app.models.base import UTCDateTime
+from frontdoor_app.profile import NOTIFICATION_FIELDS, PERSON_FIELDS
 
 TODAY = dt.date(2026, 6, 15)
 NEXT = dt.date(2026, 6, 16)

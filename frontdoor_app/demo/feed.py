@@ -16,10 +16,10 @@ from frontdoor_app.context import AppContext
 from frontdoor_app.intake.agenda import build_agenda
 from frontdoor_app.intake.importer import ImportSummary, import_file
 from frontdoor_app.models import Household, HouseholdMember, Notification, Person, utcnow
-from frontdoor_app.profile import Profile, load_profile
+from frontdoor_app.profile import NOTIFICATION_FIELDS, PERSON_FIELDS, Profile, load_profile
 
 from .history import notification_for
-from .incidents import LONDON, NOTIFICATION_FIELDS, PERSON_FIELDS, police_ref
+from .incidents import LONDON, police_ref
 from .meetings import cutoff
 from .places import Address, Places
 from .population import GenHousehold, GenPerson, IdSource, PopulationMaker

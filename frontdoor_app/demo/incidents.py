@@ -15,40 +15,6 @@ LONDON = ZoneInfo("Europe/London")
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 FORCE = "West Yorkshire Police"
 
-NOTIFICATION_FIELDS = (
-    "police_ref",
-    "force",
-    "received_at",
-    "incident_at",
-    "incident_type",
-    "offence",
-    "dash_risk",
-    "dash_yes",
-    "address",
-    "postcode",
-    "children_present",
-    "weapon",
-    "alcohol",
-    "drugs",
-    "pregnancy",
-    "narrative",
-    "officer",
-)
-PERSON_FIELDS = (
-    "person_role",
-    "surname",
-    "forenames",
-    "dob",
-    "age",
-    "gender",
-    "relationship_to_victim",
-    "person_address",
-    "person_postcode",
-    "school",
-    "nhs_number",
-    "pnc_id",
-)
-
 _OFFENCES = {
     "standard": (
         "",

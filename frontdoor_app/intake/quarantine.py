@@ -20,10 +20,10 @@ from frontdoor_app.access import audit
 from frontdoor_app.access.actor import INTAKE_ROLES, Actor, require
 from frontdoor_app.models import QuarantinedRecord, utcnow
 from frontdoor_app.models.database import session_scope
-from frontdoor_app.profile import Profile
+from frontdoor_app.profile import NOTIFICATION_FIELDS, PERSON_FIELDS, Profile
 from frontdoor_app.refusal import Refusal
 
-from .readers import NOTIFICATION_FIELDS, PERSON_FIELDS, RawRecord, map_key
+from .readers import RawRecord, map_key
 from .store import store
 from .validate import Problem, validate
 

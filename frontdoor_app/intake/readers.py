@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from frontdoor_app.profile import FEED_FIELDS
+from frontdoor_app.profile import NOTIFICATION_FIELDS, PERSON_FIELDS
 
 from .fields import clean
 
-PERSON_FIELDS = FEED_FIELDS[FEED_FIELDS.index("person_role") :]
-NOTIFICATION_FIELDS = FEED_FIELDS[: FEED_FIELDS.index("person_role")]
 REQUIRED_NOTIFICATION = (
     "police_ref",
     "received_at",

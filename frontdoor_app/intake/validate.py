@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
+from frontdoor_app.profile import NOTIFICATION_FIELDS
+
 from . import fields as f
 from .readers import REQUIRED_NOTIFICATION, REQUIRED_PERSON, RawRecord
 
@@ -127,21 +129,7 @@ def validate(record: RawRecord, now: dt.datetime) -> NotificationData | list[Pro
     if record.kind == "text":
         return problems
     values: dict[str, Any] = {}
-    for name in (
-        "police_ref",
-        "force",
-        "received_at",
-        "incident_at",
-        "incident_type",
-        "offence",
-        "dash_risk",
-        "dash_yes",
-        "address",
-        "postcode",
-        *FLAG_FIELDS,
-        "narrative",
-        "officer",
-    ):
+    for name in NOTIFICATION_FIELDS:
         values[name] = _agreed(record, name, _NOTIFICATION_PARSERS[name], problems)
     received, incident = values["received_at"], values["incident_at"]
     if isinstance(incident, dt.datetime):

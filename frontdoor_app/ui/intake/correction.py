@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.intake import quarantine as q
-from frontdoor_app.intake.readers import NOTIFICATION_FIELDS, PERSON_FIELDS
 from frontdoor_app.intake.validate import Problem
+from frontdoor_app.profile import NOTIFICATION_FIELDS, PERSON_FIELDS
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
