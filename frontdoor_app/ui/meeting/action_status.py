@@ -11,16 +11,25 @@ their version), or go on editing with theirs in view. Nothing typed is lost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from frontdoor_app.meeting.errors import ActionConflict
 from frontdoor_app.meeting.views import ActionView
-from frontdoor_app.ui.case.actions_tab import STATUS_WORDS, ActionStatusForm, action_conflict
+from frontdoor_app.ui.case.actions_tab import (
+    AGENCY_WITH_CASE,
+    STATUS_WORDS,
+    ActionRow,
+    ActionStatusForm,
+    action_conflict,
+    action_model,
+)
 from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
+from frontdoor_app.ui.widgets.rows_model import RowsModel
+from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, Table, make_table
 
 if TYPE_CHECKING:
     from frontdoor_app.context import AppContext
@@ -141,6 +150,58 @@ class ActionStatusSaves:
     def _say(self, text: str) -> None:
         if self.say is not None:
             self.say(text)
+
+
+class ActionsList(NamedTuple):
+    """Actions from many cases in a table, with the status form under it and its saves."""
+
+    model: RowsModel[ActionRow]
+    table: Table
+    form: ActionStatusForm
+    saves: ActionStatusSaves
+
+
+def actions_list(
+    screen: QWidget,
+    layout: QVBoxLayout,
+    ops: Ops,
+    ctx: AppContext,
+    messages: Messages,
+    refresh: Callable[[], None],
+    name: str,
+    empty: str,
+    meeting_id: int | None = None,
+) -> ActionsList:
+    """The action tracker's and the open actions review's list, added to ``layout``: each
+    row names its case, an update goes through ``ops`` (the meeting's, with
+    ``meeting_id``), and the screen reads its rows again (``refresh``) after an update is
+    stored or the other version kept. ``name``: the table's, ``empty``: what it says with
+    no rows."""
+    title = screen.windowTitle()
+    model = action_model(with_case=True)
+    table = make_table(
+        model,
+        name,
+        screen,
+        stretch_column=4,
+        narrow={AGENCY_WITH_CASE: AGENCY_CHARS},
+        empty=empty,
+    )
+    layout.addWidget(table, 1)
+    form = ActionStatusForm(screen)
+    form.attach(table, model)
+    layout.addWidget(form)
+    saves = ActionStatusSaves(
+        form,
+        messages,
+        screen,
+        send_through(ops, screen, ctx, title, meeting_id),
+        on_saved=lambda _view: refresh(),
+        on_kept=lambda _theirs: refresh(),
+        doing=title,
+    )
+    form.update_requested.connect(saves.update)
+    return ActionsList(model, table, form, saves)
 
 
 def send_through(

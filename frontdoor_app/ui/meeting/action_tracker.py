@@ -18,13 +18,12 @@ from PySide6.QtWidgets import (
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions
 from frontdoor_app.meeting.views import ActionPage, AgencyOption
-from frontdoor_app.ui.case.actions_tab import AGENCY_WITH_CASE, ActionStatusForm, action_model
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.core.worker import Worker
-from frontdoor_app.ui.meeting.action_status import ActionStatusSaves, send_through
-from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, fill_agencies, label, make_table
+from frontdoor_app.ui.meeting.action_status import actions_list
+from frontdoor_app.ui.widgets.tables import fill_agencies, label
 
 PAGE = 200
 
@@ -81,27 +80,15 @@ class ActionTrackerWindow(QWidget):
         layout.addLayout(filters)
         self.summary = label("", self, self.tr("Action tracker summary"))
         layout.addWidget(self.summary)
-        self.model = action_model(with_case=True)
-        self.table = make_table(
-            self.model,
-            self.tr("Actions"),
+        self.model, self.table, self.form, self.saves = actions_list(
             self,
-            stretch_column=4,
-            narrow={AGENCY_WITH_CASE: AGENCY_CHARS},
-            empty=self.tr("No actions match these choices."),
-        )
-        layout.addWidget(self.table, 1)
-        self.form = ActionStatusForm(self)
-        self.form.attach(self.table, self.model)
-        layout.addWidget(self.form)
-        self.saves = ActionStatusSaves(
-            self.form,
+            layout,
+            self.ops,
+            ctx,
             messages,
-            self,
-            send_through(self.ops, self, ctx, self.windowTitle()),
-            on_saved=lambda _view: self.refresh(),
-            on_kept=lambda _theirs: self.refresh(),
-            doing=self.windowTitle(),
+            self.refresh,
+            self.tr("Actions"),
+            self.tr("No actions match these choices."),
         )
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -112,7 +99,6 @@ class ActionTrackerWindow(QWidget):
         self.owner.textChanged.connect(self._owner_typed)
         self.previous.clicked.connect(lambda: self._page(-1))
         self.next.clicked.connect(lambda: self._page(+1))
-        self.form.update_requested.connect(self.saves.update)
 
     def _owner_typed(self, _text: str) -> None:
         self.offset = 0

@@ -9,12 +9,11 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions
 from frontdoor_app.meeting.views import ActionView, AgencyActions
-from frontdoor_app.ui.case.actions_tab import AGENCY_WITH_CASE, ActionStatusForm, action_model
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
-from frontdoor_app.ui.meeting.action_status import ActionStatusSaves, send_through
-from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, label, make_table
+from frontdoor_app.ui.meeting.action_status import actions_list
+from frontdoor_app.ui.widgets.tables import label
 
 PER_AGENCY = 100  # a city has thousands open: each agency's most pressing first
 
@@ -39,32 +38,20 @@ class OpenActionsDialog(QDialog):
         layout = QVBoxLayout(self)
         self.summary = label(self.tr("Loading…"), self, self.tr("Open actions summary"))
         layout.addWidget(self.summary)
-        self.model = action_model(with_case=True)
-        self.table = make_table(
-            self.model,
-            self.tr("Open actions"),
+        self.model, self.table, self.form, self.saves = actions_list(
             self,
-            stretch_column=4,
-            narrow={AGENCY_WITH_CASE: AGENCY_CHARS},
-            empty=self.tr("No open actions: every action agreed is done or closed."),
-        )
-        layout.addWidget(self.table, 1)
-        self.form = ActionStatusForm(self)
-        self.form.attach(self.table, self.model)
-        layout.addWidget(self.form)
-        self.saves = ActionStatusSaves(
-            self.form,
+            layout,
+            self.ops,
+            ctx,
             messages,
-            self,
-            send_through(self.ops, self, ctx, self.windowTitle(), meeting_id),
-            on_saved=lambda _view: self.refresh(),
-            on_kept=lambda _theirs: self.refresh(),
-            doing=self.windowTitle(),
+            self.refresh,
+            self.tr("Open actions"),
+            self.tr("No open actions: every action agreed is done or closed."),
+            meeting_id,
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.form.update_requested.connect(self.saves.update)
         self.groups: tuple[AgencyActions, ...] = ()
         self.refresh()
 
