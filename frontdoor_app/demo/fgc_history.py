@@ -7,6 +7,7 @@ import random
 from typing import Any
 
 from frontdoor_app.flags import Flags
+from frontdoor_app.models.fgc import FGC_ENDED_STAGES, FGC_STAGES
 from frontdoor_app.profile import Profile
 
 from .history import GenNotification
@@ -15,17 +16,7 @@ from .records import RefIds, Rows
 _HIGH = ("IDVA", "CSWS", "STRAT", "POLACT", "CLARE", "ICPC", "HSG")
 _MEDIUM = ("IDVA", "EH", "INFO", "CSWS", "LETTER", "PERP", "HSG")
 _STANDARD = ("LETTER", "INFO", "EH")
-_PATH = (
-    "offered",
-    "consent",
-    "referred",
-    "coordinator_allocated",
-    "preparation",
-    "conference_held",
-    "review",
-    "closed",
-)
-_ENDED = ("closed", "declined", "withdrawn", "stopped")
+_PATH = FGC_STAGES[: FGC_STAGES.index("closed") + 1]  # offered … closed, in order
 
 
 class OutcomePicker:
@@ -112,7 +103,7 @@ class FgcHistory:
         for s in passed:
             moments[s] = min(moment, limit)
             moment += dt.timedelta(days=rng.randrange(5, 16))
-        is_open = stage not in _ENDED
+        is_open = stage not in FGC_ENDED_STAGES
         if is_open:
             self.open.add(household.id)
         code = household.address.locality_code

@@ -9,20 +9,10 @@ from sqlalchemy.orm import Session
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import Actor
 from frontdoor_app.models import FgcReferral, FgcStageEvent, utcnow
+from frontdoor_app.models.fgc import FGC_ENDED_STAGES
 
 from .errors import ConflictError, FgcError
 
-OPEN_STAGES = (
-    "offered",
-    "consent",
-    "referred",
-    "coordinator_allocated",
-    "preparation",
-    "conference_held",
-    "review",
-    "suspended",
-)
-ENDED_STAGES = ("closed", "declined", "withdrawn", "stopped")
 STAGE_WORDS = {
     "offered": "offered",
     "consent": "consent given",
@@ -86,7 +76,7 @@ def move_stage(
     # The first time a stage is reached is its date; resuming after a suspension keeps it.
     if hasattr(referral, date_column) and getattr(referral, date_column) is None:
         setattr(referral, date_column, at)
-    if to_stage in ENDED_STAGES:
+    if to_stage in FGC_ENDED_STAGES:
         # Whatever way it ended, closed_at is when; the stage and end_reason say how.
         referral.closed_at = at
         referral.is_open = False
