@@ -96,9 +96,19 @@ def victims(session: Session, household_id: int) -> list[HouseholdPerson]:
 
 def known_harmers(session: Session, household_id: int) -> list[Known]:
     """Everyone recorded as the person who harmed in this household, with the date."""
-    found: dict[object, Known] = {}
+    return list(harmers_by_household(session, {household_id})[household_id].values())
+
+
+def harmers_by_household(
+    session: Session, household_ids: set[int]
+) -> dict[int, dict[object, Known]]:
+    """``known_harmers`` for many households in two queries, each keyed by person (or by the
+    name as sent, for a person not linked to a record): first as the police named them, in
+    the order received, then the household's members recorded in that role."""
+    harmers: dict[int, dict[object, Known]] = {h: {} for h in household_ids}
     sent = session.execute(
         select(
+            Notification.household_id,
             NotificationPerson.person_id,
             NotificationPerson.forenames,
             NotificationPerson.surname,
@@ -107,25 +117,37 @@ def known_harmers(session: Session, household_id: int) -> list[Known]:
         )
         .join(Notification, Notification.id == NotificationPerson.notification_id)
         .outerjoin(Person, Person.id == NotificationPerson.person_id)
-        .where(Notification.household_id == household_id, NotificationPerson.role == "perpetrator")
+        .where(
+            Notification.household_id.in_(household_ids), NotificationPerson.role == "perpetrator"
+        )
         .order_by(Notification.received_at)
     )
-    for pid, fore, sur, dob, received in sent:
-        key = pid if pid is not None else (fore, sur)
-        found.setdefault(
-            key,
+    for hid, pid, fore, sur, dob, received in sent:
+        if hid is None:
+            continue
+        harmers[hid].setdefault(
+            pid if pid is not None else (fore, sur),
             Known(pid, fore, sur, dob, received.date() if received else None, full_name(fore, sur)),
         )
     members = session.execute(
-        select(Person.id, Person.forenames, Person.surname, Person.dob, HouseholdMember.from_date)
+        select(
+            HouseholdMember.household_id,
+            Person.id,
+            Person.forenames,
+            Person.surname,
+            Person.dob,
+            HouseholdMember.from_date,
+        )
         .join(HouseholdMember, HouseholdMember.person_id == Person.id)
-        .where(HouseholdMember.household_id == household_id, HouseholdMember.role == "perpetrator")
+        .where(
+            HouseholdMember.household_id.in_(household_ids), HouseholdMember.role == "perpetrator"
+        )
     )
-    for member_id, m_fore, m_sur, m_dob, since in members:
-        found.setdefault(
+    for hid, member_id, m_fore, m_sur, m_dob, since in members:
+        harmers[hid].setdefault(
             member_id, Known(member_id, m_fore, m_sur, m_dob, since, full_name(m_fore, m_sur))
         )
-    return list(found.values())
+    return harmers
 
 
 def same_person_ids(session: Session, person_id: int) -> set[int]:
@@ -249,48 +271,7 @@ def harm_warnings(
     if not wanted:
         return {}
     household_ids = {households[rid] for rid in wanted}
-    harmers: dict[int, dict[object, Known]] = {h: {} for h in household_ids}
-    sent = session.execute(
-        select(
-            Notification.household_id,
-            NotificationPerson.person_id,
-            NotificationPerson.forenames,
-            NotificationPerson.surname,
-            func.coalesce(NotificationPerson.dob, Person.dob),
-            Notification.received_at,
-        )
-        .join(Notification, Notification.id == NotificationPerson.notification_id)
-        .outerjoin(Person, Person.id == NotificationPerson.person_id)
-        .where(
-            Notification.household_id.in_(household_ids), NotificationPerson.role == "perpetrator"
-        )
-        .order_by(Notification.received_at)
-    )
-    for hid, pid, fore, sur, dob, received in sent:
-        if hid is None:
-            continue
-        harmers[hid].setdefault(
-            pid if pid is not None else (fore, sur),
-            Known(pid, fore, sur, dob, received.date() if received else None, full_name(fore, sur)),
-        )
-    members = session.execute(
-        select(
-            HouseholdMember.household_id,
-            Person.id,
-            Person.forenames,
-            Person.surname,
-            Person.dob,
-            HouseholdMember.from_date,
-        )
-        .join(HouseholdMember, HouseholdMember.person_id == Person.id)
-        .where(
-            HouseholdMember.household_id.in_(household_ids), HouseholdMember.role == "perpetrator"
-        )
-    )
-    for hid, member_id, m_fore, m_sur, m_dob, since in members:
-        harmers[hid].setdefault(
-            member_id, Known(member_id, m_fore, m_sur, m_dob, since, full_name(m_fore, m_sur))
-        )
+    harmers = harmers_by_household(session, household_ids)
     person_ids = {pid for rows in wanted.values() for _, _, pid in rows if pid is not None}
     same: dict[int, set[int]] = {pid: {pid} for pid in person_ids}
     dobs: dict[int, dt.date | None] = {}
