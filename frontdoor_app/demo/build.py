@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from frontdoor_app.models import (
     Person,
     utcnow,
 )
+from frontdoor_app.models.bulk import no_gc_pauses
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
 from frontdoor_app.settings import load_settings
@@ -208,7 +207,7 @@ def build_demo(
             detail="demo build started",
         )
         refs = demo_users(s, profile)
-    with _no_gc_pauses():
+    with no_gc_pauses():
         step("history")
         start = today - dt.timedelta(days=round(spec.years * 365))
         dates = meetings.weekdays(start, today)
@@ -309,20 +308,6 @@ def build_demo(
         agenda_meeting_id=meeting_id,
         duration_s=round(time.perf_counter() - started, 2),
     )
-
-
-@contextlib.contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """The generator makes millions of long-lived rows and no cycles worth collecting; the
-    cycle collector scanning them all again and again meanwhile only costs time (as in the
-    importer). Left as it was when the caller (the application) already collects itself."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def build_demo_url(

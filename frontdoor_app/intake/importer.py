@@ -7,13 +7,11 @@ chunks, so an interruption never leaves half a notification.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from frontdoor_app.access import audit
 from frontdoor_app.access.actor import INTAKE_ROLES, Actor, require
 from frontdoor_app.models import ImportBatch, Notification, QuarantinedRecord, utcnow
+from frontdoor_app.models.bulk import no_gc_pauses
 from frontdoor_app.models.checkpoint import checkpoint_after_commit
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
@@ -345,7 +344,7 @@ def _write_new(
     try:
         # The file's 64 MiB page cache (models.database) keeps the person pages the blocks
         # read, and read again to weigh them, decrypted once.
-        with s.begin_nested(), _no_gc_pauses():
+        with s.begin_nested(), no_gc_pauses():
             plan = batch_plan.plan(s, profile.intake, new, step)
             return batch.write(s, actor, plan, new, batch_id)
     except Exception:  # noqa: BLE001 - retried one by one; a failing record is quarantined
@@ -353,19 +352,6 @@ def _write_new(
         for item in new:
             item.persons.clear()
         return None
-
-
-@contextlib.contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """The set-based import allocates many short-lived objects and frees them all at the end;
-    the cycle collector scanning the application's whole heap meanwhile only costs time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _count(counts: _Counts, stored: Stored) -> None:

@@ -11,10 +11,12 @@ security applies as to any INSERT (COPY would be refused under it).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
+import gc
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -148,3 +150,18 @@ def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
         return []
     sql = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
     return sorted(int(i) for (i,) in connection.exec_driver_sql(sql, (table.name, count)))
+
+
+@contextlib.contextmanager
+def no_gc_pauses() -> Iterator[None]:
+    """No cycle collection while a bulk write runs (an import, the demo's generator): they
+    allocate many objects with no cycles worth collecting, and the collector scanning the
+    whole heap again and again meanwhile only costs time. Left as it was when the caller
+    had already turned it off."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
