@@ -296,6 +296,18 @@ def any_app_url(request: pytest.FixtureRequest, db_url: str) -> str:
     return db_url if request.param == "sqlite" else str(request.getfixturevalue("pg_app_url"))
 
 
+@pytest.fixture
+def two_clients(
+    fresh_settings: Settings, any_app_url: str, profile: Profile
+) -> Iterator[tuple[AppContext, AppContext]]:
+    """Two laptops on the same database: each its own context (engine, connections)."""
+    first = build_context(fresh_settings.with_database(any_app_url), profile)
+    second = build_context(fresh_settings.with_database(any_app_url), profile)
+    yield first, second
+    second.close()
+    first.close()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests on the PostgreSQL server carry the ``postgres`` marker (``-m 'not postgres'``)."""
     for item in items:

@@ -8,9 +8,6 @@ update holds the row) is the same refusal, never a fault. Both updates stay on t
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 from sqlalchemy import select, update
 
@@ -18,16 +15,8 @@ from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.meeting import actions, lifecycle
 from frontdoor_app.meeting.errors import ActionConflict, ConflictError
 from frontdoor_app.models import Action
+from tests.conflict_support import change_while_held
 from tests.meeting_support import DAY, agency_id, build, people
-
-
-@pytest.fixture
-def two_clients(fresh_settings, any_app_url, profile):  # type: ignore[no-untyped-def]
-    first = build_context(fresh_settings.with_database(any_app_url), profile)
-    second = build_context(fresh_settings.with_database(any_app_url), profile)
-    yield first, second
-    second.close()
-    first.close()
 
 
 def _action(ctx: AppContext):  # type: ignore[no-untyped-def]
@@ -77,33 +66,19 @@ def test_two_updates_at_the_same_moment_on_postgresql(fresh_settings, pg_app_url
     ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
     try:
         who, action = _action(ctx)
-        holder = ctx.sessions()
-        holder.execute(
-            update(Action)
-            .where(Action.id == action.id)
-            .values(status="done", status_note="B first", version=action.version + 1)
-        )  # not committed: the other update reads the old version, then waits on the row
-        outcome: list[BaseException | object] = []
-
-        def second() -> None:
-            try:
-                outcome.append(
-                    actions.update_action_status(
-                        ctx.sessions, who.chair, action.id, action.version, "open", "A second"
-                    )
-                )
-            except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-                outcome.append(exc)
-
-        thread = threading.Thread(target=second)
-        thread.start()
-        time.sleep(0.5)  # the second update is now waiting on the row
-        assert thread.is_alive()
-        holder.commit()
-        holder.close()
-        thread.join(10)
-        assert len(outcome) == 1 and isinstance(outcome[0], ActionConflict), outcome
-        assert outcome[0].theirs.status_note == "B first"
+        outcome = change_while_held(
+            ctx,
+            lambda holder: holder.execute(
+                update(Action)
+                .where(Action.id == action.id)
+                .values(status="done", status_note="B first", version=action.version + 1)
+            ),
+            lambda: actions.update_action_status(
+                ctx.sessions, who.chair, action.id, action.version, "open", "A second"
+            ),
+        )
+        assert isinstance(outcome, ActionConflict), outcome
+        assert outcome.theirs.status_note == "B first"
         with ctx.read_session() as s:
             assert s.scalar(select(Action.status_note).where(Action.id == action.id)) == "B first"
     finally:

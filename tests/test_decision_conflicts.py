@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-import time
+from typing import Any
 
 import pytest
 
@@ -11,6 +10,7 @@ from frontdoor_app.context import build_context
 from frontdoor_app.meeting import decisions, lifecycle
 from frontdoor_app.meeting.errors import DecisionConflict
 from frontdoor_app.models import Decision
+from tests.conflict_support import change_while_held
 from tests.meeting_support import DAY, build, people
 
 
@@ -79,36 +79,26 @@ def test_two_first_decisions_at_the_same_moment_on_postgresql(
     ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
     try:
         who, item = _open(ctx)
-        holder = ctx.sessions()
-        holder.add(
-            Decision(
-                agenda_item_id=item,
-                agreed_risk="high",
-                rationale="B first",
-                decided_by_id=who.chair.user_id,
-            )
-        )
-        holder.flush()  # inserted, not committed: the other save cannot see it yet
-        outcome: list[BaseException | object] = []
 
-        def second() -> None:
-            try:
-                outcome.append(
-                    decisions.save_decision(
-                        ctx.sessions, who.chair, ctx.profile, item, ["INFO"], "high", "A second"
-                    )
+        def hold(holder: Any) -> None:
+            holder.add(
+                Decision(
+                    agenda_item_id=item,
+                    agreed_risk="high",
+                    rationale="B first",
+                    decided_by_id=who.chair.user_id,
                 )
-            except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-                outcome.append(exc)
+            )
+            holder.flush()  # inserted, not committed: the other save cannot see it yet
 
-        thread = threading.Thread(target=second)
-        thread.start()
-        time.sleep(0.5)  # the second save is now waiting on the unique key
-        assert thread.is_alive()
-        holder.commit()
-        holder.close()
-        thread.join(10)
-        assert len(outcome) == 1 and isinstance(outcome[0], DecisionConflict), outcome
-        assert outcome[0].theirs.rationale == "B first"
+        outcome = change_while_held(
+            ctx,
+            hold,
+            lambda: decisions.save_decision(
+                ctx.sessions, who.chair, ctx.profile, item, ["INFO"], "high", "A second"
+            ),
+        )
+        assert isinstance(outcome, DecisionConflict), outcome
+        assert outcome.theirs.rationale == "B first"
     finally:
         ctx.close()

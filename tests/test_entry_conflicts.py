@@ -8,9 +8,6 @@ first edit stays in the audit trail. The same moment on PostgreSQL is the same r
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 from sqlalchemy import select, update
 
@@ -18,16 +15,8 @@ from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.meeting import entries, lifecycle
 from frontdoor_app.meeting.errors import ConflictError, EntryConflict
 from frontdoor_app.models import AuditEvent, IntelligenceEntry
+from tests.conflict_support import change_while_held
 from tests.meeting_support import DAY, agency_id, build, people
-
-
-@pytest.fixture
-def two_clients(fresh_settings, any_app_url, profile):  # type: ignore[no-untyped-def]
-    first = build_context(fresh_settings.with_database(any_app_url), profile)
-    second = build_context(fresh_settings.with_database(any_app_url), profile)
-    yield first, second
-    second.close()
-    first.close()
 
 
 def _entry(ctx: AppContext):  # type: ignore[no-untyped-def]
@@ -76,32 +65,18 @@ def test_two_edits_at_the_same_moment_on_postgresql(fresh_settings, pg_app_url, 
     ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
     try:
         who, entry = _entry(ctx)
-        holder = ctx.sessions()
-        holder.execute(
-            update(IntelligenceEntry)
-            .where(IntelligenceEntry.id == entry.id)
-            .values(text="B first", changed_by_name="Ravi Rao", version=entry.version + 1)
-        )  # not committed: the other edit reads the old version, then waits on the row
-        outcome: list[BaseException | object] = []
-
-        def second() -> None:
-            try:
-                outcome.append(
-                    entries.edit_entry(
-                        ctx.sessions, who.chair, entry.id, entry.version, text="A second"
-                    )
-                )
-            except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-                outcome.append(exc)
-
-        thread = threading.Thread(target=second)
-        thread.start()
-        time.sleep(0.5)
-        assert thread.is_alive()
-        holder.commit()
-        holder.close()
-        thread.join(10)
-        assert len(outcome) == 1 and isinstance(outcome[0], EntryConflict), outcome
-        assert outcome[0].theirs.text == "B first" and outcome[0].theirs.saved_by == "Ravi Rao"
+        outcome = change_while_held(
+            ctx,
+            lambda holder: holder.execute(
+                update(IntelligenceEntry)
+                .where(IntelligenceEntry.id == entry.id)
+                .values(text="B first", changed_by_name="Ravi Rao", version=entry.version + 1)
+            ),
+            lambda: entries.edit_entry(
+                ctx.sessions, who.chair, entry.id, entry.version, text="A second"
+            ),
+        )
+        assert isinstance(outcome, EntryConflict), outcome
+        assert outcome.theirs.text == "B first" and outcome.theirs.saved_by == "Ravi Rao"
     finally:
         ctx.close()

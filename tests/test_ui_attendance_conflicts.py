@@ -9,9 +9,6 @@ another status for it, and the chair's change meets the conflict view.
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 from sqlalchemy import select, update
 
@@ -23,6 +20,7 @@ from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 from frontdoor_app.ui.core.conflict_view import ConflictDialog
 from frontdoor_app.ui.meeting.attendance_dialog import attendance_conflict
+from tests.conflict_support import change_while_held
 from tests.meeting_support import DAY, agency_id, build, people
 from tests.ui_support import LEFT, close_window, context_for, idle, open_window, start_meeting
 
@@ -36,15 +34,6 @@ def _row(ctx: AppContext):  # type: ignore[no-untyped-def]
     assert m is not None
     row = lifecycle.add_attendance(ctx.sessions, who.chair, m.id, hv, "Hannah Lee", "present")
     return who, row
-
-
-@pytest.fixture
-def two_clients(fresh_settings, any_app_url, profile):  # type: ignore[no-untyped-def]
-    first = build_context(fresh_settings.with_database(any_app_url), profile)
-    second = build_context(fresh_settings.with_database(any_app_url), profile)
-    yield first, second
-    second.close()
-    first.close()
 
 
 def test_a_change_against_an_older_version_carries_theirs(two_clients) -> None:  # type: ignore[no-untyped-def]
@@ -79,33 +68,19 @@ def test_two_changes_at_the_same_moment_on_postgresql(fresh_settings, pg_app_url
     ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
     try:
         who, row = _row(ctx)
-        holder = ctx.sessions()
-        holder.execute(
-            update(Attendance)
-            .where(Attendance.id == row.id)
-            .values(status="apologies", changed_by_name="Ravi Rao", version=row.version + 1)
-        )  # not committed: the other change reads the old version, then waits on the row
-        outcome: list[BaseException | object] = []
-
-        def second() -> None:
-            try:
-                outcome.append(
-                    lifecycle.update_attendance(
-                        ctx.sessions, who.chair, row.id, row.version, status="information_sent"
-                    )
-                )
-            except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-                outcome.append(exc)
-
-        thread = threading.Thread(target=second)
-        thread.start()
-        time.sleep(0.5)
-        assert thread.is_alive()
-        holder.commit()
-        holder.close()
-        thread.join(10)
-        assert len(outcome) == 1 and isinstance(outcome[0], AttendanceConflict), outcome
-        assert outcome[0].theirs.changed_by_name == "Ravi Rao"
+        outcome = change_while_held(
+            ctx,
+            lambda holder: holder.execute(
+                update(Attendance)
+                .where(Attendance.id == row.id)
+                .values(status="apologies", changed_by_name="Ravi Rao", version=row.version + 1)
+            ),
+            lambda: lifecycle.update_attendance(
+                ctx.sessions, who.chair, row.id, row.version, status="information_sent"
+            ),
+        )
+        assert isinstance(outcome, AttendanceConflict), outcome
+        assert outcome.theirs.changed_by_name == "Ravi Rao"
     finally:
         ctx.close()
 
