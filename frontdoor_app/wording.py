@@ -11,6 +11,13 @@ from __future__ import annotations
 import unicodedata
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """The number and the word it counts: "1 notification", "3 notifications", "2 matches"
+    (``many`` where adding "s" is not the plural). For text that is not translated: the
+    screens choose between two whole sentences, which translators see."""
+    return f"{n:,} {one if n == 1 else (many if many is not None else one + 's')}"
+
+
 class TextError(ValueError):
     """The text says nothing, or is longer than its field holds; the message says which."""
 

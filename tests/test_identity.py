@@ -187,7 +187,7 @@ def test_users_commands_on_the_server(pg_app_url, monkeypatch, capsys, pg_server
     assert signed_in.actor.login == login and signed_in.actor.agency_code == "HSG"
     signed_in.close()
     assert main(["--database", pg_app_url, "users", "disable", login]) == 0
-    assert "1 session(s) ended" in capsys.readouterr().out
+    assert "; 1 session ended" in capsys.readouterr().out
     with pytest.raises(psycopg.OperationalError):
         session.execute("SELECT 1")
     with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):

@@ -34,6 +34,7 @@ from frontdoor_app.models import (
 )
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile, ProfileError
+from frontdoor_app.wording import counted
 
 from . import audit
 from .actor import Actor
@@ -264,7 +265,9 @@ def remove_household(
         .where(AgendaItem.household_id == household_id, Action.status == "open")
     )
     if open_action:
-        raise RetentionRefused(f"household {household_id} has {open_action} open action(s)")
+        raise RetentionRefused(
+            f"household {household_id} has {counted(open_action, 'open action')}"
+        )
     if session.scalar(
         select(func.count(FgcReferral.id)).where(
             FgcReferral.household_id == household_id, FgcReferral.is_open

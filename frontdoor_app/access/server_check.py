@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from frontdoor_app.wording import counted
+
 from .server import q, role_exists
 from .server_rules import APPEND_ONLY, GROUPS, OWNER
 
@@ -155,5 +157,5 @@ def format_report(report: CheckReport) -> Iterable[str]:
     yield (
         "server check passed"
         if report.ok
-        else f"server check failed: {len(report.problems)} problem(s)"
+        else f"server check failed: {counted(len(report.problems), 'problem')}"
     )

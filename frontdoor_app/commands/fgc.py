@@ -11,6 +11,7 @@ from frontdoor_app.fgc.document import export_referral
 from frontdoor_app.fgc.errors import FgcError
 from frontdoor_app.fgc.views import UNROUTED, queue
 from frontdoor_app.models import utcnow
+from frontdoor_app.wording import counted
 
 from .common import context_from, fail
 
@@ -84,7 +85,7 @@ def run_queue(args: argparse.Namespace) -> int:
                 f"{v.stage_words} · {missing}{late}"
             )
     if not args.json:
-        print(f"{len(rows)} open referral(s)")
+        print(counted(len(rows), "open referral"))
     return 0
 
 

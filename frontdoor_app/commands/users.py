@@ -20,6 +20,7 @@ from frontdoor_app.access.server_rules import APP_ROLES
 from frontdoor_app.access.users import UserError, find_actor
 from frontdoor_app.models.database import make_engine, make_session_factory, session_scope, upgrade
 from frontdoor_app.settings import load_settings
+from frontdoor_app.wording import counted
 
 from .common import fail
 
@@ -146,4 +147,4 @@ def _disabled_words(login: str, done: people.Disabled) -> str:
             ": they can no longer read or change anything. Their server login stays until "
             f"the server's administrator runs `frontdoor users disable {login}`"
         )
-    return f"; {done.sessions_ended} session(s) ended" if done.sessions_ended else ""
+    return f"; {counted(done.sessions_ended, 'session')} ended" if done.sessions_ended else ""

@@ -26,6 +26,7 @@ from frontdoor_app.models.bulk import no_gc_pauses
 from frontdoor_app.models.checkpoint import checkpoint_after_commit
 from frontdoor_app.models.database import session_scope
 from frontdoor_app.profile import Profile
+from frontdoor_app.wording import counted
 
 from . import batch, batch_plan
 from .agenda import build_agenda_in
@@ -95,9 +96,10 @@ class ImportSummary:
     def in_words(self) -> str:
         """The summary for a person to read."""
         lines = [
-            f"{self.file}: {self.total} notification(s) read ({self.rows_read} row(s))."
+            f"{self.file}: {counted(self.total, 'notification')} read "
+            f"({counted(self.rows_read, 'row')})."
             if self.rows_read
-            else f"{self.file}: {self.total} notification(s) read."
+            else f"{self.file}: {counted(self.total, 'notification')} read."
         ]
         if self.already_imported:
             lines.append("This file had been imported before.")
@@ -107,10 +109,15 @@ class ImportSummary:
         )
         if self.flagged_no_child:
             lines.append(
-                f"  {self.flagged_no_child} notification(s) list no child: flagged for the meeting to check"
+                f"  {counted(self.flagged_no_child, 'notification')} "
+                f"{'lists' if self.flagged_no_child == 1 else 'list'} no child: "
+                "flagged for the meeting to check"
             )
         if self.possible_matches:
-            lines.append(f"  {self.possible_matches} possible match(es) for a person to confirm")
+            lines.append(
+                f"  {counted(self.possible_matches, 'possible match', 'possible matches')} "
+                "for a person to confirm"
+            )
         for problem in self.problems:
             where = ", ".join(str(n) for n in problem.lines)
             lines.append(

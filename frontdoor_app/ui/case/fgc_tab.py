@@ -53,9 +53,11 @@ class FgcTab(QWidget):
         self.model.set_rows(case.fgc)
         if case.fgc:
             self.caption.setText(
-                translate("Fgc", "%1 FGC referral(s) for this household.").replace(
-                    "%1", str(len(case.fgc))
-                )
+                (
+                    translate("Fgc", "%1 FGC referral for this household.")
+                    if len(case.fgc) == 1
+                    else translate("Fgc", "%1 FGC referrals for this household.")
+                ).replace("%1", str(len(case.fgc)))
             )
         else:
             self.caption.setText(

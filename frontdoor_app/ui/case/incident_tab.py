@@ -50,7 +50,11 @@ class IncidentTab(QWidget):
         self.summary.setText(inc.summary)
         dash = risk_label(inc.dash_risk, short=False)
         if inc.dash_yes is not None:
-            dash += " · " + self.tr("%1 yes answers").replace("%1", str(inc.dash_yes))
+            dash += " · " + (
+                self.tr("1 yes answer")
+                if inc.dash_yes == 1
+                else self.tr("%1 yes answers").replace("%1", str(inc.dash_yes))
+            )
         values = {
             "police_ref": inc.police_ref + (f" · {inc.force}" if inc.force else ""),
             "incident_at": day_time(inc.incident_at)

@@ -217,9 +217,11 @@ class IntelligenceTab(QWidget):
             self.table.setColumnHidden(KIND_COLUMN, not marked)
         if case.hidden_restricted:
             self.hidden_note.setText(
-                self.tr("%1 entries restricted to other agencies are not shown to you.").replace(
-                    "%1", str(case.hidden_restricted)
-                )
+                self.tr("1 entry restricted to another agency is not shown to you.")
+                if case.hidden_restricted == 1
+                else self.tr(
+                    "%1 entries restricted to other agencies are not shown to you."
+                ).replace("%1", str(case.hidden_restricted))
             )
         else:
             self.hidden_note.setText("")

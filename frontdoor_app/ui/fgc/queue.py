@@ -42,6 +42,8 @@ def _gate_words(v: ReferralView) -> str:
 def _late(v: ReferralView) -> str:
     if not v.overdue:
         return ""
+    if v.overdue_days == 1:
+        return "⚠ " + translate("FgcQueue", "1 day late")
     return "⚠ " + translate("FgcQueue", "%1 days late").replace("%1", str(v.overdue_days))
 
 
@@ -222,7 +224,11 @@ class FgcQueueScreen(QWidget):
         late = sum(1 for v in rows if v.overdue)
         unrouted = sum(1 for v in rows if v.routed_how == "unrouted")
         self.summary.setText(
-            self.tr("%1 open referral(s) · %2 overdue · %3 to route by hand")
+            (
+                self.tr("%1 open referral · %2 overdue · %3 to route by hand")
+                if len(rows) == 1
+                else self.tr("%1 open referrals · %2 overdue · %3 to route by hand")
+            )
             .replace("%1", str(len(rows)))
             .replace("%2", str(late))
             .replace("%3", str(unrouted))

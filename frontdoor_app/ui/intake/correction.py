@@ -142,9 +142,11 @@ class CorrectionDialog(QDialog):
         self.busy = False
         outer = QVBoxLayout(self)
         heading = QLabel(
-            self.tr("Notification {0} from {1}, line(s) {2}").format(
-                ref, draft.file_name, ", ".join(str(n) for n in draft.lines)
-            ),
+            (
+                self.tr("Notification {0} from {1}, line {2}")
+                if len(draft.lines) == 1
+                else self.tr("Notification {0} from {1}, lines {2}")
+            ).format(ref, draft.file_name, ", ".join(str(n) for n in draft.lines)),
             self,
         )
         heading.setObjectName("correctionHeading")
@@ -257,9 +259,11 @@ class CorrectionDialog(QDialog):
             ]
             lines.insert(
                 0,
-                self.tr("⚠ {0} problem(s) to correct, each shown beside its field: {1}").format(
-                    len(problems), "; ".join(where)
-                ),
+                (
+                    self.tr("⚠ 1 problem to correct, shown beside its field: {1}")
+                    if len(problems) == 1
+                    else self.tr("⚠ {0} problems to correct, each shown beside its field: {1}")
+                ).format(len(problems), "; ".join(where)),
             )
         self.general.setText("\n".join(lines))
         self.general.setVisible(bool(lines))
@@ -301,9 +305,11 @@ class CorrectionDialog(QDialog):
             self.messages.warning(
                 self,
                 self.tr("Not imported yet"),
-                self.tr("{0} problem(s) remain; each is shown beside its field.").format(
-                    len(result.problems)
-                ),
+                (
+                    self.tr("1 problem remains; it is shown beside its field.")
+                    if len(result.problems) == 1
+                    else self.tr("{0} problems remain; each is shown beside its field.")
+                ).format(len(result.problems)),
             )
             return
         self.resolved.emit("imported")

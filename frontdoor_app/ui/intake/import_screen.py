@@ -322,12 +322,22 @@ class ImportScreen(QWidget):
             extra.append(self.tr("This file had been imported before; nothing new was added."))
         if s.flagged_no_child:
             extra.append(
-                self.tr(
-                    "{0} notification(s) list no child: flagged for the meeting to check."
+                (
+                    self.tr("{0} notification lists no child: flagged for the meeting to check.")
+                    if s.flagged_no_child == 1
+                    else self.tr(
+                        "{0} notifications list no child: flagged for the meeting to check."
+                    )
                 ).format(s.flagged_no_child)
             )
         if s.possible_matches:
-            extra.append(self.tr("{0} possible match(es) to confirm.").format(s.possible_matches))
+            extra.append(
+                (
+                    self.tr("{0} possible match to confirm.")
+                    if s.possible_matches == 1
+                    else self.tr("{0} possible matches to confirm.")
+                ).format(s.possible_matches)
+            )
         if s.quarantined:
             extra.append(
                 self.tr(

@@ -205,7 +205,11 @@ class AgendaPanel(QWidget):
         done = sum(1 for r in rows if r.status == "discussed")
         deferred = sum(1 for r in rows if r.status == "deferred")
         self.heading.setText(
-            self.tr("AGENDA  %1 cases · %2 done")
+            (
+                self.tr("AGENDA  %1 case · %2 done")
+                if len(rows) == 1
+                else self.tr("AGENDA  %1 cases · %2 done")
+            )
             .replace("%1", str(len(rows)))
             .replace("%2", str(done))
         )

@@ -388,7 +388,11 @@ class MinutesScreen(QWidget):
     def _printed(self, pages: int) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        self._say(self.tr("Printed {0} pages.").format(pages))
+        self._say(
+            self.tr("Printed 1 page.")
+            if pages == 1
+            else self.tr("Printed {0} pages.").format(pages)
+        )
         self.reload_log()
         self.printed.emit(pages)
 

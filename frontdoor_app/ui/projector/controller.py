@@ -218,6 +218,10 @@ class ProjectorController(QObject):
     def button_text(self) -> str:
         if self.is_on:
             return translate("MainWindow", "Projector ▸ on")
-        return translate("MainWindow", "Projector ▸ %1 screen(s)").replace(
-            "%1", str(len(QGuiApplication.screens()))
+        screens = len(QGuiApplication.screens())
+        text = (
+            translate("MainWindow", "Projector ▸ %1 screen")
+            if screens == 1
+            else translate("MainWindow", "Projector ▸ %1 screens")
         )
+        return text.replace("%1", str(screens))

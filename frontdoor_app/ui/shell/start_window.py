@@ -257,7 +257,11 @@ class AgendaGlance(QWidget):
             done = sum(1 for r in rows if r.status == "discussed")
             deferred = sum(1 for r in rows if r.status == "deferred")
             self.heading.setText(
-                translate("StartWindow", "AGENDA  %1 cases · %2 done")
+                (
+                    translate("StartWindow", "AGENDA  %1 case · %2 done")
+                    if len(rows) == 1
+                    else translate("StartWindow", "AGENDA  %1 cases · %2 done")
+                )
                 .replace("%1", str(len(rows)))
                 .replace("%2", str(done))
             )
