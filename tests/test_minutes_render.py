@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -228,3 +229,16 @@ def test_household_is_named_as_the_profile_says(ctx: AppContext, built: BuiltMee
     assert by_reference.cases[0].household == "HH-0001"
     text = flat(pages_text(render_minutes(by_initials, generated_at=GENERATED)))
     assert "Z.Ł." in text and "Łukasiewicz" in text  # the case section still names people
+
+
+def test_the_cases_line_says_one_action_in_the_singular(
+    ctx: AppContext, built: BuiltMeeting
+) -> None:
+    data = load(ctx)
+    one = next(c for c in data.cases if len(c.actions) > 1)
+    single = dataclasses.replace(data, cases=(dataclasses.replace(one, actions=one.actions[:1]),))
+    text = flat(pages_text(render_minutes(single, generated_at=GENERATED, invariant=True)))
+    assert "1 discussed, 1 deferred; 1 action" in text and "1 actions" not in text
+    many = flat(pages_text(render_minutes(data, generated_at=GENERATED, invariant=True)))
+    total = sum(len(c.actions) for c in data.cases)
+    assert total > 1 and f"5 discussed, 1 deferred; {total} actions" in many

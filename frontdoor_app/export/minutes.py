@@ -15,6 +15,8 @@ from collections import defaultdict
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
+from frontdoor_app.wording import counted
+
 from . import formatting as fmt
 from .document import Bookmark, BuiltPdf, DocumentInfo, build
 from .minutes_case import CaseView, case_section
@@ -161,7 +163,11 @@ def _cover(
                 data.status, data.status
             ),
         ),
-        ("Cases", f"{len(data.cases)} discussed, {len(data.deferred)} deferred; {actions} actions"),
+        (
+            "Cases",
+            f"{len(data.cases)} discussed, {len(data.deferred)} deferred; "
+            f"{counted(actions, 'action')}",
+        ),
         ("Generated", fmt.date_time(generated_at, tz)),
     ]
     if data.audit_head:

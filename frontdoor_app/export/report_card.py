@@ -23,6 +23,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 from frontdoor_app.measures import GROUPS, FigureResult, Measures
 from frontdoor_app.measures.output import DASH, number, shown
 from frontdoor_app.profile import Profile
+from frontdoor_app.wording import counted
 
 from . import formatting as fmt
 from .document import Bookmark, DocumentInfo, build
@@ -87,7 +88,7 @@ def render_report_card(
         (
             "Weeks",
             f"Monday {_week(m.first_week)} to Sunday "
-            f"{_week(m.last_week + dt.timedelta(days=6))} ({len(m.weeks)} weeks)",
+            f"{_week(m.last_week + dt.timedelta(days=6))} ({counted(len(m.weeks), 'week')})",
         ),
         ("Counted as of", fmt.long_date(m.as_of)),
         ("Narrowed to", narrowed or "everyone (no agency or locality filter)"),
