@@ -9,10 +9,12 @@ from PySide6.QtGui import QGuiApplication
 from frontdoor_app.context import AppContext
 from frontdoor_app.intake.importer import ImportSummary
 from frontdoor_app.meeting import lifecycle
+from frontdoor_app.meeting.agenda import load_agenda
 from frontdoor_app.meeting.case import load_case
 from frontdoor_app.models import AgendaItem
 from frontdoor_app.ui.case.incident_tab import IncidentTab
 from frontdoor_app.ui.case.intelligence_tab import IntelligenceTab
+from frontdoor_app.ui.widgets.words import agenda_heading, agenda_summary
 from frontdoor_app.wording import counted
 from tests.ui_support import TODAY, close_window, open_window
 
@@ -38,6 +40,17 @@ def test_the_import_summary_in_words_counts_one_and_many() -> None:
     assert "2 notifications list no child" in words
     assert "2 possible matches for a person to confirm" in words
     assert "(s)" not in one.in_words() + words and "(es)" not in one.in_words() + words
+
+
+def test_the_agenda_heading_counts_one_case_and_many(chair_ctx: AppContext) -> None:
+    with chair_ctx.read_session() as s:
+        meeting = lifecycle.find_meeting(s, TODAY)
+        assert meeting is not None
+        rows = load_agenda(s, meeting.id).rows
+    assert len(rows) > 1
+    assert agenda_heading(rows[:1]) == "AGENDA  1 case · 0 done"
+    assert agenda_heading(rows) == f"AGENDA  {len(rows)} cases · 0 done"
+    assert agenda_summary(len(rows), rows) == f"To discuss: {len(rows)} · Deferred: 0"
 
 
 def _first_case(ctx: AppContext):  # type: ignore[no-untyped-def]

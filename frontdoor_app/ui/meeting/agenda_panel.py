@@ -19,7 +19,12 @@ from frontdoor_app.meeting.agenda_rows import AgendaView
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.meeting.agenda_model import AgendaModel
 from frontdoor_app.ui.widgets.tables import RESIZE_ROWS, label
-from frontdoor_app.ui.widgets.words import AGENDA_COLUMNS, flag_legend_text
+from frontdoor_app.ui.widgets.words import (
+    AGENDA_COLUMNS,
+    agenda_heading,
+    agenda_summary,
+    flag_legend_text,
+)
 
 HOUSEHOLD = AGENDA_COLUMNS.index("household")
 # Room for a household's name beside the other columns, in average characters of the
@@ -202,22 +207,8 @@ class AgendaPanel(QWidget):
         finally:
             self._quiet = False
         self._fit_width()
-        done = sum(1 for r in rows if r.status == "discussed")
-        deferred = sum(1 for r in rows if r.status == "deferred")
-        self.heading.setText(
-            (
-                self.tr("AGENDA  %1 case · %2 done")
-                if len(rows) == 1
-                else self.tr("AGENDA  %1 cases · %2 done")
-            )
-            .replace("%1", str(len(rows)))
-            .replace("%2", str(done))
-        )
-        self.summary.setText(
-            self.tr("To discuss: %1 · Deferred: %2")
-            .replace("%1", str(agenda.meeting.waiting))
-            .replace("%2", str(deferred))
-        )
+        self.heading.setText(agenda_heading(rows))
+        self.summary.setText(agenda_summary(agenda.meeting.waiting, rows))
 
     def select(self, item_id: int | None) -> None:
         """Highlight a case without announcing it (the window already knows)."""

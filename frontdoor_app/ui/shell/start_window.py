@@ -35,7 +35,9 @@ from frontdoor_app.ui.widgets.words import (
     AGENDA_COLUMNS,
     agenda_cell,
     agenda_headers,
+    agenda_heading,
     agenda_row_words,
+    agenda_summary,
     meeting_title,
 )
 
@@ -254,28 +256,14 @@ class AgendaGlance(QWidget):
         self.banner.setVisible(bool(note))
         self.panel.setVisible(bool(rows))
         if rows and meeting is not None:
-            done = sum(1 for r in rows if r.status == "discussed")
-            deferred = sum(1 for r in rows if r.status == "deferred")
-            self.heading.setText(
-                (
-                    translate("StartWindow", "AGENDA  %1 case · %2 done")
-                    if len(rows) == 1
-                    else translate("StartWindow", "AGENDA  %1 cases · %2 done")
-                )
-                .replace("%1", str(len(rows)))
-                .replace("%2", str(done))
-            )
+            self.heading.setText(agenda_heading(rows))
             self._shown_room = self._room()
             texts = agenda_columns_html(
                 rows, self.selected_item, self._shown_room, self._line_height()
             )
             for label, text in zip(self.columns, texts, strict=True):
                 label.setText(text)
-            self.summary.setText(
-                translate("StartWindow", "To discuss: %1 · Deferred: %2")
-                .replace("%1", str(meeting.waiting))
-                .replace("%2", str(deferred))
-            )
+            self.summary.setText(agenda_summary(meeting.waiting, rows))
         colour = "#8b0000" if self.failed else "#1a1a1a"
         weight = "bold" if self.failed else "normal"
         self.notice.setText(

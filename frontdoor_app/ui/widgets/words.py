@@ -7,6 +7,7 @@ first paint (``start_window``) writes the agenda with the same words as the agen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -110,6 +111,27 @@ FLAG_LEGEND = (
 
 def flag_legend_text() -> str:
     return " · ".join(f"{code} {translate('Agenda', words)}" for code, words in FLAG_LEGEND)
+
+
+def agenda_heading(rows: Sequence[AgendaRow]) -> str:
+    """ "AGENDA  32 cases · 4 done" above the agenda (one case: "1 case")."""
+    done = sum(1 for r in rows if r.status == "discussed")
+    text = (
+        translate("Agenda", "AGENDA  %1 case · %2 done")
+        if len(rows) == 1
+        else translate("Agenda", "AGENDA  %1 cases · %2 done")
+    )
+    return text.replace("%1", str(len(rows))).replace("%2", str(done))
+
+
+def agenda_summary(waiting: int, rows: Sequence[AgendaRow]) -> str:
+    """ "To discuss: 28 · Deferred: 1" under the agenda."""
+    deferred = sum(1 for r in rows if r.status == "deferred")
+    return (
+        translate("Agenda", "To discuss: %1 · Deferred: %2")
+        .replace("%1", str(waiting))
+        .replace("%2", str(deferred))
+    )
 
 
 AGENDA_COLUMNS = ("status", "number", "risk", "household", "children", "flags")
