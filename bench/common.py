@@ -131,9 +131,10 @@ class BenchEnv:
             tmp.rename(path)
         return path
 
-    def fresh_copy(self, name: str) -> str:
-        """A SQLite URL of a private copy of the cached database, for benchmarks that write."""
-        source = self.cached_database()
+    def fresh_copy(self, name: str, source: Path | None = None) -> str:
+        """A SQLite URL of a private copy of the cached database (or of ``source``, another
+        cached file), for benchmarks that write."""
+        source = source or self.cached_database()
         target = self.work_dir / f"{name}.sqlite"
         shutil.copyfile(source, target)
         # Written out before anything is timed: otherwise the kernel's writeback of a copy

@@ -1,6 +1,6 @@
 """Where one import of the Monday feed spends its time (issue 15): not a benchmark, a look.
 
-    nice .venv/bin/python bench/profile_intake.py [--scale city] [--no-checkpoint] [--plain]
+    nice .venv/bin/python bench/profile_intake.py [--scale city] [--no-checkpoint] [--plain | --lived-in]
 
 The same feed and stored model as ``intake_monday``, imported once into a fresh copy of the
 cached demo, with the phases timed (reading, checking, the blocks' look-ups one by one,
@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.intake import last_monday, settled_copy
+from benchmarks.intake import last_monday, lived_in_database, settled_copy
 from common import BenchEnv, bench_admin
 from sqlalchemy import event
 
@@ -101,6 +101,12 @@ def main() -> int:
     parser.add_argument("--no-checkpoint", action="store_true")
     parser.add_argument("--plain", action="store_true")
     parser.add_argument(
+        "--lived-in",
+        action="store_true",
+        help="import into the city after eight earlier Mondays' imports (intake_monday's "
+        "lived_in); not with --plain, whose export fills every index page again",
+    )
+    parser.add_argument(
         "--cprofile",
         type=int,
         default=0,
@@ -108,6 +114,8 @@ def main() -> int:
         help="also run the import under cProfile and print its N costliest functions to stderr",
     )
     args = parser.parse_args()
+    if args.lived_in and args.plain:
+        parser.error("--plain exports the file again, every index page full: not with --lived-in")
     work = Path(tempfile.mkdtemp(prefix="frontdoor-profile-intake-"))
     # As bench/run.py: out of the developer's own data, signed in as the demo's chair.
     os.environ["FRONTDOOR_DATA_DIR"] = str(work / "data")
@@ -169,7 +177,7 @@ def profile(args: argparse.Namespace, work: Path) -> int:
         model = train_and_store(s, bench_admin(s), ctx.profile.intake).model.to_json()
     ctx.close()
     path = write_csv(feed, work / f"feed-{monday.isoformat()}.csv")
-    url = settled_copy(env, "import")
+    url = settled_copy(env, "import", lived_in_database(env) if args.lived_in else None)
     database = Path(url.removeprefix("sqlite:///"))
     if args.plain:
         open_plain(database)

@@ -57,6 +57,7 @@ def discover() -> tuple[dict[str, Benchmark], dict[str, str]]:
             spec = importlib.util.spec_from_file_location(f"benchmarks.{path.stem}", path)
             assert spec and spec.loader
             module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module  # (as ``import`` would: dataclasses look it up)
             spec.loader.exec_module(module)
             table = module.BENCHMARKS
         except Exception as exc:  # a broken module must not stop the others
