@@ -217,3 +217,65 @@ def test_the_write_floor_replays_exactly_the_rows_an_import_added(
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     finally:
         other.close()
+
+
+LIVED_IN_PROBE = """
+import json, os, sys
+from pathlib import Path
+sys.path.insert(0, os.getcwd())
+work = Path(sys.argv[1])
+os.environ["FRONTDOOR_DATA_DIR"] = str(work / "data")
+os.environ["FRONTDOOR_USER"] = "bench.chair"
+import common
+common.CACHE_DIR = work / "cache"
+from benchmarks import intake
+from sqlalchemy import func, select
+from frontdoor_app.demo import build_demo_url
+from frontdoor_app.models import ImportBatch, Person
+
+env = common.BenchEnv("small", lambda scale, p: build_demo_url(f"sqlite:///{p}", scale=scale), work)
+def counts(path):
+    ctx = intake.open_context(f"sqlite:///{path}")
+    try:
+        with ctx.session() as s:
+            batches = s.scalars(select(ImportBatch.imported).order_by(ImportBatch.id)).all()
+            return {"batches": list(batches), "people": s.scalar(select(func.count(Person.id)))}
+    finally:
+        ctx.close()
+built = env.cached_database()
+lived = intake.lived_in_database(env)
+made = lived.stat().st_mtime_ns
+again = intake.lived_in_database(env)
+rebuilt = again.stat().st_mtime_ns != made
+print(json.dumps({
+    "built": counts(built), "lived": counts(lived), "same_path": again == lived,
+    "rebuilt": rebuilt,
+    "left": sorted(p.name for p in (work / "cache").iterdir() if p.suffix != ".sqlite"),
+    "weeks": intake.LIVED_IN_WEEKS, "feed": intake.MONDAY_FEED,
+}))
+"""
+
+
+def test_the_lived_in_city_is_the_demo_after_earlier_mondays_imported(tmp_path: Path) -> None:
+    """intake_monday's second database: the demo as built, then LIVED_IN_WEEKS Mondays'
+    feeds through the importer, every notification imported; cached, built once."""
+    import json
+
+    done = subprocess.run(
+        [sys.executable, "-c", LIVED_IN_PROBE, str(tmp_path)],
+        cwd=ROOT / "bench",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    weeks, feed = seen["weeks"], seen["feed"]
+    assert weeks >= 4
+    built, lived = seen["built"], seen["lived"]
+    assert lived["batches"][: len(built["batches"])] == built["batches"]
+    assert lived["batches"][len(built["batches"]) :] == [feed] * weeks
+    assert lived["people"] > built["people"]  # new people were added, page by page
+    assert seen["same_path"] and not seen["rebuilt"]
+    assert seen["left"] == ["feeds"]  # no WAL, nothing half built beside the cache
