@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.intake import last_monday, lived_in_database, settled_copy
+from benchmarks.intake import last_monday, lived_in_database
 from common import BenchEnv, bench_admin
 from sqlalchemy import event
 
@@ -177,7 +177,7 @@ def profile(args: argparse.Namespace, work: Path) -> int:
         model = train_and_store(s, bench_admin(s), ctx.profile.intake).model.to_json()
     ctx.close()
     path = write_csv(feed, work / f"feed-{monday.isoformat()}.csv")
-    url = settled_copy(env, "import", lived_in_database(env) if args.lived_in else None)
+    url = env.fresh_copy("import", lived_in_database(env) if args.lived_in else None)
     database = Path(url.removeprefix("sqlite:///"))
     if args.plain:
         open_plain(database)

@@ -59,15 +59,6 @@ def last_monday() -> dt.date:
     return today - dt.timedelta(days=today.weekday())
 
 
-def settled_copy(env: BenchEnv, name: str, source: Path | None = None) -> str:
-    """A fresh copy written through to disk first: the city file is large, and the import's
-    WAL checkpoint would otherwise wait for the copy's own write-back (setup, not import)."""
-    url = env.fresh_copy(name, source)
-    with open(url.removeprefix("sqlite:///"), "rb+") as handle:
-        os.fsync(handle.fileno())
-    return url
-
-
 def open_context(url: str) -> AppContext:
     return build_context(load_settings(database_url=url))
 
@@ -136,7 +127,7 @@ class Runs:
                 path.unlink()
 
     def _run(self, env: BenchEnv, name: str, source: Path | None, feed: Path, model: Any) -> None:
-        ctx = open_context(settled_copy(env, name, source))
+        ctx = open_context(env.fresh_copy(name, source))
         try:
             with ctx.session() as s:
                 s.add(MatchingModel(trained_at=utcnow(), register_size=0, parameters=model))
@@ -157,7 +148,7 @@ class Runs:
             self.added = rows_after(ctx.engine, before)
         finally:
             ctx.close()
-        ctx = open_context(settled_copy(env, f"{name}-rows-alone", source))
+        ctx = open_context(env.fresh_copy(f"{name}-rows-alone", source))
         try:
             with ctx.session() as s:  # the same starting point as the import's copy
                 s.add(MatchingModel(trained_at=utcnow(), register_size=0, parameters=model))
@@ -197,14 +188,13 @@ def intake_monday(env: BenchEnv) -> dict[str, Any]:
         with ctx.session() as s:
             notifications = make_feed(s, DEFAULT_SEED, MONDAY_FEED, monday, ctx.profile)
         profile = ctx.profile
-    finally:
-        ctx.close()
-    ctx = open_context(env.fresh_copy("intake-feed-source"))
-    try:  # the model ``frontdoor matching train`` stores, trained once on the city
+        # the model ``frontdoor matching train`` stores, trained once on the city
         with ctx.session() as s:
             model = train_and_store(s, bench_admin(s), ctx.profile.intake).model.to_json()
     finally:
         ctx.close()
+        for copy in env.work_dir.glob("intake-feed-source.sqlite*"):
+            copy.unlink()
     path = write_csv(notifications, env.work_dir / f"feed-{monday.isoformat()}.csv")
     lived_in = lived_in_database(env)
     floors: list[float] = []
