@@ -290,6 +290,14 @@ def pg_app_url(pg_url: str) -> str:
     return pg_url
 
 
+@pytest.fixture
+def pg_ctx(fresh_settings: Settings, pg_app_url: str, profile: Profile) -> Iterator[AppContext]:
+    """An application context on a ``pg_app_url`` database, as its chair."""
+    context = build_context(fresh_settings.with_database(pg_app_url), profile)
+    yield context
+    context.close()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def any_app_url(request: pytest.FixtureRequest, db_url: str) -> str:
     """Like ``any_db_url``, the PostgreSQL one set up by ``server init`` (``pg_app_url``)."""

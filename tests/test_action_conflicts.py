@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions, lifecycle
 from frontdoor_app.meeting.errors import ActionConflict, ConflictError
 from frontdoor_app.models import Action
@@ -60,29 +60,25 @@ def test_an_update_against_an_older_version_carries_theirs(two_clients) -> None:
 
 
 @pytest.mark.postgres
-def test_two_updates_at_the_same_moment_on_postgresql(fresh_settings, pg_app_url, profile) -> None:  # type: ignore[no-untyped-def]
+def test_two_updates_at_the_same_moment_on_postgresql(pg_ctx) -> None:  # type: ignore[no-untyped-def]
     """The other update holds the row; this one waits, then finds the version moved on:
     that is the conflict view's refusal carrying theirs, not 'Something went wrong'."""
-    ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
-    try:
-        who, action = _action(ctx)
-        outcome = change_while_held(
-            ctx,
-            lambda holder: holder.execute(
-                update(Action)
-                .where(Action.id == action.id)
-                .values(status="done", status_note="B first", version=action.version + 1)
-            ),
-            lambda: actions.update_action_status(
-                ctx.sessions, who.chair, action.id, action.version, "open", "A second"
-            ),
-        )
-        assert isinstance(outcome, ActionConflict), outcome
-        assert outcome.theirs.status_note == "B first"
-        with ctx.read_session() as s:
-            assert s.scalar(select(Action.status_note).where(Action.id == action.id)) == "B first"
-    finally:
-        ctx.close()
+    who, action = _action(pg_ctx)
+    outcome = change_while_held(
+        pg_ctx,
+        lambda holder: holder.execute(
+            update(Action)
+            .where(Action.id == action.id)
+            .values(status="done", status_note="B first", version=action.version + 1)
+        ),
+        lambda: actions.update_action_status(
+            pg_ctx.sessions, who.chair, action.id, action.version, "open", "A second"
+        ),
+    )
+    assert isinstance(outcome, ActionConflict), outcome
+    assert outcome.theirs.status_note == "B first"
+    with pg_ctx.read_session() as s:
+        assert s.scalar(select(Action.status_note).where(Action.id == action.id)) == "B first"
 
 
 def test_a_save_sent_twice_is_stored_once(two_clients) -> None:  # type: ignore[no-untyped-def]

@@ -71,34 +71,28 @@ def test_a_stale_version_and_a_second_first_decision_carry_the_other_version(any
     assert stale.value.theirs.version == changed.version and stale.value.theirs.rationale == "C"
 
 
-def test_two_first_decisions_at_the_same_moment_on_postgresql(
-    fresh_settings, pg_app_url, profile
-) -> None:  # type: ignore[no-untyped-def]
+def test_two_first_decisions_at_the_same_moment_on_postgresql(pg_ctx) -> None:  # type: ignore[no-untyped-def]
     """The second insert waits on the case's unique key and fails when the first commits:
     that is shown as a conflict with the first one's decision, not 'Something went wrong'."""
-    ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
-    try:
-        who, item = _open(ctx)
+    who, item = _open(pg_ctx)
 
-        def hold(holder: Any) -> None:
-            holder.add(
-                Decision(
-                    agenda_item_id=item,
-                    agreed_risk="high",
-                    rationale="B first",
-                    decided_by_id=who.chair.user_id,
-                )
+    def hold(holder: Any) -> None:
+        holder.add(
+            Decision(
+                agenda_item_id=item,
+                agreed_risk="high",
+                rationale="B first",
+                decided_by_id=who.chair.user_id,
             )
-            holder.flush()  # inserted, not committed: the other save cannot see it yet
-
-        outcome = change_while_held(
-            ctx,
-            hold,
-            lambda: decisions.save_decision(
-                ctx.sessions, who.chair, ctx.profile, item, ["INFO"], "high", "A second"
-            ),
         )
-        assert isinstance(outcome, DecisionConflict), outcome
-        assert outcome.theirs.rationale == "B first"
-    finally:
-        ctx.close()
+        holder.flush()  # inserted, not committed: the other save cannot see it yet
+
+    outcome = change_while_held(
+        pg_ctx,
+        hold,
+        lambda: decisions.save_decision(
+            pg_ctx.sessions, who.chair, pg_ctx.profile, item, ["INFO"], "high", "A second"
+        ),
+    )
+    assert isinstance(outcome, DecisionConflict), outcome
+    assert outcome.theirs.rationale == "B first"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import entries, lifecycle
 from frontdoor_app.meeting.errors import ConflictError, EntryConflict
 from frontdoor_app.models import AuditEvent, IntelligenceEntry
@@ -61,22 +61,18 @@ def test_an_edit_against_an_older_version_carries_theirs(two_clients) -> None:  
 
 
 @pytest.mark.postgres
-def test_two_edits_at_the_same_moment_on_postgresql(fresh_settings, pg_app_url, profile) -> None:  # type: ignore[no-untyped-def]
-    ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
-    try:
-        who, entry = _entry(ctx)
-        outcome = change_while_held(
-            ctx,
-            lambda holder: holder.execute(
-                update(IntelligenceEntry)
-                .where(IntelligenceEntry.id == entry.id)
-                .values(text="B first", changed_by_name="Ravi Rao", version=entry.version + 1)
-            ),
-            lambda: entries.edit_entry(
-                ctx.sessions, who.chair, entry.id, entry.version, text="A second"
-            ),
-        )
-        assert isinstance(outcome, EntryConflict), outcome
-        assert outcome.theirs.text == "B first" and outcome.theirs.saved_by == "Ravi Rao"
-    finally:
-        ctx.close()
+def test_two_edits_at_the_same_moment_on_postgresql(pg_ctx) -> None:  # type: ignore[no-untyped-def]
+    who, entry = _entry(pg_ctx)
+    outcome = change_while_held(
+        pg_ctx,
+        lambda holder: holder.execute(
+            update(IntelligenceEntry)
+            .where(IntelligenceEntry.id == entry.id)
+            .values(text="B first", changed_by_name="Ravi Rao", version=entry.version + 1)
+        ),
+        lambda: entries.edit_entry(
+            pg_ctx.sessions, who.chair, entry.id, entry.version, text="A second"
+        ),
+    )
+    assert isinstance(outcome, EntryConflict), outcome
+    assert outcome.theirs.text == "B first" and outcome.theirs.saved_by == "Ravi Rao"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pytest
 
-from frontdoor_app.context import build_context
 from frontdoor_app.fgc import referrals
 from frontdoor_app.fgc.changes import change_referral, last_change, read_case
 from frontdoor_app.fgc.errors import ConflictError, ReferralConflict
@@ -58,12 +57,8 @@ def test_referral_conflict_on_sqlite(ctx) -> None:  # type: ignore[no-untyped-de
 
 
 @pytest.mark.postgres
-def test_referral_conflict_on_postgresql(fresh_settings, pg_app_url, profile) -> None:  # type: ignore[no-untyped-def]
-    ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
-    try:
-        _conflict_on(ctx)
-    finally:
-        ctx.close()
+def test_referral_conflict_on_postgresql(pg_ctx) -> None:  # type: ignore[no-untyped-def]
+    _conflict_on(pg_ctx)
 
 
 @pytest.mark.parametrize("answer", ["edit", "theirs"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from frontdoor_app.context import AppContext, build_context
+from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import lifecycle
 from frontdoor_app.meeting.errors import AttendanceConflict, ConflictError
 from frontdoor_app.models import Agency, Attendance
@@ -64,25 +64,21 @@ def test_a_change_against_an_older_version_carries_theirs(two_clients) -> None: 
 
 
 @pytest.mark.postgres
-def test_two_changes_at_the_same_moment_on_postgresql(fresh_settings, pg_app_url, profile) -> None:  # type: ignore[no-untyped-def]
-    ctx = build_context(fresh_settings.with_database(pg_app_url), profile)
-    try:
-        who, row = _row(ctx)
-        outcome = change_while_held(
-            ctx,
-            lambda holder: holder.execute(
-                update(Attendance)
-                .where(Attendance.id == row.id)
-                .values(status="apologies", changed_by_name="Ravi Rao", version=row.version + 1)
-            ),
-            lambda: lifecycle.update_attendance(
-                ctx.sessions, who.chair, row.id, row.version, status="information_sent"
-            ),
-        )
-        assert isinstance(outcome, AttendanceConflict), outcome
-        assert outcome.theirs.changed_by_name == "Ravi Rao"
-    finally:
-        ctx.close()
+def test_two_changes_at_the_same_moment_on_postgresql(pg_ctx) -> None:  # type: ignore[no-untyped-def]
+    who, row = _row(pg_ctx)
+    outcome = change_while_held(
+        pg_ctx,
+        lambda holder: holder.execute(
+            update(Attendance)
+            .where(Attendance.id == row.id)
+            .values(status="apologies", changed_by_name="Ravi Rao", version=row.version + 1)
+        ),
+        lambda: lifecycle.update_attendance(
+            pg_ctx.sessions, who.chair, row.id, row.version, status="information_sent"
+        ),
+    )
+    assert isinstance(outcome, AttendanceConflict), outcome
+    assert outcome.theirs.changed_by_name == "Ravi Rao"
 
 
 # ---------------------------------------------------------------- two windows
