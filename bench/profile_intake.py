@@ -35,20 +35,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.intake import last_monday, lived_in_database
-from common import BenchEnv, bench_admin
+from benchmarks.intake import last_monday, lived_in_database, monday_feed, open_with_model
+from common import BenchEnv
 from sqlalchemy import event
 
 import frontdoor_app.intake.batch as batch
 import frontdoor_app.intake.batch_plan as batch_plan
 import frontdoor_app.intake.blocking as blocking
 import frontdoor_app.intake.importer as importer
-from frontdoor_app.context import build_context
-from frontdoor_app.demo import DEFAULT_SEED, build_demo_url
-from frontdoor_app.demo.feed import make_feed, write_csv
-from frontdoor_app.intake.training import train_and_store
-from frontdoor_app.models import MatchingModel, utcnow
-from frontdoor_app.settings import load_settings
+from frontdoor_app.demo import build_demo_url
 
 WAL_HEADER, FRAME_HEADER = 32, 24
 
@@ -169,21 +164,12 @@ def pages_written(database: Path, numbers: list[int]) -> dict[str, int]:
 
 def profile(args: argparse.Namespace, work: Path) -> int:
     env = BenchEnv(args.scale, lambda scale, p: build_demo_url(f"sqlite:///{p}", scale=scale), work)
-    monday = last_monday()
-    ctx = build_context(load_settings(database_url=env.fresh_copy("source")))
-    with ctx.session() as s:
-        feed = make_feed(s, DEFAULT_SEED, 180, monday, ctx.profile)
-    with ctx.session() as s:
-        model = train_and_store(s, bench_admin(s), ctx.profile.intake).model.to_json()
-    ctx.close()
-    path = write_csv(feed, work / f"feed-{monday.isoformat()}.csv")
+    feed = monday_feed(env, last_monday())
     url = env.fresh_copy("import", lived_in_database(env) if args.lived_in else None)
     database = Path(url.removeprefix("sqlite:///"))
     if args.plain:
         open_plain(database)
-    ctx = build_context(load_settings(database_url=url))
-    with ctx.session() as s:
-        s.add(MatchingModel(trained_at=utcnow(), register_size=0, parameters=model))
+    ctx = open_with_model(url, feed.model)
     engine = ctx.engine
     if args.no_checkpoint:
         event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA wal_autocheckpoint=0"))
@@ -231,7 +217,7 @@ def profile(args: argparse.Namespace, work: Path) -> int:
     start, begun = time.perf_counter(), time.process_time()
     if profiler is not None:
         profiler.enable()
-    summary = importer.import_file(ctx.sessions, ctx.profile, ctx.actor, path)
+    summary = importer.import_file(ctx.sessions, ctx.profile, ctx.actor, feed.path)
     if profiler is not None:
         profiler.disable()
     wall, cpu = time.perf_counter() - start, time.process_time() - begun

@@ -41,6 +41,7 @@ from frontdoor_app.models import (
     checkpoint,
     utcnow,
 )
+from frontdoor_app.profile import Profile
 from frontdoor_app.settings import load_settings
 
 MONDAY_FEED = 180
@@ -61,6 +62,44 @@ def last_monday() -> dt.date:
 
 def open_context(url: str) -> AppContext:
     return build_context(load_settings(database_url=url))
+
+
+@dataclass(frozen=True)
+class MondayFeed:
+    """The Monday's feed as the police send it, and the matching model to import it with."""
+
+    path: Path  # the CSV
+    model: Any  # the parameters ``frontdoor matching train`` stores, trained on the city
+    profile: Profile
+
+
+def monday_feed(env: BenchEnv, monday: dt.date) -> MondayFeed:
+    """The feed and the model, both made on one copy of the city, removed after."""
+    ctx = open_context(env.fresh_copy("intake-feed-source"))
+    try:
+        with ctx.session() as s:
+            notifications = make_feed(s, DEFAULT_SEED, MONDAY_FEED, monday, ctx.profile)
+        with ctx.session() as s:
+            model = train_and_store(s, bench_admin(s), ctx.profile.intake).model.to_json()
+    finally:
+        ctx.close()
+        for copy in env.work_dir.glob("intake-feed-source.sqlite*"):
+            copy.unlink()
+    path = write_csv(notifications, env.work_dir / f"feed-{monday.isoformat()}.csv")
+    return MondayFeed(path, model, ctx.profile)
+
+
+def open_with_model(url: str, model: Any) -> AppContext:
+    """A context on ``url`` with ``model`` stored as its matching model, as training leaves
+    it: the import's copy and the copy its rows are written into alone start the same."""
+    ctx = open_context(url)
+    try:
+        with ctx.session() as s:
+            s.add(MatchingModel(trained_at=utcnow(), register_size=0, parameters=model))
+    except BaseException:
+        ctx.close()
+        raise
+    return ctx
 
 
 def lived_in_database(env: BenchEnv) -> Path:
@@ -127,10 +166,8 @@ class Runs:
                 path.unlink()
 
     def _run(self, env: BenchEnv, name: str, source: Path | None, feed: Path, model: Any) -> None:
-        ctx = open_context(env.fresh_copy(name, source))
+        ctx = open_with_model(env.fresh_copy(name, source), model)
         try:
-            with ctx.session() as s:
-                s.add(MatchingModel(trained_at=utcnow(), register_size=0, parameters=model))
             before = highest_rowids(ctx.engine)
             start, begun = time.perf_counter(), time.process_time()
             self.last = import_file(ctx.sessions, ctx.profile, ctx.actor, feed)
@@ -148,10 +185,8 @@ class Runs:
             self.added = rows_after(ctx.engine, before)
         finally:
             ctx.close()
-        ctx = open_context(env.fresh_copy(f"{name}-rows-alone", source))
+        ctx = open_with_model(env.fresh_copy(f"{name}-rows-alone", source), model)
         try:
-            with ctx.session() as s:  # the same starting point as the import's copy
-                s.add(MatchingModel(trained_at=utcnow(), register_size=0, parameters=model))
             self.writes.append(replay(ctx.engine, self.added))
             checkpoint.wait(ctx.engine)
         finally:
@@ -183,19 +218,7 @@ class Runs:
 
 def intake_monday(env: BenchEnv) -> dict[str, Any]:
     monday = last_monday()
-    ctx = open_context(env.fresh_copy("intake-feed-source"))
-    try:
-        with ctx.session() as s:
-            notifications = make_feed(s, DEFAULT_SEED, MONDAY_FEED, monday, ctx.profile)
-        profile = ctx.profile
-        # the model ``frontdoor matching train`` stores, trained once on the city
-        with ctx.session() as s:
-            model = train_and_store(s, bench_admin(s), ctx.profile.intake).model.to_json()
-    finally:
-        ctx.close()
-        for copy in env.work_dir.glob("intake-feed-source.sqlite*"):
-            copy.unlink()
-    path = write_csv(notifications, env.work_dir / f"feed-{monday.isoformat()}.csv")
+    feed = monday_feed(env, monday)
     lived_in = lived_in_database(env)
     floors: list[float] = []
     floor_cpu: list[float] = []  # this process's CPU time: less noisy than the wall
@@ -203,14 +226,14 @@ def intake_monday(env: BenchEnv) -> dict[str, Any]:
     for run in range(RUNS):
         for _ in range(FLOOR_REPEATS):  # (a twentieth of the import's time: taken often)
             start, begun = time.perf_counter(), time.process_time()
-            feed = read_feed(path, profile.intake.columns)
+            read = read_feed(feed.path, feed.profile.intake.columns)
             now = utcnow()
-            for record in feed.records:
+            for record in read.records:
                 validate(record, now)
             floors.append((time.perf_counter() - start) * 1000)
             floor_cpu.append((time.process_time() - begun) * 1000)
-        built.run(env, f"intake-monday-{run}", None, path, model)
-        used.run(env, f"intake-monday-lived-in-{run}", lived_in, path, model)
+        built.run(env, f"intake-monday-{run}", None, feed.path, feed.model)
+        used.run(env, f"intake-monday-lived-in-{run}", lived_in, feed.path, feed.model)
     floor = summarise(floors)
     figures = built.figures(floor["median_ms"])
     last = built.last

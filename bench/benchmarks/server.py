@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from benchmarks.intake import MONDAY_FEED, last_monday
 from common import BenchEnv, case_sample, summarise
 from sqlalchemy import event, func, select
 
@@ -264,15 +265,13 @@ def pg_intake_monday(env: BenchEnv) -> dict[str, Any]:
     skipped = _skip(env)
     if skipped:
         return skipped
-    import datetime as dt
-
     c = city(env)
     settle(c)
     owner = c.context(None)
     try:
-        monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+        monday = last_monday()
         with owner.session() as s:
-            notifications = make_feed(s, DEFAULT_SEED, 180, monday, owner.profile)
+            notifications = make_feed(s, DEFAULT_SEED, MONDAY_FEED, monday, owner.profile)
     finally:
         owner.close()
     path = write_csv(notifications, env.work_dir / f"feed-{monday.isoformat()}.csv")
