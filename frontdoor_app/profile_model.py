@@ -3,6 +3,7 @@ rules, and the names the profile file may use; ``profile`` reads and checks the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -141,6 +142,13 @@ class Profile:
     # The [retention] table as written; frontdoor_app.access.retention reads its rules.
     retention: dict[str, Any] = field(default_factory=dict)
     measures: MeasureRules = field(default_factory=MeasureRules)
+    # A stopped clock (not read from the profile file): tests, screenshots and benchmarks
+    # set it with ``at`` so that "today" is the day their meeting is held.
+    fixed_now: dt.datetime | None = None
+
+    def at(self, moment: dt.datetime) -> Profile:
+        """This profile with its clock stopped at ``moment`` (aware, or naive UTC)."""
+        return dataclasses.replace(self, fixed_now=moment)
 
     def agency(self, code: str) -> AgencyDef:
         for agency in self.agencies:
@@ -151,7 +159,7 @@ class Profile:
     @property
     def clock(self) -> Clock:
         """The authority's clock: now and today in its time zone."""
-        return Clock(self.timezone)
+        return Clock(self.timezone, self.fixed_now)
 
     def today(self) -> dt.date:
         """Today's date where the authority is (meeting dates are local)."""

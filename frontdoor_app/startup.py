@@ -118,7 +118,7 @@ def _set_aside(ctx: AppContext, settings: Settings) -> tuple[AppContext, Path]:
         )
     ctx.close()
     path = Path(url.database)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")  # the computer's time
     aside = path.with_name(f"{path.name}.unfinished-demo-{stamp}")
     path.rename(aside)
     for suffix in ("-wal", "-shm", "-journal"):

@@ -37,11 +37,23 @@ def test_an_update_against_an_older_version_carries_theirs(two_clients) -> None:
     a, b = two_clients
     who, action = _action(a)
     theirs = actions.update_action_status(
-        b.sessions, who.health, action.id, action.version, "done", "B: seen at home"
+        b.sessions,
+        who.health,
+        action.id,
+        action.version,
+        "done",
+        "B: seen at home",
+        today=b.profile.today(),
     )
     with pytest.raises(ActionConflict, match="updated by someone else") as refused:
         actions.update_action_status(
-            a.sessions, who.chair, action.id, action.version, "not_possible", "A: moved away"
+            a.sessions,
+            who.chair,
+            action.id,
+            action.version,
+            "not_possible",
+            "A: moved away",
+            today=a.profile.today(),
         )
     assert isinstance(refused.value, ConflictError)
     now = refused.value.theirs
@@ -49,13 +61,26 @@ def test_an_update_against_an_older_version_carries_theirs(two_clients) -> None:
     assert now.updates[-1].by_name == "Hannah Lee" and now.updates[-1].at is not None
     # Put on top, knowingly: against their version. Both updates stay on the record.
     mine = actions.update_action_status(
-        a.sessions, who.chair, action.id, now.version, "not_possible", "A: moved away"
+        a.sessions,
+        who.chair,
+        action.id,
+        now.version,
+        "not_possible",
+        "A: moved away",
+        today=a.profile.today(),
     )
     assert mine.status == "not_possible" and mine.version > now.version
     assert [u.note for u in mine.updates] == ["B: seen at home", "A: moved away"]
     # Correcting the action's wording against an older version is refused the same way.
     with pytest.raises(ActionConflict) as edit:
-        actions.edit_action(a.sessions, who.chair, action.id, now.version, description="Visit")
+        actions.edit_action(
+            a.sessions,
+            who.chair,
+            action.id,
+            now.version,
+            description="Visit",
+            today=a.profile.today(),
+        )
     assert edit.value.theirs.version == mine.version
 
 
@@ -72,7 +97,13 @@ def test_two_updates_at_the_same_moment_on_postgresql(pg_ctx) -> None:  # type: 
             .values(status="done", status_note="B first", version=action.version + 1)
         ),
         lambda: actions.update_action_status(
-            pg_ctx.sessions, who.chair, action.id, action.version, "open", "A second"
+            pg_ctx.sessions,
+            who.chair,
+            action.id,
+            action.version,
+            "open",
+            "A second",
+            today=pg_ctx.profile.today(),
         ),
     )
     assert isinstance(outcome, ActionConflict), outcome
@@ -95,10 +126,24 @@ def test_a_save_sent_twice_is_stored_once(two_clients) -> None:  # type: ignore[
     )
     assert again.id == first.id
     done = actions.update_action_status(
-        a.sessions, who.health, first.id, first.version, "done", "Seen", client_ref="u1"
+        a.sessions,
+        who.health,
+        first.id,
+        first.version,
+        "done",
+        "Seen",
+        client_ref="u1",
+        today=a.profile.today(),
     )
     resent = actions.update_action_status(
-        a.sessions, who.health, first.id, first.version, "done", "Seen", client_ref="u1"
+        a.sessions,
+        who.health,
+        first.id,
+        first.version,
+        "done",
+        "Seen",
+        client_ref="u1",
+        today=a.profile.today(),
     )
     assert resent.version == done.version and [u.note for u in resent.updates] == ["Seen"]
     with a.read_session() as s:

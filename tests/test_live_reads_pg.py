@@ -59,7 +59,13 @@ def _writes(ctxs: dict[str, AppContext], first: int, second: int) -> None:
         chair.sessions, chair.actor, chair.profile, second, housing.actor.agency_id, "Visit"
     )
     actions.update_action_status(
-        housing.sessions, housing.actor, action.id, action.version, "open", "Booked for Monday"
+        housing.sessions,
+        housing.actor,
+        action.id,
+        action.version,
+        "open",
+        "Booked for Monday",
+        today=housing.profile.today(),
     )
 
 

@@ -53,13 +53,25 @@ def test_status_updates_need_notes_and_nothing_is_ever_deleted(ctx):
         hv = agency_id(s, "HV")
     a = actions.add_action(ctx.sessions, who.chair, ctx.profile, built.item_ids[0], hv, "Visit")
     with pytest.raises(MeetingError, match="note saying why the action is not possible"):
-        actions.update_action_status(ctx.sessions, who.health, a.id, a.version, "not_possible")
+        actions.update_action_status(
+            ctx.sessions, who.health, a.id, a.version, "not_possible", today=ctx.profile.today()
+        )
     with pytest.raises(MeetingError, match="already open"):
-        actions.update_action_status(ctx.sessions, who.health, a.id, a.version, "open")
+        actions.update_action_status(
+            ctx.sessions, who.health, a.id, a.version, "open", today=ctx.profile.today()
+        )
     with pytest.raises(PermissionDenied):
-        actions.update_action_status(ctx.sessions, who.housing, a.id, a.version, "done")
+        actions.update_action_status(
+            ctx.sessions, who.housing, a.id, a.version, "done", today=ctx.profile.today()
+        )
     noted = actions.update_action_status(
-        ctx.sessions, who.health, a.id, a.version, "open", "Tried twice, no answer."
+        ctx.sessions,
+        who.health,
+        a.id,
+        a.version,
+        "open",
+        "Tried twice, no answer.",
+        today=ctx.profile.today(),
     )
     closed = actions.update_action_status(
         ctx.sessions,
@@ -69,6 +81,7 @@ def test_status_updates_need_notes_and_nothing_is_ever_deleted(ctx):
         "not_possible",
         "Family moved to Manchester.",
         meeting_id=built.meeting_id,
+        today=ctx.profile.today(),
     )
     assert closed.status == "not_possible" and closed.closed_at is not None
     assert [(u.status_from, u.status_to, u.note) for u in closed.updates] == [
@@ -76,9 +89,17 @@ def test_status_updates_need_notes_and_nothing_is_ever_deleted(ctx):
         ("open", "not_possible", "Family moved to Manchester."),
     ]
     with pytest.raises(ConflictError):
-        actions.update_action_status(ctx.sessions, who.health, a.id, a.version, "done")
+        actions.update_action_status(
+            ctx.sessions, who.health, a.id, a.version, "done", today=ctx.profile.today()
+        )
     reopened = actions.update_action_status(
-        ctx.sessions, who.chair, a.id, closed.version, "open", "Family back in Leeds."
+        ctx.sessions,
+        who.chair,
+        a.id,
+        closed.version,
+        "open",
+        "Family back in Leeds.",
+        today=ctx.profile.today(),
     )
     assert reopened.status == "open" and reopened.closed_at is None
     edited = actions.edit_action(
@@ -88,6 +109,7 @@ def test_status_updates_need_notes_and_nothing_is_ever_deleted(ctx):
         reopened.version,
         description="Joint visit with DV service",
         due_date=DAY + dt.timedelta(days=2),
+        today=ctx.profile.today(),
     )
     assert edited.description == "Joint visit with DV service"
     with ctx.session() as s:

@@ -93,6 +93,7 @@ def test_a_whole_meeting(any_ctx, any_app_url):
         "not_done",
         "Not done: staff sickness.",
         meeting_id=m.id,
+        today=ctx.profile.today(),
     )
 
     # Three cases discussed with intelligence from three agencies.

@@ -179,7 +179,13 @@ def test_an_action_of_an_earlier_case_in_the_history_reads_the_case_again(
         action = next(a for a in earlier if a.id == event.action_id)
         note = "Seen by the health visitor: done"
         actions.update_action_status(
-            chair_ctx.sessions, chair_ctx.actor, action.id, action.version, "done", note
+            chair_ctx.sessions,
+            chair_ctx.actor,
+            action.id,
+            action.version,
+            "done",
+            note,
+            today=chair_ctx.profile.today(),
         )
 
         def updated() -> bool:
@@ -269,7 +275,12 @@ def test_an_action_added_elsewhere_is_read_alone_and_a_status_update_reads_the_l
         lists.clear()
         last = whole[-1]
         action_queries.update_action_status(
-            room.rep_ctx.sessions, room.rep_ctx.actor, last.id, last.version, "done"
+            room.rep_ctx.sessions,
+            room.rep_ctx.actor,
+            last.id,
+            last.version,
+            "done",
+            today=room.rep_ctx.profile.today(),
         )
         qtbot.waitUntil(lambda: view.case.actions[-1].status == "done", timeout=3000)
         settled(qtbot, rep, room.rep_ctx)

@@ -197,10 +197,12 @@ def set_conference_date(
     referral_id: int,
     date: dt.date,
     version: int | None = None,
-    today: dt.date | None = None,
+    *,
+    today: dt.date,
     rules: IntakeRules | None = None,
 ) -> None:
-    """Set the conference date: only when every safeguard of the gate is in place."""
+    """Set the conference date: only when every safeguard of the gate is in place, and not
+    before ``today``, the authority's day (``profile.today()``)."""
     referral = load_referral(session, referral_id, version)
     roles.require(session, actor, "set the conference date", referral)
     require_open(referral, "set a conference date")
@@ -212,7 +214,7 @@ def set_conference_date(
     missing = missing_for_conference(session, referral, rules)
     if missing:
         raise SafeguardError(f"a conference date cannot be set; missing: {'; '.join(missing)}")
-    if date < (today or dt.date.today()):
+    if date < today:
         raise FgcError(f"the conference date {date.isoformat()} is in the past")
     before = audit.snapshot(referral)
     referral.conference_date = date

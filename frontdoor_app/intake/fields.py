@@ -89,9 +89,8 @@ def timestamp(text: str) -> dt.datetime:
     try:
         if match:
             day, month, year, hour, minute, second = match.groups()
-            value = dt.datetime(
-                int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-            )
+            hms = int(hour or 0), int(minute or 0), int(second or 0)
+            value = dt.datetime(int(year), int(month), int(day), *hms, tzinfo=UK)  # UK local
         else:
             value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

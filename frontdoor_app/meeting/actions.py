@@ -111,7 +111,7 @@ def add_action(
             made = select(Action.id).where(Action.client_ref == client_ref).scalar_subquery()
         item, meeting, _agency, earlier = save_target(s, item_id, agency_id, made)
         if earlier is not None:  # sent again: this Save's action is already there
-            return _views(s, _base().where(Action.id == earlier), dt.date.today())[0]
+            return _views(s, _base().where(Action.id == earlier), meeting.meeting_date)[0]
         due = due_date or default_due_date(profile, meeting.meeting_date)
         if due < meeting.meeting_date:
             raise MeetingError(
@@ -145,12 +145,16 @@ def edit_action(
     owner_agency_id: int | None = None,
     due_date: dt.date | None = None,
     reason: str | None = None,
+    today: dt.date,
 ) -> ActionView:
-    """Correct an action's wording, owner or due date (an amendment after its meeting closed)."""
+    """Correct an action's wording, owner or due date (an amendment after its meeting closed).
+
+    ``today`` is the authority's day (``profile.today()``): what the returned view calls
+    overdue."""
     with unit(sessions) as s:
         action = get(s, Action, action_id, "Action")
         require_agency(actor, action.owner_agency_id, "change this action", PermissionDenied)
-        _check_version(s, action, version)
+        _check_version(s, action, version, today)
         _, meeting = item_and_meeting(s, action.agenda_item_id)
         writer = Writer(s, actor, meeting, reason, "change an action")
         if owner_agency_id is not None:
@@ -168,7 +172,7 @@ def edit_action(
         if due_date is not None:
             action.due_date = due_date
         writer.written(action, "update", before)
-        return _views(s, _base().where(Action.id == action.id), dt.date.today())[0]
+        return _views(s, _base().where(Action.id == action.id), today)[0]
 
 
 def update_action_status(
@@ -180,6 +184,8 @@ def update_action_status(
     note: str | None = None,
     meeting_id: int | None = None,
     client_ref: str | None = None,
+    *,
+    today: dt.date,
 ) -> ActionView:
     """Mark an action done / not possible / not done (a note is required for the last two),
     or add a note without changing the status (pass the current status).
@@ -188,7 +194,8 @@ def update_action_status(
     meeting's action is ordinary follow-up, not an amendment of that meeting.
     ``client_ref`` is the laptop's reference for this Save: sent again (after a dropped
     connection), an update it already made is not made twice (the action is returned).
-    Against an older ``version`` it is refused with ``ActionConflict``.
+    Against an older ``version`` it is refused with ``ActionConflict``. ``today`` is the
+    authority's day (``profile.today()``): what the returned view calls overdue.
     """
     if status not in ACTION_STATUSES:
         raise MeetingError(
@@ -197,21 +204,21 @@ def update_action_status(
     text = optional(note, "The note", None, MeetingError)
     try:
         return _update_status(
-            sessions, actor, action_id, version, status, text, meeting_id, client_ref
+            sessions, actor, action_id, version, status, text, meeting_id, client_ref, today
         )
     except ActionConflict:
         raise
     except ConflictError as exc:
         # Saved at the same moment as someone else's update: theirs won the row.
         with sessions() as s:
-            theirs = load_action(s, action_id, dt.date.today())
+            theirs = load_action(s, action_id, today)
         raise ActionConflict(_CHANGED, theirs) from exc
 
 
-def _check_version(s: Session, action: Action, version: int) -> None:
+def _check_version(s: Session, action: Action, version: int, today: dt.date) -> None:
     """Refuse a save against an older version, carrying the action as it now stands."""
     if action.version != version:
-        theirs = _views(s, _base().where(Action.id == action.id), dt.date.today(), True)[0]
+        theirs = _views(s, _base().where(Action.id == action.id), today, True)[0]
         raise ActionConflict(_CHANGED, theirs)
 
 
@@ -223,16 +230,17 @@ def _update_status(
     status: str,
     text: str | None,
     meeting_id: int | None,
-    client_ref: str | None = None,
+    client_ref: str | None,
+    today: dt.date,
 ) -> ActionView:
     with unit(sessions) as s:
         if client_ref is not None and s.scalar(
             select(ActionUpdate.id).where(ActionUpdate.client_ref == client_ref)
         ):
-            return _views(s, _base().where(Action.id == action_id), dt.date.today(), True)[0]
+            return _views(s, _base().where(Action.id == action_id), today, True)[0]
         action = get(s, Action, action_id, "Action")
         require_agency(actor, action.owner_agency_id, "update this action", PermissionDenied)
-        _check_version(s, action, version)
+        _check_version(s, action, version, today)
         if status in NOTE_REQUIRED and text is None:
             raise MeetingError(f"Write a note saying why the action is {STATUS_WORDS[status]}.")
         if status == action.status and text is None:
@@ -265,4 +273,4 @@ def _update_status(
         s.add(update)
         audit.written(s, actor, action, "update", before, meeting_id or origin_meeting)
         audit.written(s, actor, update, "create", None, meeting_id or origin_meeting)
-        return _views(s, _base().where(Action.id == action.id), dt.date.today(), True)[0]
+        return _views(s, _base().where(Action.id == action.id), today, True)[0]

@@ -3,7 +3,6 @@ from SQL; the selected row's change as before -> after; the filtered rows saved 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt
@@ -162,7 +161,8 @@ class AuditViewerScreen(QWidget):
         self.case = QLineEdit(box)
         self.action = QComboBox(box)
         self.action.addItems([ANY, *AUDIT_ACTIONS])
-        today = QDate.currentDate()
+        day = self.ctx.profile.today()
+        today = QDate(day.year, day.month, day.day)
         self.use_dates = QCheckBox(translate("AuditViewer", "Between"), box)
         self.date_from = QDateEdit(today.addDays(-30), box)
         self.date_to = QDateEdit(today, box)
@@ -275,7 +275,7 @@ class AuditViewerScreen(QWidget):
     def export_csv(self, path: str | None = None) -> int:
         """Save every filtered row (not just this page) as CSV; returns how many."""
         if path is None:
-            stamp = dt.date.today().isoformat()
+            stamp = self.ctx.profile.today().isoformat()
             path, _ = QFileDialog.getSaveFileName(
                 self,
                 translate("AuditViewer", "Export the audit rows"),

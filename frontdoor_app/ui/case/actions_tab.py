@@ -291,7 +291,7 @@ class ActionsTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(self.tr("Actions"))
-        self._default_due = dt.date.today()
+        self._default_due: dt.date | None = None  # the meeting's (``set_default_due``)
         layout = QVBoxLayout(self)
         self.model = action_model()
         # What of this case waits on the laptop to be sent (``waiting_rows``; the window's).
@@ -360,7 +360,8 @@ class ActionsTab(QWidget):
     def clear_form(self) -> None:
         self.owner.clear()
         self.description.clear()
-        self.set_default_due(self._default_due)
+        if self._default_due is not None:
+            self.set_default_due(self._default_due)
 
     def _add(self) -> None:
         qd = self.due.date()

@@ -129,8 +129,10 @@ def actions(
     saved: Sequence[ActionView],
     agencies: Mapping[int, tuple[str, str]],
     status_words: Mapping[str, str],
+    today: dt.date,
 ) -> list[WaitingAction]:
-    """The waiting actions and status updates among ``items`` (one case's outbox items)."""
+    """The waiting actions and status updates among ``items`` (one case's outbox items).
+    An action whose due date cannot be read shows ``today`` (the authority's day)."""
     by_id = {a.id: a for a in saved}
     rows = []
     for item in items:
@@ -139,7 +141,7 @@ def actions(
             try:
                 due = dt.date.fromisoformat(str(content.get("due_date")))
             except ValueError:
-                due = dt.date.today()
+                due = today
             rows.append(
                 WaitingAction(
                     id=f"waiting:{item['ref']}",

@@ -181,7 +181,7 @@ class FgcPanel(QWidget):
         self.consent.fill(referral, state.people)
         self.invites.fill(referral, state.people_who_harmed, state.people, state.removed)
         self.safeguards.fill(referral)
-        self.stage.fill(referral, STAGE_WORDS)
+        self.stage.fill(referral, STAGE_WORDS, self.ctx.profile.today())
         self.loaded.emit(state)
 
     # ------------------------------------------------------------------ writes

@@ -123,7 +123,9 @@ class StageBox(QGroupBox):
         """A step of this form was stored: the next fill shows the referral as it stands."""
         self.touched = False
 
-    def fill(self, referral: ReferralView, stage_words: dict[str, str]) -> None:
+    def fill(self, referral: ReferralView, stage_words: dict[str, str], today: dt.date) -> None:
+        """Show ``referral``; a date not yet set is proposed four weeks from ``today`` (the
+        authority's day)."""
         keep = self.touched and referral.id == self.referral_id
         self.referral_id = referral.id
         changed = keep and referral.version != self.base_version
@@ -138,11 +140,13 @@ class StageBox(QGroupBox):
             self.base, self._date_touched = referral, False
         self._filling = True
         try:
-            self._fill(referral, stage_words, keep)
+            self._fill(referral, stage_words, keep, today)
         finally:
             self._filling = False
 
-    def _fill(self, referral: ReferralView, stage_words: dict[str, str], keep: bool) -> None:
+    def _fill(
+        self, referral: ReferralView, stage_words: dict[str, str], keep: bool, today: dt.date
+    ) -> None:
         lines = [self.tr("Stage: %1").replace("%1", referral.stage_words)]
         if referral.end_reason:
             lines.append(self.tr("Reason: %1").replace("%1", referral.end_reason))
@@ -167,7 +171,7 @@ class StageBox(QGroupBox):
         self.next.setEnabled(nxt is not None)
         if not keep:  # what the coordinator typed stays through a refresh
             self.coordinator.setText(referral.coordinator or "")
-            start = referral.conference_date or dt.date.today() + dt.timedelta(days=28)
+            start = referral.conference_date or today + dt.timedelta(days=28)
             self.conference.setDate(QDate(start.year, start.month, start.day))
             review = referral.review_due or start + dt.timedelta(days=91)
             self.review.setDate(QDate(review.year, review.month, review.day))

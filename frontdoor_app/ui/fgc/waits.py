@@ -186,6 +186,7 @@ def step_of(content: dict[str, Any], actor: Actor, profile: Profile, again: bool
             rid,
             day,  # type: ignore[arg-type]  # None is refused by the gate in its own words
             version,
+            today=profile.today(),
             rules=profile.intake,
         )
     if kind == "end":

@@ -212,11 +212,18 @@ def send_through(
     def send(base: ActionView, status: str, note: str, on_done: Done, on_conflict: Done) -> None:
         from frontdoor_app.meeting import actions
 
-        sessions, actor = ctx.sessions, ctx.actor
+        sessions, actor, profile = ctx.sessions, ctx.actor, ctx.profile
         ops.command(
             parent,
             lambda _reason: actions.update_action_status(
-                sessions, actor, base.id, base.version, status, note or None, meeting_id
+                sessions,
+                actor,
+                base.id,
+                base.version,
+                status,
+                note or None,
+                meeting_id,
+                today=profile.today(),
             ),
             on_done,
             doing=doing,

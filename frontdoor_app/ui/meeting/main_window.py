@@ -464,7 +464,8 @@ class MainWindow(QMainWindow):
         """The title bar facts, toolbar counts and the curtain banner, from the room data."""
         down = self.state.curtain_is_down()
         waiting, where = self.saves.waiting_shown.where(self.room)
-        title = self.header.show_facts(self.meeting, self.live, waiting, down, where)
+        now = self.ctx.profile.clock.now()
+        title = self.header.show_facts(self.meeting, self.live, waiting, down, now, where)
         self.setWindowTitle(title)
         self.toolbar.show_room(self.room, self.projector.button_text())
 

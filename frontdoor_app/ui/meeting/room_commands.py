@@ -302,10 +302,18 @@ class RoomCommands:
         makes an update sent twice (after a dropped connection) count once."""
         from frontdoor_app.meeting import actions
 
-        sessions, actor = self.ctx.sessions, self.ctx.actor
+        sessions, actor, profile = self.ctx.sessions, self.ctx.actor, self.ctx.profile
         self._write(
             lambda _r: actions.update_action_status(
-                sessions, actor, action_id, version, status, note, meeting_id, client_ref
+                sessions,
+                actor,
+                action_id,
+                version,
+                status,
+                note,
+                meeting_id,
+                client_ref,
+                today=profile.today(),
             ),
             on_done,
             translate("MainWindow", "Updating the action"),

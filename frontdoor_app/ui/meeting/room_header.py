@@ -81,13 +81,14 @@ class RoomHeader(QWidget):
         feed: Feed,
         waiting: int,
         curtain_down: bool,
+        now: dt.datetime,
         where: str = "",
     ) -> str:
         """Show the meeting's facts, the connection and the curtain; returns the title.
         ``waiting``: this laptop's saves waiting to be sent; ``where``: of which cases.
         The change feed is "connecting" until it has its place in the log (the database is
         still opening, or its first read is on the way), and live from then on."""
-        text = meeting_title(meeting, dt.datetime.now(dt.UTC))
+        text = meeting_title(meeting, now)
         self.title_info.setText(text)
         online, following = feed.online, feed.following
         if not online:

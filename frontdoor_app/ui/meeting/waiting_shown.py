@@ -107,7 +107,8 @@ class WaitingShown:
         if not items:
             return ()
         words = {code: translate("Actions", text) for code, text in STATUS_WORDS.items()}
-        return waiting_rows.actions(items, case.actions, self._agencies(), words)
+        today = self.saves.commands.ctx.profile.today()
+        return waiting_rows.actions(items, case.actions, self._agencies(), words, today)
 
     def decision(self, case: CaseView) -> dt.datetime | None:
         kept = [i for i in self._items(case) if i["kind"] == "decision"]

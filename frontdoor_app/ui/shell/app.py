@@ -463,7 +463,9 @@ def start(database_url: str | None = None, profile: str | None = None) -> Starte
     apply_desk_theme(app)
     settings = load_settings(database_url, profile)
     shell = StartWindow()
-    look = read_first_look(settings.database_url, dt.date.today())
+    # The computer's date: the profile is not read yet. The early window compares it with the
+    # authority's day (``profile.today()``) and gives way to the usual start if they differ.
+    look = read_first_look(settings.database_url, dt.date.today())  # noqa: DTZ011
     if look is not None:
         shell.show_look(look)
     started = Started(app, shell, settings, os.environ.get(ENV_EXIT_AFTER_AGENDA) == "1", look)
