@@ -3,14 +3,18 @@ projector's type size, item models through the model tester, help overlay and dr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QTableView, QWidget
+from sqlalchemy import func, select
 
 from frontdoor_app.context import AppContext
+from frontdoor_app.models import Action
+from frontdoor_app.profile import Profile, load_profile
 from frontdoor_app.ui.case.actions_tab import AGENCY_WITH_CASE, action_model
 from frontdoor_app.ui.case.history_tab import history_model, needed_height
 from frontdoor_app.ui.case.household_tab import member_model
@@ -23,6 +27,7 @@ from frontdoor_app.ui.meeting.main_window import MainWindow
 from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, STRETCH_KEEPS
 from tests.ui_support import (
     LEFT,
+    TODAY,
     activate,
     add_entry,
     close_window,
@@ -32,6 +37,16 @@ from tests.ui_support import (
 )
 
 SIZES = ((1920, 1080), (1280, 720))
+MORNING = dt.time(9, 30)
+
+
+@pytest.fixture
+def profile() -> Profile:
+    """The meeting is held on its day: the window's clock stopped at half past nine that
+    Monday where the authority is, so what is overdue, the title bar's time and the
+    pictures are those of the meeting's morning, whatever the date the tests run on."""
+    live = load_profile()
+    return live.at(live.clock.at(TODAY, MORNING))
 
 
 @pytest.fixture
@@ -345,6 +360,27 @@ def test_the_chair_reorders_and_defers_by_keyboard(qtbot, meeting_window: MainWi
     )
     qtbot.waitUntil(lambda: win.room.agenda.row(third).status == "deferred")
     assert win.meeting.current_item_id is None
+
+
+def test_the_window_tells_the_time_and_what_is_overdue_by_the_authoritys_clock(
+    qtbot, meeting_window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    win = meeting_window
+    assert f"{TODAY:%A %d %b %Y} · meeting in progress · 09:30" in win.windowTitle()
+    tracker = win.screens.open("tracker")
+    qtbot.waitUntil(lambda: tracker.page is not None and tracker.model.rowCount() > 0)
+    with win.ctx.read_session() as s:
+        due_before = select(func.count(Action.id)).where(Action.status == "open")
+        overdue = s.scalar(due_before.where(Action.due_date < TODAY))
+        still_due = s.scalar(due_before.where(Action.due_date >= TODAY))
+    page = tracker.page
+    assert overdue and still_due, "the demo has open actions on both sides of its Monday"
+    assert (page.total, page.overdue_total) == (overdue + still_due, overdue)
+    assert [r.overdue for r in tracker.model.rows] == [
+        r.due_date < TODAY for r in tracker.model.rows
+    ]
+    # The case's own action (due a week after the meeting) is not overdue on its morning.
+    assert [a.overdue for a in win.case_view.case.actions] == [False]
 
 
 def test_action_tracker_filters_and_updates(qtbot, meeting_window: MainWindow) -> None:  # type: ignore[no-untyped-def]
