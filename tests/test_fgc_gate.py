@@ -551,6 +551,8 @@ def test_conference_date_needs_every_safeguard(ctx, consented):
         gate.record_safeguard(s, coord, rid, "safety_plan", "Safety plan on file, IDVA holds it")
         with pytest.raises(FgcError, match="is in the past"):
             gate.set_conference_date(s, coord, rid, TODAY - dt.timedelta(days=1), today=TODAY)
+        with pytest.raises(FgcError, match="^choose the conference date$"):  # a waiting step's
+            gate.set_conference_date(s, coord, rid, None, today=TODAY)  # type: ignore[arg-type]
         gate.set_conference_date(s, coord, rid, later, today=TODAY)
         assert s.get(FgcReferral, rid).conference_date == later
 

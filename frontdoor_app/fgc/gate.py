@@ -214,6 +214,8 @@ def set_conference_date(
     missing = missing_for_conference(session, referral, rules)
     if missing:
         raise SafeguardError(f"a conference date cannot be set; missing: {'; '.join(missing)}")
+    if not isinstance(date, dt.date):  # a step kept on a laptop without its date
+        raise FgcError("choose the conference date")
     if date < today:
         raise FgcError(f"the conference date {date.isoformat()} is in the past")
     before = audit.snapshot(referral)
