@@ -8,6 +8,8 @@ update holds the row) is the same refusal, never a fault. Both updates stay on t
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from sqlalchemy import select, update
 
@@ -125,26 +127,12 @@ def test_a_save_sent_twice_is_stored_once(two_clients) -> None:  # type: ignore[
         a.sessions, who.health, a.profile, item, action.owner_agency_id, "Visit", client_ref="r1"
     )
     assert again.id == first.id
-    done = actions.update_action_status(
-        a.sessions,
-        who.health,
-        first.id,
-        first.version,
-        "done",
-        "Seen",
-        client_ref="u1",
-        today=a.profile.today(),
+    today = a.profile.today()
+    send = functools.partial(
+        actions.update_action_status, a.sessions, who.health, first.id, first.version, "done"
     )
-    resent = actions.update_action_status(
-        a.sessions,
-        who.health,
-        first.id,
-        first.version,
-        "done",
-        "Seen",
-        client_ref="u1",
-        today=a.profile.today(),
-    )
+    done = send("Seen", client_ref="u1", today=today)
+    resent = send("Seen", client_ref="u1", today=today)
     assert resent.version == done.version and [u.note for u in resent.updates] == ["Seen"]
     with a.read_session() as s:
         assert len(actions.actions_for_item(s, item, DAY)) == 2
