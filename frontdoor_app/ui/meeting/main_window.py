@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAccessibleName(self.tr("Front door meeting"))
         self.resize(1280, 800)
-        self.header = RoomHeader(self)
+        self.header = RoomHeader(ctx.profile.clock, self)
         self.setMenuWidget(self.header)
         self.projector = ProjectorController(
             ctx,
@@ -464,8 +464,7 @@ class MainWindow(QMainWindow):
         """The title bar facts, toolbar counts and the curtain banner, from the room data."""
         down = self.state.curtain_is_down()
         waiting, where = self.saves.waiting_shown.where(self.room)
-        now = self.ctx.profile.clock.now()
-        title = self.header.show_facts(self.meeting, self.live, waiting, down, now, where)
+        title = self.header.show_facts(self.meeting, self.live, waiting, down, where)
         self.setWindowTitle(title)
         self.toolbar.show_room(self.room, self.projector.button_text())
 

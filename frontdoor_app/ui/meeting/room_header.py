@@ -7,11 +7,11 @@ the facts (``show_facts``) and keeps none of its own.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Protocol
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from frontdoor_app.clock import Clock
 from frontdoor_app.meeting.views import MeetingView
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import repolish
@@ -44,8 +44,9 @@ def waiting_words(waiting: int) -> str:
 class RoomHeader(QWidget):
     """The title bar and its two banners (see the module)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.clock = clock  # the authority's (``profile.clock``): the title bar's time
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -81,14 +82,13 @@ class RoomHeader(QWidget):
         feed: Feed,
         waiting: int,
         curtain_down: bool,
-        now: dt.datetime,
         where: str = "",
     ) -> str:
         """Show the meeting's facts, the connection and the curtain; returns the title.
         ``waiting``: this laptop's saves waiting to be sent; ``where``: of which cases.
         The change feed is "connecting" until it has its place in the log (the database is
         still opening, or its first read is on the way), and live from then on."""
-        text = meeting_title(meeting, now)
+        text = meeting_title(meeting, self.clock.now())
         self.title_info.setText(text)
         online, following = feed.online, feed.following
         if not online:
