@@ -7,7 +7,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import update
+
 from frontdoor_app.context import AppContext
+
+
+def someone_elses_update(
+    model: type[Any], row_id: int, version: int, **values: object
+) -> Callable[[Any], None]:
+    """A ``hold`` for ``change_while_held``: another client's update of the row read at
+    ``version``, to ``values`` and the next version, not yet committed."""
+    return lambda holder: holder.execute(
+        update(model).where(model.id == row_id).values(**values, version=version + 1)
+    )
 
 
 def change_while_held(

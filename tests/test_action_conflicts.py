@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions, lifecycle
 from frontdoor_app.meeting.errors import ActionConflict, ConflictError
 from frontdoor_app.models import Action
-from tests.conflict_support import change_while_held
+from tests.conflict_support import change_while_held, someone_elses_update
 from tests.meeting_support import DAY, agency_id, build, people
 
 
@@ -93,10 +93,8 @@ def test_two_updates_at_the_same_moment_on_postgresql(pg_ctx) -> None:  # type: 
     who, action = _action(pg_ctx)
     outcome = change_while_held(
         pg_ctx,
-        lambda holder: holder.execute(
-            update(Action)
-            .where(Action.id == action.id)
-            .values(status="done", status_note="B first", version=action.version + 1)
+        someone_elses_update(
+            Action, action.id, action.version, status="done", status_note="B first"
         ),
         lambda: actions.update_action_status(
             pg_ctx.sessions,

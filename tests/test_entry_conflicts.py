@@ -9,13 +9,13 @@ first edit stays in the audit trail. The same moment on PostgreSQL is the same r
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import entries, lifecycle
 from frontdoor_app.meeting.errors import ConflictError, EntryConflict
 from frontdoor_app.models import AuditEvent, IntelligenceEntry
-from tests.conflict_support import change_while_held
+from tests.conflict_support import change_while_held, someone_elses_update
 from tests.meeting_support import DAY, agency_id, build, people
 
 
@@ -65,10 +65,8 @@ def test_two_edits_at_the_same_moment_on_postgresql(pg_ctx) -> None:  # type: ig
     who, entry = _entry(pg_ctx)
     outcome = change_while_held(
         pg_ctx,
-        lambda holder: holder.execute(
-            update(IntelligenceEntry)
-            .where(IntelligenceEntry.id == entry.id)
-            .values(text="B first", changed_by_name="Ravi Rao", version=entry.version + 1)
+        someone_elses_update(
+            IntelligenceEntry, entry.id, entry.version, text="B first", changed_by_name="Ravi Rao"
         ),
         lambda: entries.edit_entry(
             pg_ctx.sessions, who.chair, entry.id, entry.version, text="A second"

@@ -10,7 +10,7 @@ another status for it, and the chair's change meets the conflict view.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import lifecycle
@@ -20,7 +20,7 @@ from frontdoor_app.profile import Profile
 from frontdoor_app.settings import Settings
 from frontdoor_app.ui.core.conflict_view import ConflictDialog
 from frontdoor_app.ui.meeting.attendance_dialog import attendance_conflict
-from tests.conflict_support import change_while_held
+from tests.conflict_support import change_while_held, someone_elses_update
 from tests.meeting_support import DAY, agency_id, build, people
 from tests.ui_support import LEFT, close_window, context_for, idle, open_window, start_meeting
 
@@ -68,10 +68,8 @@ def test_two_changes_at_the_same_moment_on_postgresql(pg_ctx) -> None:  # type: 
     who, row = _row(pg_ctx)
     outcome = change_while_held(
         pg_ctx,
-        lambda holder: holder.execute(
-            update(Attendance)
-            .where(Attendance.id == row.id)
-            .values(status="apologies", changed_by_name="Ravi Rao", version=row.version + 1)
+        someone_elses_update(
+            Attendance, row.id, row.version, status="apologies", changed_by_name="Ravi Rao"
         ),
         lambda: lifecycle.update_attendance(
             pg_ctx.sessions, who.chair, row.id, row.version, status="information_sent"
