@@ -177,6 +177,46 @@ def test_open_actions_from_earlier_meetings_by_agency_overdue_flagged(ctx):
     assert (counted.open, counted.overdue) == (4, 2)
 
 
+def test_what_falls_due_on_the_day_is_counted_and_marked_apart_from_overdue(ctx):
+    who = people(ctx)
+    today_id, made, hv = _spread(ctx, who)
+    with ctx.session() as s:  # one due on the day and open, one due on the day and done
+        earlier_item = s.get(Action, made[0]).agenda_item_id
+        on_the_day = []
+        for status in ("open", "done"):
+            action = Action(
+                agenda_item_id=earlier_item,
+                owner_agency_id=hv,
+                owner_name="Hannah Lee",
+                description=f"Due on the day, {status}",
+                due_date=DAY,
+                status=status,
+            )
+            s.add(action)
+            s.flush()
+            on_the_day.append(action.id)
+    with ctx.session() as s:
+        page = actions.action_tracker(s, today=DAY)
+        everything = actions.action_tracker(s, today=DAY, statuses=("open", "done"))
+        tomorrow = actions.action_tracker(s, today=DAY + dt.timedelta(days=1))
+        groups = actions.open_actions_review(s, today_id)
+    flagged = {a.id: (a.overdue, a.due_today) for a in everything.rows}
+    assert flagged[on_the_day[0]] == (False, True)
+    assert flagged[on_the_day[1]] == (False, False)  # done: nothing is due
+    assert flagged[made[0]] == (True, False) and flagged[made[2]] == (False, False)
+    assert (page.total, page.overdue_total, page.due_today_total) == (6, 2, 1)
+    assert everything.due_today_total == 1
+    # A day later it is overdue, and the police's action due then is the one due today.
+    assert (tomorrow.overdue_total, tomorrow.due_today_total) == (3, 1)
+    assert [a.id for a in tomorrow.rows if a.due_today] == [made[3]]
+    # At the opening of the day's meeting, by agency: HV has one overdue, one due today.
+    assert [(g.agency_code, g.total, g.overdue, g.due_today) for g in groups] == [
+        ("HV", 3, 1, 1),
+        ("HSG", 1, 1, 0),
+        ("POL", 1, 0, 0),
+    ]
+
+
 def test_tracker_pages_filters_and_puts_overdue_first(ctx):
     who = people(ctx)
     _, made, hv = _spread(ctx, who)

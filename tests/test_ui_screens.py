@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from frontdoor_app.context import AppContext
 from frontdoor_app.models import Action
 from frontdoor_app.profile import Profile, load_profile
-from frontdoor_app.ui.case.actions_tab import AGENCY_WITH_CASE, action_model
+from frontdoor_app.ui.case.actions_tab import AGENCY_WITH_CASE, action_model, status_word
 from frontdoor_app.ui.case.history_tab import history_model, needed_height
 from frontdoor_app.ui.case.household_tab import member_model
 from frontdoor_app.ui.case.intelligence_tab import entry_model
@@ -379,6 +379,14 @@ def test_the_window_tells_the_time_and_what_is_overdue_by_the_authoritys_clock(
     assert [r.overdue for r in tracker.model.rows] == [
         r.due_date < TODAY for r in tracker.model.rows
     ]
+    # What falls due on the meeting's own morning is said so, in the rows and the count.
+    due_today = [r for r in tracker.model.rows if r.due_date == TODAY]
+    assert due_today, "the demo has open actions due on its Monday"
+    assert page.due_today_total == len(due_today)
+    assert f"· {len(due_today)} due today" in tracker.summary.text()
+    statuses = {status_word(r) for r in tracker.model.rows if r.due_date >= TODAY}
+    assert statuses == {"DUE TODAY · open", "open"}
+    assert {status_word(r) for r in due_today} == {"DUE TODAY · open"}
     # The case's own action (due a week after the meeting) is not overdue on its morning.
     assert [a.overdue for a in win.case_view.case.actions] == [False]
 

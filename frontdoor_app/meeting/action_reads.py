@@ -106,17 +106,23 @@ def open_actions_review(
 ) -> tuple[AgencyActions, ...]:
     """Open actions from earlier meetings, by agency, overdue first: reviewed at the opening.
 
-    Overdue means due before this meeting's date. With ``limit_per_agency`` only each
-    agency's first actions are read (a city has thousands open); ``total`` and ``overdue``
-    still count them all.
+    Overdue means due before this meeting's date; due today, on it. With
+    ``limit_per_agency`` only each agency's first actions are read (a city has thousands
+    open); ``total``, ``overdue`` and ``due_today`` still count them all.
     """
     meeting = meeting_of(session, meeting_id)
     earlier = (Action.status == "open", Meeting.meeting_date < meeting.meeting_date)
     overdue = case((Action.due_date < meeting.meeting_date, 1), else_=0)
+    due_today = case((Action.due_date == meeting.meeting_date, 1), else_=0)
     counts = {
-        r[0]: (int(r[1]), int(r[2] or 0))
+        r[0]: (int(r[1]), int(r[2] or 0), int(r[3] or 0))
         for r in session.execute(
-            select(Action.owner_agency_id, func.count(Action.id), func.sum(overdue))
+            select(
+                Action.owner_agency_id,
+                func.count(Action.id),
+                func.sum(overdue),
+                func.sum(due_today),
+            )
             .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .where(*earlier)
@@ -144,17 +150,21 @@ def open_actions_review(
         session, query.order_by(Agency.name, Action.due_date, Action.id), meeting.meeting_date
     ):
         grouped[view.owner_agency_id].append(view)
-    return tuple(
-        AgencyActions(
-            rows[0].owner_agency_id,
-            rows[0].agency_code,
-            rows[0].agency_name,
-            tuple(rows),
-            counts.get(rows[0].owner_agency_id, (0, 0))[1],
-            counts.get(rows[0].owner_agency_id, (len(rows), 0))[0],
+    made = []
+    for rows in grouped.values():
+        total, late, on_the_day = counts.get(rows[0].owner_agency_id, (len(rows), 0, 0))
+        made.append(
+            AgencyActions(
+                rows[0].owner_agency_id,
+                rows[0].agency_code,
+                rows[0].agency_name,
+                tuple(rows),
+                late,
+                total,
+                on_the_day,
+            )
         )
-        for rows in grouped.values()
-    )
+    return tuple(made)
 
 
 def action_tracker(
@@ -179,19 +189,25 @@ def action_tracker(
     if owner and owner.strip():
         pattern = "%" + owner.strip().replace("%", r"\%").replace("_", r"\_") + "%"
         conditions.append(Action.owner_name.ilike(pattern, escape="\\"))
-    # Both counts in one pass over the matching rows.
+    # The counts in one pass over the matching rows.
     overdue_case = case((and_(Action.status == "open", Action.due_date < today), 1), else_=0)
+    today_case = case((and_(Action.status == "open", Action.due_date == today), 1), else_=0)
     counted = session.execute(
-        select(func.count(Action.id), func.coalesce(func.sum(overdue_case), 0)).where(*conditions)
+        select(
+            func.count(Action.id),
+            func.coalesce(func.sum(overdue_case), 0),
+            func.coalesce(func.sum(today_case), 0),
+        ).where(*conditions)
     ).one()
-    total, overdue = int(counted[0] or 0), int(counted[1] or 0)
+    total, overdue, due_today = (int(n or 0) for n in counted)
     # Open actions overdue are exactly those due earliest, so due date order puts them first;
     # closed ones (when asked for) follow.
     order: list[Any] = [Action.due_date, Action.id]
     if set(statuses) != {"open"}:
         order.insert(0, Action.status != "open")
     query = _base().where(*conditions).order_by(*order).limit(limit).offset(max(0, offset))
-    return ActionPage(tuple(_views(session, query, today)), total, overdue, max(0, offset), limit)
+    rows = tuple(_views(session, query, today))
+    return ActionPage(rows, total, overdue, max(0, offset), limit, due_today)
 
 
 def _base() -> ActionSelect:
@@ -315,6 +331,7 @@ def _views(
             status_note=r.status_note,
             closed_at=r.closed_at,
             overdue=r.status == "open" and r.due_date < today,
+            due_today=r.status == "open" and r.due_date == today,
             version=r.version,
             updates=tuple(updates.get(r.id, ())),
         )

@@ -157,7 +157,7 @@ def history(
         # line of both ("Domestic Violence Service / IDVA (Delroy Campbell)") left the
         # Detail beside it a third of the table on a laptop, wrapped onto three lines.
         who = a.agency_name + (f"\n{a.owner_name}" if a.owner_name else "")
-        status = a.status + (" · overdue" if a.overdue else "")
+        status = a.status + (" · overdue" if a.overdue else " · due today" if a.due_today else "")
         events.append(
             HistoryEvent(
                 meeting_instant(clock, a.meeting_date),

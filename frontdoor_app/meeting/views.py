@@ -240,6 +240,7 @@ class ActionView:
     status_note: str | None
     closed_at: dt.datetime | None
     overdue: bool  # open and due before the reference day (today / the meeting date)
+    due_today: bool  # open and due on the reference day itself
     version: int
     updates: tuple[ActionUpdateView, ...] = ()
 
@@ -387,6 +388,7 @@ class AgencyActions:
     actions: tuple[ActionView, ...]  # overdue first, then by due date (maybe only the first N)
     overdue: int  # every overdue open action of the agency, shown or not
     total: int = 0  # every open action of the agency, shown or not
+    due_today: int = 0  # every open action of the agency due on the meeting's day
 
 
 @dataclass(frozen=True)
@@ -404,6 +406,7 @@ class ActionPage:
     overdue_total: int
     offset: int
     limit: int
+    due_today_total: int = 0  # open rows matching the filter due on ``today``
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ def status_word(action: ActionView | WaitingAction) -> str:
     word = translate("Actions", STATUS_WORDS.get(action.status, action.status))
     if action.status == "open" and action.overdue:
         word = translate("Actions", "OVERDUE") + " · " + word
+    elif action.status == "open" and action.due_today:
+        word = translate("Actions", "DUE TODAY") + " · " + word
     return word
 
 

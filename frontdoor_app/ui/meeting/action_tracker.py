@@ -140,11 +140,12 @@ class ActionTrackerWindow(QWidget):
         self.model.set_rows(page.rows)
         first = page.offset + 1 if page.rows else 0
         self.summary.setText(
-            self.tr("%1–%2 of %3 actions · %4 overdue")
+            self.tr("%1–%2 of %3 actions · %4 overdue · %5 due today")
             .replace("%1", f"{first:,}")
             .replace("%2", f"{page.offset + len(page.rows):,}")
             .replace("%3", f"{page.total:,}")
             .replace("%4", f"{page.overdue_total:,}")
+            .replace("%5", f"{page.due_today_total:,}")
         )
         self.previous.setEnabled(page.offset > 0)
         self.next.setEnabled(page.offset + len(page.rows) < page.total)

@@ -75,12 +75,13 @@ class OpenActionsDialog(QDialog):
         total = sum(max(g.total, len(g.actions)) for g in self.groups)
         text = (
             self.tr(
-                "%1 open actions from earlier meetings, %2 overdue, from %3 agencies. "
-                "Select one, choose its status, add a note."
+                "%1 open actions from earlier meetings, %2 overdue, %4 due today, from %3 "
+                "agencies. Select one, choose its status, add a note."
             )
             .replace("%1", f"{total:,}")
             .replace("%2", f"{overdue:,}")
             .replace("%3", str(len(self.groups)))
+            .replace("%4", f"{sum(g.due_today for g in self.groups):,}")
         )
         if total > len(rows):
             text += " " + self.tr(
