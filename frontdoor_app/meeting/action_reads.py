@@ -207,7 +207,7 @@ def action_tracker(
         order.insert(0, Action.status != "open")
     query = _base().where(*conditions).order_by(*order).limit(limit).offset(max(0, offset))
     rows = tuple(_views(session, query, today))
-    return ActionPage(rows, total, overdue, max(0, offset), limit, due_today)
+    return ActionPage(rows, total, overdue, due_today, max(0, offset), limit)
 
 
 def _base() -> ActionSelect:

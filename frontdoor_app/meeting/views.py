@@ -404,9 +404,9 @@ class ActionPage:
     rows: tuple[ActionView, ...]
     total: int  # every row matching the filter, for "1–50 of 4,210"
     overdue_total: int
+    due_today_total: int  # open rows matching the filter due on ``today``
     offset: int
     limit: int
-    due_today_total: int = 0  # open rows matching the filter due on ``today``
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,9 @@ def status_word(action: ActionView | WaitingAction) -> str:
     if isinstance(action, WaitingAction):
         return action.status  # (its words already: "waiting to be sent · done")
     word = translate("Actions", STATUS_WORDS.get(action.status, action.status))
-    if action.status == "open" and action.overdue:
+    if action.overdue:  # (both only ever of an open action: ``ActionView``)
         word = translate("Actions", "OVERDUE") + " · " + word
-    elif action.status == "open" and action.due_today:
+    elif action.due_today:
         word = translate("Actions", "DUE TODAY") + " · " + word
     return word
 
