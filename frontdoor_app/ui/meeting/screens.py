@@ -200,7 +200,8 @@ def room_screens(
 
     return (
         Screen("attendance", attendance, dialog=True, watches=frozenset({"attendance"})),
-        Screen("open_actions", open_actions, dialog=True, watches=ACTION_TABLES),
+        # Who is here for each agency is beside its actions: attendance kept elsewhere shows.
+        Screen("open_actions", open_actions, dialog=True, watches=ACTION_TABLES | {"attendance"}),
         Screen("confidentiality", confidentiality, dialog=True),
         Screen("close", close, dialog=True),
         Screen(
