@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table
@@ -20,12 +21,19 @@ from frontdoor_app.wording import counted
 from . import formatting as fmt
 from .document import Bookmark, BuiltPdf, DocumentInfo, build
 from .minutes_case import CaseView, case_section
-from .minutes_model import ATTENDANCE_STATUSES, ActionRow, MinutesData
+from .minutes_model import ATTENDANCE_STATUSES, ActionRow, MinutesData, ReviewedRow
 from .styles import FRAME_WIDTH, key_value_table_style, styles
 from .tables import text_table
 from .text import markup, markup_para, para
 
 TITLE = "Front door daily meeting \u2014 minutes"
+# What the opening review closed actions as, in the cover's count of them
+REVIEWED_WORDS = {
+    "done": "done",
+    "not_possible": "not possible",
+    "not_done": "not done by agency",
+    "open": "left open",
+}
 
 
 def minutes_reference(data: MinutesData, agency: str | None = None, draft: bool = False) -> str:
@@ -168,6 +176,7 @@ def _cover(
             f"{len(data.cases)} discussed, {len(data.deferred)} deferred; "
             f"{counted(actions, 'action')}",
         ),
+        ("Earlier actions reviewed", _reviewed_fact(data)),
         ("Generated", fmt.date_time(generated_at, tz)),
     ]
     if data.audit_head:
@@ -189,7 +198,57 @@ def _cover(
         out.append(
             para(f"Read by the chair at {fmt.clock(data.confidentiality_read_at, tz)}.", s.small)
         )
-    return out
+    return [*out, *_reviewed(data)]
+
+
+def _status(row: ReviewedRow) -> str:
+    before = fmt.ACTION_STATUS_WORDS.get(row.status_from, row.status_from or "\u2014")
+    return f"{before} \u2192 {fmt.ACTION_STATUS_WORDS.get(row.status_to, row.status_to)}"
+
+
+def _reviewed_fact(data: MinutesData) -> str:
+    """ "3: 1 done, 2 not done by agency" (or "None"), for the cover's facts."""
+    if not data.reviewed:
+        return "None"
+    to = Counter(r.status_to for r in data.reviewed)
+    words = (
+        f"{n} {REVIEWED_WORDS.get(k, k)}" for k, n in sorted(to.items(), key=lambda kv: -kv[1])
+    )
+    return f"{len(data.reviewed)}: {', '.join(words)}"
+
+
+def _reviewed_rows(
+    rows: Sequence[ReviewedRow], tz: str, with_agency: bool
+) -> list[tuple[str, ...]]:
+    """Case (its reference, household and the meeting that agreed the action), agency and
+    owner, the action and its due date; the status it went from and to, the note, and who
+    recorded it when."""
+    return [
+        (
+            f"{r.case_reference}\n{r.household}\nagreed {fmt.short_date(r.agreed_on)}",
+            *((f"{r.owner_agency_name}\n{r.owner_name}".strip(),) if with_agency else ()),
+            f"{r.description} (due {fmt.short_date(r.due_date)}"
+            + (f"; {r.owner_name})" if r.owner_name and not with_agency else ")"),
+            "\n".join(
+                part
+                for part in (_status(r), r.note, f"{r.by}, {fmt.clock(r.at, tz)}".strip(", "))
+                if part
+            ),
+        )
+        for r in rows
+    ]
+
+
+def _reviewed(data: MinutesData) -> list[Flowable]:
+    """The opening review: each earlier meeting's action whose status this meeting updated."""
+    s = styles()
+    out: list[Flowable] = [para("Actions from earlier meetings reviewed", s.h2)]
+    if not data.reviewed:
+        return [*out, para("No action from an earlier meeting was updated at this one.", s.muted)]
+    widths = [30 * mm, 34 * mm, FRAME_WIDTH - 118 * mm, 54 * mm]
+    headers = ("Case", "Agency", "Action", "Status and note")
+    rows = _reviewed_rows(data.reviewed, data.timezone, with_agency=True)
+    return [*out, text_table(rows, headers, widths)]
 
 
 def _attendance(data: MinutesData) -> Flowable:
@@ -253,17 +312,22 @@ def _actions_by_agency(data: MinutesData) -> list[Flowable]:
     by_agency: dict[str, list[ActionRow]] = defaultdict(list)
     for action in data.actions:
         by_agency[action.owner_agency_code].append(action)
+    reviewed: dict[str, list[ReviewedRow]] = defaultdict(list)
+    for row in data.reviewed:
+        reviewed[row.owner_agency_code].append(row)
+    names = {a.owner_agency_code: a.owner_agency_name for a in data.actions}
+    names.update((r.owner_agency_code, r.owner_agency_name) for r in data.reviewed)
     out: list[Flowable] = []
-    if not by_agency:
+    if not names:
         return [
             PageBreak(),
             para("Actions by agency", s.title),
             para("No actions agreed.", s.muted),
         ]
     first = True
-    for code in sorted(by_agency, key=lambda c: by_agency[c][0].owner_agency_name.casefold()):
+    for code in sorted(names, key=lambda c: names[c].casefold()):
         actions = sorted(by_agency[code], key=lambda a: (a.due_date, a.case_position))
-        name = actions[0].owner_agency_name
+        name = names[code]
         out.append(PageBreak())
         if first:
             out.append(Bookmark("actions", "Actions by agency"))
@@ -271,13 +335,9 @@ def _actions_by_agency(data: MinutesData) -> list[Flowable]:
         out.append(Bookmark(f"actions-{code}", name, level=1))
         out.append(para("Actions by agency", s.subtitle))
         out.append(markup_para(f"Actions for {markup(name)}", s.title, raw_text=name))
-        noun = "action" if len(actions) == 1 else "actions"
+        agreed = counted(len(actions), "action") if actions else "No action"
         out.append(
-            para(
-                f"{len(actions)} {noun} agreed at the meeting of "
-                f"{fmt.long_date(data.meeting_date)}.",
-                s.body,
-            )
+            para(f"{agreed} agreed at the meeting of {fmt.long_date(data.meeting_date)}.", s.body)
         )
         rows = [
             (
@@ -292,8 +352,24 @@ def _actions_by_agency(data: MinutesData) -> list[Flowable]:
         ]
         widths = [28 * mm, 26 * mm, FRAME_WIDTH - 124 * mm, 26 * mm, 22 * mm, 22 * mm]
         headers = ("Case", "Household", "Action", "Owner", "Due", "Status")
-        out.append(text_table(rows, headers, widths, bold_column=1, plain_columns=(0, 4)))
+        if rows:
+            out.append(text_table(rows, headers, widths, bold_column=1, plain_columns=(0, 4)))
+        out += _agency_reviewed(reviewed[code], data.timezone)
     return out
+
+
+def _agency_reviewed(rows: Sequence[ReviewedRow], tz: str) -> list[Flowable]:
+    """On an agency's page: its actions from earlier meetings that this meeting updated."""
+    if not rows:
+        return []
+    s = styles()
+    widths = [30 * mm, FRAME_WIDTH - 84 * mm, 54 * mm]
+    headers = ("Case", "Action", "Status and note")
+    return [
+        Spacer(1, 4 * mm),
+        para(f"{counted(len(rows), 'action')} from earlier meetings reviewed at this one:", s.body),
+        text_table(_reviewed_rows(rows, tz, with_agency=False), headers, widths),
+    ]
 
 
 def _deferred(data: MinutesData) -> list[Flowable]:

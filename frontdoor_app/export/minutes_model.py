@@ -69,6 +69,26 @@ class ActionRow:
 
 
 @dataclass(frozen=True)
+class ReviewedRow:
+    """An action from an earlier meeting whose status was updated at this one (the opening
+    review): what was agreed then, and what this meeting recorded of it."""
+
+    agreed_on: dt.date  # the earlier meeting's date
+    case_reference: str
+    household: str
+    owner_agency_code: str
+    owner_agency_name: str
+    owner_name: str
+    description: str
+    due_date: dt.date
+    status_from: str
+    status_to: str
+    note: str
+    by: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
 class FgcRow:
     stage: str
     team: str = ""
@@ -147,6 +167,7 @@ class MinutesData:
     deferred: tuple[CaseMinutes, ...] = ()
     agencies: dict[str, str] = field(default_factory=dict)  # code → name
     amendments: tuple[AmendmentRow, ...] = ()  # to the meeting itself (attendance, times)
+    reviewed: tuple[ReviewedRow, ...] = ()  # earlier meetings' actions updated at this one
     audit_head: str = ""  # the audit trail's chain hash when the meeting closed
 
     @property

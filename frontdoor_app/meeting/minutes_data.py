@@ -24,6 +24,7 @@ from frontdoor_app.export.minutes_model import (
     SharingRow,
 )
 from frontdoor_app.flags import Flags
+from frontdoor_app.meeting.minutes_reviewed import reviewed_actions
 from frontdoor_app.models import (
     Action,
     Agency,
@@ -128,6 +129,7 @@ class _Loader:
             deferred=deferred,
             agencies={a.code: a.name for a in self.agencies.values()},
             amendments=meeting_amendments,
+            reviewed=reviewed_actions(self.s, m.id, self.household_label, self.agency),
             audit_head=self.audit_head(m),
         )
 
