@@ -62,18 +62,18 @@ def test_the_actions_reviewed_at_the_opening_are_minuted(ctx: AppContext, artefa
         earlier = load_minutes(s, ctx.profile, DAY)
     assert earlier.reviewed == ()
     rows = data.reviewed
-    assert [(r.description, r.status_from, r.status_to, r.note) for r in rows] == [
+    assert [(r.action.description, r.status_from, r.status_to, r.note) for r in rows] == [
         (d, "open", status, note) for d, status, note in reviewed
     ]
     housing, police = rows
-    assert (housing.agreed_on, housing.case_reference, housing.owner_agency_code) == (
+    assert (housing.agreed_on, housing.action.case_reference, housing.action.owner_agency_code) == (
         DAY,
         ref1,
         "HSG",
     )
-    assert (police.case_reference, police.owner_agency_code) == (ref2, "POL")
+    assert (police.action.case_reference, police.action.owner_agency_code) == (ref2, "POL")
     assert housing.by == chair and housing.at <= police.at
-    assert housing.due_date == DAY + dt.timedelta(days=1) and housing.household
+    assert housing.action.due_date == DAY + dt.timedelta(days=1) and housing.action.household
 
     # -- the full minutes: the count on the cover, the table under the statement
     pdf = render_minutes(data, generated_at=GENERATED, invariant=True)
@@ -96,7 +96,7 @@ def test_the_actions_reviewed_at_the_opening_are_minuted(ctx: AppContext, artefa
     housing_page = flat([starts["Housing Leeds"]])
     assert "No action agreed at the meeting of Tuesday 24 November 2026." in housing_page
     assert "1 action from earlier meetings reviewed at this one:" in housing_page
-    assert f"Housing visit {ref1} (due 24 Nov 2026; {housing.owner_name})" in housing_page
+    assert f"Housing visit {ref1} (due 24 Nov 2026; {housing.action.owner_name})" in housing_page
     assert f"Check bail for {ref2}" not in housing_page
 
     # -- the day before, nothing reviewed: said so, not left blank

@@ -225,10 +225,14 @@ def _reviewed_rows(
     recorded it when."""
     return [
         (
-            f"{r.case_reference}\n{r.household}\nagreed {fmt.short_date(r.agreed_on)}",
-            *((f"{r.owner_agency_name}\n{r.owner_name}".strip(),) if with_agency else ()),
-            f"{r.description} (due {fmt.short_date(r.due_date)}"
-            + (f"; {r.owner_name})" if r.owner_name and not with_agency else ")"),
+            f"{r.action.case_reference}\n{r.action.household}\nagreed {fmt.short_date(r.agreed_on)}",
+            *(
+                (f"{r.action.owner_agency_name}\n{r.action.owner_name}".strip(),)
+                if with_agency
+                else ()
+            ),
+            f"{r.action.description} (due {fmt.short_date(r.action.due_date)}"
+            + (f"; {r.action.owner_name})" if r.action.owner_name and not with_agency else ")"),
             "\n".join(
                 part
                 for part in (_status(r), r.note, f"{r.by}, {fmt.clock(r.at, tz)}".strip(", "))
@@ -314,9 +318,11 @@ def _actions_by_agency(data: MinutesData) -> list[Flowable]:
         by_agency[action.owner_agency_code].append(action)
     reviewed: dict[str, list[ReviewedRow]] = defaultdict(list)
     for row in data.reviewed:
-        reviewed[row.owner_agency_code].append(row)
-    names = {a.owner_agency_code: a.owner_agency_name for a in data.actions}
-    names.update((r.owner_agency_code, r.owner_agency_name) for r in data.reviewed)
+        reviewed[row.action.owner_agency_code].append(row)
+    names = {
+        a.owner_agency_code: a.owner_agency_name
+        for a in (*data.actions, *(r.action for r in data.reviewed))
+    }
     out: list[Flowable] = []
     if not names:
         return [

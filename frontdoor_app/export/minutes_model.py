@@ -74,13 +74,7 @@ class ReviewedRow:
     review): what was agreed then, and what this meeting recorded of it."""
 
     agreed_on: dt.date  # the earlier meeting's date
-    case_reference: str
-    household: str
-    owner_agency_code: str
-    owner_agency_name: str
-    owner_name: str
-    description: str
-    due_date: dt.date
+    action: ActionRow  # as agreed then (its case's place on that agenda), its status now
     status_from: str
     status_to: str
     note: str

@@ -129,7 +129,7 @@ class _Loader:
             deferred=deferred,
             agencies={a.code: a.name for a in self.agencies.values()},
             amendments=meeting_amendments,
-            reviewed=reviewed_actions(self.s, m.id, self.household_label, self.agency),
+            reviewed=reviewed_actions(self.s, m.id, self.action),
             audit_head=self.audit_head(m),
         )
 

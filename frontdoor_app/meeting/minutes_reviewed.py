@@ -9,19 +9,17 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from frontdoor_app.export.minutes_model import ReviewedRow
+from frontdoor_app.export.minutes_model import ActionRow, ReviewedRow
 from frontdoor_app.models import Action, ActionUpdate, AgendaItem, Household, Meeting, Notification
 
-Label = Callable[[Notification, Household | None], str]  # the household as the minutes name it
-AgencyOf = Callable[[int | None], tuple[str, str]]  # an agency's (code, name)
+# The minutes' row of an action (its agency's names, its household as the profile names it)
+RowOf = Callable[[Action, AgendaItem, Notification, Household | None], ActionRow]
 
 
-def reviewed_actions(
-    session: Session, meeting_id: int, label: Label, agency: AgencyOf
-) -> tuple[ReviewedRow, ...]:
+def reviewed_actions(session: Session, meeting_id: int, row_of: RowOf) -> tuple[ReviewedRow, ...]:
     earlier = aliased(Meeting)
     found = session.execute(
-        select(ActionUpdate, Action, earlier.meeting_date, Notification, Household)
+        select(ActionUpdate, Action, AgendaItem, earlier.meeting_date, Notification, Household)
         .join(Action, Action.id == ActionUpdate.action_id)
         .join(AgendaItem, AgendaItem.id == Action.agenda_item_id)
         .join(earlier, earlier.id == AgendaItem.meeting_id)
@@ -31,24 +29,15 @@ def reviewed_actions(
         .order_by(ActionUpdate.at, ActionUpdate.id)
         .options(selectinload(Notification.persons))
     ).all()
-    rows = []
-    for update, action, agreed_on, notification, household in found:
-        code, name = agency(action.owner_agency_id)
-        rows.append(
-            ReviewedRow(
-                agreed_on,
-                notification.police_ref,
-                label(notification, household),
-                code,
-                name,
-                action.owner_name or "",
-                action.description,
-                action.due_date,
-                update.status_from or "",
-                update.status_to or "",
-                update.note or "",
-                update.by_name,
-                update.at,
-            )
+    return tuple(
+        ReviewedRow(
+            agreed_on,
+            row_of(action, item, notification, household),
+            update.status_from or "",
+            update.status_to or "",
+            update.note or "",
+            update.by_name,
+            update.at,
         )
-    return tuple(rows)
+        for update, action, item, agreed_on, notification, household in found
+    )
