@@ -8,7 +8,9 @@ from PySide6.QtCore import Qt
 
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import actions, lifecycle
+from frontdoor_app.meeting.views import AttendanceRow
 from frontdoor_app.ui.case.actions_tab import AGENCY_WITH_CASE
+from frontdoor_app.ui.meeting.agency_review import agency_rows
 from frontdoor_app.ui.meeting.open_actions_dialog import PER_AGENCY
 from tests.ui_support import LEFT, close_window, idle, open_window, settled, start_meeting
 
@@ -127,3 +129,13 @@ def test_the_chair_goes_through_the_open_actions_agency_by_agency(
         dialog.reject()
     finally:
         close_window(win)
+
+
+def test_one_agency_present_is_said_in_the_singular(qapp) -> None:  # type: ignore[no-untyped-def]
+    here = [
+        AttendanceRow(1, 1, 5, "HV", "Health Visiting", "Hannah Lee", "present", 1),
+        AttendanceRow(2, 1, 5, "HV", "Health Visiting", "Zoë Brown", "apologies", 1),
+        AttendanceRow(3, 1, 6, "HSG", "Housing Leeds", "Ravi Rao", "apologies", 1),
+    ]
+    assert agency_rows((), here)[0].attending == "1 agency present"
+    assert agency_rows((), here[1:])[0].attending == "0 agencies present"

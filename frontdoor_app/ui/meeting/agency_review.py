@@ -74,14 +74,18 @@ def agency_rows(
         sum(r.open for r in each),
         sum(r.overdue for r in each),
         sum(r.due_today for r in each),
-        translate("OpenActions", "%1 agencies present").replace("%1", str(present)),
+        (
+            translate("OpenActions", "1 agency present")
+            if present == 1
+            else translate("OpenActions", "%1 agencies present").replace("%1", str(present))
+        ),
         tuple(a for r in each for a in r.actions),
     )
     return (every, *each)
 
 
 def counts(row: AgencyRow) -> str:
-    """ "15 open · 8 overdue · 4 due today": the second line of an agency's row."""
+    """The second line of an agency's row: "15 open · 8 overdue · 4 due today"."""
     return (
         translate("OpenActions", "%1 open · %2 overdue · %3 due today")
         .replace("%1", f"{row.open:,}")
