@@ -27,13 +27,6 @@ from .tables import text_table
 from .text import markup, markup_para, para
 
 TITLE = "Front door daily meeting \u2014 minutes"
-# What the opening review closed actions as, in the cover's count of them
-REVIEWED_WORDS = {
-    "done": "done",
-    "not_possible": "not possible",
-    "not_done": "not done by agency",
-    "open": "left open",
-}
 
 
 def minutes_reference(data: MinutesData, agency: str | None = None, draft: bool = False) -> str:
@@ -207,13 +200,11 @@ def _status(row: ReviewedRow) -> str:
 
 
 def _reviewed_fact(data: MinutesData) -> str:
-    """ "3: 1 done, 2 not done by agency" (or "None"), for the cover's facts."""
+    """For the cover's facts: "3: 2 done, 1 not done by agency", or "None"."""
     if not data.reviewed:
         return "None"
-    to = Counter(r.status_to for r in data.reviewed)
-    words = (
-        f"{n} {REVIEWED_WORDS.get(k, k)}" for k, n in sorted(to.items(), key=lambda kv: -kv[1])
-    )
+    to = Counter(r.status_to for r in data.reviewed).most_common()
+    words = (f"{n} {fmt.ACTION_STATUS_WORDS.get(k, k).lower()}" for k, n in to)
     return f"{len(data.reviewed)}: {', '.join(words)}"
 
 
@@ -221,26 +212,21 @@ def _reviewed_rows(
     rows: Sequence[ReviewedRow], tz: str, with_agency: bool
 ) -> list[tuple[str, ...]]:
     """Case (its reference, household and the meeting that agreed the action), agency and
-    owner, the action and its due date; the status it went from and to, the note, and who
-    recorded it when."""
-    return [
-        (
-            f"{r.action.case_reference}\n{r.action.household}\nagreed {fmt.short_date(r.agreed_on)}",
-            *(
-                (f"{r.action.owner_agency_name}\n{r.action.owner_name}".strip(),)
-                if with_agency
-                else ()
-            ),
-            f"{r.action.description} (due {fmt.short_date(r.action.due_date)}"
-            + (f"; {r.action.owner_name})" if r.action.owner_name and not with_agency else ")"),
-            "\n".join(
-                part
-                for part in (_status(r), r.note, f"{r.by}, {fmt.clock(r.at, tz)}".strip(", "))
-                if part
-            ),
-        )
-        for r in rows
-    ]
+    owner (on an agency's own page, the owner goes with the action), the action and its due
+    date; the status it went from and to, the note, and who recorded it when."""
+    out: list[tuple[str, ...]] = []
+    for r in rows:
+        a = r.action
+        case = f"{a.case_reference}\n{a.household}\nagreed {fmt.short_date(r.agreed_on)}"
+        due = f"due {fmt.short_date(a.due_date)}"
+        recorded = "\n".join(filter(None, (_status(r), r.note, f"{r.by}, {fmt.clock(r.at, tz)}")))
+        if with_agency:
+            agency = f"{a.owner_agency_name}\n{a.owner_name}".strip()
+            out.append((case, agency, f"{a.description} ({due})", recorded))
+        else:
+            owner = f"; {a.owner_name}" if a.owner_name else ""
+            out.append((case, f"{a.description} ({due}{owner})", recorded))
+    return out
 
 
 def _reviewed(data: MinutesData) -> list[Flowable]:

@@ -50,8 +50,8 @@ def attending(statuses: Sequence[str]) -> str:
 def agency_rows(
     groups: Sequence[AgencyActions], attendance: Sequence[AttendanceRow]
 ) -> tuple[AgencyRow, ...]:
-    """Every agency first (its actions in the order given: each agency's overdue first),
-    then each agency as ``groups`` has them. Counts are the agency's whole, shown or not."""
+    """Every agency first (each agency's actions in turn), then each agency as ``groups``
+    has them. Counts are the agency's whole, shown or not."""
     statuses: dict[int, list[str]] = {}
     for row in attendance:
         statuses.setdefault(row.agency_id, []).append(row.status)
@@ -63,7 +63,7 @@ def agency_rows(
             group.overdue,
             group.due_today,
             attending(statuses.get(group.agency_id, ())),
-            tuple(sorted(group.actions, key=lambda a: (not a.overdue, a.due_date))),
+            group.actions,  # by due date, so the overdue come first (``open_actions_review``)
         )
         for group in groups
     )
