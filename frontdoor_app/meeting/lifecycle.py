@@ -52,8 +52,10 @@ from .views import (
     AttendanceSummary,
     MeetingView,
     OutcomeOption,
+    UsualAttendee,
 )
 
+USUAL_WEEKS = 8  # how far back "usually here" looks
 ATTENDANCE_WORDS = {
     "present": "present",
     "apologies": "apologies",
@@ -280,6 +282,31 @@ def attendance_summary(session: Session, meeting_id: int) -> AttendanceSummary:
     ).all()
     missing = tuple(name for agency_id, name in core if agency_id not in present)
     return AttendanceSummary(len(present), len(core), missing)
+
+
+def usual_attendees(
+    session: Session, meeting_id: int, weeks: int = USUAL_WEEKS
+) -> tuple[UsualAttendee, ...]:
+    """Everyone recorded for an active agency (present, apologies or information sent) at
+    the meetings of the ``weeks`` before this meeting's date: by agency name, then the
+    most recently recorded first, then the most often."""
+    day = session.scalar(select(Meeting.meeting_date).where(Meeting.id == meeting_id))
+    if day is None:
+        raise MeetingError(f"There is no meeting {meeting_id}.")
+    last, times = func.max(Meeting.meeting_date), func.count(Attendance.id)
+    rows = session.execute(
+        select(Agency.id, Agency.code, Agency.name, Attendance.person_name, last, times)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(Agency, Agency.id == Attendance.agency_id)
+        .where(
+            Meeting.meeting_date < day,
+            Meeting.meeting_date >= day - dt.timedelta(weeks=weeks),
+            Agency.active.is_(True),
+        )
+        .group_by(Agency.id, Agency.code, Agency.name, Attendance.person_name)
+        .order_by(Agency.name, last.desc(), times.desc(), Attendance.person_name)
+    ).all()
+    return tuple(UsualAttendee(*row) for row in rows)
 
 
 def add_attendance(

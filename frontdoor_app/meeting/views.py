@@ -71,6 +71,19 @@ class AttendanceSummary:
     core_missing: tuple[str, ...]  # agency names of core agencies with nobody present
 
 
+@dataclass(frozen=True)
+class UsualAttendee:
+    """Someone recorded for an agency at the meetings of the weeks before this one: whom
+    the admin expects this morning (``lifecycle.usual_attendees``)."""
+
+    agency_id: int
+    agency_code: str
+    agency_name: str
+    person_name: str
+    last_date: dt.date  # the latest of those meetings they were recorded at
+    meetings: int  # how many of those meetings
+
+
 # ---------------------------------------------------------------- agenda
 
 

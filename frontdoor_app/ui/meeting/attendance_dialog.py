@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,19 +16,27 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from frontdoor_app.access.actor import may_act_for_agency
 from frontdoor_app.context import AppContext
 from frontdoor_app.meeting import lifecycle
 from frontdoor_app.meeting.errors import AttendanceConflict
-from frontdoor_app.meeting.views import AgencyOption, AttendanceRow, AttendanceSummary
+from frontdoor_app.meeting.views import (
+    AgencyOption,
+    AttendanceRow,
+    AttendanceSummary,
+    UsualAttendee,
+)
 from frontdoor_app.ui.core.conflict_view import KEEP_THEIRS, MINE_ON_TOP, Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.messages import Messages
 from frontdoor_app.ui.core.ops import Ops
 from frontdoor_app.ui.core.worker import Worker
+from frontdoor_app.ui.meeting.attendance_usual import UsualPanel, not_here_yet
 from frontdoor_app.ui.meeting.attendance_waits import AttendanceWaits, waiting_change
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.rows_model import RowsModel
@@ -93,19 +102,32 @@ class AttendanceDialog(QDialog):
         self.ops = Ops(worker, messages, ctx)
         self.setWindowTitle(self.tr("Attendance"))
         self.setAccessibleName(self.tr("Attendance"))
-        self.resize(820, 600)
+        self.resize(1180, 640)
         layout = QVBoxLayout(self)
         self.summary = label("", self, self.tr("Attendance summary"))
         layout.addWidget(self.summary)
+        # Today's list (and its change form) on the left; the people usually here who are
+        # not in it yet on the right, one key each as they arrive.
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        today = QGroupBox(self.tr("Today"), split)
+        today.setAccessibleName(self.tr("Today's attendance"))
+        left = QVBoxLayout(today)
         self.model = attendance_model()
         self.table = make_table(
             self.model,
             self.tr("Attendance list"),
-            self,
+            today,
             stretch_column=1,
-            empty=self.tr("Nobody recorded yet: add each person below as they arrive."),
+            empty=self.tr("Nobody recorded yet: mark each person as they arrive."),
+            narrow={0: 26},
         )
-        layout.addWidget(self.table, 1)
+        left.addWidget(self.table, 1)
+        self.usual = UsualPanel(split)
+        split.addWidget(today)
+        split.addWidget(self.usual)
+        split.setSizes([540, 620])
+        split.setChildrenCollapsible(False)
+        layout.addWidget(split, 1)
         change = QHBoxLayout()
         self.change_status = QComboBox(self)
         self.change_status.setAccessibleName(self.tr("New attendance status"))
@@ -113,13 +135,16 @@ class AttendanceDialog(QDialog):
             self.change_status.addItem(translate("Attendance", words), code)
         self.change = QPushButton(self.tr("Change selected"), self)
         self.change.setAccessibleName(self.tr("Change the selected person's status"))
-        self.chosen = label("", self, self.tr("Selected person"), wrap=False)
+        self.chosen = label("", self, self.tr("Selected person"))
         change.addWidget(self.chosen)
         change.addWidget(self.change_status)
         change.addWidget(self.change)
         change.addStretch(1)
-        self.notice, self.see_change = changed_notice(self, layout)
-        layout.addLayout(change)
+        self.remove = QPushButton(self.tr("Take off…"), self)
+        self.remove.setAccessibleName(self.tr("Take the selected person off the attendance"))
+        change.addWidget(self.remove)
+        self.notice, self.see_change = changed_notice(self, left)
+        left.addLayout(change)
         # The row the change form was started from (its version is the one a change is
         # sent against), and whether a status was chosen for it since.
         self.base: AttendanceRow | None = None
@@ -128,7 +153,7 @@ class AttendanceDialog(QDialog):
         self.change_status.activated.connect(self._touch)
         self.see_change.clicked.connect(self._see_change)
         self._show_chosen()
-        box = QGroupBox(self.tr("Add a person"), self)
+        box = QGroupBox(self.tr("Add someone not in the list"), self)
         box.setAccessibleName(self.tr("Add a person to the attendance"))
         form = QFormLayout(box)
         self.agency = QComboBox(box)
@@ -156,6 +181,16 @@ class AttendanceDialog(QDialog):
         self.add.clicked.connect(self._add)
         self.name.returnPressed.connect(self._add)
         self.change.clicked.connect(self._change)
+        self.remove.clicked.connect(self._remove)
+        take_off = QShortcut(QKeySequence.StandardKey.Delete, self.table)
+        take_off.setContext(Qt.ShortcutContext.WidgetShortcut)
+        take_off.activated.connect(self._remove)
+        self.usual.marked.connect(self._mark)
+        self.usual_rows: tuple[UsualAttendee, ...] = ()
+        # Enter acts where it is pressed (on a person in a list, in the name typed), never
+        # also on a button the dialog took as its default: one Enter, one record.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
         self.refresh()
 
     def refresh(self) -> None:
@@ -166,15 +201,22 @@ class AttendanceDialog(QDialog):
             lambda s: (
                 lifecycle.list_attendance(s, meeting_id),
                 lifecycle.attendance_summary(s, meeting_id),
+                lifecycle.usual_attendees(s, meeting_id),
             ),
             self._loaded,
             doing=self.tr("Attendance"),
         )
 
-    def _loaded(self, result: tuple[Sequence[AttendanceRow], AttendanceSummary]) -> None:
-        rows, summary = result
+    def _loaded(
+        self,
+        result: tuple[Sequence[AttendanceRow], AttendanceSummary, Sequence[UsualAttendee]],
+    ) -> None:
+        rows, summary, usual = result
         self.model.set_rows(rows)
         self._follow()
+        actor = self.ctx.actor
+        self.usual_rows = not_here_yet(usual, rows, lambda a: may_act_for_agency(actor, a))
+        self.usual.show_rows(self.usual_rows)
         text = (
             self.tr("%1 of %2 core agencies present.")
             .replace("%1", str(summary.present_agencies))
@@ -206,7 +248,7 @@ class AttendanceDialog(QDialog):
             if not self.touched:
                 self.change_status.setCurrentIndex(self.change_status.findData(row.status))
         why = "" if row is not None else self.tr("Select a person in the list first.")
-        offer(why, self.change_status, self.change)
+        offer(why, self.change_status, self.change, self.remove)
 
     def _touch(self, *_args: object) -> None:
         self.touched = True
@@ -272,14 +314,61 @@ class AttendanceDialog(QDialog):
         self._add()
 
     def _add(self) -> None:
+        self._record(
+            self.agency.currentData(), self.name.text(), self.status.currentData(), clear=True
+        )
+
+    def _mark(self, person: UsualAttendee, status: str) -> None:
+        """One of the people usually here, recorded as they were recorded before."""
+        self._record(person.agency_id, person.person_name, status)
+
+    def _record(self, agency_id: int, name: str, status: str, clear: bool = False) -> None:
         sessions, actor, meeting_id = self.ctx.sessions, self.ctx.actor, self.meeting_id
-        agency_id, name = self.agency.currentData(), self.name.text()
-        status = self.status.currentData()
         self._write(
             lambda reason: lifecycle.add_attendance(
                 sessions, actor, meeting_id, agency_id, name, status, reason
             ),
-            clear=True,
+            clear=clear,
+        )
+
+    def _remove(self) -> None:
+        """Take a wrongly entered person off (asked first; kept in the audit trail). A row
+        someone changed meanwhile is not taken off unseen: the list is read again."""
+        row = self.current()
+        if row is None:
+            self.messages.info(self, self.tr("Attendance"), self.tr("Select a person first."))
+            return
+        question = (
+            self.tr(
+                "Take %1 (%2) off today's attendance? Do this only for someone entered by "
+                "mistake; someone who left early stays in the attendance. It is kept in "
+                "the audit trail."
+            )
+            .replace("%1", row.person_name)
+            .replace("%2", row.agency_name)
+        )
+        if not self.messages.ask(self, self.tr("Take off the attendance"), question):
+            return
+        sessions, actor = self.ctx.sessions, self.ctx.actor
+
+        def conflict(exc: Any) -> None:
+            theirs = exc.theirs if isinstance(exc, AttendanceConflict) else None
+            by = (theirs.changed_by_name if theirs else None) or self.tr("someone else")
+            self.messages.warning(
+                self,
+                self.tr("Attendance"),
+                self.tr(
+                    "Not taken off: %1 changed this row meanwhile. Look at it again first."
+                ).replace("%1", by),
+            )
+            self.touched = False
+            self.refresh()
+
+        self._write(
+            lambda reason: lifecycle.remove_attendance(
+                sessions, actor, row.id, row.version, reason
+            ),
+            on_conflict=conflict,
         )
 
     def _change(self) -> None:
