@@ -187,6 +187,26 @@ def test_a_wrongly_entered_attendance_row_is_taken_off_by_its_agency_or_the_chai
         assert c.execute(sql, (closed.attendance_id,)).rowcount == 1
 
 
+def test_the_police_are_marked_here_by_themselves_or_the_chair_or_an_admin(
+    server: Server,
+) -> None:
+    """Recording who is here (``lifecycle.add_attendance``, and the attendance dialog's
+    "usually here" list, which adds a row each): on the open meeting, a representative for
+    their own agency, the chair and an admin; anyone else is refused by the server."""
+    sql = (
+        "INSERT INTO attendance (meeting_id, agency_id, person_name, status, version)"
+        " VALUES (%s, %s, %s, 'present', 1)"
+    )
+    police = server.agencies["POL"]
+    for who in ("police", "chair", "admin"):
+        with server.connect(who) as c, rolled_back(c):
+            added = c.execute(sql, (server.meeting_id, police, f"Usual, marked by {who}"))
+            assert added.rowcount == 1, who
+    for who in ("housing", "viewer", "coordinator"):
+        with server.connect(who) as c:
+            refused(c, sql, server.meeting_id, police, f"Usual, marked by {who}")
+
+
 def _referrals(server: Server) -> tuple[int, int]:
     """A referral with the coordinator's team, and one with another team (set up so)."""
     with psycopg.connect(server.admin_url.replace("+psycopg", ""), autocommit=True) as c:

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from frontdoor_app.access.actor import may_act_for_agency
 from frontdoor_app.meeting import lifecycle
+from frontdoor_app.meeting.errors import PermissionDenied
 from frontdoor_app.meeting.views import AttendanceRow, UsualAttendee
 from frontdoor_app.models import Agency, Attendance, AuditEvent
 from frontdoor_app.ui.meeting.attendance_usual import not_here_yet, usual_model
 from tests.meeting_support import DAY, agency_id, build, people
+from tests.server_clients import server
 from tests.ui_support import LEFT, close_window, context_for, idle, open_window, start_meeting
 
 
@@ -248,3 +252,40 @@ def test_the_usual_people_are_those_of_the_eight_weeks_before(two_clients) -> No
         ("HV", "Gemma Walsh", DAY - 3 * week, 1),
         ("POL", "PC 4711 Smith", DAY - 3 * week, 1),
     ]
+
+
+@pytest.mark.postgres
+def test_on_the_server_a_representative_reads_the_usual_people_and_marks_their_own(
+    pg_app_url: str, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    """Row-level security on: the earlier meeting's attendance is read by a representative
+    (everyone signed in reads the attendance); she records her own agency's usual person
+    today, and is refused another agency's (by the application here; the server's own
+    refusal of that insert is ``test_server_attacks_rules``'s)."""
+    with server(fresh_settings, pg_app_url, profile) as srv:
+        setup = srv.setup
+        who = people(setup)
+        earlier = build(setup, 1, DAY - dt.timedelta(days=3)).meeting_id
+        with setup.session() as s:
+            hv, pol = agency_id(s, "HV"), agency_id(s, "POL")
+        for agency, name in ((hv, "Hannah Lee"), (pol, "PC 4711 Smith")):
+            lifecycle.add_attendance(setup.sessions, who.chair, earlier, agency, name, "present")
+        visitor = srv.client(fresh_settings, profile, "hv.one")
+        with visitor.read_session() as s:
+            usual = lifecycle.usual_attendees(s, srv.meeting_id)
+        assert [(u.agency_code, u.person_name, u.meetings) for u in usual] == [
+            ("HV", "Hannah Lee", 1),
+            ("POL", "PC 4711 Smith", 1),
+        ]
+        mine = not_here_yet(usual, (), lambda a: may_act_for_agency(visitor.actor, a))
+        assert [u.person_name for u in mine] == ["Hannah Lee"]
+        lifecycle.add_attendance(
+            visitor.sessions, visitor.actor, srv.meeting_id, hv, "Hannah Lee", "present"
+        )
+        with pytest.raises(PermissionDenied):
+            lifecycle.add_attendance(
+                visitor.sessions, visitor.actor, srv.meeting_id, pol, "PC 4711 Smith", "present"
+            )
+        with setup.read_session() as s:
+            today = lifecycle.list_attendance(s, srv.meeting_id)
+        assert [(r.agency_code, r.person_name) for r in today] == [("HV", "Hannah Lee")]
