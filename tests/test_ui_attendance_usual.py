@@ -57,6 +57,7 @@ def test_the_admin_marks_the_usual_people_and_takes_off_a_mistake(qtbot, chair_c
         assert dialog.model.rows == ()
         panel = dialog.usual
         assert panel.current() == usual[0]  # the first person is chosen, ready for Enter
+        assert dialog.focusWidget() is panel.table
         assert panel.chosen.text() == f"{usual[0].person_name} ({usual[0].agency_code}):"
         # Enter on the second person: present; the choice stays on that row, which is now
         # the person after them, so Enter, Enter, … goes down the list.

@@ -109,7 +109,7 @@ class AttendanceDialog(QDialog):
         # Today's list (and its change form) on the left; the people usually here who are
         # not in it yet on the right, one key each as they arrive.
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        today = QGroupBox(self.tr("Today"), split)
+        today = QGroupBox(self.tr("Today · Delete: take off someone entered by mistake"), split)
         today.setAccessibleName(self.tr("Today's attendance"))
         left = QVBoxLayout(today)
         self.model = attendance_model()
@@ -191,6 +191,7 @@ class AttendanceDialog(QDialog):
         # also on a button the dialog took as its default: one Enter, one record.
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
+        self.usual.table.setFocus()  # at nine: Enter, Enter, … as people arrive
         self.refresh()
 
     def refresh(self) -> None:

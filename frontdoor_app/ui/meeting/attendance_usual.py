@@ -69,7 +69,9 @@ class UsualPanel(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         weeks = str(USUAL_WEEKS)
-        title = translate("Attendance", "Usually here (the last %1 weeks), not recorded yet")
+        title = translate(
+            "Attendance", "Usually here (the last %1 weeks), not recorded yet · Enter: present"
+        )
         super().__init__(title.replace("%1", weeks), parent)
         self.setAccessibleName(self.tr("People usually here, not recorded yet"))
         layout = QVBoxLayout(self)
