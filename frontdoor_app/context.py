@@ -52,6 +52,7 @@ def build_context(settings: Settings, profile: Profile | None = None) -> AppCont
     try:
         if engine.dialect.name == "postgresql":
             actor = _server_actor(engine, sessions)
+            profile = _server_profile(sessions, profile)
         else:
             upgrade(engine)
             with session_scope(sessions) as s:
@@ -99,6 +100,21 @@ def _server_actor(engine: Engine, sessions: sessionmaker[Session]) -> Actor:
                 "add you (`frontdoor users add`)"
             )
     return actor
+
+
+def _server_profile(sessions: sessionmaker[Session], local: Profile) -> Profile:
+    """The server's profile, which every laptop on it runs by (``access.server_profile``);
+    its [fgc] rules are checked as the laptop's own file's were."""
+    from frontdoor_app.access.server_profile import profile_in_force
+
+    with session_scope(sessions) as s:
+        profile = profile_in_force(s, local)
+    if profile is not local:
+        try:
+            rules_from_profile(profile)
+        except FgcRulesError as exc:
+            raise ProfileError(profile.path, None, str(exc)) from exc
+    return profile
 
 
 def _embedded_actor(s: Session, login: str) -> Actor:

@@ -7,6 +7,7 @@ Loading validates everything and names the line of any mistake.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
@@ -77,7 +78,7 @@ def parse_profile(text: str, path: str = "<profile>") -> Profile:
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         raise ProfileError(path, line, f"not valid TOML: {getattr(exc, 'msg', exc)}") from exc
-    return _Validator(text, path).build(data)
+    return dataclasses.replace(_Validator(text, path).build(data), source_text=text)
 
 
 def _line_from_message(message: str) -> int | None:

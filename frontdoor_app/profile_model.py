@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,6 +146,13 @@ class Profile:
     # A stopped clock (not read from the profile file): tests, screenshots and benchmarks
     # set it with ``at`` so that "today" is the day their meeting is held.
     fixed_now: dt.datetime | None = None
+    # The TOML it was read from, as written: a shared server keeps the one in force
+    # (``access.server_profile``), and a laptop's own file is compared with it by hash.
+    source_text: str = field(default="", repr=False, compare=False)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.source_text.encode("utf-8")).hexdigest()
 
     def at(self, moment: dt.datetime) -> Profile:
         """This profile with its clock stopped at ``moment`` (aware, or naive UTC)."""

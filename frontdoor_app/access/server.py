@@ -35,6 +35,7 @@ from frontdoor_app.profile import Profile
 from frontdoor_app.schema_head import head_revision
 
 from .reference import sync_reference
+from .server_profile import keep_profile
 from .server_rules import (
     ADMINS,
     APP_ROLES,
@@ -146,6 +147,7 @@ def set_up(engine: Engine, profile: Profile) -> str:
             apply_security(conn)
         with session_scope(make_session_factory(as_owner)) as session:
             sync_reference(session, profile)
+            keep_profile(session, profile)  # the one every client runs by
         return current_revision(as_owner) or ""
     finally:
         as_owner.dispose()

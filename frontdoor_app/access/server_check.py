@@ -29,6 +29,7 @@ class CheckReport:
     revision: str | None
     tables: tuple[TableReport, ...]
     problems: tuple[str, ...]
+    profile: str | None = None  # the authority profile in force, in words
 
     @property
     def ok(self) -> bool:
@@ -99,6 +100,22 @@ def check(conn: Connection, expected_revision: str | None = None) -> CheckReport
                 problems.append(
                     f"user {login} is a {role} in app_user but not a member of frontdoor_{role}"
                 )
+    profile = None
+    if conn.execute(text("SELECT to_regclass('public.authority_profile')")).scalar():
+        kept = conn.execute(
+            text(
+                "SELECT source, sha256, set_at, set_by FROM authority_profile "
+                "ORDER BY id DESC LIMIT 1"
+            )
+        ).first()
+        if kept is None:
+            problems.append(
+                "the server keeps no authority profile: run `frontdoor server upgrade` "
+                "with the authority's profile (--profile FILE)"
+            )
+        else:
+            source, sha256, set_at, set_by = kept
+            profile = f"{source} (sha256 {sha256[:12]}, set {set_at:%d %b %Y %H:%M} by {set_by})"
     reports = []
     rows = conn.execute(
         text(
@@ -140,11 +157,13 @@ def check(conn: Connection, expected_revision: str | None = None) -> CheckReport
             if not policies:
                 problems.append(f"{table} has no policies")
         reports.append(TableReport(table, owner, rls, forced, policies, grants))
-    return CheckReport(revision, tuple(reports), tuple(problems))
+    return CheckReport(revision, tuple(reports), tuple(problems), profile)
 
 
 def format_report(report: CheckReport) -> Iterable[str]:
     yield f"schema revision: {report.revision}"
+    if report.profile:
+        yield f"authority profile in force: {report.profile}"
     short = {g: g.removeprefix("frontdoor_") for g in GROUPS.values()}
     for t in report.tables:
         rls = "RLS forced" if t.forced and t.rls else ("RLS on" if t.rls else "RLS OFF")

@@ -191,6 +191,9 @@ def _rules() -> dict[str, Rule]:
                 insert=f"{chair_admin} OR ({coordinator} AND {team_of})",
                 update=f"{chair_admin} OR ({coordinator} AND {team_of})",
             )
+    # The profile in force (``access.server_profile``): read by everyone signed in, written
+    # only by ``server init``/``upgrade`` acting as the owner; no application role changes it.
+    rules["authority_profile"] = Rule()
     # The trail: every signed-in role adds to it (under its own name); admins read it.
     rules["audit_event"] = Rule(select=admin, insert="user_login = session_user")
     rules["change_log"] = Rule(insert=WRITERS)

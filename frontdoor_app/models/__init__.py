@@ -27,7 +27,15 @@ from .meeting import (
     SharingDecision,
 )
 from .people import Household, HouseholdMember, Person, PersonLink
-from .reference import Agency, FgcTeam, Locality, OutcomeCode, PostcodeDistrict, User
+from .reference import (
+    Agency,
+    AuthorityProfile,
+    FgcTeam,
+    Locality,
+    OutcomeCode,
+    PostcodeDistrict,
+    User,
+)
 
 __all__ = [
     "MatchingModel",
@@ -39,6 +47,7 @@ __all__ = [
     "Amendment",
     "Attendance",
     "AuditEvent",
+    "AuthorityProfile",
     "Base",
     "ChangeLog",
     "Decision",

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Timestamps, Versioned
+from .base import Base, Timestamps, Versioned, utcnow
 
 ROLES = ("chair", "representative", "admin", "viewer", "fgc_coordinator")
 
@@ -88,3 +88,18 @@ class OutcomeCode(Versioned, Base):
     is_marac_referral: Mapped[bool] = mapped_column(Boolean, default=False)
     is_strategy_discussion: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str | None] = mapped_column(Text)
+
+
+class AuthorityProfile(Base):
+    """On a shared server, the authority profile in force: the file ``frontdoor server
+    init`` or ``upgrade`` was given, as written. The newest row is the one every client
+    runs by, whatever its own file says; the older rows say what was in force before."""
+
+    __tablename__ = "authority_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    set_by: Mapped[str] = mapped_column(String(64))  # the server administrator's login
+    source: Mapped[str] = mapped_column(String(500))  # the file it was read from
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
