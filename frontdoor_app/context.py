@@ -113,7 +113,9 @@ def _server_profile(sessions: sessionmaker[Session], local: Profile) -> Profile:
         try:
             rules_from_profile(profile)
         except FgcRulesError as exc:
-            raise ProfileError(profile.path, None, str(exc)) from exc
+            raise ProfileError(
+                profile.path, None, str(exc).removeprefix(f"{profile.path}: ")
+            ) from exc
     return profile
 
 

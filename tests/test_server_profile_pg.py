@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from frontdoor_app.cli import main
 from frontdoor_app.context import build_context
@@ -91,7 +92,7 @@ def test_every_laptop_runs_by_the_servers_profile(
     engine = make_engine(pg_app_url)
     try:
         with engine.begin() as conn:
-            conn.execute(text("DELETE FROM authority_profile"))
+            conn.execute(sql("DELETE FROM authority_profile"))
     finally:
         engine.dispose()
     ctx = build_context(settings, laptop)
@@ -103,25 +104,41 @@ def test_every_laptop_runs_by_the_servers_profile(
     assert "PROBLEM: the server keeps no authority profile" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[authority]\nname = 1", "the profile needs at least one [[agencies]] entry"),
+        (
+            SAMPLE.replace("setup_target_days = 56", 'setup_target_days = "soon"'),
+            "[fgc] 'setup_target_days' must be a whole number from 1 to 365, not 'soon'",
+        ),
+    ],
+)
 def test_a_broken_profile_on_the_server_is_named_at_sign_in(
-    pg_app_url: str, fresh_settings: Settings
+    pg_app_url: str, fresh_settings: Settings, text: str, says: str
 ) -> None:
-    """The server's text is checked as a file is: the message names the server's profile."""
+    """The server's text is checked as a file is, its [fgc] rules too: the message names
+    the server's profile and what is wrong, and nobody signs in by a broken one."""
+    from sqlalchemy import bindparam
+
     from frontdoor_app.profile import ProfileError
 
     engine = make_engine(pg_app_url)
     try:
         with engine.begin() as conn:
             conn.execute(
-                text(
+                sql(
                     "INSERT INTO authority_profile (set_at, set_by, source, sha256, text) "
-                    "VALUES (now(), 'someone', 'broken.toml', 'x', '[authority]\nname = 1')"
-                )
+                    "VALUES (now(), 'someone', 'broken.toml', 'x', :text)"
+                ).bindparams(bindparam("text", text))
             )
     finally:
         engine.dispose()
-    with pytest.raises(ProfileError, match=r"the server's profile \(broken.toml"):
+    with pytest.raises(ProfileError) as refused_at_sign_in:
         build_context(fresh_settings.with_database(pg_app_url), load_profile())
+    message = str(refused_at_sign_in.value)
+    assert message.startswith("the server's profile (broken.toml, set "), message
+    assert says in message, message
 
 
 @pytest.fixture(scope="module")
