@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Executable, bindparam, func, select
 from sqlalchemy import text as sql
 
 from frontdoor_app.cli import main
@@ -21,7 +21,13 @@ from frontdoor_app.context import build_context
 from frontdoor_app.meeting import lifecycle
 from frontdoor_app.models import AuthorityProfile
 from frontdoor_app.models.database import make_engine
-from frontdoor_app.profile import SAMPLE_PROFILE, load_profile, parse_profile
+from frontdoor_app.profile import (
+    SAMPLE_PROFILE,
+    Profile,
+    ProfileError,
+    load_profile,
+    parse_profile,
+)
 from frontdoor_app.settings import Settings
 from tests import pgserver
 from tests.attack_server import Server, refused, rolled_back, serve
@@ -36,6 +42,24 @@ def _with_statement(words: str) -> str:
     """The sample profile with its confidentiality statement starting with ``words``."""
     assert SAMPLE.count(STATEMENT) == 1
     return SAMPLE.replace(STATEMENT, STATEMENT + words + " ")
+
+
+def _runs_by(settings: Settings, local: Profile) -> Profile:
+    """The profile a laptop whose own file is ``local`` runs by, signed in to the server."""
+    ctx = build_context(settings, local)
+    try:
+        return ctx.profile
+    finally:
+        ctx.close()
+
+
+def _as_the_administrator(url: str, statement: Executable) -> None:
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(statement)
+    finally:
+        engine.dispose()
 
 
 def _kept(url: str) -> int:
@@ -56,21 +80,14 @@ def test_every_laptop_runs_by_the_servers_profile(
     # A laptop with an older file of its own, its clock stopped (a test's, a benchmark's).
     stopped = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
     laptop = parse_profile(_with_statement("LAPTOP'S OLD WORDS."), "laptop.toml").at(stopped)
-    ctx = build_context(settings, laptop)
-    try:
-        assert ctx.profile.confidentiality_statement == sample.confidentiality_statement
-        assert ctx.profile.sha256 == sample.sha256 != laptop.sha256
-        assert ctx.profile.path.startswith("the server's profile (")
-        assert ctx.profile.fixed_now == stopped  # the laptop's clock is kept
-        assert "LAPTOP'S" not in lifecycle.confidentiality_statement(ctx.profile)
-    finally:
-        ctx.close()
+    runs_by = _runs_by(settings, laptop)
+    assert runs_by.confidentiality_statement == sample.confidentiality_statement
+    assert runs_by.sha256 == sample.sha256 != laptop.sha256
+    assert runs_by.path.startswith("the server's profile (")
+    assert runs_by.fixed_now == stopped  # the laptop's clock is kept
+    assert "LAPTOP'S" not in lifecycle.confidentiality_statement(runs_by)
     # The same file as the server's: the laptop's own profile, unchanged.
-    same = build_context(settings, sample)
-    try:
-        assert same.profile is sample
-    finally:
-        same.close()
+    assert _runs_by(settings, sample) is sample
     # The administrator gives the server a new statement: every laptop runs by it.
     new = tmp_path / "authority-2027.toml"
     new.write_text(_with_statement("NEW FOR 2027."), encoding="utf-8")
@@ -80,26 +97,14 @@ def test_every_laptop_runs_by_the_servers_profile(
     assert f"authority profile in force: {new} (sha256 " in out and "server check passed" in out
     assert _kept(pg_app_url) == 2
     for local in (sample, laptop):
-        ctx = build_context(settings, local)
-        try:
-            assert lifecycle.confidentiality_statement(ctx.profile).startswith("NEW FOR 2027.")
-        finally:
-            ctx.close()
+        statement = lifecycle.confidentiality_statement(_runs_by(settings, local))
+        assert statement.startswith("NEW FOR 2027."), local.path
     assert main(upgrade) == 0  # the same file again: nothing new kept
     assert _kept(pg_app_url) == 2
     capsys.readouterr()
     # A server that keeps none (set up before this): the laptop's own, and the check says so.
-    engine = make_engine(pg_app_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sql("DELETE FROM authority_profile"))
-    finally:
-        engine.dispose()
-    ctx = build_context(settings, laptop)
-    try:
-        assert ctx.profile is laptop
-    finally:
-        ctx.close()
+    _as_the_administrator(pg_app_url, sql("DELETE FROM authority_profile"))
+    assert _runs_by(settings, laptop) is laptop
     assert main(["--database", pg_app_url, "server", "check"]) == 1
     assert "PROBLEM: the server keeps no authority profile" in capsys.readouterr().out
 
@@ -119,21 +124,13 @@ def test_a_broken_profile_on_the_server_is_named_at_sign_in(
 ) -> None:
     """The server's text is checked as a file is, its [fgc] rules too: the message names
     the server's profile and what is wrong, and nobody signs in by a broken one."""
-    from sqlalchemy import bindparam
-
-    from frontdoor_app.profile import ProfileError
-
-    engine = make_engine(pg_app_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(
-                sql(
-                    "INSERT INTO authority_profile (set_at, set_by, source, sha256, text) "
-                    "VALUES (now(), 'someone', 'broken.toml', 'x', :text)"
-                ).bindparams(bindparam("text", text))
-            )
-    finally:
-        engine.dispose()
+    _as_the_administrator(
+        pg_app_url,
+        sql(
+            "INSERT INTO authority_profile (set_at, set_by, source, sha256, text) "
+            "VALUES (now(), 'someone', 'broken.toml', 'x', :text)"
+        ).bindparams(bindparam("text", text)),
+    )
     with pytest.raises(ProfileError) as refused_at_sign_in:
         build_context(fresh_settings.with_database(pg_app_url), load_profile())
     message = str(refused_at_sign_in.value)

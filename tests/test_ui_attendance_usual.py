@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from frontdoor_app.access.actor import may_act_for_agency
+from frontdoor_app.access.users import ensure_user
 from frontdoor_app.meeting import lifecycle
 from frontdoor_app.meeting.errors import PermissionDenied
 from frontdoor_app.meeting.views import AttendanceRow, UsualAttendee
@@ -152,6 +153,26 @@ def test_a_representative_sees_their_own_agencys_people(qtbot, demo_db, fresh_se
         close_window(b)
         close_window(a)
         visitor.close()
+        chair.close()
+
+
+def test_a_viewer_is_not_offered_people_to_mark(qtbot, demo_db, fresh_settings, profile):  # type: ignore[no-untyped-def]
+    chair = context_for(fresh_settings, demo_db, profile, "test.chair")
+    with chair.session() as s:
+        ensure_user(s, "v.iewer", "Vi Ewer", "viewer", None)
+    viewer = context_for(fresh_settings, demo_db, profile, "v.iewer")
+    a = open_window(qtbot, chair)
+    b = open_window(qtbot, viewer)
+    try:
+        start_meeting(qtbot, a)
+        for win, offered in ((a, True), (b, False)):
+            dialog = win.screens.open("attendance")
+            idle(qtbot, win)
+            assert dialog.usual.isVisibleTo(dialog) is offered, win.ctx.actor.role
+    finally:
+        close_window(b)
+        close_window(a)
+        viewer.close()
         chair.close()
 
 

@@ -123,6 +123,9 @@ class AttendanceDialog(QDialog):
         )
         left.addWidget(self.table, 1)
         self.usual = UsualPanel(split)
+        # Only those who keep the attendance (the chair, an admin, a representative for
+        # their own agency) are offered the people to mark; a viewer reads the list.
+        self.usual.setVisible(may_act_for_agency(ctx.actor, ctx.actor.agency_id))
         split.addWidget(today)
         split.addWidget(self.usual)
         split.setSizes([540, 620])
