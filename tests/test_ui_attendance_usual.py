@@ -145,10 +145,30 @@ def test_a_representative_sees_their_own_agencys_people(qtbot, demo_db, fresh_se
         meeting = a.meeting
         with chair.read_session() as s:
             usual = lifecycle.usual_attendees(s, meeting.id)
-        own = tuple(u for u in usual if u.agency_id == visitor.actor.agency_id)
+        hv = visitor.actor.agency_id
+        own = tuple(u for u in usual if u.agency_id == hv)
         assert own and len(own) < len(usual)
         dialog = b.screens.open("attendance")
         qtbot.waitUntil(lambda: dialog.usual.model.rows == own, timeout=5000)
+        # Her form adds for her own agency only; another agency's row is not hers to change.
+        assert [dialog.agency.itemData(i) for i in range(dialog.agency.count())] == [hv]
+        police = next(u for u in usual if u.agency_code == "POL")
+        lifecycle.add_attendance(
+            chair.sessions, chair.actor, meeting.id, police.agency_id, "DS Jones", "present"
+        )
+        lifecycle.add_attendance(
+            chair.sessions, chair.actor, meeting.id, hv, "Hannah Lee", "present"
+        )
+        qtbot.waitUntil(lambda: len(dialog.model.rows) == 2, timeout=5000)
+        for at, row in enumerate(dialog.model.rows):
+            dialog.table.selectRow(at)
+            assert dialog.change.isEnabled() is (row.agency_id == hv), row
+            assert dialog.remove.isEnabled() is (row.agency_id == hv), row
+            if row.agency_id != hv:
+                assert dialog.change.toolTip() == (
+                    "Only the chair, an admin or West Yorkshire Police's own representative "
+                    "changes this."
+                )
     finally:
         close_window(b)
         close_window(a)
@@ -169,6 +189,7 @@ def test_a_viewer_is_not_offered_people_to_mark(qtbot, demo_db, fresh_settings, 
             dialog = win.screens.open("attendance")
             idle(qtbot, win)
             assert dialog.usual.isVisibleTo(dialog) is offered, win.ctx.actor.role
+            assert dialog.add_box.isVisibleTo(dialog) is offered, win.ctx.actor.role
     finally:
         close_window(b)
         close_window(a)

@@ -161,7 +161,12 @@ class AttendanceDialog(QDialog):
         form = QFormLayout(box)
         self.agency = QComboBox(box)
         self.agency.setAccessibleName(self.tr("Agency"))
-        fill_agencies(self.agency, agencies, ctx.actor.agency_id)
+        # The agencies this user keeps the attendance of: all for the chair or an admin,
+        # their own for a representative, none for a viewer (who is not shown the form).
+        mine = [a for a in agencies if may_act_for_agency(ctx.actor, a.id)]
+        fill_agencies(self.agency, mine, ctx.actor.agency_id)
+        box.setVisible(bool(mine))
+        self.add_box = box
         form.addRow(self.tr("Agency:"), self.agency)
         self.name = QLineEdit(box)
         self.name.setAccessibleName(self.tr("Person's name"))
@@ -252,6 +257,9 @@ class AttendanceDialog(QDialog):
             if not self.touched:
                 self.change_status.setCurrentIndex(self.change_status.findData(row.status))
         why = "" if row is not None else self.tr("Select a person in the list first.")
+        if row is not None and not may_act_for_agency(self.ctx.actor, row.agency_id):
+            why = self.tr("Only the chair, an admin or %1's own representative changes this.")
+            why = why.replace("%1", row.agency_name)
         offer(why, self.change_status, self.change, self.remove)
 
     def _touch(self, *_args: object) -> None:
