@@ -26,6 +26,7 @@ from frontdoor_app.models.database import (
     upgrade,
 )
 from frontdoor_app.profile import Profile, ProfileError, load_profile
+from frontdoor_app.profile_error import ServerProfileError
 from frontdoor_app.settings import Settings
 
 
@@ -107,13 +108,16 @@ def _server_profile(sessions: sessionmaker[Session], local: Profile) -> Profile:
     its [fgc] rules are checked as the laptop's own file's were."""
     from frontdoor_app.access.server_profile import profile_in_force
 
-    with session_scope(sessions) as s:
-        profile = profile_in_force(s, local)
+    try:
+        with session_scope(sessions) as s:
+            profile = profile_in_force(s, local)
+    except ProfileError as exc:
+        raise ServerProfileError(exc.path, exc.line, exc.message) from exc
     if profile is not local:
         try:
             rules_from_profile(profile)
         except FgcRulesError as exc:
-            raise ProfileError(
+            raise ServerProfileError(
                 profile.path, None, str(exc).removeprefix(f"{profile.path}: ")
             ) from exc
     return profile

@@ -14,3 +14,8 @@ class ProfileError(ValueError):
         self.path, self.line, self.message = path, line, message
         where = f"{path}, line {line}" if line else path
         super().__init__(f"{where}: {message}")
+
+
+class ServerProfileError(ProfileError):
+    """A mistake in the profile a shared server keeps (``access.server_profile``): not
+    this laptop's file, so its user cannot correct it; the server's administrator can."""

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Executable, bindparam, func, select
 from sqlalchemy import text as sql
 
+from frontdoor_app.access import signin
 from frontdoor_app.cli import main
 from frontdoor_app.context import build_context
 from frontdoor_app.meeting import lifecycle
@@ -24,11 +25,12 @@ from frontdoor_app.models.database import make_engine
 from frontdoor_app.profile import (
     SAMPLE_PROFILE,
     Profile,
-    ProfileError,
     load_profile,
     parse_profile,
 )
+from frontdoor_app.profile_error import ServerProfileError
 from frontdoor_app.settings import Settings
+from frontdoor_app.ui.shell import app as desktop
 from tests import pgserver
 from tests.attack_server import Server, refused, rolled_back, serve
 
@@ -131,11 +133,46 @@ def test_a_broken_profile_on_the_server_is_named_at_sign_in(
             "VALUES (now(), 'someone', 'broken.toml', 'x', :text)"
         ).bindparams(bindparam("text", text)),
     )
-    with pytest.raises(ProfileError) as refused_at_sign_in:
+    with pytest.raises(ServerProfileError) as refused_at_sign_in:
         build_context(fresh_settings.with_database(pg_app_url), load_profile())
     message = str(refused_at_sign_in.value)
     assert message.startswith("the server's profile (broken.toml, set "), message
     assert says in message, message
+
+
+def test_the_window_sends_a_broken_server_profile_to_the_administrator(
+    qtbot, pg_app_url: str, fresh_settings: Settings, artefacts: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The laptop's user cannot correct the server's profile: the start says whose it is
+    to correct, and how, not "correct the file" (which would send them to their own)."""
+    _as_the_administrator(
+        pg_app_url,
+        sql(
+            "INSERT INTO authority_profile (set_at, set_by, source, sha256, text) "
+            "VALUES (now(), 'someone', 'broken.toml', 'x', :text)"
+        ).bindparams(
+            bindparam("text", SAMPLE.replace("setup_target_days = 56", "setup_target_days = 0"))
+        ),
+    )
+    # Signed in before (the loopback server trusts it): no sign-in dialog in the way.
+    assert signin.keep_password(signin.address_from_url(pg_app_url), "kept") is None
+    started = desktop.start(pg_app_url, None)
+    qtbot.addWidget(started.shell)
+    try:
+        qtbot.waitUntil(lambda: started.shell.failed, timeout=30_000)
+        glance = started.shell.glance
+        assert glance is not None
+        assert glance.message.startswith(
+            "The shared server's authority profile has a mistake: the server's profile "
+            "(broken.toml, set "
+        ), glance.message
+        assert "setup_target_days" in glance.message
+        assert "ask the server's administrator to run `frontdoor server upgrade`" in glance.message
+        assert "correct the file" not in glance.message
+        assert started.exit_code == 2 and started.window is None
+        started.shell.grab().save(str(artefacts / "start-failed-server-profile.png"))
+    finally:
+        started.stop()
 
 
 @pytest.fixture(scope="module")

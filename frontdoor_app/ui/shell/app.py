@@ -319,14 +319,9 @@ class Started:
         if isinstance(exc, StartCancelled) or self._cancel.is_set():
             return
         if isinstance(exc, ProfileError):
-            self._fail(
-                translate(
-                    "App",
-                    "The authority profile has a mistake: %1\n\nClose this window, correct "
-                    "the file and start again.",
-                ).replace("%1", str(exc)),
-                2,
-            )
+            from frontdoor_app.ui.shell.start_window import profile_mistake
+
+            self._fail(profile_mistake(exc), 2)
             return
         from frontdoor_app.ui.core.messages import cause  # a failed start only
 

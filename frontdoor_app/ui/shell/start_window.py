@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from frontdoor_app.profile_error import ProfileError, ServerProfileError
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.core.theme import set_scaled_font
 from frontdoor_app.ui.widgets.words import (
@@ -50,6 +51,25 @@ if TYPE_CHECKING:  # events only in annotations: loading QEvent's enums costs th
 
 AGENDA_WIDTH = 420  # the main window's splitter gives the agenda this much
 RIGHT_ALIGNED = ("number", "children")
+
+
+def profile_mistake(exc: ProfileError) -> str:
+    """What a failed start says about a mistake in the profile, and who can correct it: the
+    person at this laptop their own file; the server's administrator the server's."""
+    if isinstance(exc, ServerProfileError):
+        text = translate(
+            "App",
+            "The shared server's authority profile has a mistake: %1\n\nThis laptop cannot "
+            "correct it: ask the server's administrator to run `frontdoor server upgrade` "
+            "with the corrected profile.",
+        )
+    else:
+        text = translate(
+            "App",
+            "The authority profile has a mistake: %1\n\nClose this window, correct the file "
+            "and start again.",
+        )
+    return text.replace("%1", str(exc))
 
 
 def escape(text: str) -> str:
