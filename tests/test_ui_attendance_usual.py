@@ -24,7 +24,15 @@ from frontdoor_app.models import Agency, Attendance, AuditEvent
 from frontdoor_app.ui.meeting.attendance_usual import not_here_yet, usual_model
 from tests.meeting_support import DAY, agency_id, build, people
 from tests.server_clients import server
-from tests.ui_support import LEFT, close_window, context_for, idle, open_window, start_meeting
+from tests.ui_support import (
+    LEFT,
+    calls_of,
+    close_window,
+    context_for,
+    idle,
+    open_window,
+    start_meeting,
+)
 
 
 def _stored(ctx, meeting_id: int) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
@@ -38,7 +46,9 @@ def _stored(ctx, meeting_id: int) -> list[tuple[str, str, str]]:  # type: ignore
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
-def test_the_admin_marks_the_usual_people_and_takes_off_a_mistake(qtbot, chair_ctx, artefacts):  # type: ignore[no-untyped-def]
+def test_the_admin_marks_the_usual_people_and_takes_off_a_mistake(
+    qtbot, chair_ctx, artefacts, monkeypatch
+):  # type: ignore[no-untyped-def]
     win = open_window(qtbot, chair_ctx)
     try:
         start_meeting(qtbot, win)
@@ -52,6 +62,7 @@ def test_the_admin_marks_the_usual_people_and_takes_off_a_mistake(qtbot, chair_c
         assert [u.agency_name for u in usual] == sorted(u.agency_name for u in usual)
         for u in usual:
             assert day - dt.timedelta(weeks=8) <= u.last_date < day and u.meetings >= 1
+        asked = calls_of(monkeypatch, lifecycle, "usual_attendees")
         dialog = win.screens.open("attendance")
         qtbot.waitUntil(lambda: len(dialog.usual.model.rows) == len(usual), timeout=5000)
         assert dialog.usual.model.rows == usual  # nobody recorded yet: all of them
@@ -128,6 +139,8 @@ def test_the_admin_marks_the_usual_people_and_takes_off_a_mistake(qtbot, chair_c
         idle(qtbot, win)
         assert (first.agency_code, "Sam Newcomer", "present") in _stored(chair_ctx, meeting.id)
         assert win.messages.log[shown:] == [] and dialog.name.text() == ""
+        # Today's list was read again after each change; the earlier meetings' people once.
+        assert asked == [meeting.id]
         # The change form is no longer about the person taken off.
         assert dialog.base is None or dialog.base.person_name != third.person_name
         assert third.person_name not in dialog.chosen.text()
@@ -169,6 +182,11 @@ def test_a_representative_sees_their_own_agencys_people(qtbot, demo_db, fresh_se
                     "Only the chair, an admin or West Yorkshire Police's own representative "
                     "changes this."
                 )
+                # The Delete key asks nothing either: it is the disabled button's key.
+                dialog.table.setFocus()
+                qtbot.keyClick(dialog.table, Qt.Key.Key_Delete)
+                idle(qtbot, b)
+                assert not [m for m in b.messages.log if m.kind == "question"]
     finally:
         close_window(b)
         close_window(a)

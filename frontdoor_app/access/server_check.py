@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
 
 from frontdoor_app.wording import counted
 
 from .server import q, role_exists
+from .server_profile import stored_profile
 from .server_rules import APPEND_ONLY, GROUPS, OWNER
 
 
@@ -102,20 +104,18 @@ def check(conn: Connection, expected_revision: str | None = None) -> CheckReport
                 )
     profile = None
     if conn.execute(text("SELECT to_regclass('public.authority_profile')")).scalar():
-        kept = conn.execute(
-            text(
-                "SELECT source, sha256, set_at, set_by FROM authority_profile "
-                "ORDER BY id DESC LIMIT 1"
-            )
-        ).first()
+        with Session(bind=conn) as session:
+            kept = stored_profile(session)
         if kept is None:
             problems.append(
                 "the server keeps no authority profile: run `frontdoor server upgrade` "
                 "with the authority's profile (--profile FILE)"
             )
         else:
-            source, sha256, set_at, set_by = kept
-            profile = f"{source} (sha256 {sha256[:12]}, set {set_at:%d %b %Y %H:%M} by {set_by})"
+            profile = (
+                f"{kept.source} (sha256 {kept.sha256[:12]}, "
+                f"set {kept.set_at:%d %b %Y %H:%M} by {kept.set_by})"
+            )
     reports = []
     rows = conn.execute(
         text(

@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 class StoredProfile:
     """The server's profile row, as the client and ``server check`` see it."""
 
-    id: int
     set_at: dt.datetime
     set_by: str
     source: str
@@ -48,7 +47,7 @@ def stored_profile(session: Session) -> StoredProfile | None:
     row = session.scalars(select(AuthorityProfile).order_by(AuthorityProfile.id.desc())).first()
     if row is None:
         return None
-    return StoredProfile(row.id, row.set_at, row.set_by, row.source, row.sha256, row.text)
+    return StoredProfile(row.set_at, row.set_by, row.source, row.sha256, row.text)
 
 
 def keep_profile(session: Session, profile: Profile) -> bool:

@@ -192,9 +192,11 @@ class AttendanceDialog(QDialog):
         self.remove.clicked.connect(self._remove)
         take_off = QShortcut(QKeySequence.StandardKey.Delete, self.table)
         take_off.setContext(Qt.ShortcutContext.WidgetShortcut)
-        take_off.activated.connect(self._remove)
+        take_off.activated.connect(self.remove.click)  # (nothing when the button says why not)
         self.usual.marked.connect(self._mark)
-        self.usual_rows: tuple[UsualAttendee, ...] = ()
+        # The earlier meetings' people, read with the first list: they do not change while
+        # the dialog is open (only today's list does, which each refresh reads again).
+        self.usual_all: tuple[UsualAttendee, ...] | None = None
         # Enter acts where it is pressed (on a person in a list, in the name typed), never
         # also on a button the dialog took as its default: one Enter, one record.
         for button in self.findChildren(QPushButton):
@@ -203,14 +205,14 @@ class AttendanceDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        meeting_id = self.meeting_id
+        meeting_id, usual = self.meeting_id, self.usual_all
 
         self.ops.read(
             self,
             lambda s: (
                 lifecycle.list_attendance(s, meeting_id),
                 lifecycle.attendance_summary(s, meeting_id),
-                lifecycle.usual_attendees(s, meeting_id),
+                usual if usual is not None else lifecycle.usual_attendees(s, meeting_id),
             ),
             self._loaded,
             doing=self.tr("Attendance"),
@@ -223,9 +225,9 @@ class AttendanceDialog(QDialog):
         rows, summary, usual = result
         self.model.set_rows(rows)
         self._follow()
+        self.usual_all = tuple(usual)
         actor = self.ctx.actor
-        self.usual_rows = not_here_yet(usual, rows, lambda a: may_act_for_agency(actor, a))
-        self.usual.show_rows(self.usual_rows)
+        self.usual.show_rows(not_here_yet(usual, rows, lambda a: may_act_for_agency(actor, a)))
         text = (
             self.tr("%1 of %2 core agencies present.")
             .replace("%1", str(summary.present_agencies))
