@@ -17,6 +17,8 @@ from typing import Any
 from frontdoor_app.profile_error import ProfileError as ProfileError
 from frontdoor_app.profile_model import (
     AGENDA_ORDER_KEYS,
+    DETAIL_MAX,
+    DETAIL_PROMPT_MAX,
     DISTRICT_RE,
     FEED_FIELDS,
     HOUSEHOLD_DISPLAY,
@@ -39,6 +41,8 @@ from frontdoor_app.profile_model import (
 __all__ = [
     "AGENDA_ORDER_KEYS",
     "AgencyDef",
+    "DETAIL_MAX",
+    "DETAIL_PROMPT_MAX",
     "DISTRICT_RE",
     "FEED_FIELDS",
     "FgcTeamDef",
@@ -294,6 +298,23 @@ class _Validator:
             raise ProfileError(self.path, None, "the profile needs the list of [[outcomes]]")
         out = []
         for i, row in enumerate(rows):
+            prompt = self.text(row, "detail_prompt", "outcomes", i, False)
+            required = self.flag(row, "detail_required", "outcomes", i)
+            if required and not prompt:
+                raise self.fail(
+                    "'detail_required' needs a 'detail_prompt': the question the decision "
+                    "asks beside the outcome",
+                    "outcomes",
+                    i,
+                    "detail_required",
+                )
+            if len(prompt) > DETAIL_PROMPT_MAX:
+                raise self.fail(
+                    f"'detail_prompt' must be at most {DETAIL_PROMPT_MAX} characters",
+                    "outcomes",
+                    i,
+                    "detail_prompt",
+                )
             out.append(
                 OutcomeDef(
                     code=self.text(row, "code", "outcomes", i),
@@ -303,6 +324,8 @@ class _Validator:
                     is_marac_referral=self.flag(row, "is_marac_referral", "outcomes", i),
                     is_strategy_discussion=self.flag(row, "is_strategy_discussion", "outcomes", i),
                     description=self.text(row, "description", "outcomes", i, False),
+                    detail_prompt=prompt,
+                    detail_required=required,
                 )
             )
         if len({o.code for o in out}) != len(out):

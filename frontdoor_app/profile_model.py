@@ -84,6 +84,12 @@ class LocalityDef:
     districts: tuple[str, ...]
 
 
+# The longest question an outcome may ask (``outcome_code.detail_prompt``), and the longest
+# answer a decision keeps (``decision_outcome.detail``).
+DETAIL_PROMPT_MAX = 200
+DETAIL_MAX = 400
+
+
 @dataclass(frozen=True)
 class OutcomeDef:
     code: str
@@ -93,6 +99,10 @@ class OutcomeDef:
     is_marac_referral: bool = False
     is_strategy_discussion: bool = False
     description: str = ""
+    # What the decision asks beside this outcome ("Shared with which agency"); empty: nothing.
+    detail_prompt: str = ""
+    # The decision cannot be saved with this outcome until its detail is written.
+    detail_required: bool = False
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ def test_a_stale_version_and_a_second_first_decision_carry_the_other_version(any
         ["INFO"],
         "medium",
         "B: information to the school",
+        details={"INFO": "Education Safeguarding"},
     )
     with pytest.raises(DecisionConflict, match="Someone else recorded a decision") as second:
         decisions.save_decision(
@@ -66,6 +67,7 @@ def test_a_stale_version_and_a_second_first_decision_carry_the_other_version(any
             ["INFO"],
             "medium",
             "D",
+            details={"INFO": "Education Safeguarding"},
             version=first.version,
         )
     assert stale.value.theirs.version == changed.version and stale.value.theirs.rationale == "C"
@@ -91,7 +93,14 @@ def test_two_first_decisions_at_the_same_moment_on_postgresql(pg_ctx) -> None:  
         pg_ctx,
         hold,
         lambda: decisions.save_decision(
-            pg_ctx.sessions, who.chair, pg_ctx.profile, item, ["INFO"], "high", "A second"
+            pg_ctx.sessions,
+            who.chair,
+            pg_ctx.profile,
+            item,
+            ["INFO"],
+            "high",
+            "A second",
+            details={"INFO": "Midwifery"},
         ),
     )
     assert isinstance(outcome, DecisionConflict), outcome

@@ -38,7 +38,11 @@ def _fill(win, code: str, risk: str, rationale: str) -> None:  # type: ignore[no
 
 def _plain_codes(win) -> list[str]:  # type: ignore[no-untyped-def]
     options = win.case_view.decision._options
-    return [o.code for o in options if not (o.is_nfa or o.is_fgc_offer or o.is_marac_referral)]
+    return [
+        o.code
+        for o in options
+        if not (o.is_nfa or o.is_fgc_offer or o.is_marac_referral or o.detail_prompt)
+    ]
 
 
 def _saved(ctx: AppContext, item_id: int):  # type: ignore[no-untyped-def]

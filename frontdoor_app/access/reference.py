@@ -90,6 +90,8 @@ def sync_reference(session: Session, profile: Profile, actor: Actor = SYSTEM) ->
             is_marac_referral=o.is_marac_referral,
             is_strategy_discussion=o.is_strategy_discussion,
             description=o.description or None,
+            detail_prompt=o.detail_prompt or None,
+            detail_required=o.detail_required,
         )
     session.flush()
     return changed

@@ -68,6 +68,7 @@ class MeetingHistory:
         )
         self.rows: Rows = defaultdict(list)
         self.outcome_codes = fgc_history.OutcomePicker(profile)
+        self.outcomes = {o.code: o for o in profile.outcomes}
         self.fgc = fgc_history.FgcHistory(profile, refs, rng, today, self.rows)
 
     def build(self, history: History, dates: list[dt.date]) -> Rows:
@@ -238,13 +239,16 @@ class MeetingHistory:
                 "updated_at": ended,
             }
         )
+        # Its own generator: what is written beside the outcomes leaves the rest of the
+        # demo (drawn from self.rng) as it was.
+        details = random.Random(decision_id)
         for n, code in enumerate(codes):
             rows["decision_outcome"].append(
                 {
                     "id": len(rows["decision_outcome"]) + 1,
                     "decision_id": decision_id,
                     "outcome_code_id": self.refs.outcomes[code],
-                    "detail": None,
+                    "detail": texts.outcome_detail(details, self.profile, self.outcomes[code]),
                 }
             )
             if code == self.outcome_codes.marac:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from frontdoor_app.flags import MARAC_CRITERIA, Flags
+from frontdoor_app.profile import OutcomeDef, Profile
 
 from .history import GenNotification
 
@@ -162,6 +163,33 @@ def not_shared_reason(rng: random.Random) -> str:
             "Held by the agency; shared only with the social worker.",
         )
     )
+
+
+# Who the meeting names when it shares information (agency codes of the sample profile),
+# and what it writes beside two outcomes that ask a question but do not need an answer.
+_SHARED_WITH = ("HV", "EDU", "GPL", "MID", "EH", "HSG")
+_OPTIONAL_DETAILS = {
+    "PERP": ("Caring Dads", "Building Better Relationships", "Respect Young People's Programme"),
+    "POLACT": (
+        "Welfare check at the address within 24 hours.",
+        "Domestic Violence Protection Notice applied for.",
+        "Suspect to be arrested for breach of bail conditions.",
+    ),
+}
+
+
+def outcome_detail(rng: random.Random, profile: Profile, outcome: OutcomeDef) -> str | None:
+    """What the chair wrote beside ``outcome``: always when the profile needs an answer
+    (the agency information was shared with), else sometimes, else nothing."""
+    if not outcome.detail_prompt:
+        return None
+    if outcome.code in _OPTIONAL_DETAILS and not outcome.detail_required:
+        return rng.choice(_OPTIONAL_DETAILS[outcome.code]) if rng.random() < 0.6 else None
+    if not outcome.detail_required:
+        return None
+    names = {a.code: a.name for a in profile.agencies}
+    known = [names[c] for c in _SHARED_WITH if c in names] or sorted(names.values())
+    return rng.choice(known)
 
 
 _ACTIONS = {

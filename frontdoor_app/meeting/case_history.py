@@ -133,7 +133,11 @@ def history(
             )
         )
     for r in earlier:
-        decided = [o.label for o, _ in outcomes.get(r.decision_id, [])] if r.decision_id else []
+        decided = (
+            [f"{o.label} ({d})" if d else o.label for o, d in outcomes.get(r.decision_id, [])]
+            if r.decision_id
+            else []
+        )
         detail = (
             "; ".join(decided)
             if decided

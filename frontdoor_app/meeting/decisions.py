@@ -27,7 +27,7 @@ from frontdoor_app.models import (
     OutcomeCode,
     User,
 )
-from frontdoor_app.profile import RISK_LEVELS, Profile
+from frontdoor_app.profile import DETAIL_MAX, RISK_LEVELS, Profile
 from frontdoor_app.wording import says_something, tidy
 
 from .common import Writer, check_version, get, item_and_meeting, now, require_role, unit
@@ -43,8 +43,11 @@ def decision_problems(
     agreed_risk: str | None,
     rationale: str | None,
     professional_judgement_marac: bool = False,
+    details: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Every reason the decision cannot be saved as it stands, in words; empty when it can."""
+    """Every reason the decision cannot be saved as it stands, in words; empty when it can.
+
+    ``details`` are the answers to the outcomes' questions, by outcome code."""
     item = get(session, AgendaItem, item_id, "Case")
     police_risk = session.scalar(
         select(Notification.dash_risk).where(Notification.id == item.notification_id)
@@ -68,6 +71,7 @@ def decision_problems(
         problems.append(f"Unknown outcome code {', '.join(unknown)}: it is not in the profile.")
     if agreed_risk not in RISK_LEVELS:
         problems.append("Choose the agreed risk level (standard, medium or high).")
+    problems += detail_problems([known[c] for c in outcome_codes if c in known], details or {})
     has_text = says_something(rationale)
     nfa = [o for o in known.values() if o.is_nfa]
     if nfa and len(known) > 1:
@@ -94,6 +98,22 @@ def decision_problems(
             "A rationale is required: a MARAC referral on professional judgement needs the "
             "meeting's reason in writing."
         )
+    return problems
+
+
+def detail_problems(chosen: Sequence[OutcomeCode], details: Mapping[str, str]) -> list[str]:
+    """The chosen outcomes' questions left unanswered (where the profile requires an answer),
+    and answers too long to keep, in words."""
+    problems = []
+    for o in chosen:
+        answer = tidy(details.get(o.code) or "")
+        if o.detail_required and not says_something(answer):
+            problems.append(f"'{o.label}' needs an answer to '{o.detail_prompt}'.")
+        elif len(answer) > DETAIL_MAX:
+            problems.append(
+                f"The answer beside '{o.label}' is {len(answer)} characters; "
+                f"keep it to {DETAIL_MAX} and put the rest in the rationale."
+            )
     return problems
 
 
@@ -174,7 +194,7 @@ def _save_decision(
     with unit(sessions) as s:
         item, meeting = item_and_meeting(s, item_id)
         problems = decision_problems(
-            s, item_id, codes, agreed_risk, rationale, professional_judgement_marac
+            s, item_id, codes, agreed_risk, rationale, professional_judgement_marac, details
         )
         if problems:
             raise DecisionRefused(problems)
@@ -295,7 +315,7 @@ def _set_outcomes(
             decision.outcomes.remove(existing)
     have = {o.outcome_code_id: o for o in decision.outcomes}
     for code_id, code in wanted.items():
-        detail = (details.get(code.code) or "").strip() or None
+        detail = tidy(details.get(code.code) or "") or None
         if code_id in have:
             have[code_id].detail = detail
         else:
@@ -305,10 +325,11 @@ def _set_outcomes(
 def _codes_text(s: Session, decision: Decision) -> str:
     if decision.id is None:
         return ""
-    codes = s.scalars(
-        select(OutcomeCode.code)
+    rows = s.execute(
+        select(OutcomeCode.code, DecisionOutcome.detail)
         .join(DecisionOutcome, DecisionOutcome.outcome_code_id == OutcomeCode.id)
         .where(DecisionOutcome.decision_id == decision.id)
         .order_by(OutcomeCode.sort_order)
     )
-    return ", ".join(codes)
+    # The answers count: after the close, a changed answer is an amendment like a changed code.
+    return ", ".join(f"{code} ({detail})" if detail else code for code, detail in rows)

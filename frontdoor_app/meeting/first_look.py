@@ -106,7 +106,7 @@ WHERE x.status = 'open' AND m.meeting_date < (SELECT meeting_date FROM meeting W
 """
 _AGENCIES = "SELECT id, code, name, core FROM agency WHERE active ORDER BY name"
 _OUTCOMES = """
-SELECT id, code, label, is_nfa, is_fgc_offer, is_marac_referral
+SELECT id, code, label, is_nfa, is_fgc_offer, is_marac_referral, detail_prompt, detail_required
 FROM outcome_code ORDER BY sort_order, id
 """
 
@@ -170,8 +170,8 @@ def _read_rest(conn: Any, meeting_id: int, login: str) -> FirstRest | None:
             for i, code, name, core_ in conn.execute(_AGENCIES)
         ),
         tuple(
-            OutcomeOption(i, code, label, bool(nfa), bool(fgc), bool(marac))
-            for i, code, label, nfa, fgc, marac in conn.execute(_OUTCOMES)
+            OutcomeOption(i, code, label, bool(nfa), bool(fgc), bool(marac), prompt, bool(needed))
+            for i, code, label, nfa, fgc, marac, prompt, needed in conn.execute(_OUTCOMES)
         ),
     )
 

@@ -132,7 +132,16 @@ def outcome_options(session: Session) -> tuple[OutcomeOption, ...]:
     """The outcome codes in the profile's order, for the decision checklist."""
     rows = session.scalars(select(OutcomeCode).order_by(OutcomeCode.sort_order, OutcomeCode.id))
     return tuple(
-        OutcomeOption(o.id, o.code, o.label, o.is_nfa, o.is_fgc_offer, o.is_marac_referral)
+        OutcomeOption(
+            o.id,
+            o.code,
+            o.label,
+            o.is_nfa,
+            o.is_fgc_offer,
+            o.is_marac_referral,
+            o.detail_prompt,
+            o.detail_required,
+        )
         for o in rows
     )
 

@@ -129,7 +129,9 @@ def load_projector_view(
         flag_texts=row.flag_texts,
         people=tuple(_person(m, initials_mode) for m in members),
         entries=entries,
-        outcomes=tuple(_clean(redact, o.label) for o in outcomes),
+        outcomes=tuple(
+            _clean(redact, f"{o.label} ({o.detail})" if o.detail else o.label) for o in outcomes
+        ),
         actions=actions,
         started_at=item.started_at,
         seconds_spent=item.seconds_spent,

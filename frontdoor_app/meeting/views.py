@@ -43,6 +43,10 @@ class OutcomeOption:
     is_nfa: bool
     is_fgc_offer: bool
     is_marac_referral: bool
+    # The question the decision asks beside the outcome, if any, and whether it must be
+    # answered before the decision is saved.
+    detail_prompt: str | None = None
+    detail_required: bool = False
 
 
 # ---------------------------------------------------------------- meeting, attendance

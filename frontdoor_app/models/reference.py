@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamps, Versioned, utcnow
@@ -88,6 +88,10 @@ class OutcomeCode(Versioned, Base):
     is_marac_referral: Mapped[bool] = mapped_column(Boolean, default=False)
     is_strategy_discussion: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str | None] = mapped_column(Text)
+    # The question the decision asks beside this outcome (the profile's ``detail_prompt``),
+    # and whether it must be answered before the decision is saved (migration 0018).
+    detail_prompt: Mapped[str | None] = mapped_column(String(200))
+    detail_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuthorityProfile(Base):

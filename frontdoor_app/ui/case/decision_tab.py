@@ -7,24 +7,28 @@ The domain refuses the same decisions (``DecisionRefused``); this only says so e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from frontdoor_app.meeting.views import RISK_ORDER, CaseView, OutcomeOption
+from frontdoor_app.profile_model import DETAIL_MAX
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.tables import label
@@ -40,6 +44,7 @@ def decision_problems(
     police_risk: str | None,
     marac: bool,
     pj_marac: bool = False,
+    details: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Why the decision cannot be saved yet, in words (empty when it can).
 
@@ -58,6 +63,13 @@ def decision_problems(
                 "%1", nfa[0].label
             )
         )
+    for o in outcome_codes:
+        if o.detail_required and not any(c.isalnum() for c in (details or {}).get(o.code, "")):
+            problems.append(
+                translate("Decision", "'%1' needs an answer to '%2'.")
+                .replace("%1", o.label)
+                .replace("%2", o.detail_prompt or "")
+            )
     needs = []
     if (
         agreed_risk
@@ -101,6 +113,9 @@ class DecisionTab(QWidget):
         self._base_content: dict[str, Any] = {}
         self._options: tuple[OutcomeOption, ...] = ()
         self.boxes: dict[str, QCheckBox] = {}
+        # Beside each outcome that asks a question (the profile's detail_prompt), its answer.
+        self.details: dict[str, QLineEdit] = {}
+        self._detail_words: tuple[str, ...] = ()
         layout = QVBoxLayout(self)
         self.decided = label("", self, self.tr("Decision status"))
         layout.addWidget(self.decided)
@@ -145,19 +160,64 @@ class DecisionTab(QWidget):
         self.save.clicked.connect(self._save)
         self._refresh_rules()
 
-    def set_outcomes(self, options: Sequence[OutcomeOption]) -> None:
+    def set_outcomes(
+        self, options: Sequence[OutcomeOption], detail_words: Sequence[str] = ()
+    ) -> None:
+        """The checklist, two outcomes to a row; an outcome that asks a question has a box
+        for the answer under it, shown while the outcome is ticked. ``detail_words`` (the
+        agencies' names) are offered as the answer is typed."""
         self._options = tuple(options)
-        for box in self.boxes.values():
-            box.setParent(None)
-            box.deleteLater()
+        self._detail_words = tuple(detail_words)
+        for widget in [*self.boxes.values(), *self.details.values()]:
+            widget.setParent(None)
+            widget.deleteLater()
         self.boxes.clear()
+        self.details.clear()
         columns = 2
         for n, option in enumerate(self._options):
             box = QCheckBox(option.label, self.outcome_box)
             box.setAccessibleName(option.label)
             box.toggled.connect(self._changed)
-            self.outcome_grid.addWidget(box, n // columns, n % columns)
+            # Each outcome's row has a row under it for its answer (empty rows take no room).
+            row, column = 2 * (n // columns), n % columns
+            self.outcome_grid.addWidget(box, row, column)
             self.boxes[option.code] = box
+            if option.detail_prompt:
+                edit = self._detail_edit(option)
+                box.toggled.connect(lambda on, e=edit: self._open_detail(e, on))
+                self.outcome_grid.addWidget(edit, row + 1, column)
+                self.details[option.code] = edit
+        # Filled while the tab is hidden (it is not the first tab), the group's new size
+        # would otherwise not reach the tab's layout: the checklist was drawn 0 px high.
+        self.outcome_box.updateGeometry()
+        self.outcome_grid.invalidate()
+
+    def _detail_edit(self, option: OutcomeOption) -> QLineEdit:
+        prompt = option.detail_prompt or ""
+        edit = QLineEdit(self.outcome_box)
+        edit.setAccessibleName(self.tr("%1: %2").replace("%1", option.label).replace("%2", prompt))
+        edit.setPlaceholderText(
+            prompt + (self.tr(" (needed)") if option.detail_required else self.tr(" (optional)"))
+        )
+        edit.setToolTip(prompt)
+        edit.setMaxLength(DETAIL_MAX)
+        # Under its outcome's label, past the box, so it reads as the outcome's own.
+        indent = self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 6
+        edit.setContentsMargins(indent, 0, 0, 4)
+        edit.hide()
+        if self._detail_words:
+            completer = QCompleter(list(self._detail_words), edit)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            edit.setCompleter(completer)
+        edit.textChanged.connect(self._changed)
+        return edit
+
+    def _open_detail(self, edit: QLineEdit, on: bool) -> None:
+        """Ticked: the answer's box shows and, when the user ticked it, takes the focus."""
+        edit.setVisible(on)
+        if on and not self._loading and self.isVisible():
+            edit.setFocus()
 
     def show_case(self, case: CaseView, keep_edits: bool = False) -> None:
         same = self._case is not None and self._case.item.item_id == case.item.item_id
@@ -179,6 +239,9 @@ class DecisionTab(QWidget):
             chosen = {o.code for o in decision.outcomes} if decision else set()
             for code, box in self.boxes.items():
                 box.setChecked(code in chosen)
+            answers = {o.code: o.detail or "" for o in decision.outcomes} if decision else {}
+            for code, edit in self.details.items():
+                edit.setText(answers.get(code, ""))
             level = decision.agreed_risk if decision else None
             self.risk.setCurrentIndex(max(0, self.risk.findData(level)))
             self.rationale.setPlainText(decision.rationale or "" if decision else "")
@@ -251,6 +314,9 @@ class DecisionTab(QWidget):
             for code in content.get("outcomes", ()):
                 if code in self.boxes:
                     self.boxes[code].setChecked(True)
+            for code, text in (content.get("details") or {}).items():
+                if code in self.details:
+                    self.details[code].setText(str(text))
             if content.get("risk"):
                 self.risk.setCurrentIndex(max(0, self.risk.findData(content["risk"])))
             if content.get("rationale"):
@@ -261,6 +327,14 @@ class DecisionTab(QWidget):
 
     def chosen(self) -> list[OutcomeOption]:
         return [o for o in self._options if self.boxes[o.code].isChecked()]
+
+    def answers(self) -> dict[str, str]:
+        """The answers beside the ticked outcomes (an unticked outcome's answer is not kept)."""
+        return {
+            o.code: text
+            for o in self.chosen()
+            if o.code in self.details and (text := self.details[o.code].text().strip())
+        }
 
     def problems(self) -> list[str]:
         case = self._case
@@ -273,6 +347,7 @@ class DecisionTab(QWidget):
             case.incident.dash_risk,
             bool(case.item.marac),
             self.pj_marac.isChecked(),
+            self.answers(),
         )
 
     def _changed(self) -> None:
@@ -296,13 +371,15 @@ class DecisionTab(QWidget):
     def _content(self) -> dict[str, Any]:
         return {
             "outcomes": [o.code for o in self.chosen()],
+            "details": self.answers(),
             "risk": self.risk.currentData(),
             "rationale": self.rationale.toPlainText(),
             "pj_marac": self.pj_marac.isChecked(),
         }
 
-    def outcome_label(self, code: str) -> str:
-        return next((o.label for o in self._options if o.code == code), code)
+    def outcome_label(self, code: str, detail: str | None = None) -> str:
+        label = next((o.label for o in self._options if o.code == code), code)
+        return f"{label} ({detail})" if detail else label
 
     def _emit_draft(self) -> None:
         content = self._content()

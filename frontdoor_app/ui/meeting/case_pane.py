@@ -100,7 +100,7 @@ class CasePane(QObject):
         cv.intelligence.set_editor(lambda e: may_change_entry(actor, e.author_id, e.agency_id))
         cv.actions_tab.set_agencies(agencies, actor.agency_id)
         cv.sharing.set_agencies(agencies, actor.agency_id)
-        cv.decision.set_outcomes(outcomes)
+        cv.decision.set_outcomes(outcomes, [a.name for a in agencies])
 
     def set_meeting_date(self, day: dt.date) -> None:
         """New actions are due by the profile's default after the meeting."""

@@ -272,8 +272,11 @@ class CaseSaves(QObject):
         rows = [
             (
                 translate("MainWindow", "Outcomes"),
-                ", ".join(tab.outcome_label(c) for c in mine["outcomes"]),
-                ", ".join(o.label for o in theirs.outcomes),
+                ", ".join(
+                    tab.outcome_label(c, (mine.get("details") or {}).get(c))
+                    for c in mine["outcomes"]
+                ),
+                ", ".join(tab.outcome_label(o.code, o.detail) for o in theirs.outcomes),
             ),
             (
                 translate("MainWindow", "Agreed risk"),

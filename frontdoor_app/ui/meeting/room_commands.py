@@ -241,6 +241,7 @@ class RoomCommands:
                 content["risk"],
                 content["rationale"],
                 professional_judgement_marac=content["pj_marac"],
+                details=content.get("details") or {},
                 version=content.get("version"),
                 reason=reason,
                 draft="decision",
