@@ -79,6 +79,7 @@ def test_import_with_progress_then_correct_a_record(
     screen = threaded_screen
     seen: list[tuple[int, int]] = []
     screen.relay.progressed.connect(lambda done, total: seen.append((done, total)))
+    assert screen.progress.text() == "No import running"  # not "0 of 1 notifications"
     screen.set_file(feed_with_problems(tmp_path))
     assert screen.import_button.isEnabled()
     with qtbot.waitSignal(screen.imported, timeout=30_000) as signal:
@@ -88,6 +89,7 @@ def test_import_with_progress_then_correct_a_record(
     assert (summary.imported, summary.quarantined) == (60, 2)
     assert seen[0] == (0, 62) and seen[-1] == (62, 62) and len(seen) >= 3
     assert screen.progress.value() == 62 and screen.progress.maximum() == 62
+    assert screen.progress.text() == "62 of 62 notifications"
     text = screen.summary_label.text()
     assert "imported 60" in text and "quarantined 2" in text
     assert "agenda has been brought up to date" in text
@@ -166,6 +168,7 @@ def test_unreadable_file_shows_one_clear_message(qtbot, screen, tmp_path):  # ty
     screen.set_file(path)
     screen.start_import()
     assert "nothing was changed" in screen.summary_label.text()
+    assert screen.progress.text() == "Nothing imported"
     assert screen.messages.last().kind == "error" and "empty" in screen.messages.last().text
     assert screen.import_button.isEnabled() and screen.choose_button.isEnabled()
 
@@ -246,3 +249,10 @@ def test_undo_a_wrong_link_from_the_links_made(qtbot, screen, tmp_path, artefact
     with ctx.session() as s:
         people = {n.police_ref: n.persons[0].person_id for n in s.scalars(select(Notification))}
     assert people["NEW-2"] != people["OLD-2"]
+
+
+def test_a_feed_with_no_notifications_says_so_on_the_bar(qtbot, screen, tmp_path):  # type: ignore[no-untyped-def]
+    screen.set_file(write_csv(tmp_path, "quiet-night.csv", []))
+    screen.start_import()
+    assert screen.summary is not None and screen.summary.total == 0
+    assert screen.progress.text() == "No notifications in the file"

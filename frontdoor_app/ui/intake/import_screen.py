@@ -127,9 +127,7 @@ class ImportScreen(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setObjectName("importProgress")
         self.progress.setAccessibleName(self.tr("Import progress"))
-        self.progress.setFormat(self.tr("%v of %m notifications"))
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
+        self._progress_still(self.tr("No import running"))
         layout.addWidget(self.progress)
         self.summary_label = QLabel(
             self.tr("Choose the feed file the police sent, then Import."), self
@@ -269,6 +267,7 @@ class ImportScreen(QWidget):
         self.running = True
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
+        self.progress.setFormat(self.tr("%v of %m notifications"))
         self.progress.setRange(0, 0)  # busy until the first count arrives
         self.summary_label.setText(self.tr("Reading {0}…").format(self.path.name))
         ctx, path, report = self.ctx, self.path, self.relay.report
@@ -291,6 +290,13 @@ class ImportScreen(QWidget):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
+    def _progress_still(self, words: str) -> None:
+        """No count to show (none yet, an empty file, a failure): the bar says so in words,
+        not "0 of 1 notifications"."""
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat(words)
+
     def _finish(self) -> None:
         self.running = False
         self.choose_button.setEnabled(True)
@@ -301,8 +307,11 @@ class ImportScreen(QWidget):
         assert isinstance(summary, ImportSummary)
         self._finish()
         self.summary = summary
-        self.progress.setRange(0, max(summary.total, 1))
-        self.progress.setValue(summary.total)
+        if summary.total:
+            self.progress.setRange(0, summary.total)
+            self.progress.setValue(summary.total)
+        else:
+            self._progress_still(self.tr("No notifications in the file"))
         self.summary_label.setText(self.summary_text(summary))
         if summary.quarantined:
             self.tabs.setCurrentIndex(0)
@@ -349,8 +358,7 @@ class ImportScreen(QWidget):
 
     def _import_failed(self, error: BaseException) -> None:
         self._finish()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
+        self._progress_still(self.tr("Nothing imported"))
         if isinstance(error, FeedUnreadable):
             text = self.tr("The file was not imported and nothing was changed: {0}").format(
                 error.message
