@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from sqlalchemy import select
 
 from frontdoor_app.access.reference import sync_reference
+from frontdoor_app.access.users import ensure_user
 from frontdoor_app.context import AppContext, build_context
 from frontdoor_app.export.minutes import render_minutes
 from frontdoor_app.meeting import agenda, decisions, lifecycle
@@ -30,7 +32,7 @@ from frontdoor_app.meeting.projector import load_projector_view
 from frontdoor_app.models import Amendment, DecisionOutcome, Meeting, OutcomeCode
 from frontdoor_app.profile import DETAIL_MAX, ProfileError, parse_profile
 from tests.meeting_support import build_open
-from tests.ui_support import LEFT, close_window, idle, open_window, start_meeting
+from tests.ui_support import LEFT, close_window, context_for, idle, open_window, start_meeting
 
 INFO_LABEL = "Information shared with a named agency"
 HV = "Health Visiting (0-19 Public Health Nursing)"
@@ -260,3 +262,80 @@ def test_the_demos_earlier_meetings_name_the_agency(chair_ctx: AppContext) -> No
     assert set(info) <= names
     assert any(d for code, d in rows if code == "POLACT")
     assert all(d is None for code, d in rows if code in ("LETTER", "NFA", "EH"))
+
+
+def test_on_every_other_laptop_the_decision_is_read_as_the_chair_saves_it(
+    qtbot, chair_ctx, demo_db, fresh_settings, profile, artefacts
+) -> None:  # type: ignore[no-untyped-def]
+    """A representative (and a viewer) reads the decision: nothing to tick or type, no
+    Save, and a line saying the chair records it. Before, their form could be filled in
+    and Save pressed, to be refused only then."""
+    with chair_ctx.session() as s:
+        ensure_user(s, "v.iewer", "Vi Ewer", "viewer", None)
+    others = [
+        context_for(fresh_settings, demo_db, profile, login) for login in ("hv.lee", "v.iewer")
+    ]
+    chair = open_window(qtbot, chair_ctx)
+    windows = [open_window(qtbot, c) for c in others]
+    try:
+        item = start_meeting(qtbot, chair)
+        assert chair.case_view.decision.may_decide and not chair.case_view.decision.save.isHidden()
+        for win in windows:
+            qtbot.waitUntil(
+                lambda w=win: (
+                    w.case_view.case is not None and w.case_view.case.item.item_id == item
+                ),
+                timeout=5000,
+            )
+            win.cases.focus("decision")
+            idle(qtbot, win)
+            tab = win.case_view.decision
+            assert not tab.may_decide, win.ctx.actor.role
+            assert tab.save.isHidden()
+            # Shown in full colour (a disabled box would grey out the very outcomes to
+            # read), but neither a click nor a key reaches a box or the risk.
+            for widget in [*tab.boxes.values(), tab.risk, tab.pj_marac]:
+                assert widget.isEnabled() and widget.focusPolicy() == Qt.FocusPolicy.NoFocus
+            box = tab.boxes["NFA"]
+            QTest.mouseClick(
+                win.windowHandle(),
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+                box.mapTo(win, QPoint(6, box.height() // 2)),  # on the box itself
+            )
+            idle(qtbot, win)
+            assert not box.isChecked()
+            assert tab.rationale.isReadOnly()
+            assert tab.reader_note.isVisibleTo(win) and not tab.reason.isVisibleTo(win)
+            assert tab.reader_note.text() == (
+                "The chair records the decision; it shows here as soon as it is saved."
+            )
+        decisions.save_decision(
+            chair_ctx.sessions,
+            chair_ctx.actor,
+            chair_ctx.profile,
+            item,
+            ["INFO", "LETTER"],
+            chair.case_view.case.incident.dash_risk,  # the police grade: no rationale needed
+            "Shared so the health visitor can visit this week.",
+            details={"INFO": HV},
+        )
+        for win in windows:
+            tab = win.case_view.decision
+            qtbot.waitUntil(lambda t=tab: t._case.decision is not None, timeout=5000)
+            idle(qtbot, win)
+            assert tab.boxes["INFO"].isChecked() and tab.boxes["LETTER"].isChecked()
+            edit = tab.details["INFO"]
+            assert edit.isVisibleTo(win) and edit.isReadOnly() and edit.text() == HV
+            assert win.focusWidget() is not edit  # shown, not put in front of them to type
+            assert (
+                tab.rationale.toPlainText() == "Shared so the health visitor can visit this week."
+            )
+            assert tab.save.isHidden()
+        windows[0].grab().save(str(artefacts / "decision-read-only.png"))
+    finally:
+        for win in windows:
+            close_window(win)
+        close_window(chair)
+        for c in others:
+            c.close()

@@ -347,7 +347,7 @@ def test_a_decision_saved_while_the_server_is_away_waits_and_meets_one_saved_mea
             code = next(
                 o.code
                 for o in tab._options
-                if not (o.is_nfa or o.is_fgc_offer or o.is_marac_referral)
+                if not (o.is_nfa or o.is_fgc_offer or o.is_marac_referral or o.detail_prompt)
             )
             for c, box in tab.boxes.items():
                 box.setChecked(c == code)

@@ -119,7 +119,11 @@ def _fill(win, code: str, rationale: str) -> None:  # type: ignore[no-untyped-de
 
 def _codes(win) -> list[str]:  # type: ignore[no-untyped-def]
     options = win.case_view.decision._options
-    return [o.code for o in options if not (o.is_nfa or o.is_fgc_offer or o.is_marac_referral)]
+    return [
+        o.code
+        for o in options
+        if not (o.is_nfa or o.is_fgc_offer or o.is_marac_referral or o.detail_prompt)
+    ]
 
 
 def _two_chairs(qtbot, srv, fresh_settings, profile, item):  # type: ignore[no-untyped-def]

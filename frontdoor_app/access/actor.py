@@ -80,6 +80,8 @@ def require_agency(
 
 
 INTAKE_ROLES = ("chair", "admin")
+# Who records the meeting's decision on a case: the chair. Everyone else reads it as saved.
+DECIDES = ("chair",)
 
 
 def require(actor: Actor, roles: tuple[str, ...], doing: str) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor_app.access import audit
-from frontdoor_app.access.actor import Actor
+from frontdoor_app.access.actor import DECIDES, Actor
 from frontdoor_app.fgc.errors import FgcError
 from frontdoor_app.flags import Flags
 from frontdoor_app.models import (
@@ -140,7 +140,7 @@ def save_decision(
     only after the meeting is closed (the change is then an amendment). ``draft`` names the
     kind of the chair's draft this decision replaces: it is cleared in the same transaction.
     """
-    require_role(actor, ("chair",), "record the decision")
+    require_role(actor, DECIDES, "record the decision")
     codes = list(dict.fromkeys(c.strip() for c in outcome_codes if c.strip()))
     try:
         return _save_decision(

@@ -94,6 +94,13 @@ def decision_problems(
     return problems
 
 
+def _readable_only(widget: QWidget, on: bool) -> None:
+    """Shown as it is, in full colour, but not to be changed: no click, no focus, and so no
+    key reaches it (a disabled box would grey out the very outcomes there are to read)."""
+    widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, on)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus if on else Qt.FocusPolicy.StrongFocus)
+
+
 class DecisionTab(QWidget):
     save_requested = Signal(dict)  # outcome_codes, agreed_risk, rationale, pj_marac, version
     see_change_requested = Signal()
@@ -112,6 +119,8 @@ class DecisionTab(QWidget):
         self.waiting_since: Callable[[CaseView], dt.datetime | None] = lambda _case: None
         self._base_content: dict[str, Any] = {}
         self._options: tuple[OutcomeOption, ...] = ()
+        # Only the chair records the decision (``access.actor.DECIDES``); anyone else reads it.
+        self.may_decide = True
         self.boxes: dict[str, QCheckBox] = {}
         # Beside each outcome that asks a question (the profile's detail_prompt), its answer.
         self.details: dict[str, QLineEdit] = {}
@@ -147,6 +156,14 @@ class DecisionTab(QWidget):
         self.save = QPushButton(self.tr("Save decision"), self)
         self.save.setAccessibleName(self.tr("Save decision"))
         row.addWidget(self.reason, 1)
+        # For everyone but the chair, in place of the reasons: who records the decision.
+        self.reader_note = label(
+            self.tr("The chair records the decision; it shows here as soon as it is saved."),
+            self,
+            self.tr("Who records the decision"),
+        )
+        self.reader_note.hide()
+        row.addWidget(self.reader_note, 1)
         row.addWidget(self.save)
         layout.addLayout(row)
         self._draft_timer = QTimer(self)
@@ -177,6 +194,7 @@ class DecisionTab(QWidget):
         for n, option in enumerate(self._options):
             box = QCheckBox(option.label, self.outcome_box)
             box.setAccessibleName(option.label)
+            _readable_only(box, not self.may_decide)
             box.toggled.connect(self._changed)
             # Each outcome's row has a row under it for its answer (empty rows take no room).
             row, column = 2 * (n // columns), n % columns
@@ -201,6 +219,7 @@ class DecisionTab(QWidget):
         )
         edit.setToolTip(prompt)
         edit.setMaxLength(DETAIL_MAX)
+        edit.setReadOnly(not self.may_decide)
         # Under its outcome's label, past the box, so it reads as the outcome's own.
         indent = self.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 6
         edit.setContentsMargins(indent, 0, 0, 4)
@@ -216,7 +235,7 @@ class DecisionTab(QWidget):
     def _open_detail(self, edit: QLineEdit, on: bool) -> None:
         """Ticked: the answer's box shows and, when the user ticked it, takes the focus."""
         edit.setVisible(on)
-        if on and not self._loading and self.isVisible():
+        if on and not self._loading and self.may_decide and self.isVisible():
             edit.setFocus()
 
     def show_case(self, case: CaseView, keep_edits: bool = False) -> None:
@@ -355,7 +374,30 @@ class DecisionTab(QWidget):
         if not self._loading:
             self._draft_timer.start()
 
+    def set_may_decide(self, may: bool) -> None:
+        """The chair's form, or (anyone else) the decision to read as it is saved: nothing to
+        tick or type, no Save, and a line that says who records it."""
+        self.may_decide = may
+        self.save.setVisible(may)
+        self.reason.setVisible(may)
+        self.reader_note.setVisible(not may)
+        for widget in (self.risk, self.pj_marac):
+            _readable_only(widget, not may)
+        self.rationale.setReadOnly(not may)
+        self.rationale.setPlaceholderText(
+            self.tr("Why the meeting decided this") if may else self.tr("No rationale recorded")
+        )
+        for box in self.boxes.values():
+            _readable_only(box, not may)
+        for edit in self.details.values():
+            edit.setReadOnly(not may)
+        self._refresh_rules()
+
     def _refresh_rules(self) -> None:
+        if not self.may_decide:
+            self.save.setEnabled(False)
+            self.reason.setText("")
+            return
         problems = self.problems()
         self.save.setEnabled(not problems)
         text = " ".join(problems)
@@ -382,12 +424,14 @@ class DecisionTab(QWidget):
         return f"{label} ({detail})" if detail else label
 
     def _emit_draft(self) -> None:
+        if not self.may_decide:
+            return
         content = self._content()
         empty = not content["outcomes"] and not content["rationale"].strip()
         self.draft_changed.emit(DRAFT_KIND, None if empty else content)
 
     def _save(self) -> None:
-        if self.problems():
+        if not self.may_decide or self.problems():
             return
         self._draft_timer.stop()
         self.save_requested.emit({**self._content(), "version": self.base_version})

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from frontdoor_app.access.actor import may_change_entry
+from frontdoor_app.access.actor import DECIDES, may_change_entry
 from frontdoor_app.meeting.views import AgencyOption, AgendaView, OutcomeOption
 from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.core.i18n import translate
@@ -101,6 +101,7 @@ class CasePane(QObject):
         cv.actions_tab.set_agencies(agencies, actor.agency_id)
         cv.sharing.set_agencies(agencies, actor.agency_id)
         cv.decision.set_outcomes(outcomes, [a.name for a in agencies])
+        cv.decision.set_may_decide(actor.role in DECIDES)
 
     def set_meeting_date(self, day: dt.date) -> None:
         """New actions are due by the profile's default after the meeting."""
