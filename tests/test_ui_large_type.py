@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QWidget
 
@@ -67,6 +67,30 @@ def test_the_meeting_fits_a_laptop_and_the_households_read(
         ) >= table.fontMetrics().horizontalAdvance(longest_common), (longest_common, names)
         # The entry form's Save is on screen, inside the window.
         save = win.case_view.intelligence.save
+        corner = save.mapTo(win, QPoint(save.width(), save.height()))
+        assert QRect(0, 0, win.width(), win.height()).contains(corner - QPoint(1, 1))
+        # The decision's outcomes: in one column when two do not fit, each label whole,
+        # none over another, the answer box under its outcome. The form scrolls (it is
+        # taller than the pane) and the window stays the laptop's size, its Save on screen.
+        decision = win.case_view.decision
+        win.case_view.show_tab("decision")
+        decision.boxes["INFO"].setChecked(True)
+        qtbot.waitUntil(lambda: decision.details["INFO"].isVisible())
+        qtbot.wait(50)
+        snapshot(win, artefacts / "large-type-decision-1366x768.png")
+        assert win.minimumSizeHint().width() <= 1366 and win.size() == QSize(1366, 768)
+        body = decision.outcome_box.parentWidget()
+        shown = [*decision.boxes.values(), decision.details["INFO"]]
+        rects = [QRect(w.mapTo(body, QPoint(0, 0)), w.size()) for w in shown]
+        for box in decision.boxes.values():
+            assert box.width() >= box.sizeHint().width(), box.text()
+        for n, rect in enumerate(rects):
+            assert QRect(0, 0, body.width(), body.height()).contains(rect), shown[n].text()
+            assert not any(rect.intersects(other) for other in rects[n + 1 :]), shown[n]
+        info, edit = rects[list(decision.boxes).index("INFO")], rects[-1]
+        assert edit.top() >= info.bottom() and edit.left() >= info.left()
+        assert edit.height() >= decision.details["INFO"].minimumSizeHint().height()
+        save = decision.save
         corner = save.mapTo(win, QPoint(save.width(), save.height()))
         assert QRect(0, 0, win.width(), win.height()).contains(corner - QPoint(1, 1))
         # Dragged narrower, the agenda stops where a household's name still has room.

@@ -24,6 +24,7 @@ from frontdoor_app.ui.case.waiting_rows import WaitingAction, listed
 from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
+from frontdoor_app.ui.widgets.reader_note import ReaderNote
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, fill_agencies, label, make_table, offer
 from frontdoor_app.ui.widgets.words import hhmm
@@ -336,12 +337,26 @@ class ActionsTab(QWidget):
         due_row.addWidget(self.add)
         form.addRow(self.tr("Due:"), due_row)
         layout.addWidget(box)
+        self.box = box
+        self.reader_note = ReaderNote(self, self.tr("actions"))
+        layout.addWidget(self.reader_note)
         self.add.clicked.connect(self._add)
         self.description.returnPressed.connect(self._add)
         self.status_form.update_requested.connect(self._status)
 
-    def set_agencies(self, agencies: Sequence[AgencyOption], mine: int | None) -> None:
+    def set_agencies(
+        self, agencies: Sequence[AgencyOption], mine: int | None, can_choose: bool = True
+    ) -> None:
+        """A representative adds actions for their own agency (the domain refuses others)."""
         fill_agencies(self.agency, agencies, mine)
+        self.agency.setEnabled(can_choose or mine is None)
+
+    def set_writes(self, writes: bool, you: str) -> None:
+        """The add form and the status form for those who keep actions; for anyone else,
+        who does."""
+        self.reader_note.show_for(self.box, writes, you)
+        if self.status_form.isHidden() == writes:
+            self.status_form.setVisible(writes)
 
     def set_default_due(self, due: dt.date) -> None:
         self._default_due = due

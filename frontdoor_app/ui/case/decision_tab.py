@@ -10,18 +10,18 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
-    QGridLayout,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.meeting.views import RISK_ORDER, CaseView, OutcomeOption
 from frontdoor_app.profile_model import DETAIL_MAX
+from frontdoor_app.ui.case.outcome_checklist import OutcomeChecklist
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.tables import label
@@ -101,6 +102,15 @@ def _readable_only(widget: QWidget, on: bool) -> None:
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus if on else Qt.FocusPolicy.StrongFocus)
 
 
+class _Rationale(QPlainTextEdit):
+    """Its height is what the tab has left (its row's stretch), from four lines up. Its
+    preferred height is that minimum: the scrolled form's preferred height must not count an
+    editor's usual 192 pixels, or the form would scroll on a pane with room for all of it."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 class DecisionTab(QWidget):
     save_requested = Signal(dict)  # outcome_codes, agreed_risk, rationale, pj_marac, version
     see_change_requested = Signal()
@@ -125,14 +135,22 @@ class DecisionTab(QWidget):
         # Beside each outcome that asks a question (the profile's detail_prompt), its answer.
         self.details: dict[str, QLineEdit] = {}
         self._detail_words: tuple[str, ...] = ()
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # The form scrolls, its Save row stays: with a large system font on a 768-pixel
+        # laptop, the outcomes in one column and the rationale are taller than the pane.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(scroll)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        layout = QVBoxLayout(body)
         self.decided = label("", self, self.tr("Decision status"))
         layout.addWidget(self.decided)
         self.notice, self.see_change = changed_notice(self, layout)
         self.see_change.clicked.connect(self.see_change_requested.emit)
-        self.outcome_box = QGroupBox(self.tr("Outcomes"), self)
-        self.outcome_box.setAccessibleName(self.tr("Outcomes"))
-        self.outcome_grid = QGridLayout(self.outcome_box)
+        self.outcome_box = OutcomeChecklist(self.tr("Outcomes"), self)
         layout.addWidget(self.outcome_box)
         form = QFormLayout()
         self.risk = QComboBox(self)
@@ -144,10 +162,11 @@ class DecisionTab(QWidget):
         self.pj_marac = QCheckBox(self.tr("MARAC referral on professional judgement"), self)
         self.pj_marac.setAccessibleName(self.tr("MARAC on professional judgement"))
         form.addRow("", self.pj_marac)
-        self.rationale = QPlainTextEdit(self)
+        self.rationale = _Rationale(self)
         self.rationale.setAccessibleName(self.tr("Rationale"))
         self.rationale.setPlaceholderText(self.tr("Why the meeting decided this"))
         self.rationale.setTabChangesFocus(True)
+        self.rationale.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         form.addRow(self.tr("Rationale:"), self.rationale)
         layout.addLayout(form, 1)
         row = QHBoxLayout()
@@ -165,7 +184,9 @@ class DecisionTab(QWidget):
         self.reader_note.hide()
         row.addWidget(self.reader_note, 1)
         row.addWidget(self.save)
-        layout.addLayout(row)
+        margins = layout.contentsMargins()
+        row.setContentsMargins(margins.left(), 0, margins.right(), margins.bottom())
+        outer.addLayout(row)
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(800)
@@ -190,25 +211,20 @@ class DecisionTab(QWidget):
             widget.deleteLater()
         self.boxes.clear()
         self.details.clear()
-        columns = 2
-        for n, option in enumerate(self._options):
+        cells: list[tuple[QWidget, QWidget | None]] = []
+        for option in self._options:
             box = QCheckBox(option.label, self.outcome_box)
             box.setAccessibleName(option.label)
             _readable_only(box, not self.may_decide)
             box.toggled.connect(self._changed)
-            # Each outcome's row has a row under it for its answer (empty rows take no room).
-            row, column = 2 * (n // columns), n % columns
-            self.outcome_grid.addWidget(box, row, column)
             self.boxes[option.code] = box
+            edit = None
             if option.detail_prompt:
                 edit = self._detail_edit(option)
                 box.toggled.connect(lambda on, e=edit: self._open_detail(e, on))
-                self.outcome_grid.addWidget(edit, row + 1, column)
                 self.details[option.code] = edit
-        # Filled while the tab is hidden (it is not the first tab), the group's new size
-        # would otherwise not reach the tab's layout: the checklist was drawn 0 px high.
-        self.outcome_box.updateGeometry()
-        self.outcome_grid.invalidate()
+            cells.append((box, edit))
+        self.outcome_box.set_cells(cells)
 
     def _detail_edit(self, option: OutcomeOption) -> QLineEdit:
         prompt = option.detail_prompt or ""
@@ -378,11 +394,17 @@ class DecisionTab(QWidget):
         """The chair's form, or (anyone else) the decision to read as it is saved: nothing to
         tick or type, no Save, and a line that says who records it."""
         self.may_decide = may
-        self.save.setVisible(may)
-        self.reason.setVisible(may)
-        self.reader_note.setVisible(not may)
-        for widget in (self.risk, self.pj_marac):
-            _readable_only(widget, not may)
+        # Only a change is applied (showing what is not hidden would lay the tab out again).
+        shows: tuple[tuple[QWidget, bool], ...] = (
+            (self.save, may),
+            (self.reason, may),
+            (self.reader_note, not may),
+        )
+        for shown_widget, shown in shows:
+            if shown_widget.isHidden() == shown:
+                shown_widget.setVisible(shown)
+        _readable_only(self.risk, not may)
+        _readable_only(self.pj_marac, not may)
         self.rationale.setReadOnly(not may)
         self.rationale.setPlaceholderText(
             self.tr("Why the meeting decided this") if may else self.tr("No rationale recorded")

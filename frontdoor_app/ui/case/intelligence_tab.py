@@ -25,6 +25,7 @@ from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
 from frontdoor_app.ui.widgets.flow import FlowRow
+from frontdoor_app.ui.widgets.reader_note import ReaderNote
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, fill_agencies, label, make_table, offer
 from frontdoor_app.ui.widgets.words import hhmm
@@ -181,6 +182,8 @@ class IntelligenceTab(QWidget):
         flags.add_right(self.save)
         form.addRow(flags)
         layout.addWidget(box)
+        self.reader_note = ReaderNote(self, self.tr("entries"))
+        layout.addWidget(self.reader_note)
 
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
@@ -205,6 +208,10 @@ class IntelligenceTab(QWidget):
     ) -> None:
         fill_agencies(self.agency, agencies, mine)
         self.agency.setEnabled(can_choose or mine is None)
+
+    def set_writes(self, writes: bool, you: str) -> None:
+        """The add form for those who add entries; for anyone else, who does."""
+        self.reader_note.show_for(self.box, writes, you)
 
     def show_case(self, case: CaseView) -> None:
         entries = case.intelligence + case.victim_views + case.child_voices

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from frontdoor_app.meeting.views import AgencyOption, CaseView, SharingView
 from frontdoor_app.ui.core.i18n import translate
+from frontdoor_app.ui.widgets.reader_note import ReaderNote
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, fill_agencies, label, make_table
 from frontdoor_app.ui.widgets.words import hhmm
@@ -101,11 +102,22 @@ class SharingTab(QWidget):
         reason_row.addWidget(self.record)
         form.addRow(self.tr("Reason:"), reason_row)
         layout.addWidget(box)
+        self.box = box
+        self.reader_note = ReaderNote(self, self.tr("sharing decisions"))
+        layout.addWidget(self.reader_note)
         self.record.clicked.connect(self._record)
         self.reason.returnPressed.connect(self._record)
 
-    def set_agencies(self, agencies: Sequence[AgencyOption], mine: int | None) -> None:
+    def set_agencies(
+        self, agencies: Sequence[AgencyOption], mine: int | None, can_choose: bool = True
+    ) -> None:
+        """A representative records their own agency's decisions (the domain refuses others)."""
         fill_agencies(self.agency, agencies, mine)
+        self.agency.setEnabled(can_choose or mine is None)
+
+    def set_writes(self, writes: bool, you: str) -> None:
+        """The form for those who record sharing decisions; for anyone else, who does."""
+        self.reader_note.show_for(self.box, writes, you)
 
     def show_case(self, case: CaseView) -> None:
         self.model.set_rows(case.sharing)

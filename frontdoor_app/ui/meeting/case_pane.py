@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from frontdoor_app.access.actor import DECIDES, may_change_entry
+from frontdoor_app.access.actor import (
+    DECIDES,
+    ROLE_WORDS,
+    may_act_for_agency,
+    may_change_entry,
+)
 from frontdoor_app.meeting.views import AgencyOption, AgendaView, OutcomeOption
 from frontdoor_app.ui.case.case_view import CaseViewWidget
 from frontdoor_app.ui.core.i18n import translate
@@ -98,8 +103,12 @@ class CasePane(QObject):
         chooses = actor.role in ("chair", "admin")
         cv.intelligence.set_agencies(agencies, actor.agency_id, chooses)
         cv.intelligence.set_editor(lambda e: may_change_entry(actor, e.author_id, e.agency_id))
-        cv.actions_tab.set_agencies(agencies, actor.agency_id)
-        cv.sharing.set_agencies(agencies, actor.agency_id)
+        cv.actions_tab.set_agencies(agencies, actor.agency_id, chooses)
+        cv.sharing.set_agencies(agencies, actor.agency_id, chooses)
+        # A viewer or an FGC coordinator adds nothing to a case: no form to be refused on.
+        writes, you = may_act_for_agency(actor, actor.agency_id), ROLE_WORDS[actor.role]
+        for tab in (cv.intelligence, cv.actions_tab, cv.sharing):
+            tab.set_writes(writes, you)
         cv.decision.set_outcomes(outcomes, [a.name for a in agencies])
         cv.decision.set_may_decide(actor.role in DECIDES)
 
