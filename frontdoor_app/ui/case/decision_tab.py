@@ -98,8 +98,11 @@ def decision_problems(
 def _readable_only(widget: QWidget, on: bool) -> None:
     """Shown as it is, in full colour, but not to be changed: no click, no focus, and so no
     key reaches it (a disabled box would grey out the very outcomes there are to read)."""
+    if widget.property("focusWas") is None:  # its own policy (a combo box's takes the wheel)
+        widget.setProperty("focusWas", widget.focusPolicy().value)
     widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, on)
-    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus if on else Qt.FocusPolicy.StrongFocus)
+    own = Qt.FocusPolicy(int(widget.property("focusWas")))
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus if on else own)
 
 
 class _Rationale(QPlainTextEdit):
