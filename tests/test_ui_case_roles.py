@@ -76,3 +76,43 @@ def test_each_user_is_offered_the_forms_they_may_use(
         close_window(chair)
         for c in contexts.values():
             c.close()
+
+
+def test_an_action_is_updated_by_its_own_agency_and_the_form_says_so_for_the_others(
+    qtbot, demo_db, fresh_settings, profile
+) -> None:  # type: ignore[no-untyped-def]
+    """On the action tracker (every open action of every agency), a representative's
+    status form is for their own agency's actions; on another agency's it says who
+    updates it, instead of being refused on Update. The chair's is for every action."""
+    contexts = [
+        context_for(fresh_settings, demo_db, profile, login) for login in ("hv.lee", "test.chair")
+    ]
+    windows = [open_window(qtbot, c) for c in contexts]
+    try:
+        for win, ctx in zip(windows, contexts, strict=True):
+            tracker = win.screens.open("tracker")
+            qtbot.waitUntil(lambda t=tracker: t.page is not None and t.model.rowCount() > 0)
+            rows = list(tracker.model.rows)
+            own = ctx.actor.agency_id
+            mine = next(n for n, a in enumerate(rows) if a.owner_agency_id == own) if own else None
+            theirs = next(n for n, a in enumerate(rows) if a.owner_agency_id != own)
+            form = tracker.form
+            tracker.table.selectRow(theirs)
+            idle(qtbot, win)
+            if ctx.actor.role == "chair":
+                assert form.apply.isEnabled() and form.apply.toolTip() == ""
+            else:
+                assert not form.apply.isEnabled() and not form.note.isEnabled()
+                assert form.apply.toolTip() == (
+                    f"Only the chair, an admin or {rows[theirs].agency_name}'s own "
+                    "representative updates this action."
+                )
+                assert mine is not None
+                tracker.table.selectRow(mine)
+                idle(qtbot, win)
+                assert form.apply.isEnabled() and form.apply.toolTip() == ""
+    finally:
+        for win in windows:
+            close_window(win)
+        for c in contexts:
+            c.close()

@@ -99,6 +99,10 @@ class ActionStatusForm(QWidget):
         super().__init__(parent)
         self.base: ActionView | None = None
         self.touched = False  # a status chosen or a note typed since the form was started
+        # Who may update which action (``access.actor.may_act_for_agency``, from the
+        # screen): for another agency's action the form says who does, instead of being
+        # refused on Update.
+        self.may_update: Callable[[ActionView], bool] = lambda _action: True
         self._model: RowsModel[ActionRow] | None = None
         self._table: QTableView | None = None
         outer = QVBoxLayout(self)
@@ -231,7 +235,14 @@ class ActionStatusForm(QWidget):
                 .replace("%1", action.agency_code)
                 .replace("%2", action.due_date.strftime("%d %b"))
             )
-        why = "" if action is not None else self.tr("Select an action in the list first.")
+        if action is None:
+            why = self.tr("Select an action in the list first.")
+        elif not self.may_update(action):
+            why = self.tr(
+                "Only the chair, an admin or %1's own representative updates this action."
+            ).replace("%1", action.agency_name)
+        else:
+            why = ""
         offer(why, self.status, self.note, self.apply)
 
     def _show_notice(self) -> None:

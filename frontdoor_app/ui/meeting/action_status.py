@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from frontdoor_app.access.actor import may_act_for_agency
 from frontdoor_app.meeting.errors import ActionConflict
 from frontdoor_app.meeting.views import ActionView
 from frontdoor_app.ui.case.actions_tab import (
@@ -189,6 +190,7 @@ def actions_list(
     )
     layout.addWidget(table, 1)
     form = ActionStatusForm(screen)
+    form.may_update = lambda action: may_act_for_agency(ctx.actor, action.owner_agency_id)
     form.attach(table, model)
     layout.addWidget(form)
     saves = ActionStatusSaves(

@@ -109,6 +109,9 @@ class CasePane(QObject):
         writes, you = may_act_for_agency(actor, actor.agency_id), ROLE_WORDS[actor.role]
         for tab in (cv.intelligence, cv.actions_tab, cv.sharing):
             tab.set_writes(writes, you)
+        cv.actions_tab.status_form.may_update = lambda action: may_act_for_agency(
+            actor, action.owner_agency_id
+        )
         cv.decision.set_outcomes(outcomes, [a.name for a in agencies])
         cv.decision.set_may_decide(actor.role in DECIDES)
 
