@@ -181,15 +181,12 @@ _OPTIONAL_DETAILS = {
 def outcome_detail(rng: random.Random, profile: Profile, outcome: OutcomeDef) -> str | None:
     """What the chair wrote beside ``outcome``: always when the profile needs an answer
     (the agency information was shared with), else sometimes, else nothing."""
-    if not outcome.detail_prompt:
-        return None
-    if outcome.code in _OPTIONAL_DETAILS and not outcome.detail_required:
-        return rng.choice(_OPTIONAL_DETAILS[outcome.code]) if rng.random() < 0.6 else None
-    if not outcome.detail_required:
-        return None
-    names = {a.code: a.name for a in profile.agencies}
-    known = [names[c] for c in _SHARED_WITH if c in names] or sorted(names.values())
-    return rng.choice(known)
+    if outcome.detail_required:
+        names = {a.code: a.name for a in profile.agencies}
+        known = [names[c] for c in _SHARED_WITH if c in names] or sorted(names.values())
+        return rng.choice(known)
+    written = _OPTIONAL_DETAILS.get(outcome.code) if outcome.detail_prompt else None
+    return rng.choice(written) if written and rng.random() < 0.6 else None
 
 
 _ACTIONS = {

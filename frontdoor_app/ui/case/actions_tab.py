@@ -24,7 +24,7 @@ from frontdoor_app.ui.case.waiting_rows import WaitingAction, listed
 from frontdoor_app.ui.core.conflict_view import Conflict, pairs
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
-from frontdoor_app.ui.widgets.reader_note import ReaderNote
+from frontdoor_app.ui.widgets.reader_note import ReaderNote, set_shown
 from frontdoor_app.ui.widgets.rows_model import RowsModel
 from frontdoor_app.ui.widgets.tables import AGENCY_CHARS, fill_agencies, label, make_table, offer
 from frontdoor_app.ui.widgets.words import hhmm
@@ -366,8 +366,7 @@ class ActionsTab(QWidget):
         """The add form and the status form for those who keep actions; for anyone else,
         who does."""
         self.reader_note.show_for(self.box, writes, you)
-        if self.status_form.isHidden() == writes:
-            self.status_form.setVisible(writes)
+        set_shown(self.status_form, writes)
 
     def set_default_due(self, due: dt.date) -> None:
         self._default_due = due

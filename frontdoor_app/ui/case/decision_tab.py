@@ -32,8 +32,10 @@ from frontdoor_app.profile_model import DETAIL_MAX
 from frontdoor_app.ui.case.outcome_checklist import OutcomeChecklist
 from frontdoor_app.ui.core.i18n import translate
 from frontdoor_app.ui.widgets.changed_notice import changed_notice
+from frontdoor_app.ui.widgets.reader_note import set_shown
 from frontdoor_app.ui.widgets.tables import label
 from frontdoor_app.ui.widgets.words import hhmm, risk_label
+from frontdoor_app.wording import says_something
 
 DRAFT_KIND = "decision"
 
@@ -65,7 +67,7 @@ def decision_problems(
             )
         )
     for o in outcome_codes:
-        if o.detail_required and not any(c.isalnum() for c in (details or {}).get(o.code, "")):
+        if o.detail_required and not says_something((details or {}).get(o.code)):
             problems.append(
                 translate("Decision", "'%1' needs an answer to '%2'.")
                 .replace("%1", o.label)
@@ -397,15 +399,9 @@ class DecisionTab(QWidget):
         """The chair's form, or (anyone else) the decision to read as it is saved: nothing to
         tick or type, no Save, and a line that says who records it."""
         self.may_decide = may
-        # Only a change is applied (showing what is not hidden would lay the tab out again).
-        shows: tuple[tuple[QWidget, bool], ...] = (
-            (self.save, may),
-            (self.reason, may),
-            (self.reader_note, not may),
-        )
-        for shown_widget, shown in shows:
-            if shown_widget.isHidden() == shown:
-                shown_widget.setVisible(shown)
+        set_shown(self.save, may)
+        set_shown(self.reason, may)
+        set_shown(self.reader_note, not may)
         _readable_only(self.risk, not may)
         _readable_only(self.pj_marac, not may)
         self.rationale.setReadOnly(not may)

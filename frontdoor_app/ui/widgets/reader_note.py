@@ -12,6 +12,14 @@ from PySide6.QtWidgets import QLabel, QWidget
 from frontdoor_app.ui.core.i18n import translate
 
 
+def set_shown(widget: QWidget, shown: bool) -> None:
+    """Show or hide ``widget``, only when that changes: showing a widget that is not hidden
+    would lay out again, for nothing, a tab that is not on screen (and a test's click on
+    the tab's button would then go nowhere)."""
+    if widget.isHidden() == shown:
+        widget.setVisible(shown)
+
+
 class ReaderNote(QLabel):
     def __init__(self, parent: QWidget, what: str) -> None:
         super().__init__(parent)
@@ -23,12 +31,8 @@ class ReaderNote(QLabel):
 
     def show_for(self, form: QWidget, writes: bool, you: str) -> None:
         """``form`` for those who may use it (``writes``); for anyone else this note."""
-        # Only a change is applied: showing a form that is not hidden would lay out again,
-        # for nothing, a tab that is not on screen.
-        if form.isHidden() == writes:
-            form.setVisible(writes)
-        if self.isHidden() != writes:
-            self.setVisible(not writes)
+        set_shown(form, writes)
+        set_shown(self, not writes)
         self.setText(
             ""
             if writes
